@@ -1,0 +1,182 @@
+# rampart Makefile.  GNU make.  See README.md for the two commands.
+#
+# Sources are found by wildcard, one folder per layer, so adding a check,
+# writer or adapter is one file plus one table line: no Makefile edit.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+CC        ?= cc
+CLANG     ?= clang
+WERROR    ?= -Werror
+SANITIZE  ?=
+SHARED    ?= $(abspath ../shared)
+
+# Debian packages the build and the tests need (see README "Dependencies").
+DEB_BUILD := build-essential pkg-config libssl-dev libyaml-dev libyajl-dev \
+	     libpcre2-dev libcmocka-dev
+DEB_TEST  := clang libclang-rt-14-dev clang-format libxml2-utils \
+	     gnutls-bin nginx-light openssl procps python3 nodejs npm \
+	     chromium
+
+WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -fno-common
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DRAMPART_VERSION='"$(VERSION)"' \
+	    -I. -Ilib
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 $(WARN) $(WERROR)
+LDLIBS   += -lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm
+
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer -DARENA_DEBUG
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC     := $(sort $(wildcard lib/*.c))
+CHECKS_SRC  := $(sort $(wildcard checks/*.c checks/sources/*.c \
+		checks/tls/*.c checks/aws/*.c))
+RULES_SRC   := $(sort $(wildcard rules/*.c))
+REPORTS_SRC := $(sort $(wildcard reports/*.c))
+CLI_SRC     := $(sort $(wildcard cli/*.c))
+CORE_SRC    := $(LIB_SRC) $(CHECKS_SRC) $(RULES_SRC) $(REPORTS_SRC)
+
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIBA     := $(BUILD)/librampart.a
+BIN      := $(BUILD)/rampart
+
+TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
+PLUGIN_SRC := $(sort $(wildcard checks/examples/*.c))
+PLUGIN_SO  := $(PLUGIN_SRC:checks/examples/%.c=$(BUILD)/plugins/%.so)
+
+.PHONY: all check test asan ubsan fuzz torture lint bench install clean \
+	deps deps-test demo baselines format
+
+all: $(BIN) $(PLUGIN_SO)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBA): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIBA)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(CLI_OBJ) $(LIBA) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< \
+	    $(LIBA) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+# Fuzz targets: the same source builds with a replay driver (always, and
+# run by `make check`) and with libFuzzer (`make fuzz`).
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/driver.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< tests/fuzz/driver.c \
+	    $(LIBA) $(LDFLAGS) $(LDLIBS)
+
+# External example plugins: shared objects, no RPATH.
+$(BUILD)/plugins/%.so: checks/examples/%.c checks/check.h lib/lib.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $<
+	chmod 0755 $@
+
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ------------------------------------------------------------------ deps
+
+# Install any missing Debian package, so a fresh Debian 12 machine needs
+# nothing by hand.  Non-root users get a clear message instead.
+define install_debs
+	@missing=""; for p in $(1); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    if [ "$$(id -u)" != 0 ]; then \
+		echo "error: run as root or install:$$missing" >&2; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call install_debs,$(DEB_BUILD))
+
+deps-test: deps
+	$(call install_debs,$(DEB_TEST))
+	@if [ -d tests/node ] && [ ! -d tests/node/node_modules ]; then \
+	    cd tests/node && npm install --no-audit --no-fund --silent; fi
+
+# ------------------------------------------------------------------ demo
+
+demo: deps
+	$(MAKE) all
+	./scripts/demo.sh $(BIN)
+
+# ----------------------------------------------------------------- tests
+
+test: all $(TEST_BIN) $(FUZZ_REPLAY)
+	BUILD=$(BUILD) SHARED=$(SHARED) ./tests/run-tests.sh
+
+check: deps-test
+	$(MAKE) lint
+	$(MAKE) test
+	$(MAKE) asan
+
+asan:
+	$(MAKE) BUILD=build-asan SANITIZE=address,undefined test
+
+ubsan:
+	$(MAKE) BUILD=build-ubsan SANITIZE=undefined test
+
+torture: $(BUILD)/tests/test_torture
+	$(BUILD)/tests/test_torture
+
+fuzz:
+	@mkdir -p $(BUILD)/fuzz
+	$(MAKE) BUILD=build-fuzz CC=$(CLANG) \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" build-fuzz/librampart.a
+	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	    $(CLANG) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-o build-fuzz/$$n $$f build-fuzz/librampart.a $(LDLIBS) \
+		|| exit 1; echo "built build-fuzz/$$n"; done
+	@echo "run e.g.: build-fuzz/fuzz_json tests/fuzz/corpus/json -max_total_time=60"
+
+lint:
+	./scripts/lint.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+bench: all
+	./tests/bench/run.sh $(BUILD)
+
+baselines: all
+	./scripts/make-baselines.sh $(BIN) $(SHARED)
+
+# --------------------------------------------------------------- install
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/rampart
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rampart
+	install -m 0644 docs/rampart.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp -R rules $(DESTDIR)$(PREFIX)/share/rampart/
+	find $(DESTDIR)$(PREFIX)/share/rampart -name '*.c' -o -name '*.h' | \
+	    xargs rm -f
+
+clean:
+	rm -rf build build-asan build-ubsan build-fuzz

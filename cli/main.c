@@ -1,0 +1,219 @@
+/*
+ * main.c: the subcommand table and dispatch.  Help text, `rampart help`
+ * and lookups all come from commands[], kept sorted by name (a unit test
+ * asserts it) so lookups can bsearch().
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static int cmd_help(struct cli *, int, char **);
+
+/* Sorted by name.  One line per subcommand. */
+static const struct command commands[] = {
+	{ "doc", cmd_doc, "FILE [--path EXPR] [--format F] [--json]",
+	    "load a YAML or JSON file and print its tree with positions" },
+	{ "help", cmd_help, "[COMMAND]", "show help for rampart or a command" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int
+command_cmp(const void *key, const void *elem)
+{
+	const struct command *c = elem;
+
+	return strcmp(key, c->name);
+}
+
+const struct command *
+cli_find(const char *name)
+{
+	return bsearch(
+	    name, commands, NCOMMANDS, sizeof(commands[0]), command_cmp);
+}
+
+void
+cli_usage(const struct command *cmd, FILE *fp)
+{
+	fprintf(fp, "usage: rampart %s %s\n", cmd->name, cmd->synopsis);
+}
+
+int
+cli_usage_err(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rampart%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd != NULL)
+		cli_usage(cmd, stderr);
+	return EXIT_USAGE;
+}
+
+int
+opt_next(const struct command *cmd, const struct opt *opts, int argc,
+    char **argv, int *i, const char **arg)
+{
+	const char *a, *eq;
+	size_t n;
+
+	*arg = NULL;
+	if (*i >= argc)
+		return -1;
+	a = argv[*i];
+	if (strcmp(a, "--") == 0) {
+		(*i)++;
+		return *i < argc ? 0 : -1;
+	}
+	if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+		if (a[0] == '-' && a[1] != '\0') {
+			cli_usage_err(cmd, "unknown option '%s'", a);
+			return -2;
+		}
+		return 0;
+	}
+	a += 2;
+	eq = strchr(a, '=');
+	n = eq ? (size_t)(eq - a) : strlen(a);
+	for (; opts != NULL && opts->name != NULL; opts++) {
+		if (strlen(opts->name) != n || strncmp(opts->name, a, n) != 0)
+			continue;
+		(*i)++;
+		if (!opts->has_arg) {
+			if (eq != NULL) {
+				cli_usage_err(cmd,
+				    "option '--%s' takes no "
+				    "argument",
+				    opts->name);
+				return -2;
+			}
+			return opts->id;
+		}
+		if (eq != NULL) {
+			*arg = eq + 1;
+			return opts->id;
+		}
+		if (*i >= argc) {
+			cli_usage_err(
+			    cmd, "option '--%s' needs an argument", opts->name);
+			return -2;
+		}
+		*arg = argv[(*i)++];
+		return opts->id;
+	}
+	cli_usage_err(cmd, "unknown option '--%.*s'", (int)n, a);
+	return -2;
+}
+
+void
+cli_diag(struct cli *c, const struct diag *d)
+{
+	diag_print(d, stderr, 1, c->color_err);
+}
+
+int
+cli_finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, "rampart: error writing output: %s\n",
+			    strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	return rc;
+}
+
+static void
+print_help(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp,
+	    "usage: rampart COMMAND [ARGS]\n"
+	    "       rampart --version | --help\n\n"
+	    "rampart audits cloud configuration exports and TLS endpoints\n"
+	    "against FedRAMP/NIST SP 800-53 baselines.\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(
+		    fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp,
+	    "\nexit codes: 0 eligible, 1 not eligible, 2 usage, "
+	    "3 invalid input,\n            4 incomplete, 5 system error\n"
+	    "Run 'rampart help COMMAND' for a command's options.\n");
+}
+
+static int
+cmd_help(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd;
+	char *sub[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		print_help(stdout);
+		return 0;
+	}
+	if ((cmd = cli_find(argv[1])) == NULL)
+		return cli_usage_err(NULL, "unknown command '%s'", argv[1]);
+	if (cmd->run == cmd_help) {
+		cli_usage(cmd, stdout);
+		return 0;
+	}
+	sub[0] = argv[1];
+	return cmd->run(c, 2, sub);
+}
+
+static int
+want_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	if (term != NULL && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli c;
+	const struct command *cmd;
+
+	/* A peer or pipe that closes must not kill us with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&c, 0, sizeof(c));
+	c.argv0 = argv[0];
+	c.color_out = want_color(STDOUT_FILENO);
+	c.color_err = want_color(STDERR_FILENO);
+	c.tty_err = isatty(STDERR_FILENO);
+
+	if (argc < 2) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("rampart %s\n", RAMPART_VERSION);
+		return cli_finish(0);
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_help(stdout);
+		return cli_finish(0);
+	}
+	if ((cmd = cli_find(argv[1])) == NULL) {
+		fprintf(stderr, "rampart: unknown command '%s'\n", argv[1]);
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	return cli_finish(cmd->run(&c, argc - 1, argv + 1));
+}

@@ -1,0 +1,154 @@
+/*
+ * arena.c: region allocation.  A parse tree, a rule set or one streamed
+ * resource lives in one arena and is released at once.  With ARENA_DEBUG
+ * every allocation is its own malloc() so AddressSanitizer sees overruns
+ * (lcc's PURIFY).
+ */
+#include <stdarg.h>
+#include <stdalign.h>
+#include <string.h>
+
+#include "lib/lib.h"
+
+#define ARENA_ALIGN alignof(max_align_t)
+#define ARENA_CHUNK (64u * 1024)
+
+struct chunk {
+	struct chunk *next;
+	size_t size; /* usable bytes after the header */
+	size_t used;
+	alignas(max_align_t) unsigned char data[];
+};
+
+struct arena {
+	struct chunk *head;
+	size_t used; /* bytes handed out */
+};
+
+struct arena *
+arena_new(void)
+{
+	return lib_calloc(1, sizeof(struct arena));
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct chunk *c, *next;
+
+	if (a == NULL)
+		return;
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		lib_free(c);
+	}
+	lib_free(a);
+}
+
+#ifdef ARENA_DEBUG
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c;
+
+	if (n > SIZE_MAX - sizeof(*c))
+		return NULL;
+	if ((c = lib_calloc(1, sizeof(*c) + n)) == NULL)
+		return NULL;
+	c->size = c->used = n;
+	c->next = a->head;
+	a->head = c;
+	a->used += n;
+	return c->data;
+}
+#else
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+	size_t need, sz;
+	void *p;
+
+	need = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (need < n)
+		return NULL;
+	if (c == NULL || c->size - c->used < need) {
+		sz = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;
+		if (sz > SIZE_MAX - sizeof(*c))
+			return NULL;
+		if ((c = lib_malloc(sizeof(*c) + sz)) == NULL)
+			return NULL;
+		c->size = sz;
+		c->used = 0;
+		if (need > ARENA_CHUNK / 4 && a->head != NULL) {
+			/* Keep the current chunk open for small allocations. */
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	p = c->data + c->used;
+	c->used += need;
+	a->used += n;
+	memset(p, 0, n);
+	return p;
+}
+#endif
+
+void *
+arena_realloc(struct arena *a, void *p, size_t old, size_t n)
+{
+	void *q;
+
+	if (n <= old && p != NULL)
+		return p;
+	if ((q = arena_alloc(a, n)) == NULL)
+		return NULL;
+	if (p != NULL && old > 0)
+		memcpy(q, p, old);
+	return q;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX || (p = arena_alloc(a, n + 1)) == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (p = arena_alloc(a, (size_t)n + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+size_t
+arena_used(const struct arena *a)
+{
+	return a->used;
+}

@@ -1,0 +1,216 @@
+/*
+ * hash.c: sha256 helpers, hex, base64 and percent-decoding.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "lib/lib.h"
+
+void
+hex_encode(const unsigned char *in, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+void
+sha256_hex(const void *buf, size_t len, char out[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) ||
+	    mdlen != 32)
+		memset(md, 0, sizeof(md));
+	hex_encode(md, 32, out);
+}
+
+int
+sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
+{
+	EVP_MD_CTX *ctx = NULL;
+	unsigned char buf[65536], md[32];
+	unsigned int mdlen = 0;
+	ssize_t n;
+	int fd = -1, rc = -1;
+	struct mark m = { path, 0, 0 };
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		diag_err(d, &m, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		diag_openssl(d, &m, "sha256");
+		goto out;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			diag_err(d, &m, "read error: %s", strerror(errno));
+			goto out;
+		}
+		if (!EVP_DigestUpdate(ctx, buf, (size_t)n)) {
+			diag_openssl(d, &m, "sha256");
+			goto out;
+		}
+	}
+	if (!EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen != 32) {
+		diag_openssl(d, &m, "sha256");
+		goto out;
+	}
+	hex_encode(md, 32, out);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+char *
+base64_encode(const unsigned char *in, size_t len)
+{
+	size_t i, o = 0, outlen;
+	char *out;
+	uint32_t v;
+
+	if (len > (SIZE_MAX - 1) / 4 * 3 - 3)
+		return NULL;
+	outlen = (len + 2) / 3 * 4;
+	if ((out = lib_malloc(outlen + 1)) == NULL)
+		return NULL;
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+		    in[i + 2];
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = b64[(v >> 6) & 63];
+		out[o++] = b64[v & 63];
+	}
+	if (i < len) {
+		v = (uint32_t)in[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)in[i + 1] << 8;
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int
+b64val(unsigned char c)
+{
+	const char *p;
+
+	if (c == '\0' || (p = strchr(b64, c)) == NULL)
+		return -1;
+	return (int)(p - b64);
+}
+
+unsigned char *
+base64_decode(const char *in, size_t len, size_t *outlen)
+{
+	unsigned char *out;
+	size_t i, o = 0, pad = 0;
+	uint32_t v = 0;
+	int n = 0, x;
+
+	/* Strict: length a multiple of 4, padding only at the end. */
+	if (len % 4 != 0)
+		return NULL;
+	if (len > 0 && in[len - 1] == '=')
+		pad++;
+	if (len > 1 && in[len - 2] == '=')
+		pad++;
+	if ((out = lib_malloc(len / 4 * 3 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len - pad; i++) {
+		if ((x = b64val((unsigned char)in[i])) < 0) {
+			lib_free(out);
+			return NULL;
+		}
+		v = v << 6 | (uint32_t)x;
+		if (++n == 4) {
+			out[o++] = (unsigned char)(v >> 16);
+			out[o++] = (unsigned char)(v >> 8);
+			out[o++] = (unsigned char)v;
+			n = 0;
+			v = 0;
+		}
+	}
+	if (n == 2) {
+		out[o++] = (unsigned char)(v >> 4);
+	} else if (n == 3) {
+		out[o++] = (unsigned char)(v >> 10);
+		out[o++] = (unsigned char)(v >> 2);
+	} else if (n == 1) {
+		lib_free(out);
+		return NULL;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+url_decode(const char *in, size_t len, size_t *outlen)
+{
+	char *out;
+	size_t i, o = 0;
+	int hi, lo;
+
+	if ((out = lib_malloc(len + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (in[i] == '%') {
+			if (i + 2 >= len) {
+				lib_free(out);
+				return NULL;
+			}
+			hi = hexval((unsigned char)in[i + 1]);
+			lo = hexval((unsigned char)in[i + 2]);
+			if (hi < 0 || lo < 0) {
+				lib_free(out);
+				return NULL;
+			}
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	out[o] = '\0';
+	if (outlen != NULL)
+		*outlen = o;
+	return out;
+}

@@ -1,0 +1,420 @@
+/*
+ * lib.h: rampart's shared infrastructure.  Nothing in lib/ knows about
+ * compliance: arenas, diagnostics, the document tree with its YAML and
+ * JSON loaders, path expressions, atomic writes, hashing and base64.
+ *
+ * Conventions: functions return 0 or -1 (or a pointer or NULL).  A failure
+ * is reported once, where it is detected, through diag_err().  Unless a
+ * contract comment says otherwise, a function borrows its arguments and
+ * the arena owns whatever it returns.
+ */
+#ifndef RAMPART_LIB_H
+#define RAMPART_LIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* ---------------------------------------------------------------- alloc */
+
+/*
+ * Every allocation in rampart goes through lib_malloc() and friends so that
+ * tests can fail the Nth allocation (fault injection, `make torture`).
+ * The counter is process-wide test state, the one deliberate global: it is
+ * never set outside tests.
+ */
+void *lib_malloc(size_t n);
+void *lib_calloc(size_t nmemb, size_t size);
+void *lib_realloc(void *p, size_t n);
+char *lib_strdup(const char *s);
+void lib_free(void *p);
+/* Fail the nth allocation from now (1 = the next one); 0 disables. */
+void lib_alloc_fail_at(long nth);
+/* Number of allocations made since the counter was last set. */
+long lib_alloc_count(void);
+
+/* ---------------------------------------------------------------- arena */
+
+struct arena;
+
+/*
+ * An arena owns every allocation made from it; arena_free() releases them
+ * all at once.  Built with -DARENA_DEBUG, each allocation is its own
+ * malloc() so AddressSanitizer sees overruns.  Allocations are zeroed and
+ * aligned for any type.  All return NULL when memory runs out.
+ */
+struct arena *arena_new(void);
+void arena_free(struct arena *a); /* accepts NULL */
+void *arena_alloc(struct arena *a, size_t n);
+void *arena_realloc(struct arena *a, void *p, size_t old, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Bytes handed out so far (for limits and benchmarks). */
+size_t arena_used(const struct arena *a);
+
+/* ----------------------------------------------------------- diagnostics */
+
+/* A position in a user's file: 1-based line and column; 0 = unknown. */
+struct mark {
+	const char *file; /* not owned; must outlive the mark's users */
+	uint32_t line;
+	uint32_t col;
+};
+
+enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+struct diag_entry {
+	enum diag_level level;
+	char *file; /* owned by the diag; may be NULL */
+	uint32_t line, col;
+	char *msg; /* owned by the diag */
+};
+
+/*
+ * A diagnostics collector.  Every message is kept (so lint reports every
+ * error of a file, not the first) and counted.  Zero-initialise it or call
+ * diag_init().
+ */
+struct diag {
+	struct diag_entry *v;
+	size_t n, cap;
+	size_t nerrors, nwarnings;
+	size_t max; /* stop keeping entries past this; 0 = 1000 */
+};
+
+void diag_init(struct diag *d);
+void diag_free(struct diag *d); /* accepts NULL */
+/* Record an error at mark m (may be NULL).  Always returns -1. */
+int diag_err(struct diag *d, const struct mark *m, const char *fmt, ...)
+    PRINTF_LIKE(3, 4);
+/* Record a warning.  Returns 0. */
+int diag_warn(struct diag *d, const struct mark *m, const char *fmt, ...)
+    PRINTF_LIKE(3, 4);
+/* Record a note that belongs to the previous message.  Returns 0. */
+int diag_note(struct diag *d, const struct mark *m, const char *fmt, ...)
+    PRINTF_LIKE(3, 4);
+/*
+ * Drain the OpenSSL error queue into one error: "<what>: <openssl reason>".
+ * Returns -1.
+ */
+int diag_openssl(struct diag *d, const struct mark *m, const char *what);
+/*
+ * Print every entry as `file:line:col: error: message`; with show_source,
+ * the offending line is re-read from the file and shown with a caret under
+ * the column.  color: use ANSI colours.  Only cli/ calls this.
+ */
+void diag_print(const struct diag *d, FILE *fp, int show_source, int color);
+/* Format entry i as "file:line:col: error: msg" into buf (truncating). */
+void diag_format(const struct diag *d, size_t i, char *buf, size_t len);
+/* Forget all entries and counts. */
+void diag_clear(struct diag *d);
+
+/* --------------------------------------------------------- document tree */
+
+enum doc_type {
+	DOC_NULL,
+	DOC_BOOL,
+	DOC_INT,
+	DOC_FLOAT,
+	DOC_STRING,
+	DOC_SEQ,
+	DOC_MAP
+};
+
+struct doc_node;
+
+struct doc_pair {
+	struct doc_node *key; /* always DOC_STRING */
+	struct doc_node *val;
+};
+
+/*
+ * One node of a loaded document.  Every node keeps its source mark.  For
+ * DOC_INT and DOC_FLOAT, `str` holds the exact source text of the number
+ * (so 1.10 and 1e3 survive); for DOC_STRING it holds the decoded string,
+ * NUL-terminated, `len` bytes (it may contain NUL).  Map pairs keep their
+ * source order.  Nodes are owned by the arena they were loaded into.
+ */
+struct doc_node {
+	enum doc_type type;
+	struct mark mark;
+	const char *str; /* string value or number text */
+	size_t len;
+	union {
+		int b;
+		int64_t i;
+		double f;
+		struct {
+			struct doc_node **items;
+			size_t n;
+		} seq;
+		struct {
+			struct doc_pair *pairs;
+			size_t n;
+		} map;
+	} u;
+};
+
+/* Lookups return NULL when absent or when the node has the wrong type. */
+struct doc_node *doc_get(const struct doc_node *map, const char *key);
+struct doc_node *doc_index(const struct doc_node *seq, size_t i);
+/* String value of a DOC_STRING node, else NULL. */
+const char *doc_str(const struct doc_node *n);
+const char *doc_type_name(enum doc_type t);
+/* Print a tree with types and line:col, indented (for `rampart doc`). */
+void doc_dump(const struct doc_node *n, FILE *fp, int indent);
+/* Serialise a node as compact JSON (strings escaped) into fp. */
+void doc_write_json(const struct doc_node *n, FILE *fp);
+/* Deep-copy a subtree into another arena.  NULL on allocation failure. */
+struct doc_node *doc_copy(struct arena *a, const struct doc_node *n);
+/* Structural equality (numbers by value, maps as ordered pairs). */
+int doc_equal(const struct doc_node *a, const struct doc_node *b);
+
+/* Constructors, used by loaders and adapters.  NULL on allocation failure. */
+struct doc_node *doc_new(
+    struct arena *a, enum doc_type t, const struct mark *m);
+struct doc_node *doc_new_string(
+    struct arena *a, const char *s, size_t len, const struct mark *m);
+/* Append to a DOC_SEQ / DOC_MAP built with doc_new.  0 or -1. */
+int doc_seq_push(struct arena *a, struct doc_node *seq, struct doc_node *item);
+int doc_map_put(struct arena *a, struct doc_node *map, struct doc_node *key,
+    struct doc_node *val);
+
+/* --------------------------------------------------------------- loaders */
+
+/* Limits on untrusted input; every breach is an error with a position. */
+struct load_limits {
+	uint32_t max_depth; /* nesting of maps and seqs */
+	uint64_t max_alias_nodes; /* nodes reachable through aliases */
+	size_t max_scalar; /* bytes in one scalar or key */
+	size_t max_doc_bytes; /* bytes of one document/element */
+	uint64_t max_file_bytes; /* 0 = unlimited (streaming) */
+};
+
+#define LOAD_DEFAULT_MAX_DEPTH 256
+#define LOAD_DEFAULT_MAX_ALIAS_NODES 100000
+#define LOAD_DEFAULT_MAX_SCALAR (16u << 20)
+#define LOAD_DEFAULT_MAX_DOC_BYTES (256u << 20)
+
+void load_limits_default(struct load_limits *l);
+
+enum doc_format { DOC_FMT_AUTO, DOC_FMT_JSON, DOC_FMT_NDJSON, DOC_FMT_YAML };
+
+const char *doc_format_name(enum doc_format f);
+/* Parse "json", "ndjson", "yaml", "auto"; -1 if unknown. */
+int doc_format_parse(const char *s, enum doc_format *out);
+/*
+ * Guess the format from the name (.json .ndjson .jsonl .yaml .yml) and, for
+ * other names, from the first bytes.
+ */
+enum doc_format doc_format_detect(
+    const char *name, const char *buf, size_t len);
+
+/*
+ * Called once per streamed element (or document).  The element and
+ * everything it points to live in `a`, which is freed after the callback
+ * returns, unless the callback copies what it needs.  Return 0 to go on,
+ * -1 to stop (the callback reports its own error).
+ */
+typedef int (*doc_each_fn)(void *ctx, struct doc_node *elem, struct arena *a);
+
+/*
+ * Stream a file: for each element selected by `collection` (a path such as
+ * "configurationItems[*]"; NULL or "" selects each whole document: each
+ * line of NDJSON, each document of a YAML stream, the one JSON document),
+ * build it in its own arena and call cb.  Memory stays flat whatever the
+ * file size.  `path` "-" reads standard input.  lim NULL = defaults.
+ * Returns 0, or -1 with the error in d.  *count (may be NULL) receives the
+ * number of elements delivered.
+ */
+int doc_stream_file(struct diag *d, const char *path, enum doc_format fmt,
+    const char *collection, const struct load_limits *lim, doc_each_fn cb,
+    void *ctx, size_t *count);
+/* The same over a buffer; `name` is used in diagnostics. */
+int doc_stream_buf(struct diag *d, const char *name, const char *buf,
+    size_t len, enum doc_format fmt, const char *collection,
+    const struct load_limits *lim, doc_each_fn cb, void *ctx, size_t *count);
+
+/*
+ * Load every document of a file (or buffer) into arena a.  *docs receives
+ * an arena-owned array of *ndocs roots.  The file name is copied into the
+ * arena and used in every node's mark.
+ */
+int doc_load_file(struct arena *a, struct diag *d, const char *path,
+    enum doc_format fmt, const struct load_limits *lim, struct doc_node ***docs,
+    size_t *ndocs);
+int doc_load_buf(struct arena *a, struct diag *d, const char *name,
+    const char *buf, size_t len, enum doc_format fmt,
+    const struct load_limits *lim, struct doc_node ***docs, size_t *ndocs);
+/* Convenience: exactly one document, else an error.  NULL on error. */
+struct doc_node *doc_load_one(struct arena *a, struct diag *d, const char *path,
+    enum doc_format fmt, const struct load_limits *lim);
+
+/*
+ * Input hygiene shared by both loaders.  Checks buf for valid UTF-8 and
+ * reports the first bad byte's line:col.  A UTF-16 (LE or BE) or UTF-32
+ * byte-order mark is reported as "file is UTF-16LE encoded; convert it to
+ * UTF-8"; transcoding is done by text_to_utf8.  0 or -1.
+ */
+int text_check_utf8(
+    struct diag *d, const char *name, const char *buf, size_t len);
+/*
+ * If buf starts with a UTF-16 BOM, decode it into a new lib_malloc'd UTF-8
+ * buffer (*out, *outlen; caller frees) and return 1; a UTF-8 BOM is
+ * skipped (return 2, *out points into buf); otherwise return 0.  -1 on
+ * malformed UTF-16 (unpaired surrogate) with the position in d.
+ */
+int text_to_utf8(struct diag *d, const char *name, const char *buf, size_t len,
+    char **out, size_t *outlen);
+
+/* ---------------------------------------------------- the event builder */
+
+/*
+ * Both loaders translate their parser's events into calls on a builder,
+ * which assembles trees, enforces the depth and size limits, rejects
+ * duplicate keys (reporting both positions) and, when a collection path is
+ * set, cuts the stream into separately allocated elements.  Loaders own the
+ * parser; the builder owns tree construction.
+ */
+struct builder;
+
+struct builder *builder_new(struct diag *d, const char *name,
+    const char *collection, const struct load_limits *lim, doc_each_fn cb,
+    void *ctx);
+void builder_free(struct builder *b);
+/* The interned file name, valid while the builder lives. */
+const char *builder_name(const struct builder *b);
+int builder_doc_start(struct builder *b, const struct mark *m);
+int builder_doc_end(struct builder *b);
+int builder_map_start(struct builder *b, const struct mark *m);
+int builder_map_end(struct builder *b);
+int builder_seq_start(struct builder *b, const struct mark *m);
+int builder_seq_end(struct builder *b);
+int builder_key(
+    struct builder *b, const char *s, size_t len, const struct mark *m);
+/* A scalar already typed by the loader; text is the exact source text. */
+int builder_scalar(struct builder *b, enum doc_type t, const char *text,
+    size_t len, const struct mark *m);
+/*
+ * A finished subtree (YAML alias expansion): attached as a value.  The
+ * node is deep-copied when it lives in another arena.
+ */
+int builder_node(struct builder *b, struct doc_node *n);
+/* The node most recently completed (for YAML anchors); may be NULL. */
+struct doc_node *builder_last(const struct builder *b);
+/* The arena of the element being built (NULL when outside one). */
+struct arena *builder_arena(const struct builder *b);
+/* Elements delivered so far. */
+size_t builder_count(const struct builder *b);
+/*
+ * Whether the current position lies inside a selected element (loaders
+ * may skip building nodes outside, e.g. for scalars nobody will see).
+ */
+int builder_in_element(const struct builder *b);
+
+/* ------------------------------------------------------ path expressions */
+
+/*
+ * A path selects nodes in a tree: `a.b[*].c`, `a["key.with.dots"]`,
+ * `items[0]`, `tags.*` (every value of a map), `[*]` at the start.
+ * The empty path selects the root.
+ */
+struct doc_path;
+
+struct doc_path *doc_path_compile(
+    struct arena *a, struct diag *d, const char *expr, const struct mark *m);
+/* The expression text as given. */
+const char *doc_path_text(const struct doc_path *p);
+/* Whether the path contains a wildcard (can select many nodes). */
+int doc_path_is_multi(const struct doc_path *p);
+/*
+ * Call fn for each node the path selects under root, in document order;
+ * fn returns 0 to continue, 1 to stop early, -1 on error.  Returns the
+ * number of nodes visited, or -1 when fn failed.  `missing` (may be NULL)
+ * is set to 1 when the path could not be followed at some step because a
+ * key or index was absent or a node had the wrong type.
+ */
+typedef int (*doc_path_fn)(void *ctx, const struct doc_node *n);
+long doc_path_eval(const struct doc_path *p, const struct doc_node *root,
+    doc_path_fn fn, void *ctx, int *missing);
+/* First node selected, or NULL. */
+const struct doc_node *doc_path_first(
+    const struct doc_path *p, const struct doc_node *root);
+
+/* ------------------------------------------------------------ files, I/O */
+
+/*
+ * Read a whole file into a lib_malloc'd buffer (NUL-terminated, caller
+ * frees).  max_bytes 0 = unlimited.  "-" reads standard input.
+ */
+int file_read_all(struct diag *d, const char *path, uint64_t max_bytes,
+    char **buf, size_t *len);
+
+/*
+ * Atomic file writing: a temporary file in the target's directory
+ * (O_EXCL, O_NOFOLLOW, the given mode), written, fsync'd, renamed over the
+ * target, then the directory fsync'd.  On any error the temporary file is
+ * removed and the target is untouched.
+ */
+struct atomic_file;
+
+struct atomic_file *atomic_open(
+    struct diag *d, const char *path, unsigned int mode);
+FILE *atomic_fp(struct atomic_file *af);
+/* Flush, fsync, rename.  Frees af.  0 or -1. */
+int atomic_commit(struct diag *d, struct atomic_file *af);
+/* Remove the temporary file and free af.  Accepts NULL. */
+void atomic_abort(struct atomic_file *af);
+/* Write a buffer atomically in one call. */
+int atomic_write(struct diag *d, const char *path, const void *buf, size_t len,
+    unsigned int mode);
+
+/* -------------------------------------------------- hashing and encoding */
+
+#define SHA256_HEX_LEN 64
+
+/* sha256 of a buffer or file as lowercase hex (out: 65 bytes). */
+void sha256_hex(const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
+int sha256_file_hex(
+    struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
+void hex_encode(const unsigned char *in, size_t len, char *out);
+
+/* Standard base64 with padding.  Returns a lib_malloc'd string. */
+char *base64_encode(const unsigned char *in, size_t len);
+/* Decode; rejects invalid characters.  lib_malloc'd; NULL on error. */
+unsigned char *base64_decode(const char *in, size_t len, size_t *outlen);
+
+/* Percent-decoding (IAM policy documents).  lib_malloc'd; NULL on error. */
+char *url_decode(const char *in, size_t len, size_t *outlen);
+
+/* --------------------------------------------------------------- strings */
+
+/* A growable byte buffer on lib_malloc. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+	int oom; /* set once an append failed */
+};
+
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+int sb_add(struct strbuf *sb, const char *s, size_t n);
+int sb_adds(struct strbuf *sb, const char *s);
+int sb_addc(struct strbuf *sb, char c);
+int sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* JSON-escape s (len bytes) with surrounding quotes. */
+int sb_json_str(struct strbuf *sb, const char *s, size_t len);
+/* Detach: return the buffer (NUL-terminated) and reset sb. */
+char *sb_detach(struct strbuf *sb);
+
+/* Parse a whole decimal integer; 0 or -1 (no overflow, no junk). */
+int parse_int64(const char *s, int64_t *out);
+/* Parse ISO 8601 (date, date-time with Z or offset) or epoch seconds. */
+int parse_time(const char *s, int64_t *epoch);
+/* Format epoch seconds as RFC 3339 UTC ("2026-01-02T03:04:05Z"). */
+void format_time(int64_t t, char out[32]);
+
+#endif /* RAMPART_LIB_H */

@@ -1,0 +1,480 @@
+/*
+ * load.c: the entry points of the document loaders.  Opens the input,
+ * deals with byte-order marks and encodings, picks the format, and hands
+ * the bytes to lib/json.c or lib/yaml.c, which drive the builder.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/lib.h"
+#include "lib/loader.h"
+
+#define PREFIX_BYTES 65536
+
+/* Position (1-based line and column in characters) of byte off in buf. */
+static void
+pos_of(const char *buf, size_t off, uint32_t *line, uint32_t *col)
+{
+	size_t i;
+	uint32_t l = 1, c = 1;
+
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
+static size_t
+utf8_seq(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		len = 2, cp = p[0] & 0x1F;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		len = 3, cp = p[0] & 0x0F;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+static const char *
+bom_name(const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+
+	if (len >= 4 && p[0] == 0xFF && p[1] == 0xFE && p[2] == 0 && p[3] == 0)
+		return "UTF-32LE";
+	if (len >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF)
+		return "UTF-32BE";
+	if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+		return "UTF-16LE";
+	if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+		return "UTF-16BE";
+	return NULL;
+}
+
+int
+text_check_utf8(struct diag *d, const char *name, const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	const char *bom;
+	struct mark m = { name, 0, 0 };
+	size_t i = 0, n;
+
+	if ((bom = bom_name(buf, len)) != NULL)
+		return diag_err(d, &m,
+		    "file is %s encoded; convert it to "
+		    "UTF-8",
+		    bom);
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_seq(p + i, len - i)) == 0) {
+			pos_of(buf, i, &m.line, &m.col);
+			return diag_err(
+			    d, &m, "invalid UTF-8 byte 0x%02x", p[i]);
+		}
+		i += n;
+	}
+	return 0;
+}
+
+static int
+put_utf8(struct strbuf *sb, uint32_t cp)
+{
+	char b[4];
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		return sb_add(sb, b, 1);
+	}
+	if (cp < 0x800) {
+		b[0] = (char)(0xC0 | cp >> 6);
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		return sb_add(sb, b, 2);
+	}
+	if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | cp >> 12);
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		return sb_add(sb, b, 3);
+	}
+	b[0] = (char)(0xF0 | cp >> 18);
+	b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	b[3] = (char)(0x80 | (cp & 0x3F));
+	return sb_add(sb, b, 4);
+}
+
+int
+text_to_utf8(struct diag *d, const char *name, const char *buf, size_t len,
+    char **out, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	const char *bom = bom_name(buf, len);
+	struct mark m = { name, 1, 1 };
+	struct strbuf sb;
+	uint32_t u, u2, line = 1, col = 1;
+	size_t i;
+	int le;
+
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		*out = (char *)buf + 3;
+		*outlen = len - 3;
+		return 2;
+	}
+	if (bom == NULL)
+		return 0;
+	if (strncmp(bom, "UTF-32", 6) == 0)
+		return diag_err(d, &m,
+		    "file is %s encoded; convert it to "
+		    "UTF-8",
+		    bom);
+	le = strcmp(bom, "UTF-16LE") == 0;
+	sb_init(&sb);
+	for (i = 2; i + 1 < len; i += 2) {
+		u = le ? (uint32_t)(p[i] | p[i + 1] << 8)
+		       : (uint32_t)(p[i] << 8 | p[i + 1]);
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			if (i + 3 >= len)
+				goto bad;
+			u2 = le ? (uint32_t)(p[i + 2] | p[i + 3] << 8)
+				: (uint32_t)(p[i + 2] << 8 | p[i + 3]);
+			if (u2 < 0xDC00 || u2 > 0xDFFF)
+				goto bad;
+			u = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
+			i += 2;
+		} else if (u >= 0xDC00 && u <= 0xDFFF) {
+			goto bad;
+		}
+		if (put_utf8(&sb, u) == -1) {
+			sb_free(&sb);
+			return diag_err(
+			    d, &m, "out of memory decoding %s", bom);
+		}
+		if (u == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	if (i < len)
+		goto odd;
+	*outlen = sb.len;
+	if ((*out = sb_detach(&sb)) == NULL)
+		return diag_err(d, &m, "out of memory decoding %s", bom);
+	return 1;
+bad:
+	sb_free(&sb);
+	m.line = line;
+	m.col = col;
+	return diag_err(d, &m, "invalid %s: unpaired surrogate", bom);
+odd:
+	sb_free(&sb);
+	m.line = line;
+	m.col = col;
+	return diag_err(d, &m, "invalid %s: odd number of bytes", bom);
+}
+
+/* Read up to n bytes (fewer only at end of file). */
+static ssize_t
+read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = read(fd, buf + got, n - got);
+		if (r == 0)
+			break;
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * The common path: input is either a buffer (fd == -1) or an open file
+ * whose first bytes are in prefix.  Decodes UTF-16, detects the format
+ * and runs the parser.
+ */
+static int
+run(struct builder *b, struct diag *d, const char *name, const char *prefix,
+    size_t plen, int fd, enum doc_format fmt, const struct load_limits *lim)
+{
+	struct mark m = { name, 0, 0 };
+	char *whole = NULL, *dec = NULL, *nb;
+	size_t wlen = plen, declen = 0, cap;
+	ssize_t r;
+	int rc, enc;
+
+	if (bom_name(prefix, plen) != NULL && fd != -1) {
+		/* UTF-16 input is rare and small: decode it whole. */
+		cap = plen + PREFIX_BYTES;
+		if ((whole = lib_malloc(cap)) == NULL)
+			return diag_err(d, &m, "out of memory");
+		memcpy(whole, prefix, plen);
+		for (;;) {
+			if (wlen == cap) {
+				if (cap > (size_t)lim->max_doc_bytes * 2) {
+					lib_free(whole);
+					return diag_err(d, &m,
+					    "UTF-16 file "
+					    "larger than the document limit");
+				}
+				if ((nb = lib_realloc(whole, cap * 2)) ==
+				    NULL) {
+					lib_free(whole);
+					return diag_err(d, &m, "out of memory");
+				}
+				whole = nb;
+				cap *= 2;
+			}
+			if ((r = read_full(fd, whole + wlen, cap - wlen)) < 0) {
+				lib_free(whole);
+				return diag_err(
+				    d, &m, "read error: %s", strerror(errno));
+			}
+			if (r == 0)
+				break;
+			wlen += (size_t)r;
+		}
+		prefix = whole;
+		plen = wlen;
+		fd = -1;
+	}
+	if ((enc = text_to_utf8(d, name, prefix, plen, &dec, &declen)) == -1) {
+		lib_free(whole);
+		return -1;
+	}
+	if (enc > 0) {
+		prefix = dec;
+		plen = declen;
+	}
+	if (fmt == DOC_FMT_AUTO)
+		fmt = doc_format_detect(name, prefix, plen);
+	if (fmt == DOC_FMT_YAML)
+		rc = yaml_feed(b, d, name, prefix, plen, fd, lim);
+	else
+		rc = json_feed(
+		    b, d, name, prefix, plen, fd, fmt == DOC_FMT_NDJSON, lim);
+	if (enc == 1)
+		lib_free(dec);
+	lib_free(whole);
+	return rc;
+}
+
+static int
+stream_fd(struct builder *b, struct diag *d, const char *path, int fd,
+    enum doc_format fmt, const struct load_limits *lim)
+{
+	char *prefix;
+	ssize_t n;
+	int rc;
+	struct mark m = { path, 0, 0 };
+
+	if ((prefix = lib_malloc(PREFIX_BYTES)) == NULL)
+		return diag_err(d, &m, "out of memory");
+	if ((n = read_full(fd, prefix, PREFIX_BYTES)) < 0) {
+		lib_free(prefix);
+		return diag_err(d, &m, "read error: %s", strerror(errno));
+	}
+	rc = run(b, d, path, prefix, (size_t)n, n == PREFIX_BYTES ? fd : -1,
+	    fmt, lim);
+	lib_free(prefix);
+	return rc;
+}
+
+static int
+open_input(struct diag *d, const char *path)
+{
+	struct mark m = { path, 0, 0 };
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return STDIN_FILENO;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return diag_err(d, &m, "cannot open: %s", strerror(errno));
+	return fd;
+}
+
+int
+doc_stream_file(struct diag *d, const char *path, enum doc_format fmt,
+    const char *collection, const struct load_limits *lim, doc_each_fn cb,
+    void *ctx, size_t *count)
+{
+	struct load_limits dl;
+	struct builder *b;
+	int fd, rc;
+
+	if (lim == NULL) {
+		load_limits_default(&dl);
+		lim = &dl;
+	}
+	if ((fd = open_input(d, path)) == -1)
+		return -1;
+	if ((b = builder_new(d, path, collection, lim, cb, ctx)) == NULL) {
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return -1;
+	}
+	rc = stream_fd(b, d, path, fd, fmt, lim);
+	if (count != NULL)
+		*count = builder_count(b);
+	builder_free(b);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+int
+doc_stream_buf(struct diag *d, const char *name, const char *buf, size_t len,
+    enum doc_format fmt, const char *collection, const struct load_limits *lim,
+    doc_each_fn cb, void *ctx, size_t *count)
+{
+	struct load_limits dl;
+	struct builder *b;
+	int rc;
+
+	if (lim == NULL) {
+		load_limits_default(&dl);
+		lim = &dl;
+	}
+	if ((b = builder_new(d, name, collection, lim, cb, ctx)) == NULL)
+		return -1;
+	rc = run(b, d, name, buf, len, -1, fmt, lim);
+	if (count != NULL)
+		*count = builder_count(b);
+	builder_free(b);
+	return rc;
+}
+
+struct collect {
+	struct arena *a;
+	struct doc_node **v;
+	size_t n;
+};
+
+static int
+collect_doc(void *ctx, struct doc_node *root, struct arena *a)
+{
+	struct collect *c = ctx;
+	struct doc_node **v;
+
+	(void)a;
+	v = arena_realloc(
+	    c->a, c->v, c->n * sizeof(*v), (c->n + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	v[c->n++] = root;
+	c->v = v;
+	return 0;
+}
+
+static int
+load_common(struct arena *a, struct diag *d, const char *name, const char *buf,
+    size_t len, int fd, enum doc_format fmt, const struct load_limits *lim,
+    struct doc_node ***docs, size_t *ndocs)
+{
+	struct load_limits dl;
+	struct builder *b;
+	struct collect c = { a, NULL, 0 };
+	const char *iname;
+	struct mark m = { name, 0, 0 };
+	int rc;
+
+	*docs = NULL;
+	*ndocs = 0;
+	if (lim == NULL) {
+		load_limits_default(&dl);
+		lim = &dl;
+	}
+	if ((iname = arena_strdup(a, name)) == NULL)
+		return diag_err(d, &m, "out of memory");
+	if ((b = builder_new(d, iname, NULL, lim, collect_doc, &c)) == NULL)
+		return -1;
+	builder_set_arena(b, a);
+	if (fd != -1)
+		rc = stream_fd(b, d, iname, fd, fmt, lim);
+	else
+		rc = run(b, d, iname, buf, len, -1, fmt, lim);
+	builder_free(b);
+	*docs = c.v;
+	*ndocs = c.n;
+	return rc;
+}
+
+int
+doc_load_buf(struct arena *a, struct diag *d, const char *name, const char *buf,
+    size_t len, enum doc_format fmt, const struct load_limits *lim,
+    struct doc_node ***docs, size_t *ndocs)
+{
+	return load_common(a, d, name, buf, len, -1, fmt, lim, docs, ndocs);
+}
+
+int
+doc_load_file(struct arena *a, struct diag *d, const char *path,
+    enum doc_format fmt, const struct load_limits *lim, struct doc_node ***docs,
+    size_t *ndocs)
+{
+	int fd, rc;
+
+	if ((fd = open_input(d, path)) == -1)
+		return -1;
+	rc = load_common(a, d, path, NULL, 0, fd, fmt, lim, docs, ndocs);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+struct doc_node *
+doc_load_one(struct arena *a, struct diag *d, const char *path,
+    enum doc_format fmt, const struct load_limits *lim)
+{
+	struct doc_node **docs;
+	size_t n;
+	struct mark m = { path, 0, 0 };
+
+	if (doc_load_file(a, d, path, fmt, lim, &docs, &n) == -1)
+		return NULL;
+	if (n != 1) {
+		if (n == 0)
+			diag_err(d, &m, "file holds no document");
+		else
+			diag_err(d, &m, "expected one document, found %zu", n);
+		return NULL;
+	}
+	return docs[0];
+}

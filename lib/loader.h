@@ -1,0 +1,30 @@
+/*
+ * loader.h: the interface between lib/load.c (file handling, format
+ * detection, encodings) and the two parsers, lib/json.c (yajl) and
+ * lib/yaml.c (libyaml).  Internal to lib/.
+ */
+#ifndef RAMPART_LOADER_H
+#define RAMPART_LOADER_H
+
+#include "lib/lib.h"
+
+/*
+ * Parse input and drive the builder.  The input is `prefix` (plen bytes,
+ * already read, possibly the whole input) followed, when fd != -1, by the
+ * rest of the file read from fd in chunks, so memory stays flat.  `name`
+ * is the file name for diagnostics (borrowed; it outlives the call).
+ * Every diagnostic carries 1-based line:col.  Returns 0 or -1.
+ */
+int json_feed(struct builder *b, struct diag *d, const char *name,
+    const char *prefix, size_t plen, int fd, int ndjson,
+    const struct load_limits *lim);
+int yaml_feed(struct builder *b, struct diag *d, const char *name,
+    const char *prefix, size_t plen, int fd, const struct load_limits *lim);
+
+/*
+ * Make the builder put every node into arena a and never free it
+ * (doc_load_*), instead of a fresh arena per element.
+ */
+void builder_set_arena(struct builder *b, struct arena *a);
+
+#endif /* RAMPART_LOADER_H */
