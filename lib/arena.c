@@ -20,7 +20,14 @@ struct chunk {
 	alignas(max_align_t) unsigned char data[];
 };
 
+struct cleanup {
+	struct cleanup *next;
+	void (*fn)(void *);
+	void *p;
+};
+
 struct arena {
+	struct cleanup *cleanups;
 	struct chunk *head;
 	size_t used; /* bytes handed out */
 };
@@ -36,8 +43,12 @@ arena_free(struct arena *a)
 {
 	struct chunk *c, *next;
 
+	struct cleanup *cl;
+
 	if (a == NULL)
 		return;
+	for (cl = a->cleanups; cl != NULL; cl = cl->next)
+		cl->fn(cl->p);
 	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
 		lib_free(c);
@@ -151,4 +162,18 @@ size_t
 arena_used(const struct arena *a)
 {
 	return a->used;
+}
+
+int
+arena_defer(struct arena *a, void (*fn)(void *), void *p)
+{
+	struct cleanup *cl;
+
+	if ((cl = arena_alloc(a, sizeof(*cl))) == NULL)
+		return -1;
+	cl->fn = fn;
+	cl->p = p;
+	cl->next = a->cleanups;
+	a->cleanups = cl;
+	return 0;
 }

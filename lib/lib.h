@@ -54,6 +54,12 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Bytes handed out so far (for limits and benchmarks). */
 size_t arena_used(const struct arena *a);
+/*
+ * Run fn(p) when the arena is freed (last registered runs first), for
+ * library handles owned by arena-allocated objects (pcre2_code, ...).
+ * 0 or -1 (then fn was not registered and the caller must release p).
+ */
+int arena_defer(struct arena *a, void (*fn)(void *), void *p);
 
 /* ----------------------------------------------------------- diagnostics */
 

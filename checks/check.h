@@ -1,0 +1,193 @@
+/*
+ * check.h: the check plugin interface, the resource model the export
+ * adapters produce, and the registries of built-in plugins and adapters.
+ *
+ * A plugin knows the document tree (lib/) and this header, never the rule
+ * engine: it is handed one resource at a time with its parameters and
+ * emits one result per resource, with the evidence it read.  The engine
+ * (rules/) aggregates results into controls and a verdict.
+ */
+#ifndef RAMPART_CHECK_H
+#define RAMPART_CHECK_H
+
+#include "lib/lib.h"
+
+/* Result of one check on one resource, and of controls (all values). */
+enum status {
+	ST_PASS,
+	ST_FAIL,
+	ST_ERROR, /* could not evaluate: missing/unreadable data */
+	ST_NOT_APPLICABLE, /* no resource of that kind in scope */
+	ST_MANUAL, /* controls only: needs attested evidence */
+	ST_INHERITED, /* controls only: the provider's duty */
+	ST_WAIVED, /* controls only: covered by a POA&M item */
+	ST_COUNT
+};
+
+const char *status_name(enum status s); /* "pass", "not_applicable" */
+int status_parse(const char *s, enum status *out);
+
+/*
+ * A resource from an export, in the canonical shape of its type (see
+ * docs/resources.md): attribute names as the provider's API spells them
+ * (AWS: PascalCase as the AWS CLI prints), whichever export it came from.
+ * Everything lives in the arena of the streamed element.
+ */
+struct resource {
+	const char *type; /* "AWS::S3::Bucket" */
+	const char *id; /* bucket name, sg-..., account id */
+	const char *region; /* may be NULL */
+	const char *account; /* may be NULL */
+	const char *source; /* export file */
+	struct mark mark; /* where it starts in that file */
+	struct doc_node *attrs; /* DOC_MAP of attributes */
+	/*
+	 * Set by an adapter when the export says the data could not be read
+	 * (an API error such as AccessDenied recorded in the export): every
+	 * check on this resource is `error` with this message, never pass.
+	 */
+	const char *read_error;
+};
+
+/* One piece of evidence: what was read, where, and its value. */
+struct evidence {
+	const char *path; /* attribute path, e.g. "Encrypted" */
+	const char *value; /* compact JSON text, or NULL (absent) */
+	struct mark source; /* file:line:col of the value */
+};
+
+/* The result of one check on one resource. */
+struct check_result {
+	enum status status;
+	const char *resource_id;
+	const char *resource_type;
+	const char *region;
+	const char *message;
+	struct evidence *ev;
+	size_t nev;
+};
+
+/* A parameter a plugin declares (name, type, default, description). */
+struct plugin_param {
+	const char *name;
+	enum doc_type type; /* DOC_INT, DOC_STRING, DOC_SEQ... */
+	const char *def; /* default as YAML text, or NULL */
+	const char *summary;
+};
+
+/*
+ * The context of one evaluation, filled by the engine.  Plugins treat it
+ * as opaque and use the functions below.
+ */
+struct check_ctx {
+	struct arena *a; /* results live here */
+	struct diag *d;
+	const struct doc_node *params; /* DOC_MAP name -> value */
+	int64_t now;
+	const void *rule; /* the engine's rule */
+	/* The result being built for the current resource. */
+	struct check_result result;
+	size_t evcap;
+	int emitted;
+};
+
+/* Reset the per-resource part before evaluating a resource. */
+void check_ctx_reset(struct check_ctx *c);
+
+/*
+ * A built-in or external plugin.  evaluate() is called once per resource
+ * whose type is in the rule's resource types (or the plugin's, when the
+ * rule names none); it must call check_emit() exactly once for that
+ * resource (the engine turns a missing emit into `error`).  It returns 0,
+ * or -1 on an internal failure (reported through check_diag()).
+ */
+struct check_plugin {
+	const char *name;
+	const char *summary;
+	const char *const *resource_types; /* NULL-terminated */
+	const struct plugin_param *params; /* { NULL } terminated */
+	int (*evaluate)(struct check_ctx *c, const struct resource *r);
+};
+
+/* ------------------------------------------------ what a plugin may call */
+
+/* The parameter value bound for this rule (baseline value or default). */
+const struct doc_node *check_param(struct check_ctx *c, const char *name);
+/* Integer parameter, or def when absent/not an integer. */
+int64_t check_param_int(struct check_ctx *c, const char *name, int64_t def);
+/* Evaluation time (injectable; reports are reproducible with it). */
+int64_t check_now(const struct check_ctx *c);
+/* The arena results must be allocated in (outlives the resource). */
+struct arena *check_arena(struct check_ctx *c);
+struct diag *check_diag(struct check_ctx *c);
+/*
+ * Record evidence for the result being built: the attribute path and the
+ * node read (NULL when absent).  The value is serialised and copied.
+ */
+int check_evidence(
+    struct check_ctx *c, const char *path, const struct doc_node *value);
+/* Emit the result for resource r.  printf-style message. */
+int check_emit(struct check_ctx *c, const struct resource *r, enum status s,
+    const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/* ------------------------------------------------------------ registries */
+
+/* Built-in plugins, sorted by name. */
+extern const struct check_plugin *const check_plugins[];
+extern const size_t check_nplugins;
+const struct check_plugin *check_plugin_find(const char *name);
+
+/*
+ * External plugins: a shared object exporting
+ *	const struct rampart_plugin_v1 rampart_plugin_v1;
+ * with abi == RAMPART_PLUGIN_ABI.  The file and its directory must not be
+ * writable by group or others.
+ */
+#define RAMPART_PLUGIN_ABI 1
+
+struct rampart_plugin_v1 {
+	unsigned int abi;
+	const struct check_plugin *plugins; /* array of n */
+	size_t n;
+};
+
+struct plugin_handle;
+
+struct plugin_handle *plugin_load(struct diag *d, const char *path);
+void plugin_unload(struct plugin_handle *h);
+size_t plugin_count(const struct plugin_handle *h);
+const struct check_plugin *plugin_get(const struct plugin_handle *h, size_t i);
+
+/* --------------------------------------------------------- export adapters */
+
+/*
+ * Called for each resource an adapter produces; the resource and its
+ * arena are freed after the call.  Return 0 to go on, -1 to stop.
+ */
+typedef int (*resource_fn)(
+    void *ctx, const struct resource *r, struct arena *a);
+
+struct adapter {
+	const char *name; /* "aws-config", "aws-cli" */
+	const char *summary;
+	/*
+	 * Whether the adapter recognises the input: path is a file or
+	 * directory; head holds its first bytes (NULL for a directory).
+	 * Returns a score (0 = no, higher = more specific).
+	 */
+	int (*detect)(
+	    const char *path, int is_dir, const char *head, size_t len);
+	/* Stream every resource of the input to fn.  0 or -1. */
+	int (*read)(struct diag *d, const char *path,
+	    const struct load_limits *lim, resource_fn fn, void *ctx,
+	    size_t *nresources);
+};
+
+/* Adapters, sorted by name. */
+extern const struct adapter *const adapters[];
+extern const size_t nadapters;
+const struct adapter *adapter_find(const char *name);
+/* Pick the adapter for an input, or NULL with an error in d. */
+const struct adapter *adapter_detect(struct diag *d, const char *path);
+
+#endif /* RAMPART_CHECK_H */

@@ -1,0 +1,265 @@
+/*
+ * rules.h: the rule engine.  Baselines and rule packs (YAML), the
+ * assertion language, PCRE2 with limits, POA&M, evaluation of checks over
+ * streamed resources, aggregation into controls and the verdict.
+ */
+#ifndef RAMPART_RULES_H
+#define RAMPART_RULES_H
+
+#include "checks/check.h"
+
+/* ------------------------------------------------------------ severities */
+
+enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+
+const char *severity_name(enum severity s);
+int severity_parse(const char *s, enum severity *out);
+
+/* ------------------------------------------------------- assertion trees */
+
+/*
+ * A compiled assertion (rules/assert.c).  Grammar (docs/rules.md):
+ *   node := { all: [node...] } | { any: [node...] } | { none: [node...] }
+ *         | { not: node } | leaf
+ *   leaf := { path: P, OP: OPERAND [, quantifier: all|any|none]
+ *             [, absent: pass|fail|error] }
+ * Operands may be literals or { param: NAME } references.
+ */
+struct assertion;
+
+/*
+ * Compile the assertion tree `tree` (from a rule pack).  `params` is the
+ * rule's declared parameters (DOC_MAP name -> declaration, may be NULL);
+ * references to undeclared parameters are errors.  Every error of the
+ * tree is reported with its file:line:col (regex errors point at the
+ * offending offset).  Returns NULL when any error was found.
+ */
+struct assertion *assert_compile(struct arena *a, struct diag *d,
+    const struct doc_node *tree, const struct doc_node *params);
+
+/*
+ * Evaluate against one resource's attributes.  Records evidence with
+ * check_evidence() and returns the status; *why receives a one-line
+ * explanation allocated in check_arena(c).  A path that selects nothing is
+ * `error` unless the leaf declares absence compliant.  Regex engine
+ * errors (match or depth limit) are `error`, never a match decision.
+ */
+enum status assert_eval(const struct assertion *as,
+    const struct doc_node *attrs, struct check_ctx *c, const char **why);
+
+/* --------------------------------------------------------- regex (PCRE2) */
+
+struct regex;
+
+/*
+ * Compile with limits (pattern length, nesting), JIT when available.
+ * Errors are reported at m with the column moved to the pattern offset.
+ * The regex is released when the arena is freed (arena_defer).
+ */
+struct regex *regex_compile(
+    struct arena *a, struct diag *d, const char *pattern, const struct mark *m);
+/* 1 match, 0 no match, -1 error (limit hit, bad UTF-8): never "no match". */
+int regex_match(
+    const struct regex *re, const char *s, size_t len, const char **err);
+
+/* --------------------------------------------------------------- rules */
+
+/* A check from a rule pack. */
+struct rule {
+	const char *id;
+	const char *title;
+	const char *description;
+	const char *remediation;
+	enum severity severity;
+	const char **types; /* resource types */
+	size_t ntypes;
+	const char **controls; /* NIST ids it evidences */
+	size_t ncontrols;
+	const char *plugin; /* "assert" or a plugin name */
+	const struct check_plugin *impl; /* NULL for assert */
+	struct assertion *assert;
+	struct doc_node *params; /* name -> default value */
+	const char *pack; /* pack file */
+	struct mark mark;
+};
+
+struct rule_set {
+	struct arena *a;
+	struct rule **v; /* sorted by id */
+	size_t n;
+	struct plugin_handle **plugins; /* external plugins */
+	size_t nplugins;
+};
+
+struct rule_set *rule_set_new(void);
+void rule_set_free(struct rule_set *rs);
+/* Load an external plugin .so into the set (its plugins become usable). */
+int rule_set_add_plugin(struct rule_set *rs, struct diag *d, const char *path);
+/* Load one pack file, or every *.yaml under a directory (sorted). */
+int rule_set_load(struct rule_set *rs, struct diag *d, const char *path);
+/* Load the shipped packs (RAMPART_RULES_DIR or the installed share dir). */
+int rule_set_load_shipped(struct rule_set *rs, struct diag *d);
+struct rule *rule_find(const struct rule_set *rs, const char *id);
+/* The rules directory: $RAMPART_RULES_DIR, ./rules, or PREFIX/share. */
+const char *rules_dir(void);
+
+/* ------------------------------------------------------------ baselines */
+
+enum responsibility { RESP_AUTOMATED, RESP_MANUAL, RESP_INHERITED };
+
+const char *responsibility_name(enum responsibility r);
+
+struct control_check {
+	const char *check_id;
+	struct rule *rule; /* resolved at bind time */
+	struct doc_node *params; /* bound values: name -> value */
+	const char *rationale;
+	struct mark mark;
+};
+
+struct control {
+	const char *id; /* "ac-2.1" */
+	const char *label; /* "AC-2(1)" */
+	const char *title;
+	const char *family; /* "AC" */
+	const char *klass; /* OSCAL class, may be NULL */
+	const char *statement; /* prose, may be NULL */
+	enum responsibility resp;
+	struct control_check *checks;
+	size_t nchecks;
+	int core; /* FedRAMP CORE prop */
+	const char *method; /* LI-SaaS method prop */
+	struct mark mark;
+};
+
+struct baseline {
+	struct arena *a;
+	const char *id;
+	const char *title;
+	const char *impact; /* low moderate high li-saas */
+	const char *path; /* file it was loaded from */
+	char sha256[SHA256_HEX_LEN + 1];
+	const char *source_file; /* OSCAL origin, may be NULL */
+	const char *source_sha256;
+	const char *extends;
+	struct doc_node *params; /* param id -> value */
+	struct control *controls; /* sorted by id */
+	size_t ncontrols;
+};
+
+/*
+ * Load a baseline by name (shipped: rules/baselines/NAME.yaml) or path,
+ * following `extends`.  Every error is collected in d (lint reports all).
+ * Check bindings are resolved against rs when rs is not NULL.
+ */
+struct baseline *baseline_load(
+    struct diag *d, const char *name_or_path, const struct rule_set *rs);
+void baseline_free(struct baseline *b);
+struct control *baseline_control(const struct baseline *b, const char *id);
+/* Names of shipped baselines, for `baseline list`.  NULL-terminated. */
+char **baseline_list_shipped(void);
+
+/* ---------------------------------------------------------------- POA&M */
+
+struct poam_item {
+	const char *id;
+	const char *control;
+	const char *check; /* may be NULL: any check */
+	const char *resource; /* glob, may be NULL: any resource */
+	const char *justification;
+	const char *approver;
+	int64_t expires;
+	const char *expires_text;
+	struct mark mark;
+};
+
+struct poam {
+	struct arena *a;
+	const char *path;
+	struct poam_item *items;
+	size_t n;
+};
+
+struct poam *poam_load(struct diag *d, const char *path);
+void poam_free(struct poam *p);
+
+/* ------------------------------------------------------------ evaluation */
+
+enum verdict { VERDICT_ELIGIBLE, VERDICT_NOT_ELIGIBLE, VERDICT_INCOMPLETE };
+
+const char *verdict_name(enum verdict v);
+
+/* One rule evaluated with one set of parameter values. */
+struct check_outcome {
+	const struct rule *rule;
+	struct doc_node *params;
+	struct check_result *results;
+	size_t n, cap;
+	size_t counts[ST_COUNT];
+	enum status status; /* aggregated over resources */
+};
+
+/* One check as it counts for one control (after POA&M). */
+struct control_check_outcome {
+	struct check_outcome *outcome;
+	enum status status;
+	const struct poam_item *waiver; /* covering item, if any */
+	const struct poam_item *expired; /* matching but expired */
+};
+
+struct control_outcome {
+	const struct control *control;
+	enum status status;
+	struct control_check_outcome *checks;
+	size_t nchecks;
+	const char *note;
+};
+
+struct input_info {
+	const char *path;
+	const char *format; /* adapter name */
+	char sha256[SHA256_HEX_LEN + 1];
+	size_t resources;
+};
+
+struct run_opts {
+	int64_t now; /* evaluation time; 0 = time(NULL) */
+	int require_attestations;
+	struct load_limits lim;
+};
+
+struct run {
+	struct arena *a;
+	struct diag *d;
+	struct run_opts opts;
+	struct baseline *bl; /* borrowed */
+	struct rule_set *rs; /* borrowed */
+	struct poam *poam; /* borrowed, may be NULL */
+	struct input_info *inputs;
+	size_t ninputs;
+	struct check_outcome *checks;
+	size_t nchecks;
+	struct control_outcome *controls;
+	size_t ncontrols;
+	size_t count_controls[ST_COUNT];
+	size_t count_checks[ST_COUNT];
+	enum verdict verdict;
+	int64_t started, finished;
+};
+
+/*
+ * Prepare a run: one check outcome per distinct (rule, parameters) bound
+ * by the baseline's automated controls.
+ */
+struct run *run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
+    struct poam *poam, const struct run_opts *opts);
+void run_free(struct run *r);
+/*
+ * Stream one input through every check.  adapter NULL = detect.  A read
+ * error of the input is reported and returns -1 (exit 3).
+ */
+int run_input(struct run *r, const char *path, const struct adapter *ad);
+/* Aggregate checks into controls, apply POA&M, decide the verdict. */
+int run_finish(struct run *r);
+
+#endif /* RAMPART_RULES_H */
