@@ -100,8 +100,11 @@ int rule_set_load(struct rule_set *rs, struct diag *d, const char *path);
 /* Load the shipped packs (RAMPART_RULES_DIR or the installed share dir). */
 int rule_set_load_shipped(struct rule_set *rs, struct diag *d);
 struct rule *rule_find(const struct rule_set *rs, const char *id);
-/* The rules directory: $RAMPART_RULES_DIR, ./rules, or PREFIX/share. */
-const char *rules_dir(void);
+/*
+ * The shipped rules directory: $RAMPART_RULES_DIR, else ../rules or
+ * ../share/rampart/rules beside the executable.  0, or -1 if none exists.
+ */
+int rules_dir(char *buf, size_t len);
 
 /* ------------------------------------------------------------ baselines */
 
@@ -261,5 +264,29 @@ void run_free(struct run *r);
 int run_input(struct run *r, const char *path, const struct adapter *ad);
 /* Aggregate checks into controls, apply POA&M, decide the verdict. */
 int run_finish(struct run *r);
+
+/* ------------------------------------------ loading helpers (rules/ only) */
+
+/* One allowed key of a YAML map: name, type (DOC_NULL = any), required. */
+struct field {
+	const char *key;
+	enum doc_type type;
+	int required;
+};
+
+/*
+ * Check map against the allowed fields: unknown keys, wrong types and
+ * missing required keys are each reported (all of them).  `what` names
+ * the object in messages ("rule", "control").  0 or -1.
+ */
+int schema_check(struct diag *d, const struct doc_node *map,
+    const struct field *fields, const char *what);
+/* String value of key in map (arena-owned), or NULL. */
+const char *schema_str(const struct doc_node *map, const char *key);
+/* A list of strings (a scalar is a list of one) into an arena array. */
+int schema_strlist(struct arena *a, struct diag *d, const struct doc_node *n,
+    const char ***out, size_t *nout);
+/* Whether s matches the glob pattern (fnmatch without FNM_PATHNAME). */
+int glob_match(const char *pattern, const char *s);
 
 #endif /* RAMPART_RULES_H */
