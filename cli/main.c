@@ -19,6 +19,16 @@ static const struct command commands[] = {
 	{ "doc", cmd_doc, "FILE [--path EXPR] [--format F] [--json]",
 	    "load a YAML or JSON file and print its tree with positions" },
 	{ "help", cmd_help, "[COMMAND]", "show help for rampart or a command" },
+	{ "keygen", cmd_keygen,
+	    "--out PREFIX [--algorithm ecdsa-p256|ed25519] [--passphrase-file "
+	    "F]",
+	    "generate a key pair for signing reports" },
+	{ "sign", cmd_sign,
+	    "REPORT --key KEY [--passphrase-file F] [--tsa-url URL]",
+	    "sign a report: write REPORT.sigstore.json" },
+	{ "verify", cmd_verify,
+	    "REPORT [--bundle FILE] (--key PUB | --keyring FILE) [--tsa-ca F]",
+	    "verify a signed report" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,126 @@
+/*
+ * cmd_keygen.c: `rampart keygen --out PREFIX` writes a signing key pair,
+ * PREFIX.key (PKCS#8, mode 0600, encrypted when a passphrase is given) and
+ * PREFIX.pub (SPKI), and prints the key id.
+ */
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "reports/sign.h"
+
+enum { O_OUT = 1, O_ALG, O_PASSFILE, O_FORCE, O_HELP };
+
+static const struct opt keygen_opts[] = {
+	{ "out", 1, O_OUT },
+	{ "algorithm", 1, O_ALG },
+	{ "passphrase-file", 1, O_PASSFILE },
+	{ "force", 0, O_FORCE },
+	{ "help", 0, O_HELP },
+	{ NULL, 0, 0 },
+};
+
+static void
+keygen_help(const struct command *cmd)
+{
+	cli_usage(cmd, stdout);
+	printf("\nGenerate a key pair for signing reports: PREFIX.key (PKCS#8 "
+	       "PEM, mode 0600)\nand PREFIX.pub (public key, SPKI PEM).  "
+	       "Prints the key id (sha256 of the\nDER public key, hex) on "
+	       "standard output.\n\n"
+	       "  --out PREFIX            where to write the two files\n"
+	       "  --algorithm A           ecdsa-p256 (default) or ed25519\n"
+	       "  --passphrase-file F     encrypt the private key with the "
+	       "first line of F\n"
+	       "                          (AES-256-CBC, PBKDF2 600,000 "
+	       "iterations); the\n"
+	       "                          RAMPART_PASSPHRASE variable works "
+	       "too\n"
+	       "  --force                 overwrite existing key files\n");
+}
+
+int
+cmd_keygen(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd = cli_find("keygen");
+	const char *prefix = NULL, *passfile = NULL, *arg;
+	enum key_alg alg = KEY_ALG_ECDSA_P256;
+	struct sign_key *k = NULL;
+	char *pass = NULL, *keypath = NULL, *pubpath = NULL;
+	size_t passlen = 0, n;
+	struct diag d;
+	struct stat st;
+	int i = 1, o, force = 0, rc = EXIT_SYSTEM;
+
+	diag_init(&d);
+	while ((o = opt_next(cmd, keygen_opts, argc, argv, &i, &arg)) != -1) {
+		switch (o) {
+		case -2:
+			return EXIT_USAGE;
+		case 0:
+			return cli_usage_err(
+			    cmd, "unexpected argument '%s'", argv[i]);
+		case O_OUT:
+			prefix = arg;
+			break;
+		case O_ALG:
+			if (key_alg_parse(arg, &alg) == -1)
+				return cli_usage_err(cmd,
+				    "unknown algorithm '%s' (ecdsa-p256 or "
+				    "ed25519)",
+				    arg);
+			break;
+		case O_PASSFILE:
+			passfile = arg;
+			break;
+		case O_FORCE:
+			force = 1;
+			break;
+		case O_HELP:
+			keygen_help(cmd);
+			return 0;
+		}
+	}
+	if (prefix == NULL || prefix[0] == '\0')
+		return cli_usage_err(cmd, "missing --out PREFIX");
+	n = strlen(prefix) + 5;
+	if ((keypath = lib_malloc(n)) == NULL ||
+	    (pubpath = lib_malloc(n)) == NULL) {
+		fprintf(stderr, "rampart keygen: out of memory\n");
+		goto out;
+	}
+	snprintf(keypath, n, "%s.key", prefix);
+	snprintf(pubpath, n, "%s.pub", prefix);
+	if (!force && (lstat(keypath, &st) == 0 || lstat(pubpath, &st) == 0)) {
+		fprintf(stderr,
+		    "rampart keygen: '%s' or '%s' exists; use --force to "
+		    "replace it\n",
+		    keypath, pubpath);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (key_read_passphrase(&d, passfile, 1, &pass, &passlen) == -1) {
+		rc = EXIT_INVALID_INPUT;
+		goto fail;
+	}
+	if ((k = key_generate(&d, alg)) == NULL ||
+	    key_write_private(&d, k, keypath, pass, passlen) == -1 ||
+	    key_write_public(&d, k, pubpath) == -1)
+		goto fail;
+	printf("%s\n", k->id);
+	fprintf(stderr, "rampart keygen: wrote %s (%s, %s) and %s\n", keypath,
+	    key_alg_name(alg),
+	    pass != NULL ? "encrypted" : "NOT encrypted: keep it safe",
+	    pubpath);
+	rc = 0;
+	goto out;
+fail:
+	cli_diag(c, &d);
+out:
+	key_passphrase_free(pass, passlen);
+	key_free(k);
+	lib_free(keypath);
+	lib_free(pubpath);
+	diag_free(&d);
+	return rc;
+}

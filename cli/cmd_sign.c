@@ -1,0 +1,104 @@
+/*
+ * cmd_sign.c: `rampart sign REPORT --key KEY` writes REPORT.sigstore.json,
+ * a Sigstore bundle whose signed statement is built from the JSON report
+ * of the same run (REPORT itself or report.json beside it).
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "reports/sign.h"
+
+enum { O_KEY = 1, O_PASSFILE, O_TSA, O_HELP };
+
+static const struct opt sign_opts[] = {
+	{ "key", 1, O_KEY },
+	{ "passphrase-file", 1, O_PASSFILE },
+	{ "tsa-url", 1, O_TSA },
+	{ "help", 0, O_HELP },
+	{ NULL, 0, 0 },
+};
+
+static void
+sign_help(const struct command *cmd)
+{
+	cli_usage(cmd, stdout);
+	printf("\nSign a report file: write REPORT.sigstore.json, a Sigstore "
+	       "bundle v0.3 with\na DSSE-signed in-toto statement (subject: "
+	       "REPORT's sha256; verdict, baseline,\ninputs and control "
+	       "results from the JSON report: REPORT itself or the\n"
+	       "report.json beside it).\n\n"
+	       "  --key KEY               private key from 'rampart keygen'\n"
+	       "  --passphrase-file F     passphrase of an encrypted key "
+	       "(or RAMPART_PASSPHRASE)\n"
+	       "  --tsa-url URL           add an RFC 3161 timestamp from this "
+	       "TSA (http://)\n");
+}
+
+int
+cmd_sign(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd = cli_find("sign");
+	const char *report = NULL, *keyfile = NULL, *passfile = NULL;
+	const char *tsa = NULL, *arg;
+	struct sign_key *k = NULL;
+	struct arena *a = NULL;
+	struct sign_meta m;
+	char *pass = NULL;
+	size_t passlen = 0;
+	struct diag d;
+	int i = 1, o, rc = EXIT_INVALID_INPUT;
+
+	diag_init(&d);
+	while ((o = opt_next(cmd, sign_opts, argc, argv, &i, &arg)) != -1) {
+		switch (o) {
+		case -2:
+			return EXIT_USAGE;
+		case 0:
+			if (report != NULL)
+				return cli_usage_err(cmd, "one REPORT only");
+			report = argv[i++];
+			break;
+		case O_KEY:
+			keyfile = arg;
+			break;
+		case O_PASSFILE:
+			passfile = arg;
+			break;
+		case O_TSA:
+			tsa = arg;
+			break;
+		case O_HELP:
+			sign_help(cmd);
+			return 0;
+		}
+	}
+	if (report == NULL)
+		return cli_usage_err(cmd, "missing REPORT");
+	if (keyfile == NULL)
+		return cli_usage_err(cmd, "missing --key KEY");
+	if (tsa != NULL && strncmp(tsa, "http://", 7) != 0)
+		return cli_usage_err(cmd, "--tsa-url must be an http:// URL");
+	if ((a = arena_new()) == NULL) {
+		fprintf(stderr, "rampart sign: out of memory\n");
+		return EXIT_SYSTEM;
+	}
+	if (key_read_passphrase(&d, passfile, 1, &pass, &passlen) == -1 ||
+	    (k = key_load_private(&d, keyfile, pass, passlen)) == NULL ||
+	    sign_meta_from_report(a, &d, report, &m) == -1)
+		goto fail;
+	rc = EXIT_SYSTEM;
+	if (bundle_sign_file(&d, report, &m, k, tsa) == -1)
+		goto fail;
+	printf(
+	    "signed %s: %s%s (key %s)\n", report, report, BUNDLE_SUFFIX, k->id);
+	rc = 0;
+	goto out;
+fail:
+	cli_diag(c, &d);
+out:
+	key_passphrase_free(pass, passlen);
+	key_free(k);
+	arena_free(a);
+	diag_free(&d);
+	return rc;
+}

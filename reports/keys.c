@@ -1,0 +1,434 @@
+/*
+ * keys.c: signing keys.  Generation, PKCS#8 / SPKI PEM files, passphrases,
+ * key ids, and the raw sign / verify primitives that bundle.c builds on.
+ *
+ * The default PEM_write_bio_PKCS8PrivateKey uses an 8-byte salt and 2048
+ * PBKDF2 iterations; we build the PBES2 parameters ourselves with
+ * PKCS8_encrypt_ex (16-byte salt, 600,000 iterations, AES-256-CBC).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+
+#include "reports/sign.h"
+
+/* Largest key or passphrase file we read; real ones are < 1 KiB. */
+#define KEY_FILE_MAX (64u << 10)
+
+static const struct {
+	const char *name;
+	enum key_alg alg;
+} key_algs[] = {
+	{ "ecdsa-p256", KEY_ALG_ECDSA_P256 },
+	{ "ed25519", KEY_ALG_ED25519 },
+};
+
+const char *
+key_alg_name(enum key_alg alg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(key_algs) / sizeof(key_algs[0]); i++)
+		if (key_algs[i].alg == alg)
+			return key_algs[i].name;
+	return "unknown";
+}
+
+int
+key_alg_parse(const char *s, enum key_alg *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(key_algs) / sizeof(key_algs[0]); i++) {
+		if (strcmp(key_algs[i].name, s) == 0) {
+			*out = key_algs[i].alg;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+key_free(struct sign_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);
+	lib_free(k);
+}
+
+int
+key_id_of(struct diag *d, EVP_PKEY *pkey, char out[SHA256_HEX_LEN + 1])
+{
+	unsigned char *der = NULL;
+	int len;
+
+	if ((len = i2d_PUBKEY(pkey, &der)) <= 0)
+		return diag_openssl(d, NULL, "cannot encode public key");
+	sha256_hex(der, (size_t)len, out);
+	OPENSSL_free(der);
+	return 0;
+}
+
+struct sign_key *
+key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv)
+{
+	struct sign_key *k = NULL;
+	char group[64];
+	enum key_alg alg;
+
+	if (EVP_PKEY_is_a(pkey, "ED25519")) {
+		alg = KEY_ALG_ED25519;
+	} else if (EVP_PKEY_is_a(pkey, "EC")) {
+		if (!EVP_PKEY_get_utf8_string_param(pkey,
+			OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+			NULL) ||
+		    (strcmp(group, "prime256v1") != 0 &&
+			strcmp(group, "P-256") != 0)) {
+			diag_err(d, NULL,
+			    "unsupported EC curve: only P-256 keys are "
+			    "accepted");
+			goto fail;
+		}
+		alg = KEY_ALG_ECDSA_P256;
+	} else {
+		diag_err(d, NULL,
+		    "unsupported key type '%s': use ecdsa-p256 or ed25519",
+		    EVP_PKEY_get0_type_name(pkey)
+			? EVP_PKEY_get0_type_name(pkey)
+			: "?");
+		goto fail;
+	}
+	if ((k = lib_calloc(1, sizeof(*k))) == NULL) {
+		diag_err(d, NULL, "out of memory");
+		goto fail;
+	}
+	k->pkey = pkey;
+	k->alg = alg;
+	k->has_private = priv;
+	if (key_id_of(d, pkey, k->id) == -1) {
+		key_free(k);
+		return NULL;
+	}
+	return k;
+fail:
+	EVP_PKEY_free(pkey);
+	return NULL;
+}
+
+struct sign_key *
+key_generate(struct diag *d, enum key_alg alg)
+{
+	EVP_PKEY *pkey;
+
+	if (alg == KEY_ALG_ED25519)
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	else
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	if (pkey == NULL) {
+		diag_openssl(d, NULL, "key generation failed");
+		return NULL;
+	}
+	return key_from_pkey(d, pkey, 1);
+}
+
+/* Write a memory BIO's contents atomically with the given mode. */
+static int
+write_bio(struct diag *d, BIO *bio, const char *path, unsigned int mode)
+{
+	char *p = NULL;
+	long n;
+
+	n = BIO_get_mem_data(bio, &p);
+	if (n <= 0 || p == NULL)
+		return diag_err(d, NULL, "internal error: empty PEM output");
+	return atomic_write(d, path, p, (size_t)n, mode);
+}
+
+int
+key_write_private(struct diag *d, const struct sign_key *k, const char *path,
+    const char *pass, size_t passlen)
+{
+	PKCS8_PRIV_KEY_INFO *p8 = NULL;
+	X509_SIG *enc = NULL;
+	BIO *bio = NULL;
+	struct mark m = { path, 0, 0 };
+	int rc = -1;
+
+	if (!k->has_private)
+		return diag_err(d, &m, "internal error: not a private key");
+	if (passlen > INT_MAX)
+		return diag_err(d, &m, "passphrase too long");
+	/* A secure-heap BIO is wiped when freed. */
+	if ((bio = BIO_new(BIO_s_secmem())) == NULL ||
+	    (p8 = EVP_PKEY2PKCS8(k->pkey)) == NULL) {
+		diag_openssl(d, &m, "cannot encode private key");
+		goto out;
+	}
+	if (pass != NULL && passlen > 0) {
+		enc =
+		    PKCS8_encrypt_ex(-1, EVP_aes_256_cbc(), pass, (int)passlen,
+			NULL, KEY_SALT_LEN, KEY_PBKDF2_ITER, p8, NULL, NULL);
+		if (enc == NULL || !PEM_write_bio_PKCS8(bio, enc)) {
+			diag_openssl(d, &m, "cannot encrypt private key");
+			goto out;
+		}
+	} else if (!PEM_write_bio_PKCS8_PRIV_KEY_INFO(bio, p8)) {
+		diag_openssl(d, &m, "cannot encode private key");
+		goto out;
+	}
+	rc = write_bio(d, bio, path, 0600);
+out:
+	X509_SIG_free(enc);
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	BIO_free(bio);
+	return rc;
+}
+
+int
+key_write_public(struct diag *d, const struct sign_key *k, const char *path)
+{
+	BIO *bio = NULL;
+	struct mark m = { path, 0, 0 };
+	int rc = -1;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    !PEM_write_bio_PUBKEY(bio, k->pkey)) {
+		diag_openssl(d, &m, "cannot encode public key");
+		goto out;
+	}
+	rc = write_bio(d, bio, path, 0644);
+out:
+	BIO_free(bio);
+	return rc;
+}
+
+/* Passphrase callback state: never prompts on a terminal. */
+struct pw {
+	const char *pass;
+	size_t len;
+	int asked;
+};
+
+static int
+pw_cb(char *buf, int size, int rwflag, void *u)
+{
+	struct pw *pw = u;
+
+	(void)rwflag;
+	pw->asked = 1;
+	if (pw->pass == NULL || size <= 0 || pw->len > (size_t)size)
+		return -1;
+	memcpy(buf, pw->pass, pw->len);
+	return (int)pw->len;
+}
+
+struct sign_key *
+key_load_private(
+    struct diag *d, const char *path, const char *pass, size_t passlen)
+{
+	struct mark m = { path, 0, 0 };
+	struct pw pw = { pass, passlen, 0 };
+	EVP_PKEY *pkey = NULL;
+	BIO *bio = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (file_read_all(d, path, KEY_FILE_MAX, &buf, &len) == -1)
+		return NULL;
+	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
+		diag_openssl(d, &m, "cannot read private key");
+		goto out;
+	}
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, pw_cb, &pw);
+	if (pkey == NULL) {
+		ERR_clear_error();
+		if (pw.asked && pass == NULL)
+			diag_err(d, &m,
+			    "private key is encrypted: give "
+			    "--passphrase-file or set RAMPART_PASSPHRASE");
+		else if (pw.asked)
+			diag_err(d, &m,
+			    "cannot decrypt private key: wrong passphrase "
+			    "or damaged file");
+		else
+			diag_err(d, &m, "not a PEM private key");
+	}
+out:
+	BIO_free(bio);
+	if (buf != NULL)
+		OPENSSL_cleanse(buf, len);
+	lib_free(buf);
+	if (pkey == NULL)
+		return NULL;
+	return key_from_pkey(d, pkey, 1);
+}
+
+struct sign_key *
+key_public_from_pem(
+    struct diag *d, const char *name, const char *pem, size_t len)
+{
+	struct mark m = { name, 0, 0 };
+	EVP_PKEY *pkey = NULL;
+	BIO *bio = NULL;
+	struct sign_key *k;
+	size_t n0 = d->nerrors;
+
+	if (len > INT_MAX || (bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
+		diag_openssl(d, &m, "cannot read public key");
+		return NULL;
+	}
+	pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (pkey == NULL) {
+		ERR_clear_error();
+		diag_err(d, &m, "not a PEM public key (SPKI)");
+		return NULL;
+	}
+	k = key_from_pkey(d, pkey, 0);
+	if (k == NULL && d->nerrors > n0 && d->n > 0 &&
+	    d->v[d->n - 1].file == NULL)
+		diag_note(d, &m, "in this key file");
+	return k;
+}
+
+struct sign_key *
+key_load_public(struct diag *d, const char *path)
+{
+	struct sign_key *k;
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (file_read_all(d, path, KEY_FILE_MAX, &buf, &len) == -1)
+		return NULL;
+	k = key_public_from_pem(d, path, buf, len);
+	lib_free(buf);
+	return k;
+}
+
+void
+key_passphrase_free(char *pass, size_t passlen)
+{
+	if (pass == NULL)
+		return;
+	OPENSSL_cleanse(pass, passlen);
+	lib_free(pass);
+}
+
+int
+key_read_passphrase(
+    struct diag *d, const char *path, int use_env, char **pass, size_t *passlen)
+{
+	struct mark m = { path, 0, 0 };
+	const char *env;
+	char *buf = NULL, *p;
+	size_t len = 0, n;
+
+	*pass = NULL;
+	*passlen = 0;
+	if (path != NULL) {
+		if (file_read_all(d, path, KEY_FILE_MAX, &buf, &len) == -1)
+			return -1;
+		/* The first line only, without its line ending. */
+		for (n = 0; n < len && buf[n] != '\n' && buf[n] != '\r'; n++)
+			;
+		if (n == 0) {
+			OPENSSL_cleanse(buf, len);
+			lib_free(buf);
+			return diag_err(d, &m, "passphrase file is empty");
+		}
+		if ((p = lib_malloc(n + 1)) == NULL) {
+			OPENSSL_cleanse(buf, len);
+			lib_free(buf);
+			return diag_err(d, &m, "out of memory");
+		}
+		memcpy(p, buf, n);
+		p[n] = '\0';
+		OPENSSL_cleanse(buf, len);
+		lib_free(buf);
+		*pass = p;
+		*passlen = n;
+		return 0;
+	}
+	if (!use_env || (env = getenv("RAMPART_PASSPHRASE")) == NULL)
+		return 0;
+	if (env[0] == '\0')
+		return diag_err(d, NULL, "RAMPART_PASSPHRASE is empty");
+	if ((*pass = lib_strdup(env)) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	*passlen = strlen(env);
+	return 0;
+}
+
+int
+key_sign(struct diag *d, const struct sign_key *k, const void *msg, size_t len,
+    unsigned char **sigp, size_t *siglenp)
+{
+	EVP_MD_CTX *ctx = NULL;
+	unsigned char *sig = NULL;
+	size_t siglen = 0;
+	int rc = -1;
+
+	*sigp = NULL;
+	*siglenp = 0;
+	if (!k->has_private)
+		return diag_err(d, NULL, "signing needs a private key");
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		goto ossl;
+	/* Ed25519 in OpenSSL 3.0 is one-shot with a NULL digest. */
+	if (!EVP_DigestSignInit_ex(ctx, NULL,
+		k->alg == KEY_ALG_ED25519 ? NULL : "SHA256", NULL, NULL,
+		k->pkey, NULL))
+		goto ossl;
+	if (!EVP_DigestSign(ctx, NULL, &siglen, msg, len))
+		goto ossl;
+	if ((sig = lib_malloc(siglen)) == NULL) {
+		diag_err(d, NULL, "out of memory");
+		goto out;
+	}
+	if (!EVP_DigestSign(ctx, sig, &siglen, msg, len))
+		goto ossl;
+	*sigp = sig;
+	*siglenp = siglen;
+	sig = NULL;
+	rc = 0;
+	goto out;
+ossl:
+	diag_openssl(d, NULL, "signing failed");
+out:
+	lib_free(sig);
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+int
+key_verify(const struct sign_key *k, const void *msg, size_t len,
+    const unsigned char *sig, size_t siglen)
+{
+	EVP_MD_CTX *ctx = NULL;
+	int rc = -1;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	/* The algorithm is the trusted key's, never the envelope's. */
+	if (EVP_DigestVerifyInit_ex(ctx, NULL,
+		k->alg == KEY_ALG_ED25519 ? NULL : "SHA256", NULL, NULL,
+		k->pkey, NULL) != 1)
+		goto out;
+	rc = EVP_DigestVerify(ctx, sig, siglen, msg, len);
+	/* 1 valid, 0 bad signature, negative: malformed or error. */
+	if (rc != 1)
+		rc = rc == 0 ? 0 : -1;
+out:
+	ERR_clear_error();
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}

@@ -1,0 +1,305 @@
+/*
+ * sign.h: signing keys, signed report bundles and their verification.
+ *
+ * A signed report is a Sigstore bundle v0.3 (`<report>.sigstore.json`)
+ * holding a DSSE envelope whose payload is an in-toto Statement v1 with the
+ * test-result predicate.  Keys are ECDSA P-256 (default) or Ed25519, kept as
+ * PKCS#8 PEM (private, optionally encrypted with PBES2) and SPKI PEM
+ * (public).  A key id is the sha256 of the DER SubjectPublicKeyInfo, hex.
+ *
+ * Kept apart from reports/report.h (the writers' header) so the signing code
+ * can be used by `rampart scan --sign` and by `sign` / `verify` alike.
+ * Conventions as in lib/lib.h: 0 or -1, errors reported once through the
+ * diag; verification functions are tri-state (see bundle_verify_buf).
+ */
+#ifndef RAMPART_SIGN_H
+#define RAMPART_SIGN_H
+
+#include <openssl/evp.h>
+
+#include "lib/lib.h"
+
+#define BUNDLE_MEDIA_TYPE "application/vnd.dev.sigstore.bundle.v0.3+json"
+#define DSSE_PAYLOAD_TYPE "application/vnd.in-toto+json"
+#define INTOTO_STATEMENT_V1 "https://in-toto.io/Statement/v1"
+#define TEST_RESULT_PREDICATE "https://in-toto.io/attestation/test-result/v0.1"
+#define RAMPART_EXTENSION "https://rampart.dev/extension/v1"
+#define BUNDLE_SUFFIX ".sigstore.json"
+
+/* Private key encryption: PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC. */
+#define KEY_PBKDF2_ITER 600000
+#define KEY_SALT_LEN 16
+
+/* ------------------------------------------------------------------ keys */
+
+enum key_alg { KEY_ALG_ECDSA_P256, KEY_ALG_ED25519 };
+
+/* "ecdsa-p256" or "ed25519". */
+const char *key_alg_name(enum key_alg alg);
+/* Parse an algorithm name; 0 or -1 (unknown). */
+int key_alg_parse(const char *s, enum key_alg *out);
+
+/*
+ * A loaded key.  `pkey` is owned by the struct; key_free() releases both.
+ * The algorithm always comes from the key material itself.
+ */
+struct sign_key {
+	EVP_PKEY *pkey;
+	enum key_alg alg;
+	char id[SHA256_HEX_LEN + 1]; /* sha256 of the DER SPKI, hex */
+	int has_private;
+};
+
+void key_free(struct sign_key *k); /* accepts NULL */
+
+/* Generate a new key pair.  NULL on error. */
+struct sign_key *key_generate(struct diag *d, enum key_alg alg);
+
+/*
+ * Wrap an EVP_PKEY (ownership passes to the result, also on error, when
+ * it is freed).  Rejects key types other than P-256 and Ed25519.
+ */
+struct sign_key *key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv);
+
+/* Key id of a public key: sha256 hex of its DER SPKI.  0 or -1. */
+int key_id_of(struct diag *d, EVP_PKEY *pkey, char out[SHA256_HEX_LEN + 1]);
+
+/*
+ * Write the private key as PKCS#8 PEM, atomically, mode 0600.  With a
+ * passphrase (pass, passlen > 0) it is encrypted with AES-256-CBC under
+ * PBKDF2-HMAC-SHA256, a 16-byte random salt and KEY_PBKDF2_ITER
+ * iterations; without one it is written in the clear.  Every buffer that
+ * held key material is wiped.  0 or -1.
+ */
+int key_write_private(struct diag *d, const struct sign_key *k,
+    const char *path, const char *pass, size_t passlen);
+/* Write the public key as SPKI PEM, atomically, mode 0644.  0 or -1. */
+int key_write_public(
+    struct diag *d, const struct sign_key *k, const char *path);
+
+/*
+ * Load a private key from a PEM file.  pass may be NULL: an encrypted key
+ * then fails with a message naming the ways to give a passphrase (never a
+ * terminal prompt).  NULL on error (wrong passphrase included).
+ */
+struct sign_key *key_load_private(
+    struct diag *d, const char *path, const char *pass, size_t passlen);
+/* Load a public key from an SPKI PEM file.  NULL on error. */
+struct sign_key *key_load_public(struct diag *d, const char *path);
+/* The same from PEM text in memory; name is used in messages. */
+struct sign_key *key_public_from_pem(
+    struct diag *d, const char *name, const char *pem, size_t len);
+
+/*
+ * Read a passphrase: the first line of the file at path (its newline
+ * stripped), or else the RAMPART_PASSPHRASE environment variable when
+ * use_env is set.  *pass receives a lib_malloc'd NUL-terminated copy (free
+ * with key_passphrase_free, which wipes it) or NULL when none was given.
+ * An empty passphrase is an error.  0 or -1.
+ */
+int key_read_passphrase(struct diag *d, const char *path, int use_env,
+    char **pass, size_t *passlen);
+void key_passphrase_free(char *pass, size_t passlen);
+
+/*
+ * Sign msg with the key: ECDSA P-256 over SHA-256 (DER signature, as
+ * Sigstore and cosign expect) or pure Ed25519 (one-shot).  *sig is
+ * lib_malloc'd.  0 or -1.
+ */
+int key_sign(struct diag *d, const struct sign_key *k, const void *msg,
+    size_t len, unsigned char **sig, size_t *siglen);
+/*
+ * Verify sig over msg with the trusted key's own algorithm.  Returns 1
+ * valid, 0 invalid, -1 error: treat anything but 1 as invalid.
+ */
+int key_verify(const struct sign_key *k, const void *msg, size_t len,
+    const unsigned char *sig, size_t siglen);
+
+/* --------------------------------------------------------------- keyring */
+
+/*
+ * A keyring: trusted public keys with their validity.  Times are epoch
+ * seconds; 0 means unset.  A key may sign from not_before on; a retired
+ * key's signatures made before retired_at stay valid; a revoked key's
+ * signatures are valid only when a verified RFC 3161 timestamp proves they
+ * were made before revoked_at.
+ */
+struct keyring_entry {
+	const char *id; /* key id, hex */
+	const char *name; /* signer name, may be NULL */
+	struct sign_key *key;
+	int64_t not_before, retired_at, revoked_at;
+	struct mark mark;
+};
+
+struct keyring {
+	struct arena *a;
+	struct keyring_entry *v;
+	size_t n;
+};
+
+/*
+ * Load a keyring file (YAML or JSON, see docs/signing.md): either a list
+ * of entries or a map with a `keys` list.  Each entry: `id`, `name`,
+ * optional `algorithm`, one of `pem` (inline SPKI PEM) or `path` (relative
+ * to the keyring's directory), optional `not_before`, `retired_at`,
+ * `revoked_at`.  The id must equal the key's computed id; ids are unique.
+ * NULL on error.
+ */
+struct keyring *keyring_load(struct diag *d, const char *path);
+void keyring_free(struct keyring *kr); /* accepts NULL */
+/* Entry with that id, or NULL. */
+const struct keyring_entry *keyring_find(
+    const struct keyring *kr, const char *id);
+
+/* ---------------------------------------------------- what gets signed */
+
+enum sign_verdict {
+	SIGN_VERDICT_ELIGIBLE,
+	SIGN_VERDICT_NOT_ELIGIBLE,
+	SIGN_VERDICT_INCOMPLETE
+};
+
+/* "eligible", "not_eligible", "incomplete". */
+const char *sign_verdict_name(enum sign_verdict v);
+int sign_verdict_parse(const char *s, enum sign_verdict *out);
+
+struct sign_input {
+	const char *path;
+	const char *sha256; /* 64 lowercase hex digits */
+};
+
+/*
+ * The facts a signed statement carries about one run.  Everything is
+ * borrowed.  NULL fields: started/finished/baseline are left out;
+ * version defaults to RAMPART_VERSION, binary_sha256 to the sha256 of
+ * /proc/self/exe, provider to the active OpenSSL provider, sign_time to
+ * now.  sign_time exists so tests can make byte-identical bundles.
+ */
+struct sign_meta {
+	enum sign_verdict verdict;
+	const char *started, *finished; /* RFC 3339 */
+	const char *baseline_id, *baseline_sha256;
+	const struct sign_input *inputs;
+	size_t ninputs;
+	const char *const *passed; /* control ids */
+	size_t npassed;
+	const char *const *failed;
+	size_t nfailed;
+	const char *version;
+	const char *binary_sha256;
+	const char *provider;
+	const char *sign_time;
+};
+
+/*
+ * Fill m from a JSON report: report_path itself when it is a JSON report
+ * (a map with a `verdict`), otherwise `report.json` in the same
+ * directory.  Reads verdict, started, finished, baseline{id,sha256},
+ * inputs[]{path,sha256} and controls[]{id,status} (pass -> passed, fail
+ * -> failed).  Strings live in arena a.  0 or -1.
+ */
+int sign_meta_from_report(struct arena *a, struct diag *d,
+    const char *report_path, struct sign_meta *m);
+
+/* ---------------------------------------------------------------- bundle */
+
+/*
+ * Append the DSSE pre-authentication encoding
+ * "DSSEv1 <len(type)> <type> <len(payload)> <payload>" to sb.  0 or -1.
+ */
+int dsse_pae(
+    struct strbuf *sb, const char *type, const void *payload, size_t len);
+
+/*
+ * Append the in-toto Statement (compact JSON, fixed key order) for a
+ * subject (file base name and sha256 hex) to sb.  0 or -1.
+ */
+int statement_build(struct diag *d, struct strbuf *sb, const char *subject_name,
+    const char *subject_sha256, const struct sign_meta *m,
+    const struct sign_key *key);
+
+/*
+ * Build a whole bundle into out: statement, signature over the PAE and,
+ * when tsa_url is not NULL, an RFC 3161 timestamp over the signature
+ * bytes.  0 or -1.
+ */
+int bundle_build(struct diag *d, struct strbuf *out, const char *subject_name,
+    const char *subject_sha256, const struct sign_meta *m,
+    const struct sign_key *key, const char *tsa_url);
+
+/*
+ * Sign a report file: write `<report_path>.sigstore.json` atomically.
+ * key must hold a private key.  tsa_url may be NULL.  0 or -1.
+ */
+int bundle_sign_file(struct diag *d, const char *report_path,
+    const struct sign_meta *m, const struct sign_key *key, const char *tsa_url);
+
+/* Verification outcomes.  Only VERIFY_VALID (1) means valid. */
+#define VERIFY_VALID 1
+#define VERIFY_INVALID 0
+#define VERIFY_ERROR (-1) /* system, memory or crypto library error */
+#define VERIFY_MALFORMED (-2) /* a file is not what it should be */
+
+struct verify_opts {
+	const struct sign_key *key; /* trusted key (--key), or */
+	const struct keyring *keyring; /* trusted keys (--keyring) */
+	const char *tsa_ca; /* CA file for timestamps; NULL: not checked */
+};
+
+/* What a valid bundle says; strings live in the caller's arena. */
+struct verify_result {
+	char key_id[SHA256_HEX_LEN + 1];
+	const char *signer; /* keyring name, or NULL */
+	const char *time; /* signing time claimed by the signer */
+	const char *finished; /* when the run finished, or NULL */
+	const char *baseline_id, *baseline_sha256; /* or NULL */
+	const char *verdict; /* eligible / not_eligible / incomplete */
+	const char *result; /* PASSED / WARNED / FAILED */
+	const char *subject; /* subject name */
+	int ntimestamps;
+	int timestamp_verified; /* checked against tsa_ca */
+	int64_t timestamp; /* verified time, epoch seconds */
+};
+
+/*
+ * Verify a bundle (bundle, blen; name for messages) against the report's
+ * bytes, in this order: mediaType; exactly one signature; payloadType;
+ * the key (the hint only selects a keyring entry; --key is used as is);
+ * the signature over the PAE, before the payload is parsed; the payload
+ * (duplicate keys rejected); predicateType; subject digest; signer key id;
+ * timestamps; keyring validity.  Returns VERIFY_VALID, VERIFY_INVALID
+ * (reason in d), VERIFY_MALFORMED or VERIFY_ERROR.
+ */
+int bundle_verify_buf(struct arena *a, struct diag *d, const char *name,
+    const char *bundle, size_t blen, const void *report, size_t rlen,
+    const struct verify_opts *o, struct verify_result *r);
+/*
+ * The same on files; bundle_path NULL means `<report_path>.sigstore.json`.
+ * An unreadable file is VERIFY_MALFORMED.
+ */
+int bundle_verify_file(struct arena *a, struct diag *d, const char *report_path,
+    const char *bundle_path, const struct verify_opts *o,
+    struct verify_result *r);
+
+/* ------------------------------------------------------ RFC 3161 (tsa.c) */
+
+/*
+ * Ask the time-stamping authority at url (http:// only) for a timestamp
+ * over sha256(data), with a nonce and the TSA certificate requested; the
+ * reply is checked against the request (status, imprint, nonce).  *der
+ * receives the DER TimeStampResp, lib_malloc'd.  timeout_ms bounds the
+ * whole exchange.  0 or -1.
+ */
+int tsa_timestamp(struct diag *d, const char *url, const void *data, size_t len,
+    int timeout_ms, unsigned char **der, size_t *derlen);
+/*
+ * Verify a DER TimeStampResp over sha256(data) against the CA certificates
+ * in ca_file (the TSA certificate must carry the critical timeStamping
+ * extended key usage; it is checked at the token's time).  *when gets the
+ * token's time.  Returns 1 valid, 0 invalid (reason in d), -1 error.
+ */
+int tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
+    const void *data, size_t len, const char *ca_file, int64_t *when);
+
+#endif /* RAMPART_SIGN_H */
