@@ -146,6 +146,7 @@ static const struct field rule_fields[] = {
 	{ "plugin", DOC_STRING, 0 },
 	{ "params", DOC_MAP, 0 },
 	{ "assert", DOC_MAP, 0 },
+	{ "required", DOC_BOOL, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -307,6 +308,9 @@ load_rule(struct rule_set *rs, struct diag *d, const struct doc_node *n,
 			rc = diag_err(d, &doc_get(n, "controls")->mark,
 			    "control id '%s' must be lowercase like 'ac-2.1'",
 			    r->controls[i]);
+	if (doc_get(n, "required") != NULL &&
+	    doc_get(n, "required")->type == DOC_BOOL)
+		r->required = doc_get(n, "required")->u.b;
 	r->plugin = schema_str(n, "plugin");
 	if (r->plugin == NULL)
 		r->plugin = "assert";

@@ -80,6 +80,7 @@ struct rule {
 	struct assertion *assert;
 	struct doc_node *params; /* name -> default value */
 	const char *pack; /* pack file */
+	int required; /* no resource of its types in scope = error */
 	struct mark mark;
 };
 
@@ -225,7 +226,11 @@ struct input_info {
 	size_t resources;
 };
 
+/* Per-check cap on listed results (the rest are counted). */
+#define RUN_DEFAULT_MAX_RESULTS 1000
+
 struct run_opts {
+	size_t max_results; /* 0 = unlimited */
 	int64_t now; /* evaluation time; 0 = time(NULL) */
 	int require_attestations;
 	struct load_limits lim;
