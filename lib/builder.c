@@ -699,12 +699,30 @@ builder_scalar(struct builder *b, enum doc_type t, const char *text, size_t len,
 }
 
 int
+builder_wants_value(const struct builder *b)
+{
+	return b->building ||
+	    (!b->whole_doc && value_on_path(b) && b->depth == b->nsteps);
+}
+
+int
 builder_node(struct builder *b, struct doc_node *n)
 {
 	if (!b->building) {
+		/*
+		 * A node cannot become a collection element by itself: it
+		 * lives in another element's arena.  Never drop it silently.
+		 */
+		if (builder_wants_value(b))
+			return diag_err(b->d, n != NULL ? &n->mark : NULL,
+			    "internal error: an alias cannot be a streamed "
+			    "element");
 		advance(b);
 		return 0;
 	}
+	if (n == NULL)
+		return diag_err(
+		    b->d, NULL, "internal error: no node to attach");
 	if (value_done(b, n) == -1)
 		return -1;
 	advance(b);

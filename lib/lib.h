@@ -305,8 +305,9 @@ int builder_key(
 int builder_scalar(struct builder *b, enum doc_type t, const char *text,
     size_t len, const struct mark *m);
 /*
- * A finished subtree (YAML alias expansion): attached as a value.  The
- * node is deep-copied when it lives in another arena.
+ * A finished subtree (YAML alias expansion): attached as a value, shared,
+ * not copied, so it must live in the arena being built (builder_arena()).
+ * Outside the selected elements it is skipped (n may then be NULL).
  */
 int builder_node(struct builder *b, struct doc_node *n);
 /* The node most recently completed (for YAML anchors); may be NULL. */
@@ -320,6 +321,12 @@ size_t builder_count(const struct builder *b);
  * may skip building nodes outside, e.g. for scalars nobody will see).
  */
 int builder_in_element(const struct builder *b);
+/*
+ * Whether a value starting now would be built: inside an element, or
+ * starting one (a collection member).  YAML aliases check this before
+ * handing builder_node() a node that must still be alive.
+ */
+int builder_wants_value(const struct builder *b);
 
 /* ------------------------------------------------------ path expressions */
 

@@ -385,6 +385,7 @@ struct collect {
 	struct arena *a;
 	struct doc_node **v;
 	size_t n;
+	struct diag *d; /* the callback reports its own errors */
 };
 
 static int
@@ -397,7 +398,7 @@ collect_doc(void *ctx, struct doc_node *root, struct arena *a)
 	v = arena_realloc(
 	    c->a, c->v, c->n * sizeof(*v), (c->n + 1) * sizeof(*v));
 	if (v == NULL)
-		return -1;
+		return diag_err(c->d, &root->mark, "out of memory");
 	v[c->n++] = root;
 	c->v = v;
 	return 0;
@@ -410,7 +411,7 @@ load_common(struct arena *a, struct diag *d, const char *name, const char *buf,
 {
 	struct load_limits dl;
 	struct builder *b;
-	struct collect c = { a, NULL, 0 };
+	struct collect c = { a, NULL, 0, d };
 	const char *iname;
 	struct mark m = { name, 0, 0 };
 	int rc;
