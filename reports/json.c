@@ -1,0 +1,208 @@
+/*
+ * json.c: the JSON report.  Its schema is docs/report.schema.json; field
+ * names are stable (CI pipelines read them).  Output is deterministic:
+ * controls in baseline order, results failures first then input order.
+ */
+#include <string.h>
+
+#include "reports/report.h"
+
+static void
+write_counts(struct jw *w, const char *key, const size_t *n, int controls)
+{
+	int i;
+
+	jw_key(w, key);
+	jw_obj(w);
+	for (i = 0; i < ST_COUNT; i++) {
+		if (!controls && i >= ST_MANUAL && i != ST_WAIVED)
+			continue;
+		jw_kint(w, status_name((enum status)i), (long long)n[i]);
+	}
+	jw_end_obj(w);
+}
+
+static void
+write_source(struct jw *w, const struct mark *m)
+{
+	char buf[4200];
+
+	if (m->file == NULL) {
+		jw_null(w);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s:%u:%u", m->file, m->line, m->col);
+	jw_str(w, buf);
+}
+
+static void
+write_result(struct jw *w, const struct check_result *res)
+{
+	size_t i;
+
+	jw_obj(w);
+	jw_kstr(w, "id", res->resource_id);
+	jw_kstr(w, "type", res->resource_type);
+	if (res->region != NULL)
+		jw_kstr(w, "region", res->region);
+	jw_kstr(w, "status", status_name(res->status));
+	jw_kstr(w, "message", res->message);
+	jw_key(w, "evidence");
+	jw_arr(w);
+	for (i = 0; i < res->nev; i++) {
+		jw_obj(w);
+		jw_kstr(w, "path", res->ev[i].path);
+		jw_kstr(w, "value", res->ev[i].value);
+		jw_key(w, "source");
+		write_source(w, &res->ev[i].source);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_end_obj(w);
+}
+
+static void
+write_params(struct jw *w, const struct doc_node *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if (p == NULL || (fp = open_memstream(&buf, &len)) == NULL) {
+		jw_null(w);
+		return;
+	}
+	doc_write_json(p, fp);
+	if (fclose(fp) == 0 && buf != NULL)
+		jw_raw(w, buf);
+	else
+		jw_null(w);
+	lib_free(buf);
+}
+
+static void
+write_check(struct jw *w, const struct control_check_outcome *cc)
+{
+	const struct check_outcome *o = cc->outcome;
+	const struct rule *ru = o->rule;
+	size_t *idx, n, i;
+
+	jw_obj(w);
+	jw_kstr(w, "id", ru->id);
+	jw_kstr(w, "title", ru->title);
+	jw_kstr(w, "severity", severity_name(ru->severity));
+	jw_kstr(w, "status", status_name(cc->status));
+	jw_key(w, "params");
+	write_params(w, o->params);
+	if (cc->waiver != NULL) {
+		jw_key(w, "waiver");
+		jw_obj(w);
+		jw_kstr(w, "poam_id", cc->waiver->id);
+		jw_kstr(w, "expires", cc->waiver->expires_text);
+		jw_kstr(w, "justification", cc->waiver->justification);
+		jw_kstr(w, "approver", cc->waiver->approver);
+		jw_end_obj(w);
+	}
+	if (cc->expired != NULL && cc->status == ST_FAIL) {
+		jw_key(w, "expired_waiver");
+		jw_obj(w);
+		jw_kstr(w, "poam_id", cc->expired->id);
+		jw_kstr(w, "expires", cc->expired->expires_text);
+		jw_end_obj(w);
+	}
+	write_counts(w, "counts", o->counts, 0);
+	jw_kint(w, "listed", (long long)o->n);
+	if (cc->status == ST_FAIL || cc->status == ST_WAIVED)
+		jw_kstr(w, "remediation", ru->remediation);
+	jw_key(w, "resources");
+	jw_arr(w);
+	if ((idx = lib_calloc(o->n + 1, sizeof(*idx))) != NULL) {
+		n = report_order(o, idx);
+		for (i = 0; i < n; i++)
+			write_result(w, &o->results[idx[i]]);
+		lib_free(idx);
+	}
+	jw_end_arr(w);
+	jw_end_obj(w);
+}
+
+int
+report_json(FILE *fp, const struct run *r, const struct report_opts *o)
+{
+	struct jw w;
+	char started[32], finished[32];
+	const struct control_outcome *co;
+	size_t i, j;
+
+	report_times(r, o, started, finished);
+	jw_init(&w, fp);
+	jw_obj(&w);
+	jw_key(&w, "rampart");
+	jw_obj(&w);
+	jw_kstr(&w, "version", o->tool_version);
+	jw_end_obj(&w);
+	jw_key(&w, "baseline");
+	jw_obj(&w);
+	jw_kstr(&w, "id", r->bl->id);
+	jw_kstr(&w, "title", r->bl->title);
+	jw_kstr(&w, "impact", r->bl->impact);
+	jw_kstr(&w, "sha256", r->bl->sha256);
+	if (r->bl->source_file != NULL) {
+		jw_key(&w, "source");
+		jw_obj(&w);
+		jw_kstr(&w, "file", r->bl->source_file);
+		jw_kstr(&w, "sha256", r->bl->source_sha256);
+		jw_end_obj(&w);
+	}
+	jw_end_obj(&w);
+	jw_key(&w, "inputs");
+	jw_arr(&w);
+	for (i = 0; i < r->ninputs; i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "path", r->inputs[i].path);
+		jw_kstr(&w, "format", r->inputs[i].format);
+		jw_kstr(&w, "sha256", r->inputs[i].sha256);
+		jw_kint(&w, "resources", (long long)r->inputs[i].resources);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	if (r->poam != NULL) {
+		jw_key(&w, "poam");
+		jw_obj(&w);
+		jw_kstr(&w, "path", r->poam->path);
+		jw_kint(&w, "items", (long long)r->poam->n);
+		jw_end_obj(&w);
+	}
+	jw_kstr(&w, "started", started);
+	jw_kstr(&w, "finished", finished);
+	jw_kstr(&w, "verdict", verdict_name(r->verdict));
+	jw_key(&w, "summary");
+	jw_obj(&w);
+	write_counts(&w, "controls", r->count_controls, 1);
+	write_counts(&w, "checks", r->count_checks, 0);
+	jw_end_obj(&w);
+	jw_key(&w, "controls");
+	jw_arr(&w);
+	for (i = 0; i < r->ncontrols; i++) {
+		co = &r->controls[i];
+		jw_obj(&w);
+		jw_kstr(&w, "id", co->control->id);
+		jw_kstr(&w, "label", co->control->label);
+		jw_kstr(&w, "title", co->control->title);
+		jw_kstr(&w, "family", co->control->family);
+		jw_kstr(&w, "responsibility",
+		    responsibility_name(co->control->resp));
+		jw_kstr(&w, "status", status_name(co->status));
+		if (co->note != NULL)
+			jw_kstr(&w, "note", co->note);
+		jw_key(&w, "checks");
+		jw_arr(&w);
+		for (j = 0; j < co->nchecks; j++)
+			write_check(&w, &co->checks[j]);
+		jw_end_arr(&w);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	jw_end_obj(&w);
+	return jw_finish(&w);
+}

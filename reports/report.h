@@ -1,0 +1,74 @@
+/*
+ * report.h: report writers over the results the engine produced.  One
+ * writer per format, in one sorted table; each writes to a FILE and never
+ * decides exit codes.  Files are written atomically by report_write().
+ */
+#ifndef RAMPART_REPORT_H
+#define RAMPART_REPORT_H
+
+#include "rules/rules.h"
+
+struct report_opts {
+	int color; /* ANSI colour (text only) */
+	int verbose; /* text: list passing checks too */
+	int64_t fixed_time; /* nonzero: use for every timestamp */
+	const char *tool_version;
+};
+
+struct writer {
+	const char *name; /* "json", "text" */
+	const char *filename; /* fixed name in --output-dir */
+	const char *summary;
+	int (*write)(
+	    FILE *fp, const struct run *r, const struct report_opts *o);
+};
+
+/* Writers, sorted by name. */
+extern const struct writer *const writers[];
+extern const size_t nwriters;
+const struct writer *writer_find(const char *name);
+
+/* Write a report atomically to path (mode 0644).  0 or -1. */
+int report_write(struct diag *d, const struct writer *w, const struct run *r,
+    const struct report_opts *o, const char *path);
+
+/* Timestamps of a run, honouring fixed_time, as RFC 3339 UTC. */
+void report_times(const struct run *r, const struct report_opts *o,
+    char started[32], char finished[32]);
+
+/* Results of a check outcome in report order: failures first. */
+size_t report_order(const struct check_outcome *o, size_t *idx);
+
+/*
+ * A small streaming JSON emitter shared by the JSON-based writers: it
+ * tracks commas and indentation so output is deterministic and pretty.
+ */
+struct jw {
+	FILE *fp;
+	int depth;
+	int first[64]; /* no element yet at this depth */
+	int after_key;
+};
+
+void jw_init(struct jw *w, FILE *fp);
+void jw_obj(struct jw *w); /* { */
+void jw_arr(struct jw *w); /* [ */
+void jw_end_obj(struct jw *w);
+void jw_end_arr(struct jw *w);
+void jw_key(struct jw *w, const char *k);
+void jw_str(struct jw *w, const char *s); /* NULL -> null */
+void jw_strn(struct jw *w, const char *s, size_t n);
+void jw_int(struct jw *w, long long v);
+void jw_bool(struct jw *w, int v);
+void jw_null(struct jw *w);
+void jw_raw(struct jw *w, const char *json); /* pre-serialised value */
+/* Convenience: "key": "value" / number. */
+void jw_kstr(struct jw *w, const char *k, const char *s);
+void jw_kint(struct jw *w, const char *k, long long v);
+/* Finish: newline, and 0 or -1 if the stream had an error. */
+int jw_finish(struct jw *w);
+
+int report_json(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_text(FILE *fp, const struct run *r, const struct report_opts *o);
+
+#endif /* RAMPART_REPORT_H */

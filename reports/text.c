@@ -1,0 +1,230 @@
+/*
+ * text.c: the report for a person at a terminal.  The verdict comes
+ * first, then the counts, then what failed (resource, evidence,
+ * remediation), what could not be evaluated, what is waived, and a
+ * per-family summary.  Colour only when asked (a tty without NO_COLOR).
+ */
+#include <string.h>
+
+#include "reports/report.h"
+
+#define MAX_SHOWN 20 /* resources shown per check before "and N more" */
+
+struct tctx {
+	FILE *fp;
+	int color;
+};
+
+static const char *
+col(const struct tctx *t, enum status s)
+{
+	if (!t->color)
+		return "";
+	switch (s) {
+	case ST_PASS:
+		return "\033[32m";
+	case ST_FAIL:
+		return "\033[1;31m";
+	case ST_ERROR:
+		return "\033[33m";
+	case ST_WAIVED:
+		return "\033[36m";
+	default:
+		return "\033[2m";
+	}
+}
+
+static const char *
+off(const struct tctx *t)
+{
+	return t->color ? "\033[0m" : "";
+}
+
+static void
+counts_line(
+    const struct tctx *t, const char *what, const size_t *n, int controls)
+{
+	int i, first = 1;
+
+	fprintf(t->fp, "%-9s", what);
+	for (i = 0; i < ST_COUNT; i++) {
+		if (!controls && i >= ST_MANUAL && i != ST_WAIVED)
+			continue;
+		fprintf(t->fp, "%s %s%zu %s%s", first ? "" : ",",
+		    n[i] ? col(t, (enum status)i) : "", n[i],
+		    status_name((enum status)i), n[i] ? off(t) : "");
+		first = 0;
+	}
+	fputc('\n', t->fp);
+}
+
+static void
+show_results(
+    const struct tctx *t, const struct check_outcome *o, enum status want)
+{
+	const struct check_result *res;
+	size_t i, j, shown = 0, total = 0;
+
+	for (i = 0; i < o->n; i++) {
+		res = &o->results[i];
+		if (res->status != want)
+			continue;
+		total++;
+		if (shown >= MAX_SHOWN)
+			continue;
+		shown++;
+		fprintf(t->fp, "      %s %s%s%s%s: %s\n", res->resource_type,
+		    res->resource_id, res->region ? " (" : "",
+		    res->region ? res->region : "", res->region ? ")" : "",
+		    res->message && res->message[0] ? res->message
+						    : status_name(res->status));
+		for (j = 0; j < res->nev && j < 4; j++) {
+			fprintf(t->fp, "        evidence: %s = %s",
+			    res->ev[j].path,
+			    res->ev[j].value ? res->ev[j].value : "(absent)");
+			if (res->ev[j].source.file != NULL)
+				fprintf(t->fp, "  [%s:%u:%u]",
+				    res->ev[j].source.file,
+				    res->ev[j].source.line,
+				    res->ev[j].source.col);
+			fputc('\n', t->fp);
+		}
+	}
+	if (o->counts[want] > shown)
+		fprintf(
+		    t->fp, "      ... and %zu more\n", o->counts[want] - shown);
+	(void)total;
+}
+
+/* Print every control whose status is s, with its checks in state s. */
+static size_t
+section(
+    const struct tctx *t, const struct run *r, enum status s, const char *title)
+{
+	const struct control_outcome *co;
+	const struct control_check_outcome *cc;
+	const struct rule *ru;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->ncontrols; i++) {
+		co = &r->controls[i];
+		if (co->status != s)
+			continue;
+		if (n++ == 0)
+			fprintf(t->fp, "\n%s%s%s\n", col(t, s), title, off(t));
+		fprintf(t->fp, "  %s%s%s  %s\n", col(t, s), co->control->label,
+		    off(t), co->control->title ? co->control->title : "");
+		if (co->note != NULL)
+			fprintf(t->fp, "    note: %s\n", co->note);
+		for (j = 0; j < co->nchecks; j++) {
+			cc = &co->checks[j];
+			if (cc->status != s)
+				continue;
+			ru = cc->outcome->rule;
+			fprintf(t->fp, "    %s [%s] %s\n", ru->id,
+			    severity_name(ru->severity), ru->title);
+			show_results(
+			    t, cc->outcome, s == ST_WAIVED ? ST_FAIL : s);
+			if (s == ST_ERROR && cc->outcome->n == 0 &&
+			    cc->outcome->rule->required)
+				fprintf(t->fp,
+				    "      no resource of type %s in "
+				    "the inputs: evidence is missing\n",
+				    ru->ntypes ? ru->types[0] : "?");
+			if ((s == ST_FAIL || s == ST_WAIVED) &&
+			    ru->remediation != NULL)
+				fprintf(t->fp, "      remediation: %s\n",
+				    ru->remediation);
+		}
+	}
+	return n;
+}
+
+static void
+families(const struct tctx *t, const struct run *r)
+{
+	const char *fam[64];
+	size_t cnt[64][ST_COUNT], nf = 0, i, f;
+	int s;
+
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < r->ncontrols; i++) {
+		const char *fm = r->controls[i].control->family;
+
+		for (f = 0; f < nf; f++)
+			if (strcmp(fam[f], fm) == 0)
+				break;
+		if (f == nf) {
+			if (nf == 64)
+				continue;
+			fam[nf++] = fm;
+		}
+		cnt[f][r->controls[i].status]++;
+	}
+	fprintf(t->fp, "\nBY FAMILY\n  %-6s", "family");
+	for (s = 0; s < ST_COUNT; s++)
+		fprintf(t->fp, " %9.9s",
+		    s == ST_NOT_APPLICABLE ? "n/a"
+					   : status_name((enum status)s));
+	fputc('\n', t->fp);
+	for (f = 0; f < nf; f++) {
+		fprintf(t->fp, "  %-6s", fam[f]);
+		for (s = 0; s < ST_COUNT; s++)
+			fprintf(t->fp, " %9zu", cnt[f][s]);
+		fputc('\n', t->fp);
+	}
+}
+
+int
+report_text(FILE *fp, const struct run *r, const struct report_opts *o)
+{
+	struct tctx t = { fp, o->color };
+	const char *v;
+	enum status vs;
+	size_t i, automated = 0;
+
+	switch (r->verdict) {
+	case VERDICT_ELIGIBLE:
+		v = "ELIGIBLE";
+		vs = ST_PASS;
+		break;
+	case VERDICT_NOT_ELIGIBLE:
+		v = "NOT ELIGIBLE";
+		vs = ST_FAIL;
+		break;
+	default:
+		v = "INCOMPLETE";
+		vs = ST_ERROR;
+		break;
+	}
+	fprintf(fp, "%sverdict: %s%s  baseline %s (%s, impact %s)\n",
+	    col(&t, vs), v, off(&t), r->bl->id,
+	    r->bl->title ? r->bl->title : "",
+	    r->bl->impact ? r->bl->impact : "unset");
+	for (i = 0; i < r->ncontrols; i++)
+		if (r->controls[i].control->resp == RESP_AUTOMATED)
+			automated++;
+	fprintf(fp,
+	    "coverage: %zu controls: %zu automated, %zu manual, "
+	    "%zu inherited\n",
+	    r->ncontrols, automated, r->count_controls[ST_MANUAL],
+	    r->count_controls[ST_INHERITED]);
+	counts_line(&t, "controls:", r->count_controls, 1);
+	counts_line(&t, "checks:", r->count_checks, 0);
+	for (i = 0; i < r->ninputs; i++)
+		fprintf(fp, "input:    %s (%s, %zu resources)\n",
+		    r->inputs[i].path, r->inputs[i].format,
+		    r->inputs[i].resources);
+	if (r->count_controls[ST_MANUAL] > 0)
+		fprintf(fp,
+		    "note:     %zu manual controls need attested "
+		    "evidence; this scan does not decide them\n",
+		    r->count_controls[ST_MANUAL]);
+	section(&t, r, ST_FAIL, "FAILED");
+	section(&t, r, ST_ERROR, "COULD NOT EVALUATE (error)");
+	section(&t, r, ST_WAIVED, "WAIVED BY POA&M");
+	if (o->verbose)
+		section(&t, r, ST_PASS, "PASSED");
+	families(&t, r);
+	return ferror(fp) ? -1 : 0;
+}

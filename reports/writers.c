@@ -1,0 +1,86 @@
+/*
+ * writers.c: the table of report formats and the atomic write around
+ * each of them.  Adding a format is one file plus one line here.
+ */
+#include <string.h>
+
+#include "reports/report.h"
+
+static const struct writer w_json = { "json", "report.json",
+	"machine-readable report (docs/report.schema.json)", report_json };
+static const struct writer w_text = { "text", "report.txt",
+	"readable summary for a terminal", report_text };
+
+/* Sorted by name. */
+const struct writer *const writers[] = {
+	&w_json,
+	&w_text,
+};
+
+const size_t nwriters = sizeof(writers) / sizeof(writers[0]);
+
+const struct writer *
+writer_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nwriters; i++)
+		if (strcmp(writers[i]->name, name) == 0)
+			return writers[i];
+	return NULL;
+}
+
+int
+report_write(struct diag *d, const struct writer *w, const struct run *r,
+    const struct report_opts *o, const char *path)
+{
+	struct atomic_file *af;
+	struct mark m = { path, 0, 0 };
+
+	if ((af = atomic_open(d, path, 0644)) == NULL)
+		return -1;
+	if (w->write(atomic_fp(af), r, o) == -1) {
+		atomic_abort(af);
+		return diag_err(d, &m, "cannot write %s report", w->name);
+	}
+	return atomic_commit(d, af);
+}
+
+void
+report_times(const struct run *r, const struct report_opts *o, char started[32],
+    char finished[32])
+{
+	format_time(o->fixed_time ? o->fixed_time : r->started, started);
+	format_time(o->fixed_time ? o->fixed_time : r->finished, finished);
+}
+
+static int
+rank(enum status s)
+{
+	switch (s) {
+	case ST_FAIL:
+		return 0;
+	case ST_ERROR:
+		return 1;
+	case ST_WAIVED:
+		return 2;
+	case ST_PASS:
+		return 3;
+	default:
+		return 4;
+	}
+}
+
+size_t
+report_order(const struct check_outcome *o, size_t *idx)
+{
+	size_t i, k = 0;
+	int rk;
+
+	/* A stable order: failures, errors, then passes, each in input order. */
+	for (rk = 0; rk <= 4; rk++)
+		for (i = 0; i < o->n; i++)
+			if (rank(o->results[i].status) == rk)
+				idx[k++] = i;
+	return k;
+}
