@@ -61,6 +61,14 @@ struct regex *regex_compile(
 /* 1 match, 0 no match, -1 error (limit hit, bad UTF-8): never "no match". */
 int regex_match(
     const struct regex *re, const char *s, size_t len, const char **err);
+/* Whether the regex runs JIT-compiled code ((*NO_JIT) turns it off). */
+int regex_jit(const struct regex *re);
+/*
+ * The position of byte `off` of a YAML scalar's decoded value, given the
+ * scalar's mark m: an opening quote and escapes are accounted for when the
+ * source line can be read, else m's column plus the characters before off.
+ */
+struct mark scalar_mark(const struct mark *m, const char *value, size_t off);
 
 /* --------------------------------------------------------------- rules */
 

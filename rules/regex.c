@@ -1,0 +1,453 @@
+/*
+ * regex.c: PCRE2 with limits, for the `matches` operator of assertions.
+ *
+ * Patterns come from rule packs and subjects from exports, so neither is
+ * trusted (PITFALLS.md, PCRE2 section).  What bounds a match:
+ *  - compile: pattern length and parenthesis nesting, \C refused (it
+ *    breaks UTF-8), PCRE2_UTF so patterns and subjects must be valid UTF-8
+ *    (checked by PCRE2 on every match: never PCRE2_NO_UTF_CHECK);
+ *  - match: a low match limit, a depth limit (interpreter), a heap limit,
+ *    a bounded JIT stack, a cap on the subject length;
+ *  - time: the limits count per start position, so an unanchored pattern
+ *    can still run for minutes.  The subject is therefore searched in
+ *    slices of start positions (PCRE2_USE_OFFSET_LIMIT), and the clock is
+ *    read between slices against a time budget per call.
+ * Every outcome other than a match or PCRE2_ERROR_NOMATCH is an error,
+ * never "no match".
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+
+#include "rules/rules.h"
+
+#define REGEX_MAX_PATTERN 1000
+#define REGEX_MAX_NEST 50
+#define REGEX_MATCH_LIMIT 100000
+#define REGEX_DEPTH_LIMIT 5000
+#define REGEX_HEAP_LIMIT_KIB 4096
+#define REGEX_JIT_STACK_MIN (32 * 1024)
+#define REGEX_JIT_STACK_MAX (512 * 1024)
+#define REGEX_MAX_SUBJECT (64 * 1024)
+/* Start positions searched between two looks at the clock. */
+#define REGEX_SLICE 64
+#define REGEX_BUDGET_NS (200 * 1000000LL)
+
+/*
+ * The match context, match data and JIT stack are reused by every
+ * regex_match() call on this regex, so a regex must not be used by two
+ * threads at once (rampart evaluates on one thread).
+ */
+struct regex {
+	const char *pattern;
+	pcre2_code *code;
+	pcre2_match_context *mctx;
+	pcre2_match_data *md;
+	pcre2_jit_stack *jstack;
+	int jit;
+};
+
+static void
+regex_release(void *p)
+{
+	struct regex *re = p;
+
+	pcre2_match_data_free(re->md);
+	pcre2_match_context_free(re->mctx);
+	pcre2_jit_stack_free(re->jstack);
+	pcre2_code_free(re->code);
+}
+
+/* Characters (not bytes) in the UTF-8 text s[0..n). */
+static uint32_t
+utf8_chars(const char *s, size_t n)
+{
+	uint32_t c = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+/*
+ * Read line `line` (1-based) of a regular file into buf.  0 or -1.  Only
+ * used to locate an error, so any failure just means "unknown".
+ */
+static int
+read_source_line(const char *file, uint32_t line, char *buf, size_t len)
+{
+	struct stat st;
+	FILE *fp;
+	uint32_t l = 1;
+	int ch;
+	size_t n = 0;
+
+	if (file == NULL || line == 0 || strcmp(file, "-") == 0 ||
+	    stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	if ((fp = fopen(file, "r")) == NULL)
+		return -1;
+	while (l < line && (ch = getc(fp)) != EOF)
+		if (ch == '\n')
+			l++;
+	while (l == line && (ch = getc(fp)) != EOF && ch != '\n' && n + 1 < len)
+		buf[n++] = (char)ch;
+	buf[n] = '\0';
+	fclose(fp);
+	return l == line ? 0 : -1;
+}
+
+/* Byte offset of 1-based character column col in s, or -1. */
+static long
+col_to_byte(const char *s, uint32_t col)
+{
+	uint32_t c = 1;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80)
+			continue;
+		if (c == col)
+			return (long)i;
+		c++;
+	}
+	return -1;
+}
+
+/* Value of the n hex digits at p, or -1. */
+static long
+hex_value(const char *p, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int ch = p[i] | 0x20;
+
+		if (p[i] >= '0' && p[i] <= '9')
+			v = v * 16 + (p[i] - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			v = v * 16 + (ch - 'a' + 10);
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * A YAML double-quoted escape at p (just after the backslash): sets *src
+ * to its source bytes after the backslash and returns the bytes it
+ * decodes to.
+ */
+static size_t
+dq_escape(const char *p, size_t *src)
+{
+	size_t n;
+	long cp;
+
+	switch (*p) {
+	case 'x':
+		n = 2;
+		break;
+	case 'u':
+		n = 4;
+		break;
+	case 'U':
+		n = 8;
+		break;
+	case 'N':
+	case '_':
+		*src = 1;
+		return 2;
+	case 'L':
+	case 'P':
+		*src = 1;
+		return 3;
+	default:
+		*src = 1;
+		return 1;
+	}
+	*src = 1 + strnlen(p + 1, n);
+	if ((cp = hex_value(p + 1, *src - 1)) == -1)
+		return 1;
+	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/*
+ * The position of byte `off` of a scalar's decoded value, from the mark
+ * of the scalar.  When the source line can be read and the scalar is
+ * quoted there, the opening quote and escapes ('' in single quotes,
+ * backslash escapes in double quotes) are accounted for; otherwise the
+ * scalar is taken as plain.  Scalars spanning lines are located on their
+ * first line only.
+ */
+struct mark
+scalar_mark(const struct mark *m, const char *value, size_t off)
+{
+	struct mark r = { NULL, 0, 0 };
+	char line[4096];
+	const char *p;
+	size_t done = 0;
+	long b;
+
+	if (m == NULL)
+		return r;
+	r = *m;
+	if (m->col == 0)
+		return r;
+	if (read_source_line(m->file, m->line, line, sizeof(line)) == -1 ||
+	    (b = col_to_byte(line, m->col)) == -1 ||
+	    (line[b] != '"' && line[b] != '\'')) {
+		r.col = m->col + utf8_chars(value, off);
+		return r;
+	}
+	p = line + b + 1;
+	r.col = m->col + 1;
+	while (done < off && *p != '\0') {
+		if (line[b] == '\'' && p[0] == '\'' && p[1] == '\'') {
+			p += 2, r.col += 2, done++;
+		} else if (line[b] == '\'' && *p == '\'') {
+			break;
+		} else if (line[b] == '"' && *p == '\\' && p[1] != '\0') {
+			size_t sl;
+
+			done += dq_escape(p + 1, &sl);
+			r.col += 1 + utf8_chars(p + 1, sl);
+			p += 1 + sl;
+		} else if (line[b] == '"' && *p == '"') {
+			break;
+		} else {
+			size_t n = 1;
+
+			while (((unsigned char)p[n] & 0xC0) == 0x80)
+				n++;
+			done += n, p += n, r.col++;
+		}
+	}
+	return r;
+}
+
+struct regex *
+regex_compile(
+    struct arena *a, struct diag *d, const char *pattern, const struct mark *m)
+{
+	pcre2_compile_context *cctx = NULL;
+	struct regex *re, *ret = NULL;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE erroff;
+	struct mark em;
+	size_t plen = strlen(pattern);
+	uint32_t have_jit = 0;
+	int errcode;
+
+	if ((re = arena_alloc(a, sizeof(*re))) == NULL) {
+		diag_err(d, m, "out of memory");
+		return NULL;
+	}
+	if (arena_defer(a, regex_release, re) == -1) {
+		diag_err(d, m, "out of memory");
+		return NULL;
+	}
+	if ((re->pattern = arena_strdup(a, pattern)) == NULL) {
+		diag_err(d, m, "out of memory");
+		goto out;
+	}
+	if (plen > REGEX_MAX_PATTERN) {
+		diag_err(d, m, "regex is too long (%zu bytes, at most %d)",
+		    plen, REGEX_MAX_PATTERN);
+		goto out;
+	}
+	if ((cctx = pcre2_compile_context_create(NULL)) == NULL) {
+		diag_err(d, m, "out of memory");
+		goto out;
+	}
+	pcre2_set_max_pattern_length(cctx, REGEX_MAX_PATTERN);
+	pcre2_set_parens_nest_limit(cctx, REGEX_MAX_NEST);
+	re->code = pcre2_compile((PCRE2_SPTR)pattern, plen,
+	    PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_USE_OFFSET_LIMIT,
+	    &errcode, &erroff, cctx);
+	if (re->code == NULL) {
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		if (erroff > plen)
+			erroff = plen;
+		em = scalar_mark(m, pattern, erroff);
+		diag_err(d, &em, "invalid regex '%s': %s", pattern,
+		    (const char *)msg);
+		goto out;
+	}
+	if ((re->mctx = pcre2_match_context_create(NULL)) == NULL ||
+	    (re->md = pcre2_match_data_create(1, NULL)) == NULL) {
+		diag_err(d, m, "out of memory");
+		goto out;
+	}
+	pcre2_set_match_limit(re->mctx, REGEX_MATCH_LIMIT);
+	pcre2_set_depth_limit(re->mctx, REGEX_DEPTH_LIMIT);
+	pcre2_set_heap_limit(re->mctx, REGEX_HEAP_LIMIT_KIB);
+	/* JIT is an optimisation: any failure falls back to the interpreter. */
+	if (pcre2_config(PCRE2_CONFIG_JIT, &have_jit) >= 0 && have_jit &&
+	    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0) {
+		re->jstack = pcre2_jit_stack_create(
+		    REGEX_JIT_STACK_MIN, REGEX_JIT_STACK_MAX, NULL);
+		if (re->jstack == NULL) {
+			diag_err(d, m, "out of memory");
+			goto out;
+		}
+		pcre2_jit_stack_assign(re->mctx, NULL, re->jstack);
+		re->jit = 1;
+	}
+	/* (*NO_JIT) in the pattern leaves JIT code out. */
+	if (re->jit) {
+		size_t jsize = 0;
+
+		if (pcre2_pattern_info(re->code, PCRE2_INFO_JITSIZE, &jsize) !=
+			0 ||
+		    jsize == 0)
+			re->jit = 0;
+	}
+	ret = re;
+out:
+	pcre2_compile_context_free(cctx);
+	/* On failure the handles are released with the arena. */
+	return ret;
+}
+
+int
+regex_jit(const struct regex *re)
+{
+	return re->jit;
+}
+
+static long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static const char *
+match_error(int rc)
+{
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT:
+		return "regex match limit exceeded";
+	case PCRE2_ERROR_DEPTHLIMIT:
+		return "regex depth limit exceeded";
+	case PCRE2_ERROR_HEAPLIMIT:
+		return "regex heap limit exceeded";
+	case PCRE2_ERROR_JIT_STACKLIMIT:
+		return "regex JIT stack limit exceeded";
+	case PCRE2_ERROR_NOMEMORY:
+		return "regex out of memory";
+	default:
+		if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
+			return "subject is not valid UTF-8";
+		return "regex match failed";
+	}
+}
+
+/*
+ * Offset of the first byte that is not part of valid UTF-8 (the rules
+ * PCRE2 applies: no overlongs, surrogates or code points past U+10FFFF),
+ * or len when all is valid.
+ */
+static size_t
+utf8_invalid_at(const unsigned char *p, size_t len)
+{
+	size_t i = 0, n, k;
+	uint32_t cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xC2 && p[i] <= 0xDF)
+			n = 2, cp = p[i] & 0x1F;
+		else if (p[i] >= 0xE0 && p[i] <= 0xEF)
+			n = 3, cp = p[i] & 0x0F;
+		else if (p[i] >= 0xF0 && p[i] <= 0xF4)
+			n = 4, cp = p[i] & 0x07;
+		else
+			return i;
+		if (len - i < n)
+			return i;
+		for (k = 1; k < n; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (p[i + k] & 0x3F);
+		}
+		if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+int
+regex_match(const struct regex *re, const char *s, size_t len, const char **err)
+{
+	long long deadline;
+	uint32_t opts = 0;
+	size_t start;
+	int rc;
+
+	if (err != NULL)
+		*err = NULL;
+	if (re == NULL || re->code == NULL) {
+		if (err != NULL)
+			*err = "regex not compiled";
+		return -1;
+	}
+	if (len > REGEX_MAX_SUBJECT) {
+		if (err != NULL)
+			*err = "subject longer than 65536 bytes";
+		return -1;
+	}
+	if (utf8_invalid_at((const unsigned char *)s, len) != len) {
+		if (err != NULL)
+			*err = "subject is not valid UTF-8";
+		return -1;
+	}
+	deadline = now_ns() + REGEX_BUDGET_NS;
+	/*
+	 * Search start positions [start, start + REGEX_SLICE) at a time; a
+	 * match in a later slice is found by a later call exactly as one
+	 * unanchored call would find it, because lookbehinds still see the
+	 * whole subject and ^ still means offset 0.  PCRE2 validates the
+	 * subject on the first call (as we did above); the later calls over
+	 * the same, unchanged bytes skip that check, which would otherwise
+	 * make a long subject cost quadratic time.
+	 */
+	for (start = 0; start <= len; start += REGEX_SLICE) {
+		pcre2_set_offset_limit(re->mctx, start + REGEX_SLICE - 1);
+		rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start, opts,
+		    re->md, re->mctx);
+		if (rc >= 0)
+			return 1;
+		if (rc != PCRE2_ERROR_NOMATCH) {
+			if (err != NULL)
+				*err = match_error(rc);
+			return -1;
+		}
+		opts = PCRE2_NO_UTF_CHECK;
+		if (start + REGEX_SLICE <= len && now_ns() > deadline) {
+			if (err != NULL)
+				*err = "regex time budget exceeded";
+			return -1;
+		}
+		/* The next slice starts on a character boundary. */
+		while (start + REGEX_SLICE < len &&
+		    ((unsigned char)s[start + REGEX_SLICE] & 0xC0) == 0x80)
+			start++;
+	}
+	return 0;
+}
