@@ -33,8 +33,11 @@ struct command {
 };
 
 /* The command table lives in main.c; each cmd_*.c defines one runner. */
+int cmd_baseline(struct cli *c, int argc, char **argv);
+int cmd_checks(struct cli *c, int argc, char **argv);
 int cmd_doc(struct cli *c, int argc, char **argv);
 int cmd_keygen(struct cli *c, int argc, char **argv);
+int cmd_scan(struct cli *c, int argc, char **argv);
 int cmd_sign(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
 /* (further cmd_* prototypes are added here, one line each, sorted) */

@@ -16,6 +16,11 @@ static int cmd_help(struct cli *, int, char **);
 
 /* Sorted by name.  One line per subcommand. */
 static const struct command commands[] = {
+	{ "baseline", cmd_baseline,
+	    "list | show NAME [--coverage] | lint FILE...",
+	    "list, show and lint control baselines" },
+	{ "checks", cmd_checks, "list [--json] | show ID",
+	    "list the checks and the controls they evidence" },
 	{ "doc", cmd_doc, "FILE [--path EXPR] [--format F] [--json]",
 	    "load a YAML or JSON file and print its tree with positions" },
 	{ "help", cmd_help, "[COMMAND]", "show help for rampart or a command" },
@@ -23,6 +28,10 @@ static const struct command commands[] = {
 	    "--out PREFIX [--algorithm ecdsa-p256|ed25519] [--passphrase-file "
 	    "F]",
 	    "generate a key pair for signing reports" },
+	{ "scan", cmd_scan,
+	    "--baseline NAME|FILE --input PATH... [--poam FILE] [--format F] "
+	    "[--output FILE]",
+	    "scan exports against a baseline and decide eligibility" },
 	{ "sign", cmd_sign,
 	    "REPORT --key KEY [--passphrase-file F] [--tsa-url URL]",
 	    "sign a report: write REPORT.sigstore.json" },

@@ -1,0 +1,266 @@
+/*
+ * cmd_baseline.c: `rampart baseline list|show|lint`.
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "reports/report.h"
+
+enum { O_HELP = 1, O_COVERAGE, O_PLUGIN, O_RULES, O_JSON };
+
+static const struct opt bl_opts[] = {
+	{ "help", 0, O_HELP },
+	{ "coverage", 0, O_COVERAGE },
+	{ "plugin", 1, O_PLUGIN },
+	{ "rules", 1, O_RULES },
+	{ "json", 0, O_JSON },
+	{ NULL, 0, 0 },
+};
+
+static void
+bl_help(const struct command *cmd)
+{
+	cli_usage(cmd, stdout);
+	printf("\n  list                  list the shipped baselines\n"
+	       "  show NAME [--coverage] show a baseline's controls, or its "
+	       "per-family\n"
+	       "                        coverage (automated, manual, "
+	       "inherited)\n"
+	       "  lint FILE...          check baseline or rule-pack files and "
+	       "report every\n"
+	       "                        error with file:line:col\n"
+	       "options: --rules PATH (extra packs), --plugin FILE.so\n");
+}
+
+/* Load shipped packs plus extras; NULL on error (reported in d). */
+static struct rule_set *
+load_rules(struct diag *d, const char **extra, size_t nextra,
+    const char **plugins, size_t nplugins)
+{
+	struct rule_set *rs;
+	size_t i;
+	int rc = 0;
+
+	if ((rs = rule_set_new()) == NULL) {
+		diag_err(d, NULL, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < nplugins; i++)
+		if (rule_set_add_plugin(rs, d, plugins[i]) == -1)
+			rc = -1;
+	if (rule_set_load_shipped(rs, d) == -1)
+		rc = -1;
+	for (i = 0; i < nextra; i++)
+		if (rule_set_load(rs, d, extra[i]) == -1)
+			rc = -1;
+	if (rc == -1) {
+		rule_set_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+static int
+bl_list(void)
+{
+	char **names = baseline_list_shipped(), dir[4096];
+	struct baseline *b;
+	struct diag d;
+	size_t i;
+
+	diag_init(&d);
+	if (rules_dir(dir, sizeof(dir)) == 0)
+		printf("shipped baselines (%s/baselines):\n", dir);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		/* Controls and titles without resolving checks (fast). */
+		if ((b = baseline_load(&d, names[i], NULL)) != NULL) {
+			printf("  %-22s %-9s %4zu controls  %s\n", names[i],
+			    b->impact ? b->impact : "-", b->ncontrols,
+			    b->title ? b->title : "");
+			baseline_free(b);
+		} else {
+			printf("  %-22s (does not load: run 'rampart baseline "
+			       "lint')\n",
+			    names[i]);
+		}
+		lib_free(names[i]);
+	}
+	lib_free(names);
+	diag_free(&d);
+	return 0;
+}
+
+static int
+bl_show(struct cli *c, const char *name, int coverage, struct rule_set *rs)
+{
+	struct baseline *b;
+	struct diag d;
+	const char *fam[64];
+	size_t cnt[64][3], nf = 0, i, j, f, tot[3] = { 0, 0, 0 };
+
+	diag_init(&d);
+	if ((b = baseline_load(&d, name, rs)) == NULL) {
+		cli_diag(c, &d);
+		diag_free(&d);
+		return EXIT_INVALID_INPUT;
+	}
+	printf("%s: %s\nimpact: %s\ncontrols: %zu\nsha256: %s\n", b->id,
+	    b->title ? b->title : "", b->impact ? b->impact : "-", b->ncontrols,
+	    b->sha256);
+	if (b->source_file != NULL)
+		printf("source: %s (sha256 %s)\n", b->source_file,
+		    b->source_sha256 ? b->source_sha256 : "-");
+	if (b->extends != NULL)
+		printf("extends: %s\n", b->extends);
+	if (!coverage) {
+		for (i = 0; i < b->ncontrols; i++) {
+			const struct control *ct = &b->controls[i];
+
+			printf("  %-12s %-9s %s\n", ct->label,
+			    responsibility_name(ct->resp),
+			    ct->title ? ct->title : "");
+			for (j = 0; j < ct->nchecks; j++)
+				printf(
+				    "      check %s\n", ct->checks[j].check_id);
+		}
+		baseline_free(b);
+		diag_free(&d);
+		return 0;
+	}
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < b->ncontrols; i++) {
+		for (f = 0; f < nf; f++)
+			if (strcmp(fam[f], b->controls[i].family) == 0)
+				break;
+		if (f == nf && nf < 64)
+			fam[nf++] = b->controls[i].family;
+		if (f < 64) {
+			cnt[f][b->controls[i].resp]++;
+			tot[b->controls[i].resp]++;
+		}
+	}
+	printf("\n  %-6s %9s %9s %9s %7s\n", "family", "automated", "manual",
+	    "inherited", "total");
+	for (f = 0; f < nf; f++)
+		printf("  %-6s %9zu %9zu %9zu %7zu\n", fam[f], cnt[f][0],
+		    cnt[f][1], cnt[f][2], cnt[f][0] + cnt[f][1] + cnt[f][2]);
+	printf("  %-6s %9zu %9zu %9zu %7zu\n", "all", tot[0], tot[1], tot[2],
+	    b->ncontrols);
+	baseline_free(b);
+	diag_free(&d);
+	return 0;
+}
+
+/* A pack has a top-level `checks:`; a baseline does not. */
+static int
+is_pack(const char *path)
+{
+	struct arena *a = arena_new();
+	struct diag d;
+	struct doc_node *root;
+	int r = 0;
+
+	diag_init(&d);
+	if (a != NULL &&
+	    (root = doc_load_one(a, &d, path, DOC_FMT_YAML, NULL)) != NULL)
+		r = doc_get(root, "checks") != NULL;
+	arena_free(a);
+	diag_free(&d);
+	return r;
+}
+
+static int
+bl_lint(struct cli *c, char **files, int n, struct rule_set *rs)
+{
+	struct diag d;
+	struct baseline *b;
+	struct rule_set *tmp;
+	int i, bad = 0;
+
+	diag_init(&d);
+	for (i = 0; i < n; i++) {
+		if (is_pack(files[i])) {
+			if ((tmp = rule_set_new()) == NULL)
+				return EXIT_SYSTEM;
+			if (rule_set_load(tmp, &d, files[i]) == -1)
+				bad = 1;
+			rule_set_free(tmp);
+		} else if ((b = baseline_load(&d, files[i], rs)) == NULL) {
+			bad = 1;
+		} else {
+			baseline_free(b);
+		}
+	}
+	cli_diag(c, &d);
+	if (bad || d.nerrors > 0)
+		fprintf(stderr, "rampart baseline lint: %zu error%s\n",
+		    d.nerrors, d.nerrors == 1 ? "" : "s");
+	else
+		printf("%d file%s ok\n", n, n == 1 ? "" : "s");
+	diag_free(&d);
+	return bad || d.nerrors ? EXIT_INVALID_INPUT : 0;
+}
+
+int
+cmd_baseline(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd = cli_find("baseline");
+	const char *arg, *extra[16], *plugins[16];
+	char *ops[256];
+	size_t nextra = 0, nplugins = 0;
+	int i = 1, o, nops = 0, coverage = 0, rc;
+	struct rule_set *rs = NULL;
+	struct diag d;
+
+	while ((o = opt_next(cmd, bl_opts, argc, argv, &i, &arg)) != -1) {
+		switch (o) {
+		case -2:
+			return EXIT_USAGE;
+		case 0:
+			if (nops == 256)
+				return cli_usage_err(cmd, "too many operands");
+			ops[nops++] = argv[i++];
+			break;
+		case O_HELP:
+			bl_help(cmd);
+			return 0;
+		case O_COVERAGE:
+			coverage = 1;
+			break;
+		case O_RULES:
+			if (nextra < 16)
+				extra[nextra++] = arg;
+			break;
+		case O_PLUGIN:
+			if (nplugins < 16)
+				plugins[nplugins++] = arg;
+			break;
+		case O_JSON:
+			break;
+		}
+	}
+	if (nops == 0)
+		return cli_usage_err(cmd,
+		    "missing subcommand (list, show or "
+		    "lint)");
+	if (strcmp(ops[0], "list") == 0)
+		return bl_list();
+	if (strcmp(ops[0], "show") != 0 && strcmp(ops[0], "lint") != 0)
+		return cli_usage_err(cmd, "unknown subcommand '%s'", ops[0]);
+	if (nops < 2)
+		return cli_usage_err(cmd, "'%s' needs %s", ops[0],
+		    strcmp(ops[0], "show") == 0 ? "a baseline" : "files");
+	diag_init(&d);
+	if ((rs = load_rules(&d, extra, nextra, plugins, nplugins)) == NULL) {
+		cli_diag(c, &d);
+		diag_free(&d);
+		return EXIT_INVALID_INPUT;
+	}
+	diag_free(&d);
+	if (strcmp(ops[0], "show") == 0)
+		rc = bl_show(c, ops[1], coverage, rs);
+	else
+		rc = bl_lint(c, ops + 1, nops - 1, rs);
+	rule_set_free(rs);
+	return rc;
+}

@@ -1,0 +1,352 @@
+/*
+ * cmd_scan.c: `rampart scan`, the main job: load a baseline and the rule
+ * packs, stream every input through the checks, aggregate, decide the
+ * verdict, write the reports, exit with the verdict's code.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "reports/report.h"
+
+enum {
+	O_BASELINE = 1,
+	O_INPUT,
+	O_INPUT_FORMAT,
+	O_POAM,
+	O_PLUGIN,
+	O_RULES,
+	O_FORMAT,
+	O_OUTPUT,
+	O_OUTPUT_DIR,
+	O_FIXED_TIME,
+	O_MAX_RESULTS,
+	O_REQUIRE_ATTEST,
+	O_VERBOSE,
+	O_HELP
+};
+
+static const struct opt scan_opts[] = {
+	{ "baseline", 1, O_BASELINE },
+	{ "input", 1, O_INPUT },
+	{ "input-format", 1, O_INPUT_FORMAT },
+	{ "poam", 1, O_POAM },
+	{ "plugin", 1, O_PLUGIN },
+	{ "rules", 1, O_RULES },
+	{ "format", 1, O_FORMAT },
+	{ "output", 1, O_OUTPUT },
+	{ "output-dir", 1, O_OUTPUT_DIR },
+	{ "fixed-time", 1, O_FIXED_TIME },
+	{ "max-results", 1, O_MAX_RESULTS },
+	{ "require-attestations", 0, O_REQUIRE_ATTEST },
+	{ "verbose", 0, O_VERBOSE },
+	{ "help", 0, O_HELP },
+	{ NULL, 0, 0 },
+};
+
+#define MAX_LIST 64
+
+struct scan_args {
+	const char *baseline;
+	const char *inputs[MAX_LIST];
+	size_t ninputs;
+	const char *plugins[MAX_LIST];
+	size_t nplugins;
+	const char *rules[MAX_LIST];
+	size_t nrules;
+	const char *input_format;
+	const char *poam;
+	const char *format;
+	const char *output;
+	const char *output_dir;
+	int64_t fixed_time;
+	long long max_results;
+	int require_attest;
+	int verbose;
+};
+
+static void
+scan_help(const struct command *cmd)
+{
+	size_t i;
+
+	cli_usage(cmd, stdout);
+	printf("\nScan cloud configuration exports against a baseline and "
+	       "decide whether the\nworkload may be placed.\n\n"
+	       "  --baseline NAME|FILE   shipped baseline name or a baseline "
+	       "file (required)\n"
+	       "  --input PATH           export file or directory "
+	       "(repeatable, required)\n"
+	       "  --input-format F       adapter to use instead of "
+	       "detection:");
+	for (i = 0; i < nadapters; i++)
+		printf(" %s", adapters[i]->name);
+	printf("\n  --poam FILE            POA&M items that waive failures "
+	       "until they expire\n"
+	       "  --plugin FILE.so       load an external check plugin "
+	       "(repeatable)\n"
+	       "  --rules PATH           extra rule pack file or directory "
+	       "(repeatable)\n"
+	       "  --format F[,F...]      report formats:");
+	for (i = 0; i < nwriters; i++)
+		printf(" %s", writers[i]->name);
+	printf(" (default text)\n"
+	       "  --output FILE          write the (single) report to FILE "
+	       "atomically\n"
+	       "  --output-dir DIR       write each format to DIR under its "
+	       "fixed name\n"
+	       "  --fixed-time T         evaluate and stamp reports at T "
+	       "(RFC 3339 or epoch)\n"
+	       "  --max-results N        list at most N results per check "
+	       "and status (default %d, 0 = all)\n"
+	       "  --require-attestations open manual controls make the "
+	       "verdict incomplete\n"
+	       "  --verbose              list passing checks in the text "
+	       "report\n\n"
+	       "exit: 0 eligible, 1 not eligible, 2 usage, 3 invalid input, "
+	       "4 incomplete,\n      5 system error\n",
+	    RUN_DEFAULT_MAX_RESULTS);
+}
+
+static int
+parse_args(
+    const struct command *cmd, int argc, char **argv, struct scan_args *a)
+{
+	const char *arg;
+	char *end;
+	int i = 1, o;
+
+	memset(a, 0, sizeof(*a));
+	a->max_results = RUN_DEFAULT_MAX_RESULTS;
+	while ((o = opt_next(cmd, scan_opts, argc, argv, &i, &arg)) != -1) {
+		switch (o) {
+		case -2:
+			return EXIT_USAGE;
+		case 0:
+			return cli_usage_err(cmd,
+			    "unexpected operand '%s' "
+			    "(inputs are given with --input)",
+			    argv[i]);
+		case O_BASELINE:
+			a->baseline = arg;
+			break;
+		case O_INPUT:
+			if (a->ninputs == MAX_LIST)
+				return cli_usage_err(cmd, "too many inputs");
+			a->inputs[a->ninputs++] = arg;
+			break;
+		case O_PLUGIN:
+			if (a->nplugins == MAX_LIST)
+				return cli_usage_err(cmd, "too many plugins");
+			a->plugins[a->nplugins++] = arg;
+			break;
+		case O_RULES:
+			if (a->nrules == MAX_LIST)
+				return cli_usage_err(cmd, "too many packs");
+			a->rules[a->nrules++] = arg;
+			break;
+		case O_INPUT_FORMAT:
+			if (adapter_find(arg) == NULL)
+				return cli_usage_err(cmd,
+				    "unknown input "
+				    "format '%s'",
+				    arg);
+			a->input_format = arg;
+			break;
+		case O_POAM:
+			a->poam = arg;
+			break;
+		case O_FORMAT:
+			a->format = arg;
+			break;
+		case O_OUTPUT:
+			a->output = arg;
+			break;
+		case O_OUTPUT_DIR:
+			a->output_dir = arg;
+			break;
+		case O_FIXED_TIME:
+			if (parse_time(arg, &a->fixed_time) == -1 ||
+			    a->fixed_time <= 0)
+				return cli_usage_err(cmd,
+				    "invalid time '%s' "
+				    "(expected RFC 3339 or epoch seconds)",
+				    arg);
+			break;
+		case O_MAX_RESULTS:
+			errno = 0;
+			a->max_results = strtoll(arg, &end, 10);
+			if (errno || *end || end == arg || a->max_results < 0)
+				return cli_usage_err(cmd,
+				    "invalid number "
+				    "'%s'",
+				    arg);
+			break;
+		case O_REQUIRE_ATTEST:
+			a->require_attest = 1;
+			break;
+		case O_VERBOSE:
+			a->verbose = 1;
+			break;
+		case O_HELP:
+			scan_help(cmd);
+			return -1;
+		}
+	}
+	if (a->baseline == NULL)
+		return cli_usage_err(cmd, "missing --baseline");
+	if (a->ninputs == 0)
+		return cli_usage_err(cmd, "missing --input");
+	if (a->output != NULL && a->output_dir != NULL)
+		return cli_usage_err(cmd,
+		    "--output and --output-dir exclude "
+		    "each other");
+	return 0;
+}
+
+/* Split "json,sarif" into writers; -1 on an unknown name. */
+static int
+parse_formats(const struct command *cmd, const char *list,
+    const struct writer **out, size_t *n)
+{
+	char buf[256], *p, *comma;
+	const struct writer *w;
+
+	*n = 0;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s", list) >= sizeof(buf))
+		return cli_usage_err(cmd, "format list too long");
+	for (p = buf; p != NULL; p = comma) {
+		if ((comma = strchr(p, ',')) != NULL)
+			*comma++ = '\0';
+		if ((w = writer_find(p)) == NULL)
+			return cli_usage_err(cmd, "unknown format '%s'", p);
+		if (*n == MAX_LIST)
+			return cli_usage_err(cmd, "too many formats");
+		out[(*n)++] = w;
+	}
+	return 0;
+}
+
+static int
+write_reports(struct cli *c, const struct command *cmd,
+    const struct scan_args *a, const struct run *r, struct diag *d)
+{
+	const struct writer *ws[MAX_LIST];
+	struct report_opts ro;
+	char path[4096];
+	size_t n, i;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.tool_version = RAMPART_VERSION;
+	ro.fixed_time = a->fixed_time;
+	ro.verbose = a->verbose;
+	if (parse_formats(cmd, a->format ? a->format : "text", ws, &n) != 0)
+		return EXIT_USAGE;
+	if (a->output_dir != NULL) {
+		for (i = 0; i < n; i++) {
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s",
+				a->output_dir, ws[i]->filename) >= sizeof(path))
+				return cli_usage_err(cmd, "path too long");
+			if (report_write(d, ws[i], r, &ro, path) == -1)
+				return EXIT_SYSTEM;
+		}
+		return 0;
+	}
+	if (n != 1)
+		return cli_usage_err(cmd, "several formats need --output-dir");
+	if (a->output != NULL)
+		return report_write(d, ws[0], r, &ro, a->output) == -1
+		    ? EXIT_SYSTEM
+		    : 0;
+	ro.color = c->color_out && strcmp(ws[0]->name, "text") == 0;
+	return ws[0]->write(stdout, r, &ro) == -1 ? EXIT_SYSTEM : 0;
+}
+
+int
+cmd_scan(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd = cli_find("scan");
+	struct scan_args a;
+	struct diag d;
+	struct rule_set *rs = NULL;
+	struct baseline *bl = NULL;
+	struct poam *poam = NULL;
+	struct run *r = NULL;
+	struct run_opts ro;
+	const struct adapter *ad = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = parse_args(cmd, argc, argv, &a)) != 0)
+		return rc == -1 ? 0 : rc;
+	diag_init(&d);
+	rc = EXIT_INVALID_INPUT;
+	if ((rs = rule_set_new()) == NULL) {
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	for (i = 0; i < a.nplugins; i++)
+		if (rule_set_add_plugin(rs, &d, a.plugins[i]) == -1)
+			goto out;
+	if (rule_set_load_shipped(rs, &d) == -1)
+		goto out;
+	for (i = 0; i < a.nrules; i++)
+		if (rule_set_load(rs, &d, a.rules[i]) == -1)
+			goto out;
+	if ((bl = baseline_load(&d, a.baseline, rs)) == NULL)
+		goto out;
+	if (a.poam != NULL && (poam = poam_load(&d, a.poam)) == NULL)
+		goto out;
+	if (a.input_format != NULL)
+		ad = adapter_find(a.input_format);
+	memset(&ro, 0, sizeof(ro));
+	ro.now = a.fixed_time;
+	ro.max_results = (size_t)a.max_results;
+	ro.require_attestations = a.require_attest;
+	load_limits_default(&ro.lim);
+	if ((r = run_new(&d, bl, rs, poam, &ro)) == NULL)
+		goto out;
+	for (i = 0; i < a.ninputs; i++) {
+		if (c->tty_err)
+			fprintf(
+			    stderr, "rampart: reading %s...\r", a.inputs[i]);
+		if (run_input(r, a.inputs[i], ad) == -1)
+			goto out;
+	}
+	if (c->tty_err)
+		fprintf(stderr, "\033[K");
+	if (run_finish(r) == -1)
+		goto out;
+	if (d.nwarnings > 0)
+		cli_diag(c, &d);
+	diag_clear(&d);
+	if ((rc = write_reports(c, cmd, &a, r, &d)) != 0)
+		goto out;
+	switch (r->verdict) {
+	case VERDICT_ELIGIBLE:
+		rc = EXIT_ELIGIBLE;
+		break;
+	case VERDICT_NOT_ELIGIBLE:
+		rc = EXIT_NOT_ELIGIBLE;
+		break;
+	default:
+		rc = EXIT_INCOMPLETE;
+		break;
+	}
+out:
+	if (d.n > 0)
+		cli_diag(c, &d);
+	if (rc == EXIT_INVALID_INPUT && d.nerrors > 0)
+		fprintf(stderr,
+		    "rampart scan: %zu error%s; no report "
+		    "written\n",
+		    d.nerrors, d.nerrors == 1 ? "" : "s");
+	run_free(r);
+	poam_free(poam);
+	baseline_free(bl);
+	rule_set_free(rs);
+	diag_free(&d);
+	return rc;
+}
