@@ -1,19 +1,1142 @@
-/* json.c: placeholder until the json loader lands (being written now). */
+/*
+ * json.c: the JSON and NDJSON loader, on yajl 2.  yajl's events drive the
+ * builder; this file adds what yajl lacks: positions, strict strings and
+ * readable errors.
+ *
+ * Positions.  yajl has no line or column.  Inside a callback,
+ * yajl_get_bytes_consumed() is the offset just past the current token in
+ * the buffer given to the running yajl_parse() (checked on yajl 2.1.0: the
+ * counter restarts at 0 on each call).  The only bytes yajl consumes
+ * between two callbacks are white space and the separators ',' and ':', so
+ * a token starts at the first other byte after the end of the previous
+ * one.  A cursor walks the input once, forward, counting lines and
+ * characters (UTF-8 lead bytes), and stops at each token start.  A token
+ * still open at the end of a chunk (yajl buffers it) is "pending": its
+ * start mark is taken then, and its raw bytes are kept in `carry` so that
+ * strings can still be checked and errors placed exactly.
+ *
+ * Strings.  yajl 2.1 checks UTF-8 loosely (it accepts overlong forms,
+ * encoded surrogates and code points past U+10FFFF), turns a lone high
+ * surrogate escape into '?' and a lone low one into invalid UTF-8.  Every
+ * decoded string is therefore checked strictly, and when it holds escapes
+ * or fails, its raw text is scanned to reject unpaired surrogates and to
+ * find the exact offending byte.
+ *
+ * Depth.  yajl 2.1 keeps its state in a byte stack that grows on demand
+ * (no fixed depth; 100000 levels parse fine), so the only nesting limit is
+ * the builder's max_depth, which cancels the parse as soon as it is hit.
+ *
+ * Memory.  Input is read in JSON_CHUNK pieces; yajl allocates with plain
+ * malloc (it does not check allocation failures, so it is not routed
+ * through the fault-injection hook); the builder frees each element after
+ * its callback.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_parse.h>
+
 #include "lib/lib.h"
 #include "lib/loader.h"
+
+#define JSON_CHUNK (256u * 1024)
+
+/* What the last callback was, to explain a syntax error. */
+enum json_ev { EV_NONE, EV_OPEN, EV_KEY, EV_VALUE };
+
+struct json_ctx {
+	struct builder *b;
+	struct diag *d;
+	const char *name;
+	const struct load_limits *lim;
+	yajl_handle h;
+	int ndjson;
+
+	/* The buffer being given to yajl_parse (NULL while completing). */
+	const char *seg, *segend;
+	int completing;
+	/* Just past the last token that raised a callback in seg, or NULL. */
+	const char *last;
+
+	/* Position cursor: line and column of byte `cur` in `buf`. */
+	const char *buf;
+	const char *cur;
+	uint32_t line, col;
+
+	/* A token begun in an earlier buffer and not finished yet. */
+	int pending;
+	struct mark pend_mark;
+	struct strbuf carry; /* its raw bytes so far */
+	char sep; /* separator passed before it ("," or ":"), or 0 */
+
+	/* The token of the running callback. */
+	const char *tok; /* its start in seg, or NULL when in carry */
+	struct mark tok_mark;
+	int tok_hi; /* it may hold non-ASCII bytes */
+
+	/* Grammar state, for error messages only. */
+	enum json_ev ev;
+	int last_zero; /* the last value was the number 0 or -0 */
+	struct mark *open; /* marks of the open containers */
+	char *openc; /* and their brackets */
+	size_t nopen, capopen;
+
+	uint64_t total; /* bytes read */
+};
+
+/* ------------------------------------------------------------ positions */
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Bytes of w that are '\n', or >= 0x80 (nonzero = some). */
+static inline uint64_t
+word_special(uint64_t w)
+{
+	uint64_t x = w ^ (ONES * '\n');
+
+	return (((x - ONES) & ~x) | w) & HIGHS;
+}
+
+/*
+ * Move the cursor forward to `to` (in the current buffer), counting lines
+ * and characters.  Returns nonzero when a byte >= 0x80 was passed.  This
+ * walk covers the whole input, so it goes eight bytes at a time while
+ * there is no newline and no non-ASCII byte; a short tail is read as the
+ * last eight bytes of the range (they lie inside the buffer) and shifted.
+ */
+static uint64_t
+pos_advance(struct json_ctx *j, const char *to)
+{
+	const unsigned char *p = (const unsigned char *)j->cur;
+	const unsigned char *e = (const unsigned char *)to;
+	uint32_t line = j->line, col = j->col;
+	uint64_t w, hi = 0;
+	size_t r;
+
+	while (p < e) {
+		r = (size_t)(e - p);
+		if (r >= 8) {
+			memcpy(&w, p, 8);
+			if (word_special(w) == 0) {
+				col += 8;
+				p += 8;
+				continue;
+			}
+		}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		else if (e - (const unsigned char *)j->buf >= 8) {
+			memcpy(&w, e - 8, 8);
+			if (word_special(w >> (8 * (8 - r))) == 0) {
+				col += (uint32_t)r;
+				break;
+			}
+		}
+#endif
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else {
+			hi |= *p & 0x80;
+			col += (*p & 0xC0) != 0x80;
+		}
+		p++;
+	}
+	j->cur = to;
+	j->line = line;
+	j->col = col;
+	return hi;
+}
+
+static struct mark
+mark_at(struct json_ctx *j, const char *p)
+{
+	struct mark m;
+
+	pos_advance(j, p);
+	m.file = j->name;
+	m.line = j->line;
+	m.col = j->col;
+	return m;
+}
+
+/* The mark of byte off of a token that starts at mark m (raw text p). */
+static struct mark
+mark_within(struct mark m, const char *p, size_t off)
+{
+	size_t i;
+
+	for (i = 0; i < off; i++) {
+		if (p[i] == '\n') {
+			m.line++;
+			m.col = 1;
+		} else if (((unsigned char)p[i] & 0xC0) != 0x80) {
+			m.col++;
+		}
+	}
+	return m;
+}
+
+static int
+is_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' ||
+	    c == ':';
+}
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Called first in every callback: find where the current token starts,
+ * set j->tok and j->tok_mark, and move the cursor past the token.
+ * j->tok_hi tells whether the token's bytes (in this buffer) include
+ * non-ASCII ones.
+ */
+static void
+tok_begin(struct json_ctx *j)
+{
+	const char *p, *e;
+
+	j->tok_hi = 1; /* unknown: check */
+	if (j->completing) {
+		j->tok = NULL;
+		j->tok_mark = j->pend_mark;
+		j->pending = 0;
+		return;
+	}
+	e = j->seg + yajl_get_bytes_consumed(j->h);
+	if (j->pending) {
+		j->tok = NULL;
+		j->tok_mark = j->pend_mark;
+		j->pending = 0;
+		pos_advance(j, e);
+	} else {
+		/* Only white space and separators lie before the token. */
+		p = j->last != NULL ? j->last : j->seg;
+		if (p != j->cur)
+			pos_advance(j, p);
+		for (; p < e && is_sep(*p); p++) {
+			if (*p == '\n') {
+				j->line++;
+				j->col = 1;
+			} else {
+				j->col++;
+			}
+		}
+		j->cur = p;
+		j->tok = p;
+		j->tok_mark.file = j->name;
+		j->tok_mark.line = j->line;
+		j->tok_mark.col = j->col;
+		j->tok_hi = pos_advance(j, e) != 0;
+	}
+	j->last = e;
+	j->sep = 0;
+}
+
+/* The end of the current token in seg (0 bytes of seg when completing). */
+static const char *
+tok_end(struct json_ctx *j)
+{
+	if (j->completing)
+		return NULL;
+	return j->seg + yajl_get_bytes_consumed(j->h);
+}
+
+/*
+ * The raw text of the current token, contiguous.  A pending token's text
+ * is completed in the carry buffer.  -1 on allocation failure.
+ */
+static int
+tok_raw(struct json_ctx *j, const char **p, size_t *n)
+{
+	const char *e = tok_end(j);
+
+	if (j->tok != NULL) {
+		*p = j->tok;
+		*n = (size_t)(e - j->tok);
+		return 0;
+	}
+	if (e != NULL && e > j->seg &&
+	    sb_add(&j->carry, j->seg, (size_t)(e - j->seg)) == -1)
+		return -1;
+	*p = j->carry.s != NULL ? j->carry.s : "";
+	*n = j->carry.len;
+	return 0;
+}
+
+static size_t
+tok_rawlen(struct json_ctx *j)
+{
+	const char *e = tok_end(j);
+
+	if (j->tok != NULL)
+		return (size_t)(e - j->tok);
+	return j->carry.len + (e != NULL ? (size_t)(e - j->seg) : 0);
+}
+
+/* ------------------------------------------------------------- strings */
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 (RFC 3629). */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		len = 2;
+		cp = p[0] & 0x1F;
+	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		len = 3;
+		cp = p[0] & 0x0F;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* What utf8_check found in a decoded string. */
+#define U8_INVALID 1
+#define U8_SUSPECT 2 /* '?' or a 4-byte sequence: maybe a bad surrogate */
+
+/*
+ * Check a decoded string: strict UTF-8, and whether it holds what yajl
+ * makes of bad surrogate escapes ('?' for a lone high one, a 4-byte
+ * sequence for a high one followed by a non-low escape).
+ */
+static int
+utf8_check(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k;
+	uint64_t w;
+	int r = 0;
+
+	while (i < n) {
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if ((w & HIGHS) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = utf8_len(s + i, n - i)) == 0)
+			return r | U8_INVALID;
+		if (k == 4)
+			r |= U8_SUSPECT;
+		i += k;
+	}
+	if (r == 0 && memchr(s, '?', n) != NULL)
+		r |= U8_SUSPECT;
+	return r;
+}
+
+static int
+hex4(const char *p, size_t n, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+	char c;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * Scan the raw text of a string token (from its opening quote) for the
+ * first thing RFC 8259 forbids.  Returns 0 when it is clean, else -1 with
+ * the offending byte's offset in *off and a message in msg.
+ */
+static int
+str_scan(const char *p, size_t n, size_t *off, char *msg, size_t msglen)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 1, k;
+	uint32_t cp, lo;
+	char e;
+
+	while (i < n) {
+		if (u[i] == '"')
+			return 0;
+		if (u[i] == '\\') {
+			e = i + 1 < n ? p[i + 1] : '\0';
+			if (strchr("\"\\/bfnrt", e) != NULL && e != '\0') {
+				i += 2;
+				continue;
+			}
+			*off = i;
+			if (e != 'u') {
+				if (e >= 0x20 && e < 0x7F)
+					snprintf(msg, msglen,
+					    "invalid JSON: invalid escape "
+					    "'\\%c' in a string",
+					    e);
+				else
+					snprintf(msg, msglen,
+					    "invalid JSON: invalid escape "
+					    "in a string");
+				return -1;
+			}
+			if (hex4(p + i + 2, n - i - 2, &cp) == -1) {
+				snprintf(msg, msglen,
+				    "invalid JSON: '\\u' must be followed by "
+				    "four hex digits");
+				return -1;
+			}
+			if (cp >= 0xDC00 && cp <= 0xDFFF) {
+				snprintf(msg, msglen,
+				    "invalid JSON: unpaired surrogate "
+				    "'\\u%.4s' in a string",
+				    p + i + 2);
+				return -1;
+			}
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				if (i + 7 >= n || p[i + 6] != '\\' ||
+				    p[i + 7] != 'u' ||
+				    hex4(p + i + 8, n - i - 8, &lo) == -1 ||
+				    lo < 0xDC00 || lo > 0xDFFF) {
+					snprintf(msg, msglen,
+					    "invalid JSON: unpaired surrogate "
+					    "'\\u%.4s' in a string",
+					    p + i + 2);
+					return -1;
+				}
+				i += 12;
+				continue;
+			}
+			i += 6;
+			continue;
+		}
+		if (u[i] < 0x20) {
+			*off = i;
+			if (u[i] == 0)
+				snprintf(msg, msglen,
+				    "invalid JSON: NUL byte in a string");
+			else
+				snprintf(msg, msglen,
+				    "invalid JSON: control character 0x%02x "
+				    "in a string (escape it)",
+				    u[i]);
+			return -1;
+		}
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = utf8_len(u + i, n - i)) == 0) {
+			*off = i;
+			snprintf(
+			    msg, msglen, "invalid UTF-8 byte 0x%02x", u[i]);
+			return -1;
+		}
+		i += k;
+	}
+	return 0;
+}
+
+static int
+oom(struct json_ctx *j, const struct mark *m)
+{
+	return diag_err(j->d, m, "out of memory reading JSON");
+}
+
+/*
+ * Check the current string token, decoded as s (n bytes).  0, or -1 with
+ * the error reported at the offending byte.
+ */
+static int
+check_string(struct json_ctx *j, const unsigned char *s, size_t n)
+{
+	const char *raw;
+	size_t rawlen, off = 0;
+	char msg[160];
+	struct mark m;
+	int esc, r;
+
+	esc = tok_rawlen(j) != n + 2; /* escapes shrink the text */
+	if (!esc && !j->tok_hi)
+		return 0; /* plain ASCII, as is: nothing to check */
+	r = utf8_check(s, n);
+	/* Bad surrogate escapes only show as '?' or 4-byte sequences. */
+	if (r == 0 || (r == U8_SUSPECT && !esc))
+		return 0;
+	if (tok_raw(j, &raw, &rawlen) == -1)
+		return oom(j, &j->tok_mark);
+	if (str_scan(raw, rawlen, &off, msg, sizeof(msg)) == 0) {
+		if (!(r & U8_INVALID))
+			return 0;
+		return diag_err(
+		    j->d, &j->tok_mark, "invalid UTF-8 in a string");
+	}
+	m = mark_within(j->tok_mark, raw, off);
+	return diag_err(j->d, &m, "%s", msg);
+}
+
+/* ----------------------------------------------------------- callbacks */
+
+static int
+open_push(struct json_ctx *j, char bracket)
+{
+	struct mark *v;
+	char *c;
+	size_t cap;
+
+	if (j->nopen == j->capopen) {
+		cap = j->capopen ? j->capopen * 2 : 32;
+		if ((v = lib_realloc(j->open, cap * sizeof(*v))) == NULL)
+			return oom(j, &j->tok_mark);
+		j->open = v;
+		if ((c = lib_realloc(j->openc, cap)) == NULL)
+			return oom(j, &j->tok_mark);
+		j->openc = c;
+		j->capopen = cap;
+	}
+	j->openc[j->nopen] = bracket;
+	j->open[j->nopen++] = j->tok_mark;
+	return 0;
+}
+
+static int
+on_null(void *ctx)
+{
+	struct json_ctx *j = ctx;
+
+	tok_begin(j);
+	j->ev = EV_VALUE;
+	j->last_zero = 0;
+	return builder_scalar(j->b, DOC_NULL, "null", 4, &j->tok_mark) == 0;
+}
+
+static int
+on_bool(void *ctx, int v)
+{
+	struct json_ctx *j = ctx;
+
+	tok_begin(j);
+	j->ev = EV_VALUE;
+	j->last_zero = 0;
+	return builder_scalar(j->b, DOC_BOOL, v ? "true" : "false", v ? 4 : 5,
+		   &j->tok_mark) == 0;
+}
+
+static int
+on_number(void *ctx, const char *s, size_t n)
+{
+	struct json_ctx *j = ctx;
+	enum doc_type t = DOC_INT;
+	size_t i;
+
+	tok_begin(j);
+	/* yajl has checked the syntax; an int is -?[0-9]+. */
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E') {
+			t = DOC_FLOAT;
+			break;
+		}
+	}
+	j->ev = EV_VALUE;
+	j->last_zero =
+	    (n == 1 && s[0] == '0') || (n == 2 && s[0] == '-' && s[1] == '0');
+	return builder_scalar(j->b, t, s, n, &j->tok_mark) == 0;
+}
+
+static int
+on_string(void *ctx, const unsigned char *s, size_t n)
+{
+	struct json_ctx *j = ctx;
+
+	tok_begin(j);
+	j->ev = EV_VALUE;
+	j->last_zero = 0;
+	if (check_string(j, s, n) == -1)
+		return 0;
+	return builder_scalar(
+		   j->b, DOC_STRING, (const char *)s, n, &j->tok_mark) == 0;
+}
+
+static int
+on_key(void *ctx, const unsigned char *s, size_t n)
+{
+	struct json_ctx *j = ctx;
+
+	tok_begin(j);
+	j->ev = EV_KEY;
+	if (check_string(j, s, n) == -1)
+		return 0;
+	return builder_key(j->b, (const char *)s, n, &j->tok_mark) == 0;
+}
+
+static int
+on_map_start(void *ctx)
+{
+	struct json_ctx *j = ctx;
+
+	tok_begin(j);
+	j->ev = EV_OPEN;
+	if (open_push(j, '{') == -1)
+		return 0;
+	return builder_map_start(j->b, &j->tok_mark) == 0;
+}
+
+static int
+on_seq_start(void *ctx)
+{
+	struct json_ctx *j = ctx;
+
+	tok_begin(j);
+	j->ev = EV_OPEN;
+	if (open_push(j, '[') == -1)
+		return 0;
+	return builder_seq_start(j->b, &j->tok_mark) == 0;
+}
+
+/* Closing brackets need no mark: only move past them. */
+static void
+tok_close(struct json_ctx *j)
+{
+	if (!j->completing) {
+		j->last = j->seg + yajl_get_bytes_consumed(j->h);
+		j->pending = 0;
+		j->sep = 0;
+	}
+	j->ev = EV_VALUE;
+	j->last_zero = 0;
+	if (j->nopen > 0)
+		j->nopen--;
+}
+
+static int
+on_map_end(void *ctx)
+{
+	struct json_ctx *j = ctx;
+
+	tok_close(j);
+	return builder_map_end(j->b) == 0;
+}
+
+static int
+on_seq_end(void *ctx)
+{
+	struct json_ctx *j = ctx;
+
+	tok_close(j);
+	return builder_seq_end(j->b) == 0;
+}
+
+static const yajl_callbacks json_callbacks = {
+	on_null,
+	on_bool,
+	NULL, /* integer: numbers go through yajl_number, as text */
+	NULL, /* double */
+	on_number,
+	on_string,
+	on_map_start,
+	on_key,
+	on_map_end,
+	on_seq_start,
+	on_seq_end,
+};
+
+/* -------------------------------------------------------------- errors */
+
+/* A token as the mini lexer of the error path sees it. */
+struct tok {
+	const char *p;
+	size_t n;
+};
+
+/* The next token in [p, e): one structural byte, a string, or a run. */
+static int
+lex_next(const char *p, const char *e, struct tok *t)
+{
+	const char *q;
+	size_t k;
+
+	while (p < e && is_ws(*p))
+		p++;
+	if (p >= e)
+		return -1;
+	t->p = p;
+	if (strchr("{}[],:", *p) != NULL && *p != '\0') {
+		t->n = 1;
+		return 0;
+	}
+	q = p + 1;
+	if (*p == '"') {
+		while (q < e && *q != '"') {
+			if (*q == '\\' && q + 1 < e)
+				q++;
+			q++;
+		}
+		if (q < e)
+			q++;
+	} else {
+		while (q < e && !is_ws(*q) && strchr("{}[],:\"", *q) == NULL)
+			q++;
+		if (q == p + 1 && (unsigned char)*p >= 0x80 &&
+		    (k = utf8_len((const unsigned char *)p, (size_t)(e - p))) >
+			1)
+			q = p + k;
+	}
+	t->n = (size_t)(q - p);
+	return 0;
+}
+
+/* Quote a token for a message: printable, at most 24 bytes. */
+static void
+tok_show(const struct tok *t, char *buf, size_t len)
+{
+	size_t i, o = 0, max = t->n > 24 ? 24 : t->n;
+	unsigned char c;
+
+	for (i = 0; i < max && o + 5 < len; i++) {
+		c = (unsigned char)t->p[i];
+		if (c >= 0x20 && c < 0x7F && c != '\'') {
+			buf[o++] = (char)c;
+		} else {
+			snprintf(buf + o, len - o, "\\x%02x", c);
+			o += 4;
+		}
+	}
+	if (max < t->n && o + 4 < len) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+}
+
+/* A lexical error in token t starting at m: say what is wrong with it. */
+static int
+lexical_error(struct json_ctx *j, const struct tok *t, struct mark m)
+{
+	unsigned char c = (unsigned char)t->p[0];
+	char show[128], msg[160];
+	size_t off = 0;
+
+	tok_show(t, show, sizeof(show));
+	if (c == '"') {
+		if (str_scan(t->p, t->n, &off, msg, sizeof(msg)) == -1) {
+			m = mark_within(m, t->p, off);
+			return diag_err(j->d, &m, "%s", msg);
+		}
+		if (t->n < 2 || t->p[t->n - 1] != '"')
+			return diag_err(j->d, &m,
+			    "invalid JSON: unterminated "
+			    "string");
+		return diag_err(j->d, &m, "invalid JSON: malformed string");
+	}
+	if (c == '-' || (c >= '0' && c <= '9'))
+		return diag_err(
+		    j->d, &m, "invalid JSON: malformed number '%s'", show);
+	if (c == '/')
+		return diag_err(
+		    j->d, &m, "invalid JSON: comments are not allowed");
+	if (c == '\'')
+		return diag_err(
+		    j->d, &m, "invalid JSON: strings must be in double quotes");
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return diag_err(j->d, &m,
+		    "invalid JSON: invalid literal '%s' (expected a value)",
+		    show);
+	if (c == 0)
+		return diag_err(j->d, &m, "invalid JSON: NUL byte");
+	if (c < 0x20 || c >= 0x7F)
+		return diag_err(
+		    j->d, &m, "invalid JSON: unexpected byte 0x%02x", c);
+	return diag_err(j->d, &m, "invalid JSON: unexpected character '%c'", c);
+}
+
+/*
+ * yajl_parse or yajl_complete_parse failed with a syntax error: find the
+ * offending token and report it at its start.  Always returns -1.
+ */
+static int
+syntax_error(struct json_ctx *j)
+{
+	unsigned char *yerr;
+	char ytext[200], show[128];
+	struct tok t1, t2, t;
+	struct mark m, eof;
+	const char *p, *e;
+	int lexical, have = 0, comma_before = 0, in_seg = 1;
+	size_t i;
+
+	yerr = yajl_get_error(j->h, 0, NULL, 0);
+	snprintf(ytext, sizeof(ytext), "%s",
+	    yerr != NULL ? (const char *)yerr : "parse error: unknown");
+	if (yerr != NULL)
+		yajl_free_error(j->h, yerr);
+	for (i = 0; ytext[i] != '\0'; i++)
+		if (ytext[i] == '\n')
+			ytext[i] = ' ';
+	while (i > 0 && (ytext[i - 1] == ' ' || ytext[i - 1] == '.'))
+		ytext[--i] = '\0';
+	lexical = strncmp(ytext, "lexical error: ", 15) == 0;
+
+	eof.file = j->name;
+	eof.line = j->line;
+	eof.col = j->col;
+	m = eof;
+	t.p = "";
+	t.n = 0;
+	if (j->pending) {
+		/* The token yajl was holding is the culprit. */
+		if (!j->completing &&
+		    sb_add(&j->carry, j->seg, (size_t)(j->segend - j->seg)) ==
+			-1)
+			return oom(j, &j->pend_mark);
+		if (j->carry.len > 0 &&
+		    lex_next(j->carry.s, j->carry.s + j->carry.len, &t) == 0) {
+			have = 1;
+			in_seg = 0;
+			m = j->pend_mark;
+			comma_before = j->sep == ',';
+		}
+	} else if (!j->completing) {
+		p = j->last != NULL ? j->last : j->seg;
+		e = j->segend;
+		if (lex_next(p, e, &t1) == 0) {
+			have = 1;
+			t = t1;
+			comma_before = j->sep == ',';
+			if (j->sep == 0 && t1.n == 1 &&
+			    ((j->ev == EV_KEY && t1.p[0] == ':') ||
+				(j->ev == EV_VALUE && j->nopen > 0 &&
+				    t1.p[0] == ',')) &&
+			    lex_next(t1.p + 1, e, &t2) == 0) {
+				t = t2;
+				comma_before = t1.p[0] == ',';
+			}
+			m = mark_at(j, t.p);
+		}
+	}
+	if (!have) {
+		if (j->nopen > 0)
+			return diag_err(j->d, &eof,
+			    "invalid JSON: unexpected end of input ('%c' "
+			    "opened at %u:%u is not closed)",
+			    j->openc[j->nopen - 1], j->open[j->nopen - 1].line,
+			    j->open[j->nopen - 1].col);
+		return diag_err(
+		    j->d, &eof, "invalid JSON: unexpected end of input");
+	}
+	if (lexical)
+		return lexical_error(j, &t, m);
+	tok_show(&t, show, sizeof(show));
+	if (strstr(ytext, "premature EOF") != NULL) {
+		if (t.p[0] == '"')
+			return diag_err(
+			    j->d, &m, "invalid JSON: unterminated string");
+		return diag_err(
+		    j->d, &eof, "invalid JSON: unexpected end of input");
+	}
+	if (comma_before && (t.p[0] == '}' || t.p[0] == ']'))
+		return diag_err(j->d, &m,
+		    "invalid JSON: trailing comma before '%c'", t.p[0]);
+	if (j->last_zero && in_seg && t.p == j->last && t.p[0] >= '0' &&
+	    t.p[0] <= '9')
+		return diag_err(j->d, &m,
+		    "invalid JSON: numbers cannot have leading zeros");
+	if (strstr(ytext, "trailing garbage") != NULL)
+		return diag_err(j->d, &m,
+		    "invalid JSON: unexpected '%s' after the end of the "
+		    "document",
+		    show);
+	if (strstr(ytext, "colon") != NULL)
+		return diag_err(j->d, &m,
+		    "invalid JSON: expected ':' after a key, found '%s'", show);
+	if (strstr(ytext, "inside map") != NULL)
+		return diag_err(j->d, &m,
+		    "invalid JSON: expected ',' or '}' after a value, found "
+		    "'%s'",
+		    show);
+	if (strstr(ytext, "array element") != NULL)
+		return diag_err(j->d, &m,
+		    "invalid JSON: expected ',' or ']' after a value, found "
+		    "'%s'",
+		    show);
+	if (strstr(ytext, "object key") != NULL)
+		return diag_err(j->d, &m,
+		    "invalid JSON: expected a string key, found '%s'", show);
+	if (strstr(ytext, "unallowed token") != NULL)
+		return diag_err(
+		    j->d, &m, "invalid JSON: unexpected '%s'", show);
+	return diag_err(j->d, &m, "invalid JSON: %s", ytext);
+}
+
+/* ------------------------------------------------------------- driving */
+
+/*
+ * After yajl_parse took a whole buffer: whatever follows the last token
+ * is separators and at most the start of one token, which becomes
+ * pending.
+ */
+static int
+seg_done(struct json_ctx *j)
+{
+	const char *p;
+	size_t raw_max;
+
+	if (j->pending && j->last == NULL) {
+		/* The pending token covers this whole buffer. */
+		if (sb_add(&j->carry, j->seg, (size_t)(j->segend - j->seg)) ==
+		    -1)
+			return oom(j, &j->pend_mark);
+	} else {
+		p = j->last != NULL ? j->last : j->seg;
+		while (p < j->segend && is_sep(*p)) {
+			if (*p == ',' || *p == ':')
+				j->sep = *p;
+			p++;
+		}
+		if (p < j->segend) {
+			j->pending = 1;
+			j->pend_mark = mark_at(j, p);
+			j->carry.len = 0;
+			if (sb_add(&j->carry, p, (size_t)(j->segend - p)) == -1)
+				return oom(j, &j->pend_mark);
+		}
+	}
+	j->last = NULL;
+	/*
+	 * yajl buffers an unfinished token whole; stop one that can only end
+	 * beyond the scalar limit (an escape decodes 6 bytes to 1 at most).
+	 */
+	raw_max = j->lim->max_scalar;
+	if (j->pending && raw_max > 0 && raw_max < SIZE_MAX / 8 &&
+	    j->carry.len > raw_max * 6 + 2)
+		return diag_err(j->d, &j->pend_mark,
+		    "scalar longer than the limit of %zu bytes", raw_max);
+	return 0;
+}
+
+/* Give yajl the buffer [p, p+n). */
+static int
+feed(struct json_ctx *j, const char *p, size_t n)
+{
+	yajl_status st;
+
+	j->seg = p;
+	j->segend = p + n;
+	j->last = NULL;
+	st = yajl_parse(j->h, (const unsigned char *)p, n);
+	if (st == yajl_status_client_canceled)
+		return -1;
+	if (st != yajl_status_ok)
+		return syntax_error(j);
+	return seg_done(j);
+}
+
+/* Start a document whose first byte is p. */
+static int
+doc_begin(struct json_ctx *j, const char *p)
+{
+	struct mark m = mark_at(j, p);
+
+	if ((j->h = yajl_alloc(&json_callbacks, NULL, j)) == NULL)
+		return oom(j, &m);
+	j->pending = 0;
+	j->sep = 0;
+	j->carry.len = 0;
+	j->ev = EV_NONE;
+	j->last_zero = 0;
+	j->nopen = 0;
+	return builder_doc_start(j->b, &m);
+}
+
+/* End the document; the cursor must be at its end (for EOF errors). */
+static int
+doc_finish(struct json_ctx *j)
+{
+	yajl_status st;
+	int rc = 0;
+
+	j->completing = 1;
+	j->seg = j->segend = NULL;
+	st = yajl_complete_parse(j->h);
+	if (st == yajl_status_client_canceled)
+		rc = -1;
+	else if (st != yajl_status_ok)
+		rc = syntax_error(j);
+	j->completing = 0;
+	j->pending = 0;
+	yajl_free(j->h);
+	j->h = NULL;
+	if (rc == 0)
+		rc = builder_doc_end(j->b);
+	return rc;
+}
+
+/* One buffer of input: feed what belongs to a document. */
+static int
+chunk(struct json_ctx *j, const char *p, size_t n)
+{
+	const char *e = p + n, *nl, *lend, *q;
+
+	j->buf = p;
+	j->cur = p;
+	while (p < e) {
+		if (j->ndjson) {
+			nl = memchr(p, '\n', (size_t)(e - p));
+			lend = nl != NULL ? nl : e;
+		} else {
+			nl = NULL;
+			lend = e;
+		}
+		if (j->h == NULL) {
+			q = p;
+			while (q < lend && is_ws(*q))
+				q++;
+			if (q < lend) {
+				if (doc_begin(j, q) == -1 ||
+				    feed(j, q, (size_t)(lend - q)) == -1)
+					return -1;
+			}
+		} else if (feed(j, p, (size_t)(lend - p)) == -1) {
+			return -1;
+		}
+		if (nl == NULL)
+			break;
+		if (j->h != NULL) {
+			pos_advance(j, nl);
+			if (doc_finish(j) == -1)
+				return -1;
+		}
+		p = nl + 1;
+	}
+	pos_advance(j, e);
+	return 0;
+}
+
+static ssize_t
+read_some(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = read(fd, buf + got, n - got);
+		if (r == 0)
+			break;
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+static int
+input(struct json_ctx *j, const char *p, size_t n)
+{
+	struct mark m = { j->name, 0, 0 };
+
+	j->total += n;
+	if (j->lim->max_file_bytes > 0 && j->total > j->lim->max_file_bytes)
+		return diag_err(j->d, &m,
+		    "file larger than the limit of %llu bytes",
+		    (unsigned long long)j->lim->max_file_bytes);
+	return chunk(j, p, n);
+}
 
 int
 json_feed(struct builder *b, struct diag *d, const char *name,
     const char *prefix, size_t plen, int fd, int ndjson,
     const struct load_limits *lim)
 {
+	struct json_ctx j;
+	struct load_limits dl;
 	struct mark m = { name, 0, 0 };
+	char *buf = NULL;
+	ssize_t r;
+	int rc = -1;
 
-	(void)b;
-	(void)prefix;
-	(void)plen;
-	(void)fd;
-	(void)ndjson;
-	(void)lim;
-	return diag_err(d, &m, "JSON loader not built yet");
+	if (lim == NULL) {
+		load_limits_default(&dl);
+		lim = &dl;
+	}
+	memset(&j, 0, sizeof(j));
+	j.b = b;
+	j.d = d;
+	j.name = name;
+	j.lim = lim;
+	j.ndjson = ndjson;
+	j.line = 1;
+	j.col = 1;
+	sb_init(&j.carry);
+	if (input(&j, prefix, plen) == -1)
+		goto out;
+	if (fd != -1) {
+		if ((buf = lib_malloc(JSON_CHUNK)) == NULL) {
+			oom(&j, &m);
+			goto out;
+		}
+		for (;;) {
+			if ((r = read_some(fd, buf, JSON_CHUNK)) < 0) {
+				diag_err(
+				    d, &m, "read error: %s", strerror(errno));
+				goto out;
+			}
+			if (r == 0)
+				break;
+			if (input(&j, buf, (size_t)r) == -1)
+				goto out;
+		}
+	}
+	if (j.h != NULL) {
+		if (doc_finish(&j) == -1)
+			goto out;
+	} else if (!ndjson) {
+		m.line = m.col = 1;
+		diag_err(d, &m, "empty document");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (j.h != NULL)
+		yajl_free(j.h);
+	lib_free(j.open);
+	lib_free(j.openc);
+	sb_free(&j.carry);
+	lib_free(buf);
+	return rc;
 }
