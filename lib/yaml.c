@@ -40,7 +40,7 @@
 
 #define YAML_READ_CHUNK 65536
 /* Characters that may pass without an event, beyond 4 x max_scalar. */
-#define YAML_EVENT_SLACK (16u << 20)
+#define YAML_EVENT_SLACK (1u << 20)
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
 /* One anchor definition; the most recent one of a name wins. */
@@ -84,6 +84,7 @@ struct yfeed {
 	uint64_t delivered; /* bytes handed to libyaml */
 	uint64_t chars; /* characters handed to libyaml */
 	uint64_t last_event; /* character index after the last event */
+	yaml_mark_t last_mark; /* where the last event ended */
 	int in_err; /* the read handler failed and reported it */
 
 	/* Open collections. */
@@ -200,11 +201,17 @@ read_handler(void *data, unsigned char *out, size_t size, size_t *size_read)
 	 */
 	if (lim->max_scalar > 0 &&
 	    y->chars - y->last_event >
-		(uint64_t)lim->max_scalar * 4 + YAML_EVENT_SLACK)
-		return read_fail(y,
-		    "no YAML event within too long a stretch of input (a "
-		    "scalar or comment far beyond the scalar limit)",
-		    0);
+		(uint64_t)lim->max_scalar * 4 + YAML_EVENT_SLACK) {
+		struct mark m = ymark(y, y->last_mark);
+
+		y->in_err = 1;
+		diag_err(y->d, &m,
+		    "no YAML event within %llu characters after this point "
+		    "(a scalar or comment far beyond the limit of %zu bytes)",
+		    (unsigned long long)(y->chars - y->last_event),
+		    lim->max_scalar);
+		return 0;
+	}
 	if (y->wpos == y->wlen) {
 		if (y->fd == -1)
 			return 1;
@@ -1022,6 +1029,7 @@ yaml_feed(struct builder *b, struct diag *d, const char *name,
 		}
 		have_ev = 1;
 		y.last_event = ev.end_mark.index;
+		y.last_mark = ev.end_mark;
 		if ((r = on_event(&y, &ev)) == -1)
 			goto out;
 		yaml_event_delete(&ev);

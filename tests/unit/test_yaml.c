@@ -678,6 +678,32 @@ test_scalar_limit(void **state)
 	    "f.yaml:2:1: error: key longer than the limit of 10 bytes");
 }
 
+/* libyaml buffers a whole token: a huge one fails before it fills memory. */
+static void
+test_runaway_token(void **state)
+{
+	struct fixture *f = *state;
+	struct load_limits lim;
+	struct strbuf sb;
+	size_t i;
+
+	load_limits_default(&lim);
+	lim.max_scalar = 1000;
+	sb_init(&sb);
+	sb_adds(&sb, "a: 1\nb: \"");
+	for (i = 0; i < (2u << 20) / 64; i++)
+		sb_adds(&sb,
+		    "0123456789012345678901234567890123456789"
+		    "01234567890123456789012\n");
+	sb_adds(&sb, "\"\n");
+	assert_int_equal(sb.oom, 0);
+	assert_int_equal(load_lim(f, sb.s, sb.len, &lim), -1);
+	assert_int_equal(f->d.nerrors, 1);
+	assert_diag_has(&f->d, "f.yaml:2:2: error: no YAML event within ");
+	assert_diag_has(&f->d, "beyond the limit of 1000 bytes)");
+	sb_free(&sb);
+}
+
 struct seen {
 	size_t n;
 	char kinds[8][32];
@@ -844,6 +870,30 @@ test_alloc_failure(void **state)
 		diag_free(&d);
 	}
 	print_message("  failed each of %ld allocations in turn\n", n - 1);
+	assert_true(n > 5 && n < 10000);
+	/* The same while streaming elements, each in its own arena. */
+	y = "items:\n- &p {k: [1, 2]}\n- {a: &q x, b: *q, c: [*q]}\n"
+	    "- {kind: &r Pod, z: *r}\n";
+	for (n = 1; n < 10000; n++) {
+		struct diag d;
+		size_t cnt = 0;
+
+		diag_init(&d);
+		lib_alloc_fail_at(n);
+		rc = doc_stream_buf(&d, "s.yaml", y, strlen(y), DOC_FMT_YAML,
+		    "items[*]", NULL, NULL, NULL, &cnt);
+		total = lib_alloc_count();
+		lib_alloc_fail_at(0);
+		if (rc == -1 && d.nerrors == 0)
+			fail_msg(
+			    "allocation %ld failed without a diagnostic", n);
+		diag_free(&d);
+		if (rc == 0) {
+			assert_int_equal(cnt, 3);
+			if (total < n)
+				break;
+		}
+	}
 	assert_true(n > 5 && n < 10000);
 	(void)f;
 }
@@ -1053,6 +1103,8 @@ main(int argc, char **argv)
 		    test_large_file_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_scalar_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_runaway_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_stream_documents, setup, teardown),
 		cmocka_unit_test_setup_teardown(
