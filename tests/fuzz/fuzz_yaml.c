@@ -1,7 +1,7 @@
 /*
  * fuzz_yaml.c: the YAML loader on arbitrary bytes.  Loads the input whole
  * (doc_load_buf) and streams it with a collection path, walks every tree
- * it gets (so ASan sees any node left in a freed arena), and checks the
+ * it receives (so ASan sees any node left in a freed arena), and checks the
  * house invariant: a failure always comes with an error diagnostic.
  */
 #include <stdint.h>
