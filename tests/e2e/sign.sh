@@ -1,0 +1,245 @@
+#!/bin/sh
+# End-to-end: rampart keygen / sign / verify on the real binary, tamper
+# checks, third-party verification with plain openssl + jq (no rampart),
+# the Sigstore bundle schema, keyrings, and RFC 3161 timestamps from a
+# local `openssl ts -reply` responder on loopback.
+# Environment: RAMPART (binary), SHARED (../shared, optional).
+set -u
+R=${RAMPART:-$(pwd)/build/rampart}
+FIX=$(pwd)/tests/fixtures/sign
+HERE=$(cd "$(dirname "$0")" && pwd)/sign
+NODE_MODULES=$(pwd)/tests/node/node_modules
+SCHEMA=${SHARED:-../shared}/data/schemas/sigstore/Bundle.schema.json
+T=$(mktemp -d /tmp/rampart-e2e-sign.XXXXXX)
+tsa_pid=""
+cleanup() {
+	[ -n "$tsa_pid" ] && kill "$tsa_pid" 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+n=0 fails=0
+
+ok() { n=$((n + 1)); echo "ok   $1"; }
+bad() {
+	n=$((n + 1)); fails=$((fails + 1)); echo "FAIL $1"
+	sed 's/^/    /' "$T/err" "$T/out" 2>/dev/null | tail -n 15
+}
+# expect RC DESCRIPTION COMMAND...: run, compare the exit status.
+expect() {
+	want=$1 desc=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$desc"; else bad "$desc (exit $got, want $want)"; fi
+}
+# has TEXT DESCRIPTION: the last command's stdout+stderr contains TEXT.
+has() {
+	if cat "$T/out" "$T/err" | grep -qF -- "$1"; then ok "$2"; else bad "$2 (no '$1')"; fi
+}
+sha256() { sha256sum "$1" | cut -d' ' -f1; }
+
+# --------------------------------------------------------------- keygen
+cd "$T" || exit 1
+expect 0 "keygen ecdsa-p256" "$R" keygen --out k
+kid=$(cat "$T/out")
+[ "$(stat -c %a k.key)" = 600 ] && ok "private key mode 0600" || bad "private key mode 0600"
+[ "$kid" = "$(openssl pkey -pubin -in k.pub -outform DER | sha256sum | cut -d' ' -f1)" ] &&
+	ok "key id = sha256 of DER SPKI" || bad "key id = sha256 of DER SPKI"
+expect 2 "keygen refuses to overwrite" "$R" keygen --out k
+expect 0 "keygen ed25519, encrypted (RAMPART_PASSPHRASE)" \
+	env RAMPART_PASSPHRASE=s3cret-pass "$R" keygen --out ke --algorithm ed25519
+head -1 ke.key | grep -q "ENCRYPTED PRIVATE KEY" && ok "ed25519 key is encrypted" || bad "ed25519 key is encrypted"
+openssl asn1parse -in ke.key >"$T/out" 2>"$T/err"
+grep -q ':0927C0' "$T/out" && grep -q 'aes-256-cbc' "$T/out" && grep -q hmacWithSHA256 "$T/out" &&
+	ok "PBKDF2 600000 iterations, AES-256-CBC" || bad "PBKDF2 600000 iterations, AES-256-CBC"
+expect 2 "keygen: unknown algorithm" "$R" keygen --out x --algorithm rsa
+expect 2 "keygen: missing --out" "$R" keygen
+
+# ----------------------------------------------------------------- sign
+mkdir run && cp "$FIX/report.json" run/report.json &&
+	printf '<!doctype html><title>r</title><p>not eligible\n' >run/report.html
+expect 0 "sign report.json" "$R" sign run/report.json --key k.key
+expect 0 "sign report.html (meta from report.json beside it)" "$R" sign run/report.html --key k.key
+expect 3 "sign with an encrypted key and no passphrase" "$R" sign run/report.json --key ke.key
+has "private key is encrypted" "  ... says why"
+printf 'wrong\n' >wrong.pass
+expect 3 "sign with a wrong passphrase" "$R" sign run/report.json --key ke.key --passphrase-file wrong.pass
+cp run/report.json rep-ed.json
+printf 's3cret-pass\n' >good.pass
+expect 0 "sign with ed25519 (passphrase file)" "$R" sign rep-ed.json --key ke.key --passphrase-file good.pass
+expect 2 "sign: missing --key" "$R" sign run/report.json
+printf 'not a report' >other.txt
+expect 3 "sign: no JSON report to take the facts from" "$R" sign other.txt --key k.key
+
+# --------------------------------------------------------------- verify
+expect 0 "verify report.json" "$R" verify run/report.json --key k.pub
+has "verdict:  not_eligible (FAILED)" "  ... prints the verdict"
+has "baseline: fedramp-moderate" "  ... prints the baseline"
+has "$kid" "  ... prints the signer's key id"
+expect 0 "verify report.html" "$R" verify run/report.html --key k.pub
+expect 0 "verify ed25519" "$R" verify rep-ed.json --key ke.pub
+expect 1 "verify with the wrong key" "$R" verify run/report.json --key ke.pub
+expect 0 "verify --bundle" "$R" verify run/report.json --bundle run/report.json.sigstore.json --key k.pub
+expect 2 "verify: neither --key nor --keyring" "$R" verify run/report.json
+expect 3 "verify: no bundle" "$R" verify other.txt --key k.pub
+printf '{"mediaType": ' >broken.json
+expect 3 "verify: bundle is not JSON" "$R" verify run/report.json --bundle broken.json --key k.pub
+cp run/report.html edited.html && cp run/report.html.sigstore.json edited.html.sigstore.json
+sed -i 's/not eligible/eligible/' edited.html
+expect 1 "verify an edited report" "$R" verify edited.html --key k.pub
+has "the report was changed" "  ... says why"
+cp run/report.json app.json && cp run/report.json.sigstore.json app.json.sigstore.json
+printf ' ' >>app.json
+expect 1 "verify a report with one byte appended" "$R" verify app.json --key k.pub
+expect 1 "stored fixture: forged report fails" "$R" verify "$FIX/report-forged.json" --key "$FIX/test.pub"
+expect 0 "stored fixture: genuine report verifies" "$R" verify "$FIX/report.json" --key "$FIX/test.pub"
+
+# Tampered bundles: payload and signature.
+B=run/report.json.sigstore.json
+jq '.dsseEnvelope.payload |= (@base64d | sub("FAILED"; "PASSED") | @base64)' "$B" >tp.json
+expect 1 "verify a bundle with an edited payload" "$R" verify run/report.json --bundle tp.json --key k.pub
+jq '.dsseEnvelope.signatures += .dsseEnvelope.signatures' "$B" >two.json
+expect 1 "verify a bundle with two signatures" "$R" verify run/report.json --bundle two.json --key k.pub
+jq '.dsseEnvelope.signatures = []' "$B" >none.json
+expect 1 "verify a bundle with no signature" "$R" verify run/report.json --bundle none.json --key k.pub
+jq '.mediaType = "application/vnd.dev.sigstore.bundle.v0.1+json"' "$B" >mt.json
+expect 1 "verify a bundle with another mediaType" "$R" verify run/report.json --bundle mt.json --key k.pub
+jq '.dsseEnvelope.payloadType = "text/plain"' "$B" >pt.json
+expect 1 "verify a bundle with another payloadType" "$R" verify run/report.json --bundle pt.json --key k.pub
+
+# -------------------------------------------------------------- keyring
+cat >ring.yaml <<EOF
+keys:
+  - id: $kid
+    name: CI signer
+    algorithm: ecdsa-p256
+    path: k.pub
+EOF
+expect 0 "verify with a keyring" "$R" verify run/report.json --keyring ring.yaml
+has "signer:   CI signer" "  ... names the signer"
+expect 1 "verify with a keyring lacking the key" "$R" verify rep-ed.json --keyring ring.yaml
+has "not in the keyring" "  ... says why"
+cat >ring-revoked.yaml <<EOF
+- id: $kid
+  name: CI signer
+  path: k.pub
+  revoked_at: 2099-01-01T00:00:00Z
+EOF
+expect 1 "revoked key, no timestamp: invalid" "$R" verify run/report.json --keyring ring-revoked.yaml
+
+# ------------------------------------ third-party verification (no rampart)
+# The pipeline docs/signing.md gives: jq + base64 + openssl.
+tp_verify() { # BUNDLE PUB REPORT ALG
+	rm -f payload.json sig.bin pae.bin
+	jq -r .dsseEnvelope.payload "$1" | base64 -d >payload.json &&
+	jq -r '.dsseEnvelope.signatures[0].sig' "$1" | base64 -d >sig.bin &&
+	ptype=$(jq -r .dsseEnvelope.payloadType "$1") &&
+	{ printf 'DSSEv1 %s %s %s ' "${#ptype}" "$ptype" "$(wc -c <payload.json | tr -d ' ')"
+	  cat payload.json; } >pae.bin || return 1
+	if [ "$4" = ed25519 ]; then
+		openssl pkeyutl -verify -pubin -inkey "$2" -rawin -in pae.bin -sigfile sig.bin || return 1
+	else
+		openssl dgst -sha256 -verify "$2" -signature sig.bin pae.bin || return 1
+	fi
+	[ "$(jq -r '.subject[0].digest.sha256' payload.json)" = "$(sha256 "$3")" ] || return 1
+	[ "$(jq -r .predicateType payload.json)" = https://in-toto.io/attestation/test-result/v0.1 ]
+}
+expect 0 "openssl+jq verify (ecdsa)" tp_verify run/report.json.sigstore.json k.pub run/report.json ecdsa
+expect 0 "openssl+jq verify (ed25519)" tp_verify rep-ed.json.sigstore.json ke.pub rep-ed.json ed25519
+expect 1 "openssl+jq: edited payload fails" tp_verify tp.json k.pub run/report.json ecdsa
+expect 1 "openssl+jq: edited report fails" tp_verify edited.html.sigstore.json k.pub edited.html ecdsa
+
+# ------------------------------------------------------ Sigstore schema
+if [ -d "$NODE_MODULES/ajv-draft-04" ] && [ -f "$SCHEMA" ] && command -v node >/dev/null; then
+	expect 0 "bundles validate against Bundle.schema.json" \
+		env NODE_PATH="$NODE_MODULES" node "$HERE/validate-bundle.js" "$SCHEMA" \
+		run/report.json.sigstore.json rep-ed.json.sigstore.json "$FIX/report.json.sigstore.json"
+	expect 1 "schema check rejects two signatures" \
+		env NODE_PATH="$NODE_MODULES" node "$HERE/validate-bundle.js" "$SCHEMA" two.json
+else
+	echo "skip Sigstore schema validation (run 'make deps-test' for tests/node)"
+fi
+
+# ------------------------------------------------------- RFC 3161 (TSA)
+mkdir tsa && cd tsa || exit 1
+cat >ext.cnf <<'EOF'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+EOF
+cat >ts.cnf <<EOF
+[ tsa ]
+default_tsa = tsa_config1
+[ tsa_config1 ]
+dir = $T/tsa
+serial = \$dir/serial
+crypto_device = builtin
+signer_cert = \$dir/tsa.pem
+certs = \$dir/tsa.pem
+signer_key = \$dir/tsa.key
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256, sha384, sha512
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+EOF
+echo 01 >serial
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout ca.key -out ca.pem -days 2 -subj "/CN=rampart test TSA root" \
+	-addext "basicConstraints=critical,CA:TRUE" \
+	-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null &&
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout tsa.key -out tsa.csr -subj "/CN=rampart test TSA" 2>/dev/null &&
+    openssl x509 -req -in tsa.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+	-out tsa.pem -days 2 -extfile ext.cnf 2>/dev/null &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout other.key -out other-ca.pem -days 2 -subj "/CN=another root" 2>/dev/null; then
+	ok "test TSA certificates (critical timeStamping EKU)"
+else
+	bad "test TSA certificates"
+fi
+python3 "$HERE/tsa_server.py" ts.cnf port 2>tsa.log &
+tsa_pid=$!
+i=0
+while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+cd "$T" || exit 1
+if [ -s tsa/port ]; then
+	url="http://127.0.0.1:$(cat tsa/port)/tsa"
+	cp run/report.json ts.json
+	expect 0 "sign with --tsa-url (local openssl ts responder)" "$R" sign ts.json --key k.key --tsa-url "$url"
+	jq -e '.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp' \
+		ts.json.sigstore.json >/dev/null && ok "  ... timestamp stored in the bundle" ||
+		bad "  ... timestamp stored in the bundle"
+	expect 0 "verify the timestamp (--tsa-ca)" "$R" verify ts.json --key k.pub --tsa-ca tsa/ca.pem
+	has "(RFC 3161, verified)" "  ... prints the verified time"
+	expect 0 "timestamp without --tsa-ca: not checked" "$R" verify ts.json --key k.pub
+	has "not checked" "  ... says so"
+	expect 1 "timestamp from an untrusted TSA" "$R" verify ts.json --key k.pub --tsa-ca tsa/other-ca.pem
+	# A revoked key: valid only when the timestamp predates revocation.
+	expect 0 "revoked later than the timestamp: valid" "$R" verify ts.json --keyring ring-revoked.yaml --tsa-ca tsa/ca.pem
+	sed 's/2099-01-01T00:00:00Z/2001-01-01T00:00:00Z/' ring-revoked.yaml >ring-old.yaml
+	expect 1 "revoked before the timestamp: invalid" "$R" verify ts.json --keyring ring-old.yaml --tsa-ca tsa/ca.pem
+	# Third party: openssl ts over the signature bytes.
+	jq -r '.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp' \
+		ts.json.sigstore.json | base64 -d >ts.tsr
+	jq -r '.dsseEnvelope.signatures[0].sig' ts.json.sigstore.json | base64 -d >ts.sig
+	expect 0 "openssl ts -verify accepts the stored timestamp" \
+		openssl ts -verify -in ts.tsr -data ts.sig -CAfile tsa/ca.pem -untrusted tsa/tsa.pem
+	# A timestamp swapped in from another signature must fail.
+	cp run/report.json ts2.json
+	"$R" sign ts2.json --key k.key --tsa-url "$url" >/dev/null 2>&1
+	jq --slurpfile o ts2.json.sigstore.json \
+		'.verificationMaterial.timestampVerificationData = $o[0].verificationMaterial.timestampVerificationData' \
+		ts.json.sigstore.json >swapped.json
+	expect 1 "a timestamp over another signature fails" "$R" verify ts.json --bundle swapped.json --key k.pub --tsa-ca tsa/ca.pem
+	expect 2 "sign: https TSA URL refused" "$R" sign ts.json --key k.key --tsa-url https://127.0.0.1/
+else
+	bad "TSA responder did not start"; cat tsa/tsa.log
+fi
+expect 5 "sign: unreachable TSA is an error" "$R" sign ts.json --key k.key --tsa-url http://127.0.0.1:1/
+
+echo "sign e2e: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
