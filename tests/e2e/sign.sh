@@ -159,6 +159,21 @@ if [ -d "$NODE_MODULES/ajv-draft-04" ] && [ -f "$SCHEMA" ] && command -v node >/
 else
 	echo "skip Sigstore schema validation (run 'make deps-test' for tests/node)"
 fi
+# Sigstore's own verifier, trusting the public key by id.
+SV="$HERE/sigstore-verify.js"
+have_sv() { [ -d "$NODE_MODULES/@sigstore/verify" ] && command -v node >/dev/null; }
+if have_sv; then
+	expect 0 "@sigstore/verify accepts the bundle (ecdsa)" \
+		env NODE_PATH="$NODE_MODULES" node "$SV" run/report.json.sigstore.json k.pub run/report.json
+	expect 0 "@sigstore/verify accepts the bundle (ed25519)" \
+		env NODE_PATH="$NODE_MODULES" node "$SV" rep-ed.json.sigstore.json ke.pub rep-ed.json
+	expect 1 "@sigstore/verify rejects an edited payload" \
+		env NODE_PATH="$NODE_MODULES" node "$SV" tp.json k.pub run/report.json
+	expect 1 "@sigstore/verify rejects an edited report" \
+		env NODE_PATH="$NODE_MODULES" node "$SV" edited.html.sigstore.json k.pub edited.html
+else
+	echo "skip @sigstore/verify (run 'make deps-test' for tests/node)"
+fi
 
 # ------------------------------------------------------- RFC 3161 (TSA)
 mkdir tsa && cd tsa || exit 1
@@ -235,6 +250,10 @@ if [ -s tsa/port ]; then
 		'.verificationMaterial.timestampVerificationData = $o[0].verificationMaterial.timestampVerificationData' \
 		ts.json.sigstore.json >swapped.json
 	expect 1 "a timestamp over another signature fails" "$R" verify ts.json --bundle swapped.json --key k.pub --tsa-ca tsa/ca.pem
+	if have_sv; then
+		expect 0 "@sigstore/verify accepts the timestamped bundle (TSA trusted)" \
+			env NODE_PATH="$NODE_MODULES" node "$SV" ts.json.sigstore.json k.pub ts.json tsa/tsa.pem tsa/ca.pem
+	fi
 	expect 2 "sign: https TSA URL refused" "$R" sign ts.json --key k.key --tsa-url https://127.0.0.1/
 else
 	bad "TSA responder did not start"; cat tsa/tsa.log
