@@ -1,0 +1,1374 @@
+/*
+ * aws_cli.c: the "aws-cli" adapter.  A directory of AWS CLI JSON outputs
+ * (`<service>/<call>.json`, per-resource `<service>/<call>/<name>.json`,
+ * regional services optionally under `<region>/`), as written by
+ * scripts/collect-aws.sh, or a directory of placebo recordings
+ * (`<service>.<Operation>_N.json`, `{"status_code": N, "data": {...}}`).
+ *
+ * The calls are joined into resources in the CLI's shape
+ * (docs/resources.md).  An error recorded in the export makes the resource
+ * unreadable (every check on it is `error`); an error that means "this
+ * setting is absent" (NoSuchEntity for the password policy, ...) is the
+ * evidence of absence: the attribute is null and NotConfigured says why.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "checks/sources/sources.h"
+
+enum resp_kind { RESP_MISSING, RESP_OK, RESP_NOTCONF, RESP_ERROR };
+
+struct resp {
+	enum resp_kind kind;
+	struct doc_node *data; /* RESP_OK: the response, wrapper removed */
+	const char *code; /* NOTCONF, ERROR: the error code */
+	const char *msg; /* ERROR: "Code: message (file)" */
+	struct mark mark;
+};
+
+struct cli {
+	struct diag *d;
+	struct arena *a;
+	const struct load_limits *lim;
+	const char *root;
+	int placebo;
+	const char *account;
+	resource_fn fn;
+	void *ctx;
+	size_t emitted;
+};
+
+/* The directory a scope reads from, and its region (NULL: none). */
+struct scope {
+	const char *dir;
+	const char *region;
+};
+
+/* ------------------------------------------------------- file naming */
+
+/* CLI service names to placebo's (botocore endpoint prefixes). */
+static const struct {
+	const char *cli, *placebo;
+} svc_map[] = {
+	{ "cloudwatch", "monitoring" },
+	{ "configservice", "config" },
+	{ "elbv2", "elasticloadbalancing" },
+	{ "s3api", "s3" },
+	{ "s3control", "s3-control" },
+};
+
+/* CLI call names whose operation name is not their PascalCase. */
+static const struct {
+	const char *cli, *op;
+} op_map[] = {
+	{ "describe-db-instances", "DescribeDBInstances" },
+	{ "list-mfa-devices", "ListMFADevices" },
+	{ "list-virtual-mfa-devices", "ListVirtualMFADevices" },
+};
+
+static const char *
+placebo_svc(const char *svc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(svc_map) / sizeof(svc_map[0]); i++)
+		if (strcmp(svc, svc_map[i].cli) == 0)
+			return svc_map[i].placebo;
+	return svc;
+}
+
+/* "get-account-password-policy" -> "GetAccountPasswordPolicy" into buf. */
+static void
+placebo_op(const char *call, char *buf, size_t len)
+{
+	size_t i, o = 0;
+	int up = 1;
+
+	for (i = 0; i < sizeof(op_map) / sizeof(op_map[0]); i++)
+		if (strcmp(call, op_map[i].cli) == 0) {
+			snprintf(buf, len, "%s", op_map[i].op);
+			return;
+		}
+	for (i = 0; call[i] != '\0' && o + 1 < len; i++) {
+		if (call[i] == '-') {
+			up = 1;
+			continue;
+		}
+		buf[o++] = up && call[i] >= 'a' && call[i] <= 'z'
+		    ? (char)(call[i] - 'a' + 'A')
+		    : call[i];
+		up = 0;
+	}
+	buf[o] = '\0';
+}
+
+/*
+ * The file holding a call's output.  name NULL: the account- or
+ * region-wide call; else the per-resource output for name (CLI layout)
+ * or the index-th recording (placebo layout, which records calls in the
+ * order the resources were listed).  Returns 0, or -1 when too long.
+ */
+static int
+call_path(const struct cli *c, const struct scope *s, const char *svc,
+    const char *call, const char *name, size_t index, char *buf, size_t len)
+{
+	char op[128], safe[NAME_MAX];
+	size_t i;
+	int n;
+
+	if (c->placebo) {
+		placebo_op(call, op, sizeof(op));
+		n = snprintf(buf, len, "%s/%s.%s_%zu.json", s->dir,
+		    placebo_svc(svc), op, name != NULL ? index + 1 : 1);
+	} else if (name != NULL) {
+		/* A name never escapes its directory. */
+		for (i = 0; name[i] != '\0' && i + 1 < sizeof(safe); i++)
+			safe[i] = name[i] == '/' ? '_' : name[i];
+		safe[i] = '\0';
+		if (strcmp(safe, ".") == 0 || strcmp(safe, "..") == 0)
+			return -1;
+		n = snprintf(
+		    buf, len, "%s/%s/%s/%s.json", s->dir, svc, call, safe);
+	} else {
+		n = snprintf(buf, len, "%s/%s/%s.json", s->dir, svc, call);
+	}
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* ------------------------------------------------------ reading calls */
+
+/* Error codes that mean "not configured" for a given call. */
+static const struct {
+	const char *call, *code;
+} not_configured[] = {
+	{ "describe-hub", "InvalidAccessException" },
+	{ "get-account-password-policy", "NoSuchEntity" },
+	{ "get-bucket-encryption",
+	    "ServerSideEncryptionConfigurationNotFoundError" },
+	{ "get-bucket-policy", "NoSuchBucketPolicy" },
+	{ "get-bucket-tagging", "NoSuchTagSet" },
+	{ "get-key-rotation-status", "UnsupportedOperationException" },
+	{ "get-public-access-block", "NoSuchPublicAccessBlockConfiguration" },
+};
+
+static int
+is_not_configured(const char *call, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(not_configured) / sizeof(not_configured[0]); i++)
+		if (strcmp(call, not_configured[i].call) == 0 &&
+		    strcmp(code, not_configured[i].code) == 0)
+			return 1;
+	return 0;
+}
+
+/* A copy of map without ResponseMetadata. */
+static struct doc_node *
+strip_metadata(struct arena *a, const struct doc_node *map)
+{
+	struct doc_node *c;
+	size_t i;
+
+	if ((c = src_map(a, &map->mark)) == NULL)
+		return NULL;
+	for (i = 0; i < map->u.map.n; i++)
+		if (strcmp(map->u.map.pairs[i].key->str, "ResponseMetadata") !=
+			0 &&
+		    doc_map_put(a, c, map->u.map.pairs[i].key,
+			map->u.map.pairs[i].val) != 0)
+			return NULL;
+	return c;
+}
+
+/*
+ * Read one call's output into r.  A missing file is RESP_MISSING; an
+ * unparsable one is an error (-1) with its file:line:col.
+ */
+static int
+cli_get(struct cli *c, const struct scope *s, const char *svc, const char *call,
+    const char *name, size_t index, struct resp *r)
+{
+	char path[PATH_MAX];
+	struct doc_node *doc, *data, *err;
+	const struct doc_node *sc;
+	struct stat st;
+	const char *code, *msg, *file;
+	long status = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (call_path(c, s, svc, call, name, index, path, sizeof(path)) != 0)
+		return 0;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if ((doc = doc_load_one(c->a, c->d, path, DOC_FMT_JSON, c->lim)) ==
+	    NULL)
+		return -1;
+	file = doc->mark.file;
+	r->mark = doc->mark;
+	if (doc->type != DOC_MAP)
+		return diag_err(c->d, &doc->mark,
+		    "expected the JSON object printed by 'aws %s %s', found %s",
+		    svc, call, doc_type_name(doc->type));
+	data = doc;
+	sc = doc_get(doc, "status_code");
+	if (sc != NULL && sc->type == DOC_INT && doc_get(doc, "data") != NULL) {
+		status = (long)sc->u.i;
+		data = doc_get(doc, "data");
+		if (data->type != DOC_MAP)
+			return diag_err(c->d, &data->mark,
+			    "placebo 'data' is not an object");
+	}
+	if (src_fix_datetimes(c->a, data) != 0)
+		return diag_err(c->d, NULL, "out of memory");
+	err = doc_get(data, "Error");
+	if (err != NULL || status >= 400) {
+		code = doc_str(doc_get(err, "Code"));
+		msg = doc_str(doc_get(err, "Message"));
+		if (code == NULL)
+			code = status >= 400
+			    ? arena_printf(c->a, "HTTP %ld", status)
+			    : "UnknownError";
+		r->code = code;
+		if (code != NULL && is_not_configured(call, code)) {
+			r->kind = RESP_NOTCONF;
+			return 0;
+		}
+		r->kind = RESP_ERROR;
+		r->msg = arena_printf(c->a, "'aws %s %s' failed: %s%s%s (%s)",
+		    svc, call, code ? code : "?", msg ? ": " : "",
+		    msg ? msg : "", file);
+		if (r->msg == NULL)
+			return diag_err(c->d, NULL, "out of memory");
+		return 0;
+	}
+	if ((r->data = strip_metadata(c->a, data)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	r->kind = RESP_OK;
+	return 0;
+}
+
+/* --------------------------------------------------------- resources */
+
+static int
+emit(struct cli *c, const struct scope *s, const char *type, const char *id,
+    struct doc_node *attrs, const char *rerr, const struct mark *m)
+{
+	struct resource r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = type;
+	r.id = id;
+	r.region = s->region;
+	r.account = c->account;
+	r.source = m->file != NULL ? m->file : c->root;
+	r.mark = *m;
+	r.attrs = attrs;
+	r.read_error = rerr;
+	c->emitted++;
+	return c->fn(c->ctx, &r, c->a);
+}
+
+static const char *
+account_id(const struct cli *c)
+{
+	return c->account != NULL ? c->account : "account";
+}
+
+/* Record a per-call read error on attrs; the first one becomes *rerr. */
+static int
+add_read_error(struct cli *c, struct doc_node *attrs, const char *call,
+    const struct resp *r, const char **rerr)
+{
+	struct doc_node *re;
+
+	if ((re = doc_get(attrs, SRC_READ_ERRORS)) == NULL) {
+		if ((re = src_map(c->a, &r->mark)) == NULL ||
+		    src_set(c->a, attrs, SRC_READ_ERRORS, re) != 0)
+			return diag_err(c->d, NULL, "out of memory");
+	}
+	if (src_set(c->a, re, call, src_str(c->a, r->msg, &r->mark)) != 0)
+		return diag_err(c->d, NULL, "out of memory");
+	if (*rerr == NULL)
+		*rerr = r->msg;
+	return 0;
+}
+
+/* Post-processing of a joined value (JSON strings, defaults). */
+enum fixup { FIX_NONE, FIX_JSON_STRING, FIX_VERSIONING, FIX_POLICY_VERSION };
+
+static struct doc_node *
+fixup(struct cli *c, struct doc_node *v, enum fixup f, const char **why)
+{
+	struct doc_node *doc, *pv;
+	char *dec;
+	size_t n;
+
+	*why = NULL;
+	switch (f) {
+	case FIX_NONE:
+		return v;
+	case FIX_JSON_STRING:
+		return v->type == DOC_STRING
+		    ? src_parse_json_string(c->a, v, why)
+		    : v;
+	case FIX_VERSIONING:
+		/* The CLI prints {} for a bucket never versioned. */
+		if ((v = src_map_clone(c->a, v)) == NULL)
+			return NULL;
+		if (doc_get(v, "Status") == NULL &&
+		    src_set(c->a, v, "Status", src_str(c->a, "Off", &v->mark)))
+			return NULL;
+		return v;
+	case FIX_POLICY_VERSION:
+		doc = doc_get(v, "Document");
+		if (doc == NULL || doc->type != DOC_STRING)
+			return v;
+		/* The IAM API returns documents URL-encoded. */
+		if (memchr(doc->str, '%', doc->len) != NULL &&
+		    doc->str[0] != '{') {
+			if ((dec = url_decode(doc->str, doc->len, &n)) ==
+			    NULL) {
+				*why = "Document is not valid URL encoding";
+				return NULL;
+			}
+			pv = doc_new_string(c->a, dec, n, &doc->mark);
+			lib_free(dec);
+			if (pv == NULL)
+				return NULL;
+			doc = pv;
+		}
+		if ((doc = src_parse_json_string(c->a, doc, why)) == NULL)
+			return NULL;
+		if ((v = src_map_clone(c->a, v)) == NULL ||
+		    src_set(c->a, v, "Document", doc))
+			return NULL;
+		return v;
+	}
+	return v;
+}
+
+/*
+ * Join one call's output into attrs.  field NULL merges every field of
+ * the response; else attrs[attr] = response[field] (or the whole response
+ * when field is "").  Not configured: attrs[attr] = null + NotConfigured.
+ * An error: ReadErrors and *rerr.  Missing file: nothing (the attribute
+ * stays absent, so checks reading it are `error`).
+ */
+static int
+join(struct cli *c, const struct scope *s, struct doc_node *attrs,
+    const char **rerr, const char *svc, const char *call, const char *name,
+    size_t index, const char *field, const char *attr, enum fixup f)
+{
+	struct resp r;
+	struct doc_node *v;
+	const char *why;
+	size_t i;
+
+	if (cli_get(c, s, svc, call, name, index, &r) != 0)
+		return -1;
+	switch (r.kind) {
+	case RESP_MISSING:
+		return 0;
+	case RESP_ERROR:
+		return add_read_error(c, attrs, call, &r, rerr);
+	case RESP_NOTCONF:
+		if (src_not_configured(c->a, attrs,
+			attr != NULL        ? attr
+			    : field != NULL ? field
+					    : call,
+			r.code, &r.mark))
+			return diag_err(c->d, NULL, "out of memory");
+		return 0;
+	case RESP_OK:
+		break;
+	}
+	if (field == NULL) {
+		for (i = 0; i < r.data->u.map.n; i++)
+			if (src_set(c->a, attrs,
+				r.data->u.map.pairs[i].key->str,
+				r.data->u.map.pairs[i].val))
+				return diag_err(c->d, NULL, "out of memory");
+		return 0;
+	}
+	v = field[0] == '\0' ? r.data : doc_get(r.data, field);
+	if (v == NULL)
+		return 0;
+	if ((v = fixup(c, v, f, &why)) == NULL) {
+		r.msg = arena_printf(c->a, "'aws %s %s': %s is unreadable: %s",
+		    svc, call, field, why != NULL ? why : "out of memory");
+		if (r.msg == NULL)
+			return diag_err(c->d, NULL, "out of memory");
+		return add_read_error(c, attrs, call, &r, rerr);
+	}
+	if (src_set(c->a, attrs, attr != NULL ? attr : field, v))
+		return diag_err(c->d, NULL, "out of memory");
+	return 0;
+}
+
+/*
+ * An account- or region-wide resource from one call; no file, no
+ * resource.  Not configured: attrs[attr] = null + NotConfigured.
+ */
+static int
+singleton(struct cli *c, const struct scope *s, const char *type,
+    const char *svc, const char *call, const char *attr,
+    struct doc_node **attrsp, const char **rerrp, struct mark *mp)
+{
+	struct doc_node *attrs;
+	const char *rerr = NULL;
+	struct resp r;
+
+	*attrsp = NULL;
+	if (cli_get(c, s, svc, call, NULL, 0, &r) != 0)
+		return -1;
+	if (r.kind == RESP_MISSING)
+		return 0;
+	if ((attrs = r.kind == RESP_OK ? src_map_clone(c->a, r.data)
+				       : src_map(c->a, &r.mark)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	if (r.kind == RESP_NOTCONF &&
+	    src_not_configured(c->a, attrs, attr, r.code, &r.mark))
+		return diag_err(c->d, NULL, "out of memory");
+	if (r.kind == RESP_ERROR && add_read_error(c, attrs, call, &r, &rerr))
+		return -1;
+	(void)type;
+	*attrsp = attrs;
+	*rerrp = rerr;
+	*mp = r.mark;
+	return 0;
+}
+
+static int
+simple_singleton(struct cli *c, const struct scope *s, const char *type,
+    const char *svc, const char *call, const char *attr)
+{
+	struct doc_node *attrs;
+	const char *rerr;
+	struct mark m;
+
+	if (singleton(c, s, type, svc, call, attr, &attrs, &rerr, &m) != 0)
+		return -1;
+	if (attrs == NULL)
+		return 0;
+	return emit(c, s, type, account_id(c), attrs, rerr, &m);
+}
+
+/*
+ * A listing call whose file recorded an error: no resource of the type
+ * can be produced, so one unreadable placeholder makes every check on
+ * the type `error` instead of silently `not_applicable`.
+ */
+static int
+list_failed(struct cli *c, const struct scope *s, const char *type,
+    const struct resp *r)
+{
+	struct doc_node *attrs;
+
+	if ((attrs = src_map(c->a, &r->mark)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	return emit(c, s, type, "*", attrs, r->msg, &r->mark);
+}
+
+/* The list at key in a listing call's output; *r receives the response. */
+static int
+listing(struct cli *c, const struct scope *s, const char *type, const char *svc,
+    const char *call, const char *key, struct resp *r,
+    const struct doc_node **list)
+{
+	*list = NULL;
+	if (cli_get(c, s, svc, call, NULL, 0, r) != 0)
+		return -1;
+	if (r->kind == RESP_ERROR || r->kind == RESP_NOTCONF) {
+		if (r->msg == NULL)
+			r->msg = arena_printf(
+			    c->a, "'aws %s %s' failed: %s", svc, call, r->code);
+		return list_failed(c, s, type, r);
+	}
+	if (r->kind == RESP_MISSING)
+		return 0;
+	*list = doc_get(r->data, key);
+	if (*list == NULL || (*list)->type != DOC_SEQ)
+		return diag_err(c->d, &r->mark,
+		    "output of 'aws %s %s' has no '%s' list", svc, call, key);
+	return 0;
+}
+
+/* Resources that are one element of a listing, with no join. */
+static const struct simple_list {
+	const char *type, *svc, *call, *key, *id;
+} simple_lists[] = {
+	{ "AWS::EC2::NetworkAcl", "ec2", "describe-network-acls", "NetworkAcls",
+	    "NetworkAclId" },
+	{ "AWS::EC2::SecurityGroup", "ec2", "describe-security-groups",
+	    "SecurityGroups", "GroupId" },
+	{ "AWS::EC2::Volume", "ec2", "describe-volumes", "Volumes",
+	    "VolumeId" },
+	{ "AWS::Logs::LogGroup", "logs", "describe-log-groups", "logGroups",
+	    "logGroupName" },
+	{ "AWS::RDS::DBInstance", "rds", "describe-db-instances", "DBInstances",
+	    "DBInstanceIdentifier" },
+};
+
+static int
+element(struct cli *c, const struct scope *s, const char *type,
+    const struct doc_node *e, const char *idkey, struct doc_node **attrs,
+    const char **id)
+{
+	if (e->type != DOC_MAP)
+		return diag_err(
+		    c->d, &e->mark, "%s entry is not an object", type);
+	if ((*id = doc_str(doc_get(e, idkey))) == NULL)
+		return diag_err(
+		    c->d, &e->mark, "%s entry has no '%s'", type, idkey);
+	if ((*attrs = src_map_clone(c->a, e)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	(void)s;
+	return 0;
+}
+
+static int
+read_simple_lists(struct cli *c, const struct scope *s)
+{
+	const struct simple_list *l;
+	const struct doc_node *list;
+	struct doc_node *attrs;
+	struct resp r;
+	const char *id;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(simple_lists) / sizeof(simple_lists[0]); i++) {
+		l = &simple_lists[i];
+		if (listing(c, s, l->type, l->svc, l->call, l->key, &r, &list))
+			return -1;
+		for (j = 0; list != NULL && j < list->u.seq.n; j++) {
+			if (element(c, s, l->type, list->u.seq.items[j], l->id,
+				&attrs, &id) ||
+			    emit(c, s, l->type, id, attrs, NULL,
+				&list->u.seq.items[j]->mark))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+read_instances(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::EC2::Instance", *id;
+	const struct doc_node *res, *inst;
+	struct doc_node *attrs;
+	struct resp r;
+	size_t i, j;
+
+	if (listing(c, s, type, "ec2", "describe-instances", "Reservations", &r,
+		&res))
+		return -1;
+	for (i = 0; res != NULL && i < res->u.seq.n; i++) {
+		inst = doc_get(res->u.seq.items[i], "Instances");
+		for (j = 0;
+		     inst != NULL && inst->type == DOC_SEQ && j < inst->u.seq.n;
+		     j++)
+			if (element(c, s, type, inst->u.seq.items[j],
+				"InstanceId", &attrs, &id) ||
+			    emit(c, s, type, id, attrs, NULL,
+				&inst->u.seq.items[j]->mark))
+				return -1;
+	}
+	return 0;
+}
+
+static int
+read_vpcs(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::EC2::VPC", *id, *rerr;
+	const struct doc_node *vpcs, *fl = NULL, *f;
+	struct doc_node *attrs, *mine;
+	struct resp r, fr;
+	size_t i, j;
+
+	if (listing(c, s, type, "ec2", "describe-vpcs", "Vpcs", &r, &vpcs))
+		return -1;
+	if (vpcs == NULL)
+		return 0;
+	if (cli_get(c, s, "ec2", "describe-flow-logs", NULL, 0, &fr) != 0)
+		return -1;
+	if (fr.kind == RESP_OK)
+		fl = doc_get(fr.data, "FlowLogs");
+	for (i = 0; i < vpcs->u.seq.n; i++) {
+		rerr = NULL;
+		if (element(
+			c, s, type, vpcs->u.seq.items[i], "VpcId", &attrs, &id))
+			return -1;
+		if (fr.kind == RESP_ERROR || fr.kind == RESP_NOTCONF) {
+			if (fr.msg == NULL)
+				fr.msg = fr.code;
+			if (add_read_error(
+				c, attrs, "describe-flow-logs", &fr, &rerr))
+				return -1;
+		} else if (fr.kind == RESP_OK) {
+			if ((mine = src_seq(c->a, &fr.mark)) == NULL)
+				return diag_err(c->d, NULL, "out of memory");
+			for (j = 0; fl != NULL && fl->type == DOC_SEQ &&
+			     j < fl->u.seq.n;
+			     j++) {
+				f = fl->u.seq.items[j];
+				if (doc_str(doc_get(f, "ResourceId")) != NULL &&
+				    strcmp(doc_str(doc_get(f, "ResourceId")),
+					id) == 0 &&
+				    doc_seq_push(
+					c->a, mine, (struct doc_node *)f))
+					return diag_err(
+					    c->d, NULL, "out of memory");
+			}
+			if (src_set(c->a, attrs, "FlowLogs", mine))
+				return diag_err(c->d, NULL, "out of memory");
+		}
+		if (emit(c, s, type, id, attrs, rerr,
+			&vpcs->u.seq.items[i]->mark))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_buckets(struct cli *c, const struct scope *s)
+{
+	static const struct {
+		const char *call, *field, *attr;
+		enum fixup f;
+	} joins[] = {
+		{ "get-bucket-acl", NULL, NULL, FIX_NONE },
+		{ "get-bucket-encryption", "ServerSideEncryptionConfiguration",
+		    NULL, FIX_NONE },
+		{ "get-bucket-logging", "", "Logging", FIX_NONE },
+		{ "get-bucket-policy", "Policy", NULL, FIX_JSON_STRING },
+		{ "get-bucket-tagging", "TagSet", "Tags", FIX_NONE },
+		{ "get-bucket-versioning", "", "Versioning", FIX_VERSIONING },
+		{ "get-public-access-block", "PublicAccessBlockConfiguration",
+		    NULL, FIX_NONE },
+	};
+	const char *type = "AWS::S3::Bucket", *id, *rerr;
+	const struct doc_node *list, *owner;
+	struct doc_node *attrs;
+	struct resp r;
+	size_t i, j;
+
+	if (listing(c, s, type, "s3api", "list-buckets", "Buckets", &r, &list))
+		return -1;
+	owner = list != NULL ? doc_get(r.data, "Owner") : NULL;
+	for (i = 0; list != NULL && i < list->u.seq.n; i++) {
+		rerr = NULL;
+		if (element(
+			c, s, type, list->u.seq.items[i], "Name", &attrs, &id))
+			return -1;
+		if (owner != NULL &&
+		    src_set(c->a, attrs, "Owner", (struct doc_node *)owner))
+			return diag_err(c->d, NULL, "out of memory");
+		for (j = 0; j < sizeof(joins) / sizeof(joins[0]); j++)
+			if (join(c, s, attrs, &rerr, "s3api", joins[j].call, id,
+				i, joins[j].field, joins[j].attr, joins[j].f))
+				return -1;
+		if (emit(c, s, type, id, attrs, rerr,
+			&list->u.seq.items[i]->mark))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_keys(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::KMS::Key", *id, *rerr;
+	const struct doc_node *list;
+	struct doc_node *attrs;
+	struct resp r;
+	size_t i;
+
+	if (listing(c, s, type, "kms", "list-keys", "Keys", &r, &list))
+		return -1;
+	for (i = 0; list != NULL && i < list->u.seq.n; i++) {
+		rerr = NULL;
+		if (element(c, s, type, list->u.seq.items[i], "KeyId", &attrs,
+			&id) ||
+		    join(c, s, attrs, &rerr, "kms", "describe-key", id, i,
+			"KeyMetadata", NULL, FIX_NONE) ||
+		    join(c, s, attrs, &rerr, "kms", "get-key-rotation-status",
+			id, i, "KeyRotationEnabled", NULL, FIX_NONE) ||
+		    emit(c, s, type, id, attrs, rerr,
+			&list->u.seq.items[i]->mark))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_trails(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::CloudTrail::Trail", *id, *rerr;
+	const struct doc_node *list;
+	struct doc_node *attrs;
+	struct resp r;
+	size_t i;
+
+	if (listing(c, s, type, "cloudtrail", "describe-trails", "trailList",
+		&r, &list))
+		return -1;
+	for (i = 0; list != NULL && i < list->u.seq.n; i++) {
+		rerr = NULL;
+		if (element(c, s, type, list->u.seq.items[i], "Name", &attrs,
+			&id) ||
+		    join(c, s, attrs, &rerr, "cloudtrail", "get-trail-status",
+			id, i, "", "Status", FIX_NONE) ||
+		    join(c, s, attrs, &rerr, "cloudtrail",
+			"get-event-selectors", id, i, NULL, NULL, FIX_NONE) ||
+		    emit(c, s, type, id, attrs, rerr,
+			&list->u.seq.items[i]->mark))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_load_balancers(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+	const char *id, *name, *arn, *rerr;
+	const struct doc_node *list, *all = NULL, *l;
+	struct doc_node *attrs, *mine;
+	struct resp r, lr;
+	size_t i, j;
+
+	if (listing(c, s, type, "elbv2", "describe-load-balancers",
+		"LoadBalancers", &r, &list))
+		return -1;
+	if (list == NULL)
+		return 0;
+	/* Listeners either all in one file, or one file per balancer. */
+	if (!c->placebo &&
+	    cli_get(c, s, "elbv2", "describe-listeners", NULL, 0, &lr) != 0)
+		return -1;
+	if (c->placebo)
+		memset(&lr, 0, sizeof(lr));
+	if (lr.kind == RESP_OK)
+		all = doc_get(lr.data, "Listeners");
+	for (i = 0; i < list->u.seq.n; i++) {
+		rerr = NULL;
+		if (element(c, s, type, list->u.seq.items[i], "LoadBalancerArn",
+			&attrs, &id))
+			return -1;
+		name = doc_str(doc_get(attrs, "LoadBalancerName"));
+		if (lr.kind == RESP_ERROR) {
+			if (add_read_error(
+				c, attrs, "describe-listeners", &lr, &rerr))
+				return -1;
+		} else if (all != NULL && all->type == DOC_SEQ) {
+			if ((mine = src_seq(c->a, &lr.mark)) == NULL)
+				return diag_err(c->d, NULL, "out of memory");
+			for (j = 0; j < all->u.seq.n; j++) {
+				l = all->u.seq.items[j];
+				arn = doc_str(doc_get(l, "LoadBalancerArn"));
+				if (arn != NULL && strcmp(arn, id) == 0 &&
+				    doc_seq_push(
+					c->a, mine, (struct doc_node *)l))
+					return diag_err(
+					    c->d, NULL, "out of memory");
+			}
+			if (src_set(c->a, attrs, "Listeners", mine))
+				return diag_err(c->d, NULL, "out of memory");
+		} else if (join(c, s, attrs, &rerr, "elbv2",
+			       "describe-listeners", name != NULL ? name : id,
+			       i, "Listeners", NULL, FIX_NONE)) {
+			return -1;
+		}
+		if (emit(c, s, type, id, attrs, rerr,
+			&list->u.seq.items[i]->mark))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Names of per-resource outputs when their listing is absent: the files
+ * of <svc>/<call>/ (CLI layout, sorted) or the count of recordings
+ * (placebo layout, named "1", "2"...).  NULL-terminated, in c->a.
+ */
+static char **
+per_resource_names(
+    struct cli *c, const struct scope *s, const char *svc, const char *call)
+{
+	char path[PATH_MAX], **v = NULL, *nm;
+	size_t n = 0, i, len;
+	struct dirent *de;
+	DIR *dir;
+
+	if (c->placebo) {
+		for (i = 0; i < 10000; i++) {
+			struct stat st;
+
+			if (call_path(
+				c, s, svc, call, "", i, path, sizeof(path)) ||
+			    stat(path, &st) != 0)
+				break;
+		}
+		if ((v = arena_alloc(c->a, (i + 1) * sizeof(*v))) == NULL)
+			return NULL;
+		for (n = 0; n < i; n++)
+			v[n] = arena_printf(c->a, "%zu", n + 1);
+		return v;
+	}
+	snprintf(path, sizeof(path), "%s/%s/%s", s->dir, svc, call);
+	if ((dir = opendir(path)) == NULL)
+		return arena_alloc(c->a, sizeof(*v));
+	while ((de = readdir(dir)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		if ((v = arena_realloc(c->a, v, (n + 1) * sizeof(*v),
+			 (n + 2) * sizeof(*v))) == NULL ||
+		    (nm = arena_strndup(c->a, de->d_name, len - 5)) == NULL) {
+			closedir(dir);
+			return NULL;
+		}
+		v[n++] = nm;
+		v[n] = NULL;
+	}
+	closedir(dir);
+	if (v == NULL)
+		return arena_alloc(c->a, sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/*
+ * Resources listed by list_call (key list_key, id id_key, file name
+ * name_key) and described by a per-resource call; when the listing is
+ * absent, the per-resource outputs alone.
+ */
+static int
+read_described(struct cli *c, const struct scope *s, const char *type,
+    const char *svc, const char *list_call, const char *list_key,
+    const char *id_key, const char *name_key, const char *call,
+    const char *field, enum fixup f, const char *id_path)
+{
+	const struct doc_node *list, *e;
+	struct doc_node *attrs, *v;
+	const char *id, *name, *rerr;
+	struct resp r;
+	char **names;
+	size_t i;
+
+	if (listing(c, s, type, svc, list_call, list_key, &r, &list))
+		return -1;
+	if (r.kind != RESP_MISSING) {
+		for (i = 0; list != NULL && i < list->u.seq.n; i++) {
+			rerr = NULL;
+			e = list->u.seq.items[i];
+			if (element(c, s, type, e, id_key, &attrs, &id))
+				return -1;
+			name = doc_str(doc_get(e, name_key));
+			if (name == NULL)
+				name = id;
+			/* An ARN's last part is the file name. */
+			if (strrchr(name, '/') != NULL)
+				name = strrchr(name, '/') + 1;
+			if (join(c, s, attrs, &rerr, svc, call, name, i, field,
+				NULL, f) ||
+			    emit(c, s, type, id, attrs, rerr, &e->mark))
+				return -1;
+		}
+		return 0;
+	}
+	if ((names = per_resource_names(c, s, svc, call)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	for (i = 0; names[i] != NULL; i++)
+		;
+	if (!c->placebo)
+		qsort(names, i, sizeof(*names), cmp_str);
+	for (i = 0; names[i] != NULL; i++) {
+		rerr = NULL;
+		if ((attrs = src_map(c->a, NULL)) == NULL)
+			return diag_err(c->d, NULL, "out of memory");
+		if (join(c, s, attrs, &rerr, svc, call,
+			c->placebo ? "" : names[i], i, field, NULL, f))
+			return -1;
+		/* The id from the output itself when it holds one. */
+		v = doc_get(doc_get(attrs, field), id_path);
+		id = doc_str(v) != NULL ? doc_str(v) : names[i];
+		if (doc_get(attrs, field) != NULL)
+			attrs->mark = doc_get(attrs, field)->mark;
+		if (emit(c, s, type, id, attrs, rerr, &attrs->mark))
+			return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- IAM */
+
+/* Split CSV text into rows of fields (the credential report's subset). */
+static struct doc_node *
+csv_users(struct cli *c, const char *text, size_t len, const struct mark *m)
+{
+	struct doc_node *users, *row = NULL, *val;
+	const char *p = text, *end = text + len, *eol, *f, *comma;
+	const char *hdr[64];
+	size_t hlen[64], nh = 0, i;
+	int first = 1;
+
+	if ((users = src_seq(c->a, m)) == NULL)
+		return NULL;
+	while (p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		if (eol > p && eol[-1] == '\r')
+			eol--;
+		if (eol == p) {
+			p = (eol < end && *eol == '\r') ? eol + 2 : eol + 1;
+			continue;
+		}
+		if (!first && (row = src_map(c->a, m)) == NULL)
+			return NULL;
+		for (i = 0, f = p; f <= eol; i++) {
+			comma = memchr(f, ',', (size_t)(eol - f));
+			if (comma == NULL)
+				comma = eol;
+			if (first) {
+				if (nh == 64)
+					return NULL;
+				hdr[nh] = f;
+				hlen[nh++] = (size_t)(comma - f);
+			} else if (i < nh) {
+				if ((val = doc_new_string(c->a, f,
+					 (size_t)(comma - f), m)) == NULL ||
+				    doc_map_put(c->a, row,
+					doc_new_string(
+					    c->a, hdr[i], hlen[i], m),
+					val))
+					return NULL;
+			}
+			f = comma + 1;
+		}
+		if (!first && doc_seq_push(c->a, users, row))
+			return NULL;
+		first = 0;
+		p = eol + 1;
+		if (p < end && *p == '\n')
+			p++;
+	}
+	return users;
+}
+
+/*
+ * The credential report singleton: Content (base64 from the CLI, plain
+ * text in placebo recordings) parsed into Users.  *users receives the
+ * list (NULL when unavailable).
+ */
+static int
+read_credential_report(
+    struct cli *c, const struct scope *s, const struct doc_node **users)
+{
+	const char *type = "AWS::IAM::CredentialReport", *rerr = NULL;
+	const struct doc_node *content;
+	struct doc_node *attrs, *u;
+	unsigned char *dec = NULL;
+	const char *text;
+	size_t len;
+	struct resp r;
+
+	*users = NULL;
+	if (cli_get(c, s, "iam", "get-credential-report", NULL, 0, &r) != 0)
+		return -1;
+	if (r.kind == RESP_MISSING)
+		return 0;
+	if ((attrs = src_map(c->a, &r.mark)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	if (r.kind != RESP_OK) {
+		if (r.msg == NULL)
+			r.msg = r.code;
+		if (add_read_error(
+			c, attrs, "get-credential-report", &r, &rerr))
+			return -1;
+		return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
+	}
+	content = doc_get(r.data, "Content");
+	if (doc_get(r.data, "GeneratedTime") != NULL &&
+	    src_set(
+		c->a, attrs, "GeneratedTime", doc_get(r.data, "GeneratedTime")))
+		return diag_err(c->d, NULL, "out of memory");
+	if (doc_get(r.data, "ReportFormat") != NULL &&
+	    src_set(
+		c->a, attrs, "ReportFormat", doc_get(r.data, "ReportFormat")))
+		return diag_err(c->d, NULL, "out of memory");
+	if (content == NULL || content->type != DOC_STRING) {
+		rerr = "credential report has no 'Content'";
+		return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
+	}
+	text = content->str;
+	len = content->len;
+	if (memchr(text, ',', len) == NULL) {
+		if ((dec = base64_decode(text, len, &len)) == NULL) {
+			rerr = "credential report 'Content' is neither CSV "
+			       "nor base64";
+			return emit(
+			    c, s, type, account_id(c), attrs, rerr, &r.mark);
+		}
+		text = (const char *)dec;
+	}
+	u = csv_users(c, text, len, &content->mark);
+	lib_free(dec);
+	if (u == NULL)
+		return diag_err(c->d, &content->mark,
+		    "cannot parse the credential report CSV");
+	if (src_set(c->a, attrs, "Users", u))
+		return diag_err(c->d, NULL, "out of memory");
+	*users = u;
+	return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
+}
+
+/*
+ * One AWS::IAM::User per user of list-users and of the credential report
+ * (the root account excluded: it is checked on the report).
+ */
+static int
+read_users(struct cli *c, const struct scope *s, const struct doc_node *rep)
+{
+	const char *type = "AWS::IAM::User", *id, *rerr, *nm;
+	const struct doc_node *list = NULL, *row;
+	struct doc_node *attrs;
+	struct resp r;
+	size_t i, j, nlist = 0;
+	int seen;
+
+	if (listing(c, s, type, "iam", "list-users", "Users", &r, &list))
+		return -1;
+	if (list != NULL)
+		nlist = list->u.seq.n;
+	for (i = 0; i < nlist; i++) {
+		rerr = NULL;
+		if (element(c, s, type, list->u.seq.items[i], "UserName",
+			&attrs, &id))
+			return -1;
+		for (j = 0; rep != NULL && j < rep->u.seq.n; j++) {
+			row = rep->u.seq.items[j];
+			if ((nm = doc_str(doc_get(row, "user"))) != NULL &&
+			    strcmp(nm, id) == 0 &&
+			    src_set(c->a, attrs, "CredentialReport",
+				(struct doc_node *)row))
+				return diag_err(c->d, NULL, "out of memory");
+		}
+		if (join(c, s, attrs, &rerr, "iam", "list-mfa-devices", id, i,
+			"MFADevices", NULL, FIX_NONE) ||
+		    join(c, s, attrs, &rerr, "iam", "list-access-keys", id, i,
+			"AccessKeyMetadata", NULL, FIX_NONE) ||
+		    emit(c, s, type, id, attrs, rerr,
+			&list->u.seq.items[i]->mark))
+			return -1;
+	}
+	for (j = 0; rep != NULL && j < rep->u.seq.n; j++) {
+		row = rep->u.seq.items[j];
+		nm = doc_str(doc_get(row, "user"));
+		if (nm == NULL || strcmp(nm, "<root_account>") == 0)
+			continue;
+		for (i = 0, seen = 0; i < nlist && !seen; i++)
+			seen = doc_str(doc_get(
+				   list->u.seq.items[i], "UserName")) != NULL &&
+			    strcmp(doc_str(doc_get(
+				       list->u.seq.items[i], "UserName")),
+				nm) == 0;
+		if (seen)
+			continue;
+		rerr = NULL;
+		if ((attrs = src_map(c->a, &row->mark)) == NULL ||
+		    src_set(c->a, attrs, "UserName",
+			src_str(c->a, nm, &row->mark)) ||
+		    src_set(c->a, attrs, "CredentialReport",
+			(struct doc_node *)row))
+			return diag_err(c->d, NULL, "out of memory");
+		if (doc_get(row, "arn") != NULL &&
+		    src_set(c->a, attrs, "Arn", doc_get(row, "arn")))
+			return diag_err(c->d, NULL, "out of memory");
+		if (!c->placebo &&
+		    (join(c, s, attrs, &rerr, "iam", "list-mfa-devices", nm, 0,
+			 "MFADevices", NULL, FIX_NONE) ||
+			join(c, s, attrs, &rerr, "iam", "list-access-keys", nm,
+			    0, "AccessKeyMetadata", NULL, FIX_NONE)))
+			return -1;
+		if (emit(c, s, type, nm, attrs, rerr, &row->mark))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_account_summary(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::IAM::AccountSummary", *rerr;
+	struct doc_node *attrs;
+	struct mark m;
+
+	if (singleton(c, s, type, "iam", "get-account-summary", "SummaryMap",
+		&attrs, &rerr, &m) != 0)
+		return -1;
+	if (attrs == NULL)
+		return 0;
+	if (join(c, s, attrs, &rerr, "iam", "list-virtual-mfa-devices", NULL, 0,
+		"VirtualMFADevices", NULL, FIX_NONE))
+		return -1;
+	return emit(c, s, type, account_id(c), attrs, rerr, &m);
+}
+
+/* ---------------------------------------------- regional singletons */
+
+static int
+read_config_recorder(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::Config::ConfigurationRecorder", *rerr;
+	struct doc_node *attrs;
+	struct mark m;
+
+	if (singleton(c, s, type, "configservice",
+		"describe-configuration-recorders", "ConfigurationRecorders",
+		&attrs, &rerr, &m) != 0)
+		return -1;
+	if (attrs == NULL)
+		return 0;
+	if (join(c, s, attrs, &rerr, "configservice",
+		"describe-configuration-recorder-status", NULL, 0,
+		"ConfigurationRecordersStatus", NULL, FIX_NONE))
+		return -1;
+	return emit(c, s, type, account_id(c), attrs, rerr, &m);
+}
+
+static int
+read_guardduty(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::GuardDuty::Detector", *rerr, *id;
+	const struct doc_node *ids;
+	struct doc_node *attrs, *dets, *det;
+	struct mark m;
+	size_t i;
+
+	if (singleton(c, s, type, "guardduty", "list-detectors", "DetectorIds",
+		&attrs, &rerr, &m) != 0)
+		return -1;
+	if (attrs == NULL)
+		return 0;
+	ids = doc_get(attrs, "DetectorIds");
+	if ((dets = src_seq(c->a, &m)) == NULL ||
+	    src_set(c->a, attrs, "Detectors", dets))
+		return diag_err(c->d, NULL, "out of memory");
+	for (i = 0; ids != NULL && ids->type == DOC_SEQ && i < ids->u.seq.n;
+	     i++) {
+		if ((id = doc_str(ids->u.seq.items[i])) == NULL)
+			continue;
+		if ((det = src_map(c->a, &ids->u.seq.items[i]->mark)) == NULL ||
+		    src_set(c->a, det, "DetectorId",
+			(struct doc_node *)ids->u.seq.items[i]))
+			return diag_err(c->d, NULL, "out of memory");
+		if (join(c, s, det, &rerr, "guardduty", "get-detector", id, i,
+			NULL, NULL, FIX_NONE))
+			return -1;
+		if (doc_get(det, SRC_READ_ERRORS) != NULL &&
+		    src_set(c->a, attrs, SRC_READ_ERRORS,
+			doc_get(det, SRC_READ_ERRORS)))
+			return diag_err(c->d, NULL, "out of memory");
+		if (doc_seq_push(c->a, dets, det))
+			return diag_err(c->d, NULL, "out of memory");
+	}
+	return emit(c, s, type, account_id(c), attrs, rerr, &m);
+}
+
+/* ----------------------------------------------------------- driver */
+
+static int
+read_global(struct cli *c, const struct scope *s)
+{
+	const struct doc_node *users;
+
+	if (simple_singleton(c, s, "AWS::IAM::PasswordPolicy", "iam",
+		"get-account-password-policy", "PasswordPolicy") ||
+	    read_account_summary(c, s) ||
+	    read_credential_report(c, s, &users) || read_users(c, s, users) ||
+	    read_described(c, s, "AWS::IAM::Policy", "iam", "list-policies",
+		"Policies", "PolicyName", "PolicyName", "get-policy-version",
+		"PolicyVersion", FIX_POLICY_VERSION, "VersionId") ||
+	    simple_singleton(c, s, "AWS::S3::AccountPublicAccessBlock",
+		"s3control", "get-public-access-block",
+		"PublicAccessBlockConfiguration") ||
+	    read_buckets(c, s))
+		return -1;
+	return 0;
+}
+
+static int
+read_regional(struct cli *c, const struct scope *s)
+{
+	if (read_simple_lists(c, s) || read_instances(c, s) ||
+	    read_vpcs(c, s) ||
+	    simple_singleton(c, s, "AWS::EC2::EBSEncryptionByDefault", "ec2",
+		"get-ebs-encryption-by-default", "EbsEncryptionByDefault") ||
+	    read_keys(c, s) || read_trails(c, s) ||
+	    read_config_recorder(c, s) || read_guardduty(c, s) ||
+	    simple_singleton(c, s, "AWS::SecurityHub::Hub", "securityhub",
+		"describe-hub", "HubArn") ||
+	    read_load_balancers(c, s) ||
+	    read_described(c, s, "AWS::ACM::Certificate", "acm",
+		"list-certificates", "CertificateSummaryList", "CertificateArn",
+		"CertificateArn", "describe-certificate", "Certificate",
+		FIX_NONE, "CertificateArn"))
+		return -1;
+	return 0;
+}
+
+/* Services whose presence marks a CLI export directory. */
+static const char *const cli_services[] = { "acm", "cloudtrail",
+	"configservice", "ec2", "elbv2", "guardduty", "iam", "kms", "logs",
+	"rds", "s3api", "s3control", "securityhub", "sts", NULL };
+
+static int
+is_cli_service(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cli_services[i] != NULL; i++)
+		if (strcmp(name, cli_services[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether name looks like a placebo recording "<svc>.<Op>_N.json". */
+static int
+is_placebo_name(const char *name)
+{
+	const char *dot = strchr(name, '.'), *us = strrchr(name, '_');
+	size_t len = strlen(name);
+
+	return dot != NULL && us != NULL && us > dot && len > 5 &&
+	    strcmp(name + len - 5, ".json") == 0 && dot[1] >= 'A' &&
+	    dot[1] <= 'Z' && us[1] >= '0' && us[1] <= '9';
+}
+
+/* 2 placebo layout, 1 CLI layout, 0 neither.  Regions into *regions. */
+static int
+scan_root(const char *root, struct arena *a, char ***regions, size_t *nreg)
+{
+	struct dirent *de;
+	DIR *dir;
+	int kind = 0;
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (regions != NULL)
+		*regions = NULL, *nreg = 0;
+	if ((dir = opendir(root)) == NULL)
+		return 0;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (is_placebo_name(de->d_name) && kind == 0)
+			kind = 2;
+		snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
+		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (is_cli_service(de->d_name))
+			kind = 1;
+		else if (src_is_region(de->d_name)) {
+			kind = 1;
+			if (regions != NULL && a != NULL) {
+				*regions = arena_realloc(a, *regions,
+				    *nreg * sizeof(char *),
+				    (*nreg + 1) * sizeof(char *));
+				if (*regions == NULL)
+					break;
+				(*regions)[(*nreg)++] =
+				    arena_strdup(a, de->d_name);
+			}
+		}
+	}
+	closedir(dir);
+	if (regions != NULL && *regions != NULL)
+		qsort(*regions, *nreg, sizeof(char *), cmp_str);
+	return kind;
+}
+
+static int
+cli_detect(const char *path, int is_dir, const char *head, size_t len)
+{
+	(void)head;
+	(void)len;
+	if (!is_dir)
+		return 0;
+	return scan_root(path, NULL, NULL, NULL) != 0 ? 50 : 0;
+}
+
+static int
+cli_read(struct diag *d, const char *path, const struct load_limits *lim,
+    resource_fn fn, void *ctx, size_t *nresources)
+{
+	struct cli c;
+	struct scope s;
+	struct resp r;
+	char **regions = NULL, dir[PATH_MAX];
+	struct mark m = { path, 0, 0 };
+	size_t nreg = 0, i;
+	int kind, rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.d = d;
+	c.lim = lim;
+	c.root = path;
+	c.fn = fn;
+	c.ctx = ctx;
+	if ((c.a = arena_new()) == NULL)
+		return diag_err(d, &m, "out of memory");
+	kind = scan_root(path, c.a, &regions, &nreg);
+	if (kind == 0) {
+		diag_err(d, &m,
+		    "'%s' holds no AWS CLI outputs (<service>/<call>.json) "
+		    "and no placebo recordings (<service>.<Operation>_N.json)",
+		    path);
+		goto out;
+	}
+	c.placebo = kind == 2;
+	s.dir = path;
+	s.region = NULL;
+	if (cli_get(&c, &s, "sts", "get-caller-identity", NULL, 0, &r) != 0)
+		goto out;
+	if (r.kind == RESP_OK)
+		c.account = doc_str(doc_get(r.data, "Account"));
+	if (read_global(&c, &s) != 0 || read_regional(&c, &s) != 0)
+		goto out;
+	for (i = 0; i < nreg; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", path, regions[i]);
+		s.dir = arena_strdup(c.a, dir);
+		s.region = regions[i];
+		if (s.dir == NULL || read_regional(&c, &s) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (nresources != NULL)
+		*nresources = c.emitted;
+	arena_free(c.a);
+	return rc;
+}
+
+const struct adapter adapter_aws_cli = {
+	.name = "aws-cli",
+	.summary = "a directory of AWS CLI JSON outputs "
+		   "(scripts/collect-aws.sh) or placebo recordings",
+	.detect = cli_detect,
+	.read = cli_read,
+};

@@ -1,0 +1,72 @@
+/*
+ * sources.h: the export adapters (checks/sources/) and the helpers they
+ * share.  Internal to checks/: the rest of rampart sees adapters only
+ * through the table in checks/registry.c.
+ */
+#ifndef RAMPART_SOURCES_H
+#define RAMPART_SOURCES_H
+
+#include "checks/check.h"
+
+extern const struct adapter adapter_aws_cli;
+extern const struct adapter adapter_aws_config;
+
+/* The marker map naming attributes an export says are not configured. */
+#define SRC_NOT_CONFIGURED "NotConfigured"
+/* The map of per-attribute read errors (resource read_error is set too). */
+#define SRC_READ_ERRORS "ReadErrors"
+
+/* A new DOC_STRING holding s (copied); NULL when memory runs out. */
+struct doc_node *src_str(struct arena *a, const char *s, const struct mark *m);
+/* A new empty DOC_MAP or DOC_SEQ at mark m. */
+struct doc_node *src_map(struct arena *a, const struct mark *m);
+struct doc_node *src_seq(struct arena *a, const struct mark *m);
+/*
+ * Set key in a map that was created with src_map (or copied by
+ * src_map_clone): replaces the value of an existing key, else appends.
+ * Returns 0 or -1 (out of memory).
+ */
+int src_set(struct arena *a, struct doc_node *map, const char *key,
+    struct doc_node *val);
+/* A fresh map holding the same pairs as map (values shared). */
+struct doc_node *src_map_clone(struct arena *a, const struct doc_node *map);
+/*
+ * Record that attribute `attr` of attrs is not configured, as the export
+ * says with error code `code`: attrs[attr] = null and
+ * attrs.NotConfigured[attr] = code.  0 or -1.
+ */
+int src_not_configured(struct arena *a, struct doc_node *attrs,
+    const char *attr, const char *code, const struct mark *m);
+
+/*
+ * Replace, in place, every placebo datetime object
+ * {"__class__": "datetime", "year": ...} under n by an ISO 8601 string
+ * ("2016-07-19T17:50:23+00:00", as the AWS CLI prints).  0 or -1.
+ */
+int src_fix_datetimes(struct arena *a, struct doc_node *n);
+
+/*
+ * Parse the JSON text held by the DOC_STRING s into a tree in arena a.
+ * Every node of the result carries s's own mark (the text has no position
+ * of its own in the file).  NULL when s is not a string or not valid JSON;
+ * then *why (may be NULL) receives a message allocated in a and nothing is
+ * recorded in d (the caller decides whether that is an error).
+ */
+struct doc_node *src_parse_json_string(
+    struct arena *a, const struct doc_node *s, const char **why);
+
+/*
+ * Deep-copy n with AWS Config's camelCase keys turned into the AWS CLI's
+ * PascalCase (first letter upper-cased, plus the known exceptions listed
+ * in docs/resources.md).  Values of opaque keys (policy documents, tag
+ * maps) are copied verbatim.  NULL when memory runs out.
+ */
+struct doc_node *src_pascal(struct arena *a, const struct doc_node *n);
+
+/* Whether a string looks like an AWS region name ("us-gov-west-1"). */
+int src_is_region(const char *s);
+
+/* Whether head (len bytes) contains "key" as a JSON key (not escaped). */
+int src_has_key(const char *head, size_t len, const char *key);
+
+#endif /* RAMPART_SOURCES_H */
