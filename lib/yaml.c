@@ -49,6 +49,7 @@ struct anchor {
 	uint32_t hash;
 	uint64_t seq; /* definition number, to spot redefinitions */
 	int complete; /* the anchored node has ended */
+	int scalar; /* the anchored node is a scalar */
 	int in_elem; /* defined inside an element being built */
 	size_t elem; /* builder_count() when defined */
 	struct doc_node *node; /* NULL when not built */
@@ -227,8 +228,14 @@ read_handler(void *data, unsigned char *out, size_t size, size_t *size_read)
 	y->wpos += n;
 	y->delivered += n;
 	*size_read = n;
-	if (lim->max_file_bytes > 0 && y->delivered > lim->max_file_bytes)
-		return read_fail(y, "file larger than the limit", 0);
+	if (lim->max_file_bytes > 0 && y->delivered > lim->max_file_bytes) {
+		struct mark m = { y->name, 0, 0 };
+
+		y->in_err = 1;
+		diag_err(y->d, &m, "file larger than the limit of %llu bytes",
+		    (unsigned long long)lim->max_file_bytes);
+		return 0;
+	}
 	return 1;
 }
 
@@ -556,8 +563,17 @@ anchors_clear(struct yfeed *y)
 		lib_free(y->anchors[i].keytext);
 	}
 	y->nanchors = 0;
-	if (y->ahash != NULL)
+	/*
+	 * A large table is dropped rather than wiped, so one document with a
+	 * million anchors does not make every later document pay for it.
+	 */
+	if (y->hcap > 1024) {
+		lib_free(y->ahash);
+		y->ahash = NULL;
+		y->hcap = 0;
+	} else if (y->ahash != NULL) {
 		memset(y->ahash, 0, y->hcap * sizeof(*y->ahash));
+	}
 	y->alias_nodes = 0;
 	y->alias_bytes = 0;
 	y->warned_tag = 0;
@@ -644,6 +660,7 @@ anchor_define(struct yfeed *y, const char *name, const struct mark *m)
 	}
 	a->seq = ++y->aseq;
 	a->complete = 0;
+	a->scalar = 0;
 	a->node = NULL;
 	a->size = 0;
 	a->in_elem = builder_in_element(y->b);
@@ -790,6 +807,7 @@ on_key_scalar(struct yfeed *y, const yaml_event_t *ev, const struct mark *m)
 	a->keytext[n] = '\0';
 	a->keylen = n;
 	a->complete = 1;
+	a->scalar = 1;
 	a->size = 1;
 	return 0;
 }
@@ -816,8 +834,11 @@ on_scalar(struct yfeed *y, const yaml_event_t *ev)
 	if (builder_scalar(y->b, t, (const char *)ev->data.scalar.value,
 		ev->data.scalar.length, &m) == -1)
 		return -1;
-	if (idx != 0)
+	if (idx != 0) {
 		anchor_complete(y, idx, seq, 1, in_elem, elem);
+		if (y->anchors[idx - 1].seq == seq)
+			y->anchors[idx - 1].scalar = 1;
+	}
 	value_added(y, 1);
 	return 0;
 }
@@ -840,8 +861,11 @@ on_alias(struct yfeed *y, const yaml_event_t *ev)
 		if (a->keytext != NULL) {
 			s = a->keytext;
 			len = a->keylen;
-		} else if (a->node != NULL && a->node->type != DOC_SEQ &&
-		    a->node->type != DOC_MAP) {
+		} else if (!a->scalar) {
+			return diag_err(
+			    y->d, &m, "mapping key must be a scalar");
+		} else {
+			/* Check before touching a node that may be freed. */
 			if (alias_usable(y, a, name, &m) == -1)
 				return -1;
 			n = a->node;
@@ -851,14 +875,6 @@ on_alias(struct yfeed *y, const yaml_event_t *ev)
 				s = n->u.b ? "true" : "false", len = strlen(s);
 			else
 				s = n->str, len = n->len;
-		} else if (a->node != NULL || a->size > 1) {
-			return diag_err(
-			    y->d, &m, "mapping key must be a scalar");
-		} else {
-			return diag_err(y->d, &m,
-			    "alias '*%s' used as a key refers to a value that "
-			    "was not kept",
-			    name);
 		}
 		if (charge_bytes(y, len, name, &m) == -1 ||
 		    builder_key(y->b, s, len, &m) == -1)

@@ -520,6 +520,16 @@ test_many_anchors_fast(void **state)
 	r = f->docs[0];
 	assert_int_equal(r->u.seq.n, 40000);
 	assert_int_equal(doc_index(r, 39999)->u.i, 19999);
+	/* Later small documents do not pay for the big anchor table. */
+	sb_adds(&sb, "---\n");
+	for (i = 0; i < 2000; i++)
+		sb_printf(&sb, "--- [&x %d, *x]\n", i);
+	t0 = now();
+	assert_int_equal(load_lim(f, sb.s, sb.len, NULL), 0);
+	dt = now() - t0;
+	assert_int_equal(f->n, 2002);
+	assert_int_equal(doc_index(f->docs[2001], 1)->u.i, 1999);
+	assert_true(dt < 1.0);
 	sb_free(&sb);
 }
 
@@ -673,6 +683,12 @@ test_scalar_limit(void **state)
 	    "f.yaml:2:4: error: scalar longer than the limit of 10 bytes");
 	diag_clear(&f->d);
 	s = "a: short\nkey_is_too_long: 1\n";
+	lim.max_file_bytes = 12;
+	assert_int_equal(load_lim(f, s, strlen(s), &lim), -1);
+	assert_diag(
+	    &f->d, 0, "f.yaml: error: file larger than the limit of 12 bytes");
+	diag_clear(&f->d);
+	lim.max_file_bytes = 0;
 	assert_int_equal(load_lim(f, s, strlen(s), &lim), -1);
 	assert_diag(&f->d, 0,
 	    "f.yaml:2:1: error: key longer than the limit of 10 bytes");
@@ -800,6 +816,17 @@ test_stream_alias_across_elements(void **state)
 	    "l.yaml:3:3: error: alias '*e' refers to an anchor in another "
 	    "streamed element; anchors cannot cross elements");
 	diag_clear(&f->d);
+	/* An alias key to a scalar of an element already freed. */
+	y = "items:\n- {a: &s x}\n- {*s : 1}\n";
+	assert_int_equal(
+	    doc_stream_buf(&f->d, "l.yaml", y, strlen(y), DOC_FMT_YAML,
+		"items[*]", NULL, each_doc, &s, NULL),
+	    -1);
+	assert_diag(&f->d, 0,
+	    "l.yaml:3:4: error: alias '*s' refers to an anchor in another "
+	    "streamed element; anchors cannot cross elements");
+	diag_clear(&f->d);
+	y = "items:\n- &e {kind: Pod}\n- *e\n";
 	/* Doc mode loads the same input whole. */
 	assert_int_equal(load(f, y), 0);
 	assert_ptr_equal(doc_index(doc_get(f->docs[0], "items"), 0),
