@@ -9,13 +9,14 @@
 #include "cli/cli.h"
 #include "reports/sign.h"
 
-enum { O_OUT = 1, O_ALG, O_PASSFILE, O_FORCE, O_HELP };
+enum { O_OUT = 1, O_ALG, O_PASSFILE, O_FORCE, O_FIPS, O_HELP };
 
 static const struct opt keygen_opts[] = {
 	{ "out", 1, O_OUT },
 	{ "algorithm", 1, O_ALG },
 	{ "passphrase-file", 1, O_PASSFILE },
 	{ "force", 0, O_FORCE },
+	{ "fips", 0, O_FIPS },
 	{ "help", 0, O_HELP },
 	{ NULL, 0, 0 },
 };
@@ -36,7 +37,9 @@ keygen_help(const struct command *cmd)
 	       "iterations); the\n"
 	       "                          RAMPART_PASSPHRASE variable works "
 	       "too\n"
-	       "  --force                 overwrite existing key files\n");
+	       "  --force                 overwrite existing key files\n"
+	       "  --fips                  use the OpenSSL FIPS provider "
+	       "(ecdsa-p256 only)\n");
 }
 
 int
@@ -50,7 +53,7 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 	size_t passlen = 0, n;
 	struct diag d;
 	struct stat st;
-	int i = 1, o, force = 0, rc = EXIT_SYSTEM;
+	int i = 1, o, force = 0, fips = 0, rc = EXIT_SYSTEM;
 
 	diag_init(&d);
 	while ((o = opt_next(cmd, keygen_opts, argc, argv, &i, &arg)) != -1) {
@@ -76,6 +79,9 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 		case O_FORCE:
 			force = 1;
 			break;
+		case O_FIPS:
+			fips = 1;
+			break;
 		case O_HELP:
 			keygen_help(cmd);
 			return 0;
@@ -83,6 +89,15 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 	}
 	if (prefix == NULL || prefix[0] == '\0')
 		return cli_usage_err(cmd, "missing --out PREFIX");
+	if (fips && alg == KEY_ALG_ED25519)
+		return cli_usage_err(cmd,
+		    "--fips: Ed25519 is not FIPS-approved "
+		    "here; use ecdsa-p256");
+	if (fips && key_fips_enable(&d) == -1) {
+		cli_diag(c, &d);
+		diag_free(&d);
+		return EXIT_SYSTEM;
+	}
 	n = strlen(prefix) + 5;
 	if ((keypath = lib_malloc(n)) == NULL ||
 	    (pubpath = lib_malloc(n)) == NULL) {

@@ -8,12 +8,13 @@
 #include "cli/cli.h"
 #include "reports/sign.h"
 
-enum { O_KEY = 1, O_PASSFILE, O_TSA, O_HELP };
+enum { O_KEY = 1, O_PASSFILE, O_TSA, O_FIPS, O_HELP };
 
 static const struct opt sign_opts[] = {
 	{ "key", 1, O_KEY },
 	{ "passphrase-file", 1, O_PASSFILE },
 	{ "tsa-url", 1, O_TSA },
+	{ "fips", 0, O_FIPS },
 	{ "help", 0, O_HELP },
 	{ NULL, 0, 0 },
 };
@@ -31,7 +32,9 @@ sign_help(const struct command *cmd)
 	       "  --passphrase-file F     passphrase of an encrypted key "
 	       "(or RAMPART_PASSPHRASE)\n"
 	       "  --tsa-url URL           add an RFC 3161 timestamp from this "
-	       "TSA (http://)\n");
+	       "TSA (http://)\n"
+	       "  --fips                  use the OpenSSL FIPS provider "
+	       "(recorded in the statement)\n");
 }
 
 int
@@ -46,7 +49,7 @@ cmd_sign(struct cli *c, int argc, char **argv)
 	char *pass = NULL;
 	size_t passlen = 0;
 	struct diag d;
-	int i = 1, o, rc = EXIT_INVALID_INPUT;
+	int i = 1, o, fips = 0, rc = EXIT_INVALID_INPUT;
 
 	diag_init(&d);
 	while ((o = opt_next(cmd, sign_opts, argc, argv, &i, &arg)) != -1) {
@@ -67,6 +70,9 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		case O_TSA:
 			tsa = arg;
 			break;
+		case O_FIPS:
+			fips = 1;
+			break;
 		case O_HELP:
 			sign_help(cmd);
 			return 0;
@@ -78,6 +84,11 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		return cli_usage_err(cmd, "missing --key KEY");
 	if (tsa != NULL && strncmp(tsa, "http://", 7) != 0)
 		return cli_usage_err(cmd, "--tsa-url must be an http:// URL");
+	if (fips && key_fips_enable(&d) == -1) {
+		cli_diag(c, &d);
+		diag_free(&d);
+		return EXIT_SYSTEM;
+	}
 	if ((a = arena_new()) == NULL) {
 		fprintf(stderr, "rampart sign: out of memory\n");
 		return EXIT_SYSTEM;
@@ -86,6 +97,11 @@ cmd_sign(struct cli *c, int argc, char **argv)
 	    (k = key_load_private(&d, keyfile, pass, passlen)) == NULL ||
 	    sign_meta_from_report(a, &d, report, &m) == -1)
 		goto fail;
+	if (fips && k->alg == KEY_ALG_ED25519) {
+		diag_err(
+		    &d, NULL, "--fips: Ed25519 keys are not FIPS-approved");
+		goto fail;
+	}
 	rc = EXIT_SYSTEM;
 	if (bundle_sign_file(&d, report, &m, k, tsa) == -1)
 		goto fail;

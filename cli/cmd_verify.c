@@ -9,13 +9,14 @@
 #include "cli/cli.h"
 #include "reports/sign.h"
 
-enum { O_BUNDLE = 1, O_KEY, O_KEYRING, O_TSA_CA, O_HELP };
+enum { O_BUNDLE = 1, O_KEY, O_KEYRING, O_TSA_CA, O_FIPS, O_HELP };
 
 static const struct opt verify_opts[] = {
 	{ "bundle", 1, O_BUNDLE },
 	{ "key", 1, O_KEY },
 	{ "keyring", 1, O_KEYRING },
 	{ "tsa-ca", 1, O_TSA_CA },
+	{ "fips", 0, O_FIPS },
 	{ "help", 0, O_HELP },
 	{ NULL, 0, 0 },
 };
@@ -31,7 +32,8 @@ verify_help(const struct command *cmd)
 	       "  --keyring FILE   trust the keys of this keyring "
 	       "(docs/signing.md)\n"
 	       "  --tsa-ca FILE    CA certificates to check RFC 3161 "
-	       "timestamps with\n\n"
+	       "timestamps with\n"
+	       "  --fips           use the OpenSSL FIPS provider\n\n"
 	       "exit: 0 valid, 1 invalid, 2 usage, 3 malformed file, 5 "
 	       "system error\n");
 }
@@ -55,7 +57,7 @@ cmd_verify(struct cli *c, int argc, char **argv)
 	struct arena *a = NULL;
 	struct diag d;
 	char when[32];
-	int i = 1, o, v, rc = EXIT_INVALID_INPUT;
+	int i = 1, o, v, fips = 0, rc = EXIT_INVALID_INPUT;
 
 	memset(&vo, 0, sizeof(vo));
 	diag_init(&d);
@@ -80,6 +82,9 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		case O_TSA_CA:
 			vo.tsa_ca = arg;
 			break;
+		case O_FIPS:
+			fips = 1;
+			break;
 		case O_HELP:
 			verify_help(cmd);
 			return 0;
@@ -91,6 +96,11 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		return cli_usage_err(cmd,
 		    "give exactly one of --key and "
 		    "--keyring");
+	if (fips && key_fips_enable(&d) == -1) {
+		cli_diag(c, &d);
+		diag_free(&d);
+		return EXIT_SYSTEM;
+	}
 	if ((a = arena_new()) == NULL) {
 		fprintf(stderr, "rampart verify: out of memory\n");
 		return EXIT_SYSTEM;
@@ -99,6 +109,11 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		goto fail;
 	if (ringfile != NULL && (kr = keyring_load(&d, ringfile)) == NULL)
 		goto fail;
+	if (fips && k != NULL && k->alg == KEY_ALG_ED25519) {
+		diag_err(
+		    &d, NULL, "--fips: Ed25519 keys are not FIPS-approved");
+		goto fail;
+	}
 	vo.key = k;
 	vo.keyring = kr;
 	v = bundle_verify_file(a, &d, report, bundle, &vo, &r);
@@ -123,6 +138,8 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		printf("timestamp: %s (RFC 3161, verified)\n", when);
 	} else if (r.ntimestamps > 0) {
 		printf("timestamp: present, not checked (no --tsa-ca)\n");
+	} else {
+		printf("timestamp: none\n");
 	}
 	printf("baseline: %s (sha256 %s)\n", or_dash(r.baseline_id),
 	    or_dash(r.baseline_sha256));

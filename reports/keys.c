@@ -16,6 +16,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 #include <openssl/x509.h>
 
 #include "reports/sign.h"
@@ -122,6 +123,23 @@ key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv)
 fail:
 	EVP_PKEY_free(pkey);
 	return NULL;
+}
+
+int
+key_fips_enable(struct diag *d)
+{
+	/*
+	 * The provider stays loaded for the life of the process: it belongs
+	 * to OpenSSL's default library context, not to us.
+	 */
+	if (OSSL_PROVIDER_load(NULL, "fips") == NULL)
+		return diag_openssl(d, NULL,
+		    "cannot load the OpenSSL FIPS provider (not installed or "
+		    "not configured: see openssl-fipsinstall(1))");
+	if (OSSL_PROVIDER_load(NULL, "base") == NULL ||
+	    !EVP_default_properties_enable_fips(NULL, 1))
+		return diag_openssl(d, NULL, "cannot enable FIPS mode");
+	return 0;
 }
 
 struct sign_key *

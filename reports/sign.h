@@ -52,6 +52,14 @@ struct sign_key {
 
 void key_free(struct sign_key *k); /* accepts NULL */
 
+/*
+ * Load the OpenSSL FIPS provider and make FIPS-approved implementations
+ * the default for this process (`--fips`).  A clear error when the
+ * provider is not installed.  Ed25519 is not approved: callers refuse it.
+ * 0 or -1.
+ */
+int key_fips_enable(struct diag *d);
+
 /* Generate a new key pair.  NULL on error. */
 struct sign_key *key_generate(struct diag *d, enum key_alg alg);
 

@@ -54,6 +54,13 @@ grep -q ':0927C0' "$T/out" && grep -q 'aes-256-cbc' "$T/out" && grep -q hmacWith
 	ok "PBKDF2 600000 iterations, AES-256-CBC" || bad "PBKDF2 600000 iterations, AES-256-CBC"
 expect 2 "keygen: unknown algorithm" "$R" keygen --out x --algorithm rsa
 expect 2 "keygen: missing --out" "$R" keygen
+expect 2 "keygen --fips refuses ed25519" "$R" keygen --out fe --fips --algorithm ed25519
+if openssl list -providers -provider fips >/dev/null 2>&1; then
+	expect 0 "keygen --fips (FIPS provider installed)" "$R" keygen --out fk --fips
+else
+	expect 5 "--fips without the FIPS provider: a clear error" "$R" keygen --out fk --fips
+	has "cannot load the OpenSSL FIPS provider" "  ... says why"
+fi
 
 # ----------------------------------------------------------------- sign
 mkdir run && cp "$FIX/report.json" run/report.json &&
