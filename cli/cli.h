@@ -39,6 +39,7 @@ int cmd_doc(struct cli *c, int argc, char **argv);
 int cmd_keygen(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);
 int cmd_sign(struct cli *c, int argc, char **argv);
+int cmd_tls(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
 /* (further cmd_* prototypes are added here, one line each, sorted) */
 

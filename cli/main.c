@@ -35,6 +35,8 @@ static const struct command commands[] = {
 	{ "sign", cmd_sign,
 	    "REPORT --key KEY [--passphrase-file F] [--tsa-url URL]",
 	    "sign a report: write REPORT.sigstore.json" },
+	{ "tls", cmd_tls, "HOST[:PORT]... [options]",
+	    "probe TLS endpoints against NIST SP 800-52r2" },
 	{ "verify", cmd_verify,
 	    "REPORT [--bundle FILE] (--key PUB | --keyring FILE) [--tsa-ca F]",
 	    "verify a signed report" },

@@ -1,0 +1,412 @@
+/*
+ * cert.c: the server certificate checks of §3.2.1 and §3.2.3.  The chain
+ * is verified here with an X509_STORE_CTX of our own, never taken from the
+ * handshake (which runs with SSL_VERIFY_NONE so that a bad certificate is
+ * still seen and described), and every check reads the clock it is given,
+ * so tests can set the time.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+
+#include "checks/tls/tls.h"
+
+#define VERIFY_DEPTH 8
+
+static void
+set(struct tls_check_result *c, enum tls_status s, const char *reason)
+{
+	c->status = s;
+	c->reason = reason;
+}
+
+/* ASN1_TIME to epoch seconds; 0 or -1. */
+static int
+asn1_epoch(const ASN1_TIME *t, int64_t *out)
+{
+	ASN1_TIME *epoch = NULL;
+	int day, sec, rc = -1;
+
+	if (t == NULL || (epoch = ASN1_TIME_set(NULL, 0)) == NULL)
+		return -1;
+	if (ASN1_TIME_diff(&day, &sec, epoch, t) == 1) {
+		*out = (int64_t)day * 86400 + sec;
+		rc = 0;
+	}
+	ASN1_TIME_free(epoch);
+	return rc;
+}
+
+static const char *
+name_str(struct arena *a, const X509_NAME *n)
+{
+	BIO *b = NULL;
+	char *p;
+	long len;
+	const char *s = NULL;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(
+		b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0)
+		goto out;
+	len = BIO_get_mem_data(b, &p);
+	s = arena_strndup(a, p, len > 0 ? (size_t)len : 0);
+out:
+	BIO_free(b);
+	return s;
+}
+
+static int
+collect_sans(struct arena *a, X509 *x, struct tls_cert_info *info)
+{
+	GENERAL_NAMES *gens = NULL;
+	const GENERAL_NAME *g;
+	const unsigned char *ip;
+	char buf[INET6_ADDRSTRLEN];
+	int i, n, rc = -1;
+	const char *s;
+
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	if (gens == NULL)
+		return 0;
+	n = sk_GENERAL_NAME_num(gens);
+	if (n > 256)
+		n = 256;
+	info->sans = arena_alloc(a, sizeof(*info->sans) * (size_t)(n + 1));
+	if (info->sans == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		g = sk_GENERAL_NAME_value(gens, i);
+		s = NULL;
+		if (g->type == GEN_DNS)
+			s = arena_printf(a, "DNS:%.*s",
+			    ASN1_STRING_length(g->d.dNSName),
+			    (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+		else if (g->type == GEN_IPADD) {
+			ip = ASN1_STRING_get0_data(g->d.iPAddress);
+			if (ASN1_STRING_length(g->d.iPAddress) == 4 &&
+			    inet_ntop(AF_INET, ip, buf, sizeof(buf)))
+				s = arena_printf(a, "IP:%s", buf);
+			else if (ASN1_STRING_length(g->d.iPAddress) == 16 &&
+			    inet_ntop(AF_INET6, ip, buf, sizeof(buf)))
+				s = arena_printf(a, "IP:%s", buf);
+		}
+		if (s != NULL)
+			info->sans[info->nsans++] = s;
+	}
+	rc = 0;
+out:
+	GENERAL_NAMES_free(gens);
+	return rc;
+}
+
+/* Key type, size and curve of a certificate's public key. */
+static void
+describe_key(struct arena *a, X509 *x, struct tls_cert_info *info)
+{
+	EVP_PKEY *pk = X509_get0_pubkey(x);
+	char curve[64];
+	size_t clen = 0;
+
+	if (pk == NULL) {
+		info->key_type = "unknown";
+		return;
+	}
+	info->key_bits = EVP_PKEY_get_bits(pk);
+	switch (EVP_PKEY_get_base_id(pk)) {
+	case EVP_PKEY_RSA:
+		info->key_type = "RSA";
+		break;
+	case EVP_PKEY_RSA_PSS:
+		info->key_type = "RSA-PSS";
+		break;
+	case EVP_PKEY_EC:
+		info->key_type = "EC";
+		if (EVP_PKEY_get_utf8_string_param(pk,
+			OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof(curve),
+			&clen) == 1)
+			info->key_curve = arena_strndup(a, curve, clen);
+		break;
+	case EVP_PKEY_ED25519:
+		info->key_type = "ED25519";
+		break;
+	case EVP_PKEY_ED448:
+		info->key_type = "ED448";
+		break;
+	case EVP_PKEY_DSA:
+		info->key_type = "DSA";
+		break;
+	default:
+		info->key_type = "unknown";
+	}
+}
+
+/*
+ * Time errors on the leaf belong to the validity check, which reports
+ * them with dates; the chain check is about trust.  Everything else,
+ * including an expired intermediate, fails the chain.
+ */
+static int
+verify_cb(int ok, X509_STORE_CTX *ctx)
+{
+	int err = X509_STORE_CTX_get_error(ctx);
+
+	if (!ok && X509_STORE_CTX_get_error_depth(ctx) == 0 &&
+	    (err == X509_V_ERR_CERT_HAS_EXPIRED ||
+		err == X509_V_ERR_CERT_NOT_YET_VALID))
+		return 1;
+	return ok;
+}
+
+static int
+check_chain(struct arena *a, X509_STORE *store, STACK_OF(X509) * chain,
+    int64_t now, struct tls_cert_info *info, struct tls_check_result *c)
+{
+	X509_STORE_CTX *ctx = NULL;
+	X509_VERIFY_PARAM *vp;
+	X509 *leaf = sk_X509_value(chain, 0);
+	int rc = -1, err, depth;
+
+	if ((ctx = X509_STORE_CTX_new()) == NULL)
+		goto out;
+	if (X509_STORE_CTX_init(ctx, store, leaf, chain) != 1)
+		goto out;
+	vp = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_time(vp, (time_t)now);
+	X509_VERIFY_PARAM_set_depth(vp, VERIFY_DEPTH);
+	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
+	if (X509_verify_cert(ctx) == 1) {
+		set(c, TLS_PASS,
+		    arena_printf(a,
+			"chain of %d certificate(s) verifies to a trust "
+			"anchor",
+			X509_STORE_CTX_get_num_untrusted(ctx) + 1));
+	} else {
+		err = X509_STORE_CTX_get_error(ctx);
+		depth = X509_STORE_CTX_get_error_depth(ctx);
+		info->verify_error = arena_printf(a, "%s (depth %d)",
+		    X509_verify_cert_error_string(err), depth);
+		set(c, TLS_FAIL,
+		    arena_printf(
+			a, "chain does not verify: %s", info->verify_error));
+	}
+	rc = 0;
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(ctx);
+	return rc;
+}
+
+static void
+check_hostname(struct arena *a, X509 *leaf, const char *name,
+    struct tls_cert_info *info, struct tls_check_result *c)
+{
+	int r, is_ip;
+	unsigned char tmp[16];
+
+	if (name == NULL || *name == '\0') {
+		set(c, TLS_ERROR,
+		    "no host name to check the certificate "
+		    "against");
+		return;
+	}
+	is_ip = inet_pton(AF_INET, name, tmp) == 1 ||
+	    inet_pton(AF_INET6, name, tmp) == 1;
+	if (is_ip)
+		r = X509_check_ip_asc(leaf, name, 0);
+	else
+		r = X509_check_host(leaf, name, strlen(name),
+		    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, NULL);
+	if (r == 1)
+		set(c, TLS_PASS,
+		    arena_printf(a, "subjectAltName matches '%s'", name));
+	else if (r == 0)
+		set(c, TLS_FAIL,
+		    arena_printf(a,
+			"no subjectAltName matches '%s' (%zu SAN entries; "
+			"the subject CN is not used)",
+			name, info->nsans));
+	else
+		set(c, TLS_ERROR,
+		    arena_printf(a,
+			"cannot match '%s' against the "
+			"certificate",
+			name));
+}
+
+static void
+check_validity(struct arena *a, int64_t now, struct tls_cert_info *info,
+    struct tls_check_result *c)
+{
+	const struct tls_cert_policy *p = &tls_cert_policy;
+	int64_t life = info->not_after - info->not_before;
+	char nb[32], na[32];
+
+	format_time(info->not_before, nb);
+	format_time(info->not_after, na);
+	if (now < info->not_before)
+		set(c, TLS_FAIL, arena_printf(a, "not valid before %s", nb));
+	else if (now > info->not_after)
+		set(c, TLS_FAIL, arena_printf(a, "expired on %s", na));
+	else if (life > (int64_t)p->max_lifetime_days * 86400)
+		set(c, TLS_FAIL,
+		    arena_printf(a,
+			"lifetime of %lld days exceeds the %d-day limit (%s)",
+			(long long)(life / 86400), p->max_lifetime_days,
+			p->lifetime_ref));
+	else if (info->not_after - now < (int64_t)p->expiry_warn_days * 86400)
+		set(c, TLS_WARN,
+		    arena_printf(a, "expires on %s, within %d days", na,
+			p->expiry_warn_days));
+	else
+		set(c, TLS_PASS,
+		    arena_printf(a, "valid from %s to %s (%lld days)", nb, na,
+			(long long)(life / 86400)));
+}
+
+static void
+check_key(
+    struct arena *a, struct tls_cert_info *info, struct tls_check_result *c)
+{
+	const struct tls_cert_policy *p = &tls_cert_policy;
+	size_t i;
+
+	if (strcmp(info->key_type, "RSA") == 0 ||
+	    strcmp(info->key_type, "RSA-PSS") == 0) {
+		if (info->key_bits >= p->min_rsa_bits)
+			set(c, TLS_PASS,
+			    arena_printf(a, "RSA %d bits", info->key_bits));
+		else
+			set(c, TLS_FAIL,
+			    arena_printf(a, "RSA %d bits, below %d",
+				info->key_bits, p->min_rsa_bits));
+		return;
+	}
+	if (strcmp(info->key_type, "EC") == 0) {
+		for (i = 0; info->key_curve != NULL && i < p->nec_curves; i++)
+			if (strcmp(info->key_curve, p->ec_curves[i]) == 0) {
+				set(c, TLS_PASS,
+				    arena_printf(a, "EC %s", info->key_curve));
+				return;
+			}
+		set(c, TLS_FAIL,
+		    arena_printf(a, "EC curve %s is not approved",
+			info->key_curve ? info->key_curve : "(unknown)"));
+		return;
+	}
+	set(c, TLS_FAIL,
+	    arena_printf(a,
+		"%s keys are not approved for server "
+		"certificates",
+		info->key_type));
+}
+
+/* The digest of x's signature if it is weak, else NULL. */
+static const char *
+weak_digest(X509 *x)
+{
+	const struct tls_cert_policy *p = &tls_cert_policy;
+	int md = NID_undef, pk = NID_undef;
+	const char *sn;
+	size_t i;
+
+	if (!OBJ_find_sigid_algs(X509_get_signature_nid(x), &md, &pk) ||
+	    md == NID_undef)
+		return NULL;
+	sn = OBJ_nid2sn(md);
+	for (i = 0; sn != NULL && i < p->nweak_digests; i++)
+		if (strcmp(sn, p->weak_digests[i]) == 0)
+			return sn;
+	return NULL;
+}
+
+static void
+check_sigalg(struct arena *a, STACK_OF(X509) * chain,
+    struct tls_cert_info *info, struct tls_check_result *c)
+{
+	X509 *x;
+	const char *dg;
+	int i, n = sk_X509_num(chain);
+
+	for (i = 0; i < n && i < VERIFY_DEPTH; i++) {
+		x = sk_X509_value(chain, i);
+		/* A self-signed anchor's own signature does not matter. */
+		if (i > 0 && (X509_get_extension_flags(x) & EXFLAG_SS))
+			continue;
+		if ((dg = weak_digest(x)) != NULL) {
+			set(c, TLS_FAIL,
+			    arena_printf(a,
+				"certificate %d of the chain is signed with "
+				"%s (%s)",
+				i, dg, OBJ_nid2ln(X509_get_signature_nid(x))));
+			return;
+		}
+	}
+	set(c, TLS_PASS,
+	    arena_printf(
+		a, "signed with %s", info->sig_alg ? info->sig_alg : "?"));
+}
+
+static void
+check_eku(struct tls_cert_info *info, struct tls_check_result *c)
+{
+	if (info->eku_server_auth == 1)
+		set(c, TLS_PASS, "extendedKeyUsage includes serverAuth");
+	else if (info->eku_server_auth == 0)
+		set(c, TLS_FAIL, "extendedKeyUsage lacks serverAuth");
+	else
+		set(c, TLS_FAIL,
+		    "no extendedKeyUsage extension (serverAuth "
+		    "required)");
+}
+
+int
+tls_cert_eval(struct arena *a, X509_STORE *store, STACK_OF(X509) * chain,
+    const char *name, int64_t now, struct tls_cert_info *info,
+    struct tls_check_result res[TLS_C_COUNT])
+{
+	X509 *leaf;
+	uint32_t flags;
+
+	if (chain == NULL || sk_X509_num(chain) < 1)
+		return -1;
+	leaf = sk_X509_value(chain, 0);
+	memset(info, 0, sizeof(*info));
+	info->present = 1;
+	info->chain_len = sk_X509_num(chain);
+	info->subject = name_str(a, X509_get_subject_name(leaf));
+	info->issuer = name_str(a, X509_get_issuer_name(leaf));
+	if (collect_sans(a, leaf, info) == -1)
+		return -1;
+	if (asn1_epoch(X509_get0_notBefore(leaf), &info->not_before) == -1 ||
+	    asn1_epoch(X509_get0_notAfter(leaf), &info->not_after) == -1) {
+		set(&res[TLS_C_CERT_VALIDITY], TLS_ERROR,
+		    "cannot read the validity dates");
+	} else {
+		check_validity(a, now, info, &res[TLS_C_CERT_VALIDITY]);
+	}
+	describe_key(a, leaf, info);
+	info->sig_alg = OBJ_nid2ln(X509_get_signature_nid(leaf));
+	flags = X509_get_extension_flags(leaf);
+	if (flags & EXFLAG_XKUSAGE)
+		info->eku_server_auth =
+		    (X509_get_extended_key_usage(leaf) & XKU_SSL_SERVER) != 0;
+	else
+		info->eku_server_auth = -1;
+	if (check_chain(a, store, chain, now, info, &res[TLS_C_CERT_CHAIN]) ==
+	    -1)
+		set(&res[TLS_C_CERT_CHAIN], TLS_ERROR,
+		    "cannot set up chain verification");
+	check_hostname(a, leaf, name, info, &res[TLS_C_CERT_HOSTNAME]);
+	check_key(a, info, &res[TLS_C_CERT_KEY]);
+	check_sigalg(a, chain, info, &res[TLS_C_CERT_SIGALG]);
+	check_eku(info, &res[TLS_C_CERT_EKU]);
+	return 0;
+}

@@ -1,0 +1,341 @@
+/*
+ * cmd_tls.c: `rampart tls HOST[:PORT]...` probes TLS endpoints against
+ * NIST SP 800-52 Rev 2 and prints one verdict per endpoint with every
+ * check's status and reason.  Exit: 0 every endpoint passes (warnings
+ * allowed), 1 any fails, 4 any could not be probed and none fails,
+ * 2 usage, 3 bad targets file, 5 system error.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "checks/tls/tls.h"
+#include "cli/cli.h"
+
+enum {
+	O_TARGETS = 1,
+	O_SNI,
+	O_CA,
+	O_CTIMEOUT,
+	O_HTIMEOUT,
+	O_CONC,
+	O_PERHOST,
+	O_FORMAT,
+	O_CITIZEN,
+	O_TIME,
+	O_HELP
+};
+
+static const struct opt tls_opts_tab[] = {
+	{ "targets", 1, O_TARGETS },
+	{ "sni", 1, O_SNI },
+	{ "ca-file", 1, O_CA },
+	{ "connect-timeout", 1, O_CTIMEOUT },
+	{ "handshake-timeout", 1, O_HTIMEOUT },
+	{ "concurrency", 1, O_CONC },
+	{ "per-host", 1, O_PERHOST },
+	{ "format", 1, O_FORMAT },
+	{ "citizen-facing", 0, O_CITIZEN },
+	{ "time", 1, O_TIME },
+	{ "help", 0, O_HELP },
+	{ NULL, 0, 0 },
+};
+
+static void
+tls_help(const struct command *cmd)
+{
+	cli_usage(cmd, stdout);
+	printf("\nProbe TLS endpoints and check them against NIST SP 800-52 "
+	       "Rev 2:\nprotocol versions, cipher suites, key exchange, the "
+	       "certificate and\nextensions.  IPv6 literals are written "
+	       "[::1]:443; the default port is 443.\n\n"
+	       "  --targets FILE           read targets, one 'HOST[:PORT] "
+	       "[SERVER-NAME]' a line\n"
+	       "  --sni NAME               server name to send and to match "
+	       "the certificate\n"
+	       "                           against (default: the host)\n"
+	       "  --ca-file PEM            trust anchors (default: the "
+	       "system store)\n"
+	       "  --connect-timeout S      TCP connect timeout, seconds "
+	       "(default 5)\n"
+	       "  --handshake-timeout S    per-handshake deadline, seconds "
+	       "(default 10)\n"
+	       "  --concurrency N          connections at once (default "
+	       "64)\n"
+	       "  --per-host N             connections at once per host "
+	       "(default 8)\n"
+	       "  --citizen-facing         TLS 1.1 is a warning, not a "
+	       "failure\n"
+	       "  --time TIME              check certificates as of TIME "
+	       "(ISO 8601)\n"
+	       "  --format text|json       output format (default text)\n"
+	       "\nexit: 0 all pass, 1 a failure, 4 an endpoint could not be "
+	       "probed\n");
+}
+
+/* Seconds (decimal) to milliseconds, within (0, 3600]. */
+static int
+parse_secs(const char *s, int *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 3600)
+		return -1;
+	*ms = (int)(v * 1000 + 0.5);
+	if (*ms < 1)
+		*ms = 1;
+	return 0;
+}
+
+static int
+parse_count(const char *s, int max, int *out)
+{
+	int64_t v;
+
+	if (parse_int64(s, &v) == -1 || v < 1 || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static void
+progress(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rrampart tls: %zu/%zu endpoints", done, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+static const char *
+colour(const struct cli *c, enum tls_status s)
+{
+	if (!c->color_out)
+		return "";
+	switch (s) {
+	case TLS_PASS:
+		return "\033[32m";
+	case TLS_WARN:
+		return "\033[33m";
+	case TLS_FAIL:
+		return "\033[1;31m";
+	case TLS_ERROR:
+		return "\033[35m";
+	default:
+		return "\033[2m";
+	}
+}
+
+static void
+print_text(const struct cli *c, const struct tls_result *r)
+{
+	const char *off = c->color_out ? "\033[0m" : "";
+	const char *st;
+	size_t i;
+
+	if (strchr(r->target.host, ':') != NULL)
+		printf("[%s]:%u", r->target.host, r->target.port);
+	else
+		printf("%s:%u", r->target.host, r->target.port);
+	st = r->status == TLS_WARN  ? "PASS (with warnings)"
+	    : r->status == TLS_PASS ? "PASS"
+	    : r->status == TLS_FAIL ? "FAIL"
+				    : "ERROR";
+	printf(" (server name %s): %s%s%s, %zu handshakes, %.2f s\n", r->sni,
+	    colour(c, r->status), st, off, r->nprobes,
+	    (double)r->elapsed_ms / 1000);
+	if (r->error != NULL) {
+		printf("  error: %s\n", r->error);
+		return;
+	}
+	for (i = 0; i < TLS_C_COUNT; i++)
+		printf("  %s%-5s%s %-27s %s\n", colour(c, r->checks[i].status),
+		    r->checks[i].status == TLS_NA
+			? "n/a"
+			: tls_status_name(r->checks[i].status),
+		    off, tls_checks[i].name,
+		    r->checks[i].reason ? r->checks[i].reason : "");
+	if (r->cert.present)
+		printf("  certificate: %s, issuer %s, %s %d%s%s\n",
+		    r->cert.subject ? r->cert.subject : "?",
+		    r->cert.issuer ? r->cert.issuer : "?", r->cert.key_type,
+		    r->cert.key_bits, r->cert.key_curve ? " " : "",
+		    r->cert.key_curve ? r->cert.key_curve : "");
+}
+
+static int
+print_json(const struct tls_result *v, size_t n)
+{
+	struct strbuf sb;
+	char now[32];
+	size_t i;
+	int rc = 0;
+
+	sb_init(&sb);
+	format_time((int64_t)time(NULL), now);
+	sb_printf(&sb,
+	    "{\"tool\":\"rampart\",\"version\":\"%s\",\"policy\":\"NIST SP "
+	    "800-52 Rev 2\",\"scanned_at\":\"%s\",\"endpoints\":[",
+	    RAMPART_VERSION, now);
+	for (i = 0; i < n; i++) {
+		if (i)
+			sb_addc(&sb, ',');
+		if (tls_result_json(&sb, &v[i]) == -1)
+			rc = -1;
+	}
+	sb_adds(&sb, "]}\n");
+	if (rc == 0 && !sb.oom)
+		fwrite(sb.s, 1, sb.len, stdout);
+	else
+		rc = -1;
+	sb_free(&sb);
+	return rc;
+}
+
+int
+cmd_tls(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd = cli_find("tls");
+	struct tls_opts o;
+	struct tls_target *targets = NULL, *nv;
+	struct tls_result *res = NULL;
+	struct arena *a = NULL;
+	struct diag d;
+	const char *arg, *targets_file = NULL;
+	size_t n = 0, i;
+	int json = 0, opt, idx = 1, rc = EXIT_SYSTEM, nfail = 0, nerr = 0;
+	int64_t t;
+
+	memset(&o, 0, sizeof(o));
+	diag_init(&d);
+	if ((a = arena_new()) == NULL) {
+		fprintf(stderr, "rampart tls: out of memory\n");
+		return EXIT_SYSTEM;
+	}
+	while (
+	    (opt = opt_next(cmd, tls_opts_tab, argc, argv, &idx, &arg)) != -1) {
+		switch (opt) {
+		case -2:
+			rc = EXIT_USAGE;
+			goto out;
+		case 0:
+			if ((nv = lib_realloc(targets,
+				 (n + 1) * sizeof(*targets))) == NULL) {
+				fprintf(stderr, "rampart tls: out of memory\n");
+				goto out;
+			}
+			targets = nv;
+			if (tls_target_parse(
+				a, &d, NULL, argv[idx], &targets[n]) == -1) {
+				cli_diag(c, &d);
+				rc = cli_usage_err(
+				    cmd, "bad target '%s'", argv[idx]);
+				goto out;
+			}
+			n++;
+			idx++;
+			break;
+		case O_TARGETS:
+			targets_file = arg;
+			break;
+		case O_SNI:
+			o.sni = arg;
+			break;
+		case O_CA:
+			o.ca_file = arg;
+			break;
+		case O_CTIMEOUT:
+		case O_HTIMEOUT:
+			if (parse_secs(arg,
+				opt == O_CTIMEOUT
+				    ? &o.connect_timeout_ms
+				    : &o.handshake_timeout_ms) == -1) {
+				rc = cli_usage_err(cmd,
+				    "bad timeout '%s' (seconds, e.g. 2 or "
+				    "0.5)",
+				    arg);
+				goto out;
+			}
+			break;
+		case O_CONC:
+		case O_PERHOST:
+			if (parse_count(arg, 4096,
+				opt == O_CONC ? &o.concurrency : &o.per_host) ==
+			    -1) {
+				rc = cli_usage_err(
+				    cmd, "bad count '%s' (1 to 4096)", arg);
+				goto out;
+			}
+			break;
+		case O_FORMAT:
+			if (strcmp(arg, "json") == 0)
+				json = 1;
+			else if (strcmp(arg, "text") == 0)
+				json = 0;
+			else {
+				rc = cli_usage_err(cmd,
+				    "unknown format '%s' (text or json)", arg);
+				goto out;
+			}
+			break;
+		case O_CITIZEN:
+			o.citizen_facing = 1;
+			break;
+		case O_TIME:
+			if (parse_time(arg, &t) == -1) {
+				rc = cli_usage_err(cmd, "bad time '%s'", arg);
+				goto out;
+			}
+			o.now = t;
+			break;
+		case O_HELP:
+			tls_help(cmd);
+			rc = 0;
+			goto out;
+		}
+	}
+	if (targets_file != NULL &&
+	    tls_targets_read(a, &d, targets_file, &targets, &n) == -1) {
+		cli_diag(c, &d);
+		rc = EXIT_INVALID_INPUT;
+		goto out;
+	}
+	if (n == 0) {
+		rc = cli_usage_err(cmd, "no target given");
+		goto out;
+	}
+	if (c->tty_err && !json) {
+		o.progress = progress;
+		o.progress_ctx = c;
+	}
+	if (tls_scan(&o, targets, n, &res, &d) == -1) {
+		cli_diag(c, &d);
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		nfail += res[i].status == TLS_FAIL;
+		nerr += res[i].status == TLS_ERROR;
+	}
+	if (json) {
+		if (print_json(res, n) == -1) {
+			fprintf(stderr, "rampart tls: out of memory\n");
+			goto out;
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			print_text(c, &res[i]);
+	}
+	rc = nfail ? EXIT_NOT_ELIGIBLE : nerr ? EXIT_INCOMPLETE : 0;
+out:
+	tls_results_free(res, n);
+	lib_free(targets);
+	arena_free(a);
+	diag_free(&d);
+	return rc;
+}
