@@ -119,21 +119,34 @@ int
 sign_meta_from_report(struct arena *a, struct diag *d, const char *report_path,
     struct sign_meta *m)
 {
-	struct doc_node *root;
+	struct doc_node *root = NULL;
 	const struct doc_node *vn, *base;
-	const char *json = report_path, *v;
+	const char *json, *v;
+	struct diag tmp;
 
 	memset(m, 0, sizeof(*m));
-	if (!is_json_name(report_path) &&
-	    (json = sibling_json(a, report_path)) == NULL)
-		return diag_err(d, NULL, "out of memory");
-	if ((root = doc_load_one(a, d, json, DOC_FMT_JSON, NULL)) == NULL) {
-		if (json != report_path)
+	/*
+	 * A JSON report carries its own facts; any other report file (HTML,
+	 * SARIF, OSCAL, ...) takes them from report.json beside it.
+	 */
+	if (is_json_name(report_path)) {
+		diag_init(&tmp);
+		root = doc_load_one(a, &tmp, report_path, DOC_FMT_JSON, NULL);
+		diag_free(&tmp);
+		if (root != NULL && doc_get(root, "verdict") == NULL)
+			root = NULL;
+	}
+	if (root == NULL) {
+		if ((json = sibling_json(a, report_path)) == NULL)
+			return diag_err(d, NULL, "out of memory");
+		if ((root = doc_load_one(a, d, json, DOC_FMT_JSON, NULL)) ==
+		    NULL) {
 			diag_note(d, NULL,
 			    "signing '%s' needs the JSON report of the same "
-			    "run beside it",
+			    "run (REPORT itself or report.json beside it)",
 			    report_path);
-		return -1;
+			return -1;
+		}
 	}
 	if (root->type != DOC_MAP || (vn = doc_get(root, "verdict")) == NULL)
 		return diag_err(

@@ -787,6 +787,18 @@ test_meta_from_report(void **state)
 	assert_int_equal(
 	    sign_meta_from_report(a, &d, FIX "report.html", &m), 0);
 	assert_int_equal(m.nfailed, 1);
+	/* So does a JSON report of another format (no 'verdict'). */
+	write_file(tmp_path("report.oscal.json"), "{\"oscal\": 1}");
+	write_file(tmp_path("report.json"),
+	    "{\"verdict\": \"incomplete\", \"controls\": []}");
+	assert_int_equal(
+	    sign_meta_from_report(a, &d, tmp_path("report.oscal.json"), &m), 0);
+	assert_int_equal(m.verdict, SIGN_VERDICT_INCOMPLETE);
+	/* A bad verdict is an error, never a default. */
+	write_file(tmp_path("report.json"), "{\"verdict\": \"pass\"}");
+	assert_int_equal(
+	    sign_meta_from_report(a, &d, tmp_path("report.json"), &m), -1);
+	assert_diag_has(&d, "'verdict' must be");
 	arena_free(a);
 	diag_free(&d);
 }
@@ -857,7 +869,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 		    test_keyring, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_stored_fixture),
-		cmocka_unit_test(test_meta_from_report),
+		cmocka_unit_test_setup_teardown(
+		    test_meta_from_report, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_verify_alloc_failure),
 	};
 
