@@ -35,13 +35,16 @@ static const struct field baseline_fields[] = {
 	{ "parameters", DOC_MAP, 0 },
 	{ "controls", DOC_SEQ, 0 },
 	{ "remove", DOC_SEQ, 0 },
+	{ "mapping", DOC_STRING, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
 static const struct field source_fields[] = {
 	{ "file", DOC_STRING, 1 },
 	{ "sha256", DOC_STRING, 0 },
+	{ "version", DOC_STRING, 0 },
 	{ "profile", DOC_STRING, 0 },
+	{ "profile_sha256", DOC_STRING, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -55,8 +58,17 @@ static const struct field control_fields[] = {
 	{ "responsibility", DOC_STRING, 0 },
 	{ "checks", DOC_SEQ, 0 },
 	{ "core", DOC_BOOL, 0 },
-	{ "method", DOC_STRING, 0 },
+	{ "method", DOC_NULL, 0 }, /* a string or a list of strings */
 	{ "parameters", DOC_SEQ, 0 },
+	{ NULL, DOC_NULL, 0 },
+};
+
+static const struct field param_fields[] = {
+	{ "id", DOC_STRING, 1 },
+	{ "label", DOC_STRING, 0 },
+	{ "value", DOC_STRING, 0 },
+	{ "select", DOC_STRING, 0 },
+	{ "choices", DOC_SEQ, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -249,13 +261,115 @@ load_binding(struct baseline *b, struct diag *d, const struct rule_set *rs,
 	return rc;
 }
 
+int
+baseline_bind_checks(struct baseline *b, struct diag *d,
+    const struct rule_set *rs, const struct doc_node *seq, struct control *c)
+{
+	struct control_check *v;
+	size_t i;
+	int rc = 0;
+
+	if (seq == NULL || seq->type != DOC_SEQ || seq->u.seq.n == 0)
+		return 0;
+	v = arena_alloc(b->a, (c->nchecks + seq->u.seq.n) * sizeof(*v));
+	if (v == NULL)
+		return diag_err(d, &seq->mark, "out of memory");
+	if (c->nchecks > 0)
+		memcpy(v, c->checks, c->nchecks * sizeof(*v));
+	c->checks = v;
+	for (i = 0; i < seq->u.seq.n; i++)
+		if (load_binding(b, d, rs, seq->u.seq.items[i],
+			&c->checks[c->nchecks++]) == -1)
+			rc = -1;
+	return rc;
+}
+
+/* `method: ATTEST` or `method: [ASSESS, CONDITIONAL]` -> "ASSESS,CONDITIONAL". */
+static int
+load_method(struct baseline *b, struct diag *d, const struct doc_node *n,
+    struct control *c)
+{
+	struct strbuf sb;
+	size_t i;
+
+	if (n == NULL)
+		return 0;
+	if (n->type == DOC_STRING) {
+		c->method = n->str;
+		return 0;
+	}
+	if (n->type != DOC_SEQ)
+		return diag_err(d, &n->mark,
+		    "'method' must be a string or a list of strings");
+	sb_init(&sb);
+	for (i = 0; i < n->u.seq.n; i++) {
+		if (n->u.seq.items[i]->type != DOC_STRING) {
+			sb_free(&sb);
+			return diag_err(d, &n->u.seq.items[i]->mark,
+			    "'method' entries must be strings");
+		}
+		if (i > 0)
+			sb_addc(&sb, ',');
+		sb_adds(&sb, n->u.seq.items[i]->str);
+	}
+	c->method = arena_strdup(b->a, sb.s != NULL ? sb.s : "");
+	sb_free(&sb);
+	if (c->method == NULL)
+		return diag_err(d, &n->mark, "out of memory");
+	return 0;
+}
+
+/* The control's organisation-defined parameters (documentation; the
+ * values checks bind to are the baseline-level `parameters`). */
+static int
+load_params(struct baseline *b, struct diag *d, const struct doc_node *n,
+    struct control *c)
+{
+	const struct doc_node *it, *ch, *sel;
+	struct control_param *p;
+	size_t i;
+	int rc = 0;
+
+	if (n == NULL || n->type != DOC_SEQ || n->u.seq.n == 0)
+		return 0;
+	c->params = arena_alloc(b->a, n->u.seq.n * sizeof(*c->params));
+	if (c->params == NULL)
+		return diag_err(d, &n->mark, "out of memory");
+	for (i = 0; i < n->u.seq.n; i++) {
+		it = n->u.seq.items[i];
+		if (schema_check(d, it, param_fields, "parameter") == -1 ||
+		    it->type != DOC_MAP) {
+			rc = -1;
+			continue;
+		}
+		p = &c->params[c->nparams++];
+		p->mark = it->mark;
+		p->id = schema_str(it, "id");
+		p->label = schema_str(it, "label");
+		p->value = schema_str(it, "value");
+		p->select = schema_str(it, "select");
+		if ((sel = doc_get(it, "select")) != NULL &&
+		    sel->type == DOC_STRING && strcmp(p->select, "one") != 0 &&
+		    strcmp(p->select, "one-or-more") != 0)
+			rc = diag_err(d, &sel->mark,
+			    "unknown selection '%s' (expected one or "
+			    "one-or-more)",
+			    p->select);
+		ch = doc_get(it, "choices");
+		if (ch != NULL &&
+		    schema_strlist(b->a, d, ch, &p->choices, &p->nchoices) ==
+			-1)
+			rc = -1;
+	}
+	return rc;
+}
+
 static int
 load_control(struct baseline *b, struct diag *d, const struct rule_set *rs,
     const struct doc_node *n, struct control *c)
 {
 	const struct doc_node *cs, *r;
 	const char *s;
-	size_t i;
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -275,7 +389,6 @@ load_control(struct baseline *b, struct diag *d, const struct rule_set *rs,
 	c->family = schema_str(n, "family");
 	c->klass = schema_str(n, "class");
 	c->statement = schema_str(n, "statement");
-	c->method = schema_str(n, "method");
 	if ((r = doc_get(n, "core")) != NULL && r->type == DOC_BOOL)
 		c->core = r->u.b;
 	if (c->label == NULL && (c->label = default_label(b->a, c->id)) == NULL)
@@ -283,16 +396,13 @@ load_control(struct baseline *b, struct diag *d, const struct rule_set *rs,
 	if (c->family == NULL &&
 	    (c->family = default_family(b->a, c->id)) == NULL)
 		return diag_err(d, &n->mark, "out of memory");
+	if (load_method(b, d, doc_get(n, "method"), c) == -1 ||
+	    load_params(b, d, doc_get(n, "parameters"), c) == -1)
+		rc = -1;
 	cs = doc_get(n, "checks");
-	if (cs != NULL && cs->type == DOC_SEQ && cs->u.seq.n > 0) {
-		c->checks = arena_alloc(b->a, cs->u.seq.n * sizeof(*c->checks));
-		if (c->checks == NULL)
-			return diag_err(d, &n->mark, "out of memory");
-		for (i = 0; i < cs->u.seq.n; i++)
-			if (load_binding(b, d, rs, cs->u.seq.items[i],
-				&c->checks[c->nchecks++]) == -1)
-				rc = -1;
-	}
+	if (cs != NULL && cs->type == DOC_SEQ &&
+	    baseline_bind_checks(b, d, rs, cs, c) == -1)
+		rc = -1;
 	s = schema_str(n, "responsibility");
 	if (s == NULL) {
 		c->resp = c->nchecks > 0 ? RESP_AUTOMATED : RESP_MANUAL;
@@ -356,6 +466,43 @@ resolve(struct diag *d, const char *name, char *buf, size_t len)
 	    name);
 }
 
+/*
+ * In a tailoring baseline, every parameter override must name a parameter
+ * some control declares (a typo would otherwise silently change nothing).
+ * Baselines whose controls declare no parameters are not checked.
+ */
+static int
+check_param_ids(struct baseline *b, struct diag *d, const struct doc_node *ps)
+{
+	const struct doc_node *k;
+	size_t i, j, l, declared = 0;
+	int rc = 0, found;
+
+	for (j = 0; j < b->ncontrols; j++)
+		declared += b->controls[j].nparams;
+	if (declared == 0)
+		return 0;
+	for (i = 0; i < ps->u.map.n; i++) {
+		k = ps->u.map.pairs[i].key;
+		found = 0;
+		for (j = 0; j < b->ncontrols && !found; j++)
+			for (l = 0; l < b->controls[j].nparams; l++)
+				if (strcmp(b->controls[j].params[l].id,
+					k->str) == 0) {
+					found = 1;
+					break;
+				}
+		if (!found)
+			rc = diag_err(d, &k->mark,
+			    "unknown parameter '%s': no control of this "
+			    "baseline declares it",
+			    k->str);
+	}
+	return rc;
+}
+
+static int resolve_bindings(struct baseline *b, struct diag *d);
+
 static struct baseline *
 load_depth(
     struct diag *d, const char *name, const struct rule_set *rs, int depth)
@@ -402,7 +549,9 @@ load_depth(
 			rc = -1;
 		b->source_file = schema_str(src, "file");
 		b->source_sha256 = schema_str(src, "sha256");
+		b->source_version = schema_str(src, "version");
 	}
+	b->mapping = schema_str(root, "mapping");
 	if (b->impact != NULL && strcmp(b->impact, "low") != 0 &&
 	    strcmp(b->impact, "moderate") != 0 &&
 	    strcmp(b->impact, "high") != 0 && strcmp(b->impact, "li-saas") != 0)
@@ -506,8 +655,19 @@ load_depth(
 			}
 		}
 	}
-	if (rc == -1)
+	if (b->extends != NULL && params != NULL && params->type == DOC_MAP &&
+	    check_param_ids(b, d, params) == -1)
+		rc = -1;
+	if (rc == 0 && b->mapping != NULL &&
+	    mapping_apply(
+		b, d, b->mapping, rs, &doc_get(root, "mapping")->mark) == -1)
+		rc = -1;
+	if (rc == -1) {
+		/* Lint reports binding errors too, not only the first kind. */
+		if (depth == 0)
+			resolve_bindings(b, d);
 		goto fail;
+	}
 	return b;
 oom:
 	diag_err(d, NULL, "out of memory");

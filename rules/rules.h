@@ -129,6 +129,20 @@ struct control_check {
 	struct mark mark;
 };
 
+/* An organisation-defined parameter of a control, as imported from OSCAL. */
+struct control_param {
+	const char *id; /* "ac-02_odp.10" */
+	const char *label; /* "frequency", may be NULL */
+	const char *value; /* FedRAMP value; NULL = organisation-defined */
+	const char *select; /* "one", "one-or-more" or NULL */
+	const char **choices; /* selection choices, inserts resolved */
+	size_t nchoices;
+	struct mark mark;
+};
+
+/* Customer responsibility (CRM) of a control for one provider. */
+enum crm_resp { CRM_NONE, CRM_CUSTOMER, CRM_SHARED, CRM_INHERITED };
+
 struct control {
 	const char *id; /* "ac-2.1" */
 	const char *label; /* "AC-2(1)" */
@@ -140,7 +154,13 @@ struct control {
 	struct control_check *checks;
 	size_t nchecks;
 	int core; /* FedRAMP CORE prop */
-	const char *method; /* LI-SaaS method prop */
+	const char *method; /* LI-SaaS method prop(s), comma-separated */
+	struct control_param *params; /* organisation-defined parameters */
+	size_t nparams;
+	/* Set by crm_apply(): the provider's share of this control. */
+	enum crm_resp crm;
+	const char *crm_provider; /* may be NULL */
+	const char *crm_reference; /* provider's authorization reference */
 	struct mark mark;
 };
 
@@ -154,6 +174,8 @@ struct baseline {
 	const char *source_file; /* OSCAL origin, may be NULL */
 	const char *source_sha256;
 	const char *extends;
+	const char *source_version; /* OSCAL metadata version, may be NULL */
+	const char *mapping; /* control-to-check mapping applied, or NULL */
 	struct doc_node *params; /* param id -> value */
 	struct control *controls; /* sorted by id */
 	size_t ncontrols;
@@ -170,6 +192,56 @@ void baseline_free(struct baseline *b);
 struct control *baseline_control(const struct baseline *b, const char *id);
 /* Names of shipped baselines, for `baseline list`.  NULL-terminated. */
 char **baseline_list_shipped(void);
+/*
+ * Bind the checks of a `checks:` list (YAML sequence of {id, params,
+ * rationale}) to control c of baseline b: used by baselines and by
+ * mapping files (rules/mapping.c).  Appends to c->checks (arena b->a);
+ * the caller sets c->resp.  Unknown checks are errors when rs is not NULL.
+ */
+int baseline_bind_checks(struct baseline *b, struct diag *d,
+    const struct rule_set *rs, const struct doc_node *seq, struct control *c);
+
+/* -------------------------------------------------------------- mappings */
+
+/*
+ * Apply the control-to-check mapping `name` (a shipped mapping,
+ * rules/mappings/NAME.yaml, or a path) to baseline b: every control of b
+ * that the mapping binds and that binds no checks of its own becomes
+ * automated with the mapping's checks, rationale and parameter bindings.
+ * Bindings for controls b does not contain are skipped (one mapping
+ * serves every FedRAMP baseline).  `m` is where the baseline names the
+ * mapping.  Every error is reported with the mapping file's line:col.
+ */
+int mapping_apply(struct baseline *b, struct diag *d, const char *name,
+    const struct rule_set *rs, const struct mark *m);
+
+/* ------------------------------------------------------ OSCAL importing */
+
+struct oscal_opts {
+	const char *profile; /* OSCAL profile applied to the catalog, or NULL */
+	const char *id; /* baseline id (required) */
+	const char *title; /* NULL: the catalog's metadata title */
+	const char *impact; /* low moderate high li-saas, or NULL */
+	const char *mapping; /* `mapping:` to emit, or NULL */
+};
+
+struct oscal_stats {
+	size_t controls; /* controls and enhancements emitted */
+	size_t families; /* families with at least one control */
+	size_t params; /* parameters emitted */
+	size_t values; /* ... of which have a FedRAMP value */
+	size_t assignments; /* inserts left as [Assignment: ...] */
+};
+
+/*
+ * Convert an OSCAL catalog (YAML or JSON; a resolved profile catalog such
+ * as FedRAMP's), optionally filtered and modified by an OSCAL profile
+ * (include/exclude-controls, set-parameters, control-level prop adds),
+ * into a rampart baseline written atomically to `out`.  The catalog is
+ * streamed one group (family) at a time.  0, or -1 with every error in d.
+ */
+int oscal_import(struct diag *d, const char *catalog,
+    const struct oscal_opts *o, const char *out, struct oscal_stats *st);
 
 /* ---------------------------------------------------------------- POA&M */
 
