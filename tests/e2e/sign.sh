@@ -37,6 +37,10 @@ has() {
 	if cat "$T/out" "$T/err" | grep -qF -- "$1"; then ok "$2"; else bad "$2 (no '$1')"; fi
 }
 sha256() { sha256sum "$1" | cut -d' ' -f1; }
+for tool in jq openssl python3 base64; do
+	command -v "$tool" >/dev/null ||
+		{ echo "FAIL $tool is not installed (make deps-test)"; exit 1; }
+done
 
 # --------------------------------------------------------------- keygen
 cd "$T" || exit 1
