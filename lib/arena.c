@@ -57,8 +57,8 @@ arena_free(struct arena *a)
 }
 
 #ifdef ARENA_DEBUG
-void *
-arena_alloc(struct arena *a, size_t n)
+static void *
+alloc_raw(struct arena *a, size_t n)
 {
 	struct chunk *c;
 
@@ -73,8 +73,9 @@ arena_alloc(struct arena *a, size_t n)
 	return c->data;
 }
 #else
-void *
-arena_alloc(struct arena *a, size_t n)
+/* Hot path of every loader: no zeroing here, callers decide. */
+static void *
+alloc_raw(struct arena *a, size_t n)
 {
 	struct chunk *c = a->head;
 	size_t need, sz;
@@ -103,10 +104,25 @@ arena_alloc(struct arena *a, size_t n)
 	p = c->data + c->used;
 	c->used += need;
 	a->used += n;
-	memset(p, 0, n);
 	return p;
 }
 #endif
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	void *p;
+
+	if ((p = alloc_raw(a, n)) != NULL)
+		memset(p, 0, n);
+	return p;
+}
+
+void *
+arena_alloc_uninit(struct arena *a, size_t n)
+{
+	return alloc_raw(a, n);
+}
 
 void *
 arena_realloc(struct arena *a, void *p, size_t old, size_t n)
@@ -115,10 +131,13 @@ arena_realloc(struct arena *a, void *p, size_t old, size_t n)
 
 	if (n <= old && p != NULL)
 		return p;
-	if ((q = arena_alloc(a, n)) == NULL)
+	if (p == NULL)
+		old = 0;
+	if ((q = alloc_raw(a, n)) == NULL)
 		return NULL;
-	if (p != NULL && old > 0)
+	if (old > 0)
 		memcpy(q, p, old);
+	memset((char *)q + old, 0, n - old);
 	return q;
 }
 
@@ -127,7 +146,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p;
 
-	if (n == SIZE_MAX || (p = arena_alloc(a, n + 1)) == NULL)
+	if (n == SIZE_MAX || (p = alloc_raw(a, n + 1)) == NULL)
 		return NULL;
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -172,12 +172,18 @@ frame_release(struct frame *f)
 {
 	size_t i;
 
+	/* Most frames own nothing: keep the common pop cheap. */
+	if (f->hash == NULL && f->seen == NULL && f->pkeybuf == NULL)
+		return;
 	lib_free(f->hash);
 	for (i = 0; i < f->nseen; i++)
 		lib_free(f->seen[i].s);
 	lib_free(f->seen);
 	lib_free(f->pkeybuf);
-	memset(f, 0, sizeof(*f));
+	f->hash = NULL;
+	f->seen = NULL;
+	f->nseen = 0;
+	f->pkeybuf = NULL;
 }
 
 void
@@ -668,13 +674,12 @@ builder_scalar(struct builder *b, enum doc_type t, const char *text, size_t len,
 			return 0;
 		}
 	}
-	if ((n = doc_new(b->ea, t, m)) == NULL)
+	if (t == DOC_NULL || t == DOC_BOOL)
+		n = doc_new(b->ea, t, m);
+	else if ((n = doc_new_string(b->ea, text, len, m)) != NULL)
+		n->type = t; /* the text and the node in one allocation */
+	if (n == NULL)
 		return oom(b, m);
-	if (t != DOC_NULL && t != DOC_BOOL) {
-		if ((n->str = arena_strndup(b->ea, text, len)) == NULL)
-			return oom(b, m);
-		n->len = len;
-	}
 	switch (t) {
 	case DOC_BOOL:
 		n->u.b = len > 0 && (text[0] == 't' || text[0] == 'T');

@@ -53,8 +53,9 @@ doc_new(struct arena *a, enum doc_type t, const struct mark *m)
 {
 	struct doc_node *n;
 
-	if ((n = arena_alloc(a, sizeof(*n))) == NULL)
+	if ((n = arena_alloc_uninit(a, sizeof(*n))) == NULL)
 		return NULL;
+	memset(n, 0, sizeof(*n)); /* a constant size: inlined */
 	n->type = t;
 	if (m != NULL)
 		n->mark = *m;
@@ -65,10 +66,21 @@ struct doc_node *
 doc_new_string(struct arena *a, const char *s, size_t len, const struct mark *m)
 {
 	struct doc_node *n;
+	char *str;
 
-	if ((n = doc_new(a, DOC_STRING, m)) == NULL ||
-	    (n->str = arena_strndup(a, s, len)) == NULL)
+	/* One allocation for the node and its text: loaders make millions. */
+	if (len > SIZE_MAX - sizeof(*n) - 1 ||
+	    (n = arena_alloc_uninit(a, sizeof(*n) + len + 1)) == NULL)
 		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->type = DOC_STRING;
+	if (m != NULL)
+		n->mark = *m;
+	str = (char *)(n + 1);
+	if (len > 0)
+		memcpy(str, s, len);
+	str[len] = '\0';
+	n->str = str;
 	n->len = len;
 	return n;
 }

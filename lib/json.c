@@ -58,9 +58,10 @@ struct json_ctx {
 	/* Just past the last token that raised a callback in seg, or NULL. */
 	const char *last;
 
-	/* Position cursor: line and column of byte `cur` in `buf`. */
-	const char *buf;
+	/* Position cursor: line and column of byte `cur` in the buffer. */
+	const char *buf, *bufend;
 	const char *cur;
+	const char *nl, *hi; /* the next '\n' and byte >= 0x80 from cur */
 	uint32_t line, col;
 
 	/* A token begun in an earlier buffer and not finished yet. */
@@ -72,6 +73,7 @@ struct json_ctx {
 	/* The token of the running callback. */
 	const char *tok; /* its start in seg, or NULL when in carry */
 	struct mark tok_mark;
+	const char *tok_e; /* its end in seg (NULL when completing) */
 	int tok_hi; /* it may hold non-ASCII bytes */
 
 	/* Grammar state, for error messages only. */
@@ -86,66 +88,65 @@ struct json_ctx {
 
 /* ------------------------------------------------------------ positions */
 
-#define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
-/* Bytes of w that are '\n', or >= 0x80 (nonzero = some). */
-static inline uint64_t
-word_special(uint64_t w)
+/* The first byte >= 0x80 in [p, e), or e. */
+static const char *
+find_high(const char *p, const char *e)
 {
-	uint64_t x = w ^ (ONES * '\n');
+	uint64_t w;
 
-	return (((x - ONES) & ~x) | w) & HIGHS;
+	while (e - p >= 8) {
+		memcpy(&w, p, 8);
+		if (w & HIGHS)
+			break;
+		p += 8;
+	}
+	while (p < e && (unsigned char)*p < 0x80)
+		p++;
+	return p;
+}
+
+/* The first '\n' in [p, e), or e. */
+static const char *
+find_nl(const char *p, const char *e)
+{
+	const char *q = memchr(p, '\n', (size_t)(e - p));
+
+	return q != NULL ? q : e;
 }
 
 /*
  * Move the cursor forward to `to` (in the current buffer), counting lines
- * and characters.  Returns nonzero when a byte >= 0x80 was passed.  This
- * walk covers the whole input, so it goes eight bytes at a time while
- * there is no newline and no non-ASCII byte; a short tail is read as the
- * last eight bytes of the range (they lie inside the buffer) and shifted.
+ * and characters.  This runs for every token, so it is O(1) while the
+ * cursor stays before the next newline (j->nl) and the next non-ASCII
+ * byte (j->hi); those two are found by memchr-like scans that pass each
+ * byte once.
  */
-static uint64_t
-pos_advance(struct json_ctx *j, const char *to)
+static inline void
+pos_to(struct json_ctx *j, const char *to)
 {
-	const unsigned char *p = (const unsigned char *)j->cur;
-	const unsigned char *e = (const unsigned char *)to;
-	uint32_t line = j->line, col = j->col;
-	uint64_t w, hi = 0;
-	size_t r;
+	const char *stop;
 
-	while (p < e) {
-		r = (size_t)(e - p);
-		if (r >= 8) {
-			memcpy(&w, p, 8);
-			if (word_special(w) == 0) {
-				col += 8;
-				p += 8;
-				continue;
-			}
+	for (;;) {
+		stop = j->nl < j->hi ? j->nl : j->hi;
+		if (to <= stop) {
+			j->col += (uint32_t)(to - j->cur);
+			j->cur = to;
+			return;
 		}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		else if (e - (const unsigned char *)j->buf >= 8) {
-			memcpy(&w, e - 8, 8);
-			if (word_special(w >> (8 * (8 - r))) == 0) {
-				col += (uint32_t)r;
-				break;
-			}
-		}
-#endif
-		if (*p == '\n') {
-			line++;
-			col = 1;
+		j->col += (uint32_t)(stop - j->cur);
+		j->cur = stop + 1;
+		if (*stop == '\n') {
+			j->line++;
+			j->col = 1;
+			j->nl = find_nl(stop + 1, j->bufend);
 		} else {
-			hi |= *p & 0x80;
-			col += (*p & 0xC0) != 0x80;
+			/* Count UTF-8 lead bytes, not continuation bytes. */
+			j->col += ((unsigned char)*stop & 0xC0) != 0x80;
+			j->hi = find_high(stop + 1, j->bufend);
 		}
-		p++;
 	}
-	j->cur = to;
-	j->line = line;
-	j->col = col;
-	return hi;
 }
 
 static struct mark
@@ -153,7 +154,7 @@ mark_at(struct json_ctx *j, const char *p)
 {
 	struct mark m;
 
-	pos_advance(j, p);
+	pos_to(j, p);
 	m.file = j->name;
 	m.line = j->line;
 	m.col = j->col;
@@ -177,11 +178,15 @@ mark_within(struct mark m, const char *p, size_t off)
 	return m;
 }
 
-static int
+/* White space and the separators ',' and ':'. */
+static const unsigned char sep_table[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1, [','] = 1, [':'] = 1
+};
+
+static inline int
 is_sep(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' ||
-	    c == ':';
+	return sep_table[(unsigned char)c];
 }
 
 static int
@@ -192,16 +197,16 @@ is_ws(char c)
 
 /*
  * Called first in every callback: find where the current token starts,
- * set j->tok and j->tok_mark, and move the cursor past the token.
- * j->tok_hi tells whether the token's bytes (in this buffer) include
- * non-ASCII ones.
+ * set j->tok and j->tok_mark, and remember where it ends.  j->tok_hi
+ * tells whether the token's bytes may include non-ASCII ones.
  */
-static void
+static inline void
 tok_begin(struct json_ctx *j)
 {
 	const char *p, *e;
 
 	j->tok_hi = 1; /* unknown: check */
+	j->tok_e = NULL;
 	if (j->completing) {
 		j->tok = NULL;
 		j->tok_mark = j->pend_mark;
@@ -209,42 +214,25 @@ tok_begin(struct json_ctx *j)
 		return;
 	}
 	e = j->seg + yajl_get_bytes_consumed(j->h);
+	j->tok_e = e;
 	if (j->pending) {
 		j->tok = NULL;
 		j->tok_mark = j->pend_mark;
 		j->pending = 0;
-		pos_advance(j, e);
 	} else {
 		/* Only white space and separators lie before the token. */
 		p = j->last != NULL ? j->last : j->seg;
-		if (p != j->cur)
-			pos_advance(j, p);
-		for (; p < e && is_sep(*p); p++) {
-			if (*p == '\n') {
-				j->line++;
-				j->col = 1;
-			} else {
-				j->col++;
-			}
-		}
-		j->cur = p;
+		while (p < e && is_sep(*p))
+			p++;
 		j->tok = p;
+		pos_to(j, p);
 		j->tok_mark.file = j->name;
 		j->tok_mark.line = j->line;
 		j->tok_mark.col = j->col;
-		j->tok_hi = pos_advance(j, e) != 0;
+		j->tok_hi = j->hi < e;
 	}
 	j->last = e;
 	j->sep = 0;
-}
-
-/* The end of the current token in seg (0 bytes of seg when completing). */
-static const char *
-tok_end(struct json_ctx *j)
-{
-	if (j->completing)
-		return NULL;
-	return j->seg + yajl_get_bytes_consumed(j->h);
 }
 
 /*
@@ -254,7 +242,7 @@ tok_end(struct json_ctx *j)
 static int
 tok_raw(struct json_ctx *j, const char **p, size_t *n)
 {
-	const char *e = tok_end(j);
+	const char *e = j->tok_e;
 
 	if (j->tok != NULL) {
 		*p = j->tok;
@@ -269,10 +257,10 @@ tok_raw(struct json_ctx *j, const char **p, size_t *n)
 	return 0;
 }
 
-static size_t
-tok_rawlen(struct json_ctx *j)
+static inline size_t
+tok_rawlen(const struct json_ctx *j)
 {
-	const char *e = tok_end(j);
+	const char *e = j->tok_e;
 
 	if (j->tok != NULL)
 		return (size_t)(e - j->tok);
@@ -477,12 +465,9 @@ oom(struct json_ctx *j, const struct mark *m)
 	return diag_err(j->d, m, "out of memory reading JSON");
 }
 
-/*
- * Check the current string token, decoded as s (n bytes).  0, or -1 with
- * the error reported at the offending byte.
- */
+/* check_string() past its fast path. */
 static int
-check_string(struct json_ctx *j, const unsigned char *s, size_t n)
+check_string_slow(struct json_ctx *j, const unsigned char *s, size_t n)
 {
 	const char *raw;
 	size_t rawlen, off = 0;
@@ -491,8 +476,6 @@ check_string(struct json_ctx *j, const unsigned char *s, size_t n)
 	int esc, r;
 
 	esc = tok_rawlen(j) != n + 2; /* escapes shrink the text */
-	if (!esc && !j->tok_hi)
-		return 0; /* plain ASCII, as is: nothing to check */
 	r = utf8_check(s, n);
 	/* Bad surrogate escapes only show as '?' or 4-byte sequences. */
 	if (r == 0 || (r == U8_SUSPECT && !esc))
@@ -507,6 +490,20 @@ check_string(struct json_ctx *j, const unsigned char *s, size_t n)
 	}
 	m = mark_within(j->tok_mark, raw, off);
 	return diag_err(j->d, &m, "%s", msg);
+}
+
+/*
+ * Check the current string token, decoded as s (n bytes).  0, or -1 with
+ * the error reported at the offending byte.
+ */
+static inline int
+check_string(struct json_ctx *j, const unsigned char *s, size_t n)
+{
+	/* Plain ASCII without escapes (the text is the raw text minus the
+	 * quotes): nothing to check. */
+	if (!j->tok_hi && tok_rawlen(j) == n + 2)
+		return 0;
+	return check_string_slow(j, s, n);
 }
 
 /* ----------------------------------------------------------- callbacks */
@@ -874,6 +871,12 @@ syntax_error(struct json_ctx *j)
 	    t.p[0] <= '9')
 		return diag_err(j->d, &m,
 		    "invalid JSON: numbers cannot have leading zeros");
+	/* Not even the start of a token (NUL, '/', '\'', binary...). */
+	if (t.p[0] == '\0' ||
+	    (strchr("{}[],:\"-0123456789", t.p[0]) == NULL &&
+		!(t.p[0] >= 'a' && t.p[0] <= 'z') &&
+		!(t.p[0] >= 'A' && t.p[0] <= 'Z')))
+		return lexical_error(j, &t, m);
 	if (strstr(ytext, "trailing garbage") != NULL)
 		return diag_err(j->d, &m,
 		    "invalid JSON: unexpected '%s' after the end of the "
@@ -1011,7 +1014,10 @@ chunk(struct json_ctx *j, const char *p, size_t n)
 	const char *e = p + n, *nl, *lend, *q;
 
 	j->buf = p;
+	j->bufend = e;
 	j->cur = p;
+	j->nl = find_nl(p, e);
+	j->hi = find_high(p, e);
 	while (p < e) {
 		if (j->ndjson) {
 			nl = memchr(p, '\n', (size_t)(e - p));
@@ -1035,13 +1041,13 @@ chunk(struct json_ctx *j, const char *p, size_t n)
 		if (nl == NULL)
 			break;
 		if (j->h != NULL) {
-			pos_advance(j, nl);
+			pos_to(j, nl);
 			if (doc_finish(j) == -1)
 				return -1;
 		}
 		p = nl + 1;
 	}
-	pos_advance(j, e);
+	pos_to(j, e);
 	return 0;
 }
 

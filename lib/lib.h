@@ -48,6 +48,8 @@ struct arena;
 struct arena *arena_new(void);
 void arena_free(struct arena *a); /* accepts NULL */
 void *arena_alloc(struct arena *a, size_t n);
+/* The same without zeroing, for memory about to be overwritten. */
+void *arena_alloc_uninit(struct arena *a, size_t n);
 void *arena_realloc(struct arena *a, void *p, size_t old, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
