@@ -1,0 +1,953 @@
+/*
+ * test_sources.c: the export adapters (checks/sources/) on real exports
+ * from ../shared/data/exports: AWS Config items and events, placebo
+ * recordings laid out as an AWS CLI directory or read in their own
+ * layout, and the AWS CLI documentation's examples.
+ */
+#include "tests/unit/testutil.h"
+
+#include <fcntl.h>
+
+#include "checks/check.h"
+
+struct got {
+	const char *type, *id, *region, *account, *read_error;
+	struct doc_node *attrs;
+};
+
+struct coll {
+	struct arena *a;
+	struct got *v;
+	size_t n;
+};
+
+static int
+collect(void *ctx, const struct resource *r, struct arena *ra)
+{
+	struct coll *c = ctx;
+	struct got *g;
+
+	(void)ra;
+	c->v = arena_realloc(
+	    c->a, c->v, c->n * sizeof(*g), (c->n + 1) * sizeof(*g));
+	assert_non_null(c->v);
+	g = &c->v[c->n++];
+	g->type = arena_strdup(c->a, r->type);
+	g->id = arena_strdup(c->a, r->id);
+	g->region = r->region ? arena_strdup(c->a, r->region) : NULL;
+	g->account = r->account ? arena_strdup(c->a, r->account) : NULL;
+	g->read_error =
+	    r->read_error ? arena_strdup(c->a, r->read_error) : NULL;
+	g->attrs = doc_copy(c->a, r->attrs);
+	assert_non_null(g->attrs);
+	return 0;
+}
+
+/* Read path with the named adapter (NULL: detect) into c. */
+static int
+read_with(struct coll *c, struct diag *d, const char *adapter, const char *path)
+{
+	const struct adapter *ad;
+	size_t n = 0;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->a = arena_new();
+	assert_non_null(c->a);
+	ad = adapter ? adapter_find(adapter) : adapter_detect(d, path);
+	if (ad == NULL)
+		return -1;
+	rc = ad->read(d, path, NULL, collect, c, &n);
+	if (rc == 0)
+		assert_int_equal(n, c->n);
+	return rc;
+}
+
+static const struct got *
+find(const struct coll *c, const char *type, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].type, type) == 0 &&
+		    (id == NULL || strcmp(c->v[i].id, id) == 0))
+			return &c->v[i];
+	return NULL;
+}
+
+static size_t
+count(const struct coll *c, const char *type)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		n += strcmp(c->v[i].type, type) == 0;
+	return n;
+}
+
+/* The node at path expr under attrs (NULL when absent). */
+static const struct doc_node *
+at(const struct coll *c, const struct doc_node *attrs, const char *expr)
+{
+	struct diag d;
+	struct doc_path *p;
+
+	diag_init(&d);
+	p = doc_path_compile(c->a, &d, expr, NULL);
+	assert_non_null(p);
+	diag_free(&d);
+	return doc_path_first(p, attrs);
+}
+
+static const char *
+at_str(const struct coll *c, const struct doc_node *attrs, const char *expr)
+{
+	return doc_str(at(c, attrs, expr));
+}
+
+static char *
+shared_path(const char *rel)
+{
+	static char buf[4][1024];
+	static int k;
+	const char *s = test_shared_dir();
+
+	if (s == NULL)
+		return NULL;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/data/exports/%s", s, rel);
+	return buf[k];
+}
+
+#define NEED_SHARED() \
+	do { \
+		if (test_shared_dir() == NULL) \
+			skip(); \
+	} while (0)
+
+/* ------------------------------------------------------ temp dirs */
+
+static char tmproot[256];
+
+static void
+mkdirs(const char *path)
+{
+	char buf[1024], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(buf, 0755);
+			*p = '/';
+		}
+	mkdir(buf, 0755);
+}
+
+static void
+write_file(const char *path, const char *data, size_t len)
+{
+	char dir[1024], *slash;
+	FILE *fp;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		mkdirs(dir);
+	}
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Copy a shared export file to dir/rel. */
+static void
+put(const char *dir, const char *rel, const char *shared_rel)
+{
+	struct diag d;
+	char *buf, dst[1024];
+	size_t len;
+
+	diag_init(&d);
+	assert_int_equal(
+	    file_read_all(&d, shared_path(shared_rel), 0, &buf, &len), 0);
+	snprintf(dst, sizeof(dst), "%s/%s", dir, rel);
+	write_file(dst, buf, len);
+	lib_free(buf);
+	diag_free(&d);
+}
+
+static const char *
+new_tmpdir(const char *tag)
+{
+	char tmpl[256];
+
+	snprintf(tmpl, sizeof(tmpl), "/tmp/rampart-src-%s-XXXXXX", tag);
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(tmproot, sizeof(tmproot), "%s", tmpl);
+	return tmproot;
+}
+
+static void
+rm_rf(const char *dir)
+{
+	char cmd[512];
+
+	if (strncmp(dir, "/tmp/rampart-src-", 17) != 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* -------------------------------------------------------- tables */
+
+static void
+test_adapters_sorted(void **state)
+{
+	size_t i;
+
+	(void)state;
+	assert_true(nadapters >= 2);
+	for (i = 1; i < nadapters; i++)
+		assert_true(
+		    strcmp(adapters[i - 1]->name, adapters[i]->name) < 0);
+	for (i = 0; i < nadapters; i++)
+		assert_ptr_equal(adapter_find(adapters[i]->name), adapters[i]);
+	assert_null(adapter_find("nope"));
+}
+
+/* ------------------------------------------------------ aws-config */
+
+static void
+test_config_s3_bucket(void **state)
+{
+	struct coll c;
+	struct diag d;
+	const struct got *g;
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	assert_int_equal(
+	    read_with(&c, &d, NULL,
+		shared_path("custodian-aws-config/config/s3.json")),
+	    0);
+	assert_int_equal(c.n, 1);
+	g = &c.v[0];
+	assert_string_equal(g->type, "AWS::S3::Bucket");
+	assert_string_equal(g->id, "config-rule-sanity");
+	assert_string_equal(g->region, "us-east-2");
+	assert_string_equal(g->account, "644160558196");
+	assert_null(g->read_error);
+	/* configuration (a JSON string) parsed into the CLI's names */
+	assert_string_equal(at_str(&c, g->attrs, "Name"), "config-rule-sanity");
+	assert_string_equal(at_str(&c, g->attrs, "Owner.ID"),
+	    "e7c8bb65a5fc49cf906715eae09de9e4bb7861a96361ba79b833aa45f6833b15");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Owner.DisplayName"), "mandeep.bal");
+	/* the ACL is encoded twice */
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Grants[0].Permission"), "FULL_CONTROL");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Grants[0].Grantee.Type"), "CanonicalUser");
+	assert_string_equal(at_str(&c, g->attrs, "Versioning.Status"), "Off");
+	assert_non_null(at(&c, g->attrs, "Logging"));
+	assert_null(at(&c, g->attrs, "Logging.LoggingEnabled"));
+	/* policyText null: no policy, recorded as not configured */
+	assert_int_equal(at(&c, g->attrs, "Policy")->type, DOC_NULL);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "NotConfigured.Policy"), "NoSuchBucketPolicy");
+	assert_int_equal(
+	    at(&c, g->attrs, "ServerSideEncryptionConfiguration")->type,
+	    DOC_NULL);
+	assert_non_null(at(
+	    &c, g->attrs, "NotConfigured.ServerSideEncryptionConfiguration"));
+	assert_non_null(
+	    at(&c, g->attrs, "NotConfigured.PublicAccessBlockConfiguration"));
+	/* tags from the item, as the CLI's Key/Value list */
+	assert_string_equal(at_str(&c, g->attrs, "Tags[0].Key"), "Verbose");
+	assert_string_equal(at_str(&c, g->attrs, "Tags[0].Value"), "Game");
+	arena_free(c.a);
+	diag_free(&d);
+}
+
+static void
+test_config_s3_public_read(void **state)
+{
+	struct coll c;
+	struct diag d;
+	const struct got *g;
+	const struct doc_node *grants;
+	size_t i;
+	int allusers = 0;
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	assert_int_equal(
+	    read_with(&c, &d, "aws-config",
+		shared_path("custodian-aws-config/config/s3-lifecycle.json")),
+	    0);
+	assert_int_equal(c.n, 1);
+	g = &c.v[0];
+	assert_string_equal(g->id, "testing-99");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Versioning.Status"), "Suspended");
+	grants = at(&c, g->attrs, "Grants");
+	assert_non_null(grants);
+	for (i = 0; i < grants->u.seq.n; i++) {
+		const char *uri = doc_str(
+		    doc_get(doc_get(grants->u.seq.items[i], "Grantee"), "URI"));
+
+		if (uri != NULL &&
+		    strcmp(uri,
+			"http://acs.amazonaws.com/groups/global/AllUsers") ==
+			0) {
+			allusers = 1;
+			assert_string_equal(
+			    doc_str(
+				doc_get(grants->u.seq.items[i], "Permission")),
+			    "READ");
+		}
+	}
+	assert_true(allusers);
+	arena_free(c.a);
+	diag_free(&d);
+}
+
+static void
+test_config_event_security_group(void **state)
+{
+	struct coll c;
+	struct diag d;
+	const struct got *g;
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	assert_int_equal(
+	    read_with(&c, &d, NULL,
+		shared_path("custodian-aws-config/cwe/"
+			    "event-config-rule-security-group.json")),
+	    0);
+	assert_int_equal(c.n, 1);
+	g = &c.v[0];
+	assert_string_equal(g->type, "AWS::EC2::SecurityGroup");
+	assert_string_equal(g->id, "sg-e2fb6999");
+	assert_string_equal(g->region, "eu-west-1");
+	assert_string_equal(g->account, "123456789012");
+	assert_string_equal(at_str(&c, g->attrs, "GroupId"), "sg-e2fb6999");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "IpPermissions[0].IpProtocol"), "tcp");
+	assert_int_equal(
+	    at(&c, g->attrs, "IpPermissions[0].FromPort")->u.i, 22);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "IpPermissions[0].IpRanges[0].CidrIp"),
+	    "0.0.0.0/0");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "IpPermissionsEgress[0].IpProtocol"), "-1");
+	assert_null(at(&c, g->attrs, "IpPermissions[0].Ipv4Ranges"));
+	arena_free(c.a);
+	diag_free(&d);
+}
+
+static void
+test_config_history_and_elb(void **state)
+{
+	struct coll c;
+	struct diag d;
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	assert_int_equal(
+	    read_with(&c, &d, NULL,
+		shared_path("custodian-aws-config/config/rds-cluster.json")),
+	    0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0].type, "AWS::RDS::DBCluster");
+	assert_string_equal(c.v[0].id, "cluster-NCSP75A6Z36KOFQRT4SDHYMS3I");
+	assert_int_equal(at(&c, c.v[0].attrs, "BackupRetentionPeriod")->u.i, 7);
+	arena_free(c.a);
+	assert_int_equal(
+	    read_with(&c, &d, NULL,
+		shared_path("custodian-aws-config/config/app-elb.json")),
+	    0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(
+	    c.v[0].type, "AWS::ElasticLoadBalancingV2::LoadBalancer");
+	assert_string_equal(at_str(&c, c.v[0].attrs, "DNSName"),
+	    "internal-Migration-QAEAST-ELB-91111.us-east-1.elb.amazonaws.com");
+	assert_string_equal(at_str(&c, c.v[0].attrs, "Tags[0].Key"), "App");
+	arena_free(c.a);
+	diag_free(&d);
+}
+
+/* batch-get, select, deleted items, bad JSON in a string. */
+static void
+test_config_query_outputs(void **state)
+{
+	static const char batch[] =
+	    "{\"baseConfigurationItems\": [\n"
+	    " {\"resourceType\": \"AWS::EC2::Volume\", \"resourceId\": "
+	    "\"vol-1\", \"awsRegion\": \"us-east-1\", \"accountId\": \"1\",\n"
+	    "  \"configurationItemStatus\": \"OK\",\n"
+	    "  \"configuration\": \"{\\\"volumeId\\\":\\\"vol-1\\\","
+	    "\\\"encrypted\\\":false}\"},\n"
+	    " {\"resourceType\": \"AWS::EC2::Volume\", \"resourceId\": "
+	    "\"vol-2\", \"configurationItemStatus\": \"ResourceDeleted\"},\n"
+	    " {\"resourceType\": \"AWS::EC2::Volume\", \"resourceId\": "
+	    "\"vol-3\", \"configuration\": \"{not json\"}\n"
+	    "], \"unprocessedResourceKeys\": []}\n";
+	static const char select[] =
+	    "{\"Results\": [\"{\\\"resourceId\\\":\\\"vol-9\\\","
+	    "\\\"resourceType\\\":\\\"AWS::EC2::Volume\\\","
+	    "\\\"configuration\\\":{\\\"encrypted\\\":true}}\"],\n"
+	    " \"QueryInfo\": {\"SelectFields\": [{\"Name\": "
+	    "\"resourceId\"}]}}\n";
+	const char *dir = new_tmpdir("cfg");
+	char p1[512], p2[512];
+	struct coll c;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	snprintf(p1, sizeof(p1), "%s/batch.json", dir);
+	snprintf(p2, sizeof(p2), "%s/select.json", dir);
+	write_file(p1, batch, sizeof(batch) - 1);
+	write_file(p2, select, sizeof(select) - 1);
+	assert_int_equal(read_with(&c, &d, NULL, p1), 0);
+	assert_int_equal(c.n, 2); /* the deleted item is skipped */
+	assert_string_equal(c.v[0].id, "vol-1");
+	assert_int_equal(at(&c, c.v[0].attrs, "Encrypted")->type, DOC_BOOL);
+	assert_false(at(&c, c.v[0].attrs, "Encrypted")->u.b);
+	assert_string_equal(at_str(&c, c.v[0].attrs, "VolumeId"), "vol-1");
+	assert_string_equal(c.v[1].id, "vol-3");
+	assert_non_null(c.v[1].read_error);
+	assert_non_null(strstr(c.v[1].read_error, "not valid JSON"));
+	assert_diag_has(&d, "skipped 1 deleted");
+	arena_free(c.a);
+	assert_int_equal(read_with(&c, &d, NULL, p2), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0].id, "vol-9");
+	assert_true(at(&c, c.v[0].attrs, "Encrypted")->u.b);
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+/* A generated snapshot streams item by item. */
+static void
+test_config_big_snapshot(void **state)
+{
+	const char *dir = new_tmpdir("big");
+	char path[512];
+	struct coll c;
+	struct diag d;
+	FILE *fp;
+	int i, n = 20000;
+
+	(void)state;
+	diag_init(&d);
+	snprintf(path, sizeof(path), "%s/snapshot.json", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp,
+	    "{\"fileVersion\": \"1.0\", \"configSnapshotId\": \"x\",\n"
+	    " \"configurationItems\": [\n");
+	for (i = 0; i < n; i++)
+		fprintf(fp,
+		    "%s{\"resourceType\": \"AWS::EC2::Volume\", "
+		    "\"resourceId\": \"vol-%d\", \"awsRegion\": \"us-east-1\", "
+		    "\"awsAccountId\": \"123456789012\", "
+		    "\"configurationItemStatus\": \"OK\", "
+		    "\"configuration\": {\"volumeId\": \"vol-%d\", "
+		    "\"encrypted\": %s, \"size\": 8}}\n",
+		    i ? "," : "", i, i, i % 2 ? "true" : "false");
+	fprintf(fp, "]}\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(read_with(&c, &d, NULL, path), 0);
+	assert_int_equal(c.n, (size_t)n);
+	assert_string_equal(c.v[n - 1].id, "vol-19999");
+	assert_true(at(&c, c.v[n - 1].attrs, "Encrypted")->u.b);
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+/* ---------------------------------------------------------- aws-cli */
+
+#define PLACEBO "custodian-placebo/"
+
+/* A CLI directory built from placebo recordings. */
+static const char *
+build_cli_dir(void)
+{
+	const char *dir = new_tmpdir("cli");
+
+	put(dir, "s3api/list-buckets.json",
+	    PLACEBO "test_s3_encryption_audit/s3.ListBuckets_1.json");
+	put(dir,
+	    "s3api/get-bucket-encryption/"
+	    "c7n-aws-s3-encryption-audit-test-a.json",
+	    PLACEBO "test_s3_encryption_audit/s3.GetBucketEncryption_1.json");
+	put(dir,
+	    "s3api/get-bucket-encryption/"
+	    "c7n-aws-s3-encryption-audit-test-b.json",
+	    PLACEBO "test_s3_encryption_audit/s3.GetBucketEncryption_2.json");
+	put(dir,
+	    "s3api/get-bucket-encryption/"
+	    "c7n-aws-s3-encryption-audit-test-c.json",
+	    PLACEBO "test_s3_encryption_audit/s3.GetBucketEncryption_3.json");
+	put(dir,
+	    "s3api/get-public-access-block/"
+	    "c7n-aws-s3-encryption-audit-test-a.json",
+	    PLACEBO
+	    "test_s3_check_public_block/s3.GetPublicAccessBlock_2.json");
+	put(dir,
+	    "s3api/get-public-access-block/"
+	    "c7n-aws-s3-encryption-audit-test-b.json",
+	    PLACEBO
+	    "test_s3_check_public_block/s3.GetPublicAccessBlock_1.json");
+	put(dir,
+	    "s3api/get-public-access-block/"
+	    "c7n-aws-s3-encryption-audit-test-c.json",
+	    PLACEBO
+	    "test_s3_check_public_block/s3.GetPublicAccessBlock_3.json");
+	put(dir,
+	    "s3api/get-bucket-policy/c7n-aws-s3-encryption-audit-test-a.json",
+	    PLACEBO "test_s3_has_statement/s3.GetBucketPolicy_3.json");
+	put(dir, "s3api/get-bucket-acl/c7n-aws-s3-encryption-audit-test-b.json",
+	    PLACEBO "test_s3_global_grants_filter/s3.GetBucketAcl_3.json");
+	put(dir,
+	    "s3api/get-bucket-versioning/"
+	    "c7n-aws-s3-encryption-audit-test-a.json",
+	    "awscli-examples/extracted-json/s3api/"
+	    "get-bucket-versioning.output1.json");
+	put(dir, "s3control/get-public-access-block.json",
+	    PLACEBO "test_account_filter_s3_public_block_missing/"
+		    "s3-control.GetPublicAccessBlock_1.json");
+	put(dir, "iam/get-account-password-policy.json",
+	    PLACEBO "test_account_missing_password_policy/"
+		    "iam.GetAccountPasswordPolicy_1.json");
+	put(dir, "iam/get-account-summary.json",
+	    PLACEBO "test_account_root_mfa/iam.GetAccountSummary_1.json");
+	put(dir, "iam/list-virtual-mfa-devices.json",
+	    PLACEBO
+	    "test_account_virtual_mfa/iam.ListVirtualMFADevices_1.json");
+	put(dir, "iam/get-credential-report.json",
+	    PLACEBO "test_account_credential_report/"
+		    "iam.GetCredentialReport_1.json");
+	put(dir, "iam/list-users.json",
+	    PLACEBO "test_iam_mfa_filter/iam.ListUsers_1.json");
+	put(dir, "iam/list-access-keys/andrew.json",
+	    PLACEBO "test_iam_user_access_key_multi/iam.ListAccessKeys_1.json");
+	put(dir, "iam/get-policy-version/allow-all.json",
+	    PLACEBO "test_iam_policy_allow_all/iam.GetPolicyVersion_1.json");
+	/* regional services under a region directory */
+	put(dir, "us-east-1/ec2/describe-security-groups.json",
+	    PLACEBO "test_only_ports_and_cidr_ingress/"
+		    "ec2.DescribeSecurityGroups_1.json");
+	put(dir, "us-east-1/ec2/describe-network-acls.json",
+	    PLACEBO
+	    "test_network_acl_s3_missing/ec2.DescribeNetworkAcls_1.json");
+	put(dir, "us-east-1/ec2/describe-vpcs.json",
+	    PLACEBO "test_vpc_flow_logs/ec2.DescribeVpcs_1.json");
+	put(dir, "us-east-1/ec2/describe-flow-logs.json",
+	    PLACEBO "test_vpc_flow_logs/ec2.DescribeFlowLogs_1.json");
+	put(dir, "us-east-1/ec2/describe-volumes.json",
+	    PLACEBO "test_ebs_aws_managed_kms_keys/ec2.DescribeVolumes_1.json");
+	put(dir, "us-east-1/ec2/describe-instances.json",
+	    PLACEBO
+	    "test_ec2_metric_extended_stats/ec2.DescribeInstances_1.json");
+	put(dir, "us-east-1/ec2/get-ebs-encryption-by-default.json",
+	    PLACEBO
+	    "test_account_ebs_encrypt/ec2.GetEbsEncryptionByDefault_1.json");
+	put(dir, "us-east-1/rds/describe-db-instances.json",
+	    PLACEBO "test_rds_default_vpc/rds.DescribeDBInstances_1.json");
+	put(dir, "us-east-1/kms/list-keys.json",
+	    PLACEBO "test_key_rotation/kms.ListKeys_1.json");
+	put(dir,
+	    "us-east-1/kms/describe-key/"
+	    "ffb1402c-040a-4b1f-b1e5-9918a0238aa7.json",
+	    PLACEBO "test_key_rotation/kms.DescribeKey_1.json");
+	put(dir,
+	    "us-east-1/kms/get-key-rotation-status/"
+	    "ffb1402c-040a-4b1f-b1e5-9918a0238aa7.json",
+	    PLACEBO "test_key_rotation/kms.GetKeyRotationStatus_1.json");
+	put(dir, "us-east-1/cloudtrail/describe-trails.json",
+	    PLACEBO "test_account_trail/cloudtrail.DescribeTrails_1.json");
+	put(dir, "us-east-1/cloudtrail/get-trail-status/skunk-trails.json",
+	    PLACEBO "test_cloudtrail_status/cloudtrail.GetTrailStatus_1.json");
+	put(dir,
+	    "us-east-1/configservice/describe-configuration-recorders.json",
+	    PLACEBO
+	    "test_account_config/config.DescribeConfigurationRecorders_1.json");
+	put(dir,
+	    "us-east-1/configservice/"
+	    "describe-configuration-recorder-status.json",
+	    PLACEBO "test_account_config/"
+		    "config.DescribeConfigurationRecorderStatus_1.json");
+	put(dir, "us-east-1/guardduty/list-detectors.json",
+	    PLACEBO
+	    "test_account_guard_duty_filter/guardduty.ListDetectors_1.json");
+	put(dir,
+	    "us-east-1/guardduty/get-detector/"
+	    "06b01209ca77b0865dd973df0355fc1e.json",
+	    PLACEBO
+	    "test_account_guard_duty_filter/guardduty.GetDetector_1.json");
+	put(dir, "us-east-1/securityhub/describe-hub.json",
+	    PLACEBO "test_enable_securityhub/securityhub.DescribeHub_1.json");
+	put(dir, "us-east-1/logs/describe-log-groups.json",
+	    PLACEBO "test_log_group_put_subscription_filter/"
+		    "logs.DescribeLogGroups_1.json");
+	put(dir, "us-east-1/acm/describe-certificate/x.json",
+	    PLACEBO
+	    "test_acm_certificate_augment/acm.DescribeCertificate_1.json");
+	put(dir, "us-east-1/elbv2/describe-load-balancers.json",
+	    PLACEBO "test_appelb_listener_rules_filter/"
+		    "elasticloadbalancing.DescribeLoadBalancers_1.json");
+	put(dir, "us-east-1/elbv2/describe-listeners.json",
+	    PLACEBO "test_appelb_listener_rules_filter/"
+		    "elasticloadbalancing.DescribeListeners_1.json");
+	return dir;
+}
+
+static void
+test_cli_directory(void **state)
+{
+	struct coll c;
+	struct diag d;
+	const struct got *g;
+	const char *dir;
+	char buf[256];
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	dir = build_cli_dir();
+	assert_ptr_equal(adapter_detect(&d, dir), adapter_find("aws-cli"));
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	if (d.nerrors) {
+		diag_format(&d, 0, buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+
+	/* S3: encryption joined, 404 = not configured, 403 = read error */
+	assert_int_equal(count(&c, "AWS::S3::Bucket"), 3);
+	g = find(&c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-a");
+	assert_non_null(g);
+	assert_null(g->read_error);
+	assert_string_equal(
+	    at_str(&c, g->attrs,
+		"ServerSideEncryptionConfiguration.Rules[0]."
+		"ApplyServerSideEncryptionByDefault.SSEAlgorithm"),
+	    "aws:kms");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "CreationDate"), "2021-02-12T13:48:00+00:00");
+	assert_false(
+	    at(&c, g->attrs, "PublicAccessBlockConfiguration.IgnorePublicAcls")
+		->u.b);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Policy.Statement[0].Sid"), "Zebra");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Versioning.Status"), "Enabled");
+	g = find(&c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-b");
+	assert_null(g->read_error);
+	assert_int_equal(
+	    at(&c, g->attrs, "PublicAccessBlockConfiguration")->type, DOC_NULL);
+	assert_string_equal(at_str(&c, g->attrs,
+				"NotConfigured.PublicAccessBlockConfiguration"),
+	    "NoSuchPublicAccessBlockConfiguration");
+	assert_string_equal(at_str(&c, g->attrs, "Grants[0].Grantee.URI"),
+	    "http://acs.amazonaws.com/groups/global/AllUsers");
+	g = find(&c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-c");
+	assert_non_null(g->read_error);
+	assert_non_null(strstr(g->read_error, "AccessDenied"));
+	assert_int_equal(
+	    at(&c, g->attrs, "ServerSideEncryptionConfiguration")->type,
+	    DOC_NULL);
+	assert_string_equal(
+	    at_str(&c, g->attrs,
+		"NotConfigured.ServerSideEncryptionConfiguration"),
+	    "ServerSideEncryptionConfigurationNotFoundError");
+	assert_non_null(at(&c, g->attrs, "ReadErrors.get-public-access-block"));
+
+	/* account singletons */
+	g = find(&c, "AWS::S3::AccountPublicAccessBlock", NULL);
+	assert_non_null(g);
+	assert_null(g->read_error);
+	assert_non_null(
+	    at(&c, g->attrs, "NotConfigured.PublicAccessBlockConfiguration"));
+	g = find(&c, "AWS::IAM::PasswordPolicy", NULL);
+	assert_non_null(g);
+	assert_null(g->read_error);
+	assert_int_equal(at(&c, g->attrs, "PasswordPolicy")->type, DOC_NULL);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "NotConfigured.PasswordPolicy"),
+	    "NoSuchEntity");
+	g = find(&c, "AWS::IAM::AccountSummary", NULL);
+	assert_int_equal(
+	    at(&c, g->attrs, "SummaryMap.AccountMFAEnabled")->u.i, 1);
+	assert_non_null(at(&c, g->attrs, "VirtualMFADevices[0].SerialNumber"));
+	g = find(&c, "AWS::SecurityHub::Hub", NULL);
+	assert_non_null(g);
+	assert_string_equal(g->region, "us-east-1");
+	assert_null(g->read_error);
+	assert_string_equal(at_str(&c, g->attrs, "NotConfigured.HubArn"),
+	    "InvalidAccessException");
+	g = find(&c, "AWS::EC2::EBSEncryptionByDefault", NULL);
+	assert_false(at(&c, g->attrs, "EbsEncryptionByDefault")->u.b);
+	g = find(&c, "AWS::Config::ConfigurationRecorder", NULL);
+	assert_false(at(&c, g->attrs,
+	    "ConfigurationRecorders[0].recordingGroup."
+	    "includeGlobalResourceTypes")
+			 ->u.b);
+	assert_true(
+	    at(&c, g->attrs, "ConfigurationRecordersStatus[0].recording")->u.b);
+	g = find(&c, "AWS::GuardDuty::Detector", NULL);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Detectors[0].Status"), "ENABLED");
+
+	/* credential report: root + 20 users; users joined */
+	g = find(&c, "AWS::IAM::CredentialReport", NULL);
+	assert_non_null(g);
+	assert_int_equal(at(&c, g->attrs, "Users")->u.seq.n, 21);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Users[0].user"), "<root_account>");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Users[1].mfa_active"), "false");
+	assert_null(find(&c, "AWS::IAM::User", "<root_account>"));
+	g = find(&c, "AWS::IAM::User", "andrew");
+	assert_non_null(g);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "CredentialReport.password_enabled"), "true");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "AccessKeyMetadata[0].Status"), "Active");
+	g = find(&c, "AWS::IAM::User", "george");
+	assert_non_null(g);
+	assert_string_equal(at_str(&c, g->attrs, "PasswordLastUsed"),
+	    "2016-07-19T17:50:23+00:00");
+
+	/* IAM policy: URL-encoded document decoded and parsed */
+	g = find(&c, "AWS::IAM::Policy", NULL);
+	assert_non_null(g);
+	assert_string_equal(g->id, "v1");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "PolicyVersion.Document.Statement[0].Action"),
+	    "*");
+
+	/* regional lists */
+	assert_int_equal(count(&c, "AWS::EC2::SecurityGroup"), 19);
+	g = find(&c, "AWS::EC2::SecurityGroup", NULL);
+	assert_string_equal(g->region, "us-east-1");
+	assert_int_equal(count(&c, "AWS::EC2::NetworkAcl"), 1);
+	assert_int_equal(count(&c, "AWS::EC2::Volume"), 3);
+	g = find(&c, "AWS::EC2::Volume", "vol-37e189b7");
+	assert_non_null(g);
+	assert_false(at(&c, g->attrs, "Encrypted")->u.b);
+	assert_int_equal(count(&c, "AWS::EC2::Instance"), 3);
+	assert_int_equal(count(&c, "AWS::RDS::DBInstance"), 2);
+	assert_int_equal(count(&c, "AWS::Logs::LogGroup"), 1);
+	g = find(&c, "AWS::EC2::VPC", "vpc-0d2f08cdd14782e56");
+	assert_non_null(g);
+	assert_non_null(at(&c, g->attrs, "FlowLogs"));
+	g = find(&c, "AWS::KMS::Key", "ffb1402c-040a-4b1f-b1e5-9918a0238aa7");
+	assert_non_null(g);
+	assert_true(at(&c, g->attrs, "KeyRotationEnabled")->u.b);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "KeyMetadata.KeyManager"), "CUSTOMER");
+	g = find(&c, "AWS::CloudTrail::Trail", "skunk-trails");
+	assert_non_null(g);
+	assert_false(at(&c, g->attrs, "Status.IsLogging")->u.b);
+	assert_true(at(&c, g->attrs, "IsMultiRegionTrail")->u.b);
+	assert_null(at(&c, g->attrs, "EventSelectors"));
+	g = find(&c, "AWS::ACM::Certificate", NULL);
+	assert_non_null(g);
+	assert_non_null(strstr(g->id, "arn:aws:acm:"));
+	g = find(&c, "AWS::ElasticLoadBalancingV2::LoadBalancer", NULL);
+	assert_non_null(g);
+	assert_int_equal(at(&c, g->attrs, "Listeners")->u.seq.n, 1);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Listeners[0].Protocol"), "HTTP");
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+/* The placebo layout itself: per-resource recordings in list order. */
+static void
+test_placebo_directory(void **state)
+{
+	struct coll c;
+	struct diag d;
+	const struct got *g;
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	assert_int_equal(read_with(&c, &d, NULL,
+			     shared_path(PLACEBO "test_s3_encryption_audit")),
+	    0);
+	assert_int_equal(c.n, 3);
+	g = find(&c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-b");
+	assert_string_equal(
+	    at_str(&c, g->attrs,
+		"ServerSideEncryptionConfiguration.Rules[0]."
+		"ApplyServerSideEncryptionByDefault.SSEAlgorithm"),
+	    "AES256");
+	g = find(&c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-c");
+	assert_non_null(at(
+	    &c, g->attrs, "NotConfigured.ServerSideEncryptionConfiguration"));
+	arena_free(c.a);
+
+	/* a list call that failed: one unreadable placeholder */
+	assert_int_equal(
+	    read_with(&c, &d, NULL, shared_path(PLACEBO "test_key_rotation")),
+	    0);
+	g = find(&c, "AWS::KMS::Key", NULL);
+	assert_non_null(g);
+	assert_true(at(&c, g->attrs, "KeyRotationEnabled")->u.b);
+	arena_free(c.a);
+	assert_int_equal(
+	    read_with(&c, &d, NULL,
+		shared_path(PLACEBO "test_account_credential_report")),
+	    0);
+	assert_int_equal(count(&c, "AWS::IAM::CredentialReport"), 1);
+	assert_int_equal(count(&c, "AWS::IAM::User"), 20);
+	arena_free(c.a);
+	diag_free(&d);
+}
+
+static void
+test_cli_access_denied_listing(void **state)
+{
+	static const char denied[] =
+	    "{\"Error\": {\"Code\": \"AccessDenied\", \"Message\": \"User is "
+	    "not authorized\"}}\n";
+	const char *dir = new_tmpdir("deny");
+	char p[512];
+	struct coll c;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	snprintf(p, sizeof(p), "%s/ec2/describe-security-groups.json", dir);
+	write_file(p, denied, sizeof(denied) - 1);
+	snprintf(p, sizeof(p), "%s/iam/get-account-password-policy.json", dir);
+	write_file(p, denied, sizeof(denied) - 1);
+	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.v[0].type, "AWS::IAM::PasswordPolicy");
+	assert_non_null(strstr(c.v[0].read_error, "AccessDenied"));
+	assert_string_equal(c.v[1].type, "AWS::EC2::SecurityGroup");
+	assert_non_null(strstr(c.v[1].read_error, "AccessDenied"));
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+static void
+test_cli_malformed(void **state)
+{
+	const char *dir;
+	struct coll c;
+	struct diag d;
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	dir = new_tmpdir("bad");
+	put(dir, "ec2/describe-security-groups.json",
+	    "awscli-examples/extracted-json/ec2/"
+	    "describe-security-groups.output1.json");
+	assert_int_equal(read_with(&c, &d, "aws-cli", dir), -1);
+	assert_diag_has(&d, "describe-security-groups.json:");
+	assert_true(d.nerrors > 0);
+	{
+		char buf[1024];
+
+		diag_format(&d, 0, buf, sizeof(buf));
+		/* file:line:col */
+		assert_non_null(strstr(buf, ".json:"));
+		assert_true(d.v[0].line > 0 && d.v[0].col > 0);
+	}
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+static void
+test_cli_examples(void **state)
+{
+	const char *dir;
+	struct coll c;
+	struct diag d;
+	const struct got *g;
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	dir = new_tmpdir("ex");
+#define EX "awscli-examples/extracted-json/"
+	put(dir, "iam/get-account-password-policy.json",
+	    EX "iam/get-account-password-policy.output1.json");
+	put(dir, "us-west-2/cloudtrail/describe-trails.json",
+	    EX "cloudtrail/describe-trails.output1.json");
+	put(dir, "us-west-2/ec2/get-ebs-encryption-by-default.json",
+	    EX "ec2/get-ebs-encryption-by-default.output1.json");
+	put(dir, "sts/get-caller-identity.json",
+	    EX "ec2/get-ebs-encryption-by-default.output2.json");
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	g = find(&c, "AWS::IAM::PasswordPolicy", NULL);
+	assert_non_null(g);
+	assert_int_equal(
+	    at(&c, g->attrs, "PasswordPolicy.MinimumPasswordLength")->u.i, 8);
+	assert_true(count(&c, "AWS::CloudTrail::Trail") >= 1);
+	g = find(&c, "AWS::CloudTrail::Trail", NULL);
+	assert_string_equal(g->region, "us-west-2");
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+static void
+test_detect_unknown(void **state)
+{
+	const char *dir = new_tmpdir("unk");
+	char p[512];
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	snprintf(p, sizeof(p), "%s/thing.json", dir);
+	write_file(p, "{\"hello\": 1}\n", 13);
+	assert_null(adapter_detect(&d, p));
+	assert_diag_has(&d, "known formats: aws-cli, aws-config");
+	assert_null(adapter_detect(&d, dir));
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_adapters_sorted),
+		cmocka_unit_test(test_config_s3_bucket),
+		cmocka_unit_test(test_config_s3_public_read),
+		cmocka_unit_test(test_config_event_security_group),
+		cmocka_unit_test(test_config_history_and_elb),
+		cmocka_unit_test(test_config_query_outputs),
+		cmocka_unit_test(test_config_big_snapshot),
+		cmocka_unit_test(test_cli_directory),
+		cmocka_unit_test(test_placebo_directory),
+		cmocka_unit_test(test_cli_access_denied_listing),
+		cmocka_unit_test(test_cli_malformed),
+		cmocka_unit_test(test_cli_examples),
+		cmocka_unit_test(test_detect_unknown),
+	};
+
+	RUN_TESTS("sources", tests, argc, argv);
+}
