@@ -68,7 +68,49 @@ void jw_kint(struct jw *w, const char *k, long long v);
 /* Finish: newline, and 0 or -1 if the stream had an error. */
 int jw_finish(struct jw *w);
 
+int report_html(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_json(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_junit(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_markdown(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_sarif(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_text(FILE *fp, const struct run *r, const struct report_opts *o);
+
+/* ------------------------------------------- helpers for writers (markup.c) */
+
+/*
+ * Write s escaped for XML and HTML text (attr 0) or a double- or
+ * single-quoted attribute value (attr 1).  Malformed UTF-8 and the
+ * characters XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE,
+ * U+FFFF) and C1 controls become U+FFFD.  s NULL writes nothing.
+ */
+void markup_escape(FILE *fp, const char *s, int attr);
+/*
+ * Write s as literal Markdown text on one line: characters that could
+ * start inline markup, raw HTML or a table cell are backslash-escaped,
+ * newlines become spaces.  s NULL writes nothing.
+ */
+void markdown_escape(FILE *fp, const char *s);
+/*
+ * Append a file path as a URI reference: a relative path stays relative,
+ * an absolute one becomes file:///...; bytes outside RFC 3986's
+ * unreserved set (and '/') are percent-encoded.  0 or -1.
+ */
+int uri_from_path(struct strbuf *sb, const char *path);
+
+/* Control statuses counted per family, in order of first appearance. */
+struct family_count {
+	const char *name; /* "AC"; borrowed from the baseline */
+	size_t n[ST_COUNT];
+	size_t total;
+};
+
+/* Fill at most max families of r's controls into fc; returns how many. */
+size_t report_families(
+    const struct run *r, struct family_count *fc, size_t max);
+/* "ELIGIBLE", "NOT ELIGIBLE", "INCOMPLETE". */
+const char *report_verdict_text(enum verdict v);
+/* status_name(), but "n/a" for not_applicable (for tables). */
+const char *report_status_text(enum status s);
 
 #endif /* RAMPART_REPORT_H */

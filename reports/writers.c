@@ -6,14 +6,29 @@
 
 #include "reports/report.h"
 
+static const struct writer w_html = { "html", "report.html",
+	"self-contained HTML page (inline CSS, no scripts)", report_html };
 static const struct writer w_json = { "json", "report.json",
 	"machine-readable report (docs/report.schema.json)", report_json };
+static const struct writer w_junit = { "junit", "report.junit.xml",
+	"JUnit XML: one testcase per control and check", report_junit };
+static const struct writer w_markdown = { "markdown", "report.md",
+	"Markdown with GitHub tables", report_markdown };
+static const struct writer w_oscal = { "oscal", "report.oscal.json",
+	"OSCAL 1.1.2 assessment-results", report_oscal_ar };
+static const struct writer w_sarif = { "sarif", "report.sarif",
+	"SARIF 2.1.0 for code scanning", report_sarif };
 static const struct writer w_text = { "text", "report.txt",
 	"readable summary for a terminal", report_text };
 
 /* Sorted by name. */
 const struct writer *const writers[] = {
+	&w_html,
 	&w_json,
+	&w_junit,
+	&w_markdown,
+	&w_oscal,
+	&w_sarif,
 	&w_text,
 };
 

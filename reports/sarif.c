@@ -1,0 +1,514 @@
+/*
+ * sarif.c: the SARIF 2.1.0 report (OASIS errata01 schema), for code
+ * scanning UIs and CI systems that already read SARIF.
+ *
+ * Rules are the checks (one reportingDescriptor per check outcome, i.e.
+ * per rule and parameter set), carrying the controls they evidence in
+ * their properties.  Results are the per-resource results; each points at
+ * the export file, line and column its evidence came from, so a UI can
+ * show the offending line.  Levels follow SARIF's `kind`: a failure is
+ * `fail` with a level from the rule's severity; a pass is `pass`; data
+ * that could not be evaluated is `open`; a failure waived by POA&M is a
+ * failure with an accepted external suppression.  Order is deterministic:
+ * checks in run order, results failures first then input order.
+ */
+#include <string.h>
+
+#include "reports/report.h"
+
+#define SARIF_SCHEMA \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/" \
+	"schemas/sarif-schema-2.1.0.json"
+
+static const char *
+level_of(enum severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL:
+	case SEV_HIGH:
+		return "error";
+	case SEV_MEDIUM:
+		return "warning";
+	default:
+		return "note";
+	}
+}
+
+/* GitHub's security-severity scale (0.0-10.0), as a string. */
+static const char *
+score_of(enum severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL:
+		return "9.5";
+	case SEV_HIGH:
+		return "8.0";
+	case SEV_MEDIUM:
+		return "5.5";
+	case SEV_LOW:
+		return "3.0";
+	default:
+		return "0.0";
+	}
+}
+
+/*
+ * The SARIF rule id of check outcome i: the rule id, with "/N" added when
+ * the same rule is bound again with other parameters (SARIF's
+ * hierarchical id form), so ids stay unique within the run.
+ */
+static void
+rule_id(const struct run *r, size_t i, char *buf, size_t len)
+{
+	const char *id = r->checks[i].rule->id;
+	size_t k, seen = 0;
+
+	for (k = 0; k < i; k++)
+		if (strcmp(r->checks[k].rule->id, id) == 0)
+			seen++;
+	if (seen == 0)
+		snprintf(buf, len, "%s", id);
+	else
+		snprintf(buf, len, "%s/%zu", id, seen + 1);
+}
+
+/* Every control that uses check outcome o, in baseline order. */
+static void
+write_controls(struct jw *w, const struct run *r, const struct check_outcome *o,
+    int labels)
+{
+	size_t i, j;
+
+	jw_arr(w);
+	for (i = 0; i < r->ncontrols; i++)
+		for (j = 0; j < r->controls[i].nchecks; j++)
+			if (r->controls[i].checks[j].outcome == o) {
+				jw_str(w,
+				    labels ? r->controls[i].control->label
+					   : r->controls[i].control->id);
+				break;
+			}
+	jw_end_arr(w);
+}
+
+/*
+ * The waiver covering o's failures, when every control that uses o has
+ * it waived (a failure still open for one control is not suppressed).
+ */
+static const struct control_check_outcome *
+waived(const struct run *r, const struct check_outcome *o)
+{
+	const struct control_check_outcome *cc, *found = NULL;
+	size_t i, j;
+
+	for (i = 0; i < r->ncontrols; i++)
+		for (j = 0; j < r->controls[i].nchecks; j++) {
+			cc = &r->controls[i].checks[j];
+			if (cc->outcome != o)
+				continue;
+			if (cc->status != ST_WAIVED || cc->waiver == NULL)
+				return NULL;
+			if (found == NULL)
+				found = cc;
+		}
+	return found;
+}
+
+static void
+write_params(struct jw *w, const struct doc_node *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if (p == NULL || (fp = open_memstream(&buf, &len)) == NULL) {
+		jw_null(w);
+		return;
+	}
+	doc_write_json(p, fp);
+	if (fclose(fp) == 0 && buf != NULL)
+		jw_raw(w, buf);
+	else
+		jw_null(w);
+	lib_free(buf);
+}
+
+static void
+write_rule(struct jw *w, const struct run *r, size_t i)
+{
+	const struct check_outcome *o = &r->checks[i];
+	const struct rule *ru = o->rule;
+	char id[512];
+	size_t k;
+
+	rule_id(r, i, id, sizeof(id));
+	jw_obj(w);
+	jw_kstr(w, "id", id);
+	jw_key(w, "shortDescription");
+	jw_obj(w);
+	jw_kstr(w, "text", ru->title != NULL ? ru->title : ru->id);
+	jw_end_obj(w);
+	if (ru->description != NULL) {
+		jw_key(w, "fullDescription");
+		jw_obj(w);
+		jw_kstr(w, "text", ru->description);
+		jw_end_obj(w);
+	}
+	if (ru->remediation != NULL) {
+		jw_key(w, "help");
+		jw_obj(w);
+		jw_kstr(w, "text", ru->remediation);
+		jw_end_obj(w);
+	}
+	jw_key(w, "defaultConfiguration");
+	jw_obj(w);
+	jw_kstr(w, "level", level_of(ru->severity));
+	jw_end_obj(w);
+	jw_key(w, "properties");
+	jw_obj(w);
+	jw_kstr(w, "severity", severity_name(ru->severity));
+	jw_kstr(w, "security-severity", score_of(ru->severity));
+	jw_key(w, "controls");
+	write_controls(w, r, o, 1);
+	jw_key(w, "controlIds");
+	write_controls(w, r, o, 0);
+	jw_key(w, "resourceTypes");
+	jw_arr(w);
+	for (k = 0; k < ru->ntypes; k++)
+		jw_str(w, ru->types[k]);
+	jw_end_arr(w);
+	jw_key(w, "parameters");
+	write_params(w, o->params);
+	jw_key(w, "tags");
+	jw_arr(w);
+	jw_str(w, "compliance");
+	jw_str(w, "security");
+	jw_end_arr(w);
+	jw_end_obj(w);
+	jw_end_obj(w);
+}
+
+/*
+ * Open a location object holding the physical location of an evidence
+ * mark (the caller adds to it and closes it).
+ */
+static void
+write_location(struct jw *w, const struct mark *m)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	uri_from_path(&sb, m->file);
+	jw_obj(w);
+	jw_key(w, "physicalLocation");
+	jw_obj(w);
+	jw_key(w, "artifactLocation");
+	jw_obj(w);
+	jw_kstr(w, "uri", sb.s != NULL ? sb.s : "");
+	jw_end_obj(w);
+	if (m->line > 0) {
+		jw_key(w, "region");
+		jw_obj(w);
+		jw_kint(w, "startLine", m->line);
+		if (m->col > 0)
+			jw_kint(w, "startColumn", m->col);
+		jw_end_obj(w);
+	}
+	jw_end_obj(w);
+	sb_free(&sb);
+}
+
+static void
+write_logical(struct jw *w, const struct check_result *res)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_printf(&sb, "%s/%s", res->resource_type ? res->resource_type : "",
+	    res->resource_id ? res->resource_id : "");
+	jw_key(w, "logicalLocations");
+	jw_arr(w);
+	jw_obj(w);
+	jw_kstr(w, "name", res->resource_id);
+	jw_kstr(w, "fullyQualifiedName", sb.s);
+	jw_kstr(w, "kind", "resource");
+	jw_end_obj(w);
+	jw_end_arr(w);
+	sb_free(&sb);
+}
+
+/* The first evidence that has a source, or NULL. */
+static const struct evidence *
+primary(const struct check_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nev; i++)
+		if (res->ev[i].source.file != NULL)
+			return &res->ev[i];
+	return NULL;
+}
+
+static void
+write_result(struct jw *w, const struct run *r, size_t ci, const char *id,
+    const struct check_result *res, const struct control_check_outcome *wv)
+{
+	const struct rule *ru = r->checks[ci].rule;
+	const struct evidence *ev = primary(res);
+	struct strbuf sb;
+	char fp[SHA256_HEX_LEN + 1], src[4200];
+	size_t i;
+	int nrel = 0;
+
+	jw_obj(w);
+	jw_kstr(w, "ruleId", id);
+	jw_kint(w, "ruleIndex", (long long)ci);
+	switch (res->status) {
+	case ST_FAIL:
+		jw_kstr(w, "kind", "fail");
+		jw_kstr(w, "level", level_of(ru->severity));
+		break;
+	case ST_PASS:
+		jw_kstr(w, "kind", "pass");
+		jw_kstr(w, "level", "none");
+		break;
+	case ST_NOT_APPLICABLE:
+		jw_kstr(w, "kind", "notApplicable");
+		jw_kstr(w, "level", "none");
+		break;
+	default:
+		jw_kstr(w, "kind", "open");
+		jw_kstr(w, "level", "none");
+		break;
+	}
+	sb_init(&sb);
+	sb_printf(&sb, "%s %s: %s",
+	    res->resource_type ? res->resource_type : "",
+	    res->resource_id ? res->resource_id : "",
+	    res->message && res->message[0] ? res->message
+					    : status_name(res->status));
+	jw_key(w, "message");
+	jw_obj(w);
+	jw_kstr(w, "text", sb.s);
+	jw_end_obj(w);
+	sb_free(&sb);
+	jw_key(w, "locations");
+	jw_arr(w);
+	if (ev != NULL)
+		write_location(w, &ev->source);
+	else
+		jw_obj(w);
+	write_logical(w, res);
+	jw_end_obj(w);
+	jw_end_arr(w);
+	/* Further evidence with a source: related locations. */
+	for (i = 0; i < res->nev; i++) {
+		if (res->ev[i].source.file == NULL || &res->ev[i] == ev)
+			continue;
+		if (nrel++ == 0) {
+			jw_key(w, "relatedLocations");
+			jw_arr(w);
+		}
+		write_location(w, &res->ev[i].source);
+		jw_kint(w, "id", nrel);
+		jw_key(w, "message");
+		jw_obj(w);
+		sb_init(&sb);
+		sb_printf(&sb, "%s = %s", res->ev[i].path,
+		    res->ev[i].value ? res->ev[i].value : "(absent)");
+		jw_kstr(w, "text", sb.s);
+		sb_free(&sb);
+		jw_end_obj(w);
+		jw_end_obj(w);
+	}
+	if (nrel > 0)
+		jw_end_arr(w);
+	/* Stable across runs, so a UI tracks the same finding over time. */
+	sb_init(&sb);
+	sb_printf(&sb, "%s", id);
+	sb_addc(&sb, '\0');
+	sb_adds(&sb, res->resource_type ? res->resource_type : "");
+	sb_addc(&sb, '\0');
+	sb_adds(&sb, res->resource_id ? res->resource_id : "");
+	sha256_hex(sb.s, sb.len, fp);
+	sb_free(&sb);
+	jw_key(w, "partialFingerprints");
+	jw_obj(w);
+	jw_kstr(w, "rampartResource/v1", fp);
+	jw_end_obj(w);
+	if (wv != NULL && res->status == ST_FAIL) {
+		sb_init(&sb);
+		sb_printf(&sb, "POA&M item %s until %s: %s", wv->waiver->id,
+		    wv->waiver->expires_text ? wv->waiver->expires_text : "?",
+		    wv->waiver->justification ? wv->waiver->justification : "");
+		jw_key(w, "suppressions");
+		jw_arr(w);
+		jw_obj(w);
+		jw_kstr(w, "kind", "external");
+		jw_kstr(w, "status", "accepted");
+		jw_kstr(w, "justification", sb.s);
+		jw_end_obj(w);
+		jw_end_arr(w);
+		sb_free(&sb);
+	}
+	jw_key(w, "properties");
+	jw_obj(w);
+	jw_kstr(w, "status", status_name(res->status));
+	jw_kstr(w, "resourceType", res->resource_type);
+	jw_kstr(w, "resourceId", res->resource_id);
+	if (res->region != NULL)
+		jw_kstr(w, "region", res->region);
+	jw_key(w, "evidence");
+	jw_arr(w);
+	for (i = 0; i < res->nev; i++) {
+		jw_obj(w);
+		jw_kstr(w, "path", res->ev[i].path);
+		jw_kstr(w, "value", res->ev[i].value);
+		if (res->ev[i].source.file != NULL) {
+			snprintf(src, sizeof(src), "%s:%u:%u",
+			    res->ev[i].source.file, res->ev[i].source.line,
+			    res->ev[i].source.col);
+			jw_kstr(w, "source", src);
+		}
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_end_obj(w);
+	jw_end_obj(w);
+}
+
+/* A required check that saw no resource: a result with no location. */
+static void
+write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
+{
+	const struct rule *ru = r->checks[ci].rule;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_printf(&sb,
+	    "no resource of type %s in the inputs: evidence is "
+	    "missing",
+	    ru->ntypes ? ru->types[0] : "?");
+	jw_obj(w);
+	jw_kstr(w, "ruleId", id);
+	jw_kint(w, "ruleIndex", (long long)ci);
+	jw_kstr(w, "kind", "open");
+	jw_kstr(w, "level", "none");
+	jw_key(w, "message");
+	jw_obj(w);
+	jw_kstr(w, "text", sb.s);
+	jw_end_obj(w);
+	jw_key(w, "properties");
+	jw_obj(w);
+	jw_kstr(w, "status", "error");
+	jw_end_obj(w);
+	jw_end_obj(w);
+	sb_free(&sb);
+}
+
+static void
+write_counts(struct jw *w, const char *key, const size_t *n)
+{
+	int i;
+
+	jw_key(w, key);
+	jw_obj(w);
+	for (i = 0; i < ST_COUNT; i++)
+		jw_kint(w, status_name((enum status)i), (long long)n[i]);
+	jw_end_obj(w);
+}
+
+int
+report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
+{
+	struct jw w;
+	char started[32], finished[32], id[512];
+	const struct check_outcome *co;
+	const struct control_check_outcome *wv;
+	size_t i, j, n, *idx;
+	int rc = 0;
+
+	report_times(r, o, started, finished);
+	jw_init(&w, fp);
+	jw_obj(&w);
+	jw_kstr(&w, "$schema", SARIF_SCHEMA);
+	jw_kstr(&w, "version", "2.1.0");
+	jw_key(&w, "runs");
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_key(&w, "tool");
+	jw_obj(&w);
+	jw_key(&w, "driver");
+	jw_obj(&w);
+	jw_kstr(&w, "name", "rampart");
+	jw_kstr(&w, "version", o->tool_version ? o->tool_version : "unknown");
+	jw_key(&w, "rules");
+	jw_arr(&w);
+	for (i = 0; i < r->nchecks; i++)
+		write_rule(&w, r, i);
+	jw_end_arr(&w);
+	jw_end_obj(&w);
+	jw_end_obj(&w);
+	jw_key(&w, "automationDetails");
+	jw_obj(&w);
+	snprintf(id, sizeof(id), "rampart/%s/", r->bl->id);
+	jw_kstr(&w, "id", id);
+	jw_end_obj(&w);
+	jw_key(&w, "invocations");
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_kstr(&w, "startTimeUtc", started);
+	jw_kstr(&w, "endTimeUtc", finished);
+	jw_key(&w, "executionSuccessful");
+	jw_bool(&w, 1);
+	jw_end_obj(&w);
+	jw_end_arr(&w);
+	jw_key(&w, "results");
+	jw_arr(&w);
+	for (i = 0; i < r->nchecks && rc == 0; i++) {
+		co = &r->checks[i];
+		rule_id(r, i, id, sizeof(id));
+		if (co->n == 0 && co->status == ST_ERROR) {
+			write_missing(&w, r, i, id);
+			continue;
+		}
+		if ((idx = lib_calloc(co->n + 1, sizeof(*idx))) == NULL) {
+			rc = -1;
+			break;
+		}
+		wv = waived(r, co);
+		n = report_order(co, idx);
+		for (j = 0; j < n; j++)
+			write_result(&w, r, i, id, &co->results[idx[j]], wv);
+		lib_free(idx);
+	}
+	jw_end_arr(&w);
+	jw_key(&w, "properties");
+	jw_obj(&w);
+	jw_kstr(&w, "verdict", verdict_name(r->verdict));
+	jw_key(&w, "baseline");
+	jw_obj(&w);
+	jw_kstr(&w, "id", r->bl->id);
+	jw_kstr(&w, "impact", r->bl->impact);
+	jw_kstr(&w, "sha256", r->bl->sha256);
+	jw_end_obj(&w);
+	jw_key(&w, "inputs");
+	jw_arr(&w);
+	for (i = 0; i < r->ninputs; i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "path", r->inputs[i].path);
+		jw_kstr(&w, "format", r->inputs[i].format);
+		jw_kstr(&w, "sha256", r->inputs[i].sha256);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	write_counts(&w, "controls", r->count_controls);
+	write_counts(&w, "checks", r->count_checks);
+	jw_end_obj(&w);
+	jw_end_obj(&w);
+	jw_end_arr(&w);
+	jw_end_obj(&w);
+	if (jw_finish(&w) == -1)
+		rc = -1;
+	return rc;
+}
