@@ -131,7 +131,7 @@ test_ndjson_lines(void **state)
 	/* With a collection, each line must hold it. */
 	s.n = s.freed = 0;
 	assert_int_equal(doc_stream_buf(&d, "t.ndjson",
-			     "{\"v\": [1, 2]}\n{\"v\": [3]}\n{\"w\": 1}\n", 36,
+			     "{\"v\": [1, 2]}\n{\"v\": [3]}\n{\"w\": 1}\n", 34,
 			     DOC_FMT_NDJSON, "v[*]", NULL, on_elem, &s, &count),
 	    -1);
 	assert_int_equal(count, 3);
