@@ -29,6 +29,8 @@ static const char *const probe_names[TLS_K_COUNT] = {
 	[TLS_K_CHACHA] = "tls1_3-chacha20",
 	[TLS_K_GROUPS13] = "tls1_3-approved-groups",
 	[TLS_K_GROUPS12] = "tls1_2-approved-curves",
+	[TLS_K_RAW10] = "tls1_0-raw",
+	[TLS_K_RAW11] = "tls1_1-raw",
 };
 
 const char *
@@ -139,16 +141,42 @@ eval_protocols(struct tls_result *r, const struct tls_opts *o,
     const struct tls_probe_rec rec[TLS_K_COUNT])
 {
 	const struct tls_protocol *pr;
-	const struct tls_probe_rec *p;
+	const struct tls_probe_rec *p, *raw;
 	enum tls_check_id id;
-	enum answer a;
-	size_t i;
+	const char *other;
+	enum answer a, b;
+	size_t i, j;
 
 	for (i = 0; i < TLS_P_COUNT; i++) {
 		pr = &tls_protocols[i];
 		p = &rec[proto_kind[i]];
 		id = (enum tls_check_id)(TLS_C_SSL2 + i);
 		a = answer_of(p, pr->wire);
+		if (i == TLS_P_TLS10 || i == TLS_P_TLS11) {
+			/* Refused only if both hellos were refused. */
+			raw =
+			    &rec[i == TLS_P_TLS10 ? TLS_K_RAW10 : TLS_K_RAW11];
+			b = answer_of(raw, pr->wire);
+			if (b == ANS_ACCEPTED ||
+			    (a == ANS_REFUSED && b == ANS_UNKNOWN)) {
+				a = b;
+				p = raw;
+			}
+		}
+		other = NULL;
+		if (a != ANS_ACCEPTED && (r->hello_versions & (1u << i))) {
+			/* Another probe's ServerHello selected it. */
+			a = ANS_ACCEPTED;
+			other = "a ServerHello to another probe selected it";
+			for (j = 0; j < r->nweak_suites; j++)
+				if (r->weak_suites[j].version == pr->wire) {
+					other = arena_printf(r->arena,
+					    "with %s, offered by a hand-built "
+					    "ClientHello",
+					    r->weak_suites[j].name);
+					break;
+				}
+		}
 		r->protocols[i] = a == ANS_ACCEPTED ? TLS_O_OK
 		    : a == ANS_REFUSED              ? TLS_O_ALERT
 						    : p->outcome;
@@ -160,7 +188,11 @@ eval_protocols(struct tls_result *r, const struct tls_opts *o,
 			continue;
 		}
 		if (pr->rule == TLS_PROTO_REQUIRED) {
-			if (a == ANS_ACCEPTED)
+			if (a == ANS_ACCEPTED && other != NULL)
+				set(r, id, TLS_PASS,
+				    arena_printf(r->arena, "%s accepted (%s)",
+					pr->name, other));
+			else if (a == ANS_ACCEPTED)
 				set(r, id, TLS_PASS,
 				    arena_printf(r->arena, "%s accepted%s%s",
 					pr->name, p->cipher ? " with " : "",
@@ -176,6 +208,15 @@ eval_protocols(struct tls_result *r, const struct tls_opts *o,
 			set(r, id, TLS_PASS,
 			    arena_printf(r->arena, "%s refused (%s)", pr->name,
 				refusal(r, p)));
+			continue;
+		}
+		if (other != NULL) {
+			set(r, id,
+			    pr->rule == TLS_PROTO_LEGACY && o->citizen_facing
+				? TLS_WARN
+				: tls_checks[id].violation,
+			    arena_printf(r->arena, "server accepts %s (%s)",
+				pr->name, other));
 			continue;
 		}
 		set(r, id,

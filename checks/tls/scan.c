@@ -328,6 +328,9 @@ plan_done(struct scan *s, struct endpoint *ep, enum tls_probe_kind k,
 
 	ep->rec[k] = *p;
 	log_probe(ep, k, p);
+	for (i = 0; p->hello && i < TLS_P_COUNT; i++)
+		if (tls_protocols[i].wire == p->version)
+			ep->res->hello_versions |= 1u << i;
 	if (p->hello && p->suite != 0) {
 		for (i = 0; k == TLS_K_UNAPPROVED && i < s->unapp.n; i++)
 			if (s->unapp.code[i] == p->suite)
@@ -769,6 +772,11 @@ raw_setup(struct conn *c)
 	for (i = 0; i < tls_nsuites && n < 100; i++) {
 		const struct tls_suite *t = &tls_suites[i];
 
+		if (c->kind == TLS_K_RAW10 || c->kind == TLS_K_RAW11) {
+			if ((t->code >> 8) != 0x13)
+				suites[n++] = t->code;
+			continue;
+		}
 		if (c->kind == TLS_K_COMPRESS) {
 			if ((t->cls == TLS_SUITE_APPROVED ||
 				t->cls == TLS_SUITE_RSA_KX) &&
@@ -797,7 +805,9 @@ raw_setup(struct conn *c)
 		spec.record_version = spec.client_version = 0x0300;
 	} else {
 		spec.record_version = 0x0301;
-		spec.client_version = 0x0303;
+		spec.client_version = c->kind == TLS_K_RAW10 ? 0x0301
+		    : c->kind == TLS_K_RAW11                 ? 0x0302
+							     : 0x0303;
 		spec.extensions = 1;
 		spec.sni = sni_of(ep);
 	}
@@ -945,7 +955,7 @@ static int
 is_raw(enum tls_probe_kind k)
 {
 	return k == TLS_K_SSL3 || k == TLS_K_SSL2 || k == TLS_K_WEAK ||
-	    k == TLS_K_COMPRESS;
+	    k == TLS_K_COMPRESS || k == TLS_K_RAW10 || k == TLS_K_RAW11;
 }
 
 static void

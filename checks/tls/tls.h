@@ -309,6 +309,11 @@ struct tls_result {
 	struct tls_check_result checks[TLS_C_COUNT];
 	/* Evidence. */
 	enum tls_outcome protocols[TLS_P_COUNT]; /* OK = accepted */
+	/*
+	 * Bit i: some ServerHello, from any probe, selected tls_protocols[i]
+	 * (a TLS 1.0 server with only 3DES answers only the raw hello).
+	 */
+	unsigned hello_versions;
 	struct tls_accepted_suite *weak_suites;
 	size_t nweak_suites;
 	struct tls_negotiated neg;
@@ -431,6 +436,13 @@ enum tls_probe_kind {
 	TLS_K_CHACHA, /* OpenSSL TLS 1.3, ChaCha20-Poly1305 only */
 	TLS_K_GROUPS13, /* OpenSSL TLS 1.3, approved groups only */
 	TLS_K_GROUPS12, /* OpenSSL TLS 1.2 ECDHE, approved curves only */
+	/*
+	 * Raw hellos pinned to TLS 1.0 / 1.1 offering every suite of the
+	 * table: a server that refuses OpenSSL's TLS 1.0 hello may still
+	 * speak TLS 1.0 with suites OpenSSL cannot offer.
+	 */
+	TLS_K_RAW10,
+	TLS_K_RAW11,
 	TLS_K_COUNT
 };
 
