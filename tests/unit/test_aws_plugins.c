@@ -1,0 +1,546 @@
+/*
+ * test_aws_plugins.c: the native AWS plugins (checks/aws/) on real
+ * recordings from ../shared/data/exports read through the adapters, and
+ * on small inline documents for the edge cases: each has passing and
+ * failing inputs, and a missing attribute is `error`, never pass.
+ */
+#include "tests/unit/testutil.h"
+
+#include "checks/check.h"
+
+struct got {
+	struct resource r;
+};
+
+struct coll {
+	struct arena *a;
+	struct resource *v;
+	size_t n;
+};
+
+static int
+collect(void *ctx, const struct resource *r, struct arena *ra)
+{
+	struct coll *c = ctx;
+	struct resource *g;
+
+	(void)ra;
+	c->v = arena_realloc(
+	    c->a, c->v, c->n * sizeof(*g), (c->n + 1) * sizeof(*g));
+	assert_non_null(c->v);
+	g = &c->v[c->n++];
+	memset(g, 0, sizeof(*g));
+	g->type = arena_strdup(c->a, r->type);
+	g->id = arena_strdup(c->a, r->id);
+	g->region = r->region ? arena_strdup(c->a, r->region) : NULL;
+	g->read_error =
+	    r->read_error ? arena_strdup(c->a, r->read_error) : NULL;
+	g->attrs = doc_copy(c->a, r->attrs);
+	return 0;
+}
+
+static void
+read_input(struct coll *c, const char *rel)
+{
+	char path[1024];
+	const struct adapter *ad;
+	struct diag d;
+	const char *s = test_shared_dir();
+
+	memset(c, 0, sizeof(*c));
+	c->a = arena_new();
+	snprintf(path, sizeof(path), "%s/data/exports/%s", s, rel);
+	diag_init(&d);
+	ad = adapter_detect(&d, path);
+	assert_non_null(ad);
+	assert_int_equal(ad->read(&d, path, NULL, collect, c, NULL), 0);
+	diag_free(&d);
+}
+
+static const struct resource *
+find(const struct coll *c, const char *type, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].type, type) == 0 &&
+		    (id == NULL || strcmp(c->v[i].id, id) == 0))
+			return &c->v[i];
+	fail_msg("no resource %s %s", type, id ? id : "");
+	return NULL;
+}
+
+/* A resource from inline JSON attributes. */
+static struct resource *
+inline_res(struct arena *a, const char *type, const char *json)
+{
+	struct resource *r = arena_alloc(a, sizeof(*r));
+	struct doc_node **docs;
+	size_t n;
+	struct diag d;
+
+	diag_init(&d);
+	assert_int_equal(doc_load_buf(a, &d, "inline.json", json, strlen(json),
+			     DOC_FMT_JSON, NULL, &docs, &n),
+	    0);
+	diag_free(&d);
+	r->type = type;
+	r->id = "inline";
+	r->attrs = docs[0];
+	r->source = "inline.json";
+	return r;
+}
+
+/* Evaluate plugin p on r with parameters params (JSON) at time now. */
+static enum status
+eval_at(const char *plugin, const struct resource *r, const char *params,
+    int64_t now, const char **msg)
+{
+	const struct check_plugin *p = check_plugin_find(plugin);
+	static struct arena *a;
+	struct check_ctx c;
+	struct diag d;
+	struct doc_node **docs;
+	size_t n;
+
+	assert_non_null(p);
+	arena_free(a);
+	a = arena_new();
+	diag_init(&d);
+	memset(&c, 0, sizeof(c));
+	c.a = a;
+	c.d = &d;
+	c.now = now;
+	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
+			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
+	    0);
+	c.params = docs[0];
+	check_ctx_reset(&c);
+	assert_int_equal(p->evaluate(&c, r), 0);
+	assert_true(c.emitted);
+	if (c.result.status == ST_FAIL)
+		assert_true(c.result.nev > 0); /* failures carry evidence */
+	if (msg != NULL)
+		*msg = arena_strdup(a, c.result.message);
+	diag_free(&d);
+	return c.result.status;
+}
+
+static enum status
+eval(const char *plugin, const struct resource *r, const char *params)
+{
+	return eval_at(plugin, r, params, 1700000000, NULL);
+}
+
+#define NEED_SHARED() \
+	do { \
+		if (test_shared_dir() == NULL) \
+			skip(); \
+	} while (0)
+
+#define PLACEBO "custodian-placebo/"
+
+static void
+test_plugins_sorted(void **state)
+{
+	size_t i;
+
+	(void)state;
+	assert_true(check_nplugins >= 3);
+	for (i = 1; i < check_nplugins; i++)
+		assert_true(strcmp(check_plugins[i - 1]->name,
+				check_plugins[i]->name) < 0);
+	for (i = 0; i < check_nplugins; i++) {
+		assert_ptr_equal(check_plugin_find(check_plugins[i]->name),
+		    check_plugins[i]);
+		assert_non_null(check_plugins[i]->evaluate);
+		assert_non_null(check_plugins[i]->resource_types[0]);
+	}
+	assert_null(check_plugin_find("nope"));
+}
+
+/* ------------------------------------------------- network exposure */
+
+static void
+test_sg_real(void **state)
+{
+	struct coll c;
+	size_t i, fail22 = 0, failany = 0;
+
+	(void)state;
+	NEED_SHARED();
+	read_input(&c, PLACEBO "test_only_ports_and_cidr_ingress");
+	assert_int_equal(c.n, 19);
+	for (i = 0; i < c.n; i++) {
+		fail22 += eval("aws_network_exposure", &c.v[i],
+			      "{\"ports\": [22]}") == ST_FAIL;
+		failany += eval("aws_network_exposure", &c.v[i],
+			       "{\"ports\": []}") == ST_FAIL;
+	}
+	assert_int_equal(fail22, 1);
+	assert_int_equal(failany, 2);
+	arena_free(c.a);
+
+	read_input(&c,
+	    "custodian-aws-config/cwe/"
+	    "event-config-rule-security-group.json");
+	assert_int_equal(
+	    eval("aws_network_exposure", &c.v[0], "{\"ports\": [22, 3389]}"),
+	    ST_FAIL);
+	assert_int_equal(
+	    eval("aws_network_exposure", &c.v[0], "{\"ports\": [3389]}"),
+	    ST_PASS);
+	arena_free(c.a);
+}
+
+static void
+test_nacl(void **state)
+{
+	struct arena *a = arena_new();
+	struct resource *r;
+	const char *msg;
+
+	(void)state;
+	if (test_shared_dir() != NULL) {
+		struct coll c;
+
+		read_input(&c, PLACEBO "test_network_acl_s3_missing");
+		assert_int_equal(
+		    eval("aws_network_exposure", &c.v[0], "{\"ports\": [22]}"),
+		    ST_FAIL);
+		arena_free(c.a);
+	}
+	/* a lower-numbered deny of 22 wins over the allow-all */
+	r = inline_res(a, "AWS::EC2::NetworkAcl",
+	    "{\"Entries\": ["
+	    "{\"RuleNumber\": 200, \"Protocol\": \"-1\", \"Egress\": false,"
+	    " \"CidrBlock\": \"0.0.0.0/0\", \"RuleAction\": \"allow\"},"
+	    "{\"RuleNumber\": 100, \"Protocol\": \"6\", \"Egress\": false,"
+	    " \"CidrBlock\": \"0.0.0.0/0\", \"RuleAction\": \"deny\","
+	    " \"PortRange\": {\"From\": 0, \"To\": 1024}},"
+	    "{\"RuleNumber\": 101, \"Protocol\": \"17\", \"Egress\": false,"
+	    " \"CidrBlock\": \"0.0.0.0/0\", \"RuleAction\": \"deny\","
+	    " \"PortRange\": {\"From\": 0, \"To\": 1024}},"
+	    "{\"RuleNumber\": 90, \"Protocol\": \"-1\", \"Egress\": true,"
+	    " \"CidrBlock\": \"0.0.0.0/0\", \"RuleAction\": \"allow\"}]}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
+	/* ...but not over ports above 1024 */
+	assert_int_equal(
+	    eval_at("aws_network_exposure", r, "{\"ports\": []}", 0, &msg),
+	    ST_FAIL);
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [3389]}"), ST_FAIL);
+	/* missing attributes: error */
+	r = inline_res(a, "AWS::EC2::NetworkAcl", "{\"NetworkAclId\": \"x\"}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_ERROR);
+	r = inline_res(a, "AWS::EC2::SecurityGroup", "{\"GroupId\": \"x\"}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_ERROR);
+	r = inline_res(a, "AWS::EC2::SecurityGroup",
+	    "{\"IpPermissions\": [{\"IpProtocol\": \"tcp\","
+	    " \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}]}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_ERROR);
+	/* ipv6 world, port range, protocol -1 */
+	r = inline_res(a, "AWS::EC2::SecurityGroup",
+	    "{\"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 3000,"
+	    " \"ToPort\": 4000, \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}]}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [3389]}"), ST_FAIL);
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
+	r = inline_res(a, "AWS::EC2::SecurityGroup",
+	    "{\"IpPermissions\": [{\"IpProtocol\": \"-1\","
+	    " \"IpRanges\": [{\"CidrIp\": \"10.0.0.0/8\"}]}]}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": []}"), ST_PASS);
+	/* an unreadable resource is an error */
+	r->read_error = "AccessDenied";
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": []}"), ST_ERROR);
+	arena_free(a);
+}
+
+/* ------------------------------------------------------ IAM policy */
+
+static void
+test_policy_real(void **state)
+{
+	struct coll c;
+	const struct resource *r;
+	const char *dir;
+	char cmd[256];
+
+	(void)state;
+	NEED_SHARED();
+	/* URL-encoded admin policy */
+	read_input(&c, PLACEBO "test_iam_policy_allow_all");
+	r = find(&c, "AWS::IAM::Policy", NULL);
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
+	arena_free(c.a);
+	/* a bucket policy with only Deny statements; no TLS deny */
+	dir = "/tmp/rampart-plug-XXXXXX";
+	snprintf(cmd, sizeof(cmd), "%s", dir);
+	assert_non_null(mkdtemp(cmd));
+	{
+		char sh[8192];
+
+		snprintf(sh, sizeof(sh),
+		    "mkdir -p %s/s3api/get-bucket-policy && "
+		    "cp %s/data/exports/" PLACEBO
+		    "test_s3_encryption_audit/s3.ListBuckets_1.json "
+		    "%s/s3api/list-buckets.json && "
+		    "cp %s/data/exports/" PLACEBO
+		    "test_s3_has_statement/s3.GetBucketPolicy_3.json "
+		    "%s/s3api/get-bucket-policy/"
+		    "c7n-aws-s3-encryption-audit-test-a.json",
+		    cmd, test_shared_dir(), cmd, test_shared_dir(), cmd);
+		assert_int_equal(system(sh), 0);
+		memset(&c, 0, sizeof(c));
+		c.a = arena_new();
+		{
+			struct diag d;
+
+			diag_init(&d);
+			assert_int_equal(adapter_find("aws-cli")->read(
+					     &d, cmd, NULL, collect, &c, NULL),
+			    0);
+			diag_free(&d);
+		}
+		r = find(&c, "AWS::S3::Bucket",
+		    "c7n-aws-s3-encryption-audit-test-a");
+		assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_PASS);
+		assert_int_equal(eval("aws_iam_policy", r,
+				     "{\"require_secure_transport\": true}"),
+		    ST_FAIL);
+		/* bucket b: no policy file at all: error, never pass */
+		r = find(&c, "AWS::S3::Bucket",
+		    "c7n-aws-s3-encryption-audit-test-b");
+		assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
+		arena_free(c.a);
+		snprintf(sh, sizeof(sh), "rm -rf %s", cmd);
+		assert_int_equal(system(sh), 0);
+	}
+	/* Config: policyText null = no policy */
+	read_input(&c, "custodian-aws-config/config/s3.json");
+	assert_int_equal(eval("aws_iam_policy", &c.v[0], "{}"), ST_PASS);
+	assert_int_equal(eval("aws_iam_policy", &c.v[0],
+			     "{\"require_secure_transport\": true}"),
+	    ST_FAIL);
+	arena_free(c.a);
+}
+
+static void
+test_policy_inline(void **state)
+{
+	struct arena *a = arena_new();
+	struct resource *r;
+
+	(void)state;
+	/* public read, no condition */
+	r = inline_res(a, "AWS::S3::Bucket",
+	    "{\"Policy\": {\"Statement\": {\"Effect\": \"Allow\","
+	    " \"Principal\": {\"AWS\": [\"arn:aws:iam::1:root\", \"*\"]},"
+	    " \"Action\": \"s3:GetObject\", \"Resource\": "
+	    "\"arn:aws:s3:::b/*\"}}}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
+	/* restricted to a VPC endpoint */
+	r = inline_res(a, "AWS::S3::Bucket",
+	    "{\"Policy\": \"{\\\"Statement\\\": [{\\\"Effect\\\": "
+	    "\\\"Allow\\\","
+	    " \\\"Principal\\\": \\\"*\\\", \\\"Action\\\": \\\"s3:*\\\","
+	    " \\\"Resource\\\": \\\"*\\\", \\\"Condition\\\": "
+	    "{\\\"StringEquals\\\":"
+	    " {\\\"aws:SourceVpce\\\": \\\"vpce-1\\\"}}},"
+	    " {\\\"Effect\\\": \\\"Deny\\\", \\\"Principal\\\": {\\\"AWS\\\": "
+	    "\\\"*\\\"},"
+	    " \\\"Action\\\": \\\"s3:*\\\", \\\"Resource\\\": "
+	    "[\\\"arn:aws:s3:::b\\\","
+	    " \\\"arn:aws:s3:::b/*\\\"], \\\"Condition\\\": {\\\"Bool\\\":"
+	    " {\\\"aws:SecureTransport\\\": \\\"false\\\"}}}]}\"}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_PASS);
+	assert_int_equal(
+	    eval("aws_iam_policy", r, "{\"require_secure_transport\": true}"),
+	    ST_PASS);
+	/* a negated condition does not restrict */
+	r = inline_res(a, "AWS::S3::Bucket",
+	    "{\"Policy\": {\"Statement\": [{\"Effect\": \"Allow\","
+	    " \"Principal\": \"*\", \"Action\": \"s3:GetObject\","
+	    " \"Resource\": \"*\", \"Condition\": {\"StringNotEquals\":"
+	    " {\"aws:SourceVpce\": \"vpce-1\"}}}]}}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
+	/* NotPrincipal with Allow is broad */
+	r = inline_res(a, "AWS::S3::Bucket",
+	    "{\"Policy\": {\"Statement\": [{\"Effect\": \"Allow\","
+	    " \"NotPrincipal\": {\"AWS\": \"arn:aws:iam::1:root\"},"
+	    " \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
+	/* IAM: scoped policy passes, NotAction on * fails */
+	r = inline_res(a, "AWS::IAM::Policy",
+	    "{\"PolicyVersion\": {\"Document\": {\"Statement\": [{\"Effect\":"
+	    " \"Allow\", \"Action\": [\"s3:GetObject\"], \"Resource\": "
+	    "\"*\"}]}}}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_PASS);
+	r = inline_res(a, "AWS::IAM::Policy",
+	    "{\"PolicyVersion\": {\"Document\": {\"Statement\": [{\"Effect\":"
+	    " \"Allow\", \"NotAction\": \"iam:*\", \"Resource\": \"*\"}]}}}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
+	/* Config's PolicyVersionList, URL-encoded default version */
+	r = inline_res(a, "AWS::IAM::Policy",
+	    "{\"PolicyVersionList\": [{\"IsDefaultVersion\": false,"
+	    " \"Document\": \"%7B%22Statement%22%3A%5B%5D%7D\"},"
+	    " {\"IsDefaultVersion\": true, \"Document\": "
+	    "\"%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action"
+	    "%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%7D\"}]}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
+	/* missing or malformed: error */
+	r = inline_res(a, "AWS::IAM::Policy", "{\"PolicyName\": \"x\"}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
+	r = inline_res(a, "AWS::S3::Bucket", "{\"Policy\": \"{not json\"}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
+	r = inline_res(a, "AWS::S3::Bucket", "{\"Policy\": {\"Version\": 1}}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
+	arena_free(a);
+}
+
+/* ------------------------------------------------ credential report */
+
+/* 2016-12-01T00:00:00Z */
+#define DEC_2016 1480550400
+
+static void
+test_credential_report(void **state)
+{
+	struct coll c;
+	const struct resource *rep, *u;
+	const char *msg;
+
+	(void)state;
+	NEED_SHARED();
+	read_input(&c, PLACEBO "test_account_credential_report");
+	rep = find(&c, "AWS::IAM::CredentialReport", NULL);
+	assert_int_equal(
+	    eval("aws_credential_report", rep, "{\"check\": \"root_mfa\"}"),
+	    ST_PASS);
+	assert_int_equal(eval("aws_credential_report", rep,
+			     "{\"check\": \"root_access_keys\"}"),
+	    ST_PASS);
+	assert_int_equal(
+	    eval("aws_credential_report", rep, "{\"check\": \"console_mfa\"}"),
+	    ST_FAIL);
+	u = find(&c, "AWS::IAM::User", "andrew");
+	assert_int_equal(
+	    eval("aws_credential_report", u, "{\"check\": \"console_mfa\"}"),
+	    ST_FAIL);
+	u = find(&c, "AWS::IAM::User", "anthony");
+	assert_int_equal(
+	    eval("aws_credential_report", u, "{\"check\": \"console_mfa\"}"),
+	    ST_PASS);
+	/* andrew: key 1 rotated 2016-10-11, key 2 on 2016-08-30 */
+	u = find(&c, "AWS::IAM::User", "andrew");
+	assert_int_equal(eval_at("aws_credential_report", u,
+			     "{\"check\": \"key_rotation\", "
+			     "\"max_key_age_days\": 120}",
+			     DEC_2016, NULL),
+	    ST_PASS);
+	assert_int_equal(eval_at("aws_credential_report", u,
+			     "{\"check\": \"key_rotation\", "
+			     "\"max_key_age_days\": 90}",
+			     DEC_2016, &msg),
+	    ST_FAIL);
+	/* key 1 never used: counted from its creation (2016-10-11) */
+	assert_int_equal(eval_at("aws_credential_report", u,
+			     "{\"check\": \"unused_credentials\", "
+			     "\"max_unused_days\": 45}",
+			     DEC_2016, NULL),
+	    ST_FAIL);
+	assert_int_equal(eval_at("aws_credential_report", u,
+			     "{\"check\": \"unused_credentials\", "
+			     "\"max_unused_days\": 60}",
+			     DEC_2016, NULL),
+	    ST_PASS);
+	/* root checks on a user: not applicable */
+	assert_int_equal(
+	    eval("aws_credential_report", u, "{\"check\": \"root_mfa\"}"),
+	    ST_NOT_APPLICABLE);
+	arena_free(c.a);
+
+	/* root with an active access key and no MFA */
+	read_input(&c, PLACEBO "test_iam_user_unused_keys");
+	rep = find(&c, "AWS::IAM::CredentialReport", NULL);
+	assert_int_equal(eval("aws_credential_report", rep,
+			     "{\"check\": \"root_access_keys\"}"),
+	    ST_FAIL);
+	assert_int_equal(
+	    eval("aws_credential_report", rep, "{\"check\": \"root_mfa\"}"),
+	    ST_FAIL);
+	/* kaleb: password never used ("no_information"): never a pass */
+	u = find(&c, "AWS::IAM::User", "kaleb");
+	assert_int_equal(eval("aws_credential_report", u,
+			     "{\"check\": \"unused_credentials\"}"),
+	    ST_FAIL);
+	arena_free(c.a);
+}
+
+static void
+test_credential_report_errors(void **state)
+{
+	struct arena *a = arena_new();
+	struct resource *r;
+
+	(void)state;
+	r = inline_res(a, "AWS::IAM::CredentialReport", "{}");
+	assert_int_equal(
+	    eval("aws_credential_report", r, "{\"check\": \"root_mfa\"}"),
+	    ST_ERROR);
+	r = inline_res(a, "AWS::IAM::CredentialReport",
+	    "{\"Users\": [{\"user\": \"bob\", \"password_enabled\": \"true\","
+	    " \"mfa_active\": \"true\"}]}");
+	/* no root row */
+	assert_int_equal(
+	    eval("aws_credential_report", r, "{\"check\": \"root_mfa\"}"),
+	    ST_ERROR);
+	assert_int_equal(
+	    eval("aws_credential_report", r, "{\"check\": \"console_mfa\"}"),
+	    ST_PASS);
+	/* bad parameter */
+	assert_int_equal(
+	    eval("aws_credential_report", r, "{\"check\": \"everything\"}"),
+	    ST_ERROR);
+	/* an active key whose dates are all unknown: error */
+	r = inline_res(a, "AWS::IAM::User",
+	    "{\"CredentialReport\": {\"user\": \"x\", \"password_enabled\":"
+	    " \"false\", \"access_key_1_active\": \"true\","
+	    " \"access_key_1_last_rotated\": \"N/A\","
+	    " \"access_key_1_last_used_date\": \"N/A\","
+	    " \"access_key_2_active\": \"false\"}}");
+	assert_int_equal(
+	    eval("aws_credential_report", r, "{\"check\": \"key_rotation\"}"),
+	    ST_ERROR);
+	assert_int_equal(eval("aws_credential_report", r,
+			     "{\"check\": \"unused_credentials\"}"),
+	    ST_ERROR);
+	r = inline_res(a, "AWS::IAM::User", "{\"UserName\": \"x\"}");
+	assert_int_equal(
+	    eval("aws_credential_report", r, "{\"check\": \"console_mfa\"}"),
+	    ST_ERROR);
+	arena_free(a);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plugins_sorted),
+		cmocka_unit_test(test_sg_real),
+		cmocka_unit_test(test_nacl),
+		cmocka_unit_test(test_policy_real),
+		cmocka_unit_test(test_policy_inline),
+		cmocka_unit_test(test_credential_report),
+		cmocka_unit_test(test_credential_report_errors),
+	};
+
+	RUN_TESTS("aws_plugins", tests, argc, argv);
+}
