@@ -182,6 +182,13 @@ cmd_help(struct cli *c, int argc, char **argv)
 		print_help(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "--help") == 0) {
+		cli_usage(cli_find("help"), stdout);
+		return 0;
+	}
+	if (argv[1][0] == '-')
+		return cli_usage_err(cli_find("help"), "unknown option '%s'",
+		    argv[1]);
 	if ((cmd = cli_find(argv[1])) == NULL)
 		return cli_usage_err(NULL, "unknown command '%s'", argv[1]);
 	if (cmd->run == cmd_help) {
