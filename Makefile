@@ -76,7 +76,7 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< \
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -rdynamic -o $@ $< \
 	    $(LIBA) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 # Fuzz targets: the same source builds with a replay driver (always, and

@@ -117,6 +117,44 @@ validate(struct diag *d, const struct mark *m, const char *path,
 	return 0;
 }
 
+/* Descriptor numbers tried before giving up on a fresh /proc name. */
+#define FD_PATH_TRIES 16
+
+/*
+ * The /proc/self/fd name of *fd for dlopen().  The dynamic loader returns
+ * an object already loaded under the same name instead of reading the
+ * file again, so a name still in use (an earlier plugin opened through a
+ * descriptor of the same number) is avoided by moving *fd to another
+ * number.  0 or -1.
+ */
+static int
+fd_path(struct diag *d, const struct mark *m, int *fd, char *buf, size_t len)
+{
+	int old[FD_PATH_TRIES], n = 0, nfd, rc = -1;
+	void *h;
+
+	for (;;) {
+		snprintf(buf, len, "/proc/self/fd/%d", *fd);
+		if ((h = dlopen(buf, RTLD_LAZY | RTLD_NOLOAD)) == NULL) {
+			rc = 0;
+			break;
+		}
+		dlclose(h);
+		if (n == FD_PATH_TRIES ||
+		    (nfd = fcntl(*fd, F_DUPFD_CLOEXEC, *fd + 1)) < 0) {
+			diag_err(d, m,
+			    "cannot find a free descriptor name to "
+			    "load the plugin from");
+			break;
+		}
+		old[n++] = *fd;
+		*fd = nfd;
+	}
+	while (n > 0)
+		close(old[--n]);
+	return rc;
+}
+
 /*
  * Load the plugin object at path.  Returns a handle (owned by the caller,
  * released with plugin_unload) or NULL with the reason in d.
@@ -168,7 +206,8 @@ plugin_load(struct diag *d, const char *path)
 	}
 	if (check_perms(d, &m, dir, "directory", &st) != 0)
 		goto out;
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	if (fd_path(d, &m, &fd, fdpath, sizeof(fdpath)) != 0)
+		goto out;
 	if ((dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		err = dlerror();
 		diag_err(d, &m, "cannot load plugin '%s': %s", path,
