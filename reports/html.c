@@ -286,8 +286,8 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 	fputs("</div>\n", fp);
 	if (r->count_controls[ST_MANUAL] > 0)
 		fprintf(fp,
-		    "<p class=\"note\">%zu manual controls need attested "
-		    "evidence; this scan does not decide them.</p>\n",
+		    "<p class=\"note\">Manual controls: %zu. They need "
+		    "attested evidence; this scan does not decide them.</p>\n",
 		    r->count_controls[ST_MANUAL]);
 
 	fputs("<section>\n<h2>Summary</h2>\n<table class=\"meta\">\n", fp);

@@ -196,8 +196,8 @@ report_markdown(FILE *fp, const struct run *r, const struct report_opts *o)
 	count_row(fp, "checks", r->count_checks);
 	if (r->count_controls[ST_MANUAL] > 0)
 		fprintf(fp,
-		    "\n%zu manual controls need attested evidence; this scan "
-		    "does not decide them.\n",
+		    "\nManual controls: %zu. They need attested evidence; "
+		    "this scan does not decide them.\n",
 		    r->count_controls[ST_MANUAL]);
 	fputs("\n## By family\n\n", fp);
 	header_row(fp, "family");

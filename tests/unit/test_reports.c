@@ -1,0 +1,778 @@
+/*
+ * test_reports.c: the report writers, on an evaluated run built in memory
+ * (so they are tested independently of the engine and the shipped
+ * content): the writer table, determinism, --fixed-time, escaping of
+ * hostile strings in every markup, SARIF locations, OSCAL identifiers,
+ * JUnit counts, atomic writes.
+ *
+ * With RAMPART_REPORTS_DUMP=DIR set, the `dump` test also writes every
+ * format of the fixture into DIR under its fixed file name, for
+ * tests/e2e/reports.sh to validate against the official schemas.
+ */
+#include "tests/unit/testutil.h"
+
+#include <dirent.h>
+
+#include "reports/report.h"
+
+#define FIXED_TIME 1767323045 /* 2026-01-02T03:04:05Z */
+#define FIXED_TEXT "2026-01-02T03:04:05Z"
+
+#define HOSTILE_ID "<script>alert(\"x\")</script> & 'q' | *b* ]]> [l](u)"
+#define HOSTILE_MSG "bad\x01\x1b[31m\ttab\nline2 \xc3\xa9 \xe2\x9c\x93 `x`"
+#define HOSTILE_VALUE "\"<img src=x onerror=alert(1)>\""
+#define EXPORT_FILE "exports/aws config#1.json"
+
+enum { C_IAM, C_S3, C_TRAIL, C_KMS, C_EBS, C_RDS, NCHECKS };
+enum { K_AC2_1, K_AC3, K_AU2, K_CM2, K_PE1, K_SC13, K_SC28, NCONTROLS };
+
+struct fx {
+	struct arena *a;
+	struct baseline bl;
+	struct control ctl[NCONTROLS];
+	struct rule rules[NCHECKS];
+	const char *types[NCHECKS];
+	struct check_outcome out[NCHECKS];
+	struct check_result res[8];
+	struct evidence ev[8];
+	struct control_outcome co[NCONTROLS];
+	struct control_check_outcome cco[10];
+	struct poam poam;
+	struct poam_item item;
+	struct input_info in;
+	struct run run;
+};
+
+static void
+add_rule(struct fx *f, int i, const char *id, const char *title,
+    enum severity sev, const char *type, int required)
+{
+	struct rule *ru = &f->rules[i];
+
+	ru->id = id;
+	ru->title = title;
+	ru->description = "what the check looks at";
+	ru->remediation = "turn it on & keep it <on>";
+	ru->severity = sev;
+	f->types[i] = type;
+	ru->types = &f->types[i];
+	ru->ntypes = 1;
+	ru->required = required;
+	ru->plugin = "assert";
+	f->out[i].rule = ru;
+}
+
+static struct check_result *
+add_result(struct fx *f, size_t *nres, size_t *nev, int check, enum status s,
+    const char *id, const char *msg, const char *path, const char *value,
+    uint32_t line, uint32_t col)
+{
+	struct check_result *res = &f->res[(*nres)++];
+	struct check_outcome *o = &f->out[check];
+
+	res->status = s;
+	res->resource_id = id;
+	res->resource_type = f->types[check];
+	res->region = "us-east-1";
+	res->message = msg;
+	if (path != NULL) {
+		res->ev = &f->ev[(*nev)++];
+		res->ev->path = path;
+		res->ev->value = value;
+		if (line > 0) {
+			res->ev->source.file = EXPORT_FILE;
+			res->ev->source.line = line;
+			res->ev->source.col = col;
+		}
+		res->nev = 1;
+	}
+	/* Results of one check are contiguous in f->res. */
+	if (o->n == 0)
+		o->results = res;
+	o->n++;
+	o->counts[s]++;
+	return res;
+}
+
+static void
+add_control(struct fx *f, int i, const char *id, const char *label,
+    const char *title, const char *family, enum responsibility resp)
+{
+	f->ctl[i].id = id;
+	f->ctl[i].label = label;
+	f->ctl[i].title = title;
+	f->ctl[i].family = family;
+	f->ctl[i].resp = resp;
+	f->co[i].control = &f->ctl[i];
+}
+
+static void
+bind(struct fx *f, size_t *ncco, int control, int check, enum status s)
+{
+	struct control_check_outcome *cc = &f->cco[(*ncco)++];
+	struct control_outcome *co = &f->co[control];
+
+	cc->outcome = &f->out[check];
+	cc->status = s;
+	if (co->nchecks == 0)
+		co->checks = cc;
+	co->nchecks++;
+}
+
+static struct doc_node *
+int_params(struct arena *a, const char *key, const char *num)
+{
+	struct doc_node *m, *k, *v;
+
+	m = doc_new(a, DOC_MAP, NULL);
+	k = doc_new_string(a, key, strlen(key), NULL);
+	v = doc_new(a, DOC_INT, NULL);
+	assert_non_null(m);
+	assert_non_null(k);
+	assert_non_null(v);
+	v->str = num;
+	v->len = strlen(num);
+	assert_int_equal(parse_int64(num, &v->u.i), 0);
+	assert_int_equal(doc_map_put(a, m, k, v), 0);
+	return m;
+}
+
+/*
+ * The fixture: seven controls covering every control status, six checks
+ * covering every check status (one shared by two controls, one required
+ * with no resource), hostile strings in a failing result.
+ */
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	size_t nres = 0, nev = 0, ncco = 0, i;
+	struct run *r;
+
+	assert_non_null(f);
+	f->a = arena_new();
+	assert_non_null(f->a);
+	f->bl.id = "test-moderate";
+	f->bl.title = "Test baseline (moderate)";
+	f->bl.impact = "moderate";
+	f->bl.path = "rules/baselines/test-moderate.yaml";
+	memset(f->bl.sha256, 'a', SHA256_HEX_LEN);
+
+	add_rule(f, C_IAM, "iam-user-mfa", "IAM users have MFA", SEV_HIGH,
+	    "AWS::IAM::User", 1);
+	add_rule(f, C_S3, "s3-public-access-blocked",
+	    "S3 buckets block public access", SEV_CRITICAL, "AWS::S3::Bucket",
+	    1);
+	add_rule(f, C_TRAIL, "cloudtrail-enabled", "CloudTrail is on",
+	    SEV_MEDIUM, "AWS::CloudTrail::Trail", 0);
+	add_rule(f, C_KMS, "kms-rotation", "KMS keys rotate", SEV_LOW,
+	    "AWS::KMS::Key", 1);
+	add_rule(f, C_EBS, "ebs-encrypted", "EBS volumes are encrypted",
+	    SEV_MEDIUM, "AWS::EC2::Volume", 1);
+	add_rule(f, C_RDS, "rds-encrypted", "RDS storage is encrypted",
+	    SEV_HIGH, "AWS::RDS::DBInstance", 1);
+	f->out[C_IAM].params = int_params(f->a, "max_age_days", "90");
+
+	add_result(f, &nres, &nev, C_IAM, ST_FAIL, HOSTILE_ID, HOSTILE_MSG,
+	    "MFADevices", HOSTILE_VALUE, 12, 7);
+	add_result(f, &nres, &nev, C_IAM, ST_PASS, "alice", "MFA enabled",
+	    "MFADevices", "[\"arn\"]", 30, 9);
+	add_result(f, &nres, &nev, C_IAM, ST_FAIL, "bob", "no MFA device",
+	    "MFADevices", "[]", 41, 21);
+	add_result(f, &nres, &nev, C_S3, ST_PASS, "logs-bucket",
+	    "public access blocked", "PublicAccessBlock.BlockPublicAcls",
+	    "true", 55, 33);
+	add_result(f, &nres, &nev, C_KMS, ST_FAIL, "key-1", "rotation disabled",
+	    "KeyRotationEnabled", "false", 70, 5);
+	add_result(f, &nres, &nev, C_EBS, ST_ERROR, "vol-1",
+	    "attribute 'Encrypted' is absent", "Encrypted", NULL, 0, 0);
+	f->out[C_IAM].status = ST_FAIL;
+	f->out[C_S3].status = ST_PASS;
+	f->out[C_TRAIL].status = ST_NOT_APPLICABLE;
+	f->out[C_KMS].status = ST_FAIL;
+	f->out[C_EBS].status = ST_ERROR;
+	f->out[C_RDS].status = ST_ERROR;
+
+	add_control(f, K_AC2_1, "ac-2.1", "AC-2(1)",
+	    "Automated System Account Management", "AC", RESP_AUTOMATED);
+	add_control(f, K_AC3, "ac-3", "AC-3", "Access Enforcement", "AC",
+	    RESP_AUTOMATED);
+	add_control(
+	    f, K_AU2, "au-2", "AU-2", "Event Logging", "AU", RESP_AUTOMATED);
+	add_control(f, K_CM2, "cm-2", "CM-2", "Baseline Configuration", "CM",
+	    RESP_MANUAL);
+	add_control(f, K_PE1, "pe-1", "PE-1", "Policy and Procedures", "PE",
+	    RESP_INHERITED);
+	add_control(f, K_SC13, "sc-13", "SC-13", "Cryptographic Protection",
+	    "SC", RESP_AUTOMATED);
+	add_control(f, K_SC28, "sc-28", "SC-28",
+	    "Protection of Information at Rest", "SC", RESP_AUTOMATED);
+	bind(f, &ncco, K_AC2_1, C_IAM, ST_FAIL);
+	bind(f, &ncco, K_AC3, C_S3, ST_PASS);
+	bind(f, &ncco, K_AU2, C_TRAIL, ST_NOT_APPLICABLE);
+	bind(f, &ncco, K_SC13, C_KMS, ST_WAIVED);
+	bind(f, &ncco, K_SC28, C_S3, ST_PASS);
+	bind(f, &ncco, K_SC28, C_EBS, ST_ERROR);
+	bind(f, &ncco, K_SC28, C_RDS, ST_ERROR);
+	f->item.id = "POAM-7";
+	f->item.control = "sc-13";
+	f->item.justification = "vendor fix scheduled <Q3>";
+	f->item.approver = "ISSO";
+	f->item.expires_text = "2027-01-01";
+	f->poam.path = "poam.yaml";
+	f->poam.items = &f->item;
+	f->poam.n = 1;
+	f->cco[3].waiver = &f->item;
+	f->co[K_AC2_1].status = ST_FAIL;
+	f->co[K_AC3].status = ST_PASS;
+	f->co[K_AU2].status = ST_NOT_APPLICABLE;
+	f->co[K_CM2].status = ST_MANUAL;
+	f->co[K_PE1].status = ST_INHERITED;
+	f->co[K_SC13].status = ST_WAIVED;
+	f->co[K_SC13].note = "failure waived by POA&M item 'POAM-7' until "
+			     "2027-01-01";
+	f->co[K_SC28].status = ST_ERROR;
+
+	f->in.path = EXPORT_FILE;
+	f->in.format = "aws-config";
+	memset(f->in.sha256, 'b', SHA256_HEX_LEN);
+	f->in.resources = 6;
+
+	r = &f->run;
+	r->a = f->a;
+	r->bl = &f->bl;
+	r->poam = &f->poam;
+	r->inputs = &f->in;
+	r->ninputs = 1;
+	r->checks = f->out;
+	r->nchecks = NCHECKS;
+	r->controls = f->co;
+	r->ncontrols = NCONTROLS;
+	for (i = 0; i < NCHECKS; i++)
+		r->count_checks[f->out[i].status]++;
+	for (i = 0; i < NCONTROLS; i++)
+		r->count_controls[f->co[i].status]++;
+	r->verdict = VERDICT_NOT_ELIGIBLE;
+	r->started = 1700000000;
+	r->finished = 1700000042;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	arena_free(f->a);
+	free(f);
+	return 0;
+}
+
+/* Render a format into a malloc'd NUL-terminated buffer. */
+static char *
+render(const struct run *r, const char *format, int64_t fixed, size_t *len)
+{
+	const struct writer *w = writer_find(format);
+	struct report_opts o;
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	assert_non_null(w);
+	memset(&o, 0, sizeof(o));
+	o.fixed_time = fixed;
+	o.tool_version = "9.9.9-test";
+	fp = open_memstream(&buf, &n);
+	assert_non_null(fp);
+	assert_int_equal(w->write(fp, r, &o), 0);
+	assert_int_equal(fclose(fp), 0);
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+static void
+test_table_sorted(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	assert_true(nwriters >= 7);
+	for (i = 1; i < nwriters; i++)
+		assert_true(strcmp(writers[i - 1]->name, writers[i]->name) < 0);
+	for (i = 0; i < nwriters; i++) {
+		assert_ptr_equal(writer_find(writers[i]->name), writers[i]);
+		assert_non_null(writers[i]->summary);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(
+			    writers[i]->filename, writers[j]->filename);
+	}
+	assert_null(writer_find("pdf"));
+	assert_string_equal(writer_find("sarif")->filename, "report.sarif");
+	assert_string_equal(writer_find("junit")->filename, "report.junit.xml");
+	assert_string_equal(
+	    writer_find("oscal")->filename, "report.oscal.json");
+	assert_string_equal(writer_find("markdown")->filename, "report.md");
+	assert_string_equal(writer_find("html")->filename, "report.html");
+}
+
+/* Same run, same bytes; --fixed-time stamps every timestamp. */
+static void
+test_deterministic(void **state)
+{
+	struct fx *f = *state;
+	char *a, *b, started[32];
+	size_t i, la, lb;
+
+	format_time(f->run.started, started);
+	for (i = 0; i < nwriters; i++) {
+		a = render(&f->run, writers[i]->name, FIXED_TIME, &la);
+		b = render(&f->run, writers[i]->name, FIXED_TIME, &lb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la);
+		if (strcmp(writers[i]->name, "text") != 0) {
+			if (strstr(a, FIXED_TEXT) == NULL)
+				fail_msg("%s: no fixed time", writers[i]->name);
+			assert_null(strstr(a, started));
+		}
+		free(a);
+		free(b);
+		/* Without a fixed time the run's own times are used. */
+		a = render(&f->run, writers[i]->name, 0, &la);
+		b = render(&f->run, writers[i]->name, 0, &lb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la);
+		if (strcmp(writers[i]->name, "text") != 0)
+			assert_non_null(strstr(a, started));
+		free(a);
+		free(b);
+	}
+}
+
+static void
+assert_no_controls(const char *what, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t')
+			fail_msg("%s: control byte 0x%02x at %zu", what,
+			    (unsigned char)s[i], i);
+}
+
+static void
+test_html_escaping(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	char *s = render(&f->run, "html", FIXED_TIME, &len);
+
+	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "<img"));
+	assert_null(strstr(s, "onerror=alert(1)>"));
+	assert_non_null(strstr(s,
+	    "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; "
+	    "&#39;q&#39;"));
+	assert_non_null(strstr(s, "&lt;img src=x onerror=alert(1)&gt;"));
+	assert_non_null(strstr(s, "bad\xef\xbf\xbd\xef\xbf\xbd[31m\ttab"));
+	/* Self-contained: no external assets, no scripts at all. */
+	assert_null(strstr(s, "http://"));
+	assert_null(strstr(s, "https://"));
+	assert_null(strstr(s, "<link"));
+	assert_non_null(strstr(s, "<style>"));
+	assert_non_null(strstr(s, "default-src 'none'"));
+	assert_no_controls("html", s, len);
+	/* Summary, per-family table and failed items with evidence. */
+	assert_non_null(strstr(s, "NOT ELIGIBLE"));
+	assert_non_null(strstr(s, "<h2>By family</h2>"));
+	assert_non_null(strstr(s, "<h2>Failed (1)</h2>"));
+	assert_non_null(strstr(s, "exports/aws config#1.json:12:7"));
+	assert_non_null(strstr(s, "POAM-7"));
+	free(s);
+}
+
+static void
+test_junit_escaping(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	char *s = render(&f->run, "junit", FIXED_TIME, &len);
+
+	assert_no_controls("junit", s, len);
+	assert_null(strstr(s, "]]>"));
+	assert_null(strstr(s, "<script"));
+	assert_non_null(strstr(s, "]]&gt;"));
+	/* One testcase per control and check: 7 pairs + 2 without checks. */
+	assert_non_null(strstr(s,
+	    "<testsuites name=\"test-moderate\" tests=\"9\" failures=\"1\" "
+	    "errors=\"2\""));
+	assert_non_null(strstr(s,
+	    "<testsuite name=\"SC\" package=\"test-moderate\" tests=\"4\" "
+	    "failures=\"0\" errors=\"2\" skipped=\"1\""));
+	assert_non_null(
+	    strstr(s, "<testcase name=\"iam-user-mfa\" classname=\"AC-2(1)\""));
+	assert_non_null(strstr(s, "<skipped type=\"manual\""));
+	assert_non_null(strstr(s,
+	    "<skipped type=\"waived\" message=\"waived by "
+	    "POA&amp;M item POAM-7 until 2027-01-01\">"));
+	free(s);
+}
+
+static void
+test_markdown_escaping(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	char *s = render(&f->run, "markdown", FIXED_TIME, &len);
+	size_t i;
+
+	/* Every '<' is an escaped literal: no raw HTML gets through. */
+	for (i = 0; i < len; i++)
+		if (s[i] == '<' && (i == 0 || s[i - 1] != '\\'))
+			fail_msg("markdown: raw '<' at %zu", i);
+	assert_non_null(strstr(s,
+	    "\\<script\\>alert(\"x\")\\</script\\> \\& 'q' \\| \\*b\\* "
+	    "\\]\\]\\> \\[l\\](u)"));
+	assert_non_null(strstr(s, "**Verdict: NOT ELIGIBLE**"));
+	assert_non_null(strstr(s, "## By family"));
+	assert_non_null(strstr(s, "| SC | 2 | 0 | 0 | 1 | 1 | 0 | 0 | 0 |"));
+	assert_no_controls("markdown", s, len);
+	free(s);
+}
+
+static void
+test_markup_escape(void **state)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	(void)state;
+	fp = open_memstream(&buf, &n);
+	assert_non_null(fp);
+	/* Bad byte, overlong '/', surrogate, U+FFFF, C1, then fine text. */
+	markup_escape(fp,
+	    "a\xff"
+	    "b\xc0\xaf"
+	    "c\xed\xa0\x80"
+	    "d\xef\xbf\xbf"
+	    "e\xc2\x85"
+	    "f\xf0\x9f\x98\x80",
+	    0);
+	fputc('|', fp);
+	markup_escape(fp, "x\ny\"z\x7f", 1);
+	fputc('|', fp);
+	markdown_escape(fp, "a|b\nc_d\x02");
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(buf,
+	    "a\xef\xbf\xbd"
+	    "b\xef\xbf\xbd\xef\xbf\xbd"
+	    "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "d\xef\xbf\xbd"
+	    "e\xef\xbf\xbd"
+	    "f\xf0\x9f\x98\x80"
+	    "|x&#10;y&quot;z\xef\xbf\xbd"
+	    "|a\\|b c\\_d\xef\xbf\xbd");
+	free(buf);
+}
+
+static void
+test_uri(void **state)
+{
+	struct strbuf sb;
+
+	(void)state;
+	sb_init(&sb);
+	assert_int_equal(uri_from_path(&sb, "exp/a b#1:x%.json"), 0);
+	assert_string_equal(sb.s, "exp/a%20b%231%3Ax%25.json");
+	sb_free(&sb);
+	sb_init(&sb);
+	assert_int_equal(uri_from_path(&sb, "/srv/ex\xc3\xa9.json"), 0);
+	assert_string_equal(sb.s, "file:///srv/ex%C3%A9.json");
+	sb_free(&sb);
+}
+
+/* Load a JSON report and return the string or integer at a path. */
+static const struct doc_node *
+at(struct arena *a, const struct doc_node *root, const char *path)
+{
+	struct diag d;
+	struct doc_path *p;
+	const struct doc_node *n;
+
+	diag_init(&d);
+	p = doc_path_compile(a, &d, path, NULL);
+	assert_non_null(p);
+	n = doc_path_first(p, root);
+	diag_free(&d);
+	if (n == NULL)
+		fail_msg("nothing at '%s'", path);
+	return n;
+}
+
+static struct doc_node *
+load_json(struct arena *a, const char *name, const char *buf, size_t len)
+{
+	struct diag d;
+	struct doc_node **docs = NULL;
+	size_t n = 0;
+
+	diag_init(&d);
+	if (doc_load_buf(
+		a, &d, name, buf, len, DOC_FMT_JSON, NULL, &docs, &n) != 0) {
+		diag_print(&d, stderr, 0, 0);
+		fail_msg("%s: not JSON", name);
+	}
+	diag_free(&d);
+	assert_int_equal(n, 1);
+	return docs[0];
+}
+
+static void
+test_sarif(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new();
+	struct doc_node *root;
+	size_t len;
+	char *s = render(&f->run, "sarif", FIXED_TIME, &len);
+
+	root = load_json(a, "report.sarif", s, len);
+	assert_string_equal(doc_str(at(a, root, "version")), "2.1.0");
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].tool.driver.rules[0].id")),
+	    "iam-user-mfa");
+	assert_string_equal(doc_str(at(a, root,
+				"runs[0].tool.driver.rules[0].properties."
+				"controls[0]")),
+	    "AC-2(1)");
+	/* A check used by two controls maps to both. */
+	assert_string_equal(doc_str(at(a, root,
+				"runs[0].tool.driver.rules[1].properties."
+				"controlIds[1]")),
+	    "sc-28");
+	/* Failures first; the location is the evidence's file:line:col. */
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[0].kind")), "fail");
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[0].level")), "error");
+	assert_string_equal(doc_str(at(a, root,
+				"runs[0].results[0].locations[0]."
+				"physicalLocation.artifactLocation.uri")),
+	    "exports/aws%20config%231.json");
+	assert_int_equal(at(a, root,
+			     "runs[0].results[0].locations[0]."
+			     "physicalLocation.region.startLine")
+			     ->u.i,
+	    12);
+	assert_int_equal(at(a, root,
+			     "runs[0].results[0].locations[0]."
+			     "physicalLocation.region.startColumn")
+			     ->u.i,
+	    7);
+	assert_string_equal(doc_str(at(a, root,
+				"runs[0].results[1].locations[0]."
+				"logicalLocations[0].name")),
+	    "bob");
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[2].kind")), "pass");
+	/* The waived KMS failure carries an accepted suppression. */
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[4].ruleId")), "kms-rotation");
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[4].suppressions[0].status")),
+	    "accepted");
+	/* Could not evaluate: open; missing evidence has no location. */
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[5].kind")), "open");
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[6].ruleId")), "rds-encrypted");
+	assert_null(doc_get(
+	    doc_index(
+		doc_get(doc_index(doc_get(root, "runs"), 0), "results"), 6),
+	    "locations"));
+	free(s);
+	arena_free(a);
+}
+
+static int
+is_uuid5(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != 36 || s[14] != '5' ||
+	    strchr("89ab", s[19]) == NULL)
+		return 0;
+	for (i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23
+			? s[i] != '-'
+			: !strchr("0123456789"
+				  "abcdef",
+			      s[i]))
+			return 0;
+	return 1;
+}
+
+static void
+test_oscal(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new();
+	const struct doc_node *root, *inc, *findings, *obs;
+	char *s, *t, uuid[64];
+	size_t len, i;
+
+	s = render(&f->run, "oscal", FIXED_TIME, &len);
+	root = load_json(a, "report.oscal.json", s, len);
+	assert_true(
+	    is_uuid5(doc_str(at(a, root, "[\"assessment-results\"].uuid"))));
+	snprintf(uuid, sizeof(uuid), "%s",
+	    doc_str(at(a, root, "[\"assessment-results\"].uuid")));
+	/* Reviewed controls are the baseline's ids, in its order. */
+	inc = at(a, root,
+	    "[\"assessment-results\"].results[0][\"reviewed-controls\"]"
+	    "[\"control-selections\"][0][\"include-controls\"]");
+	assert_int_equal(inc->u.seq.n, NCONTROLS);
+	for (i = 0; i < NCONTROLS; i++)
+		assert_string_equal(
+		    doc_str(doc_get(doc_index(inc, i), "control-id")),
+		    f->ctl[i].id);
+	/* A finding per automated control, observations per result. */
+	findings = at(a, root, "[\"assessment-results\"].results[0].findings");
+	assert_int_equal(findings->u.seq.n, 5);
+	assert_string_equal(doc_str(at(a, root,
+				"[\"assessment-results\"].results[0]."
+				"findings[0].target[\"target-id\"]")),
+	    "ac-2.1_obj");
+	assert_string_equal(doc_str(at(a, root,
+				"[\"assessment-results\"].results[0]."
+				"findings[0].target.status.state")),
+	    "not-satisfied");
+	assert_string_equal(doc_str(at(a, root,
+				"[\"assessment-results\"].results[0]."
+				"findings[1].target.status.state")),
+	    "satisfied");
+	obs = at(a, root, "[\"assessment-results\"].results[0].observations");
+	assert_int_equal(obs->u.seq.n, 7);
+	for (i = 0; i < obs->u.seq.n; i++)
+		assert_true(
+		    is_uuid5(doc_str(doc_get(doc_index(obs, i), "uuid"))));
+	/* Identifiers do not depend on the clock... */
+	t = render(&f->run, "oscal", FIXED_TIME + 3600, NULL);
+	assert_non_null(strstr(t, uuid));
+	free(t);
+	/* ...but on what was assessed. */
+	f->in.sha256[0] = 'c';
+	t = render(&f->run, "oscal", FIXED_TIME, NULL);
+	assert_null(strstr(t, uuid));
+	f->in.sha256[0] = 'b';
+	free(t);
+	free(s);
+	arena_free(a);
+}
+
+static int
+write_fails(FILE *fp, const struct run *r, const struct report_opts *o)
+{
+	(void)r;
+	(void)o;
+	fputs("partial", fp);
+	return -1;
+}
+
+static void
+test_report_write(void **state)
+{
+	struct fx *f = *state;
+	static const struct writer bad = { "bad", "bad.out", "fails",
+		write_fails };
+	struct report_opts o;
+	struct diag d;
+	char dir[] = "/tmp/rampart-reports-XXXXXX", path[128], *buf = NULL;
+	size_t len = 0, n = 0;
+	struct dirent *de;
+	DIR *dp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	memset(&o, 0, sizeof(o));
+	o.fixed_time = FIXED_TIME;
+	diag_init(&d);
+	assert_int_equal(atomic_write(&d, path, "old", 3, 0644), 0);
+	/* A writer that fails leaves the old file and no temporary. */
+	assert_int_equal(report_write(&d, &bad, &f->run, &o, path), -1);
+	assert_diag_has(&d, "cannot write bad report");
+	assert_int_equal(file_read_all(&d, path, 0, &buf, &len), 0);
+	assert_string_equal(buf, "old");
+	lib_free(buf);
+	assert_int_equal(
+	    report_write(&d, writer_find("html"), &f->run, &o, path), 0);
+	assert_int_equal(file_read_all(&d, path, 0, &buf, &len), 0);
+	assert_true(len > 1000);
+	assert_memory_equal(buf, "<!DOCTYPE html>", 15);
+	lib_free(buf);
+	dp = opendir(dir);
+	assert_non_null(dp);
+	while ((de = readdir(dp)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(dp);
+	assert_int_equal(n, 1);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	diag_free(&d);
+}
+
+/* For tests/e2e/reports.sh: every format of the fixture into a folder. */
+static void
+test_dump(void **state)
+{
+	struct fx *f = *state;
+	const char *dir = getenv("RAMPART_REPORTS_DUMP");
+	struct report_opts o;
+	struct diag d;
+	char path[4096];
+	size_t i;
+
+	if (dir == NULL)
+		skip();
+	memset(&o, 0, sizeof(o));
+	o.fixed_time = FIXED_TIME;
+	o.tool_version = "9.9.9-test";
+	diag_init(&d);
+	for (i = 0; i < nwriters; i++) {
+		snprintf(
+		    path, sizeof(path), "%s/%s", dir, writers[i]->filename);
+		if (report_write(&d, writers[i], &f->run, &o, path) != 0) {
+			diag_print(&d, stderr, 0, 0);
+			fail();
+		}
+	}
+	diag_free(&d);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_sorted),
+		cmocka_unit_test_setup_teardown(
+		    test_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_html_escaping, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_junit_escaping, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_markdown_escaping, setup, teardown),
+		cmocka_unit_test(test_markup_escape),
+		cmocka_unit_test(test_uri),
+		cmocka_unit_test_setup_teardown(test_sarif, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oscal, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_report_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
+	};
+
+	RUN_TESTS("reports", tests, argc, argv);
+}
