@@ -499,6 +499,51 @@ control_check_status(const struct run *r, const struct control *c,
 	}
 }
 
+/*
+ * A manual control with a valid attestation passes (shown as attested);
+ * an expired or not-yet-valid one leaves it manual with a note.
+ */
+static void
+manual_status(struct run *r, struct control_outcome *co)
+{
+	const struct attestation *at, *stale = NULL;
+
+	at = attest_find(r->attest, co->control->id, r->opts.now, &stale);
+	if (at != NULL) {
+		co->status = ST_PASS;
+		co->attestation = at;
+	} else if (stale != NULL) {
+		co->note = arena_printf(r->a,
+		    stale->date > r->opts.now
+			? "attestation by %s is dated %s, after this evaluation"
+			: "attestation by %s expired on %s",
+		    stale->attested_by,
+		    stale->date > r->opts.now ? stale->date_text
+					      : stale->expires_text);
+	}
+}
+
+/* Who decided each control: checks, attestation, provider, or nobody. */
+static void
+coverage(struct run *r)
+{
+	const struct control_outcome *co;
+	size_t i;
+
+	memset(&r->cov, 0, sizeof(r->cov));
+	for (i = 0; i < r->ncontrols; i++) {
+		co = &r->controls[i];
+		if (co->control->resp == RESP_AUTOMATED)
+			r->cov.automated++;
+		else if (co->control->resp == RESP_INHERITED)
+			r->cov.inherited++;
+		else if (co->attestation != NULL)
+			r->cov.attested++;
+		else
+			r->cov.open++;
+	}
+}
+
 int
 run_finish(struct run *r)
 {
@@ -521,7 +566,9 @@ run_finish(struct run *r)
 			break;
 		case RESP_MANUAL:
 			co->status = ST_MANUAL;
-			manual_open = 1;
+			manual_status(r, co);
+			if (co->status == ST_MANUAL)
+				manual_open = 1;
 			break;
 		case RESP_AUTOMATED:
 			memset(n, 0, sizeof(n));
@@ -555,6 +602,7 @@ run_finish(struct run *r)
 		}
 		r->count_controls[co->status]++;
 	}
+	coverage(r);
 	if (r->count_controls[ST_FAIL] > 0)
 		r->verdict = VERDICT_NOT_ELIGIBLE;
 	else if (r->count_controls[ST_ERROR] > 0 ||

@@ -267,6 +267,78 @@ struct poam {
 struct poam *poam_load(struct diag *d, const char *path);
 void poam_free(struct poam *p);
 
+/* --------------------------------------------------------- attestations */
+
+/* Manual evidence for one control, recorded by its owner. */
+struct attestation {
+	const char *control;
+	const char *statement;
+	const char **evidence; /* references: URLs, document ids, digests */
+	size_t nevidence;
+	const char *attested_by;
+	int64_t date, expires;
+	const char *date_text, *expires_text;
+	struct mark mark;
+};
+
+struct attest_set {
+	struct arena *a;
+	const char *path;
+	struct attestation *items;
+	size_t n;
+};
+
+/*
+ * Load an attestations file (YAML: `attestations:` list of {control,
+ * statement, evidence, attested_by, date, expires}).  Every error is
+ * reported with file:line:col.  NULL on error.
+ */
+struct attest_set *attest_load(struct diag *d, const char *path);
+void attest_free(struct attest_set *s); /* accepts NULL */
+/*
+ * The attestation of control `id` valid at `now` (date <= now < expires),
+ * the latest-expiring one if several; NULL if none.  *stale (may be NULL)
+ * receives an expired or not-yet-valid one when no valid one exists.
+ */
+const struct attestation *attest_find(const struct attest_set *s,
+    const char *id, int64_t now, const struct attestation **stale);
+
+/* ------------------------------------------------ customer responsibility */
+
+struct crm_entry {
+	const char *control;
+	enum crm_resp resp;
+	const char *reference; /* overrides the file's authorization */
+	const char *note;
+	struct mark mark;
+};
+
+struct crm {
+	struct arena *a;
+	const char *path;
+	const char *provider;
+	const char *authorization; /* e.g. the provider's FedRAMP package id */
+	struct crm_entry *items;
+	size_t n;
+};
+
+/*
+ * Load a customer responsibility matrix (YAML: provider, authorization,
+ * controls: [{id, responsibility: inherited|shared|customer, reference,
+ * note}]).  NULL on error (all errors reported).
+ */
+struct crm *crm_load(struct diag *d, const char *path);
+void crm_free(struct crm *c); /* accepts NULL */
+const char *crm_resp_name(enum crm_resp r);
+/*
+ * Mark the controls of b with the CRM: `inherited` controls become
+ * RESP_INHERITED (their checks are not run), `shared` and `customer`
+ * keep their responsibility and record the provider.  The CRM must
+ * outlive b's use.  Returns how many CRM entries name controls b does not
+ * have (a provider's CRM usually covers a higher baseline), or -1.
+ */
+long crm_apply(const struct crm *c, struct baseline *b, struct diag *d);
+
 /* ------------------------------------------------------------ evaluation */
 
 enum verdict { VERDICT_ELIGIBLE, VERDICT_NOT_ELIGIBLE, VERDICT_INCOMPLETE };
@@ -297,6 +369,17 @@ struct control_outcome {
 	struct control_check_outcome *checks;
 	size_t nchecks;
 	const char *note;
+	/* A manual control decided by a valid attestation (status pass). */
+	const struct attestation *attestation;
+};
+
+/*
+ * How the controls of a run were decided: by automated checks, by
+ * attestation, inherited from the provider, or left open (manual without
+ * a valid attestation).  The four add up to the number of controls.
+ */
+struct coverage {
+	size_t automated, attested, inherited, open;
 };
 
 struct input_info {
@@ -323,6 +406,9 @@ struct run {
 	struct baseline *bl; /* borrowed */
 	struct rule_set *rs; /* borrowed */
 	struct poam *poam; /* borrowed, may be NULL */
+	const struct attest_set *attest; /* borrowed, may be NULL */
+	const struct crm *crm; /* borrowed, may be NULL (already applied) */
+	struct coverage cov; /* set by run_finish */
 	struct input_info *inputs;
 	size_t ninputs;
 	struct check_outcome *checks;

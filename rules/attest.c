@@ -1,0 +1,171 @@
+/*
+ * attest.c: attestations, the evidence control owners record for manual
+ * controls (policies, procedures, training records, ...).
+ *
+ *   attestations:
+ *     - control: ac-1
+ *       statement: Access control policy v3 approved and published
+ *       evidence: [https://grc.example/doc/123, "sha256:ab12..."]
+ *       attested_by: Jane Doe, ISSO
+ *       date: 2025-01-15
+ *       expires: 2026-01-15
+ *
+ * An attestation decides a manual control only while it is valid
+ * (date <= evaluation time < expires); an expired or future one leaves
+ * the control `manual` and the report says why.
+ */
+#include <string.h>
+
+#include "rules/rules.h"
+
+static const struct field file_fields[] = {
+	{ "attestations", DOC_SEQ, 1 },
+	{ NULL, DOC_NULL, 0 },
+};
+
+static const struct field item_fields[] = {
+	{ "control", DOC_STRING, 1 },
+	{ "statement", DOC_STRING, 1 },
+	{ "evidence", DOC_NULL, 1 },
+	{ "attested_by", DOC_STRING, 1 },
+	{ "date", DOC_STRING, 1 },
+	{ "expires", DOC_STRING, 1 },
+	{ NULL, DOC_NULL, 0 },
+};
+
+void
+attest_free(struct attest_set *s)
+{
+	if (s == NULL)
+		return;
+	arena_free(s->a);
+	lib_free(s);
+}
+
+static int
+blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\n")] == '\0';
+}
+
+static int
+load_time(struct diag *d, const struct doc_node *n, int64_t *t)
+{
+	if (parse_time(n->str, t) == -1)
+		return diag_err(d, &n->mark,
+		    "invalid date '%s' (expected YYYY-MM-DD or RFC 3339)",
+		    n->str);
+	return 0;
+}
+
+static int
+load_item(struct attest_set *s, struct diag *d, const struct doc_node *n,
+    struct attestation *at)
+{
+	const struct doc_node *dn, *en;
+	size_t i;
+	int rc = 0;
+
+	if (schema_check(d, n, item_fields, "attestation") == -1 ||
+	    n->type != DOC_MAP)
+		return -1;
+	at->mark = n->mark;
+	at->control = schema_str(n, "control");
+	at->statement = schema_str(n, "statement");
+	at->attested_by = schema_str(n, "attested_by");
+	at->date_text = schema_str(n, "date");
+	at->expires_text = schema_str(n, "expires");
+	if (blank(at->statement))
+		rc = diag_err(d, &doc_get(n, "statement")->mark,
+		    "attestation of '%s' needs a statement", at->control);
+	if (blank(at->attested_by))
+		rc = diag_err(d, &doc_get(n, "attested_by")->mark,
+		    "attestation of '%s' needs 'attested_by'", at->control);
+	en = doc_get(n, "evidence");
+	if (schema_strlist(s->a, d, en, &at->evidence, &at->nevidence) == -1)
+		rc = -1;
+	else if (at->nevidence == 0)
+		rc = diag_err(d, &en->mark,
+		    "attestation of '%s' lists no evidence reference",
+		    at->control);
+	for (i = 0; i < at->nevidence; i++)
+		if (blank(at->evidence[i]))
+			rc = diag_err(d, &en->mark,
+			    "empty evidence reference in the attestation of "
+			    "'%s'",
+			    at->control);
+	dn = doc_get(n, "date");
+	if (load_time(d, dn, &at->date) == -1 ||
+	    load_time(d, doc_get(n, "expires"), &at->expires) == -1)
+		return -1;
+	if (at->expires <= at->date)
+		rc = diag_err(d, &doc_get(n, "expires")->mark,
+		    "attestation of '%s' expires (%s) before it is dated "
+		    "(%s)",
+		    at->control, at->expires_text, at->date_text);
+	return rc;
+}
+
+struct attest_set *
+attest_load(struct diag *d, const char *path)
+{
+	struct attest_set *s;
+	struct doc_node *root, *list;
+	size_t i;
+	int rc = 0;
+
+	if ((s = lib_calloc(1, sizeof(*s))) == NULL ||
+	    (s->a = arena_new()) == NULL) {
+		lib_free(s);
+		diag_err(d, NULL, "out of memory");
+		return NULL;
+	}
+	if ((s->path = arena_strdup(s->a, path)) == NULL) {
+		diag_err(d, NULL, "out of memory");
+		goto fail;
+	}
+	if ((root = doc_load_one(s->a, d, path, DOC_FMT_YAML, NULL)) == NULL)
+		goto fail;
+	if (schema_check(d, root, file_fields, "attestations file") == -1)
+		goto fail;
+	list = doc_get(root, "attestations");
+	s->items = arena_alloc(s->a, (list->u.seq.n + 1) * sizeof(*s->items));
+	if (s->items == NULL) {
+		diag_err(d, NULL, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < list->u.seq.n; i++)
+		if (load_item(s, d, list->u.seq.items[i], &s->items[s->n++]) ==
+		    -1)
+			rc = -1;
+	if (rc == 0)
+		return s;
+fail:
+	attest_free(s);
+	return NULL;
+}
+
+const struct attestation *
+attest_find(const struct attest_set *s, const char *id, int64_t now,
+    const struct attestation **stale)
+{
+	const struct attestation *best = NULL, *old = NULL, *at;
+	size_t i;
+
+	if (stale != NULL)
+		*stale = NULL;
+	for (i = 0; s != NULL && i < s->n; i++) {
+		at = &s->items[i];
+		if (strcmp(at->control, id) != 0)
+			continue;
+		if (at->date <= now && now < at->expires) {
+			if (best == NULL || at->expires > best->expires)
+				best = at;
+		} else if (old == NULL || at->expires > old->expires) {
+			old = at;
+		}
+	}
+	if (best == NULL && stale != NULL)
+		*stale = old;
+	return best;
+}
