@@ -254,23 +254,29 @@ cmp_holds(enum cmp c, int r)
 	return 0;
 }
 
+/*
+ * Latest accepted time, 9999-12-31T23:59:59Z.  Epoch milliseconds of
+ * today's dates lie far beyond it, so they are refused rather than read
+ * as seconds in a distant future (which would make every age negative
+ * and pass an "age < N" check).
+ */
+#define TIME_MAX 253402300799LL
+
 /* A timestamp: an ISO 8601 or epoch-seconds string, or a number. */
 static int
 time_of(const struct doc_node *n, int64_t *t)
 {
 	if (n->type == DOC_INT) {
 		*t = n->u.i;
-		return 0;
-	}
-	if (n->type == DOC_FLOAT) {
-		if (!isfinite(n->u.f) || fabs(n->u.f) > 1e15)
+	} else if (n->type == DOC_FLOAT) {
+		if (!isfinite(n->u.f) || fabs(n->u.f) > (double)TIME_MAX)
 			return -1;
 		*t = (int64_t)floor(n->u.f);
-		return 0;
-	}
-	if (n->type != DOC_STRING || strlen(n->str) != n->len)
+	} else if (n->type != DOC_STRING || strlen(n->str) != n->len ||
+	    parse_time(n->str, t) == -1) {
 		return -1;
-	return parse_time(n->str, t);
+	}
+	return *t > TIME_MAX || *t < -TIME_MAX ? -1 : 0;
 }
 
 /* ------------------------------------------------------------- networks */
