@@ -153,6 +153,40 @@ markdown_escape(FILE *fp, const char *s)
 	}
 }
 
+void
+text_escape(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, len;
+	unsigned long cp;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	while (n > 0) {
+		len = utf8_seq(p, n, &cp);
+		if (len == 1 && cp == '\n') {
+			fputs("\\n", fp);
+		} else if (len == 1 && cp == '\t') {
+			fputs("\\t", fp);
+		} else if (len == 0 || cp < 0x20 || cp == 0x7f ||
+		    (cp >= 0x80 && cp < 0xa0)) {
+			/*
+			 * A terminal would act on ESC sequences and other
+			 * controls in a resource id; show them instead.
+			 */
+			if (len == 0)
+				len = 1;
+			for (size_t i = 0; i < len; i++)
+				fprintf(fp, "\\x%02x", p[i]);
+		} else {
+			fwrite(p, 1, len, fp);
+		}
+		p += len;
+		n -= len;
+	}
+}
+
 int
 uri_from_path(struct strbuf *sb, const char *path)
 {

@@ -92,6 +92,11 @@ void markup_escape(FILE *fp, const char *s, int attr);
  */
 void markdown_escape(FILE *fp, const char *s);
 /*
+ * Write s for a terminal: C0 and C1 controls, DEL and malformed UTF-8
+ * are shown as \n, \t or \xHH escapes, never sent to the terminal.
+ */
+void text_escape(FILE *fp, const char *s);
+/*
  * Append a file path as a URI reference: a relative path stays relative,
  * an absolute one becomes file:///...; bytes outside RFC 3986's
  * unreserved set (and '/') are percent-encoded.  0 or -1.

@@ -73,20 +73,33 @@ show_results(
 		if (shown >= MAX_SHOWN)
 			continue;
 		shown++;
-		fprintf(t->fp, "      %s %s%s%s%s: %s\n", res->resource_type,
-		    res->resource_id, res->region ? " (" : "",
-		    res->region ? res->region : "", res->region ? ")" : "",
+		fputs("      ", t->fp);
+		text_escape(t->fp, res->resource_type);
+		fputc(' ', t->fp);
+		text_escape(t->fp, res->resource_id);
+		if (res->region != NULL) {
+			fputs(" (", t->fp);
+			text_escape(t->fp, res->region);
+			fputc(')', t->fp);
+		}
+		fputs(": ", t->fp);
+		text_escape(t->fp,
 		    res->message && res->message[0] ? res->message
 						    : status_name(res->status));
+		fputc('\n', t->fp);
 		for (j = 0; j < res->nev && j < 4; j++) {
-			fprintf(t->fp, "        evidence: %s = %s",
-			    res->ev[j].path,
+			fputs("        evidence: ", t->fp);
+			text_escape(t->fp, res->ev[j].path);
+			fputs(" = ", t->fp);
+			text_escape(t->fp,
 			    res->ev[j].value ? res->ev[j].value : "(absent)");
-			if (res->ev[j].source.file != NULL)
-				fprintf(t->fp, "  [%s:%u:%u]",
-				    res->ev[j].source.file,
+			if (res->ev[j].source.file != NULL) {
+				fputs("  [", t->fp);
+				text_escape(t->fp, res->ev[j].source.file);
+				fprintf(t->fp, ":%u:%u]",
 				    res->ev[j].source.line,
 				    res->ev[j].source.col);
+			}
 			fputc('\n', t->fp);
 		}
 	}
@@ -112,29 +125,42 @@ section(
 			continue;
 		if (n++ == 0)
 			fprintf(t->fp, "\n%s%s%s\n", col(t, s), title, off(t));
-		fprintf(t->fp, "  %s%s%s  %s\n", col(t, s), co->control->label,
-		    off(t), co->control->title ? co->control->title : "");
-		if (co->note != NULL)
-			fprintf(t->fp, "    note: %s\n", co->note);
+		fprintf(t->fp, "  %s", col(t, s));
+		text_escape(t->fp, co->control->label);
+		fprintf(t->fp, "%s  ", off(t));
+		text_escape(t->fp, co->control->title);
+		fputc('\n', t->fp);
+		if (co->note != NULL) {
+			fputs("    note: ", t->fp);
+			text_escape(t->fp, co->note);
+			fputc('\n', t->fp);
+		}
 		for (j = 0; j < co->nchecks; j++) {
 			cc = &co->checks[j];
 			if (cc->status != s)
 				continue;
 			ru = cc->outcome->rule;
-			fprintf(t->fp, "    %s [%s] %s\n", ru->id,
-			    severity_name(ru->severity), ru->title);
+			fputs("    ", t->fp);
+			text_escape(t->fp, ru->id);
+			fprintf(t->fp, " [%s] ", severity_name(ru->severity));
+			text_escape(t->fp, ru->title);
+			fputc('\n', t->fp);
 			show_results(
 			    t, cc->outcome, s == ST_WAIVED ? ST_FAIL : s);
 			if (s == ST_ERROR && cc->outcome->n == 0 &&
-			    cc->outcome->rule->required)
-				fprintf(t->fp,
-				    "      no resource of type %s in "
-				    "the inputs: evidence is missing\n",
-				    ru->ntypes ? ru->types[0] : "?");
+			    cc->outcome->rule->required) {
+				fputs("      no resource of type ", t->fp);
+				text_escape(
+				    t->fp, ru->ntypes ? ru->types[0] : "?");
+				fputs(" in the inputs: evidence is missing\n",
+				    t->fp);
+			}
 			if ((s == ST_FAIL || s == ST_WAIVED) &&
-			    ru->remediation != NULL)
-				fprintf(t->fp, "      remediation: %s\n",
-				    ru->remediation);
+			    ru->remediation != NULL) {
+				fputs("      remediation: ", t->fp);
+				text_escape(t->fp, ru->remediation);
+				fputc('\n', t->fp);
+			}
 		}
 	}
 	return n;
@@ -168,7 +194,10 @@ families(const struct tctx *t, const struct run *r)
 					   : status_name((enum status)s));
 	fputc('\n', t->fp);
 	for (f = 0; f < nf; f++) {
-		fprintf(t->fp, "  %-6s", fam[f]);
+		fputs("  ", t->fp);
+		text_escape(t->fp, fam[f]);
+		fprintf(t->fp, "%*s",
+		    (int)(strlen(fam[f]) < 6 ? 6 - strlen(fam[f]) : 0), "");
 		for (s = 0; s < ST_COUNT; s++)
 			fprintf(t->fp, " %9zu", cnt[f][s]);
 		fputc('\n', t->fp);
@@ -197,10 +226,13 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 		vs = ST_ERROR;
 		break;
 	}
-	fprintf(fp, "%sverdict: %s%s  baseline %s (%s, impact %s)\n",
-	    col(&t, vs), v, off(&t), r->bl->id,
-	    r->bl->title ? r->bl->title : "",
-	    r->bl->impact ? r->bl->impact : "unset");
+	fprintf(fp, "%sverdict: %s%s  baseline ", col(&t, vs), v, off(&t));
+	text_escape(fp, r->bl->id);
+	fputs(" (", fp);
+	text_escape(fp, r->bl->title ? r->bl->title : "");
+	fputs(", impact ", fp);
+	text_escape(fp, r->bl->impact ? r->bl->impact : "unset");
+	fputs(")\n", fp);
 	for (i = 0; i < r->ncontrols; i++)
 		if (r->controls[i].control->resp == RESP_AUTOMATED)
 			automated++;
@@ -211,14 +243,17 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 	    r->count_controls[ST_INHERITED]);
 	counts_line(&t, "controls:", r->count_controls, 1);
 	counts_line(&t, "checks:", r->count_checks, 0);
-	for (i = 0; i < r->ninputs; i++)
-		fprintf(fp, "input:    %s (%s, %zu resources)\n",
-		    r->inputs[i].path, r->inputs[i].format,
-		    r->inputs[i].resources);
+	for (i = 0; i < r->ninputs; i++) {
+		fputs("input:    ", fp);
+		text_escape(fp, r->inputs[i].path);
+		fputs(" (", fp);
+		text_escape(fp, r->inputs[i].format);
+		fprintf(fp, ", %zu resources)\n", r->inputs[i].resources);
+	}
 	if (r->count_controls[ST_MANUAL] > 0)
 		fprintf(fp,
-		    "note:     %zu manual controls need attested "
-		    "evidence; this scan does not decide them\n",
+		    "note:     manual controls: %zu; they need attested "
+		    "evidence, this scan does not decide them\n",
 		    r->count_controls[ST_MANUAL]);
 	section(&t, r, ST_FAIL, "FAILED");
 	section(&t, r, ST_ERROR, "COULD NOT EVALUATE (error)");

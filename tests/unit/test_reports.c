@@ -442,6 +442,23 @@ test_markdown_escaping(void **state)
 }
 
 static void
+test_text_escaping(void **state)
+{
+	struct fx *f = *state;
+	size_t len, i;
+	char *s = render(&f->run, "text", 0, &len);
+
+	/* No ESC or other control reaches the terminal; newlines only. */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
+			fail_msg("text: control byte 0x%02x at %zu",
+			    (unsigned char)s[i], i);
+	assert_non_null(strstr(s, "bad\\x01\\x1b[31m\\ttab\\nline2"));
+	assert_memory_equal(s, "verdict: NOT ELIGIBLE", 21);
+	free(s);
+}
+
+static void
 test_markup_escape(void **state)
 {
 	char *buf = NULL;
@@ -765,6 +782,8 @@ main(int argc, char **argv)
 		    test_junit_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_markdown_escaping, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_text_escaping, setup, teardown),
 		cmocka_unit_test(test_markup_escape),
 		cmocka_unit_test(test_uri),
 		cmocka_unit_test_setup_teardown(test_sarif, setup, teardown),
