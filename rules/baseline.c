@@ -209,11 +209,14 @@ bind_value(struct baseline *b, struct diag *d, const struct rule *r,
 			    ref->str, pv->str, name);
 			return NULL;
 		}
-		if ((n = doc_new(b->a, DOC_INT, &pv->mark)) == NULL)
+		if ((n = doc_new(b->a, DOC_INT, &pv->mark)) == NULL ||
+		    (n->str = arena_printf(b->a, "%lld", (long long)iv)) ==
+		    NULL) {
+			diag_err(d, &ref->mark, "out of memory");
 			return NULL;
+		}
 		n->u.i = iv;
-		n->str = arena_printf(b->a, "%lld", (long long)iv);
-		n->len = n->str ? strlen(n->str) : 0;
+		n->len = strlen(n->str);
 		return n;
 	}
 	return (struct doc_node *)pv;
@@ -532,8 +535,9 @@ load_depth(
 		return NULL;
 	}
 	b = &p->b;
-	if ((b->path = arena_strdup(b->a, path)) == NULL ||
-	    sha256_file_hex(d, path, b->sha256) == -1 ||
+	if ((b->path = arena_strdup(b->a, path)) == NULL)
+		goto oom;
+	if (sha256_file_hex(d, path, b->sha256) == -1 ||
 	    (root = doc_load_one(b->a, d, path, DOC_FMT_YAML, NULL)) == NULL)
 		goto fail;
 	if (schema_check(d, root, baseline_fields, "baseline") == -1)
