@@ -18,7 +18,9 @@ enum {
 	O_ID,
 	O_TITLE,
 	O_IMPACT,
-	O_MAPPING
+	O_MAPPING,
+	O_CRM,
+	O_ATTEST
 };
 
 static const struct opt bl_opts[] = {
@@ -33,6 +35,8 @@ static const struct opt bl_opts[] = {
 	{ "title", 1, O_TITLE },
 	{ "impact", 1, O_IMPACT },
 	{ "mapping", 1, O_MAPPING },
+	{ "crm", 1, O_CRM },
+	{ "attest", 1, O_ATTEST },
 	{ NULL, 0, 0 },
 };
 
@@ -42,9 +46,10 @@ bl_help(const struct command *cmd)
 	cli_usage(cmd, stdout);
 	printf(
 	    "\n  list                  list the shipped baselines\n"
-	    "  show NAME [--coverage] show a baseline's controls, or its "
+	    "  show NAME [--coverage] [--crm FILE] [--attest FILE]\n"
+	    "                        show a baseline's controls, or its "
 	    "per-family\n"
-	    "                        coverage (automated, manual, "
+	    "                        coverage (automated, attested, manual, "
 	    "inherited)\n"
 	    "  lint FILE...          check baseline or rule-pack files and "
 	    "report every\n"
@@ -160,20 +165,42 @@ bl_list(void)
 	return 0;
 }
 
+/* Coverage columns of `baseline show --coverage`. */
+enum { COV_AUTO, COV_ATTESTED, COV_OPEN, COV_INHERITED, COV_N };
+
 static int
-bl_show(struct cli *c, const char *name, int coverage, struct rule_set *rs)
+cov_column(const struct control *ct, const struct attest_set *as, int64_t now)
 {
-	struct baseline *b;
+	if (ct->resp == RESP_AUTOMATED)
+		return COV_AUTO;
+	if (ct->resp == RESP_INHERITED)
+		return COV_INHERITED;
+	return attest_find(as, ct->id, now, NULL) != NULL ? COV_ATTESTED
+							  : COV_OPEN;
+}
+
+static int
+bl_show(struct cli *c, const char *name, int coverage, struct rule_set *rs,
+    const char *crm_path, const char *attest_path)
+{
+	struct baseline *b = NULL;
+	struct crm *crm = NULL;
+	struct attest_set *as = NULL;
 	struct diag d;
 	const char *fam[64];
-	size_t cnt[64][3], nf = 0, i, j, f, tot[3] = { 0, 0, 0 };
+	size_t cnt[64][COV_N], nf = 0, i, j, f, tot[COV_N];
+	int64_t now = (int64_t)time(NULL);
+	int col, rc = EXIT_INVALID_INPUT;
 
 	diag_init(&d);
-	if ((b = baseline_load(&d, name, rs)) == NULL) {
-		cli_diag(c, &d);
-		diag_free(&d);
-		return EXIT_INVALID_INPUT;
-	}
+	memset(tot, 0, sizeof(tot));
+	if ((b = baseline_load(&d, name, rs)) == NULL ||
+	    (crm_path != NULL &&
+		((crm = crm_load(&d, crm_path)) == NULL ||
+		    crm_apply(crm, b, &d) == -1)) ||
+	    (attest_path != NULL &&
+		(as = attest_load(&d, attest_path)) == NULL))
+		goto out;
 	printf("%s: %s\nimpact: %s\ncontrols: %zu\nsha256: %s\n", b->id,
 	    b->title ? b->title : "", b->impact ? b->impact : "-", b->ncontrols,
 	    b->sha256);
@@ -193,9 +220,8 @@ bl_show(struct cli *c, const char *name, int coverage, struct rule_set *rs)
 				printf(
 				    "      check %s\n", ct->checks[j].check_id);
 		}
-		baseline_free(b);
-		diag_free(&d);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	memset(cnt, 0, sizeof(cnt));
 	for (i = 0; i < b->ncontrols; i++) {
@@ -204,21 +230,34 @@ bl_show(struct cli *c, const char *name, int coverage, struct rule_set *rs)
 				break;
 		if (f == nf && nf < 64)
 			fam[nf++] = b->controls[i].family;
+		col = cov_column(&b->controls[i], as, now);
 		if (f < 64) {
-			cnt[f][b->controls[i].resp]++;
-			tot[b->controls[i].resp]++;
+			cnt[f][col]++;
+			tot[col]++;
 		}
 	}
-	printf("\n  %-6s %9s %9s %9s %7s\n", "family", "automated", "manual",
-	    "inherited", "total");
+	if (crm != NULL)
+		printf("crm: %s (%s)\n", crm->provider, crm->authorization);
+	printf("\n  %-6s %9s %9s %9s %9s %7s\n", "family", "automated",
+	    "attested", "manual", "inherited", "total");
 	for (f = 0; f < nf; f++)
-		printf("  %-6s %9zu %9zu %9zu %7zu\n", fam[f], cnt[f][0],
-		    cnt[f][1], cnt[f][2], cnt[f][0] + cnt[f][1] + cnt[f][2]);
-	printf("  %-6s %9zu %9zu %9zu %7zu\n", "all", tot[0], tot[1], tot[2],
-	    b->ncontrols);
+		printf("  %-6s %9zu %9zu %9zu %9zu %7zu\n", fam[f],
+		    cnt[f][COV_AUTO], cnt[f][COV_ATTESTED], cnt[f][COV_OPEN],
+		    cnt[f][COV_INHERITED],
+		    cnt[f][COV_AUTO] + cnt[f][COV_ATTESTED] + cnt[f][COV_OPEN] +
+			cnt[f][COV_INHERITED]);
+	printf("  %-6s %9zu %9zu %9zu %9zu %7zu\n", "all", tot[COV_AUTO],
+	    tot[COV_ATTESTED], tot[COV_OPEN], tot[COV_INHERITED], b->ncontrols);
+	printf("\nmanual = open: no check binds it and no valid attestation "
+	       "decides it\n");
+	rc = 0;
+out:
+	cli_diag(c, &d);
 	baseline_free(b);
+	crm_free(crm);
+	attest_free(as);
 	diag_free(&d);
-	return 0;
+	return rc;
 }
 
 /* A pack has a top-level `checks:`; a baseline does not. */
@@ -276,6 +315,7 @@ cmd_baseline(struct cli *c, int argc, char **argv)
 {
 	const struct command *cmd = cli_find("baseline");
 	const char *arg, *extra[16], *plugins[16], *out = NULL;
+	const char *crm = NULL, *attest = NULL;
 	struct oscal_opts oo;
 	char *ops[256];
 	size_t nextra = 0, nplugins = 0;
@@ -327,6 +367,12 @@ cmd_baseline(struct cli *c, int argc, char **argv)
 		case O_MAPPING:
 			oo.mapping = arg;
 			break;
+		case O_CRM:
+			crm = arg;
+			break;
+		case O_ATTEST:
+			attest = arg;
+			break;
 		}
 	}
 	if (nops == 0)
@@ -357,7 +403,7 @@ cmd_baseline(struct cli *c, int argc, char **argv)
 	}
 	diag_free(&d);
 	if (strcmp(ops[0], "show") == 0)
-		rc = bl_show(c, ops[1], coverage, rs);
+		rc = bl_show(c, ops[1], coverage, rs, crm, attest);
 	else
 		rc = bl_lint(c, ops + 1, nops - 1, rs);
 	rule_set_free(rs);

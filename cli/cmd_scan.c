@@ -25,7 +25,9 @@ enum {
 	O_MAX_RESULTS,
 	O_REQUIRE_ATTEST,
 	O_VERBOSE,
-	O_HELP
+	O_HELP,
+	O_CRM,
+	O_ATTEST
 };
 
 static const struct opt scan_opts[] = {
@@ -43,6 +45,8 @@ static const struct opt scan_opts[] = {
 	{ "require-attestations", 0, O_REQUIRE_ATTEST },
 	{ "verbose", 0, O_VERBOSE },
 	{ "help", 0, O_HELP },
+	{ "crm", 1, O_CRM },
+	{ "attest", 1, O_ATTEST },
 	{ NULL, 0, 0 },
 };
 
@@ -58,6 +62,8 @@ struct scan_args {
 	size_t nrules;
 	const char *input_format;
 	const char *poam;
+	const char *crm;
+	const char *attest;
 	const char *format;
 	const char *output;
 	const char *output_dir;
@@ -85,6 +91,12 @@ scan_help(const struct command *cmd)
 		printf(" %s", adapters[i]->name);
 	printf("\n  --poam FILE            POA&M items that waive failures "
 	       "until they expire\n"
+	       "  --crm FILE             provider's customer responsibility "
+	       "matrix: inherited\n"
+	       "                         controls are the provider's "
+	       "(not evaluated)\n"
+	       "  --attest FILE          attestations deciding manual "
+	       "controls until they expire\n"
 	       "  --plugin FILE.so       load an external check plugin "
 	       "(repeatable)\n"
 	       "  --rules PATH           extra rule pack file or directory "
@@ -157,6 +169,12 @@ parse_args(
 			break;
 		case O_POAM:
 			a->poam = arg;
+			break;
+		case O_CRM:
+			a->crm = arg;
+			break;
+		case O_ATTEST:
+			a->attest = arg;
 			break;
 		case O_FORMAT:
 			a->format = arg;
@@ -273,7 +291,10 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	struct rule_set *rs = NULL;
 	struct baseline *bl = NULL;
 	struct poam *poam = NULL;
+	struct crm *crm = NULL;
+	struct attest_set *attest = NULL;
 	struct run *r = NULL;
+	long stray;
 	struct run_opts ro;
 	const struct adapter *ad = NULL;
 	size_t i;
@@ -299,6 +320,18 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		goto out;
 	if (a.poam != NULL && (poam = poam_load(&d, a.poam)) == NULL)
 		goto out;
+	if (a.crm != NULL) {
+		if ((crm = crm_load(&d, a.crm)) == NULL ||
+		    (stray = crm_apply(crm, bl, &d)) == -1)
+			goto out;
+		if (stray > 0)
+			diag_warn(&d, NULL,
+			    "%ld CRM entries name controls that baseline '%s' "
+			    "does not have",
+			    stray, bl->id);
+	}
+	if (a.attest != NULL && (attest = attest_load(&d, a.attest)) == NULL)
+		goto out;
 	if (a.input_format != NULL)
 		ad = adapter_find(a.input_format);
 	memset(&ro, 0, sizeof(ro));
@@ -308,6 +341,8 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	load_limits_default(&ro.lim);
 	if ((r = run_new(&d, bl, rs, poam, &ro)) == NULL)
 		goto out;
+	r->attest = attest;
+	r->crm = crm;
 	for (i = 0; i < a.ninputs; i++) {
 		if (c->tty_err)
 			fprintf(
@@ -345,7 +380,9 @@ out:
 		    d.nerrors, d.nerrors == 1 ? "" : "s");
 	run_free(r);
 	poam_free(poam);
+	attest_free(attest);
 	baseline_free(bl);
+	crm_free(crm);
 	rule_set_free(rs);
 	diag_free(&d);
 	return rc;
