@@ -126,6 +126,43 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	jw_end_obj(w);
 }
 
+/* How the control was decided, its attestation and its CRM entry. */
+static void
+write_decided(struct jw *w, const struct control_outcome *co)
+{
+	const struct control *c = co->control;
+	const struct attestation *at = co->attestation;
+	size_t i;
+
+	jw_kstr(w, "decided_by",
+	    c->resp == RESP_AUTOMATED       ? "checks"
+		: c->resp == RESP_INHERITED ? "provider"
+		: at != NULL                ? "attestation"
+					    : "open");
+	if (at != NULL) {
+		jw_key(w, "attestation");
+		jw_obj(w);
+		jw_kstr(w, "statement", at->statement);
+		jw_kstr(w, "attested_by", at->attested_by);
+		jw_kstr(w, "date", at->date_text);
+		jw_kstr(w, "expires", at->expires_text);
+		jw_key(w, "evidence");
+		jw_arr(w);
+		for (i = 0; i < at->nevidence; i++)
+			jw_str(w, at->evidence[i]);
+		jw_end_arr(w);
+		jw_end_obj(w);
+	}
+	if (c->crm != CRM_NONE) {
+		jw_key(w, "crm");
+		jw_obj(w);
+		jw_kstr(w, "responsibility", crm_resp_name(c->crm));
+		jw_kstr(w, "provider", c->crm_provider);
+		jw_kstr(w, "reference", c->crm_reference);
+		jw_end_obj(w);
+	}
+}
+
 int
 report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 {
@@ -180,6 +217,16 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_obj(&w);
 	write_counts(&w, "controls", r->count_controls, 1);
 	write_counts(&w, "checks", r->count_checks, 0);
+	jw_key(&w, "coverage");
+	jw_obj(&w);
+	jw_kint(&w, "controls", (long long)r->ncontrols);
+	jw_kint(&w, "automated", (long long)r->cov.automated);
+	jw_kint(&w, "attested", (long long)r->cov.attested);
+	jw_kint(&w, "inherited", (long long)r->cov.inherited);
+	jw_kint(&w, "open", (long long)r->cov.open);
+	jw_key(&w, "complete");
+	jw_bool(&w, r->cov.open == 0);
+	jw_end_obj(&w);
 	jw_end_obj(&w);
 	jw_key(&w, "controls");
 	jw_arr(&w);
@@ -195,6 +242,7 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_kstr(&w, "status", status_name(co->status));
 		if (co->note != NULL)
 			jw_kstr(&w, "note", co->note);
+		write_decided(&w, co);
 		jw_key(&w, "checks");
 		jw_arr(&w);
 		for (j = 0; j < co->nchecks; j++)

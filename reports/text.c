@@ -204,13 +204,49 @@ families(const struct tctx *t, const struct run *r)
 	}
 }
 
+/*
+ * Manual controls decided by attestation (a pass on someone's word, so
+ * shown apart from automated passes), and stale attestations.
+ */
+static void
+attested(const struct tctx *t, const struct run *r)
+{
+	const struct control_outcome *co;
+	const struct attestation *at;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->ncontrols; i++) {
+		co = &r->controls[i];
+		if ((at = co->attestation) == NULL &&
+		    !(co->status == ST_MANUAL && co->note != NULL))
+			continue;
+		if (n++ == 0)
+			fprintf(t->fp,
+			    "\nATTESTED (manual evidence, not "
+			    "verified by this scan)\n");
+		fputs("  ", t->fp);
+		text_escape(t->fp, co->control->label);
+		if (at == NULL) {
+			fputs("  still manual: ", t->fp);
+			text_escape(t->fp, co->note);
+			fputc('\n', t->fp);
+			continue;
+		}
+		fputs("  attested by ", t->fp);
+		text_escape(t->fp, at->attested_by);
+		fprintf(t->fp, " on %s, expires %s, %zu evidence reference%s\n",
+		    at->date_text, at->expires_text, at->nevidence,
+		    at->nevidence == 1 ? "" : "s");
+	}
+}
+
 int
 report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 {
 	struct tctx t = { fp, o->color };
 	const char *v;
 	enum status vs;
-	size_t i, automated = 0;
+	size_t i;
 
 	switch (r->verdict) {
 	case VERDICT_ELIGIBLE:
@@ -233,14 +269,11 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 	fputs(", impact ", fp);
 	text_escape(fp, r->bl->impact ? r->bl->impact : "unset");
 	fputs(")\n", fp);
-	for (i = 0; i < r->ncontrols; i++)
-		if (r->controls[i].control->resp == RESP_AUTOMATED)
-			automated++;
 	fprintf(fp,
-	    "coverage: %zu controls: %zu automated, %zu manual, "
-	    "%zu inherited\n",
-	    r->ncontrols, automated, r->count_controls[ST_MANUAL],
-	    r->count_controls[ST_INHERITED]);
+	    "coverage: %zu controls: %zu automated, %zu attested, "
+	    "%zu inherited, %zu open (manual, no valid attestation)\n",
+	    r->ncontrols, r->cov.automated, r->cov.attested, r->cov.inherited,
+	    r->cov.open);
 	counts_line(&t, "controls:", r->count_controls, 1);
 	counts_line(&t, "checks:", r->count_checks, 0);
 	for (i = 0; i < r->ninputs; i++) {
@@ -258,6 +291,7 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 	section(&t, r, ST_FAIL, "FAILED");
 	section(&t, r, ST_ERROR, "COULD NOT EVALUATE (error)");
 	section(&t, r, ST_WAIVED, "WAIVED BY POA&M");
+	attested(&t, r);
 	if (o->verbose)
 		section(&t, r, ST_PASS, "PASSED");
 	families(&t, r);
