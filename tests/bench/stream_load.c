@@ -54,9 +54,12 @@ main(int argc, char **argv)
 	if (rc == -1)
 		return 1;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("%llu %llu %.3f %ld\n", items, (unsigned long long)st.st_size,
+	printf("%llu %llu %.3f %ld %.3f\n", items,
+	    (unsigned long long)st.st_size,
 	    (double)(t1.tv_sec - t0.tv_sec) +
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	    ru.ru_maxrss);
+	    ru.ru_maxrss,
+	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	return 0;
 }

@@ -84,10 +84,12 @@ main(int argc, char **argv)
 	yajl_free(h);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("%llu %llu %.3f %ld\n", events, bytes,
+	printf("%llu %llu %.3f %ld %.3f\n", events, bytes,
 	    (double)(t1.tv_sec - t0.tv_sec) +
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	    ru.ru_maxrss);
+	    ru.ru_maxrss,
+	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	close(fd);
 	return 0;
 bad:

@@ -1,0 +1,86 @@
+#!/bin/sh
+# tests/bench/run.sh BUILD: the loader benchmark (`make bench`).
+#
+# Generates synthetic AWS Config snapshots (never committed: into
+# tests/bench/data/, gitignored; reused when the size is right), then
+# prints, per file, one row per program: throughput, peak RSS, and the
+# ratio to the first row (yajl with no-op callbacks, the ceiling).
+#
+# A row is one line of ROWS below: "label|program|arguments" ($F is the
+# snapshot).  Each program prints "<count> <bytes> <seconds> <rss KiB>
+# <CPU seconds>".  The machine may be shared: MB/s is given both by wall
+# clock and by CPU time (user + system), and the ratio uses CPU time.
+# The rule-engine team adds its "full scan" row the same way.
+#
+# Environment: BENCH_SIZES (MB, default "50 500"), BENCH_RUNS (best of,
+# default 3).  Targets: streaming >= 70% of the ceiling, peak RSS < 32 MB.
+set -euf
+BUILD=${1:-build}
+B=$BUILD/bench
+DATA=tests/bench/data
+SIZES=${BENCH_SIZES:-50 500}
+RUNS=${BENCH_RUNS:-3}
+CC=${CC:-cc}
+CFLAGS="-O2 -g -std=c11 -D_POSIX_C_SOURCE=200809L -I. -Ilib"
+LIBS="-lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm"
+
+ROWS='yajl parse-only (ceiling)|yajl_parse_only|$F
+rampart stream configurationItems[*]|stream_load|$F configurationItems[*]'
+
+mkdir -p "$B" "$DATA"
+$CC $CFLAGS -o "$B/gen_snapshot" tests/bench/gen_snapshot.c
+$CC $CFLAGS -o "$B/yajl_parse_only" tests/bench/yajl_parse_only.c -lyajl
+$CC $CFLAGS -o "$B/stream_load" tests/bench/stream_load.c \
+	"$BUILD/librampart.a" $LIBS
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# run_row N PROGRAM ARGS...: run once, keep the fastest result as row N.
+run_row() {
+	n=$1
+	shift
+	out=$("$@") || { echo "bench: $* failed" >&2; exit 1; }
+	if [ ! -f "$TMP/$n" ] || [ "$(echo "$out $(cat "$TMP/$n")" |
+	    awk '{print ($5 < $10)}')" = 1 ]; then
+		echo "$out" >"$TMP/$n"
+	fi
+}
+
+for mb in $SIZES; do
+	F=$DATA/snapshot-$mb.json
+	want=$((mb * 1048576))
+	have=$(stat -c %s "$F" 2>/dev/null || echo 0)
+	if [ "$have" -lt "$want" ] || [ "$have" -gt $((want + 65536)) ]; then
+		"$B/gen_snapshot" "$F" "$mb" >/dev/null
+	fi
+	rm -rf "$TMP" && mkdir "$TMP"
+	# Rows take turns, so a busy machine slows them alike.
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		n=0
+		echo "$ROWS" | while IFS='|' read -r label prog args; do
+			n=$((n + 1))
+			# shellcheck disable=SC2086
+			run_row $n "$B/$prog" $(eval echo "$args")
+		done
+		i=$((i + 1))
+	done
+	echo "== $F ($(($(stat -c %s "$F") / 1048576)) MB), best of $RUNS"
+	printf '%-40s %9s %9s %9s %10s %6s\n' row count "MB/s" "MB/s cpu" \
+	    "peak RSS" ratio
+	n=0
+	base=
+	echo "$ROWS" | while IFS='|' read -r label prog args; do
+		n=$((n + 1))
+		r=$(cat "$TMP/$n")
+		mbs=$(echo "$r" | awk '{printf "%.1f", $2 / 1048576 / $3}')
+		cpu=$(echo "$r" | awk '{printf "%.1f", $2 / 1048576 / $5}')
+		rss=$(echo "$r" | awk '{printf "%.1f MB", $4 / 1024}')
+		[ -n "$base" ] || base=$cpu
+		ratio=$(echo "$cpu $base" | awk '{printf "%.0f%%", 100 * $1 / $2}')
+		printf '%-40s %9s %9s %9s %10s %6s\n' "$label" \
+		    "$(echo "$r" | awk '{print $1}')" "$mbs" "$cpu" "$rss" \
+		    "$ratio"
+	done
+done
