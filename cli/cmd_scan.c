@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "reports/report.h"
+#include "reports/sign.h"
 
 enum {
 	O_BASELINE = 1,
@@ -25,6 +26,9 @@ enum {
 	O_MAX_RESULTS,
 	O_REQUIRE_ATTEST,
 	O_VERBOSE,
+	O_SIGN,
+	O_PASSFILE,
+	O_TSA,
 	O_HELP,
 	O_CRM,
 	O_ATTEST
@@ -44,6 +48,9 @@ static const struct opt scan_opts[] = {
 	{ "max-results", 1, O_MAX_RESULTS },
 	{ "require-attestations", 0, O_REQUIRE_ATTEST },
 	{ "verbose", 0, O_VERBOSE },
+	{ "sign", 1, O_SIGN },
+	{ "passphrase-file", 1, O_PASSFILE },
+	{ "tsa-url", 1, O_TSA },
 	{ "help", 0, O_HELP },
 	{ "crm", 1, O_CRM },
 	{ "attest", 1, O_ATTEST },
@@ -67,6 +74,9 @@ struct scan_args {
 	const char *format;
 	const char *output;
 	const char *output_dir;
+	const char *sign; /* private key: sign every report written */
+	const char *passfile;
+	const char *tsa_url;
 	int64_t fixed_time;
 	long long max_results;
 	int require_attest;
@@ -116,7 +126,13 @@ scan_help(const struct command *cmd)
 	       "  --require-attestations open manual controls make the "
 	       "verdict incomplete\n"
 	       "  --verbose              list passing checks in the text "
-	       "report\n\n"
+	       "report\n"
+	       "  --sign KEY             sign every report written: "
+	       "<file>.sigstore.json beside it\n"
+	       "  --passphrase-file F    passphrase of an encrypted KEY "
+	       "(else RAMPART_PASSPHRASE)\n"
+	       "  --tsa-url URL          add an RFC 3161 timestamp from this "
+	       "http:// TSA\n\n"
 	       "exit: 0 eligible, 1 not eligible, 2 usage, 3 invalid input, "
 	       "4 incomplete,\n      5 system error\n",
 	    RUN_DEFAULT_MAX_RESULTS);
@@ -208,6 +224,15 @@ parse_args(
 		case O_VERBOSE:
 			a->verbose = 1;
 			break;
+		case O_SIGN:
+			a->sign = arg;
+			break;
+		case O_PASSFILE:
+			a->passfile = arg;
+			break;
+		case O_TSA:
+			a->tsa_url = arg;
+			break;
 		case O_HELP:
 			scan_help(cmd);
 			return -1;
@@ -221,7 +246,100 @@ parse_args(
 		return cli_usage_err(cmd,
 		    "--output and --output-dir exclude "
 		    "each other");
+	if (a->sign != NULL && a->output == NULL && a->output_dir == NULL)
+		return cli_usage_err(cmd,
+		    "--sign needs --output or --output-dir "
+		    "(a signature covers a file)");
+	if ((a->passfile != NULL || a->tsa_url != NULL) && a->sign == NULL)
+		return cli_usage_err(cmd,
+		    "--passphrase-file and --tsa-url go with "
+		    "--sign");
+	if (a->tsa_url != NULL && strncmp(a->tsa_url, "http://", 7) != 0)
+		return cli_usage_err(cmd, "--tsa-url must be an http:// URL");
 	return 0;
+}
+
+/*
+ * What a signed statement says about this run (sign.h), with strings in
+ * arena a.  With --fixed-time the signing time is that time too, so
+ * bundles are reproducible where the algorithm is (Ed25519).  0 or -1.
+ */
+static int
+scan_sign_meta(struct arena *a, const struct run *r,
+    const struct report_opts *ro, struct sign_meta *m)
+{
+	struct sign_input *in;
+	const char **passed, **failed;
+	char *started, *finished;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	started = arena_alloc(a, 32);
+	finished = arena_alloc(a, 32);
+	in = arena_alloc(a, (r->ninputs + 1) * sizeof(*in));
+	passed = arena_alloc(a, (r->ncontrols + 1) * sizeof(*passed));
+	failed = arena_alloc(a, (r->ncontrols + 1) * sizeof(*failed));
+	if (started == NULL || finished == NULL || in == NULL ||
+	    passed == NULL || failed == NULL)
+		return -1;
+	report_times(r, ro, started, finished);
+	switch (r->verdict) {
+	case VERDICT_ELIGIBLE:
+		m->verdict = SIGN_VERDICT_ELIGIBLE;
+		break;
+	case VERDICT_NOT_ELIGIBLE:
+		m->verdict = SIGN_VERDICT_NOT_ELIGIBLE;
+		break;
+	default:
+		m->verdict = SIGN_VERDICT_INCOMPLETE;
+		break;
+	}
+	m->started = started;
+	m->finished = finished;
+	m->baseline_id = r->bl->id;
+	m->baseline_sha256 = r->bl->sha256;
+	for (i = 0; i < r->ninputs; i++) {
+		in[i].path = r->inputs[i].path;
+		in[i].sha256 = r->inputs[i].sha256;
+	}
+	m->inputs = in;
+	m->ninputs = r->ninputs;
+	for (i = 0; i < r->ncontrols; i++) {
+		if (r->controls[i].status == ST_PASS)
+			passed[m->npassed++] = r->controls[i].control->id;
+		else if (r->controls[i].status == ST_FAIL)
+			failed[m->nfailed++] = r->controls[i].control->id;
+	}
+	m->passed = passed;
+	m->failed = failed;
+	m->version = ro->tool_version;
+	if (ro->fixed_time)
+		m->sign_time = finished;
+	return 0;
+}
+
+/* Write one report file and, with --sign, its bundle beside it. */
+static int
+write_one(struct diag *d, const struct writer *w, const struct run *r,
+    const struct report_opts *ro, const char *path, const struct sign_key *key,
+    const char *tsa_url)
+{
+	struct arena *a;
+	struct sign_meta m;
+	int rc = -1;
+
+	if (report_write(d, w, r, ro, path) == -1)
+		return -1;
+	if (key == NULL)
+		return 0;
+	if ((a = arena_new()) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	if (scan_sign_meta(a, r, ro, &m) == -1)
+		diag_err(d, NULL, "out of memory");
+	else if (bundle_sign_file(d, path, &m, key, tsa_url) == 0)
+		rc = 0;
+	arena_free(a);
+	return rc;
 }
 
 /* Split "json,sarif" into writers; -1 on an unknown name. */
@@ -249,7 +367,8 @@ parse_formats(const struct command *cmd, const char *list,
 
 static int
 write_reports(struct cli *c, const struct command *cmd,
-    const struct scan_args *a, const struct run *r, struct diag *d)
+    const struct scan_args *a, const struct run *r, struct diag *d,
+    const struct sign_key *key)
 {
 	const struct writer *ws[MAX_LIST];
 	struct report_opts ro;
@@ -263,11 +382,20 @@ write_reports(struct cli *c, const struct command *cmd,
 	if (parse_formats(cmd, a->format ? a->format : "text", ws, &n) != 0)
 		return EXIT_USAGE;
 	if (a->output_dir != NULL) {
+		/* The folder itself (not its parents) is made when missing. */
+		if (mkdir(a->output_dir, 0755) == -1 && errno != EEXIST) {
+			struct mark m = { a->output_dir, 0, 0 };
+
+			diag_err(d, &m, "cannot create directory: %s",
+			    strerror(errno));
+			return EXIT_SYSTEM;
+		}
 		for (i = 0; i < n; i++) {
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s",
 				a->output_dir, ws[i]->filename) >= sizeof(path))
 				return cli_usage_err(cmd, "path too long");
-			if (report_write(d, ws[i], r, &ro, path) == -1)
+			if (write_one(
+				d, ws[i], r, &ro, path, key, a->tsa_url) == -1)
 				return EXIT_SYSTEM;
 		}
 		return 0;
@@ -275,7 +403,8 @@ write_reports(struct cli *c, const struct command *cmd,
 	if (n != 1)
 		return cli_usage_err(cmd, "several formats need --output-dir");
 	if (a->output != NULL)
-		return report_write(d, ws[0], r, &ro, a->output) == -1
+		return write_one(
+			   d, ws[0], r, &ro, a->output, key, a->tsa_url) == -1
 		    ? EXIT_SYSTEM
 		    : 0;
 	ro.color = c->color_out && strcmp(ws[0]->name, "text") == 0;
@@ -294,6 +423,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	struct crm *crm = NULL;
 	struct attest_set *attest = NULL;
 	struct run *r = NULL;
+	struct sign_key *key = NULL;
+	char *pass = NULL;
+	size_t passlen = 0;
 	long stray;
 	struct run_opts ro;
 	const struct adapter *ad = NULL;
@@ -317,6 +449,11 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		if (rule_set_load(rs, &d, a.rules[i]) == -1)
 			goto out;
 	if ((bl = baseline_load(&d, a.baseline, rs)) == NULL)
+		goto out;
+	/* The key is loaded before the scan: a wrong passphrase fails fast. */
+	if (a.sign != NULL &&
+	    (key_read_passphrase(&d, a.passfile, 1, &pass, &passlen) == -1 ||
+		(key = key_load_private(&d, a.sign, pass, passlen)) == NULL))
 		goto out;
 	if (a.poam != NULL && (poam = poam_load(&d, a.poam)) == NULL)
 		goto out;
@@ -357,7 +494,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	if (d.nwarnings > 0)
 		cli_diag(c, &d);
 	diag_clear(&d);
-	if ((rc = write_reports(c, cmd, &a, r, &d)) != 0)
+	if ((rc = write_reports(c, cmd, &a, r, &d, key)) != 0)
 		goto out;
 	switch (r->verdict) {
 	case VERDICT_ELIGIBLE:
@@ -378,6 +515,8 @@ out:
 		    "rampart scan: %zu error%s; no report "
 		    "written\n",
 		    d.nerrors, d.nerrors == 1 ? "" : "s");
+	key_passphrase_free(pass, passlen);
+	key_free(key);
 	run_free(r);
 	poam_free(poam);
 	attest_free(attest);
