@@ -29,17 +29,21 @@ parse_port(const char *s, size_t n, uint16_t *port)
 	return 0;
 }
 
-/* A DNS name: labels of letters, digits, '-', '_' separated by dots. */
+/*
+ * A DNS name: labels of letters, digits, '-', '_' separated by dots, no
+ * label starting or ending with '-' (so "-x" is never taken for a host).
+ */
 static int
 valid_hostname(const char *s, size_t n)
 {
 	size_t i, label = 0;
 
-	if (n == 0 || n > 253)
+	if (n == 0 || n > 253 || s[0] == '-' || s[n - 1] == '-')
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '.') {
-			if (label == 0)
+			if (label == 0 || s[i - 1] == '-' ||
+			    (i + 1 < n && s[i + 1] == '-'))
 				return 0;
 			label = 0;
 			continue;
