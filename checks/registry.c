@@ -13,11 +13,13 @@
 #include "checks/check.h"
 #include "checks/aws/aws.h"
 #include "checks/sources/sources.h"
+#include "checks/tls/endpoint.h"
 
 const struct check_plugin *const check_plugins[] = {
 	&aws_credential_report_plugin,
 	&aws_iam_policy_plugin,
 	&aws_network_exposure_plugin,
+	&tls_endpoint_plugin,
 };
 
 const size_t check_nplugins = sizeof(check_plugins) / sizeof(check_plugins[0]);

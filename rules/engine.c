@@ -390,6 +390,37 @@ input_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
 	return sha256_file_hex(d, path, out);
 }
 
+struct input_info *
+run_add_input(struct run *r, const char *name, const char *format)
+{
+	struct input_info *v, *in;
+
+	v = arena_realloc(r->a, r->inputs, r->ninputs * sizeof(*v),
+	    (r->ninputs + 1) * sizeof(*v));
+	if (v == NULL) {
+		diag_err(r->d, NULL, "out of memory");
+		return NULL;
+	}
+	r->inputs = v;
+	in = &r->inputs[r->ninputs++];
+	memset(in, 0, sizeof(*in));
+	if ((in->path = arena_strdup(r->a, name)) == NULL ||
+	    (in->format = arena_strdup(r->a, format)) == NULL) {
+		diag_err(r->d, NULL, "out of memory");
+		return NULL;
+	}
+	return in;
+}
+
+int
+run_resource(struct run *r, struct input_info *in, const struct resource *res,
+    struct arena *a)
+{
+	struct input_ctx ic = { r, in };
+
+	return on_resource(&ic, res, a);
+}
+
 int
 run_input(struct run *r, const char *path, const struct adapter *ad)
 {

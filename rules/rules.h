@@ -433,6 +433,16 @@ void run_free(struct run *r);
  * error of the input is reported and returns -1 (exit 3).
  */
 int run_input(struct run *r, const char *path, const struct adapter *ad);
+/*
+ * Live inputs (TLS endpoints) that are not files: register the input, then
+ * hand each resource to run_resource().  sha256 is the digest of the
+ * evidence observed (the caller computes it).
+ */
+struct input_info *run_add_input(
+    struct run *r, const char *name, const char *format);
+int run_resource(struct run *r, struct input_info *in,
+    const struct resource *res, struct arena *a);
+
 /* Aggregate checks into controls, apply POA&M, decide the verdict. */
 int run_finish(struct run *r);
 
