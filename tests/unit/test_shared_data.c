@@ -62,7 +62,7 @@ check_file(struct walk *w, const char *path)
 	size_t ndocs, i;
 	enum doc_format fmt;
 	const char *want;
-	char msg[2048], expect[2048];
+	char msg[4608], expect[4608];
 	int rc;
 
 	if (has_suffix(path, ".xml") || has_suffix(path, ".md")) {
