@@ -18,6 +18,33 @@ struct coll {
 	size_t n;
 };
 
+/*
+ * Copied nodes keep marks naming files by pointers into the adapter's
+ * arena, which is freed after the callback: re-point them.
+ */
+static void
+own_marks(
+    struct arena *a, struct doc_node *n, const char **last, const char **mine)
+{
+	size_t i;
+
+	if (n->mark.file != NULL) {
+		if (*last == NULL || strcmp(*last, n->mark.file) != 0) {
+			*last = n->mark.file;
+			*mine = arena_strdup(a, n->mark.file);
+		}
+		n->mark.file = *mine;
+	}
+	if (n->type == DOC_SEQ)
+		for (i = 0; i < n->u.seq.n; i++)
+			own_marks(a, n->u.seq.items[i], last, mine);
+	else if (n->type == DOC_MAP)
+		for (i = 0; i < n->u.map.n; i++) {
+			n->u.map.pairs[i].key->mark.file = NULL;
+			own_marks(a, n->u.map.pairs[i].val, last, mine);
+		}
+}
+
 static int
 collect(void *ctx, const struct resource *r, struct arena *ra)
 {
@@ -36,6 +63,11 @@ collect(void *ctx, const struct resource *r, struct arena *ra)
 	g->read_error =
 	    r->read_error ? arena_strdup(c->a, r->read_error) : NULL;
 	g->attrs = doc_copy(c->a, r->attrs);
+	{
+		const char *last = NULL, *mine = NULL;
+
+		own_marks(c->a, g->attrs, &last, &mine);
+	}
 	return 0;
 }
 
