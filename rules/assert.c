@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rules/rules.h"
 
@@ -946,7 +947,25 @@ struct ev {
 	struct check_ctx *c;
 	struct arena *tmp; /* intermediate messages */
 	int oom;
+	long long regex_ns; /* time spent matching regexes */
 };
+
+/*
+ * Regex time one evaluation may spend over all its values (each match
+ * also has its own budget in regex.c), so a wildcard over thousands of
+ * strings cannot stall a scan.
+ */
+#define EVAL_REGEX_BUDGET_NS (1000 * 1000000LL)
+
+static long long
+mono_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 /* A resolved operand. */
 struct opval {
@@ -1364,7 +1383,21 @@ leaf_cb(void *ctx, const struct doc_node *n)
 	}
 	if (lr->count_only)
 		return 0;
-	t = value_sat(lr->as, lr->ov, n, check_now(lr->e->c), &problem);
+	if (lr->as->op->op == OP_MATCHES) {
+		long long t0 = mono_ns();
+
+		if (lr->e->regex_ns > EVAL_REGEX_BUDGET_NS) {
+			t = T_UNKNOWN;
+			problem =
+			    "regex time budget of this evaluation exceeded";
+		} else {
+			t = value_sat(
+			    lr->as, lr->ov, n, check_now(lr->e->c), &problem);
+		}
+		lr->e->regex_ns += mono_ns() - t0;
+	} else {
+		t = value_sat(lr->as, lr->ov, n, check_now(lr->e->c), &problem);
+	}
 	if (t == T_UNKNOWN)
 		v = ST_ERROR;
 	else if ((t == T_SAT) ^ lr->as->op->negated ^ (lr->as->quant == Q_NONE))
@@ -1620,7 +1653,7 @@ enum status
 assert_eval(const struct assertion *as, const struct doc_node *attrs,
     struct check_ctx *c, const char **why)
 {
-	struct ev e = { c, NULL, 0 };
+	struct ev e = { c, NULL, 0, 0 };
 	enum status st;
 	char *w = NULL;
 

@@ -375,6 +375,41 @@ test_regex_limit(void **state)
 	sb_free(&sb);
 }
 
+/*
+ * Each match has a time budget, and so has the whole evaluation: twenty
+ * slow values cost about one second, not twenty budgets.
+ */
+static void
+test_regex_eval_budget(void **state)
+{
+	struct fx *f = *state;
+	struct assertion *as;
+	struct strbuf sb;
+	struct timespec t0, t1;
+	const char *why;
+	int i, j;
+
+	sb_init(&sb);
+	sb_adds(&sb, "{\"v\": [");
+	for (i = 0; i < 20; i++) {
+		sb_adds(&sb, i ? ", \"" : "\"");
+		for (j = 0; j < 65536; j++)
+			sb_addc(&sb, 'a');
+		sb_addc(&sb, '"');
+	}
+	sb_adds(&sb, "]}");
+	as = compile(
+	    f, "{path: 'v[*]', matches: 'a{1,200}a{1,200}(?:b|\\d)'}", NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(eval(f, as, sb.s, &why), ST_ERROR);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_non_null(strstr(why, "budget"));
+	assert_true((double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9 <
+	    2.5);
+	sb_free(&sb);
+}
+
 /* Parameters are read at evaluation; a regex parameter is cached. */
 static void
 test_params(void **state)
@@ -577,6 +612,8 @@ main(int argc, char **argv)
 		    test_lint_regex_column_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_regex_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_regex_eval_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_age_now, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cidr, setup, teardown),
