@@ -1,0 +1,188 @@
+#!/bin/sh
+# End-to-end: every report format from the real binary (a small baseline,
+# rule pack and AWS Config export in tests/fixtures/reports), validated
+# with the official schemas and standard validators: SARIF 2.1.0 and OSCAL
+# assessment-results 1.1.2/1.1.3 with ajv, docs/report.schema.json with
+# ajv, JUnit with xmllint and junit-10.xsd; the HTML page rendered by
+# headless Chromium.  Byte-identical output across runs with
+# --fixed-time, identical but for timestamps without it; --output-dir;
+# scan --sign with verify on each file.  The unit tests' in-memory run
+# (hostile strings, every status) is dumped and validated the same way.
+# Environment: RAMPART (binary), BUILD, SHARED (../shared).
+set -u
+R=${RAMPART:-$(pwd)/build/rampart}
+BUILD=${BUILD:-build}
+FIX=$(pwd)/tests/fixtures/reports
+VALIDATE=$(pwd)/tests/e2e/reports/validate.js
+S=${SHARED:-../shared}/data/schemas
+SCHEMA_JSON=$(pwd)/docs/report.schema.json
+NODE_PATH=$(pwd)/tests/node/node_modules
+export NODE_PATH
+UNIT=$(pwd)/$BUILD/tests/test_reports
+T=$(mktemp -d /tmp/rampart-e2e-reports.XXXXXX)
+cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$T"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+n=0 fails=0
+ALL=html,json,junit,markdown,oscal,sarif,text
+FILES="report.html report.json report.junit.xml report.md report.oscal.json
+report.sarif report.txt"
+
+ok() { n=$((n + 1)); echo "ok   $1"; }
+bad() {
+	n=$((n + 1)); fails=$((fails + 1)); echo "FAIL $1"
+	sed 's/^/    /' "$T/err" "$T/out" 2>/dev/null | tail -n 20
+}
+# expect RC DESCRIPTION COMMAND...: run, compare the exit status.
+expect() {
+	want=$1 desc=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$desc"; else bad "$desc (exit $got, want $want)"; fi
+}
+for tool in node xmllint chromium; do
+	command -v "$tool" >/dev/null ||
+		{ echo "FAIL $tool is not installed (make deps-test)"; exit 1; }
+done
+[ -d "$NODE_PATH/ajv-draft-04" ] && [ -d "$NODE_PATH/ajv-formats" ] ||
+	{ echo "FAIL ajv is not installed in tests/node (make deps-test)"; exit 1; }
+[ -d "$S/sarif" ] || { echo "FAIL no schemas at $S (set SHARED)"; exit 1; }
+
+scan() {	# scan ARGS...: the fixture scan with extra arguments
+	"$R" scan --baseline "$FIX/baseline.yaml" --rules "$FIX/pack.yaml" \
+	    --input "$FIX/config snapshot.json" "$@"
+}
+
+# validate_dir DIR LABEL: every format in DIR against its schema.
+validate_dir() {
+	d=$1 l=$2
+	expect 0 "$l: SARIF valid (2.1.0 errata01 schema, ajv-draft-04)" \
+		node "$VALIDATE" sarif "$S/sarif/sarif-schema-2.1.0.json" "$d/report.sarif"
+	expect 0 "$l: OSCAL assessment-results valid (v1.1.2)" \
+		node "$VALIDATE" oscal "$S/oscal/v1.1.2/oscal_assessment-results_schema.json" "$d/report.oscal.json"
+	expect 0 "$l: OSCAL assessment-results valid (v1.1.3)" \
+		node "$VALIDATE" oscal "$S/oscal/v1.1.3/oscal_assessment-results_schema.json" "$d/report.oscal.json"
+	expect 0 "$l: JSON report valid (docs/report.schema.json)" \
+		node "$VALIDATE" json "$SCHEMA_JSON" "$d/report.json"
+	expect 0 "$l: JUnit valid (jenkins-xunit junit-10.xsd)" \
+		xmllint --noout --schema "$S/junit/jenkins-xunit/junit-10.xsd" "$d/report.junit.xml"
+	expect 0 "$l: HTML parses" xmllint --html --noout "$d/report.html"
+	screenshot "$d/report.html" "$l"
+}
+
+# screenshot FILE LABEL: headless Chromium renders the page.
+screenshot() {
+	png=$T/shot-$(echo "$2" | tr -c 'a-z0-9' '-').png
+	prof=$(mktemp -d "$T/chromium.XXXXXX")
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync --user-data-dir="$prof" \
+	    --window-size=1200,1600 --screenshot="$png" "file://$1" \
+	    >"$T/out" 2>"$T/err"
+	size=$(stat -c %s "$png" 2>/dev/null || echo 0)
+	if [ "$size" -gt 20000 ] && head -c 8 "$png" | od -An -tx1 |
+	    grep -q '89 50 4e 47 0d 0a 1a 0a'; then
+		ok "$2: HTML rendered by headless Chromium ($size-byte PNG)"
+	else
+		bad "$2: HTML rendered by headless Chromium (png $size bytes)"
+	fi
+}
+
+# ------------------------------------------------ the real binary, all formats
+expect 1 "scan writes every format to --output-dir (not eligible: exit 1)" \
+	scan --format $ALL --output-dir "$T/a" --fixed-time 2026-01-02T03:04:05Z
+for f in $FILES; do
+	[ -s "$T/a/$f" ] || bad "fixed name $f written"
+done
+ok "fixed names: $(echo $FILES | tr '\n' ' ')"
+[ "$(ls "$T/a" | wc -l)" -eq 7 ] && ok "no temporary files left" || bad "no temporary files left"
+validate_dir "$T/a" "scan"
+
+expect 1 "second run" scan --format $ALL --output-dir "$T/b" --fixed-time 2026-01-02T03:04:05Z
+same=1
+for f in $FILES; do cmp -s "$T/a/$f" "$T/b/$f" || { same=0; echo "    differs: $f"; }; done
+[ $same -eq 1 ] && ok "--fixed-time: every format byte-identical across runs" ||
+	bad "--fixed-time: every format byte-identical across runs"
+
+# Without --fixed-time only the timestamps may differ.
+expect 1 "run without --fixed-time" scan --format $ALL --output-dir "$T/c"
+sleep 1
+expect 1 "another run without --fixed-time" scan --format $ALL --output-dir "$T/d"
+same=1
+for f in $FILES; do
+	for x in c d; do
+		sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g' \
+		    "$T/$x/$f" >"$T/$x.norm"
+	done
+	cmp -s "$T/c.norm" "$T/d.norm" || { same=0; echo "    differs beyond timestamps: $f"; }
+done
+[ $same -eq 1 ] && ok "without --fixed-time: identical but for timestamps" ||
+	bad "without --fixed-time: identical but for timestamps"
+
+# What the formats say about this scan.
+node -e '
+const fs = require("fs"), d = process.argv[1];
+const s = JSON.parse(fs.readFileSync(d + "/report.sarif"));
+const fail = s.runs[0].results.filter((r) =>
+    r.kind === "fail" && r.ruleId === "e2e-volume-encrypted");
+const loc = fail[0].locations[0].physicalLocation;
+if (!/config%20snapshot\.json$/.test(loc.artifactLocation.uri) ||
+    loc.region.startLine !== 24 || loc.region.startColumn !== 22)
+	throw new Error("location " + JSON.stringify(loc));
+const rule = s.runs[0].tool.driver.rules.find((r) => r.id === "e2e-volume-tagged");
+if (rule.properties.controlIds.join() !== "ac-3,sc-28")
+	throw new Error("controls " + rule.properties.controlIds);
+const o = JSON.parse(fs.readFileSync(d + "/report.oscal.json"))["assessment-results"];
+const ids = o.results[0]["reviewed-controls"]["control-selections"][0]["include-controls"].map((c) => c["control-id"]);
+const j = JSON.parse(fs.readFileSync(d + "/report.json"));
+if (ids.join() !== j.controls.map((c) => c.id).join())
+	throw new Error("oscal control ids " + ids);
+' "$T/a" >"$T/out" 2>"$T/err" &&
+	ok "SARIF points at export file:line:col; OSCAL control ids = baseline ids" ||
+	bad "SARIF points at export file:line:col; OSCAL control ids = baseline ids"
+
+# Hostile strings from the export never reach a terminal or the markup raw.
+scan >"$T/out" 2>"$T/err"
+if tr -d '\n' <"$T/out" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+	bad "text report: no control characters"
+else
+	ok "text report: no control characters"
+fi
+grep -q '<script' "$T/a/report.html" && bad "HTML: tag in a tag value escaped" ||
+	ok "HTML: tag in a tag value escaped"
+
+# ------------------------------------------------- options and failures
+expect 2 "several formats need --output-dir" scan --format json,sarif
+expect 2 "unknown format" scan --format pdf --output-dir "$T/x"
+expect 5 "--output-dir whose parent is missing" scan --format json --output-dir "$T/no/such"
+expect 1 "--output FILE writes one format" scan --format sarif --output "$T/one.sarif"
+expect 0 "... valid SARIF" node "$VALIDATE" sarif "$S/sarif/sarif-schema-2.1.0.json" "$T/one.sarif"
+
+# ------------------------------------------------------------- --sign
+cd "$T" || exit 1
+"$R" keygen --out k >/dev/null 2>&1 || bad "keygen"
+expect 2 "--sign needs a file" scan --sign k.key
+expect 1 "scan --sign signs every report written" \
+	scan --format $ALL --output-dir "$T/s" --sign k.key --fixed-time 2026-01-02T03:04:05Z
+okv=1
+for f in $FILES; do
+	[ -s "$T/s/$f.sigstore.json" ] || { okv=0; echo "    no bundle for $f"; continue; }
+	"$R" verify "$T/s/$f" --key k.pub >"$T/out" 2>"$T/err" || { okv=0; echo "    verify failed: $f"; }
+done
+[ $okv -eq 1 ] && ok "a verified bundle beside each of the 7 reports" ||
+	bad "a verified bundle beside each of the 7 reports"
+expect 0 "signed reports equal unsigned ones (--fixed-time)" cmp "$T/a/report.json" "$T/s/report.json"
+printf ' ' >>"$T/s/report.html"
+expect 1 "an edited report no longer verifies" "$R" verify "$T/s/report.html" --key k.pub
+
+# ------------------------------- the unit tests' in-memory run (every status)
+if [ -x "$UNIT" ]; then
+	mkdir -p "$T/u"
+	expect 0 "unit fixture dumped" env RAMPART_REPORTS_DUMP="$T/u" "$UNIT" test_dump
+	validate_dir "$T/u" "fixture"
+else
+	echo "skip unit fixture ($UNIT not built)"
+fi
+
+echo "reports: $n checks, $fails failed"
+[ $fails -eq 0 ]
