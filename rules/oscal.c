@@ -984,8 +984,13 @@ oscal_import(struct diag *d, const char *catalog, const struct oscal_opts *o,
 	nerr = d->nerrors;
 	if (doc_stream_file(d, catalog, DOC_FMT_AUTO, "catalog.metadata", NULL,
 		on_meta, &im, NULL) == -1 &&
-	    (!im.have_meta || d->nerrors != nerr))
+	    (!im.have_meta || d->nerrors != nerr)) {
+		if (!im.have_meta)
+			diag_note(d, &cm,
+			    "not an OSCAL catalog? (a profile is given with "
+			    "--profile, next to its catalog)");
 		goto out;
+	}
 	if (doc_stream_file(d, catalog, DOC_FMT_AUTO, "catalog.groups[*]", NULL,
 		on_group, &im, &ngroups) == -1)
 		goto out;
