@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/scan_tls.h"
 #include "reports/report.h"
 #include "reports/sign.h"
 
@@ -31,7 +32,11 @@ enum {
 	O_TSA,
 	O_HELP,
 	O_CRM,
-	O_ATTEST
+	O_ATTEST,
+	O_TLS,
+	O_TLS_TARGETS,
+	O_TLS_CA,
+	O_TLS_TIMEOUT
 };
 
 static const struct opt scan_opts[] = {
@@ -54,6 +59,10 @@ static const struct opt scan_opts[] = {
 	{ "help", 0, O_HELP },
 	{ "crm", 1, O_CRM },
 	{ "attest", 1, O_ATTEST },
+	{ "tls", 1, O_TLS },
+	{ "tls-targets", 1, O_TLS_TARGETS },
+	{ "tls-ca-file", 1, O_TLS_CA },
+	{ "tls-timeout", 1, O_TLS_TIMEOUT },
 	{ NULL, 0, 0 },
 };
 
@@ -81,6 +90,7 @@ struct scan_args {
 	long long max_results;
 	int require_attest;
 	int verbose;
+	struct scan_tls_args tls;
 };
 
 static void
@@ -125,6 +135,14 @@ scan_help(const struct command *cmd)
 	       "and status (default %d, 0 = all)\n"
 	       "  --require-attestations open manual controls make the "
 	       "verdict incomplete\n"
+	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
+	       "(repeatable)\n"
+	       "  --tls-targets FILE     endpoints, one 'HOST[:PORT] [SNI]' "
+	       "per line\n"
+	       "  --tls-ca-file PEM      trust anchors for TLS endpoints "
+	       "(default: system)\n"
+	       "  --tls-timeout S        connect and handshake timeout, "
+	       "seconds\n"
 	       "  --verbose              list passing checks in the text "
 	       "report\n"
 	       "  --sign KEY             sign every report written: "
@@ -233,6 +251,31 @@ parse_args(
 		case O_TSA:
 			a->tsa_url = arg;
 			break;
+		case O_TLS:
+			if (a->tls.ntargets == 64)
+				return cli_usage_err(cmd, "too many --tls");
+			a->tls.targets[a->tls.ntargets++] = arg;
+			break;
+		case O_TLS_TARGETS:
+			if (a->tls.nfiles == 16)
+				return cli_usage_err(
+				    cmd, "too many --tls-targets");
+			a->tls.files[a->tls.nfiles++] = arg;
+			break;
+		case O_TLS_CA:
+			a->tls.ca_file = arg;
+			break;
+		case O_TLS_TIMEOUT:
+			errno = 0;
+			a->tls.connect_timeout_ms =
+			    (int)(strtod(arg, &end) * 1000);
+			if (errno || *end || end == arg ||
+			    a->tls.connect_timeout_ms <= 0 ||
+			    a->tls.connect_timeout_ms > 600000)
+				return cli_usage_err(
+				    cmd, "invalid timeout '%s' (seconds)", arg);
+			a->tls.handshake_timeout_ms = a->tls.connect_timeout_ms;
+			break;
 		case O_HELP:
 			scan_help(cmd);
 			return -1;
@@ -240,8 +283,8 @@ parse_args(
 	}
 	if (a->baseline == NULL)
 		return cli_usage_err(cmd, "missing --baseline");
-	if (a->ninputs == 0)
-		return cli_usage_err(cmd, "missing --input");
+	if (a->ninputs == 0 && a->tls.ntargets == 0 && a->tls.nfiles == 0)
+		return cli_usage_err(cmd, "missing --input or --tls");
 	if (a->output != NULL && a->output_dir != NULL)
 		return cli_usage_err(cmd,
 		    "--output and --output-dir exclude "
@@ -487,6 +530,8 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		if (run_input(r, a.inputs[i], ad) == -1)
 			goto out;
 	}
+	if (scan_tls(c, r, &a.tls, &d) == -1)
+		goto out;
 	if (c->tty_err)
 		fprintf(stderr, "\033[K");
 	if (run_finish(r) == -1)
