@@ -187,8 +187,8 @@ cmd_help(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 	if (argv[1][0] == '-')
-		return cli_usage_err(cli_find("help"), "unknown option '%s'",
-		    argv[1]);
+		return cli_usage_err(
+		    cli_find("help"), "unknown option '%s'", argv[1]);
 	if ((cmd = cli_find(argv[1])) == NULL)
 		return cli_usage_err(NULL, "unknown command '%s'", argv[1]);
 	if (cmd->run == cmd_help) {

@@ -211,7 +211,7 @@ bind_value(struct baseline *b, struct diag *d, const struct rule *r,
 		}
 		if ((n = doc_new(b->a, DOC_INT, &pv->mark)) == NULL ||
 		    (n->str = arena_printf(b->a, "%lld", (long long)iv)) ==
-		    NULL) {
+			NULL) {
 			diag_err(d, &ref->mark, "out of memory");
 			return NULL;
 		}
