@@ -741,6 +741,45 @@ test_report_write(void **state)
 	diag_free(&d);
 }
 
+/* Failing each allocation in turn: a clean 0 or -1, never a crash. */
+static void
+test_alloc_failures(void **state)
+{
+	struct fx *f = *state;
+	struct report_opts o;
+	char *buf;
+	size_t i, n;
+	long k, used;
+	FILE *fp;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.fixed_time = FIXED_TIME;
+	for (i = 0; i < nwriters; i++) {
+		/* How many allocations a clean run makes. */
+		buf = NULL;
+		fp = open_memstream(&buf, &n);
+		assert_non_null(fp);
+		lib_alloc_fail_at(1000000);
+		assert_int_equal(writers[i]->write(fp, &f->run, &o), 0);
+		used = lib_alloc_count();
+		lib_alloc_fail_at(0);
+		fclose(fp);
+		free(buf);
+		for (k = 1; k <= used; k++) {
+			buf = NULL;
+			fp = open_memstream(&buf, &n);
+			assert_non_null(fp);
+			lib_alloc_fail_at(k);
+			rc = writers[i]->write(fp, &f->run, &o);
+			lib_alloc_fail_at(0);
+			assert_true(rc == 0 || rc == -1);
+			fclose(fp);
+			free(buf);
+		}
+	}
+}
+
 /* For tests/e2e/reports.sh: every format of the fixture into a folder. */
 static void
 test_dump(void **state)
@@ -790,6 +829,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_oscal, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_report_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_alloc_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
 	};
 
