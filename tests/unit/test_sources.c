@@ -849,6 +849,18 @@ test_placebo_directory(void **state)
 	assert_int_equal(count(&c, "AWS::IAM::CredentialReport"), 1);
 	assert_int_equal(count(&c, "AWS::IAM::User"), 20);
 	arena_free(c.a);
+
+	/* ListMFADevices_3 is the third listed user's (placebo order) */
+	assert_int_equal(
+	    read_with(&c, &d, NULL, shared_path(PLACEBO "test_iam_mfa_filter")),
+	    0);
+	assert_int_equal(count(&c, "AWS::IAM::User"), 3);
+	g = find(&c, "AWS::IAM::User", "mandeep");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "MFADevices[0].UserName"), "mandeep");
+	g = find(&c, "AWS::IAM::User", "george");
+	assert_null(at(&c, g->attrs, "MFADevices"));
+	arena_free(c.a);
 	diag_free(&d);
 }
 
