@@ -20,7 +20,7 @@ SHARED    ?= $(abspath ../shared)
 DEB_BUILD := build-essential pkg-config libssl-dev libyaml-dev libyajl-dev \
 	     libpcre2-dev libcmocka-dev
 DEB_TEST  := clang libclang-rt-14-dev clang-format libxml2-utils \
-	     gnutls-bin nginx-light openssl procps python3 nodejs npm jq \
+	     gnutls-bin nginx-light openssl procps python3 nodejs npm jq sslscan \
 	     chromium
 
 WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -163,6 +163,7 @@ format:
 
 bench: all
 	./tests/bench/run.sh $(BUILD)
+	./tests/bench/tls/run.sh $(BUILD)
 
 baselines: all
 	./scripts/make-baselines.sh $(BIN) $(SHARED)

@@ -17,8 +17,9 @@ static int cmd_help(struct cli *, int, char **);
 /* Sorted by name.  One line per subcommand. */
 static const struct command commands[] = {
 	{ "baseline", cmd_baseline,
-	    "list | show NAME [--coverage] | lint FILE...",
-	    "list, show and lint control baselines" },
+	    "list | show NAME [--coverage] | lint FILE... | import-oscal "
+	    "CATALOG --out FILE",
+	    "list, show, lint and import (OSCAL) control baselines" },
 	{ "checks", cmd_checks, "list [--json] | show ID",
 	    "list the checks and the controls they evidence" },
 	{ "doc", cmd_doc, "FILE [--path EXPR] [--format F] [--json]",
@@ -29,8 +30,9 @@ static const struct command commands[] = {
 	    "F]",
 	    "generate a key pair for signing reports" },
 	{ "scan", cmd_scan,
-	    "--baseline NAME|FILE --input PATH... [--poam FILE] [--format F] "
-	    "[--output FILE]",
+	    "--baseline NAME|FILE (--input PATH | --tls HOST[:PORT])... "
+	    "[--poam FILE] [--format F] [--output FILE|--output-dir DIR] "
+	    "[--sign KEY]",
 	    "scan exports against a baseline and decide eligibility" },
 	{ "sign", cmd_sign,
 	    "REPORT --key KEY [--passphrase-file F] [--tsa-url URL]",
