@@ -1,0 +1,468 @@
+/*
+ * test_aws_content.c: the shipped AWS checks (rules/packs/aws) against
+ * their fixtures, tests/fixtures/aws-checks/<check>/<case>/: small AWS CLI
+ * export directories made from real recordings (README.md there says
+ * where each file comes from) with an `expect` file:
+ *
+ *	now 2016-12-01T00:00:00Z	evaluation time (default 2024-01-01)
+ *	param NAME YAML-VALUE		parameter bound by the baseline
+ *	STATUS RESOURCE-ID		one line per resource, exact
+ *
+ * Each case runs through the real pipeline: the shipped rule set
+ * (rule_set_load_shipped), a baseline with one control binding the check,
+ * the aws-cli adapter, run_finish.  The results must be exactly the
+ * expected resources with the expected statuses; every shipped check must
+ * have a passing and a failing resource among its cases; every required
+ * check must be `error`, not not_applicable, when its export is missing.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+
+#include "rules/rules.h"
+
+#define FIX "tests/fixtures/aws-checks"
+#define DEFAULT_NOW 1704067200 /* 2024-01-01T00:00:00Z */
+#define MAX_EXPECT 64
+
+struct expect_line {
+	enum status st;
+	char id[256];
+};
+
+struct expect {
+	int64_t now;
+	char params[1024]; /* YAML flow-map body: "a: 1, b: x" */
+	struct expect_line v[MAX_EXPECT];
+	size_t n;
+};
+
+static struct rule_set *rs;
+static char tmpdir[64];
+
+static void
+print_diag(const struct diag *d)
+{
+	char buf[2048];
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		diag_format(d, i, buf, sizeof(buf));
+		print_message("  diag: %s\n", buf);
+	}
+}
+
+/* Parse dir/expect into e.  0 or -1. */
+static int
+read_expect(const char *dir, struct expect *e)
+{
+	char path[1100], line[512], *sp, *nl;
+	FILE *fp;
+	size_t plen = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->now = DEFAULT_NOW;
+	snprintf(path, sizeof(path), "%s/expect", dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if ((sp = strchr(line, ' ')) == NULL)
+			goto bad;
+		*sp++ = '\0';
+		if (strcmp(line, "now") == 0) {
+			if (parse_time(sp, &e->now) != 0)
+				goto bad;
+		} else if (strcmp(line, "param") == 0) {
+			char *v = strchr(sp, ' ');
+
+			if (v == NULL)
+				goto bad;
+			*v++ = '\0';
+			plen += (size_t)snprintf(e->params + plen,
+			    sizeof(e->params) - plen, "%s%s: %s",
+			    plen ? ", " : "", sp, v);
+			if (plen >= sizeof(e->params))
+				goto bad;
+		} else {
+			if (e->n == MAX_EXPECT ||
+			    status_parse(line, &e->v[e->n].st) != 0)
+				goto bad;
+			snprintf(
+			    e->v[e->n].id, sizeof(e->v[e->n].id), "%s", sp);
+			e->n++;
+		}
+	}
+	fclose(fp);
+	return 0;
+bad:
+	print_message("%s: bad line '%s'\n", path, line);
+	fclose(fp);
+	return -1;
+}
+
+/*
+ * Run one check on an input directory: a baseline with one automated
+ * control binding the check (with params), the aws-cli adapter.  Returns
+ * the run (caller frees run and baseline) or NULL.
+ */
+static struct run *
+run_check(const char *check, const char *input, const struct expect *e,
+    struct baseline **blp, struct diag *d)
+{
+	char path[128];
+	struct run_opts ro;
+	struct run *r;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/baseline.yaml", tmpdir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp,
+	    "id: t\ntitle: t\nimpact: moderate\ncontrols:\n"
+	    "  - id: ca-7\n    checks:\n      - id: %s\n"
+	    "        params: {%s}\n",
+	    check, e->params);
+	fclose(fp);
+	if ((*blp = baseline_load(d, path, rs)) == NULL)
+		return NULL;
+	memset(&ro, 0, sizeof(ro));
+	ro.now = e->now;
+	ro.max_results = 0;
+	load_limits_default(&ro.lim);
+	if ((r = run_new(d, *blp, rs, NULL, &ro)) == NULL)
+		return NULL;
+	if (run_input(r, input, adapter_find("aws-cli")) != 0 ||
+	    run_finish(r) != 0) {
+		run_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted subdirectory names of dir (NULL-terminated, caller frees). */
+static char **
+subdirs(const char *dir)
+{
+	char **v = NULL, p[1024];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *dp;
+
+	if ((dp = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (!is_dir(p))
+			continue;
+		v = realloc(v, (n + 2) * sizeof(*v));
+		assert_non_null(v);
+		v[n++] = strdup(de->d_name);
+		v[n] = NULL;
+	}
+	closedir(dp);
+	if (v != NULL)
+		qsort(v, n, sizeof(*v), cmp_str);
+	return v;
+}
+
+static void
+free_list(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+setup(void **state)
+{
+	struct diag d;
+
+	(void)state;
+	setenv("RAMPART_RULES_DIR", "rules", 1);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rampart-aws-XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	diag_init(&d);
+	rs = rule_set_new();
+	if (rs == NULL || rule_set_load_shipped(rs, &d) != 0) {
+		print_diag(&d);
+		diag_free(&d);
+		return -1;
+	}
+	diag_free(&d);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char p[128];
+
+	(void)state;
+	rule_set_free(rs);
+	snprintf(p, sizeof(p), "%s/baseline.yaml", tmpdir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/empty/iam", tmpdir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/empty", tmpdir);
+	rmdir(p);
+	rmdir(tmpdir);
+	return 0;
+}
+
+/* Every shipped AWS check, at least 30, each with controls. */
+static void
+test_shipped_checks(void **state)
+{
+	size_t i, naws = 0;
+
+	(void)state;
+	for (i = 0; i < rs->n; i++) {
+		if (strncmp(rs->v[i]->id, "aws-", 4) != 0)
+			continue;
+		naws++;
+		assert_true(rs->v[i]->ncontrols > 0);
+		assert_non_null(rs->v[i]->remediation);
+		assert_non_null(rs->v[i]->description);
+		assert_true(rs->v[i]->ntypes > 0);
+	}
+	assert_true(naws >= 30);
+}
+
+/*
+ * Every case of every check: exact statuses per resource.  Every shipped
+ * check has fixtures with a passing and a failing resource; every
+ * fixture directory names a shipped check.
+ */
+static void
+test_fixtures(void **state)
+{
+	char **checks, **cases, dir[1024];
+	size_t i, j, k, l, failures = 0, ncases = 0;
+
+	(void)state;
+	checks = subdirs(FIX);
+	assert_non_null(checks);
+	for (i = 0; checks[i] != NULL; i++)
+		if (rule_find(rs, checks[i]) == NULL) {
+			print_message("%s/%s: no shipped check of that id\n",
+			    FIX, checks[i]);
+			failures++;
+		}
+	for (i = 0; i < rs->n; i++) {
+		const char *id = rs->v[i]->id;
+		int seen[ST_COUNT] = { 0 };
+
+		if (strncmp(id, "aws-", 4) != 0)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", FIX, id);
+		if ((cases = subdirs(dir)) == NULL) {
+			print_message("%s: no fixtures\n", id);
+			failures++;
+			continue;
+		}
+		for (j = 0; cases[j] != NULL; j++) {
+			struct expect e;
+			struct baseline *bl = NULL;
+			struct run *r;
+			struct diag d;
+			const struct check_outcome *o;
+			int *used;
+
+			snprintf(
+			    dir, sizeof(dir), "%s/%s/%s", FIX, id, cases[j]);
+			ncases++;
+			if (read_expect(dir, &e) != 0) {
+				failures++;
+				continue;
+			}
+			diag_init(&d);
+			r = run_check(id, dir, &e, &bl, &d);
+			if (r == NULL) {
+				print_message("%s: run failed\n", dir);
+				print_diag(&d);
+				failures++;
+				baseline_free(bl);
+				diag_free(&d);
+				continue;
+			}
+			assert_int_equal(r->nchecks, 1);
+			o = &r->checks[0];
+			used = calloc(o->n + 1, sizeof(*used));
+			assert_non_null(used);
+			for (k = 0; k < e.n; k++) {
+				for (l = 0; l < o->n; l++)
+					if (!used[l] &&
+					    strcmp(o->results[l].resource_id,
+						e.v[k].id) == 0)
+						break;
+				if (l == o->n) {
+					print_message(
+					    "%s: no result for '%s'\n", dir,
+					    e.v[k].id);
+					failures++;
+					continue;
+				}
+				used[l] = 1;
+				seen[o->results[l].status]++;
+				if (o->results[l].status != e.v[k].st) {
+					print_message("%s: '%s' is %s (%s), "
+						      "expected %s\n",
+					    dir, e.v[k].id,
+					    status_name(o->results[l].status),
+					    o->results[l].message
+						? o->results[l].message
+						: "",
+					    status_name(e.v[k].st));
+					failures++;
+				}
+			}
+			for (l = 0; l < o->n; l++)
+				if (!used[l]) {
+					print_message("%s: unexpected result "
+						      "%s '%s'\n",
+					    dir,
+					    status_name(o->results[l].status),
+					    o->results[l].resource_id);
+					failures++;
+				}
+			free(used);
+			run_free(r);
+			baseline_free(bl);
+			diag_free(&d);
+		}
+		free_list(cases);
+		if (!seen[ST_PASS] || !seen[ST_FAIL]) {
+			print_message("%s: fixtures need a passing and a "
+				      "failing resource (pass %d, fail %d)\n",
+			    id, seen[ST_PASS], seen[ST_FAIL]);
+			failures++;
+		}
+	}
+	free_list(checks);
+	print_message("%zu fixture cases\n", ncases);
+	assert_true(ncases >= 60);
+	assert_int_equal(failures, 0);
+}
+
+/*
+ * Account-level evidence is required: an export without the file is
+ * `error` (incomplete), never a silent not_applicable or pass.
+ */
+static void
+test_required_missing(void **state)
+{
+	static const char *const must[] = { "aws-iam-root-mfa",
+		"aws-iam-root-no-access-keys", "aws-iam-console-mfa",
+		"aws-iam-password-min-length", "aws-iam-password-reuse",
+		"aws-iam-password-complexity", "aws-iam-access-key-rotation",
+		"aws-iam-unused-credentials", "aws-cloudtrail-multi-region",
+		"aws-config-recorder-on", "aws-s3-account-public-access-block",
+		"aws-ebs-default-encryption", "aws-guardduty-enabled",
+		"aws-securityhub-enabled", NULL };
+	char empty[128];
+	struct expect e;
+	size_t i;
+
+	(void)state;
+	snprintf(empty, sizeof(empty), "%s/empty", tmpdir);
+	mkdir(empty, 0700);
+	snprintf(empty, sizeof(empty), "%s/empty/iam", tmpdir);
+	mkdir(empty, 0700);
+	snprintf(empty, sizeof(empty), "%s/empty", tmpdir);
+	memset(&e, 0, sizeof(e));
+	e.now = DEFAULT_NOW;
+	for (i = 0; must[i] != NULL; i++) {
+		struct baseline *bl = NULL;
+		struct diag d;
+		struct run *r;
+		struct rule *ru = rule_find(rs, must[i]);
+
+		assert_non_null(ru);
+		assert_true(ru->required);
+		diag_init(&d);
+		r = run_check(must[i], empty, &e, &bl, &d);
+		if (r == NULL)
+			print_diag(&d);
+		assert_non_null(r);
+		if (r->checks[0].status != ST_ERROR)
+			print_message("%s: %s on an empty export\n", must[i],
+			    status_name(r->checks[0].status));
+		assert_int_equal(r->checks[0].status, ST_ERROR);
+		assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+		run_free(r);
+		baseline_free(bl);
+		diag_free(&d);
+	}
+}
+
+/* The shipped example baseline binds every shipped AWS check. */
+static void
+test_example_baseline(void **state)
+{
+	struct baseline *bl;
+	struct diag d;
+	size_t i, j, k;
+	int found;
+
+	(void)state;
+	diag_init(&d);
+	bl = baseline_load(&d, "rules/baselines/example.yaml", rs);
+	if (bl == NULL)
+		print_diag(&d);
+	assert_non_null(bl);
+	for (i = 0; i < rs->n; i++) {
+		if (strncmp(rs->v[i]->id, "aws-", 4) != 0)
+			continue;
+		found = 0;
+		for (j = 0; j < bl->ncontrols; j++)
+			for (k = 0; k < bl->controls[j].nchecks; k++)
+				if (bl->controls[j].checks[k].rule == rs->v[i])
+					found = 1;
+		if (!found)
+			print_message("%s is not bound\n", rs->v[i]->id);
+		assert_true(found);
+	}
+	baseline_free(bl);
+	diag_free(&d);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shipped_checks),
+		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_required_missing),
+		cmocka_unit_test(test_example_baseline),
+	};
+
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests_name(
+	    "aws_content", tests, setup, teardown);
+}
