@@ -629,6 +629,19 @@ run_finish(struct run *r)
 			    : n[ST_WAIVED]      ? ST_WAIVED
 			    : n[ST_PASS]        ? ST_PASS
 						: ST_NOT_APPLICABLE;
+			/*
+			 * No check found anything in scope: the control is
+			 * not evidenced by this scan.  Say so, and when
+			 * attestations are required it stays open, so a scan
+			 * that lacks the evidence cannot make it pass.
+			 */
+			if (co->status == ST_NOT_APPLICABLE) {
+				co->note = "no resource in scope for any of "
+					   "its checks: not evidenced by this "
+					   "scan";
+				if (r->opts.require_attestations)
+					manual_open = 1;
+			}
 			break;
 		}
 		r->count_controls[co->status]++;

@@ -564,6 +564,25 @@ require_attestations_makes_manual_incomplete(void **state)
 }
 
 static void
+unevidenced_control_stays_open_when_attestations_required(void **state)
+{
+	struct env *e = *state;
+	static const struct feed f = { { "{type: Other::Thing, id: o1}" },
+		{ NULL } };
+	struct baseline *b;
+	struct poam *p;
+	struct run *r = scan(e,
+	    "id: t\ntitle: t\ncontrols:\n  - id: sc-17\n"
+	    "    checks: [{id: chk-a}]\n",
+	    &f, NULL, 1, &b, &p);
+
+	assert_int_equal(control_status(r, "sc-17"), ST_NOT_APPLICABLE);
+	assert_non_null(strstr(r->controls[0].note, "not evidenced"));
+	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	done(r, b, p);
+}
+
+static void
 results_are_capped_but_counted(void **state)
 {
 	struct env *e = *state;
@@ -655,6 +674,9 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    results_are_capped_but_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    unevidenced_control_stays_open_when_attestations_required,
+		    setup, teardown),
 		cmocka_unit_test(status_names_round_trip),
 	};
 
