@@ -162,7 +162,7 @@ cmp_str(const void *a, const void *b)
 static char **
 subdirs(const char *dir)
 {
-	char **v = NULL, p[1024];
+	char **v = NULL, p[1400];
 	struct dirent *de;
 	size_t n = 0;
 	DIR *dp;
