@@ -20,7 +20,7 @@ SHARED    ?= $(abspath ../shared)
 DEB_BUILD := build-essential pkg-config libssl-dev libyaml-dev libyajl-dev \
 	     libpcre2-dev libcmocka-dev
 DEB_TEST  := clang libclang-rt-14-dev clang-format libxml2-utils \
-	     gnutls-bin nginx-light openssl procps python3 nodejs npm jq sslscan \
+	     gnutls-bin nginx-light openssl procps python3 jq sslscan \
 	     chromium
 
 WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -58,7 +58,7 @@ PLUGIN_SRC := $(sort $(wildcard checks/examples/*.c))
 PLUGIN_SO  := $(PLUGIN_SRC:checks/examples/%.c=$(BUILD)/plugins/%.so)
 
 .PHONY: all check test asan ubsan fuzz torture lint bench install clean \
-	deps deps-test demo baselines format
+	deps deps-test deps-node demo baselines format
 
 all: $(BIN) $(PLUGIN_SO)
 
@@ -116,8 +116,16 @@ deps:
 
 deps-test: deps
 	$(call install_debs,$(DEB_TEST))
+	@# Node.js may come from outside Debian (this machine kind ships it);
+	@# install Debian's only when no node/npm is on PATH.
+	@if ! command -v npm >/dev/null 2>&1 || \
+	    ! command -v node >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory deps-node; fi
 	@if [ -d tests/node ] && [ ! -d tests/node/node_modules ]; then \
 	    cd tests/node && npm install --no-audit --no-fund --silent; fi
+
+deps-node:
+	$(call install_debs,nodejs npm)
 
 # ------------------------------------------------------------------ demo
 
