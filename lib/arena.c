@@ -5,32 +5,9 @@
  * (lcc's PURIFY).
  */
 #include <stdarg.h>
-#include <stdalign.h>
 #include <string.h>
 
-#include "lib/lib.h"
-
-#define ARENA_ALIGN alignof(max_align_t)
-#define ARENA_CHUNK (64u * 1024)
-
-struct chunk {
-	struct chunk *next;
-	size_t size; /* usable bytes after the header */
-	size_t used;
-	alignas(max_align_t) unsigned char data[];
-};
-
-struct cleanup {
-	struct cleanup *next;
-	void (*fn)(void *);
-	void *p;
-};
-
-struct arena {
-	struct cleanup *cleanups;
-	struct chunk *head;
-	size_t used; /* bytes handed out */
-};
+#include "lib/arena_impl.h"
 
 struct arena *
 arena_new(void)
@@ -41,9 +18,9 @@ arena_new(void)
 void
 arena_free(struct arena *a)
 {
-	struct chunk *c, *next;
+	struct arena_chunk *c, *next;
 
-	struct cleanup *cl;
+	struct arena_cleanup *cl;
 
 	if (a == NULL)
 		return;
@@ -56,11 +33,39 @@ arena_free(struct arena *a)
 	lib_free(a);
 }
 
+void
+arena_reset(struct arena *a)
+{
+	struct arena_chunk *c, *next, *keep = NULL;
+	struct arena_cleanup *cl;
+
+	for (cl = a->cleanups; cl != NULL; cl = cl->next)
+		cl->fn(cl->p);
+	a->cleanups = NULL;
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+#ifndef ARENA_DEBUG
+		/* Keep one standard chunk: oversized ones go back. */
+		if (keep == NULL && c->size == ARENA_CHUNK) {
+			keep = c;
+			continue;
+		}
+#endif
+		lib_free(c);
+	}
+	if (keep != NULL) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	a->head = keep;
+	a->used = 0;
+}
+
 #ifdef ARENA_DEBUG
 static void *
 alloc_raw(struct arena *a, size_t n)
 {
-	struct chunk *c;
+	struct arena_chunk *c;
 
 	if (n > SIZE_MAX - sizeof(*c))
 		return NULL;
@@ -77,7 +82,7 @@ alloc_raw(struct arena *a, size_t n)
 static void *
 alloc_raw(struct arena *a, size_t n)
 {
-	struct chunk *c = a->head;
+	struct arena_chunk *c = a->head;
 	size_t need, sz;
 	void *p;
 
@@ -186,7 +191,7 @@ arena_used(const struct arena *a)
 int
 arena_defer(struct arena *a, void (*fn)(void *), void *p)
 {
-	struct cleanup *cl;
+	struct arena_cleanup *cl;
 
 	if ((cl = arena_alloc(a, sizeof(*cl))) == NULL)
 		return -1;

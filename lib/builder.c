@@ -14,63 +14,7 @@
 #include <string.h>
 
 #include "lib/lib.h"
-#include "lib/loader.h"
-
-enum step_kind { STEP_KEY, STEP_INDEX, STEP_ANY };
-
-struct step {
-	enum step_kind kind;
-	const char *key;
-	size_t keylen;
-	size_t index;
-};
-
-/* Keys seen in a map on the path to the collection (usually a handful). */
-struct seen_key {
-	char *s;
-	size_t len;
-	struct mark mark;
-};
-
-struct frame {
-	enum doc_type type; /* DOC_MAP or DOC_SEQ */
-	struct doc_node *node; /* NULL when not building */
-	struct doc_node *key; /* pending key of a map being built */
-	/* Position of the next value inside this container, for matching. */
-	const char *pkey;
-	size_t pkeylen;
-	size_t index;
-	int on_path; /* all frames above matched so far */
-	/* Duplicate-key index for large maps (being built). */
-	uint32_t *hash;
-	size_t hcap;
-	/* Keys of on-path maps that are not built. */
-	struct seen_key *seen;
-	size_t nseen;
-	char *pkeybuf; /* owned copy of pkey for on-path maps */
-};
-
-struct builder {
-	struct diag *d;
-	const char *name;
-	struct load_limits lim;
-	doc_each_fn cb;
-	void *ctx;
-	struct step *steps;
-	size_t nsteps;
-	int whole_doc; /* no collection: each doc */
-	struct frame *stack;
-	size_t depth, cap;
-	struct arena *ea; /* current element's arena */
-	struct arena *fixed; /* doc_load: one arena */
-	size_t elem_depth; /* stack depth at element root */
-	int building;
-	struct doc_node *last;
-	size_t count;
-	int found; /* the collection was present */
-	struct mark doc_mark;
-	char *pathcopy;
-};
+#include "lib/builder_impl.h"
 
 static int
 parse_collection(struct builder *b, const char *expr)
@@ -156,6 +100,7 @@ builder_new(struct diag *d, const char *name, const char *collection,
 		b->lim = *lim;
 	else
 		load_limits_default(&b->lim);
+	b->scalar_max = b->lim.max_scalar > 0 ? b->lim.max_scalar : SIZE_MAX;
 	b->cb = cb;
 	b->ctx = ctx;
 	if (collection == NULL || collection[0] == '\0') {
@@ -173,17 +118,15 @@ frame_release(struct frame *f)
 	size_t i;
 
 	/* Most frames own nothing: keep the common pop cheap. */
-	if (f->hash == NULL && f->seen == NULL && f->pkeybuf == NULL)
+	if (f->hash == NULL && f->seen == NULL)
 		return;
 	lib_free(f->hash);
 	for (i = 0; i < f->nseen; i++)
 		lib_free(f->seen[i].s);
 	lib_free(f->seen);
-	lib_free(f->pkeybuf);
 	f->hash = NULL;
 	f->seen = NULL;
 	f->nseen = 0;
-	f->pkeybuf = NULL;
 }
 
 void
@@ -196,6 +139,9 @@ builder_free(struct builder *b)
 	lib_free(b->stack);
 	if (b->ea != b->fixed)
 		arena_free(b->ea);
+	arena_free(b->spare);
+	lib_free(b->pairs);
+	lib_free(b->items);
 	lib_free(b->steps);
 	lib_free(b->pathcopy);
 	lib_free(b);
@@ -278,8 +224,16 @@ element_start(struct builder *b, const struct mark *m)
 {
 	if (b->fixed != NULL) {
 		b->ea = b->fixed;
-	} else if ((b->ea = arena_new()) == NULL) {
-		return oom(b, m);
+		b->size_limit = 0;
+	} else {
+		/* Reuse the last element's arena (and its first chunk). */
+		if (b->spare != NULL) {
+			b->ea = b->spare;
+			b->spare = NULL;
+		} else if ((b->ea = arena_new()) == NULL) {
+			return oom(b, m);
+		}
+		b->size_limit = b->lim.max_doc_bytes;
 	}
 	b->building = 1;
 	b->elem_depth = b->depth;
@@ -297,49 +251,80 @@ element_deliver(struct builder *b, struct doc_node *root)
 	b->last = NULL;
 	if (b->cb != NULL)
 		rc = b->cb(b->ctx, root, a);
-	if (a != b->fixed)
-		arena_free(a);
+	if (a != b->fixed) {
+		/* Everything the element held is released here. */
+		arena_reset(a);
+		if (b->spare == NULL)
+			b->spare = a;
+		else
+			arena_free(a);
+	}
 	b->ea = NULL;
 	return rc;
 }
 
+/* Make room for one more entry on a scratch stack. */
 static int
-check_size(struct builder *b, const struct mark *m)
+scratch_grow(void **v, size_t *cap, size_t size)
 {
-	if (b->ea != NULL && b->lim.max_doc_bytes > 0 && b->ea != b->fixed &&
-	    arena_used(b->ea) > b->lim.max_doc_bytes)
-		return diag_err(b->d, m,
-		    "document exceeds the size limit of "
-		    "%zu bytes",
-		    b->lim.max_doc_bytes);
+	size_t ncap = *cap ? *cap * 2 : 256;
+	void *p;
+
+	if (ncap > SIZE_MAX / size ||
+	    (p = lib_realloc(*v, ncap * size)) == NULL)
+		return -1;
+	*v = p;
+	*cap = ncap;
 	return 0;
+}
+
+int
+builder_grow_pairs(struct builder *b, const struct mark *m)
+{
+	if (scratch_grow((void **)&b->pairs, &b->cpairs, sizeof(*b->pairs)) ==
+	    -1)
+		return oom(b, m);
+	return 0;
+}
+
+int
+builder_grow_items(struct builder *b, const struct mark *m)
+{
+	if (scratch_grow((void **)&b->items, &b->citems, sizeof(*b->items)) ==
+	    -1)
+		return oom(b, m);
+	return 0;
+}
+
+/* The errors of the inline fast paths (builder_impl.h). */
+int
+builder_fail(struct builder *b, int what, const struct mark *m)
+{
+	switch (what) {
+	case BUILDER_TOO_BIG:
+		return diag_err(b->d, m,
+		    "document exceeds the size limit of %zu bytes",
+		    b->lim.max_doc_bytes);
+	case BUILDER_NO_KEY:
+		return diag_err(b->d, m, "value without a key");
+	default:
+		return oom(b, m);
+	}
 }
 
 /* A completed value: attach it to its parent or deliver it. */
 static int
 value_done(struct builder *b, struct doc_node *n)
 {
-	struct frame *f;
-
-	b->last = n;
-	if (b->depth == b->elem_depth)
+	if (b->depth == b->elem_depth) {
+		b->last = n;
 		return element_deliver(b, n);
-	f = &b->stack[b->depth - 1];
-	if (f->type == DOC_SEQ) {
-		if (doc_seq_push(b->ea, f->node, n) == -1)
-			return oom(b, &n->mark);
-	} else {
-		if (f->key == NULL)
-			return diag_err(b->d, &n->mark, "value without a key");
-		if (doc_map_put(b->ea, f->node, f->key, n) == -1)
-			return oom(b, &n->mark);
-		f->key = NULL;
 	}
-	return check_size(b, &n->mark);
+	return builder_attach(b, &b->stack[b->depth - 1], n);
 }
 
 /* Advance the position of the enclosing container after a value. */
-static void
+static inline void
 advance(struct builder *b)
 {
 	struct frame *f;
@@ -379,18 +364,19 @@ push(struct builder *b, enum doc_type t, const struct mark *m)
 {
 	struct frame *f, *ns;
 	size_t ncap;
-	int on;
+	int on = 0;
 
 	if (b->depth >= b->lim.max_depth)
 		return diag_err(b->d, m, "nesting deeper than the limit of %u",
 		    b->lim.max_depth);
-	on = !b->building && !b->whole_doc && value_on_path(b);
-	if (on && b->depth == b->nsteps)
-		on = 0; /* this container is an element itself */
-	if (!b->building && !b->whole_doc && value_on_path(b) &&
-	    b->depth == b->nsteps) {
-		if (element_start(b, m) == -1)
-			return -1;
+	if (!b->building && !b->whole_doc && value_on_path(b)) {
+		if (b->depth == b->nsteps) {
+			/* This container is an element itself. */
+			if (element_start(b, m) == -1)
+				return -1;
+		} else {
+			on = 1;
+		}
 	}
 	if (b->depth == b->cap) {
 		ncap = b->cap ? b->cap * 2 : 32;
@@ -400,13 +386,25 @@ push(struct builder *b, enum doc_type t, const struct mark *m)
 		b->cap = ncap;
 	}
 	f = &b->stack[b->depth];
-	memset(f, 0, sizeof(*f));
 	f->type = t;
 	f->on_path = on;
+	f->node = NULL;
+	f->key = NULL;
+	f->pkey = NULL;
+	f->pkeylen = 0;
+	f->index = 0;
+	f->hash = NULL;
+	f->hcap = 0;
+	f->seen = NULL;
+	f->nseen = 0;
+	f->bloom = 0;
 	if (on && b->depth + 1 == b->nsteps)
 		b->found = 1;
-	if (b->building && (f->node = doc_new(b->ea, t, m)) == NULL)
-		return oom(b, m);
+	if (b->building) {
+		if ((f->node = builder_node_new(b, t, NULL, 0, m)) == NULL)
+			return oom(b, m);
+		f->base = t == DOC_MAP ? b->npairs : b->nitems;
+	}
 	b->depth++;
 	return 0;
 }
@@ -424,8 +422,11 @@ pop(struct builder *b, enum doc_type t)
 	f = &b->stack[--b->depth];
 	n = f->node;
 	frame_release(f);
-	if (n != NULL)
+	if (n != NULL) {
+		if (builder_node_finish(b, f) == -1)
+			return oom(b, &n->mark);
 		rc = value_done(b, n);
+	}
 	advance(b);
 	return rc;
 }
@@ -477,17 +478,16 @@ dup_error(struct builder *b, const struct mark *m, const char *s, size_t n,
 
 /* Rebuild the open-addressing index of a built map (indices + 1). */
 static int
-hash_rebuild(struct frame *f, size_t ncap)
+hash_rebuild(struct builder *b, struct frame *f, size_t ncap)
 {
+	const struct doc_pair *p = b->pairs + f->base;
+	size_t cnt = b->npairs - f->base, i, j;
 	uint32_t *h;
-	size_t i, j;
-	struct doc_node *k;
 
 	if ((h = lib_calloc(ncap, sizeof(*h))) == NULL)
 		return -1;
-	for (i = 0; i < f->node->u.map.n; i++) {
-		k = f->node->u.map.pairs[i].key;
-		j = hash_bytes(k->str, k->len) & (ncap - 1);
+	for (i = 0; i < cnt; i++) {
+		j = hash_bytes(p[i].key->str, p[i].key->len) & (ncap - 1);
 		while (h[j] != 0)
 			j = (j + 1) & (ncap - 1);
 		h[j] = (uint32_t)i + 1;
@@ -498,24 +498,33 @@ hash_rebuild(struct frame *f, size_t ncap)
 	return 0;
 }
 
-/* Check a key against a map being built; 0 if new. */
-static int
+/*
+ * Check a key against a map being built; 0 if new.  Small maps (nearly
+ * all) are scanned; from 16 keys on, an index is kept, and *slot receives
+ * where the new key goes in it.
+ */
+static inline int
 check_dup_built(struct builder *b, struct frame *f, const char *s, size_t n,
-    const struct mark *m)
+    const struct mark *m, uint32_t **slot)
 {
-	struct doc_pair *p = f->node->u.map.pairs;
-	size_t cnt = f->node->u.map.n, i, j;
-	struct doc_node *k;
+	const struct doc_pair *p = b->pairs + f->base;
+	size_t cnt = b->npairs - f->base, i, j;
+	const struct doc_node *k;
 
-	if (cnt < 16) {
-		for (i = 0; i < cnt; i++)
-			if (p[i].key->len == n &&
-			    memcmp(p[i].key->str, s, n) == 0)
-				return dup_error(b, m, s, n, &p[i].key->mark);
+	*slot = NULL;
+	if (cnt < BUILDER_SMALL_MAP) {
+		for (i = 0; i < cnt; i++) {
+			k = p[i].key;
+			if (k->len == n &&
+			    (n == 0 ||
+				(k->str[0] == s[0] &&
+				    memcmp(k->str, s, n) == 0)))
+				return dup_error(b, m, s, n, &k->mark);
+		}
 		return 0;
 	}
 	if ((f->hash == NULL || cnt * 2 >= f->hcap) &&
-	    hash_rebuild(f, f->hcap ? f->hcap * 2 : 64) == -1)
+	    hash_rebuild(b, f, f->hcap ? f->hcap * 2 : 64) == -1)
 		return oom(b, m);
 	j = hash_bytes(s, n) & (f->hcap - 1);
 	while (f->hash[j] != 0) {
@@ -524,23 +533,8 @@ check_dup_built(struct builder *b, struct frame *f, const char *s, size_t n,
 			return dup_error(b, m, s, n, &k->mark);
 		j = (j + 1) & (f->hcap - 1);
 	}
+	*slot = &f->hash[j];
 	return 0;
-}
-
-/* Record the new key of a built map in its index (after the put). */
-static void
-hash_note(struct frame *f)
-{
-	struct doc_node *k;
-	size_t j, idx = f->node->u.map.n; /* index the pending key gets */
-
-	if (f->hash == NULL)
-		return;
-	k = f->key;
-	j = hash_bytes(k->str, k->len) & (f->hcap - 1);
-	while (f->hash[j] != 0)
-		j = (j + 1) & (f->hcap - 1);
-	f->hash[j] = (uint32_t)idx + 1;
 }
 
 int
@@ -548,6 +542,7 @@ builder_key(struct builder *b, const char *s, size_t n, const struct mark *m)
 {
 	struct frame *f;
 	struct seen_key *sk;
+	uint32_t *slot;
 	size_t i;
 
 	if (b->depth == 0 || b->stack[b->depth - 1].type != DOC_MAP)
@@ -559,13 +554,14 @@ builder_key(struct builder *b, const char *s, size_t n, const struct mark *m)
 		    b->lim.max_scalar);
 	f = &b->stack[b->depth - 1];
 	if (f->node != NULL) {
-		if (check_dup_built(b, f, s, n, m) == -1)
+		/* Built maps need no pkey: nothing is matched inside them. */
+		if (check_dup_built(b, f, s, n, m, &slot) == -1)
 			return -1;
-		if ((f->key = doc_new_string(b->ea, s, n, m)) == NULL)
+		if ((f->key = builder_node_new(b, DOC_STRING, s, n, m)) == NULL)
 			return oom(b, m);
-		hash_note(f);
-		f->pkey = f->key->str;
-		f->pkeylen = n;
+		f->bloom |= builder_key_bit(s, n);
+		if (slot != NULL)
+			*slot = (uint32_t)(b->npairs - f->base) + 1;
 		return 0;
 	}
 	if (!f->on_path) {
@@ -612,6 +608,17 @@ scalar_int(struct doc_node *n)
 
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
+	/* Up to 18 decimal digits cannot overflow: no strtoll needed. */
+	if (n->len - (size_t)(p - n->str) <= 18 && *p != '\0') {
+		u = 0;
+		while (*p >= '0' && *p <= '9')
+			u = u * 10 + (unsigned)(*p++ - '0');
+		if (*p == '\0') {
+			n->u.i = neg ? -(int64_t)u : (int64_t)u;
+			return 0;
+		}
+		p = n->str + (n->str[0] == '-' || n->str[0] == '+');
+	}
 	if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) {
 		base = 8;
 		p += 2;
@@ -635,13 +642,76 @@ scalar_int(struct doc_node *n)
 	return 0;
 }
 
+/*
+ * Exact powers of ten up to 1e22: a double holds each, so a product or
+ * quotient with an integer below 2^53 rounds once, correctly (Clinger).
+ */
+static const double pow10_exact[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+	1e20, 1e21, 1e22 };
+
+/*
+ * The common decimal forms (-12.5, 3e4) with at most 15 digits and a small
+ * exponent, computed exactly as strtod() would; -1 leaves the rest to it.
+ */
+static int
+float_fast(const char *s, double *out)
+{
+	const char *p = s;
+	uint64_t m = 0;
+	int neg = 0, digits = 0, frac = 0, e = 0, eneg = 0, en = 0;
+	double v;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (*p < '0' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		m = m * 10 + (unsigned)(*p++ - '0');
+		digits++;
+	}
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			m = m * 10 + (unsigned)(*p++ - '0');
+			digits++;
+			frac++;
+		}
+	}
+	if (digits > 15)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '-' || *p == '+')
+			eneg = *p++ == '-';
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9' && en < 4) {
+			e = e * 10 + (*p++ - '0');
+			en++;
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	e = (eneg ? -e : e) - frac;
+	if (e < -22 || e > 22)
+		return -1;
+	v = (double)m;
+	v = e < 0 ? v / pow10_exact[-e] : v * pow10_exact[e];
+	*out = neg ? -v : v;
+	return 0;
+}
+
 /* Float value, including YAML's .inf, -.inf and .nan spellings. */
 static double
 scalar_float(const char *s)
 {
 	const char *p = s;
 	int neg = 0;
+	double v;
 
+	if (float_fast(s, &v) == 0)
+		return v;
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
 	if (p[0] == '.' && (p[1] == 'i' || p[1] == 'I'))
@@ -674,10 +744,9 @@ builder_scalar(struct builder *b, enum doc_type t, const char *text, size_t len,
 			return 0;
 		}
 	}
-	if (t == DOC_NULL || t == DOC_BOOL)
-		n = doc_new(b->ea, t, m);
-	else if ((n = doc_new_string(b->ea, text, len, m)) != NULL)
-		n->type = t; /* the text and the node in one allocation */
+	/* The text and the node in one allocation (none for null, bool). */
+	n = builder_node_new(
+	    b, t, t == DOC_NULL || t == DOC_BOOL ? NULL : text, len, m);
 	if (n == NULL)
 		return oom(b, m);
 	switch (t) {

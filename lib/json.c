@@ -37,7 +37,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "lib/lib.h"
-#include "lib/loader.h"
+#include "lib/builder_impl.h"
 
 #define JSON_CHUNK (256u * 1024)
 
@@ -538,7 +538,8 @@ on_null(void *ctx)
 	tok_begin(j);
 	j->ev = EV_VALUE;
 	j->last_zero = 0;
-	return builder_scalar(j->b, DOC_NULL, "null", 4, &j->tok_mark) == 0;
+	return builder_scalar_fast(j->b, DOC_NULL, "null", 4, &j->tok_mark) ==
+	    0;
 }
 
 static int
@@ -549,8 +550,8 @@ on_bool(void *ctx, int v)
 	tok_begin(j);
 	j->ev = EV_VALUE;
 	j->last_zero = 0;
-	return builder_scalar(j->b, DOC_BOOL, v ? "true" : "false", v ? 4 : 5,
-		   &j->tok_mark) == 0;
+	return builder_scalar_fast(j->b, DOC_BOOL, v ? "true" : "false",
+		   v ? 4 : 5, &j->tok_mark) == 0;
 }
 
 static int
@@ -584,7 +585,7 @@ on_string(void *ctx, const unsigned char *s, size_t n)
 	j->last_zero = 0;
 	if (check_string(j, s, n) == -1)
 		return 0;
-	return builder_scalar(
+	return builder_scalar_fast(
 		   j->b, DOC_STRING, (const char *)s, n, &j->tok_mark) == 0;
 }
 
@@ -597,7 +598,7 @@ on_key(void *ctx, const unsigned char *s, size_t n)
 	j->ev = EV_KEY;
 	if (check_string(j, s, n) == -1)
 		return 0;
-	return builder_key(j->b, (const char *)s, n, &j->tok_mark) == 0;
+	return builder_key_fast(j->b, (const char *)s, n, &j->tok_mark) == 0;
 }
 
 static int
@@ -609,7 +610,7 @@ on_map_start(void *ctx)
 	j->ev = EV_OPEN;
 	if (open_push(j, '{') == -1)
 		return 0;
-	return builder_map_start(j->b, &j->tok_mark) == 0;
+	return builder_open_fast(j->b, DOC_MAP, &j->tok_mark) == 0;
 }
 
 static int
@@ -621,7 +622,7 @@ on_seq_start(void *ctx)
 	j->ev = EV_OPEN;
 	if (open_push(j, '[') == -1)
 		return 0;
-	return builder_seq_start(j->b, &j->tok_mark) == 0;
+	return builder_open_fast(j->b, DOC_SEQ, &j->tok_mark) == 0;
 }
 
 /* Closing brackets need no mark: only move past them. */
@@ -645,7 +646,7 @@ on_map_end(void *ctx)
 	struct json_ctx *j = ctx;
 
 	tok_close(j);
-	return builder_map_end(j->b) == 0;
+	return builder_close_fast(j->b, DOC_MAP) == 0;
 }
 
 static int
@@ -654,7 +655,7 @@ on_seq_end(void *ctx)
 	struct json_ctx *j = ctx;
 
 	tok_close(j);
-	return builder_seq_end(j->b) == 0;
+	return builder_close_fast(j->b, DOC_SEQ) == 0;
 }
 
 static const yajl_callbacks json_callbacks = {
