@@ -35,6 +35,7 @@ struct command {
 /* The command table lives in main.c; each cmd_*.c defines one runner. */
 int cmd_baseline(struct cli *c, int argc, char **argv);
 int cmd_checks(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_doc(struct cli *c, int argc, char **argv);
 int cmd_keygen(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);

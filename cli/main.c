@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	    "list, show, lint and import (OSCAL) control baselines" },
 	{ "checks", cmd_checks, "list [--json] | show ID",
 	    "list the checks and the controls they evidence" },
+	{ "diff", cmd_diff, "OLD.json NEW.json [--format text|json]",
+	    "compare two JSON reports; exit 1 when NEW regresses" },
 	{ "doc", cmd_doc, "FILE [--path EXPR] [--format F] [--json]",
 	    "load a YAML or JSON file and print its tree with positions" },
 	{ "help", cmd_help, "[COMMAND]", "show help for rampart or a command" },
