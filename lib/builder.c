@@ -397,7 +397,7 @@ push(struct builder *b, enum doc_type t, const struct mark *m)
 	f->hcap = 0;
 	f->seen = NULL;
 	f->nseen = 0;
-	f->bloom = 0;
+	f->bloom[0] = f->bloom[1] = 0;
 	if (on && b->depth + 1 == b->nsteps)
 		b->found = 1;
 	if (b->building) {
@@ -455,15 +455,30 @@ builder_seq_end(struct builder *b)
 	return pop(b, DOC_SEQ);
 }
 
+/*
+ * Hash of a key for the index of large maps: every byte counts (input is
+ * untrusted, so no sampling that a crafted file could collide), eight at
+ * a time.
+ */
 static uint32_t
 hash_bytes(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static int
@@ -500,8 +515,8 @@ hash_rebuild(struct builder *b, struct frame *f, size_t ncap)
 
 /*
  * Check a key against a map being built; 0 if new.  Small maps (nearly
- * all) are scanned; from 16 keys on, an index is kept, and *slot receives
- * where the new key goes in it.
+ * all) are scanned; from BUILDER_SMALL_MAP keys on, an index is kept,
+ * and *slot receives where the new key goes in it.
  */
 static inline int
 check_dup_built(struct builder *b, struct frame *f, const char *s, size_t n,
@@ -559,7 +574,7 @@ builder_key(struct builder *b, const char *s, size_t n, const struct mark *m)
 			return -1;
 		if ((f->key = builder_node_new(b, DOC_STRING, s, n, m)) == NULL)
 			return oom(b, m);
-		f->bloom |= builder_key_bit(s, n);
+		builder_bloom_add(f, builder_key_bit(s, n));
 		if (slot != NULL)
 			*slot = (uint32_t)(b->npairs - f->base) + 1;
 		return 0;

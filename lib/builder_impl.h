@@ -21,7 +21,7 @@
 #include "lib/loader.h"
 
 /* Maps up to this many keys find duplicates by scanning, past it by hash. */
-#define BUILDER_SMALL_MAP 16
+#define BUILDER_SMALL_MAP 32
 
 enum step_kind { STEP_KEY, STEP_INDEX, STEP_ANY };
 
@@ -63,7 +63,7 @@ struct frame {
 	size_t nseen;
 	/* One bit per key of a small built map (key_bit): a clear bit means
 	 * the key is new without comparing. */
-	uint64_t bloom;
+	uint64_t bloom[2];
 };
 
 struct builder {
@@ -144,7 +144,7 @@ builder_copy(char *d, const char *s, size_t n)
  * A fresh node in the element's arena, with its text (when text is not
  * NULL) in the same allocation.  NULL when memory runs out.
  */
-static inline struct doc_node *
+__attribute__((always_inline)) static inline struct doc_node *
 builder_node_new(struct builder *b, enum doc_type t, const char *text,
     size_t len, const struct mark *m)
 {
@@ -172,8 +172,8 @@ builder_node_new(struct builder *b, enum doc_type t, const char *text,
 	return n;
 }
 
-/* The bloom bit of a key: from its length and three of its bytes. */
-static inline uint64_t
+/* The bloom bit of a key (0..127): from its length and three bytes. */
+static inline unsigned
 builder_key_bit(const char *s, size_t n)
 {
 	uint32_t x = (uint32_t)(n & 0xff) << 24;
@@ -182,7 +182,19 @@ builder_key_bit(const char *s, size_t n)
 		x |= (uint32_t)(unsigned char)s[0] |
 		    (uint32_t)(unsigned char)s[n - 1] << 8 |
 		    (uint32_t)(unsigned char)s[n / 2] << 16;
-	return 1ull << ((x * 0x9E3779B1u) >> 26);
+	return (x * 0x9E3779B1u) >> 25;
+}
+
+static inline int
+builder_bloom_has(const struct frame *f, unsigned bit)
+{
+	return (f->bloom[bit >> 6] >> (bit & 63)) & 1;
+}
+
+static inline void
+builder_bloom_add(struct frame *f, unsigned bit)
+{
+	f->bloom[bit >> 6] |= 1ull << (bit & 63);
 }
 
 /*
@@ -222,7 +234,7 @@ builder_key_fast(
     struct builder *b, const char *s, size_t n, const struct mark *m)
 {
 	struct frame *f;
-	uint64_t bit;
+	unsigned bit;
 
 	if (b->depth == 0)
 		return builder_key(b, s, n, m);
@@ -231,11 +243,11 @@ builder_key_fast(
 	    b->npairs - f->base >= BUILDER_SMALL_MAP)
 		return builder_key(b, s, n, m);
 	bit = builder_key_bit(s, n);
-	if (f->bloom & bit)
+	if (builder_bloom_has(f, bit))
 		return builder_key(b, s, n, m); /* maybe a duplicate */
 	if ((f->key = builder_node_new(b, DOC_STRING, s, n, m)) == NULL)
 		return builder_fail(b, BUILDER_OOM, m);
-	f->bloom |= bit;
+	builder_bloom_add(f, bit);
 	return 0;
 }
 
@@ -279,7 +291,7 @@ builder_open_fast(struct builder *b, enum doc_type t, const struct mark *m)
 	f->hcap = 0;
 	f->seen = NULL;
 	f->nseen = 0;
-	f->bloom = 0;
+	f->bloom[0] = f->bloom[1] = 0;
 	f->base = t == DOC_MAP ? b->npairs : b->nitems;
 	if ((f->node = builder_node_new(b, t, NULL, 0, m)) == NULL)
 		return builder_fail(b, BUILDER_OOM, m);

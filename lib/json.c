@@ -96,6 +96,15 @@ find_high(const char *p, const char *e)
 {
 	uint64_t w;
 
+	uint64_t v;
+
+	while (e - p >= 16) {
+		memcpy(&w, p, 8);
+		memcpy(&v, p + 8, 8);
+		if ((w | v) & HIGHS)
+			break;
+		p += 16;
+	}
 	while (e - p >= 8) {
 		memcpy(&w, p, 8);
 		if (w & HIGHS)
