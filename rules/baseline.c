@@ -7,6 +7,7 @@
  * removals, each with a stated reason.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -159,15 +160,23 @@ default_family(struct arena *a, const char *id)
 static int
 first_int(const char *s, int64_t *out)
 {
+	const char *start = s;
 	char *end;
 	long long v;
+	int neg;
 
 	while (*s != '\0' && !isdigit((unsigned char)*s))
 		s++;
 	if (*s == '\0')
 		return -1;
+	/* "-30" is negative; "at least-30" is not worth guessing about. */
+	neg = s > start && s[-1] == '-' &&
+	    (s - 1 == start || isspace((unsigned char)s[-2]));
+	errno = 0;
 	v = strtoll(s, &end, 10);
-	*out = v;
+	if (errno == ERANGE)
+		return -1;
+	*out = neg ? -v : v;
 	return 0;
 }
 

@@ -384,6 +384,27 @@ parameters_come_from_the_baseline(void **state)
 }
 
 static void
+negative_parameter_values_bind(void **state)
+{
+	struct env *e = *state;
+	static const struct feed f = { { "{type: Test::Thing, id: x1, v: ok}" },
+		{ NULL } };
+	struct baseline *b;
+	struct poam *p;
+	struct run *r = scan(e,
+	    "id: t\ntitle: t\nparameters:\n  p-neg: \"-30 days\"\n"
+	    "  p-dash: \"renew 30-day certificates\"\n"
+	    "controls:\n  - id: sc-12\n    checks:\n"
+	    "      - {id: chk-a, params: {limit: {baseline: p-neg}}}\n"
+	    "      - {id: chk-b, params: {limit: {baseline: p-dash}}}\n",
+	    &f, NULL, 0, &b, &p);
+
+	assert_non_null(strstr(r->checks[0].results[0].message, "limit -30"));
+	assert_non_null(strstr(r->checks[1].results[0].message, "limit 30"));
+	done(r, b, p);
+}
+
+static void
 tailoring_overrides_reach_checks(void **state)
 {
 	struct env *e = *state;
@@ -655,6 +676,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    parameters_come_from_the_baseline, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    negative_parameter_values_bind, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    tailoring_overrides_reach_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(
