@@ -77,8 +77,37 @@ node_text(struct arena *a, const struct doc_node *n)
 {
 	char *buf = NULL, *s;
 	size_t len = 0;
+	struct strbuf sb;
 	FILE *fp;
 
+	/*
+	 * Scalars (nearly all evidence) are formatted as doc_write_json()
+	 * would, without a memory stream: opening one per value costs a
+	 * zeroed buffer each, and a scan records millions of values.
+	 */
+	switch (n->type) {
+	case DOC_NULL:
+		return arena_strdup(a, "null");
+	case DOC_BOOL:
+		return arena_strdup(a, n->u.b ? "true" : "false");
+	case DOC_INT:
+		return arena_printf(a, "%lld", (long long)n->u.i);
+	case DOC_STRING:
+		sb_init(&sb);
+		if (sb_json_str(&sb, n->str, n->len) == -1 || sb.oom) {
+			sb_free(&sb);
+			return NULL;
+		}
+		if (sb.len > 1024)
+			s = arena_printf(
+			    a, "%.1000s...(%zu bytes)", sb.s, sb.len);
+		else
+			s = arena_strndup(a, sb.s, sb.len);
+		sb_free(&sb);
+		return s;
+	default:
+		break;
+	}
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		return NULL;
 	doc_write_json(n, fp);
