@@ -6,8 +6,11 @@
  *
  * The shape is what `aws configservice deliver-config-snapshot` drops in
  * S3: {"fileVersion", "configSnapshotId", "configurationItems": [...]},
- * one item per line, cycling through S3 buckets, security groups with
- * ipPermissions, IAM users and EC2 instances.  As in real snapshots, some
+ * one item per line, cycling through S3 buckets (with their
+ * supplementaryConfiguration), security groups with ipPermissions, IAM
+ * users, EC2 instances, EBS volumes and RDS instances: the types the
+ * aws-config adapter maps and the shipped AWS checks read, with a mix of
+ * passing and failing resources for each check.  As in real snapshots, some
  * `configuration` and `supplementaryConfiguration` values are JSON text
  * in a string, and a few strings carry non-ASCII characters and escapes.
  * Output is deterministic (fixed seed).  Written for speed, not beauty:
@@ -264,6 +267,70 @@ instance(struct out *o, unsigned long i)
 	    i % 3);
 }
 
+static void
+volume(struct out *o, unsigned long i)
+{
+	char id[64], arn[128];
+
+	snprintf(id, sizeof(id), "vol-%017lx", i * 0x9E3779B97F4A7C15ul);
+	snprintf(arn, sizeof(arn),
+	    "arn:aws:ec2:us-east-1:123456789012:volume/%s", id);
+	common(o, i, "AWS::EC2::Volume", id, arn);
+	put(o,
+	    "\"relationships\":[{\"resourceType\":\"AWS::EC2::Instance\","
+	    "\"resourceId\":\"i-%08x\",\"relationshipName\":\"Is attached "
+	    "to Instance\"}],\"configuration\":{\"attachments\":[{"
+	    "\"attachTime\":\"2024-01-01T08:00:01.000Z\",\"device\":"
+	    "\"/dev/xvda\",\"instanceId\":\"i-%08x\",\"state\":"
+	    "\"attached\",\"volumeId\":\"%s\",\"deleteOnTermination\":"
+	    "true}],\"availabilityZone\":\"us-east-1a\",\"createTime\":"
+	    "\"2024-01-01T08:00:00.000Z\",\"encrypted\":%s,\"kmsKeyId\":%s,"
+	    "\"size\":%lu,\"snapshotId\":\"\",\"state\":\"in-use\","
+	    "\"volumeId\":\"%s\",\"iops\":%lu,\"tags\":[],\"volumeType\":"
+	    "\"gp3\",\"multiAttachEnabled\":false,\"throughput\":125},"
+	    "\"supplementaryConfiguration\":{}}",
+	    rnd(), rnd(), id, i % 5 ? "true" : "false",
+	    i % 5 ? "\"arn:aws:kms:us-east-1:123456789012:key/bench\"" : "null",
+	    8 + i % 500, id, 3000 + i % 1000);
+}
+
+static void
+rds(struct out *o, unsigned long i)
+{
+	char id[64], arn[128];
+
+	snprintf(id, sizeof(id), "db-%016lX", i * 2654435761ul);
+	snprintf(arn, sizeof(arn),
+	    "arn:aws:rds:us-east-1:123456789012:db:bench-%lu", i);
+	common(o, i, "AWS::RDS::DBInstance", id, arn);
+	put(o,
+	    "\"relationships\":[{\"resourceType\":\"AWS::EC2::SecurityGroup\","
+	    "\"resourceId\":\"sg-%08x\",\"relationshipName\":\"Is "
+	    "associated with SecurityGroup\"}],\"configuration\":{"
+	    "\"dBInstanceIdentifier\":\"bench-%lu\",\"dBInstanceClass\":"
+	    "\"db.t3.medium\",\"engine\":\"%s\",\"dBInstanceStatus\":"
+	    "\"available\",\"masterUsername\":\"admin\",\"endpoint\":{"
+	    "\"address\":\"bench-%lu.abc.us-east-1.rds.amazonaws.com\","
+	    "\"port\":5432,\"hostedZoneId\":\"Z2R2ITUGPM61AM\"},"
+	    "\"allocatedStorage\":%lu,\"instanceCreateTime\":"
+	    "\"2023-06-01T00:00:00.000Z\",\"preferredBackupWindow\":"
+	    "\"03:00-04:00\",\"backupRetentionPeriod\":%lu,"
+	    "\"vpcSecurityGroups\":[{\"vpcSecurityGroupId\":\"sg-%08x\","
+	    "\"status\":\"active\"}],\"multiAZ\":%s,\"engineVersion\":"
+	    "\"15.4\",\"autoMinorVersionUpgrade\":true,"
+	    "\"publiclyAccessible\":%s,\"storageType\":\"gp3\","
+	    "\"storageEncrypted\":%s,\"kmsKeyId\":%s,\"dbiResourceId\":"
+	    "\"db-%08X\",\"deletionProtection\":%s,"
+	    "\"iAMDatabaseAuthenticationEnabled\":false,"
+	    "\"performanceInsightsEnabled\":false},"
+	    "\"supplementaryConfiguration\":{}}",
+	    rnd(), i, i % 2 ? "postgres" : "mysql", i, 20 + i % 200,
+	    i % 7 ? 7 + i % 30 : 1ul, rnd(), i % 3 ? "true" : "false",
+	    i % 11 ? "false" : "true", i % 6 ? "true" : "false",
+	    i % 6 ? "\"arn:aws:kms:us-east-1:123456789012:key/bench\"" : "null",
+	    rnd(), i % 4 ? "true" : "false");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,18 +354,24 @@ main(int argc, char **argv)
 	for (i = 0; o.total + o.len < want; i++) {
 		if (i > 0)
 			put(&o, ",\n");
-		switch (i % 4) {
+		switch (i % 6) {
 		case 0:
-			bucket(&o, i);
+			bucket(&o, i / 6);
 			break;
 		case 1:
-			secgroup(&o, i);
+			secgroup(&o, i / 6);
 			break;
 		case 2:
-			iamuser(&o, i);
+			iamuser(&o, i / 6);
+			break;
+		case 3:
+			instance(&o, i / 6);
+			break;
+		case 4:
+			volume(&o, i / 6);
 			break;
 		default:
-			instance(&o, i);
+			rds(&o, i / 6);
 			break;
 		}
 	}
