@@ -495,7 +495,8 @@ dup_error(struct builder *b, const struct mark *m, const char *s, size_t n,
 static int
 hash_rebuild(struct builder *b, struct frame *f, size_t ncap)
 {
-	const struct doc_pair *p = b->pairs + f->base;
+	/* pairs is NULL before the first key: no arithmetic on it then. */
+	const struct doc_pair *p = b->pairs != NULL ? b->pairs + f->base : NULL;
 	size_t cnt = b->npairs - f->base, i, j;
 	uint32_t *h;
 
@@ -522,7 +523,8 @@ static inline int
 check_dup_built(struct builder *b, struct frame *f, const char *s, size_t n,
     const struct mark *m, uint32_t **slot)
 {
-	const struct doc_pair *p = b->pairs + f->base;
+	/* pairs is NULL before the first key: no arithmetic on it then. */
+	const struct doc_pair *p = b->pairs != NULL ? b->pairs + f->base : NULL;
 	size_t cnt = b->npairs - f->base, i, j;
 	const struct doc_node *k;
 

@@ -366,8 +366,13 @@ load_pack_file(struct rule_set *rs, struct diag *d, const char *path)
 	if (schema_check(d, root, pack_fields, "rule pack") == -1)
 		rc = -1;
 	checks = doc_get(root, "checks");
-	if (checks == NULL || checks->type != DOC_SEQ)
-		return -1;
+	if (checks == NULL)
+		return -1; /* reported by schema_check */
+	if (checks->type != DOC_SEQ)
+		return diag_err(d, &checks->mark,
+		    "'checks' must be a list of "
+		    "checks, found %s",
+		    doc_type_name(checks->type));
 	for (i = 0; i < checks->u.seq.n; i++)
 		if (load_rule(rs, d, checks->u.seq.items[i], root->mark.file) ==
 		    -1)
