@@ -4,6 +4,10 @@
  * check's status and reason.  Exit: 0 every endpoint passes (warnings
  * allowed), 1 any fails, 4 any could not be probed and none fails,
  * 2 usage, 3 bad targets file, 5 system error.
+ *
+ * Each endpoint is printed as soon as it and every target before it are
+ * finished (tls_scan_each() delivers in target order), then freed, so
+ * output is deterministic and memory does not grow with the target list.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -168,33 +172,52 @@ print_text(const struct cli *c, const struct tls_result *r)
 		    r->cert.key_curve ? r->cert.key_curve : "");
 }
 
-static int
-print_json(const struct tls_result *v, size_t n)
-{
-	struct strbuf sb;
-	char now[32];
-	size_t i;
-	int rc = 0;
+/* What the per-endpoint callback needs, and what it counts. */
+struct tls_out {
+	struct cli *c;
+	int json;
+	size_t nout, nfail, nerr;
+	struct strbuf sb; /* one endpoint's JSON, reused */
+};
 
-	sb_init(&sb);
+static void
+json_head(void)
+{
+	char now[32];
+
 	format_time((int64_t)time(NULL), now);
-	sb_printf(&sb,
-	    "{\"tool\":\"rampart\",\"version\":\"%s\",\"policy\":\"NIST SP "
-	    "800-52 Rev 2\",\"scanned_at\":\"%s\",\"endpoints\":[",
+	printf("{\"tool\":\"rampart\",\"version\":\"%s\",\"policy\":\"NIST SP "
+	       "800-52 Rev 2\",\"scanned_at\":\"%s\",\"endpoints\":[",
 	    RAMPART_VERSION, now);
-	for (i = 0; i < n; i++) {
-		if (i)
-			sb_addc(&sb, ',');
-		if (tls_result_json(&sb, &v[i]) == -1)
-			rc = -1;
+}
+
+/* tls_scan_each() callback: print one endpoint, count its verdict. */
+static int
+print_one(void *ctx, size_t idx, struct tls_result *r)
+{
+	struct tls_out *out = ctx;
+
+	(void)idx;
+	out->nfail += r->status == TLS_FAIL;
+	out->nerr += r->status == TLS_ERROR;
+	if (!out->json) {
+		if (out->c->tty_err)
+			fputs("\r\033[K", stderr);
+		print_text(out->c, r);
+		out->nout++;
+		return 0;
 	}
-	sb_adds(&sb, "]}\n");
-	if (rc == 0 && !sb.oom)
-		fwrite(sb.s, 1, sb.len, stdout);
+	if (out->nout++ == 0)
+		json_head();
 	else
-		rc = -1;
-	sb_free(&sb);
-	return rc;
+		putchar(',');
+	out->sb.len = 0;
+	if (tls_result_json(&out->sb, r) == -1 || out->sb.oom) {
+		fprintf(stderr, "rampart tls: out of memory\n");
+		return -1;
+	}
+	fwrite(out->sb.s, 1, out->sb.len, stdout);
+	return 0;
 }
 
 int
@@ -203,15 +226,17 @@ cmd_tls(struct cli *c, int argc, char **argv)
 	const struct command *cmd = cli_find("tls");
 	struct tls_opts o;
 	struct tls_target *targets = NULL, *nv;
-	struct tls_result *res = NULL;
+	struct tls_out out;
 	struct arena *a = NULL;
 	struct diag d;
 	const char *arg, *targets_file = NULL;
-	size_t n = 0, i;
-	int json = 0, opt, idx = 1, rc = EXIT_SYSTEM, nfail = 0, nerr = 0;
+	size_t n = 0;
+	int json = 0, opt, idx = 1, rc = EXIT_SYSTEM;
 	int64_t t;
 
 	memset(&o, 0, sizeof(o));
+	memset(&out, 0, sizeof(out));
+	sb_init(&out.sb);
 	diag_init(&d);
 	if ((a = arena_new()) == NULL) {
 		fprintf(stderr, "rampart tls: out of memory\n");
@@ -313,27 +338,27 @@ cmd_tls(struct cli *c, int argc, char **argv)
 		o.progress = progress;
 		o.progress_ctx = c;
 	}
-	if (tls_scan(&o, targets, n, &res, &d) == -1) {
+	out.c = c;
+	out.json = json;
+	if (tls_scan_each(&o, targets, n, print_one, &out, &d) == -1) {
+		if (out.json && out.nout > 0)
+			fputs("\n", stdout); /* a truncated document */
 		cli_diag(c, &d);
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		nfail += res[i].status == TLS_FAIL;
-		nerr += res[i].status == TLS_ERROR;
+	if (json && out.nout == 0)
+		json_head();
+	if (json)
+		fputs("]}\n", stdout);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "rampart tls: cannot write the output: %s\n",
+		    strerror(errno));
+		goto out;
 	}
-	if (json) {
-		if (print_json(res, n) == -1) {
-			fprintf(stderr, "rampart tls: out of memory\n");
-			goto out;
-		}
-	} else {
-		for (i = 0; i < n; i++)
-			print_text(c, &res[i]);
-	}
-	rc = nfail ? EXIT_NOT_ELIGIBLE : nerr ? EXIT_INCOMPLETE : 0;
+	rc = out.nfail ? EXIT_NOT_ELIGIBLE : out.nerr ? EXIT_INCOMPLETE : 0;
 out:
-	tls_results_free(res, n);
+	sb_free(&out.sb);
 	lib_free(targets);
 	arena_free(a);
 	diag_free(&d);

@@ -7,24 +7,71 @@
  */
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "cli/scan_tls.h"
 #include "checks/tls/endpoint.h"
+
+/* What the per-endpoint callback needs. */
+struct feed {
+	struct run *r;
+	struct input_info *in;
+	struct diag *d;
+	EVP_MD_CTX *md; /* digest of the evidence, in target order */
+	struct strbuf ev; /* one endpoint's JSON, reused */
+};
+
+/*
+ * tls_scan_each() callback: one endpoint becomes one resource of the run
+ * and its JSON goes into the digest; then the result is freed.  Results
+ * arrive in target order, so the report and the digest are the same
+ * whatever order the probes finished in.
+ */
+static int
+feed_one(void *ctx, size_t idx, struct tls_result *res)
+{
+	struct feed *f = ctx;
+	struct arena *ra;
+	struct resource rsrc;
+	int rc = -1;
+
+	(void)idx;
+	if ((ra = arena_new()) == NULL)
+		return diag_err(f->d, NULL, "out of memory");
+	f->ev.len = 0;
+	if (tls_endpoint_resource(ra, f->d, res, &rsrc, &f->ev) == -1)
+		goto out;
+	if (f->ev.oom) {
+		diag_err(f->d, NULL, "out of memory");
+		goto out;
+	}
+	if (EVP_DigestUpdate(f->md, f->ev.s ? f->ev.s : "", f->ev.len) != 1) {
+		diag_openssl(f->d, NULL, "cannot digest the TLS evidence");
+		goto out;
+	}
+	if (run_resource(f->r, f->in, &rsrc, ra) == -1)
+		goto out;
+	rc = 0;
+out:
+	arena_free(ra);
+	return rc;
+}
 
 int
 scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
     struct diag *d)
 {
-	struct arena *a = NULL, *ra;
+	struct arena *a = NULL;
 	struct tls_target *t = NULL, *nt;
-	struct tls_result *res = NULL;
 	struct tls_opts o;
-	struct input_info *in;
-	struct resource rsrc;
-	struct strbuf ev;
+	struct feed f;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, j;
 	size_t n = 0, i;
 	int rc = -1;
 
-	sb_init(&ev);
+	memset(&f, 0, sizeof(f));
+	sb_init(&f.ev);
 	if ((a = arena_new()) == NULL)
 		return diag_err(d, NULL, "out of memory");
 	for (i = 0; i < ta->ntargets; i++) {
@@ -52,33 +99,30 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	if (c->tty_err)
 		fprintf(stderr, "rampart: probing %zu TLS endpoint%s...\r", n,
 		    n == 1 ? "" : "s");
-	if (tls_scan(&o, t, n, &res, d) == -1)
-		goto out;
-	if ((in = run_add_input(
+	if ((f.in = run_add_input(
 		 r, n == 1 ? "tls-endpoint" : "tls-endpoints", "tls")) == NULL)
 		goto out;
-	for (i = 0; i < n; i++) {
-		if ((ra = arena_new()) == NULL) {
-			diag_err(d, NULL, "out of memory");
-			goto out;
-		}
-		if (tls_endpoint_resource(ra, d, &res[i], &rsrc, &ev) == -1 ||
-		    run_resource(r, in, &rsrc, ra) == -1) {
-			arena_free(ra);
-			goto out;
-		}
-		arena_free(ra);
-	}
-	if (ev.oom) {
-		diag_err(d, NULL, "out of memory");
+	f.r = r;
+	f.d = d;
+	if ((f.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(f.md, EVP_sha256(), NULL) != 1) {
+		diag_openssl(d, NULL, "cannot digest the TLS evidence");
 		goto out;
 	}
-	sha256_hex(ev.s ? ev.s : "", ev.len, in->sha256);
+	if (tls_scan_each(&o, t, n, feed_one, &f, d) == -1)
+		goto out;
+	if (EVP_DigestFinal_ex(f.md, md, &mdlen) != 1 ||
+	    mdlen * 2 > SHA256_HEX_LEN) {
+		diag_openssl(d, NULL, "cannot digest the TLS evidence");
+		goto out;
+	}
+	for (j = 0; j < mdlen; j++)
+		snprintf(f.in->sha256 + j * 2, 3, "%02x", md[j]);
 	rc = 0;
 out:
-	tls_results_free(res, n);
+	EVP_MD_CTX_free(f.md);
 	lib_free(t);
-	sb_free(&ev);
+	sb_free(&f.ev);
 	arena_free(a);
 	return rc;
 }

@@ -416,12 +416,38 @@ legacy_main(const struct tls_probe_rec rec[TLS_K_COUNT])
 	return NULL;
 }
 
+/*
+ * Failing an OpenSSL handshake below TLS 1.3, a TLS 1.0-1.2 ServerHello to
+ * a hand-built ClientHello: it offered extended_master_secret and
+ * renegotiation_info, so the server's echo of each (or its absence) is its
+ * answer (RFC 7627 §5.1, RFC 5746 §3.6).  The SSL 3.0 hello offered no
+ * extensions and does not count.
+ */
+static const struct tls_probe_rec *
+legacy_raw(const struct tls_probe_rec rec[TLS_K_COUNT])
+{
+	static const enum tls_probe_kind order[] = { TLS_K_WEAK, TLS_K_COMPRESS,
+		TLS_K_RAW11, TLS_K_RAW10 };
+	const struct tls_probe_rec *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		p = &rec[order[i]];
+		if (p->hello && p->version >= 0x0301 && p->version <= 0x0303)
+			return p;
+	}
+	return NULL;
+}
+
 static void
 eval_ext(struct tls_result *r, const struct tls_probe_rec rec[TLS_K_COUNT])
 {
 	const struct tls_probe_rec *l = legacy_main(rec), *m, *c;
+	const char *via = "";
 	enum answer a;
 
+	if (l == NULL && (l = legacy_raw(rec)) != NULL)
+		via = " (ServerHello to a hand-built ClientHello offering it)";
 	if (l == NULL && rec[TLS_K_TLS13].outcome == TLS_O_OK) {
 		set(r, TLS_C_EXT_EMS, TLS_NA,
 		    "TLS 1.3 only: the key schedule always binds the "
@@ -438,19 +464,27 @@ eval_ext(struct tls_result *r, const struct tls_probe_rec rec[TLS_K_COUNT])
 	} else {
 		if (l->ems == 1)
 			set(r, TLS_C_EXT_EMS, TLS_PASS,
-			    "extended_master_secret negotiated");
+			    arena_printf(r->arena,
+				"extended_master_secret negotiated%s", via));
 		else
 			set(r, TLS_C_EXT_EMS,
 			    tls_checks[TLS_C_EXT_EMS].violation,
-			    "server does not support extended master secret");
+			    arena_printf(r->arena,
+				"server does not support extended master "
+				"secret%s",
+				via));
 		if (l->reneg == 1)
 			set(r, TLS_C_EXT_RENEG, TLS_PASS,
-			    "renegotiation_info (RFC 5746) supported");
+			    arena_printf(r->arena,
+				"renegotiation_info (RFC 5746) supported%s",
+				via));
 		else
 			set(r, TLS_C_EXT_RENEG,
 			    tls_checks[TLS_C_EXT_RENEG].violation,
-			    "server does not support secure renegotiation "
-			    "(RFC 5746)");
+			    arena_printf(r->arena,
+				"server does not support secure renegotiation "
+				"(RFC 5746)%s",
+				via));
 	}
 
 	c = &rec[TLS_K_COMPRESS];
@@ -526,7 +560,7 @@ tls_evaluate(struct tls_result *r, const struct tls_opts *o,
 		for (i = TLS_C_CERT_CHAIN; i <= TLS_C_CERT_EKU; i++)
 			set(r, (enum tls_check_id)i, TLS_ERROR,
 			    "no certificate obtained: no TLS handshake "
-			    "completed");
+			    "completed and no Certificate message read");
 	for (i = 0; i < TLS_C_COUNT; i++) {
 		if (r->checks[i].status == TLS_NA &&
 		    r->checks[i].reason == NULL)

@@ -1,9 +1,10 @@
 /*
  * hello.c: the hand-built ClientHello for what stock OpenSSL will not
  * offer (SSL 2.0, SSL 3.0, RC4, 3DES, DES, EXPORT, IDEA, SEED, NULL,
- * compression) and the parser of the one thing we read back: the server's
- * first message, a ServerHello or an alert.  Everything here is pure (no
- * I/O, no allocation), so the parser is fuzzed directly.
+ * compression) and the parsers of what we read back: the server's first
+ * message (a ServerHello or an alert) and, for TLS <= 1.2, the Certificate
+ * message that follows in cleartext.  Everything here is pure (no I/O, no
+ * allocation), so the parsers are fuzzed directly.
  */
 #include <string.h>
 
@@ -427,6 +428,107 @@ tls_reply_parse(const unsigned char *buf, size_t len, struct tls_reply *r)
 		if (off >= len)
 			return r->kind = TLS_REPLY_NEED_MORE;
 	}
+}
+
+static enum tls_certs_kind
+certs_fail(struct tls_cert_list *out, enum tls_certs_kind k, const char *why)
+{
+	out->n = 0;
+	out->why = why;
+	return k;
+}
+
+static size_t
+get24(const unsigned char *p)
+{
+	return ((size_t)p[0] << 16) | ((size_t)p[1] << 8) | p[2];
+}
+
+enum tls_certs_kind
+tls_certificate_parse(const unsigned char *buf, size_t len, unsigned char *hs,
+    size_t hscap, struct tls_cert_list *out)
+{
+	size_t off = 0, hslen = 0, reclen, pos, mlen, total, clen, end;
+	int stopped = 0; /* a record that is not a handshake came next */
+
+	memset(out, 0, sizeof(*out));
+	/* The handshake bytes of the leading complete handshake records. */
+	while (len - off >= 5) {
+		reclen = ((size_t)buf[off + 3] << 8) | buf[off + 4];
+		if (buf[off + 1] != 3)
+			return certs_fail(out, TLS_CERTS_MALFORMED,
+			    "record version is not 3.x");
+		if (reclen > 16384 + 2048)
+			return certs_fail(
+			    out, TLS_CERTS_MALFORMED, "record too long");
+		if (buf[off] != 22) {
+			stopped = 1;
+			break;
+		}
+		if (len - off - 5 < reclen)
+			break;
+		if (reclen > hscap - hslen)
+			return certs_fail(out, TLS_CERTS_MALFORMED,
+			    "handshake messages exceed the certificate list "
+			    "limit");
+		memcpy(hs + hslen, buf + off + 5, reclen);
+		hslen += reclen;
+		off += 5 + reclen;
+	}
+	/* The ServerHello, then the message after it. */
+	pos = 0;
+	if (hslen < 4)
+		goto incomplete;
+	if (hs[0] != 2)
+		return certs_fail(out, TLS_CERTS_MALFORMED,
+		    "first handshake message is not a ServerHello");
+	mlen = get24(hs + 1);
+	if (mlen > hslen - 4)
+		goto incomplete;
+	pos = 4 + mlen;
+	if (hslen - pos < 4)
+		goto incomplete;
+	if (hs[pos] != 11)
+		return certs_fail(out, TLS_CERTS_ABSENT,
+		    "no Certificate message after the ServerHello");
+	mlen = get24(hs + pos + 1);
+	if (mlen > TLS_CERT_LIST_MAX)
+		return certs_fail(out, TLS_CERTS_MALFORMED,
+		    "certificate list exceeds the limit");
+	if (mlen > hslen - pos - 4)
+		goto incomplete;
+	pos += 4;
+	end = pos + mlen;
+	if (mlen < 3 || (total = get24(hs + pos)) != mlen - 3)
+		return certs_fail(out, TLS_CERTS_MALFORMED,
+		    "Certificate message length mismatch");
+	pos += 3;
+	if (total == 0)
+		return certs_fail(
+		    out, TLS_CERTS_ABSENT, "empty certificate list");
+	while (pos < end) {
+		if (end - pos < 3)
+			return certs_fail(out, TLS_CERTS_MALFORMED,
+			    "certificate entry truncated");
+		clen = get24(hs + pos);
+		pos += 3;
+		if (clen == 0 || clen > end - pos)
+			return certs_fail(out, TLS_CERTS_MALFORMED,
+			    "certificate entry length mismatch");
+		if (out->n == TLS_CERTS_MAX)
+			return certs_fail(out, TLS_CERTS_MALFORMED,
+			    "more certificates than the chain limit");
+		out->der[out->n] = hs + pos;
+		out->len[out->n++] = clen;
+		pos += clen;
+	}
+	return TLS_CERTS_FOUND;
+incomplete:
+	if (stopped)
+		return certs_fail(out, TLS_CERTS_ABSENT,
+		    "a record that is not a handshake came before the "
+		    "Certificate");
+	return certs_fail(out, TLS_CERTS_NEED_MORE, NULL);
 }
 
 const char *

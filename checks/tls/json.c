@@ -95,6 +95,8 @@ write_cert(struct strbuf *sb, const struct tls_cert_info *c)
 	sb_printf(sb, "%d", c->chain_len);
 	jkey(sb, "verify_error", 0);
 	jstr(sb, c->verify_error);
+	jkey(sb, "source", 0);
+	jstr(sb, c->source);
 	sb_addc(sb, '}');
 }
 
@@ -172,7 +174,17 @@ tls_result_json(struct strbuf *sb, const struct tls_result *r)
 
 	jkey(sb, "evidence", 0);
 	sb_addc(sb, '{');
-	jkey(sb, "protocols", 1);
+	jkey(sb, "address", 1);
+	jstr(sb, r->address);
+	jkey(sb, "addresses", 0);
+	sb_addc(sb, '[');
+	for (i = 0; i < r->naddresses; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		jstr(sb, r->addresses[i]);
+	}
+	sb_addc(sb, ']');
+	jkey(sb, "protocols", 0);
 	sb_addc(sb, '{');
 	for (i = 0; i < TLS_P_COUNT; i++) {
 		jkey(sb, tls_protocols[i].key, i == 0);

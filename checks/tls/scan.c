@@ -6,7 +6,24 @@
  * plan of tls.h; a probe is either an OpenSSL handshake (one shared
  * SSL_CTX at security level 0 with an allow-all security callback, the
  * protocol pinned per probe) or a hand-built ClientHello whose reply is
- * read by tls_reply_parse().
+ * read by tls_reply_parse() (and, when no OpenSSL handshake produced a
+ * certificate, followed by the cleartext Certificate message of TLS <= 1.2,
+ * read by tls_certificate_parse()).
+ *
+ * Memory is per open endpoint, not per target: endpoints are opened in
+ * target order into a pool of `concurrency` slots, each result lives in
+ * its own arena, and finished results are handed to the caller in target
+ * order and freed.  A result that finishes before an earlier target waits
+ * in a ring of `window` slots; the scheduler opens no target beyond the
+ * oldest unfinished one plus the window, so the ring never overflows.
+ *
+ * A name is resolved once per endpoint (getaddrinfo, blocking) to at most
+ * TLS_MAX_ADDRS addresses, IPv6 and IPv4 in the resolver's order.  Each
+ * connection tries them in order until one connects, within its connect
+ * deadline: every address gets an equal share of what is left of it, so a
+ * black-holed first address cannot starve the others.  The first address
+ * that connects is the endpoint's from then on, and is the evidence's
+ * `address`.
  *
  * The caller must ignore SIGPIPE (cli/main.c does): OpenSSL writes to
  * sockets the peer may have closed.
@@ -35,9 +52,12 @@
 #define DEFAULT_HANDSHAKE_MS 10000
 #define DEFAULT_CONCURRENCY 64
 #define DEFAULT_PER_HOST 8
+#define DEFAULT_WINDOW_MIN 256
 #define MAX_ITER 32 /* rounds of WEAK / UNAPPROVED enumeration */
-#define MAX_CERT_LIST (64 * 1024) /* peer certificate list, bytes */
+#define MAX_CERT_LIST TLS_CERT_LIST_MAX /* peer certificate list, bytes */
 #define RAW_IN_MAX 8192
+/* A raw reply read up to its Certificate: the list, ServerHello, headers. */
+#define RAW_CERT_IN (MAX_CERT_LIST + 8192)
 
 /* All OpenSSL-offerable TLS <= 1.2 suites outside §3.3.1. */
 struct unapproved {
@@ -57,23 +77,31 @@ struct scan {
 	int connect_ms, handshake_ms;
 	int64_t now; /* certificate clock */
 	struct unapproved unapp;
-	struct endpoint *eps;
+	const struct tls_target *targets;
+	int *host_of; /* host group of each target */
 	size_t neps, done, next_new;
-	size_t *open; /* indices of started, unfinished endpoints */
+	struct endpoint *eps; /* pool of maxopen slots */
+	struct endpoint **open; /* started, unfinished endpoints */
 	size_t nopen, maxopen;
 	int *host_active; /* connections per host group */
 	struct conn *conns;
 	size_t nconns, nactive;
+	/* Ordered delivery: finished results by target index mod window. */
+	struct tls_result **held;
+	size_t window, next_out;
+	tls_result_fn cb;
+	void *cb_ctx;
+	int failed; /* cb returned -1: stop */
 };
 
-enum ep_state { EP_NEW, EP_OPEN, EP_DONE };
-
 struct endpoint {
-	struct tls_result *res;
-	enum ep_state state;
+	struct tls_result *res; /* NULL: free slot */
+	size_t idx; /* target index */
 	int host; /* host group */
-	struct sockaddr_storage addr;
-	socklen_t alen;
+	struct sockaddr_storage addrs[TLS_MAX_ADDRS];
+	socklen_t alens[TLS_MAX_ADDRS];
+	int naddrs;
+	int addr_ok; /* index of the address that connected, -1: none yet */
 	unsigned pending, active;
 	int phase;
 	int nactive;
@@ -85,6 +113,8 @@ struct endpoint {
 	int weak_iter, unapp_iter;
 	STACK_OF(X509) * chain; /* from the main handshake */
 	int chain_kind; /* probe kind it came from */
+	STACK_OF(X509) * raw_chain; /* from a raw probe's Certificate */
+	int raw_chain_kind;
 	size_t probes_cap, weak_cap;
 	int64_t started;
 };
@@ -95,7 +125,10 @@ struct conn {
 	enum conn_phase phase;
 	int fd;
 	unsigned events;
-	int64_t deadline;
+	int64_t deadline; /* of this attempt or phase */
+	int64_t connect_end; /* connect deadline over every address */
+	int ai; /* address being tried */
+	const char *tried; /* why earlier addresses failed */
 	struct scan *s;
 	struct endpoint *ep;
 	enum tls_probe_kind kind;
@@ -108,8 +141,12 @@ struct conn {
 	/* Raw probes. */
 	unsigned char out[TLS_HELLO_MAX];
 	size_t outlen, outoff;
-	unsigned char in[RAW_IN_MAX];
-	size_t inlen;
+	unsigned char *in; /* lib_malloc'd, incap bytes */
+	size_t inlen, incap;
+	/* After a TLS <= 1.2 ServerHello, reading on to the Certificate. */
+	int got_hello;
+	unsigned char *hs; /* reassembly scratch, RAW_CERT_IN bytes */
+	const char *cert_note; /* what became of the certificate */
 };
 
 static int64_t
@@ -427,6 +464,11 @@ conn_release(struct conn *c)
 
 	SSL_free(c->ssl);
 	c->ssl = NULL;
+	lib_free(c->in);
+	c->in = NULL;
+	c->inlen = c->incap = 0;
+	lib_free(c->hs);
+	c->hs = NULL;
 	if (c->fd != -1) {
 		epoll_ctl(s->ep_fd, EPOLL_CTL_DEL, c->fd, NULL);
 		close(c->fd);
@@ -821,9 +863,105 @@ built:
 		conn_fail(c, TLS_O_LOCAL, "cannot build the ClientHello");
 		return -1;
 	}
+	if ((c->in = lib_malloc(RAW_IN_MAX)) == NULL) {
+		conn_fail(c, TLS_O_LOCAL, "out of memory");
+		return -1;
+	}
+	c->incap = RAW_IN_MAX;
 	c->outoff = 0;
 	c->inlen = 0;
 	return 0;
+}
+
+/*
+ * Read on past a raw probe's ServerHello to its Certificate?  Only for
+ * TLS <= 1.2 (1.3 encrypts it) and only while no handshake of this
+ * endpoint has produced a chain yet.
+ */
+static int
+cert_wanted(const struct conn *c)
+{
+	const struct endpoint *ep = c->ep;
+
+	return ep->chain == NULL && ep->raw_chain == NULL &&
+	    c->reply.kind == TLS_REPLY_SERVER_HELLO &&
+	    c->reply.version >= 0x0300 && c->reply.version <= 0x0303;
+}
+
+/* Grow the raw input buffer; only past a ServerHello, up to RAW_CERT_IN. */
+static int
+raw_grow(struct conn *c)
+{
+	unsigned char *nb;
+	size_t ncap;
+
+	if (!c->got_hello || c->incap >= RAW_CERT_IN)
+		return -1;
+	ncap = c->incap * 2 > RAW_CERT_IN ? RAW_CERT_IN : c->incap * 2;
+	if ((nb = lib_realloc(c->in, ncap)) == NULL)
+		return -1;
+	c->in = nb;
+	c->incap = ncap;
+	return 0;
+}
+
+/*
+ * Look for the Certificate after the ServerHello.  0: need more bytes;
+ * 1: decided (c->cert_note says how; the chain, if any, is kept as the
+ * endpoint's raw_chain).
+ */
+static int
+raw_certs(struct conn *c)
+{
+	struct endpoint *ep = c->ep;
+	struct arena *a = ep->res->arena;
+	struct tls_cert_list cl;
+	STACK_OF(X509) *sk = NULL;
+	const unsigned char *p;
+	X509 *x;
+	size_t i;
+
+	switch (
+	    tls_certificate_parse(c->in, c->inlen, c->hs, RAW_CERT_IN, &cl)) {
+	case TLS_CERTS_NEED_MORE:
+		return 0;
+	case TLS_CERTS_FOUND:
+		break;
+	default:
+		c->cert_note = arena_printf(a, "no certificate: %s", cl.why);
+		return 1;
+	}
+	if ((sk = sk_X509_new_null()) == NULL)
+		goto oom;
+	for (i = 0; i < cl.n; i++) {
+		p = cl.der[i];
+		x = d2i_X509(NULL, &p, (long)cl.len[i]);
+		if (x == NULL || p != cl.der[i] + cl.len[i]) {
+			X509_free(x);
+			c->cert_note = arena_printf(a,
+			    "certificate %zu of the chain does not parse: %s",
+			    i, ossl_reason(a, NULL));
+			goto out;
+		}
+		if (sk_X509_push(sk, x) == 0) {
+			X509_free(x);
+			goto oom;
+		}
+	}
+	c->cert_note = arena_printf(
+	    a, "Certificate message with %zu certificate(s)", cl.n);
+	if (ep->chain == NULL && ep->raw_chain == NULL) {
+		ep->raw_chain = sk;
+		ep->raw_chain_kind = c->kind;
+		sk = NULL;
+	}
+	goto out;
+oom:
+	ERR_clear_error();
+	c->cert_note = "no certificate: out of memory";
+out:
+	sk_X509_pop_free(sk, X509_free);
+	return 1;
 }
 
 static void
@@ -872,6 +1010,8 @@ raw_reply(struct conn *c)
 		p.detail = arena_printf(a, "invalid reply (%zu bytes): %s",
 		    c->inlen, r->why ? r->why : "malformed");
 	}
+	if (c->cert_note != NULL && p.detail != NULL)
+		p.detail = arena_printf(a, "%s; %s", p.detail, c->cert_note);
 	conn_finish(c, &p);
 }
 
@@ -905,13 +1045,36 @@ raw_step(struct conn *c)
 		}
 	}
 	for (;;) {
-		n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+		if (c->inlen == c->incap && raw_grow(c) == -1) {
+			if (c->got_hello) {
+				c->cert_note = "no certificate: the reply "
+					       "exceeds the certificate list "
+					       "limit";
+				raw_reply(c);
+			} else {
+				conn_fail(c, TLS_O_PROTOCOL,
+				    "reply too long without a complete "
+				    "ServerHello");
+			}
+			return;
+		}
+		n = recv(c->fd, c->in + c->inlen, c->incap - c->inlen, 0);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			want(c, EPOLLIN);
 			return;
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n <= 0 && c->got_hello) {
+			/* The ServerHello stands; only the certificate is lost. */
+			c->cert_note = n == 0
+			    ? "no certificate: connection closed before it"
+			    : arena_printf(c->ep->res->arena,
+				  "no certificate: %s before it",
+				  strerror(errno));
+			raw_reply(c);
+			return;
+		}
 		if (n < 0) {
 			conn_fail(c,
 			    errno == ECONNRESET ? TLS_O_RESET : TLS_O_TCP,
@@ -936,14 +1099,23 @@ raw_step(struct conn *c)
 			return;
 		}
 		c->inlen += (size_t)n;
-		if (tls_reply_parse(c->in, c->inlen, &c->reply) !=
-		    TLS_REPLY_NEED_MORE) {
-			raw_reply(c);
-			return;
+		if (!c->got_hello) {
+			if (tls_reply_parse(c->in, c->inlen, &c->reply) ==
+			    TLS_REPLY_NEED_MORE)
+				continue;
+			if (!cert_wanted(c)) {
+				raw_reply(c);
+				return;
+			}
+			c->got_hello = 1;
+			if ((c->hs = lib_malloc(RAW_CERT_IN)) == NULL) {
+				c->cert_note = "no certificate: out of memory";
+				raw_reply(c);
+				return;
+			}
 		}
-		if (c->inlen == sizeof(c->in)) {
-			conn_fail(c, TLS_O_PROTOCOL,
-			    "reply too long without a complete ServerHello");
+		if (raw_certs(c) == 1) {
+			raw_reply(c);
 			return;
 		}
 	}
@@ -958,9 +1130,24 @@ is_raw(enum tls_probe_kind k)
 	    k == TLS_K_COMPRESS || k == TLS_K_RAW10 || k == TLS_K_RAW11;
 }
 
+/* The endpoint's address i as text ("::1"), for messages. */
+static const char *
+addr_name(const struct endpoint *ep, int i)
+{
+	const struct tls_result *r = ep->res;
+
+	return (size_t)i < r->naddresses ? r->addresses[i] : "?";
+}
+
 static void
 on_connected(struct conn *c)
 {
+	struct endpoint *ep = c->ep;
+
+	if (ep->addr_ok < 0) {
+		ep->addr_ok = c->ai;
+		ep->res->address = addr_name(ep, c->ai);
+	}
 	c->deadline = now_ms() + c->s->handshake_ms;
 	if (is_raw(c->kind)) {
 		if (raw_setup(c) == -1)
@@ -975,6 +1162,113 @@ on_connected(struct conn *c)
 	tls_step(c);
 }
 
+/* The last address this connection may try. */
+static int
+last_addr(const struct conn *c)
+{
+	/* Once an address has connected, the endpoint sticks to it. */
+	return c->ep->addr_ok >= 0 ? c->ai : c->ep->naddrs - 1;
+}
+
+/*
+ * Address c->ai failed (outcome o, why): close the socket and move on to
+ * the next address.  0 when there is one to try, -1 when the probe is
+ * finished (as o, naming every address tried).
+ */
+static int
+conn_next_addr(struct conn *c, enum tls_outcome o, const char *why)
+{
+	struct scan *s = c->s;
+	struct endpoint *ep = c->ep;
+	struct arena *a = ep->res->arena;
+	const char *tried;
+
+	if (c->fd != -1) {
+		epoll_ctl(s->ep_fd, EPOLL_CTL_DEL, c->fd, NULL);
+		close(c->fd);
+		c->fd = -1;
+	}
+	tried = arena_printf(a, "%s%s%s: %s", c->tried ? c->tried : "",
+	    c->tried ? "; " : "", addr_name(ep, c->ai), why);
+	if (c->ai < last_addr(c) && now_ms() < c->connect_end) {
+		c->tried = tried;
+		c->ai++;
+		return 0;
+	}
+	if (c->tried == NULL && o == TLS_O_TIMEOUT)
+		conn_fail(c, o,
+		    arena_printf(
+			a, "no TCP connection within %d ms", s->connect_ms));
+	else if (c->tried == NULL)
+		conn_fail(c, o, arena_printf(a, "connect: %s", why));
+	else
+		conn_fail(c, o,
+		    arena_printf(a,
+			"no TCP connection to any address within %d ms (%s)",
+			s->connect_ms, tried ? tried : why));
+	return -1;
+}
+
+/*
+ * Start connecting to address c->ai, moving on to the next address on an
+ * immediate failure.  Each attempt gets an equal share of what is left of
+ * the connect deadline.
+ */
+static void
+conn_connect(struct conn *c)
+{
+	struct scan *s = c->s;
+	struct endpoint *ep = c->ep;
+	struct arena *a = ep->res->arena;
+	struct epoll_event ev;
+	int one = 1, fl, left;
+	int64_t t;
+
+	for (;;) {
+		t = now_ms();
+		left = last_addr(c) - c->ai + 1;
+		c->deadline = c->connect_end <= t
+		    ? c->connect_end
+		    : t + (c->connect_end - t) / left;
+		c->phase = C_CONNECT;
+		c->events = 0;
+		c->fd = socket(ep->addrs[c->ai].ss_family, SOCK_STREAM, 0);
+		if (c->fd == -1) {
+			if (conn_next_addr(c, TLS_O_LOCAL,
+				arena_printf(
+				    a, "socket: %s", strerror(errno))) == 0)
+				continue;
+			return;
+		}
+		if ((fl = fcntl(c->fd, F_GETFL)) == -1 ||
+		    fcntl(c->fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+		    fcntl(c->fd, F_SETFD, FD_CLOEXEC) == -1) {
+			conn_fail(c, TLS_O_LOCAL,
+			    arena_printf(a, "fcntl: %s", strerror(errno)));
+			return;
+		}
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLOUT;
+		ev.data.ptr = c;
+		if (epoll_ctl(s->ep_fd, EPOLL_CTL_ADD, c->fd, &ev) == -1) {
+			conn_fail(c, TLS_O_LOCAL,
+			    arena_printf(a, "epoll_ctl: %s", strerror(errno)));
+			return;
+		}
+		c->events = EPOLLOUT;
+		if (connect(c->fd, (struct sockaddr *)&ep->addrs[c->ai],
+			ep->alens[c->ai]) == 0) {
+			on_connected(c);
+			return;
+		}
+		if (errno == EINPROGRESS)
+			return;
+		if (conn_next_addr(c, TLS_O_TCP, strerror(errno)) == -1)
+			return;
+	}
+}
+
 static void
 conn_event(struct conn *c, unsigned events)
 {
@@ -986,9 +1280,8 @@ conn_event(struct conn *c, unsigned events)
 		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 			err = errno;
 		if (err != 0) {
-			conn_fail(c, TLS_O_TCP,
-			    arena_printf(c->ep->res->arena, "connect: %s",
-				strerror(err)));
+			if (conn_next_addr(c, TLS_O_TCP, strerror(err)) == 0)
+				conn_connect(c);
 			return;
 		}
 		if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
@@ -1015,9 +1308,15 @@ conn_timeout(struct conn *c)
 	BIO *rb;
 
 	if (c->phase == C_CONNECT) {
-		conn_fail(c, TLS_O_TIMEOUT,
-		    arena_printf(
-			a, "no TCP connection within %d ms", c->s->connect_ms));
+		if (conn_next_addr(c, TLS_O_TIMEOUT, "no answer") == 0)
+			conn_connect(c);
+		return;
+	}
+	if (c->got_hello) {
+		/* The ServerHello stands; only the certificate is late. */
+		c->cert_note = "no certificate: not complete within the "
+			       "handshake deadline";
+		raw_reply(c);
 		return;
 	}
 	if (c->ssl != NULL && (rb = SSL_get_rbio(c->ssl)) != NULL)
@@ -1034,19 +1333,22 @@ static void
 conn_start(
     struct scan *s, struct endpoint *ep, enum tls_probe_kind k, struct conn *c)
 {
-	struct epoll_event ev;
-	int one = 1, fl;
-
 	c->phase = C_CONNECT;
 	c->s = s;
 	c->ep = ep;
 	c->kind = k;
 	c->ssl = NULL;
+	c->fd = -1;
 	c->hello = 0;
 	memset(&c->reply, 0, sizeof(c->reply));
 	c->alert_recv = 0;
-	c->inlen = c->outlen = c->outoff = 0;
+	c->in = c->hs = NULL;
+	c->inlen = c->incap = c->outlen = c->outoff = 0;
+	c->got_hello = 0;
+	c->cert_note = NULL;
 	c->events = 0;
+	c->tried = NULL;
+	c->ai = ep->addr_ok >= 0 ? ep->addr_ok : 0;
 	s->nactive++;
 	s->host_active[ep->host]++;
 	ep->nactive++;
@@ -1056,40 +1358,8 @@ conn_start(
 		ep->weak_iter++;
 	if (k == TLS_K_UNAPPROVED)
 		ep->unapp_iter++;
-	c->deadline = now_ms() + s->connect_ms;
-	c->fd = socket(ep->addr.ss_family, SOCK_STREAM, 0);
-	if (c->fd == -1) {
-		conn_fail(c, TLS_O_LOCAL,
-		    arena_printf(
-			ep->res->arena, "socket: %s", strerror(errno)));
-		return;
-	}
-	if ((fl = fcntl(c->fd, F_GETFL)) == -1 ||
-	    fcntl(c->fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
-	    fcntl(c->fd, F_SETFD, FD_CLOEXEC) == -1) {
-		conn_fail(c, TLS_O_LOCAL,
-		    arena_printf(ep->res->arena, "fcntl: %s", strerror(errno)));
-		return;
-	}
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLOUT;
-	ev.data.ptr = c;
-	if (epoll_ctl(s->ep_fd, EPOLL_CTL_ADD, c->fd, &ev) == -1) {
-		conn_fail(c, TLS_O_LOCAL,
-		    arena_printf(
-			ep->res->arena, "epoll_ctl: %s", strerror(errno)));
-		return;
-	}
-	c->events = EPOLLOUT;
-	if (connect(c->fd, (struct sockaddr *)&ep->addr, ep->alen) == 0) {
-		on_connected(c);
-		return;
-	}
-	if (errno != EINPROGRESS)
-		conn_fail(c, TLS_O_TCP,
-		    arena_printf(
-			ep->res->arena, "connect: %s", strerror(errno)));
+	c->connect_end = now_ms() + s->connect_ms;
+	conn_connect(c);
 }
 
 /* ------------------------------------------------------------ endpoints */
@@ -1119,6 +1389,9 @@ fill_negotiated(struct endpoint *ep)
 {
 	static const enum tls_probe_kind order[] = { TLS_K_TLS13, TLS_K_TLS12,
 		TLS_K_TLS11, TLS_K_TLS10 };
+	/* Raw hellos that offered EMS and renegotiation_info, newest first. */
+	static const enum tls_probe_kind raw[] = { TLS_K_WEAK, TLS_K_COMPRESS,
+		TLS_K_RAW11, TLS_K_RAW10 };
 	struct tls_negotiated *n = &ep->res->neg;
 	const struct tls_probe_rec *p, *c = &ep->rec[TLS_K_COMPRESS];
 	size_t i;
@@ -1143,7 +1416,34 @@ fill_negotiated(struct endpoint *ep)
 			continue;
 		n->ems = p->ems;
 		n->secure_reneg = p->reneg;
-		break;
+		return;
+	}
+	for (i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
+		p = &ep->rec[raw[i]];
+		if (!p->hello || p->version < 0x0301 || p->version > 0x0303)
+			continue;
+		n->ems = p->ems;
+		n->secure_reneg = p->reneg;
+		return;
+	}
+}
+
+static void
+deliver(struct scan *s)
+{
+	struct tls_result *r;
+	size_t slot;
+
+	while (!s->failed && s->next_out < s->neps) {
+		slot = s->next_out % s->window;
+		if ((r = s->held[slot]) == NULL)
+			return;
+		s->held[slot] = NULL;
+		s->next_out++;
+		if (s->cb(s->cb_ctx, s->next_out - 1, r) == -1)
+			s->failed = 1;
+		/* NULL when the callback took the result over. */
+		arena_free(r->arena);
 	}
 }
 
@@ -1151,43 +1451,76 @@ static void
 ep_finish(struct scan *s, struct endpoint *ep)
 {
 	struct tls_result *r = ep->res;
+	STACK_OF(X509) *chain = ep->chain ? ep->chain : ep->raw_chain;
+	int kind = ep->chain ? ep->chain_kind : ep->raw_chain_kind;
 	size_t i;
 
-	if (ep->state == EP_DONE)
-		return;
-	if (ep->chain != NULL &&
-	    tls_cert_eval(r->arena, s->store, ep->chain, ep_name(ep), s->now,
-		&r->cert, r->checks) == -1)
-		r->cert.present = 0;
+	if (chain != NULL) {
+		if (tls_cert_eval(r->arena, s->store, chain, ep_name(ep),
+			s->now, &r->cert, r->checks) == -1)
+			r->cert.present = 0;
+		else
+			r->cert.source =
+			    tls_probe_name((enum tls_probe_kind)kind);
+	}
 	fill_negotiated(ep);
 	sort_probes(r);
 	tls_evaluate(r, s->o, ep->rec);
 	r->elapsed_ms = now_ms() - ep->started;
 	sk_X509_pop_free(ep->chain, X509_free);
-	ep->chain = NULL;
-	ep->state = EP_DONE;
+	sk_X509_pop_free(ep->raw_chain, X509_free);
+	ep->chain = ep->raw_chain = NULL;
 	for (i = 0; i < s->nopen; i++)
-		if (&s->eps[s->open[i]] == ep) {
+		if (s->open[i] == ep) {
 			s->open[i] = s->open[--s->nopen];
 			break;
 		}
+	/* The scheduler keeps idx within the window of next_out. */
+	s->held[ep->idx % s->window] = r;
+	ep->res = NULL; /* the slot is free */
 	s->done++;
 	if (s->o->progress != NULL)
 		s->o->progress(s->o->progress_ctx, s->done, s->neps);
+	deliver(s);
 }
 
-static void
-ep_open(struct scan *s, size_t idx)
+static struct tls_result *
+result_new(struct scan *s, const struct tls_target *t)
 {
-	struct endpoint *ep = &s->eps[idx];
+	struct arena *a;
+	struct tls_result *r;
+
+	if ((a = arena_new()) == NULL ||
+	    (r = arena_alloc(a, sizeof(*r))) == NULL)
+		goto oom;
+	r->arena = a;
+	r->target = *t;
+	r->target.host = arena_strdup(a, t->host);
+	r->target.sni = t->sni ? arena_strdup(a, t->sni) : NULL;
+	r->sni = r->target.sni ? r->target.sni
+	    : s->o->sni        ? arena_strdup(a, s->o->sni)
+			       : r->target.host;
+	r->neg.ems = r->neg.secure_reneg = r->neg.ocsp_stapled = -1;
+	r->neg.compression = -1;
+	if (r->target.host == NULL || r->sni == NULL)
+		goto oom;
+	return r;
+oom:
+	arena_free(a);
+	diag_err(s->d, NULL, "out of memory");
+	return NULL;
+}
+
+/* Resolve the endpoint's name into ep->addrs; -1 with the reason kept. */
+static int
+ep_resolve(struct endpoint *ep)
+{
 	struct tls_result *r = ep->res;
-	struct addrinfo hints, *ai = NULL;
-	char port[8];
+	struct addrinfo hints, *ai = NULL, *p;
+	char port[8], buf[INET6_ADDRSTRLEN];
+	const void *sa;
 	int rc;
 
-	ep->state = EP_OPEN;
-	ep->started = now_ms();
-	s->open[s->nopen++] = idx;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -1195,20 +1528,69 @@ ep_open(struct scan *s, size_t idx)
 	    AI_NUMERICSERV | (r->target.is_ip ? AI_NUMERICHOST : 0);
 	snprintf(port, sizeof(port), "%u", r->target.port);
 	rc = getaddrinfo(r->target.host, port, &hints, &ai);
-	if (rc != 0 || ai == NULL || ai->ai_addrlen > sizeof(ep->addr)) {
-		ep->rec[TLS_K_TLS12].outcome = TLS_O_TCP;
-		ep->rec[TLS_K_TLS12].detail = arena_printf(r->arena,
-		    "cannot resolve '%s': %s", r->target.host,
-		    rc != 0 ? gai_strerror(rc) : "no address");
-		if (ai != NULL)
-			freeaddrinfo(ai);
+	if (rc == 0 &&
+	    (r->addresses = arena_alloc(
+		 r->arena, TLS_MAX_ADDRS * sizeof(*r->addresses))) == NULL)
+		rc = EAI_MEMORY;
+	for (p = rc == 0 ? ai : NULL; p != NULL && ep->naddrs < TLS_MAX_ADDRS;
+	     p = p->ai_next) {
+		if ((p->ai_family != AF_INET && p->ai_family != AF_INET6) ||
+		    p->ai_addrlen > sizeof(ep->addrs[0]))
+			continue;
+		sa = p->ai_family == AF_INET6
+		    ? (const void *)&((struct sockaddr_in6 *)p->ai_addr)
+			  ->sin6_addr
+		    : (const void *)&((struct sockaddr_in *)p->ai_addr)
+			  ->sin_addr;
+		if (inet_ntop(p->ai_family, sa, buf, sizeof(buf)) == NULL ||
+		    (r->addresses[r->naddresses] =
+			    arena_strdup(r->arena, buf)) == NULL)
+			continue;
+		r->naddresses++;
+		memcpy(&ep->addrs[ep->naddrs], p->ai_addr, p->ai_addrlen);
+		ep->alens[ep->naddrs++] = p->ai_addrlen;
+	}
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	if (rc == 0 && ep->naddrs > 0)
+		return 0;
+	ep->rec[TLS_K_TLS12].outcome = TLS_O_TCP;
+	ep->rec[TLS_K_TLS12].detail =
+	    arena_printf(r->arena, "cannot resolve '%s': %s", r->target.host,
+		rc != 0 ? gai_strerror(rc) : "no IPv4 or IPv6 address");
+	return -1;
+}
+
+/* Open the next target in a free slot of the pool. */
+static void
+ep_open(struct scan *s)
+{
+	size_t idx = s->next_new++, i;
+	struct endpoint *ep = NULL;
+	struct tls_result *r;
+
+	for (i = 0; i < s->maxopen && ep == NULL; i++)
+		if (s->eps[i].res == NULL)
+			ep = &s->eps[i];
+	if (ep == NULL || (r = result_new(s, &s->targets[idx])) == NULL) {
+		if (ep == NULL)
+			diag_err(s->d, NULL, "internal error: no free slot");
+		s->failed = 1;
+		return;
+	}
+	memset(ep, 0, sizeof(*ep));
+	ep->res = r;
+	ep->idx = idx;
+	ep->host = s->host_of[idx];
+	ep->addr_ok = -1;
+	ep->chain_kind = ep->raw_chain_kind = TLS_K_COUNT;
+	ep->started = now_ms();
+	s->open[s->nopen++] = ep;
+	if (ep_resolve(ep) == -1) {
 		ep->pending = 0;
 		ep_finish(s, ep);
 		return;
 	}
-	memcpy(&ep->addr, ai->ai_addr, ai->ai_addrlen);
-	ep->alen = ai->ai_addrlen;
-	freeaddrinfo(ai);
 	ep->pending = TLS_K_PHASE0;
 }
 
@@ -1234,10 +1616,10 @@ schedule(struct scan *s)
 	size_t i;
 	int k, progress = 1;
 
-	while (progress) {
+	while (progress && !s->failed) {
 		progress = 0;
 		for (i = 0; i < s->nopen && s->nactive < s->nconns; i++) {
-			ep = &s->eps[s->open[i]];
+			ep = s->open[i];
 			ready = ep->pending & ~ep->active;
 			if (ready == 0 ||
 			    s->host_active[ep->host] >= o->per_host)
@@ -1253,9 +1635,10 @@ schedule(struct scan *s)
 		if (progress)
 			continue;
 		if (s->next_new < s->neps && s->nopen < s->maxopen &&
+		    s->next_new - s->next_out < s->window &&
 		    s->nactive < s->nconns &&
-		    s->host_active[s->eps[s->next_new].host] < o->per_host) {
-			ep_open(s, s->next_new++);
+		    s->host_active[s->host_of[s->next_new]] < o->per_host) {
+			ep_open(s);
 			progress = 1;
 		}
 	}
@@ -1264,30 +1647,34 @@ schedule(struct scan *s)
 static int
 host_cmp(const void *a, const void *b)
 {
-	const struct endpoint *x = *(struct endpoint *const *)a,
-			      *y = *(struct endpoint *const *)b;
+	const struct tls_target *x = *(const struct tls_target *const *)a,
+				*y = *(const struct tls_target *const *)b;
 
-	return strcmp(x->res->target.host, y->res->target.host);
+	return strcmp(x->host, y->host);
 }
 
+/* One host group per distinct host name: the per-host cap counts them. */
 static int
 group_hosts(struct scan *s)
 {
-	struct endpoint **v;
+	const struct tls_target **v;
 	size_t i;
 	int g = -1;
 
 	if (s->neps == 0)
 		return 0;
-	if ((v = lib_calloc(s->neps, sizeof(*v))) == NULL)
+	if ((v = lib_calloc(s->neps, sizeof(*v))) == NULL ||
+	    (s->host_of = lib_calloc(s->neps, sizeof(int))) == NULL) {
+		lib_free(v);
 		return diag_err(s->d, NULL, "out of memory");
+	}
 	for (i = 0; i < s->neps; i++)
-		v[i] = &s->eps[i];
+		v[i] = &s->targets[i];
 	qsort(v, s->neps, sizeof(*v), host_cmp);
 	for (i = 0; i < s->neps; i++) {
 		if (i == 0 || host_cmp(&v[i - 1], &v[i]) != 0)
 			g++;
-		v[i]->host = g;
+		s->host_of[v[i] - s->targets] = g;
 	}
 	lib_free(v);
 	if ((s->host_active = lib_calloc((size_t)g + 1, sizeof(int))) == NULL)
@@ -1305,6 +1692,8 @@ loop(struct scan *s)
 
 	while (s->done < s->neps) {
 		schedule(s);
+		if (s->failed)
+			return -1;
 		if (s->done == s->neps)
 			break;
 		if (s->nactive == 0)
@@ -1335,38 +1724,21 @@ loop(struct scan *s)
 			if (s->conns[i].phase != C_FREE &&
 			    s->conns[i].deadline <= t)
 				conn_timeout(&s->conns[i]);
+		if (s->failed)
+			return -1;
 	}
-	return 0;
-}
-
-static int
-result_init(struct scan *s, struct tls_result *r, const struct tls_target *t)
-{
-	if ((r->arena = arena_new()) == NULL)
-		return diag_err(s->d, NULL, "out of memory");
-	r->target = *t;
-	r->target.host = arena_strdup(r->arena, t->host);
-	r->target.sni = t->sni ? arena_strdup(r->arena, t->sni) : NULL;
-	r->sni = r->target.sni ? r->target.sni
-	    : s->o->sni        ? arena_strdup(r->arena, s->o->sni)
-			       : r->target.host;
-	r->neg.ems = r->neg.secure_reneg = r->neg.ocsp_stapled = -1;
-	r->neg.compression = -1;
-	if (r->target.host == NULL || r->sni == NULL)
-		return diag_err(s->d, NULL, "out of memory");
-	return 0;
+	return s->failed ? -1 : 0;
 }
 
 int
-tls_scan(const struct tls_opts *opts, const struct tls_target *targets,
-    size_t n, struct tls_result **out, struct diag *d)
+tls_scan_each(const struct tls_opts *opts, const struct tls_target *targets,
+    size_t n, tls_result_fn cb, void *ctx, struct diag *d)
 {
 	struct tls_opts o = *opts;
 	struct scan s;
 	size_t i;
 	int rc = -1;
 
-	*out = NULL;
 	memset(&s, 0, sizeof(s));
 	s.ep_fd = -1;
 	s.d = d;
@@ -1378,28 +1750,30 @@ tls_scan(const struct tls_opts *opts, const struct tls_target *targets,
 		o.concurrency = DEFAULT_CONCURRENCY;
 	if (o.per_host <= 0)
 		o.per_host = DEFAULT_PER_HOST;
+	if (o.window <= 0)
+		o.window = o.concurrency * 4 > DEFAULT_WINDOW_MIN
+		    ? o.concurrency * 4
+		    : DEFAULT_WINDOW_MIN;
 	s.o = &o;
+	s.cb = cb;
+	s.cb_ctx = ctx;
+	s.targets = targets;
 	s.connect_ms = o.connect_timeout_ms;
 	s.handshake_ms = o.handshake_timeout_ms;
 	s.now = o.now ? o.now : (int64_t)time(NULL);
 	s.neps = n;
 	s.nconns = (size_t)o.concurrency;
 	s.maxopen = s.nconns;
-	if ((*out = lib_calloc(n ? n : 1, sizeof(**out))) == NULL ||
-	    (s.eps = lib_calloc(n ? n : 1, sizeof(*s.eps))) == NULL ||
+	s.window = (size_t)o.window;
+	if ((s.eps = lib_calloc(s.maxopen, sizeof(*s.eps))) == NULL ||
 	    (s.conns = lib_calloc(s.nconns, sizeof(*s.conns))) == NULL ||
-	    (s.open = lib_calloc(s.maxopen, sizeof(*s.open))) == NULL) {
+	    (s.open = lib_calloc(s.maxopen, sizeof(*s.open))) == NULL ||
+	    (s.held = lib_calloc(s.window, sizeof(*s.held))) == NULL) {
 		diag_err(d, NULL, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < s.nconns; i++)
 		s.conns[i].fd = -1;
-	for (i = 0; i < n; i++) {
-		if (result_init(&s, &(*out)[i], &targets[i]) == -1)
-			goto out;
-		s.eps[i].res = &(*out)[i];
-		s.eps[i].chain_kind = TLS_K_COUNT;
-	}
 	if (group_hosts(&s) == -1 || scan_init(&s) == -1)
 		goto out;
 	if (loop(&s) == -1)
@@ -1408,11 +1782,20 @@ tls_scan(const struct tls_opts *opts, const struct tls_target *targets,
 out:
 	for (i = 0; s.conns != NULL && i < s.nconns; i++) {
 		SSL_free(s.conns[i].ssl);
+		lib_free(s.conns[i].in);
+		lib_free(s.conns[i].hs);
 		if (s.conns[i].fd != -1)
 			close(s.conns[i].fd);
 	}
-	for (i = 0; s.eps != NULL && i < n; i++)
+	for (i = 0; s.eps != NULL && i < s.maxopen; i++) {
 		sk_X509_pop_free(s.eps[i].chain, X509_free);
+		sk_X509_pop_free(s.eps[i].raw_chain, X509_free);
+		if (s.eps[i].res != NULL)
+			arena_free(s.eps[i].res->arena);
+	}
+	for (i = 0; s.held != NULL && i < s.window; i++)
+		if (s.held[i] != NULL)
+			arena_free(s.held[i]->arena);
 	if (s.ep_fd != -1)
 		close(s.ep_fd);
 	SSL_CTX_free(s.ctx);
@@ -1420,12 +1803,35 @@ out:
 	lib_free(s.conns);
 	lib_free(s.eps);
 	lib_free(s.open);
+	lib_free(s.held);
+	lib_free(s.host_of);
 	lib_free(s.host_active);
-	if (rc == -1) {
+	return rc;
+}
+
+/* tls_scan()'s callback: take every result over into the array. */
+static int
+collect(void *ctx, size_t idx, struct tls_result *r)
+{
+	struct tls_result *v = ctx;
+
+	v[idx] = *r;
+	r->arena = NULL;
+	return 0;
+}
+
+int
+tls_scan(const struct tls_opts *opts, const struct tls_target *targets,
+    size_t n, struct tls_result **out, struct diag *d)
+{
+	if ((*out = lib_calloc(n ? n : 1, sizeof(**out))) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	if (tls_scan_each(opts, targets, n, collect, *out, d) == -1) {
 		tls_results_free(*out, n);
 		*out = NULL;
+		return -1;
 	}
-	return rc;
+	return 0;
 }
 
 void

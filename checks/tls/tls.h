@@ -1,10 +1,12 @@
 /*
  * tls.h: the TLS endpoint prober and its NIST SP 800-52 Rev 2 checks.
  *
- * A caller (the `rampart tls` command today, a rule-engine plugin later)
- * parses targets with tls_target_parse(), fills a struct tls_opts and calls
- * tls_scan(), which probes every endpoint concurrently and returns one
- * struct tls_result per target, in input order.  Each result holds one
+ * A caller (the `rampart tls` command, `rampart scan --tls`) parses
+ * targets with tls_target_parse(), fills a struct tls_opts and calls
+ * tls_scan_each(), which probes every endpoint concurrently and hands each
+ * finished struct tls_result to a callback, in target order, freeing it
+ * afterwards: memory stays bounded however many targets there are.
+ * tls_scan() collects them all into an array instead.  Each result holds one
  * status per check of the policy table (policy.c) with the reason for it,
  * and the evidence the decision rests on.  tls_result_json() renders one
  * result.
@@ -226,6 +228,13 @@ struct tls_opts {
 	int per_host; /* connections at once per host name, 0: 8 */
 	int citizen_facing; /* TLS 1.1 accepted is a warning, not a failure */
 	int64_t now; /* clock for certificate checks; 0: time(NULL) */
+	/*
+	 * Results are delivered in target order, so a finished result waits
+	 * while an earlier target is still being probed.  At most `window`
+	 * targets past the oldest unfinished one are started, which bounds
+	 * how many finished results wait (0: 4 x concurrency, at least 256).
+	 */
+	int window;
 	/* Called after each finished endpoint (may be NULL). */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
@@ -289,6 +298,10 @@ struct tls_cert_info {
 	int eku_server_auth; /* -1 no EKU extension, 0 without, 1 with */
 	int chain_len;
 	const char *verify_error; /* NULL when the chain verified */
+	/* Probe the chain came from: "tls1_2", or "tls1_0-raw" when only a
+	 * hand-built ClientHello got an answer (TLS <= 1.2 sends it in
+	 * cleartext after the ServerHello). */
+	const char *source;
 };
 
 struct tls_check_result {
@@ -306,6 +319,14 @@ struct tls_result {
 	const char *sni; /* the name used for SNI and hostname checks */
 	enum tls_status status; /* worst check status (NA counts as pass) */
 	const char *error; /* endpoint-level reason when not probed */
+	/*
+	 * Every address the name resolved to, in the resolver's order (at
+	 * most TLS_MAX_ADDRS), and the one that was probed: the first that
+	 * accepted a TCP connection; NULL when none did.
+	 */
+	const char **addresses;
+	size_t naddresses;
+	const char *address;
 	struct tls_check_result checks[TLS_C_COUNT];
 	/* Evidence. */
 	enum tls_outcome protocols[TLS_P_COUNT]; /* OK = accepted */
@@ -323,13 +344,36 @@ struct tls_result {
 	int64_t elapsed_ms;
 };
 
+/* Addresses of one name tried, in order, until one connects. */
+#define TLS_MAX_ADDRS 8
+
 /*
- * Probe targets[0..n) and evaluate every check of the policy.  *out gets a
- * lib_malloc'd array of n results in target order (free with
- * tls_results_free()).  An endpoint that cannot be probed is a result with
- * status TLS_ERROR, not a failure of tls_scan(), which returns -1 only for
- * local trouble (no memory, unreadable CA file, epoll), with the error in
- * d.  Targets are borrowed for the duration of the call and copied.
+ * Called once per target with its result (idx: its index in targets).
+ * The result is borrowed: tls_scan_each() frees it when the callback
+ * returns, unless the callback took it over by copying *r and setting
+ * r->arena to NULL (the copy then owns the arena, which holds *r too).
+ * Return 0, or -1 to stop the scan (after reporting the error in the
+ * diag the callback knows about).
+ */
+typedef int (*tls_result_fn)(void *ctx, size_t idx, struct tls_result *r);
+
+/*
+ * Probe targets[0..n) and evaluate every check of the policy, calling
+ * cb(ctx, i, result) for each target in target order (0, 1, ...) as soon
+ * as it and every target before it are finished.  Finished results
+ * waiting for an earlier target are bounded by opts->window; everything
+ * else is per open endpoint, so memory does not grow with n.  An endpoint
+ * that cannot be probed is a result with status TLS_ERROR, not a failure:
+ * -1 only for local trouble (no memory, unreadable CA file, epoll) with
+ * the error in d, or when cb returned -1.  Targets are borrowed for the
+ * duration of the call and copied into each result.
+ */
+int tls_scan_each(const struct tls_opts *opts, const struct tls_target *targets,
+    size_t n, tls_result_fn cb, void *ctx, struct diag *d);
+/*
+ * tls_scan_each() collecting every result: *out gets a lib_malloc'd array
+ * of n results in target order (free with tls_results_free()).  Memory
+ * grows with n; prefer tls_scan_each() for large target lists.
  */
 int tls_scan(const struct tls_opts *opts, const struct tls_target *targets,
     size_t n, struct tls_result **out, struct diag *d);
@@ -408,6 +452,34 @@ enum tls_reply_kind tls_reply_parse(
  */
 enum tls_reply_kind tls_server_hello_parse(
     const unsigned char *msg, size_t len, struct tls_reply *r);
+/* Peer certificate list limits: bytes, and certificates. */
+#define TLS_CERT_LIST_MAX (64 * 1024)
+#define TLS_CERTS_MAX 10
+
+enum tls_certs_kind {
+	TLS_CERTS_NEED_MORE,
+	TLS_CERTS_FOUND,
+	TLS_CERTS_ABSENT, /* the server sent something else after ServerHello */
+	TLS_CERTS_MALFORMED
+};
+
+struct tls_cert_list {
+	const unsigned char *der[TLS_CERTS_MAX]; /* into the hs scratch */
+	size_t len[TLS_CERTS_MAX];
+	size_t n;
+	const char *why; /* ABSENT, MALFORMED: static description */
+};
+
+/*
+ * Find the Certificate message that follows a TLS <= 1.2 ServerHello:
+ * buf holds len bytes of the server's stream from its first record.  The
+ * handshake records are reassembled into hs (hscap bytes, scratch); the
+ * certificates found point into it, leaf first.  NEED_MORE while the
+ * message is incomplete; MALFORMED past TLS_CERT_LIST_MAX bytes, hscap or
+ * TLS_CERTS_MAX certificates.  Never reads past len; pure, so fuzzed.
+ */
+enum tls_certs_kind tls_certificate_parse(const unsigned char *buf, size_t len,
+    unsigned char *hs, size_t hscap, struct tls_cert_list *out);
 /* "handshake_failure" for an alert description; "unknown" otherwise. */
 const char *tls_alert_name(uint8_t desc);
 /* "TLS 1.2" for 0x0303; "SSL 2.0" for 0x0002; "0x%04x" never (NULL). */
