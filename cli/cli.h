@@ -71,6 +71,25 @@ int cli_usage_err(const struct command *cmd, const char *fmt, ...)
     PRINTF_LIKE(2, 3);
 /* Print collected diagnostics on stderr (with source lines, colour). */
 void cli_diag(struct cli *c, const struct diag *d);
+/*
+ * The input limits every command that reads user files accepts:
+ * --max-depth, --max-alias-nodes, --max-scalar-bytes, --max-document-bytes.
+ * LIMIT_OPTS are their struct opt lines (ids LIMIT_OPT_BASE..+3); call
+ * cli_limit_opt() for those ids.  Returns 0 or EXIT_USAGE.
+ */
+#define LIMIT_OPT_BASE 1000
+#define LIMIT_OPTS \
+	{ "max-depth", 1, LIMIT_OPT_BASE }, \
+	    { "max-alias-nodes", 1, LIMIT_OPT_BASE + 1 }, \
+	    { "max-scalar-bytes", 1, LIMIT_OPT_BASE + 2 }, \
+	{ \
+		"max-document-bytes", 1, LIMIT_OPT_BASE + 3 \
+	}
+int cli_limit_opt(
+    const struct command *cmd, int id, const char *arg, struct load_limits *l);
+/* Help text for the limit options. */
+void cli_limit_help(FILE *fp);
+
 /* Flush and close stdout; EXIT_SYSTEM when that fails, else rc. */
 int cli_finish(int rc);
 

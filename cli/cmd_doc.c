@@ -16,6 +16,7 @@ static const struct opt doc_opts[] = {
 	{ "json", 0, O_JSON },
 	{ "collection", 1, O_COLLECTION },
 	{ "help", 0, O_HELP },
+	LIMIT_OPTS,
 	{ NULL, 0, 0 },
 };
 
@@ -65,6 +66,7 @@ doc_help(const struct command *cmd)
 	       "at a time\n"
 	       "  --format F         auto (default), json, ndjson or yaml\n"
 	       "  --json             print selected nodes as JSON lines\n");
+	cli_limit_help(stdout);
 }
 
 int
@@ -74,11 +76,13 @@ cmd_doc(struct cli *c, int argc, char **argv)
 	struct arena *a = NULL;
 	struct diag d;
 	struct doc_ctx dc;
+	struct load_limits lim;
 	enum doc_format fmt = DOC_FMT_AUTO;
 	const char *file = NULL, *path = NULL, *coll = NULL, *arg;
 	int i = 1, o, rc = EXIT_INVALID_INPUT;
 
 	memset(&dc, 0, sizeof(dc));
+	load_limits_default(&lim);
 	diag_init(&d);
 	while ((o = opt_next(cmd, doc_opts, argc, argv, &i, &arg)) != -1) {
 		switch (o) {
@@ -108,6 +112,10 @@ cmd_doc(struct cli *c, int argc, char **argv)
 		case O_HELP:
 			doc_help(cmd);
 			return 0;
+		default:
+			if (cli_limit_opt(cmd, o, arg, &lim) != 0)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (file == NULL)
@@ -122,7 +130,7 @@ cmd_doc(struct cli *c, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (doc_stream_file(&d, file, fmt, coll, NULL, show_doc, &dc, NULL) ==
+	if (doc_stream_file(&d, file, fmt, coll, &lim, show_doc, &dc, NULL) ==
 	    -1) {
 		cli_diag(c, &d);
 		goto out;

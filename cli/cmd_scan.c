@@ -63,6 +63,7 @@ static const struct opt scan_opts[] = {
 	{ "tls-targets", 1, O_TLS_TARGETS },
 	{ "tls-ca-file", 1, O_TLS_CA },
 	{ "tls-timeout", 1, O_TLS_TIMEOUT },
+	LIMIT_OPTS,
 	{ NULL, 0, 0 },
 };
 
@@ -91,6 +92,7 @@ struct scan_args {
 	int require_attest;
 	int verbose;
 	struct scan_tls_args tls;
+	struct load_limits lim;
 };
 
 static void
@@ -154,6 +156,7 @@ scan_help(const struct command *cmd)
 	       "exit: 0 eligible, 1 not eligible, 2 usage, 3 invalid input, "
 	       "4 incomplete,\n      5 system error\n",
 	    RUN_DEFAULT_MAX_RESULTS);
+	cli_limit_help(stdout);
 }
 
 static int
@@ -165,6 +168,7 @@ parse_args(
 	int i = 1, o;
 
 	memset(a, 0, sizeof(*a));
+	load_limits_default(&a->lim);
 	a->max_results = RUN_DEFAULT_MAX_RESULTS;
 	while ((o = opt_next(cmd, scan_opts, argc, argv, &i, &arg)) != -1) {
 		switch (o) {
@@ -264,6 +268,11 @@ parse_args(
 			break;
 		case O_TLS_CA:
 			a->tls.ca_file = arg;
+			break;
+		default:
+			if (o >= LIMIT_OPT_BASE &&
+			    cli_limit_opt(cmd, o, arg, &a->lim) != 0)
+				return EXIT_USAGE;
 			break;
 		case O_TLS_TIMEOUT:
 			errno = 0;
@@ -518,7 +527,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	ro.now = a.fixed_time;
 	ro.max_results = (size_t)a.max_results;
 	ro.require_attestations = a.require_attest;
-	load_limits_default(&ro.lim);
+	ro.lim = a.lim;
 	if ((r = run_new(&d, bl, rs, poam, &ro)) == NULL)
 		goto out;
 	r->attest = attest;

@@ -139,6 +139,55 @@ opt_next(const struct command *cmd, const struct opt *opts, int argc,
 	return -2;
 }
 
+int
+cli_limit_opt(
+    const struct command *cmd, int id, const char *arg, struct load_limits *l)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || end == arg || arg[0] == '-' || v == 0)
+		return cli_usage_err(cmd,
+		    "invalid limit '%s' (a positive "
+		    "number)",
+		    arg);
+	switch (id - LIMIT_OPT_BASE) {
+	case 0:
+		if (v > 100000)
+			return cli_usage_err(cmd, "--max-depth at most 100000");
+		l->max_depth = (uint32_t)v;
+		break;
+	case 1:
+		l->max_alias_nodes = v;
+		break;
+	case 2:
+		l->max_scalar = (size_t)v;
+		break;
+	default:
+		l->max_doc_bytes = (size_t)v;
+		break;
+	}
+	return 0;
+}
+
+void
+cli_limit_help(FILE *fp)
+{
+	fprintf(fp,
+	    "input limits (a breach is an error with file:line:col):\n"
+	    "  --max-depth N          nesting of maps and lists (default "
+	    "%u)\n"
+	    "  --max-alias-nodes N    nodes reachable through YAML aliases "
+	    "(default %u)\n"
+	    "  --max-scalar-bytes N   one string or key (default %u)\n"
+	    "  --max-document-bytes N one document or streamed element "
+	    "(default %u)\n",
+	    LOAD_DEFAULT_MAX_DEPTH, LOAD_DEFAULT_MAX_ALIAS_NODES,
+	    LOAD_DEFAULT_MAX_SCALAR, LOAD_DEFAULT_MAX_DOC_BYTES);
+}
+
 void
 cli_diag(struct cli *c, const struct diag *d)
 {
