@@ -813,6 +813,28 @@ cmp_str(const void *a, const void *b)
 }
 
 /*
+ * The name of the file holding the index-th per-resource output called
+ * name: "allow-all" for <svc>/<call>/allow-all.json, the recording's
+ * "<service>.<Operation>_N" in the placebo layout.  In c->a, or NULL.
+ */
+static const char *
+file_stem(struct cli *c, const struct scope *s, const char *svc,
+    const char *call, const char *name, size_t index)
+{
+	char path[PATH_MAX];
+	const char *base;
+	size_t len;
+
+	if (!c->placebo)
+		return name;
+	if (call_path(c, s, svc, call, "", index, path, sizeof(path)) != 0)
+		return NULL;
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	len = strlen(base);
+	return arena_strndup(c->a, base, len > 5 ? len - 5 : len);
+}
+
+/*
  * Names of per-resource outputs when their listing is absent: the files
  * of <svc>/<call>/ (CLI layout, sorted) or the count of recordings
  * (placebo layout, named "1", "2"...).  NULL-terminated, in c->a.
@@ -867,7 +889,12 @@ per_resource_names(
 /*
  * Resources listed by list_call (key list_key, id id_key, file name
  * name_key) and described by a per-resource call; when the listing is
- * absent, the per-resource outputs alone.
+ * absent, the per-resource outputs alone.  Their id is then the output's
+ * value at id_path when the output holds a unique one (an ARN), else the
+ * per-resource file's name (`get-policy-version/allow-all.json` is
+ * "allow-all"; a placebo recording's name, "iam.GetPolicyVersion_1"):
+ * never a value that many resources share, such as a policy's VersionId,
+ * which would merge them in reports and POA&M resource globs.
  */
 static int
 read_described(struct cli *c, const struct scope *s, const char *type,
@@ -917,8 +944,11 @@ read_described(struct cli *c, const struct scope *s, const char *type,
 			c->placebo ? "" : names[i], i, field, NULL, f))
 			return -1;
 		/* The id from the output itself when it holds one. */
-		v = doc_get(doc_get(attrs, field), id_path);
-		id = doc_str(v) != NULL ? doc_str(v) : names[i];
+		v = id_path != NULL ? doc_get(doc_get(attrs, field), id_path)
+				    : NULL;
+		if ((id = doc_str(v)) == NULL &&
+		    (id = file_stem(c, s, svc, call, names[i], i)) == NULL)
+			return diag_err(c->d, NULL, "out of memory");
 		if (doc_get(attrs, field) != NULL)
 			attrs->mark = doc_get(attrs, field)->mark;
 		if (emit(c, s, type, id, attrs, rerr, &attrs->mark))
@@ -1216,7 +1246,7 @@ read_global(struct cli *c, const struct scope *s)
 	    read_credential_report(c, s, &users) || read_users(c, s, users) ||
 	    read_described(c, s, "AWS::IAM::Policy", "iam", "list-policies",
 		"Policies", "PolicyName", "PolicyName", "get-policy-version",
-		"PolicyVersion", FIX_POLICY_VERSION, "VersionId") ||
+		"PolicyVersion", FIX_POLICY_VERSION, NULL) ||
 	    simple_singleton(c, s, "AWS::S3::AccountPublicAccessBlock",
 		"s3control", "get-public-access-block",
 		"PublicAccessBlockConfiguration") ||

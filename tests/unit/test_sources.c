@@ -577,6 +577,9 @@ build_cli_dir(void)
 	    PLACEBO "test_iam_user_access_key_multi/iam.ListAccessKeys_1.json");
 	put(dir, "iam/get-policy-version/allow-all.json",
 	    PLACEBO "test_iam_policy_allow_all/iam.GetPolicyVersion_1.json");
+	/* a second policy: its version is "v1" too */
+	put(dir, "iam/get-policy-version/ops-admin.json",
+	    PLACEBO "test_iam_policy_allow_all/iam.GetPolicyVersion_1.json");
 	/* regional services under a region directory */
 	put(dir, "us-east-1/ec2/describe-security-groups.json",
 	    PLACEBO "test_only_ports_and_cidr_ingress/"
@@ -762,13 +765,21 @@ test_cli_directory(void **state)
 	assert_string_equal(at_str(&c, g->attrs, "PasswordLastUsed"),
 	    "2016-07-19T17:50:23+00:00");
 
-	/* IAM policy: URL-encoded document decoded and parsed */
-	g = find(&c, "AWS::IAM::Policy", NULL);
+	/*
+	 * IAM policy: URL-encoded document decoded and parsed; without
+	 * list-policies.json each policy is named by its file, never by its
+	 * version id, which every policy's first version shares.
+	 */
+	assert_int_equal(count(&c, "AWS::IAM::Policy"), 2);
+	assert_null(find(&c, "AWS::IAM::Policy", "v1"));
+	g = find(&c, "AWS::IAM::Policy", "allow-all");
 	assert_non_null(g);
-	assert_string_equal(g->id, "v1");
 	assert_string_equal(
 	    at_str(&c, g->attrs, "PolicyVersion.Document.Statement[0].Action"),
 	    "*");
+	assert_string_equal(
+	    at_str(&c, g->attrs, "PolicyVersion.VersionId"), "v1");
+	assert_non_null(find(&c, "AWS::IAM::Policy", "ops-admin"));
 
 	/* regional lists */
 	assert_int_equal(count(&c, "AWS::EC2::SecurityGroup"), 19);
@@ -848,6 +859,14 @@ test_placebo_directory(void **state)
 	    0);
 	assert_int_equal(count(&c, "AWS::IAM::CredentialReport"), 1);
 	assert_int_equal(count(&c, "AWS::IAM::User"), 20);
+	arena_free(c.a);
+
+	/* a policy version without a listing: named by its recording */
+	assert_int_equal(read_with(&c, &d, NULL,
+			     shared_path(PLACEBO "test_iam_policy_allow_all")),
+	    0);
+	assert_int_equal(count(&c, "AWS::IAM::Policy"), 1);
+	assert_non_null(find(&c, "AWS::IAM::Policy", "iam.GetPolicyVersion_1"));
 	arena_free(c.a);
 
 	/* ListMFADevices_3 is the third listed user's (placebo order) */
