@@ -62,25 +62,6 @@ write_result(struct jw *w, const struct check_result *res)
 }
 
 static void
-write_params(struct jw *w, const struct doc_node *p)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	if (p == NULL || (fp = open_memstream(&buf, &len)) == NULL) {
-		jw_null(w);
-		return;
-	}
-	doc_write_json(p, fp);
-	if (fclose(fp) == 0 && buf != NULL)
-		jw_raw(w, buf);
-	else
-		jw_null(w);
-	lib_free(buf);
-}
-
-static void
 write_check(struct jw *w, const struct control_check_outcome *cc)
 {
 	const struct check_outcome *o = cc->outcome;
@@ -93,7 +74,7 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	jw_kstr(w, "severity", severity_name(ru->severity));
 	jw_kstr(w, "status", status_name(cc->status));
 	jw_key(w, "params");
-	write_params(w, o->params);
+	jw_doc(w, o->params);
 	if (cc->waiver != NULL) {
 		jw_key(w, "waiver");
 		jw_obj(w);

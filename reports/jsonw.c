@@ -145,6 +145,17 @@ jw_raw(struct jw *w, const char *json)
 }
 
 void
+jw_doc(struct jw *w, const struct doc_node *n)
+{
+	if (n == NULL) {
+		jw_null(w);
+		return;
+	}
+	pre(w);
+	doc_write_json(n, w->fp);
+}
+
+void
 jw_kstr(struct jw *w, const char *k, const char *s)
 {
 	jw_key(w, k);

@@ -62,6 +62,8 @@ void jw_int(struct jw *w, long long v);
 void jw_bool(struct jw *w, int v);
 void jw_null(struct jw *w);
 void jw_raw(struct jw *w, const char *json); /* pre-serialised value */
+/* A document node as compact JSON; NULL -> null. */
+void jw_doc(struct jw *w, const struct doc_node *n);
 /* Convenience: "key": "value" / number. */
 void jw_kstr(struct jw *w, const char *k, const char *s);
 void jw_kint(struct jw *w, const char *k, long long v);

@@ -115,25 +115,6 @@ waived(const struct run *r, const struct check_outcome *o)
 }
 
 static void
-write_params(struct jw *w, const struct doc_node *p)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	if (p == NULL || (fp = open_memstream(&buf, &len)) == NULL) {
-		jw_null(w);
-		return;
-	}
-	doc_write_json(p, fp);
-	if (fclose(fp) == 0 && buf != NULL)
-		jw_raw(w, buf);
-	else
-		jw_null(w);
-	lib_free(buf);
-}
-
-static void
 write_rule(struct jw *w, const struct run *r, size_t i)
 {
 	const struct check_outcome *o = &r->checks[i];
@@ -178,7 +159,7 @@ write_rule(struct jw *w, const struct run *r, size_t i)
 		jw_str(w, ru->types[k]);
 	jw_end_arr(w);
 	jw_key(w, "parameters");
-	write_params(w, o->params);
+	jw_doc(w, o->params);
 	jw_key(w, "tags");
 	jw_arr(w);
 	jw_str(w, "compliance");
