@@ -1,9 +1,11 @@
 /*
  * test_tls.c: the TLS module's pure parts (policy tables, ClientHello
- * builder, ServerHello/alert parser, targets), the certificate checks
+ * builder, ServerHello/alert and Certificate message parsers, targets),
+ * the certificate checks
  * under an injected clock, the evaluation rules that keep a local refusal
  * or a timeout from ever counting as "not supported", and the prober's
- * deadlines and descriptor hygiene against in-process sockets.
+ * deadlines, ordered streaming and descriptor hygiene against in-process
+ * sockets.
  */
 #include "testutil.h"
 
@@ -778,6 +780,164 @@ test_eval_silent_endpoint(void **state)
 	result_free(r);
 }
 
+/* ----------------------------------------- Certificate after ServerHello */
+
+/* Append a handshake message (type, 24-bit length, body) to b at n. */
+static size_t
+hs_msg(
+    unsigned char *b, size_t n, int type, const unsigned char *body, size_t len)
+{
+	b[n++] = (unsigned char)type;
+	b[n++] = (unsigned char)(len >> 16);
+	b[n++] = (unsigned char)(len >> 8);
+	b[n++] = (unsigned char)len;
+	memcpy(b + n, body, len);
+	return n + len;
+}
+
+/* A Certificate message body for der[0..n). */
+static size_t
+cert_body(unsigned char *b, unsigned char *const *der, const int *len, size_t n)
+{
+	size_t o = 3, i, total;
+
+	for (i = 0; i < n; i++) {
+		b[o++] = (unsigned char)(len[i] >> 16);
+		b[o++] = (unsigned char)(len[i] >> 8);
+		b[o++] = (unsigned char)len[i];
+		memcpy(b + o, der[i], (size_t)len[i]);
+		o += (size_t)len[i];
+	}
+	total = o - 3;
+	b[0] = (unsigned char)(total >> 16);
+	b[1] = (unsigned char)(total >> 8);
+	b[2] = (unsigned char)total;
+	return o;
+}
+
+/* Records of at most `chunk` bytes each carrying msg. */
+static size_t
+chunked(unsigned char *out, const unsigned char *msg, size_t n, size_t chunk)
+{
+	size_t o = 0, off = 0, part;
+
+	while (off < n) {
+		part = n - off < chunk ? n - off : chunk;
+		out[o++] = 22;
+		out[o++] = 3;
+		out[o++] = 1;
+		out[o++] = (unsigned char)(part >> 8);
+		out[o++] = (unsigned char)part;
+		memcpy(out + o, msg + off, part);
+		o += part;
+		off += part;
+	}
+	return o;
+}
+
+static void
+test_certificate_message(void **state)
+{
+	struct pki *p = *state;
+	static const unsigned char done[1] = { 0 };
+	unsigned char *der[TLS_CERTS_MAX + 1], *hs, *msg, *rec, *body;
+	int len[TLS_CERTS_MAX + 1];
+	struct tls_cert_list cl;
+	const unsigned char *q;
+	size_t n, blen, rlen, i, hscap = 1 << 17;
+	X509 *leaf, *x;
+
+	p->a = arena_new();
+	leaf = mk_cert(p->key, p->ca_key, p->ca, "raw", T0, T0 + 90 * DAY,
+	    "DNS:localhost", 1, EVP_sha256());
+	der[0] = der[1] = NULL;
+	len[0] = i2d_X509(leaf, &der[0]);
+	len[1] = i2d_X509(p->ca, &der[1]);
+	assert_true(len[0] > 0 && len[1] > 0);
+	hs = malloc(hscap);
+	msg = malloc(hscap);
+	rec = malloc(hscap * 2);
+	body = malloc(hscap);
+
+	/* ServerHello, Certificate (leaf, CA), ServerHelloDone. */
+	n = server_hello(msg, 0x0301, 0x000A, 0, NULL, 0, 0);
+	blen = cert_body(body, der, len, 2);
+	n = hs_msg(msg, n, 11, body, blen);
+	n = hs_msg(msg, n, 14, done, 0);
+	rlen = chunked(rec, msg, n, 16384);
+	assert_int_equal(
+	    tls_certificate_parse(rec, rlen, hs, hscap, &cl), TLS_CERTS_FOUND);
+	assert_int_equal(cl.n, 2);
+	q = cl.der[0];
+	x = d2i_X509(NULL, &q, (long)cl.len[0]);
+	assert_non_null(x);
+	assert_int_equal(X509_cmp(x, leaf), 0);
+	X509_free(x);
+	/* Split into 7-byte records: every prefix short of the Certificate
+	 * needs more, and nothing past len is read. */
+	rlen = chunked(rec, msg, n, 7);
+	assert_int_equal(
+	    tls_certificate_parse(rec, rlen, hs, hscap, &cl), TLS_CERTS_FOUND);
+	for (i = 0; i < rlen - 12; i += 13)
+		assert_int_equal(tls_certificate_parse(rec, i, hs, hscap, &cl),
+		    TLS_CERTS_NEED_MORE);
+	/* The scratch is bounded: too small is malformed, not overrun. */
+	assert_int_equal(tls_certificate_parse(rec, rlen, hs, 600, &cl),
+	    TLS_CERTS_MALFORMED);
+
+	/* No Certificate (anonymous suite): ServerHello, ServerHelloDone. */
+	n = server_hello(msg, 0x0301, 0x0018, 0, NULL, 0, 0);
+	n = hs_msg(msg, n, 14, done, 0);
+	rlen = chunked(rec, msg, n, 16384);
+	assert_int_equal(
+	    tls_certificate_parse(rec, rlen, hs, hscap, &cl), TLS_CERTS_ABSENT);
+	assert_non_null(cl.why);
+	/* An alert after the ServerHello. */
+	n = server_hello(msg, 0x0301, 0x000A, 0, NULL, 0, 0);
+	rlen = chunked(rec, msg, n, 16384);
+	memcpy(rec + rlen, "\x15\x03\x01\x00\x02\x02\x28", 7);
+	assert_int_equal(tls_certificate_parse(rec, rlen + 7, hs, hscap, &cl),
+	    TLS_CERTS_ABSENT);
+	/* More certificates than the chain limit. */
+	OPENSSL_free(der[0]);
+	for (i = 0; i <= TLS_CERTS_MAX; i++) {
+		der[i] = der[1];
+		len[i] = len[1];
+	}
+	der[0] = der[1];
+	blen = cert_body(body, der, len, TLS_CERTS_MAX + 1);
+	n = server_hello(msg, 0x0301, 0x000A, 0, NULL, 0, 0);
+	n = hs_msg(msg, n, 11, body, blen);
+	rlen = chunked(rec, msg, n, 16384);
+	assert_int_equal(tls_certificate_parse(rec, rlen, hs, hscap, &cl),
+	    TLS_CERTS_MALFORMED);
+	/* A list length that disagrees with the message length. */
+	blen = cert_body(body, der, len, 1);
+	body[2] ^= 1;
+	n = server_hello(msg, 0x0301, 0x000A, 0, NULL, 0, 0);
+	n = hs_msg(msg, n, 11, body, blen);
+	rlen = chunked(rec, msg, n, 16384);
+	assert_int_equal(tls_certificate_parse(rec, rlen, hs, hscap, &cl),
+	    TLS_CERTS_MALFORMED);
+	/* Past the peer certificate list limit, decided from the header. */
+	n = server_hello(msg, 0x0301, 0x000A, 0, NULL, 0, 0);
+	msg[n] = 11;
+	msg[n + 1] = (TLS_CERT_LIST_MAX + 1) >> 16;
+	msg[n + 2] = (unsigned char)((TLS_CERT_LIST_MAX + 1) >> 8);
+	msg[n + 3] = (unsigned char)(TLS_CERT_LIST_MAX + 1);
+	rlen = chunked(rec, msg, n + 4, 16384);
+	assert_int_equal(tls_certificate_parse(rec, rlen, hs, hscap, &cl),
+	    TLS_CERTS_MALFORMED);
+
+	OPENSSL_free(der[1]);
+	free(hs);
+	free(msg);
+	free(rec);
+	free(body);
+	X509_free(leaf);
+	arena_free(p->a);
+}
+
 /* ---------------------------------------------------- prober, sockets */
 
 static int
@@ -862,8 +1022,81 @@ test_scan_deadlines_and_fds(void **state)
 	assert_non_null(strstr(res[1].error, "refused"));
 	assert_int_equal(res[2].status, TLS_ERROR);
 	assert_int_equal(res[0].nprobes, 3);
+	/* The address that connected is evidence; none for a refusal. */
+	assert_string_equal(res[0].address, "127.0.0.1");
+	assert_null(res[1].address);
+	assert_int_equal(res[1].naddresses, 1);
 	tls_results_free(res, 3);
 	close(ls);
+	diag_free(&d);
+}
+
+struct order {
+	size_t seen[64];
+	size_t n;
+	size_t stop_at; /* return -1 on this index */
+	int bad_address;
+};
+
+static int
+on_result(void *ctx, size_t idx, struct tls_result *r)
+{
+	struct order *o = ctx;
+
+	o->seen[o->n++] = idx;
+	if (r->naddresses != 1 || strcmp(r->addresses[0], "127.0.0.1") != 0 ||
+	    r->address != NULL || r->status != TLS_ERROR)
+		o->bad_address = 1;
+	return idx == o->stop_at ? -1 : 0;
+}
+
+static void
+test_scan_each_order(void **state)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	struct tls_target t[40];
+	struct tls_opts o;
+	struct order ord;
+	struct diag d;
+	size_t i;
+	int closed, before;
+
+	(void)state;
+	diag_init(&d);
+	closed = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(closed, (struct sockaddr *)&sa, sizeof(sa));
+	getsockname(closed, (struct sockaddr *)&sa, &sl);
+	close(closed);
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < 40; i++) {
+		t[i].host = "127.0.0.1";
+		t[i].is_ip = 1;
+		t[i].port = ntohs(sa.sin_port);
+	}
+	memset(&o, 0, sizeof(o));
+	o.concurrency = 6;
+	o.per_host = 6;
+	o.window = 3;
+	o.connect_timeout_ms = 500;
+	memset(&ord, 0, sizeof(ord));
+	ord.stop_at = (size_t)-1;
+	before = count_fds();
+	/* Every target once, in target order, whatever finished first. */
+	assert_int_equal(tls_scan_each(&o, t, 40, on_result, &ord, &d), 0);
+	assert_int_equal(ord.n, 40);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(ord.seen[i], i);
+	assert_false(ord.bad_address);
+	/* A callback that fails stops the scan: nothing after it, no leak. */
+	memset(&ord, 0, sizeof(ord));
+	ord.stop_at = 5;
+	assert_int_equal(tls_scan_each(&o, t, 40, on_result, &ord, &d), -1);
+	assert_int_equal(ord.n, 6);
+	assert_int_equal(count_fds(), before);
 	diag_free(&d);
 }
 
@@ -888,7 +1121,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_eval_never_false_pass),
 		cmocka_unit_test(test_eval_silent_endpoint),
 		cmocka_unit_test_setup_teardown(
+		    test_certificate_message, pki_setup, pki_teardown),
+		cmocka_unit_test_setup_teardown(
 		    test_scan_deadlines_and_fds, pki_setup, pki_teardown),
+		cmocka_unit_test(test_scan_each_order),
 	};
 
 	RUN_TESTS("tls", tests, argc, argv);
