@@ -4,25 +4,33 @@
 #     (target: rampart <= 1/3 of sslscan);
 #  2. openssl s_time -new against it: this machine's handshake ceiling;
 #  3. rampart probing NPORTS endpoints of the same nginx: endpoints/s,
-#     handshakes/s (target: >= 50% of s_time's rate) and peak RSS.
-# Usage: tests/bench/tls/run.sh [BUILD-DIR]   (NPORTS=300 by default)
+#     handshakes/s (target: >= 50% of s_time's rate) and peak RSS;
+#  4. rampart probing NLARGE endpoints (2000): peak RSS, which must stay
+#     flat (results are streamed and freed, not kept to the end).
+# Usage: tests/bench/tls/run.sh [BUILD-DIR]   (NPORTS=300, NLARGE=2000)
 # Needs nginx-light, openssl, python3; sslscan is optional (Debian package
 # sslscan); without it step 1 reports rampart alone.
 BUILD=${1:-build}
 RAMPART=${RAMPART:-$(pwd)/$BUILD/rampart}
 NPORTS=${NPORTS:-300}
+NLARGE=${NLARGE:-2000}
 RUNS=${RUNS:-5}
 E2E=$(cd "$(dirname "$0")/../../e2e" && pwd)
 # lib.sh wants $0 in tests/e2e for E2E_DIR; only its helpers are used.
 . "$E2E/tls/lib.sh"
 [ -x "$RAMPART" ] || { echo "no $RAMPART: build first"; exit 1; }
 
+# nginx holds one descriptor per port: raise the soft limit if needed.
+need=$((NLARGE + NPORTS + 256))
+[ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ] &&
+    { ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)"; }
+NALL=$((NLARGE > NPORTS ? NLARGE : NPORTS))
 mkca
 mkcert good
 PORTS=$($PY -c "
 import socket
 ss=[]
-for i in range($NPORTS + 1):
+for i in range($NALL + 1):
     s=socket.socket(); s.bind(('127.0.0.1',0)); ss.append(s)
 print(' '.join(str(s.getsockname()[1]) for s in ss))")
 P=${PORTS%% *}
@@ -87,11 +95,14 @@ print('%.1f' % (int(m.group(1)) / int(m.group(2))) if m else 0)")
 echo "s_time    $srate handshakes/s (sequential, one connection at a time)"
 
 echo "== 3. rampart, $NPORTS endpoints"
-TGT=""
-for p in ${PORTS#* }; do TGT="$TGT 127.0.0.1:$p"; done
+# targets N FILE: the first N endpoint ports as a targets file.
+targets() {
+	echo "${PORTS#* }" | tr ' ' '\n' | head -n "$1" |
+	    sed 's/^/127.0.0.1:/' >"$2"
+}
+targets "$NPORTS" "$T/many.txt"
 s=$(now)
-# shellcheck disable=SC2086
-/usr/bin/time -f '%M' -o "$T/rss" $R --concurrency 64 --per-host 64 $TGT >"$T/many.json"
+/usr/bin/time -f '%M' -o "$T/rss" $R --concurrency 64 --per-host 64 --targets "$T/many.txt" >"$T/many.json"
 rc=$?
 e=$(now)
 $PY - "$T/many.json" "$s" "$e" "$(cat "$T/rss")" "$srate" "$rc" <<'PY'
@@ -107,4 +118,25 @@ print("rampart   %d endpoints (%d pass, exit %s) in %.2f s: %.1f endpoints/s, %.
 if srate > 0:
     r = hs / w / srate
     print("ratio     rampart/s_time handshake rate = %.2f (target >= 0.50): %s" % (r, "MET" if r >= 0.5 else "NOT MET"))
+PY
+
+echo "== 4. rampart, $NLARGE endpoints: peak RSS"
+targets "$NLARGE" "$T/large.txt"
+s=$(now)
+/usr/bin/time -f '%M' -o "$T/rss-large" $R --concurrency 64 --per-host 64 --targets "$T/large.txt" >"$T/large.json"
+rc=$?
+e=$(now)
+$PY - "$T/large.json" "$s" "$e" "$(cat "$T/rss-large")" "$(cat "$T/rss")" "$rc" "$NPORTS" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s, e, rss, small, rc, nsmall = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], int(sys.argv[7])
+n = len(d["endpoints"])
+hs = sum(x["evidence"]["handshakes"] for x in d["endpoints"])
+ok = sum(1 for x in d["endpoints"] if x["status"] in ("pass", "warn"))
+w = e - s
+print("rampart   %d endpoints (%d pass, exit %s) in %.2f s: %.1f endpoints/s, %.0f handshakes/s, peak RSS %.1f MiB"
+      % (n, ok, rc, w, n / w, hs / w, rss / 1024))
+print("rss       %d endpoints %.1f MiB, %d endpoints %.1f MiB: %+.1f MiB (%s)"
+      % (nsmall, small / 1024, n, rss / 1024, (rss - small) / 1024,
+         "flat" if rss - small < 4096 else "GROWS"))
 PY
