@@ -3,7 +3,9 @@
  * the endpoints with checks/tls and feed each as a TLS::Endpoint resource
  * into the run, so the TLS checks evidence their controls (SC-8, SC-13,
  * SC-17, ...) beside the exports'.  The input's digest is the digest of
- * the observed evidence (the endpoints' JSON results).
+ * the observed evidence (the endpoints' JSON results, in target order),
+ * computed as results stream in, so memory does not grow with the
+ * number of endpoints.
  */
 #include <string.h>
 
