@@ -8,15 +8,22 @@
  * the baseline (max_key_age_days, max_unused_days).  Values the report
  * leaves unknown ("N/A", "no_information") never pass by accident: an
  * unused credential's age is measured from its creation instead, and a
- * date that cannot be read is `error`.
+ * date that cannot be read is `error`.  A column the row lacks is not
+ * such a value but a malformed report: `error`, never a fallback.
  */
 #include <string.h>
 
 #include "checks/aws/aws.h"
 
 #define DAY 86400
-/* Evidence entries kept per resource (the message counts them all). */
+/*
+ * Evidence kept per resource: the columns of up to this many offending
+ * rows, and up to this many entries from rows without a finding (the
+ * message counts every finding).
+ */
 #define MAX_EVIDENCE 25
+/* Columns one row's evaluation may read. */
+#define MAX_READ 12
 
 enum cr_check {
 	CR_CONSOLE_MFA,
@@ -29,6 +36,16 @@ enum cr_check {
 static const char *const cr_names[] = { "console_mfa", "key_rotation",
 	"unused_credentials", "root_access_keys", "root_mfa", NULL };
 
+/* The columns of access key 1 and 2. */
+static const struct {
+	const char *active, *rotated, *used;
+} key_cols[] = {
+	{ "access_key_1_active", "access_key_1_last_rotated",
+	    "access_key_1_last_used_date" },
+	{ "access_key_2_active", "access_key_2_last_rotated",
+	    "access_key_2_last_used_date" },
+};
+
 /* The evaluation of one row. */
 struct cr_eval {
 	struct check_ctx *c;
@@ -37,18 +54,11 @@ struct cr_eval {
 	size_t nfail, nerr;
 	const char *first_fail, *first_err;
 	const char *prefix; /* evidence path prefix */
+	/* The columns the current row's evaluation read, in order. */
+	const char *read[MAX_READ];
+	size_t nread;
+	size_t nev_clean; /* evidence entries of rows without a finding */
 };
-
-static int
-evidence(struct cr_eval *e, const struct doc_node *row, const char *field)
-{
-	char path[256];
-
-	if (e->nfail + e->nerr > MAX_EVIDENCE)
-		return 0;
-	snprintf(path, sizeof(path), "%s%s", e->prefix, field);
-	return check_evidence(e->c, path, doc_get(row, field));
-}
 
 static void
 note_fail(struct cr_eval *e, const char *msg)
@@ -64,33 +74,6 @@ note_err(struct cr_eval *e, const char *msg)
 		e->first_err = msg;
 }
 
-/* "true" 1, "false" 0, other -1. */
-static int
-truth(const struct doc_node *row, const char *field)
-{
-	const char *s = doc_str(doc_get(row, field));
-
-	if (s == NULL)
-		return -1;
-	if (strcmp(s, "true") == 0)
-		return 1;
-	if (strcmp(s, "false") == 0)
-		return 0;
-	return -1;
-}
-
-/* A report date, or -1 when unknown ("N/A", "no_information", junk). */
-static int64_t
-date_of(const struct doc_node *row, const char *field)
-{
-	const char *s = doc_str(doc_get(row, field));
-	int64_t t;
-
-	if (s == NULL || parse_time(s, &t) != 0)
-		return -1;
-	return t;
-}
-
 static const char *
 user_of(const struct doc_node *row)
 {
@@ -99,145 +82,167 @@ user_of(const struct doc_node *row)
 	return u != NULL ? u : "?";
 }
 
+/*
+ * The value of a column of row, recorded as read.  A row without the
+ * column (a truncated row, or a report without that column) is a
+ * malformed report: an error is noted and NULL returned, so that it is
+ * never mistaken for one of the report's own "no value" markers.
+ */
+static const char *
+column(struct cr_eval *e, const struct doc_node *row, const char *field)
+{
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < e->nread && strcmp(e->read[i], field) != 0; i++)
+		;
+	if (i == e->nread && e->nread < MAX_READ)
+		e->read[e->nread++] = field;
+	if ((s = doc_str(doc_get(row, field))) == NULL)
+		note_err(e,
+		    arena_printf(check_arena(e->c),
+			"user '%s': the credential report has no '%s' "
+			"column (truncated row or malformed report)",
+			user_of(row), field));
+	return s;
+}
+
+/* "true" 1, "false" 0, other -1 (an error noted), missing -2 (noted). */
 static int
+truth(struct cr_eval *e, const struct doc_node *row, const char *field)
+{
+	const char *s = column(e, row, field);
+
+	if (s == NULL)
+		return -2;
+	if (strcmp(s, "true") == 0)
+		return 1;
+	if (strcmp(s, "false") == 0)
+		return 0;
+	note_err(e,
+	    arena_printf(check_arena(e->c),
+		"user '%s': %s is '%s', not true "
+		"or false",
+		user_of(row), field, s));
+	return -1;
+}
+
+/*
+ * A date column: 1 with *t, 0 for the report's markers of "never" or
+ * "unknown" ("N/A", "no_information", "not_supported"), -1 when the
+ * column is missing or holds anything else (an error is noted).
+ */
+static int
+date_col(struct cr_eval *e, const struct doc_node *row, const char *field,
+    int64_t *t)
+{
+	const char *s = column(e, row, field);
+
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "N/A") == 0 || strcmp(s, "no_information") == 0 ||
+	    strcmp(s, "not_supported") == 0)
+		return 0;
+	if (parse_time(s, t) == 0)
+		return 1;
+	note_err(e,
+	    arena_printf(check_arena(e->c), "user '%s': %s '%s' is not a date",
+		user_of(row), field, s));
+	return -1;
+}
+
+static void
 row_console_mfa(struct cr_eval *e, const struct doc_node *row)
 {
 	struct arena *a = check_arena(e->c);
-	int pw = truth(row, "password_enabled"), mfa;
 
-	if (pw == 0)
-		return 0;
-	if (pw < 0) {
-		if (evidence(e, row, "password_enabled"))
-			return -1;
-		note_err(e,
-		    arena_printf(a, "user '%s': password_enabled unknown",
-			user_of(row)));
-		return 0;
-	}
-	mfa = truth(row, "mfa_active");
-	if (mfa == 1)
-		return 0;
-	if (evidence(e, row, "password_enabled") ||
-	    evidence(e, row, "mfa_active"))
-		return -1;
-	if (mfa < 0)
-		note_err(e,
-		    arena_printf(
-			a, "user '%s': mfa_active unknown", user_of(row)));
-	else
+	if (truth(e, row, "password_enabled") != 1)
+		return;
+	if (truth(e, row, "mfa_active") == 0)
 		note_fail(e,
 		    arena_printf(a,
 			"user '%s' has a console password and no MFA",
 			user_of(row)));
-	return 0;
 }
 
-static int
+static void
 row_keys(struct cr_eval *e, const struct doc_node *row)
 {
 	struct arena *a = check_arena(e->c);
-	char active[32], rotated[40], used[40];
-	int64_t now = check_now(e->c), t, age;
-	int k, on;
+	int64_t now = check_now(e->c), t = 0, age;
+	size_t k;
+	int d;
 
-	for (k = 1; k <= 2; k++) {
-		snprintf(active, sizeof(active), "access_key_%d_active", k);
-		snprintf(
-		    rotated, sizeof(rotated), "access_key_%d_last_rotated", k);
-		snprintf(used, sizeof(used), "access_key_%d_last_used_date", k);
-		on = truth(row, active);
-		if (on == 0)
+	for (k = 0; k < sizeof(key_cols) / sizeof(key_cols[0]); k++) {
+		if (truth(e, row, key_cols[k].active) != 1)
 			continue;
-		if (evidence(e, row, active))
-			return -1;
-		if (on < 0) {
-			note_err(e,
-			    arena_printf(a, "user '%s': %s unknown",
-				user_of(row), active));
-			continue;
-		}
 		if (e->which == CR_KEY_ROTATION) {
-			if (evidence(e, row, rotated))
-				return -1;
-			if ((t = date_of(row, rotated)) < 0) {
+			d = date_col(e, row, key_cols[k].rotated, &t);
+			if (d < 0)
+				continue;
+			if (d == 0) {
 				note_err(e,
 				    arena_printf(a, "user '%s': %s unreadable",
-					user_of(row), rotated));
+					user_of(row), key_cols[k].rotated));
 				continue;
 			}
 			age = (now - t) / DAY;
 			if (age > e->max_key_age)
 				note_fail(e,
 				    arena_printf(a,
-					"user '%s' access key %d is "
+					"user '%s' access key %zu is "
 					"%lld days old (max %lld)",
-					user_of(row), k, (long long)age,
+					user_of(row), k + 1, (long long)age,
 					(long long)e->max_key_age));
 			continue;
 		}
 		/* unused: last use, else (never used) since creation */
-		if (evidence(e, row, used))
-			return -1;
-		if ((t = date_of(row, used)) < 0) {
-			if (evidence(e, row, rotated))
-				return -1;
-			t = date_of(row, rotated);
-		}
-		if (t < 0) {
+		d = date_col(e, row, key_cols[k].used, &t);
+		if (d < 0)
+			continue;
+		if (d == 0 &&
+		    (d = date_col(e, row, key_cols[k].rotated, &t)) < 0)
+			continue;
+		if (d == 0) {
 			note_err(e,
 			    arena_printf(a,
-				"user '%s': access key %d last use "
+				"user '%s': access key %zu last use "
 				"and creation unreadable",
-				user_of(row), k));
+				user_of(row), k + 1));
 			continue;
 		}
 		age = (now - t) / DAY;
 		if (age > e->max_unused)
 			note_fail(e,
 			    arena_printf(a,
-				"user '%s' access key %d unused for "
+				"user '%s' access key %zu unused for "
 				"%lld days (max %lld)",
-				user_of(row), k, (long long)age,
+				user_of(row), k + 1, (long long)age,
 				(long long)e->max_unused));
 	}
-	return 0;
 }
 
-static int
+static void
 row_unused_password(struct cr_eval *e, const struct doc_node *row)
 {
 	struct arena *a = check_arena(e->c);
-	int64_t t, age;
-	int pw = truth(row, "password_enabled");
+	int64_t t = 0, age;
+	int d;
 
-	if (pw == 0)
-		return 0;
-	if (evidence(e, row, "password_enabled"))
-		return -1;
-	if (pw < 0) {
-		note_err(e,
-		    arena_printf(a, "user '%s': password_enabled unknown",
-			user_of(row)));
-		return 0;
-	}
-	if (evidence(e, row, "password_last_used"))
-		return -1;
+	if (truth(e, row, "password_enabled") != 1)
+		return;
 	/* Never used ("no_information", "N/A"): since it was set. */
-	if ((t = date_of(row, "password_last_used")) < 0) {
-		if (evidence(e, row, "password_last_changed"))
-			return -1;
-		if ((t = date_of(row, "password_last_changed")) < 0) {
-			if (evidence(e, row, "user_creation_time"))
-				return -1;
-			t = date_of(row, "user_creation_time");
-		}
-	}
-	if (t < 0) {
+	if ((d = date_col(e, row, "password_last_used", &t)) < 0)
+		return;
+	if (d == 0 && (d = date_col(e, row, "password_last_changed", &t)) < 0)
+		return;
+	if (d == 0 && (d = date_col(e, row, "user_creation_time", &t)) < 0)
+		return;
+	if (d == 0) {
 		note_err(e,
 		    arena_printf(a, "user '%s': password last use unreadable",
 			user_of(row)));
-		return 0;
+		return;
 	}
 	age = (check_now(e->c) - t) / DAY;
 	if (age > e->max_unused)
@@ -247,39 +252,28 @@ row_unused_password(struct cr_eval *e, const struct doc_node *row)
 			"days (max %lld)",
 			user_of(row), (long long)age,
 			(long long)e->max_unused));
-	return 0;
 }
 
-static int
+static void
 row_root(struct cr_eval *e, const struct doc_node *row)
 {
 	struct arena *a = check_arena(e->c);
 	int k1, k2, mfa;
 
 	if (e->which == CR_ROOT_MFA) {
-		if (evidence(e, row, "mfa_active"))
-			return -1;
-		mfa = truth(row, "mfa_active");
-		if (mfa < 0)
-			note_err(e, "root account: mfa_active unknown");
-		else if (mfa == 0)
+		mfa = truth(e, row, "mfa_active");
+		if (mfa == 0)
 			note_fail(e, "the root account has no MFA");
-		return 0;
+		return;
 	}
-	if (evidence(e, row, "access_key_1_active") ||
-	    evidence(e, row, "access_key_2_active"))
-		return -1;
-	k1 = truth(row, "access_key_1_active");
-	k2 = truth(row, "access_key_2_active");
+	k1 = truth(e, row, "access_key_1_active");
+	k2 = truth(e, row, "access_key_2_active");
 	if (k1 == 1 || k2 == 1)
 		note_fail(e,
 		    arena_printf(a,
 			"the root account has an active access key "
 			"(%s)",
 			k1 == 1 ? "access_key_1" : "access_key_2"));
-	else if (k1 < 0 || k2 < 0)
-		note_err(e, "root account: access key state unknown");
-	return 0;
 }
 
 static int
@@ -290,23 +284,50 @@ is_root(const struct doc_node *row)
 	return u != NULL && strcmp(u, "<root_account>") == 0;
 }
 
+/*
+ * Evaluate one row, then record the columns it decided on: every column
+ * of an offending row (of the first MAX_EVIDENCE ones), and those of a
+ * row without a finding while MAX_EVIDENCE such entries are not reached,
+ * so that a pass shows what it was decided on too.
+ */
 static int
 eval_row(struct cr_eval *e, const struct doc_node *row)
 {
+	size_t before = e->nfail + e->nerr, i;
+	char path[256];
+	int clean;
+
 	if (row == NULL || row->type != DOC_MAP) {
 		note_err(e, "credential report row is not a map");
 		return 0;
 	}
+	e->nread = 0;
 	switch (e->which) {
 	case CR_CONSOLE_MFA:
-		return row_console_mfa(e, row);
+		row_console_mfa(e, row);
+		break;
 	case CR_KEY_ROTATION:
-		return row_keys(e, row);
+		row_keys(e, row);
+		break;
 	case CR_UNUSED:
-		return row_unused_password(e, row) || row_keys(e, row);
+		row_unused_password(e, row);
+		row_keys(e, row);
+		break;
 	case CR_ROOT_KEYS:
 	case CR_ROOT_MFA:
-		return row_root(e, row);
+		row_root(e, row);
+		break;
+	}
+	clean = e->nfail + e->nerr == before;
+	for (i = 0; i < e->nread; i++) {
+		if (clean ? e->nev_clean >= MAX_EVIDENCE
+			  : before >= MAX_EVIDENCE)
+			break;
+		snprintf(path, sizeof(path), "%s%s", e->prefix, e->read[i]);
+		if (check_evidence(e->c, path, doc_get(row, e->read[i])) != 0)
+			return -1;
+		if (clean)
+			e->nev_clean++;
 	}
 	return 0;
 }

@@ -17,6 +17,13 @@
 #include "checks/aws/aws.h"
 #include "checks/sources/sources.h"
 
+/*
+ * A pass records the Statement it read when it has at most this many
+ * statements, else the Allow statements it judged (and the TLS Deny),
+ * up to this many.
+ */
+#define PASS_EVIDENCE 16
+
 /* Condition keys that limit who can use an Allow to "*". */
 static const char *const restricting_keys[] = {
 	"aws:PrincipalAccount",
@@ -234,7 +241,7 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 	const char *path, *why, *eff, *first = NULL;
 	struct arena *tmp = NULL;
 	char ev[128];
-	size_t i, n, nbad = 0;
+	size_t i, n, nbad = 0, tls_at = 0, nev;
 	int absent, iam, require_tls, has_tls = 0, rc;
 
 	if (r->read_error != NULL)
@@ -283,8 +290,10 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 			    "statement %zu has no Effect Allow or Deny", i);
 			goto out;
 		}
-		if (denies_insecure_transport(st))
+		if (!has_tls && denies_insecure_transport(st)) {
 			has_tls = 1;
+			tls_at = i;
+		}
 		if (strcmp(eff, "Allow") != 0)
 			continue;
 		p = doc_get(st, "Principal");
@@ -325,6 +334,31 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 		    "no Deny of all actions to everyone when "
 		    "aws:SecureTransport is false");
 		goto out;
+	}
+	/* What the pass rests on: the statements, or the ones judged. */
+	snprintf(ev, sizeof(ev), "%s.Statement", path);
+	if (n <= PASS_EVIDENCE) {
+		if (check_evidence(c, ev, stmts) != 0)
+			goto fail;
+	} else {
+		nev = 0;
+		if (require_tls) {
+			snprintf(
+			    ev, sizeof(ev), "%s.Statement[%zu]", path, tls_at);
+			if (check_evidence(c, ev, stmts->u.seq.items[tls_at]))
+				goto fail;
+			nev++;
+		}
+		for (i = 0; i < n && nev < PASS_EVIDENCE; i++) {
+			st = stmts->u.seq.items[i];
+			if (strcmp(doc_str(doc_get(st, "Effect")), "Allow") !=
+			    0)
+				continue;
+			snprintf(ev, sizeof(ev), "%s.Statement[%zu]", path, i);
+			if (check_evidence(c, ev, st) != 0)
+				goto fail;
+			nev++;
+		}
 	}
 	rc = check_emit(c, r, ST_PASS, "%zu statements, none too broad%s", n,
 	    require_tls ? "; insecure transport denied" : "");

@@ -9,6 +9,8 @@
  * in RuleNumber order and the first world-wide entry that covers a port
  * decides, so a lower-numbered deny wins over a later allow.  ICMP and
  * other port-less protocols are not port exposure and are ignored.
+ * Evidence: the offending rule on fail; on pass, the rules read (or,
+ * for a long list, those open to the internet).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,11 @@
 #include "checks/aws/aws.h"
 
 #define PORT_MAX 65535
+/*
+ * A pass records the list it read when it has at most this many rules,
+ * else the rules open to the internet it examined, up to this many.
+ */
+#define PASS_EVIDENCE 16
 
 /* Protocol: 6 tcp, 17 udp, -1 all, 0 other (no ports). */
 static int
@@ -191,6 +198,21 @@ eval_sg(struct check_ctx *c, const struct resource *r, const int64_t *ports,
 		return check_emit(c, r, ST_FAIL, "security group '%s': %s%s",
 		    r->id, first ? first : "open",
 		    nbad > 1 ? " (and more rules)" : "");
+	/* What the pass rests on: the rules, or those open to the world. */
+	if (perms->u.seq.n <= PASS_EVIDENCE) {
+		if (check_evidence(c, "IpPermissions", perms) != 0)
+			return -1;
+	} else {
+		for (i = 0, nbad = 0;
+		     i < perms->u.seq.n && nbad < PASS_EVIDENCE; i++) {
+			if (sg_world(perms->u.seq.items[i]) == NULL)
+				continue;
+			snprintf(path, sizeof(path), "IpPermissions[%zu]", i);
+			if (check_evidence(c, path, perms->u.seq.items[i]) != 0)
+				return -1;
+			nbad++;
+		}
+	}
 	return check_emit(c, r, ST_PASS,
 	    "no ingress rule opens the given ports to 0.0.0.0/0 or ::/0");
 }
@@ -334,6 +356,21 @@ eval_nacl(struct check_ctx *c, const struct resource *r, const int64_t *ports,
 				: p == 6     ? "tcp"
 					     : "udp",
 			    (long long)v[i].from, (long long)v[i].to);
+		}
+	}
+	/* What the pass rests on: the entries, or the world-wide ingress. */
+	if (entries->u.seq.n <= PASS_EVIDENCE) {
+		if (check_evidence(c, "Entries", entries) != 0)
+			return -1;
+	} else {
+		for (i = 0, p = 0; i < n && p < PASS_EVIDENCE; i++) {
+			if (!v[i].world)
+				continue;
+			snprintf(
+			    path, sizeof(path), "Entries[%zu]", v[i].index);
+			if (check_evidence(c, path, v[i].node) != 0)
+				return -1;
+			p++;
 		}
 	}
 	return check_emit(c, r, ST_PASS,

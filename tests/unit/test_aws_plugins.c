@@ -123,6 +123,22 @@ inline_res(struct arena *a, const char *type, const char *json)
 	return r;
 }
 
+/* The last result eval_at() built (its arena lives until the next). */
+static struct check_result last;
+
+/* The value recorded as evidence at path by the last evaluation. */
+static const char *
+last_ev(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < last.nev; i++)
+		if (strcmp(last.ev[i].path, path) == 0)
+			return last.ev[i].value != NULL ? last.ev[i].value
+							: "(absent)";
+	return NULL;
+}
+
 /* Evaluate plugin p on r with parameters params (JSON) at time now. */
 static enum status
 eval_at(const char *plugin, const struct resource *r, const char *params,
@@ -152,6 +168,7 @@ eval_at(const char *plugin, const struct resource *r, const char *params,
 	assert_true(c.emitted);
 	if (c.result.status == ST_FAIL)
 		assert_true(c.result.nev > 0); /* failures carry evidence */
+	last = c.result;
 	if (msg != NULL)
 		*msg = arena_strdup(a, c.result.message);
 	diag_free(&d);
@@ -561,6 +578,229 @@ test_credential_report_errors(void **state)
 	arena_free(a);
 }
 
+/*
+ * A pass shows what it was decided on: the rules, entries, statements
+ * or report columns read, capped for long lists.
+ */
+static void
+test_evidence_on_pass(void **state)
+{
+	struct arena *a = arena_new();
+	struct resource *r;
+	char json[8192];
+	size_t i, o;
+
+	(void)state;
+	/* security group: the permissions read */
+	r = inline_res(a, "AWS::EC2::SecurityGroup",
+	    "{\"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 443,"
+	    " \"ToPort\": 443, \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}]}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
+	assert_non_null(last_ev("IpPermissions"));
+	assert_non_null(strstr(last_ev("IpPermissions"), "443"));
+	r = inline_res(a, "AWS::EC2::SecurityGroup", "{\"IpPermissions\": []}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": []}"), ST_PASS);
+	assert_string_equal(last_ev("IpPermissions"), "[]");
+	/* a long list: the rules open to the world, capped */
+	o = (size_t)snprintf(json, sizeof(json), "{\"IpPermissions\": [");
+	for (i = 0; i < 40; i++)
+		o += (size_t)snprintf(json + o, sizeof(json) - o,
+		    "%s{\"IpProtocol\": \"tcp\", \"FromPort\": %zu, "
+		    "\"ToPort\": "
+		    "%zu, \"IpRanges\": [{\"CidrIp\": \"%s\"}]}",
+		    i ? ", " : "", 1000 + i, 1000 + i,
+		    i == 7 || i >= 20 ? "0.0.0.0/0" : "10.0.0.0/8");
+	snprintf(json + o, sizeof(json) - o, "]}");
+	r = inline_res(a, "AWS::EC2::SecurityGroup", json);
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
+	assert_null(last_ev("IpPermissions"));
+	assert_non_null(last_ev("IpPermissions[7]"));
+	assert_null(last_ev("IpPermissions[6]"));
+	assert_true(last.nev > 0 && last.nev <= 16);
+	/* network ACL: the entries read */
+	r = inline_res(a, "AWS::EC2::NetworkAcl",
+	    "{\"Entries\": [{\"RuleNumber\": 100, \"Protocol\": \"6\","
+	    " \"Egress\": false, \"CidrBlock\": \"0.0.0.0/0\","
+	    " \"RuleAction\": \"allow\", \"PortRange\": {\"From\": 443,"
+	    " \"To\": 443}}]}");
+	assert_int_equal(
+	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
+	assert_non_null(last_ev("Entries"));
+	/* policies: the statements read */
+	r = inline_res(a, "AWS::IAM::Policy",
+	    "{\"PolicyVersion\": {\"Document\": {\"Statement\": [{\"Effect\":"
+	    " \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": "
+	    "\"*\"}]}}}");
+	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_PASS);
+	assert_non_null(last_ev("PolicyVersion.Document.Statement"));
+	assert_non_null(strstr(
+	    last_ev("PolicyVersion.Document.Statement"), "s3:GetObject"));
+	r = inline_res(a, "AWS::S3::Bucket",
+	    "{\"Policy\": {\"Statement\": {\"Effect\": \"Deny\", \"Principal\":"
+	    " \"*\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Condition\":"
+	    " {\"Bool\": {\"aws:SecureTransport\": \"false\"}}}}}");
+	assert_int_equal(
+	    eval("aws_iam_policy", r, "{\"require_secure_transport\": true}"),
+	    ST_PASS);
+	assert_non_null(last_ev("Policy.Statement"));
+	/* a long policy: the Allow statements judged and the TLS Deny */
+	o = (size_t)snprintf(
+	    json, sizeof(json), "{\"Policy\": {\"Statement\": [");
+	for (i = 0; i < 30; i++)
+		o += (size_t)snprintf(json + o, sizeof(json) - o,
+		    "%s{\"Effect\": \"%s\", \"Principal\": {\"AWS\": "
+		    "\"arn:aws:iam::1:root\"}, \"Action\": \"s3:GetObject\", "
+		    "\"Resource\": \"*\"}",
+		    i ? ", " : "", i % 2 ? "Allow" : "Deny");
+	snprintf(json + o, sizeof(json) - o,
+	    ", {\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": "
+	    "\"s3:*\", \"Resource\": \"*\", \"Condition\": {\"Bool\": "
+	    "{\"aws:SecureTransport\": false}}}]}}");
+	r = inline_res(a, "AWS::S3::Bucket", json);
+	assert_int_equal(
+	    eval("aws_iam_policy", r, "{\"require_secure_transport\": true}"),
+	    ST_PASS);
+	assert_null(last_ev("Policy.Statement"));
+	assert_non_null(last_ev("Policy.Statement[30]"));
+	assert_non_null(last_ev("Policy.Statement[1]"));
+	assert_null(last_ev("Policy.Statement[0]"));
+	assert_true(last.nev <= 16);
+	/* credential report: the columns of a row it skips */
+	r = inline_res(a, "AWS::IAM::User",
+	    "{\"CredentialReport\": {\"user\": \"x\", \"password_enabled\":"
+	    " \"false\", \"mfa_active\": \"false\"}}");
+	assert_int_equal(
+	    eval("aws_credential_report", r, "{\"check\": \"console_mfa\"}"),
+	    ST_PASS);
+	assert_string_equal(
+	    last_ev("CredentialReport.password_enabled"), "\"false\"");
+	arena_free(a);
+}
+
+/* A report of many users: capped evidence, offending rows always kept. */
+static void
+test_credential_report_evidence_cap(void **state)
+{
+	struct arena *a = arena_new();
+	struct resource *r;
+	char json[16384];
+	size_t i, o;
+	int bad;
+
+	(void)state;
+	for (bad = 0; bad <= 1; bad++) {
+		o = (size_t)snprintf(json, sizeof(json), "{\"Users\": [");
+		for (i = 0; i < 60; i++)
+			o += (size_t)snprintf(json + o, sizeof(json) - o,
+			    "%s{\"user\": \"u%zu\", \"password_enabled\": "
+			    "\"true\", \"mfa_active\": \"%s\"}",
+			    i ? ", " : "", i,
+			    bad && i == 59 ? "false" : "true");
+		snprintf(json + o, sizeof(json) - o, "]}");
+		r = inline_res(a, "AWS::IAM::CredentialReport", json);
+		assert_int_equal(eval("aws_credential_report", r,
+				     "{\"check\": \"console_mfa\"}"),
+		    bad ? ST_FAIL : ST_PASS);
+		assert_non_null(last_ev("Users[0].password_enabled"));
+		assert_non_null(last_ev("Users[0].mfa_active"));
+		assert_true(last.nev <= 25 + 2);
+		if (bad)
+			assert_string_equal(
+			    last_ev("Users[59].mfa_active"), "\"false\"");
+		else
+			assert_null(last_ev("Users[59].mfa_active"));
+	}
+	arena_free(a);
+}
+
+/*
+ * A column missing from a row is a malformed report: `error`, not the
+ * report's "never used" marker, which ages the credential from its
+ * creation instead.
+ */
+#define NO_KEYS \
+	"\"access_key_1_active\": \"false\", \"access_key_2_active\": " \
+	"\"false\""
+
+static void
+test_credential_report_missing_columns(void **state)
+{
+	static const struct {
+		const char *row;
+		enum status st;
+		const char *column; /* named in the message */
+	} cases[] = {
+		/* password: never used (a marker) vs no column */
+		{ "\"password_enabled\": \"true\", \"password_last_used\": "
+		  "\"no_information\", \"password_last_changed\": "
+		  "\"2016-11-20T00:00:00+00:00\", " NO_KEYS,
+		    ST_PASS, NULL },
+		{ "\"password_enabled\": \"true\", \"password_last_changed\": "
+		  "\"2016-11-20T00:00:00+00:00\", " NO_KEYS,
+		    ST_ERROR, "password_last_used" },
+		{ "\"password_enabled\": \"true\", \"password_last_used\": "
+		  "\"yesterday\", \"password_last_changed\": "
+		  "\"2016-11-20T00:00:00+00:00\", " NO_KEYS,
+		    ST_ERROR, "password_last_used" },
+		/* access key 1: never used vs no column */
+		{ "\"password_enabled\": \"false\", \"access_key_1_active\": "
+		  "\"true\", \"access_key_1_last_rotated\": "
+		  "\"2016-11-20T00:00:00+00:00\", "
+		  "\"access_key_1_last_used_date\": \"N/A\", "
+		  "\"access_key_2_active\": \"false\"",
+		    ST_PASS, NULL },
+		{ "\"password_enabled\": \"false\", \"access_key_1_active\": "
+		  "\"true\", \"access_key_1_last_rotated\": "
+		  "\"2016-11-20T00:00:00+00:00\", "
+		  "\"access_key_2_active\": \"false\"",
+		    ST_ERROR, "access_key_1_last_used_date" },
+		/* access key 2, on a row cut short after its rotation date */
+		{ "\"password_enabled\": \"false\", \"access_key_1_active\": "
+		  "\"false\", \"access_key_2_active\": \"true\", "
+		  "\"access_key_2_last_rotated\": "
+		  "\"2016-11-20T00:00:00+00:00\"",
+		    ST_ERROR, "access_key_2_last_used_date" },
+		/* a row without access key columns at all */
+		{ "\"password_enabled\": \"false\"", ST_ERROR,
+		    "access_key_1_active" },
+	};
+	struct arena *a = arena_new();
+	struct resource *r;
+	const char *msg;
+	char json[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(json, sizeof(json),
+		    "{\"CredentialReport\": {\"user\": \"u\", %s}}",
+		    cases[i].row);
+		r = inline_res(a, "AWS::IAM::User", json);
+		if (eval_at("aws_credential_report", r,
+			"{\"check\": \"unused_credentials\"}", DEC_2016,
+			&msg) != cases[i].st)
+			fail_msg("case %zu: %s", i, msg);
+		if (cases[i].column != NULL) {
+			assert_non_null(strstr(msg, cases[i].column));
+			assert_non_null(last_ev(arena_printf(
+			    a, "CredentialReport.%s", cases[i].column)));
+		}
+	}
+	/* key rotation reads no last-use column */
+	r = inline_res(a, "AWS::IAM::User",
+	    "{\"CredentialReport\": {\"user\": \"u\", \"access_key_1_active\":"
+	    " \"true\", \"access_key_1_last_rotated\": "
+	    "\"2016-11-20T00:00:00+00:00\", \"access_key_2_active\": "
+	    "\"false\"}}");
+	assert_int_equal(eval_at("aws_credential_report", r,
+			     "{\"check\": \"key_rotation\"}", DEC_2016, NULL),
+	    ST_PASS);
+	arena_free(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -572,6 +812,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_policy_inline),
 		cmocka_unit_test(test_credential_report),
 		cmocka_unit_test(test_credential_report_errors),
+		cmocka_unit_test(test_evidence_on_pass),
+		cmocka_unit_test(test_credential_report_evidence_cap),
+		cmocka_unit_test(test_credential_report_missing_columns),
 	};
 
 	RUN_TESTS("aws_plugins", tests, argc, argv);

@@ -6,8 +6,9 @@
  * (tests/fixtures/aws-checks/<check>/<case>/, see test_aws_content.c),
  * each resource that passes is evaluated again with one attribute
  * removed, once per attribute the check read: the evidence paths its pass
- * result records, plus, for native plugins (whose pass results record no
- * evidence), the attributes listed in `reads` below.  The resource goes
+ * result records, plus, for native plugins (whose pass evidence is capped
+ * on long lists and names list elements, which are not deleted), the
+ * attributes listed in `reads` below.  The resource goes
  * through the real pipeline: the aws-cli adapter reads the fixture, a
  * wrapping adapter deletes the attribute from that one resource, and the
  * engine evaluates the check as bound by a one-control baseline.  The
@@ -59,37 +60,6 @@ static const struct {
 		"Policy.Statement[*].Principal", "Policy.Statement[*].Action",
 		"Policy.Statement[*].Condition" } },
 };
-
-/*
- * Attributes with a fallback that can only make the check stricter: the
- * credential report plugin measures an unused credential from its last
- * use, and when that date is missing from the row, from the date it was
- * set (password_last_changed, access_key_N_last_rotated), which is never
- * later.  A pass without the attribute implies a pass with it.
- */
-static const struct {
-	const char *check, *suffix;
-} stricter_fallback[] = {
-	{ "aws-iam-unused-credentials", ".password_last_used" },
-	{ "aws-iam-unused-credentials", ".access_key_1_last_used_date" },
-	{ "aws-iam-unused-credentials", ".access_key_2_last_used_date" },
-};
-
-static int
-is_fallback(const char *check, const char *path)
-{
-	size_t i, n = strlen(path), m;
-
-	for (i = 0;
-	     i < sizeof(stricter_fallback) / sizeof(stricter_fallback[0]);
-	     i++) {
-		m = strlen(stricter_fallback[i].suffix);
-		if (strcmp(stricter_fallback[i].check, check) == 0 && n >= m &&
-		    strcmp(path + n - m, stricter_fallback[i].suffix) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 /* Checks whose every read attribute may legitimately be absent. */
 static const char *const absence_ok[] = { "aws-logs-retention", NULL };
@@ -495,8 +465,7 @@ mutate_case(const struct rule *ru, const char *dir, const char **okp,
 	*passes += nt;
 	for (i = 0; i < nt; i++)
 		for (j = 0; j < tv[i].npaths; j++) {
-			if (has_path(okp, nok, tv[i].paths[j]) ||
-			    is_fallback(ru->id, tv[i].paths[j]))
+			if (has_path(okp, nok, tv[i].paths[j]))
 				continue;
 			mut.type = tv[i].type;
 			mut.id = tv[i].id;
