@@ -206,50 +206,98 @@ src_parse_json_string(
 	return n;
 }
 
-/* Exact key renames from AWS Config's names to the AWS CLI's. */
-static const struct {
-	const char *config, *cli;
-} key_renames[] = {
-	{ "ipv4Ranges", "IpRanges" },
-	{ "kmsMasterKeyID", "KMSMasterKeyID" },
-	{ "sseAlgorithm", "SSEAlgorithm" },
+/*
+ * The keys src_pascal() treats specially, with the AWS CLI's names.
+ * PASCAL_RENAME: an exact rename.  PASCAL_OPAQUE: user data or policy
+ * text, kept verbatim.  PASCAL_TAGS: a tag map, turned into the CLI's
+ * list.  PASCAL_IPRANGES: Config's legacy `ipRanges`, dropped beside
+ * `ipv4Ranges`.  A key renamed from this table points at the `cli` text
+ * of its entry (an array, so no other string shares the address): on a
+ * second visit of the same map (a YAML alias shares a subtree) that
+ * pointer says the key was renamed and its value is already done.
+ */
+enum pascal_kind {
+	PASCAL_RENAME,
+	PASCAL_IPV4, /* `ipv4Ranges`: a rename that drops `ipRanges` */
+	PASCAL_OPAQUE,
+	PASCAL_TAGS,
+	PASCAL_IPRANGES
 };
 
-/* Keys whose values are user data or policy text: copied verbatim. */
-static const char *const opaque_keys[] = {
-	"assumeRolePolicyDocument",
-	"document",
-	"keyPolicy",
-	"policy",
-	"policyDocument",
-	"policyText",
+static const struct pascal_key {
+	const char *config;
+	char cli[32];
+	size_t len, clilen;
+	enum pascal_kind kind;
+} pascal_keys[] = {
+#define PK(c, l, k) \
+	{ \
+		c, l, sizeof(c) - 1, sizeof(l) - 1, k \
+	}
+	PK("assumeRolePolicyDocument", "AssumeRolePolicyDocument",
+	    PASCAL_OPAQUE),
+	PK("document", "Document", PASCAL_OPAQUE),
+	PK("ipRanges", "IpRanges", PASCAL_IPRANGES),
+	PK("ipv4Ranges", "IpRanges", PASCAL_IPV4),
+	PK("keyPolicy", "KeyPolicy", PASCAL_OPAQUE),
+	PK("kmsMasterKeyID", "KMSMasterKeyID", PASCAL_RENAME),
+	PK("policy", "Policy", PASCAL_OPAQUE),
+	PK("policyDocument", "PolicyDocument", PASCAL_OPAQUE),
+	PK("policyText", "PolicyText", PASCAL_OPAQUE),
+	PK("sseAlgorithm", "SSEAlgorithm", PASCAL_RENAME),
+	PK("tags", "Tags", PASCAL_TAGS),
+#undef PK
 };
 
+#define NPASCAL_KEYS (sizeof(pascal_keys) / sizeof(pascal_keys[0]))
+
+/* First letters of the config names above: a byte test skips the rest. */
 static int
-is_opaque(const char *key)
+pascal_maybe_special(char c)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(opaque_keys) / sizeof(opaque_keys[0]); i++)
-		if (strcmp(key, opaque_keys[i]) == 0)
-			return 1;
-	return 0;
+	switch (c) {
+	case 'a':
+	case 'd':
+	case 'i':
+	case 'k':
+	case 'p':
+	case 's':
+	case 't':
+		return 1;
+	default:
+		return 0;
+	}
 }
 
-static struct doc_node *
-pascal_key(struct arena *a, const struct doc_node *k)
+static const struct pascal_key *
+pascal_find(const struct doc_node *k)
 {
-	char *s;
 	size_t i;
 
-	for (i = 0; i < sizeof(key_renames) / sizeof(key_renames[0]); i++)
-		if (strcmp(k->str, key_renames[i].config) == 0)
-			return src_str(a, key_renames[i].cli, &k->mark);
-	if ((s = arena_strndup(a, k->str, k->len)) == NULL)
+	/* Lengths of the config names: most keys fail here, without a loop. */
+	static const uint32_t lens = 1u << 4 | 1u << 6 | 1u << 8 | 1u << 9 |
+	    1u << 10 | 1u << 12 | 1u << 14 | 1u << 24;
+
+	if (k->len >= 32 || !(lens >> k->len & 1) ||
+	    !pascal_maybe_special(k->str[0]))
 		return NULL;
-	if (s[0] >= 'a' && s[0] <= 'z')
-		s[0] = (char)(s[0] - 'a' + 'A');
-	return doc_new_string(a, s, k->len, &k->mark);
+	for (i = 0; i < NPASCAL_KEYS; i++)
+		if (k->len == pascal_keys[i].len &&
+		    memcmp(k->str, pascal_keys[i].config, k->len) == 0)
+			return &pascal_keys[i];
+	return NULL;
+}
+
+/* The entry key k was renamed to by an earlier visit, or NULL. */
+static const struct pascal_key *
+pascal_renamed(const struct doc_node *k)
+{
+	size_t i;
+
+	for (i = 0; i < NPASCAL_KEYS; i++)
+		if (k->str == pascal_keys[i].cli)
+			return &pascal_keys[i];
+	return NULL;
 }
 
 /* A tag map {"k": "v"} as the CLI's list [{"Key": "k", "Value": "v"}]. */
@@ -272,48 +320,107 @@ tags_to_list(struct arena *a, const struct doc_node *map)
 	return seq;
 }
 
-struct doc_node *
-src_pascal(struct arena *a, const struct doc_node *n)
+/* Whether map n holds Config's `ipv4Ranges` (maybe renamed already). */
+static int
+has_ipv4_ranges(const struct doc_node *n)
 {
-	struct doc_node *c, *k, *v;
-	const char *key;
+	const struct pascal_key *pk;
 	size_t i;
 
+	for (i = 0; i < n->u.map.n; i++) {
+		pk = pascal_find(n->u.map.pairs[i].key);
+		if (pk == NULL)
+			pk = pascal_renamed(n->u.map.pairs[i].key);
+		if (pk != NULL && pk->kind == PASCAL_IPV4)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Rename the keys of n's tree in place: n belongs to the streamed
+ * element's arena, which is freed after the resource, so nothing needs the
+ * camelCase tree any more, and copying every node cost as much as parsing
+ * it.  A key whose first letter is all that changes is rewritten where it
+ * lies (loaders give every key its own text); the listed exceptions point
+ * at the table's text.  Idempotent, so a subtree shared through a YAML
+ * alias comes out the same as a copy would.
+ */
+static int
+pascal_tree(struct arena *a, struct doc_node *n)
+{
+	const struct pascal_key *pk;
+	struct doc_pair *pairs;
+	struct doc_node *k, *v;
+	char *s;
+	size_t i, o;
+
 	if (n->type == DOC_SEQ) {
-		if ((c = src_seq(a, &n->mark)) == NULL)
-			return NULL;
 		for (i = 0; i < n->u.seq.n; i++)
-			if ((v = src_pascal(a, n->u.seq.items[i])) == NULL ||
-			    doc_seq_push(a, c, v) != 0)
-				return NULL;
-		return c;
+			if (pascal_tree(a, n->u.seq.items[i]) != 0)
+				return -1;
+		return 0;
 	}
 	if (n->type != DOC_MAP)
-		return doc_copy(a, n);
-	if ((c = src_map(a, &n->mark)) == NULL)
-		return NULL;
-	for (i = 0; i < n->u.map.n; i++) {
-		key = n->u.map.pairs[i].key->str;
-		v = n->u.map.pairs[i].val;
+		return 0;
+	pairs = n->u.map.pairs;
+	for (i = o = 0; i < n->u.map.n; i++) {
+		k = pairs[i].key;
+		v = pairs[i].val;
+		pk = k->len > 0 ? pascal_find(k) : NULL;
 		/*
 		 * Config keeps the legacy `ipRanges` (a list of CIDR strings)
 		 * beside `ipv4Ranges`; the CLI's IpRanges is the latter.
 		 */
-		if (strcmp(key, "ipRanges") == 0 &&
-		    doc_get(n, "ipv4Ranges") != NULL)
+		if (pk != NULL && pk->kind == PASCAL_IPRANGES &&
+		    has_ipv4_ranges(n))
 			continue;
-		if ((k = pascal_key(a, n->u.map.pairs[i].key)) == NULL)
-			return NULL;
-		if (strcmp(key, "tags") == 0 && v->type == DOC_MAP)
-			v = tags_to_list(a, v);
-		else if (is_opaque(key))
-			v = doc_copy(a, v);
-		else
-			v = src_pascal(a, v);
-		if (v == NULL || doc_map_put(a, c, k, v) != 0)
-			return NULL;
+		if (pk != NULL && pk->kind == PASCAL_TAGS &&
+		    v->type == DOC_MAP) {
+			if ((v = tags_to_list(a, v)) == NULL)
+				return -1;
+			k->str = pk->cli;
+			k->len = pk->clilen;
+		} else if (pk != NULL && pk->kind == PASCAL_OPAQUE) {
+			k->str = pk->cli;
+			k->len = pk->clilen;
+		} else {
+			if (pk != NULL &&
+			    (pk->kind == PASCAL_RENAME ||
+				pk->kind == PASCAL_IPV4)) {
+				k->str = pk->cli;
+				k->len = pk->clilen;
+			} else if (k->str[0] >= 'a' && k->str[0] <= 'z') {
+				s = (char *)k->str;
+				s[0] = (char)(s[0] - 'a' + 'A');
+			} else if ((pk = pascal_renamed(k)) != NULL &&
+			    (pk->kind == PASCAL_OPAQUE ||
+				pk->kind == PASCAL_TAGS)) {
+				pairs[o++] = pairs[i];
+				continue;
+			}
+			if (pascal_tree(a, v) != 0)
+				return -1;
+		}
+		pairs[o].key = k;
+		pairs[o].val = v;
+		o++;
 	}
-	return c;
+	n->u.map.n = o;
+	return 0;
+}
+
+struct doc_node *
+src_pascal(struct arena *a, const struct doc_node *n)
+{
+	/*
+	 * The tree is rewritten where it lies (see pascal_tree); every
+	 * caller passes a tree of the element's arena it no longer needs in
+	 * Config's spelling.
+	 */
+	struct doc_node *w = (struct doc_node *)n;
+
+	return pascal_tree(a, w) == 0 ? w : NULL;
 }
 
 int
