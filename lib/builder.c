@@ -134,6 +134,7 @@ builder_free(struct builder *b)
 {
 	if (b == NULL)
 		return;
+	EVP_MD_CTX_free(b->md);
 	while (b->depth > 0)
 		frame_release(&b->stack[--b->depth]);
 	lib_free(b->stack);

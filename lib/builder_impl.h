@@ -13,6 +13,7 @@
 #ifndef RAMPART_BUILDER_IMPL_H
 #define RAMPART_BUILDER_IMPL_H
 
+#include <openssl/evp.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -94,6 +95,12 @@ struct builder {
 	size_t npairs, cpairs;
 	struct doc_node **items;
 	size_t nitems, citems;
+	/*
+	 * Not the builder's own state, but it travels with it to the JSON
+	 * loader: the SHA-256 of the input file being read (load_digest),
+	 * fed every byte read from the file, or NULL (see lib/load.c).
+	 */
+	EVP_MD_CTX *md;
 };
 
 /* Out of line, in builder.c. */

@@ -193,6 +193,8 @@ int doc_map_put(struct arena *a, struct doc_node *map, struct doc_node *key,
 
 /* --------------------------------------------------------------- loaders */
 
+struct load_digest;
+
 /* Limits on untrusted input; every breach is an error with a position. */
 struct load_limits {
 	uint32_t max_depth; /* nesting of maps and seqs */
@@ -200,6 +202,11 @@ struct load_limits {
 	size_t max_scalar; /* bytes in one scalar or key */
 	size_t max_doc_bytes; /* bytes of one document/element */
 	uint64_t max_file_bytes; /* 0 = unlimited (streaming) */
+	/*
+	 * Not a limit: when not NULL, the loader hashes the file it reads
+	 * (see struct load_digest).  load_limits_default() sets NULL.
+	 */
+	struct load_digest *digest;
 };
 
 #define LOAD_DEFAULT_MAX_DEPTH 256
@@ -396,6 +403,23 @@ void sha256_hex(const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
 int sha256_file_hex(
     struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
 void hex_encode(const unsigned char *in, size_t len, char *out);
+
+/*
+ * The SHA-256 of an input file, computed by the loader while it reads the
+ * file for parsing, so that a caller needing both the tree and the digest
+ * reads the file once.  Set `path` and `done` = 0 and point
+ * load_limits.digest at it: when doc_stream_file() or doc_load_file()
+ * reads that very path (same string) to its end and succeeds, hex receives
+ * the digest of every byte read (byte-order marks and all) and done
+ * becomes 1; later reads leave it alone.  done stays 0 when the loader
+ * could not see every byte (YAML, whose parser reads the file itself;
+ * buffers; failures): the caller then hashes the file itself.
+ */
+struct load_digest {
+	const char *path; /* borrowed */
+	int done;
+	char hex[SHA256_HEX_LEN + 1];
+};
 
 /* Standard base64 with padding.  Returns a lib_malloc'd string. */
 char *base64_encode(const unsigned char *in, size_t len);

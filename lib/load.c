@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/lib.h"
+#include "lib/builder_impl.h"
 #include "lib/loader.h"
 
 #define PREFIX_BYTES 65536
@@ -226,6 +227,70 @@ read_full(int fd, char *buf, size_t n)
 }
 
 /*
+ * The digest of load_limits.digest: started when a file is opened for
+ * that very path, fed every byte read from it (here for the first
+ * PREFIX_BYTES and UTF-16 input, in lib/json.c for the rest), finished
+ * when the parse succeeded.  YAML input drops it: libyaml's read handler
+ * pulls the rest of the file itself.
+ */
+static int
+digest_begin(struct builder *b, struct diag *d, const char *path,
+    const struct load_limits *lim)
+{
+	struct mark m = { path, 0, 0 };
+	struct load_digest *dg = lim != NULL ? lim->digest : NULL;
+
+	if (dg == NULL || dg->done || dg->path == NULL ||
+	    strcmp(dg->path, path) != 0)
+		return 0;
+	if ((b->md = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(b->md, EVP_sha256(), NULL))
+		return diag_openssl(d, &m, "sha256");
+	return 0;
+}
+
+static int
+digest_update(struct builder *b, struct diag *d, const char *name,
+    const char *p, size_t n)
+{
+	struct mark m = { name, 0, 0 };
+
+	if (b->md != NULL && n > 0 && !EVP_DigestUpdate(b->md, p, n))
+		return diag_openssl(d, &m, "sha256");
+	return 0;
+}
+
+static void
+digest_drop(struct builder *b)
+{
+	EVP_MD_CTX_free(b->md);
+	b->md = NULL;
+}
+
+/* Finish the digest after a parse that returned rc.  Returns rc or -1. */
+static int
+digest_end(struct builder *b, struct diag *d, const char *path,
+    const struct load_limits *lim, int rc)
+{
+	struct mark m = { path, 0, 0 };
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (b->md == NULL)
+		return rc;
+	if (rc == 0) {
+		if (!EVP_DigestFinal_ex(b->md, md, &mdlen) || mdlen != 32) {
+			rc = diag_openssl(d, &m, "sha256");
+		} else {
+			hex_encode(md, 32, lim->digest->hex);
+			lim->digest->done = 1;
+		}
+	}
+	digest_drop(b);
+	return rc;
+}
+
+/*
  * The common path: input is either a buffer (fd == -1) or an open file
  * whose first bytes are in prefix.  Decodes UTF-16, detects the format
  * and runs the parser.
@@ -269,6 +334,11 @@ run(struct builder *b, struct diag *d, const char *name, const char *prefix,
 			}
 			if (r == 0)
 				break;
+			if (digest_update(
+				b, d, name, whole + wlen, (size_t)r) == -1) {
+				lib_free(whole);
+				return -1;
+			}
 			wlen += (size_t)r;
 		}
 		prefix = whole;
@@ -285,6 +355,8 @@ run(struct builder *b, struct diag *d, const char *name, const char *prefix,
 	}
 	if (fmt == DOC_FMT_AUTO)
 		fmt = doc_format_detect(name, prefix, plen);
+	if (fmt == DOC_FMT_YAML && fd != -1)
+		digest_drop(b); /* libyaml reads the rest unseen */
 	if (fmt == DOC_FMT_YAML)
 		rc = yaml_feed(b, d, name, prefix, plen, fd, lim);
 	else
@@ -310,6 +382,10 @@ stream_fd(struct builder *b, struct diag *d, const char *path, int fd,
 	if ((n = read_full(fd, prefix, PREFIX_BYTES)) < 0) {
 		lib_free(prefix);
 		return diag_err(d, &m, "read error: %s", strerror(errno));
+	}
+	if (digest_update(b, d, path, prefix, (size_t)n) == -1) {
+		lib_free(prefix);
+		return -1;
 	}
 	rc = run(b, d, path, prefix, (size_t)n, n == PREFIX_BYTES ? fd : -1,
 	    fmt, lim);
@@ -350,7 +426,10 @@ doc_stream_file(struct diag *d, const char *path, enum doc_format fmt,
 			close(fd);
 		return -1;
 	}
-	rc = stream_fd(b, d, path, fd, fmt, lim);
+	rc = digest_begin(b, d, path, lim);
+	if (rc == 0)
+		rc = stream_fd(b, d, path, fd, fmt, lim);
+	rc = digest_end(b, d, path, lim, rc);
 	if (count != NULL)
 		*count = builder_count(b);
 	builder_free(b);
@@ -427,10 +506,14 @@ load_common(struct arena *a, struct diag *d, const char *name, const char *buf,
 	if ((b = builder_new(d, iname, NULL, lim, collect_doc, &c)) == NULL)
 		return -1;
 	builder_set_arena(b, a);
-	if (fd != -1)
-		rc = stream_fd(b, d, iname, fd, fmt, lim);
-	else
+	if (fd != -1) {
+		rc = digest_begin(b, d, name, lim);
+		if (rc == 0)
+			rc = stream_fd(b, d, iname, fd, fmt, lim);
+		rc = digest_end(b, d, name, lim, rc);
+	} else {
 		rc = run(b, d, iname, buf, len, -1, fmt, lim);
+	}
 	builder_free(b);
 	*docs = c.v;
 	*ndocs = c.n;

@@ -369,25 +369,21 @@ manifest(struct diag *d, const char *root, const char *rel, struct strbuf *sb,
 	return rc;
 }
 
-/* Digest of an input: the file's sha256, or its directory manifest's. */
+/* Digest of a directory input: its manifest's sha256. */
 static int
-input_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
+dir_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
 {
-	struct stat st;
 	struct strbuf sb;
 	int rc;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		sb_init(&sb);
-		rc = manifest(d, path, "", &sb, 0);
-		if (rc == 0 && sb.oom)
-			rc = diag_err(d, NULL, "out of memory");
-		if (rc == 0)
-			sha256_hex(sb.s ? sb.s : "", sb.len, out);
-		sb_free(&sb);
-		return rc;
-	}
-	return sha256_file_hex(d, path, out);
+	sb_init(&sb);
+	rc = manifest(d, path, "", &sb, 0);
+	if (rc == 0 && sb.oom)
+		rc = diag_err(d, NULL, "out of memory");
+	if (rc == 0)
+		sha256_hex(sb.s ? sb.s : "", sb.len, out);
+	sb_free(&sb);
+	return rc;
 }
 
 struct input_info *
@@ -426,7 +422,11 @@ run_input(struct run *r, const char *path, const struct adapter *ad)
 {
 	struct input_info *v, *in;
 	struct input_ctx ic;
+	struct load_limits lim = r->opts.lim;
+	struct load_digest dg;
+	struct stat st;
 	size_t n = 0;
+	int is_dir;
 
 	if (ad == NULL && (ad = adapter_detect(r->d, path)) == NULL)
 		return -1;
@@ -440,13 +440,30 @@ run_input(struct run *r, const char *path, const struct adapter *ad)
 	if ((in->path = arena_strdup(r->a, path)) == NULL)
 		return diag_err(r->d, NULL, "out of memory");
 	in->format = ad->name;
-	if (input_digest(r->d, path, in->sha256) == -1)
+	/*
+	 * A file's digest is computed by the loader as it parses the file
+	 * (struct load_digest), so a multi-gigabyte export is read once; only
+	 * when the adapter's loader could not see every byte (YAML, or an
+	 * adapter that does not stream the file) is it read again here.
+	 */
+	is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (is_dir && dir_digest(r->d, path, in->sha256) == -1)
 		return -1;
+	memset(&dg, 0, sizeof(dg));
+	dg.path = path;
+	if (!is_dir)
+		lim.digest = &dg;
 	ic.r = r;
 	ic.in = in;
-	if (ad->read(r->d, path, &r->opts.lim, on_resource, &ic, &n) == -1)
+	if (ad->read(r->d, path, &lim, on_resource, &ic, &n) == -1)
 		return -1;
-	return 0;
+	if (is_dir)
+		return 0;
+	if (dg.done) {
+		memcpy(in->sha256, dg.hex, sizeof(in->sha256));
+		return 0;
+	}
+	return sha256_file_hex(r->d, path, in->sha256);
 }
 
 /* The POA&M item covering a failure, or NULL; *expired gets a match. */
