@@ -60,6 +60,7 @@ static const struct {
 } svc_map[] = {
 	{ "cloudwatch", "monitoring" },
 	{ "configservice", "config" },
+	{ "elb", "elasticloadbalancing" },
 	{ "elbv2", "elasticloadbalancing" },
 	{ "s3api", "s3" },
 	{ "s3control", "s3-control" },
@@ -747,29 +748,240 @@ read_trails(struct cli *c, const struct scope *s)
 	return 0;
 }
 
+/*
+ * The listing of a load balancer API.  Classic ELB (`elb`) and elbv2
+ * share their placebo file names (elasticloadbalancing.
+ * DescribeLoadBalancers_N.json): there, the listing is the first
+ * recording that holds key, and a recording of the other API is not an
+ * error.
+ */
+static int
+elb_listing(struct cli *c, const struct scope *s, const char *type,
+    const char *svc, const char *key, struct resp *r,
+    const struct doc_node **list)
+{
+	const char *call = "describe-load-balancers";
+	size_t i;
+
+	if (!c->placebo)
+		return listing(c, s, type, svc, call, key, r, list);
+	*list = NULL;
+	for (i = 0; i <= PLACEBO_MAX_SEQ; i++) {
+		if (cli_get(c, s, svc, call, "", i, r) != 0)
+			return -1;
+		if (r->kind == RESP_MISSING)
+			continue;
+		if (r->kind != RESP_OK) {
+			/* Either API's: unreadable for both, never absent. */
+			if (r->msg == NULL)
+				r->msg =
+				    arena_printf(c->a, "'aws %s %s' failed: %s",
+					svc, call, r->code);
+			return list_failed(c, s, type, r);
+		}
+		*list = doc_get(r->data, key);
+		if (*list != NULL && (*list)->type == DOC_SEQ)
+			return 0;
+		*list = NULL;
+	}
+	r->kind = RESP_MISSING;
+	return 0;
+}
+
+/*
+ * A classic listener description with `SslNegotiationPolicy`: the
+ * description of the SSLNegotiationPolicyType policy it names among pols
+ * (describe-load-balancer-policies), plus `Attributes`, that policy's
+ * PolicyAttributeDescriptions as a map AttributeName -> AttributeValue.
+ * ld itself when it names no such policy; NULL when out of memory.
+ */
+static struct doc_node *
+with_ssl_policy(struct cli *c, struct doc_node *ld, const struct doc_node *pols)
+{
+	const struct doc_node *names, *p = NULL, *ads, *ad;
+	const char *nm, *pn, *pt;
+	struct doc_node *out, *pol, *map;
+	size_t i, j;
+
+	names = doc_get(ld, "PolicyNames");
+	if (ld->type != DOC_MAP || names == NULL || names->type != DOC_SEQ)
+		return ld;
+	for (i = 0; p == NULL && i < names->u.seq.n; i++) {
+		if ((nm = doc_str(names->u.seq.items[i])) == NULL)
+			continue;
+		for (j = 0; p == NULL && j < pols->u.seq.n; j++) {
+			pn = doc_str(
+			    doc_get(pols->u.seq.items[j], "PolicyName"));
+			pt = doc_str(
+			    doc_get(pols->u.seq.items[j], "PolicyTypeName"));
+			if (pn != NULL && pt != NULL && strcmp(pn, nm) == 0 &&
+			    strcmp(pt, "SSLNegotiationPolicyType") == 0)
+				p = pols->u.seq.items[j];
+		}
+	}
+	if (p == NULL || p->type != DOC_MAP)
+		return ld;
+	if ((map = src_map(c->a, &p->mark)) == NULL)
+		return NULL;
+	ads = doc_get(p, "PolicyAttributeDescriptions");
+	for (i = 0; ads != NULL && ads->type == DOC_SEQ && i < ads->u.seq.n;
+	     i++) {
+		ad = ads->u.seq.items[i];
+		nm = doc_str(doc_get(ad, "AttributeName"));
+		if (nm != NULL && doc_get(ad, "AttributeValue") != NULL &&
+		    src_set(c->a, map, nm,
+			(struct doc_node *)doc_get(ad, "AttributeValue")))
+			return NULL;
+	}
+	if ((pol = src_map_clone(c->a, p)) == NULL ||
+	    src_set(c->a, pol, "Attributes", map) ||
+	    (out = src_map_clone(c->a, ld)) == NULL ||
+	    src_set(c->a, out, "SslNegotiationPolicy", pol))
+		return NULL;
+	return out;
+}
+
+/*
+ * Classic load balancers: elb/describe-load-balancers.json, each joined
+ * with elb/describe-load-balancer-policies/<LoadBalancerName>.json
+ * (PolicyDescriptions), and each listener description with its SSL
+ * negotiation policy (with_ssl_policy).
+ */
+static int
+read_classic_elbs(struct cli *c, const struct scope *s)
+{
+	const char *type = "AWS::ElasticLoadBalancing::LoadBalancer";
+	const char *id, *rerr;
+	const struct doc_node *list, *lds, *pols;
+	struct doc_node *attrs, *mine, *ld;
+	struct resp r;
+	size_t i, j;
+
+	if (elb_listing(
+		c, s, type, "elb", "LoadBalancerDescriptions", &r, &list))
+		return -1;
+	for (i = 0; list != NULL && i < list->u.seq.n; i++) {
+		rerr = NULL;
+		if (element(c, s, type, list->u.seq.items[i],
+			"LoadBalancerName", &attrs, &id) ||
+		    join(c, s, attrs, &rerr, "elb",
+			"describe-load-balancer-policies", id, i,
+			"PolicyDescriptions", NULL, FIX_NONE))
+			return -1;
+		pols = doc_get(attrs, "PolicyDescriptions");
+		lds = doc_get(attrs, "ListenerDescriptions");
+		if (pols != NULL && pols->type == DOC_SEQ && lds != NULL &&
+		    lds->type == DOC_SEQ) {
+			if ((mine = src_seq(c->a, &lds->mark)) == NULL)
+				return diag_err(c->d, NULL, "out of memory");
+			for (j = 0; j < lds->u.seq.n; j++)
+				if ((ld = with_ssl_policy(c,
+					 lds->u.seq.items[j], pols)) == NULL ||
+				    doc_seq_push(c->a, mine, ld))
+					return diag_err(
+					    c->d, NULL, "out of memory");
+			if (src_set(c->a, attrs, "ListenerDescriptions", mine))
+				return diag_err(c->d, NULL, "out of memory");
+		}
+		if (emit(c, s, type, id, attrs, rerr,
+			&list->u.seq.items[i]->mark))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Every elbv2 listener recorded region-wide, into *all (NULL: none): the
+ * CLI layout's one elbv2/describe-listeners.json, or every placebo
+ * recording of DescribeListeners (one per balancer, in an order that
+ * need not be the listing's, so they are joined on LoadBalancerArn, not
+ * by position).  *lr receives an error response if a file holds one.
+ */
+static int
+elbv2_listeners(struct cli *c, const struct scope *s, struct resp *lr,
+    struct doc_node **all)
+{
+	const struct doc_node *l;
+	struct resp r;
+	size_t i, j;
+
+	*all = NULL;
+	if (!c->placebo) {
+		if (cli_get(c, s, "elbv2", "describe-listeners", NULL, 0, lr))
+			return -1;
+		l = lr->kind == RESP_OK ? doc_get(lr->data, "Listeners") : NULL;
+		if (l != NULL && l->type == DOC_SEQ)
+			*all = (struct doc_node *)l;
+		return 0;
+	}
+	memset(lr, 0, sizeof(*lr));
+	for (i = 0;; i++) {
+		if (cli_get(c, s, "elbv2", "describe-listeners", "", i, &r))
+			return -1;
+		if (r.kind == RESP_MISSING)
+			break;
+		if (r.kind != RESP_OK) {
+			if (lr->kind != RESP_ERROR)
+				*lr = r;
+			lr->kind = RESP_ERROR;
+			if (lr->msg == NULL)
+				lr->msg = r.code;
+			continue;
+		}
+		if (*all == NULL && (*all = src_seq(c->a, &r.mark)) == NULL)
+			return diag_err(c->d, NULL, "out of memory");
+		if (lr->kind == RESP_MISSING)
+			*lr = r;
+		l = doc_get(r.data, "Listeners");
+		for (j = 0; l != NULL && l->type == DOC_SEQ && j < l->u.seq.n;
+		     j++)
+			if (doc_seq_push(c->a, *all, l->u.seq.items[j]))
+				return diag_err(c->d, NULL, "out of memory");
+	}
+	return 0;
+}
+
+/*
+ * The listeners of list whose LoadBalancerArn is arn; with unnamed, also
+ * those without a LoadBalancerArn (a per-balancer file names its
+ * balancer).  A new list in c->a, or NULL when out of memory.
+ */
+static struct doc_node *
+listeners_of(struct cli *c, const struct doc_node *list, const char *arn,
+    int unnamed, const struct mark *m)
+{
+	struct doc_node *mine;
+	const char *la;
+	size_t j;
+
+	if ((mine = src_seq(c->a, m)) == NULL)
+		return NULL;
+	for (j = 0; j < list->u.seq.n; j++) {
+		la = doc_str(doc_get(list->u.seq.items[j], "LoadBalancerArn"));
+		if ((la != NULL ? strcmp(la, arn) == 0 : unnamed) &&
+		    doc_seq_push(c->a, mine, list->u.seq.items[j]))
+			return NULL;
+	}
+	return mine;
+}
+
 static int
 read_load_balancers(struct cli *c, const struct scope *s)
 {
 	const char *type = "AWS::ElasticLoadBalancingV2::LoadBalancer";
-	const char *id, *name, *arn, *rerr;
-	const struct doc_node *list, *all = NULL, *l;
-	struct doc_node *attrs, *mine;
+	const char *id, *name, *rerr;
+	const struct doc_node *list, *l;
+	struct doc_node *attrs, *all, *mine;
 	struct resp r, lr;
-	size_t i, j;
+	size_t i;
 
-	if (listing(c, s, type, "elbv2", "describe-load-balancers",
-		"LoadBalancers", &r, &list))
+	if (elb_listing(c, s, type, "elbv2", "LoadBalancers", &r, &list))
 		return -1;
 	if (list == NULL)
 		return 0;
 	/* Listeners either all in one file, or one file per balancer. */
-	if (!c->placebo &&
-	    cli_get(c, s, "elbv2", "describe-listeners", NULL, 0, &lr) != 0)
+	if (elbv2_listeners(c, s, &lr, &all) != 0)
 		return -1;
-	if (c->placebo)
-		memset(&lr, 0, sizeof(lr));
-	if (lr.kind == RESP_OK)
-		all = doc_get(lr.data, "Listeners");
 	for (i = 0; i < list->u.seq.n; i++) {
 		rerr = NULL;
 		if (element(c, s, type, list->u.seq.items[i], "LoadBalancerArn",
@@ -780,24 +992,22 @@ read_load_balancers(struct cli *c, const struct scope *s)
 			if (add_read_error(
 				c, attrs, "describe-listeners", &lr, &rerr))
 				return -1;
-		} else if (all != NULL && all->type == DOC_SEQ) {
-			if ((mine = src_seq(c->a, &lr.mark)) == NULL)
+		} else if (all != NULL) {
+			if ((mine = listeners_of(c, all, id, 0, &lr.mark)) ==
+				NULL ||
+			    src_set(c->a, attrs, "Listeners", mine))
 				return diag_err(c->d, NULL, "out of memory");
-			for (j = 0; j < all->u.seq.n; j++) {
-				l = all->u.seq.items[j];
-				arn = doc_str(doc_get(l, "LoadBalancerArn"));
-				if (arn != NULL && strcmp(arn, id) == 0 &&
-				    doc_seq_push(
-					c->a, mine, (struct doc_node *)l))
-					return diag_err(
-					    c->d, NULL, "out of memory");
-			}
-			if (src_set(c->a, attrs, "Listeners", mine))
+		} else if (!c->placebo) {
+			if (join(c, s, attrs, &rerr, "elbv2",
+				"describe-listeners", name != NULL ? name : id,
+				i, "Listeners", NULL, FIX_NONE))
+				return -1;
+			l = doc_get(attrs, "Listeners");
+			if (l != NULL && l->type == DOC_SEQ &&
+			    ((mine = listeners_of(c, l, id, 1, &l->mark)) ==
+				    NULL ||
+				src_set(c->a, attrs, "Listeners", mine)))
 				return diag_err(c->d, NULL, "out of memory");
-		} else if (join(c, s, attrs, &rerr, "elbv2",
-			       "describe-listeners", name != NULL ? name : id,
-			       i, "Listeners", NULL, FIX_NONE)) {
-			return -1;
 		}
 		if (emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -1266,7 +1476,7 @@ read_regional(struct cli *c, const struct scope *s)
 	    read_config_recorder(c, s) || read_guardduty(c, s) ||
 	    simple_singleton(c, s, "AWS::SecurityHub::Hub", "securityhub",
 		"describe-hub", "HubArn") ||
-	    read_load_balancers(c, s) ||
+	    read_classic_elbs(c, s) || read_load_balancers(c, s) ||
 	    read_described(c, s, "AWS::ACM::Certificate", "acm",
 		"list-certificates", "CertificateSummaryList", "CertificateArn",
 		"CertificateArn", "describe-certificate", "Certificate",
@@ -1277,8 +1487,8 @@ read_regional(struct cli *c, const struct scope *s)
 
 /* Services whose presence marks a CLI export directory. */
 static const char *const cli_services[] = { "acm", "cloudtrail",
-	"configservice", "ec2", "elbv2", "guardduty", "iam", "kms", "logs",
-	"rds", "s3api", "s3control", "securityhub", "sts", NULL };
+	"configservice", "ec2", "elb", "elbv2", "guardduty", "iam", "kms",
+	"logs", "rds", "s3api", "s3control", "securityhub", "sts", NULL };
 
 static int
 is_cli_service(const char *name)

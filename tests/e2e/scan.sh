@@ -4,7 +4,9 @@
 # JSON report; a malformed export is exit 3 with file:line:col and leaves
 # no report behind; an AccessDenied recording is error/incomplete, never
 # pass; POA&M waiver and expiry; lint of every shipped pack and baseline;
-# `checks list --json`.  Run from the repository root with $RAMPART set.
+# `checks list --json`; placebo load balancer recordings (classic ELB and
+# elbv2 share their file names).  Run from the repository root with
+# $RAMPART set.
 set -u
 RAMPART=${RAMPART:-build/rampart}
 SHARED=${SHARED:-../shared}
@@ -189,6 +191,33 @@ cli_case aws-acm-cert-expiry pass sc-12 pass
 cli_case aws-acm-cert-expiry fail sc-12 fail
 cli_case aws-vpc-flow-logs error-missing au-12 error
 cli_case aws-securityhub-enabled fail ca-7 fail
+cli_case aws-elb-tls-policy classic-pass sc-8 pass
+cli_case aws-elb-tls-policy classic-fail sc-8 fail
+
+# ---------------- placebo recordings of load balancers, read as they are
+# Classic ELB and elbv2 share the placebo file names: a classic recording
+# is read (TLS 1.0 enabled: fail), never an invalid elbv2 export.
+PLACEBO=$SHARED/data/exports/custodian-placebo
+cat >"$T/elb.yaml" <<'EOF'
+id: elb
+title: load balancer TLS only
+controls:
+  - id: sc-8
+    checks: [{id: aws-elb-tls-policy}]
+EOF
+if [ -d "$PLACEBO/test_ssl_ciphers" ]; then
+	expect_rc 1 "$RAMPART" scan --baseline "$T/elb.yaml" \
+		--input "$PLACEBO/test_ssl_ciphers" --format json --fixed-time $NOW
+	jcheck "res('sc-8', 'aws-elb-tls-policy', 'test-elb-valid-policy')['status'] == 'fail'" \
+		"placebo classic ELB: TLS 1.0 and 1.1 enabled fail"
+	expect_rc 1 "$RAMPART" scan --baseline "$T/elb.yaml" \
+		--input "$PLACEBO/test_appelb_listener_rules_filter" --format json \
+		--fixed-time $NOW
+	jcheck "chk('sc-8', 'aws-elb-tls-policy')['resources'][0]['status'] == 'fail'" \
+		"placebo ALB: the recorded HTTP listener fails"
+else
+	echo "skip placebo load balancers: $PLACEBO not found (set SHARED)"
+fi
 
 echo "scan e2e: $fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -646,6 +646,14 @@ build_cli_dir(void)
 	put(dir, "us-east-1/elbv2/describe-listeners.json",
 	    PLACEBO "test_appelb_listener_rules_filter/"
 		    "elasticloadbalancing.DescribeListeners_1.json");
+	put(dir, "us-east-1/elb/describe-load-balancers.json",
+	    PLACEBO "test_ssl_ciphers/"
+		    "elasticloadbalancing.DescribeLoadBalancers_1.json");
+	put(dir,
+	    "us-east-1/elb/describe-load-balancer-policies/"
+	    "test-elb-valid-policy.json",
+	    PLACEBO "test_ssl_ciphers/"
+		    "elasticloadbalancing.DescribeLoadBalancerPolicies_1.json");
 	return dir;
 }
 
@@ -811,6 +819,121 @@ test_cli_directory(void **state)
 	assert_non_null(strstr(g->id, "arn:aws:acm:"));
 	g = find(&c, "AWS::ElasticLoadBalancingV2::LoadBalancer", NULL);
 	assert_non_null(g);
+	assert_int_equal(at(&c, g->attrs, "Listeners")->u.seq.n, 1);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Listeners[0].Protocol"), "HTTP");
+	/* classic load balancers, with their SSL negotiation policies */
+	assert_int_equal(
+	    count(&c, "AWS::ElasticLoadBalancing::LoadBalancer"), 3);
+	g = find(&c, "AWS::ElasticLoadBalancing::LoadBalancer",
+	    "test-elb-valid-policy");
+	assert_non_null(g);
+	assert_string_equal(g->region, "us-east-1");
+	assert_int_equal(at(&c, g->attrs, "PolicyDescriptions")->u.seq.n, 2);
+	assert_string_equal(at_str(&c, g->attrs,
+				"ListenerDescriptions[0].SslNegotiationPolicy."
+				"PolicyName"),
+	    "ELBSecurityPolicy-2015-05");
+	assert_string_equal(at_str(&c, g->attrs,
+				"ListenerDescriptions[0].SslNegotiationPolicy."
+				"Attributes[\"Protocol-TLSv1\"]"),
+	    "true");
+	assert_string_equal(at_str(&c, g->attrs,
+				"ListenerDescriptions[0].SslNegotiationPolicy."
+				"Attributes[\"Reference-Security-Policy\"]"),
+	    "ELBSecurityPolicy-2015-05");
+	/* no policies file: no policy, and nothing invented */
+	g = find(&c, "AWS::ElasticLoadBalancing::LoadBalancer",
+	    "test-elb-invalid-policy");
+	assert_null(at(&c, g->attrs, "PolicyDescriptions"));
+	assert_null(
+	    at(&c, g->attrs, "ListenerDescriptions[0].SslNegotiationPolicy"));
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+/*
+ * Load balancers in placebo recordings: classic ELB and elbv2 share the
+ * file names elasticloadbalancing.DescribeLoadBalancers_N.json, and
+ * elbv2 listeners are recorded per balancer in any order.
+ */
+static void
+test_placebo_load_balancers(void **state)
+{
+	static const char lbs[] =
+	    "{\"status_code\": 200, \"data\": {\"LoadBalancers\": ["
+	    "{\"LoadBalancerArn\": \"arn:lb/a\", \"LoadBalancerName\": \"a\"},"
+	    "{\"LoadBalancerArn\": \"arn:lb/b\", \"LoadBalancerName\": "
+	    "\"b\"}]}}\n";
+	/* b's listeners recorded first */
+	static const char l1[] =
+	    "{\"status_code\": 200, \"data\": {\"Listeners\": ["
+	    "{\"LoadBalancerArn\": \"arn:lb/b\", \"Protocol\": \"HTTP\", "
+	    "\"Port\": 80}]}}\n";
+	static const char l2[] =
+	    "{\"status_code\": 200, \"data\": {\"Listeners\": ["
+	    "{\"LoadBalancerArn\": \"arn:lb/a\", \"Protocol\": \"HTTPS\", "
+	    "\"Port\": 443, \"SslPolicy\": "
+	    "\"ELBSecurityPolicy-TLS13-1-2-2021-06\"}]}}\n";
+	const char *dir;
+	const struct got *g;
+	struct coll c;
+	struct diag d;
+	char p[512];
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	assert_int_equal(
+	    read_with(&c, &d, NULL, shared_path(PLACEBO "test_ssl_ciphers")),
+	    0);
+	assert_int_equal(d.nerrors, 0);
+	assert_int_equal(
+	    count(&c, "AWS::ElasticLoadBalancing::LoadBalancer"), 3);
+	assert_int_equal(
+	    count(&c, "AWS::ElasticLoadBalancingV2::LoadBalancer"), 0);
+	g = find(&c, "AWS::ElasticLoadBalancing::LoadBalancer",
+	    "test-elb-valid-policy");
+	assert_string_equal(at_str(&c, g->attrs,
+				"ListenerDescriptions[0].SslNegotiationPolicy."
+				"Attributes[\"Protocol-TLSv1.1\"]"),
+	    "true");
+	arena_free(c.a);
+
+	assert_int_equal(
+	    read_with(&c, &d, NULL,
+		shared_path(PLACEBO "test_appelb_listener_rules_filter")),
+	    0);
+	assert_int_equal(d.nerrors, 0);
+	assert_int_equal(
+	    count(&c, "AWS::ElasticLoadBalancing::LoadBalancer"), 0);
+	g = find(&c, "AWS::ElasticLoadBalancingV2::LoadBalancer", NULL);
+	assert_non_null(g);
+	assert_int_equal(at(&c, g->attrs, "Listeners")->u.seq.n, 1);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Listeners[0].Protocol"), "HTTP");
+	arena_free(c.a);
+
+	/* listeners joined on LoadBalancerArn, not by recording order */
+	dir = new_tmpdir("plb");
+	snprintf(p, sizeof(p),
+	    "%s/elasticloadbalancing.DescribeLoadBalancers_1.json", dir);
+	write_file(p, lbs, sizeof(lbs) - 1);
+	snprintf(p, sizeof(p),
+	    "%s/elasticloadbalancing.DescribeListeners_1.json", dir);
+	write_file(p, l1, sizeof(l1) - 1);
+	snprintf(p, sizeof(p),
+	    "%s/elasticloadbalancing.DescribeListeners_2.json", dir);
+	write_file(p, l2, sizeof(l2) - 1);
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	assert_int_equal(
+	    count(&c, "AWS::ElasticLoadBalancingV2::LoadBalancer"), 2);
+	g = find(&c, "AWS::ElasticLoadBalancingV2::LoadBalancer", "arn:lb/a");
+	assert_int_equal(at(&c, g->attrs, "Listeners")->u.seq.n, 1);
+	assert_string_equal(
+	    at_str(&c, g->attrs, "Listeners[0].Protocol"), "HTTPS");
+	g = find(&c, "AWS::ElasticLoadBalancingV2::LoadBalancer", "arn:lb/b");
 	assert_int_equal(at(&c, g->attrs, "Listeners")->u.seq.n, 1);
 	assert_string_equal(
 	    at_str(&c, g->attrs, "Listeners[0].Protocol"), "HTTP");
@@ -1006,6 +1129,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_config_big_snapshot),
 		cmocka_unit_test(test_cli_directory),
 		cmocka_unit_test(test_placebo_directory),
+		cmocka_unit_test(test_placebo_load_balancers),
 		cmocka_unit_test(test_cli_access_denied_listing),
 		cmocka_unit_test(test_cli_malformed),
 		cmocka_unit_test(test_cli_examples),
