@@ -89,6 +89,13 @@ struct check_ctx {
 	struct check_result result;
 	size_t evcap;
 	int emitted;
+	/*
+	 * Set by the engine when only the status of this evaluation counts
+	 * (the result will not be listed): check_evidence() then records
+	 * nothing and check_emit() only the status.  Plugins need not look
+	 * at it, but may skip work that only feeds evidence.
+	 */
+	int status_only;
 };
 
 /* Reset the per-resource part before evaluating a resource. */

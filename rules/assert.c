@@ -945,7 +945,7 @@ assert_compile(struct arena *a, struct diag *d, const struct doc_node *tree,
 /* The state of one assert_eval() call. */
 struct ev {
 	struct check_ctx *c;
-	struct arena *tmp; /* intermediate messages */
+	struct arena *tmp; /* messages: the result's arena */
 	int oom;
 	long long regex_ns; /* time spent matching regexes */
 };
@@ -1653,25 +1653,21 @@ enum status
 assert_eval(const struct assertion *as, const struct doc_node *attrs,
     struct check_ctx *c, const char **why)
 {
-	struct ev e = { c, NULL, 0, 0 };
+	/*
+	 * Messages are built in the result's arena, which is the streamed
+	 * resource's and is freed with it: no arena of its own to create
+	 * and free per evaluation, and no final copy.
+	 */
+	struct ev e = { c, check_arena(c), 0, 0 };
 	enum status st;
 	char *w = NULL;
 
 	*why = NULL;
-	if ((e.tmp = arena_new()) == NULL) {
-		*why = "out of memory";
-		return ST_ERROR;
-	}
 	st = eval_node(&e, as, attrs, 0, &w);
 	if (e.oom) {
 		st = ST_ERROR;
 		w = "out of memory";
 	}
-	*why = arena_strdup(check_arena(c), w != NULL ? w : "");
-	if (*why == NULL) {
-		*why = "out of memory";
-		st = ST_ERROR;
-	}
-	arena_free(e.tmp);
+	*why = w != NULL ? w : "";
 	return st;
 }

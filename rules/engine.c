@@ -229,6 +229,61 @@ struct input_ctx {
 	struct input_info *in;
 };
 
+/*
+ * Evaluate check o on resource res into c (reset first).  status_only:
+ * the result will not be listed, so evidence and message are skipped.
+ * 0 or -1.
+ */
+static int
+evaluate(struct run *r, struct check_outcome *o, const struct resource *res,
+    struct arena *a, struct check_ctx *c, int status_only)
+{
+	const char *why;
+	enum status st;
+
+	memset(c, 0, sizeof(*c));
+	c->a = a;
+	c->d = r->d;
+	c->params = o->params;
+	c->now = r->opts.now;
+	c->rule = o->rule;
+	c->status_only = status_only;
+	check_ctx_reset(c);
+	if (res->read_error != NULL) {
+		if (check_emit(c, res, ST_ERROR,
+			"evidence could not "
+			"be read: %s",
+			res->read_error) == -1)
+			return -1;
+	} else if (o->rule->assert != NULL) {
+		why = NULL;
+		st = assert_eval(o->rule->assert, res->attrs, c, &why);
+		if (check_emit(c, res, st, "%s", why ? why : "") == -1)
+			return -1;
+	} else if (o->rule->impl != NULL) {
+		if (o->rule->impl->evaluate(c, res) == -1 && !c->emitted)
+			check_emit(c, res, ST_ERROR,
+			    "plugin '%s' "
+			    "failed on this resource",
+			    o->rule->impl->name);
+		if (!c->emitted &&
+		    check_emit(c, res, ST_ERROR,
+			"plugin '%s' reported no result",
+			o->rule->impl->name) == -1)
+			return -1;
+	} else {
+		check_emit(c, res, ST_ERROR,
+		    "check has no "
+		    "evaluator");
+	}
+	return 0;
+}
+
+/* The statuses a check evaluation can yield. */
+#define RESULT_STATUSES \
+	(1u << ST_PASS | 1u << ST_FAIL | 1u << ST_ERROR | \
+	    1u << ST_NOT_APPLICABLE)
+
 static int
 on_resource(void *ctx, const struct resource *res, struct arena *a)
 {
@@ -236,54 +291,35 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	struct run *r = ic->r;
 	struct check_outcome *o;
 	struct check_ctx c;
-	const char *why;
-	enum status st;
-	size_t i, listed;
+	size_t i, listed, max = r->opts.max_results;
+	unsigned room, s;
 
 	ic->in->resources++;
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
 		if (!rule_wants(o->rule, res->type))
 			continue;
-		memset(&c, 0, sizeof(c));
-		c.a = a;
-		c.d = r->d;
-		c.params = o->params;
-		c.now = r->opts.now;
-		c.rule = o->rule;
-		check_ctx_reset(&c);
-		if (res->read_error != NULL) {
-			if (check_emit(&c, res, ST_ERROR,
-				"evidence could not "
-				"be read: %s",
-				res->read_error) == -1)
-				return -1;
-		} else if (o->rule->assert != NULL) {
-			why = NULL;
-			st = assert_eval(o->rule->assert, res->attrs, &c, &why);
-			if (check_emit(&c, res, st, "%s", why ? why : "") == -1)
-				return -1;
-		} else if (o->rule->impl != NULL) {
-			if (o->rule->impl->evaluate(&c, res) == -1 &&
-			    !c.emitted)
-				check_emit(&c, res, ST_ERROR,
-				    "plugin '%s' "
-				    "failed on this resource",
-				    o->rule->impl->name);
-			if (!c.emitted &&
-			    check_emit(&c, res, ST_ERROR,
-				"plugin '%s' reported no result",
-				o->rule->impl->name) == -1)
-				return -1;
-		} else {
-			check_emit(&c, res, ST_ERROR,
-			    "check has no "
-			    "evaluator");
-		}
+		/*
+		 * Results past --max-results for their status are only
+		 * counted.  Once some status is full, evaluate for the status
+		 * alone (no evidence to format, which is most of the cost);
+		 * the few results that turn out to be listed are evaluated
+		 * again in full, so listed results are exactly as before.
+		 * Evaluation is deterministic: same resource, same result.
+		 */
+		room = RESULT_STATUSES;
+		for (s = 0; max != 0 && s < ST_COUNT; s++)
+			if (o->counts[s] >= max)
+				room &= ~(1u << s);
+		if (evaluate(r, o, res, a, &c, room != RESULT_STATUSES) == -1)
+			return -1;
+		if (c.status_only && (room >> c.result.status & 1) &&
+		    evaluate(r, o, res, a, &c, 0) == -1)
+			return -1;
 		o->counts[c.result.status]++;
 		/* Keep every listed result up to the cap; count the rest. */
 		listed = o->counts[c.result.status];
-		if (r->opts.max_results == 0 || listed <= r->opts.max_results)
+		if (max == 0 || listed <= max)
 			if (keep_result(r, o, &c.result) == -1)
 				return -1;
 	}

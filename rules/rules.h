@@ -40,7 +40,7 @@ struct assertion *assert_compile(struct arena *a, struct diag *d,
 /*
  * Evaluate against one resource's attributes.  Records evidence with
  * check_evidence() and returns the status; *why receives a one-line
- * explanation allocated in check_arena(c).  A path that selects nothing is
+ * explanation allocated in check_arena(c) (or static).  A path that selects nothing is
  * `error` unless the leaf declares absence compliant.  Regex engine
  * errors (match or depth limit) are `error`, never a match decision.
  */
