@@ -1439,6 +1439,8 @@ eval_leaf(struct ev *e, const struct assertion *as,
 	const char *prob;
 	enum status st;
 	int missing = 0, sat;
+	/* Only the status counts: build no message (see check_ctx). */
+	int quiet = e->c->status_only;
 	long r;
 
 	sb_init(&sb);
@@ -1474,6 +1476,8 @@ eval_leaf(struct ev *e, const struct assertion *as,
 			 as->cmp, lr.seen < ov.num.i ? -1 : lr.seen > ov.num.i)
 		    ? ST_PASS
 		    : ST_FAIL;
+		if (quiet)
+			goto quiet;
 		sb_printf(&sb, "'%s' selects %ld value%s, expected ", as->ptext,
 		    lr.seen, lr.seen == 1 ? "" : "s");
 		put_expect(&sb, as, &ov, neg);
@@ -1485,6 +1489,8 @@ eval_leaf(struct ev *e, const struct assertion *as,
 		else
 			sat = lr.seen > 0 && !missing;
 		st = sat ^ as->op->negated ? ST_PASS : ST_FAIL;
+		if (quiet)
+			goto quiet;
 		if (lr.seen == 0)
 			sb_printf(&sb, "'%s' is absent", as->ptext);
 		else if (missing && as->op->op == OP_EXISTS &&
@@ -1500,6 +1506,8 @@ eval_leaf(struct ev *e, const struct assertion *as,
 	/* Nothing selected: the leaf's absence policy decides. */
 	if (lr.seen == 0) {
 		st = as->absent;
+		if (quiet)
+			goto quiet;
 		sb_printf(&sb, "'%s' is absent", as->ptext);
 		if (st == ST_PASS)
 			sb_adds(&sb, " (allowed by 'absent: pass')");
@@ -1525,6 +1533,8 @@ eval_leaf(struct ev *e, const struct assertion *as,
 	if (dn == &gap_node) {
 		if (check_evidence(e->c, as->ptext, NULL) == -1)
 			e->oom = 1;
+		if (quiet)
+			goto quiet;
 		sb_printf(&sb, "'%s' is partly absent", as->ptext);
 		if (st == ST_PASS)
 			sb_adds(&sb, " (allowed by 'absent: pass')");
@@ -1534,6 +1544,8 @@ eval_leaf(struct ev *e, const struct assertion *as,
 	}
 	if (!lr.first_rec[st])
 		record(&lr, dn);
+	if (quiet)
+		goto quiet;
 	put_subject(&sb, as, dn);
 	if (st == ST_ERROR) {
 		prob = lr.first_problem != NULL ? lr.first_problem
@@ -1551,6 +1563,10 @@ eval_leaf(struct ev *e, const struct assertion *as,
 		sb_printf(&sb, " (all %ld values)", lr.seen);
 out:
 	*why = ev_detach(e, &sb);
+	return st;
+quiet:
+	sb_free(&sb);
+	*why = NULL;
 	return st;
 }
 
@@ -1572,6 +1588,7 @@ eval_combinator(struct ev *e, const struct assertion *as,
 	enum status st, k;
 	char *w;
 	size_t i, nfail = 0;
+	int quiet = e->c->status_only;
 
 	sb_init(&sb);
 	for (i = 0; i < as->nkids; i++) {
@@ -1583,7 +1600,8 @@ eval_combinator(struct ev *e, const struct assertion *as,
 			k = flip(k);
 		if (first[k] == NULL)
 			first[k] = w != NULL ? w : "";
-		if (k == ST_FAIL && as->kind == AK_ANY && nfail++ < 3) {
+		if (!quiet && k == ST_FAIL && as->kind == AK_ANY &&
+		    nfail++ < 3) {
 			sb_adds(
 			    &sb, nfail > 1 ? "; " : "no alternative holds: ");
 			sb_adds(&sb, w != NULL ? w : "");
@@ -1593,6 +1611,11 @@ eval_combinator(struct ev *e, const struct assertion *as,
 		st = first[ST_PASS]   ? ST_PASS
 		    : first[ST_ERROR] ? ST_ERROR
 				      : ST_FAIL;
+		if (quiet) {
+			sb_free(&sb);
+			*why = NULL;
+			return st;
+		}
 		if (st == ST_FAIL && as->nkids > 1) {
 			if (as->nkids > 3)
 				sb_printf(
@@ -1604,6 +1627,11 @@ eval_combinator(struct ev *e, const struct assertion *as,
 		st = first[ST_FAIL]   ? ST_FAIL
 		    : first[ST_ERROR] ? ST_ERROR
 				      : ST_PASS;
+		if (quiet) {
+			sb_free(&sb);
+			*why = NULL;
+			return st;
+		}
 		if (st == ST_PASS && as->nkids > 1) {
 			sb_free(&sb);
 			sb_init(&sb);
