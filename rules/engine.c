@@ -179,6 +179,38 @@ rule_wants(const struct rule *ru, const char *type)
 	return 0;
 }
 
+/*
+ * The checks that take resources of this type: one flag per check, from
+ * the run's cache (filled on first sight of a type), or NULL when the
+ * cache is full, the name long, or memory ran out (then each check is
+ * asked).
+ */
+static const unsigned char *
+type_wants(struct run *r, const char *type)
+{
+	struct run_type_wants *w;
+	size_t i;
+
+	for (i = 0; i < r->nwants; i++)
+		if (strcmp(r->wants[i].type, type) == 0)
+			return r->wants[i].want;
+	/* Bounded memory whatever the input: few types, short names. */
+	if (r->nwants == RUN_TYPE_CACHE || strlen(type) > 128)
+		return NULL;
+	if (r->wants == NULL &&
+	    (r->wants = arena_alloc(
+		 r->a, RUN_TYPE_CACHE * sizeof(*r->wants))) == NULL)
+		return NULL;
+	w = &r->wants[r->nwants];
+	if ((w->type = arena_strdup(r->a, type)) == NULL ||
+	    (w->want = arena_alloc(r->a, r->nchecks + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < r->nchecks; i++)
+		w->want[i] = (unsigned char)rule_wants(r->checks[i].rule, type);
+	r->nwants++;
+	return w->want;
+}
+
 static const char *
 copy_str(struct arena *a, const char *s)
 {
@@ -291,13 +323,14 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	struct run *r = ic->r;
 	struct check_outcome *o;
 	struct check_ctx c;
+	const unsigned char *wants = type_wants(r, res->type);
 	size_t i, listed, max = r->opts.max_results;
 	unsigned room, s;
 
 	ic->in->resources++;
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
-		if (!rule_wants(o->rule, res->type))
+		if (wants != NULL ? !wants[i] : !rule_wants(o->rule, res->type))
 			continue;
 		/*
 		 * Results past --max-results for their status are only
