@@ -283,6 +283,7 @@ pascal_find(const struct doc_node *k)
 		return NULL;
 	for (i = 0; i < NPASCAL_KEYS; i++)
 		if (k->len == pascal_keys[i].len &&
+		    k->str[0] == pascal_keys[i].config[0] &&
 		    memcmp(k->str, pascal_keys[i].config, k->len) == 0)
 			return &pascal_keys[i];
 	return NULL;
