@@ -204,42 +204,50 @@ is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* tok_begin() for a token begun in an earlier buffer, or at the end. */
+static void
+tok_begin_pending(struct json_ctx *j)
+{
+	j->tok_hi = 1; /* unknown: check */
+	j->tok = NULL;
+	j->tok_mark = j->pend_mark;
+	j->pending = 0;
+	if (j->completing) {
+		j->tok_e = NULL;
+		return;
+	}
+	j->tok_e = j->seg + yajl_get_bytes_consumed(j->h);
+	j->last = j->tok_e;
+	j->sep = 0;
+}
+
 /*
  * Called first in every callback: find where the current token starts,
  * set j->tok and j->tok_mark, and remember where it ends.  j->tok_hi
- * tells whether the token's bytes may include non-ASCII ones.
+ * tells whether the token's bytes may include non-ASCII ones.  The common
+ * case (a token inside the buffer being parsed) is one test away;
+ * tok_mark.file is always the input's name, set once.
  */
 static inline void
 tok_begin(struct json_ctx *j)
 {
 	const char *p, *e;
 
-	j->tok_hi = 1; /* unknown: check */
-	j->tok_e = NULL;
-	if (j->completing) {
-		j->tok = NULL;
-		j->tok_mark = j->pend_mark;
-		j->pending = 0;
+	if (j->completing | j->pending) {
+		tok_begin_pending(j);
 		return;
 	}
 	e = j->seg + yajl_get_bytes_consumed(j->h);
+	/* Only white space and separators lie before the token. */
+	p = j->last != NULL ? j->last : j->seg;
+	while (p < e && is_sep(*p))
+		p++;
+	j->tok = p;
 	j->tok_e = e;
-	if (j->pending) {
-		j->tok = NULL;
-		j->tok_mark = j->pend_mark;
-		j->pending = 0;
-	} else {
-		/* Only white space and separators lie before the token. */
-		p = j->last != NULL ? j->last : j->seg;
-		while (p < e && is_sep(*p))
-			p++;
-		j->tok = p;
-		pos_to(j, p);
-		j->tok_mark.file = j->name;
-		j->tok_mark.line = j->line;
-		j->tok_mark.col = j->col;
-		j->tok_hi = j->hi < e;
-	}
+	pos_to(j, p);
+	j->tok_mark.line = j->line;
+	j->tok_mark.col = j->col;
+	j->tok_hi = j->hi < e;
 	j->last = e;
 	j->sep = 0;
 }
@@ -1118,6 +1126,7 @@ json_feed(struct builder *b, struct diag *d, const char *name,
 	j.ndjson = ndjson;
 	j.line = 1;
 	j.col = 1;
+	j.tok_mark.file = name;
 	sb_init(&j.carry);
 	if (input(&j, prefix, plen) == -1)
 		goto out;
