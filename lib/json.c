@@ -526,22 +526,29 @@ check_string(struct json_ctx *j, const unsigned char *s, size_t n)
 /* ----------------------------------------------------------- callbacks */
 
 static int
-open_push(struct json_ctx *j, char bracket)
+open_grow(struct json_ctx *j)
 {
 	struct mark *v;
 	char *c;
 	size_t cap;
 
-	if (j->nopen == j->capopen) {
-		cap = j->capopen ? j->capopen * 2 : 32;
-		if ((v = lib_realloc(j->open, cap * sizeof(*v))) == NULL)
-			return oom(j, &j->tok_mark);
-		j->open = v;
-		if ((c = lib_realloc(j->openc, cap)) == NULL)
-			return oom(j, &j->tok_mark);
-		j->openc = c;
-		j->capopen = cap;
-	}
+	cap = j->capopen ? j->capopen * 2 : 32;
+	if ((v = lib_realloc(j->open, cap * sizeof(*v))) == NULL)
+		return oom(j, &j->tok_mark);
+	j->open = v;
+	if ((c = lib_realloc(j->openc, cap)) == NULL)
+		return oom(j, &j->tok_mark);
+	j->openc = c;
+	j->capopen = cap;
+	return 0;
+}
+
+/* Remember an open bracket for error messages (inline: every container). */
+static inline int
+open_push(struct json_ctx *j, char bracket)
+{
+	if (j->nopen == j->capopen && open_grow(j) == -1)
+		return -1;
 	j->openc[j->nopen] = bracket;
 	j->open[j->nopen++] = j->tok_mark;
 	return 0;
