@@ -15,18 +15,21 @@ openssl ocsp -index "$T/index.txt" -rsigner "$T/ca.pem" -rkey "$T/ca.key" \
     -CA "$T/ca.pem" -issuer "$T/ca.pem" -cert "$T/good.pem" -ndays 7 \
     -respout "$T/ocsp.der" >/dev/null 2>&1 || echo "no OCSP response made"
 
-P=$(free_port)
 HAVE6=0
 if $PY -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))' 2>/dev/null; then
 	HAVE6=1
 fi
 NPORTS=200
-PORTS=$($PY -c "
+# One port for the compliant server and NPORTS more, all bound at once so
+# the kernel cannot hand out the same port twice.
+ALL=$($PY -c "
 import socket
 ss=[]
-for i in range($NPORTS):
+for i in range($NPORTS + 1):
     s=socket.socket(); s.bind(('127.0.0.1',0)); ss.append(s)
 print(' '.join(str(s.getsockname()[1]) for s in ss))")
+P=${ALL%% *}
+PORTS=${ALL#* }
 
 mkdir -p "$T/ngx"
 {
