@@ -9,6 +9,7 @@
 
 #include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/lib.h"
 
@@ -48,6 +49,31 @@ arena_bump(struct arena *a, size_t n)
 	void *p;
 
 	if (c != NULL && need >= n && c->size - c->used >= need) {
+		p = c->data + c->used;
+		c->used += need;
+		a->used += n;
+		return p;
+	}
+#endif
+	return arena_alloc_uninit(a, n);
+}
+
+/* Sizes arena_bump_small() takes: rounding them up cannot overflow. */
+#define ARENA_SMALL_MAX (SIZE_MAX / 2)
+
+/*
+ * arena_bump() for n <= ARENA_SMALL_MAX (the caller checks), which saves
+ * the overflow test on the path of every node.
+ */
+static inline void *
+arena_bump_small(struct arena *a, size_t n)
+{
+#ifndef ARENA_DEBUG
+	struct arena_chunk *c = a->head;
+	size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	void *p;
+
+	if (c != NULL && c->size - c->used >= need) {
 		p = c->data + c->used;
 		c->used += need;
 		a->used += n;

@@ -225,7 +225,7 @@ element_start(struct builder *b, const struct mark *m)
 {
 	if (b->fixed != NULL) {
 		b->ea = b->fixed;
-		b->size_limit = 0;
+		b->size_limit = SIZE_MAX;
 	} else {
 		/* Reuse the last element's arena (and its first chunk). */
 		if (b->spare != NULL) {
@@ -234,7 +234,8 @@ element_start(struct builder *b, const struct mark *m)
 		} else if ((b->ea = arena_new()) == NULL) {
 			return oom(b, m);
 		}
-		b->size_limit = b->lim.max_doc_bytes;
+		b->size_limit =
+		    b->lim.max_doc_bytes > 0 ? b->lim.max_doc_bytes : SIZE_MAX;
 	}
 	b->building = 1;
 	b->elem_depth = b->depth;

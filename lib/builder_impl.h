@@ -83,7 +83,8 @@ struct builder {
 	struct arena *spare; /* a freed element's arena, kept for the next */
 	size_t elem_depth; /* stack depth at element root */
 	size_t scalar_max; /* lim.max_scalar, or SIZE_MAX when 0 */
-	size_t size_limit; /* max_doc_bytes for this element; 0 = none */
+	/* max_doc_bytes for this element, or SIZE_MAX for none (one test) */
+	size_t size_limit;
 	int building;
 	struct doc_node *last;
 	size_t count;
@@ -159,13 +160,13 @@ builder_node_new(struct builder *b, enum doc_type t, const char *text,
 	char *str;
 
 	if (text == NULL) {
-		if ((n = arena_bump(b->ea, sizeof(*n))) == NULL)
+		if ((n = arena_bump_small(b->ea, sizeof(*n))) == NULL)
 			return NULL;
 		n->str = NULL;
 		n->len = 0;
 	} else {
-		if (len > SIZE_MAX - sizeof(*n) - 1 ||
-		    (n = arena_bump(b->ea, sizeof(*n) + len + 1)) == NULL)
+		if (len > ARENA_SMALL_MAX - sizeof(*n) - 1 ||
+		    (n = arena_bump_small(b->ea, sizeof(*n) + len + 1)) == NULL)
 			return NULL;
 		str = (char *)(n + 1);
 		builder_copy(str, text, len);
@@ -230,7 +231,7 @@ builder_attach(struct builder *b, struct frame *f, struct doc_node *n)
 		p->val = n;
 		f->key = NULL;
 	}
-	if (b->size_limit > 0 && b->ea->used > b->size_limit)
+	if (b->ea->used > b->size_limit)
 		return builder_fail(b, BUILDER_TOO_BIG, &n->mark);
 	return 0;
 }

@@ -62,6 +62,7 @@ struct json_ctx {
 	const char *buf, *bufend;
 	const char *cur;
 	const char *nl, *hi; /* the next '\n' and byte >= 0x80 from cur */
+	const char *stop; /* the nearer of nl and hi */
 	uint32_t line, col;
 
 	/* A token begun in an earlier buffer and not finished yet. */
@@ -98,6 +99,18 @@ find_high(const char *p, const char *e)
 
 	uint64_t v;
 
+	uint64_t x, y;
+
+	/* Most text is ASCII: 32 bytes a step. */
+	while (e - p >= 32) {
+		memcpy(&w, p, 8);
+		memcpy(&v, p + 8, 8);
+		memcpy(&x, p + 16, 8);
+		memcpy(&y, p + 24, 8);
+		if ((w | v | x | y) & HIGHS)
+			break;
+		p += 32;
+	}
 	while (e - p >= 16) {
 		memcpy(&w, p, 8);
 		memcpy(&v, p + 8, 8);
@@ -132,13 +145,27 @@ find_nl(const char *p, const char *e)
  * byte (j->hi); those two are found by memchr-like scans that pass each
  * byte once.
  */
+static void pos_past(struct json_ctx *j, const char *to);
+
 static inline void
 pos_to(struct json_ctx *j, const char *to)
+{
+	if (__builtin_expect(to <= j->stop, 1)) {
+		j->col += (uint32_t)(to - j->cur);
+		j->cur = to;
+		return;
+	}
+	pos_past(j, to);
+}
+
+/* pos_to() when a newline or a non-ASCII byte lies before `to`. */
+static void
+pos_past(struct json_ctx *j, const char *to)
 {
 	const char *stop;
 
 	for (;;) {
-		stop = j->nl < j->hi ? j->nl : j->hi;
+		stop = j->stop;
 		if (to <= stop) {
 			j->col += (uint32_t)(to - j->cur);
 			j->cur = to;
@@ -155,6 +182,7 @@ pos_to(struct json_ctx *j, const char *to)
 			j->col += ((unsigned char)*stop & 0xC0) != 0x80;
 			j->hi = find_high(stop + 1, j->bufend);
 		}
+		j->stop = j->nl < j->hi ? j->nl : j->hi;
 	}
 }
 
@@ -238,9 +266,12 @@ tok_begin(struct json_ctx *j)
 		return;
 	}
 	e = j->seg + yajl_get_bytes_consumed(j->h);
-	/* Only white space and separators lie before the token. */
+	/*
+	 * Only white space and separators lie before the token, which is
+	 * whole in [p, e) and starts with another byte: no bound needed.
+	 */
 	p = j->last != NULL ? j->last : j->seg;
-	while (p < e && is_sep(*p))
+	while (is_sep(*p))
 		p++;
 	j->tok = p;
 	j->tok_e = e;
@@ -1043,6 +1074,7 @@ chunk(struct json_ctx *j, const char *p, size_t n)
 	j->cur = p;
 	j->nl = find_nl(p, e);
 	j->hi = find_high(p, e);
+	j->stop = j->nl < j->hi ? j->nl : j->hi;
 	while (p < e) {
 		if (j->ndjson) {
 			nl = memchr(p, '\n', (size_t)(e - p));
