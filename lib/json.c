@@ -284,6 +284,39 @@ tok_begin(struct json_ctx *j)
 }
 
 /*
+ * tok_begin() for a string, key or number whose text yajl hands over in
+ * place: its lexer passes a pointer into the buffer being parsed when the
+ * token has no escapes and was not split across buffers (else a copy in
+ * its own buffers).  Then the token is [s - q, s + n + q), where s is the
+ * text passed (n bytes) and q the quotes around it (1 for a string, 0 for
+ * a number), and neither yajl_get_bytes_consumed() nor a search for the
+ * token's start is needed.  0 when the text is not in place: use
+ * tok_begin().
+ */
+static inline int
+tok_in_place(struct json_ctx *j, const char *s, size_t n, size_t q)
+{
+	/* Compared as integers: a copy is another object. */
+	uintptr_t a = (uintptr_t)s;
+	const char *p, *e;
+
+	if (a < (uintptr_t)j->seg + q || a + n + q > (uintptr_t)j->segend ||
+	    j->pending)
+		return 0;
+	p = s - q;
+	e = s + n + q;
+	j->tok = p;
+	j->tok_e = e;
+	pos_to(j, p);
+	j->tok_mark.line = j->line;
+	j->tok_mark.col = j->col;
+	j->tok_hi = j->hi < e;
+	j->last = e;
+	j->sep = 0;
+	return 1;
+}
+
+/*
  * The raw text of the current token, contiguous.  A pending token's text
  * is completed in the carry buffer.  -1 on allocation failure.
  */
@@ -616,7 +649,8 @@ on_number(void *ctx, const char *s, size_t n)
 	enum doc_type t = DOC_INT;
 	size_t i;
 
-	tok_begin(j);
+	if (!tok_in_place(j, s, n, 0))
+		tok_begin(j);
 	/* yajl has checked the syntax; an int is -?[0-9]+. */
 	for (i = 0; i < n; i++) {
 		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E') {
@@ -635,11 +669,17 @@ on_string(void *ctx, const unsigned char *s, size_t n)
 {
 	struct json_ctx *j = ctx;
 
-	tok_begin(j);
+	if (tok_in_place(j, (const char *)s, n, 1)) {
+		/* The text is the raw text: only non-ASCII needs a check. */
+		if (j->tok_hi && check_string_slow(j, s, n) == -1)
+			return 0;
+	} else {
+		tok_begin(j);
+		if (check_string(j, s, n) == -1)
+			return 0;
+	}
 	j->ev = EV_VALUE;
 	j->last_zero = 0;
-	if (check_string(j, s, n) == -1)
-		return 0;
 	return builder_scalar_fast(
 		   j->b, DOC_STRING, (const char *)s, n, &j->tok_mark) == 0;
 }
@@ -649,10 +689,16 @@ on_key(void *ctx, const unsigned char *s, size_t n)
 {
 	struct json_ctx *j = ctx;
 
-	tok_begin(j);
+	if (tok_in_place(j, (const char *)s, n, 1)) {
+		/* The text is the raw text: only non-ASCII needs a check. */
+		if (j->tok_hi && check_string_slow(j, s, n) == -1)
+			return 0;
+	} else {
+		tok_begin(j);
+		if (check_string(j, s, n) == -1)
+			return 0;
+	}
 	j->ev = EV_KEY;
-	if (check_string(j, s, n) == -1)
-		return 0;
 	return builder_key_fast(j->b, (const char *)s, n, &j->tok_mark) == 0;
 }
 
