@@ -250,14 +250,32 @@ tok_begin_pending(struct json_ctx *j)
 }
 
 /*
- * Called first in every callback: find where the current token starts,
- * set j->tok and j->tok_mark, and remember where it ends.  j->tok_hi
- * tells whether the token's bytes may include non-ASCII ones.  The common
- * case (a token inside the buffer being parsed) is one test away;
- * tok_mark.file is always the input's name, set once.
+ * The start of the next token in the buffer being parsed: only white
+ * space and separators lie between the last token and it, and a token
+ * that is not pending is whole in the buffer and starts with another
+ * byte, so the scan needs no bound.
+ */
+static inline const char *
+tok_next(const struct json_ctx *j)
+{
+	const char *p = j->last != NULL ? j->last : j->seg;
+
+	while (is_sep(*p))
+		p++;
+	return p;
+}
+
+/*
+ * Called first in every callback but those of tok_in_place(): find where
+ * the current token starts, set j->tok and j->tok_mark, and remember
+ * where it ends.  j->tok_hi tells whether the token's bytes may include
+ * non-ASCII ones.  len is the token's length when it is fixed (a bracket
+ * or a literal), else 0 and yajl_get_bytes_consumed() tells the end.
+ * The common case (a token inside the buffer being parsed) is one test
+ * away; tok_mark.file is always the input's name, set once.
  */
 static inline void
-tok_begin(struct json_ctx *j)
+tok_begin(struct json_ctx *j, size_t len)
 {
 	const char *p, *e;
 
@@ -265,14 +283,8 @@ tok_begin(struct json_ctx *j)
 		tok_begin_pending(j);
 		return;
 	}
-	e = j->seg + yajl_get_bytes_consumed(j->h);
-	/*
-	 * Only white space and separators lie before the token, which is
-	 * whole in [p, e) and starts with another byte: no bound needed.
-	 */
-	p = j->last != NULL ? j->last : j->seg;
-	while (is_sep(*p))
-		p++;
+	p = tok_next(j);
+	e = len > 0 ? p + len : j->seg + yajl_get_bytes_consumed(j->h);
 	j->tok = p;
 	j->tok_e = e;
 	pos_to(j, p);
@@ -623,7 +635,7 @@ on_null(void *ctx)
 {
 	struct json_ctx *j = ctx;
 
-	tok_begin(j);
+	tok_begin(j, 4);
 	j->ev = EV_VALUE;
 	j->last_zero = 0;
 	return builder_scalar_fast(j->b, DOC_NULL, "null", 4, &j->tok_mark) ==
@@ -635,7 +647,7 @@ on_bool(void *ctx, int v)
 {
 	struct json_ctx *j = ctx;
 
-	tok_begin(j);
+	tok_begin(j, v ? 4 : 5);
 	j->ev = EV_VALUE;
 	j->last_zero = 0;
 	return builder_scalar_fast(j->b, DOC_BOOL, v ? "true" : "false",
@@ -650,7 +662,7 @@ on_number(void *ctx, const char *s, size_t n)
 	size_t i;
 
 	if (!tok_in_place(j, s, n, 0))
-		tok_begin(j);
+		tok_begin(j, 0);
 	/* yajl has checked the syntax; an int is -?[0-9]+. */
 	for (i = 0; i < n; i++) {
 		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E') {
@@ -674,7 +686,7 @@ on_string(void *ctx, const unsigned char *s, size_t n)
 		if (j->tok_hi && check_string_slow(j, s, n) == -1)
 			return 0;
 	} else {
-		tok_begin(j);
+		tok_begin(j, 0);
 		if (check_string(j, s, n) == -1)
 			return 0;
 	}
@@ -694,7 +706,7 @@ on_key(void *ctx, const unsigned char *s, size_t n)
 		if (j->tok_hi && check_string_slow(j, s, n) == -1)
 			return 0;
 	} else {
-		tok_begin(j);
+		tok_begin(j, 0);
 		if (check_string(j, s, n) == -1)
 			return 0;
 	}
@@ -707,7 +719,7 @@ on_map_start(void *ctx)
 {
 	struct json_ctx *j = ctx;
 
-	tok_begin(j);
+	tok_begin(j, 1);
 	j->ev = EV_OPEN;
 	if (open_push(j, '{') == -1)
 		return 0;
@@ -719,7 +731,7 @@ on_seq_start(void *ctx)
 {
 	struct json_ctx *j = ctx;
 
-	tok_begin(j);
+	tok_begin(j, 1);
 	j->ev = EV_OPEN;
 	if (open_push(j, '[') == -1)
 		return 0;
