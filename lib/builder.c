@@ -137,6 +137,7 @@ builder_free(struct builder *b)
 	EVP_MD_CTX_free(b->md);
 	while (b->depth > 0)
 		frame_release(&b->stack[--b->depth]);
+	b->top = NULL;
 	lib_free(b->stack);
 	if (b->ea != b->fixed)
 		arena_free(b->ea);
@@ -322,7 +323,7 @@ value_done(struct builder *b, struct doc_node *n)
 		b->last = n;
 		return element_deliver(b, n);
 	}
-	return builder_attach(b, &b->stack[b->depth - 1], n);
+	return builder_attach(b, b->top, n);
 }
 
 /* Advance the position of the enclosing container after a value. */
@@ -408,6 +409,7 @@ push(struct builder *b, enum doc_type t, const struct mark *m)
 		f->base = t == DOC_MAP ? b->npairs : b->nitems;
 	}
 	b->depth++;
+	b->top = f;
 	return 0;
 }
 
@@ -422,6 +424,7 @@ pop(struct builder *b, enum doc_type t)
 		return diag_err(b->d, NULL, "internal error: unbalanced %s end",
 		    doc_type_name(t));
 	f = &b->stack[--b->depth];
+	b->top = b->depth > 0 ? f - 1 : NULL;
 	n = f->node;
 	frame_release(f);
 	if (n != NULL) {

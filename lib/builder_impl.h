@@ -78,6 +78,7 @@ struct builder {
 	int whole_doc; /* no collection: each doc */
 	struct frame *stack;
 	size_t depth, cap;
+	struct frame *top; /* &stack[depth - 1], NULL at depth 0 */
 	struct arena *ea; /* current element's arena */
 	struct arena *fixed; /* doc_load: one arena */
 	struct arena *spare; /* a freed element's arena, kept for the next */
@@ -244,9 +245,8 @@ builder_key_fast(
 	struct frame *f;
 	unsigned bit;
 
-	if (b->depth == 0)
+	if ((f = b->top) == NULL)
 		return builder_key(b, s, n, m);
-	f = &b->stack[b->depth - 1];
 	if (f->node == NULL || f->type != DOC_MAP || n > b->scalar_max ||
 	    b->npairs - f->base >= BUILDER_SMALL_MAP)
 		return builder_key(b, s, n, m);
@@ -276,7 +276,7 @@ builder_scalar_fast(struct builder *b, enum doc_type t, const char *text,
 		return builder_fail(b, BUILDER_OOM, m);
 	if (t == DOC_BOOL)
 		n->u.b = len > 0 && (text[0] == 't' || text[0] == 'T');
-	return builder_attach(b, &b->stack[b->depth - 1], n);
+	return builder_attach(b, b->top, n);
 }
 
 /* builder_map_start() / builder_seq_start(), inline inside an element. */
@@ -304,6 +304,7 @@ builder_open_fast(struct builder *b, enum doc_type t, const struct mark *m)
 	if ((f->node = builder_node_new(b, t, NULL, 0, m)) == NULL)
 		return builder_fail(b, BUILDER_OOM, m);
 	b->depth++;
+	b->top = f;
 	return 0;
 }
 
@@ -369,13 +370,14 @@ builder_close_fast(struct builder *b, enum doc_type t)
 
 	if (!b->building || b->depth <= b->elem_depth + 1)
 		return t == DOC_MAP ? builder_map_end(b) : builder_seq_end(b);
-	f = &b->stack[b->depth - 1];
+	f = b->top;
 	if (f->type != t || f->hash != NULL || f->seen != NULL)
 		return t == DOC_MAP ? builder_map_end(b) : builder_seq_end(b);
 	if (builder_node_finish(b, f) == -1)
 		return builder_fail(b, BUILDER_OOM, &f->node->mark);
 	b->depth--;
-	return builder_attach(b, &b->stack[b->depth - 1], f->node);
+	b->top = f - 1; /* the element's root at least */
+	return builder_attach(b, f - 1, f->node);
 }
 
 #endif /* RAMPART_BUILDER_IMPL_H */
