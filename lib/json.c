@@ -362,38 +362,13 @@ tok_rawlen(const struct json_ctx *j)
 
 /* ------------------------------------------------------------- strings */
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 (RFC 3629). */
-static size_t
+/* Length of the valid UTF-8 sequence at p, or 0 (lib.h's decoder). */
+static inline size_t
 utf8_len(const unsigned char *p, size_t n)
 {
 	uint32_t cp;
-	size_t len, i;
 
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-		len = 2;
-		cp = p[0] & 0x1F;
-	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		len = 3;
-		cp = p[0] & 0x0F;
-	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
+	return utf8_decode(p, n, &cp);
 }
 
 /* What utf8_check found in a decoded string. */

@@ -269,6 +269,51 @@ struct doc_node *doc_load_one(struct arena *a, struct diag *d, const char *path,
     enum doc_format fmt, const struct load_limits *lim);
 
 /*
+ * Decode the well-formed UTF-8 sequence at p (n > 0 bytes available):
+ * its length (1..4) with the code point in *cp, or 0 when it is
+ * malformed, truncated, overlong, a surrogate or beyond U+10FFFF
+ * (RFC 3629).  The one decoder of the project; inline because the JSON
+ * loader calls it for every non-ASCII byte.
+ */
+static inline size_t
+utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c, min;
+	size_t len, i;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		len = 2;
+		c = p[0] & 0x1F;
+		min = 0x80;
+	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		len = 3;
+		c = p[0] & 0x0F;
+		min = 0x800;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		len = 4;
+		c = p[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
  * Input hygiene shared by both loaders.  Checks buf for valid UTF-8 and
  * reports the first bad byte's line:col.  A UTF-16 (LE or BE) or UTF-32
  * byte-order mark is reported as "file is UTF-16LE encoded; convert it to

@@ -33,36 +33,6 @@ pos_of(const char *buf, size_t off, uint32_t *line, uint32_t *col)
 	*col = c;
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		len = 2, cp = p[0] & 0x1F;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		len = 3, cp = p[0] & 0x0F;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 static const char *
 bom_name(const char *buf, size_t len)
 {
@@ -86,6 +56,7 @@ text_check_utf8(struct diag *d, const char *name, const char *buf, size_t len)
 	const char *bom;
 	struct mark m = { name, 0, 0 };
 	size_t i = 0, n;
+	uint32_t cp;
 
 	if ((bom = bom_name(buf, len)) != NULL)
 		return diag_err(d, &m,
@@ -97,7 +68,7 @@ text_check_utf8(struct diag *d, const char *name, const char *buf, size_t len)
 			i++;
 			continue;
 		}
-		if ((n = utf8_seq(p + i, len - i)) == 0) {
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0) {
 			pos_of(buf, i, &m.line, &m.col);
 			return diag_err(
 			    d, &m, "invalid UTF-8 byte 0x%02x", p[i]);

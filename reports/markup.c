@@ -15,61 +15,18 @@
 
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD in UTF-8 */
 
-/*
- * Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0
- * when it is malformed, overlong, a surrogate or beyond U+10FFFF.  *cp
- * receives the code point.
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t n, unsigned long *cp)
-{
-	size_t len, i;
-	unsigned long c, min;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-		min = 0x80;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 void
 markup_escape(FILE *fp, const char *s, int attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n, len;
-	unsigned long cp;
+	uint32_t cp;
 
 	if (s == NULL)
 		return;
 	n = strlen(s);
 	while (n > 0) {
-		if ((len = utf8_seq(p, n, &cp)) == 0) {
+		if ((len = utf8_decode(p, n, &cp)) == 0) {
 			fputs(REPLACEMENT, fp);
 			p++;
 			n--;
@@ -96,7 +53,7 @@ markup_escape(FILE *fp, const char *s, int attr)
 		case '\r':
 			/* Attribute values normalise raw whitespace away. */
 			if (attr)
-				fprintf(fp, "&#%lu;", cp);
+				fprintf(fp, "&#%lu;", (unsigned long)cp);
 			else
 				fputc((int)cp, fp);
 			break;
@@ -117,13 +74,13 @@ markdown_escape(FILE *fp, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n, len;
-	unsigned long cp;
+	uint32_t cp;
 
 	if (s == NULL)
 		return;
 	n = strlen(s);
 	while (n > 0) {
-		if ((len = utf8_seq(p, n, &cp)) == 0) {
+		if ((len = utf8_decode(p, n, &cp)) == 0) {
 			fputs(REPLACEMENT, fp);
 			p++;
 			n--;
@@ -158,13 +115,13 @@ text_escape(FILE *fp, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n, len;
-	unsigned long cp;
+	uint32_t cp;
 
 	if (s == NULL)
 		return;
 	n = strlen(s);
 	while (n > 0) {
-		len = utf8_seq(p, n, &cp);
+		len = utf8_decode(p, n, &cp);
 		if (len == 1 && cp == '\n') {
 			fputs("\\n", fp);
 		} else if (len == 1 && cp == '\t') {

@@ -361,7 +361,7 @@ match_error(int rc)
 static size_t
 utf8_invalid_at(const unsigned char *p, size_t len)
 {
-	size_t i = 0, n, k;
+	size_t i = 0, n;
 	uint32_t cp;
 
 	while (i < len) {
@@ -369,23 +369,7 @@ utf8_invalid_at(const unsigned char *p, size_t len)
 			i++;
 			continue;
 		}
-		if (p[i] >= 0xC2 && p[i] <= 0xDF)
-			n = 2, cp = p[i] & 0x1F;
-		else if (p[i] >= 0xE0 && p[i] <= 0xEF)
-			n = 3, cp = p[i] & 0x0F;
-		else if (p[i] >= 0xF0 && p[i] <= 0xF4)
-			n = 4, cp = p[i] & 0x07;
-		else
-			return i;
-		if (len - i < n)
-			return i;
-		for (k = 1; k < n; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = cp << 6 | (p[i + k] & 0x3F);
-		}
-		if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
 			return i;
 		i += n;
 	}
