@@ -1141,26 +1141,6 @@ chunk(struct json_ctx *j, const char *p, size_t n)
 	return 0;
 }
 
-static ssize_t
-read_some(int fd, char *buf, size_t n)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n) {
-		r = read(fd, buf + got, n - got);
-		if (r == 0)
-			break;
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 static int
 input(struct json_ctx *j, const char *p, size_t n)
 {
@@ -1208,7 +1188,7 @@ json_feed(struct builder *b, struct diag *d, const char *name,
 			goto out;
 		}
 		for (;;) {
-			if ((r = read_some(fd, buf, JSON_CHUNK)) < 0) {
+			if ((r = read_full(fd, buf, JSON_CHUNK)) < 0) {
 				diag_err(
 				    d, &m, "read error: %s", strerror(errno));
 				goto out;

@@ -176,15 +176,14 @@ odd:
 	return diag_err(d, &m, "invalid %s: odd number of bytes", bom);
 }
 
-/* Read up to n bytes (fewer only at end of file). */
-static ssize_t
-read_full(int fd, char *buf, size_t n)
+ssize_t
+read_full(int fd, void *buf, size_t n)
 {
 	size_t got = 0;
 	ssize_t r;
 
 	while (got < n) {
-		r = read(fd, buf + got, n - got);
+		r = read(fd, (char *)buf + got, n - got);
 		if (r == 0)
 			break;
 		if (r == -1) {

@@ -6,6 +6,8 @@
 #ifndef RAMPART_LOADER_H
 #define RAMPART_LOADER_H
 
+#include <sys/types.h>
+
 #include "lib/lib.h"
 
 /*
@@ -26,5 +28,11 @@ int yaml_feed(struct builder *b, struct diag *d, const char *name,
  * (doc_load_*), instead of a fresh arena per element.
  */
 void builder_set_arena(struct builder *b, struct arena *a);
+
+/*
+ * Read up to n bytes from fd, retrying short reads and EINTR: fewer only
+ * at end of file.  The byte count, or -1 with errno set.
+ */
+ssize_t read_full(int fd, void *buf, size_t n);
 
 #endif /* RAMPART_LOADER_H */

@@ -167,17 +167,9 @@ refill(struct yfeed *y)
 	advance_pos(y->win, y->wlen - keep, &y->wline, &y->wcol);
 	y->woff += y->wlen - keep;
 	memmove(y->buf, y->win + y->wlen - keep, keep);
-	while (got < YAML_READ_CHUNK) {
-		r = read(y->fd, y->buf + keep + got, YAML_READ_CHUNK - got);
-		if (r == 0)
-			break;
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			return read_fail(y, "read error", errno);
-		}
-		got += (size_t)r;
-	}
+	if ((r = read_full(y->fd, y->buf + keep, YAML_READ_CHUNK)) == -1)
+		return read_fail(y, "read error", errno);
+	got = (size_t)r;
 	if (got == 0)
 		y->fd = -1;
 	y->win = y->buf;
