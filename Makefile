@@ -74,7 +74,7 @@ $(LIBA): $(CORE_OBJ)
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(CLI_OBJ) $(LIBA) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBA)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -rdynamic -o $@ $< \
 	    $(LIBA) $(LDFLAGS) $(LDLIBS) -lcmocka

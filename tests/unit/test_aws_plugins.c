@@ -7,69 +7,7 @@
 #include "tests/unit/testutil.h"
 
 #include "checks/check.h"
-
-struct got {
-	struct resource r;
-};
-
-struct coll {
-	struct arena *a;
-	struct resource *v;
-	size_t n;
-};
-
-/*
- * Copied nodes keep marks naming files by pointers into the adapter's
- * arena, which is freed after the callback: re-point them.
- */
-static void
-own_marks(
-    struct arena *a, struct doc_node *n, const char **last, const char **mine)
-{
-	size_t i;
-
-	if (n->mark.file != NULL) {
-		if (*last == NULL || strcmp(*last, n->mark.file) != 0) {
-			*last = n->mark.file;
-			*mine = arena_strdup(a, n->mark.file);
-		}
-		n->mark.file = *mine;
-	}
-	if (n->type == DOC_SEQ)
-		for (i = 0; i < n->u.seq.n; i++)
-			own_marks(a, n->u.seq.items[i], last, mine);
-	else if (n->type == DOC_MAP)
-		for (i = 0; i < n->u.map.n; i++) {
-			n->u.map.pairs[i].key->mark.file = NULL;
-			own_marks(a, n->u.map.pairs[i].val, last, mine);
-		}
-}
-
-static int
-collect(void *ctx, const struct resource *r, struct arena *ra)
-{
-	struct coll *c = ctx;
-	struct resource *g;
-
-	(void)ra;
-	c->v = arena_realloc(
-	    c->a, c->v, c->n * sizeof(*g), (c->n + 1) * sizeof(*g));
-	assert_non_null(c->v);
-	g = &c->v[c->n++];
-	memset(g, 0, sizeof(*g));
-	g->type = arena_strdup(c->a, r->type);
-	g->id = arena_strdup(c->a, r->id);
-	g->region = r->region ? arena_strdup(c->a, r->region) : NULL;
-	g->read_error =
-	    r->read_error ? arena_strdup(c->a, r->read_error) : NULL;
-	g->attrs = doc_copy(c->a, r->attrs);
-	{
-		const char *last = NULL, *mine = NULL;
-
-		own_marks(c->a, g->attrs, &last, &mine);
-	}
-	return 0;
-}
+#include "tests/unit/collect.h"
 
 static void
 read_input(struct coll *c, const char *rel)
@@ -92,14 +30,11 @@ read_input(struct coll *c, const char *rel)
 static const struct resource *
 find(const struct coll *c, const char *type, const char *id)
 {
-	size_t i;
+	const struct resource *r = coll_find(c, type, id);
 
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].type, type) == 0 &&
-		    (id == NULL || strcmp(c->v[i].id, id) == 0))
-			return &c->v[i];
-	fail_msg("no resource %s %s", type, id ? id : "");
-	return NULL;
+	if (r == NULL)
+		fail_msg("no resource %s %s", type, id ? id : "");
+	return r;
 }
 
 /* A resource from inline JSON attributes. */

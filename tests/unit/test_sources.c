@@ -9,71 +9,7 @@
 #include <fcntl.h>
 
 #include "checks/check.h"
-
-struct got {
-	const char *type, *id, *region, *account, *read_error;
-	struct doc_node *attrs;
-};
-
-struct coll {
-	struct arena *a;
-	struct got *v;
-	size_t n;
-};
-
-/*
- * Copied nodes keep marks naming files by pointers into the adapter's
- * arena, which is freed after the callback: re-point them.
- */
-static void
-own_marks(
-    struct arena *a, struct doc_node *n, const char **last, const char **mine)
-{
-	size_t i;
-
-	if (n->mark.file != NULL) {
-		if (*last == NULL || strcmp(*last, n->mark.file) != 0) {
-			*last = n->mark.file;
-			*mine = arena_strdup(a, n->mark.file);
-		}
-		n->mark.file = *mine;
-	}
-	if (n->type == DOC_SEQ)
-		for (i = 0; i < n->u.seq.n; i++)
-			own_marks(a, n->u.seq.items[i], last, mine);
-	else if (n->type == DOC_MAP)
-		for (i = 0; i < n->u.map.n; i++) {
-			n->u.map.pairs[i].key->mark.file = NULL;
-			own_marks(a, n->u.map.pairs[i].val, last, mine);
-		}
-}
-
-static int
-collect(void *ctx, const struct resource *r, struct arena *ra)
-{
-	struct coll *c = ctx;
-	struct got *g;
-
-	(void)ra;
-	c->v = arena_realloc(
-	    c->a, c->v, c->n * sizeof(*g), (c->n + 1) * sizeof(*g));
-	assert_non_null(c->v);
-	g = &c->v[c->n++];
-	g->type = arena_strdup(c->a, r->type);
-	g->id = arena_strdup(c->a, r->id);
-	g->region = r->region ? arena_strdup(c->a, r->region) : NULL;
-	g->account = r->account ? arena_strdup(c->a, r->account) : NULL;
-	g->read_error =
-	    r->read_error ? arena_strdup(c->a, r->read_error) : NULL;
-	g->attrs = doc_copy(c->a, r->attrs);
-	{
-		const char *last = NULL, *mine = NULL;
-
-		own_marks(c->a, g->attrs, &last, &mine);
-	}
-	assert_non_null(g->attrs);
-	return 0;
-}
+#include "tests/unit/collect.h"
 
 /* Read path with the named adapter (NULL: detect) into c. */
 static int
@@ -95,16 +31,10 @@ read_with(struct coll *c, struct diag *d, const char *adapter, const char *path)
 	return rc;
 }
 
-static const struct got *
+static const struct resource *
 find(const struct coll *c, const char *type, const char *id)
 {
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].type, type) == 0 &&
-		    (id == NULL || strcmp(c->v[i].id, id) == 0))
-			return &c->v[i];
-	return NULL;
+	return coll_find(c, type, id);
 }
 
 static size_t
@@ -256,7 +186,7 @@ test_config_s3_bucket(void **state)
 {
 	struct coll c;
 	struct diag d;
-	const struct got *g;
+	const struct resource *g;
 
 	(void)state;
 	NEED_SHARED();
@@ -309,7 +239,7 @@ test_config_s3_public_read(void **state)
 {
 	struct coll c;
 	struct diag d;
-	const struct got *g;
+	const struct resource *g;
 	const struct doc_node *grants;
 	size_t i;
 	int allusers = 0;
@@ -353,7 +283,7 @@ test_config_event_security_group(void **state)
 {
 	struct coll c;
 	struct diag d;
-	const struct got *g;
+	const struct resource *g;
 
 	(void)state;
 	NEED_SHARED();
@@ -662,7 +592,7 @@ test_cli_directory(void **state)
 {
 	struct coll c;
 	struct diag d;
-	const struct got *g;
+	const struct resource *g;
 	const char *dir;
 	char buf[256];
 
@@ -877,7 +807,7 @@ test_placebo_load_balancers(void **state)
 	    "\"Port\": 443, \"SslPolicy\": "
 	    "\"ELBSecurityPolicy-TLS13-1-2-2021-06\"}]}}\n";
 	const char *dir;
-	const struct got *g;
+	const struct resource *g;
 	struct coll c;
 	struct diag d;
 	char p[512];
@@ -948,7 +878,7 @@ test_placebo_directory(void **state)
 {
 	struct coll c;
 	struct diag d;
-	const struct got *g;
+	const struct resource *g;
 
 	(void)state;
 	NEED_SHARED();
@@ -1070,7 +1000,7 @@ test_cli_examples(void **state)
 	const char *dir;
 	struct coll c;
 	struct diag d;
-	const struct got *g;
+	const struct resource *g;
 
 	(void)state;
 	NEED_SHARED();
