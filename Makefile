@@ -28,8 +28,8 @@ WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DRAMPART_VERSION='"$(VERSION)"' \
 	    -I. -Ilib
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 $(WARN) $(WERROR)
-LDLIBS   += -lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm
+CFLAGS   += -std=c11 -pthread $(WARN) $(WERROR)
+LDLIBS   += -lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm -pthread
 
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
@@ -57,7 +57,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 PLUGIN_SRC := $(sort $(wildcard checks/examples/*.c))
 PLUGIN_SO  := $(PLUGIN_SRC:checks/examples/%.c=$(BUILD)/plugins/%.so)
 
-.PHONY: all check test asan ubsan fuzz torture lint bench install clean \
+.PHONY: all check test asan ubsan tsan fuzz torture lint bench install clean \
 	deps deps-test deps-node demo baselines format
 
 all: $(BIN) $(PLUGIN_SO)
@@ -142,12 +142,21 @@ check: deps-test
 	$(MAKE) lint
 	$(MAKE) test
 	$(MAKE) asan
+	$(MAKE) tsan
 
 asan:
 	$(MAKE) BUILD=build-asan SANITIZE=address,undefined test
 
 ubsan:
 	$(MAKE) BUILD=build-ubsan SANITIZE=undefined test
+
+# ThreadSanitizer (clang) over the JSON loader's reader thread: its tests
+# and a scan checked against the normal build (tests/tsan.sh).
+TSAN_TESTS := test_pipeline test_stream test_json
+tsan: all
+	$(MAKE) BUILD=build-tsan CC=$(CLANG) SANITIZE=thread \
+	    $(TSAN_TESTS:%=build-tsan/tests/%) build-tsan/rampart
+	SHARED=$(SHARED) ./tests/tsan.sh build-tsan $(BUILD)
 
 torture: $(BUILD)/tests/test_torture
 	$(BUILD)/tests/test_torture
@@ -188,4 +197,4 @@ install: all
 	    xargs rm -f
 
 clean:
-	rm -rf build build-asan build-ubsan build-fuzz
+	rm -rf build build-asan build-ubsan build-tsan build-fuzz

@@ -2,6 +2,7 @@
  * alloc.c: the allocation functions every module uses, with the
  * fault-injection hook that `make torture` and the tests drive.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,29 +10,40 @@
 
 /*
  * Test-only state: which allocation to fail.  Never set outside tests, so
- * in production this is a read of two zeros per allocation.
+ * in production this is a read of a zero and a relaxed increment per
+ * allocation (atomic: the JSON loader allocates on two threads).
  */
-static long alloc_fail_at;
-static long alloc_count;
+static _Atomic long alloc_fail_at;
+static _Atomic long alloc_count;
 
 void
 lib_alloc_fail_at(long nth)
 {
-	alloc_fail_at = nth;
-	alloc_count = 0;
+	atomic_store_explicit(&alloc_fail_at, nth, memory_order_relaxed);
+	atomic_store_explicit(&alloc_count, 0, memory_order_relaxed);
 }
 
 long
 lib_alloc_count(void)
 {
-	return alloc_count;
+	return atomic_load_explicit(&alloc_count, memory_order_relaxed);
+}
+
+int
+lib_alloc_armed(void)
+{
+	return atomic_load_explicit(&alloc_fail_at, memory_order_relaxed) > 0;
 }
 
 static int
 should_fail(void)
 {
-	alloc_count++;
-	return alloc_fail_at > 0 && alloc_count >= alloc_fail_at;
+	long n =
+	    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed) +
+	    1;
+	long at = atomic_load_explicit(&alloc_fail_at, memory_order_relaxed);
+
+	return at > 0 && n >= at;
 }
 
 void *

@@ -45,6 +45,9 @@ diag_free(struct diag *d)
 	d->cap = 0;
 }
 
+static void diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
+    const char *fmt, va_list ap) PRINTF_LIKE(4, 0);
+
 static void
 diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
     const char *fmt, va_list ap)
@@ -81,6 +84,34 @@ diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
 		e->col = m->col;
 	}
 	d->n++;
+}
+
+void
+diag_move(struct diag *dst, struct diag *src)
+{
+	size_t max = dst->max ? dst->max : DIAG_DEFAULT_MAX, i, ncap;
+	struct diag_entry *nv;
+
+	for (i = 0; i < src->n; i++) {
+		if (dst->n == dst->cap && dst->n < max) {
+			ncap = dst->cap ? dst->cap * 2 : 8;
+			if ((nv = lib_realloc(dst->v, ncap * sizeof(*nv))) !=
+			    NULL) {
+				dst->v = nv;
+				dst->cap = ncap;
+			}
+		}
+		if (dst->n < max && dst->n < dst->cap) {
+			dst->v[dst->n++] = src->v[i];
+		} else {
+			lib_free(src->v[i].file);
+			lib_free(src->v[i].msg);
+		}
+	}
+	dst->nerrors += src->nerrors;
+	dst->nwarnings += src->nwarnings;
+	src->n = 0;
+	src->nerrors = src->nwarnings = 0;
 }
 
 int

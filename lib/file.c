@@ -165,6 +165,8 @@ atomic_open(struct diag *d, const char *path, unsigned int mode)
 		close(fd);
 		goto fail;
 	}
+	/* Reports run to megabytes: fewer, larger writes. */
+	setvbuf(af->fp, NULL, _IOFBF, 64u * 1024);
 	lib_free(copy);
 	return af;
 fail:

@@ -32,6 +32,8 @@
  * its callback.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <yajl/yajl_parse.h>
@@ -85,7 +87,131 @@ struct json_ctx {
 	size_t nopen, capopen;
 
 	uint64_t total; /* bytes read */
+
+	/* The file's digest (the builder's), fed every byte read. */
+	EVP_MD_CTX *md;
+	/* With the reader thread: the piece whose events are being
+	 * collected (see "reader thread" below), else NULL. */
+	struct piece *pc;
 };
+
+/* ------------------------------------------------------ reader thread */
+
+/*
+ * With two CPUs, a large input is parsed on a thread of its own: yajl and
+ * everything in this file above the builder (positions, string checks,
+ * error messages) run on the reader thread, which turns each buffer of
+ * input (a "piece") into a list of events; the calling thread reads the
+ * file (and feeds the digest) ahead of the reader, and replays the
+ * events, in order, into the builder, which builds the trees and calls
+ * the element callback there, as without the thread.  Parsing is the
+ * larger half, and the reader does nothing else, so a streamed export
+ * loads at close to yajl's own speed, and a scan's checks run beside the
+ * parsing.
+ *
+ * The result is the same as without the thread, diagnostics included:
+ * the events are the builder calls the callbacks would have made, with
+ * the same marks; the reader's diagnostics are kept apart and reported
+ * after the last event it handed over, which is where it stopped (a read
+ * error travels to it in the piece where it happened); when the builder
+ * or the element callback fails first, the reader is told to stop, and
+ * whatever it found past that point is dropped, as it would never have
+ * been parsed.
+ *
+ * A piece's text stays in its buffer until its events are replayed, so
+ * an event points into it; the few strings yajl does not hand over in
+ * place (with escapes, or split between buffers) are copied beside the
+ * events.  PIPE_SLOTS pieces of at most JSON_CHUNK bytes are in flight,
+ * so memory stays flat.  A slot goes round: free, input (read, waiting
+ * for the reader), parsed (events waiting for the builder), free.
+ */
+enum pev_kind {
+	PEV_NULL,
+	PEV_FALSE,
+	PEV_TRUE,
+	PEV_INT,
+	PEV_FLOAT,
+	PEV_STRING,
+	PEV_KEY,
+	PEV_MAP,
+	PEV_SEQ,
+	PEV_MAP_END,
+	PEV_SEQ_END,
+	PEV_DOC_START,
+	PEV_DOC_END,
+};
+
+/* The event's text is at offset u.off in the piece's copies. */
+#define PEV_COPY 0x100u
+
+struct pev {
+	union {
+		const char *p;
+		size_t off;
+	} u;
+	size_t n;
+	uint32_t line, col;
+	uint32_t kind;
+};
+
+struct piece {
+	const char *data; /* its input: in own, or in the caller's buffer */
+	size_t len;
+	int end; /* no input: the end of the file */
+	int err; /* no input: reading failed with this errno */
+	char *own; /* piece_max bytes, for input read from the file */
+	struct pev *ev;
+	size_t nev, cev;
+	struct strbuf copies;
+};
+
+#define PIPE_SLOTS 4
+
+/*
+ * A thread that waits is woken when PIPE_WAKE pieces are ready for it (or
+ * the other side cannot give more), not at each one: a wake-up costs
+ * about as much as parsing a few KiB.
+ */
+#define PIPE_WAKE 2
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t parsed; /* the builder's side waits for events */
+	pthread_cond_t input; /* the reader waits for input */
+	int rwait, bwait; /* the reader, the builder's side, is waiting */
+	struct piece slot[PIPE_SLOTS];
+	/* Next slot to fill with input, to parse, to replay (mod SLOTS). */
+	size_t fill, parse, replay;
+	size_t nin, nparsed; /* slots with input, with events */
+	int stop; /* the builder failed: the reader stops */
+	int done; /* the reader has handed over its last piece */
+	int rc; /* and its result */
+	struct diag d; /* the reader's diagnostics */
+	/* The input (the builder's side reads it). */
+	const char *prefix;
+	size_t plen, poff;
+	int fd;
+	int eof; /* the end (or an error) is queued: no more input */
+	int filling; /* a thread is reading into slot `fill` */
+	size_t piece_max;
+};
+
+/*
+ * See load_set_threads() in lib.h.  A piece size set there applies with
+ * and without the thread (so that tests compare the two on the same
+ * pieces: where the input is cut can change which token an error message
+ * quotes); 0 keeps the defaults: the prefix whole and JSON_CHUNK reads,
+ * the same pieces for the thread.
+ */
+static enum load_threads pipe_mode = LOAD_THREADS_AUTO;
+static size_t pipe_piece;
+
+void
+load_set_threads(enum load_threads mode, size_t piece)
+{
+	pipe_mode = mode;
+	pipe_piece = piece;
+}
 
 /* ------------------------------------------------------------ positions */
 
@@ -605,39 +731,146 @@ open_push(struct json_ctx *j, char bracket)
 	return 0;
 }
 
+/*
+ * Hand an event to the builder's thread: append it to the piece being
+ * collected, with the mark m and the text [s, s+n) (s may be NULL).  1,
+ * or 0 when memory runs out (yajl's convention: 0 cancels the parse).
+ */
 static int
-on_null(void *ctx)
+emit_grow(struct json_ctx *j)
+{
+	struct piece *pc = j->pc;
+	size_t cap = pc->cev ? pc->cev * 2 : 1024;
+	struct pev *v;
+
+	if ((v = lib_realloc(pc->ev, cap * sizeof(*v))) == NULL)
+		return oom(j, &j->tok_mark);
+	pc->ev = v;
+	pc->cev = cap;
+	return 0;
+}
+
+/*
+ * copy: the text is not in the piece (yajl's own copy): put it beside the
+ * events.  Else s is NULL or in the piece.
+ */
+static inline int
+emit(struct json_ctx *j, uint32_t kind, const char *s, size_t n, int copy,
+    const struct mark *m)
+{
+	struct piece *pc = j->pc;
+	struct pev *e;
+
+	if (pc->nev == pc->cev && emit_grow(j) == -1)
+		return 0;
+	e = &pc->ev[pc->nev];
+	if (!copy) {
+		e->u.p = s;
+	} else {
+		e->u.off = pc->copies.len;
+		if (sb_add(&pc->copies, s, n) == -1) {
+			oom(j, m);
+			return 0;
+		}
+		kind |= PEV_COPY;
+	}
+	e->n = n;
+	e->line = m->line;
+	e->col = m->col;
+	e->kind = kind;
+	pc->nev++;
+	return 1;
+}
+
+/*
+ * The callbacks' last step, to the builder directly or (piped, a
+ * constant in each copy of the callbacks) through the reader's events.
+ * 1 to go on, 0 to cancel the parse.
+ */
+#define JSON_INLINE static inline __attribute__((always_inline)) int
+
+JSON_INLINE
+sink_scalar(struct json_ctx *j, int piped, uint32_t kind, enum doc_type t,
+    const char *s, size_t n, int copy)
+{
+	if (piped && kind != PEV_STRING)
+		return emit(j, kind, NULL, 0, 0, &j->tok_mark);
+	if (piped)
+		return emit(j, kind, s, n, copy, &j->tok_mark);
+	return builder_scalar_fast(j->b, t, s, n, &j->tok_mark) == 0;
+}
+
+JSON_INLINE
+sink_number(struct json_ctx *j, int piped, enum doc_type t, const char *s,
+    size_t n, int copy)
+{
+	if (piped)
+		return emit(j, t == DOC_INT ? PEV_INT : PEV_FLOAT, s, n, copy,
+		    &j->tok_mark);
+	return builder_scalar(j->b, t, s, n, &j->tok_mark) == 0;
+}
+
+JSON_INLINE
+sink_key(struct json_ctx *j, int piped, const char *s, size_t n, int copy)
+{
+	if (piped)
+		return emit(j, PEV_KEY, s, n, copy, &j->tok_mark);
+	return builder_key_fast(j->b, s, n, &j->tok_mark) == 0;
+}
+
+JSON_INLINE
+sink_open(struct json_ctx *j, int piped, enum doc_type t)
+{
+	if (piped)
+		return emit(j, t == DOC_MAP ? PEV_MAP : PEV_SEQ, NULL, 0, 0,
+		    &j->tok_mark);
+	return builder_open_fast(j->b, t, &j->tok_mark) == 0;
+}
+
+JSON_INLINE
+sink_close(struct json_ctx *j, int piped, enum doc_type t)
+{
+	if (piped)
+		return emit(j, t == DOC_MAP ? PEV_MAP_END : PEV_SEQ_END, NULL,
+		    0, 0, &j->tok_mark);
+	return builder_close_fast(j->b, t) == 0;
+}
+
+JSON_INLINE
+do_null(void *ctx, int piped)
 {
 	struct json_ctx *j = ctx;
 
 	tok_begin(j, 4);
 	j->ev = EV_VALUE;
 	j->last_zero = 0;
-	return builder_scalar_fast(j->b, DOC_NULL, "null", 4, &j->tok_mark) ==
-	    0;
+	return sink_scalar(j, piped, PEV_NULL, DOC_NULL, "null", 4, 0);
 }
 
-static int
-on_bool(void *ctx, int v)
+JSON_INLINE
+do_bool(void *ctx, int v, int piped)
 {
 	struct json_ctx *j = ctx;
 
 	tok_begin(j, v ? 4 : 5);
 	j->ev = EV_VALUE;
 	j->last_zero = 0;
-	return builder_scalar_fast(j->b, DOC_BOOL, v ? "true" : "false",
-		   v ? 4 : 5, &j->tok_mark) == 0;
+	return sink_scalar(j, piped, v ? PEV_TRUE : PEV_FALSE, DOC_BOOL,
+	    v ? "true" : "false", v ? 4 : 5, 0);
 }
 
-static int
-on_number(void *ctx, const char *s, size_t n)
+JSON_INLINE
+do_number(void *ctx, const char *s, size_t n, int piped)
 {
 	struct json_ctx *j = ctx;
 	enum doc_type t = DOC_INT;
+	int copy = 0;
 	size_t i;
 
-	if (!tok_in_place(j, s, n, 0))
+	if (!tok_in_place(j, s, n, 0)) {
 		tok_begin(j, 0);
+		copy = 1;
+	}
 	/* yajl has checked the syntax; an int is -?[0-9]+. */
 	for (i = 0; i < n; i++) {
 		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E') {
@@ -648,69 +881,65 @@ on_number(void *ctx, const char *s, size_t n)
 	j->ev = EV_VALUE;
 	j->last_zero =
 	    (n == 1 && s[0] == '0') || (n == 2 && s[0] == '-' && s[1] == '0');
-	return builder_scalar(j->b, t, s, n, &j->tok_mark) == 0;
+	return sink_number(j, piped, t, s, n, copy);
 }
 
-static int
-on_string(void *ctx, const unsigned char *s, size_t n)
+/*
+ * Find a string's or key's token and check its text.  0 when the text is
+ * in place (in the buffer being parsed), 1 when it is yajl's copy, -1 on
+ * error.
+ */
+JSON_INLINE
+string_begin(struct json_ctx *j, const unsigned char *s, size_t n)
 {
-	struct json_ctx *j = ctx;
-
 	if (tok_in_place(j, (const char *)s, n, 1)) {
 		/* The text is the raw text: only non-ASCII needs a check. */
 		if (j->tok_hi && check_string_slow(j, s, n) == -1)
-			return 0;
-	} else {
-		tok_begin(j, 0);
-		if (check_string(j, s, n) == -1)
-			return 0;
+			return -1;
+		return 0;
 	}
+	tok_begin(j, 0);
+	if (check_string(j, s, n) == -1)
+		return -1;
+	return 1;
+}
+
+JSON_INLINE
+do_string(void *ctx, const unsigned char *s, size_t n, int piped)
+{
+	struct json_ctx *j = ctx;
+	int copy;
+
+	if ((copy = string_begin(j, s, n)) == -1)
+		return 0;
 	j->ev = EV_VALUE;
 	j->last_zero = 0;
-	return builder_scalar_fast(
-		   j->b, DOC_STRING, (const char *)s, n, &j->tok_mark) == 0;
+	return sink_scalar(
+	    j, piped, PEV_STRING, DOC_STRING, (const char *)s, n, copy);
 }
 
-static int
-on_key(void *ctx, const unsigned char *s, size_t n)
+JSON_INLINE
+do_key(void *ctx, const unsigned char *s, size_t n, int piped)
 {
 	struct json_ctx *j = ctx;
+	int copy;
 
-	if (tok_in_place(j, (const char *)s, n, 1)) {
-		/* The text is the raw text: only non-ASCII needs a check. */
-		if (j->tok_hi && check_string_slow(j, s, n) == -1)
-			return 0;
-	} else {
-		tok_begin(j, 0);
-		if (check_string(j, s, n) == -1)
-			return 0;
-	}
+	if ((copy = string_begin(j, s, n)) == -1)
+		return 0;
 	j->ev = EV_KEY;
-	return builder_key_fast(j->b, (const char *)s, n, &j->tok_mark) == 0;
+	return sink_key(j, piped, (const char *)s, n, copy);
 }
 
-static int
-on_map_start(void *ctx)
+JSON_INLINE
+do_open(void *ctx, enum doc_type t, int piped)
 {
 	struct json_ctx *j = ctx;
 
 	tok_begin(j, 1);
 	j->ev = EV_OPEN;
-	if (open_push(j, '{') == -1)
+	if (open_push(j, t == DOC_MAP ? '{' : '[') == -1)
 		return 0;
-	return builder_open_fast(j->b, DOC_MAP, &j->tok_mark) == 0;
-}
-
-static int
-on_seq_start(void *ctx)
-{
-	struct json_ctx *j = ctx;
-
-	tok_begin(j, 1);
-	j->ev = EV_OPEN;
-	if (open_push(j, '[') == -1)
-		return 0;
-	return builder_open_fast(j->b, DOC_SEQ, &j->tok_mark) == 0;
+	return sink_open(j, piped, t);
 }
 
 /* Closing brackets need no mark: only move past them. */
@@ -728,37 +957,69 @@ tok_close(struct json_ctx *j)
 		j->nopen--;
 }
 
-static int
-on_map_end(void *ctx)
+JSON_INLINE
+do_close(void *ctx, enum doc_type t, int piped)
 {
 	struct json_ctx *j = ctx;
 
 	tok_close(j);
-	return builder_close_fast(j->b, DOC_MAP) == 0;
+	return sink_close(j, piped, t);
 }
 
-static int
-on_seq_end(void *ctx)
-{
-	struct json_ctx *j = ctx;
+/* The callbacks: one set builds directly, the other (_p) is piped. */
+#define JSON_CALLBACKS(sfx, piped) \
+	static int on_null##sfx(void *c) \
+	{ \
+		return do_null(c, piped); \
+	} \
+	static int on_bool##sfx(void *c, int v) \
+	{ \
+		return do_bool(c, v, piped); \
+	} \
+	static int on_number##sfx(void *c, const char *s, size_t n) \
+	{ \
+		return do_number(c, s, n, piped); \
+	} \
+	static int on_string##sfx(void *c, const unsigned char *s, size_t n) \
+	{ \
+		return do_string(c, s, n, piped); \
+	} \
+	static int on_key##sfx(void *c, const unsigned char *s, size_t n) \
+	{ \
+		return do_key(c, s, n, piped); \
+	} \
+	static int on_map_start##sfx(void *c) \
+	{ \
+		return do_open(c, DOC_MAP, piped); \
+	} \
+	static int on_seq_start##sfx(void *c) \
+	{ \
+		return do_open(c, DOC_SEQ, piped); \
+	} \
+	static int on_map_end##sfx(void *c) \
+	{ \
+		return do_close(c, DOC_MAP, piped); \
+	} \
+	static int on_seq_end##sfx(void *c) \
+	{ \
+		return do_close(c, DOC_SEQ, piped); \
+	} \
+	static const yajl_callbacks json_callbacks##sfx = { \
+		on_null##sfx, \
+		on_bool##sfx, \
+		NULL, /* integer: numbers come as text (yajl_number) */ \
+		NULL, /* double */ \
+		on_number##sfx, \
+		on_string##sfx, \
+		on_map_start##sfx, \
+		on_key##sfx, \
+		on_map_end##sfx, \
+		on_seq_start##sfx, \
+		on_seq_end##sfx, \
+	};
 
-	tok_close(j);
-	return builder_close_fast(j->b, DOC_SEQ) == 0;
-}
-
-static const yajl_callbacks json_callbacks = {
-	on_null,
-	on_bool,
-	NULL, /* integer: numbers go through yajl_number, as text */
-	NULL, /* double */
-	on_number,
-	on_string,
-	on_map_start,
-	on_key,
-	on_map_end,
-	on_seq_start,
-	on_seq_end,
-};
+JSON_CALLBACKS(, 0)
+JSON_CALLBACKS(_p, 1)
 
 /* -------------------------------------------------------------- errors */
 
@@ -1062,7 +1323,9 @@ doc_begin(struct json_ctx *j, const char *p)
 {
 	struct mark m = mark_at(j, p);
 
-	if ((j->h = yajl_alloc(&json_callbacks, NULL, j)) == NULL)
+	j->h = yajl_alloc(
+	    j->pc != NULL ? &json_callbacks_p : &json_callbacks, NULL, j);
+	if (j->h == NULL)
 		return oom(j, &m);
 	j->pending = 0;
 	j->sep = 0;
@@ -1070,6 +1333,8 @@ doc_begin(struct json_ctx *j, const char *p)
 	j->ev = EV_NONE;
 	j->last_zero = 0;
 	j->nopen = 0;
+	if (j->pc != NULL)
+		return emit(j, PEV_DOC_START, NULL, 0, 0, &m) ? 0 : -1;
 	return builder_doc_start(j->b, &m);
 }
 
@@ -1091,7 +1356,9 @@ doc_finish(struct json_ctx *j)
 	j->pending = 0;
 	yajl_free(j->h);
 	j->h = NULL;
-	if (rc == 0)
+	if (rc == 0 && j->pc != NULL)
+		rc = emit(j, PEV_DOC_END, NULL, 0, 0, &j->tok_mark) ? 0 : -1;
+	else if (rc == 0)
 		rc = builder_doc_end(j->b);
 	return rc;
 }
@@ -1154,6 +1421,474 @@ input(struct json_ctx *j, const char *p, size_t n)
 	return chunk(j, p, n);
 }
 
+/* The end of the input: finish the last document. */
+static int
+input_end(struct json_ctx *j, int ndjson)
+{
+	struct mark m = { j->name, 1, 1 };
+
+	if (j->h != NULL)
+		return doc_finish(j);
+	if (!ndjson)
+		return diag_err(j->d, &m, "empty document");
+	return 0;
+}
+
+/* Feed the digest, if any, with n bytes read from the file. */
+static int
+digest(struct json_ctx *j, const char *p, size_t n)
+{
+	struct mark m = { j->name, 0, 0 };
+
+	if (j->md != NULL && !EVP_DigestUpdate(j->md, p, n))
+		return diag_openssl(j->d, &m, "sha256");
+	return 0;
+}
+
+static int
+read_error(struct json_ctx *j)
+{
+	struct mark m = { j->name, 0, 0 };
+
+	return diag_err(j->d, &m, "read error: %s", strerror(errno));
+}
+
+/* json_feed() on the calling thread alone. */
+static int
+feed_serial(
+    struct json_ctx *j, const char *prefix, size_t plen, int fd, int ndjson)
+{
+	size_t chunk = pipe_piece > 0 ? pipe_piece : JSON_CHUNK;
+	size_t off = 0, n;
+	char *buf = NULL;
+	ssize_t r;
+	int rc = -1;
+
+	do {
+		n = pipe_piece > 0 && plen - off > pipe_piece ? pipe_piece
+							      : plen - off;
+		if (input(j, prefix + off, n) == -1)
+			return -1;
+		off += n;
+	} while (off < plen);
+	if (fd != -1) {
+		if ((buf = lib_malloc(chunk)) == NULL) {
+			struct mark m = { j->name, 0, 0 };
+
+			return oom(j, &m);
+		}
+		for (;;) {
+			if ((r = read_full(fd, buf, chunk)) < 0) {
+				read_error(j);
+				goto out;
+			}
+			if (r == 0)
+				break;
+			/* The caller's digest of the file: one read, two uses. */
+			if (digest(j, buf, (size_t)r) == -1 ||
+			    input(j, buf, (size_t)r) == -1)
+				goto out;
+		}
+	}
+	rc = input_end(j, ndjson);
+out:
+	lib_free(buf);
+	return rc;
+}
+
+/* ---------------------------------------------------- the reader's side */
+
+/* The next piece to parse, or NULL when the builder has failed. */
+static int fill_one(struct pipe *pp, struct json_ctx *j, struct diag *d);
+
+static struct piece *
+piece_get(struct pipe *pp, struct json_ctx *j)
+{
+	struct piece *pc;
+	int rc;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->nin == 0 && !pp->stop) {
+		/* The builder's side is busy: read the input here. */
+		if ((rc = fill_one(pp, j, &pp->d)) == 1)
+			continue;
+		if (rc == -1)
+			break;
+		pp->rwait = 1;
+		pthread_cond_wait(&pp->input, &pp->mu);
+		pp->rwait = 0;
+	}
+	pc = pp->stop || pp->nin == 0 ? NULL : &pp->slot[pp->parse];
+	pthread_mutex_unlock(&pp->mu);
+	return pc;
+}
+
+/* Hand the piece's events over to the builder's thread. */
+static void
+piece_put(struct pipe *pp)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->parse = (pp->parse + 1) % PIPE_SLOTS;
+	pp->nin--;
+	pp->nparsed++;
+	if (pp->bwait && (pp->nparsed >= PIPE_WAKE || pp->nin == 0))
+		pthread_cond_signal(&pp->parsed);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/*
+ * The reader: parse the pieces as they come, handing over each one, even
+ * when parsing it failed (for the events before the error).  0, or -1
+ * with the reason in pp->d (or stopped by the builder's side).
+ */
+static int
+reader_run(struct json_ctx *j, struct pipe *pp, int ndjson)
+{
+	struct piece *pc;
+	int rc, last;
+
+	for (;;) {
+		if ((pc = piece_get(pp, j)) == NULL)
+			return -1;
+		pc->nev = 0;
+		pc->copies.len = 0;
+		j->pc = pc;
+		/* Once handed over, the slot is the other side's. */
+		last = pc->end || pc->err != 0;
+		if (pc->err != 0) {
+			errno = pc->err;
+			rc = read_error(j);
+		} else if (pc->end) {
+			rc = input_end(j, ndjson);
+		} else {
+			rc = input(j, pc->data, pc->len);
+		}
+		j->pc = NULL;
+		piece_put(pp);
+		if (rc == -1 || last)
+			return rc;
+	}
+}
+
+struct reader_arg {
+	struct json_ctx *j;
+	struct pipe *pp;
+	int ndjson;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader_arg *ra = arg;
+	struct pipe *pp = ra->pp;
+	int rc;
+
+	rc = reader_run(ra->j, pp, ra->ndjson);
+	pthread_mutex_lock(&pp->mu);
+	pp->rc = rc;
+	pp->done = 1;
+	pthread_cond_signal(&pp->parsed);
+	pthread_mutex_unlock(&pp->mu);
+	return NULL;
+}
+
+/* --------------------------------------------------- the builder's side */
+
+/* Replay a piece's events into the builder.  0 or -1. */
+static int
+replay(struct builder *b, const char *name, const struct piece *pc)
+{
+	static const char *const lit[] = { "null", "false", "true" };
+	const struct pev *e = pc->ev, *end = pc->ev + pc->nev;
+	struct mark m = { name, 0, 0 };
+	const char *s;
+	int rc;
+
+	for (; e < end; e++) {
+		m.line = e->line;
+		m.col = e->col;
+		s = e->kind & PEV_COPY ? pc->copies.s + e->u.off : e->u.p;
+		switch (e->kind & ~PEV_COPY) {
+		case PEV_KEY:
+			rc = builder_key_fast(b, s, e->n, &m);
+			break;
+		case PEV_STRING:
+			rc = builder_scalar_fast(b, DOC_STRING, s, e->n, &m);
+			break;
+		case PEV_NULL:
+			rc = builder_scalar_fast(b, DOC_NULL, lit[0], 4, &m);
+			break;
+		case PEV_FALSE:
+			rc = builder_scalar_fast(b, DOC_BOOL, lit[1], 5, &m);
+			break;
+		case PEV_TRUE:
+			rc = builder_scalar_fast(b, DOC_BOOL, lit[2], 4, &m);
+			break;
+		case PEV_INT:
+			rc = builder_scalar(b, DOC_INT, s, e->n, &m);
+			break;
+		case PEV_FLOAT:
+			rc = builder_scalar(b, DOC_FLOAT, s, e->n, &m);
+			break;
+		case PEV_MAP:
+			rc = builder_open_fast(b, DOC_MAP, &m);
+			break;
+		case PEV_SEQ:
+			rc = builder_open_fast(b, DOC_SEQ, &m);
+			break;
+		case PEV_MAP_END:
+			rc = builder_close_fast(b, DOC_MAP);
+			break;
+		case PEV_SEQ_END:
+			rc = builder_close_fast(b, DOC_SEQ);
+			break;
+		case PEV_DOC_START:
+			rc = builder_doc_start(b, &m);
+			break;
+		default: /* PEV_DOC_END */
+			rc = builder_doc_end(b);
+			break;
+		}
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Give the free slot pc the next input: a piece of the prefix, the next
+ * bytes of the file (fed to the digest), or the end (or a read error)
+ * after which there is no more.  Runs unlocked, by the one thread that
+ * holds pp->filling.  0, 1 when this was the last input, or -1 when the
+ * digest failed (reported in d).
+ */
+static int
+read_piece(
+    struct pipe *pp, struct piece *pc, struct json_ctx *j, struct diag *d)
+{
+	struct mark m = { j->name, 0, 0 };
+	size_t n, max = pp->piece_max;
+	ssize_t r;
+
+	pc->end = 0;
+	pc->err = 0;
+	pc->data = NULL;
+	pc->len = 0;
+	if (pp->poff < pp->plen) {
+		n = pp->plen - pp->poff < max ? pp->plen - pp->poff : max;
+		pc->data = pp->prefix + pp->poff;
+		pc->len = n;
+		pp->poff += n;
+		return 0;
+	}
+	if (pp->fd != -1) {
+		if (pc->own == NULL && (pc->own = lib_malloc(max)) == NULL) {
+			pc->err = ENOMEM;
+			return 1;
+		}
+		if ((r = read_full(pp->fd, pc->own, max)) < 0) {
+			pc->err = errno != 0 ? errno : EIO;
+			return 1;
+		}
+		if (r > 0) {
+			if (j->md != NULL &&
+			    !EVP_DigestUpdate(j->md, pc->own, (size_t)r))
+				return diag_openssl(d, &m, "sha256");
+			pc->data = pc->own;
+			pc->len = (size_t)r;
+			return 0;
+		}
+	}
+	pc->end = 1;
+	return 1;
+}
+
+/*
+ * Called with the lock held, from either thread: read the next input
+ * into the next free slot, unless there is none or another thread is
+ * reading (reads stay in order).  The lock is released while reading.
+ * 1 when a slot was filled, 0 when there was nothing to do, -1 when the
+ * digest failed (reported in d).
+ */
+static int
+fill_one(struct pipe *pp, struct json_ctx *j, struct diag *d)
+{
+	struct piece *pc;
+	int rc;
+
+	if (pp->eof || pp->filling || pp->nin + pp->nparsed == PIPE_SLOTS)
+		return 0;
+	pp->filling = 1;
+	pc = &pp->slot[pp->fill];
+	pthread_mutex_unlock(&pp->mu);
+	rc = read_piece(pp, pc, j, d);
+	pthread_mutex_lock(&pp->mu);
+	pp->filling = 0;
+	if (rc != 0)
+		pp->eof = 1;
+	if (rc == -1)
+		return -1;
+	pp->fill = (pp->fill + 1) % PIPE_SLOTS;
+	pp->nin++;
+	if (pp->rwait &&
+	    (pp->nin >= PIPE_WAKE || pp->eof ||
+		pp->nin + pp->nparsed == PIPE_SLOTS))
+		pthread_cond_signal(&pp->input);
+	return 1;
+}
+
+/*
+ * The builder's side: keep the free slots filled with input (when the
+ * reader is busy parsing), and replay the reader's pieces as they come.
+ * 0, or -1 when the builder failed (the reader is then told to stop).
+ */
+static int
+builder_side(struct pipe *pp, struct json_ctx *j, struct diag *d)
+{
+	struct piece *pc;
+	int rc;
+
+	pthread_mutex_lock(&pp->mu);
+	for (;;) {
+		/*
+		 * Nothing to replay: this side is the faster one, so it
+		 * reads ahead for the reader (which reads for itself when
+		 * it is the faster one).
+		 */
+		if (pp->nparsed == 0) {
+			while ((rc = fill_one(pp, j, d)) == 1)
+				;
+			if (rc == -1)
+				goto fail;
+		}
+		if (pp->nparsed == 0) {
+			if (pp->done)
+				break;
+			if (pp->rwait && pp->nin > 0)
+				pthread_cond_signal(&pp->input);
+			pp->bwait = 1;
+			pthread_cond_wait(&pp->parsed, &pp->mu);
+			pp->bwait = 0;
+			continue;
+		}
+		pc = &pp->slot[pp->replay];
+		pthread_mutex_unlock(&pp->mu);
+		rc = replay(j->b, j->name, pc);
+		pthread_mutex_lock(&pp->mu);
+		if (rc == -1)
+			goto fail;
+		pp->replay = (pp->replay + 1) % PIPE_SLOTS;
+		pp->nparsed--;
+		/* A slot is free: a waiting reader can read into it. */
+		if (pp->rwait)
+			pthread_cond_signal(&pp->input);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return 0;
+fail:
+	pp->stop = 1;
+	pthread_cond_signal(&pp->input);
+	pthread_mutex_unlock(&pp->mu);
+	return -1;
+}
+
+static void
+pipe_free(struct pipe *pp)
+{
+	size_t i;
+
+	for (i = 0; i < PIPE_SLOTS; i++) {
+		lib_free(pp->slot[i].own);
+		lib_free(pp->slot[i].ev);
+		sb_free(&pp->slot[i].copies);
+	}
+	diag_free(&pp->d);
+	pthread_cond_destroy(&pp->parsed);
+	pthread_cond_destroy(&pp->input);
+	pthread_mutex_destroy(&pp->mu);
+}
+
+/* Whether to parse on a reader thread (see load_set_threads()). */
+static int
+pipe_wanted(int fd)
+{
+	static long ncpu;
+
+	if (pipe_mode == LOAD_THREADS_OFF || lib_alloc_armed())
+		return 0;
+	if (pipe_mode == LOAD_THREADS_ALWAYS)
+		return 1;
+	if (ncpu == 0)
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	return fd != -1 && ncpu >= 2;
+}
+
+/*
+ * json_feed() with the reader thread.  1 when the thread could not be
+ * started (nothing is consumed yet: go on without it), else 0 or -1.
+ */
+static int
+feed_piped(
+    struct json_ctx *j, const char *prefix, size_t plen, int fd, int ndjson)
+{
+	struct diag *d = j->d;
+	struct pipe *pp;
+	struct reader_arg ra;
+	sigset_t all, old;
+	pthread_t t;
+	size_t i;
+	int rc, err;
+
+	if ((pp = lib_calloc(1, sizeof(*pp))) == NULL)
+		return 1;
+	if (pthread_mutex_init(&pp->mu, NULL) != 0) {
+		lib_free(pp);
+		return 1;
+	}
+	if (pthread_cond_init(&pp->parsed, NULL) != 0) {
+		pthread_mutex_destroy(&pp->mu);
+		lib_free(pp);
+		return 1;
+	}
+	if (pthread_cond_init(&pp->input, NULL) != 0) {
+		pthread_cond_destroy(&pp->parsed);
+		pthread_mutex_destroy(&pp->mu);
+		lib_free(pp);
+		return 1;
+	}
+	for (i = 0; i < PIPE_SLOTS; i++)
+		sb_init(&pp->slot[i].copies);
+	diag_init(&pp->d);
+	pp->prefix = prefix;
+	pp->plen = plen;
+	pp->fd = fd;
+	pp->piece_max = pipe_piece > 0 ? pipe_piece : JSON_CHUNK;
+	ra.j = j;
+	ra.pp = pp;
+	ra.ndjson = ndjson;
+	j->d = &pp->d;
+	/* Signals are for the calling thread: the reader blocks them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&t, NULL, reader_main, &ra);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		pipe_free(pp);
+		lib_free(pp);
+		return 1;
+	}
+	rc = builder_side(pp, j, d);
+	pthread_join(t, NULL);
+	/* The reader's errors count only where the builder went on. */
+	if (rc == 0 && pp->rc == -1) {
+		diag_move(d, &pp->d);
+		rc = -1;
+	}
+	pipe_free(pp);
+	lib_free(pp);
+	return rc;
+}
+
 int
 json_feed(struct builder *b, struct diag *d, const char *name,
     const char *prefix, size_t plen, int fd, int ndjson,
@@ -1161,10 +1896,7 @@ json_feed(struct builder *b, struct diag *d, const char *name,
 {
 	struct json_ctx j;
 	struct load_limits dl;
-	struct mark m = { name, 0, 0 };
-	char *buf = NULL;
-	ssize_t r;
-	int rc = -1;
+	int rc = 1;
 
 	if (lim == NULL) {
 		load_limits_default(&dl);
@@ -1179,47 +1911,19 @@ json_feed(struct builder *b, struct diag *d, const char *name,
 	j.line = 1;
 	j.col = 1;
 	j.tok_mark.file = name;
+	j.md = b->md;
 	sb_init(&j.carry);
-	if (input(&j, prefix, plen) == -1)
-		goto out;
-	if (fd != -1) {
-		if ((buf = lib_malloc(JSON_CHUNK)) == NULL) {
-			oom(&j, &m);
-			goto out;
-		}
-		for (;;) {
-			if ((r = read_full(fd, buf, JSON_CHUNK)) < 0) {
-				diag_err(
-				    d, &m, "read error: %s", strerror(errno));
-				goto out;
-			}
-			if (r == 0)
-				break;
-			/* The caller's digest of the file: one read, two uses. */
-			if (b->md != NULL &&
-			    !EVP_DigestUpdate(b->md, buf, (size_t)r)) {
-				diag_openssl(d, &m, "sha256");
-				goto out;
-			}
-			if (input(&j, buf, (size_t)r) == -1)
-				goto out;
-		}
+	if (pipe_wanted(fd))
+		rc = feed_piped(&j, prefix, plen, fd, ndjson);
+	if (rc == 1) {
+		j.d = d;
+		j.pc = NULL;
+		rc = feed_serial(&j, prefix, plen, fd, ndjson);
 	}
-	if (j.h != NULL) {
-		if (doc_finish(&j) == -1)
-			goto out;
-	} else if (!ndjson) {
-		m.line = m.col = 1;
-		diag_err(d, &m, "empty document");
-		goto out;
-	}
-	rc = 0;
-out:
 	if (j.h != NULL)
 		yajl_free(j.h);
 	lib_free(j.open);
 	lib_free(j.openc);
 	sb_free(&j.carry);
-	lib_free(buf);
 	return rc;
 }

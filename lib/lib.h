@@ -34,6 +34,9 @@ void lib_free(void *p);
 void lib_alloc_fail_at(long nth);
 /* Number of allocations made since the counter was last set. */
 long lib_alloc_count(void);
+/* Whether an allocation failure is armed (for code that would make the
+ * order of allocations depend on threads). */
+int lib_alloc_armed(void);
 
 /* ---------------------------------------------------------------- arena */
 
@@ -109,6 +112,8 @@ int diag_note(struct diag *d, const struct mark *m, const char *fmt, ...)
  * Returns -1.
  */
 int diag_openssl(struct diag *d, const struct mark *m, const char *what);
+/* Append src's entries and counts to dst, in order, and empty src. */
+void diag_move(struct diag *dst, struct diag *src);
 /*
  * Print every entry as `file:line:col: error: message`; with show_source,
  * the offending line is re-read from the file and shown with a caret under
@@ -215,6 +220,19 @@ struct load_limits {
 #define LOAD_DEFAULT_MAX_DOC_BYTES (256u << 20)
 
 void load_limits_default(struct load_limits *l);
+
+/*
+ * The JSON loader parses on a thread of its own beside the caller's
+ * (which builds the trees and runs the element callbacks): by default for
+ * files larger than the format-detection prefix (64 KiB) on a machine
+ * with two CPUs or more.  OFF parses on the caller's thread alone; ALWAYS
+ * uses the thread for every JSON input, buffers included (tests).  piece
+ * is the bytes handed over at a time (0: the default, 128 KiB).  Never
+ * while an allocation failure is armed (lib_alloc_fail_at).  Set it
+ * before loading, from one thread.
+ */
+enum load_threads { LOAD_THREADS_AUTO, LOAD_THREADS_OFF, LOAD_THREADS_ALWAYS };
+void load_set_threads(enum load_threads mode, size_t piece);
 
 enum doc_format { DOC_FMT_AUTO, DOC_FMT_JSON, DOC_FMT_NDJSON, DOC_FMT_YAML };
 

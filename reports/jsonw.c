@@ -13,14 +13,16 @@ jw_init(struct jw *w, FILE *fp)
 	w->first[0] = 1;
 }
 
+/* A newline and two spaces per level (depth is at most 63), one write. */
 static void
 indent(struct jw *w)
 {
-	int i;
+	static const char nl[] = "\n                                "
+				 "                                "
+				 "                                "
+				 "                                ";
 
-	fputc('\n', w->fp);
-	for (i = 0; i < w->depth; i++)
-		fputs("  ", w->fp);
+	fwrite(nl, 1, 1 + 2 * (size_t)w->depth, w->fp);
 }
 
 /* Before a value or key: comma and newline as needed. */
@@ -85,18 +87,49 @@ jw_end_arr(struct jw *w)
 	close_c(w, ']');
 }
 
+/*
+ * A JSON string, escaped as sb_json_str() does, written straight to the
+ * stream: runs of plain bytes in one write each, no copy.
+ */
 void
 jw_strn(struct jw *w, const char *s, size_t n)
 {
-	struct strbuf sb;
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	char esc[7] = "\\u00";
+	size_t i, start = 0;
 
 	pre(w);
-	sb_init(&sb);
-	if (sb_json_str(&sb, s, n) == 0)
-		fwrite(sb.s, 1, sb.len, w->fp);
-	else
-		fputs("null", w->fp);
-	sb_free(&sb);
+	putc('"', w->fp);
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' && p[i] != 0x7f)
+			continue;
+		fwrite(s + start, 1, i - start, w->fp);
+		start = i + 1;
+		switch (p[i]) {
+		case '"':
+			fputs("\\\"", w->fp);
+			break;
+		case '\\':
+			fputs("\\\\", w->fp);
+			break;
+		case '\n':
+			fputs("\\n", w->fp);
+			break;
+		case '\r':
+			fputs("\\r", w->fp);
+			break;
+		case '\t':
+			fputs("\\t", w->fp);
+			break;
+		default:
+			esc[4] = hex[p[i] >> 4];
+			esc[5] = hex[p[i] & 15];
+			fwrite(esc, 1, 6, w->fp);
+		}
+	}
+	fwrite(s + start, 1, n - start, w->fp);
+	putc('"', w->fp);
 }
 
 void
@@ -119,8 +152,18 @@ jw_key(struct jw *w, const char *k)
 void
 jw_int(struct jw *w, long long v)
 {
+	char buf[24], *e = buf + sizeof(buf), *q = e;
+	unsigned long long u =
+	    v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
 	pre(w);
-	fprintf(w->fp, "%lld", v);
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--q = '-';
+	fwrite(q, 1, (size_t)(e - q), w->fp);
 }
 
 void

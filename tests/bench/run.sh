@@ -25,7 +25,7 @@ SIZES=${BENCH_SIZES:-50 500}
 RUNS=${BENCH_RUNS:-3}
 CC=${CC:-cc}
 CFLAGS="-O2 -g -std=c11 -D_POSIX_C_SOURCE=200809L -I. -Ilib"
-LIBS="-lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm"
+LIBS="-lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm -pthread"
 
 ROWS='yajl parse-only (ceiling)|yajl_parse_only|$F
 rampart stream configurationItems[*]|stream_load|$F configurationItems[*]

@@ -3,9 +3,13 @@
  * JSON and as NDJSON (doc_load_buf, fresh arena and diagnostics each),
  * streams it with a collection path, walks every tree it gets, and checks
  * the invariants: a failure always comes with an error, every error has a
- * 1-based position, every string is NUL-terminated valid UTF-8.
+ * 1-based position, every string is NUL-terminated valid UTF-8.  Then it
+ * streams the input again on one thread and on the loader's reader thread
+ * (small pieces, so tokens straddle them) and aborts unless both show the
+ * same elements, positions, diagnostics and result.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +112,62 @@ each(void *ctx, struct doc_node *elem, struct arena *a)
 	return 0;
 }
 
+/* Every node of an element, with its position, as text. */
+static void
+show(FILE *fp, const struct doc_node *n)
+{
+	size_t i;
+
+	fprintf(fp, "%d %u:%u ", (int)n->type, n->mark.line, n->mark.col);
+	if (n->str != NULL)
+		fwrite(n->str, 1, n->len, fp);
+	fputc('\n', fp);
+	if (n->type == DOC_SEQ)
+		for (i = 0; i < n->u.seq.n; i++)
+			show(fp, n->u.seq.items[i]);
+	if (n->type == DOC_MAP)
+		for (i = 0; i < n->u.map.n; i++) {
+			show(fp, n->u.map.pairs[i].key);
+			show(fp, n->u.map.pairs[i].val);
+		}
+}
+
+static int
+each_show(void *ctx, struct doc_node *elem, struct arena *a)
+{
+	(void)a;
+	show(ctx, elem);
+	return 0;
+}
+
+/* Stream with the loader threads set so; everything shown, malloc'd. */
+static char *
+stream_as(const uint8_t *data, size_t size, enum doc_format fmt,
+    enum load_threads mode)
+{
+	char *text = NULL, line[1200];
+	size_t len = 0, count = 0, i;
+	struct diag d;
+	FILE *fp;
+	int rc;
+
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		abort();
+	diag_init(&d);
+	load_set_threads(mode, 5);
+	rc = doc_stream_buf(&d, "fuzz.json", (const char *)data, size, fmt,
+	    "[*]", NULL, each_show, fp, &count);
+	load_set_threads(LOAD_THREADS_AUTO, 0);
+	fprintf(fp, "rc %d count %zu\n", rc, count);
+	for (i = 0; i < d.n; i++) {
+		diag_format(&d, i, line, sizeof(line));
+		fprintf(fp, "%s\n", line);
+	}
+	diag_free(&d);
+	fclose(fp);
+	return text;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -136,6 +196,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    fmts[k], k == 0 ? "[*]" : NULL, NULL, each, NULL, NULL);
 		check_diag(&d, rc);
 		diag_free(&d);
+	}
+	for (k = 0; k < 2; k++) {
+		char *one = stream_as(data, size, fmts[k], LOAD_THREADS_OFF);
+		char *two = stream_as(data, size, fmts[k], LOAD_THREADS_ALWAYS);
+
+		if (strcmp(one, two) != 0)
+			abort();
+		free(one);
+		free(two);
 	}
 	return 0;
 }

@@ -708,8 +708,8 @@ test_chunk_boundaries(void **state)
 {
 	struct fx *f = *state;
 	static const char *const docs[] = {
-		"{\"key\": \"v\\u00e9\\ud83d\\ude00\\\"q\", \"n\": -12.5e3, "
-		"\"t\": [true, false, null, 0, 12345]}",
+		("{\"key\": \"v\\u00e9\\ud83d\\ude00\\\"q\", \"n\": -12.5e3, "
+		 "\"t\": [true, false, null, 0, 12345]}"),
 		"{\"caf\xc3\xa9\": \"\xe6\x97\xa5\xe6\x9c\xac\", \"x\": 1}",
 		"[1, 2,]",
 		"[\"abc\\qd\"]",

