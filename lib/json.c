@@ -167,13 +167,6 @@ struct piece {
 
 #define PIPE_SLOTS 4
 
-/*
- * A thread that waits is woken when PIPE_WAKE pieces are ready for it (or
- * the other side cannot give more), not at each one: a wake-up costs
- * about as much as parsing a few KiB.
- */
-#define PIPE_WAKE 2
-
 struct pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t parsed; /* the builder's side waits for events */
@@ -1531,7 +1524,7 @@ piece_put(struct pipe *pp)
 	pp->parse = (pp->parse + 1) % PIPE_SLOTS;
 	pp->nin--;
 	pp->nparsed++;
-	if (pp->bwait && (pp->nparsed >= PIPE_WAKE || pp->nin == 0))
+	if (pp->bwait)
 		pthread_cond_signal(&pp->parsed);
 	pthread_mutex_unlock(&pp->mu);
 }
@@ -1730,9 +1723,7 @@ fill_one(struct pipe *pp, struct json_ctx *j, struct diag *d)
 		return -1;
 	pp->fill = (pp->fill + 1) % PIPE_SLOTS;
 	pp->nin++;
-	if (pp->rwait &&
-	    (pp->nin >= PIPE_WAKE || pp->eof ||
-		pp->nin + pp->nparsed == PIPE_SLOTS))
+	if (pp->rwait)
 		pthread_cond_signal(&pp->input);
 	return 1;
 }

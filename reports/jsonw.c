@@ -1,5 +1,7 @@
 /*
- * jsonw.c: a streaming JSON emitter with two-space indentation.
+ * jsonw.c: a streaming JSON emitter with two-space indentation.  Output
+ * is gathered in the emitter's buffer and written to the stream in large
+ * pieces (jw_finish() writes the rest).
  */
 #include <string.h>
 
@@ -13,7 +15,37 @@ jw_init(struct jw *w, FILE *fp)
 	w->first[0] = 1;
 }
 
-/* A newline and two spaces per level (depth is at most 63), one write. */
+static void
+flush(struct jw *w)
+{
+	if (w->n > 0)
+		fwrite(w->buf, 1, w->n, w->fp);
+	w->n = 0;
+}
+
+static void
+put(struct jw *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->n) {
+		flush(w);
+		if (n > sizeof(w->buf)) {
+			fwrite(s, 1, n, w->fp);
+			return;
+		}
+	}
+	memcpy(w->buf + w->n, s, n);
+	w->n += n;
+}
+
+static void
+putch(struct jw *w, char c)
+{
+	if (w->n == sizeof(w->buf))
+		flush(w);
+	w->buf[w->n++] = c;
+}
+
+/* A newline and two spaces per level (depth is at most 63). */
 static void
 indent(struct jw *w)
 {
@@ -22,7 +54,7 @@ indent(struct jw *w)
 				 "                                "
 				 "                                ";
 
-	fwrite(nl, 1, 1 + 2 * (size_t)w->depth, w->fp);
+	put(w, nl, 1 + 2 * (size_t)w->depth);
 }
 
 /* Before a value or key: comma and newline as needed. */
@@ -36,7 +68,7 @@ pre(struct jw *w)
 	if (w->depth == 0)
 		return;
 	if (!w->first[w->depth])
-		fputc(',', w->fp);
+		putch(w, ',');
 	w->first[w->depth] = 0;
 	indent(w);
 }
@@ -45,7 +77,7 @@ static void
 open_c(struct jw *w, char c)
 {
 	pre(w);
-	fputc(c, w->fp);
+	putch(w, c);
 	if (w->depth < 63)
 		w->depth++;
 	w->first[w->depth] = 1;
@@ -60,7 +92,7 @@ close_c(struct jw *w, char c)
 		w->depth--;
 	if (!empty)
 		indent(w);
-	fputc(c, w->fp);
+	putch(w, c);
 }
 
 void
@@ -87,10 +119,7 @@ jw_end_arr(struct jw *w)
 	close_c(w, ']');
 }
 
-/*
- * A JSON string, escaped as sb_json_str() does, written straight to the
- * stream: runs of plain bytes in one write each, no copy.
- */
+/* A JSON string, escaped as sb_json_str() does: plain runs copied whole. */
 void
 jw_strn(struct jw *w, const char *s, size_t n)
 {
@@ -100,36 +129,36 @@ jw_strn(struct jw *w, const char *s, size_t n)
 	size_t i, start = 0;
 
 	pre(w);
-	putc('"', w->fp);
+	putch(w, '"');
 	for (i = 0; i < n; i++) {
 		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' && p[i] != 0x7f)
 			continue;
-		fwrite(s + start, 1, i - start, w->fp);
+		put(w, s + start, i - start);
 		start = i + 1;
 		switch (p[i]) {
 		case '"':
-			fputs("\\\"", w->fp);
+			put(w, "\\\"", 2);
 			break;
 		case '\\':
-			fputs("\\\\", w->fp);
+			put(w, "\\\\", 2);
 			break;
 		case '\n':
-			fputs("\\n", w->fp);
+			put(w, "\\n", 2);
 			break;
 		case '\r':
-			fputs("\\r", w->fp);
+			put(w, "\\r", 2);
 			break;
 		case '\t':
-			fputs("\\t", w->fp);
+			put(w, "\\t", 2);
 			break;
 		default:
 			esc[4] = hex[p[i] >> 4];
 			esc[5] = hex[p[i] & 15];
-			fwrite(esc, 1, 6, w->fp);
+			put(w, esc, 6);
 		}
 	}
-	fwrite(s + start, 1, n - start, w->fp);
-	putc('"', w->fp);
+	put(w, s + start, n - start);
+	putch(w, '"');
 }
 
 void
@@ -145,7 +174,7 @@ void
 jw_key(struct jw *w, const char *k)
 {
 	jw_str(w, k);
-	fputs(": ", w->fp);
+	put(w, ": ", 2);
 	w->after_key = 1;
 }
 
@@ -153,8 +182,8 @@ void
 jw_int(struct jw *w, long long v)
 {
 	char buf[24], *e = buf + sizeof(buf), *q = e;
-	unsigned long long u =
-	    v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
+				     : (unsigned long long)v;
 
 	pre(w);
 	do {
@@ -163,28 +192,31 @@ jw_int(struct jw *w, long long v)
 	} while (u != 0);
 	if (v < 0)
 		*--q = '-';
-	fwrite(q, 1, (size_t)(e - q), w->fp);
+	put(w, q, (size_t)(e - q));
 }
 
 void
 jw_bool(struct jw *w, int v)
 {
 	pre(w);
-	fputs(v ? "true" : "false", w->fp);
+	if (v)
+		put(w, "true", 4);
+	else
+		put(w, "false", 5);
 }
 
 void
 jw_null(struct jw *w)
 {
 	pre(w);
-	fputs("null", w->fp);
+	put(w, "null", 4);
 }
 
 void
 jw_raw(struct jw *w, const char *json)
 {
 	pre(w);
-	fputs(json, w->fp);
+	put(w, json, strlen(json));
 }
 
 void
@@ -195,6 +227,7 @@ jw_doc(struct jw *w, const struct doc_node *n)
 		return;
 	}
 	pre(w);
+	flush(w);
 	doc_write_json(n, w->fp);
 }
 
@@ -215,6 +248,7 @@ jw_kint(struct jw *w, const char *k, long long v)
 int
 jw_finish(struct jw *w)
 {
-	fputc('\n', w->fp);
+	putch(w, '\n');
+	flush(w);
 	return ferror(w->fp) ? -1 : 0;
 }

@@ -48,6 +48,10 @@ struct jw {
 	int depth;
 	int first[64]; /* no element yet at this depth */
 	int after_key;
+	/* Output waits here and goes to fp in large writes: reports run to
+	 * megabytes, written a few bytes at a time. */
+	size_t n;
+	char buf[16384];
 };
 
 void jw_init(struct jw *w, FILE *fp);
