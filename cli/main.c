@@ -269,9 +269,13 @@ main(int argc, char **argv)
 {
 	struct cli c;
 	const struct command *cmd;
+	const char *env;
 
 	/* A peer or pipe that closes must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	/* RAMPART_THREADS=1: parse JSON on the main thread alone. */
+	if ((env = getenv("RAMPART_THREADS")) != NULL && strcmp(env, "1") == 0)
+		load_set_threads(LOAD_THREADS_OFF, 0);
 	memset(&c, 0, sizeof(c));
 	c.argv0 = argv[0];
 	c.color_out = want_color(STDOUT_FILENO);

@@ -91,8 +91,10 @@ struct json_ctx {
 	/* The file's digest (the builder's), fed every byte read. */
 	EVP_MD_CTX *md;
 	/* With the reader thread: the piece whose events are being
-	 * collected (see "reader thread" below), else NULL. */
+	 * collected (see "reader thread" below), else NULL, and its next
+	 * and end event slots (pc->nev is set when the piece is done). */
 	struct piece *pc;
+	struct pev *evp, *eve;
 };
 
 /* ------------------------------------------------------ reader thread */
@@ -733,6 +735,7 @@ static int
 emit_grow(struct json_ctx *j)
 {
 	struct piece *pc = j->pc;
+	size_t n = (size_t)(j->evp - pc->ev);
 	size_t cap = pc->cev ? pc->cev * 2 : 1024;
 	struct pev *v;
 
@@ -740,6 +743,8 @@ emit_grow(struct json_ctx *j)
 		return oom(j, &j->tok_mark);
 	pc->ev = v;
 	pc->cev = cap;
+	j->evp = v + n;
+	j->eve = v + cap;
 	return 0;
 }
 
@@ -751,17 +756,16 @@ static inline int
 emit(struct json_ctx *j, uint32_t kind, const char *s, size_t n, int copy,
     const struct mark *m)
 {
-	struct piece *pc = j->pc;
 	struct pev *e;
 
-	if (pc->nev == pc->cev && emit_grow(j) == -1)
+	if (j->evp == j->eve && emit_grow(j) == -1)
 		return 0;
-	e = &pc->ev[pc->nev];
+	e = j->evp;
 	if (!copy) {
 		e->u.p = s;
 	} else {
-		e->u.off = pc->copies.len;
-		if (sb_add(&pc->copies, s, n) == -1) {
+		e->u.off = j->pc->copies.len;
+		if (sb_add(&j->pc->copies, s, n) == -1) {
 			oom(j, m);
 			return 0;
 		}
@@ -771,7 +775,7 @@ emit(struct json_ctx *j, uint32_t kind, const char *s, size_t n, int copy,
 	e->line = m->line;
 	e->col = m->col;
 	e->kind = kind;
-	pc->nev++;
+	j->evp = e + 1;
 	return 1;
 }
 
@@ -882,19 +886,25 @@ do_number(void *ctx, const char *s, size_t n, int piped)
  * in place (in the buffer being parsed), 1 when it is yajl's copy, -1 on
  * error.
  */
+static __attribute__((noinline)) int
+string_begin_copy(struct json_ctx *j, const unsigned char *s, size_t n)
+{
+	tok_begin(j, 0);
+	if (check_string(j, s, n) == -1)
+		return -1;
+	return 1;
+}
+
 JSON_INLINE
 string_begin(struct json_ctx *j, const unsigned char *s, size_t n)
 {
-	if (tok_in_place(j, (const char *)s, n, 1)) {
+	if (__builtin_expect(tok_in_place(j, (const char *)s, n, 1), 1)) {
 		/* The text is the raw text: only non-ASCII needs a check. */
 		if (j->tok_hi && check_string_slow(j, s, n) == -1)
 			return -1;
 		return 0;
 	}
-	tok_begin(j, 0);
-	if (check_string(j, s, n) == -1)
-		return -1;
-	return 1;
+	return string_begin_copy(j, s, n);
 }
 
 JSON_INLINE
@@ -1543,9 +1553,10 @@ reader_run(struct json_ctx *j, struct pipe *pp, int ndjson)
 	for (;;) {
 		if ((pc = piece_get(pp, j)) == NULL)
 			return -1;
-		pc->nev = 0;
 		pc->copies.len = 0;
 		j->pc = pc;
+		j->evp = pc->ev;
+		j->eve = pc->ev + pc->cev;
 		/* Once handed over, the slot is the other side's. */
 		last = pc->end || pc->err != 0;
 		if (pc->err != 0) {
@@ -1556,6 +1567,7 @@ reader_run(struct json_ctx *j, struct pipe *pp, int ndjson)
 		} else {
 			rc = input(j, pc->data, pc->len);
 		}
+		pc->nev = (size_t)(j->evp - pc->ev);
 		j->pc = NULL;
 		piece_put(pp);
 		if (rc == -1 || last)

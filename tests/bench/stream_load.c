@@ -1,11 +1,13 @@
 /*
  * stream_load.c: rampart's streaming load, as the benchmark measures it:
  * doc_stream_file() over "configurationItems[*]", counting the elements
- * (each one is built in full, handed to the callback, then freed).
+ * (each one is built in full, handed to the callback, then freed), with
+ * the loader's defaults (its reader thread on a machine with two CPUs).
  *
  *     stream_load FILE [COLLECTION]
  *
- * Prints one line: "<elements> <bytes> <seconds> <peak RSS KiB>".
+ * Prints one line: "<elements> <bytes> <seconds> <peak RSS KiB> <CPU
+ * seconds>" (CPU: user + system, all threads).
  */
 #include <stdio.h>
 #include <sys/resource.h>
