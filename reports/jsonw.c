@@ -182,8 +182,8 @@ void
 jw_int(struct jw *w, long long v)
 {
 	char buf[24], *e = buf + sizeof(buf), *q = e;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
-				     : (unsigned long long)v;
+	unsigned long long u =
+	    v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 
 	pre(w);
 	do {
