@@ -23,6 +23,10 @@
 # Environment: BENCH_SIZES (MB, default "50 500"), BENCH_RUNS (best of,
 # default 5).  Targets: streaming >= 70% of the ceiling, peak RSS < 32 MB;
 # full scan >= 50% of the ceiling, peak RSS flat in the export's size.
+#
+# Columns: MB/s and ratio are of each row's fastest run; "paired" is the
+# median over rounds of the ratio between runs of the same round (see
+# paired below); "MB/s cpu" and "cpu ratio" use CPU time instead.
 set -euf
 BUILD=${1:-build}
 B=$BUILD/bench
@@ -50,15 +54,31 @@ export RAMPART_RULES_DIR
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# run_row N PROGRAM ARGS...: run once, keep the fastest result as row N.
+# run_row N PROGRAM ARGS...: run once, keep the fastest result as row N,
+# and every run's wall-clock seconds in $TMP/N.all (one per round).
 run_row() {
 	n=$1
 	shift
 	out=$("$@") || { echo "bench: $* failed" >&2; exit 1; }
+	echo "$out" | awk '{print $3}' >>"$TMP/$n.all"
 	if [ ! -f "$TMP/$n" ] || [ "$(echo "$out $(cat "$TMP/$n")" |
 	    awk '{print ($3 < $8)}')" = 1 ]; then
 		echo "$out" >"$TMP/$n"
 	fi
+}
+
+# paired N: the median over rounds of (ceiling's seconds / row N's
+# seconds) for runs of the same round, which ran one after the other: on a
+# machine whose speed drifts, less at the mercy of one lucky run than the
+# ratio of the two best runs.
+paired() {
+	paste "$TMP/1.all" "$TMP/$1.all" | awk '{print $1 / $2}' | sort -g |
+	    awk '{ v[NR] = $1 }
+		END {
+			if (NR % 2) m = v[(NR + 1) / 2]
+			else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf "%.0f%%", 100 * m
+		}'
 }
 
 for mb in $SIZES; do
@@ -81,8 +101,8 @@ for mb in $SIZES; do
 		i=$((i + 1))
 	done
 	echo "== $F ($(($(stat -c %s "$F") / 1048576)) MB), best of $RUNS"
-	printf '%-40s %9s %7s %6s %9s %10s %9s\n' row count "MB/s" ratio \
-	    "MB/s cpu" "cpu ratio" "peak RSS"
+	printf '%-40s %9s %7s %6s %7s %9s %10s %9s\n' row count "MB/s" ratio \
+	    paired "MB/s cpu" "cpu ratio" "peak RSS"
 	n=0
 	base=
 	cbase=
@@ -97,8 +117,8 @@ for mb in $SIZES; do
 		ratio=$(echo "$mbs $base" | awk '{printf "%.0f%%", 100 * $1 / $2}')
 		cratio=$(echo "$cpu $cbase" |
 		    awk '{printf "%.0f%%", 100 * $1 / $2}')
-		printf '%-40s %9s %7s %6s %9s %10s %9s\n' "$label" \
-		    "$(echo "$r" | awk '{print $1}')" "$mbs" "$ratio" "$cpu" \
-		    "$cratio" "$rss"
+		printf '%-40s %9s %7s %6s %7s %9s %10s %9s\n' "$label" \
+		    "$(echo "$r" | awk '{print $1}')" "$mbs" "$ratio" \
+		    "$(paired $n)" "$cpu" "$cratio" "$rss"
 	done
 done
