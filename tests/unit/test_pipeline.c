@@ -369,6 +369,37 @@ test_large_files(void **state)
 	free(s);
 }
 
+/*
+ * Nesting far past the depth limit, in a file read in pieces: the same
+ * error at the same place (the reader stops one level past the builder's
+ * limit, so it cannot run ahead), for limits on both sides of each piece.
+ */
+static void
+test_deep_nesting(void **state)
+{
+	static const uint32_t depths[] = { 1, 2, 255, 256, 257, 100000 };
+	struct load_limits lim;
+	size_t n = 150000, len, i;
+	char *s;
+
+	(void)state;
+	len = 7 + 2 * n;
+	s = malloc(len + 1);
+	assert_non_null(s);
+	memcpy(s, "{\"a\": ", 6);
+	memset(s + 6, '[', n);
+	memset(s + 6 + n, ']', n);
+	s[len - 1] = '}';
+	s[len] = '\0';
+	load_limits_default(&lim);
+	for (i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		lim.max_depth = depths[i];
+		same(s, len, DOC_FMT_JSON, NULL, &lim, 0, FILE_PATH);
+		same(s, len, DOC_FMT_JSON, "a[*]", &lim, 0, FILE_PATH);
+	}
+	free(s);
+}
+
 /* The thread is really used by default for a large file. */
 static void
 test_default_uses_thread(void **state)
@@ -400,6 +431,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fuzz_corpus),
 		cmocka_unit_test(test_shared_exports),
 		cmocka_unit_test(test_large_files),
+		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_default_uses_thread),
 	};
 
