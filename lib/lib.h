@@ -509,6 +509,42 @@ int sb_addc(struct strbuf *sb, char c);
 int sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* JSON-escape s (len bytes) with surrounding quotes. */
 int sb_json_str(struct strbuf *sb, const char *s, size_t len);
+/*
+ * The JSON escape of byte c into out (\" \\ \n \r \t or \u00XX for other
+ * control bytes and DEL) and its length, or 0 when c stands as it is.
+ * Inline: writers call it for every byte.
+ */
+static inline size_t
+json_escape(unsigned char c, char out[6])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		return 0;
+	out[0] = '\\';
+	switch (c) {
+	case '"':
+	case '\\':
+		out[1] = (char)c;
+		return 2;
+	case '\n':
+		out[1] = 'n';
+		return 2;
+	case '\r':
+		out[1] = 'r';
+		return 2;
+	case '\t':
+		out[1] = 't';
+		return 2;
+	default:
+		out[1] = 'u';
+		out[2] = '0';
+		out[3] = '0';
+		out[4] = hex[c >> 4];
+		out[5] = hex[c & 15];
+		return 6;
+	}
+}
 /* Detach: return the buffer (NUL-terminated) and reset sb. */
 char *sb_detach(struct strbuf *sb);
 

@@ -96,40 +96,18 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 int
 sb_json_str(struct strbuf *sb, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	char esc[7];
-	size_t i, start = 0;
+	size_t i, start = 0, k;
+	char esc[6];
 
 	if (sb_addc(sb, '"') == -1)
 		return -1;
 	for (i = 0; i < len; i++) {
-		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' && p[i] != 0x7f)
+		if ((k = json_escape(p[i], esc)) == 0)
 			continue;
 		sb_add(sb, s + start, i - start);
+		sb_add(sb, esc, k);
 		start = i + 1;
-		switch (p[i]) {
-		case '"':
-			sb_add(sb, "\\\"", 2);
-			break;
-		case '\\':
-			sb_add(sb, "\\\\", 2);
-			break;
-		case '\n':
-			sb_add(sb, "\\n", 2);
-			break;
-		case '\r':
-			sb_add(sb, "\\r", 2);
-			break;
-		case '\t':
-			sb_add(sb, "\\t", 2);
-			break;
-		default:
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[p[i] >> 4];
-			esc[5] = hex[p[i] & 15];
-			sb_add(sb, esc, 6);
-		}
 	}
 	sb_add(sb, s + start, len - start);
 	sb_addc(sb, '"');

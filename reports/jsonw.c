@@ -123,39 +123,18 @@ jw_end_arr(struct jw *w)
 void
 jw_strn(struct jw *w, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	char esc[7] = "\\u00";
-	size_t i, start = 0;
+	size_t i, start = 0, k;
+	char esc[6];
 
 	pre(w);
 	putch(w, '"');
 	for (i = 0; i < n; i++) {
-		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' && p[i] != 0x7f)
+		if ((k = json_escape(p[i], esc)) == 0)
 			continue;
 		put(w, s + start, i - start);
+		put(w, esc, k);
 		start = i + 1;
-		switch (p[i]) {
-		case '"':
-			put(w, "\\\"", 2);
-			break;
-		case '\\':
-			put(w, "\\\\", 2);
-			break;
-		case '\n':
-			put(w, "\\n", 2);
-			break;
-		case '\r':
-			put(w, "\\r", 2);
-			break;
-		case '\t':
-			put(w, "\\t", 2);
-			break;
-		default:
-			esc[4] = hex[p[i] >> 4];
-			esc[5] = hex[p[i] & 15];
-			put(w, esc, 6);
-		}
 	}
 	put(w, s + start, n - start);
 	putch(w, '"');
