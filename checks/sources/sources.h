@@ -56,10 +56,12 @@ struct doc_node *src_parse_json_string(
     struct arena *a, const struct doc_node *s, const char **why);
 
 /*
- * Deep-copy n with AWS Config's camelCase keys turned into the AWS CLI's
- * PascalCase (first letter upper-cased, plus the known exceptions listed
- * in docs/resources.md).  Values of opaque keys (policy documents, tag
- * maps) are copied verbatim.  NULL when memory runs out.
+ * Turn n's AWS Config camelCase keys into the AWS CLI's PascalCase (first
+ * letter upper-cased, plus the known exceptions listed in
+ * docs/resources.md), in place: n must be a tree of the streamed element's
+ * arena that nothing needs in Config's spelling any more (tag maps become
+ * the CLI's lists, allocated in a).  Values of opaque keys (policy
+ * documents) are left verbatim.  Returns n, or NULL when memory runs out.
  */
 struct doc_node *src_pascal(struct arena *a, const struct doc_node *n);
 
