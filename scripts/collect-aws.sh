@@ -196,6 +196,17 @@ for r in $regions; do
 			describe-listeners --load-balancer-arn "$arn" $R
 	done
 
+	# Classic load balancers and their policies (the TLS negotiation
+	# policy's attributes say which protocols and ciphers are on).
+	# shellcheck disable=SC2086
+	run "$d/elb/describe-load-balancers.json" elb describe-load-balancers $R
+	# shellcheck disable=SC2086
+	for name in $(names elb describe-load-balancers \
+		'LoadBalancerDescriptions[].LoadBalancerName' $R); do
+		run "$d/elb/describe-load-balancer-policies/$name.json" elb \
+			describe-load-balancer-policies --load-balancer-name "$name" $R
+	done
+
 	# shellcheck disable=SC2086
 	run "$d/acm/list-certificates.json" acm list-certificates $R
 	# shellcheck disable=SC2086

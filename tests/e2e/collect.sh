@@ -1,0 +1,160 @@
+#!/bin/sh
+# End-to-end scripts/collect-aws.sh, against tests/e2e/aws-stub/aws (a
+# stand-in for the AWS CLI that answers from an "account" directory and
+# logs every call) and then `rampart scan` of what it collected.
+#
+# The account is examples/aws-export (real recordings) plus the classic
+# load balancers of tests/fixtures/aws-checks/aws-elb-tls-policy/
+# classic-fail; the stub denies kms get-key-rotation-status and answers
+# AccessDenied wherever the account has no file.  Asserts: only read-only
+# calls are made; the layout is the one docs/resources.md gives (global
+# services at the top, the region's below it, one file per named
+# resource); a denied call is recorded as an Error and makes the script
+# exit 1, an absent setting (NoSuchBucketPolicy) is evidence, not a
+# failure; and the scan of the collected tree gives, check by check, the
+# statuses of a scan of the example itself wherever the collected inputs
+# are the example's, fails the classic load balancer with TLS 1.0 on, and
+# never passes what a denied call hid.  Run from the repository root with
+# $RAMPART set.
+set -u
+RAMPART=${RAMPART:-build/rampart}
+T=$(mktemp -d /tmp/rampart-collect-XXXXXX)
+trap 'rm -rf "$T"' EXIT INT TERM
+fails=0
+NOW=2026-11-27T00:00:00Z
+BL=rules/baselines/example.yaml
+
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+mkdir -p "$T/account"
+cp -r examples/aws-export/* "$T/account/"
+cp -r tests/fixtures/aws-checks/aws-elb-tls-policy/classic-fail/elb \
+	"$T/account/"
+AWS_STUB_DATA=$T/account
+AWS_STUB_LOG=$T/calls.log
+AWS_STUB_DENY="kms get-key-rotation-status"
+export AWS_STUB_DATA AWS_STUB_LOG AWS_STUB_DENY
+
+PATH=$(pwd)/tests/e2e/aws-stub:$PATH sh scripts/collect-aws.sh \
+	"$T/out" us-east-1 >"$T/collect.out" 2>"$T/collect.err"
+rc=$?
+if [ $rc = 1 ] && grep -q "calls failed; their files record the error" \
+	"$T/collect.err"; then
+	ok "collect-aws exits 1 when calls were denied, and says so"
+else
+	bad "collect-aws exited $rc"; tail -3 "$T/collect.err"
+fi
+
+# Read-only calls only.
+if [ -s "$T/calls.log" ] && ! awk '{print $2}' "$T/calls.log" |
+	grep -Ev '^(describe-|get-|list-|generate-credential-report$)' |
+	grep -q .; then
+	ok "$(wc -l <"$T/calls.log") calls, every one describe-, get-, list- or generate-credential-report"
+else
+	bad "a call that is not read-only:"
+	awk '{print $2}' "$T/calls.log" | sort -u | head
+fi
+
+for f in sts/get-caller-identity.json iam/get-credential-report.json \
+	iam/get-account-password-policy.json s3api/list-buckets.json \
+	s3api/get-bucket-encryption/c7n-aws-s3-encryption-audit-test-a.json \
+	s3control/get-public-access-block.json \
+	us-east-1/ec2/describe-security-groups.json \
+	us-east-1/cloudtrail/get-trail-status/skunk-trails.json \
+	us-east-1/kms/describe-key/ffb1402c-040a-4b1f-b1e5-9918a0238aa7.json \
+	us-east-1/elbv2/describe-listeners/insecure-alb.json \
+	us-east-1/elb/describe-load-balancers.json \
+	us-east-1/elb/describe-load-balancer-policies/test-elb-valid-policy.json; do
+	if [ -s "$T/out/$f" ]; then ok "collected $f"
+	else bad "missing $f"; fi
+done
+
+denied=$T/out/us-east-1/kms/get-key-rotation-status/ffb1402c-040a-4b1f-b1e5-9918a0238aa7.json
+if grep -q '"Code": "AccessDenied"' "$denied" &&
+	grep -q "$denied" "$T/out/.collect-failures"; then
+	ok "a denied call is recorded as an Error and counted as a failure"
+else
+	bad "denied call not recorded: $(cat "$denied")"
+fi
+absent=$T/out/s3api/get-bucket-policy/c7n-aws-s3-encryption-audit-test-c.json
+if grep -q '"Code": "NoSuchBucketPolicy"' "$absent" &&
+	! grep -q "$absent" "$T/out/.collect-failures"; then
+	ok "an absent bucket policy is recorded as evidence, not a failure"
+else
+	bad "absent bucket policy: $(cat "$absent")"
+fi
+
+# Scan what was collected, and the example itself.
+"$RAMPART" scan --baseline $BL --input "$T/out" --format json \
+	--fixed-time $NOW >"$T/collected.json" 2>"$T/scan.err"
+rc=$?
+if [ $rc = 1 ]; then ok "scan of the collected tree: exit 1 (not eligible)"
+else bad "scan of the collected tree exited $rc"; head -5 "$T/scan.err"; fi
+"$RAMPART" scan --baseline $BL --input examples/aws-export --format json \
+	--fixed-time $NOW >"$T/example.json" 2>/dev/null
+
+python3 - "$T/collected.json" "$T/example.json" >"$T/compare.out" <<'EOF'
+import json, sys
+
+def checks(path):
+    out = {}
+    for c in json.load(open(path))["controls"]:
+        for k in c.get("checks", []):
+            out[k["id"]] = k
+    return out
+
+got, want = checks(sys.argv[1]), checks(sys.argv[2])
+bad = 0
+# Checks whose every input the collector fetched as the example has it.
+same = ["aws-config-recorder-on", "aws-ebs-default-encryption",
+        "aws-ebs-volume-encrypted", "aws-ec2-imdsv2",
+        "aws-ec2-nacl-no-admin-ports", "aws-ec2-sg-no-admin-ports",
+        "aws-ec2-sg-no-all-ports", "aws-guardduty-enabled",
+        "aws-iam-access-key-rotation", "aws-iam-console-mfa",
+        "aws-iam-password-complexity", "aws-iam-password-min-length",
+        "aws-iam-password-reuse", "aws-iam-root-mfa",
+        "aws-iam-root-no-access-keys", "aws-iam-unused-credentials",
+        "aws-logs-retention", "aws-rds-backup-retention",
+        "aws-rds-encrypted", "aws-rds-not-public",
+        "aws-s3-account-public-access-block", "aws-securityhub-enabled",
+        "aws-vpc-flow-logs"]
+for cid in same:
+    g = [r["status"] for r in got[cid]["resources"]]
+    w = [r["status"] for r in want[cid]["resources"]]
+    if got[cid]["status"] != want[cid]["status"] or sorted(g) != sorted(w):
+        print("FAIL %s: collected %s %s, example %s %s"
+              % (cid, got[cid]["status"], g, want[cid]["status"], w))
+        bad += 1
+    else:
+        print("ok   %s: %s, as in the example" % (cid, got[cid]["status"]))
+elb = {r["id"]: r["status"] for r in got["aws-elb-tls-policy"]["resources"]}
+if elb.get("test-elb-valid-policy") == "fail":
+    print("ok   classic ELB with TLS 1.0 on: fail")
+else:
+    print("FAIL classic ELB: %s" % elb)
+    bad += 1
+kms = [r["status"] for r in got["aws-kms-key-rotation"]["resources"]]
+if kms == ["error"] and got["aws-kms-key-rotation"]["status"] == "error":
+    print("ok   key rotation status denied: error, not pass")
+else:
+    print("FAIL key rotation with the call denied: %s" % kms)
+    bad += 1
+# Whatever a denied call hid is never a pass.
+for cid in ["aws-acm-cert-expiry", "aws-iam-no-admin-policies"]:
+    s = got[cid]["status"]
+    if s == "pass":
+        print("FAIL %s passes though its listing was denied" % cid)
+        bad += 1
+    else:
+        print("ok   %s with its listing denied: %s" % (cid, s))
+sys.exit(1 if bad else 0)
+EOF
+rc=$?
+cat "$T/compare.out"
+fails=$((fails + $(grep -c '^FAIL' "$T/compare.out")))
+[ $rc = 0 ] || [ "$(grep -c '^FAIL' "$T/compare.out")" -gt 0 ] ||
+	bad "comparing the scans failed"
+
+echo "collect e2e: $fails failure(s)"
+[ "$fails" -eq 0 ]
