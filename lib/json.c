@@ -103,13 +103,14 @@ struct json_ctx {
  * With two CPUs, a large input is parsed on a thread of its own: yajl and
  * everything in this file above the builder (positions, string checks,
  * error messages) run on the reader thread, which turns each buffer of
- * input (a "piece") into a list of events; the calling thread reads the
- * file (and feeds the digest) ahead of the reader, and replays the
- * events, in order, into the builder, which builds the trees and calls
- * the element callback there, as without the thread.  Parsing is the
- * larger half, and the reader does nothing else, so a streamed export
- * loads at close to yajl's own speed, and a scan's checks run beside the
- * parsing.
+ * input (a "piece") into a list of events; the calling thread replays
+ * the events, in order, into the builder, which builds the trees and
+ * calls the element callback there, as without the thread.  Whichever
+ * thread would otherwise wait reads the file ahead and feeds the digest
+ * (fill_one(): the calling thread when it has no events to replay, the
+ * reader when it has no input), one at a time and in order.  A streamed
+ * export thus loads at close to yajl's own speed, and a scan's checks run
+ * beside the parsing.
  *
  * The result is the same as without the thread, diagnostics included:
  * the events are the builder calls the callbacks would have made, with
@@ -190,7 +191,7 @@ struct pipe {
 	int done; /* the reader has handed over its last piece */
 	int rc; /* and its result */
 	struct diag d; /* the reader's diagnostics */
-	/* The input (the builder's side reads it). */
+	/* The input: read by one thread at a time (filling), in order. */
 	const char *prefix;
 	size_t plen, poff;
 	int fd;
