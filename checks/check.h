@@ -47,7 +47,18 @@ struct resource {
 	 * check on this resource is `error` with this message, never pass.
 	 */
 	const char *read_error;
+	/*
+	 * Set by an adapter when only some attributes could not be read (a
+	 * joined call was denied): a DOC_MAP attribute -> why, also in attrs
+	 * under RESOURCE_UNREADABLE, or NULL.  A declarative check reading
+	 * one of them is `error`, one reading others is evaluated as usual;
+	 * a plugin check on such a resource is `error` (the engine cannot
+	 * tell what a plugin reads).
+	 */
+	const struct doc_node *unreadable;
 };
+
+#define RESOURCE_UNREADABLE "Unreadable"
 
 /* One piece of evidence: what was read, where, and its value. */
 struct evidence {
@@ -96,6 +107,8 @@ struct check_ctx {
 	 * at it, but may skip work that only feeds evidence.
 	 */
 	int status_only;
+	/* The resource's unreadable attributes (struct resource), or NULL. */
+	const struct doc_node *unreadable;
 };
 
 /* Reset the per-resource part before evaluating a resource. */

@@ -416,6 +416,11 @@ const char *doc_path_text(const struct doc_path *p);
 /* Whether the path contains a wildcard (can select many nodes). */
 int doc_path_is_multi(const struct doc_path *p);
 /*
+ * The key of the path's first step: 1 with *key and *len set, or 0 when
+ * the path is empty or starts with an index or a wildcard.
+ */
+int doc_path_head(const struct doc_path *p, const char **key, size_t *len);
+/*
  * Call fn for each node the path selects under root, in document order;
  * fn returns 0 to continue, 1 to stop early, -1 on error.  Returns the
  * number of nodes visited, or -1 when fn failed.  `missing` (may be NULL)

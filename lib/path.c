@@ -175,6 +175,16 @@ doc_path_is_multi(const struct doc_path *p)
 	return p->multi;
 }
 
+int
+doc_path_head(const struct doc_path *p, const char **key, size_t *len)
+{
+	if (p->n == 0 || p->steps[0].kind != PS_KEY)
+		return 0;
+	*key = p->steps[0].key;
+	*len = p->steps[0].keylen;
+	return 1;
+}
+
 struct eval {
 	const struct doc_path *p;
 	doc_path_fn fn;

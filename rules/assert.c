@@ -1428,6 +1428,37 @@ put_subject(
 static const struct doc_node gap_node = { DOC_NULL, { NULL, 0, 0 }, NULL, 0,
 	{ 0 } };
 
+/*
+ * Why the leaf cannot be evaluated when it reads an attribute the export
+ * could not read (check_ctx.unreadable: attribute -> why), else NULL.  A
+ * path that does not start with a key (the root, a wildcard) may read
+ * any of them.
+ */
+static char *
+unreadable(struct ev *e, const struct assertion *as)
+{
+	const struct doc_node *un = e->c->unreadable, *why = NULL;
+	const struct doc_node *k;
+	const char *key;
+	size_t len, i;
+
+	if (un->type != DOC_MAP || un->u.map.n == 0)
+		return NULL;
+	if (!doc_path_head(as->path, &key, &len)) {
+		why = un->u.map.pairs[0].val;
+	} else {
+		for (i = 0; i < un->u.map.n && why == NULL; i++) {
+			k = un->u.map.pairs[i].key;
+			if (k->len == len && memcmp(k->str, key, len) == 0)
+				why = un->u.map.pairs[i].val;
+		}
+	}
+	if (why == NULL)
+		return NULL;
+	return arena_printf(e->tmp, "'%s' could not be read: %s", as->ptext,
+	    doc_str(why) != NULL ? doc_str(why) : "unreadable");
+}
+
 static enum status
 eval_leaf(struct ev *e, const struct assertion *as,
     const struct doc_node *attrs, int neg, char **why)
@@ -1453,6 +1484,12 @@ eval_leaf(struct ev *e, const struct assertion *as,
 			e->oom = 1;
 		sb_free(&sb);
 		*why = (char *)prob;
+		return ST_ERROR;
+	}
+	/* Denied, not absent: never read as absence (nor anything else). */
+	if (e->c->unreadable != NULL && (*why = unreadable(e, as)) != NULL) {
+		if (check_evidence(e->c, as->ptext, NULL) == -1)
+			e->oom = 1;
 		return ST_ERROR;
 	}
 	memset(&lr, 0, sizeof(lr));

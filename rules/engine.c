@@ -280,12 +280,22 @@ evaluate(struct run *r, struct check_outcome *o, const struct resource *res,
 	c->now = r->opts.now;
 	c->rule = o->rule;
 	c->status_only = status_only;
+	c->unreadable = res->unreadable;
 	check_ctx_reset(c);
 	if (res->read_error != NULL) {
 		if (check_emit(c, res, ST_ERROR,
 			"evidence could not "
 			"be read: %s",
 			res->read_error) == -1)
+			return -1;
+	} else if (o->rule->assert == NULL && res->unreadable != NULL &&
+	    res->unreadable->type == DOC_MAP && res->unreadable->u.map.n > 0) {
+		/* What a plugin reads is unknown: any unreadable part. */
+		if (check_emit(c, res, ST_ERROR,
+			"evidence could not be read: %s",
+			doc_str(res->unreadable->u.map.pairs[0].val) != NULL
+			    ? doc_str(res->unreadable->u.map.pairs[0].val)
+			    : "unreadable") == -1)
 			return -1;
 	} else if (o->rule->assert != NULL) {
 		why = NULL;

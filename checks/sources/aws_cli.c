@@ -284,6 +284,7 @@ emit(struct cli *c, const struct scope *s, const char *type, const char *id,
 	r.mark = *m;
 	r.attrs = attrs;
 	r.read_error = rerr;
+	r.unreadable = doc_get(attrs, RESOURCE_UNREADABLE);
 	c->emitted++;
 	return c->fn(c->ctx, &r, c->a);
 }
@@ -310,6 +311,30 @@ add_read_error(struct cli *c, struct doc_node *attrs, const char *call,
 		return diag_err(c->d, NULL, "out of memory");
 	if (*rerr == NULL)
 		*rerr = r->msg;
+	return 0;
+}
+
+/*
+ * Record that the attribute `attr` could not be read (call denied): in
+ * ReadErrors, and in attrs[RESOURCE_UNREADABLE][attr], which makes the
+ * checks that read it `error` and leaves the others to be evaluated.
+ */
+static int
+add_unreadable(struct cli *c, struct doc_node *attrs, const char *call,
+    const char *attr, const struct resp *r)
+{
+	struct doc_node *un;
+	const char *none = NULL;
+
+	if (add_read_error(c, attrs, call, r, &none) != 0)
+		return -1;
+	if ((un = doc_get(attrs, RESOURCE_UNREADABLE)) == NULL) {
+		if ((un = src_map(c->a, &r->mark)) == NULL ||
+		    src_set(c->a, attrs, RESOURCE_UNREADABLE, un) != 0)
+			return diag_err(c->d, NULL, "out of memory");
+	}
+	if (src_set(c->a, un, attr, src_str(c->a, r->msg, &r->mark)) != 0)
+		return diag_err(c->d, NULL, "out of memory");
 	return 0;
 }
 
@@ -371,8 +396,11 @@ fixup(struct cli *c, struct doc_node *v, enum fixup f, const char **why)
  * Join one call's output into attrs.  field NULL merges every field of
  * the response; else attrs[attr] = response[field] (or the whole response
  * when field is "").  Not configured: attrs[attr] = null + NotConfigured.
- * An error: ReadErrors and *rerr.  Missing file: nothing (the attribute
- * stays absent, so checks reading it are `error`).
+ * An error: ReadErrors and *rerr (the whole resource is unreadable), or,
+ * when rerr is NULL (only with a field: the attribute is known, and no
+ * other attribute is derived from it), the attribute alone is unreadable
+ * (add_unreadable).  Missing file: nothing (the attribute stays absent,
+ * so checks reading it are `error`).
  */
 static int
 join(struct cli *c, const struct scope *s, struct doc_node *attrs,
@@ -390,6 +418,9 @@ join(struct cli *c, const struct scope *s, struct doc_node *attrs,
 	case RESP_MISSING:
 		return 0;
 	case RESP_ERROR:
+		if (rerr == NULL && field != NULL)
+			return add_unreadable(
+			    c, attrs, call, attr != NULL ? attr : field, &r);
 		return add_read_error(c, attrs, call, &r, rerr);
 	case RESP_NOTCONF:
 		if (src_not_configured(c->a, attrs,
@@ -418,6 +449,9 @@ join(struct cli *c, const struct scope *s, struct doc_node *attrs,
 		    svc, call, field, why != NULL ? why : "out of memory");
 		if (r.msg == NULL)
 			return diag_err(c->d, NULL, "out of memory");
+		if (rerr == NULL)
+			return add_unreadable(
+			    c, attrs, call, attr != NULL ? attr : field, &r);
 		return add_read_error(c, attrs, call, &r, rerr);
 	}
 	if (src_set(c->a, attrs, attr != NULL ? attr : field, v))
@@ -684,9 +718,13 @@ read_buckets(struct cli *c, const struct scope *s)
 		if (owner != NULL &&
 		    src_set(c->a, attrs, "Owner", (struct doc_node *)owner))
 			return diag_err(c->d, NULL, "out of memory");
+		/* The ACL merges several fields: unreadable, it makes the
+		 * bucket unreadable; the others spoil their attribute only. */
 		for (j = 0; j < sizeof(joins) / sizeof(joins[0]); j++)
-			if (join(c, s, attrs, &rerr, "s3api", joins[j].call, id,
-				i, joins[j].field, joins[j].attr, joins[j].f))
+			if (join(c, s, attrs,
+				joins[j].field != NULL ? NULL : &rerr, "s3api",
+				joins[j].call, id, i, joins[j].field,
+				joins[j].attr, joins[j].f))
 				return -1;
 		if (emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -710,9 +748,9 @@ read_keys(struct cli *c, const struct scope *s)
 		rerr = NULL;
 		if (element(c, s, type, list->u.seq.items[i], "KeyId", &attrs,
 			&id) ||
-		    join(c, s, attrs, &rerr, "kms", "describe-key", id, i,
+		    join(c, s, attrs, NULL, "kms", "describe-key", id, i,
 			"KeyMetadata", NULL, FIX_NONE) ||
-		    join(c, s, attrs, &rerr, "kms", "get-key-rotation-status",
+		    join(c, s, attrs, NULL, "kms", "get-key-rotation-status",
 			id, i, "KeyRotationEnabled", NULL, FIX_NONE) ||
 		    emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -737,7 +775,7 @@ read_trails(struct cli *c, const struct scope *s)
 		rerr = NULL;
 		if (element(c, s, type, list->u.seq.items[i], "Name", &attrs,
 			&id) ||
-		    join(c, s, attrs, &rerr, "cloudtrail", "get-trail-status",
+		    join(c, s, attrs, NULL, "cloudtrail", "get-trail-status",
 			id, i, "", "Status", FIX_NONE) ||
 		    join(c, s, attrs, &rerr, "cloudtrail",
 			"get-event-selectors", id, i, NULL, NULL, FIX_NONE) ||

@@ -71,14 +71,19 @@ jcheck 'ctl("au-11")["status"] == "waived"' "example: AU-11 waived by POAM-2026-
 jcheck 'ctl("sc-12")["status"] == "fail"' "example: SC-12 fails, expired POA&M item waives nothing"
 jcheck 'ctl("pe-3")["status"] == "inherited" and ctl("ps-3")["status"] == "manual"' \
 	"example: inherited and manual controls keep their states"
-# AccessDenied on bucket c: error on every bucket check, never pass.
+# get-public-access-block AccessDenied on bucket c: the checks reading it
+# are error (never pass), naming the denial; the bucket's other evidence
+# is still evaluated (its encryption is recorded as not configured: fail);
+# a plugin check, which may read anything, is error.
 B=c7n-aws-s3-encryption-audit-test-c
 jcheck "res('ac-3', 'aws-s3-bucket-public-access-block', '$B')['status'] == 'error'" \
-	"example: AccessDenied bucket is error (public access block)"
-jcheck "res('sc-28', 'aws-s3-default-encryption', '$B')['status'] == 'error'" \
-	"example: AccessDenied bucket is error (encryption)"
-jcheck "'AccessDenied' in res('sc-28', 'aws-s3-default-encryption', '$B')['message']" \
+	"example: denied public access block is error"
+jcheck "'AccessDenied' in res('ac-3', 'aws-s3-bucket-public-access-block', '$B')['message']" \
 	"example: the error names AccessDenied"
+jcheck "res('sc-28', 'aws-s3-default-encryption', '$B')['status'] == 'fail'" \
+	"example: the same bucket's encryption is still evaluated (not configured: fail)"
+jcheck "res('sc-8', 'aws-s3-tls-only-policy', '$B')['status'] == 'error'" \
+	"example: a plugin check on a partly unreadable bucket is error"
 
 # Without the POA&M, AU-11 fails.
 expect_rc 1 "$RAMPART" scan --baseline $BL --input examples/aws-export \

@@ -63,6 +63,11 @@ collect(void *ctx, const struct resource *r, struct arena *ra)
 	    r->read_error ? arena_strdup(c->a, r->read_error) : NULL;
 	g->attrs = doc_copy(c->a, r->attrs);
 	assert_non_null(g->attrs);
+	/* The adapter's unreadable map is the one in attrs: keep it so. */
+	g->unreadable = r->unreadable != NULL
+	    ? doc_get(g->attrs, RESOURCE_UNREADABLE)
+	    : NULL;
+	assert_true((r->unreadable == NULL) == (g->unreadable == NULL));
 	own_marks(c->a, g->attrs, &last, &mine);
 	return 0;
 }

@@ -192,6 +192,8 @@ run_case(struct runner *r, const char *file, const char *name,
 		}
 	}
 	check_ctx_reset(&c);
+	/* As the engine does with struct resource's unreadable. */
+	c.unreadable = doc_get(docs[0], RESOURCE_UNREADABLE);
 	got = assert_eval(as, docs[0], &c, &why);
 	if (got != want) {
 		report(r, file, expect_line, name, "expected %s, got %s: %s",

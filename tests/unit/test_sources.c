@@ -635,9 +635,16 @@ test_cli_directory(void **state)
 	    "NoSuchPublicAccessBlockConfiguration");
 	assert_string_equal(at_str(&c, g->attrs, "Grants[0].Grantee.URI"),
 	    "http://acs.amazonaws.com/groups/global/AllUsers");
+	/* get-public-access-block denied: that attribute alone is
+	 * unreadable, the rest of the bucket is evidence. */
 	g = find(&c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-c");
-	assert_non_null(g->read_error);
-	assert_non_null(strstr(g->read_error, "AccessDenied"));
+	assert_null(g->read_error);
+	assert_non_null(g->unreadable);
+	assert_ptr_equal(g->unreadable, doc_get(g->attrs, RESOURCE_UNREADABLE));
+	assert_int_equal(g->unreadable->u.map.n, 1);
+	assert_non_null(strstr(
+	    at_str(&c, g->attrs, "Unreadable.PublicAccessBlockConfiguration"),
+	    "AccessDenied"));
 	assert_int_equal(
 	    at(&c, g->attrs, "ServerSideEncryptionConfiguration")->type,
 	    DOC_NULL);
