@@ -237,6 +237,9 @@ mutate_cb(void *ctx, const struct resource *r, struct arena *a)
 	copy = *r;
 	if ((copy.attrs = doc_copy(a, r->attrs)) == NULL)
 		return -1;
+	/* The unreadable map is the one in attrs: point into the copy. */
+	if (r->unreadable != NULL)
+		copy.unreadable = doc_get(copy.attrs, RESOURCE_UNREADABLE);
 	ns = split_path(mut.path, steps, 16);
 	if (ns > 0)
 		mut.deleted += delete_at(copy.attrs, steps, ns);
