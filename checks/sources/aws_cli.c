@@ -295,20 +295,30 @@ account_id(const struct cli *c)
 	return c->account != NULL ? c->account : "account";
 }
 
+/* attrs[map][key] = r's message, creating the map attrs[map].  0 or -1. */
+static int
+note_msg(struct cli *c, struct doc_node *attrs, const char *map,
+    const char *key, const struct resp *r)
+{
+	struct doc_node *m;
+
+	if ((m = doc_get(attrs, map)) == NULL) {
+		if ((m = src_map(c->a, &r->mark)) == NULL ||
+		    src_set(c->a, attrs, map, m) != 0)
+			return diag_err(c->d, NULL, "out of memory");
+	}
+	if (src_set(c->a, m, key, src_str(c->a, r->msg, &r->mark)) != 0)
+		return diag_err(c->d, NULL, "out of memory");
+	return 0;
+}
+
 /* Record a per-call read error on attrs; the first one becomes *rerr. */
 static int
 add_read_error(struct cli *c, struct doc_node *attrs, const char *call,
     const struct resp *r, const char **rerr)
 {
-	struct doc_node *re;
-
-	if ((re = doc_get(attrs, SRC_READ_ERRORS)) == NULL) {
-		if ((re = src_map(c->a, &r->mark)) == NULL ||
-		    src_set(c->a, attrs, SRC_READ_ERRORS, re) != 0)
-			return diag_err(c->d, NULL, "out of memory");
-	}
-	if (src_set(c->a, re, call, src_str(c->a, r->msg, &r->mark)) != 0)
-		return diag_err(c->d, NULL, "out of memory");
+	if (note_msg(c, attrs, SRC_READ_ERRORS, call, r) != 0)
+		return -1;
 	if (*rerr == NULL)
 		*rerr = r->msg;
 	return 0;
@@ -323,19 +333,9 @@ static int
 add_unreadable(struct cli *c, struct doc_node *attrs, const char *call,
     const char *attr, const struct resp *r)
 {
-	struct doc_node *un;
-	const char *none = NULL;
-
-	if (add_read_error(c, attrs, call, r, &none) != 0)
+	if (note_msg(c, attrs, SRC_READ_ERRORS, call, r) != 0)
 		return -1;
-	if ((un = doc_get(attrs, RESOURCE_UNREADABLE)) == NULL) {
-		if ((un = src_map(c->a, &r->mark)) == NULL ||
-		    src_set(c->a, attrs, RESOURCE_UNREADABLE, un) != 0)
-			return diag_err(c->d, NULL, "out of memory");
-	}
-	if (src_set(c->a, un, attr, src_str(c->a, r->msg, &r->mark)) != 0)
-		return diag_err(c->d, NULL, "out of memory");
-	return 0;
+	return note_msg(c, attrs, RESOURCE_UNREADABLE, attr, r);
 }
 
 /* Post-processing of a joined value (JSON strings, defaults). */
