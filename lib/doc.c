@@ -20,22 +20,7 @@ doc_type_name(enum doc_type t)
 struct doc_node *
 doc_get(const struct doc_node *map, const char *key)
 {
-	size_t i, klen;
-	const struct doc_pair *p;
-
-	if (map == NULL || map->type != DOC_MAP)
-		return NULL;
-	klen = strlen(key);
-	/* Most keys of the same length differ in the first byte already. */
-	for (i = 0; i < map->u.map.n; i++) {
-		p = &map->u.map.pairs[i];
-		if (p->key->len == klen &&
-		    (klen == 0 ||
-			(p->key->str[0] == key[0] &&
-			    memcmp(p->key->str, key, klen) == 0)))
-			return p->val;
-	}
-	return NULL;
+	return doc_getn(map, key, strlen(key));
 }
 
 struct doc_node *

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
@@ -173,6 +174,30 @@ struct doc_node {
 
 /* Lookups return NULL when absent or when the node has the wrong type. */
 struct doc_node *doc_get(const struct doc_node *map, const char *key);
+
+/*
+ * doc_get() for a key of len bytes (not NUL-terminated), inline: path
+ * evaluation looks up a key at every step.
+ */
+static inline struct doc_node *
+doc_getn(const struct doc_node *map, const char *key, size_t len)
+{
+	const struct doc_pair *p;
+	size_t i;
+
+	if (map == NULL || map->type != DOC_MAP)
+		return NULL;
+	/* Most keys of the same length differ in the first byte already. */
+	for (i = 0; i < map->u.map.n; i++) {
+		p = &map->u.map.pairs[i];
+		if (p->key->len == len &&
+		    (len == 0 ||
+			(p->key->str[0] == key[0] &&
+			    memcmp(p->key->str, key, len) == 0)))
+			return p->val;
+	}
+	return NULL;
+}
 struct doc_node *doc_index(const struct doc_node *seq, size_t i);
 /* String value of a DOC_STRING node, else NULL. */
 const char *doc_str(const struct doc_node *n);

@@ -215,16 +215,9 @@ eval_rec(struct eval *e, size_t i, const struct doc_node *n)
 	s = &e->p->steps[i];
 	switch (s->kind) {
 	case PS_KEY:
-		if (n->type != DOC_MAP)
+		if ((c = doc_getn(n, s->key, s->keylen)) == NULL)
 			goto missing;
-		for (j = 0; j < n->u.map.n; j++) {
-			c = n->u.map.pairs[j].key;
-			if (c->len == s->keylen &&
-			    memcmp(c->str, s->key, s->keylen) == 0)
-				return eval_rec(
-				    e, i + 1, n->u.map.pairs[j].val);
-		}
-		goto missing;
+		return eval_rec(e, i + 1, c);
 	case PS_INDEX:
 		if (n->type != DOC_SEQ || s->index >= n->u.seq.n)
 			goto missing;

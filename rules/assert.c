@@ -1437,22 +1437,16 @@ static const struct doc_node gap_node = { DOC_NULL, { NULL, 0, 0 }, NULL, 0,
 static char *
 unreadable(struct ev *e, const struct assertion *as)
 {
-	const struct doc_node *un = e->c->unreadable, *why = NULL;
-	const struct doc_node *k;
+	const struct doc_node *un = e->c->unreadable, *why;
 	const char *key;
-	size_t len, i;
+	size_t len;
 
 	if (un->type != DOC_MAP || un->u.map.n == 0)
 		return NULL;
-	if (!doc_path_head(as->path, &key, &len)) {
+	if (!doc_path_head(as->path, &key, &len))
 		why = un->u.map.pairs[0].val;
-	} else {
-		for (i = 0; i < un->u.map.n && why == NULL; i++) {
-			k = un->u.map.pairs[i].key;
-			if (k->len == len && memcmp(k->str, key, len) == 0)
-				why = un->u.map.pairs[i].val;
-		}
-	}
+	else
+		why = doc_getn(un, key, len);
 	if (why == NULL)
 		return NULL;
 	return arena_printf(e->tmp, "'%s' could not be read: %s", as->ptext,
