@@ -45,6 +45,25 @@ diag_free(struct diag *d)
 	d->cap = 0;
 }
 
+/* Room for one more entry: 1, or 0 when full (d->max) or out of memory. */
+static int
+diag_room(struct diag *d)
+{
+	size_t max = d->max ? d->max : DIAG_DEFAULT_MAX, ncap;
+	struct diag_entry *nv;
+
+	if (d->n >= max)
+		return 0;
+	if (d->n == d->cap) {
+		ncap = d->cap ? d->cap * 2 : 8;
+		if ((nv = lib_realloc(d->v, ncap * sizeof(*nv))) == NULL)
+			return 0;
+		d->v = nv;
+		d->cap = ncap;
+	}
+	return 1;
+}
+
 static void diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
     const char *fmt, va_list ap) PRINTF_LIKE(4, 0);
 
@@ -52,23 +71,15 @@ static void
 diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
     const char *fmt, va_list ap)
 {
-	struct diag_entry *e, *nv;
-	size_t max = d->max ? d->max : DIAG_DEFAULT_MAX, ncap;
+	struct diag_entry *e;
 	char buf[1024];
 
 	if (lv == DIAG_ERROR)
 		d->nerrors++;
 	else if (lv == DIAG_WARNING)
 		d->nwarnings++;
-	if (d->n >= max)
+	if (!diag_room(d))
 		return;
-	if (d->n == d->cap) {
-		ncap = d->cap ? d->cap * 2 : 8;
-		if ((nv = lib_realloc(d->v, ncap * sizeof(*nv))) == NULL)
-			return;
-		d->v = nv;
-		d->cap = ncap;
-	}
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	e = &d->v[d->n];
 	memset(e, 0, sizeof(*e));
@@ -89,19 +100,10 @@ diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
 void
 diag_move(struct diag *dst, struct diag *src)
 {
-	size_t max = dst->max ? dst->max : DIAG_DEFAULT_MAX, i, ncap;
-	struct diag_entry *nv;
+	size_t i;
 
 	for (i = 0; i < src->n; i++) {
-		if (dst->n == dst->cap && dst->n < max) {
-			ncap = dst->cap ? dst->cap * 2 : 8;
-			if ((nv = lib_realloc(dst->v, ncap * sizeof(*nv))) !=
-			    NULL) {
-				dst->v = nv;
-				dst->cap = ncap;
-			}
-		}
-		if (dst->n < max && dst->n < dst->cap) {
+		if (diag_room(dst)) {
 			dst->v[dst->n++] = src->v[i];
 		} else {
 			lib_free(src->v[i].file);
