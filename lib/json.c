@@ -1456,15 +1456,26 @@ input_end(struct json_ctx *j, int ndjson)
 	return 0;
 }
 
-/* Feed the digest, if any, with n bytes read from the file. */
+/*
+ * Feed the digest, if any, with n bytes read from the file; a failure is
+ * reported in d (the reading thread's: OpenSSL's error queue is per
+ * thread).
+ */
 static int
-digest(struct json_ctx *j, const char *p, size_t n)
+digest(struct json_ctx *j, struct diag *d, const char *p, size_t n)
 {
 	struct mark m = { j->name, 0, 0 };
 
 	if (j->md != NULL && !EVP_DigestUpdate(j->md, p, n))
-		return diag_openssl(j->d, &m, "sha256");
+		return diag_openssl(d, &m, "sha256");
 	return 0;
+}
+
+/* Bytes read at a time, and the largest piece: the same with the thread. */
+static size_t
+chunk_size(void)
+{
+	return pipe_piece > 0 ? pipe_piece : JSON_CHUNK;
 }
 
 static int
@@ -1480,7 +1491,7 @@ static int
 feed_serial(
     struct json_ctx *j, const char *prefix, size_t plen, int fd, int ndjson)
 {
-	size_t chunk = pipe_piece > 0 ? pipe_piece : JSON_CHUNK;
+	size_t chunk = chunk_size();
 	size_t off = 0, n;
 	char *buf = NULL;
 	ssize_t r;
@@ -1507,7 +1518,7 @@ feed_serial(
 			if (r == 0)
 				break;
 			/* The caller's digest of the file: one read, two uses. */
-			if (digest(j, buf, (size_t)r) == -1 ||
+			if (digest(j, j->d, buf, (size_t)r) == -1 ||
 			    input(j, buf, (size_t)r) == -1)
 				goto out;
 		}
@@ -1691,7 +1702,6 @@ static int
 read_piece(
     struct pipe *pp, struct piece *pc, struct json_ctx *j, struct diag *d)
 {
-	struct mark m = { j->name, 0, 0 };
 	size_t n, max = pp->piece_max;
 	ssize_t r;
 
@@ -1716,9 +1726,8 @@ read_piece(
 			return 1;
 		}
 		if (r > 0) {
-			if (j->md != NULL &&
-			    !EVP_DigestUpdate(j->md, pc->own, (size_t)r))
-				return diag_openssl(d, &m, "sha256");
+			if (digest(j, d, pc->own, (size_t)r) == -1)
+				return -1;
 			pc->data = pc->own;
 			pc->len = (size_t)r;
 			return 0;
@@ -1890,7 +1899,7 @@ feed_piped(
 	pp->prefix = prefix;
 	pp->plen = plen;
 	pp->fd = fd;
-	pp->piece_max = pipe_piece > 0 ? pipe_piece : JSON_CHUNK;
+	pp->piece_max = chunk_size();
 	ra.j = j;
 	ra.pp = pp;
 	ra.ndjson = ndjson;
