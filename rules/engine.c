@@ -262,6 +262,26 @@ struct input_ctx {
 };
 
 /*
+ * Why no check can read the resource: its read_error, or, for a plugin
+ * (what it reads is unknown), the first of its unreadable attributes.
+ * NULL when it can be evaluated.
+ */
+static const char *
+unreadable_for(const struct check_outcome *o, const struct resource *res)
+{
+	const struct doc_node *un = res->unreadable;
+	const char *why;
+
+	if (res->read_error != NULL)
+		return res->read_error;
+	if (o->rule->assert != NULL || un == NULL || un->type != DOC_MAP ||
+	    un->u.map.n == 0)
+		return NULL;
+	why = doc_str(un->u.map.pairs[0].val);
+	return why != NULL ? why : "unreadable";
+}
+
+/*
  * Evaluate check o on resource res into c (reset first).  status_only:
  * the result will not be listed, so evidence and message are skipped.
  * 0 or -1.
@@ -282,20 +302,9 @@ evaluate(struct run *r, struct check_outcome *o, const struct resource *res,
 	c->status_only = status_only;
 	c->unreadable = res->unreadable;
 	check_ctx_reset(c);
-	if (res->read_error != NULL) {
+	if ((why = unreadable_for(o, res)) != NULL) {
 		if (check_emit(c, res, ST_ERROR,
-			"evidence could not "
-			"be read: %s",
-			res->read_error) == -1)
-			return -1;
-	} else if (o->rule->assert == NULL && res->unreadable != NULL &&
-	    res->unreadable->type == DOC_MAP && res->unreadable->u.map.n > 0) {
-		/* What a plugin reads is unknown: any unreadable part. */
-		if (check_emit(c, res, ST_ERROR,
-			"evidence could not be read: %s",
-			doc_str(res->unreadable->u.map.pairs[0].val) != NULL
-			    ? doc_str(res->unreadable->u.map.pairs[0].val)
-			    : "unreadable") == -1)
+			"evidence could not be read: %s", why) == -1)
 			return -1;
 	} else if (o->rule->assert != NULL) {
 		why = NULL;
