@@ -1456,21 +1456,6 @@ input_end(struct json_ctx *j, int ndjson)
 	return 0;
 }
 
-/*
- * Feed the digest, if any, with n bytes read from the file; a failure is
- * reported in d (the reading thread's: OpenSSL's error queue is per
- * thread).
- */
-static int
-digest(struct json_ctx *j, struct diag *d, const char *p, size_t n)
-{
-	struct mark m = { j->name, 0, 0 };
-
-	if (j->md != NULL && !EVP_DigestUpdate(j->md, p, n))
-		return diag_openssl(d, &m, "sha256");
-	return 0;
-}
-
 /* Bytes read at a time, and the largest piece: the same with the thread. */
 static size_t
 chunk_size(void)
@@ -1518,7 +1503,8 @@ feed_serial(
 			if (r == 0)
 				break;
 			/* The caller's digest of the file: one read, two uses. */
-			if (digest(j, j->d, buf, (size_t)r) == -1 ||
+			if (digest_update(
+				j->md, j->d, j->name, buf, (size_t)r) == -1 ||
 			    input(j, buf, (size_t)r) == -1)
 				goto out;
 		}
@@ -1726,7 +1712,8 @@ read_piece(
 			return 1;
 		}
 		if (r > 0) {
-			if (digest(j, d, pc->own, (size_t)r) == -1)
+			if (digest_update(
+				j->md, d, j->name, pc->own, (size_t)r) == -1)
 				return -1;
 			pc->data = pc->own;
 			pc->len = (size_t)r;

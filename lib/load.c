@@ -219,13 +219,13 @@ digest_begin(struct builder *b, struct diag *d, const char *path,
 	return 0;
 }
 
-static int
-digest_update(struct builder *b, struct diag *d, const char *name,
-    const char *p, size_t n)
+int
+digest_update(
+    EVP_MD_CTX *md, struct diag *d, const char *name, const char *p, size_t n)
 {
 	struct mark m = { name, 0, 0 };
 
-	if (b->md != NULL && n > 0 && !EVP_DigestUpdate(b->md, p, n))
+	if (md != NULL && n > 0 && !EVP_DigestUpdate(md, p, n))
 		return diag_openssl(d, &m, "sha256");
 	return 0;
 }
@@ -304,8 +304,8 @@ run(struct builder *b, struct diag *d, const char *name, const char *prefix,
 			}
 			if (r == 0)
 				break;
-			if (digest_update(
-				b, d, name, whole + wlen, (size_t)r) == -1) {
+			if (digest_update(b->md, d, name, whole + wlen,
+				(size_t)r) == -1) {
 				lib_free(whole);
 				return -1;
 			}
@@ -353,7 +353,7 @@ stream_fd(struct builder *b, struct diag *d, const char *path, int fd,
 		lib_free(prefix);
 		return diag_err(d, &m, "read error: %s", strerror(errno));
 	}
-	if (digest_update(b, d, path, prefix, (size_t)n) == -1) {
+	if (digest_update(b->md, d, path, prefix, (size_t)n) == -1) {
 		lib_free(prefix);
 		return -1;
 	}

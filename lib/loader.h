@@ -6,6 +6,7 @@
 #ifndef RAMPART_LOADER_H
 #define RAMPART_LOADER_H
 
+#include <openssl/evp.h>
 #include <sys/types.h>
 
 #include "lib/lib.h"
@@ -34,5 +35,13 @@ void builder_set_arena(struct builder *b, struct arena *a);
  * at end of file.  The byte count, or -1 with errno set.
  */
 ssize_t read_full(int fd, void *buf, size_t n);
+
+/*
+ * Feed the file's digest md (NULL: none) with n bytes read; a failure is
+ * reported in d (the reading thread's: OpenSSL's error queue is per
+ * thread).  0 or -1.
+ */
+int digest_update(
+    EVP_MD_CTX *md, struct diag *d, const char *name, const char *p, size_t n);
 
 #endif /* RAMPART_LOADER_H */
