@@ -21,6 +21,12 @@ enum status {
 	ST_MANUAL, /* controls only: needs attested evidence */
 	ST_INHERITED, /* controls only: the provider's duty */
 	ST_WAIVED, /* controls only: covered by a POA&M item */
+	/*
+	 * Controls only: automated evidence supports part of the control
+	 * (a `decides: part` binding passed); the rest is open until an
+	 * attestation or the provider's inheritance covers it.
+	 */
+	ST_PARTIAL,
 	ST_COUNT
 };
 
@@ -56,6 +62,25 @@ struct resource {
 	 * tell what a plugin reads).
 	 */
 	const struct doc_node *unreadable;
+	/*
+	 * When the evidence was captured (seconds since the epoch, UTC), as
+	 * the export records it (AWS Config configurationItemCaptureTime, a
+	 * collection manifest), or 0 when the adapter does not know; the
+	 * engine keeps the oldest per input for --max-evidence-age.
+	 */
+	int64_t collected;
+	/*
+	 * Nonzero: this is not a resource but a listing marker.  It states
+	 * that the input holds the listing of every resource of `type` (in
+	 * `region`, or account-wide when region is NULL), so that no
+	 * resource of the type means "none exist" (`not_applicable`), not
+	 * "no evidence" (`error`).  With read_error set, the listing is
+	 * known to be incomplete or unreadable (a NextToken left, a denied
+	 * call, a missing region file): every check on the type gets an
+	 * `error` result naming it.  id may be NULL; attrs may be NULL.
+	 * The engine never hands a marker to a plugin.
+	 */
+	int listing;
 };
 
 #define RESOURCE_UNREADABLE "Unreadable"

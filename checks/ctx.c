@@ -13,7 +13,7 @@ const char *
 status_name(enum status s)
 {
 	static const char *const names[ST_COUNT] = { "pass", "fail", "error",
-		"not_applicable", "manual", "inherited", "waived" };
+		"not_applicable", "manual", "inherited", "waived", "partial" };
 
 	return (unsigned)s < ST_COUNT ? names[s] : "?";
 }

@@ -126,6 +126,12 @@ struct control_check {
 	struct rule *rule; /* resolved at bind time */
 	struct doc_node *params; /* bound values: name -> value */
 	const char *rationale;
+	/*
+	 * The binding's `decides:` in the mapping: 1 for `full` (the
+	 * checks cover the control's statement for the exported inventory),
+	 * 0 for `part` (supporting evidence for part of the statement).
+	 */
+	int full;
 	struct mark mark;
 };
 
