@@ -36,7 +36,10 @@ enum {
 	O_TLS,
 	O_TLS_TARGETS,
 	O_TLS_CA,
-	O_TLS_TIMEOUT
+	O_TLS_TIMEOUT,
+	O_SCOPE,
+	O_GATE,
+	O_MAX_AGE
 };
 
 static const struct opt scan_opts[] = {
@@ -63,6 +66,9 @@ static const struct opt scan_opts[] = {
 	{ "tls-targets", 1, O_TLS_TARGETS },
 	{ "tls-ca-file", 1, O_TLS_CA },
 	{ "tls-timeout", 1, O_TLS_TIMEOUT },
+	{ "scope", 1, O_SCOPE },
+	{ "gate", 1, O_GATE },
+	{ "max-evidence-age", 1, O_MAX_AGE },
 	LIMIT_OPTS,
 	{ NULL, 0, 0 },
 };
@@ -81,6 +87,9 @@ struct scan_args {
 	const char *poam;
 	const char *crm;
 	const char *attest;
+	const char *scope;
+	enum gate gate;
+	long long max_age_days;
 	const char *format;
 	const char *output;
 	const char *output_dir;
@@ -135,8 +144,19 @@ scan_help(const struct command *cmd)
 	       "(RFC 3339 or epoch)\n"
 	       "  --max-results N        list at most N results per check "
 	       "and status (default %d, 0 = all)\n"
-	       "  --require-attestations open manual controls make the "
-	       "verdict incomplete\n"
+	       "  --scope FILE           declared out-of-scope resource types "
+	       "and not-applicable\n"
+	       "                         controls, each with a reason "
+	       "(recorded in the report)\n"
+	       "  --gate eligibility|checks  what decides the exit code: "
+	       "every control\n"
+	       "                         (default), or the automated checks "
+	       "alone (CI; not\n"
+	       "                         an eligibility decision, and every "
+	       "output says so)\n"
+	       "  --max-evidence-age D   evidence collected more than D days "
+	       "ago is error\n"
+	       "                         (default 30, 0 = no limit)\n"
 	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
 	       "(repeatable)\n"
 	       "  --tls-targets FILE     endpoints, one 'HOST[:PORT] [SNI]' "
@@ -170,6 +190,7 @@ parse_args(
 	memset(a, 0, sizeof(*a));
 	load_limits_default(&a->lim);
 	a->max_results = RUN_DEFAULT_MAX_RESULTS;
+	a->max_age_days = RUN_DEFAULT_MAX_EVIDENCE_AGE / 86400;
 	while ((o = opt_next(cmd, scan_opts, argc, argv, &i, &arg)) != -1) {
 		switch (o) {
 		case -2:
@@ -241,7 +262,32 @@ parse_args(
 				    arg);
 			break;
 		case O_REQUIRE_ATTEST:
+			/* Open controls always keep the verdict incomplete. */
 			a->require_attest = 1;
+			break;
+		case O_SCOPE:
+			a->scope = arg;
+			break;
+		case O_GATE:
+			if (strcmp(arg, "eligibility") == 0)
+				a->gate = GATE_ELIGIBILITY;
+			else if (strcmp(arg, "checks") == 0)
+				a->gate = GATE_CHECKS;
+			else
+				return cli_usage_err(cmd,
+				    "unknown gate '%s' (expected "
+				    "eligibility or checks)",
+				    arg);
+			break;
+		case O_MAX_AGE:
+			errno = 0;
+			a->max_age_days = strtoll(arg, &end, 10);
+			if (errno || *end || end == arg ||
+			    a->max_age_days < 0 || a->max_age_days > 36500)
+				return cli_usage_err(cmd,
+				    "invalid --max-evidence-age '%s' "
+				    "(days, 0 to 36500)",
+				    arg);
 			break;
 		case O_VERBOSE:
 			a->verbose = 1;
@@ -474,6 +520,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	struct poam *poam = NULL;
 	struct crm *crm = NULL;
 	struct attest_set *attest = NULL;
+	struct scope *scope = NULL;
 	struct run *r = NULL;
 	struct sign_key *key = NULL;
 	char *pass = NULL;
@@ -521,17 +568,24 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	}
 	if (a.attest != NULL && (attest = attest_load(&d, a.attest)) == NULL)
 		goto out;
+	if (a.scope != NULL &&
+	    ((scope = scope_load(&d, a.scope)) == NULL ||
+		scope_check_controls(scope, bl, &d) == -1))
+		goto out;
 	if (a.input_format != NULL)
 		ad = adapter_find(a.input_format);
 	memset(&ro, 0, sizeof(ro));
 	ro.now = a.fixed_time;
 	ro.max_results = (size_t)a.max_results;
 	ro.require_attestations = a.require_attest;
+	ro.gate = a.gate;
+	ro.max_evidence_age = (int64_t)a.max_age_days * 86400;
 	ro.lim = a.lim;
 	if ((r = run_new(&d, bl, rs, poam, &ro)) == NULL)
 		goto out;
 	r->attest = attest;
 	r->crm = crm;
+	r->scope = scope;
 	for (i = 0; i < a.ninputs; i++) {
 		if (c->tty_err)
 			fprintf(
@@ -574,6 +628,7 @@ out:
 	run_free(r);
 	poam_free(poam);
 	attest_free(attest);
+	scope_free(scope);
 	baseline_free(bl);
 	crm_free(crm);
 	rule_set_free(rs);

@@ -67,6 +67,7 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	struct tls_target *t = NULL, *nt;
 	struct tls_opts o;
 	struct feed f;
+	struct resource mk;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, j;
 	size_t n = 0, i;
@@ -111,6 +112,16 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 		diag_openssl(d, NULL, "cannot digest the TLS evidence");
 		goto out;
 	}
+	/*
+	 * The targets the user named are the complete list of endpoints
+	 * to judge: a listing (check.h), so TLS checks with no endpoint
+	 * in it could be told apart from TLS evidence never asked for.
+	 */
+	memset(&mk, 0, sizeof(mk));
+	mk.type = TLS_RESOURCE_TYPE;
+	mk.listing = 1;
+	if (run_resource(r, f.in, &mk, a) == -1)
+		goto out;
 	if (tls_scan_each(&o, t, n, feed_one, &f, d) == -1)
 		goto out;
 	if (EVP_DigestFinal_ex(f.md, md, &mdlen) != 1 ||

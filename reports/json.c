@@ -62,7 +62,7 @@ write_result(struct jw *w, const struct check_result *res)
 }
 
 static void
-write_check(struct jw *w, const struct control_check_outcome *cc)
+write_check(struct jw *w, const struct control_check_outcome *cc, int full)
 {
 	const struct check_outcome *o = cc->outcome;
 	const struct rule *ru = o->rule;
@@ -73,6 +73,9 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	jw_kstr(w, "title", ru->title);
 	jw_kstr(w, "severity", severity_name(ru->severity));
 	jw_kstr(w, "status", status_name(cc->status));
+	jw_kstr(w, "decides", full ? "full" : "part");
+	if (o->why != NULL)
+		jw_kstr(w, "why", o->why);
 	jw_key(w, "params");
 	jw_doc(w, o->params);
 	if (cc->waiver != NULL) {
@@ -116,10 +119,14 @@ write_decided(struct jw *w, const struct control_outcome *co)
 	size_t i;
 
 	jw_kstr(w, "decided_by",
-	    c->resp == RESP_AUTOMATED       ? "checks"
-		: c->resp == RESP_INHERITED ? "provider"
-		: at != NULL                ? "attestation"
-					    : "open");
+	    co->status == ST_INHERITED                ? "provider"
+		: co->declared != NULL                ? "declaration"
+		: co->status == ST_NOT_APPLICABLE     ? "baseline"
+		: co->open                            ? "open"
+		: at != NULL && co->status == ST_PASS ? "attestation"
+						      : "checks");
+	jw_key(w, "open");
+	jw_bool(w, co->open);
 	if (at != NULL) {
 		jw_key(w, "attestation");
 		jw_obj(w);
@@ -142,6 +149,37 @@ write_decided(struct jw *w, const struct control_outcome *co)
 		jw_kstr(w, "reference", c->crm_reference);
 		jw_end_obj(w);
 	}
+}
+
+/* The user's scope file: what it declares, and its digest. */
+static void
+write_scope(struct jw *w, const struct scope *s)
+{
+	size_t i;
+
+	jw_key(w, "scope");
+	jw_obj(w);
+	jw_kstr(w, "path", s->path);
+	jw_kstr(w, "sha256", s->sha256);
+	jw_key(w, "out_of_scope");
+	jw_arr(w);
+	for (i = 0; i < s->ntypes; i++) {
+		jw_obj(w);
+		jw_kstr(w, "type", s->types[i].name);
+		jw_kstr(w, "reason", s->types[i].reason);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_key(w, "not_applicable");
+	jw_arr(w);
+	for (i = 0; i < s->ncontrols; i++) {
+		jw_obj(w);
+		jw_kstr(w, "control", s->controls[i].name);
+		jw_kstr(w, "reason", s->controls[i].reason);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_end_obj(w);
 }
 
 int
@@ -181,6 +219,15 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_kstr(&w, "format", r->inputs[i].format);
 		jw_kstr(&w, "sha256", r->inputs[i].sha256);
 		jw_kint(&w, "resources", (long long)r->inputs[i].resources);
+		jw_kint(&w, "listings", (long long)r->inputs[i].listings);
+		if (r->inputs[i].collected != 0) {
+			format_time(r->inputs[i].collected, started);
+			jw_kstr(&w, "collected", started);
+			jw_kstr(
+			    &w, "collected_from", r->inputs[i].collected_how);
+		}
+		jw_key(&w, "stale");
+		jw_bool(&w, r->inputs[i].stale);
 		jw_end_obj(&w);
 	}
 	jw_end_arr(&w);
@@ -191,8 +238,14 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_kint(&w, "items", (long long)r->poam->n);
 		jw_end_obj(&w);
 	}
+	if (r->scope != NULL)
+		write_scope(&w, r->scope);
+	report_times(r, o, started, finished);
 	jw_kstr(&w, "started", started);
 	jw_kstr(&w, "finished", finished);
+	jw_kint(&w, "max_evidence_age_days",
+	    (long long)(r->opts.max_evidence_age / 86400));
+	jw_kstr(&w, "gate", gate_name(r->opts.gate));
 	jw_kstr(&w, "verdict", verdict_name(r->verdict));
 	jw_key(&w, "summary");
 	jw_obj(&w);
@@ -204,6 +257,7 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_kint(&w, "automated", (long long)r->cov.automated);
 	jw_kint(&w, "attested", (long long)r->cov.attested);
 	jw_kint(&w, "inherited", (long long)r->cov.inherited);
+	jw_kint(&w, "declared", (long long)r->cov.declared);
 	jw_kint(&w, "open", (long long)r->cov.open);
 	jw_key(&w, "complete");
 	jw_bool(&w, r->cov.open == 0);
@@ -227,7 +281,8 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_key(&w, "checks");
 		jw_arr(&w);
 		for (j = 0; j < co->nchecks; j++)
-			write_check(&w, &co->checks[j]);
+			write_check(
+			    &w, &co->checks[j], co->control->checks[j].full);
 		jw_end_arr(&w);
 		jw_end_obj(&w);
 	}

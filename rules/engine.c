@@ -129,7 +129,11 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 		c = &bl->controls[i];
 		co = &r->controls[i];
 		co->control = c;
-		if (c->resp != RESP_AUTOMATED || c->nchecks == 0)
+		/*
+		 * Inherited controls run their checks too: a failing check
+		 * contradicts the CRM and must surface (decide.c).
+		 */
+		if (c->nchecks == 0)
 			continue;
 		co->checks =
 		    arena_alloc(r->a, c->nchecks * sizeof(*co->checks));
@@ -335,6 +339,98 @@ evaluate(struct run *r, struct check_outcome *o, const struct resource *res,
 	(1u << ST_PASS | 1u << ST_FAIL | 1u << ST_ERROR | \
 	    1u << ST_NOT_APPLICABLE)
 
+/* Count a result of o and keep it when it is within the listing cap. */
+static int
+count_result(
+    struct run *r, struct check_outcome *o, const struct check_result *res)
+{
+	size_t max = r->opts.max_results;
+
+	o->counts[res->status]++;
+	if (max == 0 || o->counts[res->status] <= max)
+		return keep_result(r, o, res);
+	return 0;
+}
+
+/*
+ * A listing marker (check.h): a clean one tells the checks of its type
+ * that "no resource" means none exist; one with read_error is an `error`
+ * result for each of them, named after the listing.
+ */
+static int
+on_listing(struct run *r, struct input_info *in, const struct resource *res)
+{
+	const unsigned char *wants = type_wants(r, res->type);
+	struct check_outcome *o;
+	struct check_result cr;
+	struct evidence ev;
+	size_t i;
+
+	in->listings++;
+	for (i = 0; i < r->nchecks; i++) {
+		o = &r->checks[i];
+		if (wants != NULL ? !wants[i] : !rule_wants(o->rule, res->type))
+			continue;
+		if (res->read_error == NULL) {
+			o->listed = 1;
+			continue;
+		}
+		memset(&cr, 0, sizeof(cr));
+		cr.status = ST_ERROR;
+		cr.resource_type = res->type;
+		cr.resource_id = res->id != NULL
+		    ? res->id
+		    : arena_printf(r->a, "listing of %s", res->type);
+		cr.region = res->region;
+		cr.message =
+		    arena_printf(r->a, "listing of %s%s%s is incomplete: %s",
+			res->type, res->region ? " in " : "",
+			res->region ? res->region : "", res->read_error);
+		memset(&ev, 0, sizeof(ev));
+		ev.path = "listing";
+		ev.source = res->mark;
+		cr.ev = &ev;
+		cr.nev = res->mark.file != NULL;
+		if (cr.resource_id == NULL || cr.message == NULL)
+			return diag_err(r->d, NULL, "out of memory");
+		if (count_result(r, o, &cr) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static const char how_export[] = "recorded in the export";
+static const char how_mtime[] = "file modification time";
+
+/*
+ * The capture time of a resource's evidence, and why it is too old to
+ * decide anything (a message in the run's arena), or NULL when fresh.
+ */
+static const char *
+stale_for(struct run *r, struct input_info *in, const struct resource *res)
+{
+	int64_t t = res->collected ? res->collected : in->collected;
+	char when[32];
+
+	/* The oldest capture time the export records wins over mtimes. */
+	if (res->collected != 0 &&
+	    (in->collected_how != how_export ||
+		res->collected < in->collected)) {
+		in->collected = res->collected;
+		in->collected_how = how_export;
+	}
+	if (r->opts.max_evidence_age <= 0 || t == 0 ||
+	    r->opts.now - t <= r->opts.max_evidence_age)
+		return NULL;
+	in->stale = 1;
+	format_time(t, when);
+	return arena_printf(r->a,
+	    "evidence collected %s (%s) is older than the maximum evidence "
+	    "age of %lld days",
+	    when, res->collected ? how_export : in->collected_how,
+	    (long long)(r->opts.max_evidence_age / 86400));
+}
+
 static int
 on_resource(void *ctx, const struct resource *res, struct arena *a)
 {
@@ -342,10 +438,23 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	struct run *r = ic->r;
 	struct check_outcome *o;
 	struct check_ctx c;
-	const unsigned char *wants = type_wants(r, res->type);
+	const unsigned char *wants;
+	struct resource stale;
+	const char *old;
 	size_t i, listed, max = r->opts.max_results;
 	unsigned room, s;
 
+	if (res->type == NULL)
+		return 0;
+	if (res->listing)
+		return on_listing(r, ic->in, res);
+	if ((old = stale_for(r, ic->in, res)) != NULL &&
+	    res->read_error == NULL) {
+		stale = *res;
+		stale.read_error = old;
+		res = &stale;
+	}
+	wants = type_wants(r, res->type);
 	ic->in->resources++;
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
@@ -541,10 +650,22 @@ run_input(struct run *r, const char *path, const struct adapter *ad)
 	dg.path = path;
 	if (!is_dir)
 		lim.digest = &dg;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		in->collected = (int64_t)st.st_mtime;
+		in->collected_how = how_mtime;
+	}
 	ic.r = r;
 	ic.in = in;
 	if (ad->read(r->d, path, &lim, on_resource, &ic, &n) == -1)
 		return -1;
+	if (in->resources == 0 && in->listings == 0) {
+		struct mark m = { in->path, 0, 0 };
+
+		return diag_err(r->d, &m,
+		    "no resource and no listing in this %s input: nothing to "
+		    "evaluate (an empty input is not evidence)",
+		    ad->name);
+	}
 	if (is_dir)
 		return 0;
 	if (dg.done) {
@@ -583,18 +704,57 @@ poam_cover(const struct run *r, const struct control *c,
 	return NULL;
 }
 
+/*
+ * A check's status over its resources.  With none, absent is not empty:
+ * `not_applicable` only when a complete listing of one of its types was
+ * seen or the user declared every one of its types out of scope; else
+ * `error`, saying which evidence is missing (o->why).
+ */
 static enum status
-outcome_status(const struct check_outcome *o)
+outcome_status(struct run *r, struct check_outcome *o)
 {
+	const struct scope_item *si = NULL;
+	struct strbuf sb;
+	size_t i;
+
 	if (o->counts[ST_FAIL] > 0)
 		return ST_FAIL;
 	if (o->counts[ST_ERROR] > 0)
 		return ST_ERROR;
 	if (o->counts[ST_PASS] > 0)
 		return ST_PASS;
-	if (o->rule->required)
-		return ST_ERROR;
-	return ST_NOT_APPLICABLE;
+	if (o->listed) {
+		o->why = "the inputs list no resource of its types";
+		return ST_NOT_APPLICABLE;
+	}
+	for (i = 0; i < o->rule->ntypes; i++)
+		if ((si = scope_type(r->scope, o->rule->types[i])) == NULL)
+			break;
+	if (o->rule->ntypes > 0 && i == o->rule->ntypes) {
+		o->why = arena_printf(r->a, "declared out of scope: %s%s",
+		    si->reason,
+		    o->rule->ntypes > 1 ? " (and its other types)" : "");
+		return ST_NOT_APPLICABLE;
+	}
+	sb_init(&sb);
+	sb_adds(&sb, "no listing of ");
+	for (i = 0; i < o->rule->ntypes; i++) {
+		if (i > 0)
+			sb_adds(&sb, i + 1 == o->rule->ntypes ? " or " : ", ");
+		sb_adds(&sb, o->rule->types[i]);
+	}
+	if (o->rule->ntypes == 0)
+		sb_adds(&sb, "its resources");
+	sb_adds(&sb,
+	    " in the inputs: the evidence is missing (absent is "
+	    "not empty; declare the type out of scope if the "
+	    "workload does not use it)");
+	o->why =
+	    sb.oom ? "no evidence in the inputs" : arena_strdup(r->a, sb.s);
+	sb_free(&sb);
+	if (o->why == NULL)
+		o->why = "no evidence in the inputs";
+	return ST_ERROR;
 }
 
 /* How one check counts for one control, after POA&M. */
@@ -636,30 +796,10 @@ control_check_status(const struct run *r, const struct control *c,
 }
 
 /*
- * A manual control with a valid attestation passes (shown as attested);
- * an expired or not-yet-valid one leaves it manual with a note.
+ * How each control was decided: by automated checks, by attestation,
+ * inherited from the provider, declared not applicable, or left open
+ * (nothing decides it, or checks decide only part).
  */
-static void
-manual_status(struct run *r, struct control_outcome *co)
-{
-	const struct attestation *at, *stale = NULL;
-
-	at = attest_find(r->attest, co->control->id, r->opts.now, &stale);
-	if (at != NULL) {
-		co->status = ST_PASS;
-		co->attestation = at;
-	} else if (stale != NULL) {
-		co->note = arena_printf(r->a,
-		    stale->date > r->opts.now
-			? "attestation by %s is dated %s, after this evaluation"
-			: "attestation by %s expired on %s",
-		    stale->attested_by,
-		    stale->date > r->opts.now ? stale->date_text
-					      : stale->expires_text);
-	}
-}
-
-/* Who decided each control: checks, attestation, provider, or nobody. */
 static void
 coverage(struct run *r)
 {
@@ -669,95 +809,115 @@ coverage(struct run *r)
 	memset(&r->cov, 0, sizeof(r->cov));
 	for (i = 0; i < r->ncontrols; i++) {
 		co = &r->controls[i];
-		if (co->control->resp == RESP_AUTOMATED)
-			r->cov.automated++;
-		else if (co->control->resp == RESP_INHERITED)
+		if (co->status == ST_INHERITED)
 			r->cov.inherited++;
-		else if (co->attestation != NULL)
+		else if (co->status == ST_NOT_APPLICABLE)
+			r->cov.declared++;
+		else if (co->open)
+			r->cov.open++;
+		else if (co->attestation != NULL && co->status == ST_PASS)
 			r->cov.attested++;
 		else
-			r->cov.open++;
+			r->cov.automated++;
 	}
+}
+
+/* The note a POA&M item leaves on a control, or NULL. */
+static const char *
+poam_note(struct run *r, const struct control_check_outcome *cco)
+{
+	if (cco->expired != NULL && cco->status == ST_FAIL)
+		return arena_printf(r->a,
+		    "POA&M item '%s' expired on %s and no longer waives this "
+		    "failure",
+		    cco->expired->id, cco->expired->expires_text);
+	if (cco->waiver != NULL)
+		return arena_printf(r->a,
+		    "failure waived by POA&M item '%s' until %s",
+		    cco->waiver->id, cco->waiver->expires_text);
+	return NULL;
+}
+
+/*
+ * Gather what decides control co (its bindings after POA&M, the CRM, a
+ * valid attestation, the scope file) and let decide_control() decide.
+ */
+static int
+finish_control(struct run *r, struct control_outcome *co)
+{
+	const struct control *c = co->control;
+	const struct attestation *at, *stale = NULL;
+	struct decide_binding *b = NULL;
+	struct decide_control_in in;
+	struct decide_control_out out;
+	const char *pnote = NULL, *n;
+	size_t j;
+
+	memset(&in, 0, sizeof(in));
+	if (co->nchecks > 0 &&
+	    (b = arena_alloc(r->a, co->nchecks * sizeof(*b))) == NULL)
+		return diag_err(r->d, NULL, "out of memory");
+	for (j = 0; j < co->nchecks; j++) {
+		control_check_status(r, c, &co->checks[j]);
+		r->count_bindings[co->checks[j].status]++;
+		b[j].status = co->checks[j].status;
+		b[j].full = c->checks[j].full;
+		b[j].check_id = co->checks[j].outcome->rule->id;
+		if ((n = poam_note(r, &co->checks[j])) != NULL)
+			pnote = n;
+	}
+	in.b = b;
+	in.nb = co->nchecks;
+	in.crm = c->resp == RESP_INHERITED ? CRM_INHERITED : c->crm;
+	in.crm_provider = c->crm_provider;
+	in.method = c->method;
+	if ((co->declared = scope_control(r->scope, c->id)) != NULL)
+		in.declared_na = co->declared->reason;
+	at = attest_find(r->attest, c->id, r->opts.now, &stale);
+	if (at != NULL) {
+		co->attestation = at;
+		in.attested_by = at->attested_by;
+	}
+	decide_control(r->a, &in, &out);
+	co->status = out.status;
+	co->open = out.open;
+	co->note = out.note;
+	if (co->note == NULL && pnote != NULL)
+		co->note = pnote;
+	if (co->note == NULL && at == NULL && stale != NULL)
+		co->note = arena_printf(r->a,
+		    stale->date > r->opts.now
+			? "attestation by %s is dated %s, after this evaluation"
+			: "attestation by %s expired on %s",
+		    stale->attested_by,
+		    stale->date > r->opts.now ? stale->date_text
+					      : stale->expires_text);
+	return 0;
 }
 
 int
 run_finish(struct run *r)
 {
 	struct control_outcome *co;
-	size_t i, j, n[ST_COUNT];
-	int manual_open = 0;
+	size_t i;
 
 	r->finished = r->opts.now;
 	memset(r->count_checks, 0, sizeof(r->count_checks));
 	memset(r->count_controls, 0, sizeof(r->count_controls));
+	memset(r->count_bindings, 0, sizeof(r->count_bindings));
 	for (i = 0; i < r->nchecks; i++) {
-		r->checks[i].status = outcome_status(&r->checks[i]);
+		r->checks[i].status = outcome_status(r, &r->checks[i]);
 		r->count_checks[r->checks[i].status]++;
 	}
 	for (i = 0; i < r->ncontrols; i++) {
 		co = &r->controls[i];
-		switch (co->control->resp) {
-		case RESP_INHERITED:
-			co->status = ST_INHERITED;
-			break;
-		case RESP_MANUAL:
-			co->status = ST_MANUAL;
-			manual_status(r, co);
-			if (co->status == ST_MANUAL)
-				manual_open = 1;
-			break;
-		case RESP_AUTOMATED:
-			memset(n, 0, sizeof(n));
-			for (j = 0; j < co->nchecks; j++) {
-				control_check_status(
-				    r, co->control, &co->checks[j]);
-				n[co->checks[j].status]++;
-				if (co->checks[j].expired != NULL &&
-				    co->checks[j].status == ST_FAIL)
-					co->note = arena_printf(r->a,
-					    "POA&M "
-					    "item '%s' expired on %s and no "
-					    "longer waives this failure",
-					    co->checks[j].expired->id,
-					    co->checks[j]
-						.expired->expires_text);
-				if (co->checks[j].waiver != NULL)
-					co->note = arena_printf(r->a,
-					    "failure "
-					    "waived by POA&M item '%s' until "
-					    "%s",
-					    co->checks[j].waiver->id,
-					    co->checks[j].waiver->expires_text);
-			}
-			co->status = n[ST_FAIL] ? ST_FAIL
-			    : n[ST_ERROR]       ? ST_ERROR
-			    : n[ST_WAIVED]      ? ST_WAIVED
-			    : n[ST_PASS]        ? ST_PASS
-						: ST_NOT_APPLICABLE;
-			/*
-			 * No check found anything in scope: the control is
-			 * not evidenced by this scan.  Say so, and when
-			 * attestations are required it stays open, so a scan
-			 * that lacks the evidence cannot make it pass.
-			 */
-			if (co->status == ST_NOT_APPLICABLE) {
-				co->note = "no resource in scope for any of "
-					   "its checks: not evidenced by this "
-					   "scan";
-				if (r->opts.require_attestations)
-					manual_open = 1;
-			}
-			break;
-		}
+		if (finish_control(r, co) == -1)
+			return -1;
 		r->count_controls[co->status]++;
 	}
 	coverage(r);
-	if (r->count_controls[ST_FAIL] > 0)
-		r->verdict = VERDICT_NOT_ELIGIBLE;
-	else if (r->count_controls[ST_ERROR] > 0 ||
-	    (r->opts.require_attestations && manual_open))
-		r->verdict = VERDICT_INCOMPLETE;
-	else
-		r->verdict = VERDICT_ELIGIBLE;
+	r->verdict = r->opts.gate == GATE_CHECKS
+	    ? decide_gate_checks(r->count_bindings)
+	    : decide_verdict(r->count_controls);
 	return 0;
 }

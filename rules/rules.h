@@ -345,11 +345,101 @@ const char *crm_resp_name(enum crm_resp r);
  */
 long crm_apply(const struct crm *c, struct baseline *b, struct diag *d);
 
+/* ----------------------------------------------------------------- scope */
+
+/* One declaration of a scope file: a resource type glob or a control. */
+struct scope_item {
+	const char *name; /* "AWS::RDS::*" or "pe-3" */
+	const char *reason;
+	struct mark mark;
+};
+
+/*
+ * The user's scope file (docs/decisions.md): resource types the workload
+ * does not use (`out_of_scope`) and controls tailored out
+ * (`not_applicable`), each with a reason.  Recorded in every report.
+ */
+struct scope {
+	struct arena *a;
+	const char *path;
+	char sha256[SHA256_HEX_LEN + 1];
+	struct scope_item *types;
+	size_t ntypes;
+	struct scope_item *controls;
+	size_t ncontrols;
+};
+
+/* Load a scope file; NULL with every error (file:line:col) in d. */
+struct scope *scope_load(struct diag *d, const char *path);
+void scope_free(struct scope *s); /* accepts NULL */
+/* The declaration covering resource type t (glob), or NULL; s may be NULL. */
+const struct scope_item *scope_type(const struct scope *s, const char *t);
+/* The declaration of control id (any id form), or NULL; s may be NULL. */
+const struct scope_item *scope_control(const struct scope *s, const char *id);
+/* Every declared control must exist in b: 0, or -1 with each one reported. */
+int scope_check_controls(
+    const struct scope *s, const struct baseline *b, struct diag *d);
+/*
+ * Whether two control ids name the same control, whatever their form:
+ * case, "AC-2(3)" or "ac-2.3", leading zeros ("ac-02").
+ */
+int control_id_eq(const char *x, const char *y);
+
 /* ------------------------------------------------------------ evaluation */
 
 enum verdict { VERDICT_ELIGIBLE, VERDICT_NOT_ELIGIBLE, VERDICT_INCOMPLETE };
 
 const char *verdict_name(enum verdict v);
+
+/*
+ * What the verdict decides: eligibility (every control of the baseline
+ * decided), or, for a CI gate, the automated checks alone (`--gate
+ * checks`: no check fails or errors), which every output states so that
+ * nobody mistakes it for an eligibility decision.
+ */
+enum gate { GATE_ELIGIBILITY, GATE_CHECKS };
+
+const char *gate_name(enum gate g);
+
+/* ------------------------------------------------------ decision model */
+
+/* One check bound to a control, after POA&M, as the decision sees it. */
+struct decide_binding {
+	enum status status; /* pass fail error not_applicable waived */
+	int full; /* decides: full */
+	const char *check_id;
+};
+
+/* Everything that decides one control (rules/decide.c). */
+struct decide_control_in {
+	enum crm_resp crm; /* the provider's CRM share */
+	const char *crm_provider; /* may be NULL */
+	const char *method; /* LI-SaaS method list, may be NULL */
+	const char *declared_na; /* scope file reason, or NULL */
+	const char *attested_by; /* a valid attestation's author, or NULL */
+	const struct decide_binding *b;
+	size_t nb;
+};
+
+struct decide_control_out {
+	enum status status;
+	const char *note; /* why, static or in the arena; may be NULL */
+	int open; /* nothing decides (part of) the control yet */
+};
+
+/*
+ * Decide one control (docs/decisions.md).  Pure: the output depends only
+ * on in; notes naming checks are allocated in a.
+ */
+void decide_control(struct arena *a, const struct decide_control_in *in,
+    struct decide_control_out *out);
+/* The eligibility verdict from the count of each control status. */
+enum verdict decide_verdict(const size_t counts[ST_COUNT]);
+/*
+ * The `--gate checks` verdict from the count of each status of the
+ * check-control bindings after POA&M: fail, else error, else pass.
+ */
+enum verdict decide_gate_checks(const size_t counts[ST_COUNT]);
 
 /* One rule evaluated with one set of parameter values. */
 struct check_outcome {
@@ -359,6 +449,13 @@ struct check_outcome {
 	size_t n, cap;
 	size_t counts[ST_COUNT];
 	enum status status; /* aggregated over resources */
+	int listed; /* a complete listing of one of its types was seen */
+	/*
+	 * Why the check ended where it did when no resource decided it
+	 * ("no listing of ... in the inputs", "declared out of scope: ..."),
+	 * or NULL.  Writers print this; they never rebuild it.
+	 */
+	const char *why;
 };
 
 /* One check as it counts for one control (after POA&M). */
@@ -375,17 +472,21 @@ struct control_outcome {
 	struct control_check_outcome *checks;
 	size_t nchecks;
 	const char *note;
-	/* A manual control decided by a valid attestation (status pass). */
+	/* A valid attestation of this control (it decides what checks do not). */
 	const struct attestation *attestation;
+	const struct scope_item *declared; /* declared not applicable */
+	int open; /* (part of) the control is decided by nothing yet */
 };
 
 /*
  * How the controls of a run were decided: by automated checks, by
- * attestation, inherited from the provider, or left open (manual without
- * a valid attestation).  The four add up to the number of controls.
+ * attestation, inherited from the provider, declared not applicable, or
+ * left open (manual, or partial).  The five add up to the number of
+ * controls.
  */
 struct coverage {
 	size_t automated, attested, inherited, open;
+	size_t declared; /* not applicable: the scope file or the baseline */
 };
 
 struct input_info {
@@ -393,6 +494,15 @@ struct input_info {
 	const char *format; /* adapter name */
 	char sha256[SHA256_HEX_LEN + 1];
 	size_t resources;
+	size_t listings; /* listing markers the adapter emitted */
+	/*
+	 * When its evidence was collected (the oldest capture time the
+	 * export records, else the file's modification time), 0 unknown;
+	 * collected_how says which.
+	 */
+	int64_t collected;
+	const char *collected_how;
+	int stale; /* older than --max-evidence-age */
 };
 
 /* Per-check cap on listed results (the rest are counted). */
@@ -401,9 +511,14 @@ struct input_info {
 struct run_opts {
 	size_t max_results; /* 0 = unlimited */
 	int64_t now; /* evaluation time; 0 = time(NULL) */
-	int require_attestations;
+	int require_attestations; /* kept for old scripts: always on now */
+	enum gate gate;
+	/* Evidence older than this (seconds) is `error`; 0 = no limit. */
+	int64_t max_evidence_age;
 	struct load_limits lim;
 };
+
+#define RUN_DEFAULT_MAX_EVIDENCE_AGE (30 * 86400LL)
 
 struct run {
 	struct arena *a;
@@ -414,6 +529,7 @@ struct run {
 	struct poam *poam; /* borrowed, may be NULL */
 	const struct attest_set *attest; /* borrowed, may be NULL */
 	const struct crm *crm; /* borrowed, may be NULL (already applied) */
+	const struct scope *scope; /* borrowed, may be NULL */
 	struct coverage cov; /* set by run_finish */
 	struct input_info *inputs;
 	size_t ninputs;
@@ -423,6 +539,7 @@ struct run {
 	size_t ncontrols;
 	size_t count_controls[ST_COUNT];
 	size_t count_checks[ST_COUNT];
+	size_t count_bindings[ST_COUNT]; /* check-control, after POA&M */
 	enum verdict verdict;
 	int64_t started, finished;
 	/*
