@@ -62,7 +62,7 @@ write_result(struct jw *w, const struct check_result *res)
 }
 
 static void
-write_check(struct jw *w, const struct control_check_outcome *cc, int full)
+write_check(struct jw *w, const struct control_check_outcome *cc)
 {
 	const struct check_outcome *o = cc->outcome;
 	const struct rule *ru = o->rule;
@@ -73,7 +73,7 @@ write_check(struct jw *w, const struct control_check_outcome *cc, int full)
 	jw_kstr(w, "title", ru->title);
 	jw_kstr(w, "severity", severity_name(ru->severity));
 	jw_kstr(w, "status", status_name(cc->status));
-	jw_kstr(w, "decides", full ? "full" : "part");
+	jw_kstr(w, "decides", cc->full ? "full" : "part");
 	if (o->why != NULL)
 		jw_kstr(w, "why", o->why);
 	jw_key(w, "params");
@@ -281,8 +281,7 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_key(&w, "checks");
 		jw_arr(&w);
 		for (j = 0; j < co->nchecks; j++)
-			write_check(
-			    &w, &co->checks[j], co->control->checks[j].full);
+			write_check(&w, &co->checks[j]);
 		jw_end_arr(&w);
 		jw_end_obj(&w);
 	}

@@ -161,6 +161,7 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 				o->rule = c->checks[j].rule;
 				o->params = p;
 			}
+			co->checks[co->nchecks].full = c->checks[j].full;
 			co->checks[co->nchecks++].outcome = &r->checks[k];
 		}
 	}
@@ -861,7 +862,7 @@ finish_control(struct run *r, struct control_outcome *co)
 		control_check_status(r, c, &co->checks[j]);
 		r->count_bindings[co->checks[j].status]++;
 		b[j].status = co->checks[j].status;
-		b[j].full = c->checks[j].full;
+		b[j].full = co->checks[j].full;
 		b[j].check_id = co->checks[j].outcome->rule->id;
 		if ((n = poam_note(r, &co->checks[j])) != NULL)
 			pnote = n;

@@ -464,6 +464,7 @@ struct control_check_outcome {
 	enum status status;
 	const struct poam_item *waiver; /* covering item, if any */
 	const struct poam_item *expired; /* matching but expired */
+	int full; /* the binding decides the control fully (decides: full) */
 };
 
 struct control_outcome {
