@@ -160,6 +160,11 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 				o = &r->checks[r->nchecks++];
 				o->rule = c->checks[j].rule;
 				o->params = p;
+				o->seen =
+				    arena_alloc(r->a, o->rule->ntypes + 1);
+				if (o->seen == NULL)
+					goto oom;
+				memset(o->seen, 0, o->rule->ntypes + 1);
 			}
 			co->checks[co->nchecks].full = c->checks[j].full;
 			co->checks[co->nchecks++].outcome = &r->checks[k];
@@ -170,6 +175,19 @@ oom:
 	diag_err(d, NULL, "out of memory");
 	run_free(r);
 	return NULL;
+}
+
+/* Mark the rule types of o that match type as seen (evidence exists). */
+static void
+mark_seen(struct check_outcome *o, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < o->rule->ntypes; i++)
+		if (!o->seen[i] &&
+		    (strcmp(o->rule->types[i], type) == 0 ||
+			strcmp(o->rule->types[i], "*") == 0))
+			o->seen[i] = 1;
 }
 
 static int
@@ -372,6 +390,7 @@ on_listing(struct run *r, struct input_info *in, const struct resource *res)
 		o = &r->checks[i];
 		if (wants != NULL ? !wants[i] : !rule_wants(o->rule, res->type))
 			continue;
+		mark_seen(o, res->type);
 		if (res->read_error == NULL) {
 			o->listed = 1;
 			continue;
@@ -461,6 +480,7 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 		o = &r->checks[i];
 		if (wants != NULL ? !wants[i] : !rule_wants(o->rule, res->type))
 			continue;
+		mark_seen(o, res->type);
 		/*
 		 * Results past --max-results for their status are only
 		 * counted.  Once some status is full, evaluate for the status
@@ -706,20 +726,67 @@ poam_cover(const struct run *r, const struct control *c,
 }
 
 /*
- * A check's status over its resources.  With none, absent is not empty:
- * `not_applicable` only when a complete listing of one of its types was
- * seen or the user declared every one of its types out of scope; else
- * `error`, saying which evidence is missing (o->why).
+ * Why check o lacks evidence: every rule type with neither a resource
+ * nor a listing in the inputs and not declared out of scope, or NULL
+ * when each type has evidence.  *declared receives the declaration when
+ * every type lacking evidence is declared out of scope.
+ */
+static const char *
+missing_evidence(struct run *r, const struct check_outcome *o,
+    const struct scope_item **declared)
+{
+	const struct scope_item *si;
+	struct strbuf sb;
+	const char *why;
+	size_t i, n = 0;
+
+	*declared = NULL;
+	sb_init(&sb);
+	for (i = 0; i < o->rule->ntypes; i++) {
+		if (o->seen[i] || strcmp(o->rule->types[i], "*") == 0)
+			continue;
+		if ((si = scope_type(r->scope, o->rule->types[i])) != NULL) {
+			*declared = si;
+			continue;
+		}
+		sb_adds(&sb, n++ == 0 ? "no listing of " : ", ");
+		sb_adds(&sb, o->rule->types[i]);
+	}
+	if (n == 0) {
+		sb_free(&sb);
+		return NULL;
+	}
+	*declared = NULL;
+	sb_adds(&sb,
+	    " in the inputs: the evidence is missing (absent is not "
+	    "empty; declare the type out of scope if the workload "
+	    "does not use it)");
+	why = sb.oom ? NULL : arena_strdup(r->a, sb.s);
+	sb_free(&sb);
+	return why != NULL ? why : "no evidence in the inputs";
+}
+
+/*
+ * A check's status over its resources: fail, else error, else pass.  But
+ * absent is not empty: a rule type with no resource and no listing in
+ * the inputs (and not declared out of scope) is missing evidence, so the
+ * check is `error` even when its other types pass.  With no resource at
+ * all, `not_applicable` needs a complete listing or a declaration.  The
+ * reason goes to o->why.
  */
 static enum status
 outcome_status(struct run *r, struct check_outcome *o)
 {
-	const struct scope_item *si = NULL;
-	struct strbuf sb;
-	size_t i;
+	const struct scope_item *si;
+	const char *missing;
 
 	if (o->counts[ST_FAIL] > 0)
 		return ST_FAIL;
+	missing = missing_evidence(r, o, &si);
+	if (missing != NULL) {
+		o->why = missing;
+		return ST_ERROR;
+	}
 	if (o->counts[ST_ERROR] > 0)
 		return ST_ERROR;
 	if (o->counts[ST_PASS] > 0)
@@ -728,33 +795,12 @@ outcome_status(struct run *r, struct check_outcome *o)
 		o->why = "the inputs list no resource of its types";
 		return ST_NOT_APPLICABLE;
 	}
-	for (i = 0; i < o->rule->ntypes; i++)
-		if ((si = scope_type(r->scope, o->rule->types[i])) == NULL)
-			break;
-	if (o->rule->ntypes > 0 && i == o->rule->ntypes) {
-		o->why = arena_printf(r->a, "declared out of scope: %s%s",
-		    si->reason,
-		    o->rule->ntypes > 1 ? " (and its other types)" : "");
+	if (si != NULL) {
+		o->why =
+		    arena_printf(r->a, "declared out of scope: %s", si->reason);
 		return ST_NOT_APPLICABLE;
 	}
-	sb_init(&sb);
-	sb_adds(&sb, "no listing of ");
-	for (i = 0; i < o->rule->ntypes; i++) {
-		if (i > 0)
-			sb_adds(&sb, i + 1 == o->rule->ntypes ? " or " : ", ");
-		sb_adds(&sb, o->rule->types[i]);
-	}
-	if (o->rule->ntypes == 0)
-		sb_adds(&sb, "its resources");
-	sb_adds(&sb,
-	    " in the inputs: the evidence is missing (absent is "
-	    "not empty; declare the type out of scope if the "
-	    "workload does not use it)");
-	o->why =
-	    sb.oom ? "no evidence in the inputs" : arena_strdup(r->a, sb.s);
-	sb_free(&sb);
-	if (o->why == NULL)
-		o->why = "no evidence in the inputs";
+	o->why = "no resource of its types in the inputs";
 	return ST_ERROR;
 }
 

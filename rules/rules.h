@@ -451,6 +451,12 @@ struct check_outcome {
 	enum status status; /* aggregated over resources */
 	int listed; /* a complete listing of one of its types was seen */
 	/*
+	 * One flag per rule type: a resource or a listing of it was seen.
+	 * A type never seen is missing evidence, even when the check's
+	 * other types pass.
+	 */
+	unsigned char *seen;
+	/*
 	 * Why the check ended where it did when no resource decided it
 	 * ("no listing of ... in the inputs", "declared out of scope: ..."),
 	 * or NULL.  Writers print this; they never rebuild it.

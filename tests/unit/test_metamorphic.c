@@ -14,6 +14,9 @@
  * engine evaluates the check as bound by a one-control baseline.  The
  * result must be fail or error, unless the rule declares absence of that
  * path compliant (`absent: pass`, read from the pack file).
+ *
+ * And deleting any one evidence file of a scan never makes a check or a
+ * control pass (test_delete_evidence_file).
  */
 #include "testutil.h"
 
@@ -581,6 +584,202 @@ test_delete_helper(void **state)
 	arena_free(a);
 }
 
+/* ------------------------------------------- deleting evidence files */
+
+/* Statuses of one scan: per check, its status and pass count; per control. */
+struct snap {
+	size_t nchecks, ncontrols;
+	char **check_ids;
+	enum status *check_st;
+	size_t *check_pass;
+	enum status *control_st;
+	enum verdict verdict;
+};
+
+static void
+snap_free(struct snap *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nchecks; i++)
+		free(s->check_ids[i]);
+	free(s->check_ids);
+	free(s->check_st);
+	free(s->check_pass);
+	free(s->control_st);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Scan dir against the shipped fedramp-moderate baseline (evidence age
+ * unlimited: the fixture's files are as old as the checkout) into s.
+ * 0, or -1 when the scan itself is refused (an input error).
+ */
+static int
+snap_scan(const char *dir, struct snap *s)
+{
+	struct baseline *bl;
+	struct run_opts ro;
+	struct run *r;
+	struct diag d;
+	size_t i;
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	diag_init(&d);
+	bl = baseline_load(&d, "fedramp-moderate", rs);
+	assert_non_null(bl);
+	memset(&ro, 0, sizeof(ro));
+	ro.now = DEFAULT_NOW;
+	ro.max_results = 0;
+	load_limits_default(&ro.lim);
+	r = run_new(&d, bl, rs, NULL, &ro);
+	assert_non_null(r);
+	if (run_input(r, dir, NULL) == 0) {
+		assert_int_equal(run_finish(r), 0);
+		s->nchecks = r->nchecks;
+		s->ncontrols = r->ncontrols;
+		s->check_ids = calloc(r->nchecks + 1, sizeof(char *));
+		s->check_st = calloc(r->nchecks + 1, sizeof(enum status));
+		s->check_pass = calloc(r->nchecks + 1, sizeof(size_t));
+		s->control_st = calloc(r->ncontrols + 1, sizeof(enum status));
+		assert_non_null(s->check_ids);
+		assert_non_null(s->check_st);
+		assert_non_null(s->check_pass);
+		assert_non_null(s->control_st);
+		for (i = 0; i < r->nchecks; i++) {
+			s->check_ids[i] = strdup(r->checks[i].rule->id);
+			s->check_st[i] = r->checks[i].status;
+			s->check_pass[i] = r->checks[i].counts[ST_PASS];
+		}
+		for (i = 0; i < r->ncontrols; i++)
+			s->control_st[i] = r->controls[i].status;
+		s->verdict = r->verdict;
+		rc = 0;
+	}
+	run_free(r);
+	baseline_free(bl);
+	diag_free(&d);
+	return rc;
+}
+
+/* Every regular file under root (relative paths), into *v. */
+static void
+list_files(const char *root, const char *rel, char ***v, size_t *n)
+{
+	char path[2048], sub[1024];
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
+	dp = opendir(path);
+	assert_non_null(dp);
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
+		    de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", root, sub);
+		assert_int_equal(lstat(path, &st), 0);
+		if (S_ISDIR(st.st_mode)) {
+			list_files(root, sub, v, n);
+		} else if (S_ISREG(st.st_mode)) {
+			*v = realloc(*v, (*n + 1) * sizeof(char *));
+			assert_non_null(*v);
+			(*v)[(*n)++] = strdup(sub);
+		}
+	}
+	closedir(dp);
+}
+
+/*
+ * Delete any one evidence file of a scan: no check and no control may
+ * become `pass` (so OSCAL `satisfied`) or `not_applicable` (a deleted
+ * file proves nothing empty), and a check that still passes
+ * must pass on exactly as many resources as before: a resource that
+ * silently vanished with its file is a wrong pass.  The verdict may not
+ * improve.  Run over every file of examples/aws-export, against the
+ * shipped fedramp-moderate baseline and mapping.
+ */
+static void
+test_delete_evidence_file(void **state)
+{
+	char dir[128], cmd[512], from[1024], to[1024], **files = NULL;
+	struct snap before, after;
+	size_t nfiles = 0, f, i, refused = 0, changed = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/export", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+	    "rm -rf '%s' && cp -R examples/aws-export "
+	    "'%s' && rm -f '%s/SOURCE.md'",
+	    dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(snap_scan(dir, &before), 0);
+	list_files(dir, "", &files, &nfiles);
+	assert_true(nfiles >= 30);
+	for (f = 0; f < nfiles; f++) {
+		snprintf(from, sizeof(from), "%s/%s", dir, files[f]);
+		snprintf(to, sizeof(to), "%s/deleted", tmpdir);
+		assert_int_equal(rename(from, to), 0);
+		if (snap_scan(dir, &after) == -1) {
+			refused++;
+			assert_int_equal(rename(to, from), 0);
+			continue;
+		}
+		assert_int_equal(after.nchecks, before.nchecks);
+		for (i = 0; i < after.nchecks; i++) {
+			assert_string_equal(
+			    after.check_ids[i], before.check_ids[i]);
+			changed += after.check_st[i] != before.check_st[i];
+			/* A deleted file never proves a type empty. */
+			if (after.check_st[i] == ST_NOT_APPLICABLE &&
+			    before.check_st[i] != ST_NOT_APPLICABLE) {
+				print_error("deleting %s: check %s became "
+					    "not_applicable (was %s)\n",
+				    files[f], after.check_ids[i],
+				    status_name(before.check_st[i]));
+				fail();
+			}
+			if (after.check_st[i] != ST_PASS)
+				continue;
+			if (before.check_st[i] != ST_PASS ||
+			    after.check_pass[i] != before.check_pass[i]) {
+				print_error(
+				    "deleting %s: check %s passes "
+				    "(%zu resources; before: %s, %zu)\n",
+				    files[f], after.check_ids[i],
+				    after.check_pass[i],
+				    status_name(before.check_st[i]),
+				    before.check_pass[i]);
+				fail();
+			}
+		}
+		for (i = 0; i < after.ncontrols; i++)
+			if (after.control_st[i] == ST_PASS &&
+			    before.control_st[i] != ST_PASS) {
+				print_error("deleting %s: control %zu passes\n",
+				    files[f], i);
+				fail();
+			}
+		if (before.verdict != VERDICT_ELIGIBLE)
+			assert_int_not_equal(after.verdict, VERDICT_ELIGIBLE);
+		snap_free(&after);
+		assert_int_equal(rename(to, from), 0);
+	}
+	print_message("  %zu files deleted in turn: %zu check statuses "
+		      "changed, %zu scans refused as empty\n",
+	    nfiles, changed, refused);
+	assert_true(changed > 0);
+	snap_free(&before);
+	for (f = 0; f < nfiles; f++)
+		free(files[f]);
+	free(files);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -621,6 +820,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_delete_helper),
 		cmocka_unit_test(test_delete_read_attribute),
+		cmocka_unit_test(test_delete_evidence_file),
 	};
 
 	if (argc > 1)
