@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
@@ -181,6 +182,13 @@ check_chain(struct arena *a, X509_STORE *store, STACK_OF(X509) * chain,
 	vp = X509_STORE_CTX_get0_param(ctx);
 	X509_VERIFY_PARAM_set_time(vp, (time_t)now);
 	X509_VERIFY_PARAM_set_depth(vp, VERIFY_DEPTH);
+	/*
+	 * A TLS server chain: every CA's extendedKeyUsage, when present,
+	 * must allow serverAuth (an intermediate limited to e-mail cannot
+	 * vouch for a web server).
+	 */
+	if (X509_VERIFY_PARAM_set_purpose(vp, X509_PURPOSE_SSL_SERVER) != 1)
+		goto out;
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
 	if (X509_verify_cert(ctx) == 1) {
 		set(c, TLS_PASS,
@@ -308,23 +316,44 @@ check_key(
 		info->key_type));
 }
 
-/* The digest of x's signature if it is weak, else NULL. */
-static const char *
-weak_digest(X509 *x)
+/*
+ * The digest of x's signature, decoded from the signature parameters
+ * (so RSASSA-PSS over SHA-1 is SHA-1, not "unknown"), into *name: 0 when
+ * approved or intrinsic (Ed25519, Ed448), 1 when weak, 2 when known but
+ * not approved, -1 when it cannot be decoded (never taken as strong).
+ */
+static int
+sig_digest(X509 *x, const char **name)
 {
+	static const int approved[] = { NID_sha224, NID_sha256, NID_sha384,
+		NID_sha512, NID_sha512_224, NID_sha512_256, NID_sha3_224,
+		NID_sha3_256, NID_sha3_384, NID_sha3_512 };
 	const struct tls_cert_policy *p = &tls_cert_policy;
-	int md = NID_undef, pk = NID_undef;
+	int md = NID_undef, pk = NID_undef, bits = 0;
+	uint32_t flags = 0;
 	const char *sn;
 	size_t i;
 
-	if (!OBJ_find_sigid_algs(X509_get_signature_nid(x), &md, &pk) ||
-	    md == NID_undef)
-		return NULL;
-	sn = OBJ_nid2sn(md);
-	for (i = 0; sn != NULL && i < p->nweak_digests; i++)
-		if (strcmp(sn, p->weak_digests[i]) == 0)
-			return sn;
-	return NULL;
+	*name = NULL;
+	if (X509_get_signature_info(x, &md, &pk, &bits, &flags) != 1 ||
+	    !(flags & X509_SIG_INFO_VALID)) {
+		ERR_clear_error();
+		return -1;
+	}
+	if (pk == NID_ED25519 || pk == NID_ED448) {
+		*name = OBJ_nid2sn(pk);
+		return 0;
+	}
+	if (md == NID_undef || (sn = OBJ_nid2sn(md)) == NULL)
+		return -1;
+	*name = sn;
+	for (i = 0; i < p->nweak_digests; i++)
+		if (strcasecmp(sn, p->weak_digests[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof(approved) / sizeof(approved[0]); i++)
+		if (md == approved[i])
+			return 0;
+	return 2;
 }
 
 static void
@@ -333,19 +362,29 @@ check_sigalg(struct arena *a, STACK_OF(X509) * chain,
 {
 	X509 *x;
 	const char *dg;
-	int i, n = sk_X509_num(chain);
+	int i, n = sk_X509_num(chain), rc;
 
 	for (i = 0; i < n && i < VERIFY_DEPTH; i++) {
 		x = sk_X509_value(chain, i);
 		/* A self-signed anchor's own signature does not matter. */
 		if (i > 0 && (X509_get_extension_flags(x) & EXFLAG_SS))
 			continue;
-		if ((dg = weak_digest(x)) != NULL) {
+		rc = sig_digest(x, &dg);
+		if (rc == -1) {
+			set(c, TLS_ERROR,
+			    arena_printf(a,
+				"cannot decode the signature digest of "
+				"certificate %d of the chain (%s)",
+				i, OBJ_nid2ln(X509_get_signature_nid(x))));
+			return;
+		}
+		if (rc > 0) {
 			set(c, TLS_FAIL,
 			    arena_printf(a,
 				"certificate %d of the chain is signed with "
-				"%s (%s)",
-				i, dg, OBJ_nid2ln(X509_get_signature_nid(x))));
+				"%s (%s)%s",
+				i, dg, OBJ_nid2ln(X509_get_signature_nid(x)),
+				rc == 2 ? ", not an approved digest" : ""));
 			return;
 		}
 	}

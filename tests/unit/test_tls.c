@@ -600,6 +600,152 @@ test_cert_bad(void **state)
 	arena_free(p->a);
 }
 
+/* Sign x with an RSA key using RSASSA-PSS over md. */
+static void
+sign_pss(X509 *x, EVP_PKEY *key, const EVP_MD *md)
+{
+	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+
+	assert_non_null(mctx);
+	assert_int_equal(EVP_DigestSignInit(mctx, &pctx, md, NULL, key), 1);
+	assert_true(
+	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0);
+	assert_true(
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0);
+	assert_true(X509_sign_ctx(x, mctx) > 0);
+	EVP_MD_CTX_free(mctx);
+}
+
+/*
+ * RSASSA-PSS hides its digest in the signature parameters: decoded, a
+ * PSS signature over SHA-1 fails like PKCS#1 v1.5 over SHA-1, and the
+ * approved digests pass.  Generated over the digests.
+ */
+static void
+test_cert_pss_digest(void **state)
+{
+	static const struct {
+		const char *md;
+		enum tls_status want;
+	} cases[] = {
+		{ "SHA1", TLS_FAIL },
+		{ "SHA224", TLS_PASS },
+		{ "SHA256", TLS_PASS },
+		{ "SHA384", TLS_PASS },
+		{ "SHA512", TLS_PASS },
+	};
+	struct pki *p = *state;
+	struct tls_check_result res[TLS_C_COUNT];
+	struct tls_cert_info info;
+	EVP_PKEY *rsa = EVP_RSA_gen(2048);
+	X509 *ca, *leaf, *save_ca = p->ca;
+	X509_STORE *store = X509_STORE_new(), *save_store = p->store;
+	size_t i;
+
+	assert_non_null(rsa);
+	p->a = arena_new();
+	ca = mk_cert(rsa, rsa, NULL, "rsa CA", T0 - 3650 * DAY, T0 + 3650 * DAY,
+	    NULL, 0, EVP_sha256());
+	X509_STORE_add_cert(store, ca);
+	p->ca = ca;
+	p->store = store;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EVP_MD *md = EVP_MD_fetch(NULL, cases[i].md, NULL);
+
+		assert_non_null(md);
+		leaf = mk_cert(p->key, rsa, ca, "pss", T0, T0 + 90 * DAY,
+		    "DNS:localhost", 1, EVP_sha256());
+		sign_pss(leaf, rsa, md);
+		eval_leaf(p, leaf, "localhost", T0 + DAY, &info, res);
+		if (res[TLS_C_CERT_SIGALG].status != cases[i].want)
+			fail_msg("PSS over %s: %s (%s)", cases[i].md,
+			    tls_status_name(res[TLS_C_CERT_SIGALG].status),
+			    res[TLS_C_CERT_SIGALG].reason);
+		if (cases[i].want == TLS_FAIL)
+			assert_non_null(
+			    strstr(res[TLS_C_CERT_SIGALG].reason, cases[i].md));
+		assert_int_equal(res[TLS_C_CERT_CHAIN].status, TLS_PASS);
+		X509_free(leaf);
+		EVP_MD_free(md);
+	}
+	p->ca = save_ca;
+	p->store = save_store;
+	X509_free(ca);
+	X509_STORE_free(store);
+	EVP_PKEY_free(rsa);
+	arena_free(p->a);
+}
+
+/*
+ * Chain validation is for a TLS server: an intermediate CA whose
+ * extendedKeyUsage does not allow serverAuth cannot vouch for a server,
+ * even when the leaf itself says serverAuth.
+ */
+static void
+test_cert_chain_purpose(void **state)
+{
+	static const struct {
+		const char *eku;
+		enum tls_status want;
+	} cases[] = {
+		{ "emailProtection", TLS_FAIL }, { "codeSigning", TLS_FAIL },
+		{ "serverAuth", TLS_PASS },
+		{ NULL, TLS_PASS }, /* no EKU: unrestricted */
+	};
+	struct pki *p = *state;
+	struct tls_check_result res[TLS_C_COUNT];
+	struct tls_cert_info info;
+	EVP_PKEY *ikey = EVP_EC_gen("P-256");
+	STACK_OF(X509) * chain;
+	X509 *inter, *leaf;
+	X509_NAME *name;
+	size_t i;
+
+	p->a = arena_new();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		inter = X509_new();
+		name = X509_NAME_new();
+		X509_set_version(inter, 2);
+		ASN1_INTEGER_set(X509_get_serialNumber(inter), 9000 + (long)i);
+		ASN1_TIME_set(X509_getm_notBefore(inter), (time_t)(T0 - DAY));
+		ASN1_TIME_set(
+		    X509_getm_notAfter(inter), (time_t)(T0 + 900 * DAY));
+		X509_set_pubkey(inter, ikey);
+		X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+		    (const unsigned char *)"intermediate", -1, -1, 0);
+		X509_set_subject_name(inter, name);
+		X509_set_issuer_name(inter, X509_get_subject_name(p->ca));
+		X509_NAME_free(name);
+		add_ext(
+		    inter, p->ca, NID_basic_constraints, "critical,CA:TRUE");
+		add_ext(inter, p->ca, NID_key_usage,
+		    "critical,keyCertSign,cRLSign");
+		if (cases[i].eku != NULL)
+			add_ext(inter, p->ca, NID_ext_key_usage, cases[i].eku);
+		assert_true(X509_sign(inter, p->ca_key, EVP_sha256()) > 0);
+		leaf = mk_cert(p->key, ikey, inter, "leaf", T0, T0 + 90 * DAY,
+		    "DNS:localhost", 1, EVP_sha256());
+		chain = sk_X509_new_null();
+		sk_X509_push(chain, leaf);
+		sk_X509_push(chain, inter);
+		memset(res, 0, sizeof(res));
+		assert_int_equal(tls_cert_eval(p->a, p->store, chain,
+				     "localhost", T0 + DAY, &info, res),
+		    0);
+		if (res[TLS_C_CERT_CHAIN].status != cases[i].want)
+			fail_msg("intermediate EKU %s: chain %s (%s)",
+			    cases[i].eku ? cases[i].eku : "(none)",
+			    tls_status_name(res[TLS_C_CERT_CHAIN].status),
+			    res[TLS_C_CERT_CHAIN].reason);
+		sk_X509_free(chain);
+		X509_free(leaf);
+		X509_free(inter);
+	}
+	EVP_PKEY_free(ikey);
+	arena_free(p->a);
+}
+
 /* -------------------------------------------------------- evaluation */
 
 static void
@@ -1117,6 +1263,10 @@ main(int argc, char **argv)
 		    test_cert_good_and_clock, pki_setup, pki_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_cert_bad, pki_setup, pki_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_cert_pss_digest, pki_setup, pki_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_cert_chain_purpose, pki_setup, pki_teardown),
 		cmocka_unit_test(test_eval_compliant),
 		cmocka_unit_test(test_eval_never_false_pass),
 		cmocka_unit_test(test_eval_silent_endpoint),
