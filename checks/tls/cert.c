@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
 #include "checks/tls/tls.h"
@@ -448,4 +449,104 @@ tls_cert_eval(struct arena *a, X509_STORE *store, STACK_OF(X509) * chain,
 	check_sigalg(a, chain, info, &res[TLS_C_CERT_SIGALG]);
 	check_eku(info, &res[TLS_C_CERT_EKU]);
 	return 0;
+}
+
+/* Five minutes of clock skew, as OCSP_check_validity() allows. */
+#define OCSP_SKEW 300
+
+int
+tls_ocsp_check(struct arena *a, const unsigned char *der, long len,
+    STACK_OF(X509) * chain, X509_STORE *store, int64_t now, const char **why)
+{
+	const unsigned char *p = der;
+	OCSP_RESPONSE *resp = NULL;
+	OCSP_BASICRESP *bs = NULL;
+	OCSP_CERTID *id = NULL;
+	ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
+	X509 *leaf, *issuer = NULL, *x;
+	X509_STORE_CTX *sctx = NULL;
+	int64_t t_this, t_next;
+	int i, st, status = -1, reason = -1, good = 0;
+
+	*why = NULL;
+	if (der == NULL || len <= 0 || chain == NULL ||
+	    sk_X509_num(chain) < 1) {
+		*why = "no response";
+		return 0;
+	}
+	leaf = sk_X509_value(chain, 0);
+	for (i = 1; i < sk_X509_num(chain); i++) {
+		x = sk_X509_value(chain, i);
+		if (X509_check_issued(x, leaf) == X509_V_OK) {
+			issuer = X509_dup(x);
+			break;
+		}
+	}
+	/* A server may leave out an issuer that is a trust anchor. */
+	if (issuer == NULL && store != NULL &&
+	    (sctx = X509_STORE_CTX_new()) != NULL &&
+	    X509_STORE_CTX_init(sctx, store, leaf, chain) == 1 &&
+	    X509_STORE_CTX_get1_issuer(&issuer, sctx, leaf) != 1)
+		issuer = NULL;
+	if ((resp = d2i_OCSP_RESPONSE(NULL, &p, len)) == NULL ||
+	    p != der + len) {
+		*why = "the stapled response does not parse";
+		goto out;
+	}
+	if ((st = OCSP_response_status(resp)) !=
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+		*why = arena_printf(a, "the responder answered '%s'",
+		    OCSP_response_status_str(st));
+		goto out;
+	}
+	if ((bs = OCSP_response_get1_basic(resp)) == NULL) {
+		*why = "the response holds no basic OCSP response";
+		goto out;
+	}
+	if (issuer == NULL) {
+		*why = "the certificate's issuer is neither in the chain nor "
+		       "a trust anchor: nothing to match the response against";
+		goto out;
+	}
+	if (OCSP_basic_verify(bs, chain, store, 0) != 1) {
+		*why = "the response's signature does not verify to the "
+		       "certificate's issuer or a delegated responder";
+		goto out;
+	}
+	if ((id = OCSP_cert_to_id(NULL, leaf, issuer)) == NULL ||
+	    OCSP_resp_find_status(
+		bs, id, &status, &reason, &rev, &thisupd, &nextupd) != 1) {
+		*why = "the response is not about the server's certificate";
+		goto out;
+	}
+	if (thisupd == NULL || asn1_epoch(thisupd, &t_this) == -1 ||
+	    t_this > now + OCSP_SKEW) {
+		*why = "the response's thisUpdate is missing or in the future";
+		goto out;
+	}
+	if (nextupd == NULL || asn1_epoch(nextupd, &t_next) == -1) {
+		*why = "the response has no nextUpdate: its freshness is "
+		       "unknown";
+		goto out;
+	}
+	if (t_next < now - OCSP_SKEW) {
+		*why = "the response is stale (nextUpdate has passed)";
+		goto out;
+	}
+	if (status != V_OCSP_CERTSTATUS_GOOD) {
+		*why = arena_printf(
+		    a, "the response says '%s'", OCSP_cert_status_str(status));
+		goto out;
+	}
+	good = 1;
+out:
+	ERR_clear_error();
+	OCSP_CERTID_free(id);
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(resp);
+	X509_free(issuer);
+	X509_STORE_CTX_free(sctx);
+	if (*why == NULL && !good)
+		*why = "out of memory";
+	return good;
 }

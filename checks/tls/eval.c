@@ -513,7 +513,14 @@ eval_ext(struct tls_result *r, const struct tls_probe_rec rec[TLS_K_COUNT])
 		set(r, TLS_C_EXT_OCSP, TLS_ERROR,
 		    "cannot tell: no handshake completed");
 	else if (m->ocsp == 1)
-		set(r, TLS_C_EXT_OCSP, TLS_PASS, "OCSP response stapled");
+		set(r, TLS_C_EXT_OCSP, TLS_PASS,
+		    "a current OCSP response stapled, signed for this "
+		    "certificate, says good");
+	else if (m->ocsp == 2)
+		set(r, TLS_C_EXT_OCSP, tls_checks[TLS_C_EXT_OCSP].violation,
+		    arena_printf(r->arena,
+			"the stapled OCSP response does not count: %s",
+			m->ocsp_why ? m->ocsp_why : "invalid"));
 	else
 		set(r, TLS_C_EXT_OCSP, tls_checks[TLS_C_EXT_OCSP].violation,
 		    "no OCSP response stapled");

@@ -556,6 +556,7 @@ tls_success(struct conn *c)
 	struct tls_probe_rec p;
 	const SSL_CIPHER *ci = SSL_get_current_cipher(c->ssl);
 	const unsigned char *resp = NULL;
+	long rlen;
 	EVP_PKEY *pk = NULL;
 	STACK_OF(X509) * chain;
 	const struct tls_group *g;
@@ -569,8 +570,13 @@ tls_success(struct conn *c)
 	p.cipher = ci ? SSL_CIPHER_get_name(ci) : NULL;
 	p.ems = SSL_get_extms_support(c->ssl) == 1;
 	p.reneg = SSL_get_secure_renegotiation_support(c->ssl) ? 1 : 0;
-	p.ocsp =
-	    SSL_get_tlsext_status_ocsp_resp(c->ssl, &resp) > 0 && resp != NULL;
+	rlen = SSL_get_tlsext_status_ocsp_resp(c->ssl, &resp);
+	if (rlen > 0 && resp != NULL)
+		p.ocsp = tls_ocsp_check(a, resp, rlen,
+			     SSL_get_peer_cert_chain(c->ssl), c->s->store,
+			     c->s->now, &p.ocsp_why)
+		    ? 1
+		    : 2;
 	p.compression = 0;
 	p.group = group_code(c->ssl, SSL_get_negotiated_group(c->ssl));
 	if (SSL_get_peer_tmp_key(c->ssl, &pk) == 1 && pk != NULL) {
@@ -1407,7 +1413,7 @@ fill_negotiated(struct endpoint *ep)
 		n->suite = p->suite;
 		n->group = p->kx;
 		n->kx_bits = p->kx_bits;
-		n->ocsp_stapled = p->ocsp;
+		n->ocsp_stapled = p->ocsp == 1;
 		break;
 	}
 	for (i = 1; i < sizeof(order) / sizeof(order[0]); i++) {

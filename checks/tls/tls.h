@@ -533,7 +533,9 @@ struct tls_probe_rec {
 	uint16_t suite; /* ... and this suite */
 	int compression; /* ... and this compression method */
 	/* After a completed OpenSSL handshake: */
-	int ems, reneg, ocsp; /* 1/0 */
+	int ems, reneg; /* 1/0 */
+	int ocsp; /* 1 a valid "good" response stapled, 0 none, 2 invalid */
+	const char *ocsp_why; /* why a stapled response does not count */
 	int kx_bits;
 	uint16_t group; /* IANA group code, 0 unknown */
 	const char *kx; /* "X25519", "DHE", "ECDHE P-256" */
@@ -561,5 +563,17 @@ void tls_evaluate(struct tls_result *r, const struct tls_opts *o,
 int tls_cert_eval(struct arena *a, X509_STORE *store, STACK_OF(X509) * chain,
     const char *name, int64_t now, struct tls_cert_info *info,
     struct tls_check_result res[TLS_C_COUNT]);
+
+/*
+ * Whether a stapled OCSP response (DER, len bytes) vouches for the leaf
+ * chain[0]: it parses, its status is successful, its signature verifies
+ * (by the issuer or a responder the issuer delegated to, against store),
+ * it names the leaf, it is current at now (thisUpdate no later than five
+ * minutes ahead, nextUpdate present and no earlier than five minutes ago)
+ * and it says good.  1 when it does; 0 when not, with *why (static or in
+ * a) saying why.  Any bytes are not enough.
+ */
+int tls_ocsp_check(struct arena *a, const unsigned char *der, long len,
+    STACK_OF(X509) * chain, X509_STORE *store, int64_t now, const char **why);
 
 #endif /* RAMPART_TLS_H */

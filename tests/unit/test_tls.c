@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -746,6 +747,160 @@ test_cert_chain_purpose(void **state)
 	arena_free(p->a);
 }
 
+/*
+ * An OCSP response about leaf (issued by issuer), signed by signer/skey,
+ * with this status and update times (nextupd 0: none), as DER into *der.
+ * bytes: its length.
+ */
+static long
+mk_ocsp(X509 *leaf, X509 *issuer, X509 *signer, EVP_PKEY *skey, int status,
+    int64_t thisupd, int64_t nextupd, unsigned char **der)
+{
+	OCSP_CERTID *id = OCSP_cert_to_id(NULL, leaf, issuer);
+	OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
+	ASN1_TIME *tu = ASN1_TIME_set(NULL, (time_t)thisupd);
+	ASN1_TIME *nu = nextupd ? ASN1_TIME_set(NULL, (time_t)nextupd) : NULL;
+	ASN1_TIME *rev = ASN1_TIME_set(NULL, (time_t)thisupd);
+	OCSP_RESPONSE *resp;
+	long n;
+
+	assert_non_null(id);
+	assert_non_null(bs);
+	assert_non_null(OCSP_basic_add1_status(bs, id, status,
+	    OCSP_REVOKED_STATUS_KEYCOMPROMISE,
+	    status == V_OCSP_CERTSTATUS_REVOKED ? rev : NULL, tu, nu));
+	assert_int_equal(
+	    OCSP_basic_sign(bs, signer, skey, EVP_sha256(), NULL, 0), 1);
+	resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
+	assert_non_null(resp);
+	*der = NULL;
+	n = i2d_OCSP_RESPONSE(resp, der);
+	assert_true(n > 0);
+	OCSP_RESPONSE_free(resp);
+	OCSP_BASICRESP_free(bs);
+	OCSP_CERTID_free(id);
+	ASN1_TIME_free(tu);
+	ASN1_TIME_free(nu);
+	ASN1_TIME_free(rev);
+	return n;
+}
+
+/*
+ * OCSP stapling counts only for a response that parses, is signed for
+ * this certificate by its issuer, is current and says good: each way of
+ * falling short is refused with its reason.
+ */
+static void
+test_ocsp_staple(void **state)
+{
+	struct pki *p = *state;
+	int64_t now = (int64_t)time(NULL);
+	EVP_PKEY *other = EVP_EC_gen("P-256");
+	X509 *leaf, *leaf2, *rogue;
+	STACK_OF(X509) *chain = sk_X509_new_null(), *bare = sk_X509_new_null();
+	unsigned char *der, junk[64];
+	const char *why;
+	long n;
+
+	p->a = arena_new();
+	leaf = mk_cert(p->key, p->ca_key, p->ca, "good", now - DAY,
+	    now + 90 * DAY, "DNS:localhost", 1, EVP_sha256());
+	leaf2 = mk_cert(p->key, p->ca_key, p->ca, "other", now - DAY,
+	    now + 90 * DAY, "DNS:localhost", 1, EVP_sha256());
+	rogue = mk_cert(other, other, NULL, "test CA", now - DAY,
+	    now + 90 * DAY, NULL, 0, EVP_sha256());
+	sk_X509_push(chain, leaf);
+	sk_X509_push(chain, p->ca);
+	sk_X509_push(bare, leaf);
+
+	/* The compliant twin: good, current, signed by the issuer. */
+	n = mk_ocsp(leaf, p->ca, p->ca, p->ca_key, V_OCSP_CERTSTATUS_GOOD,
+	    now - 3600, now + 7 * DAY, &der);
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, chain, p->store, now, &why), 1);
+	/* The issuer may be left out of the chain when it is an anchor. */
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, bare, p->store, now, &why), 1);
+	/* Neither in the chain nor trusted: it cannot be matched. */
+	{
+		X509_STORE *empty = X509_STORE_new();
+
+		assert_int_equal(
+		    tls_ocsp_check(p->a, der, n, bare, empty, now, &why), 0);
+		assert_non_null(strstr(why, "issuer"));
+		X509_STORE_free(empty);
+	}
+	/* Truncated or trailing bytes. */
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n - 1, chain, p->store, now, &why), 0);
+	assert_non_null(strstr(why, "does not parse"));
+	/* The same response, weeks later: stale. */
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, chain, p->store, now + 30 * DAY, &why),
+	    0);
+	assert_non_null(strstr(why, "stale"));
+	OPENSSL_free(der);
+
+	n = mk_ocsp(leaf, p->ca, p->ca, p->ca_key, V_OCSP_CERTSTATUS_REVOKED,
+	    now - 3600, now + 7 * DAY, &der);
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, chain, p->store, now, &why), 0);
+	assert_non_null(strstr(why, "revoked"));
+	OPENSSL_free(der);
+
+	n = mk_ocsp(leaf, p->ca, p->ca, p->ca_key, V_OCSP_CERTSTATUS_UNKNOWN,
+	    now - 3600, now + 7 * DAY, &der);
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, chain, p->store, now, &why), 0);
+	OPENSSL_free(der);
+
+	/* About another certificate of the same CA. */
+	n = mk_ocsp(leaf2, p->ca, p->ca, p->ca_key, V_OCSP_CERTSTATUS_GOOD,
+	    now - 3600, now + 7 * DAY, &der);
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, chain, p->store, now, &why), 0);
+	assert_non_null(strstr(why, "not about"));
+	OPENSSL_free(der);
+
+	/* Signed by a key that is not the issuer's (same name). */
+	n = mk_ocsp(leaf, p->ca, rogue, other, V_OCSP_CERTSTATUS_GOOD,
+	    now - 3600, now + 7 * DAY, &der);
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, chain, p->store, now, &why), 0);
+	assert_non_null(strstr(why, "signature"));
+	OPENSSL_free(der);
+
+	/* No nextUpdate; thisUpdate in the future. */
+	n = mk_ocsp(leaf, p->ca, p->ca, p->ca_key, V_OCSP_CERTSTATUS_GOOD,
+	    now - 3600, 0, &der);
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, chain, p->store, now, &why), 0);
+	assert_non_null(strstr(why, "nextUpdate"));
+	OPENSSL_free(der);
+	n = mk_ocsp(leaf, p->ca, p->ca, p->ca_key, V_OCSP_CERTSTATUS_GOOD,
+	    now + DAY, now + 7 * DAY, &der);
+	assert_int_equal(
+	    tls_ocsp_check(p->a, der, n, chain, p->store, now, &why), 0);
+	assert_non_null(strstr(why, "future"));
+	OPENSSL_free(der);
+
+	/* Any bytes are not a response. */
+	memset(junk, 0x30, sizeof(junk));
+	assert_int_equal(tls_ocsp_check(p->a, junk, sizeof(junk), chain,
+			     p->store, now, &why),
+	    0);
+	assert_int_equal(
+	    tls_ocsp_check(p->a, NULL, 0, chain, p->store, now, &why), 0);
+
+	sk_X509_free(chain);
+	sk_X509_free(bare);
+	X509_free(leaf);
+	X509_free(leaf2);
+	X509_free(rogue);
+	EVP_PKEY_free(other);
+	arena_free(p->a);
+}
+
 /* -------------------------------------------------------- evaluation */
 
 static void
@@ -1267,6 +1422,8 @@ main(int argc, char **argv)
 		    test_cert_pss_digest, pki_setup, pki_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_cert_chain_purpose, pki_setup, pki_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ocsp_staple, pki_setup, pki_teardown),
 		cmocka_unit_test(test_eval_compliant),
 		cmocka_unit_test(test_eval_never_false_pass),
 		cmocka_unit_test(test_eval_silent_endpoint),
