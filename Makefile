@@ -27,12 +27,15 @@ WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -fno-common
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DRAMPART_VERSION='"$(VERSION)"' \
 	    -I. -Ilib
+# The user's CFLAGS (make CFLAGS=-O0) are kept apart from ours, so the
+# standard, warnings and sanitizers stay whatever the user sets (git's
+# ALL_CFLAGS).
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -pthread $(WARN) $(WERROR)
+ALL_CFLAGS = $(CFLAGS) -std=c11 -pthread $(WARN) $(WERROR) $(SAN_CFLAGS)
 LDLIBS   += -lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm -pthread
 
 ifneq ($(SANITIZE),)
-CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer -DARENA_DEBUG
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
@@ -64,7 +67,7 @@ all: $(BIN) $(PLUGIN_SO)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIBA): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -76,20 +79,20 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -rdynamic -o $@ $< \
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -rdynamic -o $@ $< \
 	    $(LIBA) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 # Fuzz targets: the same source builds with a replay driver (always, and
 # run by `make check`) and with libFuzzer (`make fuzz`).
 $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/driver.c $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< tests/fuzz/driver.c \
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c \
 	    $(LIBA) $(LDFLAGS) $(LDLIBS)
 
 # External example plugins: shared objects, no RPATH.
 $(BUILD)/plugins/%.so: checks/examples/%.c checks/check.h lib/lib.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
 	chmod 0755 $@
 
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
