@@ -112,11 +112,12 @@ struct plugin_param {
 };
 
 /*
- * The context of one evaluation, filled by the engine.  Plugins treat it
- * as opaque and use the functions below.
+ * The context of one evaluation, filled by the engine.  Its fields are
+ * public only so the engine can fill it on the stack; plugins use the
+ * functions below, never the fields, which may change.
  */
 struct check_ctx {
-	struct arena *a; /* results live here */
+	struct arena *a; /* the resource's arena: freed after the resource */
 	struct diag *d;
 	const struct doc_node *params; /* DOC_MAP name -> value */
 	int64_t now;
@@ -162,7 +163,11 @@ const struct doc_node *check_param(struct check_ctx *c, const char *name);
 int64_t check_param_int(struct check_ctx *c, const char *name, int64_t def);
 /* Evaluation time (injectable; reports are reproducible with it). */
 int64_t check_now(const struct check_ctx *c);
-/* The arena results must be allocated in (outlives the resource). */
+/*
+ * The arena for the result being built: the streamed resource's, freed
+ * after the resource is evaluated (the engine copies each result it keeps
+ * into the run's own arena).  Nothing allocated here may be kept.
+ */
 struct arena *check_arena(struct check_ctx *c);
 struct diag *check_diag(struct check_ctx *c);
 /*

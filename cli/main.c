@@ -1,7 +1,8 @@
 /*
  * main.c: the subcommand table and dispatch.  Help text, `rampart help`
- * and lookups all come from commands[], kept sorted by name (a unit test
- * asserts it) so lookups can bsearch().
+ * and lookups all come from commands[], kept sorted by name so lookups
+ * can bsearch(); tests/e2e/cli.sh asserts the order of `rampart help`,
+ * which is printed from this table.
  */
 #include <errno.h>
 #include <signal.h>

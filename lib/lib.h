@@ -23,8 +23,10 @@
 /*
  * Every allocation in rampart goes through lib_malloc() and friends so that
  * tests can fail the Nth allocation (fault injection, `make torture`).
- * The counter is process-wide test state, the one deliberate global: it is
- * never set outside tests.
+ * The counters are process-wide test state (lib/alloc.c), never set
+ * outside tests.  The other mutable globals of lib/ are the JSON reader's
+ * thread mode and piece size (lib/json.c, load_set_threads()), also set
+ * only by tests and by RAMPART_THREADS at start-up.
  */
 void *lib_malloc(size_t n);
 void *lib_calloc(size_t nmemb, size_t size);

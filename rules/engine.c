@@ -15,6 +15,23 @@
 
 #include "rules/rules.h"
 
+/*
+ * Which checks take each resource type seen so far, so a resource costs
+ * one lookup instead of a string comparison per check and type; at most
+ * RUN_TYPE_CACHE types, the rest compared.
+ */
+#define RUN_TYPE_CACHE 64
+
+struct run_type_wants {
+	char *type; /* in the run's arena */
+	unsigned char *want; /* one per check: 1 when it takes the type */
+};
+
+struct run_private {
+	struct run_type_wants wants[RUN_TYPE_CACHE];
+	size_t nwants;
+};
+
 const char *
 verdict_name(enum verdict v)
 {
@@ -122,7 +139,8 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 	r->checks = arena_alloc(r->a, (total + 1) * sizeof(*r->checks));
 	r->controls =
 	    arena_alloc(r->a, (bl->ncontrols + 1) * sizeof(*r->controls));
-	if (r->checks == NULL || r->controls == NULL)
+	r->priv = arena_alloc(r->a, sizeof(*r->priv));
+	if (r->checks == NULL || r->controls == NULL || r->priv == NULL)
 		goto oom;
 	r->ncontrols = bl->ncontrols;
 	for (i = 0; i < bl->ncontrols; i++) {
@@ -211,26 +229,23 @@ rule_wants(const struct rule *ru, const char *type)
 static const unsigned char *
 type_wants(struct run *r, const char *type)
 {
+	struct run_private *p = r->priv;
 	struct run_type_wants *w;
 	size_t i;
 
-	for (i = 0; i < r->nwants; i++)
-		if (strcmp(r->wants[i].type, type) == 0)
-			return r->wants[i].want;
+	for (i = 0; i < p->nwants; i++)
+		if (strcmp(p->wants[i].type, type) == 0)
+			return p->wants[i].want;
 	/* Bounded memory whatever the input: few types, short names. */
-	if (r->nwants == RUN_TYPE_CACHE || strlen(type) > 128)
+	if (p->nwants == RUN_TYPE_CACHE || strlen(type) > 128)
 		return NULL;
-	if (r->wants == NULL &&
-	    (r->wants = arena_alloc(
-		 r->a, RUN_TYPE_CACHE * sizeof(*r->wants))) == NULL)
-		return NULL;
-	w = &r->wants[r->nwants];
+	w = &p->wants[p->nwants];
 	if ((w->type = arena_strdup(r->a, type)) == NULL ||
 	    (w->want = arena_alloc(r->a, r->nchecks + 1)) == NULL)
 		return NULL;
 	for (i = 0; i < r->nchecks; i++)
 		w->want[i] = (unsigned char)rule_wants(r->checks[i].rule, type);
-	r->nwants++;
+	p->nwants++;
 	return w->want;
 }
 

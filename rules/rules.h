@@ -549,20 +549,8 @@ struct run {
 	size_t count_bindings[ST_COUNT]; /* check-control, after POA&M */
 	enum verdict verdict;
 	int64_t started, finished;
-	/*
-	 * Which checks take each resource type seen so far (engine.c), so
-	 * a resource costs one lookup instead of a string comparison per
-	 * check and type; at most RUN_TYPE_CACHE types, the rest compared.
-	 */
-	struct run_type_wants *wants;
-	size_t nwants;
-};
-
-#define RUN_TYPE_CACHE 64
-
-struct run_type_wants {
-	char *type; /* in the run's arena */
-	unsigned char *want; /* one per check: 1 when it takes the type */
+	/* The engine's own state (engine.c): nothing outside reads it. */
+	struct run_private *priv;
 };
 
 /*
