@@ -9,6 +9,8 @@
 
 #include <time.h>
 
+#include "checks/check.h"
+
 struct good {
 	const char *s;
 	int64_t want;
@@ -416,6 +418,154 @@ format_extremes(void **state)
 	assert_null(strstr(out, "1970"));
 }
 
+/* ------------------------------------------------ credential report */
+
+#define NOW 1796284800 /* 2026-12-03T08:00:00Z */
+
+/*
+ * Evaluate aws_credential_report's `which` check on one user row whose
+ * date column `col` holds `value` (JSON-escaped) and whose other dates
+ * are recent.  The message of the result goes to *msg when not NULL.
+ */
+static enum status
+cr_eval(struct arena *a, const char *which, const char *col, const char *value,
+    const char **msg)
+{
+	static const char *const cols[] = { "user_creation_time",
+		"password_last_used", "password_last_changed",
+		"access_key_1_last_rotated", "access_key_1_last_used_date" };
+	const struct check_plugin *p =
+	    check_plugin_find("aws_credential_report");
+	struct resource r;
+	struct check_ctx c;
+	struct diag d;
+	struct doc_node **docs;
+	char json[2048], params[128];
+	size_t n, i, o;
+
+	o = (size_t)snprintf(json, sizeof(json),
+	    "{\"CredentialReport\": {\"user\": \"alice\", "
+	    "\"password_enabled\": \"true\", \"mfa_active\": \"true\", "
+	    "\"access_key_1_active\": \"true\", "
+	    "\"access_key_2_active\": \"false\"");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		o += (size_t)snprintf(json + o, sizeof(json) - o,
+		    ", \"%s\": \"%s\"", cols[i],
+		    strcmp(cols[i], col) == 0 ? value
+					      : "2026-11-30T00:00:00+00:00");
+	snprintf(json + o, sizeof(json) - o, "}}");
+	snprintf(params, sizeof(params), "{\"check\": \"%s\"}", which);
+	assert_non_null(p);
+	diag_init(&d);
+	memset(&r, 0, sizeof(r));
+	r.type = "AWS::IAM::User";
+	r.id = "alice";
+	r.source = "inline.json";
+	assert_int_equal(doc_load_buf(a, &d, "inline.json", json, strlen(json),
+			     DOC_FMT_JSON, NULL, &docs, &n),
+	    0);
+	r.attrs = docs[0];
+	memset(&c, 0, sizeof(c));
+	c.a = a;
+	c.d = &d;
+	c.now = NOW;
+	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
+			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
+	    0);
+	c.params = docs[0];
+	check_ctx_reset(&c);
+	assert_int_equal(p->evaluate(&c, &r), 0);
+	assert_true(c.emitted);
+	diag_free(&d);
+	if (msg != NULL)
+		*msg = c.result.message;
+	return c.result.status;
+}
+
+/*
+ * Every refused value of the table, in every date column a check reads,
+ * makes that check `error` (never `pass`, never a time like INT64_MIN),
+ * and the message names the user, the column, the value and where.
+ */
+static void
+credential_report_bad_dates(void **state)
+{
+	static const struct {
+		const char *which, *col;
+	} uses[] = {
+		{ "key_rotation", "access_key_1_last_rotated" },
+		{ "unused_credentials", "access_key_1_last_used_date" },
+		{ "unused_credentials", "password_last_used" },
+	};
+	struct arena *a = arena_new();
+	const char *msg;
+	size_t i, k;
+
+	(void)state;
+	for (k = 0; k < sizeof(uses) / sizeof(uses[0]); k++) {
+		/* The compliant twin: a recent date passes. */
+		assert_int_equal(cr_eval(a, uses[k].which, uses[k].col,
+				     "2026-11-20T10:00:00+00:00", NULL),
+		    ST_PASS);
+		/* And an old one fails: the column is really read. */
+		assert_int_equal(cr_eval(a, uses[k].which, uses[k].col,
+				     "2020-01-01T00:00:00+00:00", NULL),
+		    ST_FAIL);
+		for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
+			/* N/A and no_information are documented markers. */
+			if (strcmp(bads[i], "N/A") == 0 ||
+			    strcmp(bads[i], "no_information") == 0 ||
+			    strchr(bads[i], '\n') != NULL ||
+			    strchr(bads[i], '\t') != NULL)
+				continue;
+			if (cr_eval(a, uses[k].which, uses[k].col, bads[i],
+				&msg) != ST_ERROR)
+				fail_msg("%s '%s' = '%s': not an error",
+				    uses[k].which, uses[k].col, bads[i]);
+			assert_non_null(strstr(msg, "user 'alice'"));
+			assert_non_null(strstr(msg, uses[k].col));
+			assert_non_null(strstr(msg, "is not a date"));
+			assert_non_null(strstr(msg, "inline.json:"));
+		}
+	}
+	arena_free(a);
+}
+
+/* The report's markers, where AWS documents them and nowhere else. */
+static void
+credential_report_markers(void **state)
+{
+	struct arena *a = arena_new();
+	const char *msg;
+
+	(void)state;
+	/* A key never used: its age counts from its rotation (recent). */
+	assert_int_equal(cr_eval(a, "unused_credentials",
+			     "access_key_1_last_used_date", "N/A", NULL),
+	    ST_PASS);
+	assert_int_equal(cr_eval(a, "unused_credentials", "password_last_used",
+			     "no_information", NULL),
+	    ST_PASS);
+	/* A rotation date is never "no_information" nor "not_supported". */
+	assert_int_equal(cr_eval(a, "key_rotation", "access_key_1_last_rotated",
+			     "no_information", &msg),
+	    ST_ERROR);
+	assert_non_null(strstr(msg, "only documented for last-used"));
+	assert_int_equal(cr_eval(a, "unused_credentials", "password_last_used",
+			     "not_supported", &msg),
+	    ST_ERROR);
+	assert_non_null(strstr(msg, "only documented for the root"));
+	/* An active key without a rotation date: error, as before. */
+	assert_int_equal(cr_eval(a, "key_rotation", "access_key_1_last_rotated",
+			     "N/A", NULL),
+	    ST_ERROR);
+	/* Dates only: a bare date is not what the report writes. */
+	assert_int_equal(cr_eval(a, "key_rotation", "access_key_1_last_rotated",
+			     "2026-11-30", NULL),
+	    ST_ERROR);
+	arena_free(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -430,6 +580,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(days_between),
 		cmocka_unit_test(add_days),
 		cmocka_unit_test(format_extremes),
+		cmocka_unit_test(credential_report_bad_dates),
+		cmocka_unit_test(credential_report_markers),
 	};
 
 	RUN_TESTS("time", tests, argc, argv);
