@@ -515,7 +515,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	    (key_read_passphrase(&d, a.passfile, 1, &pass, &passlen) == -1 ||
 		(key = key_load_private(&d, a.sign, pass, passlen)) == NULL))
 		goto out;
-	if (a.poam != NULL && (poam = poam_load(&d, a.poam)) == NULL)
+	if (a.poam != NULL &&
+	    ((poam = poam_load(&d, a.poam)) == NULL ||
+		poam_validate(poam, bl, rs, &d) == -1))
 		goto out;
 	if (a.crm != NULL) {
 		if ((crm = crm_load(&d, a.crm)) == NULL ||
