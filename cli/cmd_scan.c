@@ -141,7 +141,7 @@ scan_help(const struct command *cmd)
 	       "  --output-dir DIR       write each format to DIR under its "
 	       "fixed name\n"
 	       "  --fixed-time T         evaluate and stamp reports at T "
-	       "(RFC 3339 or epoch)\n"
+	       "(RFC 3339 or YYYY-MM-DD, UTC)\n"
 	       "  --max-results N        list at most N results per check "
 	       "and status (default %d, 0 = all)\n"
 	       "  --scope FILE           declared out-of-scope resource types "
@@ -183,6 +183,7 @@ static int
 parse_args(
     const struct command *cmd, int argc, char **argv, struct scan_args *a)
 {
+	struct time_error terr;
 	const char *arg;
 	char *end;
 	int i = 1, o;
@@ -245,11 +246,18 @@ parse_args(
 			a->output_dir = arg;
 			break;
 		case O_FIXED_TIME:
-			if (parse_time(arg, &a->fixed_time) == -1 ||
-			    a->fixed_time <= 0)
+			if (time_parse(arg, strlen(arg), TIME_ANY,
+				&a->fixed_time, &terr) == -1)
 				return cli_usage_err(cmd,
-				    "invalid time '%s' "
-				    "(expected RFC 3339 or epoch seconds)",
+				    "invalid --fixed-time '%s': %s (use "
+				    "an RFC 3339 date-time such as "
+				    "2026-12-31T00:00:00Z, or a date "
+				    "2026-12-31)",
+				    arg, terr.why);
+			if (a->fixed_time <= 0)
+				return cli_usage_err(cmd,
+				    "invalid --fixed-time '%s': not after "
+				    "1970-01-01T00:00:00Z",
 				    arg);
 			break;
 		case O_MAX_RESULTS:
@@ -554,7 +562,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	    (key_read_passphrase(&d, a.passfile, 1, &pass, &passlen) == -1 ||
 		(key = key_load_private(&d, a.sign, pass, passlen)) == NULL))
 		goto out;
-	if (a.poam != NULL && (poam = poam_load(&d, a.poam)) == NULL)
+	if (a.poam != NULL &&
+	    ((poam = poam_load(&d, a.poam)) == NULL ||
+		poam_validate(poam, bl, rs, &d) == -1))
 		goto out;
 	if (a.crm != NULL) {
 		if ((crm = crm_load(&d, a.crm)) == NULL ||

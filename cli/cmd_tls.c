@@ -72,7 +72,7 @@ tls_help(const struct command *cmd)
 	       "  --citizen-facing         TLS 1.1 is a warning, not a "
 	       "failure\n"
 	       "  --time TIME              check certificates as of TIME "
-	       "(ISO 8601)\n"
+	       "(RFC 3339 or YYYY-MM-DD)\n"
 	       "  --format text|json       output format (default text)\n"
 	       "\nexit: 0 all pass, 1 a failure, 4 an endpoint could not be "
 	       "probed\n");
@@ -232,6 +232,7 @@ cmd_tls(struct cli *c, int argc, char **argv)
 	const char *arg, *targets_file = NULL;
 	size_t n = 0;
 	int json = 0, opt, idx = 1, rc = EXIT_SYSTEM;
+	struct time_error terr;
 	int64_t t;
 
 	memset(&o, 0, sizeof(o));
@@ -312,8 +313,14 @@ cmd_tls(struct cli *c, int argc, char **argv)
 			o.citizen_facing = 1;
 			break;
 		case O_TIME:
-			if (parse_time(arg, &t) == -1) {
-				rc = cli_usage_err(cmd, "bad time '%s'", arg);
+			if (time_parse(arg, strlen(arg), TIME_ANY, &t, &terr) ==
+			    -1) {
+				rc = cli_usage_err(cmd,
+				    "invalid --time '%s': %s (use an RFC "
+				    "3339 date-time such as "
+				    "2026-12-31T00:00:00Z, or a date "
+				    "2026-12-31)",
+				    arg, terr.why);
 				goto out;
 			}
 			o.now = t;

@@ -582,8 +582,50 @@ char *sb_detach(struct strbuf *sb);
 
 /* Parse a whole decimal integer; 0 or -1 (no overflow, no junk). */
 int parse_int64(const char *s, int64_t *out);
-/* Parse ISO 8601 (date, date-time with Z or offset) or epoch seconds. */
+/* ----------------------------------------------------------------- time */
+
+/* Forms time_parse() accepts; a caller may ask for one or both. */
+#define TIME_DATE 1 /* YYYY-MM-DD, read as midnight UTC */
+#define TIME_DATETIME 2 /* RFC 3339 date-time with seconds and offset */
+#define TIME_ANY (TIME_DATE | TIME_DATETIME)
+
+/*
+ * Every time time_parse() returns lies in this range: years 0000..9999
+ * with any UTC offset applied (0000-01-01T00:00:00+23:59 and
+ * 9999-12-31T23:59:59-23:59).
+ */
+#define TIME_PARSE_MIN (-62167219200LL - 86340)
+#define TIME_PARSE_MAX (253402300799LL + 86340)
+
+/* Why time_parse() refused a value. */
+struct time_error {
+	const char *why; /* static text: lowercase, no final period */
+	size_t at; /* byte offset of the problem in the value */
+};
+
+/*
+ * The strict date and time parser (lib/time.c; docs/formats.md "Dates
+ * and times"): s[0..len) must be exactly an RFC 3339 date-time (seconds
+ * and a UTC offset required, `t`/`z` in either case, fraction truncated,
+ * :60 only at 23:59:60 UTC at a month's end, read as :59) or a
+ * YYYY-MM-DD date (midnight UTC), among the `forms` asked for, with a
+ * valid calendar date.  Epoch seconds, YYYYMMDD, spaces, trailing bytes
+ * and NUL bytes are refused.  Returns TIME_DATE or TIME_DATETIME with
+ * *epoch (seconds since 1970-01-01T00:00:00Z, in TIME_PARSE_MIN..MAX),
+ * or -1 with *err filled when err is not NULL.  *epoch is untouched on
+ * failure.
+ */
+int time_parse(const char *s, size_t len, int forms, int64_t *epoch,
+    struct time_error *err);
+/* time_parse(s, strlen(s), TIME_ANY, epoch, NULL): 0 or -1. */
 int parse_time(const char *s, int64_t *epoch);
+/*
+ * Whole days from `from` to `to` (floor of (to - from) / 86400, negative
+ * when `to` is earlier), for any two int64_t times without overflow.
+ */
+int64_t time_days_between(int64_t from, int64_t to);
+/* *out = t + days * 86400; -1 (and *out untouched) if it would overflow. */
+int time_add_days(int64_t t, int64_t days, int64_t *out);
 /* Format epoch seconds as RFC 3339 UTC ("2026-01-02T03:04:05Z"). */
 void format_time(int64_t t, char out[32]);
 

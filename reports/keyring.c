@@ -25,16 +25,27 @@ entry_time(
     struct diag *d, const struct doc_node *e, const char *key, int64_t *out)
 {
 	const struct doc_node *n = doc_get(e, key);
-	const char *s;
+	struct time_error err;
+	int64_t t;
 
 	*out = 0;
 	if (n == NULL || n->type == DOC_NULL)
 		return 0;
-	if ((s = plain_str(n)) == NULL || parse_time(s, out) == -1 || *out <= 0)
+	if (n->type != DOC_STRING)
 		return diag_err(d, &n->mark,
-		    "'%s' must be an ISO 8601 date-time such as "
-		    "'2026-01-02T03:04:05Z'",
-		    key);
+		    "'%s' must be an RFC 3339 date-time such as "
+		    "'2026-01-02T03:04:05Z', found %s '%s'",
+		    key, doc_type_name(n->type), n->str ? n->str : "");
+	if (time_parse(n->str, n->len, TIME_ANY, &t, &err) == -1)
+		return diag_err(d, &n->mark,
+		    "'%s' must be an RFC 3339 date-time such as "
+		    "'2026-01-02T03:04:05Z': '%s': %s",
+		    key, n->str, err.why);
+	/* 0 means "not set" in struct keyring_entry. */
+	if (t <= 0)
+		return diag_err(d, &n->mark,
+		    "'%s' '%s' is not after 1970-01-01T00:00:00Z", key, n->str);
+	*out = t;
 	return 0;
 }
 
@@ -63,8 +74,23 @@ load_entry(struct diag *d, struct keyring *kr, const char *dir,
 		return diag_err(d, &e->mark, "a keyring entry must be a map");
 	out->mark = e->mark;
 	idn = doc_get(e, "id");
-	if (idn == NULL || (id = plain_str(idn)) == NULL)
+	if (idn == NULL)
 		return diag_err(d, &e->mark, "keyring entry needs an 'id'");
+	/*
+	 * An unquoted id made of digits is a YAML or JSON number: say so,
+	 * rather than that the id is missing.
+	 */
+	if (idn->type == DOC_INT || idn->type == DOC_FLOAT)
+		return diag_err(d, &idn->mark,
+		    "keyring entry id %s is a number, not a string: a key id "
+		    "is the key's sha256 in hex (rampart keygen prints it); "
+		    "quote it as '%s'",
+		    idn->str, idn->str);
+	if ((id = plain_str(idn)) == NULL)
+		return diag_err(d, &idn->mark,
+		    "keyring entry id must be a string of hex digits, not %s",
+		    idn->type == DOC_STRING ? "a string with a NUL byte"
+					    : doc_type_name(idn->type));
 	out->id = id;
 	namen = doc_get(e, "name");
 	if (namen != NULL && (out->name = plain_str(namen)) == NULL)

@@ -263,7 +263,11 @@ cmp_holds(enum cmp c, int r)
  */
 #define TIME_MAX 253402300799LL
 
-/* A timestamp: an ISO 8601 or epoch-seconds string, or a number. */
+/*
+ * A timestamp: a JSON/YAML number of epoch seconds, or a string that the
+ * strict time_parse() reads (RFC 3339 date-time or YYYY-MM-DD).  A string
+ * of digits is not read as epoch seconds: "20261231" would be 1970.
+ */
 static int
 time_of(const struct doc_node *n, int64_t *t)
 {
@@ -273,8 +277,8 @@ time_of(const struct doc_node *n, int64_t *t)
 		if (!isfinite(n->u.f) || fabs(n->u.f) > (double)TIME_MAX)
 			return -1;
 		*t = (int64_t)floor(n->u.f);
-	} else if (n->type != DOC_STRING || strlen(n->str) != n->len ||
-	    parse_time(n->str, t) == -1) {
+	} else if (n->type != DOC_STRING ||
+	    time_parse(n->str, n->len, TIME_ANY, t, NULL) == -1) {
 		return -1;
 	}
 	return *t > TIME_MAX || *t < -TIME_MAX ? -1 : 0;

@@ -48,13 +48,19 @@ blank(const char *s)
 	return s == NULL || s[strspn(s, " \t\n")] == '\0';
 }
 
+/* A date or RFC 3339 date-time, through the one strict parser. */
 static int
-load_time(struct diag *d, const struct doc_node *n, int64_t *t)
+load_time(struct diag *d, const struct doc_node *n, const char *key, int64_t *t)
 {
-	if (parse_time(n->str, t) == -1)
+	struct time_error err;
+
+	if (n->type != DOC_STRING ||
+	    time_parse(n->str, n->len, TIME_ANY, t, &err) == -1)
 		return diag_err(d, &n->mark,
-		    "invalid date '%s' (expected YYYY-MM-DD or RFC 3339)",
-		    n->str);
+		    "invalid date '%s' in '%s': %s (expected YYYY-MM-DD or "
+		    "an RFC 3339 date-time)",
+		    n->str ? n->str : doc_type_name(n->type), key,
+		    n->type != DOC_STRING ? "not a string" : err.why);
 	return 0;
 }
 
@@ -95,8 +101,8 @@ load_item(struct attest_set *s, struct diag *d, const struct doc_node *n,
 			    "'%s'",
 			    at->control);
 	dn = doc_get(n, "date");
-	if (load_time(d, dn, &at->date) == -1 ||
-	    load_time(d, doc_get(n, "expires"), &at->expires) == -1)
+	if (load_time(d, dn, "date", &at->date) == -1 ||
+	    load_time(d, doc_get(n, "expires"), "expires", &at->expires) == -1)
 		return -1;
 	if (at->expires <= at->date)
 		rc = diag_err(d, &doc_get(n, "expires")->mark,

@@ -2,8 +2,14 @@
  * poam.c: Plan of Action and Milestones.  An unexpired item turns a
  * matching failure into `waived`; an expired one does not, and the report
  * says so.  A malformed file is invalid input (exit 3), never ignored.
+ *
+ * poam_load() checks what the file alone can show; poam_validate() checks
+ * the items against the baseline, the rule set and the RA-5(d)
+ * remediation deadlines (docs/formats.md, "POA&M").
  */
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rules/rules.h"
 
@@ -22,6 +28,9 @@ static const struct field item_fields[] = {
 	{ "approver", DOC_STRING, 1 },
 	{ "milestones", DOC_SEQ, 0 },
 	{ "expires", DOC_NULL, 1 },
+	{ "severity", DOC_STRING, 0 },
+	{ "detected", DOC_NULL, 0 },
+	{ "deviation", DOC_MAP, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -29,6 +38,35 @@ static const struct field milestone_fields[] = {
 	{ "description", DOC_STRING, 1 },
 	{ "due", DOC_NULL, 1 },
 	{ NULL, DOC_NULL, 0 },
+};
+
+static const struct field deviation_fields[] = {
+	{ "type", DOC_STRING, 1 },
+	{ "approved_by", DOC_STRING, 1 },
+	{ "approved", DOC_NULL, 1 },
+	{ "reference", DOC_STRING, 0 },
+	{ NULL, DOC_NULL, 0 },
+};
+
+/* Severity words of a POA&M item, FedRAMP's and CVSS's. */
+static const struct {
+	const char *name;
+	enum severity sev;
+} sev_words[] = {
+	{ "critical", SEV_CRITICAL },
+	{ "high", SEV_HIGH },
+	{ "low", SEV_LOW },
+	{ "medium", SEV_MEDIUM },
+	{ "moderate", SEV_MEDIUM },
+};
+
+static const struct {
+	const char *name;
+	enum poam_deviation dev;
+} dev_words[] = {
+	{ "false_positive", POAM_DEV_FALSE_POSITIVE },
+	{ "operational_requirement", POAM_DEV_OPERATIONAL_REQUIREMENT },
+	{ "risk_adjustment", POAM_DEV_RISK_ADJUSTMENT },
 };
 
 void
@@ -40,30 +78,153 @@ poam_free(struct poam *p)
 	lib_free(p);
 }
 
-/* A date scalar: YAML gives a string ("2026-12-01"); ints are epochs. */
-static int
-node_time(const struct doc_node *n, int64_t *t)
+int
+poam_remediation_days(enum severity s)
 {
-	if (n == NULL)
-		return -1;
-	if (n->type == DOC_STRING || n->type == DOC_INT)
-		return parse_time(n->str, t);
+	switch (s) {
+	case SEV_CRITICAL:
+	case SEV_HIGH:
+		return 30;
+	case SEV_MEDIUM:
+		return 90;
+	case SEV_LOW:
+		return 180;
+	case SEV_INFO:
+		break;
+	}
 	return -1;
+}
+
+static int
+blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/* Digits without leading zeros into out; the end of them, or NULL. */
+static const char *
+id_number(const char *p, char *out, size_t len, size_t *o)
+{
+	size_t n = 0;
+
+	while (*p == '0' && isdigit((unsigned char)p[1]))
+		p++;
+	while (isdigit((unsigned char)*p)) {
+		if (++n > 3 || *o + 1 >= len)
+			return NULL;
+		out[(*o)++] = *p++;
+	}
+	return n == 0 ? NULL : p;
+}
+
+int
+poam_control_id(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+	const char *p = s;
+
+	if (s == NULL || len < 8)
+		return -1;
+	if (!isalpha((unsigned char)p[0]) || !isalpha((unsigned char)p[1]) ||
+	    p[2] != '-')
+		return -1;
+	out[o++] = (char)tolower((unsigned char)p[0]);
+	out[o++] = (char)tolower((unsigned char)p[1]);
+	out[o++] = '-';
+	if ((p = id_number(p + 3, out, len, &o)) == NULL)
+		return -1;
+	if (*p == '.' || *p == '(' || *p == ' ') {
+		int paren;
+
+		while (*p == ' ')
+			p++;
+		paren = *p == '(';
+		if (*p != '.' && *p != '(')
+			return -1;
+		if (o + 1 >= len)
+			return -1;
+		out[o++] = '.';
+		if ((p = id_number(p + 1, out, len, &o)) == NULL)
+			return -1;
+		if (paren && *p++ != ')')
+			return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	out[o] = '\0';
+	return 0;
+}
+
+/* A date scalar through the strict parser; the field's name in errors. */
+static int
+node_time(struct diag *d, const struct doc_node *n, const char *key,
+    const char *id, int64_t *t)
+{
+	struct time_error err;
+
+	if (n->type != DOC_STRING)
+		return diag_err(d, &n->mark,
+		    "POA&M item '%s': '%s' must be a date like 2026-12-31, "
+		    "found %s '%s'",
+		    id, key, doc_type_name(n->type), n->str ? n->str : "");
+	if (time_parse(n->str, n->len, TIME_ANY, t, &err) == -1)
+		return diag_err(d, &n->mark,
+		    "'%s' must be a date like 2026-12-31 or an RFC 3339 "
+		    "date-time, found '%s': %s",
+		    key, n->str, err.why);
+	return 0;
+}
+
+static int
+load_deviation(struct diag *d, const struct doc_node *n, struct poam_item *it)
+{
+	const struct doc_node *tn, *an;
+	const char *type;
+	size_t i;
+	int rc = 0;
+
+	if (schema_check(d, n, deviation_fields, "POA&M deviation") == -1)
+		return -1;
+	tn = doc_get(n, "type");
+	type = tn->str;
+	for (i = 0; i < sizeof(dev_words) / sizeof(dev_words[0]); i++)
+		if (strcmp(type, dev_words[i].name) == 0)
+			break;
+	if (i == sizeof(dev_words) / sizeof(dev_words[0]))
+		rc = diag_err(d, &tn->mark,
+		    "POA&M item '%s': unknown deviation type '%s' (expected "
+		    "false_positive, operational_requirement or "
+		    "risk_adjustment)",
+		    it->id, type);
+	it->deviation_approver = schema_str(n, "approved_by");
+	if (blank(it->deviation_approver))
+		rc = diag_err(d, &doc_get(n, "approved_by")->mark,
+		    "POA&M item '%s': the deviation needs the approving "
+		    "official in 'approved_by'",
+		    it->id);
+	an = doc_get(n, "approved");
+	if (node_time(d, an, "approved", it->id, &it->deviation_approved) == -1)
+		rc = -1;
+	if (rc == 0)
+		it->deviation = dev_words[i].dev;
+	return rc;
 }
 
 static int
 load_item(struct poam *p, struct diag *d, const struct doc_node *n,
     struct poam_item *it)
 {
-	const struct doc_node *e, *ms;
+	const struct doc_node *e, *ms, *sn;
 	int64_t t;
 	size_t i;
 	int rc = 0;
 
+	(void)p;
 	if (schema_check(d, n, item_fields, "POA&M item") == -1)
 		rc = -1;
 	if (n->type != DOC_MAP)
 		return -1;
+	it->node = n;
 	it->mark = n->mark;
 	it->id = schema_str(n, "id");
 	it->control = schema_str(n, "control");
@@ -71,19 +232,67 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 	it->resource = schema_str(n, "resource");
 	it->justification = schema_str(n, "justification");
 	it->approver = schema_str(n, "approver");
-	if (it->justification != NULL && it->justification[0] == '\0')
+	if (it->id != NULL && blank(it->id)) {
+		rc = diag_err(
+		    d, &doc_get(n, "id")->mark, "POA&M item id is blank");
+		it->id = NULL;
+	}
+	if (it->id == NULL)
+		rc = -1;
+	if (doc_get(n, "justification") != NULL && blank(it->justification))
 		rc = diag_err(d, &doc_get(n, "justification")->mark,
 		    "POA&M item '%s' has an empty justification",
 		    it->id ? it->id : "?");
+	if (doc_get(n, "approver") != NULL && blank(it->approver))
+		rc = diag_err(d, &doc_get(n, "approver")->mark,
+		    "POA&M item '%s' has an empty approver",
+		    it->id ? it->id : "?");
+	if (doc_get(n, "control") != NULL && blank(it->control))
+		rc = diag_err(d, &doc_get(n, "control")->mark,
+		    "POA&M item '%s' has an empty control",
+		    it->id ? it->id : "?");
+	if (doc_get(n, "check") != NULL && blank(it->check))
+		rc = diag_err(d, &doc_get(n, "check")->mark,
+		    "POA&M item '%s' has an empty check (omit the key to "
+		    "cover every check of the control)",
+		    it->id ? it->id : "?");
 	e = doc_get(n, "expires");
 	if (e != NULL) {
-		if (node_time(e, &it->expires) == -1)
-			rc = diag_err(d, &e->mark,
-			    "'expires' must be a date "
-			    "like 2026-12-31, found '%s'",
-			    e->str ? e->str : doc_type_name(e->type));
+		if (node_time(d, e, "expires", it->id ? it->id : "?",
+			&it->expires) == -1)
+			rc = -1;
 		it->expires_text = e->str;
 	}
+	if ((sn = doc_get(n, "severity")) != NULL && sn->type == DOC_STRING) {
+		for (i = 0; i < sizeof(sev_words) / sizeof(sev_words[0]); i++)
+			if (strcasecmp(sn->str, sev_words[i].name) == 0)
+				break;
+		if (i == sizeof(sev_words) / sizeof(sev_words[0]))
+			rc = diag_err(d, &sn->mark,
+			    "POA&M item '%s': unknown severity '%s' "
+			    "(expected low, moderate, high or critical)",
+			    it->id ? it->id : "?", sn->str);
+		else {
+			it->severity = sev_words[i].sev;
+			it->has_severity = 1;
+		}
+	}
+	if ((e = doc_get(n, "detected")) != NULL) {
+		if (node_time(d, e, "detected", it->id ? it->id : "?",
+			&it->detected) == -1)
+			rc = -1;
+		else
+			it->detected_text = e->str;
+	}
+	if (it->detected_text != NULL && it->expires_text != NULL &&
+	    it->expires < it->detected)
+		rc = diag_err(d, &doc_get(n, "expires")->mark,
+		    "POA&M item '%s' expires (%s) before the finding was "
+		    "detected (%s)",
+		    it->id ? it->id : "?", it->expires_text, it->detected_text);
+	if ((e = doc_get(n, "deviation")) != NULL && e->type == DOC_MAP &&
+	    load_deviation(d, e, it) == -1)
+		rc = -1;
 	ms = doc_get(n, "milestones");
 	for (i = 0; ms != NULL && ms->type == DOC_SEQ && i < ms->u.seq.n; i++) {
 		const struct doc_node *m = ms->u.seq.items[i];
@@ -92,12 +301,15 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 			rc = -1;
 			continue;
 		}
-		if (node_time(doc_get(m, "due"), &t) == -1)
-			rc = diag_err(d, &doc_get(m, "due")->mark,
-			    "'due' must "
-			    "be a date like 2026-12-31");
+		if (node_time(d, doc_get(m, "due"), "due",
+			it->id ? it->id : "?", &t) == -1)
+			rc = -1;
+		if (blank(schema_str(m, "description")))
+			rc = diag_err(d, &doc_get(m, "description")->mark,
+			    "POA&M item '%s' has a milestone without a "
+			    "description",
+			    it->id ? it->id : "?");
 	}
-	(void)p;
 	return rc;
 }
 
@@ -149,4 +361,124 @@ poam_load(struct diag *d, const char *path)
 fail:
 	poam_free(p);
 	return NULL;
+}
+
+/* Where key of the item is written, else the item itself. */
+static const struct mark *
+field_mark(const struct poam_item *it, const char *key)
+{
+	const struct doc_node *n = it->node ? doc_get(it->node, key) : NULL;
+
+	return n != NULL ? &n->mark : &it->mark;
+}
+
+static const char *
+sev_word(enum severity s)
+{
+	return s == SEV_MEDIUM ? "moderate" : severity_name(s);
+}
+
+/* Whether control c binds check id. */
+static int
+binds(const struct control *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nchecks; i++)
+		if (strcmp(c->checks[i].check_id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+validate_item(struct poam_item *it, const struct baseline *b,
+    const struct rule_set *rs, struct diag *d)
+{
+	const struct control *c = NULL;
+	const struct rule *r = NULL;
+	char id[32], when[32];
+	int64_t deadline;
+	int days, rc = 0;
+
+	if (!it->has_severity)
+		rc = diag_err(d, &it->mark,
+		    "POA&M item '%s' needs a 'severity' (low, moderate, high "
+		    "or critical): RA-5(d) sets its remediation deadline",
+		    it->id);
+	if (it->detected_text == NULL)
+		rc = diag_err(d, &it->mark,
+		    "POA&M item '%s' needs a 'detected' date (when the "
+		    "finding was first detected): RA-5(d) deadlines run "
+		    "from it",
+		    it->id);
+	if (poam_control_id(it->control, id, sizeof(id)) == -1)
+		rc = diag_err(d, field_mark(it, "control"),
+		    "POA&M item '%s': '%s' is not a control id like AC-2(3) "
+		    "or ac-2.3",
+		    it->id, it->control);
+	else if ((c = baseline_control(b, id)) == NULL)
+		rc = diag_err(d, field_mark(it, "control"),
+		    "POA&M item '%s' names control '%s', which baseline '%s' "
+		    "does not contain",
+		    it->id, it->control, b->id);
+	else
+		it->control = c->id;
+	if (it->check != NULL && rs != NULL) {
+		if ((r = rule_find(rs, it->check)) == NULL)
+			rc = diag_err(d, field_mark(it, "check"),
+			    "POA&M item '%s' names unknown check '%s' "
+			    "(rampart checks list shows the loaded checks)",
+			    it->id, it->check);
+		else if (c != NULL && !binds(c, r->id))
+			rc = diag_err(d, field_mark(it, "check"),
+			    "POA&M item '%s': check '%s' is not bound to "
+			    "control '%s' in baseline '%s', so the item "
+			    "would waive nothing",
+			    it->id, it->check, c->label ? c->label : c->id,
+			    b->id);
+	}
+	if (r != NULL && it->has_severity && it->severity < r->severity &&
+	    r->severity > SEV_INFO && it->deviation != POAM_DEV_RISK_ADJUSTMENT)
+		rc = diag_err(d, field_mark(it, "severity"),
+		    "POA&M item '%s' rates check '%s' (%s) as %s: a lower "
+		    "rating needs an approved risk_adjustment deviation",
+		    it->id, r->id, severity_name(r->severity),
+		    sev_word(it->severity));
+	if (!it->has_severity || it->detected_text == NULL ||
+	    it->expires_text == NULL ||
+	    it->deviation == POAM_DEV_OPERATIONAL_REQUIREMENT ||
+	    it->deviation == POAM_DEV_FALSE_POSITIVE)
+		return rc;
+	days = poam_remediation_days(it->severity);
+	if (days < 0 || time_add_days(it->detected, days, &deadline) == -1)
+		return diag_err(d, field_mark(it, "severity"),
+		    "POA&M item '%s': no remediation deadline for its "
+		    "severity",
+		    it->id);
+	if (it->expires > deadline) {
+		format_time(deadline, when);
+		rc = diag_err(d, field_mark(it, "expires"),
+		    "POA&M item '%s' expires %s, after the RA-5(d) deadline "
+		    "for a %s finding detected %s (%d days: %.10s); an "
+		    "item open longer needs an approved "
+		    "operational_requirement deviation",
+		    it->id, it->expires_text, sev_word(it->severity),
+		    it->detected_text, days, when);
+	}
+	return rc;
+}
+
+int
+poam_validate(struct poam *p, const struct baseline *b,
+    const struct rule_set *rs, struct diag *d)
+{
+	size_t i;
+	int rc = 0;
+
+	if (p == NULL || b == NULL)
+		return 0;
+	for (i = 0; i < p->n; i++)
+		if (validate_item(&p->items[i], b, rs, d) == -1)
+			rc = -1;
+	return rc;
 }

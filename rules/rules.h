@@ -251,9 +251,17 @@ int oscal_import(struct diag *d, const char *catalog,
 
 /* ---------------------------------------------------------------- POA&M */
 
+/* A FedRAMP deviation request's type (docs/formats.md, POA&M). */
+enum poam_deviation {
+	POAM_DEV_NONE,
+	POAM_DEV_FALSE_POSITIVE,
+	POAM_DEV_OPERATIONAL_REQUIREMENT,
+	POAM_DEV_RISK_ADJUSTMENT,
+};
+
 struct poam_item {
 	const char *id;
-	const char *control;
+	const char *control; /* poam_validate(): the baseline's own id */
 	const char *check; /* may be NULL: any check */
 	const char *resource; /* glob, may be NULL: any resource */
 	const char *justification;
@@ -261,6 +269,17 @@ struct poam_item {
 	int64_t expires;
 	const char *expires_text;
 	struct mark mark;
+	/* The finding's rating: SEV_LOW, SEV_MEDIUM (moderate), SEV_HIGH or
+	 * SEV_CRITICAL; has_severity 0 when the file gives none. */
+	enum severity severity;
+	int has_severity;
+	int64_t detected; /* original detection date */
+	const char *detected_text; /* NULL when absent */
+	/* An approved deviation request (all three set), else NONE. */
+	enum poam_deviation deviation;
+	const char *deviation_approver;
+	int64_t deviation_approved;
+	const struct doc_node *node; /* the item in the file, may be NULL */
 };
 
 struct poam {
@@ -270,7 +289,33 @@ struct poam {
 	size_t n;
 };
 
+/*
+ * Load a POA&M file: its shape, non-blank id / approver / justification,
+ * strict dates, severity and deviation values, unique ids; every error in
+ * d with file:line:col.  NULL on any error.  poam_validate() checks the
+ * rest against the baseline.
+ */
 struct poam *poam_load(struct diag *d, const char *path);
+/*
+ * Validate a loaded POA&M against baseline b and rule set rs (NULL: no
+ * check lookups): every item needs `severity` and `detected`; its control
+ * (AC-2(3), ac-2.3, any case) must be in b and is rewritten to b's id;
+ * its check must exist and be bound to that control; a check's severity
+ * may only be rated lower under a risk-adjustment deviation; `expires`
+ * may not lie beyond the RA-5(d) deadline (`detected` + 30 days for high
+ * and critical, 90 moderate, 180 low) unless an operational-requirement
+ * or false-positive deviation is approved.  Reports every problem, with
+ * file:line:col; 0 or -1.
+ */
+int poam_validate(struct poam *p, const struct baseline *b,
+    const struct rule_set *rs, struct diag *d);
+/*
+ * Normalise a control id written as "AC-2(3)", "ac-2.3", "AC-02 (03)" or
+ * "ac-2" into out ("ac-2.3", "ac-2"); 0, or -1 when s is not such an id.
+ */
+int poam_control_id(const char *s, char *out, size_t len);
+/* RA-5(d) remediation days for a severity (30, 90 or 180), -1 for info. */
+int poam_remediation_days(enum severity s);
 void poam_free(struct poam *p);
 
 /* --------------------------------------------------------- attestations */

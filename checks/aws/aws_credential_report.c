@@ -127,27 +127,57 @@ truth(struct cr_eval *e, const struct doc_node *row, const char *field)
 	return -1;
 }
 
+static int is_root(const struct doc_node *row);
+
 /*
- * A date column: 1 with *t, 0 for the report's markers of "never" or
- * "unknown" ("N/A", "no_information", "not_supported"), -1 when the
- * column is missing or holds anything else (an error is noted).
+ * A date column: 1 with *t, 0 for the report's documented markers of
+ * "none" or "unknown", -1 when the column is missing or holds anything
+ * else (an error is noted, naming the row, the column and the value).
+ * The markers (IAM User Guide, "Getting credential reports"): `N/A` in
+ * any date column (no such credential, or never used); `no_information`
+ * only in a last-used column (not used since tracking began); and
+ * `not_supported` only in the root account's row.  A date is an RFC 3339
+ * date-time read by the strict time_parse(): NaN, epoch seconds or
+ * 2025-02-29 are errors, never a time.
  */
 static int
 date_col(struct cr_eval *e, const struct doc_node *row, const char *field,
     int64_t *t)
 {
-	const char *s = column(e, row, field);
+	const char *s = column(e, row, field), *why;
+	const struct doc_node *n;
+	struct time_error err;
+	size_t flen = strlen(field);
+	int last_used;
 
 	if (s == NULL)
 		return -1;
-	if (strcmp(s, "N/A") == 0 || strcmp(s, "no_information") == 0 ||
-	    strcmp(s, "not_supported") == 0)
+	n = doc_get(row, field);
+	last_used =
+	    (flen >= 10 && strcmp(field + flen - 10, "_last_used") == 0) ||
+	    (flen >= 15 && strcmp(field + flen - 15, "_last_used_date") == 0);
+	if (strcmp(s, "N/A") == 0 ||
+	    (last_used && strcmp(s, "no_information") == 0) ||
+	    (is_root(row) && strcmp(s, "not_supported") == 0))
 		return 0;
-	if (parse_time(s, t) == 0)
+	if (strcmp(s, "no_information") == 0)
+		why = "'no_information' is only documented for last-used "
+		      "columns";
+	else if (strcmp(s, "not_supported") == 0)
+		why = "'not_supported' is only documented for the root "
+		      "account";
+	else if (time_parse(s, n->len, TIME_DATETIME, t, &err) != -1)
 		return 1;
+	else
+		why = err.why;
 	note_err(e,
-	    arena_printf(check_arena(e->c), "user '%s': %s '%s' is not a date",
-		user_of(row), field, s));
+	    arena_printf(check_arena(e->c),
+		"user '%s': %s '%s' is not a date (%s) at %s%s%s", user_of(row),
+		field, s, why, e->prefix, field,
+		n->mark.file != NULL
+		    ? arena_printf(check_arena(e->c), ", %s:%u:%u",
+			  n->mark.file, n->mark.line, n->mark.col)
+		    : ""));
 	return -1;
 }
 
