@@ -156,6 +156,7 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 				o = &r->checks[r->nchecks++];
 				o->rule = c->checks[j].rule;
 				o->params = p;
+				o->param_src = c->checks[j].param_src;
 			}
 			co->checks[co->nchecks++].outcome = &r->checks[k];
 		}
