@@ -115,8 +115,8 @@ lex(struct lexer *lx, struct tok *t)
 	memset(t, 0, sizeof(*t));
 	while (*p != '\0' && isspace((unsigned char)*p))
 		p++;
-	/* "thirty-five", "five-minute": the dash joins two words. */
-	if (*p == '-' && p > lx->s && isalpha((unsigned char)p[-1]) &&
+	/* "thirty-five", "five-minute", "30-day": the dash joins a word. */
+	if (*p == '-' && p > lx->s && isalnum((unsigned char)p[-1]) &&
 	    isalpha((unsigned char)p[1]))
 		p++;
 	t->at = p;
@@ -155,7 +155,8 @@ lex(struct lexer *lx, struct tok *t)
 				break;
 			}
 		}
-		if (isalpha((unsigned char)*p) || *p == '-' || *p == '/' ||
+		if (isalpha((unsigned char)*p) ||
+		    (*p == '-' && !isalpha((unsigned char)p[1])) || *p == '/' ||
 		    (*p == '.' && isdigit((unsigned char)p[1])) || *p == '%' ||
 		    (*p == ',' && isdigit((unsigned char)p[1]))) {
 			while (*p != '\0' && !isspace((unsigned char)*p) &&

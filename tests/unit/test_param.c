@@ -80,6 +80,8 @@ static const struct pcase cases[] = {
 	{ "90", 1, 90, "", NULL },
 	{ "-30", 1, -30, "", NULL },
 	{ "  7 Days ", 1, 7, "days", NULL },
+	{ "renew 30-day certificates", 1, 30, "days", NULL },
+	{ "a 5-year term", 1, 5, "years", NULL },
 	/* Refused: no number, frequencies, several quantities. */
 	{ "at least annually", 0, 0, NULL, "frequency" },
 	{ "at least monthly", 0, 0, NULL, "frequency" },
