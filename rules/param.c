@@ -134,8 +134,22 @@ lex(struct lexer *lx, struct tok *t)
 		start = p;
 		if (start > lx->s && !neg &&
 		    (isalnum((unsigned char)start[-1]) || start[-1] == '-' ||
-			start[-1] == '.' || start[-1] == '/'))
+			start[-1] == '.' || start[-1] == '/' ||
+			(unsigned char)start[-1] >= 0x80))
 			goto ident;
+		/* "- 30 days", "\u2212 30 days": a dash or a non-ASCII sign
+		 * apart from its number is refused, not read as 30. */
+		if (!neg && start > lx->s) {
+			const char *q = start;
+
+			while (q > lx->s && (q[-1] == ' ' || q[-1] == '\t'))
+				q--;
+			if (q < start && q > lx->s &&
+			    (q[-1] == '-' || (unsigned char)q[-1] >= 0x80))
+				return refuse(lx,
+				    "the sign before '%.*s' is apart from it",
+				    (int)strspn(start, "0123456789,"), start);
+		}
 		v = 0;
 		for (;;) {
 			if (isdigit((unsigned char)*p)) {

@@ -148,6 +148,15 @@ static const struct pcase cases[] = {
 	{ "-30 days before expiry", 0, 0, NULL, "two signs" },
 	{ "99999999999999999999 days", 0, 0, NULL, "too large" },
 	{ "five five days", 0, 0, NULL, "not a number" },
+	{ "- 30 days", 0, 0, NULL, "sign before '30'" },
+	{ "\xe2\x88\x92"
+	  "30 days",
+	    0, 0, NULL, "not a quantity" },
+	{ "\xe2\x88\x92 30 days", 0, 0, NULL, "sign before '30'" },
+	{ "\xe2\x80\x93"
+	  "30 days",
+	    0, 0, NULL, "not a quantity" },
+	{ "10-20 days", 0, 0, NULL, "'10-20' is not a quantity" },
 };
 
 static void
