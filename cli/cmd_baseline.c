@@ -179,6 +179,45 @@ cov_column(const struct control *ct, const struct attest_set *as, int64_t now)
 							  : COV_OPEN;
 }
 
+/*
+ * One check binding of `baseline show`: what it decides, and each
+ * parameter a baseline value set (or could not set) with its source.
+ */
+static void
+show_binding(const struct control_check *cc)
+{
+	const struct doc_node *src, *v;
+	const char *from, *param, *text;
+	size_t k;
+
+	printf("      check %s (decides %s)\n", cc->check_id,
+	    cc->full ? "full" : "part");
+	if (cc->param_src == NULL)
+		return;
+	for (k = 0; k < cc->param_src->u.map.n; k++) {
+		src = cc->param_src->u.map.pairs[k].val;
+		from = doc_str(doc_get(src, "from"));
+		param = doc_str(doc_get(src, "param"));
+		text = doc_str(doc_get(src, "text"));
+		if (from == NULL ||
+		    (param == NULL && strcmp(from, "default") == 0))
+			continue;
+		v = doc_get(cc->params, cc->param_src->u.map.pairs[k].key->str);
+		printf("        %s = %s",
+		    cc->param_src->u.map.pairs[k].key->str,
+		    v != NULL && v->str != NULL ? v->str : "?");
+		if (param != NULL)
+			printf(" (default; %s%s%s%s)", param, text ? " \"" : "",
+			    text ? text : "", text ? "\"" : "");
+		else if (strcmp(from, "binding") == 0)
+			printf(" (set by the binding)");
+		else
+			printf(" from %s%s%s%s", from, text ? " \"" : "",
+			    text ? text : "", text ? "\"" : "");
+		putchar('\n');
+	}
+}
+
 static int
 bl_show(struct cli *c, const char *name, int coverage, struct rule_set *rs,
     const char *crm_path, const char *attest_path)
@@ -217,8 +256,7 @@ bl_show(struct cli *c, const char *name, int coverage, struct rule_set *rs,
 			    responsibility_name(ct->resp),
 			    ct->title ? ct->title : "");
 			for (j = 0; j < ct->nchecks; j++)
-				printf(
-				    "      check %s\n", ct->checks[j].check_id);
+				show_binding(&ct->checks[j]);
 		}
 		rc = 0;
 		goto out;

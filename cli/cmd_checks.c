@@ -1,27 +1,38 @@
 /*
  * cmd_checks.c: `rampart checks list [--json]` and `rampart checks show
- * ID`, printed from the loaded rule packs and the plugin table.
+ * ID`, printed from the loaded rule packs and the plugin table.  The
+ * controls a check evidences are the ones the mapping binds it to (the
+ * shipped `fedramp` mapping, or --mapping NAME|FILE): the mapping is the
+ * one source of truth, rule packs do not list controls.
  */
 #include <string.h>
 
 #include "cli/cli.h"
 #include "reports/report.h"
 
-enum { O_HELP = 1, O_JSON, O_RULES, O_PLUGIN };
+enum { O_HELP = 1, O_JSON, O_MAPPING, O_RULES, O_PLUGIN };
 
 static const struct opt ck_opts[] = {
 	{ "help", 0, O_HELP },
 	{ "json", 0, O_JSON },
+	{ "mapping", 1, O_MAPPING },
 	{ "rules", 1, O_RULES },
 	{ "plugin", 1, O_PLUGIN },
 	{ NULL, 0, 0 },
 };
 
+/* The bindings of one mapping, read once. */
+struct binds {
+	const char *name;
+	struct mapping_binding *v;
+	size_t n;
+};
+
 static void
-list_text(const struct rule_set *rs)
+list_text(const struct rule_set *rs, const struct binds *bd)
 {
 	const struct rule *r;
-	size_t i, j;
+	size_t i, j, k;
 
 	printf(
 	    "%-44s %-8s %-22s %s\n", "check", "severity", "plugin", "controls");
@@ -29,10 +40,18 @@ list_text(const struct rule_set *rs)
 		r = rs->v[i];
 		printf("%-44s %-8s %-22s", r->id, severity_name(r->severity),
 		    r->plugin);
-		for (j = 0; j < r->ncontrols; j++)
-			printf("%s%s", j ? "," : " ", r->controls[j]);
+		for (j = k = 0; j < bd->n; j++)
+			if (strcmp(bd->v[j].check_id, r->id) == 0)
+				printf("%s%s%s", k++ ? "," : " ",
+				    bd->v[j].control,
+				    bd->v[j].full ? "(full)" : "");
+		if (k == 0)
+			printf(" -");
 		putchar('\n');
 	}
+	printf("controls: as bound by the mapping '%s'; (full) = the check "
+	       "decides the control\n",
+	    bd->name);
 	printf("%zu checks; plugins:", rs->n);
 	for (i = 0; i < check_nplugins; i++)
 		printf(" %s", check_plugins[i]->name);
@@ -40,7 +59,7 @@ list_text(const struct rule_set *rs)
 }
 
 static void
-list_json(const struct rule_set *rs)
+list_json(const struct rule_set *rs, const struct binds *bd)
 {
 	struct jw w;
 	const struct rule *r;
@@ -62,9 +81,23 @@ list_json(const struct rule_set *rs)
 		jw_end_arr(&w);
 		jw_key(&w, "controls");
 		jw_arr(&w);
-		for (j = 0; j < r->ncontrols; j++)
-			jw_str(&w, r->controls[j]);
+		for (j = 0; j < bd->n; j++)
+			if (strcmp(bd->v[j].check_id, r->id) == 0)
+				jw_str(&w, bd->v[j].control);
 		jw_end_arr(&w);
+		jw_key(&w, "bindings");
+		jw_arr(&w);
+		for (j = 0; j < bd->n; j++) {
+			if (strcmp(bd->v[j].check_id, r->id) != 0)
+				continue;
+			jw_obj(&w);
+			jw_kstr(&w, "control", bd->v[j].control);
+			jw_kstr(&w, "decides", bd->v[j].full ? "full" : "part");
+			jw_kstr(&w, "rationale", bd->v[j].rationale);
+			jw_end_obj(&w);
+		}
+		jw_end_arr(&w);
+		jw_kstr(&w, "mapping", bd->name);
 		jw_kstr(&w, "pack", r->pack);
 		jw_end_obj(&w);
 	}
@@ -73,10 +106,10 @@ list_json(const struct rule_set *rs)
 }
 
 static int
-show(const struct rule_set *rs, const char *id)
+show(const struct rule_set *rs, const struct binds *bd, const char *id)
 {
 	const struct rule *r = rule_find(rs, id);
-	size_t j;
+	size_t j, k;
 
 	if (r == NULL) {
 		fprintf(stderr,
@@ -92,10 +125,18 @@ show(const struct rule_set *rs, const char *id)
 	printf("  resources:  ");
 	for (j = 0; j < r->ntypes; j++)
 		printf(" %s", r->types[j]);
-	printf("\n  controls:   ");
-	for (j = 0; j < r->ncontrols; j++)
-		printf(" %s", r->controls[j]);
-	printf("\n  required:    %s\n",
+	printf("\n  controls:    (mapping '%s')\n", bd->name);
+	for (j = k = 0; j < bd->n; j++)
+		if (strcmp(bd->v[j].check_id, r->id) == 0) {
+			k++;
+			printf("    %-10s decides %s: %s\n", bd->v[j].control,
+			    bd->v[j].full ? "full" : "part",
+			    bd->v[j].rationale);
+		}
+	if (k == 0)
+		printf(
+		    "    none: the mapping binds this check to no control\n");
+	printf("  required:    %s\n",
 	    r->required ? "yes (no resource = "
 			  "error)"
 			: "no (no resource = not_applicable)");
@@ -119,12 +160,20 @@ cmd_checks(struct cli *c, int argc, char **argv)
 	const struct command *cmd = cli_find("checks");
 	const char *arg, *op = NULL, *id = NULL;
 	struct rule_set *rs;
+	struct arena *a;
+	struct binds bd;
 	struct diag d;
 	int i = 1, o, json = 0, rc = 0;
 
 	diag_init(&d);
+	memset(&bd, 0, sizeof(bd));
+	bd.name = "fedramp";
 	if ((rs = rule_set_new()) == NULL)
 		return EXIT_SYSTEM;
+	if ((a = arena_new()) == NULL) {
+		rule_set_free(rs);
+		return EXIT_SYSTEM;
+	}
 	while ((o = opt_next(cmd, ck_opts, argc, argv, &i, &arg)) != -1) {
 		switch (o) {
 		case -2:
@@ -144,10 +193,14 @@ cmd_checks(struct cli *c, int argc, char **argv)
 			cli_usage(cmd, stdout);
 			printf("\n  list [--json]   list every check with its "
 			       "controls\n  show ID         show one check\n"
-			       "options: --rules PATH, --plugin FILE.so\n");
+			       "options: --rules PATH, --plugin FILE.so, "
+			       "--mapping NAME|FILE (default fedramp)\n");
 			goto out;
 		case O_JSON:
 			json = 1;
+			break;
+		case O_MAPPING:
+			bd.name = arg;
 			break;
 		case O_RULES:
 			if (rule_set_load(rs, &d, arg) == -1)
@@ -161,21 +214,24 @@ cmd_checks(struct cli *c, int argc, char **argv)
 	}
 	if (rc == 0 && rule_set_load_shipped(rs, &d) == -1)
 		rc = EXIT_INVALID_INPUT;
+	if (rc == 0 && mapping_bindings(a, &d, bd.name, &bd.v, &bd.n) == -1)
+		rc = EXIT_INVALID_INPUT;
 	if (rc != 0) {
 		cli_diag(c, &d);
 		goto out;
 	}
 	if (op == NULL || strcmp(op, "list") == 0) {
 		if (json)
-			list_json(rs);
+			list_json(rs, &bd);
 		else
-			list_text(rs);
+			list_text(rs, &bd);
 	} else if (strcmp(op, "show") == 0 && id != NULL) {
-		rc = show(rs, id);
+		rc = show(rs, &bd, id);
 	} else {
 		rc = cli_usage_err(cmd, "expected 'list' or 'show ID'");
 	}
 out:
+	arena_free(a);
 	rule_set_free(rs);
 	diag_free(&d);
 	return rc;

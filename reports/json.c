@@ -78,6 +78,12 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 		jw_kstr(w, "why", o->why);
 	jw_key(w, "params");
 	jw_doc(w, o->params);
+	/* Where each value came from: a baseline parameter and its text,
+	 * the binding, or the check's default (rules/baseline.c). */
+	if (o->param_src != NULL) {
+		jw_key(w, "param_sources");
+		jw_doc(w, o->param_src);
+	}
 	if (cc->waiver != NULL) {
 		jw_key(w, "waiver");
 		jw_obj(w);

@@ -109,6 +109,62 @@ show_results(
 	(void)total;
 }
 
+/*
+ * The parameters of a check that a baseline set or tried to set, with
+ * their provenance: `max_unused_days = 90 from ac-02.03_odp.02 "ninety
+ * (90) days"`.  Plain defaults are not repeated.
+ */
+static void
+show_params(const struct tctx *t, const struct check_outcome *o)
+{
+	const struct doc_node *src, *v;
+	const char *from, *param, *text, *note;
+	size_t i;
+
+	if (o->param_src == NULL || o->param_src->type != DOC_MAP)
+		return;
+	for (i = 0; i < o->param_src->u.map.n; i++) {
+		src = o->param_src->u.map.pairs[i].val;
+		from = doc_str(doc_get(src, "from"));
+		param = doc_str(doc_get(src, "param"));
+		text = doc_str(doc_get(src, "text"));
+		note = doc_str(doc_get(src, "note"));
+		if (from == NULL ||
+		    (param == NULL && strcmp(from, "default") == 0))
+			continue;
+		v = doc_get(o->params, o->param_src->u.map.pairs[i].key->str);
+		fputs("      ", t->fp);
+		text_escape(t->fp, o->param_src->u.map.pairs[i].key->str);
+		fputs(" = ", t->fp);
+		text_escape(t->fp, v != NULL && v->str != NULL ? v->str : "?");
+		if (param != NULL) {
+			fputs(" (default; ", t->fp);
+			text_escape(t->fp, param);
+			if (text != NULL) {
+				fputs(" \"", t->fp);
+				text_escape(t->fp, text);
+				fputc('"', t->fp);
+			}
+			if (note != NULL) {
+				fputs(": ", t->fp);
+				text_escape(t->fp, note);
+			}
+			fputc(')', t->fp);
+		} else if (strcmp(from, "binding") == 0) {
+			fputs(" (set by the binding)", t->fp);
+		} else {
+			fputs(" from ", t->fp);
+			text_escape(t->fp, from);
+			if (text != NULL) {
+				fputs(" \"", t->fp);
+				text_escape(t->fp, text);
+				fputc('"', t->fp);
+			}
+		}
+		fputc('\n', t->fp);
+	}
+}
+
 /* Print every control whose status is s, with its checks in state s. */
 static size_t
 section(
@@ -145,6 +201,7 @@ section(
 			fprintf(t->fp, " [%s] ", severity_name(ru->severity));
 			text_escape(t->fp, ru->title);
 			fputc('\n', t->fp);
+			show_params(t, cc->outcome);
 			show_results(
 			    t, cc->outcome, s == ST_WAIVED ? ST_FAIL : s);
 			if (s == ST_ERROR && cc->outcome->n == 0 &&

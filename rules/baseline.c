@@ -77,6 +77,15 @@ static const struct field binding_fields[] = {
 	{ "id", DOC_STRING, 1 },
 	{ "params", DOC_MAP, 0 },
 	{ "rationale", DOC_STRING, 0 },
+	{ "decides", DOC_STRING, 0 },
+	{ NULL, DOC_NULL, 0 },
+};
+
+/* A parameter bound to the baseline: {baseline: ID [, otherwise:
+ * default]}. */
+static const struct field param_ref_fields[] = {
+	{ "baseline", DOC_STRING, 1 },
+	{ "otherwise", DOC_STRING, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -156,79 +165,189 @@ default_family(struct arena *a, const char *id)
 	return f;
 }
 
-/* The first integer in a parameter's text ("90 days" -> 90). */
-static int
-first_int(const char *s, int64_t *out)
+int
+binding_decides(struct diag *d, const struct doc_node *n, int *full)
 {
-	const char *start = s;
-	char *end;
-	long long v;
-	int neg;
+	if (n != NULL && n->type == DOC_STRING && strcmp(n->str, "full") == 0) {
+		if (full != NULL)
+			*full = 1;
+		return 0;
+	}
+	if (n != NULL && n->type == DOC_STRING && strcmp(n->str, "part") == 0) {
+		if (full != NULL)
+			*full = 0;
+		return 0;
+	}
+	if (n == NULL)
+		return diag_err(d, NULL, "'decides' must be 'full' or 'part'");
+	return diag_err(d, &n->mark,
+	    "'decides' must be 'full' or 'part', found '%s'",
+	    n->type == DOC_STRING ? n->str : doc_type_name(n->type));
+}
 
-	while (*s != '\0' && !isdigit((unsigned char)*s))
-		s++;
-	if (*s == '\0')
-		return -1;
-	/* "-30" is negative; "at least-30" is not worth guessing about. */
-	neg = s > start && s[-1] == '-' &&
-	    (s - 1 == start || isspace((unsigned char)s[-2]));
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno == ERANGE)
-		return -1;
-	*out = neg ? -v : v;
+/* Whether some control of b declares the parameter id. */
+static int
+param_declared(const struct baseline *b, const char *id)
+{
+	size_t i, j;
+
+	if (doc_get(b->params, id) != NULL)
+		return 1;
+	for (i = 0; i < b->ncontrols; i++)
+		for (j = 0; j < b->controls[i].nparams; j++)
+			if (strcmp(b->controls[i].params[j].id, id) == 0)
+				return 1;
 	return 0;
+}
+
+/* Add key -> string value (value NULL: skipped) to map m. */
+static int
+src_put(
+    struct baseline *b, struct doc_node *m, const char *key, const char *val)
+{
+	struct doc_node *k, *v;
+
+	if (val == NULL)
+		return 0;
+	if ((k = doc_new_string(b->a, key, strlen(key), &m->mark)) == NULL ||
+	    (v = doc_new_string(b->a, val, strlen(val), &m->mark)) == NULL)
+		return -1;
+	return doc_map_put(b->a, m, k, v);
+}
+
+/* A provenance entry {from, param, text, note} (NULLs left out). */
+static struct doc_node *
+src_new(struct baseline *b, const struct mark *mk, const char *from,
+    const char *param, const char *text, const char *note)
+{
+	struct doc_node *m;
+
+	if ((m = doc_new(b->a, DOC_MAP, mk)) == NULL ||
+	    src_put(b, m, "from", from) == -1 ||
+	    src_put(b, m, "param", param) == -1 ||
+	    src_put(b, m, "text", text) == -1 ||
+	    src_put(b, m, "note", note) == -1)
+		return NULL;
+	return m;
+}
+
+/* The text of a baseline parameter value (a scalar), or NULL. */
+static const char *
+value_text(const struct doc_node *pv)
+{
+	if (pv == NULL || pv->type == DOC_MAP || pv->type == DOC_SEQ ||
+	    pv->type == DOC_NULL)
+		return NULL;
+	return pv->str;
 }
 
 /*
  * Resolve one bound parameter value: a literal, or {baseline: PARAM}
- * taken from the baseline's parameters and converted to the type of the
- * rule's default (an integer is the first number in the text).
+ * taken from the baseline's parameters.  A check parameter whose default
+ * is an integer is read from the parameter's text with its unit and sign
+ * (rules/param.c) and converted to the unit the check declares; text
+ * that cannot be read exactly is an error naming both parameters, unless
+ * the binding says `otherwise: default`, in which case the check's
+ * default applies and *src says why.  *src receives the provenance.
  */
 static struct doc_node *
 bind_value(struct baseline *b, struct diag *d, const struct rule *r,
-    const char *name, struct doc_node *v)
+    const char *name, struct doc_node *v, struct doc_node **src)
 {
-	const struct doc_node *ref, *pv, *def;
+	const struct doc_node *ref = NULL, *pv, *def, *ow;
 	struct doc_node *n;
+	struct param_value q;
+	const char *text, *unit;
+	char why[256], note[384];
 	int64_t iv;
 
-	if (v->type != DOC_MAP)
-		return v;
-	if ((ref = doc_get(v, "baseline")) == NULL || v->u.map.n != 1 ||
-	    ref->type != DOC_STRING) {
+	*src = NULL;
+	def = doc_get(r->params, name);
+	if (v->type != DOC_MAP) {
+		*src = src_new(b, &v->mark, "binding", NULL, NULL, NULL);
+		goto done;
+	}
+	if ((ref = doc_get(v, "baseline")) == NULL || ref->type != DOC_STRING ||
+	    schema_check(d, v, param_ref_fields, "parameter binding") == -1) {
 		diag_err(d, &v->mark,
 		    "parameter '%s' must be a value or "
-		    "{baseline: PARAMETER-ID}",
+		    "{baseline: PARAMETER-ID [, otherwise: default]}",
 		    name);
 		return NULL;
 	}
-	if ((pv = doc_get(b->params, ref->str)) == NULL) {
+	if ((ow = doc_get(v, "otherwise")) != NULL &&
+	    strcmp(ow->str, "default") != 0) {
+		diag_err(d, &ow->mark,
+		    "'otherwise' of parameter '%s' must be 'default'", name);
+		return NULL;
+	}
+	pv = doc_get(b->params, ref->str);
+	text = value_text(pv);
+	if (pv == NULL && !(ow != NULL && param_declared(b, ref->str))) {
 		diag_err(d, &ref->mark, "baseline '%s' has no parameter '%s'",
 		    b->id, ref->str);
 		return NULL;
 	}
-	def = doc_get(r->params, name);
-	if (def != NULL && def->type == DOC_INT && pv->type == DOC_STRING) {
-		if (first_int(pv->str, &iv) == -1) {
-			diag_err(d, &ref->mark,
-			    "baseline parameter '%s' "
-			    "('%s') holds no number for check parameter "
-			    "'%s'",
-			    ref->str, pv->str, name);
-			return NULL;
-		}
-		if ((n = doc_new(b->a, DOC_INT, &pv->mark)) == NULL ||
-		    (n->str = arena_printf(b->a, "%lld", (long long)iv)) ==
-			NULL) {
-			diag_err(d, &ref->mark, "out of memory");
-			return NULL;
-		}
-		n->u.i = iv;
-		n->len = strlen(n->str);
-		return n;
+	if (pv == NULL) {
+		/* Organisation-defined with no value in this baseline. */
+		if (def == NULL)
+			goto nodefault;
+		*src = src_new(b, &ref->mark, "default", ref->str, NULL,
+		    "the baseline gives this parameter no value");
+		v = (struct doc_node *)def;
+		goto done;
 	}
-	return (struct doc_node *)pv;
+	if (def == NULL || def->type != DOC_INT) {
+		*src = src_new(b, &ref->mark, ref->str, NULL, text, NULL);
+		v = (struct doc_node *)pv;
+		goto done;
+	}
+	unit = doc_str(doc_get(r->units, name));
+	if (text == NULL || param_parse(text, &q, why, sizeof(why)) == -1) {
+		if (text == NULL)
+			snprintf(why, sizeof(why), "it is not text");
+		if (ow == NULL) {
+			diag_err(d, &ref->mark,
+			    "baseline parameter '%s' ('%s') cannot be read as "
+			    "check parameter '%s' of '%s': %s",
+			    ref->str, text ? text : "?", name, r->id, why);
+			return NULL;
+		}
+		snprintf(note, sizeof(note),
+		    "the baseline value cannot be read as a number: %s", why);
+		*src = src_new(b, &ref->mark, "default", ref->str, text, note);
+		v = (struct doc_node *)def;
+		goto done;
+	}
+	if (param_convert(&q, unit, &iv, why, sizeof(why)) == -1) {
+		diag_err(d, &ref->mark,
+		    "baseline parameter '%s' ('%s') cannot be read as check "
+		    "parameter '%s' of '%s'%s%s%s: %s",
+		    ref->str, text, name, r->id, unit ? " (in " : "",
+		    unit ? unit : "", unit ? ")" : "", why);
+		return NULL;
+	}
+	if ((n = doc_new(b->a, DOC_INT, &pv->mark)) == NULL ||
+	    (n->str = arena_printf(b->a, "%lld", (long long)iv)) == NULL)
+		goto oom;
+	n->u.i = iv;
+	n->len = strlen(n->str);
+	if ((*src = src_new(b, &ref->mark, ref->str, NULL, text, NULL)) == NULL)
+		goto oom;
+	return n;
+done:
+	if (*src == NULL)
+		goto oom;
+	return v;
+nodefault:
+	diag_err(d, &ref->mark,
+	    "baseline '%s' gives parameter '%s' no value and check parameter "
+	    "'%s' of '%s' has no default",
+	    b->id, ref->str, name, r->id);
+	return NULL;
+oom:
+	diag_err(d, &v->mark, "out of memory");
+	return NULL;
 }
 
 static int
@@ -245,6 +364,15 @@ load_binding(struct baseline *b, struct diag *d, const struct rule_set *rs,
 	cc->mark = n->mark;
 	cc->check_id = schema_str(n, "id");
 	cc->rationale = schema_str(n, "rationale");
+	/* Mapping files require `decides:` (rules/mapping.c); a baseline's
+	 * own binding without it counts as part, and lint says so. */
+	if (doc_get(n, "decides") == NULL)
+		diag_warn(d, &n->mark,
+		    "binding of check '%s' has no 'decides: full|part'; it "
+		    "counts as 'part'",
+		    cc->check_id);
+	else if (binding_decides(d, doc_get(n, "decides"), &cc->full) == -1)
+		rc = -1;
 	if (rs != NULL && (cc->rule = rule_find(rs, cc->check_id)) == NULL)
 		return diag_err(d, &doc_get(n, "id")->mark,
 		    "unknown check "
@@ -515,10 +643,57 @@ check_param_ids(struct baseline *b, struct diag *d, const struct doc_node *ps)
 
 static int resolve_bindings(struct baseline *b, struct diag *d);
 
-static struct baseline *
-load_depth(
-    struct diag *d, const char *name, const struct rule_set *rs, int depth)
+/* The files of an `extends` chain being loaded, outermost first. */
+struct chain {
+	char paths[EXTENDS_MAX_DEPTH + 2][PATH_MAX];
+	dev_t dev[EXTENDS_MAX_DEPTH + 2];
+	ino_t ino[EXTENDS_MAX_DEPTH + 2];
+	int n;
+};
+
+/*
+ * Whether path is already in the chain: then report the cycle once, at
+ * the `extends` that closes it (m), naming every file in it.
+ */
+static int
+chain_cycle(struct diag *d, const struct chain *ch, const char *path,
+    const struct stat *st, const struct mark *m)
 {
+	struct strbuf sb;
+	int i, at = -1;
+
+	for (i = 0; i < ch->n; i++)
+		if (ch->dev[i] == st->st_dev && ch->ino[i] == st->st_ino) {
+			at = i;
+			break;
+		}
+	if (at == -1)
+		return 0;
+	sb_init(&sb);
+	for (i = at; i < ch->n; i++) {
+		sb_adds(&sb, ch->paths[i]);
+		sb_adds(&sb, " -> ");
+	}
+	sb_adds(&sb, path);
+	diag_err(
+	    d, m, "baseline 'extends' cycle: %s", sb.s != NULL ? sb.s : path);
+	sb_free(&sb);
+	return 1;
+}
+
+/*
+ * Load one baseline of an `extends` chain.  `from` is the `extends` that
+ * names it (NULL at the top).  *nested is set when the failure is one
+ * already reported further up the chain, so each ancestor does not add
+ * its own "cannot load" line for the same cause.
+ */
+static struct baseline *
+load_depth(struct diag *d, const char *name, const struct rule_set *rs,
+    int depth, struct chain *ch, const struct mark *from, int *nested)
+{
+	struct stat st;
+	int pnested = 0;
+
 	struct baseline_priv *p;
 	struct baseline *b, *parent;
 	struct doc_node *root, *cs, *rm, *params, *src;
@@ -528,15 +703,27 @@ load_depth(
 	size_t i, j;
 	int rc = 0;
 
-	if (depth > EXTENDS_MAX_DEPTH) {
-		diag_err(d, NULL,
-		    "baseline 'extends' chain deeper than %d "
-		    "(a cycle?) at '%s'",
-		    EXTENDS_MAX_DEPTH, name);
-		return NULL;
-	}
+	*nested = 0;
 	if (resolve(d, name, path, sizeof(path)) == -1)
 		return NULL;
+	/* The same file under another name closes a cycle too. */
+	if (stat(path, &st) == -1)
+		memset(&st, 0, sizeof(st));
+	if (chain_cycle(d, ch, path, &st, from)) {
+		*nested = 1;
+		return NULL;
+	}
+	if (depth > EXTENDS_MAX_DEPTH) {
+		diag_err(d, from,
+		    "baseline 'extends' chain deeper than %d at "
+		    "'%s'",
+		    EXTENDS_MAX_DEPTH, name);
+		*nested = 1;
+		return NULL;
+	}
+	snprintf(ch->paths[ch->n], PATH_MAX, "%s", path);
+	ch->dev[ch->n] = st.st_dev;
+	ch->ino[ch->n++] = st.st_ino;
 	if ((p = lib_calloc(1, sizeof(*p))) == NULL ||
 	    (p->b.a = arena_new()) == NULL) {
 		lib_free(p);
@@ -575,11 +762,15 @@ load_depth(
 	if ((b->params = doc_new(b->a, DOC_MAP, &root->mark)) == NULL)
 		goto oom;
 	if ((ext = b->extends) != NULL) {
-		if ((parent = load_depth(d, ext, rs, depth + 1)) == NULL) {
-			diag_err(d, &doc_get(root, "extends")->mark,
-			    "cannot "
-			    "load the baseline '%s' this one extends",
-			    ext);
+		parent = load_depth(d, ext, rs, depth + 1, ch,
+		    &doc_get(root, "extends")->mark, &pnested);
+		if (parent == NULL) {
+			if (!pnested)
+				diag_err(d, &doc_get(root, "extends")->mark,
+				    "cannot load the baseline '%s' this one "
+				    "extends",
+				    ext);
+			*nested = 1;
 			goto fail;
 		}
 		p->parent = parent;
@@ -698,32 +889,48 @@ static int
 resolve_bindings(struct baseline *b, struct diag *d)
 {
 	struct control_check *cc;
-	struct doc_node *m, *v;
-	size_t i, j, k;
+	struct doc_node *m, *v, *srcs, *src;
+	const struct doc_node *k;
+	size_t i, j, l;
 	int rc = 0;
 
 	for (i = 0; i < b->ncontrols; i++) {
 		for (j = 0; j < b->controls[i].nchecks; j++) {
 			cc = &b->controls[i].checks[j];
-			if (cc->rule == NULL)
-				continue;
-			if ((m = doc_new(b->a, DOC_MAP, &cc->mark)) == NULL)
+			if (cc->rule == NULL || cc->param_src != NULL)
+				continue; /* a parent's, already resolved */
+			if ((m = doc_new(b->a, DOC_MAP, &cc->mark)) == NULL ||
+			    (srcs = doc_new(b->a, DOC_MAP, &cc->mark)) == NULL)
 				return diag_err(d, NULL, "out of memory");
-			for (k = 0; k < cc->params->u.map.n; k++) {
-				v = bind_value(b, d, cc->rule,
-				    cc->params->u.map.pairs[k].key->str,
-				    cc->params->u.map.pairs[k].val);
+			for (l = 0; l < cc->params->u.map.n; l++) {
+				k = cc->params->u.map.pairs[l].key;
+				v = bind_value(b, d, cc->rule, k->str,
+				    cc->params->u.map.pairs[l].val, &src);
 				if (v == NULL) {
 					rc = -1;
 					continue;
 				}
-				if (doc_map_put(b->a, m,
-					cc->params->u.map.pairs[k].key,
-					v) == -1)
+				if (doc_map_put(b->a, m, (struct doc_node *)k,
+					v) == -1 ||
+				    doc_map_put(b->a, srcs,
+					(struct doc_node *)k, src) == -1)
+					return diag_err(
+					    d, NULL, "out of memory");
+			}
+			/* Every other parameter keeps the check's default. */
+			for (l = 0; l < cc->rule->params->u.map.n; l++) {
+				k = cc->rule->params->u.map.pairs[l].key;
+				if (doc_get(srcs, k->str) != NULL)
+					continue;
+				if ((src = src_new(b, &cc->mark, "default",
+					 NULL, NULL, NULL)) == NULL ||
+				    doc_map_put(b->a, srcs,
+					(struct doc_node *)k, src) == -1)
 					return diag_err(
 					    d, NULL, "out of memory");
 			}
 			cc->params = m;
+			cc->param_src = srcs;
 		}
 	}
 	return rc;
@@ -734,8 +941,17 @@ baseline_load(
     struct diag *d, const char *name_or_path, const struct rule_set *rs)
 {
 	struct baseline *b;
+	struct chain *ch;
+	int nested;
 
-	if ((b = load_depth(d, name_or_path, rs, 0)) == NULL)
+	/* PATH_MAX * 10 bytes: not on the stack. */
+	if ((ch = lib_calloc(1, sizeof(*ch))) == NULL) {
+		diag_err(d, NULL, "out of memory");
+		return NULL;
+	}
+	b = load_depth(d, name_or_path, rs, 0, ch, NULL, &nested);
+	lib_free(ch);
+	if (b == NULL)
 		return NULL;
 	if (resolve_bindings(b, d) == -1) {
 		baseline_free(b);

@@ -178,6 +178,7 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 				o = &r->checks[r->nchecks++];
 				o->rule = c->checks[j].rule;
 				o->params = p;
+				o->param_src = c->checks[j].param_src;
 				o->seen =
 				    arena_alloc(r->a, o->rule->ntypes + 1);
 				if (o->seen == NULL)

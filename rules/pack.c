@@ -142,7 +142,7 @@ static const struct field rule_fields[] = {
 	{ "severity", DOC_STRING, 1 },
 	{ "remediation", DOC_STRING, 1 },
 	{ "resource_types", DOC_SEQ, 0 },
-	{ "controls", DOC_SEQ, 1 },
+	{ "controls", DOC_NULL, 0 }, /* ignored, with a warning */
 	{ "plugin", DOC_STRING, 0 },
 	{ "params", DOC_MAP, 0 },
 	{ "assert", DOC_MAP, 0 },
@@ -154,6 +154,7 @@ static const struct field param_fields[] = {
 	{ "type", DOC_STRING, 0 },
 	{ "default", DOC_NULL, 0 },
 	{ "description", DOC_STRING, 0 },
+	{ "unit", DOC_STRING, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -166,6 +167,31 @@ valid_id(const char *s)
 	if (n < 3 || n > 80 || s[0] == '-')
 		return 0;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-.") == n;
+}
+
+/*
+ * `unit: days` of a parameter declaration: the unit a threshold bound to
+ * a baseline parameter's text is converted to (rules/param.c).
+ */
+static int
+load_unit(struct rule_set *rs, struct diag *d, struct rule *r,
+    const struct doc_node *k, const struct doc_node *u)
+{
+	char canon[32];
+	struct doc_node *n;
+
+	if (u == NULL || u->type != DOC_STRING)
+		return 0;
+	if (param_unit_canon(u->str, canon, sizeof(canon)) == -1)
+		return diag_err(d, &u->mark,
+		    "unit '%s' of parameter '%s' must be a word such as "
+		    "'days'",
+		    u->str, k->str);
+	if ((n = doc_new_string(rs->a, canon, strlen(canon), &u->mark)) ==
+		NULL ||
+	    doc_map_put(rs->a, r->units, (struct doc_node *)k, n) == -1)
+		return diag_err(d, &u->mark, "out of memory");
+	return 0;
 }
 
 /*
@@ -184,7 +210,8 @@ load_params(struct rule_set *rs, struct diag *d, struct rule *r,
 	size_t i, nd;
 	int rc = 0, found;
 
-	if ((r->params = doc_new(rs->a, DOC_MAP, &r->mark)) == NULL)
+	if ((r->params = doc_new(rs->a, DOC_MAP, &r->mark)) == NULL ||
+	    (r->units = doc_new(rs->a, DOC_MAP, &r->mark)) == NULL)
 		return diag_err(d, &r->mark, "out of memory");
 	for (i = 0; decl != NULL && i < decl->u.map.n; i++) {
 		k = decl->u.map.pairs[i].key;
@@ -193,6 +220,8 @@ load_params(struct rule_set *rs, struct diag *d, struct rule *r,
 			rc = -1;
 			continue;
 		}
+		if (load_unit(rs, d, r, k, doc_get(v, "unit")) == -1)
+			rc = -1;
 		if (r->impl != NULL) {
 			found = 0;
 			for (pp = r->impl->params; pp && pp->name; pp++)
@@ -297,17 +326,19 @@ load_rule(struct rule_set *rs, struct diag *d, const struct doc_node *n,
 		    "critical)",
 		    s);
 	if (schema_strlist(rs->a, d, doc_get(n, "resource_types"), &r->types,
-		&r->ntypes) == -1 ||
-	    schema_strlist(rs->a, d, doc_get(n, "controls"), &r->controls,
-		&r->ncontrols) == -1)
+		&r->ntypes) == -1)
 		rc = -1;
-	for (i = 0; i < r->ncontrols; i++)
-		if (strspn(r->controls[i],
-			"abcdefghijklmnopqrstuvwxyz"
-			"0123456789-.") != strlen(r->controls[i]))
-			rc = diag_err(d, &doc_get(n, "controls")->mark,
-			    "control id '%s' must be lowercase like 'ac-2.1'",
-			    r->controls[i]);
+	/*
+	 * Which controls a check evidences is decided in one place, the
+	 * mapping (rules/mappings/), with a rationale and `decides:` per
+	 * binding; a pack's own list used to disagree with it.  Old packs
+	 * still load: the list is ignored, and lint says so.
+	 */
+	if ((at = doc_get(n, "controls")) != NULL)
+		diag_warn(d, &at->mark,
+		    "'controls' of check '%s' is ignored: a mapping "
+		    "(rules/mappings/) binds checks to controls",
+		    r->id ? r->id : "?");
 	if (doc_get(n, "required") != NULL &&
 	    doc_get(n, "required")->type == DOC_BOOL)
 		r->required = doc_get(n, "required")->u.b;

@@ -81,12 +81,16 @@ struct rule {
 	enum severity severity;
 	const char **types; /* resource types */
 	size_t ntypes;
-	const char **controls; /* NIST ids it evidences */
-	size_t ncontrols;
 	const char *plugin; /* "assert" or a plugin name */
 	const struct check_plugin *impl; /* NULL for assert */
 	struct assertion *assert;
 	struct doc_node *params; /* name -> default value */
+	/*
+	 * name -> unit (DOC_STRING, canonical: "days", "hours"...) of the
+	 * parameters whose declaration says `unit:`; a threshold bound to
+	 * a baseline parameter's text is converted to it (rules/param.c).
+	 */
+	struct doc_node *units;
 	const char *pack; /* pack file */
 	int required; /* no resource of its types in scope = error */
 	struct mark mark;
@@ -132,6 +136,14 @@ struct control_check {
 	 * 0 for `part` (supporting evidence for part of the statement).
 	 */
 	int full;
+	/*
+	 * Where each parameter value of the check came from (set by
+	 * baseline_load): name -> {from: PARAM-ID, text: "ninety (90)
+	 * days"}, {from: "default"}, {from: "binding"} (a literal in the
+	 * binding) or {from: "default", param: PARAM-ID, text: ...,
+	 * note: why the baseline value was not used}.  NULL when no rule.
+	 */
+	const struct doc_node *param_src;
 	struct mark mark;
 };
 
@@ -220,6 +232,56 @@ int baseline_bind_checks(struct baseline *b, struct diag *d,
  */
 int mapping_apply(struct baseline *b, struct diag *d, const char *name,
     const struct rule_set *rs, const struct mark *m);
+
+/* One check binding of a mapping file, as `rampart checks` lists it. */
+struct mapping_binding {
+	const char *control; /* "ac-2.3" */
+	const char *check_id;
+	int full; /* decides: full */
+	const char *rationale;
+	struct mark mark;
+};
+
+/*
+ * Read the bindings of mapping `name` (shipped name or path) without a
+ * baseline: every (control, check) pair in file order, in arena a.
+ * Missing `decides:` and other schema errors are reported in d.  0 or
+ * -1.
+ */
+int mapping_bindings(struct arena *a, struct diag *d, const char *name,
+    struct mapping_binding **out, size_t *nout);
+
+/* ----------------------------------------------------------- parameters */
+
+/* A quantity read from parameter text (rules/param.c). */
+struct param_value {
+	int64_t v;
+	char unit[32]; /* canonical ("days", "years", "session"); "" none */
+};
+
+/*
+ * Read organisation-defined parameter text as one quantity with its unit
+ * and sign: digits and words ("ninety (90) days", "thirty-five (35)
+ * days", "one hundred and eighty (180) days"), thousands separators
+ * ("1,095 days"), signs ("-30 days", "minus 30 days", "30 days before").
+ * Text repeating one quantity ("one (1) year or 1 year after ...") is
+ * read; text with no number, several different quantities, a frequency
+ * word ("annually"), identifiers ("M-21-31", "SP 800-53"), ordinals,
+ * decimals or percentages is refused.  0, or -1 with the reason in why
+ * (len bytes, may be NULL).
+ */
+int param_parse(
+    const char *text, struct param_value *out, char *why, size_t len);
+/* The canonical name of a unit ("Day" -> "days"); -1 if not a word. */
+int param_unit_canon(const char *unit, char *buf, size_t len);
+/*
+ * Convert pv to `unit` (NULL or "" = a plain number) exactly: seconds,
+ * minutes, hours, days, weeks, years (365 days) convert when the result
+ * is whole; months convert only to and from years.  0, or -1 with the
+ * reason in why.
+ */
+int param_convert(const struct param_value *pv, const char *unit, int64_t *out,
+    char *why, size_t len);
 
 /* ------------------------------------------------------ OSCAL importing */
 
@@ -490,6 +552,8 @@ enum verdict decide_gate_checks(const size_t counts[ST_COUNT]);
 struct check_outcome {
 	const struct rule *rule;
 	struct doc_node *params;
+	/* Provenance of params: control_check.param_src of the binding. */
+	const struct doc_node *param_src;
 	struct check_result *results;
 	size_t n, cap;
 	size_t counts[ST_COUNT];
@@ -646,5 +710,10 @@ int schema_strlist(struct arena *a, struct diag *d, const struct doc_node *n,
     const char ***out, size_t *nout);
 /* Whether s matches the glob pattern (fnmatch without FNM_PATHNAME). */
 int glob_match(const char *pattern, const char *s);
+/*
+ * A binding's `decides:` value n: "full" sets *full (may be NULL) to 1,
+ * "part" to 0; anything else is an error at n's mark.  0 or -1.
+ */
+int binding_decides(struct diag *d, const struct doc_node *n, int *full);
 
 #endif /* RAMPART_RULES_H */

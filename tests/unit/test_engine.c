@@ -136,6 +136,9 @@ add_rule(struct rule_set *rs, const char *id, int required)
 	def->str = "7";
 	def->len = 1;
 	doc_map_put(rs->a, r->params, k, def);
+	/* As a pack's `unit: days`: "90 days" binds as 90. */
+	r->units = doc_new(rs->a, DOC_MAP, NULL);
+	doc_map_put(rs->a, r->units, k, doc_new_string(rs->a, "days", 4, NULL));
 	v = lib_realloc(rs->v, (rs->n + 1) * sizeof(*v));
 	assert_non_null(v);
 	rs->v = v;

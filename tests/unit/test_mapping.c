@@ -163,6 +163,388 @@ param_bindings(void **state)
 	rule_set_free(rs);
 }
 
+/* Find the binding of check in control c, or NULL. */
+static const struct control_check *
+binding(const struct control *c, const char *check)
+{
+	size_t i;
+
+	for (i = 0; c != NULL && i < c->nchecks; i++)
+		if (strcmp(c->checks[i].check_id, check) == 0)
+			return &c->checks[i];
+	return NULL;
+}
+
+/*
+ * Every binding of the shipped mapping says `decides:`; `full` is rare
+ * and its rationale says why; every bound check exists and every shipped
+ * check but the deliberately unbound one is bound somewhere.
+ */
+static void
+every_binding_decides(void **state)
+{
+	struct rule_set *rs = shipped_rules();
+	struct arena *a = arena_new();
+	struct mapping_binding *v;
+	struct diag d;
+	size_t i, j, n, full = 0, bound;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(mapping_bindings(a, &d, "fedramp", &v, &n), 0);
+	assert_int_equal(d.nerrors, 0);
+	assert_true(n > 40);
+	for (i = 0; i < n; i++) {
+		if (rule_find(rs, v[i].check_id) == NULL)
+			fail_msg(
+			    "mapping binds unknown check '%s'", v[i].check_id);
+		assert_non_null(v[i].rationale);
+		if (v[i].full) {
+			full++;
+			print_message(
+			    "full: %s %s\n", v[i].control, v[i].check_id);
+			assert_non_null(strstr(v[i].rationale, "full"));
+		}
+	}
+	assert_true(full >= 1 && full * 10 < n);
+	for (j = 0; j < rs->n; j++) {
+		for (i = bound = 0; i < n; i++)
+			bound += strcmp(v[i].check_id, rs->v[j]->id) == 0;
+		/* Unbound on purpose: the mapping's header says why. */
+		if (bound == 0 &&
+		    strcmp(rs->v[j]->id, "aws-securityhub-enabled") != 0 &&
+		    strcmp(rs->v[j]->id, "aws-iam-password-complexity") != 0 &&
+		    strcmp(rs->v[j]->id, "aws-iam-password-reuse") != 0)
+			fail_msg(
+			    "check '%s' is bound to no control", rs->v[j]->id);
+	}
+	arena_free(a);
+	diag_free(&d);
+	rule_set_free(rs);
+}
+
+/* Bindings an assessor rejects are absent from every baseline, and each
+ * shipped baseline carries `decides` and provenance on every binding. */
+static void
+rejected_bindings_absent(void **state)
+{
+	static const char *const rejected[][2] = {
+		{ "ac-6.2", "aws-iam-root-no-access-keys" },
+		{ "ia-5.2", "tls-certificate" },
+		{ "sc-7.5", "aws-ec2-sg-no-all-ports" },
+		{ "ia-5.1", "aws-iam-password-complexity" },
+		{ "ia-5.1", "aws-iam-password-reuse" },
+	};
+	struct rule_set *rs = shipped_rules();
+	struct baseline *b;
+	struct diag d;
+	size_t i, j, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		diag_init(&d);
+		b = baseline_load(&d, shipped[i], rs);
+		assert_non_null(b);
+		assert_int_equal(d.nwarnings, 0);
+		for (j = 0; j < sizeof(rejected) / sizeof(rejected[0]); j++)
+			assert_null(binding(baseline_control(b, rejected[j][0]),
+			    rejected[j][1]));
+		for (j = 0; j < b->ncontrols; j++)
+			for (k = 0; k < b->controls[j].nchecks; k++)
+				assert_non_null(
+				    b->controls[j].checks[k].param_src);
+		/* Root keys moved to AC-6 (MODERATE and HIGH have it), and
+		 * CM-8(1) is the full one. */
+		if (baseline_control(b, "ac-6") != NULL)
+			assert_non_null(binding(baseline_control(b, "ac-6"),
+			    "aws-iam-root-no-access-keys"));
+		assert_true(binding(baseline_control(b, "cm-8.1"),
+				"aws-config-recorder-on") == NULL ||
+		    binding(
+			baseline_control(b, "cm-8.1"), "aws-config-recorder-on")
+			->full);
+		assert_false(
+		    binding(baseline_control(b, "sc-28"), "aws-rds-encrypted")
+			->full);
+		baseline_free(b);
+		diag_free(&d);
+	}
+	rule_set_free(rs);
+}
+
+/* The provenance of a bound parameter: {from: ID, text} or the default
+ * with the FedRAMP text it could not use. */
+static void
+param_provenance(void **state)
+{
+	struct rule_set *rs = shipped_rules();
+	const struct doc_node *src;
+	struct baseline *b;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		diag_init(&d);
+		b = baseline_load(&d, shipped[i], rs);
+		assert_non_null(b);
+		src =
+		    binding(baseline_control(b, "au-11"), "aws-logs-retention")
+			->param_src;
+		src = doc_get(src, "min_retention_days");
+		assert_string_equal(doc_str(doc_get(src, "from")), "default");
+		assert_string_equal(
+		    doc_str(doc_get(src, "param")), "au-11_odp");
+		assert_string_equal(doc_str(doc_get(src, "text")),
+		    "a time period in compliance with M-21-31");
+		assert_non_null(
+		    strstr(doc_str(doc_get(src, "note")), "M-21-31"));
+		if (baseline_control(b, "ac-2.3") != NULL) {
+			src = binding(baseline_control(b, "ac-2.3"),
+			    "aws-iam-unused-credentials")
+				  ->param_src;
+			src = doc_get(src, "max_unused_days");
+			assert_string_equal(
+			    doc_str(doc_get(src, "from")), "ac-02.03_odp.02");
+			assert_non_null(strstr(doc_str(doc_get(src, "text")),
+			    " (")); /* words (N) */
+			src = doc_get(binding(baseline_control(b, "ac-2.3"),
+					  "aws-iam-unused-credentials")
+					  ->param_src,
+			    "check");
+			assert_string_equal(
+			    doc_str(doc_get(src, "from")), "default");
+		}
+		baseline_free(b);
+		diag_free(&d);
+	}
+	rule_set_free(rs);
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * The AC-2(3) value of a tailored baseline, end to end through the
+ * shipped check: each text either binds its exact number of days or the
+ * baseline is refused with an error naming both parameters and the
+ * text; never the text's first number.
+ */
+static void
+parameter_text_binds_exactly(void **state)
+{
+	static const struct {
+		const char *text;
+		long long days; /* -1 refused */
+	} v[] = {
+		{ "one (1) year", 365 },
+		{ "1,095 days", 1095 },
+		{ "thirty-five (35) days", 35 },
+		{ "twenty-four (24) hours", 1 },
+		{ "two (2) weeks", 14 },
+		{ "at least every 3 years", 1095 },
+		{ "at least annually", -1 },
+		{ "a time period in compliance with M-21-31", -1 },
+		{ "ten (10) days for privileged users, thirty (30) days for "
+		  "Incident Response roles",
+		    -1 },
+		{ "eight (8) hours", -1 },
+		{ "six (6) months", -1 },
+		{ "90", -1 },
+		{ "ninety (80) days", -1 },
+	};
+	struct rule_set *rs = shipped_rules();
+	char dir[] = "/tmp/rampart-map-XXXXXX", path[128], text[512];
+	struct baseline *b;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.yaml", dir);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "id: t\ntitle: t\nextends: fedramp-moderate\n"
+		    "parameters:\n  ac-02.03_odp.02: \"%s\"\n",
+		    v[i].text);
+		write_text(path, text);
+		diag_init(&d);
+		b = baseline_load(&d, path, rs);
+		if (v[i].days == -1) {
+			if (b != NULL)
+				fail_msg("'%s' was read as %lld", v[i].text,
+				    (long long)bound_int(b, "ac-2.3",
+					"aws-iam-unused-credentials",
+					"max_unused_days"));
+			snprintf(text, sizeof(text),
+			    "baseline parameter 'ac-02.03_odp.02' ('%s') "
+			    "cannot be read as check parameter "
+			    "'max_unused_days' of 'aws-iam-unused-credentials'",
+			    v[i].text);
+			assert_diag_has(&d, text);
+		} else {
+			if (b == NULL)
+				print_diags(&d);
+			assert_non_null(b);
+			assert_int_equal(
+			    bound_int(b, "ac-2.3", "aws-iam-unused-credentials",
+				"max_unused_days"),
+			    v[i].days);
+			baseline_free(b);
+		}
+		diag_free(&d);
+	}
+	unlink(path);
+	rmdir(dir);
+	rule_set_free(rs);
+}
+
+/* A mapping binding without `decides:`, or with another value, is an
+ * error at its line:col; a baseline's own binding without it warns. */
+static void
+decides_required(void **state)
+{
+	struct rule_set *rs = shipped_rules();
+	char dir[] = "/tmp/rampart-map-XXXXXX", map[128], bl[128], text[512];
+	struct baseline *b;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(map, sizeof(map), "%s/m.yaml", dir);
+	snprintf(bl, sizeof(bl), "%s/b.yaml", dir);
+	write_text(map,
+	    "id: m\nbindings:\n  - control: ac-6\n    checks:\n"
+	    "      - id: aws-iam-no-admin-policies\n"
+	    "        rationale: r\n"
+	    "      - id: aws-iam-root-no-access-keys\n"
+	    "        decides: mostly\n        rationale: r\n");
+	snprintf(text, sizeof(text),
+	    "id: t\ntitle: t\nmapping: %s\ncontrols:\n  - id: ac-6\n", map);
+	write_text(bl, text);
+	diag_init(&d);
+	assert_null(baseline_load(&d, bl, rs));
+	snprintf(text, sizeof(text),
+	    "%s:5:9: error: binding of check 'aws-iam-no-admin-policies' "
+	    "needs 'decides: full' or 'decides: part'",
+	    map);
+	assert_diag_has(&d, text);
+	snprintf(text, sizeof(text),
+	    "%s:8:18: error: 'decides' must be 'full' or 'part', found "
+	    "'mostly'",
+	    map);
+	assert_diag_has(&d, text);
+	diag_free(&d);
+
+	write_text(bl,
+	    "id: t\ntitle: t\ncontrols:\n  - id: ac-6\n    checks:\n"
+	    "      - id: aws-iam-no-admin-policies\n"
+	    "      - id: aws-iam-root-no-access-keys\n"
+	    "        decides: full\n");
+	diag_init(&d);
+	b = baseline_load(&d, bl, rs);
+	assert_non_null(b);
+	assert_int_equal(d.nwarnings, 1);
+	snprintf(text, sizeof(text),
+	    "%s:6:9: warning: binding of check 'aws-iam-no-admin-policies' "
+	    "has no 'decides: full|part'; it counts as 'part'",
+	    bl);
+	assert_diag_has(&d, text);
+	assert_false(
+	    binding(baseline_control(b, "ac-6"), "aws-iam-no-admin-policies")
+		->full);
+	assert_true(
+	    binding(baseline_control(b, "ac-6"), "aws-iam-root-no-access-keys")
+		->full);
+	baseline_free(b);
+	diag_free(&d);
+	unlink(map);
+	unlink(bl);
+	rmdir(dir);
+	rule_set_free(rs);
+}
+
+/* An `extends` cycle (two files, and a file extending itself) is one
+ * error, not one per level of the chain. */
+static void
+extends_cycle_once(void **state)
+{
+	char dir[] = "/tmp/rampart-map-XXXXXX", a[128], b[128], text[1024];
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a.yaml", dir);
+	snprintf(b, sizeof(b), "%s/b.yaml", dir);
+	snprintf(text, sizeof(text), "id: a\ntitle: a\nextends: %s\n", b);
+	write_text(a, text);
+	snprintf(text, sizeof(text), "id: b\ntitle: b\nextends: %s\n", a);
+	write_text(b, text);
+	diag_init(&d);
+	assert_null(baseline_load(&d, a, NULL));
+	if (d.nerrors != 1)
+		print_diags(&d);
+	assert_int_equal(d.nerrors, 1);
+	snprintf(text, sizeof(text),
+	    "%s:3:10: error: baseline 'extends' cycle: %s -> %s -> %s", b, a, b,
+	    a);
+	assert_diag_has(&d, text);
+	diag_free(&d);
+
+	snprintf(text, sizeof(text), "id: a\ntitle: a\nextends: %s\n", a);
+	write_text(a, text);
+	diag_init(&d);
+	assert_null(baseline_load(&d, a, NULL));
+	assert_int_equal(d.nerrors, 1);
+	assert_diag_has(&d, "cycle");
+	diag_free(&d);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+
+/* Shipped packs no longer list controls (the mapping does), so loading
+ * them warns about nothing; an old pack's list is ignored with a warning.
+ */
+static void
+packs_do_not_list_controls(void **state)
+{
+	struct rule_set *rs = rule_set_new();
+	char dir[] = "/tmp/rampart-map-XXXXXX", p[128];
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(rule_set_load_shipped(rs, &d), 0);
+	assert_int_equal(d.n, 0);
+	rule_set_free(rs);
+	diag_free(&d);
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/p.yaml", dir);
+	write_text(p,
+	    "checks:\n  - id: old-check\n    title: t\n"
+	    "    severity: low\n    remediation: r\n"
+	    "    resource_types: [T]\n    controls: [ac-2]\n"
+	    "    assert: {path: a, eq: 1}\n");
+	rs = rule_set_new();
+	diag_init(&d);
+	assert_int_equal(rule_set_load(rs, &d, p), 0);
+	assert_int_equal(d.nwarnings, 1);
+	assert_diag_has(&d, "'controls' of check 'old-check' is ignored");
+	rule_set_free(rs);
+	diag_free(&d);
+	unlink(p);
+	rmdir(dir);
+}
+
 static void
 tailoring(void **state)
 {
@@ -352,6 +734,13 @@ main(int argc, char **argv)
 		cmocka_unit_test(lint_shipped),
 		cmocka_unit_test(mapping_controls_exist),
 		cmocka_unit_test(param_bindings),
+		cmocka_unit_test(every_binding_decides),
+		cmocka_unit_test(rejected_bindings_absent),
+		cmocka_unit_test(param_provenance),
+		cmocka_unit_test(parameter_text_binds_exactly),
+		cmocka_unit_test(decides_required),
+		cmocka_unit_test(extends_cycle_once),
+		cmocka_unit_test(packs_do_not_list_controls),
 		cmocka_unit_test(tailoring),
 		cmocka_unit_test(attestations),
 		cmocka_unit_test(crm),
