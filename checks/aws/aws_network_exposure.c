@@ -666,7 +666,7 @@ decide(struct net *x, const struct params *pa, const struct doc_node *list,
 		if (pa->min_open > 0 && count >= pa->min_open) {
 			snprintf(text, sizeof(text),
 			    "%lld of the 65536 %s ports are open to the "
-			    "internet (at least %lld fails): ",
+			    "internet (fewer than %lld may be): ",
 			    (long long)count, proto_name(p),
 			    (long long)pa->min_open);
 			return fail_port(x, p, first, text, "");
