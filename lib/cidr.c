@@ -242,27 +242,36 @@ static const struct cidr nonpublic_v6[] = {
 #define N6 (sizeof(nonpublic_v6) / sizeof(nonpublic_v6[0]))
 
 int
-cidr_has_public(const struct cidr *c)
+cidr_unmap(struct cidr *c)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
 		0xff };
-	struct cidr set[N4 > N6 ? N4 : N6], v4;
+	uint8_t v4[4];
 
-	if (c->family == CIDR_V6 && c->len >= 96 &&
-	    memcmp(c->addr, mapped, 12) == 0) {
-		memset(&v4, 0, sizeof(v4));
-		memcpy(v4.addr, c->addr + 12, 4);
-		v4.len = c->len - 96;
-		v4.family = CIDR_V4;
-		return cidr_has_public(&v4);
-	}
-	if (c->family == CIDR_V4) {
+	if (c->family != CIDR_V6 || c->len < 96 ||
+	    memcmp(c->addr, mapped, 12) != 0)
+		return 0;
+	memcpy(v4, c->addr + 12, 4);
+	memset(c->addr, 0, sizeof(c->addr));
+	memcpy(c->addr, v4, 4);
+	c->len -= 96;
+	c->family = CIDR_V4;
+	return 1;
+}
+
+int
+cidr_has_public(const struct cidr *c)
+{
+	struct cidr set[N4 > N6 ? N4 : N6], u = *c;
+
+	cidr_unmap(&u);
+	if (u.family == CIDR_V4) {
 		memcpy(set, nonpublic_v4, sizeof(nonpublic_v4));
-		return !cidr_union_covers(set, N4, c);
+		return !cidr_union_covers(set, N4, &u);
 	}
-	if (c->family == CIDR_V6) {
+	if (u.family == CIDR_V6) {
 		memcpy(set, nonpublic_v6, sizeof(nonpublic_v6));
-		return !cidr_union_covers(set, N6, c);
+		return !cidr_union_covers(set, N6, &u);
 	}
 	return 0;
 }

@@ -39,6 +39,13 @@ struct cidr {
  */
 int cidr_parse(const char *s, size_t len, unsigned flags, struct cidr *out);
 
+/*
+ * Turn an IPv4-mapped IPv6 prefix (::ffff:a.b.c.d/n, n >= 96) into the
+ * IPv4 prefix it maps; 1 when *c changed, 0 when it was left alone.
+ * Callers that judge addresses, not rules of one family, use it.
+ */
+int cidr_unmap(struct cidr *c);
+
 /* Address bits of a family: 32 or 128 (0 for an unknown family). */
 unsigned cidr_bits(int family);
 
