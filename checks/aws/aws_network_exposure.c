@@ -333,8 +333,13 @@ nacl_rule(struct net *x, const struct doc_node *e, size_t i, struct rule *ru)
 		    NO_INDEX);
 		return 1;
 	}
+	/* AWS Config writes the other family's block as null. */
 	v4 = doc_get(e, "CidrBlock");
 	v6 = doc_get(e, "Ipv6CidrBlock");
+	if (v4 != NULL && v4->type == DOC_NULL)
+		v4 = NULL;
+	if (v6 != NULL && v6->type == DOC_NULL)
+		v6 = NULL;
 	t = v4 != NULL ? v4 : v6;
 	if ((v4 == NULL) == (v6 == NULL) || t->type != DOC_STRING ||
 	    cidr_parse(t->str, t->len, CIDR_NEED_LEN, &net) != 0 ||
@@ -382,21 +387,22 @@ applies(const struct rule *ru, int p, int64_t port)
 }
 
 /*
- * Whether port of protocol p is open to the whole of family fam.  With
- * record, the rules that make it so go to x->hit.
+ * Whether port of protocol p is open to the whole of family fam, rule
+ * `skip` left out (NO_INDEX: none).  With record, every allowing rule
+ * that adds a range goes to x->hit.
  */
 static int
-open_at(struct net *x, int p, int fam, int64_t port, int record)
+open_at(struct net *x, int p, int fam, int64_t port, size_t skip, int record)
 {
 	const struct rule *ru;
 	struct cidr all;
 	size_t i, j, n1 = 0, n2 = 0, n1_before;
-	int open;
 
 	cidr_all(fam, &all);
+	x->nhit = 0;
 	for (i = 0; i < x->n; i++) {
 		ru = &x->v[i];
-		if (!applies(ru, p, port))
+		if (i == skip || !applies(ru, p, port))
 			continue;
 		n1_before = n1;
 		if (!ru->allow) {
@@ -415,21 +421,18 @@ open_at(struct net *x, int p, int fam, int64_t port, int record)
 				continue;
 			x->s1[n1++] = ru->src[j];
 		}
-		if (record && n1 > n1_before && x->nhit < FAIL_EVIDENCE)
+		if (record && n1 > n1_before)
 			x->hit[x->nhit++] = i;
 	}
-	open = cidr_union_covers(x->s1, n1, &all);
-	if (record && !open)
-		x->nhit = 0;
-	return open;
+	return cidr_union_covers(x->s1, n1, &all);
 }
 
 /* Whether port of protocol p is open to IPv4 or IPv6 as a whole. */
 static int
 port_open(struct net *x, int p, int64_t port)
 {
-	return open_at(x, p, CIDR_V4, port, 0) ||
-	    open_at(x, p, CIDR_V6, port, 0);
+	return open_at(x, p, CIDR_V4, port, NO_INDEX, 0) ||
+	    open_at(x, p, CIDR_V6, port, NO_INDEX, 0);
 }
 
 static int
@@ -570,6 +573,30 @@ hit_text(struct net *x)
 }
 
 /*
+ * The rules that open port of protocol p to family fam into x->hit:
+ * those without which it would be closed, or, when no single rule is
+ * needed (the ranges overlap), every rule that adds a range.  At most
+ * FAIL_EVIDENCE of them.
+ */
+static void
+culprits(struct net *x, int p, int fam, int64_t port)
+{
+	size_t *all = x->hit + x->n, nall, i, k = 0;
+
+	open_at(x, p, fam, port, NO_INDEX, 1);
+	nall = x->nhit;
+	memcpy(all, x->hit, nall * sizeof(*all));
+	for (i = 0; i < nall; i++)
+		if (!open_at(x, p, fam, port, all[i], 0))
+			x->hit[k++] = all[i];
+	if (k == 0) {
+		memcpy(x->hit, all, nall * sizeof(*all));
+		k = nall;
+	}
+	x->nhit = k < FAIL_EVIDENCE ? k : FAIL_EVIDENCE;
+}
+
+/*
  * Fail for port of protocol p: find the family that is open, record
  * the rules that open it, and emit.  head and tail frame the message.
  */
@@ -577,13 +604,9 @@ static int
 fail_port(
     struct net *x, int p, int64_t port, const char *head, const char *tail)
 {
-	int fam = CIDR_V4;
+	int fam = open_at(x, p, CIDR_V4, port, NO_INDEX, 0) ? CIDR_V4 : CIDR_V6;
 
-	x->nhit = 0;
-	if (!open_at(x, p, CIDR_V4, port, 1)) {
-		fam = CIDR_V6;
-		open_at(x, p, CIDR_V6, port, 1);
-	}
+	culprits(x, p, fam, port);
 	if (hit_evidence(x) != 0)
 		return -1;
 	return check_emit(x->c, x->r, ST_FAIL,
@@ -709,7 +732,9 @@ scratch(struct net *x)
 		ns += x->v[i].nsrc;
 	x->s1 = arena_alloc(check_arena(x->c), ns * sizeof(*x->s1));
 	x->s2 = arena_alloc(check_arena(x->c), ns * sizeof(*x->s2));
-	x->hit = arena_alloc(check_arena(x->c), FAIL_EVIDENCE * sizeof(size_t));
+	/* x->hit: the rules, then as many again for culprits() */
+	x->hit =
+	    arena_alloc(check_arena(x->c), (2 * x->n + 1) * sizeof(size_t));
 	return x->s1 == NULL || x->s2 == NULL || x->hit == NULL ? -1 : 0;
 }
 

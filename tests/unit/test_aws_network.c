@@ -172,8 +172,12 @@ test_real_records(void **state)
 	EXPECT(ST_FAIL, find(&c, SG, "sg-0d40e803b8b644e79"), ADMIN);
 	assert_non_null(strstr(last_msg, "tcp port 22"));
 	assert_non_null(ev_at("IpPermissions[1]"));
-	/* 1234-4321 holds 3389 */
+	/* 1234-4321 holds 3389; the evidence is that rule, not the one
+	 * from 10.2.0.0/16 that also admits 3389 */
 	EXPECT(ST_FAIL, find(&c, SG, "sg-02a60363e2b087ff8"), ADMIN);
+	assert_non_null(ev_at("IpPermissions[3]"));
+	assert_null(ev_at("IpPermissions[2]"));
+	assert_non_null(strstr(last_msg, "(IpPermissions[3])"));
 	EXPECT(
 	    ST_PASS, find(&c, SG, "sg-02a60363e2b087ff8"), "{\"ports\": [22]}");
 	/* 1234-4321 open to the world: open ports, but not "all ports" */
@@ -252,6 +256,29 @@ test_families(void **state)
 		" \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/1\"}],"
 		" \"Ipv6Ranges\": [{\"CidrIpv6\": \"8000::/1\"},"
 		" {\"CidrIpv6\": \"::/1\"}]}"),
+	    ADMIN);
+	/* both halves are the cause, in their two permissions */
+	EXPECT(ST_FAIL,
+	    sg1("{\"IpProtocol\": \"tcp\", \"FromPort\": 22, \"ToPort\": 22,"
+		" \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/1\"}]},"
+		"{\"IpProtocol\": \"tcp\", \"FromPort\": 20, \"ToPort\": 25,"
+		" \"IpRanges\": [{\"CidrIp\": \"128.0.0.0/1\"}]},"
+		"{\"IpProtocol\": \"tcp\", \"FromPort\": 22, \"ToPort\": 22,"
+		" \"IpRanges\": [{\"CidrIp\": \"10.0.0.0/8\"}]}"),
+	    ADMIN);
+	assert_non_null(ev_at("IpPermissions[0]"));
+	assert_non_null(ev_at("IpPermissions[1]"));
+	assert_null(ev_at("IpPermissions[2]"));
+	/* AWS Config writes the other family's block as null */
+	EXPECT(ST_FAIL,
+	    nacl("{\"RuleNumber\": 100, \"Protocol\": \"-1\", \"Egress\": "
+		 "false, \"CidrBlock\": null, \"Ipv6CidrBlock\": \"::/0\","
+		 " \"RuleAction\": \"allow\"}"),
+	    ADMIN);
+	EXPECT(ST_ERROR,
+	    nacl("{\"RuleNumber\": 100, \"Protocol\": \"-1\", \"Egress\": "
+		 "false, \"CidrBlock\": null, \"Ipv6CidrBlock\": null,"
+		 " \"RuleAction\": \"allow\"}"),
 	    ADMIN);
 	/* an IPv4-mapped IPv6 range is IPv6, not the IPv4 internet */
 	EXPECT(ST_PASS,
