@@ -46,6 +46,10 @@
 #define PASS_EVIDENCE 16
 /* Rules recorded as the cause of a failure, at most. */
 #define FAIL_EVIDENCE 8
+/* Rules (and address ranges) one resource may have to be evaluated. */
+#define MAX_SG 1024
+#define MAX_NACL 128
+#define MAX_SOURCES 4096
 
 /* One security group permission or network ACL ingress entry, decoded. */
 struct rule {
@@ -738,6 +742,38 @@ scratch(struct net *x)
 	return x->s1 == NULL || x->s2 == NULL || x->hit == NULL ? -1 : 0;
 }
 
+/*
+ * Whether the rules are more than this check evaluates (the sets are
+ * recomputed per port range, so time grows with the square of their
+ * number): then the result is error, emitted here, and 1 is returned
+ * (0 when they are not too many, -1 on no memory).  AWS allows at most
+ * 1000 rules per security group and 40 per network ACL direction.
+ */
+static int
+too_many(struct net *x, const struct doc_node *list, const char *key)
+{
+	char path[64];
+	size_t i, ns = 0, max = x->nacl ? MAX_NACL : MAX_SG;
+	const struct doc_node *at;
+
+	for (i = 0; i < x->n; i++)
+		ns += x->v[i].nsrc;
+	if (x->n <= max && ns <= MAX_SOURCES)
+		return 0;
+	/* The first rule past the limit, or the last one. */
+	i = x->n > max ? x->v[max].index : list->u.seq.n - 1;
+	at = x->n > max ? x->v[max].node : list->u.seq.items[i];
+	snprintf(path, sizeof(path), "%s[%zu]", key, i);
+	if (check_evidence(x->c, path, at) != 0 ||
+	    check_emit(x->c, x->r, ST_ERROR,
+		"%s '%s' has %zu rules with %zu address ranges, more than "
+		"the %zu rules and %d ranges this check evaluates",
+		x->nacl ? "network ACL" : "security group", x->r->id, x->n, ns,
+		max, MAX_SOURCES) != 0)
+		return -1;
+	return 1;
+}
+
 static int
 eval_list(struct check_ctx *c, const struct resource *r,
     const struct params *pa, int nacl)
@@ -780,6 +816,8 @@ eval_list(struct check_ctx *c, const struct resource *r,
 			x.v[i].nsrc = x.v[i - 1].nsrc = 0;
 		}
 	}
+	if ((rc = too_many(&x, list, key)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (scratch(&x) != 0)
 		return diag_err(check_diag(c), NULL, "out of memory");
 	return decide(&x, pa, list, key);

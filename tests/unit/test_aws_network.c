@@ -10,6 +10,8 @@
  */
 #include "tests/unit/testutil.h"
 
+#include <time.h>
+
 #include "checks/check.h"
 #include "lib/cidr.h"
 #include "tests/unit/collect.h"
@@ -919,6 +921,74 @@ test_generator_all_ports(void **state)
 	arena_free(c.a);
 }
 
+/*
+ * The largest groups and ACLs the check evaluates, with every rule on
+ * its own port range (the worst case: the sets are recomputed per
+ * range), finish in bounded time; one more rule is error, not skipped.
+ */
+static void
+test_limits(void **state)
+{
+	struct strbuf sb;
+	struct timespec t0, t1;
+	size_t i, n;
+	double secs;
+
+	(void)state;
+	for (n = 1024; n <= 1025; n++) {
+		sb_init(&sb);
+		sb_adds(&sb, "{\"IpPermissions\": [");
+		for (i = 0; i < n; i++)
+			sb_printf(&sb,
+			    "%s{\"IpProtocol\": \"tcp\", \"FromPort\": %zu, "
+			    "\"ToPort\": %zu, \"IpRanges\": [{\"CidrIp\": "
+			    "\"%zu.%zu.0.0/16\"}, {\"CidrIp\": "
+			    "\"%s/1\"}]}",
+			    i ? ", " : "", i * 60, i * 60 + 90, i % 200,
+			    i / 200, i % 2 ? "128.0.0.0" : "0.0.0.0");
+		sb_adds(&sb, "]}");
+		assert_false(sb.oom);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (n == 1024) {
+			EXPECT(ST_FAIL, res(SG, sb.s), "{\"ports\": []}");
+			/* the halves meet on 30 of every 60 ports only */
+			EXPECT(ST_PASS, res(SG, sb.s), ALLPORTS);
+		} else {
+			EXPECT(ST_ERROR, res(SG, sb.s), "{\"ports\": []}");
+			assert_non_null(strstr(last_msg, "more than the 1024"));
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		print_message("security group, %zu rules: %.2f s\n", n, secs);
+		assert_true(secs < 20);
+		sb_free(&sb);
+	}
+	for (n = 128; n <= 129; n++) {
+		sb_init(&sb);
+		sb_adds(&sb, "{\"Entries\": [");
+		for (i = 0; i < n; i++)
+			sb_printf(&sb,
+			    "%s{\"RuleNumber\": %zu, \"Protocol\": \"6\", "
+			    "\"Egress\": false, \"CidrBlock\": "
+			    "\"%zu.0.0.0/%d\", \"RuleAction\": \"%s\", "
+			    "\"PortRange\": {\"From\": %zu, \"To\": %zu}}",
+			    i ? ", " : "", i + 1, (size_t)(i % 2 ? 128 : 0), 1,
+			    i % 3 ? "allow" : "deny", i * 500, i * 500 + 700);
+		sb_adds(&sb, "]}");
+		assert_false(sb.oom);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		EXPECT(n == 128 ? ST_FAIL : ST_ERROR, res(NACL, sb.s),
+		    "{\"ports\": []}");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		print_message("network ACL, %zu entries: %.2f s\n", n, secs);
+		assert_true(secs < 20);
+		sb_free(&sb);
+	}
+}
+
 static int
 teardown(void **state)
 {
@@ -941,6 +1011,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_generator_sg, teardown),
 		cmocka_unit_test_teardown(test_generator_nacl, teardown),
 		cmocka_unit_test_teardown(test_generator_all_ports, teardown),
+		cmocka_unit_test_teardown(test_limits, teardown),
 	};
 
 	RUN_TESTS("aws_network", tests, argc, argv);
