@@ -60,7 +60,7 @@ struct rule {
 	size_t index; /* in IpPermissions or Entries */
 	const struct doc_node *node;
 	struct cidr *src; /* internet sources (IPv4 and IPv6) */
-	size_t nsrc;
+	size_t nsrc, cap;
 	size_t nother; /* prefix-list and security-group sources */
 };
 
@@ -177,18 +177,33 @@ port_of(const struct doc_node *n, int allow_m1, int64_t *v)
 	return *v >= 0 && *v <= PORT_MAX ? 0 : -1;
 }
 
+/* Room for n more sources in ru (grown by doubling, in the arena). */
 static int
-add_src(struct net *x, struct rule *ru, const struct cidr *net)
+src_room(struct net *x, struct rule *ru, size_t n)
 {
 	struct cidr *v;
+	size_t cap = ru->cap ? ru->cap : 2;
 
-	v = arena_alloc(check_arena(x->c), (ru->nsrc + 1) * sizeof(*v));
+	if (ru->nsrc + n <= ru->cap)
+		return 0;
+	while (cap < ru->nsrc + n)
+		cap *= 2;
+	v = arena_alloc(check_arena(x->c), cap * sizeof(*v));
 	if (v == NULL)
 		return -1;
 	if (ru->nsrc > 0)
 		memcpy(v, ru->src, ru->nsrc * sizeof(*v));
-	v[ru->nsrc++] = *net;
 	ru->src = v;
+	ru->cap = cap;
+	return 0;
+}
+
+static int
+add_src(struct net *x, struct rule *ru, const struct cidr *net)
+{
+	if (src_room(x, ru, 1) != 0)
+		return -1;
+	ru->src[ru->nsrc++] = *net;
 	return 0;
 }
 
@@ -211,6 +226,8 @@ sg_ranges(
 		bad(x, l, "is not a list", ru->index, key, NO_INDEX);
 		return 1;
 	}
+	if (src_room(x, ru, l->u.seq.n) != 0)
+		return -1;
 	for (j = 0; j < l->u.seq.n; j++) {
 		it = l->u.seq.items[j];
 		t = doc_get(it, field);
