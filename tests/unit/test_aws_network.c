@@ -282,6 +282,20 @@ test_families(void **state)
 		 "false, \"CidrBlock\": null, \"Ipv6CidrBlock\": null,"
 		 " \"RuleAction\": \"allow\"}"),
 	    ADMIN);
+	/* names in any case: UDP fails, ICMPv6 has no ports */
+	EXPECT(ST_FAIL,
+	    sg1("{\"IpProtocol\": \"UDP\", \"FromPort\": 3389, \"ToPort\":"
+		" 3389, \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}"),
+	    ADMIN);
+	assert_non_null(strstr(last_msg, "udp port 3389"));
+	EXPECT(ST_FAIL,
+	    sg1("{\"IpProtocol\": 17, \"FromPort\": 3389, \"ToPort\":"
+		" 3389, \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}"),
+	    ADMIN);
+	EXPECT(ST_PASS,
+	    sg1("{\"IpProtocol\": \"ICMPv6\", \"FromPort\": -1, "
+		"\"ToPort\": -1, \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}"),
+	    "{\"ports\": []}");
 	/* an IPv4-mapped IPv6 range is IPv6, not the IPv4 internet */
 	EXPECT(ST_PASS,
 	    sg1("{\"IpProtocol\": \"tcp\", \"FromPort\": 22, \"ToPort\": 22,"
