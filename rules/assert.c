@@ -13,7 +13,6 @@
  * Compilation (lint) reports every error of the tree with its
  * file:line:col and returns NULL at the end if there was any.
  */
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <math.h>
@@ -21,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/cidr.h"
 #include "rules/rules.h"
 
 #define ASSERT_MAX_DEPTH 64
@@ -105,12 +105,6 @@ static const char *const cmp_syms[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const enum cmp cmp_negs[] = { CMP_NE, CMP_EQ, CMP_GE, CMP_GT, CMP_LE,
 	CMP_LT };
 
-/* A network: IPv4 is held as ::ffff:a.b.c.d with the length + 96. */
-struct cidr {
-	uint8_t addr[16];
-	unsigned len;
-};
-
 struct re_cache_entry {
 	struct arena *a; /* owns re; NULL = empty slot */
 	char *pattern;
@@ -156,9 +150,34 @@ struct num {
 	double f;
 };
 
+/* num_of() results besides 0. */
+#define NUM_NOT -1 /* not a number at all */
+#define NUM_RANGE -2 /* a number no double or int64 holds exactly */
+
+/* Whether number text has only digits after its sign (no . e E). */
+static int
+integer_text(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (s == NULL || len == 0)
+		return 0;
+	if (s[0] == '-' || s[0] == '+')
+		i++;
+	if (i == len)
+		return 0;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 /*
  * A number: DOC_INT, DOC_FLOAT, or a string that is entirely a decimal
- * number ("90", "-1.5", "1e3"; no spaces, hex, inf or nan).  0 or -1.
+ * number ("90", "-1.5", "1e3"; no spaces, hex, inf or nan).  0, NUM_NOT,
+ * or NUM_RANGE for a number that cannot be represented: an overflowing
+ * float (1e400, .inf) or an integer beyond 64 bits, which the loaders
+ * keep as a float that would compare loosely.
  */
 static int
 num_of(const struct doc_node *n, struct num *out)
@@ -176,7 +195,9 @@ num_of(const struct doc_node *n, struct num *out)
 		return 0;
 	case DOC_FLOAT:
 		if (isnan(n->u.f))
-			return -1;
+			return NUM_NOT;
+		if (!isfinite(n->u.f) || integer_text(n->str, n->len))
+			return NUM_RANGE;
 		out->is_int = 0;
 		out->f = n->u.f;
 		return 0;
@@ -219,10 +240,14 @@ num_of(const struct doc_node *n, struct num *out)
 		out->f = (double)out->i;
 		return 0;
 	}
+	if (is_int)
+		return NUM_RANGE;
 	errno = 0;
 	out->f = strtod(buf, &end);
-	if (*end != '\0' || !isfinite(out->f))
-		return -1;
+	if (*end != '\0')
+		return NUM_NOT;
+	if (!isfinite(out->f))
+		return NUM_RANGE;
 	out->is_int = 0;
 	return 0;
 }
@@ -286,158 +311,19 @@ time_of(const struct doc_node *n, int64_t *t)
 
 /* ------------------------------------------------------------- networks */
 
-/* Parse "addr" or "addr/len" (IPv4 or IPv6); host bits are cleared. */
+/*
+ * A network for the CIDR operators (lib/cidr.h): "addr" or "addr/n",
+ * IPv4 or IPv6, host bits ignored; an IPv4-mapped IPv6 network
+ * (::ffff:10.0.0.0/104) is the IPv4 network, as docs/rules.md says.
+ * Families never mix: 0.0.0.0/0 does not contain ::/0.  0 or -1.
+ */
 static int
-cidr_parse(const char *s, size_t len, struct cidr *out)
+net_parse(const char *s, size_t len, struct cidr *out)
 {
-	char buf[64];
-	const char *slash;
-	unsigned max, plen = 0, i;
-	size_t alen;
-	uint8_t v4[4];
-
-	if (len == 0 || len >= sizeof(buf) || strlen(s) != len)
+	if (cidr_parse(s, len, 0, out) == -1)
 		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	slash = strchr(buf, '/');
-	alen = slash != NULL ? (size_t)(slash - buf) : len;
-	buf[alen] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (strchr(buf, ':') != NULL) {
-		if (inet_pton(AF_INET6, buf, out->addr) != 1)
-			return -1;
-		max = 128;
-	} else {
-		if (inet_pton(AF_INET, buf, v4) != 1)
-			return -1;
-		out->addr[10] = 0xff;
-		out->addr[11] = 0xff;
-		memcpy(out->addr + 12, v4, 4);
-		max = 32;
-	}
-	if (slash != NULL) {
-		const char *p = slash + 1;
-
-		if (*p == '\0' || strlen(p) > 3)
-			return -1;
-		for (; *p != '\0'; p++) {
-			if (*p < '0' || *p > '9')
-				return -1;
-			plen = plen * 10 + (unsigned)(*p - '0');
-		}
-		if (plen > max)
-			return -1;
-	} else {
-		plen = max;
-	}
-	out->len = plen + (max == 32 ? 96 : 0);
-	for (i = out->len; i < 128; i++)
-		out->addr[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
+	cidr_unmap(out);
 	return 0;
-}
-
-/* Whether the first len bits of a and b are equal. */
-static int
-prefix_eq(const uint8_t *a, const uint8_t *b, unsigned len)
-{
-	unsigned full = len / 8, rem = len % 8;
-	uint8_t mask;
-
-	if (memcmp(a, b, full) != 0)
-		return 0;
-	if (rem == 0)
-		return 1;
-	mask = (uint8_t)(0xFF << (8 - rem));
-	return (a[full] & mask) == (b[full] & mask);
-}
-
-#define V4(a, b, c, d, l) \
-	{ \
-		{ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d }, \
-		    96 + (l) \
-	}
-
-/*
- * Address space that is not publicly routable (IANA special-purpose
- * registries, "globally reachable: false"), as prefixes.  A network is
- * public when any address in it lies outside all of these.  IPv4 is
- * matched in its IPv4-mapped form, so ::ffff:10.0.0.1 is private too.
- * Unallocated but global unicast space counts as public: a false
- * "public" fails a rule, a false "private" would pass one.
- */
-static const struct cidr nonpublic[] = {
-	V4(0, 0, 0, 0, 8), /* "this network" */
-	V4(10, 0, 0, 0, 8), /* RFC 1918 */
-	V4(100, 64, 0, 0, 10), /* shared address space (CGNAT) */
-	V4(127, 0, 0, 0, 8), /* loopback */
-	V4(169, 254, 0, 0, 16), /* link-local */
-	V4(172, 16, 0, 0, 12), /* RFC 1918 */
-	/* 192.0.0.0/24 IETF assignments, except .9 and .10 (global). */
-	V4(192, 0, 0, 0, 29), V4(192, 0, 0, 8, 32), V4(192, 0, 0, 11, 32),
-	V4(192, 0, 0, 12, 30), V4(192, 0, 0, 16, 28), V4(192, 0, 0, 32, 27),
-	V4(192, 0, 0, 64, 26), V4(192, 0, 0, 128, 25),
-	V4(192, 0, 2, 0, 24), /* TEST-NET-1 */
-	V4(192, 168, 0, 0, 16), /* RFC 1918 */
-	V4(198, 18, 0, 0, 15), /* benchmarking */
-	V4(198, 51, 100, 0, 24), /* TEST-NET-2 */
-	V4(203, 0, 113, 0, 24), /* TEST-NET-3 */
-	V4(224, 0, 0, 0, 4), /* multicast */
-	V4(240, 0, 0, 0, 4), /* reserved, broadcast */
-	{ { 0 }, 128 }, /* :: unspecified */
-	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 128 }, /* ::1 */
-	{ { 0, 0x64, 0xff, 0x9b, 0, 1 }, 48 }, /* 64:ff9b:1::/48 local NAT64 */
-	{ { 0x01, 0x00 }, 64 }, /* 100::/64 discard-only */
-	{ { 0x20, 0x01, 0x0d, 0xb8 }, 32 }, /* 2001:db8::/32 documentation */
-	{ { 0x3f, 0xff }, 20 }, /* 3fff::/20 documentation */
-	{ { 0xfc }, 7 }, /* fc00::/7 unique local */
-	{ { 0xfe, 0x80 }, 10 }, /* fe80::/10 link-local */
-	{ { 0xfe, 0xc0 }, 10 }, /* fec0::/10 site-local (deprecated) */
-	{ { 0xff }, 8 }, /* ff00::/8 multicast */
-};
-
-#define NNONPUBLIC (sizeof(nonpublic) / sizeof(nonpublic[0]))
-
-/*
- * Whether the network lies entirely inside the union of the non-public
- * prefixes: inside one of them, or both halves covered.  Halves are only
- * split while some prefix lies strictly inside, so this ends quickly.
- */
-static int
-covered(const uint8_t *addr, unsigned len)
-{
-	uint8_t half[16];
-	size_t i;
-	int inside = 0;
-
-	for (i = 0; i < NNONPUBLIC; i++) {
-		if (len >= nonpublic[i].len &&
-		    prefix_eq(addr, nonpublic[i].addr, nonpublic[i].len))
-			return 1;
-		if (nonpublic[i].len > len &&
-		    prefix_eq(addr, nonpublic[i].addr, len))
-			inside = 1;
-	}
-	if (!inside || len >= 128)
-		return 0;
-	memcpy(half, addr, 16);
-	if (!covered(half, len + 1))
-		return 0;
-	half[len / 8] |= (uint8_t)(0x80u >> (len % 8));
-	return covered(half, len + 1);
-}
-
-static int
-cidr_is_public(const struct cidr *c)
-{
-	return !covered(c->addr, c->len);
-}
-
-static int
-cidr_within(const struct cidr *inner, const struct cidr *outer)
-{
-	return inner->len >= outer->len &&
-	    prefix_eq(inner->addr, outer->addr, outer->len);
 }
 
 /* ------------------------------------------------------------ compiling */
@@ -523,18 +409,22 @@ operand_problem(enum want w, const struct doc_node *v)
 	case W_NUMBER:
 		if (v->type == DOC_FLOAT && !isfinite(v->u.f))
 			return "expects a finite number";
+		if (v->type == DOC_FLOAT && integer_text(v->str, v->len))
+			return "expects an integer that fits in 64 bits";
 		return v->type == DOC_INT || v->type == DOC_FLOAT
 		    ? NULL
 		    : "expects a number";
 	case W_COUNT:
-		return v->type == DOC_INT && v->u.i >= 0
+		return v->type == DOC_INT && v->u.i >= 0 &&
+			!(v->u.i == 0 && v->str != NULL && v->len > 0 &&
+			    v->str[0] == '-')
 		    ? NULL
 		    : "expects a non-negative integer";
 	case W_BOOL:
 		return v->type == DOC_BOOL ? NULL : "expects true or false";
 	case W_CIDR:
 		if (v->type != DOC_STRING ||
-		    cidr_parse(v->str, v->len, &net) == -1)
+		    net_parse(v->str, v->len, &net) == -1)
 			return "expects an IP network such as '10.0.0.0/8'";
 		return NULL;
 	}
@@ -611,7 +501,7 @@ compile_operand(struct cst *s, struct assertion *as, const char *opname,
 		    NULL)
 			s->errors++;
 	} else if (w == W_CIDR) {
-		cidr_parse(v->str, v->len, &as->net);
+		net_parse(v->str, v->len, &as->net);
 	}
 }
 
@@ -1169,6 +1059,24 @@ has_substr(const char *h, size_t hl, const char *nd, size_t nl)
 }
 
 /*
+ * When the operand is an integer, the field holds a count or a size: a
+ * value with a fraction or an exponent (14.5, 14.0, 1e1) or a negative
+ * zero ("-0") is not one and is not compared.  NULL when x is fine,
+ * else why it is not.
+ */
+static const char *
+not_count(const struct doc_node *n, const struct num *x, const struct opval *ov)
+{
+	if (ov->v == NULL || ov->v->type != DOC_INT)
+		return NULL;
+	if (!x->is_int)
+		return "is not an integer, and the operand is one";
+	if (x->i == 0 && n->str != NULL && n->len > 0 && n->str[0] == '-')
+		return "is negative zero, not an integer count";
+	return NULL;
+}
+
+/*
  * Whether one selected value satisfies the (positive) operator.
  * *problem receives why it could not be decided (T_UNKNOWN).
  */
@@ -1209,10 +1117,15 @@ value_sat(const struct assertion *as, const struct opval *ov,
 	case OP_LE:
 	case OP_GT:
 	case OP_GE:
-		if (num_of(n, &x) == -1) {
-			*problem = "is not a number";
+		if ((rc = num_of(n, &x)) != 0) {
+			*problem = rc == NUM_RANGE
+			    ? "is a number out of the range that can be "
+			      "compared exactly"
+			    : "is not a number";
 			return T_UNKNOWN;
 		}
+		if ((*problem = not_count(n, &x, ov)) != NULL)
+			return T_UNKNOWN;
 		return cmp_holds(as->cmp, num_cmp(&x, &ov->num)) ? T_SAT
 								 : T_UNSAT;
 	case OP_AGE_DAYS:
@@ -1228,13 +1141,13 @@ value_sat(const struct assertion *as, const struct opval *ov,
 	case OP_CIDR_PUBLIC:
 	case OP_CIDR_CONTAINS:
 		if (n->type != DOC_STRING ||
-		    cidr_parse(n->str, n->len, &net) == -1) {
+		    net_parse(n->str, n->len, &net) == -1) {
 			*problem = "is not an IP address or network";
 			return T_UNKNOWN;
 		}
 		if (as->op->op == OP_CIDR_CONTAINS)
-			return cidr_within(&net, &ov->net) ? T_SAT : T_UNSAT;
-		return cidr_is_public(&net) == !!ov->v->u.b ? T_SAT : T_UNSAT;
+			return cidr_contains(&ov->net, &net) ? T_SAT : T_UNSAT;
+		return cidr_has_public(&net) == !!ov->v->u.b ? T_SAT : T_UNSAT;
 	case OP_CONTAINS:
 		if (n->type == DOC_SEQ) {
 			for (i = 0; i < n->u.seq.n; i++)
@@ -1335,7 +1248,7 @@ resolve_operand(struct ev *e, const struct assertion *as, struct opval *ov)
 			return ev_detach(e, &sb);
 		}
 		if (w == W_CIDR)
-			cidr_parse(ov->v->str, ov->v->len, &ov->net);
+			net_parse(ov->v->str, ov->v->len, &ov->net);
 		sb_free(&sb);
 	}
 	if (w == W_NUMBER || w == W_COUNT)
