@@ -437,7 +437,8 @@ test_markdown_escaping(void **state)
 	assert_non_null(strstr(s, "**Verdict: NOT ELIGIBLE**"));
 	assert_non_null(strstr(s, "## By family"));
 	/* pass fail error partial waived n/a manual inherited */
-	assert_non_null(strstr(s, "| SC | 2 | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 |"));
+	assert_non_null(
+	    strstr(s, "| SC | 2 | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 |"));
 	assert_no_controls("markdown", s, len);
 	free(s);
 }
@@ -647,18 +648,22 @@ test_oscal(void **state)
 	    is_uuid5(doc_str(at(a, root, "[\"assessment-results\"].uuid"))));
 	snprintf(uuid, sizeof(uuid), "%s",
 	    doc_str(at(a, root, "[\"assessment-results\"].uuid")));
-	/* Reviewed controls are the baseline's ids, in its order. */
+	/*
+	 * Reviewed controls are the assessed ones (checks, attestation,
+	 * inheritance) under the baseline's ids, in its order: the open
+	 * manual CM-2 is not among them.
+	 */
 	inc = at(a, root,
 	    "[\"assessment-results\"].results[0][\"reviewed-controls\"]"
 	    "[\"control-selections\"][0][\"include-controls\"]");
-	assert_int_equal(inc->u.seq.n, NCONTROLS);
-	for (i = 0; i < NCONTROLS; i++)
+	assert_int_equal(inc->u.seq.n, NCONTROLS - 1);
+	for (i = 0; i < NCONTROLS - 1; i++)
 		assert_string_equal(
 		    doc_str(doc_get(doc_index(inc, i), "control-id")),
-		    f->ctl[i].id);
-	/* A finding per automated control, observations per result. */
+		    f->ctl[i < K_CM2 ? i : i + 1].id);
+	/* A finding per control but the inherited PE-1. */
 	findings = at(a, root, "[\"assessment-results\"].results[0].findings");
-	assert_int_equal(findings->u.seq.n, 5);
+	assert_int_equal(findings->u.seq.n, NCONTROLS - 1);
 	assert_string_equal(doc_str(at(a, root,
 				"[\"assessment-results\"].results[0]."
 				"findings[0].target[\"target-id\"]")),
@@ -688,6 +693,120 @@ test_oscal(void **state)
 	free(t);
 	free(s);
 	arena_free(a);
+}
+
+/* The finding of control id in an OSCAL document, or NULL. */
+static const struct doc_node *
+oscal_finding(struct arena *a, const struct doc_node *root, const char *id)
+{
+	const struct doc_node *fs, *t;
+	char want[64];
+	size_t i;
+
+	snprintf(want, sizeof(want), "%s_obj", id);
+	fs = at(a, root, "[\"assessment-results\"].results[0].findings");
+	for (i = 0; fs != NULL && i < fs->u.seq.n; i++) {
+		t = doc_get(doc_index(fs, i), "target");
+		if (strcmp(doc_str(doc_get(t, "target-id")), want) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* Whether control id is in the OSCAL reviewed-controls. */
+static int
+oscal_reviewed(struct arena *a, const struct doc_node *root, const char *id)
+{
+	const struct doc_node *inc;
+	size_t i;
+
+	inc = at(a, root,
+	    "[\"assessment-results\"].results[0][\"reviewed-controls\"]"
+	    "[\"control-selections\"][0]");
+	inc = doc_get(inc, "include-controls");
+	for (i = 0; inc != NULL && i < inc->u.seq.n; i++)
+		if (strcmp(doc_str(doc_get(doc_index(inc, i), "control-id")),
+			id) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * OSCAL states over every control status: `satisfied` only for pass;
+ * fail, error, partial, waived, manual (open) and not_applicable are
+ * `not-satisfied` with remarks saying why.  Open manual controls are not
+ * reviewed; an attested one is.
+ */
+static void
+test_oscal_states(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a;
+	const struct doc_node *root, *t;
+	struct attestation at_ok;
+	char *s;
+	size_t len;
+	int st;
+
+	for (st = 0; st < ST_COUNT; st++) {
+		if (st == ST_INHERITED)
+			continue; /* a status of inherited controls only */
+		a = arena_new();
+		assert_non_null(a);
+		f->co[K_AC3].status = (enum status)st;
+		s = render(&f->run, "oscal", FIXED_TIME, &len);
+		root = load_json(a, "report.oscal.json", s, len);
+		t = oscal_finding(a, root, "ac-3");
+		assert_non_null(t);
+		if (strcmp(doc_str(at(a, t, "status.state")),
+			st == ST_PASS ? "satisfied" : "not-satisfied") != 0)
+			fail_msg("control status %s: OSCAL state %s",
+			    status_name((enum status)st),
+			    doc_str(at(a, t, "status.state")));
+		if (st != ST_PASS && doc_str(doc_get(t, "remarks")) == NULL &&
+		    st != ST_FAIL)
+			fail_msg("%s: not-satisfied without remarks",
+			    status_name((enum status)st));
+		assert_true(oscal_reviewed(a, root, "ac-3"));
+		free(s);
+		arena_free(a);
+	}
+	f->co[K_AC3].status = ST_PASS;
+
+	/* An open manual control: a not-satisfied finding, not reviewed. */
+	a = arena_new();
+	s = render(&f->run, "oscal", FIXED_TIME, &len);
+	root = load_json(a, "report.oscal.json", s, len);
+	assert_false(oscal_reviewed(a, root, "cm-2"));
+	assert_string_equal(
+	    doc_str(at(a, oscal_finding(a, root, "cm-2"), "status.state")),
+	    "not-satisfied");
+	/* Inherited: reviewed, no finding (the provider decides it). */
+	assert_true(oscal_reviewed(a, root, "pe-1"));
+	assert_null(oscal_finding(a, root, "pe-1"));
+	free(s);
+	arena_free(a);
+
+	/* Attested: reviewed and satisfied. */
+	memset(&at_ok, 0, sizeof(at_ok));
+	at_ok.control = "cm-2";
+	at_ok.attested_by = "ISSO";
+	at_ok.statement = "baseline configuration reviewed";
+	at_ok.date_text = "2026-01-01";
+	at_ok.expires_text = "2027-01-01";
+	f->co[K_CM2].attestation = &at_ok;
+	f->co[K_CM2].status = ST_PASS;
+	a = arena_new();
+	s = render(&f->run, "oscal", FIXED_TIME, &len);
+	root = load_json(a, "report.oscal.json", s, len);
+	assert_true(oscal_reviewed(a, root, "cm-2"));
+	assert_string_equal(
+	    doc_str(at(a, oscal_finding(a, root, "cm-2"), "status.state")),
+	    "satisfied");
+	free(s);
+	arena_free(a);
+	f->co[K_CM2].attestation = NULL;
+	f->co[K_CM2].status = ST_MANUAL;
 }
 
 static int
@@ -828,6 +947,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_uri),
 		cmocka_unit_test_setup_teardown(test_sarif, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oscal, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_oscal_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_report_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(
