@@ -292,6 +292,25 @@ render(const struct run *r, const char *format, int64_t fixed, size_t *len)
 	return buf;
 }
 
+/* Render with options (max_items); a malloc'd NUL-terminated buffer. */
+static char *
+render_o(const struct run *r, const char *format, struct report_opts *o)
+{
+	const struct writer *w = writer_find(format);
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	assert_non_null(w);
+	o->fixed_time = FIXED_TIME;
+	o->tool_version = "9.9.9-test";
+	fp = open_memstream(&buf, &n);
+	assert_non_null(fp);
+	assert_int_equal(w->write(fp, r, o), 0);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
 static void
 test_table_sorted(void **state)
 {
@@ -809,6 +828,238 @@ test_oscal_states(void **state)
 	f->co[K_CM2].status = ST_MANUAL;
 }
 
+/*
+ * The fingerprint recipe of docs/reports.md, against vectors computed
+ * with Python's hashlib, and unambiguous: moving bytes between fields,
+ * or an absent field against an empty one, changes it.
+ */
+static void
+test_fingerprint(void **state)
+{
+	char a[SHA256_HEX_LEN + 1], b[SHA256_HEX_LEN + 1];
+
+	(void)state;
+	report_fingerprint(
+	    "iam-user-mfa", "AWS::IAM::User", "bob", "us-east-1", a);
+	assert_string_equal(a,
+	    "1d658ff01b631542864a62bf89548726065fa9155ccd17e641da63ddbed8e645");
+	report_fingerprint(
+	    "aws-ec2-sg", "AWS::EC2::SecurityGroup", "sg-1", NULL, a);
+	assert_string_equal(a,
+	    "eb61f2c77a47d06ad815a7480a47baac14744eb0012f6a51f4db8f79bd75d1fb");
+	report_fingerprint("c", "T", "ab", "r", a);
+	report_fingerprint("c", "Ta", "b", "r", b);
+	assert_string_not_equal(a, b);
+	report_fingerprint("c", "T", "i", NULL, a);
+	report_fingerprint("c", "T", "i", "", b);
+	assert_string_not_equal(a, b);
+	report_fingerprint("c\n1:x", "T", "i", NULL, a);
+	report_fingerprint("c", "1:x\nT", "i", NULL, b);
+	assert_string_not_equal(a, b);
+}
+
+/* JSON and SARIF carry the same fingerprint for each result. */
+static void
+test_fingerprint_in_reports(void **state)
+{
+	struct fx *f = *state;
+	char fp[SHA256_HEX_LEN + 1], *json, *sarif;
+	size_t i;
+
+	json = render(&f->run, "json", FIXED_TIME, NULL);
+	sarif = render(&f->run, "sarif", FIXED_TIME, NULL);
+	for (i = 0; i < 6; i++) {
+		const struct check_result *res = &f->res[i];
+		size_t c;
+
+		for (c = 0; c < NCHECKS; c++)
+			if (res >= f->out[c].results &&
+			    res < f->out[c].results + f->out[c].n)
+				break;
+		assert_true(c < NCHECKS);
+		report_fingerprint(f->rules[c].id, res->resource_type,
+		    res->resource_id, res->region, fp);
+		if (strstr(json, fp) == NULL)
+			fail_msg("json: no fingerprint for result %zu", i);
+		if (strstr(sarif, fp) == NULL)
+			fail_msg("sarif: no fingerprint for result %zu", i);
+	}
+	assert_non_null(strstr(sarif, "\"rampartFinding/v1\""));
+	free(json);
+	free(sarif);
+}
+
+/*
+ * An errored result inside a failing check of a failing control is
+ * listed with its reason in text, Markdown and HTML (the Evidence gaps
+ * section), not hidden behind the failure.
+ */
+static void
+test_errors_in_failing_control(void **state)
+{
+	struct fx *f = *state;
+	static const char *const fmts[] = { "text", "markdown", "html" };
+	static const char *const heads[] = { "EVIDENCE GAPS",
+		"## Evidence gaps", "<h2>Evidence gaps</h2>" };
+	struct report_opts o;
+	char *s;
+	const char *gap;
+	size_t i;
+
+	/* alice: from pass to error, in the failing iam-user-mfa. */
+	f->res[1].status = ST_ERROR;
+	f->res[1].message = "could not read 'MFADevices': AccessDenied";
+	f->out[C_IAM].counts[ST_PASS]--;
+	f->out[C_IAM].counts[ST_ERROR]++;
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		s = render_o(&f->run, fmts[i], &o);
+		gap = strstr(s, heads[i]);
+		if (gap == NULL)
+			fail_msg("%s: no evidence gaps section", fmts[i]);
+		if (strstr(gap, "alice") == NULL ||
+		    strstr(gap, "AccessDenied") == NULL)
+			fail_msg("%s: the errored result of a failing control "
+				 "is not listed with its reason",
+			    fmts[i]);
+		/* The missing-evidence check is a gap too. */
+		if (strstr(gap, "rds-encrypted") == NULL)
+			fail_msg(
+			    "%s: check without evidence not a gap", fmts[i]);
+		/* And the failing resources are still listed. */
+		if (strstr(s, "bob") == NULL)
+			fail_msg("%s: failing resource missing", fmts[i]);
+		free(s);
+	}
+}
+
+/*
+ * --max-items caps the failing resources shown and says how many were
+ * cut; the engine's --max-results cap is told as "N listed of M".
+ */
+static void
+test_max_items(void **state)
+{
+	struct fx *f = *state;
+	static const char *const fmts[] = { "text", "markdown", "html" };
+	struct report_opts o;
+	char *s;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		o.max_items_set = 1;
+		o.max_items = 1;
+		s = render_o(&f->run, fmts[i], &o);
+		if (strstr(
+			s, "... and 1 more failing resources (--max-items)") ==
+		    NULL)
+			fail_msg("%s: no cut line", fmts[i]);
+		free(s);
+		/* 0 = no cap: both failing resources, no cut line. */
+		o.max_items = 0;
+		s = render_o(&f->run, fmts[i], &o);
+		assert_non_null(strstr(s, "bob"));
+		assert_null(strstr(s, "more failing"));
+		free(s);
+	}
+	/* The engine kept 2 of 1,236 failures: counts stay exact. */
+	f->out[C_IAM].counts[ST_FAIL] = 1236;
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		s = render_o(&f->run, fmts[i], &o);
+		if (strstr(s,
+			"... and 1,234 more failing resources (2 listed "
+			"of 1,236: --max-results)") == NULL)
+			fail_msg("%s: capped list not said", fmts[i]);
+		free(s);
+	}
+	f->out[C_IAM].counts[ST_FAIL] = 2;
+}
+
+/*
+ * Waived checks are not failures in any summary (issue 12): the failing
+ * kms-rotation, waived for its only control, counts as waived; a check
+ * still failing for one of its controls stays a failure.
+ */
+static void
+test_waived_counts(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new();
+	const struct doc_node *root;
+	size_t n[ST_COUNT];
+	char *s;
+	size_t len;
+
+	report_check_counts(&f->run, n);
+	assert_int_equal(n[ST_FAIL], 1);
+	assert_int_equal(n[ST_WAIVED], 1);
+	s = render(&f->run, "json", FIXED_TIME, &len);
+	root = load_json(a, "report.json", s, len);
+	assert_int_equal(at(a, root, "summary.checks.fail")->u.i, 1);
+	assert_int_equal(at(a, root, "summary.checks.waived")->u.i, 1);
+	free(s);
+	s = render(&f->run, "sarif", FIXED_TIME, &len);
+	root = load_json(a, "report.sarif", s, len);
+	assert_int_equal(at(a, root, "runs[0].properties.checks.fail")->u.i, 1);
+	free(s);
+	s = render(&f->run, "text", FIXED_TIME, NULL);
+	assert_non_null(strstr(s, " 1 fail,"));
+	assert_non_null(strstr(s, " 1 waived\n"));
+	free(s);
+	s = render(&f->run, "markdown", FIXED_TIME, NULL);
+	/* total pass fail error partial waived n/a manual inherited */
+	assert_non_null(strstr(s, "| checks | 6 | 1 | 1 | 2 | 0 | 1 | 1 |"));
+	free(s);
+	/* s3 fails; waived for AC-3 but not for SC-28: still a failure. */
+	f->out[C_S3].status = ST_FAIL;
+	f->cco[1].status = ST_WAIVED;
+	f->cco[4].status = ST_FAIL;
+	report_check_counts(&f->run, n);
+	assert_int_equal(n[ST_FAIL], 2);
+	assert_int_equal(n[ST_WAIVED], 1);
+	f->cco[4].status = ST_WAIVED;
+	report_check_counts(&f->run, n);
+	assert_int_equal(n[ST_FAIL], 1);
+	assert_int_equal(n[ST_WAIVED], 2);
+	arena_free(a);
+}
+
+/* Partial controls and the incomplete verdict in every writer. */
+static void
+test_partial_everywhere(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *fmt, *partial, *verdict;
+	} want[] = {
+		{ "html", "s-partial", "v-incomplete" },
+		{ "json", "\"status\": \"partial\"", "\"incomplete\"" },
+		{ "junit", "type=\"partial\"", "value=\"incomplete\"" },
+		{ "markdown", "## Partial", "INCOMPLETE" },
+		{ "oscal", "partial: automated evidence", "incomplete" },
+		{ "sarif", "\"partial\": 1", "\"incomplete\"" },
+		{ "text", "PARTIAL", "INCOMPLETE" },
+	};
+	char *s;
+	size_t i;
+
+	f->co[K_AC2_1].status = ST_PARTIAL;
+	f->run.count_controls[ST_FAIL]--;
+	f->run.count_controls[ST_PARTIAL]++;
+	f->run.verdict = VERDICT_INCOMPLETE;
+	assert_int_equal(sizeof(want) / sizeof(want[0]), nwriters);
+	for (i = 0; i < nwriters; i++) {
+		s = render(&f->run, want[i].fmt, FIXED_TIME, NULL);
+		if (strstr(s, want[i].partial) == NULL)
+			fail_msg("%s: no '%s'", want[i].fmt, want[i].partial);
+		if (strstr(s, want[i].verdict) == NULL)
+			fail_msg("%s: no '%s'", want[i].fmt, want[i].verdict);
+		free(s);
+	}
+}
+
 static int
 write_fails(FILE *fp, const struct run *r, const struct report_opts *o)
 {
@@ -949,6 +1200,17 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_oscal, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_oscal_states, setup, teardown),
+		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test_setup_teardown(
+		    test_fingerprint_in_reports, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_errors_in_failing_control, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_max_items, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_waived_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_partial_everywhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_report_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(
