@@ -148,8 +148,8 @@ size_t report_max_items(const struct report_opts *o, size_t def);
  * decimal, ':', its bytes and '\n', or "-\n" for an absent (NULL)
  * field.  Stable across runs and formats; out holds 65 bytes.
  */
-void report_fingerprint(const char *check_id, const char *type,
-    const char *id, const char *region, char out[SHA256_HEX_LEN + 1]);
+void report_fingerprint(const char *check_id, const char *type, const char *id,
+    const char *region, char out[SHA256_HEX_LEN + 1]);
 
 /*
  * Check outcomes counted by status the way every report shows them: a
