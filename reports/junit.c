@@ -89,8 +89,9 @@ body(FILE *fp, const struct check_outcome *o, enum status want)
 		res = &o->results[i];
 		if (res->status != want)
 			continue;
-		if (shown++ == MAX_LISTED)
+		if (shown == MAX_LISTED)
 			break;
+		shown++;
 		markup_escape(fp, res->resource_type, 0);
 		fputc(' ', fp);
 		markup_escape(fp, res->resource_id, 0);
@@ -120,8 +121,17 @@ body(FILE *fp, const struct check_outcome *o, enum status want)
 			fputc('\n', fp);
 		}
 	}
-	if (o->counts[want] > MAX_LISTED)
-		fprintf(fp, "... %zu in all\n", o->counts[want]);
+	if (o->counts[want] > shown) {
+		char a[32], b[32];
+
+		fprintf(fp, "... and %s more (%s in all",
+		    report_count_text(o->counts[want] - shown, a),
+		    report_count_text(o->counts[want], b));
+		if (report_listed(o, want) < o->counts[want])
+			fprintf(fp, ", %s listed: --max-results",
+			    report_count_text(report_listed(o, want), a));
+		fputs(")\n", fp);
+	}
 }
 
 static void
