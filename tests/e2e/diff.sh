@@ -131,6 +131,54 @@ json.dump(d, open(sys.argv[2], "w"))
 P
 rc_is 1 "pass -> error of one finding is a regression" "$R" diff "$T/base.json" "$T/perr.json"
 
+# The class, not one example: every status change of one finding into
+# fail or error regresses (exit 1); every change out of them, or between
+# the other statuses, does not (exit 0).  The finding is a security group
+# of a check that is listed whole (no cap), edited in every control.
+python3 - "$T/base.json" "$T/gen" <<'P'
+import copy, json, os, sys
+base = json.load(open(sys.argv[1]))
+out = sys.argv[2]
+os.makedirs(out, exist_ok=True)
+CHECK = "aws-ec2-sg-no-all-ports"
+target = next(x["fingerprint"] for c in base["controls"] for k in c["checks"]
+              if k["id"] == CHECK for x in k["resources"])
+def variant(status):
+    d = copy.deepcopy(base)
+    for c in d["controls"]:
+        for k in c["checks"]:
+            if k["id"] != CHECK:
+                continue
+            keep = []
+            for x in k["resources"]:
+                if x["fingerprint"] == target:
+                    k["counts"][x["status"]] -= 1
+                    if status is None:
+                        continue
+                    x["status"] = status
+                    k["counts"][status] += 1
+                keep.append(x)
+            k["resources"] = keep
+    return d
+states = ["pass", "not_applicable", "fail", "error", None]
+with open(os.path.join(out, "cases"), "w") as cases:
+    for a in states:
+        for b in states:
+            if a == b or a is None:
+                continue
+            fa, fb = "%s/%s.json" % (out, a), "%s/%s-%s.json" % (out, a, b)
+            json.dump(variant(a), open(fa, "w"))
+            json.dump(variant(b), open(fb, "w"))
+            want = 1 if b in ("fail", "error") else 0
+            cases.write("%d %s %s %s->%s\n" % (want, fa, fb, a, b))
+P
+gen_fail=0
+while read -r want old new what; do
+	"$R" diff "$old" "$new" >/dev/null 2>&1; got=$?
+	[ "$got" = "$want" ] || { bad "finding $what: exit $got, want $want"; gen_fail=1; }
+done < "$T/gen/cases"
+[ $gen_fail = 0 ] && ok "every finding status change into fail or error regresses, and only those ($(wc -l < "$T/gen/cases") cases)"
+
 # Reports of different baselines (or of the same id with other content)
 # are refused unless --allow-baseline-change.
 "$R" scan --baseline fedramp-moderate --input examples/aws-export \
