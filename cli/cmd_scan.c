@@ -25,6 +25,7 @@ enum {
 	O_OUTPUT_DIR,
 	O_FIXED_TIME,
 	O_MAX_RESULTS,
+	O_MAX_ITEMS,
 	O_REQUIRE_ATTEST,
 	O_VERBOSE,
 	O_SIGN,
@@ -54,6 +55,7 @@ static const struct opt scan_opts[] = {
 	{ "output-dir", 1, O_OUTPUT_DIR },
 	{ "fixed-time", 1, O_FIXED_TIME },
 	{ "max-results", 1, O_MAX_RESULTS },
+	{ "max-items", 1, O_MAX_ITEMS },
 	{ "require-attestations", 0, O_REQUIRE_ATTEST },
 	{ "verbose", 0, O_VERBOSE },
 	{ "sign", 1, O_SIGN },
@@ -98,6 +100,7 @@ struct scan_args {
 	const char *tsa_url;
 	int64_t fixed_time;
 	long long max_results;
+	long long max_items; /* -1 = each format's default */
 	int require_attest;
 	int verbose;
 	struct scan_tls_args tls;
@@ -157,7 +160,11 @@ scan_help(const struct command *cmd)
 	       "  --max-evidence-age D   evidence collected more than D days "
 	       "ago is error\n"
 	       "                         (default 30, 0 = no limit)\n"
-	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
+	       "  --max-items N          show at most N resources per check "
+	       "and status in text,\n"
+	       "                         markdown, html (default 50, html "
+	       "all; 0 = all)\n"
+	       	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
 	       "(repeatable)\n"
 	       "  --tls-targets FILE     endpoints, one 'HOST[:PORT] [SNI]' "
 	       "per line\n"
@@ -192,6 +199,7 @@ parse_args(
 	load_limits_default(&a->lim);
 	a->max_results = RUN_DEFAULT_MAX_RESULTS;
 	a->max_age_days = RUN_DEFAULT_MAX_EVIDENCE_AGE / 86400;
+	a->max_items = -1;
 	while ((o = opt_next(cmd, scan_opts, argc, argv, &i, &arg)) != -1) {
 		switch (o) {
 		case -2:
@@ -268,6 +276,13 @@ parse_args(
 				    "invalid number "
 				    "'%s'",
 				    arg);
+			break;
+		case O_MAX_ITEMS:
+			errno = 0;
+			a->max_items = strtoll(arg, &end, 10);
+			if (errno || *end || end == arg || a->max_items < 0)
+				return cli_usage_err(
+				    cmd, "invalid number '%s'", arg);
 			break;
 		case O_REQUIRE_ATTEST:
 			/* Open controls always keep the verdict incomplete. */
@@ -485,6 +500,8 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.tool_version = RAMPART_VERSION;
 	ro.fixed_time = a->fixed_time;
 	ro.verbose = a->verbose;
+	ro.max_items_set = a->max_items >= 0;
+	ro.max_items = a->max_items >= 0 ? (size_t)a->max_items : 0;
 	if (parse_formats(cmd, a->format ? a->format : "text", ws, &n) != 0)
 		return EXIT_USAGE;
 	if (a->output_dir != NULL) {

@@ -5,24 +5,23 @@
  * code), printable.
  *
  * Verdict banner, counts, a table per control family, then what failed
- * (resources, evidence with its file:line:col, remediation), what could
- * not be evaluated, what is waived, and every control in a <details>
- * block.  Every user-controlled string goes through markup_escape().
+ * (every failing resource, or --max-items per check, with its evidence
+ * and file:line:col, remediation), what could not be evaluated, the
+ * evidence gaps (every errored result with its reason), partial and
+ * waived controls, and every control in a <details> block.  Every user-controlled string goes through markup_escape().
  */
 #include <string.h>
 
 #include "reports/report.h"
 
 #define MAX_FAMILIES 64
-#define MAX_SHOWN 100 /* resources per check before "and N more" */
-
-static const enum status col_order[] = { ST_PASS, ST_FAIL, ST_ERROR, ST_WAIVED,
-	ST_NOT_APPLICABLE, ST_MANUAL, ST_INHERITED };
+static const enum status col_order[] = { ST_PASS, ST_FAIL, ST_ERROR, ST_PARTIAL,
+	ST_WAIVED, ST_NOT_APPLICABLE, ST_MANUAL, ST_INHERITED };
 #define NCOLS (sizeof(col_order) / sizeof(col_order[0]))
 
 static const char css[] =
     ":root{--pass:#1a7f37;--fail:#cf222e;--error:#9a6700;--waived:#0969da;"
-    "--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa}\n"
+    "--partial:#8250df;--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa}\n"
     "*{box-sizing:border-box}\n"
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
     "'Helvetica Neue',Arial,sans-serif;color:#1f2328;margin:0 auto;"
@@ -50,13 +49,15 @@ static const char css[] =
     "font-size:12px;font-weight:600;color:#fff;background:var(--muted)}\n"
     ".s-pass{background:var(--pass)}.s-fail{background:var(--fail)}"
     ".s-error{background:var(--error)}.s-waived{background:var(--waived)}"
+    ".s-partial{background:var(--partial)}"
     "\n"
     "td.z{color:#afb8c1}\n"
     ".control{border:1px solid var(--line);border-left:4px solid "
     "var(--muted);border-radius:6px;padding:4px 14px 8px;margin:12px 0}\n"
     ".control.c-fail{border-left-color:var(--fail)}"
     ".control.c-error{border-left-color:var(--error)}"
-    ".control.c-waived{border-left-color:var(--waived)}\n"
+    ".control.c-waived{border-left-color:var(--waived)}"
+    ".control.c-partial{border-left-color:var(--partial)}\n"
     ".note,.rem{background:var(--bg);border-radius:6px;padding:6px 10px;"
     "margin:6px 0}\n"
     "code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;"
@@ -104,26 +105,26 @@ evidence(FILE *fp, const struct check_result *res)
 	fputs("</ul>", fp);
 }
 
+/* Results of o in status want, at most max, then how many were cut. */
 static void
-resources(FILE *fp, const struct check_outcome *o, enum status want)
+resources(FILE *fp, const struct check_outcome *o, enum status want, size_t max)
 {
 	const struct check_result *res;
-	size_t i, shown = 0;
+	size_t i, shown = 0, listed = report_listed(o, want);
+	char a[32], b[32];
 
-	for (i = 0; i < o->n; i++) {
+	for (i = 0; i < o->n && shown < max; i++) {
 		res = &o->results[i];
 		if (res->status != want)
 			continue;
-		if (shown++ == MAX_SHOWN)
-			break;
-		if (shown == 1)
+		if (shown++ == 0)
 			fputs("<table><tr><th>resource</th><th>region</th>"
 			      "<th>result</th><th>evidence</th></tr>\n",
 			    fp);
 		fputs("<tr><td><code>", fp);
-		esc(fp, res->resource_type);
+		esc(fp, res->resource_type ? res->resource_type : "?");
 		fputs("</code><br>", fp);
-		esc(fp, res->resource_id);
+		esc(fp, res->resource_id ? res->resource_id : "(listing)");
 		fputs("</td><td>", fp);
 		esc(fp, res->region);
 		fputs("</td><td>", fp);
@@ -136,18 +137,34 @@ resources(FILE *fp, const struct check_outcome *o, enum status want)
 	}
 	if (shown > 0)
 		fputs("</table>\n", fp);
-	if (o->counts[want] > MAX_SHOWN)
-		fprintf(fp, "<p>... and %zu more</p>\n",
-		    o->counts[want] - MAX_SHOWN);
+	if (o->counts[want] > shown) {
+		fprintf(fp, "<p>... and %s more %s resources",
+		    report_count_text(o->counts[want] - shown, a),
+		    want == ST_FAIL ? "failing" : "errored");
+		if (listed < o->counts[want])
+			fprintf(fp, " (%s listed of %s: --max-results)",
+			    report_count_text(listed, a),
+			    report_count_text(o->counts[want], b));
+		else
+			fputs(" (--max-items)", fp);
+		fputs("</p>\n", fp);
+	}
 }
 
+/*
+ * Every control whose status is s, with each check that is not a plain
+ * pass: failing resources, a pointer to the evidence gaps for errored
+ * ones (an error is never hidden by a failure of the same control).
+ */
 static void
-section(FILE *fp, const struct run *r, enum status s, const char *title)
+section(
+    FILE *fp, const struct run *r, enum status s, const char *title, size_t max)
 {
 	const struct control_outcome *co;
 	const struct control_check_outcome *cc;
 	const struct rule *ru;
 	size_t i, j, n = 0;
+	char a[32];
 
 	for (i = 0; i < r->ncontrols; i++)
 		if (r->controls[i].status == s)
@@ -170,25 +187,41 @@ section(FILE *fp, const struct run *r, enum status s, const char *title)
 			esc(fp, co->note);
 			fputs("</p>\n", fp);
 		}
+		if (s == ST_PARTIAL)
+			fputs("<p class=\"note\">The checks support part of "
+			      "this control; the rest is open until an "
+			      "attestation or the provider's inheritance "
+			      "covers it.</p>\n",
+			    fp);
 		for (j = 0; j < co->nchecks; j++) {
 			cc = &co->checks[j];
-			if (cc->status != s)
+			if (s != ST_PARTIAL &&
+			    (cc->status == ST_PASS ||
+				cc->status == ST_NOT_APPLICABLE))
 				continue;
 			ru = cc->outcome->rule;
-			fputs("<p><b>", fp);
+			fputs("<p>", fp);
+			badge(fp, cc->status);
+			fputs(" <b>", fp);
 			esc(fp, ru->id);
 			fprintf(fp, "</b> (%s) ", severity_name(ru->severity));
 			esc(fp, ru->title);
 			fputs("</p>\n", fp);
-			if (s == ST_ERROR && cc->outcome->n == 0) {
-				fputs("<p>No resource of type <code>", fp);
-				esc(fp, ru->ntypes ? ru->types[0] : "?");
-				fputs("</code> in the inputs: evidence is "
-				      "missing.</p>\n",
+			if (cc->status == ST_FAIL || cc->status == ST_WAIVED)
+				resources(fp, cc->outcome, ST_FAIL, max);
+			if (cc->outcome->counts[ST_ERROR] > 0)
+				fprintf(fp,
+				    "<p>%s resource%s could not be evaluated: "
+				    "see <a href=\"#gaps\">Evidence "
+				    "gaps</a>.</p>\n",
+				    report_count_text(
+					cc->outcome->counts[ST_ERROR], a),
+				    cc->outcome->counts[ST_ERROR] == 1 ? ""
+								       : "s");
+			else if (cc->outcome->status == ST_ERROR)
+				fputs("<p>Evidence is missing: see <a "
+				      "href=\"#gaps\">Evidence gaps</a>.</p>\n",
 				    fp);
-			}
-			resources(
-			    fp, cc->outcome, s == ST_WAIVED ? ST_FAIL : s);
 			if (cc->waiver != NULL) {
 				fputs("<p class=\"note\">Waived by POA&amp;M "
 				      "item <b>",
@@ -202,7 +235,8 @@ section(FILE *fp, const struct run *r, enum status s, const char *title)
 				esc(fp, cc->waiver->justification);
 				fputs("</p>\n", fp);
 			}
-			if ((s == ST_FAIL || s == ST_WAIVED) &&
+			if ((cc->status == ST_FAIL ||
+				cc->status == ST_WAIVED) &&
 			    ru->remediation != NULL) {
 				fputs("<p class=\"rem\"><b>Remediation:</b> ",
 				    fp);
@@ -213,6 +247,56 @@ section(FILE *fp, const struct run *r, enum status s, const char *title)
 		fputs("</div>\n", fp);
 	}
 	fputs("</section>\n", fp);
+}
+
+/*
+ * Every check that could not evaluate a resource or saw no evidence,
+ * with each errored resource and its reason, whatever its controls'
+ * status.
+ */
+static void
+gaps(FILE *fp, const struct run *r, size_t max)
+{
+	const struct check_outcome *o;
+	const struct rule *ru;
+	size_t i, c, j, n = 0, nc;
+
+	for (i = 0; i < r->nchecks; i++) {
+		o = &r->checks[i];
+		ru = o->rule;
+		if (o->counts[ST_ERROR] == 0 && o->status != ST_ERROR)
+			continue;
+		if (n++ == 0)
+			fputs("<section id=\"gaps\">\n<h2>Evidence gaps</h2>\n"
+			      "<p>Could not evaluate: missing or unreadable "
+			      "evidence is never a pass.</p>\n",
+			    fp);
+		fputs("<div class=\"control c-error\">\n<h3>", fp);
+		esc(fp, ru->id);
+		fputs("</h3>\n<p>controls: ", fp);
+		nc = 0;
+		for (c = 0; c < r->ncontrols; c++)
+			for (j = 0; j < r->controls[c].nchecks; j++)
+				if (r->controls[c].checks[j].outcome == o) {
+					if (nc++)
+						fputs(", ", fp);
+					esc(fp, r->controls[c].control->label);
+					break;
+				}
+		fputs("</p>\n", fp);
+		if (o->counts[ST_ERROR] > 0) {
+			resources(fp, o, ST_ERROR, max);
+		} else {
+			fputs("<p>No resource of type <code>", fp);
+			esc(fp, ru->ntypes ? ru->types[0] : "?");
+			fputs("</code> in the inputs: evidence is "
+			      "missing.</p>\n",
+			    fp);
+		}
+		fputs("</div>\n", fp);
+	}
+	if (n > 0)
+		fputs("</section>\n", fp);
 }
 
 static void
@@ -256,9 +340,11 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 	struct family_count fam[MAX_FAMILIES];
 	char started[32], finished[32];
 	const struct control_outcome *co;
-	size_t i, j, nf;
+	size_t i, j, nf, checks[ST_COUNT];
+	size_t max = report_max_items(o, 0);
 
 	report_times(r, o, started, finished);
+	report_check_counts(r, checks);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	      "<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, "
@@ -320,7 +406,7 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 	fputs("<tr><th>controls</th>", fp);
 	count_cells(fp, r->count_controls);
 	fputs("</tr>\n<tr><th>checks</th>", fp);
-	count_cells(fp, r->count_checks);
+	count_cells(fp, checks);
 	fputs("</tr>\n</table>\n</section>\n", fp);
 
 	fputs("<section>\n<h2>By family</h2>\n<table>\n", fp);
@@ -335,9 +421,12 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 	}
 	fputs("</table>\n</section>\n", fp);
 
-	section(fp, r, ST_FAIL, "Failed");
-	section(fp, r, ST_ERROR, "Could not evaluate");
-	section(fp, r, ST_WAIVED, "Waived by POA&amp;M");
+	section(fp, r, ST_FAIL, "Failed", max);
+	section(fp, r, ST_ERROR, "Could not evaluate", max);
+	gaps(fp, r, max);
+	section(fp, r, ST_PARTIAL,
+	    "Partial (automated evidence supports part of the control)", max);
+	section(fp, r, ST_WAIVED, "Waived by POA&amp;M", max);
 
 	fprintf(fp,
 	    "<details>\n<summary>All controls (%zu)</summary>\n<table>\n"

@@ -36,11 +36,16 @@ write_source(struct jw *w, const struct mark *m)
 }
 
 static void
-write_result(struct jw *w, const struct check_result *res)
+write_result(
+    struct jw *w, const struct rule *ru, const struct check_result *res)
 {
+	char fp[SHA256_HEX_LEN + 1];
 	size_t i;
 
+	report_fingerprint(
+	    ru->id, res->resource_type, res->resource_id, res->region, fp);
 	jw_obj(w);
+	jw_kstr(w, "fingerprint", fp);
 	jw_kstr(w, "id", res->resource_id);
 	jw_kstr(w, "type", res->resource_type);
 	if (res->region != NULL)
@@ -109,7 +114,7 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	if ((idx = lib_calloc(o->n + 1, sizeof(*idx))) != NULL) {
 		n = report_order(o, idx);
 		for (i = 0; i < n; i++)
-			write_result(w, &o->results[idx[i]]);
+			write_result(w, ru, &o->results[idx[i]]);
 		lib_free(idx);
 	}
 	jw_end_arr(w);
@@ -194,9 +199,10 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 	struct jw w;
 	char started[32], finished[32];
 	const struct control_outcome *co;
-	size_t i, j;
+	size_t i, j, checks[ST_COUNT];
 
 	report_times(r, o, started, finished);
+	report_check_counts(r, checks);
 	jw_init(&w, fp);
 	jw_obj(&w);
 	jw_key(&w, "rampart");
@@ -209,6 +215,8 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_kstr(&w, "title", r->bl->title);
 	jw_kstr(&w, "impact", r->bl->impact);
 	jw_kstr(&w, "sha256", r->bl->sha256);
+	/* diff refuses to compare reports of different mappings. */
+	jw_kstr(&w, "mapping", r->bl->mapping);
 	if (r->bl->source_file != NULL) {
 		jw_key(&w, "source");
 		jw_obj(&w);
@@ -256,7 +264,7 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_key(&w, "summary");
 	jw_obj(&w);
 	write_counts(&w, "controls", r->count_controls, 1);
-	write_counts(&w, "checks", r->count_checks, 0);
+	write_counts(&w, "checks", checks, 0);
 	jw_key(&w, "coverage");
 	jw_obj(&w);
 	jw_kint(&w, "controls", (long long)r->ncontrols);

@@ -8,7 +8,9 @@
  * fail -> <failure> (resources, evidence, remediation in the body);
  * error -> <error> (could not evaluate); waived -> <skipped> naming the
  * POA&M item; not_applicable, manual and inherited -> <skipped>; pass ->
- * an empty testcase.  Every string is escaped by markup_escape(), which
+ * an empty testcase.  A partial control (its checks pass but decide only
+ * part of it) gets one more testcase, name "control", <skipped
+ * type="partial">: not a failure, not a pass either.  Every string is escaped by markup_escape(), which
  * also replaces the control characters XML 1.0 cannot carry at all.
  */
 #include <string.h>
@@ -53,6 +55,26 @@ count_control(struct jcount *c, const struct control_outcome *co)
 	}
 	for (j = 0; j < co->nchecks; j++)
 		count_case(c, co->checks[j].status);
+	if (co->status == ST_PARTIAL)
+		count_case(c, ST_PARTIAL);
+}
+
+/*
+ * A partial control (its checks passed but decide only part of it): one
+ * more testcase, skipped, since it is not a failure but not a pass
+ * either; the per-check testcases above it pass.
+ */
+static void
+write_partial(FILE *fp, const struct control_outcome *co)
+{
+	fputs("    <testcase name=\"control\"", fp);
+	attr(fp, "classname", co->control->label);
+	fputs(" time=\"0\">\n      <skipped type=\"partial\"", fp);
+	attr(fp, "message",
+	    "partial: the checks support part of this control; the rest "
+	    "is open until an attestation or the provider's inheritance "
+	    "covers it");
+	fputs("/>\n    </testcase>\n", fp);
 }
 
 /* The body of a failure or error: each resource in that state. */
@@ -67,8 +89,9 @@ body(FILE *fp, const struct check_outcome *o, enum status want)
 		res = &o->results[i];
 		if (res->status != want)
 			continue;
-		if (shown++ == MAX_LISTED)
+		if (shown == MAX_LISTED)
 			break;
+		shown++;
 		markup_escape(fp, res->resource_type, 0);
 		fputc(' ', fp);
 		markup_escape(fp, res->resource_id, 0);
@@ -98,8 +121,17 @@ body(FILE *fp, const struct check_outcome *o, enum status want)
 			fputc('\n', fp);
 		}
 	}
-	if (o->counts[want] > MAX_LISTED)
-		fprintf(fp, "... %zu in all\n", o->counts[want]);
+	if (o->counts[want] > shown) {
+		char a[32], b[32];
+
+		fprintf(fp, "... and %s more (%s in all",
+		    report_count_text(o->counts[want] - shown, a),
+		    report_count_text(o->counts[want], b));
+		if (report_listed(o, want) < o->counts[want])
+			fprintf(fp, ", %s listed: --max-results",
+			    report_count_text(report_listed(o, want), a));
+		fputs(")\n", fp);
+	}
 }
 
 static void
@@ -288,6 +320,8 @@ report_junit(FILE *fp, const struct run *r, const struct report_opts *o)
 				write_control(fp, co);
 			for (j = 0; j < co->nchecks; j++)
 				write_check(fp, co, &co->checks[j]);
+			if (co->nchecks > 0 && co->status == ST_PARTIAL)
+				write_partial(fp, co);
 		}
 		fputs("  </testsuite>\n", fp);
 	}

@@ -3,8 +3,10 @@
  * request comments, wikis and CI job summaries.
  *
  * Verdict and counts first, then a table per control family, then what
- * failed (resources, evidence, remediation), what could not be
- * evaluated, what is waived, and every control.  User-controlled text is
+ * failed (every failing resource up to --max-items, evidence,
+ * remediation), what could not be evaluated, the evidence gaps (every
+ * errored result with its reason), partial and waived controls, and
+ * every control.  User-controlled text is
  * escaped by markdown_escape(), so a resource id cannot inject links,
  * HTML or table cells.
  */
@@ -13,66 +15,87 @@
 #include "reports/report.h"
 
 #define MAX_FAMILIES 64
-#define MAX_SHOWN 50 /* resources per check before "and N more" */
-
-static const enum status col_order[] = { ST_PASS, ST_FAIL, ST_ERROR, ST_WAIVED,
-	ST_NOT_APPLICABLE, ST_MANUAL, ST_INHERITED };
+static const enum status col_order[] = { ST_PASS, ST_FAIL, ST_ERROR, ST_PARTIAL,
+	ST_WAIVED, ST_NOT_APPLICABLE, ST_MANUAL, ST_INHERITED };
 #define NCOLS (sizeof(col_order) / sizeof(col_order[0]))
 
 static void
-resources(FILE *fp, const struct check_outcome *o, enum status want)
+resource(FILE *fp, const struct check_result *res)
 {
-	const struct check_result *res;
-	size_t i, j, shown = 0;
+	size_t j;
 
-	for (i = 0; i < o->n; i++) {
-		res = &o->results[i];
-		if (res->status != want)
-			continue;
-		if (shown++ == MAX_SHOWN)
-			break;
-		fputs("  - ", fp);
-		markdown_escape(fp, res->resource_type);
-		fputs(" **", fp);
-		markdown_escape(fp, res->resource_id);
-		fputs("**", fp);
-		if (res->region != NULL) {
-			fputs(" (", fp);
-			markdown_escape(fp, res->region);
-			fputc(')', fp);
-		}
-		if (res->message != NULL && res->message[0] != '\0') {
-			fputs(": ", fp);
-			markdown_escape(fp, res->message);
+	fputs("  - ", fp);
+	markdown_escape(fp, res->resource_type ? res->resource_type : "?");
+	fputs(" **", fp);
+	markdown_escape(fp, res->resource_id ? res->resource_id : "(listing)");
+	fputs("**", fp);
+	if (res->region != NULL) {
+		fputs(" (", fp);
+		markdown_escape(fp, res->region);
+		fputc(')', fp);
+	}
+	if (res->message != NULL && res->message[0] != '\0') {
+		fputs(": ", fp);
+		markdown_escape(fp, res->message);
+	}
+	fputc('\n', fp);
+	for (j = 0; j < res->nev; j++) {
+		fputs("    - evidence: ", fp);
+		markdown_escape(fp, res->ev[j].path);
+		fputs(" = ", fp);
+		markdown_escape(
+		    fp, res->ev[j].value ? res->ev[j].value : "(absent)");
+		if (res->ev[j].source.file != NULL) {
+			fputs(" at ", fp);
+			markdown_escape(fp, res->ev[j].source.file);
+			fprintf(fp, ":%u:%u", res->ev[j].source.line,
+			    res->ev[j].source.col);
 		}
 		fputc('\n', fp);
-		for (j = 0; j < res->nev; j++) {
-			fputs("    - evidence: ", fp);
-			markdown_escape(fp, res->ev[j].path);
-			fputs(" = ", fp);
-			markdown_escape(fp,
-			    res->ev[j].value ? res->ev[j].value : "(absent)");
-			if (res->ev[j].source.file != NULL) {
-				fputs(" at ", fp);
-				markdown_escape(fp, res->ev[j].source.file);
-				fprintf(fp, ":%u:%u", res->ev[j].source.line,
-				    res->ev[j].source.col);
-			}
-			fputc('\n', fp);
-		}
 	}
-	if (o->counts[want] > MAX_SHOWN)
-		fprintf(
-		    fp, "  - ... and %zu more\n", o->counts[want] - MAX_SHOWN);
 }
 
+/* Results of o in status want, at most max, then how many were cut. */
 static void
-section(FILE *fp, const struct run *r, enum status s, const char *title)
+resources(FILE *fp, const struct check_outcome *o, enum status want, size_t max)
+{
+	size_t i, shown = 0, listed = report_listed(o, want);
+	char a[32], b[32];
+
+	for (i = 0; i < o->n && shown < max; i++) {
+		if (o->results[i].status != want)
+			continue;
+		shown++;
+		resource(fp, &o->results[i]);
+	}
+	if (o->counts[want] > shown) {
+		fprintf(fp, "  - ... and %s more %s resources",
+		    report_count_text(o->counts[want] - shown, a),
+		    want == ST_FAIL ? "failing" : "errored");
+		if (listed < o->counts[want])
+			fprintf(fp, " (%s listed of %s: --max-results)",
+			    report_count_text(listed, a),
+			    report_count_text(o->counts[want], b));
+		else
+			fputs(" (--max-items)", fp);
+		fputc('\n', fp);
+	}
+}
+
+/*
+ * Every control whose status is s, with each check that is not a plain
+ * pass: failing resources, a pointer to the evidence gaps for errored
+ * ones (an error is never hidden by a failure of the same control).
+ */
+static void
+section(
+    FILE *fp, const struct run *r, enum status s, const char *title, size_t max)
 {
 	const struct control_outcome *co;
 	const struct control_check_outcome *cc;
 	const struct rule *ru;
 	size_t i, j, n = 0;
+	char a[32];
 
 	for (i = 0; i < r->ncontrols; i++) {
 		co = &r->controls[i];
@@ -90,25 +113,37 @@ section(FILE *fp, const struct run *r, enum status s, const char *title)
 			markdown_escape(fp, co->note);
 			fputs("\n\n", fp);
 		}
+		if (s == ST_PARTIAL)
+			fputs("The checks support part of this control; the "
+			      "rest is open until an attestation or the "
+			      "provider's inheritance covers it.\n\n",
+			    fp);
 		for (j = 0; j < co->nchecks; j++) {
 			cc = &co->checks[j];
-			if (cc->status != s)
+			if (s != ST_PARTIAL &&
+			    (cc->status == ST_PASS ||
+				cc->status == ST_NOT_APPLICABLE))
 				continue;
 			ru = cc->outcome->rule;
-			fputs("- **", fp);
+			fprintf(fp, "- %s **", status_name(cc->status));
 			markdown_escape(fp, ru->id);
 			fprintf(fp, "** (%s): ", severity_name(ru->severity));
 			markdown_escape(fp, ru->title);
 			fputc('\n', fp);
-			if (s == ST_ERROR && cc->outcome->n == 0) {
-				fputs("  - no resource of type ", fp);
-				markdown_escape(
-				    fp, ru->ntypes ? ru->types[0] : "?");
-				fputs(" in the inputs: evidence is missing\n",
+			if (cc->status == ST_FAIL || cc->status == ST_WAIVED)
+				resources(fp, cc->outcome, ST_FAIL, max);
+			if (cc->outcome->counts[ST_ERROR] > 0)
+				fprintf(fp,
+				    "  - %s resource%s could not be "
+				    "evaluated: see Evidence gaps\n",
+				    report_count_text(
+					cc->outcome->counts[ST_ERROR], a),
+				    cc->outcome->counts[ST_ERROR] == 1 ? ""
+								       : "s");
+			else if (cc->outcome->status == ST_ERROR)
+				fputs("  - evidence is missing: see Evidence "
+				      "gaps\n",
 				    fp);
-			}
-			resources(
-			    fp, cc->outcome, s == ST_WAIVED ? ST_FAIL : s);
 			if (cc->waiver != NULL) {
 				fputs("  - waived by POA&M item ", fp);
 				markdown_escape(fp, cc->waiver->id);
@@ -118,12 +153,60 @@ section(FILE *fp, const struct run *r, enum status s, const char *title)
 				markdown_escape(fp, cc->waiver->justification);
 				fputc('\n', fp);
 			}
-			if ((s == ST_FAIL || s == ST_WAIVED) &&
+			if ((cc->status == ST_FAIL ||
+				cc->status == ST_WAIVED) &&
 			    ru->remediation != NULL) {
 				fputs("  - remediation: ", fp);
 				markdown_escape(fp, ru->remediation);
 				fputc('\n', fp);
 			}
+		}
+	}
+}
+
+/*
+ * Every check that could not evaluate a resource or saw no evidence,
+ * with each errored resource and its reason, whatever its controls'
+ * status.
+ */
+static void
+gaps(FILE *fp, const struct run *r, size_t max)
+{
+	const struct check_outcome *o;
+	const struct rule *ru;
+	size_t i, c, j, n = 0, nc;
+
+	for (i = 0; i < r->nchecks; i++) {
+		o = &r->checks[i];
+		ru = o->rule;
+		if (o->counts[ST_ERROR] == 0 && o->status != ST_ERROR)
+			continue;
+		if (n++ == 0)
+			fputs("\n## Evidence gaps\n\nCould not evaluate: "
+			      "missing or unreadable evidence is never a "
+			      "pass.\n\n",
+			    fp);
+		fputs("- **", fp);
+		markdown_escape(fp, ru->id);
+		fputs("**", fp);
+		nc = 0;
+		for (c = 0; c < r->ncontrols; c++)
+			for (j = 0; j < r->controls[c].nchecks; j++)
+				if (r->controls[c].checks[j].outcome == o) {
+					fputs(nc++ ? ", " : " (", fp);
+					markdown_escape(
+					    fp, r->controls[c].control->label);
+					break;
+				}
+		fputs(nc ? ")\n" : "\n", fp);
+		if (o->counts[ST_ERROR] > 0) {
+			resources(fp, o, ST_ERROR, max);
+		} else {
+			fputs("  - ", fp);
+			markdown_escape(fp, ru->ntypes ? ru->types[0] : "?");
+			fputs(": no resource of this type in the inputs: "
+			      "evidence is missing\n",
+			    fp);
 		}
 	}
 }
@@ -163,9 +246,11 @@ report_markdown(FILE *fp, const struct run *r, const struct report_opts *o)
 	struct family_count fam[MAX_FAMILIES];
 	char started[32], finished[32];
 	const struct control_outcome *co;
-	size_t i, j, nf;
+	size_t i, j, nf, checks[ST_COUNT];
+	size_t max = report_max_items(o, REPORT_DEFAULT_MAX_ITEMS);
 
 	report_times(r, o, started, finished);
+	report_check_counts(r, checks);
 	fputs("# rampart report: ", fp);
 	markdown_escape(fp, r->bl->title ? r->bl->title : r->bl->id);
 	fprintf(fp, "\n\n**Verdict: %s**\n\n", report_verdict_text(r->verdict));
@@ -193,7 +278,7 @@ report_markdown(FILE *fp, const struct run *r, const struct report_opts *o)
 	fputs(" |\n\n## Summary\n\n", fp);
 	header_row(fp, "");
 	count_row(fp, "controls", r->count_controls);
-	count_row(fp, "checks", r->count_checks);
+	count_row(fp, "checks", checks);
 	if (r->count_controls[ST_MANUAL] > 0)
 		fprintf(fp,
 		    "\nManual controls: %zu. They need attested evidence; "
@@ -204,9 +289,12 @@ report_markdown(FILE *fp, const struct run *r, const struct report_opts *o)
 	nf = report_families(r, fam, MAX_FAMILIES);
 	for (i = 0; i < nf; i++)
 		count_row(fp, fam[i].name, fam[i].n);
-	section(fp, r, ST_FAIL, "Failed");
-	section(fp, r, ST_ERROR, "Could not evaluate");
-	section(fp, r, ST_WAIVED, "Waived by POA&M");
+	section(fp, r, ST_FAIL, "Failed", max);
+	section(fp, r, ST_ERROR, "Could not evaluate", max);
+	gaps(fp, r, max);
+	section(fp, r, ST_PARTIAL,
+	    "Partial (automated evidence supports part of the control)", max);
+	section(fp, r, ST_WAIVED, "Waived by POA&M", max);
 	fputs("\n## All controls\n\n| control | title | family | status | "
 	      "checks |\n|---|---|---|---|---|\n",
 	    fp);

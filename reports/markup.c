@@ -209,3 +209,99 @@ report_status_text(enum status s)
 {
 	return s == ST_NOT_APPLICABLE ? "n/a" : status_name(s);
 }
+
+size_t
+report_max_items(const struct report_opts *o, size_t def)
+{
+	size_t n = o->max_items_set ? o->max_items : def;
+
+	return n == 0 ? SIZE_MAX : n;
+}
+
+/* One field of a fingerprint: "LEN:BYTES\n", or "-\n" when absent. */
+static void
+fingerprint_field(struct strbuf *sb, const char *s)
+{
+	if (s == NULL) {
+		sb_adds(sb, "-\n");
+		return;
+	}
+	sb_printf(sb, "%zu:", strlen(s));
+	sb_adds(sb, s);
+	sb_addc(sb, '\n');
+}
+
+void
+report_fingerprint(const char *check_id, const char *type, const char *id,
+    const char *region, char out[SHA256_HEX_LEN + 1])
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_adds(&sb, "rampart-finding/v1\n");
+	fingerprint_field(&sb, check_id);
+	fingerprint_field(&sb, type);
+	fingerprint_field(&sb, id);
+	fingerprint_field(&sb, region);
+	if (sb.oom || sb.s == NULL) {
+		/* No memory: a fingerprint no real finding can have. */
+		memset(out, '0', SHA256_HEX_LEN);
+		out[SHA256_HEX_LEN] = '\0';
+	} else {
+		sha256_hex(sb.s, sb.len, out);
+	}
+	sb_free(&sb);
+}
+
+void
+report_check_counts(const struct run *r, size_t n[ST_COUNT])
+{
+	const struct check_outcome *o;
+	size_t i, c, j, uses, waived;
+
+	memset(n, 0, ST_COUNT * sizeof(n[0]));
+	for (i = 0; i < r->nchecks; i++) {
+		o = &r->checks[i];
+		uses = waived = 0;
+		for (c = 0; c < r->ncontrols; c++)
+			for (j = 0; j < r->controls[c].nchecks; j++) {
+				if (r->controls[c].checks[j].outcome != o)
+					continue;
+				uses++;
+				if (r->controls[c].checks[j].status ==
+				    ST_WAIVED)
+					waived++;
+			}
+		if (o->status == ST_FAIL && uses > 0 && waived == uses)
+			n[ST_WAIVED]++;
+		else
+			n[o->status]++;
+	}
+}
+
+size_t
+report_listed(const struct check_outcome *o, enum status s)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < o->n; i++)
+		if (o->results[i].status == s)
+			k++;
+	return k;
+}
+
+const char *
+report_count_text(size_t n, char buf[32])
+{
+	char tmp[32];
+	size_t len, i, k = 0;
+
+	len = (size_t)snprintf(tmp, sizeof(tmp), "%zu", n);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = tmp[i];
+	}
+	buf[k] = '\0';
+	return buf;
+}

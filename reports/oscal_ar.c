@@ -2,14 +2,16 @@
  * oscal_ar.c: the OSCAL 1.1.2 assessment-results report, for GRC tools
  * and FedRAMP reviewers that read OSCAL.
  *
- * One result holds the whole run: reviewed-controls lists every control
- * of the baseline under the baseline's own ids; one observation per
- * listed check result (what was tested on which resource, with its
- * evidence); one finding per control the scan decided (automated
- * controls), targeting the control's objective with satisfied or
- * not-satisfied and linking the observations behind it.  Manual and
- * inherited controls are reviewed but get no finding: this scan does not
- * decide them.
+ * One result holds the whole run: reviewed-controls lists the controls
+ * this scan assessed (automated checks, an attestation, or the
+ * provider's inheritance) under the baseline's own ids; one observation
+ * per listed check result (what was tested on which resource, with its
+ * evidence); one finding per control but the inherited ones, targeting
+ * the control's objective and linking the observations behind it.  Only
+ * a control that passed is `satisfied`: fail, waived, error, partial,
+ * open (manual) and declared not applicable are `not-satisfied` with the
+ * reason in the remarks.  Inherited controls are reviewed but get no
+ * finding: the provider's authorization decides them.
  *
  * UUIDs are name-based (RFC 4122 version 5, SHA-1) over the baseline and
  * input digests and the item's identity, never random and never the
@@ -307,38 +309,63 @@ write_finding(struct octx *x, const struct control_outcome *co)
 	const struct control *c = co->control;
 	struct jw *w = x->w;
 	struct uuid u;
-	struct strbuf sb;
-	const char *state, *reason, *remarks = co->note;
+	struct strbuf sb, rem;
+	const char *state, *reason, *remarks = co->note, *why = NULL;
 	size_t j, nobs = 0;
 	int open = 0;
 
+	sb_init(&rem);
+
+	/*
+	 * Only a pass is satisfied.  Everything else is not-satisfied with
+	 * the reason: a failure (waived or not), evidence that could not be
+	 * evaluated, evidence for part of the control only, a control left
+	 * open, and a control declared not applicable (the declaration is
+	 * recorded, but nothing was assessed that could satisfy it).
+	 */
+	state = "not-satisfied";
+	reason = "other";
 	switch (co->status) {
 	case ST_PASS:
 		state = "satisfied";
 		reason = "pass";
-		break;
-	case ST_NOT_APPLICABLE:
-		state = "satisfied";
-		reason = "other";
-		if (remarks == NULL)
-			remarks = "no resource of the checked types is in "
-				  "scope";
+		if (co->attestation != NULL && remarks == NULL)
+			remarks = "decided by an attestation (manual "
+				  "evidence, not verified by this scan)";
 		break;
 	case ST_FAIL:
-		state = "not-satisfied";
 		reason = "fail";
 		break;
 	case ST_WAIVED:
-		state = "not-satisfied";
 		reason = "fail";
+		if (remarks == NULL)
+			remarks = "failure accepted by a POA&M item: a known "
+				  "deviation, not a pass";
+		break;
+	case ST_PARTIAL:
+		why = "partial: automated evidence supports part of the "
+		      "control; the rest is open until an attestation or "
+		      "the provider's inheritance covers it";
+		break;
+	case ST_NOT_APPLICABLE:
+		why = "declared not applicable: recorded, but nothing was "
+		      "assessed that could satisfy the control";
+		break;
+	case ST_MANUAL:
+		why = "open: no automated evidence and no valid attestation; "
+		      "this scan does not decide the control";
 		break;
 	default:
-		state = "not-satisfied";
-		reason = "other";
-		if (remarks == NULL)
-			remarks = "evidence could not be evaluated: missing "
-				  "data is never a pass";
+		why = "evidence could not be evaluated: missing data is "
+		      "never a pass";
 		break;
+	}
+	if (why != NULL) {
+		if (remarks != NULL)
+			sb_printf(&rem, "%s (%s)", why, remarks);
+		else
+			sb_adds(&rem, why);
+		remarks = rem.oom ? why : rem.s;
 	}
 	jw_obj(w);
 	jw_kstr(w, "uuid", item_uuid(x, &u, "finding\n%s", c->id));
@@ -348,9 +375,10 @@ write_finding(struct octx *x, const struct control_outcome *co)
 	jw_kstr(w, "title", sb.s);
 	sb_free(&sb);
 	sb_init(&sb);
-	sb_printf(&sb, "control %s is %s (%zu automated check%s)",
+	sb_printf(&sb, "control %s is %s (%zu automated check%s%s)",
 	    c->label ? c->label : c->id, status_name(co->status), co->nchecks,
-	    co->nchecks == 1 ? "" : "s");
+	    co->nchecks == 1 ? "" : "s",
+	    co->attestation != NULL ? ", attested" : "");
 	jw_kstr(w, "description", sb.s);
 	sb_free(&sb);
 	prop(w, &open, "control-id", c->id);
@@ -388,6 +416,21 @@ write_finding(struct octx *x, const struct control_outcome *co)
 	if (nobs > 0)
 		jw_end_arr(w);
 	jw_end_obj(w);
+	sb_free(&rem);
+}
+
+/*
+ * Whether this scan assessed control co: automated checks bound to it,
+ * an attestation that decided it, or the provider's inheritance.  A
+ * control left open (manual, no attestation) is not reviewed.
+ */
+static int
+assessed(const struct control_outcome *co)
+{
+	const struct control *c = co->control;
+
+	return (c->resp == RESP_AUTOMATED && co->nchecks > 0) ||
+	    co->attestation != NULL || c->resp == RESP_INHERITED;
 }
 
 static void
@@ -440,7 +483,7 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	struct strbuf sb;
 	struct uuid u;
 	char started[32], finished[32];
-	size_t i, k, nobs = 0, nfind = 0;
+	size_t i, k, nobs = 0, nfind = 0, nrev = 0;
 	int open = 0;
 
 	report_times(r, o, started, finished);
@@ -503,11 +546,13 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	sb_init(&sb);
 	sb_printf(&sb,
 	    "verdict: %s; controls: %zu pass, %zu fail, %zu error, "
-	    "%zu waived, %zu not applicable, %zu manual, %zu inherited",
+	    "%zu partial, %zu waived, %zu not applicable, %zu manual, "
+	    "%zu inherited",
 	    verdict_name(r->verdict), r->count_controls[ST_PASS],
 	    r->count_controls[ST_FAIL], r->count_controls[ST_ERROR],
-	    r->count_controls[ST_WAIVED], r->count_controls[ST_NOT_APPLICABLE],
-	    r->count_controls[ST_MANUAL], r->count_controls[ST_INHERITED]);
+	    r->count_controls[ST_PARTIAL], r->count_controls[ST_WAIVED],
+	    r->count_controls[ST_NOT_APPLICABLE], r->count_controls[ST_MANUAL],
+	    r->count_controls[ST_INHERITED]);
 	jw_kstr(&w, "description", sb.s);
 	sb_free(&sb);
 	jw_kstr(&w, "start", started);
@@ -523,20 +568,22 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_key(&w, "control-selections");
 	jw_arr(&w);
 	jw_obj(&w);
-	if (r->ncontrols == 0) {
-		jw_key(&w, "include-all");
-		jw_obj(&w);
-		jw_end_obj(&w);
-	} else {
-		jw_key(&w, "include-controls");
-		jw_arr(&w);
-		for (i = 0; i < r->ncontrols; i++) {
-			jw_obj(&w);
-			jw_kstr(&w, "control-id", r->controls[i].control->id);
-			jw_end_obj(&w);
+	for (i = 0; i < r->ncontrols; i++) {
+		if (!assessed(&r->controls[i]))
+			continue;
+		if (nrev++ == 0) {
+			jw_key(&w, "include-controls");
+			jw_arr(&w);
 		}
-		jw_end_arr(&w);
+		jw_obj(&w);
+		jw_kstr(&w, "control-id", r->controls[i].control->id);
+		jw_end_obj(&w);
 	}
+	if (nrev > 0)
+		jw_end_arr(&w);
+	else
+		jw_kstr(
+		    &w, "description", "no control was assessed by this scan");
 	jw_end_obj(&w);
 	jw_end_arr(&w);
 	jw_end_obj(&w);
@@ -554,8 +601,14 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	}
 	if (nobs > 0)
 		jw_end_arr(&w);
+	/*
+	 * A finding for every control but the inherited ones (the
+	 * provider's authorization decides those): open controls are
+	 * not-satisfied findings, so a reader never takes silence for a
+	 * pass.
+	 */
 	for (i = 0; i < r->ncontrols; i++) {
-		if (r->controls[i].control->resp != RESP_AUTOMATED)
+		if (r->controls[i].control->resp == RESP_INHERITED)
 			continue;
 		if (nfind++ == 0) {
 			jw_key(&w, "findings");

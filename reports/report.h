@@ -13,6 +13,14 @@ struct report_opts {
 	int verbose; /* text: list passing checks too */
 	int64_t fixed_time; /* nonzero: use for every timestamp */
 	const char *tool_version;
+	/*
+	 * --max-items: resources shown per check and status in the text,
+	 * Markdown and HTML reports (the rest are counted: "... and N
+	 * more").  Unset (0) means the format's default; set with value 0
+	 * means no cap.
+	 */
+	int max_items_set;
+	size_t max_items;
 };
 
 struct writer {
@@ -123,5 +131,37 @@ size_t report_families(
 const char *report_verdict_text(enum verdict v);
 /* status_name(), but "n/a" for not_applicable (for tables). */
 const char *report_status_text(enum status s);
+
+/* Default --max-items of the text and Markdown reports (HTML: no cap). */
+#define REPORT_DEFAULT_MAX_ITEMS 50
+
+/*
+ * Resources to show per check and status: o->max_items when set (0 =
+ * SIZE_MAX, no cap), else def (0 = no cap).
+ */
+size_t report_max_items(const struct report_opts *o, size_t def);
+
+/*
+ * The finding fingerprint (docs/reports.md): lowercase hex SHA-256 of
+ * "rampart-finding/v1\n" followed by, for check id, resource type,
+ * resource id and region in that order, the field's byte length in
+ * decimal, ':', its bytes and '\n', or "-\n" for an absent (NULL)
+ * field.  Stable across runs and formats; out holds 65 bytes.
+ */
+void report_fingerprint(const char *check_id, const char *type, const char *id,
+    const char *region, char out[SHA256_HEX_LEN + 1]);
+
+/*
+ * Check outcomes counted by status the way every report shows them: a
+ * failing check that every control using it has waived by POA&M counts
+ * as waived, never as a failure; the rest by their own status.
+ */
+void report_check_counts(const struct run *r, size_t n[ST_COUNT]);
+
+/* Results of o in status s that are listed (o->counts[s] counts all). */
+size_t report_listed(const struct check_outcome *o, enum status s);
+
+/* n with thousands separators ("1,234") into buf; returns buf. */
+const char *report_count_text(size_t n, char buf[32]);
 
 #endif /* RAMPART_REPORT_H */

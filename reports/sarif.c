@@ -304,18 +304,15 @@ write_result(struct jw *w, const struct run *r, size_t ci, const char *id,
 	}
 	if (nrel > 0)
 		jw_end_arr(w);
-	/* Stable across runs, so a UI tracks the same finding over time. */
-	sb_init(&sb);
-	sb_printf(&sb, "%s", id);
-	sb_addc(&sb, '\0');
-	sb_adds(&sb, res->resource_type ? res->resource_type : "");
-	sb_addc(&sb, '\0');
-	sb_adds(&sb, res->resource_id ? res->resource_id : "");
-	sha256_hex(sb.s, sb.len, fp);
-	sb_free(&sb);
+	/*
+	 * Stable across runs and the same as the JSON report's fingerprint,
+	 * so a UI (and rampart diff) tracks one finding over time.
+	 */
+	report_fingerprint(
+	    ru->id, res->resource_type, res->resource_id, res->region, fp);
 	jw_key(w, "partialFingerprints");
 	jw_obj(w);
-	jw_kstr(w, "rampartResource/v1", fp);
+	jw_kstr(w, "rampartFinding/v1", fp);
 	jw_end_obj(w);
 	if (wv != NULL && res->status == ST_FAIL) {
 		sb_init(&sb);
@@ -363,6 +360,7 @@ static void
 write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
 {
 	const struct rule *ru = r->checks[ci].rule;
+	char fp[SHA256_HEX_LEN + 1];
 	struct strbuf sb;
 
 	sb_init(&sb);
@@ -370,6 +368,8 @@ write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
 	    "no resource of type %s in the inputs: evidence is "
 	    "missing",
 	    ru->ntypes ? ru->types[0] : "?");
+	/* A finding of the check itself: no resource, no region. */
+	report_fingerprint(ru->id, NULL, NULL, NULL, fp);
 	jw_obj(w);
 	jw_kstr(w, "ruleId", id);
 	jw_kint(w, "ruleIndex", (long long)ci);
@@ -378,6 +378,10 @@ write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
 	jw_key(w, "message");
 	jw_obj(w);
 	jw_kstr(w, "text", sb.s);
+	jw_end_obj(w);
+	jw_key(w, "partialFingerprints");
+	jw_obj(w);
+	jw_kstr(w, "rampartFinding/v1", fp);
 	jw_end_obj(w);
 	jw_key(w, "properties");
 	jw_obj(w);
@@ -406,10 +410,11 @@ report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
 	char started[32], finished[32], id[512];
 	const struct check_outcome *co;
 	const struct control_check_outcome *wv;
-	size_t i, j, n, *idx;
+	size_t i, j, n, *idx, checks[ST_COUNT];
 	int rc = 0;
 
 	report_times(r, o, started, finished);
+	report_check_counts(r, checks);
 	jw_init(&w, fp);
 	jw_obj(&w);
 	jw_kstr(&w, "$schema", SARIF_SCHEMA);
@@ -484,7 +489,7 @@ report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
 	}
 	jw_end_arr(&w);
 	write_counts(&w, "controls", r->count_controls);
-	write_counts(&w, "checks", r->count_checks);
+	write_counts(&w, "checks", checks);
 	jw_end_obj(&w);
 	jw_end_obj(&w);
 	jw_end_arr(&w);

@@ -1,18 +1,19 @@
 /*
  * text.c: the report for a person at a terminal.  The verdict comes
- * first, then the counts, then what failed (resource, evidence,
- * remediation), what could not be evaluated, what is waived, and a
+ * first, then the counts, then what failed (every failing
+ * resource up to --max-items, evidence, remediation), what could not be
+ * evaluated, the evidence gaps (every errored result with its reason,
+ * also inside failing controls), partial and waived controls, and a
  * per-family summary.  Colour only when asked (a tty without NO_COLOR).
  */
 #include <string.h>
 
 #include "reports/report.h"
 
-#define MAX_SHOWN 20 /* resources shown per check before "and N more" */
-
 struct tctx {
 	FILE *fp;
 	int color;
+	size_t max; /* resources shown per check and status */
 };
 
 static const char *
@@ -29,6 +30,8 @@ col(const struct tctx *t, enum status s)
 		return "\033[33m";
 	case ST_WAIVED:
 		return "\033[36m";
+	case ST_PARTIAL:
+		return "\033[35m";
 	default:
 		return "\033[2m";
 	}
@@ -59,54 +62,74 @@ counts_line(
 }
 
 static void
+show_result(const struct tctx *t, const struct check_result *res)
+{
+	size_t j;
+
+	fputs("      ", t->fp);
+	text_escape(t->fp, res->resource_type ? res->resource_type : "?");
+	fputc(' ', t->fp);
+	text_escape(t->fp, res->resource_id ? res->resource_id : "(listing)");
+	if (res->region != NULL) {
+		fputs(" (", t->fp);
+		text_escape(t->fp, res->region);
+		fputc(')', t->fp);
+	}
+	fputs(": ", t->fp);
+	text_escape(t->fp,
+	    res->message && res->message[0] ? res->message
+					    : status_name(res->status));
+	fputc('\n', t->fp);
+	for (j = 0; j < res->nev && j < 4; j++) {
+		fputs("        evidence: ", t->fp);
+		text_escape(t->fp, res->ev[j].path);
+		fputs(" = ", t->fp);
+		text_escape(
+		    t->fp, res->ev[j].value ? res->ev[j].value : "(absent)");
+		if (res->ev[j].source.file != NULL) {
+			fputs("  [", t->fp);
+			text_escape(t->fp, res->ev[j].source.file);
+			fprintf(t->fp, ":%u:%u]", res->ev[j].source.line,
+			    res->ev[j].source.col);
+		}
+		fputc('\n', t->fp);
+	}
+}
+
+/*
+ * The results of o in status want, at most t->max, then how many were
+ * cut: by --max-items here, by --max-results in the engine (the counts
+ * stay exact either way).
+ */
+static void
 show_results(
     const struct tctx *t, const struct check_outcome *o, enum status want)
 {
-	const struct check_result *res;
-	size_t i, j, shown = 0, total = 0;
+	size_t i, shown = 0, listed = report_listed(o, want);
+	char a[32], b[32];
 
 	for (i = 0; i < o->n; i++) {
-		res = &o->results[i];
-		if (res->status != want)
+		if (o->results[i].status != want)
 			continue;
-		total++;
-		if (shown >= MAX_SHOWN)
-			continue;
+		if (shown >= t->max)
+			break;
 		shown++;
-		fputs("      ", t->fp);
-		text_escape(t->fp, res->resource_type);
-		fputc(' ', t->fp);
-		text_escape(t->fp, res->resource_id);
-		if (res->region != NULL) {
-			fputs(" (", t->fp);
-			text_escape(t->fp, res->region);
-			fputc(')', t->fp);
-		}
-		fputs(": ", t->fp);
-		text_escape(t->fp,
-		    res->message && res->message[0] ? res->message
-						    : status_name(res->status));
-		fputc('\n', t->fp);
-		for (j = 0; j < res->nev && j < 4; j++) {
-			fputs("        evidence: ", t->fp);
-			text_escape(t->fp, res->ev[j].path);
-			fputs(" = ", t->fp);
-			text_escape(t->fp,
-			    res->ev[j].value ? res->ev[j].value : "(absent)");
-			if (res->ev[j].source.file != NULL) {
-				fputs("  [", t->fp);
-				text_escape(t->fp, res->ev[j].source.file);
-				fprintf(t->fp, ":%u:%u]",
-				    res->ev[j].source.line,
-				    res->ev[j].source.col);
-			}
-			fputc('\n', t->fp);
-		}
+		show_result(t, &o->results[i]);
 	}
-	if (o->counts[want] > shown)
-		fprintf(
-		    t->fp, "      ... and %zu more\n", o->counts[want] - shown);
-	(void)total;
+	if (o->counts[want] > shown) {
+		fprintf(t->fp, "      ... and %s more %s resources",
+		    report_count_text(o->counts[want] - shown, a),
+		    want == ST_FAIL        ? "failing"
+			: want == ST_ERROR ? "errored"
+					   : "passing");
+		if (listed < o->counts[want])
+			fprintf(t->fp, " (%s listed of %s: --max-results)",
+			    report_count_text(listed, a),
+			    report_count_text(o->counts[want], b));
+		else
+			fputs(" (--max-items)", t->fp);
+		fputc('\n', t->fp);
+	}
 }
 
 /*
@@ -165,7 +188,41 @@ show_params(const struct tctx *t, const struct check_outcome *o)
 	}
 }
 
-/* Print every control whose status is s, with its checks in state s. */
+static void
+check_line(const struct tctx *t, const struct control_check_outcome *cc)
+{
+	const struct rule *ru = cc->outcome->rule;
+
+	fprintf(t->fp, "    %s%s%s ", col(t, cc->status),
+	    status_name(cc->status), off(t));
+	text_escape(t->fp, ru->id);
+	fprintf(t->fp, " [%s] ", severity_name(ru->severity));
+	text_escape(t->fp, ru->title);
+	fputc('\n', t->fp);
+}
+
+/* Errored resources of o, said in one line (EVIDENCE GAPS lists them). */
+static void
+errors_pointer(const struct tctx *t, const struct check_outcome *o)
+{
+	char a[32];
+
+	if (o->counts[ST_ERROR] > 0)
+		fprintf(t->fp,
+		    "      %s resource%s could not be evaluated: see "
+		    "EVIDENCE GAPS\n",
+		    report_count_text(o->counts[ST_ERROR], a),
+		    o->counts[ST_ERROR] == 1 ? "" : "s");
+	else if (o->status == ST_ERROR && o->n == 0)
+		fputs("      evidence is missing: see EVIDENCE GAPS\n", t->fp);
+}
+
+/*
+ * Print every control whose status is s with each of its checks that is
+ * not a plain pass: failing resources in full, errored ones pointed to
+ * the EVIDENCE GAPS section (so an error is never hidden by a failure of
+ * the same control), the remediation.
+ */
 static size_t
 section(
     const struct tctx *t, const struct run *r, enum status s, const char *title)
@@ -191,36 +248,100 @@ section(
 			text_escape(t->fp, co->note);
 			fputc('\n', t->fp);
 		}
+		if (s == ST_PARTIAL)
+			fputs("    the checks support part of this control; "
+			      "the rest is open until an attestation or the "
+			      "provider's inheritance covers it\n",
+			    t->fp);
 		for (j = 0; j < co->nchecks; j++) {
 			cc = &co->checks[j];
-			if (cc->status != s)
+			if (s != ST_PASS && s != ST_PARTIAL &&
+			    (cc->status == ST_PASS ||
+				cc->status == ST_NOT_APPLICABLE))
 				continue;
 			ru = cc->outcome->rule;
-			fputs("    ", t->fp);
-			text_escape(t->fp, ru->id);
-			fprintf(t->fp, " [%s] ", severity_name(ru->severity));
-			text_escape(t->fp, ru->title);
-			fputc('\n', t->fp);
+			check_line(t, cc);
 			show_params(t, cc->outcome);
-			show_results(
-			    t, cc->outcome, s == ST_WAIVED ? ST_FAIL : s);
-			if (s == ST_ERROR && cc->outcome->n == 0 &&
-			    cc->outcome->rule->required) {
-				fputs("      no resource of type ", t->fp);
-				text_escape(
-				    t->fp, ru->ntypes ? ru->types[0] : "?");
-				fputs(" in the inputs: evidence is missing\n",
-				    t->fp);
+			if (cc->status == ST_FAIL || cc->status == ST_WAIVED)
+				show_results(t, cc->outcome, ST_FAIL);
+			if (cc->waiver != NULL) {
+				fputs("      waived by POA&M item ", t->fp);
+				text_escape(t->fp, cc->waiver->id);
+				fputs(" until ", t->fp);
+				text_escape(t->fp, cc->waiver->expires_text);
+				fputc('\n', t->fp);
 			}
-			if ((s == ST_FAIL || s == ST_WAIVED) &&
+			errors_pointer(t, cc->outcome);
+			if ((cc->status == ST_FAIL ||
+				cc->status == ST_WAIVED) &&
 			    ru->remediation != NULL) {
 				fputs("      remediation: ", t->fp);
 				text_escape(t->fp, ru->remediation);
 				fputc('\n', t->fp);
 			}
+			if (s == ST_PASS)
+				show_results(t, cc->outcome, ST_PASS);
 		}
 	}
 	return n;
+}
+
+/* The labels of the controls that use check outcome o. */
+static void
+control_labels(
+    const struct tctx *t, const struct run *r, const struct check_outcome *o)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->ncontrols; i++)
+		for (j = 0; j < r->controls[i].nchecks; j++)
+			if (r->controls[i].checks[j].outcome == o) {
+				fputs(n++ ? ", " : "  [", t->fp);
+				text_escape(
+				    t->fp, r->controls[i].control->label);
+				break;
+			}
+	if (n > 0)
+		fputc(']', t->fp);
+}
+
+/*
+ * Every check that could not evaluate some resource, or saw no evidence
+ * at all, with each errored resource and its reason: whatever the status
+ * of the controls using it, since an error inside a failing control is
+ * evidence missing all the same.
+ */
+static void
+gaps(const struct tctx *t, const struct run *r)
+{
+	const struct check_outcome *o;
+	const struct rule *ru;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nchecks; i++) {
+		o = &r->checks[i];
+		ru = o->rule;
+		if (o->counts[ST_ERROR] == 0 && o->status != ST_ERROR)
+			continue;
+		if (n++ == 0)
+			fprintf(t->fp,
+			    "\n%sEVIDENCE GAPS (could not evaluate: never a "
+			    "pass)%s\n",
+			    col(t, ST_ERROR), off(t));
+		fputs("  ", t->fp);
+		text_escape(t->fp, ru->id);
+		control_labels(t, r, o);
+		fputc('\n', t->fp);
+		if (o->counts[ST_ERROR] > 0) {
+			show_results(t, o, ST_ERROR);
+		} else {
+			fputs("      ", t->fp);
+			text_escape(t->fp, ru->ntypes ? ru->types[0] : "?");
+			fputs(": no resource of this type in the inputs: "
+			      "evidence is missing\n",
+			    t->fp);
+		}
+	}
 }
 
 static void
@@ -300,10 +421,11 @@ attested(const struct tctx *t, const struct run *r)
 int
 report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 {
-	struct tctx t = { fp, o->color };
+	struct tctx t = { fp, o->color,
+		report_max_items(o, REPORT_DEFAULT_MAX_ITEMS) };
 	const char *v;
 	enum status vs;
-	size_t i;
+	size_t i, checks[ST_COUNT];
 
 	switch (r->verdict) {
 	case VERDICT_ELIGIBLE:
@@ -332,7 +454,8 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 	    r->ncontrols, r->cov.automated, r->cov.attested, r->cov.inherited,
 	    r->cov.open);
 	counts_line(&t, "controls:", r->count_controls, 1);
-	counts_line(&t, "checks:", r->count_checks, 0);
+	report_check_counts(r, checks);
+	counts_line(&t, "checks:", checks, 0);
 	for (i = 0; i < r->ninputs; i++) {
 		fputs("input:    ", fp);
 		text_escape(fp, r->inputs[i].path);
@@ -347,6 +470,10 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 		    r->count_controls[ST_MANUAL]);
 	section(&t, r, ST_FAIL, "FAILED");
 	section(&t, r, ST_ERROR, "COULD NOT EVALUATE (error)");
+	gaps(&t, r);
+	section(&t, r, ST_PARTIAL,
+	    "PARTIAL (automated evidence supports part of the control; the "
+	    "rest is open)");
 	section(&t, r, ST_WAIVED, "WAIVED BY POA&M");
 	attested(&t, r);
 	if (o->verbose)

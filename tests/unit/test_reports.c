@@ -292,6 +292,25 @@ render(const struct run *r, const char *format, int64_t fixed, size_t *len)
 	return buf;
 }
 
+/* Render with options (max_items); a malloc'd NUL-terminated buffer. */
+static char *
+render_o(const struct run *r, const char *format, struct report_opts *o)
+{
+	const struct writer *w = writer_find(format);
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	assert_non_null(w);
+	o->fixed_time = FIXED_TIME;
+	o->tool_version = "9.9.9-test";
+	fp = open_memstream(&buf, &n);
+	assert_non_null(fp);
+	assert_int_equal(w->write(fp, r, o), 0);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
 static void
 test_table_sorted(void **state)
 {
@@ -436,7 +455,9 @@ test_markdown_escaping(void **state)
 	    "\\]\\]\\> \\[l\\](u)"));
 	assert_non_null(strstr(s, "**Verdict: NOT ELIGIBLE**"));
 	assert_non_null(strstr(s, "## By family"));
-	assert_non_null(strstr(s, "| SC | 2 | 0 | 0 | 1 | 1 | 0 | 0 | 0 |"));
+	/* pass fail error partial waived n/a manual inherited */
+	assert_non_null(
+	    strstr(s, "| SC | 2 | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 |"));
 	assert_no_controls("markdown", s, len);
 	free(s);
 }
@@ -646,18 +667,22 @@ test_oscal(void **state)
 	    is_uuid5(doc_str(at(a, root, "[\"assessment-results\"].uuid"))));
 	snprintf(uuid, sizeof(uuid), "%s",
 	    doc_str(at(a, root, "[\"assessment-results\"].uuid")));
-	/* Reviewed controls are the baseline's ids, in its order. */
+	/*
+	 * Reviewed controls are the assessed ones (checks, attestation,
+	 * inheritance) under the baseline's ids, in its order: the open
+	 * manual CM-2 is not among them.
+	 */
 	inc = at(a, root,
 	    "[\"assessment-results\"].results[0][\"reviewed-controls\"]"
 	    "[\"control-selections\"][0][\"include-controls\"]");
-	assert_int_equal(inc->u.seq.n, NCONTROLS);
-	for (i = 0; i < NCONTROLS; i++)
+	assert_int_equal(inc->u.seq.n, NCONTROLS - 1);
+	for (i = 0; i < NCONTROLS - 1; i++)
 		assert_string_equal(
 		    doc_str(doc_get(doc_index(inc, i), "control-id")),
-		    f->ctl[i].id);
-	/* A finding per automated control, observations per result. */
+		    f->ctl[i < K_CM2 ? i : i + 1].id);
+	/* A finding per control but the inherited PE-1. */
 	findings = at(a, root, "[\"assessment-results\"].results[0].findings");
-	assert_int_equal(findings->u.seq.n, 5);
+	assert_int_equal(findings->u.seq.n, NCONTROLS - 1);
 	assert_string_equal(doc_str(at(a, root,
 				"[\"assessment-results\"].results[0]."
 				"findings[0].target[\"target-id\"]")),
@@ -687,6 +712,352 @@ test_oscal(void **state)
 	free(t);
 	free(s);
 	arena_free(a);
+}
+
+/* The finding of control id in an OSCAL document, or NULL. */
+static const struct doc_node *
+oscal_finding(struct arena *a, const struct doc_node *root, const char *id)
+{
+	const struct doc_node *fs, *t;
+	char want[64];
+	size_t i;
+
+	snprintf(want, sizeof(want), "%s_obj", id);
+	fs = at(a, root, "[\"assessment-results\"].results[0].findings");
+	for (i = 0; fs != NULL && i < fs->u.seq.n; i++) {
+		t = doc_get(doc_index(fs, i), "target");
+		if (strcmp(doc_str(doc_get(t, "target-id")), want) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* Whether control id is in the OSCAL reviewed-controls. */
+static int
+oscal_reviewed(struct arena *a, const struct doc_node *root, const char *id)
+{
+	const struct doc_node *inc;
+	size_t i;
+
+	inc = at(a, root,
+	    "[\"assessment-results\"].results[0][\"reviewed-controls\"]"
+	    "[\"control-selections\"][0]");
+	inc = doc_get(inc, "include-controls");
+	for (i = 0; inc != NULL && i < inc->u.seq.n; i++)
+		if (strcmp(doc_str(doc_get(doc_index(inc, i), "control-id")),
+			id) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * OSCAL states over every control status: `satisfied` only for pass;
+ * fail, error, partial, waived, manual (open) and not_applicable are
+ * `not-satisfied` with remarks saying why.  Open manual controls are not
+ * reviewed; an attested one is.
+ */
+static void
+test_oscal_states(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a;
+	const struct doc_node *root, *t;
+	struct attestation at_ok;
+	char *s;
+	size_t len;
+	int st;
+
+	for (st = 0; st < ST_COUNT; st++) {
+		if (st == ST_INHERITED)
+			continue; /* a status of inherited controls only */
+		a = arena_new();
+		assert_non_null(a);
+		f->co[K_AC3].status = (enum status)st;
+		s = render(&f->run, "oscal", FIXED_TIME, &len);
+		root = load_json(a, "report.oscal.json", s, len);
+		t = oscal_finding(a, root, "ac-3");
+		assert_non_null(t);
+		if (strcmp(doc_str(at(a, t, "status.state")),
+			st == ST_PASS ? "satisfied" : "not-satisfied") != 0)
+			fail_msg("control status %s: OSCAL state %s",
+			    status_name((enum status)st),
+			    doc_str(at(a, t, "status.state")));
+		if (st != ST_PASS && doc_str(doc_get(t, "remarks")) == NULL &&
+		    st != ST_FAIL)
+			fail_msg("%s: not-satisfied without remarks",
+			    status_name((enum status)st));
+		assert_true(oscal_reviewed(a, root, "ac-3"));
+		free(s);
+		arena_free(a);
+	}
+	f->co[K_AC3].status = ST_PASS;
+
+	/* An open manual control: a not-satisfied finding, not reviewed. */
+	a = arena_new();
+	s = render(&f->run, "oscal", FIXED_TIME, &len);
+	root = load_json(a, "report.oscal.json", s, len);
+	assert_false(oscal_reviewed(a, root, "cm-2"));
+	assert_string_equal(
+	    doc_str(at(a, oscal_finding(a, root, "cm-2"), "status.state")),
+	    "not-satisfied");
+	/* Inherited: reviewed, no finding (the provider decides it). */
+	assert_true(oscal_reviewed(a, root, "pe-1"));
+	assert_null(oscal_finding(a, root, "pe-1"));
+	free(s);
+	arena_free(a);
+
+	/* Attested: reviewed and satisfied. */
+	memset(&at_ok, 0, sizeof(at_ok));
+	at_ok.control = "cm-2";
+	at_ok.attested_by = "ISSO";
+	at_ok.statement = "baseline configuration reviewed";
+	at_ok.date_text = "2026-01-01";
+	at_ok.expires_text = "2027-01-01";
+	f->co[K_CM2].attestation = &at_ok;
+	f->co[K_CM2].status = ST_PASS;
+	a = arena_new();
+	s = render(&f->run, "oscal", FIXED_TIME, &len);
+	root = load_json(a, "report.oscal.json", s, len);
+	assert_true(oscal_reviewed(a, root, "cm-2"));
+	assert_string_equal(
+	    doc_str(at(a, oscal_finding(a, root, "cm-2"), "status.state")),
+	    "satisfied");
+	free(s);
+	arena_free(a);
+	f->co[K_CM2].attestation = NULL;
+	f->co[K_CM2].status = ST_MANUAL;
+}
+
+/*
+ * The fingerprint recipe of docs/reports.md, against vectors computed
+ * with Python's hashlib, and unambiguous: moving bytes between fields,
+ * or an absent field against an empty one, changes it.
+ */
+static void
+test_fingerprint(void **state)
+{
+	char a[SHA256_HEX_LEN + 1], b[SHA256_HEX_LEN + 1];
+
+	(void)state;
+	report_fingerprint(
+	    "iam-user-mfa", "AWS::IAM::User", "bob", "us-east-1", a);
+	assert_string_equal(a,
+	    "1d658ff01b631542864a62bf89548726065fa9155ccd17e641da63ddbed8e645");
+	report_fingerprint(
+	    "aws-ec2-sg", "AWS::EC2::SecurityGroup", "sg-1", NULL, a);
+	assert_string_equal(a,
+	    "eb61f2c77a47d06ad815a7480a47baac14744eb0012f6a51f4db8f79bd75d1fb");
+	report_fingerprint("c", "T", "ab", "r", a);
+	report_fingerprint("c", "Ta", "b", "r", b);
+	assert_string_not_equal(a, b);
+	report_fingerprint("c", "T", "i", NULL, a);
+	report_fingerprint("c", "T", "i", "", b);
+	assert_string_not_equal(a, b);
+	report_fingerprint("c\n1:x", "T", "i", NULL, a);
+	report_fingerprint("c", "1:x\nT", "i", NULL, b);
+	assert_string_not_equal(a, b);
+}
+
+/* JSON and SARIF carry the same fingerprint for each result. */
+static void
+test_fingerprint_in_reports(void **state)
+{
+	struct fx *f = *state;
+	char fp[SHA256_HEX_LEN + 1], *json, *sarif;
+	size_t i;
+
+	json = render(&f->run, "json", FIXED_TIME, NULL);
+	sarif = render(&f->run, "sarif", FIXED_TIME, NULL);
+	for (i = 0; i < 6; i++) {
+		const struct check_result *res = &f->res[i];
+		size_t c;
+
+		for (c = 0; c < NCHECKS; c++)
+			if (res >= f->out[c].results &&
+			    res < f->out[c].results + f->out[c].n)
+				break;
+		assert_true(c < NCHECKS);
+		report_fingerprint(f->rules[c].id, res->resource_type,
+		    res->resource_id, res->region, fp);
+		if (strstr(json, fp) == NULL)
+			fail_msg("json: no fingerprint for result %zu", i);
+		if (strstr(sarif, fp) == NULL)
+			fail_msg("sarif: no fingerprint for result %zu", i);
+	}
+	assert_non_null(strstr(sarif, "\"rampartFinding/v1\""));
+	free(json);
+	free(sarif);
+}
+
+/*
+ * An errored result inside a failing check of a failing control is
+ * listed with its reason in text, Markdown and HTML (the Evidence gaps
+ * section), not hidden behind the failure.
+ */
+static void
+test_errors_in_failing_control(void **state)
+{
+	struct fx *f = *state;
+	static const char *const fmts[] = { "text", "markdown", "html" };
+	static const char *const heads[] = { "EVIDENCE GAPS",
+		"## Evidence gaps", "<h2>Evidence gaps</h2>" };
+	struct report_opts o;
+	char *s;
+	const char *gap;
+	size_t i;
+
+	/* alice: from pass to error, in the failing iam-user-mfa. */
+	f->res[1].status = ST_ERROR;
+	f->res[1].message = "could not read 'MFADevices': AccessDenied";
+	f->out[C_IAM].counts[ST_PASS]--;
+	f->out[C_IAM].counts[ST_ERROR]++;
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		s = render_o(&f->run, fmts[i], &o);
+		gap = strstr(s, heads[i]);
+		if (gap == NULL)
+			fail_msg("%s: no evidence gaps section", fmts[i]);
+		if (strstr(gap, "alice") == NULL ||
+		    strstr(gap, "AccessDenied") == NULL)
+			fail_msg("%s: the errored result of a failing control "
+				 "is not listed with its reason",
+			    fmts[i]);
+		/* The missing-evidence check is a gap too. */
+		if (strstr(gap, "rds-encrypted") == NULL)
+			fail_msg(
+			    "%s: check without evidence not a gap", fmts[i]);
+		/* And the failing resources are still listed. */
+		if (strstr(s, "bob") == NULL)
+			fail_msg("%s: failing resource missing", fmts[i]);
+		free(s);
+	}
+}
+
+/*
+ * --max-items caps the failing resources shown and says how many were
+ * cut; the engine's --max-results cap is told as "N listed of M".
+ */
+static void
+test_max_items(void **state)
+{
+	struct fx *f = *state;
+	static const char *const fmts[] = { "text", "markdown", "html" };
+	struct report_opts o;
+	char *s;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		o.max_items_set = 1;
+		o.max_items = 1;
+		s = render_o(&f->run, fmts[i], &o);
+		if (strstr(
+			s, "... and 1 more failing resources (--max-items)") ==
+		    NULL)
+			fail_msg("%s: no cut line", fmts[i]);
+		free(s);
+		/* 0 = no cap: both failing resources, no cut line. */
+		o.max_items = 0;
+		s = render_o(&f->run, fmts[i], &o);
+		assert_non_null(strstr(s, "bob"));
+		assert_null(strstr(s, "more failing"));
+		free(s);
+	}
+	/* The engine kept 2 of 1,236 failures: counts stay exact. */
+	f->out[C_IAM].counts[ST_FAIL] = 1236;
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		s = render_o(&f->run, fmts[i], &o);
+		if (strstr(s,
+			"... and 1,234 more failing resources (2 listed "
+			"of 1,236: --max-results)") == NULL)
+			fail_msg("%s: capped list not said", fmts[i]);
+		free(s);
+	}
+	f->out[C_IAM].counts[ST_FAIL] = 2;
+}
+
+/*
+ * Waived checks are not failures in any summary (issue 12): the failing
+ * kms-rotation, waived for its only control, counts as waived; a check
+ * still failing for one of its controls stays a failure.
+ */
+static void
+test_waived_counts(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new();
+	const struct doc_node *root;
+	size_t n[ST_COUNT];
+	char *s;
+	size_t len;
+
+	report_check_counts(&f->run, n);
+	assert_int_equal(n[ST_FAIL], 1);
+	assert_int_equal(n[ST_WAIVED], 1);
+	s = render(&f->run, "json", FIXED_TIME, &len);
+	root = load_json(a, "report.json", s, len);
+	assert_int_equal(at(a, root, "summary.checks.fail")->u.i, 1);
+	assert_int_equal(at(a, root, "summary.checks.waived")->u.i, 1);
+	free(s);
+	s = render(&f->run, "sarif", FIXED_TIME, &len);
+	root = load_json(a, "report.sarif", s, len);
+	assert_int_equal(at(a, root, "runs[0].properties.checks.fail")->u.i, 1);
+	free(s);
+	s = render(&f->run, "text", FIXED_TIME, NULL);
+	assert_non_null(strstr(s, " 1 fail,"));
+	assert_non_null(strstr(s, " 1 waived\n"));
+	free(s);
+	s = render(&f->run, "markdown", FIXED_TIME, NULL);
+	/* total pass fail error partial waived n/a manual inherited */
+	assert_non_null(strstr(s, "| checks | 6 | 1 | 1 | 2 | 0 | 1 | 1 |"));
+	free(s);
+	/* s3 fails; waived for AC-3 but not for SC-28: still a failure. */
+	f->out[C_S3].status = ST_FAIL;
+	f->cco[1].status = ST_WAIVED;
+	f->cco[4].status = ST_FAIL;
+	report_check_counts(&f->run, n);
+	assert_int_equal(n[ST_FAIL], 2);
+	assert_int_equal(n[ST_WAIVED], 1);
+	f->cco[4].status = ST_WAIVED;
+	report_check_counts(&f->run, n);
+	assert_int_equal(n[ST_FAIL], 1);
+	assert_int_equal(n[ST_WAIVED], 2);
+	arena_free(a);
+}
+
+/* Partial controls and the incomplete verdict in every writer. */
+static void
+test_partial_everywhere(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *fmt, *partial, *verdict;
+	} want[] = {
+		{ "html", "s-partial", "v-incomplete" },
+		{ "json", "\"status\": \"partial\"", "\"incomplete\"" },
+		{ "junit", "type=\"partial\"", "value=\"incomplete\"" },
+		{ "markdown", "## Partial", "INCOMPLETE" },
+		{ "oscal", "partial: automated evidence", "incomplete" },
+		{ "sarif", "\"partial\": 1", "\"incomplete\"" },
+		{ "text", "PARTIAL", "INCOMPLETE" },
+	};
+	char *s;
+	size_t i;
+
+	f->co[K_AC2_1].status = ST_PARTIAL;
+	f->run.count_controls[ST_FAIL]--;
+	f->run.count_controls[ST_PARTIAL]++;
+	f->run.verdict = VERDICT_INCOMPLETE;
+	assert_int_equal(sizeof(want) / sizeof(want[0]), nwriters);
+	for (i = 0; i < nwriters; i++) {
+		s = render(&f->run, want[i].fmt, FIXED_TIME, NULL);
+		if (strstr(s, want[i].partial) == NULL)
+			fail_msg("%s: no '%s'", want[i].fmt, want[i].partial);
+		if (strstr(s, want[i].verdict) == NULL)
+			fail_msg("%s: no '%s'", want[i].fmt, want[i].verdict);
+		free(s);
+	}
 }
 
 static int
@@ -827,6 +1198,19 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_uri),
 		cmocka_unit_test_setup_teardown(test_sarif, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oscal, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_oscal_states, setup, teardown),
+		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test_setup_teardown(
+		    test_fingerprint_in_reports, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_errors_in_failing_control, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_max_items, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_waived_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_partial_everywhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_report_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(
