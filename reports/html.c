@@ -264,7 +264,7 @@ gaps(FILE *fp, const struct run *r, size_t max)
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
 		ru = o->rule;
-		if (o->counts[ST_ERROR] == 0 && o->status != ST_ERROR)
+		if (!report_gap(o))
 			continue;
 		if (n++ == 0)
 			fputs("<section id=\"gaps\">\n<h2>Evidence gaps</h2>\n"
@@ -284,15 +284,13 @@ gaps(FILE *fp, const struct run *r, size_t max)
 					break;
 				}
 		fputs("</p>\n", fp);
-		if (o->counts[ST_ERROR] > 0) {
-			resources(fp, o, ST_ERROR, max);
-		} else {
-			fputs("<p>No resource of type <code>", fp);
-			esc(fp, ru->ntypes ? ru->types[0] : "?");
-			fputs("</code> in the inputs: evidence is "
-			      "missing.</p>\n",
-			    fp);
+		if (report_missing(o) != NULL) {
+			fputs("<p>", fp);
+			esc(fp, report_missing(o));
+			fputs("</p>\n", fp);
 		}
+		if (o->counts[ST_ERROR] > 0)
+			resources(fp, o, ST_ERROR, max);
 		fputs("</div>\n", fp);
 	}
 	if (n > 0)

@@ -177,13 +177,10 @@ write_check(FILE *fp, const struct control_outcome *co,
 		break;
 	case ST_ERROR:
 		fputs("      <error type=\"error\"", fp);
-		if (o->n == 0 && ru->required) {
-			snprintf(msg, sizeof(msg),
-			    "no resource of the checked types in the "
-			    "inputs: evidence is missing");
-			attr(fp, "message", msg);
+		if (report_missing(o) != NULL && o->n == 0) {
+			attr(fp, "message", report_missing(o));
 			fputs(">", fp);
-			markup_escape(fp, ru->ntypes ? ru->types[0] : "", 0);
+			markup_escape(fp, report_missing(o), 0);
 			fputc('\n', fp);
 		} else {
 			attr(fp, "message", "could not evaluate");

@@ -199,15 +199,13 @@ gaps(FILE *fp, const struct run *r, size_t max)
 					break;
 				}
 		fputs(nc ? ")\n" : "\n", fp);
-		if (o->counts[ST_ERROR] > 0) {
-			resources(fp, o, ST_ERROR, max);
-		} else {
+		if (report_missing(o) != NULL) {
 			fputs("  - ", fp);
-			markdown_escape(fp, ru->ntypes ? ru->types[0] : "?");
-			fputs(": no resource of this type in the inputs: "
-			      "evidence is missing\n",
-			    fp);
+			markdown_escape(fp, report_missing(o));
+			fputc('\n', fp);
 		}
+		if (o->counts[ST_ERROR] > 0)
+			resources(fp, o, ST_ERROR, max);
 	}
 }
 

@@ -240,7 +240,7 @@ write_observation(struct octx *x, size_t ci, size_t k)
 	lib_free(title);
 }
 
-/* A required check that saw no resource: the absence is the observation. */
+/* Evidence a check lacks: the absence is the observation. */
 static void
 write_missing(struct octx *x, size_t ci)
 {
@@ -251,9 +251,8 @@ write_missing(struct octx *x, size_t ci)
 	int open = 0;
 
 	sb_init(&desc);
-	sb_printf(&desc,
-	    "no resource of type %s in the inputs: evidence is missing",
-	    o->rule->ntypes ? o->rule->types[0] : "?");
+	sb_adds(&desc,
+	    report_missing(o) ? report_missing(o) : "evidence is missing");
 	jw_obj(w);
 	jw_kstr(w, "uuid",
 	    item_uuid(x, &u, "observation\n%s\n%zu\nmissing", o->rule->id, ci));
@@ -588,13 +587,14 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_end_arr(&w);
 	jw_end_obj(&w);
 	for (i = 0; i < r->nchecks; i++) {
-		if (r->checks[i].n == 0 && r->checks[i].status != ST_ERROR)
+		if (r->checks[i].n == 0 && !report_gap(&r->checks[i]))
 			continue;
 		if (nobs++ == 0) {
 			jw_key(&w, "observations");
 			jw_arr(&w);
 		}
-		if (r->checks[i].n == 0)
+		if (report_missing(&r->checks[i]) != NULL ||
+		    r->checks[i].n == 0)
 			write_missing(&x, i);
 		for (k = 0; k < r->checks[i].n; k++)
 			write_observation(&x, i, k);

@@ -46,6 +46,22 @@ void report_times(const struct run *r, const struct report_opts *o,
 
 /* Results of a check outcome in report order: failures first. */
 size_t report_order(const struct check_outcome *o, size_t *idx);
+/*
+ * The evidence o lacks ("no listing of T in the inputs: ..."), the
+ * engine's own words, or NULL.  Writers print it; they never rebuild it.
+ */
+static inline const char *
+report_missing(const struct check_outcome *o)
+{
+	return o->status != ST_NOT_APPLICABLE ? o->why : NULL;
+}
+/* Whether o belongs in the evidence gaps: errored results or a lack. */
+static inline int
+report_gap(const struct check_outcome *o)
+{
+	return o->counts[ST_ERROR] > 0 || o->status == ST_ERROR ||
+	    report_missing(o) != NULL;
+}
 
 /*
  * A small streaming JSON emitter shared by the JSON-based writers: it

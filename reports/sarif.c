@@ -355,7 +355,7 @@ write_result(struct jw *w, const struct run *r, size_t ci, const char *id,
 	jw_end_obj(w);
 }
 
-/* A required check that saw no resource: a result with no location. */
+/* Evidence a check lacks: a result with no location. */
 static void
 write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
 {
@@ -364,10 +364,8 @@ write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
 	struct strbuf sb;
 
 	sb_init(&sb);
-	sb_printf(&sb,
-	    "no resource of type %s in the inputs: evidence is "
-	    "missing",
-	    ru->ntypes ? ru->types[0] : "?");
+	sb_adds(&sb, report_missing(&r->checks[ci]) ? report_missing(&r->checks[ci])
+						    : "evidence is missing");
 	/* A finding of the check itself: no resource, no region. */
 	report_fingerprint(ru->id, NULL, NULL, NULL, fp);
 	jw_obj(w);
@@ -454,9 +452,11 @@ report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
 	for (i = 0; i < r->nchecks && rc == 0; i++) {
 		co = &r->checks[i];
 		rule_id(r, i, id, sizeof(id));
-		if (co->n == 0 && co->status == ST_ERROR) {
+		if (report_missing(co) != NULL ||
+		    (co->n == 0 && co->status == ST_ERROR)) {
 			write_missing(&w, r, i, id);
-			continue;
+			if (co->n == 0)
+				continue;
 		}
 		if ((idx = lib_calloc(co->n + 1, sizeof(*idx))) == NULL) {
 			rc = -1;

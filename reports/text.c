@@ -321,7 +321,7 @@ gaps(const struct tctx *t, const struct run *r)
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
 		ru = o->rule;
-		if (o->counts[ST_ERROR] == 0 && o->status != ST_ERROR)
+		if (!report_gap(o))
 			continue;
 		if (n++ == 0)
 			fprintf(t->fp,
@@ -332,15 +332,13 @@ gaps(const struct tctx *t, const struct run *r)
 		text_escape(t->fp, ru->id);
 		control_labels(t, r, o);
 		fputc('\n', t->fp);
-		if (o->counts[ST_ERROR] > 0) {
-			show_results(t, o, ST_ERROR);
-		} else {
+		if (report_missing(o) != NULL) {
 			fputs("      ", t->fp);
-			text_escape(t->fp, ru->ntypes ? ru->types[0] : "?");
-			fputs(": no resource of this type in the inputs: "
-			      "evidence is missing\n",
-			    t->fp);
+			text_escape(t->fp, report_missing(o));
+			fputc('\n', t->fp);
 		}
+		if (o->counts[ST_ERROR] > 0)
+			show_results(t, o, ST_ERROR);
 	}
 }
 

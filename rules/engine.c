@@ -796,13 +796,12 @@ outcome_status(struct run *r, struct check_outcome *o)
 	const struct scope_item *si;
 	const char *missing;
 
-	if (o->counts[ST_FAIL] > 0)
-		return ST_FAIL;
 	missing = missing_evidence(r, o, &si);
-	if (missing != NULL) {
-		o->why = missing;
+	o->why = missing;
+	if (o->counts[ST_FAIL] > 0)
+		return ST_FAIL; /* and the missing evidence is still a gap */
+	if (missing != NULL)
 		return ST_ERROR;
-	}
 	if (o->counts[ST_ERROR] > 0)
 		return ST_ERROR;
 	if (o->counts[ST_PASS] > 0)

@@ -568,7 +568,9 @@ struct check_outcome {
 	/*
 	 * Why the check ended where it did when no resource decided it
 	 * ("no listing of ... in the inputs", "declared out of scope: ..."),
-	 * or NULL.  Writers print this; they never rebuild it.
+	 * or NULL.  Writers print this; they never rebuild it.  Unless the
+	 * status is not_applicable, it names evidence that is missing (an
+	 * evidence gap), also beside failures of the check's other types.
 	 */
 	const char *why;
 };
