@@ -286,7 +286,10 @@ adv_management(const struct doc_node *sel, int *ro)
 
 /*
  * Management events recorded, read and write: 1 yes, 0 no (*why set),
- * -1 cannot tell (*why set).
+ * -1 cannot tell (*why set).  Excluded event sources
+ * (ExcludeManagementEventSources, an eventSource NotEquals) are accepted:
+ * the console offers them for high-volume sources (KMS, RDS Data API);
+ * the selectors are in the evidence.
  */
 static int
 trail_management(const struct doc_node *attrs, const char **why)
@@ -317,14 +320,6 @@ trail_management(const struct doc_node *attrs, const char **why)
 		}
 		if (!inc)
 			continue;
-		if (doc_get(s, "ExcludeManagementEventSources") != NULL &&
-		    doc_get(s, "ExcludeManagementEventSources")->type ==
-			DOC_SEQ &&
-		    doc_get(s, "ExcludeManagementEventSources")->u.seq.n > 0) {
-			*why = "the trail excludes some management event "
-			       "sources (ExcludeManagementEventSources)";
-			return 0;
-		}
 		if (is(doc_get(s, "ReadWriteType"), "All"))
 			reads = writes = 1;
 		else if (is(doc_get(s, "ReadWriteType"), "ReadOnly"))
