@@ -19,9 +19,10 @@
  *                    token is not in the account summary: `error`, saying so.
  *   trail            AWS::CloudTrail::Trail: multi-region, logging, and
  *                    recording read and write management events.
- *   user_mfa         AWS::IAM::User: a user with a console password has a
- *                    FIDO (U2F/WebAuthn) device; a virtual or hardware TOTP
- *                    device is not phishing-resistant.
+ *   user_mfa         AWS::IAM::User: a user with a console password has
+ *                    FIDO (U2F/WebAuthn) devices only; a virtual or hardware
+ *                    TOTP device, even beside a FIDO key, is not
+ *                    phishing-resistant.
  *
  * Values are compared as AWS documents them, case-insensitively for
  * enumerations; a value of an unexpected shape is `error`, never skipped.
@@ -149,18 +150,28 @@ user_mfa(struct check_ctx *c, const struct resource *r)
 		    "user '%s': a FIDO device is listed but the credential "
 		    "report says mfa_active is false (evidence disagrees)",
 		    user);
-	if (fido)
-		return check_emit(c, r, ST_PASS,
-		    "user '%s' has a FIDO security key (phishing-resistant)",
-		    user);
-	if (nvirt + nhw == 0)
+	if (!fido && nvirt + nhw == 0)
 		return check_emit(c, r, ST_FAIL,
 		    "user '%s' has a console password and no MFA device", user);
 	if (nvirt > 0 && nhw > 0)
 		kind = "virtual and hardware TOTP devices";
-	else
+	else if (nvirt + nhw > 0)
 		kind = nvirt > 0 ? "a virtual (TOTP) MFA device"
 				 : "a hardware TOTP token";
+	/*
+	 * With several devices any one signs in: a TOTP device beside a
+	 * FIDO key is still a code a phishing page can relay.
+	 */
+	if (fido && kind != NULL)
+		return check_emit(c, r, ST_FAIL,
+		    "user '%s' has a FIDO security key but also %s, which "
+		    "can be phished",
+		    user, kind);
+	if (fido)
+		return check_emit(c, r, ST_PASS,
+		    "user '%s' signs in with FIDO security keys only "
+		    "(phishing-resistant)",
+		    user);
 	return check_emit(c, r, ST_FAIL,
 	    "user '%s' has only %s, which is not phishing-resistant MFA", user,
 	    kind);
