@@ -17,6 +17,8 @@
  *                    it is not a virtual (TOTP) device; whether a
  *                    non-virtual device is a FIDO key or a hardware TOTP
  *                    token is not in the account summary: `error`, saying so.
+ *                    AWS::IAM::CredentialReport: the root row's mfa_active
+ *                    false fails; true is `error` (type unknown there).
  *   trail            AWS::CloudTrail::Trail: multi-region, logging, and
  *                    recording read and write management events.
  *   user_mfa         AWS::IAM::User: a user with a console password has
@@ -193,6 +195,50 @@ is_root_arn(const char *arn)
 	    ends_with(arn, ":root") && strstr(arn, ":iam::") != NULL;
 }
 
+/*
+ * root_mfa on the credential report: its <root_account> row's mfa_active
+ * false is evidence of no MFA at all (fail); true says nothing of the
+ * device's type (error, pointing at the account summary, which decides).
+ */
+static int
+root_mfa_report(struct check_ctx *c, const struct resource *r)
+{
+	const struct doc_node *users, *row, *mfa;
+	const char *u;
+	size_t i;
+
+	if ((users = list_at(c, r->attrs, "Users")) == NULL)
+		return check_emit(c, r, ST_ERROR,
+		    "the credential report has no 'Users' list");
+	for (i = 0, row = NULL; i < users->u.seq.n && row == NULL; i++)
+		if ((u = doc_str(doc_get(users->u.seq.items[i], "user"))) !=
+			NULL &&
+		    strcmp(u, "<root_account>") == 0)
+			row = users->u.seq.items[i];
+	if (row == NULL)
+		return check_emit(c, r, ST_ERROR,
+		    "the credential report has no <root_account> row");
+	mfa = doc_get(row, "mfa_active");
+	check_evidence(c,
+	    arena_printf(check_arena(c), "Users[%zu].mfa_active", i - 1), mfa);
+	switch (truth_of(mfa)) {
+	case 0:
+		return check_emit(c, r, ST_FAIL,
+		    "the root account has no MFA (credential report)");
+	case 1:
+		return check_emit(c, r, ST_ERROR,
+		    "the credential report says root has MFA but not whether "
+		    "it is phishing-resistant; the account summary and "
+		    "virtual device list decide "
+		    "(iam/get-account-summary.json, "
+		    "iam/list-virtual-mfa-devices.json)");
+	default:
+		return check_emit(c, r, ST_ERROR,
+		    "the credential report's root mfa_active is not true or "
+		    "false");
+	}
+}
+
 static int
 root_mfa(struct check_ctx *c, const struct resource *r)
 {
@@ -201,6 +247,8 @@ root_mfa(struct check_ctx *c, const struct resource *r)
 	int64_t enabled;
 	size_t i;
 
+	if (strcmp(r->type, "AWS::IAM::CredentialReport") == 0)
+		return root_mfa_report(c, r);
 	sm = doc_get(r->attrs, "SummaryMap");
 	on = doc_get(sm, "AccountMFAEnabled");
 	check_evidence(c, "SummaryMap.AccountMFAEnabled", on);
@@ -586,16 +634,17 @@ imds(struct check_ctx *c, const struct resource *r)
 /* Sorted by name. */
 static const struct svc_check {
 	const char *name;
-	const char *type;
+	const char *type, *type2; /* the types it reads (type2 may be NULL) */
 	int (*fn)(struct check_ctx *, const struct resource *);
 } svc_checks[] = {
-	{ "config_recorder", "AWS::Config::ConfigurationRecorder",
+	{ "config_recorder", "AWS::Config::ConfigurationRecorder", NULL,
 	    config_recorder },
-	{ "flow_logs", "AWS::EC2::VPC", flow_logs },
-	{ "imds", "AWS::EC2::Instance", imds },
-	{ "root_mfa", "AWS::IAM::AccountSummary", root_mfa },
-	{ "trail", "AWS::CloudTrail::Trail", trail },
-	{ "user_mfa", "AWS::IAM::User", user_mfa },
+	{ "flow_logs", "AWS::EC2::VPC", NULL, flow_logs },
+	{ "imds", "AWS::EC2::Instance", NULL, imds },
+	{ "root_mfa", "AWS::IAM::AccountSummary", "AWS::IAM::CredentialReport",
+	    root_mfa },
+	{ "trail", "AWS::CloudTrail::Trail", NULL, trail },
+	{ "user_mfa", "AWS::IAM::User", NULL, user_mfa },
 };
 
 static int
@@ -613,7 +662,9 @@ svc_evaluate(struct check_ctx *c, const struct resource *r)
 		    "flow_logs, imds, root_mfa, trail, user_mfa");
 	if (r->read_error != NULL)
 		return check_emit(c, r, ST_ERROR, "%s", r->read_error);
-	if (strcmp(r->type, svc_checks[i].type) != 0)
+	if (strcmp(r->type, svc_checks[i].type) != 0 &&
+	    (svc_checks[i].type2 == NULL ||
+		strcmp(r->type, svc_checks[i].type2) != 0))
 		return check_emit(c, r, ST_ERROR,
 		    "check '%s' reads %s resources, not '%s'", which,
 		    svc_checks[i].type, r->type);
@@ -625,7 +676,8 @@ svc_evaluate(struct check_ctx *c, const struct resource *r)
 
 static const char *const svc_types[] = { "AWS::CloudTrail::Trail",
 	"AWS::Config::ConfigurationRecorder", "AWS::EC2::Instance",
-	"AWS::EC2::VPC", "AWS::IAM::AccountSummary", "AWS::IAM::User", NULL };
+	"AWS::IAM::CredentialReport", "AWS::EC2::VPC",
+	"AWS::IAM::AccountSummary", "AWS::IAM::User", NULL };
 
 static const struct plugin_param svc_params[] = {
 	{ "check", DOC_STRING, NULL,

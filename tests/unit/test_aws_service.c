@@ -435,6 +435,31 @@ test_root_mfa(void **state)
 			failures++;
 		}
 	}
+	/* the credential report's root row: false fails, true is error */
+	static const struct {
+		const char *json;
+		enum status want;
+	} rep[] = {
+		{ "{\"Users\": [{\"user\": \"<root_account>\", "
+		  "\"mfa_active\": \"false\"}]}",
+		    ST_FAIL },
+		{ "{\"Users\": [{\"user\": \"<root_account>\", "
+		  "\"mfa_active\": \"true\"}]}",
+		    ST_ERROR },
+		{ "{\"Users\": [{\"user\": \"<root_account>\", "
+		  "\"mfa_active\": \"true\\r\"}]}",
+		    ST_ERROR },
+		{ "{\"Users\": [{\"user\": \"bob\", \"mfa_active\": "
+		  "\"false\"}]}",
+		    ST_ERROR },
+		{ "{}", ST_ERROR },
+	};
+	for (i = 0; i < sizeof(rep) / sizeof(rep[0]); i++) {
+		r = inline_res(
+		    a, "AWS::IAM::CredentialReport", "account", rep[i].json);
+		EXPECT(eval_plugin("aws_service", "root_mfa", r), rep[i].want,
+		    "report case %zu %s", i, rep[i].json);
+	}
 	arena_free(a);
 	assert_int_equal(failures, 0);
 }
