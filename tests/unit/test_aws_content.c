@@ -386,10 +386,11 @@ test_required_missing(void **state)
 {
 	static const char *const must[] = { "aws-iam-root-mfa",
 		"aws-iam-root-no-access-keys", "aws-iam-console-mfa",
-		"aws-iam-password-min-length", "aws-iam-password-no-symbol-rule",
-		"aws-iam-password-no-expiry", "aws-iam-access-key-rotation",
-		"aws-iam-unused-credentials", "aws-cloudtrail-multi-region",
-		"aws-config-recorder-on", "aws-s3-account-public-access-block",
+		"aws-iam-password-min-length",
+		"aws-iam-password-no-symbol-rule", "aws-iam-password-no-expiry",
+		"aws-iam-access-key-rotation", "aws-iam-unused-credentials",
+		"aws-cloudtrail-multi-region", "aws-config-recorder-on",
+		"aws-s3-account-public-access-block",
 		"aws-ebs-default-encryption", "aws-guardduty-enabled",
 		"aws-securityhub-enabled", NULL };
 	char empty[128];
