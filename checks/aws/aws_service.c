@@ -11,8 +11,9 @@
  *   flow_logs        AWS::EC2::VPC: one flow log is ACTIVE and its
  *                    delivery has not FAILED.
  *   imds             AWS::EC2::Instance: IMDSv2 required, or the metadata
- *                    endpoint disabled; terminated instances are
- *                    `not_applicable` (nothing runs that could be reached).
+ *                    endpoint disabled (both settings must be readable);
+ *                    terminated instances are `not_applicable` (nothing
+ *                    runs that could be reached).
  *   root_mfa         AWS::IAM::AccountSummary: the root account has MFA and
  *                    it is not a virtual (TOTP) device; whether a
  *                    non-virtual device is a FIDO key or a hardware TOTP
@@ -147,6 +148,11 @@ user_mfa(struct check_ctx *c, const struct resource *r)
 	active = truth_of(doc_get(row, "mfa_active"));
 	check_evidence(
 	    c, "CredentialReport.mfa_active", doc_get(row, "mfa_active"));
+	if (active < 0)
+		return check_emit(c, r, ST_ERROR,
+		    "user '%s': credential report mfa_active is not true or "
+		    "false",
+		    user);
 	if (fido && active == 0)
 		return check_emit(c, r, ST_ERROR,
 		    "user '%s': a FIDO device is listed but the credential "
@@ -598,6 +604,7 @@ static int
 imds(struct check_ctx *c, const struct resource *r)
 {
 	const struct doc_node *state, *mo, *tok, *ep;
+	int required, disabled;
 
 	state = doc_get(doc_get(r->attrs, "State"), "Name");
 	if (is(state, "terminated")) {
@@ -610,23 +617,29 @@ imds(struct check_ctx *c, const struct resource *r)
 	ep = doc_get(mo, "HttpEndpoint");
 	check_evidence(c, "MetadataOptions.HttpTokens", tok);
 	check_evidence(c, "MetadataOptions.HttpEndpoint", ep);
-	if (is(ep, "disabled"))
+	/*
+	 * Both settings are read and must be known, whichever decides: an
+	 * export that lost one is incomplete evidence, not a pass.
+	 */
+	if (!is(tok, "required") && !is(tok, "optional"))
+		return check_emit(c, r, ST_ERROR,
+		    tok == NULL ? "MetadataOptions.HttpTokens is absent"
+				: "MetadataOptions.HttpTokens is neither "
+				  "required nor optional");
+	if (!is(ep, "enabled") && !is(ep, "disabled"))
+		return check_emit(c, r, ST_ERROR,
+		    ep == NULL ? "MetadataOptions.HttpEndpoint is absent"
+			       : "MetadataOptions.HttpEndpoint is neither "
+				 "enabled nor disabled");
+	required = is(tok, "required");
+	disabled = is(ep, "disabled");
+	if (disabled)
 		return check_emit(c, r, ST_PASS,
 		    "the instance metadata endpoint is disabled");
-	if (ep != NULL && !is(ep, "enabled"))
-		return check_emit(c, r, ST_ERROR,
-		    "MetadataOptions.HttpEndpoint is neither enabled nor "
-		    "disabled");
-	if (is(tok, "required"))
+	if (required)
 		return check_emit(c, r, ST_PASS, "IMDSv2 is required");
-	if (is(tok, "optional"))
-		return check_emit(c, r, ST_FAIL,
-		    "the instance accepts IMDSv1 requests without a session "
-		    "token");
-	return check_emit(c, r, ST_ERROR,
-	    tok == NULL ? "MetadataOptions.HttpTokens is absent"
-			: "MetadataOptions.HttpTokens is neither required "
-			  "nor optional");
+	return check_emit(c, r, ST_FAIL,
+	    "the instance accepts IMDSv1 requests without a session token");
 }
 
 /* ------------------------------------------------------------- table */

@@ -345,6 +345,11 @@ test_user_mfa(void **state)
 		    "no SerialNumber" },
 		{ "{" ROW("maybe", "true") ", \"MFADevices\": [" U2F "]}",
 		    ST_ERROR, "password_enabled" },
+		{ "{" ROW("true", "yes") ", \"MFADevices\": [" U2F "]}",
+		    ST_ERROR, "mfa_active" },
+		{ "{\"CredentialReport\": {\"user\": \"alice\", "
+		  "\"password_enabled\": \"true\"}, \"MFADevices\": [" U2F "]}",
+		    ST_ERROR, "mfa_active" },
 		{ "{\"UserName\": \"alice\", \"MFADevices\": [" U2F "]}",
 		    ST_ERROR, "no credential report row" },
 	};
@@ -743,8 +748,8 @@ test_flow_logs(void **state)
 
 /*
  * Every state x HttpTokens x HttpEndpoint: terminated instances are not
- * evaluated, a disabled endpoint passes, else HttpTokens decides; an
- * absent or unknown value is error.
+ * evaluated; an absent or unknown setting is error; a disabled endpoint
+ * passes, else HttpTokens decides.
  */
 static void
 test_imds(void **state)
@@ -789,16 +794,12 @@ test_imds(void **state)
 				    a, "AWS::EC2::Instance", "i-1", json);
 				if (s == 2)
 					want = ST_NOT_APPLICABLE;
-				else if (e == 1)
+				else if (e >= 2 || t >= 2)
+					want = ST_ERROR; /* unknown, absent */
+				else if (e == 1 || t == 0)
 					want = ST_PASS;
-				else if (e == 2)
-					want = ST_ERROR;
-				else if (t == 0)
-					want = ST_PASS;
-				else if (t == 1)
-					want = ST_FAIL;
 				else
-					want = ST_ERROR;
+					want = ST_FAIL;
 				EXPECT(eval_plugin("aws_service", "imds", r),
 				    want, "%s", json);
 				arena_free(a);
