@@ -10,5 +10,6 @@
 extern const struct check_plugin aws_credential_report_plugin;
 extern const struct check_plugin aws_iam_policy_plugin;
 extern const struct check_plugin aws_network_exposure_plugin;
+extern const struct check_plugin aws_s3_acl_plugin;
 
 #endif /* RAMPART_AWS_H */
