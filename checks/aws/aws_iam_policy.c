@@ -257,6 +257,16 @@ action_is_all_s3(const char *p)
 }
 
 /*
+ * Whether an Action pattern matches every IAM action: whoever may call
+ * them all on every resource can grant itself anything else.
+ */
+static int
+action_is_all_iam(const char *p)
+{
+	return glob_covers(p, "iam:", 1, NULL) != 0;
+}
+
+/*
  * After "arn:", whether the rest of a Resource pattern matches every
  * "partition:service:region:account:resource": each colon-separated
  * field is stars only (a star spans colons too), except a literal
@@ -1018,6 +1028,8 @@ admin_statement(
 		what = "every action but those in NotAction";
 	else if (any_str(doc_get(st, "Action"), action_is_all))
 		what = "every action";
+	else if (any_str(doc_get(st, "Action"), action_is_all_iam))
+		what = "every IAM action (so it can grant itself any other)";
 	else
 		return 0;
 	if (doc_get(st, "NotResource") != NULL)
