@@ -491,8 +491,9 @@ has_prefix(const char *s, const char *p)
 static int
 like_value_wild(const char *key, const char *v)
 {
+	/* Type prefixes of ids: "AIDA*" is every IAM user of every account. */
 	static const char *const id_prefixes[] = { "o-", "ou-", "r-", "vpce-",
-		"vpc-", NULL };
+		"vpc-", "AIDA", "AROA", NULL };
 	const char *w = strpbrk(v, "*?"), *f;
 	size_t lit, i, acct;
 	int field;
@@ -703,10 +704,16 @@ tls_condition(const struct doc_node *cond, const char **extra)
 	return other ? -1 : 1;
 }
 
+/* What a TLS Deny covers: the bucket, its objects. */
+#define TLS_BUCKET 1
+#define TLS_OBJECTS 2
+
 /*
- * Whether a Deny statement enforces TLS on bucket b and its objects for
- * everyone and every S3 action.  A statement that tests SecureTransport
- * but misses one of these leaves the reason in *why.
+ * Whether a Deny statement enforces TLS for everyone and every S3 action,
+ * and on what: TLS_BUCKET and/or TLS_OBJECTS of bucket b, 0 when it does
+ * not count at all.  Several statements may together cover both (one
+ * for the bucket, one for its objects).  A statement that tests
+ * SecureTransport but misses something leaves the reason in *why.
  */
 static int
 tls_deny(
@@ -762,13 +769,11 @@ tls_deny(
 				objects = 1;
 		}
 	}
-	if (!bucket || !objects) {
+	if (!bucket || !objects)
 		*why = arena_printf(a,
 		    "its Resource does not cover 'arn:aws:s3:::%s%s'", b,
 		    bucket ? "/*" : "");
-		return 0;
-	}
-	return 1;
+	return (bucket ? TLS_BUCKET : 0) | (objects ? TLS_OBJECTS : 0);
 }
 
 /* ------------------------------------------------- the document */
@@ -1059,7 +1064,7 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 	struct arena *tmp = NULL;
 	char ev[128];
 	size_t i, n, nbad = 0, tls_at = 0, near_at = 0, nev;
-	int absent, iam, require_tls, has_tls = 0, rc;
+	int absent, iam, require_tls, has_tls = 0, rc, cov, tls_cov = 0;
 
 	if (r->read_error != NULL)
 		return check_emit(c, r, ST_ERROR, "%s", r->read_error);
@@ -1107,10 +1112,13 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 		eff = doc_str(doc_get(st, "Effect"));
 		if (strcmp(eff, "Deny") == 0) {
 			if (require_tls && !has_tls) {
-				if (tls_deny(tmp, st, bucket_name(r), &why)) {
-					has_tls = 1;
+				cov = tls_deny(tmp, st, bucket_name(r), &why);
+				if (cov != 0)
 					tls_at = i;
-				} else if (why != NULL && near == NULL) {
+				tls_cov |= cov;
+				if (tls_cov == (TLS_BUCKET | TLS_OBJECTS))
+					has_tls = 1;
+				else if (why != NULL && near == NULL) {
 					near = why;
 					near_at = i;
 				}

@@ -308,6 +308,26 @@ test_tls_mutations(void **state)
 		TLS),
 	    ST_FAIL);
 	assert_non_null(strstr(last_msg, "aws:SourceVpce"));
+	/* bucket and objects may be covered by two statements ... */
+	st = arena_printf(a, "%s, %s",
+	    tls_stmt(
+		a, "\"*\"", "\"s3:*\"", "Resource", ARN_B, tls_conditions[0]),
+	    tls_stmt(
+		a, "\"*\"", "\"s3:*\"", "Resource", ARN_O, tls_conditions[2]));
+	assert_int_equal(eval("aws_iam_policy", bucket(a, st), TLS), ST_PASS);
+	/* ... but each must count: one narrowed leaves the objects open */
+	st = arena_printf(a, "%s, %s",
+	    tls_stmt(
+		a, "\"*\"", "\"s3:*\"", "Resource", ARN_B, tls_conditions[0]),
+	    tls_stmt(
+		a, "\"*\"", "\"s3:*\"", "Resource", ARN_O, tls_muts[8].cond));
+	assert_int_equal(eval("aws_iam_policy", bucket(a, st), TLS), ST_FAIL);
+	st = arena_printf(a, "%s, %s",
+	    tls_stmt(
+		a, "\"*\"", "\"s3:*\"", "Resource", ARN_B, tls_conditions[0]),
+	    tls_stmt(a, "\"*\"", "\"s3:GetObject\"", "Resource", ARN_O,
+		tls_conditions[0]));
+	assert_int_equal(eval("aws_iam_policy", bucket(a, st), TLS), ST_FAIL);
 	arena_free(a);
 }
 
@@ -370,6 +390,7 @@ static const char *const open_conditions[] = {
 	"{\"StringLike\": {\"aws:SourceVpce\": \"vpce-*\"}}",
 	"{\"StringLike\": {\"aws:PrincipalOrgID\": \"o-*\"}}",
 	"{\"StringLike\": {\"aws:SourceAccount\": \"*?\"}}",
+	"{\"StringLike\": {\"aws:userid\": \"AIDA*\"}}",
 	"{\"ArnLike\": {\"aws:SourceArn\": \"*\"}}",
 	"{\"ArnLike\": {\"aws:SourceArn\": \"arn:*\"}}",
 	"{\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::*:role/x\"}}",
