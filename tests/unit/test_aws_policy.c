@@ -661,6 +661,70 @@ test_policy_version(void **state)
 	arena_free(a);
 }
 
+/* Write text to dir/rel. */
+static void
+put(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * Through the aws-cli adapter: the real get-policy-version recording of
+ * examples/aws-export (VersionId v1) under a listing whose
+ * DefaultVersionId is v1 (evaluated: admin, fail) or v2 (error).
+ */
+static void
+test_policy_version_listing(void **state)
+{
+	static const char *const defaults[] = { "v1", "v2" };
+	static const enum status want[] = { ST_FAIL, ST_ERROR };
+	char dir[] = "/tmp/rampart-policy-XXXXXX", cmd[1024];
+	struct coll c;
+	struct diag d;
+	const struct resource *r;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+	    "mkdir -p %s/iam/get-policy-version && cp " EXAMPLES
+	    "/iam/get-policy-version/allow-all.json "
+	    "%s/iam/get-policy-version/",
+	    dir, dir);
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < 2; i++) {
+		char list[512];
+
+		snprintf(list, sizeof(list),
+		    "{\"Policies\": [{\"PolicyName\": \"allow-all\", "
+		    "\"Arn\": \"arn:aws:iam::644160558196:policy/allow-all\", "
+		    "\"DefaultVersionId\": \"%s\"}]}",
+		    defaults[i]);
+		put(dir, "iam/list-policies.json", list);
+		memset(&c, 0, sizeof(c));
+		c.a = arena_new();
+		diag_init(&d);
+		assert_int_equal(adapter_find("aws-cli")->read(
+				     &d, dir, NULL, collect, &c, NULL),
+		    0);
+		diag_free(&d);
+		r = coll_find(&c, "AWS::IAM::Policy", "allow-all");
+		assert_non_null(r);
+		assert_int_equal(eval("aws_iam_policy", r, "{}"), want[i]);
+		arena_free(c.a);
+	}
+	assert_non_null(strstr(last_msg, "'v1'"));
+	assert_non_null(strstr(last_msg, "'v2'"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* ---------------------------------------------------- string documents */
 
 static void
@@ -790,6 +854,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_public_allow),
 		cmocka_unit_test(test_admin),
 		cmocka_unit_test(test_policy_version),
+		cmocka_unit_test(test_policy_version_listing),
 		cmocka_unit_test(test_string_documents),
 		cmocka_unit_test(test_acl),
 	};
