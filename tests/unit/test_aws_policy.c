@@ -725,6 +725,59 @@ test_policy_version_listing(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * Through the aws-cli adapter: a Document that is JSON text after white
+ * space, with a '%' inside, is parsed (it was URL-decoded and refused as
+ * "not valid URL encoding"); URL-encoded text after white space is
+ * decoded.
+ */
+static void
+test_document_text_adapter(void **state)
+{
+	static const char *const docs[] = {
+		"\" \\n{\\\"Statement\\\": [{\\\"Effect\\\": "
+		"\\\"Allow\\\", \\\"Action\\\": \\\"s3:GetObject\\\", "
+		"\\\"Resource\\\": \\\"arn:aws:s3:::b/100%\\\"}]}\"",
+		"\"  " ALLOW_ALL_ENC "\"",
+	};
+	static const enum status want[] = { ST_PASS, ST_FAIL };
+	char dir[] = "/tmp/rampart-policy-XXXXXX", cmd[1024];
+	struct coll c;
+	struct diag d;
+	const struct resource *r;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/iam/get-policy-version", dir);
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < 2; i++) {
+		char *text;
+		struct arena *a = arena_new();
+
+		text = arena_printf(a,
+		    "{\"PolicyVersion\": {\"Document\": %s, \"VersionId\": "
+		    "\"v1\", \"IsDefaultVersion\": true}}",
+		    docs[i]);
+		put(dir, "iam/get-policy-version/p.json", text);
+		arena_free(a);
+		memset(&c, 0, sizeof(c));
+		c.a = arena_new();
+		diag_init(&d);
+		assert_int_equal(adapter_find("aws-cli")->read(
+				     &d, dir, NULL, collect, &c, NULL),
+		    0);
+		diag_free(&d);
+		r = coll_find(&c, "AWS::IAM::Policy", "p");
+		assert_non_null(r);
+		if (eval("aws_iam_policy", r, "{}") != want[i])
+			fail_msg("document %zu: %s", i, last_msg);
+		arena_free(c.a);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* ---------------------------------------------------- string documents */
 
 static void
@@ -855,6 +908,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_admin),
 		cmocka_unit_test(test_policy_version),
 		cmocka_unit_test(test_policy_version_listing),
+		cmocka_unit_test(test_document_text_adapter),
 		cmocka_unit_test(test_string_documents),
 		cmocka_unit_test(test_acl),
 	};
