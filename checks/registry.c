@@ -19,6 +19,7 @@ const struct check_plugin *const check_plugins[] = {
 	&aws_credential_report_plugin,
 	&aws_iam_policy_plugin,
 	&aws_network_exposure_plugin,
+	&aws_s3_acl_plugin,
 	&aws_service_plugin,
 	&tls_endpoint_plugin,
 };

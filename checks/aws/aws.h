@@ -10,6 +10,7 @@
 extern const struct check_plugin aws_credential_report_plugin;
 extern const struct check_plugin aws_iam_policy_plugin;
 extern const struct check_plugin aws_network_exposure_plugin;
+extern const struct check_plugin aws_s3_acl_plugin;
 extern const struct check_plugin aws_service_plugin;
 
 #endif /* RAMPART_AWS_H */

@@ -345,6 +345,7 @@ static struct doc_node *
 fixup(struct cli *c, struct doc_node *v, enum fixup f, const char **why)
 {
 	struct doc_node *doc, *pv;
+	const char *p;
 	char *dec;
 	size_t n;
 
@@ -368,10 +369,14 @@ fixup(struct cli *c, struct doc_node *v, enum fixup f, const char **why)
 		doc = doc_get(v, "Document");
 		if (doc == NULL || doc->type != DOC_STRING)
 			return v;
-		/* The IAM API returns documents URL-encoded. */
-		if (memchr(doc->str, '%', doc->len) != NULL &&
-		    doc->str[0] != '{') {
-			if ((dec = url_decode(doc->str, doc->len, &n)) ==
+		/* The IAM API returns documents URL-encoded ("%7B...");
+		 * JSON text, even after white space, is not decoded. */
+		for (p = doc->str;
+		     *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
+			;
+		if (*p == '%') {
+			if ((dec = url_decode(
+				 p, doc->len - (size_t)(p - doc->str), &n)) ==
 			    NULL) {
 				*why = "Document is not valid URL encoding";
 				return NULL;

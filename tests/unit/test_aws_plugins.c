@@ -341,8 +341,8 @@ test_policy_inline(void **state)
 	    " {\\\"Effect\\\": \\\"Deny\\\", \\\"Principal\\\": {\\\"AWS\\\": "
 	    "\\\"*\\\"},"
 	    " \\\"Action\\\": \\\"s3:*\\\", \\\"Resource\\\": "
-	    "[\\\"arn:aws:s3:::b\\\","
-	    " \\\"arn:aws:s3:::b/*\\\"], \\\"Condition\\\": {\\\"Bool\\\":"
+	    "[\\\"arn:aws:s3:::inline\\\","
+	    " \\\"arn:aws:s3:::inline/*\\\"], \\\"Condition\\\": {\\\"Bool\\\":"
 	    " {\\\"aws:SecureTransport\\\": \\\"false\\\"}}}]}\"}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_PASS);
 	assert_int_equal(
