@@ -636,7 +636,7 @@ condition_names(struct arena *a, const struct doc_node *cond)
 			    *out ? ", " : "", cond->u.map.pairs[i].key->str,
 			    op->u.map.pairs[j].key->str);
 	}
-	return out;
+	return out != NULL ? out : "?";
 }
 
 /* --------------------------------------------------------- TLS Deny */
@@ -987,9 +987,9 @@ bucket_name(const struct resource *r)
 	return s != NULL ? s : r->id;
 }
 
-/* Statement i's shape problem, or NULL when Allow/Deny reads cleanly. */
+/* Statement i's shape problem, or NULL (also when out of memory). */
 static const char *
-bad_shape(struct arena *a, const struct doc_node *st, size_t i)
+shape_msg(struct arena *a, const struct doc_node *st, size_t i)
 {
 	static const char *const lists[] = { "Action", "NotAction", "Resource",
 		"NotResource", NULL };
@@ -1015,6 +1015,27 @@ bad_shape(struct arena *a, const struct doc_node *st, size_t i)
 		return arena_printf(a,
 		    "statement %zu: 'Condition' is a %s, not an object", i,
 		    doc_type_name(cond->type));
+	return NULL;
+}
+
+/*
+ * Statement i's shape problem, or NULL when it reads cleanly; a fixed
+ * message when the precise one cannot be allocated (still an error).
+ */
+static const char *
+bad_shape(struct arena *a, const struct doc_node *st, size_t i)
+{
+	static const char oom[] = "a statement is malformed (out of memory "
+				  "while describing it)";
+	const char *eff = doc_str(doc_get(st, "Effect"));
+	const char *m = shape_msg(a, st, i);
+
+	if (m != NULL)
+		return m;
+	/* shape_msg returns NULL for a clean statement, or on OOM. */
+	if (st->type != DOC_MAP || eff == NULL ||
+	    (strcmp(eff, "Allow") != 0 && strcmp(eff, "Deny") != 0))
+		return oom;
 	return NULL;
 }
 
@@ -1053,6 +1074,10 @@ admin_statement(
 		    "under condition %s, which does not make it less than "
 		    "administrator access",
 		    i, what, on, condition_names(a, cond));
+	/* Out of memory: still a failure, with a fixed message. */
+	if (*msg == NULL)
+		*msg = "a statement allows every action on every resource "
+		       "(administrator access)";
 	return 1;
 }
 
@@ -1149,7 +1174,8 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 		}
 	}
 	if (nbad > 0) {
-		rc = check_emit(c, r, ST_FAIL, "%s%s", first,
+		rc = check_emit(c, r, ST_FAIL, "%s%s",
+		    first != NULL ? first : "a statement is too broad",
 		    nbad > 1 ? " (and more statements)" : "");
 		goto out;
 	}

@@ -897,6 +897,100 @@ test_acl(void **state)
 	arena_free(a);
 }
 
+/* ------------------------------------------------- allocation failure */
+
+/*
+ * Evaluate with the nth allocation failing (0: none): the plugin returns
+ * 0 or -1, and what it emits is *st (ST_NOT_APPLICABLE when nothing).
+ */
+static int
+eval_failing(const char *plugin, const struct resource *r, const char *params,
+    long nth, enum status *st, long *count)
+{
+	const struct check_plugin *p = check_plugin_find(plugin);
+	struct arena *a = arena_new();
+	struct check_ctx c;
+	struct diag d;
+	struct doc_node **docs;
+	size_t n;
+	int rc;
+
+	diag_init(&d);
+	memset(&c, 0, sizeof(c));
+	c.a = a;
+	c.d = &d;
+	c.now = 1700000000;
+	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
+			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
+	    0);
+	c.params = docs[0];
+	check_ctx_reset(&c);
+	lib_alloc_fail_at(nth);
+	rc = p->evaluate(&c, r);
+	*count = lib_alloc_count();
+	lib_alloc_fail_at(0);
+	*st = c.emitted ? c.result.status : ST_NOT_APPLICABLE;
+	diag_free(&d);
+	arena_free(a);
+	return rc;
+}
+
+/* Failing and erroring documents never pass when memory runs out. */
+static void
+test_allocation_failure(void **state)
+{
+	struct arena *a = arena_new();
+	struct {
+		struct resource *r;
+		const char *plugin, *params;
+	} cases[6];
+	enum status st, want;
+	long total, k, cnt, runs = 0;
+	size_t i;
+	int rc;
+
+	(void)state;
+	cases[0].r = iam_policy(a,
+	    "{\"Effect\": \"Allow\", \"Action\": \"*:*\", \"Resource\": "
+	    "\"arn:aws:*:*:*:*\", \"Condition\": {\"Bool\": "
+	    "{\"aws:MultiFactorAuthPresent\": \"true\"}}}");
+	cases[1].r = bucket(a,
+	    allow_stmt(a, everyone[0],
+		"{\"IpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/1\", "
+		"\"128.0.0.0/1\"]}}"));
+	cases[2].r = bucket(a,
+	    tls_stmt(a, "\"*\"", "\"s3:*\"", "Resource", "[" ARN_B "]",
+		tls_conditions[0]));
+	cases[3].r = res(a, "AWS::IAM::Policy",
+	    "{\"PolicyVersion\": {\"Document\": \"  " ALLOW_ALL_ENC "\"}}");
+	cases[4].r = res(a, "AWS::IAM::Policy",
+	    "{\"PolicyVersion\": {\"Document\": \"%7B%22Statement%ZZ\"}}");
+	cases[5].r = res(a, "AWS::S3::Bucket",
+	    "{\"Grants\": [{\"Grantee\": {\"Type\": \"Group\"}}]}");
+	for (i = 0; i < 6; i++) {
+		cases[i].plugin = i == 5 ? "aws_s3_acl" : "aws_iam_policy";
+		cases[i].params = i == 2 ? TLS : i == 5 ? ACL_DEFAULTS : "{}";
+	}
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(eval_failing(cases[i].plugin, cases[i].r,
+				     cases[i].params, 0, &want, &total),
+		    0);
+		assert_true(want == ST_FAIL || want == ST_ERROR);
+		for (k = 1; k <= total + 1; k++) {
+			rc = eval_failing(cases[i].plugin, cases[i].r,
+			    cases[i].params, k, &st, &cnt);
+			assert_true(rc == 0 || rc == -1);
+			if (st == ST_PASS)
+				fail_msg("case %zu passed with allocation %ld "
+					 "failing",
+				    i, k);
+			runs++;
+		}
+	}
+	assert_true(runs > 30);
+	arena_free(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -911,6 +1005,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_document_text_adapter),
 		cmocka_unit_test(test_string_documents),
 		cmocka_unit_test(test_acl),
+		cmocka_unit_test(test_allocation_failure),
 	};
 
 	RUN_TESTS("aws_policy", tests, argc, argv);
