@@ -251,6 +251,11 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 		rc = diag_err(d, &doc_get(n, "control")->mark,
 		    "POA&M item '%s' has an empty control",
 		    it->id ? it->id : "?");
+	if (doc_get(n, "resource") != NULL && blank(it->resource))
+		rc = diag_err(d, &doc_get(n, "resource")->mark,
+		    "POA&M item '%s' has an empty resource (omit the key to "
+		    "cover every resource)",
+		    it->id ? it->id : "?");
 	if (doc_get(n, "check") != NULL && blank(it->check))
 		rc = diag_err(d, &doc_get(n, "check")->mark,
 		    "POA&M item '%s' has an empty check (omit the key to "
@@ -390,6 +395,20 @@ binds(const struct control *c, const char *id)
 	return 0;
 }
 
+/* The most severe check bound to c, or NULL. */
+static const struct rule *
+most_severe(const struct control *c)
+{
+	const struct rule *r = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nchecks; i++)
+		if (c->checks[i].rule != NULL &&
+		    (r == NULL || c->checks[i].rule->severity > r->severity))
+			r = c->checks[i].rule;
+	return r;
+}
+
 static int
 validate_item(struct poam_item *it, const struct baseline *b,
     const struct rule_set *rs, struct diag *d)
@@ -437,12 +456,20 @@ validate_item(struct poam_item *it, const struct baseline *b,
 			    it->id, it->check, c->label ? c->label : c->id,
 			    b->id);
 	}
+	/*
+	 * The rating may not understate what the item covers: its check,
+	 * or, without one, the most severe check bound to the control (an
+	 * item cannot escape the comparison by leaving `check` out).
+	 */
+	if (it->check == NULL && c != NULL)
+		r = most_severe(c);
 	if (r != NULL && it->has_severity && it->severity < r->severity &&
 	    r->severity > SEV_INFO && it->deviation != POAM_DEV_RISK_ADJUSTMENT)
 		rc = diag_err(d, field_mark(it, "severity"),
-		    "POA&M item '%s' rates check '%s' (%s) as %s: a lower "
+		    "POA&M item '%s' rates check '%s' (%s)%s as %s: a lower "
 		    "rating needs an approved risk_adjustment deviation",
 		    it->id, r->id, severity_name(r->severity),
+		    it->check == NULL ? ", which its control binds," : "",
 		    sev_word(it->severity));
 	if (!it->has_severity || it->detected_text == NULL ||
 	    it->expires_text == NULL ||
