@@ -299,6 +299,11 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 	    load_deviation(d, e, it) == -1)
 		rc = -1;
 	ms = doc_get(n, "milestones");
+	if (ms != NULL && ms->type != DOC_SEQ)
+		rc = diag_err(d, &ms->mark,
+		    "POA&M item '%s': 'milestones' must be a list of "
+		    "{description, due}, found %s",
+		    it->id ? it->id : "?", doc_type_name(ms->type));
 	for (i = 0; ms != NULL && ms->type == DOC_SEQ && i < ms->u.seq.n; i++) {
 		const struct doc_node *m = ms->u.seq.items[i];
 
@@ -338,8 +343,15 @@ poam_load(struct diag *d, const char *path)
 	if (schema_check(d, root, poam_fields, "POA&M file") == -1)
 		rc = -1;
 	items = doc_get(root, "items");
-	if (items == NULL || items->type != DOC_SEQ)
+	if (items == NULL)
+		goto fail; /* reported by schema_check() */
+	/* schema_check() takes a scalar for a list of one: not here. */
+	if (items->type != DOC_SEQ) {
+		diag_err(d, &items->mark,
+		    "'items' must be a list of POA&M items, found %s",
+		    doc_type_name(items->type));
 		goto fail;
+	}
 	if ((p->items = arena_alloc(
 		 p->a, (items->u.seq.n + 1) * sizeof(*p->items))) == NULL) {
 		diag_err(d, NULL, "out of memory");

@@ -638,6 +638,46 @@ attestation_dates(void **state)
 	diag_free(&d);
 }
 
+/* A scalar where the list belongs is refused, not read as no items. */
+static void
+attestation_and_poam_lists(void **state)
+{
+	static const char path[] = "/tmp/rampart-test-time-list.yaml";
+	static const char *const files[] = { "attestations: x\n",
+		"attestations: 2026-01-01\n", "items: x\n", "items: 7\n",
+		"items:\n  - {id: a, control: ac-1, justification: j, "
+		"approver: a, expires: 2026-01-01, milestones: soon}\n" };
+	struct diag d;
+	size_t i;
+	FILE *fp;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		assert_non_null(fp = fopen(path, "w"));
+		fputs(files[i], fp);
+		assert_int_equal(fclose(fp), 0);
+		diag_init(&d);
+		if (files[i][0] == 'a') {
+			assert_null(attest_load(&d, path));
+			assert_diag_has(&d,
+			    "1:15: error: 'attestations' must be "
+			    "a list of attestations, found ");
+		} else if (files[i][6] != '\n') {
+			assert_null(poam_load(&d, path));
+			assert_diag_has(&d,
+			    "1:8: error: 'items' must be a list "
+			    "of POA&M items, found ");
+		} else {
+			assert_null(poam_load(&d, path));
+			assert_diag_has(&d,
+			    "'milestones' must be a list of "
+			    "{description, due}, found string");
+		}
+		diag_free(&d);
+	}
+	unlink(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -655,6 +695,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(credential_report_bad_dates),
 		cmocka_unit_test(credential_report_markers),
 		cmocka_unit_test(attestation_dates),
+		cmocka_unit_test(attestation_and_poam_lists),
 	};
 
 	RUN_TESTS("time", tests, argc, argv);
