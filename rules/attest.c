@@ -135,6 +135,13 @@ attest_load(struct diag *d, const char *path)
 	if (schema_check(d, root, file_fields, "attestations file") == -1)
 		goto fail;
 	list = doc_get(root, "attestations");
+	/* schema_check() takes a scalar for a list of one: not here. */
+	if (list->type != DOC_SEQ) {
+		diag_err(d, &list->mark,
+		    "'attestations' must be a list of attestations, found %s",
+		    doc_type_name(list->type));
+		goto fail;
+	}
 	s->items = arena_alloc(s->a, (list->u.seq.n + 1) * sizeof(*s->items));
 	if (s->items == NULL) {
 		diag_err(d, NULL, "out of memory");

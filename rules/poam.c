@@ -251,6 +251,11 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 		rc = diag_err(d, &doc_get(n, "control")->mark,
 		    "POA&M item '%s' has an empty control",
 		    it->id ? it->id : "?");
+	if (doc_get(n, "resource") != NULL && blank(it->resource))
+		rc = diag_err(d, &doc_get(n, "resource")->mark,
+		    "POA&M item '%s' has an empty resource (omit the key to "
+		    "cover every resource)",
+		    it->id ? it->id : "?");
 	if (doc_get(n, "check") != NULL && blank(it->check))
 		rc = diag_err(d, &doc_get(n, "check")->mark,
 		    "POA&M item '%s' has an empty check (omit the key to "
@@ -294,6 +299,11 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 	    load_deviation(d, e, it) == -1)
 		rc = -1;
 	ms = doc_get(n, "milestones");
+	if (ms != NULL && ms->type != DOC_SEQ)
+		rc = diag_err(d, &ms->mark,
+		    "POA&M item '%s': 'milestones' must be a list of "
+		    "{description, due}, found %s",
+		    it->id ? it->id : "?", doc_type_name(ms->type));
 	for (i = 0; ms != NULL && ms->type == DOC_SEQ && i < ms->u.seq.n; i++) {
 		const struct doc_node *m = ms->u.seq.items[i];
 
@@ -333,8 +343,15 @@ poam_load(struct diag *d, const char *path)
 	if (schema_check(d, root, poam_fields, "POA&M file") == -1)
 		rc = -1;
 	items = doc_get(root, "items");
-	if (items == NULL || items->type != DOC_SEQ)
+	if (items == NULL)
+		goto fail; /* reported by schema_check() */
+	/* schema_check() takes a scalar for a list of one: not here. */
+	if (items->type != DOC_SEQ) {
+		diag_err(d, &items->mark,
+		    "'items' must be a list of POA&M items, found %s",
+		    doc_type_name(items->type));
 		goto fail;
+	}
 	if ((p->items = arena_alloc(
 		 p->a, (items->u.seq.n + 1) * sizeof(*p->items))) == NULL) {
 		diag_err(d, NULL, "out of memory");
@@ -390,6 +407,20 @@ binds(const struct control *c, const char *id)
 	return 0;
 }
 
+/* The most severe check bound to c, or NULL. */
+static const struct rule *
+most_severe(const struct control *c)
+{
+	const struct rule *r = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nchecks; i++)
+		if (c->checks[i].rule != NULL &&
+		    (r == NULL || c->checks[i].rule->severity > r->severity))
+			r = c->checks[i].rule;
+	return r;
+}
+
 static int
 validate_item(struct poam_item *it, const struct baseline *b,
     const struct rule_set *rs, struct diag *d)
@@ -437,12 +468,20 @@ validate_item(struct poam_item *it, const struct baseline *b,
 			    it->id, it->check, c->label ? c->label : c->id,
 			    b->id);
 	}
+	/*
+	 * The rating may not understate what the item covers: its check,
+	 * or, without one, the most severe check bound to the control (an
+	 * item cannot escape the comparison by leaving `check` out).
+	 */
+	if (it->check == NULL && c != NULL)
+		r = most_severe(c);
 	if (r != NULL && it->has_severity && it->severity < r->severity &&
 	    r->severity > SEV_INFO && it->deviation != POAM_DEV_RISK_ADJUSTMENT)
 		rc = diag_err(d, field_mark(it, "severity"),
-		    "POA&M item '%s' rates check '%s' (%s) as %s: a lower "
+		    "POA&M item '%s' rates check '%s' (%s)%s as %s: a lower "
 		    "rating needs an approved risk_adjustment deviation",
 		    it->id, r->id, severity_name(r->severity),
+		    it->check == NULL ? ", which its control binds," : "",
 		    sev_word(it->severity));
 	if (!it->has_severity || it->detected_text == NULL ||
 	    it->expires_text == NULL ||

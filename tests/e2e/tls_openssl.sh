@@ -95,7 +95,8 @@ expect_py dhe "'1024' in e['checks']['kex.dhe_size']['reason']" "DHE size named 
 #    through the injectable clock.
 P=$(free_port)
 s_server "$P" good -cipher "$GOOD_CIPHERS" -ciphersuites "$GOOD_SUITES"
-LATER=$($PY -c 'import time; print(int(time.time()) + 100 * 86400)')
+# --time takes RFC 3339 (epoch seconds are refused: 20261231 is not 1970).
+LATER=$($PY -c 'import time; print(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 100 * 86400)))')
 scan expired --sni localhost --time "$LATER" "127.0.0.1:$P"
 expect_rc expired 1
 expect expired <<E

@@ -18,6 +18,7 @@ struct env {
 	const struct control *ctl; /* a control that binds checks */
 	const struct rule *bound; /* a check bound to ctl */
 	const struct rule *unbound; /* a check not bound to ctl */
+	const struct control *manual; /* a control that binds no check */
 	char dir[64];
 	struct diag d;
 };
@@ -57,6 +58,11 @@ setup(void **state)
 			}
 	}
 	if (e->ctl == NULL)
+		return -1;
+	for (i = 0; i < e->bl->ncontrols && e->manual == NULL; i++)
+		if (e->bl->controls[i].nchecks == 0)
+			e->manual = &e->bl->controls[i];
+	if (e->manual == NULL)
 		return -1;
 	for (j = 0; j < e->rs->n && e->unbound == NULL; j++) {
 		for (k = 0; k < e->ctl->nchecks; k++)
@@ -239,6 +245,25 @@ blank_fields_refused(void **state)
 		it = good_item(e);
 		it.check = blanks[i];
 		expect_refused(e, &it, "has an empty check");
+		it = good_item(e);
+		it.deviation = NULL;
+		it.due = NULL;
+		write_poam(e, &it, 1);
+		{
+			char path[128], text[512];
+			FILE *fp;
+
+			snprintf(path, sizeof(path), "%s/p.yaml", e->dir);
+			assert_non_null(fp = fopen(path, "a"));
+			fprintf(fp, "    resource: %s\n", blanks[i]);
+			assert_int_equal(fclose(fp), 0);
+			diag_clear(&e->d);
+			assert_null(poam_load(&e->d, path));
+			snprintf(text, sizeof(text),
+			    "p.yaml:10:15: error: POA&M item 'POAM-1' has an "
+			    "empty resource");
+			assert_diag_has(&e->d, text);
+		}
 	}
 	/* Missing keys are the schema's errors. */
 	{
@@ -452,7 +477,8 @@ remediation_deadlines(void **state)
 			struct item it = good_item(e);
 			int exempt = k == 1 || k == 2;
 
-			/* Rating lowered below the check's needs k == 3. */
+			/* A control without checks: no rating to compare. */
+			it.control = e->manual->id;
 			it.check = NULL;
 			it.severity = sevs[i].sev;
 			it.detected = "2026-01-01";
@@ -551,6 +577,13 @@ lowered_rating(void **state)
 	/* Rated at or above the check's severity: no deviation needed. */
 	it.deviation = NULL;
 	it.severity = "critical";
+	assert_int_equal(load_validate(e, &it, 1, NULL), 0);
+	/* Leaving `check` out compares with the control's worst check. */
+	it.check = NULL;
+	it.severity = "low";
+	expect_refused(e, &it, "which its control binds, as low");
+	it.deviation = "{type: risk_adjustment, approved_by: AO, approved: "
+		       "2026-11-02}";
 	assert_int_equal(load_validate(e, &it, 1, NULL), 0);
 }
 

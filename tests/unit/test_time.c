@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "checks/check.h"
+#include "rules/rules.h"
 
 struct good {
 	const char *s;
@@ -566,6 +567,117 @@ credential_report_markers(void **state)
 	arena_free(a);
 }
 
+/* ----------------------------------------------------- attestations */
+
+/* Load an attestation whose `key` (date or expires) is `value`. */
+static struct attest_set *
+attest_with(struct diag *d, const char *key, const char *value)
+{
+	static const char path[] = "/tmp/rampart-test-time-attest.yaml";
+	FILE *fp = fopen(path, "w");
+	struct attest_set *s;
+
+	assert_non_null(fp);
+	fprintf(fp,
+	    "attestations:\n"
+	    "  - control: ac-1\n"
+	    "    statement: policy approved\n"
+	    "    evidence: [https://grc.example/doc/1]\n"
+	    "    attested_by: Jane Doe, ISSO\n"
+	    "    date: %s\n"
+	    "    expires: %s\n",
+	    strcmp(key, "date") == 0 ? value : "2025-01-15",
+	    strcmp(key, "expires") == 0 ? value : "2027-01-15");
+	assert_int_equal(fclose(fp), 0);
+	s = attest_load(d, path);
+	unlink(path);
+	return s;
+}
+
+/*
+ * Attestation dates: every refused value of the table is an error at the
+ * value's line:col naming the field and the reason; the accepted forms
+ * load with the right time.
+ */
+static void
+attestation_dates(void **state)
+{
+	static const char *const keys[] = { "date", "expires" };
+	struct attest_set *s;
+	struct diag d;
+	size_t i, k;
+	char want[128];
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
+			char quoted[160];
+
+			/* YAML-quoted, so the parser sees the exact bytes. */
+			if (strchr(bads[i], '\'') != NULL ||
+			    strchr(bads[i], '\n') != NULL)
+				continue;
+			snprintf(quoted, sizeof(quoted), "'%s'", bads[i]);
+			diag_init(&d);
+			s = attest_with(&d, keys[k], quoted);
+			if (s != NULL)
+				fail_msg("%s '%s' accepted", keys[k], bads[i]);
+			snprintf(want, sizeof(want),
+			    "rampart-test-time-attest.yaml:%d:%d: error: "
+			    "invalid date '%s' in '%s': ",
+			    k == 0 ? 6 : 7, k == 0 ? 11 : 14, bads[i], keys[k]);
+			assert_diag_has(&d, want);
+			diag_free(&d);
+		}
+	}
+	diag_init(&d);
+	s = attest_with(&d, "date", "2024-02-29T12:00:00+12:00");
+	assert_non_null(s);
+	assert_int_equal(s->items[0].date, 1709164800);
+	attest_free(s);
+	diag_free(&d);
+}
+
+/* A scalar where the list belongs is refused, not read as no items. */
+static void
+attestation_and_poam_lists(void **state)
+{
+	static const char path[] = "/tmp/rampart-test-time-list.yaml";
+	static const char *const files[] = { "attestations: x\n",
+		"attestations: 2026-01-01\n", "items: x\n", "items: 7\n",
+		"items:\n  - {id: a, control: ac-1, justification: j, "
+		"approver: a, expires: 2026-01-01, milestones: soon}\n" };
+	struct diag d;
+	size_t i;
+	FILE *fp;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		assert_non_null(fp = fopen(path, "w"));
+		fputs(files[i], fp);
+		assert_int_equal(fclose(fp), 0);
+		diag_init(&d);
+		if (files[i][0] == 'a') {
+			assert_null(attest_load(&d, path));
+			assert_diag_has(&d,
+			    "1:15: error: 'attestations' must be "
+			    "a list of attestations, found ");
+		} else if (files[i][6] != '\n') {
+			assert_null(poam_load(&d, path));
+			assert_diag_has(&d,
+			    "1:8: error: 'items' must be a list "
+			    "of POA&M items, found ");
+		} else {
+			assert_null(poam_load(&d, path));
+			assert_diag_has(&d,
+			    "'milestones' must be a list of "
+			    "{description, due}, found string");
+		}
+		diag_free(&d);
+	}
+	unlink(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -582,6 +694,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(format_extremes),
 		cmocka_unit_test(credential_report_bad_dates),
 		cmocka_unit_test(credential_report_markers),
+		cmocka_unit_test(attestation_dates),
+		cmocka_unit_test(attestation_and_poam_lists),
 	};
 
 	RUN_TESTS("time", tests, argc, argv);
