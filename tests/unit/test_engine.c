@@ -48,6 +48,11 @@ struct feed {
 };
 
 static const struct feed *cur_feed;
+/* Options for the next scan(), reset by setup. */
+static enum gate cur_gate;
+static struct scope *cur_scope_set;
+static int64_t cur_max_age;
+static const char *cur_scope;
 
 static int
 ta_read(struct diag *d, const char *path, const struct load_limits *lim,
@@ -73,6 +78,13 @@ ta_read(struct diag *d, const char *path, const struct load_limits *lim,
 		memset(&r, 0, sizeof(r));
 		r.type = doc_str(doc_get(docs[0], "type"));
 		r.id = doc_str(doc_get(docs[0], "id"));
+		/* {listing: TYPE}: the input lists every resource of TYPE. */
+		if (doc_get(docs[0], "listing") != NULL) {
+			r.type = doc_str(doc_get(docs[0], "listing"));
+			r.listing = 1;
+		}
+		if (doc_get(docs[0], "collected") != NULL)
+			r.collected = doc_get(docs[0], "collected")->u.i;
 		r.source = "feed.yaml";
 		r.attrs = docs[0];
 		r.read_error = cur_feed->read_error[i];
@@ -218,9 +230,17 @@ scan(struct env *e, const char *bl_text, const struct feed *f,
 	ro.now = 1790000000; /* 2026-09-21 */
 	ro.max_results = 1000;
 	ro.require_attestations = require_attest;
+	ro.gate = cur_gate;
+	ro.max_evidence_age = cur_max_age;
 	load_limits_default(&ro.lim);
 	r = run_new(&e->d, *blp, e->rs, *pp, &ro);
 	assert_non_null(r);
+	if (cur_scope != NULL) {
+		snprintf(ppath, sizeof(ppath), "%s/scope.yaml", e->dir);
+		write_file(ppath, cur_scope);
+		r->scope = cur_scope_set = scope_load(&e->d, ppath);
+		assert_non_null(r->scope);
+	}
 	cur_feed = f;
 	assert_int_equal(run_input(r, e->dir, &test_adapter), 0);
 	assert_int_equal(run_finish(r), 0);
@@ -242,12 +262,26 @@ control_status(const struct run *r, const char *id)
 static void
 done(struct run *r, struct baseline *b, struct poam *p)
 {
+	scope_free(cur_scope_set);
+	cur_scope_set = NULL;
+	cur_scope = NULL;
+	cur_gate = GATE_ELIGIBILITY;
+	cur_max_age = 0;
 	run_free(r);
 	baseline_free(b);
 	poam_free(p);
 }
 
 /* --------------------------------------------------------------- tests */
+
+/* Every control decided (full bindings passed, inherited): eligible. */
+static const char *full_yaml =
+    "id: t\ntitle: test baseline\nimpact: moderate\n"
+    "controls:\n"
+    "  - id: ac-1\n    checks: [{id: chk-a, decides: full}]\n"
+    "  - id: ac-2\n    checks: [{id: chk-a, decides: full}, "
+    "{id: chk-b, decides: full}]\n"
+    "  - id: pe-3\n    responsibility: inherited\n";
 
 static void
 all_pass_is_eligible(void **state)
@@ -260,14 +294,40 @@ all_pass_is_eligible(void **state)
 	};
 	struct baseline *b;
 	struct poam *p;
-	struct run *r = scan(e, base_yaml, &f, NULL, 0, &b, &p);
+	struct run *r = scan(e, full_yaml, &f, NULL, 0, &b, &p);
 
 	assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
 	assert_int_equal(control_status(r, "ac-1"), ST_PASS);
+	assert_int_equal(control_status(r, "pe-3"), ST_INHERITED);
+	assert_int_equal(r->count_controls[ST_PASS], 2);
+	assert_int_equal(r->inputs[0].resources, 2);
+	done(r, b, p);
+}
+
+/*
+ * The same passing checks bound as `decides: part` (the default of a
+ * baseline's own list) only support their controls, and a manual control
+ * is open: the verdict is incomplete, never eligible.
+ */
+static void
+partial_and_manual_are_incomplete(void **state)
+{
+	struct env *e = *state;
+	static const struct feed f = {
+		{ "{type: Test::Thing, id: x1, v: ok}",
+		    "{type: Test::Thing, id: x2, v: ok}" },
+		{ NULL }
+	};
+	struct baseline *b;
+	struct poam *p;
+	struct run *r = scan(e, base_yaml, &f, NULL, 0, &b, &p);
+
+	assert_int_equal(control_status(r, "ac-1"), ST_PARTIAL);
 	assert_int_equal(control_status(r, "ps-3"), ST_MANUAL);
 	assert_int_equal(control_status(r, "pe-3"), ST_INHERITED);
-	assert_int_equal(r->count_controls[ST_PASS], 3);
-	assert_int_equal(r->inputs[0].resources, 2);
+	assert_true(r->controls[0].open);
+	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	assert_int_equal(r->cov.open, 4); /* ac-1, ac-2, ac-2.3, ps-3 */
 	done(r, b, p);
 }
 
@@ -339,25 +399,161 @@ silent_plugin_is_error(void **state)
 	done(r, b, p);
 }
 
+/*
+ * Absent is not empty: no resource of a check's type is `error` ("no
+ * listing"), `not_applicable` only with a clean listing marker of the
+ * type or a scope declaration; a listing known to be incomplete is an
+ * error result; and a control whose checks found nothing stays open.
+ */
 static void
-no_resources_not_applicable_unless_required(void **state)
+absent_is_not_empty(void **state)
 {
 	struct env *e = *state;
-	static const struct feed f = { { "{type: Other::Thing, id: o1}" },
+	static const struct feed none = { { "{type: Other::Thing, id: o1}" },
+		{ NULL } };
+	static const struct feed listed = { { "{type: Other::Thing, id: o1}",
+						"{listing: Test::Thing}" },
+		{ NULL } };
+	static const struct feed truncated = {
+		{ "{type: Test::Thing, id: x1, v: ok}",
+		    "{listing: Test::Thing}" },
+		{ NULL, "NextToken left: page 2 missing" }
+	};
+	struct baseline *b;
+	struct poam *p;
+	struct run *r = scan(e, full_yaml, &none, NULL, 0, &b, &p);
+
+	assert_int_equal(r->checks[0].status, ST_ERROR);
+	assert_non_null(strstr(r->checks[0].why, "no listing of Test::Thing"));
+	assert_int_equal(control_status(r, "ac-1"), ST_ERROR);
+	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	done(r, b, p);
+
+	r = scan(e, full_yaml, &listed, NULL, 0, &b, &p);
+	assert_int_equal(r->checks[0].status, ST_NOT_APPLICABLE);
+	assert_int_equal(r->inputs[0].listings, 1);
+	assert_int_equal(control_status(r, "ac-1"), ST_MANUAL);
+	assert_non_null(strstr(r->controls[0].note, "not evidenced"));
+	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	done(r, b, p);
+
+	cur_scope = "out_of_scope:\n  - type: \"Test::*\"\n"
+		    "    reason: the workload has no things\n";
+	r = scan(e, full_yaml, &none, NULL, 0, &b, &p);
+	assert_int_equal(r->checks[0].status, ST_NOT_APPLICABLE);
+	assert_non_null(strstr(r->checks[0].why, "no things"));
+	done(r, b, p);
+
+	/* A passing resource does not hide the rest of a truncated list. */
+	r = scan(e, full_yaml, &truncated, NULL, 0, &b, &p);
+	assert_int_equal(r->checks[0].status, ST_ERROR);
+	assert_int_equal(r->checks[0].counts[ST_PASS], 1);
+	assert_int_equal(r->checks[0].counts[ST_ERROR], 1);
+	assert_non_null(strstr(r->checks[0].results[1].message, "NextToken"));
+	assert_int_equal(control_status(r, "ac-1"), ST_ERROR);
+	done(r, b, p);
+}
+
+/* An input with no resource and no listing is refused, not a pass. */
+static void
+empty_input_is_refused(void **state)
+{
+	struct env *e = *state;
+	static const struct feed f = { { NULL }, { NULL } };
+	struct baseline *b;
+	struct run_opts ro;
+	struct run *r;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/b.yaml", e->dir);
+	write_file(path, full_yaml);
+	b = baseline_load(&e->d, path, e->rs);
+	assert_non_null(b);
+	memset(&ro, 0, sizeof(ro));
+	ro.now = 1790000000;
+	load_limits_default(&ro.lim);
+	r = run_new(&e->d, b, e->rs, NULL, &ro);
+	cur_feed = &f;
+	assert_int_equal(run_input(r, e->dir, &test_adapter), -1);
+	assert_diag_has(&e->d, "nothing to evaluate");
+	run_free(r);
+	baseline_free(b);
+}
+
+/* A CRM's or the baseline's "inherited" never hides a failing check. */
+static void
+inherited_conflict_fails(void **state)
+{
+	struct env *e = *state;
+	static const struct feed f = {
+		{ "{type: Test::Thing, id: x1, v: bad}" }, { NULL }
+	};
+	struct baseline *b;
+	struct poam *p;
+	struct run *r = scan(e,
+	    "id: t\ntitle: t\ncontrols:\n  - id: sc-7\n"
+	    "    responsibility: inherited\n"
+	    "    checks: [{id: chk-a, decides: full}]\n",
+	    &f, NULL, 0, &b, &p);
+
+	assert_int_equal(control_status(r, "sc-7"), ST_FAIL);
+	assert_non_null(strstr(r->controls[0].note, "inherited"));
+	assert_non_null(strstr(r->controls[0].note, "chk-a"));
+	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
+	done(r, b, p);
+}
+
+/* --gate checks: the checks alone decide, and the run says so. */
+static void
+gate_checks(void **state)
+{
+	struct env *e = *state;
+	static const struct feed ok = {
+		{ "{type: Test::Thing, id: x1, v: ok}" }, { NULL }
+	};
+	static const struct feed bad = {
+		{ "{type: Test::Thing, id: x1, v: bad}" }, { NULL }
+	};
+	struct baseline *b;
+	struct poam *p;
+	struct run *r;
+
+	cur_gate = GATE_CHECKS;
+	r = scan(e, base_yaml, &ok, NULL, 0, &b, &p);
+	/* Partial and manual controls, yet the checks gate passes. */
+	assert_int_equal(control_status(r, "ac-1"), ST_PARTIAL);
+	assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
+	assert_int_equal(r->opts.gate, GATE_CHECKS);
+	done(r, b, p);
+	cur_gate = GATE_CHECKS;
+	r = scan(e, base_yaml, &bad, NULL, 0, &b, &p);
+	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
+	done(r, b, p);
+}
+
+/* Evidence captured before the maximum age is error, never pass. */
+static void
+stale_evidence_is_error(void **state)
+{
+	struct env *e = *state;
+	static const struct feed f = { { "{type: Test::Thing, id: x1, v: ok, "
+					 "collected: 1780000000}" },
 		{ NULL } };
 	struct baseline *b;
 	struct poam *p;
-	struct run *r = scan(e, base_yaml, &f, NULL, 0, &b, &p);
+	struct run *r;
 
-	assert_int_equal(control_status(r, "ac-1"), ST_NOT_APPLICABLE);
-	assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
+	cur_max_age = 30 * 86400;
+	r = scan(e, full_yaml, &f, NULL, 0, &b, &p);
+	assert_int_equal(r->checks[0].status, ST_ERROR);
+	assert_non_null(strstr(r->checks[0].results[0].message, "older"));
+	assert_true(r->inputs[0].stale);
+	assert_int_equal(r->inputs[0].collected, 1780000000);
 	done(r, b, p);
-	r = scan(e,
-	    "id: t2\ntitle: t\ncontrols:\n  - id: au-2\n"
-	    "    checks: [{id: chk-req}]\n",
-	    &f, NULL, 0, &b, &p);
-	assert_int_equal(control_status(r, "au-2"), ST_ERROR);
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	cur_max_age = 200 * 86400;
+	r = scan(e, full_yaml, &f, NULL, 0, &b, &p);
+	assert_int_equal(r->checks[0].status, ST_PASS);
+	assert_false(r->inputs[0].stale);
 	done(r, b, p);
 }
 
@@ -506,7 +702,7 @@ poam_waives_unexpired(void **state)
 	struct poam *p;
 	struct run *r = scan(e,
 	    "id: t\ntitle: t\ncontrols:\n  - id: ac-1\n"
-	    "    checks: [{id: chk-a}]\n",
+	    "    checks: [{id: chk-a, decides: full}]\n",
 	    &f, poam_ok, 0, &b, &p);
 
 	assert_int_equal(control_status(r, "ac-1"), ST_WAIVED);
@@ -600,8 +796,8 @@ unevidenced_control_stays_open_when_attestations_required(void **state)
 	    "    checks: [{id: chk-a}]\n",
 	    &f, NULL, 1, &b, &p);
 
-	assert_int_equal(control_status(r, "sc-17"), ST_NOT_APPLICABLE);
-	assert_non_null(strstr(r->controls[0].note, "not evidenced"));
+	/* No listing of the check's type: missing evidence, not n/a. */
+	assert_int_equal(control_status(r, "sc-17"), ST_ERROR);
 	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
 	done(r, b, p);
 }
@@ -675,8 +871,16 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 		    silent_plugin_is_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    no_resources_not_applicable_unless_required, setup,
-		    teardown),
+		    partial_and_manual_are_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    absent_is_not_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    empty_input_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    inherited_conflict_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(gate_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    stale_evidence_is_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    parameters_come_from_the_baseline, setup, teardown),
 		cmocka_unit_test_setup_teardown(
