@@ -713,11 +713,12 @@ coverage_and_verdict(void **state)
 		assert_int_equal(r->cov.attested, 1);
 		assert_int_equal(r->cov.inherited, 1);
 		assert_int_equal(r->cov.open, 3);
-		/* Default: open manual controls do not decide the verdict
-		 * (the report states them); --require-attestations makes
-		 * them incomplete. */
-		assert_int_equal(
-		    r->verdict, i == 0 ? VERDICT_ELIGIBLE : VERDICT_INCOMPLETE);
+		/* Open controls keep the verdict incomplete, with or
+		 * without the (now always on) --require-attestations. */
+		assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+		assert_int_equal(r->cov.declared, 0);
+		assert_true(r->controls[1].open && r->controls[4].open);
+		assert_false(r->controls[0].open || r->controls[3].open);
 		run_free(r);
 	}
 	baseline_free(b);

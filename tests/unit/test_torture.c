@@ -28,8 +28,8 @@ static const char *baseline =
     "parameters:\n  ia-5.1_prm: \"at least 12 characters\"\n"
     "controls:\n"
     "  - id: ia-5.1\n    checks:\n"
-    "      - {id: t-pw-len, params: {min_length: {baseline: ia-5.1_prm}}}\n"
-    "  - id: ps-3\n    responsibility: manual\n";
+    "      - {id: t-pw-len, decides: full,\n"
+    "         params: {min_length: {baseline: ia-5.1_prm}}}\n";
 
 static const char *policy =
     "{\"PasswordPolicy\": {\"MinimumPasswordLength\": 12,\n"
