@@ -7,7 +7,7 @@
  * regresses against OLD: a failing or errored finding that is new or
  * changed status (also inside a control that already failed), a control
  * newly failing, erroring or weakened, a control no longer assessed, a
- * worse verdict, fewer automated controls.  Reports of different
+ * worse verdict, fewer controls assessed by checks.  Reports of different
  * baselines or mappings are refused (exit 3) unless
  * --allow-baseline-change.  When a report's list of results was capped
  * (--max-results) so that failing or errored findings are counted but
@@ -155,13 +155,27 @@ finding_rank(const char *s)
 	return 0;
 }
 
+/*
+ * How many controls the report assesses with checks (responsibility
+ * automated, whatever their status), or -1 when it lists no controls.
+ * Coverage's "automated" count moves with decisions (a failing control
+ * that becomes partial leaves it), so it cannot say what is assessed.
+ */
 static long long
 automated(const struct doc_node *root)
 {
-	const struct doc_node *n =
-	    doc_get(doc_get(doc_get(root, "summary"), "coverage"), "automated");
+	const struct doc_node *cs = doc_get(root, "controls");
+	const char *resp;
+	long long n = 0;
+	size_t i;
 
-	return n != NULL && n->type == DOC_INT ? (long long)n->u.i : -1;
+	if (cs == NULL || cs->type != DOC_SEQ)
+		return -1;
+	for (i = 0; i < cs->u.seq.n; i++) {
+		resp = doc_str(doc_get(cs->u.seq.items[i], "responsibility"));
+		n += resp != NULL && strcmp(resp, "automated") == 0;
+	}
+	return n;
 }
 
 static long long
@@ -677,7 +691,7 @@ print_text(const struct diff *df, const struct doc_node *old,
 		    baseline_field(new, "mapping"));
 	printf("verdict:  %s -> %s\n", df->verdict_old, df->verdict_new);
 	if (df->auto_old >= 0 || df->auto_new >= 0)
-		printf("coverage: %lld -> %lld automated controls\n",
+		printf("coverage: %lld -> %lld controls assessed by checks\n",
 		    df->auto_old, df->auto_new);
 	printf("findings: %zu -> %zu\n", df->old->n, df->new->n);
 	for (ch = 0; ch < FC_COUNT; ch++) {
@@ -860,7 +874,7 @@ cmd_diff(struct cli *c, int argc, char **argv)
 			    "erroring or weakened (pass to partial or manual), "
 			    "a control no longer\nassessed, a worse verdict, "
 			    "or "
-			    "fewer automated controls.  Exit 3 for\nreports of "
+			    "fewer controls assessed by checks.  Exit 3 for\nreports of "
 			    "different baselines or mappings.  Exit 4 when no "
 			    "regression is\nfound but a capped list "
 			    "(--max-results) hides failing or errored "

@@ -353,8 +353,11 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 	    fp);
 	esc(fp, r->bl->title ? r->bl->title : r->bl->id);
 	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
-	fprintf(fp, "<header class=\"banner v-%s\">\n<h1>%s</h1>\n<p>",
+	fprintf(fp, "<header class=\"banner v-%s\">\n<h1>%s</h1>\n",
 	    verdict_name(r->verdict), report_verdict_text(r->verdict));
+	if (report_gate_note(r) != NULL)
+		fprintf(fp, "<p><strong>%s</strong></p>\n", report_gate_note(r));
+	fputs("<p>", fp);
 	esc(fp, r->bl->title ? r->bl->title : r->bl->id);
 	fputs(" &middot; baseline <b>", fp);
 	esc(fp, r->bl->id);

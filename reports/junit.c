@@ -304,6 +304,8 @@ report_junit(FILE *fp, const struct run *r, const struct report_opts *o)
 		attr(fp, "value", r->bl->sha256);
 		fputs("/>\n      <property name=\"verdict\"", fp);
 		attr(fp, "value", verdict_name(r->verdict));
+		fputs("/>\n      <property name=\"gate\"", fp);
+		attr(fp, "value", gate_name(r->opts.gate));
 		fputs("/>\n      <property name=\"rampart.version\"", fp);
 		attr(fp, "value", o->tool_version);
 		fputs("/>\n    </properties>\n", fp);

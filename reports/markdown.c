@@ -252,6 +252,8 @@ report_markdown(FILE *fp, const struct run *r, const struct report_opts *o)
 	fputs("# rampart report: ", fp);
 	markdown_escape(fp, r->bl->title ? r->bl->title : r->bl->id);
 	fprintf(fp, "\n\n**Verdict: %s**\n\n", report_verdict_text(r->verdict));
+	if (report_gate_note(r) != NULL)
+		fprintf(fp, "> **%s**\n\n", report_gate_note(r));
 	fputs("| | |\n|---|---|\n| baseline | ", fp);
 	markdown_escape(fp, r->bl->id);
 	fputs(" (impact ", fp);

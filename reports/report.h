@@ -55,6 +55,19 @@ report_missing(const struct check_outcome *o)
 {
 	return o->status != ST_NOT_APPLICABLE ? o->why : NULL;
 }
+/*
+ * What a `--gate checks` verdict means, said in every format so nobody
+ * mistakes it for an eligibility decision; NULL for the eligibility gate.
+ */
+static inline const char *
+report_gate_note(const struct run *r)
+{
+	return r->opts.gate == GATE_CHECKS
+	    ? "gate: checks: the automated checks alone decided this "
+	      "verdict; it is not an eligibility decision (open, partial "
+	      "and manual controls were not weighed)"
+	    : NULL;
+}
 /* Whether o belongs in the evidence gaps: errored results or a lack. */
 static inline int
 report_gap(const struct check_outcome *o)

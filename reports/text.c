@@ -446,11 +446,15 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 	fputs(", impact ", fp);
 	text_escape(fp, r->bl->impact ? r->bl->impact : "unset");
 	fputs(")\n", fp);
+	if (report_gate_note(r) != NULL)
+		fprintf(fp, "%s%s%s\n", col(&t, vs), report_gate_note(r),
+		    off(&t));
 	fprintf(fp,
 	    "coverage: %zu controls: %zu automated, %zu attested, "
-	    "%zu inherited, %zu open (manual, no valid attestation)\n",
+	    "%zu inherited, %zu declared not applicable, %zu open (manual "
+	    "or partial)\n",
 	    r->ncontrols, r->cov.automated, r->cov.attested, r->cov.inherited,
-	    r->cov.open);
+	    r->cov.declared, r->cov.open);
 	counts_line(&t, "controls:", r->count_controls, 1);
 	report_check_counts(r, checks);
 	counts_line(&t, "checks:", checks, 0);
@@ -459,7 +463,17 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 		text_escape(fp, r->inputs[i].path);
 		fputs(" (", fp);
 		text_escape(fp, r->inputs[i].format);
-		fprintf(fp, ", %zu resources)\n", r->inputs[i].resources);
+		fprintf(fp, ", %zu resources", r->inputs[i].resources);
+		if (r->inputs[i].collected != 0) {
+			char when[32];
+
+			format_time(r->inputs[i].collected, when);
+			fprintf(fp, ", collected %s (%s)", when,
+			    r->inputs[i].collected_how);
+		}
+		if (r->inputs[i].stale)
+			fputs(", OLDER THAN --max-evidence-age", fp);
+		fputs(")\n", fp);
 	}
 	if (r->count_controls[ST_MANUAL] > 0)
 		fprintf(fp,
