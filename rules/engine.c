@@ -944,8 +944,10 @@ finish_control(struct run *r, struct control_outcome *co)
 	co->status = out.status;
 	co->open = out.open;
 	co->note = out.note;
-	if (co->note == NULL && pnote != NULL)
-		co->note = pnote;
+	if (pnote != NULL)
+		co->note = co->note == NULL
+		    ? pnote
+		    : arena_printf(r->a, "%s; %s", co->note, pnote);
 	if (co->note == NULL && at == NULL && stale != NULL)
 		co->note = arena_printf(r->a,
 		    stale->date > r->opts.now

@@ -69,9 +69,12 @@ jcheck 'r["verdict"] == "not_eligible"' "example: verdict not_eligible"
 jcheck 'ctl("ia-5.1")["status"] == "fail"' "example: IA-5(1) fails (length 12 < 14)"
 jcheck 'res("ia-5.1", "aws-iam-password-min-length", "account")["status"] == "fail"' \
 	"example: password min length fails on the account"
-jcheck 'ctl("au-9")["status"] == "pass"' "example: AU-9 passes (validation + KMS)"
-jcheck 'ctl("cp-9")["status"] == "pass"' "example: CP-9 passes (7-day backups)"
-jcheck 'ctl("au-11")["status"] == "waived"' "example: AU-11 waived by POAM-2026-007"
+# Passing checks that decide only part of a control leave it partial.
+jcheck 'ctl("au-9")["status"] == "partial"' "example: AU-9 partial (validation + KMS pass, decides: part)"
+jcheck 'ctl("cp-9")["status"] == "partial"' "example: CP-9 partial (7-day backups pass, decides: part)"
+jcheck 'ctl("au-11")["status"] == "partial" and "POAM-2026-007" in ctl("au-11")["note"]' \
+	"example: AU-11's failure waived by POAM-2026-007, the control still partial"
+jcheck 'ctl("au-11")["checks"][0]["status"] == "waived"' "example: AU-11's check is waived"
 jcheck 'ctl("sc-12")["status"] == "fail"' "example: SC-12 fails, expired POA&M item waives nothing"
 jcheck 'ctl("pe-3")["status"] == "inherited" and ctl("ps-3")["status"] == "manual"' \
 	"example: inherited and manual controls keep their states"
@@ -111,13 +114,14 @@ title: clean account subset
 impact: moderate
 controls:
   - id: au-9
-    checks: [{id: aws-cloudtrail-log-validation}, {id: aws-cloudtrail-kms}]
+    checks: [{id: aws-cloudtrail-log-validation, decides: full},
+             {id: aws-cloudtrail-kms, decides: full}]
   - id: cm-8
-    checks: [{id: aws-config-recorder-on}]
+    checks: [{id: aws-config-recorder-on, decides: full}]
   - id: sc-28
-    checks: [{id: aws-ebs-default-encryption}]
+    checks: [{id: aws-ebs-default-encryption, decides: full}]
   - id: si-4
-    checks: [{id: aws-guardduty-enabled}]
+    checks: [{id: aws-guardduty-enabled, decides: full}]
 EOF
 expect_rc 0 "$RAMPART" scan --baseline "$T/clean-bl.yaml" --input "$T/clean" \
 	--format json --fixed-time $NOW
@@ -142,7 +146,7 @@ jcheck 'r["verdict"] == "incomplete" and ctl("ac-3")["status"] == "error"' \
 
 # ----------------- a required export missing: incomplete, not pass
 mkdir -p "$T/nopp/iam"
-cp "$FIX/aws-iam-root-mfa/pass/iam/get-credential-report.json" "$T/nopp/iam/"
+cp "$FIX/aws-iam-access-key-rotation/pass/iam/get-credential-report.json" "$T/nopp/iam/"
 cat >"$T/nopp-bl.yaml" <<'EOF'
 id: nopp
 title: password policy without its export
@@ -184,7 +188,7 @@ id: one
 title: one check
 controls:
   - id: $3
-    checks: [{id: $1}]
+    checks: [{id: $1, decides: full}]
 EOF
 	"$RAMPART" scan --baseline "$T/one.yaml" --input "$FIX/$1/$2" \
 		--format json --fixed-time "${now:-$NOW}" >"$T/out" 2>"$T/err"
