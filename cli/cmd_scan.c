@@ -187,7 +187,8 @@ parse_args(
 		case O_INPUT:
 			if (a->ninputs == MAX_LIST)
 				return cli_usage_err(cmd, "too many inputs");
-			for (j = 0; strcmp(arg, "-") == 0 && j < a->ninputs; j++)
+			for (j = 0; strcmp(arg, "-") == 0 && j < a->ninputs;
+			     j++)
 				if (strcmp(a->inputs[j], "-") == 0)
 					return cli_usage_err(cmd,
 					    "'--input -' given twice: standard "
