@@ -520,6 +520,129 @@ test_yaml_pipe(void **state)
 	sb_free(&sb);
 }
 
+/*
+ * Inputs of exactly the head's size and one byte either side, as a file
+ * and piped: the head's end is not the input's end.
+ */
+static void
+test_head_boundary(void **state)
+{
+	static const char item[] =
+	    "{\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"b%d\", "
+	    "\"awsRegion\": \"us-east-1\", \"configuration\": {\"name\": "
+	    "\"b%d\"}}";
+	struct readout f, p;
+	struct diag d;
+	struct strbuf sb;
+	char path[128], one[256];
+	size_t want, k;
+	int delta, i, how;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/edge.json", tmpdir);
+	for (delta = -1; delta <= 1; delta++) {
+		want = (size_t)((int)INPUT_HEAD + delta);
+		sb_init(&sb);
+		sb_adds(&sb, "{\"configurationItems\": [");
+		for (i = 0; sb.len < want - 400; i++) {
+			snprintf(one, sizeof(one), item, i, i);
+			sb_adds(&sb, i ? "," : "");
+			sb_adds(&sb, one);
+		}
+		sb_adds(&sb, "]}");
+		for (k = sb.len; k < want; k++)
+			sb_addc(&sb, ' ');
+		assert_int_equal(sb.len, want);
+		spit(path, sb.s, sb.len);
+		sb_free(&sb);
+		diag_init(&d);
+		assert_int_equal(read_input(&d, path, NULL, &f), 0);
+		assert_int_equal(f.n, (size_t)i);
+		for (how = 0; how < 3; how++) {
+			assert_int_equal(
+			    read_piped(&d, path, how, NULL, &p), 0);
+			assert_same(&f, &p);
+			assert_string_equal(p.sha, f.sha);
+			readout_free(&p);
+		}
+		readout_free(&f);
+		assert_int_equal(d.nerrors, 0);
+		diag_free(&d);
+	}
+}
+
+/*
+ * Listing markers need both a delivered snapshot and the recorder: every
+ * combination of the real snapshot's parts, only the last claims.
+ */
+static void
+test_config_marker_conditions(void **state)
+{
+	struct readout o;
+	struct diag d;
+	struct strbuf sb;
+	char path[128];
+	char *items;
+	size_t len;
+	int mask, snap, item, list;
+
+	(void)state;
+	items = slurp(FIX "snapshot-no-recorder.json", &len);
+	/* The items array of the real snapshot, verbatim. */
+	{
+		char *a = strstr(items, "\"configurationItems\"");
+		char *z = strrchr(items, ']');
+
+		assert_non_null(a);
+		assert_non_null(z);
+		a = strchr(a, '[');
+		z[1] = '\0';
+		memmove(items, a, strlen(a) + 1);
+		items[strlen(items) - 1] = '\0'; /* reopened below */
+	}
+	snprintf(path, sizeof(path), "%s/cond.json", tmpdir);
+	for (mask = 0; mask < 8; mask++) {
+		snap = mask & 1;
+		item = mask & 2;
+		list = mask & 4;
+		sb_init(&sb);
+		sb_adds(&sb, "{");
+		if (snap)
+			sb_adds(&sb, "\"configSnapshotId\": \"s\", ");
+		if (list)
+			sb_adds(&sb,
+			    "\"configurationRecorders\": [{\"name\": "
+			    "\"default\", \"recordingGroup\": "
+			    "{\"allSupported\": true}}], ");
+		sb_adds(&sb, "\"configurationItems\": ");
+		sb_adds(&sb, items);
+		if (item)
+			sb_adds(&sb,
+			    ", {\"resourceType\": "
+			    "\"AWS::Config::ConfigurationRecorder\", "
+			    "\"resourceId\": \"default\", \"awsRegion\": "
+			    "\"us-east-1\", \"configuration\": {\"name\": "
+			    "\"default\", \"recordingGroup\": "
+			    "{\"allSupported\": true}}}");
+		sb_adds(&sb, "]}");
+		assert_false(sb.oom);
+		spit(path, sb.s, sb.len);
+		sb_free(&sb);
+		diag_init(&d);
+		assert_int_equal(read_input(&d, path, NULL, &o), 0);
+		if ((nmarkers(&o) > 0) != (snap && (item || list)))
+			fail_msg("snapshot %d, recorder item %d, recorder list "
+				 "%d: %zu markers",
+			    snap, item != 0, list != 0, nmarkers(&o));
+		if (nmarkers(&o) > 0)
+			assert_non_null(
+			    marker(&o, "AWS::S3::Bucket", "us-east-1"));
+		readout_free(&o);
+		diag_free(&d);
+	}
+	free(items);
+}
+
 /* Sockets and devices are refused with the path and what it is. */
 static void
 test_refused_kinds(void **state)
@@ -865,10 +988,12 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pipe_forms_read_once),
 		cmocka_unit_test(test_big_snapshot_through_pipe),
 		cmocka_unit_test(test_yaml_pipe),
+		cmocka_unit_test(test_head_boundary),
 		cmocka_unit_test(test_refused_kinds),
 		cmocka_unit_test(test_empty_inputs_count),
 		cmocka_unit_test(test_config_markers),
 		cmocka_unit_test(test_config_recorder_variants),
+		cmocka_unit_test(test_config_marker_conditions),
 		cmocka_unit_test(test_config_unprocessed),
 		cmocka_unit_test(test_config_capture_time),
 	};
