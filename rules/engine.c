@@ -541,9 +541,9 @@ run_input_src(struct run *r, const char *path, const struct adapter *ad,
 	in->format = ad->name;
 	/*
 	 * A file's digest is computed by the loader as it parses the file
-	 * (struct load_digest), so a multi-gigabyte export is read once; only
-	 * when the adapter's loader could not see every byte (YAML, or an
-	 * adapter that does not stream the file) is it read again here.
+	 * (struct load_digest, JSON and YAML alike), so a multi-gigabyte
+	 * export is read once; only when the adapter's loader did not see
+	 * every byte is a regular file read again here (a pipe cannot be).
 	 */
 	if (is_dir && dir_digest(r->d, path, in->sha256) == -1)
 		return -1;
