@@ -239,5 +239,8 @@ extern const size_t nadapters;
 const struct adapter *adapter_find(const char *name);
 /* Pick the adapter for an input, or NULL with an error in d. */
 const struct adapter *adapter_detect(struct diag *d, const char *path);
+/* The same for an input opened with input_open() (a pipe is read once). */
+const struct adapter *adapter_detect_input(
+    struct diag *d, const struct input *in);
 
 #endif /* RAMPART_CHECK_H */

@@ -3,12 +3,8 @@
  * Adding a plugin or an adapter is one file plus one line here; both
  * tables are sorted by name (a unit test asserts it) so lookups bsearch.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "checks/check.h"
 #include "checks/aws/aws.h"
@@ -80,43 +76,29 @@ adapter_find(const char *name)
  * Ask every adapter; the highest score wins (ties go to the first in the
  * table, which keeps the choice deterministic).  A file nobody recognises
  * is an error naming the file and the known formats, never an empty scan.
+ * The head comes from the opened input, so a pipe is not read here.
  */
 const struct adapter *
-adapter_detect(struct diag *d, const char *path)
+adapter_detect_input(struct diag *d, const struct input *in)
 {
 	const struct adapter *best = NULL;
+	const char *path = in->path;
 	struct mark m = { path, 0, 0 };
 	char head[DETECT_HEAD];
 	struct strbuf names;
-	struct stat st;
-	ssize_t got = 0;
-	int fd, score, bestscore = 0, is_dir;
+	size_t got = 0;
+	int score, bestscore = 0, is_dir = in->is_dir;
 	size_t i;
 
-	if (stat(path, &st) != 0) {
-		diag_err(
-		    d, &m, "cannot read input '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	is_dir = S_ISDIR(st.st_mode);
 	if (!is_dir) {
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-			diag_err(d, &m, "cannot open input '%s': %s", path,
-			    strerror(errno));
-			return NULL;
-		}
-		got = read(fd, head, sizeof(head) - 1);
-		close(fd);
-		if (got < 0) {
-			diag_err(d, &m, "cannot read input '%s': %s", path,
-			    strerror(errno));
-			return NULL;
-		}
+		got = in->hlen < sizeof(head) - 1 ? in->hlen : sizeof(head) - 1;
+		if (got > 0)
+			memcpy(head, in->head, got);
 		head[got] = '\0';
 	}
 	for (i = 0; i < nadapters; i++) {
 		score = adapters[i]->detect(
-		    path, is_dir, is_dir ? NULL : head, (size_t)got);
+		    path, is_dir, is_dir ? NULL : head, got);
 		if (score > bestscore) {
 			bestscore = score;
 			best = adapters[i];
@@ -135,4 +117,21 @@ adapter_detect(struct diag *d, const char *path)
 	    path, names.s != NULL ? names.s : "");
 	sb_free(&names);
 	return NULL;
+}
+
+/*
+ * The same for a path: opens it, detects, closes.  Only for a path that
+ * is read again by path afterwards (a regular file or a directory); a
+ * pipe must go through input_open() and adapter_detect_input().
+ */
+const struct adapter *
+adapter_detect(struct diag *d, const char *path)
+{
+	const struct adapter *ad = NULL;
+	struct input in;
+
+	if (input_open(d, path, &in) == 0)
+		ad = adapter_detect_input(d, &in);
+	input_close(&in);
+	return ad;
 }

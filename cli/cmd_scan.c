@@ -117,8 +117,9 @@ scan_help(const struct command *cmd)
 	       "decide whether the\nworkload may be placed.\n\n"
 	       "  --baseline NAME|FILE   shipped baseline name or a baseline "
 	       "file (required)\n"
-	       "  --input PATH           export file or directory "
-	       "(repeatable, required)\n"
+	       "  --input PATH           export file or directory, - for "
+	       "standard input\n"
+	       "                         (repeatable, required)\n"
 	       "  --input-format F       adapter to use instead of "
 	       "detection:");
 	for (i = 0; i < nadapters; i++)
@@ -194,6 +195,7 @@ parse_args(
 	const char *arg;
 	char *end;
 	int i = 1, o;
+	size_t j;
 
 	memset(a, 0, sizeof(*a));
 	load_limits_default(&a->lim);
@@ -215,6 +217,12 @@ parse_args(
 		case O_INPUT:
 			if (a->ninputs == MAX_LIST)
 				return cli_usage_err(cmd, "too many inputs");
+			for (j = 0; strcmp(arg, "-") == 0 && j < a->ninputs;
+			     j++)
+				if (strcmp(a->inputs[j], "-") == 0)
+					return cli_usage_err(cmd,
+					    "'--input -' given twice: standard "
+					    "input can be read only once");
 			a->inputs[a->ninputs++] = arg;
 			break;
 		case O_PLUGIN:

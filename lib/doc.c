@@ -402,5 +402,6 @@ load_limits_default(struct load_limits *l)
 	l->max_scalar = LOAD_DEFAULT_MAX_SCALAR;
 	l->max_doc_bytes = LOAD_DEFAULT_MAX_DOC_BYTES;
 	l->digest = NULL;
+	l->input = NULL;
 	l->max_file_bytes = 0;
 }

@@ -226,6 +226,7 @@ int doc_map_put(struct arena *a, struct doc_node *map, struct doc_node *key,
 /* --------------------------------------------------------------- loaders */
 
 struct load_digest;
+struct input;
 
 /* Limits on untrusted input; every breach is an error with a position. */
 struct load_limits {
@@ -239,6 +240,12 @@ struct load_limits {
 	 * (see struct load_digest).  load_limits_default() sets NULL.
 	 */
 	struct load_digest *digest;
+	/*
+	 * Not a limit: when not NULL, the input already opened for the path
+	 * input->path (see struct input); the loaders read that path from it
+	 * instead of opening the path again.  load_limits_default() sets NULL.
+	 */
+	struct input *input;
 };
 
 #define LOAD_DEFAULT_MAX_DEPTH 256
@@ -297,6 +304,40 @@ int doc_stream_file(struct diag *d, const char *path, enum doc_format fmt,
 int doc_stream_buf(struct diag *d, const char *name, const char *buf,
     size_t len, enum doc_format fmt, const char *collection,
     const struct load_limits *lim, doc_each_fn cb, void *ctx, size_t *count);
+
+/*
+ * An input read once.  A path given to --input may be a pipe (`-` for
+ * standard input, /dev/stdin, bash's <(...), a FIFO): it can be opened and
+ * read only once, so format detection and the parse share one descriptor.
+ * input_open() opens the path (a directory is only stat'ed: adapters read
+ * directories by path), refuses sockets, devices and terminals, and reads
+ * the first INPUT_HEAD bytes into head, where detection looks; a loader
+ * given the input through load_limits.input continues from the same
+ * descriptor after the head.
+ */
+#define INPUT_HEAD 65536
+
+struct input {
+	const char *path; /* as given (borrowed); "-" is standard input */
+	int fd; /* -1 for a directory, or after input_close() */
+	int is_dir;
+	int is_regular; /* a regular file: may be opened again by path */
+	char *head; /* lib_malloc'd, hlen bytes and a NUL; NULL for a dir */
+	size_t hlen;
+	int eof; /* head holds the whole input */
+	int used; /* a loader has read past the head */
+};
+
+/*
+ * Open path into *in (which the caller owns; release it with
+ * input_close(), also after a failure).  0, or -1 with an error naming
+ * the path in d (missing, unreadable, a socket, a device).
+ */
+int input_open(struct diag *d, const char *path, struct input *in);
+/* Close the descriptor and free the head.  Accepts a zeroed input. */
+void input_close(struct input *in);
+/* lim's input when it was opened for path, else NULL (lim may be NULL). */
+struct input *input_of(const struct load_limits *lim, const char *path);
 
 /*
  * Load every document of a file (or buffer) into arena a.  *docs receives

@@ -6,13 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/lib.h"
 #include "lib/builder_impl.h"
 #include "lib/loader.h"
 
-#define PREFIX_BYTES 65536
+#define PREFIX_BYTES INPUT_HEAD
 
 /* Position (1-based line and column in characters) of byte off in buf. */
 static void
@@ -199,9 +200,9 @@ read_full(int fd, void *buf, size_t n)
 /*
  * The digest of load_limits.digest: started when a file is opened for
  * that very path, fed every byte read from it (here for the first
- * PREFIX_BYTES and UTF-16 input, in lib/json.c for the rest), finished
- * when the parse succeeded.  YAML input drops it: libyaml's read handler
- * pulls the rest of the file itself.
+ * PREFIX_BYTES and UTF-16 input, in lib/json.c and lib/yaml.c for the
+ * rest), finished when the parse succeeded.  Every byte goes through the
+ * digest as it is parsed, so no input is read a second time to hash it.
  */
 static int
 digest_begin(struct builder *b, struct diag *d, const char *path,
@@ -325,8 +326,6 @@ run(struct builder *b, struct diag *d, const char *name, const char *prefix,
 	}
 	if (fmt == DOC_FMT_AUTO)
 		fmt = doc_format_detect(name, prefix, plen);
-	if (fmt == DOC_FMT_YAML && fd != -1)
-		digest_drop(b); /* libyaml reads the rest unseen */
 	if (fmt == DOC_FMT_YAML)
 		rc = yaml_feed(b, d, name, prefix, plen, fd, lim);
 	else
@@ -338,42 +337,153 @@ run(struct builder *b, struct diag *d, const char *name, const char *prefix,
 	return rc;
 }
 
+/* Whether st is a kind of file an input may be: refused with a message. */
 static int
-stream_fd(struct builder *b, struct diag *d, const char *path, int fd,
-    enum doc_format fmt, const struct load_limits *lim)
+input_kind(struct diag *d, const char *path, const struct stat *st, int fd)
 {
-	char *prefix;
-	ssize_t n;
-	int rc;
 	struct mark m = { path, 0, 0 };
+	const char *what;
 
-	if ((prefix = lib_malloc(PREFIX_BYTES)) == NULL)
-		return diag_err(d, &m, "out of memory");
-	if ((n = read_full(fd, prefix, PREFIX_BYTES)) < 0) {
-		lib_free(prefix);
-		return diag_err(d, &m, "read error: %s", strerror(errno));
-	}
-	if (digest_update(b->md, d, path, prefix, (size_t)n) == -1) {
-		lib_free(prefix);
-		return -1;
-	}
-	rc = run(b, d, path, prefix, (size_t)n, n == PREFIX_BYTES ? fd : -1,
-	    fmt, lim);
-	lib_free(prefix);
-	return rc;
+	if (S_ISREG(st->st_mode) || S_ISFIFO(st->st_mode) ||
+	    S_ISDIR(st->st_mode))
+		return 0;
+	if (S_ISSOCK(st->st_mode))
+		what = "a socket";
+	else if (S_ISBLK(st->st_mode))
+		what = "a block device";
+	else if (S_ISCHR(st->st_mode) && fd != -1 && isatty(fd))
+		what = "a terminal";
+	else if (S_ISCHR(st->st_mode))
+		what = "a character device";
+	else
+		what = "not a regular file";
+	return diag_err(d, &m,
+	    "cannot read '%s': it is %s; give a file, a directory "
+	    "or a pipe",
+	    path, what);
 }
 
-static int
-open_input(struct diag *d, const char *path)
+int
+input_open(struct diag *d, const char *path, struct input *in)
 {
 	struct mark m = { path, 0, 0 };
-	int fd;
+	struct stat st;
+	ssize_t n;
 
-	if (strcmp(path, "-") == 0)
-		return STDIN_FILENO;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return diag_err(d, &m, "cannot open: %s", strerror(errno));
-	return fd;
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	in->fd = -1;
+	if (strcmp(path, "-") == 0) {
+		/* A copy, so input_close() never closes standard input. */
+		if ((in->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)) == -1)
+			return diag_err(d, &m,
+			    "cannot read '-' (standard input): %s",
+			    strerror(errno));
+	} else {
+		/*
+		 * Look before opening: opening a device can have effects
+		 * (a tape rewinds) and a socket cannot be opened at all.
+		 */
+		if (stat(path, &st) == -1)
+			return diag_err(d, &m, "cannot open '%s': %s", path,
+			    strerror(errno));
+		if (input_kind(d, path, &st, -1) == -1)
+			return -1;
+		if (S_ISDIR(st.st_mode)) {
+			in->is_dir = 1;
+			return 0;
+		}
+		if ((in->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return diag_err(d, &m, "cannot open '%s': %s", path,
+			    strerror(errno));
+	}
+	if (fstat(in->fd, &st) == -1)
+		return diag_err(
+		    d, &m, "cannot open '%s': %s", path, strerror(errno));
+	if (input_kind(d, path, &st, in->fd) == -1)
+		return -1;
+	if (S_ISDIR(st.st_mode))
+		return diag_err(d, &m,
+		    "cannot read '%s': it became a directory while "
+		    "being opened",
+		    path);
+	in->is_regular = S_ISREG(st.st_mode);
+	if ((in->head = lib_malloc(INPUT_HEAD + 1)) == NULL)
+		return diag_err(d, &m, "out of memory");
+	if ((n = read_full(in->fd, in->head, INPUT_HEAD)) < 0)
+		return diag_err(
+		    d, &m, "read error in '%s': %s", path, strerror(errno));
+	in->hlen = (size_t)n;
+	in->head[in->hlen] = '\0';
+	in->eof = in->hlen < INPUT_HEAD;
+	return 0;
+}
+
+void
+input_close(struct input *in)
+{
+	if (in == NULL || in->path == NULL)
+		return;
+	if (in->fd != -1)
+		close(in->fd);
+	in->fd = -1;
+	lib_free(in->head);
+	in->head = NULL;
+	in->hlen = 0;
+}
+
+struct input *
+input_of(const struct load_limits *lim, const char *path)
+{
+	if (lim == NULL || lim->input == NULL || lim->input->path == NULL ||
+	    path == NULL || strcmp(lim->input->path, path) != 0)
+		return NULL;
+	return lim->input;
+}
+
+/*
+ * The input to read path from: lim's when it is that path (and not a
+ * regular file already read, which is simply opened again), else *own,
+ * opened here (the caller closes it when the result is own).  NULL on
+ * error.
+ */
+static struct input *
+input_get(struct diag *d, const char *path, const struct load_limits *lim,
+    struct input *own)
+{
+	struct input *in = input_of(lim, path);
+
+	if (in != NULL && !(in->used && in->is_regular))
+		return in;
+	if (input_open(d, path, own) == -1) {
+		input_close(own);
+		return NULL;
+	}
+	return own;
+}
+
+/* Parse an opened input: the head, then the rest from its descriptor. */
+static int
+stream_input(struct builder *b, struct diag *d, const char *name,
+    struct input *in, enum doc_format fmt, const struct load_limits *lim)
+{
+	struct mark m = { name, 0, 0 };
+
+	if (in->is_dir)
+		return diag_err(d, &m,
+		    "cannot read '%s': it is a directory, and a file "
+		    "is expected here",
+		    in->path);
+	if (in->used)
+		return diag_err(d, &m,
+		    "input '%s' was already read (a pipe can be read only "
+		    "once)",
+		    in->path);
+	in->used = 1;
+	if (digest_update(b->md, d, name, in->head, in->hlen) == -1)
+		return -1;
+	return run(
+	    b, d, name, in->head, in->hlen, in->eof ? -1 : in->fd, fmt, lim);
 }
 
 int
@@ -382,29 +492,30 @@ doc_stream_file(struct diag *d, const char *path, enum doc_format fmt,
     void *ctx, size_t *count)
 {
 	struct load_limits dl;
+	struct input own, *in;
 	struct builder *b;
-	int fd, rc;
+	int rc;
 
 	if (lim == NULL) {
 		load_limits_default(&dl);
 		lim = &dl;
 	}
-	if ((fd = open_input(d, path)) == -1)
+	if ((in = input_get(d, path, lim, &own)) == NULL)
 		return -1;
 	if ((b = builder_new(d, path, collection, lim, cb, ctx)) == NULL) {
-		if (fd != STDIN_FILENO)
-			close(fd);
+		if (in == &own)
+			input_close(&own);
 		return -1;
 	}
 	rc = digest_begin(b, d, path, lim);
 	if (rc == 0)
-		rc = stream_fd(b, d, path, fd, fmt, lim);
+		rc = stream_input(b, d, path, in, fmt, lim);
 	rc = digest_end(b, d, path, lim, rc);
 	if (count != NULL)
 		*count = builder_count(b);
 	builder_free(b);
-	if (fd != STDIN_FILENO)
-		close(fd);
+	if (in == &own)
+		input_close(&own);
 	return rc;
 }
 
@@ -455,8 +566,8 @@ collect_doc(void *ctx, struct doc_node *root, struct arena *a)
 
 static int
 load_common(struct arena *a, struct diag *d, const char *name, const char *buf,
-    size_t len, int fd, enum doc_format fmt, const struct load_limits *lim,
-    struct doc_node ***docs, size_t *ndocs)
+    size_t len, struct input *in, enum doc_format fmt,
+    const struct load_limits *lim, struct doc_node ***docs, size_t *ndocs)
 {
 	struct load_limits dl;
 	struct builder *b;
@@ -476,10 +587,10 @@ load_common(struct arena *a, struct diag *d, const char *name, const char *buf,
 	if ((b = builder_new(d, iname, NULL, lim, collect_doc, &c)) == NULL)
 		return -1;
 	builder_set_arena(b, a);
-	if (fd != -1) {
+	if (in != NULL) {
 		rc = digest_begin(b, d, name, lim);
 		if (rc == 0)
-			rc = stream_fd(b, d, iname, fd, fmt, lim);
+			rc = stream_input(b, d, iname, in, fmt, lim);
 		rc = digest_end(b, d, name, lim, rc);
 	} else {
 		rc = run(b, d, iname, buf, len, -1, fmt, lim);
@@ -495,7 +606,7 @@ doc_load_buf(struct arena *a, struct diag *d, const char *name, const char *buf,
     size_t len, enum doc_format fmt, const struct load_limits *lim,
     struct doc_node ***docs, size_t *ndocs)
 {
-	return load_common(a, d, name, buf, len, -1, fmt, lim, docs, ndocs);
+	return load_common(a, d, name, buf, len, NULL, fmt, lim, docs, ndocs);
 }
 
 int
@@ -503,13 +614,16 @@ doc_load_file(struct arena *a, struct diag *d, const char *path,
     enum doc_format fmt, const struct load_limits *lim, struct doc_node ***docs,
     size_t *ndocs)
 {
-	int fd, rc;
+	struct input own, *in;
+	int rc;
 
-	if ((fd = open_input(d, path)) == -1)
+	*docs = NULL;
+	*ndocs = 0;
+	if ((in = input_get(d, path, lim, &own)) == NULL)
 		return -1;
-	rc = load_common(a, d, path, NULL, 0, fd, fmt, lim, docs, ndocs);
-	if (fd != STDIN_FILENO)
-		close(fd);
+	rc = load_common(a, d, path, NULL, 0, in, fmt, lim, docs, ndocs);
+	if (in == &own)
+		input_close(&own);
 	return rc;
 }
 

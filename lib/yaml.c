@@ -36,6 +36,7 @@
 #include <yaml.h>
 
 #include "lib/lib.h"
+#include "lib/builder_impl.h"
 #include "lib/loader.h"
 
 #define YAML_READ_CHUNK 65536
@@ -172,6 +173,11 @@ refill(struct yfeed *y)
 	got = (size_t)r;
 	if (got == 0)
 		y->fd = -1;
+	/* The digest sees every byte, so a pipe is never read twice. */
+	if (digest_update(y->b->md, y->d, y->name, y->buf + keep, got) == -1) {
+		y->in_err = 1;
+		return 0;
+	}
 	y->win = y->buf;
 	y->wlen = keep + got;
 	y->wpos = keep;

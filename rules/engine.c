@@ -651,8 +651,14 @@ run_resource(struct run *r, struct input_info *in, const struct resource *res,
 	return on_resource(&ic, res, a);
 }
 
-int
-run_input(struct run *r, const char *path, const struct adapter *ad)
+/*
+ * run_input() on an input opened once (src): detection reads its head and
+ * the adapter's loader continues from the same descriptor, so a pipe
+ * (`-`, /dev/stdin, <(...), a FIFO) is read exactly once.
+ */
+static int
+run_input_src(struct run *r, const char *path, const struct adapter *ad,
+    struct input *src)
 {
 	struct input_info *v, *in;
 	struct input_ctx ic;
@@ -660,9 +666,9 @@ run_input(struct run *r, const char *path, const struct adapter *ad)
 	struct load_digest dg;
 	struct stat st;
 	size_t n = 0;
-	int is_dir;
+	int is_dir = src->is_dir;
 
-	if (ad == NULL && (ad = adapter_detect(r->d, path)) == NULL)
+	if (ad == NULL && (ad = adapter_detect_input(r->d, src)) == NULL)
 		return -1;
 	v = arena_realloc(r->a, r->inputs, r->ninputs * sizeof(*v),
 	    (r->ninputs + 1) * sizeof(*v));
@@ -676,18 +682,19 @@ run_input(struct run *r, const char *path, const struct adapter *ad)
 	in->format = ad->name;
 	/*
 	 * A file's digest is computed by the loader as it parses the file
-	 * (struct load_digest), so a multi-gigabyte export is read once; only
-	 * when the adapter's loader could not see every byte (YAML, or an
-	 * adapter that does not stream the file) is it read again here.
+	 * (struct load_digest, JSON and YAML alike), so a multi-gigabyte
+	 * export is read once; only when the adapter's loader did not see
+	 * every byte is a regular file read again here (a pipe cannot be).
 	 */
-	is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 	if (is_dir && dir_digest(r->d, path, in->sha256) == -1)
 		return -1;
 	memset(&dg, 0, sizeof(dg));
 	dg.path = path;
 	if (!is_dir)
 		lim.digest = &dg;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+	lim.input = src;
+	/* The file's time, until the export says when it was collected. */
+	if (src->fd >= 0 && fstat(src->fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		in->collected = (int64_t)st.st_mtime;
 		in->collected_how = how_mtime;
 	}
@@ -709,7 +716,23 @@ run_input(struct run *r, const char *path, const struct adapter *ad)
 		memcpy(in->sha256, dg.hex, sizeof(in->sha256));
 		return 0;
 	}
+	if (!src->is_regular)
+		return diag_err(r->d, NULL,
+		    "input '%s' was not read to its end by the '%s' adapter",
+		    path, ad->name);
 	return sha256_file_hex(r->d, path, in->sha256);
+}
+
+int
+run_input(struct run *r, const char *path, const struct adapter *ad)
+{
+	struct input src;
+	int rc = -1;
+
+	if (input_open(r->d, path, &src) == 0)
+		rc = run_input_src(r, path, ad, &src);
+	input_close(&src);
+	return rc;
 }
 
 /* The POA&M item covering a failure, or NULL; *expired gets a match. */

@@ -38,4 +38,16 @@ for b in "$BUILD" "$REF"; do
 done
 # The file names differ only in the report's own name: none is recorded.
 cmp "$TMP/$(basename "$BUILD").json" "$TMP/$(basename "$REF").json"
-echo "tsan: ok (loader tests, and a 2 MB scan identical to $REF's)"
+# The same snapshot through a pipe (--input -): read once, on the same
+# reader thread, the same report but for the input's name.
+rc=0
+cat "$TMP/snap.json" | "$BUILD/rampart" scan --baseline \
+    rules/baselines/example.yaml --input - --format json --fixed-time \
+    2000-01-01T00:00:00Z --output "$TMP/pipe.json" || rc=$?
+if [ "$rc" -gt 1 ]; then
+	echo "tsan: $BUILD/rampart scan --input - exited $rc" >&2
+	exit 1
+fi
+sed "s#$TMP/snap.json#-#g" "$TMP/$(basename "$REF").json" |
+    cmp - "$TMP/pipe.json"
+echo "tsan: ok (loader tests, and a 2 MB scan, from a file and a pipe, identical to $REF's)"

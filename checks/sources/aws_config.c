@@ -10,9 +10,30 @@
  * in JSON strings; each item becomes a resource whose attributes have the
  * AWS CLI's shape (docs/resources.md), so one rule reads both exports.
  */
+#include <math.h>
 #include <string.h>
 
 #include "checks/sources/sources.h"
+
+/* A set of strings (types, regions), in the read's own arena. */
+struct cfg_set {
+	const char **v;
+	size_t n;
+};
+
+/*
+ * A configuration recorder's recording group, as the input shows it: the
+ * one evidence that a snapshot holds every resource of a type.
+ */
+struct cfg_recorder {
+	const char *region; /* NULL: the input does not say (describe output) */
+	struct mark mark;
+	int all; /* allSupported */
+	int global; /* includeGlobalResourceTypes */
+	int exclusion; /* recordingStrategy EXCLUSION_BY_RESOURCE_TYPES */
+	struct cfg_set types; /* resourceTypes (inclusion) */
+	struct cfg_set excluded; /* exclusionByResourceTypes */
+};
 
 struct cfg_read {
 	struct diag *d;
@@ -20,7 +41,90 @@ struct cfg_read {
 	resource_fn fn;
 	void *ctx;
 	size_t emitted, skipped;
+	struct arena *a; /* lives for the whole read */
+	int snapshot; /* a delivered snapshot (configSnapshotId) */
+	int oom;
+	struct cfg_set types, regions; /* seen in items */
+	const char *account;
+	struct cfg_recorder *rec;
+	size_t nrec;
 };
+
+/*
+ * Config-recordable types that rampart's AWS rule packs and plugins read,
+ * and whether Config records them only as global resources
+ * (includeGlobalResourceTypes).  With allSupported, a recorder records
+ * each of them; a type not listed here gets a listing marker only when
+ * items of it are in the snapshot or the recorder names it.  Sorted.
+ */
+static const struct {
+	const char *type;
+	int global;
+} cfg_known_types[] = {
+	{ "AWS::ACM::Certificate", 0 },
+	{ "AWS::CloudTrail::Trail", 0 },
+	{ "AWS::EC2::Instance", 0 },
+	{ "AWS::EC2::NetworkAcl", 0 },
+	{ "AWS::EC2::SecurityGroup", 0 },
+	{ "AWS::EC2::VPC", 0 },
+	{ "AWS::EC2::Volume", 0 },
+	{ "AWS::ElasticLoadBalancing::LoadBalancer", 0 },
+	{ "AWS::ElasticLoadBalancingV2::LoadBalancer", 0 },
+	{ "AWS::GuardDuty::Detector", 0 },
+	{ "AWS::IAM::Group", 1 },
+	{ "AWS::IAM::Policy", 1 },
+	{ "AWS::IAM::Role", 1 },
+	{ "AWS::IAM::User", 1 },
+	{ "AWS::KMS::Key", 0 },
+	{ "AWS::Logs::LogGroup", 0 },
+	{ "AWS::RDS::DBInstance", 0 },
+	{ "AWS::S3::AccountPublicAccessBlock", 0 },
+	{ "AWS::S3::Bucket", 0 },
+	{ "AWS::SecurityHub::Hub", 0 },
+};
+
+#define CFG_NKNOWN (sizeof(cfg_known_types) / sizeof(cfg_known_types[0]))
+
+/* Whether Config records type as a global (account-wide) resource. */
+static int
+cfg_is_global(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < CFG_NKNOWN; i++)
+		if (strcmp(cfg_known_types[i].type, type) == 0)
+			return cfg_known_types[i].global;
+	return strncmp(type, "AWS::IAM::", 10) == 0;
+}
+
+static int
+set_has(const struct cfg_set *s, const char *v)
+{
+	size_t i;
+
+	for (i = s->n; i > 0; i--)
+		if (strcmp(s->v[i - 1], v) == 0)
+			return 1;
+	return 0;
+}
+
+/* Add a copy of v to s unless present.  0 or -1 (out of memory). */
+static int
+set_add(struct arena *a, struct cfg_set *s, const char *v)
+{
+	const char **nv;
+	char *c;
+
+	if (v == NULL || set_has(s, v))
+		return 0;
+	nv = arena_realloc(
+	    a, s->v, s->n * sizeof(*nv), (s->n + 1) * sizeof(*nv));
+	if (nv == NULL || (c = arena_strdup(a, v)) == NULL)
+		return -1;
+	nv[s->n++] = c;
+	s->v = nv;
+	return 0;
+}
 
 static const char *
 str_of(const struct doc_node *n, const char *key)
@@ -316,6 +420,309 @@ sg_fix_ranges(struct arena *a, struct doc_node *attrs, const char *key)
 	return 0;
 }
 
+/* n decimal digits at *p into *v; advances *p.  0 when they are not. */
+static int
+digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return 0;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 1;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/*
+ * Seconds since the epoch of an RFC 3339 date-time, strictly: full date,
+ * `T`, full time with optional fraction (dropped), `Z` or a numeric
+ * offset ("2017-11-27T14:26:11.300Z", "2020-11-02T03:28:12.399000-05:00").
+ * 0 or -1.  The lead switches this to lib/time.c's strict parser
+ * (time-poam) when it lands; until then it is kept static here.
+ */
+static int
+rfc3339_parse(const char *s, int64_t *out)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
+	const char *p = s;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0, leap, dim;
+
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) ||
+	    *p++ != '-' || !digits(&p, 2, &d) || (*p != 'T' && *p != 't'))
+		return -1;
+	p++;
+	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) ||
+	    *p++ != ':' || !digits(&p, 2, &sec))
+		return -1;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om))
+			return -1;
+	} else {
+		return -1;
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 60 ||
+	    oh > 23 || om > 59)
+		return -1;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	dim = mdays[mo - 1] + (mo == 2 && leap);
+	if (d < 1 || d > dim)
+		return -1;
+	if (sec == 60)
+		sec = 59; /* a leap second: no earlier than the second before */
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    (int64_t)sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+/* Capture times accepted: after 1970, before the year 10000. */
+#define CFG_TIME_MAX INT64_C(253402300800)
+
+/*
+ * The item's configurationItemCaptureTime into *out (0: absent or null),
+ * or a message (in a) saying why it cannot be a capture time: an RFC 3339
+ * string, or seconds since the epoch as a number (boto's JSON), in range.
+ */
+static const char *
+capture_time(struct arena *a, const struct doc_node *v, int64_t *out)
+{
+	double f;
+
+	*out = 0;
+	if (v == NULL || v->type == DOC_NULL)
+		return NULL;
+	if (v->type == DOC_STRING) {
+		if (rfc3339_parse(v->str, out) == 0 && *out > 0 &&
+		    *out < CFG_TIME_MAX)
+			return NULL;
+		*out = 0;
+		return arena_printf(a,
+		    "configurationItemCaptureTime '%s' (line %u, column %u) "
+		    "is not an RFC 3339 date-time after 1970",
+		    v->str, v->mark.line, v->mark.col);
+	}
+	if (v->type == DOC_INT && v->u.i > 0 && v->u.i < CFG_TIME_MAX) {
+		*out = v->u.i;
+		return NULL;
+	}
+	if (v->type == DOC_FLOAT) {
+		f = v->u.f;
+		if (isfinite(f) && f >= 1 && f < (double)CFG_TIME_MAX) {
+			*out = (int64_t)f;
+			return NULL;
+		}
+	}
+	if (v->type == DOC_INT || v->type == DOC_FLOAT)
+		return arena_printf(a,
+		    "configurationItemCaptureTime %s (line %u, column %u) is "
+		    "outside the range of a capture time (seconds since 1970, "
+		    "before the year 10000)",
+		    v->str, v->mark.line, v->mark.col);
+	return arena_printf(a,
+	    "configurationItemCaptureTime (line %u, column %u) is %s, not a "
+	    "date-time",
+	    v->mark.line, v->mark.col, doc_type_name(v->type));
+}
+
+/* Strings of a DOC_SEQ into s; 1 when an element is not a string. */
+static int
+cfg_types(struct cfg_read *x, const struct doc_node *seq, struct cfg_set *s)
+{
+	size_t i;
+	int bad = 0;
+
+	if (seq == NULL || seq->type == DOC_NULL)
+		return 0;
+	if (seq->type != DOC_SEQ)
+		return 1;
+	for (i = 0; i < seq->u.seq.n; i++) {
+		if (seq->u.seq.items[i]->type != DOC_STRING)
+			bad = 1;
+		else if (set_add(x->a, s, seq->u.seq.items[i]->str))
+			x->oom = 1;
+	}
+	return bad;
+}
+
+/*
+ * Remember a recorder's recording group (rec is a recorder object in
+ * Config's spelling: {"name", "recordingGroup": {...}}), for the listing
+ * markers cfg_markers() emits.  region NULL: not known.  0 or -1.
+ */
+static int
+cfg_recorder_add(struct cfg_read *x, const struct doc_node *rec,
+    const char *region, const struct mark *m)
+{
+	const struct doc_node *g = doc_get(rec, "recordingGroup"), *v;
+	struct cfg_recorder *r, *nv;
+
+	if (g == NULL || g->type != DOC_MAP) {
+		diag_warn(x->d, m,
+		    "configuration recorder without a 'recordingGroup': it "
+		    "does not show which resource types are recorded");
+		return 0;
+	}
+	nv = arena_realloc(
+	    x->a, x->rec, x->nrec * sizeof(*nv), (x->nrec + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return diag_err(x->d, m, "out of memory");
+	x->rec = nv;
+	r = &x->rec[x->nrec++];
+	memset(r, 0, sizeof(*r));
+	r->mark = *m;
+	if (region != NULL && (r->region = arena_strdup(x->a, region)) == NULL)
+		return diag_err(x->d, m, "out of memory");
+	v = doc_get(g, "allSupported");
+	r->all = v != NULL && v->type == DOC_BOOL && v->u.b;
+	v = doc_get(g, "includeGlobalResourceTypes");
+	r->global = v != NULL && v->type == DOC_BOOL && v->u.b;
+	v = doc_get(doc_get(g, "recordingStrategy"), "useOnly");
+	r->exclusion = doc_str(v) != NULL &&
+	    strcmp(doc_str(v), "EXCLUSION_BY_RESOURCE_TYPES") == 0;
+	if (cfg_types(x, doc_get(g, "resourceTypes"), &r->types))
+		diag_warn(x->d, m,
+		    "recordingGroup.resourceTypes holds a value that is not "
+		    "a type name; it is ignored");
+	if (cfg_types(x,
+		doc_get(
+		    doc_get(g, "exclusionByResourceTypes"), "resourceTypes"),
+		&r->excluded)) {
+		/* An exclusion we cannot read: claim nothing. */
+		diag_warn(x->d, m,
+		    "recordingGroup.exclusionByResourceTypes cannot be read; "
+		    "no resource type is taken as completely recorded");
+		r->all = r->exclusion = 0;
+		r->types.n = 0;
+	}
+	return x->oom ? diag_err(x->d, m, "out of memory") : 0;
+}
+
+/* Whether recorder r records type (see docs/resources.md). */
+static int
+rec_records(const struct cfg_recorder *r, const char *type)
+{
+	int global = cfg_is_global(type);
+
+	if (set_has(&r->excluded, type))
+		return 0;
+	if (r->all || r->exclusion)
+		return !global || r->global;
+	return set_has(&r->types, type);
+}
+
+/* Whether a recorder of region (NULL: any) records type. */
+static int
+cfg_recorded(const struct cfg_read *x, const char *region, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < x->nrec; i++)
+		if (x->rec[i].region == NULL || region == NULL ||
+		    strcmp(x->rec[i].region, region) == 0)
+			if (rec_records(&x->rec[i], type))
+				return 1;
+	return 0;
+}
+
+static int
+cfg_marker(struct cfg_read *x, const char *type, const char *region)
+{
+	struct resource r;
+
+	memset(&r, 0, sizeof(r));
+	r.listing = 1;
+	r.type = type;
+	r.region = region;
+	r.account = x->account;
+	r.source = x->path;
+	r.mark = x->rec[0].mark;
+	return x->fn(x->ctx, &r, x->a);
+}
+
+/*
+ * The listing markers: a delivered snapshot lists every resource its
+ * recorder records, so for each recorded type, in each region of the
+ * snapshot (a global type: account-wide), no item means none exist.
+ * Without recorder information nothing is claimed, and checks whose
+ * types have no item are `error` (no evidence), not `not_applicable`.
+ */
+static int
+cfg_markers(struct cfg_read *x)
+{
+	struct cfg_set cand = { NULL, 0 }, regions = { NULL, 0 };
+	struct mark m = { x->path, 0, 0 };
+	const char *t;
+	size_t i, j;
+
+	if (x->nrec == 0)
+		return 0;
+	if (!x->snapshot) {
+		diag_note(x->d, &x->rec[0].mark,
+		    "the configuration recorder's recording group is not "
+		    "taken as proof of complete listings: the input is not a "
+		    "delivered snapshot (no 'configSnapshotId')");
+		return 0;
+	}
+	for (i = 0; i < CFG_NKNOWN; i++)
+		if (set_add(x->a, &cand, cfg_known_types[i].type))
+			return diag_err(x->d, &m, "out of memory");
+	for (i = 0; i < x->types.n; i++)
+		if (set_add(x->a, &cand, x->types.v[i]))
+			return diag_err(x->d, &m, "out of memory");
+	for (i = 0; i < x->nrec; i++)
+		for (j = 0; j < x->rec[i].types.n; j++)
+			if (set_add(x->a, &cand, x->rec[i].types.v[j]))
+				return diag_err(x->d, &m, "out of memory");
+	for (i = 0; i < x->regions.n; i++)
+		if (strcmp(x->regions.v[i], "global") != 0 &&
+		    set_add(x->a, &regions, x->regions.v[i]))
+			return diag_err(x->d, &m, "out of memory");
+	for (i = 0; i < x->nrec; i++)
+		if (set_add(x->a, &regions, x->rec[i].region))
+			return diag_err(x->d, &m, "out of memory");
+	for (i = 0; i < cand.n; i++) {
+		t = cand.v[i];
+		if (cfg_is_global(t) || regions.n == 0) {
+			if (cfg_recorded(x, NULL, t) &&
+			    cfg_marker(x, t, NULL) != 0)
+				return -1;
+			continue;
+		}
+		for (j = 0; j < regions.n; j++)
+			if (cfg_recorded(x, regions.v[j], t) &&
+			    cfg_marker(x, t, regions.v[j]) != 0)
+				return -1;
+	}
+	return 0;
+}
+
 static int
 is_skipped_status(const char *s)
 {
@@ -369,15 +776,27 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 		r.account = str_of(ci, "accountId");
 	r.source = x->path;
 	r.mark = ci->mark;
+	if (set_add(x->a, &x->types, r.type) ||
+	    set_add(x->a, &x->regions, r.region) ||
+	    (x->account == NULL && r.account != NULL &&
+		(x->account = arena_strdup(x->a, r.account)) == NULL))
+		return diag_err(x->d, &ci->mark, "out of memory");
+	rerr = capture_time(
+	    a, doc_get(ci, "configurationItemCaptureTime"), &r.collected);
 
 	conf = doc_get(ci, "configuration");
 	if (conf != NULL && conf->type == DOC_STRING) {
-		if ((parsed = src_parse_json_string(a, conf, &why)) == NULL)
+		if ((parsed = src_parse_json_string(a, conf, &why)) == NULL &&
+		    rerr == NULL)
 			rerr = arena_printf(a,
 			    "configuration is not valid JSON: %s",
 			    why ? why : "?");
 		conf = parsed;
 	}
+	if (strcmp(r.type, "AWS::Config::ConfigurationRecorder") == 0 &&
+	    conf != NULL && conf->type == DOC_MAP &&
+	    cfg_recorder_add(x, conf, r.region, &ci->mark) == -1)
+		return -1;
 	if (conf != NULL && conf->type == DOC_MAP) {
 		if ((attrs = src_pascal(a, conf)) == NULL)
 			return diag_err(x->d, NULL, "out of memory");
@@ -497,6 +916,68 @@ cfg_event(struct cfg_read *x, const struct doc_node *ev, struct arena *a)
 	    x->d, &ev->mark, "Config rule event without 'configurationItem'");
 }
 
+/*
+ * batch-get-resource-config's unprocessedResourceKeys: resources AWS
+ * Config did not return.  Each is named in the report as unevaluated.
+ */
+static int
+cfg_unprocessed(struct cfg_read *x, const struct doc_node *seq, struct arena *a)
+{
+	const struct doc_node *k;
+	struct resource r;
+	size_t i;
+
+	if (seq == NULL || seq->type == DOC_NULL)
+		return 0;
+	if (seq->type != DOC_SEQ)
+		return diag_err(x->d, &seq->mark,
+		    "'unprocessedResourceKeys' is %s, not a list",
+		    doc_type_name(seq->type));
+	for (i = 0; i < seq->u.seq.n; i++) {
+		k = seq->u.seq.items[i];
+		memset(&r, 0, sizeof(r));
+		r.type = str_of(k, "resourceType");
+		r.id = str_of(k, "resourceId");
+		if (r.type == NULL || r.id == NULL)
+			return diag_err(x->d, &k->mark,
+			    "unprocessed resource key without 'resourceType' "
+			    "or 'resourceId'");
+		r.source = x->path;
+		r.mark = k->mark;
+		r.account = x->account;
+		r.read_error = "not returned by AWS Config "
+			       "(unprocessedResourceKeys)";
+		if ((r.attrs = src_map(a, &k->mark)) == NULL)
+			return diag_err(x->d, &k->mark, "out of memory");
+		x->emitted++;
+		if (x->fn(x->ctx, &r, a) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Recorders given beside the items (describe-configuration-recorders). */
+static int
+cfg_doc_recorders(struct cfg_read *x, const struct doc_node *doc)
+{
+	const struct doc_node *v = doc_get(doc, "configurationRecorders");
+	size_t i;
+
+	if (v == NULL)
+		v = doc_get(doc, "ConfigurationRecorders");
+	if (v == NULL)
+		return 0;
+	if (v->type != DOC_SEQ)
+		return diag_err(x->d, &v->mark,
+		    "'configurationRecorders' is %s, not a list",
+		    doc_type_name(v->type));
+	for (i = 0; i < v->u.seq.n; i++)
+		if (cfg_recorder_add(
+			x, v->u.seq.items[i], NULL, &v->u.seq.items[i]->mark))
+			return -1;
+	return 0;
+}
+
 /* One whole document: decide what it holds. */
 static int
 cfg_doc(void *ctx, struct doc_node *doc, struct arena *a)
@@ -508,16 +989,29 @@ cfg_doc(void *ctx, struct doc_node *doc, struct arena *a)
 		return diag_err(x->d, &doc->mark,
 		    "expected an AWS Config object, found %s",
 		    doc_type_name(doc->type));
-	if ((v = doc_get(doc, "configurationItems")) != NULL)
+	if (cfg_doc_recorders(x, doc) == -1)
+		return -1;
+	if ((v = doc_get(doc, "configurationItems")) != NULL) {
+		if (doc_get(doc, "configSnapshotId") != NULL)
+			x->snapshot = 1;
 		return cfg_items(x, v, a, 0);
-	if ((v = doc_get(doc, "baseConfigurationItems")) != NULL)
-		return cfg_items(x, v, a, 0);
+	}
+	if ((v = doc_get(doc, "baseConfigurationItems")) != NULL ||
+	    doc_get(doc, "unprocessedResourceKeys") != NULL) {
+		if (cfg_items(x, v, a, 0) != 0)
+			return -1;
+		return cfg_unprocessed(
+		    x, doc_get(doc, "unprocessedResourceKeys"), a);
+	}
 	if ((v = doc_get(doc, "Results")) != NULL)
 		return cfg_items(x, v, a, 1);
 	if (doc_get(doc, "invokingEvent") != NULL)
 		return cfg_event(x, doc, a);
 	if (doc_get(doc, "resourceType") != NULL)
 		return cfg_item(x, doc, a);
+	if (doc_get(doc, "configurationRecorders") != NULL ||
+	    doc_get(doc, "ConfigurationRecorders") != NULL)
+		return 0;
 	return diag_err(x->d, &doc->mark,
 	    "not an AWS Config export: expected 'configurationItems', "
 	    "'baseConfigurationItems', 'Results', 'invokingEvent' or a "
@@ -537,7 +1031,8 @@ cfg_detect(const char *path, int is_dir, const char *head, size_t len)
 	if (is_dir || head == NULL)
 		return 0;
 	if (src_has_key(head, len, "configurationItems") ||
-	    src_has_key(head, len, "baseConfigurationItems"))
+	    src_has_key(head, len, "baseConfigurationItems") ||
+	    src_has_key(head, len, "unprocessedResourceKeys"))
 		return 90;
 	if (src_has_key(head, len, "invokingEvent"))
 		return 85;
@@ -552,46 +1047,76 @@ cfg_detect(const char *path, int is_dir, const char *head, size_t len)
 	return 0;
 }
 
-/* Bytes read to choose between streaming the items and whole documents. */
-#define CFG_HEAD 65536
-
 static int
 cfg_read(struct diag *d, const char *path, const struct load_limits *lim,
     resource_fn fn, void *ctx, size_t *nresources)
 {
-	struct cfg_read x = { d, path, fn, ctx, 0, 0 };
+	struct cfg_read x;
 	struct mark m = { path, 0, 0 };
-	char *head = NULL;
-	size_t hlen = 0;
-	int rc, stream = 0;
-	FILE *fp;
+	struct load_limits ol;
+	struct input own, *in;
+	int rc = -1, stream;
 
+	memset(&x, 0, sizeof(x));
+	x.d = d;
+	x.path = path;
+	x.fn = fn;
+	x.ctx = ctx;
+	memset(&own, 0, sizeof(own));
 	/*
-	 * A snapshot can be gigabytes: when its head shows the
-	 * configurationItems array, stream the array element by element.
-	 * Everything else (bare items, events, query output) is small.
+	 * The input is read once: through the caller's opened input when
+	 * there is one (a pipe cannot be opened twice), else opened here;
+	 * the choice below looks at its head, the parse continues from it.
 	 */
-	if (strcmp(path, "-") != 0 && (fp = fopen(path, "rb")) != NULL) {
-		if ((head = lib_malloc(CFG_HEAD + 1)) != NULL) {
-			hlen = fread(head, 1, CFG_HEAD, fp);
-			head[hlen] = '\0';
-			stream = src_has_key(head, hlen, "configurationItems");
-		}
-		fclose(fp);
-		lib_free(head);
+	if ((in = input_of(lim, path)) == NULL) {
+		if (lim != NULL)
+			ol = *lim;
+		else
+			load_limits_default(&ol);
+		if (input_open(d, path, &own) == -1)
+			goto out;
+		ol.input = in = &own;
+		lim = &ol;
 	}
-	if (stream)
+	if ((x.a = arena_new()) == NULL) {
+		diag_err(d, &m, "out of memory");
+		goto out;
+	}
+	/*
+	 * A snapshot can be gigabytes: when the head shows the
+	 * configurationItems array and the input goes on past the head,
+	 * stream the array element by element.  Everything else (bare items,
+	 * events, query output, a small snapshot) is read as whole
+	 * documents, so keys beside the items are seen wherever they are.
+	 */
+	stream = !in->is_dir && !in->eof &&
+	    src_has_key(in->head, in->hlen, "configurationItems");
+	if (stream) {
+		x.snapshot =
+		    src_has_key(in->head, in->hlen, "configSnapshotId");
+		if (src_has_key(in->head, in->hlen, "configurationRecorders"))
+			diag_warn(d, &m,
+			    "'configurationRecorders' beside the items of a "
+			    "streamed snapshot is not read; give the recorder "
+			    "as an AWS::Config::ConfigurationRecorder item");
 		rc = doc_stream_file(d, path, DOC_FMT_AUTO,
 		    "configurationItems[*]", lim, cfg_elem, &x, NULL);
-	else
+	} else {
 		rc = doc_stream_file(
 		    d, path, DOC_FMT_AUTO, NULL, lim, cfg_doc, &x, NULL);
+	}
+	if (rc == 0)
+		rc = cfg_markers(&x);
 	if (x.skipped > 0)
 		diag_note(d, &m,
 		    "skipped %zu deleted or not recorded configuration items",
 		    x.skipped);
+out:
+	/* Resources only: listing markers are not counted. */
 	if (nresources != NULL)
 		*nresources = x.emitted;
+	arena_free(x.a);
+	input_close(&own); /* a no-op unless opened here */
 	return rc;
 }
 

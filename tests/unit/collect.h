@@ -12,6 +12,7 @@ struct coll {
 	struct arena *a;
 	struct resource *v;
 	size_t n;
+	size_t cap; /* v's room; grown by doubling (the arena never frees) */
 };
 
 /*
@@ -50,9 +51,12 @@ collect(void *ctx, const struct resource *r, struct arena *ra)
 	const char *last = NULL, *mine = NULL;
 
 	(void)ra;
-	c->v = arena_realloc(
-	    c->a, c->v, c->n * sizeof(*g), (c->n + 1) * sizeof(*g));
-	assert_non_null(c->v);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->v = arena_realloc(
+		    c->a, c->v, c->n * sizeof(*g), c->cap * sizeof(*g));
+		assert_non_null(c->v);
+	}
 	g = &c->v[c->n++];
 	memset(g, 0, sizeof(*g));
 	g->type = arena_strdup(c->a, r->type);
