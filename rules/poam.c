@@ -220,6 +220,8 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 	int rc = 0;
 
 	(void)p;
+	/* The slot of a refused item is reused: start from nothing. */
+	memset(it, 0, sizeof(*it));
 	if (schema_check(d, n, item_fields, "POA&M item") == -1)
 		rc = -1;
 	if (n->type != DOC_MAP)

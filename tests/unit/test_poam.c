@@ -627,6 +627,31 @@ every_problem_reported(void **state)
 	assert_diag_has(&e->d, "duplicate POA&M item 'C'");
 }
 
+/*
+ * A refused item's fields do not leak into the next one (its slot is
+ * reused): here the second item has no `expires`, and the first one's
+ * dates must not be compared with it (found by fuzz_poam: a crash).
+ */
+static void
+refused_item_leaves_nothing(void **state)
+{
+	struct env *e = *state;
+	struct item it[2];
+
+	it[0] = good_item(e);
+	it[0].approver = "' '";
+	it[0].expires = "2026-10-01"; /* before detected: an error too */
+	it[1] = good_item(e);
+	it[1].id = "POAM-2";
+	it[1].expires = NULL;
+	it[1].detected = NULL;
+	assert_int_equal(load_validate(e, it, 2, NULL), -1);
+	assert_diag_has(&e->d, "'POAM-1' has an empty approver");
+	assert_diag_has(&e->d, "'POAM-1' expires (2026-10-01) before");
+	assert_diag_has(&e->d, "missing required key 'expires'");
+	assert_int_equal(e->d.nerrors, 3);
+}
+
 /* The shipped example validates against every FedRAMP baseline it uses. */
 static void
 shipped_example_validates(void **state)
@@ -684,6 +709,8 @@ main(int argc, char **argv)
 		    lowered_rating, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    every_problem_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    refused_item_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    shipped_example_validates, setup, teardown),
 		cmocka_unit_test(remediation_days_table),
