@@ -1,6 +1,7 @@
 #!/bin/sh
 # rampart scan --tls: live endpoints feed the TLS checks of the shipped
-# pack (rules/packs/tls) into controls and the verdict.  A compliant
+# pack (rules/packs/tls) into controls and the verdict (bound here as
+# deciding their controls fully, so a compliant endpoint can pass).  A compliant
 # server passes SC-8/SC-13/SC-17; a TLS 1.0 server fails SC-8; an
 # unreachable endpoint is error (incomplete, exit 4), never a pass.
 . "$(dirname "$0")/tls/lib.sh"
@@ -17,11 +18,14 @@ title: TLS controls
 impact: moderate
 controls:
   - id: sc-8
-    checks: [{id: tls-no-legacy-protocols}, {id: tls-modern-protocols}, {id: tls-extensions}]
+    checks: [{id: tls-no-legacy-protocols, decides: full},
+             {id: tls-modern-protocols, decides: full},
+             {id: tls-extensions, decides: full}]
   - id: sc-13
-    checks: [{id: tls-approved-ciphers}, {id: tls-key-exchange}]
+    checks: [{id: tls-approved-ciphers, decides: full},
+             {id: tls-key-exchange, decides: full}]
   - id: sc-17
-    checks: [{id: tls-certificate}]
+    checks: [{id: tls-certificate, decides: full}]
 B
 
 # control STATUS lines against $T/OUT.json
