@@ -11,6 +11,39 @@
 #include "checks/check.h"
 #include "tests/unit/collect.h"
 
+/* A listing marker an adapter emitted (struct resource's `listing`). */
+struct marker {
+	const char *type, *region, *read_error, *source;
+};
+
+/* The markers of the last read_with(), in the coll's arena. */
+static struct marker *markers;
+static size_t nmarkers;
+
+/* A resource_fn: markers apart, resources into the coll. */
+static int
+collect_marks(void *ctx, const struct resource *r, struct arena *ra)
+{
+	struct coll *c = ctx;
+	struct marker *m;
+
+	if (!r->listing)
+		return collect(ctx, r, ra);
+	/* A marker names no resource and holds no attributes. */
+	assert_null(r->id);
+	assert_true(r->attrs == NULL || r->attrs->u.map.n == 0);
+	markers = arena_realloc(
+	    c->a, markers, nmarkers * sizeof(*m), (nmarkers + 1) * sizeof(*m));
+	assert_non_null(markers);
+	m = &markers[nmarkers++];
+	m->type = arena_strdup(c->a, r->type);
+	m->region = r->region ? arena_strdup(c->a, r->region) : NULL;
+	m->read_error =
+	    r->read_error ? arena_strdup(c->a, r->read_error) : NULL;
+	m->source = r->source ? arena_strdup(c->a, r->source) : NULL;
+	return 0;
+}
+
 /* Read path with the named adapter (NULL: detect) into c. */
 static int
 read_with(struct coll *c, struct diag *d, const char *adapter, const char *path)
@@ -22,13 +55,39 @@ read_with(struct coll *c, struct diag *d, const char *adapter, const char *path)
 	memset(c, 0, sizeof(*c));
 	c->a = arena_new();
 	assert_non_null(c->a);
+	markers = NULL;
+	nmarkers = 0;
 	ad = adapter ? adapter_find(adapter) : adapter_detect(d, path);
 	if (ad == NULL)
 		return -1;
-	rc = ad->read(d, path, NULL, collect, c, &n);
+	rc = ad->read(d, path, NULL, collect_marks, c, &n);
 	if (rc == 0)
-		assert_int_equal(n, c->n);
+		assert_int_equal(n, c->n + nmarkers);
 	return rc;
+}
+
+/*
+ * The marker of type in region (NULL: account-wide or root), clean or
+ * not (any: either): 1 found, 0 not.
+ */
+enum mk { MK_CLEAN, MK_ERROR, MK_ANY };
+
+static const struct marker *
+marker_find(const char *type, const char *region, enum mk want)
+{
+	size_t i;
+
+	for (i = 0; i < nmarkers; i++) {
+		if (strcmp(markers[i].type, type) != 0)
+			continue;
+		if ((region == NULL) != (markers[i].region == NULL) ||
+		    (region != NULL && strcmp(region, markers[i].region) != 0))
+			continue;
+		if (want == MK_ANY ||
+		    (want == MK_ERROR) == (markers[i].read_error != NULL))
+			return &markers[i];
+	}
+	return NULL;
 }
 
 static const struct resource *
@@ -961,11 +1020,19 @@ test_cli_access_denied_listing(void **state)
 	snprintf(p, sizeof(p), "%s/iam/get-account-password-policy.json", dir);
 	write_file(p, denied, sizeof(denied) - 1);
 	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
-	assert_int_equal(c.n, 2);
+	/* The singleton is an unreadable resource and an error marker. */
+	assert_int_equal(c.n, 1);
 	assert_string_equal(c.v[0].type, "AWS::IAM::PasswordPolicy");
 	assert_non_null(strstr(c.v[0].read_error, "AccessDenied"));
-	assert_string_equal(c.v[1].type, "AWS::EC2::SecurityGroup");
-	assert_non_null(strstr(c.v[1].read_error, "AccessDenied"));
+	assert_non_null(strstr(
+	    marker_find("AWS::IAM::PasswordPolicy", NULL, MK_ERROR)->read_error,
+	    "AccessDenied"));
+	/* The denied listing: an error marker, no resource, no clean one. */
+	assert_non_null(strstr(
+	    marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR)->read_error,
+	    "AccessDenied"));
+	assert_null(marker_find("AWS::EC2::SecurityGroup", NULL, MK_CLEAN));
+	assert_int_equal(nmarkers, 2);
 	arena_free(c.a);
 	rm_rf(dir);
 	diag_free(&d);
