@@ -345,7 +345,20 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	const unsigned char *wants = type_wants(r, res->type);
 	size_t i, listed, max = r->opts.max_results;
 	unsigned room, s;
+	struct resource tmp;
 
+	/*
+	 * Interim, until the engine decides on listing markers: a clean
+	 * marker is no resource; an error marker is evaluated as the
+	 * unreadable placeholder "*" the adapters emitted before.
+	 */
+	if (res->listing) {
+		if (res->read_error == NULL)
+			return 0;
+		tmp = *res;
+		tmp.id = "*";
+		res = &tmp;
+	}
 	ic->in->resources++;
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
