@@ -1452,47 +1452,42 @@ static char **
 per_resource_names(
     struct cli *c, const struct scope *s, const char *svc, const char *call)
 {
-	char path[PATH_MAX], **v = NULL, *nm;
-	size_t n = 0, i, len;
+	char path[PATH_MAX], **v, *nm;
+	size_t n, max, i, len;
+	struct strv sv = { NULL, 0, 0 };
 	struct dirent *de;
 	DIR *dir;
 
 	if (c->placebo) {
-		for (i = 0; i < 10000; i++) {
-			struct stat st;
-
-			if (call_path(
-				c, s, svc, call, "", i, path, sizeof(path)) ||
-			    stat(path, &st) != 0)
-				break;
-		}
-		if ((v = arena_alloc(c->a, (i + 1) * sizeof(*v))) == NULL)
+		/* Every sequence number up to the last: a gap is read as a
+		 * missing recording, never skipped. */
+		recordings(c, svc, call, &n, &max);
+		if ((v = arena_alloc(c->a, (max + 1) * sizeof(*v))) == NULL)
 			return NULL;
-		for (n = 0; n < i; n++)
-			v[n] = arena_printf(c->a, "%zu", n + 1);
+		for (i = 0; i < max; i++)
+			if ((v[i] = arena_printf(c->a, "%zu", i + 1)) == NULL)
+				return NULL;
 		return v;
 	}
 	snprintf(path, sizeof(path), "%s/%s/%s", s->dir, svc, call);
 	if ((dir = opendir(path)) == NULL)
 		return arena_alloc(c->a, sizeof(*v));
+	/* Grown by doubling: memory stays linear in the number of files. */
 	while ((de = readdir(dir)) != NULL) {
 		len = strlen(de->d_name);
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
-		if ((v = arena_realloc(c->a, v, (n + 1) * sizeof(*v),
-			 (n + 2) * sizeof(*v))) == NULL ||
-		    (nm = arena_strndup(c->a, de->d_name, len - 5)) == NULL) {
+		if ((nm = arena_strndup(c->a, de->d_name, len - 5)) == NULL ||
+		    strv_push(c->a, &sv, nm) != 0) {
 			closedir(dir);
 			return NULL;
 		}
-		v[n++] = nm;
-		v[n] = NULL;
 	}
 	closedir(dir);
-	if (v == NULL)
-		return arena_alloc(c->a, sizeof(*v));
-	qsort(v, n, sizeof(*v), cmp_str);
-	return v;
+	if (strv_push(c->a, &sv, NULL) != 0)
+		return NULL;
+	qsort(sv.v, sv.n - 1, sizeof(*sv.v), cmp_str);
+	return (char **)sv.v;
 }
 
 /*
@@ -1541,10 +1536,6 @@ read_described(struct cli *c, const struct scope *s, const char *type,
 	}
 	if ((names = per_resource_names(c, s, svc, call)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
-	for (i = 0; names[i] != NULL; i++)
-		;
-	if (!c->placebo)
-		qsort(names, i, sizeof(*names), cmp_str);
 	for (i = 0; names[i] != NULL; i++) {
 		rerr = NULL;
 		if ((attrs = src_map(c->a, NULL)) == NULL)
@@ -1552,6 +1543,11 @@ read_described(struct cli *c, const struct scope *s, const char *type,
 		if (join(c, s, attrs, &rerr, svc, call,
 			c->placebo ? "" : names[i], i, field, NULL, f))
 			return -1;
+		if (attrs->u.map.n == 0 && rerr == NULL &&
+		    (rerr = arena_printf(c->a,
+			 "'aws %s %s': recording %zu is missing (%s)", svc,
+			 call, i + 1, s->dir)) == NULL)
+			return diag_err(c->d, NULL, "out of memory");
 		/* The id from the output itself when it holds one. */
 		v = id_path != NULL ? doc_get(doc_get(attrs, field), id_path)
 				    : NULL;
@@ -1568,26 +1564,35 @@ read_described(struct cli *c, const struct scope *s, const char *type,
 
 /* ------------------------------------------------------------- IAM */
 
-/* Split CSV text into rows of fields (the credential report's subset). */
+/*
+ * Split CSV text into rows of fields (the credential report's subset:
+ * no quoting).  Lines end with LF, CRLF or a lone CR.  A row whose
+ * field count differs from the header's (rows merged or cut) sets *bad
+ * to why; the report then is unreadable.  NULL when out of memory.
+ */
 static struct doc_node *
-csv_users(struct cli *c, const char *text, size_t len, const struct mark *m)
+csv_users(struct cli *c, const char *text, size_t len, const struct mark *m,
+    const char **bad)
 {
 	struct doc_node *users, *row = NULL, *val;
-	const char *p = text, *end = text + len, *eol, *f, *comma;
+	const char *p = text, *end = text + len, *eol, *f, *comma, *cr;
 	const char *hdr[64];
-	size_t hlen[64], nh = 0, i;
+	size_t hlen[64], nh = 0, i, line = 0;
 	int first = 1;
 
+	*bad = NULL;
 	if ((users = src_seq(c->a, m)) == NULL)
 		return NULL;
 	while (p < end) {
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if (eol == NULL)
 			eol = end;
-		if (eol > p && eol[-1] == '\r')
-			eol--;
+		cr = memchr(p, '\r', (size_t)(eol - p));
+		if (cr != NULL)
+			eol = cr;
+		line++;
 		if (eol == p) {
-			p = (eol < end && *eol == '\r') ? eol + 2 : eol + 1;
+			p = eol + 1;
 			continue;
 		}
 		if (!first && (row = src_map(c->a, m)) == NULL)
@@ -1597,8 +1602,11 @@ csv_users(struct cli *c, const char *text, size_t len, const struct mark *m)
 			if (comma == NULL)
 				comma = eol;
 			if (first) {
-				if (nh == 64)
-					return NULL;
+				if (nh == 64) {
+					*bad = "the header has more than 64 "
+					       "fields";
+					return users;
+				}
 				hdr[nh] = f;
 				hlen[nh++] = (size_t)(comma - f);
 			} else if (i < nh) {
@@ -1612,32 +1620,81 @@ csv_users(struct cli *c, const char *text, size_t len, const struct mark *m)
 			}
 			f = comma + 1;
 		}
+		if (!first && i != nh && *bad == NULL &&
+		    (*bad = arena_printf(c->a,
+			 "line %zu has %zu fields, the header %zu (rows "
+			 "merged or cut)",
+			 line, i, nh)) == NULL)
+			return NULL;
 		if (!first && doc_seq_push(c->a, users, row))
 			return NULL;
 		first = 0;
 		p = eol + 1;
-		if (p < end && *p == '\n')
+		if (eol < end && *eol == '\r' && p < end && *p == '\n')
 			p++;
 	}
 	return users;
 }
 
 /*
+ * Base64 text with the line breaks and blanks a CLI or an editor may
+ * have put in it removed, decoded; NULL with *why when not base64.
+ */
+static unsigned char *
+decode_content(struct cli *c, const char *text, size_t len, size_t *outlen,
+    const char **why)
+{
+	char *clean;
+	unsigned char *dec;
+	size_t i, n = 0;
+
+	if ((clean = arena_alloc(c->a, len + 1)) == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\n' || text[i] == '\r' || text[i] == ' ' ||
+		    text[i] == '\t')
+			continue;
+		if (!((text[i] >= 'A' && text[i] <= 'Z') ||
+			(text[i] >= 'a' && text[i] <= 'z') ||
+			(text[i] >= '0' && text[i] <= '9') || text[i] == '+' ||
+			text[i] == '/' || text[i] == '=')) {
+			*why = arena_printf(c->a,
+			    "credential report 'Content' is neither CSV nor "
+			    "base64: byte %zu is 0x%02x",
+			    i, (unsigned char)text[i]);
+			return NULL;
+		}
+		clean[n++] = text[i];
+	}
+	if ((dec = base64_decode(clean, n, outlen)) == NULL)
+		*why = arena_printf(c->a,
+		    "credential report 'Content' is not valid base64 (%zu "
+		    "characters without line breaks, padding misplaced or "
+		    "length not a multiple of 4)",
+		    n);
+	return dec;
+}
+
+/*
  * The credential report singleton: Content (base64 from the CLI, plain
  * text in placebo recordings) parsed into Users.  *users receives the
- * list (NULL when unavailable).
+ * list (NULL when unavailable).  A report without the <root_account>
+ * row, with rows merged or cut, or undecodable is unreadable.
  */
 static int
 read_credential_report(
     struct cli *c, const struct scope *s, const struct doc_node **users)
 {
-	const char *type = "AWS::IAM::CredentialReport", *rerr = NULL;
+	const char *type = "AWS::IAM::CredentialReport", *rerr = NULL, *why;
 	const struct doc_node *content;
 	struct doc_node *attrs, *u;
 	unsigned char *dec = NULL;
-	const char *text;
-	size_t len;
+	const char *text, *nm;
+	size_t len, i;
 	struct resp r;
+	int root = 0;
 
 	*users = NULL;
 	if (cli_get(c, s, "iam", "get-credential-report", NULL, 0, &r) != 0)
@@ -1652,7 +1709,7 @@ read_credential_report(
 		if (add_read_error(
 			c, attrs, "get-credential-report", &r, &rerr))
 			return -1;
-		return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
+		goto done;
 	}
 	content = doc_get(r.data, "Content");
 	if (doc_get(r.data, "GeneratedTime") != NULL &&
@@ -1665,27 +1722,39 @@ read_credential_report(
 		return diag_err(c->d, NULL, "out of memory");
 	if (content == NULL || content->type != DOC_STRING) {
 		rerr = "credential report has no 'Content'";
-		return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
+		goto done;
 	}
 	text = content->str;
 	len = content->len;
 	if (memchr(text, ',', len) == NULL) {
-		if ((dec = base64_decode(text, len, &len)) == NULL) {
-			rerr = "credential report 'Content' is neither CSV "
-			       "nor base64";
-			return emit(
-			    c, s, type, account_id(c), attrs, rerr, &r.mark);
+		if ((dec = decode_content(c, text, len, &len, &why)) == NULL) {
+			rerr = why != NULL ? why : "out of memory";
+			goto done;
 		}
 		text = (const char *)dec;
 	}
-	u = csv_users(c, text, len, &content->mark);
+	u = csv_users(c, text, len, &content->mark, &why);
 	lib_free(dec);
 	if (u == NULL)
-		return diag_err(c->d, &content->mark,
-		    "cannot parse the credential report CSV");
+		return diag_err(c->d, NULL, "out of memory");
+	for (i = 0; i < u->u.seq.n; i++)
+		root |= (nm = doc_str(doc_get(u->u.seq.items[i], "user"))) !=
+			NULL &&
+		    strcmp(nm, "<root_account>") == 0;
+	if (why != NULL)
+		rerr =
+		    arena_printf(c->a, "credential report 'Content': %s", why);
+	else if (!root)
+		rerr = "credential report has no '<root_account>' row";
 	if (src_set(c->a, attrs, "Users", u))
 		return diag_err(c->d, NULL, "out of memory");
-	*users = u;
+	if (rerr == NULL)
+		*users = u;
+done:
+	/* The report lists every user: a clean one is their listing. */
+	if (emit_marker(c, s, type, rerr, &r.mark) != 0 ||
+	    emit_marker(c, s, "AWS::IAM::User", rerr, &r.mark) != 0)
+		return -1;
 	return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
 }
 
@@ -1783,12 +1852,21 @@ read_account_summary(struct cli *c, const struct scope *s)
 
 /* ---------------------------------------------- regional singletons */
 
+/*
+ * The recorders of a region (describe-configuration-recorders) with
+ * their statuses.  A status belongs to the recorder of the same name; a
+ * recorder without one makes the resource unreadable (its state is
+ * unknown, so no check on it may pass).
+ */
 static int
 read_config_recorder(struct cli *c, const struct scope *s)
 {
 	const char *type = "AWS::Config::ConfigurationRecorder", *rerr;
+	const struct doc_node *recs, *sts, *nm;
 	struct doc_node *attrs;
 	struct mark m;
+	size_t i, j;
+	int found;
 
 	if (singleton(c, s, type, "configservice",
 		"describe-configuration-recorders", "ConfigurationRecorders",
@@ -1800,6 +1878,30 @@ read_config_recorder(struct cli *c, const struct scope *s)
 		"describe-configuration-recorder-status", NULL, 0,
 		"ConfigurationRecordersStatus", NULL, FIX_NONE))
 		return -1;
+	recs = doc_get(attrs, "ConfigurationRecorders");
+	sts = doc_get(attrs, "ConfigurationRecordersStatus");
+	for (i = 0; rerr == NULL && recs != NULL && recs->type == DOC_SEQ &&
+	     i < recs->u.seq.n;
+	     i++) {
+		nm = doc_get(recs->u.seq.items[i], "name");
+		for (j = 0, found = 0;
+		     !found && nm != NULL && nm->type == DOC_STRING &&
+		     sts != NULL && sts->type == DOC_SEQ && j < sts->u.seq.n;
+		     j++)
+			found = doc_str(doc_get(sts->u.seq.items[j], "name")) !=
+				NULL &&
+			    strcmp(
+				doc_str(doc_get(sts->u.seq.items[j], "name")),
+				nm->str) == 0;
+		if (!found &&
+		    (rerr = arena_printf(c->a,
+			 "configuration recorder '%s' has no status in the "
+			 "output of 'aws configservice "
+			 "describe-configuration-recorder-status' (%s)",
+			 doc_str(nm) != NULL ? doc_str(nm) : "?", s->dir)) ==
+			NULL)
+			return diag_err(c->d, NULL, "out of memory");
+	}
 	return emit(c, s, type, account_id(c), attrs, rerr, &m);
 }
 
