@@ -61,6 +61,7 @@ struct cli {
 	struct precording *rec; /* placebo layout: sorted by stem, seq */
 	size_t nrec;
 	struct strv joined; /* per-resource files read in this scope */
+	struct arena *keep; /* c->a of the whole read (a may be scratch) */
 };
 
 /* The directory a scope reads from, and its region (NULL: none). */
@@ -642,14 +643,14 @@ note_joined(struct cli *c, const char *svc, const char *call, const char *name)
 
 	if (c->placebo || name == NULL || name[0] == '\0')
 		return 0;
-	if ((key = arena_printf(c->a, "%s/%s/%s", svc, call, name)) == NULL)
+	if ((key = arena_printf(c->keep, "%s/%s/%s", svc, call, name)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
 	/* The file name call_path() gives it. */
 	o = strlen(svc) + strlen(call) + 2;
 	for (i = o; key[i] != '\0'; i++)
 		if (key[i] == '/')
 			key[i] = '_';
-	if (strv_push(c->a, &c->joined, key) != 0)
+	if (strv_push(c->keep, &c->joined, key) != 0)
 		return diag_err(c->d, NULL, "out of memory");
 	return 0;
 }
@@ -1490,6 +1491,35 @@ per_resource_names(
 	return (char **)sv.v;
 }
 
+/* The index-th per-resource output (name) alone as a resource. */
+static int
+described_one(struct cli *c, const struct scope *s, const char *type,
+    const char *svc, const char *call, const char *field, enum fixup f,
+    const char *id_path, const char *name, size_t i)
+{
+	struct doc_node *attrs, *v;
+	const char *id, *rerr = NULL;
+
+	if ((attrs = src_map(c->a, NULL)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	if (join(c, s, attrs, &rerr, svc, call, c->placebo ? "" : name, i,
+		field, NULL, f))
+		return -1;
+	if (attrs->u.map.n == 0 && rerr == NULL &&
+	    (rerr = arena_printf(c->a,
+		 "'aws %s %s': recording %zu is missing (%s)", svc, call, i + 1,
+		 s->dir)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	/* The id from the output itself when it holds one. */
+	v = id_path != NULL ? doc_get(doc_get(attrs, field), id_path) : NULL;
+	if ((id = doc_str(v)) == NULL &&
+	    (id = file_stem(c, s, svc, call, name, i)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	if (doc_get(attrs, field) != NULL)
+		attrs->mark = doc_get(attrs, field)->mark;
+	return emit(c, s, type, id, attrs, rerr, &attrs->mark);
+}
+
 /*
  * Resources listed by list_call (key list_key, id id_key, file name
  * name_key) and described by a per-resource call; when the listing is
@@ -1507,11 +1537,13 @@ read_described(struct cli *c, const struct scope *s, const char *type,
     const char *field, enum fixup f, const char *id_path)
 {
 	const struct doc_node *list, *e;
-	struct doc_node *attrs, *v;
+	struct doc_node *attrs;
 	const char *id, *name, *rerr;
+	struct arena *saved;
 	struct resp r;
 	char **names;
 	size_t i;
+	int rc;
 
 	if (listing(c, s, type, svc, list_call, list_key, &r, &list))
 		return -1;
@@ -1537,26 +1569,21 @@ read_described(struct cli *c, const struct scope *s, const char *type,
 	if ((names = per_resource_names(c, s, svc, call)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
 	for (i = 0; names[i] != NULL; i++) {
-		rerr = NULL;
-		if ((attrs = src_map(c->a, NULL)) == NULL)
+		/*
+		 * Each output is read into its own arena, freed once the
+		 * resource is handed over (the callback copies what it
+		 * keeps): memory does not grow with the number of files.
+		 */
+		saved = c->a;
+		if ((c->a = arena_new()) == NULL) {
+			c->a = saved;
 			return diag_err(c->d, NULL, "out of memory");
-		if (join(c, s, attrs, &rerr, svc, call,
-			c->placebo ? "" : names[i], i, field, NULL, f))
-			return -1;
-		if (attrs->u.map.n == 0 && rerr == NULL &&
-		    (rerr = arena_printf(c->a,
-			 "'aws %s %s': recording %zu is missing (%s)", svc,
-			 call, i + 1, s->dir)) == NULL)
-			return diag_err(c->d, NULL, "out of memory");
-		/* The id from the output itself when it holds one. */
-		v = id_path != NULL ? doc_get(doc_get(attrs, field), id_path)
-				    : NULL;
-		if ((id = doc_str(v)) == NULL &&
-		    (id = file_stem(c, s, svc, call, names[i], i)) == NULL)
-			return diag_err(c->d, NULL, "out of memory");
-		if (doc_get(attrs, field) != NULL)
-			attrs->mark = doc_get(attrs, field)->mark;
-		if (emit(c, s, type, id, attrs, rerr, &attrs->mark))
+		}
+		rc = described_one(
+		    c, s, type, svc, call, field, f, id_path, names[i], i);
+		arena_free(c->a);
+		c->a = saved;
+		if (rc != 0)
 			return -1;
 	}
 	return 0;
@@ -2574,6 +2601,7 @@ cli_read(struct diag *d, const char *path, const struct load_limits *lim,
 	c.ctx = ctx;
 	if ((c.a = arena_new()) == NULL)
 		return diag_err(d, &m, "out of memory");
+	c.keep = c.a;
 	kind = scan_root(path, c.a, &regions, &nreg);
 	if (kind == 0) {
 		diag_err(d, &m,
