@@ -631,6 +631,31 @@ add_unreadable(struct cli *c, struct doc_node *attrs, const char *call,
 }
 
 /*
+ * The key of a listing response saying that more pages exist than were
+ * collected (NextToken, NextMarker, IsTruncated: true, ...), or NULL.
+ * A token of any other shape than null or "" counts as more pages.
+ */
+static const char *
+more_pages(const struct doc_node *data)
+{
+	static const char *const keys[] = { "NextContinuationToken",
+		"NextMarker", "NextPageToken", "NextToken", "nextToken" };
+	const struct doc_node *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = doc_get(data, keys[i]);
+		if (v != NULL && v->type != DOC_NULL &&
+		    !(v->type == DOC_STRING && v->len == 0))
+			return keys[i];
+	}
+	v = doc_get(data, "IsTruncated");
+	if (v != NULL && !(v->type == DOC_BOOL && !v->u.b))
+		return "IsTruncated";
+	return NULL;
+}
+
+/*
  * Remember that the per-resource file of name for `aws svc call` was
  * looked for (CLI layout), so that a file no listing names is found
  * (check_per_resource).  0 or -1.
@@ -727,10 +752,33 @@ join(struct cli *c, const struct scope *s, struct doc_node *attrs,
 	struct resp r;
 	struct doc_node *v;
 	const char *why;
-	size_t i;
+	size_t i, n, max;
 
 	if (note_joined(c, svc, call, name) != 0 ||
 	    cli_get(c, s, svc, call, name, index, &r) != 0)
+		return -1;
+	/*
+	 * Placebo: a call recorded for other resources but not this one
+	 * (its recording is missing) is missing evidence, not absence.
+	 */
+	if (r.kind == RESP_MISSING && c->placebo && name != NULL) {
+		recordings(c, svc, call, &n, &max);
+		if (n > 0 &&
+		    resp_error(c, &r, svc, call, "Missing",
+			arena_printf(c->a,
+			    "recording %zu is missing, %zu of the call are "
+			    "present",
+			    index + 1, n),
+			s->dir) != 0)
+			return -1;
+	}
+	if (r.kind == RESP_OK && (why = more_pages(r.data)) != NULL &&
+	    resp_error(c, &r, svc, call, "Incomplete",
+		arena_printf(c->a,
+		    "its output says '%s': more pages exist than the "
+		    "export holds",
+		    why),
+		r.mark.file) != 0)
 		return -1;
 	switch (r.kind) {
 	case RESP_MISSING:
@@ -788,7 +836,7 @@ singleton(struct cli *c, const struct scope *s, const char *type,
     struct doc_node **attrsp, const char **rerrp, struct mark *mp)
 {
 	struct doc_node *attrs;
-	const char *rerr = NULL;
+	const char *rerr = NULL, *why;
 	struct resp r;
 
 	*attrsp = NULL;
@@ -796,6 +844,15 @@ singleton(struct cli *c, const struct scope *s, const char *type,
 		return -1;
 	if (r.kind == RESP_MISSING)
 		return 0;
+	/* A listing read as one resource (list-detectors) may be cut. */
+	if (r.kind == RESP_OK && (why = more_pages(r.data)) != NULL &&
+	    resp_error(c, &r, svc, call, "Incomplete",
+		arena_printf(c->a,
+		    "its output says '%s': more pages exist than the "
+		    "export holds",
+		    why),
+		r.mark.file) != 0)
+		return -1;
 	if ((attrs = r.kind == RESP_OK ? src_map_clone(c->a, r.data)
 				       : src_map(c->a, &r.mark)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
@@ -826,31 +883,6 @@ simple_singleton(struct cli *c, const struct scope *s, const char *type,
 	if (attrs == NULL)
 		return 0;
 	return emit(c, s, type, account_id(c), attrs, rerr, &m);
-}
-
-/*
- * The key of a listing response saying that more pages exist than were
- * collected (NextToken, NextMarker, IsTruncated: true, ...), or NULL.
- * A token of any other shape than null or "" counts as more pages.
- */
-static const char *
-more_pages(const struct doc_node *data)
-{
-	static const char *const keys[] = { "NextContinuationToken",
-		"NextMarker", "NextPageToken", "NextToken", "nextToken" };
-	const struct doc_node *v;
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		v = doc_get(data, keys[i]);
-		if (v != NULL && v->type != DOC_NULL &&
-		    !(v->type == DOC_STRING && v->len == 0))
-			return keys[i];
-	}
-	v = doc_get(data, "IsTruncated");
-	if (v != NULL && !(v->type == DOC_BOOL && !v->u.b))
-		return "IsTruncated";
-	return NULL;
 }
 
 /*
