@@ -2208,7 +2208,8 @@ check_per_resource(struct cli *c, const struct scope *s)
 	size_t i, bad, len;
 	DIR *dp;
 
-	qsort(c->joined.v, c->joined.n, sizeof(*c->joined.v), cmp_str);
+	if (c->joined.n > 0)
+		qsort(c->joined.v, c->joined.n, sizeof(*c->joined.v), cmp_str);
 	for (i = 0; i < NCALLS; i++) {
 		if (!calls[i].per_resource ||
 		    (s->region != NULL && is_global_service(calls[i].svc)))
