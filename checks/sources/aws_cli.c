@@ -164,7 +164,8 @@ call_path(const struct cli *c, const struct scope *s, const char *svc,
 
 /*
  * Every call the adapter reads and the resource type whose evidence it
- * holds (one row per type), sorted by service and call.  A file of one
+ * holds (one row per type; NULL: a call collected but holding no
+ * evidence), sorted by service and call.  A file of one
  * of these calls that cannot be read as it is (wrong case, no `.json`,
  * a directory or FIFO in its place, a per-resource file that no listing
  * names) makes the type's listing marker carry a read error.
@@ -217,6 +218,8 @@ static const struct call_info {
 	{ "rds", "describe-db-instances", "AWS::RDS::DBInstance", 0 },
 	{ "s3api", "get-bucket-acl", "AWS::S3::Bucket", 1 },
 	{ "s3api", "get-bucket-encryption", "AWS::S3::Bucket", 1 },
+	/* collected (scripts/collect-aws.sh) for the reader, not evidence */
+	{ "s3api", "get-bucket-location", NULL, 1 },
 	{ "s3api", "get-bucket-logging", "AWS::S3::Bucket", 1 },
 	{ "s3api", "get-bucket-policy", "AWS::S3::Bucket", 1 },
 	{ "s3api", "get-bucket-tagging", "AWS::S3::Bucket", 1 },
@@ -2211,7 +2214,7 @@ check_per_resource(struct cli *c, const struct scope *s)
 	if (c->joined.n > 0)
 		qsort(c->joined.v, c->joined.n, sizeof(*c->joined.v), cmp_str);
 	for (i = 0; i < NCALLS; i++) {
-		if (!calls[i].per_resource ||
+		if (!calls[i].per_resource || calls[i].type == NULL ||
 		    (s->region != NULL && is_global_service(calls[i].svc)))
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s/%s", s->dir, calls[i].svc,

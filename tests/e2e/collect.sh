@@ -92,6 +92,10 @@ fi
 rc=$?
 if [ $rc = 1 ]; then ok "scan of the collected tree: exit 1 (not eligible)"
 else bad "scan of the collected tree exited $rc"; head -5 "$T/scan.err"; fi
+# The adapter reads every file the script writes: no "is not read".
+if grep -q "is not read" "$T/scan.err"; then
+	bad "the adapter leaves collected files unread: $(grep 'is not read' "$T/scan.err" | head -3)"
+else ok "every collected file is read (no 'is not read' warning)"; fi
 "$RAMPART" scan --baseline $BL --input examples/aws-export --format json \
 	--fixed-time $NOW >"$T/example.json" 2>/dev/null
 
