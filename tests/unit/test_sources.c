@@ -1207,6 +1207,7 @@ static const struct {
 	{ "elbv2/describe-load-balancers.json",
 	    "AWS::ElasticLoadBalancingV2::LoadBalancer" },
 	{ "guardduty/list-detectors.json", "AWS::GuardDuty::Detector" },
+	{ "iam/list-virtual-mfa-devices.json", "AWS::IAM::AccountSummary" },
 	{ "kms/list-keys.json", "AWS::KMS::Key" },
 	{ "logs/describe-log-groups.json", "AWS::Logs::LogGroup" },
 	{ "rds/describe-db-instances.json", "AWS::RDS::DBInstance" },
@@ -1236,7 +1237,8 @@ mutate(const char *dir, const char *rel, enum mutation m)
 	static const char denied[] =
 	    "{\"status_code\": \"403\", \"data\": {\"Error\": {\"Code\": "
 	    "\"AccessDenied\", \"Message\": \"no\"}}}\n";
-	char path[1024], to[1024], *slash;
+	char path[1024], to[1024], *slash, *buf, *at;
+	size_t len;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	switch (m) {
@@ -1247,8 +1249,17 @@ mutate(const char *dir, const char *rel, enum mutation m)
 		insert_field(path, "\"NextMarker\": \"page-2\", ");
 		break;
 	case MUT_TRUNCATED:
-		insert_field(
-		    path, "\"Marker\": \"m\", \"IsTruncated\": true, ");
+		buf = slurp(path, &len);
+		at = strstr(buf, "\"IsTruncated\": false");
+		if (at != NULL) {
+			/* the listing's own flag turned, same length */
+			memcpy(at + 15, "true ", 5);
+			write_file(path, buf, len);
+			insert_field(path, "\"Marker\": \"m\", ");
+		} else
+			insert_field(
+			    path, "\"Marker\": \"m\", \"IsTruncated\": true, ");
+		lib_free(buf);
 		break;
 	case MUT_UPPER_EXT:
 		snprintf(to, sizeof(to), "%.*sJSON", (int)strlen(rel) - 4, rel);
@@ -1357,6 +1368,8 @@ test_cli_layout_mutations(void **state)
 		{ "ec2/get-ebs-encryption-by-default.json",
 		    "AWS::EC2::EBSEncryptionByDefault" },
 		{ "guardduty/list-detectors.json", "AWS::GuardDuty::Detector" },
+		{ "iam/list-virtual-mfa-devices.json",
+		    "AWS::IAM::AccountSummary" },
 	};
 	static const struct {
 		const char *svc, *up, *type;
