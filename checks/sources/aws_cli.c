@@ -2237,11 +2237,19 @@ check_per_resource(struct cli *c, const struct scope *s)
 			if (strcmp(de->d_name, ".") == 0 ||
 			    strcmp(de->d_name, "..") == 0)
 				continue;
-			if (path_join(path, sizeof(path), dir, de->d_name))
+			if (de->d_name[0] == '.' &&
+			    path_join(path, sizeof(path), dir, de->d_name) ==
+				0) {
+				/* never written by a collector; holds no
+				 * resource's evidence (.DS_Store, .tmp) */
+				warn_unread(c, path, "hidden file");
 				continue;
+			}
 			len = strlen(de->d_name);
 			key = NULL;
-			if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			if (path_join(path, sizeof(path), dir, de->d_name))
+				why = "path too long to read";
+			else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 				why = "not a regular file";
 			else if (!ends_with(de->d_name, ".json") || len == 5)
 				why = "not a '<name>.json' file";
@@ -2301,8 +2309,11 @@ check_service_dir(
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (path_join(path, sizeof(path), dir, de->d_name))
+		if (path_join(path, sizeof(path), dir, de->d_name)) {
+			rc = mark_calls_error(c, s, svc, NULL, dir,
+			    "an entry's path is too long to read");
 			continue;
+		}
 		isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 		len = strlen(de->d_name);
 		if (!isdir && ends_with(de->d_name, ".json")) {
@@ -2397,8 +2408,11 @@ check_layout(struct cli *c, const struct scope *s, int root)
 	while (rc == 0 && (de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (path_join(path, sizeof(path), s->dir, de->d_name))
+		if (path_join(path, sizeof(path), s->dir, de->d_name)) {
+			rc = warn_unread(
+			    c, s->dir, "an entry's path is too long to read");
 			continue;
+		}
 		isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 		svc = service_nocase(de->d_name,
 		    isdir ? strlen(de->d_name) : stem_len(de->d_name));

@@ -1493,6 +1493,8 @@ test_cli_layout_mutations(void **state)
 	mkdirs(p);
 	snprintf(p, sizeof(p), "%s/ec2/describe-subnets", dir);
 	write_file(p, "{}", 2);
+	snprintf(p, sizeof(p), "%s/s3api/get-bucket-encryption/.DS_Store", dir);
+	write_file(p, "\0\0\0\1Bud1", 8);
 	diag_init(&d);
 	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
 	assert_non_null(marker_find("AWS::EC2::Volume", "us-west-2", MK_CLEAN));
@@ -1508,9 +1510,12 @@ test_cli_layout_mutations(void **state)
 	assert_non_null(marker_find("AWS::RDS::DBInstance", NULL, MK_ERROR));
 	assert_non_null(
 	    marker_find("AWS::IAM::PasswordPolicy", "us-west-2", MK_ERROR));
-	assert_true(d.nwarnings >= 2);
+	assert_true(d.nwarnings >= 3);
 	assert_diag_has(&d, "notes");
 	assert_diag_has(&d, "describe-subnets");
+	assert_diag_has(&d, ".DS_Store");
+	/* a hidden file is no bucket's evidence: a warning, no error */
+	assert_null(marker_find("AWS::S3::Bucket", NULL, MK_ERROR));
 	arena_free(c.a);
 	diag_free(&d);
 	rm_rf(dir);
