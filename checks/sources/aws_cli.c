@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "checks/sources/sources.h"
@@ -34,6 +35,18 @@ struct resp {
 	struct mark mark;
 };
 
+/* A growable array of strings in an arena (doubling: linear memory). */
+struct strv {
+	const char **v;
+	size_t n, cap;
+};
+
+/* One placebo recording "<stem>_<seq>.json" of the input's root. */
+struct precording {
+	const char *stem; /* "ec2.DescribeInstances" */
+	size_t seq; /* 1, 2, ... */
+};
+
 struct cli {
 	struct diag *d;
 	struct arena *a;
@@ -43,7 +56,12 @@ struct cli {
 	const char *account;
 	resource_fn fn;
 	void *ctx;
-	size_t emitted;
+	size_t emitted; /* resources and listing markers */
+	size_t resources; /* resources alone */
+	struct precording *rec; /* placebo layout: sorted by stem, seq */
+	size_t nrec;
+	struct strv joined; /* per-resource files read in this scope */
+	struct arena *keep; /* c->a of the whole read (a may be scratch) */
 };
 
 /* The directory a scope reads from, and its region (NULL: none). */
@@ -144,6 +162,158 @@ call_path(const struct cli *c, const struct scope *s, const char *svc,
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
+/*
+ * Every call the adapter reads and the resource type whose evidence it
+ * holds (one row per type; NULL: a call collected but holding no
+ * evidence), sorted by service and call.  A file of one
+ * of these calls that cannot be read as it is (wrong case, no `.json`,
+ * a directory or FIFO in its place, a per-resource file that no listing
+ * names) makes the type's listing marker carry a read error.
+ */
+static const struct call_info {
+	const char *svc, *call, *type;
+	int per_resource; /* <svc>/<call>/<name>.json */
+} calls[] = {
+	{ "acm", "describe-certificate", "AWS::ACM::Certificate", 1 },
+	{ "acm", "list-certificates", "AWS::ACM::Certificate", 0 },
+	{ "cloudtrail", "describe-trails", "AWS::CloudTrail::Trail", 0 },
+	{ "cloudtrail", "get-event-selectors", "AWS::CloudTrail::Trail", 1 },
+	{ "cloudtrail", "get-trail-status", "AWS::CloudTrail::Trail", 1 },
+	{ "configservice", "describe-configuration-recorder-status",
+	    "AWS::Config::ConfigurationRecorder", 0 },
+	{ "configservice", "describe-configuration-recorders",
+	    "AWS::Config::ConfigurationRecorder", 0 },
+	{ "ec2", "describe-flow-logs", "AWS::EC2::VPC", 0 },
+	{ "ec2", "describe-instances", "AWS::EC2::Instance", 0 },
+	{ "ec2", "describe-network-acls", "AWS::EC2::NetworkAcl", 0 },
+	{ "ec2", "describe-security-groups", "AWS::EC2::SecurityGroup", 0 },
+	{ "ec2", "describe-volumes", "AWS::EC2::Volume", 0 },
+	{ "ec2", "describe-vpcs", "AWS::EC2::VPC", 0 },
+	{ "ec2", "get-ebs-encryption-by-default",
+	    "AWS::EC2::EBSEncryptionByDefault", 0 },
+	{ "elb", "describe-load-balancer-policies",
+	    "AWS::ElasticLoadBalancing::LoadBalancer", 1 },
+	{ "elb", "describe-load-balancers",
+	    "AWS::ElasticLoadBalancing::LoadBalancer", 0 },
+	{ "elbv2", "describe-listeners",
+	    "AWS::ElasticLoadBalancingV2::LoadBalancer", 1 },
+	{ "elbv2", "describe-load-balancers",
+	    "AWS::ElasticLoadBalancingV2::LoadBalancer", 0 },
+	{ "guardduty", "get-detector", "AWS::GuardDuty::Detector", 1 },
+	{ "guardduty", "list-detectors", "AWS::GuardDuty::Detector", 0 },
+	{ "iam", "get-account-password-policy", "AWS::IAM::PasswordPolicy", 0 },
+	{ "iam", "get-account-summary", "AWS::IAM::AccountSummary", 0 },
+	{ "iam", "get-credential-report", "AWS::IAM::CredentialReport", 0 },
+	{ "iam", "get-credential-report", "AWS::IAM::User", 0 },
+	{ "iam", "get-policy-version", "AWS::IAM::Policy", 1 },
+	{ "iam", "list-access-keys", "AWS::IAM::User", 1 },
+	{ "iam", "list-mfa-devices", "AWS::IAM::User", 1 },
+	{ "iam", "list-policies", "AWS::IAM::Policy", 0 },
+	{ "iam", "list-users", "AWS::IAM::User", 0 },
+	{ "iam", "list-virtual-mfa-devices", "AWS::IAM::AccountSummary", 0 },
+	{ "kms", "describe-key", "AWS::KMS::Key", 1 },
+	{ "kms", "get-key-rotation-status", "AWS::KMS::Key", 1 },
+	{ "kms", "list-keys", "AWS::KMS::Key", 0 },
+	{ "logs", "describe-log-groups", "AWS::Logs::LogGroup", 0 },
+	{ "rds", "describe-db-instances", "AWS::RDS::DBInstance", 0 },
+	{ "s3api", "get-bucket-acl", "AWS::S3::Bucket", 1 },
+	{ "s3api", "get-bucket-encryption", "AWS::S3::Bucket", 1 },
+	/* collected (scripts/collect-aws.sh) for the reader, not evidence */
+	{ "s3api", "get-bucket-location", NULL, 1 },
+	{ "s3api", "get-bucket-logging", "AWS::S3::Bucket", 1 },
+	{ "s3api", "get-bucket-policy", "AWS::S3::Bucket", 1 },
+	{ "s3api", "get-bucket-tagging", "AWS::S3::Bucket", 1 },
+	{ "s3api", "get-bucket-versioning", "AWS::S3::Bucket", 1 },
+	{ "s3api", "get-public-access-block", "AWS::S3::Bucket", 1 },
+	{ "s3api", "list-buckets", "AWS::S3::Bucket", 0 },
+	{ "s3control", "get-public-access-block",
+	    "AWS::S3::AccountPublicAccessBlock", 0 },
+	{ "securityhub", "describe-hub", "AWS::SecurityHub::Hub", 0 },
+	{ "sts", "get-caller-identity", NULL, 0 },
+};
+
+#define NCALLS (sizeof(calls) / sizeof(calls[0]))
+
+/* Services read at the root only (their calls are account-wide). */
+static int
+is_global_service(const char *svc)
+{
+	return strcmp(svc, "iam") == 0 || strcmp(svc, "s3api") == 0 ||
+	    strcmp(svc, "s3control") == 0 || strcmp(svc, "sts") == 0;
+}
+
+static int
+strv_push(struct arena *a, struct strv *sv, const char *str)
+{
+	const char **v;
+	size_t cap;
+
+	if (sv->n == sv->cap) {
+		cap = sv->cap != 0 ? sv->cap * 2 : 64;
+		if ((v = arena_realloc(a, sv->v, sv->cap * sizeof(*v),
+			 cap * sizeof(*v))) == NULL)
+			return -1;
+		sv->v = v;
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = str;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether the sorted sv holds str. */
+static int
+strv_has(const struct strv *sv, const char *str)
+{
+	return sv->n != 0 &&
+	    bsearch(&str, sv->v, sv->n, sizeof(*sv->v), cmp_str) != NULL;
+}
+
+static int
+cmp_rec(const void *a, const void *b)
+{
+	const struct precording *x = a, *y = b;
+	int k = strcmp(x->stem, y->stem);
+
+	if (k != 0)
+		return k;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The recordings of `aws svc call` (placebo layout): *n how many there
+ * are, *max the highest sequence number (a page is missing when they
+ * differ).
+ */
+static void
+recordings(const struct cli *c, const char *svc, const char *call, size_t *n,
+    size_t *max)
+{
+	char stem[256], op[128];
+	struct precording key = { stem, 0 };
+	size_t lo = 0, hi = c->nrec, mid;
+
+	placebo_op(call, op, sizeof(op));
+	snprintf(stem, sizeof(stem), "%s.%s", placebo_svc(svc), op);
+	*n = *max = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp_rec(&c->rec[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->nrec && strcmp(c->rec[lo].stem, stem) == 0; lo++) {
+		(*n)++;
+		*max = c->rec[lo].seq;
+	}
+}
+
 /* ------------------------------------------------------ reading calls */
 
 /* Error codes that mean "not configured" for a given call. */
@@ -191,8 +361,57 @@ strip_metadata(struct arena *a, const struct doc_node *map)
 }
 
 /*
- * Read one call's output into r.  A missing file is RESP_MISSING; an
- * unparsable one is an error (-1) with its file:line:col.
+ * The HTTP status of a placebo recording: an integer, or a string of
+ * digits (some recorders write "403").  0, or -1 with *why set.
+ */
+static int
+placebo_status(const struct doc_node *sc, long *status, const char **why)
+{
+	char *end;
+	long v;
+
+	if (sc->type == DOC_INT) {
+		v = (long)sc->u.i;
+	} else if (sc->type == DOC_STRING && sc->len > 0 && sc->str[0] >= '0' &&
+	    sc->str[0] <= '9') {
+		errno = 0;
+		v = strtol(sc->str, &end, 10);
+		if (errno != 0 || *end != '\0') {
+			*why = "'status_code' is a string that is not an "
+			       "HTTP status";
+			return -1;
+		}
+	} else {
+		*why = "'status_code' is not an HTTP status";
+		return -1;
+	}
+	if (v < 100 || v > 599) {
+		*why = "'status_code' is outside the HTTP status range";
+		return -1;
+	}
+	*status = v;
+	return 0;
+}
+
+/* An error response r for the call: "'aws svc call' failed: why (file)". */
+static int
+resp_error(struct cli *c, struct resp *r, const char *svc, const char *call,
+    const char *code, const char *why, const char *file)
+{
+	r->kind = RESP_ERROR;
+	r->code = code;
+	r->msg = arena_printf(
+	    c->a, "'aws %s %s' failed: %s (%s)", svc, call, why, file);
+	return r->msg == NULL ? diag_err(c->d, NULL, "out of memory") : 0;
+}
+
+/*
+ * Read one call's output into r.  A missing file is RESP_MISSING; a
+ * directory, FIFO or other non-regular file in its place, a placebo
+ * recording without its wrapper or with a bad status, or an error
+ * response is RESP_ERROR (never opened when not a regular file, so a
+ * FIFO cannot block); an unparsable file is an error (-1) with its
+ * file:line:col.
  */
 static int
 cli_get(struct cli *c, const struct scope *s, const char *svc, const char *call,
@@ -202,8 +421,9 @@ cli_get(struct cli *c, const struct scope *s, const char *svc, const char *call,
 	struct doc_node *doc, *data, *err;
 	const struct doc_node *sc;
 	struct stat st;
-	const char *code, *msg, *file;
+	const char *code, *msg, *file, *why;
 	long status = 0;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (call_path(c, s, svc, call, name, index, path, sizeof(path)) != 0)
@@ -213,13 +433,25 @@ cli_get(struct cli *c, const struct scope *s, const char *svc, const char *call,
 	 * (GetCredentialReport_2 after GenerateCredentialReport_1): take the
 	 * first recording there is.
 	 */
-	while (c->placebo && name == NULL && index < PLACEBO_MAX_SEQ &&
-	    (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+	while ((rc = stat(path, &st)) != 0 && errno == ENOENT && c->placebo &&
+	    name == NULL && index < PLACEBO_MAX_SEQ)
 		if (call_path(c, s, svc, call, name, ++index, path,
 			sizeof(path)) != 0)
 			return 0;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+	if (rc != 0 && errno == ENOENT)
 		return 0;
+	r->mark.file = arena_strdup(c->a, path);
+	if (r->mark.file == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	if (rc != 0)
+		return resp_error(c, r, svc, call, "Unreadable",
+		    strerror(errno), r->mark.file);
+	if (!S_ISREG(st.st_mode))
+		return resp_error(c, r, svc, call, "Unreadable",
+		    S_ISDIR(st.st_mode)
+			? "a directory stands where its output file should be"
+			: "its output is not a regular file",
+		    r->mark.file);
 	if ((doc = doc_load_one(c->a, c->d, path, DOC_FMT_JSON, c->lim)) ==
 	    NULL)
 		return -1;
@@ -231,9 +463,15 @@ cli_get(struct cli *c, const struct scope *s, const char *svc, const char *call,
 		    svc, call, doc_type_name(doc->type));
 	data = doc;
 	sc = doc_get(doc, "status_code");
-	if (sc != NULL && sc->type == DOC_INT && doc_get(doc, "data") != NULL) {
-		status = (long)sc->u.i;
+	if (c->placebo || (sc != NULL && doc_get(doc, "data") != NULL)) {
 		data = doc_get(doc, "data");
+		if (sc == NULL || data == NULL)
+			return resp_error(c, r, svc, call, "Unreadable",
+			    "the recording has no 'status_code' and 'data'",
+			    file);
+		if (placebo_status(sc, &status, &why) != 0)
+			return resp_error(
+			    c, r, svc, call, "Unreadable", why, file);
 		if (data->type != DOC_MAP)
 			return diag_err(c->d, &data->mark,
 			    "placebo 'data' is not an object");
@@ -286,7 +524,64 @@ emit(struct cli *c, const struct scope *s, const char *type, const char *id,
 	r.read_error = rerr;
 	r.unreadable = doc_get(attrs, RESOURCE_UNREADABLE);
 	c->emitted++;
+	c->resources++;
 	return c->fn(c->ctx, &r, c->a);
+}
+
+/*
+ * The listing marker of type in scope s (docs/resources.md): rerr NULL
+ * says the input holds the whole listing of the type there (possibly
+ * empty); else why that listing is incomplete or unreadable.  Its attrs
+ * are an empty map, so a consumer that reads them finds nothing.
+ */
+static int
+emit_marker(struct cli *c, const struct scope *s, const char *type,
+    const char *rerr, const struct mark *m)
+{
+	struct resource r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = type;
+	r.region = s->region;
+	r.account = c->account;
+	r.source = m->file != NULL ? m->file : c->root;
+	r.mark = *m;
+	r.listing = 1;
+	r.read_error = rerr;
+	if ((r.attrs = src_map(c->a, m)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	c->emitted++;
+	return c->fn(c->ctx, &r, c->a);
+}
+
+/*
+ * An error marker for every type read from service svc (call NULL) or
+ * from its call, with the message "why: 'path'".  0 or -1.
+ */
+static int
+mark_calls_error(struct cli *c, const struct scope *s, const char *svc,
+    const char *call, const char *path, const char *why)
+{
+	const char *done[NCALLS], *msg;
+	struct mark m = { NULL, 0, 0 };
+	size_t i, j, n = 0;
+
+	if ((msg = arena_printf(c->a, "%s: '%s'", why, path)) == NULL ||
+	    (m.file = arena_strdup(c->a, path)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	for (i = 0; i < NCALLS; i++) {
+		if (calls[i].type == NULL || strcmp(calls[i].svc, svc) != 0 ||
+		    (call != NULL && strcmp(calls[i].call, call) != 0))
+			continue;
+		for (j = 0; j < n && strcmp(done[j], calls[i].type) != 0; j++)
+			;
+		if (j < n)
+			continue;
+		done[n++] = calls[i].type;
+		if (emit_marker(c, s, calls[i].type, msg, &m) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 static const char *
@@ -336,6 +631,56 @@ add_unreadable(struct cli *c, struct doc_node *attrs, const char *call,
 	if (note_msg(c, attrs, SRC_READ_ERRORS, call, r) != 0)
 		return -1;
 	return note_msg(c, attrs, RESOURCE_UNREADABLE, attr, r);
+}
+
+/*
+ * The key of a listing response saying that more pages exist than were
+ * collected (NextToken, NextMarker, IsTruncated: true, ...), or NULL.
+ * A token of any other shape than null or "" counts as more pages.
+ */
+static const char *
+more_pages(const struct doc_node *data)
+{
+	static const char *const keys[] = { "NextContinuationToken",
+		"NextMarker", "NextPageToken", "NextToken", "nextToken" };
+	const struct doc_node *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = doc_get(data, keys[i]);
+		if (v != NULL && v->type != DOC_NULL &&
+		    !(v->type == DOC_STRING && v->len == 0))
+			return keys[i];
+	}
+	v = doc_get(data, "IsTruncated");
+	if (v != NULL && !(v->type == DOC_BOOL && !v->u.b))
+		return "IsTruncated";
+	return NULL;
+}
+
+/*
+ * Remember that the per-resource file of name for `aws svc call` was
+ * looked for (CLI layout), so that a file no listing names is found
+ * (check_per_resource).  0 or -1.
+ */
+static int
+note_joined(struct cli *c, const char *svc, const char *call, const char *name)
+{
+	char *key;
+	size_t i, o;
+
+	if (c->placebo || name == NULL || name[0] == '\0')
+		return 0;
+	if ((key = arena_printf(c->keep, "%s/%s/%s", svc, call, name)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	/* The file name call_path() gives it. */
+	o = strlen(svc) + strlen(call) + 2;
+	for (i = o; key[i] != '\0'; i++)
+		if (key[i] == '/')
+			key[i] = '_';
+	if (strv_push(c->keep, &c->joined, key) != 0)
+		return diag_err(c->d, NULL, "out of memory");
+	return 0;
 }
 
 /* Post-processing of a joined value (JSON strings, defaults). */
@@ -415,9 +760,33 @@ join(struct cli *c, const struct scope *s, struct doc_node *attrs,
 	struct resp r;
 	struct doc_node *v;
 	const char *why;
-	size_t i;
+	size_t i, n, max;
 
-	if (cli_get(c, s, svc, call, name, index, &r) != 0)
+	if (note_joined(c, svc, call, name) != 0 ||
+	    cli_get(c, s, svc, call, name, index, &r) != 0)
+		return -1;
+	/*
+	 * Placebo: a call recorded for other resources but not this one
+	 * (its recording is missing) is missing evidence, not absence.
+	 */
+	if (r.kind == RESP_MISSING && c->placebo && name != NULL) {
+		recordings(c, svc, call, &n, &max);
+		if (n > 0 &&
+		    resp_error(c, &r, svc, call, "Missing",
+			arena_printf(c->a,
+			    "recording %zu is missing, %zu of the call are "
+			    "present",
+			    index + 1, n),
+			s->dir) != 0)
+			return -1;
+	}
+	if (r.kind == RESP_OK && (why = more_pages(r.data)) != NULL &&
+	    resp_error(c, &r, svc, call, "Incomplete",
+		arena_printf(c->a,
+		    "its output says '%s': more pages exist than the "
+		    "export holds",
+		    why),
+		r.mark.file) != 0)
 		return -1;
 	switch (r.kind) {
 	case RESP_MISSING:
@@ -465,8 +834,9 @@ join(struct cli *c, const struct scope *s, struct doc_node *attrs,
 }
 
 /*
- * An account- or region-wide resource from one call; no file, no
- * resource.  Not configured: attrs[attr] = null + NotConfigured.
+ * An account- or region-wide resource from one call, and its listing
+ * marker; no file, no resource and no marker.  Not configured:
+ * attrs[attr] = null + NotConfigured.
  */
 static int
 singleton(struct cli *c, const struct scope *s, const char *type,
@@ -474,7 +844,7 @@ singleton(struct cli *c, const struct scope *s, const char *type,
     struct doc_node **attrsp, const char **rerrp, struct mark *mp)
 {
 	struct doc_node *attrs;
-	const char *rerr = NULL;
+	const char *rerr = NULL, *why;
 	struct resp r;
 
 	*attrsp = NULL;
@@ -482,6 +852,15 @@ singleton(struct cli *c, const struct scope *s, const char *type,
 		return -1;
 	if (r.kind == RESP_MISSING)
 		return 0;
+	/* A listing read as one resource (list-detectors) may be cut. */
+	if (r.kind == RESP_OK && (why = more_pages(r.data)) != NULL &&
+	    resp_error(c, &r, svc, call, "Incomplete",
+		arena_printf(c->a,
+		    "its output says '%s': more pages exist than the "
+		    "export holds",
+		    why),
+		r.mark.file) != 0)
+		return -1;
 	if ((attrs = r.kind == RESP_OK ? src_map_clone(c->a, r.data)
 				       : src_map(c->a, &r.mark)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
@@ -490,7 +869,9 @@ singleton(struct cli *c, const struct scope *s, const char *type,
 		return diag_err(c->d, NULL, "out of memory");
 	if (r.kind == RESP_ERROR && add_read_error(c, attrs, call, &r, &rerr))
 		return -1;
-	(void)type;
+	/* The file is the whole evidence of the type in this scope. */
+	if (emit_marker(c, s, type, rerr, &r.mark) != 0)
+		return -1;
 	*attrsp = attrs;
 	*rerrp = rerr;
 	*mp = r.mark;
@@ -513,43 +894,119 @@ simple_singleton(struct cli *c, const struct scope *s, const char *type,
 }
 
 /*
- * A listing call whose file recorded an error: no resource of the type
- * can be produced, so one unreadable placeholder makes every check on
- * the type `error` instead of silently `not_applicable`.
+ * The listing at member key of `aws svc call`: every page read and their
+ * members joined into *list (NULL when no page holds the listing).  In
+ * the placebo layout the pages are the recordings _1 ... _max; in the
+ * CLI layout the one file <svc>/<call>.json.  With type, emits the
+ * type's listing marker for s: clean when every page is present,
+ * readable and the last says no more pages follow; with a read error
+ * naming the first problem otherwise; none when there is no listing.
+ * shared: the recordings are shared with another API (classic ELB and
+ * elbv2), whose pages lack key and are skipped.  *r receives the first
+ * readable page, with kind RESP_ERROR and msg the problem when the
+ * listing is incomplete; *r is RESP_MISSING when there is no listing.
  */
 static int
-list_failed(struct cli *c, const struct scope *s, const char *type,
-    const struct resp *r)
+read_listing(struct cli *c, const struct scope *s, const char *type,
+    const char *svc, const char *call, const char *key, int shared,
+    struct resp *r, const struct doc_node **list)
 {
-	struct doc_node *attrs;
+	const struct doc_node *l, *last = NULL;
+	struct doc_node *all = NULL;
+	const char *rerr = NULL, *more;
+	struct mark m = { NULL, 0, 0 };
+	size_t n = 1, max = 1, i, j, pages = 0;
+	int seen = 0;
+	struct resp p;
 
-	if ((attrs = src_map(c->a, &r->mark)) == NULL)
+	*list = NULL;
+	memset(r, 0, sizeof(*r));
+	if (c->placebo)
+		recordings(c, svc, call, &n, &max);
+	for (i = 0; i < max; i++) {
+		if (cli_get(c, s, svc, call, c->placebo ? "" : NULL, i, &p))
+			return -1;
+		if (p.kind == RESP_MISSING) {
+			/* Only in the placebo layout: a gap in _1 ... _max. */
+			if (rerr == NULL &&
+			    (rerr = arena_printf(c->a,
+				 "'aws %s %s' is incomplete: recording %zu of "
+				 "%zu is missing (%s/%s.*_%zu.json)",
+				 svc, call, i + 1, max, s->dir,
+				 placebo_svc(svc), i + 1)) == NULL)
+				return diag_err(c->d, NULL, "out of memory");
+			continue;
+		}
+		if (p.kind != RESP_OK) {
+			/* Shared recordings: an error is either API's. */
+			if (!seen)
+				m = p.mark;
+			seen = 1;
+			if (rerr == NULL)
+				rerr = p.msg != NULL
+				    ? p.msg
+				    : arena_printf(c->a,
+					  "'aws %s %s' failed: %s (%s)", svc,
+					  call, p.code, p.mark.file);
+			if (rerr == NULL)
+				return diag_err(c->d, NULL, "out of memory");
+			continue;
+		}
+		l = doc_get(p.data, key);
+		if (l == NULL && shared)
+			continue;
+		if (l == NULL || l->type != DOC_SEQ)
+			return diag_err(c->d, &p.mark,
+			    "output of 'aws %s %s' has no '%s' list", svc, call,
+			    key);
+		if (r->kind == RESP_MISSING) {
+			*r = p;
+			if (!seen)
+				m = p.mark;
+		}
+		seen = 1;
+		last = p.data;
+		if (pages++ == 0) {
+			*list = l;
+			continue;
+		}
+		if (all == NULL) {
+			if ((all = src_seq(c->a, &(*list)->mark)) == NULL)
+				return diag_err(c->d, NULL, "out of memory");
+			for (j = 0; j < (*list)->u.seq.n; j++)
+				if (doc_seq_push(
+					c->a, all, (*list)->u.seq.items[j]))
+					return diag_err(
+					    c->d, NULL, "out of memory");
+			*list = all;
+		}
+		for (j = 0; j < l->u.seq.n; j++)
+			if (doc_seq_push(c->a, all, l->u.seq.items[j]))
+				return diag_err(c->d, NULL, "out of memory");
+	}
+	if (!seen)
+		return 0;
+	if (rerr == NULL && last != NULL && (more = more_pages(last)) != NULL &&
+	    (rerr = arena_printf(c->a,
+		 "'aws %s %s' is incomplete: its last page says '%s', so "
+		 "more pages exist than the export holds (%s)",
+		 svc, call, more, r->mark.file)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
-	return emit(c, s, type, "*", attrs, r->msg, &r->mark);
+	if (rerr != NULL) {
+		r->kind = RESP_ERROR;
+		r->msg = rerr;
+	}
+	if (type != NULL && emit_marker(c, s, type, rerr, &m) != 0)
+		return -1;
+	return 0;
 }
 
-/* The list at key in a listing call's output; *r receives the response. */
 static int
 listing(struct cli *c, const struct scope *s, const char *type, const char *svc,
     const char *call, const char *key, struct resp *r,
     const struct doc_node **list)
 {
-	*list = NULL;
-	if (cli_get(c, s, svc, call, NULL, 0, r) != 0)
-		return -1;
-	if (r->kind == RESP_ERROR || r->kind == RESP_NOTCONF) {
-		if (r->msg == NULL)
-			r->msg = arena_printf(
-			    c->a, "'aws %s %s' failed: %s", svc, call, r->code);
-		return list_failed(c, s, type, r);
-	}
-	if (r->kind == RESP_MISSING)
-		return 0;
-	*list = doc_get(r->data, key);
-	if (*list == NULL || (*list)->type != DOC_SEQ)
-		return diag_err(c->d, &r->mark,
-		    "output of 'aws %s %s' has no '%s' list", svc, call, key);
-	return 0;
+	return read_listing(c, s, type, svc, call, key, 0, r, list);
 }
 
 /* Resources that are one element of a listing, with no join. */
@@ -640,7 +1097,7 @@ static int
 read_vpcs(struct cli *c, const struct scope *s)
 {
 	const char *type = "AWS::EC2::VPC", *id, *rerr;
-	const struct doc_node *vpcs, *fl = NULL, *f;
+	const struct doc_node *vpcs, *fl, *f;
 	struct doc_node *attrs, *mine;
 	struct resp r, fr;
 	size_t i, j;
@@ -649,10 +1106,10 @@ read_vpcs(struct cli *c, const struct scope *s)
 		return -1;
 	if (vpcs == NULL)
 		return 0;
-	if (cli_get(c, s, "ec2", "describe-flow-logs", NULL, 0, &fr) != 0)
+	/* Flow logs are a listing too: incomplete, every VPC is unreadable. */
+	if (read_listing(c, s, NULL, "ec2", "describe-flow-logs", "FlowLogs", 0,
+		&fr, &fl))
 		return -1;
-	if (fr.kind == RESP_OK)
-		fl = doc_get(fr.data, "FlowLogs");
 	for (i = 0; i < vpcs->u.seq.n; i++) {
 		rerr = NULL;
 		if (element(
@@ -803,32 +1260,8 @@ elb_listing(struct cli *c, const struct scope *s, const char *type,
     const char *svc, const char *key, struct resp *r,
     const struct doc_node **list)
 {
-	const char *call = "describe-load-balancers";
-	size_t i;
-
-	if (!c->placebo)
-		return listing(c, s, type, svc, call, key, r, list);
-	*list = NULL;
-	for (i = 0; i <= PLACEBO_MAX_SEQ; i++) {
-		if (cli_get(c, s, svc, call, "", i, r) != 0)
-			return -1;
-		if (r->kind == RESP_MISSING)
-			continue;
-		if (r->kind != RESP_OK) {
-			/* Either API's: unreadable for both, never absent. */
-			if (r->msg == NULL)
-				r->msg =
-				    arena_printf(c->a, "'aws %s %s' failed: %s",
-					svc, call, r->code);
-			return list_failed(c, s, type, r);
-		}
-		*list = doc_get(r->data, key);
-		if (*list != NULL && (*list)->type == DOC_SEQ)
-			return 0;
-		*list = NULL;
-	}
-	r->kind = RESP_MISSING;
-	return 0;
+	return read_listing(c, s, type, svc, "describe-load-balancers", key,
+	    c->placebo, r, list);
 }
 
 /*
@@ -938,49 +1371,19 @@ read_classic_elbs(struct cli *c, const struct scope *s)
  * CLI layout's one elbv2/describe-listeners.json, or every placebo
  * recording of DescribeListeners (one per balancer, in an order that
  * need not be the listing's, so they are joined on LoadBalancerArn, not
- * by position).  *lr receives an error response if a file holds one.
+ * by position).  *lr is RESP_ERROR when a file holds an error, a page is
+ * missing or more pages were not collected.
  */
 static int
 elbv2_listeners(struct cli *c, const struct scope *s, struct resp *lr,
     struct doc_node **all)
 {
 	const struct doc_node *l;
-	struct resp r;
-	size_t i, j;
 
-	*all = NULL;
-	if (!c->placebo) {
-		if (cli_get(c, s, "elbv2", "describe-listeners", NULL, 0, lr))
-			return -1;
-		l = lr->kind == RESP_OK ? doc_get(lr->data, "Listeners") : NULL;
-		if (l != NULL && l->type == DOC_SEQ)
-			*all = (struct doc_node *)l;
-		return 0;
-	}
-	memset(lr, 0, sizeof(*lr));
-	for (i = 0;; i++) {
-		if (cli_get(c, s, "elbv2", "describe-listeners", "", i, &r))
-			return -1;
-		if (r.kind == RESP_MISSING)
-			break;
-		if (r.kind != RESP_OK) {
-			if (lr->kind != RESP_ERROR)
-				*lr = r;
-			lr->kind = RESP_ERROR;
-			if (lr->msg == NULL)
-				lr->msg = r.code;
-			continue;
-		}
-		if (*all == NULL && (*all = src_seq(c->a, &r.mark)) == NULL)
-			return diag_err(c->d, NULL, "out of memory");
-		if (lr->kind == RESP_MISSING)
-			*lr = r;
-		l = doc_get(r.data, "Listeners");
-		for (j = 0; l != NULL && l->type == DOC_SEQ && j < l->u.seq.n;
-		     j++)
-			if (doc_seq_push(c->a, *all, l->u.seq.items[j]))
-				return diag_err(c->d, NULL, "out of memory");
-	}
+	if (read_listing(c, s, NULL, "elbv2", "describe-listeners", "Listeners",
+		0, lr, &l))
+		return -1;
+	*all = (struct doc_node *)l;
 	return 0;
 }
 
@@ -1059,12 +1462,6 @@ read_load_balancers(struct cli *c, const struct scope *s)
 	return 0;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * The name of the file holding the index-th per-resource output called
  * name: "allow-all" for <svc>/<call>/allow-all.json, the recording's
@@ -1096,47 +1493,71 @@ static char **
 per_resource_names(
     struct cli *c, const struct scope *s, const char *svc, const char *call)
 {
-	char path[PATH_MAX], **v = NULL, *nm;
-	size_t n = 0, i, len;
+	char path[PATH_MAX], **v, *nm;
+	size_t n, max, i, len;
+	struct strv sv = { NULL, 0, 0 };
 	struct dirent *de;
 	DIR *dir;
 
 	if (c->placebo) {
-		for (i = 0; i < 10000; i++) {
-			struct stat st;
-
-			if (call_path(
-				c, s, svc, call, "", i, path, sizeof(path)) ||
-			    stat(path, &st) != 0)
-				break;
-		}
-		if ((v = arena_alloc(c->a, (i + 1) * sizeof(*v))) == NULL)
+		/* Every sequence number up to the last: a gap is read as a
+		 * missing recording, never skipped. */
+		recordings(c, svc, call, &n, &max);
+		if ((v = arena_alloc(c->a, (max + 1) * sizeof(*v))) == NULL)
 			return NULL;
-		for (n = 0; n < i; n++)
-			v[n] = arena_printf(c->a, "%zu", n + 1);
+		for (i = 0; i < max; i++)
+			if ((v[i] = arena_printf(c->a, "%zu", i + 1)) == NULL)
+				return NULL;
 		return v;
 	}
 	snprintf(path, sizeof(path), "%s/%s/%s", s->dir, svc, call);
 	if ((dir = opendir(path)) == NULL)
 		return arena_alloc(c->a, sizeof(*v));
+	/* Grown by doubling: memory stays linear in the number of files. */
 	while ((de = readdir(dir)) != NULL) {
 		len = strlen(de->d_name);
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
-		if ((v = arena_realloc(c->a, v, (n + 1) * sizeof(*v),
-			 (n + 2) * sizeof(*v))) == NULL ||
-		    (nm = arena_strndup(c->a, de->d_name, len - 5)) == NULL) {
+		if ((nm = arena_strndup(c->a, de->d_name, len - 5)) == NULL ||
+		    strv_push(c->a, &sv, nm) != 0) {
 			closedir(dir);
 			return NULL;
 		}
-		v[n++] = nm;
-		v[n] = NULL;
 	}
 	closedir(dir);
-	if (v == NULL)
-		return arena_alloc(c->a, sizeof(*v));
-	qsort(v, n, sizeof(*v), cmp_str);
-	return v;
+	if (strv_push(c->a, &sv, NULL) != 0)
+		return NULL;
+	qsort(sv.v, sv.n - 1, sizeof(*sv.v), cmp_str);
+	return (char **)sv.v;
+}
+
+/* The index-th per-resource output (name) alone as a resource. */
+static int
+described_one(struct cli *c, const struct scope *s, const char *type,
+    const char *svc, const char *call, const char *field, enum fixup f,
+    const char *id_path, const char *name, size_t i)
+{
+	struct doc_node *attrs, *v;
+	const char *id, *rerr = NULL;
+
+	if ((attrs = src_map(c->a, NULL)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	if (join(c, s, attrs, &rerr, svc, call, c->placebo ? "" : name, i,
+		field, NULL, f))
+		return -1;
+	if (attrs->u.map.n == 0 && rerr == NULL &&
+	    (rerr = arena_printf(c->a,
+		 "'aws %s %s': recording %zu is missing (%s)", svc, call, i + 1,
+		 s->dir)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	/* The id from the output itself when it holds one. */
+	v = id_path != NULL ? doc_get(doc_get(attrs, field), id_path) : NULL;
+	if ((id = doc_str(v)) == NULL &&
+	    (id = file_stem(c, s, svc, call, name, i)) == NULL)
+		return diag_err(c->d, NULL, "out of memory");
+	if (doc_get(attrs, field) != NULL)
+		attrs->mark = doc_get(attrs, field)->mark;
+	return emit(c, s, type, id, attrs, rerr, &attrs->mark);
 }
 
 /*
@@ -1156,11 +1577,13 @@ read_described(struct cli *c, const struct scope *s, const char *type,
     const char *field, enum fixup f, const char *id_path)
 {
 	const struct doc_node *list, *e;
-	struct doc_node *attrs, *v;
+	struct doc_node *attrs;
 	const char *id, *name, *rerr;
+	struct arena *saved;
 	struct resp r;
 	char **names;
 	size_t i;
+	int rc;
 
 	if (listing(c, s, type, svc, list_call, list_key, &r, &list))
 		return -1;
@@ -1185,26 +1608,22 @@ read_described(struct cli *c, const struct scope *s, const char *type,
 	}
 	if ((names = per_resource_names(c, s, svc, call)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
-	for (i = 0; names[i] != NULL; i++)
-		;
-	if (!c->placebo)
-		qsort(names, i, sizeof(*names), cmp_str);
 	for (i = 0; names[i] != NULL; i++) {
-		rerr = NULL;
-		if ((attrs = src_map(c->a, NULL)) == NULL)
+		/*
+		 * Each output is read into its own arena, freed once the
+		 * resource is handed over (the callback copies what it
+		 * keeps): memory does not grow with the number of files.
+		 */
+		saved = c->a;
+		if ((c->a = arena_new()) == NULL) {
+			c->a = saved;
 			return diag_err(c->d, NULL, "out of memory");
-		if (join(c, s, attrs, &rerr, svc, call,
-			c->placebo ? "" : names[i], i, field, NULL, f))
-			return -1;
-		/* The id from the output itself when it holds one. */
-		v = id_path != NULL ? doc_get(doc_get(attrs, field), id_path)
-				    : NULL;
-		if ((id = doc_str(v)) == NULL &&
-		    (id = file_stem(c, s, svc, call, names[i], i)) == NULL)
-			return diag_err(c->d, NULL, "out of memory");
-		if (doc_get(attrs, field) != NULL)
-			attrs->mark = doc_get(attrs, field)->mark;
-		if (emit(c, s, type, id, attrs, rerr, &attrs->mark))
+		}
+		rc = described_one(
+		    c, s, type, svc, call, field, f, id_path, names[i], i);
+		arena_free(c->a);
+		c->a = saved;
+		if (rc != 0)
 			return -1;
 	}
 	return 0;
@@ -1212,26 +1631,35 @@ read_described(struct cli *c, const struct scope *s, const char *type,
 
 /* ------------------------------------------------------------- IAM */
 
-/* Split CSV text into rows of fields (the credential report's subset). */
+/*
+ * Split CSV text into rows of fields (the credential report's subset:
+ * no quoting).  Lines end with LF, CRLF or a lone CR.  A row whose
+ * field count differs from the header's (rows merged or cut) sets *bad
+ * to why; the report then is unreadable.  NULL when out of memory.
+ */
 static struct doc_node *
-csv_users(struct cli *c, const char *text, size_t len, const struct mark *m)
+csv_users(struct cli *c, const char *text, size_t len, const struct mark *m,
+    const char **bad)
 {
 	struct doc_node *users, *row = NULL, *val;
-	const char *p = text, *end = text + len, *eol, *f, *comma;
+	const char *p = text, *end = text + len, *eol, *f, *comma, *cr;
 	const char *hdr[64];
-	size_t hlen[64], nh = 0, i;
+	size_t hlen[64], nh = 0, i, line = 0;
 	int first = 1;
 
+	*bad = NULL;
 	if ((users = src_seq(c->a, m)) == NULL)
 		return NULL;
 	while (p < end) {
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if (eol == NULL)
 			eol = end;
-		if (eol > p && eol[-1] == '\r')
-			eol--;
+		cr = memchr(p, '\r', (size_t)(eol - p));
+		if (cr != NULL)
+			eol = cr;
+		line++;
 		if (eol == p) {
-			p = (eol < end && *eol == '\r') ? eol + 2 : eol + 1;
+			p = eol + 1;
 			continue;
 		}
 		if (!first && (row = src_map(c->a, m)) == NULL)
@@ -1241,8 +1669,11 @@ csv_users(struct cli *c, const char *text, size_t len, const struct mark *m)
 			if (comma == NULL)
 				comma = eol;
 			if (first) {
-				if (nh == 64)
-					return NULL;
+				if (nh == 64) {
+					*bad = "the header has more than 64 "
+					       "fields";
+					return users;
+				}
 				hdr[nh] = f;
 				hlen[nh++] = (size_t)(comma - f);
 			} else if (i < nh) {
@@ -1256,32 +1687,81 @@ csv_users(struct cli *c, const char *text, size_t len, const struct mark *m)
 			}
 			f = comma + 1;
 		}
+		if (!first && i != nh && *bad == NULL &&
+		    (*bad = arena_printf(c->a,
+			 "line %zu has %zu fields, the header %zu (rows "
+			 "merged or cut)",
+			 line, i, nh)) == NULL)
+			return NULL;
 		if (!first && doc_seq_push(c->a, users, row))
 			return NULL;
 		first = 0;
 		p = eol + 1;
-		if (p < end && *p == '\n')
+		if (eol < end && *eol == '\r' && p < end && *p == '\n')
 			p++;
 	}
 	return users;
 }
 
 /*
+ * Base64 text with the line breaks and blanks a CLI or an editor may
+ * have put in it removed, decoded; NULL with *why when not base64.
+ */
+static unsigned char *
+decode_content(struct cli *c, const char *text, size_t len, size_t *outlen,
+    const char **why)
+{
+	char *clean;
+	unsigned char *dec;
+	size_t i, n = 0;
+
+	if ((clean = arena_alloc(c->a, len + 1)) == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\n' || text[i] == '\r' || text[i] == ' ' ||
+		    text[i] == '\t')
+			continue;
+		if (!((text[i] >= 'A' && text[i] <= 'Z') ||
+			(text[i] >= 'a' && text[i] <= 'z') ||
+			(text[i] >= '0' && text[i] <= '9') || text[i] == '+' ||
+			text[i] == '/' || text[i] == '=')) {
+			*why = arena_printf(c->a,
+			    "credential report 'Content' is neither CSV nor "
+			    "base64: byte %zu is 0x%02x",
+			    i, (unsigned char)text[i]);
+			return NULL;
+		}
+		clean[n++] = text[i];
+	}
+	if ((dec = base64_decode(clean, n, outlen)) == NULL)
+		*why = arena_printf(c->a,
+		    "credential report 'Content' is not valid base64 (%zu "
+		    "characters without line breaks, padding misplaced or "
+		    "length not a multiple of 4)",
+		    n);
+	return dec;
+}
+
+/*
  * The credential report singleton: Content (base64 from the CLI, plain
  * text in placebo recordings) parsed into Users.  *users receives the
- * list (NULL when unavailable).
+ * list (NULL when unavailable).  A report without the <root_account>
+ * row, with rows merged or cut, or undecodable is unreadable.
  */
 static int
 read_credential_report(
     struct cli *c, const struct scope *s, const struct doc_node **users)
 {
-	const char *type = "AWS::IAM::CredentialReport", *rerr = NULL;
+	const char *type = "AWS::IAM::CredentialReport", *rerr = NULL, *why;
 	const struct doc_node *content;
 	struct doc_node *attrs, *u;
 	unsigned char *dec = NULL;
-	const char *text;
-	size_t len;
+	const char *text, *nm;
+	size_t len, i;
 	struct resp r;
+	int root = 0;
 
 	*users = NULL;
 	if (cli_get(c, s, "iam", "get-credential-report", NULL, 0, &r) != 0)
@@ -1296,7 +1776,7 @@ read_credential_report(
 		if (add_read_error(
 			c, attrs, "get-credential-report", &r, &rerr))
 			return -1;
-		return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
+		goto done;
 	}
 	content = doc_get(r.data, "Content");
 	if (doc_get(r.data, "GeneratedTime") != NULL &&
@@ -1309,27 +1789,39 @@ read_credential_report(
 		return diag_err(c->d, NULL, "out of memory");
 	if (content == NULL || content->type != DOC_STRING) {
 		rerr = "credential report has no 'Content'";
-		return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
+		goto done;
 	}
 	text = content->str;
 	len = content->len;
 	if (memchr(text, ',', len) == NULL) {
-		if ((dec = base64_decode(text, len, &len)) == NULL) {
-			rerr = "credential report 'Content' is neither CSV "
-			       "nor base64";
-			return emit(
-			    c, s, type, account_id(c), attrs, rerr, &r.mark);
+		if ((dec = decode_content(c, text, len, &len, &why)) == NULL) {
+			rerr = why != NULL ? why : "out of memory";
+			goto done;
 		}
 		text = (const char *)dec;
 	}
-	u = csv_users(c, text, len, &content->mark);
+	u = csv_users(c, text, len, &content->mark, &why);
 	lib_free(dec);
 	if (u == NULL)
-		return diag_err(c->d, &content->mark,
-		    "cannot parse the credential report CSV");
+		return diag_err(c->d, NULL, "out of memory");
+	for (i = 0; i < u->u.seq.n; i++)
+		root |= (nm = doc_str(doc_get(u->u.seq.items[i], "user"))) !=
+			NULL &&
+		    strcmp(nm, "<root_account>") == 0;
+	if (why != NULL)
+		rerr =
+		    arena_printf(c->a, "credential report 'Content': %s", why);
+	else if (!root)
+		rerr = "credential report has no '<root_account>' row";
 	if (src_set(c->a, attrs, "Users", u))
 		return diag_err(c->d, NULL, "out of memory");
-	*users = u;
+	if (rerr == NULL)
+		*users = u;
+done:
+	/* The report lists every user: a clean one is their listing. */
+	if (emit_marker(c, s, type, rerr, &r.mark) != 0 ||
+	    emit_marker(c, s, "AWS::IAM::User", rerr, &r.mark) != 0)
+		return -1;
 	return emit(c, s, type, account_id(c), attrs, rerr, &r.mark);
 }
 
@@ -1427,12 +1919,21 @@ read_account_summary(struct cli *c, const struct scope *s)
 
 /* ---------------------------------------------- regional singletons */
 
+/*
+ * The recorders of a region (describe-configuration-recorders) with
+ * their statuses.  A status belongs to the recorder of the same name; a
+ * recorder without one makes the resource unreadable (its state is
+ * unknown, so no check on it may pass).
+ */
 static int
 read_config_recorder(struct cli *c, const struct scope *s)
 {
 	const char *type = "AWS::Config::ConfigurationRecorder", *rerr;
+	const struct doc_node *recs, *sts, *nm;
 	struct doc_node *attrs;
 	struct mark m;
+	size_t i, j;
+	int found;
 
 	if (singleton(c, s, type, "configservice",
 		"describe-configuration-recorders", "ConfigurationRecorders",
@@ -1444,6 +1945,30 @@ read_config_recorder(struct cli *c, const struct scope *s)
 		"describe-configuration-recorder-status", NULL, 0,
 		"ConfigurationRecordersStatus", NULL, FIX_NONE))
 		return -1;
+	recs = doc_get(attrs, "ConfigurationRecorders");
+	sts = doc_get(attrs, "ConfigurationRecordersStatus");
+	for (i = 0; rerr == NULL && recs != NULL && recs->type == DOC_SEQ &&
+	     i < recs->u.seq.n;
+	     i++) {
+		nm = doc_get(recs->u.seq.items[i], "name");
+		for (j = 0, found = 0;
+		     !found && nm != NULL && nm->type == DOC_STRING &&
+		     sts != NULL && sts->type == DOC_SEQ && j < sts->u.seq.n;
+		     j++)
+			found = doc_str(doc_get(sts->u.seq.items[j], "name")) !=
+				NULL &&
+			    strcmp(
+				doc_str(doc_get(sts->u.seq.items[j], "name")),
+				nm->str) == 0;
+		if (!found &&
+		    (rerr = arena_printf(c->a,
+			 "configuration recorder '%s' has no status in the "
+			 "output of 'aws configservice "
+			 "describe-configuration-recorder-status' (%s)",
+			 doc_str(nm) != NULL ? doc_str(nm) : "?", s->dir)) ==
+			NULL)
+			return diag_err(c->d, NULL, "out of memory");
+	}
 	return emit(c, s, type, account_id(c), attrs, rerr, &m);
 }
 
@@ -1508,9 +2033,73 @@ read_global(struct cli *c, const struct scope *s)
 	return 0;
 }
 
+/*
+ * Whether scope s holds an output of `aws svc call` (any kind of file:
+ * one that cannot be read is reported where it is read).
+ */
+static int
+call_present(const struct cli *c, const struct scope *s, const char *svc,
+    const char *call)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t n, max;
+
+	if (c->placebo) {
+		recordings(c, svc, call, &n, &max);
+		return n > 0;
+	}
+	if (call_path(c, s, svc, call, NULL, 0, path, sizeof(path)) != 0)
+		return 0;
+	return stat(path, &st) == 0 || errno != ENOENT;
+}
+
+/*
+ * Region-wide settings that checks need in every region holding
+ * resources: without the file, the region's evidence of the type is
+ * missing, which is an error for that region, never an absence.
+ */
+static const struct {
+	const char *svc, *call, *type;
+} region_files[] = {
+	{ "configservice", "describe-configuration-recorders",
+	    "AWS::Config::ConfigurationRecorder" },
+	{ "ec2", "get-ebs-encryption-by-default",
+	    "AWS::EC2::EBSEncryptionByDefault" },
+	{ "guardduty", "list-detectors", "AWS::GuardDuty::Detector" },
+};
+
+static int
+check_region_files(struct cli *c, const struct scope *s)
+{
+	struct mark m = { NULL, 0, 0 };
+	const char *msg;
+	size_t i;
+
+	m.file = s->dir;
+	for (i = 0; i < sizeof(region_files) / sizeof(region_files[0]); i++) {
+		if (call_present(
+			c, s, region_files[i].svc, region_files[i].call))
+			continue;
+		msg = arena_printf(c->a,
+		    "missing region file: %s '%s' holds resources but no "
+		    "output of 'aws %s %s'",
+		    s->region != NULL ? "region" : "folder",
+		    s->region != NULL ? s->region : s->dir, region_files[i].svc,
+		    region_files[i].call);
+		if (msg == NULL)
+			return diag_err(c->d, NULL, "out of memory");
+		if (emit_marker(c, s, region_files[i].type, msg, &m) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 read_regional(struct cli *c, const struct scope *s)
 {
+	size_t before = c->resources;
+
 	if (read_simple_lists(c, s) || read_instances(c, s) ||
 	    read_vpcs(c, s) ||
 	    simple_singleton(c, s, "AWS::EC2::EBSEncryptionByDefault", "ec2",
@@ -1524,6 +2113,8 @@ read_regional(struct cli *c, const struct scope *s)
 		"list-certificates", "CertificateSummaryList", "CertificateArn",
 		"CertificateArn", "describe-certificate", "Certificate",
 		FIX_NONE, "CertificateArn"))
+		return -1;
+	if (c->resources > before && check_region_files(c, s) != 0)
 		return -1;
 	return 0;
 }
@@ -1544,6 +2135,323 @@ is_cli_service(const char *name)
 	return 0;
 }
 
+/* The service name matches case-insensitively, or NULL. */
+static const char *
+service_nocase(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; cli_services[i] != NULL; i++)
+		if (strlen(cli_services[i]) == len &&
+		    strncasecmp(name, cli_services[i], len) == 0)
+			return cli_services[i];
+	return NULL;
+}
+
+/* The call of svc whose name matches case-insensitively, or NULL. */
+static const struct call_info *
+call_nocase(const char *svc, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NCALLS; i++)
+		if (strcmp(calls[i].svc, svc) == 0 &&
+		    strlen(calls[i].call) == len &&
+		    strncasecmp(name, calls[i].call, len) == 0)
+			return &calls[i];
+	return NULL;
+}
+
+/* name's length without a last extension (".JSON", ".txt"). */
+static size_t
+stem_len(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot != NULL && dot != name ? (size_t)(dot - name) : strlen(name);
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* dir/name into buf; -1 when it does not fit. */
+static int
+path_join(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* A warning that path is not read, with why. */
+static int
+warn_unread(struct cli *c, const char *path, const char *why)
+{
+	struct mark m = { NULL, 0, 0 };
+
+	m.file = path;
+	diag_warn(c->d, &m, "'%s' is not read: %s", path, why);
+	return 0;
+}
+
+/*
+ * The per-resource folders of scope s (CLI layout): every entry must be
+ * a regular "<name>.json" that a listing named (join() looked for it).
+ * Anything else could be evidence of a resource the reader did not
+ * see, so the type's marker carries the error (one per folder, with
+ * the count and the first such file).
+ */
+static int
+check_per_resource(struct cli *c, const struct scope *s)
+{
+	char dir[PATH_MAX], path[PATH_MAX], *key;
+	const char *first, *why;
+	struct dirent *de;
+	struct stat st;
+	size_t i, bad, len;
+	DIR *dp;
+
+	if (c->joined.n > 0)
+		qsort(c->joined.v, c->joined.n, sizeof(*c->joined.v), cmp_str);
+	for (i = 0; i < NCALLS; i++) {
+		if (!calls[i].per_resource || calls[i].type == NULL ||
+		    (s->region != NULL && is_global_service(calls[i].svc)))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s/%s", s->dir, calls[i].svc,
+		    calls[i].call);
+		if ((dp = opendir(dir)) == NULL) {
+			if (errno == ENOENT)
+				continue;
+			if (mark_calls_error(c, s, calls[i].svc, calls[i].call,
+				dir,
+				errno == ENOTDIR
+				    ? "per-resource outputs expected in a "
+				      "folder, found a file"
+				    : "per-resource folder cannot be read"))
+				return -1;
+			continue;
+		}
+		bad = 0;
+		first = why = NULL;
+		while ((de = readdir(dp)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if (de->d_name[0] == '.' &&
+			    path_join(path, sizeof(path), dir, de->d_name) ==
+				0) {
+				/* never written by a collector; holds no
+				 * resource's evidence (.DS_Store, .tmp) */
+				warn_unread(c, path, "hidden file");
+				continue;
+			}
+			len = strlen(de->d_name);
+			key = NULL;
+			if (path_join(path, sizeof(path), dir, de->d_name))
+				why = "path too long to read";
+			else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+				why = "not a regular file";
+			else if (!ends_with(de->d_name, ".json") || len == 5)
+				why = "not a '<name>.json' file";
+			else if ((key = arena_printf(c->a, "%s/%s/%.*s",
+				      calls[i].svc, calls[i].call,
+				      (int)(len - 5), de->d_name)) == NULL) {
+				closedir(dp);
+				return diag_err(c->d, NULL, "out of memory");
+			} else if (strv_has(&c->joined, key))
+				continue;
+			else
+				why = "a resource that no listing in the "
+				      "export names";
+			if (bad++ == 0 &&
+			    (first = arena_printf(
+				 c->a, "%s (%s)", path, why)) == NULL) {
+				closedir(dp);
+				return diag_err(c->d, NULL, "out of memory");
+			}
+		}
+		closedir(dp);
+		if (bad > 0 &&
+		    mark_calls_error(c, s, calls[i].svc, calls[i].call, first,
+			bad == 1 ? "1 per-resource output is not read"
+				 : arena_printf(c->a,
+				       "%zu per-resource outputs are not "
+				       "read, the first",
+				       bad)))
+			return -1;
+	}
+	c->joined.n = 0;
+	return 0;
+}
+
+/*
+ * A service folder svc of scope s: files of calls the adapter reads in
+ * another case or without ".json", and folders where an output file is
+ * expected, could hide the evidence of their type: its marker carries
+ * the error.  Other unexpected entries are warnings.
+ */
+static int
+check_service_dir(
+    struct cli *c, const struct scope *s, const char *svc, const char *dir)
+{
+	char path[PATH_MAX];
+	const struct call_info *ci;
+	struct dirent *de;
+	struct stat st;
+	size_t len;
+	int isdir, rc = 0;
+	DIR *dp;
+
+	if ((dp = opendir(dir)) == NULL)
+		return mark_calls_error(
+		    c, s, svc, NULL, dir, "service folder cannot be read");
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (path_join(path, sizeof(path), dir, de->d_name)) {
+			rc = mark_calls_error(c, s, svc, NULL, dir,
+			    "an entry's path is too long to read");
+			continue;
+		}
+		isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		len = strlen(de->d_name);
+		if (!isdir && ends_with(de->d_name, ".json")) {
+			ci = call_nocase(svc, de->d_name, len - 5);
+			if (ci != NULL &&
+			    strncmp(ci->call, de->d_name, len - 5) != 0)
+				rc = mark_calls_error(c, s, svc, ci->call, path,
+				    "output file name in unexpected case");
+			continue;
+		}
+		if (isdir) {
+			ci = call_nocase(svc, de->d_name, len);
+			if (ci == NULL)
+				rc = warn_unread(c, path,
+				    "not a per-resource folder of a call "
+				    "rampart reads");
+			else if (strcmp(ci->call, de->d_name) != 0)
+				rc = mark_calls_error(c, s, svc, ci->call, path,
+				    "per-resource folder name in unexpected "
+				    "case");
+			else if (!ci->per_resource)
+				rc = mark_calls_error(c, s, svc, ci->call, path,
+				    "a folder stands where the call's output "
+				    "file is expected");
+			continue;
+		}
+		ci = call_nocase(svc, de->d_name, stem_len(de->d_name));
+		if (ci == NULL)
+			ci = call_nocase(svc, de->d_name, len);
+		if (ci != NULL)
+			rc = mark_calls_error(c, s, svc, ci->call, path,
+			    "output file without the '.json' extension");
+		else
+			rc = warn_unread(c, path, "not a '<call>.json' file");
+	}
+	closedir(dp);
+	return rc;
+}
+
+/*
+ * The service folders under an unknown folder of the root: their types'
+ * evidence is not read (the folder is no region), so their markers
+ * carry the error.  Returns how many were found, or -1.
+ */
+static int
+check_unknown_dir(struct cli *c, const struct scope *s, const char *dir)
+{
+	char path[PATH_MAX];
+	const char *svc;
+	struct dirent *de;
+	DIR *dp;
+	int n = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		svc = service_nocase(de->d_name, strlen(de->d_name));
+		if (svc == NULL)
+			continue;
+		if (path_join(path, sizeof(path), dir, de->d_name))
+			continue;
+		n++;
+		if (mark_calls_error(c, s, svc, NULL, path,
+			"outputs under a folder that is not an AWS region "
+			"name are not read")) {
+			closedir(dp);
+			return -1;
+		}
+	}
+	closedir(dp);
+	return n;
+}
+
+/*
+ * The layout of scope s (the root, or a region folder): every entry is
+ * a service folder in its exact case, a region folder (root), or
+ * documentation; anything else is an error marker for the types it
+ * could hold, or a warning when it can hold none.
+ */
+static int
+check_layout(struct cli *c, const struct scope *s, int root)
+{
+	char path[PATH_MAX];
+	const char *svc;
+	struct dirent *de;
+	struct stat st;
+	int rc = 0, isdir, n;
+	DIR *dp;
+
+	if ((dp = opendir(s->dir)) == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (path_join(path, sizeof(path), s->dir, de->d_name)) {
+			rc = warn_unread(
+			    c, s->dir, "an entry's path is too long to read");
+			continue;
+		}
+		isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		svc = service_nocase(de->d_name,
+		    isdir ? strlen(de->d_name) : stem_len(de->d_name));
+		if (isdir && is_cli_service(de->d_name)) {
+			if (!root && is_global_service(de->d_name))
+				rc = mark_calls_error(c, s, de->d_name, NULL,
+				    path,
+				    "an account-wide service under a region "
+				    "folder is not read");
+			else
+				rc = check_service_dir(c, s, de->d_name, path);
+		} else if (isdir && root && src_is_region(de->d_name)) {
+			continue;
+		} else if (svc != NULL) {
+			rc = mark_calls_error(c, s, svc, NULL, path,
+			    isdir ? "service folder name in unexpected case"
+				  : "a file stands where the service folder "
+				    "is expected");
+		} else if (isdir) {
+			if ((n = check_unknown_dir(c, s, path)) < 0)
+				rc = -1;
+			else if (n == 0)
+				rc = warn_unread(c, path,
+				    "not an AWS CLI service or region folder");
+		} else if (!ends_with(de->d_name, ".md") &&
+		    !ends_with(de->d_name, ".txt")) {
+			rc = warn_unread(c, path,
+			    "not an AWS CLI output (<service>/<call>.json)");
+		}
+	}
+	closedir(dp);
+	return rc;
+}
+
 /* Whether name looks like a placebo recording "<svc>.<Op>_N.json". */
 static int
 is_placebo_name(const char *name)
@@ -1556,6 +2464,104 @@ is_placebo_name(const char *name)
 	    dot[1] <= 'Z' && us[1] >= '0' && us[1] <= '9';
 }
 
+/*
+ * name as a placebo recording: *stem_len and *seq, or 0 when it is not
+ * exactly "<svc>.<Op>_<digits>.json".
+ */
+static int
+parse_recording(const char *name, size_t *slen, size_t *seq)
+{
+	const char *us = strrchr(name, '_'), *p;
+	size_t v = 0;
+
+	if (!is_placebo_name(name))
+		return 0;
+	for (p = us + 1; *p >= '0' && *p <= '9'; p++) {
+		if (v > 1000000)
+			return 0;
+		v = v * 10 + (size_t)(*p - '0');
+	}
+	if (strcmp(p, ".json") != 0 || v == 0)
+		return 0;
+	*slen = (size_t)(us - name);
+	*seq = v;
+	return 1;
+}
+
+/*
+ * An entry of a placebo root that is no recording: when it names,
+ * in any case and with any extension, an operation the adapter reads,
+ * its types' markers carry the error; else a warning.
+ */
+static int
+check_placebo_entry(struct cli *c, const struct scope *s, const char *name)
+{
+	char path[PATH_MAX], op[128], stem[256];
+	const char *us = strrchr(name, '_');
+	size_t i, len = us != NULL ? (size_t)(us - name) : stem_len(name);
+	int hit = 0;
+
+	if (path_join(path, sizeof(path), s->dir, name))
+		return 0;
+	for (i = 0; i < NCALLS; i++) {
+		placebo_op(calls[i].call, op, sizeof(op));
+		snprintf(
+		    stem, sizeof(stem), "%s.%s", placebo_svc(calls[i].svc), op);
+		if (calls[i].type == NULL || strlen(stem) != len ||
+		    strncasecmp(stem, name, len) != 0)
+			continue;
+		hit = 1;
+		if (mark_calls_error(c, s, calls[i].svc, calls[i].call, path,
+			"recording name not in the form "
+			"'<service>.<Operation>_<N>.json'"))
+			return -1;
+	}
+	return hit ? 0 : warn_unread(c, path, "not a placebo recording");
+}
+
+/* Index the recordings of a placebo root into c->rec; report the rest. */
+static int
+index_recordings(struct cli *c, const struct scope *s)
+{
+	struct precording *v;
+	struct dirent *de;
+	size_t cap = 0, slen, seq;
+	DIR *dp;
+	int rc = 0;
+
+	if ((dp = opendir(s->dir)) == NULL)
+		return diag_err(c->d, NULL, "cannot read '%s': %s", s->dir,
+		    strerror(errno));
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (!parse_recording(de->d_name, &slen, &seq)) {
+			if (!ends_with(de->d_name, ".md") &&
+			    !ends_with(de->d_name, ".txt"))
+				rc = check_placebo_entry(c, s, de->d_name);
+			continue;
+		}
+		if (c->nrec == cap) {
+			cap = cap != 0 ? cap * 2 : 64;
+			if ((v = arena_realloc(c->a, c->rec,
+				 c->nrec * sizeof(*v), cap * sizeof(*v))) ==
+			    NULL) {
+				rc = diag_err(c->d, NULL, "out of memory");
+				break;
+			}
+			c->rec = v;
+		}
+		c->rec[c->nrec].seq = seq;
+		if ((c->rec[c->nrec++].stem =
+			    arena_strndup(c->a, de->d_name, slen)) == NULL)
+			rc = diag_err(c->d, NULL, "out of memory");
+	}
+	closedir(dp);
+	if (rc == 0 && c->nrec > 0)
+		qsort(c->rec, c->nrec, sizeof(*c->rec), cmp_rec);
+	return rc;
+}
+
 /* 2 placebo layout, 1 CLI layout, 0 neither.  Regions into *regions. */
 static int
 scan_root(const char *root, struct arena *a, char ***regions, size_t *nreg)
@@ -1565,6 +2571,8 @@ scan_root(const char *root, struct arena *a, char ***regions, size_t *nreg)
 	int kind = 0;
 	char path[PATH_MAX];
 	struct stat st;
+	size_t cap = 0;
+	char **v;
 
 	if (regions != NULL)
 		*regions = NULL, *nreg = 0;
@@ -1583,11 +2591,15 @@ scan_root(const char *root, struct arena *a, char ***regions, size_t *nreg)
 		else if (src_is_region(de->d_name)) {
 			kind = 1;
 			if (regions != NULL && a != NULL) {
-				*regions = arena_realloc(a, *regions,
-				    *nreg * sizeof(char *),
-				    (*nreg + 1) * sizeof(char *));
-				if (*regions == NULL)
-					break;
+				if (*nreg == cap) {
+					cap = cap != 0 ? cap * 2 : 16;
+					v = arena_realloc(a, *regions,
+					    *nreg * sizeof(char *),
+					    cap * sizeof(char *));
+					if (v == NULL)
+						break;
+					*regions = v;
+				}
 				(*regions)[(*nreg)++] =
 				    arena_strdup(a, de->d_name);
 			}
@@ -1607,6 +2619,21 @@ cli_detect(const char *path, int is_dir, const char *head, size_t len)
 	if (!is_dir)
 		return 0;
 	return scan_root(path, NULL, NULL, NULL) != 0 ? 50 : 0;
+}
+
+/* One scope: its layout, its resources and its per-resource folders. */
+static int
+read_scope(struct cli *c, const struct scope *s, int root)
+{
+	if (!c->placebo && check_layout(c, s, root) != 0)
+		return -1;
+	if (root && read_global(c, s) != 0)
+		return -1;
+	if (read_regional(c, s) != 0)
+		return -1;
+	if (!c->placebo && check_per_resource(c, s) != 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -1629,6 +2656,7 @@ cli_read(struct diag *d, const char *path, const struct load_limits *lim,
 	c.ctx = ctx;
 	if ((c.a = arena_new()) == NULL)
 		return diag_err(d, &m, "out of memory");
+	c.keep = c.a;
 	kind = scan_root(path, c.a, &regions, &nreg);
 	if (kind == 0) {
 		diag_err(d, &m,
@@ -1640,17 +2668,19 @@ cli_read(struct diag *d, const char *path, const struct load_limits *lim,
 	c.placebo = kind == 2;
 	s.dir = path;
 	s.region = NULL;
+	if (c.placebo && index_recordings(&c, &s) != 0)
+		goto out;
 	if (cli_get(&c, &s, "sts", "get-caller-identity", NULL, 0, &r) != 0)
 		goto out;
 	if (r.kind == RESP_OK)
 		c.account = doc_str(doc_get(r.data, "Account"));
-	if (read_global(&c, &s) != 0 || read_regional(&c, &s) != 0)
+	if (read_scope(&c, &s, 1) != 0)
 		goto out;
 	for (i = 0; i < nreg; i++) {
 		snprintf(dir, sizeof(dir), "%s/%s", path, regions[i]);
 		s.dir = arena_strdup(c.a, dir);
 		s.region = regions[i];
-		if (s.dir == NULL || read_regional(&c, &s) != 0)
+		if (s.dir == NULL || read_scope(&c, &s, 0) != 0)
 			goto out;
 	}
 	rc = 0;

@@ -12,7 +12,7 @@ struct coll {
 	struct arena *a;
 	struct resource *v;
 	size_t n;
-	size_t cap; /* v's room; grown by doubling (the arena never frees) */
+	size_t cap; /* v grows by doubling (linear memory in the arena) */
 };
 
 /*
@@ -51,11 +51,14 @@ collect(void *ctx, const struct resource *r, struct arena *ra)
 	const char *last = NULL, *mine = NULL;
 
 	(void)ra;
+	/* Listing markers (no id, no attributes) are not resources. */
+	if (r->listing)
+		return 0;
 	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->v = arena_realloc(
-		    c->a, c->v, c->n * sizeof(*g), c->cap * sizeof(*g));
+		c->v = arena_realloc(c->a, c->v, c->cap * sizeof(*g),
+		    (c->cap ? c->cap * 2 : 64) * sizeof(*g));
 		assert_non_null(c->v);
+		c->cap = c->cap ? c->cap * 2 : 64;
 	}
 	g = &c->v[c->n++];
 	memset(g, 0, sizeof(*g));

@@ -239,7 +239,8 @@ mutate_cb(void *ctx, const struct resource *r, struct arena *a)
 	struct step steps[16];
 	int ns;
 
-	if (mut.path == NULL || strcmp(r->type, mut.type) != 0 ||
+	/* A listing marker (no id) is no resource to mutate. */
+	if (mut.path == NULL || r->listing || strcmp(r->type, mut.type) != 0 ||
 	    strcmp(r->id, mut.id) != 0)
 		return w->fn(w->ctx, r, a);
 	copy = *r;

@@ -11,6 +11,39 @@
 #include "checks/check.h"
 #include "tests/unit/collect.h"
 
+/* A listing marker an adapter emitted (struct resource's `listing`). */
+struct marker {
+	const char *type, *region, *read_error, *source;
+};
+
+/* The markers of the last read_with(), in the coll's arena. */
+static struct marker *markers;
+static size_t nmarkers;
+
+/* A resource_fn: markers apart, resources into the coll. */
+static int
+collect_marks(void *ctx, const struct resource *r, struct arena *ra)
+{
+	struct coll *c = ctx;
+	struct marker *m;
+
+	if (!r->listing)
+		return collect(ctx, r, ra);
+	/* A marker names no resource and holds no attributes. */
+	assert_null(r->id);
+	assert_true(r->attrs == NULL || r->attrs->u.map.n == 0);
+	markers = arena_realloc(
+	    c->a, markers, nmarkers * sizeof(*m), (nmarkers + 1) * sizeof(*m));
+	assert_non_null(markers);
+	m = &markers[nmarkers++];
+	m->type = arena_strdup(c->a, r->type);
+	m->region = r->region ? arena_strdup(c->a, r->region) : NULL;
+	m->read_error =
+	    r->read_error ? arena_strdup(c->a, r->read_error) : NULL;
+	m->source = r->source ? arena_strdup(c->a, r->source) : NULL;
+	return 0;
+}
+
 /* Read path with the named adapter (NULL: detect) into c. */
 static int
 read_with(struct coll *c, struct diag *d, const char *adapter, const char *path)
@@ -22,13 +55,39 @@ read_with(struct coll *c, struct diag *d, const char *adapter, const char *path)
 	memset(c, 0, sizeof(*c));
 	c->a = arena_new();
 	assert_non_null(c->a);
+	markers = NULL;
+	nmarkers = 0;
 	ad = adapter ? adapter_find(adapter) : adapter_detect(d, path);
 	if (ad == NULL)
 		return -1;
-	rc = ad->read(d, path, NULL, collect, c, &n);
+	rc = ad->read(d, path, NULL, collect_marks, c, &n);
 	if (rc == 0)
-		assert_int_equal(n, c->n);
+		assert_int_equal(n, c->n + nmarkers);
 	return rc;
+}
+
+/*
+ * The marker of type in region (NULL: account-wide or root), clean or
+ * not (any: either): 1 found, 0 not.
+ */
+enum mk { MK_CLEAN, MK_ERROR, MK_ANY };
+
+static const struct marker *
+marker_find(const char *type, const char *region, enum mk want)
+{
+	size_t i;
+
+	for (i = 0; i < nmarkers; i++) {
+		if (strcmp(markers[i].type, type) != 0)
+			continue;
+		if ((region == NULL) != (markers[i].region == NULL) ||
+		    (region != NULL && strcmp(region, markers[i].region) != 0))
+			continue;
+		if (want == MK_ANY ||
+		    (want == MK_ERROR) == (markers[i].read_error != NULL))
+			return &markers[i];
+	}
+	return NULL;
 }
 
 static const struct resource *
@@ -121,6 +180,12 @@ write_file(const char *path, const char *data, size_t len)
 	assert_non_null(fp);
 	assert_int_equal(fwrite(data, 1, len, fp), len);
 	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+write_str(const char *path, const char *text)
+{
+	write_file(path, text, strlen(text));
 }
 
 /* Copy a shared export file to dir/rel. */
@@ -961,11 +1026,19 @@ test_cli_access_denied_listing(void **state)
 	snprintf(p, sizeof(p), "%s/iam/get-account-password-policy.json", dir);
 	write_file(p, denied, sizeof(denied) - 1);
 	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
-	assert_int_equal(c.n, 2);
+	/* The singleton is an unreadable resource and an error marker. */
+	assert_int_equal(c.n, 1);
 	assert_string_equal(c.v[0].type, "AWS::IAM::PasswordPolicy");
 	assert_non_null(strstr(c.v[0].read_error, "AccessDenied"));
-	assert_string_equal(c.v[1].type, "AWS::EC2::SecurityGroup");
-	assert_non_null(strstr(c.v[1].read_error, "AccessDenied"));
+	assert_non_null(strstr(
+	    marker_find("AWS::IAM::PasswordPolicy", NULL, MK_ERROR)->read_error,
+	    "AccessDenied"));
+	/* The denied listing: an error marker, no resource, no clean one. */
+	assert_non_null(strstr(
+	    marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR)->read_error,
+	    "AccessDenied"));
+	assert_null(marker_find("AWS::EC2::SecurityGroup", NULL, MK_CLEAN));
+	assert_int_equal(nmarkers, 2);
 	arena_free(c.a);
 	rm_rf(dir);
 	diag_free(&d);
@@ -1035,6 +1108,667 @@ test_cli_examples(void **state)
 	diag_free(&d);
 }
 
+/* -------------------------------------- aws-cli: evidence never lost */
+
+#define EXAMPLE "examples/aws-export"
+
+/* A fresh copy of the example export (real recordings) in a temp dir. */
+static const char *
+fresh_example(void)
+{
+	const char *dir = new_tmpdir("mut");
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "cp -r %s/. '%s'", EXAMPLE, dir);
+	assert_int_equal(system(cmd), 0);
+	return dir;
+}
+
+/*
+ * Whether the evidence of type is reported as not whole: an error
+ * marker, or resources of the type that all carry a read error.
+ */
+static int
+type_errors(const struct coll *c, const char *type, const char *region)
+{
+	size_t i, n = 0, bad = 0;
+
+	if (marker_find(type, region, MK_ERROR) != NULL)
+		return 1;
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->v[i].type, type) != 0)
+			continue;
+		n++;
+		bad += c->v[i].read_error != NULL;
+	}
+	return n > 0 && bad == n;
+}
+
+/* path's bytes (lib_free them); not inlined, for gcc's pointer checks. */
+static __attribute__((noinline)) char *
+slurp(const char *path, size_t *len)
+{
+	struct diag d;
+	char *buf = NULL;
+	int rc;
+
+	diag_init(&d);
+	rc = file_read_all(&d, path, 0, &buf, len);
+	diag_free(&d);
+	assert_int_equal(rc, 0);
+	return buf;
+}
+
+/* Insert text right after the response object's '{' (placebo: data's). */
+static void
+insert_field(const char *path, const char *text)
+{
+	char *buf, *at, *out;
+	size_t len, off, tl = strlen(text);
+
+	buf = slurp(path, &len);
+	at = strstr(buf, "\"data\"");
+	at = strchr(at != NULL ? at : buf, '{');
+	assert_non_null(at);
+	off = (size_t)(at - buf) + 1;
+	out = malloc(len + tl);
+	assert_non_null(out);
+	memcpy(out, buf, off);
+	memcpy(out + off, text, tl);
+	memcpy(out + off + tl, buf + off, len - off);
+	write_file(path, out, len + tl);
+	free(out);
+	lib_free(buf);
+}
+
+static void
+rename_rel(const char *dir, const char *from, const char *to)
+{
+	char a[1024], b[1024];
+
+	snprintf(a, sizeof(a), "%s/%s", dir, from);
+	snprintf(b, sizeof(b), "%s/%s", dir, to);
+	assert_int_equal(rename(a, b), 0);
+}
+
+/* The listing calls of the example and the type each one lists. */
+static const struct {
+	const char *file, *type;
+} ex_listings[] = {
+	{ "cloudtrail/describe-trails.json", "AWS::CloudTrail::Trail" },
+	{ "ec2/describe-flow-logs.json", "AWS::EC2::VPC" },
+	{ "ec2/describe-instances.json", "AWS::EC2::Instance" },
+	{ "ec2/describe-network-acls.json", "AWS::EC2::NetworkAcl" },
+	{ "ec2/describe-security-groups.json", "AWS::EC2::SecurityGroup" },
+	{ "ec2/describe-volumes.json", "AWS::EC2::Volume" },
+	{ "ec2/describe-vpcs.json", "AWS::EC2::VPC" },
+	{ "elbv2/describe-listeners.json",
+	    "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+	{ "elbv2/describe-load-balancers.json",
+	    "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+	{ "guardduty/list-detectors.json", "AWS::GuardDuty::Detector" },
+	{ "iam/list-virtual-mfa-devices.json", "AWS::IAM::AccountSummary" },
+	{ "kms/list-keys.json", "AWS::KMS::Key" },
+	{ "logs/describe-log-groups.json", "AWS::Logs::LogGroup" },
+	{ "rds/describe-db-instances.json", "AWS::RDS::DBInstance" },
+	{ "s3api/list-buckets.json", "AWS::S3::Bucket" },
+};
+
+enum mutation {
+	MUT_NEXT_TOKEN,
+	MUT_NEXT_MARKER,
+	MUT_TRUNCATED,
+	MUT_UPPER_EXT,
+	MUT_NO_EXT,
+	MUT_CASE,
+	MUT_DIR,
+	MUT_FIFO,
+	MUT_STATUS_STRING,
+	MUT_COUNT
+};
+
+static const char *const mut_names[] = { "NextToken", "NextMarker",
+	"Marker+IsTruncated", ".JSON", "no extension", "changed case",
+	"directory", "FIFO", "status_code \"403\"" };
+
+static void
+mutate(const char *dir, const char *rel, enum mutation m)
+{
+	static const char denied[] =
+	    "{\"status_code\": \"403\", \"data\": {\"Error\": {\"Code\": "
+	    "\"AccessDenied\", \"Message\": \"no\"}}}\n";
+	char path[1024], to[1024], *slash, *buf, *at;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	switch (m) {
+	case MUT_NEXT_TOKEN:
+		insert_field(path, "\"NextToken\": \"eyJwYWdlIjogMn0=\", ");
+		break;
+	case MUT_NEXT_MARKER:
+		insert_field(path, "\"NextMarker\": \"page-2\", ");
+		break;
+	case MUT_TRUNCATED:
+		buf = slurp(path, &len);
+		at = strstr(buf, "\"IsTruncated\": false");
+		if (at != NULL) {
+			/* the listing's own flag turned, same length */
+			memcpy(at + 15, "true ", 5);
+			write_file(path, buf, len);
+			insert_field(path, "\"Marker\": \"m\", ");
+		} else
+			insert_field(
+			    path, "\"Marker\": \"m\", \"IsTruncated\": true, ");
+		lib_free(buf);
+		break;
+	case MUT_UPPER_EXT:
+		snprintf(to, sizeof(to), "%.*sJSON", (int)strlen(rel) - 4, rel);
+		rename_rel(dir, rel, to);
+		break;
+	case MUT_NO_EXT:
+		snprintf(to, sizeof(to), "%.*s", (int)strlen(rel) - 5, rel);
+		rename_rel(dir, rel, to);
+		break;
+	case MUT_CASE:
+		snprintf(to, sizeof(to), "%s", rel);
+		slash = strchr(to, '/');
+		slash[1] = (char)(slash[1] - 'a' + 'A');
+		rename_rel(dir, rel, to);
+		break;
+	case MUT_DIR:
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(mkdir(path, 0755), 0);
+		break;
+	case MUT_FIFO:
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(mkfifo(path, 0644), 0);
+		break;
+	case MUT_STATUS_STRING:
+		write_file(path, denied, sizeof(denied) - 1);
+		break;
+	case MUT_COUNT:
+		break;
+	}
+}
+
+/* The unmutated example: a clean marker per listing, no error, no warning. */
+static void
+test_cli_markers_clean(void **state)
+{
+	static const char *const singletons[] = { "AWS::IAM::PasswordPolicy",
+		"AWS::IAM::AccountSummary", "AWS::IAM::CredentialReport",
+		"AWS::IAM::User", "AWS::EC2::EBSEncryptionByDefault",
+		"AWS::Config::ConfigurationRecorder", "AWS::SecurityHub::Hub",
+		"AWS::S3::AccountPublicAccessBlock" };
+	const char *dir = fresh_example();
+	struct coll c;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+	assert_int_equal(d.nwarnings, 0);
+	for (i = 0; i < nmarkers; i++)
+		if (markers[i].read_error != NULL)
+			fail_msg("unexpected error marker %s: %s",
+			    markers[i].type, markers[i].read_error);
+	for (i = 0; i < sizeof(ex_listings) / sizeof(ex_listings[0]); i++)
+		assert_non_null(
+		    marker_find(ex_listings[i].type, NULL, MK_CLEAN));
+	for (i = 0; i < sizeof(singletons) / sizeof(singletons[0]); i++)
+		assert_non_null(marker_find(singletons[i], NULL, MK_CLEAN));
+	/* No listing of IAM policies: no marker (the engine decides). */
+	assert_null(marker_find("AWS::IAM::Policy", NULL, MK_ANY));
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+/*
+ * The generator: every listing of a real passing export, mutated each
+ * way that loses evidence, must report its type as not whole (an error
+ * marker or unreadable resources), never silently drop it.
+ */
+static void
+test_cli_mutations(void **state)
+{
+	const char *dir;
+	struct coll c;
+	struct diag d;
+	size_t i, m;
+
+	(void)state;
+	for (i = 0; i < sizeof(ex_listings) / sizeof(ex_listings[0]); i++)
+		for (m = 0; m < MUT_COUNT; m++) {
+			dir = fresh_example();
+			mutate(dir, ex_listings[i].file, (enum mutation)m);
+			diag_init(&d);
+			assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+			if (!type_errors(&c, ex_listings[i].type, NULL))
+				fail_msg("%s with %s: %s not reported as "
+					 "incomplete",
+				    ex_listings[i].file, mut_names[m],
+				    ex_listings[i].type);
+			arena_free(c.a);
+			diag_free(&d);
+			rm_rf(dir);
+		}
+}
+
+/* Region files, folder case, per-resource files, region folders. */
+static void
+test_cli_layout_mutations(void **state)
+{
+	static const struct {
+		const char *file, *type;
+	} region_files[] = {
+		{ "configservice/describe-configuration-recorders.json",
+		    "AWS::Config::ConfigurationRecorder" },
+		{ "ec2/get-ebs-encryption-by-default.json",
+		    "AWS::EC2::EBSEncryptionByDefault" },
+		{ "guardduty/list-detectors.json", "AWS::GuardDuty::Detector" },
+	};
+	static const struct {
+		const char *svc, *up, *type;
+	} services[] = {
+		{ "acm", "ACM", "AWS::ACM::Certificate" },
+		{ "cloudtrail", "CloudTrail", "AWS::CloudTrail::Trail" },
+		{ "configservice", "ConfigService",
+		    "AWS::Config::ConfigurationRecorder" },
+		{ "ec2", "EC2", "AWS::EC2::SecurityGroup" },
+		{ "elbv2", "ELBv2",
+		    "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+		{ "guardduty", "GuardDuty", "AWS::GuardDuty::Detector" },
+		{ "iam", "IAM", "AWS::IAM::PasswordPolicy" },
+		{ "kms", "KMS", "AWS::KMS::Key" },
+		{ "logs", "Logs", "AWS::Logs::LogGroup" },
+		{ "rds", "RDS", "AWS::RDS::DBInstance" },
+		{ "s3api", "S3API", "AWS::S3::Bucket" },
+		{ "s3control", "S3Control",
+		    "AWS::S3::AccountPublicAccessBlock" },
+		{ "securityhub", "SecurityHub", "AWS::SecurityHub::Hub" },
+	};
+	static const struct {
+		const char *from, *to, *type;
+	} per_resource[] = {
+		{ "kms/describe-key/ffb1402c-040a-4b1f-b1e5-9918a0238aa7.json",
+		    "kms/describe-key/not-listed.json", "AWS::KMS::Key" },
+		{ "cloudtrail/get-trail-status/skunk-trails.json",
+		    "cloudtrail/get-trail-status/other-trail.json",
+		    "AWS::CloudTrail::Trail" },
+		{ "guardduty/get-detector/"
+		  "06b01209ca77b0865dd973df0355fc1e.json",
+		    "guardduty/get-detector/0000.json",
+		    "AWS::GuardDuty::Detector" },
+		{ "s3api/get-bucket-encryption/"
+		  "c7n-aws-s3-encryption-audit-test-c.json",
+		    "s3api/get-bucket-encryption/other-bucket.json",
+		    "AWS::S3::Bucket" },
+		/* the file of a listed bucket, in another case */
+		{ "s3api/get-bucket-encryption/"
+		  "c7n-aws-s3-encryption-audit-test-c.json",
+		    "s3api/get-bucket-encryption/"
+		    "c7n-aws-s3-encryption-audit-test-c.JSON",
+		    "AWS::S3::Bucket" },
+		/* a per-resource folder where a file is expected */
+		{ "kms/list-keys.json", "kms/list-keys/x.json",
+		    "AWS::KMS::Key" },
+	};
+	const struct marker *mk;
+	const char *dir;
+	char p[1024], q[1024];
+	struct coll c;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(region_files) / sizeof(region_files[0]); i++) {
+		dir = fresh_example();
+		snprintf(p, sizeof(p), "%s/%s", dir, region_files[i].file);
+		assert_int_equal(unlink(p), 0);
+		diag_init(&d);
+		assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+		mk = marker_find(region_files[i].type, NULL, MK_ERROR);
+		if (mk == NULL)
+			fail_msg("%s deleted: no error marker",
+			    region_files[i].file);
+		assert_non_null(strstr(mk->read_error, "missing region file"));
+		arena_free(c.a);
+		diag_free(&d);
+		rm_rf(dir);
+	}
+	for (i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+		dir = fresh_example();
+		rename_rel(dir, services[i].svc, services[i].up);
+		diag_init(&d);
+		assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+		if (marker_find(services[i].type, NULL, MK_ERROR) == NULL)
+			fail_msg("'%s/' not reported", services[i].up);
+		arena_free(c.a);
+		diag_free(&d);
+		rm_rf(dir);
+	}
+	for (i = 0; i < sizeof(per_resource) / sizeof(per_resource[0]); i++) {
+		dir = fresh_example();
+		snprintf(p, sizeof(p), "%s/%s", dir, per_resource[i].to);
+		snprintf(q, sizeof(q), "%s/%s", dir, per_resource[i].from);
+		{
+			char *buf;
+			size_t len;
+
+			buf = slurp(q, &len);
+			write_file(p, buf, len);
+			lib_free(buf);
+		}
+		if (strstr(per_resource[i].to, ".JSON") != NULL)
+			assert_int_equal(unlink(q), 0);
+		diag_init(&d);
+		assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+		if (!type_errors(&c, per_resource[i].type, NULL))
+			fail_msg("'%s' not reported", per_resource[i].to);
+		arena_free(c.a);
+		diag_free(&d);
+		rm_rf(dir);
+	}
+
+	/* A region holding volumes without its region files: error there. */
+	dir = fresh_example();
+	snprintf(p, sizeof(p), "%s/us-west-2/ec2", dir);
+	mkdirs(p);
+	rename_rel(dir, "ec2/describe-volumes.json",
+	    "us-west-2/ec2/describe-volumes.json");
+	/* an unknown region-ish folder hiding a listing */
+	snprintf(p, sizeof(p), "%s/useast1/rds", dir);
+	mkdirs(p);
+	rename_rel(dir, "rds/describe-db-instances.json",
+	    "useast1/rds/describe-db-instances.json");
+	/* an account-wide service under a region folder */
+	snprintf(p, sizeof(p), "%s/us-west-2/iam", dir);
+	mkdirs(p);
+	rename_rel(dir, "iam/get-account-password-policy.json",
+	    "us-west-2/iam/get-account-password-policy.json");
+	/* junk that holds no evidence: warnings */
+	snprintf(p, sizeof(p), "%s/notes", dir);
+	mkdirs(p);
+	snprintf(p, sizeof(p), "%s/ec2/describe-subnets", dir);
+	write_file(p, "{}", 2);
+	snprintf(p, sizeof(p), "%s/s3api/get-bucket-encryption/.DS_Store", dir);
+	write_file(p, "\0\0\0\1Bud1", 8);
+	diag_init(&d);
+	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+	assert_non_null(marker_find("AWS::EC2::Volume", "us-west-2", MK_CLEAN));
+	assert_true(count(&c, "AWS::EC2::Volume") > 0);
+	mk = marker_find(
+	    "AWS::EC2::EBSEncryptionByDefault", "us-west-2", MK_ERROR);
+	assert_non_null(mk);
+	assert_non_null(strstr(mk->read_error, "us-west-2"));
+	assert_non_null(
+	    marker_find("AWS::GuardDuty::Detector", "us-west-2", MK_ERROR));
+	assert_non_null(marker_find(
+	    "AWS::Config::ConfigurationRecorder", "us-west-2", MK_ERROR));
+	assert_non_null(marker_find("AWS::RDS::DBInstance", NULL, MK_ERROR));
+	assert_non_null(
+	    marker_find("AWS::IAM::PasswordPolicy", "us-west-2", MK_ERROR));
+	assert_true(d.nwarnings >= 3);
+	assert_diag_has(&d, "notes");
+	assert_diag_has(&d, "describe-subnets");
+	assert_diag_has(&d, ".DS_Store");
+	/* a hidden file is no bucket's evidence: a warning, no error */
+	assert_null(marker_find("AWS::S3::Bucket", NULL, MK_ERROR));
+	arena_free(c.a);
+	diag_free(&d);
+	rm_rf(dir);
+}
+
+/* Config recorder status joined by name. */
+static void
+test_cli_recorder_status(void **state)
+{
+	const char *dir = fresh_example();
+	const struct resource *g;
+	char p[1024], *buf, *at;
+	struct coll c;
+	struct diag d;
+	size_t len;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+	g = find(&c, "AWS::Config::ConfigurationRecorder", NULL);
+	assert_non_null(g);
+	assert_null(g->read_error);
+	arena_free(c.a);
+	/* the status of another recorder */
+	snprintf(p, sizeof(p),
+	    "%s/configservice/describe-configuration-recorder-status.json",
+	    dir);
+	buf = slurp(p, &len);
+	at = strstr(buf, "\"name\": \"");
+	assert_non_null(at);
+	at[9] = 'X';
+	write_file(p, buf, len);
+	lib_free(buf);
+	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+	g = find(&c, "AWS::Config::ConfigurationRecorder", NULL);
+	assert_non_null(g->read_error);
+	assert_non_null(strstr(g->read_error, "has no status"));
+	arena_free(c.a);
+	/* no status file at all */
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+	g = find(&c, "AWS::Config::ConfigurationRecorder", NULL);
+	assert_non_null(g->read_error);
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+/* The credential report: base64 with line breaks, broken reports. */
+static void
+test_cli_credential_report(void **state)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *dir = new_tmpdir("cred");
+	char p[1024], *out;
+	const char *csv;
+	const struct resource *g;
+	struct coll c;
+	struct diag d;
+	size_t i, o, n, k;
+	unsigned v;
+	static const char *const reports[] = {
+		/* 0: good */
+		"user,arn,password_enabled\n<root_account>,arn:r,not_"
+		"supported\n"
+		"alice,arn:a,true\n",
+		/* 1: no root row */
+		"user,arn,password_enabled\nalice,arn:a,true\n",
+		/* 2: rows merged (a line ending lost) */
+		"user,arn,password_enabled\n<root_account>,arn:r,not_supported"
+		"alice,arn:a,true\n",
+		/* 3: CR line endings are line endings */
+		"user,arn,password_enabled\r<root_account>,arn:r,not_"
+		"supported\r"
+		"alice,arn:a,true\r",
+	};
+	static const int ok[] = { 1, 0, 0, 1 };
+
+	(void)state;
+	diag_init(&d);
+	snprintf(p, sizeof(p), "%s/iam/get-credential-report.json", dir);
+	for (k = 0; k < sizeof(reports) / sizeof(reports[0]); k++) {
+		csv = reports[k];
+		n = strlen(csv);
+		out = malloc(n * 2 + 200);
+		assert_non_null(out);
+		o = (size_t)snprintf(out, 200, "{\"Content\": \"");
+		/* base64, a "\n" escape every 16 characters */
+		for (i = 0; i < n; i += 3) {
+			v = (unsigned)(unsigned char)csv[i] << 16;
+			if (i + 1 < n)
+				v |= (unsigned)(unsigned char)csv[i + 1] << 8;
+			if (i + 2 < n)
+				v |= (unsigned char)csv[i + 2];
+			out[o++] = b64[v >> 18 & 63];
+			out[o++] = b64[v >> 12 & 63];
+			out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+			out[o++] = i + 2 < n ? b64[v & 63] : '=';
+			if ((i / 3) % 4 == 3) {
+				out[o++] = '\\';
+				out[o++] = 'n';
+			}
+		}
+		o += (size_t)snprintf(out + o, 200,
+		    "\", \"ReportFormat\": "
+		    "\"text/csv\"}\n");
+		write_file(p, out, o);
+		free(out);
+		assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+		g = find(&c, "AWS::IAM::CredentialReport", NULL);
+		assert_non_null(g);
+		if (ok[k]) {
+			if (g->read_error != NULL)
+				fail_msg("report %zu: %s", k, g->read_error);
+			assert_non_null(find(&c, "AWS::IAM::User", "alice"));
+			assert_non_null(
+			    marker_find("AWS::IAM::User", NULL, MK_CLEAN));
+		} else {
+			assert_non_null(g->read_error);
+			assert_non_null(
+			    marker_find("AWS::IAM::User", NULL, MK_ERROR));
+		}
+		arena_free(c.a);
+	}
+	/* not base64: the byte is named */
+	write_str(p, "{\"Content\": \"QUJD*REVG\"}");
+	assert_int_equal(read_with(&c, &d, "aws-cli", dir), 0);
+	g = find(&c, "AWS::IAM::CredentialReport", NULL);
+	assert_non_null(strstr(g->read_error, "byte 4"));
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
+/* Placebo pages: every page joined; a gap, an open token, an error. */
+static void
+test_placebo_pages(void **state)
+{
+	const char *dir;
+	char p[1024];
+	struct coll c;
+	struct diag d;
+	size_t n1, n2;
+	const struct marker *mk;
+
+	(void)state;
+	NEED_SHARED();
+	diag_init(&d);
+	/* the real recording whose page 1 is missing */
+	assert_int_equal(
+	    read_with(&c, &d, NULL,
+		shared_path(PLACEBO "test_security_group_self_reference")),
+	    0);
+	mk = marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR);
+	assert_non_null(mk);
+	assert_non_null(strstr(mk->read_error, "recording 1 of 2 is missing"));
+	n2 = count(&c, "AWS::EC2::SecurityGroup");
+	assert_true(n2 > 0);
+	arena_free(c.a);
+
+	dir = new_tmpdir("pages");
+	put(dir, "ec2.DescribeSecurityGroups_1.json",
+	    PLACEBO "test_only_ports_and_cidr_ingress/"
+		    "ec2.DescribeSecurityGroups_1.json");
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	assert_non_null(marker_find("AWS::EC2::SecurityGroup", NULL, MK_CLEAN));
+	n1 = count(&c, "AWS::EC2::SecurityGroup");
+	arena_free(c.a);
+	/* page 1 says more follow, page 2 is there: one whole listing */
+	snprintf(p, sizeof(p), "%s/ec2.DescribeSecurityGroups_1.json", dir);
+	insert_field(p, "\"NextToken\": \"t2\", ");
+	put(dir, "ec2.DescribeSecurityGroups_2.json",
+	    PLACEBO "test_security_group_self_reference/"
+		    "ec2.DescribeSecurityGroups_2.json");
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	assert_non_null(marker_find("AWS::EC2::SecurityGroup", NULL, MK_CLEAN));
+	assert_null(marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR));
+	assert_int_equal(count(&c, "AWS::EC2::SecurityGroup"), n1 + n2);
+	arena_free(c.a);
+	/* page 2 dropped: page 1's token is left open */
+	rename_rel(dir, "ec2.DescribeSecurityGroups_2.json",
+	    "ec2.DescribeSecurityGroups_3.json");
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	mk = marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR);
+	assert_non_null(mk);
+	assert_non_null(strstr(mk->read_error, "recording 2 of 3"));
+	arena_free(c.a);
+	snprintf(p, sizeof(p), "%s/ec2.DescribeSecurityGroups_3.json", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	mk = marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR);
+	assert_non_null(mk);
+	assert_non_null(strstr(mk->read_error, "NextToken"));
+	arena_free(c.a);
+	/* an error response on a later page, status_code as a string */
+	snprintf(p, sizeof(p), "%s/ec2.DescribeSecurityGroups_2.json", dir);
+	write_str(p,
+	    "{\"status_code\": \"503\", \"data\": {\"Error\": {\"Code\": "
+	    "\"Throttling\", \"Message\": \"Rate exceeded\"}}}");
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	mk = marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR);
+	assert_non_null(mk);
+	assert_non_null(strstr(mk->read_error, "Throttling"));
+	arena_free(c.a);
+	/* a status that is no status */
+	write_str(p, "{\"status_code\": \"OK\", \"data\": {}}");
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	mk = marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR);
+	assert_non_null(mk);
+	assert_non_null(strstr(mk->read_error, "status_code"));
+	arena_free(c.a);
+	/* a recording name in another case is reported, not skipped */
+	assert_int_equal(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/ec2.DescribeSecurityGroups_1.json", dir);
+	{
+		char *buf;
+		size_t len;
+
+		buf = slurp(p, &len);
+		assert_int_equal(unlink(p), 0);
+		snprintf(
+		    p, sizeof(p), "%s/ec2.DescribeSecurityGroups_1.JSON", dir);
+		write_file(p, buf, len);
+		lib_free(buf);
+	}
+	put(dir, "ec2.DescribeVpcs_1.json",
+	    PLACEBO "test_vpc_flow_logs/ec2.DescribeVpcs_1.json");
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	assert_non_null(marker_find("AWS::EC2::SecurityGroup", NULL, MK_ERROR));
+	arena_free(c.a);
+	rm_rf(dir);
+
+	/* a per-resource recording dropped: that bucket's evidence */
+	dir = new_tmpdir("drop");
+	put(dir, "s3.ListBuckets_1.json",
+	    PLACEBO "test_s3_encryption_audit/s3.ListBuckets_1.json");
+	put(dir, "s3.GetBucketEncryption_1.json",
+	    PLACEBO "test_s3_encryption_audit/s3.GetBucketEncryption_1.json");
+	put(dir, "s3.GetBucketEncryption_3.json",
+	    PLACEBO "test_s3_encryption_audit/s3.GetBucketEncryption_3.json");
+	assert_int_equal(read_with(&c, &d, NULL, dir), 0);
+	assert_null(
+	    find(&c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-a")
+		->unreadable);
+	assert_non_null(
+	    find(&c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-b")
+		->unreadable);
+	arena_free(c.a);
+	rm_rf(dir);
+	diag_free(&d);
+}
+
 static void
 test_detect_unknown(void **state)
 {
@@ -1071,6 +1805,12 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_cli_malformed),
 		cmocka_unit_test(test_cli_examples),
 		cmocka_unit_test(test_detect_unknown),
+		cmocka_unit_test(test_cli_markers_clean),
+		cmocka_unit_test(test_cli_mutations),
+		cmocka_unit_test(test_cli_layout_mutations),
+		cmocka_unit_test(test_cli_recorder_status),
+		cmocka_unit_test(test_cli_credential_report),
+		cmocka_unit_test(test_placebo_pages),
 	};
 
 	RUN_TESTS("sources", tests, argc, argv);
