@@ -39,7 +39,7 @@ LIBS="-lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm -pthread"
 
 ROWS='yajl parse-only (ceiling)|yajl_parse_only|$F
 rampart stream configurationItems[*]|stream_load|$F configurationItems[*]
-rampart scan, all AWS checks (example)|rusage_run|$F $TMP/report.json -- $BUILD/rampart scan --baseline rules/baselines/example.yaml --input $F --format json --output $TMP/report.json'
+rampart scan, all AWS checks (example)|rusage_run|$F $TMP/report.json -- $BUILD/rampart scan --baseline rules/baselines/example.yaml --input $F --max-evidence-age 0 --format json --output $TMP/report.json'
 
 mkdir -p "$B" "$DATA"
 $CC $CFLAGS -o "$B/gen_snapshot" tests/bench/gen_snapshot.c
