@@ -80,7 +80,7 @@ collect(void *ctx, const struct resource *r, struct arena *ra)
 }
 
 /* The first resource of type (and id, unless NULL), or NULL. */
-static const struct resource *
+static inline const struct resource *
 coll_find(const struct coll *c, const char *type, const char *id)
 {
 	size_t i;

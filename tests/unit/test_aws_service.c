@@ -909,12 +909,13 @@ test_credential_report_shape(void **state)
 }
 
 /*
- * The real report (placebo) with its line endings turned into CR only,
- * through the aws-cli adapter: the adapter refuses it or every check on
- * it is `error`; never a pass.
+ * Copy the real report (placebo) into dir/iam/get-credential-report.json,
+ * its CSV line endings turned into CR only when cr, read it through the
+ * aws-cli adapter and evaluate every credential-report check on it into
+ * st[] (ST_COUNT when the adapter refused the export).
  */
 static void
-test_credential_report_cr_only(void **state)
+cr_report_statuses(int cr, enum status *st)
 {
 	char dir[64], path[160], src[1024];
 	const struct adapter *ad = adapter_find("aws-cli");
@@ -922,11 +923,8 @@ test_credential_report_cr_only(void **state)
 	struct diag d;
 	FILE *in, *out;
 	size_t i, k;
-	int ch, rc, failures = 0, nreports = 0;
+	int ch, rc;
 
-	(void)state;
-	if (test_shared_dir() == NULL)
-		skip();
 	snprintf(src, sizeof(src),
 	    "%s/data/exports/custodian-placebo/test_account_credential_report/"
 	    "iam.GetCredentialReport_1.json",
@@ -944,7 +942,7 @@ test_credential_report_cr_only(void **state)
 	while ((ch = fgetc(in)) != EOF) {
 		if (ch == '\\') {
 			fputc(ch, out);
-			if ((ch = fgetc(in)) == 'n')
+			if ((ch = fgetc(in)) == 'n' && cr)
 				ch = 'r';
 			if (ch == EOF)
 				break;
@@ -957,27 +955,50 @@ test_credential_report_cr_only(void **state)
 	c.a = arena_new();
 	diag_init(&d);
 	rc = ad->read(&d, dir, NULL, collect, &c, NULL);
-	for (i = 0; rc == 0 && i < c.n; i++) {
-		if (strcmp(c.v[i].type, "AWS::IAM::CredentialReport") != 0)
-			continue;
-		nreports++;
-		for (k = 0; cr_checks[k] != NULL; k++)
-			EXPECT(eval_plugin("aws_credential_report",
-				   cr_checks[k], &c.v[i]),
-			    ST_ERROR, "CR-only report, %s", cr_checks[k]);
-	}
+	for (k = 0; cr_checks[k] != NULL; k++)
+		st[k] = ST_COUNT;
 	if (rc != 0)
 		assert_true(d.n > 0); /* refused, with a diagnostic */
-	else
-		assert_non_null(
-		    coll_find(&c, "AWS::IAM::CredentialReport", NULL));
-	assert_true(rc != 0 || nreports == 1);
+	for (i = 0; rc == 0 && i < c.n; i++)
+		if (strcmp(c.v[i].type, "AWS::IAM::CredentialReport") == 0)
+			for (k = 0; cr_checks[k] != NULL; k++)
+				st[k] = eval_plugin("aws_credential_report",
+				    cr_checks[k], &c.v[i]);
 	diag_free(&d);
 	arena_free(c.a);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/iam", dir);
 	rmdir(path);
 	rmdir(dir);
+}
+
+/*
+ * The real report with CR-only line endings: the adapter reads a lone CR
+ * as a line end (docs/resources.md), so no rows merge and every check
+ * decides exactly as on the original; or it refuses the export.  Never a
+ * result that differs (merged rows read as one user).
+ */
+static void
+test_credential_report_cr_only(void **state)
+{
+	enum status lf[16], cr[16];
+	size_t k;
+	int failures = 0;
+
+	(void)state;
+	if (test_shared_dir() == NULL)
+		skip();
+	cr_report_statuses(0, lf);
+	cr_report_statuses(1, cr);
+	for (k = 0; cr_checks[k] != NULL; k++) {
+		assert_true(lf[k] != ST_COUNT);
+		if (cr[k] != ST_COUNT && cr[k] != lf[k]) {
+			print_message("CR-only report, %s: %s, LF report %s\n",
+			    cr_checks[k], status_name(cr[k]),
+			    status_name(lf[k]));
+			failures++;
+		}
+	}
 	assert_int_equal(failures, 0);
 }
 
