@@ -165,7 +165,7 @@ scan_help(const struct command *cmd)
 	       "and status in text,\n"
 	       "                         markdown, html (default 50, html "
 	       "all; 0 = all)\n"
-	       	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
+	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
 	       "(repeatable)\n"
 	       "  --tls-targets FILE     endpoints, one 'HOST[:PORT] [SNI]' "
 	       "per line\n"

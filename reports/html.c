@@ -356,7 +356,8 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 	fprintf(fp, "<header class=\"banner v-%s\">\n<h1>%s</h1>\n",
 	    verdict_name(r->verdict), report_verdict_text(r->verdict));
 	if (report_gate_note(r) != NULL)
-		fprintf(fp, "<p><strong>%s</strong></p>\n", report_gate_note(r));
+		fprintf(
+		    fp, "<p><strong>%s</strong></p>\n", report_gate_note(r));
 	fputs("<p>", fp);
 	esc(fp, r->bl->title ? r->bl->title : r->bl->id);
 	fputs(" &middot; baseline <b>", fp);

@@ -364,8 +364,9 @@ write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
 	struct strbuf sb;
 
 	sb_init(&sb);
-	sb_adds(&sb, report_missing(&r->checks[ci]) ? report_missing(&r->checks[ci])
-						    : "evidence is missing");
+	sb_adds(&sb,
+	    report_missing(&r->checks[ci]) ? report_missing(&r->checks[ci])
+					   : "evidence is missing");
 	/* A finding of the check itself: no resource, no region. */
 	report_fingerprint(ru->id, NULL, NULL, NULL, fp);
 	jw_obj(w);

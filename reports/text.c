@@ -447,8 +447,8 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 	text_escape(fp, r->bl->impact ? r->bl->impact : "unset");
 	fputs(")\n", fp);
 	if (report_gate_note(r) != NULL)
-		fprintf(fp, "%s%s%s\n", col(&t, vs), report_gate_note(r),
-		    off(&t));
+		fprintf(
+		    fp, "%s%s%s\n", col(&t, vs), report_gate_note(r), off(&t));
 	fprintf(fp,
 	    "coverage: %zu controls: %zu automated, %zu attested, "
 	    "%zu inherited, %zu declared not applicable, %zu open (manual "

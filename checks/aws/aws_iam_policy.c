@@ -26,13 +26,12 @@
  * nor counts as a TLS Deny); condition keys compare case-insensitively,
  * as AWS documents.
  */
-#include <arpa/inet.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
 
 #include "checks/aws/aws.h"
+#include "lib/cidr.h"
 #include "checks/sources/sources.h"
 
 /*
@@ -327,129 +326,19 @@ principal_everyone(const struct doc_node *p)
 /* ------------------------------------------------- address unions */
 
 /*
- * A 128-bit address range [lo, hi], IPv4 in the low 32 bits.  This is
- * a small self-contained union test for aws:SourceIp; the lead will
- * switch it to lib/cidr.c (written in parallel) once both are merged.
- */
-struct u128 {
-	uint64_t h, l;
-};
-
-struct range {
-	struct u128 lo, hi;
-};
-
-static int
-u128_cmp(struct u128 a, struct u128 b)
-{
-	if (a.h != b.h)
-		return a.h < b.h ? -1 : 1;
-	if (a.l != b.l)
-		return a.l < b.l ? -1 : 1;
-	return 0;
-}
-
-static int
-range_cmp(const void *a, const void *b)
-{
-	return u128_cmp(
-	    ((const struct range *)a)->lo, ((const struct range *)b)->lo);
-}
-
-/*
- * Parse "a.b.c.d[/n]" or "x::y[/n]" (host bits ignored, as AWS does)
- * into a range; *v6 says the family.  -1 when it is not an address.
- */
-static int
-cidr_parse(const char *s, struct range *r, int *v6)
-{
-	unsigned char b[16];
-	char addr[64];
-	const char *slash = strchr(s, '/');
-	size_t len = slash != NULL ? (size_t)(slash - s) : strlen(s), i;
-	unsigned bits, plen;
-	struct u128 a = { 0, 0 }, mask;
-
-	if (len == 0 || len >= sizeof(addr))
-		return -1;
-	memcpy(addr, s, len);
-	addr[len] = '\0';
-	if (inet_pton(AF_INET, addr, b) == 1) {
-		*v6 = 0;
-		bits = 32;
-		a.l = (uint64_t)b[0] << 24 | (uint64_t)b[1] << 16 |
-		    (uint64_t)b[2] << 8 | b[3];
-	} else if (inet_pton(AF_INET6, addr, b) == 1) {
-		*v6 = 1;
-		bits = 128;
-		for (i = 0; i < 8; i++) {
-			a.h = a.h << 8 | b[i];
-			a.l = a.l << 8 | b[8 + i];
-		}
-	} else {
-		return -1;
-	}
-	plen = bits;
-	if (slash != NULL) {
-		if (slash[1] == '\0' || strlen(slash + 1) > 3)
-			return -1;
-		plen = 0;
-		for (i = 1; slash[i] != '\0'; i++) {
-			if (slash[i] < '0' || slash[i] > '9')
-				return -1;
-			plen = plen * 10 + (unsigned)(slash[i] - '0');
-		}
-		if (plen > bits)
-			return -1;
-	}
-	/* mask = the host bits of the prefix within the family's width */
-	plen += 128 - bits;
-	mask.h = plen >= 64 ? 0 : (plen == 0 ? ~0ULL : ~0ULL >> plen);
-	mask.l = plen >= 128 ? 0 : plen <= 64 ? ~0ULL : ~0ULL >> (plen - 64);
-	r->lo.h = a.h & ~mask.h;
-	r->lo.l = a.l & ~mask.l;
-	r->hi.h = r->lo.h | mask.h;
-	r->hi.l = r->lo.l | mask.l;
-	return 0;
-}
-
-/* Whether the ranges (sorted here) cover [0, max]. */
-static int
-ranges_cover(struct range *v, size_t n, struct u128 max)
-{
-	struct u128 next = { 0, 0 };
-	size_t i;
-
-	qsort(v, n, sizeof(*v), range_cmp);
-	for (i = 0; i < n; i++) {
-		if (u128_cmp(v[i].lo, next) > 0)
-			return 0;
-		if (u128_cmp(v[i].hi, max) >= 0)
-			return 1;
-		if (u128_cmp(v[i].hi, next) >= 0) {
-			next = v[i].hi;
-			if (++next.l == 0)
-				next.h++;
-		}
-	}
-	return 0;
-}
-
-/*
  * Whether aws:SourceIp values restrict: 1 when they do, 0 when their
- * union is the whole IPv4 or the whole IPv6 space, or when one is not
- * an address (AWS would refuse the policy; we do not guess), -1 on
- * memory exhaustion.
+ * union is the whole IPv4 or the whole IPv6 space (lib/cidr.c compares
+ * address sets, never text: 0.0.0.0/1 plus 128.0.0.0/1 is everyone), or
+ * when one is not an address (AWS would refuse the policy; we do not
+ * guess), -1 on memory exhaustion.
  */
 static int
 source_ip_restricts(struct arena *a, const struct doc_node *vals)
 {
 	const struct doc_node *one[1];
 	const struct doc_node *const *items;
-	struct range *r4, *r6, r;
-	const struct u128 max4 = { 0, 0xffffffffULL }, max6 = { ~0ULL, ~0ULL };
-	size_t n, i, n4 = 0, n6 = 0;
-	int v6;
+	struct cidr *set, all;
+	size_t n, i;
 
 	if (vals->type == DOC_STRING) {
 		one[0] = vals;
@@ -459,19 +348,17 @@ source_ip_restricts(struct arena *a, const struct doc_node *vals)
 		items = (const struct doc_node *const *)vals->u.seq.items;
 		n = vals->u.seq.n;
 	}
-	if ((r4 = arena_alloc(a, (n + 1) * sizeof(*r4))) == NULL ||
-	    (r6 = arena_alloc(a, (n + 1) * sizeof(*r6))) == NULL)
+	if ((set = arena_alloc(a, (n + 1) * sizeof(*set))) == NULL)
 		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (doc_str(items[i]) == NULL ||
-		    cidr_parse(items[i]->str, &r, &v6) != 0)
+		    cidr_parse(items[i]->str, items[i]->len, 0, &set[i]) != 0)
 			return 0;
-		if (v6)
-			r6[n6++] = r;
-		else
-			r4[n4++] = r;
-	}
-	return !ranges_cover(r4, n4, max4) && !ranges_cover(r6, n6, max6);
+	cidr_all(CIDR_V4, &all);
+	if (cidr_union_covers(set, n, &all))
+		return 0;
+	cidr_all(CIDR_V6, &all);
+	return !cidr_union_covers(set, n, &all);
 }
 
 /* ------------------------------------------------------ conditions */

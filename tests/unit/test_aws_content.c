@@ -413,7 +413,8 @@ test_required_missing(void **state)
 		if (strncmp(ru->id, "aws-", 4) != 0)
 			continue;
 		for (j = 0; j < ru->ntypes; j++)
-			logs |= strcmp(ru->types[j], "AWS::Logs::LogGroup") == 0;
+			logs |=
+			    strcmp(ru->types[j], "AWS::Logs::LogGroup") == 0;
 		if (logs)
 			continue;
 		diag_init(&d);
@@ -431,8 +432,8 @@ test_required_missing(void **state)
 		if (r->checks[0].why == NULL ||
 		    strstr(r->checks[0].why, "no listing of") == NULL) {
 			if (r->checks[0].counts[ST_ERROR] == 0)
-				print_message("%s: error without a reason\n",
-				    ru->id);
+				print_message(
+				    "%s: error without a reason\n", ru->id);
 			assert_true(r->checks[0].counts[ST_ERROR] > 0);
 			print_message("%s: %s\n", ru->id,
 			    r->checks[0].results[0].message);
