@@ -83,12 +83,24 @@ struct scope {
  * collected but holding no evidence.  Pagination is generic
  * (more_pages()).  The joins of the other types are code (read_*()).
  */
+/* Post-processing of a joined value (JSON strings, defaults). */
+enum fixup { FIX_NONE, FIX_JSON_STRING, FIX_VERSIONING, FIX_POLICY_VERSION };
+
 static const struct call_info {
 	const char *svc, *call, *type;
 	int per_resource; /* <svc>/<call>/<name>.json */
 	const char *member, *id; /* a listing read by read_simple_lists() */
 	const char *notconf; /* the error code meaning "not configured" */
 	const char *op; /* placebo operation, when not the PascalCase */
+	/*
+	 * A per-resource call joined into each resource of the type by
+	 * join_all(): attrs[attr or field] = response[field] (the whole
+	 * response when field is ""), or every field merged (field NULL,
+	 * and then an error makes the whole resource unreadable).
+	 */
+	int joined;
+	const char *field, *attr;
+	enum fixup fix;
 } calls[] = {
 	{ .svc = "acm",
 	    .call = "describe-certificate",
@@ -214,37 +226,55 @@ static const struct call_info {
 	{ .svc = "s3api",
 	    .call = "get-bucket-acl",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1 },
+	    .per_resource = 1,
+	    .joined = 1 },
 	{ .svc = "s3api",
 	    .call = "get-bucket-encryption",
 	    .type = "AWS::S3::Bucket",
 	    .per_resource = 1,
-	    .notconf = "ServerSideEncryptionConfigurationNotFoundError" },
+	    .notconf = "ServerSideEncryptionConfigurationNotFoundError",
+	    .joined = 1,
+	    .field = "ServerSideEncryptionConfiguration" },
 	/* collected (scripts/collect-aws.sh) for the reader, not evidence */
 	{ .svc = "s3api", .call = "get-bucket-location", .per_resource = 1 },
 	{ .svc = "s3api",
 	    .call = "get-bucket-logging",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1 },
+	    .per_resource = 1,
+	    .joined = 1,
+	    .field = "",
+	    .attr = "Logging" },
 	{ .svc = "s3api",
 	    .call = "get-bucket-policy",
 	    .type = "AWS::S3::Bucket",
 	    .per_resource = 1,
-	    .notconf = "NoSuchBucketPolicy" },
+	    .notconf = "NoSuchBucketPolicy",
+	    .joined = 1,
+	    .field = "Policy",
+	    .fix = FIX_JSON_STRING },
 	{ .svc = "s3api",
 	    .call = "get-bucket-tagging",
 	    .type = "AWS::S3::Bucket",
 	    .per_resource = 1,
-	    .notconf = "NoSuchTagSet" },
+	    .notconf = "NoSuchTagSet",
+	    .joined = 1,
+	    .field = "TagSet",
+	    .attr = "Tags" },
 	{ .svc = "s3api",
 	    .call = "get-bucket-versioning",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1 },
+	    .per_resource = 1,
+	    .joined = 1,
+	    .field = "",
+	    .attr = "Versioning",
+	    .fix = FIX_VERSIONING },
 	{ .svc = "s3api",
 	    .call = "get-public-access-block",
 	    .type = "AWS::S3::Bucket",
 	    .per_resource = 1,
-	    .notconf = "NoSuchPublicAccessBlockConfiguration" },
+	    .notconf = "NoSuchPublicAccessBlockConfiguration",
+	    .joined = 1,
+	    .field = "PublicAccessBlockConfiguration" },
 	{ .svc = "s3api", .call = "list-buckets", .type = "AWS::S3::Bucket" },
 	{ .svc = "s3control",
 	    .call = "get-public-access-block",
@@ -786,9 +816,6 @@ note_joined(struct cli *c, const char *svc, const char *call, const char *name)
 	return 0;
 }
 
-/* Post-processing of a joined value (JSON strings, defaults). */
-enum fixup { FIX_NONE, FIX_JSON_STRING, FIX_VERSIONING, FIX_POLICY_VERSION };
-
 static struct doc_node *
 fixup(struct cli *c, struct doc_node *v, enum fixup f, const char **why)
 {
@@ -1232,28 +1259,39 @@ read_vpcs(struct cli *c, const struct scope *s)
 	return 0;
 }
 
+/*
+ * Every per-resource call calls[] joins into resources of type, in
+ * table order, for the resource name (index-th listed).  A merged call
+ * (field NULL) that failed makes the resource unreadable (*rerr); the
+ * others spoil their attribute only.  0 or -1.
+ */
+static int
+join_all(struct cli *c, const struct scope *s, const char *type,
+    struct doc_node *attrs, const char **rerr, const char *name, size_t index)
+{
+	const struct call_info *ci;
+	size_t i;
+
+	for (i = 0; i < NCALLS; i++) {
+		ci = &calls[i];
+		if (!ci->joined || ci->type == NULL ||
+		    strcmp(ci->type, type) != 0)
+			continue;
+		if (join(c, s, attrs, ci->field != NULL ? NULL : rerr, ci->svc,
+			ci->call, name, index, ci->field, ci->attr, ci->fix))
+			return -1;
+	}
+	return 0;
+}
+
 static int
 read_buckets(struct cli *c, const struct scope *s)
 {
-	static const struct {
-		const char *call, *field, *attr;
-		enum fixup f;
-	} joins[] = {
-		{ "get-bucket-acl", NULL, NULL, FIX_NONE },
-		{ "get-bucket-encryption", "ServerSideEncryptionConfiguration",
-		    NULL, FIX_NONE },
-		{ "get-bucket-logging", "", "Logging", FIX_NONE },
-		{ "get-bucket-policy", "Policy", NULL, FIX_JSON_STRING },
-		{ "get-bucket-tagging", "TagSet", "Tags", FIX_NONE },
-		{ "get-bucket-versioning", "", "Versioning", FIX_VERSIONING },
-		{ "get-public-access-block", "PublicAccessBlockConfiguration",
-		    NULL, FIX_NONE },
-	};
 	const char *type = "AWS::S3::Bucket", *id, *rerr;
 	const struct doc_node *list, *owner;
 	struct doc_node *attrs;
 	struct resp r;
-	size_t i, j;
+	size_t i;
 
 	if (listing(c, s, type, "s3api", "list-buckets", "Buckets", &r, &list))
 		return -1;
@@ -1266,15 +1304,8 @@ read_buckets(struct cli *c, const struct scope *s)
 		if (owner != NULL &&
 		    src_set(c->a, attrs, "Owner", (struct doc_node *)owner))
 			return diag_err(c->d, NULL, "out of memory");
-		/* The ACL merges several fields: unreadable, it makes the
-		 * bucket unreadable; the others spoil their attribute only. */
-		for (j = 0; j < sizeof(joins) / sizeof(joins[0]); j++)
-			if (join(c, s, attrs,
-				joins[j].field != NULL ? NULL : &rerr, "s3api",
-				joins[j].call, id, i, joins[j].field,
-				joins[j].attr, joins[j].f))
-				return -1;
-		if (emit(c, s, type, id, attrs, rerr,
+		if (join_all(c, s, type, attrs, &rerr, id, i) ||
+		    emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
 	}
