@@ -115,11 +115,15 @@ static const struct call_info {
 	{ .svc = "cloudtrail",
 	    .call = "get-event-selectors",
 	    .type = "AWS::CloudTrail::Trail",
-	    .per_resource = 1 },
+	    .per_resource = 1,
+	    .joined = 1 },
 	{ .svc = "cloudtrail",
 	    .call = "get-trail-status",
 	    .type = "AWS::CloudTrail::Trail",
-	    .per_resource = 1 },
+	    .per_resource = 1,
+	    .joined = 1,
+	    .field = "",
+	    .attr = "Status" },
 	{ .svc = "configservice",
 	    .call = "describe-configuration-recorder-status",
 	    .type = "AWS::Config::ConfigurationRecorder" },
@@ -205,12 +209,16 @@ static const struct call_info {
 	{ .svc = "kms",
 	    .call = "describe-key",
 	    .type = "AWS::KMS::Key",
-	    .per_resource = 1 },
+	    .per_resource = 1,
+	    .joined = 1,
+	    .field = "KeyMetadata" },
 	{ .svc = "kms",
 	    .call = "get-key-rotation-status",
 	    .type = "AWS::KMS::Key",
 	    .per_resource = 1,
-	    .notconf = "UnsupportedOperationException" },
+	    .notconf = "UnsupportedOperationException",
+	    .joined = 1,
+	    .field = "KeyRotationEnabled" },
 	{ .svc = "kms", .call = "list-keys", .type = "AWS::KMS::Key" },
 	{ .svc = "logs",
 	    .call = "describe-log-groups",
@@ -1327,10 +1335,7 @@ read_keys(struct cli *c, const struct scope *s)
 		rerr = NULL;
 		if (element(c, s, type, list->u.seq.items[i], "KeyId", &attrs,
 			&id) ||
-		    join(c, s, attrs, NULL, "kms", "describe-key", id, i,
-			"KeyMetadata", NULL, FIX_NONE) ||
-		    join(c, s, attrs, NULL, "kms", "get-key-rotation-status",
-			id, i, "KeyRotationEnabled", NULL, FIX_NONE) ||
+		    join_all(c, s, type, attrs, &rerr, id, i) ||
 		    emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
@@ -1354,10 +1359,7 @@ read_trails(struct cli *c, const struct scope *s)
 		rerr = NULL;
 		if (element(c, s, type, list->u.seq.items[i], "Name", &attrs,
 			&id) ||
-		    join(c, s, attrs, NULL, "cloudtrail", "get-trail-status",
-			id, i, "", "Status", FIX_NONE) ||
-		    join(c, s, attrs, &rerr, "cloudtrail",
-			"get-event-selectors", id, i, NULL, NULL, FIX_NONE) ||
+		    join_all(c, s, type, attrs, &rerr, id, i) ||
 		    emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
