@@ -72,6 +72,244 @@ struct scope {
 
 /* ------------------------------------------------------- file naming */
 
+/*
+ * The calls the adapter reads: one row per (call, resource type whose
+ * evidence it holds), sorted by service and call.  The reader is driven
+ * by it where the shape allows: file names (the placebo operation when
+ * it is not the call's PascalCase), which error code means "not
+ * configured", the listings whose elements are resources as they are
+ * (member, id), and the layout checks (a file of one of these calls that
+ * cannot be read as it is makes its type's marker an error).  type NULL:
+ * collected but holding no evidence.  Pagination is generic
+ * (more_pages()).  The joins of the other types are code (read_*()).
+ */
+/* Post-processing of a joined value (JSON strings, defaults). */
+enum fixup { FIX_NONE, FIX_JSON_STRING, FIX_VERSIONING, FIX_POLICY_VERSION };
+
+static const struct call_info {
+	const char *svc, *call, *type;
+	int per_resource; /* <svc>/<call>/<name>.json */
+	const char *member, *id; /* a listing read by read_simple_lists() */
+	const char *notconf; /* the error code meaning "not configured" */
+	const char *op; /* placebo operation, when not the PascalCase */
+	/*
+	 * A per-resource call joined into each resource of the type by
+	 * join_all(): attrs[attr or field] = response[field] (the whole
+	 * response when field is ""), or every field merged (field NULL,
+	 * and then an error makes the whole resource unreadable).
+	 */
+	int joined;
+	const char *field, *attr;
+	enum fixup fix;
+} calls[] = {
+	{ .svc = "acm",
+	    .call = "describe-certificate",
+	    .type = "AWS::ACM::Certificate",
+	    .per_resource = 1 },
+	{ .svc = "acm",
+	    .call = "list-certificates",
+	    .type = "AWS::ACM::Certificate" },
+	{ .svc = "cloudtrail",
+	    .call = "describe-trails",
+	    .type = "AWS::CloudTrail::Trail" },
+	{ .svc = "cloudtrail",
+	    .call = "get-event-selectors",
+	    .type = "AWS::CloudTrail::Trail",
+	    .per_resource = 1,
+	    .joined = 1 },
+	{ .svc = "cloudtrail",
+	    .call = "get-trail-status",
+	    .type = "AWS::CloudTrail::Trail",
+	    .per_resource = 1,
+	    .joined = 1,
+	    .field = "",
+	    .attr = "Status" },
+	{ .svc = "configservice",
+	    .call = "describe-configuration-recorder-status",
+	    .type = "AWS::Config::ConfigurationRecorder" },
+	{ .svc = "configservice",
+	    .call = "describe-configuration-recorders",
+	    .type = "AWS::Config::ConfigurationRecorder" },
+	{ .svc = "ec2", .call = "describe-flow-logs", .type = "AWS::EC2::VPC" },
+	{ .svc = "ec2",
+	    .call = "describe-instances",
+	    .type = "AWS::EC2::Instance" },
+	{ .svc = "ec2",
+	    .call = "describe-network-acls",
+	    .type = "AWS::EC2::NetworkAcl",
+	    .member = "NetworkAcls",
+	    .id = "NetworkAclId" },
+	{ .svc = "ec2",
+	    .call = "describe-security-groups",
+	    .type = "AWS::EC2::SecurityGroup",
+	    .member = "SecurityGroups",
+	    .id = "GroupId" },
+	{ .svc = "ec2",
+	    .call = "describe-volumes",
+	    .type = "AWS::EC2::Volume",
+	    .member = "Volumes",
+	    .id = "VolumeId" },
+	{ .svc = "ec2", .call = "describe-vpcs", .type = "AWS::EC2::VPC" },
+	{ .svc = "ec2",
+	    .call = "get-ebs-encryption-by-default",
+	    .type = "AWS::EC2::EBSEncryptionByDefault" },
+	{ .svc = "elb",
+	    .call = "describe-load-balancer-policies",
+	    .type = "AWS::ElasticLoadBalancing::LoadBalancer",
+	    .per_resource = 1 },
+	{ .svc = "elb",
+	    .call = "describe-load-balancers",
+	    .type = "AWS::ElasticLoadBalancing::LoadBalancer" },
+	{ .svc = "elbv2",
+	    .call = "describe-listeners",
+	    .type = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+	    .per_resource = 1 },
+	{ .svc = "elbv2",
+	    .call = "describe-load-balancers",
+	    .type = "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+	{ .svc = "guardduty",
+	    .call = "get-detector",
+	    .type = "AWS::GuardDuty::Detector",
+	    .per_resource = 1 },
+	{ .svc = "guardduty",
+	    .call = "list-detectors",
+	    .type = "AWS::GuardDuty::Detector" },
+	{ .svc = "iam",
+	    .call = "get-account-password-policy",
+	    .type = "AWS::IAM::PasswordPolicy",
+	    .notconf = "NoSuchEntity" },
+	{ .svc = "iam",
+	    .call = "get-account-summary",
+	    .type = "AWS::IAM::AccountSummary" },
+	{ .svc = "iam",
+	    .call = "get-credential-report",
+	    .type = "AWS::IAM::CredentialReport" },
+	{ .svc = "iam",
+	    .call = "get-credential-report",
+	    .type = "AWS::IAM::User" },
+	{ .svc = "iam",
+	    .call = "get-policy-version",
+	    .type = "AWS::IAM::Policy",
+	    .per_resource = 1 },
+	{ .svc = "iam",
+	    .call = "list-access-keys",
+	    .type = "AWS::IAM::User",
+	    .per_resource = 1 },
+	{ .svc = "iam",
+	    .call = "list-mfa-devices",
+	    .type = "AWS::IAM::User",
+	    .per_resource = 1,
+	    .op = "ListMFADevices" },
+	{ .svc = "iam", .call = "list-policies", .type = "AWS::IAM::Policy" },
+	{ .svc = "iam", .call = "list-users", .type = "AWS::IAM::User" },
+	{ .svc = "iam",
+	    .call = "list-virtual-mfa-devices",
+	    .type = "AWS::IAM::AccountSummary",
+	    .op = "ListVirtualMFADevices" },
+	{ .svc = "kms",
+	    .call = "describe-key",
+	    .type = "AWS::KMS::Key",
+	    .per_resource = 1,
+	    .joined = 1,
+	    .field = "KeyMetadata" },
+	{ .svc = "kms",
+	    .call = "get-key-rotation-status",
+	    .type = "AWS::KMS::Key",
+	    .per_resource = 1,
+	    .notconf = "UnsupportedOperationException",
+	    .joined = 1,
+	    .field = "KeyRotationEnabled" },
+	{ .svc = "kms", .call = "list-keys", .type = "AWS::KMS::Key" },
+	{ .svc = "logs",
+	    .call = "describe-log-groups",
+	    .type = "AWS::Logs::LogGroup",
+	    .member = "logGroups",
+	    .id = "logGroupName" },
+	{ .svc = "rds",
+	    .call = "describe-db-instances",
+	    .type = "AWS::RDS::DBInstance",
+	    .member = "DBInstances",
+	    .id = "DBInstanceIdentifier",
+	    .op = "DescribeDBInstances" },
+	{ .svc = "s3api",
+	    .call = "get-bucket-acl",
+	    .type = "AWS::S3::Bucket",
+	    .per_resource = 1,
+	    .joined = 1 },
+	{ .svc = "s3api",
+	    .call = "get-bucket-encryption",
+	    .type = "AWS::S3::Bucket",
+	    .per_resource = 1,
+	    .notconf = "ServerSideEncryptionConfigurationNotFoundError",
+	    .joined = 1,
+	    .field = "ServerSideEncryptionConfiguration" },
+	/* collected (scripts/collect-aws.sh) for the reader, not evidence */
+	{ .svc = "s3api", .call = "get-bucket-location", .per_resource = 1 },
+	{ .svc = "s3api",
+	    .call = "get-bucket-logging",
+	    .type = "AWS::S3::Bucket",
+	    .per_resource = 1,
+	    .joined = 1,
+	    .field = "",
+	    .attr = "Logging" },
+	{ .svc = "s3api",
+	    .call = "get-bucket-policy",
+	    .type = "AWS::S3::Bucket",
+	    .per_resource = 1,
+	    .notconf = "NoSuchBucketPolicy",
+	    .joined = 1,
+	    .field = "Policy",
+	    .fix = FIX_JSON_STRING },
+	{ .svc = "s3api",
+	    .call = "get-bucket-tagging",
+	    .type = "AWS::S3::Bucket",
+	    .per_resource = 1,
+	    .notconf = "NoSuchTagSet",
+	    .joined = 1,
+	    .field = "TagSet",
+	    .attr = "Tags" },
+	{ .svc = "s3api",
+	    .call = "get-bucket-versioning",
+	    .type = "AWS::S3::Bucket",
+	    .per_resource = 1,
+	    .joined = 1,
+	    .field = "",
+	    .attr = "Versioning",
+	    .fix = FIX_VERSIONING },
+	{ .svc = "s3api",
+	    .call = "get-public-access-block",
+	    .type = "AWS::S3::Bucket",
+	    .per_resource = 1,
+	    .notconf = "NoSuchPublicAccessBlockConfiguration",
+	    .joined = 1,
+	    .field = "PublicAccessBlockConfiguration" },
+	{ .svc = "s3api", .call = "list-buckets", .type = "AWS::S3::Bucket" },
+	{ .svc = "s3control",
+	    .call = "get-public-access-block",
+	    .type = "AWS::S3::AccountPublicAccessBlock",
+	    .notconf = "NoSuchPublicAccessBlockConfiguration" },
+	{ .svc = "securityhub",
+	    .call = "describe-hub",
+	    .type = "AWS::SecurityHub::Hub",
+	    .notconf = "InvalidAccessException" },
+	{ .svc = "sts", .call = "get-caller-identity" },
+};
+
+#define NCALLS (sizeof(calls) / sizeof(calls[0]))
+
+/* The first row of `aws svc call` (svc NULL: any service), or NULL. */
+static const struct call_info *
+call_find(const char *svc, const char *call)
+{
+	size_t i;
+
+	for (i = 0; i < NCALLS; i++)
+		if ((svc == NULL || strcmp(calls[i].svc, svc) == 0) &&
+		    strcmp(calls[i].call, call) == 0)
+			return &calls[i];
+	return NULL;
+}
+
 /* CLI service names to placebo's (botocore endpoint prefixes). */
 static const struct {
 	const char *cli, *placebo;
@@ -82,15 +320,6 @@ static const struct {
 	{ "elbv2", "elasticloadbalancing" },
 	{ "s3api", "s3" },
 	{ "s3control", "s3-control" },
-};
-
-/* CLI call names whose operation name is not their PascalCase. */
-static const struct {
-	const char *cli, *op;
-} op_map[] = {
-	{ "describe-db-instances", "DescribeDBInstances" },
-	{ "list-mfa-devices", "ListMFADevices" },
-	{ "list-virtual-mfa-devices", "ListVirtualMFADevices" },
 };
 
 static const char *
@@ -111,9 +340,9 @@ placebo_op(const char *call, char *buf, size_t len)
 	size_t i, o = 0;
 	int up = 1;
 
-	for (i = 0; i < sizeof(op_map) / sizeof(op_map[0]); i++)
-		if (strcmp(call, op_map[i].cli) == 0) {
-			snprintf(buf, len, "%s", op_map[i].op);
+	for (i = 0; i < NCALLS; i++)
+		if (calls[i].op != NULL && strcmp(call, calls[i].call) == 0) {
+			snprintf(buf, len, "%s", calls[i].op);
 			return;
 		}
 	for (i = 0; call[i] != '\0' && o + 1 < len; i++) {
@@ -161,78 +390,6 @@ call_path(const struct cli *c, const struct scope *s, const char *svc,
 	}
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
-
-/*
- * Every call the adapter reads and the resource type whose evidence it
- * holds (one row per type; NULL: a call collected but holding no
- * evidence), sorted by service and call.  A file of one
- * of these calls that cannot be read as it is (wrong case, no `.json`,
- * a directory or FIFO in its place, a per-resource file that no listing
- * names) makes the type's listing marker carry a read error.
- */
-static const struct call_info {
-	const char *svc, *call, *type;
-	int per_resource; /* <svc>/<call>/<name>.json */
-} calls[] = {
-	{ "acm", "describe-certificate", "AWS::ACM::Certificate", 1 },
-	{ "acm", "list-certificates", "AWS::ACM::Certificate", 0 },
-	{ "cloudtrail", "describe-trails", "AWS::CloudTrail::Trail", 0 },
-	{ "cloudtrail", "get-event-selectors", "AWS::CloudTrail::Trail", 1 },
-	{ "cloudtrail", "get-trail-status", "AWS::CloudTrail::Trail", 1 },
-	{ "configservice", "describe-configuration-recorder-status",
-	    "AWS::Config::ConfigurationRecorder", 0 },
-	{ "configservice", "describe-configuration-recorders",
-	    "AWS::Config::ConfigurationRecorder", 0 },
-	{ "ec2", "describe-flow-logs", "AWS::EC2::VPC", 0 },
-	{ "ec2", "describe-instances", "AWS::EC2::Instance", 0 },
-	{ "ec2", "describe-network-acls", "AWS::EC2::NetworkAcl", 0 },
-	{ "ec2", "describe-security-groups", "AWS::EC2::SecurityGroup", 0 },
-	{ "ec2", "describe-volumes", "AWS::EC2::Volume", 0 },
-	{ "ec2", "describe-vpcs", "AWS::EC2::VPC", 0 },
-	{ "ec2", "get-ebs-encryption-by-default",
-	    "AWS::EC2::EBSEncryptionByDefault", 0 },
-	{ "elb", "describe-load-balancer-policies",
-	    "AWS::ElasticLoadBalancing::LoadBalancer", 1 },
-	{ "elb", "describe-load-balancers",
-	    "AWS::ElasticLoadBalancing::LoadBalancer", 0 },
-	{ "elbv2", "describe-listeners",
-	    "AWS::ElasticLoadBalancingV2::LoadBalancer", 1 },
-	{ "elbv2", "describe-load-balancers",
-	    "AWS::ElasticLoadBalancingV2::LoadBalancer", 0 },
-	{ "guardduty", "get-detector", "AWS::GuardDuty::Detector", 1 },
-	{ "guardduty", "list-detectors", "AWS::GuardDuty::Detector", 0 },
-	{ "iam", "get-account-password-policy", "AWS::IAM::PasswordPolicy", 0 },
-	{ "iam", "get-account-summary", "AWS::IAM::AccountSummary", 0 },
-	{ "iam", "get-credential-report", "AWS::IAM::CredentialReport", 0 },
-	{ "iam", "get-credential-report", "AWS::IAM::User", 0 },
-	{ "iam", "get-policy-version", "AWS::IAM::Policy", 1 },
-	{ "iam", "list-access-keys", "AWS::IAM::User", 1 },
-	{ "iam", "list-mfa-devices", "AWS::IAM::User", 1 },
-	{ "iam", "list-policies", "AWS::IAM::Policy", 0 },
-	{ "iam", "list-users", "AWS::IAM::User", 0 },
-	{ "iam", "list-virtual-mfa-devices", "AWS::IAM::AccountSummary", 0 },
-	{ "kms", "describe-key", "AWS::KMS::Key", 1 },
-	{ "kms", "get-key-rotation-status", "AWS::KMS::Key", 1 },
-	{ "kms", "list-keys", "AWS::KMS::Key", 0 },
-	{ "logs", "describe-log-groups", "AWS::Logs::LogGroup", 0 },
-	{ "rds", "describe-db-instances", "AWS::RDS::DBInstance", 0 },
-	{ "s3api", "get-bucket-acl", "AWS::S3::Bucket", 1 },
-	{ "s3api", "get-bucket-encryption", "AWS::S3::Bucket", 1 },
-	/* collected (scripts/collect-aws.sh) for the reader, not evidence */
-	{ "s3api", "get-bucket-location", NULL, 1 },
-	{ "s3api", "get-bucket-logging", "AWS::S3::Bucket", 1 },
-	{ "s3api", "get-bucket-policy", "AWS::S3::Bucket", 1 },
-	{ "s3api", "get-bucket-tagging", "AWS::S3::Bucket", 1 },
-	{ "s3api", "get-bucket-versioning", "AWS::S3::Bucket", 1 },
-	{ "s3api", "get-public-access-block", "AWS::S3::Bucket", 1 },
-	{ "s3api", "list-buckets", "AWS::S3::Bucket", 0 },
-	{ "s3control", "get-public-access-block",
-	    "AWS::S3::AccountPublicAccessBlock", 0 },
-	{ "securityhub", "describe-hub", "AWS::SecurityHub::Hub", 0 },
-	{ "sts", "get-caller-identity", NULL, 0 },
-};
-
-#define NCALLS (sizeof(calls) / sizeof(calls[0]))
 
 /* Services read at the root only (their calls are account-wide). */
 static int
@@ -316,30 +473,14 @@ recordings(const struct cli *c, const char *svc, const char *call, size_t *n,
 
 /* ------------------------------------------------------ reading calls */
 
-/* Error codes that mean "not configured" for a given call. */
-static const struct {
-	const char *call, *code;
-} not_configured[] = {
-	{ "describe-hub", "InvalidAccessException" },
-	{ "get-account-password-policy", "NoSuchEntity" },
-	{ "get-bucket-encryption",
-	    "ServerSideEncryptionConfigurationNotFoundError" },
-	{ "get-bucket-policy", "NoSuchBucketPolicy" },
-	{ "get-bucket-tagging", "NoSuchTagSet" },
-	{ "get-key-rotation-status", "UnsupportedOperationException" },
-	{ "get-public-access-block", "NoSuchPublicAccessBlockConfiguration" },
-};
-
+/* Whether code means "not configured" for `aws svc call`. */
 static int
-is_not_configured(const char *call, const char *code)
+is_not_configured(const char *svc, const char *call, const char *code)
 {
-	size_t i;
+	const struct call_info *ci = call_find(svc, call);
 
-	for (i = 0; i < sizeof(not_configured) / sizeof(not_configured[0]); i++)
-		if (strcmp(call, not_configured[i].call) == 0 &&
-		    strcmp(code, not_configured[i].code) == 0)
-			return 1;
-	return 0;
+	return ci != NULL && ci->notconf != NULL &&
+	    strcmp(code, ci->notconf) == 0;
 }
 
 /* A copy of map without ResponseMetadata. */
@@ -487,7 +628,7 @@ cli_get(struct cli *c, const struct scope *s, const char *svc, const char *call,
 			    ? arena_printf(c->a, "HTTP %ld", status)
 			    : "UnknownError";
 		r->code = code;
-		if (code != NULL && is_not_configured(call, code)) {
+		if (code != NULL && is_not_configured(svc, call, code)) {
 			r->kind = RESP_NOTCONF;
 			return 0;
 		}
@@ -682,9 +823,6 @@ note_joined(struct cli *c, const char *svc, const char *call, const char *name)
 		return diag_err(c->d, NULL, "out of memory");
 	return 0;
 }
-
-/* Post-processing of a joined value (JSON strings, defaults). */
-enum fixup { FIX_NONE, FIX_JSON_STRING, FIX_VERSIONING, FIX_POLICY_VERSION };
 
 static struct doc_node *
 fixup(struct cli *c, struct doc_node *v, enum fixup f, const char **why)
@@ -1009,22 +1147,6 @@ listing(struct cli *c, const struct scope *s, const char *type, const char *svc,
 	return read_listing(c, s, type, svc, call, key, 0, r, list);
 }
 
-/* Resources that are one element of a listing, with no join. */
-static const struct simple_list {
-	const char *type, *svc, *call, *key, *id;
-} simple_lists[] = {
-	{ "AWS::EC2::NetworkAcl", "ec2", "describe-network-acls", "NetworkAcls",
-	    "NetworkAclId" },
-	{ "AWS::EC2::SecurityGroup", "ec2", "describe-security-groups",
-	    "SecurityGroups", "GroupId" },
-	{ "AWS::EC2::Volume", "ec2", "describe-volumes", "Volumes",
-	    "VolumeId" },
-	{ "AWS::Logs::LogGroup", "logs", "describe-log-groups", "logGroups",
-	    "logGroupName" },
-	{ "AWS::RDS::DBInstance", "rds", "describe-db-instances", "DBInstances",
-	    "DBInstanceIdentifier" },
-};
-
 static int
 element(struct cli *c, const struct scope *s, const char *type,
     const struct doc_node *e, const char *idkey, struct doc_node **attrs,
@@ -1042,19 +1164,23 @@ element(struct cli *c, const struct scope *s, const char *type,
 	return 0;
 }
 
+/* The listings whose elements are resources as they are (calls[]). */
 static int
 read_simple_lists(struct cli *c, const struct scope *s)
 {
-	const struct simple_list *l;
+	const struct call_info *l;
 	const struct doc_node *list;
 	struct doc_node *attrs;
 	struct resp r;
 	const char *id;
 	size_t i, j;
 
-	for (i = 0; i < sizeof(simple_lists) / sizeof(simple_lists[0]); i++) {
-		l = &simple_lists[i];
-		if (listing(c, s, l->type, l->svc, l->call, l->key, &r, &list))
+	for (i = 0; i < NCALLS; i++) {
+		l = &calls[i];
+		if (l->member == NULL)
+			continue;
+		if (listing(
+			c, s, l->type, l->svc, l->call, l->member, &r, &list))
 			return -1;
 		for (j = 0; list != NULL && j < list->u.seq.n; j++) {
 			if (element(c, s, l->type, list->u.seq.items[j], l->id,
@@ -1146,28 +1272,39 @@ read_vpcs(struct cli *c, const struct scope *s)
 	return 0;
 }
 
+/*
+ * Every per-resource call calls[] joins into resources of type, in
+ * table order, for the resource name (index-th listed).  A merged call
+ * (field NULL) that failed makes the resource unreadable (*rerr); the
+ * others spoil their attribute only.  0 or -1.
+ */
+static int
+join_all(struct cli *c, const struct scope *s, const char *type,
+    struct doc_node *attrs, const char **rerr, const char *name, size_t index)
+{
+	const struct call_info *ci;
+	size_t i;
+
+	for (i = 0; i < NCALLS; i++) {
+		ci = &calls[i];
+		if (!ci->joined || ci->type == NULL ||
+		    strcmp(ci->type, type) != 0)
+			continue;
+		if (join(c, s, attrs, ci->field != NULL ? NULL : rerr, ci->svc,
+			ci->call, name, index, ci->field, ci->attr, ci->fix))
+			return -1;
+	}
+	return 0;
+}
+
 static int
 read_buckets(struct cli *c, const struct scope *s)
 {
-	static const struct {
-		const char *call, *field, *attr;
-		enum fixup f;
-	} joins[] = {
-		{ "get-bucket-acl", NULL, NULL, FIX_NONE },
-		{ "get-bucket-encryption", "ServerSideEncryptionConfiguration",
-		    NULL, FIX_NONE },
-		{ "get-bucket-logging", "", "Logging", FIX_NONE },
-		{ "get-bucket-policy", "Policy", NULL, FIX_JSON_STRING },
-		{ "get-bucket-tagging", "TagSet", "Tags", FIX_NONE },
-		{ "get-bucket-versioning", "", "Versioning", FIX_VERSIONING },
-		{ "get-public-access-block", "PublicAccessBlockConfiguration",
-		    NULL, FIX_NONE },
-	};
 	const char *type = "AWS::S3::Bucket", *id, *rerr;
 	const struct doc_node *list, *owner;
 	struct doc_node *attrs;
 	struct resp r;
-	size_t i, j;
+	size_t i;
 
 	if (listing(c, s, type, "s3api", "list-buckets", "Buckets", &r, &list))
 		return -1;
@@ -1180,15 +1317,8 @@ read_buckets(struct cli *c, const struct scope *s)
 		if (owner != NULL &&
 		    src_set(c->a, attrs, "Owner", (struct doc_node *)owner))
 			return diag_err(c->d, NULL, "out of memory");
-		/* The ACL merges several fields: unreadable, it makes the
-		 * bucket unreadable; the others spoil their attribute only. */
-		for (j = 0; j < sizeof(joins) / sizeof(joins[0]); j++)
-			if (join(c, s, attrs,
-				joins[j].field != NULL ? NULL : &rerr, "s3api",
-				joins[j].call, id, i, joins[j].field,
-				joins[j].attr, joins[j].f))
-				return -1;
-		if (emit(c, s, type, id, attrs, rerr,
+		if (join_all(c, s, type, attrs, &rerr, id, i) ||
+		    emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
 	}
@@ -1210,10 +1340,7 @@ read_keys(struct cli *c, const struct scope *s)
 		rerr = NULL;
 		if (element(c, s, type, list->u.seq.items[i], "KeyId", &attrs,
 			&id) ||
-		    join(c, s, attrs, NULL, "kms", "describe-key", id, i,
-			"KeyMetadata", NULL, FIX_NONE) ||
-		    join(c, s, attrs, NULL, "kms", "get-key-rotation-status",
-			id, i, "KeyRotationEnabled", NULL, FIX_NONE) ||
+		    join_all(c, s, type, attrs, &rerr, id, i) ||
 		    emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
@@ -1237,10 +1364,7 @@ read_trails(struct cli *c, const struct scope *s)
 		rerr = NULL;
 		if (element(c, s, type, list->u.seq.items[i], "Name", &attrs,
 			&id) ||
-		    join(c, s, attrs, NULL, "cloudtrail", "get-trail-status",
-			id, i, "", "Status", FIX_NONE) ||
-		    join(c, s, attrs, &rerr, "cloudtrail",
-			"get-event-selectors", id, i, NULL, NULL, FIX_NONE) ||
+		    join_all(c, s, type, attrs, &rerr, id, i) ||
 		    emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
