@@ -245,8 +245,15 @@ mutate(unsigned op, size_t i)
 		fclose(fp);
 		break;
 	case 3:
-		if (buf != NULL && (s = strchr(buf, '{')) != NULL &&
-		    (fp = fopen(p, "wb")) != NULL) {
+		/*
+		 * Into the response object: the top level of a CLI output,
+		 * or "data" of a recorded {status_code, data} response.
+		 */
+		s = buf != NULL ? strstr(buf, "\"data\"") : NULL;
+		s = s != NULL     ? strchr(s, '{')
+		    : buf != NULL ? strchr(buf, '{')
+				  : NULL;
+		if (s != NULL && (fp = fopen(p, "wb")) != NULL) {
 			fwrite(buf, 1, (size_t)(s - buf) + 1, fp);
 			fputs("\"NextToken\": \"eyJmdXp6Ijp0cnVlfQ==\", ", fp);
 			fputs(s + 1, fp);
