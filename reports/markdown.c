@@ -87,6 +87,24 @@ resources(FILE *fp, const struct check_outcome *o, enum status want, size_t max)
  * pass: failing resources, a pointer to the evidence gaps for errored
  * ones (an error is never hidden by a failure of the same control).
  */
+/* The check's parameters with where their values came from. */
+static void
+params(FILE *fp, const struct check_outcome *o)
+{
+	struct strbuf sb;
+	size_t i;
+
+	for (i = 0; i < report_nparams(o); i++) {
+		sb_init(&sb);
+		if (report_param_text(o, i, &sb) == 1) {
+			fputs("  - parameter ", fp);
+			markdown_escape(fp, sb.s);
+			fputc('\n', fp);
+		}
+		sb_free(&sb);
+	}
+}
+
 static void
 section(
     FILE *fp, const struct run *r, enum status s, const char *title, size_t max)
@@ -130,6 +148,7 @@ section(
 			fprintf(fp, "** (%s): ", severity_name(ru->severity));
 			markdown_escape(fp, ru->title);
 			fputc('\n', fp);
+			params(fp, cc->outcome);
 			if (cc->status == ST_FAIL || cc->status == ST_WAIVED)
 				resources(fp, cc->outcome, ST_FAIL, max);
 			if (cc->outcome->counts[ST_ERROR] > 0)

@@ -56,6 +56,23 @@ report_missing(const struct check_outcome *o)
 	return o->status != ST_NOT_APPLICABLE ? o->why : NULL;
 }
 /*
+ * Parameter i of o with its provenance, as one line of plain text into
+ * sb: `max_unused_days = 90 from ac-02.03_odp.02 "ninety (90) days"`.
+ * 1 when written, 0 when there is nothing to say (a plain default or no
+ * such parameter), -1 when memory ran out.  Writers escape the text.
+ */
+int report_param_text(
+    const struct check_outcome *o, size_t i, struct strbuf *sb);
+/* How many parameters o records the provenance of. */
+static inline size_t
+report_nparams(const struct check_outcome *o)
+{
+	return o->param_src != NULL && o->param_src->type == DOC_MAP
+	    ? o->param_src->u.map.n
+	    : 0;
+}
+
+/*
  * What a `--gate checks` verdict means, said in every format so nobody
  * mistakes it for an eligibility decision; NULL for the eligibility gate.
  */

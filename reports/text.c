@@ -140,51 +140,17 @@ show_results(
 static void
 show_params(const struct tctx *t, const struct check_outcome *o)
 {
-	const struct doc_node *src, *v;
-	const char *from, *param, *text, *note;
+	struct strbuf sb;
 	size_t i;
 
-	if (o->param_src == NULL || o->param_src->type != DOC_MAP)
-		return;
-	for (i = 0; i < o->param_src->u.map.n; i++) {
-		src = o->param_src->u.map.pairs[i].val;
-		from = doc_str(doc_get(src, "from"));
-		param = doc_str(doc_get(src, "param"));
-		text = doc_str(doc_get(src, "text"));
-		note = doc_str(doc_get(src, "note"));
-		if (from == NULL ||
-		    (param == NULL && strcmp(from, "default") == 0))
-			continue;
-		v = doc_get(o->params, o->param_src->u.map.pairs[i].key->str);
-		fputs("      ", t->fp);
-		text_escape(t->fp, o->param_src->u.map.pairs[i].key->str);
-		fputs(" = ", t->fp);
-		text_escape(t->fp, v != NULL && v->str != NULL ? v->str : "?");
-		if (param != NULL) {
-			fputs(" (default; ", t->fp);
-			text_escape(t->fp, param);
-			if (text != NULL) {
-				fputs(" \"", t->fp);
-				text_escape(t->fp, text);
-				fputc('"', t->fp);
-			}
-			if (note != NULL) {
-				fputs(": ", t->fp);
-				text_escape(t->fp, note);
-			}
-			fputc(')', t->fp);
-		} else if (strcmp(from, "binding") == 0) {
-			fputs(" (set by the binding)", t->fp);
-		} else {
-			fputs(" from ", t->fp);
-			text_escape(t->fp, from);
-			if (text != NULL) {
-				fputs(" \"", t->fp);
-				text_escape(t->fp, text);
-				fputc('"', t->fp);
-			}
+	for (i = 0; i < report_nparams(o); i++) {
+		sb_init(&sb);
+		if (report_param_text(o, i, &sb) == 1) {
+			fputs("      ", t->fp);
+			text_escape(t->fp, sb.s);
+			fputc('\n', t->fp);
 		}
-		fputc('\n', t->fp);
+		sb_free(&sb);
 	}
 }
 

@@ -99,3 +99,41 @@ report_order(const struct check_outcome *o, size_t *idx)
 				idx[k++] = i;
 	return k;
 }
+
+int
+report_param_text(const struct check_outcome *o, size_t i, struct strbuf *sb)
+{
+	const struct doc_node *src, *v;
+	const char *from, *param, *text, *note, *name;
+
+	if (o->param_src == NULL || o->param_src->type != DOC_MAP ||
+	    i >= o->param_src->u.map.n)
+		return 0;
+	name = o->param_src->u.map.pairs[i].key->str;
+	src = o->param_src->u.map.pairs[i].val;
+	from = doc_str(doc_get(src, "from"));
+	param = doc_str(doc_get(src, "param"));
+	text = doc_str(doc_get(src, "text"));
+	note = doc_str(doc_get(src, "note"));
+	/* Plain defaults are not repeated. */
+	if (from == NULL || (param == NULL && strcmp(from, "default") == 0))
+		return 0;
+	v = doc_get(o->params, name);
+	sb_printf(
+	    sb, "%s = %s", name, v != NULL && v->str != NULL ? v->str : "?");
+	if (param != NULL) {
+		sb_printf(sb, " (default; %s", param);
+		if (text != NULL)
+			sb_printf(sb, " \"%s\"", text);
+		if (note != NULL)
+			sb_printf(sb, ": %s", note);
+		sb_adds(sb, ")");
+	} else if (strcmp(from, "binding") == 0) {
+		sb_adds(sb, " (set by the binding)");
+	} else {
+		sb_printf(sb, " from %s", from);
+		if (text != NULL)
+			sb_printf(sb, " \"%s\"", text);
+	}
+	return sb->oom ? -1 : 1;
+}
