@@ -274,5 +274,33 @@ else
 	bad "cut snapshot: errors differ"; head -3 "$T/cut-1.err" "$T/cut-2.err"
 fi
 
+# --------------------- the decision model in the human formats
+# Parameter provenance in every report; --gate checks said in every
+# format; a missing evidence reason in the gaps.
+for fmt in text markdown html; do
+	"$RAMPART" scan --baseline fedramp-high --input examples/aws-export \
+		--max-evidence-age 0 --fixed-time $NOW --format $fmt \
+		>"$T/prov.$fmt" 2>/dev/null
+	if sed 's/\\_/_/g' "$T/prov.$fmt" |
+	    grep -q 'max_unused_days = 35 from ac-02.03_odp.02 .*thirty-five (35) days'; then
+		ok "$fmt: parameter provenance (35 days from ac-02.03_odp.02)"
+	else
+		bad "$fmt: no parameter provenance"
+	fi
+	grep -q "no listing of TLS::Endpoint in the inputs" "$T/prov.$fmt" &&
+		ok "$fmt: missing TLS evidence named in the gaps" ||
+		bad "$fmt: missing TLS evidence not named"
+done
+for fmt in text markdown html junit sarif json; do
+	"$RAMPART" scan --baseline $BL --input examples/aws-export --gate checks \
+		--max-evidence-age 0 --fixed-time $NOW --format $fmt \
+		>"$T/gate.$fmt" 2>/dev/null
+	grep -q "checks" "$T/gate.$fmt" && grep -qi "gate" "$T/gate.$fmt" &&
+		ok "$fmt: says gate checks" || bad "$fmt: does not say gate checks"
+done
+grep -q "not an eligibility decision" "$T/gate.text" &&
+	ok "text: a checks gate is not an eligibility decision" ||
+	bad "text: the gate note is missing"
+
 echo "scan e2e: $fails failure(s)"
 [ "$fails" -eq 0 ]
