@@ -537,7 +537,7 @@ name_cmp(const void *a, const void *b)
  */
 static int
 manifest(struct diag *d, const char *root, const char *rel, struct strbuf *sb,
-    int depth)
+    int depth, int64_t *oldest)
 {
 	char path[4096], sub[4096], hex[SHA256_HEX_LEN + 1], **names = NULL;
 	struct dirent *de;
@@ -585,8 +585,10 @@ manifest(struct diag *d, const char *root, const char *rel, struct strbuf *sb,
 		if (lstat(path, &st) == -1)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			rc = manifest(d, root, sub, sb, depth + 1);
+			rc = manifest(d, root, sub, sb, depth + 1, oldest);
 		} else if (S_ISREG(st.st_mode)) {
+			if (*oldest == 0 || (int64_t)st.st_mtime < *oldest)
+				*oldest = (int64_t)st.st_mtime;
 			if (sha256_file_hex(d, path, hex) == -1) {
 				rc = -1;
 				break;
@@ -603,15 +605,20 @@ manifest(struct diag *d, const char *root, const char *rel, struct strbuf *sb,
 	return rc;
 }
 
-/* Digest of a directory input: its manifest's sha256. */
+/*
+ * Digest of a directory input: its manifest's sha256; *oldest gets the
+ * oldest modification time of its files (0 when it holds none).
+ */
 static int
-dir_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
+dir_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1],
+    int64_t *oldest)
 {
 	struct strbuf sb;
 	int rc;
 
 	sb_init(&sb);
-	rc = manifest(d, path, "", &sb, 0);
+	*oldest = 0;
+	rc = manifest(d, path, "", &sb, 0, oldest);
 	if (rc == 0 && sb.oom)
 		rc = diag_err(d, NULL, "out of memory");
 	if (rc == 0)
@@ -686,8 +693,10 @@ run_input_src(struct run *r, const char *path, const struct adapter *ad,
 	 * export is read once; only when the adapter's loader did not see
 	 * every byte is a regular file read again here (a pipe cannot be).
 	 */
-	if (is_dir && dir_digest(r->d, path, in->sha256) == -1)
+	if (is_dir && dir_digest(r->d, path, in->sha256, &in->collected) == -1)
 		return -1;
+	if (is_dir && in->collected != 0)
+		in->collected_how = how_mtime;
 	memset(&dg, 0, sizeof(dg));
 	dg.path = path;
 	if (!is_dir)

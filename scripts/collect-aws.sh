@@ -30,6 +30,10 @@ out=$1
 shift
 command -v aws >/dev/null 2>&1 || { echo "error: aws CLI not found" >&2; exit 2; }
 mkdir -p "$out" || exit 2
+# When the evidence was collected: rampart-collection.json at the root,
+# read by the aws-cli adapter (docs/resources.md); the scan's evidence age
+# is measured from `started`.
+collect_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # Failed calls are counted in a file: some run in pipeline subshells.
 failed_log=$out/.collect-failures
 : >"$failed_log"
@@ -217,6 +221,9 @@ for r in $regions; do
 	done
 done
 
+printf '{"collector": "rampart scripts/collect-aws.sh", "started": "%s", "finished": "%s"}\n' \
+	"$collect_started" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+	>"$out/rampart-collection.json"
 failures=$(wc -l <"$failed_log")
 if [ "$failures" -gt 0 ]; then
 	echo "collect-aws: $failures calls failed; their files record the error" >&2

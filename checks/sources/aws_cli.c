@@ -62,7 +62,11 @@ struct cli {
 	size_t nrec;
 	struct strv joined; /* per-resource files read in this scope */
 	struct arena *keep; /* c->a of the whole read (a may be scratch) */
+	int64_t collected; /* rampart-collection.json's start, or 0 */
 };
+
+/* When the collection ran (scripts/collect-aws.sh), at the export root. */
+#define COLLECTION_FILE "rampart-collection.json"
 
 /* The directory a scope reads from, and its region (NULL: none). */
 struct scope {
@@ -664,6 +668,7 @@ emit(struct cli *c, const struct scope *s, const char *type, const char *id,
 	r.attrs = attrs;
 	r.read_error = rerr;
 	r.unreadable = doc_get(attrs, RESOURCE_UNREADABLE);
+	r.collected = c->collected;
 	c->emitted++;
 	c->resources++;
 	return c->fn(c->ctx, &r, c->a);
@@ -689,6 +694,7 @@ emit_marker(struct cli *c, const struct scope *s, const char *type,
 	r.mark = *m;
 	r.listing = 1;
 	r.read_error = rerr;
+	r.collected = c->collected;
 	if ((r.attrs = src_map(c->a, m)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
 	c->emitted++;
@@ -2567,7 +2573,8 @@ check_layout(struct cli *c, const struct scope *s, int root)
 				rc = warn_unread(c, path,
 				    "not an AWS CLI service or region folder");
 		} else if (!ends_with(de->d_name, ".md") &&
-		    !ends_with(de->d_name, ".txt")) {
+		    !ends_with(de->d_name, ".txt") &&
+		    !(root && strcmp(de->d_name, COLLECTION_FILE) == 0)) {
 			rc = warn_unread(c, path,
 			    "not an AWS CLI output (<service>/<call>.json)");
 		}
@@ -2760,6 +2767,40 @@ read_scope(struct cli *c, const struct scope *s, int root)
 	return 0;
 }
 
+/*
+ * rampart-collection.json, written by scripts/collect-aws.sh at the root
+ * of the export: when the evidence was collected ("started", RFC 3339),
+ * the time the scan's evidence age is measured from.  Absent, the engine
+ * falls back to file times.  A file that is there but unreadable or holds
+ * no strict time is an input error, never ignored.  0 or -1.
+ */
+static int
+read_collection(struct cli *c, const char *root)
+{
+	char path[PATH_MAX];
+	struct doc_node *doc;
+	const struct doc_node *v;
+	struct time_error te;
+	struct stat st;
+
+	if (path_join(path, sizeof(path), root, COLLECTION_FILE) != 0 ||
+	    stat(path, &st) != 0)
+		return 0;
+	if ((doc = doc_load_one(c->a, c->d, path, DOC_FMT_JSON, c->lim)) ==
+	    NULL)
+		return -1;
+	v = doc_get(doc, "started");
+	if (v == NULL || v->type != DOC_STRING)
+		return diag_err(c->d, v != NULL ? &v->mark : &doc->mark,
+		    "'started' must be the RFC 3339 time the collection "
+		    "began");
+	if (time_parse(v->str, v->len, TIME_DATETIME, &c->collected, &te) ==
+	    -1)
+		return diag_err(c->d, &v->mark, "'started' ('%s'): %s", v->str,
+		    te.why);
+	return 0;
+}
+
 static int
 cli_read(struct diag *d, const char *path, const struct load_limits *lim,
     resource_fn fn, void *ctx, size_t *nresources)
@@ -2790,6 +2831,8 @@ cli_read(struct diag *d, const char *path, const struct load_limits *lim,
 		goto out;
 	}
 	c.placebo = kind == 2;
+	if (read_collection(&c, path) != 0)
+		goto out;
 	s.dir = path;
 	s.region = NULL;
 	if (c.placebo && index_recordings(&c, &s) != 0)

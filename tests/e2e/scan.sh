@@ -98,7 +98,8 @@ expect_rc 1 "$RAMPART" scan --baseline $BL --input examples/aws-export \
 jcheck 'ctl("au-11")["status"] == "fail"' "no POA&M: AU-11 fails"
 # After the item's expiry, it waives nothing.
 expect_rc 1 "$RAMPART" scan --baseline $BL --input examples/aws-export \
-	--poam examples/poam.yaml --format json --fixed-time 2031-01-15T00:00:00Z
+	--poam examples/poam.yaml --format json --fixed-time 2031-01-15T00:00:00Z \
+	--max-evidence-age 0
 jcheck 'ctl("au-11")["status"] == "fail"' "expired POA&M item: AU-11 fails again"
 
 # ----------------------------- a clean account: eligible, exit 0
@@ -273,6 +274,31 @@ if cmp -s "$T/cut-1.err" "$T/cut-2.err" &&
 else
 	bad "cut snapshot: errors differ"; head -3 "$T/cut-1.err" "$T/cut-2.err"
 fi
+
+# ------------------------------- evidence age (--max-evidence-age)
+# The collection time scripts/collect-aws.sh records is the evidence's
+# age; older than the limit, every result is error (incomplete), never a
+# decision; a manifest with a loose time is refused.
+mkdir -p "$T/aged"
+cp -r examples/aws-export/. "$T/aged/"
+rm -f "$T/aged/SOURCE.md"
+printf '{"collector": "test", "started": "2026-09-01T00:00:00Z", "finished": "2026-09-01T00:05:00Z"}\n' \
+	>"$T/aged/rampart-collection.json"
+expect_rc 4 "$RAMPART" scan --baseline $BL --input "$T/aged" --format json \
+	--fixed-time $NOW
+jcheck 'r["inputs"][0]["stale"] and r["inputs"][0]["collected"] == "2026-09-01T00:00:00Z" and r["inputs"][0]["collected_from"] == "recorded in the export"' \
+	"87-day-old collection: stale, its time recorded in the report"
+jcheck 'r["summary"]["checks"]["pass"] == 0 and r["summary"]["checks"]["fail"] == 0' \
+	"stale evidence decides no check"
+expect_rc 1 "$RAMPART" scan --baseline $BL --input "$T/aged" --format json \
+	--fixed-time $NOW --max-evidence-age 90
+jcheck 'not r["inputs"][0]["stale"]' "within --max-evidence-age 90: decided"
+printf '{"started": "20260901"}\n' >"$T/aged/rampart-collection.json"
+expect_rc 3 "$RAMPART" scan --baseline $BL --input "$T/aged" --format json \
+	--fixed-time $NOW
+grep -q "rampart-collection.json:1:13: error: 'started'" "$T/err" &&
+	ok "a loose collection time is refused at file:line:col" ||
+	bad "no file:line:col for the loose time: $(head -c 300 "$T/err")"
 
 # --------------------- the decision model in the human formats
 # Parameter provenance in every report; --gate checks said in every
