@@ -150,4 +150,30 @@ has "text report lists attested controls apart" \
     "$R" scan --baseline fedramp-moderate \
     --input $A/aws-iam-password-min-length/pass \
     --attest $F/attest/e2e.yaml --fixed-time 2016-11-26T00:00:00Z
+
+# LI-SaaS methods are honoured: an NSO or FED control is decided by the
+# baseline's own tailoring (never by checks), an ATTEST control whose
+# checks pass stays partial until an attestation decides it.
+"$R" scan --baseline fedramp-li-saas --input examples/aws-export \
+    --max-evidence-age 0 --fixed-time 2026-11-27T00:00:00Z --format json \
+    --output "$tmp/li.json" 2>/dev/null
+python3 - "$tmp/li.json" <<'PY' || fail=1
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = {x["id"]: x for x in r["controls"]}
+bad = 0
+def want(cid, st, by, note):
+    global bad
+    got = (c[cid]["status"], c[cid]["decided_by"])
+    if got != (st, by) or note not in c[cid].get("note", ""):
+        print("FAIL: %s is %s (%s), want %s by %s with '%s'" %
+              (cid, got, c[cid].get("note"), st, by, note)); bad = 1
+    else:
+        print("ok: %s %s by %s" % (cid, st, by))
+want("ac-18", "not_applicable", "baseline", "method NSO")
+want("ac-8", "not_applicable", "baseline", "method FED")
+want("au-9", "partial", "open", "method ATTEST")
+if r["verdict"] == "eligible": bad = 1; print("FAIL: li-saas eligible")
+sys.exit(bad)
+PY
 exit $fail
