@@ -250,6 +250,15 @@ do_show(struct cli *c, const char *mp, const char *what, int json)
 	if ((o = mkt_find(f, what)) != NULL) {
 		hit[n++] = o;
 	} else {
+		/* A whole name (any case) wins over names containing it. */
+		for (i = 0; i < f->n; i++)
+			if (strcasecmp(f->v[i].cso, what) == 0) {
+				if (n < sizeof(hit) / sizeof(hit[0]))
+					hit[n] = &f->v[i];
+				n++;
+			}
+	}
+	if (n == 0) {
 		for (i = 0; i < f->n; i++)
 			if (contains_ci(f->v[i].cso, what) ||
 			    contains_ci(f->v[i].csp, what)) {
