@@ -179,6 +179,9 @@ write_json(FILE *fp, const struct placement_report *r)
 		for (j = 0; j < c->nreasons; j++)
 			jw_str(&w, c->reasons[j]);
 		jw_end_arr(&w);
+		jw_kstr(&w, "tenancy",
+		    c->evidence != NULL ? c->evidence->verdict
+					: "not_evidenced");
 		jw_key(&w, "evidence");
 		if (c->evidence != NULL)
 			json_evidence(&w, c->evidence);
@@ -271,8 +274,13 @@ write_text(FILE *fp, const struct placement_report *r)
 		fputs("     status: ", fp);
 		text_escape(fp, c->o->status);
 		if (c->evidence != NULL) {
-			fputs("; tenancy evidence: ", fp);
+			fputs("; tenancy: ", fp);
+			text_escape(fp, c->evidence->verdict);
+			fputs(" (signed scan ", fp);
 			text_escape(fp, c->evidence->path);
+			fputs(")", fp);
+		} else {
+			fputs("; tenancy: not evidenced", fp);
 		}
 		fputc('\n', fp);
 		for (j = 0; j < c->nbases; j++) {
@@ -340,7 +348,8 @@ write_markdown(FILE *fp, const struct placement_report *r)
 		    "\n> **Warning:** the feed is more than %d days old.\n",
 		    MKT_STALE_DAYS);
 	fputs("\n| # | decision | id | provider | offering | status | level "
-	      "| models | reasons |\n|---|---|---|---|---|---|---|---|---|\n",
+	      "| models | tenancy | reasons |\n"
+	      "|---|---|---|---|---|---|---|---|---|---|\n",
 	    fp);
 	for (i = 0; i < p->n; i++) {
 		c = &p->v[i];
@@ -360,6 +369,10 @@ write_markdown(FILE *fp, const struct placement_report *r)
 				fputs(", ", fp);
 			markdown_escape(fp, c->o->service_models[j]);
 		}
+		fputs(" | ", fp);
+		markdown_escape(fp,
+		    c->evidence != NULL ? c->evidence->verdict
+					: "not evidenced");
 		fputs(" | ", fp);
 		for (j = 0; j < c->nreasons; j++) {
 			if (j > 0)
@@ -424,7 +437,8 @@ write_html(FILE *fp, const struct placement_report *r)
 		    MKT_STALE_DAYS);
 	fputs("<table>\n<tr><th>#</th><th>decision</th><th>id</th>"
 	      "<th>provider</th><th>offering</th><th>status</th><th>level"
-	      "</th><th>models</th><th>built on</th><th>reasons</th></tr>\n",
+	      "</th><th>models</th><th>tenancy</th><th>built on</th><th>reasons"
+	      "</th></tr>\n",
 	    fp);
 	for (i = 0; i < p->n; i++) {
 		c = &p->v[i];
@@ -446,6 +460,11 @@ write_html(FILE *fp, const struct placement_report *r)
 				fputs(", ", fp);
 			markup_escape(fp, c->o->service_models[j], 0);
 		}
+		fputs("</td><td>", fp);
+		markup_escape(fp,
+		    c->evidence != NULL ? c->evidence->verdict
+					: "not evidenced",
+		    0);
 		fputs("</td><td>", fp);
 		for (j = 0; j < c->nbases; j++) {
 			if (j > 0)

@@ -907,7 +907,7 @@ decide_one(struct arena *a, const struct mkt_feed *f,
 
 /*
  * Ranking: eligible first, then incomplete, then not eligible; within a
- * group the higher authorized level first, then fewer reasons, then csp,
+ * group those with tenancy evidence first, then the higher authorized level, then fewer reasons, then csp,
  * cso and id, so the order is total and the output deterministic.
  */
 static int
@@ -919,6 +919,9 @@ candidate_cmp(const void *x, const void *y)
 
 	if (rank[a->decision] != rank[b->decision])
 		return rank[a->decision] - rank[b->decision];
+	/* Verified tenancy evidence ranks a candidate above one without. */
+	if ((a->evidence != NULL) != (b->evidence != NULL))
+		return a->evidence != NULL ? -1 : 1;
 	if (a->o->level != b->o->level)
 		return (int)b->o->level - (int)a->o->level;
 	if (a->nreasons != b->nreasons)

@@ -218,6 +218,9 @@ expect 2 "two reports for one offering" $P --evidence F1206061350="$T/eligible.j
 expect 0 "signed placement reports" "$R" place --workload "$EX/moderate-iaas.yaml" \
     --key "$FIX/test.pub" --evidence AGENCYAMAZONEW="$T/eligible.json" \
     --format json,text,markdown,html --output-dir "$T/rep" --sign "$FIX/test.key" --now $NOW
+jq -e '.candidates[0].id == "AGENCYAMAZONEW" and .candidates[0].tenancy == "eligible" and
+    (.candidates[1:] | map(select(.eligible)) | all(.tenancy == "not_evidenced"))' \
+    "$T/rep/placement.json" >/dev/null && ok "verified tenancy ranks first" || bad "tenancy ranking"
 for f in placement.json placement.txt placement.md placement.html; do
 	expect 0 "rampart verify $f" "$R" verify "$T/rep/$f" --key "$FIX/test.pub"
 done
