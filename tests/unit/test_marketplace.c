@@ -690,6 +690,81 @@ compact_matches_source(void **state)
 	diag_free(&d);
 }
 
+/*
+ * Each allocation failing in turn: loading a feed and a workload and
+ * deciding fail cleanly (an error, no result), never with a partial
+ * decision that could read as eligible.
+ */
+static void
+alloc_failures(void **state)
+{
+	struct strbuf sb;
+	struct diag d;
+	struct mkt_feed *f;
+	struct mkt_workload *w;
+	struct arena *a;
+	struct mkt_placement p;
+	char *feedp, *wlp;
+	long k;
+	int done = 0, rc;
+
+	(void)state;
+	sb_init(&sb);
+	sb_adds(&sb,
+	    "{\"meta\":{\"last_change\":\"" T0 "\"},\"data\":"
+	    "{\"Products\":[");
+	{
+		struct strbuf pr;
+
+		sb_init(&pr);
+		off(&pr, "A", "FedRAMP Authorized", "High", "\"IaaS\"",
+		    "{\"id\":\"B\"}");
+		off(&pr, "B", "FedRAMP Authorized", "Low", "\"SaaS\"", "");
+		off(&pr, "C", "FedRAMP Ready", "Moderate", "\"IaaS\"",
+		    "{\"id\":\"B\"}");
+		sb_adds(&sb, pr.s);
+		sb_free(&pr);
+	}
+	sb_adds(&sb, "]}}");
+	feedp = tmpfile_with(sb.s);
+	wlp = tmpfile_with("name: t\nimpact: moderate\nservice_models: "
+			   "[IaaS]\nproviders: [CSP A, CSP C]\n");
+	for (k = 1; !done && k < 100000; k++) {
+		diag_init(&d);
+		f = NULL;
+		w = NULL;
+		a = NULL;
+		lib_alloc_fail_at(k);
+		rc = -1;
+		if ((f = mkt_feed_load(&d, feedp)) != NULL &&
+		    (w = mkt_workload_load(&d, wlp)) != NULL &&
+		    (a = arena_new()) != NULL)
+			rc = mkt_decide(a, f, w, NULL, 0, 0, &p);
+		done = lib_alloc_count() < k;
+		lib_alloc_fail_at(0);
+		if (rc == 0) {
+			/* Only a full decision: A eligible, C not. */
+			assert_int_equal(p.n, 2);
+			assert_int_equal(p.count[MKT_ELIGIBLE], 1);
+			assert_string_equal(p.v[0].o->id, "A");
+		} else {
+			assert_true(d.nerrors > 0 || a == NULL ||
+			    (f != NULL && w != NULL));
+		}
+		arena_free(a);
+		mkt_workload_free(w);
+		mkt_feed_free(f);
+		diag_free(&d);
+	}
+	assert_true(done);
+	print_message("%ld allocations\n", k - 1);
+	unlink(feedp);
+	unlink(wlp);
+	free(feedp);
+	free(wlp);
+	sb_free(&sb);
+}
+
 static void
 writers_sorted(void **state)
 {
@@ -712,6 +787,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(workload_errors),
 		cmocka_unit_test(real_feed_decisions),
 		cmocka_unit_test(compact_matches_source),
+		cmocka_unit_test(alloc_failures),
 		cmocka_unit_test(writers_sorted),
 	};
 
