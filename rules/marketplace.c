@@ -332,11 +332,24 @@ is_hex64(const char *s)
 struct mkt_feed *
 mkt_feed_load(struct diag *d, const char *path)
 {
+	struct mkt_feed *f;
+	char *buf = NULL;
+	size_t len;
+
+	if (file_read_all(d, path, FEED_MAX_BYTES, &buf, &len) == -1)
+		return NULL;
+	f = mkt_feed_load_buf(d, path, buf, len);
+	lib_free(buf);
+	return f;
+}
+
+struct mkt_feed *
+mkt_feed_load_buf(struct diag *d, const char *name, const char *buf, size_t len)
+{
 	struct mkt_feed *f = NULL;
 	struct load_limits lim;
 	struct doc_node *root, *data, *list, *v;
-	char *buf = NULL;
-	size_t len, i, j;
+	size_t i, j;
 	size_t nerr = d->nerrors;
 
 	if ((f = lib_calloc(1, sizeof(*f))) == NULL ||
@@ -344,12 +357,10 @@ mkt_feed_load(struct diag *d, const char *path)
 		diag_err(d, NULL, "out of memory");
 		goto fail;
 	}
-	if ((f->path = arena_strdup(f->a, path)) == NULL) {
+	if ((f->path = arena_strdup(f->a, name)) == NULL) {
 		diag_err(d, NULL, "out of memory");
 		goto fail;
 	}
-	if (file_read_all(d, path, FEED_MAX_BYTES, &buf, &len) == -1)
-		goto fail;
 	sha256_hex(buf, len, f->sha256);
 	load_limits_default(&lim);
 	{
@@ -360,7 +371,7 @@ mkt_feed_load(struct diag *d, const char *path)
 			&docs, &ndocs) == -1)
 			goto fail;
 		if (ndocs != 1) {
-			diag_err(d, NULL, "%s: not one JSON document", path);
+			diag_err(d, NULL, "%s: not one JSON document", name);
 			goto fail;
 		}
 		root = docs[0];
@@ -438,10 +449,8 @@ mkt_feed_load(struct diag *d, const char *path)
 				    "offering '%s': leveraged system '%s' is "
 				    "not in the feed",
 				    f->v[i].id, f->v[i].leveraged[j]);
-	lib_free(buf);
 	return f;
 fail:
-	lib_free(buf);
 	mkt_feed_free(f);
 	return NULL;
 }

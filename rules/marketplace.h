@@ -85,6 +85,9 @@ struct mkt_feed {
  * with mkt_feed_free().
  */
 struct mkt_feed *mkt_feed_load(struct diag *d, const char *path);
+/* The same over a buffer (borrowed); name is used in messages. */
+struct mkt_feed *mkt_feed_load_buf(
+    struct diag *d, const char *name, const char *buf, size_t len);
 void mkt_feed_free(struct mkt_feed *f); /* accepts NULL */
 /* The offering with that id, or NULL. */
 const struct mkt_offering *mkt_find(const struct mkt_feed *f, const char *id);
