@@ -41,7 +41,7 @@ static const struct command commands[] = {
 	    "--workload FILE [--evidence ID=REPORT]... [--key PUB | "
 	    "--keyring FILE] [--marketplace FILE] [--format F] "
 	    "[--output-dir DIR] [--sign KEY]",
-	    "decide where a workload may be placed (Marketplace + tenancy "
+	    "decide where a workload may go (Marketplace + tenancy "
 	    "evidence)" },
 	{ "scan", cmd_scan,
 	    "--baseline NAME|FILE (--input PATH | --tls HOST[:PORT])... "
@@ -230,7 +230,7 @@ print_help(FILE *fp)
 	    "against FedRAMP/NIST SP 800-53 baselines.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(
-		    fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		    fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(fp,
 	    "\nexit codes: 0 eligible, 1 not eligible, 2 usage, "
 	    "3 invalid input,\n            4 incomplete, 5 system error\n"
