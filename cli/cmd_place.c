@@ -237,8 +237,9 @@ load_evidence(struct arena *a, struct diag *d, const struct mkt_feed *f,
 		diag_err(d, NULL, "out of memory");
 		return EXIT_SYSTEM;
 	}
-	if (file_read_all(d, path, REPORT_MAX_BYTES, &rep, &rlen) == -1 ||
-	    file_read_all(d, bpath, REPORT_MAX_BYTES, &bun, &blen) == -1) {
+	if (file_read_all(d, path, REPORT_MAX_BYTES, &rep, &rlen) == -1)
+		goto out;
+	if (file_read_all(d, bpath, REPORT_MAX_BYTES, &bun, &blen) == -1) {
 		diag_err(d, NULL,
 		    "evidence '%s' needs its signed bundle '%s': unsigned "
 		    "evidence is refused",
