@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -440,6 +441,74 @@ write_outputs(struct diag *d, const struct place_args *a,
 	return rc;
 }
 
+/* Add a warning to the report and to the diagnostics.  0 or -1. */
+static int
+warn_add(struct arena *a, struct diag *d, const char ***v, size_t *n,
+    const char *msg)
+{
+	const char **nv;
+
+	if (msg == NULL ||
+	    (nv = arena_realloc(a, *v, *n * sizeof(char *),
+		 (*n + 1) * sizeof(char *))) == NULL)
+		return -1;
+	nv[(*n)++] = msg;
+	*v = nv;
+	diag_warn(d, NULL, "%s", msg);
+	return 0;
+}
+
+/*
+ * What the user must know about the decision: a stale feed, a provider
+ * with no offering in the feed (a misspelt name would otherwise drop out
+ * silently), evidence for an offering that is not a candidate.  0 or -1.
+ */
+static int
+place_warnings(struct arena *a, struct diag *d, const struct mkt_feed *f,
+    const struct mkt_workload *w, const struct mkt_placement *p,
+    const struct mkt_evidence *ev, size_t nev, struct placement_report *pr)
+{
+	const char **v = NULL;
+	size_t n = 0, i, j;
+
+	if (p->feed_stale &&
+	    warn_add(a, d, &v, &n,
+		arena_printf(a,
+		    "the marketplace feed of %s is %lld days old (more than "
+		    "%d): refresh it with 'rampart marketplace import'",
+		    f->last_change, (long long)p->feed_age_days,
+		    MKT_STALE_DAYS)) == -1)
+		return -1;
+	for (i = 0; i < w->nproviders; i++) {
+		for (j = 0; j < f->n; j++)
+			if (strcasecmp(f->v[j].csp, w->providers[i]) == 0)
+				break;
+		if (j == f->n &&
+		    warn_add(a, d, &v, &n,
+			arena_printf(a,
+			    "provider '%s' has no offering in the feed (names "
+			    "are matched whole, any case; try 'rampart "
+			    "marketplace list --csp NAME')",
+			    w->providers[i])) == -1)
+			return -1;
+	}
+	for (i = 0; i < nev; i++) {
+		for (j = 0; j < p->n; j++)
+			if (p->v[j].evidence == &ev[i])
+				break;
+		if (j == p->n &&
+		    warn_add(a, d, &v, &n,
+			arena_printf(a,
+			    "evidence for '%s' is unused: that offering is "
+			    "not one of the workload's providers",
+			    ev[i].offering_id)) == -1)
+			return -1;
+	}
+	pr->warnings = v;
+	pr->nwarnings = n;
+	return 0;
+}
+
 int
 cmd_place(struct cli *c, int argc, char **argv)
 {
@@ -507,34 +576,15 @@ cmd_place(struct cli *c, int argc, char **argv)
 			goto out;
 	}
 	rc = EXIT_SYSTEM;
+	memset(&pr, 0, sizeof(pr));
 	if (mkt_decide(ar, f, w, ev, a.nev, a.now, &p) == -1) {
 		diag_err(&d, NULL, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < a.nev; i++) {
-		size_t j;
-
-		for (j = 0; j < p.n; j++)
-			if (p.v[j].evidence == &ev[i])
-				break;
-		if (j == p.n)
-			diag_warn(&d, NULL,
-			    "evidence for '%s' is unused: that offering is "
-			    "not a candidate (not one of the workload's "
-			    "providers)",
-			    ev[i].offering_id);
+	if (place_warnings(ar, &d, f, w, &p, ev, a.nev, &pr) == -1) {
+		rc = EXIT_SYSTEM;
+		goto out;
 	}
-	if (p.n == 0)
-		diag_warn(&d, NULL,
-		    "no offering of the workload's providers is in the feed "
-		    "(names are matched whole, any case: try 'rampart "
-		    "marketplace list --csp NAME')");
-	if (p.feed_stale)
-		diag_warn(&d, NULL,
-		    "the marketplace feed of %s is %lld days old (more than "
-		    "%d): refresh it with 'rampart marketplace import'",
-		    f->last_change, (long long)p.feed_age_days, MKT_STALE_DAYS);
-	memset(&pr, 0, sizeof(pr));
 	pr.feed = f;
 	pr.w = w;
 	pr.p = &p;

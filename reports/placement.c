@@ -132,14 +132,8 @@ write_json(FILE *fp, const struct placement_report *r)
 	jw_end_obj(&w);
 	jw_key(&w, "warnings");
 	jw_arr(&w);
-	if (p->feed_stale) {
-		char msg[160];
-
-		snprintf(msg, sizeof(msg),
-		    "the marketplace feed is %lld days old (more than %d)",
-		    (long long)p->feed_age_days, MKT_STALE_DAYS);
-		jw_str(&w, msg);
-	}
+	for (i = 0; i < r->nwarnings; i++)
+		jw_str(&w, r->warnings[i]);
 	jw_end_arr(&w);
 	jw_key(&w, "candidates");
 	jw_arr(&w);
@@ -223,11 +217,11 @@ write_text(FILE *fp, const struct placement_report *r)
 	text_escape(fp, r->feed->last_change);
 	fprintf(fp, ", %lld days old, sha256 %s)\n",
 	    (long long)p->feed_age_days, r->feed->source_sha256);
-	if (p->feed_stale)
-		fprintf(fp,
-		    "warning: the feed is more than %d days old; refresh it "
-		    "with 'rampart marketplace import'\n",
-		    MKT_STALE_DAYS);
+	for (i = 0; i < r->nwarnings; i++) {
+		fputs("warning: ", fp);
+		text_escape(fp, r->warnings[i]);
+		fputc('\n', fp);
+	}
 	for (i = 0; i < r->nev; i++) {
 		fputs("evidence: ", fp);
 		text_escape(fp, r->ev[i].offering_id);
@@ -343,10 +337,11 @@ write_markdown(FILE *fp, const struct placement_report *r)
 	}
 	format_time(r->decided, t);
 	fprintf(fp, "- decided: %s\n", t);
-	if (p->feed_stale)
-		fprintf(fp,
-		    "\n> **Warning:** the feed is more than %d days old.\n",
-		    MKT_STALE_DAYS);
+	for (i = 0; i < r->nwarnings; i++) {
+		fputs("\n> **Warning:** ", fp);
+		markdown_escape(fp, r->warnings[i]);
+		fputc('\n', fp);
+	}
 	fputs("\n| # | decision | id | provider | offering | status | level "
 	      "| models | tenancy | reasons |\n"
 	      "|---|---|---|---|---|---|---|---|---|---|\n",
@@ -430,11 +425,11 @@ write_html(FILE *fp, const struct placement_report *r)
 	}
 	format_time(r->decided, t);
 	fprintf(fp, "<li>decided %s</li>\n</ul>\n", t);
-	if (p->feed_stale)
-		fprintf(fp,
-		    "<p class=\"incomplete\"><strong>Warning:</strong> the "
-		    "feed is more than %d days old.</p>\n",
-		    MKT_STALE_DAYS);
+	for (i = 0; i < r->nwarnings; i++) {
+		fputs("<p class=\"incomplete\"><strong>Warning:</strong> ", fp);
+		markup_escape(fp, r->warnings[i], 0);
+		fputs("</p>\n", fp);
+	}
 	fputs("<table>\n<tr><th>#</th><th>decision</th><th>id</th>"
 	      "<th>provider</th><th>offering</th><th>status</th><th>level"
 	      "</th><th>models</th><th>tenancy</th><th>built on</th><th>reasons"

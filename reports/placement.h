@@ -16,6 +16,10 @@ struct placement_report {
 	size_t nev;
 	int64_t decided; /* time of the decision, epoch seconds */
 	const char *tool_version;
+	/* Warnings of the decision (stale feed, a provider with no
+	 * offering, unused evidence), shown by every format. */
+	const char *const *warnings;
+	size_t nwarnings;
 	int color; /* text: ANSI colour */
 };
 

@@ -117,7 +117,7 @@ has "'csp' is missing" "malformed offering named"
 
 # ------------------------------------------------------- place, no evidence
 expect 0 "moderate IaaS example" "$R" place --workload "$EX/moderate-iaas.yaml" --format json --now $NOW
-jqt '.verdict == "eligible" and .gate == "eligibility" and .kind == "placement"' "verdict eligible"
+jqt '.verdict == "eligible" and .gate == "eligibility" and .kind == "placement" and .warnings == []' "verdict eligible"
 jqt '[.candidates[] | select(.eligible) | .id] | index("AGENCYAMAZONEW") and index("F1603047866") and index("F1209051525") and index("FR1805751477")' \
     "AWS, Azure and Google authorized for Moderate IaaS"
 jqt '.candidates[] | select(.id == "FR2535161278") | (.eligible | not) and (.reasons[0] | test("FedRAMP Ready"))' \
@@ -131,6 +131,8 @@ jqt '[.candidates[] | .eligible] | . == (sort | reverse)' "eligible ranked first
 hasnt "days old" "no stale warning for a fresh feed"
 expect 0 "today the feed is stale" "$R" place --workload "$EX/moderate-iaas.yaml" --now 2026-12-03T00:00:00Z
 has "days old (more than 90)" "stale feed warned"
+expect 0 "stale feed in the JSON report" "$R" place --workload "$EX/moderate-iaas.yaml" --now 2026-12-03T00:00:00Z --format json
+jqt '.marketplace.stale and .marketplace.age_days == 218 and (.warnings[0] | test("218 days old"))' "stale feed recorded"
 expect 0 "high example" "$R" place --workload "$EX/high-iaas-paas.yaml" --format json --now $NOW
 jqt '.candidates[] | select(.id == "AGENCYAMAZONEW") | (.eligible | not) and (.reasons | map(test("below")) | any)' \
     "AWS US East/West not High"
@@ -143,6 +145,12 @@ providers: [Akamai]
 EOF
 expect 1 "no eligible placement: exit 1" "$R" place --workload "$T/none.yaml" --now $NOW
 has "NOT ELIGIBLE" "text says not eligible"
+printf 'name: x\nimpact: high\nproviders: [Amazon Web Services, Amazon]\n' >"$T/typo.yaml"
+expect 0 "a provider not in the feed" "$R" place --workload "$T/typo.yaml" --now $NOW --format json
+jqt '.warnings | map(test("provider .Amazon Web Services. has no offering")) | any' \
+    "unmatched provider warned in the report"
+has "provider 'Amazon Web Services' has no offering in the feed" "unmatched provider warned on stderr"
+jqt '[.candidates[].csp] | unique == ["Amazon"]' "the matched provider is still decided"
 printf 'name: x\nimpact: medium\n' >"$T/badwl.yaml"
 expect 3 "invalid workload" "$R" place --workload "$T/badwl.yaml"
 has "badwl.yaml:2:9" "workload error has file:line:col"
@@ -246,6 +254,8 @@ jq -e --arg w "$(sha256 "$EX/moderate-iaas.yaml")" --arg f "$(sha256 "$FEED")" \
     bad "predicate digests"
 jq -e '.predicate.configuration | map(select(.name | startswith("marketplace-source:"))) | length == 1' \
     "$T/payload.json" >/dev/null && ok "predicate names the official feed's digest" || bad "source digest"
+expect 3 "a placement report is not tenancy evidence" $P --evidence F1206061350="$T/rep/placement.json"
+has "is a placement report" "placement report refused as evidence"
 sed -i 's/"eligible": true/"eligible": false/' "$T/rep/placement.json"
 expect 1 "edited placement report fails verify" "$R" verify "$T/rep/placement.json" --key "$FIX/test.pub"
 expect 2 "--sign without --output-dir" "$R" place --workload "$EX/moderate-iaas.yaml" --sign "$FIX/test.key"
