@@ -118,6 +118,7 @@ has "'csp' is missing" "malformed offering named"
 # ------------------------------------------------------- place, no evidence
 expect 0 "moderate IaaS example" "$R" place --workload "$EX/moderate-iaas.yaml" --format json --now $NOW
 jqt '.verdict == "eligible" and .gate == "eligibility" and .kind == "placement" and .warnings == []' "verdict eligible"
+cp "$T/out" "$T/v-moderate.json"
 jqt '[.candidates[] | select(.eligible) | .id] | index("AGENCYAMAZONEW") and index("F1603047866") and index("F1209051525") and index("FR1805751477")' \
     "AWS, Azure and Google authorized for Moderate IaaS"
 jqt '.candidates[] | select(.id == "FR2535161278") | (.eligible | not) and (.reasons[0] | test("FedRAMP Ready"))' \
@@ -133,6 +134,7 @@ expect 0 "today the feed is stale" "$R" place --workload "$EX/moderate-iaas.yaml
 has "days old (more than 90)" "stale feed warned"
 expect 0 "stale feed in the JSON report" "$R" place --workload "$EX/moderate-iaas.yaml" --now 2026-12-03T00:00:00Z --format json
 jqt '.marketplace.stale and .marketplace.age_days == 218 and (.warnings[0] | test("218 days old"))' "stale feed recorded"
+cp "$T/out" "$T/v-stale.json"
 expect 0 "high example" "$R" place --workload "$EX/high-iaas-paas.yaml" --format json --now $NOW
 jqt '.candidates[] | select(.id == "AGENCYAMAZONEW") | (.eligible | not) and (.reasons | map(test("below")) | any)' \
     "AWS US East/West not High"
@@ -173,6 +175,7 @@ expect 4 "unknown status: incomplete, not eligible" "$R" place --workload "$T/cg
     --marketplace "$T/unknown.json" --now $NOW --format json
 has "unknown status 'FedRAMP Authorized (Pilot)'" "unknown status warned"
 jqt '.verdict == "incomplete" and .candidates[0].eligible == false' "never guessed as authorized"
+cp "$T/out" "$T/v-unknown.json"
 
 # ---------------------------------------------------------- evidence
 # Real scan reports of the example AWS export, signed with the test key.
@@ -192,6 +195,7 @@ P="$R place --workload $T/cgi.yaml --key $FIX/test.pub --now $NOW"
 expect 1 "real scan (not eligible) blocks the placement" $P \
     --evidence F1206061350="$T/scan/report.json" --format json
 jqt '.candidates[0].reasons | map(test("is .not_eligible.")) | any' "reason names the scan"
+cp "$T/out" "$T/v-evidence.json"
 jqt '.evidence[0].sha256 == "'"$(sha256 "$T/scan/report.json")"'" and .candidates[0].evidence.verified' \
     "evidence digest recorded"
 expect 0 "eligible tenancy" $P --evidence F1206061350="$T/eligible.json"
@@ -254,6 +258,19 @@ jq -e --arg w "$(sha256 "$EX/moderate-iaas.yaml")" --arg f "$(sha256 "$FEED")" \
     bad "predicate digests"
 jq -e '.predicate.configuration | map(select(.name | startswith("marketplace-source:"))) | length == 1' \
     "$T/payload.json" >/dev/null && ok "predicate names the official feed's digest" || bad "source digest"
+# The JSON reports against docs/placement.schema.json (ajv, draft-07).
+NODE_PATH=$(pwd)/tests/node/node_modules
+if command -v node >/dev/null && [ -d "$NODE_PATH/ajv" ]; then
+	expect 0 "JSON reports valid (docs/placement.schema.json)" env NODE_PATH="$NODE_PATH" \
+	    node tests/e2e/reports/validate.js json docs/placement.schema.json \
+	    "$T/v-moderate.json" "$T/v-unknown.json" "$T/v-evidence.json" \
+	    "$T/v-stale.json" "$T/rep/placement.json"
+	jq '.candidates[0].reasons = []' "$T/v-evidence.json" >"$T/v-bad.json"
+	expect 1 "schema rejects a blocked candidate without reasons" env NODE_PATH="$NODE_PATH" \
+	    node tests/e2e/reports/validate.js json docs/placement.schema.json "$T/v-bad.json"
+else
+	echo "skip: no node/ajv (make deps-test)"
+fi
 expect 3 "a placement report is not tenancy evidence" $P --evidence F1206061350="$T/rep/placement.json"
 has "is a placement report" "placement report refused as evidence"
 sed -i 's/"eligible": true/"eligible": false/' "$T/rep/placement.json"
