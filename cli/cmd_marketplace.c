@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "reports/placement.h"
@@ -20,10 +21,12 @@ enum {
 	O_STATUS,
 	O_MODEL,
 	O_FORMAT,
+	O_ALLOW_OLDER,
 	O_HELP
 };
 
 static const struct opt mkt_opts[] = {
+	{ "allow-older", 0, O_ALLOW_OLDER },
 	{ "csp", 1, O_CSP },
 	{ "format", 1, O_FORMAT },
 	{ "help", 0, O_HELP },
@@ -46,6 +49,7 @@ mkt_help(const struct command *cmd)
 	       "its compact\n"
 	       "                         copy, atomically (default: the "
 	       "shipped copy)\n"
+	       "    --allow-older        replace a copy with an older feed\n"
 	       "  show ID|NAME           one offering: by Marketplace id, "
 	       "else by a\n"
 	       "                         case-insensitive part of its name\n"
@@ -112,10 +116,10 @@ open_feed(struct cli *c, const char *path, struct diag *d)
 }
 
 static int
-do_import(struct cli *c, const char *src, const char *out)
+do_import(struct cli *c, const char *src, const char *out, int allow_older)
 {
 	struct diag d;
-	struct mkt_feed *f;
+	struct mkt_feed *f, *old;
 	struct atomic_file *af;
 	char def[PATH_MAX];
 	int rc = EXIT_INVALID_INPUT;
@@ -140,6 +144,25 @@ do_import(struct cli *c, const char *src, const char *out)
 			goto out;
 		}
 		out = def;
+	}
+	/* A download older than the copy it would replace is refused: a
+	 * stale or replayed feed must not silently undo newer facts. */
+	if (!allow_older && access(out, F_OK) == 0) {
+		struct diag d2;
+
+		diag_init(&d2);
+		if ((old = mkt_feed_load(&d2, out)) != NULL &&
+		    old->last_change_t > f->last_change_t) {
+			diag_err(&d, NULL,
+			    "'%s' (last_change %s) is older than '%s' "
+			    "(last_change %s): not replaced (--allow-older)",
+			    src, f->last_change, out, old->last_change);
+			mkt_feed_free(old);
+			diag_free(&d2);
+			goto fail;
+		}
+		mkt_feed_free(old);
+		diag_free(&d2);
 	}
 	if ((af = atomic_open(&d, out, 0644)) == NULL) {
 		rc = EXIT_SYSTEM;
@@ -423,7 +446,7 @@ cmd_marketplace(struct cli *c, int argc, char **argv)
 	const char *mp = NULL, *fmt = "text";
 	struct list_filter flt = { NULL, -1, -1, 0 };
 	enum mkt_level lvl;
-	int i = 1, o, is20x;
+	int i = 1, o, is20x, allow_older = 0;
 
 	while ((o = opt_next(cmd, mkt_opts, argc, argv, &i, &arg)) != -1) {
 		switch (o) {
@@ -482,6 +505,9 @@ cmd_marketplace(struct cli *c, int argc, char **argv)
 				    "unknown format '%s' (text, json)", arg);
 			fmt = arg;
 			break;
+		case O_ALLOW_OLDER:
+			allow_older = 1;
+			break;
 		case O_HELP:
 			mkt_help(cmd);
 			return 0;
@@ -492,7 +518,7 @@ cmd_marketplace(struct cli *c, int argc, char **argv)
 	if (strcmp(sub, "import") == 0) {
 		if (operand == NULL)
 			return cli_usage_err(cmd, "import needs a FILE");
-		return do_import(c, operand, out);
+		return do_import(c, operand, out, allow_older);
 	}
 	if (out != NULL)
 		return cli_usage_err(cmd, "--out is for import only");

@@ -96,6 +96,17 @@ if [ -f "$SRC" ]; then
 	    "$T/new-status.json" --out "$T/new-compact.json"
 	has "unknown status 'FedRAMP Authorized (Pilot)'" "unknown status reported at import"
 	has "1 offerings carry values rampart does not know" "import counts unknown values"
+	# An older download does not replace a newer copy.
+	jq '.meta.last_change = "2025-01-01T00:00:00Z"' "$SRC" >"$T/older.json"
+	cp "$T/compact.json" "$T/newer.json"
+	expect 3 "an older feed does not replace a newer copy" "$R" marketplace import \
+	    "$T/older.json" --out "$T/newer.json"
+	has "is older than" "older feed explained"
+	cmp -s "$T/newer.json" "$T/compact.json" && ok "newer copy kept" || bad "newer copy replaced"
+	expect 0 "--allow-older replaces it" "$R" marketplace import \
+	    "$T/older.json" --out "$T/newer.json" --allow-older
+	test "$(jq -r .source.last_change "$T/newer.json")" = 2025-01-01T00:00:00Z &&
+	    ok "older copy written on request" || bad "--allow-older"
 	# Malformed downloads are refused and leave the target untouched.
 	cp "$T/compact.json" "$T/keep.json"
 	jq 'del(.meta)' "$SRC" >"$T/nometa.json"
