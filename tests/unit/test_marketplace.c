@@ -765,6 +765,70 @@ alloc_failures(void **state)
 	sb_free(&sb);
 }
 
+/* Feed text is untrusted: every writer escapes it for its format. */
+static void
+writers_escape(void **state)
+{
+	static const char *const fmts[] = { "html", "json", "markdown",
+		"text" };
+	struct strbuf sb;
+	struct diag d;
+	struct mkt_feed *f;
+	struct mkt_workload *w;
+	struct arena *a;
+	struct mkt_placement p;
+	struct placement_report pr;
+	char *out;
+	size_t len, i;
+	FILE *fp;
+
+	(void)state;
+	sb_init(&sb);
+	sb_adds(&sb,
+	    "{\"id\":\"E\",\"csp\":\"Evil <script>alert(1)"
+	    "</script>\",\"cso\":\"a|b\\u001b[2J\\r\\nc\",\"status\":"
+	    "\"FedRAMP Ready\",\"impact_level\":\"High\","
+	    "\"service_model\":[\"IaaS\"],\"leveraged_systems\":[]}");
+	diag_init(&d);
+	assert_non_null(f = load_products(&d, &sb));
+	assert_non_null(w = workload(&d, "name: '<b>x</b>'\nimpact: low\n"));
+	a = arena_new();
+	assert_int_equal(mkt_decide(a, f, w, NULL, 0, 0, &p), 0);
+	memset(&pr, 0, sizeof(pr));
+	pr.feed = f;
+	pr.w = w;
+	pr.p = &p;
+	pr.tool_version = "t";
+	for (i = 0; i < 4; i++) {
+		out = NULL;
+		fp = open_memstream(&out, &len);
+		assert_int_equal(
+		    placement_writer_find(fmts[i])->write(fp, &pr), 0);
+		fclose(fp);
+		/* No raw terminal escape in any format; no carriage return
+		 * where it would break a line or a table row (HTML text may
+		 * hold one harmlessly). */
+		if (memchr(out, 0x1b, len) != NULL)
+			fail_msg("%s: raw ESC", fmts[i]);
+		if (strcmp(fmts[i], "html") != 0 &&
+		    memchr(out, '\r', len) != NULL)
+			fail_msg("%s: raw CR", fmts[i]);
+		if (strcmp(fmts[i], "html") == 0) {
+			assert_null(strstr(out, "<script>"));
+			assert_null(strstr(out, "<b>x"));
+			assert_non_null(strstr(out, "&lt;script&gt;"));
+		}
+		if (strcmp(fmts[i], "markdown") == 0)
+			assert_non_null(strstr(out, "a\\|b"));
+		free(out);
+	}
+	arena_free(a);
+	mkt_workload_free(w);
+	mkt_feed_free(f);
+	diag_free(&d);
+	sb_free(&sb);
+}
+
 static void
 writers_sorted(void **state)
 {
@@ -788,6 +852,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(real_feed_decisions),
 		cmocka_unit_test(compact_matches_source),
 		cmocka_unit_test(alloc_failures),
+		cmocka_unit_test(writers_escape),
 		cmocka_unit_test(writers_sorted),
 	};
 
