@@ -69,6 +69,28 @@ mkt_help(const struct command *cmd)
 	       "system error\n");
 }
 
+/*
+ * Drop "seg/.." pairs from a path in place, so reports name
+ * ".../rules/marketplace/..." rather than ".../build/../rules/...".
+ * Lexical only: rules_dir() builds the path from the directory of the
+ * executable itself.
+ */
+static void
+path_tidy(char *p)
+{
+	char *dd, *prev;
+
+	while ((dd = strstr(p, "/../")) != NULL && dd > p) {
+		prev = dd - 1;
+		while (prev > p && *prev != '/')
+			prev--;
+		if (*prev != '/' || strncmp(prev, "/../", 4) == 0 ||
+		    strncmp(prev, "/./", 3) == 0)
+			return;
+		memmove(prev, dd + 3, strlen(dd + 3) + 1);
+	}
+}
+
 /* The shipped compact copy: <rules dir>/marketplace/fedramp-... */
 int
 cli_marketplace_default(char *buf, size_t len)
@@ -80,6 +102,7 @@ cli_marketplace_default(char *buf, size_t len)
 	if ((size_t)snprintf(buf, len,
 		"%s/marketplace/fedramp-marketplace.json", dir) >= len)
 		return -1;
+	path_tidy(buf);
 	return 0;
 }
 
