@@ -61,7 +61,7 @@ PLUGIN_SRC := $(sort $(wildcard checks/examples/*.c))
 PLUGIN_SO  := $(PLUGIN_SRC:checks/examples/%.c=$(BUILD)/plugins/%.so)
 
 .PHONY: all check test asan ubsan tsan fuzz torture lint bench install clean \
-	deps deps-test deps-node demo baselines format
+	deps deps-test deps-node demo baselines format marketplace
 
 all: $(BIN) $(PLUGIN_SO)
 
@@ -187,6 +187,13 @@ bench: all
 
 baselines: all
 	./scripts/make-baselines.sh $(BIN) $(SHARED)
+
+# Maintainers: regenerate the compact copy of the FedRAMP Marketplace feed
+# from a download of it (MARKETPLACE_FEED; docs/placement.md).
+MARKETPLACE_FEED ?= $(SHARED)/data/fedramp/marketplace/data.json
+marketplace: all
+	$(BIN) marketplace import $(MARKETPLACE_FEED) \
+	    --out rules/marketplace/fedramp-marketplace.json
 
 # --------------------------------------------------------------- install
 

@@ -38,6 +38,8 @@ int cmd_checks(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_doc(struct cli *c, int argc, char **argv);
 int cmd_keygen(struct cli *c, int argc, char **argv);
+int cmd_marketplace(struct cli *c, int argc, char **argv);
+int cmd_place(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);
 int cmd_sign(struct cli *c, int argc, char **argv);
 int cmd_tls(struct cli *c, int argc, char **argv);
@@ -89,6 +91,13 @@ int cli_limit_opt(
     const struct command *cmd, int id, const char *arg, struct load_limits *l);
 /* Help text for the limit options. */
 void cli_limit_help(FILE *fp);
+
+/*
+ * The shipped Marketplace feed: <rules dir>/marketplace/
+ * fedramp-marketplace.json, into buf.  0, or -1 when there is no rules
+ * directory (cmd_marketplace.c).
+ */
+int cli_marketplace_default(char *buf, size_t len);
 
 /* Flush and close stdout; EXIT_SYSTEM when that fails, else rc. */
 int cli_finish(int rc);

@@ -33,6 +33,16 @@ static const struct command commands[] = {
 	    "--out PREFIX [--algorithm ecdsa-p256|ed25519] [--passphrase-file "
 	    "F]",
 	    "generate a key pair for signing reports" },
+	{ "marketplace", cmd_marketplace,
+	    "import FILE [--out F] | show ID|NAME | list [--csp NAME] "
+	    "[--impact LEVEL] [--status STATUS] [--format json]",
+	    "look up FedRAMP Marketplace offerings; import a newer feed" },
+	{ "place", cmd_place,
+	    "--workload FILE [--evidence ID=REPORT]... [--key PUB | "
+	    "--keyring FILE] [--marketplace FILE] [--format F] "
+	    "[--output-dir DIR] [--sign KEY]",
+	    "decide where a workload may go (Marketplace + tenancy "
+	    "evidence)" },
 	{ "scan", cmd_scan,
 	    "--baseline NAME|FILE (--input PATH | --tls HOST[:PORT])... "
 	    "[--poam FILE] [--format F] [--output FILE|--output-dir DIR] "
@@ -220,7 +230,7 @@ print_help(FILE *fp)
 	    "against FedRAMP/NIST SP 800-53 baselines.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(
-		    fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		    fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(fp,
 	    "\nexit codes: 0 eligible, 1 not eligible, 2 usage, "
 	    "3 invalid input,\n            4 incomplete, 5 system error\n"
