@@ -40,7 +40,10 @@ enum {
 	O_TLS_TIMEOUT,
 	O_SCOPE,
 	O_GATE,
-	O_MAX_AGE
+	O_MAX_AGE,
+	O_ASSESSOR,
+	O_SYSTEM,
+	O_PREVIOUS
 };
 
 static const struct opt scan_opts[] = {
@@ -71,6 +74,9 @@ static const struct opt scan_opts[] = {
 	{ "scope", 1, O_SCOPE },
 	{ "gate", 1, O_GATE },
 	{ "max-evidence-age", 1, O_MAX_AGE },
+	{ "assessor", 1, O_ASSESSOR },
+	{ "system", 1, O_SYSTEM },
+	{ "previous", 1, O_PREVIOUS },
 	LIMIT_OPTS,
 	{ NULL, 0, 0 },
 };
@@ -90,6 +96,9 @@ struct scan_args {
 	const char *crm;
 	const char *attest;
 	const char *scope;
+	const char *assessor; /* OSCAL and POA&M parties */
+	const char *system;
+	const char *previous; /* a previous report.poam.oscal.json */
 	enum gate gate;
 	long long max_age_days;
 	const char *format;
@@ -160,11 +169,18 @@ scan_help(const struct command *cmd)
 	       "  --max-evidence-age D   evidence collected more than D days "
 	       "ago is error\n"
 	       "                         (default 30, 0 = no limit)\n"
+	       "  --assessor NAME        the assessor or operator (OSCAL and "
+	       "POA&M parties)\n"
+	       "  --system NAME          the system or cloud service provider "
+	       "assessed\n"
+	       "  --previous FILE        a previous report.poam.oscal.json: "
+	       "POA&M items keep\n"
+	       "                         their original detection date\n"
 	       "  --max-items N          show at most N resources per check "
 	       "and status in text,\n"
 	       "                         markdown, html (default 50, html "
 	       "all; 0 = all)\n"
-	       	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
+	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
 	       "(repeatable)\n"
 	       "  --tls-targets FILE     endpoints, one 'HOST[:PORT] [SNI]' "
 	       "per line\n"
@@ -290,6 +306,15 @@ parse_args(
 			break;
 		case O_SCOPE:
 			a->scope = arg;
+			break;
+		case O_ASSESSOR:
+			a->assessor = arg;
+			break;
+		case O_SYSTEM:
+			a->system = arg;
+			break;
+		case O_PREVIOUS:
+			a->previous = arg;
 			break;
 		case O_GATE:
 			if (strcmp(arg, "eligibility") == 0)
@@ -489,7 +514,7 @@ parse_formats(const struct command *cmd, const char *list,
 static int
 write_reports(struct cli *c, const struct command *cmd,
     const struct scan_args *a, const struct run *r, struct diag *d,
-    const struct sign_key *key)
+    const struct sign_key *key, const struct poam_history *previous)
 {
 	const struct writer *ws[MAX_LIST];
 	struct report_opts ro;
@@ -502,6 +527,9 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.verbose = a->verbose;
 	ro.max_items_set = a->max_items >= 0;
 	ro.max_items = a->max_items >= 0 ? (size_t)a->max_items : 0;
+	ro.assessor = a->assessor;
+	ro.system = a->system;
+	ro.previous = previous;
 	if (parse_formats(cmd, a->format ? a->format : "text", ws, &n) != 0)
 		return EXIT_USAGE;
 	if (a->output_dir != NULL) {
@@ -546,6 +574,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	struct crm *crm = NULL;
 	struct attest_set *attest = NULL;
 	struct scope *scope = NULL;
+	struct poam_history *previous = NULL;
 	struct run *r = NULL;
 	struct sign_key *key = NULL;
 	char *pass = NULL;
@@ -599,6 +628,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	    ((scope = scope_load(&d, a.scope)) == NULL ||
 		scope_check_controls(scope, bl, &d) == -1))
 		goto out;
+	if (a.previous != NULL &&
+	    (previous = poam_history_load(&d, a.previous)) == NULL)
+		goto out;
 	if (a.input_format != NULL)
 		ad = adapter_find(a.input_format);
 	memset(&ro, 0, sizeof(ro));
@@ -629,7 +661,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	if (d.nwarnings > 0)
 		cli_diag(c, &d);
 	diag_clear(&d);
-	if ((rc = write_reports(c, cmd, &a, r, &d, key)) != 0)
+	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous)) != 0)
 		goto out;
 	switch (r->verdict) {
 	case VERDICT_ELIGIBLE:
@@ -656,6 +688,7 @@ out:
 	poam_free(poam);
 	attest_free(attest);
 	scope_free(scope);
+	poam_history_free(previous);
 	baseline_free(bl);
 	crm_free(crm);
 	rule_set_free(rs);
