@@ -251,6 +251,8 @@ oscal_metadata(struct oscal_ctx *x, const char *title)
 	jw_kstr(w, "oscal-version", OSCAL_VERSION);
 	oscal_prop(w, &open, NULL, "tool", "rampart");
 	oscal_prop(w, &open, NULL, "tool-version", o->tool_version);
+	oscal_prop(w, &open, NULL, "scan-started", x->started);
+	oscal_prop(w, &open, NULL, "scan-finished", x->finished);
 	oscal_props_end(w, open);
 	jw_key(w, "roles");
 	jw_arr(w);
