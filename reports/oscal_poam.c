@@ -281,6 +281,13 @@ add(struct collect *c, const struct check_outcome *o,
 			    same + 1);
 	} else {
 		snprintf(p->id, sizeof(p->id), "RAMPART-%.12s", p->fingerprint);
+		/* One rule run with two parameter sets: same fingerprint. */
+		for (i = 0; i < c->n; i++)
+			if (strcmp(c->v[i].id, p->id) == 0)
+				break;
+		if (i < c->n)
+			snprintf(p->id, sizeof(p->id), "RAMPART-%.12s-%zu",
+			    p->fingerprint, (size_t)(o - c->r->checks));
 	}
 	p->original = o->rule->severity;
 	p->adjusted = p->original;
@@ -312,7 +319,7 @@ report_poam_open(const struct run *r, const struct report_opts *o,
 	const struct check_outcome *co;
 	const struct check_result *res;
 	const struct poam_item *it;
-	size_t i, k, listed;
+	size_t i, j, k, listed, first;
 
 	memset(&c, 0, sizeof(c));
 	c.r = r;
@@ -322,6 +329,7 @@ report_poam_open(const struct run *r, const struct report_opts *o,
 	*n = 0;
 	for (i = 0; i < r->nchecks; i++) {
 		co = &r->checks[i];
+		first = c.n;
 		if ((report_missing(co) != NULL ||
 			(co->n == 0 && co->status == ST_ERROR)) &&
 		    add(&c, co, NULL, 0) == -1)
@@ -338,6 +346,16 @@ report_poam_open(const struct run *r, const struct report_opts *o,
 				continue;
 			if (add(&c, co, res, 0) == -1)
 				goto oom;
+			/*
+			 * A resource the check listed twice (read from two
+			 * files) is one weakness: the first result stays.
+			 */
+			for (j = first; j + 1 < c.n; j++)
+				if (strcmp(c.v[j].fingerprint,
+					c.v[c.n - 1].fingerprint) == 0)
+					break;
+			if (j + 1 < c.n)
+				c.n--;
 		}
 		/* Results over --max-results: counted, never dropped. */
 		listed =
