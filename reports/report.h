@@ -59,6 +59,14 @@ const struct writer *writer_find(const char *name);
 int report_write(struct diag *d, const struct writer *w, const struct run *r,
     const struct report_opts *o, const char *path);
 
+/*
+ * The path of w's companion beside path (same folder, the companion's
+ * filename) into out (len bytes).  0, or -1 when w has no companion or
+ * out is too small.
+ */
+int report_companion_path(
+    const struct writer *w, const char *path, char *out, size_t len);
+
 /* Timestamps of a run, honouring fixed_time, as RFC 3339 UTC. */
 void report_times(const struct run *r, const struct report_opts *o,
     char started[32], char finished[32]);

@@ -78,30 +78,36 @@ write_file(struct diag *d, const struct writer *w, const struct run *r,
 }
 
 int
+report_companion_path(
+    const struct writer *w, const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+
+	if (w->companion == NULL ||
+	    dirlen + strlen(w->companion->filename) + 1 > len)
+		return -1;
+	memcpy(out, path, dirlen);
+	memcpy(out + dirlen, w->companion->filename,
+	    strlen(w->companion->filename) + 1);
+	return 0;
+}
+
+int
 report_write(struct diag *d, const struct writer *w, const struct run *r,
     const struct report_opts *o, const char *path)
 {
-	const char *slash;
-	char *cpath;
-	size_t dirlen;
-	int rc;
+	char cpath[4096];
+	struct mark m = { path, 0, 0 };
 
 	/*
 	 * The companion first: the file that links to it never exists
 	 * without it.
 	 */
 	if (w->companion != NULL) {
-		slash = strrchr(path, '/');
-		dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
-		if ((cpath = lib_malloc(
-			 dirlen + strlen(w->companion->filename) + 1)) == NULL)
-			return diag_err(d, NULL, "out of memory");
-		memcpy(cpath, path, dirlen);
-		memcpy(cpath + dirlen, w->companion->filename,
-		    strlen(w->companion->filename) + 1);
-		rc = write_file(d, w->companion, r, o, cpath);
-		lib_free(cpath);
-		if (rc == -1)
+		if (report_companion_path(w, path, cpath, sizeof(cpath)) == -1)
+			return diag_err(d, &m, "path too long");
+		if (write_file(d, w->companion, r, o, cpath) == -1)
 			return -1;
 	}
 	return write_file(d, w, r, o, path);
