@@ -484,6 +484,15 @@ write_one(struct diag *d, const struct writer *w, const struct run *r,
 		diag_err(d, NULL, "out of memory");
 	else if (bundle_sign_file(d, path, &m, key, tsa_url) == 0)
 		rc = 0;
+	/* The OSCAL plan beside the results is signed as well. */
+	if (rc == 0 && w->companion != NULL) {
+		char cpath[4096];
+
+		if (report_companion_path(w, path, cpath, sizeof(cpath)) ==
+			-1 ||
+		    bundle_sign_file(d, cpath, &m, key, tsa_url) == -1)
+			rc = -1;
+	}
 	arena_free(a);
 	return rc;
 }
