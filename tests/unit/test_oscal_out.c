@@ -330,6 +330,7 @@ test_previous(void **state)
 	path = write_tmp(s, len);
 	diag_init(&d);
 	h = poam_history_load(&d, path);
+	unlink(path);
 	if (h == NULL)
 		print_diag(&d);
 	assert_non_null(h);
@@ -358,6 +359,7 @@ test_previous(void **state)
 		memcpy(bad + 10, "20261201", 8);
 	path = write_tmp(s, len);
 	h = poam_history_load(&d, path);
+	unlink(path);
 	assert_null(h);
 	assert_diag_has(&d, "invalid original-detection-date");
 	diag_free(&d);
@@ -365,6 +367,7 @@ test_previous(void **state)
 	diag_init(&d);
 	path = write_tmp("{\"assessment-results\": {}}", 26);
 	assert_null(poam_history_load(&d, path));
+	unlink(path);
 	assert_diag_has(&d, "not an OSCAL POA&M");
 	diag_free(&d);
 	free(s);
@@ -492,6 +495,80 @@ test_csv_formula(void **state)
 	fx_free(f);
 }
 
+/* The optional FedRAMP fields of a POA&M file item; blank ones fail. */
+static void
+test_poam_yaml_fields(void **state)
+{
+	static const char good[] =
+	    "items:\n"
+	    "  - id: P-1\n"
+	    "    control: AU-11\n"
+	    "    check: aws-logs-retention\n"
+	    "    severity: moderate\n"
+	    "    detected: 2026-11-02\n"
+	    "    justification: legacy\n"
+	    "    approver: ISSO\n"
+	    "    expires: 2027-01-31\n"
+	    "    weakness: short log retention\n"
+	    "    description: test log groups keep 7 days\n"
+	    "    contact: ops@example.com\n"
+	    "    remediation_plan: move them\n"
+	    "    resources_required: 1 day\n"
+	    "    vendor_dependency: Example 1.0\n"
+	    "    milestones:\n"
+	    "      - {description: first, due: 2026-12-15}\n"
+	    "      - {description: second, due: 2027-01-15}\n"
+	    "    deviation:\n"
+	    "      type: operational_requirement\n"
+	    "      approved_by: AO\n"
+	    "      approved: 2026-11-20\n"
+	    "      rationale: the tests need it\n";
+	static const char *const blanks[] = { "weakness", "description",
+		"contact", "remediation_plan", "resources_required",
+		"vendor_dependency" };
+	char text[sizeof(good) + 64], *path;
+	struct poam *p;
+	struct diag d;
+	size_t i;
+	int n;
+
+	(void)state;
+	diag_init(&d);
+	path = write_tmp(good, sizeof(good) - 1);
+	p = poam_load(&d, path);
+	if (p == NULL)
+		print_diag(&d);
+	assert_non_null(p);
+	assert_string_equal(p->items[0].weakness, "short log retention");
+	assert_string_equal(
+	    p->items[0].description, "test log groups keep 7 days");
+	assert_string_equal(p->items[0].contact, "ops@example.com");
+	assert_string_equal(p->items[0].remediation_plan, "move them");
+	assert_string_equal(p->items[0].resources_required, "1 day");
+	assert_string_equal(p->items[0].vendor_product, "Example 1.0");
+	assert_string_equal(
+	    p->items[0].deviation_rationale, "the tests need it");
+	assert_int_equal(p->items[0].nmilestones, 2);
+	assert_string_equal(p->items[0].milestones[1].description, "second");
+	assert_int_equal(p->items[0].milestones[0].due, 1797292800);
+	poam_free(p);
+	unlink(path);
+	/* Each optional field, present but blank, is an error. */
+	for (i = 0; i < sizeof(blanks) / sizeof(blanks[0]); i++) {
+		n = snprintf(text, sizeof(text),
+		    "items:\n  - id: P-1\n    control: AU-11\n"
+		    "    justification: j\n    approver: a\n"
+		    "    expires: 2027-01-31\n    %s: \"  \"\n",
+		    blanks[i]);
+		path = write_tmp(text, (size_t)n);
+		diag_clear(&d);
+		assert_null(poam_load(&d, path));
+		assert_diag_has(&d, blanks[i]);
+		unlink(path);
+	}
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -503,6 +580,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_results_shape),
 		cmocka_unit_test(test_csv_formula),
+		cmocka_unit_test(test_poam_yaml_fields),
 	};
 
 	RUN_TESTS("oscal_out", tests, argc, argv);
