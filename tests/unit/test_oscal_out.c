@@ -44,7 +44,7 @@ print_diag(const struct diag *d)
 
 /* Scan the example export with the example baseline (and POA&M file). */
 static struct fx *
-scan(const char *poam_path, int64_t now)
+scan_max(const char *poam_path, int64_t now, size_t max_results)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct run_opts ro;
@@ -70,6 +70,7 @@ scan(const char *poam_path, int64_t now)
 	}
 	memset(&ro, 0, sizeof(ro));
 	ro.now = now;
+	ro.max_results = max_results;
 	ro.max_evidence_age = 0;
 	load_limits_default(&ro.lim);
 	f->r = run_new(&f->d, f->bl, f->rs, f->poam, &ro);
@@ -78,6 +79,12 @@ scan(const char *poam_path, int64_t now)
 		print_diag(&f->d);
 	assert_int_equal(run_finish(f->r), 0);
 	return f;
+}
+
+static struct fx *
+scan(const char *poam_path, int64_t now)
+{
+	return scan_max(poam_path, now, 0);
 }
 
 static void
@@ -273,6 +280,83 @@ test_items_from_poam(void **state)
 	assert_true(nacm > 0);
 	lib_free(v);
 	fx_free(f);
+}
+
+/* Failed or errored listed results whose resource was listed before. */
+static size_t
+dup_results(const struct check_outcome *co)
+{
+	char a[SHA256_HEX_LEN + 1], b[SHA256_HEX_LEN + 1];
+	size_t i, j, n = 0;
+
+	for (i = 0; i < co->n; i++) {
+		const struct check_result *x = &co->results[i];
+
+		if (x->status != ST_FAIL && x->status != ST_ERROR)
+			continue;
+		report_fingerprint(co->rule->id, x->resource_type,
+		    x->resource_id, x->region, a);
+		for (j = 0; j < i; j++) {
+			const struct check_result *y = &co->results[j];
+
+			if (y->status != ST_FAIL && y->status != ST_ERROR)
+				continue;
+			report_fingerprint(co->rule->id, y->resource_type,
+			    y->resource_id, y->region, b);
+			if (strcmp(a, b) == 0)
+				break;
+		}
+		if (j < i)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Results over --max-results are counted in one item per check, never
+ * dropped: listed items plus the counted ones are every failed or
+ * errored result of every check, for each cap.
+ */
+static void
+test_unlisted_counted(void **state)
+{
+	static const size_t caps[] = { 1, 2, 5 };
+	struct report_opts o;
+	struct poam_open *v;
+	struct fx *f;
+	size_t c, i, k, n, total, got;
+
+	(void)state;
+	opts(&o, T0);
+	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		f = scan_max(NULL, T0, caps[c]);
+		assert_int_equal(report_poam_open(f->r, &o, &v, &n), 0);
+		for (i = 0; i < f->r->nchecks; i++) {
+			const struct check_outcome *co = &f->r->checks[i];
+
+			total = co->counts[ST_FAIL] + co->counts[ST_ERROR];
+			got = 0;
+			for (k = 0; k < n; k++) {
+				if (v[k].check != co)
+					continue;
+				if (v[k].res != NULL)
+					got++;
+				got += v[k].unlisted;
+			}
+			/* Listed duplicates of one resource are one item. */
+			total -= dup_results(co);
+			if (got != total)
+				fail_msg("cap %zu, %s: %zu of %zu results",
+				    caps[c], co->rule->id, got, total);
+		}
+		/* The cap did cut lists: the counting was exercised. */
+		for (k = 0, got = 0; k < n; k++)
+			got += v[k].unlisted;
+		if (caps[c] == 1)
+			assert_true(got > 0);
+		lib_free(v);
+		fx_free(f);
+	}
 }
 
 /* The item ids are unique: the CSV's first column keys a spreadsheet. */
@@ -575,6 +659,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_items_class),
 		cmocka_unit_test(test_items_from_poam),
+		cmocka_unit_test(test_unlisted_counted),
 		cmocka_unit_test(test_ids_unique),
 		cmocka_unit_test(test_previous),
 		cmocka_unit_test(test_deterministic),
