@@ -119,11 +119,7 @@ write_origins(struct oscal_ctx *x)
 	jw_end_obj(w);
 	jw_obj(w);
 	jw_kstr(w, "type", "party");
-	jw_kstr(w, "actor-uuid",
-	    oscal_global_uuid(x, &u, "party\nassessor\n%s",
-		x->o->assessor
-		    ? x->o->assessor
-		    : "operator not named (rampart scan --assessor)"));
+	jw_kstr(w, "actor-uuid", oscal_assessor_uuid(x, &u));
 	jw_end_obj(w);
 	jw_end_arr(w);
 	jw_end_obj(w);

@@ -234,6 +234,13 @@ responsible(struct oscal_ctx *x, const char *role_id, const char *kind,
 #define NO_ASSESSOR "operator not named (rampart scan --assessor)"
 #define NO_SYSTEM "system not named (rampart scan --system)"
 
+const char *
+oscal_assessor_uuid(struct oscal_ctx *x, struct oscal_uuid *u)
+{
+	return oscal_global_uuid(x, u, "party\nassessor\n%s",
+	    x->o->assessor ? x->o->assessor : NO_ASSESSOR);
+}
+
 void
 oscal_metadata(struct oscal_ctx *x, const char *title)
 {

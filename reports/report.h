@@ -272,6 +272,8 @@ void oscal_props_end(struct jw *w, int open);
  * tool) and responsible-parties.
  */
 void oscal_metadata(struct oscal_ctx *x, const char *title);
+/* The assessor party's UUID (the same in every document). */
+const char *oscal_assessor_uuid(struct oscal_ctx *x, struct oscal_uuid *u);
 /* The tool's component UUID (the same in every document). */
 const char *oscal_tool_uuid(struct oscal_ctx *x, struct oscal_uuid *u);
 /* The tool as an assessment asset: {"components": [...], platforms}. */

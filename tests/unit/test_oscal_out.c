@@ -543,6 +543,19 @@ test_results_shape(void **state)
 	assert_non_null(strstr(s, "\"risks\""));
 	assert_non_null(strstr(s, "\"EXAMINE\""));
 	assert_non_null(strstr(s, ".json#L"));
+	/* The observations' origin is the assessor party of the metadata. */
+	{
+		const char *party = strstr(s, "\"name\": \"Jane Assessor\"");
+		const char *uuid;
+		char u[64];
+
+		/* The party object: "uuid" comes before "name". */
+		uuid = party;
+		while (uuid > s && strncmp(uuid, "\"uuid\": \"", 9) != 0)
+			uuid--;
+		snprintf(u, sizeof(u), "\"actor-uuid\": \"%.36s\"", uuid + 9);
+		assert_non_null(strstr(party, u));
+	}
 	free(s);
 	fx_free(f);
 }
