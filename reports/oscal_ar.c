@@ -247,6 +247,60 @@ write_missing(struct oscal_ctx *x, size_t ci)
 	jw_end_obj(w);
 }
 
+/*
+ * A valid attestation behind control co: an examination of manual
+ * evidence, by its author, on the attestation's date.  The evidence
+ * references are described, not linked: they are the owner's words
+ * (document ids, URLs, digests), not files this scan read.
+ */
+static void
+write_attestation(struct oscal_ctx *x, const struct control_outcome *co)
+{
+	const struct attestation *at = co->attestation;
+	struct jw *w = x->w;
+	struct oscal_uuid u;
+	struct strbuf sb;
+	char when[32];
+	size_t i;
+	int open = 0;
+
+	jw_obj(w);
+	jw_kstr(w, "uuid",
+	    oscal_item_uuid(
+		x, &u, "observation\nattestation\n%s", co->control->id));
+	sb_init(&sb);
+	sb_printf(&sb, "attestation of %s",
+	    co->control->label ? co->control->label : co->control->id);
+	jw_kstr(w, "title", sb.s);
+	sb_free(&sb);
+	jw_kstr(w, "description",
+	    at->statement ? at->statement : "attested (no statement)");
+	oscal_prop(w, &open, NULL, "control-id", co->control->id);
+	oscal_prop(w, &open, NULL, "attested-by", at->attested_by);
+	oscal_prop(w, &open, NULL, "attestation-expires", at->expires_text);
+	oscal_props_end(w, open);
+	write_methods(w, "EXAMINE", "control-objective");
+	write_origins(x);
+	if (at->nevidence > 0) {
+		jw_key(w, "relevant-evidence");
+		jw_arr(w);
+		for (i = 0; i < at->nevidence; i++) {
+			jw_obj(w);
+			jw_kstr(w, "description", at->evidence[i]);
+			jw_end_obj(w);
+		}
+		jw_end_arr(w);
+	}
+	if (at->date != 0)
+		format_time(at->date, when);
+	else
+		memcpy(when, x->finished, 32);
+	jw_kstr(w, "collected", when);
+	jw_kstr(w, "remarks",
+	    "manual evidence attested by its owner; rampart did not verify it");
+	jw_end_obj(w);
+}
+
 /* Related observations of check outcome ci, in observation order. */
 static void
 write_related(struct oscal_ctx *x, size_t ci)
@@ -523,6 +577,16 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	if (remarks != NULL)
 		jw_kstr(w, "remarks", remarks);
 	jw_end_obj(w);
+	if (co->attestation != NULL) {
+		nobs++;
+		jw_key(w, "related-observations");
+		jw_arr(w);
+		jw_obj(w);
+		jw_kstr(w, "observation-uuid",
+		    oscal_item_uuid(
+			x, &u, "observation\nattestation\n%s", c->id));
+		jw_end_obj(w);
+	}
 	for (j = 0; j < co->nchecks; j++) {
 		const struct check_outcome *o = co->checks[j].outcome;
 		size_t k;
@@ -718,6 +782,15 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 			write_missing(&x, i);
 		for (k = 0; k < r->checks[i].n; k++)
 			write_observation(&x, i, k);
+	}
+	for (i = 0; i < r->ncontrols; i++) {
+		if (r->controls[i].attestation == NULL)
+			continue;
+		if (nobs++ == 0) {
+			jw_key(&w, "observations");
+			jw_arr(&w);
+		}
+		write_attestation(&x, &r->controls[i]);
 	}
 	if (nobs > 0)
 		jw_end_arr(&w);

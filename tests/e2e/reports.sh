@@ -17,6 +17,7 @@ R=${RAMPART:-$(pwd)/build/rampart}
 BUILD=${BUILD:-build}
 FIX=$(pwd)/tests/fixtures/reports
 EX=$(pwd)/examples
+ATT=$(pwd)/tests/fixtures/attest/attestations.yaml
 VALIDATE=$(pwd)/tests/e2e/reports/validate.js
 S=${SHARED:-../shared}/data/schemas
 SHARED_ABS=$(cd "${SHARED:-../shared}" 2>/dev/null && pwd)
@@ -269,6 +270,25 @@ for x in custodian-placebo/test_ssl_ciphers custodian-aws-config/config/s3.json;
 		echo "skip real export $x (set SHARED)"
 	fi
 done
+# An attestation is an EXAMINE observation behind its control's finding.
+expect 1 "attested control: OSCAL outputs" \
+	"$R" scan --baseline fedramp-moderate --input "$EX/aws-export" --attest "$ATT" \
+	--format oscal --fixed-time 2025-06-01 --output-dir "$T/att"
+for v in v1.1.2 v1.1.3; do
+	expect 0 "attested: OSCAL assessment-results valid ($v)" \
+		node "$VALIDATE" oscal "$S/oscal/$v/oscal_assessment-results_schema.json" "$T/att/report.oscal.json"
+done
+expect 0 "attestation: EXAMINE observation linked from the control's finding" node -e '
+const fs = require("fs");
+const r = JSON.parse(fs.readFileSync(process.argv[1]))["assessment-results"].results[0];
+const ob = r.observations.find((o) => o.title === "attestation of AC-1");
+if (!ob || ob.methods[0] !== "EXAMINE" || ob.collected !== "2025-01-15T00:00:00Z")
+	throw new Error(JSON.stringify(ob));
+const f = r.findings.find((x) => x.target["target-id"] === "ac-1_obj");
+if (!f["related-observations"].some((x) => x["observation-uuid"] === ob.uuid))
+	throw new Error("not linked");
+' "$T/att/report.oscal.json"
+
 # POA&M items: failed and errored findings, none for the log groups an
 # approved deviation closes; the CSV has the template's columns.
 expect 0 "POA&M items: failed and errored, none for approved deviations" node -e '
