@@ -36,8 +36,7 @@ write_input_item(struct oscal_ctx *x, size_t i)
 	sb_init(&sb);
 	sb_printf(&sb, "input %s (%s)", in->path,
 	    in->format ? in->format : "unknown format");
-	jw_kstr(w, "description", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "description", &sb);
 	oscal_prop(w, &open, NULL, "input-path", in->path);
 	oscal_prop(w, &open, NULL, "input-format", in->format);
 	oscal_prop(w, &open, NULL, "sha256", in->sha256);
@@ -121,8 +120,7 @@ report_oscal_ap(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_obj(&w);
 	sb_init(&sb);
 	sb_printf(&sb, "#%s", ssp.s);
-	jw_kstr(&w, "href", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(&x, "href", &sb);
 	jw_kstr(&w, "remarks",
 	    "rampart reads no system security plan: the system is named in "
 	    "the back-matter");
@@ -180,8 +178,7 @@ report_oscal_ap(FILE *fp, const struct run *r, const struct report_opts *o)
 	sb_init(&sb);
 	sb_printf(&sb, "the baseline assessed against: %s (impact %s)",
 	    r->bl->id, r->bl->impact ? r->bl->impact : "unknown");
-	jw_kstr(&w, "description", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(&x, "description", &sb);
 	open = 0;
 	oscal_prop(&w, &open, NULL, "baseline-id", r->bl->id);
 	oscal_prop(&w, &open, NULL, "baseline-impact", r->bl->impact);
@@ -191,8 +188,7 @@ report_oscal_ap(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_obj(&w);
 	sb_init(&sb);
 	uri_from_path(&sb, r->bl->path ? r->bl->path : r->bl->id);
-	jw_kstr(&w, "href", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(&x, "href", &sb);
 	jw_key(&w, "hashes");
 	jw_arr(&w);
 	jw_obj(&w);

@@ -158,8 +158,7 @@ write_observation(struct oscal_ctx *x, size_t ci, size_t k)
 		x, &u, "observation\n%s\n%zu\n%zu", o->rule->id, ci, k));
 	sb_init(&sb);
 	sb_printf(&sb, "%s on %s", o->rule->id, title ? title : "?");
-	jw_kstr(w, "title", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "title", &sb);
 	jw_kstr(w, "description",
 	    res->message && res->message[0] ? res->message
 					    : status_name(res->status));
@@ -198,8 +197,7 @@ write_observation(struct oscal_ctx *x, size_t ci, size_t k)
 				uri_from_path(&sb, m->file);
 				if (m->line > 0)
 					sb_printf(&sb, "#L%u", m->line);
-				jw_kstr(w, "href", sb.s);
-				sb_free(&sb);
+				oscal_kstr_sb(x, "href", &sb);
 				sb_init(&sb);
 			}
 			sb_printf(&sb, "%s = %s", res->ev[i].path,
@@ -207,8 +205,7 @@ write_observation(struct oscal_ctx *x, size_t ci, size_t k)
 			if (m->file != NULL)
 				sb_printf(&sb, " at %s:%u:%u", m->file, m->line,
 				    m->col);
-			jw_kstr(w, "description", sb.s);
-			sb_free(&sb);
+			oscal_kstr_sb(x, "description", &sb);
 			jw_end_obj(w);
 		}
 		jw_end_arr(w);
@@ -271,8 +268,7 @@ write_attestation(struct oscal_ctx *x, const struct control_outcome *co)
 	sb_init(&sb);
 	sb_printf(&sb, "attestation of %s",
 	    co->control->label ? co->control->label : co->control->id);
-	jw_kstr(w, "title", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "title", &sb);
 	jw_kstr(w, "description",
 	    at->statement ? at->statement : "attested (no statement)");
 	oscal_prop(w, &open, NULL, "control-id", co->control->id);
@@ -409,8 +405,7 @@ write_risk(struct oscal_ctx *x, size_t ci)
 	sb_init(&sb);
 	sb_printf(&sb, "check %s failed on %zu resource%s", o->rule->id,
 	    o->counts[ST_FAIL], o->counts[ST_FAIL] == 1 ? "" : "s");
-	jw_kstr(w, "statement", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "statement", &sb);
 	oscal_prop(w, &open, NULL, "check-id", o->rule->id);
 	oscal_prop(
 	    w, &open, NULL, "severity", severity_name(o->rule->severity));
@@ -545,15 +540,13 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	sb_init(&sb);
 	sb_printf(&sb, "%s %s", c->label ? c->label : c->id,
 	    c->title ? c->title : "");
-	jw_kstr(w, "title", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "title", &sb);
 	sb_init(&sb);
 	sb_printf(&sb, "control %s is %s (%zu automated check%s%s)",
 	    c->label ? c->label : c->id, status_name(co->status), co->nchecks,
 	    co->nchecks == 1 ? "" : "s",
 	    co->attestation != NULL ? ", attested" : "");
-	jw_kstr(w, "description", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "description", &sb);
 	oscal_prop(w, &open, NULL, "control-id", c->id);
 	oscal_prop(w, &open, NULL, "status", status_name(co->status));
 	for (j = 0; j < co->nchecks; j++)
@@ -567,8 +560,7 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	jw_kstr(w, "type", "objective-id");
 	sb_init(&sb);
 	sb_printf(&sb, "%s_obj", c->id);
-	jw_kstr(w, "target-id", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "target-id", &sb);
 	jw_key(w, "status");
 	jw_obj(w);
 	jw_kstr(w, "state", state);
@@ -690,8 +682,7 @@ write_local_definitions(struct oscal_ctx *x)
 		sb_printf(&sb, "%s %s",
 		    v[i]->resource_type ? v[i]->resource_type : "?",
 		    v[i]->resource_id ? v[i]->resource_id : "?");
-		jw_kstr(w, "description", sb.s);
-		sb_free(&sb);
+		oscal_kstr_sb(x, "description", &sb);
 		open = 0;
 		oscal_prop(
 		    w, &open, OSCAL_FEDRAMP_NS, "asset-id", v[i]->resource_id);
@@ -745,8 +736,7 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_kstr(&w, "uuid", oscal_item_uuid(&x, &u, "result"));
 	sb_init(&sb);
 	sb_printf(&sb, "rampart scan against %s", r->bl->id);
-	jw_kstr(&w, "title", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(&x, "title", &sb);
 	sb_init(&sb);
 	sb_printf(&sb,
 	    "verdict: %s; controls: %zu pass, %zu fail, %zu error, "
@@ -757,8 +747,7 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	    r->count_controls[ST_PARTIAL], r->count_controls[ST_WAIVED],
 	    r->count_controls[ST_NOT_APPLICABLE], r->count_controls[ST_MANUAL],
 	    r->count_controls[ST_INHERITED]);
-	jw_kstr(&w, "description", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(&x, "description", &sb);
 	jw_kstr(&w, "start", x.started);
 	jw_kstr(&w, "end", x.finished);
 	open = 0;

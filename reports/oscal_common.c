@@ -132,6 +132,16 @@ oscal_begin(struct oscal_ctx *x, struct jw *w, const struct run *r,
 }
 
 void
+oscal_kstr_sb(struct oscal_ctx *x, const char *key, struct strbuf *sb)
+{
+	/* Text that could not be built fails the document, never a null. */
+	if (sb->oom || sb->s == NULL)
+		x->err = 1;
+	jw_kstr(x->w, key, sb->s != NULL ? sb->s : "");
+	sb_free(sb);
+}
+
+void
 oscal_prop(struct jw *w, int *open, const char *ns, const char *name,
     const char *value)
 {
@@ -250,9 +260,11 @@ oscal_metadata(struct oscal_ctx *x, const char *title)
 	const char *sys = o->system ? o->system : NO_SYSTEM;
 	int open = 0;
 
+	if (title == NULL)
+		x->err = 1;
 	jw_key(w, "metadata");
 	jw_obj(w);
-	jw_kstr(w, "title", title);
+	jw_kstr(w, "title", title != NULL ? title : "rampart");
 	jw_kstr(w, "last-modified", x->finished);
 	jw_kstr(w, "version", o->tool_version ? o->tool_version : "unknown");
 	jw_kstr(w, "oscal-version", OSCAL_VERSION);
@@ -406,8 +418,7 @@ oscal_back_matter_inputs(struct oscal_ctx *x, const char *extra_uuid,
 		jw_obj(w);
 		sb_init(&sb);
 		uri_from_path(&sb, r->inputs[i].path);
-		jw_kstr(w, "href", sb.s);
-		sb_free(&sb);
+		oscal_kstr_sb(x, "href", &sb);
 		jw_key(w, "hashes");
 		jw_arr(w);
 		jw_obj(w);

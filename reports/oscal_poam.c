@@ -545,12 +545,10 @@ write_risk(struct oscal_ctx *x, const struct poam_open *p, size_t idx)
 	jw_kstr(w, "title", weakness_name(p));
 	sb_init(&sb);
 	describe(p, &sb);
-	jw_kstr(w, "description", sb.s ? sb.s : p->check->rule->id);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "description", &sb);
 	sb_init(&sb);
 	sb_printf(&sb, "%s on %s", p->check->rule->id, asset_id(p));
-	jw_kstr(w, "statement", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "statement", &sb);
 	for (c = 0; c < r->ncontrols; c++)
 		if (binds(&r->controls[c], p->check))
 			oscal_prop(w, &open, OSCAL_FEDRAMP_NS,
@@ -657,12 +655,10 @@ write_obs(struct oscal_ctx *x, const struct poam_open *p, size_t idx)
 		x, &u, "observation\n%s\n%zu", p->fingerprint, idx));
 	sb_init(&sb);
 	sb_printf(&sb, "%s on %s", p->check->rule->id, asset_id(p));
-	jw_kstr(w, "title", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "title", &sb);
 	sb_init(&sb);
 	describe(p, &sb);
-	jw_kstr(w, "description", sb.s ? sb.s : p->check->rule->id);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "description", &sb);
 	oscal_prop(w, &open, NULL, "status",
 	    p->res != NULL ? status_name(p->res->status) : "error");
 	oscal_props_end(w, open);
@@ -707,15 +703,13 @@ write_obs(struct oscal_ctx *x, const struct poam_open *p, size_t idx)
 				uri_from_path(&sb, m->file);
 				if (m->line > 0)
 					sb_printf(&sb, "#L%u", m->line);
-				jw_kstr(w, "href", sb.s);
-				sb_free(&sb);
+				oscal_kstr_sb(x, "href", &sb);
 			}
 			sb_init(&sb);
 			sb_printf(&sb, "%s = %s", p->res->ev[i].path,
 			    p->res->ev[i].value ? p->res->ev[i].value
 						: "(absent)");
-			jw_kstr(w, "description", sb.s);
-			sb_free(&sb);
+			oscal_kstr_sb(x, "description", &sb);
 			jw_end_obj(w);
 		}
 		jw_end_arr(w);
@@ -739,8 +733,7 @@ write_item(struct oscal_ctx *x, const struct poam_open *p, size_t idx)
 	jw_kstr(w, "title", weakness_name(p));
 	sb_init(&sb);
 	describe(p, &sb);
-	jw_kstr(w, "description", sb.s ? sb.s : p->check->rule->id);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "description", &sb);
 	oscal_prop(w, &open, OSCAL_FEDRAMP_NS, "POAM-ID", p->id);
 	oscal_prop(w, &open, NULL, "fingerprint", p->fingerprint);
 	format_time(p->detected, when);
@@ -872,8 +865,7 @@ report_oscal_poam(FILE *fp, const struct run *r, const struct report_opts *o)
 		sb_printf(&sb, "%s %s",
 		    v[i].res->resource_type ? v[i].res->resource_type : "?",
 		    v[i].res->resource_id ? v[i].res->resource_id : "?");
-		jw_kstr(&w, "description", sb.s);
-		sb_free(&sb);
+		oscal_kstr_sb(&x, "description", &sb);
 		open = 0;
 		oscal_prop(&w, &open, OSCAL_FEDRAMP_NS, "asset-id",
 		    v[i].res->resource_id);

@@ -61,6 +61,16 @@ field(FILE *fp, int first, const char *s)
 	fputc('"', fp);
 }
 
+/* A field built in sb, then sb freed; text lost to no memory sets *err. */
+static void
+field_sb(FILE *fp, struct strbuf *sb, int *err)
+{
+	if (sb->oom || sb->s == NULL)
+		*err = 1;
+	field(fp, 0, sb->s != NULL ? sb->s : "");
+	sb_free(sb);
+}
+
 /* A risk rating as the template writes it: "Low", "Moderate", "High". */
 static const char *
 rating(enum severity s)
@@ -89,7 +99,7 @@ us_date(int64_t t, char out[32])
 	snprintf(out, 32, "%.2s/%.2s/%.4s", iso + 5, iso + 8, iso);
 }
 
-static void
+static int
 write_row(FILE *fp, const struct run *r, const struct report_opts *o,
     const struct poam_open *p, const char *status_date)
 {
@@ -97,7 +107,7 @@ write_row(FILE *fp, const struct run *r, const struct report_opts *o,
 	struct strbuf sb;
 	char d1[32], d2[32];
 	size_t c, m;
-	int n = 0;
+	int n = 0, err = 0;
 
 	field(fp, 1, p->id);
 	sb_init(&sb);
@@ -113,8 +123,7 @@ write_row(FILE *fp, const struct run *r, const struct report_opts *o,
 		sb_printf(&sb, "%s%s", n++ ? ", " : "",
 		    co->control->label ? co->control->label : co->control->id);
 	}
-	field(fp, 0, sb.s ? sb.s : "");
-	sb_free(&sb);
+	field_sb(fp, &sb, &err);
 	field(fp, 0,
 	    it && it->weakness          ? it->weakness
 		: p->check->rule->title ? p->check->rule->title
@@ -142,12 +151,10 @@ write_row(FILE *fp, const struct run *r, const struct report_opts *o,
 			    report_missing(p->check) ? report_missing(p->check)
 						     : "not evaluated");
 	}
-	field(fp, 0, sb.s ? sb.s : "");
-	sb_free(&sb);
+	field_sb(fp, &sb, &err);
 	sb_init(&sb);
 	sb_printf(&sb, "rampart %s", o->tool_version ? o->tool_version : "");
-	field(fp, 0, sb.s ? sb.s : "rampart");
-	sb_free(&sb);
+	field_sb(fp, &sb, &err);
 	field(fp, 0, p->check->rule->id);
 	field(fp, 0,
 	    p->res && p->res->resource_id ? p->res->resource_id
@@ -173,8 +180,7 @@ write_row(FILE *fp, const struct run *r, const struct report_opts *o,
 	}
 	if (it == NULL || it->nmilestones == 0)
 		sb_printf(&sb, "remediate and rescan (%s)", d2);
-	field(fp, 0, sb.s ? sb.s : "");
-	sb_free(&sb);
+	field_sb(fp, &sb, &err);
 	field(fp, 0, NULL);
 	field(fp, 0, status_date);
 	field(fp, 0, it && it->vendor_product ? "Yes" : "No");
@@ -194,10 +200,10 @@ write_row(FILE *fp, const struct run *r, const struct report_opts *o,
 	sb_init(&sb);
 	sb_printf(&sb, "fingerprint %s; first seen from %s", p->fingerprint,
 	    p->first_seen_how);
-	field(fp, 0, sb.s ? sb.s : "");
-	sb_free(&sb);
+	field_sb(fp, &sb, &err);
 	field(fp, 0, "No");
 	fputs("\r\n", fp);
+	return err ? -1 : 0;
 }
 
 int
@@ -219,7 +225,8 @@ report_poam_csv(FILE *fp, const struct run *r, const struct report_opts *o)
 		field(fp, i == 0, columns[i]);
 	fputs("\r\n", fp);
 	for (i = 0; i < n; i++)
-		write_row(fp, r, o, &v[i], today);
+		if (write_row(fp, r, o, &v[i], today) == -1)
+			break;
 	lib_free(v);
-	return ferror(fp) ? -1 : 0;
+	return i < n || ferror(fp) ? -1 : 0;
 }

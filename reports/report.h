@@ -258,6 +258,11 @@ const char *oscal_item_uuid(struct oscal_ctx *x, struct oscal_uuid *u,
 const char *oscal_global_uuid(struct oscal_ctx *x, struct oscal_uuid *u,
     const char *fmt, ...) PRINTF_LIKE(3, 4);
 /*
+ * "key": the text of sb, then free sb.  Text that ran out of memory
+ * sets x->err (the writer fails) rather than writing a null.
+ */
+void oscal_kstr_sb(struct oscal_ctx *x, const char *key, struct strbuf *sb);
+/*
  * Append a property {name, ns, value} to an object, opening "props" on
  * the first one (*open).  The value is trimmed (OSCAL forbids leading or
  * trailing white space) and an empty or NULL one is left out.  ns NULL

@@ -592,6 +592,64 @@ test_csv_formula(void **state)
 	fx_free(f);
 }
 
+/*
+ * Each allocation of each OSCAL and POA&M writer fails in turn: the
+ * writer either fails (-1) or writes exactly what it writes with memory,
+ * never a shorter or null-filled document.
+ */
+static void
+test_alloc_failures(void **state)
+{
+	static const char *const fmts[] = { "oscal", "oscal-ap", "oscal-poam",
+		"poam-csv" };
+	struct report_opts o;
+	struct fx *f;
+	size_t i, len, glen;
+	char *good, *buf;
+	long nth, fails, made;
+	int rc;
+
+	(void)state;
+	opts(&o, T0);
+	f = scan("examples/poam.yaml", T0);
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		const struct writer *w = writer_find(fmts[i]);
+		FILE *fp;
+
+		if (w == NULL)
+			w = writer_find("oscal")->companion;
+		fp = open_memstream(&good, &glen);
+		assert_int_equal(w->write(fp, f->r, &o), 0);
+		fclose(fp);
+		for (nth = 1, fails = 0;; nth++) {
+			buf = NULL;
+			fp = open_memstream(&buf, &len);
+			lib_alloc_fail_at(nth);
+			rc = w->write(fp, f->r, &o);
+			made = lib_alloc_count();
+			lib_alloc_fail_at(0);
+			fclose(fp);
+			if (rc == 0) {
+				if (len != glen || memcmp(buf, good, len) != 0)
+					fail_msg("%s: allocation %ld failed, "
+						 "output differs",
+					    fmts[i], nth);
+			} else {
+				fails++;
+			}
+			free(buf);
+			/* Past the writer's last allocation: done. */
+			if (rc == 0 && made < nth)
+				break;
+		}
+		assert_true(fails > 0);
+		print_message("%s: %ld allocations, each failing once\n",
+		    fmts[i], nth - 1);
+		free(good);
+	}
+	fx_free(f);
+}
+
 /* The optional FedRAMP fields of a POA&M file item; blank ones fail. */
 static void
 test_poam_yaml_fields(void **state)
@@ -679,6 +737,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_results_shape),
 		cmocka_unit_test(test_csv_formula),
 		cmocka_unit_test(test_poam_yaml_fields),
+		cmocka_unit_test(test_alloc_failures),
 	};
 
 	RUN_TESTS("oscal_out", tests, argc, argv);
