@@ -234,6 +234,48 @@ match_item(const struct run *r, const struct check_outcome *o,
 	return expired;
 }
 
+/*
+ * Whether failed result res of check o is closed: for every control the
+ * check is bound to, an unexpired POA&M item with an approved deviation
+ * covers it (the first unexpired match in file order, as the engine
+ * picks it).  A weakness of two controls stays open while one of them
+ * has no deviation.
+ */
+static int
+closed_by_deviation(const struct run *r, const struct check_outcome *o,
+    const struct check_result *res, int64_t now)
+{
+	const struct poam_item *it;
+	size_t c, i, nbound = 0;
+
+	if (r->poam == NULL || res->status != ST_FAIL)
+		return 0;
+	for (c = 0; c < r->ncontrols; c++) {
+		if (!binds(&r->controls[c], o))
+			continue;
+		nbound++;
+		for (i = 0; i < r->poam->n; i++) {
+			it = &r->poam->items[i];
+			if (it->control == NULL ||
+			    strcmp(it->control, r->controls[c].control->id) !=
+				0 ||
+			    (it->check != NULL &&
+				strcmp(it->check, o->rule->id) != 0) ||
+			    (it->resource != NULL &&
+				(res->resource_id == NULL ||
+				    !glob_match(
+					it->resource, res->resource_id))) ||
+			    it->expires <= now)
+				continue;
+			break;
+		}
+		if (i == r->poam->n ||
+		    r->poam->items[i].deviation == POAM_DEV_NONE)
+			return 0;
+	}
+	return nbound > 0;
+}
+
 struct collect {
 	const struct run *r;
 	const struct report_opts *o;
@@ -318,13 +360,15 @@ report_poam_open(const struct run *r, const struct report_opts *o,
 	struct collect c;
 	const struct check_outcome *co;
 	const struct check_result *res;
-	const struct poam_item *it;
 	size_t i, j, k, listed, first;
 
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	c.o = o;
-	c.now = o->fixed_time ? o->fixed_time : r->finished;
+	/* The engine's evaluation time decides expiry, as for waivers. */
+	c.now = r->opts.now ? r->opts.now
+	    : o->fixed_time ? o->fixed_time
+			    : r->finished;
 	*out = NULL;
 	*n = 0;
 	for (i = 0; i < r->nchecks; i++) {
@@ -338,11 +382,8 @@ report_poam_open(const struct run *r, const struct report_opts *o,
 			res = &co->results[k];
 			if (res->status != ST_FAIL && res->status != ST_ERROR)
 				continue;
-			it = match_item(r, co, res, c.now);
 			/* Closed: a failure under an approved deviation. */
-			if (res->status == ST_FAIL && it != NULL &&
-			    it->expires > c.now &&
-			    it->deviation != POAM_DEV_NONE)
+			if (closed_by_deviation(r, co, res, c.now))
 				continue;
 			if (add(&c, co, res, 0) == -1)
 				goto oom;

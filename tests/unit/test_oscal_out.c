@@ -87,6 +87,20 @@ scan(const char *poam_path, int64_t now)
 	return scan_max(poam_path, now, 0);
 }
 
+static char *
+write_tmp(const char *text, size_t len)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/rampart-oscal-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
 static void
 fx_free(struct fx *f)
 {
@@ -137,26 +151,43 @@ find_fp(const struct poam_open *v, size_t n, const char *fp,
 	return NULL;
 }
 
-/* Whether an unexpired item with an approved deviation covers res. */
+/*
+ * Whether res is closed: every control binding the check has, as its
+ * first unexpired covering item, one with an approved deviation.
+ */
 static int
 closed(const struct run *r, const struct check_outcome *o,
     const struct check_result *res, int64_t now)
 {
-	size_t i;
+	size_t c, j, i, nbound = 0;
 
 	if (r->poam == NULL || res->status != ST_FAIL)
 		return 0;
-	for (i = 0; i < r->poam->n; i++) {
-		const struct poam_item *it = &r->poam->items[i];
+	for (c = 0; c < r->ncontrols; c++) {
+		const struct control_outcome *co = &r->controls[c];
+		const struct poam_item *cover = NULL;
 
-		if (it->deviation != POAM_DEV_NONE && it->expires > now &&
-		    (it->check == NULL ||
-			strcmp(it->check, o->rule->id) == 0) &&
-		    (it->resource == NULL ||
-			glob_match(it->resource, res->resource_id)))
-			return 1;
+		for (j = 0; j < co->nchecks; j++)
+			if (co->checks[j].outcome == o)
+				break;
+		if (j == co->nchecks)
+			continue;
+		nbound++;
+		for (i = 0; i < r->poam->n && cover == NULL; i++) {
+			const struct poam_item *it = &r->poam->items[i];
+
+			if (strcmp(it->control, co->control->id) == 0 &&
+			    it->expires > now &&
+			    (it->check == NULL ||
+				strcmp(it->check, o->rule->id) == 0) &&
+			    (it->resource == NULL ||
+				glob_match(it->resource, res->resource_id)))
+				cover = it;
+		}
+		if (cover == NULL || cover->deviation == POAM_DEV_NONE)
+			return 0;
 	}
-	return 0;
+	return nbound > 0;
 }
 
 /*
@@ -359,6 +390,58 @@ test_unlisted_counted(void **state)
 	}
 }
 
+/*
+ * A weakness of two controls (aws-ec2-imdsv2: AC-3 and CM-6) is closed
+ * only when a deviation covers it for both; one is not enough.
+ */
+static void
+test_deviation_every_control(void **state)
+{
+	static const char item[] =
+	    "  - id: %s\n"
+	    "    control: %s\n"
+	    "    check: aws-ec2-imdsv2\n"
+	    "    severity: critical\n"
+	    "    detected: 2026-11-01\n"
+	    "    justification: j\n"
+	    "    approver: a\n"
+	    "    expires: 2027-06-30\n"
+	    "    deviation: {type: operational_requirement, approved_by: AO, "
+	    "approved: 2026-11-10}\n";
+	struct report_opts o;
+	struct poam_open *v;
+	struct fx *f;
+	char text[2048], *path;
+	size_t n, i, nimds;
+	int len, both;
+
+	(void)state;
+	opts(&o, T0);
+	for (both = 0; both <= 1; both++) {
+		len = snprintf(text, sizeof(text), "items:\n");
+		len += snprintf(text + len, sizeof(text) - (size_t)len, item,
+		    "P-AC3", "AC-3");
+		if (both)
+			len += snprintf(text + len, sizeof(text) - (size_t)len,
+			    item, "P-CM6", "CM-6");
+		path = write_tmp(text, (size_t)len);
+		f = scan(path, T0);
+		unlink(path);
+		assert_int_equal(report_poam_open(f->r, &o, &v, &n), 0);
+		for (i = 0, nimds = 0; i < n; i++)
+			if (strcmp(v[i].check->rule->id, "aws-ec2-imdsv2") ==
+				0 &&
+			    v[i].res != NULL && v[i].res->status == ST_FAIL)
+				nimds++;
+		if (both)
+			assert_int_equal(nimds, 0);
+		else
+			assert_true(nimds > 0);
+		lib_free(v);
+		fx_free(f);
+	}
+}
+
 /* The item ids are unique: the CSV's first column keys a spreadsheet. */
 static void
 test_ids_unique(void **state)
@@ -378,20 +461,6 @@ test_ids_unique(void **state)
 				fail_msg("duplicate POA&M id '%s'", v[i].id);
 	lib_free(v);
 	fx_free(f);
-}
-
-static char *
-write_tmp(const char *text, size_t len)
-{
-	static char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/tmp/rampart-oscal-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-	return path;
 }
 
 static void
@@ -731,6 +800,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_items_class),
 		cmocka_unit_test(test_items_from_poam),
 		cmocka_unit_test(test_unlisted_counted),
+		cmocka_unit_test(test_deviation_every_control),
 		cmocka_unit_test(test_ids_unique),
 		cmocka_unit_test(test_previous),
 		cmocka_unit_test(test_deterministic),
