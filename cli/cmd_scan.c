@@ -40,7 +40,10 @@ enum {
 	O_TLS_TIMEOUT,
 	O_SCOPE,
 	O_GATE,
-	O_MAX_AGE
+	O_MAX_AGE,
+	O_ASSESSOR,
+	O_SYSTEM,
+	O_PREVIOUS
 };
 
 static const struct opt scan_opts[] = {
@@ -71,6 +74,9 @@ static const struct opt scan_opts[] = {
 	{ "scope", 1, O_SCOPE },
 	{ "gate", 1, O_GATE },
 	{ "max-evidence-age", 1, O_MAX_AGE },
+	{ "assessor", 1, O_ASSESSOR },
+	{ "system", 1, O_SYSTEM },
+	{ "previous", 1, O_PREVIOUS },
 	LIMIT_OPTS,
 	{ NULL, 0, 0 },
 };
@@ -90,6 +96,9 @@ struct scan_args {
 	const char *crm;
 	const char *attest;
 	const char *scope;
+	const char *assessor; /* OSCAL and POA&M parties */
+	const char *system;
+	const char *previous; /* a previous report.poam.oscal.json */
 	enum gate gate;
 	long long max_age_days;
 	const char *format;
@@ -161,6 +170,13 @@ scan_help(const struct command *cmd)
 	       "  --max-evidence-age D   evidence collected more than D days "
 	       "ago is error\n"
 	       "                         (default 30, 0 = no limit)\n"
+	       "  --assessor NAME        the assessor or operator (OSCAL and "
+	       "POA&M parties)\n"
+	       "  --system NAME          the system or cloud service provider "
+	       "assessed\n"
+	       "  --previous FILE        a previous report.poam.oscal.json: "
+	       "POA&M items keep\n"
+	       "                         their original detection date\n"
 	       "  --max-items N          show at most N resources per check "
 	       "and status in text,\n"
 	       "                         markdown, html (default 50, html "
@@ -298,6 +314,15 @@ parse_args(
 			break;
 		case O_SCOPE:
 			a->scope = arg;
+			break;
+		case O_ASSESSOR:
+			a->assessor = arg;
+			break;
+		case O_SYSTEM:
+			a->system = arg;
+			break;
+		case O_PREVIOUS:
+			a->previous = arg;
 			break;
 		case O_GATE:
 			if (strcmp(arg, "eligibility") == 0)
@@ -467,6 +492,15 @@ write_one(struct diag *d, const struct writer *w, const struct run *r,
 		diag_err(d, NULL, "out of memory");
 	else if (bundle_sign_file(d, path, &m, key, tsa_url) == 0)
 		rc = 0;
+	/* The OSCAL plan beside the results is signed as well. */
+	if (rc == 0 && w->companion != NULL) {
+		char cpath[4096];
+
+		if (report_companion_path(w, path, cpath, sizeof(cpath)) ==
+			-1 ||
+		    bundle_sign_file(d, cpath, &m, key, tsa_url) == -1)
+			rc = -1;
+	}
 	arena_free(a);
 	return rc;
 }
@@ -497,7 +531,7 @@ parse_formats(const struct command *cmd, const char *list,
 static int
 write_reports(struct cli *c, const struct command *cmd,
     const struct scan_args *a, const struct run *r, struct diag *d,
-    const struct sign_key *key)
+    const struct sign_key *key, const struct poam_history *previous)
 {
 	const struct writer *ws[MAX_LIST];
 	struct report_opts ro;
@@ -510,6 +544,9 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.verbose = a->verbose;
 	ro.max_items_set = a->max_items >= 0;
 	ro.max_items = a->max_items >= 0 ? (size_t)a->max_items : 0;
+	ro.assessor = a->assessor;
+	ro.system = a->system;
+	ro.previous = previous;
 	if (parse_formats(cmd, a->format ? a->format : "text", ws, &n) != 0)
 		return EXIT_USAGE;
 	if (a->output_dir != NULL) {
@@ -554,6 +591,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	struct crm *crm = NULL;
 	struct attest_set *attest = NULL;
 	struct scope *scope = NULL;
+	struct poam_history *previous = NULL;
 	struct run *r = NULL;
 	struct sign_key *key = NULL;
 	char *pass = NULL;
@@ -607,6 +645,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	    ((scope = scope_load(&d, a.scope)) == NULL ||
 		scope_check_controls(scope, bl, &d) == -1))
 		goto out;
+	if (a.previous != NULL &&
+	    (previous = poam_history_load(&d, a.previous)) == NULL)
+		goto out;
 	if (a.input_format != NULL)
 		ad = adapter_find(a.input_format);
 	memset(&ro, 0, sizeof(ro));
@@ -637,7 +678,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	if (d.nwarnings > 0)
 		cli_diag(c, &d);
 	diag_clear(&d);
-	if ((rc = write_reports(c, cmd, &a, r, &d, key)) != 0)
+	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous)) != 0)
 		goto out;
 	switch (r->verdict) {
 	case VERDICT_ELIGIBLE:
@@ -664,6 +705,7 @@ out:
 	poam_free(poam);
 	attest_free(attest);
 	scope_free(scope);
+	poam_history_free(previous);
 	baseline_free(bl);
 	crm_free(crm);
 	rule_set_free(rs);

@@ -1,146 +1,40 @@
 /*
- * oscal_ar.c: the OSCAL 1.1.2 assessment-results report, for GRC tools
- * and FedRAMP reviewers that read OSCAL.
+ * oscal_ar.c: the OSCAL 1.1.2 assessment-results report, shaped after
+ * the FedRAMP Rev5 SAR template, for GRC tools and FedRAMP reviewers
+ * that read OSCAL.
  *
- * One result holds the whole run: reviewed-controls lists the controls
- * this scan assessed (automated checks, an attestation, or the
- * provider's inheritance) under the baseline's own ids; one observation
- * per listed check result (what was tested on which resource, with its
- * evidence); one finding per control but the inherited ones, targeting
- * the control's objective and linking the observations behind it.  Only
- * a control that passed is `satisfied`: fail, waived, error, partial,
- * open (manual) and declared not applicable are `not-satisfied` with the
- * reason in the remarks.  Inherited controls are reviewed but get no
- * finding: the provider's authorization decides them.
+ * The results import the assessment plan written beside them
+ * (report.oscal-ap.json, oscal_ap.c) by a relative link.  The metadata
+ * names the assessor (--assessor) and the system (--system) as parties
+ * in the template's roles.  One result holds the whole run:
  *
- * UUIDs are name-based (RFC 4122 version 5, SHA-1) over the baseline and
- * input digests and the item's identity, never random and never the
- * clock, so the same inputs give the same bytes.
+ * - local-definitions: the tool as the assessment asset, and one
+ *   inventory item per scanned resource (asset-id = the resource id);
+ * - reviewed-controls: the controls this scan assessed (automated
+ *   checks, an attestation, or the provider's inheritance);
+ * - one observation per listed check result: method TEST for probes of
+ *   live endpoints, EXAMINE for exported configuration; type `finding`
+ *   for a failure or error, `control-objective` otherwise; origin = the
+ *   tool run by the assessor; collected = when the input's evidence was
+ *   collected (input_info.collected), never the scan time when the
+ *   export says otherwise; relevant-evidence points at the input file
+ *   and line of each evidence value;
+ * - one risk per failing check: likelihood and impact from the check's
+ *   severity, status open (remediating or deviation-approved when a
+ *   POA&M item covers it), deadline per RA-5(d);
+ * - one finding per control but the inherited ones, targeting the
+ *   control's objective and linking its observations and risks.  Only a
+ *   control that passed is `satisfied`: fail, waived, error, partial,
+ *   open (manual) and declared not applicable are `not-satisfied` with
+ *   the reason in the remarks.
+ *
+ * UUIDs are name-based (oscal_common.c), so the same inputs give the
+ * same bytes.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "reports/report.h"
-
-#define OSCAL_VERSION "1.1.2"
-#define RAMPART_NS "https://rampart.dev/ns/oscal"
-
-/* uuid5(NAMESPACE_URL, "https://rampart.dev/ns/oscal-ar") */
-static const unsigned char ns_rampart[16] = { 0xec, 0x4f, 0x85, 0x61, 0x8e,
-	0xb3, 0x5f, 0xbd, 0x99, 0x5a, 0x40, 0xac, 0xd0, 0x80, 0xa7, 0x06 };
-
-struct uuid {
-	unsigned char b[16];
-	char s[37];
-};
-
-/* Version 5 UUID of name (len bytes) in namespace ns.  0 or -1. */
-static int
-uuid5(struct uuid *u, const unsigned char ns[16], const void *name, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx;
-	size_t i, k = 0;
-	int ok;
-
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, ns, 16) == 1 &&
-	    EVP_DigestUpdate(ctx, name, len) == 1 &&
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 16;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return -1;
-	memcpy(u->b, md, 16);
-	u->b[6] = (unsigned char)((u->b[6] & 0x0f) | 0x50);
-	u->b[8] = (unsigned char)((u->b[8] & 0x3f) | 0x80);
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			u->s[k++] = '-';
-		u->s[k++] = hex[u->b[i] >> 4];
-		u->s[k++] = hex[u->b[i] & 15];
-	}
-	u->s[k] = '\0';
-	return 0;
-}
-
-struct octx {
-	struct jw *w;
-	const struct run *r;
-	const char *collected;
-	struct uuid doc; /* namespace of every item below the document */
-	int err;
-};
-
-/* UUID of an item named by a printf-style string, under the document. */
-static const char *item_uuid(
-    struct octx *x, struct uuid *u, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static const char *
-item_uuid(struct octx *x, struct uuid *u, const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-	int n;
-
-	/* Names hold rule ids and indexes only, so they fit. */
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf) ||
-	    uuid5(u, x->doc.b, buf, (size_t)n) == -1) {
-		x->err = 1;
-		memcpy(u->s, "00000000-0000-5000-8000-000000000000", 37);
-	}
-	return u->s;
-}
-
-/*
- * A property: OSCAL string values may not be empty nor start or end with
- * whitespace, so the value is trimmed and an empty one is left out.
- */
-static void
-prop(struct jw *w, int *open, const char *name, const char *value)
-{
-	size_t len;
-
-	if (value == NULL)
-		return;
-	while (
-	    *value == ' ' || *value == '\t' || *value == '\n' || *value == '\r')
-		value++;
-	len = strlen(value);
-	while (len > 0 &&
-	    (value[len - 1] == ' ' || value[len - 1] == '\t' ||
-		value[len - 1] == '\n' || value[len - 1] == '\r'))
-		len--;
-	if (len == 0)
-		return;
-	if (!*open) {
-		jw_key(w, "props");
-		jw_arr(w);
-		*open = 1;
-	}
-	jw_obj(w);
-	jw_kstr(w, "name", name);
-	jw_kstr(w, "ns", RAMPART_NS);
-	jw_key(w, "value");
-	jw_strn(w, value, len);
-	jw_end_obj(w);
-}
-
-static void
-props_end(struct jw *w, int open)
-{
-	if (open)
-		jw_end_arr(w);
-}
 
 /* The title of a resource as "type id"; lib_malloc'd, NULL if no memory. */
 static char *
@@ -158,53 +52,135 @@ resource_title(const struct check_result *res)
 	return sb_detach(&sb);
 }
 
+/* A live probe is a test; reading exported configuration an examination. */
+static const char *
+method_of(const struct check_outcome *o)
+{
+	return o->rule->plugin != NULL &&
+		strncmp(o->rule->plugin, "tls", 3) == 0
+	    ? "TEST"
+	    : "EXAMINE";
+}
+
+/*
+ * When the evidence read from file was collected: the collection time of
+ * the input holding it (the longest input path that is file or a folder
+ * above it); without a file, the oldest collection time of all inputs;
+ * the scan's end when no input records one.
+ */
 static void
-write_observation(struct octx *x, size_t ci, size_t k)
+collected_at(const struct oscal_ctx *x, const char *file, char out[32])
+{
+	const struct run *r = x->r;
+	const struct input_info *best = NULL;
+	int64_t oldest = 0;
+	size_t i, len, blen = 0;
+
+	for (i = 0; i < r->ninputs; i++) {
+		const struct input_info *in = &r->inputs[i];
+
+		if (in->collected != 0 &&
+		    (oldest == 0 || in->collected < oldest))
+			oldest = in->collected;
+		if (file == NULL || in->path == NULL)
+			continue;
+		len = strlen(in->path);
+		if (strncmp(file, in->path, len) == 0 &&
+		    (file[len] == '\0' || file[len] == '/' ||
+			(len > 0 && in->path[len - 1] == '/')) &&
+		    len >= blen) {
+			best = in;
+			blen = len;
+		}
+	}
+	if (best != NULL && best->collected != 0)
+		format_time(best->collected, out);
+	else if (best == NULL && oldest != 0)
+		format_time(oldest, out);
+	else
+		memcpy(out, x->finished, 32);
+}
+
+/* origins: the tool, run by the assessor. */
+static void
+write_origins(struct oscal_ctx *x)
+{
+	struct jw *w = x->w;
+	struct oscal_uuid u;
+
+	jw_key(w, "origins");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "actors");
+	jw_arr(w);
+	jw_obj(w);
+	jw_kstr(w, "type", "tool");
+	jw_kstr(w, "actor-uuid", oscal_tool_uuid(x, &u));
+	jw_end_obj(w);
+	jw_obj(w);
+	jw_kstr(w, "type", "party");
+	jw_kstr(w, "actor-uuid", oscal_assessor_uuid(x, &u));
+	jw_end_obj(w);
+	jw_end_arr(w);
+	jw_end_obj(w);
+	jw_end_arr(w);
+}
+
+static void
+write_methods(struct jw *w, const char *method, const char *type)
+{
+	jw_key(w, "methods");
+	jw_arr(w);
+	jw_str(w, method);
+	jw_end_arr(w);
+	jw_key(w, "types");
+	jw_arr(w);
+	jw_str(w, type);
+	jw_end_arr(w);
+}
+
+static void
+write_observation(struct oscal_ctx *x, size_t ci, size_t k)
 {
 	const struct check_outcome *o = &x->r->checks[ci];
 	const struct check_result *res = &o->results[k];
 	struct jw *w = x->w;
-	struct uuid u, su;
+	struct oscal_uuid u;
 	struct strbuf sb;
-	char *title, src[4200];
+	char *title, collected[32];
 	size_t i;
 	int open = 0;
 
 	title = resource_title(res);
 	jw_obj(w);
 	jw_kstr(w, "uuid",
-	    item_uuid(x, &u, "observation\n%s\n%zu\n%zu", o->rule->id, ci, k));
+	    oscal_item_uuid(
+		x, &u, "observation\n%s\n%zu\n%zu", o->rule->id, ci, k));
 	sb_init(&sb);
 	sb_printf(&sb, "%s on %s", o->rule->id, title ? title : "?");
-	jw_kstr(w, "title", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "title", &sb);
 	jw_kstr(w, "description",
 	    res->message && res->message[0] ? res->message
 					    : status_name(res->status));
-	prop(w, &open, "check-id", o->rule->id);
-	prop(w, &open, "status", status_name(res->status));
-	prop(w, &open, "severity", severity_name(o->rule->severity));
-	prop(w, &open, "resource-type", res->resource_type);
-	prop(w, &open, "resource-id", res->resource_id);
-	prop(w, &open, "region", res->region);
-	props_end(w, open);
-	jw_key(w, "methods");
-	jw_arr(w);
-	jw_str(w, "TEST");
-	jw_end_arr(w);
+	oscal_prop(w, &open, NULL, "check-id", o->rule->id);
+	oscal_prop(w, &open, NULL, "status", status_name(res->status));
+	oscal_prop(
+	    w, &open, NULL, "severity", severity_name(o->rule->severity));
+	oscal_prop(w, &open, NULL, "resource-type", res->resource_type);
+	oscal_prop(w, &open, NULL, "resource-id", res->resource_id);
+	oscal_prop(w, &open, NULL, "region", res->region);
+	oscal_props_end(w, open);
+	write_methods(w, method_of(o),
+	    res->status == ST_FAIL || res->status == ST_ERROR
+		? "finding"
+		: "control-objective");
+	write_origins(x);
 	jw_key(w, "subjects");
 	jw_arr(w);
 	jw_obj(w);
-	/* The same resource gets the same subject uuid in every run. */
-	sb_init(&sb);
-	sb_printf(&sb, "resource\n%s\n%s",
-	    res->resource_type ? res->resource_type : "",
-	    res->resource_id ? res->resource_id : "");
-	if (sb.s == NULL || uuid5(&su, ns_rampart, sb.s, sb.len) == -1)
-		x->err = 1;
-	sb_free(&sb);
-	jw_kstr(w, "subject-uuid", x->err ? "" : su.s);
-	jw_kstr(w, "type", "resource");
+	jw_kstr(w, "subject-uuid",
+	    oscal_resource_uuid(x, &u, res->resource_type, res->resource_id));
+	jw_kstr(w, "type", "inventory-item");
 	jw_kstr(w, "title", title);
 	jw_end_obj(w);
 	jw_end_arr(w);
@@ -212,88 +188,144 @@ write_observation(struct octx *x, size_t ci, size_t k)
 		jw_key(w, "relevant-evidence");
 		jw_arr(w);
 		for (i = 0; i < res->nev; i++) {
+			const struct mark *m = &res->ev[i].source;
+
 			jw_obj(w);
-			if (res->ev[i].source.file != NULL) {
-				sb_init(&sb);
-				uri_from_path(&sb, res->ev[i].source.file);
-				jw_kstr(w, "href", sb.s);
-				sb_free(&sb);
-				snprintf(src, sizeof(src), " at %s:%u:%u",
-				    res->ev[i].source.file,
-				    res->ev[i].source.line,
-				    res->ev[i].source.col);
-			} else {
-				src[0] = '\0';
-			}
 			sb_init(&sb);
-			sb_printf(&sb, "%s = %s%s", res->ev[i].path,
-			    res->ev[i].value ? res->ev[i].value : "(absent)",
-			    src);
-			jw_kstr(w, "description", sb.s);
-			sb_free(&sb);
+			if (m->file != NULL) {
+				/* The input file and the line of the value. */
+				uri_from_path(&sb, m->file);
+				if (m->line > 0)
+					sb_printf(&sb, "#L%u", m->line);
+				oscal_kstr_sb(x, "href", &sb);
+				sb_init(&sb);
+			}
+			sb_printf(&sb, "%s = %s", res->ev[i].path,
+			    res->ev[i].value ? res->ev[i].value : "(absent)");
+			if (m->file != NULL)
+				sb_printf(&sb, " at %s:%u:%u", m->file, m->line,
+				    m->col);
+			oscal_kstr_sb(x, "description", &sb);
 			jw_end_obj(w);
 		}
 		jw_end_arr(w);
 	}
-	jw_kstr(w, "collected", x->collected);
+	collected_at(
+	    x, res->nev > 0 ? res->ev[0].source.file : NULL, collected);
+	jw_kstr(w, "collected", collected);
 	jw_end_obj(w);
 	lib_free(title);
 }
 
 /* Evidence a check lacks: the absence is the observation. */
 static void
-write_missing(struct octx *x, size_t ci)
+write_missing(struct oscal_ctx *x, size_t ci)
 {
 	const struct check_outcome *o = &x->r->checks[ci];
 	struct jw *w = x->w;
-	struct uuid u;
-	struct strbuf desc;
+	struct oscal_uuid u;
+	char collected[32];
 	int open = 0;
 
-	sb_init(&desc);
-	sb_adds(&desc,
-	    report_missing(o) ? report_missing(o) : "evidence is missing");
 	jw_obj(w);
 	jw_kstr(w, "uuid",
-	    item_uuid(x, &u, "observation\n%s\n%zu\nmissing", o->rule->id, ci));
+	    oscal_item_uuid(
+		x, &u, "observation\n%s\n%zu\nmissing", o->rule->id, ci));
 	jw_kstr(w, "title", o->rule->id);
-	jw_kstr(
-	    w, "description", desc.s != NULL ? desc.s : "evidence is missing");
-	prop(w, &open, "check-id", o->rule->id);
-	prop(w, &open, "status", "error");
-	props_end(w, open);
-	jw_key(w, "methods");
-	jw_arr(w);
-	jw_str(w, "TEST");
-	jw_end_arr(w);
-	jw_kstr(w, "collected", x->collected);
+	jw_kstr(w, "description",
+	    report_missing(o) ? report_missing(o) : "evidence is missing");
+	oscal_prop(w, &open, NULL, "check-id", o->rule->id);
+	oscal_prop(w, &open, NULL, "status", "error");
+	oscal_props_end(w, open);
+	write_methods(w, method_of(o), "finding");
+	write_origins(x);
+	collected_at(x, NULL, collected);
+	jw_kstr(w, "collected", collected);
 	jw_end_obj(w);
-	sb_free(&desc);
+}
+
+/*
+ * A valid attestation behind control co: an examination of manual
+ * evidence, by its author, on the attestation's date.  The evidence
+ * references are described, not linked: they are the owner's words
+ * (document ids, URLs, digests), not files this scan read.
+ */
+static void
+write_attestation(struct oscal_ctx *x, const struct control_outcome *co)
+{
+	const struct attestation *at = co->attestation;
+	struct jw *w = x->w;
+	struct oscal_uuid u;
+	struct strbuf sb;
+	char when[32];
+	size_t i;
+	int open = 0;
+
+	jw_obj(w);
+	jw_kstr(w, "uuid",
+	    oscal_item_uuid(
+		x, &u, "observation\nattestation\n%s", co->control->id));
+	sb_init(&sb);
+	sb_printf(&sb, "attestation of %s",
+	    co->control->label ? co->control->label : co->control->id);
+	oscal_kstr_sb(x, "title", &sb);
+	jw_kstr(w, "description",
+	    at->statement ? at->statement : "attested (no statement)");
+	oscal_prop(w, &open, NULL, "control-id", co->control->id);
+	oscal_prop(w, &open, NULL, "attested-by", at->attested_by);
+	oscal_prop(w, &open, NULL, "attestation-expires", at->expires_text);
+	oscal_props_end(w, open);
+	write_methods(w, "EXAMINE", "control-objective");
+	write_origins(x);
+	if (at->nevidence > 0) {
+		jw_key(w, "relevant-evidence");
+		jw_arr(w);
+		for (i = 0; i < at->nevidence; i++) {
+			jw_obj(w);
+			jw_kstr(w, "description", at->evidence[i]);
+			jw_end_obj(w);
+		}
+		jw_end_arr(w);
+	}
+	if (at->date != 0)
+		format_time(at->date, when);
+	else
+		memcpy(when, x->finished, 32);
+	jw_kstr(w, "collected", when);
+	jw_kstr(w, "remarks",
+	    "manual evidence attested by its owner; rampart did not verify it");
+	jw_end_obj(w);
 }
 
 /* Related observations of check outcome ci, in observation order. */
 static void
-write_related(struct octx *x, size_t ci)
+write_related(struct oscal_ctx *x, size_t ci)
 {
 	const struct check_outcome *o = &x->r->checks[ci];
-	struct uuid u;
+	struct oscal_uuid u;
 	size_t k;
 
-	if (o->n == 0 && o->status == ST_ERROR) {
+	if (report_missing(o) != NULL || o->n == 0) {
 		jw_obj(x->w);
 		jw_kstr(x->w, "observation-uuid",
-		    item_uuid(x, &u, "observation\n%s\n%zu\nmissing",
+		    oscal_item_uuid(x, &u, "observation\n%s\n%zu\nmissing",
 			o->rule->id, ci));
 		jw_end_obj(x->w);
-		return;
 	}
 	for (k = 0; k < o->n; k++) {
 		jw_obj(x->w);
 		jw_kstr(x->w, "observation-uuid",
-		    item_uuid(x, &u, "observation\n%s\n%zu\n%zu", o->rule->id,
-			ci, k));
+		    oscal_item_uuid(x, &u, "observation\n%s\n%zu\n%zu",
+			o->rule->id, ci, k));
 		jw_end_obj(x->w);
 	}
+}
+
+/* Whether check outcome o has observations (listed results or a lack). */
+static int
+observed(const struct check_outcome *o)
+{
+	return o->n > 0 || report_gap(o);
 }
 
 static size_t
@@ -302,15 +334,152 @@ check_index(const struct run *r, const struct check_outcome *o)
 	return (size_t)(o - r->checks);
 }
 
+/* Whether check outcome o failed for some control (a risk is recorded). */
+static int
+risky(const struct check_outcome *o)
+{
+	return o->counts[ST_FAIL] > 0 || o->status == ST_FAIL;
+}
+
+/*
+ * The status of the risk of check ci: open, unless every control using
+ * the check waived it by a POA&M item; then deviation-approved when each
+ * such item carries an approved deviation, else remediating.
+ */
+static const char *
+risk_status(const struct run *r, const struct check_outcome *o)
+{
+	size_t i, j, nwaived = 0, ndev = 0, nused = 0;
+
+	for (i = 0; i < r->ncontrols; i++)
+		for (j = 0; j < r->controls[i].nchecks; j++) {
+			const struct control_check_outcome *cc =
+			    &r->controls[i].checks[j];
+
+			if (cc->outcome != o)
+				continue;
+			nused++;
+			if (cc->waiver != NULL) {
+				nwaived++;
+				if (cc->waiver->deviation != POAM_DEV_NONE)
+					ndev++;
+			}
+		}
+	if (nused == 0 || nwaived < nused)
+		return "open";
+	return ndev == nused ? "deviation-approved" : "remediating";
+}
+
 static void
-write_finding(struct octx *x, const struct control_outcome *co)
+facet(struct jw *w, const char *name, const char *value)
+{
+	int open = 0;
+
+	jw_obj(w);
+	jw_kstr(w, "name", name);
+	jw_kstr(w, "system", "https://fedramp.gov");
+	jw_kstr(w, "value", value);
+	oscal_prop(w, &open, NULL, "state", "initial");
+	oscal_props_end(w, open);
+	jw_end_obj(w);
+}
+
+static void
+write_risk(struct oscal_ctx *x, size_t ci)
+{
+	const struct check_outcome *o = &x->r->checks[ci];
+	struct jw *w = x->w;
+	struct oscal_uuid u;
+	struct strbuf sb;
+	char deadline[32];
+	int64_t t, due;
+	int days, open = 0;
+	size_t k, nrel = 0;
+
+	jw_obj(w);
+	jw_kstr(w, "uuid",
+	    oscal_item_uuid(x, &u, "risk\n%s\n%zu", o->rule->id, ci));
+	jw_kstr(w, "title", o->rule->title ? o->rule->title : o->rule->id);
+	jw_kstr(w, "description",
+	    o->rule->description ? o->rule->description : o->rule->id);
+	sb_init(&sb);
+	sb_printf(&sb, "check %s failed on %zu resource%s", o->rule->id,
+	    o->counts[ST_FAIL], o->counts[ST_FAIL] == 1 ? "" : "s");
+	oscal_kstr_sb(x, "statement", &sb);
+	oscal_prop(w, &open, NULL, "check-id", o->rule->id);
+	oscal_prop(
+	    w, &open, NULL, "severity", severity_name(o->rule->severity));
+	oscal_props_end(w, open);
+	jw_kstr(w, "status", risk_status(x->r, o));
+	write_origins(x);
+	jw_key(w, "characterizations");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "origin");
+	jw_obj(w);
+	jw_key(w, "actors");
+	jw_arr(w);
+	jw_obj(w);
+	jw_kstr(w, "type", "tool");
+	jw_kstr(w, "actor-uuid", oscal_tool_uuid(x, &u));
+	jw_end_obj(w);
+	jw_end_arr(w);
+	jw_end_obj(w);
+	jw_key(w, "facets");
+	jw_arr(w);
+	/* A check's severity rates both: the tool knows no finer split. */
+	facet(w, "likelihood", report_risk_word(o->rule->severity));
+	facet(w, "impact", report_risk_word(o->rule->severity));
+	jw_end_arr(w);
+	jw_end_obj(w);
+	jw_end_arr(w);
+	if (parse_time(x->finished, &t) == 0) {
+		days = poam_remediation_days(o->rule->severity);
+		if (time_add_days(t, days > 0 ? days : 180, &due) == 0) {
+			format_time(due, deadline);
+			jw_kstr(w, "deadline", deadline);
+		}
+	}
+	if (o->rule->remediation != NULL) {
+		jw_key(w, "remediations");
+		jw_arr(w);
+		jw_obj(w);
+		jw_kstr(w, "uuid",
+		    oscal_item_uuid(
+			x, &u, "remediation\n%s\n%zu", o->rule->id, ci));
+		jw_kstr(w, "lifecycle", "recommendation");
+		jw_kstr(w, "title", "Recommended remediation");
+		jw_kstr(w, "description", o->rule->remediation);
+		jw_end_obj(w);
+		jw_end_arr(w);
+	}
+	for (k = 0; k < o->n; k++) {
+		if (o->results[k].status != ST_FAIL)
+			continue;
+		if (nrel++ == 0) {
+			jw_key(w, "related-observations");
+			jw_arr(w);
+		}
+		jw_obj(w);
+		jw_kstr(w, "observation-uuid",
+		    oscal_item_uuid(x, &u, "observation\n%s\n%zu\n%zu",
+			o->rule->id, ci, k));
+		jw_end_obj(w);
+	}
+	if (nrel > 0)
+		jw_end_arr(w);
+	jw_end_obj(w);
+}
+
+static void
+write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 {
 	const struct control *c = co->control;
 	struct jw *w = x->w;
-	struct uuid u;
+	struct oscal_uuid u;
 	struct strbuf sb, rem;
 	const char *state, *reason, *remarks = co->note, *why = NULL;
-	size_t j, nobs = 0;
+	size_t j, nobs = 0, nrisk = 0;
 	int open = 0;
 
 	sb_init(&rem);
@@ -367,32 +536,31 @@ write_finding(struct octx *x, const struct control_outcome *co)
 		remarks = rem.oom ? why : rem.s;
 	}
 	jw_obj(w);
-	jw_kstr(w, "uuid", item_uuid(x, &u, "finding\n%s", c->id));
+	jw_kstr(w, "uuid", oscal_item_uuid(x, &u, "finding\n%s", c->id));
 	sb_init(&sb);
 	sb_printf(&sb, "%s %s", c->label ? c->label : c->id,
 	    c->title ? c->title : "");
-	jw_kstr(w, "title", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "title", &sb);
 	sb_init(&sb);
 	sb_printf(&sb, "control %s is %s (%zu automated check%s%s)",
 	    c->label ? c->label : c->id, status_name(co->status), co->nchecks,
 	    co->nchecks == 1 ? "" : "s",
 	    co->attestation != NULL ? ", attested" : "");
-	jw_kstr(w, "description", sb.s);
-	sb_free(&sb);
-	prop(w, &open, "control-id", c->id);
-	prop(w, &open, "status", status_name(co->status));
+	oscal_kstr_sb(x, "description", &sb);
+	oscal_prop(w, &open, NULL, "control-id", c->id);
+	oscal_prop(w, &open, NULL, "status", status_name(co->status));
 	for (j = 0; j < co->nchecks; j++)
 		if (co->checks[j].waiver != NULL)
-			prop(w, &open, "poam-item", co->checks[j].waiver->id);
-	props_end(w, open);
+			oscal_prop(w, &open, NULL, "poam-item",
+			    co->checks[j].waiver->id);
+	oscal_props_end(w, open);
+	write_origins(x);
 	jw_key(w, "target");
 	jw_obj(w);
 	jw_kstr(w, "type", "objective-id");
 	sb_init(&sb);
 	sb_printf(&sb, "%s_obj", c->id);
-	jw_kstr(w, "target-id", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(x, "target-id", &sb);
 	jw_key(w, "status");
 	jw_obj(w);
 	jw_kstr(w, "state", state);
@@ -401,10 +569,27 @@ write_finding(struct octx *x, const struct control_outcome *co)
 	if (remarks != NULL)
 		jw_kstr(w, "remarks", remarks);
 	jw_end_obj(w);
+	if (co->attestation != NULL) {
+		nobs++;
+		jw_key(w, "related-observations");
+		jw_arr(w);
+		jw_obj(w);
+		jw_kstr(w, "observation-uuid",
+		    oscal_item_uuid(
+			x, &u, "observation\nattestation\n%s", c->id));
+		jw_end_obj(w);
+	}
 	for (j = 0; j < co->nchecks; j++) {
 		const struct check_outcome *o = co->checks[j].outcome;
+		size_t k;
 
-		if (o->n == 0 && o->status != ST_ERROR)
+		if (!observed(o))
+			continue;
+		/* A check bound twice to a control is listed once. */
+		for (k = 0; k < j; k++)
+			if (co->checks[k].outcome == o)
+				break;
+		if (k < j)
 			continue;
 		if (nobs++ == 0) {
 			jw_key(w, "related-observations");
@@ -414,134 +599,144 @@ write_finding(struct octx *x, const struct control_outcome *co)
 	}
 	if (nobs > 0)
 		jw_end_arr(w);
+	for (j = 0; j < co->nchecks; j++) {
+		const struct check_outcome *o = co->checks[j].outcome;
+		size_t k;
+
+		if (!risky(o))
+			continue;
+		for (k = 0; k < j; k++)
+			if (co->checks[k].outcome == o)
+				break;
+		if (k < j)
+			continue;
+		if (nrisk++ == 0) {
+			jw_key(w, "related-risks");
+			jw_arr(w);
+		}
+		jw_obj(w);
+		jw_kstr(w, "risk-uuid",
+		    oscal_item_uuid(x, &u, "risk\n%s\n%zu", o->rule->id,
+			check_index(x->r, o)));
+		jw_end_obj(w);
+	}
+	if (nrisk > 0)
+		jw_end_arr(w);
 	jw_end_obj(w);
 	sb_free(&rem);
 }
 
-/*
- * Whether this scan assessed control co: automated checks bound to it,
- * an attestation that decided it, or the provider's inheritance.  A
- * control left open (manual, no attestation) is not reviewed.
- */
 static int
-assessed(const struct control_outcome *co)
+cmp_res(const void *a, const void *b)
 {
-	const struct control *c = co->control;
+	const struct check_result *x = *(const struct check_result *const *)a;
+	const struct check_result *y = *(const struct check_result *const *)b;
+	int c;
 
-	return (c->resp == RESP_AUTOMATED && co->nchecks > 0) ||
-	    co->attestation != NULL || c->resp == RESP_INHERITED;
+	c = strcmp(x->resource_type ? x->resource_type : "",
+	    y->resource_type ? y->resource_type : "");
+	if (c != 0)
+		return c;
+	return strcmp(x->resource_id ? x->resource_id : "",
+	    y->resource_id ? y->resource_id : "");
 }
 
-static void
-write_inputs(struct octx *x)
+/*
+ * local-definitions: one inventory item per scanned resource (listed
+ * results, sorted by type and id, each once) and the tool as the
+ * assessment asset.  0 or -1 (no memory).
+ */
+static int
+write_local_definitions(struct oscal_ctx *x)
 {
 	const struct run *r = x->r;
 	struct jw *w = x->w;
+	const struct check_result **v;
+	struct oscal_uuid u;
 	struct strbuf sb;
-	struct uuid u;
-	size_t i;
+	size_t i, k, n = 0, total = 0;
+	int open;
 
-	if (r->ninputs == 0)
-		return;
-	jw_key(w, "back-matter");
+	for (i = 0; i < r->nchecks; i++)
+		total += r->checks[i].n;
+	if ((v = lib_calloc(total + 1, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < r->nchecks; i++)
+		for (k = 0; k < r->checks[i].n; k++)
+			v[n++] = &r->checks[i].results[k];
+	qsort(v, n, sizeof(*v), cmp_res);
+	jw_key(w, "local-definitions");
 	jw_obj(w);
-	jw_key(w, "resources");
-	jw_arr(w);
-	for (i = 0; i < r->ninputs; i++) {
+	for (i = 0, k = 0; i < n; i++) {
+		if (i > 0 && cmp_res(&v[i - 1], &v[i]) == 0)
+			continue;
+		if (k++ == 0) {
+			jw_key(w, "inventory-items");
+			jw_arr(w);
+		}
 		jw_obj(w);
-		jw_kstr(w, "uuid", item_uuid(x, &u, "input\n%zu", i));
-		jw_kstr(w, "title", r->inputs[i].path);
-		jw_kstr(w, "description", "export read by this scan");
-		jw_key(w, "rlinks");
-		jw_arr(w);
-		jw_obj(w);
+		jw_kstr(w, "uuid",
+		    oscal_resource_uuid(
+			x, &u, v[i]->resource_type, v[i]->resource_id));
 		sb_init(&sb);
-		uri_from_path(&sb, r->inputs[i].path);
-		jw_kstr(w, "href", sb.s);
-		sb_free(&sb);
-		jw_key(w, "hashes");
-		jw_arr(w);
-		jw_obj(w);
-		jw_kstr(w, "algorithm", "SHA-256");
-		jw_kstr(w, "value", r->inputs[i].sha256);
-		jw_end_obj(w);
-		jw_end_arr(w);
-		jw_end_obj(w);
-		jw_end_arr(w);
+		sb_printf(&sb, "%s %s",
+		    v[i]->resource_type ? v[i]->resource_type : "?",
+		    v[i]->resource_id ? v[i]->resource_id : "?");
+		oscal_kstr_sb(x, "description", &sb);
+		open = 0;
+		oscal_prop(
+		    w, &open, OSCAL_FEDRAMP_NS, "asset-id", v[i]->resource_id);
+		oscal_prop(
+		    w, &open, NULL, "resource-type", v[i]->resource_type);
+		oscal_prop(w, &open, NULL, "region", v[i]->region);
+		oscal_props_end(w, open);
 		jw_end_obj(w);
 	}
-	jw_end_arr(w);
+	if (k > 0)
+		jw_end_arr(w);
+	oscal_assessment_assets(x);
 	jw_end_obj(w);
+	lib_free(v);
+	return 0;
 }
 
 int
 report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 {
 	struct jw w;
-	struct octx x;
+	struct oscal_ctx x;
 	struct strbuf sb;
-	struct uuid u;
-	char started[32], finished[32];
-	size_t i, k, nobs = 0, nfind = 0, nrev = 0;
-	int open = 0;
+	struct oscal_uuid u;
+	size_t i, k, nobs = 0, nfind = 0, nrisk = 0;
+	int open = 0, rc = 0;
 
-	report_times(r, o, started, finished);
-	memset(&x, 0, sizeof(x));
-	x.w = &w;
-	x.r = r;
-	x.collected = finished;
-	/* The document's identity: what was assessed against what. */
-	sb_init(&sb);
-	sb_printf(&sb, "assessment-results\n%s\n%s", r->bl->id, r->bl->sha256);
-	for (i = 0; i < r->ninputs; i++)
-		sb_printf(
-		    &sb, "\n%s\n%s", r->inputs[i].path, r->inputs[i].sha256);
-	if (sb.oom || uuid5(&x.doc, ns_rampart, sb.s, sb.len) == -1) {
-		sb_free(&sb);
+	if (oscal_begin(&x, &w, r, o, "assessment-results") == -1)
 		return -1;
-	}
-	sb_free(&sb);
 	jw_init(&w, fp);
 	jw_obj(&w);
 	jw_key(&w, "assessment-results");
 	jw_obj(&w);
 	jw_kstr(&w, "uuid", x.doc.s);
-	jw_key(&w, "metadata");
-	jw_obj(&w);
 	sb_init(&sb);
 	sb_printf(&sb, "rampart assessment results: %s",
 	    r->bl->title ? r->bl->title : r->bl->id);
-	jw_kstr(&w, "title", sb.s);
+	oscal_metadata(&x, sb.s);
 	sb_free(&sb);
-	jw_kstr(&w, "last-modified", finished);
-	jw_kstr(&w, "version", o->tool_version ? o->tool_version : "unknown");
-	jw_kstr(&w, "oscal-version", OSCAL_VERSION);
-	prop(&w, &open, "tool", "rampart");
-	prop(&w, &open, "tool-version", o->tool_version);
-	props_end(&w, open);
-	jw_end_obj(&w);
 	jw_key(&w, "import-ap");
 	jw_obj(&w);
-	/*
-	 * rampart assesses against a baseline, not an assessment plan;
-	 * import-ap is required, so it names the baseline file.
-	 */
-	sb_init(&sb);
-	uri_from_path(&sb, r->bl->path ? r->bl->path : r->bl->id);
-	jw_kstr(&w, "href", sb.s);
-	sb_free(&sb);
+	/* Relative to this file, as FedRAMP's tools want it. */
+	jw_kstr(&w, "href", OSCAL_AP_FILENAME);
 	jw_kstr(&w, "remarks",
-	    "no assessment plan: the controls were assessed against this "
-	    "baseline");
+	    "the assessment plan rampart wrote beside these results: "
+	    "baseline, tool, inputs and the controls assessed");
 	jw_end_obj(&w);
 	jw_key(&w, "results");
 	jw_arr(&w);
 	jw_obj(&w);
-	jw_kstr(&w, "uuid", item_uuid(&x, &u, "result"));
+	jw_kstr(&w, "uuid", oscal_item_uuid(&x, &u, "result"));
 	sb_init(&sb);
 	sb_printf(&sb, "rampart scan against %s", r->bl->id);
-	jw_kstr(&w, "title", sb.s);
-	sb_free(&sb);
+	oscal_kstr_sb(&x, "title", &sb);
 	sb_init(&sb);
 	sb_printf(&sb,
 	    "verdict: %s; controls: %zu pass, %zu fail, %zu error, "
@@ -552,42 +747,20 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	    r->count_controls[ST_PARTIAL], r->count_controls[ST_WAIVED],
 	    r->count_controls[ST_NOT_APPLICABLE], r->count_controls[ST_MANUAL],
 	    r->count_controls[ST_INHERITED]);
-	jw_kstr(&w, "description", sb.s);
-	sb_free(&sb);
-	jw_kstr(&w, "start", started);
-	jw_kstr(&w, "end", finished);
+	oscal_kstr_sb(&x, "description", &sb);
+	jw_kstr(&w, "start", x.started);
+	jw_kstr(&w, "end", x.finished);
 	open = 0;
-	prop(&w, &open, "verdict", verdict_name(r->verdict));
-	prop(&w, &open, "baseline-id", r->bl->id);
-	prop(&w, &open, "baseline-impact", r->bl->impact);
-	prop(&w, &open, "baseline-sha256", r->bl->sha256);
-	props_end(&w, open);
-	jw_key(&w, "reviewed-controls");
-	jw_obj(&w);
-	jw_key(&w, "control-selections");
-	jw_arr(&w);
-	jw_obj(&w);
-	for (i = 0; i < r->ncontrols; i++) {
-		if (!assessed(&r->controls[i]))
-			continue;
-		if (nrev++ == 0) {
-			jw_key(&w, "include-controls");
-			jw_arr(&w);
-		}
-		jw_obj(&w);
-		jw_kstr(&w, "control-id", r->controls[i].control->id);
-		jw_end_obj(&w);
-	}
-	if (nrev > 0)
-		jw_end_arr(&w);
-	else
-		jw_kstr(
-		    &w, "description", "no control was assessed by this scan");
-	jw_end_obj(&w);
-	jw_end_arr(&w);
-	jw_end_obj(&w);
+	oscal_prop(&w, &open, NULL, "verdict", verdict_name(r->verdict));
+	oscal_prop(&w, &open, NULL, "baseline-id", r->bl->id);
+	oscal_prop(&w, &open, NULL, "baseline-impact", r->bl->impact);
+	oscal_prop(&w, &open, NULL, "baseline-sha256", r->bl->sha256);
+	oscal_props_end(&w, open);
+	if (write_local_definitions(&x) == -1)
+		rc = -1;
+	oscal_reviewed_controls(&x);
 	for (i = 0; i < r->nchecks; i++) {
-		if (r->checks[i].n == 0 && !report_gap(&r->checks[i]))
+		if (!observed(&r->checks[i]))
 			continue;
 		if (nobs++ == 0) {
 			jw_key(&w, "observations");
@@ -599,7 +772,27 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 		for (k = 0; k < r->checks[i].n; k++)
 			write_observation(&x, i, k);
 	}
+	for (i = 0; i < r->ncontrols; i++) {
+		if (r->controls[i].attestation == NULL)
+			continue;
+		if (nobs++ == 0) {
+			jw_key(&w, "observations");
+			jw_arr(&w);
+		}
+		write_attestation(&x, &r->controls[i]);
+	}
 	if (nobs > 0)
+		jw_end_arr(&w);
+	for (i = 0; i < r->nchecks; i++) {
+		if (!risky(&r->checks[i]))
+			continue;
+		if (nrisk++ == 0) {
+			jw_key(&w, "risks");
+			jw_arr(&w);
+		}
+		write_risk(&x, i);
+	}
+	if (nrisk > 0)
 		jw_end_arr(&w);
 	/*
 	 * A finding for every control but the inherited ones (the
@@ -620,10 +813,10 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_end_arr(&w);
 	jw_end_obj(&w);
 	jw_end_arr(&w);
-	write_inputs(&x);
+	oscal_back_matter_inputs(&x, NULL, NULL, NULL);
 	jw_end_obj(&w);
 	jw_end_obj(&w);
-	if (jw_finish(&w) == -1 || x.err)
+	if (jw_finish(&w) == -1 || x.err || rc == -1)
 		return -1;
 	return 0;
 }

@@ -21,6 +21,15 @@ struct report_opts {
 	 */
 	int max_items_set;
 	size_t max_items;
+	/*
+	 * OSCAL and POA&M outputs: the operator or assessor (--assessor)
+	 * and the cloud service provider or system (--system), each a
+	 * party in the metadata; NULL when not given.
+	 */
+	const char *assessor;
+	const char *system;
+	/* First-seen dates from a previous POA&M (--previous), or NULL. */
+	const struct poam_history *previous;
 };
 
 struct writer {
@@ -29,6 +38,13 @@ struct writer {
 	const char *summary;
 	int (*write)(
 	    FILE *fp, const struct run *r, const struct report_opts *o);
+	/*
+	 * A second document the first one links to by a relative path
+	 * (the OSCAL results import their assessment plan), or NULL.
+	 * report_write() writes it beside the first file under the
+	 * companion's own filename; a report sent to stdout has none.
+	 */
+	const struct writer *companion;
 };
 
 /* Writers, sorted by name. */
@@ -36,9 +52,20 @@ extern const struct writer *const writers[];
 extern const size_t nwriters;
 const struct writer *writer_find(const char *name);
 
-/* Write a report atomically to path (mode 0644).  0 or -1. */
+/*
+ * Write a report atomically to path (mode 0644), and its companion (if
+ * any) first, beside it under the companion's filename.  0 or -1.
+ */
 int report_write(struct diag *d, const struct writer *w, const struct run *r,
     const struct report_opts *o, const char *path);
+
+/*
+ * The path of w's companion beside path (same folder, the companion's
+ * filename) into out (len bytes).  0, or -1 when w has no companion or
+ * out is too small.
+ */
+int report_companion_path(
+    const struct writer *w, const char *path, char *out, size_t len);
 
 /* Timestamps of a run, honouring fixed_time, as RFC 3339 UTC. */
 void report_times(const struct run *r, const struct report_opts *o,
@@ -132,7 +159,11 @@ int report_html(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_json(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_junit(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_markdown(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_oscal_ap(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_oscal_poam(
+    FILE *fp, const struct run *r, const struct report_opts *o);
+int report_poam_csv(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_sarif(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_text(FILE *fp, const struct run *r, const struct report_opts *o);
 
@@ -209,5 +240,128 @@ size_t report_listed(const struct check_outcome *o, enum status s);
 
 /* n with thousands separators ("1,234") into buf; returns buf. */
 const char *report_count_text(size_t n, char buf[32]);
+
+/* ------------------------------------- OSCAL helpers (oscal_common.c) */
+
+#define OSCAL_VERSION "1.1.2"
+#define OSCAL_RAMPART_NS "https://rampart.dev/ns/oscal"
+#define OSCAL_FEDRAMP_NS "https://fedramp.gov/ns/oscal"
+/* The assessment plan's file name, beside the results that import it. */
+#define OSCAL_AP_FILENAME "report.oscal-ap.json"
+
+struct oscal_uuid {
+	unsigned char b[16];
+	char s[37];
+};
+
+/* uuid5(NAMESPACE_URL, "https://rampart.dev/ns/oscal-ar"). */
+extern const unsigned char oscal_ns_rampart[16];
+
+/* Version 5 (SHA-1, name-based) UUID of name in namespace ns.  0 or -1. */
+int oscal_uuid5(struct oscal_uuid *u, const unsigned char ns[16],
+    const void *name, size_t len);
+
+/* The state every OSCAL writer shares. */
+struct oscal_ctx {
+	struct jw *w;
+	const struct run *r;
+	const struct report_opts *o;
+	struct oscal_uuid doc; /* namespace of every item of the document */
+	char started[32], finished[32];
+	int err; /* a UUID could not be made: the document is refused */
+};
+
+/*
+ * Start an OSCAL document of kind ("assessment-results", "plan", ...):
+ * its UUID is a v5 UUID over the kind, baseline and input digests, so
+ * the same inputs give the same identity.  0 or -1.
+ */
+int oscal_begin(struct oscal_ctx *x, struct jw *w, const struct run *r,
+    const struct report_opts *o, const char *kind);
+/* The UUID of an item named by a printf-style string, under the document. */
+const char *oscal_item_uuid(struct oscal_ctx *x, struct oscal_uuid *u,
+    const char *fmt, ...) PRINTF_LIKE(3, 4);
+/*
+ * A UUID the same in every document and run (the tool, a party by name,
+ * a scanned resource): v5 of the string in oscal_ns_rampart.
+ */
+const char *oscal_global_uuid(struct oscal_ctx *x, struct oscal_uuid *u,
+    const char *fmt, ...) PRINTF_LIKE(3, 4);
+/*
+ * "key": the text of sb, then free sb.  Text that ran out of memory
+ * sets x->err (the writer fails) rather than writing a null.
+ */
+void oscal_kstr_sb(struct oscal_ctx *x, const char *key, struct strbuf *sb);
+/*
+ * Append a property {name, ns, value} to an object, opening "props" on
+ * the first one (*open).  The value is trimmed (OSCAL forbids leading or
+ * trailing white space) and an empty or NULL one is left out.  ns NULL
+ * is rampart's namespace.
+ */
+void oscal_prop(struct jw *w, int *open, const char *ns, const char *name,
+    const char *value);
+void oscal_props_end(struct jw *w, int open);
+/*
+ * The metadata object: title, last-modified, version, oscal-version,
+ * roles and parties (the assessor and system of report_opts, and the
+ * tool) and responsible-parties.
+ */
+void oscal_metadata(struct oscal_ctx *x, const char *title);
+/* The assessor party's UUID (the same in every document). */
+const char *oscal_assessor_uuid(struct oscal_ctx *x, struct oscal_uuid *u);
+/* The tool's component UUID (the same in every document). */
+const char *oscal_tool_uuid(struct oscal_ctx *x, struct oscal_uuid *u);
+/* The tool as an assessment asset: {"components": [...], platforms}. */
+void oscal_assessment_assets(struct oscal_ctx *x);
+/* The inventory-item UUID of a scanned resource (type, id). */
+const char *oscal_resource_uuid(struct oscal_ctx *x, struct oscal_uuid *u,
+    const char *type, const char *id);
+/* Whether this scan assessed control co (reviewed-controls). */
+int oscal_assessed(const struct control_outcome *co);
+/* reviewed-controls: the controls this scan assessed. */
+void oscal_reviewed_controls(struct oscal_ctx *x);
+/* back-matter resources: each input with its SHA-256. */
+void oscal_back_matter_inputs(struct oscal_ctx *x, const char *extra_uuid,
+    const char *extra_title, const char *extra_type);
+
+/* ------------------------------------------- POA&M items (oscal_poam.c) */
+
+/* First-seen dates read from a previous POA&M (--previous). */
+struct poam_history;
+
+/*
+ * Load the first-seen dates of a previous report.poam.oscal.json: every
+ * POA&M item's rampart `fingerprint` and `original-detection-date`
+ * properties.  A file that is not such a POA&M, or a date that the strict
+ * parser refuses, is an error with file:line:col.  NULL on error.
+ */
+struct poam_history *poam_history_load(struct diag *d, const char *path);
+void poam_history_free(struct poam_history *h); /* accepts NULL */
+/* The first-seen time of fingerprint fp in h; 0, or -1 when unknown. */
+int poam_history_find(
+    const struct poam_history *h, const char *fp, int64_t *when);
+
+/* One open weakness: a failed or errored finding not closed by a deviation. */
+struct poam_open {
+	const struct check_outcome *check;
+	const struct check_result *res; /* NULL: missing or unlisted evidence */
+	size_t unlisted; /* res NULL: results over --max-results, else 0 */
+	const struct poam_item *item; /* the POA&M file's item, or NULL */
+	char fingerprint[SHA256_HEX_LEN + 1];
+	char id[64]; /* the item's id, or RAMPART-<fingerprint prefix> */
+	const char *first_seen_how; /* "poam", "previous" or "this-scan" */
+	int64_t detected, due;
+	enum severity original, adjusted;
+};
+
+/*
+ * The open weaknesses of run r in a stable order (check order, then
+ * report order): *out is lib_malloc'd (free with lib_free), *n its
+ * length.  0 or -1 (no memory).
+ */
+int report_poam_open(const struct run *r, const struct report_opts *o,
+    struct poam_open **out, size_t *n);
+/* FedRAMP's risk word for a severity: "low", "moderate" or "high". */
+const char *report_risk_word(enum severity s);
 
 #endif /* RAMPART_REPORT_H */

@@ -7,19 +7,33 @@
 #include "reports/report.h"
 
 static const struct writer w_html = { "html", "report.html",
-	"self-contained HTML page (inline CSS, no scripts)", report_html };
+	"self-contained HTML page (inline CSS, no scripts)", report_html,
+	NULL };
 static const struct writer w_json = { "json", "report.json",
-	"machine-readable report (docs/report.schema.json)", report_json };
+	"machine-readable report (docs/report.schema.json)", report_json,
+	NULL };
 static const struct writer w_junit = { "junit", "report.junit.xml",
-	"JUnit XML: one testcase per control and check", report_junit };
+	"JUnit XML: one testcase per control and check", report_junit, NULL };
 static const struct writer w_markdown = { "markdown", "report.md",
-	"Markdown with GitHub tables", report_markdown };
+	"Markdown with GitHub tables", report_markdown, NULL };
+/* Not in the table: written beside the results, which import it. */
+static const struct writer w_oscal_ap = { "oscal-ap", OSCAL_AP_FILENAME,
+	"OSCAL 1.1.2 assessment-plan", report_oscal_ap, NULL };
 static const struct writer w_oscal = { "oscal", "report.oscal.json",
-	"OSCAL 1.1.2 assessment-results", report_oscal_ar };
+	"OSCAL 1.1.2 assessment-results (and its assessment plan, "
+	"report.oscal-ap.json)",
+	report_oscal_ar, &w_oscal_ap };
+static const struct writer w_oscal_poam = { "oscal-poam",
+	"report.poam.oscal.json",
+	"OSCAL 1.1.2 POA&M: one item per open weakness", report_oscal_poam,
+	NULL };
+static const struct writer w_poam_csv = { "poam-csv", "report.poam.csv",
+	"POA&M items with the FedRAMP template's column names", report_poam_csv,
+	NULL };
 static const struct writer w_sarif = { "sarif", "report.sarif",
-	"SARIF 2.1.0 for code scanning", report_sarif };
+	"SARIF 2.1.0 for code scanning", report_sarif, NULL };
 static const struct writer w_text = { "text", "report.txt",
-	"readable summary for a terminal", report_text };
+	"readable summary for a terminal", report_text, NULL };
 
 /* Sorted by name. */
 const struct writer *const writers[] = {
@@ -28,6 +42,8 @@ const struct writer *const writers[] = {
 	&w_junit,
 	&w_markdown,
 	&w_oscal,
+	&w_oscal_poam,
+	&w_poam_csv,
 	&w_sarif,
 	&w_text,
 };
@@ -45,8 +61,8 @@ writer_find(const char *name)
 	return NULL;
 }
 
-int
-report_write(struct diag *d, const struct writer *w, const struct run *r,
+static int
+write_file(struct diag *d, const struct writer *w, const struct run *r,
     const struct report_opts *o, const char *path)
 {
 	struct atomic_file *af;
@@ -59,6 +75,42 @@ report_write(struct diag *d, const struct writer *w, const struct run *r,
 		return diag_err(d, &m, "cannot write %s report", w->name);
 	}
 	return atomic_commit(d, af);
+}
+
+int
+report_companion_path(
+    const struct writer *w, const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+
+	if (w->companion == NULL ||
+	    dirlen + strlen(w->companion->filename) + 1 > len)
+		return -1;
+	memcpy(out, path, dirlen);
+	memcpy(out + dirlen, w->companion->filename,
+	    strlen(w->companion->filename) + 1);
+	return 0;
+}
+
+int
+report_write(struct diag *d, const struct writer *w, const struct run *r,
+    const struct report_opts *o, const char *path)
+{
+	char cpath[4096];
+	struct mark m = { path, 0, 0 };
+
+	/*
+	 * The companion first: the file that links to it never exists
+	 * without it.
+	 */
+	if (w->companion != NULL) {
+		if (report_companion_path(w, path, cpath, sizeof(cpath)) == -1)
+			return diag_err(d, &m, "path too long");
+		if (write_file(d, w->companion, r, o, cpath) == -1)
+			return -1;
+	}
+	return write_file(d, w, r, o, path);
 }
 
 void

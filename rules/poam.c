@@ -8,6 +8,7 @@
  * remediation deadlines (docs/formats.md, "POA&M").
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -31,6 +32,12 @@ static const struct field item_fields[] = {
 	{ "severity", DOC_STRING, 0 },
 	{ "detected", DOC_NULL, 0 },
 	{ "deviation", DOC_MAP, 0 },
+	{ "weakness", DOC_STRING, 0 },
+	{ "description", DOC_STRING, 0 },
+	{ "contact", DOC_STRING, 0 },
+	{ "remediation_plan", DOC_STRING, 0 },
+	{ "resources_required", DOC_STRING, 0 },
+	{ "vendor_dependency", DOC_STRING, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -45,6 +52,7 @@ static const struct field deviation_fields[] = {
 	{ "approved_by", DOC_STRING, 1 },
 	{ "approved", DOC_NULL, 1 },
 	{ "reference", DOC_STRING, 0 },
+	{ "rationale", DOC_STRING, 0 },
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -197,6 +205,12 @@ load_deviation(struct diag *d, const struct doc_node *n, struct poam_item *it)
 		    "risk_adjustment)",
 		    it->id, type);
 	it->deviation_approver = schema_str(n, "approved_by");
+	it->deviation_rationale = schema_str(n, "rationale");
+	if (doc_get(n, "rationale") != NULL && blank(it->deviation_rationale))
+		rc = diag_err(d, &doc_get(n, "rationale")->mark,
+		    "POA&M item '%s': the deviation's rationale is blank "
+		    "(omit the key or explain the deviation)",
+		    it->id);
 	if (blank(it->deviation_approver))
 		rc = diag_err(d, &doc_get(n, "approved_by")->mark,
 		    "POA&M item '%s': the deviation needs the approving "
@@ -207,6 +221,50 @@ load_deviation(struct diag *d, const struct doc_node *n, struct poam_item *it)
 		rc = -1;
 	if (rc == 0)
 		it->deviation = dev_words[i].dev;
+	return rc;
+}
+
+/*
+ * The optional text fields of the FedRAMP POA&M template: each, when
+ * given, must hold text (a blank one is an error, never a silent gap in
+ * the POA&M an officer submits).
+ */
+static int
+load_text_fields(struct diag *d, const struct doc_node *n, struct poam_item *it)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} tf[] = {
+		{ "contact", offsetof(struct poam_item, contact) },
+		{ "description", offsetof(struct poam_item, description) },
+		{ "remediation_plan",
+		    offsetof(struct poam_item, remediation_plan) },
+		{ "resources_required",
+		    offsetof(struct poam_item, resources_required) },
+		{ "vendor_dependency",
+		    offsetof(struct poam_item, vendor_product) },
+		{ "weakness", offsetof(struct poam_item, weakness) },
+	};
+	const struct doc_node *e;
+	const char *v;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(tf) / sizeof(tf[0]); i++) {
+		if ((e = doc_get(n, tf[i].key)) == NULL)
+			continue;
+		v = schema_str(n, tf[i].key);
+		if (blank(v)) {
+			rc = diag_err(d, &e->mark,
+			    "POA&M item '%s' has an empty '%s' (omit the key "
+			    "or give its text)",
+			    schema_str(n, "id") ? schema_str(n, "id") : "?",
+			    tf[i].key);
+			continue;
+		}
+		memcpy((char *)it + tf[i].off, &v, sizeof(v));
+	}
 	return rc;
 }
 
@@ -226,6 +284,8 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 		rc = -1;
 	if (n->type != DOC_MAP)
 		return -1;
+	if (load_text_fields(d, n, it) == -1)
+		rc = -1;
 	it->node = n;
 	it->mark = n->mark;
 	it->id = schema_str(n, "id");
@@ -306,6 +366,10 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 		    "POA&M item '%s': 'milestones' must be a list of "
 		    "{description, due}, found %s",
 		    it->id ? it->id : "?", doc_type_name(ms->type));
+	if (ms != NULL && ms->type == DOC_SEQ && ms->u.seq.n > 0 &&
+	    (it->milestones = arena_alloc(
+		 p->a, ms->u.seq.n * sizeof(*it->milestones))) == NULL)
+		return diag_err(d, &ms->mark, "out of memory");
 	for (i = 0; ms != NULL && ms->type == DOC_SEQ && i < ms->u.seq.n; i++) {
 		const struct doc_node *m = ms->u.seq.items[i];
 
@@ -316,6 +380,14 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 		if (node_time(d, doc_get(m, "due"), "due",
 			it->id ? it->id : "?", &t) == -1)
 			rc = -1;
+		else if (it->milestones != NULL) {
+			it->milestones[it->nmilestones].description =
+			    schema_str(m, "description");
+			it->milestones[it->nmilestones].due = t;
+			it->milestones[it->nmilestones].due_text =
+			    doc_get(m, "due")->str;
+			it->nmilestones++;
+		}
 		if (blank(schema_str(m, "description")))
 			rc = diag_err(d, &doc_get(m, "description")->mark,
 			    "POA&M item '%s' has a milestone without a "

@@ -321,6 +321,13 @@ enum poam_deviation {
 	POAM_DEV_RISK_ADJUSTMENT,
 };
 
+/* A planned milestone of a POA&M item. */
+struct poam_milestone {
+	const char *description;
+	int64_t due;
+	const char *due_text;
+};
+
 struct poam_item {
 	const char *id;
 	const char *control; /* poam_validate(): the baseline's own id */
@@ -342,6 +349,22 @@ struct poam_item {
 	const char *deviation_approver;
 	int64_t deviation_approved;
 	const struct doc_node *node; /* the item in the file, may be NULL */
+	/*
+	 * Optional FedRAMP POA&M template fields (docs/formats.md), NULL
+	 * when the file gives none: weakness name and description, point
+	 * of contact, overall remediation plan, resources required, the
+	 * deviation's rationale, vendor dependency (product name), and the
+	 * planned milestones in file order.
+	 */
+	const char *weakness;
+	const char *description;
+	const char *contact;
+	const char *remediation_plan;
+	const char *resources_required;
+	const char *deviation_rationale;
+	const char *vendor_product;
+	struct poam_milestone *milestones;
+	size_t nmilestones;
 };
 
 struct poam {

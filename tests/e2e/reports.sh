@@ -2,7 +2,10 @@
 # End-to-end: every report format from the real binary (a small baseline,
 # rule pack and AWS Config export in tests/fixtures/reports), validated
 # with the official schemas and standard validators: SARIF 2.1.0 and OSCAL
-# assessment-results 1.1.2/1.1.3 with ajv, docs/report.schema.json with
+# assessment-results, assessment-plan and POA&M 1.1.2/1.1.3 with ajv
+# (also over examples/aws-export with the example and FedRAMP Moderate
+# baselines and over real recordings under ../shared/data/exports),
+# the POA&M CSV's FedRAMP columns, --previous, docs/report.schema.json with
 # ajv, JUnit with xmllint and junit-10.xsd; the HTML page rendered by
 # headless Chromium.  Byte-identical output across runs with
 # --fixed-time, identical but for timestamps without it; --output-dir;
@@ -13,8 +16,11 @@ set -u
 R=${RAMPART:-$(pwd)/build/rampart}
 BUILD=${BUILD:-build}
 FIX=$(pwd)/tests/fixtures/reports
+EX=$(pwd)/examples
+ATT=$(pwd)/tests/fixtures/attest/attestations.yaml
 VALIDATE=$(pwd)/tests/e2e/reports/validate.js
 S=${SHARED:-../shared}/data/schemas
+SHARED_ABS=$(cd "${SHARED:-../shared}" 2>/dev/null && pwd)
 SCHEMA_JSON=$(pwd)/docs/report.schema.json
 NODE_PATH=$(pwd)/tests/node/node_modules
 export NODE_PATH
@@ -24,9 +30,10 @@ cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 n=0 fails=0
-ALL=html,json,junit,markdown,oscal,sarif,text
+ALL=html,json,junit,markdown,oscal,oscal-poam,poam-csv,sarif,text
 FILES="report.html report.json report.junit.xml report.md report.oscal.json
-report.sarif report.txt"
+report.oscal-ap.json report.poam.oscal.json report.poam.csv report.sarif
+report.txt"
 
 ok() { n=$((n + 1)); echo "ok   $1"; }
 bad() {
@@ -58,16 +65,33 @@ validate_dir() {
 	d=$1 l=$2
 	expect 0 "$l: SARIF valid (2.1.0 errata01 schema, ajv-draft-04)" \
 		node "$VALIDATE" sarif "$S/sarif/sarif-schema-2.1.0.json" "$d/report.sarif"
-	expect 0 "$l: OSCAL assessment-results valid (v1.1.2)" \
-		node "$VALIDATE" oscal "$S/oscal/v1.1.2/oscal_assessment-results_schema.json" "$d/report.oscal.json"
-	expect 0 "$l: OSCAL assessment-results valid (v1.1.3)" \
-		node "$VALIDATE" oscal "$S/oscal/v1.1.3/oscal_assessment-results_schema.json" "$d/report.oscal.json"
+	validate_oscal "$d" "$l"
 	expect 0 "$l: JSON report valid (docs/report.schema.json)" \
 		node "$VALIDATE" json "$SCHEMA_JSON" "$d/report.json"
 	expect 0 "$l: JUnit valid (jenkins-xunit junit-10.xsd)" \
 		xmllint --noout --schema "$S/junit/jenkins-xunit/junit-10.xsd" "$d/report.junit.xml"
 	expect 0 "$l: HTML parses" xmllint --html --noout "$d/report.html"
 	screenshot "$d/report.html" "$l"
+}
+
+# validate_oscal DIR LABEL: the OSCAL results, plan and POA&M in DIR
+# against the official 1.1.2 and 1.1.3 schemas; the results import the plan.
+validate_oscal() {
+	for v in v1.1.2 v1.1.3; do
+		expect 0 "$2: OSCAL assessment-results valid ($v)" \
+			node "$VALIDATE" oscal "$S/oscal/$v/oscal_assessment-results_schema.json" "$1/report.oscal.json"
+		expect 0 "$2: OSCAL assessment-plan valid ($v)" \
+			node "$VALIDATE" oscal "$S/oscal/$v/oscal_assessment-plan_schema.json" "$1/report.oscal-ap.json"
+		expect 0 "$2: OSCAL POA&M valid ($v)" \
+			node "$VALIDATE" oscal "$S/oscal/$v/oscal_poam_schema.json" "$1/report.poam.oscal.json"
+	done
+	expect 0 "$2: the results import the plan beside them" node -e '
+const fs = require("fs"), d = process.argv[1];
+const ar = JSON.parse(fs.readFileSync(d + "/report.oscal.json"))["assessment-results"];
+const ap = JSON.parse(fs.readFileSync(d + "/" + ar["import-ap"].href))["assessment-plan"];
+const rc = (x) => JSON.stringify(x["reviewed-controls"]);
+if (rc(ar.results[0]) !== rc(ap)) throw new Error("reviewed controls differ");
+' "$1"
 }
 
 # screenshot FILE LABEL: headless Chromium renders the page.
@@ -95,7 +119,7 @@ for f in $FILES; do
 	[ -s "$T/a/$f" ] || bad "fixed name $f written"
 done
 ok "fixed names: $(echo $FILES | tr '\n' ' ')"
-[ "$(ls "$T/a" | wc -l)" -eq 7 ] && ok "no temporary files left" || bad "no temporary files left"
+[ "$(ls "$T/a" | wc -l)" -eq 10 ] && ok "no temporary files left" || bad "no temporary files left"
 validate_dir "$T/a" "scan"
 
 expect 1 "second run" scan --format $ALL --output-dir "$T/b" --fixed-time 2026-01-02T03:04:05Z
@@ -205,11 +229,110 @@ for f in $FILES; do
 	[ -s "$T/s/$f.sigstore.json" ] || { okv=0; echo "    no bundle for $f"; continue; }
 	"$R" verify "$T/s/$f" --key k.pub >"$T/out" 2>"$T/err" || { okv=0; echo "    verify failed: $f"; }
 done
-[ $okv -eq 1 ] && ok "a verified bundle beside each of the 7 reports" ||
-	bad "a verified bundle beside each of the 7 reports"
+[ $okv -eq 1 ] && ok "a verified bundle beside each of the 10 reports" ||
+	bad "a verified bundle beside each of the 10 reports"
 expect 0 "signed reports equal unsigned ones (--fixed-time)" cmp "$T/a/report.json" "$T/s/report.json"
 printf ' ' >>"$T/s/report.html"
 expect 1 "an edited report no longer verifies" "$R" verify "$T/s/report.html" --key k.pub
+
+# ------------------------------------- OSCAL the way FedRAMP reads it
+OSC="--format oscal,oscal-poam,poam-csv --fixed-time 2026-12-01
+    --assessor Jane_Assessor --system Example_Cloud"
+# shellcheck disable=SC2086
+expect 1 "example export, example baseline and POA&M: OSCAL outputs" \
+	"$R" scan --baseline example --input "$EX/aws-export" --poam "$EX/poam.yaml" \
+	$OSC --output-dir "$T/ex"
+validate_oscal "$T/ex" "example"
+# shellcheck disable=SC2086
+expect 1 "example export, FedRAMP Moderate: OSCAL outputs" \
+	"$R" scan --baseline fedramp-moderate --input "$EX/aws-export" \
+	$OSC --output-dir "$T/mod"
+validate_oscal "$T/mod" "fedramp-moderate"
+# shellcheck disable=SC2086
+expect 1 "the same scan again" \
+	"$R" scan --baseline fedramp-moderate --input "$EX/aws-export" \
+	$OSC --output-dir "$T/mod2"
+same=1
+for f in report.oscal.json report.oscal-ap.json report.poam.oscal.json report.poam.csv; do
+	cmp -s "$T/mod/$f" "$T/mod2/$f" || { same=0; echo "    differs: $f"; }
+done
+[ $same -eq 1 ] && ok "OSCAL and POA&M outputs byte-identical across runs (--fixed-time)" ||
+	bad "OSCAL and POA&M outputs byte-identical across runs (--fixed-time)"
+for x in custodian-placebo/test_ssl_ciphers custodian-aws-config/config/s3.json; do
+	in=$SHARED_ABS/data/exports/$x
+	if [ -e "$in" ]; then
+		# shellcheck disable=SC2086
+		expect 1 "real export $x: OSCAL outputs" \
+			"$R" scan --baseline fedramp-moderate --input "$in" $OSC \
+			--output-dir "$T/real"
+		validate_oscal "$T/real" "real export $x"
+	else
+		echo "skip real export $x (set SHARED)"
+	fi
+done
+# An attestation is an EXAMINE observation behind its control's finding.
+expect 1 "attested control: OSCAL outputs" \
+	"$R" scan --baseline fedramp-moderate --input "$EX/aws-export" --attest "$ATT" \
+	--format oscal --fixed-time 2025-06-01 --output-dir "$T/att"
+for v in v1.1.2 v1.1.3; do
+	expect 0 "attested: OSCAL assessment-results valid ($v)" \
+		node "$VALIDATE" oscal "$S/oscal/$v/oscal_assessment-results_schema.json" "$T/att/report.oscal.json"
+done
+expect 0 "attestation: EXAMINE observation linked from the control's finding" node -e '
+const fs = require("fs");
+const r = JSON.parse(fs.readFileSync(process.argv[1]))["assessment-results"].results[0];
+const ob = r.observations.find((o) => o.title === "attestation of AC-1");
+if (!ob || ob.methods[0] !== "EXAMINE" || ob.collected !== "2025-01-15T00:00:00Z")
+	throw new Error(JSON.stringify(ob));
+const f = r.findings.find((x) => x.target["target-id"] === "ac-1_obj");
+if (!f["related-observations"].some((x) => x["observation-uuid"] === ob.uuid))
+	throw new Error("not linked");
+' "$T/att/report.oscal.json"
+
+# POA&M items: failed and errored findings, none for the log groups an
+# approved deviation closes; the CSV has the template's columns.
+expect 0 "POA&M items: failed and errored, none for approved deviations" node -e '
+const fs = require("fs"), d = process.argv[1];
+const p = JSON.parse(fs.readFileSync(d + "/report.poam.oscal.json"))["plan-of-action-and-milestones"];
+const props = (it) => Object.fromEntries(it.props.map((x) => [x.name, x.value]));
+const items = p["poam-items"].map(props);
+const st = new Set(p.observations.map((o) => o.props.find((x) => x.name === "status").value));
+if (!st.has("fail") || !st.has("error")) throw new Error("statuses " + [...st]);
+if (items.some((i) => i["weakness-source-identifier"] === "aws-logs-retention" &&
+    /^c7n-test-/.test(i["asset-identifier"])))
+	throw new Error("an item for a finding closed by an approved deviation");
+const acm = items.filter((i) => i["POAM-ID"].startsWith("POAM-2024-031"));
+if (acm.length === 0 || acm[0]["original-detection-date"] !== "2025-01-05T00:00:00Z" ||
+    acm[0]["scheduled-completion-date"] !== "2025-02-04T00:00:00Z")
+	throw new Error("expired POA&M item fields " + JSON.stringify(acm[0]));
+const ids = items.map((i) => i["POAM-ID"]);
+if (new Set(ids).size !== ids.length) throw new Error("duplicate POAM-ID");
+const csv = fs.readFileSync(d + "/report.poam.csv", "utf8").split("\r\n");
+const head = "\"POAM ID\",\"Controls\",\"Weakness Name\",\"Weakness Description\"," +
+    "\"Weakness Detector Source\",\"Weakness Source Identifier\",\"Asset Identifier\"," +
+    "\"Point of Contact\"";
+if (!csv[0].startsWith(head)) throw new Error("csv header " + csv[0]);
+if (csv.length - 2 !== items.length) throw new Error("csv rows " + (csv.length - 2) + " items " + items.length);
+' "$T/ex"
+# --previous: the first-seen date carries over; a bad file is refused.
+# shellcheck disable=SC2086
+expect 1 "a later scan with --previous" \
+	"$R" scan --baseline fedramp-moderate --input "$EX/aws-export" \
+	--format oscal-poam --fixed-time 2027-01-15 --previous "$T/mod/report.poam.oscal.json" \
+	--output "$T/later.json"
+expect 0 "--previous carries the original detection date" node -e '
+const fs = require("fs");
+const p = JSON.parse(fs.readFileSync(process.argv[1]))["plan-of-action-and-milestones"];
+for (const it of p["poam-items"]) {
+	const v = Object.fromEntries(it.props.map((x) => [x.name, x.value]));
+	if (v["original-detection-date"] !== "2026-12-01T00:00:00Z" || v["first-seen-from"] !== "previous")
+		throw new Error(JSON.stringify(v));
+}
+' "$T/later.json"
+echo '{"assessment-results": {}}' >"$T/notpoam.json"
+expect 3 "--previous that is not a POA&M is invalid input" \
+	"$R" scan --baseline fedramp-moderate --input "$EX/aws-export" \
+	--format oscal-poam --previous "$T/notpoam.json" --output "$T/x.json"
 
 # ------------------------------- the unit tests' in-memory run (every status)
 if [ -x "$UNIT" ]; then
