@@ -747,11 +747,14 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	    r->count_controls[ST_PARTIAL], r->count_controls[ST_WAIVED],
 	    r->count_controls[ST_NOT_APPLICABLE], r->count_controls[ST_MANUAL],
 	    r->count_controls[ST_INHERITED]);
+	if (report_gate_note(r) != NULL)
+		sb_printf(&sb, "; %s", report_gate_note(r));
 	oscal_kstr_sb(&x, "description", &sb);
 	jw_kstr(&w, "start", x.started);
 	jw_kstr(&w, "end", x.finished);
 	open = 0;
 	oscal_prop(&w, &open, NULL, "verdict", verdict_name(r->verdict));
+	oscal_prop(&w, &open, NULL, "gate", gate_name(r->opts.gate));
 	oscal_prop(&w, &open, NULL, "baseline-id", r->bl->id);
 	oscal_prop(&w, &open, NULL, "baseline-impact", r->bl->impact);
 	oscal_prop(&w, &open, NULL, "baseline-sha256", r->bl->sha256);

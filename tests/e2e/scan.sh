@@ -317,7 +317,7 @@ for fmt in text markdown html; do
 		ok "$fmt: missing TLS evidence named in the gaps" ||
 		bad "$fmt: missing TLS evidence not named"
 done
-for fmt in text markdown html junit sarif json; do
+for fmt in text markdown html junit sarif json oscal; do
 	"$RAMPART" scan --baseline $BL --input examples/aws-export --gate checks \
 		--max-evidence-age 0 --fixed-time $NOW --format $fmt \
 		>"$T/gate.$fmt" 2>/dev/null
