@@ -214,7 +214,7 @@ section(
 			text_escape(t->fp, co->note);
 			fputc('\n', t->fp);
 		}
-		if (s == ST_PARTIAL)
+		if (s == ST_PARTIAL && co->note == NULL)
 			fputs("    the checks support part of this control; "
 			      "the rest is open until an attestation or the "
 			      "provider's inheritance covers it\n",
