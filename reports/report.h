@@ -21,6 +21,12 @@ struct report_opts {
 	 */
 	int max_items_set;
 	size_t max_items;
+	/*
+	 * The run's provenance as a compact JSON object (reports/sign.h
+	 * provenance_json): report.json carries it so that `rampart sign`
+	 * pins what the scan pinned.  NULL: left out.
+	 */
+	const char *provenance;
 };
 
 struct writer {
