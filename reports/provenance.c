@@ -360,8 +360,11 @@ add_pins(struct arena *a, struct diag *d, const struct run *r,
 	if (rules_dir(dir, sizeof(dir)) == -1 ||
 	    (packs = arena_printf(a, "%s/packs", dir)) == NULL)
 		return diag_err(d, NULL, "cannot find the shipped rules");
+	i = p.n;
 	if (walk(&p, d, "rules", packs, "", NULL, 0) == -1)
 		return -1;
+	for (; i < p.n; i++)
+		p.v[i].source = "shipped";
 	for (i = 0; i < s->nrules; i++)
 		if (pin_pack(&p, d, s->rules[i]) == -1)
 			return -1;
@@ -505,6 +508,7 @@ pin_json(struct strbuf *sb, const struct sign_pin *e)
 	kv(sb, &first, "version", e->version);
 	kv(sb, &first, "build_id", e->build_id);
 	kv(sb, &first, "path", e->path);
+	kv(sb, &first, "source", e->source);
 	kv(sb, &first, "input", e->input);
 	kv(sb, &first, "format", e->format);
 	kv(sb, &first, "collected", e->collected);
@@ -613,6 +617,7 @@ pins_parse(struct arena *a, struct diag *d, const struct doc_node *cfg,
 		v[i].version = plain(doc_get(ann, "version"));
 		v[i].build_id = plain(doc_get(ann, "build_id"));
 		v[i].path = plain(doc_get(ann, "path"));
+		v[i].source = plain(doc_get(ann, "source"));
 		v[i].input = plain(doc_get(ann, "input"));
 		v[i].format = plain(doc_get(ann, "format"));
 		v[i].collected = plain(doc_get(ann, "collected"));
@@ -624,4 +629,190 @@ pins_parse(struct arena *a, struct diag *d, const struct doc_node *cfg,
 	*out = v;
 	*n = cfg->u.seq.n;
 	return 0;
+}
+
+/* ------------------------------------------------------ rechecking pins */
+
+const char *
+pin_status_name(enum pin_status s)
+{
+	switch (s) {
+	case PIN_OK:
+		return "ok";
+	case PIN_CHANGED:
+		return "changed";
+	case PIN_MISSING:
+		return "missing";
+	case PIN_UNPINNED:
+		return "unpinned";
+	default:
+		return "not_rechecked";
+	}
+}
+
+/* Where a pinned path is under dirs, or NULL; want_dir: a directory. */
+static const char *
+locate(struct arena *a, const char *p, const char *const *dirs, size_t ndirs,
+    int want_dir)
+{
+	const char *cand, *base = strrchr(p, '/');
+	struct stat st;
+	size_t i;
+	int k;
+
+	base = base != NULL ? base + 1 : p;
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < (k == 2 ? 1 : ndirs); i++) {
+			if (k == 0 && p[0] == '/')
+				continue;
+			if (k == 2 && p[0] != '/')
+				continue;
+			cand = k == 0 ? arena_printf(a, "%s/%s", dirs[i], p)
+			    : k == 1  ? arena_printf(a, "%s/%s", dirs[i], base)
+				      : p;
+			if (cand == NULL || stat(cand, &st) != 0)
+				continue;
+			if (want_dir ? S_ISDIR(st.st_mode)
+				     : S_ISREG(st.st_mode))
+				return cand;
+		}
+	}
+	return NULL;
+}
+
+static int
+is_dir_input(const struct sign_pin *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].role, "input-file") == 0 &&
+		    strcmp(v[i].input, name) == 0)
+			return 1;
+	return 0;
+}
+
+long
+pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
+    size_t n, const char *const *dirs, size_t ndirs, struct pin_check **out,
+    size_t *nout)
+{
+	struct pin_check *c;
+	struct sign_pin *files;
+	const char **roots;
+	char hex[SHA256_HEX_LEN + 1];
+	size_t i, j, k, nfiles, cap = n + 1, nc = 0;
+	long bad = 0;
+	struct diag quiet;
+	struct stat st;
+
+	*out = NULL;
+	*nout = 0;
+	if ((c = arena_alloc(a, cap * sizeof(*c))) == NULL ||
+	    (roots = arena_alloc(a, (n + 1) * sizeof(*roots))) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	/* Directory inputs first: their files are looked up under them. */
+	for (i = 0; i < n; i++) {
+		roots[i] = NULL;
+		if (strcmp(v[i].role, "input") == 0 &&
+		    is_dir_input(v, n, v[i].name))
+			roots[i] = locate(a, v[i].name, dirs, ndirs, 1);
+	}
+	diag_init(&quiet);
+	for (i = 0; i < n; i++) {
+		const struct sign_pin *e = &v[i];
+		const char *root = NULL, *file = NULL;
+
+		memset(&c[nc], 0, sizeof(c[nc]));
+		c[nc].role = e->role;
+		c[nc].name = e->name;
+		c[nc].input = e->input;
+		c[nc].want = e->sha256;
+		if (strcmp(e->role, "tool") == 0) {
+			c[nc++].status = PIN_NOT_RECHECKED;
+			continue;
+		}
+		if (strcmp(e->role, "input-file") == 0) {
+			for (j = 0; j < n; j++)
+				if (roots[j] != NULL &&
+				    strcmp(v[j].name, e->input) == 0)
+					root = roots[j];
+			file = root != NULL
+			    ? arena_printf(a, "%s/%s", root, e->name)
+			    : NULL;
+			if (file != NULL && lstat(file, &st) != 0)
+				file = NULL;
+		} else if (roots[i] != NULL) {
+			/* A directory input: its manifest, and extra files. */
+			c[nc].file = roots[i];
+			if (pins_dir(a, &quiet, roots[i], &files, &nfiles,
+				hex) == -1) {
+				c[nc].status = PIN_MISSING;
+				bad++;
+				nc++;
+				continue;
+			}
+			c[nc].got = arena_strdup(a, hex);
+			c[nc].status =
+			    strcmp(hex, e->sha256) == 0 ? PIN_OK : PIN_CHANGED;
+			bad += c[nc].status != PIN_OK;
+			nc++;
+			for (j = 0; j < nfiles; j++) {
+				for (k = 0; k < n; k++)
+					if (strcmp(v[k].role, "input-file") ==
+						0 &&
+					    strcmp(v[k].input, e->name) == 0 &&
+					    strcmp(v[k].name, files[j].name) ==
+						0)
+						break;
+				if (k < n)
+					continue;
+				if (nc + 1 >= cap) {
+					struct pin_check *nv;
+
+					nv = arena_realloc(a, c,
+					    cap * sizeof(*c),
+					    2 * cap * sizeof(*c));
+					if (nv == NULL) {
+						diag_free(&quiet);
+						return diag_err(
+						    d, NULL, "out of memory");
+					}
+					c = nv;
+					cap *= 2;
+				}
+				memset(&c[nc], 0, sizeof(c[nc]));
+				c[nc].role = "input-file";
+				c[nc].name = files[j].name;
+				c[nc].input = e->name;
+				c[nc].got = files[j].sha256;
+				c[nc].file = arena_printf(
+				    a, "%s/%s", roots[i], files[j].name);
+				c[nc++].status = PIN_UNPINNED;
+				bad++;
+			}
+			continue;
+		} else {
+			file = locate(a,
+			    strcmp(e->role, "baseline") == 0 && e->path
+				? e->path
+				: e->name,
+			    dirs, ndirs, 0);
+		}
+		c[nc].file = file;
+		if (file == NULL || sha256_file_hex(&quiet, file, hex) == -1) {
+			c[nc++].status = PIN_MISSING;
+			bad++;
+			continue;
+		}
+		c[nc].got = arena_strdup(a, hex);
+		c[nc].status =
+		    strcmp(hex, e->sha256) == 0 ? PIN_OK : PIN_CHANGED;
+		bad += c[nc].status != PIN_OK;
+		nc++;
+	}
+	diag_free(&quiet);
+	*out = c;
+	*nout = nc;
+	return bad;
 }

@@ -197,6 +197,7 @@ struct sign_pin {
 	const char *version; /* tool */
 	const char *build_id; /* tool */
 	const char *path; /* baseline: the file (name is its id) */
+	const char *source; /* rules: "shipped" for the shipped packs */
 };
 
 /* An option that changes results ("gate" -> "checks"), both strings. */
@@ -440,5 +441,40 @@ int tsa_timestamp(struct diag *d, const char *url, const void *data, size_t len,
  */
 int tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
     const void *data, size_t len, const char *ca_file, int64_t *when);
+
+/* ------------------------------------- rechecking pins (provenance.c) */
+
+enum pin_status {
+	PIN_OK, /* recomputed, equal */
+	PIN_CHANGED, /* recomputed, different */
+	PIN_MISSING, /* not found under any directory given */
+	PIN_UNPINNED, /* a file in a directory input the statement lacks */
+	PIN_NOT_RECHECKED /* the tool itself */
+};
+
+/* "ok", "changed", "missing", "unpinned", "not_rechecked". */
+const char *pin_status_name(enum pin_status s);
+
+struct pin_check {
+	const char *role, *name, *input; /* as pinned (input: input-file) */
+	const char *want; /* pinned sha256, NULL for unpinned */
+	const char *got; /* recomputed sha256, or NULL */
+	const char *file; /* the file found and read, or NULL */
+	enum pin_status status;
+};
+
+/*
+ * Look every pin up under dirs (a relative pinned path P as DIR/P, then
+ * any path as DIR/basename(P); an absolute P also as itself; a baseline
+ * by its `path`; an input-file under its located input) and recompute its
+ * sha256; a directory input is recomputed from its manifest and each file
+ * it holds that the statement does not pin is reported as unpinned.
+ * *out is arena-owned.  Returns the number of pins that are changed,
+ * missing or unpinned (0: all recomputed and equal), or -1 on a system
+ * error.
+ */
+long pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
+    size_t n, const char *const *dirs, size_t ndirs, struct pin_check **out,
+    size_t *nout);
 
 #endif /* RAMPART_SIGN_H */
