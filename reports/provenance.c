@@ -403,7 +403,8 @@ add_pins(struct arena *a, struct diag *d, const struct run *r,
 
 			return diag_err(d, &mk,
 			    "the directory changed while it was scanned "
-			    "(manifest %s, scanned %s): not signed",
+			    "(manifest %s, scanned %s): its report would "
+			    "pin other files than the ones read",
 			    digest, in->sha256);
 		}
 		for (j = 0; j < nfiles; j++) {
