@@ -499,8 +499,8 @@ int atomic_write(struct diag *d, const char *path, const void *buf, size_t len,
  * digest); sha256_buf_hex does the same and reports the error: 0 or -1.
  */
 void sha256_hex(const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
-int sha256_buf_hex(struct diag *d, const void *buf, size_t len,
-    char out[SHA256_HEX_LEN + 1]);
+int sha256_buf_hex(
+    struct diag *d, const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
 int sha256_file_hex(
     struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
 void hex_encode(const unsigned char *in, size_t len, char *out);
