@@ -153,7 +153,7 @@ rescan_argv(struct arena *a, const struct verify_result *r,
 			v[k++] = "--plugin";
 			v[k++] = (char *)c[i].file;
 		} else if (strcmp(c[i].role, "rules") == 0 &&
-		    (i >= r->npins || r->pins[i].source == NULL)) {
+		    c[i].source == NULL) {
 			v[k++] = "--rules";
 			v[k++] = (char *)c[i].file;
 		}
@@ -289,6 +289,30 @@ out:
 	if (out != NULL)
 		unlink(out);
 	rmdir(tmpl);
+}
+
+/* The pins as not rechecked (no --inputs): nothing is read. */
+static long
+unchecked(struct arena *a, struct diag *d, const struct verify_result *r,
+    struct pin_check **out, size_t *n)
+{
+	struct pin_check *c;
+	size_t i;
+
+	if ((c = arena_alloc(a, (r->npins + 1) * sizeof(*c))) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	for (i = 0; i < r->npins; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].role = r->pins[i].role;
+		c[i].name = r->pins[i].name;
+		c[i].input = r->pins[i].input;
+		c[i].source = r->pins[i].source;
+		c[i].want = r->pins[i].sha256;
+		c[i].status = PIN_NOT_RECHECKED;
+	}
+	*out = c;
+	*n = r->npins;
+	return 0;
 }
 
 static void
@@ -606,13 +630,15 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		cli_diag(c, &d);
 	diag_clear(&d);
 	/* Without --inputs each pin is listed as not rechecked. */
-	bad = pins_recheck(a, &d, r.pins, r.npins, dirs, ndirs, &pc, &npc);
+	if (ndirs > 0)
+		bad = pins_recheck(
+		    a, &d, r.pins, r.npins, dirs, ndirs, &pc, &npc);
+	else
+		bad = unchecked(a, &d, &r, &pc, &npc);
 	if (bad < 0) {
 		rc = EXIT_SYSTEM;
 		goto fail;
 	}
-	if (ndirs == 0)
-		bad = 0;
 	if (do_rescan)
 		rescan(a, &d, &r, pc, npc, &rs);
 	if (json)

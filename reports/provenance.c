@@ -728,6 +728,7 @@ pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
 		c[nc].role = e->role;
 		c[nc].name = e->name;
 		c[nc].input = e->input;
+		c[nc].source = e->source;
 		c[nc].want = e->sha256;
 		if (strcmp(e->role, "tool") == 0) {
 			c[nc++].status = PIN_NOT_RECHECKED;

@@ -457,6 +457,7 @@ const char *pin_status_name(enum pin_status s);
 
 struct pin_check {
 	const char *role, *name, *input; /* as pinned (input: input-file) */
+	const char *source; /* as pinned (rules: "shipped") */
 	const char *want; /* pinned sha256, NULL for unpinned */
 	const char *got; /* recomputed sha256, or NULL */
 	const char *file; /* the file found and read, or NULL */
