@@ -316,9 +316,9 @@ unchecked(struct arena *a, struct diag *d, const struct verify_result *r,
 }
 
 static void
-json_result(const struct verify_result *r, const char *report, int valid,
-    const char *why, const struct pin_check *c, size_t nc, int rechecked,
-    const struct rescan *rs, int ran_rescan)
+json_result(const struct verify_result *r, const char *report, int keyring,
+    int valid, const char *why, const struct pin_check *c, size_t nc,
+    int rechecked, const struct rescan *rs, int ran_rescan)
 {
 	struct jw w;
 	char when[32];
@@ -338,8 +338,19 @@ json_result(const struct verify_result *r, const char *report, int valid,
 	jw_kstr(&w, "key_id", r->key_id[0] ? r->key_id : NULL);
 	jw_kstr(&w, "key_algorithm", r->key_algorithm);
 	jw_kstr(&w, "signer", r->signer);
-	jw_kstr(&w, "keyring",
-	    r->signer != NULL ? "key found in the keyring, valid" : NULL);
+	jw_key(&w, "keyring");
+	if (!keyring) {
+		jw_null(&w);
+	} else {
+		/* Reached only when the entry was found and its validity
+		 * window (and revocation) checked. */
+		jw_obj(&w);
+		jw_key(&w, "key_found");
+		jw_bool(&w, valid);
+		jw_key(&w, "validity_checked");
+		jw_bool(&w, valid);
+		jw_end_obj(&w);
+	}
 	jw_end_obj(&w);
 	jw_key(&w, "timestamp");
 	jw_obj(&w);
@@ -616,7 +627,7 @@ cmd_verify(struct cli *c, int argc, char **argv)
 					    : EXIT_SYSTEM;
 		cli_diag(c, &d);
 		if (json)
-			json_result(&r, report, 0,
+			json_result(&r, report, kr != NULL, 0,
 			    rc == EXIT_NOT_ELIGIBLE ? "invalid signature "
 						      "or report"
 						    : "cannot verify",
@@ -642,8 +653,8 @@ cmd_verify(struct cli *c, int argc, char **argv)
 	if (do_rescan)
 		rescan(a, &d, &r, pc, npc, &rs);
 	if (json)
-		json_result(
-		    &r, report, 1, NULL, pc, npc, ndirs > 0, &rs, do_rescan);
+		json_result(&r, report, kr != NULL, 1, NULL, pc, npc, ndirs > 0,
+		    &rs, do_rescan);
 	else
 		text_result(report, &r, pc, npc, ndirs > 0, &rs, do_rescan);
 	rc = 0;

@@ -128,6 +128,9 @@ keys:
 EOF
 expect 0 "verify with a keyring" "$R" verify run/report.json --keyring ring.yaml
 has "signer:   CI signer" "  ... names the signer"
+expect 0 "verify --keyring --format json" "$R" verify run/report.json --keyring ring.yaml --format json
+jq -e '.signature.keyring.key_found and .signature.keyring.validity_checked and .signature.signer != null' \
+	"$T/out" >/dev/null && ok "  ... reports the keyring entry" || bad "  ... reports the keyring entry"
 expect 1 "verify with a keyring lacking the key" "$R" verify rep-ed.json --keyring ring.yaml
 has "not in the keyring" "  ... says why"
 cat >ring-revoked.yaml <<EOF
@@ -345,6 +348,12 @@ jq -e '.valid and .signature.verified and .subject.matches and .verdict == "not_
 	([.pinned[] | select(.role != "tool") | .status == "ok" and .rechecked] | all) and
 	([.pinned[] | select(.role == "tool") | .rechecked] == [false])' "$T/out" >/dev/null &&
 	ok "  ... says what was verified and rechecked" || bad "  ... says what was verified and rechecked"
+cp out/report.json "$T/edited.json" && printf ' ' >>"$T/edited.json"
+expect 1 "verify --format json of an edited report" "$R" verify "$T/edited.json" \
+	--bundle out/report.json.sigstore.json --key ../k.pub --format json
+jq -e '.valid == false and .signature.verified == false and .verdict == null and .pinned == []' \
+	"$T/out" >/dev/null && ok "  ... valid: false, nothing taken from the payload" ||
+	bad "  ... valid: false, nothing taken from the payload"
 expect 0 "verify --format json without --inputs" "$R" verify out/report.json --key ../k.pub --format json
 jq -e '[.pinned[] | .rechecked] | any | not' "$T/out" >/dev/null &&
 	ok "  ... says nothing was rechecked" || bad "  ... says nothing was rechecked"
