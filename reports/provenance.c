@@ -329,6 +329,7 @@ add_pins(struct arena *a, struct diag *d, const struct run *r,
 	char dir[PATH_MAX], self[SHA256_HEX_LEN + 1];
 	char digest[SHA256_HEX_LEN + 1];
 	const struct input_info *in;
+	const struct baseline *bl;
 	struct sign_pin *e, *files;
 	const char *map, *packs;
 	struct stat st;
@@ -349,11 +350,23 @@ add_pins(struct arena *a, struct diag *d, const struct run *r,
 	e->name = r->bl->id;
 	e->sha256 = r->bl->sha256;
 	e->path = r->bl->path;
-	if (r->bl->mapping != NULL) {
-		if ((map = mapping_file(a, r->bl->mapping)) == NULL)
+	/* Each baseline it extends, outermost first. */
+	for (bl = baseline_parent(r->bl); bl != NULL;
+	     bl = baseline_parent(bl)) {
+		if ((e = pin_new(&p, d)) == NULL)
+			return -1;
+		e->role = "baseline";
+		e->name = bl->id;
+		e->sha256 = bl->sha256;
+		e->path = bl->path;
+	}
+	/* The mapping the baseline (or one it extends) applies. */
+	for (bl = r->bl; bl != NULL; bl = baseline_parent(bl)) {
+		if (bl->mapping == NULL)
+			continue;
+		if ((map = mapping_file(a, bl->mapping)) == NULL)
 			return diag_err(d, NULL,
-			    "cannot find mapping '%s' to pin it",
-			    r->bl->mapping);
+			    "cannot find mapping '%s' to pin it", bl->mapping);
 		if (pin_file(&p, d, "mapping", map) == -1)
 			return -1;
 	}

@@ -399,23 +399,27 @@ cd P || exit 1
 # Attestations, CRM and scope file, with --gate checks.
 cp "$ROOT/tests/fixtures/attest/e2e.yaml" attest.yaml && cp "$ROOT/tests/fixtures/crm/provider.yaml" crm.yaml &&
 	printf 'out_of_scope:\n  - type: "AWS::RDS::*"\n    reason: no data in RDS\nnot_applicable:\n  - control: pe-3\n    reason: the provider data centres\n' >scope.yaml
-"$R" scan --baseline fedramp-moderate --input exp --attest attest.yaml --crm crm.yaml \
+cp "$ROOT/tests/fixtures/oscal/tailor-ok.yaml" tailor.yaml
+"$R" scan --baseline tailor.yaml --input exp --attest attest.yaml --crm crm.yaml \
 	--scope scope.yaml --gate checks --format json --output-dir out3 --sign ../k.key \
 	--fixed-time 2016-11-26 >"$T/out" 2>"$T/err"
 [ -f out3/report.json.sigstore.json ] && ok "scan --sign with attestations, CRM, scope, --gate checks" ||
 	bad "scan --sign with attestations, CRM, scope, --gate checks"
 payload out3/report.json.sigstore.json >"$T/pay4.json"
+jq -e '[.predicate.configuration[] | select(.annotations.role == "baseline") | .name] == ["acme-moderate", "fedramp-moderate"]' \
+	"$T/pay4.json" >/dev/null && ok "statement pins the baseline and the one it extends" ||
+	bad "statement pins the baseline and the one it extends"
 for role in attestations crm scope mapping; do
 	jq -e --arg r "$role" '.predicate.configuration | any(.annotations.role == $r)' "$T/pay4.json" >/dev/null &&
 		ok "statement pins the $role" || bad "statement pins the $role"
 done
 jq -e '.predicate["https://rampart.dev/extension/v1"].options.gate == "checks"' "$T/pay4.json" >/dev/null &&
 	ok "statement pins --gate checks" || bad "statement pins --gate checks"
-for f in attest.yaml crm.yaml scope.yaml; do
+for f in attest.yaml crm.yaml scope.yaml tailor.yaml; do
 	cp "$f" "$T/orig"; flip "$f"
 	expect 1 "a changed $f is named" "$R" verify out3/report.json --key ../k.pub --inputs .
 	has "changed" "  ... as changed"
-	grep -q "^  changed .* $f" "$T/out" && ok "  ... by name" || bad "  ... by name"
+	grep -q "^  changed .*$f" "$T/out" && ok "  ... by name" || bad "  ... by name"
 	cp "$T/orig" "$f"
 done
 expect 0 "verify --inputs after restoring them" "$R" verify out3/report.json --key ../k.pub --inputs .
