@@ -203,6 +203,13 @@ rescan(struct arena *a, struct diag *d, const struct verify_result *r,
 	int status;
 
 	memset(rs, 0, sizeof(*rs));
+	/* A plugin runs code as it loads: only the one that was pinned. */
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].role, "plugin") == 0 && c[i].status != PIN_OK) {
+			rs->error = "a pinned plugin is changed or missing; it "
+				    "is not loaded";
+			return;
+		}
 	if (mkdtemp(tmpl) == NULL) {
 		rs->error = "cannot create a temporary directory";
 		return;

@@ -424,6 +424,25 @@ for f in attest.yaml crm.yaml scope.yaml tailor.yaml; do
 done
 expect 0 "verify --inputs after restoring them" "$R" verify out3/report.json --key ../k.pub --inputs .
 
+# An external plugin: pinned, a changed one named and never loaded by --rescan.
+PLUGIN=$(dirname "$R")/plugins/example_plugin.so
+if [ -f "$PLUGIN" ] && cp "$PLUGIN" plug.so && chmod 0644 plug.so &&
+	"$R" scan --baseline bl.yaml --input exp --plugin ./plug.so --format json \
+		--output-dir out5 --sign ../k.key --fixed-time 2026-12-01 >/dev/null 2>&1 ||
+	[ -f out5/report.json.sigstore.json ]; then
+	payload out5/report.json.sigstore.json >"$T/pay5.json"
+	jq -e '.predicate.configuration | any(.annotations.role == "plugin" and .name == "./plug.so")' \
+		"$T/pay5.json" >/dev/null && ok "statement pins the plugin" || bad "statement pins the plugin"
+	cp plug.so "$T/orig"; flip plug.so
+	expect 1 "a changed plugin is named" "$R" verify out5/report.json --key ../k.pub --inputs .
+	has "changed   plugin ./plug.so" "  ... by name"
+	expect 1 "--rescan never loads a changed plugin" "$R" verify out5/report.json --key ../k.pub --inputs . --rescan
+	has "a pinned plugin is changed or missing" "  ... says why"
+	cp "$T/orig" plug.so
+else
+	echo "skip plugin pinning (no example plugin, or it cannot be loaded from $T)"
+fi
+
 # --rescan: the same verdict and statuses from the pinned files, or exit 1.
 expect 0 "--rescan on the unchanged inputs" "$R" verify out/report.sarif --key ../k.pub --inputs . --rescan
 has "0 controls differ" "  ... reproduces every control status"
