@@ -326,7 +326,7 @@ add_pins(struct arena *a, struct diag *d, const struct run *r,
     struct sign_meta *m)
 {
 	struct pins p = { a, NULL, 0, 0 };
-	char dir[PATH_MAX], self[SHA256_HEX_LEN + 1];
+	char dir[PATH_MAX], real[PATH_MAX], self[SHA256_HEX_LEN + 1];
 	char digest[SHA256_HEX_LEN + 1];
 	const struct input_info *in;
 	const struct baseline *bl;
@@ -370,9 +370,13 @@ add_pins(struct arena *a, struct diag *d, const struct run *r,
 		if (pin_file(&p, d, "mapping", map) == -1)
 			return -1;
 	}
+	/* The shipped packs, named by their canonical path. */
 	if (rules_dir(dir, sizeof(dir)) == -1 ||
 	    (packs = arena_printf(a, "%s/packs", dir)) == NULL)
 		return diag_err(d, NULL, "cannot find the shipped rules");
+	if (realpath(packs, real) != NULL &&
+	    (packs = arena_strdup(a, real)) == NULL)
+		return diag_err(d, NULL, "out of memory");
 	i = p.n;
 	if (walk(&p, d, "rules", packs, "", NULL, 0) == -1)
 		return -1;
