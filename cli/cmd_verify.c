@@ -203,6 +203,13 @@ rescan(struct arena *a, struct diag *d, const struct verify_result *r,
 	int status;
 
 	memset(rs, 0, sizeof(*rs));
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].role, "input") == 0 &&
+		    c[i].status == PIN_NOT_RECHECKED) {
+			rs->error = "the scan probed live TLS endpoints, which "
+				    "a rescan cannot reproduce";
+			return;
+		}
 	/* A plugin runs code as it loads: only the one that was pinned. */
 	for (i = 0; i < n; i++)
 		if (strcmp(c[i].role, "plugin") == 0 && c[i].status != PIN_OK) {
@@ -490,7 +497,7 @@ text_result(const char *report, const struct verify_result *r,
 	} else {
 		printf("pinned:   %zu files: %zu recomputed and equal, %zu "
 		       "changed, %zu missing, %zu unpinned, %zu not "
-		       "rechecked (the tool)\n",
+		       "rechecked (the tool, live TLS probes)\n",
 		    r->npins, k[PIN_OK], k[PIN_CHANGED], k[PIN_MISSING],
 		    k[PIN_UNPINNED], k[PIN_NOT_RECHECKED]);
 		for (i = 0; i < nc; i++) {

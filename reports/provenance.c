@@ -747,7 +747,11 @@ pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
 		c[nc].input = e->input;
 		c[nc].source = e->source;
 		c[nc].want = e->sha256;
-		if (strcmp(e->role, "tool") == 0) {
+		/* The tool, and live TLS probes (their digest covers the
+		 * observations, not a file). */
+		if (strcmp(e->role, "tool") == 0 ||
+		    (strcmp(e->role, "input") == 0 && e->format != NULL &&
+			strcmp(e->format, "tls") == 0)) {
 			c[nc++].status = PIN_NOT_RECHECKED;
 			continue;
 		}

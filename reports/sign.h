@@ -449,7 +449,7 @@ enum pin_status {
 	PIN_CHANGED, /* recomputed, different */
 	PIN_MISSING, /* not found under any directory given */
 	PIN_UNPINNED, /* a file in a directory input the statement lacks */
-	PIN_NOT_RECHECKED /* the tool itself */
+	PIN_NOT_RECHECKED /* the tool itself, a live TLS probe */
 };
 
 /* "ok", "changed", "missing", "unpinned", "not_rechecked". */

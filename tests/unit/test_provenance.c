@@ -244,6 +244,17 @@ test_recheck_every_pin(void **state)
 	assert_int_equal(pc->status, PIN_UNPINNED);
 	assert_int_equal(find_check(c, nc, "in")->status, PIN_CHANGED);
 	assert_int_equal(unlink(tpath("in/a/new.json")), 0);
+	/* A live TLS probe has no file to recheck: listed, not missing. */
+	{
+		struct sign_pin tls = { "input", "tls-endpoint",
+			"555555555555555555555555555555555555555555555555555555"
+			"5555555555",
+			NULL, "tls", NULL, NULL, NULL, NULL, NULL, NULL };
+
+		assert_int_equal(
+		    pins_recheck(a, &d, &tls, 1, dirs, 1, &c, &nc), 0);
+		assert_int_equal(c[0].status, PIN_NOT_RECHECKED);
+	}
 	/* Nothing under the directory given: every pin missing. */
 	dirs[0] = "/nonexistent-rampart-dir";
 	assert_int_equal(
