@@ -433,6 +433,70 @@ test_pinned_verify_alloc_failure(void **state)
 	diag_free(&d);
 }
 
+#define HEX64 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+/* report.json's provenance: read back exactly, or refused. */
+static void
+test_report_provenance(void **state)
+{
+	static const char *const bad[] = {
+		/* digest not 64 hex */
+		"[{\"name\": \"x\", \"digest\": {\"sha256\": \"0\"}, "
+		"\"annotations\": {\"role\": \"input\"}}], \"options\": {}",
+		/* unknown role */
+		"[{\"name\": \"x\", \"digest\": {\"sha256\": \"" HEX64 "\"}, "
+		"\"annotations\": {\"role\": \"inptu\"}}], \"options\": {}",
+		/* input-file without its input */
+		"[{\"name\": \"x\", \"digest\": {\"sha256\": \"" HEX64 "\"}, "
+		"\"annotations\": {\"role\": \"input-file\"}}], "
+		"\"options\": {}",
+		/* an option that is not a string */
+		"[], \"options\": {\"gate\": 1}",
+		/* no options */
+		"[]",
+	};
+	const char *good = "[{\"name\": \"a/b.json\", \"digest\": "
+			   "{\"sha256\": \"" HEX64 "\"}, \"annotations\": "
+			   "{\"role\": \"input-file\", \"input\": \"in\"}}], "
+			   "\"options\": {\"gate\": \"checks\"}";
+	char cfg[1024], doc[2048];
+	struct sign_meta m;
+	struct arena *a;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	diag_init(&d);
+	assert_non_null(a = arena_new());
+	for (i = 0; i <= sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(cfg, sizeof(cfg), "%s",
+		    i < sizeof(bad) / sizeof(bad[0]) ? bad[i] : good);
+		snprintf(doc, sizeof(doc),
+		    "{\"verdict\": \"eligible\", \"controls\": [], "
+		    "\"provenance\": {\"configuration\": %s}}",
+		    cfg);
+		diag_clear(&d);
+		if (i < sizeof(bad) / sizeof(bad[0])) {
+			assert_int_equal(
+			    sign_meta_from_report(
+				a, &d, "report.json", doc, strlen(doc), &m),
+			    -1);
+			assert_true(d.nerrors > 0);
+			continue;
+		}
+		assert_int_equal(sign_meta_from_report(a, &d, "report.json",
+				     doc, strlen(doc), &m),
+		    0);
+		assert_int_equal(m.npins, 1);
+		assert_string_equal(m.pins[0].input, "in");
+		assert_string_equal(m.pins[0].sha256, HEX64);
+		assert_int_equal(m.noptions, 1);
+		assert_string_equal(m.options[0].value, "checks");
+	}
+	arena_free(a);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -443,6 +507,7 @@ main(int argc, char **argv)
 		    test_recheck_every_pin, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_pins_round_trip),
 		cmocka_unit_test(test_pinned_verify_alloc_failure),
+		cmocka_unit_test(test_report_provenance),
 	};
 
 	RUN_TESTS("provenance", tests, argc, argv);
