@@ -447,8 +447,9 @@ json_result(const struct verify_result *r, const char *report, int keyring,
 	jw_finish(&w);
 }
 
+/* "label: value", the value escaped for the terminal. */
 static void
-p(const char *label, const char *s)
+print_field(const char *label, const char *s)
 {
 	fputs(label, stdout);
 	text_escape(stdout, s != NULL ? s : "-");
@@ -463,11 +464,11 @@ text_result(const char *report, const struct verify_result *r,
 	char when[32];
 	size_t i, k[5] = { 0 };
 
-	p("verified: ", report);
+	print_field("verified: ", report);
 	fputs("signer:   ", stdout);
 	text_escape(stdout, or_dash(r->signer));
 	printf(" (key %s, %s)\n", r->key_id, or_dash(r->key_algorithm));
-	p("time:     ", r->time);
+	print_field("time:     ", r->time);
 	if (r->timestamp_verified) {
 		format_time(r->timestamp, when);
 		printf("timestamp: %s (RFC 3161, verified)\n", when);
