@@ -244,13 +244,16 @@ verdict_of_text(const char *s)
  */
 static const char *
 stated_verdict(struct arena *a, struct diag *d, const char *path,
-    const char *buf, size_t len, const char **bsha)
+    const char *buf, size_t len, const char **bsha, const char **finished,
+    const char **started)
 {
-	const struct doc_node *root, *runs, *props;
+	const struct doc_node *root, *runs, *props, *inv;
 	struct mark mk = { path, 0, 0 };
 	const char *v = NULL, *t;
 
 	*bsha = NULL;
+	*finished = NULL;
+	*started = NULL;
 	if (memchr(buf, '\0', len) != NULL) {
 		diag_err(d, &mk, "not a rampart report: it holds NUL bytes");
 		return NULL;
@@ -270,15 +273,26 @@ stated_verdict(struct arena *a, struct diag *d, const char *path,
 		v = plain_str(doc_get(props, "verdict"));
 		*bsha =
 		    plain_str(doc_get(doc_get(props, "baseline"), "sha256"));
+		inv = doc_get(runs->u.seq.items[0], "invocations");
+		if (inv != NULL && inv->type == DOC_SEQ && inv->u.seq.n == 1) {
+			*finished = plain_str(
+			    doc_get(inv->u.seq.items[0], "endTimeUtc"));
+			*started = plain_str(
+			    doc_get(inv->u.seq.items[0], "startTimeUtc"));
+		}
 	} else if (ends_with(path, ".html")) {
 		v = after(a, buf, len, "<header class=\"banner v-", "\"");
+		*finished =
+		    after(a, buf, len, "<tr><th>finished</th><td>", "<");
 	} else if (ends_with(path, ".xml")) {
 		v = after(
 		    a, buf, len, "<property name=\"verdict\" value=\"", "\"");
 		*bsha = after(a, buf, len,
 		    "<property name=\"baseline.sha256\" value=\"", "\"");
+		*started = after(a, buf, len, " timestamp=\"", "\"");
 	} else if (ends_with(path, ".md")) {
 		v = verdict_of_text(after(a, buf, len, "\n**Verdict: ", "*\n"));
+		*finished = after(a, buf, len, "\n| finished | ", " |");
 	} else if (ends_with(path, ".txt")) {
 		t = buf[0] == 'v' ? after(a, buf, len, "verdict: ", "\n")
 				  : after(a, buf, len, "\nverdict: ", "\n");
@@ -313,7 +327,7 @@ sign_meta_from_report(struct arena *a, struct diag *d, const char *report_path,
     const char *buf, size_t len, struct sign_meta *m)
 {
 	const struct doc_node *root;
-	const char *stated, *bsha, *json, *named;
+	const char *stated, *bsha, *json, *named, *fin, *sta;
 	char *jbuf = NULL;
 	size_t jlen = 0;
 	enum sign_verdict sv;
@@ -334,8 +348,8 @@ sign_meta_from_report(struct arena *a, struct diag *d, const char *report_path,
 		}
 		return 0;
 	}
-	if ((stated = stated_verdict(a, d, report_path, buf, len, &bsha)) ==
-	    NULL)
+	if ((stated = stated_verdict(
+		 a, d, report_path, buf, len, &bsha, &fin, &sta)) == NULL)
 		return -1;
 	if (sign_verdict_parse(stated, &sv) == -1)
 		return diag_err(
@@ -366,6 +380,17 @@ sign_meta_from_report(struct arena *a, struct diag *d, const char *report_path,
 		    "this report's baseline sha256 %s differs from '%s': "
 		    "they are not from the same run; not signed",
 		    bsha, json);
+		goto out;
+	}
+	/* The run's times, where both files state them. */
+	if ((fin != NULL && m->finished != NULL &&
+		strcmp(fin, m->finished) != 0) ||
+	    (sta != NULL && m->started != NULL &&
+		strcmp(sta, m->started) != 0)) {
+		diag_err(d, &mk,
+		    "this report's run time differs from '%s': they are "
+		    "not from the same run; not signed",
+		    json);
 		goto out;
 	}
 	rc = 0;

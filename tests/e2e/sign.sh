@@ -463,6 +463,20 @@ expect 3 "sign report.html beside a report.json of another verdict: refused" \
 has "not from the same run" "  ... says why"
 [ ! -e stale/report.html.sigstore.json ] && ok "  ... no bundle written" || bad "  ... no bundle written"
 expect 3 "sign report.sarif beside it: refused" "$R" sign stale/report.sarif --key k.key
+# Same verdict, another run: the run times the file states must match.
+"$R" scan --baseline P/bl.yaml --input P/exp --format json,html,sarif,junit,markdown \
+	--output-dir run1 >/dev/null 2>&1
+sleep 1.1
+"$R" scan --baseline P/bl.yaml --input P/exp --format json --output-dir run2 >/dev/null 2>&1
+for f in report.html report.sarif report.junit.xml report.md; do
+	expect 0 "sign $f beside its own report.json" "$R" sign "run1/$f" --key k.key
+done
+cp run2/report.json run1/report.json
+for f in report.html report.sarif report.junit.xml report.md; do
+	expect 3 "sign $f beside a report.json of another run, same verdict: refused" \
+		"$R" sign "run1/$f" --key k.key
+	has "not from the same run" "  ... says why"
+done
 # A truncated JSON report beside an eligible report.json.
 head -c 200 P/out/report.json >stale/old.json
 expect 3 "sign a truncated report.json (an eligible one beside it): error" \
