@@ -413,96 +413,29 @@ parse_args(
 	return 0;
 }
 
-/*
- * What a signed statement says about this run (sign.h), with strings in
- * arena a.  With --fixed-time the signing time is that time too, so
- * bundles are reproducible where the algorithm is (Ed25519).  0 or -1.
- */
-static int
-scan_sign_meta(struct arena *a, const struct run *r,
-    const struct report_opts *ro, struct sign_meta *m)
-{
-	struct sign_input *in;
-	const char **passed, **failed;
-	char *started, *finished;
-	size_t i;
-
-	memset(m, 0, sizeof(*m));
-	started = arena_alloc(a, 32);
-	finished = arena_alloc(a, 32);
-	in = arena_alloc(a, (r->ninputs + 1) * sizeof(*in));
-	passed = arena_alloc(a, (r->ncontrols + 1) * sizeof(*passed));
-	failed = arena_alloc(a, (r->ncontrols + 1) * sizeof(*failed));
-	if (started == NULL || finished == NULL || in == NULL ||
-	    passed == NULL || failed == NULL)
-		return -1;
-	report_times(r, ro, started, finished);
-	switch (r->verdict) {
-	case VERDICT_ELIGIBLE:
-		m->verdict = SIGN_VERDICT_ELIGIBLE;
-		break;
-	case VERDICT_NOT_ELIGIBLE:
-		m->verdict = SIGN_VERDICT_NOT_ELIGIBLE;
-		break;
-	default:
-		m->verdict = SIGN_VERDICT_INCOMPLETE;
-		break;
-	}
-	m->started = started;
-	m->finished = finished;
-	m->baseline_id = r->bl->id;
-	m->baseline_sha256 = r->bl->sha256;
-	for (i = 0; i < r->ninputs; i++) {
-		in[i].path = r->inputs[i].path;
-		in[i].sha256 = r->inputs[i].sha256;
-	}
-	m->inputs = in;
-	m->ninputs = r->ninputs;
-	for (i = 0; i < r->ncontrols; i++) {
-		if (r->controls[i].status == ST_PASS)
-			passed[m->npassed++] = r->controls[i].control->id;
-		else if (r->controls[i].status == ST_FAIL)
-			failed[m->nfailed++] = r->controls[i].control->id;
-	}
-	m->passed = passed;
-	m->failed = failed;
-	m->version = ro->tool_version;
-	if (ro->fixed_time)
-		m->sign_time = finished;
-	return 0;
-}
-
 /* Write one report file and, with --sign, its bundle beside it. */
 static int
 write_one(struct diag *d, const struct writer *w, const struct run *r,
     const struct report_opts *ro, const char *path, const struct sign_key *key,
-    const char *tsa_url)
+    const char *tsa_url, const struct sign_meta *m)
 {
-	struct arena *a;
-	struct sign_meta m;
-	int rc = -1;
-
 	if (report_write(d, w, r, ro, path) == -1)
 		return -1;
 	if (key == NULL)
 		return 0;
-	if ((a = arena_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
-	if (scan_sign_meta(a, r, ro, &m) == -1)
-		diag_err(d, NULL, "out of memory");
-	else if (bundle_sign_file(d, path, &m, key, tsa_url) == 0)
-		rc = 0;
+	/* The report file is read once and that buffer is hashed. */
+	if (bundle_sign_file(d, path, m, key, tsa_url) == -1)
+		return -1;
 	/* The OSCAL plan beside the results is signed as well. */
-	if (rc == 0 && w->companion != NULL) {
+	if (w->companion != NULL) {
 		char cpath[4096];
 
 		if (report_companion_path(w, path, cpath, sizeof(cpath)) ==
 			-1 ||
-		    bundle_sign_file(d, cpath, &m, key, tsa_url) == -1)
-			rc = -1;
+		    bundle_sign_file(d, cpath, m, key, tsa_url) == -1)
+			return -1;
 	}
-	arena_free(a);
-	return rc;
+	return 0;
 }
 
 /* Split "json,sarif" into writers; -1 on an unknown name. */
@@ -528,6 +461,11 @@ parse_formats(const struct command *cmd, const char *list,
 	return 0;
 }
 
+static int write_files(const struct command *cmd, const struct scan_args *a,
+    const struct run *r, struct diag *d, const struct sign_key *key,
+    const struct writer *const *ws, size_t n, const struct report_opts *ro,
+    const struct sign_meta *m);
+
 static int
 write_reports(struct cli *c, const struct command *cmd,
     const struct scan_args *a, const struct run *r, struct diag *d,
@@ -535,8 +473,12 @@ write_reports(struct cli *c, const struct command *cmd,
 {
 	const struct writer *ws[MAX_LIST];
 	struct report_opts ro;
-	char path[4096];
-	size_t n, i;
+	struct sign_scan ss;
+	struct sign_meta m;
+	struct strbuf prov;
+	struct arena *pa;
+	size_t n;
+	int rc;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.tool_version = RAMPART_VERSION;
@@ -549,12 +491,63 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.previous = previous;
 	if (parse_formats(cmd, a->format ? a->format : "text", ws, &n) != 0)
 		return EXIT_USAGE;
+	if (a->output == NULL && a->output_dir == NULL) {
+		ro.color = c->color_out && strcmp(ws[0]->name, "text") == 0;
+		if (n != 1)
+			return cli_usage_err(
+			    cmd, "several formats need --output-dir");
+		return ws[0]->write(stdout, r, &ro) == -1 ? EXIT_SYSTEM : 0;
+	}
+	/* What every file pins (report.json's provenance, signatures). */
+	memset(&ss, 0, sizeof(ss));
+	ss.poam = a->poam;
+	ss.crm = a->crm;
+	ss.attest = a->attest;
+	ss.scope = a->scope;
+	ss.rules = a->rules;
+	ss.nrules = a->nrules;
+	ss.plugins = a->plugins;
+	ss.nplugins = a->nplugins;
+	ss.input_format = a->input_format;
+	ss.gate = a->gate == GATE_CHECKS ? "checks" : "eligibility";
+	ss.max_evidence_age_days = a->max_age_days;
+	ss.max_results = a->max_results;
+	ss.fixed_time = a->fixed_time;
+	if ((pa = arena_new()) == NULL) {
+		diag_err(d, NULL, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	sb_init(&prov);
+	if (sign_meta_from_run(pa, d, r, &ro, &ss, &m) == -1 ||
+	    provenance_json(&prov, &m) == -1) {
+		if (prov.oom)
+			diag_err(d, NULL, "out of memory");
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	ro.provenance = prov.s;
+	rc = write_files(cmd, a, r, d, key, ws, n, &ro, &m);
+out:
+	sb_free(&prov);
+	arena_free(pa);
+	return rc;
+}
+
+static int
+write_files(const struct command *cmd, const struct scan_args *a,
+    const struct run *r, struct diag *d, const struct sign_key *key,
+    const struct writer *const *ws, size_t n, const struct report_opts *ro,
+    const struct sign_meta *m)
+{
+	char path[4096];
+	size_t i;
+
 	if (a->output_dir != NULL) {
 		/* The folder itself (not its parents) is made when missing. */
 		if (mkdir(a->output_dir, 0755) == -1 && errno != EEXIST) {
-			struct mark m = { a->output_dir, 0, 0 };
+			struct mark mk = { a->output_dir, 0, 0 };
 
-			diag_err(d, &m, "cannot create directory: %s",
+			diag_err(d, &mk, "cannot create directory: %s",
 			    strerror(errno));
 			return EXIT_SYSTEM;
 		}
@@ -562,21 +555,17 @@ write_reports(struct cli *c, const struct command *cmd,
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s",
 				a->output_dir, ws[i]->filename) >= sizeof(path))
 				return cli_usage_err(cmd, "path too long");
-			if (write_one(
-				d, ws[i], r, &ro, path, key, a->tsa_url) == -1)
+			if (write_one(d, ws[i], r, ro, path, key, a->tsa_url,
+				m) == -1)
 				return EXIT_SYSTEM;
 		}
 		return 0;
 	}
 	if (n != 1)
 		return cli_usage_err(cmd, "several formats need --output-dir");
-	if (a->output != NULL)
-		return write_one(
-			   d, ws[0], r, &ro, a->output, key, a->tsa_url) == -1
-		    ? EXIT_SYSTEM
-		    : 0;
-	ro.color = c->color_out && strcmp(ws[0]->name, "text") == 0;
-	return ws[0]->write(stdout, r, &ro) == -1 ? EXIT_SYSTEM : 0;
+	return write_one(d, ws[0], r, ro, a->output, key, a->tsa_url, m) == -1
+	    ? EXIT_SYSTEM
+	    : 0;
 }
 
 int

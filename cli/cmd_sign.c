@@ -1,7 +1,8 @@
 /*
  * cmd_sign.c: `rampart sign REPORT --key KEY` writes REPORT.sigstore.json,
- * a Sigstore bundle whose signed statement is built from the JSON report
- * of the same run (REPORT itself or report.json beside it).
+ * a Sigstore bundle whose signed statement is built from REPORT's own
+ * bytes, read once (a non-JSON report's verdict must agree with the
+ * report.json beside it, which supplies the other facts).
  */
 #include <string.h>
 
@@ -25,9 +26,10 @@ sign_help(const struct command *cmd)
 	cli_usage(cmd, stdout);
 	printf("\nSign a report file: write REPORT.sigstore.json, a Sigstore "
 	       "bundle v0.3 with\na DSSE-signed in-toto statement (subject: "
-	       "REPORT's sha256; verdict, baseline,\ninputs and control "
-	       "results from the JSON report: REPORT itself or the\n"
-	       "report.json beside it).\n\n"
+	       "REPORT's sha256; the verdict REPORT\nstates; pinned files, "
+	       "options and control results from the JSON report:\n"
+	       "REPORT itself or the report.json beside it, which must "
+	       "state the same\nverdict).\n\n"
 	       "  --key KEY               private key from 'rampart keygen'\n"
 	       "  --passphrase-file F     passphrase of an encrypted key "
 	       "(or RAMPART_PASSPHRASE)\n"
@@ -46,8 +48,8 @@ cmd_sign(struct cli *c, int argc, char **argv)
 	struct sign_key *k = NULL;
 	struct arena *a = NULL;
 	struct sign_meta m;
-	char *pass = NULL;
-	size_t passlen = 0;
+	char *pass = NULL, *buf = NULL;
+	size_t passlen = 0, len = 0;
 	struct diag d;
 	int i = 1, o, fips = 0, rc = EXIT_INVALID_INPUT;
 
@@ -94,8 +96,11 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		return EXIT_SYSTEM;
 	}
 	if (key_read_passphrase(&d, passfile, 1, &pass, &passlen) == -1 ||
-	    (k = key_load_private(&d, keyfile, pass, passlen)) == NULL ||
-	    sign_meta_from_report(a, &d, report, &m) == -1)
+	    (k = key_load_private(&d, keyfile, pass, passlen)) == NULL)
+		goto fail;
+	/* Read once: the statement and the digest come from these bytes. */
+	if (file_read_all(&d, report, 0, &buf, &len) == -1 ||
+	    sign_meta_from_report(a, &d, report, buf, len, &m) == -1)
 		goto fail;
 	if (fips && k->alg == KEY_ALG_ED25519) {
 		diag_err(
@@ -103,7 +108,7 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		goto fail;
 	}
 	rc = EXIT_SYSTEM;
-	if (bundle_sign_file(&d, report, &m, k, tsa) == -1)
+	if (bundle_sign_buf(&d, report, buf, len, &m, k, tsa) == -1)
 		goto fail;
 	printf(
 	    "signed %s: %s%s (key %s)\n", report, report, BUNDLE_SUFFIX, k->id);
@@ -112,6 +117,7 @@ cmd_sign(struct cli *c, int argc, char **argv)
 fail:
 	cli_diag(c, &d);
 out:
+	lib_free(buf);
 	key_passphrase_free(pass, passlen);
 	key_free(k);
 	arena_free(a);

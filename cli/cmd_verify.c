@@ -1,15 +1,38 @@
 /*
  * cmd_verify.c: `rampart verify REPORT (--key PUB | --keyring FILE)`
- * checks REPORT against its signed bundle and prints who signed it, when,
- * from which baseline, with which verdict.  Exit 0 valid, 1 invalid (with
- * the reason), 2 usage, 3 malformed files, 5 system error.
+ * checks REPORT against its signed bundle and says what it verified: the
+ * signature and key, the timestamp, the subject digest, the verdict and
+ * every file the statement pins.  With --inputs it recomputes each pinned
+ * digest from the files found there; with --rescan it scans them again
+ * and requires the same verdict and control statuses.  Exit 0 valid, 1
+ * invalid (with the reason), 2 usage, 3 malformed files, 5 system error.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "reports/report.h"
 #include "reports/sign.h"
 
-enum { O_BUNDLE = 1, O_KEY, O_KEYRING, O_TSA_CA, O_FIPS, O_HELP };
+extern char **environ;
+
+enum {
+	O_BUNDLE = 1,
+	O_KEY,
+	O_KEYRING,
+	O_TSA_CA,
+	O_FIPS,
+	O_INPUTS,
+	O_RESCAN,
+	O_FORMAT,
+	O_HELP
+};
 
 static const struct opt verify_opts[] = {
 	{ "bundle", 1, O_BUNDLE },
@@ -17,9 +40,14 @@ static const struct opt verify_opts[] = {
 	{ "keyring", 1, O_KEYRING },
 	{ "tsa-ca", 1, O_TSA_CA },
 	{ "fips", 0, O_FIPS },
+	{ "inputs", 1, O_INPUTS },
+	{ "rescan", 0, O_RESCAN },
+	{ "format", 1, O_FORMAT },
 	{ "help", 0, O_HELP },
 	{ NULL, 0, 0 },
 };
+
+#define MAX_DIRS 64
 
 static void
 verify_help(const struct command *cmd)
@@ -33,9 +61,17 @@ verify_help(const struct command *cmd)
 	       "(docs/signing.md)\n"
 	       "  --tsa-ca FILE    CA certificates to check RFC 3161 "
 	       "timestamps with\n"
+	       "  --inputs DIR     recompute every pinned file's sha256 from "
+	       "the files under\n"
+	       "                   DIR (repeatable); name each missing or "
+	       "changed one\n"
+	       "  --rescan         scan the pinned inputs again (needs "
+	       "--inputs) and require\n"
+	       "                   the same verdict and control statuses\n"
+	       "  --format F       text (default) or json\n"
 	       "  --fips           use the OpenSSL FIPS provider\n\n"
-	       "exit: 0 valid, 1 invalid, 2 usage, 3 malformed file, 5 "
-	       "system error\n");
+	       "exit: 0 valid, 1 invalid, changed or not reproduced, 2 "
+	       "usage, 3 malformed\nfile, 5 system error\n");
 }
 
 static const char *
@@ -44,22 +80,485 @@ or_dash(const char *s)
 	return s != NULL ? s : "-";
 }
 
+/* A control status difference found by --rescan. */
+struct diff {
+	const char *id, *signed_status, *rescan_status;
+};
+
+struct rescan {
+	int done; /* the scan ran and its report was read */
+	const char *verdict;
+	struct diff *v;
+	size_t n;
+	const char *error; /* why it could not run */
+};
+
+static const char *
+pinned(const struct pin_check *c, size_t n, const char *role)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].role, role) == 0 && c[i].file != NULL)
+			return c[i].file;
+	return NULL;
+}
+
+static const char *
+option(const struct verify_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->noptions; i++)
+		if (strcmp(r->options[i].name, name) == 0)
+			return r->options[i].value;
+	return NULL;
+}
+
+/* argv for the rescan: every pinned file as found, the pinned options. */
+static int
+rescan_argv(struct arena *a, const struct verify_result *r,
+    const struct pin_check *c, size_t n, const char *out, char ***argvp)
+{
+	char **v, self[PATH_MAX];
+	size_t i, k = 0;
+	ssize_t len;
+	const char *s;
+	static const char *const single[][2] = { { "poam", "--poam" },
+		{ "attestations", "--attest" }, { "crm", "--crm" },
+		{ "scope", "--scope" } };
+	static const char *const opts[][2] = { { "gate", "--gate" },
+		{ "max_evidence_age_days", "--max-evidence-age" },
+		{ "max_results", "--max-results" },
+		{ "input_format", "--input-format" } };
+
+	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return -1;
+	self[len] = '\0';
+	if ((v = arena_alloc(a, (2 * n + 32) * sizeof(*v))) == NULL)
+		return -1;
+	v[k++] = arena_strdup(a, self);
+	v[k++] = "scan";
+	if ((s = pinned(c, n, "baseline")) == NULL)
+		return -1;
+	v[k++] = "--baseline";
+	v[k++] = (char *)s;
+	for (i = 0; i < n; i++) {
+		if (c[i].file == NULL)
+			continue;
+		if (strcmp(c[i].role, "input") == 0) {
+			v[k++] = "--input";
+			v[k++] = (char *)c[i].file;
+		} else if (strcmp(c[i].role, "plugin") == 0) {
+			v[k++] = "--plugin";
+			v[k++] = (char *)c[i].file;
+		} else if (strcmp(c[i].role, "rules") == 0 &&
+		    c[i].source == NULL) {
+			v[k++] = "--rules";
+			v[k++] = (char *)c[i].file;
+		}
+	}
+	for (i = 0; i < sizeof(single) / sizeof(single[0]); i++)
+		if ((s = pinned(c, n, single[i][0])) != NULL) {
+			v[k++] = (char *)single[i][1];
+			v[k++] = (char *)s;
+		}
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if ((s = option(r, opts[i][0])) != NULL) {
+			v[k++] = (char *)opts[i][1];
+			v[k++] = (char *)s;
+		}
+	/* The scan's own time, so evidence ages are judged as they were. */
+	if ((s = option(r, "fixed_time")) == NULL)
+		s = r->finished;
+	if (s != NULL) {
+		v[k++] = "--fixed-time";
+		v[k++] = (char *)s;
+	}
+	v[k++] = "--format";
+	v[k++] = "json";
+	v[k++] = "--output";
+	v[k++] = (char *)out;
+	v[k] = NULL;
+	for (i = 0; i < k; i++)
+		if (v[i] == NULL)
+			return -1;
+	*argvp = v;
+	return 0;
+}
+
+/* Run the scan again and compare; rs->error says why it could not. */
+static void
+rescan(struct arena *a, struct diag *d, const struct verify_result *r,
+    const struct pin_check *c, size_t n, struct rescan *rs)
+{
+	char tmpl[] = "/tmp/rampart-rescan.XXXXXX", *out, *buf = NULL;
+	const struct doc_node *root, *ctl, *e;
+	struct doc_node **docs = NULL;
+	posix_spawn_file_actions_t fa;
+	size_t i, j, len = 0, ndocs = 0;
+	const char *id, *st;
+	char **argv;
+	pid_t pid;
+	int status;
+
+	memset(rs, 0, sizeof(*rs));
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].role, "input") == 0 &&
+		    c[i].status == PIN_NOT_RECHECKED) {
+			rs->error = "the scan probed live TLS endpoints, which "
+				    "a rescan cannot reproduce";
+			return;
+		}
+	/* A plugin runs code as it loads: only the one that was pinned. */
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].role, "plugin") == 0 && c[i].status != PIN_OK) {
+			rs->error = "a pinned plugin is changed or missing; it "
+				    "is not loaded";
+			return;
+		}
+	if (mkdtemp(tmpl) == NULL) {
+		rs->error = "cannot create a temporary directory";
+		return;
+	}
+	out = arena_printf(a, "%s/report.json", tmpl);
+	if (out == NULL || rescan_argv(a, r, c, n, out, &argv) == -1) {
+		rs->error = "the pinned baseline or tool cannot be found";
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		rs->error = "cannot run the scan";
+		goto out;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			rs->error = "cannot wait for the scan";
+			goto out;
+		}
+	if (!WIFEXITED(status) ||
+	    (WEXITSTATUS(status) != EXIT_ELIGIBLE &&
+		WEXITSTATUS(status) != EXIT_NOT_ELIGIBLE &&
+		WEXITSTATUS(status) != EXIT_INCOMPLETE)) {
+		rs->error = "the scan of the pinned inputs failed (run it "
+			    "yourself to see why)";
+		goto out;
+	}
+	if (file_read_all(d, out, 0, &buf, &len) == -1 ||
+	    doc_load_buf(a, d, "rescan report", buf, len, DOC_FMT_JSON, NULL,
+		&docs, &ndocs) == -1 ||
+	    ndocs != 1) {
+		rs->error = "the rescan's report cannot be read";
+		goto out;
+	}
+	root = docs[0];
+	rs->verdict = doc_str(doc_get(root, "verdict"));
+	ctl = doc_get(root, "controls");
+	if (rs->verdict == NULL || ctl == NULL || ctl->type != DOC_SEQ) {
+		rs->error = "the rescan's report has no verdict";
+		goto out;
+	}
+	rs->v =
+	    arena_alloc(a, (ctl->u.seq.n + r->ncontrols + 1) * sizeof(*rs->v));
+	if (rs->v == NULL) {
+		rs->error = "out of memory";
+		goto out;
+	}
+	/* Every signed status must be reproduced, and nothing new. */
+	for (i = 0; i < r->ncontrols; i++) {
+		st = NULL;
+		for (j = 0; j < ctl->u.seq.n; j++) {
+			e = ctl->u.seq.items[j];
+			id = doc_str(doc_get(e, "id"));
+			if (id != NULL && strcmp(id, r->controls[i].id) == 0)
+				st = doc_str(doc_get(e, "status"));
+		}
+		if (st == NULL || strcmp(st, r->controls[i].status) != 0) {
+			rs->v[rs->n].id = r->controls[i].id;
+			rs->v[rs->n].signed_status = r->controls[i].status;
+			rs->v[rs->n++].rescan_status = st;
+		}
+	}
+	for (j = 0; j < ctl->u.seq.n; j++) {
+		e = ctl->u.seq.items[j];
+		if ((id = doc_str(doc_get(e, "id"))) == NULL)
+			continue;
+		for (i = 0; i < r->ncontrols; i++)
+			if (strcmp(id, r->controls[i].id) == 0)
+				break;
+		if (i == r->ncontrols) {
+			rs->v[rs->n].id = id;
+			rs->v[rs->n].signed_status = NULL;
+			rs->v[rs->n++].rescan_status =
+			    doc_str(doc_get(e, "status"));
+		}
+	}
+	rs->done = 1;
+out:
+	lib_free(buf);
+	if (out != NULL)
+		unlink(out);
+	rmdir(tmpl);
+}
+
+/* The pins as not rechecked (no --inputs): nothing is read. */
+static long
+unchecked(struct arena *a, struct diag *d, const struct verify_result *r,
+    struct pin_check **out, size_t *n)
+{
+	struct pin_check *c;
+	size_t i;
+
+	if ((c = arena_alloc(a, (r->npins + 1) * sizeof(*c))) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	for (i = 0; i < r->npins; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].role = r->pins[i].role;
+		c[i].name = r->pins[i].name;
+		c[i].input = r->pins[i].input;
+		c[i].source = r->pins[i].source;
+		c[i].want = r->pins[i].sha256;
+		c[i].status = PIN_NOT_RECHECKED;
+	}
+	*out = c;
+	*n = r->npins;
+	return 0;
+}
+
+static void
+json_result(const struct verify_result *r, const char *report, int keyring,
+    int valid, const char *why, const struct pin_check *c, size_t nc,
+    int rechecked, const struct rescan *rs, int ran_rescan)
+{
+	struct jw w;
+	char when[32];
+	size_t i;
+
+	jw_init(&w, stdout);
+	jw_obj(&w);
+	jw_kstr(&w, "report", report);
+	jw_key(&w, "valid");
+	jw_bool(&w, valid);
+	if (why != NULL)
+		jw_kstr(&w, "reason", why);
+	jw_key(&w, "signature");
+	jw_obj(&w);
+	jw_key(&w, "verified");
+	jw_bool(&w, valid);
+	jw_kstr(&w, "key_id", r->key_id[0] ? r->key_id : NULL);
+	jw_kstr(&w, "key_algorithm", r->key_algorithm);
+	jw_kstr(&w, "signer", r->signer);
+	jw_key(&w, "keyring");
+	if (!keyring) {
+		jw_null(&w);
+	} else {
+		/* Reached only when the entry was found and its validity
+		 * window (and revocation) checked. */
+		jw_obj(&w);
+		jw_key(&w, "key_found");
+		jw_bool(&w, valid);
+		jw_key(&w, "validity_checked");
+		jw_bool(&w, valid);
+		jw_end_obj(&w);
+	}
+	jw_end_obj(&w);
+	jw_key(&w, "timestamp");
+	jw_obj(&w);
+	jw_kint(&w, "count", r->ntimestamps);
+	jw_key(&w, "verified");
+	jw_bool(&w, r->timestamp_verified);
+	if (r->timestamp_verified) {
+		format_time(r->timestamp, when);
+		jw_kstr(&w, "time", when);
+	}
+	jw_kstr(&w, "claimed_time", r->time);
+	jw_end_obj(&w);
+	jw_key(&w, "subject");
+	jw_obj(&w);
+	jw_kstr(&w, "name", r->subject);
+	jw_kstr(&w, "sha256", r->subject_sha256);
+	jw_key(&w, "matches");
+	jw_bool(&w, valid);
+	jw_end_obj(&w);
+	jw_kstr(&w, "verdict", r->verdict);
+	jw_kstr(&w, "result", r->result);
+	jw_kstr(&w, "started", r->started);
+	jw_kstr(&w, "finished", r->finished);
+	jw_key(&w, "tool");
+	jw_obj(&w);
+	jw_kstr(&w, "version", r->tool_version);
+	jw_kstr(&w, "build_id", r->build_id);
+	jw_kstr(&w, "sha256", r->tool_sha256);
+	jw_end_obj(&w);
+	jw_key(&w, "options");
+	jw_obj(&w);
+	for (i = 0; i < r->noptions; i++)
+		jw_kstr(&w, r->options[i].name, r->options[i].value);
+	jw_end_obj(&w);
+	jw_key(&w, "pinned");
+	jw_arr(&w);
+	for (i = 0; i < nc; i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "role", c[i].role);
+		jw_kstr(&w, "name", c[i].name);
+		if (c[i].input != NULL)
+			jw_kstr(&w, "input", c[i].input);
+		jw_kstr(&w, "sha256", c[i].want);
+		jw_key(&w, "rechecked");
+		jw_bool(&w,
+		    rechecked && c[i].status != PIN_NOT_RECHECKED &&
+			c[i].status != PIN_MISSING);
+		jw_kstr(&w, "status",
+		    rechecked ? pin_status_name(c[i].status) : "not_rechecked");
+		if (rechecked && c[i].got != NULL)
+			jw_kstr(&w, "recomputed", c[i].got);
+		if (rechecked && c[i].file != NULL)
+			jw_kstr(&w, "file", c[i].file);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	jw_key(&w, "rescan");
+	if (!ran_rescan) {
+		jw_null(&w);
+	} else {
+		jw_obj(&w);
+		jw_key(&w, "ran");
+		jw_bool(&w, rs->done);
+		if (rs->error != NULL)
+			jw_kstr(&w, "error", rs->error);
+		jw_kstr(&w, "verdict", rs->verdict);
+		jw_key(&w, "differences");
+		jw_arr(&w);
+		for (i = 0; i < rs->n; i++) {
+			jw_obj(&w);
+			jw_kstr(&w, "control", rs->v[i].id);
+			jw_kstr(&w, "signed", rs->v[i].signed_status);
+			jw_kstr(&w, "rescan", rs->v[i].rescan_status);
+			jw_end_obj(&w);
+		}
+		jw_end_arr(&w);
+		jw_end_obj(&w);
+	}
+	jw_end_obj(&w);
+	jw_finish(&w);
+}
+
+/* "label: value", the value escaped for the terminal. */
+static void
+print_field(const char *label, const char *s)
+{
+	fputs(label, stdout);
+	text_escape(stdout, s != NULL ? s : "-");
+	fputc('\n', stdout);
+}
+
+static void
+text_result(const char *report, const struct verify_result *r,
+    const struct pin_check *c, size_t nc, int rechecked,
+    const struct rescan *rs, int ran_rescan)
+{
+	char when[32];
+	size_t i, k[5] = { 0 };
+
+	print_field("verified: ", report);
+	fputs("signer:   ", stdout);
+	text_escape(stdout, or_dash(r->signer));
+	printf(" (key %s, %s)\n", r->key_id, or_dash(r->key_algorithm));
+	print_field("time:     ", r->time);
+	if (r->timestamp_verified) {
+		format_time(r->timestamp, when);
+		printf("timestamp: %s (RFC 3161, verified)\n", when);
+	} else if (r->ntimestamps > 0) {
+		printf("timestamp: present, not checked (no --tsa-ca)\n");
+	} else {
+		printf("timestamp: none\n");
+	}
+	printf("subject:  ");
+	text_escape(stdout, or_dash(r->subject));
+	printf(" (sha256 %s, matches)\n", or_dash(r->subject_sha256));
+	fputs("baseline: ", stdout);
+	text_escape(stdout, or_dash(r->baseline_id));
+	printf(" (sha256 %s)\n", or_dash(r->baseline_sha256));
+	fputs("tool:     rampart ", stdout);
+	text_escape(stdout, or_dash(r->tool_version));
+	printf(" (build %s)\n", or_dash(r->build_id));
+	fputs("verdict:  ", stdout);
+	text_escape(stdout, or_dash(r->verdict));
+	printf(" (%s)\n", or_dash(r->result));
+	for (i = 0; i < nc; i++)
+		k[c[i].status]++;
+	if (!rechecked) {
+		printf("pinned:   %zu files, not rechecked (give --inputs "
+		       "DIR)\n",
+		    r->npins);
+	} else {
+		printf("pinned:   %zu files: %zu recomputed and equal, %zu "
+		       "changed, %zu missing, %zu unpinned, %zu not "
+		       "rechecked (the tool, live TLS probes)\n",
+		    r->npins, k[PIN_OK], k[PIN_CHANGED], k[PIN_MISSING],
+		    k[PIN_UNPINNED], k[PIN_NOT_RECHECKED]);
+		for (i = 0; i < nc; i++) {
+			if (c[i].status == PIN_OK ||
+			    c[i].status == PIN_NOT_RECHECKED)
+				continue;
+			printf("  %-9s %s ", pin_status_name(c[i].status),
+			    c[i].role);
+			text_escape(stdout, c[i].name);
+			if (c[i].input != NULL) {
+				fputs(" in ", stdout);
+				text_escape(stdout, c[i].input);
+			}
+			if (c[i].file != NULL) {
+				fputs(" (", stdout);
+				text_escape(stdout, c[i].file);
+				fputc(')', stdout);
+			}
+			fputc('\n', stdout);
+		}
+	}
+	if (!ran_rescan)
+		return;
+	if (!rs->done) {
+		printf("rescan:   not run: %s\n", or_dash(rs->error));
+		return;
+	}
+	printf("rescan:   verdict %s, %zu control%s differ%s\n",
+	    or_dash(rs->verdict), rs->n, rs->n == 1 ? "" : "s",
+	    rs->n == 1 ? "s" : "");
+	for (i = 0; i < rs->n; i++) {
+		fputs("  ", stdout);
+		text_escape(stdout, rs->v[i].id);
+		printf(": signed %s, rescan %s\n",
+		    or_dash(rs->v[i].signed_status),
+		    or_dash(rs->v[i].rescan_status));
+	}
+}
+
 int
 cmd_verify(struct cli *c, int argc, char **argv)
 {
 	const struct command *cmd = cli_find("verify");
 	const char *report = NULL, *bundle = NULL, *keyfile = NULL;
-	const char *ringfile = NULL, *arg;
+	const char *ringfile = NULL, *arg, *dirs[MAX_DIRS];
 	struct verify_opts vo;
 	struct verify_result r;
 	struct sign_key *k = NULL;
 	struct keyring *kr = NULL;
 	struct arena *a = NULL;
+	struct pin_check *pc = NULL;
+	struct rescan rs;
+	size_t ndirs = 0, npc = 0;
+	long bad = 0;
 	struct diag d;
-	char when[32];
-	int i = 1, o, v, fips = 0, rc = EXIT_INVALID_INPUT;
+	int i = 1, o, v, fips = 0, json = 0, do_rescan = 0;
+	int rc = EXIT_INVALID_INPUT;
 
 	memset(&vo, 0, sizeof(vo));
+	memset(&rs, 0, sizeof(rs));
 	diag_init(&d);
 	while ((o = opt_next(cmd, verify_opts, argc, argv, &i, &arg)) != -1) {
 		switch (o) {
@@ -85,6 +584,21 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		case O_FIPS:
 			fips = 1;
 			break;
+		case O_INPUTS:
+			if (ndirs == MAX_DIRS)
+				return cli_usage_err(cmd, "too many --inputs");
+			dirs[ndirs++] = arg;
+			break;
+		case O_RESCAN:
+			do_rescan = 1;
+			break;
+		case O_FORMAT:
+			if (strcmp(arg, "json") == 0)
+				json = 1;
+			else if (strcmp(arg, "text") != 0)
+				return cli_usage_err(cmd,
+				    "unknown format '%s' (text or json)", arg);
+			break;
 		case O_HELP:
 			verify_help(cmd);
 			return 0;
@@ -96,6 +610,10 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		return cli_usage_err(cmd,
 		    "give exactly one of --key and "
 		    "--keyring");
+	if (do_rescan && ndirs == 0)
+		return cli_usage_err(cmd,
+		    "--rescan needs --inputs DIR (where the pinned "
+		    "files are)");
 	if (fips && key_fips_enable(&d) == -1) {
 		cli_diag(c, &d);
 		diag_free(&d);
@@ -123,6 +641,12 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		    : v == VERIFY_MALFORMED ? EXIT_INVALID_INPUT
 					    : EXIT_SYSTEM;
 		cli_diag(c, &d);
+		if (json)
+			json_result(&r, report, kr != NULL, 0,
+			    rc == EXIT_NOT_ELIGIBLE ? "invalid signature "
+						      "or report"
+						    : "cannot verify",
+			    NULL, 0, 0, NULL, 0);
 		fprintf(stderr, "rampart verify: %s: %s\n", report,
 		    rc == EXIT_NOT_ELIGIBLE ? "INVALID signature or report"
 					    : "cannot verify");
@@ -130,21 +654,43 @@ cmd_verify(struct cli *c, int argc, char **argv)
 	}
 	if (d.n > 0)
 		cli_diag(c, &d);
-	printf("verified: %s\n", report);
-	printf("signer:   %s (key %s)\n", or_dash(r.signer), r.key_id);
-	printf("time:     %s (claimed by the signer)\n", or_dash(r.time));
-	if (r.timestamp_verified) {
-		format_time(r.timestamp, when);
-		printf("timestamp: %s (RFC 3161, verified)\n", when);
-	} else if (r.ntimestamps > 0) {
-		printf("timestamp: present, not checked (no --tsa-ca)\n");
-	} else {
-		printf("timestamp: none\n");
+	diag_clear(&d);
+	/* Without --inputs each pin is listed as not rechecked. */
+	if (ndirs > 0)
+		bad = pins_recheck(
+		    a, &d, r.pins, r.npins, dirs, ndirs, &pc, &npc);
+	else
+		bad = unchecked(a, &d, &r, &pc, &npc);
+	if (bad < 0) {
+		rc = EXIT_SYSTEM;
+		goto fail;
 	}
-	printf("baseline: %s (sha256 %s)\n", or_dash(r.baseline_id),
-	    or_dash(r.baseline_sha256));
-	printf("verdict:  %s (%s)\n", or_dash(r.verdict), or_dash(r.result));
+	if (do_rescan)
+		rescan(a, &d, &r, pc, npc, &rs);
+	if (json)
+		json_result(&r, report, kr != NULL, 1, NULL, pc, npc, ndirs > 0,
+		    &rs, do_rescan);
+	else
+		text_result(report, &r, pc, npc, ndirs > 0, &rs, do_rescan);
 	rc = 0;
+	if (bad > 0) {
+		fprintf(stderr,
+		    "rampart verify: %s: the signature is valid, but %ld "
+		    "pinned file%s changed or missing\n",
+		    report, bad, bad == 1 ? " is" : "s are");
+		rc = EXIT_NOT_ELIGIBLE;
+	}
+	if (do_rescan &&
+	    (!rs.done || rs.n > 0 ||
+		(r.verdict != NULL && rs.verdict != NULL &&
+		    strcmp(r.verdict, rs.verdict) != 0))) {
+		fprintf(stderr, "rampart verify: %s: the rescan %s\n", report,
+		    !rs.done ? "could not run"
+			     : "does not reproduce the "
+			       "signed verdict and "
+			       "statuses");
+		rc = EXIT_NOT_ELIGIBLE;
+	}
 	goto out;
 fail:
 	cli_diag(c, &d);

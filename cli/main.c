@@ -54,7 +54,8 @@ static const struct command commands[] = {
 	{ "tls", cmd_tls, "HOST[:PORT]... [options]",
 	    "probe TLS endpoints against NIST SP 800-52r2" },
 	{ "verify", cmd_verify,
-	    "REPORT [--bundle FILE] (--key PUB | --keyring FILE) [--tsa-ca F]",
+	    "REPORT [--bundle FILE] (--key PUB | --keyring FILE) [--tsa-ca F] "
+	    "[--inputs DIR]... [--rescan] [--format text|json]",
 	    "verify a signed report" },
 };
 

@@ -23,6 +23,11 @@ hex_encode(const unsigned char *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+/*
+ * A failing digest (no memory, a provider without SHA-256) never yields a
+ * digest that looks valid: the output is 64 '-', which no comparison with
+ * a real digest accepts and no hex check lets through.
+ */
 void
 sha256_hex(const void *buf, size_t len, char out[SHA256_HEX_LEN + 1])
 {
@@ -30,9 +35,30 @@ sha256_hex(const void *buf, size_t len, char out[SHA256_HEX_LEN + 1])
 	unsigned int mdlen = 0;
 
 	if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) ||
-	    mdlen != 32)
-		memset(md, 0, sizeof(md));
+	    mdlen != 32) {
+		memset(out, '-', SHA256_HEX_LEN);
+		out[SHA256_HEX_LEN] = '\0';
+		return;
+	}
 	hex_encode(md, 32, out);
+}
+
+int
+sha256_buf_hex(
+    struct diag *d, const void *buf, size_t len, char out[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) ||
+	    mdlen != 32) {
+		memset(out, '-', SHA256_HEX_LEN);
+		out[SHA256_HEX_LEN] = '\0';
+		diag_openssl(d, NULL, "sha256");
+		return -1;
+	}
+	hex_encode(md, 32, out);
+	return 0;
 }
 
 int

@@ -534,8 +534,14 @@ int atomic_write(struct diag *d, const char *path, const void *buf, size_t len,
 
 #define SHA256_HEX_LEN 64
 
-/* sha256 of a buffer or file as lowercase hex (out: 65 bytes). */
+/*
+ * sha256 of a buffer or file as lowercase hex (out: 65 bytes).  When the
+ * digest cannot be computed sha256_hex writes 64 '-' (never a valid
+ * digest); sha256_buf_hex does the same and reports the error: 0 or -1.
+ */
 void sha256_hex(const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
+int sha256_buf_hex(
+    struct diag *d, const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
 int sha256_file_hex(
     struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
 void hex_encode(const unsigned char *in, size_t len, char *out);

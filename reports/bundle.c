@@ -169,6 +169,13 @@ statement_build(struct diag *d, struct strbuf *sb, const char *subject_name,
 			    "input %zu needs a path and a sha256 (64 hex "
 			    "digits)",
 			    i + 1);
+	for (i = 0; i < m->npins; i++)
+		if (m->pins[i].role == NULL || m->pins[i].name == NULL ||
+		    !is_sha256_hex(m->pins[i].sha256))
+			return diag_err(d, NULL,
+			    "pinned file %zu needs a role, a name and a "
+			    "sha256 (64 hex digits)",
+			    i + 1);
 	if (bin == NULL) {
 		if (sha256_file_hex(d, "/proc/self/exe", self) == -1)
 			return -1;
@@ -192,14 +199,22 @@ statement_build(struct diag *d, struct strbuf *sb, const char *subject_name,
 	sb_adds(sb, ",\"predicate\":{");
 	json_kv(sb, 1, "result", results[m->verdict]);
 	sb_adds(sb, ",\"configuration\":[");
-	json_descriptor(sb, "rampart", bin, "tool",
-	    m->version != NULL ? m->version : RAMPART_VERSION);
-	if (m->baseline_id != NULL) {
+	for (i = 0; i < m->npins; i++)
+		if (strcmp(m->pins[i].role, "tool") == 0)
+			break;
+	if (m->pins == NULL || i == m->npins) {
+		json_descriptor(sb, "rampart", bin, "tool",
+		    m->version != NULL ? m->version : RAMPART_VERSION);
+		if (m->npins > 0)
+			sb_addc(sb, ',');
+	}
+	provenance_pins_json(sb, m->pins, m->npins);
+	if (m->pins == NULL && m->baseline_id != NULL) {
 		sb_addc(sb, ',');
 		json_descriptor(
 		    sb, m->baseline_id, m->baseline_sha256, "baseline", NULL);
 	}
-	for (i = 0; i < m->ninputs; i++) {
+	for (i = 0; m->pins == NULL && i < m->ninputs; i++) {
 		sb_addc(sb, ',');
 		json_descriptor(
 		    sb, m->inputs[i].path, m->inputs[i].sha256, "input", NULL);
@@ -222,6 +237,17 @@ statement_build(struct diag *d, struct strbuf *sb, const char *subject_name,
 	json_kv(sb, 0, "crypto_provider",
 	    m->provider != NULL ? m->provider : provider_name());
 	json_kv(sb, 0, "crypto_library", OpenSSL_version(OPENSSL_VERSION));
+	if (m->options != NULL) {
+		sb_adds(sb, ",\"options\":");
+		provenance_options_json(sb, m->options, m->noptions);
+	}
+	if (m->controls != NULL) {
+		sb_adds(sb, ",\"controls\":{");
+		for (i = 0; i < m->ncontrols; i++)
+			json_kv(sb, i == 0, m->controls[i].id,
+			    m->controls[i].status);
+		sb_addc(sb, '}');
+	}
 	sb_adds(sb, "}}}");
 	if (sb->oom)
 		return diag_err(d, NULL, "out of memory");
@@ -307,8 +333,9 @@ out:
 }
 
 int
-bundle_sign_file(struct diag *d, const char *report_path,
-    const struct sign_meta *m, const struct sign_key *key, const char *tsa_url)
+bundle_sign_buf(struct diag *d, const char *report_path, const void *buf,
+    size_t len, const struct sign_meta *m, const struct sign_key *key,
+    const char *tsa_url)
 {
 	char digest[SHA256_HEX_LEN + 1];
 	struct strbuf out, path;
@@ -316,7 +343,7 @@ bundle_sign_file(struct diag *d, const char *report_path,
 
 	sb_init(&out);
 	sb_init(&path);
-	if (sha256_file_hex(d, report_path, digest) == -1)
+	if (sha256_buf_hex(d, buf, len, digest) == -1)
 		goto out;
 	if (sb_adds(&path, report_path) == -1 ||
 	    sb_adds(&path, BUNDLE_SUFFIX) == -1) {
@@ -330,6 +357,22 @@ bundle_sign_file(struct diag *d, const char *report_path,
 out:
 	sb_free(&out);
 	sb_free(&path);
+	return rc;
+}
+
+int
+bundle_sign_file(struct diag *d, const char *report_path,
+    const struct sign_meta *m, const struct sign_key *key, const char *tsa_url)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	/* Read once; the digest is of these bytes. */
+	if (file_read_all(d, report_path, 0, &buf, &len) == -1)
+		return -1;
+	rc = bundle_sign_buf(d, report_path, buf, len, m, key, tsa_url);
+	lib_free(buf);
 	return rc;
 }
 
@@ -399,11 +442,53 @@ find_role(const struct doc_node *config, const char *role)
 }
 
 /* Check the statement (already authenticated) and fill r. */
+/* The extension's options and controls (string maps) into r. */
 static int
-check_statement(struct diag *d, const struct doc_node *st,
+read_ext_maps(struct arena *a, struct diag *d, const struct doc_node *ext,
+    struct verify_result *r)
+{
+	const struct doc_node *o = doc_get(ext, "options");
+	const struct doc_node *c = doc_get(ext, "controls");
+	size_t i;
+
+	if (o != NULL && o->type == DOC_MAP && o->u.map.n > 0) {
+		if ((r->options = arena_alloc(
+			 a, o->u.map.n * sizeof(*r->options))) == NULL)
+			return diag_err(d, NULL, "out of memory");
+		for (i = 0; i < o->u.map.n; i++) {
+			r->options[i].name = plain_str(o->u.map.pairs[i].key);
+			r->options[i].value = plain_str(o->u.map.pairs[i].val);
+			if (r->options[i].name == NULL ||
+			    r->options[i].value == NULL)
+				return INVALID(
+				    d, &o->mark, "options must be strings");
+		}
+		r->noptions = o->u.map.n;
+	}
+	if (c != NULL && c->type == DOC_MAP && c->u.map.n > 0) {
+		if ((r->controls = arena_alloc(
+			 a, c->u.map.n * sizeof(*r->controls))) == NULL)
+			return diag_err(d, NULL, "out of memory");
+		for (i = 0; i < c->u.map.n; i++) {
+			r->controls[i].id = plain_str(c->u.map.pairs[i].key);
+			r->controls[i].status =
+			    plain_str(c->u.map.pairs[i].val);
+			if (r->controls[i].id == NULL ||
+			    r->controls[i].status == NULL)
+				return INVALID(d, &c->mark,
+				    "control statuses must be strings");
+		}
+		r->ncontrols = c->u.map.n;
+	}
+	return 0;
+}
+
+static int
+check_statement(struct arena *a, struct diag *d, const struct doc_node *st,
     const char *report_sha256, const struct sign_key *key,
     struct verify_result *r)
 {
+	const struct doc_node *tool;
 	const struct doc_node *subj, *pred, *ext, *base;
 	const char *s, *digest;
 	enum sign_verdict v;
@@ -455,6 +540,25 @@ check_statement(struct diag *d, const struct doc_node *st,
 		r->baseline_sha256 =
 		    plain_str(doc_get(doc_get(base, "digest"), "sha256"));
 	}
+	r->subject_sha256 = arena_strdup(a, report_sha256);
+	r->predicate_type = TEST_RESULT_PREDICATE;
+	r->started = plain_str(doc_get(ext, "started"));
+	r->key_algorithm = plain_str(doc_get(ext, "key_algorithm"));
+	r->crypto_provider = plain_str(doc_get(ext, "crypto_provider"));
+	if ((tool = find_role(doc_get(pred, "configuration"), "tool")) !=
+	    NULL) {
+		r->tool_version =
+		    plain_str(doc_get(doc_get(tool, "annotations"), "version"));
+		r->build_id = plain_str(
+		    doc_get(doc_get(tool, "annotations"), "build_id"));
+		r->tool_sha256 =
+		    plain_str(doc_get(doc_get(tool, "digest"), "sha256"));
+	}
+	if (pins_parse(a, d, doc_get(pred, "configuration"), &r->pins,
+		&r->npins) == -1)
+		return VERIFY_INVALID;
+	if (read_ext_maps(a, d, ext, r) != 0)
+		return VERIFY_INVALID;
 	return 1;
 }
 
@@ -715,8 +819,11 @@ bundle_verify_buf(struct arena *a, struct diag *d, const char *name,
 	}
 
 	/* 7-9. predicateType, subject digest, signer key id. */
-	sha256_hex(report, rlen, report_sha);
-	if (check_statement(d, pdocs[0], report_sha, key, r) != 1)
+	if (sha256_buf_hex(d, report, rlen, report_sha) == -1) {
+		rc = VERIFY_ERROR;
+		goto out;
+	}
+	if (check_statement(a, d, pdocs[0], report_sha, key, r) != 1)
 		goto out;
 
 	/* 10. Timestamps, then the keyring's validity window. */

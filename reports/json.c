@@ -225,6 +225,10 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_end_obj(&w);
 	}
 	jw_end_obj(&w);
+	if (o->provenance != NULL) {
+		jw_key(&w, "provenance");
+		jw_raw(&w, o->provenance);
+	}
 	jw_key(&w, "inputs");
 	jw_arr(&w);
 	for (i = 0; i < r->ninputs; i++) {

@@ -30,6 +30,12 @@ struct report_opts {
 	const char *system;
 	/* First-seen dates from a previous POA&M (--previous), or NULL. */
 	const struct poam_history *previous;
+	/*
+	 * The run's provenance as a compact JSON object (reports/sign.h
+	 * provenance_json): report.json carries it so that `rampart sign`
+	 * pins what the scan pinned.  NULL: left out.
+	 */
+	const char *provenance;
 };
 
 struct writer {

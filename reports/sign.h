@@ -178,11 +178,49 @@ struct sign_input {
 };
 
 /*
+ * One pinned file: an in-toto ResourceDescriptor of the predicate's
+ * `configuration` (docs/signing.md, docs/predicate.schema.json).  role is
+ * one of tool, baseline, mapping, rules, plugin, poam, attestations, crm,
+ * scope, keyring, input, input-file.  name is the path as given to rampart
+ * (for input-file: the path relative to its input's root, and `input`
+ * names that input).  A directory input's sha256 is the digest of its
+ * manifest (docs/signing.md).  NULL annotations are left out.
+ */
+struct sign_pin {
+	const char *role;
+	const char *name;
+	const char *sha256;
+	const char *input; /* input-file: its directory input */
+	const char *format; /* input: adapter */
+	const char *collected; /* input: evidence collection time */
+	const char *collected_how;
+	const char *version; /* tool */
+	const char *build_id; /* tool */
+	const char *path; /* baseline: the file (name is its id) */
+	const char *source; /* rules: "shipped" for the shipped packs */
+};
+
+/* An option that changes results ("gate" -> "checks"), both strings. */
+struct sign_option {
+	const char *name;
+	const char *value;
+};
+
+/* A control's status as the report states it. */
+struct sign_control {
+	const char *id;
+	const char *status;
+};
+
+/*
  * The facts a signed statement carries about one run.  Everything is
  * borrowed.  NULL fields: started/finished/baseline are left out;
  * version defaults to RAMPART_VERSION, binary_sha256 to the sha256 of
  * /proc/self/exe, provider to the active OpenSSL provider, sign_time to
  * now.  sign_time exists so tests can make byte-identical bundles.
+ * When pins is set it is the whole `configuration` (a `tool` pin there
+ * replaces the signing binary's own descriptor) and inputs/baseline_* are
+ * not emitted again.
  */
 struct sign_meta {
 	enum sign_verdict verdict;
@@ -198,17 +236,93 @@ struct sign_meta {
 	const char *binary_sha256;
 	const char *provider;
 	const char *sign_time;
+	const struct sign_pin *pins;
+	size_t npins;
+	const struct sign_option *options;
+	size_t noptions;
+	const struct sign_control *controls;
+	size_t ncontrols;
 };
 
 /*
- * Fill m from a JSON report: report_path itself when it is a JSON report
- * (a map with a `verdict`), otherwise `report.json` in the same
- * directory.  Reads verdict, started, finished, baseline{id,sha256},
- * inputs[]{path,sha256} and controls[]{id,status} (pass -> passed, fail
- * -> failed).  Strings live in arena a.  0 or -1.
+ * Fill m from a report file's own bytes (buf, len, read once by the
+ * caller, who also hashes that same buffer).  A `.json` report must parse
+ * and be a rampart JSON report: verdict, started, finished,
+ * baseline{id,sha256}, inputs[]{path,sha256}, controls[]{id,status} and
+ * its `provenance` (pins and options).  For report.html, report.sarif,
+ * report.junit.xml and report.txt the verdict is read from the file
+ * itself; the other facts from `report.json` beside it, whose verdict
+ * (and baseline digest, where the file states one) must agree, else the
+ * file is refused.  Strings live in arena a.  0 or -1.
  */
 int sign_meta_from_report(struct arena *a, struct diag *d,
-    const char *report_path, struct sign_meta *m);
+    const char *report_path, const char *buf, size_t len, struct sign_meta *m);
+
+/* ------------------------------------------ provenance (provenance.c) */
+
+struct run;
+struct report_opts;
+
+/* What `scan` was given beyond the run itself (all borrowed, may be NULL). */
+struct sign_scan {
+	const char *poam, *crm, *attest, *scope, *keyring;
+	const char *const *rules; /* --rules, as given */
+	size_t nrules;
+	const char *const *plugins;
+	size_t nplugins;
+	const char *input_format;
+	const char *const *checks; /* a check selection, if any */
+	size_t nchecks;
+	const char *gate; /* "eligibility" or "checks" */
+	long long max_evidence_age_days;
+	long long max_results;
+	int64_t fixed_time; /* 0: none */
+};
+
+/*
+ * Build the statement's facts for a finished run: verdict, times, the
+ * per-control statuses, every pinned file with its sha256 (the tool, the
+ * baseline, its mapping, every rule pack file loaded, external plugins,
+ * the POA&M, attestations, CRM, scope and keyring files, each input and,
+ * for a directory input, each of its files) and the options that change
+ * results.  Files are hashed now; a directory input whose files no longer
+ * give the digest the scan recorded is an error (it changed under the
+ * scan).  Strings live in arena a.  0 or -1.
+ */
+int sign_meta_from_run(struct arena *a, struct diag *d, const struct run *r,
+    const struct report_opts *ro, const struct sign_scan *s,
+    struct sign_meta *m);
+
+/*
+ * Append m's provenance as compact JSON to sb: {"configuration": [...],
+ * "options": {...}} (what report.json carries as `provenance`).  0 or -1.
+ */
+int provenance_json(struct strbuf *sb, const struct sign_meta *m);
+/* The pins as the elements of a JSON array (no brackets). */
+void provenance_pins_json(
+    struct strbuf *sb, const struct sign_pin *v, size_t n);
+/* The options as a JSON object of strings. */
+void provenance_options_json(
+    struct strbuf *sb, const struct sign_option *v, size_t n);
+
+/*
+ * Read a `configuration` list (statement or report provenance) into
+ * arena-owned pins; each needs a name, a role and a 64-hex sha256.  0 or
+ * -1.
+ */
+int pins_parse(struct arena *a, struct diag *d, const struct doc_node *cfg,
+    struct sign_pin **out, size_t *n);
+
+/*
+ * The files of a directory input in manifest order (depth first, each
+ * directory's entries sorted by byte value, names starting with '.' and
+ * anything but directories and regular files skipped, symbolic links not
+ * followed), with their sha256, as role "input-file" pins whose `input` is
+ * root.  *digest receives the manifest digest: sha256 over, for each
+ * file, "RELPATH" NUL "SHA256HEX" LF.  0 or -1.
+ */
+int pins_dir(struct arena *a, struct diag *d, const char *root,
+    struct sign_pin **out, size_t *n, char digest[SHA256_HEX_LEN + 1]);
 
 /* ---------------------------------------------------------------- bundle */
 
@@ -243,6 +357,14 @@ int bundle_build(struct diag *d, struct strbuf *out, const char *subject_name,
 int bundle_sign_file(struct diag *d, const char *report_path,
     const struct sign_meta *m, const struct sign_key *key, const char *tsa_url);
 
+/*
+ * The same for a report already in memory (buf, len: the bytes read once
+ * and parsed for m): the bundle goes to `<report_path>.sigstore.json`.
+ */
+int bundle_sign_buf(struct diag *d, const char *report_path, const void *buf,
+    size_t len, const struct sign_meta *m, const struct sign_key *key,
+    const char *tsa_url);
+
 /* Verification outcomes.  Only VERIFY_VALID (1) means valid. */
 #define VERIFY_VALID 1
 #define VERIFY_INVALID 0
@@ -268,6 +390,16 @@ struct verify_result {
 	int ntimestamps;
 	int timestamp_verified; /* checked against tsa_ca */
 	int64_t timestamp; /* verified time, epoch seconds */
+	const char *subject_sha256; /* the report's, as checked */
+	const char *predicate_type;
+	const char *started, *key_algorithm, *crypto_provider, *build_id;
+	const char *tool_version, *tool_sha256;
+	struct sign_pin *pins; /* the statement's configuration */
+	size_t npins;
+	struct sign_option *options;
+	size_t noptions;
+	struct sign_control *controls;
+	size_t ncontrols;
 };
 
 /*
@@ -309,5 +441,41 @@ int tsa_timestamp(struct diag *d, const char *url, const void *data, size_t len,
  */
 int tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
     const void *data, size_t len, const char *ca_file, int64_t *when);
+
+/* ------------------------------------- rechecking pins (provenance.c) */
+
+enum pin_status {
+	PIN_OK, /* recomputed, equal */
+	PIN_CHANGED, /* recomputed, different */
+	PIN_MISSING, /* not found under any directory given */
+	PIN_UNPINNED, /* a file in a directory input the statement lacks */
+	PIN_NOT_RECHECKED /* the tool itself, a live TLS probe */
+};
+
+/* "ok", "changed", "missing", "unpinned", "not_rechecked". */
+const char *pin_status_name(enum pin_status s);
+
+struct pin_check {
+	const char *role, *name, *input; /* as pinned (input: input-file) */
+	const char *source; /* as pinned (rules: "shipped") */
+	const char *want; /* pinned sha256, NULL for unpinned */
+	const char *got; /* recomputed sha256, or NULL */
+	const char *file; /* the file found and read, or NULL */
+	enum pin_status status;
+};
+
+/*
+ * Look every pin up under dirs (a relative pinned path P as DIR/P, then
+ * any path as DIR/basename(P); an absolute P also as itself; a baseline
+ * by its `path`; an input-file under its located input) and recompute its
+ * sha256; a directory input is recomputed from its manifest and each file
+ * it holds that the statement does not pin is reported as unpinned.
+ * *out is arena-owned.  Returns the number of pins that are changed,
+ * missing or unpinned (0: all recomputed and equal), or -1 on a system
+ * error.
+ */
+long pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
+    size_t n, const char *const *dirs, size_t ndirs, struct pin_check **out,
+    size_t *nout);
 
 #endif /* RAMPART_SIGN_H */

@@ -115,6 +115,12 @@ baseline_free(struct baseline *b)
 	lib_free(p);
 }
 
+const struct baseline *
+baseline_parent(const struct baseline *b)
+{
+	return b != NULL ? ((const struct baseline_priv *)b)->parent : NULL;
+}
+
 struct control *
 baseline_control(const struct baseline *b, const char *id)
 {

@@ -218,6 +218,8 @@ char **baseline_list_shipped(void);
  */
 int baseline_bind_checks(struct baseline *b, struct diag *d,
     const struct rule_set *rs, const struct doc_node *seq, struct control *c);
+/* The baseline b `extends` (loaded with it; path and sha256 set), or NULL. */
+const struct baseline *baseline_parent(const struct baseline *b);
 
 /* -------------------------------------------------------------- mappings */
 

@@ -24,6 +24,13 @@ if sh p.sh > out 2>&1; then echo "ok   README pipeline verifies the signed repor
 else echo "FAIL README pipeline on a good report"; cat out; fail=1; fi
 grep -q '"result": "FAILED"' out && echo "ok   predicate shows the FAILED result" ||
     { echo "FAIL predicate not printed"; fail=1; }
+# docs/signing.md: the pinned files rechecked with jq and sha256sum only.
+jq -r .dsseEnvelope.payload report.json.sigstore.json | base64 -d > pl.json
+if jq -r '.predicate.configuration[] | select(.annotations.role == "input-file")
+    | "\(.digest.sha256)  \(.annotations.input)/\(.name)"' pl.json | sha256sum -c --quiet >out 2>&1 &&
+    [ "$(jq '[.predicate.configuration[] | select(.annotations.role == "input-file")] | length' pl.json)" -gt 10 ]
+then echo "ok   sha256sum -c rechecks every pinned input file"
+else echo "FAIL sha256sum -c on the pinned input files"; cat out; fail=1; fi
 printf ' ' >> report.json
 if sh p.sh > out 2>&1; then echo "FAIL README pipeline accepted an edited report"; fail=1
 else echo "ok   README pipeline rejects an edited report"; fi

@@ -68,7 +68,7 @@ fi
 
 # ----------------------------------------------------------------- sign
 mkdir run && cp "$FIX/report.json" run/report.json &&
-	printf '<!doctype html><title>r</title><p>not eligible\n' >run/report.html
+	printf '<!doctype html><title>r</title>\n<header class="banner v-not_eligible">\n<h1>NOT ELIGIBLE</h1>\n' >run/report.html
 expect 0 "sign report.json" "$R" sign run/report.json --key k.key
 expect 0 "sign report.html (meta from report.json beside it)" "$R" sign run/report.html --key k.key
 expect 3 "sign with an encrypted key and no passphrase" "$R" sign run/report.json --key ke.key
@@ -80,7 +80,7 @@ printf 's3cret-pass\n' >good.pass
 expect 0 "sign with ed25519 (passphrase file)" "$R" sign rep-ed.json --key ke.key --passphrase-file good.pass
 expect 2 "sign: missing --key" "$R" sign run/report.json
 printf 'not a report' >other.txt
-expect 3 "sign: no JSON report to take the facts from" "$R" sign other.txt --key k.key
+expect 3 "sign: a file with no verdict in it" "$R" sign other.txt --key k.key
 
 # --------------------------------------------------------------- verify
 expect 0 "verify report.json" "$R" verify run/report.json --key k.pub
@@ -96,7 +96,7 @@ expect 3 "verify: no bundle" "$R" verify other.txt --key k.pub
 printf '{"mediaType": ' >broken.json
 expect 3 "verify: bundle is not JSON" "$R" verify run/report.json --bundle broken.json --key k.pub
 cp run/report.html edited.html && cp run/report.html.sigstore.json edited.html.sigstore.json
-sed -i 's/not eligible/eligible/' edited.html
+sed -i 's/NOT ELIGIBLE/ELIGIBLE/' edited.html
 expect 1 "verify an edited report" "$R" verify edited.html --key k.pub
 has "the report was changed" "  ... says why"
 cp run/report.json app.json && cp run/report.json.sigstore.json app.json.sigstore.json
@@ -128,6 +128,9 @@ keys:
 EOF
 expect 0 "verify with a keyring" "$R" verify run/report.json --keyring ring.yaml
 has "signer:   CI signer" "  ... names the signer"
+expect 0 "verify --keyring --format json" "$R" verify run/report.json --keyring ring.yaml --format json
+jq -e '.signature.keyring.key_found and .signature.keyring.validity_checked and .signature.signer != null' \
+	"$T/out" >/dev/null && ok "  ... reports the keyring entry" || bad "  ... reports the keyring entry"
 expect 1 "verify with a keyring lacking the key" "$R" verify rep-ed.json --keyring ring.yaml
 has "not in the keyring" "  ... says why"
 cat >ring-revoked.yaml <<EOF
@@ -270,6 +273,216 @@ else
 	bad "TSA responder did not start"; cat tsa/tsa.log
 fi
 expect 5 "sign: unreachable TSA is an error" "$R" sign ts.json --key k.key --tsa-url http://127.0.0.1:1/
+
+# ------------------------------------------- provenance: what is pinned
+# A scan with a directory input, a POA&M, an extra rule pack and, in a
+# second run, a mapping given by path; shipped packs from a copy of the
+# rules directory, so that they can be tampered with too.
+ROOT=$(cd "$HERE/../../.." && pwd)
+VALIDATE="$ROOT/tests/e2e/reports/validate.js"
+cp -r "$ROOT/rules" "$T/shipped"
+export RAMPART_RULES_DIR="$T/shipped"
+mkdir P && cd P || exit 1
+cp -r "$ROOT/examples/aws-export" exp && cp "$ROOT/examples/poam.yaml" poam.yaml &&
+	cp "$ROOT/rules/baselines/example.yaml" bl.yaml &&
+	cp "$ROOT/tests/fixtures/reports/pack.yaml" pack.yaml &&
+	cp "$ROOT/rules/mappings/fedramp.yaml" mapping.yaml &&
+	sed 's|^mapping: fedramp$|mapping: ./mapping.yaml|' \
+		"$ROOT/rules/baselines/fedramp-low.yaml" >low.yaml
+expect 1 "scan --sign with a directory input, POA&M and rule pack" "$R" scan \
+	--baseline bl.yaml --input exp --poam poam.yaml --rules pack.yaml \
+	--format json,html,sarif --output-dir out --sign ../k.key --fixed-time 2026-12-01
+expect 1 "scan --sign with a mapping given by path" "$R" scan --baseline low.yaml \
+	--input exp --format json --output-dir out2 --sign ../k.key --fixed-time 2026-12-01
+cd "$T" || exit 1
+payload() { jq -r .dsseEnvelope.payload "$1" | base64 -d; }
+payload P/out/report.json.sigstore.json >pay.json
+for role in tool baseline rules poam input input-file; do
+	jq -e --arg r "$role" '.predicate.configuration | any(.annotations.role == $r)' pay.json >/dev/null &&
+		ok "statement pins the $role" || bad "statement pins the $role"
+done
+payload P/out2/report.json.sigstore.json >pay2.json
+jq -e '.predicate.configuration | any(.annotations.role == "mapping" and .name == "./mapping.yaml")' \
+	pay2.json >/dev/null && ok "statement pins the mapping" || bad "statement pins the mapping"
+nfiles=$(cd P/exp && find . -type f ! -name '.*' | wc -l)
+[ "$(jq '[.predicate.configuration[] | select(.annotations.role == "input-file")] | length' pay.json)" = "$nfiles" ] &&
+	ok "every file of the directory input is pinned ($nfiles)" || bad "every file of the directory input is pinned"
+# The directory digest recipe of docs/signing.md, with jq and sha256sum.
+want=$(jq -r '.predicate.configuration[] | select(.annotations.role == "input") | .digest.sha256' pay.json)
+got=$(jq -j '.predicate.configuration[] | select(.annotations.role == "input-file") | .name, "\u0000", .digest.sha256, "\n"' pay.json |
+	sha256sum | cut -d' ' -f1)
+[ "$want" = "$got" ] && ok "directory digest = sha256 of the documented manifest" ||
+	bad "directory digest = sha256 of the documented manifest ($want != $got)"
+jq -e '.predicate["https://rampart.dev/extension/v1"].options | .gate == "eligibility" and .fixed_time == "2026-12-01T00:00:00Z" and .max_evidence_age_days == "30"' \
+	pay.json >/dev/null && ok "statement pins the options" || bad "statement pins the options"
+jq -e '.predicate["https://rampart.dev/extension/v1"].controls | length > 0' pay.json >/dev/null &&
+	ok "statement carries every control status" || bad "statement carries every control status"
+if [ -d "$NODE_MODULES/ajv" ] && command -v node >/dev/null; then
+	for b in P/out/report.json P/out/report.html P/out/report.sarif P/out2/report.json run/report.json; do
+		payload "$b.sigstore.json" | jq .predicate >pred.json
+		expect 0 "predicate of $b validates (docs/predicate.schema.json)" \
+			env NODE_PATH="$NODE_MODULES" node "$VALIDATE" json "$ROOT/docs/predicate.schema.json" pred.json
+	done
+	jq '.predicate.configuration[0].digest.sha256 = "0"' pay.json | jq .predicate >pred.json
+	expect 1 "predicate schema rejects a bad digest" \
+		env NODE_PATH="$NODE_MODULES" node "$VALIDATE" json "$ROOT/docs/predicate.schema.json" pred.json
+	expect 0 "report.json with provenance validates (docs/report.schema.json)" \
+		env NODE_PATH="$NODE_MODULES" node "$VALIDATE" json "$ROOT/docs/report.schema.json" P/out/report.json
+else
+	echo "skip predicate schema validation (run 'make deps-test' for tests/node)"
+fi
+
+# `rampart sign` of the scan's files pins the same (report.json's provenance).
+cp P/out/report.json P/out/re.json
+expect 0 "sign a scan's report.json again" "$R" sign P/out/re.json --key k.key
+payload P/out/re.json.sigstore.json >pay3.json
+[ "$(jq -c .predicate.configuration pay3.json)" = "$(jq -c .predicate.configuration pay.json)" ] &&
+	ok "  ... same pinned files as scan --sign" || bad "  ... same pinned files as scan --sign"
+
+# verify --inputs: all equal, then one byte of each pinned file changed.
+cd P || exit 1
+expect 0 "verify --inputs: every pinned digest recomputed" "$R" verify out/report.json --key ../k.pub --inputs .
+has "0 changed, 0 missing, 0 unpinned" "  ... and equal"
+expect 0 "verify --format json" "$R" verify out/report.json --key ../k.pub --inputs . --format json
+jq -e '.valid and .signature.verified and .subject.matches and .verdict == "not_eligible" and
+	([.pinned[] | select(.role != "tool") | .status == "ok" and .rechecked] | all) and
+	([.pinned[] | select(.role == "tool") | .rechecked] == [false])' "$T/out" >/dev/null &&
+	ok "  ... says what was verified and rechecked" || bad "  ... says what was verified and rechecked"
+cp out/report.json "$T/edited.json" && printf ' ' >>"$T/edited.json"
+expect 1 "verify --format json of an edited report" "$R" verify "$T/edited.json" \
+	--bundle out/report.json.sigstore.json --key ../k.pub --format json
+jq -e '.valid == false and .signature.verified == false and .verdict == null and .pinned == []' \
+	"$T/out" >/dev/null && ok "  ... valid: false, nothing taken from the payload" ||
+	bad "  ... valid: false, nothing taken from the payload"
+expect 0 "verify --format json without --inputs" "$R" verify out/report.json --key ../k.pub --format json
+jq -e '[.pinned[] | .rechecked] | any | not' "$T/out" >/dev/null &&
+	ok "  ... says nothing was rechecked" || bad "  ... says nothing was rechecked"
+flip() { python3 -c 'import sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[len(b) // 2] ^= 1
+open(p, "wb").write(b)' "$1"; }
+jq -r '.provenance.configuration[] | select(.annotations.role != "tool" and .annotations.role != "input") |
+	if .annotations.role == "input-file" then .annotations.input + "/" + .name
+	elif .annotations.role == "baseline" then .annotations.path else .name end' \
+	out/report.json >"$T/pinned"
+total=0 named=0
+while read -r f; do
+	total=$((total + 1))
+	cp "$f" "$T/orig"
+	flip "$f"
+	"$R" verify out/report.json --key ../k.pub --inputs . >"$T/out" 2>"$T/err"
+	rc=$?
+	base=${f##*/}
+	if [ "$rc" = 1 ] && grep -q "^  changed .*$base" "$T/out"; then named=$((named + 1))
+	else echo "    not named: $f (exit $rc)"; fi
+	cp "$T/orig" "$f"
+done <"$T/pinned"
+[ "$total" -gt 40 ] && [ "$named" = "$total" ] &&
+	ok "one byte changed in any of the $total pinned files: named, exit 1" ||
+	bad "one byte changed in any pinned file: named $named of $total"
+cp mapping.yaml "$T/orig"; flip mapping.yaml
+expect 1 "a changed mapping is named" "$R" verify out2/report.json --key ../k.pub --inputs .
+has "changed   mapping ./mapping.yaml" "  ... by name"
+cp "$T/orig" mapping.yaml
+mv exp/iam "$T/iam"
+expect 1 "missing files of a directory input are named" "$R" verify out/report.json --key ../k.pub --inputs .
+has "missing   input-file iam/" "  ... by name"
+mv "$T/iam" exp/iam
+echo '{}' >exp/extra.json
+expect 1 "a file added to a directory input is named" "$R" verify out/report.json --key ../k.pub --inputs .
+has "unpinned  input-file extra.json" "  ... by name"
+rm exp/extra.json
+mkdir "$T/elsewhere" && cp -r exp poam.yaml pack.yaml bl.yaml "$T/elsewhere/"
+cd "$T" || exit 1
+expect 0 "verify --inputs finds the files in another directory" "$R" verify P/out/report.json --key k.pub --inputs elsewhere
+cd P || exit 1
+
+# Attestations, CRM and scope file, with --gate checks.
+cp "$ROOT/tests/fixtures/attest/e2e.yaml" attest.yaml && cp "$ROOT/tests/fixtures/crm/provider.yaml" crm.yaml &&
+	printf 'out_of_scope:\n  - type: "AWS::RDS::*"\n    reason: no data in RDS\nnot_applicable:\n  - control: pe-3\n    reason: the provider data centres\n' >scope.yaml
+cp "$ROOT/tests/fixtures/oscal/tailor-ok.yaml" tailor.yaml
+"$R" scan --baseline tailor.yaml --input exp --attest attest.yaml --crm crm.yaml \
+	--scope scope.yaml --gate checks --format json --output-dir out3 --sign ../k.key \
+	--fixed-time 2016-11-26 >"$T/out" 2>"$T/err"
+[ -f out3/report.json.sigstore.json ] && ok "scan --sign with attestations, CRM, scope, --gate checks" ||
+	bad "scan --sign with attestations, CRM, scope, --gate checks"
+payload out3/report.json.sigstore.json >"$T/pay4.json"
+jq -e '[.predicate.configuration[] | select(.annotations.role == "baseline") | .name] == ["acme-moderate", "fedramp-moderate"]' \
+	"$T/pay4.json" >/dev/null && ok "statement pins the baseline and the one it extends" ||
+	bad "statement pins the baseline and the one it extends"
+for role in attestations crm scope mapping; do
+	jq -e --arg r "$role" '.predicate.configuration | any(.annotations.role == $r)' "$T/pay4.json" >/dev/null &&
+		ok "statement pins the $role" || bad "statement pins the $role"
+done
+jq -e '.predicate["https://rampart.dev/extension/v1"].options.gate == "checks"' "$T/pay4.json" >/dev/null &&
+	ok "statement pins --gate checks" || bad "statement pins --gate checks"
+for f in attest.yaml crm.yaml scope.yaml tailor.yaml; do
+	cp "$f" "$T/orig"; flip "$f"
+	expect 1 "a changed $f is named" "$R" verify out3/report.json --key ../k.pub --inputs .
+	has "changed" "  ... as changed"
+	grep -q "^  changed .*$f" "$T/out" && ok "  ... by name" || bad "  ... by name"
+	cp "$T/orig" "$f"
+done
+expect 0 "verify --inputs after restoring them" "$R" verify out3/report.json --key ../k.pub --inputs .
+
+# An external plugin: pinned, a changed one named and never loaded by --rescan.
+PLUGIN=$(dirname "$R")/plugins/example_plugin.so
+if [ -f "$PLUGIN" ] && cp "$PLUGIN" plug.so && chmod 0644 plug.so &&
+	"$R" scan --baseline bl.yaml --input exp --plugin ./plug.so --format json \
+		--output-dir out5 --sign ../k.key --fixed-time 2026-12-01 >/dev/null 2>&1 ||
+	[ -f out5/report.json.sigstore.json ]; then
+	payload out5/report.json.sigstore.json >"$T/pay5.json"
+	jq -e '.predicate.configuration | any(.annotations.role == "plugin" and .name == "./plug.so")' \
+		"$T/pay5.json" >/dev/null && ok "statement pins the plugin" || bad "statement pins the plugin"
+	cp plug.so "$T/orig"; flip plug.so
+	expect 1 "a changed plugin is named" "$R" verify out5/report.json --key ../k.pub --inputs .
+	has "changed   plugin ./plug.so" "  ... by name"
+	expect 1 "--rescan never loads a changed plugin" "$R" verify out5/report.json --key ../k.pub --inputs . --rescan
+	has "a pinned plugin is changed or missing" "  ... says why"
+	cp "$T/orig" plug.so
+else
+	echo "skip plugin pinning (no example plugin, or it cannot be loaded from $T)"
+fi
+
+# --rescan: the same verdict and statuses from the pinned files, or exit 1.
+expect 0 "--rescan on the unchanged inputs" "$R" verify out/report.sarif --key ../k.pub --inputs . --rescan
+has "0 controls differ" "  ... reproduces every control status"
+expect 2 "--rescan needs --inputs" "$R" verify out/report.json --key ../k.pub --rescan
+cp -r . "$T/changed"
+cd "$T/changed" || exit 1
+rm -r exp/iam
+expect 1 "--rescan on a changed export" "$R" verify out/report.json --key ../k.pub --inputs . --rescan --format json
+jq -e '.rescan.ran and (.rescan.differences | length > 0)' "$T/out" >/dev/null &&
+	ok "  ... names the controls whose status changed" || bad "  ... names the controls whose status changed"
+cd "$T" || exit 1
+
+# The stale-sign bug: a report.json from another run beside report.html.
+mkdir stale && cp P/out/report.html P/out/report.sarif stale/ &&
+	jq '.verdict = "eligible"' P/out/report.json >stale/report.json
+expect 3 "sign report.html beside a report.json of another verdict: refused" \
+	"$R" sign stale/report.html --key k.key
+has "not from the same run" "  ... says why"
+[ ! -e stale/report.html.sigstore.json ] && ok "  ... no bundle written" || bad "  ... no bundle written"
+expect 3 "sign report.sarif beside it: refused" "$R" sign stale/report.sarif --key k.key
+# Same verdict, another run: the run times the file states must match.
+"$R" scan --baseline P/bl.yaml --input P/exp --format json,html,sarif,junit,markdown \
+	--output-dir run1 >/dev/null 2>&1
+sleep 1.1
+"$R" scan --baseline P/bl.yaml --input P/exp --format json --output-dir run2 >/dev/null 2>&1
+for f in report.html report.sarif report.junit.xml report.md; do
+	expect 0 "sign $f beside its own report.json" "$R" sign "run1/$f" --key k.key
+done
+cp run2/report.json run1/report.json
+for f in report.html report.sarif report.junit.xml report.md; do
+	expect 3 "sign $f beside a report.json of another run, same verdict: refused" \
+		"$R" sign "run1/$f" --key k.key
+	has "not from the same run" "  ... says why"
+done
+# A truncated JSON report beside an eligible report.json.
+head -c 200 P/out/report.json >stale/old.json
+expect 3 "sign a truncated report.json (an eligible one beside it): error" \
+	"$R" sign stale/old.json --key k.key
+[ ! -e stale/old.json.sigstore.json ] && ok "  ... no bundle written" || bad "  ... no bundle written"
+unset RAMPART_RULES_DIR
 
 echo "sign e2e: $((n - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]

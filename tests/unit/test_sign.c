@@ -763,19 +763,40 @@ test_stored_fixture(void **state)
 	diag_free(&d);
 }
 
+/* sign_meta_from_report on a file read once, as `rampart sign` does. */
+static int
+meta_of(struct arena *a, struct diag *d, const char *path, struct sign_meta *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (file_read_all(d, path, 0, &buf, &len) == -1)
+		return -1;
+	rc = sign_meta_from_report(a, d, path, buf, len, m);
+	lib_free(buf);
+	return rc;
+}
+
+static const char *const verdict_names[] = { "eligible", "not_eligible",
+	"incomplete" };
+static const char *const verdict_texts[] = { "ELIGIBLE", "NOT ELIGIBLE",
+	"INCOMPLETE" };
+
 static void
 test_meta_from_report(void **state)
 {
+	char json[256], other[256], file[512];
 	struct arena *a;
 	struct diag d;
 	struct sign_meta m;
+	size_t i, j, k;
 
 	(void)state;
 	NEED_JSON();
 	diag_init(&d);
 	assert_non_null(a = arena_new());
-	assert_int_equal(
-	    sign_meta_from_report(a, &d, FIX "report.json", &m), 0);
+	assert_int_equal(meta_of(a, &d, FIX "report.json", &m), 0);
 	assert_int_equal(m.verdict, SIGN_VERDICT_NOT_ELIGIBLE);
 	assert_string_equal(m.baseline_id, "fedramp-moderate");
 	assert_int_equal(m.ninputs, 1);
@@ -783,21 +804,108 @@ test_meta_from_report(void **state)
 	assert_string_equal(m.passed[1], "AC-2(3)");
 	assert_int_equal(m.nfailed, 1);
 	assert_string_equal(m.failed[0], "SC-8");
-	/* A non-JSON report takes report.json from beside it. */
-	assert_int_equal(
-	    sign_meta_from_report(a, &d, FIX "report.html", &m), 0);
-	assert_int_equal(m.nfailed, 1);
-	/* So does a JSON report of another format (no 'verdict'). */
+	/*
+	 * The stale-sign class: every report kind whose verdict is read from
+	 * its own bytes, stating each verdict, beside a report.json stating
+	 * each verdict: signed only when they agree, and then with the
+	 * file's verdict.
+	 */
+	for (i = 0; i < 3; i++) {
+		snprintf(json, sizeof(json),
+		    "{\"verdict\": \"%s\", \"baseline\": {\"id\": \"b\", "
+		    "\"sha256\": \"%064d\"}, \"controls\": []}",
+		    verdict_names[i], 0);
+		write_file(tmp_path("report.json"), json);
+		for (j = 0; j < 3; j++) {
+			for (k = 0; k < 5; k++) {
+				const char *name[] = { "report.html",
+					"report.sarif", "report.junit.xml",
+					"report.md", "report.txt" };
+
+				switch (k) {
+				case 0:
+					snprintf(file, sizeof(file),
+					    "<!DOCTYPE html>\n<header "
+					    "class=\"banner v-%s\">\n",
+					    verdict_names[j]);
+					break;
+				case 1:
+					snprintf(file, sizeof(file),
+					    "{\"runs\": [{\"properties\": "
+					    "{\"verdict\": \"%s\"}}]}",
+					    verdict_names[j]);
+					break;
+				case 2:
+					snprintf(file, sizeof(file),
+					    "<property name=\"verdict\" "
+					    "value=\"%s\"/>\n",
+					    verdict_names[j]);
+					break;
+				case 3:
+					snprintf(file, sizeof(file),
+					    "# r\n\n**Verdict: %s**\n\n",
+					    verdict_texts[j]);
+					break;
+				default:
+					snprintf(file, sizeof(file),
+					    "verdict: %s  baseline b\n",
+					    verdict_texts[j]);
+					break;
+				}
+				write_file(tmp_path(name[k]), file);
+				diag_clear(&d);
+				assert_int_equal(
+				    meta_of(a, &d, tmp_path(name[k]), &m),
+				    i == j ? 0 : -1);
+				if (i == j)
+					assert_int_equal(m.verdict, j);
+				else
+					assert_diag_has(
+					    &d, "not from the same run");
+			}
+		}
+	}
+	/* A SARIF report naming another baseline digest is refused. */
+	snprintf(file, sizeof(file),
+	    "{\"runs\": [{\"properties\": {\"verdict\": \"incomplete\", "
+	    "\"baseline\": {\"sha256\": \"%064d\"}}}]}",
+	    1);
+	write_file(tmp_path("report.sarif"), file);
+	diag_clear(&d);
+	assert_int_equal(meta_of(a, &d, tmp_path("report.sarif"), &m), -1);
+	assert_diag_has(&d, "baseline sha256");
+	/* A file without a verdict, or of an unknown kind: refused. */
+	write_file(tmp_path("report.html"), "<html>no verdict</html>");
+	assert_int_equal(meta_of(a, &d, tmp_path("report.html"), &m), -1);
+	write_file(tmp_path("notes.pdf"), "verdict: ELIGIBLE\n");
+	assert_int_equal(meta_of(a, &d, tmp_path("notes.pdf"), &m), -1);
+	/* A JSON report of another format is not a rampart JSON report. */
 	write_file(tmp_path("report.oscal.json"), "{\"oscal\": 1}");
+	assert_int_equal(meta_of(a, &d, tmp_path("report.oscal.json"), &m), -1);
+	/*
+	 * A truncated JSON report beside an eligible report.json: each
+	 * truncation is an error (the sibling is never consulted).
+	 */
+	snprintf(other, sizeof(other),
+	    "{\"verdict\": \"not_eligible\", \"controls\": [{\"id\": "
+	    "\"AC-2\", \"status\": \"fail\"}]}\n");
 	write_file(tmp_path("report.json"),
-	    "{\"verdict\": \"incomplete\", \"controls\": []}");
-	assert_int_equal(
-	    sign_meta_from_report(a, &d, tmp_path("report.oscal.json"), &m), 0);
-	assert_int_equal(m.verdict, SIGN_VERDICT_INCOMPLETE);
+	    "{\"verdict\": \"eligible\", \"controls\": []}");
+	for (i = 0; i + 1 < strlen(other); i++) { /* all but the LF */
+		FILE *fp = fopen(tmp_path("run2.json"), "w");
+
+		assert_non_null(fp);
+		assert_int_equal(fwrite(other, 1, i, fp), i);
+		fclose(fp);
+		diag_clear(&d);
+		assert_int_equal(meta_of(a, &d, tmp_path("run2.json"), &m), -1);
+	}
+	write_file(tmp_path("run2.json"), other);
+	assert_int_equal(meta_of(a, &d, tmp_path("run2.json"), &m), 0);
+	assert_int_equal(m.verdict, SIGN_VERDICT_NOT_ELIGIBLE);
 	/* A bad verdict is an error, never a default. */
 	write_file(tmp_path("report.json"), "{\"verdict\": \"pass\"}");
-	assert_int_equal(
-	    sign_meta_from_report(a, &d, tmp_path("report.json"), &m), -1);
+	assert_int_equal(meta_of(a, &d, tmp_path("report.json"), &m), -1);
 	assert_diag_has(&d, "'verdict' must be");
 	arena_free(a);
 	diag_free(&d);
