@@ -199,7 +199,12 @@ mk() {	# mk NAME JQ: a variant of the real report, signed
 }
 mk eligible '.verdict = "eligible"'
 mk incomplete '.verdict = "incomplete"'
-mk high '.verdict = "eligible" | .baseline.id = "fedramp-high"'
+# For another baseline: a real fedramp-high scan (its pinned provenance
+# names that baseline), made eligible and signed again.
+"$R" scan --baseline fedramp-high --input examples/aws-export \
+    --output-dir "$T/highscan" --format json >/dev/null 2>&1
+jq '.verdict = "eligible"' "$T/highscan/report.json" >"$T/high.json"
+"$R" sign "$T/high.json" --key "$FIX/test.key" >/dev/null 2>&1
 "$R" scan --baseline fedramp-moderate --input examples/aws-export --gate checks \
     --output-dir "$T/gate" --format json --sign "$FIX/test.key" >/dev/null 2>&1
 P="$R place --workload $T/cgi.yaml --key $FIX/test.pub --now $NOW"
