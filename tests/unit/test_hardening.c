@@ -156,6 +156,102 @@ diag_escapes_message_file_and_source(void **state)
 	unlink(path);
 }
 
+#define KEY_ID \
+	"9492d5e693b78ee332a8fe677b998acbdea977d188d405d3dbab428e199228eb"
+
+/* Write text to a fresh file under /tmp; returns its path (static). */
+static const char *
+tmp_file(const char *name, const char *text, unsigned int mode)
+{
+	static char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/tmp/rampart-hard-%ld-%s", (long)getpid(),
+	    name);
+	unlink(path);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+/*
+ * Every misspelled or unknown entry key is an error at its line:col (a
+ * note names the field meant), where before it was silently ignored and
+ * the key stayed trusted; the same entry with the right key loads.
+ */
+static void
+keyring_unknown_keys(void **state)
+{
+	static const char *const bad[] = { "revoked", "not_after", "retired",
+		"expires", "revokedAt", "revoked_at_", "Revoked_at" };
+	static const char *const good[] = { "revoked_at", "retired_at",
+		"not_before" };
+	char cwd[256], text[1024], want[256];
+	const char *path;
+	struct keyring *kr;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "keys:\n"
+		    "  - id: \"%s\"\n"
+		    "    path: %s/tests/fixtures/sign/test.pub\n"
+		    "    %s: 2026-01-01T00:00:00Z\n",
+		    KEY_ID, cwd, bad[i]);
+		path = tmp_file("ring.yaml", text, 0644);
+		diag_init(&d);
+		assert_null(keyring_load(&d, path));
+		snprintf(want, sizeof(want),
+		    "ring.yaml:4:5: error: unknown key '%s' in keyring entry",
+		    bad[i]);
+		assert_diag_has(&d, want);
+		diag_free(&d);
+	}
+	/* The note for the two typos the review found. */
+	diag_init(&d);
+	snprintf(text, sizeof(text),
+	    "keys:\n  - id: \"%s\"\n    path: %s/tests/fixtures/sign/test.pub\n"
+	    "    revoked: 2026-01-01T00:00:00Z\n",
+	    KEY_ID, cwd);
+	assert_null(keyring_load(&d, tmp_file("ring.yaml", text, 0644)));
+	assert_diag_has(&d, "ring.yaml:4:5: note: did you mean 'revoked_at'?");
+	diag_free(&d);
+	/* An unknown top-level key, in JSON too. */
+	diag_init(&d);
+	snprintf(text, sizeof(text),
+	    "{\"keys\": [{\"id\": \"%s\", \"path\": "
+	    "\"%s/tests/fixtures/sign/test.pub\"}],\n \"revoked\": []}\n",
+	    KEY_ID, cwd);
+	assert_null(keyring_load(&d, tmp_file("ring.json", text, 0644)));
+	assert_diag_has(
+	    &d, "ring.json:2:2: error: unknown key 'revoked' in keyring");
+	diag_free(&d);
+	/* Compliant twins load, with the date in its field. */
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "keys:\n"
+		    "  - id: \"%s\"\n"
+		    "    path: %s/tests/fixtures/sign/test.pub\n"
+		    "    %s: 2026-01-01T00:00:00Z\n",
+		    KEY_ID, cwd, good[i]);
+		diag_init(&d);
+		assert_non_null(
+		    kr = keyring_load(&d, tmp_file("ring.yaml", text, 0644)));
+		assert_int_equal(kr->n, 1);
+		assert_int_equal(kr->v[0].not_before + kr->v[0].retired_at +
+			kr->v[0].revoked_at,
+		    1767225600);
+		keyring_free(kr);
+		diag_free(&d);
+	}
+	unlink(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -163,6 +259,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(escape_every_byte),
 		cmocka_unit_test(escape_utf8),
 		cmocka_unit_test(diag_escapes_message_file_and_source),
+		cmocka_unit_test(keyring_unknown_keys),
 	};
 
 	RUN_TESTS("hardening", tests, argc, argv);
