@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 
+#include "checks/check.h"
 #include "reports/sign.h"
 
 /* No byte that could drive a terminal: C0 (but tab when allowed), DEL. */
@@ -252,6 +253,117 @@ keyring_unknown_keys(void **state)
 	unlink(path);
 }
 
+/* Run a shell command built from a format; assert it succeeded. */
+static void sh(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static void
+sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* plugin_load(path) must fail with a message containing want. */
+static void
+plugin_refused(const char *path, const char *want)
+{
+	struct plugin_handle *h;
+	struct diag d;
+
+	diag_init(&d);
+	h = plugin_load(&d, path);
+	if (h != NULL)
+		plugin_unload(h);
+	assert_null(h);
+	assert_diag_has(&d, want);
+	diag_free(&d);
+}
+
+static void
+plugin_loads(const char *path)
+{
+	struct plugin_handle *h;
+	struct diag d;
+
+	diag_init(&d);
+	h = plugin_load(&d, path);
+	if (h == NULL)
+		diag_print(&d, stderr, 0, 0);
+	assert_non_null(h);
+	plugin_unload(h);
+	diag_free(&d);
+}
+
+/*
+ * Every ancestor of a plugin is checked, not only its parent: a group- or
+ * other-writable directory two or three levels up (where anyone could
+ * rename the parent away and put their own in its place) is refused, at
+ * each level and for each mode; the same tree with 0755 loads.  Links:
+ * one in a writable directory, and one leading through a writable
+ * directory, are both refused.
+ */
+static void
+plugin_ancestors(void **state)
+{
+	static const char *const levels[] = { "a", "a/b", "a/b/c" };
+	static const unsigned int modes[] = { 0777, 0775, 0757, 0773 };
+	char top[] = "/tmp/rampart-hard-plug-XXXXXX", path[512], dir[512];
+	char want[640];
+	size_t i, j;
+
+	(void)state;
+	assert_non_null(mkdtemp(top));
+	sh("mkdir -p '%s/a/b/c' && cp build/plugins/example_plugin.so "
+	   "'%s/a/b/c/p.so' && chmod 0755 '%s/a/b/c/p.so'",
+	    top, top, top);
+	snprintf(path, sizeof(path), "%s/a/b/c/p.so", top);
+	plugin_loads(path);
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		for (j = 0; j < sizeof(modes) / sizeof(modes[0]); j++) {
+			snprintf(dir, sizeof(dir), "%s/%s", top, levels[i]);
+			assert_int_equal(chmod(dir, modes[j]), 0);
+			snprintf(want, sizeof(want),
+			    "refusing plugin: directory '%s' is writable by %s "
+			    "(mode %04o)",
+			    dir, (modes[j] & 02) ? "others" : "group",
+			    modes[j]);
+			plugin_refused(path, want);
+			assert_int_equal(chmod(dir, 0755), 0);
+		}
+	}
+	plugin_loads(path);
+	/* Relative paths are made absolute before walking up. */
+	assert_int_equal(chmod(top, 0777), 0);
+	{
+		char cwd[512], rel[512];
+
+		assert_non_null(getcwd(cwd, sizeof(cwd)));
+		assert_int_equal(chdir(top), 0);
+		snprintf(rel, sizeof(rel), "a/b/c/p.so");
+		snprintf(want, sizeof(want), "directory '%s' is writable", top);
+		plugin_refused(rel, want);
+		assert_int_equal(chdir(cwd), 0);
+	}
+	assert_int_equal(chmod(top, 0700), 0);
+	/* A link kept in a writable directory. */
+	sh("mkdir -m 0777 '%s/open' && ln -s '%s/a/b/c' '%s/open/l'", top, top,
+	    top);
+	snprintf(path, sizeof(path), "%s/open/l/p.so", top);
+	snprintf(want, sizeof(want), "directory '%s/open' is writable", top);
+	plugin_refused(path, want);
+	/* A safe link leading through a writable directory. */
+	sh("mkdir -m 0755 '%s/safe' && ln -s '%s/open/real' '%s/safe/l' && "
+	   "mkdir -m 0755 '%s/open/real' && cp '%s/a/b/c/p.so' '%s/open/real/'",
+	    top, top, top, top, top, top);
+	snprintf(path, sizeof(path), "%s/safe/l/p.so", top);
+	plugin_refused(path, want);
+	sh("rm -rf '%s'", top);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -260,6 +372,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(escape_utf8),
 		cmocka_unit_test(diag_escapes_message_file_and_source),
 		cmocka_unit_test(keyring_unknown_keys),
+		cmocka_unit_test(plugin_ancestors),
 	};
 
 	RUN_TESTS("hardening", tests, argc, argv);
