@@ -62,5 +62,60 @@ expect 3 "keyring with an escape in its id is refused" \
 	"$R" verify report.json --keyring ring-esc.yaml
 inert "keyring excerpt: nothing drawn"
 
+# ------------------------------------------- 5. keys and passphrases
+cp "$FIX/test.key" open.key && chmod 644 open.key
+expect 3 "sign refuses a 0644 private key" "$R" sign report.json --key open.key
+has "permissions 0644 are too open" "... and says why"
+has "chmod 600" "... and how to fix it"
+chmod 600 open.key
+expect 0 "the same key, 0600, signs" "$R" sign report.json --key open.key
+has "warning: private key is not encrypted" "an unencrypted key is warned about at use"
+cp "$FIX/test-enc.key" enc.key && chmod 600 enc.key
+expect 0 "an encrypted key signs without the warning" \
+	"$R" sign report.json --key enc.key --passphrase-file "$FIX/test-enc.pass"
+if grep -q "not encrypted" "$T/err"; then bad "no warning for an encrypted key"; else ok "no warning for an encrypted key"; fi
+python3 -c 'print("x" * 1025)' >long.pass
+expect 3 "keygen refuses a passphrase decryption would not accept" \
+	"$R" keygen --out long --passphrase-file long.pass
+has "at most 1024" "... naming the limit"
+[ ! -e long.key ] && ok "... and writes no key" || bad "... and writes no key"
+python3 -c 'print("y" * 1024)' >max.pass
+expect 0 "keygen: a 1024-byte passphrase" "$R" keygen --out max --passphrase-file max.pass
+expect 0 "... and that key signs" "$R" sign report.json --key max.key --passphrase-file max.pass
+# --passphrase-file - on a terminal: echo off (the typed text never comes
+# back on the terminal), and the key is encrypted with what was typed.
+python3 - "$R" >tty.out 2>&1 <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "keygen", "--out", "tty", "--passphrase-file", "-"])
+out = b""
+def pump(until, secs):
+    global out
+    end = time.time() + secs
+    while time.time() < end and (until is None or until not in out):
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out += chunk
+pump(b"passphrase:", 10)
+os.write(fd, b"Typed-Secret-42\n")
+pump(None, 3)
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("latin-1"))
+print("\nEXIT", os.WEXITSTATUS(st))
+print("ECHOED" if b"Typed-Secret-42" in out else "NOT-ECHOED")
+PY
+grep -q "EXIT 0" tty.out && ok "keygen --passphrase-file - on a terminal" || { cat tty.out; bad "keygen --passphrase-file - on a terminal"; }
+grep -q "NOT-ECHOED" tty.out && ok "... the passphrase is not echoed" || bad "... the passphrase is not echoed"
+head -1 tty.key 2>/dev/null | grep -q "ENCRYPTED PRIVATE KEY" && ok "... the key is encrypted" || bad "... the key is encrypted"
+printf 'Typed-Secret-42\n' >typed.pass
+expect 0 "... with what was typed" "$R" sign report.json --key tty.key --passphrase-file typed.pass
+
 echo "$n tests, $fails failed"
 [ "$fails" -eq 0 ]

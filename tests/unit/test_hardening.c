@@ -7,6 +7,8 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "checks/check.h"
 #include "reports/sign.h"
@@ -364,6 +366,177 @@ plugin_ancestors(void **state)
 	sh("rm -rf '%s'", top);
 }
 
+#define FIX "tests/fixtures/sign/"
+
+/* Copy a fixture to /tmp with a mode; returns the path (static). */
+static const char *
+copy_mode(const char *fixture, const char *name, unsigned int mode)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "/tmp/rampart-hard-%ld-%s", (long)getpid(),
+	    name);
+	unlink(path);
+	sh("cp '%s' '%s'", fixture, path);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+/*
+ * A private key any group or other user may access is refused (every
+ * such mode bit, alone), as ssh does; 0600 and 0400 load.  An unencrypted
+ * key loads with a warning at every use; an encrypted one without.
+ */
+static void
+private_key_modes(void **state)
+{
+	static const unsigned int open_modes[] = { 0604, 0640, 0644, 0660, 0666,
+		0610, 0601, 0620, 0602, 0700 | 0004 };
+	static const unsigned int closed_modes[] = { 0600, 0400 };
+	struct sign_key *k;
+	const char *path;
+	struct diag d;
+	char want[256], *pass;
+	size_t i, plen;
+
+	(void)state;
+	for (i = 0; i < sizeof(open_modes) / sizeof(open_modes[0]); i++) {
+		path = copy_mode(FIX "test.key", "k.key", open_modes[i]);
+		diag_init(&d);
+		assert_null(key_load_private(&d, path, NULL, 0));
+		snprintf(want, sizeof(want),
+		    "error: refusing private key: permissions %04o are too "
+		    "open",
+		    open_modes[i]);
+		assert_diag_has(&d, want);
+		assert_diag_has(&d, "chmod 600");
+		diag_free(&d);
+	}
+	for (i = 0; i < sizeof(closed_modes) / sizeof(closed_modes[0]); i++) {
+		path = copy_mode(FIX "test.key", "k.key", closed_modes[i]);
+		diag_init(&d);
+		assert_non_null(k = key_load_private(&d, path, NULL, 0));
+		assert_int_equal(d.nerrors, 0);
+		assert_int_equal(d.nwarnings, 1);
+		assert_diag_has(&d, "warning: private key is not encrypted");
+		key_free(k);
+		diag_free(&d);
+	}
+	unlink(path);
+	/* Encrypted: no warning. */
+	diag_init(&d);
+	path = copy_mode(FIX "test-enc.key", "e.key", 0600);
+	assert_int_equal(
+	    key_read_passphrase(&d, FIX "test-enc.pass", 0, &pass, &plen), 0);
+	assert_non_null(k = key_load_private(&d, path, pass, plen));
+	assert_int_equal(d.n, 0);
+	key_passphrase_free(pass, plen);
+	key_free(k);
+	diag_free(&d);
+	unlink(path);
+}
+
+/*
+ * keygen refuses a passphrase decryption would not accept (more than
+ * PEM_BUFSIZE bytes), where before it wrote a key nobody could load; the
+ * longest accepted one round-trips.
+ */
+static void
+passphrase_cap(void **state)
+{
+	char pass[1026], path[256];
+	struct sign_key *k, *back;
+	struct diag d;
+
+	(void)state;
+	memset(pass, 'p', sizeof(pass));
+	snprintf(path, sizeof(path), "/tmp/rampart-hard-%ld-cap.key",
+	    (long)getpid());
+	diag_init(&d);
+	assert_non_null(k = key_generate(&d, KEY_ALG_ED25519));
+	assert_int_equal(key_write_private(&d, k, path, pass, 1025), -1);
+	assert_diag_has(&d, "passphrase is 1025 bytes long; at most 1024");
+	diag_clear(&d);
+	assert_int_equal(key_write_private(&d, k, path, pass, 1024), 0);
+	assert_non_null(back = key_load_private(&d, path, pass, 1024));
+	assert_string_equal(back->id, k->id);
+	key_free(back);
+	key_free(k);
+	diag_free(&d);
+	unlink(path);
+}
+
+/* RAMPART_PASSPHRASE is read once, then gone from the environment. */
+static void
+passphrase_env_dropped(void **state)
+{
+	struct diag d;
+	char *pass;
+	size_t plen;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(setenv("RAMPART_PASSPHRASE", "s3cret-pass", 1), 0);
+	assert_int_equal(key_read_passphrase(&d, NULL, 1, &pass, &plen), 0);
+	assert_non_null(pass);
+	assert_string_equal(pass, "s3cret-pass");
+	assert_int_equal(plen, 11);
+	assert_null(getenv("RAMPART_PASSPHRASE"));
+	key_passphrase_free(pass, plen);
+	/* Empty is still an error, and dropped too. */
+	assert_int_equal(setenv("RAMPART_PASSPHRASE", "", 1), 0);
+	assert_int_equal(key_read_passphrase(&d, NULL, 1, &pass, &plen), -1);
+	assert_null(getenv("RAMPART_PASSPHRASE"));
+	assert_diag_has(&d, "RAMPART_PASSPHRASE is empty");
+	diag_free(&d);
+}
+
+/*
+ * Loading a private key, generating one and reading a passphrase each
+ * make the process non-dumpable (no core file, no ptrace by other
+ * processes of the user) before the secret exists.  Each case runs in a
+ * child, since the flag stays set.
+ */
+static void
+secrets_not_dumpable(void **state)
+{
+	const char *path;
+	pid_t pid;
+	int how, st;
+
+	(void)state;
+	path = copy_mode(FIX "test.key", "d.key", 0600);
+	for (how = 0; how < 3; how++) {
+		assert_true((pid = fork()) >= 0);
+		if (pid == 0) {
+			struct diag d;
+			struct sign_key *k = NULL;
+			char *pass = NULL;
+			size_t plen = 0;
+
+			diag_init(&d);
+			/* Earlier tests in this process held secrets. */
+			if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0 ||
+			    prctl(PR_GET_DUMPABLE) != 1)
+				_exit(2);
+			if (how == 0)
+				k = key_load_private(&d, path, NULL, 0);
+			else if (how == 1)
+				k = key_generate(&d, KEY_ALG_ECDSA_P256);
+			else if (key_read_passphrase(&d, FIX "test-enc.pass", 0,
+				     &pass, &plen) == -1)
+				_exit(3);
+			if (how < 2 && k == NULL)
+				_exit(3);
+			_exit(prctl(PR_GET_DUMPABLE) == 0 ? 0 : 1);
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	unlink(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -373,6 +546,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(diag_escapes_message_file_and_source),
 		cmocka_unit_test(keyring_unknown_keys),
 		cmocka_unit_test(plugin_ancestors),
+		cmocka_unit_test(private_key_modes),
+		cmocka_unit_test(passphrase_cap),
+		cmocka_unit_test(passphrase_env_dropped),
+		cmocka_unit_test(secrets_not_dumpable),
 	};
 
 	RUN_TESTS("hardening", tests, argc, argv);
