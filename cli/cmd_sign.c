@@ -105,6 +105,9 @@ cmd_sign(struct cli *c, int argc, char **argv)
 	rc = EXIT_SYSTEM;
 	if (bundle_sign_file(&d, report, &m, k, tsa) == -1)
 		goto fail;
+	/* Warnings too (an unencrypted key is said at every use). */
+	if (d.n > 0)
+		cli_diag(c, &d);
 	printf(
 	    "signed %s: %s%s (key %s)\n", report, report, BUNDLE_SUFFIX, k->id);
 	rc = 0;
