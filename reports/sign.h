@@ -69,7 +69,11 @@ struct sign_key *key_generate(struct diag *d, enum key_alg alg);
  */
 struct sign_key *key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv);
 
-/* Key id of a public key: sha256 hex of its DER SPKI.  0 or -1. */
+/*
+ * Key id of a public key: sha256 hex of its canonical DER SPKI (for EC:
+ * named curve, uncompressed point, whatever form it was read in).  0 or
+ * -1.
+ */
 int key_id_of(struct diag *d, EVP_PKEY *pkey, char out[SHA256_HEX_LEN + 1]);
 
 /*
@@ -116,6 +120,13 @@ void key_passphrase_free(char *pass, size_t passlen);
  */
 int key_sign(struct diag *d, const struct sign_key *k, const void *msg,
     size_t len, unsigned char **sig, size_t *siglen);
+/*
+ * Name of the OpenSSL provider that performs key_sign() (or, for a public
+ * key, key_verify()) with this key, e.g. "default" or "fips": for the
+ * statement's crypto_provider.  The string is the provider's, valid while
+ * it stays loaded (the whole run).  NULL when it cannot be found out.
+ */
+const char *key_provider_name(const struct sign_key *k);
 /*
  * Verify sig over msg with the trusted key's own algorithm.  Returns 1
  * valid, 0 invalid, -1 error: treat anything but 1 as invalid.
