@@ -246,11 +246,20 @@ keyring_load(struct diag *d, const char *path)
 			goto fail;
 		}
 		kr->n = i + 1;
+		/*
+		 * Unique by key, not by id string: the same key written
+		 * twice (say once with a compressed point) must not become
+		 * two entries with different names or validity.
+		 */
 		for (j = 0; j < i; j++)
-			if (strcmp(kr->v[j].id, kr->v[i].id) == 0) {
+			if (EVP_PKEY_eq(
+				kr->v[j].key->pkey, kr->v[i].key->pkey) == 1 ||
+			    strcmp(kr->v[j].id, kr->v[i].id) == 0) {
 				diag_err(d, &kr->v[i].mark,
-				    "duplicate key id '%s' in keyring",
-				    kr->v[i].id);
+				    "duplicate key in keyring: entry '%s' "
+				    "holds "
+				    "the key of the entry at line %u",
+				    kr->v[i].id, kr->v[j].mark.line);
 				goto fail;
 			}
 	}

@@ -178,29 +178,80 @@ key_free(struct sign_key *k)
 	lib_free(k);
 }
 
+/*
+ * Put an EC key in its one canonical form: named curve, uncompressed
+ * point.  The same key read from a compressed-point or hybrid SPKI would
+ * otherwise encode (and so hash) differently: two ids for one key.
+ */
+static int
+key_canonical(struct diag *d, EVP_PKEY *pkey)
+{
+	if (!EVP_PKEY_is_a(pkey, "EC"))
+		return 0;
+	if (!EVP_PKEY_set_utf8_string_param(pkey,
+		OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+		OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) ||
+	    !EVP_PKEY_set_utf8_string_param(
+		pkey, OSSL_PKEY_PARAM_EC_ENCODING, OSSL_PKEY_EC_ENCODING_GROUP))
+		return diag_openssl(
+		    d, NULL, "cannot put the EC key in canonical form");
+	return 0;
+}
+
 int
 key_id_of(struct diag *d, EVP_PKEY *pkey, char out[SHA256_HEX_LEN + 1])
 {
 	unsigned char *der = NULL;
-	int len;
+	EVP_PKEY *canon = NULL;
+	int len, rc = -1;
 
-	if ((len = i2d_PUBKEY(pkey, &der)) <= 0)
-		return diag_openssl(d, NULL, "cannot encode public key");
+	/*
+	 * The id is over the canonical SPKI (named curve, uncompressed
+	 * point), computed on a copy so the caller's key is left as it is.
+	 */
+	if ((canon = EVP_PKEY_dup(pkey)) == NULL) {
+		diag_openssl(d, NULL, "cannot copy public key");
+		goto out;
+	}
+	if (key_canonical(d, canon) == -1)
+		goto out;
+	if ((len = i2d_PUBKEY(canon, &der)) <= 0) {
+		diag_openssl(d, NULL, "cannot encode public key");
+		goto out;
+	}
 	sha256_hex(der, (size_t)len, out);
+	rc = 0;
+out:
 	OPENSSL_free(der);
-	return 0;
+	EVP_PKEY_free(canon);
+	return rc;
 }
 
 struct sign_key *
 key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv)
 {
 	struct sign_key *k = NULL;
-	char group[64];
+	char group[64], enc[32];
 	enum key_alg alg;
 
 	if (EVP_PKEY_is_a(pkey, "ED25519")) {
 		alg = KEY_ALG_ED25519;
 	} else if (EVP_PKEY_is_a(pkey, "EC")) {
+		/*
+		 * Explicit curve parameters are refused even when they spell
+		 * out P-256: they are how curve-substitution attacks
+		 * (CVE-2020-0601) pass a look-alike curve, and they would give
+		 * the same key a second encoding.
+		 */
+		if (EVP_PKEY_get_utf8_string_param(pkey,
+			OSSL_PKEY_PARAM_EC_ENCODING, enc, sizeof(enc), NULL) &&
+		    strcmp(enc, OSSL_PKEY_EC_ENCODING_EXPLICIT) == 0) {
+			diag_err(d, NULL,
+			    "refusing an EC key with explicit curve "
+			    "parameters: only the named curve P-256 is "
+			    "accepted");
+			goto fail;
+		}
 		if (!EVP_PKEY_get_utf8_string_param(pkey,
 			OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
 			NULL) ||
@@ -220,6 +271,9 @@ key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv)
 			: "?");
 		goto fail;
 	}
+	/* Canonical from here on: whatever re-encodes it gets one form. */
+	if (key_canonical(d, pkey) == -1)
+		goto fail;
 	if ((k = lib_calloc(1, sizeof(*k))) == NULL) {
 		diag_err(d, NULL, "out of memory");
 		goto fail;
@@ -235,6 +289,43 @@ key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv)
 fail:
 	EVP_PKEY_free(pkey);
 	return NULL;
+}
+
+const char *
+key_provider_name(const struct sign_key *k)
+{
+	EVP_MD_CTX *ctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	const OSSL_PROVIDER *prov = NULL;
+	const char *name = NULL;
+	int ok;
+
+	/*
+	 * Set up the very operation key_sign() (or key_verify(), for a
+	 * public key) performs, and ask which provider OpenSSL fetched it
+	 * from: with --fips, or a key held by another provider, that is not
+	 * simply "default".
+	 */
+	if (k == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	if (k->has_private)
+		ok = EVP_DigestSignInit_ex(ctx, &pctx,
+		    k->alg == KEY_ALG_ED25519 ? NULL : "SHA256", NULL, NULL,
+		    k->pkey, NULL);
+	else
+		ok = EVP_DigestVerifyInit_ex(ctx, &pctx,
+		    k->alg == KEY_ALG_ED25519 ? NULL : "SHA256", NULL, NULL,
+		    k->pkey, NULL);
+	if (ok != 1 || pctx == NULL)
+		goto out;
+	if ((prov = EVP_PKEY_CTX_get0_provider(pctx)) == NULL)
+		prov = EVP_PKEY_get0_provider(k->pkey);
+	if (prov != NULL)
+		name = OSSL_PROVIDER_get0_name(prov);
+out:
+	ERR_clear_error();
+	EVP_MD_CTX_free(ctx);
+	return name;
 }
 
 int

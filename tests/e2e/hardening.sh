@@ -62,6 +62,21 @@ expect 3 "keyring with an escape in its id is refused" \
 	"$R" verify report.json --keyring ring-esc.yaml
 inert "keyring excerpt: nothing drawn"
 
+# ------------------------------------------------ 3. canonical key ids
+cp "$FIX/report.json.sigstore.json" .
+openssl ec -pubin -in test.pub -pubout -conv_form compressed -out comp.pub 2>/dev/null
+expect 0 "a compressed-point public key verifies (same key, same id)" \
+	"$R" verify report.json --key comp.pub
+has "9492d5e693b78ee332a8fe677b998acbdea977d188d405d3dbab428e199228eb" "... under its canonical id"
+openssl ec -pubin -in test.pub -pubout -param_enc explicit -out expl.pub 2>/dev/null
+expect 3 "explicit curve parameters are refused" "$R" verify report.json --key expl.pub
+has "explicit curve parameters" "... and said so"
+kid=9492d5e693b78ee332a8fe677b998acbdea977d188d405d3dbab428e199228eb
+printf 'keys:\n  - id: "%s"\n    name: ci\n    path: test.pub\n    revoked_at: 2026-01-01T00:00:00Z\n  - id: "%s"\n    name: ci-old\n    path: comp.pub\n' "$kid" "$kid" >dup.yaml
+expect 3 "one key twice in a keyring (compressed and not) is refused" \
+	"$R" verify report.json --keyring dup.yaml
+has "duplicate key in keyring" "... as a duplicate"
+
 # ------------------------------------------- 5. keys and passphrases
 cp "$FIX/test.key" open.key && chmod 644 open.key
 expect 3 "sign refuses a 0644 private key" "$R" sign report.json --key open.key

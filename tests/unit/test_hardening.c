@@ -537,6 +537,170 @@ secrets_not_dumpable(void **state)
 	unlink(path);
 }
 
+/* The fixture public key re-encoded by openssl ec with extra options. */
+static const char *
+reencode(const char *name, const char *opts, int private)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "/tmp/rampart-hard-%ld-%s", (long)getpid(),
+	    name);
+	sh("openssl ec %s -in " FIX "%s %s -out '%s' 2>/dev/null && "
+	   "chmod 600 '%s'",
+	    private ? "" : "-pubin", private ? "test.key" : "test.pub", opts,
+	    path, path);
+	return path;
+}
+
+/*
+ * One key, one id: the fixture key read from a compressed-point or
+ * hybrid SPKI (and from a compressed private key) gets the id of its
+ * uncompressed named-curve form; explicit curve parameters are refused in
+ * every form.
+ */
+static void
+key_ids_canonical(void **state)
+{
+	static const char *const forms[] = { "-pubout -conv_form compressed",
+		"-pubout -conv_form hybrid", "-pubout -conv_form uncompressed",
+		"-pubout" };
+	static const char *const explicit_forms[] = {
+		"-pubout -param_enc explicit",
+		"-pubout -param_enc explicit -conv_form compressed",
+	};
+	struct sign_key *k;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		diag_init(&d);
+		assert_non_null(
+		    k = key_load_public(&d, reencode("c.pub", forms[i], 0)));
+		assert_string_equal(k->id, KEY_ID);
+		key_free(k);
+		diag_free(&d);
+	}
+	diag_init(&d);
+	assert_non_null(
+	    k = key_load_private(
+		&d, reencode("c.key", "-conv_form compressed", 1), NULL, 0));
+	assert_string_equal(k->id, KEY_ID);
+	key_free(k);
+	diag_free(&d);
+	for (i = 0; i < sizeof(explicit_forms) / sizeof(explicit_forms[0]);
+	     i++) {
+		diag_init(&d);
+		assert_null(key_load_public(
+		    &d, reencode("x.pub", explicit_forms[i], 0)));
+		assert_diag_has(&d, "explicit curve parameters");
+		diag_free(&d);
+	}
+	diag_init(&d);
+	assert_null(key_load_private(
+	    &d, reencode("x.key", "-param_enc explicit", 1), NULL, 0));
+	assert_diag_has(&d, "explicit curve parameters");
+	diag_free(&d);
+}
+
+/*
+ * A keyring cannot hold one key twice: the fixture key and the same key
+ * with a compressed point, under any id and name, are refused as a
+ * duplicate (or as an id that is not the key's); two different keys load.
+ */
+static void
+keyring_unique_by_key(void **state)
+{
+	char cwd[256], text[2048];
+	const char *comp;
+	struct keyring *kr;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	comp = reencode("comp.pub", "-pubout -conv_form compressed", 0);
+	snprintf(text, sizeof(text),
+	    "keys:\n"
+	    "  - id: \"%s\"\n"
+	    "    name: alice\n"
+	    "    path: %s/tests/fixtures/sign/test.pub\n"
+	    "    revoked_at: 2026-01-01T00:00:00Z\n"
+	    "  - id: \"%s\"\n"
+	    "    name: alice-again\n"
+	    "    path: %s\n",
+	    KEY_ID, cwd, KEY_ID, comp);
+	diag_init(&d);
+	assert_null(keyring_load(&d, tmp_file("ring.yaml", text, 0644)));
+	assert_diag_has(&d, "ring.yaml:6:5: error: duplicate key in keyring");
+	diag_free(&d);
+	/* The id the compressed encoding used to hash to is not its id. */
+	snprintf(text, sizeof(text),
+	    "keys:\n"
+	    "  - id: \"%s\"\n"
+	    "    path: %s/tests/fixtures/sign/test.pub\n"
+	    "    revoked_at: 2026-01-01T00:00:00Z\n"
+	    "  - id: "
+	    "\"db0e32d7bd0c3644c3d0bfd78af4ffc9a959d3760385e658b5a1686050fb6d3a"
+	    "\"\n"
+	    "    path: %s\n",
+	    KEY_ID, cwd, comp);
+	diag_init(&d);
+	assert_null(keyring_load(&d, tmp_file("ring.yaml", text, 0644)));
+	assert_diag_has(&d, "does not match its key, whose id is '" KEY_ID);
+	diag_free(&d);
+	/* Twin: two different keys. */
+	snprintf(text, sizeof(text),
+	    "keys:\n"
+	    "  - id: \"%s\"\n"
+	    "    path: %s/tests/fixtures/sign/test.pub\n"
+	    "  - id: \"%s\"\n"
+	    "    path: %s/tests/fixtures/sign/test-ed25519.pub\n",
+	    KEY_ID, cwd, "PLACEHOLDER", cwd);
+	{
+		struct sign_key *ed;
+		char *p;
+
+		diag_init(&d);
+		assert_non_null(
+		    ed = key_load_public(&d, FIX "test-ed25519.pub"));
+		assert_non_null(p = strstr(text, "PLACEHOLDER"));
+		memmove(p + 64, p + 11, strlen(p + 11) + 1);
+		memcpy(p, ed->id, 64);
+		key_free(ed);
+		assert_non_null(
+		    kr = keyring_load(&d, tmp_file("ring.yaml", text, 0644)));
+		assert_int_equal(kr->n, 2);
+		keyring_free(kr);
+		diag_free(&d);
+	}
+}
+
+/* The provider named is the one OpenSSL fetched the operation from. */
+static void
+provider_named(void **state)
+{
+	static const char *const keys[] = { FIX "test.pub",
+		FIX "test-ed25519.pub" };
+	struct sign_key *k;
+	struct diag d;
+	const char *name;
+	size_t i;
+
+	(void)state;
+	diag_init(&d);
+	for (i = 0; i < 2; i++) {
+		assert_non_null(k = key_load_public(&d, keys[i]));
+		assert_non_null(name = key_provider_name(k));
+		assert_string_equal(name, "default");
+		key_free(k);
+	}
+	assert_non_null(k = key_generate(&d, KEY_ALG_ECDSA_P256));
+	assert_string_equal(key_provider_name(k), "default");
+	key_free(k);
+	assert_null(key_provider_name(NULL));
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -550,6 +714,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(passphrase_cap),
 		cmocka_unit_test(passphrase_env_dropped),
 		cmocka_unit_test(secrets_not_dumpable),
+		cmocka_unit_test(key_ids_canonical),
+		cmocka_unit_test(keyring_unique_by_key),
+		cmocka_unit_test(provider_named),
 	};
 
 	RUN_TESTS("hardening", tests, argc, argv);
