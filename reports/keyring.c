@@ -300,3 +300,10 @@ keyring_find(const struct keyring *kr, const char *id)
 			return &kr->v[i];
 	return NULL;
 }
+
+int
+keyring_entry_bounded(const struct keyring_entry *ke)
+{
+	return ke != NULL &&
+	    (ke->not_before != 0 || ke->retired_at != 0 || ke->revoked_at != 0);
+}

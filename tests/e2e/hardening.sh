@@ -6,8 +6,13 @@
 set -u
 R=${RAMPART:-$(pwd)/build/rampart}
 FIX=$(pwd)/tests/fixtures/sign
+HERE_SIGN=$(pwd)/tests/e2e/sign
 T=$(mktemp -d /tmp/rampart-e2e-hard.XXXXXX)
-cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$T"; }
+tsa_pid=""
+cleanup() {
+	[ -n "$tsa_pid" ] && kill "$tsa_pid" 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 n=0 fails=0
@@ -76,6 +81,90 @@ printf 'keys:\n  - id: "%s"\n    name: ci\n    path: test.pub\n    revoked_at: 2
 expect 3 "one key twice in a keyring (compressed and not) is refused" \
 	"$R" verify report.json --keyring dup.yaml
 has "duplicate key in keyring" "... as a duplicate"
+
+# ------------------------------------------------------- 4. timestamps
+# The stored fixture bundle has no timestamp; its signer claims a time.
+ring() { # ring FILE EXTRA-LINE
+	printf 'keys:\n  - id: "%s"\n    name: ci\n    path: %s/test.pub\n%s' "$kid" "$T" "$2" >"$1"
+}
+ring plain.yaml ""
+ring retired.yaml "    retired_at: 2099-01-01T00:00:00Z
+"
+ring notbefore.yaml "    not_before: 2001-01-01T00:00:00Z
+"
+expect 0 "keyring without validity dates: no timestamp needed" \
+	"$R" verify report.json --keyring plain.yaml
+for f in retired notbefore; do
+	expect 1 "keyring entry with $f date and no timestamp: invalid (implied --require-timestamp)" \
+		"$R" verify report.json --keyring $f.yaml
+	has "a verified RFC 3161 timestamp is required" "... says a timestamp is required"
+done
+expect 2 "--require-timestamp needs --tsa-ca" "$R" verify report.json --key test.pub --require-timestamp
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout any.key \
+	-out any-ca.pem -days 2 -subj "/CN=any" 2>/dev/null
+expect 1 "--require-timestamp with --key and no timestamp: invalid" \
+	"$R" verify report.json --key test.pub --require-timestamp --tsa-ca any-ca.pem
+expect 0 "... its twin without --require-timestamp is valid" "$R" verify report.json --key test.pub
+
+# A local TSA (openssl ts behind tests/e2e/sign/tsa_server.py).
+mkdir tsa && cd tsa || exit 1
+printf 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = critical, timeStamping\n' >ext.cnf
+tsa_conf() { # tsa_conf FILE ACCURACY
+	cat >"$1" <<EOC
+[ tsa ]
+default_tsa = tsa_config1
+[ tsa_config1 ]
+dir = $T/tsa
+serial = \$dir/serial
+crypto_device = builtin
+signer_cert = \$dir/tsa.pem
+certs = \$dir/tsa.pem
+signer_key = \$dir/tsa.key
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256
+$2
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+EOC
+}
+tsa_conf ts.cnf "accuracy = secs:1"
+echo 01 >serial
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout ca.key -out ca.pem -days 2 -subj "/CN=hardening TSA root" \
+	-addext "basicConstraints=critical,CA:TRUE" \
+	-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null &&
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout tsa.key -out tsa.csr -subj "/CN=hardening TSA" 2>/dev/null &&
+openssl x509 -req -in tsa.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+	-out tsa.pem -days 2 -extfile ext.cnf 2>/dev/null || bad "test TSA certificates"
+python3 "$HERE_SIGN/tsa_server.py" ts.cnf port 2>tsa.log &
+tsa_pid=$!
+i=0
+while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+cd "$T" || exit 1
+if [ -s tsa/port ]; then
+	url="http://127.0.0.1:$(cat tsa/port)/tsa"
+	cp report.json ts.json; cp "$FIX/test.key" ts.key; chmod 600 ts.key
+	expect 0 "sign with a timestamp" "$R" sign ts.json --key ts.key --tsa-url "$url"
+	expect 0 "retired-later key with a verified timestamp: valid" \
+		"$R" verify ts.json --keyring retired.yaml --tsa-ca tsa/ca.pem
+	expect 0 "--require-timestamp with a verified timestamp: valid" \
+		"$R" verify ts.json --key test.pub --require-timestamp --tsa-ca tsa/ca.pem
+	jq 'del(.verificationMaterial.timestampVerificationData)' ts.json.sigstore.json >stripped.json
+	expect 1 "timestamp stripped, keyring entry with dates: invalid" \
+		"$R" verify ts.json --bundle stripped.json --keyring retired.yaml --tsa-ca tsa/ca.pem
+	has "bundle has none" "... says the bundle has no timestamp"
+	expect 1 "timestamp stripped, --require-timestamp: invalid" \
+		"$R" verify ts.json --bundle stripped.json --key test.pub --require-timestamp --tsa-ca tsa/ca.pem
+	expect 1 "timestamp present but not checkable (no --tsa-ca), entry with dates: invalid" \
+		"$R" verify ts.json --keyring retired.yaml
+	has "cannot be checked without --tsa-ca" "... says why"
+else
+	bad "TSA responder did not start"; cat tsa/tsa.log
+fi
 
 # ------------------------------------------- 5. keys and passphrases
 cp "$FIX/test.key" open.key && chmod 644 open.key
