@@ -9,12 +9,13 @@
 #include "cli/cli.h"
 #include "reports/sign.h"
 
-enum { O_BUNDLE = 1, O_KEY, O_KEYRING, O_TSA_CA, O_FIPS, O_HELP };
+enum { O_BUNDLE = 1, O_KEY, O_KEYRING, O_TSA_CA, O_REQ_TS, O_FIPS, O_HELP };
 
 static const struct opt verify_opts[] = {
 	{ "bundle", 1, O_BUNDLE },
 	{ "key", 1, O_KEY },
 	{ "keyring", 1, O_KEYRING },
+	{ "require-timestamp", 0, O_REQ_TS },
 	{ "tsa-ca", 1, O_TSA_CA },
 	{ "fips", 0, O_FIPS },
 	{ "help", 0, O_HELP },
@@ -33,6 +34,9 @@ verify_help(const struct command *cmd)
 	       "(docs/signing.md)\n"
 	       "  --tsa-ca FILE    CA certificates to check RFC 3161 "
 	       "timestamps with\n"
+	       "  --require-timestamp  a verified timestamp is required "
+	       "(implied by a\n"
+	       "                   keyring entry with validity dates)\n"
 	       "  --fips           use the OpenSSL FIPS provider\n\n"
 	       "exit: 0 valid, 1 invalid, 2 usage, 3 malformed file, 5 "
 	       "system error\n");
@@ -82,6 +86,9 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		case O_TSA_CA:
 			vo.tsa_ca = arg;
 			break;
+		case O_REQ_TS:
+			vo.require_timestamp = 1;
+			break;
 		case O_FIPS:
 			fips = 1;
 			break;
@@ -96,6 +103,10 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		return cli_usage_err(cmd,
 		    "give exactly one of --key and "
 		    "--keyring");
+	if (vo.require_timestamp && vo.tsa_ca == NULL)
+		return cli_usage_err(cmd,
+		    "--require-timestamp needs --tsa-ca to verify the "
+		    "timestamp with");
 	if (fips && key_fips_enable(&d) == -1) {
 		cli_diag(c, &d);
 		diag_free(&d);

@@ -504,6 +504,32 @@ check_timestamps(struct diag *d, const struct doc_node *vm,
 	return 1;
 }
 
+/*
+ * A verified timestamp was required (--require-timestamp, or a keyring
+ * entry with validity dates, so a retired key cannot backdate a signature
+ * by leaving the timestamp out) and there is none.  Returns
+ * VERIFY_INVALID.
+ */
+static int
+no_timestamp(struct diag *d, const struct verify_opts *o,
+    const struct keyring_entry *ke, const struct verify_result *r)
+{
+	const char *why = o->require_timestamp
+	    ? "--require-timestamp was given"
+	    : "its keyring entry bounds the key's validity in time";
+
+	if (r->ntimestamps > 0)
+		return INVALID(d, NULL,
+		    "a verified RFC 3161 timestamp is required (%s), and the "
+		    "bundle's timestamp cannot be checked without --tsa-ca",
+		    why);
+	return INVALID(d, NULL,
+	    "a verified RFC 3161 timestamp is required (%s), and the "
+	    "bundle has none%s%s%s",
+	    why, ke != NULL ? ": key '" : "", ke != NULL ? ke->id : "",
+	    ke != NULL ? "' cannot vouch for its own signing time" : "");
+}
+
 /* The keyring's validity window for the entry. */
 static int
 check_validity(struct diag *d, const struct keyring_entry *ke,
@@ -724,6 +750,12 @@ bundle_verify_buf(struct arena *a, struct diag *d, const char *name,
 		goto out;
 	if (ke != NULL && (rc = check_validity(d, ke, r)) != 1)
 		goto out;
+	if ((o->require_timestamp ||
+		(ke != NULL && keyring_entry_bounded(ke))) &&
+	    !r->timestamp_verified) {
+		rc = no_timestamp(d, o, ke, r);
+		goto out;
+	}
 	rc = VERIFY_VALID;
 out:
 	sb_free(&pae);

@@ -170,6 +170,12 @@ void keyring_free(struct keyring *kr); /* accepts NULL */
 /* Entry with that id, or NULL. */
 const struct keyring_entry *keyring_find(
     const struct keyring *kr, const char *id);
+/*
+ * Whether the entry bounds its key's validity in time (not_before,
+ * retired_at or revoked_at): verifying against it then needs a verified
+ * timestamp, since the signer's own claim of time could be backdated.
+ */
+int keyring_entry_bounded(const struct keyring_entry *ke);
 
 /* ---------------------------------------------------- what gets signed */
 
@@ -264,6 +270,7 @@ struct verify_opts {
 	const struct sign_key *key; /* trusted key (--key), or */
 	const struct keyring *keyring; /* trusted keys (--keyring) */
 	const char *tsa_ca; /* CA file for timestamps; NULL: not checked */
+	int require_timestamp; /* a verified timestamp is required */
 };
 
 /* What a valid bundle says; strings live in the caller's arena. */

@@ -132,7 +132,7 @@ verify_buf(const char *bundle, const void *body, size_t len,
     const struct sign_key *k, const struct keyring *kr, struct diag *d)
 {
 	struct arena *a = arena_new();
-	struct verify_opts o = { k, kr, NULL };
+	struct verify_opts o = { k, kr, NULL, 0 };
 	struct verify_result r;
 	int rc;
 
