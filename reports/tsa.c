@@ -4,11 +4,15 @@
  * security adds nothing to its integrity) over a non-blocking socket with
  * one absolute deadline, and the verification of a stored reply.
  */
+#ifdef __linux__
+#define _GNU_SOURCE /* getaddrinfo_a */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -112,6 +116,101 @@ wait_fd(int fd, short ev, int64_t deadline)
 	}
 }
 
+#if defined(__GLIBC__) && defined(__linux__)
+/*
+ * A lookup handed to glibc's resolver thread, with copies of everything
+ * it reads: on a timeout it may still be running after we return.
+ */
+struct lookup {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char host[256];
+	char port[8];
+};
+
+/*
+ * Resolve u's host by the connection's deadline.  getaddrinfo() cannot be
+ * bounded (a silent name server holds it for timeout x attempts, by
+ * default 10 s per address family and up to minutes with RES_OPTIONS),
+ * so the lookup runs asynchronously and we stop waiting at the deadline.
+ * A lookup still running then is cancelled, or, if glibc cannot cancel
+ * it, left to finish on its own with its memory (a few hundred bytes,
+ * once per process): freeing it would be a use after free.  0 or -1.
+ */
+static int
+resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
+    int64_t deadline, struct addrinfo **res)
+{
+	struct lookup *lk;
+	struct gaicb *list[1];
+	struct timespec ts;
+	int64_t left;
+	int e;
+
+	*res = NULL;
+	if ((lk = lib_calloc(1, sizeof(*lk))) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	memcpy(lk->host, u->host, sizeof(lk->host));
+	memcpy(lk->port, u->port, sizeof(lk->port));
+	lk->hints = *hints;
+	lk->cb.ar_name = lk->host;
+	lk->cb.ar_service = lk->port;
+	lk->cb.ar_request = &lk->hints;
+	list[0] = &lk->cb;
+	if ((e = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0) {
+		lib_free(lk);
+		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		    u->host, gai_strerror(e));
+	}
+	while ((e = gai_error(&lk->cb)) == EAI_INPROGRESS) {
+		if ((left = deadline - now_ms()) <= 0)
+			break;
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000L;
+		(void)gai_suspend((const struct gaicb *const *)list, 1, &ts);
+	}
+	if (e == EAI_INPROGRESS) {
+		switch (gai_cancel(&lk->cb)) {
+		case EAI_ALLDONE: /* finished meanwhile: too late anyway */
+			if (gai_error(&lk->cb) == 0)
+				freeaddrinfo(lk->cb.ar_result);
+			/* FALLTHROUGH */
+		case EAI_CANCELED:
+			lib_free(lk);
+			break;
+		default: /* still running: it owns lk now */
+			break;
+		}
+		return diag_err(d, NULL,
+		    "cannot resolve TSA host '%s': no answer before the "
+		    "deadline",
+		    u->host);
+	}
+	if (e != 0) {
+		lib_free(lk);
+		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		    u->host, gai_strerror(e));
+	}
+	*res = lk->cb.ar_result;
+	lib_free(lk);
+	return 0;
+}
+#else
+/* Without getaddrinfo_a the lookup cannot be bounded.  0 or -1. */
+static int
+resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
+    int64_t deadline, struct addrinfo **res)
+{
+	int e;
+
+	(void)deadline;
+	if ((e = getaddrinfo(u->host, u->port, hints, res)) != 0)
+		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		    u->host, gai_strerror(e));
+	return 0;
+}
+#endif
+
 static int
 connect_to(struct diag *d, const struct url *u, int64_t deadline)
 {
@@ -122,9 +221,8 @@ connect_to(struct diag *d, const struct url *u, int64_t deadline)
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((e = getaddrinfo(u->host, u->port, &hints, &res)) != 0)
-		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
-		    u->host, gai_strerror(e));
+	if (resolve(d, u, &hints, deadline, &res) == -1)
+		return -1;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
 		    ai->ai_protocol);

@@ -165,6 +165,34 @@ if [ -s tsa/port ]; then
 else
 	bad "TSA responder did not start"; cat tsa/tsa.log
 fi
+# DNS resolution is bounded by the TSA deadline (10 s): a name server that
+# never answers, with resolver options that would make a plain
+# getaddrinfo() wait 3 x 30 s, in a private mount and network namespace.
+if unshare -mn true 2>/dev/null; then
+	printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:3\n' >resolv.conf
+	cat >silent_dns.py <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 53))
+open(sys.argv[1], "w").write("up")
+while True:
+    s.recvfrom(4096)
+PY
+	cp report.json dns.json
+	start=$(date +%s)
+	unshare -mn sh -c 'ip link set lo up && mount --bind "$1/resolv.conf" /etc/resolv.conf &&
+		{ python3 "$1/silent_dns.py" "$1/dns.up" & } &&
+		i=0; while [ ! -s "$1/dns.up" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done;
+		"$2" sign "$1/dns.json" --key "$1/ts.key" --tsa-url http://tsa.hardening.test/tsa;
+		rc=$?; kill $! 2>/dev/null; exit $rc' sh "$T" "$R" >"$T/out" 2>"$T/err"
+	got=$?
+	took=$(($(date +%s) - start))
+	[ "$got" -eq 5 ] && ok "silent name server: sign fails (exit 5)" || bad "silent name server: sign fails (exit $got, want 5)"
+	[ "$took" -le 20 ] && ok "... within the deadline (${took}s)" || bad "... within the deadline (took ${took}s)"
+	has "no answer before the deadline" "... and says so"
+else
+	echo "skip DNS deadline (no unshare -mn here)"
+fi
 
 # ------------------------------------------- 5. keys and passphrases
 cp "$FIX/test.key" open.key && chmod 644 open.key
