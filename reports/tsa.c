@@ -28,6 +28,14 @@
 #include "reports/sign.h"
 
 #define TSA_REPLY_MAX (1u << 20)
+/*
+ * At signing, a reply's time must fall within the exchange, widened by
+ * the token's stated accuracy and this much clock difference, and the
+ * stated accuracy must be at most TSA_MAX_ACCURACY: a token good to a day
+ * proves little about when a report was signed.
+ */
+#define TSA_MAX_SKEW 300
+#define TSA_MAX_ACCURACY 60
 
 struct url {
 	char host[256];
@@ -546,6 +554,87 @@ out:
 	TS_VERIFY_CTX_free(ctx);
 	X509_STORE_free(store);
 	OPENSSL_free(imprint);
+	TS_RESP_free(resp);
+	return rc;
+}
+
+/* The token's stated accuracy in whole seconds, rounded up; 0 if none. */
+static int64_t
+accuracy_secs(TS_TST_INFO *tst)
+{
+	const TS_ACCURACY *acc = TS_TST_INFO_get_accuracy(tst);
+	const ASN1_INTEGER *v;
+	int64_t secs = 0, sub = 0, x;
+
+	if (acc == NULL)
+		return 0;
+	if ((v = TS_ACCURACY_get_seconds(acc)) != NULL) {
+		if (!ASN1_INTEGER_get_int64(&x, v) || x < 0)
+			return INT64_MAX;
+		secs = x;
+	}
+	if ((v = TS_ACCURACY_get_millis(acc)) != NULL &&
+	    ASN1_INTEGER_get_int64(&x, v) && x > 0)
+		sub = 1;
+	if ((v = TS_ACCURACY_get_micros(acc)) != NULL &&
+	    ASN1_INTEGER_get_int64(&x, v) && x > 0)
+		sub = 1;
+	return secs > INT64_MAX - 1 ? INT64_MAX : secs + sub;
+}
+
+int
+tsa_check_reply(struct diag *d, const unsigned char *der, size_t derlen,
+    const void *data, size_t len, const char *ca_file, const char *policy,
+    int64_t sent, int64_t received)
+{
+	TS_RESP *resp = NULL;
+	TS_TST_INFO *tst;
+	const unsigned char *p = der;
+	char got[128], b1[32], b2[32], b3[32];
+	int64_t when = 0, acc;
+	int rc;
+
+	/* Signature, chain (critical timeStamping EKU) and imprint. */
+	if ((rc = tsa_verify(d, der, derlen, data, len, ca_file, &when)) != 1)
+		return rc;
+	rc = -1;
+	if ((resp = d2i_TS_RESP(NULL, &p, (long)derlen)) == NULL ||
+	    (tst = TS_RESP_get_tst_info(resp)) == NULL) {
+		diag_openssl(d, NULL, "cannot read the timestamp token");
+		goto out;
+	}
+	rc = 0;
+	got[0] = '\0';
+	if (TS_TST_INFO_get_policy_id(tst) != NULL)
+		OBJ_obj2txt(
+		    got, sizeof(got), TS_TST_INFO_get_policy_id(tst), 1);
+	if (policy != NULL && strcmp(got, policy) != 0) {
+		diag_err(d, NULL,
+		    "the TSA answered under policy '%s', not the required "
+		    "'%s'",
+		    got, policy);
+		goto out;
+	}
+	if ((acc = accuracy_secs(tst)) > TSA_MAX_ACCURACY) {
+		diag_err(d, NULL,
+		    "the TSA states an accuracy of %lld s; at most %d s is "
+		    "accepted",
+		    (long long)acc, TSA_MAX_ACCURACY);
+		goto out;
+	}
+	if (when + acc < sent - TSA_MAX_SKEW ||
+	    when - acc > received + TSA_MAX_SKEW) {
+		format_time(when, b1);
+		format_time(sent, b2);
+		format_time(received, b3);
+		diag_err(d, NULL,
+		    "the TSA's time %s (+/- %lld s) is not when it was asked "
+		    "(%s to %s, allowing %d s of clock difference)",
+		    b1, (long long)acc, b2, b3, TSA_MAX_SKEW);
+		goto out;
+	}
+	rc = 1;
+out:
 	TS_RESP_free(resp);
 	return rc;
 }

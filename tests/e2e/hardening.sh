@@ -162,6 +162,39 @@ if [ -s tsa/port ]; then
 	expect 1 "timestamp present but not checkable (no --tsa-ca), entry with dates: invalid" \
 		"$R" verify ts.json --keyring retired.yaml
 	has "cannot be checked without --tsa-ca" "... says why"
+	# At signing: the reply is checked against --tsa-ca before use.
+	cp report.json s1.json
+	expect 0 "sign --tsa-ca: the TSA's reply verifies" \
+		"$R" sign s1.json --key ts.key --tsa-url "$url" --tsa-ca tsa/ca.pem --tsa-policy 1.2.3.4.1
+	if grep -q "not verified" "$T/err"; then bad "... no warning"; else ok "... no warning"; fi
+	cp report.json s2.json
+	expect 0 "sign without --tsa-ca: warned that the reply is unverified" \
+		"$R" sign s2.json --key ts.key --tsa-url "$url"
+	has "the TSA's reply was not verified (no --tsa-ca)" "... the warning"
+	cp report.json s3.json
+	expect 5 "sign --tsa-ca with another CA: refused" \
+		"$R" sign s3.json --key ts.key --tsa-url "$url" --tsa-ca any-ca.pem
+	has "the timestamp does not verify" "... says why"
+	[ ! -e s3.json.sigstore.json ] && ok "... and writes no bundle" || bad "... and writes no bundle"
+	expect 5 "sign --tsa-policy other than the TSA's: refused" \
+		"$R" sign s3.json --key ts.key --tsa-url "$url" --tsa-ca tsa/ca.pem --tsa-policy 1.2.3.4.2
+	has "policy '1.2.3.4.1', not the required '1.2.3.4.2'" "... names both policies"
+	expect 2 "--tsa-ca without --tsa-url is a usage error" "$R" sign s3.json --key ts.key --tsa-ca tsa/ca.pem
+	# A TSA that claims only +/- 1 hour.
+	cd tsa && tsa_conf ts-acc.cnf "accuracy = secs:3600"
+	python3 "$HERE_SIGN/tsa_server.py" ts-acc.cnf port-acc 2>tsa-acc.log &
+	acc_pid=$!
+	cd "$T" || exit 1
+	i=0
+	while [ ! -s tsa/port-acc ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if [ -s tsa/port-acc ]; then
+		expect 5 "sign --tsa-ca: a TSA accurate to 1 hour is refused" \
+			"$R" sign s3.json --key ts.key --tsa-url "http://127.0.0.1:$(cat tsa/port-acc)/tsa" --tsa-ca tsa/ca.pem
+		has "accuracy of 3600 s; at most 60 s" "... names the accuracy"
+	else
+		bad "second TSA responder did not start"
+	fi
+	kill "$acc_pid" 2>/dev/null
 else
 	bad "TSA responder did not start"; cat tsa/tsa.log
 fi

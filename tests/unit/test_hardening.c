@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -701,6 +702,81 @@ provider_named(void **state)
 	diag_free(&d);
 }
 
+/*
+ * At signing, a TSA reply is checked against the CA, the policy, its
+ * stated accuracy and the time of the exchange: a reply from a TSA whose
+ * clock is two hours off (either way) is refused; the same reply inside
+ * its window passes.  The reply comes from `openssl ts -reply`.
+ */
+static void
+tsa_reply_checked(void **state)
+{
+	char dir[] = "/tmp/rampart-hard-tsa-XXXXXX", path[256];
+	const char data[] = "signature bytes";
+	char *der = NULL;
+	size_t derlen = 0;
+	struct diag d;
+	int64_t now = (int64_t)time(NULL);
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sh("cd '%s' && "
+	   "printf 'basicConstraints = critical, CA:FALSE\\nkeyUsage = "
+	   "critical, digitalSignature\\nextendedKeyUsage = critical, "
+	   "timeStamping\\n' >ext.cnf && "
+	   "printf '[ tsa ]\\ndefault_tsa = c\\n[ c ]\\ndir = %s\\n"
+	   "serial = %s/serial\\nsigner_cert = %s/tsa.pem\\n"
+	   "certs = %s/tsa.pem\\nsigner_key = %s/tsa.key\\n"
+	   "signer_digest = sha256\\ndefault_policy = 1.2.3.4.1\\n"
+	   "digests = sha256\\naccuracy = secs:1\\n"
+	   "ess_cert_id_alg = sha256\\n' >ts.cnf && echo 01 >serial && "
+	   "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+	   "-nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=ca "
+	   "-addext basicConstraints=critical,CA:TRUE "
+	   "-addext keyUsage=critical,keyCertSign 2>/dev/null && "
+	   "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+	   "-nodes -keyout tsa.key -out tsa.csr -subj /CN=tsa 2>/dev/null && "
+	   "openssl x509 -req -in tsa.csr -CA ca.pem -CAkey ca.key "
+	   "-CAcreateserial -out tsa.pem -days 2 -extfile ext.cnf "
+	   "2>/dev/null && "
+	   "printf 'signature bytes' >data && "
+	   "openssl ts -query -data data -sha256 -cert -out q.tsq 2>/dev/null "
+	   "&& "
+	   "openssl ts -reply -config ts.cnf -queryfile q.tsq -out r.tsr "
+	   "2>/dev/null",
+	    dir, dir, dir, dir, dir, dir);
+	snprintf(path, sizeof(path), "%s/r.tsr", dir);
+	diag_init(&d);
+	assert_int_equal(file_read_all(&d, path, 0, &der, &derlen), 0);
+	snprintf(path, sizeof(path), "%s/ca.pem", dir);
+	assert_int_equal(tsa_check_reply(&d, (unsigned char *)der, derlen, data,
+			     strlen(data), path, "1.2.3.4.1", now - 5, now + 5),
+	    1);
+	assert_int_equal(d.nerrors, 0);
+	assert_int_equal(tsa_check_reply(&d, (unsigned char *)der, derlen, data,
+			     strlen(data), path, NULL, now + 7200, now + 7201),
+	    0);
+	assert_diag_has(&d, "is not when it was asked");
+	diag_clear(&d);
+	assert_int_equal(tsa_check_reply(&d, (unsigned char *)der, derlen, data,
+			     strlen(data), path, NULL, now - 7201, now - 7200),
+	    0);
+	assert_diag_has(&d, "is not when it was asked");
+	diag_clear(&d);
+	assert_int_equal(tsa_check_reply(&d, (unsigned char *)der, derlen, data,
+			     strlen(data), path, "1.2.3.4.9", now - 5, now + 5),
+	    0);
+	assert_diag_has(&d, "policy '1.2.3.4.1', not the required '1.2.3.4.9'");
+	diag_clear(&d);
+	/* Over other data: the imprint does not match. */
+	assert_int_equal(tsa_check_reply(&d, (unsigned char *)der, derlen,
+			     "other", 5, path, NULL, now - 5, now + 5),
+	    0);
+	diag_free(&d);
+	lib_free(der);
+	sh("rm -rf '%s'", dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -717,6 +793,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(key_ids_canonical),
 		cmocka_unit_test(keyring_unique_by_key),
 		cmocka_unit_test(provider_named),
+		cmocka_unit_test(tsa_reply_checked),
 	};
 
 	RUN_TESTS("hardening", tests, argc, argv);
