@@ -251,6 +251,7 @@ bundle_build(struct diag *d, struct strbuf *out, const char *subject_name,
 	struct strbuf payload, pae;
 	unsigned char *sig = NULL, *ts = NULL;
 	size_t siglen = 0, tslen = 0;
+	int64_t sent;
 	int rc = -1;
 
 	sb_init(&payload);
@@ -265,9 +266,19 @@ bundle_build(struct diag *d, struct strbuf *out, const char *subject_name,
 	if (key_sign(d, key, pae.s, pae.len, &sig, &siglen) == -1)
 		goto out;
 	/* The timestamp covers the signature bytes, as Sigstore does. */
+	sent = (int64_t)time(NULL);
 	if (tsa_url != NULL &&
 	    tsa_timestamp(d, tsa_url, sig, siglen, 10000, &ts, &tslen) == -1)
 		goto out;
+	/* Check the reply before it goes into the bundle (--tsa-ca). */
+	if (tsa_url != NULL && m->tsa_ca != NULL &&
+	    tsa_check_reply(d, ts, tslen, sig, siglen, m->tsa_ca, m->tsa_policy,
+		sent, (int64_t)time(NULL)) != 1)
+		goto out;
+	if (tsa_url != NULL && m->tsa_ca == NULL)
+		diag_warn(d, NULL,
+		    "the TSA's reply was not verified (no --tsa-ca): its "
+		    "signature, policy and time are taken on trust");
 
 	sb_adds(out, "{\n  \"mediaType\": ");
 	json_s(out, BUNDLE_MEDIA_TYPE);

@@ -215,6 +215,12 @@ struct sign_meta {
 	const char *binary_sha256;
 	const char *provider;
 	const char *sign_time;
+	/*
+	 * Not part of the statement: with tsa_ca set, the TSA's reply is
+	 * checked by tsa_check_reply() (tsa_policy may be NULL); without,
+	 * a warning says it was not.
+	 */
+	const char *tsa_ca, *tsa_policy;
 };
 
 /*
@@ -327,5 +333,16 @@ int tsa_timestamp(struct diag *d, const char *url, const void *data, size_t len,
  */
 int tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
     const void *data, size_t len, const char *ca_file, int64_t *when);
+/*
+ * At signing time, check the TSA's reply before it goes into the bundle:
+ * tsa_verify() against ca_file, then the token's policy (when policy, a
+ * dotted OID, is not NULL), its stated accuracy (at most 60 s) and its
+ * time (within [sent, received], epoch seconds, widened by the accuracy
+ * and 300 s of clock difference).  Returns 1 valid, 0 invalid (reason in
+ * d), -1 error.
+ */
+int tsa_check_reply(struct diag *d, const unsigned char *der, size_t derlen,
+    const void *data, size_t len, const char *ca_file, const char *policy,
+    int64_t sent, int64_t received);
 
 #endif /* RAMPART_SIGN_H */
