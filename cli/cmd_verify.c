@@ -42,10 +42,14 @@ verify_help(const struct command *cmd)
 	       "system error\n");
 }
 
-static const char *
-or_dash(const char *s)
+/*
+ * Print s, or "-", escaped for the terminal: the statement's strings are
+ * the signer's and the keyring's, and must not drive the terminal.
+ */
+static void
+put(FILE *fp, const char *s)
 {
-	return s != NULL ? s : "-";
+	term_fputs(fp, s != NULL ? s : "-");
 }
 
 int
@@ -134,16 +138,22 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		    : v == VERIFY_MALFORMED ? EXIT_INVALID_INPUT
 					    : EXIT_SYSTEM;
 		cli_diag(c, &d);
-		fprintf(stderr, "rampart verify: %s: %s\n", report,
+		fputs("rampart verify: ", stderr);
+		put(stderr, report);
+		fprintf(stderr, ": %s\n",
 		    rc == EXIT_NOT_ELIGIBLE ? "INVALID signature or report"
 					    : "cannot verify");
 		goto out;
 	}
 	if (d.n > 0)
 		cli_diag(c, &d);
-	printf("verified: %s\n", report);
-	printf("signer:   %s (key %s)\n", or_dash(r.signer), r.key_id);
-	printf("time:     %s (claimed by the signer)\n", or_dash(r.time));
+	fputs("verified: ", stdout);
+	put(stdout, report);
+	fputs("\nsigner:   ", stdout);
+	put(stdout, r.signer);
+	printf(" (key %s)\ntime:     ", r.key_id);
+	put(stdout, r.time);
+	fputs(" (claimed by the signer)\n", stdout);
 	if (r.timestamp_verified) {
 		format_time(r.timestamp, when);
 		printf("timestamp: %s (RFC 3161, verified)\n", when);
@@ -152,9 +162,15 @@ cmd_verify(struct cli *c, int argc, char **argv)
 	} else {
 		printf("timestamp: none\n");
 	}
-	printf("baseline: %s (sha256 %s)\n", or_dash(r.baseline_id),
-	    or_dash(r.baseline_sha256));
-	printf("verdict:  %s (%s)\n", or_dash(r.verdict), or_dash(r.result));
+	fputs("baseline: ", stdout);
+	put(stdout, r.baseline_id);
+	fputs(" (sha256 ", stdout);
+	put(stdout, r.baseline_sha256);
+	fputs(")\nverdict:  ", stdout);
+	put(stdout, r.verdict);
+	fputs(" (", stdout);
+	put(stdout, r.result);
+	fputs(")\n", stdout);
 	rc = 0;
 	goto out;
 fail:
