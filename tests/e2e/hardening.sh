@@ -61,6 +61,11 @@ for field in hint payloadType mediaType; do
 		"$R" verify report.json --bundle b-$field.json --keyring "$FIX/keyring.yaml"
 	inert "$field with ANSI escapes, keyring: nothing drawn"
 done
+# A valid signature: the fields verify prints (keyring name) are escaped.
+printf 'keys:\n  - id: "9492d5e693b78ee332a8fe677b998acbdea977d188d405d3dbab428e199228eb"\n    name: "\\e[2J\\e[Hci\\u009b"\n    path: test.pub\n' >ring-name.yaml
+expect 0 "keyring name with escapes: valid signature" "$R" verify report.json --bundle "$FIX/report.json.sigstore.json" --keyring ring-name.yaml
+inert "... printed without drawing on the terminal"
+has 'signer:   \x1b[2J\x1b[Hci\xc2\x9b' "... the name shown escaped"
 # A source excerpt (keyring YAML with an escape on the bad line).
 printf 'keys:\n  - id: "\033[2Jx"\n    path: test.pub\n' >ring-esc.yaml
 expect 3 "keyring with an escape in its id is refused" \
