@@ -72,6 +72,19 @@ expect 3 "keyring with an escape in its id is refused" \
 	"$R" verify report.json --keyring ring-esc.yaml
 inert "keyring excerpt: nothing drawn"
 
+# A TLS server whose certificate names hold a C1 CSI and a bidi override.
+port=$((40000 + $$ % 20000))
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key \
+	-out tls.pem -days 2 -utf8 -subj "/CN=evil$(printf '\302\233')31mX$(printf '\342\200\256')txt" 2>/dev/null
+openssl s_server -accept "127.0.0.1:$port" -cert tls.pem -key tls.key -www -quiet >/dev/null 2>&1 &
+srv=$!
+sleep 0.5
+"$R" tls "127.0.0.1:$port" >"$T/out" 2>"$T/err"
+kill "$srv" 2>/dev/null
+has 'CN=evil\xc2\x9b31mX\xe2\x80\xaetxt' "tls: certificate names shown escaped"
+inert "tls: nothing drawn on the terminal"
+if cat "$T/out" "$T/err" | grep -q "$(printf '\342\200\256')"; then bad "tls: no raw bidi override"; else ok "tls: no raw bidi override"; fi
+
 # ------------------------------------------------ 3. canonical key ids
 cp "$FIX/report.json.sigstore.json" .
 openssl ec -pubin -in test.pub -pubout -conv_form compressed -out comp.pub 2>/dev/null
