@@ -31,6 +31,7 @@ enum {
 	O_SIGN,
 	O_PASSFILE,
 	O_TSA,
+	O_TSA_CA,
 	O_HELP,
 	O_CRM,
 	O_ATTEST,
@@ -61,6 +62,7 @@ static const struct opt scan_opts[] = {
 	{ "sign", 1, O_SIGN },
 	{ "passphrase-file", 1, O_PASSFILE },
 	{ "tsa-url", 1, O_TSA },
+	{ "tsa-ca", 1, O_TSA_CA },
 	{ "help", 0, O_HELP },
 	{ "crm", 1, O_CRM },
 	{ "attest", 1, O_ATTEST },
@@ -98,6 +100,7 @@ struct scan_args {
 	const char *sign; /* private key: sign every report written */
 	const char *passfile;
 	const char *tsa_url;
+	const char *tsa_ca; /* check the TSA's reply against these CAs */
 	int64_t fixed_time;
 	long long max_results;
 	long long max_items; /* -1 = each format's default */
@@ -179,7 +182,9 @@ scan_help(const struct command *cmd)
 	       "  --passphrase-file F    passphrase of an encrypted KEY "
 	       "(else RAMPART_PASSPHRASE)\n"
 	       "  --tsa-url URL          add an RFC 3161 timestamp from this "
-	       "http:// TSA\n\n"
+	       "http:// TSA\n"
+	       "  --tsa-ca FILE          check the TSA's reply against these "
+	       "CA certificates\n\n"
 	       "exit: 0 eligible, 1 not eligible, 2 usage, 3 invalid input, "
 	       "4 incomplete,\n      5 system error\n",
 	    RUN_DEFAULT_MAX_RESULTS);
@@ -324,6 +329,9 @@ parse_args(
 		case O_TSA:
 			a->tsa_url = arg;
 			break;
+		case O_TSA_CA:
+			a->tsa_ca = arg;
+			break;
 		case O_TLS:
 			if (a->tls.ntargets == 64)
 				return cli_usage_err(cmd, "too many --tls");
@@ -375,6 +383,8 @@ parse_args(
 		return cli_usage_err(cmd,
 		    "--passphrase-file and --tsa-url go with "
 		    "--sign");
+	if (a->tsa_ca != NULL && a->tsa_url == NULL)
+		return cli_usage_err(cmd, "--tsa-ca goes with --tsa-url");
 	if (a->tsa_url != NULL && strncmp(a->tsa_url, "http://", 7) != 0)
 		return cli_usage_err(cmd, "--tsa-url must be an http:// URL");
 	return 0;
@@ -443,7 +453,7 @@ scan_sign_meta(struct arena *a, const struct run *r,
 static int
 write_one(struct diag *d, const struct writer *w, const struct run *r,
     const struct report_opts *ro, const char *path, const struct sign_key *key,
-    const char *tsa_url)
+    const char *tsa_url, const char *tsa_ca)
 {
 	struct arena *a;
 	struct sign_meta m;
@@ -455,10 +465,13 @@ write_one(struct diag *d, const struct writer *w, const struct run *r,
 		return 0;
 	if ((a = arena_new()) == NULL)
 		return diag_err(d, NULL, "out of memory");
-	if (scan_sign_meta(a, r, ro, &m) == -1)
+	if (scan_sign_meta(a, r, ro, &m) == -1) {
 		diag_err(d, NULL, "out of memory");
-	else if (bundle_sign_file(d, path, &m, key, tsa_url) == 0)
-		rc = 0;
+	} else {
+		m.tsa_ca = tsa_ca; /* NULL: bundle_build warns */
+		if (bundle_sign_file(d, path, &m, key, tsa_url) == 0)
+			rc = 0;
+	}
 	arena_free(a);
 	return rc;
 }
@@ -517,8 +530,8 @@ write_reports(struct cli *c, const struct command *cmd,
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s",
 				a->output_dir, ws[i]->filename) >= sizeof(path))
 				return cli_usage_err(cmd, "path too long");
-			if (write_one(
-				d, ws[i], r, &ro, path, key, a->tsa_url) == -1)
+			if (write_one(d, ws[i], r, &ro, path, key, a->tsa_url,
+				a->tsa_ca) == -1)
 				return EXIT_SYSTEM;
 		}
 		return 0;
@@ -526,8 +539,8 @@ write_reports(struct cli *c, const struct command *cmd,
 	if (n != 1)
 		return cli_usage_err(cmd, "several formats need --output-dir");
 	if (a->output != NULL)
-		return write_one(
-			   d, ws[0], r, &ro, a->output, key, a->tsa_url) == -1
+		return write_one(d, ws[0], r, &ro, a->output, key, a->tsa_url,
+			   a->tsa_ca) == -1
 		    ? EXIT_SYSTEM
 		    : 0;
 	ro.color = c->color_out && strcmp(ws[0]->name, "text") == 0;
