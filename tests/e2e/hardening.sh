@@ -7,6 +7,7 @@ set -u
 R=${RAMPART:-$(pwd)/build/rampart}
 FIX=$(pwd)/tests/fixtures/sign
 HERE_SIGN=$(pwd)/tests/e2e/sign
+ROOT=$(pwd)
 T=$(mktemp -d /tmp/rampart-e2e-hard.XXXXXX)
 tsa_pid=""
 cleanup() {
@@ -198,6 +199,15 @@ if [ -s tsa/port ]; then
 		"$R" sign s3.json --key ts.key --tsa-url "$url" --tsa-ca tsa/ca.pem --tsa-policy 1.2.3.4.2
 	has "policy '1.2.3.4.1', not the required '1.2.3.4.2'" "... names both policies"
 	expect 2 "--tsa-ca without --tsa-url is a usage error" "$R" sign s3.json --key ts.key --tsa-ca tsa/ca.pem
+	# scan --sign passes --tsa-ca through.
+	expect 1 "scan --sign --tsa-ca: signed with a checked timestamp (not eligible)" \
+		"$R" scan --baseline "$ROOT/rules/baselines/example.yaml" --input "$ROOT/examples/aws-export" \
+		--format json --output scan1.json --sign ts.key --tsa-url "$url" --tsa-ca tsa/ca.pem
+	[ -s scan1.json.sigstore.json ] && ok "... bundle written" || bad "... bundle written"
+	expect 5 "scan --sign --tsa-ca with another CA: refused" \
+		"$R" scan --baseline "$ROOT/rules/baselines/example.yaml" --input "$ROOT/examples/aws-export" \
+		--format json --output scan2.json --sign ts.key --tsa-url "$url" --tsa-ca any-ca.pem
+	has "the timestamp does not verify" "... says why"
 	# A TSA that claims only +/- 1 hour.
 	cd tsa && tsa_conf ts-acc.cnf "accuracy = secs:3600"
 	python3 "$HERE_SIGN/tsa_server.py" ts-acc.cnf port-acc 2>tsa-acc.log &
