@@ -81,11 +81,15 @@ read_secret_file(
 		diag_err(d, &m, "cannot stat: %s", strerror(errno));
 		goto out;
 	}
-	if (fd != STDIN_FILENO && !S_ISREG(st.st_mode)) {
-		diag_err(d, &m, "not a regular file");
+	if (S_ISDIR(st.st_mode)) {
+		diag_err(d, &m, "is a directory, expected a file");
 		goto out;
 	}
-	if (check_mode && fd != STDIN_FILENO &&
+	/*
+	 * Pipes (--passphrase-file <(...)) are read as they come; the mode
+	 * of a regular file is what others could read it through.
+	 */
+	if (check_mode && fd != STDIN_FILENO && S_ISREG(st.st_mode) &&
 	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		diag_err(d, &m,
 		    "refusing private key: permissions %04o are too open (it "

@@ -267,6 +267,10 @@ cp "$FIX/test-enc.key" enc.key && chmod 600 enc.key
 expect 0 "an encrypted key signs without the warning" \
 	"$R" sign report.json --key enc.key --passphrase-file "$FIX/test-enc.pass"
 if grep -q "not encrypted" "$T/err"; then bad "no warning for an encrypted key"; else ok "no warning for an encrypted key"; fi
+mkfifo pass.fifo && { printf 'fifo-pass\n' >pass.fifo & }
+expect 0 "keygen: a passphrase from a pipe (as <(...) gives)" "$R" keygen --out fifo --passphrase-file pass.fifo
+printf 'fifo-pass\n' >fifo.pass
+expect 0 "... and that key signs" "$R" sign report.json --key fifo.key --passphrase-file fifo.pass
 python3 -c 'print("x" * 1025)' >long.pass
 expect 3 "keygen refuses a passphrase decryption would not accept" \
 	"$R" keygen --out long --passphrase-file long.pass
