@@ -74,12 +74,16 @@ expect 3 "keyring with an escape in its id is refused" \
 inert "keyring excerpt: nothing drawn"
 
 # A TLS server whose certificate names hold a C1 CSI and a bidi override.
-port=$((40000 + $$ % 20000))
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key \
 	-out tls.pem -days 2 -utf8 -subj "/CN=evil$(printf '\302\233')31mX$(printf '\342\200\256')txt" 2>/dev/null
-openssl s_server -accept "127.0.0.1:$port" -cert tls.pem -key tls.key -www -quiet >/dev/null 2>&1 &
-srv=$!
-sleep 0.5
+# A free port: try a few (other test runs share the machine).
+for try in 1 2 3 4 5 6; do
+	port=$((20000 + ($$ * 7 + try * 1009) % 40000))
+	openssl s_server -accept "127.0.0.1:$port" -cert tls.pem -key tls.key -www -quiet >/dev/null 2>&1 &
+	srv=$!
+	sleep 0.5
+	kill -0 "$srv" 2>/dev/null && break
+done
 "$R" tls "127.0.0.1:$port" >"$T/out" 2>"$T/err"
 kill "$srv" 2>/dev/null
 has 'CN=evil\xc2\x9b31mX\xe2\x80\xaetxt' "tls: certificate names shown escaped"
