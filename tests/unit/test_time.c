@@ -623,8 +623,8 @@ attestation_dates(void **state)
 			if (s != NULL)
 				fail_msg("%s '%s' accepted", keys[k], bads[i]);
 			/* Messages show control bytes escaped (\x09). */
-			term_escape(esc, sizeof(esc), bads[i], strlen(bads[i]),
-			    0);
+			term_escape(
+			    esc, sizeof(esc), bads[i], strlen(bads[i]), 0);
 			snprintf(want, sizeof(want),
 			    "rampart-test-time-attest.yaml:%d:%d: error: "
 			    "invalid date '%s' in '%s': ",
