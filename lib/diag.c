@@ -90,11 +90,14 @@ term_fputs(FILE *fp, const char *s)
 
 	/*
 	 * Whole chunks of at most 250 bytes always fit once escaped (4
-	 * bytes out per byte in); a UTF-8 sequence cut at a chunk's end is
-	 * escaped byte by byte, which is safe if not pretty.
+	 * bytes out per byte in).  A chunk ends before a UTF-8 continuation
+	 * byte, so a valid sequence is not cut in two and shown escaped.
 	 */
 	while (n > 0) {
 		chunk = n < 250 ? n : 250;
+		while (chunk < n && chunk > 246 &&
+		    ((unsigned char)s[chunk] & 0xc0) == 0x80)
+			chunk--;
 		term_escape(buf, sizeof(buf), s, chunk, 0);
 		fputs(buf, fp);
 		s += chunk;

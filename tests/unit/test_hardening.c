@@ -102,6 +102,30 @@ escape_utf8(void **state)
 	assert_string_equal(out, "\\x1b");
 }
 
+/* term_fputs() keeps long valid UTF-8 text whole across its chunks. */
+static void
+fputs_long_utf8(void **state)
+{
+	char in[3 * 400 + 1], buf[4096];
+	FILE *fp;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < 400; i++)
+		memcpy(in + 3 * i, "\xe2\x9c\x93", 3); /* U+2713 */
+	in[3 * 400] = '\0';
+	assert_non_null(fp = tmpfile());
+	term_fputs(fp, in);
+	term_fputs(fp, "\x1b");
+	rewind(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	assert_int_equal(n, 3 * 400 + 4);
+	assert_memory_equal(buf, in, 3 * 400);
+	assert_string_equal(buf + 3 * 400, "\\x1b");
+}
+
 /* A diagnostic quoting hostile text, printed and formatted, is inert. */
 static void
 diag_escapes_message_file_and_source(void **state)
@@ -783,6 +807,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escape_every_byte),
 		cmocka_unit_test(escape_utf8),
+		cmocka_unit_test(fputs_long_utf8),
 		cmocka_unit_test(diag_escapes_message_file_and_source),
 		cmocka_unit_test(keyring_unknown_keys),
 		cmocka_unit_test(plugin_ancestors),
