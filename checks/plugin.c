@@ -1,19 +1,25 @@
 /*
  * plugin.c: loading external check plugins from shared objects.
  *
- * A plugin runs with rampart's privileges, so the loader refuses a file
- * that someone other than its owner could have replaced: the file and its
- * directory must be owned by root or by the user running rampart and must
- * not be writable by group or others.  The file is opened once with
+ * A plugin runs with rampart's privileges (its constructors run as soon
+ * as it is loaded, before any of our checks on what it declares), so the
+ * loader refuses a file that someone other than its owner could have
+ * replaced: the file and every directory above it, up to the root, must
+ * be owned by root or by the user running rampart and must not be
+ * writable by group or others (as OpenSSH checks an authorized_keys path).
+ * A sticky directory owned by root (/tmp) is the one exception: there only
+ * an entry's owner can rename or remove it.  The file is opened once with
  * O_NOFOLLOW and that very open file is handed to dlopen() through
  * /proc/self/fd/N, so what was checked is what gets loaded (no race
  * between the check and the load).
  */
+#define _XOPEN_SOURCE 700 /* realpath, S_ISVTX */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,6 +55,80 @@ check_perms(struct diag *d, const struct mark *m, const char *path,
 		    "make it writable by its owner only",
 		    what, path, (st->st_mode & S_IWOTH) ? "others" : "group",
 		    (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+/*
+ * Check one directory on the way up: as check_perms(), but a sticky
+ * directory owned by root may be writable by all, since nobody else can
+ * rename or remove what we own in it.
+ */
+static int
+check_ancestor(struct diag *d, const struct mark *m, const char *dir,
+    const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		return diag_err(d, m,
+		    "refusing plugin: '%s' on its path is not a directory",
+		    dir);
+	if (st->st_uid == 0 && (st->st_mode & S_ISVTX))
+		return 0;
+	return check_perms(d, m, dir, "directory", st);
+}
+
+/*
+ * Check every directory from dir up to "/": first the path as given (made
+ * absolute, symbolic links not followed, so a link in a writable
+ * directory is caught), then the physical path realpath() finds (so the
+ * directories a link leads through are checked too).  0 or -1.
+ */
+static int
+check_ancestors(struct diag *d, const struct mark *m, const char *dir)
+{
+	char buf[PATH_MAX], cwd[PATH_MAX], *slash;
+	struct stat st;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			if (realpath(dir, buf) == NULL)
+				return diag_err(d, m,
+				    "cannot resolve plugin directory '%s': %s",
+				    dir, strerror(errno));
+		} else if (dir[0] == '/') {
+			if (snprintf(buf, sizeof(buf), "%s", dir) >=
+			    (int)sizeof(buf))
+				return diag_err(
+				    d, m, "plugin path '%s' is too long", dir);
+		} else {
+			if (getcwd(cwd, sizeof(cwd)) == NULL)
+				return diag_err(d, m,
+				    "cannot find the current directory: %s",
+				    strerror(errno));
+			if (snprintf(buf, sizeof(buf), "%s/%s", cwd, dir) >=
+			    (int)sizeof(buf))
+				return diag_err(
+				    d, m, "plugin path '%s' is too long", dir);
+		}
+		for (;;) {
+			if (lstat(buf, &st) != 0)
+				return diag_err(d, m,
+				    "cannot stat plugin directory '%s': %s",
+				    buf, strerror(errno));
+			/* A link's own mode means nothing; its target is
+			 * checked in the second pass. */
+			if (!S_ISLNK(st.st_mode) &&
+			    check_ancestor(d, m, buf, &st) != 0)
+				return -1;
+			if ((slash = strrchr(buf, '/')) == NULL ||
+			    strcmp(buf, "/") == 0)
+				break;
+			if (slash == buf)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+		}
+	}
 	return 0;
 }
 
@@ -204,7 +284,8 @@ plugin_load(struct diag *d, const char *path)
 		    strerror(errno));
 		goto out;
 	}
-	if (check_perms(d, &m, dir, "directory", &st) != 0)
+	if (check_perms(d, &m, dir, "directory", &st) != 0 ||
+	    check_ancestors(d, &m, dir) != 0)
 		goto out;
 	if (fd_path(d, &m, &fd, fdpath, sizeof(fdpath)) != 0)
 		goto out;

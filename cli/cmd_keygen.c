@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/pem.h>
+
 #include "cli/cli.h"
 #include "reports/sign.h"
 
@@ -36,7 +38,10 @@ keygen_help(const struct command *cmd)
 	       "                          (AES-256-CBC, PBKDF2 600,000 "
 	       "iterations); the\n"
 	       "                          RAMPART_PASSPHRASE variable works "
-	       "too\n"
+	       "too; '-' reads\n"
+	       "                          standard input (a terminal: echo "
+	       "off); at most\n"
+	       "                          1024 bytes\n"
 	       "  --force                 overwrite existing key files\n"
 	       "  --fips                  use the OpenSSL FIPS provider "
 	       "(ecdsa-p256 only)\n");
@@ -115,6 +120,19 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (key_read_passphrase(&d, passfile, 1, &pass, &passlen) == -1) {
+		rc = EXIT_INVALID_INPUT;
+		goto fail;
+	}
+	/*
+	 * Decryption hands OpenSSL's passphrase callback PEM_BUFSIZE bytes:
+	 * a longer passphrase would make a key nobody can load.  Said here,
+	 * as bad input, before a key is made (key_write_private refuses it
+	 * too).
+	 */
+	if (passlen > PEM_BUFSIZE) {
+		diag_err(&d, NULL,
+		    "passphrase is %zu bytes long; at most %d are accepted",
+		    passlen, PEM_BUFSIZE);
 		rc = EXIT_INVALID_INPUT;
 		goto fail;
 	}

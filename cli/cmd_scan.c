@@ -31,6 +31,7 @@ enum {
 	O_SIGN,
 	O_PASSFILE,
 	O_TSA,
+	O_TSA_CA,
 	O_HELP,
 	O_CRM,
 	O_ATTEST,
@@ -64,6 +65,7 @@ static const struct opt scan_opts[] = {
 	{ "sign", 1, O_SIGN },
 	{ "passphrase-file", 1, O_PASSFILE },
 	{ "tsa-url", 1, O_TSA },
+	{ "tsa-ca", 1, O_TSA_CA },
 	{ "help", 0, O_HELP },
 	{ "crm", 1, O_CRM },
 	{ "attest", 1, O_ATTEST },
@@ -107,6 +109,7 @@ struct scan_args {
 	const char *sign; /* private key: sign every report written */
 	const char *passfile;
 	const char *tsa_url;
+	const char *tsa_ca; /* check the TSA's reply against these CAs */
 	int64_t fixed_time;
 	long long max_results;
 	long long max_items; /* -1 = each format's default */
@@ -196,7 +199,9 @@ scan_help(const struct command *cmd)
 	       "  --passphrase-file F    passphrase of an encrypted KEY "
 	       "(else RAMPART_PASSPHRASE)\n"
 	       "  --tsa-url URL          add an RFC 3161 timestamp from this "
-	       "http:// TSA\n\n"
+	       "http:// TSA\n"
+	       "  --tsa-ca FILE          check the TSA's reply against these "
+	       "CA certificates\n\n"
 	       "exit: 0 eligible, 1 not eligible, 2 usage, 3 invalid input, "
 	       "4 incomplete,\n      5 system error\n",
 	    RUN_DEFAULT_MAX_RESULTS);
@@ -357,6 +362,9 @@ parse_args(
 		case O_TSA:
 			a->tsa_url = arg;
 			break;
+		case O_TSA_CA:
+			a->tsa_ca = arg;
+			break;
 		case O_TLS:
 			if (a->tls.ntargets == 64)
 				return cli_usage_err(cmd, "too many --tls");
@@ -408,6 +416,8 @@ parse_args(
 		return cli_usage_err(cmd,
 		    "--passphrase-file and --tsa-url go with "
 		    "--sign");
+	if (a->tsa_ca != NULL && a->tsa_url == NULL)
+		return cli_usage_err(cmd, "--tsa-ca goes with --tsa-url");
 	if (a->tsa_url != NULL && strncmp(a->tsa_url, "http://", 7) != 0)
 		return cli_usage_err(cmd, "--tsa-url must be an http:// URL");
 	return 0;
@@ -417,14 +427,18 @@ parse_args(
 static int
 write_one(struct diag *d, const struct writer *w, const struct run *r,
     const struct report_opts *ro, const char *path, const struct sign_key *key,
-    const char *tsa_url, const struct sign_meta *m)
+    const char *tsa_url, const char *tsa_ca, const struct sign_meta *m)
 {
+	struct sign_meta mm;
+
 	if (report_write(d, w, r, ro, path) == -1)
 		return -1;
 	if (key == NULL)
 		return 0;
 	/* The report file is read once and that buffer is hashed. */
-	if (bundle_sign_file(d, path, m, key, tsa_url) == -1)
+	mm = *m;
+	mm.tsa_ca = tsa_ca; /* NULL: bundle_build warns */
+	if (bundle_sign_file(d, path, &mm, key, tsa_url) == -1)
 		return -1;
 	/* The OSCAL plan beside the results is signed as well. */
 	if (w->companion != NULL) {
@@ -432,7 +446,7 @@ write_one(struct diag *d, const struct writer *w, const struct run *r,
 
 		if (report_companion_path(w, path, cpath, sizeof(cpath)) ==
 			-1 ||
-		    bundle_sign_file(d, cpath, m, key, tsa_url) == -1)
+		    bundle_sign_file(d, cpath, &mm, key, tsa_url) == -1)
 			return -1;
 	}
 	return 0;
@@ -556,14 +570,14 @@ write_files(const struct command *cmd, const struct scan_args *a,
 				a->output_dir, ws[i]->filename) >= sizeof(path))
 				return cli_usage_err(cmd, "path too long");
 			if (write_one(d, ws[i], r, ro, path, key, a->tsa_url,
-				m) == -1)
+				a->tsa_ca, m) == -1)
 				return EXIT_SYSTEM;
 		}
 		return 0;
 	}
 	if (n != 1)
 		return cli_usage_err(cmd, "several formats need --output-dir");
-	return write_one(d, ws[0], r, ro, a->output, key, a->tsa_url, m) == -1
+	return write_one(d, ws[0], r, ro, a->output, key, a->tsa_url, a->tsa_ca, m) == -1
 	    ? EXIT_SYSTEM
 	    : 0;
 }

@@ -9,12 +9,14 @@
 #include "cli/cli.h"
 #include "reports/sign.h"
 
-enum { O_KEY = 1, O_PASSFILE, O_TSA, O_FIPS, O_HELP };
+enum { O_KEY = 1, O_PASSFILE, O_TSA, O_TSA_CA, O_TSA_POLICY, O_FIPS, O_HELP };
 
 static const struct opt sign_opts[] = {
 	{ "key", 1, O_KEY },
 	{ "passphrase-file", 1, O_PASSFILE },
 	{ "tsa-url", 1, O_TSA },
+	{ "tsa-ca", 1, O_TSA_CA },
+	{ "tsa-policy", 1, O_TSA_POLICY },
 	{ "fips", 0, O_FIPS },
 	{ "help", 0, O_HELP },
 	{ NULL, 0, 0 },
@@ -35,6 +37,12 @@ sign_help(const struct command *cmd)
 	       "(or RAMPART_PASSPHRASE)\n"
 	       "  --tsa-url URL           add an RFC 3161 timestamp from this "
 	       "TSA (http://)\n"
+	       "  --tsa-ca FILE           check the TSA's reply against these "
+	       "CA certificates\n"
+	       "                          (signature, accuracy <= 60 s, time) "
+	       "before using it\n"
+	       "  --tsa-policy OID        require this TSA policy (with "
+	       "--tsa-ca)\n"
 	       "  --fips                  use the OpenSSL FIPS provider "
 	       "(recorded in the statement)\n");
 }
@@ -44,7 +52,7 @@ cmd_sign(struct cli *c, int argc, char **argv)
 {
 	const struct command *cmd = cli_find("sign");
 	const char *report = NULL, *keyfile = NULL, *passfile = NULL;
-	const char *tsa = NULL, *arg;
+	const char *tsa = NULL, *tsa_ca = NULL, *tsa_policy = NULL, *arg;
 	struct sign_key *k = NULL;
 	struct arena *a = NULL;
 	struct sign_meta m;
@@ -72,6 +80,12 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		case O_TSA:
 			tsa = arg;
 			break;
+		case O_TSA_CA:
+			tsa_ca = arg;
+			break;
+		case O_TSA_POLICY:
+			tsa_policy = arg;
+			break;
 		case O_FIPS:
 			fips = 1;
 			break;
@@ -84,6 +98,11 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		return cli_usage_err(cmd, "missing REPORT");
 	if (keyfile == NULL)
 		return cli_usage_err(cmd, "missing --key KEY");
+	if ((tsa_ca != NULL || tsa_policy != NULL) && tsa == NULL)
+		return cli_usage_err(
+		    cmd, "--tsa-ca and --tsa-policy need --tsa-url");
+	if (tsa_policy != NULL && tsa_ca == NULL)
+		return cli_usage_err(cmd, "--tsa-policy needs --tsa-ca");
 	if (tsa != NULL && strncmp(tsa, "http://", 7) != 0)
 		return cli_usage_err(cmd, "--tsa-url must be an http:// URL");
 	if (fips && key_fips_enable(&d) == -1) {
@@ -102,6 +121,8 @@ cmd_sign(struct cli *c, int argc, char **argv)
 	if (file_read_all(&d, report, 0, &buf, &len) == -1 ||
 	    sign_meta_from_report(a, &d, report, buf, len, &m) == -1)
 		goto fail;
+	m.tsa_ca = tsa_ca;
+	m.tsa_policy = tsa_policy;
 	if (fips && k->alg == KEY_ALG_ED25519) {
 		diag_err(
 		    &d, NULL, "--fips: Ed25519 keys are not FIPS-approved");
@@ -110,6 +131,9 @@ cmd_sign(struct cli *c, int argc, char **argv)
 	rc = EXIT_SYSTEM;
 	if (bundle_sign_buf(&d, report, buf, len, &m, k, tsa) == -1)
 		goto fail;
+	/* Warnings too (an unencrypted key is said at every use). */
+	if (d.n > 0)
+		cli_diag(c, &d);
 	printf(
 	    "signed %s: %s%s (key %s)\n", report, report, BUNDLE_SUFFIX, k->id);
 	rc = 0;

@@ -135,26 +135,42 @@ colour(const struct cli *c, enum tls_status s)
 	}
 }
 
+/*
+ * s (or dflt when NULL) escaped into buf for the terminal: host names,
+ * reasons and certificate names come from the server or the command line
+ * and must not drive the terminal.
+ */
+static const char *
+esc(char *buf, size_t len, const char *s, const char *dflt)
+{
+	if (s == NULL)
+		return dflt;
+	term_escape(buf, len, s, strlen(s), 0);
+	return buf;
+}
+
 static void
 print_text(const struct cli *c, const struct tls_result *r)
 {
 	const char *off = c->color_out ? "\033[0m" : "";
 	const char *st;
+	char b1[1024], b2[1024], b3[256];
 	size_t i;
 
+	esc(b1, sizeof(b1), r->target.host, "?");
 	if (strchr(r->target.host, ':') != NULL)
-		printf("[%s]:%u", r->target.host, r->target.port);
+		printf("[%s]:%u", b1, r->target.port);
 	else
-		printf("%s:%u", r->target.host, r->target.port);
+		printf("%s:%u", b1, r->target.port);
 	st = r->status == TLS_WARN  ? "PASS (with warnings)"
 	    : r->status == TLS_PASS ? "PASS"
 	    : r->status == TLS_FAIL ? "FAIL"
 				    : "ERROR";
-	printf(" (server name %s): %s%s%s, %zu handshakes, %.2f s\n", r->sni,
-	    colour(c, r->status), st, off, r->nprobes,
-	    (double)r->elapsed_ms / 1000);
+	printf(" (server name %s): %s%s%s, %zu handshakes, %.2f s\n",
+	    esc(b1, sizeof(b1), r->sni, "?"), colour(c, r->status), st, off,
+	    r->nprobes, (double)r->elapsed_ms / 1000);
 	if (r->error != NULL) {
-		printf("  error: %s\n", r->error);
+		printf("  error: %s\n", esc(b1, sizeof(b1), r->error, ""));
 		return;
 	}
 	for (i = 0; i < TLS_C_COUNT; i++)
@@ -163,13 +179,13 @@ print_text(const struct cli *c, const struct tls_result *r)
 			? "n/a"
 			: tls_status_name(r->checks[i].status),
 		    off, tls_checks[i].name,
-		    r->checks[i].reason ? r->checks[i].reason : "");
+		    esc(b1, sizeof(b1), r->checks[i].reason, ""));
 	if (r->cert.present)
 		printf("  certificate: %s, issuer %s, %s %d%s%s\n",
-		    r->cert.subject ? r->cert.subject : "?",
-		    r->cert.issuer ? r->cert.issuer : "?", r->cert.key_type,
+		    esc(b1, sizeof(b1), r->cert.subject, "?"),
+		    esc(b2, sizeof(b2), r->cert.issuer, "?"), r->cert.key_type,
 		    r->cert.key_bits, r->cert.key_curve ? " " : "",
-		    r->cert.key_curve ? r->cert.key_curve : "");
+		    esc(b3, sizeof(b3), r->cert.key_curve, ""));
 }
 
 /* What the per-endpoint callback needs, and what it counts. */

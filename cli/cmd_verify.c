@@ -27,6 +27,7 @@ enum {
 	O_KEY,
 	O_KEYRING,
 	O_TSA_CA,
+	O_REQ_TS,
 	O_FIPS,
 	O_INPUTS,
 	O_RESCAN,
@@ -38,6 +39,7 @@ static const struct opt verify_opts[] = {
 	{ "bundle", 1, O_BUNDLE },
 	{ "key", 1, O_KEY },
 	{ "keyring", 1, O_KEYRING },
+	{ "require-timestamp", 0, O_REQ_TS },
 	{ "tsa-ca", 1, O_TSA_CA },
 	{ "fips", 0, O_FIPS },
 	{ "inputs", 1, O_INPUTS },
@@ -69,9 +71,22 @@ verify_help(const struct command *cmd)
 	       "--inputs) and require\n"
 	       "                   the same verdict and control statuses\n"
 	       "  --format F       text (default) or json\n"
+	       "  --require-timestamp  a verified timestamp is required "
+	       "(implied by a\n"
+	       "                   keyring entry with validity dates)\n"
 	       "  --fips           use the OpenSSL FIPS provider\n\n"
 	       "exit: 0 valid, 1 invalid, changed or not reproduced, 2 "
 	       "usage, 3 malformed\nfile, 5 system error\n");
+}
+
+/*
+ * Print s, or "-", escaped for the terminal: the statement's strings are
+ * the signer's and the keyring's, and must not drive the terminal.
+ */
+static void
+put(FILE *fp, const char *s)
+{
+	term_fputs(fp, s != NULL ? s : "-");
 }
 
 static const char *
@@ -452,7 +467,7 @@ static void
 print_field(const char *label, const char *s)
 {
 	fputs(label, stdout);
-	text_escape(stdout, s != NULL ? s : "-");
+	put(stdout, s != NULL ? s : "-");
 	fputc('\n', stdout);
 }
 
@@ -466,7 +481,7 @@ text_result(const char *report, const struct verify_result *r,
 
 	print_field("verified: ", report);
 	fputs("signer:   ", stdout);
-	text_escape(stdout, or_dash(r->signer));
+	put(stdout, or_dash(r->signer));
 	printf(" (key %s, %s)\n", r->key_id, or_dash(r->key_algorithm));
 	print_field("time:     ", r->time);
 	if (r->timestamp_verified) {
@@ -478,16 +493,16 @@ text_result(const char *report, const struct verify_result *r,
 		printf("timestamp: none\n");
 	}
 	printf("subject:  ");
-	text_escape(stdout, or_dash(r->subject));
+	put(stdout, or_dash(r->subject));
 	printf(" (sha256 %s, matches)\n", or_dash(r->subject_sha256));
 	fputs("baseline: ", stdout);
-	text_escape(stdout, or_dash(r->baseline_id));
+	put(stdout, or_dash(r->baseline_id));
 	printf(" (sha256 %s)\n", or_dash(r->baseline_sha256));
 	fputs("tool:     rampart ", stdout);
-	text_escape(stdout, or_dash(r->tool_version));
+	put(stdout, or_dash(r->tool_version));
 	printf(" (build %s)\n", or_dash(r->build_id));
 	fputs("verdict:  ", stdout);
-	text_escape(stdout, or_dash(r->verdict));
+	put(stdout, or_dash(r->verdict));
 	printf(" (%s)\n", or_dash(r->result));
 	for (i = 0; i < nc; i++)
 		k[c[i].status]++;
@@ -507,14 +522,14 @@ text_result(const char *report, const struct verify_result *r,
 				continue;
 			printf("  %-9s %s ", pin_status_name(c[i].status),
 			    c[i].role);
-			text_escape(stdout, c[i].name);
+			put(stdout, c[i].name);
 			if (c[i].input != NULL) {
 				fputs(" in ", stdout);
-				text_escape(stdout, c[i].input);
+				put(stdout, c[i].input);
 			}
 			if (c[i].file != NULL) {
 				fputs(" (", stdout);
-				text_escape(stdout, c[i].file);
+				put(stdout, c[i].file);
 				fputc(')', stdout);
 			}
 			fputc('\n', stdout);
@@ -531,7 +546,7 @@ text_result(const char *report, const struct verify_result *r,
 	    rs->n == 1 ? "s" : "");
 	for (i = 0; i < rs->n; i++) {
 		fputs("  ", stdout);
-		text_escape(stdout, rs->v[i].id);
+		put(stdout, rs->v[i].id);
 		printf(": signed %s, rescan %s\n",
 		    or_dash(rs->v[i].signed_status),
 		    or_dash(rs->v[i].rescan_status));
@@ -581,6 +596,9 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		case O_TSA_CA:
 			vo.tsa_ca = arg;
 			break;
+		case O_REQ_TS:
+			vo.require_timestamp = 1;
+			break;
 		case O_FIPS:
 			fips = 1;
 			break;
@@ -614,6 +632,10 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		return cli_usage_err(cmd,
 		    "--rescan needs --inputs DIR (where the pinned "
 		    "files are)");
+	if (vo.require_timestamp && vo.tsa_ca == NULL)
+		return cli_usage_err(cmd,
+		    "--require-timestamp needs --tsa-ca to verify the "
+		    "timestamp with");
 	if (fips && key_fips_enable(&d) == -1) {
 		cli_diag(c, &d);
 		diag_free(&d);
@@ -647,7 +669,9 @@ cmd_verify(struct cli *c, int argc, char **argv)
 						      "or report"
 						    : "cannot verify",
 			    NULL, 0, 0, NULL, 0);
-		fprintf(stderr, "rampart verify: %s: %s\n", report,
+		fputs("rampart verify: ", stderr);
+		put(stderr, report);
+		fprintf(stderr, ": %s\n",
 		    rc == EXIT_NOT_ELIGIBLE ? "INVALID signature or report"
 					    : "cannot verify");
 		goto out;

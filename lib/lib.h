@@ -127,6 +127,18 @@ void diag_print(const struct diag *d, FILE *fp, int show_source, int color);
 void diag_format(const struct diag *d, size_t i, char *buf, size_t len);
 /* Forget all entries and counts. */
 void diag_clear(struct diag *d);
+/*
+ * Copy n bytes of untrusted text from src to dst (len bytes, always
+ * NUL-terminated when len > 0) so that it cannot drive a terminal: control
+ * bytes, DEL, invalid UTF-8, C1 controls and bidirectional overrides become
+ * \xNN per byte; printable ASCII and valid UTF-8 pass.  keep_tab keeps
+ * tabs as they are.  Stops before a unit that would not fit.  Returns the
+ * length written.
+ */
+size_t term_escape(
+    char *dst, size_t len, const char *src, size_t n, int keep_tab);
+/* fputs() of s escaped as by term_escape(); for cli/ only. */
+void term_fputs(FILE *fp, const char *s);
 
 /* --------------------------------------------------------- document tree */
 

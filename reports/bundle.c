@@ -277,6 +277,7 @@ bundle_build(struct diag *d, struct strbuf *out, const char *subject_name,
 	struct strbuf payload, pae;
 	unsigned char *sig = NULL, *ts = NULL;
 	size_t siglen = 0, tslen = 0;
+	int64_t sent;
 	int rc = -1;
 
 	sb_init(&payload);
@@ -291,9 +292,19 @@ bundle_build(struct diag *d, struct strbuf *out, const char *subject_name,
 	if (key_sign(d, key, pae.s, pae.len, &sig, &siglen) == -1)
 		goto out;
 	/* The timestamp covers the signature bytes, as Sigstore does. */
+	sent = (int64_t)time(NULL);
 	if (tsa_url != NULL &&
 	    tsa_timestamp(d, tsa_url, sig, siglen, 10000, &ts, &tslen) == -1)
 		goto out;
+	/* Check the reply before it goes into the bundle (--tsa-ca). */
+	if (tsa_url != NULL && m->tsa_ca != NULL &&
+	    tsa_check_reply(d, ts, tslen, sig, siglen, m->tsa_ca, m->tsa_policy,
+		sent, (int64_t)time(NULL)) != 1)
+		goto out;
+	if (tsa_url != NULL && m->tsa_ca == NULL)
+		diag_warn(d, NULL,
+		    "the TSA's reply was not verified (no --tsa-ca): its "
+		    "signature, policy and time are taken on trust");
 
 	sb_adds(out, "{\n  \"mediaType\": ");
 	json_s(out, BUNDLE_MEDIA_TYPE);
@@ -608,6 +619,32 @@ check_timestamps(struct diag *d, const struct doc_node *vm,
 	return 1;
 }
 
+/*
+ * A verified timestamp was required (--require-timestamp, or a keyring
+ * entry with validity dates, so a retired key cannot backdate a signature
+ * by leaving the timestamp out) and there is none.  Returns
+ * VERIFY_INVALID.
+ */
+static int
+no_timestamp(struct diag *d, const struct verify_opts *o,
+    const struct keyring_entry *ke, const struct verify_result *r)
+{
+	const char *why = o->require_timestamp
+	    ? "--require-timestamp was given"
+	    : "its keyring entry bounds the key's validity in time";
+
+	if (r->ntimestamps > 0)
+		return INVALID(d, NULL,
+		    "a verified RFC 3161 timestamp is required (%s), and the "
+		    "bundle's timestamp cannot be checked without --tsa-ca",
+		    why);
+	return INVALID(d, NULL,
+	    "a verified RFC 3161 timestamp is required (%s), and the "
+	    "bundle has none%s%s%s",
+	    why, ke != NULL ? ": key '" : "", ke != NULL ? ke->id : "",
+	    ke != NULL ? "' cannot vouch for its own signing time" : "");
+}
+
 /* The keyring's validity window for the entry. */
 static int
 check_validity(struct diag *d, const struct keyring_entry *ke,
@@ -831,6 +868,12 @@ bundle_verify_buf(struct arena *a, struct diag *d, const char *name,
 		goto out;
 	if (ke != NULL && (rc = check_validity(d, ke, r)) != 1)
 		goto out;
+	if ((o->require_timestamp ||
+		(ke != NULL && keyring_entry_bounded(ke))) &&
+	    !r->timestamp_verified) {
+		rc = no_timestamp(d, o, ke, r);
+		goto out;
+	}
 	rc = VERIFY_VALID;
 out:
 	sb_free(&pae);

@@ -7,6 +7,68 @@
 #include <string.h>
 
 #include "reports/sign.h"
+#include "rules/rules.h"
+
+/*
+ * The keys an entry may have.  Checked like a POA&M file: an unknown key
+ * is an error with its position, so a misspelled revocation can never be
+ * a silent no-op.  Types are checked by load_entry() with messages of its
+ * own, so any type passes here.
+ */
+static const struct field entry_fields[] = {
+	{ "id", DOC_NULL, 1 },
+	{ "name", DOC_NULL, 0 },
+	{ "algorithm", DOC_NULL, 0 },
+	{ "pem", DOC_NULL, 0 },
+	{ "path", DOC_NULL, 0 },
+	{ "not_before", DOC_NULL, 0 },
+	{ "retired_at", DOC_NULL, 0 },
+	{ "revoked_at", DOC_NULL, 0 },
+	{ NULL, DOC_NULL, 0 },
+};
+
+static const struct field file_fields[] = {
+	{ "keys", DOC_SEQ, 1 },
+	{ NULL, DOC_NULL, 0 },
+};
+
+/* What a likely misspelling of a validity field meant. */
+static const struct {
+	const char *typo, *meant;
+} entry_typos[] = {
+	{ "expires", "retired_at" },
+	{ "expires_at", "retired_at" },
+	{ "not_after", "retired_at" },
+	{ "notafter", "retired_at" },
+	{ "notbefore", "not_before" },
+	{ "retired", "retired_at" },
+	{ "revoked", "revoked_at" },
+	{ "valid_from", "not_before" },
+	{ "valid_until", "retired_at" },
+};
+
+/* Check e's keys; a note says what a known misspelling meant. */
+static int
+entry_schema(struct diag *d, const struct doc_node *e)
+{
+	const struct doc_node *k;
+	size_t i, j;
+	int rc;
+
+	rc = schema_check(d, e, entry_fields, "keyring entry");
+	if (rc == 0)
+		return 0;
+	for (i = 0; i < e->u.map.n; i++) {
+		k = e->u.map.pairs[i].key;
+		for (j = 0; j < sizeof(entry_typos) / sizeof(entry_typos[0]);
+		     j++)
+			if (strcmp(k->str, entry_typos[j].typo) == 0)
+				diag_note(d, &k->mark,
+				    "did you mean '%s'? (see docs/signing.md)",
+				    entry_typos[j].meant);
+	}
+	return -1;
+}
 
 /* A string node without embedded NUL bytes, else NULL. */
 static const char *
@@ -73,6 +135,8 @@ load_entry(struct diag *d, struct keyring *kr, const char *dir,
 	if (e->type != DOC_MAP)
 		return diag_err(d, &e->mark, "a keyring entry must be a map");
 	out->mark = e->mark;
+	if (entry_schema(d, e) == -1)
+		return -1;
 	idn = doc_get(e, "id");
 	if (idn == NULL)
 		return diag_err(d, &e->mark, "keyring entry needs an 'id'");
@@ -159,6 +223,9 @@ keyring_load(struct diag *d, const char *path)
 	}
 	if ((root = doc_load_one(kr->a, d, path, DOC_FMT_AUTO, NULL)) == NULL)
 		goto fail;
+	if (root->type == DOC_MAP &&
+	    schema_check(d, root, file_fields, "keyring") == -1)
+		goto fail;
 	list = root->type == DOC_MAP ? doc_get(root, "keys") : root;
 	if (list == NULL || list->type != DOC_SEQ) {
 		diag_err(d, &root->mark,
@@ -179,11 +246,20 @@ keyring_load(struct diag *d, const char *path)
 			goto fail;
 		}
 		kr->n = i + 1;
+		/*
+		 * Unique by key, not by id string: the same key written
+		 * twice (say once with a compressed point) must not become
+		 * two entries with different names or validity.
+		 */
 		for (j = 0; j < i; j++)
-			if (strcmp(kr->v[j].id, kr->v[i].id) == 0) {
+			if (EVP_PKEY_eq(
+				kr->v[j].key->pkey, kr->v[i].key->pkey) == 1 ||
+			    strcmp(kr->v[j].id, kr->v[i].id) == 0) {
 				diag_err(d, &kr->v[i].mark,
-				    "duplicate key id '%s' in keyring",
-				    kr->v[i].id);
+				    "duplicate key in keyring: entry '%s' "
+				    "holds "
+				    "the key of the entry at line %u",
+				    kr->v[i].id, kr->v[j].mark.line);
 				goto fail;
 			}
 	}
@@ -223,4 +299,11 @@ keyring_find(const struct keyring *kr, const char *id)
 		if (strcmp(kr->v[i].id, id) == 0)
 			return &kr->v[i];
 	return NULL;
+}
+
+int
+keyring_entry_bounded(const struct keyring_entry *ke)
+{
+	return ke != NULL &&
+	    (ke->not_before != 0 || ke->retired_at != 0 || ke->revoked_at != 0);
 }

@@ -69,7 +69,11 @@ struct sign_key *key_generate(struct diag *d, enum key_alg alg);
  */
 struct sign_key *key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv);
 
-/* Key id of a public key: sha256 hex of its DER SPKI.  0 or -1. */
+/*
+ * Key id of a public key: sha256 hex of its canonical DER SPKI (for EC:
+ * named curve, uncompressed point, whatever form it was read in).  0 or
+ * -1.
+ */
 int key_id_of(struct diag *d, EVP_PKEY *pkey, char out[SHA256_HEX_LEN + 1]);
 
 /*
@@ -117,6 +121,13 @@ void key_passphrase_free(char *pass, size_t passlen);
 int key_sign(struct diag *d, const struct sign_key *k, const void *msg,
     size_t len, unsigned char **sig, size_t *siglen);
 /*
+ * Name of the OpenSSL provider that performs key_sign() (or, for a public
+ * key, key_verify()) with this key, e.g. "default" or "fips": for the
+ * statement's crypto_provider.  The string is the provider's, valid while
+ * it stays loaded (the whole run).  NULL when it cannot be found out.
+ */
+const char *key_provider_name(const struct sign_key *k);
+/*
  * Verify sig over msg with the trusted key's own algorithm.  Returns 1
  * valid, 0 invalid, -1 error: treat anything but 1 as invalid.
  */
@@ -159,6 +170,12 @@ void keyring_free(struct keyring *kr); /* accepts NULL */
 /* Entry with that id, or NULL. */
 const struct keyring_entry *keyring_find(
     const struct keyring *kr, const char *id);
+/*
+ * Whether the entry bounds its key's validity in time (not_before,
+ * retired_at or revoked_at): verifying against it then needs a verified
+ * timestamp, since the signer's own claim of time could be backdated.
+ */
+int keyring_entry_bounded(const struct keyring_entry *ke);
 
 /* ---------------------------------------------------- what gets signed */
 
@@ -242,6 +259,12 @@ struct sign_meta {
 	size_t noptions;
 	const struct sign_control *controls;
 	size_t ncontrols;
+	/*
+	 * Not part of the statement: with tsa_ca set, the TSA's reply is
+	 * checked by tsa_check_reply() (tsa_policy may be NULL); without,
+	 * a warning says it was not.
+	 */
+	const char *tsa_ca, *tsa_policy;
 };
 
 /*
@@ -375,6 +398,7 @@ struct verify_opts {
 	const struct sign_key *key; /* trusted key (--key), or */
 	const struct keyring *keyring; /* trusted keys (--keyring) */
 	const char *tsa_ca; /* CA file for timestamps; NULL: not checked */
+	int require_timestamp; /* a verified timestamp is required */
 };
 
 /* What a valid bundle says; strings live in the caller's arena. */
@@ -441,6 +465,17 @@ int tsa_timestamp(struct diag *d, const char *url, const void *data, size_t len,
  */
 int tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
     const void *data, size_t len, const char *ca_file, int64_t *when);
+/*
+ * At signing time, check the TSA's reply before it goes into the bundle:
+ * tsa_verify() against ca_file, then the token's policy (when policy, a
+ * dotted OID, is not NULL), its stated accuracy (at most 60 s) and its
+ * time (within [sent, received], epoch seconds, widened by the accuracy
+ * and 300 s of clock difference).  Returns 1 valid, 0 invalid (reason in
+ * d), -1 error.
+ */
+int tsa_check_reply(struct diag *d, const unsigned char *der, size_t derlen,
+    const void *data, size_t len, const char *ca_file, const char *policy,
+    int64_t sent, int64_t received);
 
 /* ------------------------------------- rechecking pins (provenance.c) */
 

@@ -4,11 +4,15 @@
  * security adds nothing to its integrity) over a non-blocking socket with
  * one absolute deadline, and the verification of a stored reply.
  */
+#ifdef __linux__
+#define _GNU_SOURCE /* getaddrinfo_a */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -24,6 +28,14 @@
 #include "reports/sign.h"
 
 #define TSA_REPLY_MAX (1u << 20)
+/*
+ * At signing, a reply's time must fall within the exchange, widened by
+ * the token's stated accuracy and this much clock difference, and the
+ * stated accuracy must be at most TSA_MAX_ACCURACY: a token good to a day
+ * proves little about when a report was signed.
+ */
+#define TSA_MAX_SKEW 300
+#define TSA_MAX_ACCURACY 60
 
 struct url {
 	char host[256];
@@ -112,6 +124,101 @@ wait_fd(int fd, short ev, int64_t deadline)
 	}
 }
 
+#if defined(__GLIBC__) && defined(__linux__)
+/*
+ * A lookup handed to glibc's resolver thread, with copies of everything
+ * it reads: on a timeout it may still be running after we return.
+ */
+struct lookup {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char host[256];
+	char port[8];
+};
+
+/*
+ * Resolve u's host by the connection's deadline.  getaddrinfo() cannot be
+ * bounded (a silent name server holds it for timeout x attempts, by
+ * default 10 s per address family and up to minutes with RES_OPTIONS),
+ * so the lookup runs asynchronously and we stop waiting at the deadline.
+ * A lookup still running then is cancelled, or, if glibc cannot cancel
+ * it, left to finish on its own with its memory (a few hundred bytes,
+ * once per process): freeing it would be a use after free.  0 or -1.
+ */
+static int
+resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
+    int64_t deadline, struct addrinfo **res)
+{
+	struct lookup *lk;
+	struct gaicb *list[1];
+	struct timespec ts;
+	int64_t left;
+	int e;
+
+	*res = NULL;
+	if ((lk = lib_calloc(1, sizeof(*lk))) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	memcpy(lk->host, u->host, sizeof(lk->host));
+	memcpy(lk->port, u->port, sizeof(lk->port));
+	lk->hints = *hints;
+	lk->cb.ar_name = lk->host;
+	lk->cb.ar_service = lk->port;
+	lk->cb.ar_request = &lk->hints;
+	list[0] = &lk->cb;
+	if ((e = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0) {
+		lib_free(lk);
+		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		    u->host, gai_strerror(e));
+	}
+	while ((e = gai_error(&lk->cb)) == EAI_INPROGRESS) {
+		if ((left = deadline - now_ms()) <= 0)
+			break;
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000L;
+		(void)gai_suspend((const struct gaicb *const *)list, 1, &ts);
+	}
+	if (e == EAI_INPROGRESS) {
+		switch (gai_cancel(&lk->cb)) {
+		case EAI_ALLDONE: /* finished meanwhile: too late anyway */
+			if (gai_error(&lk->cb) == 0)
+				freeaddrinfo(lk->cb.ar_result);
+			/* FALLTHROUGH */
+		case EAI_CANCELED:
+			lib_free(lk);
+			break;
+		default: /* still running: it owns lk now */
+			break;
+		}
+		return diag_err(d, NULL,
+		    "cannot resolve TSA host '%s': no answer before the "
+		    "deadline",
+		    u->host);
+	}
+	if (e != 0) {
+		lib_free(lk);
+		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		    u->host, gai_strerror(e));
+	}
+	*res = lk->cb.ar_result;
+	lib_free(lk);
+	return 0;
+}
+#else
+/* Without getaddrinfo_a the lookup cannot be bounded.  0 or -1. */
+static int
+resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
+    int64_t deadline, struct addrinfo **res)
+{
+	int e;
+
+	(void)deadline;
+	if ((e = getaddrinfo(u->host, u->port, hints, res)) != 0)
+		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		    u->host, gai_strerror(e));
+	return 0;
+}
+#endif
+
 static int
 connect_to(struct diag *d, const struct url *u, int64_t deadline)
 {
@@ -122,9 +229,8 @@ connect_to(struct diag *d, const struct url *u, int64_t deadline)
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((e = getaddrinfo(u->host, u->port, &hints, &res)) != 0)
-		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
-		    u->host, gai_strerror(e));
+	if (resolve(d, u, &hints, deadline, &res) == -1)
+		return -1;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
 		    ai->ai_protocol);
@@ -448,6 +554,87 @@ out:
 	TS_VERIFY_CTX_free(ctx);
 	X509_STORE_free(store);
 	OPENSSL_free(imprint);
+	TS_RESP_free(resp);
+	return rc;
+}
+
+/* The token's stated accuracy in whole seconds, rounded up; 0 if none. */
+static int64_t
+accuracy_secs(TS_TST_INFO *tst)
+{
+	const TS_ACCURACY *acc = TS_TST_INFO_get_accuracy(tst);
+	const ASN1_INTEGER *v;
+	int64_t secs = 0, sub = 0, x;
+
+	if (acc == NULL)
+		return 0;
+	if ((v = TS_ACCURACY_get_seconds(acc)) != NULL) {
+		if (!ASN1_INTEGER_get_int64(&x, v) || x < 0)
+			return INT64_MAX;
+		secs = x;
+	}
+	if ((v = TS_ACCURACY_get_millis(acc)) != NULL &&
+	    ASN1_INTEGER_get_int64(&x, v) && x > 0)
+		sub = 1;
+	if ((v = TS_ACCURACY_get_micros(acc)) != NULL &&
+	    ASN1_INTEGER_get_int64(&x, v) && x > 0)
+		sub = 1;
+	return secs > INT64_MAX - 1 ? INT64_MAX : secs + sub;
+}
+
+int
+tsa_check_reply(struct diag *d, const unsigned char *der, size_t derlen,
+    const void *data, size_t len, const char *ca_file, const char *policy,
+    int64_t sent, int64_t received)
+{
+	TS_RESP *resp = NULL;
+	TS_TST_INFO *tst;
+	const unsigned char *p = der;
+	char got[128], b1[32], b2[32], b3[32];
+	int64_t when = 0, acc;
+	int rc;
+
+	/* Signature, chain (critical timeStamping EKU) and imprint. */
+	if ((rc = tsa_verify(d, der, derlen, data, len, ca_file, &when)) != 1)
+		return rc;
+	rc = -1;
+	if ((resp = d2i_TS_RESP(NULL, &p, (long)derlen)) == NULL ||
+	    (tst = TS_RESP_get_tst_info(resp)) == NULL) {
+		diag_openssl(d, NULL, "cannot read the timestamp token");
+		goto out;
+	}
+	rc = 0;
+	got[0] = '\0';
+	if (TS_TST_INFO_get_policy_id(tst) != NULL)
+		OBJ_obj2txt(
+		    got, sizeof(got), TS_TST_INFO_get_policy_id(tst), 1);
+	if (policy != NULL && strcmp(got, policy) != 0) {
+		diag_err(d, NULL,
+		    "the TSA answered under policy '%s', not the required "
+		    "'%s'",
+		    got, policy);
+		goto out;
+	}
+	if ((acc = accuracy_secs(tst)) > TSA_MAX_ACCURACY) {
+		diag_err(d, NULL,
+		    "the TSA states an accuracy of %lld s; at most %d s is "
+		    "accepted",
+		    (long long)acc, TSA_MAX_ACCURACY);
+		goto out;
+	}
+	if (when + acc < sent - TSA_MAX_SKEW ||
+	    when - acc > received + TSA_MAX_SKEW) {
+		format_time(when, b1);
+		format_time(sent, b2);
+		format_time(received, b3);
+		diag_err(d, NULL,
+		    "the TSA's time %s (+/- %lld s) is not when it was asked "
+		    "(%s to %s, allowing %d s of clock difference)",
+		    b1, (long long)acc, b2, b3, TSA_MAX_SKEW);
+		goto out;
+	}
+	rc = 1;
+out:
 	TS_RESP_free(resp);
 	return rc;
 }

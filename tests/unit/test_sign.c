@@ -132,7 +132,7 @@ verify_buf(const char *bundle, const void *body, size_t len,
     const struct sign_key *k, const struct keyring *kr, struct diag *d)
 {
 	struct arena *a = arena_new();
-	struct verify_opts o = { k, kr, NULL };
+	struct verify_opts o = { k, kr, NULL, 0 };
 	struct verify_result r;
 	int rc;
 
@@ -982,5 +982,15 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_verify_alloc_failure),
 	};
 
+	/*
+	 * Private keys readable by group or others are refused (as ssh
+	 * does); git checks the fixtures out 0644.
+	 */
+	if (chmod(FIX "test.key", 0600) != 0 ||
+	    chmod(FIX "test-ed25519.key", 0600) != 0 ||
+	    chmod(FIX "test-enc.key", 0600) != 0) {
+		perror("chmod " FIX "*.key");
+		return 1;
+	}
 	RUN_TESTS("sign", tests, argc, argv);
 }

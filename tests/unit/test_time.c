@@ -606,12 +606,12 @@ attestation_dates(void **state)
 	struct attest_set *s;
 	struct diag d;
 	size_t i, k;
-	char want[128];
+	char want[400];
 
 	(void)state;
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
-			char quoted[160];
+			char quoted[160], esc[160];
 
 			/* YAML-quoted, so the parser sees the exact bytes. */
 			if (strchr(bads[i], '\'') != NULL ||
@@ -622,10 +622,13 @@ attestation_dates(void **state)
 			s = attest_with(&d, keys[k], quoted);
 			if (s != NULL)
 				fail_msg("%s '%s' accepted", keys[k], bads[i]);
+			/* Messages show control bytes escaped (\x09). */
+			term_escape(
+			    esc, sizeof(esc), bads[i], strlen(bads[i]), 0);
 			snprintf(want, sizeof(want),
 			    "rampart-test-time-attest.yaml:%d:%d: error: "
 			    "invalid date '%s' in '%s': ",
-			    k == 0 ? 6 : 7, k == 0 ? 11 : 14, bads[i], keys[k]);
+			    k == 0 ? 6 : 7, k == 0 ? 11 : 14, esc, keys[k]);
 			assert_diag_has(&d, want);
 			diag_free(&d);
 		}
