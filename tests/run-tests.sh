@@ -7,6 +7,9 @@ SHARED=${SHARED:-$(cd .. && pwd)/shared}
 export BUILD SHARED
 RAMPART=$(pwd)/$BUILD/rampart
 export RAMPART
+# git checks the test keys out 0644; rampart refuses a private key that
+# group or others can read (as ssh does).
+chmod 600 tests/fixtures/sign/*.key
 pass=0 fail=0 failed=""
 log=$BUILD/test-logs
 mkdir -p "$log"

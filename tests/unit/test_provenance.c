@@ -269,6 +269,8 @@ load_priv(const char *path)
 	struct sign_key *k;
 	struct diag d;
 
+	/* git checks key fixtures out 0644; a key must be 0600 (as ssh). */
+	assert_int_equal(chmod(path, 0600), 0);
 	diag_init(&d);
 	k = key_load_private(&d, path, NULL, 0);
 	diag_free(&d);
