@@ -577,7 +577,8 @@ write_files(const struct command *cmd, const struct scan_args *a,
 	}
 	if (n != 1)
 		return cli_usage_err(cmd, "several formats need --output-dir");
-	return write_one(d, ws[0], r, ro, a->output, key, a->tsa_url, a->tsa_ca, m) == -1
+	return write_one(d, ws[0], r, ro, a->output, key, a->tsa_url, a->tsa_ca,
+		   m) == -1
 	    ? EXIT_SYSTEM
 	    : 0;
 }

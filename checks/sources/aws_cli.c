@@ -2794,10 +2794,9 @@ read_collection(struct cli *c, const char *root)
 		return diag_err(c->d, v != NULL ? &v->mark : &doc->mark,
 		    "'started' must be the RFC 3339 time the collection "
 		    "began");
-	if (time_parse(v->str, v->len, TIME_DATETIME, &c->collected, &te) ==
-	    -1)
-		return diag_err(c->d, &v->mark, "'started' ('%s'): %s", v->str,
-		    te.why);
+	if (time_parse(v->str, v->len, TIME_DATETIME, &c->collected, &te) == -1)
+		return diag_err(
+		    c->d, &v->mark, "'started' ('%s'): %s", v->str, te.why);
 	return 0;
 }
 
