@@ -234,8 +234,11 @@ statement_build(struct diag *d, struct strbuf *sb, const char *subject_name,
 	json_kv(sb, 0, "time", t);
 	json_kv(sb, 0, "signer_key_id", key->id);
 	json_kv(sb, 0, "key_algorithm", key_alg_name(key->alg));
+	/* The provider that signs with this key, not merely one loaded. */
 	json_kv(sb, 0, "crypto_provider",
-	    m->provider != NULL ? m->provider : provider_name());
+	    m->provider != NULL                  ? m->provider
+		: key_provider_name(key) != NULL ? key_provider_name(key)
+						 : provider_name());
 	json_kv(sb, 0, "crypto_library", OpenSSL_version(OPENSSL_VERSION));
 	if (m->options != NULL) {
 		sb_adds(sb, ",\"options\":");
