@@ -471,6 +471,30 @@ write_risk(struct oscal_ctx *x, size_t ci)
 	jw_end_obj(w);
 }
 
+/*
+ * The one statement part every binding of co names (`objective:` in the
+ * mapping), so the finding can target "<control>_obj.<part>"; NULL when
+ * the bindings name none or several (the whole objective is targeted).
+ */
+static const char *
+one_part(const struct control_outcome *co)
+{
+	const char *part = NULL;
+	size_t j, k;
+
+	for (j = 0; j < co->nchecks; j++) {
+		if (co->checks[j].nobjective == 0)
+			return NULL;
+		for (k = 0; k < co->checks[j].nobjective; k++) {
+			if (part == NULL)
+				part = co->checks[j].objective[k];
+			else if (strcmp(part, co->checks[j].objective[k]) != 0)
+				return NULL;
+		}
+	}
+	return part;
+}
+
 static void
 write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 {
@@ -478,7 +502,7 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	struct jw *w = x->w;
 	struct oscal_uuid u;
 	struct strbuf sb, rem;
-	const char *state, *reason, *remarks = co->note, *why = NULL;
+	const char *state, *reason, *remarks = co->note, *why = NULL, *part;
 	size_t j, nobs = 0, nrisk = 0;
 	int open = 0;
 
@@ -560,6 +584,8 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	jw_kstr(w, "type", "objective-id");
 	sb_init(&sb);
 	sb_printf(&sb, "%s_obj", c->id);
+	if ((part = one_part(co)) != NULL)
+		sb_printf(&sb, ".%s", part);
 	oscal_kstr_sb(x, "target-id", &sb);
 	jw_key(w, "status");
 	jw_obj(w);

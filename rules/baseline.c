@@ -78,6 +78,7 @@ static const struct field binding_fields[] = {
 	{ "params", DOC_MAP, 0 },
 	{ "rationale", DOC_STRING, 0 },
 	{ "decides", DOC_STRING, 0 },
+	{ "objective", DOC_NULL, 0 }, /* a part letter or a list of them */
 	{ NULL, DOC_NULL, 0 },
 };
 
@@ -356,6 +357,31 @@ oom:
 	return NULL;
 }
 
+/*
+ * A binding's `objective:`: the lettered part(s) of the control's
+ * statement it evidences ("d" or [a, c]), so OSCAL findings can target
+ * the assessment objective "<control>_obj.<part>".  0 or -1.
+ */
+static int
+load_objective(struct baseline *b, struct diag *d, const struct doc_node *n,
+    struct control_check *cc)
+{
+	size_t i;
+
+	if (n == NULL)
+		return 0;
+	if (schema_strlist(b->a, d, n, &cc->objective, &cc->nobjective) == -1)
+		return -1;
+	for (i = 0; i < cc->nobjective; i++)
+		if (cc->objective[i][0] < 'a' || cc->objective[i][0] > 'z' ||
+		    cc->objective[i][1] != '\0')
+			return diag_err(d, &n->mark,
+			    "objective '%s' is not a statement part (a "
+			    "letter a-z)",
+			    cc->objective[i]);
+	return 0;
+}
+
 static int
 load_binding(struct baseline *b, struct diag *d, const struct rule_set *rs,
     const struct doc_node *n, struct control_check *cc)
@@ -370,6 +396,8 @@ load_binding(struct baseline *b, struct diag *d, const struct rule_set *rs,
 	cc->mark = n->mark;
 	cc->check_id = schema_str(n, "id");
 	cc->rationale = schema_str(n, "rationale");
+	if (load_objective(b, d, doc_get(n, "objective"), cc) == -1)
+		return -1;
 	/* Mapping files require `decides:` (rules/mapping.c); a baseline's
 	 * own binding without it counts as part, and lint says so. */
 	if (doc_get(n, "decides") == NULL)

@@ -186,6 +186,10 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 				memset(o->seen, 0, o->rule->ntypes + 1);
 			}
 			co->checks[co->nchecks].full = c->checks[j].full;
+			co->checks[co->nchecks].objective =
+			    c->checks[j].objective;
+			co->checks[co->nchecks].nobjective =
+			    c->checks[j].nobjective;
 			co->checks[co->nchecks++].outcome = &r->checks[k];
 		}
 	}

@@ -144,6 +144,9 @@ struct control_check {
 	 * note: why the baseline value was not used}.  NULL when no rule.
 	 */
 	const struct doc_node *param_src;
+	/* `objective:` parts of the statement it evidences ("d"), or none. */
+	const char **objective;
+	size_t nobjective;
 	struct mark mark;
 };
 
@@ -607,6 +610,8 @@ struct control_check_outcome {
 	const struct poam_item *waiver; /* covering item, if any */
 	const struct poam_item *expired; /* matching but expired */
 	int full; /* the binding decides the control fully (decides: full) */
+	const char *const *objective; /* statement parts, from the binding */
+	size_t nobjective;
 };
 
 struct control_outcome {

@@ -328,5 +328,29 @@ grep -q "not an eligibility decision" "$T/gate.text" &&
 	ok "text: a checks gate is not an eligibility decision" ||
 	bad "text: the gate note is missing"
 
+# OSCAL findings target the statement part a binding names (objective:),
+# else the whole objective; a bad part is refused at lint.
+"$RAMPART" scan --baseline fedramp-moderate --input examples/aws-export \
+	--max-evidence-age 0 --fixed-time $NOW --format oscal --output "$T/o.json" \
+	2>/dev/null
+python3 - "$T/o.json" <<'PY' && ok "OSCAL targets ac-2.3_obj.d and ac-1_obj" ||
+import json, sys
+r = json.load(open(sys.argv[1]))["assessment-results"]["results"][0]
+t = {f["target"]["target-id"] for f in r["findings"]}
+sys.exit(0 if "ac-2.3_obj.d" in t and "ac-1_obj" in t else 1)
+PY
+	bad "OSCAL objective targets"
+cat >"$T/obj.yaml" <<'EOF2'
+id: obj
+title: bad objective
+controls:
+  - id: ac-2.3
+    checks: [{id: aws-iam-unused-credentials, decides: part, objective: "7"}]
+EOF2
+expect_rc 3 "$RAMPART" baseline lint "$T/obj.yaml"
+grep -q "obj.yaml:5:.*objective '7' is not a statement part" "$T/err" &&
+	ok "a bad objective part is refused at file:line:col" ||
+	bad "bad objective: $(head -c 300 "$T/err")"
+
 echo "scan e2e: $fails failure(s)"
 [ "$fails" -eq 0 ]
