@@ -12,6 +12,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "checks/sources/sources.h"
 
@@ -153,6 +154,57 @@ acl_permission(const char *p)
 	return p;
 }
 
+/* Whether a Config ACL node is a list, or absent or null. */
+static int
+seq_or_none(const struct doc_node *n)
+{
+	return n == NULL || n->type == DOC_NULL || n->type == DOC_SEQ;
+}
+
+static size_t
+seq_len(const struct doc_node *n)
+{
+	return n != NULL && n->type == DOC_SEQ ? n->u.seq.n : 0;
+}
+
+/*
+ * Whether a Config AccessControlList can be read as grants: a map whose
+ * grantList and grantSet are lists or absent/null, and at least one of
+ * them a list.
+ */
+static int
+acl_grants_ok(const struct doc_node *acl)
+{
+	const struct doc_node *l = doc_get(acl, "grantList");
+	const struct doc_node *s = doc_get(acl, "grantSet");
+
+	if (acl == NULL || acl->type != DOC_MAP)
+		return 0;
+	if (!seq_or_none(l) || !seq_or_none(s))
+		return 0;
+	return (l != NULL && l->type == DOC_SEQ) ||
+	    (s != NULL && s->type == DOC_SEQ);
+}
+
+/* The number of grants in grantList and grantSet together. */
+static size_t
+acl_ngrants(const struct doc_node *acl)
+{
+	return seq_len(doc_get(acl, "grantList")) +
+	    seq_len(doc_get(acl, "grantSet"));
+}
+
+/* Grant j of grantList followed by grantSet. */
+static const struct doc_node *
+acl_grant(const struct doc_node *acl, size_t j)
+{
+	const struct doc_node *l = doc_get(acl, "grantList");
+
+	if (j < seq_len(l))
+		return l->u.seq.items[j];
+	return doc_get(acl, "grantSet")->u.seq.items[j - seq_len(l)];
+}
+
 /* Config's grantee forms to the CLI's {Type, ID | URI | EmailAddress}. */
 static struct doc_node *
 acl_grantee(struct arena *a, const struct doc_node *g)
@@ -177,7 +229,7 @@ acl_grantee(struct arena *a, const struct doc_node *g)
 		return NULL;
 	if ((s = doc_str(g)) != NULL) {
 		for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-			if (strcmp(s, groups[i].name) == 0)
+			if (strcasecmp(s, groups[i].name) == 0)
 				break;
 		if (src_set(a, out, "Type", src_str(a, "Group", m)) ||
 		    (v = src_str(a,
@@ -192,17 +244,27 @@ acl_grantee(struct arena *a, const struct doc_node *g)
 		return doc_copy(a, g);
 	ti = str_of(g, "typeIdentifier");
 	if ((s = str_of(g, "identifier")) != NULL && ti != NULL) {
-		if (strcmp(ti, "uri") == 0)
+		if (strcasecmp(ti, "uri") == 0)
 			return src_set(
 				   a, out, "Type", src_str(a, "Group", m)) ||
 				src_set(a, out, "URI", src_str(a, s, m))
 			    ? NULL
 			    : out;
-		if (strcmp(ti, "emailAddress") == 0)
+		if (strcasecmp(ti, "emailAddress") == 0)
 			return src_set(a, out, "Type",
 				   src_str(a, "AmazonCustomerByEmail", m)) ||
 				src_set(
 				    a, out, "EmailAddress", src_str(a, s, m))
+			    ? NULL
+			    : out;
+		/*
+		 * Only "id" names a canonical user: any other kind is kept
+		 * without an ID, so the check cannot read it as a harmless
+		 * account grant (a "URI" spelled otherwise was one).
+		 */
+		if (strcasecmp(ti, "id") != 0)
+			return src_set(
+				   a, out, "TypeIdentifier", src_str(a, ti, m))
 			    ? NULL
 			    : out;
 		return src_set(
@@ -276,11 +338,20 @@ s3_supplementary(struct arena *a, struct doc_node *attrs,
 		if (strcmp(s, "AccessControlList") == 0) {
 			if ((out = src_seq(a, &p->mark)) == NULL)
 				return -1;
-			g = doc_get(p, "grantList");
-			for (j = 0;
-			     g != NULL && g->type == DOC_SEQ && j < g->u.seq.n;
-			     j++) {
-				const struct doc_node *gr = g->u.seq.items[j];
+			/*
+			 * The grants are in grantList or grantSet (the SDK
+			 * writes either).  A list of grants that is neither
+			 * absent/null nor a list, or an ACL with neither, is
+			 * kept as it is, so aws_s3_acl reports the object
+			 * instead of reading "no grants" as "not public".
+			 */
+			if (!acl_grants_ok(p)) {
+				if (src_set(a, attrs, "Grants", p))
+					return -1;
+				continue;
+			}
+			for (j = 0; j < acl_ngrants(p); j++) {
+				const struct doc_node *gr = acl_grant(p, j);
 				const char *perm = str_of(gr, "permission");
 
 				if ((e = src_map(a, &gr->mark)) == NULL)

@@ -1,0 +1,253 @@
+/*
+ * test_aws_review.c: wave-3 review of issue 12 (AWS adapters and
+ * plugins).  Each test mutates a real recording along one class of
+ * inputs and asserts that no non-compliant or unreadable variant is read
+ * as `pass`, beside compliant twins that still pass.
+ */
+#include "tests/unit/testutil.h"
+
+#include "checks/check.h"
+#include "tests/unit/collect.h"
+
+#define S3_ITEM "tests/fixtures/config/s3-bucket.json"
+#define ACL_KEY "\"AccessControlList\": \""
+
+/* The whole of a file (caller frees). */
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	assert_true(n > 0);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+/* s as the body of a JSON string (no quotes), appended to out. */
+static void
+esc_json(char *out, size_t cap, const char *s)
+{
+	size_t o = strlen(out);
+
+	for (; *s != '\0'; s++) {
+		assert_true(o + 3 < cap);
+		if (*s == '"' || *s == '\\')
+			out[o++] = '\\';
+		out[o++] = *s;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * The real Config item with its AccessControlList replaced by acl (JSON
+ * text), encoded twice as Config records it, written to a temporary file
+ * whose path is returned (static buffer).
+ */
+static const char *
+item_with_acl(const char *acl)
+{
+	static char path[64];
+	char once[4096] = "\"", twice[8192] = "";
+	char *src = slurp(S3_ITEM), *p, *q;
+	FILE *fp;
+	int fd;
+
+	esc_json(once, sizeof(once), acl);
+	assert_true(strlen(once) + 2 < sizeof(once));
+	strncat(once, "\"", sizeof(once) - strlen(once) - 1);
+	esc_json(twice, sizeof(twice), once);
+	p = strstr(src, ACL_KEY);
+	assert_non_null(p);
+	p += strlen(ACL_KEY);
+	/* the end of the string value: the first unescaped quote */
+	for (q = p; *q != '"'; q++)
+		if (*q == '\\')
+			q++;
+	snprintf(path, sizeof(path), "/tmp/rampart-review-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fprintf(fp, "%.*s%s%s", (int)(p - src), src, twice, q);
+	fclose(fp);
+	free(src);
+	return path;
+}
+
+/* Run aws_s3_acl (default parameters) on the one bucket of path. */
+static enum status
+acl_status(const char *path, char *msg, size_t msgcap)
+{
+	const struct check_plugin *p = check_plugin_find("aws_s3_acl");
+	static const char params[] =
+	    "{\"public_groups\": ["
+	    "\"http://acs.amazonaws.com/groups/global/AllUsers\", "
+	    "\"http://acs.amazonaws.com/groups/global/AuthenticatedUsers\"]}";
+	struct doc_node **docs;
+	struct check_ctx c;
+	struct coll coll;
+	struct diag d;
+	enum status st;
+	size_t n;
+
+	assert_non_null(p);
+	memset(&coll, 0, sizeof(coll));
+	coll.a = arena_new();
+	diag_init(&d);
+	assert_int_equal(adapter_find("aws-config")
+			     ->read(&d, path, NULL, collect, &coll, NULL),
+	    0);
+	assert_int_equal(coll.n, 1);
+	assert_string_equal(coll.v[0].type, "AWS::S3::Bucket");
+	memset(&c, 0, sizeof(c));
+	c.a = coll.a;
+	c.d = &d;
+	c.now = 1700000000;
+	assert_int_equal(doc_load_buf(coll.a, &d, "params.json", params,
+			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
+	    0);
+	c.params = docs[0];
+	check_ctx_reset(&c);
+	assert_int_equal(p->evaluate(&c, &coll.v[0]), 0);
+	assert_true(c.emitted);
+	st = c.result.status;
+	snprintf(msg, msgcap, "%s", c.result.message);
+	arena_free(coll.a);
+	diag_free(&d);
+	return st;
+}
+
+struct acl_case {
+	const char *acl;
+	enum status want;
+};
+
+#define OWNER \
+	"{\"grantee\":{\"id\":\"e7c8bb65a5fc49cf906715eae09de9e4bb7861a9636" \
+	"1ba79b833aa45f6833b15\",\"displayName\":null}," \
+	"\"permission\":\"FullControl\"}"
+#define TAIL \
+	",\"owner\":{\"displayName\":null,\"id\":\"e7c8bb65a5fc49cf906715eae" \
+	"09de9e4bb7861a96361ba79b833aa45f6833b15\"},\"isRequesterCharged\":" \
+	"false}"
+
+/*
+ * Config's AccessControlList: every spelling of a public grant fails,
+ * every ACL whose grants cannot be read is `error`; the owner-only ACL
+ * of the recording and its grantSet twin pass.  Before the fix a
+ * lower-case group name, a "URI" typeIdentifier, grants in grantSet, and
+ * a grantList that was an object, null or absent all passed.
+ */
+static void
+test_config_acl_variants(void **state)
+{
+	static const char *const groups[] = { "AllUsers", "allusers",
+		"ALLUSERS", "AuthenticatedUsers", "authenticatedUSERS" };
+	static const char *const uri_kinds[] = { "uri", "URI", "Uri" };
+	static const char *const uris[] = {
+		"http://acs.amazonaws.com/groups/global/AllUsers",
+		"https://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+		"HTTP://ACS.AMAZONAWS.COM/GROUPS/GLOBAL/ALLUSERS",
+	};
+	static const struct acl_case fixed[] = {
+		/* the recording as it is: the owner only */
+		{ "{\"grantSet\":null,\"grantList\":[" OWNER "]" TAIL,
+		    ST_PASS },
+		/* the same grant in grantSet */
+		{ "{\"grantSet\":[" OWNER "],\"grantList\":null" TAIL,
+		    ST_PASS },
+		/* a canonical user spelled with typeIdentifier "ID" */
+		{ "{\"grantSet\":null,\"grantList\":[{\"grantee\":{"
+		  "\"identifier\":\"e7c8\",\"typeIdentifier\":\"ID\"},"
+		  "\"permission\":\"Read\"}]" TAIL,
+		    ST_PASS },
+		/* a public grant in grantSet, owner in grantList */
+		{ "{\"grantSet\":[{\"grantee\":\"AllUsers\",\"permission\":"
+		  "\"Read\"}],\"grantList\":[" OWNER "]" TAIL,
+		    ST_FAIL },
+		/* grants that cannot be read */
+		{ "{\"grantSet\":null,\"grantList\":{\"grantee\":"
+		  "\"AllUsers\",\"permission\":\"Read\"}" TAIL,
+		    ST_ERROR },
+		{ "{\"grantSet\":null,\"grantList\":null" TAIL, ST_ERROR },
+		{ "{\"owner\":null}", ST_ERROR },
+		{ "{\"grantSet\":\"AllUsers\",\"grantList\":[" OWNER "]" TAIL,
+		    ST_ERROR },
+		{ "[{\"grantee\":\"AllUsers\",\"permission\":\"Read\"}]",
+		    ST_ERROR },
+		{ "\"AllUsers\"", ST_ERROR },
+		/* a grantee kind the adapter does not know */
+		{ "{\"grantSet\":null,\"grantList\":[{\"grantee\":{"
+		  "\"identifier\":\"http://acs.amazonaws.com/groups/global/"
+		  "AllUsers\",\"typeIdentifier\":\"group\"},"
+		  "\"permission\":\"Read\"}]" TAIL,
+		    ST_ERROR },
+	};
+	char acl[1024], msg[512];
+	const char *path;
+	enum status st;
+	size_t i, j, k, ncase = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++, ncase++) {
+		path = item_with_acl(fixed[i].acl);
+		st = acl_status(path, msg, sizeof(msg));
+		unlink(path);
+		if (st != fixed[i].want)
+			fail_msg("acl %s: %s (%s), want %s", fixed[i].acl,
+			    status_name(st), msg, status_name(fixed[i].want));
+	}
+	/* every group spelling, in grantList and in grantSet */
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		for (k = 0; k < 2; k++, ncase++) {
+			snprintf(acl, sizeof(acl),
+			    "{\"%s\":[" OWNER ",{\"grantee\":\"%s\","
+			    "\"permission\":\"Read\"}],\"%s\":null" TAIL,
+			    k ? "grantSet" : "grantList", groups[i],
+			    k ? "grantList" : "grantSet");
+			path = item_with_acl(acl);
+			st = acl_status(path, msg, sizeof(msg));
+			unlink(path);
+			if (st != ST_FAIL)
+				fail_msg("group '%s' in %s: %s (%s)", groups[i],
+				    k ? "grantSet" : "grantList",
+				    status_name(st), msg);
+		}
+	/* every URI spelling under every typeIdentifier spelling */
+	for (i = 0; i < sizeof(uri_kinds) / sizeof(uri_kinds[0]); i++)
+		for (j = 0; j < sizeof(uris) / sizeof(uris[0]); j++, ncase++) {
+			snprintf(acl, sizeof(acl),
+			    "{\"grantSet\":null,\"grantList\":[" OWNER
+			    ",{\"grantee\":{\"identifier\":\"%s\","
+			    "\"typeIdentifier\":\"%s\"},\"permission\":"
+			    "\"Write\"}]" TAIL,
+			    uris[j], uri_kinds[i]);
+			path = item_with_acl(acl);
+			st = acl_status(path, msg, sizeof(msg));
+			unlink(path);
+			if (st != ST_FAIL)
+				fail_msg("uri '%s' as '%s': %s (%s)", uris[j],
+				    uri_kinds[i], status_name(st), msg);
+		}
+	assert_true(ncase >= 30);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_acl_variants),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
