@@ -312,18 +312,35 @@ root_mfa(struct check_ctx *c, const struct resource *r)
 
 /* --------------------------------------------------------- CloudTrail */
 
+/* Whether field selector f has an operator other than op (and Field). */
+static int
+other_operator(const struct doc_node *f, const char *op)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && f->type == DOC_MAP && i < f->u.map.n; i++)
+		if (strcmp(f->u.map.pairs[i].key->str, "Field") != 0 &&
+		    strcmp(f->u.map.pairs[i].key->str, op) != 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Whether an advanced selector records management events: its field
  * selectors include eventCategory Equals Management.  *ro receives the
  * readOnly restriction: -1 none (read and write), 1 reads only, 0 writes
- * only.  Returns 1, 0 (not management), -1 (unreadable shape).
+ * only (readOnly Equals [x] or NotEquals [x]).  Returns 1, 0 (not
+ * management, or a management selector narrowed by anything but an
+ * eventSource NotEquals exclusion: an eventName, an eventSource Equals
+ * or StartsWith, an eventCategory NotEquals, ... records some
+ * management events only), -1 (unreadable shape).
  */
 static int
 adv_management(const struct doc_node *sel, int *ro)
 {
-	const struct doc_node *fs, *f, *eq;
+	const struct doc_node *fs, *f, *eq, *ne;
 	size_t i, j;
-	int mgmt = 0, t;
+	int mgmt = 0, narrowed = 0, t;
 
 	*ro = -1;
 	fs = doc_get(sel, "FieldSelectors");
@@ -332,21 +349,33 @@ adv_management(const struct doc_node *sel, int *ro)
 	for (i = 0; i < fs->u.seq.n; i++) {
 		f = fs->u.seq.items[i];
 		eq = doc_get(f, "Equals");
+		ne = doc_get(f, "NotEquals");
+		if (f->type != DOC_MAP || doc_str(doc_get(f, "Field")) == NULL)
+			return -1;
 		if (is(doc_get(f, "Field"), "eventCategory")) {
 			if (eq == NULL || eq->type != DOC_SEQ)
 				return -1;
+			if (other_operator(f, "Equals"))
+				narrowed = 1;
 			for (j = 0; j < eq->u.seq.n; j++)
 				if (is(eq->u.seq.items[j], "Management"))
 					mgmt = 1;
 		} else if (is(doc_get(f, "Field"), "readOnly")) {
-			if (eq == NULL || eq->type != DOC_SEQ ||
-			    eq->u.seq.n != 1 ||
+			if (eq != NULL && !other_operator(f, "Equals"))
+				;
+			else if (ne != NULL && !other_operator(f, "NotEquals"))
+				eq = ne;
+			else
+				return -1;
+			if (eq->type != DOC_SEQ || eq->u.seq.n != 1 ||
 			    (t = truth_of(eq->u.seq.items[0])) < 0)
 				return -1;
-			*ro = t;
-		}
+			*ro = eq == ne ? !t : t;
+		} else if (!is(doc_get(f, "Field"), "eventSource") ||
+		    other_operator(f, "NotEquals"))
+			narrowed = 1;
 	}
-	return mgmt;
+	return mgmt && !narrowed;
 }
 
 /*

@@ -242,11 +242,129 @@ test_config_acl_variants(void **state)
 	assert_true(ncase >= 30);
 }
 
+/* Evaluate plugin on an inline resource of type with parameters params. */
+static enum status
+eval_inline(const char *plugin, const char *type, const char *json,
+    const char *params, char *msg, size_t msgcap)
+{
+	const struct check_plugin *p = check_plugin_find(plugin);
+	struct arena *a = arena_new();
+	struct doc_node **docs;
+	struct resource r;
+	struct check_ctx c;
+	struct diag d;
+	enum status st;
+	size_t n;
+
+	assert_non_null(p);
+	diag_init(&d);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(doc_load_buf(a, &d, "inline.json", json, strlen(json),
+			     DOC_FMT_JSON, NULL, &docs, &n),
+	    0);
+	r.type = type;
+	r.id = "inline";
+	r.attrs = docs[0];
+	r.source = "inline.json";
+	memset(&c, 0, sizeof(c));
+	c.a = a;
+	c.d = &d;
+	c.now = 1700000000;
+	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
+			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
+	    0);
+	c.params = docs[0];
+	check_ctx_reset(&c);
+	assert_int_equal(p->evaluate(&c, &r), 0);
+	assert_true(c.emitted);
+	st = c.result.status;
+	snprintf(msg, msgcap, "%s", c.result.message);
+	arena_free(a);
+	diag_free(&d);
+	return st;
+}
+
+/*
+ * CloudTrail advanced event selectors (the placebo recording
+ * test_cloudtrail_success_management_advanced_events_included): the
+ * recorded selector passes, and so do its twins with readOnly split
+ * over two selectors; every narrowing added to a single management
+ * selector (readOnly NotEquals, which records one half; an eventName or
+ * an eventSource Equals/StartsWith; an eventCategory with another
+ * operator) must not pass.  Before the fix a readOnly NotEquals and any
+ * narrowing field were ignored and the trail passed.
+ */
+static void
+test_trail_advanced_narrowing(void **state)
+{
+	static const char *const narrow[] = {
+		"{\"Field\": \"readOnly\", \"NotEquals\": [\"true\"]}",
+		"{\"Field\": \"readOnly\", \"NotEquals\": [\"false\"]}",
+		"{\"Field\": \"readOnly\", \"NotEquals\": [\"TRUE\"]}",
+		"{\"Field\": \"readOnly\", \"Equals\": [\"false\"]}",
+		"{\"Field\": \"readOnly\", \"StartsWith\": [\"t\"]}",
+		"{\"Field\": \"eventName\", \"Equals\": "
+		"[\"ConsoleLogin\"]}",
+		"{\"Field\": \"eventName\", \"NotStartsWith\": [\"Put\"]}",
+		"{\"Field\": \"eventSource\", \"Equals\": "
+		"[\"kms.amazonaws.com\"]}",
+		"{\"Field\": \"eventSource\", \"StartsWith\": [\"s3\"]}",
+		"{\"Field\": \"eventSource\", \"NotEquals\": "
+		"[\"kms.amazonaws.com\"], \"Equals\": [\"s3.amazonaws.com\"]}",
+		"{\"Field\": \"eventCategory\", \"NotEquals\": "
+		"[\"Management\"]}",
+		"{\"Field\": \"resources.type\", \"Equals\": "
+		"[\"AWS::S3::Object\"]}",
+		"{\"Field\": \"userIdentity.arn\", \"Equals\": "
+		"[\"arn:aws:iam::1:root\"]}",
+	};
+	static const char base[] =
+	    "{\"Field\": \"eventCategory\", \"Equals\": [\"Management\"]}, "
+	    "{\"Field\": \"eventSource\", \"NotEquals\": "
+	    "[\"rdsdata.amazonaws.com\"]}";
+	static const char head[] =
+	    "{\"IsMultiRegionTrail\": true, \"Status\": {\"IsLogging\": "
+	    "true}, \"AdvancedEventSelectors\": [";
+	static const char params[] = "{\"check\": \"trail\"}";
+	char json[2048], msg[512];
+	enum status st;
+	size_t i;
+
+	(void)state;
+	/* the recording, and read/write split over two selectors */
+	snprintf(json, sizeof(json), "%s{\"FieldSelectors\": [%s]}]}", head,
+	    base);
+	st = eval_inline("aws_service", "AWS::CloudTrail::Trail", json, params,
+	    msg, sizeof(msg));
+	if (st != ST_PASS)
+		fail_msg("recording: %s (%s)", status_name(st), msg);
+	snprintf(json, sizeof(json),
+	    "%s{\"FieldSelectors\": [%s, {\"Field\": \"readOnly\", "
+	    "\"NotEquals\": [\"true\"]}]}, {\"FieldSelectors\": [%s, "
+	    "{\"Field\": \"readOnly\", \"Equals\": [\"true\"]}]}]}",
+	    head, base, base);
+	st = eval_inline("aws_service", "AWS::CloudTrail::Trail", json, params,
+	    msg, sizeof(msg));
+	if (st != ST_PASS)
+		fail_msg("split twin: %s (%s)", status_name(st), msg);
+	for (i = 0; i < sizeof(narrow) / sizeof(narrow[0]); i++) {
+		snprintf(json, sizeof(json),
+		    "%s{\"FieldSelectors\": [%s, %s]}]}", head, base,
+		    narrow[i]);
+		st = eval_inline("aws_service", "AWS::CloudTrail::Trail", json,
+		    params, msg, sizeof(msg));
+		if (st == ST_PASS || st == ST_NOT_APPLICABLE)
+			fail_msg("narrowed by %s: %s (%s)", narrow[i],
+			    status_name(st), msg);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_acl_variants),
+		cmocka_unit_test(test_trail_advanced_narrowing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
