@@ -7,7 +7,8 @@
  *   config_recorder  AWS::Config::ConfigurationRecorder: every recorder
  *                    records all supported types, and its status, matched
  *                    by name, says recording (and the last attempt did not
- *                    fail).  A recorder without a status is `error`.
+ *                    fail).  A recorder without a status,
+ *                    or with two of its name, is `error`.
  *   flow_logs        AWS::EC2::VPC: one flow log is ACTIVE and its
  *                    delivery has not FAILED.
  *   imds             AWS::EC2::Instance: IMDSv2 required, or the metadata
@@ -497,7 +498,7 @@ config_recorder(struct check_ctx *c, const struct resource *r)
 	const struct doc_node *recs, *sts, *rec, *st, *nm;
 	const char *name, *sname;
 	struct arena *a = check_arena(c);
-	size_t i, j;
+	size_t i, j, nst, sj;
 
 	if ((recs = list_at(c, r->attrs, "ConfigurationRecorders")) == NULL)
 		return check_emit(c, r, ST_ERROR,
@@ -540,11 +541,27 @@ config_recorder(struct check_ctx *c, const struct resource *r)
 			    "recordingGroup.allSupported",
 			    name);
 		}
-		for (j = 0, st = NULL; j < sts->u.seq.n && st == NULL; j++)
+		/*
+		 * Every status of that name: two (an export that merged two
+		 * calls, one recording, one stopped) say two things, and
+		 * taking the first was a pass.
+		 */
+		for (j = 0, st = NULL, nst = 0, sj = 0; j < sts->u.seq.n; j++)
 			if ((sname = doc_str(doc_get(
 				 sts->u.seq.items[j], "name"))) != NULL &&
-			    strcmp(sname, name) == 0)
+			    strcmp(sname, name) == 0) {
 				st = sts->u.seq.items[j];
+				sj = j;
+				nst++;
+			}
+		if (nst > 1) {
+			check_evidence(c, "ConfigurationRecordersStatus", sts);
+			return check_emit(c, r, ST_ERROR,
+			    "recorder '%s' has %zu statuses in "
+			    "describe-configuration-recorder-status",
+			    name, nst);
+		}
+		j = sj + 1;
 		if (st == NULL)
 			return check_emit(c, r, ST_ERROR,
 			    "recorder '%s' has no status in "

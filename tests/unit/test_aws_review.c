@@ -332,8 +332,8 @@ test_trail_advanced_narrowing(void **state)
 
 	(void)state;
 	/* the recording, and read/write split over two selectors */
-	snprintf(json, sizeof(json), "%s{\"FieldSelectors\": [%s]}]}", head,
-	    base);
+	snprintf(
+	    json, sizeof(json), "%s{\"FieldSelectors\": [%s]}]}", head, base);
 	st = eval_inline("aws_service", "AWS::CloudTrail::Trail", json, params,
 	    msg, sizeof(msg));
 	if (st != ST_PASS)
@@ -359,12 +359,74 @@ test_trail_advanced_narrowing(void **state)
 	}
 }
 
+/*
+ * Config recorder status matched by name, the same recorder seen twice
+ * (placebo test_account_config: recorder "default", recording, last
+ * status SUCCESS).  A second status entry for the same name in any
+ * order, of which one is stopped or failed, must not pass; before the
+ * fix the first status found decided.  The single status passes, and
+ * so does a duplicate of another recorder's name that exists.
+ */
+static void
+test_recorder_status_twice(void **state)
+{
+	static const char *const other[] = {
+		"{\"name\": \"default\", \"recording\": false, "
+		"\"lastStatus\": \"SUCCESS\"}",
+		"{\"name\": \"default\", \"recording\": \"false\", "
+		"\"lastStatus\": \"SUCCESS\"}",
+		"{\"name\": \"default\", \"recording\": true, "
+		"\"lastStatus\": \"FAILURE\"}",
+		"{\"name\": \"default\", \"recording\": null}",
+		"{\"name\": \"default\", \"recording\": true, "
+		"\"lastStatus\": \"SUCCESS\"}",
+	};
+	static const char good[] =
+	    "{\"name\": \"default\", \"recording\": true, "
+	    "\"lastStatus\": \"SUCCESS\"}";
+	static const char recs[] =
+	    "{\"ConfigurationRecorders\": [{\"name\": \"default\", "
+	    "\"roleARN\": \"arn:aws:iam::644160558196:role/config-role\", "
+	    "\"recordingGroup\": {\"allSupported\": true, "
+	    "\"includeGlobalResourceTypes\": false, "
+	    "\"resourceTypes\": []}}], \"ConfigurationRecordersStatus\": [";
+	static const char params[] = "{\"check\": \"config_recorder\"}";
+	char json[2048], msg[512];
+	enum status st;
+	size_t i, k;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s%s]}", recs, good);
+	st = eval_inline("aws_service", "AWS::Config::ConfigurationRecorder",
+	    json, params, msg, sizeof(msg));
+	if (st != ST_PASS)
+		fail_msg("recording: %s (%s)", status_name(st), msg);
+	snprintf(json, sizeof(json),
+	    "%s%s, {\"name\": \"other\", \"recording\": false}]}", recs, good);
+	st = eval_inline("aws_service", "AWS::Config::ConfigurationRecorder",
+	    json, params, msg, sizeof(msg));
+	if (st != ST_PASS)
+		fail_msg("another name: %s (%s)", status_name(st), msg);
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		for (k = 0; k < 2; k++) {
+			snprintf(json, sizeof(json), "%s%s, %s]}", recs,
+			    k ? other[i] : good, k ? good : other[i]);
+			st = eval_inline("aws_service",
+			    "AWS::Config::ConfigurationRecorder", json, params,
+			    msg, sizeof(msg));
+			if (st == ST_PASS || st == ST_NOT_APPLICABLE)
+				fail_msg("status twice %s: %s (%s)", json,
+				    status_name(st), msg);
+		}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_acl_variants),
 		cmocka_unit_test(test_trail_advanced_narrowing),
+		cmocka_unit_test(test_recorder_status_twice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
