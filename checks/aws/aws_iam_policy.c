@@ -399,8 +399,16 @@ like_value_wild(const char *key, const char *v)
 			f++;
 		}
 		acct = strcspn(f, ":");
-		return memchr(f, '*', acct) != NULL ||
-		    memchr(f, '?', acct) != NULL;
+		if (memchr(f, '*', acct) != NULL ||
+		    memchr(f, '?', acct) != NULL)
+			return 1;
+		/*
+		 * An ARN without an account (S3: arn:aws:s3:::bucket)
+		 * names no owner: a wildcard at the start of its resource
+		 * ("arn:aws:s3:::*", "arn:aws:s3:::?*") is every bucket
+		 * of every account.
+		 */
+		return acct == 0 && f[0] == ':' && (f[1] == '*' || f[1] == '?');
 	}
 	lit = (size_t)(w - v);
 	if (lit == 0)

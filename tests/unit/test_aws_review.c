@@ -420,6 +420,69 @@ test_recorder_status_twice(void **state)
 		}
 }
 
+/*
+ * A bucket policy Allow to everyone "restricted" by an ARN pattern that
+ * has no account field (S3 ARNs) and a wildcard where the bucket name
+ * starts matches every bucket of every account: public.  Derived from
+ * the placebo bucket custodian-policy-test.  Before the fix
+ * "arn:aws:s3:::*" counted as a restriction; a named bucket, or a
+ * named bucket prefix, still restricts.
+ */
+static void
+test_policy_source_arn_no_account(void **state)
+{
+	static const char *const ops[] = { "ArnLike", "StringLike",
+		"ForAnyValue:ArnLike" };
+	static const char *const keys[] = { "aws:SourceArn", "AWS:SOURCEARN",
+		"aws:PrincipalArn" };
+	static const char *const wild[] = { "arn:aws:s3:::*", "arn:aws:s3:::?*",
+		"arn:aws:s3:::*/*", "arn:aws-cn:s3:::*", "arn:aws:s3:::?" };
+	static const char *const named[] = {
+		"arn:aws:s3:::custodian-policy-test",
+		"arn:aws:s3:::custodian-policy-test/*",
+		"arn:aws:s3:::custodian-*",
+	};
+	static const char fmt[] =
+	    "{\"Name\": \"custodian-policy-test\", \"Policy\": "
+	    "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": "
+	    "\"Zebra\", \"Effect\": \"Allow\", \"Principal\": \"*\", "
+	    "\"Action\": \"s3:PutObject\", \"Resource\": "
+	    "\"arn:aws:s3:::custodian-policy-test/*\", \"Condition\": "
+	    "{\"%s\": {\"%s\": \"%s\"}}}]}}";
+	char json[1024], msg[512];
+	enum status st;
+	size_t i, k, v;
+
+	(void)state;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			for (v = 0; v < sizeof(wild) / sizeof(wild[0]); v++) {
+				snprintf(json, sizeof(json), fmt, ops[i],
+				    keys[k], wild[v]);
+				st = eval_inline("aws_iam_policy",
+				    "AWS::S3::Bucket", json, "{}", msg,
+				    sizeof(msg));
+				if (st != ST_FAIL)
+					fail_msg("%s %s %s: %s (%s)", ops[i],
+					    keys[k], wild[v], status_name(st),
+					    msg);
+			}
+			if (k == 2)
+				continue; /* no bucket is a principal */
+			for (v = 0; v < sizeof(named) / sizeof(named[0]); v++) {
+				snprintf(json, sizeof(json), fmt, ops[i],
+				    keys[k], named[v]);
+				st = eval_inline("aws_iam_policy",
+				    "AWS::S3::Bucket", json, "{}", msg,
+				    sizeof(msg));
+				if (st != ST_PASS)
+					fail_msg("twin %s %s %s: %s (%s)",
+					    ops[i], keys[k], named[v],
+					    status_name(st), msg);
+			}
+		}
+}
+
 int
 main(void)
 {
@@ -427,6 +490,7 @@ main(void)
 		cmocka_unit_test(test_config_acl_variants),
 		cmocka_unit_test(test_trail_advanced_narrowing),
 		cmocka_unit_test(test_recorder_status_twice),
+		cmocka_unit_test(test_policy_source_arn_no_account),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
