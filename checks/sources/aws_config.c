@@ -49,6 +49,7 @@ struct cfg_read {
 	const char *account;
 	struct cfg_recorder *rec;
 	size_t nrec;
+	struct cfg_set *page; /* types of a page that has more, or NULL */
 };
 
 /*
@@ -848,6 +849,7 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 	r.source = x->path;
 	r.mark = ci->mark;
 	if (set_add(x->a, &x->types, r.type) ||
+	    (x->page != NULL && set_add(x->a, x->page, r.type)) ||
 	    set_add(x->a, &x->regions, r.region) ||
 	    (x->account == NULL && r.account != NULL &&
 		(x->account = arena_strdup(x->a, r.account)) == NULL))
@@ -921,14 +923,21 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 /* Each element of a sequence of items (maybe JSON strings). */
 static int
 cfg_items(struct cfg_read *x, const struct doc_node *seq, struct arena *a,
-    int strings)
+    int strings, const char *key)
 {
 	const struct doc_node *it;
 	const char *why;
 	size_t i;
 
-	if (seq == NULL || seq->type != DOC_SEQ)
+	if (seq == NULL)
 		return 0;
+	/*
+	 * Present but not a list (null, an object): no item could be read,
+	 * and beside a snapshot's recorder that read as "every type empty".
+	 */
+	if (seq->type != DOC_SEQ)
+		return diag_err(x->d, &seq->mark, "'%s' is %s, not a list", key,
+		    doc_type_name(seq->type));
 	for (i = 0; i < seq->u.seq.n; i++) {
 		it = seq->u.seq.items[i];
 		if (strings && it->type == DOC_STRING) {
@@ -1049,6 +1058,65 @@ cfg_doc_recorders(struct cfg_read *x, const struct doc_node *doc)
 	return 0;
 }
 
+/*
+ * The items of one page of get-resource-config-history,
+ * list-aggregate-discovered-resources style output or select-resource-
+ * config: a page whose nextToken (NextToken for select) says more follow
+ * is an incomplete listing of every type on it (an error marker each);
+ * such a page without items names no type and is refused.
+ */
+static int
+cfg_page(struct cfg_read *x, const struct doc_node *doc,
+    const struct doc_node *items, struct arena *a, int strings, const char *key)
+{
+	static const char *const keys[] = { "nextToken", "NextToken" };
+	const struct doc_node *tok = NULL;
+	struct cfg_set page = { NULL, 0 };
+	struct resource r;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && tok == NULL; i++) {
+		tok = doc_get(doc, keys[i]);
+		if (tok != NULL &&
+		    (tok->type == DOC_NULL ||
+			(tok->type == DOC_STRING && tok->len == 0)))
+			tok = NULL;
+	}
+	if (tok == NULL)
+		return cfg_items(x, items, a, strings, key);
+	x->page = &page;
+	rc = cfg_items(x, items, a, strings, key);
+	x->page = NULL;
+	if (rc != 0)
+		return rc;
+	if (page.n == 0)
+		return diag_err(x->d, &tok->mark,
+		    "'%s' says more pages follow, and this page has no "
+		    "item: the export is incomplete",
+		    keys[i - 1]);
+	for (i = 0; i < page.n; i++) {
+		memset(&r, 0, sizeof(r));
+		r.listing = 1;
+		r.type = page.v[i];
+		r.account = x->account;
+		r.source = x->path;
+		r.mark = tok->mark;
+		r.read_error = arena_printf(a,
+		    "the AWS Config output is incomplete: its '%s' says "
+		    "more pages exist than the export holds (%s:%u)",
+		    tok == doc_get(doc, "nextToken") ? "nextToken"
+						     : "NextToken",
+		    tok->mark.file != NULL ? tok->mark.file : x->path,
+		    tok->mark.line);
+		if (r.read_error == NULL)
+			return diag_err(x->d, &tok->mark, "out of memory");
+		if (x->fn(x->ctx, &r, a) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* One whole document: decide what it holds. */
 static int
 cfg_doc(void *ctx, struct doc_node *doc, struct arena *a)
@@ -1065,17 +1133,17 @@ cfg_doc(void *ctx, struct doc_node *doc, struct arena *a)
 	if ((v = doc_get(doc, "configurationItems")) != NULL) {
 		if (doc_get(doc, "configSnapshotId") != NULL)
 			x->snapshot = 1;
-		return cfg_items(x, v, a, 0);
+		return cfg_page(x, doc, v, a, 0, "configurationItems");
 	}
 	if ((v = doc_get(doc, "baseConfigurationItems")) != NULL ||
 	    doc_get(doc, "unprocessedResourceKeys") != NULL) {
-		if (cfg_items(x, v, a, 0) != 0)
+		if (cfg_items(x, v, a, 0, "baseConfigurationItems") != 0)
 			return -1;
 		return cfg_unprocessed(
 		    x, doc_get(doc, "unprocessedResourceKeys"), a);
 	}
 	if ((v = doc_get(doc, "Results")) != NULL)
-		return cfg_items(x, v, a, 1);
+		return cfg_page(x, doc, v, a, 1, "Results");
 	if (doc_get(doc, "invokingEvent") != NULL)
 		return cfg_event(x, doc, a);
 	if (doc_get(doc, "resourceType") != NULL)
@@ -1155,13 +1223,16 @@ cfg_read(struct diag *d, const char *path, const struct load_limits *lim,
 	}
 	/*
 	 * A snapshot can be gigabytes: when the head shows the
-	 * configurationItems array and the input goes on past the head,
-	 * stream the array element by element.  Everything else (bare items,
+	 * configurationItems array of a delivered snapshot
+	 * (configSnapshotId) and the input goes on past the head, stream
+	 * the array element by element.  History pages are read whole, so
+	 * that a nextToken after the items is seen (cfg_page).  Everything else (bare items,
 	 * events, query output, a small snapshot) is read as whole
 	 * documents, so keys beside the items are seen wherever they are.
 	 */
 	stream = !in->is_dir && !in->eof &&
-	    src_has_key(in->head, in->hlen, "configurationItems");
+	    src_has_key(in->head, in->hlen, "configurationItems") &&
+	    src_has_key(in->head, in->hlen, "configSnapshotId");
 	if (stream) {
 		x.snapshot =
 		    src_has_key(in->head, in->hlen, "configSnapshotId");

@@ -483,6 +483,141 @@ test_policy_source_arn_no_account(void **state)
 		}
 }
 
+/* What an aws-config read gave: resources, and error listing markers. */
+struct cfg_seen {
+	size_t nres, nbad;
+	char type[64];
+};
+
+static int
+cfg_seen_fn(void *ctx, const struct resource *r, struct arena *a)
+{
+	struct cfg_seen *s = ctx;
+
+	(void)a;
+	if (!r->listing) {
+		s->nres++;
+		return 0;
+	}
+	if (r->read_error != NULL) {
+		s->nbad++;
+		snprintf(s->type, sizeof(s->type), "%s", r->type);
+	}
+	return 0;
+}
+
+/* Read text (written to a temporary file) with aws-config. */
+static int
+cfg_read_text(const char *text, struct cfg_seen *s)
+{
+	char path[64];
+	struct diag d;
+	FILE *fp;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/tmp/rampart-review-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	memset(s, 0, sizeof(*s));
+	diag_init(&d);
+	rc = adapter_find("aws-config")
+		 ->read(&d, path, NULL, cfg_seen_fn, s, NULL);
+	diag_free(&d);
+	unlink(path);
+	return rc;
+}
+
+/*
+ * AWS Config pages: the real bucket item (s3.json) as one page of
+ * get-resource-config-history (configurationItems) and of
+ * select-resource-config (Results, the item as a JSON string).  A page
+ * whose nextToken / NextToken says more follow is an incomplete listing
+ * of AWS::S3::Bucket (an error marker), whatever the token's shape;
+ * such a page without items is refused; a null or empty token, or none,
+ * is a complete page.  A snapshot whose configurationItems is not a
+ * list is refused (it read as "no items", which beside a recorder is
+ * "every type empty").  Before the fix the adapter never looked at the
+ * token, so the bucket on page 1 passed for the whole account.
+ */
+static void
+test_config_pages(void **state)
+{
+	static const char *const more[] = { "\"abc\"", "\"x\"", "5",
+		"{\"t\": 1}", "[\"t\"]" };
+	static const char *const done[] = { NULL, "null", "\"\"" };
+	static const char *const keys[] = { "nextToken", "NextToken" };
+	char *item = slurp(S3_ITEM), *sitem, *text;
+	size_t ilen = strlen(item), i, k, f, n;
+	struct cfg_seen s;
+
+	(void)state;
+	/* the item as a JSON string, for select-resource-config */
+	sitem = malloc(2 * ilen + 3);
+	assert_non_null(sitem);
+	sitem[0] = '"';
+	sitem[1] = '\0';
+	esc_json(sitem, 2 * ilen + 3, item);
+	for (n = 0; sitem[n] != '\0'; n++)
+		if (sitem[n] == '\n')
+			sitem[n] = ' ';
+	strncat(sitem, "\"", 2);
+	text = malloc(2 * ilen + 256);
+	assert_non_null(text);
+	for (f = 0; f < 2; f++)
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+				snprintf(text, 2 * ilen + 256,
+				    "{\"%s\": [%s], \"%s\": %s}",
+				    f ? "Results" : "configurationItems",
+				    f ? sitem : item, keys[k], more[i]);
+				assert_int_equal(cfg_read_text(text, &s), 0);
+				if (s.nbad != 1 || s.nres != 1 ||
+				    strcmp(s.type, "AWS::S3::Bucket") != 0)
+					fail_msg("%s %s %s: %zu error markers",
+					    f ? "Results" : "items", keys[k],
+					    more[i], s.nbad);
+				/* the same page without its item */
+				snprintf(text, 2 * ilen + 256,
+				    "{\"%s\": [], \"%s\": %s}",
+				    f ? "Results" : "configurationItems",
+				    keys[k], more[i]);
+				if (cfg_read_text(text, &s) == 0)
+					fail_msg("empty page with %s %s read",
+					    keys[k], more[i]);
+			}
+			for (i = 0; i < sizeof(done) / sizeof(done[0]); i++) {
+				snprintf(text, 2 * ilen + 256,
+				    "{\"%s\": [%s]%s%s%s%s}",
+				    f ? "Results" : "configurationItems",
+				    f ? sitem : item, done[i] ? ", \"" : "",
+				    done[i] ? keys[k] : "",
+				    done[i] ? "\": " : "",
+				    done[i] ? done[i] : "");
+				assert_int_equal(cfg_read_text(text, &s), 0);
+				assert_int_equal(s.nres, 1);
+				assert_int_equal(s.nbad, 0);
+			}
+		}
+	/* a snapshot whose items are not a list */
+	for (i = 0; i < 3; i++) {
+		snprintf(text, 2 * ilen + 256,
+		    "{\"configSnapshotId\": \"s\", \"configurationItems\": "
+		    "%s}",
+		    i == 0       ? "{}"
+			: i == 1 ? "null"
+				 : "\"x\"");
+		if (cfg_read_text(text, &s) == 0)
+			fail_msg("configurationItems %zu read", i);
+	}
+	free(text);
+	free(sitem);
+	free(item);
+}
+
 int
 main(void)
 {
@@ -491,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_trail_advanced_narrowing),
 		cmocka_unit_test(test_recorder_status_twice),
 		cmocka_unit_test(test_policy_source_arn_no_account),
+		cmocka_unit_test(test_config_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
