@@ -618,6 +618,76 @@ test_config_pages(void **state)
 	free(item);
 }
 
+/*
+ * IAM policy versions seen twice or flagged ambiguously.  The admin
+ * document is the placebo test_iam_policy_allow_all recording (URL-
+ * encoded, as the IAM API returns it); the benign one allows
+ * iam:GetUser.  Before the fix, two list entries with the default
+ * VersionId evaluated the last one, and an IsDefaultVersion "true"
+ * (a string) was skipped, so the benign entry decided: pass.  The twin
+ * with one default version passes (benign) or fails (admin).
+ */
+static void
+test_policy_versions_twice(void **state)
+{
+	static const char admin[] =
+	    "%7B%0A%20%20%20%20%22Version%22%3A%20%222012-10-17%22%2C%0A%20%2"
+	    "0%20%20%22Statement%22%3A%20%5B%0A%20%20%20%20%20%20%20%20%7B%0A"
+	    "%20%20%20%20%20%20%20%20%20%20%20%20%22Sid%22%3A%20%22Everything"
+	    "%22%2C%0A%20%20%20%20%20%20%20%20%20%20%20%20%22Effect%22%3A%20%"
+	    "22Allow%22%2C%0A%20%20%20%20%20%20%20%20%20%20%20%20%22Action%22"
+	    "%3A%20%22%2A%22%2C%0A%20%20%20%20%20%20%20%20%20%20%20%20%22Reso"
+	    "urce%22%3A%20%22%2A%22%0A%20%20%20%20%20%20%20%20%7D%0A%20%20%20"
+	    "%20%5D%0A%7D";
+	static const char benign[] =
+	    "{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": "
+	    "[{\\\"Effect\\\": \\\"Allow\\\", \\\"Action\\\": "
+	    "\\\"iam:GetUser\\\", \\\"Resource\\\": \\\"*\\\"}]}";
+	/* flags of the admin entry, then of the benign one */
+	static const struct {
+		const char *def, *fa, *va, *fb, *vb;
+		enum status want;
+	} cases[] = {
+		/* the same VersionId twice, the admin one first */
+		{ "\"v2\"", "false", "v2", "false", "v2", ST_ERROR },
+		{ "\"v2\"", "true", "v2", "false", "v2", ST_ERROR },
+		{ "\"v2\"", "true", "v2", "true", "v2", ST_ERROR },
+		{ "\"v2\"", "false", "v2", "true", "v2", ST_ERROR },
+		/* a flag that is not a boolean */
+		{ NULL, "\"true\"", "v1", "true", "v2", ST_ERROR },
+		{ NULL, "\"TRUE\"", "v1", "true", "v2", ST_ERROR },
+		{ NULL, "1", "v1", "true", "v2", ST_ERROR },
+		{ NULL, "null", "v1", "true", "v2", ST_ERROR },
+		{ "\"v2\"", "\"true\"", "v1", "true", "v2", ST_ERROR },
+		/* twins: one default version */
+		{ "\"v2\"", "false", "v1", "true", "v2", ST_PASS },
+		{ NULL, "false", "v1", "true", "v2", ST_PASS },
+		{ "\"v1\"", "true", "v1", "false", "v2", ST_FAIL },
+		{ NULL, "true", "v1", "false", "v2", ST_FAIL },
+	};
+	char json[4096], msg[512];
+	enum status st;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(json, sizeof(json),
+		    "{\"PolicyName\": \"p\", %s%s%s\"PolicyVersionList\": "
+		    "[{\"Document\": \"%s\", \"VersionId\": \"%s\", "
+		    "\"IsDefaultVersion\": %s}, {\"Document\": \"%s\", "
+		    "\"VersionId\": \"%s\", \"IsDefaultVersion\": %s}]}",
+		    cases[i].def ? "\"DefaultVersionId\": " : "",
+		    cases[i].def ? cases[i].def : "", cases[i].def ? ", " : "",
+		    admin, cases[i].va, cases[i].fa, benign, cases[i].vb,
+		    cases[i].fb);
+		st = eval_inline("aws_iam_policy", "AWS::IAM::Policy", json,
+		    "{}", msg, sizeof(msg));
+		if (st != cases[i].want)
+			fail_msg("case %zu: %s (%s), want %s", i,
+			    status_name(st), msg, status_name(cases[i].want));
+	}
+}
+
 int
 main(void)
 {
@@ -627,6 +697,7 @@ main(void)
 		cmocka_unit_test(test_recorder_status_twice),
 		cmocka_unit_test(test_policy_source_arn_no_account),
 		cmocka_unit_test(test_config_pages),
+		cmocka_unit_test(test_policy_versions_twice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
