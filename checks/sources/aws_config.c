@@ -461,32 +461,67 @@ s3_supplementary(struct arena *a, struct doc_node *attrs,
 	return fix_owner(a, attrs);
 }
 
+/* Append the IPv4 ranges of list l to seq, each as {"CidrIp": ...}. */
+static int
+sg_push_ranges(struct arena *a, struct doc_node *seq, struct doc_node *l)
+{
+	struct doc_node *it, *e;
+	size_t j;
+
+	for (j = 0; j < l->u.seq.n; j++) {
+		it = l->u.seq.items[j];
+		if (it->type == DOC_STRING) {
+			if ((e = src_map(a, &it->mark)) == NULL ||
+			    src_set(a, e, "CidrIp", it))
+				return -1;
+			it = e;
+		}
+		if (doc_seq_push(a, seq, it))
+			return -1;
+	}
+	return 0;
+}
+
 /*
- * Old configuration items hold `ipRanges` as a list of CIDR strings only;
- * the CLI's IpRanges is a list of {"CidrIp": ...}.
+ * Config spells a permission's IPv4 sources twice: `ipRanges` (a list of
+ * CIDR strings, the only one in old items) and `ipv4Ranges` (a list of
+ * {"cidrIp": ...}, as the CLI's IpRanges).  src_pascal() makes the latter
+ * IpRanges and keeps the former as SRC_LEGACY_IP_RANGES (or IpRanges when
+ * alone).  An item whose two lists differ (one empty or null) must not
+ * lose a source: IpRanges becomes the union of both, as {"CidrIp": ...}.
+ * One that is present but not a list is kept as IpRanges, so
+ * aws_network_exposure reports its shape.
  */
 static int
 sg_fix_ranges(struct arena *a, struct doc_node *attrs, const char *key)
 {
-	struct doc_node *perms = doc_get(attrs, key), *r, *seq, *e;
-	size_t i, j;
+	struct doc_node *perms = doc_get(attrs, key), *p, *r, *v4, *seq;
+	size_t i;
 
 	for (i = 0;
 	     perms != NULL && perms->type == DOC_SEQ && i < perms->u.seq.n;
 	     i++) {
-		r = doc_get(perms->u.seq.items[i], "IpRanges");
-		if (r == NULL || r->type != DOC_SEQ || r->u.seq.n == 0 ||
-		    r->u.seq.items[0]->type != DOC_STRING)
+		p = perms->u.seq.items[i];
+		r = doc_get(p, "IpRanges");
+		v4 = doc_get(p, SRC_LEGACY_IP_RANGES);
+		if (r != NULL && r->type == DOC_NULL)
+			r = NULL;
+		if (v4 != NULL && v4->type == DOC_NULL)
+			v4 = NULL;
+		if (r == NULL && v4 == NULL)
 			continue;
-		if ((seq = src_seq(a, &r->mark)) == NULL)
-			return -1;
-		for (j = 0; j < r->u.seq.n; j++)
-			if ((e = src_map(a, &r->u.seq.items[j]->mark)) ==
-				NULL ||
-			    src_set(a, e, "CidrIp", r->u.seq.items[j]) ||
-			    doc_seq_push(a, seq, e))
+		if ((r != NULL && r->type != DOC_SEQ) ||
+		    (v4 != NULL && v4->type != DOC_SEQ)) {
+			if (src_set(a, p, "IpRanges",
+				r != NULL && r->type != DOC_SEQ ? r : v4))
 				return -1;
-		if (src_set(a, perms->u.seq.items[i], "IpRanges", seq))
+			continue;
+		}
+		if ((seq = src_seq(a, &(r != NULL ? r : v4)->mark)) == NULL)
+			return -1;
+		if ((r != NULL && sg_push_ranges(a, seq, r)) ||
+		    (v4 != NULL && sg_push_ranges(a, seq, v4)) ||
+		    src_set(a, p, "IpRanges", seq))
 			return -1;
 	}
 	return 0;

@@ -688,6 +688,123 @@ test_policy_versions_twice(void **state)
 	}
 }
 
+/*
+ * Config security groups: the real item of
+ * custodian-aws-config/cwe/event-config-rule-security-group.json (ssh
+ * open to 0.0.0.0/0, spelt both as ipRanges and ipv4Ranges) with one of
+ * the two spellings dropped, emptied, nulled or contradicting the other.
+ * Port 22 must fail whenever either spelling opens it, or the two
+ * together do; before the fix ipRanges was dropped whenever ipv4Ranges
+ * was present, so ipv4Ranges [] or null beside ipRanges ["0.0.0.0/0"],
+ * or the halves split across the two, passed.  The twin with
+ * 10.0.0.0/8 in both passes; a spelling that is not a list is `error`.
+ */
+static void
+test_config_sg_range_spellings(void **state)
+{
+	static const struct {
+		const char *ranges;
+		enum status want;
+	} cases[] = {
+		{ "\"ipv4Ranges\": [{\"cidrIp\": \"0.0.0.0/0\"}], "
+		  "\"ipRanges\": [\"0.0.0.0/0\"]",
+		    ST_FAIL },
+		{ "\"ipv4Ranges\": [{\"cidrIp\": \"0.0.0.0/0\"}]", ST_FAIL },
+		{ "\"ipv4Ranges\": [{\"cidrIp\": \"0.0.0.0/0\"}], "
+		  "\"ipRanges\": []",
+		    ST_FAIL },
+		{ "\"ipv4Ranges\": [{\"cidrIp\": \"0.0.0.0/0\"}], "
+		  "\"ipRanges\": null",
+		    ST_FAIL },
+		{ "\"ipv4Ranges\": [{\"cidrIp\": \"0.0.0.0/0\"}], "
+		  "\"ipRanges\": [\"10.0.0.0/8\"]",
+		    ST_FAIL },
+		{ "\"ipv4Ranges\": [{\"cidrIp\": \"0.0.0.0/1\"}], "
+		  "\"ipRanges\": [\"128.0.0.0/1\"]",
+		    ST_FAIL },
+		{ "\"ipv4Ranges\": [], \"ipRanges\": [\"0.0.0.0/0\"]",
+		    ST_FAIL },
+		{ "\"ipv4Ranges\": null, \"ipRanges\": [\"0.0.0.0/0\"]",
+		    ST_FAIL },
+		{ "\"ipRanges\": [\"0.0.0.0/0\"]", ST_FAIL },
+		{ "\"ipv4Ranges\": {\"cidrIp\": \"0.0.0.0/0\"}, "
+		  "\"ipRanges\": []",
+		    ST_ERROR },
+		{ "\"ipv4Ranges\": [{\"cidrIp\": \"10.0.0.0/8\"}], "
+		  "\"ipRanges\": \"0.0.0.0/0\"",
+		    ST_ERROR },
+		/* twins */
+		{ "\"ipv4Ranges\": [{\"cidrIp\": \"10.0.0.0/8\"}], "
+		  "\"ipRanges\": [\"10.0.0.0/8\"]",
+		    ST_PASS },
+		{ "\"ipv4Ranges\": [], \"ipRanges\": []", ST_PASS },
+	};
+	static const char fmt[] =
+	    "{\"configurationItemCaptureTime\": \"2018-07-02T22:35:41.001Z\", "
+	    "\"awsAccountId\": \"123456789012\", "
+	    "\"configurationItemStatus\": \"ResourceDiscovered\", "
+	    "\"resourceId\": \"sg-e2fb6999\", \"resourceName\": "
+	    "\"sg_open_ssh\", \"awsRegion\": \"us-east-1\", "
+	    "\"resourceType\": \"AWS::EC2::SecurityGroup\", "
+	    "\"configuration\": {\"description\": \"open ssh\", "
+	    "\"groupName\": \"sg_open_ssh\", \"ipPermissions\": "
+	    "[{\"fromPort\": 22, \"ipProtocol\": \"tcp\", \"ipv6Ranges\": "
+	    "[], \"prefixListIds\": [], \"toPort\": 22, "
+	    "\"userIdGroupPairs\": [], %s}], \"ownerId\": \"123456789012\", "
+	    "\"groupId\": \"sg-e2fb6999\", \"tags\": [], \"vpcId\": "
+	    "\"vpc-f16e4296\"}}";
+	const struct check_plugin *p =
+	    check_plugin_find("aws_network_exposure");
+	static const char params[] = "{\"ports\": [22, 3389]}";
+	char json[4096], path[64];
+	struct doc_node **docs;
+	struct check_ctx c;
+	struct coll coll;
+	struct diag d;
+	size_t i, n;
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	assert_non_null(p);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(json, sizeof(json), fmt, cases[i].ranges);
+		snprintf(path, sizeof(path), "/tmp/rampart-review-XXXXXX");
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		fp = fdopen(fd, "w");
+		assert_non_null(fp);
+		fputs(json, fp);
+		fclose(fp);
+		memset(&coll, 0, sizeof(coll));
+		coll.a = arena_new();
+		diag_init(&d);
+		assert_int_equal(
+		    adapter_find("aws-config")
+			->read(&d, path, NULL, collect, &coll, NULL),
+		    0);
+		unlink(path);
+		assert_int_equal(coll.n, 1);
+		memset(&c, 0, sizeof(c));
+		c.a = coll.a;
+		c.d = &d;
+		c.now = 1700000000;
+		assert_int_equal(
+		    doc_load_buf(coll.a, &d, "params.json", params,
+			strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
+		    0);
+		c.params = docs[0];
+		check_ctx_reset(&c);
+		assert_int_equal(p->evaluate(&c, &coll.v[0]), 0);
+		if (c.result.status != cases[i].want)
+			fail_msg("%s: %s (%s), want %s", cases[i].ranges,
+			    status_name(c.result.status), c.result.message,
+			    status_name(cases[i].want));
+		arena_free(coll.a);
+		diag_free(&d);
+	}
+}
+
 int
 main(void)
 {
@@ -698,6 +815,7 @@ main(void)
 		cmocka_unit_test(test_policy_source_arn_no_account),
 		cmocka_unit_test(test_config_pages),
 		cmocka_unit_test(test_policy_versions_twice),
+		cmocka_unit_test(test_config_sg_range_spellings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
