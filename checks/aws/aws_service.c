@@ -12,7 +12,8 @@
  *   flow_logs        AWS::EC2::VPC: one flow log is ACTIVE and its
  *                    delivery has not FAILED.
  *   imds             AWS::EC2::Instance: IMDSv2 required, or the metadata
- *                    endpoint disabled (both settings must be readable);
+ *                    endpoint disabled (both settings must be readable,
+ *                    and MetadataOptions.State, when given, applied);
  *                    terminated instances are `not_applicable` (nothing
  *                    runs that could be reached).
  *   root_mfa         AWS::IAM::AccountSummary: the root account has MFA and
@@ -649,7 +650,7 @@ flow_logs(struct check_ctx *c, const struct resource *r)
 static int
 imds(struct check_ctx *c, const struct resource *r)
 {
-	const struct doc_node *state, *mo, *tok, *ep;
+	const struct doc_node *state, *mo, *tok, *ep, *st;
 	int required, disabled;
 
 	state = doc_get(doc_get(r->attrs, "State"), "Name");
@@ -677,6 +678,21 @@ imds(struct check_ctx *c, const struct resource *r)
 		    ep == NULL ? "MetadataOptions.HttpEndpoint is absent"
 			       : "MetadataOptions.HttpEndpoint is neither "
 				 "enabled nor disabled");
+	/*
+	 * State "pending": the settings shown are being applied and the
+	 * instance still answers with the previous ones, which the export
+	 * does not hold.  Only "applied" (or no State, as older exports)
+	 * says the shown settings are in force.
+	 */
+	st = doc_get(mo, "State");
+	if (st != NULL && !is(st, "applied")) {
+		check_evidence(c, "MetadataOptions.State", st);
+		return check_emit(c, r, ST_ERROR,
+		    "MetadataOptions.State is '%s', not applied: the "
+		    "settings in force are not in the export",
+		    doc_str(st) != NULL ? doc_str(st)
+					: doc_type_name(st->type));
+	}
 	required = is(tok, "required");
 	disabled = is(ep, "disabled");
 	if (disabled)

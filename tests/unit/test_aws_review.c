@@ -805,6 +805,61 @@ test_config_sg_range_spellings(void **state)
 	}
 }
 
+/*
+ * IMDS: the instance's MetadataOptions as describe-instances prints them
+ * (awscli-examples and the placebo recordings: HttpTokens, HttpEndpoint,
+ * State "applied").  A change still "pending" shows the requested
+ * settings, not those in force: every required/disabled combination
+ * that passes when applied is `error` when pending (any case), or with
+ * a State of another type.  Before the fix the pending change passed.
+ */
+static void
+test_imds_pending(void **state)
+{
+	static const char *const good[] = {
+		"\"HttpTokens\": \"required\", \"HttpEndpoint\": "
+		"\"enabled\"",
+		"\"HttpTokens\": \"optional\", \"HttpEndpoint\": "
+		"\"disabled\"",
+		"\"HttpTokens\": \"REQUIRED\", \"HttpEndpoint\": "
+		"\"Enabled\"",
+	};
+	static const char *const states[] = { "\"pending\"", "\"PENDING\"",
+		"\"Pending\"", "\"\"", "null", "true", "1" };
+	static const char params[] = "{\"check\": \"imds\"}";
+	char json[512], msg[512];
+	enum status st;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(json, sizeof(json),
+		    "{\"InstanceId\": \"i-1234567890abcdef0\", \"State\": "
+		    "{\"Code\": 16, \"Name\": \"running\"}, "
+		    "\"MetadataOptions\": {\"State\": \"applied\", %s, "
+		    "\"HttpPutResponseHopLimit\": 1}}",
+		    good[i]);
+		st = eval_inline("aws_service", "AWS::EC2::Instance", json,
+		    params, msg, sizeof(msg));
+		if (st != ST_PASS)
+			fail_msg("applied %s: %s (%s)", good[i],
+			    status_name(st), msg);
+		for (k = 0; k < sizeof(states) / sizeof(states[0]); k++) {
+			snprintf(json, sizeof(json),
+			    "{\"InstanceId\": \"i-1234567890abcdef0\", "
+			    "\"State\": {\"Code\": 16, \"Name\": "
+			    "\"running\"}, \"MetadataOptions\": {\"State\": "
+			    "%s, %s, \"HttpPutResponseHopLimit\": 1}}",
+			    states[k], good[i]);
+			st = eval_inline("aws_service", "AWS::EC2::Instance",
+			    json, params, msg, sizeof(msg));
+			if (st != ST_ERROR)
+				fail_msg("state %s %s: %s (%s)", states[k],
+				    good[i], status_name(st), msg);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -816,6 +871,7 @@ main(void)
 		cmocka_unit_test(test_config_pages),
 		cmocka_unit_test(test_policy_versions_twice),
 		cmocka_unit_test(test_config_sg_range_spellings),
+		cmocka_unit_test(test_imds_pending),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
