@@ -79,18 +79,46 @@ list_at(struct check_ctx *c, const struct doc_node *attrs, const char *key)
 
 /* ---------------------------------------------------------------- MFA */
 
-/* A FIDO security key's serial is an ARN with ":u2f/". */
+/*
+ * The resource part of an IAM ARN serial (after
+ * arn:partition:iam:region:account:), or NULL when serial is no ARN.
+ */
+static const char *
+arn_resource(const char *serial)
+{
+	const char *p = serial;
+	int i;
+
+	if (strncmp(serial, "arn:", 4) != 0)
+		return NULL;
+	for (i = 0; i < 5; i++)
+		if ((p = strchr(p, ':')) == NULL)
+			return NULL;
+		else
+			p++;
+	return p;
+}
+
+/*
+ * A FIDO security key's serial is an ARN whose resource is u2f/...; a
+ * virtual device's is mfa/....  Only the resource type counts: a virtual
+ * device's path may itself hold ":u2f/" (arn:aws:iam::1:mfa/x:u2f/y),
+ * which a substring search took for a FIDO key.
+ */
 static int
 is_fido(const char *serial)
 {
-	return strstr(serial, ":u2f/") != NULL;
+	const char *res = arn_resource(serial);
+
+	return res != NULL && strncmp(res, "u2f/", 4) == 0;
 }
 
 static int
 is_virtual(const char *serial)
 {
-	return strncmp(serial, "arn:", 4) == 0 &&
-	    strstr(serial, ":mfa/") != NULL;
+	const char *res = arn_resource(serial);
+
+	return res != NULL && strncmp(res, "mfa/", 4) == 0;
 }
 
 static int

@@ -860,6 +860,66 @@ test_imds_pending(void **state)
 	}
 }
 
+/*
+ * user_mfa device kinds from the serial's ARN resource type, not a
+ * substring: the placebo virtual device arn:aws:iam::644160558196:mfa/
+ * test_mfa_device1 moved under paths that contain ":u2f/" (IAM paths
+ * allow ':' and '/') must stay virtual: fail.  Before the fix each was
+ * taken for a FIDO key and passed.  Twins: a FIDO key's serial
+ * (u2f/user/...) passes alone, fails beside the virtual device.
+ */
+static void
+test_user_mfa_serial_kind(void **state)
+{
+	static const char *const virt[] = {
+		"arn:aws:iam::644160558196:mfa/x:u2f/test_mfa_device1",
+		"arn:aws:iam::644160558196:mfa/:u2f/test_mfa_device1",
+		"arn:aws:iam::644160558196:mfa/a/b:u2f/c/test_mfa_device1",
+		"arn:aws:iam::644160558196:mfa/test_mfa_device1",
+		"GAHT12345678:u2f/x",
+		"arn:aws-us-gov:iam::644160558196:mfa/p:u2f/d",
+	};
+	static const char fido[] =
+	    "arn:aws:iam::644160558196:u2f/user/mandeep/fidosecuritykey-"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static const char fmt[] =
+	    "{\"UserName\": \"mandeep\", \"CredentialReport\": "
+	    "{\"user\": \"mandeep\", \"password_enabled\": \"true\", "
+	    "\"mfa_active\": \"true\"}, \"MFADevices\": [%s]}";
+	static const char params[] = "{\"check\": \"user_mfa\"}";
+	char json[1024], devs[512], msg[512];
+	enum status st;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(virt) / sizeof(virt[0]); i++) {
+		snprintf(devs, sizeof(devs),
+		    "{\"UserName\": \"mandeep\", "
+		    "\"SerialNumber\": \"%s\"}",
+		    virt[i]);
+		snprintf(json, sizeof(json), fmt, devs);
+		st = eval_inline("aws_service", "AWS::IAM::User", json, params,
+		    msg, sizeof(msg));
+		if (st != ST_FAIL)
+			fail_msg("%s: %s (%s)", virt[i], status_name(st), msg);
+		snprintf(devs, sizeof(devs),
+		    "{\"SerialNumber\": \"%s\"}, {\"SerialNumber\": \"%s\"}",
+		    fido, virt[i]);
+		snprintf(json, sizeof(json), fmt, devs);
+		st = eval_inline("aws_service", "AWS::IAM::User", json, params,
+		    msg, sizeof(msg));
+		if (st != ST_FAIL)
+			fail_msg("fido + %s: %s (%s)", virt[i], status_name(st),
+			    msg);
+	}
+	snprintf(devs, sizeof(devs), "{\"SerialNumber\": \"%s\"}", fido);
+	snprintf(json, sizeof(json), fmt, devs);
+	st = eval_inline(
+	    "aws_service", "AWS::IAM::User", json, params, msg, sizeof(msg));
+	if (st != ST_PASS)
+		fail_msg("fido alone: %s (%s)", status_name(st), msg);
+}
+
 int
 main(void)
 {
@@ -872,6 +932,7 @@ main(void)
 		cmocka_unit_test(test_policy_versions_twice),
 		cmocka_unit_test(test_config_sg_range_spellings),
 		cmocka_unit_test(test_imds_pending),
+		cmocka_unit_test(test_user_mfa_serial_kind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
