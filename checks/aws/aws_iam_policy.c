@@ -399,8 +399,16 @@ like_value_wild(const char *key, const char *v)
 			f++;
 		}
 		acct = strcspn(f, ":");
-		return memchr(f, '*', acct) != NULL ||
-		    memchr(f, '?', acct) != NULL;
+		if (memchr(f, '*', acct) != NULL ||
+		    memchr(f, '?', acct) != NULL)
+			return 1;
+		/*
+		 * An ARN without an account (S3: arn:aws:s3:::bucket)
+		 * names no owner: a wildcard at the start of its resource
+		 * ("arn:aws:s3:::*", "arn:aws:s3:::?*") is every bucket
+		 * of every account.
+		 */
+		return acct == 0 && f[0] == ':' && (f[1] == '*' || f[1] == '?');
 	}
 	lit = (size_t)(w - v);
 	if (lit == 0)
@@ -676,7 +684,7 @@ default_of_list(struct arena *a, const struct doc_node *attrs,
 {
 	const struct doc_node *v, *e, *named = NULL, *marked = NULL;
 	const char *def = doc_str(doc_get(attrs, "DefaultVersionId"));
-	size_t i, nmarked = 0;
+	size_t i, nmarked = 0, nnamed = 0;
 
 	if (pvl->type != DOC_SEQ) {
 		*why = "'PolicyVersionList' is not a list";
@@ -685,13 +693,33 @@ default_of_list(struct arena *a, const struct doc_node *attrs,
 	for (i = 0; i < pvl->u.seq.n; i++) {
 		e = pvl->u.seq.items[i];
 		v = doc_get(e, "IsDefaultVersion");
-		if (v != NULL && v->type == DOC_BOOL && v->u.b) {
+		/*
+		 * A flag that is not a boolean ("true", null) cannot say
+		 * which version AWS enforces: not skipped, refused.
+		 */
+		if (v != NULL && v->type != DOC_BOOL) {
+			*why = arena_printf(a,
+			    "version %zu's IsDefaultVersion is %s, not a "
+			    "boolean",
+			    i + 1, doc_type_name(v->type));
+			return NULL;
+		}
+		if (v != NULL && v->u.b) {
 			nmarked++;
 			marked = e;
 		}
 		if (def != NULL && (v = doc_get(e, "VersionId")) != NULL &&
-		    doc_str(v) != NULL && strcmp(v->str, def) == 0)
+		    doc_str(v) != NULL && strcmp(v->str, def) == 0) {
+			nnamed++;
 			named = e;
+		}
+	}
+	/* The same version twice (merged exports): which one is it? */
+	if (nnamed > 1) {
+		*why = arena_printf(a,
+		    "%zu versions have the VersionId '%s' (DefaultVersionId)",
+		    nnamed, def);
+		return NULL;
 	}
 	if (nmarked > 1) {
 		*why = arena_printf(

@@ -7,11 +7,13 @@
  *   config_recorder  AWS::Config::ConfigurationRecorder: every recorder
  *                    records all supported types, and its status, matched
  *                    by name, says recording (and the last attempt did not
- *                    fail).  A recorder without a status is `error`.
+ *                    fail).  A recorder without a status,
+ *                    or with two of its name, is `error`.
  *   flow_logs        AWS::EC2::VPC: one flow log is ACTIVE and its
  *                    delivery has not FAILED.
  *   imds             AWS::EC2::Instance: IMDSv2 required, or the metadata
- *                    endpoint disabled (both settings must be readable);
+ *                    endpoint disabled (both settings must be readable,
+ *                    and MetadataOptions.State, when given, applied);
  *                    terminated instances are `not_applicable` (nothing
  *                    runs that could be reached).
  *   root_mfa         AWS::IAM::AccountSummary: the root account has MFA and
@@ -77,18 +79,46 @@ list_at(struct check_ctx *c, const struct doc_node *attrs, const char *key)
 
 /* ---------------------------------------------------------------- MFA */
 
-/* A FIDO security key's serial is an ARN with ":u2f/". */
+/*
+ * The resource part of an IAM ARN serial (after
+ * arn:partition:iam:region:account:), or NULL when serial is no ARN.
+ */
+static const char *
+arn_resource(const char *serial)
+{
+	const char *p = serial;
+	int i;
+
+	if (strncmp(serial, "arn:", 4) != 0)
+		return NULL;
+	for (i = 0; i < 5; i++)
+		if ((p = strchr(p, ':')) == NULL)
+			return NULL;
+		else
+			p++;
+	return p;
+}
+
+/*
+ * A FIDO security key's serial is an ARN whose resource is u2f/...; a
+ * virtual device's is mfa/....  Only the resource type counts: a virtual
+ * device's path may itself hold ":u2f/" (arn:aws:iam::1:mfa/x:u2f/y),
+ * which a substring search took for a FIDO key.
+ */
 static int
 is_fido(const char *serial)
 {
-	return strstr(serial, ":u2f/") != NULL;
+	const char *res = arn_resource(serial);
+
+	return res != NULL && strncmp(res, "u2f/", 4) == 0;
 }
 
 static int
 is_virtual(const char *serial)
 {
-	return strncmp(serial, "arn:", 4) == 0 &&
-	    strstr(serial, ":mfa/") != NULL;
+	const char *res = arn_resource(serial);
+
+	return res != NULL && strncmp(res, "mfa/", 4) == 0;
 }
 
 static int
@@ -312,18 +342,35 @@ root_mfa(struct check_ctx *c, const struct resource *r)
 
 /* --------------------------------------------------------- CloudTrail */
 
+/* Whether field selector f has an operator other than op (and Field). */
+static int
+other_operator(const struct doc_node *f, const char *op)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && f->type == DOC_MAP && i < f->u.map.n; i++)
+		if (strcmp(f->u.map.pairs[i].key->str, "Field") != 0 &&
+		    strcmp(f->u.map.pairs[i].key->str, op) != 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Whether an advanced selector records management events: its field
  * selectors include eventCategory Equals Management.  *ro receives the
  * readOnly restriction: -1 none (read and write), 1 reads only, 0 writes
- * only.  Returns 1, 0 (not management), -1 (unreadable shape).
+ * only (readOnly Equals [x] or NotEquals [x]).  Returns 1, 0 (not
+ * management, or a management selector narrowed by anything but an
+ * eventSource NotEquals exclusion: an eventName, an eventSource Equals
+ * or StartsWith, an eventCategory NotEquals, ... records some
+ * management events only), -1 (unreadable shape).
  */
 static int
 adv_management(const struct doc_node *sel, int *ro)
 {
-	const struct doc_node *fs, *f, *eq;
+	const struct doc_node *fs, *f, *eq, *ne;
 	size_t i, j;
-	int mgmt = 0, t;
+	int mgmt = 0, narrowed = 0, t;
 
 	*ro = -1;
 	fs = doc_get(sel, "FieldSelectors");
@@ -332,21 +379,33 @@ adv_management(const struct doc_node *sel, int *ro)
 	for (i = 0; i < fs->u.seq.n; i++) {
 		f = fs->u.seq.items[i];
 		eq = doc_get(f, "Equals");
+		ne = doc_get(f, "NotEquals");
+		if (f->type != DOC_MAP || doc_str(doc_get(f, "Field")) == NULL)
+			return -1;
 		if (is(doc_get(f, "Field"), "eventCategory")) {
 			if (eq == NULL || eq->type != DOC_SEQ)
 				return -1;
+			if (other_operator(f, "Equals"))
+				narrowed = 1;
 			for (j = 0; j < eq->u.seq.n; j++)
 				if (is(eq->u.seq.items[j], "Management"))
 					mgmt = 1;
 		} else if (is(doc_get(f, "Field"), "readOnly")) {
-			if (eq == NULL || eq->type != DOC_SEQ ||
-			    eq->u.seq.n != 1 ||
+			if (eq != NULL && !other_operator(f, "Equals"))
+				;
+			else if (ne != NULL && !other_operator(f, "NotEquals"))
+				eq = ne;
+			else
+				return -1;
+			if (eq->type != DOC_SEQ || eq->u.seq.n != 1 ||
 			    (t = truth_of(eq->u.seq.items[0])) < 0)
 				return -1;
-			*ro = t;
-		}
+			*ro = eq == ne ? !t : t;
+		} else if (!is(doc_get(f, "Field"), "eventSource") ||
+		    other_operator(f, "NotEquals"))
+			narrowed = 1;
 	}
-	return mgmt;
+	return mgmt && !narrowed;
 }
 
 /*
@@ -468,7 +527,7 @@ config_recorder(struct check_ctx *c, const struct resource *r)
 	const struct doc_node *recs, *sts, *rec, *st, *nm;
 	const char *name, *sname;
 	struct arena *a = check_arena(c);
-	size_t i, j;
+	size_t i, j, nst, sj;
 
 	if ((recs = list_at(c, r->attrs, "ConfigurationRecorders")) == NULL)
 		return check_emit(c, r, ST_ERROR,
@@ -511,11 +570,27 @@ config_recorder(struct check_ctx *c, const struct resource *r)
 			    "recordingGroup.allSupported",
 			    name);
 		}
-		for (j = 0, st = NULL; j < sts->u.seq.n && st == NULL; j++)
+		/*
+		 * Every status of that name: two (an export that merged two
+		 * calls, one recording, one stopped) say two things, and
+		 * taking the first was a pass.
+		 */
+		for (j = 0, st = NULL, nst = 0, sj = 0; j < sts->u.seq.n; j++)
 			if ((sname = doc_str(doc_get(
 				 sts->u.seq.items[j], "name"))) != NULL &&
-			    strcmp(sname, name) == 0)
+			    strcmp(sname, name) == 0) {
 				st = sts->u.seq.items[j];
+				sj = j;
+				nst++;
+			}
+		if (nst > 1) {
+			check_evidence(c, "ConfigurationRecordersStatus", sts);
+			return check_emit(c, r, ST_ERROR,
+			    "recorder '%s' has %zu statuses in "
+			    "describe-configuration-recorder-status",
+			    name, nst);
+		}
+		j = sj + 1;
 		if (st == NULL)
 			return check_emit(c, r, ST_ERROR,
 			    "recorder '%s' has no status in "
@@ -603,7 +678,7 @@ flow_logs(struct check_ctx *c, const struct resource *r)
 static int
 imds(struct check_ctx *c, const struct resource *r)
 {
-	const struct doc_node *state, *mo, *tok, *ep;
+	const struct doc_node *state, *mo, *tok, *ep, *st;
 	int required, disabled;
 
 	state = doc_get(doc_get(r->attrs, "State"), "Name");
@@ -631,6 +706,21 @@ imds(struct check_ctx *c, const struct resource *r)
 		    ep == NULL ? "MetadataOptions.HttpEndpoint is absent"
 			       : "MetadataOptions.HttpEndpoint is neither "
 				 "enabled nor disabled");
+	/*
+	 * State "pending": the settings shown are being applied and the
+	 * instance still answers with the previous ones, which the export
+	 * does not hold.  Only "applied" (or no State, as older exports)
+	 * says the shown settings are in force.
+	 */
+	st = doc_get(mo, "State");
+	if (st != NULL && !is(st, "applied")) {
+		check_evidence(c, "MetadataOptions.State", st);
+		return check_emit(c, r, ST_ERROR,
+		    "MetadataOptions.State is '%s', not applied: the "
+		    "settings in force are not in the export",
+		    doc_str(st) != NULL ? doc_str(st)
+					: doc_type_name(st->type));
+	}
 	required = is(tok, "required");
 	disabled = is(ep, "disabled");
 	if (disabled)

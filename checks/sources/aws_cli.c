@@ -782,14 +782,22 @@ add_unreadable(struct cli *c, struct doc_node *attrs, const char *call,
 
 /*
  * The key of a listing response saying that more pages exist than were
- * collected (NextToken, NextMarker, IsTruncated: true, ...), or NULL.
- * A token of any other shape than null or "" counts as more pages.
+ * collected, or NULL.  Each service spells it its own way: NextToken
+ * (EC2, ACM, GuardDuty), nextToken (Logs), NextMarker (ELB, KMS),
+ * Marker (RDS, and IAM beside IsTruncated), ContinuationToken (S3
+ * list-buckets), IsTruncated (IAM) or Truncated (KMS) true.  None of
+ * the calls read here echoes the request's Marker or ContinuationToken,
+ * so either one present means another page.  A token of any other shape
+ * than null or "" counts as more pages, and so does a Truncated flag
+ * that is not the boolean false.
  */
 static const char *
 more_pages(const struct doc_node *data)
 {
-	static const char *const keys[] = { "NextContinuationToken",
-		"NextMarker", "NextPageToken", "NextToken", "nextToken" };
+	static const char *const keys[] = { "ContinuationToken", "Marker",
+		"NextContinuationToken", "NextMarker", "NextPageToken",
+		"NextToken", "nextToken" };
+	static const char *const flags[] = { "IsTruncated", "Truncated" };
 	const struct doc_node *v;
 	size_t i;
 
@@ -799,9 +807,11 @@ more_pages(const struct doc_node *data)
 		    !(v->type == DOC_STRING && v->len == 0))
 			return keys[i];
 	}
-	v = doc_get(data, "IsTruncated");
-	if (v != NULL && !(v->type == DOC_BOOL && !v->u.b))
-		return "IsTruncated";
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		v = doc_get(data, flags[i]);
+		if (v != NULL && !(v->type == DOC_BOOL && !v->u.b))
+			return flags[i];
+	}
 	return NULL;
 }
 

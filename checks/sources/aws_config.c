@@ -12,6 +12,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "checks/sources/sources.h"
 
@@ -48,6 +49,7 @@ struct cfg_read {
 	const char *account;
 	struct cfg_recorder *rec;
 	size_t nrec;
+	struct cfg_set *page; /* types of a page that has more, or NULL */
 };
 
 /*
@@ -153,6 +155,57 @@ acl_permission(const char *p)
 	return p;
 }
 
+/* Whether a Config ACL node is a list, or absent or null. */
+static int
+seq_or_none(const struct doc_node *n)
+{
+	return n == NULL || n->type == DOC_NULL || n->type == DOC_SEQ;
+}
+
+static size_t
+seq_len(const struct doc_node *n)
+{
+	return n != NULL && n->type == DOC_SEQ ? n->u.seq.n : 0;
+}
+
+/*
+ * Whether a Config AccessControlList can be read as grants: a map whose
+ * grantList and grantSet are lists or absent/null, and at least one of
+ * them a list.
+ */
+static int
+acl_grants_ok(const struct doc_node *acl)
+{
+	const struct doc_node *l = doc_get(acl, "grantList");
+	const struct doc_node *s = doc_get(acl, "grantSet");
+
+	if (acl == NULL || acl->type != DOC_MAP)
+		return 0;
+	if (!seq_or_none(l) || !seq_or_none(s))
+		return 0;
+	return (l != NULL && l->type == DOC_SEQ) ||
+	    (s != NULL && s->type == DOC_SEQ);
+}
+
+/* The number of grants in grantList and grantSet together. */
+static size_t
+acl_ngrants(const struct doc_node *acl)
+{
+	return seq_len(doc_get(acl, "grantList")) +
+	    seq_len(doc_get(acl, "grantSet"));
+}
+
+/* Grant j of grantList followed by grantSet. */
+static const struct doc_node *
+acl_grant(const struct doc_node *acl, size_t j)
+{
+	const struct doc_node *l = doc_get(acl, "grantList");
+
+	if (j < seq_len(l))
+		return l->u.seq.items[j];
+	return doc_get(acl, "grantSet")->u.seq.items[j - seq_len(l)];
+}
+
 /* Config's grantee forms to the CLI's {Type, ID | URI | EmailAddress}. */
 static struct doc_node *
 acl_grantee(struct arena *a, const struct doc_node *g)
@@ -177,7 +230,7 @@ acl_grantee(struct arena *a, const struct doc_node *g)
 		return NULL;
 	if ((s = doc_str(g)) != NULL) {
 		for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-			if (strcmp(s, groups[i].name) == 0)
+			if (strcasecmp(s, groups[i].name) == 0)
 				break;
 		if (src_set(a, out, "Type", src_str(a, "Group", m)) ||
 		    (v = src_str(a,
@@ -192,17 +245,27 @@ acl_grantee(struct arena *a, const struct doc_node *g)
 		return doc_copy(a, g);
 	ti = str_of(g, "typeIdentifier");
 	if ((s = str_of(g, "identifier")) != NULL && ti != NULL) {
-		if (strcmp(ti, "uri") == 0)
+		if (strcasecmp(ti, "uri") == 0)
 			return src_set(
 				   a, out, "Type", src_str(a, "Group", m)) ||
 				src_set(a, out, "URI", src_str(a, s, m))
 			    ? NULL
 			    : out;
-		if (strcmp(ti, "emailAddress") == 0)
+		if (strcasecmp(ti, "emailAddress") == 0)
 			return src_set(a, out, "Type",
 				   src_str(a, "AmazonCustomerByEmail", m)) ||
 				src_set(
 				    a, out, "EmailAddress", src_str(a, s, m))
+			    ? NULL
+			    : out;
+		/*
+		 * Only "id" names a canonical user: any other kind is kept
+		 * without an ID, so the check cannot read it as a harmless
+		 * account grant (a "URI" spelled otherwise was one).
+		 */
+		if (strcasecmp(ti, "id") != 0)
+			return src_set(
+				   a, out, "TypeIdentifier", src_str(a, ti, m))
 			    ? NULL
 			    : out;
 		return src_set(
@@ -276,11 +339,20 @@ s3_supplementary(struct arena *a, struct doc_node *attrs,
 		if (strcmp(s, "AccessControlList") == 0) {
 			if ((out = src_seq(a, &p->mark)) == NULL)
 				return -1;
-			g = doc_get(p, "grantList");
-			for (j = 0;
-			     g != NULL && g->type == DOC_SEQ && j < g->u.seq.n;
-			     j++) {
-				const struct doc_node *gr = g->u.seq.items[j];
+			/*
+			 * The grants are in grantList or grantSet (the SDK
+			 * writes either).  A list of grants that is neither
+			 * absent/null nor a list, or an ACL with neither, is
+			 * kept as it is, so aws_s3_acl reports the object
+			 * instead of reading "no grants" as "not public".
+			 */
+			if (!acl_grants_ok(p)) {
+				if (src_set(a, attrs, "Grants", p))
+					return -1;
+				continue;
+			}
+			for (j = 0; j < acl_ngrants(p); j++) {
+				const struct doc_node *gr = acl_grant(p, j);
 				const char *perm = str_of(gr, "permission");
 
 				if ((e = src_map(a, &gr->mark)) == NULL)
@@ -389,32 +461,67 @@ s3_supplementary(struct arena *a, struct doc_node *attrs,
 	return fix_owner(a, attrs);
 }
 
+/* Append the IPv4 ranges of list l to seq, each as {"CidrIp": ...}. */
+static int
+sg_push_ranges(struct arena *a, struct doc_node *seq, struct doc_node *l)
+{
+	struct doc_node *it, *e;
+	size_t j;
+
+	for (j = 0; j < l->u.seq.n; j++) {
+		it = l->u.seq.items[j];
+		if (it->type == DOC_STRING) {
+			if ((e = src_map(a, &it->mark)) == NULL ||
+			    src_set(a, e, "CidrIp", it))
+				return -1;
+			it = e;
+		}
+		if (doc_seq_push(a, seq, it))
+			return -1;
+	}
+	return 0;
+}
+
 /*
- * Old configuration items hold `ipRanges` as a list of CIDR strings only;
- * the CLI's IpRanges is a list of {"CidrIp": ...}.
+ * Config spells a permission's IPv4 sources twice: `ipRanges` (a list of
+ * CIDR strings, the only one in old items) and `ipv4Ranges` (a list of
+ * {"cidrIp": ...}, as the CLI's IpRanges).  src_pascal() makes the latter
+ * IpRanges and keeps the former as SRC_LEGACY_IP_RANGES (or IpRanges when
+ * alone).  An item whose two lists differ (one empty or null) must not
+ * lose a source: IpRanges becomes the union of both, as {"CidrIp": ...}.
+ * One that is present but not a list is kept as IpRanges, so
+ * aws_network_exposure reports its shape.
  */
 static int
 sg_fix_ranges(struct arena *a, struct doc_node *attrs, const char *key)
 {
-	struct doc_node *perms = doc_get(attrs, key), *r, *seq, *e;
-	size_t i, j;
+	struct doc_node *perms = doc_get(attrs, key), *p, *r, *v4, *seq;
+	size_t i;
 
 	for (i = 0;
 	     perms != NULL && perms->type == DOC_SEQ && i < perms->u.seq.n;
 	     i++) {
-		r = doc_get(perms->u.seq.items[i], "IpRanges");
-		if (r == NULL || r->type != DOC_SEQ || r->u.seq.n == 0 ||
-		    r->u.seq.items[0]->type != DOC_STRING)
+		p = perms->u.seq.items[i];
+		r = doc_get(p, "IpRanges");
+		v4 = doc_get(p, SRC_LEGACY_IP_RANGES);
+		if (r != NULL && r->type == DOC_NULL)
+			r = NULL;
+		if (v4 != NULL && v4->type == DOC_NULL)
+			v4 = NULL;
+		if (r == NULL && v4 == NULL)
 			continue;
-		if ((seq = src_seq(a, &r->mark)) == NULL)
-			return -1;
-		for (j = 0; j < r->u.seq.n; j++)
-			if ((e = src_map(a, &r->u.seq.items[j]->mark)) ==
-				NULL ||
-			    src_set(a, e, "CidrIp", r->u.seq.items[j]) ||
-			    doc_seq_push(a, seq, e))
+		if ((r != NULL && r->type != DOC_SEQ) ||
+		    (v4 != NULL && v4->type != DOC_SEQ)) {
+			if (src_set(a, p, "IpRanges",
+				r != NULL && r->type != DOC_SEQ ? r : v4))
 				return -1;
-		if (src_set(a, perms->u.seq.items[i], "IpRanges", seq))
+			continue;
+		}
+		if ((seq = src_seq(a, &(r != NULL ? r : v4)->mark)) == NULL)
+			return -1;
+		if ((r != NULL && sg_push_ranges(a, seq, r)) ||
+		    (v4 != NULL && sg_push_ranges(a, seq, v4)) ||
+		    src_set(a, p, "IpRanges", seq))
 			return -1;
 	}
 	return 0;
@@ -777,6 +884,7 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 	r.source = x->path;
 	r.mark = ci->mark;
 	if (set_add(x->a, &x->types, r.type) ||
+	    (x->page != NULL && set_add(x->a, x->page, r.type)) ||
 	    set_add(x->a, &x->regions, r.region) ||
 	    (x->account == NULL && r.account != NULL &&
 		(x->account = arena_strdup(x->a, r.account)) == NULL))
@@ -850,14 +958,21 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 /* Each element of a sequence of items (maybe JSON strings). */
 static int
 cfg_items(struct cfg_read *x, const struct doc_node *seq, struct arena *a,
-    int strings)
+    int strings, const char *key)
 {
 	const struct doc_node *it;
 	const char *why;
 	size_t i;
 
-	if (seq == NULL || seq->type != DOC_SEQ)
+	if (seq == NULL)
 		return 0;
+	/*
+	 * Present but not a list (null, an object): no item could be read,
+	 * and beside a snapshot's recorder that read as "every type empty".
+	 */
+	if (seq->type != DOC_SEQ)
+		return diag_err(x->d, &seq->mark, "'%s' is %s, not a list", key,
+		    doc_type_name(seq->type));
 	for (i = 0; i < seq->u.seq.n; i++) {
 		it = seq->u.seq.items[i];
 		if (strings && it->type == DOC_STRING) {
@@ -978,6 +1093,65 @@ cfg_doc_recorders(struct cfg_read *x, const struct doc_node *doc)
 	return 0;
 }
 
+/*
+ * The items of one page of get-resource-config-history,
+ * list-aggregate-discovered-resources style output or select-resource-
+ * config: a page whose nextToken (NextToken for select) says more follow
+ * is an incomplete listing of every type on it (an error marker each);
+ * such a page without items names no type and is refused.
+ */
+static int
+cfg_page(struct cfg_read *x, const struct doc_node *doc,
+    const struct doc_node *items, struct arena *a, int strings, const char *key)
+{
+	static const char *const keys[] = { "nextToken", "NextToken" };
+	const struct doc_node *tok = NULL;
+	struct cfg_set page = { NULL, 0 };
+	struct resource r;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && tok == NULL; i++) {
+		tok = doc_get(doc, keys[i]);
+		if (tok != NULL &&
+		    (tok->type == DOC_NULL ||
+			(tok->type == DOC_STRING && tok->len == 0)))
+			tok = NULL;
+	}
+	if (tok == NULL)
+		return cfg_items(x, items, a, strings, key);
+	x->page = &page;
+	rc = cfg_items(x, items, a, strings, key);
+	x->page = NULL;
+	if (rc != 0)
+		return rc;
+	if (page.n == 0)
+		return diag_err(x->d, &tok->mark,
+		    "'%s' says more pages follow, and this page has no "
+		    "item: the export is incomplete",
+		    keys[i - 1]);
+	for (i = 0; i < page.n; i++) {
+		memset(&r, 0, sizeof(r));
+		r.listing = 1;
+		r.type = page.v[i];
+		r.account = x->account;
+		r.source = x->path;
+		r.mark = tok->mark;
+		r.read_error = arena_printf(a,
+		    "the AWS Config output is incomplete: its '%s' says "
+		    "more pages exist than the export holds (%s:%u)",
+		    tok == doc_get(doc, "nextToken") ? "nextToken"
+						     : "NextToken",
+		    tok->mark.file != NULL ? tok->mark.file : x->path,
+		    tok->mark.line);
+		if (r.read_error == NULL)
+			return diag_err(x->d, &tok->mark, "out of memory");
+		if (x->fn(x->ctx, &r, a) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* One whole document: decide what it holds. */
 static int
 cfg_doc(void *ctx, struct doc_node *doc, struct arena *a)
@@ -994,17 +1168,17 @@ cfg_doc(void *ctx, struct doc_node *doc, struct arena *a)
 	if ((v = doc_get(doc, "configurationItems")) != NULL) {
 		if (doc_get(doc, "configSnapshotId") != NULL)
 			x->snapshot = 1;
-		return cfg_items(x, v, a, 0);
+		return cfg_page(x, doc, v, a, 0, "configurationItems");
 	}
 	if ((v = doc_get(doc, "baseConfigurationItems")) != NULL ||
 	    doc_get(doc, "unprocessedResourceKeys") != NULL) {
-		if (cfg_items(x, v, a, 0) != 0)
+		if (cfg_items(x, v, a, 0, "baseConfigurationItems") != 0)
 			return -1;
 		return cfg_unprocessed(
 		    x, doc_get(doc, "unprocessedResourceKeys"), a);
 	}
 	if ((v = doc_get(doc, "Results")) != NULL)
-		return cfg_items(x, v, a, 1);
+		return cfg_page(x, doc, v, a, 1, "Results");
 	if (doc_get(doc, "invokingEvent") != NULL)
 		return cfg_event(x, doc, a);
 	if (doc_get(doc, "resourceType") != NULL)
@@ -1084,13 +1258,16 @@ cfg_read(struct diag *d, const char *path, const struct load_limits *lim,
 	}
 	/*
 	 * A snapshot can be gigabytes: when the head shows the
-	 * configurationItems array and the input goes on past the head,
-	 * stream the array element by element.  Everything else (bare items,
+	 * configurationItems array of a delivered snapshot
+	 * (configSnapshotId) and the input goes on past the head, stream
+	 * the array element by element.  History pages are read whole, so
+	 * that a nextToken after the items is seen (cfg_page).  Everything else (bare items,
 	 * events, query output, a small snapshot) is read as whole
 	 * documents, so keys beside the items are seen wherever they are.
 	 */
 	stream = !in->is_dir && !in->eof &&
-	    src_has_key(in->head, in->hlen, "configurationItems");
+	    src_has_key(in->head, in->hlen, "configurationItems") &&
+	    src_has_key(in->head, in->hlen, "configSnapshotId");
 	if (stream) {
 		x.snapshot =
 		    src_has_key(in->head, in->hlen, "configSnapshotId");

@@ -321,6 +321,9 @@ tags_to_list(struct arena *a, const struct doc_node *map)
 	return seq;
 }
 
+/* The key Config's legacy `ipRanges` gets beside `ipv4Ranges`. */
+static const char legacy_ip_ranges[] = SRC_LEGACY_IP_RANGES;
+
 /* Whether map n holds Config's `ipv4Ranges` (maybe renamed already). */
 static int
 has_ipv4_ranges(const struct doc_node *n)
@@ -371,11 +374,20 @@ pascal_tree(struct arena *a, struct doc_node *n)
 		pk = k->len > 0 ? pascal_find(k) : NULL;
 		/*
 		 * Config keeps the legacy `ipRanges` (a list of CIDR strings)
-		 * beside `ipv4Ranges`; the CLI's IpRanges is the latter.
+		 * beside `ipv4Ranges`; the CLI's IpRanges is the latter.  The
+		 * legacy list is kept as SRC_LEGACY_IP_RANGES, not dropped:
+		 * the two can differ (one empty or null), and the adapter
+		 * unites them so that no source is lost.
 		 */
 		if (pk != NULL && pk->kind == PASCAL_IPRANGES &&
-		    has_ipv4_ranges(n))
+		    has_ipv4_ranges(n)) {
+			k->str = legacy_ip_ranges;
+			k->len = sizeof(legacy_ip_ranges) - 1;
+			pairs[o].key = k;
+			pairs[o].val = v;
+			o++;
 			continue;
+		}
 		if (pk != NULL && pk->kind == PASCAL_TAGS &&
 		    v->type == DOC_MAP) {
 			if ((v = tags_to_list(a, v)) == NULL)

@@ -13,6 +13,11 @@ extern const struct adapter adapter_aws_config;
 
 /* The marker map naming attributes an export says are not configured. */
 #define SRC_NOT_CONFIGURED "NotConfigured"
+/*
+ * Config's legacy `ipRanges` (CIDR strings) when `ipv4Ranges` is beside it:
+ * src_pascal() keeps it under this key, the adapter unites the two.
+ */
+#define SRC_LEGACY_IP_RANGES "LegacyIpRanges"
 /* The map of per-attribute read errors (resource read_error is set too). */
 #define SRC_READ_ERRORS "ReadErrors"
 

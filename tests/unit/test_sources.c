@@ -1224,12 +1224,17 @@ enum mutation {
 	MUT_DIR,
 	MUT_FIFO,
 	MUT_STATUS_STRING,
+	MUT_MARKER,
+	MUT_TRUNCATED_KMS,
+	MUT_CONT_TOKEN,
 	MUT_COUNT
 };
 
 static const char *const mut_names[] = { "NextToken", "NextMarker",
 	"Marker+IsTruncated", ".JSON", "no extension", "changed case",
-	"directory", "FIFO", "status_code \"403\"" };
+	"directory", "FIFO", "status_code \"403\"",
+	"Marker (RDS: no IsTruncated)", "Truncated (KMS)",
+	"ContinuationToken (S3 list-buckets)" };
 
 static void
 mutate(const char *dir, const char *rel, enum mutation m)
@@ -1285,6 +1290,23 @@ mutate(const char *dir, const char *rel, enum mutation m)
 		break;
 	case MUT_STATUS_STRING:
 		write_file(path, denied, sizeof(denied) - 1);
+		break;
+	/* Each service's own spelling of "more pages" (review-aws). */
+	case MUT_MARKER:
+		insert_field(path, "\"Marker\": \"bW9yZQ==\", ");
+		break;
+	case MUT_TRUNCATED_KMS:
+		buf = slurp(path, &len);
+		at = strstr(buf, "\"Truncated\": false");
+		if (at != NULL) {
+			memcpy(at + 13, "true ", 5);
+			write_file(path, buf, len);
+		} else
+			insert_field(path, "\"Truncated\": true, ");
+		lib_free(buf);
+		break;
+	case MUT_CONT_TOKEN:
+		insert_field(path, "\"ContinuationToken\": \"dG9rZW4=\", ");
 		break;
 	case MUT_COUNT:
 		break;
