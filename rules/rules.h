@@ -401,6 +401,14 @@ int poam_validate(struct poam *p, const struct baseline *b,
 int poam_control_id(const char *s, char *out, size_t len);
 /* RA-5(d) remediation days for a severity (30, 90 or 180), -1 for info. */
 int poam_remediation_days(enum severity s);
+/*
+ * Whether item it waives the failures it matches at time now: it has not
+ * expired, and it carries a false_positive or operational_requirement
+ * deviation approved at or before now.  An item without one (or with a
+ * risk_adjustment, which only lowers the rating) tracks an open weakness
+ * and waives nothing: the engine and the POA&M writers both ask this.
+ */
+int poam_item_waives(const struct poam_item *it, int64_t now);
 void poam_free(struct poam *p);
 
 /* --------------------------------------------------------- attestations */
@@ -604,6 +612,8 @@ struct control_check_outcome {
 	enum status status;
 	const struct poam_item *waiver; /* covering item, if any */
 	const struct poam_item *expired; /* matching but expired */
+	/* Matching, unexpired, but waiving nothing (poam_item_waives()). */
+	const struct poam_item *tracked;
 	int full; /* the binding decides the control fully (decides: full) */
 };
 
