@@ -680,7 +680,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	diag_clear(&d);
 	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous)) != 0)
 		goto out;
-	switch (r->verdict) {
+	switch (r->exit_verdict) {
 	case VERDICT_ELIGIBLE:
 		rc = EXIT_ELIGIBLE;
 		break;

@@ -755,6 +755,9 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	open = 0;
 	oscal_prop(&w, &open, NULL, "verdict", verdict_name(r->verdict));
 	oscal_prop(&w, &open, NULL, "gate", gate_name(r->opts.gate));
+	if (report_gate_result(r) != NULL)
+		oscal_prop(
+		    &w, &open, NULL, "gate-result", report_gate_result(r));
 	oscal_prop(&w, &open, NULL, "baseline-id", r->bl->id);
 	oscal_prop(&w, &open, NULL, "baseline-impact", r->bl->impact);
 	oscal_prop(&w, &open, NULL, "baseline-sha256", r->bl->sha256);

@@ -473,6 +473,8 @@ report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_key(&w, "properties");
 	jw_obj(&w);
 	jw_kstr(&w, "verdict", verdict_name(r->verdict));
+	if (report_gate_result(r) != NULL)
+		jw_kstr(&w, "gate_result", report_gate_result(r));
 	jw_kstr(&w, "gate", gate_name(r->opts.gate));
 	if (report_gate_note(r) != NULL)
 		jw_kstr(&w, "gate_note", report_gate_note(r));

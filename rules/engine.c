@@ -1041,8 +1041,14 @@ run_finish(struct run *r)
 		r->count_controls[co->status]++;
 	}
 	coverage(r);
-	r->verdict = r->opts.gate == GATE_CHECKS
+	/*
+	 * The verdict is always the eligibility decision; --gate checks
+	 * changes only the exit code, so no report, and no signature,
+	 * states "eligible" for a run whose controls are open.
+	 */
+	r->verdict = decide_verdict(r->count_controls);
+	r->exit_verdict = r->opts.gate == GATE_CHECKS
 	    ? decide_gate_checks(r->count_bindings)
-	    : decide_verdict(r->count_controls);
+	    : r->verdict;
 	return 0;
 }

@@ -691,7 +691,12 @@ struct run {
 	size_t count_controls[ST_COUNT];
 	size_t count_checks[ST_COUNT];
 	size_t count_bindings[ST_COUNT]; /* check-control, after POA&M */
+	/* Always the eligibility verdict (every control weighed), also
+	 * under --gate checks: reports and signatures state it. */
 	enum verdict verdict;
+	/* What decides the exit code: verdict, or under --gate checks the
+	 * automated checks alone (decide_gate_checks()). */
+	enum verdict exit_verdict;
 	int64_t started, finished;
 	/* The engine's own state (engine.c): nothing outside reads it. */
 	struct run_private *priv;

@@ -520,13 +520,16 @@ gate_checks(void **state)
 
 	cur_gate = GATE_CHECKS;
 	r = scan(e, base_yaml, &ok, NULL, 0, &b, &p);
-	/* Partial and manual controls, yet the checks gate passes. */
+	/* Partial and manual controls, yet the checks gate passes; the
+	 * verdict stays the eligibility decision (incomplete). */
 	assert_int_equal(control_status(r, "ac-1"), ST_PARTIAL);
-	assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
+	assert_int_equal(r->exit_verdict, VERDICT_ELIGIBLE);
+	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
 	assert_int_equal(r->opts.gate, GATE_CHECKS);
 	done(r, b, p);
 	cur_gate = GATE_CHECKS;
 	r = scan(e, base_yaml, &bad, NULL, 0, &b, &p);
+	assert_int_equal(r->exit_verdict, VERDICT_NOT_ELIGIBLE);
 	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
 	done(r, b, p);
 }
