@@ -639,7 +639,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 			    "does not have",
 			    stray, bl->id);
 	}
-	if (a.attest != NULL && (attest = attest_load(&d, a.attest)) == NULL)
+	if (a.attest != NULL &&
+	    ((attest = attest_load(&d, a.attest)) == NULL ||
+		attest_validate(attest, bl, &d) == -1))
 		goto out;
 	if (a.scope != NULL &&
 	    ((scope = scope_load(&d, a.scope)) == NULL ||

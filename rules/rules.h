@@ -438,6 +438,15 @@ struct attest_set {
  * reported with file:line:col.  NULL on error.
  */
 struct attest_set *attest_load(struct diag *d, const char *path);
+/*
+ * Check every attestation's control against baseline b: any id form
+ * (AC-2(3), ac-2.3, AC-02 (03)) is rewritten to b's own id; a control b
+ * does not have is an error with file:line:col (an attestation is never
+ * silently ignored: it would also hide its conflict with a failing
+ * check).  0 or -1.
+ */
+int attest_validate(
+    struct attest_set *s, const struct baseline *b, struct diag *d);
 void attest_free(struct attest_set *s); /* accepts NULL */
 /*
  * The attestation of control `id` valid at `now` (date <= now < expires),
