@@ -90,11 +90,56 @@ attest_ids_normalised(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A CRM row matches its control in any id form too. */
+static void
+crm_ids_normalised(void **state)
+{
+	static const char *const forms[] = { "ac-2.3", "AC-2(3)", "AC-2 (3)",
+		"ac-02.03" };
+	char dir[] = "/tmp/rampart-crm-XXXXXX", bpath[64], cpath[64];
+	char text[256], cmd[96];
+	struct rule_set *rs = rule_set_new();
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	assert_non_null(rs);
+	assert_non_null(mkdtemp(dir));
+	snprintf(bpath, sizeof(bpath), "%s/b.yaml", dir);
+	snprintf(cpath, sizeof(cpath), "%s/c.yaml", dir);
+	write_text(bpath, bl_text);
+	diag_init(&d);
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		struct baseline *b = baseline_load(&d, bpath, rs);
+		struct crm *c;
+
+		assert_non_null(b);
+		snprintf(text, sizeof(text),
+		    "provider: P\nauthorization: A\ncontrols:\n"
+		    "  - id: \"%s\"\n    responsibility: inherited\n"
+		    "  - id: \"SC-99\"\n    responsibility: inherited\n",
+		    forms[i]);
+		write_text(cpath, text);
+		c = crm_load(&d, cpath);
+		assert_non_null(c);
+		assert_int_equal(crm_apply(c, b, &d), 1); /* sc-99 only */
+		assert_int_equal(
+		    baseline_control(b, "ac-2.3")->crm, CRM_INHERITED);
+		crm_free(c);
+		baseline_free(b);
+	}
+	diag_free(&d);
+	rule_set_free(rs);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(attest_ids_normalised),
+		cmocka_unit_test(crm_ids_normalised),
 	};
 
 	RUN_TESTS("attest_ids", tests, argc, argv);
