@@ -210,6 +210,7 @@ parse_args(
 	struct time_error terr;
 	const char *arg;
 	char *end;
+	double secs;
 	int i = 1, o;
 	size_t j;
 
@@ -378,11 +379,15 @@ parse_args(
 			break;
 		case O_TLS_TIMEOUT:
 			errno = 0;
-			a->tls.connect_timeout_ms =
-			    (int)(strtod(arg, &end) * 1000);
-			if (errno || *end || end == arg ||
-			    a->tls.connect_timeout_ms <= 0 ||
-			    a->tls.connect_timeout_ms > 600000)
+			secs = strtod(arg, &end);
+			/* Range-check before the cast: "1e999", "nan" and
+			 * "inf" would make it undefined. */
+			if (errno || *end || end == arg || !(secs > 0) ||
+			    !(secs <= 600))
+				return cli_usage_err(
+				    cmd, "invalid timeout '%s' (seconds)", arg);
+			a->tls.connect_timeout_ms = (int)(secs * 1000);
+			if (a->tls.connect_timeout_ms <= 0)
 				return cli_usage_err(
 				    cmd, "invalid timeout '%s' (seconds)", arg);
 			a->tls.handshake_timeout_ms = a->tls.connect_timeout_ms;
