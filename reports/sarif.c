@@ -160,6 +160,12 @@ write_rule(struct jw *w, const struct run *r, size_t i)
 	jw_end_arr(w);
 	jw_key(w, "parameters");
 	jw_doc(w, o->params);
+	/* Where each value came from (the FedRAMP parameter and its text),
+	 * as in the other formats. */
+	if (o->param_src != NULL) {
+		jw_key(w, "parameterSources");
+		jw_doc(w, o->param_src);
+	}
 	jw_key(w, "tags");
 	jw_arr(w);
 	jw_str(w, "compliance");
