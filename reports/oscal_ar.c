@@ -546,6 +546,25 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	    c->label ? c->label : c->id, status_name(co->status), co->nchecks,
 	    co->nchecks == 1 ? "" : "s",
 	    co->attestation != NULL ? ", attested" : "");
+	/* Parameter provenance, as in every other format. */
+	for (j = 0; j < co->nchecks; j++) {
+		const struct check_outcome *po = co->checks[j].outcome;
+		size_t pi;
+
+		for (pi = 0;
+		     po->param_src != NULL && po->param_src->type == DOC_MAP &&
+		     pi < po->param_src->u.map.n;
+		     pi++) {
+			size_t mark = sb.len;
+
+			sb_printf(&sb, "; %s: ", po->rule->id);
+			if (report_param_text(po, pi, &sb) != 1) {
+				sb.len = mark;
+				if (sb.s != NULL)
+					sb.s[mark] = '\0';
+			}
+		}
+	}
 	oscal_kstr_sb(x, "description", &sb);
 	oscal_prop(w, &open, NULL, "control-id", c->id);
 	oscal_prop(w, &open, NULL, "status", status_name(co->status));

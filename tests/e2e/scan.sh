@@ -317,7 +317,7 @@ for fmt in text markdown html; do
 		ok "$fmt: missing TLS evidence named in the gaps" ||
 		bad "$fmt: missing TLS evidence not named"
 done
-for fmt in json sarif; do
+for fmt in json sarif oscal; do
 	"$RAMPART" scan --baseline fedramp-high --input examples/aws-export \
 		--max-evidence-age 0 --fixed-time $NOW --format $fmt \
 		>"$T/prov.$fmt" 2>/dev/null
