@@ -215,6 +215,7 @@ parse_args(
 	struct time_error terr;
 	const char *arg;
 	char *end;
+	double secs;
 	int i = 1, o;
 	size_t j;
 
@@ -386,11 +387,15 @@ parse_args(
 			break;
 		case O_TLS_TIMEOUT:
 			errno = 0;
-			a->tls.connect_timeout_ms =
-			    (int)(strtod(arg, &end) * 1000);
-			if (errno || *end || end == arg ||
-			    a->tls.connect_timeout_ms <= 0 ||
-			    a->tls.connect_timeout_ms > 600000)
+			secs = strtod(arg, &end);
+			/* Range-check before the cast: "1e999", "nan" and
+			 * "inf" would make it undefined. */
+			if (errno || *end || end == arg || !(secs > 0) ||
+			    !(secs <= 600))
+				return cli_usage_err(
+				    cmd, "invalid timeout '%s' (seconds)", arg);
+			a->tls.connect_timeout_ms = (int)(secs * 1000);
+			if (a->tls.connect_timeout_ms <= 0)
 				return cli_usage_err(
 				    cmd, "invalid timeout '%s' (seconds)", arg);
 			a->tls.handshake_timeout_ms = a->tls.connect_timeout_ms;
@@ -643,7 +648,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 			    "does not have",
 			    stray, bl->id);
 	}
-	if (a.attest != NULL && (attest = attest_load(&d, a.attest)) == NULL)
+	if (a.attest != NULL &&
+	    ((attest = attest_load(&d, a.attest)) == NULL ||
+		attest_validate(attest, bl, &d) == -1))
 		goto out;
 	if (a.scope != NULL &&
 	    ((scope = scope_load(&d, a.scope)) == NULL ||
@@ -684,7 +691,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	diag_clear(&d);
 	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous)) != 0)
 		goto out;
-	switch (r->verdict) {
+	switch (r->exit_verdict) {
 	case VERDICT_ELIGIBLE:
 		rc = EXIT_ELIGIBLE;
 		break;

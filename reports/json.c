@@ -265,6 +265,8 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 	    (long long)(r->opts.max_evidence_age / 86400));
 	jw_kstr(&w, "gate", gate_name(r->opts.gate));
 	jw_kstr(&w, "verdict", verdict_name(r->verdict));
+	if (report_gate_result(r) != NULL)
+		jw_kstr(&w, "gate_result", report_gate_result(r));
 	jw_key(&w, "summary");
 	jw_obj(&w);
 	write_counts(&w, "controls", r->count_controls, 1);

@@ -306,6 +306,10 @@ report_junit(FILE *fp, const struct run *r, const struct report_opts *o)
 		attr(fp, "value", verdict_name(r->verdict));
 		fputs("/>\n      <property name=\"gate\"", fp);
 		attr(fp, "value", gate_name(r->opts.gate));
+		if (report_gate_result(r) != NULL) {
+			fputs("/>\n      <property name=\"gate.result\"", fp);
+			attr(fp, "value", report_gate_result(r));
+		}
 		fputs("/>\n      <property name=\"rampart.version\"", fp);
 		attr(fp, "value", o->tool_version);
 		fputs("/>\n    </properties>\n", fp);

@@ -570,6 +570,25 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	    c->label ? c->label : c->id, status_name(co->status), co->nchecks,
 	    co->nchecks == 1 ? "" : "s",
 	    co->attestation != NULL ? ", attested" : "");
+	/* Parameter provenance, as in every other format. */
+	for (j = 0; j < co->nchecks; j++) {
+		const struct check_outcome *po = co->checks[j].outcome;
+		size_t pi;
+
+		for (pi = 0;
+		     po->param_src != NULL && po->param_src->type == DOC_MAP &&
+		     pi < po->param_src->u.map.n;
+		     pi++) {
+			size_t mark = sb.len;
+
+			sb_printf(&sb, "; %s: ", po->rule->id);
+			if (report_param_text(po, pi, &sb) != 1) {
+				sb.len = mark;
+				if (sb.s != NULL)
+					sb.s[mark] = '\0';
+			}
+		}
+	}
 	oscal_kstr_sb(x, "description", &sb);
 	oscal_prop(w, &open, NULL, "control-id", c->id);
 	oscal_prop(w, &open, NULL, "status", status_name(co->status));
@@ -781,6 +800,9 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	open = 0;
 	oscal_prop(&w, &open, NULL, "verdict", verdict_name(r->verdict));
 	oscal_prop(&w, &open, NULL, "gate", gate_name(r->opts.gate));
+	if (report_gate_result(r) != NULL)
+		oscal_prop(
+		    &w, &open, NULL, "gate-result", report_gate_result(r));
 	oscal_prop(&w, &open, NULL, "baseline-id", r->bl->id);
 	oscal_prop(&w, &open, NULL, "baseline-impact", r->bl->impact);
 	oscal_prop(&w, &open, NULL, "baseline-sha256", r->bl->sha256);

@@ -236,9 +236,9 @@ match_item(const struct run *r, const struct check_outcome *o,
 
 /*
  * Whether failed result res of check o is closed: for every control the
- * check is bound to, an unexpired POA&M item with an approved deviation
- * covers it (the first unexpired match in file order, as the engine
- * picks it).  A weakness of two controls stays open while one of them
+ * check is bound to, a POA&M item that waives it (poam_item_waives():
+ * unexpired, false_positive or operational_requirement deviation
+ * approved by now) covers it, as the engine picks it.  A weakness of two controls stays open while one of them
  * has no deviation.
  */
 static int
@@ -265,12 +265,11 @@ closed_by_deviation(const struct run *r, const struct check_outcome *o,
 				(res->resource_id == NULL ||
 				    !glob_match(
 					it->resource, res->resource_id))) ||
-			    it->expires <= now)
+			    !poam_item_waives(it, now))
 				continue;
 			break;
 		}
-		if (i == r->poam->n ||
-		    r->poam->items[i].deviation == POAM_DEV_NONE)
+		if (i == r->poam->n)
 			return 0;
 	}
 	return nbound > 0;

@@ -6,6 +6,8 @@
 #ifndef RAMPART_REPORT_H
 #define RAMPART_REPORT_H
 
+#include <string.h>
+
 #include "rules/rules.h"
 
 struct report_opts {
@@ -106,17 +108,42 @@ report_nparams(const struct check_outcome *o)
 }
 
 /*
- * What a `--gate checks` verdict means, said in every format so nobody
- * mistakes it for an eligibility decision; NULL for the eligibility gate.
+ * The result of the `--gate checks` gate ("pass": no check fails or
+ * errors, "fail", "error"), or NULL for the eligibility gate.
+ */
+static inline const char *
+report_gate_result(const struct run *r)
+{
+	if (r->opts.gate != GATE_CHECKS)
+		return NULL;
+	return r->exit_verdict == VERDICT_ELIGIBLE    ? "pass"
+	    : r->exit_verdict == VERDICT_NOT_ELIGIBLE ? "fail"
+						      : "error";
+}
+
+/*
+ * What `--gate checks` decided, said in every format beside the verdict
+ * (which stays the eligibility decision), so nobody mistakes the gate
+ * for an eligibility decision; NULL for the eligibility gate.
  */
 static inline const char *
 report_gate_note(const struct run *r)
 {
-	return r->opts.gate == GATE_CHECKS
-	    ? "gate: checks: the automated checks alone decided this "
-	      "verdict; it is not an eligibility decision (open, partial "
-	      "and manual controls were not weighed)"
-	    : NULL;
+	const char *g = report_gate_result(r);
+
+	if (g == NULL)
+		return NULL;
+	return strcmp(g, "pass") == 0
+	    ? "gate: checks: PASS (exit 0): no automated check fails or "
+	      "errors; this gate is not an eligibility decision, the "
+	      "verdict weighs every control"
+	    : strcmp(g, "fail") == 0
+	    ? "gate: checks: FAIL (exit 1): an automated check fails; this "
+	      "gate is not an eligibility decision, the verdict weighs "
+	      "every control"
+	    : "gate: checks: ERROR (exit 4): an automated check could not "
+	      "be evaluated; this gate is not an eligibility decision, the "
+	      "verdict weighs every control";
 }
 /* Whether o belongs in the evidence gaps: errored results or a lack. */
 static inline int

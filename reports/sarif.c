@@ -160,6 +160,12 @@ write_rule(struct jw *w, const struct run *r, size_t i)
 	jw_end_arr(w);
 	jw_key(w, "parameters");
 	jw_doc(w, o->params);
+	/* Where each value came from (the FedRAMP parameter and its text),
+	 * as in the other formats. */
+	if (o->param_src != NULL) {
+		jw_key(w, "parameterSources");
+		jw_doc(w, o->param_src);
+	}
 	jw_key(w, "tags");
 	jw_arr(w);
 	jw_str(w, "compliance");
@@ -473,6 +479,8 @@ report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_key(&w, "properties");
 	jw_obj(&w);
 	jw_kstr(&w, "verdict", verdict_name(r->verdict));
+	if (report_gate_result(r) != NULL)
+		jw_kstr(&w, "gate_result", report_gate_result(r));
 	jw_kstr(&w, "gate", gate_name(r->opts.gate));
 	if (report_gate_note(r) != NULL)
 		jw_kstr(&w, "gate_note", report_gate_note(r));

@@ -182,3 +182,30 @@ attest_find(const struct attest_set *s, const char *id, int64_t now,
 		*stale = old;
 	return best;
 }
+
+int
+attest_validate(struct attest_set *s, const struct baseline *b, struct diag *d)
+{
+	const struct control *c;
+	char id[32];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; s != NULL && b != NULL && i < s->n; i++) {
+		struct attestation *at = &s->items[i];
+
+		if (poam_control_id(at->control, id, sizeof(id)) == -1)
+			rc = diag_err(d, &at->mark,
+			    "attestation: '%s' is not a control id like "
+			    "AC-2(3) or ac-2.3",
+			    at->control);
+		else if ((c = baseline_control(b, id)) == NULL)
+			rc = diag_err(d, &at->mark,
+			    "attestation of '%s': baseline '%s' has no such "
+			    "control",
+			    at->control, b->id);
+		else
+			at->control = c->id;
+	}
+	return rc;
+}

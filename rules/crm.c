@@ -135,12 +135,17 @@ long
 crm_apply(const struct crm *c, struct baseline *b, struct diag *d)
 {
 	struct control *ct;
+	char id[32];
 	size_t i;
 	long missing = 0;
 
 	(void)d;
 	for (i = 0; i < c->n; i++) {
-		if ((ct = baseline_control(b, c->items[i].control)) == NULL) {
+		/* Any id form (AC-2(3), ac-2.3), as POA&M and attestations:
+		 * a row missed for its spelling would hide a conflict. */
+		if (poam_control_id(c->items[i].control, id, sizeof(id)) ==
+			-1 ||
+		    (ct = baseline_control(b, id)) == NULL) {
 			missing++;
 			continue;
 		}

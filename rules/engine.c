@@ -748,11 +748,15 @@ run_input(struct run *r, const char *path, const struct adapter *ad)
 	return rc;
 }
 
-/* The POA&M item covering a failure, or NULL; *expired gets a match. */
+/*
+ * The POA&M item waiving a failure (poam_item_waives()), or NULL; a
+ * matching item that waives nothing goes to *expired (expired) or
+ * *tracked (an open weakness without an approved deviation).
+ */
 static const struct poam_item *
 poam_cover(const struct run *r, const struct control *c,
     const struct check_outcome *o, const char *resource,
-    const struct poam_item **expired)
+    const struct poam_item **expired, const struct poam_item **tracked)
 {
 	const struct poam_item *it;
 	size_t i;
@@ -770,6 +774,10 @@ poam_cover(const struct run *r, const struct control *c,
 			continue;
 		if (it->expires <= r->opts.now) {
 			*expired = it;
+			continue;
+		}
+		if (!poam_item_waives(it, r->opts.now)) {
+			*tracked = it;
 			continue;
 		}
 		return it;
@@ -855,13 +863,17 @@ outcome_status(struct run *r, struct check_outcome *o)
 	return ST_ERROR;
 }
 
-/* How one check counts for one control, after POA&M. */
+/*
+ * How one check counts for one control, after POA&M.  A waiver covers
+ * failures only: when the check also errored or lacks evidence, it stays
+ * `error` after its failures are waived (a waiver never hides a gap).
+ */
 static void
 control_check_status(const struct run *r, const struct control *c,
     struct control_check_outcome *cco)
 {
 	const struct check_outcome *o = cco->outcome;
-	const struct poam_item *it, *cover = NULL, *exp = NULL;
+	const struct poam_item *it, *cover = NULL, *exp = NULL, *trk = NULL;
 	size_t i, listed = 0;
 
 	cco->status = o->status;
@@ -871,24 +883,30 @@ control_check_status(const struct run *r, const struct control *c,
 		if (o->results[i].status != ST_FAIL)
 			continue;
 		listed++;
-		it = poam_cover(r, c, o, o->results[i].resource_id, &exp);
+		it = poam_cover(r, c, o, o->results[i].resource_id, &exp, &trk);
 		if (it == NULL) {
 			cco->expired = exp;
+			cco->tracked = trk;
 			return;
 		}
 		cover = it;
 	}
 	/* Failures beyond the listing cap: only a resource-wide item. */
 	if (listed < o->counts[ST_FAIL]) {
-		it = poam_cover(r, c, o, NULL, &exp);
+		it = poam_cover(r, c, o, NULL, &exp, &trk);
 		if (it == NULL) {
 			cco->expired = exp;
+			cco->tracked = trk;
 			return;
 		}
 		cover = it;
 	}
 	if (cover != NULL) {
-		cco->status = ST_WAIVED;
+		/* outcome_status() leaves o->why set on a failing check
+		 * only when evidence of one of its types is missing. */
+		cco->status = o->counts[ST_ERROR] > 0 || o->why != NULL
+		    ? ST_ERROR
+		    : ST_WAIVED;
 		cco->waiver = cover;
 	}
 }
@@ -929,6 +947,17 @@ poam_note(struct run *r, const struct control_check_outcome *cco)
 		    "POA&M item '%s' expired on %s and no longer waives this "
 		    "failure",
 		    cco->expired->id, cco->expired->expires_text);
+	if (cco->tracked != NULL && cco->status == ST_FAIL)
+		return arena_printf(r->a,
+		    "POA&M item '%s' tracks this failure as an open weakness "
+		    "and waives nothing (no false_positive or "
+		    "operational_requirement deviation approved by now)",
+		    cco->tracked->id);
+	if (cco->waiver != NULL && cco->status == ST_ERROR)
+		return arena_printf(r->a,
+		    "failure waived by POA&M item '%s' until %s, but the "
+		    "check could not be evaluated on all its evidence",
+		    cco->waiver->id, cco->waiver->expires_text);
 	if (cco->waiver != NULL)
 		return arena_printf(r->a,
 		    "failure waived by POA&M item '%s' until %s",
@@ -1016,8 +1045,14 @@ run_finish(struct run *r)
 		r->count_controls[co->status]++;
 	}
 	coverage(r);
-	r->verdict = r->opts.gate == GATE_CHECKS
+	/*
+	 * The verdict is always the eligibility decision; --gate checks
+	 * changes only the exit code, so no report, and no signature,
+	 * states "eligible" for a run whose controls are open.
+	 */
+	r->verdict = decide_verdict(r->count_controls);
+	r->exit_verdict = r->opts.gate == GATE_CHECKS
 	    ? decide_gate_checks(r->count_bindings)
-	    : decide_verdict(r->count_controls);
+	    : r->verdict;
 	return 0;
 }

@@ -595,3 +595,14 @@ poam_validate(struct poam *p, const struct baseline *b,
 			rc = -1;
 	return rc;
 }
+
+int
+poam_item_waives(const struct poam_item *it, int64_t now)
+{
+	if (it == NULL || it->expires <= now)
+		return 0;
+	if (it->deviation != POAM_DEV_OPERATIONAL_REQUIREMENT &&
+	    it->deviation != POAM_DEV_FALSE_POSITIVE)
+		return 0;
+	return it->deviation_approver != NULL && it->deviation_approved <= now;
+}

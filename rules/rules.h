@@ -406,6 +406,14 @@ int poam_validate(struct poam *p, const struct baseline *b,
 int poam_control_id(const char *s, char *out, size_t len);
 /* RA-5(d) remediation days for a severity (30, 90 or 180), -1 for info. */
 int poam_remediation_days(enum severity s);
+/*
+ * Whether item it waives the failures it matches at time now: it has not
+ * expired, and it carries a false_positive or operational_requirement
+ * deviation approved at or before now.  An item without one (or with a
+ * risk_adjustment, which only lowers the rating) tracks an open weakness
+ * and waives nothing: the engine and the POA&M writers both ask this.
+ */
+int poam_item_waives(const struct poam_item *it, int64_t now);
 void poam_free(struct poam *p);
 
 /* --------------------------------------------------------- attestations */
@@ -435,6 +443,15 @@ struct attest_set {
  * reported with file:line:col.  NULL on error.
  */
 struct attest_set *attest_load(struct diag *d, const char *path);
+/*
+ * Check every attestation's control against baseline b: any id form
+ * (AC-2(3), ac-2.3, AC-02 (03)) is rewritten to b's own id; a control b
+ * does not have is an error with file:line:col (an attestation is never
+ * silently ignored: it would also hide its conflict with a failing
+ * check).  0 or -1.
+ */
+int attest_validate(
+    struct attest_set *s, const struct baseline *b, struct diag *d);
 void attest_free(struct attest_set *s); /* accepts NULL */
 /*
  * The attestation of control `id` valid at `now` (date <= now < expires),
@@ -609,6 +626,8 @@ struct control_check_outcome {
 	enum status status;
 	const struct poam_item *waiver; /* covering item, if any */
 	const struct poam_item *expired; /* matching but expired */
+	/* Matching, unexpired, but waiving nothing (poam_item_waives()). */
+	const struct poam_item *tracked;
 	int full; /* the binding decides the control fully (decides: full) */
 	const char *const *objective; /* statement parts, from the binding */
 	size_t nobjective;
@@ -688,7 +707,12 @@ struct run {
 	size_t count_controls[ST_COUNT];
 	size_t count_checks[ST_COUNT];
 	size_t count_bindings[ST_COUNT]; /* check-control, after POA&M */
+	/* Always the eligibility verdict (every control weighed), also
+	 * under --gate checks: reports and signatures state it. */
 	enum verdict verdict;
+	/* What decides the exit code: verdict, or under --gate checks the
+	 * automated checks alone (decide_gate_checks()). */
+	enum verdict exit_verdict;
 	int64_t started, finished;
 	/* The engine's own state (engine.c): nothing outside reads it. */
 	struct run_private *priv;

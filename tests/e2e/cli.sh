@@ -53,4 +53,10 @@ has "duplicate keys are rejected with both positions" "duplicate key 'a' (first 
 printf 'k: [1, 2]\n' > "$tmp/y.yaml"
 has "yaml flow seq" "seq (2)" "$R" doc "$tmp/y.yaml"
 t "doc --path with bad syntax is a usage error" 2 "$R" doc "$tmp/y.yaml" --path 'k['
+# --tls-timeout: range-checked before the cast to milliseconds (nan, inf
+# and 1e999 made it undefined behaviour).
+for v in 1e999 nan inf -1 0 0.0001 600.1; do
+	t "--tls-timeout $v is a usage error" 2 "$R" scan --baseline fedramp-low \
+	    --input examples/aws-export --tls-timeout "$v"
+done
 exit $fail

@@ -317,6 +317,14 @@ for fmt in text markdown html; do
 		ok "$fmt: missing TLS evidence named in the gaps" ||
 		bad "$fmt: missing TLS evidence not named"
 done
+for fmt in json sarif oscal; do
+	"$RAMPART" scan --baseline fedramp-high --input examples/aws-export \
+		--max-evidence-age 0 --fixed-time $NOW --format $fmt \
+		>"$T/prov.$fmt" 2>/dev/null
+	grep -q 'ac-02.03_odp.02.*thirty-five (35) days' "$T/prov.$fmt" &&
+		ok "$fmt: parameter provenance (35 days from ac-02.03_odp.02)" ||
+		bad "$fmt: no parameter provenance"
+done
 for fmt in text markdown html junit sarif json oscal; do
 	"$RAMPART" scan --baseline $BL --input examples/aws-export --gate checks \
 		--max-evidence-age 0 --fixed-time $NOW --format $fmt \

@@ -520,13 +520,16 @@ gate_checks(void **state)
 
 	cur_gate = GATE_CHECKS;
 	r = scan(e, base_yaml, &ok, NULL, 0, &b, &p);
-	/* Partial and manual controls, yet the checks gate passes. */
+	/* Partial and manual controls, yet the checks gate passes; the
+	 * verdict stays the eligibility decision (incomplete). */
 	assert_int_equal(control_status(r, "ac-1"), ST_PARTIAL);
-	assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
+	assert_int_equal(r->exit_verdict, VERDICT_ELIGIBLE);
+	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
 	assert_int_equal(r->opts.gate, GATE_CHECKS);
 	done(r, b, p);
 	cur_gate = GATE_CHECKS;
 	r = scan(e, base_yaml, &bad, NULL, 0, &b, &p);
+	assert_int_equal(r->exit_verdict, VERDICT_NOT_ELIGIBLE);
 	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
 	done(r, b, p);
 }
@@ -689,7 +692,96 @@ static const char *poam_ok =
     "items:\n"
     "  - id: P-1\n    control: ac-1\n    check: chk-a\n"
     "    resource: \"x*\"\n    justification: legacy\n"
-    "    approver: ISSO\n    expires: 2027-01-31\n";
+    "    approver: ISSO\n    expires: 2027-01-31\n"
+    "    deviation: {type: operational_requirement, approved_by: AO,\n"
+    "      approved: 2026-06-01}\n";
+
+/*
+ * Which POA&M items waive, as a generator over the item's deviation and
+ * expiry and the check's other evidence (fail alone, plus an errored
+ * resource, plus a read error).  Only an unexpired item with a
+ * false_positive or operational_requirement deviation approved by the
+ * evaluation time (2026-09-21) waives; a plain item is an open weakness.
+ * And a waiver covers failures only: an errored resource or missing
+ * evidence in the same check keeps it `error`.  Nothing else may make
+ * the control `waived`/`pass` or the verdict eligible.
+ */
+static void
+poam_waiver_class(void **state)
+{
+	struct env *e = *state;
+	static const struct {
+		const char *dev; /* the deviation line, "" for none */
+		const char *expires;
+		int waives;
+	} items[] = {
+		{ "", "2027-01-31", 0 },
+		{ "{type: risk_adjustment, approved_by: AO, approved: "
+		  "2026-06-01}",
+		    "2027-01-31", 0 },
+		{ "{type: operational_requirement, approved_by: AO, "
+		  "approved: 2027-01-01}",
+		    "2027-01-31", 0 },
+		{ "{type: false_positive, approved_by: AO, approved: "
+		  "2027-01-01}",
+		    "2027-01-31", 0 },
+		{ "{type: operational_requirement, approved_by: AO, "
+		  "approved: 2026-06-01}",
+		    "2026-09-01", 0 },
+		{ "{type: operational_requirement, approved_by: AO, "
+		  "approved: 2026-06-01}",
+		    "2027-01-31", 1 },
+		{ "{type: false_positive, approved_by: AO, approved: "
+		  "2026-09-21}",
+		    "2027-01-31", 1 },
+	};
+	static const struct feed feeds[] = {
+		{ { "{type: Test::Thing, id: x2, v: bad}" }, { NULL } },
+		{ { "{type: Test::Thing, id: x2, v: bad}",
+		      "{type: Test::Thing, id: x3}" },
+		    { NULL } },
+		{ { "{type: Test::Thing, id: x2, v: bad}",
+		      "{type: Test::Thing, id: x4, v: ok}" },
+		    { NULL, "AccessDenied: not authorized" } },
+	};
+	char text[512];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		for (j = 0; j < sizeof(feeds) / sizeof(feeds[0]); j++) {
+			struct baseline *b;
+			struct poam *p;
+			struct run *r;
+			enum status st, want;
+
+			snprintf(text, sizeof(text),
+			    "items:\n  - id: P-7\n    control: ac-1\n"
+			    "    check: chk-a\n    justification: j\n"
+			    "    approver: ISSO\n    expires: %s\n%s%s%s",
+			    items[i].expires,
+			    *items[i].dev ? "    deviation: " : "",
+			    items[i].dev, *items[i].dev ? "\n" : "");
+			r = scan(e,
+			    "id: t\ntitle: t\ncontrols:\n  - id: ac-1\n"
+			    "    checks: [{id: chk-a, decides: full}]\n",
+			    &feeds[j], text, 0, &b, &p);
+			st = control_status(r, "ac-1");
+			want = !items[i].waives ? ST_FAIL
+			    : j == 0            ? ST_WAIVED
+						: ST_ERROR;
+			if (st != want)
+				fail_msg("item %zu feed %zu: %s, want %s", i, j,
+				    status_name(st), status_name(want));
+			if (want != ST_WAIVED)
+				assert_int_not_equal(
+				    r->verdict, VERDICT_ELIGIBLE);
+			else
+				assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
+			assert_non_null(r->controls[0].note);
+			assert_non_null(strstr(r->controls[0].note, "P-7"));
+			done(r, b, p);
+		}
+}
 
 static void
 poam_waives_unexpired(void **state)
@@ -895,6 +987,8 @@ main(int argc, char **argv)
 		    poam_waives_unexpired, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    poam_expired_does_not_waive, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    poam_waiver_class, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    poam_resource_glob_must_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(
