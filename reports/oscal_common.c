@@ -56,6 +56,9 @@ oscal_uuid5(struct oscal_uuid *u, const unsigned char ns[16], const void *name,
 }
 
 /* The UUID of a formatted name in namespace ns; on failure x->err. */
+static const char *vuuid(struct oscal_ctx *x, struct oscal_uuid *u,
+    const unsigned char ns[16], const char *fmt, va_list ap) PRINTF_LIKE(4, 0);
+
 static const char *
 vuuid(struct oscal_ctx *x, struct oscal_uuid *u, const unsigned char ns[16],
     const char *fmt, va_list ap)
