@@ -115,8 +115,14 @@ decide_control(struct arena *a, const struct decide_control_in *in,
 	}
 	if (in->declared_na != NULL) {
 		out->status = ST_NOT_APPLICABLE;
-		out->note = arena_printf(
-		    a, "declared not applicable: %s", in->declared_na);
+		f = first_with(in, ST_ERROR);
+		out->note = f != NULL
+		    ? arena_printf(a,
+			  "declared not applicable: %s (check '%s' could not "
+			  "be evaluated: see the evidence gaps)",
+			  in->declared_na, f->check_id)
+		    : arena_printf(
+			  a, "declared not applicable: %s", in->declared_na);
 		return;
 	}
 	if ((f = first_with(in, ST_ERROR)) != NULL) {
