@@ -248,6 +248,14 @@ expect 1 "example export, FedRAMP Moderate: OSCAL outputs" \
 	"$R" scan --baseline fedramp-moderate --input "$EX/aws-export" \
 	$OSC --output-dir "$T/mod"
 validate_oscal "$T/mod" "fedramp-moderate"
+# Every shipped FedRAMP baseline, not only Moderate.
+for b in fedramp-low fedramp-high fedramp-li-saas; do
+	# shellcheck disable=SC2086
+	expect 1 "example export, $b: OSCAL outputs" \
+		"$R" scan --baseline $b --input "$EX/aws-export" \
+		$OSC --output-dir "$T/$b"
+	validate_oscal "$T/$b" "$b"
+done
 # shellcheck disable=SC2086
 expect 1 "the same scan again" \
 	"$R" scan --baseline fedramp-moderate --input "$EX/aws-export" \
