@@ -184,38 +184,15 @@ scope_check_controls(
 	return rc;
 }
 
-/*
- * Normalise a control id for comparison: lower case, "AC-2(3)" and
- * "ac-2.3" alike, leading zeros of numbers dropped ("ac-02" = "ac-2").
- */
-static size_t
-control_norm(const char *s, char *out, size_t len)
-{
-	size_t n = 0;
-	int digit_run = 0;
-
-	for (; *s != '\0' && n + 1 < len; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == ')' || isspace(ch))
-			continue;
-		if (ch == '(')
-			ch = '.';
-		if (ch == '0' && !digit_run && isdigit((unsigned char)s[1]))
-			continue;
-		digit_run = isdigit(ch) != 0;
-		out[n++] = (char)tolower(ch);
-	}
-	out[n] = '\0';
-	return n;
-}
-
 int
 control_id_eq(const char *x, const char *y)
 {
-	char a[64], b[64];
+	char a[32], b[32];
 
-	control_norm(x, a, sizeof(a));
-	control_norm(y, b, sizeof(b));
+	/* One normaliser for every id form (poam_control_id, rules/poam.c);
+	 * text that is no control id only matches itself. */
+	if (poam_control_id(x, a, sizeof(a)) == -1 ||
+	    poam_control_id(y, b, sizeof(b)) == -1)
+		return strcasecmp(x, y) == 0;
 	return strcmp(a, b) == 0;
 }
