@@ -23,44 +23,46 @@
 
 #include "rules/rules.h"
 
-/* Whether the comma-separated method list m names method x. */
-static int
-method_has(const char *m, const char *x)
+/*
+ * How many methods of the comma-separated list m (may be NULL) are x;
+ * *total receives how many there are.
+ */
+static size_t
+method_count(const char *m, const char *x, size_t *total)
 {
-	size_t n = strlen(x);
+	size_t n = strlen(x), hits = 0;
 	const char *p;
 
+	*total = 0;
 	for (p = m; p != NULL && *p != '\0'; p = strchr(p, ',')) {
 		if (*p == ',')
 			p++;
 		while (*p == ' ')
 			p++;
+		(*total)++;
 		if (strncmp(p, x, n) == 0 &&
 		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-			return 1;
+			hits++;
 	}
-	return 0;
+	return hits;
+}
+
+/* Whether the method list m names method x. */
+static int
+method_has(const char *m, const char *x)
+{
+	size_t total;
+
+	return method_count(m, x, &total) > 0;
 }
 
 /* Whether every method in the list is x (and there is one at least). */
 static int
 method_only(const char *m, const char *x)
 {
-	const char *p;
-	size_t n = strlen(x);
+	size_t total, hits = method_count(m, x, &total);
 
-	if (m == NULL || *m == '\0')
-		return 0;
-	for (p = m; p != NULL; p = strchr(p + 1, ',')) {
-		const char *q = *p == ',' ? p + 1 : p;
-
-		while (*q == ' ')
-			q++;
-		if (strncmp(q, x, n) != 0 ||
-		    (q[n] != '\0' && q[n] != ',' && q[n] != ' '))
-			return 0;
-	}
-	return 1;
+	return total > 0 && hits == total;
 }
 
 /* The first binding with status s, or NULL. */
