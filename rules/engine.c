@@ -481,7 +481,7 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	const unsigned char *wants;
 	struct resource stale;
 	const char *old;
-	size_t i, listed, max = r->opts.max_results;
+	size_t i, max = r->opts.max_results;
 	unsigned room, s;
 
 	if (res->type == NULL)
@@ -518,12 +518,9 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 		if (c.status_only && (room >> c.result.status & 1) &&
 		    evaluate(r, o, res, a, &c, 0) == -1)
 			return -1;
-		o->counts[c.result.status]++;
 		/* Keep every listed result up to the cap; count the rest. */
-		listed = o->counts[c.result.status];
-		if (max == 0 || listed <= max)
-			if (keep_result(r, o, &c.result) == -1)
-				return -1;
+		if (count_result(r, o, &c.result) == -1)
+			return -1;
 	}
 	return 0;
 }
