@@ -75,10 +75,8 @@ check_diag(struct check_ctx *c)
 static char *
 node_text(struct arena *a, const struct doc_node *n)
 {
-	char *buf = NULL, *s;
-	size_t len = 0;
 	struct strbuf sb;
-	FILE *fp;
+	char *s;
 
 	/*
 	 * Scalars (nearly all evidence) are formatted as doc_write_json()
@@ -108,19 +106,16 @@ node_text(struct arena *a, const struct doc_node *n)
 	default:
 		break;
 	}
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	doc_write_json(n, fp);
-	if (fclose(fp) != 0) {
-		lib_free(buf);
+	sb_init(&sb);
+	if (doc_write_json_sb(n, &sb) == -1 || sb.oom) {
+		sb_free(&sb);
 		return NULL;
 	}
-	if (len > 1024) {
-		s = arena_printf(a, "%.1000s...(%zu bytes)", buf, len);
-	} else {
-		s = arena_strndup(a, buf, len);
-	}
-	free(buf);
+	if (sb.len > 1024)
+		s = arena_printf(a, "%.1000s...(%zu bytes)", sb.s, sb.len);
+	else
+		s = arena_strndup(a, sb.s, sb.len);
+	sb_free(&sb);
 	return s;
 }
 
