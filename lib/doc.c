@@ -37,6 +37,16 @@ doc_str(const struct doc_node *n)
 	return n != NULL && n->type == DOC_STRING ? n->str : NULL;
 }
 
+const char *
+doc_plain_str(const struct doc_node *n)
+{
+	const char *s = doc_str(n);
+
+	if (s == NULL || strlen(s) != n->len)
+		return NULL;
+	return s;
+}
+
 struct doc_node *
 doc_new(struct arena *a, enum doc_type t, const struct mark *m)
 {

@@ -215,6 +215,8 @@ doc_getn(const struct doc_node *map, const char *key, size_t len)
 struct doc_node *doc_index(const struct doc_node *seq, size_t i);
 /* String value of a DOC_STRING node, else NULL. */
 const char *doc_str(const struct doc_node *n);
+/* The same, but NULL too when the string holds a NUL byte. */
+const char *doc_plain_str(const struct doc_node *n);
 const char *doc_type_name(enum doc_type t);
 /* Print a tree with types and line:col, indented (for `rampart doc`). */
 void doc_dump(const struct doc_node *n, FILE *fp, int indent);
@@ -689,5 +691,8 @@ int64_t time_days_between(int64_t from, int64_t to);
 int time_add_days(int64_t t, int64_t days, int64_t *out);
 /* Format epoch seconds as RFC 3339 UTC ("2026-01-02T03:04:05Z"). */
 void format_time(int64_t t, char out[32]);
+/* The monotonic clock in nanoseconds and milliseconds (0 if unreadable). */
+int64_t mono_ns(void);
+int64_t mono_ms(void);
 
 #endif /* RAMPART_LIB_H */

@@ -392,17 +392,6 @@ bundle_sign_file(struct diag *d, const char *report_path,
 
 /* ---------------------------------------------------------- verification */
 
-/* A string node without embedded NUL bytes, else NULL. */
-static const char *
-plain_str(const struct doc_node *n)
-{
-	const char *s = doc_str(n);
-
-	if (s == NULL || strlen(s) != n->len)
-		return NULL;
-	return s;
-}
-
 /* Required string member; VERIFY_MALFORMED when absent or not a string. */
 static int
 need_str(struct diag *d, const struct doc_node *map, const char *key,
@@ -410,7 +399,7 @@ need_str(struct diag *d, const struct doc_node *map, const char *key,
 {
 	const struct doc_node *n = doc_get(map, key);
 
-	if (n == NULL || (*out = plain_str(n)) == NULL) {
+	if (n == NULL || (*out = doc_plain_str(n)) == NULL) {
 		diag_err(d, map != NULL ? &map->mark : NULL,
 		    "%s: '%s' is missing or not a string", where, key);
 		return VERIFY_MALFORMED;
@@ -448,7 +437,7 @@ find_role(const struct doc_node *config, const char *role)
 		return NULL;
 	for (i = 0; i < config->u.seq.n; i++) {
 		e = config->u.seq.items[i];
-		r = plain_str(doc_get(doc_get(e, "annotations"), "role"));
+		r = doc_plain_str(doc_get(doc_get(e, "annotations"), "role"));
 		if (r != NULL && strcmp(r, role) == 0)
 			return e;
 	}
@@ -470,8 +459,10 @@ read_ext_maps(struct arena *a, struct diag *d, const struct doc_node *ext,
 			 a, o->u.map.n * sizeof(*r->options))) == NULL)
 			return diag_err(d, NULL, "out of memory");
 		for (i = 0; i < o->u.map.n; i++) {
-			r->options[i].name = plain_str(o->u.map.pairs[i].key);
-			r->options[i].value = plain_str(o->u.map.pairs[i].val);
+			r->options[i].name =
+			    doc_plain_str(o->u.map.pairs[i].key);
+			r->options[i].value =
+			    doc_plain_str(o->u.map.pairs[i].val);
 			if (r->options[i].name == NULL ||
 			    r->options[i].value == NULL)
 				return INVALID(
@@ -484,9 +475,10 @@ read_ext_maps(struct arena *a, struct diag *d, const struct doc_node *ext,
 			 a, c->u.map.n * sizeof(*r->controls))) == NULL)
 			return diag_err(d, NULL, "out of memory");
 		for (i = 0; i < c->u.map.n; i++) {
-			r->controls[i].id = plain_str(c->u.map.pairs[i].key);
+			r->controls[i].id =
+			    doc_plain_str(c->u.map.pairs[i].key);
 			r->controls[i].status =
-			    plain_str(c->u.map.pairs[i].val);
+			    doc_plain_str(c->u.map.pairs[i].val);
 			if (r->controls[i].id == NULL ||
 			    r->controls[i].status == NULL)
 				return INVALID(d, &c->mark,
@@ -510,12 +502,12 @@ check_statement(struct arena *a, struct diag *d, const struct doc_node *st,
 	if (st->type != DOC_MAP)
 		return diag_err(
 		    d, NULL, "the signed payload is not a JSON object");
-	s = plain_str(doc_get(st, "_type"));
+	s = doc_plain_str(doc_get(st, "_type"));
 	if (s == NULL || strcmp(s, INTOTO_STATEMENT_V1) != 0)
 		return INVALID(d, NULL,
 		    "the signed payload is not an in-toto Statement "
 		    "v1");
-	s = plain_str(doc_get(st, "predicateType"));
+	s = doc_plain_str(doc_get(st, "predicateType"));
 	if (s == NULL || strcmp(s, TEST_RESULT_PREDICATE) != 0)
 		return INVALID(d, NULL, "predicateType is '%s', expected '%s'",
 		    s ? s : "(missing)", TEST_RESULT_PREDICATE);
@@ -523,50 +515,50 @@ check_statement(struct arena *a, struct diag *d, const struct doc_node *st,
 	if (subj == NULL || subj->type != DOC_SEQ || subj->u.seq.n != 1)
 		return INVALID(
 		    d, NULL, "the statement must have exactly one subject");
-	digest = plain_str(
+	digest = doc_plain_str(
 	    doc_get(doc_get(subj->u.seq.items[0], "digest"), "sha256"));
 	if (digest == NULL || strcmp(digest, report_sha256) != 0)
 		return INVALID(d, NULL,
 		    "the report's sha256 %s does not match the signed "
 		    "subject digest %s: the report was changed",
 		    report_sha256, digest ? digest : "(missing)");
-	r->subject = plain_str(doc_get(subj->u.seq.items[0], "name"));
+	r->subject = doc_plain_str(doc_get(subj->u.seq.items[0], "name"));
 	pred = doc_get(st, "predicate");
 	ext = doc_get(pred, RAMPART_EXTENSION);
-	s = plain_str(doc_get(ext, "signer_key_id"));
+	s = doc_plain_str(doc_get(ext, "signer_key_id"));
 	if (s == NULL || strcmp(s, key->id) != 0)
 		return INVALID(d, NULL,
 		    "the statement names signer key '%s', but it was "
 		    "verified with key '%s'",
 		    s ? s : "(missing)", key->id);
-	r->verdict = plain_str(doc_get(ext, "verdict"));
-	r->result = plain_str(doc_get(pred, "result"));
+	r->verdict = doc_plain_str(doc_get(ext, "verdict"));
+	r->result = doc_plain_str(doc_get(pred, "result"));
 	if (r->verdict == NULL || sign_verdict_parse(r->verdict, &v) == -1 ||
 	    r->result == NULL || strcmp(r->result, results[v]) != 0)
 		return INVALID(d, NULL,
 		    "the statement's verdict and result are missing "
 		    "or disagree");
-	r->time = plain_str(doc_get(ext, "time"));
-	r->finished = plain_str(doc_get(ext, "finished"));
+	r->time = doc_plain_str(doc_get(ext, "time"));
+	r->finished = doc_plain_str(doc_get(ext, "finished"));
 	base = find_role(doc_get(pred, "configuration"), "baseline");
 	if (base != NULL) {
-		r->baseline_id = plain_str(doc_get(base, "name"));
+		r->baseline_id = doc_plain_str(doc_get(base, "name"));
 		r->baseline_sha256 =
-		    plain_str(doc_get(doc_get(base, "digest"), "sha256"));
+		    doc_plain_str(doc_get(doc_get(base, "digest"), "sha256"));
 	}
 	r->subject_sha256 = arena_strdup(a, report_sha256);
 	r->predicate_type = TEST_RESULT_PREDICATE;
-	r->started = plain_str(doc_get(ext, "started"));
-	r->key_algorithm = plain_str(doc_get(ext, "key_algorithm"));
-	r->crypto_provider = plain_str(doc_get(ext, "crypto_provider"));
+	r->started = doc_plain_str(doc_get(ext, "started"));
+	r->key_algorithm = doc_plain_str(doc_get(ext, "key_algorithm"));
+	r->crypto_provider = doc_plain_str(doc_get(ext, "crypto_provider"));
 	if ((tool = find_role(doc_get(pred, "configuration"), "tool")) !=
 	    NULL) {
-		r->tool_version =
-		    plain_str(doc_get(doc_get(tool, "annotations"), "version"));
-		r->build_id = plain_str(
+		r->tool_version = doc_plain_str(
+		    doc_get(doc_get(tool, "annotations"), "version"));
+		r->build_id = doc_plain_str(
 		    doc_get(doc_get(tool, "annotations"), "build_id"));
 		r->tool_sha256 =
-		    plain_str(doc_get(doc_get(tool, "digest"), "sha256"));
+		    doc_plain_str(doc_get(doc_get(tool, "digest"), "sha256"));
 	}
 	if (pins_parse(a, d, doc_get(pred, "configuration"), &r->pins,
 		&r->npins) == -1)
@@ -788,9 +780,9 @@ step_key(struct diag *d, const struct mark *m, const struct verify_opts *o,
 	*key = o->key;
 	*ke = NULL;
 	if (doc_get(vm, "publicKey") != NULL)
-		hint = plain_str(doc_get(doc_get(vm, "publicKey"), "hint"));
+		hint = doc_plain_str(doc_get(doc_get(vm, "publicKey"), "hint"));
 	if (sig0->type == DOC_MAP)
-		keyid = plain_str(doc_get(sig0, "keyid"));
+		keyid = doc_plain_str(doc_get(sig0, "keyid"));
 	if (hint != NULL && keyid != NULL && keyid[0] != '\0' &&
 	    strcmp(hint, keyid) != 0)
 		return INVALID(d, &sig0->mark,

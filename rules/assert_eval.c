@@ -29,16 +29,6 @@ struct ev {
  */
 #define EVAL_REGEX_BUDGET_NS (1000 * 1000000LL)
 
-static long long
-mono_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* A resolved operand. */
 struct opval {
 	const struct doc_node *v;
