@@ -491,10 +491,22 @@ int builder_wants_value(const struct builder *b);
  */
 struct doc_path;
 
+/* One step of a compiled path: a key, an index or any member. */
+enum doc_step_kind { DOC_STEP_KEY, DOC_STEP_INDEX, DOC_STEP_ANY };
+
+struct doc_step {
+	enum doc_step_kind kind;
+	const char *key; /* DOC_STEP_KEY: keylen bytes */
+	size_t keylen;
+	size_t index; /* DOC_STEP_INDEX */
+};
+
 struct doc_path *doc_path_compile(
     struct arena *a, struct diag *d, const char *expr, const struct mark *m);
 /* The expression text as given. */
 const char *doc_path_text(const struct doc_path *p);
+/* The steps of p, in order (the streaming builder follows them). */
+const struct doc_step *doc_path_steps(const struct doc_path *p, size_t *n);
 /* Whether the path contains a wildcard (can select many nodes). */
 int doc_path_is_multi(const struct doc_path *p);
 /*
