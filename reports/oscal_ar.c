@@ -495,6 +495,138 @@ one_part(const struct control_outcome *co)
 	return part;
 }
 
+/*
+ * The OSCAL state and reason of a control's status, and why it is not
+ * satisfied (NULL for a pass, a failure and a waiver, whose reason says
+ * it).  Only a pass is satisfied.  Everything else is not-satisfied with
+ * the reason: a failure (waived or not), evidence that could not be
+ * evaluated, evidence for part of the control only, a control left open,
+ * and a control declared not applicable (the declaration is recorded,
+ * but nothing was assessed that could satisfy it).  *remarks gets the
+ * status's own remark when the control has none.
+ */
+static const char *
+finding_state(
+    const struct control_outcome *co, const char **reason, const char **remarks)
+{
+	*reason = "other";
+	switch (co->status) {
+	case ST_PASS:
+		*reason = "pass";
+		if (co->attestation != NULL && *remarks == NULL)
+			*remarks = "decided by an attestation (manual "
+				   "evidence, not verified by this scan)";
+		return NULL;
+	case ST_FAIL:
+		*reason = "fail";
+		return NULL;
+	case ST_WAIVED:
+		*reason = "fail";
+		if (*remarks == NULL)
+			*remarks = "failure accepted by a POA&M item: a known "
+				   "deviation, not a pass";
+		return NULL;
+	case ST_PARTIAL:
+		return "partial: automated evidence supports part of the "
+		       "control; the rest is open until an attestation or "
+		       "the provider's inheritance covers it";
+	case ST_NOT_APPLICABLE:
+		return "declared not applicable: recorded, but nothing was "
+		       "assessed that could satisfy the control";
+	case ST_MANUAL:
+		return "open: no automated evidence and no valid attestation; "
+		       "this scan does not decide the control";
+	default:
+		return "evidence could not be evaluated: missing data is "
+		       "never a pass";
+	}
+}
+
+/* "control X is S (N automated checks)" and parameter provenance. */
+static void
+finding_description(struct oscal_ctx *x, const struct control_outcome *co)
+{
+	const struct control *c = co->control;
+	struct strbuf sb;
+	size_t j, pi, mark;
+
+	sb_init(&sb);
+	sb_printf(&sb, "control %s is %s (%zu automated check%s%s)",
+	    c->label ? c->label : c->id, status_name(co->status), co->nchecks,
+	    co->nchecks == 1 ? "" : "s",
+	    co->attestation != NULL ? ", attested" : "");
+	/* Parameter provenance, as in every other format. */
+	for (j = 0; j < co->nchecks; j++) {
+		const struct check_outcome *po = co->checks[j].outcome;
+
+		for (pi = 0;
+		     po->param_src != NULL && po->param_src->type == DOC_MAP &&
+		     pi < po->param_src->u.map.n;
+		     pi++) {
+			mark = sb.len;
+			sb_printf(&sb, "; %s: ", po->rule->id);
+			if (report_param_text(po, pi, &sb) != 1) {
+				sb.len = mark;
+				if (sb.s != NULL)
+					sb.s[mark] = '\0';
+			}
+		}
+	}
+	oscal_kstr_sb(x, "description", &sb);
+}
+
+/*
+ * The finding's related observations (the attestation, each observed
+ * check) or related risks (each risky check): a check bound twice to a
+ * control is listed once.
+ */
+static void
+finding_related(
+    struct oscal_ctx *x, const struct control_outcome *co, int risks)
+{
+	struct jw *w = x->w;
+	struct oscal_uuid u;
+	size_t j, k, n = 0;
+
+	if (!risks && co->attestation != NULL) {
+		n++;
+		jw_key(w, "related-observations");
+		jw_arr(w);
+		jw_obj(w);
+		jw_kstr(w, "observation-uuid",
+		    oscal_item_uuid(x, &u, "observation\nattestation\n%s",
+			co->control->id));
+		jw_end_obj(w);
+	}
+	for (j = 0; j < co->nchecks; j++) {
+		const struct check_outcome *o = co->checks[j].outcome;
+
+		if (risks ? !risky(o) : !observed(o))
+			continue;
+		for (k = 0; k < j; k++)
+			if (co->checks[k].outcome == o)
+				break;
+		if (k < j)
+			continue;
+		if (n++ == 0) {
+			jw_key(w,
+			    risks ? "related-risks" : "related-observations");
+			jw_arr(w);
+		}
+		if (!risks) {
+			write_related(x, check_index(x->r, o));
+			continue;
+		}
+		jw_obj(w);
+		jw_kstr(w, "risk-uuid",
+		    oscal_item_uuid(x, &u, "risk\n%s\n%zu", o->rule->id,
+			check_index(x->r, o)));
+		jw_end_obj(w);
+	}
+	if (n > 0)
+		jw_end_arr(w);
+}
+
 static void
 write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 {
@@ -502,56 +634,12 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	struct jw *w = x->w;
 	struct oscal_uuid u;
 	struct strbuf sb, rem;
-	const char *state, *reason, *remarks = co->note, *why = NULL, *part;
-	size_t j, nobs = 0, nrisk = 0;
+	const char *reason, *remarks = co->note, *why, *part;
+	size_t j;
 	int open = 0;
 
 	sb_init(&rem);
-
-	/*
-	 * Only a pass is satisfied.  Everything else is not-satisfied with
-	 * the reason: a failure (waived or not), evidence that could not be
-	 * evaluated, evidence for part of the control only, a control left
-	 * open, and a control declared not applicable (the declaration is
-	 * recorded, but nothing was assessed that could satisfy it).
-	 */
-	state = "not-satisfied";
-	reason = "other";
-	switch (co->status) {
-	case ST_PASS:
-		state = "satisfied";
-		reason = "pass";
-		if (co->attestation != NULL && remarks == NULL)
-			remarks = "decided by an attestation (manual "
-				  "evidence, not verified by this scan)";
-		break;
-	case ST_FAIL:
-		reason = "fail";
-		break;
-	case ST_WAIVED:
-		reason = "fail";
-		if (remarks == NULL)
-			remarks = "failure accepted by a POA&M item: a known "
-				  "deviation, not a pass";
-		break;
-	case ST_PARTIAL:
-		why = "partial: automated evidence supports part of the "
-		      "control; the rest is open until an attestation or "
-		      "the provider's inheritance covers it";
-		break;
-	case ST_NOT_APPLICABLE:
-		why = "declared not applicable: recorded, but nothing was "
-		      "assessed that could satisfy the control";
-		break;
-	case ST_MANUAL:
-		why = "open: no automated evidence and no valid attestation; "
-		      "this scan does not decide the control";
-		break;
-	default:
-		why = "evidence could not be evaluated: missing data is "
-		      "never a pass";
-		break;
-	}
+	why = finding_state(co, &reason, &remarks);
 	if (why != NULL) {
 		if (remarks != NULL)
 			sb_printf(&rem, "%s (%s)", why, remarks);
@@ -565,31 +653,7 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	sb_printf(&sb, "%s %s", c->label ? c->label : c->id,
 	    c->title ? c->title : "");
 	oscal_kstr_sb(x, "title", &sb);
-	sb_init(&sb);
-	sb_printf(&sb, "control %s is %s (%zu automated check%s%s)",
-	    c->label ? c->label : c->id, status_name(co->status), co->nchecks,
-	    co->nchecks == 1 ? "" : "s",
-	    co->attestation != NULL ? ", attested" : "");
-	/* Parameter provenance, as in every other format. */
-	for (j = 0; j < co->nchecks; j++) {
-		const struct check_outcome *po = co->checks[j].outcome;
-		size_t pi;
-
-		for (pi = 0;
-		     po->param_src != NULL && po->param_src->type == DOC_MAP &&
-		     pi < po->param_src->u.map.n;
-		     pi++) {
-			size_t mark = sb.len;
-
-			sb_printf(&sb, "; %s: ", po->rule->id);
-			if (report_param_text(po, pi, &sb) != 1) {
-				sb.len = mark;
-				if (sb.s != NULL)
-					sb.s[mark] = '\0';
-			}
-		}
-	}
-	oscal_kstr_sb(x, "description", &sb);
+	finding_description(x, co);
 	oscal_prop(w, &open, NULL, "control-id", c->id);
 	oscal_prop(w, &open, NULL, "status", status_name(co->status));
 	for (j = 0; j < co->nchecks; j++)
@@ -608,65 +672,15 @@ write_finding(struct oscal_ctx *x, const struct control_outcome *co)
 	oscal_kstr_sb(x, "target-id", &sb);
 	jw_key(w, "status");
 	jw_obj(w);
-	jw_kstr(w, "state", state);
+	jw_kstr(
+	    w, "state", co->status == ST_PASS ? "satisfied" : "not-satisfied");
 	jw_kstr(w, "reason", reason);
 	jw_end_obj(w);
 	if (remarks != NULL)
 		jw_kstr(w, "remarks", remarks);
 	jw_end_obj(w);
-	if (co->attestation != NULL) {
-		nobs++;
-		jw_key(w, "related-observations");
-		jw_arr(w);
-		jw_obj(w);
-		jw_kstr(w, "observation-uuid",
-		    oscal_item_uuid(
-			x, &u, "observation\nattestation\n%s", c->id));
-		jw_end_obj(w);
-	}
-	for (j = 0; j < co->nchecks; j++) {
-		const struct check_outcome *o = co->checks[j].outcome;
-		size_t k;
-
-		if (!observed(o))
-			continue;
-		/* A check bound twice to a control is listed once. */
-		for (k = 0; k < j; k++)
-			if (co->checks[k].outcome == o)
-				break;
-		if (k < j)
-			continue;
-		if (nobs++ == 0) {
-			jw_key(w, "related-observations");
-			jw_arr(w);
-		}
-		write_related(x, check_index(x->r, o));
-	}
-	if (nobs > 0)
-		jw_end_arr(w);
-	for (j = 0; j < co->nchecks; j++) {
-		const struct check_outcome *o = co->checks[j].outcome;
-		size_t k;
-
-		if (!risky(o))
-			continue;
-		for (k = 0; k < j; k++)
-			if (co->checks[k].outcome == o)
-				break;
-		if (k < j)
-			continue;
-		if (nrisk++ == 0) {
-			jw_key(w, "related-risks");
-			jw_arr(w);
-		}
-		jw_obj(w);
-		jw_kstr(w, "risk-uuid",
-		    oscal_item_uuid(x, &u, "risk\n%s\n%zu", o->rule->id,
-			check_index(x->r, o)));
-		jw_end_obj(w);
-	}
-	if (nrisk > 0)
-		jw_end_arr(w);
+	finding_related(x, co, 0);
+	finding_related(x, co, 1);
 	jw_end_obj(w);
 	sb_free(&rem);
 }
@@ -745,15 +759,119 @@ write_local_definitions(struct oscal_ctx *x)
 	return 0;
 }
 
+/* The result's title, description (verdict and counts) and props. */
+static void
+result_head(struct oscal_ctx *x)
+{
+	const struct run *r = x->r;
+	struct jw *w = x->w;
+	struct oscal_uuid u;
+	struct strbuf sb;
+	int open = 0;
+
+	jw_kstr(w, "uuid", oscal_item_uuid(x, &u, "result"));
+	sb_init(&sb);
+	sb_printf(&sb, "rampart scan against %s", r->bl->id);
+	oscal_kstr_sb(x, "title", &sb);
+	sb_init(&sb);
+	sb_printf(&sb,
+	    "verdict: %s; controls: %zu pass, %zu fail, %zu error, "
+	    "%zu partial, %zu waived, %zu not applicable, %zu manual, "
+	    "%zu inherited",
+	    verdict_name(r->verdict), r->count_controls[ST_PASS],
+	    r->count_controls[ST_FAIL], r->count_controls[ST_ERROR],
+	    r->count_controls[ST_PARTIAL], r->count_controls[ST_WAIVED],
+	    r->count_controls[ST_NOT_APPLICABLE], r->count_controls[ST_MANUAL],
+	    r->count_controls[ST_INHERITED]);
+	if (report_gate_note(r) != NULL)
+		sb_printf(&sb, "; %s", report_gate_note(r));
+	oscal_kstr_sb(x, "description", &sb);
+	jw_kstr(w, "start", x->started);
+	jw_kstr(w, "end", x->finished);
+	oscal_prop(w, &open, NULL, "verdict", verdict_name(r->verdict));
+	oscal_prop(w, &open, NULL, "gate", gate_name(r->opts.gate));
+	if (report_gate_result(r) != NULL)
+		oscal_prop(
+		    w, &open, NULL, "gate-result", report_gate_result(r));
+	oscal_prop(w, &open, NULL, "baseline-id", r->bl->id);
+	oscal_prop(w, &open, NULL, "baseline-impact", r->bl->impact);
+	oscal_prop(w, &open, NULL, "baseline-sha256", r->bl->sha256);
+	oscal_props_end(w, open);
+}
+
+/* Open the array `key` before its first element (*n counts them). */
+static void
+array_item(struct jw *w, const char *key, size_t *n)
+{
+	if ((*n)++ == 0) {
+		jw_key(w, key);
+		jw_arr(w);
+	}
+}
+
+/*
+ * The one result: observations (each observed check's results, its
+ * missing evidence, each attestation), risks, and a finding for every
+ * control but the inherited ones (the provider's authorization decides
+ * those): open controls are not-satisfied findings, so a reader never
+ * takes silence for a pass.  0 or -1.
+ */
+static int
+write_result(struct oscal_ctx *x)
+{
+	const struct run *r = x->r;
+	struct jw *w = x->w;
+	size_t i, k, nobs = 0, nfind = 0, nrisk = 0;
+	int rc = 0;
+
+	result_head(x);
+	if (write_local_definitions(x) == -1)
+		rc = -1;
+	oscal_reviewed_controls(x);
+	for (i = 0; i < r->nchecks; i++) {
+		if (!observed(&r->checks[i]))
+			continue;
+		array_item(w, "observations", &nobs);
+		if (report_missing(&r->checks[i]) != NULL ||
+		    r->checks[i].n == 0)
+			write_missing(x, i);
+		for (k = 0; k < r->checks[i].n; k++)
+			write_observation(x, i, k);
+	}
+	for (i = 0; i < r->ncontrols; i++) {
+		if (r->controls[i].attestation == NULL)
+			continue;
+		array_item(w, "observations", &nobs);
+		write_attestation(x, &r->controls[i]);
+	}
+	if (nobs > 0)
+		jw_end_arr(w);
+	for (i = 0; i < r->nchecks; i++) {
+		if (!risky(&r->checks[i]))
+			continue;
+		array_item(w, "risks", &nrisk);
+		write_risk(x, i);
+	}
+	if (nrisk > 0)
+		jw_end_arr(w);
+	for (i = 0; i < r->ncontrols; i++) {
+		if (r->controls[i].control->resp == RESP_INHERITED)
+			continue;
+		array_item(w, "findings", &nfind);
+		write_finding(x, &r->controls[i]);
+	}
+	if (nfind > 0)
+		jw_end_arr(w);
+	return rc;
+}
+
 int
 report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 {
 	struct jw w;
 	struct oscal_ctx x;
 	struct strbuf sb;
-	struct oscal_uuid u;
-	size_t i, k, nobs = 0, nfind = 0, nrisk = 0;
-	int open = 0, rc = 0;
+	int rc;
 
 	if (oscal_begin(&x, &w, r, o, "assessment-results") == -1)
 		return -1;
@@ -778,90 +896,7 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_key(&w, "results");
 	jw_arr(&w);
 	jw_obj(&w);
-	jw_kstr(&w, "uuid", oscal_item_uuid(&x, &u, "result"));
-	sb_init(&sb);
-	sb_printf(&sb, "rampart scan against %s", r->bl->id);
-	oscal_kstr_sb(&x, "title", &sb);
-	sb_init(&sb);
-	sb_printf(&sb,
-	    "verdict: %s; controls: %zu pass, %zu fail, %zu error, "
-	    "%zu partial, %zu waived, %zu not applicable, %zu manual, "
-	    "%zu inherited",
-	    verdict_name(r->verdict), r->count_controls[ST_PASS],
-	    r->count_controls[ST_FAIL], r->count_controls[ST_ERROR],
-	    r->count_controls[ST_PARTIAL], r->count_controls[ST_WAIVED],
-	    r->count_controls[ST_NOT_APPLICABLE], r->count_controls[ST_MANUAL],
-	    r->count_controls[ST_INHERITED]);
-	if (report_gate_note(r) != NULL)
-		sb_printf(&sb, "; %s", report_gate_note(r));
-	oscal_kstr_sb(&x, "description", &sb);
-	jw_kstr(&w, "start", x.started);
-	jw_kstr(&w, "end", x.finished);
-	open = 0;
-	oscal_prop(&w, &open, NULL, "verdict", verdict_name(r->verdict));
-	oscal_prop(&w, &open, NULL, "gate", gate_name(r->opts.gate));
-	if (report_gate_result(r) != NULL)
-		oscal_prop(
-		    &w, &open, NULL, "gate-result", report_gate_result(r));
-	oscal_prop(&w, &open, NULL, "baseline-id", r->bl->id);
-	oscal_prop(&w, &open, NULL, "baseline-impact", r->bl->impact);
-	oscal_prop(&w, &open, NULL, "baseline-sha256", r->bl->sha256);
-	oscal_props_end(&w, open);
-	if (write_local_definitions(&x) == -1)
-		rc = -1;
-	oscal_reviewed_controls(&x);
-	for (i = 0; i < r->nchecks; i++) {
-		if (!observed(&r->checks[i]))
-			continue;
-		if (nobs++ == 0) {
-			jw_key(&w, "observations");
-			jw_arr(&w);
-		}
-		if (report_missing(&r->checks[i]) != NULL ||
-		    r->checks[i].n == 0)
-			write_missing(&x, i);
-		for (k = 0; k < r->checks[i].n; k++)
-			write_observation(&x, i, k);
-	}
-	for (i = 0; i < r->ncontrols; i++) {
-		if (r->controls[i].attestation == NULL)
-			continue;
-		if (nobs++ == 0) {
-			jw_key(&w, "observations");
-			jw_arr(&w);
-		}
-		write_attestation(&x, &r->controls[i]);
-	}
-	if (nobs > 0)
-		jw_end_arr(&w);
-	for (i = 0; i < r->nchecks; i++) {
-		if (!risky(&r->checks[i]))
-			continue;
-		if (nrisk++ == 0) {
-			jw_key(&w, "risks");
-			jw_arr(&w);
-		}
-		write_risk(&x, i);
-	}
-	if (nrisk > 0)
-		jw_end_arr(&w);
-	/*
-	 * A finding for every control but the inherited ones (the
-	 * provider's authorization decides those): open controls are
-	 * not-satisfied findings, so a reader never takes silence for a
-	 * pass.
-	 */
-	for (i = 0; i < r->ncontrols; i++) {
-		if (r->controls[i].control->resp == RESP_INHERITED)
-			continue;
-		if (nfind++ == 0) {
-			jw_key(&w, "findings");
-			jw_arr(&w);
-		}
-		write_finding(&x, &r->controls[i]);
-	}
-	if (nfind > 0)
-		jw_end_arr(&w);
+	rc = write_result(&x);
 	jw_end_obj(&w);
 	jw_end_arr(&w);
 	oscal_back_matter_inputs(&x, NULL, NULL, NULL);
