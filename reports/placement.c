@@ -65,14 +65,63 @@ json_evidence(struct jw *w, const struct mkt_evidence *e)
 	jw_end_obj(w);
 }
 
+/* One ranked candidate offering with its decision and reasons. */
+static void
+json_candidate(struct jw *w, const struct mkt_candidate *c, size_t rank)
+{
+	size_t j;
+
+	jw_obj(w);
+	jw_kint(w, "rank", (long long)rank);
+	jw_kstr(w, "id", c->o->id);
+	jw_kstr(w, "csp", c->o->csp);
+	jw_kstr(w, "cso", c->o->cso);
+	jw_key(w, "eligible");
+	jw_bool(w, c->decision == MKT_ELIGIBLE);
+	jw_kstr(w, "decision", mkt_verdict_name(c->decision));
+	jw_kstr(w, "status", c->o->status);
+	jw_kstr(w, "impact_level", c->o->impact_level);
+	jw_key(w, "fedramp_20x");
+	jw_bool(w, c->o->is_20x);
+	jw_key(w, "service_models");
+	jw_arr(w);
+	for (j = 0; j < c->o->nmodels; j++)
+		jw_str(w, c->o->service_models[j]);
+	jw_end_arr(w);
+	jw_kstr(w, "deployment_model", c->o->deployment_model);
+	jw_kstr(w, "auth_type", c->o->auth_type);
+	jw_kstr(w, "auth_date", c->o->auth_date);
+	jw_key(w, "built_on");
+	jw_arr(w);
+	for (j = 0; j < c->nbases; j++) {
+		jw_obj(w);
+		json_offering_ref(w, c->bases[j].o);
+		jw_kint(w, "depth", c->bases[j].depth);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_key(w, "reasons");
+	jw_arr(w);
+	for (j = 0; j < c->nreasons; j++)
+		jw_str(w, c->reasons[j]);
+	jw_end_arr(w);
+	jw_kstr(w, "tenancy",
+	    c->evidence != NULL ? c->evidence->verdict : "not_evidenced");
+	jw_key(w, "evidence");
+	if (c->evidence != NULL)
+		json_evidence(w, c->evidence);
+	else
+		jw_null(w);
+	jw_end_obj(w);
+}
+
 static int
 write_json(FILE *fp, const struct placement_report *r)
 {
 	const struct mkt_placement *p = r->p;
-	const struct mkt_candidate *c;
 	struct jw w;
 	char t[32];
-	size_t i, j;
+	size_t i;
 
 	jw_init(&w, fp);
 	jw_obj(&w);
@@ -137,52 +186,8 @@ write_json(FILE *fp, const struct placement_report *r)
 	jw_end_arr(&w);
 	jw_key(&w, "candidates");
 	jw_arr(&w);
-	for (i = 0; i < p->n; i++) {
-		c = &p->v[i];
-		jw_obj(&w);
-		jw_kint(&w, "rank", (long long)i + 1);
-		jw_kstr(&w, "id", c->o->id);
-		jw_kstr(&w, "csp", c->o->csp);
-		jw_kstr(&w, "cso", c->o->cso);
-		jw_key(&w, "eligible");
-		jw_bool(&w, c->decision == MKT_ELIGIBLE);
-		jw_kstr(&w, "decision", mkt_verdict_name(c->decision));
-		jw_kstr(&w, "status", c->o->status);
-		jw_kstr(&w, "impact_level", c->o->impact_level);
-		jw_key(&w, "fedramp_20x");
-		jw_bool(&w, c->o->is_20x);
-		jw_key(&w, "service_models");
-		jw_arr(&w);
-		for (j = 0; j < c->o->nmodels; j++)
-			jw_str(&w, c->o->service_models[j]);
-		jw_end_arr(&w);
-		jw_kstr(&w, "deployment_model", c->o->deployment_model);
-		jw_kstr(&w, "auth_type", c->o->auth_type);
-		jw_kstr(&w, "auth_date", c->o->auth_date);
-		jw_key(&w, "built_on");
-		jw_arr(&w);
-		for (j = 0; j < c->nbases; j++) {
-			jw_obj(&w);
-			json_offering_ref(&w, c->bases[j].o);
-			jw_kint(&w, "depth", c->bases[j].depth);
-			jw_end_obj(&w);
-		}
-		jw_end_arr(&w);
-		jw_key(&w, "reasons");
-		jw_arr(&w);
-		for (j = 0; j < c->nreasons; j++)
-			jw_str(&w, c->reasons[j]);
-		jw_end_arr(&w);
-		jw_kstr(&w, "tenancy",
-		    c->evidence != NULL ? c->evidence->verdict
-					: "not_evidenced");
-		jw_key(&w, "evidence");
-		if (c->evidence != NULL)
-			json_evidence(&w, c->evidence);
-		else
-			jw_null(&w);
-		jw_end_obj(&w);
-	}
+	for (i = 0; i < p->n; i++)
+		json_candidate(&w, &p->v[i], i + 1);
 	jw_end_arr(&w);
 	jw_end_obj(&w);
 	return jw_finish(&w);
