@@ -268,16 +268,109 @@ load_text_fields(struct diag *d, const struct doc_node *n, struct poam_item *it)
 	return rc;
 }
 
+/* Keys that, when present, must not be blank, and what to say. */
+static const struct {
+	const char *key, *hint;
+} nonblank[] = {
+	{ "justification", "" },
+	{ "approver", "" },
+	{ "control", "" },
+	{ "resource", " (omit the key to cover every resource)" },
+	{ "check", " (omit the key to cover every check of the control)" },
+};
+
+/* Every present key of nonblank[] holds text.  0 or -1. */
+static int
+no_blanks(struct diag *d, const struct doc_node *n, const char *id)
+{
+	const struct doc_node *v;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(nonblank) / sizeof(nonblank[0]); i++)
+		if ((v = doc_get(n, nonblank[i].key)) != NULL &&
+		    blank(schema_str(n, nonblank[i].key)))
+			rc = diag_err(d, &v->mark,
+			    "POA&M item '%s' has an empty %s%s", id ? id : "?",
+			    nonblank[i].key, nonblank[i].hint);
+	return rc;
+}
+
+/* `severity: low|moderate|high|critical` (any case).  0 or -1. */
+static int
+load_severity(struct diag *d, const struct doc_node *sn, struct poam_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sev_words) / sizeof(sev_words[0]); i++)
+		if (strcasecmp(sn->str, sev_words[i].name) == 0) {
+			it->severity = sev_words[i].sev;
+			it->has_severity = 1;
+			return 0;
+		}
+	return diag_err(d, &sn->mark,
+	    "POA&M item '%s': unknown severity '%s' "
+	    "(expected low, moderate, high or critical)",
+	    it->id ? it->id : "?", sn->str);
+}
+
+/*
+ * `milestones`: a list of {description, due}.  0, -1 (errors in d, go
+ * on checking), or -2 (out of memory).
+ */
+static int
+load_milestones(struct poam *p, struct diag *d, const struct doc_node *ms,
+    struct poam_item *it)
+{
+	const struct doc_node *m;
+	int64_t t;
+	size_t i;
+	int rc = 0;
+
+	if (ms->type != DOC_SEQ)
+		return diag_err(d, &ms->mark,
+		    "POA&M item '%s': 'milestones' must be a list of "
+		    "{description, due}, found %s",
+		    it->id ? it->id : "?", doc_type_name(ms->type));
+	if (ms->u.seq.n > 0 &&
+	    (it->milestones = arena_alloc(
+		 p->a, ms->u.seq.n * sizeof(*it->milestones))) == NULL) {
+		diag_err(d, &ms->mark, "out of memory");
+		return -2;
+	}
+	for (i = 0; i < ms->u.seq.n; i++) {
+		m = ms->u.seq.items[i];
+		if (schema_check(d, m, milestone_fields, "milestone") == -1) {
+			rc = -1;
+			continue;
+		}
+		if (node_time(d, doc_get(m, "due"), "due",
+			it->id ? it->id : "?", &t) == -1)
+			rc = -1;
+		else if (it->milestones != NULL) {
+			it->milestones[it->nmilestones].description =
+			    schema_str(m, "description");
+			it->milestones[it->nmilestones].due = t;
+			it->milestones[it->nmilestones].due_text =
+			    doc_get(m, "due")->str;
+			it->nmilestones++;
+		}
+		if (blank(schema_str(m, "description")))
+			rc = diag_err(d, &doc_get(m, "description")->mark,
+			    "POA&M item '%s' has a milestone without a "
+			    "description",
+			    it->id ? it->id : "?");
+	}
+	return rc;
+}
+
 static int
 load_item(struct poam *p, struct diag *d, const struct doc_node *n,
     struct poam_item *it)
 {
 	const struct doc_node *e, *ms, *sn;
-	int64_t t;
-	size_t i;
 	int rc = 0;
 
-	(void)p;
 	/* The slot of a refused item is reused: start from nothing. */
 	memset(it, 0, sizeof(*it));
 	if (schema_check(d, n, item_fields, "POA&M item") == -1)
@@ -301,28 +394,8 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 	}
 	if (it->id == NULL)
 		rc = -1;
-	if (doc_get(n, "justification") != NULL && blank(it->justification))
-		rc = diag_err(d, &doc_get(n, "justification")->mark,
-		    "POA&M item '%s' has an empty justification",
-		    it->id ? it->id : "?");
-	if (doc_get(n, "approver") != NULL && blank(it->approver))
-		rc = diag_err(d, &doc_get(n, "approver")->mark,
-		    "POA&M item '%s' has an empty approver",
-		    it->id ? it->id : "?");
-	if (doc_get(n, "control") != NULL && blank(it->control))
-		rc = diag_err(d, &doc_get(n, "control")->mark,
-		    "POA&M item '%s' has an empty control",
-		    it->id ? it->id : "?");
-	if (doc_get(n, "resource") != NULL && blank(it->resource))
-		rc = diag_err(d, &doc_get(n, "resource")->mark,
-		    "POA&M item '%s' has an empty resource (omit the key to "
-		    "cover every resource)",
-		    it->id ? it->id : "?");
-	if (doc_get(n, "check") != NULL && blank(it->check))
-		rc = diag_err(d, &doc_get(n, "check")->mark,
-		    "POA&M item '%s' has an empty check (omit the key to "
-		    "cover every check of the control)",
-		    it->id ? it->id : "?");
+	if (no_blanks(d, n, it->id) == -1)
+		rc = -1;
 	e = doc_get(n, "expires");
 	if (e != NULL) {
 		if (node_time(d, e, "expires", it->id ? it->id : "?",
@@ -330,20 +403,9 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 			rc = -1;
 		it->expires_text = e->str;
 	}
-	if ((sn = doc_get(n, "severity")) != NULL && sn->type == DOC_STRING) {
-		for (i = 0; i < sizeof(sev_words) / sizeof(sev_words[0]); i++)
-			if (strcasecmp(sn->str, sev_words[i].name) == 0)
-				break;
-		if (i == sizeof(sev_words) / sizeof(sev_words[0]))
-			rc = diag_err(d, &sn->mark,
-			    "POA&M item '%s': unknown severity '%s' "
-			    "(expected low, moderate, high or critical)",
-			    it->id ? it->id : "?", sn->str);
-		else {
-			it->severity = sev_words[i].sev;
-			it->has_severity = 1;
-		}
-	}
+	if ((sn = doc_get(n, "severity")) != NULL && sn->type == DOC_STRING &&
+	    load_severity(d, sn, it) == -1)
+		rc = -1;
 	if ((e = doc_get(n, "detected")) != NULL) {
 		if (node_time(d, e, "detected", it->id ? it->id : "?",
 			&it->detected) == -1)
@@ -361,38 +423,14 @@ load_item(struct poam *p, struct diag *d, const struct doc_node *n,
 	    load_deviation(d, e, it) == -1)
 		rc = -1;
 	ms = doc_get(n, "milestones");
-	if (ms != NULL && ms->type != DOC_SEQ)
-		rc = diag_err(d, &ms->mark,
-		    "POA&M item '%s': 'milestones' must be a list of "
-		    "{description, due}, found %s",
-		    it->id ? it->id : "?", doc_type_name(ms->type));
-	if (ms != NULL && ms->type == DOC_SEQ && ms->u.seq.n > 0 &&
-	    (it->milestones = arena_alloc(
-		 p->a, ms->u.seq.n * sizeof(*it->milestones))) == NULL)
-		return diag_err(d, &ms->mark, "out of memory");
-	for (i = 0; ms != NULL && ms->type == DOC_SEQ && i < ms->u.seq.n; i++) {
-		const struct doc_node *m = ms->u.seq.items[i];
-
-		if (schema_check(d, m, milestone_fields, "milestone") == -1) {
+	if (ms != NULL) {
+		switch (load_milestones(p, d, ms, it)) {
+		case -2:
+			return -1;
+		case -1:
 			rc = -1;
-			continue;
+			break;
 		}
-		if (node_time(d, doc_get(m, "due"), "due",
-			it->id ? it->id : "?", &t) == -1)
-			rc = -1;
-		else if (it->milestones != NULL) {
-			it->milestones[it->nmilestones].description =
-			    schema_str(m, "description");
-			it->milestones[it->nmilestones].due = t;
-			it->milestones[it->nmilestones].due_text =
-			    doc_get(m, "due")->str;
-			it->nmilestones++;
-		}
-		if (blank(schema_str(m, "description")))
-			rc = diag_err(d, &doc_get(m, "description")->mark,
-			    "POA&M item '%s' has a milestone without a "
-			    "description",
-			    it->id ? it->id : "?");
 	}
 	return rc;
 }
