@@ -104,6 +104,56 @@ word_index(const char *const *v, const char *w)
  * glued to a word ("M-21-31", "A-130") are refused: they are not
  * quantities rampart can read exactly.
  */
+/*
+ * "- 30 days", "\u2212 30 days": a dash or a non-ASCII sign apart from
+ * the number at start is refused, not read as 30.  0, or -1 (refused).
+ */
+static int
+sign_apart(struct lexer *lx, const char *start)
+{
+	const char *q = start;
+
+	if (start == lx->s)
+		return 0;
+	while (q > lx->s && (q[-1] == ' ' || q[-1] == '\t'))
+		q--;
+	if (q < start && q > lx->s &&
+	    (q[-1] == '-' || (unsigned char)q[-1] >= 0x80))
+		return refuse(lx, "the sign before '%.*s' is apart from it",
+		    (int)strspn(start, "0123456789,"), start);
+	return 0;
+}
+
+/*
+ * The digits at start (with thousands separators: "1,095") into *v.
+ * Just past them, or NULL (refused: too large).
+ */
+static const char *
+lex_digits(struct lexer *lx, const char *start, int64_t *v)
+{
+	const char *p = start;
+
+	*v = 0;
+	for (;;) {
+		if (isdigit((unsigned char)*p)) {
+			if (*v > (INT64_MAX - 9) / 10) {
+				refuse(lx, "the number '%.*s' is too large",
+				    (int)((size_t)(p - start) + 1), start);
+				return NULL;
+			}
+			*v = *v * 10 + (*p - '0');
+			p++;
+		} else if (*p == ',' && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) &&
+		    isdigit((unsigned char)p[3]) &&
+		    !isdigit((unsigned char)p[4])) {
+			p++;
+		} else {
+			return p;
+		}
+	}
+}
+
 static int
 lex(struct lexer *lx, struct tok *t)
 {
@@ -137,38 +187,9 @@ lex(struct lexer *lx, struct tok *t)
 			start[-1] == '.' || start[-1] == '/' ||
 			(unsigned char)start[-1] >= 0x80))
 			goto ident;
-		/* "- 30 days", "\u2212 30 days": a dash or a non-ASCII sign
-		 * apart from its number is refused, not read as 30. */
-		if (!neg && start > lx->s) {
-			const char *q = start;
-
-			while (q > lx->s && (q[-1] == ' ' || q[-1] == '\t'))
-				q--;
-			if (q < start && q > lx->s &&
-			    (q[-1] == '-' || (unsigned char)q[-1] >= 0x80))
-				return refuse(lx,
-				    "the sign before '%.*s' is apart from it",
-				    (int)strspn(start, "0123456789,"), start);
-		}
-		v = 0;
-		for (;;) {
-			if (isdigit((unsigned char)*p)) {
-				if (v > (INT64_MAX - 9) / 10)
-					return refuse(lx,
-					    "the number '%.*s' is too large",
-					    (int)((size_t)(p - start) + 1),
-					    start);
-				v = v * 10 + (*p - '0');
-				p++;
-			} else if (*p == ',' && isdigit((unsigned char)p[1]) &&
-			    isdigit((unsigned char)p[2]) &&
-			    isdigit((unsigned char)p[3]) &&
-			    !isdigit((unsigned char)p[4])) {
-				p++; /* thousands separator: "1,095" */
-			} else {
-				break;
-			}
-		}
+		if ((!neg && sign_apart(lx, start) == -1) ||
+		    (p = lex_digits(lx, start, &v)) == NULL)
+			return -1;
 		if (isalpha((unsigned char)*p) ||
 		    (*p == '-' && !isalpha((unsigned char)p[1])) || *p == '/' ||
 		    (*p == '.' && isdigit((unsigned char)p[1])) || *p == '%' ||
