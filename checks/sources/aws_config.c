@@ -316,15 +316,165 @@ supp_value(struct arena *a, const struct doc_node *v, const char **why)
 	return (struct doc_node *)v;
 }
 
+/*
+ * The handlers of S3's supplementaryConfiguration keys: each turns the
+ * parsed value p into the CLI's attributes.  0, -1 (out of memory), or 1
+ * with *rerr set (the value cannot be read: the bucket is unreadable).
+ */
+static int
+supp_acl(struct arena *a, struct doc_node *attrs, struct doc_node *p,
+    const struct mark *m, const char **rerr)
+{
+	struct doc_node *out, *e, *x;
+	size_t j;
+
+	(void)m;
+	(void)rerr;
+	if ((out = src_seq(a, &p->mark)) == NULL)
+		return -1;
+	/*
+	 * The grants are in grantList or grantSet (the SDK writes either).
+	 * A list of grants that is neither absent/null nor a list, or an
+	 * ACL with neither, is kept as it is, so aws_s3_acl reports the
+	 * object instead of reading "no grants" as "not public".
+	 */
+	if (!acl_grants_ok(p))
+		return src_set(a, attrs, "Grants", p) ? -1 : 0;
+	for (j = 0; j < acl_ngrants(p); j++) {
+		const struct doc_node *gr = acl_grant(p, j);
+		const char *perm = str_of(gr, "permission");
+
+		if ((e = src_map(a, &gr->mark)) == NULL)
+			return -1;
+		if (doc_get(gr, "grantee") != NULL &&
+		    ((x = acl_grantee(a, doc_get(gr, "grantee"))) == NULL ||
+			src_set(a, e, "Grantee", x)))
+			return -1;
+		if (perm != NULL &&
+		    src_set(a, e, "Permission",
+			src_str(a, acl_permission(perm), &gr->mark)))
+			return -1;
+		if (doc_seq_push(a, out, e))
+			return -1;
+	}
+	return src_set(a, attrs, "Grants", out) ? -1 : 0;
+}
+
+static int
+supp_policy(struct arena *a, struct doc_node *attrs, struct doc_node *p,
+    const struct mark *m, const char **rerr)
+{
+	const struct doc_node *v = doc_get(p, "policyText");
+	struct doc_node *x;
+	const char *why;
+
+	(void)m;
+	if (v == NULL || v->type == DOC_NULL)
+		return src_not_configured(
+			   a, attrs, "Policy", "NoSuchBucketPolicy", &p->mark)
+		    ? -1
+		    : 0;
+	if ((x = supp_value(a, v, &why)) == NULL) {
+		*rerr = arena_printf(
+		    a, "bucket policy is not valid JSON: %s", why ? why : "?");
+		return 1;
+	}
+	return src_set(a, attrs, "Policy", x) ? -1 : 0;
+}
+
+static int
+supp_versioning(struct arena *a, struct doc_node *attrs, struct doc_node *p,
+    const struct mark *m, const char **rerr)
+{
+	const struct doc_node *v;
+	struct doc_node *out;
+
+	(void)m;
+	(void)rerr;
+	if ((out = src_map(a, &p->mark)) == NULL)
+		return -1;
+	v = doc_get(p, "status");
+	if (src_set(a, out, "Status",
+		v != NULL && v->type == DOC_STRING
+		    ? doc_copy(a, v)
+		    : src_str(a, "Off", &p->mark)))
+		return -1;
+	v = doc_get(p, "isMfaDeleteEnabled");
+	if (v != NULL && v->type == DOC_BOOL &&
+	    src_set(a, out, "MFADelete",
+		src_str(a, v->u.b ? "Enabled" : "Disabled", &v->mark)))
+		return -1;
+	return src_set(a, attrs, "Versioning", out) ? -1 : 0;
+}
+
+static int
+supp_logging(struct arena *a, struct doc_node *attrs, struct doc_node *p,
+    const struct mark *m, const char **rerr)
+{
+	const struct doc_node *v;
+	struct doc_node *out, *e;
+
+	(void)m;
+	(void)rerr;
+	if ((out = src_map(a, &p->mark)) == NULL)
+		return -1;
+	v = doc_get(p, "destinationBucketName");
+	if (v != NULL && v->type == DOC_STRING) {
+		if ((e = src_map(a, &v->mark)) == NULL ||
+		    src_set(a, e, "TargetBucket", doc_copy(a, v)) ||
+		    src_set(a, out, "LoggingEnabled", e))
+			return -1;
+		v = doc_get(p, "logFilePrefix");
+		if (v != NULL && v->type == DOC_STRING &&
+		    src_set(a, e, "TargetPrefix", doc_copy(a, v)))
+			return -1;
+	}
+	return src_set(a, attrs, "Logging", out) ? -1 : 0;
+}
+
+static int
+supp_tagging(struct arena *a, struct doc_node *attrs, struct doc_node *p,
+    const struct mark *m, const char **rerr)
+{
+	const struct doc_node *g;
+	struct doc_node *wrap, *x;
+
+	(void)rerr;
+	g = doc_get(doc_index(doc_get(p, "tagSets"), 0), "tags");
+	if (g == NULL || g->type != DOC_MAP)
+		return 0;
+	/* src_pascal turns a `tags` map into a list */
+	if ((wrap = src_map(a, m)) == NULL ||
+	    src_set(a, wrap, "tags", (struct doc_node *)g))
+		return -1;
+	if ((x = src_pascal(a, wrap)) == NULL ||
+	    src_set(a, attrs, "Tags", doc_get(x, "Tags")))
+		return -1;
+	return 0;
+}
+
+static const struct {
+	const char *key;
+	int (*fn)(struct arena *, struct doc_node *, struct doc_node *,
+	    const struct mark *, const char **);
+} supp_handlers[] = {
+	{ "AccessControlList", supp_acl },
+	{ "BucketLoggingConfiguration", supp_logging },
+	{ "BucketPolicy", supp_policy },
+	{ "BucketTaggingConfiguration", supp_tagging },
+	{ "BucketVersioningConfiguration", supp_versioning },
+};
+
 /* The S3 bucket's supplementary configuration in the CLI's shape. */
 static int
 s3_supplementary(struct arena *a, struct doc_node *attrs,
     const struct doc_node *supp, const struct mark *m, const char **rerr)
 {
-	const struct doc_node *v, *g;
-	struct doc_node *p, *out, *e, *x;
+	const struct doc_node *v;
+	struct doc_node *p, *x;
 	const char *why, *s;
-	size_t i, j;
+	size_t i, h, nh = sizeof(supp_handlers) / sizeof(supp_handlers[0]);
+	int rc;
 
 	for (i = 0; supp != NULL && i < supp->u.map.n; i++) {
 		s = supp->u.map.pairs[i].key->str;
@@ -336,115 +486,16 @@ s3_supplementary(struct arena *a, struct doc_node *attrs,
 			    s, why ? why : "?");
 			return 0;
 		}
-		if (strcmp(s, "AccessControlList") == 0) {
-			if ((out = src_seq(a, &p->mark)) == NULL)
-				return -1;
-			/*
-			 * The grants are in grantList or grantSet (the SDK
-			 * writes either).  A list of grants that is neither
-			 * absent/null nor a list, or an ACL with neither, is
-			 * kept as it is, so aws_s3_acl reports the object
-			 * instead of reading "no grants" as "not public".
-			 */
-			if (!acl_grants_ok(p)) {
-				if (src_set(a, attrs, "Grants", p))
-					return -1;
-				continue;
-			}
-			for (j = 0; j < acl_ngrants(p); j++) {
-				const struct doc_node *gr = acl_grant(p, j);
-				const char *perm = str_of(gr, "permission");
-
-				if ((e = src_map(a, &gr->mark)) == NULL)
-					return -1;
-				if (doc_get(gr, "grantee") != NULL &&
-				    ((x = acl_grantee(
-					  a, doc_get(gr, "grantee"))) == NULL ||
-					src_set(a, e, "Grantee", x)))
-					return -1;
-				if (perm != NULL &&
-				    src_set(a, e, "Permission",
-					src_str(a, acl_permission(perm),
-					    &gr->mark)))
-					return -1;
-				if (doc_seq_push(a, out, e))
-					return -1;
-			}
-			if (src_set(a, attrs, "Grants", out))
-				return -1;
-		} else if (strcmp(s, "BucketPolicy") == 0) {
-			v = doc_get(p, "policyText");
-			if (v == NULL || v->type == DOC_NULL) {
-				if (src_not_configured(a, attrs, "Policy",
-					"NoSuchBucketPolicy", &p->mark))
-					return -1;
-				continue;
-			}
-			if ((x = supp_value(a, v, &why)) == NULL) {
-				*rerr = arena_printf(a,
-				    "bucket policy is not valid JSON: %s",
-				    why ? why : "?");
-				return 0;
-			}
-			if (src_set(a, attrs, "Policy", x))
-				return -1;
-		} else if (strcmp(s, "BucketVersioningConfiguration") == 0) {
-			if ((out = src_map(a, &p->mark)) == NULL)
-				return -1;
-			v = doc_get(p, "status");
-			if (src_set(a, out, "Status",
-				v != NULL && v->type == DOC_STRING
-				    ? doc_copy(a, v)
-				    : src_str(a, "Off", &p->mark)))
-				return -1;
-			v = doc_get(p, "isMfaDeleteEnabled");
-			if (v != NULL && v->type == DOC_BOOL &&
-			    src_set(a, out, "MFADelete",
-				src_str(a, v->u.b ? "Enabled" : "Disabled",
-				    &v->mark)))
-				return -1;
-			if (src_set(a, attrs, "Versioning", out))
-				return -1;
-		} else if (strcmp(s, "BucketLoggingConfiguration") == 0) {
-			if ((out = src_map(a, &p->mark)) == NULL)
-				return -1;
-			v = doc_get(p, "destinationBucketName");
-			if (v != NULL && v->type == DOC_STRING) {
-				if ((e = src_map(a, &v->mark)) == NULL ||
-				    src_set(
-					a, e, "TargetBucket", doc_copy(a, v)) ||
-				    src_set(a, out, "LoggingEnabled", e))
-					return -1;
-				v = doc_get(p, "logFilePrefix");
-				if (v != NULL && v->type == DOC_STRING &&
-				    src_set(
-					a, e, "TargetPrefix", doc_copy(a, v)))
-					return -1;
-			}
-			if (src_set(a, attrs, "Logging", out))
-				return -1;
-		} else if (strcmp(s, "BucketTaggingConfiguration") == 0) {
-			g = doc_get(p, "tagSets");
-			g = doc_index(g, 0);
-			g = doc_get(g, "tags");
-			if (g != NULL && g->type == DOC_MAP) {
-				struct doc_node *wrap = src_map(a, m);
-
-				/* src_pascal turns a `tags` map into a list */
-				if (wrap == NULL ||
-				    src_set(
-					a, wrap, "tags", (struct doc_node *)g))
-					return -1;
-				if ((x = src_pascal(a, wrap)) == NULL ||
-				    src_set(
-					a, attrs, "Tags", doc_get(x, "Tags")))
-					return -1;
-			}
-		} else {
-			if ((x = src_pascal(a, p)) == NULL ||
-			    src_set(a, attrs, s, x))
-				return -1;
+		for (h = 0; h < nh && strcmp(s, supp_handlers[h].key) != 0; h++)
+			;
+		if (h < nh) {
+			if ((rc = supp_handlers[h].fn(a, attrs, p, m, rerr)) !=
+			    0)
+				return rc > 0 ? 0 : -1;
+			continue;
 		}
+		if ((x = src_pascal(a, p)) == NULL || src_set(a, attrs, s, x))
+			return -1;
 	}
 	if (doc_get(attrs, "ServerSideEncryptionConfiguration") == NULL &&
 	    src_not_configured(a, attrs, "ServerSideEncryptionConfiguration",
