@@ -996,6 +996,88 @@ admin_statement(
 	return 1;
 }
 
+/* A resource without a policy document: absent, or unreadable. */
+static int
+no_document(struct check_ctx *c, const struct resource *r, const char *path,
+    const char *why, int absent, int require_tls)
+{
+	if (!absent) {
+		check_evidence(c, path, NULL);
+		return check_emit(c, r, ST_ERROR, "'%s': %s", path,
+		    why != NULL ? why : "unreadable");
+	}
+	check_evidence(c, path, doc_get(r->attrs, "Policy"));
+	if (require_tls)
+		return check_emit(c, r, ST_FAIL,
+		    "no policy, so no Deny of "
+		    "aws:SecureTransport false");
+	return check_emit(
+	    c, r, ST_PASS, "no policy: nothing is granted to everyone");
+}
+
+/*
+ * A bucket policy without the Deny of insecure transport it must have:
+ * the statement that came nearest (near: why it falls short), or the
+ * whole document.
+ */
+static int
+no_tls_deny(struct check_ctx *c, const struct resource *r, const char *path,
+    const struct doc_node *doc, const struct doc_node *stmts, const char *near,
+    size_t near_at)
+{
+	char ev[128];
+
+	if (near == NULL) {
+		check_evidence(c, path, doc);
+		return check_emit(c, r, ST_FAIL,
+		    "no Deny of every S3 action to everyone on the "
+		    "bucket and its objects when aws:SecureTransport "
+		    "is false");
+	}
+	snprintf(ev, sizeof(ev), "%s.Statement[%zu]", path, near_at);
+	check_evidence(c, ev,
+	    stmts->type == DOC_SEQ ? stmts->u.seq.items[near_at] : stmts);
+	return check_emit(c, r, ST_FAIL,
+	    "no Deny of every S3 action to everyone on the "
+	    "bucket and its objects when aws:SecureTransport "
+	    "is false: statement %zu tests it, but %s",
+	    near_at, near);
+}
+
+/*
+ * What a pass rests on: the statements, or, when there are many, the
+ * TLS Deny (tls_at, when required) and the first Allow statements.
+ * 0 or -1.
+ */
+static int
+pass_evidence(struct check_ctx *c, const char *path,
+    const struct doc_node *stmts, size_t n, int require_tls, size_t tls_at)
+{
+	const struct doc_node *st;
+	char ev[128];
+	size_t i, nev = 0;
+
+	snprintf(ev, sizeof(ev), "%s.Statement", path);
+	if (n <= PASS_EVIDENCE)
+		return check_evidence(c, ev, stmts) != 0 ? -1 : 0;
+	if (require_tls) {
+		snprintf(ev, sizeof(ev), "%s.Statement[%zu]", path, tls_at);
+		if (check_evidence(c, ev, stmts->u.seq.items[tls_at]))
+			return -1;
+		nev++;
+	}
+	for (i = 0; i < n && nev < PASS_EVIDENCE; i++) {
+		st = stmts->u.seq.items[i];
+		if (strcmp(doc_str(doc_get(st, "Effect")), "Allow") != 0)
+			continue;
+		snprintf(ev, sizeof(ev), "%s.Statement[%zu]", path, i);
+		if (check_evidence(c, ev, st) != 0)
+			return -1;
+		nev++;
+	}
+	return 0;
+}
+
 static int
 ip_evaluate(struct check_ctx *c, const struct resource *r)
 {
@@ -1003,7 +1085,7 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 	const char *path, *why, *eff, *first = NULL, *msg, *near = NULL;
 	struct arena *tmp = NULL;
 	char ev[128];
-	size_t i, n, nbad = 0, tls_at = 0, near_at = 0, nev;
+	size_t i, n, nbad = 0, tls_at = 0, near_at = 0;
 	int absent, iam, require_tls, has_tls = 0, rc, cov, tls_cov = 0;
 
 	if (r->read_error != NULL)
@@ -1015,21 +1097,7 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 		return diag_err(check_diag(c), NULL, "out of memory");
 	doc = get_document(tmp, r, &path, &why, &absent);
 	if (doc == NULL) {
-		if (absent) {
-			check_evidence(c, path, doc_get(r->attrs, "Policy"));
-			if (require_tls)
-				rc = check_emit(c, r, ST_FAIL,
-				    "no policy, so no Deny of "
-				    "aws:SecureTransport false");
-			else
-				rc = check_emit(c, r, ST_PASS,
-				    "no policy: nothing is granted to "
-				    "everyone");
-		} else {
-			check_evidence(c, path, NULL);
-			rc = check_emit(c, r, ST_ERROR, "'%s': %s", path,
-			    why != NULL ? why : "unreadable");
-		}
+		rc = no_document(c, r, path, why, absent, require_tls);
 		goto out;
 	}
 	stmts = doc_get(doc, "Statement");
@@ -1095,51 +1163,11 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 		goto out;
 	}
 	if (require_tls && !has_tls) {
-		if (near != NULL) {
-			snprintf(
-			    ev, sizeof(ev), "%s.Statement[%zu]", path, near_at);
-			check_evidence(c, ev,
-			    stmts->type == DOC_SEQ ? stmts->u.seq.items[near_at]
-						   : stmts);
-			rc = check_emit(c, r, ST_FAIL,
-			    "no Deny of every S3 action to everyone on the "
-			    "bucket and its objects when aws:SecureTransport "
-			    "is false: statement %zu tests it, but %s",
-			    near_at, near);
-		} else {
-			check_evidence(c, path, doc);
-			rc = check_emit(c, r, ST_FAIL,
-			    "no Deny of every S3 action to everyone on the "
-			    "bucket and its objects when aws:SecureTransport "
-			    "is false");
-		}
+		rc = no_tls_deny(c, r, path, doc, stmts, near, near_at);
 		goto out;
 	}
-	/* What the pass rests on: the statements, or the ones judged. */
-	snprintf(ev, sizeof(ev), "%s.Statement", path);
-	if (n <= PASS_EVIDENCE) {
-		if (check_evidence(c, ev, stmts) != 0)
-			goto fail;
-	} else {
-		nev = 0;
-		if (require_tls) {
-			snprintf(
-			    ev, sizeof(ev), "%s.Statement[%zu]", path, tls_at);
-			if (check_evidence(c, ev, stmts->u.seq.items[tls_at]))
-				goto fail;
-			nev++;
-		}
-		for (i = 0; i < n && nev < PASS_EVIDENCE; i++) {
-			st = stmts->u.seq.items[i];
-			if (strcmp(doc_str(doc_get(st, "Effect")), "Allow") !=
-			    0)
-				continue;
-			snprintf(ev, sizeof(ev), "%s.Statement[%zu]", path, i);
-			if (check_evidence(c, ev, st) != 0)
-				goto fail;
-			nev++;
-		}
-	}
+	if (pass_evidence(c, path, stmts, n, require_tls, tls_at) != 0)
+		goto fail;
 	rc = check_emit(c, r, ST_PASS, "%zu statements, none too broad%s", n,
 	    require_tls ? "; insecure transport denied" : "");
 	goto out;
