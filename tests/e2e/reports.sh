@@ -30,10 +30,10 @@ cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 n=0 fails=0
-ALL=html,json,junit,markdown,oscal,oscal-poam,poam-csv,sarif,text
+ALL=html,json,junit,markdown,oscal,oscal-poam,poam-csv,sarif,summary-md,text
 FILES="report.html report.json report.junit.xml report.md report.oscal.json
 report.oscal-ap.json report.poam.oscal.json report.poam.csv report.sarif
-report.txt"
+report.txt summary.md"
 
 ok() { n=$((n + 1)); echo "ok   $1"; }
 bad() {

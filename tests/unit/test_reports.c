@@ -624,15 +624,28 @@ test_sarif(void **state)
 	assert_string_equal(
 	    doc_str(at(a, root, "runs[0].results[4].suppressions[0].status")),
 	    "accepted");
-	/* Could not evaluate: open; missing evidence has no location. */
+	/*
+	 * Could not evaluate: open.  Missing evidence points at the input
+	 * it is missing from: code scanning needs a location on every
+	 * result.
+	 */
 	assert_string_equal(
 	    doc_str(at(a, root, "runs[0].results[5].kind")), "open");
 	assert_string_equal(
 	    doc_str(at(a, root, "runs[0].results[6].ruleId")), "rds-encrypted");
-	assert_null(doc_get(
-	    doc_index(
-		doc_get(doc_index(doc_get(root, "runs"), 0), "results"), 6),
-	    "locations"));
+	assert_string_equal(doc_str(at(a, root,
+				"runs[0].results[6].locations[0]."
+				"physicalLocation.artifactLocation.uri")),
+	    "exports/aws%20config%231.json");
+	/* Help text and Markdown: description and remediation. */
+	assert_non_null(strstr(doc_str(at(a, root,
+				   "runs[0].tool.driver.rules[0].help."
+				   "markdown")),
+	    "**Remediation:** turn it on & keep it <on>"));
+	assert_string_equal(doc_str(at(a, root,
+				"runs[0].tool.driver.rules[1].properties."
+				"tags[3]")),
+	    "SC-28");
 	free(s);
 	arena_free(a);
 }
@@ -1050,6 +1063,7 @@ test_partial_everywhere(void **state)
 		{ "oscal-poam", "\"poam-items\"", "\"POAM-ID\"" },
 		{ "poam-csv", "\"POAM ID\"", "\"Weakness Name\"" },
 		{ "sarif", "\"partial\": 1", "\"incomplete\"" },
+		{ "summary-md", " partial |", "INCOMPLETE" },
 		{ "text", "PARTIAL", "INCOMPLETE" },
 	};
 	char *s;
