@@ -485,6 +485,30 @@ static int write_files(const struct command *cmd, const struct scan_args *a,
     const struct writer *const *ws, size_t n, const struct report_opts *ro,
     const struct sign_meta *m);
 
+/*
+ * Beside --output-dir, a few lines on stdout for the person reading the
+ * log: the verdict, counts, worst failing checks (report_summary()), and
+ * where the files are.  --quiet leaves it out.
+ */
+static int
+print_summary(const struct cli *c, const struct scan_args *a,
+    const struct run *r, const struct writer *const *ws, size_t n,
+    const struct report_opts *ro)
+{
+	struct report_opts so = *ro;
+	size_t i;
+
+	so.color = c->color_out;
+	if (report_summary(stdout, r, &so) == -1)
+		return EXIT_SYSTEM;
+	fputs("  reports in ", stdout);
+	term_fputs(stdout, a->output_dir);
+	fputc(':', stdout);
+	for (i = 0; i < n; i++)
+		printf(" %s%s", ws[i]->filename, i + 1 < n ? "," : "\n");
+	return fflush(stdout) == EOF || ferror(stdout) ? EXIT_SYSTEM : 0;
+}
+
 static int
 write_reports(struct cli *c, const struct command *cmd,
     const struct scan_args *a, const struct run *r, struct diag *d,
@@ -546,6 +570,8 @@ write_reports(struct cli *c, const struct command *cmd,
 	}
 	ro.provenance = prov.s;
 	rc = write_files(cmd, a, r, d, key, ws, n, &ro, &m);
+	if (rc == 0 && a->output_dir != NULL && !ro.quiet)
+		rc = print_summary(c, a, r, ws, n, &ro);
 out:
 	sb_free(&prov);
 	arena_free(pa);
