@@ -162,6 +162,33 @@ newline(struct tctx *t, size_t hang, size_t *col_)
 }
 
 /*
+ * Where to cut the word [p, q) to fit room columns: after the last '/'
+ * or ':' that fits, when that keeps at least half the room; else after
+ * room columns.
+ */
+static const char *
+cut_point(const char *p, const char *q, size_t room)
+{
+	const char *end = p, *sep = NULL;
+	size_t c = 0, u;
+	int cw;
+
+	while (end < q) {
+		u = unit_len(end, &cw);
+		if (c + (size_t)cw > room)
+			break;
+		c += (size_t)cw;
+		end += u;
+		if (end[-1] == '/' || end[-1] == ':')
+			sep = end;
+	}
+	if (end == p && p < q) /* nothing fits: one character anyway */
+		end += unit_len(p, &cw);
+	return sep != NULL && (size_t)(sep - p) * 2 >= room && sep < q ? sep
+								       : end;
+}
+
+/*
  * Write the logical line at indent, wrapped at TEXT_WIDTH columns with
  * the continuation lines at hang; a word wider than a line is cut.
  */
@@ -169,7 +196,7 @@ static void
 t_line(struct tctx *t, size_t indent, size_t hang)
 {
 	const char *p = t->line.s != NULL ? t->line.s : "";
-	const char *q, *sp;
+	const char *q, *sp, *cut;
 	size_t c = indent, w, u;
 	int cw, first = 1;
 
@@ -196,9 +223,13 @@ t_line(struct tctx *t, size_t indent, size_t hang)
 			fwrite(sp, 1, (size_t)(p - sp), t->fp);
 			c += (size_t)(p - sp);
 		}
-		/* Cut a word that fits on no line. */
+		/*
+		 * Cut a word that fits on no line: after its last '/' or
+		 * ':' that fits (an ARN, a path), else where the line ends.
+		 */
 		while (c + w > TEXT_WIDTH && c < TEXT_WIDTH) {
-			while (c < TEXT_WIDTH && p < q) {
+			cut = cut_point(p, q, TEXT_WIDTH - c);
+			while (p < cut) {
 				u = unit_len(p, &cw);
 				fwrite(p, 1, u, t->fp);
 				p += u;
