@@ -614,6 +614,19 @@ write_files(const struct command *cmd, const struct scan_args *a,
 	    : 0;
 }
 
+/* Erase a progress line of *w columns on stderr (none when *w is 0). */
+static void
+progress_clear(const struct cli *c, size_t *w)
+{
+	if (*w == 0)
+		return;
+	if (c->color_err)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r%*s\r", (int)*w, "");
+	*w = 0;
+}
+
 int
 cmd_scan(struct cli *c, int argc, char **argv)
 {
@@ -634,7 +647,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	long stray;
 	struct run_opts ro;
 	const struct adapter *ad = NULL;
-	size_t i;
+	size_t i, pw = 0;
 	int rc;
 
 	if ((rc = parse_args(cmd, argc, argv, &a)) != 0)
@@ -699,17 +712,24 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	r->attest = attest;
 	r->crm = crm;
 	r->scope = scope;
+	/*
+	 * "reading X..." on a terminal, erased when done: with escape
+	 * codes only when colour is on (never under TERM=dumb, NO_COLOR).
+	 */
 	for (i = 0; i < a.ninputs; i++) {
-		if (c->tty_err)
-			fprintf(
-			    stderr, "rampart: reading %s...\r", a.inputs[i]);
+		if (c->tty_err) {
+			progress_clear(c, &pw);
+			pw = (size_t)fprintf(stderr, "rampart: reading ") +
+			    strlen(a.inputs[i]) + 3;
+			term_fputs(stderr, a.inputs[i]);
+			fputs("...", stderr);
+		}
 		if (run_input(r, a.inputs[i], ad) == -1)
 			goto out;
 	}
+	progress_clear(c, &pw);
 	if (scan_tls(c, r, &a.tls, &d) == -1)
 		goto out;
-	if (c->tty_err)
-		fprintf(stderr, "\033[K");
 	if (run_finish(r) == -1)
 		goto out;
 	if (d.nwarnings > 0)
