@@ -119,7 +119,7 @@ for f in $FILES; do
 	[ -s "$T/a/$f" ] || bad "fixed name $f written"
 done
 ok "fixed names: $(echo $FILES | tr '\n' ' ')"
-[ "$(ls "$T/a" | wc -l)" -eq 10 ] && ok "no temporary files left" || bad "no temporary files left"
+[ "$(ls "$T/a" | wc -l)" -eq "$(echo $FILES | wc -w)" ] && ok "no temporary files left" || bad "no temporary files left"
 validate_dir "$T/a" "scan"
 
 expect 1 "second run" scan --format $ALL --output-dir "$T/b" --fixed-time 2026-01-02T03:04:05Z
