@@ -6,7 +6,10 @@
  * per rule and parameter set), carrying the controls they evidence in
  * their properties.  Results are the per-resource results; each points at
  * the export file, line and column its evidence came from, so a UI can
- * show the offending line.  Levels follow SARIF's `kind`: a failure is
+ * show the offending line (a TLS endpoint: tls://host:port; evidence
+ * missing altogether: the input it is missing from).  By default only
+ * failing and errored results are listed (sarif_include_passes: all).
+ * Levels follow SARIF's `kind`: a failure is
  * `fail` with a level from the rule's severity; a pass is `pass`; data
  * that could not be evaluated is `open`; a failure waived by POA&M is a
  * failure with an accepted external suppression.  Order is deterministic:
@@ -596,8 +599,17 @@ report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
 		}
 		wv = waived(r, co);
 		n = report_order(co, idx);
-		for (j = 0; j < n; j++)
+		for (j = 0; j < n; j++) {
+			/*
+			 * Code scanning lists what is wrong: passes and
+			 * not-applicable results only when asked.
+			 */
+			if (!o->sarif_include_passes &&
+			    co->results[idx[j]].status != ST_FAIL &&
+			    co->results[idx[j]].status != ST_ERROR)
+				continue;
 			write_result(&w, r, i, id, &co->results[idx[j]], wv);
+		}
 		lib_free(idx);
 	}
 	jw_end_arr(&w);

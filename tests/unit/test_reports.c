@@ -616,13 +616,13 @@ test_sarif(void **state)
 				"runs[0].results[1].locations[0]."
 				"logicalLocations[0].name")),
 	    "bob");
-	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[2].kind")), "pass");
+	/* Passes are left out by default. */
+	assert_null(strstr(s, "\"kind\": \"pass\""));
 	/* The waived KMS failure carries an accepted suppression. */
 	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[4].ruleId")), "kms-rotation");
+	    doc_str(at(a, root, "runs[0].results[2].ruleId")), "kms-rotation");
 	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[4].suppressions[0].status")),
+	    doc_str(at(a, root, "runs[0].results[2].suppressions[0].status")),
 	    "accepted");
 	/*
 	 * Could not evaluate: open.  Missing evidence points at the input
@@ -630,13 +630,15 @@ test_sarif(void **state)
 	 * result.
 	 */
 	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[5].kind")), "open");
+	    doc_str(at(a, root, "runs[0].results[3].kind")), "open");
 	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[6].ruleId")), "rds-encrypted");
+	    doc_str(at(a, root, "runs[0].results[4].ruleId")), "rds-encrypted");
 	assert_string_equal(doc_str(at(a, root,
-				"runs[0].results[6].locations[0]."
+				"runs[0].results[4].locations[0]."
 				"physicalLocation.artifactLocation.uri")),
 	    "exports/aws%20config%231.json");
+	assert_null(doc_index(
+	    doc_get(doc_index(doc_get(root, "runs"), 0), "results"), 5));
 	/* Help text and Markdown: description and remediation. */
 	assert_non_null(strstr(doc_str(at(a, root,
 				   "runs[0].tool.driver.rules[0].help."
@@ -646,6 +648,41 @@ test_sarif(void **state)
 				"runs[0].tool.driver.rules[1].properties."
 				"tags[3]")),
 	    "SC-28");
+	free(s);
+	arena_free(a);
+}
+
+/*
+ * --sarif-include-passes lists passes too; every result, listed or
+ * missing, passing or not, has a physical location (code scanning
+ * refuses results without one).
+ */
+static void
+test_sarif_passes(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new();
+	struct report_opts o;
+	const struct doc_node *res, *root;
+	char *s;
+	size_t i, n;
+
+	memset(&o, 0, sizeof(o));
+	o.sarif_include_passes = 1;
+	s = render_o(&f->run, "sarif", &o);
+	root = load_json(a, "report.sarif", s, strlen(s));
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[2].kind")), "pass");
+	res = doc_get(doc_index(doc_get(root, "runs"), 0), "results");
+	n = res->u.seq.n;
+	assert_int_equal(n, 7);
+	for (i = 0; i < n; i++)
+		if (doc_get(
+			doc_get(doc_index(
+				    doc_get(doc_index(res, i), "locations"), 0),
+			    "physicalLocation"),
+			"artifactLocation") == NULL)
+			fail_msg("result %zu has no physical location", i);
 	free(s);
 	arena_free(a);
 }
@@ -874,7 +911,7 @@ test_fingerprint(void **state)
 	assert_string_not_equal(a, b);
 }
 
-/* JSON and SARIF carry the same fingerprint for each result. */
+/* JSON and SARIF carry the same fingerprint for each result listed. */
 static void
 test_fingerprint_in_reports(void **state)
 {
@@ -897,8 +934,11 @@ test_fingerprint_in_reports(void **state)
 		    res->resource_id, res->region, fp);
 		if (strstr(json, fp) == NULL)
 			fail_msg("json: no fingerprint for result %zu", i);
-		if (strstr(sarif, fp) == NULL)
-			fail_msg("sarif: no fingerprint for result %zu", i);
+		/* SARIF lists passes only when asked. */
+		if ((strstr(sarif, fp) == NULL) !=
+		    (res->status != ST_FAIL && res->status != ST_ERROR))
+			fail_msg("sarif: fingerprint for result %zu %s", i,
+			    res->status == ST_PASS ? "listed" : "missing");
 	}
 	assert_non_null(strstr(sarif, "\"rampartFinding/v1\""));
 	free(json);
@@ -1221,6 +1261,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_markup_escape),
 		cmocka_unit_test(test_uri),
 		cmocka_unit_test_setup_teardown(test_sarif, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_sarif_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oscal, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_oscal_states, setup, teardown),
