@@ -1124,6 +1124,87 @@ test_partial_everywhere(void **state)
 	}
 }
 
+/* Columns of one line: code points, colour sequences not counted. */
+static size_t
+columns(const char *p, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\033') {
+			while (i < n && p[i] != 'm')
+				i++;
+			continue;
+		}
+		w += ((unsigned char)p[i] & 0xc0) != 0x80;
+	}
+	return w;
+}
+
+/*
+ * The text report fits 80 columns with colour on or off, whatever the
+ * length of ids and messages: a long ARN is cut after a '/' or ':' and
+ * nothing of it is lost; every failing check is listed once however many
+ * controls use it (s3 is used by two).
+ */
+static void
+test_text_width(void **state)
+{
+	struct fx *f = *state;
+	static const char arn[] =
+	    "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+	    "loadbalancer/app/a-very-long-load-balancer-name-for-a-test/"
+	    "1234567890abcdef";
+	struct report_opts o;
+	char *s, *p, *nl, *flat;
+	size_t i, k;
+	int color;
+
+	f->res[2].resource_id = arn;
+	f->res[2].message = "a message long enough to wrap: every word of it "
+			    "must stay, in order, on lines of at most eighty "
+			    "columns under the indentation of its resource";
+	f->out[C_S3].status = ST_FAIL;
+	f->res[3].status = ST_FAIL;
+	f->out[C_S3].counts[ST_PASS]--;
+	f->out[C_S3].counts[ST_FAIL]++;
+	for (color = 0; color < 2; color++) {
+		memset(&o, 0, sizeof(o));
+		o.color = color;
+		s = render_o(&f->run, "text", &o);
+		for (p = s; *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL)
+				break;
+			if (columns(p, (size_t)(nl - p)) > 80)
+				fail_msg(
+				    "colour %d: a line of %zu columns: %.*s",
+				    color, columns(p, (size_t)(nl - p)),
+				    (int)(nl - p), p);
+		}
+		/* Joined again (a cut after '/' or ':'), nothing is lost. */
+		flat = calloc(1, strlen(s) + 1);
+		assert_non_null(flat);
+		for (i = 0, k = 0; s[i] != '\0'; i++) {
+			if (s[i] == '\n' && k > 0 &&
+			    (flat[k - 1] == '/' || flat[k - 1] == ':')) {
+				while (s[i + 1] == ' ')
+					i++;
+				continue;
+			}
+			flat[k++] = s[i] == '\n' ? ' ' : s[i];
+		}
+		assert_non_null(strstr(flat, arn));
+		free(flat);
+		/* One heading for s3, bound to AC-3 and SC-28. */
+		p = strstr(
+		    s, "s3-public-access-blocked [critical] [AC-3, SC-28]");
+		assert_non_null(p);
+		assert_null(
+		    strstr(p + 1, "s3-public-access-blocked [critical]"));
+		free(s);
+	}
+}
+
 static int
 write_fails(FILE *fp, const struct run *r, const struct report_opts *o)
 {
@@ -1261,6 +1342,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_markup_escape),
 		cmocka_unit_test(test_uri),
 		cmocka_unit_test_setup_teardown(test_sarif, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_text_width, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_sarif_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oscal, setup, teardown),
