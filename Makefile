@@ -19,6 +19,8 @@ SHARED    ?= $(abspath ../shared)
 # Debian packages the build and the tests need (see README "Dependencies").
 DEB_BUILD := build-essential pkg-config libssl-dev libyaml-dev libyajl-dev \
 	     libpcre2-dev libcmocka-dev
+# What `make deb` (dpkg-buildpackage) needs beyond the build itself.
+DEB_PKG   := dpkg-dev debhelper
 DEB_TEST  := clang libclang-rt-14-dev clang-format libxml2-utils \
 	     gnutls-bin nginx-light openssl procps python3 jq sslscan \
 	     chromium
@@ -62,7 +64,7 @@ PLUGIN_SRC := $(sort $(wildcard checks/examples/*.c))
 PLUGIN_SO  := $(PLUGIN_SRC:checks/examples/%.c=$(BUILD)/plugins/%.so)
 
 .PHONY: all check test asan ubsan tsan fuzz torture lint bench install clean \
-	deps deps-test deps-node demo baselines format marketplace
+	deps deps-test deps-node demo baselines format marketplace deb
 
 all: $(BIN) $(PLUGIN_SO)
 
@@ -116,7 +118,7 @@ define install_debs
 endef
 
 deps:
-	$(call install_debs,$(DEB_BUILD))
+	$(call install_debs,$(DEB_BUILD) $(DEB_PKG))
 
 deps-test: deps
 	$(call install_debs,$(DEB_TEST))
@@ -200,14 +202,55 @@ marketplace: all
 
 # --------------------------------------------------------------- install
 
+# The binary, the man page, the shipped rules and baselines, the collect
+# scripts (as rampart-collect-PROVIDER) and their read-only policies, and
+# the shell completions when the binary can print them (`rampart
+# completion bash|zsh|fish`).
+COLLECT_SRC := $(sort $(wildcard scripts/collect-*.sh))
+POLICY_SRC  := $(sort $(wildcard scripts/*-readonly-policy.json))
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/rampart
+	    $(DESTDIR)$(PREFIX)/share/rampart/policies
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rampart
 	install -m 0644 docs/rampart.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	cp -R rules $(DESTDIR)$(PREFIX)/share/rampart/
 	find $(DESTDIR)$(PREFIX)/share/rampart -name '*.c' -o -name '*.h' | \
 	    xargs rm -f
+	for f in $(COLLECT_SRC); do n=$$(basename $$f .sh); \
+	    install -m 0755 $$f $(DESTDIR)$(PREFIX)/bin/rampart-$$n || exit 1; \
+	done
+	for f in $(POLICY_SRC); do \
+	    install -m 0644 $$f $(DESTDIR)$(PREFIX)/share/rampart/policies/ \
+	    || exit 1; done
+	@if $(BIN) completion bash >/dev/null 2>&1; then \
+	    install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d && \
+	    $(BIN) completion bash \
+		>$(DESTDIR)$(PREFIX)/share/bash-completion/completions/rampart && \
+	    $(BIN) completion zsh \
+		>$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_rampart && \
+	    $(BIN) completion fish \
+		>$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/rampart.fish \
+		|| exit 1; \
+	    echo "installed bash, zsh and fish completion"; \
+	else echo "no shell completion: this rampart has no 'completion' command"; fi
+
+# A Debian package built by dpkg-buildpackage (debian/) from a copy of
+# the tracked sources in $(BUILD)/deb, so its outputs land there and not
+# in the folder above the checkout.  `make deps` installs dpkg-dev and
+# debhelper.
+DEB_STAGE := $(BUILD)/deb/rampart-$(VERSION)
+deb:
+	$(call install_debs,$(DEB_BUILD) $(DEB_PKG))
+	rm -rf $(BUILD)/deb && mkdir -p $(DEB_STAGE)
+	git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 sh -c 'for f; do [ -e "$$f" ] && \
+		[ "$${f#tests/node/node_modules}" = "$$f" ] && \
+		printf "%s\0" "$$f"; done; :' - | \
+	    tar cf - --null -T - | tar xf - -C $(DEB_STAGE)
+	cd $(DEB_STAGE) && dpkg-buildpackage -b -us -uc -j2
+	@ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf build build-asan build-ubsan build-tsan build-fuzz

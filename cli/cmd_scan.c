@@ -485,6 +485,30 @@ static int write_files(const struct command *cmd, const struct scan_args *a,
     const struct writer *const *ws, size_t n, const struct report_opts *ro,
     const struct sign_meta *m);
 
+/*
+ * Beside --output-dir, a few lines on stdout for the person reading the
+ * log: the verdict, counts, worst failing checks (report_summary()), and
+ * where the files are.  --quiet leaves it out.
+ */
+static int
+print_summary(const struct cli *c, const struct scan_args *a,
+    const struct run *r, const struct writer *const *ws, size_t n,
+    const struct report_opts *ro)
+{
+	struct report_opts so = *ro;
+	size_t i;
+
+	so.color = c->color_out;
+	if (report_summary(stdout, r, &so) == -1)
+		return EXIT_SYSTEM;
+	fputs("  reports in ", stdout);
+	term_fputs(stdout, a->output_dir);
+	fputc(':', stdout);
+	for (i = 0; i < n; i++)
+		printf(" %s%s", ws[i]->filename, i + 1 < n ? "," : "\n");
+	return fflush(stdout) == EOF || ferror(stdout) ? EXIT_SYSTEM : 0;
+}
+
 static int
 write_reports(struct cli *c, const struct command *cmd,
     const struct scan_args *a, const struct run *r, struct diag *d,
@@ -546,6 +570,8 @@ write_reports(struct cli *c, const struct command *cmd,
 	}
 	ro.provenance = prov.s;
 	rc = write_files(cmd, a, r, d, key, ws, n, &ro, &m);
+	if (rc == 0 && a->output_dir != NULL && !ro.quiet)
+		rc = print_summary(c, a, r, ws, n, &ro);
 out:
 	sb_free(&prov);
 	arena_free(pa);
@@ -588,6 +614,19 @@ write_files(const struct command *cmd, const struct scan_args *a,
 	    : 0;
 }
 
+/* Erase a progress line of *w columns on stderr (none when *w is 0). */
+static void
+progress_clear(const struct cli *c, size_t *w)
+{
+	if (*w == 0)
+		return;
+	if (c->color_err)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r%*s\r", (int)*w, "");
+	*w = 0;
+}
+
 int
 cmd_scan(struct cli *c, int argc, char **argv)
 {
@@ -608,7 +647,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	long stray;
 	struct run_opts ro;
 	const struct adapter *ad = NULL;
-	size_t i;
+	size_t i, pw = 0;
 	int rc;
 
 	if ((rc = parse_args(cmd, argc, argv, &a)) != 0)
@@ -673,17 +712,24 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	r->attest = attest;
 	r->crm = crm;
 	r->scope = scope;
+	/*
+	 * "reading X..." on a terminal, erased when done: with escape
+	 * codes only when colour is on (never under TERM=dumb, NO_COLOR).
+	 */
 	for (i = 0; i < a.ninputs; i++) {
-		if (c->tty_err)
-			fprintf(
-			    stderr, "rampart: reading %s...\r", a.inputs[i]);
+		if (c->tty_err) {
+			progress_clear(c, &pw);
+			pw = (size_t)fprintf(stderr, "rampart: reading ") +
+			    strlen(a.inputs[i]) + 3;
+			term_fputs(stderr, a.inputs[i]);
+			fputs("...", stderr);
+		}
 		if (run_input(r, a.inputs[i], ad) == -1)
 			goto out;
 	}
+	progress_clear(c, &pw);
 	if (scan_tls(c, r, &a.tls, &d) == -1)
 		goto out;
-	if (c->tty_err)
-		fprintf(stderr, "\033[K");
 	if (run_finish(r) == -1)
 		goto out;
 	if (d.nwarnings > 0)

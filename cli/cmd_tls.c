@@ -16,6 +16,7 @@
 
 #include "checks/tls/tls.h"
 #include "cli/cli.h"
+#include "cli/scan_tls.h"
 
 enum {
 	O_TARGETS = 1,
@@ -28,6 +29,7 @@ enum {
 	O_FORMAT,
 	O_CITIZEN,
 	O_TIME,
+	O_ONLY_FAILURES,
 	O_HELP
 };
 
@@ -42,6 +44,7 @@ static const struct opt tls_opts_tab[] = {
 	{ "format", 1, O_FORMAT },
 	{ "citizen-facing", 0, O_CITIZEN },
 	{ "time", 1, O_TIME },
+	{ "only-failures", 0, O_ONLY_FAILURES },
 	{ "help", 0, O_HELP },
 	{ NULL, 0, 0 },
 };
@@ -74,6 +77,9 @@ tls_help(const struct command *cmd)
 	       "  --time TIME              check certificates as of TIME "
 	       "(RFC 3339 or YYYY-MM-DD)\n"
 	       "  --format text|json       output format (default text)\n"
+	       "  --only-failures          print only failing and erroring "
+	       "endpoints\n"
+	       "                           (the totals count them all)\n"
 	       "\nexit: 0 all pass, 1 a failure, 4 an endpoint could not be "
 	       "probed\n");
 }
@@ -104,16 +110,6 @@ parse_count(const char *s, int max, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
-}
-
-static void
-progress(void *ctx, size_t done, size_t total)
-{
-	(void)ctx;
-	fprintf(stderr, "\rrampart tls: %zu/%zu endpoints", done, total);
-	if (done == total)
-		fputs("\r\033[K", stderr);
-	fflush(stderr);
 }
 
 static const char *
@@ -192,9 +188,38 @@ print_text(const struct cli *c, const struct tls_result *r)
 struct tls_out {
 	struct cli *c;
 	int json;
-	size_t nout, nfail, nerr;
+	int only_failures; /* --only-failures: failing/erroring endpoints */
+	size_t nout, npass, nwarn, nfail, nerr;
+	struct tls_progress prog;
 	struct strbuf sb; /* one endpoint's JSON, reused */
 };
+
+/*
+ * The totals after the endpoints (text: a line when there were several
+ * endpoints or some were left out; JSON: a "totals" member).
+ */
+static void
+print_totals(const struct tls_out *out, size_t n)
+{
+	if (out->json) {
+		printf(",\"totals\":{\"endpoints\":%zu,\"pass\":%zu,"
+		       "\"warn\":%zu,\"fail\":%zu,\"error\":%zu,"
+		       "\"shown\":%zu}",
+		    n, out->npass, out->nwarn, out->nfail, out->nerr,
+		    out->nout);
+		return;
+	}
+	if (n < 2 && !out->only_failures)
+		return;
+	printf("%s%zu endpoint%s: %zu pass, %zu pass with warnings, %zu fail, "
+	       "%zu error",
+	    out->nout > 0 ? "\n" : "", n, n == 1 ? "" : "s", out->npass,
+	    out->nwarn, out->nfail, out->nerr);
+	if (out->only_failures)
+		printf(" (%zu passing not shown: --only-failures)",
+		    out->npass + out->nwarn);
+	putchar('\n');
+}
 
 static void
 json_head(void)
@@ -214,11 +239,15 @@ print_one(void *ctx, size_t idx, struct tls_result *r)
 	struct tls_out *out = ctx;
 
 	(void)idx;
+	out->npass += r->status == TLS_PASS;
+	out->nwarn += r->status == TLS_WARN;
 	out->nfail += r->status == TLS_FAIL;
 	out->nerr += r->status == TLS_ERROR;
+	if (out->only_failures &&
+	    (r->status == TLS_PASS || r->status == TLS_WARN))
+		return 0;
 	if (!out->json) {
-		if (out->c->tty_err)
-			fputs("\r\033[K", stderr);
+		tls_progress_clear(&out->prog);
 		print_text(out->c, r);
 		out->nout++;
 		return 0;
@@ -341,6 +370,9 @@ cmd_tls(struct cli *c, int argc, char **argv)
 			}
 			o.now = t;
 			break;
+		case O_ONLY_FAILURES:
+			out.only_failures = 1;
+			break;
 		case O_HELP:
 			tls_help(cmd);
 			rc = 0;
@@ -357,12 +389,15 @@ cmd_tls(struct cli *c, int argc, char **argv)
 		rc = cli_usage_err(cmd, "no target given");
 		goto out;
 	}
-	if (c->tty_err && !json) {
-		o.progress = progress;
-		o.progress_ctx = c;
-	}
 	out.c = c;
 	out.json = json;
+	out.prog.c = c;
+	out.prog.who = "rampart tls";
+	/* N/TOTAL on a terminal's stderr, whatever the output format. */
+	if (c->tty_err) {
+		o.progress = tls_progress;
+		o.progress_ctx = &out.prog;
+	}
 	if (tls_scan_each(&o, targets, n, print_one, &out, &d) == -1) {
 		if (out.json && out.nout > 0)
 			fputs("\n", stdout); /* a truncated document */
@@ -370,10 +405,14 @@ cmd_tls(struct cli *c, int argc, char **argv)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
+	tls_progress_clear(&out.prog);
 	if (json && out.nout == 0)
 		json_head();
 	if (json)
-		fputs("]}\n", stdout);
+		fputs("]", stdout);
+	print_totals(&out, n);
+	if (json)
+		fputs("}\n", stdout);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fprintf(stderr, "rampart tls: cannot write the output: %s\n",
 		    strerror(errno));

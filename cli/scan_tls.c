@@ -59,6 +59,35 @@ out:
 	return rc;
 }
 
+void
+tls_progress_clear(struct tls_progress *p)
+{
+	if (p->width == 0)
+		return;
+	if (p->c->color_err)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r%*s\r", (int)p->width, "");
+	p->width = 0;
+	fflush(stderr);
+}
+
+void
+tls_progress(void *ctx, size_t done, size_t total)
+{
+	struct tls_progress *p = ctx;
+	int w;
+
+	if (!p->c->tty_err)
+		return;
+	w = fprintf(stderr, "\r%s: %zu/%zu endpoints", p->who, done, total);
+	if (w > 1 && (size_t)w - 1 > p->width)
+		p->width = (size_t)w - 1;
+	fflush(stderr);
+	if (done == total)
+		tls_progress_clear(p);
+}
+
 int
 scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
     struct diag *d)
@@ -68,6 +97,7 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	struct tls_opts o;
 	struct feed f;
 	struct resource mk;
+	struct tls_progress prog = { c, "rampart scan: probing TLS", 0 };
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, j;
 	size_t n = 0, i;
@@ -99,9 +129,11 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	o.connect_timeout_ms = ta->connect_timeout_ms;
 	o.handshake_timeout_ms = ta->handshake_timeout_ms;
 	o.now = r->opts.now;
-	if (c->tty_err)
-		fprintf(stderr, "rampart: probing %zu TLS endpoint%s...\r", n,
-		    n == 1 ? "" : "s");
+	/* The same N/TOTAL progress as `rampart tls` (a terminal only). */
+	if (c->tty_err) {
+		o.progress = tls_progress;
+		o.progress_ctx = &prog;
+	}
 	if ((f.in = run_add_input(
 		 r, n == 1 ? "tls-endpoint" : "tls-endpoints", "tls")) == NULL)
 		goto out;
@@ -133,6 +165,7 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 		snprintf(f.in->sha256 + j * 2, 3, "%02x", md[j]);
 	rc = 0;
 out:
+	tls_progress_clear(&prog);
 	EVP_MD_CTX_free(f.md);
 	lib_free(t);
 	sb_free(&f.ev);

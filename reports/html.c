@@ -8,7 +8,11 @@
  * (every failing resource, or --max-items per check, with its evidence
  * and file:line:col, remediation), what could not be evaluated, the
  * evidence gaps (every errored result with its reason), partial and
- * waived controls, and every control in a <details> block.  Every user-controlled string goes through markup_escape().
+ * waived controls, and every control in a <details> block.  Ids never
+ * break mid-word (white-space: nowrap); evidence wraps anywhere, and a
+ * long value is folded in a <details>.  A resource table has no column
+ * that no row fills (region, evidence).  Every user-controlled string
+ * goes through markup_escape().
  */
 #include <string.h>
 
@@ -41,7 +45,10 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;margin:8px 0 16px;"
     "font-size:14px}\n"
     "th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;"
-    "vertical-align:top;overflow-wrap:anywhere}\n"
+    "vertical-align:top;overflow-wrap:break-word}\n"
+    ".id{white-space:nowrap}\n"
+    ".ev code,.ev summary{overflow-wrap:anywhere;white-space:pre-wrap}\n"
+    ".ev details{margin:0}.ev summary{font-weight:400}\n"
     "th{background:var(--bg)}td.n{text-align:right;"
     "font-variant-numeric:tabular-nums}\n"
     "table.meta th{width:180px}\n"
@@ -80,6 +87,36 @@ badge(FILE *fp, enum status s)
 	    report_status_text(s));
 }
 
+/* Evidence values longer than this are folded in a <details>. */
+#define HTML_FOLD 160
+
+/*
+ * An evidence value: short ones inline, long ones folded (the first
+ * HTML_FOLD bytes, cut on a character boundary, open to the whole).
+ */
+static void
+value(FILE *fp, const char *v)
+{
+	char head[HTML_FOLD + 1];
+	size_t n = strlen(v), k = HTML_FOLD;
+
+	if (n <= HTML_FOLD) {
+		fputs("<code>", fp);
+		esc(fp, v);
+		fputs("</code>", fp);
+		return;
+	}
+	while (k > 0 && ((unsigned char)v[k] & 0xc0) == 0x80)
+		k--;
+	memcpy(head, v, k);
+	head[k] = '\0';
+	fputs("<details><summary><code>", fp);
+	esc(fp, head);
+	fprintf(fp, "</code>&hellip; (%zu bytes)</summary><code>", n);
+	esc(fp, v);
+	fputs("</code></details>", fp);
+}
+
 static void
 evidence(FILE *fp, const struct check_result *res)
 {
@@ -89,11 +126,13 @@ evidence(FILE *fp, const struct check_result *res)
 		return;
 	fputs("<ul class=\"ev\">", fp);
 	for (j = 0; j < res->nev; j++) {
-		fputs("<li><code>", fp);
+		fputs("<li><code class=\"id\">", fp);
 		esc(fp, res->ev[j].path);
-		fputs("</code> = <code>", fp);
-		esc(fp, res->ev[j].value ? res->ev[j].value : "(absent)");
-		fputs("</code>", fp);
+		fputs("</code> = ", fp);
+		if (res->ev[j].value != NULL)
+			value(fp, res->ev[j].value);
+		else
+			fputs("<i>absent</i>", fp);
 		if (res->ev[j].source.file != NULL) {
 			fputs(" <small>at ", fp);
 			esc(fp, res->ev[j].source.file);
@@ -105,35 +144,58 @@ evidence(FILE *fp, const struct check_result *res)
 	fputs("</ul>", fp);
 }
 
-/* Results of o in status want, at most max, then how many were cut. */
+/*
+ * Results of o in status want, at most max, then how many were cut.  The
+ * region and evidence columns are there only when a row shown fills them.
+ */
 static void
 resources(FILE *fp, const struct check_outcome *o, enum status want, size_t max)
 {
 	const struct check_result *res;
 	size_t i, shown = 0, listed = report_listed(o, want);
+	int region = 0, ev = 0;
 	char a[32], b[32];
 
 	for (i = 0; i < o->n && shown < max; i++) {
 		res = &o->results[i];
 		if (res->status != want)
 			continue;
+		shown++;
+		region |= res->region != NULL && res->region[0] != '\0';
+		ev |= res->nev > 0;
+	}
+	shown = 0;
+	for (i = 0; i < o->n && shown < max; i++) {
+		res = &o->results[i];
+		if (res->status != want)
+			continue;
 		if (shown++ == 0)
-			fputs("<table><tr><th>resource</th><th>region</th>"
-			      "<th>result</th><th>evidence</th></tr>\n",
-			    fp);
-		fputs("<tr><td><code>", fp);
+			fprintf(fp,
+			    "<table><tr><th>resource</th>%s<th>result</th>"
+			    "%s</tr>\n",
+			    region ? "<th>region</th>" : "",
+			    ev ? "<th>evidence</th>" : "");
+		fputs("<tr><td><code class=\"id\">", fp);
 		esc(fp, res->resource_type ? res->resource_type : "?");
 		fputs("</code><br>", fp);
 		esc(fp, res->resource_id ? res->resource_id : "(listing)");
-		fputs("</td><td>", fp);
-		esc(fp, res->region);
-		fputs("</td><td>", fp);
+		fputs("</td>", fp);
+		if (region) {
+			fputs("<td class=\"id\">", fp);
+			esc(fp, res->region);
+			fputs("</td>", fp);
+		}
+		fputs("<td>", fp);
 		esc(fp,
 		    res->message && res->message[0] ? res->message
 						    : status_name(res->status));
-		fputs("</td><td>", fp);
-		evidence(fp, res);
-		fputs("</td></tr>\n", fp);
+		fputs("</td>", fp);
+		if (ev) {
+			fputs("<td>", fp);
+			evidence(fp, res);
+			fputs("</td>", fp);
+		}
+		fputs("</tr>\n", fp);
 	}
 	if (shown > 0)
 		fputs("</table>\n", fp);
@@ -220,7 +282,7 @@ section(
 			ru = cc->outcome->rule;
 			fputs("<p>", fp);
 			badge(fp, cc->status);
-			fputs(" <b>", fp);
+			fputs(" <b class=\"id\">", fp);
 			esc(fp, ru->id);
 			fprintf(fp, "</b> (%s) ", severity_name(ru->severity));
 			esc(fp, ru->title);
@@ -290,7 +352,7 @@ gaps(FILE *fp, const struct run *r, size_t max)
 			      "<p>Could not evaluate: missing or unreadable "
 			      "evidence is never a pass.</p>\n",
 			    fp);
-		fputs("<div class=\"control c-error\">\n<h3>", fp);
+		fputs("<div class=\"control c-error\">\n<h3 class=\"id\">", fp);
 		esc(fp, ru->id);
 		fputs("</h3>\n<p>controls: ", fp);
 		nc = 0;
@@ -456,7 +518,7 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 	    r->ncontrols);
 	for (i = 0; i < r->ncontrols; i++) {
 		co = &r->controls[i];
-		fputs("<tr><td>", fp);
+		fputs("<tr><td class=\"id\">", fp);
 		esc(fp, co->control->label);
 		fputs("</td><td>", fp);
 		esc(fp, co->control->title);
@@ -467,11 +529,13 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 		badge(fp, co->status);
 		fputs("</td><td>", fp);
 		for (j = 0; j < co->nchecks; j++) {
-			if (j > 0)
-				fputs("<br>", fp);
+			fputs(j > 0 ? "<br><span class=\"id\">"
+				    : "<span class=\"id\">",
+			    fp);
 			esc(fp, co->checks[j].outcome->rule->id);
 			fputc(' ', fp);
 			badge(fp, co->checks[j].status);
+			fputs("</span>", fp);
 		}
 		fputs("</td></tr>\n", fp);
 	}

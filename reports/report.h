@@ -170,7 +170,16 @@ int report_oscal_poam(
     FILE *fp, const struct run *r, const struct report_opts *o);
 int report_poam_csv(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_sarif(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_summary_md(
+    FILE *fp, const struct run *r, const struct report_opts *o);
 int report_text(FILE *fp, const struct run *r, const struct report_opts *o);
+
+/*
+ * The few lines `scan --output-dir` shows on stdout beside the files:
+ * verdict, counts, the worst failing checks, the evidence gaps (colour
+ * when o->color).  0 or -1.
+ */
+int report_summary(FILE *fp, const struct run *r, const struct report_opts *o);
 
 /* ------------------------------------------- helpers for writers (markup.c) */
 

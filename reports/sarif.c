@@ -6,13 +6,17 @@
  * per rule and parameter set), carrying the controls they evidence in
  * their properties.  Results are the per-resource results; each points at
  * the export file, line and column its evidence came from, so a UI can
- * show the offending line.  Levels follow SARIF's `kind`: a failure is
+ * show the offending line (a TLS endpoint: tls://host:port; evidence
+ * missing altogether: the input it is missing from).  By default only
+ * failing and errored results are listed (sarif_include_passes: all).
+ * Levels follow SARIF's `kind`: a failure is
  * `fail` with a level from the rule's severity; a pass is `pass`; data
  * that could not be evaluated is `open`; a failure waived by POA&M is a
  * failure with an accepted external suppression.  Order is deterministic:
  * checks in run order, results failures first then input order.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "reports/report.h"
 
@@ -114,6 +118,51 @@ waived(const struct run *r, const struct check_outcome *o)
 	return found;
 }
 
+/* The labels of the controls that use o, as array items. */
+static void
+write_control_tags(
+    struct jw *w, const struct run *r, const struct check_outcome *o)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->ncontrols; i++)
+		for (j = 0; j < r->controls[i].nchecks; j++)
+			if (r->controls[i].checks[j].outcome == o) {
+				jw_str(w, r->controls[i].control->label);
+				break;
+			}
+}
+
+/*
+ * help: what the check looks at and how to fix a failure, as plain text
+ * and as Markdown (GitHub and GitLab show the Markdown one).
+ */
+static void
+write_help(struct jw *w, const struct rule *ru)
+{
+	struct strbuf t, m;
+
+	sb_init(&t);
+	sb_init(&m);
+	sb_adds(&t,
+	    ru->description != NULL ? ru->description
+				    : (ru->title ? ru->title : ru->id));
+	sb_adds(&m, t.s != NULL ? t.s : "");
+	if (ru->remediation != NULL) {
+		sb_printf(&t, "\n\nRemediation: %s", ru->remediation);
+		sb_printf(&m, "\n\n**Remediation:** %s", ru->remediation);
+	}
+	sb_printf(&m, "\n\nCheck `%s` (severity %s).", ru->id,
+	    severity_name(ru->severity));
+	jw_key(w, "help");
+	jw_obj(w);
+	jw_kstr(w, "text", t.s != NULL ? t.s : "");
+	jw_kstr(w, "markdown", m.s != NULL ? m.s : "");
+	jw_end_obj(w);
+	sb_free(&t);
+	sb_free(&m);
+}
+
 static void
 write_rule(struct jw *w, const struct run *r, size_t i)
 {
@@ -135,12 +184,7 @@ write_rule(struct jw *w, const struct run *r, size_t i)
 		jw_kstr(w, "text", ru->description);
 		jw_end_obj(w);
 	}
-	if (ru->remediation != NULL) {
-		jw_key(w, "help");
-		jw_obj(w);
-		jw_kstr(w, "text", ru->remediation);
-		jw_end_obj(w);
-	}
+	write_help(w, ru);
 	jw_key(w, "defaultConfiguration");
 	jw_obj(w);
 	jw_kstr(w, "level", level_of(ru->severity));
@@ -166,42 +210,113 @@ write_rule(struct jw *w, const struct run *r, size_t i)
 		jw_key(w, "parameterSources");
 		jw_doc(w, o->param_src);
 	}
+	/* Tags: what code-scanning UIs filter on, the controls too. */
 	jw_key(w, "tags");
 	jw_arr(w);
 	jw_str(w, "compliance");
 	jw_str(w, "security");
+	write_control_tags(w, r, o);
 	jw_end_arr(w);
 	jw_end_obj(w);
 	jw_end_obj(w);
 }
 
 /*
- * Open a location object holding the physical location of an evidence
- * mark (the caller adds to it and closes it).
+ * The URI of a file for artifactLocation: relative, as code scanning
+ * resolves it against the checkout (an absolute path under the working
+ * directory is made relative to it; any other stays file:///...).
  */
 static void
-write_location(struct jw *w, const struct mark *m)
+artifact_uri(struct strbuf *sb, const char *path)
 {
-	struct strbuf sb;
+	char cwd[4096];
+	size_t n;
 
-	sb_init(&sb);
-	uri_from_path(&sb, m->file);
+	if (path[0] == '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
+		n = strlen(cwd);
+		if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' &&
+		    path[n + 1] != '\0')
+			path += n + 1;
+	}
+	while (path[0] == '.' && path[1] == '/' && path[2] != '\0')
+		path += 2;
+	uri_from_path(sb, path);
+}
+
+/*
+ * Open a location object holding a physical location: uri (already a
+ * URI) and, when line > 0, the region (the caller adds to the object and
+ * closes it).
+ */
+static void
+write_location(struct jw *w, const char *uri, uint32_t line, uint32_t col)
+{
 	jw_obj(w);
 	jw_key(w, "physicalLocation");
 	jw_obj(w);
 	jw_key(w, "artifactLocation");
 	jw_obj(w);
-	jw_kstr(w, "uri", sb.s != NULL ? sb.s : "");
+	jw_kstr(w, "uri", uri);
 	jw_end_obj(w);
-	if (m->line > 0) {
+	if (line > 0) {
 		jw_key(w, "region");
 		jw_obj(w);
-		jw_kint(w, "startLine", m->line);
-		if (m->col > 0)
-			jw_kint(w, "startColumn", m->col);
+		jw_kint(w, "startLine", line);
+		if (col > 0)
+			jw_kint(w, "startColumn", col);
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);
+}
+
+/* The location of an evidence mark (its file, line and column). */
+static void
+write_mark(struct jw *w, const struct mark *m)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	artifact_uri(&sb, m->file);
+	write_location(w, sb.s != NULL ? sb.s : "", m->line, m->col);
+	sb_free(&sb);
+}
+
+static int
+is_tls(const char *type)
+{
+	return type != NULL && strncmp(type, "TLS::", 5) == 0;
+}
+
+/*
+ * Where a result without an evidence mark points: a TLS endpoint as
+ * tls://host:port, anything else (or a check that lacks evidence) the
+ * input it came from: the run's first input that is not a TLS probe,
+ * else the baseline.
+ */
+static void
+write_fallback(
+    struct jw *w, const struct run *r, const char *type, const char *id)
+{
+	struct strbuf sb;
+	size_t i;
+
+	sb_init(&sb);
+	if (is_tls(type) && id != NULL) {
+		sb_printf(&sb, "tls://%s", id);
+	} else {
+		for (i = 0; i < r->ninputs; i++)
+			if (r->inputs[i].format == NULL ||
+			    strcmp(r->inputs[i].format, "tls") != 0)
+				break;
+		if (i < r->ninputs && r->inputs[i].path != NULL &&
+		    strcmp(r->inputs[i].path, "-") != 0)
+			artifact_uri(&sb, r->inputs[i].path);
+		else if (r->bl->path != NULL)
+			artifact_uri(&sb, r->bl->path);
+		else
+			sb_adds(&sb, "rampart-baseline");
+	}
+	write_location(w, sb.s != NULL ? sb.s : "", 0, 0);
 	sb_free(&sb);
 }
 
@@ -224,12 +339,18 @@ write_logical(struct jw *w, const struct check_result *res)
 	sb_free(&sb);
 }
 
-/* The first evidence that has a source, or NULL. */
+/*
+ * The first evidence that has a source in a file, or NULL.  A TLS
+ * endpoint's evidence is the probe's own JSON, in no file: its result
+ * points at the endpoint instead.
+ */
 static const struct evidence *
 primary(const struct check_result *res)
 {
 	size_t i;
 
+	if (is_tls(res->resource_type))
+		return NULL;
 	for (i = 0; i < res->nev; i++)
 		if (res->ev[i].source.file != NULL)
 			return &res->ev[i];
@@ -282,21 +403,21 @@ write_result(struct jw *w, const struct run *r, size_t ci, const char *id,
 	jw_key(w, "locations");
 	jw_arr(w);
 	if (ev != NULL)
-		write_location(w, &ev->source);
+		write_mark(w, &ev->source);
 	else
-		jw_obj(w);
+		write_fallback(w, r, res->resource_type, res->resource_id);
 	write_logical(w, res);
 	jw_end_obj(w);
 	jw_end_arr(w);
 	/* Further evidence with a source: related locations. */
-	for (i = 0; i < res->nev; i++) {
+	for (i = 0; i < res->nev && ev != NULL; i++) {
 		if (res->ev[i].source.file == NULL || &res->ev[i] == ev)
 			continue;
 		if (nrel++ == 0) {
 			jw_key(w, "relatedLocations");
 			jw_arr(w);
 		}
-		write_location(w, &res->ev[i].source);
+		write_mark(w, &res->ev[i].source);
 		jw_kint(w, "id", nrel);
 		jw_key(w, "message");
 		jw_obj(w);
@@ -384,6 +505,13 @@ write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
 	jw_obj(w);
 	jw_kstr(w, "text", sb.s);
 	jw_end_obj(w);
+	/* The input the evidence is missing from (code scanning needs a
+	 * location on every result). */
+	jw_key(w, "locations");
+	jw_arr(w);
+	write_fallback(w, r, NULL, NULL);
+	jw_end_obj(w);
+	jw_end_arr(w);
 	jw_key(w, "partialFingerprints");
 	jw_obj(w);
 	jw_kstr(w, "rampartFinding/v1", fp);
@@ -471,8 +599,17 @@ report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
 		}
 		wv = waived(r, co);
 		n = report_order(co, idx);
-		for (j = 0; j < n; j++)
+		for (j = 0; j < n; j++) {
+			/*
+			 * Code scanning lists what is wrong: passes and
+			 * not-applicable results only when asked.
+			 */
+			if (!o->sarif_include_passes &&
+			    co->results[idx[j]].status != ST_FAIL &&
+			    co->results[idx[j]].status != ST_ERROR)
+				continue;
 			write_result(&w, r, i, id, &co->results[idx[j]], wv);
+		}
 		lib_free(idx);
 	}
 	jw_end_arr(&w);

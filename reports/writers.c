@@ -32,6 +32,9 @@ static const struct writer w_poam_csv = { "poam-csv", "report.poam.csv",
 	NULL };
 static const struct writer w_sarif = { "sarif", "report.sarif",
 	"SARIF 2.1.0 for code scanning", report_sarif, NULL };
+static const struct writer w_summary_md = { "summary-md", "summary.md",
+	"short Markdown summary for $GITHUB_STEP_SUMMARY (about 60 lines)",
+	report_summary_md, NULL };
 static const struct writer w_text = { "text", "report.txt",
 	"readable summary for a terminal", report_text, NULL };
 
@@ -45,6 +48,7 @@ const struct writer *const writers[] = {
 	&w_oscal_poam,
 	&w_poam_csv,
 	&w_sarif,
+	&w_summary_md,
 	&w_text,
 };
 

@@ -1,7 +1,11 @@
 #!/bin/sh
 # End-to-end scripts/collect-aws.sh, against tests/e2e/aws-stub/aws (a
 # stand-in for the AWS CLI that answers from an "account" directory and
-# logs every call) and then `rampart scan` of what it collected.
+# logs every call) and then `rampart scan` of what it collected.  Also:
+# calls run in parallel but never more than COLLECT_JOBS at once, and one
+# at a time collects the same files; progress is on stderr; credentials
+# that can read nothing stop the script early (exit 3); the shipped
+# read-only policy lists exactly the IAM actions of the calls made.
 #
 # The account is examples/aws-export (real recordings) plus the classic
 # load balancers of tests/fixtures/aws-checks/aws-elb-tls-policy/
@@ -35,10 +39,15 @@ cp -r tests/fixtures/aws-checks/aws-elb-tls-policy/classic-fail/elb \
 AWS_STUB_DATA=$T/account
 AWS_STUB_LOG=$T/calls.log
 AWS_STUB_DENY="kms get-key-rotation-status"
-export AWS_STUB_DATA AWS_STUB_LOG AWS_STUB_DENY
+AWS_STUB_SPANS=$T/spans
+AWS_STUB_DELAY=0.02
+export AWS_STUB_DATA AWS_STUB_LOG AWS_STUB_DENY AWS_STUB_SPANS AWS_STUB_DELAY
+STUB_PATH=$(pwd)/tests/e2e/aws-stub:$PATH
 
-PATH=$(pwd)/tests/e2e/aws-stub:$PATH sh scripts/collect-aws.sh \
-	"$T/out" us-east-1 >"$T/collect.out" 2>"$T/collect.err"
+# No region given: the account's regions (ec2 describe-regions: us-east-1).
+unset AWS_REGION AWS_DEFAULT_REGION
+PATH=$STUB_PATH COLLECT_JOBS=4 sh scripts/collect-aws.sh \
+	"$T/out" >"$T/collect.out" 2>"$T/collect.err"
 rc=$?
 if [ $rc = 1 ] && grep -q "calls failed; their files record the error" \
 	"$T/collect.err"; then
@@ -84,6 +93,143 @@ if grep -q '"Code": "NoSuchBucketPolicy"' "$absent" &&
 	ok "an absent bucket policy is recorded as evidence, not a failure"
 else
 	bad "absent bucket policy: $(cat "$absent")"
+fi
+
+# Progress on stderr, round by round.
+if grep -q "^collect-aws: listings and account settings: [0-9]* calls, 4 at a time" "$T/collect.err" &&
+	grep -q "^collect-aws: resources: done ([0-9]* calls)" "$T/collect.err"; then
+	ok "progress on stderr, round by round"
+else
+	bad "no progress on stderr: $(head -3 "$T/collect.err")"
+fi
+
+# most SPANS: the most calls that ran at once.
+most() {
+	python3 - "$1" <<'EOF2'
+import sys
+ev = []
+for line in open(sys.argv[1]):
+    a, b = map(float, line.split())
+    ev += [(a, 1), (b, -1)]
+cur = top = 0
+for _, d in sorted(ev, key=lambda e: (e[0], e[1])):
+    cur += d
+    top = max(top, cur)
+print(top)
+EOF2
+}
+m=$(most "$T/spans")
+if [ "$m" -ge 2 ] && [ "$m" -le 5 ]; then
+	# 4 workers, and the credential report's background poll.
+	ok "COLLECT_JOBS=4: up to $m calls at once (bounded)"
+else
+	bad "COLLECT_JOBS=4: $m calls at once"
+fi
+
+# An account whose every listing is readable (the example export lacks
+# iam list-users, list-policies and acm list-certificates), so every
+# call the script can make is made.
+cp -r "$T/account" "$T/full"
+printf '{"Users": [{"UserName": "andrew"}, {"UserName": "kapil"}]}\n' \
+	>"$T/full/iam/list-users.json"
+printf '{"Policies": [{"PolicyName": "allow-all", "Arn": "arn:aws:iam::644160558196:policy/allow-all", "DefaultVersionId": "v1"}]}\n' \
+	>"$T/full/iam/list-policies.json"
+printf '{"CertificateSummaryList": [{"CertificateArn": "arn:aws:acm:us-east-1:644160558196:certificate/291f52cc-1817-469f-918a-cccbb4f9a5fb"}]}\n' \
+	>"$T/full/acm/list-certificates.json"
+: >"$T/calls.log"
+: >"$T/spans"
+PATH=$STUB_PATH AWS_STUB_DATA=$T/full COLLECT_JOBS=3 sh scripts/collect-aws.sh \
+	"$T/fullout" >/dev/null 2>"$T/full.err"
+m=$(most "$T/spans")
+if [ "$m" -ge 2 ] && [ "$m" -le 4 ]; then
+	ok "COLLECT_JOBS=3: up to $m calls at once (bounded)"
+else
+	bad "COLLECT_JOBS=3: $m calls at once"
+fi
+for f in iam/list-mfa-devices/andrew.json iam/list-access-keys/kapil.json \
+    iam/get-policy-version/allow-all.json \
+    us-east-1/acm/describe-certificate/291f52cc-1817-469f-918a-cccbb4f9a5fb.json; do
+	# (a recorded Error where the example has no file: the call was made)
+	[ -s "$T/fullout/$f" ] && ok "full account: called for $f" ||
+		bad "full account: no call for $f"
+done
+
+# The read-only policy lists exactly the IAM actions of the calls made.
+python3 - "$T/calls.log" scripts/aws-readonly-policy.json >"$T/policy.out" <<'EOF2'
+import json, sys
+SVC = {"s3api": "s3", "s3control": "s3", "configservice": "config",
+       "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing"}
+SPECIAL = {("s3api", "list-buckets"): "ListAllMyBuckets",
+           ("s3api", "get-bucket-encryption"): "GetEncryptionConfiguration",
+           ("s3api", "get-public-access-block"): "GetBucketPublicAccessBlock",
+           ("s3control", "get-public-access-block"):
+               "GetAccountPublicAccessBlock"}
+calls = set(tuple(l.split()[:2]) for l in open(sys.argv[1]) if l.strip())
+# IAM action names compare case-insensitively (ListMFADevices).
+made = set(("%s:%s" % (SVC.get(s, s), SPECIAL.get((s, c), "".join(
+    w.capitalize() for w in c.split("-"))))).lower() for s, c in calls)
+pol = json.load(open(sys.argv[2]))
+acts = [a for st in pol["Statement"] for a in st["Action"]]
+listed = set(a.lower() for a in acts)
+if any(st["Effect"] != "Allow" for st in pol["Statement"]):
+    print("a statement is not Allow")
+if any("*" in a for a in acts):
+    print("a wildcard action: %s" % [a for a in acts if "*" in a])
+if any(not a.split(":")[1].startswith(("Describe", "Get", "List",
+                                         "GenerateCredentialReport"))
+       for a in acts):
+    print("an action that is not read-only")
+for a in sorted(made - listed):
+    print("called but not in the policy: %s" % a)
+for a in sorted(listed - made):
+    print("in the policy but never called: %s" % a)
+print("%d actions" % len(listed))
+EOF2
+if [ "$(wc -l <"$T/policy.out")" -eq 1 ] && grep -q "actions$" "$T/policy.out"; then
+	ok "aws-readonly-policy.json: exactly the $(cat "$T/policy.out") the script calls"
+else
+	bad "aws-readonly-policy.json and the calls differ:"; cat "$T/policy.out"
+fi
+
+# One call at a time collects the same files (the rounds' order changes
+# nothing); the calls never overlap (but for the credential report's
+# background poll).
+: >"$T/spans"
+PATH=$STUB_PATH AWS_STUB_DATA=$T/full COLLECT_JOBS=1 sh scripts/collect-aws.sh \
+	"$T/serial" >/dev/null 2>"$T/serial.err"
+rc=$?
+m=$(most "$T/spans")
+if [ $rc = 1 ] && [ "$m" -le 2 ] &&
+	diff -r -x rampart-collection.json -x .collect-failures \
+	    "$T/fullout" "$T/serial" >"$T/serial.diff" &&
+	[ "$(sort "$T/fullout/.collect-failures" | sed "s|$T/fullout||")" = \
+	    "$(sort "$T/serial/.collect-failures" | sed "s|$T/serial||")" ]; then
+	ok "COLLECT_JOBS=1: the same files and failures, $m call(s) at once"
+else
+	bad "COLLECT_JOBS=1: exit $rc, $m at once, differs: $(head -5 "$T/serial.diff")"
+fi
+
+# Credentials that cannot read anything stop the script early, clearly.
+: >"$T/calls.log"
+PATH=$STUB_PATH AWS_STUB_DENY="sts get-caller-identity" \
+	sh scripts/collect-aws.sh "$T/nocred" us-east-1 >/dev/null 2>"$T/nocred.err"
+rc=$?
+if [ $rc = 3 ] && grep -q "cannot read anything: aws sts get-caller-identity failed" "$T/nocred.err" &&
+	[ "$(wc -l <"$T/calls.log")" -eq 1 ]; then
+	ok "sts get-caller-identity denied: exit 3 after one call, says why"
+else
+	bad "no credentials: exit $rc, $(wc -l <"$T/calls.log") calls: $(head -2 "$T/nocred.err")"
+fi
+: >"$T/calls.log"
+PATH=$STUB_PATH AWS_STUB_DENY=ALL \
+	sh scripts/collect-aws.sh "$T/denied" us-east-1 >/dev/null 2>"$T/denied.err"
+rc=$?
+if [ $rc = 3 ] && grep -q "can read nothing: all [0-9]* calls of the first round were denied" "$T/denied.err" &&
+	! grep -Eq "get-credential-report|list-mfa-devices|get-bucket-acl|describe-key" "$T/calls.log" &&
+	[ ! -e "$T/denied/rampart-collection.json" ]; then
+	ok "every first-round call denied: exit 3 before the second round, says why"
+else
+	bad "all denied: exit $rc: $(head -2 "$T/denied.err")"
 fi
 
 # Scan what was collected, and the example itself.

@@ -61,13 +61,16 @@ seen = {"json": ref}
 # text
 t = open(d + "/report.txt").read()
 m = re.search(r"^verdict: ([A-Z ]+?)  ", t, re.M)
-c = re.search(r"^controls: (.*)$", t, re.M)
-cc = dict((w, int(n)) for n, w in re.findall(r"(\d+) (\w+)", c.group(1)))
+# Zero counts but pass, fail and error are left out; long lines wrap
+# under a 10-column indentation; not_applicable reads "n/a".
+c = re.search(r"^controls: (.*(?:\n {10}.*)*)", t, re.M)
+cc = dict((w.replace("n/a", "not_applicable"), int(n))
+          for n, w in re.findall(r"(\d+) ([\w/]+)", c.group(1)))
 g = re.search(r"^gate: checks: (PASS|FAIL|ERROR)", t, re.M)
 seen["text"] = {"verdict": WORD[m.group(1)],
                 "gate": "checks" if g else "eligibility",
                 "gate_result": g.group(1).lower() if g else None,
-                "controls": {k: cc[k] for k in ORDER}}
+                "controls": {k: cc.get(k, 0) for k in ORDER}}
 
 def table(rowhead, cells):
     v = [int(x) for x in cells]

@@ -30,10 +30,10 @@ cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 n=0 fails=0
-ALL=html,json,junit,markdown,oscal,oscal-poam,poam-csv,sarif,text
+ALL=html,json,junit,markdown,oscal,oscal-poam,poam-csv,sarif,summary-md,text
 FILES="report.html report.json report.junit.xml report.md report.oscal.json
 report.oscal-ap.json report.poam.oscal.json report.poam.csv report.sarif
-report.txt"
+report.txt summary.md"
 
 ok() { n=$((n + 1)); echo "ok   $1"; }
 bad() {
@@ -119,7 +119,7 @@ for f in $FILES; do
 	[ -s "$T/a/$f" ] || bad "fixed name $f written"
 done
 ok "fixed names: $(echo $FILES | tr '\n' ' ')"
-[ "$(ls "$T/a" | wc -l)" -eq 10 ] && ok "no temporary files left" || bad "no temporary files left"
+[ "$(ls "$T/a" | wc -l)" -eq "$(echo $FILES | wc -w)" ] && ok "no temporary files left" || bad "no temporary files left"
 validate_dir "$T/a" "scan"
 
 expect 1 "second run" scan --format $ALL --output-dir "$T/b" --fixed-time 2026-01-02T03:04:05Z

@@ -332,7 +332,9 @@ for fmt in text markdown html junit sarif json oscal; do
 	grep -q "checks" "$T/gate.$fmt" && grep -qi "gate" "$T/gate.$fmt" &&
 		ok "$fmt: says gate checks" || bad "$fmt: does not say gate checks"
 done
-grep -q "not an eligibility decision" "$T/gate.text" &&
+# (the text report wraps at 80 columns: join its lines first)
+tr '\n' ' ' <"$T/gate.text" | tr -s ' ' |
+	grep -q "not an eligibility decision" &&
 	ok "text: a checks gate is not an eligibility decision" ||
 	bad "text: the gate note is missing"
 

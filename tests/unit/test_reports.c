@@ -616,23 +616,73 @@ test_sarif(void **state)
 				"runs[0].results[1].locations[0]."
 				"logicalLocations[0].name")),
 	    "bob");
-	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[2].kind")), "pass");
+	/* Passes are left out by default. */
+	assert_null(strstr(s, "\"kind\": \"pass\""));
 	/* The waived KMS failure carries an accepted suppression. */
 	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[4].ruleId")), "kms-rotation");
+	    doc_str(at(a, root, "runs[0].results[2].ruleId")), "kms-rotation");
 	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[4].suppressions[0].status")),
+	    doc_str(at(a, root, "runs[0].results[2].suppressions[0].status")),
 	    "accepted");
-	/* Could not evaluate: open; missing evidence has no location. */
+	/*
+	 * Could not evaluate: open.  Missing evidence points at the input
+	 * it is missing from: code scanning needs a location on every
+	 * result.
+	 */
 	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[5].kind")), "open");
+	    doc_str(at(a, root, "runs[0].results[3].kind")), "open");
 	assert_string_equal(
-	    doc_str(at(a, root, "runs[0].results[6].ruleId")), "rds-encrypted");
-	assert_null(doc_get(
-	    doc_index(
-		doc_get(doc_index(doc_get(root, "runs"), 0), "results"), 6),
-	    "locations"));
+	    doc_str(at(a, root, "runs[0].results[4].ruleId")), "rds-encrypted");
+	assert_string_equal(doc_str(at(a, root,
+				"runs[0].results[4].locations[0]."
+				"physicalLocation.artifactLocation.uri")),
+	    "exports/aws%20config%231.json");
+	assert_null(doc_index(
+	    doc_get(doc_index(doc_get(root, "runs"), 0), "results"), 5));
+	/* Help text and Markdown: description and remediation. */
+	assert_non_null(strstr(doc_str(at(a, root,
+				   "runs[0].tool.driver.rules[0].help."
+				   "markdown")),
+	    "**Remediation:** turn it on & keep it <on>"));
+	assert_string_equal(doc_str(at(a, root,
+				"runs[0].tool.driver.rules[1].properties."
+				"tags[3]")),
+	    "SC-28");
+	free(s);
+	arena_free(a);
+}
+
+/*
+ * --sarif-include-passes lists passes too; every result, listed or
+ * missing, passing or not, has a physical location (code scanning
+ * refuses results without one).
+ */
+static void
+test_sarif_passes(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new();
+	struct report_opts o;
+	const struct doc_node *res, *root;
+	char *s;
+	size_t i, n;
+
+	memset(&o, 0, sizeof(o));
+	o.sarif_include_passes = 1;
+	s = render_o(&f->run, "sarif", &o);
+	root = load_json(a, "report.sarif", s, strlen(s));
+	assert_string_equal(
+	    doc_str(at(a, root, "runs[0].results[2].kind")), "pass");
+	res = doc_get(doc_index(doc_get(root, "runs"), 0), "results");
+	n = res->u.seq.n;
+	assert_int_equal(n, 7);
+	for (i = 0; i < n; i++)
+		if (doc_get(
+			doc_get(doc_index(
+				    doc_get(doc_index(res, i), "locations"), 0),
+			    "physicalLocation"),
+			"artifactLocation") == NULL)
+			fail_msg("result %zu has no physical location", i);
 	free(s);
 	arena_free(a);
 }
@@ -861,7 +911,7 @@ test_fingerprint(void **state)
 	assert_string_not_equal(a, b);
 }
 
-/* JSON and SARIF carry the same fingerprint for each result. */
+/* JSON and SARIF carry the same fingerprint for each result listed. */
 static void
 test_fingerprint_in_reports(void **state)
 {
@@ -884,8 +934,11 @@ test_fingerprint_in_reports(void **state)
 		    res->resource_id, res->region, fp);
 		if (strstr(json, fp) == NULL)
 			fail_msg("json: no fingerprint for result %zu", i);
-		if (strstr(sarif, fp) == NULL)
-			fail_msg("sarif: no fingerprint for result %zu", i);
+		/* SARIF lists passes only when asked. */
+		if ((strstr(sarif, fp) == NULL) !=
+		    (res->status != ST_FAIL && res->status != ST_ERROR))
+			fail_msg("sarif: fingerprint for result %zu %s", i,
+			    res->status == ST_PASS ? "listed" : "missing");
 	}
 	assert_non_null(strstr(sarif, "\"rampartFinding/v1\""));
 	free(json);
@@ -1050,6 +1103,7 @@ test_partial_everywhere(void **state)
 		{ "oscal-poam", "\"poam-items\"", "\"POAM-ID\"" },
 		{ "poam-csv", "\"POAM ID\"", "\"Weakness Name\"" },
 		{ "sarif", "\"partial\": 1", "\"incomplete\"" },
+		{ "summary-md", " partial |", "INCOMPLETE" },
 		{ "text", "PARTIAL", "INCOMPLETE" },
 	};
 	char *s;
@@ -1066,6 +1120,87 @@ test_partial_everywhere(void **state)
 			fail_msg("%s: no '%s'", want[i].fmt, want[i].partial);
 		if (strstr(s, want[i].verdict) == NULL)
 			fail_msg("%s: no '%s'", want[i].fmt, want[i].verdict);
+		free(s);
+	}
+}
+
+/* Columns of one line: code points, colour sequences not counted. */
+static size_t
+columns(const char *p, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\033') {
+			while (i < n && p[i] != 'm')
+				i++;
+			continue;
+		}
+		w += ((unsigned char)p[i] & 0xc0) != 0x80;
+	}
+	return w;
+}
+
+/*
+ * The text report fits 80 columns with colour on or off, whatever the
+ * length of ids and messages: a long ARN is cut after a '/' or ':' and
+ * nothing of it is lost; every failing check is listed once however many
+ * controls use it (s3 is used by two).
+ */
+static void
+test_text_width(void **state)
+{
+	struct fx *f = *state;
+	static const char arn[] =
+	    "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+	    "loadbalancer/app/a-very-long-load-balancer-name-for-a-test/"
+	    "1234567890abcdef";
+	struct report_opts o;
+	char *s, *p, *nl, *flat;
+	size_t i, k;
+	int color;
+
+	f->res[2].resource_id = arn;
+	f->res[2].message = "a message long enough to wrap: every word of it "
+			    "must stay, in order, on lines of at most eighty "
+			    "columns under the indentation of its resource";
+	f->out[C_S3].status = ST_FAIL;
+	f->res[3].status = ST_FAIL;
+	f->out[C_S3].counts[ST_PASS]--;
+	f->out[C_S3].counts[ST_FAIL]++;
+	for (color = 0; color < 2; color++) {
+		memset(&o, 0, sizeof(o));
+		o.color = color;
+		s = render_o(&f->run, "text", &o);
+		for (p = s; *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL)
+				break;
+			if (columns(p, (size_t)(nl - p)) > 80)
+				fail_msg(
+				    "colour %d: a line of %zu columns: %.*s",
+				    color, columns(p, (size_t)(nl - p)),
+				    (int)(nl - p), p);
+		}
+		/* Joined again (a cut after '/' or ':'), nothing is lost. */
+		flat = calloc(1, strlen(s) + 1);
+		assert_non_null(flat);
+		for (i = 0, k = 0; s[i] != '\0'; i++) {
+			if (s[i] == '\n' && k > 0 &&
+			    (flat[k - 1] == '/' || flat[k - 1] == ':')) {
+				while (s[i + 1] == ' ')
+					i++;
+				continue;
+			}
+			flat[k++] = s[i] == '\n' ? ' ' : s[i];
+		}
+		assert_non_null(strstr(flat, arn));
+		free(flat);
+		/* One heading for s3, bound to AC-3 and SC-28. */
+		p = strstr(
+		    s, "s3-public-access-blocked [critical] [AC-3, SC-28]");
+		assert_non_null(p);
+		assert_null(
+		    strstr(p + 1, "s3-public-access-blocked [critical]"));
 		free(s);
 	}
 }
@@ -1207,6 +1342,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_markup_escape),
 		cmocka_unit_test(test_uri),
 		cmocka_unit_test_setup_teardown(test_sarif, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_text_width, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_sarif_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oscal, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_oscal_states, setup, teardown),
