@@ -8,6 +8,7 @@
 
 #include "checks/check.h"
 #include "checks/aws/aws.h"
+#include "checks/azure/azure.h"
 #include "checks/sources/sources.h"
 #include "checks/tls/endpoint.h"
 
@@ -17,6 +18,8 @@ const struct check_plugin *const check_plugins[] = {
 	&aws_network_exposure_plugin,
 	&aws_s3_acl_plugin,
 	&aws_service_plugin,
+	&azure_key_rotation_plugin,
+	&azure_nsg_exposure_plugin,
 	&tls_endpoint_plugin,
 };
 

@@ -588,6 +588,7 @@ static int
 emit(struct az *z, struct resource *r, struct arena *a)
 {
 	r->source = r->mark.file != NULL ? r->mark.file : z->file;
+	r->provider = "azure";
 	r->collected = z->collected;
 	z->emitted++;
 	return z->fn(z->ctx, r, a);
@@ -1229,27 +1230,67 @@ read_collection(struct az *z, const char *root)
 
 /* ------------------------------------------------------- the adapter */
 
+/*
+ * Whether a directory holds the collector's layout (2), or at least one
+ * JSON file, up to two levels down, whose start names an ARM id (1).
+ */
 static int
-dir_has_layout(const char *path)
+dir_kind(const char *path, int depth)
 {
-	char sub[PATH_MAX];
+	char sub[PATH_MAX], head[4096];
+	struct dirent *de;
 	struct stat st;
-	size_t i;
+	DIR *dp;
+	size_t i, n;
+	int fd, kind = 0;
 
-	for (i = 0; i < NFILES; i++) {
+	for (i = 0; depth == 0 && i < NFILES; i++)
 		if (snprintf(sub, sizeof(sub), "%s/%s", path,
 			az_files[i].path) < (int)sizeof(sub) &&
 		    stat(sub, &st) == 0)
-			return 1;
+			return 2;
+	if ((dp = opendir(path)) == NULL)
+		return 0;
+	while (kind == 0 && (de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >=
+			(int)sizeof(sub) ||
+		    lstat(sub, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (depth < 2)
+				kind = dir_kind(sub, depth + 1);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode) || !has_json_ext(de->d_name) ||
+		    (fd = open(sub, O_RDONLY | O_NOFOLLOW)) == -1)
+			continue;
+		n = 0;
+		if ((n = (size_t)read(fd, head, sizeof(head) - 1)) ==
+		    (size_t)-1)
+			n = 0;
+		close(fd);
+		head[n] = '\0';
+		if (strstr(head, "\"/subscriptions/") != NULL)
+			kind = 1;
 	}
-	return 0;
+	closedir(dp);
+	return kind;
 }
 
 static int
 az_detect(const char *path, int is_dir, const char *head, size_t len)
 {
-	if (is_dir)
-		return dir_has_layout(path) ? 45 : 0;
+	if (is_dir) {
+		switch (dir_kind(path, 0)) {
+		case 2:
+			return 45;
+		case 1:
+			return 35;
+		default:
+			return 0;
+		}
+	}
 	if (head == NULL || strstr(head, "\"/subscriptions/") == NULL ||
 	    !src_has_key(head, len, "id"))
 		return 0;
