@@ -633,6 +633,14 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	if (z->row != NULL && z->row->graph)
 		return graph_object(z, o, a);
 	id = doc_str(doc_get(o, "id"));
+	/*
+	 * The subscription diagnostic settings API prints its ids without
+	 * the leading slash ("subscriptions/S/providers/..."): add it, so
+	 * every resource is named alike.
+	 */
+	if (id != NULL && strncasecmp(id, "subscriptions/", 14) == 0 &&
+	    (id = arena_printf(a, "/%s", id)) == NULL)
+		return diag_err(z->d, NULL, "out of memory");
 	if (id == NULL || id[0] != '/')
 		return diag_err(z->d, &o->mark,
 		    "an object without an ARM 'id' (/subscriptions/...) in "
