@@ -650,12 +650,12 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	arm = t != NULL && t->type == DOC_STRING && t->len > 0
 	    ? t->str
 	    : id_type(id, tbuf, sizeof(tbuf));
-	if (arm == NULL)
-		return diag_err(z->d, &o->mark,
-		    "cannot tell the type of '%s' (no 'type', and the id names "
-		    "no provider)",
-		    id);
-	type = canon_type(arm, strlen(arm));
+	/*
+	 * No type and no provider segment: the subscription itself
+	 * (az rest GET /subscriptions/S) or a tenant object, which no check
+	 * reads.
+	 */
+	type = arm != NULL ? canon_type(arm, strlen(arm)) : NULL;
 	if (type != NULL &&
 	    strcmp(type, "Azure::Insights::SubscriptionDiagnosticSetting") ==
 		0 &&
