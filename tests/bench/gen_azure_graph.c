@@ -81,8 +81,8 @@ head(struct out *o, unsigned long i, const char *prov, const char *type,
 
 static void
 rule(struct out *o, const char *nsg, int k, const char *name, int prio,
-    const char *access, const char *proto, const char *port,
-    const char *src, int comma)
+    const char *access, const char *proto, const char *port, const char *src,
+    int comma)
 {
 	put(o,
 	    "{\"name\":\"%s\",\"id\":\"%s/securityRules/%s\",\"type\":"
@@ -104,20 +104,22 @@ nsg(struct out *o, unsigned long i)
 	char name[96], id[256];
 	int k;
 
-	snprintf(name, sizeof(name),
-	    "networkSecurityGroups/nsg-%06lu", i);
+	snprintf(name, sizeof(name), "networkSecurityGroups/nsg-%06lu", i);
 	snprintf(id, sizeof(id),
 	    "/subscriptions/" SUB "/resourceGroups/rg-%03lu/providers/"
 	    "Microsoft.Network/%s",
 	    i % 1000, name);
 	head(o, i, "Microsoft.Network",
 	    "microsoft.network/networksecuritygroups", name);
-	put(o, "\"properties\":{\"provisioningState\":\"Succeeded\","
-	       "\"securityRules\":[");
+	put(o,
+	    "\"properties\":{\"provisioningState\":\"Succeeded\","
+	    "\"securityRules\":[");
 	for (k = 0; k < 6; k++)
 		rule(o, id, k, k == 0 ? "deny-ssh" : "allow-app", 100 + 10 * k,
 		    k == 0 && i % 3 ? "Deny" : "Allow", k % 2 ? "Tcp" : "*",
-		    k == 0 ? "22" : k == 1 ? "443" : "8000-8100",
+		    k == 0       ? "22"
+			: k == 1 ? "443"
+				 : "8000-8100",
 		    k == 0 || i % 7 == 0 ? "*" : "10.0.0.0/8", 1);
 	rule(o, id, 0, "ssh", 200, "Allow", "Tcp", "22",
 	    i % 5 ? "203.0.113.0/24" : "Internet", 0);
