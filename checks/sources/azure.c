@@ -879,11 +879,18 @@ tail_page_left(const char *path, const char **which)
 	return left;
 }
 
-/* Which list a large file's head shows: "value[*]", "data[*]", "[*]". */
+/*
+ * Which list a large file's head shows: "[*]" for a plain array, else the
+ * first member of the top-level object named "value" or "data" whose
+ * value is a list ("value[*]", "data[*]"), found by walking the head's
+ * nesting (so a "value" inside a resource does not count); NULL when the
+ * head shows none.
+ */
 static const char *
 stream_path(const char *head, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, ks = 0, kl = 0;
+	int depth = 0, key = 0;
 
 	while (i < len &&
 	    (isspace((unsigned char)head[i]) ||
@@ -893,10 +900,49 @@ stream_path(const char *head, size_t len)
 		i++;
 	if (i < len && head[i] == '[')
 		return "[*]";
-	if (src_has_key(head, len, "value"))
-		return "value[*]";
-	if (src_has_key(head, len, "data"))
-		return "data[*]";
+	for (; i < len; i++) {
+		switch (head[i]) {
+		case '"':
+			ks = ++i;
+			while (i < len && head[i] != '"')
+				i += head[i] == '\\' ? 2 : 1;
+			kl = i - ks;
+			key = depth == 1;
+			break;
+		case ':':
+			if (!key)
+				break;
+			key = 0;
+			while (++i < len && isspace((unsigned char)head[i]))
+				;
+			if (i >= len)
+				return NULL;
+			if (head[i] != '[') {
+				i--;
+				break;
+			}
+			if (kl == 5 && memcmp(head + ks, "value", 5) == 0)
+				return "value[*]";
+			if (kl == 4 && memcmp(head + ks, "data", 4) == 0)
+				return "data[*]";
+			i--;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			key = 0;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			key = 0;
+			break;
+		default:
+			if (!isspace((unsigned char)head[i]) && head[i] != ',')
+				key = 0;
+			break;
+		}
+	}
 	return NULL;
 }
 

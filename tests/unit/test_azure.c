@@ -381,7 +381,10 @@ test_flattened_storage(void **state)
 	free(g);
 }
 
-/* A large Resource Graph dump is streamed; its skip_token is still seen. */
+/*
+ * A large Resource Graph dump is streamed; its skip_token is still seen,
+ * and a "value" list inside a resource is not taken for the listing.
+ */
 static void
 test_streamed_graph(void **state)
 {
@@ -404,7 +407,8 @@ test_streamed_graph(void **state)
 			    "%s{\"id\": \"" SUB "/resourceGroups/rg/providers/"
 			    "Microsoft.Storage/storageAccounts/s%zu\", "
 			    "\"name\": "
-			    "\"s%zu\", \"type\": \"microsoft.storage/"
+			    "\"s%zu\", \"tags\": {\"value\": [1]}, \"type\": "
+			    "\"microsoft.storage/"
 			    "storageaccounts\", \"location\": \"eastus\", "
 			    "\"properties\": {\"supportsHttpsTrafficOnly\": "
 			    "true,"
