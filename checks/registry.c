@@ -20,6 +20,7 @@ const struct check_plugin *const check_plugins[] = {
 	&aws_service_plugin,
 	&azure_key_rotation_plugin,
 	&azure_nsg_exposure_plugin,
+	&azure_sql_firewall_plugin,
 	&tls_endpoint_plugin,
 };
 

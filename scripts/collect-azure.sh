@@ -150,6 +150,8 @@ per_parent "$out/storage/account-list.json" "$out/storage/container-list" \
 	"/blobServices/default/containers?api-version=2023-01-01"
 list "$out/sql/server-list.json" \
 	"$ARM$S/providers/Microsoft.Sql/servers?api-version=2021-11-01"
+per_parent "$out/sql/server-list.json" "$out/sql/firewall-rule-list" \
+	"/firewallRules?api-version=2021-11-01"
 list "$out/postgres/flexible-server-list.json" \
 	"$ARM$S/providers/Microsoft.DBforPostgreSQL/flexibleServers?api-version=2022-12-01"
 list "$out/postgres/server-list.json" \

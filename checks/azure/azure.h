@@ -9,5 +9,6 @@
 
 extern const struct check_plugin azure_key_rotation_plugin;
 extern const struct check_plugin azure_nsg_exposure_plugin;
+extern const struct check_plugin azure_sql_firewall_plugin;
 
 #endif /* RAMPART_AZURE_H */
