@@ -396,6 +396,54 @@ test_key_rotation(void **state)
 	    ST_FAIL);
 }
 
+/* ------------------------------------------------------ SQL firewall */
+
+static enum status
+fw(const char *start, const char *end, const char *params)
+{
+	char json[1024];
+
+	snprintf(json, sizeof(json),
+	    "{\"id\": \"/subscriptions/s/resourceGroups/g/providers/"
+	    "Microsoft.Sql/servers/x/firewallRules/r\", \"properties\": "
+	    "{\"startIpAddress\": %s, \"endIpAddress\": %s}}",
+	    start, end);
+	return eval("azure_sql_firewall", res("Azure::Sql::FirewallRule", json),
+	    params);
+}
+
+static void
+test_sql_firewall(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		enum status st;
+	} cases[] = {
+		{ "\"203.0.113.7\"", "\"203.0.113.7\"", ST_PASS },
+		{ "\"1.2.2.0\"", "\"1.2.2.255\"", ST_PASS }, /* 256 */
+		{ "\"1.2.2.0\"", "\"1.2.3.0\"", ST_FAIL }, /* 257 */
+		{ "\"0.0.0.0\"", "\"0.0.0.0\"", ST_FAIL }, /* Azure-wide */
+		{ "\"0.0.0.0\"", "\"255.255.255.255\"", ST_FAIL },
+		{ "\"1.0.0.0\"", "\"255.255.255.255\"", ST_FAIL },
+		{ "\"1.2.3.4\"", "\"1.2.3.3\"", ST_ERROR }, /* backwards */
+		{ "\"01.2.3.4\"", "\"1.2.3.5\"", ST_ERROR }, /* leading 0 */
+		{ "\"1.2.3.0/24\"", "\"1.2.3.5\"", ST_ERROR },
+		{ "\"::1\"", "\"::2\"", ST_ERROR },
+		{ "null", "\"1.2.3.5\"", ST_ERROR },
+		{ "1", "2", ST_ERROR },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NA(cases); i++)
+		if (fw(cases[i].a, cases[i].b, "{\"max_addresses\": 256}") !=
+		    cases[i].st)
+			fail_msg("case %zu: %s", i, last_msg);
+	assert_int_equal(
+	    fw("\"1.2.2.0\"", "\"1.2.2.255\"", "{\"max_addresses\": 16}"),
+	    ST_FAIL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -404,6 +452,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_nsg_semantics),
 		cmocka_unit_test(test_nsg_all_ports),
 		cmocka_unit_test(test_key_rotation),
+		cmocka_unit_test(test_sql_firewall),
 	};
 
 	RUN_TESTS("azure_plugins", tests, argc, argv);
