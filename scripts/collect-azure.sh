@@ -158,6 +158,8 @@ list "$out/postgres/server-list.json" \
 	"$ARM$S/providers/Microsoft.DBforPostgreSQL/servers?api-version=2017-12-01"
 list "$out/mysql/flexible-server-list.json" \
 	"$ARM$S/providers/Microsoft.DBforMySQL/flexibleServers?api-version=2023-06-30"
+per_parent "$out/mysql/flexible-server-list.json" "$out/mysql/configuration-list" \
+	"/configurations?api-version=2023-06-30"
 list "$out/webapp/list.json" \
 	"$ARM$S/providers/Microsoft.Web/sites?api-version=2022-03-01"
 per_parent "$out/webapp/list.json" "$out/webapp/config" \

@@ -49,6 +49,8 @@ static const struct az_type {
 	{ "microsoft.cdn/profiles/customdomains", "Azure::Cdn::CustomDomain" },
 	{ "microsoft.dbformysql/flexibleservers",
 	    "Azure::DBforMySQL::FlexibleServer" },
+	{ "microsoft.dbformysql/flexibleservers/configurations",
+	    "Azure::DBforMySQL::FlexibleServerConfiguration" },
 	{ "microsoft.dbforpostgresql/flexibleservers",
 	    "Azure::DBforPostgreSQL::FlexibleServer" },
 	{ "microsoft.dbforpostgresql/servers",
@@ -109,6 +111,9 @@ static const struct az_file {
 	    "Azure::Insights::SubscriptionDiagnosticSetting", NULL, 0 },
 	{ "monitor/log-profile-list.json", "Azure::Insights::LogProfile", NULL,
 	    0 },
+	{ "mysql/configuration-list",
+	    "Azure::DBforMySQL::FlexibleServerConfiguration",
+	    "Azure::DBforMySQL::FlexibleServer", 0 },
 	{ "mysql/flexible-server-list.json",
 	    "Azure::DBforMySQL::FlexibleServer", NULL, 0 },
 	{ "network/application-gateway-list.json",
@@ -506,6 +511,20 @@ subscription_scope(const char *id)
 	    strncasecmp(strchr(p + 11, '/'), "/diagnosticSettings/", 20) == 0;
 }
 
+/* The server parameters (configurations) a check reads; others skipped. */
+static int
+config_read(const char *name)
+{
+	static const char *const names[] = { "require_secure_transport",
+		"tls_version" };
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Fold az CLI's flattened object (no `properties`) back into ARM's. */
 static struct doc_node *
 fold(struct arena *a, const struct doc_node *o)
@@ -663,6 +682,12 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	    strcmp(type, "Azure::Insights::SubscriptionDiagnosticSetting") ==
 		0 &&
 	    !subscription_scope(id))
+		type = NULL;
+	/* Of a server's hundreds of parameters, those a check reads. */
+	if (type != NULL &&
+	    strcmp(type, "Azure::DBforMySQL::FlexibleServerConfiguration") ==
+		0 &&
+	    !config_read(doc_str(doc_get(o, "name"))))
 		type = NULL;
 	if (type == NULL) {
 		z->skipped++;
