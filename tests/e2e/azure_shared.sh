@@ -65,6 +65,9 @@ expect azure-keyvault-key-rotation fail /keys/cfb-vpbanzbk-generated-certificate
 expect azure-keyvault-recoverable fail /vaults/cfb-qmbknzbm-keyvault fail
 scan MySQLFlexibleServerTest.test_server_server_parameter
 expect azure-db-no-public-network fail /flexibleServers/azureheight fail
+expect azure-mysql-secure-transport fail \
+	/flexibleServers/azureheight/configurations/tls_version fail \
+	/flexibleServers/mysql-test-server-20221213/configurations/tls_version pass
 scan StorageTest.test_storage_settings_require_secure_transfer_min_tls_version
 expect azure-storage-min-tls12 fail /storageAccounts/cctstoragevbnu36vrszu5c fail
 expect azure-storage-https-only pass
