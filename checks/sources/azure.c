@@ -1036,6 +1036,18 @@ file_markers(struct az *z, const struct az_state *st, const struct mark *m)
 			z->parent_read[row_index(z->row)] = 1;
 		return mark_type(z, z->row->type, err, m);
 	}
+	/*
+	 * Any other file lists nothing: it may hold one resource group's or
+	 * one parent's share of a type, or a filtered query.  Its resources
+	 * are evaluated; only its incompleteness is recorded, as an error
+	 * for every type it holds.  An error recorded for a call of unknown
+	 * type cannot be attached to a type: it is said aloud.
+	 */
+	if (err == NULL)
+		return 0;
+	if (z->nftypes == 0)
+		diag_warn(
+		    z->d, m, "%s; no Azure type can be named for it", err);
 	for (i = 0; i < z->nftypes; i++)
 		if (mark_type(z, z->ftypes[i], err, m) != 0)
 			return -1;
@@ -1235,8 +1247,8 @@ child_markers(struct az *z, const char *root)
 				mark_type(z, r->type,
 				    arena_printf(z->keep,
 					"'%s' holds per-parent listings but "
-					"the complete parent listing '%s' is "
-					"not in the export",
+					"the parent listing '%s' is missing "
+					"or incomplete",
 					r->path, az_files[p].path),
 				    &m);
 			continue;
