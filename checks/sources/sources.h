@@ -76,4 +76,7 @@ int src_is_region(const char *s);
 /* Whether head (len bytes) contains "key" as a JSON key (not escaped). */
 int src_has_key(const char *head, size_t len, const char *key);
 
+/* Azure: Resource Graph, ARM REST lists, collector directories (azure.c). */
+extern const struct adapter adapter_azure;
+
 #endif /* RAMPART_SOURCES_H */
