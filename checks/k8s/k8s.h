@@ -52,4 +52,12 @@ const struct doc_node *k8s_pod_spec(
 /* 1 true, 0 false, -1 absent, -2 present but not a boolean. */
 int k8s_bool(const struct doc_node *n);
 
+/*
+ * Whether an environment variable's name looks like it holds a secret
+ * (PASSWORD, SECRET, TOKEN, CREDENTIAL, API/ACCESS/PRIVATE KEY anywhere;
+ * KEY, PASS, PWD, PASSPHRASE as words): any case, words separated by
+ * _ - . or camelCase alike.  PWD alone (the shell's directory) is not.
+ */
+int k8s_secret_name(const char *name);
+
 #endif /* RAMPART_K8S_H */

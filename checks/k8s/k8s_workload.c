@@ -459,12 +459,6 @@ c_digest(struct check_ctx *c, const struct doc_node *pod,
 	return ST_PASS;
 }
 
-/*
- * Whether an environment variable's name looks like it holds a secret:
- * any case, words separated by _ - . or camelCase alike.
- */
-int k8s_secret_name(const char *name);
-
 int
 k8s_secret_name(const char *name)
 {
