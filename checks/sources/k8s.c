@@ -453,9 +453,16 @@ add_list(struct k8s_read *x, const struct doc_node *doc, const char *kind)
 			return oom(x, &doc->mark);
 		ikind = k;
 	}
-	for (i = 0; i < items->u.seq.n; i++)
+	for (i = 0; i < items->u.seq.n; i++) {
+		if (items->u.seq.items[i]->type == DOC_NULL) {
+			/* An empty item holds no object: said, not hidden. */
+			diag_warn(x->d, &items->u.seq.items[i]->mark,
+			    "skipped an empty (null) item of the list");
+			continue;
+		}
 		if (add_object(x, items->u.seq.items[i], ikind, api) != 0)
 			return -1;
+	}
 	if (ikind != NULL) {
 		/* The list's own kind is listed even when empty. */
 		int cl = 0;
