@@ -20,8 +20,13 @@ extern const struct adapter adapter_k8s;
 /* What a Secret's values (and env values that look secret) show. */
 #define K8S_REDACTED "(redacted)"
 
-/* Where a resource of the adapter lives: provider and namespace. */
-#define K8S_SET_PLACEMENT(r, ns) ((void)(r), (void)(ns))
+/*
+ * Where a resource of the adapter lives: provider "kubernetes", the
+ * object's namespace (NULL when cluster-scoped); the account (cluster
+ * name) is not known from an export and stays NULL.
+ */
+#define K8S_SET_PLACEMENT(r, ns) \
+	((r)->provider = "kubernetes", (r)->namespace = (ns))
 
 /*
  * Per-container verdict of a workload check: ST_PASS, ST_FAIL, ST_ERROR
