@@ -516,6 +516,31 @@ flag(struct check_ctx *c, const struct args *x, const char *name,
 	return val;
 }
 
+/*
+ * A Pod that runs no kube-apiserver is not_applicable, unless it says it
+ * is one (label component: kube-apiserver, as kubeadm and minikube
+ * write): then its command is unreadable (a wrapper script, an image
+ * entrypoint) and its flags unknown, which is `error`.
+ */
+static int
+not_apiserver(struct check_ctx *c, const struct resource *r)
+{
+	const struct doc_node *comp = doc_get(
+	    doc_get(doc_get(r->attrs, "metadata"), "labels"), "component");
+	const char *v = doc_str(comp);
+
+	if (v != NULL && strcmp(v, "kube-apiserver") == 0) {
+		check_evidence(c, "metadata.labels.component", comp);
+		return check_emit(c, r, ST_ERROR,
+		    "'%s' is labelled component: kube-apiserver but no "
+		    "container's command or args runs kube-apiserver: its "
+		    "flags are unknown",
+		    r->id);
+	}
+	return check_emit(c, r, ST_NOT_APPLICABLE,
+	    "'%s' does not run kube-apiserver", r->id);
+}
+
 static int
 apiserver_flags(struct check_ctx *c, const struct resource *r,
     const char *which)
@@ -527,8 +552,7 @@ apiserver_flags(struct check_ctx *c, const struct resource *r,
 	if (x == NULL)
 		return -1;
 	if (apiserver_container(c, r, x) == NULL)
-		return check_emit(c, r, ST_NOT_APPLICABLE,
-		    "'%s' does not run kube-apiserver", r->id);
+		return not_apiserver(c, r);
 	if (strcmp(which, "apiserver_audit") == 0) {
 		v = flag(c, x, "audit-policy-file", 1);
 		w = flag(c, x, "audit-log-path", 1);
@@ -642,8 +666,7 @@ apiserver_tls(struct check_ctx *c, const struct resource *r)
 	if (x == NULL)
 		return -1;
 	if (apiserver_container(c, r, x) == NULL)
-		return check_emit(c, r, ST_NOT_APPLICABLE,
-		    "'%s' does not run kube-apiserver", r->id);
+		return not_apiserver(c, r);
 	min = doc_str(check_param(c, "min_version"));
 	if (min == NULL || (want = tls_rank(min)) < 0)
 		return check_emit(c, r, ST_ERROR,

@@ -829,12 +829,37 @@ manifest_listings(struct k8s_read *x)
 	return 0;
 }
 
+/*
+ * The same object twice (two manifests, or a List and a manifest): both
+ * are evaluated, so neither hides the other; kubectl would keep the last.
+ */
+static void
+warn_duplicates(struct k8s_read *x)
+{
+	size_t i, j, warned = 0;
+
+	for (i = 1; i < x->nobj && warned < 10; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(x->obj[i].id, x->obj[j].id) == 0) {
+				diag_warn(x->d, &x->obj[i].doc->mark,
+				    "'%s' is also defined at %s:%u:%u; both "
+				    "are evaluated",
+				    x->obj[i].id, x->obj[j].doc->mark.file,
+				    x->obj[j].doc->mark.line,
+				    x->obj[j].doc->mark.col);
+				warned++;
+				break;
+			}
+}
+
 static int
 emit_all(struct k8s_read *x)
 {
 	struct resource r;
 	size_t i;
 
+	if (x->nobj <= 5000)
+		warn_duplicates(x);
 	if (manifest_listings(x) != 0)
 		return -1;
 	for (i = 0; i < x->nobj; i++)
