@@ -150,7 +150,8 @@ rbac_broad_admin(struct check_ctx *c, const struct resource *r)
 	subj = doc_get(r->attrs, "subjects");
 	check_evidence(c, "subjects", subj);
 	if (subj == NULL)
-		return check_emit(c, r, ST_PASS, "'%s' binds no subject", r->id);
+		return check_emit(
+		    c, r, ST_PASS, "'%s' binds no subject", r->id);
 	if (subj->type != DOC_SEQ)
 		return check_emit(
 		    c, r, ST_ERROR, "'%s': 'subjects' is not a list", r->id);
@@ -198,8 +199,8 @@ rbac_wildcard_role(struct check_ctx *c, const struct resource *r)
 {
 	const struct doc_node *md = doc_get(r->attrs, "metadata");
 	const char *name = doc_str(doc_get(md, "name"));
-	const char *boot = doc_str(doc_get(
-	    doc_get(md, "labels"), "kubernetes.io/bootstrapping"));
+	const char *boot = doc_str(
+	    doc_get(doc_get(md, "labels"), "kubernetes.io/bootstrapping"));
 	const char *kind = doc_str(doc_get(r->attrs, "kind"));
 	const char *why = NULL;
 	size_t at = 0;
@@ -211,8 +212,7 @@ rbac_wildcard_role(struct check_ctx *c, const struct resource *r)
 	 * and the system: roles of its own controllers cannot be narrowed,
 	 * only withheld; who holds them is the binding check's question.
 	 */
-	if (kind != NULL && strcmp(kind, "ClusterRole") == 0 &&
-	    name != NULL &&
+	if (kind != NULL && strcmp(kind, "ClusterRole") == 0 && name != NULL &&
 	    (strcmp(name, "cluster-admin") == 0 ||
 		strncmp(name, "system:", 7) == 0) &&
 	    boot != NULL && strcmp(boot, "rbac-defaults") == 0)
@@ -242,8 +242,8 @@ namespace_psa(struct check_ctx *c, const struct resource *r)
 
 	labels = doc_get(doc_get(r->attrs, "metadata"), "labels");
 	v = doc_get(labels, "pod-security.kubernetes.io/enforce");
-	check_evidence(c,
-	    "metadata.labels[\"pod-security.kubernetes.io/enforce\"]", v);
+	check_evidence(
+	    c, "metadata.labels[\"pod-security.kubernetes.io/enforce\"]", v);
 	levels = check_param(c, "levels");
 	if (levels == NULL || levels->type != DOC_SEQ)
 		return check_emit(c, r, ST_ERROR,
@@ -263,8 +263,8 @@ namespace_psa(struct check_ctx *c, const struct resource *r)
 			return check_emit(c, r, ST_PASS,
 			    "'%s' enforces Pod Security level '%s'", r->id, s);
 	return check_emit(c, r, ST_FAIL,
-	    "'%s' enforces Pod Security level '%s', not an allowed one",
-	    r->id, s);
+	    "'%s' enforces Pod Security level '%s', not an allowed one", r->id,
+	    s);
 }
 
 /* Whether a podSelector selects every pod: 1, 0, -1 (bad shape). */
@@ -388,8 +388,7 @@ default_sa_automount(struct check_ctx *c, const struct resource *r)
 
 	if (name == NULL || strcmp(name, "default") != 0)
 		return check_emit(c, r, ST_NOT_APPLICABLE,
-		    "'%s' is not a namespace's default service account",
-		    r->id);
+		    "'%s' is not a namespace's default service account", r->id);
 	check_evidence(c, "automountServiceAccountToken", am);
 	switch (k8s_bool(am)) {
 	case 0:
@@ -452,8 +451,8 @@ is_apiserver_word(const char *s)
  * when the Pod runs none.
  */
 static const struct doc_node *
-apiserver_container(struct check_ctx *c, const struct resource *r,
-    struct args *x)
+apiserver_container(
+    struct check_ctx *c, const struct resource *r, struct args *x)
 {
 	struct arena *a = check_arena(c);
 	const struct doc_node *spec = doc_get(r->attrs, K8S_POD_SPEC);
@@ -468,8 +467,8 @@ apiserver_container(struct check_ctx *c, const struct resource *r,
 		x->n = 0;
 		for (k = 0; k < 2; k++) {
 			l = doc_get(ctr, keys[k]);
-			for (j = 0; l != NULL && l->type == DOC_SEQ &&
-			     j < l->u.seq.n;
+			for (j = 0;
+			     l != NULL && l->type == DOC_SEQ && j < l->u.seq.n;
 			     j++)
 				args_add(a, x, l->u.seq.items[j]);
 		}
@@ -505,7 +504,8 @@ flag(struct check_ctx *c, const struct args *x, const char *name,
 			from = x->node[i];
 		} else if (s[2 + n] == '\0') {
 			from = x->node[i];
-			if (takes_value && i + 1 < x->n && x->v[i + 1] != NULL &&
+			if (takes_value && i + 1 < x->n &&
+			    x->v[i + 1] != NULL &&
 			    strncmp(x->v[i + 1], "--", 2) != 0)
 				val = x->v[++i];
 			else
@@ -537,13 +537,13 @@ not_apiserver(struct check_ctx *c, const struct resource *r)
 		    "flags are unknown",
 		    r->id);
 	}
-	return check_emit(c, r, ST_NOT_APPLICABLE,
-	    "'%s' does not run kube-apiserver", r->id);
+	return check_emit(
+	    c, r, ST_NOT_APPLICABLE, "'%s' does not run kube-apiserver", r->id);
 }
 
 static int
-apiserver_flags(struct check_ctx *c, const struct resource *r,
-    const char *which)
+apiserver_flags(
+    struct check_ctx *c, const struct resource *r, const char *which)
 {
 	struct arena *a = check_arena(c);
 	struct args *x = arena_alloc(a, sizeof(*x));

@@ -95,18 +95,18 @@ k8s_each_container(struct check_ctx *c, const struct resource *r,
 			continue;
 		if (l == NULL || l->type != DOC_SEQ ||
 		    (i == 0 && l->u.seq.n == 0)) {
-			check_evidence(c,
-			    arena_printf(a, "PodSpec.%s", ctr_lists[i]), l);
-			return check_emit(c, r, ST_ERROR,
-			    "'%s': '%s' is %s", r->id, ctr_lists[i],
+			check_evidence(
+			    c, arena_printf(a, "PodSpec.%s", ctr_lists[i]), l);
+			return check_emit(c, r, ST_ERROR, "'%s': '%s' is %s",
+			    r->id, ctr_lists[i],
 			    l == NULL ? "absent"
 				      : (l->type == DOC_SEQ ? "empty"
 							    : "not a list"));
 		}
 		for (j = 0; j < l->u.seq.n; j++) {
 			ctr = l->u.seq.items[j];
-			path = arena_printf(
-			    a, "PodSpec.%s[%zu]", ctr_lists[i], j);
+			path =
+			    arena_printf(a, "PodSpec.%s[%zu]", ctr_lists[i], j);
 			name = doc_str(doc_get(ctr, "name"));
 			label = arena_printf(a, "%s '%s'",
 			    i == 0 ? "container"
@@ -119,8 +119,7 @@ k8s_each_container(struct check_ctx *c, const struct resource *r,
 			why = NULL;
 			if (ctr->type != DOC_MAP) {
 				st = ST_ERROR;
-				why = arena_printf(
-				    a, "%s is not a map", path);
+				why = arena_printf(a, "%s is not a map", path);
 			} else {
 				st = fn(c, pod, ctr, ctr_lists[i], path, label,
 				    &why);
@@ -141,16 +140,14 @@ k8s_each_container(struct check_ctx *c, const struct resource *r,
 	if (nfail > 0)
 		return check_emit(c, r, ST_FAIL, "'%s': %s%s", r->id,
 		    firstfail != NULL ? firstfail : named[0],
-		    nfail > 1 ? arena_printf(a, " (%zu containers fail)",
-				    nfail)
+		    nfail > 1 ? arena_printf(a, " (%zu containers fail)", nfail)
 			      : "");
 	if (nerr > 0)
 		return check_emit(c, r, ST_ERROR, "'%s': %s", r->id,
 		    firsterr != NULL ? firsterr : "a container errored");
 	if (nna == nseen)
 		return check_emit(c, r, ST_NOT_APPLICABLE,
-		    "'%s': the check applies to none of its containers",
-		    r->id);
+		    "'%s': the check applies to none of its containers", r->id);
 	return check_emit(c, r, ST_PASS, "'%s': %zu container%s: %s", r->id,
 	    nseen - nna, nseen - nna == 1 ? "" : "s", ok);
 }
@@ -162,7 +159,8 @@ static const struct doc_node *
 sc_get(struct check_ctx *c, const struct doc_node *ctr, const char *path,
     const char *key)
 {
-	const struct doc_node *v = doc_get(doc_get(ctr, "securityContext"), key);
+	const struct doc_node *v =
+	    doc_get(doc_get(ctr, "securityContext"), key);
 
 	check_evidence(c,
 	    arena_printf(check_arena(c), "%s.securityContext.%s", path, key),
@@ -174,11 +172,11 @@ sc_get(struct check_ctx *c, const struct doc_node *ctr, const char *path,
 static const struct doc_node *
 podsc_get(struct check_ctx *c, const struct doc_node *pod, const char *key)
 {
-	const struct doc_node *v = doc_get(doc_get(pod, "securityContext"), key);
+	const struct doc_node *v =
+	    doc_get(doc_get(pod, "securityContext"), key);
 
 	check_evidence(c,
-	    arena_printf(check_arena(c), "PodSpec.securityContext.%s", key),
-	    v);
+	    arena_printf(check_arena(c), "PodSpec.securityContext.%s", key), v);
 	return v;
 }
 
@@ -223,7 +221,8 @@ c_privileged(struct check_ctx *c, const struct doc_node *pod,
 	(void)list;
 	switch (k8s_bool(v)) {
 	case 1:
-		*why = arena_printf(check_arena(c), "%s runs privileged", label);
+		*why =
+		    arena_printf(check_arena(c), "%s runs privileged", label);
 		return ST_FAIL;
 	case -2:
 		return bad_type(c, label, "privileged", v, why);
@@ -236,9 +235,8 @@ c_privileged(struct check_ctx *c, const struct doc_node *pod,
 static int
 adds_sys_admin(struct check_ctx *c, const struct doc_node *ctr)
 {
-	const struct doc_node *add =
-	    doc_get(doc_get(doc_get(ctr, "securityContext"), "capabilities"),
-		"add");
+	const struct doc_node *add = doc_get(
+	    doc_get(doc_get(ctr, "securityContext"), "capabilities"), "add");
 	const char *n;
 	size_t i;
 
@@ -331,8 +329,8 @@ c_capabilities(struct check_ctx *c, const struct doc_node *pod,
 	    drop);
 	if ((add != NULL && add->type != DOC_SEQ) ||
 	    (drop != NULL && drop->type != DOC_SEQ)) {
-		*why = arena_printf(a,
-		    "%s: capabilities add/drop is not a list", label);
+		*why = arena_printf(
+		    a, "%s: capabilities add/drop is not a list", label);
 		return ST_ERROR;
 	}
 	for (i = 0; add != NULL && i < add->u.seq.n; i++) {
@@ -535,8 +533,8 @@ c_env(struct check_ctx *c, const struct doc_node *pod,
 		/* The value itself never reaches the report. */
 		check_evidence(c, arena_printf(a, "%s.env[%zu].name", path, i),
 		    doc_get(e, "name"));
-		red = doc_new_string(a, K8S_REDACTED, strlen(K8S_REDACTED),
-		    &v->mark);
+		red = doc_new_string(
+		    a, K8S_REDACTED, strlen(K8S_REDACTED), &v->mark);
 		check_evidence(
 		    c, arena_printf(a, "%s.env[%zu].value", path, i), red);
 		*why = arena_printf(a,
@@ -595,11 +593,11 @@ c_limits(struct check_ctx *c, const struct doc_node *pod,
 			return ST_ERROR;
 		}
 		v = doc_get(lim, res);
-		check_evidence(c,
-		    arena_printf(a, "%s.resources.limits.%s", path, res), v);
+		check_evidence(
+		    c, arena_printf(a, "%s.resources.limits.%s", path, res), v);
 		if (v == NULL || v->type == DOC_NULL) {
-			*why = arena_printf(
-			    a, "%s has no %s limit", label, res);
+			*why =
+			    arena_printf(a, "%s has no %s limit", label, res);
 			return ST_FAIL;
 		}
 		if (v->type != DOC_STRING && v->type != DOC_INT &&
@@ -628,8 +626,8 @@ c_seccomp(struct check_ctx *c, const struct doc_node *pod,
 	t = doc_get(p, "type");
 	s = doc_str(t);
 	if (p == NULL) {
-		*why = arena_printf(a,
-		    "%s has no seccomp profile (container or pod)", label);
+		*why = arena_printf(
+		    a, "%s has no seccomp profile (container or pod)", label);
 		return ST_FAIL;
 	}
 	if (s == NULL) {
@@ -643,8 +641,8 @@ c_seccomp(struct check_ctx *c, const struct doc_node *pod,
 		*why = arena_printf(a, "%s runs unconfined by seccomp", label);
 		return ST_FAIL;
 	}
-	*why = arena_printf(a, "%s: unknown seccompProfile.type '%s'", label,
-	    s);
+	*why =
+	    arena_printf(a, "%s: unknown seccompProfile.type '%s'", label, s);
 	return ST_ERROR;
 }
 
@@ -664,8 +662,8 @@ host_namespaces(struct check_ctx *c, const struct resource *r)
 		return 0;
 	for (i = 0; i < 3; i++) {
 		v = doc_get(pod, keys[i]);
-		check_evidence(c,
-		    arena_printf(check_arena(c), "PodSpec.%s", keys[i]), v);
+		check_evidence(
+		    c, arena_printf(check_arena(c), "PodSpec.%s", keys[i]), v);
 		if (k8s_bool(v) == -2)
 			return check_emit(c, r, ST_ERROR,
 			    "'%s': '%s' is not a boolean", r->id, keys[i]);
@@ -705,8 +703,8 @@ host_path(struct check_ctx *c, const struct resource *r)
 		if ((hp = doc_get(v, "hostPath")) == NULL)
 			continue;
 		check_evidence(c,
-		    arena_printf(check_arena(c), "PodSpec.volumes[%zu].hostPath",
-			i),
+		    arena_printf(
+			check_arena(c), "PodSpec.volumes[%zu].hostPath", i),
 		    hp);
 		p = doc_str(doc_get(hp, "path"));
 		return check_emit(c, r, ST_FAIL,
@@ -786,8 +784,7 @@ static const struct {
 	{ "privilege_escalation", c_escalation,
 	    "allowPrivilegeEscalation is false", NULL },
 	{ "privileged", c_privileged, "none runs privileged", NULL },
-	{ "read_only_root_fs", c_rofs, "readOnlyRootFilesystem is true",
-	    NULL },
+	{ "read_only_root_fs", c_rofs, "readOnlyRootFilesystem is true", NULL },
 	{ "resource_limits", c_limits, "the required limits are set", NULL },
 	{ "run_as_non_root", c_nonroot, "none runs as root", NULL },
 	{ "sa_token", NULL, NULL, sa_token },
@@ -800,18 +797,18 @@ workload_evaluate(struct check_ctx *c, const struct resource *r)
 	const char *which = doc_str(check_param(c, "check"));
 	size_t i;
 
-	for (i = 0; which != NULL && i < sizeof(k8s_workload_checks) /
-		     sizeof(k8s_workload_checks[0]);
+	for (i = 0; which != NULL &&
+	     i < sizeof(k8s_workload_checks) / sizeof(k8s_workload_checks[0]);
 	     i++) {
 		if (strcmp(which, k8s_workload_checks[i].name) != 0)
 			continue;
 		if (k8s_workload_checks[i].pod != NULL)
 			return k8s_workload_checks[i].pod(c, r);
-		return k8s_each_container(c, r, k8s_workload_checks[i].fn,
-		    k8s_workload_checks[i].ok);
+		return k8s_each_container(
+		    c, r, k8s_workload_checks[i].fn, k8s_workload_checks[i].ok);
 	}
-	return check_emit(c, r, ST_ERROR,
-	    "k8s_workload: unknown check '%s'", which ? which : "(none)");
+	return check_emit(c, r, ST_ERROR, "k8s_workload: unknown check '%s'",
+	    which ? which : "(none)");
 }
 
 static const char *const workload_types[] = {

@@ -197,8 +197,8 @@ group_of(struct arena *a, const char *apiversion)
 			continue;
 		}
 		sb_addc(&sb,
-		    up ? (char)toupper((unsigned char)*p) : (char)tolower(
-			(unsigned char)*p));
+		    up ? (char)toupper((unsigned char)*p)
+		       : (char)tolower((unsigned char)*p));
 		up = 0;
 	}
 	g = sb.s != NULL && !sb.oom ? arena_strdup(a, sb.s) : NULL;
@@ -284,7 +284,7 @@ redact_map(struct arena *a, struct doc_node *map)
 	for (i = 0; i < map->u.map.n; i++) {
 		v = map->u.map.pairs[i].val;
 		if ((map->u.map.pairs[i].val =
-			src_str(a, K8S_REDACTED, &v->mark)) == NULL)
+			    src_str(a, K8S_REDACTED, &v->mark)) == NULL)
 			return -1;
 	}
 	return 0;
@@ -388,9 +388,8 @@ add_object(struct k8s_read *x, const struct doc_node *item,
 	o->kind = arena_strdup(x->a, kind);
 	o->name = arena_strdup(x->a, name);
 	o->ns = ns != NULL ? arena_strdup(x->a, ns) : NULL;
-	o->type = group != NULL
-	    ? arena_printf(x->a, "K8s::%s::%s", group, kind)
-	    : NULL;
+	o->type = group != NULL ? arena_printf(x->a, "K8s::%s::%s", group, kind)
+				: NULL;
 	o->id = ns != NULL ? arena_printf(x->a, "%s/%s/%s", kind, ns, name)
 			   : arena_printf(x->a, "%s/%s", kind, name);
 	o->source = x->file;
@@ -446,8 +445,8 @@ add_list(struct k8s_read *x, const struct doc_node *doc, const char *kind)
 	char *k;
 
 	if (items == NULL || items->type != DOC_SEQ)
-		return diag_err(x->d, &doc->mark,
-		    "'%s' without an 'items' list", kind);
+		return diag_err(
+		    x->d, &doc->mark, "'%s' without an 'items' list", kind);
 	if (strcmp(kind, "List") != 0) {
 		if ((k = arena_strndup(x->a, kind, strlen(kind) - 4)) == NULL)
 			return oom(x, &doc->mark);
@@ -574,8 +573,8 @@ read_entry(struct k8s_read *x, const char *path, const char *name, int depth)
 		return diag_err(x->d, &m, "cannot stat '%s'", path);
 	if (S_ISLNK(st.st_mode)) {
 		if (stat(path, &st) == -1)
-			return diag_err(x->d, &m,
-			    "'%s' is a dangling symbolic link", path);
+			return diag_err(
+			    x->d, &m, "'%s' is a dangling symbolic link", path);
 		if (S_ISDIR(st.st_mode))
 			return diag_warn(x->d, &m,
 			    "skipped '%s': a symbolic link to a directory",
@@ -584,8 +583,8 @@ read_entry(struct k8s_read *x, const char *path, const char *name, int depth)
 	if (S_ISDIR(st.st_mode))
 		return read_dir(x, path, depth + 1);
 	if (!S_ISREG(st.st_mode))
-		return diag_err(x->d, &m,
-		    "'%s' is neither a file nor a directory", path);
+		return diag_err(
+		    x->d, &m, "'%s' is neither a file nor a directory", path);
 	if (!is_manifest_name(name))
 		return diag_warn(x->d, &m,
 		    "skipped '%s': not a .yaml, .yml or .json manifest", path);
@@ -704,7 +703,8 @@ attrs_of(struct k8s_read *x, const struct k8s_obj *o)
 		rname = doc_str(doc_get(ref, "name"));
 		role = NULL;
 		if (rkind != NULL && rname != NULL)
-			role = find_obj(x, rkind, strcmp(rkind, "Role") == 0 ? o->ns : NULL, rname);
+			role = find_obj(x, rkind,
+			    strcmp(rkind, "Role") == 0 ? o->ns : NULL, rname);
 		if (role != NULL &&
 		    src_set(x->a, attrs, K8S_ROLE, role->doc) != 0)
 			return NULL;
@@ -871,8 +871,8 @@ emit_all(struct k8s_read *x)
 		memset(&r, 0, sizeof(r));
 		r.listing = 1;
 		r.type = x->lst[i].type;
-		r.source = x->lst[i].source != NULL ? x->lst[i].source
-						    : x->path;
+		r.source =
+		    x->lst[i].source != NULL ? x->lst[i].source : x->path;
 		r.mark = x->lst[i].mark;
 		r.read_error = x->lst[i].error;
 		K8S_SET_PLACEMENT(&r, NULL);
@@ -985,8 +985,8 @@ k8s_read(struct diag *d, const char *path, const struct load_limits *lim,
 		x.lim.digest = NULL;
 		rc = read_dir(&x, path, 0);
 		if (rc == 0 && x.nobj == 0 && x.nlst == 0)
-			rc = diag_err(d, &m,
-			    "no Kubernetes manifest under '%s'", path);
+			rc = diag_err(
+			    d, &m, "no Kubernetes manifest under '%s'", path);
 	} else {
 		ol = x.lim;
 		ol.input = in;

@@ -81,16 +81,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(sub, sizeof(sub), "%s/d", dir);
 	if (mkdir(sub, 0700) == -1)
 		abort();
-	snprintf(path, sizeof(path), "%s/%s", sub,
-	    names[lay == 3 ? 0 : lay]);
+	snprintf(path, sizeof(path), "%s/%s", sub, names[lay == 3 ? 0 : lay]);
 	if ((fp = fopen(path, "wb")) == NULL)
 		abort();
 	if (size > 1 && fwrite(data + 1, 1, size - 1, fp) != size - 1)
 		abort();
 	fclose(fp);
 	diag_init(&d);
-	rc = adapter_k8s.read(&d, lay == 3 ? sub : path, NULL, on_resource,
-	    NULL, &n);
+	rc = adapter_k8s.read(
+	    &d, lay == 3 ? sub : path, NULL, on_resource, NULL, &n);
 	if (rc != 0 && d.nerrors == 0)
 		abort();
 	diag_free(&d);

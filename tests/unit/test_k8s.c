@@ -133,7 +133,8 @@ status_of(const char *check, const char *input, const char *id)
 	assert_non_null(r);
 	if (run_input(r, input, NULL) == 0 && run_finish(r) == 0)
 		for (i = 0; i < r->checks[0].n; i++)
-			if (strcmp(r->checks[0].results[i].resource_id, id) == 0)
+			if (strcmp(r->checks[0].results[i].resource_id, id) ==
+			    0)
 				st = (int)r->checks[0].results[i].status;
 	run_free(r);
 	baseline_free(bl);
@@ -198,8 +199,9 @@ test_kubectl_list(void **state)
 	assert_int_equal(read_k8s(tmp("list.json"), &s, &d), 0);
 	assert_true(has(&s, "K8s::Core::Pod Pod/a/p ns=a\n"));
 	assert_true(has(&s, "K8s::Apps::Deployment Deployment/a/old ns=a\n"));
-	assert_true(has(&s, "K8s::Rbac::ClusterRoleBinding "
-			    "ClusterRoleBinding/crb ns=-\n"));
+	assert_true(has(&s,
+	    "K8s::Rbac::ClusterRoleBinding "
+	    "ClusterRoleBinding/crb ns=-\n"));
 	assert_true(
 	    has(&s, "K8s::CertManager::Certificate Certificate/a/c ns=a\n"));
 	assert_true(has(&s, "K8s::Core::Namespace Namespace/a ns=-\n"));
@@ -332,8 +334,9 @@ test_manifest_dir(void **state)
 	assert_true(has(&s, "listing K8s::Apps::DaemonSet\n"));
 	assert_true(has(&s, "listing K8s::Core::Namespace\n"));
 	/* A namespace the objects use but the set lacks: unknown, error. */
-	assert_true(has(&s, "K8s::Core::Namespace Namespace/other ns=other "
-			    "error: "));
+	assert_true(has(&s,
+	    "K8s::Core::Namespace Namespace/other ns=other "
+	    "error: "));
 	assert_false(has(&s, "Namespace/shop ns=shop error"));
 	assert_diag_has(&d, "skipped");
 	assert_diag_has(&d, "README.md");
@@ -447,8 +450,8 @@ variant(char *out, size_t len, size_t k, const char *list, int first,
 	char b[512], in[16];
 	int ind = depth_of(k);
 
-	snprintf(b, sizeof(b),
-	    "{name: bad, image: x, securityContext: {%s}}", bad);
+	snprintf(
+	    b, sizeof(b), "{name: bad, image: x, securityContext: {%s}}", bad);
 	snprintf(in, sizeof(in), "%*s", ind, "");
 	snprintf(out, len,
 	    "apiVersion: %s\nkind: %s\nmetadata:\n  name: w\n"
@@ -483,7 +486,8 @@ test_every_container(void **state)
 		    "capabilities: {drop: [ALL], add: [CAP_sys_admin]}",
 		    "capabilities: {drop: [ALL], add: [net_bind_service]}" },
 		{ "k8s-privilege-escalation",
-		    "allowPrivilegeEscalation: true, capabilities: {drop: [ALL]}",
+		    "allowPrivilegeEscalation: true, capabilities: {drop: "
+		    "[ALL]}",
 		    "allowPrivilegeEscalation: false" },
 	};
 	char text[2048], id[64];
@@ -514,9 +518,8 @@ test_every_container(void **state)
 								 "bad=%d",
 							    cases[c].check,
 							    kinds[k].kind,
-							    lists[l],
-							    b[bad], first,
-							    bad);
+							    lists[l], b[bad],
+							    first, bad);
 					}
 				}
 }
@@ -639,7 +642,8 @@ test_apiserver_flag_forms(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		snprintf(text, sizeof(text),
-		    "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver,"
+		    "apiVersion: v1\nkind: Pod\nmetadata: {name: "
+		    "kube-apiserver,"
 		    " namespace: kube-system}\nspec:\n  containers:\n"
 		    "  - name: a\n    image: x\n    command: %s\n",
 		    v[i].cmd);
@@ -663,7 +667,8 @@ test_broad_subjects(void **state)
 		{ "{kind: Group, name: system:unauthenticated}", ST_FAIL },
 		{ "{kind: User, name: system:anonymous}", ST_FAIL },
 		{ "{kind: Group, name: system:serviceaccounts}", ST_FAIL },
-		{ "{kind: Group, name: \"system:serviceaccounts:ns\"}", ST_FAIL },
+		{ "{kind: Group, name: \"system:serviceaccounts:ns\"}",
+		    ST_FAIL },
 		{ "{kind: Group, name: system:masters}", ST_PASS },
 		{ "{kind: ServiceAccount, name: default, namespace: ns}",
 		    ST_PASS },
