@@ -64,6 +64,7 @@ struct k8s_read {
 	struct load_limits lim; /* for the files of a directory */
 	struct k8s_obj *obj;
 	size_t nobj, capobj;
+	struct k8s_obj **idx; /* obj sorted by kind, namespace, name */
 	struct k8s_listing *lst;
 	size_t nlst, caplst;
 	size_t emitted, files;
@@ -650,32 +651,127 @@ pod_spec_of(const struct k8s_obj *o)
 	return (struct doc_node *)n;
 }
 
-static const struct k8s_obj *
-find_obj(const struct k8s_read *x, const char *kind, const char *ns,
-    const char *name)
+/* Order of objects by kind, namespace (cluster-scoped first), name. */
+static int
+obj_key_cmp(
+    const char *kind, const char *ns, const char *name, const struct k8s_obj *o)
+{
+	int c;
+
+	if ((c = strcmp(kind, o->kind)) != 0)
+		return c;
+	if (ns == NULL || o->ns == NULL) {
+		if (ns != o->ns)
+			return ns == NULL ? -1 : 1;
+	} else if ((c = strcmp(ns, o->ns)) != 0) {
+		return c;
+	}
+	return name != NULL ? strcmp(name, o->name) : 0;
+}
+
+static int
+obj_cmp(const void *a, const void *b)
+{
+	const struct k8s_obj *x = *(const struct k8s_obj *const *)a;
+	const struct k8s_obj *y = *(const struct k8s_obj *const *)b;
+	int c = obj_key_cmp(x->kind, x->ns, x->name, y);
+
+	/* Equal keys keep input order, so the last is kubectl's winner. */
+	if (c == 0)
+		c = x < y ? -1 : x > y;
+	return c;
+}
+
+/* Sort the index once every object has been read.  0 or -1. */
+static int
+index_objects(struct k8s_read *x)
 {
 	size_t i;
 
+	if (x->nobj == 0)
+		return 0;
+	if ((x->idx = arena_alloc(x->a, x->nobj * sizeof(*x->idx))) == NULL)
+		return oom(x, NULL);
 	for (i = 0; i < x->nobj; i++)
-		if (strcmp(x->obj[i].kind, kind) == 0 &&
-		    strcmp(x->obj[i].name, name) == 0 &&
-		    (ns == NULL ? x->obj[i].ns == NULL
-				: x->obj[i].ns != NULL &&
-				strcmp(x->obj[i].ns, ns) == 0))
-			return &x->obj[i];
-	return NULL;
+		x->idx[i] = &x->obj[i];
+	qsort(x->idx, x->nobj, sizeof(*x->idx), obj_cmp);
+	return 0;
 }
 
-/* The attributes of o: the object plus its joins. */
+/*
+ * The objects of kind in ns (NULL: cluster-scoped) named name (NULL: any
+ * name), in input order: x->idx[*lo .. *hi).
+ */
+static void
+obj_range(const struct k8s_read *x, const char *kind, const char *ns,
+    const char *name, size_t *lo, size_t *hi)
+{
+	size_t l = 0, h = x->nobj, m;
+
+	while (l < h) {
+		m = l + (h - l) / 2;
+		if (obj_key_cmp(kind, ns, name, x->idx[m]) > 0)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*lo = l;
+	for (h = l; h < x->nobj && obj_key_cmp(kind, ns, name, x->idx[h]) == 0;
+	     h++)
+		;
+	*hi = h;
+}
+
+/*
+ * The role a binding refers to.  Defined more than once (two manifests),
+ * the union of the definitions' rules stands for it: a wildcard in any
+ * one of them is seen, so a duplicate can never hide one.
+ */
+static struct doc_node *
+role_of(struct k8s_read *x, const struct k8s_obj *binding)
+{
+	const struct doc_node *ref = doc_get(binding->doc, "roleRef"), *rules;
+	const char *rkind = doc_str(doc_get(ref, "kind"));
+	const char *rname = doc_str(doc_get(ref, "name"));
+	struct doc_node *role, *all;
+	size_t lo, hi, i, j;
+
+	if (rkind == NULL || rname == NULL)
+		return NULL;
+	obj_range(x, rkind, strcmp(rkind, "Role") == 0 ? binding->ns : NULL,
+	    rname, &lo, &hi);
+	if (hi - lo <= 1)
+		return lo < hi ? x->idx[lo]->doc : NULL;
+	if ((role = src_map_clone(x->a, x->idx[hi - 1]->doc)) == NULL ||
+	    (all = src_seq(x->a, &role->mark)) == NULL ||
+	    src_set(x->a, role, "rules", all) != 0)
+		return NULL;
+	for (i = lo; i < hi; i++) {
+		rules = doc_get(x->idx[i]->doc, "rules");
+		if (rules == NULL || rules->type != DOC_SEQ) {
+			/* An unreadable definition keeps the union unreadable. */
+			if (rules != NULL &&
+			    src_set(
+				x->a, role, "rules", (struct doc_node *)rules))
+				return NULL;
+			if (rules != NULL)
+				return role;
+			continue;
+		}
+		for (j = 0; j < rules->u.seq.n; j++)
+			if (doc_seq_push(x->a, all, rules->u.seq.items[j]) != 0)
+				return NULL;
+	}
+	return role;
+}
+
+/* The attributes of o: the object plus its joins; NULL: out of memory. */
 static struct doc_node *
 attrs_of(struct k8s_read *x, const struct k8s_obj *o)
 {
 	const struct k8s_listing *np;
-	const struct k8s_obj *role;
-	struct doc_node *attrs, *spec, *seq;
-	const struct doc_node *ref;
-	const char *rkind, *rname;
-	size_t i;
+	struct doc_node *attrs, *spec, *seq, *role;
+	size_t lo, hi, i;
 
 	if ((attrs = src_map_clone(x->a, o->doc)) == NULL)
 		return NULL;
@@ -687,26 +783,17 @@ attrs_of(struct k8s_read *x, const struct k8s_obj *o)
 	    np->error == NULL) {
 		if ((seq = src_seq(x->a, &o->doc->mark)) == NULL)
 			return NULL;
-		for (i = 0; i < x->nobj; i++)
-			if (strcmp(x->obj[i].type,
-				"K8s::Networking::NetworkPolicy") == 0 &&
-			    strcmp(x->obj[i].ns, o->name) == 0 &&
-			    doc_seq_push(x->a, seq, x->obj[i].doc) != 0)
+		obj_range(x, "NetworkPolicy", o->name, NULL, &lo, &hi);
+		for (i = lo; i < hi; i++)
+			if (doc_seq_push(x->a, seq, x->idx[i]->doc) != 0)
 				return NULL;
 		if (src_set(x->a, attrs, K8S_NETWORK_POLICIES, seq) != 0)
 			return NULL;
 	}
 	if (strcmp(o->type, "K8s::Rbac::RoleBinding") == 0 ||
 	    strcmp(o->type, "K8s::Rbac::ClusterRoleBinding") == 0) {
-		ref = doc_get(o->doc, "roleRef");
-		rkind = doc_str(doc_get(ref, "kind"));
-		rname = doc_str(doc_get(ref, "name"));
-		role = NULL;
-		if (rkind != NULL && rname != NULL)
-			role = find_obj(x, rkind,
-			    strcmp(rkind, "Role") == 0 ? o->ns : NULL, rname);
-		if (role != NULL &&
-		    src_set(x->a, attrs, K8S_ROLE, role->doc) != 0)
+		role = role_of(x, o);
+		if (role != NULL && src_set(x->a, attrs, K8S_ROLE, role) != 0)
 			return NULL;
 	}
 	return attrs;
@@ -757,7 +844,7 @@ emit_missing_namespaces(struct k8s_read *x)
 	const struct k8s_listing *nl;
 	struct resource r;
 	const char **seen = NULL, **v;
-	size_t i, j, n = 0;
+	size_t i, j, n = 0, lo, hi;
 
 	nl = listing_of(x, "K8s::Core::Namespace");
 	if (nl == NULL || nl->error != NULL)
@@ -765,7 +852,10 @@ emit_missing_namespaces(struct k8s_read *x)
 	for (i = 0; i < x->nobj; i++) {
 		const char *ns = x->obj[i].ns;
 
-		if (ns == NULL || find_obj(x, "Namespace", NULL, ns) != NULL)
+		if (ns == NULL)
+			continue;
+		obj_range(x, "Namespace", NULL, ns, &lo, &hi);
+		if (lo < hi)
 			continue;
 		for (j = 0; j < n && strcmp(seen[j], ns) != 0; j++)
 			;
@@ -833,23 +923,27 @@ manifest_listings(struct k8s_read *x)
  * The same object twice (two manifests, or a List and a manifest): both
  * are evaluated, so neither hides the other; kubectl would keep the last.
  */
+/*
+ * The same object twice (two manifests, or a List and a manifest): both
+ * are evaluated, so neither hides the other; kubectl would keep the last.
+ */
 static void
 warn_duplicates(struct k8s_read *x)
 {
-	size_t i, j, warned = 0;
+	const struct k8s_obj *a, *b;
+	size_t i, warned = 0;
 
-	for (i = 1; i < x->nobj && warned < 10; i++)
-		for (j = 0; j < i; j++)
-			if (strcmp(x->obj[i].id, x->obj[j].id) == 0) {
-				diag_warn(x->d, &x->obj[i].doc->mark,
-				    "'%s' is also defined at %s:%u:%u; both "
-				    "are evaluated",
-				    x->obj[i].id, x->obj[j].doc->mark.file,
-				    x->obj[j].doc->mark.line,
-				    x->obj[j].doc->mark.col);
-				warned++;
-				break;
-			}
+	for (i = 1; i < x->nobj && warned < 10; i++) {
+		a = x->idx[i - 1];
+		b = x->idx[i];
+		if (obj_key_cmp(a->kind, a->ns, a->name, b) != 0)
+			continue;
+		diag_warn(x->d, &b->doc->mark,
+		    "'%s' is also defined at %s:%u:%u; both are evaluated",
+		    b->id, a->doc->mark.file, a->doc->mark.line,
+		    a->doc->mark.col);
+		warned++;
+	}
 }
 
 static int
@@ -858,8 +952,9 @@ emit_all(struct k8s_read *x)
 	struct resource r;
 	size_t i;
 
-	if (x->nobj <= 5000)
-		warn_duplicates(x);
+	if (index_objects(x) != 0)
+		return -1;
+	warn_duplicates(x);
 	if (manifest_listings(x) != 0)
 		return -1;
 	for (i = 0; i < x->nobj; i++)

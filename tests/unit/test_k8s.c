@@ -695,6 +695,51 @@ test_broad_subjects(void **state)
 	}
 }
 
+/*
+ * A role defined twice (two manifests): a wildcard in either definition
+ * is seen, whichever order the files come in.
+ */
+static void
+test_duplicate_role(void **state)
+{
+	static const char binding[] =
+	    "apiVersion: rbac.authorization.k8s.io/v1\nkind: "
+	    "ClusterRoleBinding\nmetadata: {name: b}\nroleRef: {kind: "
+	    "ClusterRole, name: r, apiGroup: rbac.authorization.k8s.io}\n"
+	    "subjects: [{kind: Group, name: system:authenticated}]\n";
+	static const char *const defs[] = {
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+		"metadata: {name: r}\nrules: [{apiGroups: [\"\"], resources: "
+		"[pods], verbs: [get]}]\n",
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+		"metadata: {name: r}\nrules: [{apiGroups: [\"\"], resources: "
+		"[\"*\"], verbs: [get]}]\n",
+	};
+	struct seen s;
+	struct diag d;
+	int order;
+
+	(void)state;
+	assert_int_equal(mkdir(tmp("dup"), 0700), 0);
+	write_file(tmp("dup/b.yaml"), binding);
+	for (order = 0; order < 2; order++) {
+		write_file(tmp("dup/r1.yaml"), defs[order]);
+		write_file(tmp("dup/r2.yaml"), defs[!order]);
+		assert_int_equal(status_of("k8s-rbac-broad-admin-binding",
+				     tmp("dup"), "ClusterRoleBinding/b"),
+		    ST_FAIL);
+		assert_int_equal(read_k8s(tmp("dup"), &s, &d), 0);
+		assert_diag_has(&d, "'ClusterRole/r' is also defined at");
+		seen_free(&s, &d);
+	}
+	/* One narrow definition alone passes: the test can tell. */
+	unlink(tmp("dup/r2.yaml"));
+	write_file(tmp("dup/r1.yaml"), defs[0]);
+	assert_int_equal(status_of("k8s-rbac-broad-admin-binding", tmp("dup"),
+			     "ClusterRoleBinding/b"),
+	    ST_PASS);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -712,6 +757,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_default_deny_forms),
 		cmocka_unit_test(test_apiserver_flag_forms),
 		cmocka_unit_test(test_broad_subjects),
+		cmocka_unit_test(test_duplicate_role),
 	};
 
 	if (argc > 1)
