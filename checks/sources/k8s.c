@@ -17,8 +17,9 @@
  *                    refers to, when the input holds it
  *
  * The joins need the whole input, so an input is held in memory while it
- * is read (a cluster dump is megabytes); every object is copied into the
- * read's arena and emitted once the input has been read to its end.
+ * is read (a cluster dump is megabytes): every file is loaded into the
+ * read's arena and the objects are emitted once the input has been read
+ * to its end.
  * Secret values (data, stringData, the last-applied annotation) are
  * replaced by "(redacted)" before anything can print them.
  */
@@ -394,7 +395,8 @@ add_object(struct k8s_read *x, const struct doc_node *item,
 	o->id = ns != NULL ? arena_printf(x->a, "%s/%s/%s", kind, ns, name)
 			   : arena_printf(x->a, "%s/%s", kind, name);
 	o->source = x->file;
-	o->doc = doc_copy(x->a, item);
+	/* A shallow copy: the item's own map may gain its kind below. */
+	o->doc = src_map_clone(x->a, item);
 	if (o->kind == NULL || o->name == NULL || (ns != NULL && !o->ns) ||
 	    o->type == NULL || o->id == NULL || o->doc == NULL)
 		return oom(x, &item->mark);
@@ -501,12 +503,10 @@ is_list(const struct doc_node *doc, const char *kind)
 
 /* One document of a file. */
 static int
-k8s_doc(void *ctx, struct doc_node *doc, struct arena *a)
+k8s_doc(struct k8s_read *x, struct doc_node *doc)
 {
-	struct k8s_read *x = ctx;
 	const char *kind, *api;
 
-	(void)a;
 	if (doc->type == DOC_NULL)
 		return 0; /* an empty document between two `---` */
 	kind = doc_str(doc_get(doc, "kind"));
@@ -553,14 +553,25 @@ name_cmp(const void *a, const void *b)
 
 static int read_dir(struct k8s_read *x, const char *dir, int depth);
 
+/*
+ * Load a file's documents straight into the read's arena (the joins need
+ * every object until the end, and a copy would double the memory).
+ */
 static int
 read_file(struct k8s_read *x, const char *path, const struct load_limits *lim)
 {
+	struct doc_node **docs;
+	size_t n, i;
+
 	if ((x->file = arena_strdup(x->a, path)) == NULL)
 		return oom(x, NULL);
 	x->files++;
-	return doc_stream_file(
-	    x->d, path, DOC_FMT_AUTO, NULL, lim, k8s_doc, x, NULL);
+	if (doc_load_file(x->a, x->d, path, DOC_FMT_AUTO, lim, &docs, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (k8s_doc(x, docs[i]) != 0)
+			return -1;
+	return 0;
 }
 
 /* One entry of a directory: a subdirectory, a manifest, or skipped. */
