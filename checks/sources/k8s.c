@@ -990,20 +990,69 @@ emit_all(struct k8s_read *x)
 
 /* --------------------------------------------------------------- adapter */
 
-/* Whether head shows a Kubernetes object: apiVersion and kind keys. */
+/*
+ * Whether v (n bytes) is a Kubernetes API version: "v1", "apps/v1",
+ * "batch/v1beta1", "cert-manager.io/v1alpha2"; not an Azure Resource
+ * Manager date ("2021-04-01"), which also sits under "apiVersion".
+ */
+static int
+is_api_version(const char *v, size_t n)
+{
+	const char *slash = memchr(v, '/', n), *p, *e = v + n;
+
+	p = slash != NULL ? slash + 1 : v;
+	if (slash == v || p >= e || *p++ != 'v' || p >= e ||
+	    !isdigit((unsigned char)*p))
+		return 0;
+	while (p < e && isdigit((unsigned char)*p))
+		p++;
+	if (p < e &&
+	    (strncmp(p, "alpha", 5) == 0 || strncmp(p, "beta", 4) == 0)) {
+		p += *p == 'a' ? 5 : 4;
+		if (p >= e || !isdigit((unsigned char)*p))
+			return 0;
+		while (p < e && isdigit((unsigned char)*p))
+			p++;
+	}
+	return p == e;
+}
+
+/*
+ * Whether head shows a Kubernetes object: an apiVersion key (JSON or
+ * YAML) whose value is a Kubernetes API version, and a kind key.
+ */
 static int
 head_is_k8s(const char *head, size_t len)
 {
-	if (src_has_key(head, len, "apiVersion") &&
-	    src_has_key(head, len, "kind"))
-		return 1;
-	/* YAML: both keys at the start of a line, or in a `- ` item. */
-	return (strstr(head, "\napiVersion:") != NULL ||
-		   strncmp(head, "apiVersion:", 11) == 0 ||
-		   strstr(head, "apiVersion: ") != NULL) &&
-	    (strstr(head, "\nkind:") != NULL ||
-		strncmp(head, "kind:", 5) == 0 ||
-		strstr(head, " kind: ") != NULL);
+	const char *p = head, *v, *end = head + len;
+	size_t n;
+	int api = 0;
+
+	while (!api && (p = strstr(p, "apiVersion")) != NULL) {
+		v = p + 10;
+		if (v < end && *v == '"')
+			v++;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		p = v;
+		if (v >= end || *v++ != ':')
+			continue;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v < end && (*v == '"' || *v == '\''))
+			v++;
+		for (n = 0; v + n < end &&
+		     (isalnum((unsigned char)v[n]) || v[n] == '/' ||
+			 v[n] == '.' || v[n] == '-');
+		     n++)
+			;
+		api = is_api_version(v, n);
+	}
+	if (!api)
+		return 0;
+	return src_has_key(head, len, "kind") ||
+	    strncmp(head, "kind:", 5) == 0 || strstr(head, "\nkind:") != NULL ||
+	    strstr(head, " kind:") != NULL;
 }
 
 /* Whether a directory holds a manifest (depth-bounded, name-sorted). */

@@ -370,7 +370,18 @@ test_detect(void **state)
 	(void)state;
 	assert_true(adapter_k8s.detect("x", 0, yaml, strlen(yaml)) > 0);
 	assert_true(adapter_k8s.detect("x", 0, json, strlen(json)) > 0);
+	static const char arm[] = "{\"apiVersion\": \"2021-04-01\", "
+				  "\"kind\": \"StorageV2\"}";
+	static const char crd[] = "kind: Certificate\n"
+				  "apiVersion: cert-manager.io/v1alpha2\n";
+	static const char spaced[] = "{\"kind\": \"Pod\", \"apiVersion\" : "
+				     "\"v1\"}";
+
 	assert_int_equal(adapter_k8s.detect("x", 0, aws, strlen(aws)), 0);
+	/* An Azure Resource Manager object is not a Kubernetes one. */
+	assert_int_equal(adapter_k8s.detect("x", 0, arm, strlen(arm)), 0);
+	assert_true(adapter_k8s.detect("x", 0, crd, strlen(crd)) > 0);
+	assert_true(adapter_k8s.detect("x", 0, spaced, strlen(spaced)) > 0);
 	assert_true(adapter_k8s.detect("examples/k8s", 1, NULL, 0) > 0);
 	assert_int_equal(
 	    adapter_k8s.detect("examples/aws-export", 1, NULL, 0), 0);
