@@ -17,6 +17,7 @@ extern const struct adapter adapter_k8s;
 #define K8S_POD_SPEC "PodSpec"
 #define K8S_NETWORK_POLICIES "NetworkPolicies"
 #define K8S_ROLE "Role"
+#define K8S_SERVICE_ACCOUNT "ServiceAccount"
 /* What a Secret's values (and env values that look secret) show. */
 #define K8S_REDACTED "(redacted)"
 

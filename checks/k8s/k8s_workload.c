@@ -721,9 +721,9 @@ host_path(struct check_ctx *c, const struct resource *r)
 static int
 sa_token(struct check_ctx *c, const struct resource *r)
 {
-	const struct doc_node *pod, *am, *sa;
+	const struct doc_node *pod, *am, *sa, *saam;
 	const char *name;
-	int emitted;
+	int emitted, v;
 
 	if ((pod = k8s_pod_spec(c, r, &emitted)) == NULL)
 		return 0;
@@ -737,6 +737,7 @@ sa_token(struct check_ctx *c, const struct resource *r)
 		return check_emit(c, r, ST_ERROR,
 		    "'%s': serviceAccountName is not a string", r->id);
 	name = sa != NULL && *doc_str(sa) != '\0' ? doc_str(sa) : "default";
+	/* The pod's own setting wins over its service account's. */
 	switch (k8s_bool(am)) {
 	case 0:
 		return check_emit(c, r, ST_PASS,
@@ -753,12 +754,29 @@ sa_token(struct check_ctx *c, const struct resource *r)
 			    r->id);
 		break;
 	default:
-		if (strcmp(name, "default") == 0)
-			return check_emit(c, r, ST_FAIL,
-			    "'%s' runs as the default service account and "
-			    "does not set automountServiceAccountToken: false",
+		if (strcmp(name, "default") != 0)
+			break;
+		saam = doc_get(doc_get(r->attrs, K8S_SERVICE_ACCOUNT),
+		    "automountServiceAccountToken");
+		check_evidence(c,
+		    K8S_SERVICE_ACCOUNT ".automountServiceAccountToken", saam);
+		if ((v = k8s_bool(saam)) == 0)
+			return check_emit(c, r, ST_PASS,
+			    "'%s' runs as the default service account, which "
+			    "does not automount its token",
 			    r->id);
-		break;
+		if (v == -2)
+			return check_emit(c, r, ST_ERROR,
+			    "'%s': the default service account's "
+			    "automountServiceAccountToken is not a boolean",
+			    r->id);
+		return check_emit(c, r, ST_FAIL,
+		    "'%s' runs as the default service account and neither "
+		    "it nor the pod sets automountServiceAccountToken: false%s",
+		    r->id,
+		    doc_get(r->attrs, K8S_SERVICE_ACCOUNT) == NULL
+			? " (the service account is not in the input)"
+			: "");
 	}
 	return check_emit(c, r, ST_PASS,
 	    "'%s' uses the dedicated service account '%s' (its token is "

@@ -15,6 +15,8 @@
  *                    present only when the input lists NetworkPolicies
  *   Role             RoleBinding, ClusterRoleBinding: the role the binding
  *                    refers to, when the input holds it
+ *   ServiceAccount   workloads: the service account the pods run as, when
+ *                    the input holds it
  *
  * The joins need the whole input, so an input is held in memory while it
  * is read (a cluster dump is megabytes): every file is loaded into the
@@ -776,18 +778,43 @@ role_of(struct k8s_read *x, const struct k8s_obj *binding)
 	return role;
 }
 
+/*
+ * The ServiceAccount a pod template runs as (serviceAccountName, the
+ * deprecated serviceAccount, else "default"), when the input holds it;
+ * the last definition when there are several, as kubectl keeps.
+ */
+static struct doc_node *
+sa_of(const struct k8s_read *x, const struct k8s_obj *o,
+    const struct doc_node *spec)
+{
+	const char *name = doc_str(doc_get(spec, "serviceAccountName"));
+	size_t lo, hi;
+
+	if (name == NULL || *name == '\0')
+		name = doc_str(doc_get(spec, "serviceAccount"));
+	if (name == NULL || *name == '\0')
+		name = "default";
+	if (o->ns == NULL)
+		return NULL;
+	obj_range(x, "ServiceAccount", o->ns, name, &lo, &hi);
+	return lo < hi ? x->idx[hi - 1]->doc : NULL;
+}
+
 /* The attributes of o: the object plus its joins; NULL: out of memory. */
 static struct doc_node *
 attrs_of(struct k8s_read *x, const struct k8s_obj *o)
 {
 	const struct k8s_listing *np;
-	struct doc_node *attrs, *spec, *seq, *role;
+	struct doc_node *attrs, *spec, *seq, *role, *sa;
 	size_t lo, hi, i;
 
 	if ((attrs = src_map_clone(x->a, o->doc)) == NULL)
 		return NULL;
 	if ((spec = pod_spec_of(o)) != NULL &&
 	    src_set(x->a, attrs, K8S_POD_SPEC, spec) != 0)
+		return NULL;
+	if (spec != NULL && (sa = sa_of(x, o, spec)) != NULL &&
+	    src_set(x->a, attrs, K8S_SERVICE_ACCOUNT, sa) != 0)
 		return NULL;
 	if (strcmp(o->type, "K8s::Core::Namespace") == 0 &&
 	    (np = listing_of(x, "K8s::Networking::NetworkPolicy")) != NULL &&
