@@ -374,6 +374,11 @@ add_object(struct k8s_read *x, const struct doc_node *item,
 		cluster = doc_get(md, "namespace") == NULL;
 	}
 	ns = doc_str(doc_get(md, "namespace"));
+	if (doc_get(md, "namespace") != NULL && ns == NULL &&
+	    doc_get(md, "namespace")->type != DOC_NULL)
+		return diag_err(x->d, &doc_get(md, "namespace")->mark,
+		    "%s '%s': 'metadata.namespace' is not a string", kind,
+		    name);
 	if (!cluster && (ns == NULL || *ns == '\0'))
 		ns = "default"; /* where kubectl applies it without -n */
 	if (cluster)

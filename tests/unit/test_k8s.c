@@ -351,6 +351,13 @@ test_manifest_dir(void **state)
 	seen_free(&s, &d);
 	unlink(tmp("m/kustomization.yaml"));
 
+	/* A namespace that is not a string is no namespace: an error. */
+	write_file(tmp("m/bad.yaml"),
+	    "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: 7}\n");
+	assert_int_equal(read_k8s(tmp("m"), &s, &d), -1);
+	assert_diag_has(&d, "'metadata.namespace' is not a string");
+	seen_free(&s, &d);
+
 	/* A document that is no object is an error with its position. */
 	write_file(tmp("m/bad.yaml"), "apiVersion: v1\nmetadata: {}\n");
 	assert_int_equal(read_k8s(tmp("m"), &s, &d), -1);
