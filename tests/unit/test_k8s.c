@@ -758,6 +758,87 @@ test_duplicate_role(void **state)
 	    ST_PASS);
 }
 
+/* One container's securityContext or image, judged by one check. */
+static int
+one_container(const char *check, const char *ctr)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+	    "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\n"
+	    "spec:\n  containers: [{name: c, %s}]\n",
+	    ctr);
+	write_file(tmp("one.yaml"), text);
+	return status_of(check, tmp("one.yaml"), "Pod/n/p");
+}
+
+/*
+ * Capability names in every spelling the runtimes accept are the same
+ * capability; image digests must be whole.
+ */
+static void
+test_spellings(void **state)
+{
+	static const char *const sysadmin[] = { "SYS_ADMIN", "sys_admin",
+		"CAP_SYS_ADMIN", "cap_sys_admin", "Cap_Sys_Admin", "NET_RAW",
+		"ALL", "all" };
+	static const struct {
+		const char *image;
+		int want;
+	} img[] = {
+		{ "nginx@sha256:"
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab"
+		  "cdef",
+		    ST_PASS },
+		{ "reg.io:5000/a/nginx:1.25@sha256:"
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab"
+		  "cdef",
+		    ST_PASS },
+		{ "nginx@sha256:"
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab"
+		  "cde",
+		    ST_FAIL },
+		{ "nginx@sha256:"
+		  "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789ab"
+		  "cdef",
+		    ST_FAIL },
+		{ "nginx@sha512:"
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab"
+		  "cdef",
+		    ST_FAIL },
+		{ "nginx:sha256-0123", ST_FAIL },
+		{ "nginx:1.25", ST_FAIL },
+		{ "nginx", ST_FAIL },
+	};
+	char c[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sysadmin) / sizeof(sysadmin[0]); i++) {
+		snprintf(c, sizeof(c),
+		    "image: x, securityContext: {capabilities: {drop: [ALL], "
+		    "add: [%s]}}",
+		    sysadmin[i]);
+		if (one_container("k8s-capabilities", c) != ST_FAIL)
+			fail_msg("add %s should fail", sysadmin[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		static const char *const drops[] = { "all", "CAP_ALL", "All" };
+
+		snprintf(c, sizeof(c),
+		    "image: x, securityContext: {capabilities: {drop: [%s]}}",
+		    drops[i]);
+		if (one_container("k8s-capabilities", c) != ST_FAIL)
+			fail_msg("drop %s is not the restricted ALL", drops[i]);
+	}
+	for (i = 0; i < sizeof(img) / sizeof(img[0]); i++) {
+		snprintf(c, sizeof(c), "image: \"%s\"", img[i].image);
+		if (one_container("k8s-image-digest", c) != img[i].want)
+			fail_msg("%s: expected %s", img[i].image,
+			    status_name((enum status)img[i].want));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -776,6 +857,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_apiserver_flag_forms),
 		cmocka_unit_test(test_broad_subjects),
 		cmocka_unit_test(test_duplicate_role),
+		cmocka_unit_test(test_spellings),
 	};
 
 	if (argc > 1)
