@@ -336,7 +336,8 @@ redact_secret(struct arena *a, struct doc_node *obj)
 /*
  * One object: item of a List (list_kind/list_api give the kind and
  * apiVersion of a raw API list's items, which lack them), or a whole
- * document.  The object is copied into the read's arena.
+ * document.  The object stays in the read's arena; its top-level map is
+ * copied (a raw API list's item gains its kind there).
  */
 static int
 add_object(struct k8s_read *x, const struct doc_node *item,
