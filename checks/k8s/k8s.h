@@ -55,6 +55,14 @@ int k8s_each_container(struct check_ctx *c, const struct resource *r,
 const struct doc_node *k8s_pod_spec(
     struct check_ctx *c, const struct resource *r, int *emitted);
 
+/*
+ * check_evidence() at a path formatted like printf in the check's arena.
+ * 0, or -1 with the error in the check's diagnostics when memory runs
+ * out (the evidence is then missing; the status is unaffected).
+ */
+int k8s_evidence(struct check_ctx *c, const struct doc_node *v, const char *fmt,
+    ...) PRINTF_LIKE(3, 4);
+
 /* 1 true, 0 false, -1 absent, -2 present but not a boolean. */
 int k8s_bool(const struct doc_node *n);
 

@@ -106,7 +106,7 @@ role_wildcard(struct check_ctx *c, const struct doc_node *role,
 	size_t i;
 	int v, res;
 
-	check_evidence(c, arena_printf(a, "%s.rules", path), rules);
+	k8s_evidence(c, rules, "%s.rules", path);
 	if (rules == NULL || (rules->type == DOC_SEQ && rules->u.seq.n == 0)) {
 		if (doc_get(role, "aggregationRule") != NULL) {
 			*why = "an aggregated ClusterRole whose rules the "
@@ -354,10 +354,8 @@ namespace_default_deny(struct check_ctx *c, const struct resource *r)
 		p = pols->u.seq.items[i];
 		pname = doc_str(doc_get(doc_get(p, "metadata"), "name"));
 		if ((v = default_deny(p)) == 1) {
-			check_evidence(c,
-			    arena_printf(check_arena(c), "%s[%zu].spec",
-				K8S_NETWORK_POLICIES, i),
-			    doc_get(p, "spec"));
+			k8s_evidence(c, doc_get(p, "spec"), "%s[%zu].spec",
+			    K8S_NETWORK_POLICIES, i);
 			return check_emit(c, r, ST_PASS,
 			    "'%s': NetworkPolicy '%s' denies all ingress by "
 			    "default",
@@ -417,13 +415,13 @@ struct args {
 	size_t n;
 };
 
-static void
+static int
 args_add(struct arena *a, struct args *x, const struct doc_node *item)
 {
 	const char *s = doc_str(item), *p, *e;
 
 	if (s == NULL)
-		return;
+		return 0;
 	/* A shell command line in one item: split on blanks. */
 	for (p = s; *p != '\0' && x->n < MAX_ARGS;) {
 		while (isspace((unsigned char)*p))
@@ -432,10 +430,12 @@ args_add(struct arena *a, struct args *x, const struct doc_node *item)
 			break;
 		for (e = p; *e != '\0' && !isspace((unsigned char)*e); e++)
 			;
-		x->v[x->n] = arena_strndup(a, p, (size_t)(e - p));
+		if ((x->v[x->n] = arena_strndup(a, p, (size_t)(e - p))) == NULL)
+			return -1;
 		x->node[x->n++] = item;
 		p = e;
 	}
+	return 0;
 }
 
 static int
@@ -448,11 +448,11 @@ is_apiserver_word(const char *s)
 
 /*
  * The kube-apiserver container of a Pod (its arguments in *x), or NULL
- * when the Pod runs none.
+ * when the Pod runs none, or when memory ran out (*oom set).
  */
 static const struct doc_node *
 apiserver_container(
-    struct check_ctx *c, const struct resource *r, struct args *x)
+    struct check_ctx *c, const struct resource *r, struct args *x, int *oom)
 {
 	struct arena *a = check_arena(c);
 	const struct doc_node *spec = doc_get(r->attrs, K8S_POD_SPEC);
@@ -470,7 +470,10 @@ apiserver_container(
 			for (j = 0;
 			     l != NULL && l->type == DOC_SEQ && j < l->u.seq.n;
 			     j++)
-				args_add(a, x, l->u.seq.items[j]);
+				if (args_add(a, x, l->u.seq.items[j]) != 0) {
+					*oom = 1;
+					return NULL;
+				}
 		}
 		for (j = 0; j < x->n; j++)
 			if (x->v[j] != NULL && is_apiserver_word(x->v[j]))
@@ -488,7 +491,6 @@ static const char *
 flag(struct check_ctx *c, const struct args *x, const char *name,
     int takes_value)
 {
-	struct arena *a = check_arena(c);
 	const char *val = NULL;
 	const struct doc_node *from = NULL;
 	size_t i, n = strlen(name);
@@ -512,7 +514,7 @@ flag(struct check_ctx *c, const struct args *x, const char *name,
 				val = takes_value ? "" : "true";
 		}
 	}
-	check_evidence(c, arena_printf(a, "kube-apiserver --%s", name), from);
+	k8s_evidence(c, from, "kube-apiserver --%s", name);
 	return val;
 }
 
@@ -548,11 +550,13 @@ apiserver_flags(
 	struct arena *a = check_arena(c);
 	struct args *x = arena_alloc(a, sizeof(*x));
 	const char *v, *w;
+	int oom = 0;
 
 	if (x == NULL)
-		return -1;
-	if (apiserver_container(c, r, x) == NULL)
-		return not_apiserver(c, r);
+		return diag_err(check_diag(c), NULL, "out of memory");
+	if (apiserver_container(c, r, x, &oom) == NULL)
+		return oom ? diag_err(check_diag(c), NULL, "out of memory")
+			   : not_apiserver(c, r);
 	if (strcmp(which, "apiserver_audit") == 0) {
 		v = flag(c, x, "audit-policy-file", 1);
 		w = flag(c, x, "audit-log-path", 1);
@@ -661,12 +665,13 @@ apiserver_tls(struct check_ctx *c, const struct resource *r)
 	struct arena *a = check_arena(c);
 	struct args *x = arena_alloc(a, sizeof(*x));
 	const char *v, *min, *suites, *p, *e;
-	int have, want;
+	int have, want, oom = 0;
 
 	if (x == NULL)
-		return -1;
-	if (apiserver_container(c, r, x) == NULL)
-		return not_apiserver(c, r);
+		return diag_err(check_diag(c), NULL, "out of memory");
+	if (apiserver_container(c, r, x, &oom) == NULL)
+		return oom ? diag_err(check_diag(c), NULL, "out of memory")
+			   : not_apiserver(c, r);
 	min = doc_str(check_param(c, "min_version"));
 	if (min == NULL || (want = tls_rank(min)) < 0)
 		return check_emit(c, r, ST_ERROR,
@@ -691,7 +696,7 @@ apiserver_tls(struct check_ctx *c, const struct resource *r)
 		for (e = p; *e != '\0' && *e != ','; e++)
 			;
 		if ((s = arena_strndup(a, p, (size_t)(e - p))) == NULL)
-			return -1;
+			return diag_err(check_diag(c), NULL, "out of memory");
 		if (*s != '\0' && !suite_ok(s))
 			return check_emit(c, r, ST_FAIL,
 			    "'%s': --tls-cipher-suites allows '%s', which is "

@@ -31,6 +31,8 @@
  * A value of the wrong type is `error`, never read as unset.
  */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +41,23 @@
 
 /* Failing containers named in one message, at most. */
 #define MAX_NAMED 3
+
+int
+k8s_evidence(
+    struct check_ctx *c, const struct doc_node *v, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return diag_err(check_diag(c), NULL, "evidence path too long");
+	/* A longer path is cut: it names evidence, it decides nothing. */
+	return check_evidence(c, buf, v);
+}
 
 int
 k8s_bool(const struct doc_node *n)
@@ -95,8 +114,7 @@ k8s_each_container(struct check_ctx *c, const struct resource *r,
 			continue;
 		if (l == NULL || l->type != DOC_SEQ ||
 		    (i == 0 && l->u.seq.n == 0)) {
-			check_evidence(
-			    c, arena_printf(a, "PodSpec.%s", ctr_lists[i]), l);
+			k8s_evidence(c, l, "PodSpec.%s", ctr_lists[i]);
 			return check_emit(c, r, ST_ERROR, "'%s': '%s' is %s",
 			    r->id, ctr_lists[i],
 			    l == NULL ? "absent"
@@ -114,7 +132,8 @@ k8s_each_container(struct check_ctx *c, const struct resource *r,
 					     : "ephemeral container"),
 			    name != NULL ? name : "?");
 			if (path == NULL || label == NULL)
-				return -1;
+				return diag_err(
+				    check_diag(c), NULL, "out of memory");
 			nseen++;
 			why = NULL;
 			if (ctr->type != DOC_MAP) {
@@ -162,9 +181,7 @@ sc_get(struct check_ctx *c, const struct doc_node *ctr, const char *path,
 	const struct doc_node *v =
 	    doc_get(doc_get(ctr, "securityContext"), key);
 
-	check_evidence(c,
-	    arena_printf(check_arena(c), "%s.securityContext.%s", path, key),
-	    v);
+	k8s_evidence(c, v, "%s.securityContext.%s", path, key);
 	return v;
 }
 
@@ -175,8 +192,7 @@ podsc_get(struct check_ctx *c, const struct doc_node *pod, const char *key)
 	const struct doc_node *v =
 	    doc_get(doc_get(pod, "securityContext"), key);
 
-	check_evidence(c,
-	    arena_printf(check_arena(c), "PodSpec.securityContext.%s", key), v);
+	k8s_evidence(c, v, "PodSpec.securityContext.%s", key);
 	return v;
 }
 
@@ -322,11 +338,8 @@ c_capabilities(struct check_ctx *c, const struct doc_node *pod,
 	    doc_get(doc_get(ctr, "securityContext"), "capabilities"), "add");
 	drop = doc_get(
 	    doc_get(doc_get(ctr, "securityContext"), "capabilities"), "drop");
-	check_evidence(c,
-	    arena_printf(a, "%s.securityContext.capabilities.add", path), add);
-	check_evidence(c,
-	    arena_printf(a, "%s.securityContext.capabilities.drop", path),
-	    drop);
+	k8s_evidence(c, add, "%s.securityContext.capabilities.add", path);
+	k8s_evidence(c, drop, "%s.securityContext.capabilities.drop", path);
 	if ((add != NULL && add->type != DOC_SEQ) ||
 	    (drop != NULL && drop->type != DOC_SEQ)) {
 		*why = arena_printf(
@@ -443,7 +456,7 @@ c_digest(struct check_ctx *c, const struct doc_node *pod,
 
 	(void)pod;
 	(void)list;
-	check_evidence(c, arena_printf(a, "%s.image", path), img);
+	k8s_evidence(c, img, "%s.image", path);
 	if (s == NULL || *s == '\0') {
 		*why = arena_printf(a, "%s has no image", label);
 		return ST_ERROR;
@@ -513,7 +526,7 @@ c_env(struct check_ctx *c, const struct doc_node *pod,
 	if (env == NULL)
 		return ST_PASS;
 	if (env->type != DOC_SEQ) {
-		check_evidence(c, arena_printf(a, "%s.env", path), env);
+		k8s_evidence(c, env, "%s.env", path);
 		*why = arena_printf(a, "%s: 'env' is not a list", label);
 		return ST_ERROR;
 	}
@@ -531,12 +544,11 @@ c_env(struct check_ctx *c, const struct doc_node *pod,
 		    v->type == DOC_NULL)
 			continue;
 		/* The value itself never reaches the report. */
-		check_evidence(c, arena_printf(a, "%s.env[%zu].name", path, i),
-		    doc_get(e, "name"));
+		k8s_evidence(
+		    c, doc_get(e, "name"), "%s.env[%zu].name", path, i);
 		red = doc_new_string(
 		    a, K8S_REDACTED, strlen(K8S_REDACTED), &v->mark);
-		check_evidence(
-		    c, arena_printf(a, "%s.env[%zu].value", path, i), red);
+		k8s_evidence(c, red, "%s.env[%zu].value", path, i);
 		*why = arena_printf(a,
 		    "%s sets '%s' to a plain value (use valueFrom."
 		    "secretKeyRef)",
@@ -593,8 +605,7 @@ c_limits(struct check_ctx *c, const struct doc_node *pod,
 			return ST_ERROR;
 		}
 		v = doc_get(lim, res);
-		check_evidence(
-		    c, arena_printf(a, "%s.resources.limits.%s", path, res), v);
+		k8s_evidence(c, v, "%s.resources.limits.%s", path, res);
 		if (v == NULL || v->type == DOC_NULL) {
 			*why =
 			    arena_printf(a, "%s has no %s limit", label, res);
@@ -662,8 +673,7 @@ host_namespaces(struct check_ctx *c, const struct resource *r)
 		return 0;
 	for (i = 0; i < 3; i++) {
 		v = doc_get(pod, keys[i]);
-		check_evidence(
-		    c, arena_printf(check_arena(c), "PodSpec.%s", keys[i]), v);
+		k8s_evidence(c, v, "PodSpec.%s", keys[i]);
 		if (k8s_bool(v) == -2)
 			return check_emit(c, r, ST_ERROR,
 			    "'%s': '%s' is not a boolean", r->id, keys[i]);
@@ -702,10 +712,7 @@ host_path(struct check_ctx *c, const struct resource *r)
 		v = vols->u.seq.items[i];
 		if ((hp = doc_get(v, "hostPath")) == NULL)
 			continue;
-		check_evidence(c,
-		    arena_printf(
-			check_arena(c), "PodSpec.volumes[%zu].hostPath", i),
-		    hp);
+		k8s_evidence(c, hp, "PodSpec.volumes[%zu].hostPath", i);
 		p = doc_str(doc_get(hp, "path"));
 		return check_emit(c, r, ST_FAIL,
 		    "'%s' mounts host path '%s' (volume '%s')", r->id,

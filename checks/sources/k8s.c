@@ -365,8 +365,9 @@ add_object(struct k8s_read *x, const struct doc_node *item,
 	md = doc_get(item, "metadata");
 	name = doc_str(doc_get(md, "name"));
 	gen = doc_str(doc_get(md, "generateName"));
-	if ((name == NULL || *name == '\0') && gen != NULL && *gen != '\0')
-		name = arena_printf(x->a, "%s*", gen);
+	if ((name == NULL || *name == '\0') && gen != NULL && *gen != '\0' &&
+	    (name = arena_printf(x->a, "%s*", gen)) == NULL)
+		return oom(x, &item->mark);
 	if (name == NULL || *name == '\0')
 		return diag_err(x->d, &item->mark,
 		    "%s object without 'metadata.name'", kind);

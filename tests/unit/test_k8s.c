@@ -839,6 +839,95 @@ test_spellings(void **state)
 	}
 }
 
+/*
+ * Every result of a run of several k8s checks over input, as one string
+ * ("check id status;..."), in sb; -1 when the run failed (then d says
+ * why).
+ */
+static int
+run_summary(const char *input, struct strbuf *sb, struct diag *d)
+{
+	static const char *const checks[] = { "k8s-capabilities",
+		"k8s-env-plain-secret", "k8s-namespace-default-deny",
+		"k8s-pod-sa-token", "k8s-privileged-container",
+		"k8s-rbac-broad-admin-binding" };
+	struct baseline *bl;
+	struct run_opts ro;
+	struct run *r = NULL;
+	size_t i, j;
+	int rc = -1;
+	FILE *fp;
+
+	fp = fopen(tmp("tb.yaml"), "w");
+	assert_non_null(fp);
+	fprintf(fp,
+	    "id: t\ntitle: t\nimpact: moderate\ncontrols:\n"
+	    "  - id: ca-7\n    checks:\n");
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		fprintf(fp, "      - {id: %s, decides: part}\n", checks[i]);
+	fclose(fp);
+	if ((bl = baseline_load(d, tmp("tb.yaml"), rs)) == NULL)
+		return -1;
+	memset(&ro, 0, sizeof(ro));
+	ro.now = 1704067200;
+	load_limits_default(&ro.lim);
+	if ((r = run_new(d, bl, rs, NULL, &ro)) == NULL ||
+	    run_input(r, input, NULL) != 0 || run_finish(r) != 0)
+		goto out;
+	for (i = 0; i < r->nchecks; i++)
+		for (j = 0; j < r->checks[i].n; j++)
+			sb_printf(sb, "%s %s %s;", r->checks[i].rule->id,
+			    r->checks[i].results[j].resource_id,
+			    status_name(r->checks[i].results[j].status));
+	rc = 0;
+out:
+	run_free(r);
+	baseline_free(bl);
+	return rc;
+}
+
+/*
+ * Fail each allocation of a scan of examples/k8s in turn: the run either
+ * stops with an error that says so, or gives exactly the reference
+ * results; never a crash, never a different status.
+ */
+static void
+test_every_allocation_fails_cleanly(void **state)
+{
+	struct strbuf ref, got;
+	struct diag d;
+	long n, total;
+	int rc;
+
+	(void)state;
+	sb_init(&ref);
+	diag_init(&d);
+	lib_alloc_fail_at(0);
+	(void)lib_alloc_count();
+	assert_int_equal(run_summary("examples/k8s", &ref, &d), 0);
+	total = lib_alloc_count();
+	diag_free(&d);
+	assert_true(total > 100);
+	assert_non_null(strstr(ref.s,
+	    "k8s-privileged-container "
+	    "Deployment/shop/web pass;"));
+	for (n = 1; n <= total + 1; n++) {
+		sb_init(&got);
+		diag_init(&d);
+		lib_alloc_fail_at(n);
+		rc = run_summary("examples/k8s", &got, &d);
+		lib_alloc_fail_at(0);
+		if (rc == -1 && d.nerrors == 0)
+			fail_msg("allocation %ld failed silently", n);
+		if (rc == 0 && !got.oom && strcmp(got.s, ref.s) != 0)
+			fail_msg(
+			    "allocation %ld changed the results: %s", n, got.s);
+		sb_free(&got);
+		diag_free(&d);
+	}
+	sb_free(&ref);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -858,6 +947,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_broad_subjects),
 		cmocka_unit_test(test_duplicate_role),
 		cmocka_unit_test(test_spellings),
+		cmocka_unit_test(test_every_allocation_fails_cleanly),
 	};
 
 	if (argc > 1)
