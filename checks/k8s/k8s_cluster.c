@@ -333,14 +333,54 @@ default_deny(const struct doc_node *p)
 	return ing->u.seq.n == 0;
 }
 
+/*
+ * Whether policy p allows all ingress to every pod (an ingress rule with
+ * no `from` and no `ports`): policies add up, so such a policy undoes any
+ * default-deny beside it.  1, 0, or -1 (unreadable).
+ */
+static int
+allows_all(const struct doc_node *p)
+{
+	const struct doc_node *spec = doc_get(p, "spec"), *ing, *rule, *v;
+	size_t i;
+	int all;
+
+	if (spec == NULL || spec->type != DOC_MAP)
+		return -1;
+	if ((all = selects_all(doc_get(spec, "podSelector"))) != 1)
+		return all;
+	ing = doc_get(spec, "ingress");
+	if (ing == NULL || ing->type == DOC_NULL)
+		return 0;
+	if (ing->type != DOC_SEQ)
+		return -1;
+	for (i = 0; i < ing->u.seq.n; i++) {
+		rule = ing->u.seq.items[i];
+		if (rule->type == DOC_NULL)
+			return 1;
+		if (rule->type != DOC_MAP)
+			return -1;
+		v = doc_get(rule, "from");
+		if (v != NULL && v->type != DOC_NULL &&
+		    !(v->type == DOC_SEQ && v->u.seq.n == 0))
+			continue;
+		v = doc_get(rule, "ports");
+		if (v != NULL && v->type != DOC_NULL &&
+		    !(v->type == DOC_SEQ && v->u.seq.n == 0))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 static int
 namespace_default_deny(struct check_ctx *c, const struct resource *r)
 {
 	const struct doc_node *pols = doc_get(r->attrs, K8S_NETWORK_POLICIES);
 	const struct doc_node *p;
-	const char *pname;
-	size_t i;
-	int v, bad = 0;
+	const char *pname, *deny = NULL;
+	size_t i, denyat = 0;
+	int bad = 0, baddeny = 0;
 
 	if (pols == NULL || pols->type != DOC_SEQ) {
 		check_evidence(c, K8S_NETWORK_POLICIES, NULL);
@@ -353,23 +393,47 @@ namespace_default_deny(struct check_ctx *c, const struct resource *r)
 	for (i = 0; i < pols->u.seq.n; i++) {
 		p = pols->u.seq.items[i];
 		pname = doc_str(doc_get(doc_get(p, "metadata"), "name"));
-		if ((v = default_deny(p)) == 1) {
+		if (pname == NULL)
+			pname = "?";
+		/* Policies add up: an allow-all undoes any default deny. */
+		switch (allows_all(p)) {
+		case 1:
 			k8s_evidence(c, doc_get(p, "spec"), "%s[%zu].spec",
 			    K8S_NETWORK_POLICIES, i);
-			return check_emit(c, r, ST_PASS,
-			    "'%s': NetworkPolicy '%s' denies all ingress by "
-			    "default",
-			    r->id, pname != NULL ? pname : "?");
-		}
-		if (v < 0)
+			return check_emit(c, r, ST_FAIL,
+			    "'%s': NetworkPolicy '%s' allows all ingress to "
+			    "every pod, which undoes any default deny",
+			    r->id, pname);
+		case -1:
 			bad++;
+			continue;
+		}
+		switch (deny == NULL ? default_deny(p) : 0) {
+		case 1:
+			deny = pname;
+			denyat = i;
+			break;
+		case -1:
+			baddeny++;
+			break;
+		}
 	}
 	check_evidence(c, K8S_NETWORK_POLICIES, pols);
 	if (bad > 0)
 		return check_emit(c, r, ST_ERROR,
+		    "'%s': %d NetworkPolicy spec(s) could not be read: one "
+		    "may allow all ingress",
+		    r->id, bad);
+	if (deny == NULL && baddeny > 0)
+		return check_emit(c, r, ST_ERROR,
 		    "'%s': %d NetworkPolicy spec(s) could not be read, and "
 		    "no other denies ingress by default",
-		    r->id, bad);
+		    r->id, baddeny);
+	if (deny != NULL)
+		return check_emit(c, r, ST_PASS,
+		    "'%s': NetworkPolicy '%s' (%s[%zu]) denies all ingress by "
+		    "default and no policy allows all",
+		    r->id, deny, K8S_NETWORK_POLICIES, denyat);
 	return check_emit(c, r, ST_FAIL,
 	    "'%s' has no default-deny ingress NetworkPolicy (empty "
 	    "podSelector, policyTypes Ingress, no ingress rule) among %zu",

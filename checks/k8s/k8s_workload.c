@@ -416,9 +416,8 @@ c_nonroot(struct check_ctx *c, const struct doc_node *pod,
 	nr = k8s_bool(nonroot);
 	if (nr == -2)
 		return bad_type(c, label, "runAsNonRoot", nonroot, why);
-	if (uid != NULL && nr != 0)
-		return ST_PASS;
-	if (nr == 1)
+	/* A non-zero runAsUser runs as that user, whatever runAsNonRoot. */
+	if (uid != NULL || nr == 1)
 		return ST_PASS;
 	*why = arena_printf(a,
 	    nr == 0 ? "%s sets runAsNonRoot: false and no non-zero runAsUser"

@@ -542,6 +542,43 @@ test_every_container(void **state)
 				}
 }
 
+/* runAsUser and runAsNonRoot at pod and container level, combined. */
+static void
+test_run_as_forms(void **state)
+{
+	static const struct {
+		const char *pod, *ctr;
+		int want;
+	} v[] = {
+		{ "{runAsUser: 1000}", "{runAsNonRoot: false}", ST_PASS },
+		{ "{runAsNonRoot: true}", "{runAsNonRoot: false}", ST_FAIL },
+		{ "{runAsNonRoot: true}", "{runAsUser: 0}", ST_FAIL },
+		{ "{runAsUser: 0}", "{runAsUser: 5}", ST_PASS },
+		{ "{runAsUser: 5}", "{runAsUser: 0}", ST_FAIL },
+		{ "{runAsNonRoot: true}", "{}", ST_PASS },
+		{ "{}", "{}", ST_FAIL },
+		{ "{runAsUser: root}", "{}", ST_ERROR },
+		{ "{runAsUser: -1}", "{}", ST_ERROR },
+		{ "{runAsNonRoot: \"true\"}", "{}", ST_ERROR },
+	};
+	char text[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: "
+		    "n}\nspec:\n  securityContext: %s\n  containers: [{name: "
+		    "c, image: x, securityContext: %s}]\n",
+		    v[i].pod, v[i].ctr);
+		write_file(tmp("ru.yaml"), text);
+		if (status_of("k8s-run-as-non-root", tmp("ru.yaml"),
+			"Pod/n/p") != v[i].want)
+			fail_msg("pod %s container %s: expected %s", v[i].pod,
+			    v[i].ctr, status_name((enum status)v[i].want));
+	}
+}
+
 /* YAML and JSON renderings of one object decide alike. */
 static void
 test_yaml_json_agree(void **state)
@@ -613,10 +650,46 @@ test_default_deny_forms(void **state)
 		{ "{podSelector: {}, policyTypes: [ingress]}", ST_FAIL },
 		{ "{podSelector: {}, policyTypes: Ingress}", ST_ERROR },
 	};
+	/* Beside a default deny: allow-all undoes it, an exception not. */
+	static const struct {
+		const char *spec;
+		int want;
+	} w[] = {
+		{ "{podSelector: {}, ingress: [{}]}", ST_FAIL },
+		{ "{podSelector: {}, ingress: [{from: [], ports: []}]}",
+		    ST_FAIL },
+		{ "{podSelector: {matchLabels: {}}, policyTypes: [Ingress], "
+		  "ingress: [{ports: [{port: 80}]}, {}]}",
+		    ST_FAIL },
+		{ "{podSelector: {}, ingress: [{ports: [{port: 8080}]}]}",
+		    ST_PASS },
+		{ "{podSelector: {}, ingress: [{from: [{namespaceSelector: "
+		  "{matchLabels: {a: b}}}]}]}",
+		    ST_PASS },
+		{ "{podSelector: {matchLabels: {app: web}}, ingress: [{}]}",
+		    ST_PASS },
+		{ "{podSelector: {}, ingress: {}}", ST_ERROR },
+	};
 	char text[1024];
 	size_t i;
 
 	(void)state;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n"
+		    "---\napiVersion: networking.k8s.io/v1\nkind: "
+		    "NetworkPolicy\nmetadata: {name: deny, namespace: a}\n"
+		    "spec: {podSelector: {}, policyTypes: [Ingress]}\n"
+		    "---\napiVersion: networking.k8s.io/v1\nkind: "
+		    "NetworkPolicy\nmetadata: {name: p, namespace: a}\n"
+		    "spec: %s\n",
+		    w[i].spec);
+		write_file(tmp("np.yaml"), text);
+		if (status_of("k8s-namespace-default-deny", tmp("np.yaml"),
+			"Namespace/a") != w[i].want)
+			fail_msg("deny + %s: expected %s", w[i].spec,
+			    status_name((enum status)w[i].want));
+	}
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		snprintf(text, sizeof(text),
 		    "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n"
@@ -940,6 +1013,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_secret_names),
 		cmocka_unit_test(test_every_container),
+		cmocka_unit_test(test_run_as_forms),
 		cmocka_unit_test(test_yaml_json_agree),
 		cmocka_unit_test(test_no_template),
 		cmocka_unit_test(test_default_deny_forms),
