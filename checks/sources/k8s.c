@@ -473,6 +473,10 @@ add_list(struct k8s_read *x, const struct doc_node *doc, const char *kind)
 		}
 		if (add_object(x, items->u.seq.items[i], ikind, api) != 0)
 			return -1;
+		/* An authored List (no uid) is a set of manifests too. */
+		x->obj[x->nobj - 1].manifest =
+		    doc_get(doc_get(items->u.seq.items[i], "metadata"),
+			"uid") == NULL;
 	}
 	if (ikind != NULL) {
 		/* The list's own kind is listed even when empty. */

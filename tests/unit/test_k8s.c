@@ -179,13 +179,14 @@ static const char kubectl_list[] =
     "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\","
     "\"namespace\":\"a\",\"uid\":\"1\"},\"spec\":{\"containers\":[]}},"
     "{\"apiVersion\":\"extensions/v1beta1\",\"kind\":\"Deployment\","
-    "\"metadata\":{\"name\":\"old\",\"namespace\":\"a\"},\"spec\":{}},"
+    "\"metadata\":{\"name\":\"old\",\"namespace\":\"a\",\"uid\":\"2\"},"
+    "\"spec\":{}},"
     "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":"
-    "\"ClusterRoleBinding\",\"metadata\":{\"name\":\"crb\"}},"
+    "\"ClusterRoleBinding\",\"metadata\":{\"name\":\"crb\",\"uid\":\"3\"}},"
     "{\"apiVersion\":\"cert-manager.io/v1\",\"kind\":\"Certificate\","
-    "\"metadata\":{\"name\":\"c\",\"namespace\":\"a\"}},"
+    "\"metadata\":{\"name\":\"c\",\"namespace\":\"a\",\"uid\":\"4\"}},"
     "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":"
-    "{\"name\":\"a\"}}]}";
+    "{\"name\":\"a\",\"uid\":\"5\"}}]}";
 
 /* A kubectl List: each item its own kind; groups by kind, not version. */
 static void
@@ -211,6 +212,14 @@ test_kubectl_list(void **state)
 	assert_false(has(&s, "listing K8s::Apps::DaemonSet"));
 	/* The Pod's template is at one path for every kind. */
 	assert_non_null(strstr(s.json.s, "\"PodSpec\":{\"containers\":[]}"));
+	seen_free(&s, &d);
+
+	/* An authored List (items without uid) is a set of manifests. */
+	write_file(tmp("authored.yaml"),
+	    "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n"
+	    "  kind: Deployment\n  metadata: {name: d, namespace: a}\n");
+	assert_int_equal(read_k8s(tmp("authored.yaml"), &s, &d), 0);
+	assert_true(has(&s, "listing K8s::Apps::DaemonSet\n"));
 	seen_free(&s, &d);
 }
 
