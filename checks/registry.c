@@ -9,6 +9,7 @@
 #include "checks/check.h"
 #include "checks/aws/aws.h"
 #include "checks/azure/azure.h"
+#include "checks/k8s/k8s.h"
 #include "checks/sources/sources.h"
 #include "checks/tls/endpoint.h"
 
@@ -21,6 +22,8 @@ const struct check_plugin *const check_plugins[] = {
 	&azure_key_rotation_plugin,
 	&azure_nsg_exposure_plugin,
 	&azure_sql_firewall_plugin,
+	&k8s_cluster_plugin,
+	&k8s_workload_plugin,
 	&tls_endpoint_plugin,
 };
 
@@ -30,6 +33,7 @@ const struct adapter *const adapters[] = {
 	&adapter_aws_cli,
 	&adapter_aws_config,
 	&adapter_azure,
+	&adapter_k8s,
 };
 
 const size_t nadapters = sizeof(adapters) / sizeof(adapters[0]);
