@@ -25,6 +25,7 @@ const size_t check_nplugins = sizeof(check_plugins) / sizeof(check_plugins[0]);
 const struct adapter *const adapters[] = {
 	&adapter_aws_cli,
 	&adapter_aws_config,
+	&adapter_terraform_plan,
 };
 
 const size_t nadapters = sizeof(adapters) / sizeof(adapters[0]);
