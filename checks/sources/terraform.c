@@ -43,6 +43,7 @@ struct tf_item {
 	struct doc_node *info; /* the Terraform map */
 	const char *key; /* known value of target_key (targets), ref (parts) */
 	const char *dir; /* parts: the dir_attr value */
+	const char *rerr; /* the whole resource is unreadable: why */
 	int unknown; /* parts: some value is not known until apply */
 	int ref_unknown; /* parts: the reference is known only after apply */
 	struct tf_item *target; /* parts: where it was joined */
@@ -228,6 +229,7 @@ tf_emit(struct tf_read *x, const struct tf_item *it, const char *type,
 	r.source = x->path;
 	r.mark = it->mark;
 	r.attrs = it->attrs;
+	r.read_error = it->rerr;
 	if (it->info != NULL && src_set(a, r.attrs, "Terraform", it->info))
 		return diag_err(x->d, NULL, "out of memory");
 	if (it->unread != NULL && it->unread->u.map.n > 0) {
@@ -258,6 +260,19 @@ keep_item(struct tf_read *x, struct tf_item *it)
 	return 0;
 }
 
+/* The attribute parts name a target of type tf by, or NULL. */
+static const char *
+target_key(const struct tf_provider *p, const char *tf)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntypes; i++)
+		if (p->types[i].target != NULL &&
+		    strcmp(p->types[i].target, tf) == 0)
+			return p->types[i].target_key;
+	return NULL;
+}
+
 /* Copy a converted resource or part into the read's arena. */
 static int
 defer(struct tf_read *x, const struct tf_item *src, const struct doc_node *rc)
@@ -266,7 +281,7 @@ defer(struct tf_read *x, const struct tf_item *src, const struct doc_node *rc)
 	const struct doc_node *unk =
 	    doc_get(doc_get(rc, "change"), "after_unknown");
 	const struct tf_type *t = src->t;
-	const char *k = t->type != NULL ? t->target_key : t->ref;
+	const char *k = t->type != NULL ? target_key(src->p, t->tf) : t->ref;
 	struct tf_item *it;
 
 	if ((it = arena_alloc(x->a, sizeof(*it))) == NULL)
@@ -280,6 +295,9 @@ defer(struct tf_read *x, const struct tf_item *src, const struct doc_node *rc)
 	it->attrs = doc_copy(x->a, src->attrs);
 	it->unread = src->unread ? doc_copy(x->a, src->unread) : NULL;
 	it->info = doc_copy(x->a, src->info);
+	if (src->rerr != NULL &&
+	    (it->rerr = arena_strdup(x->a, src->rerr)) == NULL)
+		return -1;
 	if (it->address == NULL || it->name == NULL || it->inst == NULL ||
 	    it->attrs == NULL || it->info == NULL ||
 	    (src->unread != NULL && it->unread == NULL))
@@ -381,13 +399,16 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 		NULL)
 		return diag_err(x->d, NULL, "out of memory");
 	if (acts < 0)
-		tf_mark(&c, "Terraform", "unknown plan action '%s'", bad);
+		it.rerr = arena_printf(a, "unknown plan action '%s'", bad);
 	else if (f.after == NULL || f.after->type != DOC_MAP)
-		tf_mark(&c, "Terraform",
-		    "the planned values ('change.after') are not an object");
-	else if (tf_convert(&c, it.attrs, t->attrs, f.after,
-		     doc_get(f.change, "after_unknown"),
-		     doc_get(f.change, "after_sensitive")) != 0)
+		it.rerr = "the planned values ('change.after') are not an "
+			  "object";
+	if (acts < 0 || it.rerr != NULL) {
+		if (it.rerr == NULL)
+			return diag_err(x->d, NULL, "out of memory");
+	} else if (tf_convert(&c, it.attrs, t->attrs, f.after,
+		       doc_get(f.change, "after_unknown"),
+		       doc_get(f.change, "after_sensitive")) != 0)
 		return diag_err(x->d, NULL, "out of memory");
 	if (c.oom)
 		return diag_err(x->d, NULL, "out of memory");
@@ -401,8 +422,6 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 			return diag_err(x->d, NULL, "out of memory");
 		return 0;
 	}
-	if (it.unread != NULL && doc_get(it.unread, "Terraform") != NULL)
-		return tf_emit(x, &it, t->type, f.address, a);
 	return tf_emit(x, &it, t->type, f.address, a);
 }
 

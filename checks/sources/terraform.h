@@ -56,6 +56,12 @@ struct tf_attr {
 	 * unreadable, since no check decides on it.
 	 */
 	int ident;
+	/*
+	 * Read only when an earlier entry left `to` unset: the same setting
+	 * given two ways (a canned ACL, or the grants the provider computes
+	 * from it, known only after apply).
+	 */
+	int fallback;
 	/* TF_LIST: an empty list leaves the attribute absent. */
 	int empty_absent;
 	/*

@@ -358,6 +358,8 @@ convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
 		return (n = tf_json(c, at->def)) == NULL
 		    ? tf_oom(c)
 		    : tf_set(c, out, at->to, n);
+	if (at->fallback && doc_get(out, at->to) != NULL)
+		return 0;
 	walk(&v, at->from);
 	if (top == NULL)
 		top = at->to;

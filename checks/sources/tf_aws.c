@@ -258,7 +258,8 @@ static const struct tf_attr s3_acl[] = {
 	    .to = "Grants",
 	    .conv = TF_LIST,
 	    .sub = acl_grant,
-	    .empty_absent = 1 },
+	    .empty_absent = 1,
+	    .fallback = 1 },
 	{ NULL }
 };
 
