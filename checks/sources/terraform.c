@@ -54,6 +54,11 @@ struct tf_ref {
 	const char *module; /* "net.inner": module call names */
 	const char *addr; /* "aws_s3_bucket_policy.p" */
 	const char *to; /* "aws_s3_bucket.b" or "aws_s3_bucket.b[0]" */
+	/*
+	 * 1: `to` is an attribute the block of a target writes (one of its
+	 * joinable attributes); 2: the target's block exists (to "").
+	 */
+	int set;
 };
 
 struct tf_read {
@@ -415,6 +420,8 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 	if (c.defaults != NULL &&
 	    src_set(a, it.info, "ProviderDefaults", c.defaults) != 0)
 		return diag_err(x->d, NULL, "out of memory");
+	if (c.notin != NULL && src_set(a, it.info, "NotInPlan", c.notin) != 0)
+		return diag_err(x->d, NULL, "out of memory");
 	it.unread = c.unread;
 	it.unknown = c.unknown;
 	if (t->type == NULL || t->deferred) {
@@ -429,7 +436,7 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 
 static int
 keep_ref(struct tf_read *x, const char *module, const char *addr,
-    const char *to, size_t tolen)
+    const char *to, size_t tolen, int set)
 {
 	struct tf_ref *v;
 	size_t cap;
@@ -447,6 +454,7 @@ keep_ref(struct tf_read *x, const char *module, const char *addr,
 	v->module = arena_strdup(x->a, module);
 	v->addr = arena_strdup(x->a, addr);
 	v->to = arena_strndup(x->a, to, tolen);
+	v->set = set;
 	if (v->module == NULL || v->addr == NULL || v->to == NULL)
 		return -1;
 	x->nrefs++;
@@ -479,6 +487,31 @@ ref_to(const struct doc_node *e, const char *target, const char **out)
 	return 0;
 }
 
+/*
+ * A target's block: which of its joinable attributes it writes.  They
+ * are plain attributes (acl, policy), which the configuration always
+ * shows when written; dynamic blocks never are, so a joinable block
+ * known only after apply is never read as unset.
+ */
+static int
+config_target(struct tf_read *x, const struct doc_node *r,
+    const struct tf_type *t, const char *path, const char *addr)
+{
+	const struct doc_node *e = doc_get(r, "expressions");
+	size_t i;
+
+	if (keep_ref(x, path, addr, "", 0, 2) != 0)
+		return -1;
+	for (i = 0; t->attrs[i].to != NULL; i++)
+		if (t->attrs[i].joinable && t->attrs[i].conv != TF_BLOCK &&
+		    t->attrs[i].conv != TF_LIST &&
+		    doc_get(e, t->attrs[i].from) != NULL &&
+		    keep_ref(x, path, addr, t->attrs[i].from,
+			strlen(t->attrs[i].from), 1) != 0)
+			return -1;
+	return 0;
+}
+
 /* Walk one module of the configuration (depth-bounded). */
 static int
 config_module(
@@ -500,11 +533,15 @@ config_module(
 		tf = doc_str(doc_get(r, "type"));
 		addr = doc_str(doc_get(r, "address"));
 		if (tf == NULL || addr == NULL ||
-		    (t = tf_lookup(tf, &p)) == NULL || t->target == NULL)
+		    (t = tf_lookup(tf, &p)) == NULL)
+			continue;
+		if (t->deferred && config_target(x, r, t, path, addr) != 0)
+			return diag_err(x->d, NULL, "out of memory");
+		if (t->target == NULL)
 			continue;
 		n = ref_to(
 		    doc_get(doc_get(r, "expressions"), t->ref), t->target, &to);
-		if (n > 0 && keep_ref(x, path, addr, to, n) != 0)
+		if (n > 0 && keep_ref(x, path, addr, to, n, 0) != 0)
 			return diag_err(x->d, NULL, "out of memory");
 	}
 	calls = doc_get(mod, "module_calls");
@@ -580,7 +617,7 @@ by_reference(struct tf_read *x, const struct tf_item *part)
 
 	addr = arena_printf(x->a, "%s.%s", part->t->tf, part->name);
 	for (i = 0; mp != NULL && addr != NULL && i < x->nrefs; i++)
-		if (strcmp(x->refs[i].module, mp) == 0 &&
+		if (x->refs[i].set == 0 && strcmp(x->refs[i].module, mp) == 0 &&
 		    strcmp(x->refs[i].addr, addr) == 0) {
 			to = x->refs[i].to;
 			break;
@@ -823,6 +860,39 @@ orphan(struct tf_read *x, struct tf_item *part, struct arena *a)
 	return tf_emit(x, part, type, part->address, a);
 }
 
+/*
+ * Whether the configuration shows the target's block without the plain
+ * attribute that maps to `into`: then a value known only after apply is
+ * the provider reading back what the service holds, not the block's.
+ */
+static int
+config_unset(struct tf_read *x, const struct tf_item *it, const char *into)
+{
+	const char *mp = module_path(x->a, it->module), *addr, *from = NULL;
+	size_t i;
+	int seen = 0;
+
+	for (i = 0; it->t->attrs[i].to != NULL; i++)
+		if (strcmp(it->t->attrs[i].to, into) == 0 &&
+		    it->t->attrs[i].joinable &&
+		    it->t->attrs[i].conv != TF_BLOCK &&
+		    it->t->attrs[i].conv != TF_LIST)
+			from = it->t->attrs[i].from;
+	addr = arena_printf(x->a, "%s.%s", it->t->tf, it->name);
+	if (from == NULL || mp == NULL || addr == NULL)
+		return 0;
+	for (i = 0; i < x->nrefs; i++) {
+		if (x->refs[i].set == 0 || strcmp(x->refs[i].module, mp) != 0 ||
+		    strcmp(x->refs[i].addr, addr) != 0)
+			continue;
+		if (x->refs[i].set == 1 && strcmp(x->refs[i].to, from) == 0)
+			return 0;
+		if (x->refs[i].set == 2)
+			seen = 1;
+	}
+	return seen;
+}
+
 /* What a target holds where no part set an attribute (tf_absent). */
 static int
 absent(struct tf_read *x, struct tf_item *it)
@@ -840,6 +910,10 @@ absent(struct tf_read *x, struct tf_item *it)
 		    doc_get(it->attrs, ab->into) != NULL ||
 		    (it->unread != NULL && doc_get(it->unread, ab->into)))
 			continue;
+		if ((ab->not_configured || ab->created != NULL) &&
+		    doc_get(doc_get(it->info, "NotInPlan"), ab->into) &&
+		    !config_unset(x, it, ab->into))
+			continue; /* not known until apply: stays absent */
 		if (it->created && ab->not_configured) {
 			if (src_not_configured(x->a, it->attrs, ab->into,
 				ab->src, &it->mark) != 0)
@@ -875,6 +949,8 @@ absent(struct tf_read *x, struct tf_item *it)
 			    src_set(x->a, it->info, "NotInPlan", defs) != 0)
 				return -1;
 		}
+		if (doc_get(defs, ab->into) != NULL)
+			continue; /* not known until apply, said already */
 		if (why == NULL ||
 		    (s = src_str(x->a, why, &it->mark)) == NULL ||
 		    src_set(x->a, defs, ab->into, s) != 0)
@@ -928,39 +1004,43 @@ static int
 need_config(const struct tf_read *x)
 {
 	size_t i;
-
 	for (i = 0; i < x->nitems; i++)
-		if (x->items[i]->t->type == NULL && x->items[i]->key == NULL)
+		if ((x->items[i]->t->type == NULL &&
+			x->items[i]->key == NULL) ||
+		    doc_get(x->items[i]->info, "NotInPlan") != NULL)
 			return 1;
 	return 0;
 }
 
 /*
- * The head as UTF-8: a plan saved by Windows PowerShell is UTF-16 with a
- * byte-order mark.  *buf is lib_malloc'd when it differs from head.
+ * The head as ASCII for key detection: a plan saved by Windows
+ * PowerShell is UTF-16 with a byte-order mark (its code units above
+ * 0x7f become '?').  *buf is lib_malloc'd when it differs from head.
  */
 static const char *
-head_utf8(const char *head, size_t len, size_t *outlen, char **buf)
+head_ascii(const char *head, size_t len, size_t *outlen, char **buf)
 {
-	struct diag d;
-	int rc;
+	const unsigned char *u = (const unsigned char *)head;
+	size_t i, n = 0;
+	int le;
 
 	*buf = NULL;
 	*outlen = len;
-	diag_init(&d);
-	rc = text_to_utf8(&d, "", head, len, buf, outlen);
-	diag_free(&d);
-	if (rc == 1)
-		return *buf;
-	if (rc == 2) {
-		const char *p = *buf;
+	if (len < 2 ||
+	    !((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+		return head;
+	le = u[0] == 0xff;
+	if ((*buf = lib_malloc(len / 2 + 1)) == NULL)
+		return head;
+	for (i = 2; i + 1 < len; i += 2) {
+		unsigned int cu = le ? (unsigned int)(u[i] | u[i + 1] << 8)
+				     : (unsigned int)(u[i] << 8 | u[i + 1]);
 
-		*buf = NULL;
-		return p;
+		(*buf)[n++] = cu > 0 && cu < 0x80 ? (char)cu : '?';
 	}
-	*outlen = len;
-	*buf = NULL;
-	return head;
+	(*buf)[n] = '\0';
+	*outlen = n;
+	return *buf;
 }
 
 /* 0: not Terraform; 1: a plan; 2: a state (values, no plan keys). */
@@ -968,7 +1048,7 @@ static int
 tf_kind(const char *head, size_t len)
 {
 	char *buf;
-	const char *h = head_utf8(head, len, &len, &buf);
+	const char *h = head_ascii(head, len, &len, &buf);
 	int kind = 0;
 
 	if (src_has_key(h, len, "format_version") &&
@@ -977,9 +1057,15 @@ tf_kind(const char *head, size_t len)
 		src_has_key(h, len, "prior_state")))
 		kind = 1;
 	else if (src_has_key(h, len, "format_version") &&
-	    src_has_key(h, len, "terraform_version") &&
-	    src_has_key(h, len, "values"))
-		kind = 2;
+	    src_has_key(h, len, "terraform_version"))
+		/*
+		 * A state holds "values" at the top; a plan whose variables
+		 * fill the head shows neither yet: read it as a plan.
+		 */
+		kind = src_has_key(h, len, "values") &&
+			!src_has_key(h, len, "variables")
+		    ? 2
+		    : 1;
 	lib_free(buf);
 	return kind;
 }

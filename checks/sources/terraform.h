@@ -57,6 +57,13 @@ struct tf_attr {
 	 */
 	int ident;
 	/*
+	 * An attribute a separate resource of the plan may set (a bucket's
+	 * encryption, ACL, policy: tf_type.into): known only after apply,
+	 * it is left to that resource, or absent with the reason in
+	 * Terraform.NotInPlan (checks reading it are error), not unreadable.
+	 */
+	int joinable;
+	/*
 	 * Read only when an earlier entry left `to` unset: the same setting
 	 * given two ways (a canned ACL, or the grants the provider computes
 	 * from it, known only after apply).

@@ -15,6 +15,7 @@ struct tf_conv {
 	const struct mark *m; /* the resource change: every new node's mark */
 	struct doc_node *unread; /* canonical attribute -> why, or NULL */
 	struct doc_node *defaults; /* canonical path -> provider doc, or NULL */
+	struct doc_node *notin; /* canonical path -> why not in the plan */
 	int unknown; /* some mapped value is not known until apply */
 	int flag_only; /* inside an allow-only rule: only set `unknown` */
 	int oom;

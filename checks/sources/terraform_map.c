@@ -365,6 +365,17 @@ convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
 		top = at->to;
 	if (is_true(v.u) && at->ident)
 		return 0;
+	if (is_true(v.u) && at->joinable) {
+		if (c->notin == NULL &&
+		    (c->notin = src_map(c->a, c->m)) == NULL)
+			return tf_oom(c);
+		why = arena_printf(
+		    c->a, "'%s%s' is not known until apply", where, at->from);
+		if (why == NULL || (n = src_str(c->a, why, c->m)) == NULL ||
+		    src_set(c->a, c->notin, at->to, n) != 0)
+			return tf_oom(c);
+		return 0;
+	}
 	if (is_true(v.u)) {
 		if (at->unknown_as != NULL && !c->flag_only) {
 			c->unknown = 1;

@@ -189,9 +189,15 @@ static const struct tf_attr s3_bucket[] = { { .from = "bucket", .to = "Name" },
 	{ .from = "server_side_encryption_configuration",
 	    .to = "ServerSideEncryptionConfiguration",
 	    .conv = TF_BLOCK,
-	    .sub = sse_inline },
-	{ .from = "acl", .to = "Grants", .conv = TF_ENUM, .enums = canned_acl },
-	{ .from = "policy", .to = "Policy", .conv = TF_JSON }, { NULL } };
+	    .sub = sse_inline,
+	    .joinable = 1 },
+	{ .from = "acl",
+	    .to = "Grants",
+	    .conv = TF_ENUM,
+	    .enums = canned_acl,
+	    .joinable = 1 },
+	{ .from = "policy", .to = "Policy", .conv = TF_JSON, .joinable = 1 },
+	{ NULL } };
 
 static const struct tf_attr s3_sse[] = {
 	{ .from = "rule", .to = "Rules", .conv = TF_LIST, .sub = sse_rule },
