@@ -328,6 +328,29 @@ doc_write_json(const struct doc_node *n, FILE *fp)
 	}
 }
 
+int
+doc_write_json_sb(const struct doc_node *n, struct strbuf *sb)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int rc;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL) {
+		sb->oom = 1;
+		return -1;
+	}
+	doc_write_json(n, fp);
+	if (fclose(fp) != 0) {
+		free(buf);
+		sb->oom = 1;
+		return -1;
+	}
+	rc = sb_add(sb, buf, len);
+	free(buf);
+	return rc;
+}
+
 const char *
 doc_format_name(enum doc_format f)
 {

@@ -599,6 +599,8 @@ int sb_adds(struct strbuf *sb, const char *s);
 int sb_addc(struct strbuf *sb, char c);
 int sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* JSON-escape s (len bytes) with surrounding quotes. */
+/* doc_write_json() appended to sb.  0, or -1 (out of memory: sb->oom). */
+int doc_write_json_sb(const struct doc_node *n, struct strbuf *sb);
 int sb_json_str(struct strbuf *sb, const char *s, size_t len);
 /*
  * The JSON escape of byte c into out (\" \\ \n \r \t or \u00XX for other
