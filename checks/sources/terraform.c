@@ -235,6 +235,9 @@ tf_emit(struct tf_read *x, const struct tf_item *it, const char *type,
 	r.mark = it->mark;
 	r.attrs = it->attrs;
 	r.read_error = it->rerr;
+	r.provider = it->p->name;
+	r.namespace =
+	    it->module != NULL && *it->module != '\0' ? it->module : NULL;
 	if (it->info != NULL && src_set(a, r.attrs, "Terraform", it->info))
 		return diag_err(x->d, NULL, "out of memory");
 	if (it->unread != NULL && it->unread->u.map.n > 0) {
