@@ -1147,11 +1147,14 @@ tf_read(struct diag *d, const char *path, const struct load_limits *lim,
 	}
 	rc = doc_stream_file(d, path, DOC_FMT_JSON, "resource_changes[*]", lim,
 	    tf_change, &x, NULL);
-	if (rc == 0 && need_config(&x)) {
-		if (!in->is_regular) {
-			x.noconfig = "the plan was read from a pipe, so its "
-				     "'configuration' could not be read "
-				     "again; give it as a file";
+	if (rc == 0 &&
+	    need_config(
+		&x)) { /* Standard input cannot be opened again, even from a file. */
+		if (!in->is_regular || strcmp(path, "-") == 0) {
+			x.noconfig =
+			    "the plan was read from a pipe or standard "
+			    "input, so its 'configuration' could not "
+			    "be read again; give it as a file";
 		} else {
 			cl = *lim;
 			cl.input = NULL;
