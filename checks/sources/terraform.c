@@ -25,8 +25,12 @@
 #include "checks/sources/terraform.h"
 #include "checks/sources/terraform_impl.h"
 
+/* One table per provider; a provider added is one line here. */
 static const struct tf_provider *const tf_providers[] = {
 	&tf_aws,
+	&tf_azure,
+	&tf_google,
+	&tf_oci,
 };
 
 #define NPROVIDERS (sizeof(tf_providers) / sizeof(tf_providers[0]))
@@ -44,6 +48,7 @@ struct tf_item {
 	const char *key; /* known value of target_key (targets), ref (parts) */
 	const char *dir; /* parts: the dir_attr value */
 	const char *rerr; /* the whole resource is unreadable: why */
+	const char *gkey; /* tf_type.group: the group's value, or NULL */
 	int unknown; /* parts: some value is not known until apply */
 	int ref_unknown; /* parts: the reference is known only after apply */
 	struct tf_item *target; /* parts: where it was joined */
@@ -319,6 +324,10 @@ defer(struct tf_read *x, const struct tf_item *src, const struct doc_node *rc)
 	if (k != NULL && doc_get(unk, k) != NULL &&
 	    doc_get(unk, k)->type == DOC_BOOL && doc_get(unk, k)->u.b)
 		it->ref_unknown = 1;
+	if (t->group != NULL && doc_str(doc_get(after, t->group)) != NULL &&
+	    (it->gkey = arena_printf(
+		 x->a, "=%s", doc_str(doc_get(after, t->group)))) == NULL)
+		return -1;
 	if (t->dir_attr != NULL && doc_str(doc_get(after, t->dir_attr)) &&
 	    (it->dir = arena_strdup(
 		 x->a, doc_str(doc_get(after, t->dir_attr)))) == NULL)
@@ -502,8 +511,14 @@ config_target(struct tf_read *x, const struct doc_node *r,
 {
 	const struct doc_node *e = doc_get(r, "expressions");
 	size_t i;
+	const char *to;
+	size_t n;
 
 	if (keep_ref(x, path, addr, "", 0, 2) != 0)
+		return -1;
+	if (t->group != NULL &&
+	    (n = ref_to(doc_get(e, t->group), t->group_ref, &to)) > 0 &&
+	    keep_ref(x, path, addr, to, n, 3) != 0)
 		return -1;
 	for (i = 0; t->attrs[i].to != NULL; i++)
 		if (t->attrs[i].joinable && t->attrs[i].conv != TF_BLOCK &&
@@ -660,15 +675,35 @@ by_value(struct tf_read *x, const struct tf_item *part)
 {
 	struct tf_item *it;
 	size_t i;
+	struct tf_item *hit = NULL;
 
 	for (i = 0; part->key != NULL && i < x->nitems; i++) {
 		it = x->items[i];
 		if (it->t->type != NULL &&
 		    strcmp(it->t->tf, part->t->target) == 0 && it->key &&
-		    strcmp(it->key, part->key) == 0)
-			return it;
+		    strcmp(it->key, part->key) == 0) {
+			/* Two targets of one name (resource groups): ambiguous. */
+			if (hit != NULL)
+				return NULL;
+			hit = it;
+		}
 	}
-	return NULL;
+	return hit;
+}
+
+/* Whether several targets bear the part's known reference. */
+static int
+ambiguous(const struct tf_read *x, const struct tf_item *part)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < x->nitems; i++)
+		if (x->items[i]->t->type != NULL &&
+		    strcmp(x->items[i]->t->tf, part->t->target) == 0 &&
+		    x->items[i]->key != NULL &&
+		    strcmp(x->items[i]->key, part->key) == 0)
+			n++;
+	return n > 1;
 }
 
 static const char *
@@ -754,7 +789,7 @@ join(struct tf_read *x, struct tf_item *part, struct tf_item *t)
 		unmark(t, into);
 		return tf_set(&c, t->attrs, into, v);
 	}
-	l = doc_get(t->attrs, into);
+	l = tf_get(t->attrs, into);
 	if (l == NULL || l->type != DOC_SEQ) {
 		if ((l = src_seq(x->a, &t->mark)) == NULL ||
 		    tf_set(&c, t->attrs, into, l) != 0)
@@ -833,7 +868,7 @@ orphan(struct tf_read *x, struct tf_item *part, struct arena *a)
 			    part->t->unknown_as != NULL ? part->t->unknown_as
 							: "RuleAction",
 			    part->address);
-			l = doc_get(it->attrs, into);
+			l = tf_get(it->attrs, into);
 			if (ph == NULL)
 				return -1;
 			if (l == NULL || l->type != DOC_SEQ) {
@@ -910,7 +945,7 @@ absent(struct tf_read *x, struct tf_item *it)
 	c.m = &it->mark;
 	for (ab = it->p->absent; ab->target != NULL; ab++) {
 		if (strcmp(ab->target, it->t->tf) != 0 ||
-		    doc_get(it->attrs, ab->into) != NULL ||
+		    tf_get(it->attrs, ab->into) != NULL ||
 		    (it->unread != NULL && doc_get(it->unread, ab->into)))
 			continue;
 		if ((ab->not_configured || ab->created != NULL) &&
@@ -962,6 +997,67 @@ absent(struct tf_read *x, struct tf_item *it)
 	return 0;
 }
 
+/*
+ * The group key of a grouped target known only after apply: the
+ * resource its configuration refers to, in its module instance.
+ */
+static const char *
+group_by_reference(struct tf_read *x, const struct tf_item *it)
+{
+	const char *mp = module_path(x->a, it->module), *addr;
+	size_t i;
+
+	addr = arena_printf(x->a, "%s.%s", it->t->tf, it->name);
+	for (i = 0; mp != NULL && addr != NULL && i < x->nrefs; i++)
+		if (x->refs[i].set == 3 && strcmp(x->refs[i].module, mp) == 0 &&
+		    strcmp(x->refs[i].addr, addr) == 0)
+			return arena_printf(x->a, "%s|%s",
+			    it->module != NULL ? it->module : "",
+			    x->refs[i].to);
+	return NULL;
+}
+
+/* Give every grouped target the canonical attributes of its group. */
+static int
+tf_groups(struct tf_read *x)
+{
+	struct doc_node **snap, *l;
+	struct tf_conv c;
+	struct tf_item *it;
+	size_t i, j;
+
+	if ((snap = arena_alloc(x->a, (x->nitems + 1) * sizeof(*snap))) == NULL)
+		return -1;
+	for (i = 0; i < x->nitems; i++) {
+		it = x->items[i];
+		if (it->t->group == NULL)
+			continue;
+		if (it->gkey == NULL)
+			it->gkey = group_by_reference(x, it);
+		/* A copy: the group's list holds each member's attributes. */
+		if ((snap[i] = doc_copy(x->a, it->attrs)) == NULL)
+			return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.a = x->a;
+	for (i = 0; i < x->nitems; i++) {
+		it = x->items[i];
+		if (it->t->group == NULL || it->gkey == NULL)
+			continue;
+		c.m = &it->mark;
+		if ((l = src_seq(x->a, &it->mark)) == NULL)
+			return -1;
+		for (j = 0; j < x->nitems; j++)
+			if (x->items[j]->t == it->t && x->items[j]->gkey &&
+			    strcmp(x->items[j]->gkey, it->gkey) == 0 &&
+			    doc_seq_push(x->a, l, snap[j]) != 0)
+				return -1;
+		if (tf_set(&c, it->attrs, it->t->group_into, l) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Join every part, then hand the deferred resources over. */
 static int
 tf_finish(struct tf_read *x)
@@ -979,6 +1075,9 @@ tf_finish(struct tf_read *x)
 			continue;
 		if ((t = by_value(x, it)) == NULL && it->key == NULL)
 			t = by_reference(x, it);
+		/* Named, but several targets bear the name: any of them. */
+		if (t == NULL && it->key != NULL && ambiguous(x, it))
+			it->ref_unknown = 1;
 		if (t != NULL)
 			rc = join(x, it, t);
 		else
@@ -986,6 +1085,8 @@ tf_finish(struct tf_read *x)
 		if (rc != 0 && x->d->nerrors == 0)
 			diag_err(x->d, NULL, "out of memory");
 	}
+	if (rc == 0 && tf_groups(x) != 0)
+		rc = diag_err(x->d, NULL, "out of memory");
 	for (i = 0; i < x->nitems && rc == 0; i++) {
 		it = x->items[i];
 		if (it->t->type == NULL)
@@ -1010,6 +1111,8 @@ need_config(const struct tf_read *x)
 	for (i = 0; i < x->nitems; i++)
 		if ((x->items[i]->t->type == NULL &&
 			x->items[i]->key == NULL) ||
+		    (x->items[i]->t->group != NULL &&
+			x->items[i]->gkey == NULL) ||
 		    doc_get(x->items[i]->info, "NotInPlan") != NULL)
 			return 1;
 	return 0;

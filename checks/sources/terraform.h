@@ -69,7 +69,7 @@ struct tf_attr {
 	 * from it, known only after apply).
 	 */
 	int fallback;
-	/* TF_LIST: an empty list leaves the attribute absent. */
+	/* TF_LIST, TF_COPY: an empty list leaves the attribute absent. */
 	int empty_absent;
 	/*
 	 * TF_LIST of allow-only rules (security groups): an element, or the
@@ -103,9 +103,18 @@ struct tf_type {
 	/* `into_alt` instead when the part's dir_attr is dir_value. */
 	const char *dir_attr, *dir_value, *into_alt;
 	/* Plain types that parts join: held until the plan is read. */
-	int deferred;
-	/* Parts: as tf_attr.unknown_as, for the part as a whole. */
+	int deferred; /* Parts: as tf_attr.unknown_as, for the part as a whole. */
 	const char *unknown_as;
+	/*
+	 * Rules judged with their siblings (Google Cloud firewalls and their
+	 * network): resources of this type whose attribute `group` has one
+	 * value, or refers to one `group_ref` resource in the configuration,
+	 * each get the canonical attributes of all of them (themselves
+	 * included) as the list `group_into`.  A resource whose group is
+	 * known only after apply and cannot be resolved gets none (its check
+	 * is error).
+	 */
+	const char *group, *group_ref, *group_into;
 };
 
 /*
@@ -133,5 +142,8 @@ struct tf_provider {
 };
 
 extern const struct tf_provider tf_aws;
+extern const struct tf_provider tf_azure;
+extern const struct tf_provider tf_google;
+extern const struct tf_provider tf_oci;
 
 #endif /* RAMPART_TERRAFORM_H */

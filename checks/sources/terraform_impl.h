@@ -42,6 +42,8 @@ struct doc_node *tf_json(struct tf_conv *c, const char *text);
 /* {key: "(not known until apply: 'what')"}; NULL on no memory. */
 struct doc_node *tf_placeholder(
     struct tf_conv *c, const char *key, const char *what);
+/* The node at a dotted canonical path of map, or NULL. */
+struct doc_node *tf_get(const struct doc_node *map, const char *to);
 /* Record that memory ran out; returns -1. */
 int tf_oom(struct tf_conv *c);
 /* vprintf into the arena; NULL on no memory. */

@@ -123,6 +123,18 @@ tf_oom(struct tf_conv *c)
 	return -1;
 }
 
+struct doc_node *
+tf_get(const struct doc_node *map, const char *to)
+{
+	const char *e;
+
+	while ((e = strchr(to, '.')) != NULL) {
+		map = doc_getn(map, to, (size_t)(e - to));
+		to = e + 1;
+	}
+	return doc_get(map, to);
+}
+
 /* Set a dotted path in map, creating the maps on the way.  0 or -1. */
 int
 tf_set(struct tf_conv *c, struct doc_node *map, const char *to,
@@ -221,7 +233,7 @@ static int convert(struct tf_conv *c, struct doc_node *out,
 static struct doc_node *
 list_at(struct tf_conv *c, struct doc_node *out, const char *to)
 {
-	struct doc_node *l = doc_get(out, to);
+	struct doc_node *l = tf_get(out, to);
 
 	if (l != NULL && l->type == DOC_SEQ)
 		return l;
@@ -345,6 +357,15 @@ convert_default(
 	return 0;
 }
 
+/* A scalar as an enum compares it: strings as they are, booleans. */
+static const char *
+enum_text(const struct doc_node *n)
+{
+	if (n->type == DOC_BOOL)
+		return n->u.b ? "true" : "false";
+	return n->type == DOC_STRING ? n->str : "";
+}
+
 static int
 convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
     const struct tf_at *base, const char *where, const char *top)
@@ -358,7 +379,7 @@ convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
 		return (n = tf_json(c, at->def)) == NULL
 		    ? tf_oom(c)
 		    : tf_set(c, out, at->to, n);
-	if (at->fallback && doc_get(out, at->to) != NULL)
+	if (at->fallback && tf_get(out, at->to) != NULL)
 		return 0;
 	walk(&v, at->from);
 	if (top == NULL)
@@ -405,6 +426,10 @@ convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
 			return 0;
 		/* FALLTHROUGH */
 	case TF_COPY:
+		/* The API omits an empty list (Google: no ports = all). */
+		if (at->empty_absent && v.v->type == DOC_SEQ &&
+		    v.v->u.seq.n == 0)
+			return 0;
 		return tf_set(c, out, at->to, (struct doc_node *)v.v);
 	case TF_JSON:
 		if (v.v->type != DOC_STRING)
@@ -415,8 +440,7 @@ convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
 		return tf_set(c, out, at->to, n);
 	case TF_ENUM:
 		for (i = 0; at->enums[i].value != NULL; i++)
-			if (doc_str(v.v) != NULL &&
-			    strcmp(doc_str(v.v), at->enums[i].value) == 0)
+			if (strcmp(enum_text(v.v), at->enums[i].value) == 0)
 				return (n = tf_json(c, at->enums[i].json)) ==
 					NULL
 				    ? tf_oom(c)

@@ -40,7 +40,9 @@ on_resource(void *ctx, const struct resource *r, struct arena *a)
 	size_t i;
 
 	(void)a;
-	if (r->listing || r->type == NULL || strncmp(r->type, "AWS::", 5) ||
+	if (r->listing || r->type == NULL ||
+	    (strncmp(r->type, "AWS::", 5) && strncmp(r->type, "Azure::", 7) &&
+		strncmp(r->type, "GCP::", 5) && strncmp(r->type, "OCI::", 5)) ||
 	    r->id == NULL || r->id[0] == '\0' || r->attrs == NULL ||
 	    r->attrs->type != DOC_MAP || r->mark.line == 0 || r->mark.col == 0)
 		abort();
