@@ -45,7 +45,9 @@ struct tf_item {
 	struct doc_node *attrs; /* canonical attributes, or the part's */
 	struct doc_node *unread; /* may be NULL */
 	struct doc_node *info; /* the Terraform map */
-	const char *key; /* known value of target_key (targets), ref (parts) */
+	const char *key; /* parts: the known value of ref */
+	/* Targets: target_key -> its known value, for each part type. */
+	struct doc_node *keys;
 	const char *dir; /* parts: the dir_attr value */
 	const char *rerr; /* the whole resource is unreadable: why */
 	const char *gkey; /* tf_type.group: the group's value, or NULL */
@@ -273,17 +275,33 @@ keep_item(struct tf_read *x, struct tf_item *it)
 	return 0;
 }
 
-/* The attribute parts name a target of type tf by, or NULL. */
-static const char *
-target_key(const struct tf_provider *p, const char *tf)
+/*
+ * The known values of every attribute the parts of a target's type name
+ * it by (a group's name for its rules, its id for its flow logs).
+ */
+static int
+target_keys(struct tf_read *x, struct tf_item *it, const struct doc_node *after)
 {
+	const struct tf_provider *p = it->p;
+	const char *v, *k;
+	struct doc_node *s;
 	size_t i;
 
-	for (i = 0; i < p->ntypes; i++)
-		if (p->types[i].target != NULL &&
-		    strcmp(p->types[i].target, tf) == 0)
-			return p->types[i].target_key;
-	return NULL;
+	for (i = 0; i < p->ntypes; i++) {
+		if (p->types[i].target == NULL ||
+		    strcmp(p->types[i].target, it->t->tf) != 0)
+			continue;
+		k = p->types[i].target_key;
+		if ((v = doc_str(doc_get(after, k))) == NULL)
+			continue;
+		if (it->keys == NULL &&
+		    (it->keys = src_map(x->a, &it->mark)) == NULL)
+			return -1;
+		if ((s = src_str(x->a, v, &it->mark)) == NULL ||
+		    src_set(x->a, it->keys, k, s) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Copy a converted resource or part into the read's arena. */
@@ -294,7 +312,7 @@ defer(struct tf_read *x, const struct tf_item *src, const struct doc_node *rc)
 	const struct doc_node *unk =
 	    doc_get(doc_get(rc, "change"), "after_unknown");
 	const struct tf_type *t = src->t;
-	const char *k = t->type != NULL ? target_key(src->p, t->tf) : t->ref;
+	const char *k = t->type != NULL ? NULL : t->ref;
 	struct tf_item *it;
 
 	if ((it = arena_alloc(x->a, sizeof(*it))) == NULL)
@@ -324,6 +342,8 @@ defer(struct tf_read *x, const struct tf_item *src, const struct doc_node *rc)
 	if (k != NULL && doc_get(unk, k) != NULL &&
 	    doc_get(unk, k)->type == DOC_BOOL && doc_get(unk, k)->u.b)
 		it->ref_unknown = 1;
+	if (t->type != NULL && target_keys(x, it, after) != 0)
+		return -1;
 	if (t->group != NULL && doc_str(doc_get(after, t->group)) != NULL &&
 	    (it->gkey = arena_printf(
 		 x->a, "=%s", doc_str(doc_get(after, t->group)))) == NULL)
@@ -395,6 +415,7 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 	memset(&it, 0, sizeof(it));
 	c.a = a;
 	c.m = &rc->mark;
+	c.address = f.address;
 	it.t = t;
 	it.p = p;
 	it.address = f.address;
@@ -676,12 +697,14 @@ by_value(struct tf_read *x, const struct tf_item *part)
 	struct tf_item *it;
 	size_t i;
 	struct tf_item *hit = NULL;
+	const char *v;
 
 	for (i = 0; part->key != NULL && i < x->nitems; i++) {
 		it = x->items[i];
 		if (it->t->type != NULL &&
-		    strcmp(it->t->tf, part->t->target) == 0 && it->key &&
-		    strcmp(it->key, part->key) == 0) {
+		    strcmp(it->t->tf, part->t->target) == 0 &&
+		    (v = doc_str(doc_get(it->keys, part->t->target_key))) &&
+		    strcmp(v, part->key) == 0) {
 			/* Two targets of one name (resource groups): ambiguous. */
 			if (hit != NULL)
 				return NULL;
@@ -697,11 +720,14 @@ ambiguous(const struct tf_read *x, const struct tf_item *part)
 {
 	size_t i, n = 0;
 
+	const char *v;
+
 	for (i = 0; i < x->nitems; i++)
 		if (x->items[i]->t->type != NULL &&
 		    strcmp(x->items[i]->t->tf, part->t->target) == 0 &&
-		    x->items[i]->key != NULL &&
-		    strcmp(x->items[i]->key, part->key) == 0)
+		    (v = doc_str(doc_get(
+			 x->items[i]->keys, part->t->target_key))) != NULL &&
+		    strcmp(v, part->key) == 0)
 			n++;
 	return n > 1;
 }

@@ -26,6 +26,12 @@ enum tf_how {
 	TF_JSON,
 	/* A value from a fixed set, through `enums` (canned ACLs). */
 	TF_ENUM,
+	/*
+	 * The planned resource's address, "(planned: ADDRESS)" (`from`
+	 * unused): for an identifier a check counts (a flow log's id) that
+	 * the service assigns only when the resource is created.
+	 */
+	TF_ADDRESS,
 };
 
 /* One value of a TF_ENUM: the plan's string and its JSON meaning. */

@@ -13,6 +13,7 @@
 struct tf_conv {
 	struct arena *a;
 	const struct mark *m; /* the resource change: every new node's mark */
+	const char *address; /* the planned resource's address */
 	struct doc_node *unread; /* canonical attribute -> why, or NULL */
 	struct doc_node *defaults; /* canonical path -> provider doc, or NULL */
 	struct doc_node *notin; /* canonical path -> why not in the plan */

@@ -375,6 +375,15 @@ convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
 	const char *why;
 	size_t i;
 
+	if (at->conv == TF_ADDRESS) {
+		if (at->fallback && tf_get(out, at->to) != NULL)
+			return 0;
+		why = arena_printf(c->a, "(planned: %s)",
+		    c->address != NULL ? c->address : "?");
+		if (why == NULL || (n = src_str(c->a, why, c->m)) == NULL)
+			return tf_oom(c);
+		return tf_set(c, out, at->to, n);
+	}
 	if (at->conv == TF_CONST)
 		return (n = tf_json(c, at->def)) == NULL
 		    ? tf_oom(c)
@@ -455,6 +464,7 @@ convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
 	case TF_BLOCK:
 		return convert_blocks(c, out, at, &v, where, top);
 	case TF_CONST:
+	case TF_ADDRESS:
 		break;
 	}
 	return 0;

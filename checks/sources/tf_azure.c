@@ -47,7 +47,7 @@ static const struct tf_attr nsg_rule[] = {
 
 static const struct tf_attr nsg[] = {
 	{ .from = "name", .to = "name" },
-	{ .from = "location", .to = "location" },
+	{ .from = "location", .to = "location", .ident = 1 },
 	{ .from = "id", .to = "id", .ident = 1 },
 	{ .from = "security_rule",
 	    .to = "properties.securityRules",
@@ -78,7 +78,7 @@ static const struct tf_enum enabled_disabled[] = {
  */
 static const struct tf_attr storage_account[] = {
 	{ .from = "name", .to = "name" },
-	{ .from = "location", .to = "location" },
+	{ .from = "location", .to = "location", .ident = 1 },
 	{ .from = "id", .to = "id", .ident = 1 },
 	{ .from = "https_traffic_only_enabled",
 	    .to = "properties.supportsHttpsTrafficOnly" },
@@ -102,6 +102,18 @@ static const struct tf_attr storage_account[] = {
 	{ NULL },
 };
 
+static const struct tf_attr flow_log[] = {
+	{ .from = "id", .to = "id", .ident = 1 },
+	{ .to = "id", .conv = TF_ADDRESS, .fallback = 1 },
+	{ .from = "name", .to = "name" },
+	{ .from = "enabled", .to = "properties.enabled" },
+	{ .from = "retention_policy.0.enabled",
+	    .to = "properties.retentionPolicy.enabled" },
+	{ .from = "retention_policy.0.days",
+	    .to = "properties.retentionPolicy.days" },
+	{ NULL },
+};
+
 /* Sorted by tf name (test_terraform checks it). */
 static const struct tf_type types[] = {
 	{ .tf = "azurerm_network_security_group",
@@ -116,6 +128,13 @@ static const struct tf_type types[] = {
 	    .into = "properties.securityRules",
 	    .append = 1,
 	    .unknown_as = "properties" },
+	{ .tf = "azurerm_network_watcher_flow_log",
+	    .attrs = flow_log,
+	    .target = "azurerm_network_security_group",
+	    .ref = "network_security_group_id",
+	    .target_key = "id",
+	    .into = "properties.flowLogs",
+	    .append = 1 },
 	{ .tf = "azurerm_storage_account",
 	    .type = "Azure::Storage::StorageAccount",
 	    .attrs = storage_account },
@@ -131,6 +150,9 @@ static const struct tf_absent absent[] = {
 	    "azurerm_network_security_rule", "[]", 0,
 	    "ARM: a new network security group has no security rules but "
 	    "Azure's default rules" },
+	{ "azurerm_network_security_group", "properties.flowLogs",
+	    "azurerm_network_watcher_flow_log", "[]", 0,
+	    "ARM: a new network security group has no flow log" },
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };
 

@@ -56,7 +56,7 @@ static const struct tf_attr firewall[] = {
 
 static const struct tf_attr bucket[] = {
 	{ .from = "name", .to = "name" },
-	{ .from = "location", .to = "location" },
+	{ .from = "location", .to = "location", .ident = 1 },
 	{ .from = "uniform_bucket_level_access",
 	    .to = "iamConfiguration.uniformBucketLevelAccess.enabled" },
 	{ .from = "public_access_prevention",

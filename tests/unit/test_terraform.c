@@ -242,7 +242,7 @@ check_attrs(const struct tf_attr *at, const char *tf)
 		}
 		if (at[i].conv == TF_CONST)
 			assert_non_null(at[i].def);
-		else
+		else if (at[i].conv != TF_ADDRESS)
 			assert_non_null(at[i].from);
 		for (j = 0; at[i].conv == TF_ENUM && at[i].enums[j].value; j++)
 			if (doc_load_buf(a, &d, tf, at[i].enums[j].json,
