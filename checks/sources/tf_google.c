@@ -25,7 +25,7 @@ static const struct tf_attr fw_entry[] = {
 static const struct tf_attr firewall[] = {
 	{ .from = "name", .to = "name" },
 	{ .from = "id", .to = "id", .ident = 1 },
-	{ .from = "network", .to = "network" },
+	{ .from = "network", .to = "network", .ident = 1 },
 	{ .from = "direction",
 	    .to = "direction",
 	    .def = "\"INGRESS\"",
@@ -47,8 +47,16 @@ static const struct tf_attr firewall[] = {
 	{ .from = "target_service_accounts",
 	    .to = "targetServiceAccounts",
 	    .empty_absent = 1 },
-	{ .from = "allow", .to = "allowed", .conv = TF_LIST, .sub = fw_entry },
-	{ .from = "deny", .to = "denied", .conv = TF_LIST, .sub = fw_entry },
+	{ .from = "allow",
+	    .to = "allowed",
+	    .conv = TF_LIST,
+	    .sub = fw_entry,
+	    .empty_absent = 1 },
+	{ .from = "deny",
+	    .to = "denied",
+	    .conv = TF_LIST,
+	    .sub = fw_entry,
+	    .empty_absent = 1 },
 	{ NULL },
 };
 
