@@ -75,6 +75,11 @@ struct tf_attr {
 	 * from it, known only after apply).
 	 */
 	int fallback;
+	/*
+	 * A null the plan knows is the canonical null (OCI: no kms-key-id
+	 * means Oracle-managed keys), not an absent attribute.
+	 */
+	int keep_null;
 	/* TF_LIST, TF_COPY: an empty list leaves the attribute absent. */
 	int empty_absent;
 	/*

@@ -427,6 +427,8 @@ convert_one(struct tf_conv *c, struct doc_node *out, const struct tf_attr *at,
 		    "'%s%s' is sensitive in the plan: not evaluated", where,
 		    at->from);
 	}
+	if (v.v != NULL && v.v->type == DOC_NULL && at->keep_null)
+		return tf_set(c, out, at->to, (struct doc_node *)v.v);
 	if (v.v == NULL || v.v->type == DOC_NULL)
 		return convert_default(c, out, at);
 	switch (at->conv) {

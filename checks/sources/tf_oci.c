@@ -58,7 +58,7 @@ static const struct tf_attr bucket[] = {
 	    .def = "\"NoPublicAccess\"",
 	    .src = BUCKET "access_type 'By default, a bucket is created with "
 			  "NoPublicAccess'" },
-	{ .from = "kms_key_id", .to = "kms-key-id" },
+	{ .from = "kms_key_id", .to = "kms-key-id", .keep_null = 1 },
 	{ .from = "versioning", .to = "versioning" },
 	{ NULL },
 };
