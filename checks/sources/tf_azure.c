@@ -15,33 +15,28 @@
  * could shadow or open anything: its `properties` are then "(not known
  * until apply ...)", which the check reports as error.
  */
-#define NSG_RULE_ATTRS \
-	{ .from = "priority", .to = "properties.priority" }, \
-	    { .from = "direction", .to = "properties.direction" }, \
-	    { .from = "access", .to = "properties.access" }, \
-	    { .from = "protocol", .to = "properties.protocol" }, \
-	    { .from = "source_address_prefix", \
-		    .to = "properties.sourceAddressPrefix" }, \
-	    { .from = "source_address_prefixes", \
-		    .to = "properties.sourceAddressPrefixes" }, \
-	    { .from = "source_application_security_group_ids", \
-		    .to = "properties.sourceApplicationSecurityGroups", \
-		    .conv = TF_WRAP, \
-		    .wrap = "id" }, \
-	    { .from = "destination_port_range", \
-		    .to = "properties.destinationPortRange" }, \
-	    { .from = "destination_port_ranges", \
-		    .to = "properties.destinationPortRanges" }, \
-	    { .from = "destination_address_prefix", \
-		    .to = "properties.destinationAddressPrefix" }, \
-	{ \
-		.from = "destination_address_prefixes", \
-		.to = "properties.destinationAddressPrefixes" \
-	}
-
 static const struct tf_attr nsg_rule[] = {
 	{ .from = "name", .to = "name" },
-	NSG_RULE_ATTRS,
+	{ .from = "priority", .to = "properties.priority" },
+	{ .from = "direction", .to = "properties.direction" },
+	{ .from = "access", .to = "properties.access" },
+	{ .from = "protocol", .to = "properties.protocol" },
+	{ .from = "source_address_prefix",
+	    .to = "properties.sourceAddressPrefix" },
+	{ .from = "source_address_prefixes",
+	    .to = "properties.sourceAddressPrefixes" },
+	{ .from = "source_application_security_group_ids",
+	    .to = "properties.sourceApplicationSecurityGroups",
+	    .conv = TF_WRAP,
+	    .wrap = "id" },
+	{ .from = "destination_port_range",
+	    .to = "properties.destinationPortRange" },
+	{ .from = "destination_port_ranges",
+	    .to = "properties.destinationPortRanges" },
+	{ .from = "destination_address_prefix",
+	    .to = "properties.destinationAddressPrefix" },
+	{ .from = "destination_address_prefixes",
+	    .to = "properties.destinationAddressPrefixes" },
 	{ NULL },
 };
 

@@ -335,6 +335,15 @@ run_case(const char *name)
 	if (read_expect(path, &e) != 0)
 		return 1;
 	snprintf(path, sizeof(path), "%s/plan.json", dir);
+	/*
+	 * Azure, Google Cloud and Oracle Cloud checks live on their own
+	 * branches: their cases run once the checks are in the tree.
+	 */
+	if (rule_find(rs, e.check) == NULL) {
+		print_message("%s: check '%s' not in this tree, skipped\n", dir,
+		    e.check);
+		return strncmp(name, "aws-", 4) == 0;
+	}
 	diag_init(&d);
 	if ((r = run_check(e.check, path, "terraform-plan", &bl, &d)) == NULL) {
 		print_message("%s: run failed\n", dir);
@@ -398,8 +407,11 @@ test_fixtures(void **state)
 	while ((de = readdir(dp)) != NULL) {
 		snprintf(
 		    path, sizeof(path), "%s/terraform/%s", FIX, de->d_name);
-		if (de->d_name[0] == '.' || strncmp(de->d_name, "aws-", 4) ||
-		    !is_dir(path))
+		if (de->d_name[0] == '.' || !is_dir(path) ||
+		    (strncmp(de->d_name, "aws-", 4) &&
+			strncmp(de->d_name, "azure-", 6) &&
+			strncmp(de->d_name, "gcp-", 4) &&
+			strncmp(de->d_name, "oci-", 4)))
 			continue;
 		ncases++;
 		failures += run_case(de->d_name);
