@@ -340,8 +340,8 @@ run_case(const char *name)
 	 * branches: their cases run once the checks are in the tree.
 	 */
 	if (rule_find(rs, e.check) == NULL) {
-		print_message("%s: check '%s' not in this tree, skipped\n", dir,
-		    e.check);
+		print_message(
+		    "%s: check '%s' not in this tree, skipped\n", dir, e.check);
 		return strncmp(name, "aws-", 4) == 0;
 	}
 	diag_init(&d);
