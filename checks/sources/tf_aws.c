@@ -281,6 +281,41 @@ static const struct tf_attr s3_logging[] = {
 	{ NULL }
 };
 
+/* ------------------------------------------------------ load balancers */
+
+static const struct tf_enum scheme[] = {
+	{ "true", "\"internal\"" },
+	{ "false", "\"internet-facing\"" },
+	{ NULL, NULL },
+};
+
+static const struct tf_attr lb[] = {
+	{ .from = "arn", .to = "LoadBalancerArn", .ident = 1 },
+	{ .from = "name", .to = "LoadBalancerName" },
+	{ .from = "load_balancer_type", .to = "Type" },
+	{ .from = "internal",
+	    .to = "Scheme",
+	    .conv = TF_ENUM,
+	    .enums = scheme },
+	{ NULL },
+};
+
+/*
+ * A listener known only after apply in part makes the balancer's
+ * Listeners unreadable: every listener is judged, so none is assumed.
+ */
+static const struct tf_attr lb_listener[] = {
+	{ .from = "arn", .to = "ListenerArn", .ident = 1 },
+	{ .from = "protocol", .to = "Protocol" },
+	{ .from = "port", .to = "Port" },
+	{ .from = "ssl_policy", .to = "SslPolicy" },
+	{ .from = "certificate_arn",
+	    .to = "Certificates",
+	    .conv = TF_WRAP,
+	    .wrap = "CertificateArn" },
+	{ NULL },
+};
+
 /* -------------------------------------------------------- other types */
 
 #define TRAIL DOC "aws_cloudtrail: "
@@ -474,6 +509,17 @@ static const struct tf_attr kms_key[] = {
 
 /* Sorted by tf name (test_terraform checks it). */
 static const struct tf_type types[] = {
+	{ .tf = "aws_alb",
+	    .type = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+	    .attrs = lb,
+	    .deferred = 1 },
+	{ .tf = "aws_alb_listener",
+	    .attrs = lb_listener,
+	    .target = "aws_alb",
+	    .ref = "load_balancer_arn",
+	    .target_key = "arn",
+	    .into = "Listeners",
+	    .append = 1 },
 	{ .tf = "aws_cloudtrail",
 	    .type = "AWS::CloudTrail::Trail",
 	    .attrs = trail },
@@ -499,6 +545,17 @@ static const struct tf_type types[] = {
 	    .type = "AWS::EC2::Instance",
 	    .attrs = instance },
 	{ .tf = "aws_kms_key", .type = "AWS::KMS::Key", .attrs = kms_key },
+	{ .tf = "aws_lb",
+	    .type = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+	    .attrs = lb,
+	    .deferred = 1 },
+	{ .tf = "aws_lb_listener",
+	    .attrs = lb_listener,
+	    .target = "aws_lb",
+	    .ref = "load_balancer_arn",
+	    .target_key = "arn",
+	    .into = "Listeners",
+	    .append = 1 },
 	{ .tf = "aws_network_acl",
 	    .type = "AWS::EC2::NetworkAcl",
 	    .attrs = nacl,
@@ -615,6 +672,10 @@ static const struct tf_absent absent[] = {
 	    "aws_security_group_rule", "[]", 0,
 	    DOC "aws_security_group: 'Terraform will remove this default "
 		"rule' (AWS's allow-all egress)" },
+	{ "aws_alb", "Listeners", "aws_alb_listener", "[]", 0,
+	    "ELBv2 CreateLoadBalancer: a new load balancer has no listener" },
+	{ "aws_lb", "Listeners", "aws_lb_listener", "[]", 0,
+	    "ELBv2 CreateLoadBalancer: a new load balancer has no listener" },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
