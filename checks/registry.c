@@ -34,6 +34,7 @@ const struct adapter *const adapters[] = {
 	&adapter_aws_config,
 	&adapter_azure,
 	&adapter_k8s,
+	&adapter_terraform_plan,
 };
 
 const size_t nadapters = sizeof(adapters) / sizeof(adapters[0]);

@@ -10,6 +10,7 @@
 
 extern const struct adapter adapter_aws_cli;
 extern const struct adapter adapter_aws_config;
+extern const struct adapter adapter_terraform_plan;
 
 /* The marker map naming attributes an export says are not configured. */
 #define SRC_NOT_CONFIGURED "NotConfigured"
