@@ -8,6 +8,7 @@
 
 #include "checks/check.h"
 #include "checks/aws/aws.h"
+#include "checks/gcp/gcp.h"
 #include "checks/sources/sources.h"
 #include "checks/tls/endpoint.h"
 
@@ -17,6 +18,9 @@ const struct check_plugin *const check_plugins[] = {
 	&aws_network_exposure_plugin,
 	&aws_s3_acl_plugin,
 	&aws_service_plugin,
+	&gcp_firewall_plugin,
+	&gcp_iam_policy_plugin,
+	&gcp_kms_rotation_plugin,
 	&tls_endpoint_plugin,
 };
 
@@ -25,6 +29,8 @@ const size_t check_nplugins = sizeof(check_plugins) / sizeof(check_plugins[0]);
 const struct adapter *const adapters[] = {
 	&adapter_aws_cli,
 	&adapter_aws_config,
+	&adapter_gcp_asset,
+	&adapter_gcp_gcloud,
 };
 
 const size_t nadapters = sizeof(adapters) / sizeof(adapters[0]);
