@@ -86,6 +86,7 @@ static int
 emit(struct asset_read *x, struct resource *r, struct arena *a)
 {
 	r->source = x->path;
+	r->provider = "gcp";
 	x->emitted++;
 	return x->fn(x->ctx, r, a);
 }
@@ -349,6 +350,7 @@ marker(struct asset_read *x, const char *type)
 	memset(&r, 0, sizeof(r));
 	r.type = type;
 	r.listing = 1;
+	r.provider = "gcp";
 	r.source = x->path;
 	r.mark.file = x->path;
 	if ((a = arena_new()) == NULL)

@@ -162,6 +162,7 @@ emit(struct gc *g, struct resource *r)
 
 	r->source = r->source != NULL ? r->source : g->root;
 	r->collected = g->collected;
+	r->provider = "gcp";
 	if (!r->listing)
 		g->emitted++;
 	if ((a = arena_new()) == NULL)
