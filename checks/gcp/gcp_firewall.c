@@ -16,11 +16,13 @@
  *     rules denying the port whose priority number is lower than or
  *     equal to R's (lower wins; at equal priority deny wins) and that
  *     apply to every instance R applies to;
- *   - the port is open to the internet, and R fails, when R's own
- *     sources hold a public address, the sources cover the whole IPv4
- *     or the whole IPv6 space, and the deny rules do not cover that
- *     whole space.  IPv4 and IPv6 are apart: a deny of 0.0.0.0/0 does
- *     not stop ::/0.
+ *   - the port is open to the internet, and R fails, when the deny
+ *     rules do not cover the whole IPv4 (or IPv6) space and R's own
+ *     sources cover it, or R's sources hold a public address and the
+ *     allow rules together cover it while none of them does alone
+ *     (0.0.0.0/1 in one rule, 128.0.0.0/1 in another: both fail; a
+ *     narrow rule beside a 0.0.0.0/0 rule does not, the wide one does).
+ *     IPv4 and IPv6 are apart: a deny of 0.0.0.0/0 does not stop ::/0.
  *
  * Protocols are read in any case, by name (tcp, udp, icmp, esp, ah,
  * sctp, ipip, all) or number (0-255; 6 tcp, 17 udp); ports as "22" or
@@ -322,13 +324,33 @@ has_public(const struct fwr *f, int fam)
 	return 0;
 }
 
-/* The union of the sources of family fam of allow (or deny) rules. */
+/* Whether f's own sources of family fam cover the whole space. */
 static int
-gather(struct eval *x, int allow, int proto, unsigned port, int fam)
+alone_covers(const struct fwr *f, int fam)
+{
+	struct cidr tmp[MAX_SRC], all;
+	size_t i, n = 0;
+
+	for (i = 0; i < f->nsrc; i++)
+		if (f->src[i].family == fam)
+			tmp[n++] = f->src[i];
+	cidr_all(fam, &all);
+	return n > 0 && cidr_union_covers(tmp, n, &all);
+}
+
+/*
+ * The union of the sources of family fam of the allow (or deny) rules
+ * that bear on x->r for proto/port, into x->set; its size.  *single is
+ * set when one of those allow rules alone covers the whole space.
+ */
+static int
+gather(
+    struct eval *x, int allow, int proto, unsigned port, int fam, int *single)
 {
 	struct fwr *o;
 	size_t i, j, n = 0;
 
+	*single = 0;
 	for (i = 0; i < x->nall; i++) {
 		o = &x->all[i];
 		if (o->disabled || !o->ingress || o->allow != allow ||
@@ -336,6 +358,8 @@ gather(struct eval *x, int allow, int proto, unsigned port, int fam)
 			continue;
 		if (!allow && o->prio > x->r->prio)
 			continue;
+		if (allow && alone_covers(o, fam))
+			*single = 1;
 		for (j = 0; j < o->nsrc; j++)
 			if (o->src[j].family == fam)
 				x->set[n++] = o->src[j];
@@ -343,21 +367,31 @@ gather(struct eval *x, int allow, int proto, unsigned port, int fam)
 	return (int)n;
 }
 
-/* Whether port (proto) is open to the whole internet of family fam. */
+/*
+ * Whether port (proto) is open to the whole internet of family fam
+ * because of rule x->r: the deny rules taking precedence do not cover
+ * the space, and r alone covers it, or r holds a public address and the
+ * allow rules bearing on r cover it together while none of them alone
+ * does (pieces: that rule is the one to blame, and fails itself).
+ */
 static int
 open_fam(struct eval *x, int proto, unsigned port, int fam)
 {
 	struct cidr all;
-	int n;
+	int n, single;
 
-	if (!has_public(x->r, fam) || !matches(x->r, proto, port))
+	if (!matches(x->r, proto, port))
 		return 0;
 	cidr_all(fam, &all);
-	n = gather(x, 1, proto, port, fam);
-	if (!cidr_union_covers(x->set, (size_t)n, &all))
+	n = gather(x, 0, proto, port, fam, &single);
+	if (cidr_union_covers(x->set, (size_t)n, &all))
 		return 0;
-	n = gather(x, 0, proto, port, fam);
-	return !cidr_union_covers(x->set, (size_t)n, &all);
+	if (alone_covers(x->r, fam))
+		return 1;
+	if (!has_public(x->r, fam))
+		return 0;
+	n = gather(x, 1, proto, port, fam, &single);
+	return !single && cidr_union_covers(x->set, (size_t)n, &all);
 }
 
 static int

@@ -411,7 +411,8 @@ read_list(struct gc *g, int ci, const struct doc_node *list, const char *file)
 				return diag_err(g->d, NULL, "out of memory");
 		r.region = gcp_region_of(g->a, el, NULL);
 		r.attrs = (struct doc_node *)el;
-		if (strcmp(c->type, "GCP::Compute::Firewall") == 0) {
+		if (c->type != NULL &&
+		    strcmp(c->type, "GCP::Compute::Firewall") == 0) {
 			r.region = "global";
 			if ((r.attrs = with_network(g, list, el)) == NULL)
 				return diag_err(g->d, NULL, "out of memory");
