@@ -741,20 +741,32 @@ read_scope(struct gc *g, const char *dir, const char *project)
 	return scope_markers(g);
 }
 
-/* Whether dir holds a service folder of a call (case as written). */
+/*
+ * Whether dir holds a service folder of a call (case as written): 1, or
+ * 2 when it holds one of the calls' outputs as well (`iam/` alone may
+ * be an AWS CLI export).
+ */
 static int
 has_service(const char *dir)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	size_t i;
+	int found = 0;
 
-	for (i = 0; i < NCALLS; i++)
-		if (snprintf(path, sizeof(path), "%s/%s", dir, calls[i].svc) <
-			(int)sizeof(path) &&
-		    stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			return 1;
-	return 0;
+	for (i = 0; i < NCALLS; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", dir, calls[i].svc) >=
+			(int)sizeof(path) ||
+		    stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		found = 1;
+		if (snprintf(path, sizeof(path), "%s/%s/%s%s", dir,
+			calls[i].svc, calls[i].cmd,
+			calls[i].per >= 0 ? "" : ".json") < (int)sizeof(path) &&
+		    stat(path, &st) == 0)
+			return 2;
+	}
+	return found;
 }
 
 static int
@@ -779,7 +791,7 @@ project_dirs(struct gc *g, char ***out, size_t *n)
 		if (de->d_name[0] == '.' ||
 		    snprintf(path, sizeof(path), "%s/%s", g->root,
 			de->d_name) >= (int)sizeof(path) ||
-		    !has_service(path))
+		    has_service(path) != 2)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -814,8 +826,9 @@ gcloud_detect(const char *path, int is_dir, const char *head, size_t len)
 	(void)len;
 	if (!is_dir)
 		return 0;
-	if (has_service(path))
-		return 45;
+	/* above aws-cli (50) when a gcloud output is there */
+	if ((score = has_service(path)) != 0)
+		return score == 2 ? 60 : 45;
 	memset(&g, 0, sizeof(g));
 	g.root = path;
 	if ((g.a = arena_new()) == NULL)
@@ -824,7 +837,7 @@ gcloud_detect(const char *path, int is_dir, const char *head, size_t len)
 	if (project_dirs(&g, &dirs, &n) == 0 && n > 0 &&
 	    snprintf(sub, sizeof(sub), "%s/%s", path, dirs[0]) <
 		(int)sizeof(sub))
-		score = 40;
+		score = 60;
 	arena_free(g.a);
 	return score;
 }
