@@ -863,7 +863,7 @@ read_collection(struct gc *g)
 		return diag_err(g->d, &doc->mark,
 		    "'started' must be the RFC 3339 time the collection "
 		    "began");
-	if (time_parse(v->str, v->len, TIME_DATETIME, &g->collected, &te))
+	if (time_parse(v->str, v->len, TIME_DATETIME, &g->collected, &te) == -1)
 		return diag_err(
 		    g->d, &v->mark, "'started' ('%s'): %s", v->str, te.why);
 	return 0;
