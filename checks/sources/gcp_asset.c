@@ -47,7 +47,8 @@ static const struct asset_field {
 struct fw {
 	const char *id, *project, *network;
 	struct mark mark;
-	struct doc_node *attrs;
+	const char *json; /* the rule's data as compact JSON text */
+	size_t len;
 };
 
 struct asset_read {
@@ -91,12 +92,19 @@ emit(struct asset_read *x, struct resource *r, struct arena *a)
 	return x->fn(x->ctx, r, a);
 }
 
-/* Keep a firewall rule (copied into x->keep) for the end. */
+/*
+ * Keep a firewall rule for the end, as compact JSON text in x->keep: a
+ * third of its tree's size, so an export with tens of thousands of rules
+ * still scans in flat memory (docs/gcp.md).
+ */
 static int
 keep_firewall(struct asset_read *x, const struct resource *r)
 {
+	const char *net;
+	char *buf = NULL;
+	size_t cap, blen = 0;
 	struct fw *v;
-	size_t cap;
+	FILE *fp;
 
 	if (x->nfw == x->fwcap) {
 		cap = x->fwcap != 0 ? x->fwcap * 2 : 64;
@@ -105,14 +113,24 @@ keep_firewall(struct asset_read *x, const struct resource *r)
 		x->fw = v;
 		x->fwcap = cap;
 	}
+	if ((fp = open_memstream(&buf, &blen)) == NULL)
+		return diag_err(x->d, NULL, "out of memory");
+	doc_write_json(r->attrs, fp);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return diag_err(x->d, NULL, "out of memory");
+	}
 	v = &x->fw[x->nfw];
 	memset(v, 0, sizeof(*v));
-	if ((v->attrs = doc_copy(x->keep, r->attrs)) == NULL ||
-	    (v->id = arena_strdup(x->keep, r->id)) == NULL ||
+	net = doc_str(doc_get(r->attrs, "network"));
+	v->json = arena_strndup(x->keep, buf, blen);
+	v->len = blen;
+	free(buf);
+	if (v->json == NULL || (v->id = arena_strdup(x->keep, r->id)) == NULL ||
 	    (r->account != NULL &&
-		(v->project = arena_strdup(x->keep, r->account)) == NULL))
+		(v->project = arena_strdup(x->keep, r->account)) == NULL) ||
+	    (net != NULL && (v->network = arena_strdup(x->keep, net)) == NULL))
 		return diag_err(x->d, NULL, "out of memory");
-	v->network = doc_str(doc_get(v->attrs, "network"));
 	v->mark = r->mark;
 	x->nfw++;
 	return 0;
@@ -295,46 +313,93 @@ same_net(const struct fw *x, const struct fw *y)
 		   y->network != NULL ? y->network : "") == 0;
 }
 
+/* Every node of n at mark m (the asset's line: the text has no place). */
+static void
+set_marks(struct doc_node *n, const struct mark *m)
+{
+	size_t i;
+
+	n->mark = *m;
+	if (n->type == DOC_SEQ)
+		for (i = 0; i < n->u.seq.n; i++)
+			set_marks(n->u.seq.items[i], m);
+	else if (n->type == DOC_MAP)
+		for (i = 0; i < n->u.map.n; i++) {
+			n->u.map.pairs[i].key->mark = *m;
+			set_marks(n->u.map.pairs[i].val, m);
+		}
+}
+
+/* The rules [from, to) of one network, parsed again into a. */
+static int
+load_network(struct asset_read *x, struct arena *a, size_t from, size_t to,
+    struct doc_node **seq)
+{
+	struct doc_node **docs;
+	size_t i, n;
+
+	if ((*seq = src_seq(a, &x->fw[from].mark)) == NULL)
+		return diag_err(x->d, NULL, "out of memory");
+	for (i = from; i < to; i++) {
+		if (doc_load_buf(a, x->d, x->path, x->fw[i].json, x->fw[i].len,
+			DOC_FMT_JSON, NULL, &docs, &n) != 0 ||
+		    n != 1)
+			return diag_err(x->d, &x->fw[i].mark,
+			    "firewall rule '%s' cannot be read again",
+			    x->fw[i].id);
+		set_marks(docs[0], &x->fw[i].mark);
+		if (doc_seq_push(a, *seq, docs[0]) != 0)
+			return diag_err(x->d, NULL, "out of memory");
+	}
+	return 0;
+}
+
 /*
- * The kept firewall rules, sorted by network then name, each with the
- * rules of its network (itself included) under SRC_GCP_NETWORK_RULES.
+ * The kept firewall rules, sorted by network then name, one network at
+ * a time, each with the rules of its network (itself included) under
+ * SRC_GCP_NETWORK_RULES.
  */
 static int
 emit_firewalls(struct asset_read *x)
 {
 	struct doc_node *seq = NULL;
 	struct resource r;
-	struct arena *a;
-	size_t i, j, start = 0;
+	struct arena *a, *ra;
+	size_t i, j, k;
 	int rc = 0;
 
 	if (x->nfw > 0)
 		qsort(x->fw, x->nfw, sizeof(*x->fw), fw_cmp);
-	for (i = 0; i < x->nfw && rc == 0; i++) {
-		if (i == start) {
-			if ((seq = src_seq(x->keep, &x->fw[i].mark)) == NULL)
-				return diag_err(x->d, NULL, "out of memory");
-			for (j = i;
-			     j < x->nfw && same_net(&x->fw[i], &x->fw[j]); j++)
-				if (doc_seq_push(x->keep, seq, x->fw[j].attrs))
-					return diag_err(
-					    x->d, NULL, "out of memory");
-			start = j;
-		}
-		memset(&r, 0, sizeof(r));
-		/* a copy of the map, so the list does not hold itself */
-		if ((r.attrs = src_map_clone(x->keep, x->fw[i].attrs)) ==
-			NULL ||
-		    src_set(x->keep, r.attrs, SRC_GCP_NETWORK_RULES, seq))
-			return diag_err(x->d, NULL, "out of memory");
-		r.type = "GCP::Compute::Firewall";
-		r.id = x->fw[i].id;
-		r.account = x->fw[i].project;
-		r.region = "global";
-		r.mark = x->fw[i].mark;
+	for (i = 0; i < x->nfw && rc == 0; i = j) {
+		for (j = i; j < x->nfw && same_net(&x->fw[i], &x->fw[j]); j++)
+			;
 		if ((a = arena_new()) == NULL)
 			return diag_err(x->d, NULL, "out of memory");
-		rc = emit(x, &r, a);
+		if (load_network(x, a, i, j, &seq) != 0) {
+			arena_free(a);
+			return -1;
+		}
+		for (k = i; k < j && rc == 0; k++) {
+			memset(&r, 0, sizeof(r));
+			/* a copy of the map, so the list does not hold itself */
+			if ((r.attrs = src_map_clone(
+				 a, seq->u.seq.items[k - i])) == NULL ||
+			    src_set(a, r.attrs, SRC_GCP_NETWORK_RULES, seq)) {
+				arena_free(a);
+				return diag_err(x->d, NULL, "out of memory");
+			}
+			r.type = "GCP::Compute::Firewall";
+			r.id = x->fw[k].id;
+			r.account = x->fw[k].project;
+			r.region = "global";
+			r.mark = x->fw[k].mark;
+			if ((ra = arena_new()) == NULL) {
+				arena_free(a);
+				return diag_err(x->d, NULL, "out of memory");
+			}
+			rc = emit(x, &r, ra);
+			arena_free(ra);
+		}
 		arena_free(a);
 	}
 	return rc;
