@@ -483,6 +483,35 @@ read_orgpol(struct gc *g, int ci, const struct doc_node *resp, const char *file)
 }
 
 /*
+ * Whether an effective-firewalls response (networks
+ * get-effective-firewalls) holds hierarchical policy rules allowing
+ * ingress: they decide before the VPC rules, so a VPC deny the checks
+ * count could be overridden.  Egress and deny rules change nothing for
+ * the checks (a deny only narrows what they find open).
+ */
+static int
+hier_allows(const struct doc_node *resp)
+{
+	const struct doc_node *ps = doc_get(resp, "firewallPolicys"), *rs;
+	const char *act, *dir;
+	size_t i, j;
+
+	for (i = 0; ps != NULL && ps->type == DOC_SEQ && i < ps->u.seq.n; i++) {
+		rs = doc_get(ps->u.seq.items[i], "rules");
+		for (j = 0;
+		     rs != NULL && rs->type == DOC_SEQ && j < rs->u.seq.n;
+		     j++) {
+			act = doc_str(doc_get(rs->u.seq.items[j], "action"));
+			dir = doc_str(doc_get(rs->u.seq.items[j], "direction"));
+			if (act != NULL && strcasecmp(act, "allow") == 0 &&
+			    (dir == NULL || strcasecmp(dir, "INGRESS") == 0))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Read one output file of call ci (path).  Returns 0 (errors of the
  * evidence go to g->failed[ci] or the resource), -1 on a failure of the
  * run (memory, an unparsable file is an input error).
@@ -523,6 +552,12 @@ read_file(struct gc *g, int ci, const char *path, const char *of)
 	if (gcp_more_pages(resp) && g->failed[ci] == NULL)
 		g->failed[ci] = arena_printf(
 		    g->a, "'%s' says more pages follow (nextPageToken)", path);
+	if (hier_allows(resp) && g->failed[ci] == NULL)
+		g->failed[ci] = arena_printf(g->a,
+		    "'%s' holds hierarchical firewall policy rules that allow "
+		    "ingress; they are evaluated before the VPC rules and "
+		    "rampart does not read them",
+		    path);
 	return read_list(g, ci, list, path);
 }
 

@@ -610,6 +610,19 @@ test_gcloud_markers(void **state)
 	    "\"details\": [{\"reason\": \"SERVICE_DISABLED\"}]}}");
 	read_markers(tmp, "gcp-gcloud", &m);
 	assert_string_equal(marker_of(&m, "GCP::SQL::Instance"), "clean");
+
+	/* hierarchical policies: an ingress allow decides before the VPC */
+	put("compute/firewall-rules-list.json",
+	    "{\"firewalls\": " FWLIST ", \"firewallPolicys\": [{\"rules\": "
+	    "[{\"action\": \"allow\", \"direction\": \"EGRESS\"}, "
+	    "{\"action\": \"deny\", \"direction\": \"INGRESS\"}]}]}");
+	read_markers(tmp, "gcp-gcloud", &m);
+	assert_string_equal(marker_of(&m, "GCP::Compute::Firewall"), "clean");
+	put("compute/firewall-rules-list.json",
+	    "{\"firewalls\": " FWLIST ", \"firewallPolicys\": [{\"rules\": "
+	    "[{\"action\": \"allow\", \"direction\": \"INGRESS\"}]}]}");
+	read_markers(tmp, "gcp-gcloud", &m);
+	assert_string_equal(marker_of(&m, "GCP::Compute::Firewall"), "error");
 }
 
 /* The same IAM policy and org policy in the two spellings of CAI. */
