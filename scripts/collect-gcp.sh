@@ -138,6 +138,7 @@ for p in "$@"; do
 	run "$d/sql/instances-list.json" sql instances list --project="$p"
 	run "$d/logging/sinks-list.json" logging sinks list --project="$p"
 	run "$d/logging/buckets-list.json" logging buckets list --project="$p"
+	run "$d/services/list.json" services list --enabled --project="$p"
 	run "$d/storage/buckets-list.json" \
 		storage buckets list --project="$p" --raw
 	if ! grep -q '"error"' "$d/storage/buckets-list.json"; then

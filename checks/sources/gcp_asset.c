@@ -51,6 +51,12 @@ struct fw {
 	size_t len;
 };
 
+/* An enabled service of a project (serviceusage Service assets). */
+struct svc {
+	const char *project, *name;
+	struct mark mark;
+};
+
 struct asset_read {
 	struct diag *d;
 	const char *path;
@@ -64,6 +70,9 @@ struct asset_read {
 	int fwtype; /* a firewall seen */
 	struct fw *fw;
 	size_t nfw, fwcap;
+	struct svc *svc; /* enabled services, for EnabledServices */
+	size_t nsvc, svccap;
+	const char *svc_error; /* a Service asset that could not be read */
 };
 
 /* map[camel] or map[snake]. */
@@ -136,6 +145,47 @@ keep_firewall(struct asset_read *x, const struct resource *r)
 	return 0;
 }
 
+/*
+ * A serviceusage.googleapis.com/Service asset: its name is kept when its
+ * state is ENABLED, for the project's GCP::ServiceUsage::EnabledServices
+ * resource emitted at the end.
+ */
+static int
+keep_service(
+    struct asset_read *x, const struct resource *r, const struct doc_node *data)
+{
+	const char *st = doc_str(doc_get(data, "state"));
+	const char *name = doc_str(doc_get(data, "name"));
+	struct svc *v;
+	size_t cap;
+
+	if (r->account == NULL || name == NULL || st == NULL) {
+		if (x->svc_error == NULL &&
+		    (x->svc_error = arena_printf(x->keep,
+			 "service asset '%s' names no project, service or "
+			 "state",
+			 r->id)) == NULL)
+			return diag_err(x->d, NULL, "out of memory");
+		return 0;
+	}
+	if (strcmp(st, "ENABLED") != 0)
+		return 0;
+	if (x->nsvc == x->svccap) {
+		cap = x->svccap != 0 ? x->svccap * 2 : 64;
+		if ((v = realloc(x->svc, cap * sizeof(*v))) == NULL)
+			return diag_err(x->d, NULL, "out of memory");
+		x->svc = v;
+		x->svccap = cap;
+	}
+	v = &x->svc[x->nsvc];
+	if ((v->project = arena_strdup(x->keep, r->account)) == NULL ||
+	    (v->name = arena_strdup(x->keep, name)) == NULL)
+		return diag_err(x->d, NULL, "out of memory");
+	v->mark = r->mark;
+	x->nsvc++;
+	return 0;
+}
+
 /* The resource content of an asset. */
 static int
 on_resource_content(struct asset_read *x, struct resource *r,
@@ -164,6 +214,8 @@ on_resource_content(struct asset_read *x, struct resource *r,
 		if (r->read_error == NULL)
 			return keep_firewall(x, r);
 	}
+	if (strcmp(r->type, "GCP::ServiceUsage::EnabledServices") == 0)
+		return keep_service(x, r, data);
 	return emit(x, r, a);
 }
 
@@ -406,6 +458,62 @@ emit_firewalls(struct asset_read *x)
 }
 
 static int
+svc_cmp(const void *a, const void *b)
+{
+	const struct svc *x = a, *y = b;
+	int k = strcmp(x->project, y->project);
+
+	return k != 0 ? k : strcmp(x->name, y->name);
+}
+
+/*
+ * One GCP::ServiceUsage::EnabledServices per project with an enabled
+ * service: {"services": [names, sorted]}.  A service asset that could
+ * not be read makes every one of them unreadable.
+ */
+static int
+emit_services(struct asset_read *x)
+{
+	struct resource r;
+	struct doc_node *seq, *v;
+	struct arena *a;
+	size_t i, j;
+	int rc = 0;
+
+	if (x->nsvc > 0)
+		qsort(x->svc, x->nsvc, sizeof(*x->svc), svc_cmp);
+	for (i = 0; i < x->nsvc && rc == 0; i = j) {
+		if ((a = arena_new()) == NULL)
+			return diag_err(x->d, NULL, "out of memory");
+		memset(&r, 0, sizeof(r));
+		r.type = "GCP::ServiceUsage::EnabledServices";
+		r.account = x->svc[i].project;
+		r.mark = x->svc[i].mark;
+		r.read_error = x->svc_error;
+		r.id = arena_printf(
+		    a, "//serviceusage.googleapis.com/projects/%s", r.account);
+		if (r.id == NULL || (r.attrs = src_map(a, &r.mark)) == NULL ||
+		    (seq = src_seq(a, &r.mark)) == NULL ||
+		    src_set(a, r.attrs, "services", seq) != 0) {
+			arena_free(a);
+			return diag_err(x->d, NULL, "out of memory");
+		}
+		for (j = i; j < x->nsvc &&
+		     strcmp(x->svc[i].project, x->svc[j].project) == 0;
+		     j++)
+			if ((v = src_str(a, x->svc[j].name, &x->svc[j].mark)) ==
+				NULL ||
+			    doc_seq_push(a, seq, v) != 0) {
+				arena_free(a);
+				return diag_err(x->d, NULL, "out of memory");
+			}
+		rc = emit(x, &r, a);
+		arena_free(a);
+	}
+	return rc;
+}
+
+static int
 marker(struct asset_read *x, const char *type)
 {
 	struct resource r;
@@ -511,6 +619,8 @@ asset_read(struct diag *d, const char *path, const struct load_limits *lim,
 	rc = doc_stream_file(d, path, fmt, coll, lim, on_elem, &x, NULL);
 	if (rc == 0)
 		rc = emit_firewalls(&x);
+	if (rc == 0)
+		rc = emit_services(&x);
 	if (rc == 0 && x.emitted == 0 && !x.container && !x.org)
 		rc = diag_err(d, &m,
 		    "'%s' holds no Cloud Asset rampart reads (%zu assets of "
@@ -527,6 +637,7 @@ out:
 	if (nresources != NULL)
 		*nresources = x.emitted;
 	free(x.fw);
+	free(x.svc);
 	arena_free(x.keep);
 	input_close(&own);
 	return rc;

@@ -31,6 +31,8 @@ static const struct gcp_type gcp_types[] = {
 	    "GCP::IAM::ServiceAccountKey" },
 	{ "logging.googleapis.com/LogBucket", "GCP::Logging::LogBucket" },
 	{ "logging.googleapis.com/LogSink", "GCP::Logging::Sink" },
+	{ "serviceusage.googleapis.com/Service",
+	    "GCP::ServiceUsage::EnabledServices" },
 	{ "sqladmin.googleapis.com/Instance", "GCP::SQL::Instance" },
 	{ "storage.googleapis.com/Bucket", "GCP::Storage::Bucket" },
 };

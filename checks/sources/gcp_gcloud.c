@@ -35,6 +35,7 @@ enum shape {
 	SH_POLICY, /* one IAM policy */
 	SH_ORGPOL, /* a list of organisation policies */
 	SH_INFO, /* not evidence: read for the project id */
+	SH_SERVICES, /* the enabled services: one resource per project */
 };
 
 /*
@@ -112,6 +113,10 @@ static const struct gcall {
 	/* 15 */
 	{ "storage", "buckets-list", "GCP::Storage::Bucket", SH_LIST, "items",
 	    "name", "//storage.googleapis.com/", NULL, -1, NULL, 1 },
+	/* 16 */
+	{ "services", "list", "GCP::ServiceUsage::EnabledServices", SH_SERVICES,
+	    "services", NULL, "//serviceusage.googleapis.com/projects/%p", NULL,
+	    -1, NULL, 0 },
 };
 
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
@@ -512,6 +517,54 @@ hier_allows(const struct doc_node *resp)
 }
 
 /*
+ * `gcloud services list --enabled`: one resource per project whose
+ * "services" are the names of the enabled services (config.name, or the
+ * last segment of name).
+ */
+static int
+read_services(struct gc *g, int ci, const struct doc_node *list,
+    const char *file, const char *err)
+{
+	const struct doc_node *el;
+	struct doc_node *seq, *v;
+	struct resource r;
+	const char *n, *st, *sl;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.type = calls[ci].type;
+	r.id = full_name(g, &calls[ci], "");
+	r.account = g->project;
+	r.source = file;
+	r.mark = list->mark;
+	r.read_error = err;
+	if (r.id == NULL || (r.attrs = src_map(g->a, &r.mark)) == NULL ||
+	    (seq = src_seq(g->a, &r.mark)) == NULL ||
+	    src_set(g->a, r.attrs, "services", seq) != 0)
+		return diag_err(g->d, NULL, "out of memory");
+	for (i = 0; list->type == DOC_SEQ && i < list->u.seq.n; i++) {
+		el = list->u.seq.items[i];
+		st = doc_str(doc_get(el, "state"));
+		if ((n = doc_str(doc_get(doc_get(el, "config"), "name"))) ==
+			NULL &&
+		    (n = doc_str(doc_get(el, "name"))) != NULL &&
+		    (sl = strrchr(n, '/')) != NULL)
+			n = sl + 1;
+		if (n == NULL) {
+			r.read_error = arena_printf(
+			    g->a, "service %zu of '%s' has no name", i, file);
+			continue;
+		}
+		if (st != NULL && strcmp(st, "ENABLED") != 0)
+			continue;
+		if ((v = src_str(g->a, n, &el->mark)) == NULL ||
+		    doc_seq_push(g->a, seq, v) != 0)
+			return diag_err(g->d, NULL, "out of memory");
+	}
+	return emit(g, &r);
+}
+
+/*
  * Read one output file of call ci (path).  Returns 0 (errors of the
  * evidence go to g->failed[ci] or the resource), -1 on a failure of the
  * run (memory, an unparsable file is an input error).
@@ -549,6 +602,13 @@ read_file(struct gc *g, int ci, const char *path, const char *of)
 		g->failed[ci] = arena_printf(g->a, "%s (%s)", why, path);
 		return 0;
 	}
+	if (c->shape == SH_SERVICES)
+		return read_services(g, ci, list, path,
+		    gcp_more_pages(resp)
+			? arena_printf(g->a,
+			      "'%s' says more pages follow (nextPageToken)",
+			      path)
+			: NULL);
 	if (gcp_more_pages(resp) && g->failed[ci] == NULL)
 		g->failed[ci] = arena_printf(
 		    g->a, "'%s' says more pages follow (nextPageToken)", path);

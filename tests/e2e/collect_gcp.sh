@@ -115,6 +115,7 @@ assert st["gcp-logging-bucket-retention"] == "not_applicable", \
     st["gcp-logging-bucket-retention"]
 assert st["gcp-iam-no-external-admins"] == "fail"
 assert st["gcp-kms-key-rotation"] == "fail"
+assert st["gcp-scc-enabled"] == "error", st["gcp-scc-enabled"]
 assert "pass" not in (st["gcp-sql-require-ssl"], st["gcp-sql-no-public-networks"])
 PY
 then
