@@ -15,7 +15,8 @@
  *   - the deny rules that take precedence are the enabled ingress deny
  *     rules denying the port whose priority number is lower than or
  *     equal to R's (lower wins; at equal priority deny wins) and that
- *     apply to every instance R applies to;
+ *     apply to every instance R applies to, at every address
+ *     (a deny with destinationRanges does not count);
  *   - the port is open to the internet, and R fails, when the deny
  *     rules do not cover the whole IPv4 (or IPv6) space and R's own
  *     sources cover it, or R's sources hold a public address and the
@@ -62,6 +63,7 @@ struct fwr {
 	struct cidr src[MAX_SRC];
 	size_t nsrc;
 	const struct doc_node *ttags, *tsas;
+	int dest; /* INGRESS with destinationRanges: some addresses only */
 	struct ent ent[MAX_ENT];
 	size_t nent;
 };
@@ -219,6 +221,9 @@ parse_rule(struct fwr *f, const struct doc_node *n)
 	f->allow = al != NULL;
 	if ((why = parse_entries(f, al != NULL ? al : de)) != NULL)
 		return why;
+	v = doc_get(n, "destinationRanges");
+	f->dest =
+	    f->ingress && v != NULL && v->type == DOC_SEQ && v->u.seq.n > 0;
 	f->ttags = doc_get(n, "targetTags");
 	f->tsas = doc_get(n, "targetServiceAccounts");
 	r = doc_get(n, "sourceRanges");
@@ -356,7 +361,8 @@ gather(
 		if (o->disabled || !o->ingress || o->allow != allow ||
 		    !matches(o, proto, port) || !covers_targets(o, x->r))
 			continue;
-		if (!allow && o->prio > x->r->prio)
+		/* a deny narrowed to some destinations covers not all */
+		if (!allow && (o->prio > x->r->prio || o->dest))
 			continue;
 		if (allow && alone_covers(o, fam))
 			*single = 1;

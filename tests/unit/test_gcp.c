@@ -183,6 +183,11 @@ test_firewall_open_variants(void **state)
 		"{\"name\": \"d\", " NET ", \"priority\": 10, "
 		"\"sourceTags\": [\"x\"], \"denied\": [{\"IPProtocol\": "
 		"\"all\"}]}",
+		/* some destinations only */
+		"{\"name\": \"d\", " NET ", \"priority\": 10, "
+		"\"destinationRanges\": [\"10.0.0.5/32\"], "
+		"\"sourceRanges\": [\"0.0.0.0/0\"], \"denied\": "
+		"[{\"IPProtocol\": \"all\"}]}",
 		/* half the internet */
 		"{\"name\": \"d\", " NET ", \"priority\": 10, "
 		"\"sourceRanges\": [\"0.0.0.0/1\", \"::/1\"], \"denied\": "
