@@ -165,8 +165,10 @@ gcp_camel(struct arena *a, const struct doc_node *n, int depth)
 	const char *key;
 	size_t i;
 
-	if (n == NULL || depth > 64)
+	if (n == NULL)
 		return NULL;
+	if (depth > 64)
+		return (struct doc_node *)n; /* deeper keys are left as they are */
 	if (n->type == DOC_SEQ) {
 		if ((o = src_seq(a, &n->mark)) == NULL)
 			return NULL;

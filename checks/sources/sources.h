@@ -116,8 +116,9 @@ const char *gcp_region_of(
 /*
  * A copy of n in a with every map key in camelCase ("audit_configs" ->
  * "auditConfigs") and numeric `logType` values as the REST enum names
- * (1 ADMIN_READ, 2 DATA_WRITE, 3 DATA_READ).  Scalars are shared.  NULL
- * when memory runs out or nesting passes 64.
+ * (1 ADMIN_READ, 2 DATA_WRITE, 3 DATA_READ).  Scalars are shared, and
+ * so are subtrees nested deeper than 64 (left in their spelling).  NULL
+ * when memory runs out.
  */
 struct doc_node *gcp_camel(
     struct arena *a, const struct doc_node *n, int depth);
