@@ -136,6 +136,8 @@ for p in "$@"; do
 	run "$d/compute/target-https-proxies-list.json" \
 		compute target-https-proxies list --project="$p"
 	run "$d/sql/instances-list.json" sql instances list --project="$p"
+	run "$d/container/clusters-list.json" \
+		container clusters list --project="$p"
 	run "$d/logging/sinks-list.json" logging sinks list --project="$p"
 	run "$d/logging/buckets-list.json" logging buckets list --project="$p"
 	run "$d/services/list.json" services list --enabled --project="$p"

@@ -26,6 +26,7 @@ static const struct gcp_type gcp_types[] = {
 	{ "compute.googleapis.com/Subnetwork", "GCP::Compute::Subnetwork" },
 	{ "compute.googleapis.com/TargetHttpsProxy",
 	    "GCP::Compute::TargetHttpsProxy" },
+	{ "container.googleapis.com/Cluster", "GCP::Container::Cluster" },
 	{ "iam.googleapis.com/ServiceAccount", "GCP::IAM::ServiceAccount" },
 	{ "iam.googleapis.com/ServiceAccountKey",
 	    "GCP::IAM::ServiceAccountKey" },
@@ -168,7 +169,8 @@ gcp_camel(struct arena *a, const struct doc_node *n, int depth)
 	if (n == NULL)
 		return NULL;
 	if (depth > 64)
-		return (struct doc_node *)n; /* deeper keys are left as they are */
+		return (
+		    struct doc_node *)n; /* deeper keys are left as they are */
 	if (n->type == DOC_SEQ) {
 		if ((o = src_seq(a, &n->mark)) == NULL)
 			return NULL;

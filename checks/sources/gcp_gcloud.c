@@ -117,6 +117,10 @@ static const struct gcall {
 	{ "services", "list", "GCP::ServiceUsage::EnabledServices", SH_SERVICES,
 	    "services", NULL, "//serviceusage.googleapis.com/projects/%p", NULL,
 	    -1, NULL, 0 },
+	/* 17 */
+	{ "container", "clusters-list", "GCP::Container::Cluster", SH_LIST,
+	    "clusters", "selfLink", "//container.googleapis.com/", NULL, -1,
+	    NULL, 1 },
 };
 
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
@@ -219,15 +223,17 @@ full_name(struct gc *g, const struct gcall *c, const char *rest)
 	    c->idprefix, proj, p + 2, rest);
 }
 
-/* A compute selfLink's path after "/compute/<version>/", or NULL. */
+/*
+ * A selfLink's resource path, from "projects/" on
+ * ("https://www.googleapis.com/compute/v1/projects/p/..." and
+ * "https://container.googleapis.com/v1/projects/p/..."), or NULL.
+ */
 static const char *
 self_path(const char *link)
 {
-	const char *p = strstr(link, "/compute/");
+	const char *p = strstr(link, "/projects/");
 
-	if (p == NULL || (p = strchr(p + 9, '/')) == NULL)
-		return NULL;
-	return p + 1;
+	return p != NULL ? p + 1 : NULL;
 }
 
 /*
