@@ -13,8 +13,10 @@
 #    Cloud SQL instance of gcpdiag cloudsql2 accepts unencrypted
 #    connections; the custodian KMS key never rotates; gcpdiag's destroyed
 #    key is not applicable; buckets whose IAM policy was not exported are
-#    error for the public-access check, never pass; search-all-resources
-#    output is error (a summary, not a configuration).
+#    error for the public-access check, never pass; GKE gke1's control
+#    plane has no authorised networks; cloudsql2's sql1 takes no backups;
+#    search-all-resources output is error (a summary, not a
+#    configuration).
 set -u
 RAMPART=${RAMPART:-build/rampart}
 SHARED=${SHARED:-/work/shared}
@@ -79,6 +81,16 @@ assert res[("gcp-iam-no-public-members", B + "gcpdiag-gcs1bucket-aaaa")] == \
 assert st["gcp-iam-no-public-members"] == "error"
 assert st["gcp-https-proxy-ssl-policy"] == "fail"
 assert st["gcp-sa-key-age"] in ("fail",)
+C = "//container.googleapis.com/projects/gcpdiag-gke1-aaaa/zones/europe-west4-a/clusters/"
+assert res[("gcp-gke-master-authorized-networks", C + "gke1")] == ["fail"]
+assert res[("gcp-gke-legacy-abac-disabled", C + "gke1")] == ["pass"]
+assert res[("gcp-sql-backups-enabled", S + "sql1")] == ["fail"]
+assert res[("gcp-sql-backups-enabled", S + "sql3")] == ["pass"]
+C = "//container.googleapis.com/projects/gcpdiag-gke1-aaaa/zones/europe-west4-a/clusters/"
+assert res[("gcp-gke-master-authorized-networks", C + "gke1")] == ["fail"]
+assert res[("gcp-gke-legacy-abac-disabled", C + "gke1")] == ["pass"]
+assert res[("gcp-sql-backups-enabled", S + "sql1")] == ["fail"]
+assert res[("gcp-sql-backups-enabled", S + "sql3")] == ["pass"]
 PY
 then
 	ok "gcloud layout of the real recordings: the findings the data shows"
