@@ -627,6 +627,53 @@ read_file(struct gc *g, int ci, const char *path, const char *of)
 	return read_list(g, ci, list, path);
 }
 
+/*
+ * A per-resource file of call ci that no element of its listing names
+ * says the listing missed a resource: the listing's type and call ci's
+ * are errors.
+ */
+static int
+unlisted(struct gc *g, int ci, const struct doc_node *names)
+{
+	const struct gcall *c = &calls[ci];
+	char dir[PATH_MAX];
+	const char *key, *fn;
+	struct dirent *de;
+	size_t i, n;
+	int hit;
+	DIR *dp;
+
+	if (snprintf(dir, sizeof(dir), "%s/%s/%s", g->dir, c->svc, c->cmd) >=
+		(int)sizeof(dir) ||
+	    (dp = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL && g->failed[c->per] == NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		n = strlen(de->d_name);
+		hit = 0;
+		for (i = 0; !hit && ends_with(de->d_name, ".json") &&
+		     i < names->u.seq.n;
+		     i++)
+			hit = (key = doc_str(doc_get(
+				   names->u.seq.items[i], c->key))) != NULL &&
+			    (fn = file_name(g->a, key)) != NULL &&
+			    strlen(fn) == n - 5 &&
+			    strncmp(fn, de->d_name, n - 5) == 0;
+		if (!hit) {
+			/* both listings: the parent's and the one it names */
+			g->failed[c->per] = arena_printf(g->a,
+			    "'%s/%s' is the output of a resource the listing "
+			    "does not name",
+			    dir, de->d_name);
+			if (g->failed[ci] == NULL)
+				g->failed[ci] = g->failed[c->per];
+		}
+	}
+	closedir(dp);
+	return 0;
+}
+
 /* The per-resource files of call ci, one per element of its listing. */
 static int
 read_per(struct gc *g, int ci)
@@ -667,7 +714,7 @@ read_per(struct gc *g, int ci)
 		if (read_file(g, ci, arena_strdup(g->a, path), key) != 0)
 			return -1;
 	}
-	return 0;
+	return unlisted(g, ci, names);
 }
 
 /*

@@ -609,6 +609,14 @@ test_gcloud_markers(void **state)
 	assert_string_equal(marker_of(&m, "GCP::Storage::Bucket"), "error");
 	assert_string_equal(marker_of(&m, "GCP::KMS::CryptoKey"), "error");
 
+	/* a per-resource file no listing names: the listing missed it */
+	put("kms/keys-list/projects_p_locations_l_keyRings_r.json", "[]");
+	read_markers(tmp, "gcp-gcloud", &m);
+	assert_string_equal(marker_of(&m, "GCP::KMS::CryptoKey"), "clean");
+	put("kms/keys-list/projects_p_locations_l_keyRings_zz.json", "[]");
+	read_markers(tmp, "gcp-gcloud", &m);
+	assert_string_equal(marker_of(&m, "GCP::KMS::CryptoKey"), "error");
+
 	/* a disabled API: none of its resources exists, a clean listing */
 	put("sql/instances-list.json",
 	    "{\"error\": {\"code\": 403, \"status\": \"PERMISSION_DENIED\", "
