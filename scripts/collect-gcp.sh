@@ -127,6 +127,13 @@ for p in "$@"; do
 	fi
 	run "$d/resource-manager/org-policies-list.json" \
 		resource-manager org-policies list --project="$p"
+	# The effective policy (inheritance applied) of the constraints the
+	# checks read.
+	for c in iam.disableServiceAccountKeyCreation; do
+		run "$d/resource-manager/org-policies-describe-effective/$c.json" \
+			resource-manager org-policies describe "$c" \
+			--project="$p" --effective
+	done
 	run "$d/compute/firewall-rules-list.json" \
 		compute firewall-rules list --project="$p"
 	run "$d/compute/networks-subnets-list.json" \

@@ -45,6 +45,9 @@ enum shape {
  * the listing (in this table) whose elements name the per-resource
  * files, by their field key ('/' in it becomes '_').
  */
+/* gcall.per: a folder of outputs that another row's reader reads. */
+#define PER_FOLDER -2
+
 static const struct gcall {
 	const char *svc, *cmd, *type;
 	enum shape shape;
@@ -121,9 +124,13 @@ static const struct gcall {
 	{ "container", "clusters-list", "GCP::Container::Cluster", SH_LIST,
 	    "clusters", "selfLink", "//container.googleapis.com/", NULL, -1,
 	    NULL, 1 },
+	/* 18: a folder of `describe --effective` outputs, read by row 12 */
+	{ "resource-manager", "org-policies-describe-effective", NULL, SH_INFO,
+	    NULL, NULL, NULL, NULL, PER_FOLDER, NULL, 0 },
 };
 
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
+#define EFFECTIVE_DIR "resource-manager/org-policies-describe-effective"
 
 /*
  * The error statuses a call may record, and what each means.  Any other
@@ -465,6 +472,59 @@ read_policy(struct gc *g, int ci, const struct doc_node *resp, const char *file,
 	return emit(g, &r);
 }
 
+/*
+ * The effective organisation policies of the project
+ * (`gcloud resource-manager org-policies describe C --project=P
+ * --effective`, one file per constraint under EFFECTIVE_DIR): inherited
+ * from folders and the organisation, so a check can read what applies.
+ * Into attrs.effective[constraint]; a file that is no policy (an error
+ * the call recorded) is left out, so the check falls back to the policy
+ * set on the project.
+ */
+static int
+read_effective(struct gc *g, struct doc_node *attrs, const struct mark *m)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct doc_node *eff, *pol, **docs;
+	const char *c;
+	struct dirent *de;
+	struct stat st;
+	size_t n;
+	DIR *dp;
+
+	if ((eff = src_map(g->a, m)) == NULL ||
+	    src_set(g->a, attrs, "effective", eff) != 0)
+		return diag_err(g->d, NULL, "out of memory");
+	if (snprintf(dir, sizeof(dir), "%s/%s", g->dir, EFFECTIVE_DIR) >=
+		(int)sizeof(dir) ||
+	    (dp = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".json") ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+			(int)sizeof(path) ||
+		    stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (doc_load_file(g->a, g->d, arena_strdup(g->a, path),
+			DOC_FMT_JSON, NULL, &docs, &n) != 0) {
+			closedir(dp);
+			return -1;
+		}
+		if (n != 1 || doc_get(docs[0], "error") != NULL ||
+		    (pol = gcp_camel(g->a, docs[0], 0)) == NULL ||
+		    (c = doc_str(doc_get(pol, "constraint"))) == NULL)
+			continue;
+		if (strncmp(c, "constraints/", 12) == 0)
+			c += 12;
+		if (src_set(g->a, eff, c, pol) != 0) {
+			closedir(dp);
+			return diag_err(g->d, NULL, "out of memory");
+		}
+	}
+	closedir(dp);
+	return 0;
+}
+
 static int
 read_orgpol(struct gc *g, int ci, const struct doc_node *resp, const char *file)
 {
@@ -490,6 +550,8 @@ read_orgpol(struct gc *g, int ci, const struct doc_node *resp, const char *file)
 	if (gcp_more_pages(resp))
 		r.read_error = arena_printf(
 		    g->a, "'%s' says more pages follow (nextPageToken)", file);
+	if (read_effective(g, r.attrs, &r.mark) != 0)
+		return -1;
 	return emit(g, &r);
 }
 
@@ -781,7 +843,7 @@ check_layout(struct gc *g)
 				known = 1;
 				if (strncmp(calls[i].cmd, fe->d_name, n) == 0 &&
 				    (ends_with(fe->d_name, ".json") ||
-					calls[i].per >= 0))
+					calls[i].per != -1))
 					continue;
 				if (g->failed[i] == NULL)
 					g->failed[i] = arena_printf(g->a,

@@ -12,7 +12,8 @@
 # layout docs/gcp.md gives; a denied call recorded as its error and the
 # exit status 1; a disabled API recorded and not counted as a failure;
 # the scan reports the firewall open to the internet, errors (never
-# passes) the SQL checks the denied call hid; credentials that read
+# passes) the SQL checks the denied call hid, passes the service account
+# key constraint the organisation enforces (the effective policy); credentials that read
 # nothing stop the collector early with exit 2.  Run from the repository
 # root with $RAMPART set.
 set -u
@@ -29,6 +30,11 @@ cp -r tests/fixtures/gcp/real/cloud-custodian/. "$T/project/"
 mkdir -p "$T/project/projects"
 cp tests/fixtures/gcp/real/custodian-test/projects/get-iam-policy.json \
 	"$T/project/projects/"
+# No policy set on the project; enforced on the organisation (inherited).
+mkdir -p "$T/project/resource-manager/org-policies-describe-effective"
+echo '{"policies": []}' >"$T/project/resource-manager/org-policies-list.json"
+echo '{"constraint": "constraints/iam.disableServiceAccountKeyCreation", "booleanPolicy": {"enforced": true}}' \
+	>"$T/project/resource-manager/org-policies-describe-effective/iam.disableServiceAccountKeyCreation.json"
 GCLOUD_STUB_DATA=$T/project
 GCLOUD_STUB_LOG=$T/calls.log
 GCLOUD_STUB_DENY="sql instances list"
@@ -116,6 +122,8 @@ assert st["gcp-logging-bucket-retention"] == "not_applicable", \
 assert st["gcp-iam-no-external-admins"] == "fail"
 assert st["gcp-kms-key-rotation"] == "fail"
 assert st["gcp-scc-enabled"] == "error", st["gcp-scc-enabled"]
+assert st["gcp-orgpolicy-disable-sa-key-creation"] == "pass", \
+    st["gcp-orgpolicy-disable-sa-key-creation"]
 assert "pass" not in (st["gcp-sql-require-ssl"], st["gcp-sql-no-public-networks"])
 PY
 then
