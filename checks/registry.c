@@ -9,6 +9,7 @@
 #include "checks/check.h"
 #include "checks/aws/aws.h"
 #include "checks/azure/azure.h"
+#include "checks/gcp/gcp.h"
 #include "checks/k8s/k8s.h"
 #include "checks/sources/sources.h"
 #include "checks/tls/endpoint.h"
@@ -22,6 +23,9 @@ const struct check_plugin *const check_plugins[] = {
 	&azure_key_rotation_plugin,
 	&azure_nsg_exposure_plugin,
 	&azure_sql_firewall_plugin,
+	&gcp_firewall_plugin,
+	&gcp_iam_policy_plugin,
+	&gcp_kms_rotation_plugin,
 	&k8s_cluster_plugin,
 	&k8s_workload_plugin,
 	&tls_endpoint_plugin,
@@ -33,6 +37,8 @@ const struct adapter *const adapters[] = {
 	&adapter_aws_cli,
 	&adapter_aws_config,
 	&adapter_azure,
+	&adapter_gcp_asset,
+	&adapter_gcp_gcloud,
 	&adapter_k8s,
 	&adapter_terraform_plan,
 };

@@ -79,5 +79,62 @@ int src_has_key(const char *head, size_t len, const char *key);
 
 /* Azure: Resource Graph, ARM REST lists, collector directories (azure.c). */
 extern const struct adapter adapter_azure;
+/* ------------------------------------------------------- Google Cloud */
+
+extern const struct adapter adapter_gcp_asset;
+extern const struct adapter adapter_gcp_gcloud;
+
+/*
+ * The key both adapters add beside each firewall rule: the list of every
+ * rule of its network as exported (itself included, without this key),
+ * so a check can evaluate priorities and deny rules.  checks/gcp/gcp.h
+ * names the same key.
+ */
+#define SRC_GCP_NETWORK_RULES "rampartNetworkRules"
+
+/* A Cloud Asset type rampart reads and its canonical resource type. */
+struct gcp_type {
+	const char *asset_type; /* "compute.googleapis.com/Firewall" */
+	const char *type; /* "GCP::Compute::Firewall" */
+};
+
+/* The table of asset types read (sorted by asset type); *n its length. */
+const struct gcp_type *gcp_type_table(size_t *n);
+/* The canonical type of a Cloud Asset type, or NULL when not read. */
+const char *gcp_type_of(const char *asset_type);
+/*
+ * The project of a resource: the segment after "projects/" in its name
+ * (a full asset name or a relative one), else in its ancestors (a list of
+ * "projects/123", "folders/..."; may be NULL).  Allocated in a, or NULL.
+ */
+const char *gcp_project_of(
+    struct arena *a, const char *name, const struct doc_node *ancestors);
+/*
+ * The region of a resource: location when given, else its REST data's
+ * region (a URL's last segment), location, or zone's region
+ * ("us-central1-a" -> "us-central1").  NULL when none is known.
+ */
+const char *gcp_region_of(
+    struct arena *a, const struct doc_node *data, const char *location);
+/*
+ * A copy of n in a with every map key in camelCase ("audit_configs" ->
+ * "auditConfigs") and numeric `logType` values as the REST enum names
+ * (1 ADMIN_READ, 2 DATA_WRITE, 3 DATA_READ).  Scalars are shared, and
+ * so are subtrees nested deeper than 64 (left in their spelling).  NULL
+ * when memory runs out.
+ */
+struct doc_node *gcp_camel(
+    struct arena *a, const struct doc_node *n, int depth);
+/*
+ * The attributes of a GCP::OrgPolicy::Policy from a list of organisation
+ * policies (v1, either case): {"constraints": {"<name without
+ * 'constraints/'>": policy}}.  *why is set (and the bad entries skipped)
+ * when the list is not one or an entry names no constraint or repeats
+ * one.  0, or -1 when memory runs out.
+ */
+int gcp_org_policies(struct arena *a, const struct doc_node *list,
+    const struct mark *m, struct doc_node **out, const char **why);
+/* Whether a list response says more pages follow (nextPageToken). */
+int gcp_more_pages(const struct doc_node *resp);
 
 #endif /* RAMPART_SOURCES_H */
