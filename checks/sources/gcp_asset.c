@@ -534,23 +534,19 @@ marker(struct asset_read *x, const char *type)
 }
 
 /*
- * Listing markers.  An export holding a project, folder or organisation
- * resource was not narrowed with --asset-types (those would be left
- * out), so it lists every type it could hold: an absent type means none
- * exist.  The IAM policy listing is complete when the export holds the
- * policy of a project, folder or organisation (the iam-policy content
- * type of the whole scope); organisation policies when any is there.
+ * Listing markers.  An asset export cannot show that it was not narrowed
+ * with --asset-types (a narrowed export of a project still holds the
+ * project's own asset), so it never claims to list every resource type:
+ * a type with no asset is missing evidence (`error`), unless the scope
+ * file declares it out of scope; the gcloud layout (collect-gcp.sh) lists
+ * each type on its own.  The IAM policy listing is complete when the
+ * export holds the policy of a project, folder or organisation (the
+ * iam-policy content type of the whole scope); organisation policies when
+ * any is there.
  */
 static int
 emit_markers(struct asset_read *x)
 {
-	const struct gcp_type *t;
-	size_t i, n;
-
-	t = gcp_type_table(&n);
-	for (i = 0; x->container && i < n; i++)
-		if (marker(x, t[i].type) != 0)
-			return -1;
 	if (x->container_iam && marker(x, "GCP::IAM::Policy") != 0)
 		return -1;
 	if (x->org && marker(x, "GCP::OrgPolicy::Policy") != 0)
