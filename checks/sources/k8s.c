@@ -972,10 +972,6 @@ manifest_listings(struct k8s_read *x)
  * The same object twice (two manifests, or a List and a manifest): both
  * are evaluated, so neither hides the other; kubectl would keep the last.
  */
-/*
- * The same object twice (two manifests, or a List and a manifest): both
- * are evaluated, so neither hides the other; kubectl would keep the last.
- */
 static void
 warn_duplicates(struct k8s_read *x)
 {
