@@ -22,11 +22,13 @@
 
 enum { O_ALLOW_BASELINE = 1, O_FORMAT, O_HELP };
 
-static const struct opt diff_opts[] = {
-	{ "allow-baseline-change", 0, O_ALLOW_BASELINE },
-	{ "format", 1, O_FORMAT },
-	{ "help", 0, O_HELP },
-	{ NULL, 0, 0 },
+const struct opt diff_opts[] = {
+	{ "format", 'f', "F", O_FORMAT, OPT_CFG, "output format", "text|json" },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "allow-baseline-change", 0, NULL, O_ALLOW_BASELINE, 0,
+	    "compare reports of different baselines or mappings", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 /* Control changes. */
@@ -831,42 +833,38 @@ int
 cmd_diff(struct cli *c, int argc, char **argv)
 {
 	const struct command *cmd = cli_find("diff");
-	const char *files[2] = { NULL, NULL }, *arg, *fmt = "text";
+	const char *files[2] = { NULL, NULL }, *fmt = "text";
+	struct opt_parse p;
 	struct doc_node *old = NULL, *new = NULL;
 	struct fset fo, fn;
 	struct arena *a = NULL;
 	struct diff df;
 	struct diag d;
-	int i = 1, o, nf = 0, allow = 0, rc = EXIT_INVALID_INPUT;
+	int o, nf = 0, allow = 0, rc = EXIT_INVALID_INPUT;
 
-	while ((o = opt_next(cmd, diff_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
-			if (nf == 2)
+			if (nf == 2) {
 				return cli_usage_err(cmd, "two reports only");
-			files[nf++] = argv[i++];
+			}
+			files[nf++] = opt_operand(&p);
 			break;
 		case O_ALLOW_BASELINE:
 			allow = 1;
 			break;
 		case O_FORMAT:
-			if (strcmp(arg, "text") != 0 &&
-			    strcmp(arg, "json") != 0)
-				return cli_usage_err(
-				    cmd, "unknown format '%s'", arg);
-			fmt = arg;
+			fmt = strcmp(p.arg, "json") == 0 ? "json" : "text";
 			break;
 		case O_HELP:
-			cli_usage(cmd, stdout);
+			cli_help(cmd, stdout);
 			printf(
 			    "\nCompare two JSON reports (rampart scan --format "
 			    "json) finding by finding\n(check and resource, by "
 			    "fingerprint) and control by control.\n\n"
-			    "  --allow-baseline-change  compare reports of "
-			    "different baselines or mappings\n"
-			    "  --format text|json       output format\n\n"
 			    "Exit 1 when NEW regresses: a new or changed "
 			    "failing "
 			    "or errored finding\n(also inside a control that "
@@ -881,6 +879,8 @@ cmd_diff(struct cli *c, int argc, char **argv)
 			    "(--max-results) hides failing or errored "
 			    "findings.\n");
 			return 0;
+		default:
+			return opt_unhandled(&p, o);
 		}
 	}
 	if (nf != 2)
