@@ -211,6 +211,11 @@ struct baseline *baseline_load(
     struct diag *d, const char *name_or_path, const struct rule_set *rs);
 void baseline_free(struct baseline *b);
 struct control *baseline_control(const struct baseline *b, const char *id);
+/*
+ * The printed form of a control id: "ac-2.1" -> "AC-2(1)", "ac-2" ->
+ * "AC-2", into buf.  0, or -1 when it does not fit.
+ */
+int control_label(const char *id, char *buf, size_t len);
 /* Names of shipped baselines, for `baseline list`.  NULL-terminated. */
 char **baseline_list_shipped(void);
 /*
