@@ -562,9 +562,11 @@ const char *gate_name(enum gate g);
 
 /* One check bound to a control, after POA&M, as the decision sees it. */
 struct decide_binding {
-	enum status status; /* pass fail error not_applicable waived */
+	/* pass fail error not_applicable waived; manual = not run */
+	enum status status;
 	int full; /* decides: full */
 	const char *check_id;
+	const char *not_run; /* why the check was not run, or NULL */
 };
 
 /* Everything that decides one control (rules/decide.c). */
@@ -623,6 +625,8 @@ struct check_outcome {
 	 * evidence gap), also beside failures of the check's other types.
 	 */
 	const char *why;
+	/* Left out by the run's selection (why it was not run), or NULL. */
+	const char *not_run;
 };
 
 /* One check as it counts for one control (after POA&M). */
@@ -680,7 +684,27 @@ struct input_info {
 /* Per-check cap on listed results (the rest are counted). */
 #define RUN_DEFAULT_MAX_RESULTS 1000
 
+/*
+ * A tailoring (--check, --skip-check, --severity): the checks a run
+ * evaluates.  A check left out is not run (status manual, with why); the
+ * controls bound to it stay open, never pass.  text states the selection
+ * in every report and the signed statement; NULL = a full run.
+ */
+struct run_selection {
+	const char *const *only; /* fnmatch(3) globs on check ids; none = all */
+	size_t nonly;
+	const char *const *skip; /* globs of checks not to run */
+	size_t nskip;
+	enum severity min_severity; /* run checks at or above; SEV_INFO = all */
+	const char *text;
+};
+
+/* Why the selection leaves check r out ("not run: --skip-check"), or NULL. */
+const char *run_selection_excludes(
+    const struct run_selection *sel, const struct rule *r);
+
 struct run_opts {
+	struct run_selection sel;
 	size_t max_results; /* 0 = unlimited */
 	int64_t now; /* evaluation time; 0 = time(NULL) */
 	int require_attestations; /* kept for old scripts: always on now */
