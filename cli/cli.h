@@ -220,6 +220,20 @@ void cli_limit_help(FILE *fp);
  */
 int cli_marketplace_default(char *buf, size_t len);
 
+/*
+ * The failing, waived and errored findings of a JSON report, read the way
+ * `rampart diff` reads them (cmd_diff.c): fingerprints, sorted, in arena
+ * a; capped when the report did not list all of them (--max-results).
+ * 0, or -1 with the error in d.
+ */
+struct report_findings {
+	char (*fp)[SHA256_HEX_LEN + 1];
+	size_t n;
+	int capped;
+};
+int diff_read_findings(struct arena *a, struct diag *d, const char *path,
+    struct report_findings *out);
+
 /* Flush and close stdout; EXIT_SYSTEM when that fails, else rc. */
 int cli_finish(int rc);
 

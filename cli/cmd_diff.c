@@ -830,6 +830,43 @@ print_json(const struct diff *df)
 }
 
 int
+diff_read_findings(struct arena *a, struct diag *d, const char *path,
+    struct report_findings *out)
+{
+	struct doc_node *root;
+	struct fset fs;
+	size_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&fs, 0, sizeof(fs));
+	if ((root = doc_load_one(a, d, path, DOC_FMT_JSON, NULL)) == NULL ||
+	    check_report(d, root) == -1)
+		return -1;
+	if (collect(root, &fs) == -1) {
+		diag_err(d, NULL, "out of memory");
+		goto out;
+	}
+	out->capped = fs.ncapped > 0;
+	if ((out->fp = arena_alloc(a, (fs.n + 1) * sizeof(*out->fp))) == NULL) {
+		diag_err(d, NULL, "out of memory");
+		goto out;
+	}
+	/* collect() sorted them by fingerprint and merged duplicates. */
+	for (i = 0; i < fs.n; i++)
+		if (fs.v[i].status != NULL &&
+		    (strcmp(fs.v[i].status, "fail") == 0 ||
+			strcmp(fs.v[i].status, "waived") == 0 ||
+			strcmp(fs.v[i].status, "error") == 0))
+			memcpy(out->fp[out->n++], fs.v[i].fp,
+			    SHA256_HEX_LEN + 1);
+	rc = 0;
+out:
+	fs_free(&fs);
+	return rc;
+}
+
+int
 cmd_diff(struct cli *c, int argc, char **argv)
 {
 	const struct command *cmd = cli_find("diff");
