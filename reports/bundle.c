@@ -699,187 +699,223 @@ check_validity(struct diag *d, const struct keyring_entry *ke,
 	return 1;
 }
 
+/*
+ * The steps of bundle_verify_buf(), in order.  Each returns 1 to go on,
+ * or the outcome to return (VERIFY_MALFORMED, VERIFY_INVALID,
+ * VERIFY_ERROR) with the reason in d.
+ */
+
+/* 1. One JSON object of the rampart mediaType, with its two parts. */
+static int
+step_bundle(struct arena *a, struct diag *d, const struct mark *m,
+    const char *bundle, size_t blen, const struct load_limits *lim,
+    const struct doc_node **env, const struct doc_node **vm)
+{
+	struct doc_node **docs = NULL, *root;
+	const char *s;
+	size_t ndocs = 0;
+
+	if (blen > BUNDLE_MAX_BYTES) {
+		diag_err(
+		    d, m, "bundle is larger than %u bytes", BUNDLE_MAX_BYTES);
+		return VERIFY_MALFORMED;
+	}
+	if (doc_load_buf(a, d, m->file, bundle, blen, DOC_FMT_JSON, lim, &docs,
+		&ndocs) == -1)
+		return VERIFY_MALFORMED;
+	if (ndocs != 1 || (root = docs[0])->type != DOC_MAP) {
+		diag_err(d, m, "a bundle must be one JSON object");
+		return VERIFY_MALFORMED;
+	}
+	if (need_str(d, root, "mediaType", "bundle", &s) != 0)
+		return VERIFY_MALFORMED;
+	if (strcmp(s, BUNDLE_MEDIA_TYPE) != 0)
+		return INVALID(d, &doc_get(root, "mediaType")->mark,
+		    "unsupported bundle mediaType '%s', expected '%s'", s,
+		    BUNDLE_MEDIA_TYPE);
+	if (doc_get(root, "messageSignature") != NULL)
+		return INVALID(d, m,
+		    "a bundle with a messageSignature is not a "
+		    "rampart report bundle");
+	*env = doc_get(root, "dsseEnvelope");
+	*vm = doc_get(root, "verificationMaterial");
+	if (*env == NULL || (*env)->type != DOC_MAP || *vm == NULL ||
+	    (*vm)->type != DOC_MAP) {
+		diag_err(d, m,
+		    "bundle: 'dsseEnvelope' and 'verificationMaterial' must "
+		    "be objects");
+		return VERIFY_MALFORMED;
+	}
+	return 1;
+}
+
+/* 2-3. Exactly one signature, and the in-toto payloadType. */
+static int
+step_envelope(struct diag *d, const struct doc_node *env,
+    const struct doc_node **sig0, const char **ptype)
+{
+	const struct doc_node *sigs = doc_get(env, "signatures");
+
+	if (sigs == NULL || sigs->type != DOC_SEQ) {
+		diag_err(d, &env->mark,
+		    "dsseEnvelope: 'signatures' is missing or not a list");
+		return VERIFY_MALFORMED;
+	}
+	if (sigs->u.seq.n != 1)
+		return INVALID(d, &sigs->mark,
+		    "the envelope must hold exactly one signature, it holds "
+		    "%zu",
+		    sigs->u.seq.n);
+	*sig0 = sigs->u.seq.items[0];
+	if (need_str(d, env, "payloadType", "dsseEnvelope", ptype) != 0)
+		return VERIFY_MALFORMED;
+	if (strcmp(*ptype, DSSE_PAYLOAD_TYPE) != 0)
+		return INVALID(d, &doc_get(env, "payloadType")->mark,
+		    "payloadType is '%s', expected '%s'", *ptype,
+		    DSSE_PAYLOAD_TYPE);
+	return 1;
+}
+
+/* 4. The key.  Hints are unauthenticated: they only select. */
+static int
+step_key(struct diag *d, const struct mark *m, const struct verify_opts *o,
+    const struct doc_node *vm, const struct doc_node *sig0,
+    const struct sign_key **key, const struct keyring_entry **ke,
+    struct verify_result *r)
+{
+	const char *hint = NULL, *keyid = NULL;
+
+	*key = o->key;
+	*ke = NULL;
+	if (doc_get(vm, "publicKey") != NULL)
+		hint = plain_str(doc_get(doc_get(vm, "publicKey"), "hint"));
+	if (sig0->type == DOC_MAP)
+		keyid = plain_str(doc_get(sig0, "keyid"));
+	if (hint != NULL && keyid != NULL && keyid[0] != '\0' &&
+	    strcmp(hint, keyid) != 0)
+		return INVALID(d, &sig0->mark,
+		    "the signature's keyid '%s' differs from the bundle's "
+		    "key hint '%s'",
+		    keyid, hint);
+	if (hint == NULL)
+		hint = keyid;
+	if (o->keyring != NULL) {
+		if (hint == NULL)
+			return INVALID(d, m,
+			    "the bundle names no key (no hint, no keyid) to "
+			    "look up in the keyring");
+		if ((*ke = keyring_find(o->keyring, hint)) == NULL)
+			return INVALID(d, m,
+			    "the bundle's key '%s' is not in the keyring",
+			    hint);
+		*key = (*ke)->key;
+		r->signer = (*ke)->name;
+	}
+	memcpy(r->key_id, (*key)->id, sizeof(r->key_id));
+	return 1;
+}
+
+/* 5. The signature over the PAE, before the payload is parsed. */
+static int
+step_signature(struct diag *d, const struct mark *m, const struct sign_key *key,
+    const struct doc_node *env, const struct doc_node *sig0, const char *ptype,
+    unsigned char **payload, size_t *plen, unsigned char **sig, size_t *siglen)
+{
+	struct strbuf pae;
+	int rc = 1;
+
+	if (need_b64(d, sig0, "sig", "signature", sig, siglen) != 0 ||
+	    need_b64(d, env, "payload", "dsseEnvelope", payload, plen) != 0)
+		return VERIFY_MALFORMED;
+	sb_init(&pae);
+	if (dsse_pae(&pae, ptype, *payload, *plen) == -1) {
+		diag_err(d, NULL, "out of memory");
+		rc = VERIFY_ERROR;
+	} else if (key_verify(key, pae.s, pae.len, *sig, *siglen) != 1) {
+		rc = INVALID(d, m,
+		    "the signature does not verify with key '%s' (%s)", key->id,
+		    key_alg_name(key->alg));
+	}
+	sb_free(&pae);
+	return rc;
+}
+
+/* 6-9. The payload (duplicate keys rejected by the loader), then its
+ * predicateType, subject digest and signer key id. */
+static int
+step_statement(struct arena *a, struct diag *d, const struct mark *m,
+    const unsigned char *payload, size_t plen, const struct load_limits *lim,
+    const void *report, size_t rlen, const struct sign_key *key,
+    struct verify_result *r)
+{
+	struct doc_node **pdocs = NULL;
+	char report_sha[SHA256_HEX_LEN + 1];
+	size_t npdocs = 0;
+
+	if (doc_load_buf(a, d, "signed payload", (const char *)payload, plen,
+		DOC_FMT_JSON, lim, &pdocs, &npdocs) == -1 ||
+	    npdocs != 1)
+		return INVALID(d, m,
+		    "the signed payload is not one valid JSON "
+		    "document");
+	if (sha256_buf_hex(d, report, rlen, report_sha) == -1)
+		return VERIFY_ERROR;
+	return check_statement(a, d, pdocs[0], report_sha, key, r) == 1
+	    ? 1
+	    : VERIFY_INVALID;
+}
+
+/* 10. Timestamps, then the keyring's validity window. */
+static int
+step_time(struct diag *d, const struct verify_opts *o,
+    const struct doc_node *vm, const unsigned char *sig, size_t siglen,
+    const struct keyring_entry *ke, struct verify_result *r)
+{
+	int rc;
+
+	if ((rc = check_timestamps(d, vm, sig, siglen, o->tsa_ca, r)) != 1)
+		return rc;
+	if (ke != NULL && (rc = check_validity(d, ke, r)) != 1)
+		return rc;
+	if ((o->require_timestamp ||
+		(ke != NULL && keyring_entry_bounded(ke))) &&
+	    !r->timestamp_verified)
+		return no_timestamp(d, o, ke, r);
+	return 1;
+}
+
 int
 bundle_verify_buf(struct arena *a, struct diag *d, const char *name,
     const char *bundle, size_t blen, const void *report, size_t rlen,
     const struct verify_opts *o, struct verify_result *r)
 {
-	struct doc_node **docs = NULL, **pdocs = NULL, *root;
-	const struct doc_node *env, *sigs, *sig0, *vm;
+	const struct doc_node *env = NULL, *vm = NULL, *sig0 = NULL;
 	const struct keyring_entry *ke = NULL;
-	const struct sign_key *key = o->key;
-	const char *s, *ptype, *hint = NULL, *keyid = NULL;
+	const struct sign_key *key = NULL;
+	const char *ptype = NULL;
 	unsigned char *payload = NULL, *sig = NULL;
-	size_t ndocs = 0, npdocs = 0, plen = 0, siglen = 0;
-	char report_sha[SHA256_HEX_LEN + 1];
-	struct strbuf pae;
+	size_t plen = 0, siglen = 0;
 	struct load_limits lim;
 	struct mark m = { name, 0, 0 };
-	int rc = VERIFY_MALFORMED, k;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
-	sb_init(&pae);
-	if ((key == NULL) == (o->keyring == NULL)) {
+	if ((o->key == NULL) == (o->keyring == NULL)) {
 		diag_err(d, NULL, "internal error: give a key or a keyring");
 		return VERIFY_ERROR;
 	}
 	load_limits_default(&lim);
 	lim.max_depth = 32;
 	lim.max_doc_bytes = BUNDLE_MAX_BYTES;
-	if (blen > BUNDLE_MAX_BYTES) {
-		diag_err(
-		    d, &m, "bundle is larger than %u bytes", BUNDLE_MAX_BYTES);
-		goto out;
-	}
-	if (doc_load_buf(a, d, name, bundle, blen, DOC_FMT_JSON, &lim, &docs,
-		&ndocs) == -1)
-		goto out;
-	if (ndocs != 1 || (root = docs[0])->type != DOC_MAP) {
-		diag_err(d, &m, "a bundle must be one JSON object");
-		goto out;
-	}
-
-	/* 1. mediaType. */
-	if (need_str(d, root, "mediaType", "bundle", &s) != 0)
-		goto out;
-	if (strcmp(s, BUNDLE_MEDIA_TYPE) != 0) {
-		diag_err(d, &doc_get(root, "mediaType")->mark,
-		    "unsupported bundle mediaType '%s', expected '%s'", s,
-		    BUNDLE_MEDIA_TYPE);
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-	if (doc_get(root, "messageSignature") != NULL) {
-		diag_err(d, &m,
-		    "a bundle with a messageSignature is not a "
-		    "rampart report bundle");
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-	env = doc_get(root, "dsseEnvelope");
-	vm = doc_get(root, "verificationMaterial");
-	if (env == NULL || env->type != DOC_MAP || vm == NULL ||
-	    vm->type != DOC_MAP) {
-		diag_err(d, &m,
-		    "bundle: 'dsseEnvelope' and 'verificationMaterial' must "
-		    "be objects");
-		goto out;
-	}
-
-	/* 2. Exactly one signature. */
-	sigs = doc_get(env, "signatures");
-	if (sigs == NULL || sigs->type != DOC_SEQ) {
-		diag_err(d, &env->mark,
-		    "dsseEnvelope: 'signatures' is missing or not a list");
-		goto out;
-	}
-	if (sigs->u.seq.n != 1) {
-		diag_err(d, &sigs->mark,
-		    "the envelope must hold exactly one signature, it holds "
-		    "%zu",
-		    sigs->u.seq.n);
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-	sig0 = sigs->u.seq.items[0];
-
-	/* 3. payloadType. */
-	if (need_str(d, env, "payloadType", "dsseEnvelope", &ptype) != 0)
-		goto out;
-	if (strcmp(ptype, DSSE_PAYLOAD_TYPE) != 0) {
-		diag_err(d, &doc_get(env, "payloadType")->mark,
-		    "payloadType is '%s', expected '%s'", ptype,
-		    DSSE_PAYLOAD_TYPE);
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-
-	/* 4. The key.  Hints are unauthenticated: they only select. */
-	if (doc_get(vm, "publicKey") != NULL)
-		hint = plain_str(doc_get(doc_get(vm, "publicKey"), "hint"));
-	if (sig0->type == DOC_MAP)
-		keyid = plain_str(doc_get(sig0, "keyid"));
-	if (hint != NULL && keyid != NULL && keyid[0] != '\0' &&
-	    strcmp(hint, keyid) != 0) {
-		diag_err(d, &sig0->mark,
-		    "the signature's keyid '%s' differs from the bundle's "
-		    "key hint '%s'",
-		    keyid, hint);
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-	if (hint == NULL)
-		hint = keyid;
-	if (o->keyring != NULL) {
-		if (hint == NULL) {
-			diag_err(d, &m,
-			    "the bundle names no key (no hint, no keyid) to "
-			    "look up in the keyring");
-			rc = VERIFY_INVALID;
-			goto out;
-		}
-		if ((ke = keyring_find(o->keyring, hint)) == NULL) {
-			diag_err(d, &m,
-			    "the bundle's key '%s' is not in the keyring",
-			    hint);
-			rc = VERIFY_INVALID;
-			goto out;
-		}
-		key = ke->key;
-		r->signer = ke->name;
-	}
-	memcpy(r->key_id, key->id, sizeof(r->key_id));
-
-	/* 5. The signature over the PAE, before the payload is parsed. */
-	if (need_b64(d, sig0, "sig", "signature", &sig, &siglen) != 0 ||
-	    need_b64(d, env, "payload", "dsseEnvelope", &payload, &plen) != 0)
-		goto out;
-	if (dsse_pae(&pae, ptype, payload, plen) == -1) {
-		diag_err(d, NULL, "out of memory");
-		rc = VERIFY_ERROR;
-		goto out;
-	}
-	if ((k = key_verify(key, pae.s, pae.len, sig, siglen)) != 1) {
-		diag_err(d, &m,
-		    "the signature does not verify with key '%s' (%s)", key->id,
-		    key_alg_name(key->alg));
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-
-	/* 6. The payload, duplicate keys rejected by the loader. */
-	rc = VERIFY_INVALID;
-	if (doc_load_buf(a, d, "signed payload", (const char *)payload, plen,
-		DOC_FMT_JSON, &lim, &pdocs, &npdocs) == -1 ||
-	    npdocs != 1) {
-		diag_err(d, &m,
-		    "the signed payload is not one valid JSON "
-		    "document");
-		goto out;
-	}
-
-	/* 7-9. predicateType, subject digest, signer key id. */
-	if (sha256_buf_hex(d, report, rlen, report_sha) == -1) {
-		rc = VERIFY_ERROR;
-		goto out;
-	}
-	if (check_statement(a, d, pdocs[0], report_sha, key, r) != 1)
-		goto out;
-
-	/* 10. Timestamps, then the keyring's validity window. */
-	if ((rc = check_timestamps(d, vm, sig, siglen, o->tsa_ca, r)) != 1)
-		goto out;
-	if (ke != NULL && (rc = check_validity(d, ke, r)) != 1)
-		goto out;
-	if ((o->require_timestamp ||
-		(ke != NULL && keyring_entry_bounded(ke))) &&
-	    !r->timestamp_verified) {
-		rc = no_timestamp(d, o, ke, r);
-		goto out;
-	}
-	rc = VERIFY_VALID;
-out:
-	sb_free(&pae);
+	if ((rc = step_bundle(a, d, &m, bundle, blen, &lim, &env, &vm)) == 1 &&
+	    (rc = step_envelope(d, env, &sig0, &ptype)) == 1 &&
+	    (rc = step_key(d, &m, o, vm, sig0, &key, &ke, r)) == 1 &&
+	    (rc = step_signature(d, &m, key, env, sig0, ptype, &payload, &plen,
+		 &sig, &siglen)) == 1 &&
+	    (rc = step_statement(
+		 a, d, &m, payload, plen, &lim, report, rlen, key, r)) == 1 &&
+	    (rc = step_time(d, o, vm, sig, siglen, ke, r)) == 1)
+		rc = VERIFY_VALID;
 	lib_free(payload);
 	lib_free(sig);
 	return rc;
