@@ -803,6 +803,8 @@ report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
 	if (report_gate_result(r) != NULL)
 		oscal_prop(
 		    &w, &open, NULL, "gate-result", report_gate_result(r));
+	if (r->opts.sel.text != NULL)
+		oscal_prop(&w, &open, NULL, "selection", r->opts.sel.text);
 	oscal_prop(&w, &open, NULL, "baseline-id", r->bl->id);
 	oscal_prop(&w, &open, NULL, "baseline-impact", r->bl->impact);
 	oscal_prop(&w, &open, NULL, "baseline-sha256", r->bl->sha256);

@@ -415,6 +415,21 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 	if (report_gate_note(r) != NULL)
 		fprintf(
 		    fp, "%s%s%s\n", col(&t, vs), report_gate_note(r), off(&t));
+	if (r->opts.sel.text != NULL) {
+		fputs("selection: ", fp);
+		text_escape(fp, r->opts.sel.text);
+		fputs(" (a tailored scan: controls of checks not run stay "
+		      "open)\n",
+		    fp);
+	}
+	if (o->new_since != NULL) {
+		fputs("new since ", fp);
+		text_escape(fp, o->new_since);
+		fprintf(fp,
+		    ": %zu new failing finding%s; known (already there): "
+		    "%zu\n",
+		    o->nnew, o->nnew == 1 ? "" : "s", o->nknown);
+	}
 	fprintf(fp,
 	    "coverage: %zu controls: %zu automated, %zu attested, "
 	    "%zu inherited, %zu declared not applicable, %zu open (manual "
