@@ -55,7 +55,8 @@ enum opt_flag {
 	OPT_REPEAT = 1 << 0, /* may be given more than once */
 	OPT_ALIAS = 1 << 1, /* an older name of the option with the same id */
 	OPT_CFG = 1 << 2, /* may come from RAMPART_NAME or .rampart.yaml */
-	OPT_CFGFILE = 1 << 3 /* --config FILE: consumed by the parser */
+	/* --config FILE, --no-config: consumed by the parser */
+	OPT_CFGFILE = 1 << 3
 };
 
 struct opt {
@@ -103,6 +104,7 @@ struct opt_parse {
 	size_t next; /* index into opts (stage 1) or pairs (stage 2) */
 	size_t vi; /* item of the config list being returned */
 	int cfg_loaded;
+	int no_config; /* --no-config: the command line alone */
 	const char *config_path; /* from --config */
 	char *pending; /* rest of a comma-separated RAMPART_* list */
 	size_t pending_k; /* its option */

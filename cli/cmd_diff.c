@@ -20,13 +20,17 @@
 #include "cli/cli.h"
 #include "reports/report.h"
 
-enum { O_ALLOW_BASELINE = 1, O_FORMAT, O_HELP };
+enum { O_ALLOW_BASELINE = 1, O_FORMAT, O_HELP, O_CONFIG };
 
 const struct opt diff_opts[] = {
 	{ "format", 'f', "F", O_FORMAT, OPT_CFG, "output format", "text|json" },
 	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
 	{ "allow-baseline-change", 0, NULL, O_ALLOW_BASELINE, 0,
 	    "compare reports of different baselines or mappings", NULL },
+	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
+	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
 	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
 	OPT_END,
 };
@@ -858,8 +862,8 @@ diff_read_findings(struct arena *a, struct diag *d, const char *path,
 		    (strcmp(fs.v[i].status, "fail") == 0 ||
 			strcmp(fs.v[i].status, "waived") == 0 ||
 			strcmp(fs.v[i].status, "error") == 0))
-			memcpy(out->fp[out->n++], fs.v[i].fp,
-			    SHA256_HEX_LEN + 1);
+			memcpy(
+			    out->fp[out->n++], fs.v[i].fp, SHA256_HEX_LEN + 1);
 	rc = 0;
 out:
 	fs_free(&fs);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/scan_gate.h"
 #include "cli/scan_tls.h"
 #include "reports/report.h"
 #include "reports/sign.h"
@@ -175,6 +176,8 @@ const struct opt scan_opts[] = {
 	    "check the TSA's reply against these CA certificates", NULL },
 	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
 	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
 	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
 	LIMIT_OPTS,
 	OPT_END,
@@ -514,6 +517,12 @@ check_args(const struct command *cmd, const struct scan_args *a)
 	return 0;
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Write one report file and, with --sign, its bundle beside it. */
 static int
 write_one(struct diag *d, const struct writer *w, const struct run *r,
@@ -571,10 +580,35 @@ static int write_files(const struct command *cmd, const struct scan_args *a,
     const struct writer *const *ws, size_t n, const struct report_opts *ro,
     const struct sign_meta *m);
 
+/* "FILE sha256:HEX; env: RAMPART_A,RAMPART_B" for the signed statement. */
+static const char *
+config_text(struct arena *pa, const struct cli_config *cfg)
+{
+	struct strbuf sb;
+	const char *s;
+	size_t i;
+
+	if (cfg->path == NULL && cfg->nenv == 0)
+		return NULL;
+	sb_init(&sb);
+	if (cfg->path != NULL)
+		sb_printf(&sb, "%s sha256:%s", cfg->path, cfg->digest);
+	for (i = 0; i < cfg->nenv; i++)
+		sb_printf(&sb, "%s%s",
+		    i            ? ","
+			: sb.len ? "; env: "
+				 : "env: ",
+		    cfg->env[i]);
+	s = sb.oom ? NULL : arena_strdup(pa, sb.s);
+	sb_free(&sb);
+	return s;
+}
+
 static int
 write_reports(struct cli *c, const struct command *cmd,
     const struct scan_args *a, const struct run *r, struct diag *d,
-    const struct sign_key *key, const struct poam_history *previous)
+    const struct sign_key *key, const struct poam_history *previous,
+    const struct scan_gate *g)
 {
 	const struct writer *ws[MAX_LIST];
 	struct report_opts ro;
@@ -594,10 +628,25 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.assessor = a->assessor;
 	ro.system = a->system;
 	ro.previous = previous;
+	ro.quiet = a->quiet;
+	ro.sarif_include_passes = a->sarif_passes;
+	ro.color_mode = a->color_mode == 1 ? COLOR_ALWAYS
+	    : a->color_mode == 2           ? COLOR_NEVER
+					   : COLOR_AUTO;
+	ro.config_file = a->cfg.path;
+	ro.config_sha256 = a->cfg.path != NULL ? a->cfg.digest : NULL;
+	ro.config_env = a->cfg.env;
+	ro.nconfig_env = a->cfg.nenv;
+	ro.new_since = a->new_since;
+	ro.known = g->known;
+	ro.nknown = g->nknown;
+	ro.nnew = g->nnew;
 	if (parse_formats(cmd, a->format ? a->format : "text", ws, &n) != 0)
 		return EXIT_USAGE;
 	if (a->output == NULL && a->output_dir == NULL) {
-		ro.color = c->color_out && strcmp(ws[0]->name, "text") == 0;
+		ro.color = strcmp(ws[0]->name, "text") == 0 &&
+		    (a->color_mode == 1 ||
+			(a->color_mode == 0 && c->color_out));
 		if (n != 1)
 			return cli_usage_err(
 			    cmd, "several formats need --output-dir");
@@ -618,10 +667,12 @@ write_reports(struct cli *c, const struct command *cmd,
 	ss.max_evidence_age_days = a->max_age_days;
 	ss.max_results = a->max_results;
 	ss.fixed_time = a->fixed_time;
+	ss.selection = r->opts.sel.text;
 	if ((pa = arena_new()) == NULL) {
 		diag_err(d, NULL, "out of memory");
 		return EXIT_SYSTEM;
 	}
+	ss.config = config_text(pa, &a->cfg);
 	sb_init(&prov);
 	if (sign_meta_from_run(pa, d, r, &ro, &ss, &m) == -1 ||
 	    provenance_json(&prov, &m) == -1) {
@@ -693,9 +744,13 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	size_t passlen = 0;
 	long stray;
 	struct run_opts ro;
+	struct scan_select sel;
+	struct report_findings prev;
+	struct scan_gate *gate = NULL;
+	struct arena *ga = NULL;
 	const struct adapter *ad = NULL;
 	size_t i;
-	int rc;
+	int rc, vrc;
 
 	if ((rc = parse_args(c, cmd, argc, argv, &a)) != 0)
 		return rc == -1 ? 0 : rc;
@@ -754,11 +809,29 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	ro.gate = a.gate;
 	ro.max_evidence_age = (int64_t)a.max_age_days * 86400;
 	ro.lim = a.lim;
+	if ((ga = arena_new()) == NULL ||
+	    (gate = lib_calloc(1, sizeof(*gate))) == NULL) {
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	sel.only = a.checks;
+	sel.nonly = a.nchecks;
+	sel.skip = a.skips;
+	sel.nskip = a.nskips;
+	sel.severity = a.severity;
+	if ((rc = scan_selection(cmd, ga, rs, &sel, &ro.sel)) != 0)
+		goto out;
+	rc = EXIT_INVALID_INPUT;
+	if (a.new_since != NULL &&
+	    diff_read_findings(ga, &d, a.new_since, &prev) == -1)
+		goto out;
 	if ((r = run_new(&d, bl, rs, poam, &ro)) == NULL)
 		goto out;
 	r->attest = attest;
 	r->crm = crm;
 	r->scope = scope;
+	if (a.quiet)
+		c->tty_err = 0; /* no progress either */
 	for (i = 0; i < a.ninputs; i++) {
 		if (c->tty_err)
 			fprintf(
@@ -775,8 +848,6 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	if (d.nwarnings > 0)
 		cli_diag(c, &d);
 	diag_clear(&d);
-	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous)) != 0)
-		goto out;
 	switch (r->exit_verdict) {
 	case VERDICT_ELIGIBLE:
 		rc = EXIT_ELIGIBLE;
@@ -788,6 +859,15 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		rc = EXIT_INCOMPLETE;
 		break;
 	}
+	/* --fail-on and --new-since decide exit 1; the reports say so. */
+	vrc = scan_gate_exit(
+	    r, a.fail_on, a.new_since ? &prev : NULL, ga, gate, rc);
+	if (gate->nknown > 1)
+		qsort(
+		    gate->known, gate->nknown, sizeof(gate->known[0]), str_cmp);
+	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous, gate)) != 0)
+		goto out;
+	rc = vrc;
 out:
 	if (d.n > 0)
 		cli_diag(c, &d);
@@ -807,5 +887,7 @@ out:
 	crm_free(crm);
 	rule_set_free(rs);
 	diag_free(&d);
+	lib_free(gate);
+	arena_free(ga);
 	return rc;
 }

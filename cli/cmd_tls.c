@@ -67,6 +67,8 @@ const struct opt tls_opts[] = {
 	    NULL },
 	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
 	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
 	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
 	OPT_END,
 };

@@ -63,6 +63,8 @@ const struct opt verify_opts[] = {
 	{ "fips", 0, NULL, O_FIPS, 0, "use the OpenSSL FIPS provider", NULL },
 	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
 	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
 	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
 	OPT_END,
 };

@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -147,10 +149,41 @@ cli_diag(struct cli *c, const struct diag *d)
 	diag_print(d, stderr, 1, c->color_err);
 }
 
+/*
+ * Whether standard output is a pipe (or socket) nobody reads any more:
+ * Linux reports POLLERR on the write end once the read end is closed.
+ */
+static int
+stdout_broken(void)
+{
+	struct pollfd pfd = { STDOUT_FILENO, POLLOUT, 0 };
+	struct stat st;
+
+	if (fstat(STDOUT_FILENO, &st) == -1 ||
+	    (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)))
+		return 0;
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR) != 0;
+}
+
+/*
+ * `rampart scan | head`: the reader went away.  End the way every Unix
+ * filter does, by SIGPIPE (status 128+13 in the shell), quietly, instead
+ * of reporting a system error.  SIGPIPE is ignored while we run (a TLS
+ * peer that closes must not kill a scan), so restore it and raise it.
+ */
+static void
+die_of_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+}
+
 int
 cli_finish(int rc)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE || stdout_broken())
+			die_of_sigpipe();
 		if (errno != EPIPE)
 			fprintf(stderr, "rampart: error writing output: %s\n",
 			    strerror(errno));
@@ -265,7 +298,10 @@ main(int argc, char **argv)
 	c.argv0 = argv[0];
 	c.color_out = want_color(STDOUT_FILENO);
 	c.color_err = want_color(STDERR_FILENO);
-	c.tty_err = isatty(STDERR_FILENO);
+	/* Progress lines use escape codes: a terminal that takes them. */
+	env = getenv("TERM");
+	c.tty_err =
+	    isatty(STDERR_FILENO) && (env == NULL || strcmp(env, "dumb") != 0);
 
 	if (argc < 2) {
 		print_help(stderr);
@@ -283,6 +319,9 @@ main(int argc, char **argv)
 	if ((cmd = cli_find(argv[1])) == NULL)
 		return unknown_command(argv[1]);
 	rc = cmd->run(&c, argc - 1, argv + 1);
+	/* A write to stdout failed because nobody reads it: not an error. */
+	if (ferror(stdout) && stdout_broken())
+		die_of_sigpipe();
 	arena_free(c.a);
 	return cli_finish(rc);
 }

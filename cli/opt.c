@@ -316,6 +316,11 @@ next_argv(struct opt_parse *p)
 			continue;
 		p->given = a;
 		p->i++;
+		if ((p->opts[k].flags & OPT_CFGFILE) &&
+		    p->opts[k].arg == NULL && eq == NULL) {
+			p->no_config = 1; /* --no-config */
+			return opt_next(p);
+		}
 		if (p->opts[k].arg == NULL) {
 			if (eq != NULL) {
 				fprintf(stderr,
@@ -352,7 +357,7 @@ opt_next(struct opt_parse *p)
 	}
 	if (p->stage <= 0)
 		p->stage = 1;
-	if (!(p->cmd->flags & CMD_CONFIG))
+	if (!(p->cmd->flags & CMD_CONFIG) || p->no_config)
 		return -1;
 	return config_next(p);
 }
