@@ -136,10 +136,10 @@ static int
 rescan_argv(struct arena *a, const struct verify_result *r,
     const struct pin_check *c, size_t n, const char *out, char ***argvp)
 {
-	char **v, self[PATH_MAX];
-	size_t i, k = 0;
+	char **v, self[PATH_MAX], *w, *sp;
+	size_t i, k = 0, nw;
 	ssize_t len;
-	const char *s;
+	const char *s, *sel;
 	static const char *const single[][2] = { { "poam", "--poam" },
 		{ "attestations", "--attest" }, { "crm", "--crm" },
 		{ "scope", "--scope" } };
@@ -151,7 +151,10 @@ rescan_argv(struct arena *a, const struct verify_result *r,
 	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
 		return -1;
 	self[len] = '\0';
-	if ((v = arena_alloc(a, (2 * n + 32) * sizeof(*v))) == NULL)
+	sel = option(r, "selection");
+	for (s = sel, nw = 0; s != NULL && *s != '\0'; s++)
+		nw += *s == ' ';
+	if ((v = arena_alloc(a, (2 * n + 34 + nw) * sizeof(*v))) == NULL)
 		return -1;
 	v[k++] = arena_strdup(a, self);
 	v[k++] = "scan";
@@ -184,6 +187,19 @@ rescan_argv(struct arena *a, const struct verify_result *r,
 			v[k++] = (char *)opts[i][1];
 			v[k++] = (char *)s;
 		}
+	/* A tailored scan again with its selection ("--check X ..."). */
+	if (sel != NULL) {
+		if ((w = arena_strdup(a, sel)) == NULL)
+			return -1;
+		for (; w != NULL; w = sp) {
+			if ((sp = strchr(w, ' ')) != NULL)
+				*sp++ = '\0';
+			if (*w != '\0')
+				v[k++] = w;
+		}
+	}
+	/* What was signed alone: no .rampart.yaml, no RAMPART_*. */
+	v[k++] = "--no-config";
 	/* The scan's own time, so evidence ages are judged as they were. */
 	if ((s = option(r, "fixed_time")) == NULL)
 		s = r->finished;
@@ -401,6 +417,7 @@ json_result(const struct verify_result *r, const char *report, int keyring,
 	jw_bool(&w, valid);
 	jw_end_obj(&w);
 	jw_kstr(&w, "verdict", r->verdict);
+	jw_kstr(&w, "selection", option(r, "selection"));
 	jw_kstr(&w, "result", r->result);
 	jw_kstr(&w, "started", r->started);
 	jw_kstr(&w, "finished", r->finished);
@@ -505,6 +522,14 @@ text_result(const char *report, const struct verify_result *r,
 	fputs("verdict:  ", stdout);
 	put(stdout, or_dash(r->verdict));
 	printf(" (%s)\n", or_dash(r->result));
+	/* A tailored scan is never read as a full one. */
+	if (option(r, "selection") != NULL) {
+		fputs("selection: ", stdout);
+		put(stdout, option(r, "selection"));
+		fputs(" (a tailored scan: checks not run, their controls "
+		      "open)\n",
+		    stdout);
+	}
 	for (i = 0; i < nc; i++)
 		k[c[i].status]++;
 	if (!rechecked) {
