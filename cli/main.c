@@ -32,7 +32,7 @@ static const struct opt help_opts[] = {
  */
 static const struct command commands[] = {
 	{ "baseline", cmd_baseline, baseline_opts,
-	    "list | show NAME | lint FILE... | import-oscal CATALOG",
+	    "list | show NAME | lint FILE... | import-oscal F",
 	    "list, show, lint and import (OSCAL) control baselines",
 	    "list show lint import-oscal", CMD_RULES },
 	{ "checks", cmd_checks, checks_opts, "list | show ID",

@@ -16,12 +16,16 @@
 void
 cli_usage(const struct command *cmd, FILE *fp)
 {
-	fprintf(fp, "usage: rampart %s%s%s%s\n", cmd->name,
-	    cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis,
-	    cmd->opts != NULL && cmd->opts[0].name != NULL &&
-		    cmd->opts[1].name != NULL
-		? " [options]"
-		: "");
+	int opts = cmd->opts != NULL && cmd->opts[0].name != NULL &&
+	    cmd->opts[1].name != NULL;
+	size_t len = 15 + strlen(cmd->name) + 1 + strlen(cmd->synopsis);
+
+	fprintf(fp, "usage: rampart %s%s%s", cmd->name,
+	    cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis);
+	/* 80 columns: "[options]" on a line of its own when it must. */
+	if (opts)
+		fprintf(fp, "%s[options]", len + 10 > 80 ? "\n       " : " ");
+	fputc('\n', fp);
 }
 
 int
