@@ -269,7 +269,7 @@ cfg_load(struct opt_parse *p)
 	    doc_load_buf(p->cli->a, &d, path, buf, len, DOC_FMT_YAML, &lim,
 		&docs, &ndocs) == -1)
 		goto out;
-	if (ndocs != 1) {
+	if (ndocs > 1) {
 		struct mark m = { path, 1, 1 };
 
 		diag_err(
@@ -278,7 +278,7 @@ cfg_load(struct opt_parse *p)
 	}
 	sha256_hex(buf, len, p->cfg.digest);
 	p->cfg.path = arena_strdup(p->cli->a, path);
-	if (docs[0]->type == DOC_NULL) {
+	if (ndocs == 0 || docs[0]->type == DOC_NULL) {
 		rc = 0; /* an empty file */
 		goto out;
 	}
