@@ -233,6 +233,28 @@ man_flag(FILE *fp, const struct opt *o)
 		fprintf(fp, " Ar %s", o->arg);
 }
 
+/* Whether the operand synopsis already names option o ("-b", "--key"). */
+static int
+mentions(const char *syn, const struct opt *o)
+{
+	const char *s;
+	size_t n = strlen(o->name);
+	char c;
+
+	for (s = syn; (s = strstr(s, "--")) != NULL; s += 2) {
+		c = s[2 + n];
+		if (strncmp(s + 2, o->name, n) == 0 &&
+		    !(c == '-' || (c >= 'a' && c <= 'z')))
+			return 1;
+	}
+	for (s = syn; o->short_name != 0 && (s = strchr(s, '-')) != NULL; s++)
+		if (s[1] == o->short_name &&
+		    (s == syn || s[-1] == ' ' || s[-1] == '(') &&
+		    (s[2] == ' ' || s[2] == '\0'))
+			return 1;
+	return 0;
+}
+
 void
 cli_man_synopsis(FILE *fp)
 {
@@ -246,7 +268,9 @@ cli_man_synopsis(FILE *fp)
 		if (cmds[i].synopsis[0] != '\0')
 			fprintf(fp, ".Ar %s\n", cmds[i].synopsis);
 		for (o = cmds[i].opts; o != NULL && o->name != NULL; o++) {
-			if (o->flags & OPT_ALIAS)
+			if ((o->flags & OPT_ALIAS) || o->id == 0 ||
+			    strcmp(o->name, "help") == 0 ||
+			    mentions(cmds[i].synopsis, o))
 				continue;
 			fprintf(fp, ".Op ");
 			man_flag(fp, o);

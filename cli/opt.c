@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "rules/rules.h"
 
 void
 cli_usage(const struct command *cmd, FILE *fp)
@@ -397,11 +398,14 @@ void
 cli_help(const struct command *cmd, FILE *fp)
 {
 	const struct opt *o;
-	char left[96], help[512];
+	char left[96], help[512], dir[4096];
 	size_t col = 0, len, ncfg = 0;
 
 	cli_usage(cmd, fp);
 	fprintf(fp, "\n%s\n", cmd->summary);
+	/* Where the shipped rule packs and baselines come from. */
+	if ((cmd->flags & CMD_RULES) && rules_dir(dir, sizeof(dir)) == 0)
+		fprintf(fp, "rule packs and baselines: %s\n", dir);
 	if (cmd->opts == NULL || cmd->opts[0].name == NULL)
 		return;
 	fprintf(fp, "\noptions:\n");

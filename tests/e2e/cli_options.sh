@@ -79,7 +79,8 @@ n=$("$R" help | wc -l)
 w=$("$R" help | awk '{ if (length($0) > m) m = length($0) } END { print m }')
 [ "$w" -le 80 ] && ok "rampart help fits 80 columns" || bad "help is $w wide"
 for c in $cmds; do
-	w=$("$R" "$c" --help | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+	# (the rules directory line is as long as its path)
+	w=$("$R" "$c" --help | awk '/^rule packs/ { next } { if (length($0) > m) m = length($0) } END { print m + 0 }')
 	[ "$w" -le 80 ] || bad "$c --help is $w columns wide"
 done
 
