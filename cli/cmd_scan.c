@@ -291,6 +291,69 @@ add_list(const struct command *cmd, const char **v, size_t *n, const char *arg,
 	return 0;
 }
 
+/* The output, signing and TLS options of parse_args(). */
+static int
+scan_opt_out(struct opt_parse *p, int o, struct scan_args *a)
+{
+	const struct command *cmd = p->cmd;
+	const char *arg = p->arg;
+
+	switch (o) {
+	case O_VERBOSE:
+		a->verbose = 1;
+		return 0;
+	case O_QUIET:
+		a->quiet = 1;
+		return 0;
+	case O_COLOR:
+		a->color_mode = strcmp(arg, "always") == 0 ? 1
+		    : strcmp(arg, "never") == 0            ? 2
+							   : 0;
+		return 0;
+	case O_SARIF_PASSES:
+		a->sarif_passes = 1;
+		return 0;
+	case O_SIGN:
+		a->sign = arg;
+		return 0;
+	case O_PASSFILE:
+		a->passfile = arg;
+		return 0;
+	case O_TSA:
+		a->tsa_url = arg;
+		return 0;
+	case O_TSA_CA:
+		a->tsa_ca = arg;
+		return 0;
+	case O_TLS:
+		if (a->tls.ntargets == 64)
+			return cli_usage_err(cmd, "too many --tls");
+		a->tls.targets[a->tls.ntargets++] = arg;
+		return 0;
+	case O_TLS_TARGETS:
+		if (a->tls.nfiles == 16)
+			return cli_usage_err(cmd, "too many --targets");
+		a->tls.files[a->tls.nfiles++] = arg;
+		return 0;
+	case O_TLS_CA:
+		a->tls.ca_file = arg;
+		return 0;
+	case O_TIMEOUT:
+		if (parse_timeout(cmd, arg, &a->tls.connect_timeout_ms) != 0)
+			return EXIT_USAGE;
+		a->tls.handshake_timeout_ms = a->tls.connect_timeout_ms;
+		return 0;
+	case O_CTIMEOUT:
+		return parse_timeout(cmd, arg, &a->tls.connect_timeout_ms);
+	case O_HTIMEOUT:
+		return parse_timeout(cmd, arg, &a->tls.handshake_timeout_ms);
+	default:
+		if (o >= LIMIT_OPT_BASE && o < LIMIT_OPT_BASE + 4)
+			return cli_limit_opt(cmd, o, arg, &a->lim);
+		return opt_unhandled(p, o);
+	}
+}
+
 /* One option of parse_args(); 0, or an exit code. */
 static int
 scan_opt(struct opt_parse *p, int o, struct scan_args *a)
@@ -400,61 +463,11 @@ scan_opt(struct opt_parse *p, int o, struct scan_args *a)
 	case O_NEW_SINCE:
 		a->new_since = arg;
 		return 0;
-	case O_VERBOSE:
-		a->verbose = 1;
-		return 0;
-	case O_QUIET:
-		a->quiet = 1;
-		return 0;
-	case O_COLOR:
-		a->color_mode = strcmp(arg, "always") == 0 ? 1
-		    : strcmp(arg, "never") == 0            ? 2
-							   : 0;
-		return 0;
-	case O_SARIF_PASSES:
-		a->sarif_passes = 1;
-		return 0;
-	case O_SIGN:
-		a->sign = arg;
-		return 0;
-	case O_PASSFILE:
-		a->passfile = arg;
-		return 0;
-	case O_TSA:
-		a->tsa_url = arg;
-		return 0;
-	case O_TSA_CA:
-		a->tsa_ca = arg;
-		return 0;
-	case O_TLS:
-		if (a->tls.ntargets == 64)
-			return cli_usage_err(cmd, "too many --tls");
-		a->tls.targets[a->tls.ntargets++] = arg;
-		return 0;
-	case O_TLS_TARGETS:
-		if (a->tls.nfiles == 16)
-			return cli_usage_err(cmd, "too many --targets");
-		a->tls.files[a->tls.nfiles++] = arg;
-		return 0;
-	case O_TLS_CA:
-		a->tls.ca_file = arg;
-		return 0;
-	case O_TIMEOUT:
-		if (parse_timeout(cmd, arg, &a->tls.connect_timeout_ms) != 0)
-			return EXIT_USAGE;
-		a->tls.handshake_timeout_ms = a->tls.connect_timeout_ms;
-		return 0;
-	case O_CTIMEOUT:
-		return parse_timeout(cmd, arg, &a->tls.connect_timeout_ms);
-	case O_HTIMEOUT:
-		return parse_timeout(cmd, arg, &a->tls.handshake_timeout_ms);
 	case O_HELP:
 		scan_help(cmd);
 		return -1;
 	default:
-		if (o >= LIMIT_OPT_BASE && o < LIMIT_OPT_BASE + 4)
-			return cli_limit_opt(cmd, o, arg, &a->lim);
-		return opt_unhandled(p, o);
+		return scan_opt_out(p, o, a);
 	}
 }
 
