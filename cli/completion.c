@@ -242,9 +242,10 @@ mentions(const char *syn, const struct opt *o)
 	char c;
 
 	for (s = syn; (s = strstr(s, "--")) != NULL; s += 2) {
-		c = s[2 + n];
-		if (strncmp(s + 2, o->name, n) == 0 &&
-		    !(c == '-' || (c >= 'a' && c <= 'z')))
+		if (strncmp(s + 2, o->name, n) != 0)
+			continue;
+		c = s[2 + n]; /* within the string: the name matched */
+		if (!(c == '-' || (c >= 'a' && c <= 'z')))
 			return 1;
 	}
 	for (s = syn; o->short_name != 0 && (s = strchr(s, '-')) != NULL; s++)
