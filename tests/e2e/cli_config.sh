@@ -125,5 +125,18 @@ jq -r .dsseEnvelope.payload signed/report.json.sigstore.json | base64 -d 2>/dev/
     grep -q "\.rampart\.yaml sha256:$sha" && ok "the signed statement pins the file" ||
     bad "the signed statement lacks the configuration"
 
+# The config member is valid against docs/report.schema.json.
+NODE_PATH=$top/tests/node/node_modules
+export NODE_PATH
+if command -v node >/dev/null 2>&1 && [ -d "$NODE_PATH/ajv-formats" ]; then
+	for f in r1.json r2.json; do
+		node "$top/tests/e2e/reports/validate.js" json \
+		    "$top/docs/report.schema.json" "$tmp/w/$f" >/dev/null 2>&1 &&
+		    ok "$f with a config member is valid" || bad "$f invalid"
+	done
+else
+	echo "skip: schema validation (no ajv in tests/node)"
+fi
+
 echo "cli_config e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -171,5 +171,33 @@ scan --color never 2>/dev/null | grep -q "$esc" && bad "--color never has escape
     ok "--color never"
 scan 2>/dev/null | grep -q "$esc" && bad "auto colours a pipe" || ok "auto: no colour in a pipe"
 
+# ------------------------------------------------ schemas
+# The tailored reports (checks `manual`: not run), --new-since's member and
+# the configuration's stay valid.  Skipped without ajv or the schemas.
+NODE_PATH=$(pwd)/tests/node/node_modules
+export NODE_PATH
+S=${SHARED:-../shared}/data/schemas
+V=tests/e2e/reports/validate.js
+if command -v node >/dev/null 2>&1 && [ -d "$NODE_PATH/ajv-formats" ] &&
+    [ -d "$S/sarif" ]; then
+	for f in "$tmp/s1.json" "$tmp/s8.json" "$tmp/n1.json" "$tmp/all/report.json"; do
+		node "$V" json docs/report.schema.json "$f" >/dev/null 2>&1 &&
+		    ok "$(basename "$f") valid (docs/report.schema.json)" ||
+		    bad "$(basename "$f") invalid"
+	done
+	node "$V" sarif "$S/sarif/sarif-schema-2.1.0.json" "$tmp/all/report.sarif" \
+	    >/dev/null 2>&1 && ok "tailored SARIF valid" || bad "tailored SARIF invalid"
+	for v in v1.1.2 v1.1.3; do
+		node "$V" oscal "$S/oscal/$v/oscal_assessment-results_schema.json" \
+		    "$tmp/all/report.oscal.json" >/dev/null 2>&1 &&
+		    ok "tailored OSCAL results valid ($v)" || bad "tailored OSCAL $v"
+	done
+	xmllint --noout --schema "$S/junit/jenkins-xunit/junit-10.xsd" \
+	    "$tmp/all/report.junit.xml" >/dev/null 2>&1 &&
+	    ok "tailored JUnit valid" || bad "tailored JUnit invalid"
+else
+	echo "skip: schema validation (no ajv in tests/node or no $S)"
+fi
+
 echo "cli_select e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]
