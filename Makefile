@@ -208,6 +208,15 @@ install: all
 	cp -R rules $(DESTDIR)$(PREFIX)/share/rampart/
 	find $(DESTDIR)$(PREFIX)/share/rampart -name '*.c' -o -name '*.h' | \
 	    xargs rm -f
+	# Shell completions, printed from the command and option tables.
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions \
+	    $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	$(BIN) completion bash > \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rampart
+	$(BIN) completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_rampart
+	$(BIN) completion fish > \
+	    $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/rampart.fish
 
 clean:
 	rm -rf build build-asan build-ubsan build-tsan build-fuzz
