@@ -494,7 +494,7 @@ text_result(const char *report, const struct verify_result *r,
     const struct pin_check *c, size_t nc, int rechecked,
     const struct rescan *rs, int ran_rescan)
 {
-	char when[32];
+	char when[32], lb[64];
 	size_t i, k[5] = { 0 };
 
 	print_field("verified: ", report);
@@ -571,8 +571,12 @@ text_result(const char *report, const struct verify_result *r,
 	    or_dash(rs->verdict), rs->n, rs->n == 1 ? "" : "s",
 	    rs->n == 1 ? "s" : "");
 	for (i = 0; i < rs->n; i++) {
+		/* Control ids print as labels (AC-2(3)) in text output. */
 		fputs("  ", stdout);
-		put(stdout, rs->v[i].id);
+		put(stdout,
+		    control_label(rs->v[i].id, lb, sizeof(lb)) == 0
+			? lb
+			: rs->v[i].id);
 		printf(": signed %s, rescan %s\n",
 		    or_dash(rs->v[i].signed_status),
 		    or_dash(rs->v[i].rescan_status));
