@@ -303,6 +303,20 @@ cfg_text(const struct doc_node *v)
 	return v->str;
 }
 
+/* Return option o with the value of node v; a refused value is located. */
+static int
+file_take(struct opt_parse *p, const struct opt *o, const struct doc_node *v)
+{
+	int id;
+
+	id = opt_take(p, (size_t)(o - p->opts), o->arg ? cfg_text(v) : NULL, 3);
+	if (id == -2)
+		fprintf(stderr,
+		    "%s:%u:%u: note: the value given to '%s' here\n",
+		    v->mark.file, v->mark.line, v->mark.col, o->name);
+	return id;
+}
+
 static int
 file_next(struct opt_parse *p)
 {
@@ -329,15 +343,13 @@ file_next(struct opt_parse *p)
 			if (p->vi >= v->u.seq.n)
 				continue;
 			item = v->u.seq.items[p->vi++];
-			return opt_take(
-			    p, (size_t)(o - p->opts), cfg_text(item), 3);
+			return file_take(p, o, item);
 		}
 		if (o->arg == NULL && !v->u.b)
 			continue;
 		p->next++;
 		p->vi = 0;
-		return opt_take(
-		    p, (size_t)(o - p->opts), o->arg ? cfg_text(v) : NULL, 3);
+		return file_take(p, o, v);
 	}
 	return -1;
 }

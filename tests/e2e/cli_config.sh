@@ -107,6 +107,7 @@ err "a flag needs a boolean" 'scan:\n  quiet: yes please\n' "'quiet' is a flag"
 err "an option not for the configuration" 'scan:\n  input: x\n' "unknown key 'input'"
 err "not a map" '[scan]\n' "expected a map of command sections"
 err "a bad value is checked as on the command line" 'scan:\n  gate: chekcs\n' "did you mean 'checks'?"
+err "... and located" 'scan:\n  gate: chekcs\n' "bad.yaml:2:9: note: the value given to 'gate' here"
 err "a duplicate key" 'scan:\n  baseline: a\n  baseline: b\n' "duplicate key 'baseline'"
 
 : > "$tmp/empty.yaml"
