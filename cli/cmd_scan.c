@@ -354,6 +354,30 @@ scan_opt_out(struct opt_parse *p, int o, struct scan_args *a)
 	}
 }
 
+/* Every name of a --format list is a writer: checked before the scan. */
+static int
+check_formats(const struct opt_parse *p, const char *list)
+{
+	const char *names[MAX_LIST], *s, *e;
+	char one[64];
+	size_t j, len;
+
+	/* Each piece, empty ones too ("json," names an empty format). */
+	for (s = list;; s = e + 1) {
+		e = s + strcspn(s, ",");
+		len = (size_t)(e - s);
+		snprintf(one, sizeof(one), "%.*s", (int)len, s);
+		if (len == 0 || len >= sizeof(one) ||
+		    writer_find(one) == NULL) {
+			for (j = 0; j < nwriters && j < MAX_LIST; j++)
+				names[j] = writers[j]->name;
+			return opt_bad_value(p, "format", one, names, j);
+		}
+		if (*e == '\0')
+			return 0;
+	}
+}
+
 /* One option of parse_args(); 0, or an exit code. */
 static int
 scan_opt(struct opt_parse *p, int o, struct scan_args *a)
@@ -402,7 +426,7 @@ scan_opt(struct opt_parse *p, int o, struct scan_args *a)
 		return 0;
 	case O_FORMAT:
 		a->format = arg;
-		return 0;
+		return check_formats(p, arg);
 	case O_OUTPUT:
 		a->output = arg;
 		return 0;

@@ -97,6 +97,9 @@ has "mistyped subcommand" "did you mean 'list'?" "$R" baseline lsit
 has "mistyped input format" "did you mean" "$R" scan -b example -i "$EX" \
     --input-format aws-clj
 has "mistyped shell" "did you mean 'bash'?" "$R" completion bsah
+has "mistyped report format, before the scan" "did you mean 'sarif'?" \
+    "$R" scan -b example -i "$EX" -f json,sarfi --output-dir "$tmp/ff"
+t "an empty format in the list" 2 "$R" scan -b example -i "$EX" -f json, --output-dir "$tmp/ff"
 has "mistyped severity lists the levels" "info, low, medium, high, critical" \
     "$R" scan -b example -i "$EX" --fail-on hihg
 
