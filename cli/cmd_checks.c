@@ -10,15 +10,20 @@
 #include "cli/cli.h"
 #include "reports/report.h"
 
-enum { O_HELP = 1, O_JSON, O_MAPPING, O_RULES, O_PLUGIN };
+enum { O_HELP = 1, O_FORMAT, O_MAPPING, O_RULES, O_PLUGIN };
 
-static const struct opt ck_opts[] = {
-	{ "help", 0, O_HELP },
-	{ "json", 0, O_JSON },
-	{ "mapping", 1, O_MAPPING },
-	{ "rules", 1, O_RULES },
-	{ "plugin", 1, O_PLUGIN },
-	{ NULL, 0, 0 },
+const struct opt checks_opts[] = {
+	{ "format", 'f', "F", O_FORMAT, 0, "output of list and show",
+	    "text|json" },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "mapping", 0, "NAME|FILE", O_MAPPING, 0,
+	    "control-to-check mapping (default fedramp)", NULL },
+	{ "rules", 0, "PATH", O_RULES, OPT_REPEAT,
+	    "extra rule pack file or directory", NULL },
+	{ "plugin", 0, "FILE.so", O_PLUGIN, OPT_REPEAT,
+	    "load an external check plugin", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 /* The bindings of one mapping, read once. */
@@ -28,10 +33,18 @@ struct binds {
 	size_t n;
 };
 
+/* A control id as CLI output prints it ("AC-2(3)"). */
+static const char *
+label(const char *id, char *buf, size_t len)
+{
+	return control_label(id, buf, len) == 0 ? buf : id;
+}
+
 static void
 list_text(const struct rule_set *rs, const struct binds *bd)
 {
 	const struct rule *r;
+	char lb[64];
 	size_t i, j, k;
 
 	printf(
@@ -43,8 +56,8 @@ list_text(const struct rule_set *rs, const struct binds *bd)
 		for (j = k = 0; j < bd->n; j++)
 			if (strcmp(bd->v[j].check_id, r->id) == 0)
 				printf("%s%s%s", k++ ? "," : " ",
-				    bd->v[j].control,
-				    bd->v[j].full ? "(full)" : "");
+				    label(bd->v[j].control, lb, sizeof(lb)),
+				    bd->v[j].full ? " (full)" : "");
 		if (k == 0)
 			printf(" -");
 		putchar('\n');
@@ -58,50 +71,75 @@ list_text(const struct rule_set *rs, const struct binds *bd)
 	putchar('\n');
 }
 
+/* One check as JSON: controls by id and label side by side. */
+static void
+check_json(struct jw *w, const struct rule *r, const struct binds *bd)
+{
+	char lb[64];
+	size_t j;
+
+	jw_obj(w);
+	jw_kstr(w, "id", r->id);
+	jw_kstr(w, "title", r->title);
+	jw_kstr(w, "severity", severity_name(r->severity));
+	jw_kstr(w, "plugin", r->plugin);
+	jw_key(w, "resource_types");
+	jw_arr(w);
+	for (j = 0; j < r->ntypes; j++)
+		jw_str(w, r->types[j]);
+	jw_end_arr(w);
+	jw_key(w, "controls");
+	jw_arr(w);
+	for (j = 0; j < bd->n; j++)
+		if (strcmp(bd->v[j].check_id, r->id) == 0)
+			jw_str(w, bd->v[j].control);
+	jw_end_arr(w);
+	jw_key(w, "bindings");
+	jw_arr(w);
+	for (j = 0; j < bd->n; j++) {
+		if (strcmp(bd->v[j].check_id, r->id) != 0)
+			continue;
+		jw_obj(w);
+		jw_kstr(w, "control", bd->v[j].control);
+		jw_kstr(w, "label", label(bd->v[j].control, lb, sizeof(lb)));
+		jw_kstr(w, "decides", bd->v[j].full ? "full" : "part");
+		jw_kstr(w, "rationale", bd->v[j].rationale);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_kstr(w, "mapping", bd->name);
+	jw_kstr(w, "pack", r->pack);
+	jw_key(w, "required");
+	jw_bool(w, r->required);
+	jw_key(w, "parameters");
+	if (r->params != NULL)
+		jw_doc(w, r->params);
+	else
+		jw_null(w);
+	jw_end_obj(w);
+}
+
 static void
 list_json(const struct rule_set *rs, const struct binds *bd)
 {
 	struct jw w;
-	const struct rule *r;
-	size_t i, j;
+	size_t i;
 
 	jw_init(&w, stdout);
 	jw_arr(&w);
-	for (i = 0; i < rs->n; i++) {
-		r = rs->v[i];
-		jw_obj(&w);
-		jw_kstr(&w, "id", r->id);
-		jw_kstr(&w, "title", r->title);
-		jw_kstr(&w, "severity", severity_name(r->severity));
-		jw_kstr(&w, "plugin", r->plugin);
-		jw_key(&w, "resource_types");
-		jw_arr(&w);
-		for (j = 0; j < r->ntypes; j++)
-			jw_str(&w, r->types[j]);
-		jw_end_arr(&w);
-		jw_key(&w, "controls");
-		jw_arr(&w);
-		for (j = 0; j < bd->n; j++)
-			if (strcmp(bd->v[j].check_id, r->id) == 0)
-				jw_str(&w, bd->v[j].control);
-		jw_end_arr(&w);
-		jw_key(&w, "bindings");
-		jw_arr(&w);
-		for (j = 0; j < bd->n; j++) {
-			if (strcmp(bd->v[j].check_id, r->id) != 0)
-				continue;
-			jw_obj(&w);
-			jw_kstr(&w, "control", bd->v[j].control);
-			jw_kstr(&w, "decides", bd->v[j].full ? "full" : "part");
-			jw_kstr(&w, "rationale", bd->v[j].rationale);
-			jw_end_obj(&w);
-		}
-		jw_end_arr(&w);
-		jw_kstr(&w, "mapping", bd->name);
-		jw_kstr(&w, "pack", r->pack);
-		jw_end_obj(&w);
-	}
+	for (i = 0; i < rs->n; i++)
+		check_json(&w, rs->v[i], bd);
 	jw_end_arr(&w);
+	jw_finish(&w);
+}
+
+static void
+show_json(const struct rule_set *rs, const struct binds *bd, const char *id)
+{
+	struct jw w;
+
+	jw_init(&w, stdout);
+	check_json(&w, rule_find(rs, id), bd);
 	jw_finish(&w);
 }
 
@@ -109,6 +147,7 @@ static int
 show(const struct rule_set *rs, const struct binds *bd, const char *id)
 {
 	const struct rule *r = rule_find(rs, id);
+	char lb[64];
 	size_t j, k;
 
 	if (r == NULL) {
@@ -129,7 +168,8 @@ show(const struct rule_set *rs, const struct binds *bd, const char *id)
 	for (j = k = 0; j < bd->n; j++)
 		if (strcmp(bd->v[j].check_id, r->id) == 0) {
 			k++;
-			printf("    %-10s decides %s: %s\n", bd->v[j].control,
+			printf("    %-10s decides %s: %s\n",
+			    label(bd->v[j].control, lb, sizeof(lb)),
 			    bd->v[j].full ? "full" : "part",
 			    bd->v[j].rationale);
 		}
@@ -154,16 +194,37 @@ show(const struct rule_set *rs, const struct binds *bd, const char *id)
 	return 0;
 }
 
+/* An unknown check id: EXIT_USAGE, as `baseline show` does. */
+static int
+unknown_check(const struct rule_set *rs, const char *id)
+{
+	const char **names, *near;
+	size_t i;
+
+	if ((names = lib_calloc(rs->n + 1, sizeof(*names))) == NULL)
+		return EXIT_SYSTEM;
+	for (i = 0; i < rs->n; i++)
+		names[i] = rs->v[i]->id;
+	near = cli_suggest(id, names, rs->n);
+	fprintf(stderr, "rampart checks: no check '%s'", id);
+	if (near != NULL)
+		fprintf(stderr, " (did you mean '%s'?)", near);
+	fprintf(stderr, "\nsee 'rampart checks list'\n");
+	lib_free(names);
+	return EXIT_USAGE;
+}
+
 int
 cmd_checks(struct cli *c, int argc, char **argv)
 {
 	const struct command *cmd = cli_find("checks");
-	const char *arg, *op = NULL, *id = NULL;
+	const char *op = NULL, *id = NULL;
+	struct opt_parse p;
 	struct rule_set *rs;
 	struct arena *a;
 	struct binds bd;
 	struct diag d;
-	int i = 1, o, json = 0, rc = 0;
+	int o, json = 0, rc = 0;
 
 	diag_init(&d);
 	memset(&bd, 0, sizeof(bd));
@@ -174,43 +235,62 @@ cmd_checks(struct cli *c, int argc, char **argv)
 		rule_set_free(rs);
 		return EXIT_SYSTEM;
 	}
-	while ((o = opt_next(cmd, ck_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while (rc == 0 && (o = opt_next(&p)) != -1) {
 		switch (o) {
 		case -2:
 			rc = EXIT_USAGE;
 			goto out;
 		case 0:
 			if (op == NULL)
-				op = argv[i++];
+				op = opt_operand(&p);
 			else if (id == NULL)
-				id = argv[i++];
-			else {
+				id = opt_operand(&p);
+			else
 				rc = cli_usage_err(cmd, "too many operands");
-				goto out;
-			}
 			break;
 		case O_HELP:
-			cli_usage(cmd, stdout);
-			printf("\n  list [--json]   list every check with its "
-			       "controls\n  show ID         show one check\n"
-			       "options: --rules PATH, --plugin FILE.so, "
-			       "--mapping NAME|FILE (default fedramp)\n");
+			cli_help(cmd, stdout);
+			printf("\n  list      list every check with its "
+			       "severity, plugin and controls\n"
+			       "  show ID   show one check\n"
+			       "\nexit: 0 ok, 2 usage or unknown check id, "
+			       "3 invalid input\n");
 			goto out;
-		case O_JSON:
-			json = 1;
+		case O_FORMAT:
+			json = strcmp(p.arg, "json") == 0;
 			break;
 		case O_MAPPING:
-			bd.name = arg;
+			bd.name = p.arg;
 			break;
 		case O_RULES:
-			if (rule_set_load(rs, &d, arg) == -1)
+			if (rule_set_load(rs, &d, p.arg) == -1)
 				rc = EXIT_INVALID_INPUT;
 			break;
 		case O_PLUGIN:
-			if (rule_set_add_plugin(rs, &d, arg) == -1)
+			if (rule_set_add_plugin(rs, &d, p.arg) == -1)
 				rc = EXIT_INVALID_INPUT;
 			break;
+		default:
+			rc = opt_unhandled(&p, o);
+			break;
 		}
+	}
+	if (rc == EXIT_USAGE || rc == EXIT_SYSTEM)
+		goto out;
+	if (op != NULL && strcmp(op, "list") != 0 && strcmp(op, "show") != 0) {
+		static const char *const subs[] = { "list", "show" };
+
+		rc = opt_bad_value(&p, "subcommand", op, subs, 2);
+		goto out;
+	}
+	if (op != NULL && strcmp(op, "show") == 0 && id == NULL) {
+		rc = cli_usage_err(cmd, "'show' needs a check id");
+		goto out;
+	}
+	if (op != NULL && strcmp(op, "list") == 0 && id != NULL) {
+		rc = cli_usage_err(cmd, "'list' takes no operand");
+		goto out;
 	}
 	if (rc == 0 && rule_set_load_shipped(rs, &d) == -1)
 		rc = EXIT_INVALID_INPUT;
@@ -225,10 +305,12 @@ cmd_checks(struct cli *c, int argc, char **argv)
 			list_json(rs, &bd);
 		else
 			list_text(rs, &bd);
-	} else if (strcmp(op, "show") == 0 && id != NULL) {
-		rc = show(rs, &bd, id);
+	} else if (rule_find(rs, id) == NULL) {
+		rc = unknown_check(rs, id);
+	} else if (json) {
+		show_json(rs, &bd, id);
 	} else {
-		rc = cli_usage_err(cmd, "expected 'list' or 'show ID'");
+		rc = show(rs, &bd, id);
 	}
 out:
 	arena_free(a);

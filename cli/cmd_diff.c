@@ -20,13 +20,19 @@
 #include "cli/cli.h"
 #include "reports/report.h"
 
-enum { O_ALLOW_BASELINE = 1, O_FORMAT, O_HELP };
+enum { O_ALLOW_BASELINE = 1, O_FORMAT, O_HELP, O_CONFIG };
 
-static const struct opt diff_opts[] = {
-	{ "allow-baseline-change", 0, O_ALLOW_BASELINE },
-	{ "format", 1, O_FORMAT },
-	{ "help", 0, O_HELP },
-	{ NULL, 0, 0 },
+const struct opt diff_opts[] = {
+	{ "format", 'f', "F", O_FORMAT, OPT_CFG, "output format", "text|json" },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "allow-baseline-change", 0, NULL, O_ALLOW_BASELINE, 0,
+	    "compare reports of different baselines or mappings", NULL },
+	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
+	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 /* Control changes. */
@@ -828,45 +834,78 @@ print_json(const struct diff *df)
 }
 
 int
+diff_read_findings(struct arena *a, struct diag *d, const char *path,
+    struct report_findings *out)
+{
+	struct doc_node *root;
+	struct fset fs;
+	size_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&fs, 0, sizeof(fs));
+	if ((root = doc_load_one(a, d, path, DOC_FMT_JSON, NULL)) == NULL ||
+	    check_report(d, root) == -1)
+		return -1;
+	if (collect(root, &fs) == -1) {
+		diag_err(d, NULL, "out of memory");
+		goto out;
+	}
+	out->capped = fs.ncapped > 0;
+	if ((out->fp = arena_alloc(a, (fs.n + 1) * sizeof(*out->fp))) == NULL) {
+		diag_err(d, NULL, "out of memory");
+		goto out;
+	}
+	/* collect() sorted them by fingerprint and merged duplicates. */
+	for (i = 0; i < fs.n; i++)
+		if (fs.v[i].status != NULL &&
+		    (strcmp(fs.v[i].status, "fail") == 0 ||
+			strcmp(fs.v[i].status, "waived") == 0 ||
+			strcmp(fs.v[i].status, "error") == 0))
+			memcpy(
+			    out->fp[out->n++], fs.v[i].fp, SHA256_HEX_LEN + 1);
+	rc = 0;
+out:
+	fs_free(&fs);
+	return rc;
+}
+
+int
 cmd_diff(struct cli *c, int argc, char **argv)
 {
 	const struct command *cmd = cli_find("diff");
-	const char *files[2] = { NULL, NULL }, *arg, *fmt = "text";
+	const char *files[2] = { NULL, NULL }, *fmt = "text";
+	struct opt_parse p;
 	struct doc_node *old = NULL, *new = NULL;
 	struct fset fo, fn;
 	struct arena *a = NULL;
 	struct diff df;
 	struct diag d;
-	int i = 1, o, nf = 0, allow = 0, rc = EXIT_INVALID_INPUT;
+	int o, nf = 0, allow = 0, rc = EXIT_INVALID_INPUT;
 
-	while ((o = opt_next(cmd, diff_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
-			if (nf == 2)
+			if (nf == 2) {
 				return cli_usage_err(cmd, "two reports only");
-			files[nf++] = argv[i++];
+			}
+			files[nf++] = opt_operand(&p);
 			break;
 		case O_ALLOW_BASELINE:
 			allow = 1;
 			break;
 		case O_FORMAT:
-			if (strcmp(arg, "text") != 0 &&
-			    strcmp(arg, "json") != 0)
-				return cli_usage_err(
-				    cmd, "unknown format '%s'", arg);
-			fmt = arg;
+			fmt = strcmp(p.arg, "json") == 0 ? "json" : "text";
 			break;
 		case O_HELP:
-			cli_usage(cmd, stdout);
+			cli_help(cmd, stdout);
 			printf(
 			    "\nCompare two JSON reports (rampart scan --format "
 			    "json) finding by finding\n(check and resource, by "
 			    "fingerprint) and control by control.\n\n"
-			    "  --allow-baseline-change  compare reports of "
-			    "different baselines or mappings\n"
-			    "  --format text|json       output format\n\n"
 			    "Exit 1 when NEW regresses: a new or changed "
 			    "failing "
 			    "or errored finding\n(also inside a control that "
@@ -881,6 +920,8 @@ cmd_diff(struct cli *c, int argc, char **argv)
 			    "(--max-results) hides failing or errored "
 			    "findings.\n");
 			return 0;
+		default:
+			return opt_unhandled(&p, o);
 		}
 	}
 	if (nf != 2)

@@ -7,17 +7,24 @@
 
 #include "cli/cli.h"
 
-enum { O_PATH = 1, O_FORMAT, O_JSON, O_HELP, O_COLLECTION };
+enum { O_PATH = 1, O_INPUT_FORMAT, O_FORMAT, O_HELP, O_COLLECTION };
 
-static const struct opt doc_opts[] = {
-	{ "path", 1, O_PATH },
-	{ "format", 1, O_FORMAT },
-	{ "input-format", 1, O_FORMAT },
-	{ "json", 0, O_JSON },
-	{ "collection", 1, O_COLLECTION },
-	{ "help", 0, O_HELP },
+const struct opt doc_opts[] = {
+	{ "path", 0, "EXPR", O_PATH, 0,
+	    "print only the nodes EXPR selects, e.g. "
+	    "'configurationItems[*].resourceType'",
+	    NULL },
+	{ "collection", 0, "EXPR", O_COLLECTION, 0,
+	    "stream the elements EXPR selects, one at a time", NULL },
+	{ "input-format", 0, "F", O_INPUT_FORMAT, 0,
+	    "how to read FILE (default auto)", "auto|json|ndjson|yaml" },
+	{ "format", 'f', "F", O_FORMAT, 0,
+	    "output: the tree with positions, or the nodes as JSON lines",
+	    "text|json" },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
 	LIMIT_OPTS,
-	{ NULL, 0, 0 },
+	OPT_END,
 };
 
 struct doc_ctx {
@@ -57,15 +64,8 @@ show_doc(void *ctx, struct doc_node *root, struct arena *a)
 static void
 doc_help(const struct command *cmd)
 {
-	cli_usage(cmd, stdout);
-	printf("\nLoad FILE (YAML, JSON or NDJSON; '-' for standard input) and "
-	       "print its\ntree with each node's type and line:col.\n\n"
-	       "  --path EXPR        print only the nodes EXPR selects, e.g.\n"
-	       "                     'configurationItems[*].resourceType'\n"
-	       "  --collection EXPR  stream the elements EXPR selects, one "
-	       "at a time\n"
-	       "  --format F         auto (default), json, ndjson or yaml\n"
-	       "  --json             print selected nodes as JSON lines\n");
+	cli_help(cmd, stdout);
+	printf("\nFILE is YAML, JSON or NDJSON; '-' reads standard input.\n");
 	cli_limit_help(stdout);
 }
 
@@ -79,19 +79,22 @@ cmd_doc(struct cli *c, int argc, char **argv)
 	struct load_limits lim;
 	enum doc_format fmt = DOC_FMT_AUTO;
 	const char *file = NULL, *path = NULL, *coll = NULL, *arg;
-	int i = 1, o, rc = EXIT_INVALID_INPUT;
+	struct opt_parse p;
+	int o, rc = EXIT_INVALID_INPUT;
 
 	memset(&dc, 0, sizeof(dc));
 	load_limits_default(&lim);
 	diag_init(&d);
-	while ((o = opt_next(cmd, doc_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
+		arg = p.arg;
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
 			if (file != NULL)
 				return cli_usage_err(cmd, "one FILE only");
-			file = argv[i++];
+			file = opt_operand(&p);
 			break;
 		case O_PATH:
 			path = arg;
@@ -99,20 +102,20 @@ cmd_doc(struct cli *c, int argc, char **argv)
 		case O_COLLECTION:
 			coll = arg;
 			break;
-		case O_FORMAT:
+		case O_INPUT_FORMAT:
 			if (doc_format_parse(arg, &fmt) == -1)
-				return cli_usage_err(cmd,
-				    "unknown format "
-				    "'%s'",
-				    arg);
+				return cli_usage_err(
+				    cmd, "unknown input format '%s'", arg);
 			break;
-		case O_JSON:
-			dc.json = 1;
+		case O_FORMAT:
+			dc.json = strcmp(arg, "json") == 0;
 			break;
 		case O_HELP:
 			doc_help(cmd);
 			return 0;
 		default:
+			if (o < LIMIT_OPT_BASE || o > LIMIT_OPT_BASE + 3)
+				return opt_unhandled(&p, o);
 			if (cli_limit_opt(cmd, o, arg, &lim) != 0)
 				return EXIT_USAGE;
 			break;

@@ -13,38 +13,31 @@
 
 enum { O_OUT = 1, O_ALG, O_PASSFILE, O_FORCE, O_FIPS, O_HELP };
 
-static const struct opt keygen_opts[] = {
-	{ "out", 1, O_OUT },
-	{ "algorithm", 1, O_ALG },
-	{ "passphrase-file", 1, O_PASSFILE },
-	{ "force", 0, O_FORCE },
-	{ "fips", 0, O_FIPS },
-	{ "help", 0, O_HELP },
-	{ NULL, 0, 0 },
+const struct opt keygen_opts[] = {
+	{ "output", 'o', "PREFIX", O_OUT, 0,
+	    "write PREFIX.key and PREFIX.pub (required)", NULL },
+	{ "out", 0, "PREFIX", O_OUT, OPT_ALIAS, "--output", NULL },
+	{ "algorithm", 0, "A", O_ALG, 0, "key algorithm (default ecdsa-p256)",
+	    "ecdsa-p256|ed25519" },
+	{ "passphrase-file", 0, "F", O_PASSFILE, 0,
+	    "encrypt the private key with the first line of F (AES-256-CBC, "
+	    "PBKDF2 600,000 iterations); RAMPART_PASSPHRASE works too; '-' "
+	    "reads standard input; at most 1024 bytes",
+	    NULL },
+	{ "force", 0, NULL, O_FORCE, 0, "overwrite existing key files", NULL },
+	{ "fips", 0, NULL, O_FIPS, 0,
+	    "use the OpenSSL FIPS provider (ecdsa-p256 only)", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 static void
 keygen_help(const struct command *cmd)
 {
-	cli_usage(cmd, stdout);
-	printf("\nGenerate a key pair for signing reports: PREFIX.key (PKCS#8 "
-	       "PEM, mode 0600)\nand PREFIX.pub (public key, SPKI PEM).  "
-	       "Prints the key id (sha256 of the\nDER public key, hex) on "
-	       "standard output.\n\n"
-	       "  --out PREFIX            where to write the two files\n"
-	       "  --algorithm A           ecdsa-p256 (default) or ed25519\n"
-	       "  --passphrase-file F     encrypt the private key with the "
-	       "first line of F\n"
-	       "                          (AES-256-CBC, PBKDF2 600,000 "
-	       "iterations); the\n"
-	       "                          RAMPART_PASSPHRASE variable works "
-	       "too; '-' reads\n"
-	       "                          standard input (a terminal: echo "
-	       "off); at most\n"
-	       "                          1024 bytes\n"
-	       "  --force                 overwrite existing key files\n"
-	       "  --fips                  use the OpenSSL FIPS provider "
-	       "(ecdsa-p256 only)\n");
+	cli_help(cmd, stdout);
+	printf("\nPREFIX.key is PKCS#8 PEM, mode 0600; PREFIX.pub the public "
+	       "key (SPKI PEM).\nPrints the key id (sha256 of the DER "
+	       "public key, hex) on standard output.\n");
 }
 
 int
@@ -58,16 +51,19 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 	size_t passlen = 0, n;
 	struct diag d;
 	struct stat st;
-	int i = 1, o, force = 0, fips = 0, rc = EXIT_SYSTEM;
+	struct opt_parse p;
+	int o, force = 0, fips = 0, rc = EXIT_SYSTEM;
 
 	diag_init(&d);
-	while ((o = opt_next(cmd, keygen_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
+		arg = p.arg;
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
 			return cli_usage_err(
-			    cmd, "unexpected argument '%s'", argv[i]);
+			    cmd, "unexpected argument '%s'", p.argv[p.i]);
 		case O_OUT:
 			prefix = arg;
 			break;
@@ -90,10 +86,12 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 		case O_HELP:
 			keygen_help(cmd);
 			return 0;
+		default:
+			return opt_unhandled(&p, o);
 		}
 	}
 	if (prefix == NULL || prefix[0] == '\0')
-		return cli_usage_err(cmd, "missing --out PREFIX");
+		return cli_usage_err(cmd, "missing --output PREFIX");
 	if (fips && alg == KEY_ALG_ED25519)
 		return cli_usage_err(cmd,
 		    "--fips: Ed25519 is not FIPS-approved "

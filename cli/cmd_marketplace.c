@@ -25,46 +25,46 @@ enum {
 	O_HELP
 };
 
-static const struct opt mkt_opts[] = {
-	{ "allow-older", 0, O_ALLOW_OLDER },
-	{ "csp", 1, O_CSP },
-	{ "format", 1, O_FORMAT },
-	{ "help", 0, O_HELP },
-	{ "impact", 1, O_IMPACT },
-	{ "marketplace", 1, O_MARKETPLACE },
-	{ "model", 1, O_MODEL },
-	{ "out", 1, O_OUT },
-	{ "status", 1, O_STATUS },
-	{ NULL, 0, 0 },
+const struct opt marketplace_opts[] = {
+	{ "format", 'f', "F", O_FORMAT, 0, "output of show and list",
+	    "text|json" },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "marketplace", 0, "FILE", O_MARKETPLACE, 0,
+	    "read this feed (official or compact; default: the shipped copy)",
+	    NULL },
+	{ "csp", 0, "NAME", O_CSP, 0,
+	    "list: provider name contains NAME (any case)", NULL },
+	{ "impact", 0, "LEVEL", O_IMPACT, 0,
+	    "list: li-saas, low, moderate, high (20x levels count as their "
+	    "level)",
+	    NULL },
+	{ "status", 0, "STATUS", O_STATUS, 0,
+	    "list: authorized, ready, in_process, agency_in_process", NULL },
+	{ "model", 0, "MODEL", O_MODEL, 0, "list: IaaS, PaaS or SaaS", NULL },
+	{ "output", 'o', "FILE", O_OUT, 0,
+	    "import: write the compact copy here, atomically (default: the "
+	    "shipped copy)",
+	    NULL },
+	{ "out", 0, "FILE", O_OUT, OPT_ALIAS, "--output", NULL },
+	{ "allow-older", 0, NULL, O_ALLOW_OLDER, 0,
+	    "import: replace a copy with an older feed", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 static void
 mkt_help(const struct command *cmd)
 {
-	cli_usage(cmd, stdout);
+	cli_help(cmd, stdout);
 	printf("\nThe FedRAMP Marketplace feed (docs/placement.md).\n\n"
-	       "  import FILE [--out F]  check a downloaded feed (data.json "
-	       "of\n"
-	       "                         marketplace.fedramp.gov) and write "
-	       "its compact\n"
-	       "                         copy, atomically (default: the "
-	       "shipped copy)\n"
-	       "    --allow-older        replace a copy with an older feed\n"
-	       "  show ID|NAME           one offering: by Marketplace id, "
-	       "else by a\n"
-	       "                         case-insensitive part of its name\n"
-	       "  list                   offerings, filtered by:\n"
-	       "    --csp NAME           provider name contains NAME (any "
-	       "case)\n"
-	       "    --impact LEVEL       li-saas, low, moderate, high (20x "
-	       "levels count\n"
-	       "                         as their level)\n"
-	       "    --status STATUS      authorized, ready, in_process,\n"
-	       "                         agency_in_process\n"
-	       "    --model MODEL        IaaS, PaaS or SaaS\n"
-	       "    --format text|json\n"
-	       "  --marketplace FILE     read this feed (official or "
-	       "compact)\n\n"
+	       "  import FILE   check a downloaded feed (data.json of\n"
+	       "                marketplace.fedramp.gov) and write its "
+	       "compact copy\n"
+	       "  show ID|NAME  one offering: by Marketplace id, else by a "
+	       "case-insensitive\n"
+	       "                part of its name\n"
+	       "  list          offerings, filtered by --csp, --impact, "
+	       "--status, --model\n\n"
 	       "exit: 0 ok, 1 nothing found, 2 usage, 3 invalid feed, 5 "
 	       "system error\n");
 }
@@ -469,20 +469,23 @@ cmd_marketplace(struct cli *c, int argc, char **argv)
 	const char *mp = NULL, *fmt = "text";
 	struct list_filter flt = { NULL, -1, -1, 0 };
 	enum mkt_level lvl;
-	int i = 1, o, is20x, allow_older = 0;
+	struct opt_parse p;
+	int o, is20x, allow_older = 0;
 
-	while ((o = opt_next(cmd, mkt_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
+		arg = p.arg;
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
 			if (sub == NULL)
-				sub = argv[i++];
+				sub = opt_operand(&p);
 			else if (operand == NULL)
-				operand = argv[i++];
+				operand = opt_operand(&p);
 			else
 				return cli_usage_err(
-				    cmd, "unexpected '%s'", argv[i]);
+				    cmd, "unexpected '%s'", p.argv[p.i]);
 			break;
 		case O_OUT:
 			out = arg;
@@ -522,10 +525,6 @@ cmd_marketplace(struct cli *c, int argc, char **argv)
 				    arg);
 			break;
 		case O_FORMAT:
-			if (strcmp(arg, "text") != 0 &&
-			    strcmp(arg, "json") != 0)
-				return cli_usage_err(cmd,
-				    "unknown format '%s' (text, json)", arg);
 			fmt = arg;
 			break;
 		case O_ALLOW_OLDER:
@@ -534,6 +533,8 @@ cmd_marketplace(struct cli *c, int argc, char **argv)
 		case O_HELP:
 			mkt_help(cmd);
 			return 0;
+		default:
+			return opt_unhandled(&p, o);
 		}
 	}
 	if (sub == NULL)
@@ -544,7 +545,7 @@ cmd_marketplace(struct cli *c, int argc, char **argv)
 		return do_import(c, operand, out, allow_older);
 	}
 	if (out != NULL)
-		return cli_usage_err(cmd, "--out is for import only");
+		return cli_usage_err(cmd, "--output is for import only");
 	if (strcmp(sub, "show") == 0) {
 		if (operand == NULL)
 			return cli_usage_err(cmd, "show needs an ID or NAME");
@@ -556,6 +557,9 @@ cmd_marketplace(struct cli *c, int argc, char **argv)
 			    cmd, "list takes options, not '%s'", operand);
 		return do_list(c, mp, &flt, strcmp(fmt, "json") == 0);
 	}
-	return cli_usage_err(
-	    cmd, "unknown subcommand '%s' (import, show, list)", sub);
+	{
+		static const char *const subs[] = { "import", "show", "list" };
+
+		return opt_bad_value(&p, "subcommand", sub, subs, 3);
+	}
 }

@@ -33,22 +33,43 @@ enum {
 	O_SIGN,
 	O_PASSFILE,
 	O_NOW,
-	O_HELP
+	O_HELP,
+	O_CONFIG
 };
 
-static const struct opt place_opts[] = {
-	{ "evidence", 1, O_EVIDENCE },
-	{ "format", 1, O_FORMAT },
-	{ "help", 0, O_HELP },
-	{ "key", 1, O_KEY },
-	{ "keyring", 1, O_KEYRING },
-	{ "marketplace", 1, O_MARKETPLACE },
-	{ "now", 1, O_NOW },
-	{ "output-dir", 1, O_OUTPUT_DIR },
-	{ "passphrase-file", 1, O_PASSFILE },
-	{ "sign", 1, O_SIGN },
-	{ "workload", 1, O_WORKLOAD },
-	{ NULL, 0, 0 },
+const struct opt place_opts[] = {
+	{ "workload", 0, "FILE", O_WORKLOAD, 0,
+	    "the workload (YAML: name, impact, service_models, providers, "
+	    "baseline; required)",
+	    NULL },
+	{ "evidence", 0, "ID=REPORT", O_EVIDENCE, OPT_REPEAT,
+	    "a signed `rampart scan` JSON report of the tenancy on offering "
+	    "ID (REPORT.sigstore.json beside it)",
+	    NULL },
+	{ "key", 0, "PUB", O_KEY, OPT_CFG, "trusted key for the evidence",
+	    NULL },
+	{ "keyring", 0, "FILE", O_KEYRING, OPT_CFG,
+	    "trusted keys for the evidence", NULL },
+	{ "marketplace", 0, "FILE", O_MARKETPLACE, OPT_CFG,
+	    "the feed (default: the shipped copy)", NULL },
+	{ "format", 'f', "F[,F...]", O_FORMAT, OPT_CFG,
+	    "text, json, markdown, html (default text)", NULL },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "output-dir", 0, "DIR", O_OUTPUT_DIR, OPT_CFG,
+	    "write placement.<ext> files there", NULL },
+	{ "fixed-time", 0, "T", O_NOW, OPT_CFG,
+	    "decide as of this time (RFC 3339 or YYYY-MM-DD, UTC)", NULL },
+	{ "now", 0, "T", O_NOW, OPT_ALIAS, "--fixed-time", NULL },
+	{ "time", 0, "T", O_NOW, OPT_ALIAS, "--fixed-time", NULL },
+	{ "sign", 0, "KEY", O_SIGN, 0, "sign every file written", NULL },
+	{ "passphrase-file", 0, "F", O_PASSFILE, 0,
+	    "passphrase of the --sign key", NULL },
+	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
+	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 struct place_args {
@@ -65,28 +86,12 @@ struct place_args {
 static void
 place_help(const struct command *cmd)
 {
-	cli_usage(cmd, stdout);
-	printf(
-	    "\nDecide which FedRAMP Marketplace offerings may host a workload "
-	    "(docs/placement.md).\n\n"
-	    "  --workload FILE        the workload (YAML: name, impact, "
-	    "service_models,\n"
-	    "                         providers, baseline)\n"
-	    "  --evidence ID=REPORT   a signed `rampart scan` JSON report of "
-	    "the tenancy\n"
-	    "                         on offering ID (REPORT.sigstore.json "
-	    "beside it)\n"
-	    "  --key PUB | --keyring FILE  trusted keys for the evidence\n"
-	    "  --marketplace FILE     the feed (default: the shipped copy)\n"
-	    "  --format LIST          text, json, markdown, html (default "
-	    "text)\n"
-	    "  --output-dir DIR       write placement.<ext> files there\n"
-	    "  --sign KEY             sign every file written\n"
-	    "  --passphrase-file F    passphrase of the --sign key\n"
-	    "  --now TIME             decide as of this RFC 3339 time\n\n"
-	    "exit: 0 an eligible placement, 1 none, 2 usage, 3 invalid "
-	    "workload,\n      feed or evidence, 4 incomplete, 5 system "
-	    "error\n");
+	cli_help(cmd, stdout);
+	printf("\nDecide which FedRAMP Marketplace offerings may host a "
+	       "workload\n(docs/placement.md).\n\n"
+	       "exit: 0 an eligible placement, 1 none, 2 usage, 3 invalid "
+	       "workload,\n      feed or evidence, 4 incomplete, 5 system "
+	       "error\n");
 }
 
 static int
@@ -112,22 +117,25 @@ parse_formats(const struct command *cmd, const char *list, struct place_args *a)
 }
 
 static int
-parse_args(
-    const struct command *cmd, int argc, char **argv, struct place_args *a)
+parse_args(struct cli *c, const struct command *cmd, int argc, char **argv,
+    struct place_args *a)
 {
 	const char *arg, *eq;
 	struct time_error te;
-	int i = 1, o, rc;
+	struct opt_parse p;
+	int o, rc;
 	size_t k;
 
 	memset(a, 0, sizeof(*a));
-	while ((o = opt_next(cmd, place_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
+		arg = p.arg;
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
 			return cli_usage_err(
-			    cmd, "unexpected operand '%s'", argv[i]);
+			    cmd, "unexpected operand '%s'", p.argv[p.i]);
 		case O_WORKLOAD:
 			a->workload = arg;
 			break;
@@ -178,13 +186,17 @@ parse_args(
 			if (time_parse(
 				arg, strlen(arg), TIME_ANY, &a->now, &te) == -1)
 				return cli_usage_err(cmd,
-				    "--now '%s' is not an RFC 3339 time: %s",
+				    "--fixed-time '%s' is not an RFC 3339 "
+				    "time: "
+				    "%s",
 				    arg, te.why);
 			a->now_set = 1;
 			break;
 		case O_HELP:
 			place_help(cmd);
 			return -1;
+		default:
+			return opt_unhandled(&p, o);
 		}
 	}
 	if (a->workload == NULL)
@@ -529,7 +541,7 @@ cmd_place(struct cli *c, int argc, char **argv)
 	size_t i, passlen = 0;
 	int rc;
 
-	if ((rc = parse_args(cmd, argc, argv, &a)) != 0)
+	if ((rc = parse_args(c, cmd, argc, argv, &a)) != 0)
 		return rc == -1 ? 0 : rc;
 	diag_init(&d);
 	rc = EXIT_INVALID_INPUT;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/scan_gate.h"
 #include "cli/scan_tls.h"
 #include "reports/report.h"
 #include "reports/sign.h"
@@ -38,49 +39,148 @@ enum {
 	O_TLS,
 	O_TLS_TARGETS,
 	O_TLS_CA,
-	O_TLS_TIMEOUT,
+	O_TIMEOUT,
+	O_CTIMEOUT,
+	O_HTIMEOUT,
 	O_SCOPE,
 	O_GATE,
 	O_MAX_AGE,
 	O_ASSESSOR,
 	O_SYSTEM,
-	O_PREVIOUS
+	O_PREVIOUS,
+	O_CHECK,
+	O_SKIP_CHECK,
+	O_SEVERITY,
+	O_FAIL_ON,
+	O_NEW_SINCE,
+	O_QUIET,
+	O_COLOR,
+	O_SARIF_PASSES,
+	O_CONFIG
 };
 
-static const struct opt scan_opts[] = {
-	{ "baseline", 1, O_BASELINE },
-	{ "input", 1, O_INPUT },
-	{ "input-format", 1, O_INPUT_FORMAT },
-	{ "poam", 1, O_POAM },
-	{ "plugin", 1, O_PLUGIN },
-	{ "rules", 1, O_RULES },
-	{ "format", 1, O_FORMAT },
-	{ "output", 1, O_OUTPUT },
-	{ "output-dir", 1, O_OUTPUT_DIR },
-	{ "fixed-time", 1, O_FIXED_TIME },
-	{ "max-results", 1, O_MAX_RESULTS },
-	{ "max-items", 1, O_MAX_ITEMS },
-	{ "require-attestations", 0, O_REQUIRE_ATTEST },
-	{ "verbose", 0, O_VERBOSE },
-	{ "sign", 1, O_SIGN },
-	{ "passphrase-file", 1, O_PASSFILE },
-	{ "tsa-url", 1, O_TSA },
-	{ "tsa-ca", 1, O_TSA_CA },
-	{ "help", 0, O_HELP },
-	{ "crm", 1, O_CRM },
-	{ "attest", 1, O_ATTEST },
-	{ "tls", 1, O_TLS },
-	{ "tls-targets", 1, O_TLS_TARGETS },
-	{ "tls-ca-file", 1, O_TLS_CA },
-	{ "tls-timeout", 1, O_TLS_TIMEOUT },
-	{ "scope", 1, O_SCOPE },
-	{ "gate", 1, O_GATE },
-	{ "max-evidence-age", 1, O_MAX_AGE },
-	{ "assessor", 1, O_ASSESSOR },
-	{ "system", 1, O_SYSTEM },
-	{ "previous", 1, O_PREVIOUS },
+#define SEVERITIES "info|low|medium|high|critical"
+
+/* One line per option: name, short, argument, id, flags, help, values. */
+const struct opt scan_opts[] = {
+	{ "baseline", 'b', "NAME|FILE", O_BASELINE, OPT_CFG,
+	    "shipped baseline name or a baseline file (required)", NULL },
+	{ "input", 'i', "PATH", O_INPUT, OPT_REPEAT,
+	    "export file or directory, - for standard input", NULL },
+	{ "input-format", 0, "F", O_INPUT_FORMAT, OPT_CFG,
+	    "adapter to use instead of detection (see below)", NULL },
+	{ "format", 'f', "F[,F...]", O_FORMAT, OPT_CFG,
+	    "report formats (see below; default text)", NULL },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "output", 'o', "FILE", O_OUTPUT, 0,
+	    "write the (single) report to FILE atomically", NULL },
+	{ "output-dir", 0, "DIR", O_OUTPUT_DIR, OPT_CFG,
+	    "write each format to DIR under its fixed name", NULL },
+	{ "fixed-time", 0, "T", O_FIXED_TIME, OPT_CFG,
+	    "evaluate and stamp reports at T (RFC 3339 or YYYY-MM-DD, UTC)",
+	    NULL },
+	{ "time", 0, "T", O_FIXED_TIME, OPT_ALIAS, "--fixed-time", NULL },
+	{ "now", 0, "T", O_FIXED_TIME, OPT_ALIAS, "--fixed-time", NULL },
+	{ "check", 0, "ID", O_CHECK, OPT_REPEAT | OPT_CFG,
+	    "run only the checks matching ID (a glob; a tailoring: reports "
+	    "say so and skipped controls stay open)",
+	    NULL },
+	{ "skip-check", 0, "ID", O_SKIP_CHECK, OPT_REPEAT | OPT_CFG,
+	    "do not run the checks matching ID (a glob; a tailoring)", NULL },
+	{ "severity", 0, "LEVEL", O_SEVERITY, OPT_CFG,
+	    "run only checks at or above LEVEL (a tailoring)", SEVERITIES },
+	{ "fail-on", 0, "LEVEL", O_FAIL_ON, OPT_CFG,
+	    "only failures at or above LEVEL make exit 1 (others are still "
+	    "reported)",
+	    SEVERITIES },
+	{ "new-since", 0, "REPORT", O_NEW_SINCE, 0,
+	    "exit 1 only for failures absent from this earlier JSON report "
+	    "(the others are reported as known)",
+	    NULL },
+	{ "gate", 0, "WHAT", O_GATE, OPT_CFG,
+	    "what decides the exit code: every control (eligibility), or the "
+	    "automated checks alone (checks: CI, not an eligibility decision)",
+	    "eligibility|checks" },
+	{ "poam", 0, "FILE", O_POAM, OPT_CFG,
+	    "POA&M items that waive failures until they expire", NULL },
+	{ "crm", 0, "FILE", O_CRM, OPT_CFG,
+	    "provider's customer responsibility matrix: inherited controls "
+	    "are the provider's",
+	    NULL },
+	{ "attest", 0, "FILE", O_ATTEST, OPT_CFG,
+	    "attestations deciding manual controls until they expire", NULL },
+	{ "scope", 0, "FILE", O_SCOPE, OPT_CFG,
+	    "declared out-of-scope resource types and not-applicable "
+	    "controls, each with a reason",
+	    NULL },
+	{ "require-attestations", 0, NULL, O_REQUIRE_ATTEST, OPT_CFG,
+	    "kept for old scripts: open controls always keep the verdict "
+	    "incomplete",
+	    NULL },
+	{ "plugin", 0, "FILE.so", O_PLUGIN, OPT_REPEAT | OPT_CFG,
+	    "load an external check plugin", NULL },
+	{ "rules", 0, "PATH", O_RULES, OPT_REPEAT | OPT_CFG,
+	    "extra rule pack file or directory", NULL },
+	{ "max-evidence-age", 0, "DAYS", O_MAX_AGE, OPT_CFG,
+	    "evidence collected more than DAYS ago is error (default 30, 0 = "
+	    "no limit)",
+	    NULL },
+	{ "max-results", 0, "N", O_MAX_RESULTS, OPT_CFG,
+	    "keep at most N results per check and status (0 = all)", NULL },
+	{ "max-items", 0, "N", O_MAX_ITEMS, OPT_CFG,
+	    "show at most N resources per check and status in text, markdown, "
+	    "html (default 50, html all; 0 = all)",
+	    NULL },
+	{ "assessor", 0, "NAME", O_ASSESSOR, OPT_CFG,
+	    "the assessor or operator (OSCAL and POA&M parties)", NULL },
+	{ "system", 0, "NAME", O_SYSTEM, OPT_CFG,
+	    "the system or cloud service provider assessed", NULL },
+	{ "previous", 0, "FILE", O_PREVIOUS, 0,
+	    "a previous report.poam.oscal.json: POA&M items keep their "
+	    "original detection date",
+	    NULL },
+	{ "tls", 0, "HOST[:PORT]", O_TLS, OPT_REPEAT,
+	    "probe a TLS endpoint as evidence", NULL },
+	{ "targets", 0, "FILE", O_TLS_TARGETS, OPT_REPEAT,
+	    "TLS endpoints, one 'HOST[:PORT] [SNI]' per line", NULL },
+	{ "tls-targets", 0, "FILE", O_TLS_TARGETS, OPT_ALIAS | OPT_REPEAT,
+	    "--targets", NULL },
+	{ "ca-file", 0, "PEM", O_TLS_CA, OPT_CFG,
+	    "trust anchors for TLS endpoints (default: system)", NULL },
+	{ "tls-ca-file", 0, "PEM", O_TLS_CA, OPT_ALIAS, "--ca-file", NULL },
+	{ "timeout", 0, "S", O_TIMEOUT, OPT_CFG,
+	    "TLS connect and handshake timeout, seconds", NULL },
+	{ "tls-timeout", 0, "S", O_TIMEOUT, OPT_ALIAS, "--timeout", NULL },
+	{ "connect-timeout", 0, "S", O_CTIMEOUT, OPT_CFG,
+	    "TLS connect timeout alone, seconds", NULL },
+	{ "handshake-timeout", 0, "S", O_HTIMEOUT, OPT_CFG,
+	    "TLS handshake deadline alone, seconds", NULL },
+	{ "verbose", 'v', NULL, O_VERBOSE, OPT_CFG,
+	    "list passing checks in the text report", NULL },
+	{ "quiet", 'q', NULL, O_QUIET, OPT_CFG,
+	    "no summary on stdout when writing files, no progress", NULL },
+	{ "color", 0, "WHEN", O_COLOR, OPT_CFG,
+	    "colour in text output (auto: a terminal, NO_COLOR unset, TERM "
+	    "not dumb)",
+	    "auto|always|never" },
+	{ "sarif-include-passes", 0, NULL, O_SARIF_PASSES, OPT_CFG,
+	    "SARIF lists passing results too (default: failing and errored)",
+	    NULL },
+	{ "sign", 0, "KEY", O_SIGN, 0,
+	    "sign every report written: <file>.sigstore.json beside it", NULL },
+	{ "passphrase-file", 0, "F", O_PASSFILE, 0,
+	    "passphrase of an encrypted KEY (else RAMPART_PASSPHRASE)", NULL },
+	{ "tsa-url", 0, "URL", O_TSA, OPT_CFG,
+	    "add an RFC 3161 timestamp from this http:// TSA", NULL },
+	{ "tsa-ca", 0, "FILE", O_TSA_CA, OPT_CFG,
+	    "check the TSA's reply against these CA certificates", NULL },
+	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
+	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
 	LIMIT_OPTS,
-	{ NULL, 0, 0 },
+	OPT_END,
 };
 
 #define MAX_LIST 64
@@ -115,6 +215,17 @@ struct scan_args {
 	long long max_items; /* -1 = each format's default */
 	int require_attest;
 	int verbose;
+	int quiet;
+	int color_mode; /* 0 auto, 1 always, 2 never */
+	int sarif_passes;
+	const char *checks[MAX_LIST]; /* --check globs */
+	size_t nchecks;
+	const char *skips[MAX_LIST]; /* --skip-check globs */
+	size_t nskips;
+	const char *severity; /* --severity LEVEL or NULL */
+	const char *fail_on; /* --fail-on LEVEL or NULL */
+	const char *new_since; /* --new-since REPORT or NULL */
+	struct cli_config cfg; /* what the configuration sources gave */
 	struct scan_tls_args tls;
 	struct load_limits lim;
 };
@@ -124,287 +235,302 @@ scan_help(const struct command *cmd)
 {
 	size_t i;
 
-	cli_usage(cmd, stdout);
-	printf("\nScan cloud configuration exports against a baseline and "
-	       "decide whether the\nworkload may be placed.\n\n"
-	       "  --baseline NAME|FILE   shipped baseline name or a baseline "
-	       "file (required)\n"
-	       "  --input PATH           export file or directory, - for "
-	       "standard input\n"
-	       "                         (repeatable, required)\n"
-	       "  --input-format F       adapter to use instead of "
-	       "detection:");
-	for (i = 0; i < nadapters; i++)
-		printf(" %s", adapters[i]->name);
-	printf("\n  --poam FILE            POA&M items that waive failures "
-	       "until they expire\n"
-	       "  --crm FILE             provider's customer responsibility "
-	       "matrix: inherited\n"
-	       "                         controls are the provider's "
-	       "(not evaluated)\n"
-	       "  --attest FILE          attestations deciding manual "
-	       "controls until they expire\n"
-	       "  --plugin FILE.so       load an external check plugin "
-	       "(repeatable)\n"
-	       "  --rules PATH           extra rule pack file or directory "
-	       "(repeatable)\n"
-	       "  --format F[,F...]      report formats:");
+	cli_help(cmd, stdout);
+	printf("\nreport formats:");
 	for (i = 0; i < nwriters; i++)
 		printf(" %s", writers[i]->name);
-	printf(" (default text)\n"
-	       "  --output FILE          write the (single) report to FILE "
-	       "atomically\n"
-	       "  --output-dir DIR       write each format to DIR under its "
-	       "fixed name\n"
-	       "  --fixed-time T         evaluate and stamp reports at T "
-	       "(RFC 3339 or YYYY-MM-DD, UTC)\n"
-	       "  --max-results N        list at most N results per check "
-	       "and status (default %d, 0 = all)\n"
-	       "  --scope FILE           declared out-of-scope resource types "
-	       "and not-applicable\n"
-	       "                         controls, each with a reason "
-	       "(recorded in the report)\n"
-	       "  --gate eligibility|checks  what decides the exit code: "
-	       "every control\n"
-	       "                         (default), or the automated checks "
-	       "alone (CI; not\n"
-	       "                         an eligibility decision, and every "
-	       "output says so)\n"
-	       "  --max-evidence-age D   evidence collected more than D days "
-	       "ago is error\n"
-	       "                         (default 30, 0 = no limit)\n"
-	       "  --assessor NAME        the assessor or operator (OSCAL and "
-	       "POA&M parties)\n"
-	       "  --system NAME          the system or cloud service provider "
-	       "assessed\n"
-	       "  --previous FILE        a previous report.poam.oscal.json: "
-	       "POA&M items keep\n"
-	       "                         their original detection date\n"
-	       "  --max-items N          show at most N resources per check "
-	       "and status in text,\n"
-	       "                         markdown, html (default 50, html "
-	       "all; 0 = all)\n"
-	       "  --tls HOST[:PORT]      probe a TLS endpoint as evidence "
-	       "(repeatable)\n"
-	       "  --tls-targets FILE     endpoints, one 'HOST[:PORT] [SNI]' "
-	       "per line\n"
-	       "  --tls-ca-file PEM      trust anchors for TLS endpoints "
-	       "(default: system)\n"
-	       "  --tls-timeout S        connect and handshake timeout, "
-	       "seconds\n"
-	       "  --verbose              list passing checks in the text "
-	       "report\n"
-	       "  --sign KEY             sign every report written: "
-	       "<file>.sigstore.json beside it\n"
-	       "  --passphrase-file F    passphrase of an encrypted KEY "
-	       "(else RAMPART_PASSPHRASE)\n"
-	       "  --tsa-url URL          add an RFC 3161 timestamp from this "
-	       "http:// TSA\n"
-	       "  --tsa-ca FILE          check the TSA's reply against these "
-	       "CA certificates\n\n"
-	       "exit: 0 eligible, 1 not eligible, 2 usage, 3 invalid input, "
-	       "4 incomplete,\n      5 system error\n",
-	    RUN_DEFAULT_MAX_RESULTS);
+	printf("\ninput formats:");
+	for (i = 0; i < nadapters; i++)
+		printf("%s %s", i > 0 && i % 8 == 0 ? "\n " : "",
+		    adapters[i]->name);
+	printf("\n\nexit: 0 eligible, 1 not eligible, 2 usage, 3 invalid "
+	       "input, 4 incomplete,\n      5 system error\n");
 	cli_limit_help(stdout);
 }
 
 static int
-parse_args(
-    const struct command *cmd, int argc, char **argv, struct scan_args *a)
+parse_num(
+    const struct command *cmd, const char *arg, long long max, long long *out)
 {
-	struct time_error terr;
-	const char *arg;
 	char *end;
+
+	errno = 0;
+	*out = strtoll(arg, &end, 10);
+	if (errno || *end || end == arg || *out < 0 || *out > max)
+		return cli_usage_err(
+		    cmd, "invalid number '%s' (0 to %lld)", arg, max);
+	return 0;
+}
+
+/* Seconds (0 < S <= 600) into milliseconds. */
+static int
+parse_timeout(const struct command *cmd, const char *arg, int *ms)
+{
 	double secs;
-	int i = 1, o;
+	char *end;
+
+	errno = 0;
+	secs = strtod(arg, &end);
+	/* Range-check before the cast: "1e999", "nan" and "inf" would make
+	 * it undefined. */
+	if (errno || *end || end == arg || !(secs > 0) || !(secs <= 600) ||
+	    (int)(secs * 1000) <= 0)
+		return cli_usage_err(
+		    cmd, "invalid timeout '%s' (seconds)", arg);
+	*ms = (int)(secs * 1000);
+	return 0;
+}
+
+static int
+add_list(const struct command *cmd, const char **v, size_t *n, const char *arg,
+    const char *what)
+{
+	if (*n == MAX_LIST)
+		return cli_usage_err(cmd, "too many %s", what);
+	v[(*n)++] = arg;
+	return 0;
+}
+
+/* The output, signing and TLS options of parse_args(). */
+static int
+scan_opt_out(struct opt_parse *p, int o, struct scan_args *a)
+{
+	const struct command *cmd = p->cmd;
+	const char *arg = p->arg;
+
+	switch (o) {
+	case O_VERBOSE:
+		a->verbose = 1;
+		return 0;
+	case O_QUIET:
+		a->quiet = 1;
+		return 0;
+	case O_COLOR:
+		a->color_mode = strcmp(arg, "always") == 0 ? 1
+		    : strcmp(arg, "never") == 0            ? 2
+							   : 0;
+		return 0;
+	case O_SARIF_PASSES:
+		a->sarif_passes = 1;
+		return 0;
+	case O_SIGN:
+		a->sign = arg;
+		return 0;
+	case O_PASSFILE:
+		a->passfile = arg;
+		return 0;
+	case O_TSA:
+		a->tsa_url = arg;
+		return 0;
+	case O_TSA_CA:
+		a->tsa_ca = arg;
+		return 0;
+	case O_TLS:
+		if (a->tls.ntargets == 64)
+			return cli_usage_err(cmd, "too many --tls");
+		a->tls.targets[a->tls.ntargets++] = arg;
+		return 0;
+	case O_TLS_TARGETS:
+		if (a->tls.nfiles == 16)
+			return cli_usage_err(cmd, "too many --targets");
+		a->tls.files[a->tls.nfiles++] = arg;
+		return 0;
+	case O_TLS_CA:
+		a->tls.ca_file = arg;
+		return 0;
+	case O_TIMEOUT:
+		if (parse_timeout(cmd, arg, &a->tls.connect_timeout_ms) != 0)
+			return EXIT_USAGE;
+		a->tls.handshake_timeout_ms = a->tls.connect_timeout_ms;
+		return 0;
+	case O_CTIMEOUT:
+		return parse_timeout(cmd, arg, &a->tls.connect_timeout_ms);
+	case O_HTIMEOUT:
+		return parse_timeout(cmd, arg, &a->tls.handshake_timeout_ms);
+	default:
+		if (o >= LIMIT_OPT_BASE && o < LIMIT_OPT_BASE + 4)
+			return cli_limit_opt(cmd, o, arg, &a->lim);
+		return opt_unhandled(p, o);
+	}
+}
+
+/* Every name of a --format list is a writer: checked before the scan. */
+static int
+check_formats(const struct opt_parse *p, const char *list)
+{
+	const char *names[MAX_LIST], *s, *e;
+	char one[64];
+	size_t j, len;
+
+	/* Each piece, empty ones too ("json," names an empty format). */
+	for (s = list;; s = e + 1) {
+		e = s + strcspn(s, ",");
+		len = (size_t)(e - s);
+		snprintf(one, sizeof(one), "%.*s", (int)len, s);
+		if (len == 0 || len >= sizeof(one) ||
+		    writer_find(one) == NULL) {
+			for (j = 0; j < nwriters && j < MAX_LIST; j++)
+				names[j] = writers[j]->name;
+			return opt_bad_value(p, "format", one, names, j);
+		}
+		if (*e == '\0')
+			return 0;
+	}
+}
+
+/* One option of parse_args(); 0, or an exit code. */
+static int
+scan_opt(struct opt_parse *p, int o, struct scan_args *a)
+{
+	const struct command *cmd = p->cmd;
+	const char *arg = p->arg;
+	const char *names[64];
+	struct time_error terr;
 	size_t j;
+
+	switch (o) {
+	case O_BASELINE:
+		a->baseline = arg;
+		return 0;
+	case O_INPUT:
+		for (j = 0; strcmp(arg, "-") == 0 && j < a->ninputs; j++)
+			if (strcmp(a->inputs[j], "-") == 0)
+				return cli_usage_err(cmd,
+				    "'--input -' given twice: standard input "
+				    "can be read only once");
+		return add_list(cmd, a->inputs, &a->ninputs, arg, "inputs");
+	case O_PLUGIN:
+		return add_list(cmd, a->plugins, &a->nplugins, arg, "plugins");
+	case O_RULES:
+		return add_list(cmd, a->rules, &a->nrules, arg, "packs");
+	case O_CHECK:
+		return add_list(cmd, a->checks, &a->nchecks, arg, "--check");
+	case O_SKIP_CHECK:
+		return add_list(cmd, a->skips, &a->nskips, arg, "--skip-check");
+	case O_INPUT_FORMAT:
+		if (adapter_find(arg) == NULL) {
+			for (j = 0; j < nadapters && j < 64; j++)
+				names[j] = adapters[j]->name;
+			return opt_bad_value(p, "input format", arg, names, j);
+		}
+		a->input_format = arg;
+		return 0;
+	case O_POAM:
+		a->poam = arg;
+		return 0;
+	case O_CRM:
+		a->crm = arg;
+		return 0;
+	case O_ATTEST:
+		a->attest = arg;
+		return 0;
+	case O_FORMAT:
+		a->format = arg;
+		return check_formats(p, arg);
+	case O_OUTPUT:
+		a->output = arg;
+		return 0;
+	case O_OUTPUT_DIR:
+		a->output_dir = arg;
+		return 0;
+	case O_FIXED_TIME:
+		if (time_parse(arg, strlen(arg), TIME_ANY, &a->fixed_time,
+			&terr) == -1)
+			return cli_usage_err(cmd,
+			    "invalid --fixed-time '%s': %s (use an RFC 3339 "
+			    "date-time such as 2026-12-31T00:00:00Z, or a "
+			    "date 2026-12-31)",
+			    arg, terr.why);
+		if (a->fixed_time <= 0)
+			return cli_usage_err(cmd,
+			    "invalid --fixed-time '%s': not after "
+			    "1970-01-01T00:00:00Z",
+			    arg);
+		return 0;
+	case O_MAX_RESULTS:
+		return parse_num(cmd, arg, 1LL << 40, &a->max_results);
+	case O_MAX_ITEMS:
+		return parse_num(cmd, arg, 1LL << 40, &a->max_items);
+	case O_MAX_AGE:
+		if (parse_num(cmd, arg, 36500, &a->max_age_days) != 0)
+			return cli_usage_err(cmd,
+			    "invalid --max-evidence-age '%s' (days, 0 to "
+			    "36500)",
+			    arg);
+		return 0;
+	case O_REQUIRE_ATTEST:
+		/* Open controls always keep the verdict incomplete. */
+		a->require_attest = 1;
+		return 0;
+	case O_SCOPE:
+		a->scope = arg;
+		return 0;
+	case O_ASSESSOR:
+		a->assessor = arg;
+		return 0;
+	case O_SYSTEM:
+		a->system = arg;
+		return 0;
+	case O_PREVIOUS:
+		a->previous = arg;
+		return 0;
+	case O_GATE:
+		a->gate =
+		    strcmp(arg, "checks") == 0 ? GATE_CHECKS : GATE_ELIGIBILITY;
+		return 0;
+	case O_SEVERITY:
+		a->severity = arg;
+		return 0;
+	case O_FAIL_ON:
+		a->fail_on = arg;
+		return 0;
+	case O_NEW_SINCE:
+		a->new_since = arg;
+		return 0;
+	case O_HELP:
+		scan_help(cmd);
+		return -1;
+	default:
+		return scan_opt_out(p, o, a);
+	}
+}
+
+static int check_args(const struct command *cmd, const struct scan_args *a);
+
+static int
+parse_args(struct cli *c, const struct command *cmd, int argc, char **argv,
+    struct scan_args *a)
+{
+	struct opt_parse p;
+	int o, rc = 0;
 
 	memset(a, 0, sizeof(*a));
 	load_limits_default(&a->lim);
 	a->max_results = RUN_DEFAULT_MAX_RESULTS;
 	a->max_age_days = RUN_DEFAULT_MAX_EVIDENCE_AGE / 86400;
 	a->max_items = -1;
-	while ((o = opt_next(cmd, scan_opts, argc, argv, &i, &arg)) != -1) {
-		switch (o) {
-		case -2:
-			return EXIT_USAGE;
-		case 0:
-			return cli_usage_err(cmd,
-			    "unexpected operand '%s' "
-			    "(inputs are given with --input)",
-			    argv[i]);
-		case O_BASELINE:
-			a->baseline = arg;
-			break;
-		case O_INPUT:
-			if (a->ninputs == MAX_LIST)
-				return cli_usage_err(cmd, "too many inputs");
-			for (j = 0; strcmp(arg, "-") == 0 && j < a->ninputs;
-			     j++)
-				if (strcmp(a->inputs[j], "-") == 0)
-					return cli_usage_err(cmd,
-					    "'--input -' given twice: standard "
-					    "input can be read only once");
-			a->inputs[a->ninputs++] = arg;
-			break;
-		case O_PLUGIN:
-			if (a->nplugins == MAX_LIST)
-				return cli_usage_err(cmd, "too many plugins");
-			a->plugins[a->nplugins++] = arg;
-			break;
-		case O_RULES:
-			if (a->nrules == MAX_LIST)
-				return cli_usage_err(cmd, "too many packs");
-			a->rules[a->nrules++] = arg;
-			break;
-		case O_INPUT_FORMAT:
-			if (adapter_find(arg) == NULL)
-				return cli_usage_err(cmd,
-				    "unknown input "
-				    "format '%s'",
-				    arg);
-			a->input_format = arg;
-			break;
-		case O_POAM:
-			a->poam = arg;
-			break;
-		case O_CRM:
-			a->crm = arg;
-			break;
-		case O_ATTEST:
-			a->attest = arg;
-			break;
-		case O_FORMAT:
-			a->format = arg;
-			break;
-		case O_OUTPUT:
-			a->output = arg;
-			break;
-		case O_OUTPUT_DIR:
-			a->output_dir = arg;
-			break;
-		case O_FIXED_TIME:
-			if (time_parse(arg, strlen(arg), TIME_ANY,
-				&a->fixed_time, &terr) == -1)
-				return cli_usage_err(cmd,
-				    "invalid --fixed-time '%s': %s (use "
-				    "an RFC 3339 date-time such as "
-				    "2026-12-31T00:00:00Z, or a date "
-				    "2026-12-31)",
-				    arg, terr.why);
-			if (a->fixed_time <= 0)
-				return cli_usage_err(cmd,
-				    "invalid --fixed-time '%s': not after "
-				    "1970-01-01T00:00:00Z",
-				    arg);
-			break;
-		case O_MAX_RESULTS:
-			errno = 0;
-			a->max_results = strtoll(arg, &end, 10);
-			if (errno || *end || end == arg || a->max_results < 0)
-				return cli_usage_err(cmd,
-				    "invalid number "
-				    "'%s'",
-				    arg);
-			break;
-		case O_MAX_ITEMS:
-			errno = 0;
-			a->max_items = strtoll(arg, &end, 10);
-			if (errno || *end || end == arg || a->max_items < 0)
-				return cli_usage_err(
-				    cmd, "invalid number '%s'", arg);
-			break;
-		case O_REQUIRE_ATTEST:
-			/* Open controls always keep the verdict incomplete. */
-			a->require_attest = 1;
-			break;
-		case O_SCOPE:
-			a->scope = arg;
-			break;
-		case O_ASSESSOR:
-			a->assessor = arg;
-			break;
-		case O_SYSTEM:
-			a->system = arg;
-			break;
-		case O_PREVIOUS:
-			a->previous = arg;
-			break;
-		case O_GATE:
-			if (strcmp(arg, "eligibility") == 0)
-				a->gate = GATE_ELIGIBILITY;
-			else if (strcmp(arg, "checks") == 0)
-				a->gate = GATE_CHECKS;
-			else
-				return cli_usage_err(cmd,
-				    "unknown gate '%s' (expected "
-				    "eligibility or checks)",
-				    arg);
-			break;
-		case O_MAX_AGE:
-			errno = 0;
-			a->max_age_days = strtoll(arg, &end, 10);
-			if (errno || *end || end == arg ||
-			    a->max_age_days < 0 || a->max_age_days > 36500)
-				return cli_usage_err(cmd,
-				    "invalid --max-evidence-age '%s' "
-				    "(days, 0 to 36500)",
-				    arg);
-			break;
-		case O_VERBOSE:
-			a->verbose = 1;
-			break;
-		case O_SIGN:
-			a->sign = arg;
-			break;
-		case O_PASSFILE:
-			a->passfile = arg;
-			break;
-		case O_TSA:
-			a->tsa_url = arg;
-			break;
-		case O_TSA_CA:
-			a->tsa_ca = arg;
-			break;
-		case O_TLS:
-			if (a->tls.ntargets == 64)
-				return cli_usage_err(cmd, "too many --tls");
-			a->tls.targets[a->tls.ntargets++] = arg;
-			break;
-		case O_TLS_TARGETS:
-			if (a->tls.nfiles == 16)
-				return cli_usage_err(
-				    cmd, "too many --tls-targets");
-			a->tls.files[a->tls.nfiles++] = arg;
-			break;
-		case O_TLS_CA:
-			a->tls.ca_file = arg;
-			break;
-		default:
-			if (o >= LIMIT_OPT_BASE &&
-			    cli_limit_opt(cmd, o, arg, &a->lim) != 0)
-				return EXIT_USAGE;
-			break;
-		case O_TLS_TIMEOUT:
-			errno = 0;
-			secs = strtod(arg, &end);
-			/* Range-check before the cast: "1e999", "nan" and
-			 * "inf" would make it undefined. */
-			if (errno || *end || end == arg || !(secs > 0) ||
-			    !(secs <= 600))
-				return cli_usage_err(
-				    cmd, "invalid timeout '%s' (seconds)", arg);
-			a->tls.connect_timeout_ms = (int)(secs * 1000);
-			if (a->tls.connect_timeout_ms <= 0)
-				return cli_usage_err(
-				    cmd, "invalid timeout '%s' (seconds)", arg);
-			a->tls.handshake_timeout_ms = a->tls.connect_timeout_ms;
-			break;
-		case O_HELP:
-			scan_help(cmd);
-			return -1;
-		}
+	opt_init(&p, c, cmd, argc, argv);
+	while (rc == 0 && (o = opt_next(&p)) != -1) {
+		if (o == -2)
+			rc = EXIT_USAGE;
+		else if (o == 0)
+			rc = cli_usage_err(cmd,
+			    "unexpected operand '%s' (inputs are given with "
+			    "--input)",
+			    p.argv[p.i]);
+		else
+			rc = scan_opt(&p, o, a);
 	}
+	if (rc == 0)
+		rc = check_args(cmd, a);
+	/* Its strings live in c->a, as long as the command runs. */
+	a->cfg = p.cfg;
+	return rc;
+}
+
+static int
+check_args(const struct command *cmd, const struct scan_args *a)
+{
 	if (a->baseline == NULL)
 		return cli_usage_err(cmd, "missing --baseline");
 	if (a->ninputs == 0 && a->tls.ntargets == 0 && a->tls.nfiles == 0)
@@ -426,6 +552,12 @@ parse_args(
 	if (a->tsa_url != NULL && strncmp(a->tsa_url, "http://", 7) != 0)
 		return cli_usage_err(cmd, "--tsa-url must be an http:// URL");
 	return 0;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Write one report file and, with --sign, its bundle beside it. */
@@ -509,10 +641,35 @@ print_summary(const struct cli *c, const struct scan_args *a,
 	return fflush(stdout) == EOF || ferror(stdout) ? EXIT_SYSTEM : 0;
 }
 
+/* "FILE sha256:HEX; env: RAMPART_A,RAMPART_B" for the signed statement. */
+static const char *
+config_text(struct arena *pa, const struct cli_config *cfg)
+{
+	struct strbuf sb;
+	const char *s;
+	size_t i;
+
+	if (cfg->path == NULL && cfg->nenv == 0)
+		return NULL;
+	sb_init(&sb);
+	if (cfg->path != NULL)
+		sb_printf(&sb, "%s sha256:%s", cfg->path, cfg->digest);
+	for (i = 0; i < cfg->nenv; i++)
+		sb_printf(&sb, "%s%s",
+		    i            ? ","
+			: sb.len ? "; env: "
+				 : "env: ",
+		    cfg->env[i]);
+	s = sb.oom ? NULL : arena_strdup(pa, sb.s);
+	sb_free(&sb);
+	return s;
+}
+
 static int
 write_reports(struct cli *c, const struct command *cmd,
     const struct scan_args *a, const struct run *r, struct diag *d,
-    const struct sign_key *key, const struct poam_history *previous)
+    const struct sign_key *key, const struct poam_history *previous,
+    const struct scan_gate *g)
 {
 	const struct writer *ws[MAX_LIST];
 	struct report_opts ro;
@@ -532,10 +689,25 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.assessor = a->assessor;
 	ro.system = a->system;
 	ro.previous = previous;
+	ro.quiet = a->quiet;
+	ro.sarif_include_passes = a->sarif_passes;
+	ro.color_mode = a->color_mode == 1 ? COLOR_ALWAYS
+	    : a->color_mode == 2           ? COLOR_NEVER
+					   : COLOR_AUTO;
+	ro.config_file = a->cfg.path;
+	ro.config_sha256 = a->cfg.path != NULL ? a->cfg.digest : NULL;
+	ro.config_env = a->cfg.env;
+	ro.nconfig_env = a->cfg.nenv;
+	ro.new_since = a->new_since;
+	ro.known = g->known;
+	ro.nknown = g->nknown;
+	ro.nnew = g->nnew;
 	if (parse_formats(cmd, a->format ? a->format : "text", ws, &n) != 0)
 		return EXIT_USAGE;
 	if (a->output == NULL && a->output_dir == NULL) {
-		ro.color = c->color_out && strcmp(ws[0]->name, "text") == 0;
+		ro.color = strcmp(ws[0]->name, "text") == 0 &&
+		    (a->color_mode == 1 ||
+			(a->color_mode == 0 && c->color_out));
 		if (n != 1)
 			return cli_usage_err(
 			    cmd, "several formats need --output-dir");
@@ -556,10 +728,12 @@ write_reports(struct cli *c, const struct command *cmd,
 	ss.max_evidence_age_days = a->max_age_days;
 	ss.max_results = a->max_results;
 	ss.fixed_time = a->fixed_time;
+	ss.selection = r->opts.sel.text;
 	if ((pa = arena_new()) == NULL) {
 		diag_err(d, NULL, "out of memory");
 		return EXIT_SYSTEM;
 	}
+	ss.config = config_text(pa, &a->cfg);
 	sb_init(&prov);
 	if (sign_meta_from_run(pa, d, r, &ro, &ss, &m) == -1 ||
 	    provenance_json(&prov, &m) == -1) {
@@ -646,11 +820,15 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	size_t passlen = 0;
 	long stray;
 	struct run_opts ro;
+	struct scan_select sel;
+	struct report_findings prev;
+	struct scan_gate *gate = NULL;
+	struct arena *ga = NULL;
 	const struct adapter *ad = NULL;
 	size_t i, pw = 0;
-	int rc;
+	int rc, vrc;
 
-	if ((rc = parse_args(cmd, argc, argv, &a)) != 0)
+	if ((rc = parse_args(c, cmd, argc, argv, &a)) != 0)
 		return rc == -1 ? 0 : rc;
 	diag_init(&d);
 	rc = EXIT_INVALID_INPUT;
@@ -707,6 +885,22 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	ro.gate = a.gate;
 	ro.max_evidence_age = (int64_t)a.max_age_days * 86400;
 	ro.lim = a.lim;
+	if ((ga = arena_new()) == NULL ||
+	    (gate = lib_calloc(1, sizeof(*gate))) == NULL) {
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	sel.only = a.checks;
+	sel.nonly = a.nchecks;
+	sel.skip = a.skips;
+	sel.nskip = a.nskips;
+	sel.severity = a.severity;
+	if ((rc = scan_selection(cmd, ga, rs, &sel, &ro.sel)) != 0)
+		goto out;
+	rc = EXIT_INVALID_INPUT;
+	if (a.new_since != NULL &&
+	    diff_read_findings(ga, &d, a.new_since, &prev) == -1)
+		goto out;
 	if ((r = run_new(&d, bl, rs, poam, &ro)) == NULL)
 		goto out;
 	r->attest = attest;
@@ -716,6 +910,8 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	 * "reading X..." on a terminal, erased when done: with escape
 	 * codes only when colour is on (never under TERM=dumb, NO_COLOR).
 	 */
+	if (a.quiet)
+		c->tty_err = 0; /* no progress either */
 	for (i = 0; i < a.ninputs; i++) {
 		if (c->tty_err) {
 			progress_clear(c, &pw);
@@ -735,8 +931,6 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	if (d.nwarnings > 0)
 		cli_diag(c, &d);
 	diag_clear(&d);
-	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous)) != 0)
-		goto out;
 	switch (r->exit_verdict) {
 	case VERDICT_ELIGIBLE:
 		rc = EXIT_ELIGIBLE;
@@ -748,6 +942,15 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		rc = EXIT_INCOMPLETE;
 		break;
 	}
+	/* --fail-on and --new-since decide exit 1; the reports say so. */
+	vrc = scan_gate_exit(
+	    r, a.fail_on, a.new_since ? &prev : NULL, ga, gate, rc);
+	if (gate->nknown > 1)
+		qsort(
+		    gate->known, gate->nknown, sizeof(gate->known[0]), str_cmp);
+	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous, gate)) != 0)
+		goto out;
+	rc = vrc;
 out:
 	if (d.n > 0)
 		cli_diag(c, &d);
@@ -767,5 +970,7 @@ out:
 	crm_free(crm);
 	rule_set_free(rs);
 	diag_free(&d);
+	lib_free(gate);
+	arena_free(ga);
 	return rc;
 }

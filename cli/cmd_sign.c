@@ -11,40 +11,35 @@
 
 enum { O_KEY = 1, O_PASSFILE, O_TSA, O_TSA_CA, O_TSA_POLICY, O_FIPS, O_HELP };
 
-static const struct opt sign_opts[] = {
-	{ "key", 1, O_KEY },
-	{ "passphrase-file", 1, O_PASSFILE },
-	{ "tsa-url", 1, O_TSA },
-	{ "tsa-ca", 1, O_TSA_CA },
-	{ "tsa-policy", 1, O_TSA_POLICY },
-	{ "fips", 0, O_FIPS },
-	{ "help", 0, O_HELP },
-	{ NULL, 0, 0 },
+const struct opt sign_opts[] = {
+	{ "key", 'k', "KEY", O_KEY, 0,
+	    "private key from 'rampart keygen' (required)", NULL },
+	{ "passphrase-file", 0, "F", O_PASSFILE, 0,
+	    "passphrase of an encrypted key (or RAMPART_PASSPHRASE)", NULL },
+	{ "tsa-url", 0, "URL", O_TSA, 0,
+	    "add an RFC 3161 timestamp from this TSA (http://)", NULL },
+	{ "tsa-ca", 0, "FILE", O_TSA_CA, 0,
+	    "check the TSA's reply against these CA certificates (signature, "
+	    "accuracy <= 60 s, time) before using it",
+	    NULL },
+	{ "tsa-policy", 0, "OID", O_TSA_POLICY, 0,
+	    "require this TSA policy (with --tsa-ca)", NULL },
+	{ "fips", 0, NULL, O_FIPS, 0,
+	    "use the OpenSSL FIPS provider (recorded in the statement)", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 static void
 sign_help(const struct command *cmd)
 {
-	cli_usage(cmd, stdout);
-	printf("\nSign a report file: write REPORT.sigstore.json, a Sigstore "
-	       "bundle v0.3 with\na DSSE-signed in-toto statement (subject: "
-	       "REPORT's sha256; the verdict REPORT\nstates; pinned files, "
-	       "options and control results from the JSON report:\n"
-	       "REPORT itself or the report.json beside it, which must "
-	       "state the same\nverdict).\n\n"
-	       "  --key KEY               private key from 'rampart keygen'\n"
-	       "  --passphrase-file F     passphrase of an encrypted key "
-	       "(or RAMPART_PASSPHRASE)\n"
-	       "  --tsa-url URL           add an RFC 3161 timestamp from this "
-	       "TSA (http://)\n"
-	       "  --tsa-ca FILE           check the TSA's reply against these "
-	       "CA certificates\n"
-	       "                          (signature, accuracy <= 60 s, time) "
-	       "before using it\n"
-	       "  --tsa-policy OID        require this TSA policy (with "
-	       "--tsa-ca)\n"
-	       "  --fips                  use the OpenSSL FIPS provider "
-	       "(recorded in the statement)\n");
+	cli_help(cmd, stdout);
+	printf("\nWrites REPORT.sigstore.json, a Sigstore bundle v0.3 with a "
+	       "DSSE-signed in-toto\nstatement (subject: REPORT's sha256; "
+	       "the verdict REPORT states; pinned files,\noptions and "
+	       "control results from the JSON report: REPORT itself or the\n"
+	       "report.json beside it, which must state the same "
+	       "verdict).\n");
 }
 
 int
@@ -59,17 +54,20 @@ cmd_sign(struct cli *c, int argc, char **argv)
 	char *pass = NULL, *buf = NULL;
 	size_t passlen = 0, len = 0;
 	struct diag d;
-	int i = 1, o, fips = 0, rc = EXIT_INVALID_INPUT;
+	struct opt_parse p;
+	int o, fips = 0, rc = EXIT_INVALID_INPUT;
 
 	diag_init(&d);
-	while ((o = opt_next(cmd, sign_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
+		arg = p.arg;
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
 			if (report != NULL)
 				return cli_usage_err(cmd, "one REPORT only");
-			report = argv[i++];
+			report = opt_operand(&p);
 			break;
 		case O_KEY:
 			keyfile = arg;
@@ -92,6 +90,8 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		case O_HELP:
 			sign_help(cmd);
 			return 0;
+		default:
+			return opt_unhandled(&p, o);
 		}
 	}
 	if (report == NULL)

@@ -29,57 +29,59 @@ enum {
 	O_FORMAT,
 	O_CITIZEN,
 	O_TIME,
+	O_HELP,
+	O_TIMEOUT,
 	O_ONLY_FAILURES,
-	O_HELP
+	O_CONFIG
 };
 
-static const struct opt tls_opts_tab[] = {
-	{ "targets", 1, O_TARGETS },
-	{ "sni", 1, O_SNI },
-	{ "ca-file", 1, O_CA },
-	{ "connect-timeout", 1, O_CTIMEOUT },
-	{ "handshake-timeout", 1, O_HTIMEOUT },
-	{ "concurrency", 1, O_CONC },
-	{ "per-host", 1, O_PERHOST },
-	{ "format", 1, O_FORMAT },
-	{ "citizen-facing", 0, O_CITIZEN },
-	{ "time", 1, O_TIME },
-	{ "only-failures", 0, O_ONLY_FAILURES },
-	{ "help", 0, O_HELP },
-	{ NULL, 0, 0 },
+const struct opt tls_opts[] = {
+	{ "targets", 0, "FILE", O_TARGETS, OPT_REPEAT,
+	    "read targets, one 'HOST[:PORT] [SERVER-NAME]' a line", NULL },
+	{ "sni", 0, "NAME", O_SNI, 0,
+	    "server name to send and to match the certificate against "
+	    "(default: the host)",
+	    NULL },
+	{ "ca-file", 0, "PEM", O_CA, OPT_CFG,
+	    "trust anchors (default: the system store)", NULL },
+	{ "timeout", 0, "S", O_TIMEOUT, OPT_CFG,
+	    "connect and handshake timeout, seconds", NULL },
+	{ "connect-timeout", 0, "S", O_CTIMEOUT, OPT_CFG,
+	    "TCP connect timeout alone, seconds (default 5)", NULL },
+	{ "handshake-timeout", 0, "S", O_HTIMEOUT, OPT_CFG,
+	    "per-handshake deadline alone, seconds (default 10)", NULL },
+	{ "concurrency", 0, "N", O_CONC, OPT_CFG,
+	    "connections at once (default 64)", NULL },
+	{ "per-host", 0, "N", O_PERHOST, OPT_CFG,
+	    "connections at once per host (default 8)", NULL },
+	{ "citizen-facing", 0, NULL, O_CITIZEN, OPT_CFG,
+	    "TLS 1.1 is a warning, not a failure", NULL },
+	{ "fixed-time", 0, "T", O_TIME, OPT_CFG,
+	    "check certificates as of T (RFC 3339 or YYYY-MM-DD, UTC)", NULL },
+	{ "time", 0, "T", O_TIME, OPT_ALIAS, "--fixed-time", NULL },
+	{ "now", 0, "T", O_TIME, OPT_ALIAS, "--fixed-time", NULL },
+	{ "format", 'f', "F", O_FORMAT, OPT_CFG, "output format (default text)",
+	    "text|json" },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "only-failures", 0, NULL, O_ONLY_FAILURES, OPT_CFG,
+	    "text: print only endpoints that fail or could not be probed",
+	    NULL },
+	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
+	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 static void
 tls_help(const struct command *cmd)
 {
-	cli_usage(cmd, stdout);
+	cli_help(cmd, stdout);
 	printf("\nProbe TLS endpoints and check them against NIST SP 800-52 "
 	       "Rev 2:\nprotocol versions, cipher suites, key exchange, the "
 	       "certificate and\nextensions.  IPv6 literals are written "
-	       "[::1]:443; the default port is 443.\n\n"
-	       "  --targets FILE           read targets, one 'HOST[:PORT] "
-	       "[SERVER-NAME]' a line\n"
-	       "  --sni NAME               server name to send and to match "
-	       "the certificate\n"
-	       "                           against (default: the host)\n"
-	       "  --ca-file PEM            trust anchors (default: the "
-	       "system store)\n"
-	       "  --connect-timeout S      TCP connect timeout, seconds "
-	       "(default 5)\n"
-	       "  --handshake-timeout S    per-handshake deadline, seconds "
-	       "(default 10)\n"
-	       "  --concurrency N          connections at once (default "
-	       "64)\n"
-	       "  --per-host N             connections at once per host "
-	       "(default 8)\n"
-	       "  --citizen-facing         TLS 1.1 is a warning, not a "
-	       "failure\n"
-	       "  --time TIME              check certificates as of TIME "
-	       "(RFC 3339 or YYYY-MM-DD)\n"
-	       "  --format text|json       output format (default text)\n"
-	       "  --only-failures          print only failing and erroring "
-	       "endpoints\n"
-	       "                           (the totals count them all)\n"
+	       "[::1]:443; the default port is 443.\n"
 	       "\nexit: 0 all pass, 1 a failure, 4 an endpoint could not be "
 	       "probed\n");
 }
@@ -274,9 +276,10 @@ cmd_tls(struct cli *c, int argc, char **argv)
 	struct tls_out out;
 	struct arena *a = NULL;
 	struct diag d;
-	const char *arg, *targets_file = NULL;
-	size_t n = 0;
-	int json = 0, opt, idx = 1, rc = EXIT_SYSTEM;
+	const char *arg, *files[16];
+	struct opt_parse p;
+	size_t n = 0, nfiles = 0, i;
+	int json = 0, opt, rc = EXIT_SYSTEM;
 	struct time_error terr;
 	int64_t t;
 
@@ -288,8 +291,9 @@ cmd_tls(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "rampart tls: out of memory\n");
 		return EXIT_SYSTEM;
 	}
-	while (
-	    (opt = opt_next(cmd, tls_opts_tab, argc, argv, &idx, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((opt = opt_next(&p)) != -1) {
+		arg = p.arg;
 		switch (opt) {
 		case -2:
 			rc = EXIT_USAGE;
@@ -301,18 +305,21 @@ cmd_tls(struct cli *c, int argc, char **argv)
 				goto out;
 			}
 			targets = nv;
-			if (tls_target_parse(
-				a, &d, NULL, argv[idx], &targets[n]) == -1) {
+			arg = opt_operand(&p);
+			if (tls_target_parse(a, &d, NULL, arg, &targets[n]) ==
+			    -1) {
 				cli_diag(c, &d);
-				rc = cli_usage_err(
-				    cmd, "bad target '%s'", argv[idx]);
+				rc = cli_usage_err(cmd, "bad target '%s'", arg);
 				goto out;
 			}
 			n++;
-			idx++;
 			break;
 		case O_TARGETS:
-			targets_file = arg;
+			if (nfiles == 16) {
+				rc = cli_usage_err(cmd, "too many --targets");
+				goto out;
+			}
+			files[nfiles++] = arg;
 			break;
 		case O_SNI:
 			o.sni = arg;
@@ -322,16 +329,19 @@ cmd_tls(struct cli *c, int argc, char **argv)
 			break;
 		case O_CTIMEOUT:
 		case O_HTIMEOUT:
+		case O_TIMEOUT:
 			if (parse_secs(arg,
-				opt == O_CTIMEOUT
-				    ? &o.connect_timeout_ms
-				    : &o.handshake_timeout_ms) == -1) {
+				opt == O_HTIMEOUT
+				    ? &o.handshake_timeout_ms
+				    : &o.connect_timeout_ms) == -1) {
 				rc = cli_usage_err(cmd,
 				    "bad timeout '%s' (seconds, e.g. 2 or "
 				    "0.5)",
 				    arg);
 				goto out;
 			}
+			if (opt == O_TIMEOUT)
+				o.handshake_timeout_ms = o.connect_timeout_ms;
 			break;
 		case O_CONC:
 		case O_PERHOST:
@@ -344,15 +354,10 @@ cmd_tls(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case O_FORMAT:
-			if (strcmp(arg, "json") == 0)
-				json = 1;
-			else if (strcmp(arg, "text") == 0)
-				json = 0;
-			else {
-				rc = cli_usage_err(cmd,
-				    "unknown format '%s' (text or json)", arg);
-				goto out;
-			}
+			json = strcmp(arg, "json") == 0;
+			break;
+		case O_ONLY_FAILURES:
+			out.only_failures = 1;
 			break;
 		case O_CITIZEN:
 			o.citizen_facing = 1;
@@ -361,30 +366,31 @@ cmd_tls(struct cli *c, int argc, char **argv)
 			if (time_parse(arg, strlen(arg), TIME_ANY, &t, &terr) ==
 			    -1) {
 				rc = cli_usage_err(cmd,
-				    "invalid --time '%s': %s (use an RFC "
+				    "invalid %.*s '%s': %s (use an RFC "
 				    "3339 date-time such as "
 				    "2026-12-31T00:00:00Z, or a date "
 				    "2026-12-31)",
-				    arg, terr.why);
+				    (int)strcspn(p.given, "="), p.given, arg,
+				    terr.why);
 				goto out;
 			}
 			o.now = t;
-			break;
-		case O_ONLY_FAILURES:
-			out.only_failures = 1;
 			break;
 		case O_HELP:
 			tls_help(cmd);
 			rc = 0;
 			goto out;
+		default:
+			rc = opt_unhandled(&p, opt);
+			goto out;
 		}
 	}
-	if (targets_file != NULL &&
-	    tls_targets_read(a, &d, targets_file, &targets, &n) == -1) {
-		cli_diag(c, &d);
-		rc = EXIT_INVALID_INPUT;
-		goto out;
-	}
+	for (i = 0; i < nfiles; i++)
+		if (tls_targets_read(a, &d, files[i], &targets, &n) == -1) {
+			cli_diag(c, &d);
+			rc = EXIT_INVALID_INPUT;
+			goto out;
+		}
 	if (n == 0) {
 		rc = cli_usage_err(cmd, "no target given");
 		goto out;

@@ -32,21 +32,41 @@ enum {
 	O_INPUTS,
 	O_RESCAN,
 	O_FORMAT,
-	O_HELP
+	O_HELP,
+	O_CONFIG
 };
 
-static const struct opt verify_opts[] = {
-	{ "bundle", 1, O_BUNDLE },
-	{ "key", 1, O_KEY },
-	{ "keyring", 1, O_KEYRING },
-	{ "require-timestamp", 0, O_REQ_TS },
-	{ "tsa-ca", 1, O_TSA_CA },
-	{ "fips", 0, O_FIPS },
-	{ "inputs", 1, O_INPUTS },
-	{ "rescan", 0, O_RESCAN },
-	{ "format", 1, O_FORMAT },
-	{ "help", 0, O_HELP },
-	{ NULL, 0, 0 },
+const struct opt verify_opts[] = {
+	{ "bundle", 0, "FILE", O_BUNDLE, 0,
+	    "the Sigstore bundle (default REPORT.sigstore.json)", NULL },
+	{ "key", 'k', "PUB", O_KEY, OPT_CFG, "trust this public key (SPKI PEM)",
+	    NULL },
+	{ "keyring", 0, "FILE", O_KEYRING, OPT_CFG,
+	    "trust the keys of this keyring (docs/signing.md)", NULL },
+	{ "tsa-ca", 0, "FILE", O_TSA_CA, OPT_CFG,
+	    "CA certificates to check RFC 3161 timestamps with", NULL },
+	{ "require-timestamp", 0, NULL, O_REQ_TS, OPT_CFG,
+	    "a verified timestamp is required (implied by a keyring entry "
+	    "with validity dates)",
+	    NULL },
+	{ "inputs", 0, "DIR", O_INPUTS, OPT_REPEAT,
+	    "recompute every pinned file's sha256 from the files under DIR; "
+	    "name each missing or changed one",
+	    NULL },
+	{ "rescan", 0, NULL, O_RESCAN, 0,
+	    "scan the pinned inputs again (needs --inputs) and require the "
+	    "same verdict and control statuses",
+	    NULL },
+	{ "format", 'f', "F", O_FORMAT, OPT_CFG, "output format (default text)",
+	    "text|json" },
+	{ "json", 0, NULL, O_FORMAT, OPT_ALIAS, "--format json", "json" },
+	{ "fips", 0, NULL, O_FIPS, 0, "use the OpenSSL FIPS provider", NULL },
+	{ "config", 0, "FILE", O_CONFIG, OPT_CFGFILE,
+	    "configuration file (default ./.rampart.yaml when present)", NULL },
+	{ "no-config", 0, NULL, O_CONFIG, OPT_CFGFILE,
+	    "ignore .rampart.yaml and RAMPART_* variables", NULL },
+	{ "help", 'h', NULL, O_HELP, 0, "show this help", NULL },
+	OPT_END,
 };
 
 #define MAX_DIRS 64
@@ -54,27 +74,8 @@ static const struct opt verify_opts[] = {
 static void
 verify_help(const struct command *cmd)
 {
-	cli_usage(cmd, stdout);
-	printf("\nVerify REPORT against its signed bundle "
-	       "(REPORT.sigstore.json unless\n--bundle is given).\n\n"
-	       "  --bundle FILE    the Sigstore bundle\n"
-	       "  --key PUB        trust this public key (SPKI PEM)\n"
-	       "  --keyring FILE   trust the keys of this keyring "
-	       "(docs/signing.md)\n"
-	       "  --tsa-ca FILE    CA certificates to check RFC 3161 "
-	       "timestamps with\n"
-	       "  --inputs DIR     recompute every pinned file's sha256 from "
-	       "the files under\n"
-	       "                   DIR (repeatable); name each missing or "
-	       "changed one\n"
-	       "  --rescan         scan the pinned inputs again (needs "
-	       "--inputs) and require\n"
-	       "                   the same verdict and control statuses\n"
-	       "  --format F       text (default) or json\n"
-	       "  --require-timestamp  a verified timestamp is required "
-	       "(implied by a\n"
-	       "                   keyring entry with validity dates)\n"
-	       "  --fips           use the OpenSSL FIPS provider\n\n"
+	cli_help(cmd, stdout);
+	printf("\nVerify REPORT against its signed bundle.\n\n"
 	       "exit: 0 valid, 1 invalid, changed or not reproduced, 2 "
 	       "usage, 3 malformed\nfile, 5 system error\n");
 }
@@ -135,10 +136,10 @@ static int
 rescan_argv(struct arena *a, const struct verify_result *r,
     const struct pin_check *c, size_t n, const char *out, char ***argvp)
 {
-	char **v, self[PATH_MAX];
-	size_t i, k = 0;
+	char **v, self[PATH_MAX], *w, *sp;
+	size_t i, k = 0, nw;
 	ssize_t len;
-	const char *s;
+	const char *s, *sel;
 	static const char *const single[][2] = { { "poam", "--poam" },
 		{ "attestations", "--attest" }, { "crm", "--crm" },
 		{ "scope", "--scope" } };
@@ -150,7 +151,10 @@ rescan_argv(struct arena *a, const struct verify_result *r,
 	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
 		return -1;
 	self[len] = '\0';
-	if ((v = arena_alloc(a, (2 * n + 32) * sizeof(*v))) == NULL)
+	sel = option(r, "selection");
+	for (s = sel, nw = 0; s != NULL && *s != '\0'; s++)
+		nw += *s == ' ';
+	if ((v = arena_alloc(a, (2 * n + 34 + nw) * sizeof(*v))) == NULL)
 		return -1;
 	v[k++] = arena_strdup(a, self);
 	v[k++] = "scan";
@@ -183,6 +187,19 @@ rescan_argv(struct arena *a, const struct verify_result *r,
 			v[k++] = (char *)opts[i][1];
 			v[k++] = (char *)s;
 		}
+	/* A tailored scan again with its selection ("--check X ..."). */
+	if (sel != NULL) {
+		if ((w = arena_strdup(a, sel)) == NULL)
+			return -1;
+		for (; w != NULL; w = sp) {
+			if ((sp = strchr(w, ' ')) != NULL)
+				*sp++ = '\0';
+			if (*w != '\0')
+				v[k++] = w;
+		}
+	}
+	/* What was signed alone: no .rampart.yaml, no RAMPART_*. */
+	v[k++] = "--no-config";
 	/* The scan's own time, so evidence ages are judged as they were. */
 	if ((s = option(r, "fixed_time")) == NULL)
 		s = r->finished;
@@ -400,6 +417,7 @@ json_result(const struct verify_result *r, const char *report, int keyring,
 	jw_bool(&w, valid);
 	jw_end_obj(&w);
 	jw_kstr(&w, "verdict", r->verdict);
+	jw_kstr(&w, "selection", option(r, "selection"));
 	jw_kstr(&w, "result", r->result);
 	jw_kstr(&w, "started", r->started);
 	jw_kstr(&w, "finished", r->finished);
@@ -476,7 +494,7 @@ text_result(const char *report, const struct verify_result *r,
     const struct pin_check *c, size_t nc, int rechecked,
     const struct rescan *rs, int ran_rescan)
 {
-	char when[32];
+	char when[32], lb[64];
 	size_t i, k[5] = { 0 };
 
 	print_field("verified: ", report);
@@ -504,6 +522,14 @@ text_result(const char *report, const struct verify_result *r,
 	fputs("verdict:  ", stdout);
 	put(stdout, or_dash(r->verdict));
 	printf(" (%s)\n", or_dash(r->result));
+	/* A tailored scan is never read as a full one. */
+	if (option(r, "selection") != NULL) {
+		fputs("selection: ", stdout);
+		put(stdout, option(r, "selection"));
+		fputs(" (a tailored scan: checks not run, their controls "
+		      "open)\n",
+		    stdout);
+	}
 	for (i = 0; i < nc; i++)
 		k[c[i].status]++;
 	if (!rechecked) {
@@ -545,8 +571,12 @@ text_result(const char *report, const struct verify_result *r,
 	    or_dash(rs->verdict), rs->n, rs->n == 1 ? "" : "s",
 	    rs->n == 1 ? "s" : "");
 	for (i = 0; i < rs->n; i++) {
+		/* Control ids print as labels (AC-2(3)) in text output. */
 		fputs("  ", stdout);
-		put(stdout, rs->v[i].id);
+		put(stdout,
+		    control_label(rs->v[i].id, lb, sizeof(lb)) == 0
+			? lb
+			: rs->v[i].id);
 		printf(": signed %s, rescan %s\n",
 		    or_dash(rs->v[i].signed_status),
 		    or_dash(rs->v[i].rescan_status));
@@ -569,20 +599,23 @@ cmd_verify(struct cli *c, int argc, char **argv)
 	size_t ndirs = 0, npc = 0;
 	long bad = 0;
 	struct diag d;
-	int i = 1, o, v, fips = 0, json = 0, do_rescan = 0;
+	struct opt_parse p;
+	int o, v, fips = 0, json = 0, do_rescan = 0;
 	int rc = EXIT_INVALID_INPUT;
 
 	memset(&vo, 0, sizeof(vo));
 	memset(&rs, 0, sizeof(rs));
 	diag_init(&d);
-	while ((o = opt_next(cmd, verify_opts, argc, argv, &i, &arg)) != -1) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
+		arg = p.arg;
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
 			if (report != NULL)
 				return cli_usage_err(cmd, "one REPORT only");
-			report = argv[i++];
+			report = opt_operand(&p);
 			break;
 		case O_BUNDLE:
 			bundle = arg;
@@ -611,15 +644,13 @@ cmd_verify(struct cli *c, int argc, char **argv)
 			do_rescan = 1;
 			break;
 		case O_FORMAT:
-			if (strcmp(arg, "json") == 0)
-				json = 1;
-			else if (strcmp(arg, "text") != 0)
-				return cli_usage_err(cmd,
-				    "unknown format '%s' (text or json)", arg);
+			json = strcmp(arg, "json") == 0;
 			break;
 		case O_HELP:
 			verify_help(cmd);
 			return 0;
+		default:
+			return opt_unhandled(&p, o);
 		}
 	}
 	if (report == NULL)

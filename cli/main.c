@@ -9,54 +9,65 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 
 static int cmd_help(struct cli *, int, char **);
 
-/* Sorted by name.  One line per subcommand. */
+enum { H_HELP = 1, H_MAN };
+
+static const struct opt help_opts[] = {
+	{ "help", 'h', NULL, H_HELP, 0, "show this help", NULL },
+	{ "man", 0, NULL, H_MAN, 0,
+	    "print the SYNOPSIS section of docs/rampart.1 (mdoc)", NULL },
+	OPT_END,
+};
+
+/*
+ * Sorted by name.  One line per subcommand: name, runner, options,
+ * operands, summary, subcommands, flags.
+ */
 static const struct command commands[] = {
-	{ "baseline", cmd_baseline,
-	    "list | show NAME [--coverage] | lint FILE... | import-oscal "
-	    "CATALOG --out FILE",
-	    "list, show, lint and import (OSCAL) control baselines" },
-	{ "checks", cmd_checks, "list [--json] | show ID",
-	    "list the checks and the controls they evidence" },
-	{ "diff", cmd_diff,
-	    "OLD.json NEW.json [--format text|json] [--allow-baseline-change]",
-	    "compare two JSON reports; exit 1 when NEW regresses" },
-	{ "doc", cmd_doc, "FILE [--path EXPR] [--format F] [--json]",
-	    "load a YAML or JSON file and print its tree with positions" },
-	{ "help", cmd_help, "[COMMAND]", "show help for rampart or a command" },
-	{ "keygen", cmd_keygen,
-	    "--out PREFIX [--algorithm ecdsa-p256|ed25519] [--passphrase-file "
-	    "F]",
-	    "generate a key pair for signing reports" },
-	{ "marketplace", cmd_marketplace,
-	    "import FILE [--out F] | show ID|NAME | list [--csp NAME] "
-	    "[--impact LEVEL] [--status STATUS] [--format json]",
-	    "look up FedRAMP Marketplace offerings; import a newer feed" },
-	{ "place", cmd_place,
-	    "--workload FILE [--evidence ID=REPORT]... [--key PUB | "
-	    "--keyring FILE] [--marketplace FILE] [--format F] "
-	    "[--output-dir DIR] [--sign KEY]",
-	    "decide where a workload may go (Marketplace + tenancy "
-	    "evidence)" },
-	{ "scan", cmd_scan,
-	    "--baseline NAME|FILE (--input PATH | --tls HOST[:PORT])... "
-	    "[--poam FILE] [--format F] [--output FILE|--output-dir DIR] "
-	    "[--sign KEY]",
-	    "scan exports against a baseline and decide eligibility" },
-	{ "sign", cmd_sign,
-	    "REPORT --key KEY [--passphrase-file F] [--tsa-url URL]",
-	    "sign a report: write REPORT.sigstore.json" },
-	{ "tls", cmd_tls, "HOST[:PORT]... [options]",
-	    "probe TLS endpoints against NIST SP 800-52r2" },
-	{ "verify", cmd_verify,
-	    "REPORT [--bundle FILE] (--key PUB | --keyring FILE) [--tsa-ca F] "
-	    "[--inputs DIR]... [--rescan] [--format text|json]",
-	    "verify a signed report" },
+	{ "baseline", cmd_baseline, baseline_opts,
+	    "list | show NAME | lint FILE... | import-oscal F",
+	    "list, show, lint and import (OSCAL) control baselines",
+	    "list show lint import-oscal", CMD_RULES },
+	{ "checks", cmd_checks, checks_opts, "list | show ID",
+	    "list the checks and the controls they evidence", "list show",
+	    CMD_RULES },
+	{ "completion", cmd_completion, completion_opts, "bash | zsh | fish",
+	    "print a shell completion script", "bash zsh fish", 0 },
+	{ "diff", cmd_diff, diff_opts, "OLD.json NEW.json",
+	    "compare two JSON reports; exit 1 when NEW regresses", NULL,
+	    CMD_CONFIG },
+	{ "doc", cmd_doc, doc_opts, "FILE",
+	    "load a YAML or JSON file and print its tree with positions", NULL,
+	    0 },
+	{ "help", cmd_help, help_opts, "[COMMAND]",
+	    "show help for rampart or a command", NULL, 0 },
+	{ "keygen", cmd_keygen, keygen_opts, "-o PREFIX",
+	    "generate a key pair for signing reports", NULL, 0 },
+	{ "marketplace", cmd_marketplace, marketplace_opts,
+	    "import FILE | show ID|NAME | list",
+	    "look up FedRAMP Marketplace offerings; import a newer feed",
+	    "import show list", 0 },
+	{ "place", cmd_place, place_opts, "--workload FILE",
+	    "decide where a workload may go (Marketplace + tenancy evidence)",
+	    NULL, CMD_CONFIG },
+	{ "scan", cmd_scan, scan_opts,
+	    "-b NAME|FILE (-i PATH | --tls HOST[:PORT])...",
+	    "scan exports against a baseline and decide eligibility", NULL,
+	    CMD_RULES | CMD_CONFIG },
+	{ "sign", cmd_sign, sign_opts, "REPORT --key KEY",
+	    "sign a report: write REPORT.sigstore.json", NULL, 0 },
+	{ "tls", cmd_tls, tls_opts, "HOST[:PORT]... | --targets FILE",
+	    "probe TLS endpoints against NIST SP 800-52r2", NULL, CMD_CONFIG },
+	{ "verify", cmd_verify, verify_opts,
+	    "REPORT (--key PUB | --keyring FILE)", "verify a signed report",
+	    NULL, CMD_RULES | CMD_CONFIG },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -76,80 +87,11 @@ cli_find(const char *name)
 	    name, commands, NCOMMANDS, sizeof(commands[0]), command_cmp);
 }
 
-void
-cli_usage(const struct command *cmd, FILE *fp)
+const struct command *
+cli_commands(size_t *n)
 {
-	fprintf(fp, "usage: rampart %s %s\n", cmd->name, cmd->synopsis);
-}
-
-int
-cli_usage_err(const struct command *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "rampart%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (cmd != NULL)
-		cli_usage(cmd, stderr);
-	return EXIT_USAGE;
-}
-
-int
-opt_next(const struct command *cmd, const struct opt *opts, int argc,
-    char **argv, int *i, const char **arg)
-{
-	const char *a, *eq;
-	size_t n;
-
-	*arg = NULL;
-	if (*i >= argc)
-		return -1;
-	a = argv[*i];
-	if (strcmp(a, "--") == 0) {
-		(*i)++;
-		return *i < argc ? 0 : -1;
-	}
-	if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
-		if (a[0] == '-' && a[1] != '\0') {
-			cli_usage_err(cmd, "unknown option '%s'", a);
-			return -2;
-		}
-		return 0;
-	}
-	a += 2;
-	eq = strchr(a, '=');
-	n = eq ? (size_t)(eq - a) : strlen(a);
-	for (; opts != NULL && opts->name != NULL; opts++) {
-		if (strlen(opts->name) != n || strncmp(opts->name, a, n) != 0)
-			continue;
-		(*i)++;
-		if (!opts->has_arg) {
-			if (eq != NULL) {
-				cli_usage_err(cmd,
-				    "option '--%s' takes no "
-				    "argument",
-				    opts->name);
-				return -2;
-			}
-			return opts->id;
-		}
-		if (eq != NULL) {
-			*arg = eq + 1;
-			return opts->id;
-		}
-		if (*i >= argc) {
-			cli_usage_err(
-			    cmd, "option '--%s' needs an argument", opts->name);
-			return -2;
-		}
-		*arg = argv[(*i)++];
-		return opts->id;
-	}
-	cli_usage_err(cmd, "unknown option '--%.*s'", (int)n, a);
-	return -2;
+	*n = NCOMMANDS;
+	return commands;
 }
 
 int
@@ -207,10 +149,41 @@ cli_diag(struct cli *c, const struct diag *d)
 	diag_print(d, stderr, 1, c->color_err);
 }
 
+/*
+ * Whether standard output is a pipe (or socket) nobody reads any more:
+ * Linux reports POLLERR on the write end once the read end is closed.
+ */
+static int
+stdout_broken(void)
+{
+	struct pollfd pfd = { STDOUT_FILENO, POLLOUT, 0 };
+	struct stat st;
+
+	if (fstat(STDOUT_FILENO, &st) == -1 ||
+	    (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)))
+		return 0;
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR) != 0;
+}
+
+/*
+ * `rampart scan | head`: the reader went away.  End the way every Unix
+ * filter does, by SIGPIPE (status 128+13 in the shell), quietly, instead
+ * of reporting a system error.  SIGPIPE is ignored while we run (a TLS
+ * peer that closes must not kill a scan), so restore it and raise it.
+ */
+static void
+die_of_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+}
+
 int
 cli_finish(int rc)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE || stdout_broken())
+			die_of_sigpipe();
 		if (errno != EPIPE)
 			fprintf(stderr, "rampart: error writing output: %s\n",
 			    strerror(errno));
@@ -239,30 +212,61 @@ print_help(FILE *fp)
 }
 
 static int
+unknown_command(const char *name)
+{
+	const char *names[NCOMMANDS], *near;
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	near = cli_suggest(name, names, NCOMMANDS);
+	fprintf(stderr, "rampart: unknown command '%s'", name);
+	if (near != NULL)
+		fprintf(stderr, " (did you mean '%s'?)", near);
+	fprintf(stderr, "\ncommands:");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(stderr, " %s", commands[i].name);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}
+
+static int
 cmd_help(struct cli *c, int argc, char **argv)
 {
-	const struct command *cmd;
-	char *sub[] = { NULL, "--help", NULL };
+	const struct command *cmd = cli_find("help"), *sub;
+	struct opt_parse p;
+	const char *name = NULL;
+	char *args[] = { NULL, "--help", NULL };
+	int o;
 
-	if (argc < 2) {
+	opt_init(&p, c, cmd, argc, argv);
+	while ((o = opt_next(&p)) != -1) {
+		switch (o) {
+		case -2:
+			return EXIT_USAGE;
+		case 0:
+			if (name != NULL)
+				return cli_usage_err(cmd, "too many operands");
+			name = opt_operand(&p);
+			break;
+		case H_HELP:
+			cli_help(cmd, stdout);
+			return 0;
+		case H_MAN:
+			cli_man_synopsis(stdout);
+			return 0;
+		default:
+			return opt_unhandled(&p, o);
+		}
+	}
+	if (name == NULL) {
 		print_help(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--help") == 0) {
-		cli_usage(cli_find("help"), stdout);
-		return 0;
-	}
-	if (argv[1][0] == '-')
-		return cli_usage_err(
-		    cli_find("help"), "unknown option '%s'", argv[1]);
-	if ((cmd = cli_find(argv[1])) == NULL)
-		return cli_usage_err(NULL, "unknown command '%s'", argv[1]);
-	if (cmd->run == cmd_help) {
-		cli_usage(cmd, stdout);
-		return 0;
-	}
-	sub[0] = argv[1];
-	return cmd->run(c, 2, sub);
+	if ((sub = cli_find(name)) == NULL)
+		return unknown_command(name);
+	args[0] = (char *)sub->name;
+	return sub->run(c, 2, args);
 }
 
 static int
@@ -283,6 +287,7 @@ main(int argc, char **argv)
 	struct cli c;
 	const struct command *cmd;
 	const char *env;
+	int rc;
 
 	/* A peer or pipe that closes must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
@@ -293,7 +298,10 @@ main(int argc, char **argv)
 	c.argv0 = argv[0];
 	c.color_out = want_color(STDOUT_FILENO);
 	c.color_err = want_color(STDERR_FILENO);
-	c.tty_err = isatty(STDERR_FILENO);
+	/* Progress lines use escape codes: a terminal that takes them. */
+	env = getenv("TERM");
+	c.tty_err =
+	    isatty(STDERR_FILENO) && (env == NULL || strcmp(env, "dumb") != 0);
 
 	if (argc < 2) {
 		print_help(stderr);
@@ -308,10 +316,12 @@ main(int argc, char **argv)
 		print_help(stdout);
 		return cli_finish(0);
 	}
-	if ((cmd = cli_find(argv[1])) == NULL) {
-		fprintf(stderr, "rampart: unknown command '%s'\n", argv[1]);
-		print_help(stderr);
-		return EXIT_USAGE;
-	}
-	return cli_finish(cmd->run(&c, argc - 1, argv + 1));
+	if ((cmd = cli_find(argv[1])) == NULL)
+		return unknown_command(argv[1]);
+	rc = cmd->run(&c, argc - 1, argv + 1);
+	/* A write to stdout failed because nobody reads it: not an error. */
+	if (ferror(stdout) && stdout_broken())
+		die_of_sigpipe();
+	arena_free(c.a);
+	return cli_finish(rc);
 }

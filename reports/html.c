@@ -439,6 +439,13 @@ report_html(FILE *fp, const struct run *r, const struct report_opts *o)
 	if (report_gate_note(r) != NULL)
 		fprintf(
 		    fp, "<p><strong>%s</strong></p>\n", report_gate_note(r));
+	if (r->opts.sel.text != NULL) {
+		fputs("<p><strong>selection:</strong> ", fp);
+		esc(fp, r->opts.sel.text);
+		fputs(" (a tailored scan: controls of checks not run stay "
+		      "open)</p>\n",
+		    fp);
+	}
 	fputs("<p>", fp);
 	esc(fp, r->bl->title ? r->bl->title : r->bl->id);
 	fputs(" &middot; baseline <b>", fp);

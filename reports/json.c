@@ -49,6 +49,38 @@ write_providers(struct jw *w, unsigned bits)
 	jw_end_arr(w);
 }
 
+/* What the configuration sources gave, and --new-since's findings. */
+static void
+write_config(struct jw *w, const struct report_opts *o)
+{
+	size_t i;
+
+	if (o->config_file != NULL || o->nconfig_env > 0) {
+		jw_key(w, "config");
+		jw_obj(w);
+		jw_kstr(w, "file", o->config_file);
+		jw_kstr(w, "sha256", o->config_sha256);
+		jw_key(w, "env");
+		jw_arr(w);
+		for (i = 0; i < o->nconfig_env; i++)
+			jw_str(w, o->config_env[i]);
+		jw_end_arr(w);
+		jw_end_obj(w);
+	}
+	if (o->new_since != NULL) {
+		jw_key(w, "new_since");
+		jw_obj(w);
+		jw_kstr(w, "report", o->new_since);
+		jw_kint(w, "new", (long long)o->nnew);
+		jw_key(w, "known");
+		jw_arr(w);
+		for (i = 0; i < o->nknown; i++)
+			jw_str(w, o->known[i]);
+		jw_end_arr(w);
+		jw_end_obj(w);
+	}
+}
+
 static void
 write_result(
     struct jw *w, const struct rule *ru, const struct check_result *res)
@@ -286,6 +318,8 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_kstr(&w, "verdict", verdict_name(r->verdict));
 	if (report_gate_result(r) != NULL)
 		jw_kstr(&w, "gate_result", report_gate_result(r));
+	jw_kstr(&w, "selection", r->opts.sel.text);
+	write_config(&w, o);
 	jw_key(&w, "summary");
 	jw_obj(&w);
 	write_counts(&w, "controls", r->count_controls, 1);

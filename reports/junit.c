@@ -310,6 +310,10 @@ report_junit(FILE *fp, const struct run *r, const struct report_opts *o)
 			fputs("/>\n      <property name=\"gate.result\"", fp);
 			attr(fp, "value", report_gate_result(r));
 		}
+		if (r->opts.sel.text != NULL) {
+			fputs("/>\n      <property name=\"selection\"", fp);
+			attr(fp, "value", r->opts.sel.text);
+		}
 		fputs("/>\n      <property name=\"rampart.version\"", fp);
 		attr(fp, "value", o->tool_version);
 		fputs("/>\n    </properties>\n", fp);

@@ -273,6 +273,13 @@ report_markdown(FILE *fp, const struct run *r, const struct report_opts *o)
 	fprintf(fp, "\n\n**Verdict: %s**\n\n", report_verdict_text(r->verdict));
 	if (report_gate_note(r) != NULL)
 		fprintf(fp, "> **%s**\n\n", report_gate_note(r));
+	if (r->opts.sel.text != NULL) {
+		fputs("> **selection:** ", fp);
+		markdown_escape(fp, r->opts.sel.text);
+		fputs(" (a tailored scan: controls of checks not run stay "
+		      "open)\n\n",
+		    fp);
+	}
 	fputs("| | |\n|---|---|\n| baseline | ", fp);
 	markdown_escape(fp, r->bl->id);
 	fputs(" (impact ", fp);

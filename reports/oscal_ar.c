@@ -793,6 +793,8 @@ result_head(struct oscal_ctx *x)
 	if (report_gate_result(r) != NULL)
 		oscal_prop(
 		    w, &open, NULL, "gate-result", report_gate_result(r));
+	if (r->opts.sel.text != NULL)
+		oscal_prop(w, &open, NULL, "selection", r->opts.sel.text);
 	oscal_prop(w, &open, NULL, "baseline-id", r->bl->id);
 	oscal_prop(w, &open, NULL, "baseline-impact", r->bl->impact);
 	oscal_prop(w, &open, NULL, "baseline-sha256", r->bl->sha256);

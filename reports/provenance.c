@@ -287,7 +287,7 @@ add_options(struct arena *a, struct diag *d, const struct sign_scan *s,
 	size_t n = 0, i;
 	int bad = 0;
 
-	if ((v = arena_alloc(a, 8 * sizeof(*v))) == NULL)
+	if ((v = arena_alloc(a, 10 * sizeof(*v))) == NULL)
 		return diag_err(d, NULL, "out of memory");
 	bad |= opt_add(v, &n, "gate", s->gate ? s->gate : "eligibility");
 	bad |= opt_add(v, &n, "max_evidence_age_days",
@@ -300,6 +300,12 @@ add_options(struct arena *a, struct diag *d, const struct sign_scan *s,
 	}
 	if (s->input_format != NULL)
 		bad |= opt_add(v, &n, "input_format", s->input_format);
+	/* A tailored scan says so in what is signed: it never passes for a
+	 * full one. */
+	if (s->selection != NULL)
+		bad |= opt_add(v, &n, "selection", s->selection);
+	if (s->config != NULL)
+		bad |= opt_add(v, &n, "config", s->config);
 	if (s->nchecks > 0) {
 		sb_init(&sb);
 		for (i = 0; i < s->nchecks; i++) {

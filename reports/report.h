@@ -45,6 +45,24 @@ struct report_opts {
 	int sarif_include_passes;
 	/* --color: COLOR_AUTO decides by the terminal, TERM and NO_COLOR. */
 	enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
+	/*
+	 * What the configuration sources gave (JSON "config"): the file
+	 * read (--config or ./.rampart.yaml) and its sha256, and the names
+	 * of the RAMPART_* variables used; NULL and 0 when none.
+	 */
+	const char *config_file;
+	const char *config_sha256;
+	const char *const *config_env;
+	size_t nconfig_env;
+	/*
+	 * --new-since REPORT (JSON "new_since"; NULL: not given): failing
+	 * findings REPORT already had are "known" (sorted fingerprints),
+	 * nnew counts the others.
+	 */
+	const char *new_since;
+	const char *const *known;
+	size_t nknown;
+	size_t nnew;
 };
 
 struct writer {

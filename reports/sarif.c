@@ -621,6 +621,8 @@ report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
 	jw_kstr(&w, "gate", gate_name(r->opts.gate));
 	if (report_gate_note(r) != NULL)
 		jw_kstr(&w, "gate_note", report_gate_note(r));
+	if (r->opts.sel.text != NULL)
+		jw_kstr(&w, "selection", r->opts.sel.text);
 	jw_key(&w, "baseline");
 	jw_obj(&w);
 	jw_kstr(&w, "id", r->bl->id);

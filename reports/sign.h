@@ -296,6 +296,11 @@ struct sign_scan {
 	const char *input_format;
 	const char *const *checks; /* a check selection, if any */
 	size_t nchecks;
+	/* The run's tailoring (run_selection.text), NULL for a full run. */
+	const char *selection;
+	/* What the configuration sources gave ("FILE sha256:HEX; env:
+	 * RAMPART_A,RAMPART_B"), NULL when none. */
+	const char *config;
 	const char *gate; /* "eligibility" or "checks" */
 	long long max_evidence_age_days;
 	long long max_results;

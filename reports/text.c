@@ -22,6 +22,7 @@
 struct tctx {
 	FILE *fp;
 	const struct run *r;
+	const struct report_opts *o;
 	int color;
 	size_t max; /* resources shown per check and status */
 	struct strbuf line; /* the logical line being built */
@@ -760,6 +761,22 @@ header(struct tctx *t, const struct run *r)
 		t_fmt(t, "%s%s%s", col(t, vs), report_gate_note(r), off(t));
 		t_line(t, 0, 10);
 	}
+	if (r->opts.sel.text != NULL) {
+		t_raw(t, "selection: ");
+		t_esc(t, r->opts.sel.text);
+		t_raw(t,
+		    " (a tailored scan: controls of checks not run stay "
+		    "open)");
+		t_line(t, 0, 11);
+	}
+	if (t->o->new_since != NULL) {
+		t_raw(t, "new since ");
+		t_esc(t, t->o->new_since);
+		t_fmt(t,
+		    ": %zu new failing finding%s; known (already there): %zu",
+		    t->o->nnew, t->o->nnew == 1 ? "" : "s", t->o->nknown);
+		t_line(t, 0, 10);
+	}
 	/* Zero parts but automated and open say nothing. */
 	t_fmt(t, "coverage: %zu controls: %zu automated", r->ncontrols,
 	    r->cov.automated);
@@ -809,6 +826,7 @@ report_text(FILE *fp, const struct run *r, const struct report_opts *o)
 	memset(&t, 0, sizeof(t));
 	t.fp = fp;
 	t.r = r;
+	t.o = o;
 	t.color = o->color;
 	t.max = report_max_items(o, REPORT_DEFAULT_MAX_ITEMS);
 	sb_init(&t.line);

@@ -133,15 +133,17 @@ baseline_control(const struct baseline *b, const char *id)
 	return NULL;
 }
 
-/* "ac-2.1" -> "AC-2(1)"; "ac-2" -> "AC-2". */
-static char *
-default_label(struct arena *a, const char *id)
+int
+control_label(const char *id, char *buf, size_t len)
 {
-	char buf[64];
 	size_t i, o = 0;
 	int open = 0;
 
-	for (i = 0; id[i] != '\0' && o + 3 < sizeof(buf); i++) {
+	if (len < 4)
+		return -1;
+	for (i = 0; id[i] != '\0'; i++) {
+		if (o + 3 >= len)
+			return -1;
 		if (id[i] == '.') {
 			if (open)
 				buf[o++] = ')';
@@ -154,6 +156,17 @@ default_label(struct arena *a, const char *id)
 	if (open)
 		buf[o++] = ')';
 	buf[o] = '\0';
+	return 0;
+}
+
+/* "ac-2.1" -> "AC-2(1)" in the arena. */
+static char *
+default_label(struct arena *a, const char *id)
+{
+	char buf[64];
+
+	if (control_label(id, buf, sizeof(buf)) == -1)
+		return NULL;
 	return arena_strdup(a, buf);
 }
 

@@ -17,7 +17,9 @@
  *            binding is `decides: full` and passed (waived: `waived`)
  *   partial  checks support part of the control; the rest is open
  *   manual   nothing decides it (no binding, or every check found
- *            nothing in scope)
+ *            nothing in scope), or a bound check was not run (the
+ *            run's selection left it out: a tailored scan never passes
+ *            a control it did not fully check)
  */
 #include <string.h>
 
@@ -145,6 +147,14 @@ decide_control(struct arena *a, const struct decide_control_in *in,
 		out->status = ST_NOT_APPLICABLE;
 		out->note = "FedRAMP LI-SaaS method FED: the federal agency's "
 			    "responsibility, not the provider's";
+		return;
+	}
+	if ((f = first_with(in, ST_MANUAL)) != NULL) {
+		out->status = ST_MANUAL;
+		out->open = 1;
+		out->note = arena_printf(a,
+		    "check '%s' %s; the control stays open", f->check_id,
+		    f->not_run != NULL ? f->not_run : "not run");
 		return;
 	}
 	if (in->crm == CRM_INHERITED) {

@@ -7,6 +7,7 @@
  * the rule does not require its evidence.
  */
 #include <dirent.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,8 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 				o->rule = c->checks[j].rule;
 				o->params = p;
 				o->param_src = c->checks[j].param_src;
+				o->not_run = run_selection_excludes(
+				    &r->opts.sel, o->rule);
 				o->seen =
 				    arena_alloc(r->a, o->rule->ntypes + 1);
 				if (o->seen == NULL)
@@ -211,6 +214,24 @@ mark_seen(struct check_outcome *o, const char *type)
 		    (strcmp(o->rule->types[i], type) == 0 ||
 			strcmp(o->rule->types[i], "*") == 0))
 			o->seen[i] = 1;
+}
+
+const char *
+run_selection_excludes(const struct run_selection *sel, const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < sel->nskip; i++)
+		if (fnmatch(sel->skip[i], r->id, 0) == 0)
+			return "not run: --skip-check";
+	for (i = 0; i < sel->nonly; i++)
+		if (fnmatch(sel->only[i], r->id, 0) == 0)
+			break;
+	if (sel->nonly > 0 && i == sel->nonly)
+		return "not run: not chosen by --check";
+	if (r->severity < sel->min_severity)
+		return "not run: below --severity";
+	return NULL;
 }
 
 static int
@@ -249,7 +270,8 @@ type_wants(struct run *r, const char *type)
 	    (w->want = arena_alloc(r->a, r->nchecks + 1)) == NULL)
 		return NULL;
 	for (i = 0; i < r->nchecks; i++)
-		w->want[i] = (unsigned char)rule_wants(r->checks[i].rule, type);
+		w->want[i] = r->checks[i].not_run == NULL &&
+		    rule_wants(r->checks[i].rule, type);
 	p->nwants++;
 	return w->want;
 }
@@ -410,7 +432,9 @@ on_listing(struct run *r, struct input_info *in, const struct resource *res)
 	in->listings++;
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
-		if (wants != NULL ? !wants[i] : !rule_wants(o->rule, res->type))
+		if (wants != NULL
+			? !wants[i]
+			: o->not_run != NULL || !rule_wants(o->rule, res->type))
 			continue;
 		mark_seen(o, res->type);
 		if (res->read_error == NULL) {
@@ -515,7 +539,9 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	ic->in->resources++;
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
-		if (wants != NULL ? !wants[i] : !rule_wants(o->rule, res->type))
+		if (wants != NULL
+			? !wants[i]
+			: o->not_run != NULL || !rule_wants(o->rule, res->type))
 			continue;
 		mark_seen(o, res->type);
 		/*
@@ -886,6 +912,11 @@ outcome_status(struct run *r, struct check_outcome *o)
 		    provider_title(p));
 		return ST_NOT_APPLICABLE;
 	}
+	/* A check the selection left out decides nothing (decide.c). */
+	if (o->not_run != NULL) {
+		o->why = o->not_run;
+		return ST_MANUAL;
+	}
 	missing = missing_evidence(r, o, &si);
 	o->why = missing;
 	if (o->counts[ST_FAIL] > 0)
@@ -1039,6 +1070,7 @@ finish_control(struct run *r, struct control_outcome *co)
 		b[in.nb].status = co->checks[j].status;
 		b[in.nb].full = co->checks[j].full;
 		b[in.nb].check_id = co->checks[j].outcome->rule->id;
+		b[in.nb].not_run = co->checks[j].outcome->not_run;
 		in.nb++;
 		if ((n = poam_note(r, &co->checks[j])) != NULL)
 			pnote = n;

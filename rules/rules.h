@@ -214,6 +214,11 @@ struct baseline *baseline_load(
     struct diag *d, const char *name_or_path, const struct rule_set *rs);
 void baseline_free(struct baseline *b);
 struct control *baseline_control(const struct baseline *b, const char *id);
+/*
+ * The printed form of a control id: "ac-2.1" -> "AC-2(1)", "ac-2" ->
+ * "AC-2", into buf.  0, or -1 when it does not fit.
+ */
+int control_label(const char *id, char *buf, size_t len);
 /* Names of shipped baselines, for `baseline list`.  NULL-terminated. */
 char **baseline_list_shipped(void);
 /*
@@ -560,9 +565,11 @@ const char *gate_name(enum gate g);
 
 /* One check bound to a control, after POA&M, as the decision sees it. */
 struct decide_binding {
-	enum status status; /* pass fail error not_applicable waived */
+	/* pass fail error not_applicable waived; manual = not run */
+	enum status status;
 	int full; /* decides: full */
 	const char *check_id;
+	const char *not_run; /* why the check was not run, or NULL */
 };
 
 /* Everything that decides one control (rules/decide.c). */
@@ -621,6 +628,8 @@ struct check_outcome {
 	 * evidence gap), also beside failures of the check's other types.
 	 */
 	const char *why;
+	/* Left out by the run's selection (why it was not run), or NULL. */
+	const char *not_run;
 	/*
 	 * Nonzero: every type of the check belongs to a cloud provider of
 	 * which the run has no input at all, so the check is not_applicable
@@ -686,7 +695,27 @@ struct input_info {
 /* Per-check cap on listed results (the rest are counted). */
 #define RUN_DEFAULT_MAX_RESULTS 1000
 
+/*
+ * A tailoring (--check, --skip-check, --severity): the checks a run
+ * evaluates.  A check left out is not run (status manual, with why); the
+ * controls bound to it stay open, never pass.  text states the selection
+ * in every report and the signed statement; NULL = a full run.
+ */
+struct run_selection {
+	const char *const *only; /* fnmatch(3) globs on check ids; none = all */
+	size_t nonly;
+	const char *const *skip; /* globs of checks not to run */
+	size_t nskip;
+	enum severity min_severity; /* run checks at or above; SEV_INFO = all */
+	const char *text;
+};
+
+/* Why the selection leaves check r out ("not run: --skip-check"), or NULL. */
+const char *run_selection_excludes(
+    const struct run_selection *sel, const struct rule *r);
+
 struct run_opts {
+	struct run_selection sel;
 	size_t max_results; /* 0 = unlimited */
 	int64_t now; /* evaluation time; 0 = time(NULL) */
 	int require_attestations; /* kept for old scripts: always on now */

@@ -14,6 +14,7 @@
 #define E ST_ERROR
 #define NA ST_NOT_APPLICABLE
 #define W ST_WAIVED
+#define M ST_MANUAL /* a binding: the check was not run (selection) */
 
 struct row {
 	const char *name;
@@ -89,6 +90,19 @@ static const struct row rows[] = {
 	    "isso", 1, { P }, { 1 }, ST_PASS, 0, NULL },
 	{ "LI-SaaS ATTEST without evidence is open", CRM_NONE, "ATTEST", NULL,
 	    NULL, 0, { 0 }, { 0 }, ST_MANUAL, 1, "ATTEST" },
+	/* A tailored scan: a check not run never lets its control pass. */
+	{ "a check not run keeps full passes open", CRM_NONE, NULL, NULL, NULL,
+	    2, { P, M }, { 1, 1 }, ST_MANUAL, 1, "check 'c1' not run" },
+	{ "a check not run alone is open", CRM_NONE, NULL, NULL, NULL, 1, { M },
+	    { 1 }, ST_MANUAL, 1, "the control stays open" },
+	{ "a check not run is not covered by an attestation", CRM_NONE, NULL,
+	    NULL, "isso", 1, { M }, { 0 }, ST_MANUAL, 1, "not run" },
+	{ "a check not run is not covered by the CRM", CRM_INHERITED, NULL,
+	    NULL, NULL, 2, { P, M }, { 1, 1 }, ST_MANUAL, 1, "not run" },
+	{ "a failing check still fails beside one not run", CRM_NONE, NULL,
+	    NULL, NULL, 2, { M, F }, { 1, 1 }, ST_FAIL, 0, NULL },
+	{ "an erroring check still errors beside one not run", CRM_NONE, NULL,
+	    NULL, NULL, 2, { M, E }, { 1, 1 }, ST_ERROR, 0, NULL },
 };
 
 static void
@@ -109,6 +123,8 @@ decide_table(void **state)
 			b[j].status = rows[i].st[j];
 			b[j].full = rows[i].full[j];
 			b[j].check_id = ids[j];
+			b[j].not_run =
+			    b[j].status == M ? "not run: --skip-check" : NULL;
 		}
 		in.b = b;
 		in.nb = rows[i].nb;
