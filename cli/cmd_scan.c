@@ -230,19 +230,33 @@ struct scan_args {
 	struct load_limits lim;
 };
 
+/* Print " word", or a new indented line first past 79 columns. */
+static int
+help_word(int col, const char *word)
+{
+	int n = (int)strlen(word) + 1;
+
+	if (col + n > 79) {
+		fputs("\n ", stdout);
+		col = 1;
+	}
+	printf(" %s", word);
+	return col + n;
+}
+
 static void
 scan_help(const struct command *cmd)
 {
 	size_t i;
+	int col;
 
 	cli_help(cmd, stdout);
-	printf("\nreport formats:");
+	col = printf("\nreport formats:") - 1;
 	for (i = 0; i < nwriters; i++)
-		printf(" %s", writers[i]->name);
-	printf("\ninput formats:");
+		col = help_word(col, writers[i]->name);
+	col = printf("\ninput formats:") - 1;
 	for (i = 0; i < nadapters; i++)
-		printf("%s %s", i > 0 && i % 8 == 0 ? "\n " : "",
-		    adapters[i]->name);
+		col = help_word(col, adapters[i]->name);
 	printf("\n\nexit: 0 eligible, 1 not eligible, 2 usage, 3 invalid "
 	       "input, 4 incomplete,\n      5 system error\n");
 	cli_limit_help(stdout);

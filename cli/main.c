@@ -298,10 +298,9 @@ main(int argc, char **argv)
 	c.argv0 = argv[0];
 	c.color_out = want_color(STDOUT_FILENO);
 	c.color_err = want_color(STDERR_FILENO);
-	/* Progress lines use escape codes: a terminal that takes them. */
-	env = getenv("TERM");
-	c.tty_err =
-	    isatty(STDERR_FILENO) && (env == NULL || strcmp(env, "dumb") != 0);
+	/* Progress on a terminal; escape codes only where colour is on
+	 * (never under TERM=dumb or NO_COLOR). */
+	c.tty_err = isatty(STDERR_FILENO);
 
 	if (argc < 2) {
 		print_help(stderr);
