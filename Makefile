@@ -42,7 +42,7 @@ endif
 
 LIB_SRC     := $(sort $(wildcard lib/*.c))
 CHECKS_SRC  := $(sort $(wildcard checks/*.c checks/sources/*.c \
-		checks/tls/*.c checks/aws/*.c))
+		checks/tls/*.c checks/aws/*.c checks/oci/*.c))
 RULES_SRC   := $(sort $(wildcard rules/*.c))
 REPORTS_SRC := $(sort $(wildcard reports/*.c))
 CLI_SRC     := $(sort $(wildcard cli/*.c))

@@ -8,6 +8,7 @@
 
 #include "checks/check.h"
 #include "checks/aws/aws.h"
+#include "checks/oci/oci.h"
 #include "checks/sources/sources.h"
 #include "checks/tls/endpoint.h"
 
@@ -17,6 +18,8 @@ const struct check_plugin *const check_plugins[] = {
 	&aws_network_exposure_plugin,
 	&aws_s3_acl_plugin,
 	&aws_service_plugin,
+	&oci_iam_policy_plugin,
+	&oci_network_exposure_plugin,
 	&tls_endpoint_plugin,
 };
 
@@ -25,6 +28,8 @@ const size_t check_nplugins = sizeof(check_plugins) / sizeof(check_plugins[0]);
 const struct adapter *const adapters[] = {
 	&adapter_aws_cli,
 	&adapter_aws_config,
+	&adapter_oci_cli,
+	&adapter_oci_search,
 };
 
 const size_t nadapters = sizeof(adapters) / sizeof(adapters[0]);

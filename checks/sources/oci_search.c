@@ -82,8 +82,8 @@ global_seen(struct srch *x, const char *id)
 			return 1;
 	if (x->nglobals == x->cglobals) {
 		x->cglobals = x->cglobals ? x->cglobals * 2 : 64;
-		v = arena_realloc(x->a, x->globals,
-		    x->nglobals * sizeof(*v), x->cglobals * sizeof(*v));
+		v = arena_realloc(x->a, x->globals, x->nglobals * sizeof(*v),
+		    x->cglobals * sizeof(*v));
 		if (v == NULL)
 			return -1;
 		x->globals = v;
@@ -190,8 +190,7 @@ summary(struct srch *x, const struct doc_node *n, const char *region,
 }
 
 static int
-marker(struct srch *x, const char *type, const char *region,
-    const char *why)
+marker(struct srch *x, const char *type, const char *region, const char *why)
 {
 	struct resource r;
 	struct mark m = { x->path, 1, 1 };
@@ -299,9 +298,8 @@ search_doc(void *ctx, struct doc_node *doc, struct arena *a)
 	size_t i;
 
 	data = doc_get(doc, "data");
-	items = data != NULL && data->type == DOC_MAP ?
-	    doc_get(data, "items") :
-	    data;
+	items = data != NULL && data->type == DOC_MAP ? doc_get(data, "items")
+						      : data;
 	if (items == NULL || items->type != DOC_SEQ)
 		return diag_err(x->d, &doc->mark,
 		    "an OCI search export holds 'data.items' (or 'data'), "
@@ -315,8 +313,8 @@ search_doc(void *ctx, struct doc_node *doc, struct arena *a)
 }
 
 static int
-search_read(struct srch *x, const struct input *in,
-    const struct load_limits *lim)
+search_read(
+    struct srch *x, const struct input *in, const struct load_limits *lim)
 {
 	int more = 0, opens;
 
@@ -357,7 +355,8 @@ inv_tenancy(const struct doc_node *doc)
 				it = list->u.seq.items[k];
 				c = doc_str(doc_get(it, "compartment_id"));
 				if (c == NULL)
-					c = doc_str(doc_get(it, "compartment-id"));
+					c = doc_str(
+					    doc_get(it, "compartment-id"));
 				if (oci_is_tenancy(c))
 					return c;
 			}
@@ -376,8 +375,8 @@ inv_doc(void *ctx, struct doc_node *doc, struct arena *a)
 	size_t i, j, k, ti;
 
 	if (doc->type != DOC_MAP)
-		return diag_err(x->d, &doc->mark,
-		    "a CIS inventory is a map of regions");
+		return diag_err(
+		    x->d, &doc->mark, "a CIS inventory is a map of regions");
 	x->tenancy = inv_tenancy(doc);
 	if (x->tenancy != NULL &&
 	    (x->tenancy = arena_strdup(x->a, x->tenancy)) == NULL)

@@ -54,23 +54,24 @@ oci_type_by_search(const char *name)
 {
 	if (name == NULL)
 		return NULL;
-	return bsearch(name, oci_types, sizeof(oci_types) / sizeof(oci_types[0]),
-	    sizeof(oci_types[0]), type_cmp);
+	return bsearch(name, oci_types,
+	    sizeof(oci_types) / sizeof(oci_types[0]), sizeof(oci_types[0]),
+	    type_cmp);
 }
 
 const struct oci_type *
 oci_type_at(size_t i)
 {
-	return i < sizeof(oci_types) / sizeof(oci_types[0]) ? &oci_types[i] :
-							      NULL;
+	return i < sizeof(oci_types) / sizeof(oci_types[0]) ? &oci_types[i]
+							    : NULL;
 }
 
 /*
  * Maps whose keys are the user's own (tags, instance metadata): copied
  * verbatim, never converted.  Compared after conversion.
  */
-static const char *const freeform_keys[] = { "defined-tags", "extended-metadata",
-	"freeform-tags", "metadata", "system-tags" };
+static const char *const freeform_keys[] = { "defined-tags",
+	"extended-metadata", "freeform-tags", "metadata", "system-tags" };
 
 static int
 is_freeform(const char *k)
@@ -144,8 +145,8 @@ kebab_tree(struct arena *a, const struct doc_node *n, int depth)
 			if (is_freeform(key))
 				v = n->u.map.pairs[i].val;
 			else
-				v = kebab_tree(a, n->u.map.pairs[i].val,
-				    depth + 1);
+				v = kebab_tree(
+				    a, n->u.map.pairs[i].val, depth + 1);
 			/*
 			 * Two spellings of one key in one map ("isMfaActivated"
 			 * beside "is-mfa-activated") would read two ways:
