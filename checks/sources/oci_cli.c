@@ -57,6 +57,10 @@ struct call {
  */
 static const struct call calls[] = {
 	{ .svc = "iam",
+	    .cmd = "compartment-list",
+	    .type = "OCI::Identity::Compartment",
+	    .id = "id" },
+	{ .svc = "iam",
 	    .cmd = "user-list",
 	    .type = "OCI::Identity::User",
 	    .id = "id" },
