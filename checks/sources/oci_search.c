@@ -101,7 +101,7 @@ global_seen(struct srch *x, const char *id)
 static struct doc_node *
 summary_attrs(struct arena *a, const struct doc_node *kb, const char *id)
 {
-	struct doc_node *attrs, *v;
+	struct doc_node *attrs, *v, *k;
 	const struct doc_node *ad;
 	size_t i;
 
@@ -117,12 +117,16 @@ summary_attrs(struct arena *a, const struct doc_node *kb, const char *id)
 	}
 	ad = doc_get(kb, "additional-details");
 	for (i = 0; ad != NULL && ad->type == DOC_MAP && i < ad->u.map.n; i++)
-		if (doc_get(attrs, ad->u.map.pairs[i].key->str) == NULL &&
+		if (doc_getn(attrs, ad->u.map.pairs[i].key->str,
+			ad->u.map.pairs[i].key->len) == NULL &&
 		    doc_map_put(a, attrs, ad->u.map.pairs[i].key,
 			ad->u.map.pairs[i].val) != 0)
 			return NULL;
-	if ((v = src_str(a, id, &kb->mark)) == NULL ||
-	    src_set(a, attrs, "id", v) != 0)
+	/* "id" is not a summary key: appended, never replacing one. */
+	if (doc_getn(attrs, "id", 2) == NULL &&
+	    ((v = src_str(a, id, &kb->mark)) == NULL ||
+		(k = src_str(a, "id", &kb->mark)) == NULL ||
+		doc_map_put(a, attrs, k, v) != 0))
 		return NULL;
 	return attrs;
 }

@@ -78,6 +78,10 @@ is_freeform(const char *k)
 {
 	size_t i;
 
+	/* Every free-form key starts with one of these letters. */
+	if (k[0] != 'd' && k[0] != 'e' && k[0] != 'f' && k[0] != 'm' &&
+	    k[0] != 's')
+		return 0;
 	for (i = 0; i < sizeof(freeform_keys) / sizeof(freeform_keys[0]); i++)
 		if (strcmp(k, freeform_keys[i]) == 0)
 			return 1;
@@ -89,17 +93,14 @@ is_freeform(const char *k)
  * "is-mfa-activated", "ipv6CidrBlock" "ipv6-cidr-block", "vcnID"
  * "vcn-id"; a kebab-case key is left as it is.  NULL when out of memory.
  */
-char *
-oci_kebab_key(struct arena *a, const char *k, size_t len)
+/* Convert len bytes of k into out (room for 2 * len + 1); the length. */
+static size_t
+kebab_into(char *out, const char *k, size_t len)
 {
-	char *out, *o;
+	char *o = out;
 	size_t i;
 	unsigned char c, p, nx;
 
-	if (len > (SIZE_MAX - 1) / 2 ||
-	    (out = arena_alloc(a, len * 2 + 1)) == NULL)
-		return NULL;
-	o = out;
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)k[i];
 		p = i > 0 ? (unsigned char)k[i - 1] : 0;
@@ -119,15 +120,40 @@ oci_kebab_key(struct arena *a, const char *k, size_t len)
 		*o++ = (char)c;
 	}
 	*o = '\0';
+	return (size_t)(o - out);
+}
+
+char *
+oci_kebab_key(struct arena *a, const char *k, size_t len)
+{
+	char *out;
+
+	if (len > (SIZE_MAX - 1) / 2 ||
+	    (out = arena_alloc(a, len * 2 + 1)) == NULL)
+		return NULL;
+	kebab_into(out, k, len);
 	return out;
+}
+
+/* Whether a key needs converting (holds an upper-case letter or '_'). */
+static int
+needs_kebab(const char *k, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((k[i] >= 'A' && k[i] <= 'Z') || k[i] == '_')
+			return 1;
+	return 0;
 }
 
 static struct doc_node *
 kebab_tree(struct arena *a, const struct doc_node *n, int depth)
 {
 	struct doc_node *c, *k, *v;
-	const char *key;
-	size_t i;
+	const struct doc_node *ok;
+	char *key, buf[256];
+	size_t i, klen;
 
 	if (depth > 256)
 		return NULL;
@@ -136,13 +162,23 @@ kebab_tree(struct arena *a, const struct doc_node *n, int depth)
 		if ((c = src_map(a, &n->mark)) == NULL)
 			return NULL;
 		for (i = 0; i < n->u.map.n; i++) {
-			key = oci_kebab_key(a, n->u.map.pairs[i].key->str,
-			    n->u.map.pairs[i].key->len);
-			if (key == NULL ||
-			    (k = doc_new_string(a, key, strlen(key),
-				 &n->u.map.pairs[i].key->mark)) == NULL)
+			ok = n->u.map.pairs[i].key;
+			if (!needs_kebab(ok->str, ok->len)) {
+				/* Already kebab-case: the key node is shared. */
+				k = (struct doc_node *)ok;
+			} else if (ok->len < sizeof(buf) / 2) {
+				/* Short keys (all of OCI's): no extra copy. */
+				klen = kebab_into(buf, ok->str, ok->len);
+				if ((k = doc_new_string(
+					 a, buf, klen, &ok->mark)) == NULL)
+					return NULL;
+			} else if ((key = oci_kebab_key(a, ok->str, ok->len)) ==
+				NULL ||
+			    (k = doc_new_string(
+				 a, key, strlen(key), &ok->mark)) == NULL) {
 				return NULL;
-			if (is_freeform(key))
+			}
+			if (is_freeform(k->str))
 				v = n->u.map.pairs[i].val;
 			else
 				v = kebab_tree(
@@ -152,7 +188,7 @@ kebab_tree(struct arena *a, const struct doc_node *n, int depth)
 			 * beside "is-mfa-activated") would read two ways:
 			 * refuse them (the caller reports it).
 			 */
-			if (v == NULL || doc_get(c, key) != NULL ||
+			if (v == NULL || doc_getn(c, k->str, k->len) != NULL ||
 			    doc_map_put(a, c, k, v) != 0)
 				return NULL;
 		}
