@@ -76,7 +76,6 @@ int src_is_region(const char *s);
 /* Whether head (len bytes) contains "key" as a JSON key (not escaped). */
 int src_has_key(const char *head, size_t len, const char *key);
 
-
 /* ------------------------------------------------ Oracle Cloud (OCI) */
 
 extern const struct adapter adapter_oci_cli;

@@ -30,14 +30,16 @@ static const struct {
 	    "{\"data\": [{\"id\": \"ocid1.securitylist.oc1.iad.s\", "
 	    "\"ingress-security-rules\": []}]}" },
 	{ "r-x-1/network/nsg-list/" TEN ".json",
-	    "{\"data\": [{\"id\": \"ocid1.networksecuritygroup.oc1.iad.n\"}]}" },
+	    "{\"data\": [{\"id\": "
+	    "\"ocid1.networksecuritygroup.oc1.iad.n\"}]}" },
 	{ "r-x-1/network/nsg-rules-list/ocid1.networksecuritygroup.oc1.iad.n."
 	  "json",
 	    "{\"data\": []}" },
 	{ "r-x-1/os/bucket-list/" TEN ".json",
 	    "{\"data\": [{\"name\": \"b\", \"namespace\": \"ns\"}]}" },
 	{ "r-x-1/os/bucket-get/b.json",
-	    "{\"data\": {\"id\": \"ocid1.bucket.oc1.iad.b\", \"name\": \"b\"}}" },
+	    "{\"data\": {\"id\": \"ocid1.bucket.oc1.iad.b\", \"name\": "
+	    "\"b\"}}" },
 };
 
 #define NFILES (sizeof(files) / sizeof(files[0]))

@@ -100,8 +100,8 @@ has_next(const uint8_t *buf, size_t len)
 	if (a == NULL)
 		abort();
 	diag_init(&d);
-	if (doc_load_buf(a, &d, "f", (const char *)buf, len, DOC_FMT_JSON,
-		NULL, &docs, &n) == 0 &&
+	if (doc_load_buf(a, &d, "f", (const char *)buf, len, DOC_FMT_JSON, NULL,
+		&docs, &n) == 0 &&
 	    n == 1)
 		more = doc_get(docs[0], "opc-next-page") != NULL;
 	diag_free(&d);
