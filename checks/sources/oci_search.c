@@ -423,6 +423,23 @@ inv_doc(void *ctx, struct doc_node *doc, struct arena *a)
 
 /* ----------------------------------------------------------- adapter */
 
+/* Whether the document's first key is "data" (after '{' and spaces). */
+static int
+first_key_is_data(const char *head, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && strchr(" \t\r\n", head[i]) != NULL && head[i] != 0)
+		i++;
+	if (i >= len || head[i] != '{')
+		return 0;
+	for (i++; i < len && strchr(" \t\r\n", head[i]) != NULL &&
+	     head[i] != 0;
+	     i++)
+		;
+	return len - i >= 6 && memcmp(head + i, "\"data\"", 6) == 0;
+}
+
 static int
 srch_detect(const char *path, int is_dir, const char *head, size_t len)
 {
@@ -473,8 +490,8 @@ srch_read(struct diag *d, const char *path, const struct load_limits *lim,
 		goto out;
 	}
 	memset(x.seen, 0, ntypes() + 1);
-	x.inventory = src_has_key(in->head, in->hlen, "resource_type") &&
-	    !src_has_key(in->head, in->hlen, "data");
+	/* A search export's first key is "data"; an inventory's a region. */
+	x.inventory = !first_key_is_data(in->head, in->hlen);
 	if (x.inventory)
 		rc = doc_stream_file(
 		    d, path, DOC_FMT_JSON, NULL, lim, inv_doc, &x, NULL);
