@@ -6,7 +6,7 @@
 #
 # The tenancy is tests/fixtures/oci/tenancy (the union of the oci-cli
 # fixture cases, made from the real inventory: make_fixtures.py); the stub
-# denies `os bucket get`.  Asserts: only read-only calls (list, get,
+# denies `os bucket get` and `iam user api-key list`.  Asserts: only read-only calls (list, get,
 # list-groups); every listing asked with --all (no page left behind, none
 # in the files); progress on stderr; the layout is the one docs/oci.md
 # gives and the files are the tenancy's; the denied calls are recorded as
@@ -27,7 +27,7 @@ bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 OCI_STUB_DATA=$(pwd)/tests/fixtures/oci/tenancy
 OCI_STUB_LOG=$T/calls.log
-OCI_STUB_DENY="os bucket-get"
+OCI_STUB_DENY="os bucket-get,iam user-api-key-list"
 export OCI_STUB_DATA OCI_STUB_LOG OCI_STUB_DENY
 PATH=$(pwd)/tests/e2e/oci-stub:$PATH sh scripts/collect-oci.sh \
 	"$T/out" us-ashburn-1 >"$T/collect.out" 2>"$T/collect.err"
@@ -67,7 +67,7 @@ else
 	bad "a page left: $(grep -rl opc-next-page "$T/out" | head -1)"
 fi
 
-# The layout and content are the tenancy's (but the denied bucket gets).
+# The layout and content are the tenancy's (but the denied calls).
 (cd tests/fixtures/oci/tenancy && find . -type f | sort) >"$T/want"
 (cd "$T/out" && find . -type f ! -name rampart-collection.json | sort) \
 	>"$T/got"
@@ -79,7 +79,7 @@ else
 fi
 same=1
 while read -r f; do
-	case $f in */bucket-get/*) continue ;; esac
+	case $f in */bucket-get/* | */user-api-key-list/*) continue ;; esac
 	python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
 		"tests/fixtures/oci/tenancy/$f" "$T/out/$f" 2>/dev/null || {
 		same=0
@@ -140,6 +140,16 @@ if grep '^oci-objectstorage-bucket-not-public ' "$T/st" | grep -qv ' error ' ||
 	grep '^oci-objectstorage-bucket' "$T/st"
 else
 	ok "buckets whose get was denied are error, never pass"
+fi
+
+# A denied join (api-key list) makes only that attribute unreadable: the
+# key-age check is error for every user, the MFA check still decides.
+if grep -q '^oci-iam-api-key-age ' "$T/st" &&
+	! grep '^oci-iam-api-key-age ' "$T/st" | grep -qv ' error ' &&
+	grep -q '^oci-iam-privileged-user-mfa fail ' "$T/st"; then
+	ok "a denied api-key list: key age error, never pass; MFA still judged"
+else
+	bad "denied api-key list: $(grep -E '^oci-iam-(api-key-age|privileged)' "$T/st" | tr '\n' ';')"
 fi
 
 # Credentials that can read nothing: a clear, early stop.
