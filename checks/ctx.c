@@ -75,10 +75,8 @@ check_diag(struct check_ctx *c)
 static char *
 node_text(struct arena *a, const struct doc_node *n)
 {
-	char *buf = NULL, *s;
-	size_t len = 0;
 	struct strbuf sb;
-	FILE *fp;
+	char *s;
 
 	/*
 	 * Scalars (nearly all evidence) are formatted as doc_write_json()
@@ -108,19 +106,16 @@ node_text(struct arena *a, const struct doc_node *n)
 	default:
 		break;
 	}
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	doc_write_json(n, fp);
-	if (fclose(fp) != 0) {
-		lib_free(buf);
+	sb_init(&sb);
+	if (doc_write_json_sb(n, &sb) == -1 || sb.oom) {
+		sb_free(&sb);
 		return NULL;
 	}
-	if (len > 1024) {
-		s = arena_printf(a, "%.1000s...(%zu bytes)", buf, len);
-	} else {
-		s = arena_strndup(a, buf, len);
-	}
-	free(buf);
+	if (sb.len > 1024)
+		s = arena_printf(a, "%.1000s...(%zu bytes)", sb.s, sb.len);
+	else
+		s = arena_strndup(a, sb.s, sb.len);
+	sb_free(&sb);
 	return s;
 }
 
@@ -189,6 +184,9 @@ check_emit(struct check_ctx *c, const struct resource *res, enum status s,
 	    (res->region != NULL &&
 		(r->region = arena_strdup(c->a, res->region)) == NULL))
 		return diag_err(c->d, NULL, "out of memory");
+	/* The resource's arena outlives the result: the engine copies. */
+	r->account = res->account;
+	r->namespace = res->namespace;
 	c->emitted = 1;
 	return 0;
 }

@@ -16,72 +16,16 @@
 #include "lib/lib.h"
 #include "lib/builder_impl.h"
 
+/* The collection path, in the one path grammar (lib/path.c). */
 static int
 parse_collection(struct builder *b, const char *expr)
 {
-	const char *p = expr;
-	struct step *s;
-	size_t n = 0, cap = 8, len;
-	char *q;
-
-	if ((b->pathcopy = lib_strdup(expr)) == NULL ||
-	    (b->steps = lib_calloc(cap, sizeof(*s))) == NULL)
+	if ((b->patha = arena_new()) == NULL)
 		return diag_err(b->d, NULL, "out of memory");
-	q = b->pathcopy;
-	p = q;
-	while (*p != '\0') {
-		if (n == cap) {
-			cap *= 2;
-			s = lib_realloc(b->steps, cap * sizeof(*s));
-			if (s == NULL)
-				return diag_err(b->d, NULL, "out of memory");
-			b->steps = s;
-		}
-		s = &b->steps[n];
-		memset(s, 0, sizeof(*s));
-		if (*p == '.') {
-			p++;
-			continue;
-		}
-		if (p[0] == '[' && p[1] == '*' && p[2] == ']') {
-			s->kind = STEP_ANY;
-			p += 3;
-		} else if (p[0] == '*' &&
-		    (p[1] == '.' || p[1] == '\0' || p[1] == '[')) {
-			s->kind = STEP_ANY;
-			p += 1;
-		} else if (p[0] == '[' && p[1] == '"') {
-			const char *e = strchr(p + 2, '"');
-
-			if (e == NULL || e[1] != ']')
-				goto bad;
-			s->kind = STEP_KEY;
-			s->key = p + 2;
-			s->keylen = (size_t)(e - p - 2);
-			p = e + 2;
-		} else if (p[0] == '[') {
-			char *end;
-			unsigned long v;
-
-			v = strtoul(p + 1, &end, 10);
-			if (end == p + 1 || *end != ']')
-				goto bad;
-			s->kind = STEP_INDEX;
-			s->index = v;
-			p = end + 1;
-		} else {
-			len = strcspn(p, ".[");
-			s->kind = STEP_KEY;
-			s->key = p;
-			s->keylen = len;
-			p += len;
-		}
-		n++;
-	}
-	b->nsteps = n;
+	if ((b->path = doc_path_compile(b->patha, b->d, expr, NULL)) == NULL)
+		return -1;
+	b->steps = doc_path_steps(b->path, &b->nsteps);
 	return 0;
-bad:
-	return diag_err(b->d, NULL, "invalid collection path '%s'", expr);
 }
 
 struct builder *
@@ -144,8 +88,7 @@ builder_free(struct builder *b)
 	arena_free(b->spare);
 	lib_free(b->pairs);
 	lib_free(b->items);
-	lib_free(b->steps);
-	lib_free(b->pathcopy);
+	arena_free(b->patha);
 	lib_free(b);
 }
 
@@ -193,7 +136,7 @@ static int
 value_on_path(const struct builder *b)
 {
 	const struct frame *f;
-	const struct step *s;
+	const struct doc_step *s;
 
 	if (b->depth == 0)
 		return 1;
@@ -202,11 +145,11 @@ value_on_path(const struct builder *b)
 		return 0;
 	s = &b->steps[b->depth - 1];
 	switch (s->kind) {
-	case STEP_ANY:
+	case DOC_STEP_ANY:
 		return 1;
-	case STEP_INDEX:
+	case DOC_STEP_INDEX:
 		return f->type == DOC_SEQ && f->index == s->index;
-	case STEP_KEY:
+	case DOC_STEP_KEY:
 		return f->type == DOC_MAP && f->pkey != NULL &&
 		    f->pkeylen == s->keylen &&
 		    memcmp(f->pkey, s->key, s->keylen) == 0;
@@ -358,7 +301,7 @@ builder_doc_end(struct builder *b)
 		return diag_err(b->d, &b->doc_mark,
 		    "expected a collection at "
 		    "'%s', found none in this document",
-		    b->pathcopy);
+		    doc_path_text(b->path));
 	return 0;
 }
 

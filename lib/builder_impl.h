@@ -24,15 +24,6 @@
 /* Maps up to this many keys find duplicates by scanning, past it by hash. */
 #define BUILDER_SMALL_MAP 32
 
-enum step_kind { STEP_KEY, STEP_INDEX, STEP_ANY };
-
-struct step {
-	enum step_kind kind;
-	const char *key;
-	size_t keylen;
-	size_t index;
-};
-
 /* Keys seen in a map on the path to the collection (usually a handful). */
 struct seen_key {
 	char *s;
@@ -73,7 +64,7 @@ struct builder {
 	struct load_limits lim;
 	doc_each_fn cb;
 	void *ctx;
-	struct step *steps;
+	const struct doc_step *steps; /* of path, in patha */
 	size_t nsteps;
 	int whole_doc; /* no collection: each doc */
 	struct frame *stack;
@@ -91,7 +82,8 @@ struct builder {
 	size_t count;
 	int found; /* the collection was present */
 	struct mark doc_mark;
-	char *pathcopy;
+	struct arena *patha; /* holds the collection path */
+	const struct doc_path *path;
 	/* Members of the containers being built (see struct frame). */
 	struct doc_pair *pairs;
 	size_t npairs, cpairs;

@@ -37,6 +37,16 @@ doc_str(const struct doc_node *n)
 	return n != NULL && n->type == DOC_STRING ? n->str : NULL;
 }
 
+const char *
+doc_plain_str(const struct doc_node *n)
+{
+	const char *s = doc_str(n);
+
+	if (s == NULL || strlen(s) != n->len)
+		return NULL;
+	return s;
+}
+
 struct doc_node *
 doc_new(struct arena *a, enum doc_type t, const struct mark *m)
 {
@@ -326,6 +336,29 @@ doc_write_json(const struct doc_node *n, FILE *fp)
 	default:
 		dump_scalar(n, fp);
 	}
+}
+
+int
+doc_write_json_sb(const struct doc_node *n, struct strbuf *sb)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int rc;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL) {
+		sb->oom = 1;
+		return -1;
+	}
+	doc_write_json(n, fp);
+	if (fclose(fp) != 0) {
+		free(buf);
+		sb->oom = 1;
+		return -1;
+	}
+	rc = sb_add(sb, buf, len);
+	free(buf);
+	return rc;
 }
 
 const char *

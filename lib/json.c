@@ -32,190 +32,10 @@
  * its callback.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#include <yajl/yajl_parse.h>
 
-#include "lib/lib.h"
-#include "lib/builder_impl.h"
-
-#define JSON_CHUNK (128u * 1024)
-
-/* What the last callback was, to explain a syntax error. */
-enum json_ev { EV_NONE, EV_OPEN, EV_KEY, EV_VALUE };
-
-struct json_ctx {
-	struct builder *b;
-	struct diag *d;
-	const char *name;
-	const struct load_limits *lim;
-	yajl_handle h;
-	int ndjson;
-
-	/* The buffer being given to yajl_parse (NULL while completing). */
-	const char *seg, *segend;
-	int completing;
-	/* Just past the last token that raised a callback in seg, or NULL. */
-	const char *last;
-
-	/* Position cursor: line and column of byte `cur` in the buffer. */
-	const char *buf, *bufend;
-	const char *cur;
-	const char *nl, *hi; /* the next '\n' and byte >= 0x80 from cur */
-	const char *stop; /* the nearer of nl and hi */
-	uint32_t line, col;
-
-	/* A token begun in an earlier buffer and not finished yet. */
-	int pending;
-	struct mark pend_mark;
-	struct strbuf carry; /* its raw bytes so far */
-	char sep; /* separator passed before it ("," or ":"), or 0 */
-
-	/* The token of the running callback. */
-	const char *tok; /* its start in seg, or NULL when in carry */
-	struct mark tok_mark;
-	const char *tok_e; /* its end in seg (NULL when completing) */
-	int tok_hi; /* it may hold non-ASCII bytes */
-
-	/* Grammar state, for error messages only. */
-	enum json_ev ev;
-	int last_zero; /* the last value was the number 0 or -0 */
-	struct mark *open; /* marks of the open containers */
-	char *openc; /* and their brackets */
-	size_t nopen, capopen;
-
-	uint64_t total; /* bytes read */
-
-	/* The file's digest (the builder's), fed every byte read. */
-	EVP_MD_CTX *md;
-	/* With the reader thread: the piece whose events are being
-	 * collected (see "reader thread" below), else NULL, and its next
-	 * and end event slots (pc->nev is set when the piece is done). */
-	struct piece *pc;
-	struct pev *evp, *eve;
-};
-
-/* ------------------------------------------------------ reader thread */
-
-/*
- * With two CPUs, a large input is parsed on a thread of its own: yajl and
- * everything in this file above the builder (positions, string checks,
- * error messages) run on the reader thread, which turns each buffer of
- * input (a "piece") into a list of events; the calling thread replays
- * the events, in order, into the builder, which builds the trees and
- * calls the element callback there, as without the thread.  Whichever
- * thread would otherwise wait reads the file ahead and feeds the digest
- * (fill_one(): the calling thread when it has no events to replay, the
- * reader when it has no input), one at a time and in order.  A streamed
- * export thus loads at close to yajl's own speed, and a scan's checks run
- * beside the parsing.
- *
- * The result is the same as without the thread, diagnostics included:
- * the events are the builder calls the callbacks would have made, with
- * the same marks; the reader's diagnostics are kept apart and reported
- * after the last event it handed over, which is where it stopped (a read
- * error travels to it in the piece where it happened); when the builder
- * or the element callback fails first, the reader is told to stop, and
- * whatever it found past that point is dropped, as it would never have
- * been parsed.
- *
- * A piece's text stays in its buffer until its events are replayed, so
- * an event points into it; the few strings yajl does not hand over in
- * place (with escapes, or split between buffers) are copied beside the
- * events.  PIPE_SLOTS pieces of at most JSON_CHUNK bytes are in flight,
- * so memory stays flat: the bench snapshot streams in 5 MB of RSS, and
- * the densest input (NDJSON lines "0", 1.5 events a byte at 20 bytes an
- * event) in 20 MB; larger pieces were no faster.  Nesting cannot run
- * ahead either: the reader stops one level past the builder's depth
- * limit.  A slot goes round: free, input (read, waiting for the reader),
- * parsed (events waiting for the builder), free.
- */
-enum pev_kind {
-	PEV_NULL,
-	PEV_FALSE,
-	PEV_TRUE,
-	PEV_INT,
-	PEV_FLOAT,
-	PEV_STRING,
-	PEV_KEY,
-	PEV_MAP,
-	PEV_SEQ,
-	PEV_MAP_END,
-	PEV_SEQ_END,
-	PEV_DOC_START,
-	PEV_DOC_END,
-};
-
-/* The event's text is at offset off in the piece's copies, not its data. */
-#define PEV_COPY 0x100u
-
-/*
- * 20 bytes: a piece holds up to one event per byte or so ("{}" lines of
- * NDJSON), so its events can outweigh it.  Offsets and lengths fit in 32
- * bits because the thread is only used with a scalar limit of at most
- * PIPE_MAX_SCALAR (pipe_wanted()).
- */
-struct pev {
-	uint32_t off; /* of the text, in the piece's data or copies */
-	uint32_t n;
-	uint32_t line, col;
-	uint32_t kind;
-};
-
-struct piece {
-	const char *data; /* its input: in own, or in the caller's buffer */
-	size_t len;
-	int end; /* no input: the end of the file */
-	int err; /* no input: reading failed with this errno */
-	char *own; /* piece_max bytes, for input read from the file */
-	struct pev *ev;
-	size_t nev, cev;
-	struct strbuf copies;
-};
-
-#define PIPE_SLOTS 4
-#define PIPE_MAX_SCALAR (256u << 20)
-
-struct pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t parsed; /* the builder's side waits for events */
-	pthread_cond_t input; /* the reader waits for input */
-	int rwait, bwait; /* the reader, the builder's side, is waiting */
-	struct piece slot[PIPE_SLOTS];
-	/* Next slot to fill with input, to parse, to replay (mod SLOTS). */
-	size_t fill, parse, replay;
-	size_t nin, nparsed; /* slots with input, with events */
-	int stop; /* the builder failed: the reader stops */
-	int done; /* the reader has handed over its last piece */
-	int rc; /* and its result */
-	struct diag d; /* the reader's diagnostics */
-	/* The input: read by one thread at a time (filling), in order. */
-	const char *prefix;
-	size_t plen, poff;
-	int fd;
-	int eof; /* the end (or an error) is queued: no more input */
-	int filling; /* a thread is reading into slot `fill` */
-	size_t piece_max;
-};
-
-/*
- * See load_set_threads() in lib.h.  A piece size set there applies with
- * and without the thread (so that tests compare the two on the same
- * pieces: where the input is cut can change which token an error message
- * quotes); 0 keeps the defaults: the prefix whole and JSON_CHUNK reads,
- * the same pieces for the thread.
- */
-static enum load_threads pipe_mode = LOAD_THREADS_AUTO;
-static size_t pipe_piece;
-
-void
-load_set_threads(enum load_threads mode, size_t piece)
-{
-	pipe_mode = mode;
-	pipe_piece = piece;
-}
+#include "lib/json_impl.h"
 
 /* ------------------------------------------------------------ positions */
 
@@ -1430,8 +1250,8 @@ chunk(struct json_ctx *j, const char *p, size_t n)
 	return 0;
 }
 
-static int
-input(struct json_ctx *j, const char *p, size_t n)
+int
+json_input(struct json_ctx *j, const char *p, size_t n)
 {
 	struct mark m = { j->name, 0, 0 };
 
@@ -1444,8 +1264,8 @@ input(struct json_ctx *j, const char *p, size_t n)
 }
 
 /* The end of the input: finish the last document. */
-static int
-input_end(struct json_ctx *j, int ndjson)
+int
+json_input_end(struct json_ctx *j, int ndjson)
 {
 	struct mark m = { j->name, 1, 1 };
 
@@ -1457,14 +1277,14 @@ input_end(struct json_ctx *j, int ndjson)
 }
 
 /* Bytes read at a time, and the largest piece: the same with the thread. */
-static size_t
-chunk_size(void)
+size_t
+json_chunk_size(void)
 {
-	return pipe_piece > 0 ? pipe_piece : JSON_CHUNK;
+	return json_piece() > 0 ? json_piece() : JSON_CHUNK;
 }
 
-static int
-read_error(struct json_ctx *j)
+int
+json_read_error(struct json_ctx *j)
 {
 	struct mark m = { j->name, 0, 0 };
 
@@ -1476,16 +1296,16 @@ static int
 feed_serial(
     struct json_ctx *j, const char *prefix, size_t plen, int fd, int ndjson)
 {
-	size_t chunk = chunk_size();
+	size_t chunk = json_chunk_size();
 	size_t off = 0, n;
 	char *buf = NULL;
 	ssize_t r;
 	int rc = -1;
 
 	do {
-		n = pipe_piece > 0 && plen - off > pipe_piece ? pipe_piece
-							      : plen - off;
-		if (input(j, prefix + off, n) == -1)
+		n = json_piece() > 0 && plen - off > json_piece() ? json_piece()
+								  : plen - off;
+		if (json_input(j, prefix + off, n) == -1)
 			return -1;
 		off += n;
 	} while (off < plen);
@@ -1497,7 +1317,7 @@ feed_serial(
 		}
 		for (;;) {
 			if ((r = read_full(fd, buf, chunk)) < 0) {
-				read_error(j);
+				json_read_error(j);
 				goto out;
 			}
 			if (r == 0)
@@ -1505,411 +1325,13 @@ feed_serial(
 			/* The caller's digest of the file: one read, two uses. */
 			if (digest_update(
 				j->md, j->d, j->name, buf, (size_t)r) == -1 ||
-			    input(j, buf, (size_t)r) == -1)
+			    json_input(j, buf, (size_t)r) == -1)
 				goto out;
 		}
 	}
-	rc = input_end(j, ndjson);
+	rc = json_input_end(j, ndjson);
 out:
 	lib_free(buf);
-	return rc;
-}
-
-/* ---------------------------------------------------- the reader's side */
-
-/* The next piece to parse, or NULL when the builder has failed. */
-static int fill_one(struct pipe *pp, struct json_ctx *j, struct diag *d);
-
-static struct piece *
-piece_get(struct pipe *pp, struct json_ctx *j)
-{
-	struct piece *pc;
-	int rc;
-
-	pthread_mutex_lock(&pp->mu);
-	while (pp->nin == 0 && !pp->stop) {
-		/* The builder's side is busy: read the input here. */
-		if ((rc = fill_one(pp, j, &pp->d)) == 1)
-			continue;
-		if (rc == -1)
-			break;
-		pp->rwait = 1;
-		pthread_cond_wait(&pp->input, &pp->mu);
-		pp->rwait = 0;
-	}
-	pc = pp->stop || pp->nin == 0 ? NULL : &pp->slot[pp->parse];
-	pthread_mutex_unlock(&pp->mu);
-	return pc;
-}
-
-/* Hand the piece's events over to the builder's thread. */
-static void
-piece_put(struct pipe *pp)
-{
-	pthread_mutex_lock(&pp->mu);
-	pp->parse = (pp->parse + 1) % PIPE_SLOTS;
-	pp->nin--;
-	pp->nparsed++;
-	if (pp->bwait)
-		pthread_cond_signal(&pp->parsed);
-	pthread_mutex_unlock(&pp->mu);
-}
-
-/*
- * The reader: parse the pieces as they come, handing over each one, even
- * when parsing it failed (for the events before the error).  0, or -1
- * with the reason in pp->d (or stopped by the builder's side).
- */
-static int
-reader_run(struct json_ctx *j, struct pipe *pp, int ndjson)
-{
-	struct piece *pc;
-	int rc, last;
-
-	for (;;) {
-		if ((pc = piece_get(pp, j)) == NULL)
-			return -1;
-		pc->copies.len = 0;
-		j->pc = pc;
-		j->evp = pc->ev;
-		j->eve = pc->ev + pc->cev;
-		/* Once handed over, the slot is the other side's. */
-		last = pc->end || pc->err != 0;
-		if (pc->err != 0) {
-			errno = pc->err;
-			rc = read_error(j);
-		} else if (pc->end) {
-			rc = input_end(j, ndjson);
-		} else {
-			rc = input(j, pc->data, pc->len);
-		}
-		pc->nev = (size_t)(j->evp - pc->ev);
-		j->pc = NULL;
-		piece_put(pp);
-		if (rc == -1 || last)
-			return rc;
-	}
-}
-
-struct reader_arg {
-	struct json_ctx *j;
-	struct pipe *pp;
-	int ndjson;
-};
-
-static void *
-reader_main(void *arg)
-{
-	struct reader_arg *ra = arg;
-	struct pipe *pp = ra->pp;
-	int rc;
-
-	rc = reader_run(ra->j, pp, ra->ndjson);
-	pthread_mutex_lock(&pp->mu);
-	pp->rc = rc;
-	pp->done = 1;
-	pthread_cond_signal(&pp->parsed);
-	pthread_mutex_unlock(&pp->mu);
-	return NULL;
-}
-
-/* --------------------------------------------------- the builder's side */
-
-/* Replay a piece's events into the builder.  0 or -1. */
-static int
-replay(struct builder *b, const char *name, const struct piece *pc)
-{
-	static const char *const lit[] = { "null", "false", "true" };
-	const struct pev *e = pc->ev, *end = pc->ev + pc->nev;
-	struct mark m = { name, 0, 0 };
-	const char *s, *base;
-	int rc;
-
-	for (; e < end; e++) {
-		m.line = e->line;
-		m.col = e->col;
-		base = e->kind & PEV_COPY ? pc->copies.s : pc->data;
-		s = base != NULL ? base + e->off : "";
-		switch (e->kind & ~PEV_COPY) {
-		case PEV_KEY:
-			rc = builder_key_fast(b, s, e->n, &m);
-			break;
-		case PEV_STRING:
-			rc = builder_scalar_fast(b, DOC_STRING, s, e->n, &m);
-			break;
-		case PEV_NULL:
-			rc = builder_scalar_fast(b, DOC_NULL, lit[0], 4, &m);
-			break;
-		case PEV_FALSE:
-			rc = builder_scalar_fast(b, DOC_BOOL, lit[1], 5, &m);
-			break;
-		case PEV_TRUE:
-			rc = builder_scalar_fast(b, DOC_BOOL, lit[2], 4, &m);
-			break;
-		case PEV_INT:
-			rc = builder_scalar(b, DOC_INT, s, e->n, &m);
-			break;
-		case PEV_FLOAT:
-			rc = builder_scalar(b, DOC_FLOAT, s, e->n, &m);
-			break;
-		case PEV_MAP:
-			rc = builder_open_fast(b, DOC_MAP, &m);
-			break;
-		case PEV_SEQ:
-			rc = builder_open_fast(b, DOC_SEQ, &m);
-			break;
-		case PEV_MAP_END:
-			rc = builder_close_fast(b, DOC_MAP);
-			break;
-		case PEV_SEQ_END:
-			rc = builder_close_fast(b, DOC_SEQ);
-			break;
-		case PEV_DOC_START:
-			rc = builder_doc_start(b, &m);
-			break;
-		default: /* PEV_DOC_END */
-			rc = builder_doc_end(b);
-			break;
-		}
-		if (rc == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * Give the free slot pc the next input: a piece of the prefix, the next
- * bytes of the file (fed to the digest), or the end (or a read error)
- * after which there is no more.  Runs unlocked, by the one thread that
- * holds pp->filling.  0, 1 when this was the last input, or -1 when the
- * digest failed (reported in d).
- */
-static int
-read_piece(
-    struct pipe *pp, struct piece *pc, struct json_ctx *j, struct diag *d)
-{
-	size_t n, max = pp->piece_max;
-	ssize_t r;
-
-	pc->end = 0;
-	pc->err = 0;
-	pc->data = NULL;
-	pc->len = 0;
-	if (pp->poff < pp->plen) {
-		n = pp->plen - pp->poff < max ? pp->plen - pp->poff : max;
-		pc->data = pp->prefix + pp->poff;
-		pc->len = n;
-		pp->poff += n;
-		return 0;
-	}
-	if (pp->fd != -1) {
-		if (pc->own == NULL && (pc->own = lib_malloc(max)) == NULL) {
-			pc->err = ENOMEM;
-			return 1;
-		}
-		if ((r = read_full(pp->fd, pc->own, max)) < 0) {
-			pc->err = errno != 0 ? errno : EIO;
-			return 1;
-		}
-		if (r > 0) {
-			if (digest_update(
-				j->md, d, j->name, pc->own, (size_t)r) == -1)
-				return -1;
-			pc->data = pc->own;
-			pc->len = (size_t)r;
-			return 0;
-		}
-	}
-	pc->end = 1;
-	return 1;
-}
-
-/*
- * Called with the lock held, from either thread: read the next input
- * into the next free slot, unless there is none or another thread is
- * reading (reads stay in order).  The lock is released while reading.
- * 1 when a slot was filled, 0 when there was nothing to do, -1 when the
- * digest failed (reported in d).
- */
-static int
-fill_one(struct pipe *pp, struct json_ctx *j, struct diag *d)
-{
-	struct piece *pc;
-	int rc;
-
-	if (pp->eof || pp->filling || pp->nin + pp->nparsed == PIPE_SLOTS)
-		return 0;
-	pp->filling = 1;
-	pc = &pp->slot[pp->fill];
-	pthread_mutex_unlock(&pp->mu);
-	rc = read_piece(pp, pc, j, d);
-	pthread_mutex_lock(&pp->mu);
-	pp->filling = 0;
-	if (rc != 0)
-		pp->eof = 1;
-	if (rc == -1)
-		return -1;
-	pp->fill = (pp->fill + 1) % PIPE_SLOTS;
-	pp->nin++;
-	if (pp->rwait)
-		pthread_cond_signal(&pp->input);
-	return 1;
-}
-
-/*
- * The builder's side: keep the free slots filled with input (when the
- * reader is busy parsing), and replay the reader's pieces as they come.
- * 0, or -1 when the builder failed (the reader is then told to stop).
- */
-static int
-builder_side(struct pipe *pp, struct json_ctx *j, struct diag *d)
-{
-	struct piece *pc;
-	int rc;
-
-	pthread_mutex_lock(&pp->mu);
-	for (;;) {
-		/*
-		 * Nothing to replay: this side is the faster one, so it
-		 * reads ahead for the reader (which reads for itself when
-		 * it is the faster one).
-		 */
-		if (pp->nparsed == 0) {
-			while ((rc = fill_one(pp, j, d)) == 1)
-				;
-			if (rc == -1)
-				goto fail;
-		}
-		if (pp->nparsed == 0) {
-			if (pp->done)
-				break;
-			if (pp->rwait && pp->nin > 0)
-				pthread_cond_signal(&pp->input);
-			pp->bwait = 1;
-			pthread_cond_wait(&pp->parsed, &pp->mu);
-			pp->bwait = 0;
-			continue;
-		}
-		pc = &pp->slot[pp->replay];
-		pthread_mutex_unlock(&pp->mu);
-		rc = replay(j->b, j->name, pc);
-		pthread_mutex_lock(&pp->mu);
-		if (rc == -1)
-			goto fail;
-		pp->replay = (pp->replay + 1) % PIPE_SLOTS;
-		pp->nparsed--;
-		/* A slot is free: a waiting reader can read into it. */
-		if (pp->rwait)
-			pthread_cond_signal(&pp->input);
-	}
-	pthread_mutex_unlock(&pp->mu);
-	return 0;
-fail:
-	pp->stop = 1;
-	pthread_cond_signal(&pp->input);
-	pthread_mutex_unlock(&pp->mu);
-	return -1;
-}
-
-static void
-pipe_free(struct pipe *pp)
-{
-	size_t i;
-
-	for (i = 0; i < PIPE_SLOTS; i++) {
-		lib_free(pp->slot[i].own);
-		lib_free(pp->slot[i].ev);
-		sb_free(&pp->slot[i].copies);
-	}
-	diag_free(&pp->d);
-	pthread_cond_destroy(&pp->parsed);
-	pthread_cond_destroy(&pp->input);
-	pthread_mutex_destroy(&pp->mu);
-}
-
-/*
- * Whether to parse on a reader thread (see load_set_threads()): not with
- * a scalar limit over PIPE_MAX_SCALAR (or none), as events count in 32
- * bits.
- */
-static int
-pipe_wanted(int fd, const struct load_limits *lim)
-{
-	static long ncpu;
-
-	if (pipe_mode == LOAD_THREADS_OFF || lib_alloc_armed() ||
-	    lim->max_scalar == 0 || lim->max_scalar > PIPE_MAX_SCALAR)
-		return 0;
-	if (pipe_mode == LOAD_THREADS_ALWAYS)
-		return 1;
-	if (ncpu == 0)
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	return fd != -1 && ncpu >= 2;
-}
-
-/*
- * json_feed() with the reader thread.  1 when the thread could not be
- * started (nothing is consumed yet: go on without it), else 0 or -1.
- */
-static int
-feed_piped(
-    struct json_ctx *j, const char *prefix, size_t plen, int fd, int ndjson)
-{
-	struct diag *d = j->d;
-	struct pipe *pp;
-	struct reader_arg ra;
-	sigset_t all, old;
-	pthread_t t;
-	size_t i;
-	int rc, err;
-
-	if ((pp = lib_calloc(1, sizeof(*pp))) == NULL)
-		return 1;
-	if (pthread_mutex_init(&pp->mu, NULL) != 0) {
-		lib_free(pp);
-		return 1;
-	}
-	if (pthread_cond_init(&pp->parsed, NULL) != 0) {
-		pthread_mutex_destroy(&pp->mu);
-		lib_free(pp);
-		return 1;
-	}
-	if (pthread_cond_init(&pp->input, NULL) != 0) {
-		pthread_cond_destroy(&pp->parsed);
-		pthread_mutex_destroy(&pp->mu);
-		lib_free(pp);
-		return 1;
-	}
-	for (i = 0; i < PIPE_SLOTS; i++)
-		sb_init(&pp->slot[i].copies);
-	diag_init(&pp->d);
-	pp->prefix = prefix;
-	pp->plen = plen;
-	pp->fd = fd;
-	pp->piece_max = chunk_size();
-	ra.j = j;
-	ra.pp = pp;
-	ra.ndjson = ndjson;
-	j->d = &pp->d;
-	/* Signals are for the calling thread: the reader blocks them all. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&t, NULL, reader_main, &ra);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err != 0) {
-		pipe_free(pp);
-		lib_free(pp);
-		return 1;
-	}
-	rc = builder_side(pp, j, d);
-	pthread_join(t, NULL);
-	/* The reader's errors count only where the builder went on. */
-	if (rc == 0 && pp->rc == -1) {
-		diag_move(d, &pp->d);
-		rc = -1;
-	}
-	pipe_free(pp);
-	lib_free(pp);
 	return rc;
 }
 
@@ -1937,8 +1359,8 @@ json_feed(struct builder *b, struct diag *d, const char *name,
 	j.tok_mark.file = name;
 	j.md = b->md;
 	sb_init(&j.carry);
-	if (pipe_wanted(fd, lim))
-		rc = feed_piped(&j, prefix, plen, fd, ndjson);
+	if (json_pipe_wanted(fd, lim))
+		rc = json_feed_piped(&j, prefix, plen, fd, ndjson);
 	if (rc == 1) {
 		j.d = d;
 		j.pc = NULL;

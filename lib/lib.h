@@ -215,6 +215,8 @@ doc_getn(const struct doc_node *map, const char *key, size_t len)
 struct doc_node *doc_index(const struct doc_node *seq, size_t i);
 /* String value of a DOC_STRING node, else NULL. */
 const char *doc_str(const struct doc_node *n);
+/* The same, but NULL too when the string holds a NUL byte. */
+const char *doc_plain_str(const struct doc_node *n);
 const char *doc_type_name(enum doc_type t);
 /* Print a tree with types and line:col, indented (for `rampart doc`). */
 void doc_dump(const struct doc_node *n, FILE *fp, int indent);
@@ -489,10 +491,22 @@ int builder_wants_value(const struct builder *b);
  */
 struct doc_path;
 
+/* One step of a compiled path: a key, an index or any member. */
+enum doc_step_kind { DOC_STEP_KEY, DOC_STEP_INDEX, DOC_STEP_ANY };
+
+struct doc_step {
+	enum doc_step_kind kind;
+	const char *key; /* DOC_STEP_KEY: keylen bytes */
+	size_t keylen;
+	size_t index; /* DOC_STEP_INDEX */
+};
+
 struct doc_path *doc_path_compile(
     struct arena *a, struct diag *d, const char *expr, const struct mark *m);
 /* The expression text as given. */
 const char *doc_path_text(const struct doc_path *p);
+/* The steps of p, in order (the streaming builder follows them). */
+const struct doc_step *doc_path_steps(const struct doc_path *p, size_t *n);
 /* Whether the path contains a wildcard (can select many nodes). */
 int doc_path_is_multi(const struct doc_path *p);
 /*
@@ -599,6 +613,8 @@ int sb_adds(struct strbuf *sb, const char *s);
 int sb_addc(struct strbuf *sb, char c);
 int sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* JSON-escape s (len bytes) with surrounding quotes. */
+/* doc_write_json() appended to sb.  0, or -1 (out of memory: sb->oom). */
+int doc_write_json_sb(const struct doc_node *n, struct strbuf *sb);
 int sb_json_str(struct strbuf *sb, const char *s, size_t len);
 /*
  * The JSON escape of byte c into out (\" \\ \n \r \t or \u00XX for other
@@ -687,5 +703,8 @@ int64_t time_days_between(int64_t from, int64_t to);
 int time_add_days(int64_t t, int64_t days, int64_t *out);
 /* Format epoch seconds as RFC 3339 UTC ("2026-01-02T03:04:05Z"). */
 void format_time(int64_t t, char out[32]);
+/* The monotonic clock in nanoseconds and milliseconds (0 if unreadable). */
+int64_t mono_ns(void);
+int64_t mono_ms(void);
 
 #endif /* RAMPART_LIB_H */

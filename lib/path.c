@@ -15,18 +15,9 @@
 
 #include "lib/lib.h"
 
-enum pstep_kind { PS_KEY, PS_INDEX, PS_ANY };
-
-struct pstep {
-	enum pstep_kind kind;
-	const char *key;
-	size_t keylen;
-	size_t index;
-};
-
 struct doc_path {
 	const char *text;
-	struct pstep *steps;
+	struct doc_step *steps;
 	size_t n;
 	int multi;
 };
@@ -53,7 +44,7 @@ doc_path_compile(
     struct arena *a, struct diag *d, const char *expr, const struct mark *m)
 {
 	struct doc_path *p;
-	struct pstep *s;
+	struct doc_step *s;
 	const char *c = expr;
 	size_t cap = 4, len;
 	char q, *k;
@@ -87,12 +78,12 @@ doc_path_compile(
 			}
 		}
 		if (*c == '*') {
-			s->kind = PS_ANY;
+			s->kind = DOC_STEP_ANY;
 			c++;
 		} else if (*c == '[') {
 			c++;
 			if (c[0] == '*' && c[1] == ']') {
-				s->kind = PS_ANY;
+				s->kind = DOC_STEP_ANY;
 				c += 2;
 			} else if (*c == '"' || *c == '\'') {
 				q = *c++;
@@ -113,11 +104,11 @@ doc_path_compile(
 					return NULL;
 				}
 				c += 2;
-				s->kind = PS_KEY;
+				s->kind = DOC_STEP_KEY;
 				s->key = k;
 				s->keylen = len;
 			} else if (*c >= '0' && *c <= '9') {
-				s->kind = PS_INDEX;
+				s->kind = DOC_STEP_INDEX;
 				s->index = 0;
 				while (*c >= '0' && *c <= '9') {
 					if (s->index > (SIZE_MAX - 9) / 10) {
@@ -148,7 +139,7 @@ doc_path_compile(
 				    "unexpected character");
 				return NULL;
 			}
-			s->kind = PS_KEY;
+			s->kind = DOC_STEP_KEY;
 			if ((s->key = arena_strndup(a, c, len)) == NULL) {
 				diag_err(d, m, "out of memory");
 				return NULL;
@@ -156,11 +147,18 @@ doc_path_compile(
 			s->keylen = len;
 			c += len;
 		}
-		if (s->kind == PS_ANY)
+		if (s->kind == DOC_STEP_ANY)
 			p->multi = 1;
 		p->n++;
 	}
 	return p;
+}
+
+const struct doc_step *
+doc_path_steps(const struct doc_path *p, size_t *n)
+{
+	*n = p->n;
+	return p->steps;
 }
 
 const char *
@@ -178,7 +176,7 @@ doc_path_is_multi(const struct doc_path *p)
 int
 doc_path_head(const struct doc_path *p, const char **key, size_t *len)
 {
-	if (p->n == 0 || p->steps[0].kind != PS_KEY)
+	if (p->n == 0 || p->steps[0].kind != DOC_STEP_KEY)
 		return 0;
 	*key = p->steps[0].key;
 	*len = p->steps[0].keylen;
@@ -197,7 +195,7 @@ struct eval {
 static int
 eval_rec(struct eval *e, size_t i, const struct doc_node *n)
 {
-	const struct pstep *s;
+	const struct doc_step *s;
 	const struct doc_node *c;
 	size_t j;
 	int rc;
@@ -214,15 +212,15 @@ eval_rec(struct eval *e, size_t i, const struct doc_node *n)
 	}
 	s = &e->p->steps[i];
 	switch (s->kind) {
-	case PS_KEY:
+	case DOC_STEP_KEY:
 		if ((c = doc_getn(n, s->key, s->keylen)) == NULL)
 			goto missing;
 		return eval_rec(e, i + 1, c);
-	case PS_INDEX:
+	case DOC_STEP_INDEX:
 		if (n->type != DOC_SEQ || s->index >= n->u.seq.n)
 			goto missing;
 		return eval_rec(e, i + 1, n->u.seq.items[s->index]);
-	case PS_ANY:
+	case DOC_STEP_ANY:
 		if (n->type == DOC_SEQ) {
 			for (j = 0; j < n->u.seq.n && !e->stop; j++)
 				if (eval_rec(e, i + 1, n->u.seq.items[j]) == -1)

@@ -20,6 +20,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/lib.h"
 
@@ -298,4 +299,20 @@ format_time(int64_t t, char out[32])
 	civil_from_days(day, &y, &m, &d);
 	snprintf(out, 32, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m,
 	    d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+}
+
+int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+mono_ms(void)
+{
+	return mono_ns() / 1000000;
 }

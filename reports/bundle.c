@@ -392,17 +392,6 @@ bundle_sign_file(struct diag *d, const char *report_path,
 
 /* ---------------------------------------------------------- verification */
 
-/* A string node without embedded NUL bytes, else NULL. */
-static const char *
-plain_str(const struct doc_node *n)
-{
-	const char *s = doc_str(n);
-
-	if (s == NULL || strlen(s) != n->len)
-		return NULL;
-	return s;
-}
-
 /* Required string member; VERIFY_MALFORMED when absent or not a string. */
 static int
 need_str(struct diag *d, const struct doc_node *map, const char *key,
@@ -410,7 +399,7 @@ need_str(struct diag *d, const struct doc_node *map, const char *key,
 {
 	const struct doc_node *n = doc_get(map, key);
 
-	if (n == NULL || (*out = plain_str(n)) == NULL) {
+	if (n == NULL || (*out = doc_plain_str(n)) == NULL) {
 		diag_err(d, map != NULL ? &map->mark : NULL,
 		    "%s: '%s' is missing or not a string", where, key);
 		return VERIFY_MALFORMED;
@@ -448,7 +437,7 @@ find_role(const struct doc_node *config, const char *role)
 		return NULL;
 	for (i = 0; i < config->u.seq.n; i++) {
 		e = config->u.seq.items[i];
-		r = plain_str(doc_get(doc_get(e, "annotations"), "role"));
+		r = doc_plain_str(doc_get(doc_get(e, "annotations"), "role"));
 		if (r != NULL && strcmp(r, role) == 0)
 			return e;
 	}
@@ -470,8 +459,10 @@ read_ext_maps(struct arena *a, struct diag *d, const struct doc_node *ext,
 			 a, o->u.map.n * sizeof(*r->options))) == NULL)
 			return diag_err(d, NULL, "out of memory");
 		for (i = 0; i < o->u.map.n; i++) {
-			r->options[i].name = plain_str(o->u.map.pairs[i].key);
-			r->options[i].value = plain_str(o->u.map.pairs[i].val);
+			r->options[i].name =
+			    doc_plain_str(o->u.map.pairs[i].key);
+			r->options[i].value =
+			    doc_plain_str(o->u.map.pairs[i].val);
 			if (r->options[i].name == NULL ||
 			    r->options[i].value == NULL)
 				return INVALID(
@@ -484,9 +475,10 @@ read_ext_maps(struct arena *a, struct diag *d, const struct doc_node *ext,
 			 a, c->u.map.n * sizeof(*r->controls))) == NULL)
 			return diag_err(d, NULL, "out of memory");
 		for (i = 0; i < c->u.map.n; i++) {
-			r->controls[i].id = plain_str(c->u.map.pairs[i].key);
+			r->controls[i].id =
+			    doc_plain_str(c->u.map.pairs[i].key);
 			r->controls[i].status =
-			    plain_str(c->u.map.pairs[i].val);
+			    doc_plain_str(c->u.map.pairs[i].val);
 			if (r->controls[i].id == NULL ||
 			    r->controls[i].status == NULL)
 				return INVALID(d, &c->mark,
@@ -510,12 +502,12 @@ check_statement(struct arena *a, struct diag *d, const struct doc_node *st,
 	if (st->type != DOC_MAP)
 		return diag_err(
 		    d, NULL, "the signed payload is not a JSON object");
-	s = plain_str(doc_get(st, "_type"));
+	s = doc_plain_str(doc_get(st, "_type"));
 	if (s == NULL || strcmp(s, INTOTO_STATEMENT_V1) != 0)
 		return INVALID(d, NULL,
 		    "the signed payload is not an in-toto Statement "
 		    "v1");
-	s = plain_str(doc_get(st, "predicateType"));
+	s = doc_plain_str(doc_get(st, "predicateType"));
 	if (s == NULL || strcmp(s, TEST_RESULT_PREDICATE) != 0)
 		return INVALID(d, NULL, "predicateType is '%s', expected '%s'",
 		    s ? s : "(missing)", TEST_RESULT_PREDICATE);
@@ -523,50 +515,50 @@ check_statement(struct arena *a, struct diag *d, const struct doc_node *st,
 	if (subj == NULL || subj->type != DOC_SEQ || subj->u.seq.n != 1)
 		return INVALID(
 		    d, NULL, "the statement must have exactly one subject");
-	digest = plain_str(
+	digest = doc_plain_str(
 	    doc_get(doc_get(subj->u.seq.items[0], "digest"), "sha256"));
 	if (digest == NULL || strcmp(digest, report_sha256) != 0)
 		return INVALID(d, NULL,
 		    "the report's sha256 %s does not match the signed "
 		    "subject digest %s: the report was changed",
 		    report_sha256, digest ? digest : "(missing)");
-	r->subject = plain_str(doc_get(subj->u.seq.items[0], "name"));
+	r->subject = doc_plain_str(doc_get(subj->u.seq.items[0], "name"));
 	pred = doc_get(st, "predicate");
 	ext = doc_get(pred, RAMPART_EXTENSION);
-	s = plain_str(doc_get(ext, "signer_key_id"));
+	s = doc_plain_str(doc_get(ext, "signer_key_id"));
 	if (s == NULL || strcmp(s, key->id) != 0)
 		return INVALID(d, NULL,
 		    "the statement names signer key '%s', but it was "
 		    "verified with key '%s'",
 		    s ? s : "(missing)", key->id);
-	r->verdict = plain_str(doc_get(ext, "verdict"));
-	r->result = plain_str(doc_get(pred, "result"));
+	r->verdict = doc_plain_str(doc_get(ext, "verdict"));
+	r->result = doc_plain_str(doc_get(pred, "result"));
 	if (r->verdict == NULL || sign_verdict_parse(r->verdict, &v) == -1 ||
 	    r->result == NULL || strcmp(r->result, results[v]) != 0)
 		return INVALID(d, NULL,
 		    "the statement's verdict and result are missing "
 		    "or disagree");
-	r->time = plain_str(doc_get(ext, "time"));
-	r->finished = plain_str(doc_get(ext, "finished"));
+	r->time = doc_plain_str(doc_get(ext, "time"));
+	r->finished = doc_plain_str(doc_get(ext, "finished"));
 	base = find_role(doc_get(pred, "configuration"), "baseline");
 	if (base != NULL) {
-		r->baseline_id = plain_str(doc_get(base, "name"));
+		r->baseline_id = doc_plain_str(doc_get(base, "name"));
 		r->baseline_sha256 =
-		    plain_str(doc_get(doc_get(base, "digest"), "sha256"));
+		    doc_plain_str(doc_get(doc_get(base, "digest"), "sha256"));
 	}
 	r->subject_sha256 = arena_strdup(a, report_sha256);
 	r->predicate_type = TEST_RESULT_PREDICATE;
-	r->started = plain_str(doc_get(ext, "started"));
-	r->key_algorithm = plain_str(doc_get(ext, "key_algorithm"));
-	r->crypto_provider = plain_str(doc_get(ext, "crypto_provider"));
+	r->started = doc_plain_str(doc_get(ext, "started"));
+	r->key_algorithm = doc_plain_str(doc_get(ext, "key_algorithm"));
+	r->crypto_provider = doc_plain_str(doc_get(ext, "crypto_provider"));
 	if ((tool = find_role(doc_get(pred, "configuration"), "tool")) !=
 	    NULL) {
-		r->tool_version =
-		    plain_str(doc_get(doc_get(tool, "annotations"), "version"));
-		r->build_id = plain_str(
+		r->tool_version = doc_plain_str(
+		    doc_get(doc_get(tool, "annotations"), "version"));
+		r->build_id = doc_plain_str(
 		    doc_get(doc_get(tool, "annotations"), "build_id"));
 		r->tool_sha256 =
-		    plain_str(doc_get(doc_get(tool, "digest"), "sha256"));
+		    doc_plain_str(doc_get(doc_get(tool, "digest"), "sha256"));
 	}
 	if (pins_parse(a, d, doc_get(pred, "configuration"), &r->pins,
 		&r->npins) == -1)
@@ -699,187 +691,223 @@ check_validity(struct diag *d, const struct keyring_entry *ke,
 	return 1;
 }
 
+/*
+ * The steps of bundle_verify_buf(), in order.  Each returns 1 to go on,
+ * or the outcome to return (VERIFY_MALFORMED, VERIFY_INVALID,
+ * VERIFY_ERROR) with the reason in d.
+ */
+
+/* 1. One JSON object of the rampart mediaType, with its two parts. */
+static int
+step_bundle(struct arena *a, struct diag *d, const struct mark *m,
+    const char *bundle, size_t blen, const struct load_limits *lim,
+    const struct doc_node **env, const struct doc_node **vm)
+{
+	struct doc_node **docs = NULL, *root;
+	const char *s;
+	size_t ndocs = 0;
+
+	if (blen > BUNDLE_MAX_BYTES) {
+		diag_err(
+		    d, m, "bundle is larger than %u bytes", BUNDLE_MAX_BYTES);
+		return VERIFY_MALFORMED;
+	}
+	if (doc_load_buf(a, d, m->file, bundle, blen, DOC_FMT_JSON, lim, &docs,
+		&ndocs) == -1)
+		return VERIFY_MALFORMED;
+	if (ndocs != 1 || (root = docs[0])->type != DOC_MAP) {
+		diag_err(d, m, "a bundle must be one JSON object");
+		return VERIFY_MALFORMED;
+	}
+	if (need_str(d, root, "mediaType", "bundle", &s) != 0)
+		return VERIFY_MALFORMED;
+	if (strcmp(s, BUNDLE_MEDIA_TYPE) != 0)
+		return INVALID(d, &doc_get(root, "mediaType")->mark,
+		    "unsupported bundle mediaType '%s', expected '%s'", s,
+		    BUNDLE_MEDIA_TYPE);
+	if (doc_get(root, "messageSignature") != NULL)
+		return INVALID(d, m,
+		    "a bundle with a messageSignature is not a "
+		    "rampart report bundle");
+	*env = doc_get(root, "dsseEnvelope");
+	*vm = doc_get(root, "verificationMaterial");
+	if (*env == NULL || (*env)->type != DOC_MAP || *vm == NULL ||
+	    (*vm)->type != DOC_MAP) {
+		diag_err(d, m,
+		    "bundle: 'dsseEnvelope' and 'verificationMaterial' must "
+		    "be objects");
+		return VERIFY_MALFORMED;
+	}
+	return 1;
+}
+
+/* 2-3. Exactly one signature, and the in-toto payloadType. */
+static int
+step_envelope(struct diag *d, const struct doc_node *env,
+    const struct doc_node **sig0, const char **ptype)
+{
+	const struct doc_node *sigs = doc_get(env, "signatures");
+
+	if (sigs == NULL || sigs->type != DOC_SEQ) {
+		diag_err(d, &env->mark,
+		    "dsseEnvelope: 'signatures' is missing or not a list");
+		return VERIFY_MALFORMED;
+	}
+	if (sigs->u.seq.n != 1)
+		return INVALID(d, &sigs->mark,
+		    "the envelope must hold exactly one signature, it holds "
+		    "%zu",
+		    sigs->u.seq.n);
+	*sig0 = sigs->u.seq.items[0];
+	if (need_str(d, env, "payloadType", "dsseEnvelope", ptype) != 0)
+		return VERIFY_MALFORMED;
+	if (strcmp(*ptype, DSSE_PAYLOAD_TYPE) != 0)
+		return INVALID(d, &doc_get(env, "payloadType")->mark,
+		    "payloadType is '%s', expected '%s'", *ptype,
+		    DSSE_PAYLOAD_TYPE);
+	return 1;
+}
+
+/* 4. The key.  Hints are unauthenticated: they only select. */
+static int
+step_key(struct diag *d, const struct mark *m, const struct verify_opts *o,
+    const struct doc_node *vm, const struct doc_node *sig0,
+    const struct sign_key **key, const struct keyring_entry **ke,
+    struct verify_result *r)
+{
+	const char *hint = NULL, *keyid = NULL;
+
+	*key = o->key;
+	*ke = NULL;
+	if (doc_get(vm, "publicKey") != NULL)
+		hint = doc_plain_str(doc_get(doc_get(vm, "publicKey"), "hint"));
+	if (sig0->type == DOC_MAP)
+		keyid = doc_plain_str(doc_get(sig0, "keyid"));
+	if (hint != NULL && keyid != NULL && keyid[0] != '\0' &&
+	    strcmp(hint, keyid) != 0)
+		return INVALID(d, &sig0->mark,
+		    "the signature's keyid '%s' differs from the bundle's "
+		    "key hint '%s'",
+		    keyid, hint);
+	if (hint == NULL)
+		hint = keyid;
+	if (o->keyring != NULL) {
+		if (hint == NULL)
+			return INVALID(d, m,
+			    "the bundle names no key (no hint, no keyid) to "
+			    "look up in the keyring");
+		if ((*ke = keyring_find(o->keyring, hint)) == NULL)
+			return INVALID(d, m,
+			    "the bundle's key '%s' is not in the keyring",
+			    hint);
+		*key = (*ke)->key;
+		r->signer = (*ke)->name;
+	}
+	memcpy(r->key_id, (*key)->id, sizeof(r->key_id));
+	return 1;
+}
+
+/* 5. The signature over the PAE, before the payload is parsed. */
+static int
+step_signature(struct diag *d, const struct mark *m, const struct sign_key *key,
+    const struct doc_node *env, const struct doc_node *sig0, const char *ptype,
+    unsigned char **payload, size_t *plen, unsigned char **sig, size_t *siglen)
+{
+	struct strbuf pae;
+	int rc = 1;
+
+	if (need_b64(d, sig0, "sig", "signature", sig, siglen) != 0 ||
+	    need_b64(d, env, "payload", "dsseEnvelope", payload, plen) != 0)
+		return VERIFY_MALFORMED;
+	sb_init(&pae);
+	if (dsse_pae(&pae, ptype, *payload, *plen) == -1) {
+		diag_err(d, NULL, "out of memory");
+		rc = VERIFY_ERROR;
+	} else if (key_verify(key, pae.s, pae.len, *sig, *siglen) != 1) {
+		rc = INVALID(d, m,
+		    "the signature does not verify with key '%s' (%s)", key->id,
+		    key_alg_name(key->alg));
+	}
+	sb_free(&pae);
+	return rc;
+}
+
+/* 6-9. The payload (duplicate keys rejected by the loader), then its
+ * predicateType, subject digest and signer key id. */
+static int
+step_statement(struct arena *a, struct diag *d, const struct mark *m,
+    const unsigned char *payload, size_t plen, const struct load_limits *lim,
+    const void *report, size_t rlen, const struct sign_key *key,
+    struct verify_result *r)
+{
+	struct doc_node **pdocs = NULL;
+	char report_sha[SHA256_HEX_LEN + 1];
+	size_t npdocs = 0;
+
+	if (doc_load_buf(a, d, "signed payload", (const char *)payload, plen,
+		DOC_FMT_JSON, lim, &pdocs, &npdocs) == -1 ||
+	    npdocs != 1)
+		return INVALID(d, m,
+		    "the signed payload is not one valid JSON "
+		    "document");
+	if (sha256_buf_hex(d, report, rlen, report_sha) == -1)
+		return VERIFY_ERROR;
+	return check_statement(a, d, pdocs[0], report_sha, key, r) == 1
+	    ? 1
+	    : VERIFY_INVALID;
+}
+
+/* 10. Timestamps, then the keyring's validity window. */
+static int
+step_time(struct diag *d, const struct verify_opts *o,
+    const struct doc_node *vm, const unsigned char *sig, size_t siglen,
+    const struct keyring_entry *ke, struct verify_result *r)
+{
+	int rc;
+
+	if ((rc = check_timestamps(d, vm, sig, siglen, o->tsa_ca, r)) != 1)
+		return rc;
+	if (ke != NULL && (rc = check_validity(d, ke, r)) != 1)
+		return rc;
+	if ((o->require_timestamp ||
+		(ke != NULL && keyring_entry_bounded(ke))) &&
+	    !r->timestamp_verified)
+		return no_timestamp(d, o, ke, r);
+	return 1;
+}
+
 int
 bundle_verify_buf(struct arena *a, struct diag *d, const char *name,
     const char *bundle, size_t blen, const void *report, size_t rlen,
     const struct verify_opts *o, struct verify_result *r)
 {
-	struct doc_node **docs = NULL, **pdocs = NULL, *root;
-	const struct doc_node *env, *sigs, *sig0, *vm;
+	const struct doc_node *env = NULL, *vm = NULL, *sig0 = NULL;
 	const struct keyring_entry *ke = NULL;
-	const struct sign_key *key = o->key;
-	const char *s, *ptype, *hint = NULL, *keyid = NULL;
+	const struct sign_key *key = NULL;
+	const char *ptype = NULL;
 	unsigned char *payload = NULL, *sig = NULL;
-	size_t ndocs = 0, npdocs = 0, plen = 0, siglen = 0;
-	char report_sha[SHA256_HEX_LEN + 1];
-	struct strbuf pae;
+	size_t plen = 0, siglen = 0;
 	struct load_limits lim;
 	struct mark m = { name, 0, 0 };
-	int rc = VERIFY_MALFORMED, k;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
-	sb_init(&pae);
-	if ((key == NULL) == (o->keyring == NULL)) {
+	if ((o->key == NULL) == (o->keyring == NULL)) {
 		diag_err(d, NULL, "internal error: give a key or a keyring");
 		return VERIFY_ERROR;
 	}
 	load_limits_default(&lim);
 	lim.max_depth = 32;
 	lim.max_doc_bytes = BUNDLE_MAX_BYTES;
-	if (blen > BUNDLE_MAX_BYTES) {
-		diag_err(
-		    d, &m, "bundle is larger than %u bytes", BUNDLE_MAX_BYTES);
-		goto out;
-	}
-	if (doc_load_buf(a, d, name, bundle, blen, DOC_FMT_JSON, &lim, &docs,
-		&ndocs) == -1)
-		goto out;
-	if (ndocs != 1 || (root = docs[0])->type != DOC_MAP) {
-		diag_err(d, &m, "a bundle must be one JSON object");
-		goto out;
-	}
-
-	/* 1. mediaType. */
-	if (need_str(d, root, "mediaType", "bundle", &s) != 0)
-		goto out;
-	if (strcmp(s, BUNDLE_MEDIA_TYPE) != 0) {
-		diag_err(d, &doc_get(root, "mediaType")->mark,
-		    "unsupported bundle mediaType '%s', expected '%s'", s,
-		    BUNDLE_MEDIA_TYPE);
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-	if (doc_get(root, "messageSignature") != NULL) {
-		diag_err(d, &m,
-		    "a bundle with a messageSignature is not a "
-		    "rampart report bundle");
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-	env = doc_get(root, "dsseEnvelope");
-	vm = doc_get(root, "verificationMaterial");
-	if (env == NULL || env->type != DOC_MAP || vm == NULL ||
-	    vm->type != DOC_MAP) {
-		diag_err(d, &m,
-		    "bundle: 'dsseEnvelope' and 'verificationMaterial' must "
-		    "be objects");
-		goto out;
-	}
-
-	/* 2. Exactly one signature. */
-	sigs = doc_get(env, "signatures");
-	if (sigs == NULL || sigs->type != DOC_SEQ) {
-		diag_err(d, &env->mark,
-		    "dsseEnvelope: 'signatures' is missing or not a list");
-		goto out;
-	}
-	if (sigs->u.seq.n != 1) {
-		diag_err(d, &sigs->mark,
-		    "the envelope must hold exactly one signature, it holds "
-		    "%zu",
-		    sigs->u.seq.n);
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-	sig0 = sigs->u.seq.items[0];
-
-	/* 3. payloadType. */
-	if (need_str(d, env, "payloadType", "dsseEnvelope", &ptype) != 0)
-		goto out;
-	if (strcmp(ptype, DSSE_PAYLOAD_TYPE) != 0) {
-		diag_err(d, &doc_get(env, "payloadType")->mark,
-		    "payloadType is '%s', expected '%s'", ptype,
-		    DSSE_PAYLOAD_TYPE);
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-
-	/* 4. The key.  Hints are unauthenticated: they only select. */
-	if (doc_get(vm, "publicKey") != NULL)
-		hint = plain_str(doc_get(doc_get(vm, "publicKey"), "hint"));
-	if (sig0->type == DOC_MAP)
-		keyid = plain_str(doc_get(sig0, "keyid"));
-	if (hint != NULL && keyid != NULL && keyid[0] != '\0' &&
-	    strcmp(hint, keyid) != 0) {
-		diag_err(d, &sig0->mark,
-		    "the signature's keyid '%s' differs from the bundle's "
-		    "key hint '%s'",
-		    keyid, hint);
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-	if (hint == NULL)
-		hint = keyid;
-	if (o->keyring != NULL) {
-		if (hint == NULL) {
-			diag_err(d, &m,
-			    "the bundle names no key (no hint, no keyid) to "
-			    "look up in the keyring");
-			rc = VERIFY_INVALID;
-			goto out;
-		}
-		if ((ke = keyring_find(o->keyring, hint)) == NULL) {
-			diag_err(d, &m,
-			    "the bundle's key '%s' is not in the keyring",
-			    hint);
-			rc = VERIFY_INVALID;
-			goto out;
-		}
-		key = ke->key;
-		r->signer = ke->name;
-	}
-	memcpy(r->key_id, key->id, sizeof(r->key_id));
-
-	/* 5. The signature over the PAE, before the payload is parsed. */
-	if (need_b64(d, sig0, "sig", "signature", &sig, &siglen) != 0 ||
-	    need_b64(d, env, "payload", "dsseEnvelope", &payload, &plen) != 0)
-		goto out;
-	if (dsse_pae(&pae, ptype, payload, plen) == -1) {
-		diag_err(d, NULL, "out of memory");
-		rc = VERIFY_ERROR;
-		goto out;
-	}
-	if ((k = key_verify(key, pae.s, pae.len, sig, siglen)) != 1) {
-		diag_err(d, &m,
-		    "the signature does not verify with key '%s' (%s)", key->id,
-		    key_alg_name(key->alg));
-		rc = VERIFY_INVALID;
-		goto out;
-	}
-
-	/* 6. The payload, duplicate keys rejected by the loader. */
-	rc = VERIFY_INVALID;
-	if (doc_load_buf(a, d, "signed payload", (const char *)payload, plen,
-		DOC_FMT_JSON, &lim, &pdocs, &npdocs) == -1 ||
-	    npdocs != 1) {
-		diag_err(d, &m,
-		    "the signed payload is not one valid JSON "
-		    "document");
-		goto out;
-	}
-
-	/* 7-9. predicateType, subject digest, signer key id. */
-	if (sha256_buf_hex(d, report, rlen, report_sha) == -1) {
-		rc = VERIFY_ERROR;
-		goto out;
-	}
-	if (check_statement(a, d, pdocs[0], report_sha, key, r) != 1)
-		goto out;
-
-	/* 10. Timestamps, then the keyring's validity window. */
-	if ((rc = check_timestamps(d, vm, sig, siglen, o->tsa_ca, r)) != 1)
-		goto out;
-	if (ke != NULL && (rc = check_validity(d, ke, r)) != 1)
-		goto out;
-	if ((o->require_timestamp ||
-		(ke != NULL && keyring_entry_bounded(ke))) &&
-	    !r->timestamp_verified) {
-		rc = no_timestamp(d, o, ke, r);
-		goto out;
-	}
-	rc = VERIFY_VALID;
-out:
-	sb_free(&pae);
+	if ((rc = step_bundle(a, d, &m, bundle, blen, &lim, &env, &vm)) == 1 &&
+	    (rc = step_envelope(d, env, &sig0, &ptype)) == 1 &&
+	    (rc = step_key(d, &m, o, vm, sig0, &key, &ke, r)) == 1 &&
+	    (rc = step_signature(d, &m, key, env, sig0, ptype, &payload, &plen,
+		 &sig, &siglen)) == 1 &&
+	    (rc = step_statement(
+		 a, d, &m, payload, plen, &lim, report, rlen, key, r)) == 1 &&
+	    (rc = step_time(d, o, vm, sig, siglen, ke, r)) == 1)
+		rc = VERIFY_VALID;
 	lib_free(payload);
 	lib_free(sig);
 	return rc;

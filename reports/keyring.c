@@ -70,17 +70,6 @@ entry_schema(struct diag *d, const struct doc_node *e)
 	return -1;
 }
 
-/* A string node without embedded NUL bytes, else NULL. */
-static const char *
-plain_str(const struct doc_node *n)
-{
-	const char *s = doc_str(n);
-
-	if (s == NULL || strlen(s) != n->len)
-		return NULL;
-	return s;
-}
-
 /* Optional time field: 0 when absent, -1 on a bad value. */
 static int
 entry_time(
@@ -150,14 +139,14 @@ load_entry(struct diag *d, struct keyring *kr, const char *dir,
 		    "is the key's sha256 in hex (rampart keygen prints it); "
 		    "quote it as '%s'",
 		    idn->str, idn->str);
-	if ((id = plain_str(idn)) == NULL)
+	if ((id = doc_plain_str(idn)) == NULL)
 		return diag_err(d, &idn->mark,
 		    "keyring entry id must be a string of hex digits, not %s",
 		    idn->type == DOC_STRING ? "a string with a NUL byte"
 					    : doc_type_name(idn->type));
 	out->id = id;
 	namen = doc_get(e, "name");
-	if (namen != NULL && (out->name = plain_str(namen)) == NULL)
+	if (namen != NULL && (out->name = doc_plain_str(namen)) == NULL)
 		return diag_err(d, &namen->mark, "'name' must be a string");
 	pemn = doc_get(e, "pem");
 	pathn = doc_get(e, "path");
@@ -174,7 +163,7 @@ load_entry(struct diag *d, struct keyring *kr, const char *dir,
 		    pemn->mark.file ? pemn->mark.file : "keyring", pemn->str,
 		    pemn->len);
 	} else {
-		if ((s = plain_str(pathn)) == NULL || s[0] == '\0')
+		if ((s = doc_plain_str(pathn)) == NULL || s[0] == '\0')
 			return diag_err(
 			    d, &pathn->mark, "'path' must be a file name");
 		file = s[0] == '/' ? s : arena_printf(kr->a, "%s/%s", dir, s);
@@ -190,7 +179,7 @@ load_entry(struct diag *d, struct keyring *kr, const char *dir,
 		    "is '%s'",
 		    id, out->key->id);
 	if ((algn = doc_get(e, "algorithm")) != NULL) {
-		if ((s = plain_str(algn)) == NULL ||
+		if ((s = doc_plain_str(algn)) == NULL ||
 		    key_alg_parse(s, &alg) == -1)
 			return diag_err(d, &algn->mark,
 			    "'algorithm' must be 'ecdsa-p256' or 'ed25519'");

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "lib/jw.h"
 #include "rules/rules.h"
 
 struct report_opts {
@@ -38,6 +39,12 @@ struct report_opts {
 	 * pins what the scan pinned.  NULL: left out.
 	 */
 	const char *provenance;
+	/* --quiet: no summary on stdout beside --output-dir. */
+	int quiet;
+	/* SARIF: list passing results too (default: fail and error only). */
+	int sarif_include_passes;
+	/* --color: COLOR_AUTO decides by the terminal, TERM and NO_COLOR. */
+	enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 };
 
 struct writer {
@@ -152,41 +159,6 @@ report_gap(const struct check_outcome *o)
 	return o->counts[ST_ERROR] > 0 || o->status == ST_ERROR ||
 	    report_missing(o) != NULL;
 }
-
-/*
- * A small streaming JSON emitter shared by the JSON-based writers: it
- * tracks commas and indentation so output is deterministic and pretty.
- */
-struct jw {
-	FILE *fp;
-	int depth;
-	int first[64]; /* no element yet at this depth */
-	int after_key;
-	/* Output waits here and goes to fp in large writes: reports run to
-	 * megabytes, written a few bytes at a time. */
-	size_t n;
-	char buf[16384];
-};
-
-void jw_init(struct jw *w, FILE *fp);
-void jw_obj(struct jw *w); /* { */
-void jw_arr(struct jw *w); /* [ */
-void jw_end_obj(struct jw *w);
-void jw_end_arr(struct jw *w);
-void jw_key(struct jw *w, const char *k);
-void jw_str(struct jw *w, const char *s); /* NULL -> null */
-void jw_strn(struct jw *w, const char *s, size_t n);
-void jw_int(struct jw *w, long long v);
-void jw_bool(struct jw *w, int v);
-void jw_null(struct jw *w);
-void jw_raw(struct jw *w, const char *json); /* pre-serialised value */
-/* A document node as compact JSON; NULL -> null. */
-void jw_doc(struct jw *w, const struct doc_node *n);
-/* Convenience: "key": "value" / number. */
-void jw_kstr(struct jw *w, const char *k, const char *s);
-void jw_kint(struct jw *w, const char *k, long long v);
-/* Finish: newline, and 0 or -1 if the stream had an error. */
-int jw_finish(struct jw *w);
 
 int report_html(FILE *fp, const struct run *r, const struct report_opts *o);
 int report_json(FILE *fp, const struct run *r, const struct report_opts *o);

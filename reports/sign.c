@@ -11,17 +11,6 @@
 
 #include "reports/sign.h"
 
-/* A string node without embedded NUL bytes, else NULL. */
-static const char *
-plain_str(const struct doc_node *n)
-{
-	const char *s = doc_str(n);
-
-	if (s == NULL || strlen(s) != n->len)
-		return NULL;
-	return s;
-}
-
 /* Optional string member: NULL when absent, -1 when not a string. */
 static int
 opt_str(struct diag *d, const struct doc_node *map, const char *key,
@@ -32,7 +21,7 @@ opt_str(struct diag *d, const struct doc_node *map, const char *key,
 	*out = NULL;
 	if (n == NULL || n->type == DOC_NULL)
 		return 0;
-	if ((*out = plain_str(n)) == NULL)
+	if ((*out = doc_plain_str(n)) == NULL)
 		return diag_err(d, &n->mark, "'%s' must be a string", key);
 	return 0;
 }
@@ -59,8 +48,8 @@ read_controls(struct arena *a, struct diag *d, const struct doc_node *ctl,
 		return diag_err(d, &ctl->mark, "out of memory");
 	for (i = 0; i < n; i++) {
 		c = ctl->u.seq.items[i];
-		if ((id = plain_str(doc_get(c, "id"))) == NULL ||
-		    (status = plain_str(doc_get(c, "status"))) == NULL)
+		if ((id = doc_plain_str(doc_get(c, "id"))) == NULL ||
+		    (status = doc_plain_str(doc_get(c, "status"))) == NULL)
 			return diag_err(d, &c->mark,
 			    "each control needs a string 'id' and 'status'");
 		all[i].id = id;
@@ -94,8 +83,8 @@ read_inputs(struct arena *a, struct diag *d, const struct doc_node *in,
 		return diag_err(d, &in->mark, "out of memory");
 	for (i = 0; i < in->u.seq.n; i++) {
 		e = in->u.seq.items[i];
-		if ((v[i].path = plain_str(doc_get(e, "path"))) == NULL ||
-		    (v[i].sha256 = plain_str(doc_get(e, "sha256"))) == NULL)
+		if ((v[i].path = doc_plain_str(doc_get(e, "path"))) == NULL ||
+		    (v[i].sha256 = doc_plain_str(doc_get(e, "sha256"))) == NULL)
 			return diag_err(d, &e->mark,
 			    "each input needs a string 'path' and 'sha256'");
 	}
@@ -118,8 +107,9 @@ read_options(struct arena *a, struct diag *d, const struct doc_node *o,
 	if ((v = arena_alloc(a, (o->u.map.n + 1) * sizeof(*v))) == NULL)
 		return diag_err(d, &o->mark, "out of memory");
 	for (i = 0; i < o->u.map.n; i++) {
-		v[i].name = plain_str(o->u.map.pairs[i].key);
-		if ((v[i].value = plain_str(o->u.map.pairs[i].val)) == NULL ||
+		v[i].name = doc_plain_str(o->u.map.pairs[i].key);
+		if ((v[i].value = doc_plain_str(o->u.map.pairs[i].val)) ==
+			NULL ||
 		    v[i].name == NULL)
 			return diag_err(d, &o->u.map.pairs[i].val->mark,
 			    "provenance options must be strings");
@@ -142,7 +132,8 @@ read_json_report(struct arena *a, struct diag *d, const struct doc_node *root,
 	if (root->type != DOC_MAP || (vn = doc_get(root, "verdict")) == NULL)
 		return diag_err(
 		    d, &root->mark, "not a rampart JSON report: no 'verdict'");
-	if ((v = plain_str(vn)) == NULL || sign_verdict_parse(v, &m->verdict))
+	if ((v = doc_plain_str(vn)) == NULL ||
+	    sign_verdict_parse(v, &m->verdict))
 		return diag_err(d, &vn->mark,
 		    "'verdict' must be 'eligible', 'not_eligible' or "
 		    "'incomplete'");
@@ -270,14 +261,14 @@ stated_verdict(struct arena *a, struct diag *d, const char *path,
 			return NULL;
 		}
 		props = doc_get(runs->u.seq.items[0], "properties");
-		v = plain_str(doc_get(props, "verdict"));
-		*bsha =
-		    plain_str(doc_get(doc_get(props, "baseline"), "sha256"));
+		v = doc_plain_str(doc_get(props, "verdict"));
+		*bsha = doc_plain_str(
+		    doc_get(doc_get(props, "baseline"), "sha256"));
 		inv = doc_get(runs->u.seq.items[0], "invocations");
 		if (inv != NULL && inv->type == DOC_SEQ && inv->u.seq.n == 1) {
-			*finished = plain_str(
+			*finished = doc_plain_str(
 			    doc_get(inv->u.seq.items[0], "endTimeUtc"));
-			*started = plain_str(
+			*started = doc_plain_str(
 			    doc_get(inv->u.seq.items[0], "startTimeUtc"));
 		}
 	} else if (ends_with(path, ".html")) {

@@ -97,15 +97,6 @@ url_parse(struct diag *d, const char *s, struct url *u)
 	return 0;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for events on fd until the deadline: 1 ready, 0 timeout, -1. */
 static int
 wait_fd(int fd, short ev, int64_t deadline)
@@ -115,7 +106,7 @@ wait_fd(int fd, short ev, int64_t deadline)
 	int n;
 
 	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - mono_ms()) <= 0)
 			return 0;
 		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
 		if (n == -1 && errno == EINTR)
@@ -171,7 +162,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 		    u->host, gai_strerror(e));
 	}
 	while ((e = gai_error(&lk->cb)) == EAI_INPROGRESS) {
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - mono_ms()) <= 0)
 			break;
 		ts.tv_sec = (time_t)(left / 1000);
 		ts.tv_nsec = (long)(left % 1000) * 1000000L;
@@ -270,7 +261,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
     size_t blen, int timeout_ms, struct strbuf *reply)
 {
 	struct strbuf req;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = mono_ms() + timeout_ms;
 	size_t off = 0;
 	ssize_t n;
 	char buf[8192];

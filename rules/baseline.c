@@ -435,6 +435,20 @@ load_binding(struct baseline *b, struct diag *d, const struct rule_set *rs,
 	return rc;
 }
 
+/* Whether c->checks[k]'s check is already among the first k. */
+static int
+bound_twice(const struct control *c, size_t k)
+{
+	size_t i;
+
+	if (c->checks[k].rule == NULL)
+		return 0;
+	for (i = 0; i < k; i++)
+		if (c->checks[i].rule == c->checks[k].rule)
+			return 1;
+	return 0;
+}
+
 int
 baseline_bind_checks(struct baseline *b, struct diag *d,
     const struct rule_set *rs, const struct doc_node *seq, struct control *c)
@@ -451,10 +465,19 @@ baseline_bind_checks(struct baseline *b, struct diag *d,
 	if (c->nchecks > 0)
 		memcpy(v, c->checks, c->nchecks * sizeof(*v));
 	c->checks = v;
-	for (i = 0; i < seq->u.seq.n; i++)
+	for (i = 0; i < seq->u.seq.n; i++) {
 		if (load_binding(b, d, rs, seq->u.seq.items[i],
-			&c->checks[c->nchecks++]) == -1)
+			&c->checks[c->nchecks]) == -1) {
 			rc = -1;
+			c->nchecks++;
+			continue;
+		}
+		if (bound_twice(c, c->nchecks))
+			rc = diag_err(d, &seq->u.seq.items[i]->mark,
+			    "check '%s' is bound to control '%s' twice",
+			    c->checks[c->nchecks].rule->id, c->id);
+		c->nchecks++;
+	}
 	return rc;
 }
 
@@ -721,21 +744,168 @@ chain_cycle(struct diag *d, const struct chain *ch, const char *path,
  * already reported further up the chain, so each ancestor does not add
  * its own "cannot load" line for the same cause.
  */
+/* The baseline's own fields: id, title, impact, extends, source, mapping. */
+static int
+load_header(struct baseline *b, struct diag *d, const struct doc_node *root)
+{
+	const struct doc_node *src;
+	int rc = 0;
+
+	b->id = schema_str(root, "id");
+	b->title = schema_str(root, "title");
+	b->impact = schema_str(root, "impact");
+	b->extends = schema_str(root, "extends");
+	if ((src = doc_get(root, "source")) != NULL) {
+		if (schema_check(d, src, source_fields, "source") == -1)
+			rc = -1;
+		b->source_file = schema_str(src, "file");
+		b->source_sha256 = schema_str(src, "sha256");
+		b->source_version = schema_str(src, "version");
+	}
+	b->mapping = schema_str(root, "mapping");
+	if (b->impact != NULL && strcmp(b->impact, "low") != 0 &&
+	    strcmp(b->impact, "moderate") != 0 &&
+	    strcmp(b->impact, "high") != 0 && strcmp(b->impact, "li-saas") != 0)
+		rc = diag_err(d, &doc_get(root, "impact")->mark,
+		    "unknown "
+		    "impact '%s' (expected low, moderate, high or li-saas)",
+		    b->impact);
+	return rc;
+}
+
+/* What a baseline that extends parent starts from: its impact, parameter
+ * values and controls.  0, or -1 with the error in d. */
+static int
+inherit(struct baseline_priv *p, struct diag *d, const struct baseline *parent)
+{
+	struct baseline *b = &p->b;
+	size_t i;
+
+	if (b->impact == NULL)
+		b->impact = parent->impact;
+	for (i = 0; i < parent->params->u.map.n; i++)
+		if (doc_map_put(b->a, b->params,
+			parent->params->u.map.pairs[i].key,
+			parent->params->u.map.pairs[i].val) == -1)
+			return diag_err(d, NULL, "out of memory");
+	for (i = 0; i < parent->ncontrols; i++)
+		if (add_control(p, d, &parent->controls[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* The `parameters` map (may be NULL) over the inherited values. */
+static int
+set_params(struct baseline *b, struct diag *d, const struct doc_node *params)
+{
+	size_t i, j;
+
+	if (params == NULL || params->type != DOC_MAP)
+		return 0;
+	for (i = 0; i < params->u.map.n; i++) {
+		struct doc_pair *pp = &params->u.map.pairs[i];
+
+		for (j = 0; j < b->params->u.map.n; j++)
+			if (strcmp(b->params->u.map.pairs[j].key->str,
+				pp->key->str) == 0)
+				break;
+		if (j < b->params->u.map.n)
+			b->params->u.map.pairs[j].val = pp->val;
+		else if (doc_map_put(b->a, b->params, pp->key, pp->val) == -1)
+			return diag_err(d, NULL, "out of memory");
+	}
+	return 0;
+}
+
+/* The `remove` list of a tailored baseline: each with its reason. */
+static int
+remove_controls(struct baseline *b, struct diag *d, const struct doc_node *rm)
+{
+	struct control *old;
+	size_t i, j;
+	int rc = 0;
+
+	if (b->extends == NULL)
+		rc = diag_err(d, &rm->mark,
+		    "'remove' is only valid in "
+		    "a baseline that extends another");
+	for (i = 0; rm->type == DOC_SEQ && i < rm->u.seq.n; i++) {
+		struct doc_node *it = rm->u.seq.items[i];
+		const char *id, *why;
+
+		if (schema_check(d, it, remove_fields, "removal") == -1) {
+			rc = -1;
+			continue;
+		}
+		id = schema_str(it, "id");
+		why = schema_str(it, "reason");
+		if (why == NULL || why[strspn(why, " \t\n")] == '\0') {
+			rc = diag_err(d, &it->mark,
+			    "removal of '%s' "
+			    "needs a stated reason",
+			    id);
+			continue;
+		}
+		if ((old = baseline_control(b, id)) == NULL) {
+			rc = diag_err(d, &doc_get(it, "id")->mark,
+			    "cannot remove '%s': no such control in "
+			    "'%s'",
+			    id, b->extends);
+			continue;
+		}
+		j = (size_t)(old - b->controls);
+		memmove(old, old + 1, (b->ncontrols - j - 1) * sizeof(*old));
+		b->ncontrols--;
+	}
+	return rc;
+}
+
+/*
+ * The `controls` list: new controls, or, in a baseline that extends
+ * another, tailored replacements.  0, -1 (errors in d, go on checking),
+ * or -2 (out of memory: stop).
+ */
+static int
+load_controls(struct baseline_priv *p, struct diag *d,
+    const struct rule_set *rs, const struct doc_node *cs)
+{
+	struct baseline *b = &p->b;
+	struct control c, *old;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < cs->u.seq.n; i++) {
+		if (load_control(b, d, rs, cs->u.seq.items[i], &c) == -1) {
+			rc = -1;
+			continue;
+		}
+		if ((old = baseline_control(b, c.id)) != NULL) {
+			if (b->extends == NULL) {
+				rc = diag_err(d, &c.mark,
+				    "duplicate "
+				    "control '%s' (first at %u:%u)",
+				    c.id, old->mark.line, old->mark.col);
+				continue;
+			}
+			*old = c; /* tailoring replaces it */
+		} else if (add_control(p, d, &c) == -1) {
+			return -2;
+		}
+	}
+	return rc;
+}
+
 static struct baseline *
 load_depth(struct diag *d, const char *name, const struct rule_set *rs,
     int depth, struct chain *ch, const struct mark *from, int *nested)
 {
-	struct stat st;
-	int pnested = 0;
-
 	struct baseline_priv *p;
 	struct baseline *b, *parent;
-	struct doc_node *root, *cs, *rm, *params, *src;
-	struct control c, *old;
+	struct doc_node *root, *cs, *rm, *params;
 	char path[PATH_MAX];
 	const char *ext;
-	size_t i, j;
-	int rc = 0;
+	struct stat st;
+	int rc = 0, pnested = 0;
 
 	*nested = 0;
 	if (resolve(d, name, path, sizeof(path)) == -1)
@@ -774,25 +944,8 @@ load_depth(struct diag *d, const char *name, const struct rule_set *rs,
 		rc = -1;
 	if (root->type != DOC_MAP)
 		goto fail;
-	b->id = schema_str(root, "id");
-	b->title = schema_str(root, "title");
-	b->impact = schema_str(root, "impact");
-	b->extends = schema_str(root, "extends");
-	if ((src = doc_get(root, "source")) != NULL) {
-		if (schema_check(d, src, source_fields, "source") == -1)
-			rc = -1;
-		b->source_file = schema_str(src, "file");
-		b->source_sha256 = schema_str(src, "sha256");
-		b->source_version = schema_str(src, "version");
-	}
-	b->mapping = schema_str(root, "mapping");
-	if (b->impact != NULL && strcmp(b->impact, "low") != 0 &&
-	    strcmp(b->impact, "moderate") != 0 &&
-	    strcmp(b->impact, "high") != 0 && strcmp(b->impact, "li-saas") != 0)
-		rc = diag_err(d, &doc_get(root, "impact")->mark,
-		    "unknown "
-		    "impact '%s' (expected low, moderate, high or li-saas)",
-		    b->impact);
+	if (load_header(b, d, root) == -1)
+		rc = -1;
 	if ((b->params = doc_new(b->a, DOC_MAP, &root->mark)) == NULL)
 		goto oom;
 	if ((ext = b->extends) != NULL) {
@@ -808,89 +961,22 @@ load_depth(struct diag *d, const char *name, const struct rule_set *rs,
 			goto fail;
 		}
 		p->parent = parent;
-		if (b->impact == NULL)
-			b->impact = parent->impact;
-		for (i = 0; i < parent->params->u.map.n; i++)
-			if (doc_map_put(b->a, b->params,
-				parent->params->u.map.pairs[i].key,
-				parent->params->u.map.pairs[i].val) == -1)
-				goto oom;
-		for (i = 0; i < parent->ncontrols; i++)
-			if (add_control(p, d, &parent->controls[i]) == -1)
-				goto fail;
+		if (inherit(p, d, parent) == -1)
+			goto fail;
 	}
-	if ((params = doc_get(root, "parameters")) != NULL &&
-	    params->type == DOC_MAP) {
-		for (i = 0; i < params->u.map.n; i++) {
-			struct doc_pair *pp = &params->u.map.pairs[i];
-
-			for (j = 0; j < b->params->u.map.n; j++)
-				if (strcmp(b->params->u.map.pairs[j].key->str,
-					pp->key->str) == 0)
-					break;
-			if (j < b->params->u.map.n)
-				b->params->u.map.pairs[j].val = pp->val;
-			else if (doc_map_put(
-				     b->a, b->params, pp->key, pp->val) == -1)
-				goto oom;
-		}
-	}
-	if ((rm = doc_get(root, "remove")) != NULL) {
-		if (b->extends == NULL)
-			rc = diag_err(d, &rm->mark,
-			    "'remove' is only valid in "
-			    "a baseline that extends another");
-		for (i = 0; rm->type == DOC_SEQ && i < rm->u.seq.n; i++) {
-			struct doc_node *it = rm->u.seq.items[i];
-			const char *id, *why;
-
-			if (schema_check(d, it, remove_fields, "removal") ==
-			    -1) {
-				rc = -1;
-				continue;
-			}
-			id = schema_str(it, "id");
-			why = schema_str(it, "reason");
-			if (why == NULL || why[strspn(why, " \t\n")] == '\0') {
-				rc = diag_err(d, &it->mark,
-				    "removal of '%s' "
-				    "needs a stated reason",
-				    id);
-				continue;
-			}
-			if ((old = baseline_control(b, id)) == NULL) {
-				rc = diag_err(d, &doc_get(it, "id")->mark,
-				    "cannot remove '%s': no such control in "
-				    "'%s'",
-				    id, b->extends);
-				continue;
-			}
-			j = (size_t)(old - b->controls);
-			memmove(old, old + 1,
-			    (b->ncontrols - j - 1) * sizeof(*old));
-			b->ncontrols--;
-		}
-	}
+	params = doc_get(root, "parameters");
+	if (set_params(b, d, params) == -1)
+		goto fail;
+	if ((rm = doc_get(root, "remove")) != NULL &&
+	    remove_controls(b, d, rm) == -1)
+		rc = -1;
 	if ((cs = doc_get(root, "controls")) != NULL && cs->type == DOC_SEQ) {
-		for (i = 0; i < cs->u.seq.n; i++) {
-			if (load_control(b, d, rs, cs->u.seq.items[i], &c) ==
-			    -1) {
-				rc = -1;
-				continue;
-			}
-			if ((old = baseline_control(b, c.id)) != NULL) {
-				if (b->extends == NULL) {
-					rc = diag_err(d, &c.mark,
-					    "duplicate "
-					    "control '%s' (first at %u:%u)",
-					    c.id, old->mark.line,
-					    old->mark.col);
-					continue;
-				}
-				*old = c; /* tailoring replaces it */
-			} else if (add_control(p, d, &c) == -1) {
-				goto fail;
-			}
+		switch (load_controls(p, d, rs, cs)) {
+		case -2:
+			goto fail;
+		case -1:
+			rc = -1;
+			break;
 		}
 	}
 	if (b->extends != NULL && params != NULL && params->type == DOC_MAP &&

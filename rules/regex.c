@@ -322,16 +322,6 @@ regex_jit(const struct regex *re)
 	return re->jit;
 }
 
-static long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static const char *
 match_error(int rc)
 {
@@ -401,7 +391,7 @@ regex_match(const struct regex *re, const char *s, size_t len, const char **err)
 			*err = "subject is not valid UTF-8";
 		return -1;
 	}
-	deadline = now_ns() + REGEX_BUDGET_NS;
+	deadline = mono_ns() + REGEX_BUDGET_NS;
 	/*
 	 * Search start positions [start, start + REGEX_SLICE) at a time; a
 	 * match in a later slice is found by a later call exactly as one
@@ -423,7 +413,7 @@ regex_match(const struct regex *re, const char *s, size_t len, const char **err)
 			return -1;
 		}
 		opts = PCRE2_NO_UTF_CHECK;
-		if (start + REGEX_SLICE <= len && now_ns() > deadline) {
+		if (start + REGEX_SLICE <= len && mono_ns() > deadline) {
 			if (err != NULL)
 				*err = "regex time budget exceeded";
 			return -1;

@@ -4,6 +4,7 @@
  * strings, and the camelCase to PascalCase mapping of AWS Config.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -251,21 +252,26 @@ static const struct pascal_key {
 
 #define NPASCAL_KEYS (sizeof(pascal_keys) / sizeof(pascal_keys[0]))
 
-/* First letters of the config names above: a byte test skips the rest. */
-static int
-pascal_maybe_special(char c)
+/*
+ * A quick filter derived from the table, once: the lengths (below 64)
+ * and first letters of its config names.  Most keys fail it without a
+ * loop, and a key added to the table is in it by construction.
+ */
+static uint64_t pascal_lens;
+static unsigned char pascal_first[256];
+static pthread_once_t pascal_once = PTHREAD_ONCE_INIT;
+
+static void
+pascal_index(void)
 {
-	switch (c) {
-	case 'a':
-	case 'd':
-	case 'i':
-	case 'k':
-	case 'p':
-	case 's':
-	case 't':
-		return 1;
-	default:
-		return 0;
+	size_t i;
+
+	for (i = 0; i < NPASCAL_KEYS; i++) {
+		if (pascal_keys[i].len < 64)
+			pascal_lens |= (uint64_t)1 << pascal_keys[i].len;
+		else
+			pascal_lens |= (uint64_t)1 << 63; /* check them all */
+		pascal_first[(unsigned char)pascal_keys[i].config[0]] = 1;
 	}
 }
 
@@ -274,16 +280,12 @@ pascal_find(const struct doc_node *k)
 {
 	size_t i;
 
-	/* Lengths of the config names: most keys fail here, without a loop. */
-	static const uint32_t lens = 1u << 4 | 1u << 6 | 1u << 8 | 1u << 9 |
-	    1u << 10 | 1u << 12 | 1u << 14 | 1u << 24;
-
-	if (k->len >= 32 || !(lens >> k->len & 1) ||
-	    !pascal_maybe_special(k->str[0]))
+	pthread_once(&pascal_once, pascal_index);
+	if (!pascal_first[(unsigned char)k->str[0]] ||
+	    !(pascal_lens >> (k->len < 63 ? k->len : 63) & 1))
 		return NULL;
 	for (i = 0; i < NPASCAL_KEYS; i++)
 		if (k->len == pascal_keys[i].len &&
-		    k->str[0] == pascal_keys[i].config[0] &&
 		    memcmp(k->str, pascal_keys[i].config, k->len) == 0)
 			return &pascal_keys[i];
 	return NULL;

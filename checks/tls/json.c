@@ -1,43 +1,32 @@
 /*
- * json.c: one endpoint result as a JSON object.  Keys come in a fixed
- * order and nothing depends on timing, so two scans of the same server
- * configuration give the same bytes (probe timings are left out).
+ * json.c: one endpoint result as a JSON object, through the one JSON
+ * emitter (lib/jw.h, compact).  Keys come in a fixed order and nothing
+ * depends on timing, so two scans of the same server configuration give
+ * the same bytes (probe timings are left out).
  */
 #include <string.h>
 
+#include "lib/jw.h"
 #include "checks/tls/tls.h"
 
+/* -1 unknown (null), else false or true. */
 static void
-jstr(struct strbuf *sb, const char *s)
+jbool3(struct jw *w, const char *k, int v)
 {
-	if (s == NULL)
-		sb_adds(sb, "null");
+	jw_key(w, k);
+	if (v < 0)
+		jw_null(w);
 	else
-		sb_json_str(sb, s, strlen(s));
+		jw_bool(w, v);
 }
 
 static void
-jkey(struct strbuf *sb, const char *k, int first)
-{
-	if (!first)
-		sb_addc(sb, ',');
-	sb_json_str(sb, k, strlen(k));
-	sb_addc(sb, ':');
-}
-
-static void
-jbool3(struct strbuf *sb, int v)
-{
-	sb_adds(sb, v < 0 ? "null" : v ? "true" : "false");
-}
-
-static void
-jtime(struct strbuf *sb, int64_t t)
+jtime(struct jw *w, const char *k, int64_t t)
 {
 	char buf[32];
 
 	format_time(t, buf);
-	jstr(sb, buf);
+	jw_kstr(w, k, buf);
 }
 
 static const char *
@@ -56,183 +45,154 @@ proto_state(enum tls_outcome o)
 }
 
 static void
-write_cert(struct strbuf *sb, const struct tls_cert_info *c)
+write_cert(struct jw *w, const struct tls_cert_info *c)
 {
 	size_t i;
 
 	if (!c->present) {
-		sb_adds(sb, "null");
+		jw_null(w);
 		return;
 	}
-	sb_addc(sb, '{');
-	jkey(sb, "subject", 1);
-	jstr(sb, c->subject);
-	jkey(sb, "issuer", 0);
-	jstr(sb, c->issuer);
-	jkey(sb, "subject_alt_names", 0);
-	sb_addc(sb, '[');
-	for (i = 0; i < c->nsans; i++) {
-		if (i)
-			sb_addc(sb, ',');
-		jstr(sb, c->sans[i]);
-	}
-	sb_addc(sb, ']');
-	jkey(sb, "not_before", 0);
-	jtime(sb, c->not_before);
-	jkey(sb, "not_after", 0);
-	jtime(sb, c->not_after);
-	jkey(sb, "key_type", 0);
-	jstr(sb, c->key_type);
-	jkey(sb, "key_bits", 0);
-	sb_printf(sb, "%d", c->key_bits);
-	jkey(sb, "key_curve", 0);
-	jstr(sb, c->key_curve);
-	jkey(sb, "signature_algorithm", 0);
-	jstr(sb, c->sig_alg);
-	jkey(sb, "eku_server_auth", 0);
-	jbool3(sb, c->eku_server_auth);
-	jkey(sb, "chain_length", 0);
-	sb_printf(sb, "%d", c->chain_len);
-	jkey(sb, "verify_error", 0);
-	jstr(sb, c->verify_error);
-	jkey(sb, "source", 0);
-	jstr(sb, c->source);
-	sb_addc(sb, '}');
+	jw_obj(w);
+	jw_kstr(w, "subject", c->subject);
+	jw_kstr(w, "issuer", c->issuer);
+	jw_key(w, "subject_alt_names");
+	jw_arr(w);
+	for (i = 0; i < c->nsans; i++)
+		jw_str(w, c->sans[i]);
+	jw_end_arr(w);
+	jtime(w, "not_before", c->not_before);
+	jtime(w, "not_after", c->not_after);
+	jw_kstr(w, "key_type", c->key_type);
+	jw_kint(w, "key_bits", c->key_bits);
+	jw_kstr(w, "key_curve", c->key_curve);
+	jw_kstr(w, "signature_algorithm", c->sig_alg);
+	jbool3(w, "eku_server_auth", c->eku_server_auth);
+	jw_kint(w, "chain_length", c->chain_len);
+	jw_kstr(w, "verify_error", c->verify_error);
+	jw_kstr(w, "source", c->source);
+	jw_end_obj(w);
 }
 
 static void
-write_negotiated(struct strbuf *sb, const struct tls_negotiated *n)
+write_negotiated(struct jw *w, const struct tls_negotiated *n)
 {
-	sb_addc(sb, '{');
-	jkey(sb, "protocol", 1);
-	jstr(sb, n->protocol);
-	jkey(sb, "cipher", 0);
-	jstr(sb, n->cipher);
-	jkey(sb, "key_exchange", 0);
-	jstr(sb, n->group);
-	jkey(sb, "key_exchange_bits", 0);
-	sb_printf(sb, "%d", n->kx_bits);
-	jkey(sb, "extended_master_secret", 0);
-	jbool3(sb, n->ems);
-	jkey(sb, "secure_renegotiation", 0);
-	jbool3(sb, n->secure_reneg);
-	jkey(sb, "ocsp_stapled", 0);
-	jbool3(sb, n->ocsp_stapled);
-	jkey(sb, "compression_method", 0);
+	jw_obj(w);
+	jw_kstr(w, "protocol", n->protocol);
+	jw_kstr(w, "cipher", n->cipher);
+	jw_kstr(w, "key_exchange", n->group);
+	jw_kint(w, "key_exchange_bits", n->kx_bits);
+	jbool3(w, "extended_master_secret", n->ems);
+	jbool3(w, "secure_renegotiation", n->secure_reneg);
+	jbool3(w, "ocsp_stapled", n->ocsp_stapled);
+	jw_key(w, "compression_method");
 	if (n->compression < 0)
-		sb_adds(sb, "null");
+		jw_null(w);
 	else
-		sb_printf(sb, "%d", n->compression);
-	sb_addc(sb, '}');
+		jw_int(w, n->compression);
+	jw_end_obj(w);
+}
+
+static void
+write_checks(struct jw *w, const struct tls_result *r)
+{
+	const struct tls_check *ck;
+	size_t i;
+
+	jw_key(w, "checks");
+	jw_obj(w);
+	for (i = 0; i < TLS_C_COUNT; i++) {
+		ck = &tls_checks[i];
+		jw_key(w, ck->name);
+		jw_obj(w);
+		jw_kstr(w, "status", tls_status_name(r->checks[i].status));
+		jw_kstr(w, "reason", r->checks[i].reason);
+		jw_kstr(w, "title", ck->title);
+		jw_kstr(w, "reference", ck->ref);
+		jw_kstr(w, "controls", ck->controls);
+		jw_end_obj(w);
+	}
+	jw_end_obj(w);
+}
+
+static void
+write_evidence(struct jw *w, const struct tls_result *r)
+{
+	const struct tls_accepted_suite *ws;
+	const struct tls_probe_log *pl;
+	char code[8];
+	size_t i;
+
+	jw_key(w, "evidence");
+	jw_obj(w);
+	jw_kstr(w, "address", r->address);
+	jw_key(w, "addresses");
+	jw_arr(w);
+	for (i = 0; i < r->naddresses; i++)
+		jw_str(w, r->addresses[i]);
+	jw_end_arr(w);
+	jw_key(w, "protocols");
+	jw_obj(w);
+	for (i = 0; i < TLS_P_COUNT; i++)
+		jw_kstr(w, tls_protocols[i].key, proto_state(r->protocols[i]));
+	jw_end_obj(w);
+	jw_key(w, "accepted_weak_suites");
+	jw_arr(w);
+	for (i = 0; i < r->nweak_suites; i++) {
+		ws = &r->weak_suites[i];
+		jw_obj(w);
+		jw_kstr(w, "suite", ws->name);
+		snprintf(code, sizeof(code), "0x%04x", ws->code);
+		jw_kstr(w, "code", code);
+		jw_kstr(w, "protocol", tls_version_name(ws->version));
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_key(w, "negotiated");
+	write_negotiated(w, &r->neg);
+	jw_key(w, "certificate");
+	write_cert(w, &r->cert);
+	jw_kint(w, "handshakes", (long long)r->nprobes);
+	jw_key(w, "probes");
+	jw_arr(w);
+	for (i = 0; i < r->nprobes; i++) {
+		pl = &r->probes[i];
+		jw_obj(w);
+		jw_kstr(w, "probe", pl->name);
+		jw_kstr(w, "outcome", tls_outcome_name(pl->outcome));
+		jw_kstr(w, "version",
+		    pl->version ? tls_version_name(pl->version) : NULL);
+		jw_kstr(w, "detail", pl->detail);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_end_obj(w);
 }
 
 int
 tls_result_json(struct strbuf *sb, const struct tls_result *r)
 {
-	const struct tls_check *ck;
-	const struct tls_probe_log *pl;
-	const struct tls_accepted_suite *w;
-	const char *vn;
-	size_t i;
+	struct strbuf target;
+	struct jw w;
+	int oom;
 
-	sb_addc(sb, '{');
-	jkey(sb, "target", 1);
+	sb_init(&target);
 	if (strchr(r->target.host, ':') != NULL)
-		sb_printf(sb, "\"[%s]:%u\"", r->target.host, r->target.port);
+		sb_printf(&target, "[%s]:%u", r->target.host, r->target.port);
 	else
-		sb_printf(sb, "\"%s:%u\"", r->target.host, r->target.port);
-	jkey(sb, "host", 0);
-	jstr(sb, r->target.host);
-	jkey(sb, "port", 0);
-	sb_printf(sb, "%u", r->target.port);
-	jkey(sb, "server_name", 0);
-	jstr(sb, r->sni);
-	jkey(sb, "status", 0);
-	jstr(sb, tls_status_name(r->status));
-	jkey(sb, "error", 0);
-	jstr(sb, r->error);
-
-	jkey(sb, "checks", 0);
-	sb_addc(sb, '{');
-	for (i = 0; i < TLS_C_COUNT; i++) {
-		ck = &tls_checks[i];
-		jkey(sb, ck->name, i == 0);
-		sb_addc(sb, '{');
-		jkey(sb, "status", 1);
-		jstr(sb, tls_status_name(r->checks[i].status));
-		jkey(sb, "reason", 0);
-		jstr(sb, r->checks[i].reason);
-		jkey(sb, "title", 0);
-		jstr(sb, ck->title);
-		jkey(sb, "reference", 0);
-		jstr(sb, ck->ref);
-		jkey(sb, "controls", 0);
-		jstr(sb, ck->controls);
-		sb_addc(sb, '}');
-	}
-	sb_addc(sb, '}');
-
-	jkey(sb, "evidence", 0);
-	sb_addc(sb, '{');
-	jkey(sb, "address", 1);
-	jstr(sb, r->address);
-	jkey(sb, "addresses", 0);
-	sb_addc(sb, '[');
-	for (i = 0; i < r->naddresses; i++) {
-		if (i)
-			sb_addc(sb, ',');
-		jstr(sb, r->addresses[i]);
-	}
-	sb_addc(sb, ']');
-	jkey(sb, "protocols", 0);
-	sb_addc(sb, '{');
-	for (i = 0; i < TLS_P_COUNT; i++) {
-		jkey(sb, tls_protocols[i].key, i == 0);
-		jstr(sb, proto_state(r->protocols[i]));
-	}
-	sb_addc(sb, '}');
-	jkey(sb, "accepted_weak_suites", 0);
-	sb_addc(sb, '[');
-	for (i = 0; i < r->nweak_suites; i++) {
-		w = &r->weak_suites[i];
-		if (i)
-			sb_addc(sb, ',');
-		sb_addc(sb, '{');
-		jkey(sb, "suite", 1);
-		jstr(sb, w->name);
-		jkey(sb, "code", 0);
-		sb_printf(sb, "\"0x%04x\"", w->code);
-		jkey(sb, "protocol", 0);
-		jstr(sb, tls_version_name(w->version));
-		sb_addc(sb, '}');
-	}
-	sb_addc(sb, ']');
-	jkey(sb, "negotiated", 0);
-	write_negotiated(sb, &r->neg);
-	jkey(sb, "certificate", 0);
-	write_cert(sb, &r->cert);
-	jkey(sb, "handshakes", 0);
-	sb_printf(sb, "%zu", r->nprobes);
-	jkey(sb, "probes", 0);
-	sb_addc(sb, '[');
-	for (i = 0; i < r->nprobes; i++) {
-		pl = &r->probes[i];
-		if (i)
-			sb_addc(sb, ',');
-		sb_addc(sb, '{');
-		jkey(sb, "probe", 1);
-		jstr(sb, pl->name);
-		jkey(sb, "outcome", 0);
-		jstr(sb, tls_outcome_name(pl->outcome));
-		jkey(sb, "version", 0);
-		vn = pl->version ? tls_version_name(pl->version) : NULL;
-		jstr(sb, vn);
-		jkey(sb, "detail", 0);
-		jstr(sb, pl->detail);
-		sb_addc(sb, '}');
-	}
-	sb_addc(sb, ']');
-	sb_addc(sb, '}');
-	sb_addc(sb, '}');
-	return sb->oom ? -1 : 0;
+		sb_printf(&target, "%s:%u", r->target.host, r->target.port);
+	oom = target.oom;
+	jw_init_sb(&w, sb);
+	jw_obj(&w);
+	jw_kstr(&w, "target", oom ? NULL : target.s);
+	sb_free(&target);
+	jw_kstr(&w, "host", r->target.host);
+	jw_kint(&w, "port", r->target.port);
+	jw_kstr(&w, "server_name", r->sni);
+	jw_kstr(&w, "status", tls_status_name(r->status));
+	jw_kstr(&w, "error", r->error);
+	write_checks(&w, r);
+	write_evidence(&w, r);
+	jw_end_obj(&w);
+	return jw_finish(&w) == -1 || oom ? -1 : 0;
 }

@@ -149,15 +149,6 @@ struct conn {
 	const char *cert_note; /* what became of the certificate */
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Let OpenSSL offer and accept anything: we judge, it must not. */
 static int
 allow_all(const SSL *ssl, const SSL_CTX *ctx, int op, int bits, int nid,
@@ -1154,7 +1145,7 @@ on_connected(struct conn *c)
 		ep->addr_ok = c->ai;
 		ep->res->address = addr_name(ep, c->ai);
 	}
-	c->deadline = now_ms() + c->s->handshake_ms;
+	c->deadline = mono_ms() + c->s->handshake_ms;
 	if (is_raw(c->kind)) {
 		if (raw_setup(c) == -1)
 			return;
@@ -1196,7 +1187,7 @@ conn_next_addr(struct conn *c, enum tls_outcome o, const char *why)
 	}
 	tried = arena_printf(a, "%s%s%s: %s", c->tried ? c->tried : "",
 	    c->tried ? "; " : "", addr_name(ep, c->ai), why);
-	if (c->ai < last_addr(c) && now_ms() < c->connect_end) {
+	if (c->ai < last_addr(c) && mono_ms() < c->connect_end) {
 		c->tried = tried;
 		c->ai++;
 		return 0;
@@ -1231,7 +1222,7 @@ conn_connect(struct conn *c)
 	int64_t t;
 
 	for (;;) {
-		t = now_ms();
+		t = mono_ms();
 		left = last_addr(c) - c->ai + 1;
 		c->deadline = c->connect_end <= t
 		    ? c->connect_end
@@ -1364,7 +1355,7 @@ conn_start(
 		ep->weak_iter++;
 	if (k == TLS_K_UNAPPROVED)
 		ep->unapp_iter++;
-	c->connect_end = now_ms() + s->connect_ms;
+	c->connect_end = mono_ms() + s->connect_ms;
 	conn_connect(c);
 }
 
@@ -1472,7 +1463,7 @@ ep_finish(struct scan *s, struct endpoint *ep)
 	fill_negotiated(ep);
 	sort_probes(r);
 	tls_evaluate(r, s->o, ep->rec);
-	r->elapsed_ms = now_ms() - ep->started;
+	r->elapsed_ms = mono_ms() - ep->started;
 	sk_X509_pop_free(ep->chain, X509_free);
 	sk_X509_pop_free(ep->raw_chain, X509_free);
 	ep->chain = ep->raw_chain = NULL;
@@ -1590,7 +1581,7 @@ ep_open(struct scan *s)
 	ep->host = s->host_of[idx];
 	ep->addr_ok = -1;
 	ep->chain_kind = ep->raw_chain_kind = TLS_K_COUNT;
-	ep->started = now_ms();
+	ep->started = mono_ms();
 	s->open[s->nopen++] = ep;
 	if (ep_resolve(ep) == -1) {
 		ep->pending = 0;
@@ -1707,7 +1698,7 @@ loop(struct scan *s)
 			    "internal error: TLS scan stalled with %zu of %zu "
 			    "endpoints done",
 			    s->done, s->neps);
-		t = now_ms();
+		t = mono_ms();
 		next = INT64_MAX;
 		for (i = 0; i < s->nconns; i++)
 			if (s->conns[i].phase != C_FREE &&
@@ -1725,7 +1716,7 @@ loop(struct scan *s)
 			if (c->phase != C_FREE)
 				conn_event(c, evs[j].events);
 		}
-		t = now_ms();
+		t = mono_ms();
 		for (i = 0; i < s->nconns; i++)
 			if (s->conns[i].phase != C_FREE &&
 			    s->conns[i].deadline <= t)

@@ -1,11 +1,12 @@
 /*
- * jsonw.c: a streaming JSON emitter with two-space indentation.  Output
- * is gathered in the emitter's buffer and written to the stream in large
- * pieces (jw_finish() writes the rest).
+ * jw.c: the streaming JSON emitter (jw.h).  Output is gathered in the
+ * emitter's buffer and written out in large pieces (jw_finish() writes
+ * the rest).
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "reports/report.h"
+#include "lib/jw.h"
 
 void
 jw_init(struct jw *w, FILE *fp)
@@ -15,11 +16,29 @@ jw_init(struct jw *w, FILE *fp)
 	w->first[0] = 1;
 }
 
+void
+jw_init_sb(struct jw *w, struct strbuf *sb)
+{
+	memset(w, 0, sizeof(*w));
+	w->sb = sb;
+	w->compact = 1;
+	w->first[0] = 1;
+}
+
+static void
+out(struct jw *w, const char *s, size_t n)
+{
+	if (w->sb != NULL)
+		sb_add(w->sb, s, n);
+	else
+		fwrite(s, 1, n, w->fp);
+}
+
 static void
 flush(struct jw *w)
 {
 	if (w->n > 0)
-		fwrite(w->buf, 1, w->n, w->fp);
+		out(w, w->buf, w->n);
 	w->n = 0;
 }
 
@@ -29,7 +48,7 @@ put(struct jw *w, const char *s, size_t n)
 	if (n > sizeof(w->buf) - w->n) {
 		flush(w);
 		if (n > sizeof(w->buf)) {
-			fwrite(s, 1, n, w->fp);
+			out(w, s, n);
 			return;
 		}
 	}
@@ -54,7 +73,8 @@ indent(struct jw *w)
 				 "                                "
 				 "                                ";
 
-	put(w, nl, 1 + 2 * (size_t)w->depth);
+	if (!w->compact)
+		put(w, nl, 1 + 2 * (size_t)w->depth);
 }
 
 /* Before a value or key: comma and newline as needed. */
@@ -153,7 +173,7 @@ void
 jw_key(struct jw *w, const char *k)
 {
 	jw_str(w, k);
-	put(w, ": ", 2);
+	put(w, ": ", w->compact ? 1 : 2);
 	w->after_key = 1;
 }
 
@@ -207,7 +227,10 @@ jw_doc(struct jw *w, const struct doc_node *n)
 	}
 	pre(w);
 	flush(w);
-	doc_write_json(n, w->fp);
+	if (w->sb != NULL)
+		doc_write_json_sb(n, w->sb);
+	else
+		doc_write_json(n, w->fp);
 }
 
 void
@@ -227,6 +250,10 @@ jw_kint(struct jw *w, const char *k, long long v)
 int
 jw_finish(struct jw *w)
 {
+	if (w->sb != NULL) {
+		flush(w);
+		return w->sb->oom ? -1 : 0;
+	}
 	putch(w, '\n');
 	flush(w);
 	return ferror(w->fp) ? -1 : 0;
