@@ -82,7 +82,7 @@ extern const struct adapter adapter_oci_cli;
 extern const struct adapter adapter_oci_search;
 
 /* Sets the provider of a struct resource (the foundation's field). */
-#define OCI_SET_PROVIDER(r) ((void)(r))
+#define OCI_SET_PROVIDER(r) ((r).provider = "oci")
 
 /* A canonical OCI type and the name OCI Search gives it. */
 struct oci_type {
