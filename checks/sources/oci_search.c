@@ -433,8 +433,7 @@ first_key_is_data(const char *head, size_t len)
 		i++;
 	if (i >= len || head[i] != '{')
 		return 0;
-	for (i++; i < len && strchr(" \t\r\n", head[i]) != NULL &&
-	     head[i] != 0;
+	for (i++; i < len && strchr(" \t\r\n", head[i]) != NULL && head[i] != 0;
 	     i++)
 		;
 	return len - i >= 6 && memcmp(head + i, "\"data\"", 6) == 0;
