@@ -73,6 +73,16 @@ oci_type_at(size_t i)
 static const char *const freeform_keys[] = { "defined-tags",
 	"extended-metadata", "freeform-tags", "metadata", "system-tags" };
 
+/* Whether a key may be a free-form one (its first letter, any case). */
+static int
+is_freeform_start(const struct doc_node *k)
+{
+	char c = k->len > 0 ? k->str[0] : 0;
+
+	return c == 'd' || c == 'e' || c == 'f' || c == 'm' || c == 's' ||
+	    c == 'D' || c == 'E' || c == 'F' || c == 'M' || c == 'S';
+}
+
 static int
 is_freeform(const char *k)
 {
@@ -147,60 +157,114 @@ needs_kebab(const char *k, size_t len)
 	return 0;
 }
 
+#define KEBAB_STACK 32
+
+static struct doc_node *kebab_tree(
+    struct arena *a, const struct doc_node *n, int depth);
+
+/*
+ * Convert a map: the converted values first; a map none of whose keys or
+ * values changed is returned as it is (kebab-case input is not copied).
+ */
+static struct doc_node *
+kebab_map(struct arena *a, const struct doc_node *n, int depth)
+{
+	struct doc_node *c, *k, *stackv[KEBAB_STACK], **vals = stackv;
+	const struct doc_node *ok;
+	char *key, buf[256];
+	size_t i, klen, nn = n->u.map.n;
+	int changed = 0, ff;
+
+	if (nn > KEBAB_STACK &&
+	    (vals = arena_alloc(a, nn * sizeof(*vals))) == NULL)
+		return NULL;
+	for (i = 0; i < nn; i++) {
+		ok = n->u.map.pairs[i].key;
+		/* Free-form maps keep their keys (compared converted). */
+		if (!needs_kebab(ok->str, ok->len)) {
+			ff = is_freeform(ok->str);
+		} else {
+			changed = 1;
+			ff = ok->len < sizeof(buf) / 2 &&
+			    is_freeform_start(ok) &&
+			    (kebab_into(buf, ok->str, ok->len),
+				is_freeform(buf));
+		}
+		if (ff) {
+			vals[i] = n->u.map.pairs[i].val;
+			continue;
+		}
+		if ((vals[i] = kebab_tree(
+			 a, n->u.map.pairs[i].val, depth + 1)) == NULL)
+			return NULL;
+		if (vals[i] != n->u.map.pairs[i].val)
+			changed = 1;
+	}
+	if (!changed)
+		return (struct doc_node *)n;
+	if ((c = src_map(a, &n->mark)) == NULL)
+		return NULL;
+	for (i = 0; i < nn; i++) {
+		ok = n->u.map.pairs[i].key;
+		if (!needs_kebab(ok->str, ok->len)) {
+			/* Already kebab-case: the key node is shared. */
+			k = (struct doc_node *)ok;
+		} else if (ok->len < sizeof(buf) / 2) {
+			/* Short keys (all of OCI's): no extra copy. */
+			klen = kebab_into(buf, ok->str, ok->len);
+			if ((k = doc_new_string(a, buf, klen, &ok->mark)) ==
+			    NULL)
+				return NULL;
+		} else if ((key = oci_kebab_key(a, ok->str, ok->len)) == NULL ||
+		    (k = doc_new_string(a, key, strlen(key), &ok->mark)) ==
+			NULL) {
+			return NULL;
+		}
+		/*
+		 * Two spellings of one key in one map ("isMfaActivated"
+		 * beside "is-mfa-activated") would read two ways: refuse
+		 * them (the caller reports it).
+		 */
+		if (doc_getn(c, k->str, k->len) != NULL ||
+		    doc_map_put(a, c, k, vals[i]) != 0)
+			return NULL;
+	}
+	return c;
+}
+
 static struct doc_node *
 kebab_tree(struct arena *a, const struct doc_node *n, int depth)
 {
-	struct doc_node *c, *k, *v;
-	const struct doc_node *ok;
-	char *key, buf[256];
-	size_t i, klen;
+	struct doc_node *c, *v, *stackv[KEBAB_STACK], **vals = stackv;
+	size_t i, nn;
+	int changed = 0;
 
 	if (depth > 256)
 		return NULL;
 	switch (n->type) {
 	case DOC_MAP:
-		if ((c = src_map(a, &n->mark)) == NULL)
-			return NULL;
-		for (i = 0; i < n->u.map.n; i++) {
-			ok = n->u.map.pairs[i].key;
-			if (!needs_kebab(ok->str, ok->len)) {
-				/* Already kebab-case: the key node is shared. */
-				k = (struct doc_node *)ok;
-			} else if (ok->len < sizeof(buf) / 2) {
-				/* Short keys (all of OCI's): no extra copy. */
-				klen = kebab_into(buf, ok->str, ok->len);
-				if ((k = doc_new_string(
-					 a, buf, klen, &ok->mark)) == NULL)
-					return NULL;
-			} else if ((key = oci_kebab_key(a, ok->str, ok->len)) ==
-				NULL ||
-			    (k = doc_new_string(
-				 a, key, strlen(key), &ok->mark)) == NULL) {
-				return NULL;
-			}
-			if (is_freeform(k->str))
-				v = n->u.map.pairs[i].val;
-			else
-				v = kebab_tree(
-				    a, n->u.map.pairs[i].val, depth + 1);
-			/*
-			 * Two spellings of one key in one map ("isMfaActivated"
-			 * beside "is-mfa-activated") would read two ways:
-			 * refuse them (the caller reports it).
-			 */
-			if (v == NULL || doc_getn(c, k->str, k->len) != NULL ||
-			    doc_map_put(a, c, k, v) != 0)
-				return NULL;
-		}
-		return c;
+		return kebab_map(a, n, depth);
 	case DOC_SEQ:
+		nn = n->u.seq.n;
+		if (nn > KEBAB_STACK &&
+		    (vals = arena_alloc(a, nn * sizeof(*vals))) == NULL)
+			return NULL;
+		for (i = 0; i < nn; i++) {
+			if ((vals[i] = kebab_tree(
+				 a, n->u.seq.items[i], depth + 1)) == NULL)
+				return NULL;
+			if (vals[i] != n->u.seq.items[i])
+				changed = 1;
+		}
+		if (!changed)
+			return (struct doc_node *)n;
 		if ((c = src_seq(a, &n->mark)) == NULL)
 			return NULL;
-		for (i = 0; i < n->u.seq.n; i++)
-			if ((v = kebab_tree(a, n->u.seq.items[i], depth + 1)) ==
-				NULL ||
-			    doc_seq_push(a, c, v) != 0)
+		for (i = 0; i < nn; i++) {
+			v = vals[i];
+			if (doc_seq_push(a, c, v) != 0)
 				return NULL;
+		}
 		return c;
 	default:
 		return (struct doc_node *)n;

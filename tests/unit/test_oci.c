@@ -466,6 +466,28 @@ test_kebab(void **state)
 	assert_string_equal(oci_ocid_region(a, "ocid1.vcn.oc1.xyz.x"), "xyz");
 	assert_null(oci_ocid_region(a, "ocid1.user.oc1..x"));
 	assert_null(oci_ocid_region(a, "arn:aws:x"));
+	/* two spellings of one key: refused, never read one way */
+	assert_null(oci_kebab(a,
+	    res(SL, "{\"isMfaActivated\": true, \"is-mfa-activated\": false}")
+		->attrs));
+	assert_null(
+	    oci_kebab(a, res(SL, "{\"x\": [{\"a_b\": 1, \"aB\": 2}]}")->attrs));
+	/* kebab-case input is shared, not copied; tags keep their keys */
+	{
+		struct resource *r = res(SL,
+		    "{\"a-b\": {\"c\": [1, {\"d-e\": 2}]}, "
+		    "\"defined-tags\": {\"Oracle_Tags\": {\"CreatedBy\": 1}}}");
+		const struct doc_node *k = oci_kebab(a, r->attrs);
+
+		assert_ptr_equal(k, r->attrs);
+		r = res(SL,
+		    "{\"freeformTags\": {\"Cost_Center\": 1}, "
+		    "\"fooBar\": 1}");
+		k = oci_kebab(a, r->attrs);
+		assert_non_null(
+		    doc_get(doc_get(k, "freeform-tags"), "Cost_Center"));
+		assert_non_null(doc_get(k, "foo-bar"));
+	}
 	arena_free(a);
 }
 
