@@ -18,6 +18,7 @@ const struct check_plugin *const check_plugins[] = {
 	&aws_network_exposure_plugin,
 	&aws_s3_acl_plugin,
 	&aws_service_plugin,
+	&oci_events_plugin,
 	&oci_iam_policy_plugin,
 	&oci_network_exposure_plugin,
 	&tls_endpoint_plugin,

@@ -187,6 +187,11 @@ for region in "$@"; do
 						list --key-id "$k" --endpoint "$ep" --all
 				done
 			done
+		for e in $(ids id --region "$region" events rule list -c "$c" \
+			--all); do
+			run "$r/events/rule-get/$e.json" --region "$region" events \
+				rule get --rule-id "$e"
+		done
 		for g in $(ids id --region "$region" logging log-group list -c "$c" \
 			--all); do
 			run "$r/logging/log-list/$g.json" --region "$region" logging \

@@ -9,6 +9,7 @@
 
 #include "checks/check.h"
 
+extern const struct check_plugin oci_events_plugin;
 extern const struct check_plugin oci_iam_policy_plugin;
 extern const struct check_plugin oci_network_exposure_plugin;
 

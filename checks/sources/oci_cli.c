@@ -208,6 +208,14 @@ static const struct call calls[] = {
 	    .scope = CALL_PER_COMPARTMENT,
 	    .regional = 1,
 	    .id = "id" },
+	{ .svc = "events",
+	    .cmd = "rule-get",
+	    .type = "OCI::Events::Rule",
+	    .scope = CALL_PER_PARENT,
+	    .regional = 1,
+	    .parent = "OCI::Events::Rule",
+	    .pkey = "id",
+	    .attr = "" },
 };
 
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
@@ -248,6 +256,15 @@ struct ocli {
 	size_t n, cap;
 	struct listing *l;
 	size_t nl, capl;
+	/*
+	 * Every region's Events rules, for the tenancy-wide rule set
+	 * (identity events are delivered in the home region only, so the
+	 * rules of all regions together are judged): the rules, whether any
+	 * region listed them, the first incomplete listing.
+	 */
+	struct doc_node *rules;
+	int rules_listed;
+	const char *rules_why;
 };
 
 /* A response file, unwrapped. */
@@ -660,6 +677,73 @@ join_flow_logs(struct ocli *c)
 	return 0;
 }
 
+/*
+ * Add this scope's Events rules to the tenancy-wide rule set.  A rule
+ * whose `get` failed keeps its read error in the set (the plugin cannot
+ * judge it).
+ */
+static int
+gather_rules(struct ocli *c)
+{
+	const struct listing *l = parent_listing(c, "OCI::Events::Rule");
+	struct doc_node *r, *w;
+	size_t i;
+
+	if (l == NULL)
+		return 0;
+	c->rules_listed = 1;
+	if (l->why != NULL && c->rules_why == NULL)
+		c->rules_why = l->why;
+	if (c->rules == NULL && (c->rules = src_seq(c->a, NULL)) == NULL)
+		return oom(c);
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->v[i].type, "OCI::Events::Rule") != 0)
+			continue;
+		r = c->v[i].attrs;
+		if (c->v[i].read_error != NULL &&
+		    ((r = src_map_clone(c->a, r)) == NULL ||
+			(w = src_str(c->a, c->v[i].read_error, &r->mark)) ==
+			    NULL ||
+			src_set(c->a, r, SRC_READ_ERRORS, w) != 0))
+			return oom(c);
+		if (doc_seq_push(c->a, c->rules, r) != 0)
+			return oom(c);
+	}
+	return 0;
+}
+
+/* The tenancy-wide OCI::Events::RuleSet: {"rules": [...]}, and its listing. */
+static int
+emit_rule_set(struct ocli *c)
+{
+	struct resource r;
+	struct doc_node *attrs;
+	struct mark m = { c->root, 0, 0 };
+
+	if (!c->rules_listed)
+		return 0;
+	if ((attrs = src_map(c->a, &m)) == NULL ||
+	    src_set(c->a, attrs, "rules", c->rules) != 0)
+		return oom(c);
+	memset(&r, 0, sizeof(r));
+	r.type = "OCI::Events::RuleSet";
+	r.id = c->tenancy;
+	r.account = c->tenancy;
+	r.source = c->root;
+	r.mark = m;
+	r.attrs = attrs;
+	r.read_error = c->rules_why;
+	r.collected = c->collected;
+	OCI_SET_PROVIDER(r);
+	c->resources++;
+	if (c->fn(c->ctx, &r, c->a) != 0)
+		return -1;
+	r.id = NULL;
+	r.attrs = NULL;
+	r.listing = 1;
+	return c->fn(c->ctx, &r, c->a);
+}
+
 static int
 emit_scope(struct ocli *c)
 {
@@ -748,7 +832,7 @@ read_scope(struct ocli *c, const char *region, const char *dir, int root)
 		    listed(c, l->type, pl->why, pl->source) != 0)
 			return -1;
 	}
-	if (join_flow_logs(c) != 0)
+	if (join_flow_logs(c) != 0 || gather_rules(c) != 0)
 		return -1;
 	return emit_scope(c);
 }
@@ -930,6 +1014,8 @@ ocli_read(struct diag *d, const char *path, const struct load_limits *lim,
 		if (read_scope(&c, regs[i], dir, 0) != 0)
 			goto out;
 	}
+	if (emit_rule_set(&c) != 0)
+		goto out;
 	rc = 0;
 out:
 	if (nresources != NULL)

@@ -45,6 +45,7 @@ struct srch {
 	size_t emitted, skipped, gone;
 	int inventory;
 	int more; /* a search page read whole holds "opc-next-page" */
+	struct doc_node *rules; /* inventory: every region's Events rules */
 	/* Global resources appear under every region of an inventory. */
 	const char **globals;
 	size_t nglobals, cglobals;
@@ -369,6 +370,64 @@ inv_tenancy(const struct doc_node *doc)
 	return NULL;
 }
 
+/*
+ * The inventory's Events rules of every region, in one tenancy-wide
+ * OCI::Events::RuleSet (identity events are delivered in the home region
+ * only: the rules of all regions are judged together).
+ */
+static int
+add_rules(struct srch *x, const struct doc_node *list, struct arena *a)
+{
+	struct doc_node *kb, *attrs;
+	const char *id, *st;
+	size_t k;
+
+	if (x->rules == NULL && (x->rules = src_seq(a, &list->mark)) == NULL)
+		return diag_err(x->d, &list->mark, "out of memory");
+	for (k = 0; k < list->u.seq.n; k++) {
+		if ((kb = oci_kebab(a, list->u.seq.items[k])) == NULL ||
+		    kb->type != DOC_MAP)
+			return diag_err(x->d, &list->u.seq.items[k]->mark,
+			    "cannot read this Events rule summary");
+		id = doc_str(doc_get(kb, "identifier"));
+		st = doc_str(doc_get(kb, "lifecycle-state"));
+		if (id == NULL ||
+		    (st != NULL &&
+			(strcasecmp(st, "DELETED") == 0 ||
+			    strcasecmp(st, "TERMINATED") == 0)))
+			continue;
+		if ((attrs = summary_attrs(a, kb, id)) == NULL ||
+		    doc_seq_push(a, x->rules, attrs) != 0)
+			return diag_err(x->d, &kb->mark, "out of memory");
+	}
+	return 0;
+}
+
+static int
+inv_rule_set(struct srch *x, const struct doc_node *doc, struct arena *a)
+{
+	struct resource r;
+	struct doc_node *attrs;
+
+	if (x->rules == NULL)
+		return 0;
+	if ((attrs = src_map(a, &doc->mark)) == NULL ||
+	    src_set(a, attrs, "rules", x->rules) != 0)
+		return diag_err(x->d, &doc->mark, "out of memory");
+	memset(&r, 0, sizeof(r));
+	r.type = "OCI::Events::RuleSet";
+	r.id = x->tenancy != NULL ? x->tenancy : "tenancy";
+	r.account = x->tenancy;
+	r.source = x->path;
+	r.mark = doc->mark;
+	r.attrs = attrs;
+	OCI_SET_PROVIDER(r);
+	x->emitted++;
+	if (x->fn(x->ctx, &r, a) != 0)
+		return -1;
+	return marker(x, "OCI::Events::RuleSet", NULL, NULL);
+}
+
 static int
 inv_doc(void *ctx, struct doc_node *doc, struct arena *a)
 {
@@ -410,6 +469,9 @@ inv_doc(void *ctx, struct doc_node *doc, struct arena *a)
 					t->global ? NULL : region, a) != 0)
 					return -1;
 			ti = type_index(t);
+			if (strcmp(key, "EventRule") == 0 &&
+			    add_rules(x, list, a) != 0)
+				return -1;
 			if (t->global && x->seen[ti])
 				continue;
 			if (marker(x, t->type, t->global ? NULL : region,
@@ -418,7 +480,7 @@ inv_doc(void *ctx, struct doc_node *doc, struct arena *a)
 			x->seen[ti] = 1;
 		}
 	}
-	return 0;
+	return inv_rule_set(x, doc, a);
 }
 
 /* ----------------------------------------------------------- adapter */

@@ -70,6 +70,9 @@ SL=ocid1.securitylist.oc1.iad.aaaaaaaa
 	grep -q '^oci-iam-admin-policy fail ocid1.policy.oc1..aaaaaaaaam5skd5bb3bdm3x7y3fxwl3klwmetrpkloevwj576zlcwoxz3uza$' "$T/inv" &&
 	ok "the TestingScript policy (manage all-resources in tenancy to rel240-cost-admin-group) fails" ||
 	bad "admin policy"
+grep -q "^oci-events-identity-notifications pass ocid1.tenancy.oc1..aaaaaaaabkqehju37orqb2rs6qqtte4p4elzyfjtjkjdq5bkihntaegh2taa\$" "$T/inv" &&
+	ok "the landing zone's IAM notification rule covers every identity event" ||
+	bad "events: $(grep '^oci-events' "$T/inv")"
 for c in oci-network-nsg-admin-ports oci-iam-user-console-mfa \
 	oci-objectstorage-bucket-versioning oci-kms-key-rotation; do
 	if [ "$(count "$c" pass "$T/inv")" = 0 ] &&

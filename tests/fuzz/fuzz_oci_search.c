@@ -36,7 +36,8 @@ run_plugin(const char *name, const struct resource *r)
 	size_t n;
 	static const char params[] =
 	    "{\"ports\": [22, 3389], \"min_open_ports\": 0, "
-	    "\"admin_groups\": [\"Administrators\"]}";
+	    "\"admin_groups\": [\"Administrators\"], \"event_types\": "
+	    "[\"com.oraclecloud.identitycontrolplane.createuser\"]}";
 
 	if (p == NULL)
 		abort();
@@ -84,6 +85,7 @@ on_resource(void *ctx, const struct resource *r, struct arena *a)
 		abort();
 	run_plugin("oci_network_exposure", r);
 	run_plugin("oci_iam_policy", r);
+	run_plugin("oci_events", r);
 	return 0;
 }
 

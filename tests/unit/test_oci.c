@@ -434,6 +434,104 @@ test_policy_metamorphic(void **state)
 	    ADMINS);
 }
 
+/* ------------------------------------------------- events rules */
+
+#define EV_TYPES \
+	"{\"event_types\": " \
+	"[\"com.oraclecloud.identitycontrolplane.createuser\", " \
+	"\"com.oraclecloud.identitycontrolplane.deleteuser\"]}"
+#define RS "OCI::Events::RuleSet"
+
+/* A rule set of one rule: enabled (JSON), condition (JSON text), actions. */
+static struct resource *
+ruleset(const char *enabled, const char *cond, const char *actions)
+{
+	char buf[2048], esc[1024];
+	size_t i, o = 0;
+
+	for (i = 0; cond[i] != '\0' && o + 2 < sizeof(esc); i++) {
+		if (cond[i] == '"' || cond[i] == '\\' || cond[i] == '\n')
+			esc[o++] = '\\';
+		esc[o++] = cond[i] == '\n' ? 'n' : cond[i];
+	}
+	esc[o] = '\0';
+	snprintf(buf, sizeof(buf),
+	    "{\"rules\": [{%s, \"condition\": \"%s\", %s}]}", enabled, esc,
+	    actions);
+	return res(RS, buf);
+}
+
+static void
+test_events(void **state)
+{
+	static const char *const covering[] = {
+		"{\"eventType\": "
+		"[\"com.oraclecloud.identitycontrolplane.createuser\", "
+		"\"com.oraclecloud.identitycontrolplane.deleteuser\"]}",
+		"{\"eventType\": "
+		"[\"COM.ORACLECLOUD.IDENTITYCONTROLPLANE.CREATEUSER\", "
+		"\"com.oraclecloud.identitycontrolplane.DeleteUser\", \"x\"]}",
+		"  {\"eventType\":\n "
+		"[\"com.oraclecloud.identitycontrolplane.createuser\","
+		"\"com.oraclecloud.identitycontrolplane.deleteuser\"]}\n",
+	};
+	static const char *const on[] = { "\"is-enabled\": true",
+		"\"lifecycle-state\": \"ACTIVE\"",
+		"\"lifecycle-state\": \"active\"" };
+	static const char *const notify[] = {
+		"\"actions\": {\"actions\": [{\"action-type\": \"ONS\", "
+		"\"is-enabled\": true}]}",
+		"\"actions-details\": [{\"action-type\": \"FAAS\"}, "
+		"{\"action-type\": \"ons\"}]"
+	};
+	size_t i, j, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(covering) / sizeof(*covering); i++)
+		for (j = 0; j < sizeof(on) / sizeof(*on); j++)
+			for (k = 0; k < sizeof(notify) / sizeof(*notify); k++)
+				EXPECT(ST_PASS, "oci_events",
+				    ruleset(on[j], covering[i], notify[k]),
+				    EV_TYPES);
+	/* one type missing; a data filter narrows; a string eventType */
+	EXPECT(ST_FAIL, "oci_events",
+	    ruleset(on[0],
+		"{\"eventType\": "
+		"\"com.oraclecloud.identitycontrolplane.createuser\"}",
+		notify[0]),
+	    EV_TYPES);
+	EXPECT(ST_FAIL, "oci_events",
+	    ruleset(on[0],
+		"{\"eventType\": "
+		"[\"com.oraclecloud.identitycontrolplane.createuser\", "
+		"\"com.oraclecloud.identitycontrolplane.deleteuser\"], "
+		"\"data\": "
+		"{\"compartmentName\": \"x\"}}",
+		notify[0]),
+	    EV_TYPES);
+	/* disabled rule, disabled or non-notifying actions */
+	EXPECT(ST_FAIL, "oci_events",
+	    ruleset("\"is-enabled\": false", covering[0], notify[0]), EV_TYPES);
+	EXPECT(ST_FAIL, "oci_events",
+	    ruleset(
+		"\"lifecycle-state\": \"INACTIVE\"", covering[0], notify[1]),
+	    EV_TYPES);
+	EXPECT(ST_FAIL, "oci_events",
+	    ruleset(on[0], covering[0],
+		"\"actions\": {\"actions\": [{\"action-type\": \"ONS\", "
+		"\"is-enabled\": false}, {\"action-type\": \"OSS\"}]}"),
+	    EV_TYPES);
+	/* cannot be judged: error, never pass */
+	EXPECT(ST_ERROR, "oci_events", ruleset(on[0], covering[0], "\"x\": 1"),
+	    EV_TYPES);
+	EXPECT(ST_ERROR, "oci_events", ruleset(on[0], "{not json", notify[0]),
+	    EV_TYPES);
+	EXPECT(ST_ERROR, "oci_events",
+	    ruleset("\"y\": 1", covering[0], notify[0]), EV_TYPES);
+	EXPECT(ST_ERROR, "oci_events", res(RS, "{}"), EV_TYPES);
+	EXPECT(ST_FAIL, "oci_events", res(RS, "{\"rules\": []}"), EV_TYPES);
+}
+
 /* ------------------------------------------------ key spellings */
 
 static void
@@ -740,6 +838,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_network_metamorphic),
 		cmocka_unit_test(test_network_classes),
 		cmocka_unit_test(test_policy_metamorphic),
+		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_kebab),
 		cmocka_unit_test(test_spellings),
 		cmocka_unit_test(test_cli_listings),
