@@ -11,6 +11,7 @@
 #include "checks/azure/azure.h"
 #include "checks/gcp/gcp.h"
 #include "checks/k8s/k8s.h"
+#include "checks/oci/oci.h"
 #include "checks/sources/sources.h"
 #include "checks/tls/endpoint.h"
 
@@ -28,6 +29,9 @@ const struct check_plugin *const check_plugins[] = {
 	&gcp_kms_rotation_plugin,
 	&k8s_cluster_plugin,
 	&k8s_workload_plugin,
+	&oci_events_plugin,
+	&oci_iam_policy_plugin,
+	&oci_network_exposure_plugin,
 	&tls_endpoint_plugin,
 };
 
@@ -40,6 +44,8 @@ const struct adapter *const adapters[] = {
 	&adapter_gcp_asset,
 	&adapter_gcp_gcloud,
 	&adapter_k8s,
+	&adapter_oci_cli,
+	&adapter_oci_search,
 	&adapter_terraform_plan,
 };
 

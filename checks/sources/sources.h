@@ -136,5 +136,49 @@ int gcp_org_policies(struct arena *a, const struct doc_node *list,
     const struct mark *m, struct doc_node **out, const char **why);
 /* Whether a list response says more pages follow (nextPageToken). */
 int gcp_more_pages(const struct doc_node *resp);
+/* ------------------------------------------------ Oracle Cloud (OCI) */
+
+extern const struct adapter adapter_oci_cli;
+extern const struct adapter adapter_oci_search;
+
+/* Sets the provider of a struct resource (the foundation's field). */
+#define OCI_SET_PROVIDER(r) ((r).provider = "oci")
+
+/* A canonical OCI type and the name OCI Search gives it. */
+struct oci_type {
+	const char *search; /* "SecurityList" */
+	const char *type; /* "OCI::Core::SecurityList" */
+	int global; /* tenancy-wide (IAM): resources have no region */
+};
+
+/* The type OCI Search calls name, or NULL when no check reads it. */
+const struct oci_type *oci_type_by_search(const char *name);
+/* The i-th known type (sorted by search name), NULL past the end. */
+const struct oci_type *oci_type_at(size_t i);
+/* A key in the OCI CLI's kebab-case, in arena a; NULL out of memory. */
+char *oci_kebab_key(struct arena *a, const char *k, size_t len);
+/*
+ * A copy of n in arena a whose map keys are in kebab-case (camelCase of
+ * the REST API and the inventory's details, snake_case of the Python SDK,
+ * kebab-case of the CLI alike), except the keys inside free-form maps
+ * (defined-tags, freeform-tags, system-tags, metadata).  Scalars are
+ * shared.  NULL when memory runs out, the tree is deeper than 256, or
+ * one map holds two spellings of a key.
+ */
+struct doc_node *oci_kebab(struct arena *a, const struct doc_node *n);
+/*
+ * The region an OCID names ("ocid1.vcn.oc1.iad.x" -> "us-ashburn-1"; an
+ * unknown key as it is, in a), or NULL for a tenancy-wide OCID.
+ */
+const char *oci_ocid_region(struct arena *a, const char *ocid);
+/* Whether s is a tenancy OCID. */
+int oci_is_tenancy(const char *ocid);
+
+/* What a recorded OCI service error means for the evidence. */
+enum oci_err { OCI_ERR_DENIED, OCI_ERR_THROTTLED, OCI_ERR_OTHER };
+/* The class of error code (or HTTP status when the code is unknown). */
+enum oci_err oci_error_class(const char *code, int64_t status);
+/* "denied", "throttled", "failed". */
+const char *oci_error_name(enum oci_err e);
 
 #endif /* RAMPART_SOURCES_H */
