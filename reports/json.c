@@ -36,8 +36,8 @@ write_source(struct jw *w, const struct mark *m)
 }
 
 static void
-write_result(
-    struct jw *w, const struct rule *ru, const struct check_result *res)
+write_result(struct jw *w, const struct rule *ru,
+    const struct check_result *res, long long input)
 {
 	char fp[SHA256_HEX_LEN + 1];
 	size_t i;
@@ -50,6 +50,9 @@ write_result(
 	jw_kstr(w, "type", res->resource_type);
 	if (res->region != NULL)
 		jw_kstr(w, "region", res->region);
+	/* Which input it came from: merge orders shards' results by it. */
+	if (input >= 0)
+		jw_kint(w, "input", input);
 	jw_kstr(w, "status", status_name(res->status));
 	jw_kstr(w, "message", res->message);
 	jw_key(w, "evidence");
@@ -107,6 +110,15 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	}
 	write_counts(w, "counts", o->counts, 0);
 	jw_kint(w, "listed", (long long)o->n);
+	/* The evidence seen, as the decision needs it to be merged. */
+	jw_key(w, "types_seen");
+	jw_arr(w);
+	for (i = 0; i < ru->ntypes; i++)
+		if (o->seen[i])
+			jw_str(w, ru->types[i]);
+	jw_end_arr(w);
+	jw_key(w, "complete_listing");
+	jw_bool(w, o->listed);
 	if (cc->status == ST_FAIL || cc->status == ST_WAIVED)
 		jw_kstr(w, "remediation", ru->remediation);
 	jw_key(w, "resources");
@@ -114,7 +126,11 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	if ((idx = lib_calloc(o->n + 1, sizeof(*idx))) != NULL) {
 		n = report_order(o, idx);
 		for (i = 0; i < n; i++)
-			write_result(w, ru, &o->results[idx[i]]);
+			write_result(w, ru, &o->results[idx[i]],
+			    idx[i] < o->ntracked &&
+				    o->result_input[idx[i]] != UINT32_MAX
+				? (long long)o->result_input[idx[i]]
+				: -1);
 		lib_free(idx);
 	}
 	jw_end_arr(w);
@@ -193,6 +209,24 @@ write_scope(struct jw *w, const struct scope *s)
 	jw_end_obj(w);
 }
 
+/* A shard's part of the work (--shard K/N), or the shards merged. */
+static void
+write_shard(struct jw *w, const struct run *r)
+{
+	if (r->shard.of != 0) {
+		jw_key(w, "shard");
+		jw_obj(w);
+		jw_kint(w, "index", (long long)r->shard.k);
+		jw_kint(w, "of", (long long)r->shard.of);
+		jw_kint(w, "total_inputs", (long long)r->shard.total_inputs);
+		jw_kint(w, "total_targets", (long long)r->shard.total_targets);
+		jw_kint(w, "targets", (long long)r->shard.targets);
+		jw_end_obj(w);
+	}
+	if (r->shard.merged != 0)
+		jw_kint(w, "merged_shards", (long long)r->shard.merged);
+}
+
 int
 report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 {
@@ -246,9 +280,14 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		}
 		jw_key(&w, "stale");
 		jw_bool(&w, r->inputs[i].stale);
+		if (r->inputs[i].account != NULL)
+			jw_kstr(&w, "account", r->inputs[i].account);
+		if (r->shard.of != 0 || r->shard.merged != 0)
+			jw_kint(&w, "ordinal", (long long)r->inputs[i].ordinal);
 		jw_end_obj(&w);
 	}
 	jw_end_arr(&w);
+	write_shard(&w, r);
 	if (r->poam != NULL) {
 		jw_key(&w, "poam");
 		jw_obj(&w);
