@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/scan_inputs.h"
 #include "cli/scan_tls.h"
 #include "reports/report.h"
 #include "reports/sign.h"
@@ -44,7 +45,11 @@ enum {
 	O_MAX_AGE,
 	O_ASSESSOR,
 	O_SYSTEM,
-	O_PREVIOUS
+	O_PREVIOUS,
+	O_INPUTS_FROM,
+	O_INPUT_EACH,
+	O_JOBS,
+	O_SHARD
 };
 
 static const struct opt scan_opts[] = {
@@ -79,6 +84,10 @@ static const struct opt scan_opts[] = {
 	{ "assessor", 1, O_ASSESSOR },
 	{ "system", 1, O_SYSTEM },
 	{ "previous", 1, O_PREVIOUS },
+	{ "inputs-from", 1, O_INPUTS_FROM },
+	{ "input-each", 1, O_INPUT_EACH },
+	{ "jobs", 1, O_JOBS },
+	{ "shard", 1, O_SHARD },
 	LIMIT_OPTS,
 	{ NULL, 0, 0 },
 };
@@ -87,8 +96,9 @@ static const struct opt scan_opts[] = {
 
 struct scan_args {
 	const char *baseline;
-	const char *inputs[MAX_LIST];
-	size_t ninputs;
+	struct scan_list inputs; /* --input, --inputs-from, --input-each */
+	unsigned jobs; /* --jobs, default: online CPUs */
+	unsigned shard_k, shard_n; /* --shard K/N; shard_n 0 = none */
 	const char *plugins[MAX_LIST];
 	size_t nplugins;
 	const char *rules[MAX_LIST];
@@ -132,6 +142,18 @@ scan_help(const struct command *cmd)
 	       "  --input PATH           export file or directory, - for "
 	       "standard input\n"
 	       "                         (repeatable, required)\n"
+	       "  --inputs-from FILE     more inputs, one path a line "
+	       "('#' comments)\n"
+	       "  --input-each DIR       each entry of DIR is one input "
+	       "(sorted)\n"
+	       "  --jobs N               read inputs with N workers (default: "
+	       "online CPUs);\n"
+	       "                         the report is the same whatever N "
+	       "is\n"
+	       "  --shard K/N            take part K of N of the inputs and "
+	       "TLS targets\n"
+	       "                         (stable hash; `rampart merge` joins "
+	       "the parts)\n"
 	       "  --input-format F       adapter to use instead of "
 	       "detection:");
 	for (i = 0; i < nadapters; i++)
@@ -220,6 +242,7 @@ parse_args(
 	size_t j;
 
 	memset(a, 0, sizeof(*a));
+	a->jobs = scan_jobs_default();
 	load_limits_default(&a->lim);
 	a->max_results = RUN_DEFAULT_MAX_RESULTS;
 	a->max_age_days = RUN_DEFAULT_MAX_EVIDENCE_AGE / 86400;
@@ -237,15 +260,31 @@ parse_args(
 			a->baseline = arg;
 			break;
 		case O_INPUT:
-			if (a->ninputs == MAX_LIST)
-				return cli_usage_err(cmd, "too many inputs");
-			for (j = 0; strcmp(arg, "-") == 0 && j < a->ninputs;
+			for (j = 0; strcmp(arg, "-") == 0 && j < a->inputs.n;
 			     j++)
-				if (strcmp(a->inputs[j], "-") == 0)
+				if (strcmp(a->inputs.v[j], "-") == 0)
 					return cli_usage_err(cmd,
 					    "'--input -' given twice: standard "
 					    "input can be read only once");
-			a->inputs[a->ninputs++] = arg;
+			if (scan_list_add(cmd, &a->inputs, arg) != 0)
+				return EXIT_USAGE;
+			break;
+		case O_INPUTS_FROM:
+			if (scan_inputs_from(cmd, &a->inputs, arg) != 0)
+				return EXIT_USAGE;
+			break;
+		case O_INPUT_EACH:
+			if (scan_input_each(cmd, &a->inputs, arg) != 0)
+				return EXIT_USAGE;
+			break;
+		case O_JOBS:
+			if (scan_jobs_parse(cmd, arg, &a->jobs) != 0)
+				return EXIT_USAGE;
+			break;
+		case O_SHARD:
+			if (scan_shard_parse(
+				cmd, arg, &a->shard_k, &a->shard_n) != 0)
+				return EXIT_USAGE;
 			break;
 		case O_PLUGIN:
 			if (a->nplugins == MAX_LIST)
@@ -407,7 +446,7 @@ parse_args(
 	}
 	if (a->baseline == NULL)
 		return cli_usage_err(cmd, "missing --baseline");
-	if (a->ninputs == 0 && a->tls.ntargets == 0 && a->tls.nfiles == 0)
+	if (a->inputs.n == 0 && a->tls.ntargets == 0 && a->tls.nfiles == 0)
 		return cli_usage_err(cmd, "missing --input or --tls");
 	if (a->output != NULL && a->output_dir != NULL)
 		return cli_usage_err(cmd,
@@ -538,6 +577,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	}
 	sb_init(&prov);
 	if (sign_meta_from_run(pa, d, r, &ro, &ss, &m) == -1 ||
+	    scan_meta_shard(pa, d, &m, a->shard_k, a->shard_n) == -1 ||
 	    provenance_json(&prov, &m) == -1) {
 		if (prov.oom)
 			diag_err(d, NULL, "out of memory");
@@ -588,6 +628,55 @@ write_files(const struct command *cmd, const struct scan_args *a,
 	    : 0;
 }
 
+static void
+scan_progress(void *arg, size_t i, const char *path)
+{
+	(void)i;
+	fprintf(stderr, "rampart: reading %s...\r", path);
+	(void)arg;
+}
+
+/*
+ * Every --input (after --shard took its part) with --jobs workers
+ * (rules/merge.c: the report does not depend on their number); the TLS
+ * targets' shard goes to scan_tls().  0 or -1.
+ */
+static int
+scan_run_inputs(
+    struct cli *c, struct run *r, struct scan_args *a, const struct adapter *ad)
+{
+	struct scan_loader ld;
+	struct run_jobs j;
+
+	if (a->shard_n != 0) {
+		scan_list_shard(&a->inputs, a->shard_k, a->shard_n);
+		r->shard.k = a->shard_k;
+		r->shard.of = a->shard_n;
+		r->shard.total_inputs = a->inputs.total;
+		a->tls.shard_k = a->shard_k;
+		a->tls.shard_n = a->shard_n;
+	}
+	a->tls.ordinal = a->inputs.total;
+	memset(&ld, 0, sizeof(ld));
+	ld.baseline = a->baseline;
+	ld.plugins = a->plugins;
+	ld.nplugins = a->nplugins;
+	ld.rules = a->rules;
+	ld.nrules = a->nrules;
+	memset(&j, 0, sizeof(j));
+	j.paths = a->inputs.v;
+	j.ordinals = a->inputs.ordinals;
+	j.n = a->inputs.n;
+	j.ad = ad;
+	j.jobs = a->jobs;
+	j.load = scan_load;
+	j.unload = scan_unload;
+	j.arg = &ld;
+	if (c->tty_err)
+		j.progress = scan_progress;
+	return run_inputs(r, &j);
+}
+
 int
 cmd_scan(struct cli *c, int argc, char **argv)
 {
@@ -611,8 +700,10 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	size_t i;
 	int rc;
 
-	if ((rc = parse_args(cmd, argc, argv, &a)) != 0)
+	if ((rc = parse_args(cmd, argc, argv, &a)) != 0) {
+		scan_list_free(&a.inputs);
 		return rc == -1 ? 0 : rc;
+	}
 	diag_init(&d);
 	rc = EXIT_INVALID_INPUT;
 	if ((rs = rule_set_new()) == NULL) {
@@ -673,14 +764,8 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	r->attest = attest;
 	r->crm = crm;
 	r->scope = scope;
-	for (i = 0; i < a.ninputs; i++) {
-		if (c->tty_err)
-			fprintf(
-			    stderr, "rampart: reading %s...\r", a.inputs[i]);
-		if (run_input(r, a.inputs[i], ad) == -1)
-			goto out;
-	}
-	if (scan_tls(c, r, &a.tls, &d) == -1)
+	if (scan_run_inputs(c, r, &a, ad) == -1 ||
+	    scan_tls(c, r, &a.tls, &d) == -1 || run_track_inputs(r) == -1)
 		goto out;
 	if (c->tty_err)
 		fprintf(stderr, "\033[K");
@@ -721,5 +806,6 @@ out:
 	crm_free(crm);
 	rule_set_free(rs);
 	diag_free(&d);
+	scan_list_free(&a.inputs);
 	return rc;
 }
