@@ -64,9 +64,8 @@ dup_str(struct arena *a, const char *s, int *oom)
 	return d;
 }
 
-/* Append a deep copy of res (from another arena) to o, from input `in`. */
-static int
-append_result(struct run *r, struct check_outcome *o,
+int
+run_add_result(struct run *r, struct check_outcome *o,
     const struct check_result *res, uint32_t in)
 {
 	struct check_result *dst, *v;
@@ -173,7 +172,7 @@ run_fold(struct run *r, const struct run *p)
 			s = (int)po->results[k].status;
 			if (max != 0 && listed[s] >= max)
 				continue;
-			if (append_result(r, o, &po->results[k], in) == -1)
+			if (run_add_result(r, o, &po->results[k], in) == -1)
 				return -1;
 			listed[s]++;
 		}
@@ -396,5 +395,104 @@ out:
 			j->unload(j->arg, w[i].bl, w[i].rs);
 	lib_free(w);
 	lib_free(p.slots);
+	return rc;
+}
+
+/* ---------------------------------------------------- merged reports */
+
+struct order_key {
+	size_t key; /* input ordinal, or new input index */
+	size_t idx; /* position before: the sort is stable */
+};
+
+static int
+order_cmp(const void *x, const void *y)
+{
+	const struct order_key *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Order the results of o by input (new indices in map) and cap them. */
+static int
+order_results(struct run *r, struct check_outcome *o, const size_t *map)
+{
+	struct order_key *k;
+	struct check_result *res;
+	uint32_t *rin;
+	size_t i, n = 0, listed[ST_COUNT], max = r->opts.max_results;
+	int s;
+
+	if (o->n == 0)
+		return 0;
+	k = lib_calloc(o->n, sizeof(*k));
+	res = lib_calloc(o->n, sizeof(*res));
+	rin = arena_alloc(r->a, (o->n + 1) * sizeof(*rin));
+	if (k == NULL || res == NULL || rin == NULL) {
+		lib_free(k);
+		lib_free(res);
+		return diag_err(r->d, NULL, "out of memory");
+	}
+	for (i = 0; i < o->n; i++) {
+		k[i].key = i < o->ntracked && o->result_input[i] != UINT32_MAX
+		    ? map[o->result_input[i]]
+		    : SIZE_MAX;
+		k[i].idx = i;
+	}
+	qsort(k, o->n, sizeof(*k), order_cmp);
+	memset(listed, 0, sizeof(listed));
+	for (i = 0; i < o->n; i++) {
+		s = (int)o->results[k[i].idx].status;
+		if (max != 0 && listed[s] >= max)
+			continue;
+		listed[s]++;
+		res[n] = o->results[k[i].idx];
+		rin[n++] = (uint32_t)k[i].key;
+	}
+	memcpy(o->results, res, n * sizeof(*res));
+	o->n = n;
+	o->result_input = rin;
+	o->ntracked = n;
+	lib_free(k);
+	lib_free(res);
+	return 0;
+}
+
+int
+run_merge_order(struct run *r)
+{
+	struct order_key *k = NULL;
+	struct input_info *in = NULL;
+	size_t *map = NULL, i;
+	int rc = -1;
+
+	if (r->ninputs > 0 &&
+	    ((k = lib_calloc(r->ninputs, sizeof(*k))) == NULL ||
+		(map = lib_calloc(r->ninputs, sizeof(*map))) == NULL ||
+		(in = arena_alloc(r->a, r->ninputs * sizeof(*in))) == NULL)) {
+		diag_err(r->d, NULL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < r->ninputs; i++) {
+		k[i].key = r->inputs[i].ordinal;
+		k[i].idx = i;
+	}
+	if (r->ninputs > 1)
+		qsort(k, r->ninputs, sizeof(*k), order_cmp);
+	for (i = 0; i < r->ninputs; i++) {
+		in[i] = r->inputs[k[i].idx];
+		map[k[i].idx] = i;
+	}
+	if (r->ninputs > 0)
+		r->inputs = in;
+	for (i = 0; i < r->nchecks; i++)
+		if (order_results(r, &r->checks[i], map) == -1)
+			goto out;
+	rc = 0;
+out:
+	lib_free(k);
+	lib_free(map);
 	return rc;
 }

@@ -831,6 +831,25 @@ struct run_jobs {
 int run_inputs(struct run *r, const struct run_jobs *j);
 
 /*
+ * Append a copy of result res (strings copied into r's arena) to o's
+ * listed results, as coming from input `in` of r, without counting it
+ * or capping: for readers of reports (reports/read.c), whose results
+ * run_merge_order() then orders and caps.  0 or -1.
+ */
+int run_add_result(struct run *r, struct check_outcome *o,
+    const struct check_result *res, uint32_t in);
+
+/*
+ * After the outcomes of several shard reports were read into r: order
+ * r's inputs by their ordinal (a stable sort: inputs of equal ordinal,
+ * such as each shard's TLS endpoints, keep the order they were read in),
+ * then each check's listed results by their input (stable, so a shard's
+ * own order within an input stays), and keep the first max_results of
+ * each status: what one run over every input would list.  0 or -1.
+ */
+int run_merge_order(struct run *r);
+
+/*
  * Whether `key` (an input's path as given, or a TLS target's
  * "host:port") falls in part k (1-based) of n: the first 8 bytes of its
  * sha256, big-endian, modulo n, equal k - 1.  Stable across machines,
