@@ -39,6 +39,7 @@ int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_doc(struct cli *c, int argc, char **argv);
 int cmd_keygen(struct cli *c, int argc, char **argv);
 int cmd_marketplace(struct cli *c, int argc, char **argv);
+int cmd_merge(struct cli *c, int argc, char **argv);
 int cmd_place(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);
 int cmd_sign(struct cli *c, int argc, char **argv);

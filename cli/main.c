@@ -37,6 +37,10 @@ static const struct command commands[] = {
 	    "import FILE [--out F] | show ID|NAME | list [--csp NAME] "
 	    "[--impact LEVEL] [--status STATUS] [--format json]",
 	    "look up FedRAMP Marketplace offerings; import a newer feed" },
+	{ "merge", cmd_merge,
+	    "SHARD_REPORT.json... [--key PUB | --keyring FILE] [--format F] "
+	    "[--output FILE|--output-dir DIR] [--sign KEY]",
+	    "join the reports of scan --shard K/N into one decision" },
 	{ "place", cmd_place,
 	    "--workload FILE [--evidence ID=REPORT]... [--key PUB | "
 	    "--keyring FILE] [--marketplace FILE] [--format F] "
