@@ -41,8 +41,9 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC     := $(sort $(wildcard lib/*.c))
-CHECKS_SRC  := $(sort $(wildcard checks/*.c checks/sources/*.c \
-		checks/tls/*.c checks/aws/*.c))
+# Every folder under checks/ but the example plugins (built as .so).
+CHECKS_SRC  := $(sort $(wildcard checks/*.c) \
+		$(filter-out checks/examples/%,$(wildcard checks/*/*.c)))
 RULES_SRC   := $(sort $(wildcard rules/*.c))
 REPORTS_SRC := $(sort $(wildcard reports/*.c))
 CLI_SRC     := $(sort $(wildcard cli/*.c))
@@ -184,6 +185,8 @@ format:
 bench: all
 	./tests/bench/run.sh $(BUILD)
 	./tests/bench/tls/run.sh $(BUILD)
+	for s in tests/bench/providers/*.sh; do \
+		[ -f "$$s" ] || continue; "$$s" $(BUILD) || exit 1; done
 
 baselines: all
 	./scripts/make-baselines.sh $(BIN) $(SHARED)

@@ -42,8 +42,17 @@ int status_parse(const char *s, enum status *out);
 struct resource {
 	const char *type; /* "AWS::S3::Bucket" */
 	const char *id; /* bucket name, sg-..., account id */
-	const char *region; /* may be NULL */
-	const char *account; /* may be NULL */
+	const char *region; /* region or location, may be NULL */
+	/* Account, subscription, project or tenancy, may be NULL. */
+	const char *account;
+	/*
+	 * Provider-neutral placement: the provider ("aws", "azure", "gcp",
+	 * "oci", "kubernetes"), NULL = the one of the type's prefix
+	 * (provider_of_type()); the Kubernetes namespace or the Terraform
+	 * module address, may be NULL.
+	 */
+	const char *provider;
+	const char *namespace;
 	const char *source; /* export file */
 	struct mark mark; /* where it starts in that file */
 	struct doc_node *attrs; /* DOC_MAP of attributes */
@@ -98,6 +107,8 @@ struct check_result {
 	const char *resource_id;
 	const char *resource_type;
 	const char *region;
+	const char *account; /* struct resource's, may be NULL */
+	const char *namespace; /* struct resource's, may be NULL */
 	const char *message;
 	struct evidence *ev;
 	size_t nev;
@@ -179,6 +190,34 @@ int check_evidence(
 /* Emit the result for resource r.  printf-style message. */
 int check_emit(struct check_ctx *c, const struct resource *r, enum status s,
     const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/* ------------------------------------------------------------- providers */
+
+/*
+ * The providers rampart knows, by resource type prefix ("AWS::",
+ * "Azure::", "GCP::", "OCI::", "K8s::", "TLS::").  A cloud provider's
+ * checks are judged only when the run has an input of that provider
+ * (docs/decisions.md); TLS endpoints are always required evidence.
+ */
+enum provider {
+	PROV_AWS,
+	PROV_AZURE,
+	PROV_GCP,
+	PROV_OCI,
+	PROV_K8S,
+	PROV_TLS,
+	PROV_COUNT,
+	PROV_NONE = PROV_COUNT /* no known prefix */
+};
+
+/* The provider of a resource type by its prefix, or PROV_NONE. */
+enum provider provider_of_type(const char *type);
+/* "aws", "azure", "gcp", "oci", "kubernetes", "tls". */
+const char *provider_name(enum provider p);
+/* "AWS", "Azure", "Google Cloud", "Oracle Cloud", "Kubernetes", "TLS". */
+const char *provider_title(enum provider p);
+/* Whether the provider's checks need an input of it to be judged. */
+int provider_is_cloud(enum provider p);
 
 /* ------------------------------------------------------------ registries */
 

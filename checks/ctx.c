@@ -189,6 +189,9 @@ check_emit(struct check_ctx *c, const struct resource *res, enum status s,
 	    (res->region != NULL &&
 		(r->region = arena_strdup(c->a, res->region)) == NULL))
 		return diag_err(c->d, NULL, "out of memory");
+	/* The resource's arena outlives the result: the engine copies. */
+	r->account = res->account;
+	r->namespace = res->namespace;
 	c->emitted = 1;
 	return 0;
 }

@@ -35,6 +35,20 @@ write_source(struct jw *w, const struct mark *m)
 	jw_str(w, buf);
 }
 
+/* "providers": ["aws", ...] of a provider bit set, in enum order. */
+static void
+write_providers(struct jw *w, unsigned bits)
+{
+	unsigned p;
+
+	jw_key(w, "providers");
+	jw_arr(w);
+	for (p = 0; p < PROV_COUNT; p++)
+		if (bits >> p & 1)
+			jw_str(w, provider_name((enum provider)p));
+	jw_end_arr(w);
+}
+
 static void
 write_result(struct jw *w, const struct rule *ru,
     const struct check_result *res, long long input)
@@ -50,6 +64,10 @@ write_result(struct jw *w, const struct rule *ru,
 	jw_kstr(w, "type", res->resource_type);
 	if (res->region != NULL)
 		jw_kstr(w, "region", res->region);
+	if (res->account != NULL)
+		jw_kstr(w, "account", res->account);
+	if (res->namespace != NULL)
+		jw_kstr(w, "namespace", res->namespace);
 	/* Which input it came from: merge orders shards' results by it. */
 	if (input >= 0)
 		jw_kint(w, "input", input);
@@ -272,6 +290,7 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_kstr(&w, "sha256", r->inputs[i].sha256);
 		jw_kint(&w, "resources", (long long)r->inputs[i].resources);
 		jw_kint(&w, "listings", (long long)r->inputs[i].listings);
+		write_providers(&w, r->inputs[i].providers);
 		if (r->inputs[i].collected != 0) {
 			format_time(r->inputs[i].collected, started);
 			jw_kstr(&w, "collected", started);

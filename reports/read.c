@@ -106,6 +106,36 @@ run_str(struct run *r, const struct doc_node *m, const char *key, int *oom)
 	return c;
 }
 
+/*
+ * The input's "providers" into its bits and the run's: a provider with
+ * no input in the run has its checks not_applicable (rules/engine.c).
+ */
+static int
+read_providers(struct run *r, const struct doc_node *n, struct input_info *in)
+{
+	const struct doc_node *pv = doc_get(n, "providers");
+	const char *name;
+	size_t i;
+	unsigned p;
+
+	for (i = 0; pv != NULL && pv->type == DOC_SEQ && i < pv->u.seq.n; i++) {
+		name = doc_str(pv->u.seq.items[i]);
+		for (p = 0; p < PROV_COUNT; p++)
+			if (name != NULL &&
+			    strcmp(provider_name((enum provider)p), name) == 0)
+				break;
+		if (p == PROV_COUNT) {
+			struct mark m = pv->u.seq.items[i]->mark;
+
+			return diag_err(r->d, &m, "unknown provider '%s'",
+			    name ? name : "");
+		}
+		in->providers |= 1u << p;
+	}
+	r->providers |= in->providers;
+	return 0;
+}
+
 /* One input of the report into a new input of r. */
 static int
 read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
@@ -145,6 +175,8 @@ read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
 	}
 	how = run_str(r, n, "collected_from", &oom);
 	in->collected_how = how;
+	if (read_providers(r, n, in) == -1)
+		return -1;
 	in->stale = doc_get(n, "stale") != NULL &&
 	    doc_get(n, "stale")->type == DOC_BOOL && doc_get(n, "stale")->u.b;
 	if (oom)
@@ -222,6 +254,8 @@ read_result(struct run *r, struct check_outcome *o, const struct doc_node *n,
 	res.resource_type = run_str(r, n, "type", &oom);
 	res.region = run_str(r, n, "region", &oom);
 	res.message = run_str(r, n, "message", &oom);
+	res.account = run_str(r, n, "account", &oom);
+	res.namespace = run_str(r, n, "namespace", &oom);
 	if ((ev = doc_get(n, "evidence")) != NULL && ev->type == DOC_SEQ &&
 	    ev->u.seq.n > 0) {
 		if ((v = arena_alloc(r->a, ev->u.seq.n * sizeof(*v))) == NULL)

@@ -38,6 +38,12 @@ struct report_opts {
 	 * pins what the scan pinned.  NULL: left out.
 	 */
 	const char *provenance;
+	/* --quiet: no summary on stdout beside --output-dir. */
+	int quiet;
+	/* SARIF: list passing results too (default: fail and error only). */
+	int sarif_include_passes;
+	/* --color: COLOR_AUTO decides by the terminal, TERM and NO_COLOR. */
+	enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 };
 
 struct writer {

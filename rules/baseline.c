@@ -435,6 +435,20 @@ load_binding(struct baseline *b, struct diag *d, const struct rule_set *rs,
 	return rc;
 }
 
+/* Whether c->checks[k]'s check is already among the first k. */
+static int
+bound_twice(const struct control *c, size_t k)
+{
+	size_t i;
+
+	if (c->checks[k].rule == NULL)
+		return 0;
+	for (i = 0; i < k; i++)
+		if (c->checks[i].rule == c->checks[k].rule)
+			return 1;
+	return 0;
+}
+
 int
 baseline_bind_checks(struct baseline *b, struct diag *d,
     const struct rule_set *rs, const struct doc_node *seq, struct control *c)
@@ -451,10 +465,19 @@ baseline_bind_checks(struct baseline *b, struct diag *d,
 	if (c->nchecks > 0)
 		memcpy(v, c->checks, c->nchecks * sizeof(*v));
 	c->checks = v;
-	for (i = 0; i < seq->u.seq.n; i++)
+	for (i = 0; i < seq->u.seq.n; i++) {
 		if (load_binding(b, d, rs, seq->u.seq.items[i],
-			&c->checks[c->nchecks++]) == -1)
+			&c->checks[c->nchecks]) == -1) {
 			rc = -1;
+			c->nchecks++;
+			continue;
+		}
+		if (bound_twice(c, c->nchecks))
+			rc = diag_err(d, &seq->u.seq.items[i]->mark,
+			    "check '%s' is bound to control '%s' twice",
+			    c->checks[c->nchecks].rule->id, c->id);
+		c->nchecks++;
+	}
 	return rc;
 }
 

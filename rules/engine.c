@@ -281,6 +281,8 @@ keep_result(
 	dst->resource_id = copy_str(r->a, res->resource_id);
 	dst->resource_type = copy_str(r->a, res->resource_type);
 	dst->region = copy_str(r->a, res->region);
+	dst->account = copy_str(r->a, res->account);
+	dst->namespace = copy_str(r->a, res->namespace);
 	dst->message = copy_str(r->a, res->message);
 	if (res->nev > 0) {
 		dst->ev = arena_alloc(r->a, res->nev * sizeof(*dst->ev));
@@ -422,6 +424,8 @@ on_listing(struct run *r, struct input_info *in, const struct resource *res)
 		    ? res->id
 		    : arena_printf(r->a, "listing of %s", res->type);
 		cr.region = res->region;
+		cr.account = res->account;
+		cr.namespace = res->namespace;
 		cr.message =
 		    arena_printf(r->a, "listing of %s%s%s is incomplete: %s",
 			res->type, res->region ? " in " : "",
@@ -471,6 +475,18 @@ stale_for(struct run *r, struct input_info *in, const struct resource *res)
 	    (long long)(r->opts.max_evidence_age / 86400));
 }
 
+/* Record that the input (and so the run) holds evidence of type's provider. */
+static void
+note_provider(struct run *r, struct input_info *in, const char *type)
+{
+	enum provider p = provider_of_type(type);
+
+	if (p == PROV_NONE)
+		return;
+	in->providers |= 1u << p;
+	r->providers |= 1u << p;
+}
+
 static int
 on_resource(void *ctx, const struct resource *res, struct arena *a)
 {
@@ -486,6 +502,7 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 
 	if (res->type == NULL)
 		return 0;
+	note_provider(r, ic->in, res->type);
 	if (res->listing)
 		return on_listing(r, ic->in, res);
 	if ((old = stale_for(r, ic->in, res)) != NULL &&
@@ -835,12 +852,44 @@ missing_evidence(struct run *r, const struct check_outcome *o,
  * all, `not_applicable` needs a complete listing or a declaration.  The
  * reason goes to o->why.
  */
+/*
+ * The cloud provider none of whose evidence the run holds, when every
+ * type of o belongs to such a provider (so the check judges a provider
+ * the workload does not use), else PROV_NONE.  TLS endpoints, unknown
+ * prefixes and "*" always need evidence.
+ */
+static enum provider
+absent_provider(const struct run *r, const struct check_outcome *o)
+{
+	enum provider p, first = PROV_NONE;
+	size_t i;
+
+	for (i = 0; i < o->rule->ntypes; i++) {
+		p = provider_of_type(o->rule->types[i]);
+		if (!provider_is_cloud(p) || (r->providers >> p & 1))
+			return PROV_NONE;
+		if (first == PROV_NONE)
+			first = p;
+	}
+	return first;
+}
+
 static enum status
 outcome_status(struct run *r, struct check_outcome *o)
 {
 	const struct scope_item *si;
 	const char *missing;
+	enum provider p;
 
+	o->absent = 0;
+	if ((p = absent_provider(r, o)) != PROV_NONE && o->n == 0) {
+		o->absent = 1;
+		o->why = arena_printf(r->a,
+		    "no %s input in this run: the workload's inputs do not "
+		    "use this provider",
+		    provider_title(p));
+		return ST_NOT_APPLICABLE;
+	}
 	missing = missing_evidence(r, o, &si);
 	o->why = missing;
 	if (o->counts[ST_FAIL] > 0)
@@ -987,15 +1036,18 @@ finish_control(struct run *r, struct control_outcome *co)
 		return diag_err(r->d, NULL, "out of memory");
 	for (j = 0; j < co->nchecks; j++) {
 		control_check_status(r, c, &co->checks[j]);
+		/* A provider the workload does not use decides nothing. */
+		if (co->checks[j].outcome->absent)
+			continue;
 		r->count_bindings[co->checks[j].status]++;
-		b[j].status = co->checks[j].status;
-		b[j].full = co->checks[j].full;
-		b[j].check_id = co->checks[j].outcome->rule->id;
+		b[in.nb].status = co->checks[j].status;
+		b[in.nb].full = co->checks[j].full;
+		b[in.nb].check_id = co->checks[j].outcome->rule->id;
+		in.nb++;
 		if ((n = poam_note(r, &co->checks[j])) != NULL)
 			pnote = n;
 	}
 	in.b = b;
-	in.nb = co->nchecks;
 	in.crm = c->resp == RESP_INHERITED ? CRM_INHERITED : c->crm;
 	in.crm_provider = c->crm_provider;
 	in.method = c->method;

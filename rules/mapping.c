@@ -205,13 +205,15 @@ mapping_apply(struct baseline *b, struct diag *d, const char *name,
 		if ((c = baseline_control(b, cid)) == NULL)
 			continue; /* not in this impact level */
 		/* A tailored control with its own checks or an inherited
-		 * control keeps what the baseline says. */
-		if (c->nchecks > 0 || c->resp == RESP_INHERITED)
+		 * control keeps what the baseline says.  Entries of the
+		 * same control (one per provider section) add up. */
+		if ((c->nchecks > 0 && !c->mapped) || c->resp == RESP_INHERITED)
 			continue;
 		if (baseline_bind_checks(b, d, rs, checks, c) == -1) {
 			rc = -1;
 			continue;
 		}
+		c->mapped = 1;
 		c->resp = RESP_AUTOMATED;
 	}
 	return rc;

@@ -88,6 +88,8 @@ run_add_result(struct run *r, struct check_outcome *o,
 	dst->resource_type = dup_str(r->a, res->resource_type, &oom);
 	dst->region = dup_str(r->a, res->region, &oom);
 	dst->message = dup_str(r->a, res->message, &oom);
+	dst->account = dup_str(r->a, res->account, &oom);
+	dst->namespace = dup_str(r->a, res->namespace, &oom);
 	if (res->nev > 0 &&
 	    (dst->ev = arena_alloc(r->a, res->nev * sizeof(*dst->ev))) == NULL)
 		oom = 1;
@@ -128,6 +130,7 @@ fold_input(struct run *r, const struct input_info *p)
 	in->account = dup_str(r->a, p->account, &oom);
 	if (oom)
 		return diag_err(r->d, NULL, "out of memory");
+	r->providers |= p->providers;
 	r->ninputs++;
 	return 0;
 }

@@ -182,6 +182,9 @@ struct control {
 	enum crm_resp crm;
 	const char *crm_provider; /* may be NULL */
 	const char *crm_reference; /* provider's authorization reference */
+	/* Its checks come from a mapping (which may bind it in several
+	 * entries, one per provider), not from the baseline's tailoring. */
+	int mapped;
 	struct mark mark;
 };
 
@@ -627,6 +630,12 @@ struct check_outcome {
 	 */
 	uint32_t *result_input;
 	size_t ntracked;
+	/*
+	 * Nonzero: every type of the check belongs to a cloud provider of
+	 * which the run has no input at all, so the check is not_applicable
+	 * ("no Azure input in this run") and counts for no control.
+	 */
+	int absent;
 };
 
 /* One check as it counts for one control (after POA&M). */
@@ -690,6 +699,8 @@ struct input_info {
 	 * --shard took its part), 0-based: merge orders shards' inputs by it.
 	 */
 	size_t ordinal;
+	/* Bit (1u << enum provider) per provider of its resources/listings. */
+	unsigned providers;
 };
 
 /* Per-check cap on listed results (the rest are counted). */
@@ -720,6 +731,7 @@ struct run {
 	struct coverage cov; /* set by run_finish */
 	struct input_info *inputs;
 	size_t ninputs;
+	unsigned providers; /* union of the inputs' provider bits */
 	struct check_outcome *checks;
 	size_t nchecks;
 	struct control_outcome *controls;

@@ -26,6 +26,8 @@ done
 for f in $(echo "$files" | grep -E '^reports/'); do
 	grep -nE '#include "cli/' "$f" && rc=1
 done
+# Files over 1,500 lines, functions over 120 (scripts/sizes.allow).
+./scripts/sizes.sh --check || rc=1
 if command -v clang-format >/dev/null 2>&1 && [ -f .clang-format ]; then
 	bad=$(for f in $files; do clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || echo "$f"; done)
 	if [ -n "$bad" ]; then

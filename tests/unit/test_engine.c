@@ -948,6 +948,75 @@ status_names_round_trip(void **state)
 	assert_string_equal(verdict_name(VERDICT_NOT_ELIGIBLE), "not_eligible");
 }
 
+/*
+ * A cloud provider's checks are judged only when the run has an input of
+ * that provider: with none, the check is not_applicable ("no Azure input
+ * in this run") and decides nothing; with any input of the provider, the
+ * check needs its own evidence (absent is not empty).  Over every pair of
+ * cloud providers (P's check, an input of Q only; then of P too).
+ */
+static void
+absent_provider_decides_nothing(void **state)
+{
+	static const char *const pre[] = { "AWS", "Azure", "GCP", "OCI",
+		"K8s" };
+	static const char *types[5][2];
+	static char tname[5][32], ok[5][128], other[5][128];
+	struct env *e = *state;
+	struct rule *ru;
+	size_t p, q, n = sizeof(pre) / sizeof(pre[0]);
+
+	for (p = 0; p < n; p++) {
+		snprintf(
+		    tname[p], sizeof(tname[p]), "%.8s::Test::Thing", pre[p]);
+		types[p][0] = tname[p];
+		snprintf(ok[p], sizeof(ok[p]),
+		    "{type: %.31s, id: %.31s-1, v: ok}", tname[p], pre[p]);
+		snprintf(other[p], sizeof(other[p]),
+		    "{type: %.31s::Other::Thing, id: %.31s-2, v: ok}", pre[p],
+		    pre[p]);
+	}
+	ru = add_rule(e->rs, "chk-x-p", 0);
+	for (p = 0; p < n; p++) {
+		ru->types = (const char **)types[p];
+		for (q = 0; q < n; q++) {
+			struct feed f = { { ok[q], NULL }, { NULL } };
+			struct baseline *b;
+			struct poam *pp;
+			struct run *r;
+
+			if (q == p)
+				continue;
+			r = scan(e,
+			    "id: t\ntitle: t\nimpact: moderate\ncontrols:\n"
+			    "  - id: ac-1\n    checks: [{id: chk-x-p}]\n",
+			    &f, NULL, 0, &b, &pp);
+			assert_int_equal(
+			    r->checks[0].status, ST_NOT_APPLICABLE);
+			assert_true(r->checks[0].absent);
+			assert_non_null(strstr(r->checks[0].why, " input in "));
+			/* Decides nothing: the control stays open. */
+			assert_int_equal(control_status(r, "ac-1"), ST_MANUAL);
+			assert_int_equal(
+			    r->count_bindings[ST_NOT_APPLICABLE], 0);
+			done(r, b, pp);
+
+			/* An input of P (another type): evidence is due. */
+			f.items[1] = other[p];
+			r = scan(e,
+			    "id: t\ntitle: t\nimpact: moderate\ncontrols:\n"
+			    "  - id: ac-1\n    checks: [{id: chk-x-p}]\n",
+			    &f, NULL, 0, &b, &pp);
+			assert_int_equal(r->checks[0].status, ST_ERROR);
+			assert_false(r->checks[0].absent);
+			assert_int_equal(control_status(r, "ac-1"), ST_ERROR);
+			assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+			assert_true(r->inputs[0].providers >> p & 1);
+			done(r, b, pp);
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -966,6 +1035,8 @@ main(int argc, char **argv)
 		    partial_and_manual_are_incomplete, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    absent_is_not_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    absent_provider_decides_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    empty_input_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(

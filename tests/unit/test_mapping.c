@@ -471,6 +471,66 @@ decides_required(void **state)
 	rule_set_free(rs);
 }
 
+/*
+ * A mapping may bind one control in several entries (one section per
+ * provider): the bindings add up.  The same check bound twice to one
+ * control is an error at the second binding.
+ */
+static void
+repeated_entries_add_up(void **state)
+{
+	struct rule_set *rs = shipped_rules();
+	char dir[] = "/tmp/rampart-map-XXXXXX", map[128], bl[128], text[512];
+	struct baseline *b;
+	struct control *c;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(map, sizeof(map), "%s/m.yaml", dir);
+	snprintf(bl, sizeof(bl), "%s/b.yaml", dir);
+	write_text(map,
+	    "id: m\nbindings:\n  - control: ac-6\n    checks:\n"
+	    "      - {id: aws-iam-no-admin-policies, decides: part, "
+	    "rationale: r}\n"
+	    "  - control: ac-6\n    checks:\n"
+	    "      - {id: aws-iam-root-no-access-keys, decides: part, "
+	    "rationale: r}\n");
+	snprintf(text, sizeof(text),
+	    "id: t\ntitle: t\nmapping: %s\ncontrols:\n  - id: ac-6\n", map);
+	write_text(bl, text);
+	diag_init(&d);
+	b = baseline_load(&d, bl, rs);
+	assert_non_null(b);
+	c = baseline_control(b, "ac-6");
+	assert_int_equal(c->nchecks, 2);
+	assert_non_null(binding(c, "aws-iam-no-admin-policies"));
+	assert_non_null(binding(c, "aws-iam-root-no-access-keys"));
+	assert_int_equal(c->resp, RESP_AUTOMATED);
+	baseline_free(b);
+	diag_free(&d);
+
+	write_text(map,
+	    "id: m\nbindings:\n  - control: ac-6\n    checks:\n"
+	    "      - {id: aws-iam-no-admin-policies, decides: part, "
+	    "rationale: r}\n"
+	    "  - control: ac-6\n    checks:\n"
+	    "      - {id: aws-iam-no-admin-policies, decides: part, "
+	    "rationale: r}\n");
+	diag_init(&d);
+	assert_null(baseline_load(&d, bl, rs));
+	snprintf(text, sizeof(text),
+	    "%s:8:9: error: check 'aws-iam-no-admin-policies' is bound to "
+	    "control 'ac-6' twice",
+	    map);
+	assert_diag_has(&d, text);
+	diag_free(&d);
+	unlink(map);
+	unlink(bl);
+	rmdir(dir);
+	rule_set_free(rs);
+}
+
 /* An `extends` cycle (two files, and a file extending itself) is one
  * error, not one per level of the chain. */
 static void
@@ -740,6 +800,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(param_provenance),
 		cmocka_unit_test(parameter_text_binds_exactly),
 		cmocka_unit_test(decides_required),
+		cmocka_unit_test(repeated_entries_add_up),
 		cmocka_unit_test(extends_cycle_once),
 		cmocka_unit_test(packs_do_not_list_controls),
 		cmocka_unit_test(tailoring),

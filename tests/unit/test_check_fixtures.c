@@ -1,18 +1,22 @@
 /*
- * test_aws_content.c: the shipped AWS checks (rules/packs/aws) against
- * their fixtures, tests/fixtures/aws-checks/<check>/<case>/: small AWS CLI
- * export directories made from real recordings (README.md there says
- * where each file comes from) with an `expect` file:
+ * test_check_fixtures.c: every shipped check of every provider against its
+ * fixtures, tests/fixtures/P-checks/<check>/<case>/ (P: aws, azure, gcp,
+ * oci, k8s, the prefix of the check id): small exports made from real
+ * recordings (README.md there says where each file comes from) with an
+ * `expect` file:
  *
  *	now 2016-12-01T00:00:00Z	evaluation time (default 2024-01-01)
  *	param NAME YAML-VALUE		parameter bound by the baseline
+ *	adapter NAME			the adapter (default: aws-cli for
+ *					aws, else detected)
+ *	input RELATIVE-PATH		the input (default: the case dir)
  *	STATUS RESOURCE-ID		one line per resource, exact
  *
  * Each case runs through the real pipeline: the shipped rule set
  * (rule_set_load_shipped), a baseline with one control binding the check,
- * the aws-cli adapter, run_finish.  The results must be exactly the
- * expected resources with the expected statuses; every shipped check must
- * have a passing and a failing resource among its cases; every required
+ * the adapter, run_finish.  The results must be exactly the expected
+ * resources with the expected statuses; every shipped check must have a
+ * passing and a failing resource among its cases; every required AWS
  * check must be `error`, not not_applicable, when its export is missing.
  */
 #include "testutil.h"
@@ -22,7 +26,8 @@
 
 #include "rules/rules.h"
 
-#define FIX "tests/fixtures/aws-checks"
+/* Check id prefixes with a fixture folder tests/fixtures/P-checks each. */
+static const char *const prefixes[] = { "aws", "azure", "gcp", "oci", "k8s" };
 #define DEFAULT_NOW 1704067200 /* 2024-01-01T00:00:00Z */
 #define MAX_EXPECT 64
 
@@ -33,6 +38,8 @@ struct expect_line {
 
 struct expect {
 	int64_t now;
+	char adapter[64]; /* empty: the prefix's default */
+	char input[512]; /* relative to the case dir; empty: the dir */
 	char params[1024]; /* YAML flow-map body: "a: 1, b: x" */
 	struct expect_line v[MAX_EXPECT];
 	size_t n;
@@ -77,6 +84,12 @@ read_expect(const char *dir, struct expect *e)
 		if (strcmp(line, "now") == 0) {
 			if (parse_time(sp, &e->now) != 0)
 				goto bad;
+		} else if (strcmp(line, "adapter") == 0) {
+			snprintf(e->adapter, sizeof(e->adapter), "%s", sp);
+		} else if (strcmp(line, "input") == 0) {
+			if (sp[0] == '/' || strstr(sp, "..") != NULL)
+				goto bad;
+			snprintf(e->input, sizeof(e->input), "%s", sp);
 		} else if (strcmp(line, "param") == 0) {
 			char *v = strchr(sp, ' ');
 
@@ -114,7 +127,9 @@ static struct run *
 run_check(const char *check, const char *input, const struct expect *e,
     struct baseline **blp, struct diag *d)
 {
-	char path[128];
+	const struct adapter *ad =
+	    strncmp(check, "aws-", 4) == 0 ? adapter_find("aws-cli") : NULL;
+	char path[128], in[1600];
 	struct run_opts ro;
 	struct run *r;
 	FILE *fp;
@@ -136,8 +151,16 @@ run_check(const char *check, const char *input, const struct expect *e,
 	load_limits_default(&ro.lim);
 	if ((r = run_new(d, *blp, rs, NULL, &ro)) == NULL)
 		return NULL;
-	if (run_input(r, input, adapter_find("aws-cli")) != 0 ||
-	    run_finish(r) != 0) {
+	if (e->adapter[0] != '\0' && (ad = adapter_find(e->adapter)) == NULL) {
+		diag_err(d, NULL, "no adapter '%s'", e->adapter);
+		run_free(r);
+		return NULL;
+	}
+	if (e->input[0] != '\0') {
+		snprintf(in, sizeof(in), "%s/%s", input, e->input);
+		input = in;
+	}
+	if (run_input(r, input, ad) != 0 || run_finish(r) != 0) {
 		run_free(r);
 		return NULL;
 	}
@@ -254,33 +277,29 @@ test_shipped_checks(void **state)
 	assert_true(naws >= 30);
 }
 
-/*
- * Every case of every check: exact statuses per resource.  Every shipped
- * check has fixtures with a passing and a failing resource; every
- * fixture directory names a shipped check.
- */
-static void
-test_fixtures(void **state)
+/* The cases of the checks whose ids start with prefix: failures. */
+static size_t
+prefix_fixtures(const char *prefix, size_t *ncasesp)
 {
-	char **checks, **cases, dir[1024];
+	char **checks, **cases, dir[1024], fix[128], pre[32];
 	size_t i, j, k, l, failures = 0, ncases = 0;
 
-	(void)state;
-	checks = subdirs(FIX);
-	assert_non_null(checks);
-	for (i = 0; checks[i] != NULL; i++)
+	snprintf(fix, sizeof(fix), "tests/fixtures/%s-checks", prefix);
+	snprintf(pre, sizeof(pre), "%s-", prefix);
+	checks = subdirs(fix);
+	for (i = 0; checks != NULL && checks[i] != NULL; i++)
 		if (rule_find(rs, checks[i]) == NULL) {
 			print_message("%s/%s: no shipped check of that id\n",
-			    FIX, checks[i]);
+			    fix, checks[i]);
 			failures++;
 		}
 	for (i = 0; i < rs->n; i++) {
 		const char *id = rs->v[i]->id;
 		int seen[ST_COUNT] = { 0 };
 
-		if (strncmp(id, "aws-", 4) != 0)
+		if (strncmp(id, pre, strlen(pre)) != 0)
 			continue;
-		snprintf(dir, sizeof(dir), "%s/%s", FIX, id);
+		snprintf(dir, sizeof(dir), "%s/%s", fix, id);
 		if ((cases = subdirs(dir)) == NULL) {
 			print_message("%s: no fixtures\n", id);
 			failures++;
@@ -295,7 +314,7 @@ test_fixtures(void **state)
 			int *used;
 
 			snprintf(
-			    dir, sizeof(dir), "%s/%s/%s", FIX, id, cases[j]);
+			    dir, sizeof(dir), "%s/%s/%s", fix, id, cases[j]);
 			ncases++;
 			if (read_expect(dir, &e) != 0) {
 				failures++;
@@ -373,8 +392,27 @@ test_fixtures(void **state)
 		}
 	}
 	free_list(checks);
-	print_message("%zu fixture cases\n", ncases);
-	assert_true(ncases >= 60);
+	print_message("%s: %zu fixture cases\n", prefix, ncases);
+	*ncasesp = ncases;
+	return failures;
+}
+
+/*
+ * Every case of every check of every provider: exact statuses per
+ * resource.  Every shipped check has fixtures with a passing and a
+ * failing resource; every fixture directory names a shipped check.
+ */
+static void
+test_fixtures(void **state)
+{
+	size_t i, n, failures = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		failures += prefix_fixtures(prefixes[i], &n);
+		if (i == 0)
+			assert_true(n >= 60); /* the AWS cases */
+	}
 	assert_int_equal(failures, 0);
 }
 
@@ -491,5 +529,5 @@ main(int argc, char **argv)
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	return cmocka_run_group_tests_name(
-	    "aws_content", tests, setup, teardown);
+	    "check_fixtures", tests, setup, teardown);
 }
