@@ -2,7 +2,10 @@
 """Compare two rampart JSON reports field for field, but for what differs
 by construction between one scan and a merge of its shards: provenance
 (the merged report pins the shard reports), `shard`, `merged_shards` and
-the inputs' `ordinal`.  Usage: scale_compare.py ONE.json OTHER.json
+the inputs' `ordinal`.  Usage: scale_compare.py [--decisions] ONE OTHER
+With --decisions only the verdict, the summary, every control's status
+and every check's status and counts are compared (TLS shards each keep
+their own TLS input, so inputs and result lists differ by design).
 Exit 0 when equal; else prints the first differences and exits 1."""
 import json
 import sys
@@ -37,8 +40,25 @@ def diff(a, b, path, out):
         out.append(f"{path}: {a!r} != {b!r}")
 
 
-one = norm(json.load(open(sys.argv[1])))
-other = norm(json.load(open(sys.argv[2])))
+def decisions(r):
+    return {
+        "verdict": r["verdict"],
+        "summary": r["summary"],
+        "controls": [
+            {"id": c["id"], "status": c["status"],
+             "checks": [{"id": k["id"], "status": k["status"],
+                         "counts": k["counts"]} for k in c["checks"]]}
+            for c in r["controls"]],
+    }
+
+
+args = sys.argv[1:]
+pick = norm
+if args and args[0] == "--decisions":
+    pick = decisions
+    args = args[1:]
+one = pick(json.load(open(args[0])))
+other = pick(json.load(open(args[1])))
 out = []
 diff(one, other, "$", out)
 for line in out[:20]:
