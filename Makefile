@@ -21,7 +21,7 @@ DEB_BUILD := build-essential pkg-config libssl-dev libyaml-dev libyajl-dev \
 	     libpcre2-dev libcmocka-dev
 DEB_TEST  := clang libclang-rt-14-dev clang-format libxml2-utils \
 	     gnutls-bin nginx-light openssl procps python3 jq sslscan \
-	     chromium
+	     chromium parallel
 
 WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -fno-common
