@@ -20,14 +20,20 @@ static int
 grow_tracked(struct run *r, struct check_outcome *o, size_t n)
 {
 	uint32_t *v;
+	size_t ncap;
 
-	if (n <= o->ntracked && o->result_input != NULL)
+	if (n <= o->tracked_cap && o->result_input != NULL)
 		return 0;
-	v = arena_realloc(r->a, o->result_input, o->ntracked * sizeof(*v),
-	    (n + 1) * sizeof(*v));
+	/* Doubling: appending one result at a time stays linear. */
+	ncap = o->tracked_cap ? o->tracked_cap * 2 : 16;
+	while (ncap < n)
+		ncap *= 2;
+	v = arena_realloc(r->a, o->result_input,
+	    o->tracked_cap * sizeof(*v), ncap * sizeof(*v));
 	if (v == NULL)
 		return diag_err(r->d, NULL, "out of memory");
 	o->result_input = v;
+	o->tracked_cap = ncap;
 	return 0;
 }
 
@@ -458,6 +464,7 @@ order_results(struct run *r, struct check_outcome *o, const size_t *map)
 	o->n = n;
 	o->result_input = rin;
 	o->ntracked = n;
+	o->tracked_cap = o->n + 1;
 	lib_free(k);
 	lib_free(res);
 	return 0;

@@ -629,7 +629,7 @@ struct check_outcome {
 	 * shards as one run lists them.
 	 */
 	uint32_t *result_input;
-	size_t ntracked;
+	size_t ntracked, tracked_cap;
 	/*
 	 * Nonzero: every type of the check belongs to a cloud provider of
 	 * which the run has no input at all, so the check is not_applicable
