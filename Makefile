@@ -18,7 +18,7 @@ SHARED    ?= $(abspath ../shared)
 
 # Debian packages the build and the tests need (see README "Dependencies").
 DEB_BUILD := build-essential pkg-config libssl-dev libyaml-dev libyajl-dev \
-	     libpcre2-dev libcmocka-dev
+	     libpcre2-dev libcmocka-dev libc-ares-dev
 DEB_TEST  := clang libclang-rt-14-dev clang-format libxml2-utils \
 	     gnutls-bin nginx-light openssl procps python3 jq sslscan \
 	     chromium parallel
@@ -32,7 +32,7 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DRAMPART_VERSION='"$(VERSION)"' \
 # ALL_CFLAGS).
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -pthread $(WARN) $(WERROR) $(SAN_CFLAGS)
-LDLIBS   += -lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm -pthread
+LDLIBS   += -lyaml -lyajl -lpcre2-8 -lssl -lcrypto -lcares -ldl -lm -pthread
 
 ifneq ($(SANITIZE),)
 SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
