@@ -227,6 +227,41 @@ write_scope(struct jw *w, const struct scope *s)
 	jw_end_obj(w);
 }
 
+/* Every input: identity, digest, collection time, account. */
+static void
+write_inputs(struct jw *w, const struct run *r)
+{
+	const struct input_info *in;
+	char t[32];
+	size_t i;
+
+	jw_key(w, "inputs");
+	jw_arr(w);
+	for (i = 0; i < r->ninputs; i++) {
+		in = &r->inputs[i];
+		jw_obj(w);
+		jw_kstr(w, "path", in->path);
+		jw_kstr(w, "format", in->format);
+		jw_kstr(w, "sha256", in->sha256);
+		jw_kint(w, "resources", (long long)in->resources);
+		jw_kint(w, "listings", (long long)in->listings);
+		write_providers(w, in->providers);
+		if (in->collected != 0) {
+			format_time(in->collected, t);
+			jw_kstr(w, "collected", t);
+			jw_kstr(w, "collected_from", in->collected_how);
+		}
+		jw_key(w, "stale");
+		jw_bool(w, in->stale);
+		if (in->account != NULL)
+			jw_kstr(w, "account", in->account);
+		if (r->shard.of != 0 || r->shard.merged != 0)
+			jw_kint(w, "ordinal", (long long)in->ordinal);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+}
+
 /* A shard's part of the work (--shard K/N), or the shards merged. */
 static void
 write_shard(struct jw *w, const struct run *r)
@@ -281,31 +316,7 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_key(&w, "provenance");
 		jw_raw(&w, o->provenance);
 	}
-	jw_key(&w, "inputs");
-	jw_arr(&w);
-	for (i = 0; i < r->ninputs; i++) {
-		jw_obj(&w);
-		jw_kstr(&w, "path", r->inputs[i].path);
-		jw_kstr(&w, "format", r->inputs[i].format);
-		jw_kstr(&w, "sha256", r->inputs[i].sha256);
-		jw_kint(&w, "resources", (long long)r->inputs[i].resources);
-		jw_kint(&w, "listings", (long long)r->inputs[i].listings);
-		write_providers(&w, r->inputs[i].providers);
-		if (r->inputs[i].collected != 0) {
-			format_time(r->inputs[i].collected, started);
-			jw_kstr(&w, "collected", started);
-			jw_kstr(
-			    &w, "collected_from", r->inputs[i].collected_how);
-		}
-		jw_key(&w, "stale");
-		jw_bool(&w, r->inputs[i].stale);
-		if (r->inputs[i].account != NULL)
-			jw_kstr(&w, "account", r->inputs[i].account);
-		if (r->shard.of != 0 || r->shard.merged != 0)
-			jw_kint(&w, "ordinal", (long long)r->inputs[i].ordinal);
-		jw_end_obj(&w);
-	}
-	jw_end_arr(&w);
+	write_inputs(&w, r);
 	write_shard(&w, r);
 	if (r->poam != NULL) {
 		jw_key(&w, "poam");

@@ -28,8 +28,8 @@ grow_tracked(struct run *r, struct check_outcome *o, size_t n)
 	ncap = o->tracked_cap ? o->tracked_cap * 2 : 16;
 	while (ncap < n)
 		ncap *= 2;
-	v = arena_realloc(r->a, o->result_input,
-	    o->tracked_cap * sizeof(*v), ncap * sizeof(*v));
+	v = arena_realloc(r->a, o->result_input, o->tracked_cap * sizeof(*v),
+	    ncap * sizeof(*v));
 	if (v == NULL)
 		return diag_err(r->d, NULL, "out of memory");
 	o->result_input = v;
