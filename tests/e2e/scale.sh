@@ -2,7 +2,8 @@
 # End-to-end organisation scale (issue 18, docs/scale.md) on the real
 # binary, over real recordings: the example export, every case directory
 # of tests/fixtures/aws-checks (real placebo recordings, one small account
-# each) and tests/fixtures/config (real AWS Config items).
+# each), tests/fixtures/config (real AWS Config items) and, when $SHARED
+# is there, the shared custodian-aws-config recordings read in place.
 #  1. --jobs 1, 2, 3, 7: every report format and the diagnostics are
 #     byte-identical; --inputs-from and --input-each give the same report
 #     as the same inputs given with --input;
@@ -44,6 +45,13 @@ has_err() { # TEXT DESC: the last stderr says TEXT
 }
 
 # ------------------------------------------------------------ the inputs
+SHARED=${SHARED:-../shared}
+SHAREDCFG=""
+if [ -d "$SHARED/data/exports/custodian-aws-config/config" ]; then
+	SHAREDCFG=$(ls "$SHARED"/data/exports/custodian-aws-config/config/*.json)
+else
+	echo "note: no shared exports at $SHARED (set SHARED): fixtures only"
+fi
 # Case directories hold an `expect` file the adapter warns about: copy
 # them without it, so the scans below are free of warnings.
 mkdir -p "$T/accounts"
@@ -58,11 +66,13 @@ cp -r examples/aws-export "$T/accounts/zz-example"
 	for d in "$T"/accounts/*; do echo "$d"; done
 	echo ""
 	for f in tests/fixtures/config/*.json; do echo "  $f  "; done
+	# The shared real AWS Config recordings, read in place when present.
+	for f in $SHAREDCFG; do echo "$f"; done
 } >"$T/list.txt"
 NIN=$(grep -c '^[^#]' "$T/list.txt")
 ARGS=""
 for d in "$T"/accounts/*; do ARGS="$ARGS --input $d"; done
-for f in tests/fixtures/config/*.json; do ARGS="$ARGS --input $f"; done
+for f in tests/fixtures/config/*.json $SHAREDCFG; do ARGS="$ARGS --input $f"; done
 BL="--baseline fedramp-moderate --fixed-time $NOW --poam examples/poam.yaml"
 echo "# $NIN inputs"
 
@@ -89,7 +99,7 @@ if cmp -s "$T/byinput.json" "$T/jobs1/report.json"; then
 	ok "--inputs-from (comments, blank lines, blanks) = --input list"
 else bad "--inputs-from and --input give different reports"; fi
 expect 1 "--input-each DIR" "$R" scan $BL --input-each "$T/accounts" \
-	$(for f in tests/fixtures/config/*.json; do printf ' --input %s' "$f"; done) \
+	$(for f in tests/fixtures/config/*.json $SHAREDCFG; do printf ' --input %s' "$f"; done) \
 	--jobs 3 --format json --output "$T/each.json"
 if cmp -s "$T/each.json" "$T/jobs1/report.json"; then
 	ok "--input-each DIR (sorted entries) = --input list"
