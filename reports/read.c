@@ -37,25 +37,40 @@ get_int(const struct doc_node *m, const char *key, long long def)
 int
 report_doc_load(struct diag *d, const char *path, struct report_doc **out)
 {
+	char *buf = NULL;
+	size_t len = 0;
+
+	*out = NULL;
+	/* Read once: the same bytes are hashed, verified and parsed. */
+	if (file_read_all(d, path, 0, &buf, &len) == -1)
+		return -1;
+	return report_doc_from_buf(d, path, buf, len, out);
+}
+
+int
+report_doc_from_buf(struct diag *d, const char *name, char *buf, size_t len,
+    struct report_doc **out)
+{
 	struct report_doc *rd;
 	struct doc_node **docs = NULL;
 	const struct doc_node *bl, *sh;
-	struct mark m = { path, 0, 0 };
+	struct mark m = { name, 0, 0 };
 	size_t n = 0;
 
 	*out = NULL;
 	if ((rd = lib_calloc(1, sizeof(*rd))) == NULL ||
 	    (rd->a = arena_new()) == NULL) {
 		lib_free(rd);
+		lib_free(buf);
 		return diag_err(d, NULL, "out of memory");
 	}
-	if ((rd->path = arena_strdup(rd->a, path)) == NULL) {
+	rd->buf = buf;
+	rd->len = len;
+	if ((rd->path = arena_strdup(rd->a, name)) == NULL) {
 		report_doc_free(rd);
 		return diag_err(d, NULL, "out of memory");
 	}
-	/* Read once: the same bytes are hashed, verified and parsed. */
-	if (file_read_all(d, path, 0, &rd->buf, &rd->len) == -1 ||
-	    doc_load_buf(rd->a, d, rd->path, rd->buf, rd->len, DOC_FMT_JSON,
+	if (doc_load_buf(rd->a, d, rd->path, rd->buf, rd->len, DOC_FMT_JSON,
 		NULL, &docs, &n) == -1) {
 		report_doc_free(rd);
 		return -1;
