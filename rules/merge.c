@@ -350,7 +350,11 @@ run_inputs(struct run *r, const struct run_jobs *j)
 	nw = j->jobs == 0 ? 1 : j->jobs;
 	if (nw > j->n)
 		nw = j->n;
-	if (nw <= 1 || j->load == NULL)
+	/*
+	 * Under allocation-failure injection (tests) the order of
+	 * allocations must not depend on threads: read sequentially.
+	 */
+	if (nw <= 1 || j->load == NULL || lib_alloc_armed())
 		return inputs_sequential(r, j);
 	memset(&p, 0, sizeof(p));
 	p.j = j;

@@ -299,6 +299,40 @@ failing_input_stops(void **state)
 	diag_clear(&w->d);
 }
 
+/*
+ * Every allocation of the fold and of run_merge_order() failed in turn:
+ * a clean -1 with an error counted, never a crash or a leak (ASan), and
+ * with no failure left the fold succeeds.
+ */
+static void
+fold_under_alloc_failure(void **state)
+{
+	struct world *w = *state;
+	struct run *p, *r;
+	long nth;
+	int rc = -1;
+
+	p = new_run(w, 2);
+	assert_int_equal(run_input(p, inputs[0], NULL), 0);
+	for (nth = 1; nth < 100000 && rc != 0; nth++) {
+		r = new_run(w, 2);
+		lib_alloc_fail_at(nth);
+		rc = run_fold(r, p);
+		if (rc == 0)
+			rc = run_merge_order(r);
+		lib_alloc_fail_at(0);
+		/* Every later allocation fails too, the message's included:
+		 * the error is counted even when its text could not be kept. */
+		if (rc != 0)
+			assert_true(w->d.nerrors > 0);
+		diag_clear(&w->d);
+		run_free(r);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(nth > 2);
+	run_free(p);
+}
+
 /* shard_takes(): every key in exactly one part, stable. */
 static void
 shards_partition(void **state)
@@ -330,6 +364,8 @@ main(int argc, char **argv)
 		    cap_keeps_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    failing_input_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    fold_under_alloc_failure, setup, teardown),
 		cmocka_unit_test(shards_partition),
 	};
 
