@@ -35,9 +35,17 @@ mkdir -p "$OUT" || exit 5
 # $0 is rampart, $1 the output directory, the rest the scan's arguments.
 SHARD='o=$1; shift; "$0" scan "$@" --shard {}/'"$N"' --format json --output "$o/shard-{}.json"; rc=$?; [ $rc -eq 0 ] || [ $rc -eq 1 ] || [ $rc -eq 4 ]'
 
-if [ -n "${SSHLOGIN:-}" ]; then
+SIGNED=0
+for a in "$@"; do [ "$a" = --sign ] && SIGNED=1; done
+if [ -n "${SSHLOGIN:-}" ] && [ $SIGNED = 1 ]; then
+	# Bring back each shard report and its bundle.
 	seq 1 "$N" | parallel --halt now,fail=1 --sshlogin "$SSHLOGIN" \
-		--return "$OUT/shard-{}.json" --return "$OUT/shard-{}.json.sigstore.json" \
+		--return "$OUT/shard-{}.json" \
+		--return "$OUT/shard-{}.json.sigstore.json" \
+		--cleanup -q sh -c "$SHARD" "$RAMPART" "$OUT" "$@" || exit 3
+elif [ -n "${SSHLOGIN:-}" ]; then
+	seq 1 "$N" | parallel --halt now,fail=1 --sshlogin "$SSHLOGIN" \
+		--return "$OUT/shard-{}.json" \
 		--cleanup -q sh -c "$SHARD" "$RAMPART" "$OUT" "$@" || exit 3
 else
 	seq 1 "$N" | parallel --halt now,fail=1 -j "$N" \
