@@ -349,9 +349,13 @@ shards_partition(void **state)
 				hits += (unsigned)shard_takes(key, k, n);
 			assert_int_equal(hits, 1);
 		}
-	/* Pinned: the hash must not change between versions. */
+	/* Pinned (python3: int(sha256(key).hexdigest()[:16], 16) % n + 1). */
 	assert_true(shard_takes("examples/aws-export", 1, 7));
-	assert_true(shard_takes("127.0.0.1:443", 1, 1));
+	assert_true(shard_takes("accounts/0.json", 3, 7));
+	assert_true(shard_takes("accounts/0.json", 1, 4));
+	assert_true(shard_takes("127.0.0.1:443", 5, 7));
+	assert_true(shard_takes("tests/fixtures/config/s3-bucket.json", 3, 4));
+	assert_false(shard_takes("tests/fixtures/config/s3-bucket.json", 4, 4));
 }
 
 int
