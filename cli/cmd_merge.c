@@ -326,6 +326,19 @@ check_agree(struct arena *a, struct diag *d, struct report_doc **rds, size_t n)
 	size_t nv, i;
 	int rc = 0;
 
+	/* The reader knows this version's reports: shards made by another
+	 * rampart (whose checks may also decide otherwise) are refused. */
+	for (i = 0; i < n; i++)
+		if (rds[i]->version == NULL ||
+		    strcmp(rds[i]->version, RAMPART_VERSION) != 0) {
+			struct mark m = { rds[i]->path, 0, 0 };
+
+			return diag_err(d, &m,
+			    "made by rampart %s; this is rampart %s: merge "
+			    "with the version that scanned the shards",
+			    rds[i]->version ? rds[i]->version : "(unknown)",
+			    RAMPART_VERSION);
+		}
 	if (shard_pins(a, d, rds[0], &v, &nv) == -1)
 		return -1;
 	pk0 = pins_key(a, v, nv);

@@ -131,7 +131,7 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	/* The evidence seen, as the decision needs it to be merged. */
 	jw_key(w, "types_seen");
 	jw_arr(w);
-	for (i = 0; i < ru->ntypes; i++)
+	for (i = 0; o->seen != NULL && i < ru->ntypes; i++)
 		if (o->seen[i])
 			jw_str(w, ru->types[i]);
 	jw_end_arr(w);
