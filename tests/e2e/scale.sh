@@ -179,6 +179,14 @@ has_err "options" "  ... naming the options"
 expect 3 "merge refuses shards without --fixed-time" "$R" merge "$T/mix/nofixed.json"
 has_err "fixed-time" "  ... asking for --fixed-time"
 expect 3 "merge refuses a report that is no shard" "$R" merge "$T/one-1000.json"
+python3 - "$S/2.json" "$T/mix/2-v.json" <<'EOF2'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["rampart"]["version"] = "0.0.1"
+json.dump(r, open(sys.argv[2], "w"))
+EOF2
+expect 3 "merge refuses a shard of another rampart version" "$R" merge "$S/1.json" "$T/mix/2-v.json" "$S/3.json"
+has_err "made by rampart 0.0.1" "  ... naming the version"
 # Signed shards: valid ones merge; a tampered one is refused.
 mkdir -p "$T/signed"
 k=1
