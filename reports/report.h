@@ -436,8 +436,8 @@ int report_doc_load(struct diag *d, const char *path, struct report_doc **out);
  * The same over buf (len bytes, lib_malloc'd; ownership passes to the
  * report, also on error); name is used in messages.  0 or -1.
  */
-int report_doc_from_buf(struct diag *d, const char *name, char *buf,
-    size_t len, struct report_doc **out);
+int report_doc_from_buf(struct diag *d, const char *name, char *buf, size_t len,
+    struct report_doc **out);
 void report_doc_free(struct report_doc *rd); /* accepts NULL */
 
 /*
