@@ -237,6 +237,9 @@ struct worker {
 	struct pool *p;
 	struct baseline *bl;
 	struct rule_set *rs;
+	int load; /* load bl and rs first (all workers but the first) */
+	int failed; /* ... and that failed: the reason is in d */
+	struct diag d;
 	pthread_t t;
 	int started;
 };
@@ -266,6 +269,11 @@ worker_main(void *arg)
 	struct pool *p = w->p;
 	size_t i;
 
+	/* On this thread, while the first worker already reads inputs. */
+	if (w->load && p->j->load(p->j->arg, &w->d, &w->bl, &w->rs) == -1) {
+		w->failed = 1;
+		return NULL;
+	}
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		while (!p->stop && p->next < p->j->n &&
@@ -370,9 +378,10 @@ run_inputs(struct run *r, const struct run_jobs *j)
 	/* Worker 0 shares the caller's: this thread only folds. */
 	w[0].bl = r->bl;
 	w[0].rs = r->rs;
-	for (i = 1; i < nw; i++)
-		if (j->load(j->arg, r->d, &w[i].bl, &w[i].rs) == -1)
-			goto out;
+	for (i = 0; i < nw; i++) {
+		diag_init(&w[i].d);
+		w[i].load = i > 0;
+	}
 	if (pthread_mutex_init(&p.mu, NULL) != 0)
 		goto out;
 	if (pthread_cond_init(&p.cv, NULL) != 0) {
@@ -398,14 +407,24 @@ run_inputs(struct run *r, const struct run_jobs *j)
 			pthread_join(w[i].t, NULL);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
+	/* A worker that could not load fails the run (after the others). */
+	for (i = 1; i < nw; i++)
+		if (w[i].failed) {
+			diag_move(r->d, &w[i].d);
+			rc = -1;
+		}
 out:
 	for (i = 0; i < j->n; i++) {
 		run_free(p.slots[i].part);
 		diag_free(&p.slots[i].d);
 	}
-	for (i = 1; i < nw; i++)
+	for (i = 1; i < nw; i++) {
 		if (w[i].bl != NULL || w[i].rs != NULL)
 			j->unload(j->arg, w[i].bl, w[i].rs);
+		diag_free(&w[i].d);
+	}
+	if (w != NULL)
+		diag_free(&w[0].d);
 	lib_free(w);
 	lib_free(p.slots);
 	return rc;
