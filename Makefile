@@ -18,12 +18,12 @@ SHARED    ?= $(abspath ../shared)
 
 # Debian packages the build and the tests need (see README "Dependencies").
 DEB_BUILD := build-essential pkg-config libssl-dev libyaml-dev libyajl-dev \
-	     libpcre2-dev libcmocka-dev
+	     libpcre2-dev libcmocka-dev libc-ares-dev
 # What `make deb` (dpkg-buildpackage) needs beyond the build itself.
 DEB_PKG   := dpkg-dev debhelper
 DEB_TEST  := clang libclang-rt-14-dev clang-format libxml2-utils \
 	     gnutls-bin nginx-light openssl procps python3 jq sslscan \
-	     chromium
+	     chromium parallel
 
 WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -fno-common
@@ -34,7 +34,7 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DRAMPART_VERSION='"$(VERSION)"' \
 # ALL_CFLAGS).
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -pthread $(WARN) $(WERROR) $(SAN_CFLAGS)
-LDLIBS   += -lyaml -lyajl -lpcre2-8 -lssl -lcrypto -ldl -lm -pthread
+LDLIBS   += -lyaml -lyajl -lpcre2-8 -lssl -lcrypto -lcares -ldl -lm -pthread
 
 ifneq ($(SANITIZE),)
 SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
@@ -158,7 +158,7 @@ ubsan:
 
 # ThreadSanitizer (clang) over the JSON loader's reader thread: its tests
 # and a scan checked against the normal build (tests/tsan.sh).
-TSAN_TESTS := test_pipeline test_stream test_json
+TSAN_TESTS := test_pipeline test_stream test_json test_merge
 tsan: all
 	$(MAKE) BUILD=build-tsan CC=$(CLANG) SANITIZE=thread \
 	    $(TSAN_TESTS:%=build-tsan/tests/%) build-tsan/rampart

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/scan_gate.h"
+#include "cli/scan_inputs.h"
 #include "cli/scan_tls.h"
 #include "reports/report.h"
 #include "reports/sign.h"
@@ -56,7 +57,11 @@ enum {
 	O_QUIET,
 	O_COLOR,
 	O_SARIF_PASSES,
-	O_CONFIG
+	O_CONFIG,
+	O_INPUTS_FROM,
+	O_INPUT_EACH,
+	O_JOBS,
+	O_SHARD
 };
 
 #define SEVERITIES "info|low|medium|high|critical"
@@ -67,6 +72,18 @@ const struct opt scan_opts[] = {
 	    "shipped baseline name or a baseline file (required)", NULL },
 	{ "input", 'i', "PATH", O_INPUT, OPT_REPEAT,
 	    "export file or directory, - for standard input", NULL },
+	{ "inputs-from", 0, "FILE", O_INPUTS_FROM, OPT_REPEAT,
+	    "more inputs, one path a line ('#' comments)", NULL },
+	{ "input-each", 0, "DIR", O_INPUT_EACH, OPT_REPEAT,
+	    "each entry of DIR is one input (sorted)", NULL },
+	{ "jobs", 'j', "N", O_JOBS, OPT_CFG,
+	    "read inputs with N workers (default: online CPUs); the report "
+	    "is the same whatever N is",
+	    NULL },
+	{ "shard", 0, "K/N", O_SHARD, 0,
+	    "take part K of N of the inputs and TLS targets (stable hash; "
+	    "`rampart merge` joins the parts)",
+	    NULL },
 	{ "input-format", 0, "F", O_INPUT_FORMAT, OPT_CFG,
 	    "adapter to use instead of detection (see below)", NULL },
 	{ "format", 'f', "F[,F...]", O_FORMAT, OPT_CFG,
@@ -187,8 +204,9 @@ const struct opt scan_opts[] = {
 
 struct scan_args {
 	const char *baseline;
-	const char *inputs[MAX_LIST];
-	size_t ninputs;
+	struct scan_list inputs; /* --input, --inputs-from, --input-each */
+	unsigned jobs; /* --jobs, default: online CPUs */
+	unsigned shard_k, shard_n; /* --shard K/N; shard_n 0 = none */
 	const char *plugins[MAX_LIST];
 	size_t nplugins;
 	const char *rules[MAX_LIST];
@@ -407,12 +425,25 @@ scan_opt(struct opt_parse *p, int o, struct scan_args *a)
 		a->baseline = arg;
 		return 0;
 	case O_INPUT:
-		for (j = 0; strcmp(arg, "-") == 0 && j < a->ninputs; j++)
-			if (strcmp(a->inputs[j], "-") == 0)
+		for (j = 0; strcmp(arg, "-") == 0 && j < a->inputs.n; j++)
+			if (strcmp(a->inputs.v[j], "-") == 0)
 				return cli_usage_err(cmd,
 				    "'--input -' given twice: standard input "
 				    "can be read only once");
-		return add_list(cmd, a->inputs, &a->ninputs, arg, "inputs");
+		return scan_list_add(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
+								 : 0;
+	case O_INPUTS_FROM:
+		return scan_inputs_from(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
+								   : 0;
+	case O_INPUT_EACH:
+		return scan_input_each(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
+								  : 0;
+	case O_JOBS:
+		return scan_jobs_parse(cmd, arg, &a->jobs) != 0 ? EXIT_USAGE : 0;
+	case O_SHARD:
+		return scan_shard_parse(cmd, arg, &a->shard_k, &a->shard_n) != 0
+		    ? EXIT_USAGE
+		    : 0;
 	case O_PLUGIN:
 		return add_list(cmd, a->plugins, &a->nplugins, arg, "plugins");
 	case O_RULES:
@@ -519,6 +550,7 @@ parse_args(struct cli *c, const struct command *cmd, int argc, char **argv,
 	int o, rc = 0;
 
 	memset(a, 0, sizeof(*a));
+	a->jobs = scan_jobs_default();
 	load_limits_default(&a->lim);
 	a->max_results = RUN_DEFAULT_MAX_RESULTS;
 	a->max_age_days = RUN_DEFAULT_MAX_EVIDENCE_AGE / 86400;
@@ -547,7 +579,7 @@ check_args(const struct command *cmd, const struct scan_args *a)
 {
 	if (a->baseline == NULL)
 		return cli_usage_err(cmd, "missing --baseline");
-	if (a->ninputs == 0 && a->tls.ntargets == 0 && a->tls.nfiles == 0)
+	if (a->inputs.n == 0 && a->tls.ntargets == 0 && a->tls.nfiles == 0)
 		return cli_usage_err(cmd, "missing --input or --tls");
 	if (a->output != NULL && a->output_dir != NULL)
 		return cli_usage_err(cmd,
@@ -750,6 +782,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	ss.config = config_text(pa, &a->cfg);
 	sb_init(&prov);
 	if (sign_meta_from_run(pa, d, r, &ro, &ss, &m) == -1 ||
+	    scan_meta_shard(pa, d, &m, a->shard_k, a->shard_n) == -1 ||
 	    provenance_json(&prov, &m) == -1) {
 		if (prov.oom)
 			diag_err(d, NULL, "out of memory");
@@ -815,6 +848,64 @@ progress_clear(const struct cli *c, size_t *w)
 	*w = 0;
 }
 
+/* "rampart: reading X..." on a terminal, replacing the previous one. */
+static void
+scan_progress(void *arg, size_t i, const char *path)
+{
+	struct scan_loader *ld = arg;
+
+	(void)i;
+	progress_clear(ld->c, &ld->pw);
+	ld->pw = (size_t)fprintf(stderr, "rampart: reading ") + strlen(path) + 3;
+	term_fputs(stderr, path);
+	fputs("...", stderr);
+}
+
+/*
+ * Every --input (after --shard took its part) with --jobs workers
+ * (rules/merge.c: the report does not depend on their number); the TLS
+ * targets' shard goes to scan_tls().  0 or -1.
+ */
+static int
+scan_run_inputs(
+    struct cli *c, struct run *r, struct scan_args *a, const struct adapter *ad)
+{
+	struct scan_loader ld;
+	struct run_jobs j;
+	int rc;
+
+	if (a->shard_n != 0) {
+		scan_list_shard(&a->inputs, a->shard_k, a->shard_n);
+		r->shard.k = a->shard_k;
+		r->shard.of = a->shard_n;
+		r->shard.total_inputs = a->inputs.total;
+		a->tls.shard_k = a->shard_k;
+		a->tls.shard_n = a->shard_n;
+	}
+	a->tls.ordinal = a->inputs.total;
+	memset(&ld, 0, sizeof(ld));
+	ld.baseline = a->baseline;
+	ld.plugins = a->plugins;
+	ld.nplugins = a->nplugins;
+	ld.rules = a->rules;
+	ld.nrules = a->nrules;
+	memset(&j, 0, sizeof(j));
+	j.paths = a->inputs.v;
+	j.ordinals = a->inputs.ordinals;
+	j.n = a->inputs.n;
+	j.ad = ad;
+	j.jobs = a->jobs;
+	j.load = scan_load;
+	j.unload = scan_unload;
+	j.arg = &ld;
+	ld.c = c;
+	if (c->tty_err && !a->quiet)
+		j.progress = scan_progress;
+	rc = run_inputs(r, &j);
+	progress_clear(c, &ld.pw);
+	return rc;
+}
+
 int
 cmd_scan(struct cli *c, int argc, char **argv)
 {
@@ -839,11 +930,13 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	struct scan_gate *gate = NULL;
 	struct arena *ga = NULL;
 	const struct adapter *ad = NULL;
-	size_t i, pw = 0;
+	size_t i;
 	int rc, vrc;
 
-	if ((rc = parse_args(c, cmd, argc, argv, &a)) != 0)
+	if ((rc = parse_args(c, cmd, argc, argv, &a)) != 0) {
+		scan_list_free(&a.inputs);
 		return rc == -1 ? 0 : rc;
+	}
 	diag_init(&d);
 	rc = EXIT_INVALID_INPUT;
 	if ((rs = rule_set_new()) == NULL) {
@@ -920,25 +1013,10 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	r->attest = attest;
 	r->crm = crm;
 	r->scope = scope;
-	/*
-	 * "reading X..." on a terminal, erased when done: with escape
-	 * codes only when colour is on (never under TERM=dumb, NO_COLOR).
-	 */
 	if (a.quiet)
 		c->tty_err = 0; /* no progress either */
-	for (i = 0; i < a.ninputs; i++) {
-		if (c->tty_err) {
-			progress_clear(c, &pw);
-			pw = (size_t)fprintf(stderr, "rampart: reading ") +
-			    strlen(a.inputs[i]) + 3;
-			term_fputs(stderr, a.inputs[i]);
-			fputs("...", stderr);
-		}
-		if (run_input(r, a.inputs[i], ad) == -1)
-			goto out;
-	}
-	progress_clear(c, &pw);
-	if (scan_tls(c, r, &a.tls, &d) == -1)
+	if (scan_run_inputs(c, r, &a, ad) == -1 ||
+	    scan_tls(c, r, &a.tls, &d) == -1 || run_track_inputs(r) == -1)
 		goto out;
 	if (run_finish(r) == -1)
 		goto out;
@@ -986,5 +1064,6 @@ out:
 	diag_free(&d);
 	lib_free(gate);
 	arena_free(ga);
+	scan_list_free(&a.inputs);
 	return rc;
 }

@@ -88,6 +88,32 @@ tls_progress(void *ctx, size_t done, size_t total)
 		tls_progress_clear(p);
 }
 
+/*
+ * --shard K/N: keep the targets whose "host:port" falls in part K (a
+ * stable hash, rules/merge.c), in their order; the run records how many
+ * there were and how many it took.
+ */
+static int
+shard_targets(struct run *r, struct diag *d, struct tls_target *t, size_t *n,
+    const struct scan_tls_args *ta)
+{
+	char key[1100];
+	size_t i, m = 0;
+
+	r->shard.total_targets = *n;
+	for (i = 0; i < *n; i++) {
+		if ((size_t)snprintf(key, sizeof(key), "%s:%u", t[i].host,
+			(unsigned)t[i].port) >= sizeof(key))
+			return diag_err(
+			    d, NULL, "TLS target '%s' too long", t[i].host);
+		if (shard_takes(key, ta->shard_k, ta->shard_n))
+			t[m++] = t[i];
+	}
+	*n = m;
+	r->shard.targets = m;
+	return 0;
+}
+
 int
 scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
     struct diag *d)
@@ -120,6 +146,8 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	for (i = 0; i < ta->nfiles; i++)
 		if (tls_targets_read(a, d, ta->files[i], &t, &n) == -1)
 			goto out;
+	if (ta->shard_n != 0 && shard_targets(r, d, t, &n, ta) == -1)
+		goto out;
 	if (n == 0) {
 		rc = 0;
 		goto out;
@@ -137,6 +165,7 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	if ((f.in = run_add_input(
 		 r, n == 1 ? "tls-endpoint" : "tls-endpoints", "tls")) == NULL)
 		goto out;
+	f.in->ordinal = ta->ordinal;
 	f.r = r;
 	f.d = d;
 	if ((f.md = EVP_MD_CTX_new()) == NULL ||

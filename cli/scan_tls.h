@@ -15,6 +15,9 @@ struct scan_tls_args {
 	const char *ca_file; /* --tls-ca-file */
 	int connect_timeout_ms; /* --tls-timeout (both) */
 	int handshake_timeout_ms;
+	/* --shard K/N: probe only the targets shard_takes("host:port"). */
+	unsigned shard_k, shard_n;
+	size_t ordinal; /* input_info.ordinal of the TLS input */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -380,16 +381,20 @@ pipe_free(struct pipe *pp)
 int
 json_pipe_wanted(int fd, const struct load_limits *lim)
 {
-	static long ncpu;
+	/* Atomic: `scan --jobs` workers load files on several threads. */
+	static _Atomic long ncpu;
+	long n;
 
 	if (pipe_mode == LOAD_THREADS_OFF || lib_alloc_armed() ||
 	    lim->max_scalar == 0 || lim->max_scalar > PIPE_MAX_SCALAR)
 		return 0;
 	if (pipe_mode == LOAD_THREADS_ALWAYS)
 		return 1;
-	if (ncpu == 0)
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	return fd != -1 && ncpu >= 2;
+	if ((n = atomic_load_explicit(&ncpu, memory_order_relaxed)) == 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		atomic_store_explicit(&ncpu, n, memory_order_relaxed);
+	}
+	return fd != -1 && n >= 2;
 }
 
 /*

@@ -82,8 +82,8 @@ write_config(struct jw *w, const struct report_opts *o)
 }
 
 static void
-write_result(
-    struct jw *w, const struct rule *ru, const struct check_result *res)
+write_result(struct jw *w, const struct rule *ru,
+    const struct check_result *res, long long input)
 {
 	char fp[SHA256_HEX_LEN + 1];
 	size_t i;
@@ -100,6 +100,9 @@ write_result(
 		jw_kstr(w, "account", res->account);
 	if (res->namespace != NULL)
 		jw_kstr(w, "namespace", res->namespace);
+	/* Which input it came from: merge orders shards' results by it. */
+	if (input >= 0)
+		jw_kint(w, "input", input);
 	jw_kstr(w, "status", status_name(res->status));
 	jw_kstr(w, "message", res->message);
 	jw_key(w, "evidence");
@@ -157,6 +160,15 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	}
 	write_counts(w, "counts", o->counts, 0);
 	jw_kint(w, "listed", (long long)o->n);
+	/* The evidence seen, as the decision needs it to be merged. */
+	jw_key(w, "types_seen");
+	jw_arr(w);
+	for (i = 0; o->seen != NULL && i < ru->ntypes; i++)
+		if (o->seen[i])
+			jw_str(w, ru->types[i]);
+	jw_end_arr(w);
+	jw_key(w, "complete_listing");
+	jw_bool(w, o->listed);
 	if (cc->status == ST_FAIL || cc->status == ST_WAIVED)
 		jw_kstr(w, "remediation", ru->remediation);
 	jw_key(w, "resources");
@@ -164,7 +176,11 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	if ((idx = lib_calloc(o->n + 1, sizeof(*idx))) != NULL) {
 		n = report_order(o, idx);
 		for (i = 0; i < n; i++)
-			write_result(w, ru, &o->results[idx[i]]);
+			write_result(w, ru, &o->results[idx[i]],
+			    idx[i] < o->ntracked &&
+				    o->result_input[idx[i]] != UINT32_MAX
+				? (long long)o->result_input[idx[i]]
+				: -1);
 		lib_free(idx);
 	}
 	jw_end_arr(w);
@@ -243,6 +259,59 @@ write_scope(struct jw *w, const struct scope *s)
 	jw_end_obj(w);
 }
 
+/* Every input: identity, digest, collection time, account. */
+static void
+write_inputs(struct jw *w, const struct run *r)
+{
+	const struct input_info *in;
+	char t[32];
+	size_t i;
+
+	jw_key(w, "inputs");
+	jw_arr(w);
+	for (i = 0; i < r->ninputs; i++) {
+		in = &r->inputs[i];
+		jw_obj(w);
+		jw_kstr(w, "path", in->path);
+		jw_kstr(w, "format", in->format);
+		jw_kstr(w, "sha256", in->sha256);
+		jw_kint(w, "resources", (long long)in->resources);
+		jw_kint(w, "listings", (long long)in->listings);
+		write_providers(w, in->providers);
+		if (in->collected != 0) {
+			format_time(in->collected, t);
+			jw_kstr(w, "collected", t);
+			jw_kstr(w, "collected_from", in->collected_how);
+		}
+		jw_key(w, "stale");
+		jw_bool(w, in->stale);
+		if (in->account != NULL)
+			jw_kstr(w, "account", in->account);
+		if (r->shard.of != 0 || r->shard.merged != 0)
+			jw_kint(w, "ordinal", (long long)in->ordinal);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+}
+
+/* A shard's part of the work (--shard K/N), or the shards merged. */
+static void
+write_shard(struct jw *w, const struct run *r)
+{
+	if (r->shard.of != 0) {
+		jw_key(w, "shard");
+		jw_obj(w);
+		jw_kint(w, "index", (long long)r->shard.k);
+		jw_kint(w, "of", (long long)r->shard.of);
+		jw_kint(w, "total_inputs", (long long)r->shard.total_inputs);
+		jw_kint(w, "total_targets", (long long)r->shard.total_targets);
+		jw_kint(w, "targets", (long long)r->shard.targets);
+		jw_end_obj(w);
+	}
+	if (r->shard.merged != 0)
+		jw_kint(w, "merged_shards", (long long)r->shard.merged);
+}
+
 int
 report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 {
@@ -279,27 +348,8 @@ report_json(FILE *fp, const struct run *r, const struct report_opts *o)
 		jw_key(&w, "provenance");
 		jw_raw(&w, o->provenance);
 	}
-	jw_key(&w, "inputs");
-	jw_arr(&w);
-	for (i = 0; i < r->ninputs; i++) {
-		jw_obj(&w);
-		jw_kstr(&w, "path", r->inputs[i].path);
-		jw_kstr(&w, "format", r->inputs[i].format);
-		jw_kstr(&w, "sha256", r->inputs[i].sha256);
-		jw_kint(&w, "resources", (long long)r->inputs[i].resources);
-		jw_kint(&w, "listings", (long long)r->inputs[i].listings);
-		write_providers(&w, r->inputs[i].providers);
-		if (r->inputs[i].collected != 0) {
-			format_time(r->inputs[i].collected, started);
-			jw_kstr(&w, "collected", started);
-			jw_kstr(
-			    &w, "collected_from", r->inputs[i].collected_how);
-		}
-		jw_key(&w, "stale");
-		jw_bool(&w, r->inputs[i].stale);
-		jw_end_obj(&w);
-	}
-	jw_end_arr(&w);
+	write_inputs(&w, r);
+	write_shard(&w, r);
 	if (r->poam != NULL) {
 		jw_key(&w, "poam");
 		jw_obj(&w);

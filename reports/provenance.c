@@ -578,7 +578,7 @@ provenance_json(struct strbuf *sb, const struct sign_meta *m)
 
 static const char *const roles[] = { "tool", "baseline", "mapping", "rules",
 	"plugin", "poam", "attestations", "crm", "scope", "keyring", "input",
-	"input-file" };
+	"input-file", "shard-report" };
 
 /* A string node without embedded NUL bytes, else NULL. */
 static const char *

@@ -396,4 +396,52 @@ int report_poam_open(const struct run *r, const struct report_opts *o,
 /* FedRAMP's risk word for a severity: "low", "moderate" or "high". */
 const char *report_risk_word(enum severity s);
 
+/* ------------------------------------------- the reader (reports/read.c) */
+
+/*
+ * A JSON report read back (docs/report.schema.json).  buf holds the
+ * file's bytes exactly as read, once: the digest, a signature check and
+ * the parse all use them.  Strings and nodes live in a.
+ */
+struct report_doc {
+	struct arena *a;
+	const char *path;
+	char *buf; /* lib_malloc'd */
+	size_t len;
+	char sha256[SHA256_HEX_LEN + 1]; /* of buf */
+	const struct doc_node *root;
+	const char *verdict, *baseline_id, *baseline_sha256, *mapping;
+	const char *version; /* rampart.version */
+	const struct doc_node *provenance; /* {configuration, options} */
+	const struct doc_node *inputs, *controls; /* DOC_SEQ */
+	/* Its `shard` object: shard_of 0 when it is not a shard report. */
+	unsigned shard_k, shard_of;
+	size_t total_inputs, total_targets, targets;
+};
+
+/*
+ * Read and parse the JSON report at path: it must have a verdict, a
+ * baseline id and sha256, inputs and controls.  *out is freed with
+ * report_doc_free().  0 or -1.
+ */
+int report_doc_load(struct diag *d, const char *path, struct report_doc **out);
+/*
+ * The same over buf (len bytes, lib_malloc'd; ownership passes to the
+ * report, also on error); name is used in messages.  0 or -1.
+ */
+int report_doc_from_buf(struct diag *d, const char *name, char *buf, size_t len,
+    struct report_doc **out);
+void report_doc_free(struct report_doc *rd); /* accepts NULL */
+
+/*
+ * Read the check outcomes of report rd into run r, made by run_new() on
+ * the same baseline and mapping (each control must bind the same checks,
+ * else -1): rd's inputs are appended to r's; each check's counts add up,
+ * its types seen and complete listing are or-ed, its listed results are
+ * appended with the input they came from.  A check bound to several
+ * controls is read once.  Nothing is decided here: call
+ * run_merge_order() once every report is read, then run_finish().
+ */
+int report_read_outcomes(struct run *r, const struct report_doc *rd);
+
 #endif /* RAMPART_REPORT_H */

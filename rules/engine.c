@@ -537,6 +537,10 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	}
 	wants = type_wants(r, res->type);
 	ic->in->resources++;
+	/* The input's account (input_info): the first resource naming one. */
+	if (ic->in->account == NULL && res->account != NULL &&
+	    (ic->in->account = arena_strdup(r->a, res->account)) == NULL)
+		return diag_err(r->d, NULL, "out of memory");
 	for (i = 0; i < r->nchecks; i++) {
 		o = &r->checks[i];
 		if (wants != NULL

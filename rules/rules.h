@@ -631,6 +631,15 @@ struct check_outcome {
 	/* Left out by the run's selection (why it was not run), or NULL. */
 	const char *not_run;
 	/*
+	 * The input (index in run.inputs) each of the first ntracked listed
+	 * results came from, set by run_track_inputs() and run_fold()
+	 * (rules/merge.c) in the run's arena; NULL when not tracked.  The
+	 * JSON report writes it, so that merge can order the results of
+	 * shards as one run lists them.
+	 */
+	uint32_t *result_input;
+	size_t ntracked, tracked_cap;
+	/*
 	 * Nonzero: every type of the check belongs to a cloud provider of
 	 * which the run has no input at all, so the check is not_applicable
 	 * ("no Azure input in this run") and counts for no control.
@@ -688,6 +697,17 @@ struct input_info {
 	int64_t collected;
 	const char *collected_how;
 	int stale; /* older than --max-evidence-age */
+	/*
+	 * The account, subscription or project of the input: the first
+	 * resource's `account` (check.h), or NULL when no resource names
+	 * one.
+	 */
+	const char *account;
+	/*
+	 * Position of the input in the whole list given to the scan (before
+	 * --shard took its part), 0-based: merge orders shards' inputs by it.
+	 */
+	size_t ordinal;
 	/* Bit (1u << enum provider) per provider of its resources/listings. */
 	unsigned providers;
 };
@@ -755,6 +775,18 @@ struct run {
 	 * automated checks alone (decide_gate_checks()). */
 	enum verdict exit_verdict;
 	int64_t started, finished;
+	/*
+	 * --shard K/N (rules/merge.c): this run took the inputs and TLS
+	 * targets whose stable hash falls in part K (1-based) of N, out of
+	 * total_inputs inputs; of = 0 when the run is not a shard.
+	 * merged = N when the run was rebuilt from N shard reports.
+	 */
+	struct {
+		unsigned k, of;
+		size_t total_inputs;
+		size_t total_targets, targets;
+		unsigned merged;
+	} shard;
 	/* The engine's own state (engine.c): nothing outside reads it. */
 	struct run_private *priv;
 };
@@ -783,6 +815,88 @@ int run_resource(struct run *r, struct input_info *in,
 
 /* Aggregate checks into controls, apply POA&M, decide the verdict. */
 int run_finish(struct run *r);
+
+/* ------------------------------------- many inputs and shards (merge.c) */
+
+/*
+ * Record that every result listed since the last call came from the last
+ * input of r (check_outcome.result_input).  Call it after run_input() and
+ * after the live inputs of one source were fed.  0 or -1 (memory).
+ */
+int run_track_inputs(struct run *r);
+
+/*
+ * Fold partial run p into r.  p ran over exactly one input (its
+ * inputs[0]) with the same baseline and rules as r, so its checks are
+ * r's, in the same order (checked: -1 otherwise).  The input is appended
+ * to r->inputs; counts and seen/listing flags add up; p's listed results
+ * are appended while r lists fewer than max_results of their status, so
+ * that folding the partials of inputs 1..n in that order lists exactly
+ * what one sequential run over inputs 1..n lists (each partial keeps the
+ * first max_results per status in its own input order, and every result
+ * of input k precedes every result of input k+1).  Strings are copied
+ * into r's arena; p may be freed afterwards.  0 or -1.
+ */
+int run_fold(struct run *r, const struct run *p);
+
+/* How run_inputs() reads many inputs. */
+struct run_jobs {
+	const char *const *paths; /* in command-line order */
+	const size_t *ordinals; /* input_info.ordinal of each; NULL = index */
+	size_t n;
+	const struct adapter *ad; /* NULL = detect */
+	unsigned jobs; /* workers; 1 = sequential on the caller's thread */
+	/*
+	 * Each worker but the first evaluates with its own baseline and
+	 * rule set (compiled regexes keep match state, plugins may too):
+	 * load() makes them, as the caller made r's, and unload() frees
+	 * them.  The baselines must bind the same checks in the same order.
+	 */
+	int (*load)(void *arg, struct diag *d, struct baseline **bl,
+	    struct rule_set **rs);
+	void (*unload)(void *arg, struct baseline *bl, struct rule_set *rs);
+	void *arg;
+	/* Called on the caller's thread before input i is folded; may be NULL. */
+	void (*progress)(void *arg, size_t i, const char *path);
+};
+
+/*
+ * Stream every input of j into r with j->jobs workers.  Each worker
+ * streams one input at a time into its own partial run; the caller's
+ * thread folds the partials in input order (run_fold()), so the run, its
+ * diagnostics and its reports are the same whatever the number of
+ * workers.  At most 2 * jobs partials wait to be folded (memory stays
+ * flat).  The first input that fails stops the scan as the sequential
+ * run would: its diagnostics are moved to r->d and -1 is returned.
+ */
+int run_inputs(struct run *r, const struct run_jobs *j);
+
+/*
+ * Append a copy of result res (strings copied into r's arena) to o's
+ * listed results, as coming from input `in` of r, without counting it
+ * or capping: for readers of reports (reports/read.c), whose results
+ * run_merge_order() then orders and caps.  0 or -1.
+ */
+int run_add_result(struct run *r, struct check_outcome *o,
+    const struct check_result *res, uint32_t in);
+
+/*
+ * After the outcomes of several shard reports were read into r: order
+ * r's inputs by their ordinal (a stable sort: inputs of equal ordinal,
+ * such as each shard's TLS endpoints, keep the order they were read in),
+ * then each check's listed results by their input (stable, so a shard's
+ * own order within an input stays), and keep the first max_results of
+ * each status: what one run over every input would list.  0 or -1.
+ */
+int run_merge_order(struct run *r);
+
+/*
+ * Whether `key` (an input's path as given, or a TLS target's
+ * "host:port") falls in part k (1-based) of n: the first 8 bytes of its
+ * sha256, big-endian, modulo n, equal k - 1.  Stable across machines,
+ * versions and the order of the list.
+ */
+int shard_takes(const char *key, unsigned k, unsigned n);
 
 /* ------------------------------------------ loading helpers (rules/ only) */
 

@@ -3,6 +3,7 @@
 # JSON loader's reader thread (`make tsan`, part of `make check`).  BUILD
 # holds a -fsanitize=thread build of the loader tests and of rampart.
 #
+# test_merge reads inputs with 2 to 4 `scan --jobs` workers.
 # Runs the loader's unit tests (test_pipeline drives the thread with
 # every piece size, on edge cases, the fuzz corpus and ../shared's
 # exports), then scans a 2 MB synthetic snapshot, which is read and
@@ -14,7 +15,7 @@ BUILD=${1:-build-tsan}
 REF=${2:-build}
 TSAN_OPTIONS="halt_on_error=1 exitcode=66"
 export TSAN_OPTIONS
-for t in test_pipeline test_stream test_json; do
+for t in test_pipeline test_stream test_json test_merge; do
 	echo "tsan: $t"
 	"$BUILD/tests/$t" >"$BUILD/$t.log" 2>&1 ||
 	    { tail -n 40 "$BUILD/$t.log"; echo "tsan: $t failed" >&2; exit 1; }

@@ -17,8 +17,11 @@
  * in a ring of `window` slots; the scheduler opens no target beyond the
  * oldest unfinished one plus the window, so the ring never overflows.
  *
- * A name is resolved once per endpoint (getaddrinfo, blocking) to at most
- * TLS_MAX_ADDRS addresses, IPv6 and IPv4 in the resolver's order.  Each
+ * Every distinct host name is resolved once, before the first probe, all
+ * names concurrently and each within the connect timeout (resolve.c,
+ * c-ares: a slow name delays no other), to at most TLS_MAX_ADDRS
+ * addresses, IPv6 and IPv4 in the resolver's order; numeric addresses
+ * need no resolver.  Each
  * connection tries them in order until one connects, within its connect
  * deadline: every address gets an equal share of what is left of it, so a
  * black-holed first address cannot starve the others.  The first address
@@ -79,6 +82,8 @@ struct scan {
 	struct unapproved unapp;
 	const struct tls_target *targets;
 	int *host_of; /* host group of each target */
+	/* Per host group, its name's addresses (resolve.c); NULL: no names. */
+	struct tls_resolved *resolved;
 	size_t neps, done, next_new;
 	struct endpoint *eps; /* pool of maxopen slots */
 	struct endpoint **open; /* started, unfinished endpoints */
@@ -1508,15 +1513,66 @@ oom:
 	return NULL;
 }
 
+/*
+ * The addresses resolve.c found for the endpoint's name into ep->addrs,
+ * with the target's port.  0, or -1 with the reason kept.
+ */
+static int
+ep_resolved(const struct scan *s, struct endpoint *ep)
+{
+	const struct tls_resolved *rv = &s->resolved[ep->host];
+	struct tls_result *r = ep->res;
+	struct sockaddr_in6 *v6;
+	struct sockaddr_in *v4;
+	char buf[INET6_ADDRSTRLEN];
+	const void *sa;
+	size_t i;
+
+	if (rv->n > 0 &&
+	    (r->addresses = arena_alloc(
+		 r->arena, TLS_MAX_ADDRS * sizeof(*r->addresses))) == NULL)
+		return diag_err(s->d, NULL, "out of memory");
+	for (i = 0; i < rv->n && ep->naddrs < TLS_MAX_ADDRS; i++) {
+		memcpy(&ep->addrs[ep->naddrs], &rv->addrs[i], rv->lens[i]);
+		if (rv->addrs[i].sin6_family == AF_INET6) {
+			v6 = (struct sockaddr_in6 *)&ep->addrs[ep->naddrs];
+			v6->sin6_port = htons(r->target.port);
+			sa = &v6->sin6_addr;
+		} else {
+			v4 = (struct sockaddr_in *)&ep->addrs[ep->naddrs];
+			v4->sin_port = htons(r->target.port);
+			sa = &v4->sin_addr;
+		}
+		if (inet_ntop(rv->addrs[i].sin6_family, sa, buf, sizeof(buf)) ==
+			NULL ||
+		    (r->addresses[r->naddresses] =
+			    arena_strdup(r->arena, buf)) == NULL)
+			continue;
+		r->naddresses++;
+		ep->alens[ep->naddrs++] = rv->lens[i];
+	}
+	if (ep->naddrs > 0)
+		return 0;
+	ep->rec[TLS_K_TLS12].outcome = TLS_O_TCP;
+	ep->rec[TLS_K_TLS12].detail =
+	    arena_printf(r->arena, "cannot resolve '%s': %s", r->target.host,
+		rv->error ? rv->error : "no IPv4 or IPv6 address");
+	return -1;
+}
+
 /* Resolve the endpoint's name into ep->addrs; -1 with the reason kept. */
 static int
-ep_resolve(struct endpoint *ep)
+ep_resolve(const struct scan *s, struct endpoint *ep)
 {
 	struct tls_result *r = ep->res;
 	struct addrinfo hints, *ai = NULL, *p;
 	char port[8], buf[INET6_ADDRSTRLEN];
 	const void *sa;
 	int rc;
+
+	/* A name: resolved by resolve.c beforehand, never here. */
+	if (!r->target.is_ip && s->resolved != NULL)
+		return ep_resolved(s, ep);
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -1583,7 +1639,7 @@ ep_open(struct scan *s)
 	ep->chain_kind = ep->raw_chain_kind = TLS_K_COUNT;
 	ep->started = mono_ms();
 	s->open[s->nopen++] = ep;
-	if (ep_resolve(ep) == -1) {
+	if (ep_resolve(s, ep) == -1) {
 		ep->pending = 0;
 		ep_finish(s, ep);
 		return;
@@ -1650,6 +1706,36 @@ host_cmp(const void *a, const void *b)
 	return strcmp(x->host, y->host);
 }
 
+/*
+ * Resolve the name of every host group that is not a numeric address,
+ * all at once (resolve.c), before the first probe.
+ */
+static int
+resolve_names(struct scan *s, size_t ngroups)
+{
+	const char **names;
+	size_t i, nnames = 0;
+	int rc;
+
+	if ((names = lib_calloc(ngroups, sizeof(*names))) == NULL)
+		return diag_err(s->d, NULL, "out of memory");
+	for (i = 0; i < s->neps; i++)
+		if (!s->targets[i].is_ip && names[s->host_of[i]] == NULL) {
+			names[s->host_of[i]] = s->targets[i].host;
+			nnames++;
+		}
+	rc = 0;
+	if (nnames > 0 &&
+	    ((s->resolved = lib_calloc(ngroups, sizeof(*s->resolved))) ==
+		    NULL ||
+		tls_resolve(s->d, names, ngroups, s->connect_ms, NULL,
+		    s->resolved) == -1))
+		rc = s->resolved == NULL ? diag_err(s->d, NULL, "out of memory")
+					 : -1;
+	lib_free(names);
+	return rc;
+}
+
 /* One host group per distinct host name: the per-host cap counts them. */
 static int
 group_hosts(struct scan *s)
@@ -1676,7 +1762,7 @@ group_hosts(struct scan *s)
 	lib_free(v);
 	if ((s->host_active = lib_calloc((size_t)g + 1, sizeof(int))) == NULL)
 		return diag_err(s->d, NULL, "out of memory");
-	return 0;
+	return resolve_names(s, (size_t)g + 1);
 }
 
 static int
@@ -1803,6 +1889,7 @@ out:
 	lib_free(s.held);
 	lib_free(s.host_of);
 	lib_free(s.host_active);
+	lib_free(s.resolved);
 	return rc;
 }
 

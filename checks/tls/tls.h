@@ -24,6 +24,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -575,5 +577,33 @@ int tls_cert_eval(struct arena *a, X509_STORE *store, STACK_OF(X509) * chain,
  */
 int tls_ocsp_check(struct arena *a, const unsigned char *der, long len,
     STACK_OF(X509) * chain, X509_STORE *store, int64_t now, const char **why);
+
+/* ------------------------------------------------- names (resolve.c) */
+
+/* Names asked at once, and a name's deadline when none is given. */
+#define TLS_RESOLVE_INFLIGHT 256
+#define TLS_RESOLVE_TIMEOUT_MS 5000
+
+/* The addresses of one name, in the resolver's order. */
+struct tls_resolved {
+	struct sockaddr_in6 addrs[TLS_MAX_ADDRS]; /* or a sockaddr_in */
+	socklen_t lens[TLS_MAX_ADDRS];
+	size_t n;
+	const char *error; /* static text; NULL when the name resolved */
+};
+
+/*
+ * Resolve hosts[0..n) concurrently with c-ares (A and AAAA, the hosts
+ * file then DNS), at most TLS_RESOLVE_INFLIGHT at once, each name within
+ * timeout_ms (0: TLS_RESOLVE_TIMEOUT_MS) of being asked.  NULL entries
+ * are skipped (numeric addresses need no resolver).  servers: name
+ * servers as "ADDR[:PORT],..." instead of the system's (tests), or NULL.
+ * out[i] receives up
+ * to TLS_MAX_ADDRS addresses (port 0) or the reason it has none.  0, or
+ * -1 when the resolver cannot start (reported in d).  Not thread-safe
+ * (c-ares's library initialisation): call it from one thread at a time.
+ */
+int tls_resolve(struct diag *d, const char *const *hosts, size_t n,
+    int timeout_ms, const char *servers, struct tls_resolved *out);
 
 #endif /* RAMPART_TLS_H */

@@ -7,6 +7,8 @@
 #     handshakes/s (target: >= 50% of s_time's rate) and peak RSS;
 #  4. rampart probing NLARGE endpoints (2000): peak RSS, which must stay
 #     flat (results are streamed and freed, not kept to the end).
+#  5. tests/bench/tls/scale.sh: NTLS endpoints in one run and in 4 shards
+#     merged (issue 18).
 # Usage: tests/bench/tls/run.sh [BUILD-DIR]   (NPORTS=300, NLARGE=2000)
 # Needs nginx-light, openssl, python3; sslscan is optional (Debian package
 # sslscan); without it step 1 reports rampart alone.
@@ -140,3 +142,7 @@ print("rss       %d endpoints %.1f MiB, %d endpoints %.1f MiB: %+.1f MiB (%s)"
       % (nsmall, small / 1024, n, rss / 1024, (rss - small) / 1024,
          "flat" if rss - small < 4096 else "GROWS"))
 PY
+
+# 5. Organisation scale (issue 18): NTLS (10,000) endpoints in one run and
+# in 4 merged shards, by its own script (its own nginx).
+sh "$(dirname "$0")/scale.sh" "$BUILD"

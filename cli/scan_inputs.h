@@ -1,0 +1,86 @@
+/*
+ * scan_inputs.h: many inputs for `rampart scan` (issue 18): --input
+ * lists, --inputs-from, --input-each, --jobs and --shard (docs/scale.md).
+ */
+#ifndef RAMPART_SCAN_INPUTS_H
+#define RAMPART_SCAN_INPUTS_H
+
+#include "cli/cli.h"
+#include "reports/sign.h"
+#include "rules/rules.h"
+
+/*
+ * The inputs of a scan in command-line order.  v[i] is borrowed from argv
+ * or owned by the list's arena; ordinals[i] is the input's position in
+ * the whole list before --shard took its part.
+ */
+struct scan_list {
+	struct arena *a;
+	const char **v;
+	size_t *ordinals;
+	size_t n, cap;
+	size_t total; /* before --shard */
+};
+
+/* Free the list's memory (accepts a zeroed list). */
+void scan_list_free(struct scan_list *l);
+/* Append one path (borrowed).  0 or EXIT_USAGE (reported). */
+int scan_list_add(
+    const struct command *cmd, struct scan_list *l, const char *path);
+/*
+ * --inputs-from FILE: one path a line; blank lines and lines whose first
+ * non-blank character is '#' are skipped; surrounding blanks are
+ * trimmed.  0 or EXIT_USAGE (reported with file:line).
+ */
+int scan_inputs_from(
+    const struct command *cmd, struct scan_list *l, const char *file);
+/*
+ * --input-each DIR: every entry of DIR (names starting with '.' left
+ * out), sorted by byte value, is one input.  0 or EXIT_USAGE.
+ */
+int scan_input_each(
+    const struct command *cmd, struct scan_list *l, const char *dir);
+/*
+ * Keep the inputs that part k of n takes (shard_takes() on the path as
+ * given); total keeps the count before.
+ */
+void scan_list_shard(struct scan_list *l, unsigned k, unsigned n);
+
+/* --jobs N: 1 to 256.  0 or EXIT_USAGE. */
+int scan_jobs_parse(const struct command *cmd, const char *arg, unsigned *jobs);
+/* The default number of workers: the online CPUs (1 when unknown). */
+unsigned scan_jobs_default(void);
+/* --shard K/N: 1 <= K <= N <= 4096.  0 or EXIT_USAGE. */
+int scan_shard_parse(
+    const struct command *cmd, const char *arg, unsigned *k, unsigned *n);
+
+/*
+ * Add the option "shard" = "K/N" to the provenance m (what report.json
+ * and the signed statement carry), when n is not 0.  0 or -1.
+ */
+int scan_meta_shard(struct arena *a, struct diag *d, struct sign_meta *m,
+    unsigned k, unsigned n);
+
+/* What a worker loads: the same rule set and baseline as the scan's. */
+struct scan_loader {
+	const char *baseline;
+	const char *const *plugins;
+	size_t nplugins;
+	const char *const *rules;
+	size_t nrules;
+	/* The progress line on a terminal's stderr: its command's cli and
+	 * the width now shown. */
+	const struct cli *c;
+	size_t pw;
+};
+
+/*
+ * Load a rule set (plugins, shipped packs, --rules) and the baseline as
+ * `scan` does, for run_jobs.load (arg: a struct scan_loader).  0 or -1.
+ */
+int scan_load(
+    void *arg, struct diag *d, struct baseline **bl, struct rule_set **rs);
+/* run_jobs.unload: frees what scan_load() made. */
+void scan_unload(void *arg, struct baseline *bl, struct rule_set *rs);
+
+#endif

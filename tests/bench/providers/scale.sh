@@ -1,0 +1,101 @@
+#!/bin/sh
+# tests/bench/providers/scale.sh BUILD: many accounts in one run (issue
+# 18, docs/scale.md), run by `make bench`.
+#
+# Makes COPIES copies of a realistic account export (examples/aws-export,
+# the AWS CLI export of one account: 39 API calls) under
+# tests/bench/data/scale/ (gitignored; reused), and one JSON array of
+# all their files (the same bytes) for the ceiling row.  Rows, as in
+# tests/bench/run.sh: yajl parse-only over those bytes (the ceiling),
+# then `rampart scan --input-each DIR` against fedramp-moderate with
+# --jobs 1 and --jobs 2 (the JSON report to a file, as users run it).
+# Columns: inputs, MB/s (wall clock), ratio to the ceiling, peak RSS and
+# peak RSS per worker (the process's peak over the number of workers),
+# and the speed-up of --jobs 2 over --jobs 1 (target >= 1.7x on two
+# idle CPUs; a shared machine shows less).  The reports of both rows
+# must be byte-identical, or the benchmark fails.
+#
+# Environment: BENCH_SIZES (copies, default 200: `BENCH_SIZES=20` for a
+# quick run), BENCH_RUNS (best of, default 3).
+set -eu
+BUILD=${1:-build}
+B=$BUILD/bench
+DATA=tests/bench/data/scale
+RUNS=${BENCH_RUNS:-3}
+CC=${CC:-cc}
+CFLAGS="-O2 -g -std=c11 -D_POSIX_C_SOURCE=200809L -I. -Ilib"
+RAMPART_RULES_DIR=$(pwd)/rules
+export RAMPART_RULES_DIR
+mkdir -p "$B" "$DATA"
+$CC $CFLAGS -o "$B/yajl_parse_only" tests/bench/yajl_parse_only.c -lyajl
+$CC $CFLAGS -o "$B/rusage_run" tests/bench/rusage_run.c
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# best N CMD...: the fastest of N runs, "<count> <bytes> <s> <rss> <cpu>".
+best() {
+	n=$1
+	shift
+	i=0
+	b=""
+	while [ $i -lt "$n" ]; do
+		out=$("$@") || { echo "bench: $* failed" >&2; exit 1; }
+		if [ -z "$b" ] || [ "$(echo "$out $b" | awk '{print ($3 < $8)}')" = 1 ]; then
+			b=$out
+		fi
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+
+for copies in ${BENCH_SIZES:-200}; do
+	D=$DATA/accounts-$copies
+	if [ "$(ls "$D" 2>/dev/null | wc -l)" != "$copies" ]; then
+		rm -rf "$D"
+		mkdir -p "$D"
+		i=1
+		while [ $i -le "$copies" ]; do
+			cp -r examples/aws-export "$D/$(printf 'acct-%04d' $i)"
+			i=$((i + 1))
+		done
+	fi
+	ALL=$DATA/all-$copies.json
+	if [ ! -f "$ALL" ]; then
+		find "$D" -name '*.json' | sort | {
+			printf '['
+			sep=""
+			while read -r f; do printf '%s' "$sep"; cat "$f"; sep=","; done
+			printf ']'
+		} >"$ALL"
+	fi
+	bytes=$(stat -c %s "$ALL")
+	ceil=$(best "$RUNS" "$B/yajl_parse_only" "$ALL")
+	j1=$(best "$RUNS" "$B/rusage_run" "$ALL" "$TMP/r1.json" -- \
+		"$BUILD/rampart" scan --baseline fedramp-moderate \
+		--input-each "$D" --jobs 1 --max-evidence-age 0 \
+		--fixed-time 2026-11-27T00:00:00Z --format json --output "$TMP/r1.json")
+	j2=$(best "$RUNS" "$B/rusage_run" "$ALL" "$TMP/r2.json" -- \
+		"$BUILD/rampart" scan --baseline fedramp-moderate \
+		--input-each "$D" --jobs 2 --max-evidence-age 0 \
+		--fixed-time 2026-11-27T00:00:00Z --format json --output "$TMP/r2.json")
+	cmp -s "$TMP/r1.json" "$TMP/r2.json" ||
+		{ echo "bench: --jobs 1 and --jobs 2 reports differ" >&2; exit 1; }
+	echo "== $copies copies of examples/aws-export ($((bytes / 1024)) KiB of JSON), best of $RUNS"
+	printf '%-34s %7s %8s %6s %10s %12s %8s\n' row inputs "MB/s" ratio \
+	    "peak RSS" "RSS/worker" speedup
+	cm=$(echo "$ceil" | awk '{print $2 / 1048576 / $3}')
+	row() { # label result workers
+		echo "$2" | awk -v l="$1" -v c="$3" -v cm="$cm" -v n="$copies" \
+		    -v t1="$(echo "$j1" | awk '{print $3}')" '{
+			mbs = $2 / 1048576 / $3
+			printf "%-34s %7d %8.1f %5.0f%% %7.1f MB %9.1f MB %7.2fx\n",
+			    l, n, mbs, 100 * mbs / cm, $4 / 1024, $4 / 1024 / c,
+			    t1 / $3 }'
+	}
+	echo "$ceil" | awk -v n="$copies" '{
+		printf "%-34s %7d %8.1f %5.0f%% %7.1f MB %12s %8s\n",
+		    "yajl parse-only (ceiling)", n, $2 / 1048576 / $3, 100,
+		    $4 / 1024, "-", "-" }'
+	row "rampart scan --jobs 1" "$j1" 1
+	row "rampart scan --jobs 2" "$j2" 2
+done

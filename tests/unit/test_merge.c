@@ -1,0 +1,377 @@
+/*
+ * test_merge.c: the union of check outcomes (rules/merge.c).  One
+ * sequential run over a list of real inputs is the reference; the same
+ * inputs read by run_inputs() with 2, 3 and 4 workers, and folded by hand
+ * from one partial run per input, must give the same run: inputs, every
+ * check's counts, listed results (status, resource, message, input, in
+ * order), types seen, listing flag, then the same statuses and verdict.
+ * A loop over result caps (0 = all, 1, 2, 3, 1000) proves the capped
+ * union lists exactly what the sequential run lists; the same loop over
+ * input orders proves the fold is order-faithful, not order-blind.
+ */
+#include "testutil.h"
+
+#include "rules/rules.h"
+
+static const char *const inputs[] = {
+	"examples/aws-export",
+	"tests/fixtures/config/history-recorder.json",
+	"tests/fixtures/config/batch-processed.json",
+	"tests/fixtures/config/s3-bucket.json",
+	"tests/fixtures/config/snapshot-recorder-all.json",
+	"tests/fixtures/config/snapshot-recorder-exclusion.json",
+};
+#define NINPUTS (sizeof(inputs) / sizeof(inputs[0]))
+
+static const char *const baseline = "fedramp-moderate";
+
+static int
+load(void *arg, struct diag *d, struct baseline **bl, struct rule_set **rs)
+{
+	(void)arg;
+	*bl = NULL;
+	if ((*rs = rule_set_new()) == NULL ||
+	    rule_set_load_shipped(*rs, d) != 0 ||
+	    (*bl = baseline_load(d, baseline, *rs)) == NULL) {
+		rule_set_free(*rs);
+		*rs = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+unload(void *arg, struct baseline *bl, struct rule_set *rs)
+{
+	(void)arg;
+	baseline_free(bl);
+	rule_set_free(rs);
+}
+
+struct world {
+	struct diag d;
+	struct baseline *bl;
+	struct rule_set *rs;
+};
+
+static int
+setup(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	setenv("RAMPART_RULES_DIR", "rules", 1);
+	diag_init(&w->d);
+	assert_int_equal(load(NULL, &w->d, &w->bl, &w->rs), 0);
+	*state = w;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct world *w = *state;
+
+	unload(NULL, w->bl, w->rs);
+	diag_free(&w->d);
+	free(w);
+	return 0;
+}
+
+static struct run *
+new_run(struct world *w, size_t max)
+{
+	struct run_opts ro;
+	struct run *r;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.now = 1795737600; /* 2026-11-27 */
+	ro.max_results = max;
+	load_limits_default(&ro.lim);
+	r = run_new(&w->d, w->bl, w->rs, NULL, &ro);
+	assert_non_null(r);
+	return r;
+}
+
+static const char *
+s_or(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+/* Assert that runs x and y hold the same inputs and outcomes. */
+static void
+assert_same_run(const struct run *x, const struct run *y)
+{
+	const struct check_outcome *a, *b;
+	size_t i, k;
+
+	assert_int_equal(x->ninputs, y->ninputs);
+	for (i = 0; i < x->ninputs; i++) {
+		assert_string_equal(x->inputs[i].path, y->inputs[i].path);
+		assert_string_equal(x->inputs[i].sha256, y->inputs[i].sha256);
+		assert_int_equal(
+		    x->inputs[i].resources, y->inputs[i].resources);
+		assert_int_equal(x->inputs[i].listings, y->inputs[i].listings);
+		assert_int_equal(
+		    x->inputs[i].collected, y->inputs[i].collected);
+		assert_int_equal(x->inputs[i].ordinal, y->inputs[i].ordinal);
+		assert_string_equal(
+		    s_or(x->inputs[i].account), s_or(y->inputs[i].account));
+	}
+	assert_int_equal(x->nchecks, y->nchecks);
+	for (i = 0; i < x->nchecks; i++) {
+		a = &x->checks[i];
+		b = &y->checks[i];
+		assert_string_equal(a->rule->id, b->rule->id);
+		assert_memory_equal(a->counts, b->counts, sizeof(a->counts));
+		assert_int_equal(a->listed, b->listed);
+		assert_memory_equal(a->seen, b->seen, a->rule->ntypes);
+		assert_int_equal(a->n, b->n);
+		assert_int_equal(a->ntracked, a->n);
+		assert_int_equal(b->ntracked, b->n);
+		for (k = 0; k < a->n; k++) {
+			assert_int_equal(
+			    a->results[k].status, b->results[k].status);
+			assert_string_equal(s_or(a->results[k].resource_id),
+			    s_or(b->results[k].resource_id));
+			assert_string_equal(s_or(a->results[k].message),
+			    s_or(b->results[k].message));
+			assert_int_equal(a->results[k].nev, b->results[k].nev);
+			assert_int_equal(
+			    a->result_input[k], b->result_input[k]);
+		}
+	}
+}
+
+static void
+assert_same_decision(const struct run *x, const struct run *y)
+{
+	size_t i;
+
+	assert_int_equal(x->verdict, y->verdict);
+	assert_memory_equal(
+	    x->count_controls, y->count_controls, sizeof(x->count_controls));
+	for (i = 0; i < x->nchecks; i++)
+		assert_int_equal(x->checks[i].status, y->checks[i].status);
+	for (i = 0; i < x->ncontrols; i++)
+		assert_int_equal(x->controls[i].status, y->controls[i].status);
+}
+
+static struct run *
+sequential(struct world *w, const char *const *in, size_t n, size_t max)
+{
+	struct run *r = new_run(w, max);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(run_input(r, in[i], NULL), 0);
+		r->inputs[r->ninputs - 1].ordinal = i;
+		assert_int_equal(run_track_inputs(r), 0);
+	}
+	return r;
+}
+
+/* Fold one partial run per input, by hand, in order. */
+static struct run *
+folded(struct world *w, const char *const *in, size_t n, size_t max)
+{
+	struct run *r = new_run(w, max), *p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		p = new_run(w, max);
+		assert_int_equal(run_input(p, in[i], NULL), 0);
+		assert_int_equal(run_fold(r, p), 0);
+		r->inputs[r->ninputs - 1].ordinal = i;
+		run_free(p);
+	}
+	return r;
+}
+
+static struct run *
+workers(
+    struct world *w, const char *const *in, size_t n, size_t max, unsigned jobs)
+{
+	struct run *r = new_run(w, max);
+	struct run_jobs j;
+
+	memset(&j, 0, sizeof(j));
+	j.paths = in;
+	j.n = n;
+	j.jobs = jobs;
+	j.load = load;
+	j.unload = unload;
+	assert_int_equal(run_inputs(r, &j), 0);
+	return r;
+}
+
+static void
+fold_equals_sequential(void **state)
+{
+	static const size_t caps[] = { 0, 1, 2, 3, 1000 };
+	struct world *w = *state;
+	struct run *seq, *f, *par;
+	const char *rev[NINPUTS];
+	size_t c, i;
+	unsigned jobs;
+
+	for (i = 0; i < NINPUTS; i++)
+		rev[i] = inputs[NINPUTS - 1 - i];
+	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		seq = sequential(w, inputs, NINPUTS, caps[c]);
+		f = folded(w, inputs, NINPUTS, caps[c]);
+		assert_same_run(seq, f);
+		for (jobs = 2; jobs <= 4; jobs++) {
+			par = workers(w, inputs, NINPUTS, caps[c], jobs);
+			assert_same_run(seq, par);
+			assert_int_equal(run_finish(par), 0);
+			assert_int_equal(run_finish(seq), 0);
+			assert_same_decision(seq, par);
+			run_free(par);
+		}
+		run_free(f);
+		run_free(seq);
+		/* Reversed order: the fold follows the order it is given. */
+		seq = sequential(w, rev, NINPUTS, caps[c]);
+		par = workers(w, rev, NINPUTS, caps[c], 3);
+		assert_same_run(seq, par);
+		run_free(par);
+		run_free(seq);
+	}
+	assert_int_equal(w->d.nerrors, 0);
+}
+
+/* The cap keeps counts exact: the listed results never exceed it. */
+static void
+cap_keeps_counts(void **state)
+{
+	struct world *w = *state;
+	struct run *all, *one;
+	size_t i;
+	int s;
+
+	all = workers(w, inputs, NINPUTS, 0, 2);
+	one = workers(w, inputs, NINPUTS, 1, 2);
+	for (i = 0; i < all->nchecks; i++) {
+		assert_memory_equal(all->checks[i].counts,
+		    one->checks[i].counts, sizeof(all->checks[i].counts));
+		for (s = 0; s < ST_COUNT; s++) {
+			size_t k, n = 0;
+
+			for (k = 0; k < one->checks[i].n; k++)
+				n += one->checks[i].results[k].status ==
+				    (enum status)s;
+			assert_true(n <= 1);
+			assert_int_equal(
+			    n, one->checks[i].counts[s] > 0 ? 1 : 0);
+		}
+	}
+	run_free(all);
+	run_free(one);
+}
+
+/* A failing input stops the run as the sequential run stops. */
+static void
+failing_input_stops(void **state)
+{
+	static const char *const bad[] = {
+		"examples/aws-export",
+		"tests/fixtures/config/nonexistent.json",
+		"tests/fixtures/config/s3-bucket.json",
+	};
+	struct world *w = *state;
+	struct run *r = new_run(w, 1000);
+	struct run_jobs j;
+	size_t before = w->d.nerrors;
+
+	memset(&j, 0, sizeof(j));
+	j.paths = bad;
+	j.n = 3;
+	j.jobs = 3;
+	j.load = load;
+	j.unload = unload;
+	assert_int_equal(run_inputs(r, &j), -1);
+	assert_int_equal(r->ninputs, 1);
+	assert_true(w->d.nerrors > before);
+	assert_diag_has(&w->d, "nonexistent.json");
+	run_free(r);
+	diag_clear(&w->d);
+}
+
+/*
+ * Every allocation of the fold and of run_merge_order() failed in turn:
+ * a clean -1 with an error counted, never a crash or a leak (ASan), and
+ * with no failure left the fold succeeds.
+ */
+static void
+fold_under_alloc_failure(void **state)
+{
+	struct world *w = *state;
+	struct run *p, *r;
+	long nth;
+	int rc = -1;
+
+	p = new_run(w, 2);
+	assert_int_equal(run_input(p, inputs[0], NULL), 0);
+	for (nth = 1; nth < 100000 && rc != 0; nth++) {
+		r = new_run(w, 2);
+		lib_alloc_fail_at(nth);
+		rc = run_fold(r, p);
+		if (rc == 0)
+			rc = run_merge_order(r);
+		lib_alloc_fail_at(0);
+		/* Every later allocation fails too, the message's included:
+		 * the error is counted even when its text could not be kept. */
+		if (rc != 0)
+			assert_true(w->d.nerrors > 0);
+		diag_clear(&w->d);
+		run_free(r);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(nth > 2);
+	run_free(p);
+}
+
+/* shard_takes(): every key in exactly one part, stable. */
+static void
+shards_partition(void **state)
+{
+	char key[64];
+	unsigned n, k, hits;
+	int i;
+
+	(void)state;
+	for (n = 1; n <= 7; n++)
+		for (i = 0; i < 200; i++) {
+			snprintf(key, sizeof(key), "accounts/%d.json", i);
+			for (hits = 0, k = 1; k <= n; k++)
+				hits += (unsigned)shard_takes(key, k, n);
+			assert_int_equal(hits, 1);
+		}
+	/* Pinned (python3: int(sha256(key).hexdigest()[:16], 16) % n + 1). */
+	assert_true(shard_takes("examples/aws-export", 1, 7));
+	assert_true(shard_takes("accounts/0.json", 3, 7));
+	assert_true(shard_takes("accounts/0.json", 1, 4));
+	assert_true(shard_takes("127.0.0.1:443", 5, 7));
+	assert_true(shard_takes("tests/fixtures/config/s3-bucket.json", 3, 4));
+	assert_false(shard_takes("tests/fixtures/config/s3-bucket.json", 4, 4));
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    fold_equals_sequential, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    cap_keeps_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    failing_input_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    fold_under_alloc_failure, setup, teardown),
+		cmocka_unit_test(shards_partition),
+	};
+
+	RUN_TESTS("merge", tests, argc, argv);
+}
