@@ -410,6 +410,39 @@ check_formats(const struct opt_parse *p, const char *list)
 	}
 }
 
+/* The options that say what to read and how to split the work. */
+static int
+input_opt(
+    const struct command *cmd, int o, const char *arg, struct scan_args *a)
+{
+	size_t j;
+
+	switch (o) {
+	case O_INPUT:
+		for (j = 0; strcmp(arg, "-") == 0 && j < a->inputs.n; j++)
+			if (strcmp(a->inputs.v[j], "-") == 0)
+				return cli_usage_err(cmd,
+				    "'--input -' given twice: standard input "
+				    "can be read only once");
+		return scan_list_add(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
+								: 0;
+	case O_INPUTS_FROM:
+		return scan_inputs_from(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
+								   : 0;
+	case O_INPUT_EACH:
+		return scan_input_each(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
+								  : 0;
+	case O_JOBS:
+		return scan_jobs_parse(cmd, arg, &a->jobs) != 0 ? EXIT_USAGE
+								: 0;
+	case O_SHARD:
+		return scan_shard_parse(cmd, arg, &a->shard_k, &a->shard_n) != 0
+		    ? EXIT_USAGE
+		    : 0;
+	}
+	return 0;
+}
+
 /* One option of parse_args(); 0, or an exit code. */
 static int
 scan_opt(struct opt_parse *p, int o, struct scan_args *a)
@@ -425,25 +458,11 @@ scan_opt(struct opt_parse *p, int o, struct scan_args *a)
 		a->baseline = arg;
 		return 0;
 	case O_INPUT:
-		for (j = 0; strcmp(arg, "-") == 0 && j < a->inputs.n; j++)
-			if (strcmp(a->inputs.v[j], "-") == 0)
-				return cli_usage_err(cmd,
-				    "'--input -' given twice: standard input "
-				    "can be read only once");
-		return scan_list_add(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
-								 : 0;
 	case O_INPUTS_FROM:
-		return scan_inputs_from(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
-								   : 0;
 	case O_INPUT_EACH:
-		return scan_input_each(cmd, &a->inputs, arg) != 0 ? EXIT_USAGE
-								  : 0;
 	case O_JOBS:
-		return scan_jobs_parse(cmd, arg, &a->jobs) != 0 ? EXIT_USAGE : 0;
 	case O_SHARD:
-		return scan_shard_parse(cmd, arg, &a->shard_k, &a->shard_n) != 0
-		    ? EXIT_USAGE
-		    : 0;
+		return input_opt(cmd, o, arg, a);
 	case O_PLUGIN:
 		return add_list(cmd, a->plugins, &a->nplugins, arg, "plugins");
 	case O_RULES:
@@ -856,7 +875,8 @@ scan_progress(void *arg, size_t i, const char *path)
 
 	(void)i;
 	progress_clear(ld->c, &ld->pw);
-	ld->pw = (size_t)fprintf(stderr, "rampart: reading ") + strlen(path) + 3;
+	ld->pw =
+	    (size_t)fprintf(stderr, "rampart: reading ") + strlen(path) + 3;
 	term_fputs(stderr, path);
 	fputs("...", stderr);
 }
