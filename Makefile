@@ -207,7 +207,7 @@ marketplace: all
 # the shell completions when the binary can print them (`rampart
 # completion bash|zsh|fish`).
 COLLECT_SRC := $(sort $(wildcard scripts/collect-*.sh))
-POLICY_SRC  := $(sort $(wildcard scripts/*-readonly-policy.json))
+POLICY_SRC  := $(sort $(wildcard scripts/*-readonly-policy.* scripts/*-readonly-role.*))
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/rampart/policies
