@@ -105,6 +105,12 @@ struct atomic_file {
 	char *dir;
 	FILE *fp;
 	int fd; /* fp's descriptor */
+	/*
+	 * The path is a device, FIFO or socket (/dev/null, a pipe): written
+	 * in place, as a shell redirection does.  Renaming a temporary file
+	 * over it would replace the device with a regular file.
+	 */
+	int direct;
 };
 
 #ifdef __linux__
@@ -196,6 +202,7 @@ atomic_open(struct diag *d, const char *path, unsigned int mode)
 	struct mark m = { path, 0, 0 };
 	unsigned char rnd[8];
 	char hex[17], *copy = NULL;
+	struct stat st;
 	size_t n;
 	int fd = -1, tries;
 
@@ -208,6 +215,20 @@ atomic_open(struct diag *d, const char *path, unsigned int mode)
 	    (af->dir = lib_strdup(dirname(copy))) == NULL) {
 		diag_err(d, &m, "out of memory");
 		goto fail;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1 ||
+		    (af->fp = fdopen(fd, "w")) == NULL) {
+			diag_err(d, &m, "cannot open: %s", strerror(errno));
+			if (fd != -1)
+				close(fd);
+			goto fail;
+		}
+		af->fd = fd;
+		af->direct = 1;
+		lib_free(copy);
+		return af;
 	}
 	n = strlen(path) + 32;
 	if ((af->tmp = lib_malloc(n)) == NULL) {
@@ -267,6 +288,13 @@ atomic_commit(struct diag *d, struct atomic_file *af)
 
 	if (fflush(af->fp) != 0 || ferror(af->fp)) {
 		diag_err(d, &m, "write error: %s", strerror(errno));
+		goto out;
+	}
+	if (af->direct) {
+		rc = fclose(af->fp) == 0 ? 0 : -1;
+		af->fp = NULL;
+		if (rc == -1)
+			diag_err(d, &m, "close failed: %s", strerror(errno));
 		goto out;
 	}
 	if (fsync(af->fd) == -1) {

@@ -12,6 +12,8 @@
 #include "tests/unit/testutil.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include "reports/report.h"
 
@@ -1257,6 +1259,50 @@ test_report_write(void **state)
 	diag_free(&d);
 }
 
+/*
+ * A report written to a device or a FIFO (--output /dev/null, a named
+ * pipe) goes into it, as a shell redirection does: renaming a temporary
+ * file over the path would replace /dev/null with a regular file.
+ */
+static void
+test_atomic_devices(void **state)
+{
+	char dir[] = "/tmp/rampart-reports-XXXXXX", path[128], buf[16];
+	struct diag d;
+	struct stat st;
+	struct dirent *de;
+	DIR *dp;
+	size_t n = 0;
+	int rfd;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(atomic_write(&d, "/dev/null", "x", 1, 0644), 0);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+	assert_int_equal(atomic_write(&d, path, "report", 6, 0644), 0);
+	assert_int_equal(read(rfd, buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "report", 6);
+	close(rfd);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	dp = opendir(dir);
+	assert_non_null(dp);
+	while ((de = readdir(dp)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(dp);
+	assert_int_equal(n, 1); /* no temporary file left beside it */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	diag_free(&d);
+}
+
 /* Failing each allocation in turn: a clean 0 or -1, never a crash. */
 static void
 test_alloc_failures(void **state)
@@ -1365,6 +1411,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 		    test_alloc_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
+		cmocka_unit_test(test_atomic_devices),
 	};
 
 	RUN_TESTS("reports", tests, argc, argv);
