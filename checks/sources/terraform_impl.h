@@ -48,6 +48,7 @@ struct doc_node *tf_get(const struct doc_node *map, const char *to);
 /* Record that memory ran out; returns -1. */
 int tf_oom(struct tf_conv *c);
 /* vprintf into the arena; NULL on no memory. */
-char *tf_vprintf(struct arena *a, const char *fmt, va_list ap);
+char *tf_vprintf(struct arena *a, const char *fmt, va_list ap)
+    PRINTF_LIKE(2, 0);
 
 #endif /* RAMPART_TERRAFORM_IMPL_H */

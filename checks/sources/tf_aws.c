@@ -34,7 +34,7 @@ static const struct tf_attr sg_inline[] = { { .from = "protocol",
 	    .to = "UserIdGroupPairs",
 	    .conv = TF_WRAP,
 	    .wrap = "GroupId" },
-	{ NULL } };
+	{ .from = NULL } };
 
 static const struct tf_attr sg[] = {
 	{ .from = "id", .to = "GroupId", .ident = 1 },
@@ -50,7 +50,7 @@ static const struct tf_attr sg[] = {
 	    .conv = TF_LIST,
 	    .sub = sg_inline,
 	    .unknown_as = UNK },
-	{ NULL }
+	{ .from = NULL }
 };
 
 static const struct tf_attr sg_rule[] = { { .from = "protocol",
@@ -73,7 +73,7 @@ static const struct tf_attr sg_rule[] = { { .from = "protocol",
 	    .to = "UserIdGroupPairs",
 	    .conv = TF_WRAP,
 	    .wrap = "GroupId" },
-	{ NULL } };
+	{ .from = NULL } };
 
 static const struct tf_attr vpc_sg_rule[] = { { .from = "ip_protocol",
 						  .to = "IpProtocol" },
@@ -95,19 +95,20 @@ static const struct tf_attr vpc_sg_rule[] = { { .from = "ip_protocol",
 	    .to = "UserIdGroupPairs",
 	    .conv = TF_WRAP,
 	    .wrap = "GroupId" },
-	{ NULL } };
+	{ .from = NULL } };
 
 /* ---------------------------------------------------------- network ACLs */
 
-static const struct tf_attr nacl_in[] = { { .from = "rule_no",
-					      .to = "RuleNumber" },
+static const struct tf_attr nacl_in[] = {
+	{ .from = "rule_no", .to = "RuleNumber" },
 	{ .from = "action", .to = "RuleAction" },
 	{ .from = "protocol", .to = "Protocol" },
 	{ .from = "cidr_block", .to = "CidrBlock" },
 	{ .from = "ipv6_cidr_block", .to = "Ipv6CidrBlock" },
 	{ .from = "from_port", .to = "PortRange.From" },
 	{ .from = "to_port", .to = "PortRange.To" },
-	{ .to = "Egress", .conv = TF_CONST, .def = "false" }, { NULL } };
+	{ .to = "Egress", .conv = TF_CONST, .def = "false" }, { .from = NULL }
+};
 
 static const struct tf_attr nacl_out[] = { { .from = "rule_no",
 					       .to = "RuleNumber" },
@@ -117,14 +118,14 @@ static const struct tf_attr nacl_out[] = { { .from = "rule_no",
 	{ .from = "ipv6_cidr_block", .to = "Ipv6CidrBlock" },
 	{ .from = "from_port", .to = "PortRange.From" },
 	{ .from = "to_port", .to = "PortRange.To" },
-	{ .to = "Egress", .conv = TF_CONST, .def = "true" }, { NULL } };
+	{ .to = "Egress", .conv = TF_CONST, .def = "true" }, { .from = NULL } };
 
 static const struct tf_attr nacl[] = {
 	{ .from = "id", .to = "NetworkAclId", .ident = 1 },
 	{ .from = "vpc_id", .to = "VpcId", .ident = 1 },
 	{ .from = "ingress", .to = "Entries", .conv = TF_LIST, .sub = nacl_in },
 	{ .from = "egress", .to = "Entries", .conv = TF_LIST, .sub = nacl_out },
-	{ NULL }
+	{ .from = NULL }
 };
 
 static const struct tf_attr nacl_rule[] = { { .from = "rule_number",
@@ -139,7 +140,7 @@ static const struct tf_attr nacl_rule[] = { { .from = "rule_number",
 	    .to = "Egress",
 	    .def = "false",
 	    .src = DOC "aws_network_acl_rule: egress 'Default false'" },
-	{ NULL } };
+	{ .from = NULL } };
 
 /* ------------------------------------------------------------------ S3 */
 
@@ -170,19 +171,21 @@ static const struct tf_enum canned_acl[] = { { "private", "[" OWNER "]" },
 
 static const struct tf_attr sse_default[] = { { .from = "sse_algorithm",
 						  .to = "SSEAlgorithm" },
-	{ .from = "kms_master_key_id", .to = "KMSMasterKeyID" }, { NULL } };
+	{ .from = "kms_master_key_id", .to = "KMSMasterKeyID" },
+	{ .from = NULL } };
 
 static const struct tf_attr sse_rule[] = {
 	{ .from = "apply_server_side_encryption_by_default",
 	    .to = "ApplyServerSideEncryptionByDefault",
 	    .conv = TF_BLOCK,
 	    .sub = sse_default },
-	{ .from = "bucket_key_enabled", .to = "BucketKeyEnabled" }, { NULL }
+	{ .from = "bucket_key_enabled", .to = "BucketKeyEnabled" },
+	{ .from = NULL }
 };
 
 static const struct tf_attr sse_inline[] = {
 	{ .from = "rule", .to = "Rules", .conv = TF_LIST, .sub = sse_rule },
-	{ NULL }
+	{ .from = NULL }
 };
 
 static const struct tf_attr s3_bucket[] = { { .from = "bucket", .to = "Name" },
@@ -197,11 +200,11 @@ static const struct tf_attr s3_bucket[] = { { .from = "bucket", .to = "Name" },
 	    .enums = canned_acl,
 	    .joinable = 1 },
 	{ .from = "policy", .to = "Policy", .conv = TF_JSON, .joinable = 1 },
-	{ NULL } };
+	{ .from = NULL } };
 
 static const struct tf_attr s3_sse[] = {
 	{ .from = "rule", .to = "Rules", .conv = TF_LIST, .sub = sse_rule },
-	{ NULL }
+	{ .from = NULL }
 };
 
 #define PAB_SRC DOC "aws_s3_bucket_public_access_block: 'Defaults to false'"
@@ -222,7 +225,7 @@ static const struct tf_attr s3_pab[] = { { .from = "block_public_acls",
 	    .to = "RestrictPublicBuckets",
 	    .def = "false",
 	    .src = PAB_SRC },
-	{ NULL } };
+	{ .from = NULL } };
 
 #define APAB_SRC DOC "aws_s3_account_public_access_block: 'Defaults to false'"
 
@@ -244,11 +247,11 @@ static const struct tf_attr s3_account_pab[] = {
 	    .to = "PublicAccessBlockConfiguration.RestrictPublicBuckets",
 	    .def = "false",
 	    .src = APAB_SRC },
-	{ NULL }
+	{ .from = NULL }
 };
 
 static const struct tf_attr s3_policy[] = {
-	{ .from = "policy", .to = "Policy", .conv = TF_JSON }, { NULL }
+	{ .from = "policy", .to = "Policy", .conv = TF_JSON }, { .from = NULL }
 };
 
 static const struct tf_attr acl_grant[] = { { .from = "grantee.0.type",
@@ -256,7 +259,7 @@ static const struct tf_attr acl_grant[] = { { .from = "grantee.0.type",
 	{ .from = "grantee.0.uri", .to = "Grantee.URI" },
 	{ .from = "grantee.0.id", .to = "Grantee.ID" },
 	{ .from = "grantee.0.email_address", .to = "Grantee.EmailAddress" },
-	{ .from = "permission", .to = "Permission" }, { NULL } };
+	{ .from = "permission", .to = "Permission" }, { .from = NULL } };
 
 static const struct tf_attr s3_acl[] = {
 	{ .from = "acl", .to = "Grants", .conv = TF_ENUM, .enums = canned_acl },
@@ -266,19 +269,19 @@ static const struct tf_attr s3_acl[] = {
 	    .sub = acl_grant,
 	    .empty_absent = 1,
 	    .fallback = 1 },
-	{ NULL }
+	{ .from = NULL }
 };
 
 static const struct tf_attr s3_versioning[] = {
 	{ .from = "versioning_configuration.0.status", .to = "Status" },
 	{ .from = "versioning_configuration.0.mfa_delete", .to = "MFADelete" },
-	{ NULL }
+	{ .from = NULL }
 };
 
 static const struct tf_attr s3_logging[] = {
 	{ .from = "target_bucket", .to = "LoggingEnabled.TargetBucket" },
 	{ .from = "target_prefix", .to = "LoggingEnabled.TargetPrefix" },
-	{ NULL }
+	{ .from = NULL }
 };
 
 /* ------------------------------------------------------ load balancers */
@@ -297,7 +300,7 @@ static const struct tf_attr lb[] = {
 	    .to = "Scheme",
 	    .conv = TF_ENUM,
 	    .enums = scheme },
-	{ NULL },
+	{ .from = NULL },
 };
 
 /*
@@ -313,7 +316,7 @@ static const struct tf_attr lb_listener[] = {
 	    .to = "Certificates",
 	    .conv = TF_WRAP,
 	    .wrap = "CertificateArn" },
-	{ NULL },
+	{ .from = NULL },
 };
 
 /* -------------------------------------------------------- other types */
@@ -321,7 +324,7 @@ static const struct tf_attr lb_listener[] = {
 #define TRAIL DOC "aws_cloudtrail: "
 
 static const struct tf_attr trail_data[] = { { .from = "type", .to = "Type" },
-	{ .from = "values", .to = "Values" }, { NULL } };
+	{ .from = "values", .to = "Values" }, { .from = NULL } };
 
 static const struct tf_attr trail_selector[] = {
 	{ .from = "read_write_type",
@@ -338,7 +341,7 @@ static const struct tf_attr trail_selector[] = {
 	    .sub = trail_data },
 	{ .from = "exclude_management_event_sources",
 	    .to = "ExcludeManagementEventSources" },
-	{ NULL }
+	{ .from = NULL }
 };
 
 static const struct tf_attr trail_field[] = { { .from = "field",
@@ -348,14 +351,14 @@ static const struct tf_attr trail_field[] = { { .from = "field",
 	{ .from = "starts_with", .to = "StartsWith" },
 	{ .from = "not_starts_with", .to = "NotStartsWith" },
 	{ .from = "ends_with", .to = "EndsWith" },
-	{ .from = "not_ends_with", .to = "NotEndsWith" }, { NULL } };
+	{ .from = "not_ends_with", .to = "NotEndsWith" }, { .from = NULL } };
 
 static const struct tf_attr trail_adv[] = { { .from = "name", .to = "Name" },
 	{ .from = "field_selector",
 	    .to = "FieldSelectors",
 	    .conv = TF_LIST,
 	    .sub = trail_field },
-	{ NULL } };
+	{ .from = NULL } };
 
 /*
  * No selector block in the plan: the provider sets none, and the trail
@@ -386,7 +389,7 @@ static const struct tf_attr trail[] = { { .from = "name", .to = "Name" },
 	    .conv = TF_LIST,
 	    .sub = trail_adv,
 	    .empty_absent = 1 },
-	{ NULL } };
+	{ .from = NULL } };
 
 static const struct tf_attr log_group[] = { { .from = "name",
 						.to = "logGroupName" },
@@ -397,7 +400,7 @@ static const struct tf_attr log_group[] = { { .from = "name",
 	    .src = DOC "aws_cloudwatch_log_group: retention_in_days 'If you "
 		       "select 0, the events in the log group are always "
 		       "retained and never expire' (the default)" },
-	{ .from = "kms_key_id", .to = "kmsKeyId" }, { NULL } };
+	{ .from = "kms_key_id", .to = "kmsKeyId" }, { .from = NULL } };
 
 #define RDS DOC "aws_db_instance: "
 
@@ -415,7 +418,8 @@ static const struct tf_attr db_instance[] = {
 	    .src = RDS "publicly_accessible 'Default is false'" },
 	{ .from = "backup_retention_period", .to = "BackupRetentionPeriod" },
 	{ .from = "multi_az", .to = "MultiAZ" },
-	{ .from = "deletion_protection", .to = "DeletionProtection" }, { NULL }
+	{ .from = "deletion_protection", .to = "DeletionProtection" },
+	{ .from = NULL }
 };
 
 static const struct tf_attr ebs_default[] = {
@@ -424,7 +428,7 @@ static const struct tf_attr ebs_default[] = {
 	    .def = "true",
 	    .src = DOC "aws_ebs_encryption_by_default: enabled 'Defaults to "
 		       "true'" },
-	{ NULL }
+	{ .from = NULL }
 };
 
 static const struct tf_attr ebs_volume[] = {
@@ -433,7 +437,7 @@ static const struct tf_attr ebs_volume[] = {
 	{ .from = "encrypted", .to = "Encrypted" },
 	{ .from = "kms_key_id", .to = "KmsKeyId" },
 	{ .from = "size", .to = "Size" },
-	{ .from = "type", .to = "VolumeType" }, { NULL }
+	{ .from = "type", .to = "VolumeType" }, { .from = NULL }
 };
 
 #define PWD DOC "aws_iam_account_password_policy: "
@@ -454,7 +458,8 @@ static const struct tf_attr password_policy[] = {
 	{ .from = "max_password_age", .to = "PasswordPolicy.MaxPasswordAge" },
 	{ .from = "password_reuse_prevention",
 	    .to = "PasswordPolicy.PasswordReusePrevention" },
-	{ .from = "hard_expiry", .to = "PasswordPolicy.HardExpiry" }, { NULL }
+	{ .from = "hard_expiry", .to = "PasswordPolicy.HardExpiry" },
+	{ .from = NULL }
 };
 
 /*
@@ -470,7 +475,7 @@ static const struct tf_attr iam_policy[] = { { .from = "name",
 	    .conv = TF_CONST,
 	    .def = "true" },
 	{ .to = "DefaultVersionId", .conv = TF_CONST, .def = "\"v1\"" },
-	{ NULL } };
+	{ .from = NULL } };
 
 static const struct tf_attr instance[] = {
 	{ .from = "id", .to = "InstanceId", .ident = 1 },
@@ -480,7 +485,7 @@ static const struct tf_attr instance[] = {
 	    .to = "MetadataOptions.HttpTokens" },
 	{ .from = "metadata_options.0.http_endpoint",
 	    .to = "MetadataOptions.HttpEndpoint" },
-	{ NULL }
+	{ .from = NULL }
 };
 
 #define KMS DOC "aws_kms_key: "
@@ -504,7 +509,7 @@ static const struct tf_attr kms_key[] = {
 	    .to = "KeyMetadata.KeyUsage",
 	    .def = "\"ENCRYPT_DECRYPT\"",
 	    .src = KMS "key_usage 'Defaults to ENCRYPT_DECRYPT'" },
-	{ NULL }
+	{ .from = NULL }
 };
 
 /* Sorted by tf name (test_terraform checks it). */

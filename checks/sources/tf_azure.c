@@ -37,7 +37,7 @@ static const struct tf_attr nsg_rule[] = {
 	    .to = "properties.destinationAddressPrefix" },
 	{ .from = "destination_address_prefixes",
 	    .to = "properties.destinationAddressPrefixes" },
-	{ NULL },
+	{ .from = NULL },
 };
 
 static const struct tf_attr nsg[] = {
@@ -49,7 +49,7 @@ static const struct tf_attr nsg[] = {
 	    .conv = TF_LIST,
 	    .sub = nsg_rule,
 	    .unknown_as = "properties" },
-	{ NULL },
+	{ .from = NULL },
 };
 
 static const struct tf_enum enabled_disabled[] = {
@@ -94,7 +94,7 @@ static const struct tf_attr storage_account[] = {
 	    .to = "properties.publicNetworkAccess",
 	    .conv = TF_ENUM,
 	    .enums = enabled_disabled },
-	{ NULL },
+	{ .from = NULL },
 };
 
 static const struct tf_attr flow_log[] = {
@@ -106,7 +106,7 @@ static const struct tf_attr flow_log[] = {
 	    .to = "properties.retentionPolicy.enabled" },
 	{ .from = "retention_policy.0.days",
 	    .to = "properties.retentionPolicy.days" },
-	{ NULL },
+	{ .from = NULL },
 };
 
 /* Sorted by tf name (test_terraform checks it). */

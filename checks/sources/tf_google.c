@@ -13,7 +13,7 @@
 static const struct tf_attr fw_entry[] = {
 	{ .from = "protocol", .to = "IPProtocol" },
 	{ .from = "ports", .to = "ports", .empty_absent = 1 },
-	{ NULL },
+	{ .from = NULL },
 };
 
 /*
@@ -57,7 +57,7 @@ static const struct tf_attr firewall[] = {
 	    .conv = TF_LIST,
 	    .sub = fw_entry,
 	    .empty_absent = 1 },
-	{ NULL },
+	{ .from = NULL },
 };
 
 #define GCS DOC "google_storage_bucket: "
@@ -72,7 +72,7 @@ static const struct tf_attr bucket[] = {
 	{ .from = "encryption.0.default_kms_key_name",
 	    .to = "encryption.defaultKmsKeyName" },
 	{ .from = "versioning.0.enabled", .to = "versioning.enabled" },
-	{ NULL },
+	{ .from = NULL },
 };
 
 /* Sorted by tf name (test_terraform checks it). */

@@ -12,7 +12,7 @@
 static const struct tf_attr port_range[] = {
 	{ .from = "min", .to = "destination-port-range.min" },
 	{ .from = "max", .to = "destination-port-range.max" },
-	{ NULL },
+	{ .from = NULL },
 };
 
 /*
@@ -33,7 +33,7 @@ static const struct tf_attr ingress_rule[] = {
 	    .to = "udp-options",
 	    .conv = TF_BLOCK,
 	    .sub = port_range },
-	{ NULL },
+	{ .from = NULL },
 };
 
 static const struct tf_attr security_list[] = {
@@ -45,7 +45,7 @@ static const struct tf_attr security_list[] = {
 	    .conv = TF_LIST,
 	    .sub = ingress_rule,
 	    .unknown_as = "protocol" },
-	{ NULL },
+	{ .from = NULL },
 };
 
 #define BUCKET DOC "oci_objectstorage_bucket: "
@@ -60,7 +60,7 @@ static const struct tf_attr bucket[] = {
 			  "NoPublicAccess'" },
 	{ .from = "kms_key_id", .to = "kms-key-id", .keep_null = 1 },
 	{ .from = "versioning", .to = "versioning" },
-	{ NULL },
+	{ .from = NULL },
 };
 
 /* Sorted by tf name (test_terraform checks it). */
