@@ -261,7 +261,7 @@ write_scope(struct jw *w, const struct scope *s)
 
 /* Every input: identity, digest, collection time, account. */
 static void
-write_inputs(struct jw *w, const struct run *r)
+write_inputs(struct jw *w, const struct assessment *r)
 {
 	const struct input_info *in;
 	char t[32];
@@ -296,7 +296,7 @@ write_inputs(struct jw *w, const struct run *r)
 
 /* A shard's part of the work (--shard K/N), or the shards merged. */
 static void
-write_shard(struct jw *w, const struct run *r)
+write_shard(struct jw *w, const struct assessment *r)
 {
 	if (r->shard.of != 0) {
 		jw_key(w, "shard");
@@ -313,7 +313,7 @@ write_shard(struct jw *w, const struct run *r)
 }
 
 int
-report_json(FILE *fp, const struct run *r, const struct report_opts *o)
+report_json(FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct jw w;
 	char started[32], finished[32];
