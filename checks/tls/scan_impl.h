@@ -108,7 +108,16 @@ struct conn {
 	const char *cert_note; /* what became of the certificate */
 };
 
-/* scan_conn.c */
+/*
+ * scan_conn.c: connections.  conn_start() takes free slot c for probe k
+ * of ep and starts connecting; conn_event() and conn_timeout() drive it
+ * from the loop.  conn_finish() records probe p (the ServerHello the
+ * message callback saw included), releases c and runs the plan, finishing
+ * the endpoint when nothing is left; conn_fail() does so for an outcome
+ * without a reply.  want() sets c's epoll interest.  hello_desc()
+ * describes a ServerHello; ossl_reason() is the last queued OpenSSL error
+ * as text (clearing the queue; *reason, may be NULL, its reason code).
+ */
 void tsc_conn_event(struct conn *c, unsigned events);
 void tsc_conn_fail(struct conn *c, enum tls_outcome o, const char *detail);
 void tsc_conn_finish(struct conn *c, struct tls_probe_rec *p);
@@ -119,23 +128,43 @@ const char *tsc_hello_desc(struct arena *a, const struct tls_reply *r);
 const char *tsc_ossl_reason(struct arena *a, int *reason);
 void tsc_want(struct conn *c, unsigned events);
 
-/* scan_ep.c */
+/*
+ * scan_ep.c: endpoints.  ep_open() opens the next target in a free slot
+ * (resolving it; an unresolvable one is finished at once); ep_finish()
+ * assembles its result, frees the slot and delivers what is in order.
+ * sni_of() is the name to send as SNI, NULL for an IP literal.
+ */
 void tsc_ep_finish(struct scan *s, struct endpoint *ep);
 void tsc_ep_open(struct scan *s);
 const char *tsc_sni_of(const struct endpoint *ep);
 
-/* scan_ossl.c */
+/*
+ * scan_ossl.c: once connected, ossl_setup() makes c's SSL for its probe
+ * kind (-1: the probe is already finished, as failed); ossl_step() drives
+ * the handshake on each event.
+ */
 int tsc_ossl_setup(struct conn *c);
 void tsc_ossl_step(struct conn *c);
 
-/* scan_plan.c */
+/*
+ * scan_plan.c: plan_done() keeps probe k's record p, notes weak suites
+ * and queues the probes the answer calls for.  unapproved_init() lists
+ * OpenSSL's TLS <= 1.2 suites outside §3.3.1 (0 or -1 with the error in
+ * s->d); unapproved_list() is the cipher list of those ep has not
+ * excluded, in sb (NULL: none left).
+ */
 void tsc_plan_done(struct scan *s, struct endpoint *ep, enum tls_probe_kind k,
     const struct tls_probe_rec *p);
 int tsc_unapproved_init(struct scan *s);
 const char *tsc_unapproved_list(
     struct scan *s, struct endpoint *ep, struct strbuf *sb);
 
-/* scan_raw.c */
+/*
+ * scan_raw.c: once connected, raw_setup() builds c's ClientHello (-1:
+ * the probe is already finished, as failed); raw_step() sends it and
+ * reads the reply on each event; raw_reply() records the reply read so
+ * far (with c->cert_note) and finishes the probe.
+ */
 void tsc_raw_reply(struct conn *c);
 int tsc_raw_setup(struct conn *c);
 void tsc_raw_step(struct conn *c);
