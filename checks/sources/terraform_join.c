@@ -338,8 +338,8 @@ target_entries(struct tf_read *x, const struct tf_item *it, uint32_t idx)
 				break;
 		if (j < i || (v = doc_str(doc_get(it->keys, k))) == NULL)
 			continue;
-		if (add_entry(x, hash_of('v', it->t->tf, k, v, strlen(v)),
-			idx) != 0)
+		if (add_entry(
+			x, hash_of('v', it->t->tf, k, v, strlen(v)), idx) != 0)
 			return -1;
 	}
 	return 0;
@@ -358,8 +358,7 @@ tf_index(struct tf_read *x, const struct tf_item *it)
 		    "others or that others configure (buckets, groups, "
 		    "their rules...): not evaluated",
 		    TF_MAX_HELD);
-	if (grow((void **)&x->slots, &x->capslots, x->nslots,
-		sizeof(*sl)) != 0)
+	if (grow((void **)&x->slots, &x->capslots, x->nslots, sizeof(*sl)) != 0)
 		return diag_err(x->d, NULL, "out of memory");
 	sl = &x->slots[idx];
 	memset(sl, 0, sizeof(*sl));
@@ -446,8 +445,8 @@ is_hash(const struct tf_read *x, size_t e, uint64_t h)
 static int
 load(struct tf_read *x, uint32_t i, int head_only, struct tf_item *it)
 {
-	if (tf_spill_get(&x->spill, x->slots[i].off, head_only, x->s, x->path,
-		it) != 0)
+	if (tf_spill_get(
+		&x->spill, x->slots[i].off, head_only, x->s, x->path, it) != 0)
 		return diag_err(x->d, NULL,
 		    "cannot read the plan's held resources back from their "
 		    "temporary file: %s",
@@ -464,8 +463,8 @@ load(struct tf_read *x, uint32_t i, int head_only, struct tf_item *it)
  * many bear it (two targets of one name, resource groups: ambiguous).
  */
 static int
-by_value(struct tf_read *x, const struct tf_item *part, uint32_t *hit,
-    size_t *n)
+by_value(
+    struct tf_read *x, const struct tf_item *part, uint32_t *hit, size_t *n)
 {
 	const char *tk = part->t->target_key, *v;
 	struct tf_item it;
@@ -480,7 +479,8 @@ by_value(struct tf_read *x, const struct tf_item *part, uint32_t *hit,
 	for (e = first_of(x, h); is_hash(x, e, h); e++) {
 		if (load(x, x->ents[e].idx, 1, &it) != 0)
 			return -1;
-		if (it.t->type != NULL && strcmp(it.t->tf, part->t->target) == 0 &&
+		if (it.t->type != NULL &&
+		    strcmp(it.t->tf, part->t->target) == 0 &&
 		    (v = doc_str(doc_get(it.keys, tk))) != NULL &&
 		    strcmp(v, part->key) == 0 && (*n)++ == 0)
 			*hit = x->ents[e].idx;
@@ -548,8 +548,8 @@ by_reference(struct tf_read *x, const struct tf_item *part, uint32_t *hit)
 	if (idx != NULL)
 		return first_named(
 		    x, part, inst_hash(h, idx), name, nl, idx, 1, hit);
-	if (first_named(x, part, inst_hash(h, part->inst), name, nl,
-		part->inst, 0, hit) != 0)
+	if (first_named(x, part, inst_hash(h, part->inst), name, nl, part->inst,
+		0, hit) != 0)
 		return -1;
 	if (*hit != NONE)
 		return 0;
@@ -631,8 +631,9 @@ resolve(struct tf_read *x, uint32_t i)
 	if (hit == NONE) {
 		if (orphan(x, i, &part) == 0)
 			return 0;
-		return x->d->nerrors == 0 ? diag_err(x->d, NULL, "out of memory")
-					  : -1;
+		return x->d->nerrors == 0
+		    ? diag_err(x->d, NULL, "out of memory")
+		    : -1;
 	}
 	t = &x->slots[hit];
 	if (t->last != 0)

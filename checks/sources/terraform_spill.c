@@ -366,8 +366,8 @@ get_head(struct rd *r, struct tf_item *it)
 }
 
 int
-tf_spill_get(struct tf_spill *s, uint64_t off, int head_only,
-    struct arena *a, const char *file, struct tf_item *it)
+tf_spill_get(struct tf_spill *s, uint64_t off, int head_only, struct arena *a,
+    const char *file, struct tf_item *it)
 {
 	unsigned char lenb[4], *buf;
 	uint64_t len = 0;
