@@ -7,15 +7,17 @@
  * with count and for_each instances, each reported under its full
  * address.
  *
- * Memory: resource_changes[*] is streamed one change at a time.  Only the
+ * Memory: resource_changes[*] is streamed one change at a time.  The
  * resources that other resources configure (buckets, security groups,
  * network ACLs: the `deferred` types of a provider table) and those parts
- * are kept, converted, until the end, where the parts are joined: by
- * value when the part's reference is known, else by the reference the
- * plan's `configuration` shows.  The configuration is read in a second
- * pass over a regular file, as one element (configuration.root_module,
- * bounded by the loader's per-element limit); it grows with the source
- * code, not with the number of instances.  Nothing else is kept.
+ * are converted and spilled to a temporary file (terraform_spill.c),
+ * with a slot and a few hashes each in memory; at the end the parts are
+ * joined (terraform_join.c): by value when the part's reference is
+ * known, else by the reference the plan's `configuration` shows.  The
+ * configuration is read in a second pass over a regular file, as one
+ * element (configuration.root_module, bounded by the loader's
+ * per-element limit); it grows with the source code, not with the number
+ * of instances.  Nothing else is kept.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -18,14 +18,14 @@
 # is a slot and a few hashes (docs/terraform.md, "Memory").  Peak RSS
 # still includes what the scan keeps per result, which the margin bounds.
 #
-# Environment: BENCH_SIZES (MB, spaces or commas, default "200"),
+# Environment: BENCH_SIZES (MB, spaces or commas, default "50 200"),
 # BENCH_RUNS (best of, default 3), BENCH_RSS_MARGIN (MB, default 8).  Run
 # it by hand at a small size: BENCH_SIZES=20.
 set -euf
 BUILD=${1:-build}
 B=$BUILD/bench
 DATA=tests/bench/data
-SIZES=$(echo "${BENCH_SIZES:-200}" | tr , ' ')
+SIZES=$(echo "${BENCH_SIZES:-50 200}" | tr , ' ')
 RUNS=${BENCH_RUNS:-3}
 MARGIN=${BENCH_RSS_MARGIN:-8}
 CC=${CC:-cc}
