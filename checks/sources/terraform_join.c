@@ -811,36 +811,34 @@ late_groups(struct tf_read *x)
 	return 0;
 }
 
-int
-tf_finish(struct tf_read *x)
+/* fn on every part (parts 1) or every target (0), in plan order. */
+static int
+each(struct tf_read *x, int parts, int (*fn)(struct tf_read *, uint32_t))
 {
 	uint32_t i;
 	int rc = 0;
 
-	if (late_groups(x) != 0)
-		rc = -1;
+	for (i = 0; rc == 0 && i < x->nslots; i++) {
+		if (!(x->slots[i].flags & TF_S_PART) != !parts)
+			continue;
+		rc = (x->s = arena_new()) == NULL ? -1 : fn(x, i);
+		arena_free(x->s);
+		x->s = NULL;
+	}
+	return rc;
+}
+
+int
+tf_finish(struct tf_read *x)
+{
+	int rc = late_groups(x);
+
 	if (rc == 0 && x->nents > 1)
 		qsort(x->ents, x->nents, sizeof(x->ents[0]), ent_cmp);
-	for (i = 0; rc == 0 && i < x->nslots; i++) {
-		if (!(x->slots[i].flags & TF_S_PART))
-			continue;
-		if ((x->s = arena_new()) == NULL)
-			rc = -1;
-		else
-			rc = resolve(x, i);
-		arena_free(x->s);
-		x->s = NULL;
-	}
-	for (i = 0; rc == 0 && i < x->nslots; i++) {
-		if (x->slots[i].flags & TF_S_PART)
-			continue;
-		if ((x->s = arena_new()) == NULL)
-			rc = -1;
-		else
-			rc = emit_target(x, i);
-		arena_free(x->s);
-		x->s = NULL;
-	}
+	if (rc == 0)
+		rc = each(x, 1, resolve);
+	if (rc == 0)
+		rc = each(x, 0, emit_target);
 	arena_free(x->s);
 	x->s = NULL;
 	if (rc != 0 && x->d->nerrors == 0)

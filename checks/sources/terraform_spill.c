@@ -146,22 +146,28 @@ put_node(struct strbuf *sb, const struct doc_node *n)
 	}
 }
 
+/* pwrite (wr 1) or pread all n bytes at off.  0, or -1 with s->why. */
 static int
-write_all(struct tf_spill *s, const char *p, size_t n)
+io_all(struct tf_spill *s, int wr, void *buf, size_t n, uint64_t off)
 {
-	ssize_t w;
+	unsigned char *p = buf;
+	ssize_t got;
 
 	while (n > 0) {
-		w = pwrite(s->fd, p, n, (off_t)s->size);
-		if (w < 0 && errno == EINTR)
+		got = wr ? pwrite(s->fd, p, n, (off_t)off)
+			 : pread(s->fd, p, n, (off_t)off);
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			s->why = w < 0 ? strerror(errno) : "short write";
+		if (got <= 0) {
+			if (got < 0)
+				s->why = strerror(errno);
+			else
+				s->why = wr ? "short write" : "short read";
 			return -1;
 		}
-		p += w;
-		n -= (size_t)w;
-		s->size += (uint64_t)w;
+		p += got;
+		n -= (size_t)got;
+		off += (uint64_t)got;
 	}
 	return 0;
 }
@@ -206,7 +212,9 @@ tf_spill_put(struct tf_spill *s, const struct tf_item *it, uint64_t *off)
 	for (pi = 0; pi < 4; pi++)
 		sb.s[pi] = (char)((sb.len - 4) >> (8 * pi));
 	*off = s->size;
-	rc = write_all(s, sb.s, sb.len);
+	rc = io_all(s, 1, sb.s, sb.len, s->size);
+	if (rc == 0)
+		s->size += sb.len;
 	sb_free(&sb);
 	return rc;
 }
@@ -314,26 +322,6 @@ get_node(struct rd *r, unsigned depth)
 	return r->bad ? NULL : n;
 }
 
-static int
-read_at(struct tf_spill *s, uint64_t off, unsigned char *p, size_t n)
-{
-	ssize_t got;
-
-	while (n > 0) {
-		got = pread(s->fd, p, n, (off_t)off);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			s->why = got < 0 ? strerror(errno) : "short read";
-			return -1;
-		}
-		p += got;
-		n -= (size_t)got;
-		off += (uint64_t)got;
-	}
-	return 0;
-}
-
 /* The record's head: numbers, flags, mark and strings. */
 static void
 get_head(struct rd *r, struct tf_item *it)
@@ -375,7 +363,7 @@ tf_spill_get(struct tf_spill *s, uint64_t off, int head_only, struct arena *a,
 	size_t i;
 
 	memset(it, 0, sizeof(*it));
-	if (read_at(s, off, lenb, sizeof(lenb)) != 0)
+	if (io_all(s, 0, lenb, sizeof(lenb), off) != 0)
 		return -1;
 	for (i = 0; i < 4; i++)
 		len |= (uint64_t)lenb[i] << (8 * i);
@@ -387,7 +375,7 @@ tf_spill_get(struct tf_spill *s, uint64_t off, int head_only, struct arena *a,
 		s->why = "out of memory";
 		return -1;
 	}
-	if (read_at(s, off + 4, buf, (size_t)len) != 0) {
+	if (io_all(s, 0, buf, (size_t)len, off + 4) != 0) {
 		lib_free(buf);
 		return -1;
 	}
