@@ -490,14 +490,19 @@ by_value(
 	return 0;
 }
 
+/* Which target first_named() gives when several match. */
+#define NAMED_FIRST 0
+#define NAMED_LAST 1 /* two changes of one address: the last */
+#define NAMED_ONLY 2 /* none: the reference is ambiguous */
+
 /*
- * The first target of hash h that is the part's target type, in its
- * module, named `name` (nl bytes), with instance key inst (NULL: any);
- * with `last`, the last of them (two changes of one address).
+ * The target of hash h that is the part's target type, in its module,
+ * named `name` (nl bytes), with instance key inst (NULL: any), as `which`
+ * says; *hit NONE when there is none.
  */
 static int
 first_named(struct tf_read *x, const struct tf_item *part, uint64_t h,
-    const char *name, size_t nl, const char *inst, int last, uint32_t *hit)
+    const char *name, size_t nl, const char *inst, int which, uint32_t *hit)
 {
 	struct tf_item it;
 	size_t e;
@@ -511,8 +516,12 @@ first_named(struct tf_read *x, const struct tf_item *part, uint64_t h,
 		    strlen(it.name) != nl || strncmp(it.name, name, nl) != 0 ||
 		    (inst != NULL && strcmp(it.inst, inst) != 0))
 			continue;
+		if (which == NAMED_ONLY && *hit != NONE) {
+			*hit = NONE;
+			return 0;
+		}
 		*hit = x->ents[e].idx;
-		if (!last)
+		if (which == NAMED_FIRST)
 			return 0;
 	}
 	return 0;
@@ -520,8 +529,9 @@ first_named(struct tf_read *x, const struct tf_item *part, uint64_t h,
 
 /*
  * The target a part's configuration reference names, or NONE: the
- * instance the reference names, else the part's own instance key, else
- * the first of that name.
+ * instance the reference names, else the one of the part's own instance
+ * key, else the only one of that name (several: NONE, the part may
+ * configure any of them).
  */
 static int
 by_reference(struct tf_read *x, const struct tf_item *part, uint32_t *hit)
@@ -547,13 +557,14 @@ by_reference(struct tf_read *x, const struct tf_item *part, uint32_t *hit)
 	h = name_hash(part->module, part->t->target, name, nl);
 	if (idx != NULL)
 		return first_named(
-		    x, part, inst_hash(h, idx), name, nl, idx, 1, hit);
+		    x, part, inst_hash(h, idx), name, nl, idx, NAMED_LAST, hit);
 	if (first_named(x, part, inst_hash(h, part->inst), name, nl, part->inst,
-		0, hit) != 0)
+		NAMED_FIRST, hit) != 0)
 		return -1;
 	if (*hit != NONE)
 		return 0;
-	return first_named(x, part, h, name, nl, NULL, 0, hit);
+	/* Several instances, none of the part's own key: ambiguous. */
+	return first_named(x, part, h, name, nl, NULL, NAMED_ONLY, hit);
 }
 
 /* ----------------------------------------------------------- joining */

@@ -1293,6 +1293,96 @@ test_spill(void **state)
 	diag_free(&d);
 }
 
+/*
+ * A part whose configuration names its target without an index
+ * (`bucket = aws_s3_bucket.b[var.i].id`: references "aws_s3_bucket.b"):
+ * with one bucket it is that bucket's; with several and none of the
+ * part's own instance key, it may be any of them, so every bucket's
+ * public access block is unreadable (error), never another bucket's
+ * settings (a wrong pass); with matching keys each gets its own.
+ */
+static void
+write_ref_plan(
+    const char *path, const char *bidx, int nb, const char *pidx, int np)
+{
+	FILE *fp = fopen(path, "w");
+	int i, n = 0;
+
+	assert_non_null(fp);
+	fputs("{\"format_version\":\"1.2\",\"resource_changes\":[", fp);
+	for (i = 0; i < nb; i++)
+		fprintf(fp,
+		    "%s{\"address\":\"aws_s3_bucket.b%s\",\"mode\":"
+		    "\"managed\",\"type\":\"aws_s3_bucket\",\"name\":"
+		    "\"b\",\"change\":{\"actions\":[\"create\"],"
+		    "\"after\":{},\"after_unknown\":{\"bucket\":true}}}",
+		    n++ ? "," : "", nb > 1 ? (i ? "[1]" : "[0]") : bidx);
+	for (i = 0; i < np; i++)
+		fprintf(fp,
+		    ",{\"address\":\"aws_s3_bucket_public_access_block.p%s"
+		    "\",\"mode\":\"managed\",\"type\":\"aws_s3_bucket_"
+		    "public_access_block\",\"name\":\"p\",\"change\":{"
+		    "\"actions\":[\"create\"],\"after\":{"
+		    "\"block_public_acls\":%s,\"block_public_policy\":true,"
+		    "\"ignore_public_acls\":true,\"restrict_public_buckets\":"
+		    "true},\"after_unknown\":{\"bucket\":true}}}",
+		    np > 1 ? (i ? "[1]" : "[0]") : pidx, i ? "false" : "true");
+	fputs("],\"configuration\":{\"root_module\":{\"resources\":["
+	      "{\"address\":\"aws_s3_bucket_public_access_block.p\","
+	      "\"type\":\"aws_s3_bucket_public_access_block\","
+	      "\"expressions\":{\"bucket\":{\"references\":["
+	      "\"aws_s3_bucket.b\",\"var.i\"]}}}]}}}\n",
+	    fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+test_ambiguous_reference(void **state)
+{
+	const struct resource *r;
+	struct coll c;
+	struct diag d;
+	char path[128];
+	const char *pab = "PublicAccessBlockConfiguration";
+	size_t i;
+
+	(void)state;
+	diag_init(&d);
+	snprintf(path, sizeof(path), "%s/ambiguous.json", tmpdir);
+	/* One bucket: the part's. */
+	write_ref_plan(path, "", 1, "", 1);
+	assert_int_equal(read_plan(path, &c, &d), 0);
+	r = find(&c, "aws_s3_bucket.b");
+	assert_non_null(r);
+	assert_true(
+	    at(r, "PublicAccessBlockConfiguration.BlockPublicAcls")->u.b);
+	arena_free(c.a);
+	/* Two buckets, one part without an instance key: either bucket. */
+	write_ref_plan(path, "", 2, "", 1);
+	assert_int_equal(read_plan(path, &c, &d), 0);
+	assert_int_equal(c.n, 2);
+	for (i = 0; i < c.n; i++) {
+		assert_null(at(&c.v[i], pab));
+		assert_non_null(doc_get(c.v[i].unreadable, pab));
+	}
+	arena_free(c.a);
+	/* Two and two, keys matching: each bucket its own block. */
+	write_ref_plan(path, "", 2, "", 2);
+	assert_int_equal(read_plan(path, &c, &d), 0);
+	r = find(&c, "aws_s3_bucket.b[0]");
+	assert_non_null(r);
+	assert_true(
+	    at(r, "PublicAccessBlockConfiguration.BlockPublicAcls")->u.b);
+	r = find(&c, "aws_s3_bucket.b[1]");
+	assert_non_null(r);
+	assert_false(
+	    at(r, "PublicAccessBlockConfiguration.BlockPublicAcls")->u.b);
+	arena_free(c.a);
+	assert_int_equal(d.nerrors, 0);
+	unlink(path);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1305,6 +1395,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_real_plans),
 		cmocka_unit_test(test_other_providers),
 		cmocka_unit_test(test_spill),
+		cmocka_unit_test(test_ambiguous_reference),
 	};
 
 	if (argc > 1)
