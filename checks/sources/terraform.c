@@ -7,15 +7,17 @@
  * with count and for_each instances, each reported under its full
  * address.
  *
- * Memory: resource_changes[*] is streamed one change at a time.  Only the
+ * Memory: resource_changes[*] is streamed one change at a time.  The
  * resources that other resources configure (buckets, security groups,
  * network ACLs: the `deferred` types of a provider table) and those parts
- * are kept, converted, until the end, where the parts are joined: by
- * value when the part's reference is known, else by the reference the
- * plan's `configuration` shows.  The configuration is read in a second
- * pass over a regular file, as one element (configuration.root_module,
- * bounded by the loader's per-element limit); it grows with the source
- * code, not with the number of instances.  Nothing else is kept.
+ * are converted and spilled to a temporary file (terraform_spill.c),
+ * with a slot and a few hashes each in memory; at the end the parts are
+ * joined (terraform_join.c): by value when the part's reference is
+ * known, else by the reference the plan's `configuration` shows.  The
+ * configuration is read in a second pass over a regular file, as one
+ * element (configuration.root_module, bounded by the loader's
+ * per-element limit); it grows with the source code, not with the number
+ * of instances.  Nothing else is kept.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +28,7 @@
 #include "checks/sources/terraform_impl.h"
 
 /* One table per provider; a provider added is one line here. */
-static const struct tf_provider *const tf_providers[] = {
+const struct tf_provider *const tf_providers[] = {
 	&tf_aws,
 	&tf_azure,
 	&tf_google,
@@ -35,53 +37,7 @@ static const struct tf_provider *const tf_providers[] = {
 
 #define NPROVIDERS (sizeof(tf_providers) / sizeof(tf_providers[0]))
 
-/* A deferred resource or part, converted, in the read's arena. */
-struct tf_item {
-	const struct tf_type *t;
-	const struct tf_provider *p;
-	const char *address, *module, *name, *inst;
-	struct mark mark;
-	int created;
-	struct doc_node *attrs; /* canonical attributes, or the part's */
-	struct doc_node *unread; /* may be NULL */
-	struct doc_node *info; /* the Terraform map */
-	const char *key; /* parts: the known value of ref */
-	/* Targets: target_key -> its known value, for each part type. */
-	struct doc_node *keys;
-	const char *dir; /* parts: the dir_attr value */
-	const char *rerr; /* the whole resource is unreadable: why */
-	const char *gkey; /* tf_type.group: the group's value, or NULL */
-	int unknown; /* parts: some value is not known until apply */
-	int ref_unknown; /* parts: the reference is known only after apply */
-	struct tf_item *target; /* parts: where it was joined */
-};
-
-/* A reference of a part's configuration block, as the plan shows it. */
-struct tf_ref {
-	const char *module; /* "net.inner": module call names */
-	const char *addr; /* "aws_s3_bucket_policy.p" */
-	const char *to; /* "aws_s3_bucket.b" or "aws_s3_bucket.b[0]" */
-	/*
-	 * 1: `to` is an attribute the block of a target writes (one of its
-	 * joinable attributes); 2: the target's block exists (to "").
-	 */
-	int set;
-};
-
-struct tf_read {
-	struct diag *d;
-	const char *path; /* owned copy: deferred marks point here */
-	resource_fn fn;
-	void *ctx;
-	struct arena *a; /* lives for the whole read */
-	struct tf_item **items;
-	size_t nitems, capitems;
-	struct tf_ref *refs;
-	size_t nrefs, caprefs;
-	const char *noconfig; /* why the configuration was not read */
-	size_t emitted, deleted, data, unmapped, forgotten, changes;
-	const char *unmapped_first;
-};
+const size_t tf_nproviders = NPROVIDERS;
 
 char *
 tf_vprintf(struct arena *a, const char *fmt, va_list ap)
@@ -121,25 +77,6 @@ tf_lookup(const char *tf, const struct tf_provider **pp)
 		    tf, p->types, p->ntypes, sizeof(p->types[0]), type_cmp);
 	}
 	return NULL;
-}
-
-/* Re-point every mark of a tree kept past the stream at our path. */
-static void
-refile(struct doc_node *n, const char *file)
-{
-	size_t i;
-
-	if (n == NULL)
-		return;
-	n->mark.file = file;
-	if (n->type == DOC_SEQ)
-		for (i = 0; i < n->u.seq.n; i++)
-			refile(n->u.seq.items[i], file);
-	else if (n->type == DOC_MAP)
-		for (i = 0; i < n->u.map.n; i++) {
-			n->u.map.pairs[i].key->mark.file = file;
-			refile(n->u.map.pairs[i].val, file);
-		}
 }
 
 /* Which actions the change has; -1 (with *bad) on an unknown one. */
@@ -228,8 +165,7 @@ tf_info(struct tf_conv *c, const struct doc_node *rc, const char *address,
 	return info;
 }
 
-/* Hand one resource to the caller. */
-static int
+int
 tf_emit(struct tf_read *x, const struct tf_item *it, const char *type,
     const char *id, struct arena *a)
 {
@@ -256,31 +192,12 @@ tf_emit(struct tf_read *x, const struct tf_item *it, const char *type,
 	return x->fn(x->ctx, &r, a);
 }
 
-static int
-keep_item(struct tf_read *x, struct tf_item *it)
-{
-	struct tf_item **v;
-	size_t cap;
-
-	if (x->nitems == x->capitems) {
-		cap = x->capitems ? x->capitems * 2 : 64;
-		v = arena_realloc(
-		    x->a, x->items, x->capitems * sizeof(*v), cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		x->items = v;
-		x->capitems = cap;
-	}
-	x->items[x->nitems++] = it;
-	return 0;
-}
-
 /*
  * The known values of every attribute the parts of a target's type name
  * it by (a group's name for its rules, its id for its flow logs).
  */
 static int
-target_keys(struct tf_read *x, struct tf_item *it, const struct doc_node *after)
+target_keys(struct arena *a, struct tf_item *it, const struct doc_node *after)
 {
 	const struct tf_provider *p = it->p;
 	const char *v, *k;
@@ -295,64 +212,43 @@ target_keys(struct tf_read *x, struct tf_item *it, const struct doc_node *after)
 		if ((v = doc_str(doc_get(after, k))) == NULL)
 			continue;
 		if (it->keys == NULL &&
-		    (it->keys = src_map(x->a, &it->mark)) == NULL)
+		    (it->keys = src_map(a, &it->mark)) == NULL)
 			return -1;
-		if ((s = src_str(x->a, v, &it->mark)) == NULL ||
-		    src_set(x->a, it->keys, k, s) != 0)
+		if ((s = src_str(a, v, &it->mark)) == NULL ||
+		    src_set(a, it->keys, k, s) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* Copy a converted resource or part into the read's arena. */
+/*
+ * A converted target or part: the values it is joined by, then to the
+ * spill file (terraform_join.c), not kept in memory.
+ */
 static int
-defer(struct tf_read *x, const struct tf_item *src, const struct doc_node *rc)
+defer(struct tf_read *x, struct tf_item *it, const struct doc_node *rc,
+    struct arena *a)
 {
 	const struct doc_node *after = doc_get(doc_get(rc, "change"), "after");
 	const struct doc_node *unk =
 	    doc_get(doc_get(rc, "change"), "after_unknown");
-	const struct tf_type *t = src->t;
+	const struct tf_type *t = it->t;
 	const char *k = t->type != NULL ? NULL : t->ref;
-	struct tf_item *it;
 
-	if ((it = arena_alloc(x->a, sizeof(*it))) == NULL)
-		return -1;
-	*it = *src;
-	it->address = arena_strdup(x->a, src->address);
-	it->module = src->module ? arena_strdup(x->a, src->module) : NULL;
-	it->name = arena_strdup(x->a, src->name);
-	it->inst = arena_strdup(x->a, src->inst);
-	it->mark.file = x->path;
-	it->attrs = doc_copy(x->a, src->attrs);
-	it->unread = src->unread ? doc_copy(x->a, src->unread) : NULL;
-	it->info = doc_copy(x->a, src->info);
-	if (src->rerr != NULL &&
-	    (it->rerr = arena_strdup(x->a, src->rerr)) == NULL)
-		return -1;
-	if (it->address == NULL || it->name == NULL || it->inst == NULL ||
-	    it->attrs == NULL || it->info == NULL ||
-	    (src->unread != NULL && it->unread == NULL))
-		return -1;
-	refile(it->attrs, x->path);
-	refile(it->unread, x->path);
-	refile(it->info, x->path);
-	if (k != NULL && doc_str(doc_get(after, k)) != NULL &&
-	    (it->key = arena_strdup(x->a, doc_str(doc_get(after, k)))) == NULL)
-		return -1;
+	if (k != NULL)
+		it->key = doc_str(doc_get(after, k));
 	if (k != NULL && doc_get(unk, k) != NULL &&
 	    doc_get(unk, k)->type == DOC_BOOL && doc_get(unk, k)->u.b)
 		it->ref_unknown = 1;
-	if (t->type != NULL && target_keys(x, it, after) != 0)
-		return -1;
+	if (t->type != NULL && target_keys(a, it, after) != 0)
+		return diag_err(x->d, NULL, "out of memory");
 	if (t->group != NULL && doc_str(doc_get(after, t->group)) != NULL &&
 	    (it->gkey = arena_printf(
-		 x->a, "=%s", doc_str(doc_get(after, t->group)))) == NULL)
-		return -1;
-	if (t->dir_attr != NULL && doc_str(doc_get(after, t->dir_attr)) &&
-	    (it->dir = arena_strdup(
-		 x->a, doc_str(doc_get(after, t->dir_attr)))) == NULL)
-		return -1;
-	return keep_item(x, it);
+		 a, "=%s", doc_str(doc_get(after, t->group)))) == NULL)
+		return diag_err(x->d, NULL, "out of memory");
+	if (t->dir_attr != NULL)
+		it->dir = doc_str(doc_get(after, t->dir_attr));
+	return tf_index(x, it);
 }
 
 /* Fields of a resource change every plan format has. */
@@ -457,11 +353,8 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 		return diag_err(x->d, NULL, "out of memory");
 	it.unread = c.unread;
 	it.unknown = c.unknown;
-	if (t->type == NULL || t->deferred) {
-		if (defer(x, &it, rc) != 0)
-			return diag_err(x->d, NULL, "out of memory");
-		return 0;
-	}
+	if (t->type == NULL || t->deferred)
+		return defer(x, &it, rc, a);
 	return tf_emit(x, &it, t->type, f.address, a);
 }
 
@@ -608,9 +501,8 @@ tf_config(void *ctx, struct doc_node *root, struct arena *a)
 	return config_module(ctx, root, "", 0);
 }
 
-/* "module.a[0].module.b" as "a.b", the configuration's module path. */
-static const char *
-module_path(struct arena *a, const char *module)
+const char *
+tf_module_path(struct arena *a, const char *module)
 {
 	struct strbuf sb;
 	const char *p = module;
@@ -637,512 +529,7 @@ module_path(struct arena *a, const char *module)
 	return s;
 }
 
-/* ---------------------------------------------------------- joining */
-
-static int
-same_module(const char *a, const char *b)
-{
-	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
-}
-
-/* The target a part's configuration reference names, or NULL. */
-static struct tf_item *
-by_reference(struct tf_read *x, const struct tf_item *part)
-{
-	const char *mp = module_path(x->a, part->module), *addr, *to = NULL;
-	const char *name, *idx;
-	struct tf_item *hit = NULL, *it;
-	size_t i, nl, nhits = 0;
-
-	addr = arena_printf(x->a, "%s.%s", part->t->tf, part->name);
-	for (i = 0; mp != NULL && addr != NULL && i < x->nrefs; i++)
-		if (x->refs[i].set == 0 && strcmp(x->refs[i].module, mp) == 0 &&
-		    strcmp(x->refs[i].addr, addr) == 0) {
-			to = x->refs[i].to;
-			break;
-		}
-	if (to == NULL)
-		return NULL;
-	name = to + strlen(part->t->target) + 1;
-	idx = strchr(name, '[');
-	nl = idx != NULL ? (size_t)(idx - name) : strlen(name);
-	for (i = 0; i < x->nitems; i++) {
-		it = x->items[i];
-		if (it->t->type == NULL ||
-		    strcmp(it->t->tf, part->t->target) != 0 ||
-		    !same_module(it->module, part->module) ||
-		    strlen(it->name) != nl || strncmp(it->name, name, nl) != 0)
-			continue;
-		if (idx != NULL && strcmp(it->inst, idx) != 0)
-			continue;
-		if (idx == NULL && nhits > 0 &&
-		    strcmp(it->inst, part->inst) != 0)
-			continue;
-		if (idx == NULL && hit != NULL &&
-		    strcmp(hit->inst, part->inst) == 0)
-			continue;
-		hit = it;
-		nhits++;
-	}
-	/* Several instances, none of the part's own key: ambiguous. */
-	if (idx == NULL && nhits > 1 && strcmp(hit->inst, part->inst) != 0)
-		return NULL;
-	return hit;
-}
-
-/* The target whose key is the part's known reference, or NULL. */
-static struct tf_item *
-by_value(struct tf_read *x, const struct tf_item *part)
-{
-	struct tf_item *it;
-	size_t i;
-	struct tf_item *hit = NULL;
-	const char *v;
-
-	for (i = 0; part->key != NULL && i < x->nitems; i++) {
-		it = x->items[i];
-		if (it->t->type != NULL &&
-		    strcmp(it->t->tf, part->t->target) == 0 &&
-		    (v = doc_str(doc_get(it->keys, part->t->target_key))) &&
-		    strcmp(v, part->key) == 0) {
-			/* Two targets of one name (resource groups): ambiguous. */
-			if (hit != NULL)
-				return NULL;
-			hit = it;
-		}
-	}
-	return hit;
-}
-
-/* Whether several targets bear the part's known reference. */
-static int
-ambiguous(const struct tf_read *x, const struct tf_item *part)
-{
-	size_t i, n = 0;
-
-	const char *v;
-
-	for (i = 0; i < x->nitems; i++)
-		if (x->items[i]->t->type != NULL &&
-		    strcmp(x->items[i]->t->tf, part->t->target) == 0 &&
-		    (v = doc_str(doc_get(
-			 x->items[i]->keys, part->t->target_key))) != NULL &&
-		    strcmp(v, part->key) == 0)
-			n++;
-	return n > 1;
-}
-
-static const char *
-part_into(const struct tf_item *part)
-{
-	const struct tf_type *t = part->t;
-
-	if (t->dir_attr != NULL && part->dir != NULL &&
-	    strcasecmp(part->dir, t->dir_value) == 0)
-		return t->into_alt;
-	return t->into;
-}
-
-/* The part's value to join: its attribute, or a placeholder rule. */
-static struct doc_node *
-part_value(struct tf_read *x, const struct tf_item *part)
-{
-	struct tf_conv c;
-
-	memset(&c, 0, sizeof(c));
-	c.a = x->a;
-	c.m = &part->mark;
-	if (part->unknown && part->t->unknown_as != NULL)
-		return tf_placeholder(&c, part->t->unknown_as, part->address);
-	if (part->t->part_key != NULL)
-		return doc_get(part->attrs, part->t->part_key);
-	return part->attrs;
-}
-
-/* Drop key from a target's unreadable map (a part now sets it). */
-static void
-unmark(struct tf_item *it, const char *key)
-{
-	struct doc_node *u = it->unread;
-	size_t i;
-
-	for (i = 0; u != NULL && i < u->u.map.n; i++)
-		if (strcmp(u->u.map.pairs[i].key->str, key) == 0) {
-			memmove(&u->u.map.pairs[i], &u->u.map.pairs[i + 1],
-			    (u->u.map.n - i - 1) * sizeof(u->u.map.pairs[0]));
-			u->u.map.n--;
-			return;
-		}
-}
-
-static int
-mark_item(
-    struct tf_read *x, struct tf_item *it, const char *key, const char *why)
-{
-	struct tf_conv c;
-
-	memset(&c, 0, sizeof(c));
-	c.a = x->a;
-	c.m = &it->mark;
-	c.unread = it->unread;
-	if (tf_mark(&c, key, "%s", why) != 0)
-		return -1;
-	it->unread = c.unread;
-	return 0;
-}
-
-static int
-join(struct tf_read *x, struct tf_item *part, struct tf_item *t)
-{
-	const char *into = part_into(part);
-	struct doc_node *v = part_value(x, part), *l;
-	struct tf_conv c;
-	size_t i;
-
-	memset(&c, 0, sizeof(c));
-	c.a = x->a;
-	c.m = &t->mark;
-	part->target = t;
-	if (v == NULL)
-		return 0; /* the part sets nothing of it (null in the plan) */
-	if (part->unread != NULL && part->t->unknown_as == NULL &&
-	    part->unread->u.map.n > 0)
-		return mark_item(x, t, into,
-		    arena_printf(x->a, "%s (in %s)",
-			doc_str(part->unread->u.map.pairs[0].val),
-			part->address));
-	if (!part->t->append) {
-		unmark(t, into);
-		return tf_set(&c, t->attrs, into, v);
-	}
-	l = tf_get(t->attrs, into);
-	if (l == NULL || l->type != DOC_SEQ) {
-		if ((l = src_seq(x->a, &t->mark)) == NULL ||
-		    tf_set(&c, t->attrs, into, l) != 0)
-			return -1;
-	}
-	if (v->type == DOC_SEQ) {
-		for (i = 0; i < v->u.seq.n; i++)
-			if (doc_seq_push(x->a, l, v->u.seq.items[i]) != 0)
-				return -1;
-		return 0;
-	}
-	return doc_seq_push(x->a, l, v);
-}
-
-/* Whether a part of the plan was joined into t's attribute `into`. */
-static int
-joined(const struct tf_read *x, const struct tf_item *t, const char *into)
-{
-	size_t i;
-
-	for (i = 0; i < x->nitems; i++)
-		if (x->items[i]->target == t &&
-		    strcmp(part_into(x->items[i]), into) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * A part whose target is not in the plan.  Allow-only rules (security
- * group or ACL rules: `append`) are evaluated on their own, as the
- * rules this plan adds to a resource it does not show.  When the
- * reference is known only after apply and could not be resolved, the
- * part may belong to any target the plan creates: each of them gets the
- * part's attribute as unreadable (or a placeholder rule) unless a part
- * of its own already set it.
- */
-static int
-orphan(struct tf_read *x, struct tf_item *part, struct arena *a)
-{
-	const char *into = part_into(part), *type = NULL, *why;
-	struct doc_node *v, *l, *ph;
-	struct tf_item *it;
-	const struct tf_type *tt;
-	struct tf_conv c;
-	size_t i;
-
-	memset(&c, 0, sizeof(c));
-	c.a = x->a;
-	c.m = &part->mark;
-	for (i = 0; i < part->p->ntypes && type == NULL; i++)
-		if (strcmp(part->p->types[i].tf, part->t->target) == 0)
-			type = part->p->types[i].type;
-	if (type == NULL)
-		return 0;
-	if (part->ref_unknown || part->key == NULL) {
-		why = arena_printf(x->a,
-		    "%s (%s) configures a %s whose reference is known only "
-		    "after apply and could not be resolved%s%s",
-		    part->address, part->t->tf, part->t->target,
-		    x->noconfig ? ": " : "", x->noconfig ? x->noconfig : "");
-		if (why == NULL)
-			return -1;
-		for (i = 0; i < x->nitems; i++) {
-			it = x->items[i];
-			tt = it->t;
-			if (tt->type == NULL || !it->created ||
-			    strcmp(tt->tf, part->t->target) != 0)
-				continue;
-			if (!part->t->append) {
-				if (!joined(x, it, into) &&
-				    mark_item(x, it, into, why) != 0)
-					return -1;
-				continue;
-			}
-			ph = tf_placeholder(&c,
-			    part->t->unknown_as != NULL ? part->t->unknown_as
-							: "RuleAction",
-			    part->address);
-			l = tf_get(it->attrs, into);
-			if (ph == NULL)
-				return -1;
-			if (l == NULL || l->type != DOC_SEQ) {
-				if ((l = src_seq(x->a, &it->mark)) == NULL ||
-				    tf_set(&c, it->attrs, into, l) != 0)
-					return -1;
-			}
-			if (doc_seq_push(x->a, l, ph) != 0)
-				return -1;
-		}
-	}
-	if (!part->t->append)
-		return 0;
-	/* The rules alone, under the part's own address. */
-	if ((v = part_value(x, part)) == NULL)
-		return 0;
-	if ((l = src_seq(x->a, &part->mark)) == NULL ||
-	    doc_seq_push(x->a, l, v) != 0)
-		return -1;
-	part->attrs = src_map(x->a, &part->mark);
-	if (part->attrs == NULL || tf_set(&c, part->attrs, into, l) != 0)
-		return -1;
-	if (part->key != NULL &&
-	    (src_set(x->a, part->info, "JoinedTo",
-		 src_str(x->a, part->key, &part->mark)) != 0))
-		return -1;
-	return tf_emit(x, part, type, part->address, a);
-}
-
-/*
- * Whether the configuration shows the target's block without the plain
- * attribute that maps to `into`: then a value known only after apply is
- * the provider reading back what the service holds, not the block's.
- */
-static int
-config_unset(struct tf_read *x, const struct tf_item *it, const char *into)
-{
-	const char *mp = module_path(x->a, it->module), *addr, *from = NULL;
-	size_t i;
-	int seen = 0;
-
-	for (i = 0; it->t->attrs[i].to != NULL; i++)
-		if (strcmp(it->t->attrs[i].to, into) == 0 &&
-		    it->t->attrs[i].joinable &&
-		    it->t->attrs[i].conv != TF_BLOCK &&
-		    it->t->attrs[i].conv != TF_LIST)
-			from = it->t->attrs[i].from;
-	addr = arena_printf(x->a, "%s.%s", it->t->tf, it->name);
-	if (from == NULL || mp == NULL || addr == NULL)
-		return 0;
-	for (i = 0; i < x->nrefs; i++) {
-		if (x->refs[i].set == 0 || strcmp(x->refs[i].module, mp) != 0 ||
-		    strcmp(x->refs[i].addr, addr) != 0)
-			continue;
-		if (x->refs[i].set == 1 && strcmp(x->refs[i].to, from) == 0)
-			return 0;
-		if (x->refs[i].set == 2)
-			seen = 1;
-	}
-	return seen;
-}
-
-/* What a target holds where no part set an attribute (tf_absent). */
-static int
-absent(struct tf_read *x, struct tf_item *it)
-{
-	const struct tf_absent *ab;
-	struct doc_node *v, *s, *defs;
-	struct tf_conv c;
-	const char *why;
-
-	memset(&c, 0, sizeof(c));
-	c.a = x->a;
-	c.m = &it->mark;
-	for (ab = it->p->absent; ab->target != NULL; ab++) {
-		if (strcmp(ab->target, it->t->tf) != 0 ||
-		    tf_get(it->attrs, ab->into) != NULL ||
-		    (it->unread != NULL && doc_get(it->unread, ab->into)))
-			continue;
-		if ((ab->not_configured || ab->created != NULL) &&
-		    doc_get(doc_get(it->info, "NotInPlan"), ab->into) &&
-		    !config_unset(x, it, ab->into))
-			continue; /* not known until apply: stays absent */
-		if (it->created && ab->not_configured) {
-			if (src_not_configured(x->a, it->attrs, ab->into,
-				ab->src, &it->mark) != 0)
-				return -1;
-			continue;
-		}
-		if (it->created && ab->created != NULL) {
-			if ((v = tf_json(&c, ab->created)) == NULL ||
-			    tf_set(&c, it->attrs, ab->into, v) != 0)
-				return -1;
-			if ((defs = doc_get(it->info, "ProviderDefaults")) ==
-			    NULL) {
-				if ((defs = src_map(x->a, &it->mark)) == NULL ||
-				    src_set(x->a, it->info, "ProviderDefaults",
-					defs) != 0)
-					return -1;
-			}
-			if ((s = src_str(x->a, ab->src, &it->mark)) == NULL ||
-			    src_set(x->a, defs, ab->into, s) != 0)
-				return -1;
-			continue;
-		}
-		/*
-		 * Absent, as an export that lacks the call's file: a check
-		 * reading it is error; the reason is in the evidence.
-		 */
-		why = arena_printf(x->a,
-		    "not in the plan: no %s sets it for this %s; its value "
-		    "after apply is set outside this configuration",
-		    ab->part, it->created ? "new resource" : "resource");
-		if ((defs = doc_get(it->info, "NotInPlan")) == NULL) {
-			if ((defs = src_map(x->a, &it->mark)) == NULL ||
-			    src_set(x->a, it->info, "NotInPlan", defs) != 0)
-				return -1;
-		}
-		if (doc_get(defs, ab->into) != NULL)
-			continue; /* not known until apply, said already */
-		if (why == NULL ||
-		    (s = src_str(x->a, why, &it->mark)) == NULL ||
-		    src_set(x->a, defs, ab->into, s) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * The group key of a grouped target known only after apply: the
- * resource its configuration refers to, in its module instance.
- */
-static const char *
-group_by_reference(struct tf_read *x, const struct tf_item *it)
-{
-	const char *mp = module_path(x->a, it->module), *addr;
-	size_t i;
-
-	addr = arena_printf(x->a, "%s.%s", it->t->tf, it->name);
-	for (i = 0; mp != NULL && addr != NULL && i < x->nrefs; i++)
-		if (x->refs[i].set == 3 && strcmp(x->refs[i].module, mp) == 0 &&
-		    strcmp(x->refs[i].addr, addr) == 0)
-			return arena_printf(x->a, "%s|%s",
-			    it->module != NULL ? it->module : "",
-			    x->refs[i].to);
-	return NULL;
-}
-
-/* Give every grouped target the canonical attributes of its group. */
-static int
-tf_groups(struct tf_read *x)
-{
-	struct doc_node **snap, *l;
-	struct tf_conv c;
-	struct tf_item *it;
-	size_t i, j;
-
-	if ((snap = arena_alloc(x->a, (x->nitems + 1) * sizeof(*snap))) == NULL)
-		return -1;
-	for (i = 0; i < x->nitems; i++) {
-		it = x->items[i];
-		if (it->t->group == NULL)
-			continue;
-		if (it->gkey == NULL)
-			it->gkey = group_by_reference(x, it);
-		/* A copy: the group's list holds each member's attributes. */
-		if ((snap[i] = doc_copy(x->a, it->attrs)) == NULL)
-			return -1;
-	}
-	memset(&c, 0, sizeof(c));
-	c.a = x->a;
-	for (i = 0; i < x->nitems; i++) {
-		it = x->items[i];
-		if (it->t->group == NULL || it->gkey == NULL)
-			continue;
-		c.m = &it->mark;
-		if ((l = src_seq(x->a, &it->mark)) == NULL)
-			return -1;
-		for (j = 0; j < x->nitems; j++)
-			if (x->items[j]->t == it->t && x->items[j]->gkey &&
-			    strcmp(x->items[j]->gkey, it->gkey) == 0 &&
-			    doc_seq_push(x->a, l, snap[j]) != 0)
-				return -1;
-		if (tf_set(&c, it->attrs, it->t->group_into, l) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Join every part, then hand the deferred resources over. */
-static int
-tf_finish(struct tf_read *x)
-{
-	struct tf_item *it, *t;
-	struct arena *a;
-	size_t i;
-	int rc = 0;
-
-	if ((a = arena_new()) == NULL)
-		return diag_err(x->d, NULL, "out of memory");
-	for (i = 0; i < x->nitems && rc == 0; i++) {
-		it = x->items[i];
-		if (it->t->type != NULL)
-			continue;
-		if ((t = by_value(x, it)) == NULL && it->key == NULL)
-			t = by_reference(x, it);
-		/* Named, but several targets bear the name: any of them. */
-		if (t == NULL && it->key != NULL && ambiguous(x, it))
-			it->ref_unknown = 1;
-		if (t != NULL)
-			rc = join(x, it, t);
-		else
-			rc = orphan(x, it, a);
-		if (rc != 0 && x->d->nerrors == 0)
-			diag_err(x->d, NULL, "out of memory");
-	}
-	if (rc == 0 && tf_groups(x) != 0)
-		rc = diag_err(x->d, NULL, "out of memory");
-	for (i = 0; i < x->nitems && rc == 0; i++) {
-		it = x->items[i];
-		if (it->t->type == NULL)
-			continue;
-		if (absent(x, it) != 0) {
-			rc = diag_err(x->d, NULL, "out of memory");
-			break;
-		}
-		rc = tf_emit(x, it, it->t->type, it->address, a);
-	}
-	arena_free(a);
-	return rc;
-}
-
 /* ------------------------------------------------------------ adapter */
-
-/* Whether a part still needs the configuration to find its target. */
-static int
-need_config(const struct tf_read *x)
-{
-	size_t i;
-	for (i = 0; i < x->nitems; i++)
-		if ((x->items[i]->t->type == NULL &&
-			x->items[i]->key == NULL) ||
-		    (x->items[i]->t->group != NULL &&
-			x->items[i]->gkey == NULL) ||
-		    doc_get(x->items[i]->info, "NotInPlan") != NULL)
-			return 1;
-	return 0;
-}
 
 /*
  * The head as ASCII for key detection: a plan saved by Windows
@@ -1247,6 +634,7 @@ tf_read(struct diag *d, const char *path, const struct load_limits *lim,
 
 	memset(&x, 0, sizeof(x));
 	memset(&own, 0, sizeof(own));
+	x.spill.fd = -1;
 	x.d = d;
 	x.fn = fn;
 	x.ctx = ctx;
@@ -1256,6 +644,13 @@ tf_read(struct diag *d, const char *path, const struct load_limits *lim,
 		goto out;
 	}
 	m.file = x.path;
+	if (tf_spill_open(&x.spill) != 0) {
+		diag_err(d, &m,
+		    "cannot create a temporary file for the plan's joins "
+		    "(TMPDIR or /tmp): %s",
+		    x.spill.why);
+		goto out;
+	}
 	/* Read once: through the caller's opened input, else our own. */
 	if ((in = input_of(lim, path)) == NULL) {
 		if (lim != NULL)
@@ -1276,9 +671,8 @@ tf_read(struct diag *d, const char *path, const struct load_limits *lim,
 	}
 	rc = doc_stream_file(d, path, DOC_FMT_JSON, "resource_changes[*]", lim,
 	    tf_change, &x, NULL);
-	if (rc == 0 &&
-	    need_config(
-		&x)) { /* Standard input cannot be opened again, even from a file. */
+	/* Standard input cannot be opened again, even from a file. */
+	if (rc == 0 && x.needcfg) {
 		if (!in->is_regular || strcmp(path, "-") == 0) {
 			x.noconfig =
 			    "the plan was read from a pipe or standard "
@@ -1300,6 +694,7 @@ tf_read(struct diag *d, const char *path, const struct load_limits *lim,
 out:
 	if (nresources != NULL)
 		*nresources = x.emitted;
+	tf_index_free(&x);
 	arena_free(x.a);
 	input_close(&own);
 	return rc;

@@ -18,6 +18,8 @@
  *   joined by reference or by value, with the CIDR and protocol written
  *   several ways, fails every time; the closed twin passes.
  * - sensitive values are never copied into a resource.
+ * - the spill: parts before or after their targets, hundreds of each,
+ *   joined the same; no temporary directory is an error.
  */
 #include "testutil.h"
 
@@ -298,6 +300,12 @@ test_tables(void **state)
 				fail_msg(
 				    "%s: target '%s' is not a deferred type",
 				    t->tf, t->target);
+			/* terraform_join.c reads a group's members as spilled. */
+			for (j = 0; j < p->ntypes; j++)
+				if (strcmp(p->types[j].tf, t->target) == 0 &&
+				    p->types[j].group != NULL)
+					fail_msg("%s: target '%s' is grouped",
+					    t->tf, t->target);
 		}
 		for (ab = p->absent; ab->target != NULL; ab++)
 			if ((ab->created != NULL || ab->not_configured) &&
@@ -1140,6 +1148,243 @@ test_other_providers(void **state)
 	diag_free(&d);
 }
 
+/* ------------------------------------------------------------ the spill */
+
+/*
+ * NB buckets, each with its public access block joined by value and a
+ * policy joined by reference (the bucket's name known only after apply),
+ * and NB groups each with a rule joined by value; parts_first writes
+ * every part before the targets it configures.
+ */
+#define NB 300
+
+static void
+write_joins(const char *path, int parts_first)
+{
+	FILE *fp = fopen(path, "w");
+	int pass, i, n = 0;
+
+	assert_non_null(fp);
+	fputs("{\"format_version\":\"1.2\",\"resource_changes\":[", fp);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < NB; i++) {
+			if ((pass == 0) == (parts_first != 0)) {
+				fprintf(fp,
+				    "%s{\"address\":\"aws_s3_bucket_public_"
+				    "access_block.p[%d]\",\"mode\":\"managed\","
+				    "\"type\":\"aws_s3_bucket_public_access_"
+				    "block\",\"name\":\"p\",\"change\":{"
+				    "\"actions\":[\"create\"],\"after\":{"
+				    "\"bucket\":\"b-%d\",\"block_public_acls"
+				    "\":%s,\"block_public_policy\":true,"
+				    "\"ignore_public_acls\":true,"
+				    "\"restrict_public_buckets\":true}}}",
+				    n++ ? "," : "", i, i,
+				    i % 3 ? "true" : "false");
+				fprintf(fp,
+				    ",{\"address\":\"aws_s3_bucket_policy.q[%d]"
+				    "\",\"mode\":\"managed\",\"type\":"
+				    "\"aws_s3_bucket_policy\",\"name\":\"q\","
+				    "\"change\":{\"actions\":[\"create\"],"
+				    "\"after\":{\"policy\":\"{\\\"Id\\\":"
+				    "\\\"p-%d\\\"}\"},"
+				    "\"after_unknown\":{\"bucket\":true}}}",
+				    i, i);
+				fprintf(fp,
+				    ",{\"address\":\"aws_vpc_security_group_"
+				    "ingress_rule.r[%d]\",\"mode\":\"managed\","
+				    "\"type\":\"aws_vpc_security_group_ingress_"
+				    "rule\",\"name\":\"r\",\"change\":{"
+				    "\"actions\":[\"create\"],\"after\":{"
+				    "\"security_group_id\":\"sg-%d\","
+				    "\"ip_protocol\":\"tcp\",\"from_port\":%d,"
+				    "\"to_port\":%d,\"cidr_ipv4\":\"0.0.0.0/"
+				    "0\"}}}",
+				    i, i, 20 + i, 20 + i);
+				continue;
+			}
+			fprintf(fp,
+			    "%s{\"address\":\"aws_s3_bucket.b[%d]\",\"mode"
+			    "\":\"managed\",\"type\":\"aws_s3_bucket\","
+			    "\"name\":\"b\",\"change\":{\"actions\":"
+			    "[\"create\"],\"after\":{\"bucket\":\"b-%d\"}}}",
+			    n++ ? "," : "", i, i);
+			fprintf(fp,
+			    ",{\"address\":\"aws_security_group.g[%d]\","
+			    "\"mode\":\"managed\",\"type\":"
+			    "\"aws_security_group\",\"name\":\"g\","
+			    "\"change\":{\"actions\":[\"update\"],"
+			    "\"after\":{\"id\":\"sg-%d\",\"name\":\"g\","
+			    "\"ingress\":[],\"egress\":[]}}}",
+			    i, i);
+		}
+	}
+	fputs("],\"configuration\":{\"root_module\":{\"resources\":["
+	      "{\"address\":\"aws_s3_bucket_policy.q\",\"type\":"
+	      "\"aws_s3_bucket_policy\",\"expressions\":{\"bucket\":{"
+	      "\"references\":[\"aws_s3_bucket.b.id\",\"aws_s3_bucket.b"
+	      "\"]}}}]}}}\n",
+	    fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * Targets and parts go through the spill file and are joined at the
+ * end: whether a part comes before or after its target, each of NB
+ * buckets and groups gets its own parts (a block per bucket, the
+ * configuration's reference by instance key, one rule per group), the
+ * same tree either way.  Without a temporary directory the plan is an
+ * error, never a half-joined pass.
+ */
+static void
+test_spill(void **state)
+{
+	struct coll c[2];
+	const struct resource *r, *r2;
+	char path[2][128], addr[64];
+	struct diag d;
+	int k, i;
+
+	(void)state;
+	diag_init(&d);
+	for (k = 0; k < 2; k++) {
+		snprintf(
+		    path[k], sizeof(path[k]), "%s/spill%d.json", tmpdir, k);
+		write_joins(path[k], k);
+		if (read_plan(path[k], &c[k], &d) != 0)
+			print_diag(&d);
+		assert_int_equal(d.nerrors, 0);
+		assert_int_equal(c[k].n, 2 * NB);
+	}
+	for (i = 0; i < NB; i++) {
+		snprintf(addr, sizeof(addr), "aws_s3_bucket.b[%d]", i);
+		r = find(&c[0], addr);
+		r2 = find(&c[1], addr);
+		assert_non_null(r);
+		assert_non_null(r2);
+		assert_true(at(r,
+				"PublicAccessBlockConfiguration."
+				"BlockPublicAcls")
+				->u.b == (i % 3 != 0));
+		snprintf(addr, sizeof(addr), "p-%d", i);
+		assert_non_null(str_at(r, "Policy.Id"));
+		assert_string_equal(str_at(r, "Policy.Id"), addr);
+		assert_true(doc_equal(r->attrs, r2->attrs));
+		snprintf(addr, sizeof(addr), "aws_security_group.g[%d]", i);
+		r = find(&c[0], addr);
+		r2 = find(&c[1], addr);
+		assert_non_null(r);
+		assert_non_null(r2);
+		assert_int_equal(len_at(r, "IpPermissions"), 1);
+		assert_int_equal(
+		    at(r, "IpPermissions.0.FromPort")->u.i, 20 + i);
+		assert_true(doc_equal(r->attrs, r2->attrs));
+	}
+	for (k = 0; k < 2; k++)
+		arena_free(c[k].a);
+	setenv("TMPDIR", "/nonexistent/rampart-test", 1);
+	assert_int_equal(read_plan(path[0], &c[0], &d), -1);
+	unsetenv("TMPDIR");
+	assert_diag_has(&d, "cannot create a temporary file");
+	assert_int_equal(c[0].n, 0);
+	arena_free(c[0].a);
+	for (k = 0; k < 2; k++)
+		unlink(path[k]);
+	diag_free(&d);
+}
+
+/*
+ * A part whose configuration names its target without an index
+ * (`bucket = aws_s3_bucket.b[var.i].id`: references "aws_s3_bucket.b"):
+ * with one bucket it is that bucket's; with several and none of the
+ * part's own instance key, it may be any of them, so every bucket's
+ * public access block is unreadable (error), never another bucket's
+ * settings (a wrong pass); with matching keys each gets its own.
+ */
+static void
+write_ref_plan(
+    const char *path, const char *bidx, int nb, const char *pidx, int np)
+{
+	FILE *fp = fopen(path, "w");
+	int i, n = 0;
+
+	assert_non_null(fp);
+	fputs("{\"format_version\":\"1.2\",\"resource_changes\":[", fp);
+	for (i = 0; i < nb; i++)
+		fprintf(fp,
+		    "%s{\"address\":\"aws_s3_bucket.b%s\",\"mode\":"
+		    "\"managed\",\"type\":\"aws_s3_bucket\",\"name\":"
+		    "\"b\",\"change\":{\"actions\":[\"create\"],"
+		    "\"after\":{},\"after_unknown\":{\"bucket\":true}}}",
+		    n++ ? "," : "", nb > 1 ? (i ? "[1]" : "[0]") : bidx);
+	for (i = 0; i < np; i++)
+		fprintf(fp,
+		    ",{\"address\":\"aws_s3_bucket_public_access_block.p%s"
+		    "\",\"mode\":\"managed\",\"type\":\"aws_s3_bucket_"
+		    "public_access_block\",\"name\":\"p\",\"change\":{"
+		    "\"actions\":[\"create\"],\"after\":{"
+		    "\"block_public_acls\":%s,\"block_public_policy\":true,"
+		    "\"ignore_public_acls\":true,\"restrict_public_buckets\":"
+		    "true},\"after_unknown\":{\"bucket\":true}}}",
+		    np > 1 ? (i ? "[1]" : "[0]") : pidx, i ? "false" : "true");
+	fputs("],\"configuration\":{\"root_module\":{\"resources\":["
+	      "{\"address\":\"aws_s3_bucket_public_access_block.p\","
+	      "\"type\":\"aws_s3_bucket_public_access_block\","
+	      "\"expressions\":{\"bucket\":{\"references\":["
+	      "\"aws_s3_bucket.b\",\"var.i\"]}}}]}}}\n",
+	    fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* A bucket's BlockPublicAcls: 0, 1, or -1 when it has none. */
+static int
+block_acls(const struct coll *c, const char *addr)
+{
+	const struct resource *r = find(c, addr);
+	const struct doc_node *n;
+
+	assert_non_null(r);
+	n = at(r, "PublicAccessBlockConfiguration.BlockPublicAcls");
+	return n != NULL && n->type == DOC_BOOL ? n->u.b != 0 : -1;
+}
+
+static void
+test_ambiguous_reference(void **state)
+{
+	struct coll c;
+	struct diag d;
+	char path[128];
+	const char *pab = "PublicAccessBlockConfiguration";
+	size_t i;
+
+	(void)state;
+	diag_init(&d);
+	snprintf(path, sizeof(path), "%s/ambiguous.json", tmpdir);
+	/* One bucket: the part's. */
+	write_ref_plan(path, "", 1, "", 1);
+	assert_int_equal(read_plan(path, &c, &d), 0);
+	assert_int_equal(block_acls(&c, "aws_s3_bucket.b"), 1);
+	arena_free(c.a);
+	/* Two buckets, one part without an instance key: either bucket. */
+	write_ref_plan(path, "", 2, "", 1);
+	assert_int_equal(read_plan(path, &c, &d), 0);
+	assert_int_equal(c.n, 2);
+	for (i = 0; i < c.n; i++) {
+		assert_null(at(&c.v[i], pab));
+		assert_non_null(doc_get(c.v[i].unreadable, pab));
+	}
+	arena_free(c.a);
+	/* Two and two, keys matching: each bucket its own block. */
+	write_ref_plan(path, "", 2, "", 2);
+	assert_int_equal(read_plan(path, &c, &d), 0);
+	assert_int_equal(block_acls(&c, "aws_s3_bucket.b[0]"), 1);
+	assert_int_equal(block_acls(&c, "aws_s3_bucket.b[1]"), 0);
+	arena_free(c.a);
+	assert_int_equal(d.nerrors, 0);
+	unlink(path);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1151,6 +1396,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sensitive),
 		cmocka_unit_test(test_real_plans),
 		cmocka_unit_test(test_other_providers),
+		cmocka_unit_test(test_spill),
+		cmocka_unit_test(test_ambiguous_reference),
 	};
 
 	if (argc > 1)

@@ -8,9 +8,10 @@
  * Format 1.2, the shape of the real plans in ../shared/data/exports:
  * planned_values, then resource_changes (one per line) cycling through
  * EBS volumes, EC2 instances, RDS instances, KMS keys, IAM policies and
- * log groups (streamed and handed over one at a time) with a few security
- * groups, rules and buckets with their public access blocks (held until
- * the joins), at the root, with count and for_each, and in modules two
+ * log groups (streamed and handed over one at a time) with security
+ * groups, their rules, and buckets with their public access blocks (4 of
+ * every 13 changes: the targets and parts the adapter spills until the
+ * joins), at the root, with count and for_each, and in modules two
  * deep; each change carries before, after, after_unknown and
  * after_sensitive as Terraform writes them, and a padding tag map the
  * size of real provider attributes.  Then the configuration (its size
@@ -166,16 +167,31 @@ main(int argc, char **argv)
 		if ((pos = ftell(fp)) < 0 || (unsigned long long)pos >= want)
 			break;
 		placement(i, mod, sizeof(mod), idx, sizeof(idx));
-		if (i % 50 == 0) {
-			/* A group with an inline rule, and a bucket with its
-			 * block joined by value: both held until the end. */
+		if (i % 10 == 0) {
+			/*
+			 * A group with an inline rule and a rule joined to it
+			 * by value (the group exists: its id is known), and a
+			 * bucket with its block joined by value: the targets
+			 * and parts the adapter spills until the joins.
+			 */
 			snprintf(name, sizeof(name), "g%lu", i);
-			change(fp, mod, "aws_security_group", name, "",
-			    "{\"name\":\"g\",\"egress\":[],\"ingress\":[{"
+			snprintf(after, sizeof(after),
+			    "{\"id\":\"sg-%08lx\",\"name\":\"g\","
+			    "\"egress\":[],\"ingress\":[{"
 			    "\"protocol\":\"tcp\",\"from_port\":443,"
 			    "\"to_port\":443,\"cidr_blocks\":[\"0.0.0.0/0\"],"
 			    "\"ipv6_cidr_blocks\":[]}]",
+			    i);
+			change(fp, mod, "aws_security_group", name, "", after,
 			    i, "");
+			snprintf(after, sizeof(after),
+			    "{\"security_group_id\":\"sg-%08lx\","
+			    "\"ip_protocol\":\"tcp\",\"from_port\":%d,"
+			    "\"to_port\":%d,\"cidr_ipv4\":\"%s\"",
+			    i, i % 30 ? 443 : 22, i % 30 ? 443 : 22,
+			    i % 30 ? "10.0.0.0/8" : "0.0.0.0/0");
+			change(fp, mod, "aws_vpc_security_group_ingress_rule",
+			    name, "", after, i, "");
 			snprintf(name, sizeof(name), "b%lu", i);
 			snprintf(after, sizeof(after),
 			    "{\"bucket\":\"bench-%lu\"", i);
