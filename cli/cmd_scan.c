@@ -854,19 +854,6 @@ write_files(const struct command *cmd, const struct scan_args *a,
 	    : 0;
 }
 
-/* Erase a progress line of *w columns on stderr (none when *w is 0). */
-static void
-progress_clear(const struct cli *c, size_t *w)
-{
-	if (*w == 0)
-		return;
-	if (c->color_err)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r%*s\r", (int)*w, "");
-	*w = 0;
-}
-
 /* "rampart: reading X..." on a terminal, replacing the previous one. */
 static void
 scan_progress(void *arg, size_t i, const char *path)
@@ -874,11 +861,7 @@ scan_progress(void *arg, size_t i, const char *path)
 	struct scan_loader *ld = arg;
 
 	(void)i;
-	progress_clear(ld->c, &ld->pw);
-	ld->pw =
-	    (size_t)fprintf(stderr, "rampart: reading ") + strlen(path) + 3;
-	term_fputs(stderr, path);
-	fputs("...", stderr);
+	progress_update(&ld->prog, "rampart: reading %s...", path);
 }
 
 /*
@@ -918,11 +901,11 @@ scan_run_inputs(
 	j.load = scan_load;
 	j.unload = scan_unload;
 	j.arg = &ld;
-	ld.c = c;
+	progress_start(&ld.prog, c);
 	if (c->tty_err && !a->quiet)
 		j.progress = scan_progress;
 	rc = run_inputs(r, &j);
-	progress_clear(c, &ld.pw);
+	progress_clear(&ld.prog);
 	return rc;
 }
 

@@ -249,7 +249,7 @@ print_one(void *ctx, size_t idx, struct tls_result *r)
 	    (r->status == TLS_PASS || r->status == TLS_WARN))
 		return 0;
 	if (!out->json) {
-		tls_progress_clear(&out->prog);
+		progress_clear(&out->prog.line);
 		print_text(out->c, r);
 		out->nout++;
 		return 0;
@@ -393,7 +393,7 @@ tls_run(struct cli *c, struct diag *d, struct tls_args *ta)
 	out.only_failures = ta->only_failures;
 	out.c = c;
 	out.json = ta->json;
-	out.prog.c = c;
+	progress_start(&out.prog.line, c);
 	out.prog.who = "rampart tls";
 	/* N/TOTAL on a terminal's stderr, whatever the output format. */
 	if (c->tty_err) {
@@ -407,7 +407,7 @@ tls_run(struct cli *c, struct diag *d, struct tls_args *ta)
 		cli_diag(c, d);
 		goto out;
 	}
-	tls_progress_clear(&out.prog);
+	progress_clear(&out.prog.line);
 	if (ta->json && out.nout == 0)
 		json_head();
 	if (ta->json)
