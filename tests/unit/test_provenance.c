@@ -499,6 +499,69 @@ test_report_provenance(void **state)
 	diag_free(&d);
 }
 
+/*
+ * A directory input holding more unpinned files than there are pins
+ * after it: every pin and every unpinned file is listed once, in order.
+ * The list grew only while unpinned files were added, so the pins after
+ * them were written past its end (ARENA_DEBUG under ASan catches that).
+ */
+static void
+test_recheck_many_unpinned(void **state)
+{
+	const char *dirs[1] = { tmpdir };
+	const char *zero = "0000000000000000000000000000000000000000000000000"
+			   "000000000000000";
+	const struct sign_pin v[] = {
+		{ .role = "input", .name = "many", .sha256 = zero },
+		{ .role = "input-file",
+		    .name = "f1.json",
+		    .sha256 = zero,
+		    .input = "many" },
+		{ .role = "baseline",
+		    .name = "b",
+		    .sha256 = zero,
+		    .path = "no-such-baseline.yaml" },
+		{ .role = "rules",
+		    .name = "no-such-rules.yaml",
+		    .sha256 = zero },
+	};
+	static const char *const extra[] = { "f2.json", "f3.json", "f4.json",
+		"f5.json" };
+	struct pin_check *c;
+	struct arena *a;
+	struct diag d;
+	char rel[64];
+	size_t nc, i;
+
+	(void)state;
+	assert_int_equal(mkdir(tpath("many"), 0755), 0);
+	put("many/f1.json", "{}");
+	for (i = 0; i < 4; i++) {
+		snprintf(rel, sizeof(rel), "many/%s", extra[i]);
+		put(rel, "{}");
+	}
+	diag_init(&d);
+	assert_non_null(a = arena_new());
+	/* The directory and f1 changed, 4 unpinned, 2 missing. */
+	assert_int_equal(pins_recheck(a, &d, v, 4, dirs, 1, &c, &nc), 8);
+	assert_int_equal(nc, 8);
+	assert_string_equal(c[0].name, "many");
+	assert_int_equal(c[0].status, PIN_CHANGED);
+	for (i = 0; i < 4; i++) {
+		assert_string_equal(c[1 + i].name, extra[i]);
+		assert_string_equal(c[1 + i].input, "many");
+		assert_int_equal(c[1 + i].status, PIN_UNPINNED);
+	}
+	assert_string_equal(c[5].name, "f1.json");
+	assert_int_equal(c[5].status, PIN_CHANGED);
+	assert_string_equal(c[6].name, "b");
+	assert_int_equal(c[6].status, PIN_MISSING);
+	assert_string_equal(c[7].name, "no-such-rules.yaml");
+	assert_int_equal(c[7].status, PIN_MISSING);
+	arena_free(a);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -507,6 +570,8 @@ main(int argc, char **argv)
 		    test_dir_manifest, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(
 		    test_recheck_every_pin, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(
+		    test_recheck_many_unpinned, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_pins_round_trip),
 		cmocka_unit_test(test_pinned_verify_alloc_failure),
 		cmocka_unit_test(test_report_provenance),
