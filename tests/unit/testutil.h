@@ -4,6 +4,12 @@
  *
  * A test binary takes an optional name filter as argv[1] (a glob), as
  * libssh's torture does: `build/tests/test_json 'surrogate*'`.
+ *
+ * Besides the assertions: sorted subdirectories (test_subdirs), the
+ * fixtures' `expect` files (test_read_expect), the shipped rule set with
+ * one check bound by a one-control baseline (test_rules_setup,
+ * test_run_check) and one plugin on one inline resource (test_res,
+ * test_eval).  Everything is static inline: a test uses what it needs.
  */
 #ifndef RAMPART_TESTUTIL_H
 #define RAMPART_TESTUTIL_H
@@ -86,6 +92,7 @@ test_print_diag(const struct diag *d)
 	}
 }
 
+/* qsort() comparison of two strings (char * elements). */
 static inline int
 test_cmp_str(const void *a, const void *b)
 {
