@@ -238,6 +238,31 @@ struct report_findings {
 int diff_read_findings(struct arena *a, struct diag *d, const char *path,
     struct report_findings *out);
 
+/*
+ * One progress line on stderr (cli/progress.c), for a command that takes
+ * long.  It is shown only when stderr is a terminal (struct cli tty_err),
+ * drawn and erased with "\r" and spaces alone whatever NO_COLOR, --color
+ * or TERM say, escaped as term_escape() does and cut to the terminal's
+ * width less one column, so it never wraps.
+ */
+struct progress {
+	int on; /* stderr is a terminal */
+	size_t width; /* columns now shown; 0: none */
+};
+/* Begin with nothing shown; on when c's stderr is a terminal. */
+void progress_start(struct progress *p, const struct cli *c);
+/* Replace the line shown with the printf-formatted text (when on). */
+void progress_update(struct progress *p, const char *fmt, ...)
+    PRINTF_LIKE(2, 3);
+/* Erase the line shown, if any. */
+void progress_clear(struct progress *p);
+/*
+ * For progress_update() and its test: text escaped into dst (len bytes),
+ * cut after cols columns without splitting a UTF-8 sequence.  Returns the
+ * columns kept.
+ */
+size_t progress_fit(char *dst, size_t len, const char *text, size_t cols);
+
 /* Flush and close stdout; EXIT_SYSTEM when that fails, else rc. */
 int cli_finish(int rc);
 

@@ -854,19 +854,6 @@ write_files(const struct command *cmd, const struct scan_args *a,
 	    : 0;
 }
 
-/* Erase a progress line of *w columns on stderr (none when *w is 0). */
-static void
-progress_clear(const struct cli *c, size_t *w)
-{
-	if (*w == 0)
-		return;
-	if (c->color_err)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r%*s\r", (int)*w, "");
-	*w = 0;
-}
-
 /* "rampart: reading X..." on a terminal, replacing the previous one. */
 static void
 scan_progress(void *arg, size_t i, const char *path)
@@ -874,11 +861,7 @@ scan_progress(void *arg, size_t i, const char *path)
 	struct scan_loader *ld = arg;
 
 	(void)i;
-	progress_clear(ld->c, &ld->pw);
-	ld->pw =
-	    (size_t)fprintf(stderr, "rampart: reading ") + strlen(path) + 3;
-	term_fputs(stderr, path);
-	fputs("...", stderr);
+	progress_update(&ld->prog, "rampart: reading %s...", path);
 }
 
 /*
@@ -918,12 +901,127 @@ scan_run_inputs(
 	j.load = scan_load;
 	j.unload = scan_unload;
 	j.arg = &ld;
-	ld.c = c;
+	progress_start(&ld.prog, c);
 	if (c->tty_err && !a->quiet)
 		j.progress = scan_progress;
 	rc = run_inputs(r, &j);
-	progress_clear(c, &ld.pw);
+	progress_clear(&ld.prog);
 	return rc;
+}
+
+/* What a scan loads before it reads its inputs; each member owned. */
+struct scan_loaded {
+	struct rule_set *rs;
+	struct baseline *bl;
+	struct poam *poam;
+	struct crm *crm;
+	struct attest_set *attest;
+	struct scope *scope;
+	struct poam_history *previous;
+	struct sign_key *key;
+	char *pass;
+	size_t passlen;
+};
+
+/*
+ * Load the rules, the baseline, the signing key and every optional input
+ * a names into *l (zeroed first; release with scan_loaded_free() in every
+ * case).  Returns 0, or the exit code with the reason on d.
+ */
+static int
+scan_prepare(const struct scan_args *a, struct diag *d, struct scan_loaded *l)
+{
+	size_t i;
+	long stray;
+
+	memset(l, 0, sizeof(*l));
+	if ((l->rs = rule_set_new()) == NULL)
+		return EXIT_SYSTEM;
+	for (i = 0; i < a->nplugins; i++)
+		if (rule_set_add_plugin(l->rs, d, a->plugins[i]) == -1)
+			return EXIT_INVALID_INPUT;
+	if (rule_set_load_shipped(l->rs, d) == -1)
+		return EXIT_INVALID_INPUT;
+	for (i = 0; i < a->nrules; i++)
+		if (rule_set_load(l->rs, d, a->rules[i]) == -1)
+			return EXIT_INVALID_INPUT;
+	if ((l->bl = baseline_load(d, a->baseline, l->rs)) == NULL)
+		return EXIT_INVALID_INPUT;
+	/* The key is loaded before the scan: a wrong passphrase fails fast. */
+	if (a->sign != NULL &&
+	    (key_read_passphrase(d, a->passfile, 1, &l->pass, &l->passlen) ==
+		    -1 ||
+		(l->key = key_load_private(d, a->sign, l->pass, l->passlen)) ==
+		    NULL))
+		return EXIT_INVALID_INPUT;
+	if (a->poam != NULL &&
+	    ((l->poam = poam_load(d, a->poam)) == NULL ||
+		poam_validate(l->poam, l->bl, l->rs, d) == -1))
+		return EXIT_INVALID_INPUT;
+	if (a->crm != NULL) {
+		if ((l->crm = crm_load(d, a->crm)) == NULL ||
+		    (stray = crm_apply(l->crm, l->bl, d)) == -1)
+			return EXIT_INVALID_INPUT;
+		if (stray > 0)
+			diag_warn(d, NULL,
+			    "%ld CRM entries name controls that baseline '%s' "
+			    "does not have",
+			    stray, l->bl->id);
+	}
+	if (a->attest != NULL &&
+	    ((l->attest = attest_load(d, a->attest)) == NULL ||
+		attest_validate(l->attest, l->bl, d) == -1))
+		return EXIT_INVALID_INPUT;
+	if (a->scope != NULL &&
+	    ((l->scope = scope_load(d, a->scope)) == NULL ||
+		scope_check_controls(l->scope, l->bl, d) == -1))
+		return EXIT_INVALID_INPUT;
+	if (a->previous != NULL &&
+	    (l->previous = poam_history_load(d, a->previous)) == NULL)
+		return EXIT_INVALID_INPUT;
+	return 0;
+}
+
+/* Release what scan_prepare() loaded (all of it, or part of it). */
+static void
+scan_loaded_free(struct scan_loaded *l)
+{
+	key_passphrase_free(l->pass, l->passlen);
+	key_free(l->key);
+	poam_free(l->poam);
+	attest_free(l->attest);
+	scope_free(l->scope);
+	poam_history_free(l->previous);
+	baseline_free(l->bl);
+	crm_free(l->crm);
+	rule_set_free(l->rs);
+}
+
+/* The engine's options from the scan's arguments (selection apart). */
+static void
+scan_run_opts(const struct scan_args *a, struct run_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->now = a->fixed_time;
+	ro->max_results = (size_t)a->max_results;
+	ro->require_attestations = a->require_attest;
+	ro->gate = a->gate;
+	ro->max_evidence_age = (int64_t)a->max_age_days * 86400;
+	ro->lim = a->lim;
+}
+
+/* The exit code of the assessment's verdict, before --fail-on. */
+static int
+scan_verdict_exit(const struct assessment *as)
+{
+	switch (as->exit_verdict) {
+	case VERDICT_ELIGIBLE:
+		return EXIT_ELIGIBLE;
+	case VERDICT_NOT_ELIGIBLE:
+		return EXIT_NOT_ELIGIBLE;
+	default:
+		return EXIT_INCOMPLETE;
+	}
 }
 
 int
@@ -932,25 +1030,14 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	const struct command *cmd = cli_find("scan");
 	struct scan_args a;
 	struct diag d;
-	struct rule_set *rs = NULL;
-	struct baseline *bl = NULL;
-	struct poam *poam = NULL;
-	struct crm *crm = NULL;
-	struct attest_set *attest = NULL;
-	struct scope *scope = NULL;
-	struct poam_history *previous = NULL;
+	struct scan_loaded l;
 	struct run *r = NULL;
-	struct sign_key *key = NULL;
-	char *pass = NULL;
-	size_t passlen = 0;
-	long stray;
 	struct run_opts ro;
 	struct scan_select sel;
 	struct report_findings prev;
 	struct scan_gate *gate = NULL;
 	struct arena *ga = NULL;
 	const struct adapter *ad = NULL;
-	size_t i;
 	int rc, vrc;
 
 	if ((rc = parse_args(c, cmd, argc, argv, &a)) != 0) {
@@ -958,60 +1045,12 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		return rc == -1 ? 0 : rc;
 	}
 	diag_init(&d);
+	if ((rc = scan_prepare(&a, &d, &l)) != 0)
+		goto out;
 	rc = EXIT_INVALID_INPUT;
-	if ((rs = rule_set_new()) == NULL) {
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
-	for (i = 0; i < a.nplugins; i++)
-		if (rule_set_add_plugin(rs, &d, a.plugins[i]) == -1)
-			goto out;
-	if (rule_set_load_shipped(rs, &d) == -1)
-		goto out;
-	for (i = 0; i < a.nrules; i++)
-		if (rule_set_load(rs, &d, a.rules[i]) == -1)
-			goto out;
-	if ((bl = baseline_load(&d, a.baseline, rs)) == NULL)
-		goto out;
-	/* The key is loaded before the scan: a wrong passphrase fails fast. */
-	if (a.sign != NULL &&
-	    (key_read_passphrase(&d, a.passfile, 1, &pass, &passlen) == -1 ||
-		(key = key_load_private(&d, a.sign, pass, passlen)) == NULL))
-		goto out;
-	if (a.poam != NULL &&
-	    ((poam = poam_load(&d, a.poam)) == NULL ||
-		poam_validate(poam, bl, rs, &d) == -1))
-		goto out;
-	if (a.crm != NULL) {
-		if ((crm = crm_load(&d, a.crm)) == NULL ||
-		    (stray = crm_apply(crm, bl, &d)) == -1)
-			goto out;
-		if (stray > 0)
-			diag_warn(&d, NULL,
-			    "%ld CRM entries name controls that baseline '%s' "
-			    "does not have",
-			    stray, bl->id);
-	}
-	if (a.attest != NULL &&
-	    ((attest = attest_load(&d, a.attest)) == NULL ||
-		attest_validate(attest, bl, &d) == -1))
-		goto out;
-	if (a.scope != NULL &&
-	    ((scope = scope_load(&d, a.scope)) == NULL ||
-		scope_check_controls(scope, bl, &d) == -1))
-		goto out;
-	if (a.previous != NULL &&
-	    (previous = poam_history_load(&d, a.previous)) == NULL)
-		goto out;
 	if (a.input_format != NULL)
 		ad = adapter_find(a.input_format);
-	memset(&ro, 0, sizeof(ro));
-	ro.now = a.fixed_time;
-	ro.max_results = (size_t)a.max_results;
-	ro.require_attestations = a.require_attest;
-	ro.gate = a.gate;
-	ro.max_evidence_age = (int64_t)a.max_age_days * 86400;
-	ro.lim = a.lim;
+	scan_run_opts(&a, &ro);
 	if ((ga = arena_new()) == NULL ||
 	    (gate = lib_calloc(1, sizeof(*gate))) == NULL) {
 		rc = EXIT_SYSTEM;
@@ -1022,17 +1061,17 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	sel.skip = a.skips;
 	sel.nskip = a.nskips;
 	sel.severity = a.severity;
-	if ((rc = scan_selection(cmd, ga, rs, &sel, &ro.sel)) != 0)
+	if ((rc = scan_selection(cmd, ga, l.rs, &sel, &ro.sel)) != 0)
 		goto out;
 	rc = EXIT_INVALID_INPUT;
 	if (a.new_since != NULL &&
 	    diff_read_findings(ga, &d, a.new_since, &prev) == -1)
 		goto out;
-	if ((r = run_new(&d, bl, rs, poam, &ro)) == NULL)
+	if ((r = run_new(&d, l.bl, l.rs, l.poam, &ro)) == NULL)
 		goto out;
-	r->as.attest = attest;
-	r->as.crm = crm;
-	r->as.scope = scope;
+	r->as.attest = l.attest;
+	r->as.crm = l.crm;
+	r->as.scope = l.scope;
 	if (a.quiet)
 		c->tty_err = 0; /* no progress either */
 	if (scan_run_inputs(c, r, &a, ad) == -1 ||
@@ -1043,25 +1082,15 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	if (d.nwarnings > 0)
 		cli_diag(c, &d);
 	diag_clear(&d);
-	switch (r->as.exit_verdict) {
-	case VERDICT_ELIGIBLE:
-		rc = EXIT_ELIGIBLE;
-		break;
-	case VERDICT_NOT_ELIGIBLE:
-		rc = EXIT_NOT_ELIGIBLE;
-		break;
-	default:
-		rc = EXIT_INCOMPLETE;
-		break;
-	}
+	rc = scan_verdict_exit(&r->as);
 	/* --fail-on and --new-since decide exit 1; the reports say so. */
 	vrc = scan_gate_exit(
 	    &r->as, a.fail_on, a.new_since ? &prev : NULL, ga, gate, rc);
 	if (gate->nknown > 1)
 		qsort(
 		    gate->known, gate->nknown, sizeof(gate->known[0]), str_cmp);
-	if ((rc = write_reports(c, cmd, &a, &r->as, &d, key, previous, gate)) !=
-	    0)
+	if ((rc = write_reports(
+		 c, cmd, &a, &r->as, &d, l.key, l.previous, gate)) != 0)
 		goto out;
 	rc = vrc;
 out:
@@ -1072,16 +1101,8 @@ out:
 		    "rampart scan: %zu error%s; no report "
 		    "written\n",
 		    d.nerrors, d.nerrors == 1 ? "" : "s");
-	key_passphrase_free(pass, passlen);
-	key_free(key);
 	run_free(r);
-	poam_free(poam);
-	attest_free(attest);
-	scope_free(scope);
-	poam_history_free(previous);
-	baseline_free(bl);
-	crm_free(crm);
-	rule_set_free(rs);
+	scan_loaded_free(&l);
 	diag_free(&d);
 	lib_free(gate);
 	arena_free(ga);

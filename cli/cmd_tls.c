@@ -249,7 +249,7 @@ print_one(void *ctx, size_t idx, struct tls_result *r)
 	    (r->status == TLS_PASS || r->status == TLS_WARN))
 		return 0;
 	if (!out->json) {
-		tls_progress_clear(&out->prog);
+		progress_clear(&out->prog.line);
 		print_text(out->c, r);
 		out->nout++;
 		return 0;
@@ -267,157 +267,153 @@ print_one(void *ctx, size_t idx, struct tls_result *r)
 	return 0;
 }
 
-int
-cmd_tls(struct cli *c, int argc, char **argv)
-{
-	const struct command *cmd = cli_find("tls");
+/* The command line of tls; targets is lib-allocated. */
+struct tls_args {
 	struct tls_opts o;
-	struct tls_target *targets = NULL, *nv;
-	struct tls_out out;
-	struct arena *a = NULL;
-	struct diag d;
-	const char *arg, *files[16];
-	struct opt_parse p;
-	size_t n = 0, nfiles = 0, i;
-	int json = 0, opt, rc = EXIT_SYSTEM;
-	struct time_error terr;
-	int64_t t;
+	struct tls_target *targets;
+	size_t n;
+	const char *files[16]; /* --targets */
+	size_t nfiles;
+	int json, only_failures;
+};
 
-	memset(&o, 0, sizeof(o));
-	memset(&out, 0, sizeof(out));
-	sb_init(&out.sb);
-	diag_init(&d);
-	if ((a = arena_new()) == NULL) {
+/* Append the target operand arg to ta; -1 to go on, or the exit code. */
+static int
+tls_add_target(struct cli *c, const struct command *cmd, struct arena *a,
+    struct diag *d, struct tls_args *ta, const char *arg)
+{
+	struct tls_target *nv;
+
+	if ((nv = lib_realloc(ta->targets, (ta->n + 1) * sizeof(*nv))) ==
+	    NULL) {
 		fprintf(stderr, "rampart tls: out of memory\n");
 		return EXIT_SYSTEM;
 	}
-	opt_init(&p, c, cmd, argc, argv);
-	while ((opt = opt_next(&p)) != -1) {
-		arg = p.arg;
-		switch (opt) {
-		case -2:
-			rc = EXIT_USAGE;
-			goto out;
-		case 0:
-			if ((nv = lib_realloc(targets,
-				 (n + 1) * sizeof(*targets))) == NULL) {
-				fprintf(stderr, "rampart tls: out of memory\n");
-				goto out;
-			}
-			targets = nv;
-			arg = opt_operand(&p);
-			if (tls_target_parse(a, &d, NULL, arg, &targets[n]) ==
-			    -1) {
-				cli_diag(c, &d);
-				rc = cli_usage_err(cmd, "bad target '%s'", arg);
-				goto out;
-			}
-			n++;
-			break;
-		case O_TARGETS:
-			if (nfiles == 16) {
-				rc = cli_usage_err(cmd, "too many --targets");
-				goto out;
-			}
-			files[nfiles++] = arg;
-			break;
-		case O_SNI:
-			o.sni = arg;
-			break;
-		case O_CA:
-			o.ca_file = arg;
-			break;
-		case O_CTIMEOUT:
-		case O_HTIMEOUT:
-		case O_TIMEOUT:
-			if (parse_secs(arg,
-				opt == O_HTIMEOUT
-				    ? &o.handshake_timeout_ms
-				    : &o.connect_timeout_ms) == -1) {
-				rc = cli_usage_err(cmd,
-				    "bad timeout '%s' (seconds, e.g. 2 or "
-				    "0.5)",
-				    arg);
-				goto out;
-			}
-			if (opt == O_TIMEOUT)
-				o.handshake_timeout_ms = o.connect_timeout_ms;
-			break;
-		case O_CONC:
-		case O_PERHOST:
-			if (parse_count(arg, 4096,
-				opt == O_CONC ? &o.concurrency : &o.per_host) ==
-			    -1) {
-				rc = cli_usage_err(
-				    cmd, "bad count '%s' (1 to 4096)", arg);
-				goto out;
-			}
-			break;
-		case O_FORMAT:
-			json = strcmp(arg, "json") == 0;
-			break;
-		case O_ONLY_FAILURES:
-			out.only_failures = 1;
-			break;
-		case O_CITIZEN:
-			o.citizen_facing = 1;
-			break;
-		case O_TIME:
-			if (time_parse(arg, strlen(arg), TIME_ANY, &t, &terr) ==
-			    -1) {
-				rc = cli_usage_err(cmd,
-				    "invalid %.*s '%s': %s (use an RFC "
-				    "3339 date-time such as "
-				    "2026-12-31T00:00:00Z, or a date "
-				    "2026-12-31)",
-				    (int)strcspn(p.given, "="), p.given, arg,
-				    terr.why);
-				goto out;
-			}
-			o.now = t;
-			break;
-		case O_HELP:
-			tls_help(cmd);
-			rc = 0;
-			goto out;
-		default:
-			rc = opt_unhandled(&p, opt);
-			goto out;
-		}
+	ta->targets = nv;
+	if (tls_target_parse(a, d, NULL, arg, &ta->targets[ta->n]) == -1) {
+		cli_diag(c, d);
+		return cli_usage_err(cmd, "bad target '%s'", arg);
 	}
-	for (i = 0; i < nfiles; i++)
-		if (tls_targets_read(a, &d, files[i], &targets, &n) == -1) {
-			cli_diag(c, &d);
-			rc = EXIT_INVALID_INPUT;
-			goto out;
-		}
-	if (n == 0) {
-		rc = cli_usage_err(cmd, "no target given");
-		goto out;
+	ta->n++;
+	return -1;
+}
+
+/*
+ * One option (or operand) of tls into ta; the opt_next() id is opt.
+ * Returns -1 to go on, or the exit code to return (0 after --help), the
+ * reason printed.
+ */
+static int
+tls_option(struct cli *c, struct opt_parse *p, int opt, struct arena *a,
+    struct diag *d, struct tls_args *ta)
+{
+	const struct command *cmd = p->cmd;
+	const char *arg = p->arg;
+	struct time_error terr;
+	int64_t t;
+
+	switch (opt) {
+	case -2:
+		return EXIT_USAGE;
+	case 0:
+		return tls_add_target(c, cmd, a, d, ta, opt_operand(p));
+	case O_TARGETS:
+		if (ta->nfiles == 16)
+			return cli_usage_err(cmd, "too many --targets");
+		ta->files[ta->nfiles++] = arg;
+		break;
+	case O_SNI:
+		ta->o.sni = arg;
+		break;
+	case O_CA:
+		ta->o.ca_file = arg;
+		break;
+	case O_CTIMEOUT:
+	case O_HTIMEOUT:
+	case O_TIMEOUT:
+		if (parse_secs(arg,
+			opt == O_HTIMEOUT ? &ta->o.handshake_timeout_ms
+					  : &ta->o.connect_timeout_ms) == -1)
+			return cli_usage_err(cmd,
+			    "bad timeout '%s' (seconds, e.g. 2 or "
+			    "0.5)",
+			    arg);
+		if (opt == O_TIMEOUT)
+			ta->o.handshake_timeout_ms = ta->o.connect_timeout_ms;
+		break;
+	case O_CONC:
+	case O_PERHOST:
+		if (parse_count(arg, 4096,
+			opt == O_CONC ? &ta->o.concurrency : &ta->o.per_host) ==
+		    -1)
+			return cli_usage_err(
+			    cmd, "bad count '%s' (1 to 4096)", arg);
+		break;
+	case O_FORMAT:
+		ta->json = strcmp(arg, "json") == 0;
+		break;
+	case O_ONLY_FAILURES:
+		ta->only_failures = 1;
+		break;
+	case O_CITIZEN:
+		ta->o.citizen_facing = 1;
+		break;
+	case O_TIME:
+		if (time_parse(arg, strlen(arg), TIME_ANY, &t, &terr) == -1)
+			return cli_usage_err(cmd,
+			    "invalid %.*s '%s': %s (use an RFC "
+			    "3339 date-time such as "
+			    "2026-12-31T00:00:00Z, or a date "
+			    "2026-12-31)",
+			    (int)strcspn(p->given, "="), p->given, arg,
+			    terr.why);
+		ta->o.now = t;
+		break;
+	case O_HELP:
+		tls_help(cmd);
+		return 0;
+	default:
+		return opt_unhandled(p, opt);
 	}
+	return -1;
+}
+
+/*
+ * Probe every target of ta, printing each result as it completes, then
+ * the totals.  Returns the exit code.
+ */
+static int
+tls_run(struct cli *c, struct diag *d, struct tls_args *ta)
+{
+	struct tls_out out;
+	int rc = EXIT_SYSTEM;
+
+	memset(&out, 0, sizeof(out));
+	sb_init(&out.sb);
+	out.only_failures = ta->only_failures;
 	out.c = c;
-	out.json = json;
-	out.prog.c = c;
+	out.json = ta->json;
+	progress_start(&out.prog.line, c);
 	out.prog.who = "rampart tls";
 	/* N/TOTAL on a terminal's stderr, whatever the output format. */
 	if (c->tty_err) {
-		o.progress = tls_progress;
-		o.progress_ctx = &out.prog;
+		ta->o.progress = tls_progress;
+		ta->o.progress_ctx = &out.prog;
 	}
-	if (tls_scan_each(&o, targets, n, print_one, &out, &d) == -1) {
+	if (tls_scan_each(&ta->o, ta->targets, ta->n, print_one, &out, d) ==
+	    -1) {
 		if (out.json && out.nout > 0)
 			fputs("\n", stdout); /* a truncated document */
-		cli_diag(c, &d);
-		rc = EXIT_SYSTEM;
+		cli_diag(c, d);
 		goto out;
 	}
-	tls_progress_clear(&out.prog);
-	if (json && out.nout == 0)
+	progress_clear(&out.prog.line);
+	if (ta->json && out.nout == 0)
 		json_head();
-	if (json)
+	if (ta->json)
 		fputs("]", stdout);
-	print_totals(&out, n);
-	if (json)
+	print_totals(&out, ta->n);
+	if (ta->json)
 		fputs("}\n", stdout);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fprintf(stderr, "rampart tls: cannot write the output: %s\n",
@@ -427,7 +423,44 @@ cmd_tls(struct cli *c, int argc, char **argv)
 	rc = out.nfail ? EXIT_NOT_ELIGIBLE : out.nerr ? EXIT_INCOMPLETE : 0;
 out:
 	sb_free(&out.sb);
-	lib_free(targets);
+	return rc;
+}
+
+int
+cmd_tls(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd = cli_find("tls");
+	struct tls_args ta;
+	struct arena *a = NULL;
+	struct diag d;
+	struct opt_parse p;
+	size_t i;
+	int opt, rc = EXIT_SYSTEM;
+
+	memset(&ta, 0, sizeof(ta));
+	diag_init(&d);
+	if ((a = arena_new()) == NULL) {
+		fprintf(stderr, "rampart tls: out of memory\n");
+		return EXIT_SYSTEM;
+	}
+	opt_init(&p, c, cmd, argc, argv);
+	while ((opt = opt_next(&p)) != -1)
+		if ((rc = tls_option(c, &p, opt, a, &d, &ta)) != -1)
+			goto out;
+	for (i = 0; i < ta.nfiles; i++)
+		if (tls_targets_read(a, &d, ta.files[i], &ta.targets, &ta.n) ==
+		    -1) {
+			cli_diag(c, &d);
+			rc = EXIT_INVALID_INPUT;
+			goto out;
+		}
+	if (ta.n == 0) {
+		rc = cli_usage_err(cmd, "no target given");
+		goto out;
+	}
+	rc = tls_run(c, &d, &ta);
+out:
+	lib_free(ta.targets);
 	arena_free(a);
 	diag_free(&d);
 	return rc;

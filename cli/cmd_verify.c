@@ -583,29 +583,29 @@ text_result(const char *report, const struct verify_result *r,
 	}
 }
 
-int
-cmd_verify(struct cli *c, int argc, char **argv)
-{
-	const struct command *cmd = cli_find("verify");
-	const char *report = NULL, *bundle = NULL, *keyfile = NULL;
-	const char *ringfile = NULL, *arg, *dirs[MAX_DIRS];
-	struct verify_opts vo;
-	struct verify_result r;
-	struct sign_key *k = NULL;
-	struct keyring *kr = NULL;
-	struct arena *a = NULL;
-	struct pin_check *pc = NULL;
-	struct rescan rs;
-	size_t ndirs = 0, npc = 0;
-	long bad = 0;
-	struct diag d;
-	struct opt_parse p;
-	int o, v, fips = 0, json = 0, do_rescan = 0;
-	int rc = EXIT_INVALID_INPUT;
+/* The command line of verify. */
+struct verify_args {
+	const char *report, *bundle, *keyfile, *ringfile;
+	const char *dirs[MAX_DIRS]; /* --inputs */
+	size_t ndirs;
+	int fips, json, do_rescan;
+	struct verify_opts vo; /* key and keyring set after loading */
+};
 
-	memset(&vo, 0, sizeof(vo));
-	memset(&rs, 0, sizeof(rs));
-	diag_init(&d);
+/*
+ * Parse verify's options and operand into *va and check how they
+ * combine.  Returns -1 to go on, or the exit code to return (0 after
+ * --help), the reason printed.
+ */
+static int
+verify_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
+    struct verify_args *va)
+{
+	struct opt_parse p;
+	const char *arg;
+	int o;
+
+	memset(va, 0, sizeof(*va));
 	opt_init(&p, c, cmd, argc, argv);
 	while ((o = opt_next(&p)) != -1) {
 		arg = p.arg;
@@ -613,38 +613,38 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		case -2:
 			return EXIT_USAGE;
 		case 0:
-			if (report != NULL)
+			if (va->report != NULL)
 				return cli_usage_err(cmd, "one REPORT only");
-			report = opt_operand(&p);
+			va->report = opt_operand(&p);
 			break;
 		case O_BUNDLE:
-			bundle = arg;
+			va->bundle = arg;
 			break;
 		case O_KEY:
-			keyfile = arg;
+			va->keyfile = arg;
 			break;
 		case O_KEYRING:
-			ringfile = arg;
+			va->ringfile = arg;
 			break;
 		case O_TSA_CA:
-			vo.tsa_ca = arg;
+			va->vo.tsa_ca = arg;
 			break;
 		case O_REQ_TS:
-			vo.require_timestamp = 1;
+			va->vo.require_timestamp = 1;
 			break;
 		case O_FIPS:
-			fips = 1;
+			va->fips = 1;
 			break;
 		case O_INPUTS:
-			if (ndirs == MAX_DIRS)
+			if (va->ndirs == MAX_DIRS)
 				return cli_usage_err(cmd, "too many --inputs");
-			dirs[ndirs++] = arg;
+			va->dirs[va->ndirs++] = arg;
 			break;
 		case O_RESCAN:
-			do_rescan = 1;
+			va->do_rescan = 1;
 			break;
 		case O_FORMAT:
-			json = strcmp(arg, "json") == 0;
+			va->json = strcmp(arg, "json") == 0;
 			break;
 		case O_HELP:
 			verify_help(cmd);
@@ -653,21 +653,124 @@ cmd_verify(struct cli *c, int argc, char **argv)
 			return opt_unhandled(&p, o);
 		}
 	}
-	if (report == NULL)
+	if (va->report == NULL)
 		return cli_usage_err(cmd, "missing REPORT");
-	if ((keyfile == NULL) == (ringfile == NULL))
+	if ((va->keyfile == NULL) == (va->ringfile == NULL))
 		return cli_usage_err(cmd,
 		    "give exactly one of --key and "
 		    "--keyring");
-	if (do_rescan && ndirs == 0)
+	if (va->do_rescan && va->ndirs == 0)
 		return cli_usage_err(cmd,
 		    "--rescan needs --inputs DIR (where the pinned "
 		    "files are)");
-	if (vo.require_timestamp && vo.tsa_ca == NULL)
+	if (va->vo.require_timestamp && va->vo.tsa_ca == NULL)
 		return cli_usage_err(cmd,
 		    "--require-timestamp needs --tsa-ca to verify the "
 		    "timestamp with");
-	if (fips && key_fips_enable(&d) == -1) {
+	return -1;
+}
+
+/*
+ * Say why the bundle did not verify (v is not VERIFY_VALID): the
+ * diagnostics, the JSON result with --json, and the one-line verdict.
+ * Returns the exit code.
+ */
+static int
+verify_refused(struct cli *c, struct diag *d, const struct verify_args *va,
+    const struct verify_result *r, int v)
+{
+	int rc;
+
+	/* Tri-state and more: anything but VALID is a failure. */
+	rc = v == VERIFY_INVALID    ? EXIT_NOT_ELIGIBLE
+	    : v == VERIFY_MALFORMED ? EXIT_INVALID_INPUT
+				    : EXIT_SYSTEM;
+	cli_diag(c, d);
+	if (va->json)
+		json_result(r, va->report, va->vo.keyring != NULL, 0,
+		    rc == EXIT_NOT_ELIGIBLE ? "invalid signature "
+					      "or report"
+					    : "cannot verify",
+		    NULL, 0, 0, NULL, 0);
+	fputs("rampart verify: ", stderr);
+	put(stderr, va->report);
+	fprintf(stderr, ": %s\n",
+	    rc == EXIT_NOT_ELIGIBLE ? "INVALID signature or report"
+				    : "cannot verify");
+	return rc;
+}
+
+/*
+ * The signature verified: recheck the pins (with --inputs; else list them
+ * as not rechecked), rescan with --rescan, print the result and decide
+ * the exit code.  Returns it, or -1 on a system error (reported on d).
+ */
+static int
+verify_pins(struct arena *a, struct diag *d, const struct verify_args *va,
+    const struct verify_result *r)
+{
+	struct pin_check *pc = NULL;
+	struct rescan rs;
+	size_t npc = 0;
+	long bad;
+	int rc = 0;
+
+	memset(&rs, 0, sizeof(rs));
+	/* Without --inputs each pin is listed as not rechecked. */
+	if (va->ndirs > 0)
+		bad = pins_recheck(
+		    a, d, r->pins, r->npins, va->dirs, va->ndirs, &pc, &npc);
+	else
+		bad = unchecked(a, d, r, &pc, &npc);
+	if (bad < 0)
+		return -1;
+	if (va->do_rescan)
+		rescan(a, d, r, pc, npc, &rs);
+	if (va->json)
+		json_result(r, va->report, va->vo.keyring != NULL, 1, NULL, pc,
+		    npc, va->ndirs > 0, &rs, va->do_rescan);
+	else
+		text_result(
+		    va->report, r, pc, npc, va->ndirs > 0, &rs, va->do_rescan);
+	if (bad > 0) {
+		fprintf(stderr,
+		    "rampart verify: %s: the signature is valid, but %ld "
+		    "pinned file%s changed or missing\n",
+		    va->report, bad, bad == 1 ? " is" : "s are");
+		rc = EXIT_NOT_ELIGIBLE;
+	}
+	if (va->do_rescan &&
+	    (!rs.done || rs.n > 0 ||
+		(r->verdict != NULL && rs.verdict != NULL &&
+		    strcmp(r->verdict, rs.verdict) != 0))) {
+		fprintf(stderr, "rampart verify: %s: the rescan %s\n",
+		    va->report,
+		    !rs.done ? "could not run"
+			     : "does not reproduce the "
+			       "signed verdict and "
+			       "statuses");
+		rc = EXIT_NOT_ELIGIBLE;
+	}
+	return rc;
+}
+
+int
+cmd_verify(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd = cli_find("verify");
+	struct verify_args va;
+	struct verify_result r;
+	struct sign_key *k = NULL;
+	struct keyring *kr = NULL;
+	struct arena *a = NULL;
+	struct diag d;
+	int v, rc = EXIT_INVALID_INPUT;
+
+	diag_init(&d);
+	if ((rc = verify_parse(c, cmd, argc, argv, &va)) != -1)
+		return rc;
+	rc = EXIT_INVALID_INPUT;
+	if (va.fips && key_fips_enable(&d) == -1) {
 		cli_diag(c, &d);
 		diag_free(&d);
 		return EXIT_SYSTEM;
@@ -676,75 +779,28 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "rampart verify: out of memory\n");
 		return EXIT_SYSTEM;
 	}
-	if (keyfile != NULL && (k = key_load_public(&d, keyfile)) == NULL)
+	if (va.keyfile != NULL && (k = key_load_public(&d, va.keyfile)) == NULL)
 		goto fail;
-	if (ringfile != NULL && (kr = keyring_load(&d, ringfile)) == NULL)
+	if (va.ringfile != NULL && (kr = keyring_load(&d, va.ringfile)) == NULL)
 		goto fail;
-	if (fips && k != NULL && k->alg == KEY_ALG_ED25519) {
+	if (va.fips && k != NULL && k->alg == KEY_ALG_ED25519) {
 		diag_err(
 		    &d, NULL, "--fips: Ed25519 keys are not FIPS-approved");
 		goto fail;
 	}
-	vo.key = k;
-	vo.keyring = kr;
-	v = bundle_verify_file(a, &d, report, bundle, &vo, &r);
+	va.vo.key = k;
+	va.vo.keyring = kr;
+	v = bundle_verify_file(a, &d, va.report, va.bundle, &va.vo, &r);
 	if (v != VERIFY_VALID) {
-		/* Tri-state and more: anything but VALID is a failure. */
-		rc = v == VERIFY_INVALID    ? EXIT_NOT_ELIGIBLE
-		    : v == VERIFY_MALFORMED ? EXIT_INVALID_INPUT
-					    : EXIT_SYSTEM;
-		cli_diag(c, &d);
-		if (json)
-			json_result(&r, report, kr != NULL, 0,
-			    rc == EXIT_NOT_ELIGIBLE ? "invalid signature "
-						      "or report"
-						    : "cannot verify",
-			    NULL, 0, 0, NULL, 0);
-		fputs("rampart verify: ", stderr);
-		put(stderr, report);
-		fprintf(stderr, ": %s\n",
-		    rc == EXIT_NOT_ELIGIBLE ? "INVALID signature or report"
-					    : "cannot verify");
+		rc = verify_refused(c, &d, &va, &r, v);
 		goto out;
 	}
 	if (d.n > 0)
 		cli_diag(c, &d);
 	diag_clear(&d);
-	/* Without --inputs each pin is listed as not rechecked. */
-	if (ndirs > 0)
-		bad = pins_recheck(
-		    a, &d, r.pins, r.npins, dirs, ndirs, &pc, &npc);
-	else
-		bad = unchecked(a, &d, &r, &pc, &npc);
-	if (bad < 0) {
+	if ((rc = verify_pins(a, &d, &va, &r)) == -1) {
 		rc = EXIT_SYSTEM;
 		goto fail;
-	}
-	if (do_rescan)
-		rescan(a, &d, &r, pc, npc, &rs);
-	if (json)
-		json_result(&r, report, kr != NULL, 1, NULL, pc, npc, ndirs > 0,
-		    &rs, do_rescan);
-	else
-		text_result(report, &r, pc, npc, ndirs > 0, &rs, do_rescan);
-	rc = 0;
-	if (bad > 0) {
-		fprintf(stderr,
-		    "rampart verify: %s: the signature is valid, but %ld "
-		    "pinned file%s changed or missing\n",
-		    report, bad, bad == 1 ? " is" : "s are");
-		rc = EXIT_NOT_ELIGIBLE;
-	}
-	if (do_rescan &&
-	    (!rs.done || rs.n > 0 ||
-		(r.verdict != NULL && rs.verdict != NULL &&
-		    strcmp(r.verdict, rs.verdict) != 0))) {
-		fprintf(stderr, "rampart verify: %s: the rescan %s\n", report,
-		    !rs.done ? "could not run"
-			     : "does not reproduce the "
-			       "signed verdict and "
-			       "statuses");
-		rc = EXIT_NOT_ELIGIBLE;
 	}
 	goto out;
 fail:

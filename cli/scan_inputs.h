@@ -68,10 +68,7 @@ struct scan_loader {
 	size_t nplugins;
 	const char *const *rules;
 	size_t nrules;
-	/* The progress line on a terminal's stderr: its command's cli and
-	 * the width now shown. */
-	const struct cli *c;
-	size_t pw;
+	struct progress prog; /* "reading X..." on a terminal's stderr */
 };
 
 /*

@@ -60,32 +60,13 @@ out:
 }
 
 void
-tls_progress_clear(struct tls_progress *p)
-{
-	if (p->width == 0)
-		return;
-	if (p->c->color_err)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r%*s\r", (int)p->width, "");
-	p->width = 0;
-	fflush(stderr);
-}
-
-void
 tls_progress(void *ctx, size_t done, size_t total)
 {
 	struct tls_progress *p = ctx;
-	int w;
 
-	if (!p->c->tty_err)
-		return;
-	w = fprintf(stderr, "\r%s: %zu/%zu endpoints", p->who, done, total);
-	if (w > 1 && (size_t)w - 1 > p->width)
-		p->width = (size_t)w - 1;
-	fflush(stderr);
+	progress_update(&p->line, "%s: %zu/%zu endpoints", p->who, done, total);
 	if (done == total)
-		tls_progress_clear(p);
+		progress_clear(&p->line);
 }
 
 /*
@@ -123,7 +104,7 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	struct tls_opts o;
 	struct feed f;
 	struct resource mk;
-	struct tls_progress prog = { c, "rampart scan: probing TLS", 0 };
+	struct tls_progress prog = { .who = "rampart scan: probing TLS" };
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, j;
 	size_t n = 0, i;
@@ -131,6 +112,7 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 
 	memset(&f, 0, sizeof(f));
 	sb_init(&f.ev);
+	progress_start(&prog.line, c);
 	if ((a = arena_new()) == NULL)
 		return diag_err(d, NULL, "out of memory");
 	for (i = 0; i < ta->ntargets; i++) {
@@ -194,7 +176,7 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 		snprintf(f.in->sha256 + j * 2, 3, "%02x", md[j]);
 	rc = 0;
 out:
-	tls_progress_clear(&prog);
+	progress_clear(&prog.line);
 	EVP_MD_CTX_free(f.md);
 	lib_free(t);
 	sb_free(&f.ev);

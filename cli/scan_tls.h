@@ -21,19 +21,17 @@ struct scan_tls_args {
 };
 
 /*
- * The "who: N/TOTAL endpoints" progress line on stderr, for `tls` and
- * `scan --tls`: a tls_opts.progress callback whose ctx is a struct
- * tls_progress.  Only on a terminal; it is erased with spaces, never
- * with escape codes when colour is off (TERM=dumb, NO_COLOR, --color
- * never).  tls_progress_clear() erases a line still shown.
+ * The "who: N/TOTAL endpoints" progress line on stderr (struct progress,
+ * cli.h), for `tls` and `scan --tls`: a tls_opts.progress callback whose
+ * ctx is a struct tls_progress, its line started with progress_start().
+ * The line is erased when the last endpoint is done; progress_clear()
+ * erases a line still shown.
  */
 struct tls_progress {
-	const struct cli *c;
+	struct progress line;
 	const char *who; /* "rampart tls" */
-	size_t width; /* columns last written */
 };
 void tls_progress(void *ctx, size_t done, size_t total);
-void tls_progress_clear(struct tls_progress *p);
 
 /* Probe every target and feed the results into r.  0 or -1. */
 int scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,

@@ -716,23 +716,148 @@ is_dir_input(const struct sign_pin *v, size_t n, const char *name)
 	return 0;
 }
 
+/* The growing list of checks pins_recheck() returns, and its tally. */
+struct recheck {
+	struct arena *a;
+	struct diag quiet; /* a missing file is a status, not a diagnostic */
+	struct pin_check *c;
+	size_t cap, nc;
+	long bad; /* changed, missing or unpinned */
+};
+
+/*
+ * A new zeroed check at the end of rc's list, or NULL when out of memory.
+ * The pointer is valid until the next call.
+ */
+static struct pin_check *
+recheck_add(
+    struct recheck *rc, const char *role, const char *name, const char *input)
+{
+	struct pin_check *c;
+
+	if (rc->nc >= rc->cap) {
+		c = arena_realloc(rc->a, rc->c, rc->cap * sizeof(*c),
+		    2 * rc->cap * sizeof(*c));
+		if (c == NULL)
+			return NULL;
+		rc->c = c;
+		rc->cap *= 2;
+	}
+	c = &rc->c[rc->nc++];
+	memset(c, 0, sizeof(*c));
+	c->role = role;
+	c->name = name;
+	c->input = input;
+	return c;
+}
+
+/* Set c's status from the recomputed hex against the pinned want. */
+static void
+recheck_compare(
+    struct recheck *rc, struct pin_check *c, const char *hex, const char *want)
+{
+	c->got = arena_strdup(rc->a, hex);
+	c->status = strcmp(hex, want) == 0 ? PIN_OK : PIN_CHANGED;
+	rc->bad += c->status != PIN_OK;
+}
+
+/* Re-hash file (NULL: not found) for check c pinned at want. */
+static void
+recheck_file(
+    struct recheck *rc, struct pin_check *c, const char *file, const char *want)
+{
+	char hex[SHA256_HEX_LEN + 1];
+
+	c->file = file;
+	if (file == NULL || sha256_file_hex(&rc->quiet, file, hex) == -1) {
+		c->status = PIN_MISSING;
+		rc->bad++;
+		return;
+	}
+	recheck_compare(rc, c, hex, want);
+}
+
+/* Whether v[0..n) pins name as an input-file of the input named input. */
+static int
+is_pinned_file(
+    const struct sign_pin *v, size_t n, const char *input, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (strcmp(v[k].role, "input-file") == 0 &&
+		    strcmp(v[k].input, input) == 0 &&
+		    strcmp(v[k].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A directory input e located at root, for check c: its manifest digest,
+ * then one unpinned check for each file it holds that v does not pin.
+ * Returns 0, or -1 when out of memory (reported on d).
+ */
+static int
+recheck_dir(struct recheck *rc, struct diag *d, struct pin_check *c,
+    const struct sign_pin *v, size_t n, const struct sign_pin *e,
+    const char *root)
+{
+	struct sign_pin *files;
+	char hex[SHA256_HEX_LEN + 1];
+	size_t j, nfiles;
+
+	c->file = root;
+	if (pins_dir(rc->a, &rc->quiet, root, &files, &nfiles, hex) == -1) {
+		c->status = PIN_MISSING;
+		rc->bad++;
+		return 0;
+	}
+	recheck_compare(rc, c, hex, e->sha256);
+	for (j = 0; j < nfiles; j++) {
+		if (is_pinned_file(v, n, e->name, files[j].name))
+			continue;
+		if ((c = recheck_add(
+			 rc, "input-file", files[j].name, e->name)) == NULL)
+			return diag_err(d, NULL, "out of memory");
+		c->got = files[j].sha256;
+		c->file = arena_printf(rc->a, "%s/%s", root, files[j].name);
+		c->status = PIN_UNPINNED;
+		rc->bad++;
+	}
+	return 0;
+}
+
+/* The located file of input-file pin e under its input's root, or NULL. */
+static const char *
+input_file_path(struct arena *a, const struct sign_pin *v, size_t n,
+    const char *const *roots, const struct sign_pin *e)
+{
+	const char *root = NULL, *file;
+	struct stat st;
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (roots[j] != NULL && strcmp(v[j].name, e->input) == 0)
+			root = roots[j];
+	file = root != NULL ? arena_printf(a, "%s/%s", root, e->name) : NULL;
+	if (file != NULL && lstat(file, &st) != 0)
+		file = NULL;
+	return file;
+}
+
 long
 pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
     size_t n, const char *const *dirs, size_t ndirs, struct pin_check **out,
     size_t *nout)
 {
+	struct recheck rc = { .a = a, .cap = n + 1 };
 	struct pin_check *c;
-	struct sign_pin *files;
 	const char **roots;
-	char hex[SHA256_HEX_LEN + 1];
-	size_t i, j, k, nfiles, cap = n + 1, nc = 0;
-	long bad = 0;
-	struct diag quiet;
-	struct stat st;
+	size_t i;
 
 	*out = NULL;
 	*nout = 0;
-	if ((c = arena_alloc(a, cap * sizeof(*c))) == NULL ||
+	if ((rc.c = arena_alloc(a, rc.cap * sizeof(*rc.c))) == NULL ||
 	    (roots = arena_alloc(a, (n + 1) * sizeof(*roots))) == NULL)
 		return diag_err(d, NULL, "out of memory");
 	/* Directory inputs first: their files are looked up under them. */
@@ -742,106 +867,42 @@ pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
 		    is_dir_input(v, n, v[i].name))
 			roots[i] = locate(a, v[i].name, dirs, ndirs, 1);
 	}
-	diag_init(&quiet);
+	diag_init(&rc.quiet);
 	for (i = 0; i < n; i++) {
 		const struct sign_pin *e = &v[i];
-		const char *root = NULL, *file = NULL;
 
-		memset(&c[nc], 0, sizeof(c[nc]));
-		c[nc].role = e->role;
-		c[nc].name = e->name;
-		c[nc].input = e->input;
-		c[nc].source = e->source;
-		c[nc].want = e->sha256;
+		if ((c = recheck_add(&rc, e->role, e->name, e->input)) ==
+		    NULL) {
+			diag_free(&rc.quiet);
+			return diag_err(d, NULL, "out of memory");
+		}
+		c->source = e->source;
+		c->want = e->sha256;
 		/* The tool, and live TLS probes (their digest covers the
 		 * observations, not a file). */
 		if (strcmp(e->role, "tool") == 0 ||
 		    (strcmp(e->role, "input") == 0 && e->format != NULL &&
-			strcmp(e->format, "tls") == 0)) {
-			c[nc++].status = PIN_NOT_RECHECKED;
-			continue;
-		}
-		if (strcmp(e->role, "input-file") == 0) {
-			for (j = 0; j < n; j++)
-				if (roots[j] != NULL &&
-				    strcmp(v[j].name, e->input) == 0)
-					root = roots[j];
-			file = root != NULL
-			    ? arena_printf(a, "%s/%s", root, e->name)
-			    : NULL;
-			if (file != NULL && lstat(file, &st) != 0)
-				file = NULL;
-		} else if (roots[i] != NULL) {
-			/* A directory input: its manifest, and extra files. */
-			c[nc].file = roots[i];
-			if (pins_dir(a, &quiet, roots[i], &files, &nfiles,
-				hex) == -1) {
-				c[nc].status = PIN_MISSING;
-				bad++;
-				nc++;
-				continue;
+			strcmp(e->format, "tls") == 0))
+			c->status = PIN_NOT_RECHECKED;
+		else if (strcmp(e->role, "input-file") == 0)
+			recheck_file(&rc, c, input_file_path(a, v, n, roots, e),
+			    e->sha256);
+		else if (roots[i] != NULL) {
+			if (recheck_dir(&rc, d, c, v, n, e, roots[i]) == -1) {
+				diag_free(&rc.quiet);
+				return -1;
 			}
-			c[nc].got = arena_strdup(a, hex);
-			c[nc].status =
-			    strcmp(hex, e->sha256) == 0 ? PIN_OK : PIN_CHANGED;
-			bad += c[nc].status != PIN_OK;
-			nc++;
-			for (j = 0; j < nfiles; j++) {
-				for (k = 0; k < n; k++)
-					if (strcmp(v[k].role, "input-file") ==
-						0 &&
-					    strcmp(v[k].input, e->name) == 0 &&
-					    strcmp(v[k].name, files[j].name) ==
-						0)
-						break;
-				if (k < n)
-					continue;
-				if (nc + 1 >= cap) {
-					struct pin_check *nv;
-
-					nv = arena_realloc(a, c,
-					    cap * sizeof(*c),
-					    2 * cap * sizeof(*c));
-					if (nv == NULL) {
-						diag_free(&quiet);
-						return diag_err(
-						    d, NULL, "out of memory");
-					}
-					c = nv;
-					cap *= 2;
-				}
-				memset(&c[nc], 0, sizeof(c[nc]));
-				c[nc].role = "input-file";
-				c[nc].name = files[j].name;
-				c[nc].input = e->name;
-				c[nc].got = files[j].sha256;
-				c[nc].file = arena_printf(
-				    a, "%s/%s", roots[i], files[j].name);
-				c[nc++].status = PIN_UNPINNED;
-				bad++;
-			}
-			continue;
-		} else {
-			file = locate(a,
-			    strcmp(e->role, "baseline") == 0 && e->path
-				? e->path
-				: e->name,
-			    dirs, ndirs, 0);
-		}
-		c[nc].file = file;
-		if (file == NULL || sha256_file_hex(&quiet, file, hex) == -1) {
-			c[nc++].status = PIN_MISSING;
-			bad++;
-			continue;
-		}
-		c[nc].got = arena_strdup(a, hex);
-		c[nc].status =
-		    strcmp(hex, e->sha256) == 0 ? PIN_OK : PIN_CHANGED;
-		bad += c[nc].status != PIN_OK;
-		nc++;
+		} else
+			recheck_file(&rc, c,
+			    locate(a,
+				strcmp(e->role, "baseline") == 0 && e->path
+				    ? e->path
+				    : e->name,
+				dirs, ndirs, 0),
+			    e->sha256);
 	}
-	diag_free(&quiet);
-	*out = c;
-	*nout = nc;
-	return bad;
+	diag_free(&rc.quiet);
+	*out = rc.c;
+	*nout = rc.nc;
+	return rc.bad;
 }

@@ -357,22 +357,11 @@ primary(const struct check_result *res)
 	return NULL;
 }
 
+/* A result's SARIF kind and level from its status and the rule's severity. */
 static void
-write_result(struct jw *w, const struct assessment *r, size_t ci,
-    const char *id, const struct check_result *res,
-    const struct control_check_outcome *wv)
+write_kind(struct jw *w, const struct rule *ru, enum status st)
 {
-	const struct rule *ru = r->checks[ci].rule;
-	const struct evidence *ev = primary(res);
-	struct strbuf sb;
-	char fp[SHA256_HEX_LEN + 1], src[4200];
-	size_t i;
-	int nrel = 0;
-
-	jw_obj(w);
-	jw_kstr(w, "ruleId", id);
-	jw_kint(w, "ruleIndex", (long long)ci);
-	switch (res->status) {
+	switch (st) {
 	case ST_FAIL:
 		jw_kstr(w, "kind", "fail");
 		jw_kstr(w, "level", level_of(ru->severity));
@@ -390,27 +379,20 @@ write_result(struct jw *w, const struct assessment *r, size_t ci,
 		jw_kstr(w, "level", "none");
 		break;
 	}
-	sb_init(&sb);
-	sb_printf(&sb, "%s %s: %s",
-	    res->resource_type ? res->resource_type : "",
-	    res->resource_id ? res->resource_id : "",
-	    res->message && res->message[0] ? res->message
-					    : status_name(res->status));
-	jw_key(w, "message");
-	jw_obj(w);
-	jw_kstr(w, "text", sb.s);
-	jw_end_obj(w);
-	sb_free(&sb);
-	jw_key(w, "locations");
-	jw_arr(w);
-	if (ev != NULL)
-		write_mark(w, &ev->source);
-	else
-		write_fallback(w, r, res->resource_type, res->resource_id);
-	write_logical(w, res);
-	jw_end_obj(w);
-	jw_end_arr(w);
-	/* Further evidence with a source: related locations. */
+}
+
+/*
+ * Evidence with a source other than the primary ev: related locations,
+ * each with the evidence's path and value.  Nothing when ev is NULL.
+ */
+static void
+write_related(
+    struct jw *w, const struct check_result *res, const struct evidence *ev)
+{
+	struct strbuf sb;
+	size_t i;
+	int nrel = 0;
+
 	for (i = 0; i < res->nev && ev != NULL; i++) {
 		if (res->ev[i].source.file == NULL || &res->ev[i] == ev)
 			continue;
@@ -432,31 +414,39 @@ write_result(struct jw *w, const struct assessment *r, size_t ci,
 	}
 	if (nrel > 0)
 		jw_end_arr(w);
-	/*
-	 * Stable across runs and the same as the JSON report's fingerprint,
-	 * so a UI (and rampart diff) tracks one finding over time.
-	 */
-	report_fingerprint(
-	    ru->id, res->resource_type, res->resource_id, res->region, fp);
-	jw_key(w, "partialFingerprints");
+}
+
+/* A failed result that a POA&M item waives: an accepted suppression. */
+static void
+write_suppression(struct jw *w, const struct check_result *res,
+    const struct control_check_outcome *wv)
+{
+	struct strbuf sb;
+
+	if (wv == NULL || res->status != ST_FAIL)
+		return;
+	sb_init(&sb);
+	sb_printf(&sb, "POA&M item %s until %s: %s", wv->waiver->id,
+	    wv->waiver->expires_text ? wv->waiver->expires_text : "?",
+	    wv->waiver->justification ? wv->waiver->justification : "");
+	jw_key(w, "suppressions");
+	jw_arr(w);
 	jw_obj(w);
-	jw_kstr(w, "rampartFinding/v1", fp);
+	jw_kstr(w, "kind", "external");
+	jw_kstr(w, "status", "accepted");
+	jw_kstr(w, "justification", sb.s);
 	jw_end_obj(w);
-	if (wv != NULL && res->status == ST_FAIL) {
-		sb_init(&sb);
-		sb_printf(&sb, "POA&M item %s until %s: %s", wv->waiver->id,
-		    wv->waiver->expires_text ? wv->waiver->expires_text : "?",
-		    wv->waiver->justification ? wv->waiver->justification : "");
-		jw_key(w, "suppressions");
-		jw_arr(w);
-		jw_obj(w);
-		jw_kstr(w, "kind", "external");
-		jw_kstr(w, "status", "accepted");
-		jw_kstr(w, "justification", sb.s);
-		jw_end_obj(w);
-		jw_end_arr(w);
-		sb_free(&sb);
-	}
+	jw_end_arr(w);
+	sb_free(&sb);
+}
+
+/* The result's properties: status, resource and every evidence item. */
+static void
+write_properties(struct jw *w, const struct check_result *res)
+{
+	char src[4200];
+	size_t i;
+
 	jw_key(w, "properties");
 	jw_obj(w);
 	jw_kstr(w, "status", status_name(res->status));
@@ -480,6 +470,59 @@ write_result(struct jw *w, const struct assessment *r, size_t ci,
 	}
 	jw_end_arr(w);
 	jw_end_obj(w);
+}
+
+/*
+ * One SARIF result for res of check ci (rule id), with its locations,
+ * fingerprint, the POA&M suppression wv (or NULL) and properties.
+ */
+static void
+write_result(struct jw *w, const struct assessment *r, size_t ci,
+    const char *id, const struct check_result *res,
+    const struct control_check_outcome *wv)
+{
+	const struct rule *ru = r->checks[ci].rule;
+	const struct evidence *ev = primary(res);
+	struct strbuf sb;
+	char fp[SHA256_HEX_LEN + 1];
+
+	jw_obj(w);
+	jw_kstr(w, "ruleId", id);
+	jw_kint(w, "ruleIndex", (long long)ci);
+	write_kind(w, ru, res->status);
+	sb_init(&sb);
+	sb_printf(&sb, "%s %s: %s",
+	    res->resource_type ? res->resource_type : "",
+	    res->resource_id ? res->resource_id : "",
+	    res->message && res->message[0] ? res->message
+					    : status_name(res->status));
+	jw_key(w, "message");
+	jw_obj(w);
+	jw_kstr(w, "text", sb.s);
+	jw_end_obj(w);
+	sb_free(&sb);
+	jw_key(w, "locations");
+	jw_arr(w);
+	if (ev != NULL)
+		write_mark(w, &ev->source);
+	else
+		write_fallback(w, r, res->resource_type, res->resource_id);
+	write_logical(w, res);
+	jw_end_obj(w);
+	jw_end_arr(w);
+	write_related(w, res, ev);
+	/*
+	 * Stable across runs and the same as the JSON report's fingerprint,
+	 * so a UI (and rampart diff) tracks one finding over time.
+	 */
+	report_fingerprint(
+	    ru->id, res->resource_type, res->resource_id, res->region, fp);
+	jw_key(w, "partialFingerprints");
+	jw_obj(w);
+	jw_kstr(w, "rampartFinding/v1", fp);
+	jw_end_obj(w);
+	write_suppression(w, res, wv);
+	write_properties(w, res);
 	jw_end_obj(w);
 }
 

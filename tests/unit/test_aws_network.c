@@ -28,7 +28,7 @@
 #define SG "AWS::EC2::SecurityGroup"
 #define NACL "AWS::EC2::NetworkAcl"
 
-static struct arena *res_arena;
+static struct test_plugin tp = { .now = 1700000000 };
 
 static void
 read_dir(struct coll *c, const char *path)
@@ -55,71 +55,19 @@ find(const struct coll *c, const char *type, const char *id)
 	return r;
 }
 
-/* A resource from inline JSON attributes (res_arena). */
-static struct resource *
-res(const char *type, const char *json)
-{
-	struct resource *r;
-	struct doc_node **docs;
-	size_t n;
-	struct diag d;
-
-	if (res_arena == NULL)
-		res_arena = arena_new();
-	r = arena_alloc(res_arena, sizeof(*r));
-	memset(r, 0, sizeof(*r));
-	diag_init(&d);
-	if (doc_load_buf(res_arena, &d, "inline.json", json, strlen(json),
-		DOC_FMT_JSON, NULL, &docs, &n) != 0)
-		fail_msg("bad test JSON: %s", json);
-	diag_free(&d);
-	r->type = type;
-	r->id = "inline";
-	r->attrs = docs[0];
-	r->source = "inline.json";
-	return r;
-}
-
-static struct check_result last;
-static char last_msg[1024];
-
-/* Evaluate the plugin on r with params (JSON). */
+/*
+ * Evaluate aws_network_exposure on r with params (JSON): an error carries
+ * evidence too, unless the resource was unreadable or a parameter bad.
+ */
 static enum status
 eval(const struct resource *r, const char *params)
 {
-	const struct check_plugin *p =
-	    check_plugin_find("aws_network_exposure");
-	static struct arena *a;
-	struct check_ctx c;
-	struct diag d;
-	struct doc_node **docs;
-	size_t n;
+	enum status st = test_eval(&tp, "aws_network_exposure", r, params);
 
-	assert_non_null(p);
-	arena_free(a);
-	a = arena_new();
-	diag_init(&d);
-	memset(&c, 0, sizeof(c));
-	c.a = a;
-	c.d = &d;
-	c.now = 1700000000;
-	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
-			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
-	    0);
-	c.params = docs[0];
-	check_ctx_reset(&c);
-	assert_int_equal(p->evaluate(&c, r), 0);
-	assert_true(c.emitted);
-	/* fail and error carry evidence */
-	if (c.result.status == ST_FAIL ||
-	    (c.result.status == ST_ERROR && r->read_error == NULL &&
-		strncmp(c.result.message, "parameter", 9) != 0))
-		assert_true(c.result.nev > 0);
-	last = c.result;
-	snprintf(last_msg, sizeof(last_msg), "%s",
-	    c.result.message ? c.result.message : "");
-	diag_free(&d);
-	return c.result.status;
+	if (st == ST_ERROR && r->read_error == NULL &&
+	    strncmp(tp.msg, "parameter", 9) != 0)
+		assert_true(tp.last.nev > 0);
+	return st;
 }
 
 static const char *
@@ -127,9 +75,10 @@ ev_at(const char *path)
 {
 	size_t i;
 
-	for (i = 0; i < last.nev; i++)
-		if (strcmp(last.ev[i].path, path) == 0)
-			return last.ev[i].value ? last.ev[i].value : "(absent)";
+	for (i = 0; i < tp.last.nev; i++)
+		if (strcmp(tp.last.ev[i].path, path) == 0)
+			return tp.last.ev[i].value ? tp.last.ev[i].value
+						   : "(absent)";
 	return NULL;
 }
 
@@ -138,7 +87,7 @@ ev_at(const char *path)
 		enum status got_ = eval((r), (params)); \
 		if (got_ != (st)) \
 			fail_msg("line %d: %s, expected %s: %s", __LINE__, \
-			    status_name(got_), status_name(st), last_msg); \
+			    status_name(got_), status_name(st), tp.msg); \
 	} while (0)
 
 /* One security group permission (JSON text) as a group. */
@@ -148,7 +97,7 @@ sg1(const char *perm)
 	char buf[4096];
 
 	snprintf(buf, sizeof(buf), "{\"IpPermissions\": [%s]}", perm);
-	return res(SG, buf);
+	return test_res(&tp, SG, buf);
 }
 
 static struct resource *
@@ -157,7 +106,7 @@ nacl(const char *entries)
 	char buf[4096];
 
 	snprintf(buf, sizeof(buf), "{\"Entries\": [%s]}", entries);
-	return res(NACL, buf);
+	return test_res(&tp, NACL, buf);
 }
 
 /* ------------------------------------------------------ real records */
@@ -172,14 +121,14 @@ test_real_records(void **state)
 	read_dir(&c, SG_REAL);
 	/* the recording's two world-open groups: 22 in one of them */
 	EXPECT(ST_FAIL, find(&c, SG, "sg-0d40e803b8b644e79"), ADMIN);
-	assert_non_null(strstr(last_msg, "tcp port 22"));
+	assert_non_null(strstr(tp.msg, "tcp port 22"));
 	assert_non_null(ev_at("IpPermissions[1]"));
 	/* 1234-4321 holds 3389; the evidence is that rule, not the one
 	 * from 10.2.0.0/16 that also admits 3389 */
 	EXPECT(ST_FAIL, find(&c, SG, "sg-02a60363e2b087ff8"), ADMIN);
 	assert_non_null(ev_at("IpPermissions[3]"));
 	assert_null(ev_at("IpPermissions[2]"));
-	assert_non_null(strstr(last_msg, "(IpPermissions[3])"));
+	assert_non_null(strstr(tp.msg, "(IpPermissions[3])"));
 	EXPECT(
 	    ST_PASS, find(&c, SG, "sg-02a60363e2b087ff8"), "{\"ports\": [22]}");
 	/* 1234-4321 open to the world: open ports, but not "all ports" */
@@ -188,7 +137,7 @@ test_real_records(void **state)
 	EXPECT(ST_PASS, find(&c, SG, "sg-02a60363e2b087ff8"), ALLPORTS);
 	/* a group whose only source is another group: named as such */
 	EXPECT(ST_PASS, find(&c, SG, "sg-0828f69f583e2cd6b"), ADMIN);
-	assert_non_null(strstr(last_msg, "security-group sources"));
+	assert_non_null(strstr(tp.msg, "security-group sources"));
 	assert_non_null(ev_at("IpPermissions[0]"));
 	for (i = 0; i < c.n; i++)
 		if (!c.v[i].listing)
@@ -198,7 +147,7 @@ test_real_records(void **state)
 
 	read_dir(&c, SG_ALL_REAL);
 	EXPECT(ST_FAIL, find(&c, SG, "sg-8a4b64f7"), ALLPORTS);
-	assert_non_null(strstr(last_msg, "65536 of the 65536 tcp ports"));
+	assert_non_null(strstr(tp.msg, "65536 of the 65536 tcp ports"));
 	/* 0-65535 from 169.254.169.254/32 only */
 	EXPECT(ST_PASS, find(&c, SG, "sg-f8c78787"), ALLPORTS);
 	EXPECT(ST_PASS, find(&c, SG, "sg-f8c78787"), "{\"ports\": []}");
@@ -206,7 +155,7 @@ test_real_records(void **state)
 
 	read_dir(&c, NACL_FAIL);
 	EXPECT(ST_FAIL, find(&c, NACL, "acl-6c9db915"), ADMIN);
-	assert_non_null(strstr(last_msg, "rule 100"));
+	assert_non_null(strstr(tp.msg, "rule 100"));
 	arena_free(c.a);
 	read_dir(&c, NACL_PASS);
 	EXPECT(ST_PASS, find(&c, NACL, "acl-6c9db915"), ADMIN);
@@ -229,7 +178,7 @@ test_families(void **state)
 		"{\"RuleNumber\": 100, \"Protocol\": \"-1\", \"Egress\": false,"
 		" \"Ipv6CidrBlock\": \"::/0\", \"RuleAction\": \"allow\"}"),
 	    ADMIN);
-	assert_non_null(strstr(last_msg, "IPv6"));
+	assert_non_null(strstr(tp.msg, "IPv6"));
 	EXPECT(ST_PASS,
 	    nacl(
 		"{\"RuleNumber\": 50, \"Protocol\": \"-1\", \"Egress\": false,"
@@ -287,7 +236,7 @@ test_families(void **state)
 	    sg1("{\"IpProtocol\": \"UDP\", \"FromPort\": 3389, \"ToPort\":"
 		" 3389, \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}"),
 	    ADMIN);
-	assert_non_null(strstr(last_msg, "udp port 3389"));
+	assert_non_null(strstr(tp.msg, "udp port 3389"));
 	EXPECT(ST_FAIL,
 	    sg1("{\"IpProtocol\": 17, \"FromPort\": 3389, \"ToPort\":"
 		" 3389, \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}"),
@@ -373,7 +322,7 @@ test_nacl_order(void **state)
 		"{\"RuleNumber\": 100, \"Protocol\": \"-1\", \"Egress\": false,"
 		" \"CidrBlock\": \"0.0.0.0/0\", \"RuleAction\": \"allow\"}"),
 	    ADMIN);
-	assert_non_null(strstr(last_msg, "udp port 22"));
+	assert_non_null(strstr(tp.msg, "udp port 22"));
 	/* ICMP is not port exposure */
 	EXPECT(ST_PASS,
 	    nacl("{\"RuleNumber\": 100, \"Protocol\": \"1\", \"Egress\": false,"
@@ -408,7 +357,7 @@ test_all_ports(void **state)
 		" \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}],"
 		" \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}"),
 	    ALLPORTS);
-	assert_non_null(strstr(last_msg, "65535 of the 65536 udp ports"));
+	assert_non_null(strstr(tp.msg, "65535 of the 65536 udp ports"));
 	/* the same ports from half the internet each: not open */
 	EXPECT(ST_PASS,
 	    sg1("{\"IpProtocol\": \"tcp\", \"FromPort\": 0, \"ToPort\": 65535,"
@@ -583,18 +532,18 @@ test_shapes(void **state)
 	for (i = 0; i < sizeof(sg_cases) / sizeof(sg_cases[0]); i++) {
 		if (eval(sg1(sg_cases[i][0]), ADMIN) != ST_ERROR)
 			fail_msg("sg case %zu: %s, expected error: %s", i,
-			    status_name(last.status), last_msg);
+			    status_name(tp.last.status), tp.msg);
 		if (eval(sg1(sg_cases[i][1]), ADMIN) != ST_PASS)
 			fail_msg("sg twin %zu: %s, expected pass: %s", i,
-			    status_name(last.status), last_msg);
+			    status_name(tp.last.status), tp.msg);
 	}
 	for (i = 0; i < sizeof(nacl_cases) / sizeof(nacl_cases[0]); i++) {
 		if (eval(nacl(nacl_cases[i][0]), ADMIN) != ST_ERROR)
 			fail_msg("nacl case %zu: %s, expected error: %s", i,
-			    status_name(last.status), last_msg);
+			    status_name(tp.last.status), tp.msg);
 		if (eval(nacl(nacl_cases[i][1]), ADMIN) != ST_PASS)
 			fail_msg("nacl twin %zu: %s, expected pass: %s", i,
-			    status_name(last.status), last_msg);
+			    status_name(tp.last.status), tp.msg);
 	}
 	/* the error names the node */
 	EXPECT(ST_ERROR,
@@ -609,10 +558,10 @@ test_shapes(void **state)
 		" \"FromPort\": 22, \"ToPort\": 22,"
 		" \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}"),
 	    ADMIN);
-	assert_non_null(strstr(last_msg, "could not be read"));
+	assert_non_null(strstr(tp.msg, "could not be read"));
 	/* missing lists and unreadable resources */
-	EXPECT(ST_ERROR, res(SG, "{\"GroupId\": \"sg-1\"}"), ADMIN);
-	EXPECT(ST_ERROR, res(NACL, "{\"Entries\": {}}"), ADMIN);
+	EXPECT(ST_ERROR, test_res(&tp, SG, "{\"GroupId\": \"sg-1\"}"), ADMIN);
+	EXPECT(ST_ERROR, test_res(&tp, NACL, "{\"Entries\": {}}"), ADMIN);
 	{
 		struct resource *r = sg1("");
 
@@ -631,8 +580,8 @@ test_other_sources(void **state)
 	    sg1("{\"IpProtocol\": \"tcp\", \"FromPort\": 22, \"ToPort\": 22,"
 		" \"PrefixListIds\": [{\"PrefixListId\": \"pl-63a5400a\"}]}"),
 	    ADMIN);
-	assert_non_null(strstr(last_msg, "prefix-list"));
-	assert_non_null(strstr(last_msg, "not internet-open by themselves"));
+	assert_non_null(strstr(tp.msg, "prefix-list"));
+	assert_non_null(strstr(tp.msg, "not internet-open by themselves"));
 	assert_non_null(ev_at("IpPermissions"));
 	/* with a world range beside it, the rule is open */
 	EXPECT(ST_FAIL,
@@ -645,7 +594,7 @@ test_other_sources(void **state)
 	    sg1("{\"IpProtocol\": \"tcp\", \"FromPort\": 22, \"ToPort\": 22,"
 		" \"IpRanges\": [{\"CidrIp\": \"10.0.0.0/8\"}]}"),
 	    ADMIN);
-	assert_null(strstr(last_msg, "prefix-list"));
+	assert_null(strstr(tp.msg, "prefix-list"));
 }
 
 /* ------------------------------------------------------ generators */
@@ -717,7 +666,7 @@ real_with(const struct resource *real, const char *perms)
 	}
 	sb_printf(&sb, "%s]}", perms);
 	assert_false(sb.oom);
-	r = res(SG, sb.s);
+	r = test_res(&tp, SG, sb.s);
 	sb_free(&sb);
 	return r;
 }
@@ -797,11 +746,11 @@ test_generator_sg(void **state)
 				if (eval(real_with(real, sb.s), ADMIN) !=
 				    ST_FAIL)
 					fail_msg("mutation %zu passed: %s: %s",
-					    nmut, sb.s, last_msg);
+					    nmut, sb.s, tp.msg);
 				if (eval(real_with(real, cut.s), ADMIN) !=
 				    ST_PASS)
 					fail_msg("cut %zu did not pass: %s: %s",
-					    nmut, cut.s, last_msg);
+					    nmut, cut.s, tp.msg);
 				nmut++;
 				sb_free(&sb);
 				sb_free(&cut);
@@ -872,7 +821,7 @@ test_generator_nacl(void **state)
 						    nmut, sb.s);
 					if (eval(nacl(cut.s), ADMIN) != ST_PASS)
 						fail_msg("nacl cut %zu: %s: %s",
-						    nmut, cut.s, last_msg);
+						    nmut, cut.s, tp.msg);
 					nmut++;
 					sb_free(&sb);
 					sb_free(&cut);
@@ -928,7 +877,7 @@ test_generator_all_ports(void **state)
 			fail_msg("all-ports mutation %zu passed: %s", n, sb.s);
 		/* with n >= 2, the cut piece holds more than 1024 ports */
 		if (n >= 2 && eval(sg1(cut.s), ALLPORTS) != ST_PASS)
-			fail_msg("all-ports cut %zu: %s", n, last_msg);
+			fail_msg("all-ports cut %zu: %s", n, tp.msg);
 		sb_free(&sb);
 		sb_free(&cut);
 	}
@@ -964,12 +913,14 @@ test_limits(void **state)
 		assert_false(sb.oom);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (n == 1024) {
-			EXPECT(ST_FAIL, res(SG, sb.s), "{\"ports\": []}");
+			EXPECT(ST_FAIL, test_res(&tp, SG, sb.s),
+			    "{\"ports\": []}");
 			/* the halves meet on 30 of every 60 ports only */
-			EXPECT(ST_PASS, res(SG, sb.s), ALLPORTS);
+			EXPECT(ST_PASS, test_res(&tp, SG, sb.s), ALLPORTS);
 		} else {
-			EXPECT(ST_ERROR, res(SG, sb.s), "{\"ports\": []}");
-			assert_non_null(strstr(last_msg, "more than the 1024"));
+			EXPECT(ST_ERROR, test_res(&tp, SG, sb.s),
+			    "{\"ports\": []}");
+			assert_non_null(strstr(tp.msg, "more than the 1024"));
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		secs = (double)(t1.tv_sec - t0.tv_sec) +
@@ -992,7 +943,7 @@ test_limits(void **state)
 		sb_adds(&sb, "]}");
 		assert_false(sb.oom);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		EXPECT(n == 128 ? ST_FAIL : ST_ERROR, res(NACL, sb.s),
+		EXPECT(n == 128 ? ST_FAIL : ST_ERROR, test_res(&tp, NACL, sb.s),
 		    "{\"ports\": []}");
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		secs = (double)(t1.tv_sec - t0.tv_sec) +
@@ -1007,8 +958,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	arena_free(res_arena);
-	res_arena = NULL;
+	test_plugin_free(&tp);
 	return 0;
 }
 

@@ -11,65 +11,7 @@
 
 #include "checks/check.h"
 
-static struct arena *res_arena;
-static char last_msg[1024];
-
-static struct resource *
-res(const char *type, const char *json)
-{
-	struct resource *r;
-	struct doc_node **docs;
-	size_t n;
-	struct diag d;
-
-	if (res_arena == NULL)
-		res_arena = arena_new();
-	r = arena_alloc(res_arena, sizeof(*r));
-	memset(r, 0, sizeof(*r));
-	diag_init(&d);
-	if (doc_load_buf(res_arena, &d, "inline.json", json, strlen(json),
-		DOC_FMT_JSON, NULL, &docs, &n) != 0)
-		fail_msg("bad test JSON: %s", json);
-	diag_free(&d);
-	r->type = type;
-	r->id = "inline";
-	r->attrs = docs[0];
-	r->source = "inline.json";
-	return r;
-}
-
-static enum status
-eval(const char *plugin, const struct resource *r, const char *params)
-{
-	const struct check_plugin *p = check_plugin_find(plugin);
-	static struct arena *a;
-	struct check_ctx c;
-	struct diag d;
-	struct doc_node **docs;
-	size_t n;
-
-	assert_non_null(p);
-	arena_free(a);
-	a = arena_new();
-	diag_init(&d);
-	memset(&c, 0, sizeof(c));
-	c.a = a;
-	c.d = &d;
-	c.now = 1700000000;
-	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
-			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
-	    0);
-	c.params = docs[0];
-	check_ctx_reset(&c);
-	assert_int_equal(p->evaluate(&c, r), 0);
-	assert_true(c.emitted);
-	if (c.result.status == ST_FAIL)
-		assert_true(c.result.nev > 0);
-	snprintf(last_msg, sizeof(last_msg), "%s",
-	    c.result.message ? c.result.message : "");
-	diag_free(&d);
-	return c.result.status;
-}
+static struct test_plugin tp = { .now = 1700000000 };
 
 /* ----------------------------------------------------------- NSG */
 
@@ -109,7 +51,8 @@ nsg(const char *params, const char *r1, const char *r2, const char *r3)
 	    "\"sourceAddressPrefix\": \"*\"}}]}}",
 	    r1 ? r1 : "", r2 ? "," : "", r2 ? r2 : "", r3 ? "," : "",
 	    r3 ? r3 : "");
-	return eval("azure_nsg_exposure", res(NSGT, json), params);
+	return test_eval(
+	    &tp, "azure_nsg_exposure", test_res(&tp, NSGT, json), params);
 }
 
 static const char *const protos[] = { "Tcp", "TCP", "tcp", "*" };
@@ -154,7 +97,7 @@ test_nsg_metamorphic(void **state)
 				if (nsg(ADMIN, open, NULL, NULL) != ST_FAIL)
 					fail_msg(
 					    "variant %zu/%zu/%zu passed: %s", i,
-					    j, k, last_msg);
+					    j, k, tp.msg);
 				/* A Deny of everything for 22 before it. */
 				rule(deny, sizeof(deny), "deny", 200, "Deny",
 				    "Inbound", "*",
@@ -165,7 +108,7 @@ test_nsg_metamorphic(void **state)
 					fail_msg(
 					    "shadowed variant %zu/%zu/%zu: "
 					    "%s",
-					    i, j, k, last_msg);
+					    i, j, k, tp.msg);
 				/* The same Deny after it does not help. */
 				rule(deny, sizeof(deny), "deny", 400, "Deny",
 				    "Inbound", "*",
@@ -202,7 +145,7 @@ test_nsg_semantics(void **state)
 	    "\"destinationPortRange\": \"22\"",
 	    "\"sourceAddressPrefix\": \"0.0.0.0/0\"");
 	assert_int_equal(nsg(ADMIN, a, b, NULL), ST_FAIL);
-	assert_non_null(strstr(last_msg, "IPv6"));
+	assert_non_null(strstr(tp.msg, "IPv6"));
 	rule(c, sizeof(c), "deny6", 110, "Deny", "Inbound", "*",
 	    "\"destinationPortRange\": \"22\"",
 	    "\"sourceAddressPrefix\": \"::/0\"");
@@ -241,7 +184,7 @@ test_nsg_semantics(void **state)
 	    "\"destinationPortRange\": \"3389\"",
 	    "\"sourceAddressPrefix\": \"*\"");
 	assert_int_equal(nsg(ADMIN, a, NULL, NULL), ST_FAIL);
-	assert_non_null(strstr(last_msg, "udp port 3389"));
+	assert_non_null(strstr(tp.msg, "udp port 3389"));
 	rule(a, sizeof(a), "i", 100, "Allow", "Inbound", "Icmp",
 	    "\"destinationPortRange\": \"*\"",
 	    "\"sourceAddressPrefix\": \"*\"");
@@ -280,8 +223,9 @@ test_nsg_semantics(void **state)
 	assert_int_equal(nsg(ADMIN, a, b, NULL), ST_FAIL);
 	assert_int_equal(nsg(ADMIN, b, NULL, NULL), ST_ERROR);
 	/* No securityRules list at all: error. */
-	assert_int_equal(eval("azure_nsg_exposure",
-			     res(NSGT, "{\"properties\": {}}"), ADMIN),
+	assert_int_equal(
+	    test_eval(&tp, "azure_nsg_exposure",
+		test_res(&tp, NSGT, "{\"properties\": {}}"), ADMIN),
 	    ST_ERROR);
 }
 
@@ -300,7 +244,7 @@ test_nsg_all_ports(void **state)
 	    "\"destinationPortRanges\": [\"22\", \"3389\", \"1-1000\"]",
 	    "\"sourceAddressPrefix\": \"*\"");
 	assert_int_equal(nsg(ALLP, a, b, NULL), ST_FAIL);
-	assert_non_null(strstr(last_msg, "64535 tcp ports"));
+	assert_non_null(strstr(tp.msg, "64535 tcp ports"));
 	rule(b, sizeof(b), "many", 90, "Deny", "Inbound", "*",
 	    "\"destinationPortRange\": \"1-10000\"",
 	    "\"sourceAddressPrefix\": \"*\"");
@@ -328,8 +272,8 @@ key(const char *policy, const char *params)
 	    "Microsoft.KeyVault/vaults/v/keys/k\", \"properties\": "
 	    "{\"rotationPolicy\": %s}}",
 	    policy);
-	return eval(
-	    "azure_key_rotation", res("Azure::KeyVault::Key", json), params);
+	return test_eval(&tp, "azure_key_rotation",
+	    test_res(&tp, "Azure::KeyVault::Key", json), params);
 }
 
 #define POL(trigger, type, expiry) \
@@ -382,15 +326,15 @@ test_key_rotation(void **state)
 	for (i = 0; i < NA(cases); i++)
 		if (key(cases[i].pol, "{\"max_rotation_days\": 366}") !=
 		    cases[i].st)
-			fail_msg("case %zu: %s", i, last_msg);
+			fail_msg("case %zu: %s", i, tp.msg);
 	/* The limit is the parameter's. */
 	assert_int_equal(
 	    key(POL("{\"timeAfterCreate\": \"P90D\"}", "Rotate", "null"),
 		"{\"max_rotation_days\": 30}"),
 	    ST_FAIL);
 	/* Absent policy: fail (never rotated), not pass. */
-	assert_int_equal(eval("azure_key_rotation",
-			     res("Azure::KeyVault::Key",
+	assert_int_equal(test_eval(&tp, "azure_key_rotation",
+			     test_res(&tp, "Azure::KeyVault::Key",
 				 "{\"properties\": {\"keyUri\": \"x\"}}"),
 			     "{\"max_rotation_days\": 366}"),
 	    ST_FAIL);
@@ -408,8 +352,8 @@ fw(const char *start, const char *end, const char *params)
 	    "Microsoft.Sql/servers/x/firewallRules/r\", \"properties\": "
 	    "{\"startIpAddress\": %s, \"endIpAddress\": %s}}",
 	    start, end);
-	return eval("azure_sql_firewall", res("Azure::Sql::FirewallRule", json),
-	    params);
+	return test_eval(&tp, "azure_sql_firewall",
+	    test_res(&tp, "Azure::Sql::FirewallRule", json), params);
 }
 
 static void
@@ -438,7 +382,7 @@ test_sql_firewall(void **state)
 	for (i = 0; i < NA(cases); i++)
 		if (fw(cases[i].a, cases[i].b, "{\"max_addresses\": 256}") !=
 		    cases[i].st)
-			fail_msg("case %zu: %s", i, last_msg);
+			fail_msg("case %zu: %s", i, tp.msg);
 	assert_int_equal(
 	    fw("\"1.2.2.0\"", "\"1.2.2.255\"", "{\"max_addresses\": 16}"),
 	    ST_FAIL);

@@ -21,239 +21,57 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
-#include <errno.h>
-
 #include "rules/rules.h"
 
 /* Check id prefixes with a fixture folder tests/fixtures/P-checks each. */
 static const char *const prefixes[] = { "aws", "azure", "gcp", "oci", "k8s" };
-#define DEFAULT_NOW 1704067200 /* 2024-01-01T00:00:00Z */
-#define MAX_EXPECT 64
-
-struct expect_line {
-	enum status st;
-	char id[256];
-};
-
-struct expect {
-	int64_t now;
-	char adapter[64]; /* empty: the prefix's default */
-	char input[512]; /* relative to the case dir; empty: the dir */
-	char params[1024]; /* YAML flow-map body: "a: 1, b: x" */
-	struct expect_line v[MAX_EXPECT];
-	size_t n;
-};
-
 static struct rule_set *rs;
 static char tmpdir[64];
 
-static void
-print_diag(const struct diag *d)
-{
-	char buf[2048];
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		diag_format(d, i, buf, sizeof(buf));
-		print_message("  diag: %s\n", buf);
-	}
-}
-
-/* Parse dir/expect into e.  0 or -1. */
-static int
-read_expect(const char *dir, struct expect *e)
-{
-	char path[1100], line[512], *sp, *nl;
-	FILE *fp;
-	size_t plen = 0;
-
-	memset(e, 0, sizeof(*e));
-	e->now = DEFAULT_NOW;
-	snprintf(path, sizeof(path), "%s/expect", dir);
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		if ((nl = strchr(line, '\n')) != NULL)
-			*nl = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		if ((sp = strchr(line, ' ')) == NULL)
-			goto bad;
-		*sp++ = '\0';
-		if (strcmp(line, "now") == 0) {
-			if (parse_time(sp, &e->now) != 0)
-				goto bad;
-		} else if (strcmp(line, "adapter") == 0) {
-			snprintf(e->adapter, sizeof(e->adapter), "%s", sp);
-		} else if (strcmp(line, "input") == 0) {
-			if (sp[0] == '/' || strstr(sp, "..") != NULL)
-				goto bad;
-			snprintf(e->input, sizeof(e->input), "%s", sp);
-		} else if (strcmp(line, "param") == 0) {
-			char *v = strchr(sp, ' ');
-
-			if (v == NULL)
-				goto bad;
-			*v++ = '\0';
-			plen += (size_t)snprintf(e->params + plen,
-			    sizeof(e->params) - plen, "%s%s: %s",
-			    plen ? ", " : "", sp, v);
-			if (plen >= sizeof(e->params))
-				goto bad;
-		} else {
-			if (e->n == MAX_EXPECT ||
-			    status_parse(line, &e->v[e->n].st) != 0)
-				goto bad;
-			snprintf(
-			    e->v[e->n].id, sizeof(e->v[e->n].id), "%s", sp);
-			e->n++;
-		}
-	}
-	fclose(fp);
-	return 0;
-bad:
-	print_message("%s: bad line '%s'\n", path, line);
-	fclose(fp);
-	return -1;
-}
-
 /*
- * Run one check on an input directory: a baseline with one automated
- * control binding the check (with params), the aws-cli adapter.  Returns
- * the run (caller frees run and baseline) or NULL.
+ * Run one check on a case directory as its expect file e says: a
+ * baseline with one automated control binding the check (with params),
+ * the aws-cli adapter for aws (else detected) unless e names one, the
+ * case dir or e's input under it.  Returns the run (caller frees run and
+ * baseline) or NULL.
  */
 static struct run *
-run_check(const char *check, const char *input, const struct expect *e,
+run_check(const char *check, const char *input, const struct test_expect *e,
     struct baseline **blp, struct diag *d)
 {
 	const struct adapter *ad =
 	    strncmp(check, "aws-", 4) == 0 ? adapter_find("aws-cli") : NULL;
-	char path[128], in[1600];
-	struct run_opts ro;
-	struct run *r;
-	FILE *fp;
+	char binding[1100], in[1600];
 
-	snprintf(path, sizeof(path), "%s/baseline.yaml", tmpdir);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fprintf(fp,
-	    "id: t\ntitle: t\nimpact: moderate\ncontrols:\n"
-	    "  - id: ca-7\n    checks:\n      - id: %s\n"
-	    "        params: {%s}\n",
-	    check, e->params);
-	fclose(fp);
-	if ((*blp = baseline_load(d, path, rs)) == NULL)
-		return NULL;
-	memset(&ro, 0, sizeof(ro));
-	ro.now = e->now;
-	ro.max_results = 0;
-	load_limits_default(&ro.lim);
-	if ((r = run_new(d, *blp, rs, NULL, &ro)) == NULL)
-		return NULL;
+	*blp = NULL;
 	if (e->adapter[0] != '\0' && (ad = adapter_find(e->adapter)) == NULL) {
 		diag_err(d, NULL, "no adapter '%s'", e->adapter);
-		run_free(r);
 		return NULL;
 	}
 	if (e->input[0] != '\0') {
 		snprintf(in, sizeof(in), "%s/%s", input, e->input);
 		input = in;
 	}
-	if (run_input(r, input, ad) != 0 || run_finish(r) != 0) {
-		run_free(r);
-		return NULL;
-	}
-	return r;
-}
-
-static int
-is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted subdirectory names of dir (NULL-terminated, caller frees). */
-static char **
-subdirs(const char *dir)
-{
-	char **v = NULL, p[1400];
-	struct dirent *de;
-	size_t n = 0;
-	DIR *dp;
-
-	if ((dp = opendir(dir)) == NULL)
-		return NULL;
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (!is_dir(p))
-			continue;
-		v = realloc(v, (n + 2) * sizeof(*v));
-		assert_non_null(v);
-		v[n++] = strdup(de->d_name);
-		v[n] = NULL;
-	}
-	closedir(dp);
-	if (v != NULL)
-		qsort(v, n, sizeof(*v), cmp_str);
-	return v;
-}
-
-static void
-free_list(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
+	snprintf(binding, sizeof(binding), "params: {%s}", e->params);
+	return test_run_check(
+	    rs, tmpdir, check, binding, e->now, input, ad, blp, d);
 }
 
 static int
 setup(void **state)
 {
-	struct diag d;
-
 	(void)state;
-	setenv("RAMPART_RULES_DIR", "rules", 1);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rampart-aws-XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	diag_init(&d);
-	rs = rule_set_new();
-	if (rs == NULL || rule_set_load_shipped(rs, &d) != 0) {
-		print_diag(&d);
-		diag_free(&d);
-		return -1;
-	}
-	diag_free(&d);
-	return 0;
+	return test_rules_setup(
+	    &rs, tmpdir, sizeof(tmpdir), "/tmp/rampart-aws-XXXXXX");
 }
 
 static int
 teardown(void **state)
 {
-	char p[128];
+	static const char *const extra[] = { "empty/iam", "empty", NULL };
 
 	(void)state;
-	rule_set_free(rs);
-	snprintf(p, sizeof(p), "%s/baseline.yaml", tmpdir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/empty/iam", tmpdir);
-	rmdir(p);
-	snprintf(p, sizeof(p), "%s/empty", tmpdir);
-	rmdir(p);
-	rmdir(tmpdir);
+	test_rules_teardown(rs, tmpdir, extra);
 	return 0;
 }
 
@@ -281,12 +99,12 @@ test_shipped_checks(void **state)
 static size_t
 prefix_fixtures(const char *prefix, size_t *ncasesp)
 {
-	char **checks, **cases, dir[1024], fix[128], pre[32];
+	char **checks, **cases, dir[1024], path[1100], fix[128], pre[32];
 	size_t i, j, k, l, failures = 0, ncases = 0;
 
 	snprintf(fix, sizeof(fix), "tests/fixtures/%s-checks", prefix);
 	snprintf(pre, sizeof(pre), "%s-", prefix);
-	checks = subdirs(fix);
+	checks = test_subdirs(fix);
 	for (i = 0; checks != NULL && checks[i] != NULL; i++)
 		if (rule_find(rs, checks[i]) == NULL) {
 			print_message("%s/%s: no shipped check of that id\n",
@@ -300,13 +118,13 @@ prefix_fixtures(const char *prefix, size_t *ncasesp)
 		if (strncmp(id, pre, strlen(pre)) != 0)
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", fix, id);
-		if ((cases = subdirs(dir)) == NULL) {
+		if ((cases = test_subdirs(dir)) == NULL) {
 			print_message("%s: no fixtures\n", id);
 			failures++;
 			continue;
 		}
 		for (j = 0; cases[j] != NULL; j++) {
-			struct expect e;
+			struct test_expect e;
 			struct baseline *bl = NULL;
 			struct run *r;
 			struct diag d;
@@ -316,7 +134,8 @@ prefix_fixtures(const char *prefix, size_t *ncasesp)
 			snprintf(
 			    dir, sizeof(dir), "%s/%s/%s", fix, id, cases[j]);
 			ncases++;
-			if (read_expect(dir, &e) != 0) {
+			snprintf(path, sizeof(path), "%s/expect", dir);
+			if (test_read_expect(path, &e, NULL, NULL) != 0) {
 				failures++;
 				continue;
 			}
@@ -324,7 +143,7 @@ prefix_fixtures(const char *prefix, size_t *ncasesp)
 			r = run_check(id, dir, &e, &bl, &d);
 			if (r == NULL) {
 				print_message("%s: run failed\n", dir);
-				print_diag(&d);
+				test_print_diag(&d);
 				failures++;
 				baseline_free(bl);
 				diag_free(&d);
@@ -375,7 +194,7 @@ prefix_fixtures(const char *prefix, size_t *ncasesp)
 			baseline_free(bl);
 			diag_free(&d);
 		}
-		free_list(cases);
+		test_free_list(cases);
 		/*
 		 * aws-iam-root-mfa cannot pass on what the adapter exports
 		 * (root's own device list is not collected): its compliant
@@ -391,7 +210,7 @@ prefix_fixtures(const char *prefix, size_t *ncasesp)
 			failures++;
 		}
 	}
-	free_list(checks);
+	test_free_list(checks);
 	print_message("%s: %zu fixture cases\n", prefix, ncases);
 	*ncasesp = ncases;
 	return failures;
@@ -427,7 +246,7 @@ static void
 test_required_missing(void **state)
 {
 	char dir[128], file[256], cmd[512];
-	struct expect e;
+	struct test_expect e;
 	size_t i, j, n = 0;
 
 	(void)state;
@@ -440,7 +259,7 @@ test_required_missing(void **state)
 	assert_int_equal(system(cmd), 0);
 	snprintf(dir, sizeof(dir), "%s/only-logs", tmpdir);
 	memset(&e, 0, sizeof(e));
-	e.now = DEFAULT_NOW;
+	e.now = TEST_NOW;
 	for (i = 0; i < rs->n; i++) {
 		const struct rule *ru = rs->v[i];
 		struct baseline *bl = NULL;
@@ -458,7 +277,7 @@ test_required_missing(void **state)
 		diag_init(&d);
 		r = run_check(ru->id, dir, &e, &bl, &d);
 		if (r == NULL)
-			print_diag(&d);
+			test_print_diag(&d);
 		assert_non_null(r);
 		if (r->as.checks[0].status != ST_ERROR)
 			print_message("%s: %s on an export without its "
@@ -498,7 +317,7 @@ test_example_baseline(void **state)
 	diag_init(&d);
 	bl = baseline_load(&d, "rules/baselines/example.yaml", rs);
 	if (bl == NULL)
-		print_diag(&d);
+		test_print_diag(&d);
 	assert_non_null(bl);
 	for (i = 0; i < rs->n; i++) {
 		if (strncmp(rs->v[i]->id, "aws-", 4) != 0)

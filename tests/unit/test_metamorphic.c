@@ -25,7 +25,6 @@
 #include "rules/rules.h"
 
 #define FIX "tests/fixtures/aws-checks"
-#define DEFAULT_NOW 1704067200
 #define MAX_PATHS 64
 
 /* Attributes native plugins read on every resource of these fixtures. */
@@ -72,11 +71,6 @@ static const char *const absence_ok[] = { "aws-logs-retention", NULL };
  */
 static const char *const never_pass[] = { "aws-iam-root-mfa", NULL };
 
-struct expect {
-	int64_t now;
-	char params[1024];
-};
-
 static struct rule_set *rs;
 static char tmpdir[64];
 
@@ -85,50 +79,6 @@ static struct {
 	const char *type, *id, *path;
 	int deleted; /* how many nodes were removed */
 } mut;
-
-static void
-print_diag(const struct diag *d)
-{
-	char buf[2048];
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		diag_format(d, i, buf, sizeof(buf));
-		print_message("  diag: %s\n", buf);
-	}
-}
-
-static int
-read_expect(const char *dir, struct expect *e)
-{
-	char path[1100], line[512], *sp, *nl, *v;
-	FILE *fp;
-	size_t plen = 0;
-
-	memset(e, 0, sizeof(*e));
-	e->now = DEFAULT_NOW;
-	snprintf(path, sizeof(path), "%s/expect", dir);
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		if ((nl = strchr(line, '\n')) != NULL)
-			*nl = '\0';
-		if ((sp = strchr(line, ' ')) == NULL)
-			continue;
-		*sp++ = '\0';
-		if (strcmp(line, "now") == 0 && parse_time(sp, &e->now) != 0)
-			break;
-		if (strcmp(line, "param") == 0 &&
-		    (v = strchr(sp, ' ')) != NULL) {
-			*v++ = '\0';
-			plen += (size_t)snprintf(e->params + plen,
-			    sizeof(e->params) - plen, "%s%s: %s",
-			    plen ? ", " : "", sp, v);
-		}
-	}
-	fclose(fp);
-	return plen < sizeof(e->params) ? 0 : -1;
-}
 
 /* ------------------------------------------------------ path deletion */
 
@@ -274,36 +224,16 @@ static const struct adapter mutating = {
 
 /* ------------------------------------------------------------ running */
 
+/* Run one check, bound with e's params, on input through `mutating`. */
 static struct run *
-run_check(const char *check, const char *input, const struct expect *e,
+run_check(const char *check, const char *input, const struct test_expect *e,
     struct baseline **blp, struct diag *d)
 {
-	char path[128];
-	struct run_opts ro;
-	struct run *r;
-	FILE *fp;
+	char binding[1100];
 
-	snprintf(path, sizeof(path), "%s/baseline.yaml", tmpdir);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fprintf(fp,
-	    "id: t\ntitle: t\nimpact: moderate\ncontrols:\n"
-	    "  - id: ca-7\n    checks:\n      - id: %s\n"
-	    "        params: {%s}\n",
-	    check, e->params);
-	fclose(fp);
-	if ((*blp = baseline_load(d, path, rs)) == NULL)
-		return NULL;
-	memset(&ro, 0, sizeof(ro));
-	ro.now = e->now;
-	load_limits_default(&ro.lim);
-	if ((r = run_new(d, *blp, rs, NULL, &ro)) == NULL)
-		return NULL;
-	if (run_input(r, input, &mutating) != 0 || run_finish(r) != 0) {
-		run_free(r);
-		return NULL;
-	}
-	return r;
+	snprintf(binding, sizeof(binding), "params: {%s}", e->params);
+	return test_run_check(
+	    rs, tmpdir, check, binding, e->now, input, &mutating, blp, d);
 }
 
 /*
@@ -368,50 +298,6 @@ has_path(const char **v, size_t n, const char *p)
 	return 0;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char **
-subdirs(const char *dir)
-{
-	char **v = NULL, p[1400];
-	struct dirent *de;
-	struct stat st;
-	size_t n = 0;
-	DIR *dp;
-
-	if ((dp = opendir(dir)) == NULL)
-		return NULL;
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
-			continue;
-		v = realloc(v, (n + 2) * sizeof(*v));
-		assert_non_null(v);
-		v[n++] = strdup(de->d_name);
-		v[n] = NULL;
-	}
-	closedir(dp);
-	if (v != NULL)
-		qsort(v, n, sizeof(*v), cmp_str);
-	return v;
-}
-
-static void
-free_list(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* A pass result to mutate, copied out of its run. */
 struct target {
 	char type[128], id[256];
@@ -428,20 +314,22 @@ mutate_case(const struct rule *ru, const char *dir, const char **okp,
     size_t nok, struct arena *a, size_t *tried, size_t *passes,
     size_t *failures)
 {
-	struct expect e;
+	struct test_expect e;
 	struct baseline *bl = NULL;
 	struct run *r;
 	struct diag d;
 	struct target *tv = NULL;
 	const struct check_result *res;
 	size_t nt = 0, i, j, k, l;
+	char path[1100];
 
-	assert_int_equal(read_expect(dir, &e), 0);
+	snprintf(path, sizeof(path), "%s/expect", dir);
+	assert_int_equal(test_read_expect(path, &e, NULL, NULL), 0);
 	memset(&mut, 0, sizeof(mut));
 	diag_init(&d);
 	r = run_check(ru->id, dir, &e, &bl, &d);
 	if (r == NULL)
-		print_diag(&d);
+		test_print_diag(&d);
 	assert_non_null(r);
 	for (i = 0; i < r->as.checks[0].n; i++) {
 		res = &r->as.checks[0].results[i];
@@ -486,7 +374,7 @@ mutate_case(const struct rule *ru, const char *dir, const char **okp,
 			diag_init(&d);
 			r = run_check(ru->id, dir, &e, &bl, &d);
 			if (r == NULL)
-				print_diag(&d);
+				test_print_diag(&d);
 			assert_non_null(r);
 			if (mut.deleted > 0) {
 				(*tried)++;
@@ -533,7 +421,7 @@ test_delete_read_attribute(void **state)
 		assert_non_null(a);
 		nok = absent_pass_paths(a, ru, okp, 32);
 		snprintf(dir, sizeof(dir), "%s/%s", FIX, ru->id);
-		cases = subdirs(dir);
+		cases = test_subdirs(dir);
 		assert_non_null(cases);
 		tried = passes = 0;
 		for (j = 0; cases[j] != NULL; j++) {
@@ -542,7 +430,7 @@ test_delete_read_attribute(void **state)
 			mutate_case(
 			    ru, dir, okp, nok, a, &tried, &passes, &failures);
 		}
-		free_list(cases);
+		test_free_list(cases);
 		arena_free(a);
 		for (k = 0, exempt = 0; absence_ok[k] != NULL; k++)
 			exempt |= strcmp(absence_ok[k], ru->id) == 0;
@@ -639,7 +527,7 @@ snap_scan(const char *dir, struct snap *s)
 	bl = baseline_load(&d, "fedramp-moderate", rs);
 	assert_non_null(bl);
 	memset(&ro, 0, sizeof(ro));
-	ro.now = DEFAULT_NOW;
+	ro.now = TEST_NOW;
 	ro.max_results = 0;
 	load_limits_default(&ro.lim);
 	r = run_new(&d, bl, rs, NULL, &ro);
@@ -793,34 +681,16 @@ test_delete_evidence_file(void **state)
 static int
 setup(void **state)
 {
-	struct diag d;
-
 	(void)state;
-	setenv("RAMPART_RULES_DIR", "rules", 1);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rampart-meta-XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	diag_init(&d);
-	rs = rule_set_new();
-	if (rs == NULL || rule_set_load_shipped(rs, &d) != 0) {
-		print_diag(&d);
-		diag_free(&d);
-		return -1;
-	}
-	diag_free(&d);
-	return 0;
+	return test_rules_setup(
+	    &rs, tmpdir, sizeof(tmpdir), "/tmp/rampart-meta-XXXXXX");
 }
 
 static int
 teardown(void **state)
 {
-	char p[128];
-
 	(void)state;
-	rule_set_free(rs);
-	snprintf(p, sizeof(p), "%s/baseline.yaml", tmpdir);
-	unlink(p);
-	rmdir(tmpdir);
+	test_rules_teardown(rs, tmpdir, NULL);
 	return 0;
 }
 

@@ -22,74 +22,14 @@
 #define ALLPORTS "{\"min_open_ports\": 65000}"
 #define ADMINS "{\"admin_groups\": [\"Administrators\"]}"
 
-static struct arena *res_arena;
-static char last_msg[1024];
-static struct check_result last;
-
-static struct resource *
-res(const char *type, const char *json)
-{
-	struct resource *r;
-	struct doc_node **docs;
-	size_t n;
-	struct diag d;
-
-	if (res_arena == NULL)
-		res_arena = arena_new();
-	r = arena_alloc(res_arena, sizeof(*r));
-	memset(r, 0, sizeof(*r));
-	diag_init(&d);
-	if (doc_load_buf(res_arena, &d, "inline.json", json, strlen(json),
-		DOC_FMT_JSON, NULL, &docs, &n) != 0)
-		fail_msg("bad test JSON: %s", json);
-	diag_free(&d);
-	r->type = type;
-	r->id = "inline";
-	r->attrs = docs[0];
-	r->source = "inline.json";
-	return r;
-}
-
-static enum status
-eval(const char *plugin, const struct resource *r, const char *params)
-{
-	const struct check_plugin *p = check_plugin_find(plugin);
-	static struct arena *a;
-	struct check_ctx c;
-	struct diag d;
-	struct doc_node **docs;
-	size_t n;
-
-	assert_non_null(p);
-	arena_free(a);
-	a = arena_new();
-	diag_init(&d);
-	memset(&c, 0, sizeof(c));
-	c.a = a;
-	c.d = &d;
-	c.now = 1704067200;
-	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
-			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
-	    0);
-	c.params = docs[0];
-	check_ctx_reset(&c);
-	assert_int_equal(p->evaluate(&c, r), 0);
-	assert_true(c.emitted);
-	if (c.result.status == ST_FAIL)
-		assert_true(c.result.nev > 0);
-	last = c.result;
-	snprintf(last_msg, sizeof(last_msg), "%s",
-	    c.result.message ? c.result.message : "");
-	diag_free(&d);
-	return c.result.status;
-}
+static struct test_plugin tp = { .now = 1704067200 };
 
 #define EXPECT(st, plugin, r, params) \
 	do { \
-		enum status got_ = eval((plugin), (r), (params)); \
+		enum status got_ = test_eval(&tp, (plugin), (r), (params)); \
 		if (got_ != (st)) \
 			fail_msg("line %d: %s, expected %s: %s", __LINE__, \
-			    status_name(got_), status_name(st), last_msg); \
+			    status_name(got_), status_name(st), tp.msg); \
 	} while (0)
 
 static void
@@ -130,7 +70,7 @@ test_inventory(void **state)
 		assert_string_equal(r->region, "us-ashburn-1");
 		assert_non_null(r->account);
 		assert_true(oci_is_tenancy(r->account));
-		switch (eval("oci_network_exposure", r, ADMIN)) {
+		switch (test_eval(&tp, "oci_network_exposure", r, ADMIN)) {
 		case ST_FAIL:
 			nfail++;
 			break;
@@ -206,7 +146,7 @@ test_network_metamorphic(void **state)
 				snprintf(buf, sizeof(buf),
 				    "{\"ingress-security-rules\": [%s]}", rule);
 				EXPECT(ST_FAIL, "oci_network_exposure",
-				    res(SL, buf), ADMIN);
+				    test_res(&tp, SL, buf), ADMIN);
 				/* the same rule in an NSG */
 				snprintf(buf, sizeof(buf),
 				    "{\"security-rules\": [{\"direction\": "
@@ -216,7 +156,7 @@ test_network_metamorphic(void **state)
 				    tcp_forms[i], open_sources[k],
 				    p22_forms[j]);
 				EXPECT(ST_FAIL, "oci_network_exposure",
-				    res(NSG, buf), ADMIN);
+				    test_res(&tp, NSG, buf), ADMIN);
 				/* closed twin: a private source */
 				snprintf(buf, sizeof(buf),
 				    "{\"ingress-security-rules\": "
@@ -224,15 +164,17 @@ test_network_metamorphic(void **state)
 				    "\"10.0.0.0/8\"%s}]}",
 				    tcp_forms[i], p22_forms[j]);
 				EXPECT(ST_PASS, "oci_network_exposure",
-				    res(SL, buf), ADMIN);
+				    test_res(&tp, SL, buf), ADMIN);
 			}
 	for (i = 0; i < sizeof(all_forms) / sizeof(all_forms[0]); i++) {
 		snprintf(buf, sizeof(buf),
 		    "{\"ingress-security-rules\": [{\"protocol\": %s, "
 		    "\"source\": \"::/0\"}]}",
 		    all_forms[i]);
-		EXPECT(ST_FAIL, "oci_network_exposure", res(SL, buf), ADMIN);
-		EXPECT(ST_FAIL, "oci_network_exposure", res(SL, buf), ALLPORTS);
+		EXPECT(ST_FAIL, "oci_network_exposure", test_res(&tp, SL, buf),
+		    ADMIN);
+		EXPECT(ST_FAIL, "oci_network_exposure", test_res(&tp, SL, buf),
+		    ALLPORTS);
 	}
 }
 
@@ -242,7 +184,7 @@ test_network_classes(void **state)
 	(void)state;
 	/* Two halves of the internet, in two rules, add up. */
 	EXPECT(ST_FAIL, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"6\", "
 		"\"source\": \"0.0.0.0/1\"}, {\"protocol\": \"6\", \"source\": "
 		"\"128.0.0.0/1\", \"tcp-options\": "
@@ -251,20 +193,20 @@ test_network_classes(void **state)
 	    ADMIN);
 	/* One half only: closed. */
 	EXPECT(ST_PASS, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"6\", "
 		"\"source\": \"0.0.0.0/1\"}]}"),
 	    ADMIN);
 	/* IPv4 and IPv6 halves do not make a whole of either. */
 	EXPECT(ST_PASS, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"6\", "
 		"\"source\": \"0.0.0.0/1\"}, {\"protocol\": \"6\", \"source\": "
 		"\"8000::/1\"}]}"),
 	    ADMIN);
 	/* udp 3389 open */
 	EXPECT(ST_FAIL, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"17\", "
 		"\"source\": \"0.0.0.0/0\", \"udp-options\": "
 		"{\"destination-port-range\": {\"min\": 3389, \"max\": "
@@ -272,7 +214,7 @@ test_network_classes(void **state)
 	    ADMIN);
 	/* port 23 only, icmp, service CIDR, NSG source, egress: closed */
 	EXPECT(ST_PASS, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"6\", "
 		"\"source\": \"0.0.0.0/0\", \"tcp-options\": "
 		"{\"destination-port-range\": {\"min\": 23, \"max\": 23}}}, "
@@ -282,7 +224,7 @@ test_network_classes(void **state)
 		"\"all-iad-services-in-oracle-services-network\"}]}"),
 	    ADMIN);
 	EXPECT(ST_PASS, "oci_network_exposure",
-	    res(NSG,
+	    test_res(&tp, NSG,
 		"{\"security-rules\": [{\"direction\": \"EGRESS\", "
 		"\"protocol\": \"all\", \"destination\": \"0.0.0.0/0\"}, "
 		"{\"direction\": \"ingress\", \"protocol\": \"all\", "
@@ -291,7 +233,7 @@ test_network_classes(void **state)
 	    ADMIN);
 	/* All tcp ports but a few, in two rules: "all ports". */
 	EXPECT(ST_FAIL, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"6\", "
 		"\"source\": \"0.0.0.0/0\", \"tcp-options\": "
 		"{\"destination-port-range\": {\"min\": 1, \"max\": 21}}}, "
@@ -300,36 +242,38 @@ test_network_classes(void **state)
 		"\"max\": 65535}}}]}"),
 	    ALLPORTS);
 	/* Absent, null, a bad rule beside closed ones: error, not pass. */
-	EXPECT(ST_ERROR, "oci_network_exposure", res(SL, "{}"), ADMIN);
+	EXPECT(
+	    ST_ERROR, "oci_network_exposure", test_res(&tp, SL, "{}"), ADMIN);
 	EXPECT(ST_ERROR, "oci_network_exposure",
-	    res(SL, "{\"ingress-security-rules\": null}"), ADMIN);
-	EXPECT(ST_ERROR, "oci_network_exposure", res(NSG, "{}"), ADMIN);
+	    test_res(&tp, SL, "{\"ingress-security-rules\": null}"), ADMIN);
+	EXPECT(
+	    ST_ERROR, "oci_network_exposure", test_res(&tp, NSG, "{}"), ADMIN);
 	EXPECT(ST_ERROR, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"6\", "
 		"\"source\": \"10.0.0.0/8\"}, {\"protocol\": \"tcpx\", "
 		"\"source\": \"0.0.0.0/0\"}]}"),
 	    ADMIN);
 	EXPECT(ST_ERROR, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"6\", "
 		"\"source\": \"0.0.0.0/0\", \"tcp-options\": "
 		"{\"destination-port-range\": {\"min\": 30, \"max\": "
 		"20}}}]}"),
 	    ADMIN);
 	EXPECT(ST_ERROR, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"6\", "
 		"\"source\": \"internet\"}]}"),
 	    ADMIN);
 	EXPECT(ST_ERROR, "oci_network_exposure",
-	    res(NSG,
+	    test_res(&tp, NSG,
 		"{\"security-rules\": [{\"protocol\": \"6\", \"source\": "
 		"\"0.0.0.0/0\"}]}"),
 	    ADMIN);
 	/* A bad rule does not hide an open one. */
 	EXPECT(ST_FAIL, "oci_network_exposure",
-	    res(SL,
+	    test_res(&tp, SL,
 		"{\"ingress-security-rules\": [{\"protocol\": \"x\"}, "
 		"{\"protocol\": \"6\", \"source\": \"0.0.0.0/0\"}]}"),
 	    ADMIN);
@@ -353,9 +297,10 @@ policy(const char *stmt, enum status want)
 	    "{\"statements\": [\"Allow group Auditors to inspect "
 	    "all-resources in tenancy\", \"%s\"]}",
 	    esc);
-	if (eval("oci_iam_policy", res(POL, buf), ADMINS) != want)
+	if (test_eval(&tp, "oci_iam_policy", test_res(&tp, POL, buf), ADMINS) !=
+	    want)
 		fail_msg("'%s': %s, expected %s: %s", stmt,
-		    status_name(last.status), status_name(want), last_msg);
+		    status_name(tp.last.status), status_name(want), tp.msg);
 }
 
 static void
@@ -423,12 +368,12 @@ test_policy_metamorphic(void **state)
 	/* Unparsable Allow statements and bad shapes are errors. */
 	policy("Allow group Ops manage all-resources", ST_ERROR);
 	policy("Allow group 'Ops to manage all-resources in tenancy", ST_ERROR);
-	EXPECT(ST_ERROR, "oci_iam_policy", res(POL, "{}"), ADMINS);
-	EXPECT(ST_ERROR, "oci_iam_policy", res(POL, "{\"statements\": [1]}"),
-	    ADMINS);
+	EXPECT(ST_ERROR, "oci_iam_policy", test_res(&tp, POL, "{}"), ADMINS);
+	EXPECT(ST_ERROR, "oci_iam_policy",
+	    test_res(&tp, POL, "{\"statements\": [1]}"), ADMINS);
 	/* An error does not hide a failure. */
 	EXPECT(ST_FAIL, "oci_iam_policy",
-	    res(POL,
+	    test_res(&tp, POL,
 		"{\"statements\": [1, \"allow any-user to manage "
 		"all-resources in tenancy\"]}"),
 	    ADMINS);
@@ -458,7 +403,7 @@ ruleset(const char *enabled, const char *cond, const char *actions)
 	snprintf(buf, sizeof(buf),
 	    "{\"rules\": [{%s, \"condition\": \"%s\", %s}]}", enabled, esc,
 	    actions);
-	return res(RS, buf);
+	return test_res(&tp, RS, buf);
 }
 
 static void
@@ -528,8 +473,9 @@ test_events(void **state)
 	    EV_TYPES);
 	EXPECT(ST_ERROR, "oci_events",
 	    ruleset("\"y\": 1", covering[0], notify[0]), EV_TYPES);
-	EXPECT(ST_ERROR, "oci_events", res(RS, "{}"), EV_TYPES);
-	EXPECT(ST_FAIL, "oci_events", res(RS, "{\"rules\": []}"), EV_TYPES);
+	EXPECT(ST_ERROR, "oci_events", test_res(&tp, RS, "{}"), EV_TYPES);
+	EXPECT(ST_FAIL, "oci_events", test_res(&tp, RS, "{\"rules\": []}"),
+	    EV_TYPES);
 }
 
 /* ------------------------------------------------ key spellings */
@@ -566,19 +512,20 @@ test_kebab(void **state)
 	assert_null(oci_ocid_region(a, "arn:aws:x"));
 	/* two spellings of one key: refused, never read one way */
 	assert_null(oci_kebab(a,
-	    res(SL, "{\"isMfaActivated\": true, \"is-mfa-activated\": false}")
+	    test_res(&tp, SL,
+		"{\"isMfaActivated\": true, \"is-mfa-activated\": false}")
 		->attrs));
-	assert_null(
-	    oci_kebab(a, res(SL, "{\"x\": [{\"a_b\": 1, \"aB\": 2}]}")->attrs));
+	assert_null(oci_kebab(
+	    a, test_res(&tp, SL, "{\"x\": [{\"a_b\": 1, \"aB\": 2}]}")->attrs));
 	/* kebab-case input is shared, not copied; tags keep their keys */
 	{
-		struct resource *r = res(SL,
+		struct resource *r = test_res(&tp, SL,
 		    "{\"a-b\": {\"c\": [1, {\"d-e\": 2}]}, "
 		    "\"defined-tags\": {\"Oracle_Tags\": {\"CreatedBy\": 1}}}");
 		const struct doc_node *k = oci_kebab(a, r->attrs);
 
 		assert_ptr_equal(k, r->attrs);
-		r = res(SL,
+		r = test_res(&tp, SL,
 		    "{\"freeformTags\": {\"Cost_Center\": 1}, "
 		    "\"fooBar\": 1}");
 		k = oci_kebab(a, r->attrs);

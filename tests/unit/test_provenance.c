@@ -499,6 +499,69 @@ test_report_provenance(void **state)
 	diag_free(&d);
 }
 
+/*
+ * A directory input holding 0 to 5 unpinned files, with 3 pins after it:
+ * every pin and every unpinned file is listed once, in order.  The list
+ * grew only while unpinned files were added, so with 2 or 3 of them the
+ * pins after them were written past its end (ARENA_DEBUG under ASan).
+ */
+static void
+test_recheck_many_unpinned(void **state)
+{
+	const char *dirs[1] = { tmpdir };
+	const char *zero = "0000000000000000000000000000000000000000000000000"
+			   "000000000000000";
+	struct sign_pin v[] = {
+		{ .role = "input", .sha256 = zero },
+		{ .role = "input-file", .name = "f0.json", .sha256 = zero },
+		{ .role = "baseline",
+		    .name = "b",
+		    .sha256 = zero,
+		    .path = "no-such-baseline.yaml" },
+		{ .role = "rules",
+		    .name = "no-such-rules.yaml",
+		    .sha256 = zero },
+	};
+	struct pin_check *c;
+	struct arena *a;
+	struct diag d;
+	char dir[32], rel[64], name[32];
+	size_t nc, i, k;
+
+	(void)state;
+	diag_init(&d);
+	assert_non_null(a = arena_new());
+	for (k = 0; k <= 5; k++) {
+		snprintf(dir, sizeof(dir), "many%zu", k);
+		v[0].name = v[1].input = dir;
+		assert_int_equal(mkdir(tpath(dir), 0755), 0);
+		for (i = 0; i <= k; i++) {
+			snprintf(rel, sizeof(rel), "%s/f%zu.json", dir, i);
+			put(rel, "{}");
+		}
+		/* The directory and f0 changed, k unpinned, 2 missing. */
+		assert_int_equal(
+		    pins_recheck(a, &d, v, 4, dirs, 1, &c, &nc), (long)(4 + k));
+		assert_int_equal(nc, 4 + k);
+		assert_string_equal(c[0].name, dir);
+		assert_int_equal(c[0].status, PIN_CHANGED);
+		for (i = 1; i <= k; i++) {
+			snprintf(name, sizeof(name), "f%zu.json", i);
+			assert_string_equal(c[i].name, name);
+			assert_string_equal(c[i].input, dir);
+			assert_int_equal(c[i].status, PIN_UNPINNED);
+		}
+		assert_string_equal(c[k + 1].name, "f0.json");
+		assert_int_equal(c[k + 1].status, PIN_CHANGED);
+		assert_string_equal(c[k + 2].name, "b");
+		assert_int_equal(c[k + 2].status, PIN_MISSING);
+		assert_string_equal(c[k + 3].name, "no-such-rules.yaml");
+		assert_int_equal(c[k + 3].status, PIN_MISSING);
+	}
+	arena_free(a);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -507,6 +570,8 @@ main(int argc, char **argv)
 		    test_dir_manifest, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(
 		    test_recheck_every_pin, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(
+		    test_recheck_many_unpinned, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_pins_round_trip),
 		cmocka_unit_test(test_pinned_verify_alloc_failure),
 		cmocka_unit_test(test_report_provenance),

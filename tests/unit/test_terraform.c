@@ -30,21 +30,13 @@
 #include "collect.h"
 
 #define FIX "tests/fixtures"
-#define MAX_EXPECT 32
-
-struct expect_line {
-	enum status st;
-	char id[256];
-};
-
 struct same_line {
 	char kase[256], export_id[256], address[256];
 };
 
+/* A case's expect file: test_expect's lines, and "same" lines. */
 struct expect {
-	char check[128];
-	struct expect_line v[MAX_EXPECT];
-	size_t n;
+	struct test_expect t;
 	struct same_line same[8];
 	size_t nsame;
 };
@@ -52,65 +44,25 @@ struct expect {
 static struct rule_set *rs;
 static char tmpdir[64];
 
-static void
-print_diag(const struct diag *d)
-{
-	char buf[2048];
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		diag_format(d, i, buf, sizeof(buf));
-		print_message("  diag: %s\n", buf);
-	}
-}
-
+/* test_read_expect() callback: "same CASE EXPORT-ID ADDRESS". */
 static int
-read_expect(const char *path, struct expect *e)
+same_line(void *ctx, const char *key, char *rest)
 {
-	char line[1024], *sp, *nl;
-	FILE *fp;
+	struct expect *e = ctx;
+	struct same_line *s = &e->same[e->nsame];
+	char *a = strchr(rest, ' '), *b;
 
-	memset(e, 0, sizeof(*e));
-	if ((fp = fopen(path, "r")) == NULL)
+	if (strcmp(key, "same") != 0)
+		return 0;
+	if (e->nsame == 8 || a == NULL || (b = strchr(a + 1, ' ')) == NULL)
 		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		if ((nl = strchr(line, '\n')) != NULL)
-			*nl = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		if ((sp = strchr(line, ' ')) == NULL)
-			goto bad;
-		*sp++ = '\0';
-		if (strcmp(line, "check") == 0) {
-			snprintf(e->check, sizeof(e->check), "%s", sp);
-		} else if (strcmp(line, "same") == 0) {
-			struct same_line *s = &e->same[e->nsame];
-			char *a = strchr(sp, ' '), *b;
-
-			if (e->nsame == 8 || a == NULL ||
-			    (b = strchr(a + 1, ' ')) == NULL)
-				goto bad;
-			*a++ = '\0';
-			*b++ = '\0';
-			snprintf(s->kase, sizeof(s->kase), "%s", sp);
-			snprintf(s->export_id, sizeof(s->export_id), "%s", a);
-			snprintf(s->address, sizeof(s->address), "%s", b);
-			e->nsame++;
-		} else {
-			if (e->n == MAX_EXPECT ||
-			    status_parse(line, &e->v[e->n].st) != 0)
-				goto bad;
-			snprintf(
-			    e->v[e->n].id, sizeof(e->v[e->n].id), "%s", sp);
-			e->n++;
-		}
-	}
-	fclose(fp);
-	return 0;
-bad:
-	print_message("%s: bad line '%s'\n", path, line);
-	fclose(fp);
-	return -1;
+	*a++ = '\0';
+	*b++ = '\0';
+	snprintf(s->kase, sizeof(s->kase), "%s", rest);
+	snprintf(s->export_id, sizeof(s->export_id), "%s", a);
+	snprintf(s->address, sizeof(s->address), "%s", b);
+	e->nsame++;
+	return 1;
 }
 
 /* Run one check on an input with an adapter; NULL when the run failed. */
@@ -118,35 +70,9 @@ static struct run *
 run_check(const char *check, const char *input, const char *adapter,
     struct baseline **blp, struct diag *d)
 {
-	char path[128];
-	struct run_opts ro;
-	struct run *r;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/baseline.yaml", tmpdir);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fprintf(fp,
-	    "id: t\ntitle: t\nimpact: moderate\ncontrols:\n"
-	    "  - id: ca-7\n    checks:\n      - id: %s\n"
-	    "        decides: part\n",
-	    check);
-	fclose(fp);
 	*blp = NULL;
-	if ((*blp = baseline_load(d, path, rs)) == NULL)
-		return NULL;
-	memset(&ro, 0, sizeof(ro));
-	ro.now = 1704067200;
-	ro.max_results = 0;
-	load_limits_default(&ro.lim);
-	if ((r = run_new(d, *blp, rs, NULL, &ro)) == NULL)
-		return NULL;
-	if (run_input(r, input, adapter_find(adapter)) != 0 ||
-	    run_finish(r) != 0) {
-		run_free(r);
-		return NULL;
-	}
-	return r;
+	return test_run_check(rs, tmpdir, check, "decides: part", TEST_NOW,
+	    input, adapter_find(adapter), blp, d);
 }
 
 /* The status of resource id in a finished one-check run, or -1. */
@@ -184,36 +110,18 @@ plan_status(const char *check, const char *plan, const char *address)
 static int
 setup(void **state)
 {
-	struct diag d;
-
 	(void)state;
-	setenv("RAMPART_RULES_DIR", "rules", 1);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rampart-tf-XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	diag_init(&d);
-	rs = rule_set_new();
-	if (rs == NULL || rule_set_load_shipped(rs, &d) != 0) {
-		print_diag(&d);
-		diag_free(&d);
-		return -1;
-	}
-	diag_free(&d);
-	return 0;
+	return test_rules_setup(
+	    &rs, tmpdir, sizeof(tmpdir), "/tmp/rampart-tf-XXXXXX");
 }
 
 static int
 teardown(void **state)
 {
-	char p[128];
+	static const char *const extra[] = { "plan.json", NULL };
 
 	(void)state;
-	rule_set_free(rs);
-	snprintf(p, sizeof(p), "%s/baseline.yaml", tmpdir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/plan.json", tmpdir);
-	unlink(p);
-	rmdir(tmpdir);
+	test_rules_teardown(rs, tmpdir, extra);
 	return 0;
 }
 
@@ -318,14 +226,6 @@ test_tables(void **state)
 
 /* ----------------------------------------------------------- fixtures */
 
-static int
-is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* One case: exact statuses, and the export twin's status. */
 static size_t
 run_case(const char *name)
@@ -340,41 +240,43 @@ run_case(const char *name)
 
 	snprintf(dir, sizeof(dir), "%s/terraform/%s", FIX, name);
 	snprintf(path, sizeof(path), "%s/expect", dir);
-	if (read_expect(path, &e) != 0)
+	e.nsame = 0;
+	if (test_read_expect(path, &e.t, same_line, &e) != 0)
 		return 1;
 	snprintf(path, sizeof(path), "%s/plan.json", dir);
 	/*
 	 * Azure, Google Cloud and Oracle Cloud checks live on their own
 	 * branches: their cases run once the checks are in the tree.
 	 */
-	if (rule_find(rs, e.check) == NULL) {
-		print_message(
-		    "%s: check '%s' not in this tree, skipped\n", dir, e.check);
+	if (rule_find(rs, e.t.check) == NULL) {
+		print_message("%s: check '%s' not in this tree, skipped\n", dir,
+		    e.t.check);
 		return strncmp(name, "aws-", 4) == 0;
 	}
 	diag_init(&d);
-	if ((r = run_check(e.check, path, "terraform-plan", &bl, &d)) == NULL) {
+	if ((r = run_check(e.t.check, path, "terraform-plan", &bl, &d)) ==
+	    NULL) {
 		print_message("%s: run failed\n", dir);
-		print_diag(&d);
+		test_print_diag(&d);
 		baseline_free(bl);
 		diag_free(&d);
 		return 1;
 	}
-	if (r->as.checks[0].n != e.n) {
+	if (r->as.checks[0].n != e.t.n) {
 		print_message("%s: %zu results, expected %zu\n", dir,
-		    r->as.checks[0].n, e.n);
+		    r->as.checks[0].n, e.t.n);
 		for (i = 0; i < r->as.checks[0].n; i++)
 			print_message("  %s %s\n",
 			    status_name(r->as.checks[0].results[i].status),
 			    r->as.checks[0].results[i].resource_id);
 		failures++;
 	}
-	for (i = 0; i < e.n; i++)
-		if ((st = status_of(r, e.v[i].id)) != (int)e.v[i].st) {
+	for (i = 0; i < e.t.n; i++)
+		if ((st = status_of(r, e.t.v[i].id)) != (int)e.t.v[i].st) {
 			print_message("%s: '%s' is %s, expected %s\n", dir,
-			    e.v[i].id,
+			    e.t.v[i].id,
 			    st < 0 ? "missing" : status_name((enum status)st),
-			    status_name(e.v[i].st));
+			    status_name(e.t.v[i].st));
 			failures++;
 		}
 	for (i = 0; i < e.nsame; i++) {
@@ -382,7 +284,7 @@ run_case(const char *name)
 
 		snprintf(
 		    exp, sizeof(exp), "%s/aws-checks/%s", FIX, e.same[i].kase);
-		er = run_check(e.check, exp, "aws-cli", &ebl, &d);
+		er = run_check(e.t.check, exp, "aws-cli", &ebl, &d);
 		assert_non_null(er);
 		est = status_of(er, e.same[i].export_id);
 		st = status_of(r, e.same[i].address);
@@ -404,28 +306,22 @@ run_case(const char *name)
 static void
 test_fixtures(void **state)
 {
-	char path[512];
-	struct dirent *de;
-	size_t failures = 0, ncases = 0, nsame_fail = 0;
-	DIR *dp;
+	char **cases;
+	size_t i, failures = 0, ncases = 0;
 
 	(void)state;
-	dp = opendir(FIX "/terraform");
-	assert_non_null(dp);
-	while ((de = readdir(dp)) != NULL) {
-		snprintf(
-		    path, sizeof(path), "%s/terraform/%s", FIX, de->d_name);
-		if (de->d_name[0] == '.' || !is_dir(path) ||
-		    (strncmp(de->d_name, "aws-", 4) &&
-			strncmp(de->d_name, "azure-", 6) &&
-			strncmp(de->d_name, "gcp-", 4) &&
-			strncmp(de->d_name, "oci-", 4)))
+	cases = test_subdirs(FIX "/terraform");
+	assert_non_null(cases);
+	for (i = 0; cases[i] != NULL; i++) {
+		if (strncmp(cases[i], "aws-", 4) &&
+		    strncmp(cases[i], "azure-", 6) &&
+		    strncmp(cases[i], "gcp-", 4) &&
+		    strncmp(cases[i], "oci-", 4))
 			continue;
 		ncases++;
-		failures += run_case(de->d_name);
+		failures += run_case(cases[i]);
 	}
-	closedir(dp);
-	(void)nsame_fail;
+	test_free_list(cases);
 	assert_true(ncases >= 10);
 	assert_int_equal(failures, 0);
 }
