@@ -1148,7 +1148,7 @@ test_spill(void **state)
 		    path[k], sizeof(path[k]), "%s/spill%d.json", tmpdir, k);
 		write_joins(path[k], k);
 		if (read_plan(path[k], &c[k], &d) != 0)
-			print_diag(&d);
+			test_print_diag(&d);
 		assert_int_equal(d.nerrors, 0);
 		assert_int_equal(c[k].n, 2 * NB);
 	}
