@@ -134,6 +134,17 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	jw_kstr(w, "decides", cc->full ? "full" : "part");
 	if (o->why != NULL)
 		jw_kstr(w, "why", o->why);
+	/* What the reader restores before decide() (reports/read.c): the
+	 * check's own status when POA&M changed the binding's, whether the
+	 * selection left it out, whether its provider is absent. */
+	if (cc->status != o->status)
+		jw_kstr(w, "check_status", status_name(o->status));
+	if (o->not_run != NULL)
+		jw_kstr(w, "not_run", o->not_run);
+	if (o->absent) {
+		jw_key(w, "absent");
+		jw_bool(w, 1);
+	}
 	jw_key(w, "params");
 	jw_doc(w, o->params);
 	/* Where each value came from: a baseline parameter and its text,
