@@ -83,7 +83,7 @@ write_config(struct jw *w, const struct report_opts *o)
 
 static void
 write_result(struct jw *w, const struct rule *ru,
-    const struct check_result *res, long long input)
+    const struct check_result *res, long long input, size_t order)
 {
 	char fp[SHA256_HEX_LEN + 1];
 	size_t i;
@@ -103,6 +103,9 @@ write_result(struct jw *w, const struct rule *ru,
 	/* Which input it came from: merge orders shards' results by it. */
 	if (input >= 0)
 		jw_kint(w, "input", input);
+	/* Its place in the engine's list (input order, statuses mixed):
+	 * the reader restores it, as writers other than JSON list it. */
+	jw_kint(w, "order", (long long)order);
 	jw_kstr(w, "status", status_name(res->status));
 	jw_kstr(w, "message", res->message);
 	jw_key(w, "evidence");
@@ -191,7 +194,8 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 			    idx[i] < o->ntracked &&
 				    o->result_input[idx[i]] != UINT32_MAX
 				? (long long)o->result_input[idx[i]]
-				: -1);
+				: -1,
+			    idx[i]);
 		lib_free(idx);
 	}
 	jw_end_arr(w);

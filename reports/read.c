@@ -258,6 +258,64 @@ status_of(const char *s, enum status *out)
 	return -1;
 }
 
+/* A result read back and where the engine listed it ("order"). */
+struct placed {
+	long long order;
+	size_t pos;
+};
+
+static int
+placed_cmp(const void *x, const void *y)
+{
+	const struct placed *a = x, *b = y;
+
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/*
+ * Put the results o[from..] read from one report back in the order the
+ * engine listed them (each one's "order"; a report without it keeps the
+ * listing's order).  0 or -1.
+ */
+static int
+restore_order(struct run *r, struct check_outcome *o, size_t from,
+    const struct doc_node *res)
+{
+	size_t n = o->n - from, i;
+	struct placed *p;
+	struct check_result *v;
+	uint32_t *in;
+
+	if (n < 2)
+		return 0;
+	p = lib_calloc(n, sizeof(*p));
+	v = lib_calloc(n, sizeof(*v));
+	in = lib_calloc(n, sizeof(*in));
+	if (p == NULL || v == NULL || in == NULL) {
+		lib_free(p);
+		lib_free(v);
+		lib_free(in);
+		return diag_err(r->d, NULL, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		p[i].order = get_int(res->u.seq.items[i], "order", -1);
+		p[i].pos = i;
+	}
+	qsort(p, n, sizeof(*p), placed_cmp);
+	for (i = 0; i < n; i++) {
+		v[i] = o->results[from + p[i].pos];
+		in[i] = o->result_input[from + p[i].pos];
+	}
+	memcpy(o->results + from, v, n * sizeof(*v));
+	memcpy(o->result_input + from, in, n * sizeof(*in));
+	lib_free(p);
+	lib_free(v);
+	lib_free(in);
+	return 0;
+}
+
 /* One listed result into o, from input `in` of r. */
 static int
 read_result(
@@ -306,8 +364,8 @@ read_result(
 	}
 	if (oom)
 		return diag_err(r->d, NULL, "out of memory");
-	return run_add_result(r, o, &res,
-	    in < 0 ? UINT32_MAX : (uint32_t)(x->base + (size_t)in));
+	return run_add_result(
+	    r, o, &res, in < 0 ? UINT32_MAX : (uint32_t)(x->base + (size_t)in));
 }
 
 /*
@@ -328,8 +386,8 @@ read_status(
 	if (status_of(st, &o->status) == -1) {
 		struct mark m = n->mark;
 
-		return diag_err(x->r->d, &m, "check '%s' without a status",
-		    o->rule->id);
+		return diag_err(
+		    x->r->d, &m, "check '%s' without a status", o->rule->id);
 	}
 	o->why = run_str(x->r, n, "why", &oom);
 	o->not_run = run_str(x->r, n, "not_run", &oom);
@@ -346,7 +404,7 @@ read_check(
 {
 	struct run *r = x->r;
 	const struct doc_node *cnt, *seen, *res, *cl;
-	size_t i, t;
+	size_t i, t, from;
 	int s;
 
 	cnt = doc_get(n, "counts");
@@ -374,9 +432,12 @@ read_check(
 	o->listed |= cl->u.b;
 	if ((res = doc_get(n, "resources")) == NULL || res->type != DOC_SEQ)
 		return 0;
+	from = o->n;
 	for (i = 0; i < res->u.seq.n; i++)
 		if (read_result(x, o, res->u.seq.items[i]) == -1)
 			return -1;
+	if (restore_order(r, o, from, res) == -1)
+		return -1;
 	return x->restore ? read_status(x, o, n) : 0;
 }
 
@@ -595,8 +656,8 @@ report_defs_free(struct report_defs *df)
 
 /* A time member of the report ("started"), or 0 when absent. */
 static int
-read_time(struct diag *d, const struct report_doc *rd, const char *key,
-    int64_t *out)
+read_time(
+    struct diag *d, const struct report_doc *rd, const char *key, int64_t *out)
 {
 	const char *t = doc_str(doc_get(rd->root, key));
 	struct mark m = { rd->path, 0, 0 };
@@ -654,8 +715,7 @@ same_definitions(
 
 int
 report_read_assessment(struct diag *d, const struct report_doc *rd,
-    const struct report_defs *df, const struct run_opts *opts,
-    struct run **out)
+    const struct report_defs *df, const struct run_opts *opts, struct run **out)
 {
 	struct run_opts ro;
 	struct run *r;
