@@ -515,9 +515,8 @@ report_read_outcomes(struct run *r, const struct report_doc *rd)
 	return read_outcomes(&x);
 }
 
-/* The pins of rd's provenance, or -1 (reported). */
-static int
-setup_pins(struct arena *a, struct diag *d, const struct report_doc *rd,
+int
+report_pins(struct arena *a, struct diag *d, const struct report_doc *rd,
     struct sign_pin **v, size_t *n)
 {
 	const struct doc_node *cfg = doc_get(rd->provenance, "configuration");
@@ -558,7 +557,7 @@ report_setup_read(struct arena *a, struct diag *d, const struct report_doc *rd,
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	if (setup_pins(a, d, rd, &s->pins, &s->npins) == -1)
+	if (report_pins(a, d, rd, &s->pins, &s->npins) == -1)
 		return -1;
 	for (i = 0; i < s->npins; i++) {
 		p = &s->pins[i];

@@ -454,6 +454,15 @@ void report_doc_free(struct report_doc *rd); /* accepts NULL */
  */
 int report_read_outcomes(struct run *r, const struct report_doc *rd);
 
+struct sign_pin;
+
+/*
+ * The pins of report rd's provenance ("configuration") into *v (arena
+ * a), or -1 (reported) when it has none: a report written to stdout.
+ */
+int report_pins(struct arena *a, struct diag *d, const struct report_doc *rd,
+    struct sign_pin **v, size_t *n);
+
 #define REPORT_SETUP_MAX 64
 
 /* What a report was run with, as its provenance pins and options say. */
