@@ -699,7 +699,8 @@ same_definitions(
 	if (strcmp(rd->baseline_sha256, df->bl->sha256) != 0 ||
 	    strcmp(rd->baseline_id, df->bl->id) != 0)
 		return diag_err(d, &m,
-		    "made with baseline '%s' (sha256 %.12s), not the loaded "
+		    "the report was made with baseline '%s' (sha256 %.12s), "
+		    "not the loaded "
 		    "'%s' (sha256 %.12s): load the baseline the report was "
 		    "run with",
 		    rd->baseline_id, rd->baseline_sha256, df->bl->id,
@@ -707,7 +708,8 @@ same_definitions(
 	if ((rd->mapping == NULL) != (mp == NULL) ||
 	    (mp != NULL && strcmp(rd->mapping, mp) != 0))
 		return diag_err(d, &m,
-		    "made with mapping '%s', not the loaded '%s'",
+		    "the report was made with mapping '%s', not the loaded "
+		    "'%s'",
 		    rd->mapping ? rd->mapping : "(none)", mp ? mp : "(none)");
 	return 0;
 }

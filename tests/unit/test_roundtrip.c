@@ -213,11 +213,231 @@ test_real_exports(void **state)
 	}
 }
 
+/* A small deterministic generator (xorshift), seeded per round. */
+static uint64_t
+next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static size_t
+pick(uint64_t *x, size_t n)
+{
+	return (size_t)(next(x) % n);
+}
+
+/* Resource ids: some match the POA&M item's "c7n-test-*" (a waiver). */
+static const char *const ids[] = { "c7n-test-logs", "c7n-test-2",
+	"arn:aws:s3:::b\"q<&>", "vm 1\n\ttab", "\xc3\xa9t\xc3\xa9", "i-0" };
+static const char *const messages[] = { "ok",
+	"value \"x\" is <bad> & "
+	"worse",
+	"line1\nline2", "", "control \x01 char" };
+
+/* Two inputs with random identity, staleness and providers. */
+static void
+gen_inputs(struct run *r, uint64_t *x)
+{
+	struct input_info *in;
+	size_t i, k;
+
+	for (i = 0; i < 2; i++) {
+		in = run_add_input(r, i ? "exports/b.json" : "exports/a dir",
+		    i ? "aws-config" : "aws-cli");
+		assert_non_null(in);
+		for (k = 0; k < SHA256_HEX_LEN; k++)
+			in->sha256[k] = "0123456789abcdef"[pick(x, 16)];
+		in->resources = pick(x, 5000);
+		in->listings = pick(x, 40);
+		in->collected =
+		    pick(x, 2) ? FIXED - (int64_t)pick(x, 90) * 86400 : 0;
+		in->collected_how =
+		    in->collected ? "export capture time" : NULL;
+		in->stale = (int)pick(x, 4) == 0;
+		in->account = pick(x, 2) ? "123456789012" : NULL;
+		in->providers =
+		    1u << PROV_AWS | (pick(x, 3) == 0 ? 1u << PROV_K8S : 0);
+		r->as.providers |= in->providers;
+	}
+}
+
+/* Random listed results, counts (some above the cap), seen, listing. */
+static void
+gen_outcome(struct run *r, struct check_outcome *o, uint64_t *x)
+{
+	static const enum status st[] = { ST_PASS, ST_FAIL, ST_ERROR,
+		ST_NOT_APPLICABLE };
+	struct check_result res;
+	struct evidence ev[2];
+	size_t k, n = pick(x, 6), t;
+	/* 0: every result passes; 1: fails on waived resources only;
+	 * else anything. */
+	size_t mode = pick(x, 4);
+
+	if (pick(x, 8) == 0)
+		o->not_run = "not run: --skip-check";
+	for (t = 0; t < o->rule->ntypes; t++)
+		o->seen[t] = mode < 2 || pick(x, 3) != 0;
+	o->listed = (int)pick(x, 2);
+	for (k = 0; k < n && k < r->as.opts.max_results * 4; k++) {
+		memset(&res, 0, sizeof(res));
+		res.status = mode == 0 ? ST_PASS
+		    : mode == 1        ? ST_FAIL
+				       : st[pick(x, 4)];
+		if (o->counts[res.status] >= r->as.opts.max_results) {
+			o->counts[res.status]++; /* counted, not listed */
+			continue;
+		}
+		res.resource_id = mode == 1 ? ids[pick(x, 2)] : ids[pick(x, 6)];
+		res.resource_type = o->rule->ntypes ? o->rule->types[0] : "T";
+		res.region = pick(x, 2) ? "us-east-1" : NULL;
+		res.account = pick(x, 2) ? "123456789012" : NULL;
+		res.namespace = pick(x, 4) == 0 ? "kube-system" : NULL;
+		res.message = messages[pick(x, 5)];
+		ev[0].path = "Config.Encrypted";
+		ev[0].value = pick(x, 2) ? "false" : NULL;
+		memset(&ev[0].source, 0, sizeof(ev[0].source));
+		ev[1].path = "Tags[0].Value";
+		ev[1].value = "\"a\\\"b\"";
+		ev[1].source.file = "exports/a dir/x.json";
+		ev[1].source.line = (uint32_t)pick(x, 900) + 1;
+		ev[1].source.col = (uint32_t)pick(x, 80) + 1;
+		res.ev = ev;
+		res.nev = pick(x, 3);
+		o->counts[res.status]++;
+		assert_int_equal(
+		    run_add_result(r, o, &res, (uint32_t)pick(x, 2)), 0);
+	}
+	for (k = 0; mode > 1 && k < 4; k++)
+		if (pick(x, 6) == 0)
+			o->counts[st[k]] += 1 + pick(x, 3000);
+}
+
+/*
+ * Generated assessments round-trip: random statuses, counts above the
+ * cap, waivers of the POA&M item (its resource glob), not-run checks,
+ * stale inputs, missing evidence, awkward strings in every field.
+ */
+static void
+test_generated(void **state)
+{
+	static const struct rt_case c = { "generated", "fedramp-moderate", aws,
+		RT "poam.yaml", RT "attestations.yaml", RT "crm.yaml",
+		RT "scope.yaml", 3, NULL, GATE_ELIGIBILITY };
+	size_t seen[ST_COUNT] = { 0 };
+	struct report_defs df;
+	struct report_opts o;
+	struct run_opts ro;
+	struct run *r;
+	struct diag d;
+	uint64_t x;
+	unsigned round;
+	size_t i, k, waivers = 0;
+
+	(void)state;
+	diag_init(&d);
+	load_defs(&d, &c, &df);
+	for (round = 1; round <= 24; round++) {
+		x = 0x9e3779b97f4a7c15ULL * round;
+		memset(&ro, 0, sizeof(ro));
+		ro.now = FIXED;
+		ro.max_results = 1 + pick(&x, 3);
+		ro.max_evidence_age = 30 * 86400LL;
+		ro.gate = pick(&x, 2) ? GATE_CHECKS : GATE_ELIGIBILITY;
+		ro.sel.text = pick(&x, 2) ? "--skip-check (generated)" : NULL;
+		load_limits_default(&ro.lim);
+		r = run_new(&d, df.bl, df.rs, df.poam, &ro);
+		assert_non_null(r);
+		r->as.attest = df.attest;
+		r->as.crm = df.crm;
+		r->as.scope = df.scope;
+		gen_inputs(r, &x);
+		for (i = 0; i < r->as.nchecks; i++)
+			gen_outcome(r, &r->as.checks[i], &x);
+		assert_int_equal(run_finish(r), 0);
+		for (i = 0; i < r->as.ncontrols; i++) {
+			seen[r->as.controls[i].status]++;
+			for (k = 0; k < r->as.controls[i].nchecks; k++)
+				waivers +=
+				    r->as.controls[i].checks[k].waiver != NULL;
+		}
+		memset(&o, 0, sizeof(o));
+		o.tool_version = "0.1.0";
+		o.fixed_time = pick(&x, 2) ? FIXED : 0;
+		o.verbose = (int)pick(&x, 2);
+		o.sarif_include_passes = (int)pick(&x, 2);
+		round_trip("generated", &r->as, &df, &o);
+		run_free(r);
+	}
+	/* The generator reaches the decisions it is meant to exercise. */
+	assert_true(seen[ST_FAIL] > 0 && seen[ST_ERROR] > 0);
+	assert_true(waivers > 0 && seen[ST_PASS] + seen[ST_PARTIAL] > 0);
+	assert_true(seen[ST_MANUAL] > 0 && seen[ST_INHERITED] > 0);
+	report_defs_free(&df);
+	diag_free(&d);
+}
+
+/* A report read with another baseline than its own is refused. */
+static void
+test_other_baseline(void **state)
+{
+	static const struct rt_case ex = { "example", "example", aws, NULL,
+		NULL, NULL, NULL, 1000, NULL, GATE_ELIGIBILITY };
+	static const struct rt_case mod = { "moderate", "fedramp-moderate", aws,
+		NULL, NULL, NULL, NULL, 1000, NULL, GATE_ELIGIBILITY };
+	struct report_defs df, other;
+	struct report_doc *rd;
+	struct report_opts o;
+	struct run_opts ro;
+	struct run *r, *back = NULL;
+	struct diag d;
+	char *json;
+	size_t nj;
+
+	(void)state;
+	diag_init(&d);
+	load_defs(&d, &ex, &df);
+	load_defs(&d, &mod, &other);
+	memset(&ro, 0, sizeof(ro));
+	ro.now = FIXED;
+	ro.max_results = 1000;
+	load_limits_default(&ro.lim);
+	r = run_new(&d, df.bl, df.rs, NULL, &ro);
+	assert_non_null(r);
+	assert_int_equal(run_input(r, aws[0], NULL), 0);
+	assert_int_equal(run_finish(r), 0);
+	memset(&o, 0, sizeof(o));
+	o.tool_version = "0.1.0";
+	json = render(writer_find("json"), &r->as, &o, &nj);
+	assert_int_equal(
+	    report_doc_from_buf(&d, "report.json", json, nj, &rd), 0);
+	assert_int_equal(
+	    report_read_assessment(&d, rd, &other, NULL, &back), -1);
+	assert_null(back);
+	assert_diag_has(&d, "the report was made with baseline 'example-aws-moderate' (sha256 ");
+	assert_diag_has(&d, "not the loaded 'fedramp-moderate'");
+	/* Its own baseline reads it; no result lists an input (untracked). */
+	diag_clear(&d);
+	assert_int_equal(report_read_assessment(&d, rd, &df, NULL, &back), 0);
+	assert_int_equal(back->as.verdict, r->as.verdict);
+	run_free(back);
+	report_doc_free(rd);
+	run_free(r);
+	report_defs_free(&df);
+	report_defs_free(&other);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_exports),
+		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_other_baseline),
 	};
 
 	setenv("RAMPART_RULES_DIR", "rules", 1);
