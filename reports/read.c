@@ -604,6 +604,37 @@ report_setup_read(struct arena *a, struct diag *d, const struct report_doc *rd,
 }
 
 int
+report_setup_check(struct diag *d, const struct report_setup *s)
+{
+	static const char *const roles[] = { "mapping", "rules", "plugin",
+		"poam", "attestations", "crm", "scope" };
+	char hex[SHA256_HEX_LEN + 1];
+	const struct sign_pin *p;
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < s->npins; i++) {
+		p = &s->pins[i];
+		for (k = 0; k < sizeof(roles) / sizeof(roles[0]); k++)
+			if (strcmp(p->role, roles[k]) == 0)
+				break;
+		if (k == sizeof(roles) / sizeof(roles[0]))
+			continue;
+		if (sha256_file_hex(d, p->name, hex) == -1)
+			rc = -1;
+		else if (strcmp(hex, p->sha256) != 0) {
+			struct mark m = { p->name, 0, 0 };
+
+			rc = diag_err(d, &m,
+			    "%s file changed since the report was made "
+			    "(sha256 %.12s, pinned %.12s)",
+			    p->role, hex, p->sha256);
+		}
+	}
+	return rc;
+}
+
+int
 report_defs_load(
     struct diag *d, const struct report_setup *s, struct report_defs *df)
 {

@@ -487,6 +487,14 @@ struct report_setup {
 int report_setup_read(struct arena *a, struct diag *d,
     const struct report_doc *rd, int need_time, struct report_setup *s);
 
+/*
+ * Every definition file setup s pins (mapping, rules, plugins, POA&M,
+ * attestations, CRM, scope) still has the digest it pinned: 0, or -1
+ * with each changed or unreadable file reported.  The baseline is
+ * checked by report_read_assessment().
+ */
+int report_setup_check(struct diag *d, const struct report_setup *s);
+
 /* The definitions a report names, loaded (report_defs_load). */
 struct report_defs {
 	struct rule_set *rs;
