@@ -417,7 +417,9 @@ test_other_baseline(void **state)
 	assert_int_equal(
 	    report_read_assessment(&d, rd, &other, NULL, &back), -1);
 	assert_null(back);
-	assert_diag_has(&d, "the report was made with baseline 'example-aws-moderate' (sha256 ");
+	assert_diag_has(&d,
+	    "the report was made with baseline 'example-aws-moderate' "
+	    "(sha256 ");
 	assert_diag_has(&d, "not the loaded 'fedramp-moderate'");
 	/* Its own baseline reads it; no result lists an input (untracked). */
 	diag_clear(&d);
