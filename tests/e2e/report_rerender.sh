@@ -78,6 +78,30 @@ RAMPART_SKIP_CHECK='aws-s3-*' case_ config-env -b fedramp-low -i $EX
 cmp -s "$T/v1.txt" "$T/v2.txt" && ok "--verbose text the same" ||
 	bad "--verbose text differs"
 
+# The same reader under merge: results come back in the engine's order
+# ("order"), so every format of a 3-shard merge is the one scan's (the
+# OSCAL and HTML lists follow the engine's order, not the JSON's).
+IN="-i $EX -i tests/fixtures/config/history-recorder.json
+    -i tests/fixtures/config/s3-bucket.json
+    -i tests/fixtures/config/batch-processed.json"
+FMT=html,junit,markdown,oscal,oscal-poam,poam-csv,sarif,summary-md,text
+# shellcheck disable=SC2086
+"$R" scan -b fedramp-moderate $IN --fixed-time $NOW --format $FMT \
+    --output-dir "$T/one" -q >/dev/null 2>&1
+for k in 1 2 3; do
+	# shellcheck disable=SC2086
+	"$R" scan -b fedramp-moderate $IN --shard $k/3 --fixed-time $NOW \
+	    --format json --output-dir "$T/s$k" -q >/dev/null 2>&1
+done
+"$R" merge "$T/s1/report.json" "$T/s2/report.json" "$T/s3/report.json" \
+    --format $FMT --output-dir "$T/m" >/dev/null 2>&1
+n=0 d=0
+for f in "$T/one"/*; do
+	n=$((n + 1))
+	cmp -s "$f" "$T/m/$(basename "$f")" || { d=1; bad "merge: $(basename "$f") differs from one scan's"; }
+done
+[ $d = 0 ] && [ $n -ge 10 ] && ok "merge of 3 shards: $n files = one scan's"
+
 # ------------------------------------------------------------ refusals
 J=$T/moderate-files/scan/report.json
 # refuse DESC NEEDLE CMD...: exit 3, the needle on stderr, nothing written.
