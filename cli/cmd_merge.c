@@ -67,19 +67,6 @@ struct merge_args {
 	int verbose;
 };
 
-/* What the shards ran with, read from the first one's provenance. */
-struct merge_setup {
-	struct sign_pin *pins;
-	size_t npins;
-	const char *baseline; /* the baseline file */
-	const char *rules[64], *plugins[64];
-	size_t nrules, nplugins;
-	const char *poam, *attest, *crm, *scope;
-	struct run_opts ro;
-	const char *gate;
-	long long max_age_days, max_results;
-};
-
 static void
 merge_help(const struct command *cmd)
 {
@@ -310,21 +297,6 @@ options_key(struct arena *a, const struct doc_node *opts)
 	return out;
 }
 
-/* Pins of rd's provenance, or -1 (reported). */
-static int
-shard_pins(struct arena *a, struct diag *d, const struct report_doc *rd,
-    struct sign_pin **v, size_t *n)
-{
-	const struct doc_node *cfg = doc_get(rd->provenance, "configuration");
-	struct mark m = { rd->path, 0, 0 };
-
-	if (cfg == NULL)
-		return diag_err(d, &m,
-		    "the shard report has no provenance: write shard "
-		    "reports with --output or --output-dir");
-	return pins_parse(a, d, cfg, v, n);
-}
-
 /* Every shard agrees with the first on what decides results. */
 static int
 check_agree(struct arena *a, struct diag *d, struct report_doc **rds, size_t n)
@@ -347,7 +319,7 @@ check_agree(struct arena *a, struct diag *d, struct report_doc **rds, size_t n)
 			    rds[i]->version ? rds[i]->version : "(unknown)",
 			    RAMPART_VERSION);
 		}
-	if (shard_pins(a, d, rds[0], &v, &nv) == -1)
+	if (report_pins(a, d, rds[0], &v, &nv) == -1)
 		return -1;
 	pk0 = pins_key(a, v, nv);
 	ok0 = options_key(a, doc_get(rds[0]->provenance, "options"));
@@ -356,7 +328,7 @@ check_agree(struct arena *a, struct diag *d, struct report_doc **rds, size_t n)
 	for (i = 1; i < n; i++) {
 		struct mark m = { rds[i]->path, 0, 0 };
 
-		if (shard_pins(a, d, rds[i], &v, &nv) == -1)
+		if (report_pins(a, d, rds[i], &v, &nv) == -1)
 			return -1;
 		pk = pins_key(a, v, nv);
 		ok = options_key(a, doc_get(rds[i]->provenance, "options"));
@@ -388,83 +360,16 @@ check_agree(struct arena *a, struct diag *d, struct report_doc **rds, size_t n)
 	return rc;
 }
 
-/* What the shards ran with, from shard 1's provenance. */
-static int
-read_setup(struct arena *a, struct diag *d, const struct report_doc *rd,
-    struct merge_setup *s)
-{
-	const struct doc_node *o = doc_get(rd->provenance, "options");
-	const struct sign_pin *p;
-	const char *ft, *v;
-	char *end;
-	struct mark m = { rd->path, 0, 0 };
-	size_t i;
-
-	memset(s, 0, sizeof(*s));
-	if (shard_pins(a, d, rd, &s->pins, &s->npins) == -1)
-		return -1;
-	for (i = 0; i < s->npins; i++) {
-		p = &s->pins[i];
-		if (strcmp(p->role, "baseline") == 0 && s->baseline == NULL)
-			s->baseline = p->path ? p->path : p->name;
-		else if (strcmp(p->role, "rules") == 0 && p->source == NULL &&
-		    s->nrules < 64)
-			s->rules[s->nrules++] = p->name;
-		else if (strcmp(p->role, "plugin") == 0 && s->nplugins < 64)
-			s->plugins[s->nplugins++] = p->name;
-		else if (strcmp(p->role, "poam") == 0)
-			s->poam = p->name;
-		else if (strcmp(p->role, "attestations") == 0)
-			s->attest = p->name;
-		else if (strcmp(p->role, "crm") == 0)
-			s->crm = p->name;
-		else if (strcmp(p->role, "scope") == 0)
-			s->scope = p->name;
-	}
-	if (s->baseline == NULL)
-		return diag_err(d, &m, "the provenance pins no baseline");
-	if ((ft = doc_str(doc_get(o, "fixed_time"))) == NULL ||
-	    time_parse(ft, strlen(ft), TIME_ANY, &s->ro.now, NULL) == -1)
-		return diag_err(d, &m,
-		    "the shards were scanned without --fixed-time: give every "
-		    "shard the same --fixed-time so that they judge evidence "
-		    "age and POA&M expiry at one time");
-	s->gate = doc_str(doc_get(o, "gate"));
-	s->ro.gate = s->gate != NULL && strcmp(s->gate, "checks") == 0
-	    ? GATE_CHECKS
-	    : GATE_ELIGIBILITY;
-	v = doc_str(doc_get(o, "max_results"));
-	errno = 0;
-	s->max_results = v ? strtoll(v, &end, 10) : -1;
-	if (v == NULL || errno || *end || s->max_results < 0)
-		return diag_err(d, &m, "option 'max_results' missing or bad");
-	v = doc_str(doc_get(o, "max_evidence_age_days"));
-	errno = 0;
-	s->max_age_days = v ? strtoll(v, &end, 10) : -1;
-	if (v == NULL || errno || *end || s->max_age_days < 0)
-		return diag_err(
-		    d, &m, "option 'max_evidence_age_days' missing or bad");
-	s->ro.max_results = (size_t)s->max_results;
-	s->ro.max_evidence_age = (int64_t)s->max_age_days * 86400;
-	load_limits_default(&s->ro.lim);
-	return 0;
-}
-
 /* Everything merge loads and makes; freed by merge_state_free(). */
 struct merge_state {
 	struct arena *a;
 	struct report_doc **rds;
 	size_t n;
-	struct rule_set *rs;
-	struct baseline *bl;
-	struct poam *poam;
-	struct attest_set *attest;
-	struct crm *crm;
-	struct scope *scope;
+	struct report_defs df;
 	struct run *r;
 	struct sign_key *key, *signkey;
 	struct keyring *kr;
-	struct merge_setup s;
+	struct report_setup s;
 };
 
 static void
@@ -473,12 +378,7 @@ merge_state_free(struct merge_state *m)
 	size_t i;
 
 	run_free(m->r);
-	poam_free(m->poam);
-	attest_free(m->attest);
-	scope_free(m->scope);
-	baseline_free(m->bl);
-	crm_free(m->crm);
-	rule_set_free(m->rs);
+	report_defs_free(&m->df);
 	key_free(m->key);
 	key_free(m->signkey);
 	keyring_free(m->kr);
@@ -488,55 +388,18 @@ merge_state_free(struct merge_state *m)
 	arena_free(m->a);
 }
 
-/* Load what the shards named, as `scan` loads it. */
-static int
-load_setup(struct diag *d, struct merge_state *m)
-{
-	struct merge_setup *s = &m->s;
-	size_t i;
-
-	if ((m->rs = rule_set_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
-	for (i = 0; i < s->nplugins; i++)
-		if (rule_set_add_plugin(m->rs, d, s->plugins[i]) == -1)
-			return -1;
-	if (rule_set_load_shipped(m->rs, d) == -1)
-		return -1;
-	for (i = 0; i < s->nrules; i++)
-		if (rule_set_load(m->rs, d, s->rules[i]) == -1)
-			return -1;
-	if ((m->bl = baseline_load(d, s->baseline, m->rs)) == NULL)
-		return -1;
-	if (s->poam != NULL &&
-	    ((m->poam = poam_load(d, s->poam)) == NULL ||
-		poam_validate(m->poam, m->bl, m->rs, d) == -1))
-		return -1;
-	if (s->crm != NULL &&
-	    ((m->crm = crm_load(d, s->crm)) == NULL ||
-		crm_apply(m->crm, m->bl, d) == -1))
-		return -1;
-	if (s->attest != NULL &&
-	    ((m->attest = attest_load(d, s->attest)) == NULL ||
-		attest_validate(m->attest, m->bl, d) == -1))
-		return -1;
-	if (s->scope != NULL &&
-	    ((m->scope = scope_load(d, s->scope)) == NULL ||
-		scope_check_controls(m->scope, m->bl, d) == -1))
-		return -1;
-	return 0;
-}
-
 /* Read every shard's outcomes into a new run and decide it. */
 static int
 merge_run(struct diag *d, struct merge_state *m)
 {
 	size_t i;
 
-	if ((m->r = run_new(d, m->bl, m->rs, m->poam, &m->s.ro)) == NULL)
+	if ((m->r = run_new(d, m->df.bl, m->df.rs, m->df.poam, &m->s.ro)) ==
+	    NULL)
 		return -1;
-	m->r->as.attest = m->attest;
-	m->r->as.crm = m->crm;
-	m->r->as.scope = m->scope;
+	m->r->as.attest = m->df.attest;
+	m->r->as.crm = m->df.crm;
+	m->r->as.scope = m->df.scope;
 	for (i = 0; i < m->n; i++)
 		if (report_read_outcomes(m->r, m->rds[i]) == -1)
 			return -1;
@@ -555,7 +418,7 @@ static int
 merge_meta(struct diag *d, struct merge_state *m, const struct report_opts *ro,
     struct sign_meta *meta)
 {
-	struct merge_setup *s = &m->s;
+	struct report_setup *s = &m->s;
 	struct sign_scan ss;
 	struct sign_pin *v;
 	struct sign_option *o;
@@ -733,8 +596,8 @@ merge_prepare(struct diag *d, const struct merge_args *a, struct merge_state *m,
 	}
 	if (check_parts(d, m->rds, m->n) == -1 ||
 	    check_agree(m->a, d, m->rds, m->n) == -1 ||
-	    read_setup(m->a, d, m->rds[0], &m->s) == -1 ||
-	    load_setup(d, m) == -1 || merge_run(d, m) == -1)
+	    report_setup_read(m->a, d, m->rds[0], 1, &m->s) == -1 ||
+	    report_defs_load(d, &m->s, &m->df) == -1 || merge_run(d, m) == -1)
 		return -1;
 	return 0;
 }

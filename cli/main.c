@@ -60,6 +60,8 @@ static const struct command commands[] = {
 	{ "place", cmd_place, place_opts, "--workload FILE",
 	    "decide where a workload may go (Marketplace + tenancy evidence)",
 	    NULL, CMD_CONFIG },
+	{ "report", cmd_report, report_opts, "REPORT.json",
+	    "write a JSON report again in other formats, offline", NULL, 0 },
 	{ "scan", cmd_scan, scan_opts,
 	    "-b NAME|FILE (-i PATH | --tls HOST[:PORT])...",
 	    "scan exports against a baseline and decide eligibility", NULL,

@@ -83,7 +83,7 @@ write_config(struct jw *w, const struct report_opts *o)
 
 static void
 write_result(struct jw *w, const struct rule *ru,
-    const struct check_result *res, long long input)
+    const struct check_result *res, long long input, size_t order)
 {
 	char fp[SHA256_HEX_LEN + 1];
 	size_t i;
@@ -103,6 +103,9 @@ write_result(struct jw *w, const struct rule *ru,
 	/* Which input it came from: merge orders shards' results by it. */
 	if (input >= 0)
 		jw_kint(w, "input", input);
+	/* Its place in the engine's list (input order, statuses mixed):
+	 * the reader restores it, as writers other than JSON list it. */
+	jw_kint(w, "order", (long long)order);
 	jw_kstr(w, "status", status_name(res->status));
 	jw_kstr(w, "message", res->message);
 	jw_key(w, "evidence");
@@ -134,6 +137,17 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 	jw_kstr(w, "decides", cc->full ? "full" : "part");
 	if (o->why != NULL)
 		jw_kstr(w, "why", o->why);
+	/* What the reader restores before decide() (reports/read.c): the
+	 * check's own status when POA&M changed the binding's, whether the
+	 * selection left it out, whether its provider is absent. */
+	if (cc->status != o->status)
+		jw_kstr(w, "check_status", status_name(o->status));
+	if (o->not_run != NULL)
+		jw_kstr(w, "not_run", o->not_run);
+	if (o->absent) {
+		jw_key(w, "absent");
+		jw_bool(w, 1);
+	}
 	jw_key(w, "params");
 	jw_doc(w, o->params);
 	/* Where each value came from: a baseline parameter and its text,
@@ -180,7 +194,8 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 			    idx[i] < o->ntracked &&
 				    o->result_input[idx[i]] != UINT32_MAX
 				? (long long)o->result_input[idx[i]]
-				: -1);
+				: -1,
+			    idx[i]);
 		lib_free(idx);
 	}
 	jw_end_arr(w);

@@ -1,17 +1,32 @@
 /*
- * read.c: the reader of the JSON report (docs/report.schema.json), the
- * "one reader" of the assessment model (issue 10), as far as `rampart
- * merge` needs it: per input its identity, digest, collection time and
- * account; per check its counts, listed results with evidence, the
- * evidence seen and whether a complete listing was seen.  Statuses,
- * explanations and control decisions are not read back: they are
- * decided again by run_finish() from what is read, exactly as one run
- * decides them.
+ * read.c: the one reader of the JSON report (docs/report.schema.json)
+ * into an assessment (issue 10, docs/decisions.md "The assessment
+ * model").  Per input its identity, digest, collection time, account,
+ * providers, ordinal and staleness; per check its counts, listed results
+ * with evidence and the input each came from, the evidence seen and
+ * whether a complete listing was seen; and, for one report read back
+ * whole (report_read_assessment), each check's status, why, not_run and
+ * absent, the options, times and shard.  Control decisions are never
+ * read: decide() makes them again from the outcomes and the definitions
+ * the report names (loaded by the caller, checked against its digests).
+ * Merge reads only the outcomes of each shard and lets run_finish()
+ * decide the checks too, as one run over every input decides them.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reports/report.h"
+#include "reports/sign.h"
+
+/* How the outcomes of one report are read (report_read_outcomes). */
+struct rctx {
+	struct run *r;
+	const struct report_doc *rd;
+	size_t base; /* inputs of r before rd's */
+	size_t nin; /* rd's inputs */
+	int restore; /* one report whole: statuses too, inputs optional */
+};
 
 void
 report_doc_free(struct report_doc *rd)
@@ -243,11 +258,70 @@ status_of(const char *s, enum status *out)
 	return -1;
 }
 
+/* A result read back and where the engine listed it ("order"). */
+struct placed {
+	long long order;
+	size_t pos;
+};
+
+static int
+placed_cmp(const void *x, const void *y)
+{
+	const struct placed *a = x, *b = y;
+
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/*
+ * Put the results o[from..] read from one report back in the order the
+ * engine listed them (each one's "order"; a report without it keeps the
+ * listing's order).  0 or -1.
+ */
+static int
+restore_order(struct run *r, struct check_outcome *o, size_t from,
+    const struct doc_node *res)
+{
+	size_t n = o->n - from, i;
+	struct placed *p;
+	struct check_result *v;
+	uint32_t *in;
+
+	if (n < 2)
+		return 0;
+	p = lib_calloc(n, sizeof(*p));
+	v = lib_calloc(n, sizeof(*v));
+	in = lib_calloc(n, sizeof(*in));
+	if (p == NULL || v == NULL || in == NULL) {
+		lib_free(p);
+		lib_free(v);
+		lib_free(in);
+		return diag_err(r->d, NULL, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		p[i].order = get_int(res->u.seq.items[i], "order", -1);
+		p[i].pos = i;
+	}
+	qsort(p, n, sizeof(*p), placed_cmp);
+	for (i = 0; i < n; i++) {
+		v[i] = o->results[from + p[i].pos];
+		in[i] = o->result_input[from + p[i].pos];
+	}
+	memcpy(o->results + from, v, n * sizeof(*v));
+	memcpy(o->result_input + from, in, n * sizeof(*in));
+	lib_free(p);
+	lib_free(v);
+	lib_free(in);
+	return 0;
+}
+
 /* One listed result into o, from input `in` of r. */
 static int
-read_result(struct run *r, struct check_outcome *o, const struct doc_node *n,
-    size_t base, size_t ninputs)
+read_result(
+    const struct rctx *x, struct check_outcome *o, const struct doc_node *n)
 {
+	struct run *r = x->r;
 	struct check_result res;
 	const struct doc_node *ev, *e;
 	struct evidence *v = NULL;
@@ -256,8 +330,9 @@ read_result(struct run *r, struct check_outcome *o, const struct doc_node *n,
 	int oom = 0;
 
 	memset(&res, 0, sizeof(res));
+	in = get_int(n, "input", -1);
 	if (status_of(doc_str(doc_get(n, "status")), &res.status) == -1 ||
-	    (in = get_int(n, "input", -1)) < 0 || (size_t)in >= ninputs) {
+	    (in < 0 && !x->restore) || (in >= 0 && (size_t)in >= x->nin)) {
 		struct mark m = n->mark;
 
 		return diag_err(r->d, &m,
@@ -289,16 +364,47 @@ read_result(struct run *r, struct check_outcome *o, const struct doc_node *n,
 	}
 	if (oom)
 		return diag_err(r->d, NULL, "out of memory");
-	return run_add_result(r, o, &res, (uint32_t)(base + (size_t)in));
+	return run_add_result(
+	    r, o, &res, in < 0 ? UINT32_MAX : (uint32_t)(x->base + (size_t)in));
+}
+
+/*
+ * The check's own status (before POA&M: "check_status" when the binding's
+ * "status" differs), why it ended there, whether the selection left it
+ * out and whether its provider is absent from the run.
+ */
+static int
+read_status(
+    const struct rctx *x, struct check_outcome *o, const struct doc_node *n)
+{
+	const char *st = doc_str(doc_get(n, "check_status"));
+	const struct doc_node *ab = doc_get(n, "absent");
+	int oom = 0;
+
+	if (st == NULL)
+		st = doc_str(doc_get(n, "status"));
+	if (status_of(st, &o->status) == -1) {
+		struct mark m = n->mark;
+
+		return diag_err(
+		    x->r->d, &m, "check '%s' without a status", o->rule->id);
+	}
+	o->why = run_str(x->r, n, "why", &oom);
+	o->not_run = run_str(x->r, n, "not_run", &oom);
+	o->absent = ab != NULL && ab->type == DOC_BOOL && ab->u.b;
+	if (oom)
+		return diag_err(x->r->d, NULL, "out of memory");
+	return 0;
 }
 
 /* The outcome of one check, the first time the report shows it. */
 static int
-read_check(struct run *r, struct check_outcome *o, const struct doc_node *n,
-    size_t base, size_t ninputs)
+read_check(
+    const struct rctx *x, struct check_outcome *o, const struct doc_node *n)
 {
+	struct run *r = x->r;
 	const struct doc_node *cnt, *seen, *res, *cl;
-	size_t i, t;
+	size_t i, t, from;
 	int s;
 
 	cnt = doc_get(n, "counts");
@@ -326,10 +432,13 @@ read_check(struct run *r, struct check_outcome *o, const struct doc_node *n,
 	o->listed |= cl->u.b;
 	if ((res = doc_get(n, "resources")) == NULL || res->type != DOC_SEQ)
 		return 0;
+	from = o->n;
 	for (i = 0; i < res->u.seq.n; i++)
-		if (read_result(r, o, res->u.seq.items[i], base, ninputs) == -1)
+		if (read_result(x, o, res->u.seq.items[i]) == -1)
 			return -1;
-	return 0;
+	if (restore_order(r, o, from, res) == -1)
+		return -1;
+	return x->restore ? read_status(x, o, n) : 0;
 }
 
 /* Whether JSON control n is control co of the run, check for check. */
@@ -351,12 +460,14 @@ same_control(const struct control_outcome *co, const struct doc_node *n)
 	return 1;
 }
 
-int
-report_read_outcomes(struct run *r, const struct report_doc *rd)
+static int
+read_outcomes(const struct rctx *x)
 {
+	struct run *r = x->r;
+	const struct report_doc *rd = x->rd;
 	const struct doc_node *ctl = rd->controls, *cks;
 	unsigned char *done;
-	size_t i, j, k, base = r->as.ninputs, nin = rd->inputs->u.seq.n;
+	size_t i, j, k, nin = x->nin;
 	struct mark m = { rd->path, 0, 0 };
 
 	for (i = 0; i < nin; i++)
@@ -385,8 +496,8 @@ report_read_outcomes(struct run *r, const struct report_doc *rd)
 			    r->as.checks);
 			if (done[k]++)
 				continue;
-			if (read_check(r, &r->as.checks[k], cks->u.seq.items[j],
-				base, nin) == -1) {
+			if (read_check(x, &r->as.checks[k],
+				cks->u.seq.items[j]) == -1) {
 				lib_free(done);
 				return -1;
 			}
@@ -394,4 +505,359 @@ report_read_outcomes(struct run *r, const struct report_doc *rd)
 	}
 	lib_free(done);
 	return 0;
+}
+
+int
+report_read_outcomes(struct run *r, const struct report_doc *rd)
+{
+	struct rctx x = { r, rd, r->as.ninputs, rd->inputs->u.seq.n, 0 };
+
+	return read_outcomes(&x);
+}
+
+int
+report_pins(struct arena *a, struct diag *d, const struct report_doc *rd,
+    struct sign_pin **v, size_t *n)
+{
+	const struct doc_node *cfg = doc_get(rd->provenance, "configuration");
+	struct mark m = { rd->path, 0, 0 };
+
+	if (cfg == NULL)
+		return diag_err(d, &m,
+		    "the report has no provenance: write reports with "
+		    "--output or --output-dir");
+	return pins_parse(a, d, cfg, v, n);
+}
+
+/* A non-negative decimal option of the provenance, or -1 (reported). */
+static long long
+setup_number(struct diag *d, const struct report_doc *rd,
+    const struct doc_node *o, const char *name)
+{
+	const char *v = doc_str(doc_get(o, name));
+	struct mark m = { rd->path, 0, 0 };
+	long long n;
+	char *end;
+
+	errno = 0;
+	n = v ? strtoll(v, &end, 10) : -1;
+	if (v == NULL || errno || *end || n < 0)
+		return diag_err(d, &m, "option '%s' missing or bad", name);
+	return n;
+}
+
+int
+report_setup_read(struct arena *a, struct diag *d, const struct report_doc *rd,
+    int need_time, struct report_setup *s)
+{
+	const struct doc_node *o = doc_get(rd->provenance, "options");
+	const struct sign_pin *p;
+	const char *ft;
+	struct mark m = { rd->path, 0, 0 };
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (report_pins(a, d, rd, &s->pins, &s->npins) == -1)
+		return -1;
+	for (i = 0; i < s->npins; i++) {
+		p = &s->pins[i];
+		if (strcmp(p->role, "baseline") == 0 && s->baseline == NULL)
+			s->baseline = p->path ? p->path : p->name;
+		else if (strcmp(p->role, "rules") == 0 && p->source == NULL &&
+		    s->nrules < REPORT_SETUP_MAX)
+			s->rules[s->nrules++] = p->name;
+		else if (strcmp(p->role, "plugin") == 0 &&
+		    s->nplugins < REPORT_SETUP_MAX)
+			s->plugins[s->nplugins++] = p->name;
+		else if (strcmp(p->role, "poam") == 0)
+			s->poam = p->name;
+		else if (strcmp(p->role, "attestations") == 0)
+			s->attest = p->name;
+		else if (strcmp(p->role, "crm") == 0)
+			s->crm = p->name;
+		else if (strcmp(p->role, "scope") == 0)
+			s->scope = p->name;
+	}
+	if (s->baseline == NULL)
+		return diag_err(d, &m, "the provenance pins no baseline");
+	if ((ft = doc_str(doc_get(o, "fixed_time"))) != NULL &&
+	    time_parse(ft, strlen(ft), TIME_ANY, &s->ro.now, NULL) == -1)
+		return diag_err(d, &m, "invalid fixed_time '%s'", ft);
+	if (ft == NULL && need_time)
+		return diag_err(d, &m,
+		    "the shards were scanned without --fixed-time: give every "
+		    "shard the same --fixed-time so that they judge evidence "
+		    "age and POA&M expiry at one time");
+	s->fixed = ft != NULL;
+	s->gate = doc_str(doc_get(o, "gate"));
+	s->ro.gate = s->gate != NULL && strcmp(s->gate, "checks") == 0
+	    ? GATE_CHECKS
+	    : GATE_ELIGIBILITY;
+	if ((s->max_results = setup_number(d, rd, o, "max_results")) < 0 ||
+	    (s->max_age_days =
+		    setup_number(d, rd, o, "max_evidence_age_days")) < 0)
+		return -1;
+	s->ro.max_results = (size_t)s->max_results;
+	s->ro.max_evidence_age = (int64_t)s->max_age_days * 86400;
+	load_limits_default(&s->ro.lim);
+	return 0;
+}
+
+int
+report_setup_check(struct diag *d, const struct report_setup *s)
+{
+	static const char *const roles[] = { "mapping", "rules", "plugin",
+		"poam", "attestations", "crm", "scope" };
+	char hex[SHA256_HEX_LEN + 1];
+	const struct sign_pin *p;
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < s->npins; i++) {
+		p = &s->pins[i];
+		for (k = 0; k < sizeof(roles) / sizeof(roles[0]); k++)
+			if (strcmp(p->role, roles[k]) == 0)
+				break;
+		if (k == sizeof(roles) / sizeof(roles[0]))
+			continue;
+		if (sha256_file_hex(d, p->name, hex) == -1)
+			rc = -1;
+		else if (strcmp(hex, p->sha256) != 0) {
+			struct mark m = { p->name, 0, 0 };
+
+			rc = diag_err(d, &m,
+			    "%s file changed since the report was made "
+			    "(sha256 %.12s, pinned %.12s)",
+			    p->role, hex, p->sha256);
+		}
+	}
+	return rc;
+}
+
+int
+report_defs_load(
+    struct diag *d, const struct report_setup *s, struct report_defs *df)
+{
+	size_t i;
+
+	memset(df, 0, sizeof(*df));
+	if ((df->rs = rule_set_new()) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	for (i = 0; i < s->nplugins; i++)
+		if (rule_set_add_plugin(df->rs, d, s->plugins[i]) == -1)
+			return -1;
+	if (rule_set_load_shipped(df->rs, d) == -1)
+		return -1;
+	for (i = 0; i < s->nrules; i++)
+		if (rule_set_load(df->rs, d, s->rules[i]) == -1)
+			return -1;
+	if ((df->bl = baseline_load(d, s->baseline, df->rs)) == NULL)
+		return -1;
+	if (s->poam != NULL &&
+	    ((df->poam = poam_load(d, s->poam)) == NULL ||
+		poam_validate(df->poam, df->bl, df->rs, d) == -1))
+		return -1;
+	if (s->crm != NULL &&
+	    ((df->crm = crm_load(d, s->crm)) == NULL ||
+		crm_apply(df->crm, df->bl, d) == -1))
+		return -1;
+	if (s->attest != NULL &&
+	    ((df->attest = attest_load(d, s->attest)) == NULL ||
+		attest_validate(df->attest, df->bl, d) == -1))
+		return -1;
+	if (s->scope != NULL &&
+	    ((df->scope = scope_load(d, s->scope)) == NULL ||
+		scope_check_controls(df->scope, df->bl, d) == -1))
+		return -1;
+	return 0;
+}
+
+void
+report_defs_free(struct report_defs *df)
+{
+	poam_free(df->poam);
+	attest_free(df->attest);
+	scope_free(df->scope);
+	baseline_free(df->bl);
+	crm_free(df->crm);
+	rule_set_free(df->rs);
+	memset(df, 0, sizeof(*df));
+}
+
+/* A time member of the report ("started"), or 0 when absent. */
+static int
+read_time(
+    struct diag *d, const struct report_doc *rd, const char *key, int64_t *out)
+{
+	const char *t = doc_str(doc_get(rd->root, key));
+	struct mark m = { rd->path, 0, 0 };
+
+	*out = 0;
+	if (t != NULL && time_parse(t, strlen(t), TIME_ANY, out, NULL) == -1)
+		return diag_err(d, &m, "invalid time '%s' in '%s'", t, key);
+	return 0;
+}
+
+/* The options the report states (gate, evidence age, selection). */
+static int
+read_opts(struct diag *d, const struct report_doc *rd, struct run_opts *ro)
+{
+	const char *gate = doc_str(doc_get(rd->root, "gate"));
+	long long age = get_int(rd->root, "max_evidence_age_days", -1);
+	int64_t fin;
+
+	if (gate != NULL)
+		ro->gate = strcmp(gate, "checks") == 0 ? GATE_CHECKS
+						       : GATE_ELIGIBILITY;
+	if (age >= 0)
+		ro->max_evidence_age = (int64_t)age * 86400;
+	if (ro->now == 0) {
+		if (read_time(d, rd, "finished", &fin) == -1)
+			return -1;
+		ro->now = fin;
+	}
+	return 0;
+}
+
+/* The report was made with df's baseline and mapping, else -1. */
+static int
+same_definitions(
+    struct diag *d, const struct report_doc *rd, const struct report_defs *df)
+{
+	struct mark m = { rd->path, 0, 0 };
+	const char *mp = df->bl->mapping;
+
+	if (strcmp(rd->baseline_sha256, df->bl->sha256) != 0 ||
+	    strcmp(rd->baseline_id, df->bl->id) != 0)
+		return diag_err(d, &m,
+		    "the report was made with baseline '%s' (sha256 %.12s), "
+		    "not the loaded "
+		    "'%s' (sha256 %.12s): load the baseline the report was "
+		    "run with",
+		    rd->baseline_id, rd->baseline_sha256, df->bl->id,
+		    df->bl->sha256);
+	if ((rd->mapping == NULL) != (mp == NULL) ||
+	    (mp != NULL && strcmp(rd->mapping, mp) != 0))
+		return diag_err(d, &m,
+		    "the report was made with mapping '%s', not the loaded "
+		    "'%s'",
+		    rd->mapping ? rd->mapping : "(none)", mp ? mp : "(none)");
+	return 0;
+}
+
+int
+report_read_assessment(struct diag *d, const struct report_doc *rd,
+    const struct report_defs *df, const struct run_opts *opts, struct run **out)
+{
+	struct run_opts ro;
+	struct run *r;
+	struct rctx x;
+	int oom = 0;
+	size_t i;
+
+	*out = NULL;
+	if (same_definitions(d, rd, df) == -1)
+		return -1;
+	memset(&ro, 0, sizeof(ro));
+	if (opts != NULL)
+		ro = *opts;
+	else {
+		ro.max_results = RUN_DEFAULT_MAX_RESULTS;
+		load_limits_default(&ro.lim);
+	}
+	if (read_opts(d, rd, &ro) == -1 ||
+	    (r = run_new(d, df->bl, df->rs, df->poam, &ro)) == NULL)
+		return -1;
+	r->as.opts.sel.text = run_str(r, rd->root, "selection", &oom);
+	r->as.attest = df->attest;
+	r->as.crm = df->crm;
+	r->as.scope = df->scope;
+	x.r = r;
+	x.rd = rd;
+	x.base = 0;
+	x.nin = rd->inputs->u.seq.n;
+	x.restore = 1;
+	if (oom) {
+		diag_err(d, NULL, "out of memory");
+		goto fail;
+	}
+	if (read_outcomes(&x) == -1 ||
+	    read_time(d, rd, "started", &r->as.started) == -1 ||
+	    read_time(d, rd, "finished", &r->as.finished) == -1)
+		goto fail;
+	r->as.shard.k = rd->shard_k;
+	r->as.shard.of = rd->shard_of;
+	r->as.shard.total_inputs = rd->total_inputs;
+	r->as.shard.total_targets = rd->total_targets;
+	r->as.shard.targets = rd->targets;
+	r->as.shard.merged = (unsigned)get_int(rd->root, "merged_shards", 0);
+	memset(r->as.count_checks, 0, sizeof(r->as.count_checks));
+	for (i = 0; i < r->as.nchecks; i++)
+		r->as.count_checks[r->as.checks[i].status]++;
+	if (decide(&r->as, d) == -1)
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	run_free(r);
+	return -1;
+}
+
+int
+report_read_opts(struct diag *d, struct arena *a, const struct report_doc *rd,
+    struct report_opts *o)
+{
+	const struct doc_node *cfg = doc_get(rd->root, "config");
+	const struct doc_node *ns = doc_get(rd->root, "new_since");
+	const struct doc_node *opts = doc_get(rd->provenance, "options");
+	const struct doc_node *env, *kn;
+	const char *ft = doc_str(doc_get(opts, "fixed_time"));
+	const char **v;
+	struct strbuf sb;
+	struct jw w;
+	size_t i;
+	int oom = 0;
+
+	o->tool_version = rd->version;
+	if (ft != NULL &&
+	    time_parse(ft, strlen(ft), TIME_ANY, &o->fixed_time, NULL) == -1) {
+		struct mark m = { rd->path, 0, 0 };
+
+		return diag_err(d, &m, "invalid fixed_time '%s'", ft);
+	}
+	if (rd->provenance != NULL) {
+		sb_init(&sb);
+		jw_init_sb(&w, &sb);
+		jw_doc(&w, rd->provenance);
+		oom |= jw_finish(&w) == -1 ||
+		    (o->provenance = arena_strdup(a, sb.s ? sb.s : "")) == NULL;
+		sb_free(&sb);
+	}
+	if (cfg != NULL) {
+		o->config_file = doc_str(doc_get(cfg, "file"));
+		o->config_sha256 = doc_str(doc_get(cfg, "sha256"));
+		env = doc_get(cfg, "env");
+		if (env != NULL && env->type == DOC_SEQ && env->u.seq.n > 0) {
+			v = arena_alloc(a, env->u.seq.n * sizeof(*v));
+			for (i = 0; v != NULL && i < env->u.seq.n; i++)
+				v[i] = doc_str(env->u.seq.items[i]);
+			oom |= v == NULL;
+			o->config_env = v;
+			o->nconfig_env = v ? env->u.seq.n : 0;
+		}
+	}
+	if (ns != NULL) {
+		o->new_since = doc_str(doc_get(ns, "report"));
+		o->nnew = (size_t)get_int(ns, "new", 0);
+		kn = doc_get(ns, "known");
+		if (kn != NULL && kn->type == DOC_SEQ && kn->u.seq.n > 0) {
+			v = arena_alloc(a, kn->u.seq.n * sizeof(*v));
+			for (i = 0; v != NULL && i < kn->u.seq.n; i++)
+				v[i] = doc_str(kn->u.seq.items[i]);
+			oom |= v == NULL;
+			o->known = v;
+			o->nknown = v ? kn->u.seq.n : 0;
+		}
+	}
+	return oom ? diag_err(d, NULL, "out of memory") : 0;
 }

@@ -454,4 +454,90 @@ void report_doc_free(struct report_doc *rd); /* accepts NULL */
  */
 int report_read_outcomes(struct run *r, const struct report_doc *rd);
 
+struct sign_pin;
+
+/*
+ * The pins of report rd's provenance ("configuration") into *v (arena
+ * a), or -1 (reported) when it has none: a report written to stdout.
+ */
+int report_pins(struct arena *a, struct diag *d, const struct report_doc *rd,
+    struct sign_pin **v, size_t *n);
+
+#define REPORT_SETUP_MAX 64
+
+/* What a report was run with, as its provenance pins and options say. */
+struct report_setup {
+	struct sign_pin *pins;
+	size_t npins;
+	const char *baseline; /* the baseline file */
+	const char *rules[REPORT_SETUP_MAX], *plugins[REPORT_SETUP_MAX];
+	size_t nrules, nplugins;
+	const char *poam, *attest, *crm, *scope; /* NULL: not given */
+	struct run_opts ro; /* gate, max_results, evidence age, now */
+	int fixed; /* the run had --fixed-time (ro.now is it) */
+	const char *gate;
+	long long max_age_days, max_results;
+};
+
+/*
+ * Read the setup of report rd from its provenance (strings in a): the
+ * files it pins and its options.  need_time: refuse a report scanned
+ * without --fixed-time (merge).  0, or -1 with the reason in d.
+ */
+int report_setup_read(struct arena *a, struct diag *d,
+    const struct report_doc *rd, int need_time, struct report_setup *s);
+
+/*
+ * Every definition file setup s pins (mapping, rules, plugins, POA&M,
+ * attestations, CRM, scope) still has the digest it pinned: 0, or -1
+ * with each changed or unreadable file reported.  The baseline is
+ * checked by report_read_assessment().
+ */
+int report_setup_check(struct diag *d, const struct report_setup *s);
+
+/* The definitions a report names, loaded (report_defs_load). */
+struct report_defs {
+	struct rule_set *rs;
+	struct baseline *bl;
+	struct poam *poam;
+	struct attest_set *attest;
+	struct crm *crm;
+	struct scope *scope;
+};
+
+/*
+ * Load what setup s names as `scan` loads it: plugins, shipped and named
+ * rules, the baseline and its mapping, POA&M, CRM, attestations and scope,
+ * each validated against the baseline.  On -1 (reported in d) the caller
+ * still frees df with report_defs_free().
+ */
+int report_defs_load(
+    struct diag *d, const struct report_setup *s, struct report_defs *df);
+void report_defs_free(struct report_defs *df);
+
+/*
+ * Read JSON report rd whole into a new assessment (*out's as), made with
+ * the definitions df, which must be the baseline and mapping the report
+ * names (its baseline sha256, id and mapping; refused with a message
+ * otherwise, as is a control binding other checks): every input, every
+ * check outcome (counts, listed results with evidence, account,
+ * namespace and input, types seen, complete listing, status, why,
+ * not_run, absent), the options it states (gate, evidence age,
+ * selection; opts gives the rest, may be NULL), times and shard.  Then
+ * decide() decides controls and the verdict.  0, or -1 with the reason
+ * in d.  Free *out with run_free().
+ */
+int report_read_assessment(struct diag *d, const struct report_doc *rd,
+    const struct report_defs *df, const struct run_opts *opts,
+    struct run **out);
+
+/*
+ * The writer options report rd was written with (tool version, fixed
+ * time, provenance, configuration sources, --new-since findings) into o,
+ * strings in a or rd: writing the assessment read back with them gives
+ * the same report.  0 or -1.
+ */
+int report_read_opts(struct diag *d, struct arena *a,
+    const struct report_doc *rd, struct report_opts *o);
+
 #endif /* RAMPART_REPORT_H */
