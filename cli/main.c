@@ -211,8 +211,8 @@ print_help(FILE *fp)
 		fprintf(
 		    fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(fp,
-	    "\nexit codes: 0 eligible, 1 not eligible, 2 usage, "
-	    "3 invalid input,\n            4 incomplete, 5 system error\n"
+	    "\nexit: 0 eligible, 1 not eligible, 2 usage, 3 bad input, "
+	    "4 incomplete, 5 system\n"
 	    "Run 'rampart help COMMAND' for a command's options.\n");
 }
 
