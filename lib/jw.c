@@ -149,9 +149,8 @@ jw_strn(struct jw *w, const char *s, size_t n)
 
 	pre(w);
 	putch(w, '"');
-	for (i = 0; i < n; i++) {
-		if ((k = json_escape(p[i], esc)) == 0)
-			continue;
+	for (i = 0; (i += json_plain_len(s + i, n - i)) < n; i++) {
+		k = json_escape(p[i], esc);
 		put(w, s + start, i - start);
 		put(w, esc, k);
 		start = i + 1;

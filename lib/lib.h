@@ -570,6 +570,12 @@ int sha256_buf_hex(
     struct diag *d, const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
 int sha256_file_hex(
     struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
+/*
+ * OpenSSL's SHA-256 (EVP_MD), fetched once for the process (thread-safe):
+ * digests with it skip the provider lookup EVP_sha256() makes each time.
+ */
+struct evp_md_st;
+const struct evp_md_st *lib_sha256_md(void);
 void hex_encode(const unsigned char *in, size_t len, char *out);
 
 /*
@@ -652,6 +658,12 @@ json_escape(unsigned char c, char out[6])
 		return 6;
 	}
 }
+/*
+ * The length of the first run of s (at most len bytes) that needs no
+ * escape (json_escape() returns 0 for each of its bytes).  Eight bytes
+ * at a time: a report of many results is mostly such runs.
+ */
+size_t json_plain_len(const char *s, size_t len);
 /* Detach: return the buffer (NUL-terminated) and reset sb. */
 char *sb_detach(struct strbuf *sb);
 

@@ -418,8 +418,15 @@ add_pins(struct arena *a, struct diag *d, const struct run *r,
 		if (stat(in->path, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
 		/* A directory input: each file, and the proof they are the
-		 * ones the scan read. */
-		if (pins_dir(a, d, in->path, &files, &nfiles, digest) == -1)
+		 * ones the scan read (pinned once the scan read it, or now). */
+		if (i < s->ninput_files && s->input_files[i].done &&
+		    strcmp(s->input_files[i].path, in->path) == 0) {
+			files = s->input_files[i].files;
+			nfiles = s->input_files[i].nfiles;
+			memcpy(
+			    digest, s->input_files[i].digest, sizeof(digest));
+		} else if (pins_dir(a, d, in->path, &files, &nfiles, digest) ==
+		    -1)
 			return -1;
 		if (strcmp(digest, in->sha256) != 0) {
 			struct mark mk = { in->path, 0, 0 };
