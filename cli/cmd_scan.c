@@ -764,6 +764,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.config_env = a->cfg.env;
 	ro.nconfig_env = a->cfg.nenv;
 	ro.new_since = a->new_since;
+	ro.jobs = a->jobs;
 	ro.known = g->known;
 	ro.nknown = g->nknown;
 	ro.nnew = g->nnew;

@@ -25,6 +25,15 @@ jw_init_sb(struct jw *w, struct strbuf *sb)
 	w->first[0] = 1;
 }
 
+void
+jw_init_sb_at(struct jw *w, struct strbuf *sb, int depth, int first)
+{
+	memset(w, 0, sizeof(*w));
+	w->sb = sb;
+	w->depth = depth < 0 ? 0 : depth > 63 ? 63 : depth;
+	w->first[w->depth] = first;
+}
+
 static void
 out(struct jw *w, const char *s, size_t n)
 {
@@ -113,6 +122,14 @@ close_c(struct jw *w, char c)
 	if (!empty)
 		indent(w);
 	putch(w, c);
+}
+
+void
+jw_splice(struct jw *w, const char *s, size_t n)
+{
+	put(w, s, n);
+	w->after_key = 0;
+	w->first[w->depth] = 0;
 }
 
 void

@@ -26,9 +26,7 @@
 # the workers (it must not: the same inputs, the same report).
 #
 # Environment: BENCH_SIZES (copies, default 200: `BENCH_SIZES=20` for a
-# quick run), BENCH_RUNS (best of, default 3), BENCH_NICE (a nice(1)
-# increment for the rampart rows, e.g. -20 as root: on a shared machine
-# the rows then get nearly two CPUs; say so beside the figures).
+# quick run), BENCH_RUNS (best of, default 3).
 set -eu
 BUILD=${1:-build}
 B=$BUILD/bench
@@ -43,9 +41,6 @@ $CC $CFLAGS -o "$B/yajl_parse_only" tests/bench/yajl_parse_only.c -lyajl
 $CC $CFLAGS -o "$B/rusage_run" tests/bench/rusage_run.c
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-
-NICE=""
-[ -n "${BENCH_NICE:-}" ] && NICE="nice -n $BENCH_NICE"
 
 # The 1-minute load average.
 load1() {
@@ -91,18 +86,18 @@ for copies in ${BENCH_SIZES:-200}; do
 	bytes=$(stat -c %s "$ALL")
 	ceil=$(best "$RUNS" "$B/yajl_parse_only" "$ALL")
 	l1=$(load1)
-	j1=$(best "$RUNS" $NICE "$B/rusage_run" "$ALL" "$TMP/r1.json" -- \
+	j1=$(best "$RUNS" "$B/rusage_run" "$ALL" "$TMP/r1.json" -- \
 		"$BUILD/rampart" scan --baseline fedramp-moderate \
 		--input-each "$D" --jobs 1 --max-evidence-age 0 \
 		--fixed-time 2026-11-27T00:00:00Z --format json --output "$TMP/r1.json")
 	l2=$(load1)
-	j2=$(best "$RUNS" $NICE "$B/rusage_run" "$ALL" "$TMP/r2.json" -- \
+	j2=$(best "$RUNS" "$B/rusage_run" "$ALL" "$TMP/r2.json" -- \
 		"$BUILD/rampart" scan --baseline fedramp-moderate \
 		--input-each "$D" --jobs 2 --max-evidence-age 0 \
 		--fixed-time 2026-11-27T00:00:00Z --format json --output "$TMP/r2.json")
 	cmp -s "$TMP/r1.json" "$TMP/r2.json" ||
 		{ echo "bench: --jobs 1 and --jobs 2 reports differ" >&2; exit 1; }
-	echo "== $copies copies of examples/aws-export ($((bytes / 1024)) KiB of JSON), best of $RUNS${NICE:+, $NICE}"
+	echo "== $copies copies of examples/aws-export ($((bytes / 1024)) KiB of JSON), best of $RUNS"
 	printf '%-24s %6s %7s %6s %10s %11s %7s %8s %5s %8s\n' row inputs \
 	    "MB/s" ratio "peak RSS" "RSS/worker" "CPU s" "CPU/wall" load \
 	    speedup
