@@ -534,15 +534,15 @@ merge_run(struct diag *d, struct merge_state *m)
 
 	if ((m->r = run_new(d, m->bl, m->rs, m->poam, &m->s.ro)) == NULL)
 		return -1;
-	m->r->attest = m->attest;
-	m->r->crm = m->crm;
-	m->r->scope = m->scope;
+	m->r->as.attest = m->attest;
+	m->r->as.crm = m->crm;
+	m->r->as.scope = m->scope;
 	for (i = 0; i < m->n; i++)
 		if (report_read_outcomes(m->r, m->rds[i]) == -1)
 			return -1;
 	if (run_merge_order(m->r) == -1)
 		return -1;
-	m->r->shard.merged = (unsigned)m->n;
+	m->r->as.shard.merged = (unsigned)m->n;
 	return run_finish(m->r);
 }
 
@@ -575,7 +575,7 @@ merge_meta(struct diag *d, struct merge_state *m, const struct report_opts *ro,
 	ss.max_evidence_age_days = s->max_age_days;
 	ss.max_results = s->max_results;
 	ss.fixed_time = s->ro.now;
-	if (sign_meta_from_run(m->a, d, m->r, ro, &ss, meta) == -1)
+	if (sign_meta_from_run(m->a, d, &m->r->as, ro, &ss, meta) == -1)
 		return -1;
 	want = pins_key(m->a, s->pins, s->npins);
 	have = pins_key(m->a, meta->pins, meta->npins);
@@ -616,7 +616,7 @@ write_one(struct diag *d, const struct writer *w, struct merge_state *m,
 {
 	char cpath[4096];
 
-	if (report_write(d, w, m->r, ro, path) == -1)
+	if (report_write(d, w, &m->r->as, ro, path) == -1)
 		return -1;
 	if (m->signkey == NULL)
 		return 0;
@@ -660,7 +660,8 @@ write_reports(struct cli *c, const struct command *cmd,
 			return cli_usage_err(
 			    cmd, "several formats need --output-dir");
 		ro.color = c->color_out && strcmp(ws[0]->name, "text") == 0;
-		return ws[0]->write(stdout, m->r, &ro) == -1 ? EXIT_SYSTEM : 0;
+		return ws[0]->write(stdout, &m->r->as, &ro) == -1 ? EXIT_SYSTEM
+								  : 0;
 	}
 	sb_init(&prov);
 	if (merge_meta(d, m, &ro, &meta) == -1 ||
@@ -758,7 +759,7 @@ cmd_merge(struct cli *c, int argc, char **argv)
 		goto out;
 	if ((rc = write_reports(c, cmd, &a, &d, &m)) != 0)
 		goto out;
-	switch (m.r->exit_verdict) {
+	switch (m.r->as.exit_verdict) {
 	case VERDICT_ELIGIBLE:
 		rc = EXIT_ELIGIBLE;
 		break;

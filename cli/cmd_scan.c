@@ -627,7 +627,7 @@ str_cmp(const void *a, const void *b)
 
 /* Write one report file and, with --sign, its bundle beside it. */
 static int
-write_one(struct diag *d, const struct writer *w, const struct run *r,
+write_one(struct diag *d, const struct writer *w, const struct assessment *r,
     const struct report_opts *ro, const char *path, const struct sign_key *key,
     const char *tsa_url, const char *tsa_ca, const struct sign_meta *m)
 {
@@ -678,7 +678,7 @@ parse_formats(const struct command *cmd, const char *list,
 }
 
 static int write_files(const struct command *cmd, const struct scan_args *a,
-    const struct run *r, struct diag *d, const struct sign_key *key,
+    const struct assessment *r, struct diag *d, const struct sign_key *key,
     const struct writer *const *ws, size_t n, const struct report_opts *ro,
     const struct sign_meta *m);
 
@@ -689,7 +689,7 @@ static int write_files(const struct command *cmd, const struct scan_args *a,
  */
 static int
 print_summary(const struct cli *c, const struct scan_args *a,
-    const struct run *r, const struct writer *const *ws, size_t n,
+    const struct assessment *r, const struct writer *const *ws, size_t n,
     const struct report_opts *ro)
 {
 	struct report_opts so = *ro;
@@ -732,7 +732,7 @@ config_text(struct arena *pa, const struct cli_config *cfg)
 
 static int
 write_reports(struct cli *c, const struct command *cmd,
-    const struct scan_args *a, const struct run *r, struct diag *d,
+    const struct scan_args *a, const struct assessment *r, struct diag *d,
     const struct sign_key *key, const struct poam_history *previous,
     const struct scan_gate *g)
 {
@@ -823,7 +823,7 @@ out:
 
 static int
 write_files(const struct command *cmd, const struct scan_args *a,
-    const struct run *r, struct diag *d, const struct sign_key *key,
+    const struct assessment *r, struct diag *d, const struct sign_key *key,
     const struct writer *const *ws, size_t n, const struct report_opts *ro,
     const struct sign_meta *m)
 {
@@ -899,9 +899,9 @@ scan_run_inputs(
 
 	if (a->shard_n != 0) {
 		scan_list_shard(&a->inputs, a->shard_k, a->shard_n);
-		r->shard.k = a->shard_k;
-		r->shard.of = a->shard_n;
-		r->shard.total_inputs = a->inputs.total;
+		r->as.shard.k = a->shard_k;
+		r->as.shard.of = a->shard_n;
+		r->as.shard.total_inputs = a->inputs.total;
 		a->tls.shard_k = a->shard_k;
 		a->tls.shard_n = a->shard_n;
 	}
@@ -1040,9 +1040,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		goto out;
 	if ((r = run_new(&d, bl, rs, poam, &ro)) == NULL)
 		goto out;
-	r->attest = attest;
-	r->crm = crm;
-	r->scope = scope;
+	r->as.attest = attest;
+	r->as.crm = crm;
+	r->as.scope = scope;
 	if (a.quiet)
 		c->tty_err = 0; /* no progress either */
 	if (scan_run_inputs(c, r, &a, ad) == -1 ||
@@ -1053,7 +1053,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	if (d.nwarnings > 0)
 		cli_diag(c, &d);
 	diag_clear(&d);
-	switch (r->exit_verdict) {
+	switch (r->as.exit_verdict) {
 	case VERDICT_ELIGIBLE:
 		rc = EXIT_ELIGIBLE;
 		break;
@@ -1066,11 +1066,12 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	}
 	/* --fail-on and --new-since decide exit 1; the reports say so. */
 	vrc = scan_gate_exit(
-	    r, a.fail_on, a.new_since ? &prev : NULL, ga, gate, rc);
+	    &r->as, a.fail_on, a.new_since ? &prev : NULL, ga, gate, rc);
 	if (gate->nknown > 1)
 		qsort(
 		    gate->known, gate->nknown, sizeof(gate->known[0]), str_cmp);
-	if ((rc = write_reports(c, cmd, &a, r, &d, key, previous, gate)) != 0)
+	if ((rc = write_reports(c, cmd, &a, &r->as, &d, key, previous, gate)) !=
+	    0)
 		goto out;
 	rc = vrc;
 out:

@@ -136,7 +136,7 @@ all_known(const struct check_outcome *o, const struct report_findings *prev,
 }
 
 int
-scan_gate_exit(const struct run *r, const char *fail_on,
+scan_gate_exit(const struct assessment *r, const char *fail_on,
     const struct report_findings *prev, struct arena *a, struct scan_gate *g,
     int rc)
 {

@@ -42,7 +42,7 @@ struct scan_gate {
  * for a failing check at or above LEVEL with a finding prev lacks.  The
  * known findings' fingerprints go to g (strings in arena a).
  */
-int scan_gate_exit(const struct run *r, const char *fail_on,
+int scan_gate_exit(const struct assessment *r, const char *fail_on,
     const struct report_findings *prev, struct arena *a, struct scan_gate *g,
     int rc);
 

@@ -100,7 +100,7 @@ shard_targets(struct run *r, struct diag *d, struct tls_target *t, size_t *n,
 	char key[1100];
 	size_t i, m = 0;
 
-	r->shard.total_targets = *n;
+	r->as.shard.total_targets = *n;
 	for (i = 0; i < *n; i++) {
 		if ((size_t)snprintf(key, sizeof(key), "%s:%u", t[i].host,
 			(unsigned)t[i].port) >= sizeof(key))
@@ -110,7 +110,7 @@ shard_targets(struct run *r, struct diag *d, struct tls_target *t, size_t *n,
 			t[m++] = t[i];
 	}
 	*n = m;
-	r->shard.targets = m;
+	r->as.shard.targets = m;
 	return 0;
 }
 
@@ -156,7 +156,7 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	o.ca_file = ta->ca_file;
 	o.connect_timeout_ms = ta->connect_timeout_ms;
 	o.handshake_timeout_ms = ta->handshake_timeout_ms;
-	o.now = r->opts.now;
+	o.now = r->as.opts.now;
 	/* The same N/TOTAL progress as `rampart tls` (a terminal only). */
 	if (c->tty_err) {
 		o.progress = tls_progress;

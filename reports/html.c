@@ -237,8 +237,8 @@ params(FILE *fp, const struct check_outcome *o)
 }
 
 static void
-section(
-    FILE *fp, const struct run *r, enum status s, const char *title, size_t max)
+section(FILE *fp, const struct assessment *r, enum status s, const char *title,
+    size_t max)
 {
 	const struct control_outcome *co;
 	const struct control_check_outcome *cc;
@@ -336,7 +336,7 @@ section(
  * status.
  */
 static void
-gaps(FILE *fp, const struct run *r, size_t max)
+gaps(FILE *fp, const struct assessment *r, size_t max)
 {
 	const struct check_outcome *o;
 	const struct rule *ru;
@@ -414,7 +414,7 @@ card(FILE *fp, size_t n, const char *what, enum status s)
 }
 
 int
-report_html(FILE *fp, const struct run *r, const struct report_opts *o)
+report_html(FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct family_count fam[MAX_FAMILIES];
 	char started[32], finished[32];

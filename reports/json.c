@@ -262,7 +262,7 @@ write_scope(struct jw *w, const struct scope *s)
 
 /* Every input: identity, digest, collection time, account. */
 static void
-write_inputs(struct jw *w, const struct run *r)
+write_inputs(struct jw *w, const struct assessment *r)
 {
 	const struct input_info *in;
 	char t[32];
@@ -297,7 +297,7 @@ write_inputs(struct jw *w, const struct run *r)
 
 /* A shard's part of the work (--shard K/N), or the shards merged. */
 static void
-write_shard(struct jw *w, const struct run *r)
+write_shard(struct jw *w, const struct assessment *r)
 {
 	if (r->shard.of != 0) {
 		jw_key(w, "shard");
@@ -348,7 +348,7 @@ write_control(struct jw *w, const struct control_outcome *co)
 struct ctl_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	const struct run *r;
+	const struct assessment *r;
 	struct strbuf *sb; /* one per control */
 	unsigned char *done;
 	size_t next; /* the next control to claim */
@@ -433,7 +433,7 @@ ctl_drain(struct ctl_pool *p, struct jw *w)
 }
 
 static int
-write_controls(struct jw *w, const struct run *r, unsigned jobs)
+write_controls(struct jw *w, const struct assessment *r, unsigned jobs)
 {
 	struct ctl_pool p;
 	pthread_t t[7];
@@ -478,7 +478,7 @@ out:
 }
 
 int
-report_json(FILE *fp, const struct run *r, const struct report_opts *o)
+report_json(FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct jw w;
 	char started[32], finished[32];

@@ -266,7 +266,7 @@ counts_attrs(FILE *fp, const struct jcount *c, int skipped)
 }
 
 int
-report_junit(FILE *fp, const struct run *r, const struct report_opts *o)
+report_junit(FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct family_count fam[MAX_FAMILIES];
 	struct jcount all, c;

@@ -106,8 +106,8 @@ params(FILE *fp, const struct check_outcome *o)
 }
 
 static void
-section(
-    FILE *fp, const struct run *r, enum status s, const char *title, size_t max)
+section(FILE *fp, const struct assessment *r, enum status s, const char *title,
+    size_t max)
 {
 	const struct control_outcome *co;
 	const struct control_check_outcome *cc;
@@ -189,7 +189,7 @@ section(
  * status.
  */
 static void
-gaps(FILE *fp, const struct run *r, size_t max)
+gaps(FILE *fp, const struct assessment *r, size_t max)
 {
 	const struct check_outcome *o;
 	const struct rule *ru;
@@ -258,7 +258,8 @@ count_row(FILE *fp, const char *name, const size_t *n)
 }
 
 int
-report_markdown(FILE *fp, const struct run *r, const struct report_opts *o)
+report_markdown(
+    FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct family_count fam[MAX_FAMILIES];
 	char started[32], finished[32];

@@ -167,7 +167,7 @@ uri_from_path(struct strbuf *sb, const char *path)
 }
 
 size_t
-report_families(const struct run *r, struct family_count *fc, size_t max)
+report_families(const struct assessment *r, struct family_count *fc, size_t max)
 {
 	const char *name;
 	size_t i, f, n = 0;
@@ -264,7 +264,7 @@ report_fingerprint(const char *check_id, const char *type, const char *id,
 }
 
 void
-report_check_counts(const struct run *r, size_t n[ST_COUNT])
+report_check_counts(const struct assessment *r, size_t n[ST_COUNT])
 {
 	const struct check_outcome *o;
 	size_t i, c, j, uses, waived;

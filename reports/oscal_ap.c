@@ -51,7 +51,7 @@ write_input_item(struct oscal_ctx *x, size_t i)
 
 /* Whether any check of the run probes live endpoints, or reads exports. */
 static void
-methods_used(const struct run *r, int *test, int *examine)
+methods_used(const struct assessment *r, int *test, int *examine)
 {
 	size_t i;
 
@@ -94,7 +94,8 @@ write_activity(struct oscal_ctx *x)
 }
 
 int
-report_oscal_ap(FILE *fp, const struct run *r, const struct report_opts *o)
+report_oscal_ap(
+    FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct jw w;
 	struct oscal_ctx x;

@@ -71,7 +71,7 @@ method_of(const struct check_outcome *o)
 static void
 collected_at(const struct oscal_ctx *x, const char *file, char out[32])
 {
-	const struct run *r = x->r;
+	const struct assessment *r = x->r;
 	const struct input_info *best = NULL;
 	int64_t oldest = 0;
 	size_t i, len, blen = 0;
@@ -329,7 +329,7 @@ observed(const struct check_outcome *o)
 }
 
 static size_t
-check_index(const struct run *r, const struct check_outcome *o)
+check_index(const struct assessment *r, const struct check_outcome *o)
 {
 	return (size_t)(o - r->checks);
 }
@@ -347,7 +347,7 @@ risky(const struct check_outcome *o)
  * such item carries an approved deviation, else remediating.
  */
 static const char *
-risk_status(const struct run *r, const struct check_outcome *o)
+risk_status(const struct assessment *r, const struct check_outcome *o)
 {
 	size_t i, j, nwaived = 0, ndev = 0, nused = 0;
 
@@ -708,7 +708,7 @@ cmp_res(const void *a, const void *b)
 static int
 write_local_definitions(struct oscal_ctx *x)
 {
-	const struct run *r = x->r;
+	const struct assessment *r = x->r;
 	struct jw *w = x->w;
 	const struct check_result **v;
 	struct oscal_uuid u;
@@ -763,7 +763,7 @@ write_local_definitions(struct oscal_ctx *x)
 static void
 result_head(struct oscal_ctx *x)
 {
-	const struct run *r = x->r;
+	const struct assessment *r = x->r;
 	struct jw *w = x->w;
 	struct oscal_uuid u;
 	struct strbuf sb;
@@ -821,7 +821,7 @@ array_item(struct jw *w, const char *key, size_t *n)
 static int
 write_result(struct oscal_ctx *x)
 {
-	const struct run *r = x->r;
+	const struct assessment *r = x->r;
 	struct jw *w = x->w;
 	size_t i, k, nobs = 0, nfind = 0, nrisk = 0;
 	int rc = 0;
@@ -868,7 +868,8 @@ write_result(struct oscal_ctx *x)
 }
 
 int
-report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o)
+report_oscal_ar(
+    FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct jw w;
 	struct oscal_ctx x;

@@ -108,7 +108,7 @@ oscal_global_uuid(
 }
 
 int
-oscal_begin(struct oscal_ctx *x, struct jw *w, const struct run *r,
+oscal_begin(struct oscal_ctx *x, struct jw *w, const struct assessment *r,
     const struct report_opts *o, const char *kind)
 {
 	struct strbuf sb;
@@ -356,7 +356,7 @@ oscal_assessed(const struct control_outcome *co)
 void
 oscal_reviewed_controls(struct oscal_ctx *x)
 {
-	const struct run *r = x->r;
+	const struct assessment *r = x->r;
 	struct jw *w = x->w;
 	size_t i, nrev = 0;
 
@@ -390,7 +390,7 @@ void
 oscal_back_matter_inputs(struct oscal_ctx *x, const char *extra_uuid,
     const char *extra_title, const char *extra_type)
 {
-	const struct run *r = x->r;
+	const struct assessment *r = x->r;
 	struct jw *w = x->w;
 	struct strbuf sb;
 	struct oscal_uuid u;

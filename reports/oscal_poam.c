@@ -202,7 +202,7 @@ binds(const struct control_outcome *co, const struct check_outcome *o)
  * An unexpired item wins over an expired one; file order otherwise.
  */
 static const struct poam_item *
-match_item(const struct run *r, const struct check_outcome *o,
+match_item(const struct assessment *r, const struct check_outcome *o,
     const struct check_result *res, int64_t now)
 {
 	const struct poam_item *it, *expired = NULL;
@@ -242,7 +242,7 @@ match_item(const struct run *r, const struct check_outcome *o,
  * has no deviation.
  */
 static int
-closed_by_deviation(const struct run *r, const struct check_outcome *o,
+closed_by_deviation(const struct assessment *r, const struct check_outcome *o,
     const struct check_result *res, int64_t now)
 {
 	const struct poam_item *it;
@@ -276,7 +276,7 @@ closed_by_deviation(const struct run *r, const struct check_outcome *o,
 }
 
 struct collect {
-	const struct run *r;
+	const struct assessment *r;
 	const struct report_opts *o;
 	int64_t now;
 	struct poam_open *v;
@@ -353,7 +353,7 @@ add(struct collect *c, const struct check_outcome *o,
 }
 
 int
-report_poam_open(const struct run *r, const struct report_opts *o,
+report_poam_open(const struct assessment *r, const struct report_opts *o,
     struct poam_open **out, size_t *n)
 {
 	struct collect c;
@@ -571,7 +571,7 @@ tool_actor(struct oscal_ctx *x, const struct poam_open *p)
 static void
 write_risk(struct oscal_ctx *x, const struct poam_open *p, size_t idx)
 {
-	const struct run *r = x->r;
+	const struct assessment *r = x->r;
 	struct jw *w = x->w;
 	struct oscal_uuid u;
 	struct strbuf sb;
@@ -825,7 +825,8 @@ write_item(struct oscal_ctx *x, const struct poam_open *p, size_t idx)
 }
 
 int
-report_oscal_poam(FILE *fp, const struct run *r, const struct report_opts *o)
+report_oscal_poam(
+    FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct jw w;
 	struct oscal_ctx x;

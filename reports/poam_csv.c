@@ -100,7 +100,7 @@ us_date(int64_t t, char out[32])
 }
 
 static int
-write_row(FILE *fp, const struct run *r, const struct report_opts *o,
+write_row(FILE *fp, const struct assessment *r, const struct report_opts *o,
     const struct poam_open *p, const char *status_date)
 {
 	const struct poam_item *it = p->item;
@@ -207,7 +207,8 @@ write_row(FILE *fp, const struct run *r, const struct report_opts *o,
 }
 
 int
-report_poam_csv(FILE *fp, const struct run *r, const struct report_opts *o)
+report_poam_csv(
+    FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct poam_open *v;
 	char started[32], finished[32], today[32];

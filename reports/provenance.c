@@ -327,7 +327,7 @@ add_options(struct arena *a, struct diag *d, const struct sign_scan *s,
 
 /* Every file and directory the run read, pinned. */
 static int
-add_pins(struct arena *a, struct diag *d, const struct run *r,
+add_pins(struct arena *a, struct diag *d, const struct assessment *r,
     const struct report_opts *ro, const struct sign_scan *s,
     struct sign_meta *m)
 {
@@ -452,7 +452,7 @@ add_pins(struct arena *a, struct diag *d, const struct run *r,
 }
 
 int
-sign_meta_from_run(struct arena *a, struct diag *d, const struct run *r,
+sign_meta_from_run(struct arena *a, struct diag *d, const struct assessment *r,
     const struct report_opts *ro, const struct sign_scan *s,
     struct sign_meta *m)
 {

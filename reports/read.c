@@ -116,7 +116,7 @@ run_str(struct run *r, const struct doc_node *m, const char *key, int *oom)
 
 	if (s == NULL)
 		return NULL;
-	if ((c = arena_strdup(r->a, s)) == NULL)
+	if ((c = arena_strdup(r->as.a, s)) == NULL)
 		*oom = 1;
 	return c;
 }
@@ -147,7 +147,7 @@ read_providers(struct run *r, const struct doc_node *n, struct input_info *in)
 		}
 		in->providers |= 1u << p;
 	}
-	r->providers |= in->providers;
+	r->as.providers |= in->providers;
 	return 0;
 }
 
@@ -159,12 +159,12 @@ read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
 	const char *sha, *col, *how;
 	int oom = 0;
 
-	v = arena_realloc(r->a, r->inputs, r->ninputs * sizeof(*v),
-	    (r->ninputs + 1) * sizeof(*v));
+	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
+	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL)
 		return diag_err(r->d, NULL, "out of memory");
-	r->inputs = v;
-	in = &r->inputs[r->ninputs];
+	r->as.inputs = v;
+	in = &r->as.inputs[r->as.ninputs];
 	memset(in, 0, sizeof(*in));
 	in->path = run_str(r, n, "path", &oom);
 	in->format = run_str(r, n, "format", &oom);
@@ -180,7 +180,7 @@ read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
 	memcpy(in->sha256, sha, sizeof(in->sha256));
 	in->resources = (size_t)get_int(n, "resources", 0);
 	in->listings = (size_t)get_int(n, "listings", 0);
-	in->ordinal = (size_t)get_int(n, "ordinal", (long long)r->ninputs);
+	in->ordinal = (size_t)get_int(n, "ordinal", (long long)r->as.ninputs);
 	if ((col = doc_str(doc_get(n, "collected"))) != NULL &&
 	    time_parse(col, strlen(col), TIME_ANY, &in->collected, NULL) ==
 		-1) {
@@ -196,7 +196,7 @@ read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
 	    doc_get(n, "stale")->type == DOC_BOOL && doc_get(n, "stale")->u.b;
 	if (oom)
 		return diag_err(r->d, NULL, "out of memory");
-	r->ninputs++;
+	r->as.ninputs++;
 	return 0;
 }
 
@@ -223,7 +223,7 @@ read_source(struct run *r, const char *s, struct mark *m)
 	col = strtoul(c2 + 1, &end, 10);
 	if (*end != '\0')
 		return 0;
-	if ((m->file = arena_strndup(r->a, s, (size_t)(c1 - s))) == NULL)
+	if ((m->file = arena_strndup(r->as.a, s, (size_t)(c1 - s))) == NULL)
 		return diag_err(r->d, NULL, "out of memory");
 	m->line = (uint32_t)line;
 	m->col = (uint32_t)col;
@@ -273,7 +273,8 @@ read_result(struct run *r, struct check_outcome *o, const struct doc_node *n,
 	res.namespace = run_str(r, n, "namespace", &oom);
 	if ((ev = doc_get(n, "evidence")) != NULL && ev->type == DOC_SEQ &&
 	    ev->u.seq.n > 0) {
-		if ((v = arena_alloc(r->a, ev->u.seq.n * sizeof(*v))) == NULL)
+		if ((v = arena_alloc(r->as.a, ev->u.seq.n * sizeof(*v))) ==
+		    NULL)
 			return diag_err(r->d, NULL, "out of memory");
 		for (i = 0; i < ev->u.seq.n; i++) {
 			e = ev->u.seq.items[i];
@@ -355,36 +356,36 @@ report_read_outcomes(struct run *r, const struct report_doc *rd)
 {
 	const struct doc_node *ctl = rd->controls, *cks;
 	unsigned char *done;
-	size_t i, j, k, base = r->ninputs, nin = rd->inputs->u.seq.n;
+	size_t i, j, k, base = r->as.ninputs, nin = rd->inputs->u.seq.n;
 	struct mark m = { rd->path, 0, 0 };
 
 	for (i = 0; i < nin; i++)
 		if (read_input(r, rd, rd->inputs->u.seq.items[i]) == -1)
 			return -1;
-	if (ctl->u.seq.n != r->ncontrols)
+	if (ctl->u.seq.n != r->as.ncontrols)
 		return diag_err(r->d, &m,
 		    "the report has %zu controls, baseline '%s' %zu: it was "
 		    "made with another baseline",
-		    ctl->u.seq.n, r->bl->id, r->ncontrols);
-	if ((done = lib_calloc(r->nchecks + 1, 1)) == NULL)
+		    ctl->u.seq.n, r->as.bl->id, r->as.ncontrols);
+	if ((done = lib_calloc(r->as.nchecks + 1, 1)) == NULL)
 		return diag_err(r->d, NULL, "out of memory");
-	for (i = 0; i < r->ncontrols; i++) {
-		if (!same_control(&r->controls[i], ctl->u.seq.items[i])) {
+	for (i = 0; i < r->as.ncontrols; i++) {
+		if (!same_control(&r->as.controls[i], ctl->u.seq.items[i])) {
 			struct mark cm = ctl->u.seq.items[i]->mark;
 
 			lib_free(done);
 			return diag_err(r->d, &cm,
 			    "control '%s' binds other checks in the report "
 			    "than in baseline '%s' and its mapping",
-			    r->controls[i].control->id, r->bl->id);
+			    r->as.controls[i].control->id, r->as.bl->id);
 		}
 		cks = doc_get(ctl->u.seq.items[i], "checks");
-		for (j = 0; j < r->controls[i].nchecks; j++) {
-			k = (size_t)(r->controls[i].checks[j].outcome -
-			    r->checks);
+		for (j = 0; j < r->as.controls[i].nchecks; j++) {
+			k = (size_t)(r->as.controls[i].checks[j].outcome -
+			    r->as.checks);
 			if (done[k]++)
 				continue;
-			if (read_check(r, &r->checks[k], cks->u.seq.items[j],
+			if (read_check(r, &r->as.checks[k], cks->u.seq.items[j],
 				base, nin) == -1) {
 				lib_free(done);
 				return -1;

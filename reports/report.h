@@ -75,7 +75,7 @@ struct writer {
 	const char *filename; /* fixed name in --output-dir */
 	const char *summary;
 	int (*write)(
-	    FILE *fp, const struct run *r, const struct report_opts *o);
+	    FILE *fp, const struct assessment *r, const struct report_opts *o);
 	/*
 	 * A second document the first one links to by a relative path
 	 * (the OSCAL results import their assessment plan), or NULL.
@@ -94,8 +94,8 @@ const struct writer *writer_find(const char *name);
  * Write a report atomically to path (mode 0644), and its companion (if
  * any) first, beside it under the companion's filename.  0 or -1.
  */
-int report_write(struct diag *d, const struct writer *w, const struct run *r,
-    const struct report_opts *o, const char *path);
+int report_write(struct diag *d, const struct writer *w,
+    const struct assessment *r, const struct report_opts *o, const char *path);
 
 /*
  * The path of w's companion beside path (same folder, the companion's
@@ -106,7 +106,7 @@ int report_companion_path(
     const struct writer *w, const char *path, char *out, size_t len);
 
 /* Timestamps of a run, honouring fixed_time, as RFC 3339 UTC. */
-void report_times(const struct run *r, const struct report_opts *o,
+void report_times(const struct assessment *r, const struct report_opts *o,
     char started[32], char finished[32]);
 
 /* Results of a check outcome in report order: failures first. */
@@ -142,7 +142,7 @@ report_nparams(const struct check_outcome *o)
  * errors, "fail", "error"), or NULL for the eligibility gate.
  */
 static inline const char *
-report_gate_result(const struct run *r)
+report_gate_result(const struct assessment *r)
 {
 	if (r->opts.gate != GATE_CHECKS)
 		return NULL;
@@ -157,7 +157,7 @@ report_gate_result(const struct run *r)
  * for an eligibility decision; NULL for the eligibility gate.
  */
 static inline const char *
-report_gate_note(const struct run *r)
+report_gate_note(const struct assessment *r)
 {
 	const char *g = report_gate_result(r);
 
@@ -183,26 +183,36 @@ report_gap(const struct check_outcome *o)
 	    report_missing(o) != NULL;
 }
 
-int report_html(FILE *fp, const struct run *r, const struct report_opts *o);
-int report_json(FILE *fp, const struct run *r, const struct report_opts *o);
-int report_junit(FILE *fp, const struct run *r, const struct report_opts *o);
-int report_markdown(FILE *fp, const struct run *r, const struct report_opts *o);
-int report_oscal_ap(FILE *fp, const struct run *r, const struct report_opts *o);
-int report_oscal_ar(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_html(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
+int report_json(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
+int report_junit(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
+int report_markdown(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
+int report_oscal_ap(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
+int report_oscal_ar(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
 int report_oscal_poam(
-    FILE *fp, const struct run *r, const struct report_opts *o);
-int report_poam_csv(FILE *fp, const struct run *r, const struct report_opts *o);
-int report_sarif(FILE *fp, const struct run *r, const struct report_opts *o);
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
+int report_poam_csv(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
+int report_sarif(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
 int report_summary_md(
-    FILE *fp, const struct run *r, const struct report_opts *o);
-int report_text(FILE *fp, const struct run *r, const struct report_opts *o);
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
+int report_text(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
 
 /*
  * The few lines `scan --output-dir` shows on stdout beside the files:
  * verdict, counts, the worst failing checks, the evidence gaps (colour
  * when o->color).  0 or -1.
  */
-int report_summary(FILE *fp, const struct run *r, const struct report_opts *o);
+int report_summary(
+    FILE *fp, const struct assessment *r, const struct report_opts *o);
 
 /* ------------------------------------------- helpers for writers (markup.c) */
 
@@ -240,7 +250,7 @@ struct family_count {
 
 /* Fill at most max families of r's controls into fc; returns how many. */
 size_t report_families(
-    const struct run *r, struct family_count *fc, size_t max);
+    const struct assessment *r, struct family_count *fc, size_t max);
 /* "ELIGIBLE", "NOT ELIGIBLE", "INCOMPLETE". */
 const char *report_verdict_text(enum verdict v);
 /* status_name(), but "n/a" for not_applicable (for tables). */
@@ -270,7 +280,7 @@ void report_fingerprint(const char *check_id, const char *type, const char *id,
  * failing check that every control using it has waived by POA&M counts
  * as waived, never as a failure; the rest by their own status.
  */
-void report_check_counts(const struct run *r, size_t n[ST_COUNT]);
+void report_check_counts(const struct assessment *r, size_t n[ST_COUNT]);
 
 /* Results of o in status s that are listed (o->counts[s] counts all). */
 size_t report_listed(const struct check_outcome *o, enum status s);
@@ -301,7 +311,7 @@ int oscal_uuid5(struct oscal_uuid *u, const unsigned char ns[16],
 /* The state every OSCAL writer shares. */
 struct oscal_ctx {
 	struct jw *w;
-	const struct run *r;
+	const struct assessment *r;
 	const struct report_opts *o;
 	struct oscal_uuid doc; /* namespace of every item of the document */
 	char started[32], finished[32];
@@ -313,7 +323,7 @@ struct oscal_ctx {
  * its UUID is a v5 UUID over the kind, baseline and input digests, so
  * the same inputs give the same identity.  0 or -1.
  */
-int oscal_begin(struct oscal_ctx *x, struct jw *w, const struct run *r,
+int oscal_begin(struct oscal_ctx *x, struct jw *w, const struct assessment *r,
     const struct report_opts *o, const char *kind);
 /* The UUID of an item named by a printf-style string, under the document. */
 const char *oscal_item_uuid(struct oscal_ctx *x, struct oscal_uuid *u,
@@ -396,7 +406,7 @@ struct poam_open {
  * report order): *out is lib_malloc'd (free with lib_free), *n its
  * length.  0 or -1 (no memory).
  */
-int report_poam_open(const struct run *r, const struct report_opts *o,
+int report_poam_open(const struct assessment *r, const struct report_opts *o,
     struct poam_open **out, size_t *n);
 /* FedRAMP's risk word for a severity: "low", "moderate" or "high". */
 const char *report_risk_word(enum severity s);

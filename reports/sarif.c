@@ -62,7 +62,7 @@ score_of(enum severity s)
  * hierarchical id form), so ids stay unique within the run.
  */
 static void
-rule_id(const struct run *r, size_t i, char *buf, size_t len)
+rule_id(const struct assessment *r, size_t i, char *buf, size_t len)
 {
 	const char *id = r->checks[i].rule->id;
 	size_t k, seen = 0;
@@ -78,8 +78,8 @@ rule_id(const struct run *r, size_t i, char *buf, size_t len)
 
 /* Every control that uses check outcome o, in baseline order. */
 static void
-write_controls(struct jw *w, const struct run *r, const struct check_outcome *o,
-    int labels)
+write_controls(struct jw *w, const struct assessment *r,
+    const struct check_outcome *o, int labels)
 {
 	size_t i, j;
 
@@ -100,7 +100,7 @@ write_controls(struct jw *w, const struct run *r, const struct check_outcome *o,
  * it waived (a failure still open for one control is not suppressed).
  */
 static const struct control_check_outcome *
-waived(const struct run *r, const struct check_outcome *o)
+waived(const struct assessment *r, const struct check_outcome *o)
 {
 	const struct control_check_outcome *cc, *found = NULL;
 	size_t i, j;
@@ -121,7 +121,7 @@ waived(const struct run *r, const struct check_outcome *o)
 /* The labels of the controls that use o, as array items. */
 static void
 write_control_tags(
-    struct jw *w, const struct run *r, const struct check_outcome *o)
+    struct jw *w, const struct assessment *r, const struct check_outcome *o)
 {
 	size_t i, j;
 
@@ -164,7 +164,7 @@ write_help(struct jw *w, const struct rule *ru)
 }
 
 static void
-write_rule(struct jw *w, const struct run *r, size_t i)
+write_rule(struct jw *w, const struct assessment *r, size_t i)
 {
 	const struct check_outcome *o = &r->checks[i];
 	const struct rule *ru = o->rule;
@@ -295,7 +295,7 @@ is_tls(const char *type)
  */
 static void
 write_fallback(
-    struct jw *w, const struct run *r, const char *type, const char *id)
+    struct jw *w, const struct assessment *r, const char *type, const char *id)
 {
 	struct strbuf sb;
 	size_t i;
@@ -358,8 +358,9 @@ primary(const struct check_result *res)
 }
 
 static void
-write_result(struct jw *w, const struct run *r, size_t ci, const char *id,
-    const struct check_result *res, const struct control_check_outcome *wv)
+write_result(struct jw *w, const struct assessment *r, size_t ci,
+    const char *id, const struct check_result *res,
+    const struct control_check_outcome *wv)
 {
 	const struct rule *ru = r->checks[ci].rule;
 	const struct evidence *ev = primary(res);
@@ -484,7 +485,8 @@ write_result(struct jw *w, const struct run *r, size_t ci, const char *id,
 
 /* Evidence a check lacks: a result with no location. */
 static void
-write_missing(struct jw *w, const struct run *r, size_t ci, const char *id)
+write_missing(
+    struct jw *w, const struct assessment *r, size_t ci, const char *id)
 {
 	const struct rule *ru = r->checks[ci].rule;
 	char fp[SHA256_HEX_LEN + 1];
@@ -537,7 +539,7 @@ write_counts(struct jw *w, const char *key, const size_t *n)
 }
 
 int
-report_sarif(FILE *fp, const struct run *r, const struct report_opts *o)
+report_sarif(FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct jw w;
 	char started[32], finished[32], id[512];

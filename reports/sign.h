@@ -283,7 +283,7 @@ int sign_meta_from_report(struct arena *a, struct diag *d,
 
 /* ------------------------------------------ provenance (provenance.c) */
 
-struct run;
+struct assessment;
 struct report_opts;
 
 /*
@@ -336,9 +336,9 @@ struct sign_scan {
  * recorded is an error (it changed under the scan).  Strings live in
  * arena a, or are borrowed from s->input_files.  0 or -1.
  */
-int sign_meta_from_run(struct arena *a, struct diag *d, const struct run *r,
-    const struct report_opts *ro, const struct sign_scan *s,
-    struct sign_meta *m);
+int sign_meta_from_run(struct arena *a, struct diag *d,
+    const struct assessment *r, const struct report_opts *ro,
+    const struct sign_scan *s, struct sign_meta *m);
 
 /*
  * Append m's provenance as compact JSON to sb: {"configuration": [...],

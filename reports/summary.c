@@ -26,7 +26,7 @@
  * and not every control that uses it has the failure waived.
  */
 static int
-check_failing(const struct run *r, const struct check_outcome *o)
+check_failing(const struct assessment *r, const struct check_outcome *o)
 {
 	size_t c, j, uses = 0, waived = 0;
 
@@ -62,7 +62,7 @@ worse(const void *a, const void *b)
  * memory ran out (*n then SIZE_MAX).
  */
 static const struct check_outcome **
-failing_checks(const struct run *r, size_t *n)
+failing_checks(const struct assessment *r, size_t *n)
 {
 	const struct check_outcome **v;
 	size_t i;
@@ -80,7 +80,7 @@ failing_checks(const struct run *r, size_t *n)
 }
 
 static size_t
-ngaps(const struct run *r)
+ngaps(const struct assessment *r)
 {
 	size_t i, n = 0;
 
@@ -114,7 +114,7 @@ counts(FILE *fp, const size_t *n, int controls)
 
 /* The labels of the controls that use o, comma-separated (escaped by esc). */
 static void
-labels(FILE *fp, const struct run *r, const struct check_outcome *o,
+labels(FILE *fp, const struct assessment *r, const struct check_outcome *o,
     void (*esc)(FILE *, const char *))
 {
 	size_t i, j, n = 0;
@@ -140,7 +140,8 @@ col_on(const struct report_opts *o, enum verdict v)
 }
 
 int
-report_summary(FILE *fp, const struct run *r, const struct report_opts *o)
+report_summary(
+    FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	const struct check_outcome **top;
 	size_t i, n, gaps = ngaps(r), checks[ST_COUNT];
@@ -192,7 +193,7 @@ md(FILE *fp, const char *s)
 }
 
 static void
-md_counts_table(FILE *fp, const struct run *r)
+md_counts_table(FILE *fp, const struct assessment *r)
 {
 	static const enum status order[] = { ST_PASS, ST_FAIL, ST_ERROR,
 		ST_PARTIAL, ST_WAIVED, ST_NOT_APPLICABLE, ST_MANUAL,
@@ -216,7 +217,7 @@ md_counts_table(FILE *fp, const struct run *r)
 }
 
 static void
-md_gaps(FILE *fp, const struct run *r, size_t gaps)
+md_gaps(FILE *fp, const struct assessment *r, size_t gaps)
 {
 	size_t i, k = 0;
 
@@ -239,7 +240,8 @@ md_gaps(FILE *fp, const struct run *r, size_t gaps)
 }
 
 int
-report_summary_md(FILE *fp, const struct run *r, const struct report_opts *o)
+report_summary_md(
+    FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	const struct check_outcome **top;
 	size_t i, n, gaps = ngaps(r);

@@ -21,7 +21,7 @@
 
 struct tctx {
 	FILE *fp;
-	const struct run *r;
+	const struct assessment *r;
 	const struct report_opts *o;
 	int color;
 	size_t max; /* resources shown per check and status */
@@ -291,7 +291,7 @@ ev_shown(const struct check_result *res, size_t j)
  * the whole path, so no file is mistaken for another.
  */
 static const char *
-short_path(const struct run *r, const char *file)
+short_path(const struct assessment *r, const char *file)
 {
 	size_t n;
 
@@ -402,7 +402,7 @@ show_params(struct tctx *t, const struct check_outcome *o)
 /* "[AC-2(3), SC-7]": the labels of the controls that use o. */
 static void
 control_labels(
-    struct tctx *t, const struct run *r, const struct check_outcome *o)
+    struct tctx *t, const struct assessment *r, const struct check_outcome *o)
 {
 	size_t i, j, n = 0;
 
@@ -422,7 +422,7 @@ control_labels(
  * failure still open for one control is a failure), else NULL.
  */
 static const struct control_check_outcome *
-all_waived(const struct run *r, const struct check_outcome *o)
+all_waived(const struct assessment *r, const struct check_outcome *o)
 {
 	const struct control_check_outcome *cc, *found = NULL;
 	size_t i, j;
@@ -442,7 +442,8 @@ all_waived(const struct run *r, const struct check_outcome *o)
 
 /* The POA&M items that waive o for some control, one line each. */
 static void
-waivers(struct tctx *t, const struct run *r, const struct check_outcome *o)
+waivers(
+    struct tctx *t, const struct assessment *r, const struct check_outcome *o)
 {
 	const struct control_check_outcome *cc;
 	size_t i, j;
@@ -464,8 +465,8 @@ waivers(struct tctx *t, const struct run *r, const struct check_outcome *o)
 
 /* One check's heading: status, id, severity, title, its controls. */
 static void
-check_head(struct tctx *t, const struct run *r, const struct check_outcome *o,
-    enum status s)
+check_head(struct tctx *t, const struct assessment *r,
+    const struct check_outcome *o, enum status s)
 {
 	const struct rule *ru = o->rule;
 
@@ -510,7 +511,7 @@ failing(const struct check_outcome *o)
  * waivers, a pointer to its gaps and the remediation.
  */
 static void
-failed_checks(struct tctx *t, const struct run *r, int waived)
+failed_checks(struct tctx *t, const struct assessment *r, int waived)
 {
 	const struct check_outcome *o;
 	size_t i, n = 0;
@@ -548,7 +549,7 @@ failed_checks(struct tctx *t, const struct run *r, int waived)
  * evidence missing all the same.
  */
 static void
-gaps(struct tctx *t, const struct run *r)
+gaps(struct tctx *t, const struct assessment *r)
 {
 	const struct check_outcome *o;
 	size_t i, n = 0;
@@ -602,7 +603,8 @@ checks_in(
  * checks' findings are above, once each) and the decision's note.
  */
 static size_t
-controls(struct tctx *t, const struct run *r, enum status s, const char *title)
+controls(struct tctx *t, const struct assessment *r, enum status s,
+    const char *title)
 {
 	static const enum status order[] = { ST_FAIL, ST_ERROR, ST_WAIVED,
 		ST_PASS, ST_NOT_APPLICABLE };
@@ -654,7 +656,7 @@ fam_width(int s)
 }
 
 static void
-families(struct tctx *t, const struct run *r)
+families(struct tctx *t, const struct assessment *r)
 {
 	struct family_count fc[64];
 	size_t nf, f, len;
@@ -682,7 +684,7 @@ families(struct tctx *t, const struct run *r)
  * shown apart from automated passes), and stale attestations.
  */
 static void
-attested(struct tctx *t, const struct run *r)
+attested(struct tctx *t, const struct assessment *r)
 {
 	const struct control_outcome *co;
 	const struct attestation *at;
@@ -718,7 +720,7 @@ attested(struct tctx *t, const struct run *r)
 
 /* With --verbose: every passing check with its passing resources. */
 static void
-passed_checks(struct tctx *t, const struct run *r)
+passed_checks(struct tctx *t, const struct assessment *r)
 {
 	const struct check_outcome *o;
 	size_t i, n = 0;
@@ -739,7 +741,7 @@ passed_checks(struct tctx *t, const struct run *r)
 }
 
 static void
-header(struct tctx *t, const struct run *r)
+header(struct tctx *t, const struct assessment *r)
 {
 	enum status vs;
 	size_t i, checks[ST_COUNT];
@@ -818,7 +820,7 @@ header(struct tctx *t, const struct run *r)
 }
 
 int
-report_text(FILE *fp, const struct run *r, const struct report_opts *o)
+report_text(FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	struct tctx t;
 	int rc;

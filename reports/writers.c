@@ -66,7 +66,7 @@ writer_find(const char *name)
 }
 
 static int
-write_file(struct diag *d, const struct writer *w, const struct run *r,
+write_file(struct diag *d, const struct writer *w, const struct assessment *r,
     const struct report_opts *o, const char *path)
 {
 	struct atomic_file *af;
@@ -98,7 +98,7 @@ report_companion_path(
 }
 
 int
-report_write(struct diag *d, const struct writer *w, const struct run *r,
+report_write(struct diag *d, const struct writer *w, const struct assessment *r,
     const struct report_opts *o, const char *path)
 {
 	char cpath[4096];
@@ -118,8 +118,8 @@ report_write(struct diag *d, const struct writer *w, const struct run *r,
 }
 
 void
-report_times(const struct run *r, const struct report_opts *o, char started[32],
-    char finished[32])
+report_times(const struct assessment *r, const struct report_opts *o,
+    char started[32], char finished[32])
 {
 	format_time(o->fixed_time ? o->fixed_time : r->started, started);
 	format_time(o->fixed_time ? o->fixed_time : r->finished, finished);

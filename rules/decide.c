@@ -227,3 +227,242 @@ gate_name(enum gate g)
 {
 	return g == GATE_CHECKS ? "checks" : "eligibility";
 }
+
+/*
+ * ------------------------------------------------ controls and verdict
+ *
+ * decide() below gathers what decides each control of an assessment
+ * from the assessment alone: its check outcomes and the definitions it
+ * names (baseline, POA&M, attestations, CRM, scope, options).
+ */
+
+/*
+ * The POA&M item waiving a failure (poam_item_waives()), or NULL; a
+ * matching item that waives nothing goes to *expired (expired) or
+ * *tracked (an open weakness without an approved deviation).
+ */
+static const struct poam_item *
+poam_cover(const struct assessment *as, const struct control *c,
+    const struct check_outcome *o, const char *resource,
+    const struct poam_item **expired, const struct poam_item **tracked)
+{
+	const struct poam_item *it;
+	size_t i;
+
+	if (as->poam == NULL)
+		return NULL;
+	for (i = 0; i < as->poam->n; i++) {
+		it = &as->poam->items[i];
+		if (strcmp(it->control, c->id) != 0)
+			continue;
+		if (it->check != NULL && strcmp(it->check, o->rule->id) != 0)
+			continue;
+		if (it->resource != NULL &&
+		    (resource == NULL || !glob_match(it->resource, resource)))
+			continue;
+		if (it->expires <= as->opts.now) {
+			*expired = it;
+			continue;
+		}
+		if (!poam_item_waives(it, as->opts.now)) {
+			*tracked = it;
+			continue;
+		}
+		return it;
+	}
+	return NULL;
+}
+
+/*
+ * How one check counts for one control, after POA&M.  A waiver covers
+ * failures only: when the check also errored or lacks evidence, it stays
+ * `error` after its failures are waived (a waiver never hides a gap).
+ */
+static void
+control_check_status(const struct assessment *as, const struct control *c,
+    struct control_check_outcome *cco)
+{
+	const struct check_outcome *o = cco->outcome;
+	const struct poam_item *it, *cover = NULL, *exp = NULL, *trk = NULL;
+	size_t i, listed = 0;
+
+	cco->status = o->status;
+	if (o->status != ST_FAIL)
+		return;
+	for (i = 0; i < o->n; i++) {
+		if (o->results[i].status != ST_FAIL)
+			continue;
+		listed++;
+		it =
+		    poam_cover(as, c, o, o->results[i].resource_id, &exp, &trk);
+		if (it == NULL) {
+			cco->expired = exp;
+			cco->tracked = trk;
+			return;
+		}
+		cover = it;
+	}
+	/* Failures beyond the listing cap: only a resource-wide item. */
+	if (listed < o->counts[ST_FAIL]) {
+		it = poam_cover(as, c, o, NULL, &exp, &trk);
+		if (it == NULL) {
+			cco->expired = exp;
+			cco->tracked = trk;
+			return;
+		}
+		cover = it;
+	}
+	if (cover != NULL) {
+		/* outcome_status() leaves o->why set on a failing check
+		 * only when evidence of one of its types is missing. */
+		cco->status = o->counts[ST_ERROR] > 0 || o->why != NULL
+		    ? ST_ERROR
+		    : ST_WAIVED;
+		cco->waiver = cover;
+	}
+}
+
+/*
+ * How each control was decided: by automated checks, by attestation,
+ * inherited from the provider, declared not applicable, or left open
+ * (nothing decides it, or checks decide only part).
+ */
+static void
+coverage(struct assessment *as)
+{
+	const struct control_outcome *co;
+	size_t i;
+
+	memset(&as->cov, 0, sizeof(as->cov));
+	for (i = 0; i < as->ncontrols; i++) {
+		co = &as->controls[i];
+		if (co->status == ST_INHERITED)
+			as->cov.inherited++;
+		else if (co->status == ST_NOT_APPLICABLE)
+			as->cov.declared++;
+		else if (co->open)
+			as->cov.open++;
+		else if (co->attestation != NULL && co->status == ST_PASS)
+			as->cov.attested++;
+		else
+			as->cov.automated++;
+	}
+}
+
+/* The note a POA&M item leaves on a control, or NULL. */
+static const char *
+poam_note(struct assessment *as, const struct control_check_outcome *cco)
+{
+	if (cco->expired != NULL && cco->status == ST_FAIL)
+		return arena_printf(as->a,
+		    "POA&M item '%s' expired on %s and no longer waives this "
+		    "failure",
+		    cco->expired->id, cco->expired->expires_text);
+	if (cco->tracked != NULL && cco->status == ST_FAIL)
+		return arena_printf(as->a,
+		    "POA&M item '%s' tracks this failure as an open weakness "
+		    "and waives nothing (no false_positive or "
+		    "operational_requirement deviation approved by now)",
+		    cco->tracked->id);
+	if (cco->waiver != NULL && cco->status == ST_ERROR)
+		return arena_printf(as->a,
+		    "failure waived by POA&M item '%s' until %s, but the "
+		    "check could not be evaluated on all its evidence",
+		    cco->waiver->id, cco->waiver->expires_text);
+	if (cco->waiver != NULL)
+		return arena_printf(as->a,
+		    "failure waived by POA&M item '%s' until %s",
+		    cco->waiver->id, cco->waiver->expires_text);
+	return NULL;
+}
+
+/*
+ * Gather what decides control co (its bindings after POA&M, the CRM, a
+ * valid attestation, the scope file) and let decide_control() decide.
+ */
+static int
+finish_control(
+    struct assessment *as, struct diag *d, struct control_outcome *co)
+{
+	const struct control *c = co->control;
+	const struct attestation *at, *stale = NULL;
+	struct decide_binding *b = NULL;
+	struct decide_control_in in;
+	struct decide_control_out out;
+	const char *pnote = NULL, *n;
+	size_t j;
+
+	memset(&in, 0, sizeof(in));
+	if (co->nchecks > 0 &&
+	    (b = arena_alloc(as->a, co->nchecks * sizeof(*b))) == NULL)
+		return diag_err(d, NULL, "out of memory");
+	for (j = 0; j < co->nchecks; j++) {
+		control_check_status(as, c, &co->checks[j]);
+		/* A provider the workload does not use decides nothing. */
+		if (co->checks[j].outcome->absent)
+			continue;
+		as->count_bindings[co->checks[j].status]++;
+		b[in.nb].status = co->checks[j].status;
+		b[in.nb].full = co->checks[j].full;
+		b[in.nb].check_id = co->checks[j].outcome->rule->id;
+		b[in.nb].not_run = co->checks[j].outcome->not_run;
+		in.nb++;
+		if ((n = poam_note(as, &co->checks[j])) != NULL)
+			pnote = n;
+	}
+	in.b = b;
+	in.crm = c->resp == RESP_INHERITED ? CRM_INHERITED : c->crm;
+	in.crm_provider = c->crm_provider;
+	in.method = c->method;
+	if ((co->declared = scope_control(as->scope, c->id)) != NULL)
+		in.declared_na = co->declared->reason;
+	at = attest_find(as->attest, c->id, as->opts.now, &stale);
+	if (at != NULL) {
+		co->attestation = at;
+		in.attested_by = at->attested_by;
+	}
+	decide_control(as->a, &in, &out);
+	co->status = out.status;
+	co->open = out.open;
+	co->note = out.note;
+	if (pnote != NULL)
+		co->note = co->note == NULL
+		    ? pnote
+		    : arena_printf(as->a, "%s; %s", co->note, pnote);
+	if (co->note == NULL && at == NULL && stale != NULL)
+		co->note = arena_printf(as->a,
+		    stale->date > as->opts.now
+			? "attestation by %s is dated %s, after this evaluation"
+			: "attestation by %s expired on %s",
+		    stale->attested_by,
+		    stale->date > as->opts.now ? stale->date_text
+					       : stale->expires_text);
+	return 0;
+}
+
+int
+decide(struct assessment *as, struct diag *d)
+{
+	struct control_outcome *co;
+	size_t i;
+
+	memset(as->count_controls, 0, sizeof(as->count_controls));
+	memset(as->count_bindings, 0, sizeof(as->count_bindings));
+	for (i = 0; i < as->ncontrols; i++) {
+		co = &as->controls[i];
+		if (finish_control(as, d, co) == -1)
+			return -1;
+		as->count_controls[co->status]++;
+	}
+	coverage(as);
+	/*
+	 * The verdict is always the eligibility decision; --gate checks
+	 * changes only the exit code, so no report, and no signature,
+	 * states "eligible" for a run whose controls are open.
+	 */
+	as->verdict = decide_verdict(as->count_controls);
+	as->exit_verdict = as->opts.gate == GATE_CHECKS
+	    ? decide_gate_checks(as->count_bindings)
+	    : as->verdict;
+	return 0;
+}

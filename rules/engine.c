@@ -99,9 +99,9 @@ run_free(struct run *r)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->nchecks; i++)
-		lib_free(r->checks[i].results);
-	arena_free(r->a);
+	for (i = 0; i < r->as.nchecks; i++)
+		lib_free(r->as.checks[i].results);
+	arena_free(r->as.a);
 	lib_free(r);
 }
 
@@ -117,36 +117,37 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 	size_t i, j, k, total = 0;
 
 	if ((r = lib_calloc(1, sizeof(*r))) == NULL ||
-	    (r->a = arena_new()) == NULL) {
+	    (r->as.a = arena_new()) == NULL) {
 		lib_free(r);
 		diag_err(d, NULL, "out of memory");
 		return NULL;
 	}
 	r->d = d;
-	r->bl = bl;
-	r->rs = rs;
-	r->poam = poam;
+	r->as.bl = bl;
+	r->as.rs = rs;
+	r->as.poam = poam;
 	if (opts != NULL)
-		r->opts = *opts;
+		r->as.opts = *opts;
 	else {
-		r->opts.max_results = RUN_DEFAULT_MAX_RESULTS;
-		load_limits_default(&r->opts.lim);
+		r->as.opts.max_results = RUN_DEFAULT_MAX_RESULTS;
+		load_limits_default(&r->as.opts.lim);
 	}
-	if (r->opts.now == 0)
-		r->opts.now = (int64_t)time(NULL);
-	r->started = r->opts.now;
+	if (r->as.opts.now == 0)
+		r->as.opts.now = (int64_t)time(NULL);
+	r->as.started = r->as.opts.now;
 	for (i = 0; i < bl->ncontrols; i++)
 		total += bl->controls[i].nchecks;
-	r->checks = arena_alloc(r->a, (total + 1) * sizeof(*r->checks));
-	r->controls =
-	    arena_alloc(r->a, (bl->ncontrols + 1) * sizeof(*r->controls));
-	r->priv = arena_alloc(r->a, sizeof(*r->priv));
-	if (r->checks == NULL || r->controls == NULL || r->priv == NULL)
+	r->as.checks =
+	    arena_alloc(r->as.a, (total + 1) * sizeof(*r->as.checks));
+	r->as.controls =
+	    arena_alloc(r->as.a, (bl->ncontrols + 1) * sizeof(*r->as.controls));
+	r->priv = arena_alloc(r->as.a, sizeof(*r->priv));
+	if (r->as.checks == NULL || r->as.controls == NULL || r->priv == NULL)
 		goto oom;
-	r->ncontrols = bl->ncontrols;
+	r->as.ncontrols = bl->ncontrols;
 	for (i = 0; i < bl->ncontrols; i++) {
 		c = &bl->controls[i];
-		co = &r->controls[i];
+		co = &r->as.controls[i];
 		co->control = c;
 		/*
 		 * Inherited controls run their checks too: a failing check
@@ -155,7 +156,7 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 		if (c->nchecks == 0)
 			continue;
 		co->checks =
-		    arena_alloc(r->a, c->nchecks * sizeof(*co->checks));
+		    arena_alloc(r->as.a, c->nchecks * sizeof(*co->checks));
 		if (co->checks == NULL)
 			goto oom;
 		for (j = 0; j < c->nchecks; j++) {
@@ -168,22 +169,22 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 				return NULL;
 			}
 			p = effective_params(
-			    r->a, c->checks[j].rule, c->checks[j].params);
+			    r->as.a, c->checks[j].rule, c->checks[j].params);
 			if (p == NULL)
 				goto oom;
-			for (k = 0; k < r->nchecks; k++)
-				if (r->checks[k].rule == c->checks[j].rule &&
-				    params_equal(r->checks[k].params, p))
+			for (k = 0; k < r->as.nchecks; k++)
+				if (r->as.checks[k].rule == c->checks[j].rule &&
+				    params_equal(r->as.checks[k].params, p))
 					break;
-			if (k == r->nchecks) {
-				o = &r->checks[r->nchecks++];
+			if (k == r->as.nchecks) {
+				o = &r->as.checks[r->as.nchecks++];
 				o->rule = c->checks[j].rule;
 				o->params = p;
 				o->param_src = c->checks[j].param_src;
 				o->not_run = run_selection_excludes(
-				    &r->opts.sel, o->rule);
+				    &r->as.opts.sel, o->rule);
 				o->seen =
-				    arena_alloc(r->a, o->rule->ntypes + 1);
+				    arena_alloc(r->as.a, o->rule->ntypes + 1);
 				if (o->seen == NULL)
 					goto oom;
 				memset(o->seen, 0, o->rule->ntypes + 1);
@@ -193,7 +194,7 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 			    c->checks[j].objective;
 			co->checks[co->nchecks].nobjective =
 			    c->checks[j].nobjective;
-			co->checks[co->nchecks++].outcome = &r->checks[k];
+			co->checks[co->nchecks++].outcome = &r->as.checks[k];
 		}
 	}
 	return r;
@@ -266,12 +267,12 @@ type_wants(struct run *r, const char *type)
 	if (p->nwants == RUN_TYPE_CACHE || strlen(type) > 128)
 		return NULL;
 	w = &p->wants[p->nwants];
-	if ((w->type = arena_strdup(r->a, type)) == NULL ||
-	    (w->want = arena_alloc(r->a, r->nchecks + 1)) == NULL)
+	if ((w->type = arena_strdup(r->as.a, type)) == NULL ||
+	    (w->want = arena_alloc(r->as.a, r->as.nchecks + 1)) == NULL)
 		return NULL;
-	for (i = 0; i < r->nchecks; i++)
-		w->want[i] = r->checks[i].not_run == NULL &&
-		    rule_wants(r->checks[i].rule, type);
+	for (i = 0; i < r->as.nchecks; i++)
+		w->want[i] = r->as.checks[i].not_run == NULL &&
+		    rule_wants(r->as.checks[i].rule, type);
 	p->nwants++;
 	return w->want;
 }
@@ -300,22 +301,22 @@ keep_result(
 	dst = &o->results[o->n];
 	memset(dst, 0, sizeof(*dst));
 	dst->status = res->status;
-	dst->resource_id = copy_str(r->a, res->resource_id);
-	dst->resource_type = copy_str(r->a, res->resource_type);
-	dst->region = copy_str(r->a, res->region);
-	dst->account = copy_str(r->a, res->account);
-	dst->namespace = copy_str(r->a, res->namespace);
-	dst->message = copy_str(r->a, res->message);
+	dst->resource_id = copy_str(r->as.a, res->resource_id);
+	dst->resource_type = copy_str(r->as.a, res->resource_type);
+	dst->region = copy_str(r->as.a, res->region);
+	dst->account = copy_str(r->as.a, res->account);
+	dst->namespace = copy_str(r->as.a, res->namespace);
+	dst->message = copy_str(r->as.a, res->message);
 	if (res->nev > 0) {
-		dst->ev = arena_alloc(r->a, res->nev * sizeof(*dst->ev));
+		dst->ev = arena_alloc(r->as.a, res->nev * sizeof(*dst->ev));
 		if (dst->ev == NULL)
 			return diag_err(r->d, NULL, "out of memory");
 		for (i = 0; i < res->nev; i++) {
-			dst->ev[i].path = copy_str(r->a, res->ev[i].path);
-			dst->ev[i].value = copy_str(r->a, res->ev[i].value);
+			dst->ev[i].path = copy_str(r->as.a, res->ev[i].path);
+			dst->ev[i].value = copy_str(r->as.a, res->ev[i].value);
 			dst->ev[i].source = res->ev[i].source;
 			dst->ev[i].source.file =
-			    copy_str(r->a, res->ev[i].source.file);
+			    copy_str(r->as.a, res->ev[i].source.file);
 		}
 		dst->nev = res->nev;
 	}
@@ -364,7 +365,7 @@ evaluate(struct run *r, struct check_outcome *o, const struct resource *res,
 	c->a = a;
 	c->d = r->d;
 	c->params = o->params;
-	c->now = r->opts.now;
+	c->now = r->as.opts.now;
 	c->rule = o->rule;
 	c->status_only = status_only;
 	c->unreadable = res->unreadable;
@@ -407,7 +408,7 @@ static int
 count_result(
     struct run *r, struct check_outcome *o, const struct check_result *res)
 {
-	size_t max = r->opts.max_results;
+	size_t max = r->as.opts.max_results;
 
 	o->counts[res->status]++;
 	if (max == 0 || o->counts[res->status] <= max)
@@ -430,8 +431,8 @@ on_listing(struct run *r, struct input_info *in, const struct resource *res)
 	size_t i;
 
 	in->listings++;
-	for (i = 0; i < r->nchecks; i++) {
-		o = &r->checks[i];
+	for (i = 0; i < r->as.nchecks; i++) {
+		o = &r->as.checks[i];
 		if (wants != NULL
 			? !wants[i]
 			: o->not_run != NULL || !rule_wants(o->rule, res->type))
@@ -446,12 +447,12 @@ on_listing(struct run *r, struct input_info *in, const struct resource *res)
 		cr.resource_type = res->type;
 		cr.resource_id = res->id != NULL
 		    ? res->id
-		    : arena_printf(r->a, "listing of %s", res->type);
+		    : arena_printf(r->as.a, "listing of %s", res->type);
 		cr.region = res->region;
 		cr.account = res->account;
 		cr.namespace = res->namespace;
 		cr.message =
-		    arena_printf(r->a, "listing of %s%s%s is incomplete: %s",
+		    arena_printf(r->as.a, "listing of %s%s%s is incomplete: %s",
 			res->type, res->region ? " in " : "",
 			res->region ? res->region : "", res->read_error);
 		memset(&ev, 0, sizeof(ev));
@@ -487,16 +488,16 @@ stale_for(struct run *r, struct input_info *in, const struct resource *res)
 		in->collected = res->collected;
 		in->collected_how = how_export;
 	}
-	if (r->opts.max_evidence_age <= 0 || t == 0 ||
-	    r->opts.now - t <= r->opts.max_evidence_age)
+	if (r->as.opts.max_evidence_age <= 0 || t == 0 ||
+	    r->as.opts.now - t <= r->as.opts.max_evidence_age)
 		return NULL;
 	in->stale = 1;
 	format_time(t, when);
-	return arena_printf(r->a,
+	return arena_printf(r->as.a,
 	    "evidence collected %s (%s) is older than the maximum evidence "
 	    "age of %lld days",
 	    when, res->collected ? how_export : in->collected_how,
-	    (long long)(r->opts.max_evidence_age / 86400));
+	    (long long)(r->as.opts.max_evidence_age / 86400));
 }
 
 /* Record that the input (and so the run) holds evidence of type's provider. */
@@ -508,7 +509,7 @@ note_provider(struct run *r, struct input_info *in, const char *type)
 	if (p == PROV_NONE)
 		return;
 	in->providers |= 1u << p;
-	r->providers |= 1u << p;
+	r->as.providers |= 1u << p;
 }
 
 static int
@@ -521,7 +522,7 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	const unsigned char *wants;
 	struct resource stale;
 	const char *old;
-	size_t i, max = r->opts.max_results;
+	size_t i, max = r->as.opts.max_results;
 	unsigned room, s;
 
 	if (res->type == NULL)
@@ -539,10 +540,10 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	ic->in->resources++;
 	/* The input's account (input_info): the first resource naming one. */
 	if (ic->in->account == NULL && res->account != NULL &&
-	    (ic->in->account = arena_strdup(r->a, res->account)) == NULL)
+	    (ic->in->account = arena_strdup(r->as.a, res->account)) == NULL)
 		return diag_err(r->d, NULL, "out of memory");
-	for (i = 0; i < r->nchecks; i++) {
-		o = &r->checks[i];
+	for (i = 0; i < r->as.nchecks; i++) {
+		o = &r->as.checks[i];
 		if (wants != NULL
 			? !wants[i]
 			: o->not_run != NULL || !rule_wants(o->rule, res->type))
@@ -680,17 +681,17 @@ run_add_input(struct run *r, const char *name, const char *format)
 {
 	struct input_info *v, *in;
 
-	v = arena_realloc(r->a, r->inputs, r->ninputs * sizeof(*v),
-	    (r->ninputs + 1) * sizeof(*v));
+	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
+	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL) {
 		diag_err(r->d, NULL, "out of memory");
 		return NULL;
 	}
-	r->inputs = v;
-	in = &r->inputs[r->ninputs++];
+	r->as.inputs = v;
+	in = &r->as.inputs[r->as.ninputs++];
 	memset(in, 0, sizeof(*in));
-	if ((in->path = arena_strdup(r->a, name)) == NULL ||
-	    (in->format = arena_strdup(r->a, format)) == NULL) {
+	if ((in->path = arena_strdup(r->as.a, name)) == NULL ||
+	    (in->format = arena_strdup(r->as.a, format)) == NULL) {
 		diag_err(r->d, NULL, "out of memory");
 		return NULL;
 	}
@@ -717,7 +718,7 @@ run_input_src(struct run *r, const char *path, const struct adapter *ad,
 {
 	struct input_info *v, *in;
 	struct input_ctx ic;
-	struct load_limits lim = r->opts.lim;
+	struct load_limits lim = r->as.opts.lim;
 	struct load_digest dg;
 	struct stat st;
 	size_t n = 0;
@@ -725,14 +726,14 @@ run_input_src(struct run *r, const char *path, const struct adapter *ad,
 
 	if (ad == NULL && (ad = adapter_detect_input(r->d, src)) == NULL)
 		return -1;
-	v = arena_realloc(r->a, r->inputs, r->ninputs * sizeof(*v),
-	    (r->ninputs + 1) * sizeof(*v));
+	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
+	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL)
 		return diag_err(r->d, NULL, "out of memory");
-	r->inputs = v;
-	in = &r->inputs[r->ninputs++];
+	r->as.inputs = v;
+	in = &r->as.inputs[r->as.ninputs++];
 	memset(in, 0, sizeof(*in));
-	if ((in->path = arena_strdup(r->a, path)) == NULL)
+	if ((in->path = arena_strdup(r->as.a, path)) == NULL)
 		return diag_err(r->d, NULL, "out of memory");
 	in->format = ad->name;
 	/*
@@ -793,43 +794,6 @@ run_input(struct run *r, const char *path, const struct adapter *ad)
 }
 
 /*
- * The POA&M item waiving a failure (poam_item_waives()), or NULL; a
- * matching item that waives nothing goes to *expired (expired) or
- * *tracked (an open weakness without an approved deviation).
- */
-static const struct poam_item *
-poam_cover(const struct run *r, const struct control *c,
-    const struct check_outcome *o, const char *resource,
-    const struct poam_item **expired, const struct poam_item **tracked)
-{
-	const struct poam_item *it;
-	size_t i;
-
-	if (r->poam == NULL)
-		return NULL;
-	for (i = 0; i < r->poam->n; i++) {
-		it = &r->poam->items[i];
-		if (strcmp(it->control, c->id) != 0)
-			continue;
-		if (it->check != NULL && strcmp(it->check, o->rule->id) != 0)
-			continue;
-		if (it->resource != NULL &&
-		    (resource == NULL || !glob_match(it->resource, resource)))
-			continue;
-		if (it->expires <= r->opts.now) {
-			*expired = it;
-			continue;
-		}
-		if (!poam_item_waives(it, r->opts.now)) {
-			*tracked = it;
-			continue;
-		}
-		return it;
-	}
-	return NULL;
-}
-
-/*
  * Why check o lacks evidence: every rule type with neither a resource
  * nor a listing in the inputs and not declared out of scope, or NULL
  * when each type has evidence.  *declared receives the declaration when
@@ -849,7 +813,7 @@ missing_evidence(struct run *r, const struct check_outcome *o,
 	for (i = 0; i < o->rule->ntypes; i++) {
 		if (o->seen[i] || strcmp(o->rule->types[i], "*") == 0)
 			continue;
-		if ((si = scope_type(r->scope, o->rule->types[i])) != NULL) {
+		if ((si = scope_type(r->as.scope, o->rule->types[i])) != NULL) {
 			*declared = si;
 			continue;
 		}
@@ -865,7 +829,7 @@ missing_evidence(struct run *r, const struct check_outcome *o,
 	    " in the inputs: the evidence is missing (absent is not "
 	    "empty; declare the type out of scope if the workload "
 	    "does not use it)");
-	why = sb.oom ? NULL : arena_strdup(r->a, sb.s);
+	why = sb.oom ? NULL : arena_strdup(r->as.a, sb.s);
 	sb_free(&sb);
 	return why != NULL ? why : "no evidence in the inputs";
 }
@@ -892,7 +856,7 @@ absent_provider(const struct run *r, const struct check_outcome *o)
 
 	for (i = 0; i < o->rule->ntypes; i++) {
 		p = provider_of_type(o->rule->types[i]);
-		if (!provider_is_cloud(p) || (r->providers >> p & 1))
+		if (!provider_is_cloud(p) || (r->as.providers >> p & 1))
 			return PROV_NONE;
 		if (first == PROV_NONE)
 			first = p;
@@ -910,7 +874,7 @@ outcome_status(struct run *r, struct check_outcome *o)
 	o->absent = 0;
 	if ((p = absent_provider(r, o)) != PROV_NONE && o->n == 0) {
 		o->absent = 1;
-		o->why = arena_printf(r->a,
+		o->why = arena_printf(r->as.a,
 		    "no %s input in this run: the workload's inputs do not "
 		    "use this provider",
 		    provider_title(p));
@@ -936,208 +900,24 @@ outcome_status(struct run *r, struct check_outcome *o)
 		return ST_NOT_APPLICABLE;
 	}
 	if (si != NULL) {
-		o->why =
-		    arena_printf(r->a, "declared out of scope: %s", si->reason);
+		o->why = arena_printf(
+		    r->as.a, "declared out of scope: %s", si->reason);
 		return ST_NOT_APPLICABLE;
 	}
 	o->why = "no resource of its types in the inputs";
 	return ST_ERROR;
 }
 
-/*
- * How one check counts for one control, after POA&M.  A waiver covers
- * failures only: when the check also errored or lacks evidence, it stays
- * `error` after its failures are waived (a waiver never hides a gap).
- */
-static void
-control_check_status(const struct run *r, const struct control *c,
-    struct control_check_outcome *cco)
-{
-	const struct check_outcome *o = cco->outcome;
-	const struct poam_item *it, *cover = NULL, *exp = NULL, *trk = NULL;
-	size_t i, listed = 0;
-
-	cco->status = o->status;
-	if (o->status != ST_FAIL)
-		return;
-	for (i = 0; i < o->n; i++) {
-		if (o->results[i].status != ST_FAIL)
-			continue;
-		listed++;
-		it = poam_cover(r, c, o, o->results[i].resource_id, &exp, &trk);
-		if (it == NULL) {
-			cco->expired = exp;
-			cco->tracked = trk;
-			return;
-		}
-		cover = it;
-	}
-	/* Failures beyond the listing cap: only a resource-wide item. */
-	if (listed < o->counts[ST_FAIL]) {
-		it = poam_cover(r, c, o, NULL, &exp, &trk);
-		if (it == NULL) {
-			cco->expired = exp;
-			cco->tracked = trk;
-			return;
-		}
-		cover = it;
-	}
-	if (cover != NULL) {
-		/* outcome_status() leaves o->why set on a failing check
-		 * only when evidence of one of its types is missing. */
-		cco->status = o->counts[ST_ERROR] > 0 || o->why != NULL
-		    ? ST_ERROR
-		    : ST_WAIVED;
-		cco->waiver = cover;
-	}
-}
-
-/*
- * How each control was decided: by automated checks, by attestation,
- * inherited from the provider, declared not applicable, or left open
- * (nothing decides it, or checks decide only part).
- */
-static void
-coverage(struct run *r)
-{
-	const struct control_outcome *co;
-	size_t i;
-
-	memset(&r->cov, 0, sizeof(r->cov));
-	for (i = 0; i < r->ncontrols; i++) {
-		co = &r->controls[i];
-		if (co->status == ST_INHERITED)
-			r->cov.inherited++;
-		else if (co->status == ST_NOT_APPLICABLE)
-			r->cov.declared++;
-		else if (co->open)
-			r->cov.open++;
-		else if (co->attestation != NULL && co->status == ST_PASS)
-			r->cov.attested++;
-		else
-			r->cov.automated++;
-	}
-}
-
-/* The note a POA&M item leaves on a control, or NULL. */
-static const char *
-poam_note(struct run *r, const struct control_check_outcome *cco)
-{
-	if (cco->expired != NULL && cco->status == ST_FAIL)
-		return arena_printf(r->a,
-		    "POA&M item '%s' expired on %s and no longer waives this "
-		    "failure",
-		    cco->expired->id, cco->expired->expires_text);
-	if (cco->tracked != NULL && cco->status == ST_FAIL)
-		return arena_printf(r->a,
-		    "POA&M item '%s' tracks this failure as an open weakness "
-		    "and waives nothing (no false_positive or "
-		    "operational_requirement deviation approved by now)",
-		    cco->tracked->id);
-	if (cco->waiver != NULL && cco->status == ST_ERROR)
-		return arena_printf(r->a,
-		    "failure waived by POA&M item '%s' until %s, but the "
-		    "check could not be evaluated on all its evidence",
-		    cco->waiver->id, cco->waiver->expires_text);
-	if (cco->waiver != NULL)
-		return arena_printf(r->a,
-		    "failure waived by POA&M item '%s' until %s",
-		    cco->waiver->id, cco->waiver->expires_text);
-	return NULL;
-}
-
-/*
- * Gather what decides control co (its bindings after POA&M, the CRM, a
- * valid attestation, the scope file) and let decide_control() decide.
- */
-static int
-finish_control(struct run *r, struct control_outcome *co)
-{
-	const struct control *c = co->control;
-	const struct attestation *at, *stale = NULL;
-	struct decide_binding *b = NULL;
-	struct decide_control_in in;
-	struct decide_control_out out;
-	const char *pnote = NULL, *n;
-	size_t j;
-
-	memset(&in, 0, sizeof(in));
-	if (co->nchecks > 0 &&
-	    (b = arena_alloc(r->a, co->nchecks * sizeof(*b))) == NULL)
-		return diag_err(r->d, NULL, "out of memory");
-	for (j = 0; j < co->nchecks; j++) {
-		control_check_status(r, c, &co->checks[j]);
-		/* A provider the workload does not use decides nothing. */
-		if (co->checks[j].outcome->absent)
-			continue;
-		r->count_bindings[co->checks[j].status]++;
-		b[in.nb].status = co->checks[j].status;
-		b[in.nb].full = co->checks[j].full;
-		b[in.nb].check_id = co->checks[j].outcome->rule->id;
-		b[in.nb].not_run = co->checks[j].outcome->not_run;
-		in.nb++;
-		if ((n = poam_note(r, &co->checks[j])) != NULL)
-			pnote = n;
-	}
-	in.b = b;
-	in.crm = c->resp == RESP_INHERITED ? CRM_INHERITED : c->crm;
-	in.crm_provider = c->crm_provider;
-	in.method = c->method;
-	if ((co->declared = scope_control(r->scope, c->id)) != NULL)
-		in.declared_na = co->declared->reason;
-	at = attest_find(r->attest, c->id, r->opts.now, &stale);
-	if (at != NULL) {
-		co->attestation = at;
-		in.attested_by = at->attested_by;
-	}
-	decide_control(r->a, &in, &out);
-	co->status = out.status;
-	co->open = out.open;
-	co->note = out.note;
-	if (pnote != NULL)
-		co->note = co->note == NULL
-		    ? pnote
-		    : arena_printf(r->a, "%s; %s", co->note, pnote);
-	if (co->note == NULL && at == NULL && stale != NULL)
-		co->note = arena_printf(r->a,
-		    stale->date > r->opts.now
-			? "attestation by %s is dated %s, after this evaluation"
-			: "attestation by %s expired on %s",
-		    stale->attested_by,
-		    stale->date > r->opts.now ? stale->date_text
-					      : stale->expires_text);
-	return 0;
-}
-
 int
 run_finish(struct run *r)
 {
-	struct control_outcome *co;
 	size_t i;
 
-	r->finished = r->opts.now;
-	memset(r->count_checks, 0, sizeof(r->count_checks));
-	memset(r->count_controls, 0, sizeof(r->count_controls));
-	memset(r->count_bindings, 0, sizeof(r->count_bindings));
-	for (i = 0; i < r->nchecks; i++) {
-		r->checks[i].status = outcome_status(r, &r->checks[i]);
-		r->count_checks[r->checks[i].status]++;
+	r->as.finished = r->as.opts.now;
+	memset(r->as.count_checks, 0, sizeof(r->as.count_checks));
+	for (i = 0; i < r->as.nchecks; i++) {
+		r->as.checks[i].status = outcome_status(r, &r->as.checks[i]);
+		r->as.count_checks[r->as.checks[i].status]++;
 	}
-	for (i = 0; i < r->ncontrols; i++) {
-		co = &r->controls[i];
-		if (finish_control(r, co) == -1)
-			return -1;
-		r->count_controls[co->status]++;
-	}
-	coverage(r);
-	/*
-	 * The verdict is always the eligibility decision; --gate checks
-	 * changes only the exit code, so no report, and no signature,
-	 * states "eligible" for a run whose controls are open.
-	 */
-	r->verdict = decide_verdict(r->count_controls);
-	r->exit_verdict = r->opts.gate == GATE_CHECKS
-	    ? decide_gate_checks(r->count_bindings)
-	    : r->verdict;
-	return 0;
+	return decide(&r->as, r->d);
 }

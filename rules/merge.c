@@ -28,7 +28,7 @@ grow_tracked(struct run *r, struct check_outcome *o, size_t n)
 	ncap = o->tracked_cap ? o->tracked_cap * 2 : 16;
 	while (ncap < n)
 		ncap *= 2;
-	v = arena_realloc(r->a, o->result_input, o->tracked_cap * sizeof(*v),
+	v = arena_realloc(r->as.a, o->result_input, o->tracked_cap * sizeof(*v),
 	    ncap * sizeof(*v));
 	if (v == NULL)
 		return diag_err(r->d, NULL, "out of memory");
@@ -43,17 +43,17 @@ run_track_inputs(struct run *r)
 	struct check_outcome *o;
 	size_t i;
 
-	if (r->ninputs == 0)
+	if (r->as.ninputs == 0)
 		return 0;
-	for (i = 0; i < r->nchecks; i++) {
-		o = &r->checks[i];
+	for (i = 0; i < r->as.nchecks; i++) {
+		o = &r->as.checks[i];
 		if (o->ntracked == o->n && o->result_input != NULL)
 			continue;
 		if (grow_tracked(r, o, o->n) == -1)
 			return -1;
 		while (o->ntracked < o->n)
 			o->result_input[o->ntracked++] =
-			    (uint32_t)(r->ninputs - 1);
+			    (uint32_t)(r->as.ninputs - 1);
 	}
 	return 0;
 }
@@ -90,21 +90,22 @@ run_add_result(struct run *r, struct check_outcome *o,
 	dst = &o->results[o->n];
 	memset(dst, 0, sizeof(*dst));
 	dst->status = res->status;
-	dst->resource_id = dup_str(r->a, res->resource_id, &oom);
-	dst->resource_type = dup_str(r->a, res->resource_type, &oom);
-	dst->region = dup_str(r->a, res->region, &oom);
-	dst->message = dup_str(r->a, res->message, &oom);
-	dst->account = dup_str(r->a, res->account, &oom);
-	dst->namespace = dup_str(r->a, res->namespace, &oom);
+	dst->resource_id = dup_str(r->as.a, res->resource_id, &oom);
+	dst->resource_type = dup_str(r->as.a, res->resource_type, &oom);
+	dst->region = dup_str(r->as.a, res->region, &oom);
+	dst->message = dup_str(r->as.a, res->message, &oom);
+	dst->account = dup_str(r->as.a, res->account, &oom);
+	dst->namespace = dup_str(r->as.a, res->namespace, &oom);
 	if (res->nev > 0 &&
-	    (dst->ev = arena_alloc(r->a, res->nev * sizeof(*dst->ev))) == NULL)
+	    (dst->ev = arena_alloc(r->as.a, res->nev * sizeof(*dst->ev))) ==
+		NULL)
 		oom = 1;
 	for (i = 0; !oom && i < res->nev; i++) {
-		dst->ev[i].path = dup_str(r->a, res->ev[i].path, &oom);
-		dst->ev[i].value = dup_str(r->a, res->ev[i].value, &oom);
+		dst->ev[i].path = dup_str(r->as.a, res->ev[i].path, &oom);
+		dst->ev[i].value = dup_str(r->as.a, res->ev[i].value, &oom);
 		dst->ev[i].source = res->ev[i].source;
 		dst->ev[i].source.file =
-		    dup_str(r->a, res->ev[i].source.file, &oom);
+		    dup_str(r->as.a, res->ev[i].source.file, &oom);
 	}
 	if (oom)
 		return diag_err(r->d, NULL, "out of memory");
@@ -124,20 +125,20 @@ fold_input(struct run *r, const struct input_info *p)
 	struct input_info *v, *in;
 	int oom = 0;
 
-	v = arena_realloc(r->a, r->inputs, r->ninputs * sizeof(*v),
-	    (r->ninputs + 1) * sizeof(*v));
+	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
+	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL)
 		return diag_err(r->d, NULL, "out of memory");
-	r->inputs = v;
-	in = &r->inputs[r->ninputs];
+	r->as.inputs = v;
+	in = &r->as.inputs[r->as.ninputs];
 	*in = *p;
-	in->path = dup_str(r->a, p->path, &oom);
-	in->format = dup_str(r->a, p->format, &oom);
-	in->account = dup_str(r->a, p->account, &oom);
+	in->path = dup_str(r->as.a, p->path, &oom);
+	in->format = dup_str(r->as.a, p->format, &oom);
+	in->account = dup_str(r->as.a, p->account, &oom);
 	if (oom)
 		return diag_err(r->d, NULL, "out of memory");
-	r->providers |= p->providers;
-	r->ninputs++;
+	r->as.providers |= p->providers;
+	r->as.ninputs++;
 	return 0;
 }
 
@@ -146,27 +147,29 @@ run_fold(struct run *r, const struct run *p)
 {
 	struct check_outcome *o;
 	const struct check_outcome *po;
-	size_t i, k, listed[ST_COUNT], max = r->opts.max_results;
+	size_t i, k, listed[ST_COUNT], max = r->as.opts.max_results;
 	uint32_t in;
 	int s;
 
-	if (p->ninputs != 1 || p->nchecks != r->nchecks)
+	if (p->as.ninputs != 1 || p->as.nchecks != r->as.nchecks)
 		return diag_err(r->d, NULL,
 		    "internal error: a partial run of %zu inputs and %zu "
 		    "checks cannot be folded into a run of %zu checks",
-		    p->ninputs, p->nchecks, r->nchecks);
-	for (i = 0; i < r->nchecks; i++)
-		if (strcmp(r->checks[i].rule->id, p->checks[i].rule->id) != 0)
+		    p->as.ninputs, p->as.nchecks, r->as.nchecks);
+	for (i = 0; i < r->as.nchecks; i++)
+		if (strcmp(r->as.checks[i].rule->id,
+			p->as.checks[i].rule->id) != 0)
 			return diag_err(r->d, NULL,
 			    "internal error: check %zu is '%s' in the run and "
 			    "'%s' in the partial run",
-			    i, r->checks[i].rule->id, p->checks[i].rule->id);
-	in = (uint32_t)r->ninputs;
-	if (fold_input(r, &p->inputs[0]) == -1)
+			    i, r->as.checks[i].rule->id,
+			    p->as.checks[i].rule->id);
+	in = (uint32_t)r->as.ninputs;
+	if (fold_input(r, &p->as.inputs[0]) == -1)
 		return -1;
-	for (i = 0; i < r->nchecks; i++) {
-		o = &r->checks[i];
-		po = &p->checks[i];
+	for (i = 0; i < r->as.nchecks; i++) {
+		o = &r->as.checks[i];
+		po = &p->as.checks[i];
 		/* Results of earlier inputs not tracked yet are theirs. */
 		if (o->ntracked < o->n) {
 			if (grow_tracked(r, o, o->n) == -1)
@@ -250,18 +253,18 @@ work_one(struct worker *w, size_t i)
 {
 	const struct run_jobs *j = w->p->j;
 	struct slot *s = &w->p->slots[i];
-	struct run_opts opts = w->p->r->opts;
+	struct run_opts opts = w->p->r->as.opts;
 
 	s->rc = -1;
 	if ((s->part = run_new(&s->d, w->bl, w->rs, NULL, &opts)) == NULL)
 		return;
 	s->rc = run_input(s->part, j->paths[i], j->ad);
-	if (s->rc == 0 && s->part->ninputs != 1)
+	if (s->rc == 0 && s->part->as.ninputs != 1)
 		s->rc = diag_err(&s->d, NULL,
 		    "internal error: input '%s' made %zu inputs", j->paths[i],
-		    s->part->ninputs);
+		    s->part->as.ninputs);
 	if (s->rc == 0 && j->input_done != NULL)
-		j->input_done(j->arg, i, &s->part->inputs[0]);
+		j->input_done(j->arg, i, &s->part->as.inputs[0]);
 }
 
 static void *
@@ -306,12 +309,13 @@ inputs_sequential(struct run *r, const struct run_jobs *j)
 			j->progress(j->arg, i, j->paths[i]);
 		if (run_input(r, j->paths[i], j->ad) == -1)
 			return -1;
-		r->inputs[r->ninputs - 1].ordinal =
+		r->as.inputs[r->as.ninputs - 1].ordinal =
 		    j->ordinals ? j->ordinals[i] : i;
 		if (run_track_inputs(r) == -1)
 			return -1;
 		if (j->input_done != NULL)
-			j->input_done(j->arg, i, &r->inputs[r->ninputs - 1]);
+			j->input_done(
+			    j->arg, i, &r->as.inputs[r->as.ninputs - 1]);
 	}
 	return 0;
 }
@@ -337,7 +341,7 @@ fold_all(struct run *r, struct pool *p)
 		if (s->rc == -1 || run_fold(r, s->part) == -1)
 			rc = -1;
 		else
-			r->inputs[r->ninputs - 1].ordinal =
+			r->as.inputs[r->as.ninputs - 1].ordinal =
 			    j->ordinals ? j->ordinals[i] : i;
 		run_free(s->part);
 		s->part = NULL;
@@ -380,8 +384,8 @@ run_inputs(struct run *r, const struct run_jobs *j)
 	for (i = 0; i < j->n; i++)
 		diag_init(&p.slots[i].d);
 	/* Worker 0 shares the caller's: this thread only folds. */
-	w[0].bl = r->bl;
-	w[0].rs = r->rs;
+	w[0].bl = r->as.bl;
+	w[0].rs = r->as.rs;
 	for (i = 0; i < nw; i++) {
 		diag_init(&w[i].d);
 		w[i].load = i > 0;
@@ -458,14 +462,14 @@ order_results(struct run *r, struct check_outcome *o, const size_t *map)
 	struct order_key *k;
 	struct check_result *res;
 	uint32_t *rin;
-	size_t i, n = 0, listed[ST_COUNT], max = r->opts.max_results;
+	size_t i, n = 0, listed[ST_COUNT], max = r->as.opts.max_results;
 	int s;
 
 	if (o->n == 0)
 		return 0;
 	k = lib_calloc(o->n, sizeof(*k));
 	res = lib_calloc(o->n, sizeof(*res));
-	rin = arena_alloc(r->a, (o->n + 1) * sizeof(*rin));
+	rin = arena_alloc(r->as.a, (o->n + 1) * sizeof(*rin));
 	if (k == NULL || res == NULL || rin == NULL) {
 		lib_free(k);
 		lib_free(res);
@@ -505,27 +509,28 @@ run_merge_order(struct run *r)
 	size_t *map = NULL, i;
 	int rc = -1;
 
-	if (r->ninputs > 0 &&
-	    ((k = lib_calloc(r->ninputs, sizeof(*k))) == NULL ||
-		(map = lib_calloc(r->ninputs, sizeof(*map))) == NULL ||
-		(in = arena_alloc(r->a, r->ninputs * sizeof(*in))) == NULL)) {
+	if (r->as.ninputs > 0 &&
+	    ((k = lib_calloc(r->as.ninputs, sizeof(*k))) == NULL ||
+		(map = lib_calloc(r->as.ninputs, sizeof(*map))) == NULL ||
+		(in = arena_alloc(r->as.a, r->as.ninputs * sizeof(*in))) ==
+		    NULL)) {
 		diag_err(r->d, NULL, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < r->ninputs; i++) {
-		k[i].key = r->inputs[i].ordinal;
+	for (i = 0; i < r->as.ninputs; i++) {
+		k[i].key = r->as.inputs[i].ordinal;
 		k[i].idx = i;
 	}
-	if (r->ninputs > 1)
-		qsort(k, r->ninputs, sizeof(*k), order_cmp);
-	for (i = 0; i < r->ninputs; i++) {
-		in[i] = r->inputs[k[i].idx];
+	if (r->as.ninputs > 1)
+		qsort(k, r->as.ninputs, sizeof(*k), order_cmp);
+	for (i = 0; i < r->as.ninputs; i++) {
+		in[i] = r->as.inputs[k[i].idx];
 		map[k[i].idx] = i;
 	}
-	if (r->ninputs > 0)
-		r->inputs = in;
-	for (i = 0; i < r->nchecks; i++)
-		if (order_results(r, &r->checks[i], map) == -1)
+	if (r->as.ninputs > 0)
+		r->as.inputs = in;
+	for (i = 0; i < r->as.nchecks; i++)
+		if (order_results(r, &r->as.checks[i], map) == -1)
 			goto out;
 	rc = 0;
 out:

@@ -603,6 +603,19 @@ enum verdict decide_verdict(const size_t counts[ST_COUNT]);
  */
 enum verdict decide_gate_checks(const size_t counts[ST_COUNT]);
 
+struct assessment;
+/*
+ * The one place the decision model lives (rules/decide.c): from the check
+ * outcomes of as (status, counts, listed results, why) and the
+ * definitions it names (baseline controls and their bindings, POA&M,
+ * attestations, CRM, scope, options), decide every control's status,
+ * its bindings after POA&M, notes and coverage, the counts and the
+ * verdict.  It reads nothing else, so a run, a report read back
+ * (reports/read.c) and merged shards are decided alike.  0, or -1 with
+ * an error in d (memory).
+ */
+int decide(struct assessment *as, struct diag *d);
+
 /* One rule evaluated with one set of parameter values. */
 struct check_outcome {
 	const struct rule *rule;
@@ -747,9 +760,20 @@ struct run_opts {
 
 #define RUN_DEFAULT_MAX_EVIDENCE_AGE (30 * 86400LL)
 
-struct run {
-	struct arena *a;
-	struct diag *d;
+/*
+ * An assessment: what a run found and decided, as plain data.  Per check
+ * its outcome (status, exact counts, capped results with evidence, why it
+ * ended where it did, parameter values with provenance), per control its
+ * status with the checks, waivers and attestations behind it, per input its
+ * identity, digest, collection time and provider; the verdict.  Nothing in
+ * it points into the engine: the definitions it names (baseline, rules,
+ * POA&M, attestations, CRM, scope) are the loaded documents the run was
+ * given.  The engine fills one (struct run); reports/read.c reads one back
+ * from a JSON report; every writer, sign, verify, diff and merge consume
+ * only this (docs/decisions.md, "The assessment model").
+ */
+struct assessment {
+	struct arena *a; /* holds every string and array below */
 	struct run_opts opts;
 	struct baseline *bl; /* borrowed */
 	struct rule_set *rs; /* borrowed */
@@ -787,7 +811,16 @@ struct run {
 		size_t total_targets, targets;
 		unsigned merged;
 	} shard;
-	/* The engine's own state (engine.c): nothing outside reads it. */
+};
+
+/*
+ * The engine's handle on one run: the assessment it fills, the
+ * diagnostics it reports to, and its own state (engine.c), which nothing
+ * outside the engine reads.
+ */
+struct run {
+	struct assessment as;
+	struct diag *d;
 	struct run_private *priv;
 };
 
@@ -813,7 +846,10 @@ struct input_info *run_add_input(
 int run_resource(struct run *r, struct input_info *in,
     const struct resource *res, struct arena *a);
 
-/* Aggregate checks into controls, apply POA&M, decide the verdict. */
+/*
+ * Aggregate each check over its resources (status, and why it ended
+ * there), then decide(): controls, POA&M, the verdict.
+ */
 int run_finish(struct run *r);
 
 /* ------------------------------------- many inputs and shards (merge.c) */

@@ -94,14 +94,14 @@ scan(enum status **st, size_t **pass, size_t *n)
 	if (run_input(r, S.work, NULL) == 0) {
 		if (run_finish(r) != 0)
 			abort();
-		*n = r->nchecks;
-		*st = calloc(r->nchecks + 1, sizeof(**st));
-		*pass = calloc(r->nchecks + 1, sizeof(**pass));
+		*n = r->as.nchecks;
+		*st = calloc(r->as.nchecks + 1, sizeof(**st));
+		*pass = calloc(r->as.nchecks + 1, sizeof(**pass));
 		if (*st == NULL || *pass == NULL)
 			abort();
-		for (i = 0; i < r->nchecks; i++) {
-			(*st)[i] = r->checks[i].status;
-			(*pass)[i] = r->checks[i].counts[ST_PASS];
+		for (i = 0; i < r->as.nchecks; i++) {
+			(*st)[i] = r->as.checks[i].status;
+			(*pass)[i] = r->as.checks[i].counts[ST_PASS];
 		}
 		rc = 0;
 	} else if (d.nerrors == 0) {

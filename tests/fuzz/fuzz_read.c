@@ -43,16 +43,16 @@ check_run(const struct run *r)
 	size_t i, k, listed[ST_COUNT];
 	int s;
 
-	for (i = 0; i < r->nchecks; i++) {
+	for (i = 0; i < r->as.nchecks; i++) {
 		memset(listed, 0, sizeof(listed));
-		if (r->checks[i].ntracked != r->checks[i].n)
+		if (r->as.checks[i].ntracked != r->as.checks[i].n)
 			abort();
-		for (k = 0; k < r->checks[i].n; k++) {
-			s = (int)r->checks[i].results[k].status;
+		for (k = 0; k < r->as.checks[i].n; k++) {
+			s = (int)r->as.checks[i].results[k].status;
 			if (s < 0 || s >= ST_COUNT ||
-			    r->checks[i].result_input[k] >= r->ninputs)
+			    r->as.checks[i].result_input[k] >= r->as.ninputs)
 				abort();
-			if (++listed[s] > r->opts.max_results)
+			if (++listed[s] > r->as.opts.max_results)
 				abort();
 		}
 	}

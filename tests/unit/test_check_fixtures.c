@@ -330,8 +330,8 @@ prefix_fixtures(const char *prefix, size_t *ncasesp)
 				diag_free(&d);
 				continue;
 			}
-			assert_int_equal(r->nchecks, 1);
-			o = &r->checks[0];
+			assert_int_equal(r->as.nchecks, 1);
+			o = &r->as.checks[0];
 			used = calloc(o->n + 1, sizeof(*used));
 			assert_non_null(used);
 			for (k = 0; k < e.n; k++) {
@@ -460,23 +460,23 @@ test_required_missing(void **state)
 		if (r == NULL)
 			print_diag(&d);
 		assert_non_null(r);
-		if (r->checks[0].status != ST_ERROR)
+		if (r->as.checks[0].status != ST_ERROR)
 			print_message("%s: %s on an export without its "
 				      "evidence\n",
-			    ru->id, status_name(r->checks[0].status));
-		assert_int_equal(r->checks[0].status, ST_ERROR);
+			    ru->id, status_name(r->as.checks[0].status));
+		assert_int_equal(r->as.checks[0].status, ST_ERROR);
 		/* Missing evidence, or a listing the adapter knows is
 		 * missing (a region without its settings file). */
-		if (r->checks[0].why == NULL ||
-		    strstr(r->checks[0].why, "no listing of") == NULL) {
-			if (r->checks[0].counts[ST_ERROR] == 0)
+		if (r->as.checks[0].why == NULL ||
+		    strstr(r->as.checks[0].why, "no listing of") == NULL) {
+			if (r->as.checks[0].counts[ST_ERROR] == 0)
 				print_message(
 				    "%s: error without a reason\n", ru->id);
-			assert_true(r->checks[0].counts[ST_ERROR] > 0);
+			assert_true(r->as.checks[0].counts[ST_ERROR] > 0);
 			print_message("%s: %s\n", ru->id,
-			    r->checks[0].results[0].message);
+			    r->as.checks[0].results[0].message);
 		}
-		assert_int_not_equal(r->verdict, VERDICT_ELIGIBLE);
+		assert_int_not_equal(r->as.verdict, VERDICT_ELIGIBLE);
 		run_free(r);
 		baseline_free(bl);
 		diag_free(&d);

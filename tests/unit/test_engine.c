@@ -238,8 +238,8 @@ scan(struct env *e, const char *bl_text, const struct feed *f,
 	if (cur_scope != NULL) {
 		snprintf(ppath, sizeof(ppath), "%s/scope.yaml", e->dir);
 		write_file(ppath, cur_scope);
-		r->scope = cur_scope_set = scope_load(&e->d, ppath);
-		assert_non_null(r->scope);
+		r->as.scope = cur_scope_set = scope_load(&e->d, ppath);
+		assert_non_null(r->as.scope);
 	}
 	cur_feed = f;
 	assert_int_equal(run_input(r, e->dir, &test_adapter), 0);
@@ -252,9 +252,9 @@ control_status(const struct run *r, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < r->ncontrols; i++)
-		if (strcmp(r->controls[i].control->id, id) == 0)
-			return r->controls[i].status;
+	for (i = 0; i < r->as.ncontrols; i++)
+		if (strcmp(r->as.controls[i].control->id, id) == 0)
+			return r->as.controls[i].status;
 	fail_msg("no control %s", id);
 	return ST_COUNT;
 }
@@ -296,11 +296,11 @@ all_pass_is_eligible(void **state)
 	struct poam *p;
 	struct run *r = scan(e, full_yaml, &f, NULL, 0, &b, &p);
 
-	assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
+	assert_int_equal(r->as.verdict, VERDICT_ELIGIBLE);
 	assert_int_equal(control_status(r, "ac-1"), ST_PASS);
 	assert_int_equal(control_status(r, "pe-3"), ST_INHERITED);
-	assert_int_equal(r->count_controls[ST_PASS], 2);
-	assert_int_equal(r->inputs[0].resources, 2);
+	assert_int_equal(r->as.count_controls[ST_PASS], 2);
+	assert_int_equal(r->as.inputs[0].resources, 2);
 	done(r, b, p);
 }
 
@@ -325,9 +325,9 @@ partial_and_manual_are_incomplete(void **state)
 	assert_int_equal(control_status(r, "ac-1"), ST_PARTIAL);
 	assert_int_equal(control_status(r, "ps-3"), ST_MANUAL);
 	assert_int_equal(control_status(r, "pe-3"), ST_INHERITED);
-	assert_true(r->controls[0].open);
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
-	assert_int_equal(r->cov.open, 4); /* ac-1, ac-2, ac-2.3, ps-3 */
+	assert_true(r->as.controls[0].open);
+	assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
+	assert_int_equal(r->as.cov.open, 4); /* ac-1, ac-2, ac-2.3, ps-3 */
 	done(r, b, p);
 }
 
@@ -344,7 +344,7 @@ one_failure_is_not_eligible(void **state)
 	struct poam *p;
 	struct run *r = scan(e, base_yaml, &f, NULL, 0, &b, &p);
 
-	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
+	assert_int_equal(r->as.verdict, VERDICT_NOT_ELIGIBLE);
 	assert_int_equal(control_status(r, "ac-1"), ST_FAIL);
 	assert_int_equal(control_status(r, "ac-2"), ST_FAIL);
 	done(r, b, p);
@@ -362,7 +362,7 @@ missing_attribute_is_error_never_pass(void **state)
 	struct run *r = scan(e, base_yaml, &f, NULL, 0, &b, &p);
 
 	assert_int_equal(control_status(r, "ac-1"), ST_ERROR);
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
 	done(r, b, p);
 }
 
@@ -378,9 +378,9 @@ read_error_is_error(void **state)
 	struct run *r = scan(e, base_yaml, &f, NULL, 0, &b, &p);
 
 	assert_int_equal(control_status(r, "ac-1"), ST_ERROR);
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
 	assert_non_null(
-	    strstr(r->checks[0].results[0].message, "AccessDenied"));
+	    strstr(r->as.checks[0].results[0].message, "AccessDenied"));
 	done(r, b, p);
 }
 
@@ -423,33 +423,35 @@ absent_is_not_empty(void **state)
 	struct poam *p;
 	struct run *r = scan(e, full_yaml, &none, NULL, 0, &b, &p);
 
-	assert_int_equal(r->checks[0].status, ST_ERROR);
-	assert_non_null(strstr(r->checks[0].why, "no listing of Test::Thing"));
+	assert_int_equal(r->as.checks[0].status, ST_ERROR);
+	assert_non_null(
+	    strstr(r->as.checks[0].why, "no listing of Test::Thing"));
 	assert_int_equal(control_status(r, "ac-1"), ST_ERROR);
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
 	done(r, b, p);
 
 	r = scan(e, full_yaml, &listed, NULL, 0, &b, &p);
-	assert_int_equal(r->checks[0].status, ST_NOT_APPLICABLE);
-	assert_int_equal(r->inputs[0].listings, 1);
+	assert_int_equal(r->as.checks[0].status, ST_NOT_APPLICABLE);
+	assert_int_equal(r->as.inputs[0].listings, 1);
 	assert_int_equal(control_status(r, "ac-1"), ST_MANUAL);
-	assert_non_null(strstr(r->controls[0].note, "not evidenced"));
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	assert_non_null(strstr(r->as.controls[0].note, "not evidenced"));
+	assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
 	done(r, b, p);
 
 	cur_scope = "out_of_scope:\n  - type: \"Test::*\"\n"
 		    "    reason: the workload has no things\n";
 	r = scan(e, full_yaml, &none, NULL, 0, &b, &p);
-	assert_int_equal(r->checks[0].status, ST_NOT_APPLICABLE);
-	assert_non_null(strstr(r->checks[0].why, "no things"));
+	assert_int_equal(r->as.checks[0].status, ST_NOT_APPLICABLE);
+	assert_non_null(strstr(r->as.checks[0].why, "no things"));
 	done(r, b, p);
 
 	/* A passing resource does not hide the rest of a truncated list. */
 	r = scan(e, full_yaml, &truncated, NULL, 0, &b, &p);
-	assert_int_equal(r->checks[0].status, ST_ERROR);
-	assert_int_equal(r->checks[0].counts[ST_PASS], 1);
-	assert_int_equal(r->checks[0].counts[ST_ERROR], 1);
-	assert_non_null(strstr(r->checks[0].results[1].message, "NextToken"));
+	assert_int_equal(r->as.checks[0].status, ST_ERROR);
+	assert_int_equal(r->as.checks[0].counts[ST_PASS], 1);
+	assert_int_equal(r->as.checks[0].counts[ST_ERROR], 1);
+	assert_non_null(
+	    strstr(r->as.checks[0].results[1].message, "NextToken"));
 	assert_int_equal(control_status(r, "ac-1"), ST_ERROR);
 	done(r, b, p);
 }
@@ -497,9 +499,9 @@ inherited_conflict_fails(void **state)
 	    &f, NULL, 0, &b, &p);
 
 	assert_int_equal(control_status(r, "sc-7"), ST_FAIL);
-	assert_non_null(strstr(r->controls[0].note, "inherited"));
-	assert_non_null(strstr(r->controls[0].note, "chk-a"));
-	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
+	assert_non_null(strstr(r->as.controls[0].note, "inherited"));
+	assert_non_null(strstr(r->as.controls[0].note, "chk-a"));
+	assert_int_equal(r->as.verdict, VERDICT_NOT_ELIGIBLE);
 	done(r, b, p);
 }
 
@@ -523,14 +525,14 @@ gate_checks(void **state)
 	/* Partial and manual controls, yet the checks gate passes; the
 	 * verdict stays the eligibility decision (incomplete). */
 	assert_int_equal(control_status(r, "ac-1"), ST_PARTIAL);
-	assert_int_equal(r->exit_verdict, VERDICT_ELIGIBLE);
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
-	assert_int_equal(r->opts.gate, GATE_CHECKS);
+	assert_int_equal(r->as.exit_verdict, VERDICT_ELIGIBLE);
+	assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
+	assert_int_equal(r->as.opts.gate, GATE_CHECKS);
 	done(r, b, p);
 	cur_gate = GATE_CHECKS;
 	r = scan(e, base_yaml, &bad, NULL, 0, &b, &p);
-	assert_int_equal(r->exit_verdict, VERDICT_NOT_ELIGIBLE);
-	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
+	assert_int_equal(r->as.exit_verdict, VERDICT_NOT_ELIGIBLE);
+	assert_int_equal(r->as.verdict, VERDICT_NOT_ELIGIBLE);
 	done(r, b, p);
 }
 
@@ -548,15 +550,15 @@ stale_evidence_is_error(void **state)
 
 	cur_max_age = 30 * 86400;
 	r = scan(e, full_yaml, &f, NULL, 0, &b, &p);
-	assert_int_equal(r->checks[0].status, ST_ERROR);
-	assert_non_null(strstr(r->checks[0].results[0].message, "older"));
-	assert_true(r->inputs[0].stale);
-	assert_int_equal(r->inputs[0].collected, 1780000000);
+	assert_int_equal(r->as.checks[0].status, ST_ERROR);
+	assert_non_null(strstr(r->as.checks[0].results[0].message, "older"));
+	assert_true(r->as.inputs[0].stale);
+	assert_int_equal(r->as.inputs[0].collected, 1780000000);
 	done(r, b, p);
 	cur_max_age = 200 * 86400;
 	r = scan(e, full_yaml, &f, NULL, 0, &b, &p);
-	assert_int_equal(r->checks[0].status, ST_PASS);
-	assert_false(r->inputs[0].stale);
+	assert_int_equal(r->as.checks[0].status, ST_PASS);
+	assert_false(r->as.inputs[0].stale);
 	done(r, b, p);
 }
 
@@ -573,11 +575,11 @@ parameters_come_from_the_baseline(void **state)
 	size_t i, seen90 = 0, seen7 = 0;
 
 	/* chk-b runs twice: default limit 7 (ac-2) and 90 (ac-2.3). */
-	assert_int_equal(r->nchecks, 3);
-	for (i = 0; i < r->nchecks; i++) {
-		if (strstr(r->checks[i].results[0].message, "limit 90"))
+	assert_int_equal(r->as.nchecks, 3);
+	for (i = 0; i < r->as.nchecks; i++) {
+		if (strstr(r->as.checks[i].results[0].message, "limit 90"))
 			seen90++;
-		if (strstr(r->checks[i].results[0].message, "limit 7"))
+		if (strstr(r->as.checks[i].results[0].message, "limit 7"))
 			seen7++;
 	}
 	assert_int_equal(seen90, 1);
@@ -601,8 +603,9 @@ negative_parameter_values_bind(void **state)
 	    "      - {id: chk-b, params: {limit: {baseline: p-dash}}}\n",
 	    &f, NULL, 0, &b, &p);
 
-	assert_non_null(strstr(r->checks[0].results[0].message, "limit -30"));
-	assert_non_null(strstr(r->checks[1].results[0].message, "limit 30"));
+	assert_non_null(
+	    strstr(r->as.checks[0].results[0].message, "limit -30"));
+	assert_non_null(strstr(r->as.checks[1].results[0].message, "limit 30"));
 	done(r, b, p);
 }
 
@@ -627,8 +630,8 @@ tailoring_overrides_reach_checks(void **state)
 	    "facility}\n",
 	    parent);
 	r = scan(e, child, &f, NULL, 0, &b, &p);
-	for (i = 0; i < r->nchecks; i++)
-		if (strstr(r->checks[i].results[0].message, "limit 60"))
+	for (i = 0; i < r->as.nchecks; i++)
+		if (strstr(r->as.checks[i].results[0].message, "limit 60"))
 			seen60++;
 	assert_int_equal(seen60, 1);
 	assert_null(baseline_control(b, "pe-3"));
@@ -774,11 +777,12 @@ poam_waiver_class(void **state)
 				    status_name(st), status_name(want));
 			if (want != ST_WAIVED)
 				assert_int_not_equal(
-				    r->verdict, VERDICT_ELIGIBLE);
+				    r->as.verdict, VERDICT_ELIGIBLE);
 			else
-				assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
-			assert_non_null(r->controls[0].note);
-			assert_non_null(strstr(r->controls[0].note, "P-7"));
+				assert_int_equal(
+				    r->as.verdict, VERDICT_ELIGIBLE);
+			assert_non_null(r->as.controls[0].note);
+			assert_non_null(strstr(r->as.controls[0].note, "P-7"));
 			done(r, b, p);
 		}
 }
@@ -798,8 +802,8 @@ poam_waives_unexpired(void **state)
 	    &f, poam_ok, 0, &b, &p);
 
 	assert_int_equal(control_status(r, "ac-1"), ST_WAIVED);
-	assert_int_equal(r->verdict, VERDICT_ELIGIBLE);
-	assert_non_null(strstr(r->controls[0].note, "P-1"));
+	assert_int_equal(r->as.verdict, VERDICT_ELIGIBLE);
+	assert_non_null(strstr(r->as.controls[0].note, "P-1"));
 	done(r, b, p);
 }
 
@@ -821,8 +825,8 @@ poam_expired_does_not_waive(void **state)
 	    0, &b, &p);
 
 	assert_int_equal(control_status(r, "ac-1"), ST_FAIL);
-	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
-	assert_non_null(strstr(r->controls[0].note, "expired"));
+	assert_int_equal(r->as.verdict, VERDICT_NOT_ELIGIBLE);
+	assert_non_null(strstr(r->as.controls[0].note, "expired"));
 	done(r, b, p);
 }
 
@@ -871,7 +875,7 @@ require_attestations_makes_manual_incomplete(void **state)
 	struct poam *p;
 	struct run *r = scan(e, base_yaml, &f, NULL, 1, &b, &p);
 
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
 	done(r, b, p);
 }
 
@@ -890,7 +894,7 @@ unevidenced_control_stays_open_when_attestations_required(void **state)
 
 	/* No listing of the check's type: missing evidence, not n/a. */
 	assert_int_equal(control_status(r, "sc-17"), ST_ERROR);
-	assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
+	assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
 	done(r, b, p);
 }
 
@@ -924,10 +928,10 @@ results_are_capped_but_counted(void **state)
 	cur_feed = &f;
 	assert_int_equal(run_input(r, e->dir, &test_adapter), 0);
 	assert_int_equal(run_finish(r), 0);
-	assert_int_equal(r->checks[0].counts[ST_FAIL], 3);
-	assert_int_equal(r->checks[0].counts[ST_PASS], 1);
-	assert_int_equal(r->checks[0].n, 3); /* 2 fails listed + 1 pass */
-	assert_int_equal(r->verdict, VERDICT_NOT_ELIGIBLE);
+	assert_int_equal(r->as.checks[0].counts[ST_FAIL], 3);
+	assert_int_equal(r->as.checks[0].counts[ST_PASS], 1);
+	assert_int_equal(r->as.checks[0].n, 3); /* 2 fails listed + 1 pass */
+	assert_int_equal(r->as.verdict, VERDICT_NOT_ELIGIBLE);
 	run_free(r);
 	baseline_free(b);
 }
@@ -992,13 +996,14 @@ absent_provider_decides_nothing(void **state)
 			    "  - id: ac-1\n    checks: [{id: chk-x-p}]\n",
 			    &f, NULL, 0, &b, &pp);
 			assert_int_equal(
-			    r->checks[0].status, ST_NOT_APPLICABLE);
-			assert_true(r->checks[0].absent);
-			assert_non_null(strstr(r->checks[0].why, " input in "));
+			    r->as.checks[0].status, ST_NOT_APPLICABLE);
+			assert_true(r->as.checks[0].absent);
+			assert_non_null(
+			    strstr(r->as.checks[0].why, " input in "));
 			/* Decides nothing: the control stays open. */
 			assert_int_equal(control_status(r, "ac-1"), ST_MANUAL);
 			assert_int_equal(
-			    r->count_bindings[ST_NOT_APPLICABLE], 0);
+			    r->as.count_bindings[ST_NOT_APPLICABLE], 0);
 			done(r, b, pp);
 
 			/* An input of P (another type): evidence is due. */
@@ -1007,11 +1012,11 @@ absent_provider_decides_nothing(void **state)
 			    "id: t\ntitle: t\nimpact: moderate\ncontrols:\n"
 			    "  - id: ac-1\n    checks: [{id: chk-x-p}]\n",
 			    &f, NULL, 0, &b, &pp);
-			assert_int_equal(r->checks[0].status, ST_ERROR);
-			assert_false(r->checks[0].absent);
+			assert_int_equal(r->as.checks[0].status, ST_ERROR);
+			assert_false(r->as.checks[0].absent);
 			assert_int_equal(control_status(r, "ac-1"), ST_ERROR);
-			assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
-			assert_true(r->inputs[0].providers >> p & 1);
+			assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
+			assert_true(r->as.inputs[0].providers >> p & 1);
 			done(r, b, pp);
 		}
 	}

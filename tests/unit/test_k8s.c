@@ -132,10 +132,10 @@ status_of(const char *check, const char *input, const char *id)
 	r = run_new(&d, bl, rs, NULL, &ro);
 	assert_non_null(r);
 	if (run_input(r, input, NULL) == 0 && run_finish(r) == 0)
-		for (i = 0; i < r->checks[0].n; i++)
-			if (strcmp(r->checks[0].results[i].resource_id, id) ==
-			    0)
-				st = (int)r->checks[0].results[i].status;
+		for (i = 0; i < r->as.checks[0].n; i++)
+			if (strcmp(r->as.checks[0].results[i].resource_id,
+				id) == 0)
+				st = (int)r->as.checks[0].results[i].status;
 	run_free(r);
 	baseline_free(bl);
 	diag_free(&d);
@@ -956,11 +956,11 @@ run_summary(const char *input, struct strbuf *sb, struct diag *d)
 	if ((r = run_new(d, bl, rs, NULL, &ro)) == NULL ||
 	    run_input(r, input, NULL) != 0 || run_finish(r) != 0)
 		goto out;
-	for (i = 0; i < r->nchecks; i++)
-		for (j = 0; j < r->checks[i].n; j++)
-			sb_printf(sb, "%s %s %s;", r->checks[i].rule->id,
-			    r->checks[i].results[j].resource_id,
-			    status_name(r->checks[i].results[j].status));
+	for (i = 0; i < r->as.nchecks; i++)
+		for (j = 0; j < r->as.checks[i].n; j++)
+			sb_printf(sb, "%s %s %s;", r->as.checks[i].rule->id,
+			    r->as.checks[i].results[j].resource_id,
+			    status_name(r->as.checks[i].results[j].status));
 	rc = 0;
 out:
 	run_free(r);

@@ -754,31 +754,31 @@ coverage_and_verdict(void **state)
 		o.require_attestations = (int)i;
 		r = run_new(&d, b, rs, NULL, &o);
 		assert_non_null(r);
-		r->attest = as;
+		r->as.attest = as;
 		assert_int_equal(run_finish(r), 0);
 		/* ac-1 attested, at-1 expired, pl-1 future, pe-1 inherited,
 		 * ps-1 shared but the customer's part is still open. */
-		assert_int_equal(r->controls[0].status, ST_PASS);
-		assert_non_null(r->controls[0].attestation);
-		assert_int_equal(r->controls[1].status, ST_MANUAL);
-		assert_string_equal(r->controls[1].note,
+		assert_int_equal(r->as.controls[0].status, ST_PASS);
+		assert_non_null(r->as.controls[0].attestation);
+		assert_int_equal(r->as.controls[1].status, ST_MANUAL);
+		assert_string_equal(r->as.controls[1].note,
 		    "attestation by John Roe, ISSM expired on 2024-01-01");
-		assert_int_equal(r->controls[2].status, ST_MANUAL);
-		assert_string_equal(r->controls[2].note,
+		assert_int_equal(r->as.controls[2].status, ST_MANUAL);
+		assert_string_equal(r->as.controls[2].note,
 		    "attestation by Jane Doe, ISSO is dated 2030-01-01, after "
 		    "this evaluation");
-		assert_int_equal(r->controls[3].status, ST_INHERITED);
-		assert_int_equal(r->controls[4].status, ST_MANUAL);
-		assert_int_equal(r->cov.automated, 0);
-		assert_int_equal(r->cov.attested, 1);
-		assert_int_equal(r->cov.inherited, 1);
-		assert_int_equal(r->cov.open, 3);
+		assert_int_equal(r->as.controls[3].status, ST_INHERITED);
+		assert_int_equal(r->as.controls[4].status, ST_MANUAL);
+		assert_int_equal(r->as.cov.automated, 0);
+		assert_int_equal(r->as.cov.attested, 1);
+		assert_int_equal(r->as.cov.inherited, 1);
+		assert_int_equal(r->as.cov.open, 3);
 		/* Open controls keep the verdict incomplete, with or
 		 * without the (now always on) --require-attestations. */
-		assert_int_equal(r->verdict, VERDICT_INCOMPLETE);
-		assert_int_equal(r->cov.declared, 0);
-		assert_true(r->controls[1].open && r->controls[4].open);
-		assert_false(r->controls[0].open || r->controls[3].open);
+		assert_int_equal(r->as.verdict, VERDICT_INCOMPLETE);
+		assert_int_equal(r->as.cov.declared, 0);
+		assert_true(r->as.controls[1].open && r->as.controls[4].open);
+		assert_false(r->as.controls[0].open || r->as.controls[3].open);
 		run_free(r);
 	}
 	baseline_free(b);

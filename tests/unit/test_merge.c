@@ -108,23 +108,26 @@ assert_same_run(const struct run *x, const struct run *y)
 	const struct check_outcome *a, *b;
 	size_t i, k;
 
-	assert_int_equal(x->ninputs, y->ninputs);
-	for (i = 0; i < x->ninputs; i++) {
-		assert_string_equal(x->inputs[i].path, y->inputs[i].path);
-		assert_string_equal(x->inputs[i].sha256, y->inputs[i].sha256);
-		assert_int_equal(
-		    x->inputs[i].resources, y->inputs[i].resources);
-		assert_int_equal(x->inputs[i].listings, y->inputs[i].listings);
-		assert_int_equal(
-		    x->inputs[i].collected, y->inputs[i].collected);
-		assert_int_equal(x->inputs[i].ordinal, y->inputs[i].ordinal);
+	assert_int_equal(x->as.ninputs, y->as.ninputs);
+	for (i = 0; i < x->as.ninputs; i++) {
+		assert_string_equal(x->as.inputs[i].path, y->as.inputs[i].path);
 		assert_string_equal(
-		    s_or(x->inputs[i].account), s_or(y->inputs[i].account));
+		    x->as.inputs[i].sha256, y->as.inputs[i].sha256);
+		assert_int_equal(
+		    x->as.inputs[i].resources, y->as.inputs[i].resources);
+		assert_int_equal(
+		    x->as.inputs[i].listings, y->as.inputs[i].listings);
+		assert_int_equal(
+		    x->as.inputs[i].collected, y->as.inputs[i].collected);
+		assert_int_equal(
+		    x->as.inputs[i].ordinal, y->as.inputs[i].ordinal);
+		assert_string_equal(s_or(x->as.inputs[i].account),
+		    s_or(y->as.inputs[i].account));
 	}
-	assert_int_equal(x->nchecks, y->nchecks);
-	for (i = 0; i < x->nchecks; i++) {
-		a = &x->checks[i];
-		b = &y->checks[i];
+	assert_int_equal(x->as.nchecks, y->as.nchecks);
+	for (i = 0; i < x->as.nchecks; i++) {
+		a = &x->as.checks[i];
+		b = &y->as.checks[i];
 		assert_string_equal(a->rule->id, b->rule->id);
 		assert_memory_equal(a->counts, b->counts, sizeof(a->counts));
 		assert_int_equal(a->listed, b->listed);
@@ -151,13 +154,15 @@ assert_same_decision(const struct run *x, const struct run *y)
 {
 	size_t i;
 
-	assert_int_equal(x->verdict, y->verdict);
-	assert_memory_equal(
-	    x->count_controls, y->count_controls, sizeof(x->count_controls));
-	for (i = 0; i < x->nchecks; i++)
-		assert_int_equal(x->checks[i].status, y->checks[i].status);
-	for (i = 0; i < x->ncontrols; i++)
-		assert_int_equal(x->controls[i].status, y->controls[i].status);
+	assert_int_equal(x->as.verdict, y->as.verdict);
+	assert_memory_equal(x->as.count_controls, y->as.count_controls,
+	    sizeof(x->as.count_controls));
+	for (i = 0; i < x->as.nchecks; i++)
+		assert_int_equal(
+		    x->as.checks[i].status, y->as.checks[i].status);
+	for (i = 0; i < x->as.ncontrols; i++)
+		assert_int_equal(
+		    x->as.controls[i].status, y->as.controls[i].status);
 }
 
 static struct run *
@@ -168,7 +173,7 @@ sequential(struct world *w, const char *const *in, size_t n, size_t max)
 
 	for (i = 0; i < n; i++) {
 		assert_int_equal(run_input(r, in[i], NULL), 0);
-		r->inputs[r->ninputs - 1].ordinal = i;
+		r->as.inputs[r->as.ninputs - 1].ordinal = i;
 		assert_int_equal(run_track_inputs(r), 0);
 	}
 	return r;
@@ -185,7 +190,7 @@ folded(struct world *w, const char *const *in, size_t n, size_t max)
 		p = new_run(w, max);
 		assert_int_equal(run_input(p, in[i], NULL), 0);
 		assert_int_equal(run_fold(r, p), 0);
-		r->inputs[r->ninputs - 1].ordinal = i;
+		r->as.inputs[r->as.ninputs - 1].ordinal = i;
 		run_free(p);
 	}
 	return r;
@@ -255,18 +260,18 @@ cap_keeps_counts(void **state)
 
 	all = workers(w, inputs, NINPUTS, 0, 2);
 	one = workers(w, inputs, NINPUTS, 1, 2);
-	for (i = 0; i < all->nchecks; i++) {
-		assert_memory_equal(all->checks[i].counts,
-		    one->checks[i].counts, sizeof(all->checks[i].counts));
+	for (i = 0; i < all->as.nchecks; i++) {
+		assert_memory_equal(all->as.checks[i].counts,
+		    one->as.checks[i].counts, sizeof(all->as.checks[i].counts));
 		for (s = 0; s < ST_COUNT; s++) {
 			size_t k, n = 0;
 
-			for (k = 0; k < one->checks[i].n; k++)
-				n += one->checks[i].results[k].status ==
+			for (k = 0; k < one->as.checks[i].n; k++)
+				n += one->as.checks[i].results[k].status ==
 				    (enum status)s;
 			assert_true(n <= 1);
 			assert_int_equal(
-			    n, one->checks[i].counts[s] > 0 ? 1 : 0);
+			    n, one->as.checks[i].counts[s] > 0 ? 1 : 0);
 		}
 	}
 	run_free(all);
@@ -294,7 +299,7 @@ failing_input_stops(void **state)
 	j.load = load;
 	j.unload = unload;
 	assert_int_equal(run_inputs(r, &j), -1);
-	assert_int_equal(r->ninputs, 1);
+	assert_int_equal(r->as.ninputs, 1);
 	assert_true(w->d.nerrors > before);
 	assert_diag_has(&w->d, "nonexistent.json");
 	run_free(r);
@@ -345,10 +350,10 @@ done_run(struct world *w, struct done_log *l, const char *const *in, size_t n,
 	j.input_done = on_done;
 	assert_int_equal(run_inputs(r, &j), rc);
 	/* Each input folded was announced once, with its own input_info. */
-	for (i = 0; i < r->ninputs; i++) {
+	for (i = 0; i < r->as.ninputs; i++) {
 		assert_int_equal(l->calls[i], 1);
 		assert_true(l->path_ok[i]);
-		assert_string_equal(l->sha256[i], r->inputs[i].sha256);
+		assert_string_equal(l->sha256[i], r->as.inputs[i].sha256);
 	}
 	run_free(r);
 }

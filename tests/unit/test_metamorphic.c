@@ -443,8 +443,8 @@ mutate_case(const struct rule *ru, const char *dir, const char **okp,
 	if (r == NULL)
 		print_diag(&d);
 	assert_non_null(r);
-	for (i = 0; i < r->checks[0].n; i++) {
-		res = &r->checks[0].results[i];
+	for (i = 0; i < r->as.checks[0].n; i++) {
+		res = &r->as.checks[0].results[i];
 		if (res->status != ST_PASS)
 			continue;
 		tv = realloc(tv, (nt + 1) * sizeof(*tv));
@@ -490,8 +490,8 @@ mutate_case(const struct rule *ru, const char *dir, const char **okp,
 			assert_non_null(r);
 			if (mut.deleted > 0) {
 				(*tried)++;
-				for (l = 0; l < r->checks[0].n; l++) {
-					res = &r->checks[0].results[l];
+				for (l = 0; l < r->as.checks[0].n; l++) {
+					res = &r->as.checks[0].results[l];
 					if (strcmp(res->resource_id, mut.id) ||
 					    strcmp(
 						res->resource_type, mut.type) ||
@@ -646,24 +646,25 @@ snap_scan(const char *dir, struct snap *s)
 	assert_non_null(r);
 	if (run_input(r, dir, NULL) == 0) {
 		assert_int_equal(run_finish(r), 0);
-		s->nchecks = r->nchecks;
-		s->ncontrols = r->ncontrols;
-		s->check_ids = calloc(r->nchecks + 1, sizeof(char *));
-		s->check_st = calloc(r->nchecks + 1, sizeof(enum status));
-		s->check_pass = calloc(r->nchecks + 1, sizeof(size_t));
-		s->control_st = calloc(r->ncontrols + 1, sizeof(enum status));
+		s->nchecks = r->as.nchecks;
+		s->ncontrols = r->as.ncontrols;
+		s->check_ids = calloc(r->as.nchecks + 1, sizeof(char *));
+		s->check_st = calloc(r->as.nchecks + 1, sizeof(enum status));
+		s->check_pass = calloc(r->as.nchecks + 1, sizeof(size_t));
+		s->control_st =
+		    calloc(r->as.ncontrols + 1, sizeof(enum status));
 		assert_non_null(s->check_ids);
 		assert_non_null(s->check_st);
 		assert_non_null(s->check_pass);
 		assert_non_null(s->control_st);
-		for (i = 0; i < r->nchecks; i++) {
-			s->check_ids[i] = strdup(r->checks[i].rule->id);
-			s->check_st[i] = r->checks[i].status;
-			s->check_pass[i] = r->checks[i].counts[ST_PASS];
+		for (i = 0; i < r->as.nchecks; i++) {
+			s->check_ids[i] = strdup(r->as.checks[i].rule->id);
+			s->check_st[i] = r->as.checks[i].status;
+			s->check_pass[i] = r->as.checks[i].counts[ST_PASS];
 		}
-		for (i = 0; i < r->ncontrols; i++)
-			s->control_st[i] = r->controls[i].status;
-		s->verdict = r->verdict;
+		for (i = 0; i < r->as.ncontrols; i++)
+			s->control_st[i] = r->as.controls[i].status;
+		s->verdict = r->as.verdict;
 		rc = 0;
 	}
 	run_free(r);

@@ -121,7 +121,7 @@ render(const struct fx *f, const char *fmt, const struct report_opts *o,
 	FILE *fp = open_memstream(&buf, &n);
 
 	assert_non_null(fp);
-	assert_int_equal(writer_find(fmt)->write(fp, f->r, o), 0);
+	assert_int_equal(writer_find(fmt)->write(fp, &f->r->as, o), 0);
 	assert_int_equal(fclose(fp), 0);
 	if (len != NULL)
 		*len = n;
@@ -161,10 +161,10 @@ closed(const struct run *r, const struct check_outcome *o,
 {
 	size_t c, j, i, nbound = 0;
 
-	if (r->poam == NULL || res->status != ST_FAIL)
+	if (r->as.poam == NULL || res->status != ST_FAIL)
 		return 0;
-	for (c = 0; c < r->ncontrols; c++) {
-		const struct control_outcome *co = &r->controls[c];
+	for (c = 0; c < r->as.ncontrols; c++) {
+		const struct control_outcome *co = &r->as.controls[c];
 		const struct poam_item *cover = NULL;
 
 		for (j = 0; j < co->nchecks; j++)
@@ -173,8 +173,8 @@ closed(const struct run *r, const struct check_outcome *o,
 		if (j == co->nchecks)
 			continue;
 		nbound++;
-		for (i = 0; i < r->poam->n && cover == NULL; i++) {
-			const struct poam_item *it = &r->poam->items[i];
+		for (i = 0; i < r->as.poam->n && cover == NULL; i++) {
+			const struct poam_item *it = &r->as.poam->items[i];
 
 			if (strcmp(it->control, co->control->id) == 0 &&
 			    it->expires > now &&
@@ -202,10 +202,10 @@ check_items(const struct fx *f, const struct report_opts *o, size_t *nclosed)
 	size_t n, i, k, want = 0;
 	char fp[SHA256_HEX_LEN + 1];
 
-	assert_int_equal(report_poam_open(r, o, &v, &n), 0);
+	assert_int_equal(report_poam_open(&r->as, o, &v, &n), 0);
 	*nclosed = 0;
-	for (i = 0; i < r->nchecks; i++) {
-		const struct check_outcome *co = &r->checks[i];
+	for (i = 0; i < r->as.nchecks; i++) {
+		const struct check_outcome *co = &r->as.checks[i];
 
 		for (k = 0; k < co->n; k++) {
 			const struct check_result *res = &co->results[k];
@@ -276,7 +276,7 @@ test_items_from_poam(void **state)
 	(void)state;
 	opts(&o, T0);
 	f = scan("examples/poam.yaml", T0);
-	assert_int_equal(report_poam_open(f->r, &o, &v, &n), 0);
+	assert_int_equal(report_poam_open(&f->r->as, &o, &v, &n), 0);
 	assert_true(n > 0);
 	for (i = 0; i < n; i++) {
 		const char *id = v[i].check->rule->id;
@@ -361,9 +361,9 @@ test_unlisted_counted(void **state)
 	opts(&o, T0);
 	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
 		f = scan_max(NULL, T0, caps[c]);
-		assert_int_equal(report_poam_open(f->r, &o, &v, &n), 0);
-		for (i = 0; i < f->r->nchecks; i++) {
-			const struct check_outcome *co = &f->r->checks[i];
+		assert_int_equal(report_poam_open(&f->r->as, &o, &v, &n), 0);
+		for (i = 0; i < f->r->as.nchecks; i++) {
+			const struct check_outcome *co = &f->r->as.checks[i];
 
 			total = co->counts[ST_FAIL] + co->counts[ST_ERROR];
 			got = 0;
@@ -427,7 +427,7 @@ test_deviation_every_control(void **state)
 		path = write_tmp(text, (size_t)len);
 		f = scan(path, T0);
 		unlink(path);
-		assert_int_equal(report_poam_open(f->r, &o, &v, &n), 0);
+		assert_int_equal(report_poam_open(&f->r->as, &o, &v, &n), 0);
 		for (i = 0, nimds = 0; i < n; i++)
 			if (strcmp(v[i].check->rule->id, "aws-ec2-imdsv2") ==
 				0 &&
@@ -454,7 +454,7 @@ test_ids_unique(void **state)
 	(void)state;
 	opts(&o, T0);
 	f = scan("examples/poam.yaml", T0);
-	assert_int_equal(report_poam_open(f->r, &o, &v, &n), 0);
+	assert_int_equal(report_poam_open(&f->r->as, &o, &v, &n), 0);
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
 			if (strcmp(v[i].id, v[j].id) == 0)
@@ -492,7 +492,7 @@ test_previous(void **state)
 	opts(&o, T0 + 40 * 86400LL);
 	o.previous = h;
 	f = scan(NULL, T0 + 40 * 86400LL);
-	assert_int_equal(report_poam_open(f->r, &o, &v, &n), 0);
+	assert_int_equal(report_poam_open(&f->r->as, &o, &v, &n), 0);
 	assert_true(n > 0);
 	for (i = 0; i < n; i++) {
 		assert_int_equal(poam_history_find(h, v[i].fingerprint, &t), 0);
@@ -576,10 +576,10 @@ test_deterministic(void **state)
 		{
 			FILE *fp = open_memstream(&a, &la);
 
-			assert_int_equal(w->write(fp, f->r, &o), 0);
+			assert_int_equal(w->write(fp, &f->r->as, &o), 0);
 			fclose(fp);
 			fp = open_memstream(&b, &lb);
-			assert_int_equal(w->write(fp, g->r, &o), 0);
+			assert_int_equal(w->write(fp, &g->r->as, &o), 0);
 			fclose(fp);
 		}
 		assert_int_equal(la, lb);
@@ -688,13 +688,13 @@ test_alloc_failures(void **state)
 		if (w == NULL)
 			w = writer_find("oscal")->companion;
 		fp = open_memstream(&good, &glen);
-		assert_int_equal(w->write(fp, f->r, &o), 0);
+		assert_int_equal(w->write(fp, &f->r->as, &o), 0);
 		fclose(fp);
 		for (nth = 1, fails = 0;; nth++) {
 			buf = NULL;
 			fp = open_memstream(&buf, &len);
 			lib_alloc_fail_at(nth);
-			rc = w->write(fp, f->r, &o);
+			rc = w->write(fp, &f->r->as, &o);
 			made = lib_alloc_count();
 			lib_alloc_fail_at(0);
 			fclose(fp);

@@ -241,22 +241,22 @@ setup(void **state)
 	f->in.resources = 6;
 
 	r = &f->run;
-	r->a = f->a;
-	r->bl = &f->bl;
-	r->poam = &f->poam;
-	r->inputs = &f->in;
-	r->ninputs = 1;
-	r->checks = f->out;
-	r->nchecks = NCHECKS;
-	r->controls = f->co;
-	r->ncontrols = NCONTROLS;
+	r->as.a = f->a;
+	r->as.bl = &f->bl;
+	r->as.poam = &f->poam;
+	r->as.inputs = &f->in;
+	r->as.ninputs = 1;
+	r->as.checks = f->out;
+	r->as.nchecks = NCHECKS;
+	r->as.controls = f->co;
+	r->as.ncontrols = NCONTROLS;
 	for (i = 0; i < NCHECKS; i++)
-		r->count_checks[f->out[i].status]++;
+		r->as.count_checks[f->out[i].status]++;
 	for (i = 0; i < NCONTROLS; i++)
-		r->count_controls[f->co[i].status]++;
-	r->verdict = VERDICT_NOT_ELIGIBLE;
-	r->started = 1700000000;
-	r->finished = 1700000042;
+		r->as.count_controls[f->co[i].status]++;
+	r->as.verdict = VERDICT_NOT_ELIGIBLE;
+	r->as.started = 1700000000;
+	r->as.finished = 1700000042;
 	*state = f;
 	return 0;
 }
@@ -287,7 +287,7 @@ render(const struct run *r, const char *format, int64_t fixed, size_t *len)
 	o.tool_version = "9.9.9-test";
 	fp = open_memstream(&buf, &n);
 	assert_non_null(fp);
-	assert_int_equal(w->write(fp, r, &o), 0);
+	assert_int_equal(w->write(fp, &r->as, &o), 0);
 	assert_int_equal(fclose(fp), 0);
 	if (len != NULL)
 		*len = n;
@@ -308,7 +308,7 @@ render_o(const struct run *r, const char *format, struct report_opts *o)
 	o->tool_version = "9.9.9-test";
 	fp = open_memstream(&buf, &n);
 	assert_non_null(fp);
-	assert_int_equal(w->write(fp, r, o), 0);
+	assert_int_equal(w->write(fp, &r->as, o), 0);
 	assert_int_equal(fclose(fp), 0);
 	return buf;
 }
@@ -346,7 +346,7 @@ test_deterministic(void **state)
 	char *a, *b, started[32];
 	size_t i, la, lb;
 
-	format_time(f->run.started, started);
+	format_time(f->run.as.started, started);
 	for (i = 0; i < nwriters; i++) {
 		a = render(&f->run, writers[i]->name, FIXED_TIME, &la);
 		b = render(&f->run, writers[i]->name, FIXED_TIME, &lb);
@@ -386,7 +386,7 @@ test_json_threads(void **state)
 	char *one, *many;
 	unsigned jobs;
 
-	assert_true(f->run.ncontrols >= 2);
+	assert_true(f->run.as.ncontrols >= 2);
 	memset(&o, 0, sizeof(o));
 	one = render_o(&f->run, "json", &o);
 	for (jobs = 2; jobs <= 8; jobs++) {
@@ -1075,7 +1075,7 @@ test_waived_counts(void **state)
 	char *s;
 	size_t len;
 
-	report_check_counts(&f->run, n);
+	report_check_counts(&f->run.as, n);
 	assert_int_equal(n[ST_FAIL], 1);
 	assert_int_equal(n[ST_WAIVED], 1);
 	s = render(&f->run, "json", FIXED_TIME, &len);
@@ -1099,11 +1099,11 @@ test_waived_counts(void **state)
 	f->out[C_S3].status = ST_FAIL;
 	f->cco[1].status = ST_WAIVED;
 	f->cco[4].status = ST_FAIL;
-	report_check_counts(&f->run, n);
+	report_check_counts(&f->run.as, n);
 	assert_int_equal(n[ST_FAIL], 2);
 	assert_int_equal(n[ST_WAIVED], 1);
 	f->cco[4].status = ST_WAIVED;
-	report_check_counts(&f->run, n);
+	report_check_counts(&f->run.as, n);
 	assert_int_equal(n[ST_FAIL], 1);
 	assert_int_equal(n[ST_WAIVED], 2);
 	arena_free(a);
@@ -1137,9 +1137,9 @@ test_partial_everywhere(void **state)
 	size_t i;
 
 	f->co[K_AC2_1].status = ST_PARTIAL;
-	f->run.count_controls[ST_FAIL]--;
-	f->run.count_controls[ST_PARTIAL]++;
-	f->run.verdict = VERDICT_INCOMPLETE;
+	f->run.as.count_controls[ST_FAIL]--;
+	f->run.as.count_controls[ST_PARTIAL]++;
+	f->run.as.verdict = VERDICT_INCOMPLETE;
 	assert_int_equal(sizeof(want) / sizeof(want[0]), nwriters);
 	for (i = 0; i < nwriters; i++) {
 		s = render(&f->run, want[i].fmt, FIXED_TIME, NULL);
@@ -1233,7 +1233,7 @@ test_text_width(void **state)
 }
 
 static int
-write_fails(FILE *fp, const struct run *r, const struct report_opts *o)
+write_fails(FILE *fp, const struct assessment *r, const struct report_opts *o)
 {
 	(void)r;
 	(void)o;
@@ -1261,13 +1261,13 @@ test_report_write(void **state)
 	diag_init(&d);
 	assert_int_equal(atomic_write(&d, path, "old", 3, 0644), 0);
 	/* A writer that fails leaves the old file and no temporary. */
-	assert_int_equal(report_write(&d, &bad, &f->run, &o, path), -1);
+	assert_int_equal(report_write(&d, &bad, &f->run.as, &o, path), -1);
 	assert_diag_has(&d, "cannot write bad report");
 	assert_int_equal(file_read_all(&d, path, 0, &buf, &len), 0);
 	assert_string_equal(buf, "old");
 	lib_free(buf);
 	assert_int_equal(
-	    report_write(&d, writer_find("html"), &f->run, &o, path), 0);
+	    report_write(&d, writer_find("html"), &f->run.as, &o, path), 0);
 	assert_int_equal(file_read_all(&d, path, 0, &buf, &len), 0);
 	assert_true(len > 1000);
 	assert_memory_equal(buf, "<!DOCTYPE html>", 15);
@@ -1348,7 +1348,7 @@ test_alloc_failures(void **state)
 		fp = open_memstream(&buf, &n);
 		assert_non_null(fp);
 		lib_alloc_fail_at(1000000);
-		assert_int_equal(writers[i]->write(fp, &f->run, &o), 0);
+		assert_int_equal(writers[i]->write(fp, &f->run.as, &o), 0);
 		used = lib_alloc_count();
 		lib_alloc_fail_at(0);
 		fclose(fp);
@@ -1358,7 +1358,7 @@ test_alloc_failures(void **state)
 			fp = open_memstream(&buf, &n);
 			assert_non_null(fp);
 			lib_alloc_fail_at(k);
-			rc = writers[i]->write(fp, &f->run, &o);
+			rc = writers[i]->write(fp, &f->run.as, &o);
 			lib_alloc_fail_at(0);
 			assert_true(rc == 0 || rc == -1);
 			fclose(fp);
@@ -1387,7 +1387,7 @@ test_dump(void **state)
 	for (i = 0; i < nwriters; i++) {
 		snprintf(
 		    path, sizeof(path), "%s/%s", dir, writers[i]->filename);
-		if (report_write(&d, writers[i], &f->run, &o, path) != 0) {
+		if (report_write(&d, writers[i], &f->run.as, &o, path) != 0) {
 			diag_print(&d, stderr, 0, 0);
 			fail();
 		}

@@ -151,7 +151,7 @@ run_check(const char *check, const char *input, const char *adapter,
 static int
 status_of(const struct run *r, const char *id)
 {
-	const struct check_outcome *o = &r->checks[0];
+	const struct check_outcome *o = &r->as.checks[0];
 	size_t i;
 
 	for (i = 0; i < o->n; i++)
@@ -352,13 +352,13 @@ run_case(const char *name)
 		diag_free(&d);
 		return 1;
 	}
-	if (r->checks[0].n != e.n) {
+	if (r->as.checks[0].n != e.n) {
 		print_message("%s: %zu results, expected %zu\n", dir,
-		    r->checks[0].n, e.n);
-		for (i = 0; i < r->checks[0].n; i++)
+		    r->as.checks[0].n, e.n);
+		for (i = 0; i < r->as.checks[0].n; i++)
 			print_message("  %s %s\n",
-			    status_name(r->checks[0].results[i].status),
-			    r->checks[0].results[i].resource_id);
+			    status_name(r->as.checks[0].results[i].status),
+			    r->as.checks[0].results[i].resource_id);
 		failures++;
 	}
 	for (i = 0; i < e.n; i++)

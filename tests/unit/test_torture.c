@@ -105,9 +105,9 @@ pipeline(const struct paths *p, struct diag *d)
 	memset(&rep, 0, sizeof(rep));
 	rep.tool_version = "test";
 	rep.fixed_time = 1790000000;
-	if (report_write(d, writer_find("json"), r, &rep, p->out) == -1)
+	if (report_write(d, writer_find("json"), &r->as, &rep, p->out) == -1)
 		goto out;
-	v = (int)r->verdict;
+	v = (int)r->as.verdict;
 out:
 	run_free(r);
 	baseline_free(bl);
