@@ -35,7 +35,10 @@ char *lib_strdup(const char *s);
 void lib_free(void *p);
 /* Fail the nth allocation from now (1 = the next one); 0 disables. */
 void lib_alloc_fail_at(long nth);
-/* Number of allocations made since the counter was last set. */
+/*
+ * Number of allocations made since the counter was last set; counted
+ * only once lib_alloc_fail_at() was called (tests), 0 before.
+ */
 long lib_alloc_count(void);
 /* Whether an allocation failure is armed (for code that would make the
  * order of allocations depend on threads). */
