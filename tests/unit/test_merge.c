@@ -25,6 +25,13 @@ static const char *const inputs[] = {
 };
 #define NINPUTS (sizeof(inputs) / sizeof(inputs[0]))
 
+/* The second input is missing: the scan stops there. */
+static const char *const bad[] = {
+	"examples/aws-export",
+	"tests/fixtures/config/nonexistent.json",
+	"tests/fixtures/config/s3-bucket.json",
+};
+
 static const char *const baseline = "fedramp-moderate";
 
 static int
@@ -196,6 +203,18 @@ folded(struct world *w, const char *const *in, size_t n, size_t max)
 	return r;
 }
 
+/* How run_inputs() reads in[0..n) with `jobs` workers. */
+static void
+jobs_init(struct run_jobs *j, const char *const *in, size_t n, unsigned jobs)
+{
+	memset(j, 0, sizeof(*j));
+	j->paths = in;
+	j->n = n;
+	j->jobs = jobs;
+	j->load = load;
+	j->unload = unload;
+}
+
 static struct run *
 workers(
     struct world *w, const char *const *in, size_t n, size_t max, unsigned jobs)
@@ -203,12 +222,7 @@ workers(
 	struct run *r = new_run(w, max);
 	struct run_jobs j;
 
-	memset(&j, 0, sizeof(j));
-	j.paths = in;
-	j.n = n;
-	j.jobs = jobs;
-	j.load = load;
-	j.unload = unload;
+	jobs_init(&j, in, n, jobs);
 	assert_int_equal(run_inputs(r, &j), 0);
 	return r;
 }
@@ -282,22 +296,12 @@ cap_keeps_counts(void **state)
 static void
 failing_input_stops(void **state)
 {
-	static const char *const bad[] = {
-		"examples/aws-export",
-		"tests/fixtures/config/nonexistent.json",
-		"tests/fixtures/config/s3-bucket.json",
-	};
 	struct world *w = *state;
 	struct run *r = new_run(w, 1000);
 	struct run_jobs j;
 	size_t before = w->d.nerrors;
 
-	memset(&j, 0, sizeof(j));
-	j.paths = bad;
-	j.n = 3;
-	j.jobs = 3;
-	j.load = load;
-	j.unload = unload;
+	jobs_init(&j, bad, 3, 3);
 	assert_int_equal(run_inputs(r, &j), -1);
 	assert_int_equal(r->as.ninputs, 1);
 	assert_true(w->d.nerrors > before);
@@ -340,12 +344,7 @@ done_run(struct world *w, struct done_log *l, const char *const *in, size_t n,
 	memset(l->calls, 0, sizeof(l->calls));
 	memset(l->path_ok, 0, sizeof(l->path_ok));
 	l->paths = in;
-	memset(&j, 0, sizeof(j));
-	j.paths = in;
-	j.n = n;
-	j.jobs = jobs;
-	j.load = load;
-	j.unload = unload;
+	jobs_init(&j, in, n, jobs);
 	j.arg = l;
 	j.input_done = on_done;
 	assert_int_equal(run_inputs(r, &j), rc);
@@ -367,11 +366,6 @@ done_run(struct world *w, struct done_log *l, const char *const *in, size_t n,
 static void
 input_done_once_each(void **state)
 {
-	static const char *const bad[] = {
-		"examples/aws-export",
-		"tests/fixtures/config/nonexistent.json",
-		"tests/fixtures/config/s3-bucket.json",
-	};
 	struct world *w = *state;
 	struct done_log l;
 	unsigned jobs;
