@@ -340,10 +340,11 @@ write_control(struct jw *w, const struct control_outcome *co)
  * The controls rendered by several threads (report_opts.jobs): each
  * claims the next control, renders it into memory as the stream would
  * (jw_init_sb_at()), and this thread puts them in the stream in order
- * (jw_splice()), at most CTL_AHEAD controls ahead of the one written.
- * The bytes are those of one thread rendering them in turn.
+ * (jw_splice()), at most two per thread ahead of the one written (a
+ * control can hold megabytes of results: a window of 16 cost 9 MB of
+ * peak RSS at 200 inputs).  The bytes are those of one thread rendering
+ * them in turn.
  */
-#define CTL_AHEAD 16
 
 struct ctl_pool {
 	pthread_mutex_t mu;
@@ -353,6 +354,7 @@ struct ctl_pool {
 	unsigned char *done;
 	size_t next; /* the next control to claim */
 	size_t written; /* controls put in the stream */
+	size_t ahead; /* claimed but not written: at most this many */
 	int stop;
 };
 
@@ -376,7 +378,7 @@ ctl_claim(struct ctl_pool *p)
 	int rc;
 
 	if (p->stop || p->next >= p->r->ncontrols ||
-	    p->next >= p->written + CTL_AHEAD)
+	    p->next >= p->written + p->ahead)
 		return 0;
 	i = p->next++;
 	pthread_mutex_unlock(&p->mu);
@@ -408,16 +410,25 @@ static int
 ctl_drain(struct ctl_pool *p, struct jw *w)
 {
 	size_t i, n = p->r->ncontrols;
-	int rc = 0;
+	int rc = 0, rendered;
 
 	pthread_mutex_lock(&p->mu);
 	while (rc == 0 && p->written < n) {
 		if (p->stop) {
 			rc = -1;
-		} else if (p->done[p->written]) {
+		} else if (p->done[p->written] || p->next == p->written) {
+			/* The next control: rendered ahead by a helper, or
+			 * unclaimed, and then straight into the stream (only
+			 * the helpers' controls wait in memory). */
 			i = p->written;
+			rendered = p->done[i];
+			if (p->next == i)
+				p->next++;
 			pthread_mutex_unlock(&p->mu);
-			jw_splice(w, p->sb[i].s, p->sb[i].len);
+			if (rendered)
+				jw_splice(w, p->sb[i].s, p->sb[i].len);
+			else
+				write_control(w, &p->r->controls[i]);
 			sb_free(&p->sb[i]);
 			pthread_mutex_lock(&p->mu);
 			p->written++;
@@ -443,6 +454,7 @@ write_controls(struct jw *w, const struct assessment *r, unsigned jobs)
 	nh = jobs > 8 ? 7 : jobs > 1 ? jobs - 1 : 0;
 	memset(&p, 0, sizeof(p));
 	p.r = r;
+	p.ahead = 2 * (nh + 1);
 	/* One thread, and under allocation-failure injection (tests). */
 	if (nh > 0 && r->ncontrols > 1 && !lib_alloc_armed()) {
 		p.sb = lib_calloc(r->ncontrols, sizeof(*p.sb));
