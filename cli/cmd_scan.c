@@ -764,6 +764,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.config_env = a->cfg.env;
 	ro.nconfig_env = a->cfg.nenv;
 	ro.new_since = a->new_since;
+	ro.jobs = a->jobs;
 	ro.known = g->known;
 	ro.nknown = g->nknown;
 	ro.nnew = g->nnew;
@@ -794,6 +795,8 @@ write_reports(struct cli *c, const struct command *cmd,
 	ss.max_results = a->max_results;
 	ss.fixed_time = a->fixed_time;
 	ss.selection = r->opts.sel.text;
+	ss.input_files = a->inputs.pinned;
+	ss.ninput_files = a->inputs.pinned != NULL ? a->inputs.n : 0;
 	if ((pa = arena_new()) == NULL) {
 		diag_err(d, NULL, "out of memory");
 		return EXIT_SYSTEM;
@@ -904,6 +907,13 @@ scan_run_inputs(
 	progress_start(&ld.prog, c);
 	if (c->tty_err && !a->quiet)
 		j.progress = scan_progress;
+	/* A report file pins each directory input's files: hash them on the
+	 * thread that read the input, not all of them after the scan. */
+	if ((a->output != NULL || a->output_dir != NULL) &&
+	    scan_pin_begin(&a->inputs) == 0) {
+		ld.pin = &a->inputs;
+		j.input_done = scan_pin_input;
+	}
 	rc = run_inputs(r, &j);
 	progress_clear(&ld.prog);
 	return rc;

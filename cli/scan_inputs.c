@@ -3,6 +3,8 @@
  * scale (issue 18, docs/scale.md): input lists (--input, --inputs-from,
  * --input-each), --jobs and --shard, and what each worker loads.
  */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +16,11 @@
 void
 scan_list_free(struct scan_list *l)
 {
+	size_t i;
+
+	for (i = 0; l->pinned != NULL && i < l->n; i++)
+		lib_free(l->pinned[i].files);
+	lib_free(l->pinned);
 	lib_free(l->v);
 	lib_free(l->ordinals);
 	arena_free(l->a);
@@ -278,4 +285,71 @@ scan_meta_shard(struct arena *a, struct diag *d, struct sign_meta *m,
 	m->options = v;
 	m->noptions++;
 	return 0;
+}
+
+int
+scan_pin_begin(struct scan_list *l)
+{
+	if (l->n > 0 &&
+	    (l->pinned = lib_calloc(l->n, sizeof(*l->pinned))) == NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * The n pins of v with their strings in one block (input: the directory
+ * as given): an arena per input would keep a 64 KiB chunk each.
+ */
+static struct sign_pin *
+pins_pack(const struct sign_pin *v, size_t n, const char *input)
+{
+	struct sign_pin *out;
+	size_t i, len = n * sizeof(*v) + 1, k;
+	char *s;
+
+	for (i = 0; i < n; i++)
+		len += strlen(v[i].name) + strlen(v[i].sha256) + 2;
+	if ((out = lib_malloc(len)) == NULL)
+		return NULL;
+	s = (char *)(out + n);
+	for (i = 0; i < n; i++) {
+		out[i] = v[i];
+		out[i].input = input;
+		k = strlen(v[i].name) + 1;
+		out[i].name = memcpy(s, v[i].name, k);
+		s += k;
+		k = strlen(v[i].sha256) + 1;
+		out[i].sha256 = memcpy(s, v[i].sha256, k);
+		s += k;
+	}
+	return out;
+}
+
+void
+scan_pin_input(void *arg, size_t i, const struct input_info *in)
+{
+	const struct scan_loader *ld = arg;
+	struct scan_list *l = ld->pin;
+	struct sign_input_files *f;
+	struct sign_pin *v;
+	struct stat st;
+	struct diag d;
+	struct arena *a;
+
+	/* Input i's entry is this thread's alone: no lock. */
+	if (l == NULL || l->pinned == NULL || i >= l->n ||
+	    strcmp(l->v[i], in->path) != 0 || stat(l->v[i], &st) != 0 ||
+	    !S_ISDIR(st.st_mode) || (a = arena_new()) == NULL)
+		return;
+	f = &l->pinned[i];
+	diag_init(&d);
+	if (pins_dir(a, &d, l->v[i], &v, &f->nfiles, f->digest) == 0 &&
+	    (f->files = pins_pack(v, f->nfiles, l->v[i])) != NULL) {
+		f->path = l->v[i];
+		f->done = 1;
+	} else {
+		memset(f, 0, sizeof(*f));
+	}
+	arena_free(a);
+	diag_free(&d);
 }

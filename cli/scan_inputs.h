@@ -20,6 +20,15 @@ struct scan_list {
 	size_t *ordinals;
 	size_t n, cap;
 	size_t total; /* before --shard */
+	/*
+	 * With scan_pin_begin(): pinned[i] holds directory input v[i]'s
+	 * files (pins_dir()), hashed by the thread that read the input
+	 * right after it did (scan_pin_input()), each entry's files and
+	 * their strings in one lib_malloc() block: the report's
+	 * provenance (sign_scan.input_files) takes them from here instead
+	 * of hashing every file again after the scan.
+	 */
+	struct sign_input_files *pinned;
 };
 
 /* Free the list's memory (accepts a zeroed list). */
@@ -61,6 +70,13 @@ int scan_shard_parse(
 int scan_meta_shard(struct arena *a, struct diag *d, struct sign_meta *m,
     unsigned k, unsigned n);
 
+/*
+ * Make room to pin the files of each of l's inputs as it is read (call
+ * it after scan_list_shard(), before the scan).  0 or -1 (no memory:
+ * nothing is pinned early; the report pins the files itself).
+ */
+int scan_pin_begin(struct scan_list *l);
+
 /* What a worker loads: the same rule set and baseline as the scan's. */
 struct scan_loader {
 	const char *baseline;
@@ -69,6 +85,8 @@ struct scan_loader {
 	const char *const *rules;
 	size_t nrules;
 	struct progress prog; /* "reading X..." on a terminal's stderr */
+	/* The list whose directory inputs scan_pin_input() pins, or NULL. */
+	struct scan_list *pin;
 };
 
 /*
@@ -79,5 +97,12 @@ int scan_load(
     void *arg, struct diag *d, struct baseline **bl, struct rule_set **rs);
 /* run_jobs.unload: frees what scan_load() made. */
 void scan_unload(void *arg, struct baseline *bl, struct rule_set *rs);
+/*
+ * run_jobs.input_done (arg: a struct scan_loader): when input i is a
+ * directory, pin its files into ld->pin->pinned[i], on the thread that
+ * read it.  A failure pins nothing (the report pins the files itself,
+ * and reports the failure then).
+ */
+void scan_pin_input(void *arg, size_t i, const struct input_info *in);
 
 #endif

@@ -25,6 +25,15 @@ jw_init_sb(struct jw *w, struct strbuf *sb)
 	w->first[0] = 1;
 }
 
+void
+jw_init_sb_at(struct jw *w, struct strbuf *sb, int depth, int first)
+{
+	memset(w, 0, sizeof(*w));
+	w->sb = sb;
+	w->depth = depth < 0 ? 0 : depth > 63 ? 63 : depth;
+	w->first[w->depth] = first;
+}
+
 static void
 out(struct jw *w, const char *s, size_t n)
 {
@@ -116,6 +125,14 @@ close_c(struct jw *w, char c)
 }
 
 void
+jw_splice(struct jw *w, const char *s, size_t n)
+{
+	put(w, s, n);
+	w->after_key = 0;
+	w->first[w->depth] = 0;
+}
+
+void
 jw_obj(struct jw *w)
 {
 	open_c(w, '{');
@@ -149,9 +166,8 @@ jw_strn(struct jw *w, const char *s, size_t n)
 
 	pre(w);
 	putch(w, '"');
-	for (i = 0; i < n; i++) {
-		if ((k = json_escape(p[i], esc)) == 0)
-			continue;
+	for (i = 0; (i += json_plain_len(s + i, n - i)) < n; i++) {
+		k = json_escape(p[i], esc);
 		put(w, s + start, i - start);
 		put(w, esc, k);
 		start = i + 1;

@@ -28,6 +28,18 @@ struct jw {
 void jw_init(struct jw *w, FILE *fp);
 /* Compact JSON appended to sb (sb->oom tells of a failure). */
 void jw_init_sb(struct jw *w, struct strbuf *sb);
+/*
+ * Pretty JSON appended to sb: one element of a container at `depth` of a
+ * pretty stream (first: the container's first element, no comma before
+ * it), rendered exactly as that stream would render it, to be put in it
+ * with jw_splice().  Several threads can so render elements at once.
+ */
+void jw_init_sb_at(struct jw *w, struct strbuf *sb, int depth, int first);
+/*
+ * Append n bytes that a jw_init_sb_at() writer rendered for w's current
+ * depth (and first flag) as the next element there, as if w had.
+ */
+void jw_splice(struct jw *w, const char *s, size_t n);
 void jw_obj(struct jw *w); /* { */
 void jw_arr(struct jw *w); /* [ */
 void jw_end_obj(struct jw *w);

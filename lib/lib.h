@@ -35,7 +35,10 @@ char *lib_strdup(const char *s);
 void lib_free(void *p);
 /* Fail the nth allocation from now (1 = the next one); 0 disables. */
 void lib_alloc_fail_at(long nth);
-/* Number of allocations made since the counter was last set. */
+/*
+ * Number of allocations made since the counter was last set; counted
+ * only once lib_alloc_fail_at() was called (tests), 0 before.
+ */
 long lib_alloc_count(void);
 /* Whether an allocation failure is armed (for code that would make the
  * order of allocations depend on threads). */
@@ -570,6 +573,12 @@ int sha256_buf_hex(
     struct diag *d, const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
 int sha256_file_hex(
     struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
+/*
+ * OpenSSL's SHA-256 (EVP_MD), fetched once for the process (thread-safe):
+ * digests with it skip the provider lookup EVP_sha256() makes each time.
+ */
+struct evp_md_st;
+const struct evp_md_st *lib_sha256_md(void);
 void hex_encode(const unsigned char *in, size_t len, char *out);
 
 /*
@@ -652,6 +661,12 @@ json_escape(unsigned char c, char out[6])
 		return 6;
 	}
 }
+/*
+ * The length of the first run of s (at most len bytes) that needs no
+ * escape (json_escape() returns 0 for each of its bytes).  Eight bytes
+ * at a time: a report of many results is mostly such runs.
+ */
+size_t json_plain_len(const char *s, size_t len);
 /* Detach: return the buffer (NUL-terminated) and reset sb. */
 char *sb_detach(struct strbuf *sb);
 

@@ -215,7 +215,7 @@ digest_begin(struct builder *b, struct diag *d, const char *path,
 	    strcmp(dg->path, path) != 0)
 		return 0;
 	if ((b->md = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(b->md, EVP_sha256(), NULL))
+	    !EVP_DigestInit_ex(b->md, lib_sha256_md(), NULL))
 		return diag_openssl(d, &m, "sha256");
 	return 0;
 }

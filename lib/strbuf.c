@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -93,6 +94,40 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 	return 0;
 }
 
+/* Whether a byte of x is below 0x20, or '"', '\\' or DEL. */
+static int
+word_special(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t high = 0x8080808080808080ull;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	uint64_t del = x ^ (ones * 0x7f);
+
+	/* (v - ones) & ~v & high: some byte of v is 0 (or below n for
+	 * v - n * ones), exact as a test of the whole word. */
+	return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		    ((b - ones) & ~b) | ((del - ones) & ~del)) &
+		   high) != 0;
+}
+
+size_t
+json_plain_len(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char esc[6];
+	uint64_t x;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (word_special(x))
+			break;
+	}
+	while (i < len && json_escape(p[i], esc) == 0)
+		i++;
+	return i;
+}
+
 int
 sb_json_str(struct strbuf *sb, const char *s, size_t len)
 {
@@ -102,9 +137,8 @@ sb_json_str(struct strbuf *sb, const char *s, size_t len)
 
 	if (sb_addc(sb, '"') == -1)
 		return -1;
-	for (i = 0; i < len; i++) {
-		if ((k = json_escape(p[i], esc)) == 0)
-			continue;
+	for (i = start; (i += json_plain_len(s + i, len - i)) < len; i++) {
+		k = json_escape(p[i], esc);
 		sb_add(sb, s + start, i - start);
 		sb_add(sb, esc, k);
 		start = i + 1;

@@ -222,12 +222,22 @@ report_max_items(const struct report_opts *o, size_t def)
 static void
 fingerprint_field(struct strbuf *sb, const char *s)
 {
+	char num[24], *p = num + sizeof(num);
+	size_t len, n;
+
 	if (s == NULL) {
 		sb_adds(sb, "-\n");
 		return;
 	}
-	sb_printf(sb, "%zu:", strlen(s));
-	sb_adds(sb, s);
+	/* The length by hand: a report fingerprints each result it lists,
+	 * and sb_printf() formatted it twice. */
+	len = n = strlen(s);
+	*--p = ':';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	sb_add(sb, p, (size_t)(num + sizeof(num) - p));
+	sb_add(sb, s, len);
 	sb_addc(sb, '\n');
 }
 

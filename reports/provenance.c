@@ -325,6 +325,43 @@ add_options(struct arena *a, struct diag *d, const struct sign_scan *s,
 	return 0;
 }
 
+/*
+ * A directory input's files, and the proof they are the ones the scan
+ * read: pinned by the caller once the scan read it (pre, when done and
+ * for this path), or now.
+ */
+static int
+pin_dir_input(struct pins *p, struct diag *d, const struct input_info *in,
+    const struct sign_input_files *pre)
+{
+	char digest[SHA256_HEX_LEN + 1];
+	struct sign_pin *e, *files;
+	size_t j, nfiles;
+
+	if (pre != NULL && pre->done && strcmp(pre->path, in->path) == 0) {
+		files = pre->files;
+		nfiles = pre->nfiles;
+		memcpy(digest, pre->digest, sizeof(digest));
+	} else if (pins_dir(p->a, d, in->path, &files, &nfiles, digest) == -1) {
+		return -1;
+	}
+	if (strcmp(digest, in->sha256) != 0) {
+		struct mark mk = { in->path, 0, 0 };
+
+		return diag_err(d, &mk,
+		    "the directory changed while it was scanned "
+		    "(manifest %s, scanned %s): its report would "
+		    "pin other files than the ones read",
+		    digest, in->sha256);
+	}
+	for (j = 0; j < nfiles; j++) {
+		if ((e = pin_new(p, d)) == NULL)
+			return -1;
+		*e = files[j];
+	}
+	return 0;
+}
+
 /* Every file and directory the run read, pinned. */
 static int
 add_pins(struct arena *a, struct diag *d, const struct assessment *r,
@@ -333,13 +370,12 @@ add_pins(struct arena *a, struct diag *d, const struct assessment *r,
 {
 	struct pins p = { a, NULL, 0, 0 };
 	char dir[PATH_MAX], real[PATH_MAX], self[SHA256_HEX_LEN + 1];
-	char digest[SHA256_HEX_LEN + 1];
 	const struct input_info *in;
 	const struct baseline *bl;
-	struct sign_pin *e, *files;
+	struct sign_pin *e;
 	const char *map, *packs;
 	struct stat st;
-	size_t i, j, nfiles;
+	size_t i;
 
 	if (sha256_file_hex(d, "/proc/self/exe", self) == -1)
 		return -1;
@@ -415,26 +451,10 @@ add_pins(struct arena *a, struct diag *d, const struct assessment *r,
 			e->collected = arena_strdup(a, t);
 			e->collected_how = in->collected_how;
 		}
-		if (stat(in->path, &st) != 0 || !S_ISDIR(st.st_mode))
-			continue;
-		/* A directory input: each file, and the proof they are the
-		 * ones the scan read. */
-		if (pins_dir(a, d, in->path, &files, &nfiles, digest) == -1)
+		if (stat(in->path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    pin_dir_input(&p, d, in,
+			i < s->ninput_files ? &s->input_files[i] : NULL) == -1)
 			return -1;
-		if (strcmp(digest, in->sha256) != 0) {
-			struct mark mk = { in->path, 0, 0 };
-
-			return diag_err(d, &mk,
-			    "the directory changed while it was scanned "
-			    "(manifest %s, scanned %s): its report would "
-			    "pin other files than the ones read",
-			    digest, in->sha256);
-		}
-		for (j = 0; j < nfiles; j++) {
-			if ((e = pin_new(&p, d)) == NULL)
-				return -1;
-			*e = files[j];
-		}
 	}
 	for (i = 0; i < p.n; i++)
 		if (p.v[i].name == NULL || p.v[i].sha256 == NULL)

@@ -63,6 +63,11 @@ struct report_opts {
 	const char *const *known;
 	size_t nknown;
 	size_t nnew;
+	/*
+	 * Threads that may render the JSON report's controls at once (scan
+	 * --jobs); 0 or 1: this thread alone.  The bytes are the same.
+	 */
+	unsigned jobs;
 };
 
 struct writer {

@@ -286,6 +286,19 @@ int sign_meta_from_report(struct arena *a, struct diag *d,
 struct assessment;
 struct report_opts;
 
+/*
+ * A directory input's files as pins_dir() gave them, pinned by the
+ * caller right after the scan read that input (`scan --jobs` workers do
+ * it beside the scan): path is the input as given; done 0 = not pinned.
+ */
+struct sign_input_files {
+	const char *path;
+	struct sign_pin *files;
+	size_t nfiles;
+	char digest[SHA256_HEX_LEN + 1];
+	int done;
+};
+
 /* What `scan` was given beyond the run itself (all borrowed, may be NULL). */
 struct sign_scan {
 	const char *poam, *crm, *attest, *scope, *keyring;
@@ -305,6 +318,10 @@ struct sign_scan {
 	long long max_evidence_age_days;
 	long long max_results;
 	int64_t fixed_time; /* 0: none */
+	/* input_files[i]: r->inputs[i]'s files when done (same path), else
+	 * they are pinned here; may be NULL. */
+	const struct sign_input_files *input_files;
+	size_t ninput_files;
 };
 
 /*
@@ -313,9 +330,11 @@ struct sign_scan {
  * baseline, its mapping, every rule pack file loaded, external plugins,
  * the POA&M, attestations, CRM, scope and keyring files, each input and,
  * for a directory input, each of its files) and the options that change
- * results.  Files are hashed now; a directory input whose files no longer
- * give the digest the scan recorded is an error (it changed under the
- * scan).  Strings live in arena a.  0 or -1.
+ * results.  Files are hashed now, but a directory input's that
+ * s->input_files holds (hashed after the scan read the input); a
+ * directory input whose files no longer give the digest the scan
+ * recorded is an error (it changed under the scan).  Strings live in
+ * arena a, or are borrowed from s->input_files.  0 or -1.
  */
 int sign_meta_from_run(struct arena *a, struct diag *d,
     const struct assessment *r, const struct report_opts *ro,

@@ -263,6 +263,8 @@ work_one(struct worker *w, size_t i)
 		s->rc = diag_err(&s->d, NULL,
 		    "internal error: input '%s' made %zu inputs", j->paths[i],
 		    s->part->as.ninputs);
+	if (s->rc == 0 && j->input_done != NULL)
+		j->input_done(j->arg, i, &s->part->as.inputs[0]);
 }
 
 static void *
@@ -311,6 +313,9 @@ inputs_sequential(struct run *r, const struct run_jobs *j)
 		    j->ordinals ? j->ordinals[i] : i;
 		if (run_track_inputs(r) == -1)
 			return -1;
+		if (j->input_done != NULL)
+			j->input_done(
+			    j->arg, i, &r->as.inputs[r->as.ninputs - 1]);
 	}
 	return 0;
 }

@@ -894,6 +894,14 @@ struct run_jobs {
 	void *arg;
 	/* Called on the caller's thread before input i is folded; may be NULL. */
 	void (*progress)(void *arg, size_t i, const char *path);
+	/*
+	 * Called once input i was read without error, on the thread that
+	 * read it (workers call it concurrently, each for its own i), with
+	 * that input's input_info (valid during the call only); may be
+	 * NULL.  Work that follows each input (`scan` pins a directory
+	 * input's files for the report) is spread over the workers.
+	 */
+	void (*input_done)(void *arg, size_t i, const struct input_info *in);
 };
 
 /*

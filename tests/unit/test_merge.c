@@ -11,6 +11,8 @@
  */
 #include "testutil.h"
 
+#include <pthread.h>
+
 #include "rules/rules.h"
 
 static const char *const inputs[] = {
@@ -22,6 +24,13 @@ static const char *const inputs[] = {
 	"tests/fixtures/config/snapshot-recorder-exclusion.json",
 };
 #define NINPUTS (sizeof(inputs) / sizeof(inputs[0]))
+
+/* The second input is missing: the scan stops there. */
+static const char *const bad[] = {
+	"examples/aws-export",
+	"tests/fixtures/config/nonexistent.json",
+	"tests/fixtures/config/s3-bucket.json",
+};
 
 static const char *const baseline = "fedramp-moderate";
 
@@ -194,6 +203,18 @@ folded(struct world *w, const char *const *in, size_t n, size_t max)
 	return r;
 }
 
+/* How run_inputs() reads in[0..n) with `jobs` workers. */
+static void
+jobs_init(struct run_jobs *j, const char *const *in, size_t n, unsigned jobs)
+{
+	memset(j, 0, sizeof(*j));
+	j->paths = in;
+	j->n = n;
+	j->jobs = jobs;
+	j->load = load;
+	j->unload = unload;
+}
+
 static struct run *
 workers(
     struct world *w, const char *const *in, size_t n, size_t max, unsigned jobs)
@@ -201,12 +222,7 @@ workers(
 	struct run *r = new_run(w, max);
 	struct run_jobs j;
 
-	memset(&j, 0, sizeof(j));
-	j.paths = in;
-	j.n = n;
-	j.jobs = jobs;
-	j.load = load;
-	j.unload = unload;
+	jobs_init(&j, in, n, jobs);
 	assert_int_equal(run_inputs(r, &j), 0);
 	return r;
 }
@@ -280,28 +296,93 @@ cap_keeps_counts(void **state)
 static void
 failing_input_stops(void **state)
 {
-	static const char *const bad[] = {
-		"examples/aws-export",
-		"tests/fixtures/config/nonexistent.json",
-		"tests/fixtures/config/s3-bucket.json",
-	};
 	struct world *w = *state;
 	struct run *r = new_run(w, 1000);
 	struct run_jobs j;
 	size_t before = w->d.nerrors;
 
-	memset(&j, 0, sizeof(j));
-	j.paths = bad;
-	j.n = 3;
-	j.jobs = 3;
-	j.load = load;
-	j.unload = unload;
+	jobs_init(&j, bad, 3, 3);
 	assert_int_equal(run_inputs(r, &j), -1);
 	assert_int_equal(r->as.ninputs, 1);
 	assert_true(w->d.nerrors > before);
 	assert_diag_has(&w->d, "nonexistent.json");
 	run_free(r);
 	diag_clear(&w->d);
+}
+
+/* What run_jobs.input_done saw (workers call it concurrently). */
+struct done_log {
+	pthread_mutex_t mu;
+	const char *const *paths;
+	unsigned calls[NINPUTS];
+	int path_ok[NINPUTS];
+	char sha256[NINPUTS][SHA256_HEX_LEN + 1];
+};
+
+static void
+on_done(void *arg, size_t i, const struct input_info *in)
+{
+	struct done_log *l = arg;
+
+	pthread_mutex_lock(&l->mu);
+	if (i < NINPUTS) {
+		l->calls[i]++;
+		l->path_ok[i] = strcmp(in->path, l->paths[i]) == 0;
+		memcpy(l->sha256[i], in->sha256, sizeof(l->sha256[i]));
+	}
+	pthread_mutex_unlock(&l->mu);
+}
+
+static void
+done_run(struct world *w, struct done_log *l, const char *const *in, size_t n,
+    unsigned jobs, int rc)
+{
+	struct run *r = new_run(w, 1000);
+	struct run_jobs j;
+	size_t i;
+
+	memset(l->calls, 0, sizeof(l->calls));
+	memset(l->path_ok, 0, sizeof(l->path_ok));
+	l->paths = in;
+	jobs_init(&j, in, n, jobs);
+	j.arg = l;
+	j.input_done = on_done;
+	assert_int_equal(run_inputs(r, &j), rc);
+	/* Each input folded was announced once, with its own input_info. */
+	for (i = 0; i < r->as.ninputs; i++) {
+		assert_int_equal(l->calls[i], 1);
+		assert_true(l->path_ok[i]);
+		assert_string_equal(l->sha256[i], r->as.inputs[i].sha256);
+	}
+	run_free(r);
+}
+
+/*
+ * run_jobs.input_done (what `scan` pins each directory input's files
+ * with): once for each input read, on whichever thread read it, with
+ * that input's path and digest, for 1 to 4 workers; never for an input
+ * that failed, nor (sequentially) for one after it.
+ */
+static void
+input_done_once_each(void **state)
+{
+	struct world *w = *state;
+	struct done_log l;
+	unsigned jobs;
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(pthread_mutex_init(&l.mu, NULL), 0);
+	for (jobs = 1; jobs <= 4; jobs++)
+		done_run(w, &l, inputs, NINPUTS, jobs, 0);
+	for (jobs = 1; jobs <= 3; jobs++) {
+		done_run(w, &l, bad, 3, jobs, -1);
+		assert_int_equal(l.calls[0], 1);
+		assert_int_equal(l.calls[1], 0);
+		if (jobs == 1)
+			assert_int_equal(l.calls[2], 0);
+		diag_clear(&w->d);
+	}
+	pthread_mutex_destroy(&l.mu);
 }
 
 /*
@@ -373,6 +454,8 @@ main(int argc, char **argv)
 		    cap_keeps_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    failing_input_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    input_done_once_each, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    fold_under_alloc_failure, setup, teardown),
 		cmocka_unit_test(shards_partition),

@@ -374,6 +374,31 @@ test_deterministic(void **state)
 	}
 }
 
+/*
+ * report.json's controls rendered by 1 to 8 threads (scan --jobs, in
+ * any order, spliced in order) are the bytes one thread writes.
+ */
+static void
+test_json_threads(void **state)
+{
+	struct fx *f = *state;
+	struct report_opts o;
+	char *one, *many;
+	unsigned jobs;
+
+	assert_true(f->run.as.ncontrols >= 2);
+	memset(&o, 0, sizeof(o));
+	one = render_o(&f->run, "json", &o);
+	for (jobs = 2; jobs <= 8; jobs++) {
+		memset(&o, 0, sizeof(o));
+		o.jobs = jobs;
+		many = render_o(&f->run, "json", &o);
+		assert_string_equal(many, one);
+		free(many);
+	}
+	free(one);
+}
+
 static void
 assert_no_controls(const char *what, const char *s, size_t len)
 {
@@ -1377,6 +1402,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_table_sorted),
 		cmocka_unit_test_setup_teardown(
 		    test_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_json_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_html_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(

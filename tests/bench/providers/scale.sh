@@ -11,9 +11,19 @@
 # --jobs 1 and --jobs 2 (the JSON report to a file, as users run it).
 # Columns: inputs, MB/s (wall clock), ratio to the ceiling, peak RSS and
 # peak RSS per worker (the process's peak over the number of workers),
-# and the speed-up of --jobs 2 over --jobs 1 (target >= 1.7x on two
-# idle CPUs; a shared machine shows less).  The reports of both rows
-# must be byte-identical, or the benchmark fails.
+# CPU seconds (user + system, all threads) and CPU/wall (how many CPUs
+# the row kept busy), and the speed-up of --jobs 2 over --jobs 1 (target
+# >= 1.7x on two idle CPUs).  The reports of both rows must be
+# byte-identical, or the benchmark fails.
+#
+# The honest comparison: --jobs 1 is one thread here (the JSON loader's
+# reader thread starts only for files over 64 KiB; the largest file of
+# the export is 28 KiB), so its CPU/wall is at most 1.0 and --jobs 2 can
+# reach 2.0 only with two idle CPUs.  Each row prints the 1-minute load
+# average before it: with a load of 1 or more the machine's other work
+# takes CPUs from --jobs 2 and the wall-clock speed-up is not the
+# target's measure; CPU seconds show whether the work itself grew with
+# the workers (it must not: the same inputs, the same report).
 #
 # Environment: BENCH_SIZES (copies, default 200: `BENCH_SIZES=20` for a
 # quick run), BENCH_RUNS (best of, default 3).
@@ -31,6 +41,11 @@ $CC $CFLAGS -o "$B/yajl_parse_only" tests/bench/yajl_parse_only.c -lyajl
 $CC $CFLAGS -o "$B/rusage_run" tests/bench/rusage_run.c
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+
+# The 1-minute load average.
+load1() {
+	cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?"
+}
 
 # best N CMD...: the fastest of N runs, "<count> <bytes> <s> <rss> <cpu>".
 best() {
@@ -70,10 +85,12 @@ for copies in ${BENCH_SIZES:-200}; do
 	fi
 	bytes=$(stat -c %s "$ALL")
 	ceil=$(best "$RUNS" "$B/yajl_parse_only" "$ALL")
+	l1=$(load1)
 	j1=$(best "$RUNS" "$B/rusage_run" "$ALL" "$TMP/r1.json" -- \
 		"$BUILD/rampart" scan --baseline fedramp-moderate \
 		--input-each "$D" --jobs 1 --max-evidence-age 0 \
 		--fixed-time 2026-11-27T00:00:00Z --format json --output "$TMP/r1.json")
+	l2=$(load1)
 	j2=$(best "$RUNS" "$B/rusage_run" "$ALL" "$TMP/r2.json" -- \
 		"$BUILD/rampart" scan --baseline fedramp-moderate \
 		--input-each "$D" --jobs 2 --max-evidence-age 0 \
@@ -81,21 +98,25 @@ for copies in ${BENCH_SIZES:-200}; do
 	cmp -s "$TMP/r1.json" "$TMP/r2.json" ||
 		{ echo "bench: --jobs 1 and --jobs 2 reports differ" >&2; exit 1; }
 	echo "== $copies copies of examples/aws-export ($((bytes / 1024)) KiB of JSON), best of $RUNS"
-	printf '%-34s %7s %8s %6s %10s %12s %8s\n' row inputs "MB/s" ratio \
-	    "peak RSS" "RSS/worker" speedup
+	printf '%-24s %6s %7s %6s %10s %11s %7s %8s %5s %8s\n' row inputs \
+	    "MB/s" ratio "peak RSS" "RSS/worker" "CPU s" "CPU/wall" load \
+	    speedup
 	cm=$(echo "$ceil" | awk '{print $2 / 1048576 / $3}')
-	row() { # label result workers
-		echo "$2" | awk -v l="$1" -v c="$3" -v cm="$cm" -v n="$copies" \
-		    -v t1="$(echo "$j1" | awk '{print $3}')" '{
+	row() { # label result workers load
+		echo "$2" | awk -v l="$1" -v c="$3" -v ld="$4" -v cm="$cm" \
+		    -v n="$copies" -v t1="$(echo "$j1" | awk '{print $3}')" '{
 			mbs = $2 / 1048576 / $3
-			printf "%-34s %7d %8.1f %5.0f%% %7.1f MB %9.1f MB %7.2fx\n",
+			printf "%-24s %6d %7.1f %5.0f%% %7.1f MB %8.1f MB %7.2f %8.2f %5s %7.2fx\n",
 			    l, n, mbs, 100 * mbs / cm, $4 / 1024, $4 / 1024 / c,
-			    t1 / $3 }'
+			    $5, $5 / $3, ld, t1 / $3 }'
 	}
 	echo "$ceil" | awk -v n="$copies" '{
-		printf "%-34s %7d %8.1f %5.0f%% %7.1f MB %12s %8s\n",
-		    "yajl parse-only (ceiling)", n, $2 / 1048576 / $3, 100,
-		    $4 / 1024, "-", "-" }'
-	row "rampart scan --jobs 1" "$j1" 1
-	row "rampart scan --jobs 2" "$j2" 2
+		printf "%-24s %6d %7.1f %5.0f%% %7.1f MB %11s %7.2f %8s %5s %8s\n",
+		    "yajl parse-only", n, $2 / 1048576 / $3, 100,
+		    $4 / 1024, "-", $5, "-", "-", "-" }'
+	row "rampart scan --jobs 1" "$j1" 1 "$l1"
+	row "rampart scan --jobs 2" "$j2" 2 "$l2"
+	awk -v a="$l1" -v b="$l2" 'BEGIN { if (a + 0 >= 1 || b + 0 >= 1)
+		print "note: load average >= 1: other work shared the CPUs," \
+		    " so the wall-clock speed-up does not measure the 1.7x target" }'
 done
