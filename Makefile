@@ -158,7 +158,7 @@ ubsan:
 
 # ThreadSanitizer (clang) over the JSON loader's reader thread: its tests
 # and a scan checked against the normal build (tests/tsan.sh).
-TSAN_TESTS := test_pipeline test_stream test_json test_merge
+TSAN_TESTS := test_pipeline test_stream test_json test_merge test_reports
 tsan: all
 	$(MAKE) BUILD=build-tsan CC=$(CLANG) SANITIZE=thread \
 	    $(TSAN_TESTS:%=build-tsan/tests/%) build-tsan/rampart
