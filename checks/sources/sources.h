@@ -71,6 +71,17 @@ struct doc_node *src_parse_json_string(
  */
 struct doc_node *src_pascal(struct arena *a, const struct doc_node *n);
 
+/*
+ * Fill *r as the listing marker of type (docs/decisions.md): listing 1,
+ * id and attrs NULL, the placement (provider, account, region, namespace,
+ * collected) copied from place (may be NULL), source and mark.file
+ * source, read_error rerr (NULL: the input holds the whole listing of
+ * the type there, possibly empty; else why it is incomplete).  The
+ * caller may then set attrs (an empty map) and emit it.
+ */
+void src_marker(struct resource *r, const struct resource *place,
+    const char *type, const char *source, const char *rerr);
+
 /* Whether a string looks like an AWS region name ("us-gov-west-1"). */
 int src_is_region(const char *s);
 
