@@ -53,7 +53,11 @@ struct dump_call {
 	 * the account's own, dump.account).
 	 */
 	const char *member, *id;
-	/* DUMP_PER_PARENT: the parent type and its attribute naming files. */
+	/*
+	 * DUMP_PER_PARENT: the parent, and its attribute naming the files.
+	 * parent is a type, or "svc/call": the elements of that row (whose
+	 * type is NULL: read for their names, never emitted or marked).
+	 */
 	const char *parent, *pkey;
 	/*
 	 * join: the per-resource file joins into its resource of type:
@@ -66,6 +70,9 @@ struct dump_call {
 	int fix; /* a value of the layout's fix hook, 0: none */
 	const char *notconf; /* the error code meaning "not configured" */
 	const char *alias; /* the call's name in a second layout (hooks) */
+	/* A merge join (field NULL): the resource is then named by this
+	 * field of the response when it has it (OCI's bucket OCID). */
+	const char *rename;
 };
 
 /* What an error recorded in a file means for the evidence. */
@@ -80,6 +87,7 @@ enum dump_class {
 struct dump_error {
 	const char *code;
 	enum dump_class cls;
+	const char *words; /* in messages; NULL: dump_class_name(cls) */
 };
 
 struct dump;
@@ -102,6 +110,12 @@ struct dump_layout {
 	/* Nonzero: a non-regular file where a call's file is expected is an
 	 * input error (-1); zero: an error response (DUMP_ERROR). */
 	int strict_files;
+	/* What wrote the files, in messages ("AWS CLI", "OCI CLI"). */
+	const char *what;
+	/* Nonzero: listing markers carry an empty attrs map (else NULL). */
+	int marker_attrs;
+	/* Nonzero: a page flag's string "false" is false, "true" true. */
+	int flag_strings;
 	/*
 	 * The file of call c in scope s: name NULL the scope-wide call;
 	 * name "" page index (0, 1, ...) of the scope-wide listing
@@ -131,6 +145,28 @@ struct dump_layout {
 	 */
 	int (*fix)(struct dump *d, int fix, struct doc_node *v,
 	    struct doc_node **out, const char **why);
+	/*
+	 * The id of listed element el of call c (in d->a), or NULL when it
+	 * has none (an input error naming the element).  NULL hook: the
+	 * element's field c->id verbatim (c->id NULL: d->account).
+	 */
+	const char *(*id)(struct dump *d, const struct dump_scope *s,
+	    const struct dump_call *c, const struct doc_node *el);
+	/*
+	 * Words for "file says more pages exist by key" (in d->a; NULL out
+	 * of memory).  NULL hook: "'<tool> <svc> <call>' is incomplete: its
+	 * last page says '<key>', so more pages exist than the export holds
+	 * (<file>)".
+	 */
+	const char *(*more_words)(struct dump *d, const struct dump_call *c,
+	    const char *file, const char *key);
+	/*
+	 * Words for "page index of npages is missing" (in d->a).  NULL
+	 * hook: "'<tool> <svc> <call>' is incomplete: page <i> of <n> is
+	 * missing (<path>)".
+	 */
+	const char *(*page_missing)(struct dump *d, const struct dump_scope *s,
+	    const struct dump_call *c, size_t index, size_t npages);
 };
 
 /* ------------------------------------------------------ reader state */
@@ -239,8 +275,18 @@ enum dump_class dump_classify(const struct dump_layout *lay,
     const struct dump_call *c, const char *code, int64_t status);
 /* "denied", "throttled", "not configured", "failed". */
 const char *dump_class_name(enum dump_class cls);
+/*
+ * How messages word an error code: its row's words, else its class's
+ * name (dump_classify()).
+ */
+const char *dump_error_words(const struct dump_layout *lay,
+    const struct dump_call *c, const char *code, int64_t status);
 
-/* The page key data says more pages exist by (layout's keys), or NULL. */
+/*
+ * The page key data says more pages exist by (layout's keys), or NULL.
+ * A pure function of the layout and data, as are dump_call_find(),
+ * dump_classify() and dump_error_words().
+ */
 const char *dump_more_pages(
     const struct dump_layout *lay, const struct doc_node *data);
 
@@ -322,6 +368,15 @@ int dump_join_all(struct dump *d, const struct dump_scope *s, const char *type,
  */
 int dump_check_per_resource(struct dump *d, const struct dump_scope *s,
     int (*skip)(const struct dump_scope *s, const struct dump_call *c));
+
+/*
+ * A service folder svc of scope s, against the table: a file of a call
+ * in another case or without ".json", a folder where a call's file is
+ * expected (or a file where its per-resource folder is), makes the
+ * row's type marker an error; other unknown entries are warnings.  0/-1.
+ */
+int dump_check_service_dir(struct dump *d, const struct dump_scope *s,
+    const char *svc, const char *dir);
 
 /* --------------------------------------------- a scope from the table */
 
