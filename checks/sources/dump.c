@@ -687,7 +687,7 @@ dump_join(struct dump *d, const struct dump_scope *s, struct doc_node *attrs,
 	struct doc_node *v, *out;
 	const char *why = NULL, *attr = c->attr != NULL ? c->attr : c->field;
 
-	if ((d->lay->path == NULL && note_joined(d, c, name) != 0) ||
+	if (note_joined(d, c, name) != 0 ||
 	    dump_get(d, s, c, name, index, &r) != 0)
 		return -1;
 	if (r.kind == DUMP_OK && r.more != NULL) {
