@@ -634,43 +634,36 @@ aws_page_missing(struct dump *c, const struct dump_scope *s,
 }
 
 /*
- * Join `aws svc call`'s per-resource output of name (index: the
- * resource's rank) into attrs as its row says (dump_join()).  Placebo:
- * a call recorded for other resources but not this one (its recording
- * is missing) is missing evidence, not absence.
+ * The missing hook: placebo, a call recorded for other resources but
+ * not this one (its recording is missing) is missing evidence, not
+ * absence.
  */
+static int
+aws_missing(struct dump *c, const struct dump_scope *s,
+    const struct dump_call *ci, const char *name, size_t index,
+    struct dump_resp *r)
+{
+	size_t n, max;
+
+	if (!AWS(c)->placebo || name == NULL)
+		return 0;
+	ac_recordings(c, ci->svc, ci->call, &n, &max);
+	if (n == 0)
+		return 0;
+	return resp_error(c, r, ci, "Missing",
+	    arena_printf(c->a,
+		"recording %zu is missing, %zu of the call are present",
+		index + 1, n),
+	    s->dir);
+}
+
+/* Join `aws svc call`'s output of name into attrs (dump_join()). */
 int
 ac_join(struct dump *c, const struct dump_scope *s, struct doc_node *attrs,
     const char **rerr, const char *svc, const char *call, const char *name,
     size_t index)
 {
-	const struct dump_call *ci = ac_row(svc, call);
-	struct dump_resp r;
-	char path[PATH_MAX];
-	struct stat st;
-	size_t n, max;
-
-	if (AWS(c)->placebo && name != NULL &&
-	    ac_call_path(c, s, svc, call, name, index, path, sizeof(path)) ==
-		0 &&
-	    stat(path, &st) != 0 && errno == ENOENT) {
-		ac_recordings(c, svc, call, &n, &max);
-		if (n == 0)
-			return 0;
-		memset(&r, 0, sizeof(r));
-		if (resp_error(c, &r, ci, "Missing",
-			arena_printf(c->a,
-			    "recording %zu is missing, %zu of the call are "
-			    "present",
-			    index + 1, n),
-			s->dir) != 0)
-			return -1;
-		if (rerr == NULL && ci->field != NULL)
-			return dump_add_unreadable(c, attrs, call,
-			    ci->attr != NULL ? ci->attr : ci->field, &r);
-		return dump_add_read_error(c, attrs, call, &r, rerr);
-	}
-	return dump_join(c, s, attrs, rerr, ci, name, index);
+	return dump_join(c, s, attrs, rerr, ac_row(svc, call), name, index);
 }
 
 /*
@@ -938,6 +931,7 @@ const struct dump_layout ac_layout = {
 	.unwrap = aws_unwrap,
 	.fix = aws_fix,
 	.page_missing = aws_page_missing,
+	.missing = aws_missing,
 };
 
 static int

@@ -58,8 +58,6 @@ int ac_is_global_service(const char *svc);
 int ac_join(struct dump *c, const struct dump_scope *s, struct doc_node *attrs,
     const char **rerr, const char *svc, const char *call, const char *name,
     size_t index);
-int ac_join_all(struct dump *c, const struct dump_scope *s, const char *type,
-    struct doc_node *attrs, const char **rerr, const char *name, size_t index);
 int ac_listing(struct dump *c, const struct dump_scope *s, const char *type,
     const char *svc, const char *call, const char *key, struct dump_resp *r,
     const struct doc_node **list);

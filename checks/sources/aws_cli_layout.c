@@ -43,23 +43,6 @@ service_nocase(const char *name, size_t len)
 	return NULL;
 }
 
-/* name's length without a last extension (".JSON", ".txt"). */
-static size_t
-stem_len(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-
-	return dot != NULL && dot != name ? (size_t)(dot - name) : strlen(name);
-}
-
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* A region's rows of an account-wide service are not read there. */
 static int
 skip_global(const struct dump_scope *s, const struct dump_call *ci)
@@ -150,7 +133,7 @@ ac_check_layout(struct dump *c, const struct dump_scope *s, int root)
 		}
 		isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 		svc = service_nocase(de->d_name,
-		    isdir ? strlen(de->d_name) : stem_len(de->d_name));
+		    isdir ? strlen(de->d_name) : dump_stem_len(de->d_name));
 		if (isdir && is_cli_service(de->d_name)) {
 			if (!root && ac_is_global_service(de->d_name))
 				rc = dump_mark_calls_error(c, s, de->d_name,
@@ -173,8 +156,8 @@ ac_check_layout(struct dump *c, const struct dump_scope *s, int root)
 			else if (n == 0)
 				rc = warn_unread(c, path,
 				    "not an AWS CLI service or region folder");
-		} else if (!ends_with(de->d_name, ".md") &&
-		    !ends_with(de->d_name, ".txt") &&
+		} else if (!dump_ends_with(de->d_name, ".md") &&
+		    !dump_ends_with(de->d_name, ".txt") &&
 		    !(root && strcmp(de->d_name, COLLECTION_FILE) == 0)) {
 			rc = warn_unread(c, path,
 			    "not an AWS CLI output (<service>/<call>.json)");
@@ -231,7 +214,7 @@ check_placebo_entry(
 {
 	char path[PATH_MAX], op[128], stem[256];
 	const char *us = strrchr(name, '_');
-	size_t i, len = us != NULL ? (size_t)(us - name) : stem_len(name);
+	size_t i, len = us != NULL ? (size_t)(us - name) : dump_stem_len(name);
 	int hit = 0;
 
 	if (dump_path_join(path, sizeof(path), s->dir, name))
@@ -270,8 +253,8 @@ ac_index_recordings(struct dump *c, const struct dump_scope *s)
 		if (de->d_name[0] == '.')
 			continue;
 		if (!parse_recording(de->d_name, &slen, &seq)) {
-			if (!ends_with(de->d_name, ".md") &&
-			    !ends_with(de->d_name, ".txt"))
+			if (!dump_ends_with(de->d_name, ".md") &&
+			    !dump_ends_with(de->d_name, ".txt"))
 				rc = check_placebo_entry(c, s, de->d_name);
 			continue;
 		}

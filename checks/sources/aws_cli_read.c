@@ -123,31 +123,6 @@ ac_read_vpcs(struct dump *c, const struct dump_scope *s)
 	return 0;
 }
 
-/*
- * Every per-resource call ac_calls[] joins into resources of type, in
- * table order, for the resource name (index-th listed).  A merged call
- * (field NULL) that failed makes the resource unreadable (*rerr); the
- * others spoil their attribute only.  0 or -1.
- */
-int
-ac_join_all(struct dump *c, const struct dump_scope *s, const char *type,
-    struct doc_node *attrs, const char **rerr, const char *name, size_t index)
-{
-	const struct dump_call *ci;
-	size_t i;
-
-	for (i = 0; i < ac_ncalls; i++) {
-		ci = &ac_calls[i];
-		if (!ci->join || ci->type == NULL ||
-		    strcmp(ci->type, type) != 0)
-			continue;
-		if (ac_join(c, s, attrs, ci->field != NULL ? NULL : rerr,
-			ci->svc, ci->call, name, index))
-			return -1;
-	}
-	return 0;
-}
-
 int
 ac_read_buckets(struct dump *c, const struct dump_scope *s)
 {
@@ -169,7 +144,7 @@ ac_read_buckets(struct dump *c, const struct dump_scope *s)
 		if (owner != NULL &&
 		    src_set(c->a, attrs, "Owner", (struct doc_node *)owner))
 			return diag_err(c->d, NULL, "out of memory");
-		if (ac_join_all(c, s, type, attrs, &rerr, id, i) ||
+		if (dump_join_all(c, s, type, attrs, &rerr, id, i) ||
 		    dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
@@ -192,7 +167,7 @@ ac_read_keys(struct dump *c, const struct dump_scope *s)
 		rerr = NULL;
 		if (ac_element(c, s, type, list->u.seq.items[i], "KeyId",
 			&attrs, &id) ||
-		    ac_join_all(c, s, type, attrs, &rerr, id, i) ||
+		    dump_join_all(c, s, type, attrs, &rerr, id, i) ||
 		    dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
@@ -216,7 +191,7 @@ ac_read_trails(struct dump *c, const struct dump_scope *s)
 		rerr = NULL;
 		if (ac_element(c, s, type, list->u.seq.items[i], "Name", &attrs,
 			&id) ||
-		    ac_join_all(c, s, type, attrs, &rerr, id, i) ||
+		    dump_join_all(c, s, type, attrs, &rerr, id, i) ||
 		    dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;

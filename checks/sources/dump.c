@@ -690,6 +690,9 @@ dump_join(struct dump *d, const struct dump_scope *s, struct doc_node *attrs,
 	if (note_joined(d, c, name) != 0 ||
 	    dump_get(d, s, c, name, index, &r) != 0)
 		return -1;
+	if (r.kind == DUMP_MISSING && d->lay->missing != NULL &&
+	    d->lay->missing(d, s, c, name, index, &r) != 0)
+		return -1;
 	if (r.kind == DUMP_OK && r.more != NULL) {
 		r.kind = DUMP_ERROR;
 		r.code = "Incomplete";
@@ -766,8 +769,8 @@ warn_unread(struct dump *d, const char *path, const char *why)
 	return 0;
 }
 
-static int
-ends_with(const char *s, const char *suffix)
+int
+dump_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
 
@@ -791,7 +794,7 @@ per_resource_why(struct dump *d, const struct dump_call *c, const char *dir,
 		return "path too long to read";
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return "not a regular file";
-	if (!ends_with(name, ".json") || len == 5)
+	if (!dump_ends_with(name, ".json") || len == 5)
 		return "not a '<name>.json' file";
 	if ((key = arena_printf(d->a, "%s/%s/%.*s", c->svc, c->call,
 		 (int)(len - 5), name)) == NULL) {
@@ -900,9 +903,8 @@ call_nocase(const struct dump_layout *lay, const char *svc, const char *name,
 	return NULL;
 }
 
-/* name's length without a last extension (".JSON", ".txt"). */
-static size_t
-stem_len(const char *name)
+size_t
+dump_stem_len(const char *name)
 {
 	const char *dot = strrchr(name, '.');
 
@@ -919,7 +921,7 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 	size_t len = strlen(name);
 	int isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 
-	if (!isdir && ends_with(name, ".json")) {
+	if (!isdir && dump_ends_with(name, ".json")) {
 		c = call_nocase(d->lay, svc, name, len - 5);
 		if (c != NULL && strncmp(c->call, name, len - 5) != 0)
 			return dump_mark_calls_error(d, s, svc, c->call, path,
@@ -941,7 +943,7 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 			    "is expected");
 		return 0;
 	}
-	c = call_nocase(d->lay, svc, name, stem_len(name));
+	c = call_nocase(d->lay, svc, name, dump_stem_len(name));
 	if (c == NULL)
 		c = call_nocase(d->lay, svc, name, len);
 	if (c != NULL)
