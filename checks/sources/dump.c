@@ -930,6 +930,12 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 	}
 	if (isdir) {
 		c = call_nocase(d->lay, svc, name, len);
+		/* "<call>.json/": a folder where the call's file belongs */
+		if (c == NULL && dump_ends_with(name, ".json") &&
+		    (c = call_nocase(d->lay, svc, name, len - 5)) != NULL)
+			return dump_mark_calls_error(d, s, svc, c->call, path,
+			    "a folder stands where the call's output file "
+			    "is expected");
 		if (c == NULL)
 			return warn_unread(d, path,
 			    "not a per-resource folder of a call rampart "

@@ -343,6 +343,65 @@ test_children_and_joins(void **state)
 	arena_free(s.a);
 }
 
+/* The service folder against the table: a misnamed output is an error. */
+static void
+test_service_dir(void **state)
+{
+	static const struct {
+		const char *entry, *want; /* want NULL: no marker */
+		int dir;
+	} v[] = {
+		{ "fw-list.json", NULL, 0 },
+		{ "notes.json", NULL, 0 },
+		{ "FW-List.json", "unexpected case", 0 },
+		{ "fw-list", "without the '.json' extension", 0 },
+		{ "fw-list.JSON", "without the '.json' extension", 0 },
+		{ "fw-list.json", "a folder stands where", 1 },
+		{ "fw-list", "a folder stands where", 1 },
+		{ "FW-RULES", "folder name in unexpected case", 1 },
+		{ "other", NULL, 1 },
+	};
+	char path[1024], dir[512];
+	struct dump d;
+	struct diag dg;
+	struct dump_scope sc;
+	struct seen s;
+	size_t i;
+	int m;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		fresh();
+		snprintf(dir, sizeof(dir), "%s/net", root);
+		assert_int_equal(mkdir(dir, 0700), 0);
+		snprintf(path, sizeof(path), "%s/%s", dir, v[i].entry);
+		if (v[i].dir)
+			assert_int_equal(mkdir(path, 0700), 0);
+		else
+			put(path + strlen(root) + 1, "{}");
+		memset(&s, 0, sizeof(s));
+		s.a = arena_new();
+		diag_init(&dg);
+		sc.dir = root;
+		sc.region = NULL;
+		assert_int_equal(
+		    dump_init(&d, &toy, &dg, root, NULL, keep, &s), 0);
+		assert_int_equal(
+		    dump_check_service_dir(&d, &sc, "net", dir), 0);
+		m = marker_of(&s, FW);
+		if (v[i].want == NULL) {
+			assert_int_equal(m, -1);
+		} else {
+			assert_true(m >= 0);
+			assert_non_null(s.v[m].rerr);
+			assert_non_null(strstr(s.v[m].rerr, v[i].want));
+		}
+		dump_fini(&d);
+		diag_free(&dg);
+		arena_free(s.a);
+	}
+}
+
 static void
 test_pure_tables(void **state)
 {
@@ -409,6 +468,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pages_metamorphic),
 		cmocka_unit_test(test_errors_never_complete),
 		cmocka_unit_test(test_children_and_joins),
+		cmocka_unit_test(test_service_dir),
 		cmocka_unit_test_teardown(test_pure_tables, cleanup),
 	};
 
