@@ -60,17 +60,6 @@ ac_check_per_resource(struct dump *c, const struct dump_scope *s)
 	return dump_check_per_resource(c, s, skip_global);
 }
 
-/* A warning that path is not read, with why. */
-static int
-warn_unread(struct dump *c, const char *path, const char *why)
-{
-	struct mark m = { NULL, 0, 0 };
-
-	m.file = path;
-	diag_warn(c->d, &m, "'%s' is not read: %s", path, why);
-	return 0;
-}
-
 /*
  * The service folders under an unknown folder of the root: their types'
  * evidence is not read (the folder is no region), so their markers
@@ -127,7 +116,7 @@ ac_check_layout(struct dump *c, const struct dump_scope *s, int root)
 		if (de->d_name[0] == '.')
 			continue;
 		if (dump_path_join(path, sizeof(path), s->dir, de->d_name)) {
-			rc = warn_unread(
+			rc = dump_warn_unread(
 			    c, s->dir, "an entry's path is too long to read");
 			continue;
 		}
@@ -154,12 +143,12 @@ ac_check_layout(struct dump *c, const struct dump_scope *s, int root)
 			if ((n = check_unknown_dir(c, s, path)) < 0)
 				rc = -1;
 			else if (n == 0)
-				rc = warn_unread(c, path,
+				rc = dump_warn_unread(c, path,
 				    "not an AWS CLI service or region folder");
 		} else if (!dump_ends_with(de->d_name, ".md") &&
 		    !dump_ends_with(de->d_name, ".txt") &&
 		    !(root && strcmp(de->d_name, COLLECTION_FILE) == 0)) {
-			rc = warn_unread(c, path,
+			rc = dump_warn_unread(c, path,
 			    "not an AWS CLI output (<service>/<call>.json)");
 		}
 	}
@@ -233,7 +222,7 @@ check_placebo_entry(
 			"'<service>.<Operation>_<N>.json'"))
 			return -1;
 	}
-	return hit ? 0 : warn_unread(c, path, "not a placebo recording");
+	return hit ? 0 : dump_warn_unread(c, path, "not a placebo recording");
 }
 
 /* Index the recordings of a placebo root into AWS(c)->rec; report the rest. */

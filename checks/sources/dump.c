@@ -758,9 +758,8 @@ dump_join_all(struct dump *d, const struct dump_scope *s, const char *type,
 	return 0;
 }
 
-/* A warning that path is not read, with why. */
-static int
-warn_unread(struct dump *d, const char *path, const char *why)
+int
+dump_warn_unread(struct dump *d, const char *path, const char *why)
 {
 	struct mark m = { NULL, 0, 0 };
 
@@ -825,7 +824,7 @@ check_folder(struct dump *d, const struct dump_scope *s,
 		    dump_path_join(path, sizeof(path), dir, de->d_name) == 0) {
 			/* never written by a collector; holds no
 			 * resource's evidence (.DS_Store, .tmp) */
-			warn_unread(d, path, "hidden file");
+			dump_warn_unread(d, path, "hidden file");
 			continue;
 		}
 		why = per_resource_why(
@@ -937,7 +936,7 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 			    "a folder stands where the call's output file "
 			    "is expected");
 		if (c == NULL)
-			return warn_unread(d, path,
+			return dump_warn_unread(d, path,
 			    "not a per-resource folder of a call rampart "
 			    "reads");
 		if (strcmp(c->call, name) != 0)
@@ -955,7 +954,7 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 	if (c != NULL)
 		return dump_mark_calls_error(d, s, svc, c->call, path,
 		    "output file without the '.json' extension");
-	return warn_unread(d, path, "not a '<call>.json' file");
+	return dump_warn_unread(d, path, "not a '<call>.json' file");
 }
 
 int
@@ -1366,7 +1365,6 @@ int
 dump_emit_scope(struct dump *d, const struct dump_scope *s)
 {
 	struct dump_res *x;
-	struct resource r;
 	struct mark m;
 	size_t i;
 
@@ -1374,21 +1372,8 @@ dump_emit_scope(struct dump *d, const struct dump_scope *s)
 		x = &d->v[i];
 		if (hidden_type(x->type))
 			continue;
-		memset(&r, 0, sizeof(r));
-		r.type = x->type;
-		r.id = x->id;
-		r.region = s->region;
-		r.account = d->account;
-		r.provider = d->lay->provider;
-		r.source = x->source;
-		r.mark = x->mark;
-		r.attrs = x->attrs;
-		r.read_error = x->read_error;
-		r.unreadable = x->unread;
-		r.collected = d->collected;
-		d->emitted++;
-		d->resources++;
-		if (d->fn(d->ctx, &r, d->a) != 0)
+		if (dump_emit(d, s, x->type, x->id, x->attrs, x->read_error,
+			&x->mark) != 0)
 			return -1;
 	}
 	for (i = 0; i < d->nl; i++) {

@@ -428,6 +428,8 @@ int dump_path_join(char *buf, size_t len, const char *dir, const char *name);
 size_t dump_stem_len(const char *name);
 /* Whether s ends with suffix. */
 int dump_ends_with(const char *s, const char *suffix);
+/* A warning that path is not read, with why (diag_warn); 0. */
+int dump_warn_unread(struct dump *d, const char *path, const char *why);
 /* diag_err(d, NULL, "out of memory"). */
 int dump_oom(struct dump *d);
 
