@@ -474,3 +474,22 @@ src_has_key(const char *head, size_t len, const char *key)
 	}
 	return 0;
 }
+
+void
+src_marker(struct resource *r, const struct resource *place, const char *type,
+    const char *source, const char *rerr)
+{
+	memset(r, 0, sizeof(*r));
+	if (place != NULL) {
+		r->provider = place->provider;
+		r->account = place->account;
+		r->region = place->region;
+		r->namespace = place->namespace;
+		r->collected = place->collected;
+	}
+	r->type = type;
+	r->listing = 1;
+	r->source = source;
+	r->mark.file = source;
+	r->read_error = rerr;
+}

@@ -71,6 +71,17 @@ struct doc_node *src_parse_json_string(
  */
 struct doc_node *src_pascal(struct arena *a, const struct doc_node *n);
 
+/*
+ * Fill *r as the listing marker of type (docs/decisions.md): listing 1,
+ * id and attrs NULL, the placement (provider, account, region, namespace,
+ * collected) copied from place (may be NULL), source and mark.file
+ * source, read_error rerr (NULL: the input holds the whole listing of
+ * the type there, possibly empty; else why it is incomplete).  The
+ * caller may then set attrs (an empty map) and emit it.
+ */
+void src_marker(struct resource *r, const struct resource *place,
+    const char *type, const char *source, const char *rerr);
+
 /* Whether a string looks like an AWS region name ("us-gov-west-1"). */
 int src_is_region(const char *s);
 
@@ -173,12 +184,5 @@ struct doc_node *oci_kebab(struct arena *a, const struct doc_node *n);
 const char *oci_ocid_region(struct arena *a, const char *ocid);
 /* Whether s is a tenancy OCID. */
 int oci_is_tenancy(const char *ocid);
-
-/* What a recorded OCI service error means for the evidence. */
-enum oci_err { OCI_ERR_DENIED, OCI_ERR_THROTTLED, OCI_ERR_OTHER };
-/* The class of error code (or HTTP status when the code is unknown). */
-enum oci_err oci_error_class(const char *code, int64_t status);
-/* "denied", "throttled", "failed". */
-const char *oci_error_name(enum oci_err e);
 
 #endif /* RAMPART_SOURCES_H */
