@@ -870,89 +870,84 @@ read_per(struct gc *g, size_t ci)
 }
 
 /*
- * The service folders of scope dir: a file or folder whose name is one
- * of a call's in another case, or without ".json", makes the call's
- * listing an error; anything else unknown is a warning.
+ * The core's layout check (dump_check_service_dir) emits an error
+ * marker per type it finds unreadable; a scope here has one marker per
+ * type, at its end (scope_markers), so while the check runs its
+ * markers are taken as the first error of their type's first row.
+ */
+static int
+take_marker(void *ctx, const struct resource *r, struct arena *a)
+{
+	struct gc *g = ctx;
+	size_t i;
+
+	(void)a;
+	for (i = 0; i < NCALLS; i++)
+		if (calls[i].type != NULL &&
+		    strcmp(calls[i].type, r->type) == 0) {
+			if (g->failed[i] == NULL)
+				g->failed[i] = r->read_error;
+			break;
+		}
+	return 0;
+}
+
+/*
+ * The service folders of scope dir: one whose name is a call's service
+ * in another case makes the service's listings errors, and so does,
+ * within a service folder, an output whose name is a call's in another
+ * case or without ".json" (the core's check); anything else unknown is
+ * a warning.
  */
 static int
 check_layout(struct gc *g)
 {
-	char path[PATH_MAX], sub[PATH_MAX];
-	struct dirent *de, *fe;
+	char path[PATH_MAX];
+	struct dirent *de;
 	struct stat st;
-	DIR *dp, *fp;
-	size_t i, n;
-	int known;
+	resource_fn fn = g->dp.fn;
+	void *ctx = g->dp.ctx;
+	DIR *dp;
+	size_t i;
+	int known, rc = 0;
 
 	if ((dp = opendir(g->s.dir)) == NULL)
 		return 0;
-	while ((de = readdir(dp)) != NULL) {
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.' ||
 		    strcmp(de->d_name, GCP_COLLECTION_FILE) == 0 ||
 		    ends_with(de->d_name, ".md") ||
 		    snprintf(path, sizeof(path), "%s/%s", g->s.dir,
 			de->d_name) >= (int)sizeof(path))
 			continue;
-		known = 0;
-		for (i = 0; i < NCALLS; i++)
+		for (known = 0, i = 0; i < NCALLS; i++)
 			if (strcmp(calls[i].svc, de->d_name) == 0)
 				known = 1;
-		if (!known) {
-			for (i = 0; i < NCALLS; i++)
-				if (strcasecmp(calls[i].svc, de->d_name) == 0 &&
-				    g->failed[i] == NULL)
-					g->failed[i] = arena_printf(g->dp.a,
-					    "'%s' is not read: service folder "
-					    "name in unexpected case",
-					    path);
-			if (g->dp.account != NULL || stat(path, &st) != 0 ||
-			    !S_ISDIR(st.st_mode))
-				diag_warn(g->dp.d, NULL,
-				    "'%s' is not read: not a gcloud output "
-				    "folder (<service>/<command>.json)",
+		if (known) {
+			g->dp.fn = take_marker;
+			g->dp.ctx = g;
+			rc = dump_check_service_dir(
+			    &g->dp, &g->s, de->d_name, path);
+			g->dp.fn = fn;
+			g->dp.ctx = ctx;
+			continue;
+		}
+		for (i = 0; i < NCALLS; i++)
+			if (strcasecmp(calls[i].svc, de->d_name) == 0 &&
+			    g->failed[i] == NULL)
+				g->failed[i] = arena_printf(g->dp.a,
+				    "'%s' is not read: service folder name in "
+				    "unexpected case",
 				    path);
-			continue;
-		}
-		if ((fp = opendir(path)) == NULL)
-			continue;
-		while ((fe = readdir(fp)) != NULL) {
-			if (fe->d_name[0] == '.')
-				continue;
-			n = strlen(fe->d_name);
-			if (ends_with(fe->d_name, ".json"))
-				n -= 5;
-			if (snprintf(sub, sizeof(sub), "%s/%s", path,
-				fe->d_name) >= (int)sizeof(sub))
-				continue;
-			known = 0;
-			for (i = 0; i < NCALLS; i++) {
-				if (strcmp(calls[i].svc, de->d_name) != 0 ||
-				    strlen(calls[i].call) != n ||
-				    strncasecmp(calls[i].call, fe->d_name, n))
-					continue;
-				known = 1;
-				if (strncmp(calls[i].call, fe->d_name, n) ==
-					0 &&
-				    (ends_with(fe->d_name, ".json") ||
-					calls[i].per != DUMP_ONCE))
-					continue;
-				if (g->failed[i] == NULL)
-					g->failed[i] = arena_printf(g->dp.a,
-					    "'%s' is not read: output name in "
-					    "unexpected case or without "
-					    "'.json'",
-					    sub);
-			}
-			if (!known)
-				diag_warn(g->dp.d, NULL,
-				    "'%s' is not read: not an output of a "
-				    "command rampart reads",
-				    sub);
-		}
-		closedir(fp);
+		if (g->dp.account != NULL || stat(path, &st) != 0 ||
+		    !S_ISDIR(st.st_mode))
+			diag_warn(g->dp.d, NULL,
+			    "'%s' is not read: not a gcloud output folder "
+			    "(<service>/<command>.json)",
+			    path);
 	}
 	closedir(dp);
-	return 0;
+	return rc;
 }
 
 /*
