@@ -887,11 +887,22 @@ whole_cb(void *ctx, struct doc_node *doc, struct arena *a)
 	return whole_doc(w->z, doc, a, w->st);
 }
 
+/* Whether the text from p (before end) starts with s. */
+static int
+starts(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
 /*
  * Whether buf (len bytes: a file's head or tail) holds a paging member
- * whose value says more pages follow.  Used around a streamed listing,
- * whose siblings the stream does not keep.  A match inside a resource's
- * own text can only err on the side of an incomplete listing.
+ * whose value says more pages follow, as dump_more_pages() reads a whole
+ * document: a token unless null or "", a flag unless false or "false".
+ * Used around a streamed listing, whose siblings the stream does not
+ * keep.  A match inside a resource's own text can only err on the side
+ * of an incomplete listing.
  */
 static int
 text_page_left(const char *buf, size_t len, const char **which)
@@ -917,13 +928,10 @@ text_page_left(const char *buf, size_t len, const char **which)
 				p++;
 			if (p >= end)
 				continue;
-			if (end - p >= 4 && memcmp(p, "null", 4) == 0)
-				continue;
-			if (end - p >= 2 && memcmp(p, "\"\"", 2) == 0)
-				continue;
-			if (end - p >= 5 && memcmp(p, "false", 5) == 0)
-				continue;
-			if (end - p >= 7 && memcmp(p, "\"false\"", 7) == 0)
+			if (i < NPAGE_TOKENS ? starts(p, end, "null") ||
+				    starts(p, end, "\"\"")
+					     : starts(p, end, "false") ||
+				    starts(p, end, "\"false\""))
 				continue;
 			*which = key;
 			return 1;
