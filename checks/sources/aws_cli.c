@@ -35,11 +35,12 @@
  * collected but holding no evidence.  Pagination is generic
  * (more_pages()).  The joins of the other types are code (read_*()).
  */
-const struct call_info ac_calls[] = {
+const struct dump_call ac_calls[] = {
 	{ .svc = "acm",
 	    .call = "describe-certificate",
 	    .type = "AWS::ACM::Certificate",
-	    .per_resource = 1 },
+	    .per = DUMP_PER_PARENT,
+	    .field = "Certificate" },
 	{ .svc = "acm",
 	    .call = "list-certificates",
 	    .type = "AWS::ACM::Certificate" },
@@ -49,18 +50,19 @@ const struct call_info ac_calls[] = {
 	{ .svc = "cloudtrail",
 	    .call = "get-event-selectors",
 	    .type = "AWS::CloudTrail::Trail",
-	    .per_resource = 1,
-	    .joined = 1 },
+	    .per = DUMP_PER_PARENT,
+	    .join = 1 },
 	{ .svc = "cloudtrail",
 	    .call = "get-trail-status",
 	    .type = "AWS::CloudTrail::Trail",
-	    .per_resource = 1,
-	    .joined = 1,
+	    .per = DUMP_PER_PARENT,
+	    .join = 1,
 	    .field = "",
 	    .attr = "Status" },
 	{ .svc = "configservice",
 	    .call = "describe-configuration-recorder-status",
-	    .type = "AWS::Config::ConfigurationRecorder" },
+	    .type = "AWS::Config::ConfigurationRecorder",
+	    .field = "ConfigurationRecordersStatus" },
 	{ .svc = "configservice",
 	    .call = "describe-configuration-recorders",
 	    .type = "AWS::Config::ConfigurationRecorder" },
@@ -90,21 +92,23 @@ const struct call_info ac_calls[] = {
 	{ .svc = "elb",
 	    .call = "describe-load-balancer-policies",
 	    .type = "AWS::ElasticLoadBalancing::LoadBalancer",
-	    .per_resource = 1 },
+	    .per = DUMP_PER_PARENT,
+	    .field = "PolicyDescriptions" },
 	{ .svc = "elb",
 	    .call = "describe-load-balancers",
 	    .type = "AWS::ElasticLoadBalancing::LoadBalancer" },
 	{ .svc = "elbv2",
 	    .call = "describe-listeners",
 	    .type = "AWS::ElasticLoadBalancingV2::LoadBalancer",
-	    .per_resource = 1 },
+	    .per = DUMP_PER_PARENT,
+	    .field = "Listeners" },
 	{ .svc = "elbv2",
 	    .call = "describe-load-balancers",
 	    .type = "AWS::ElasticLoadBalancingV2::LoadBalancer" },
 	{ .svc = "guardduty",
 	    .call = "get-detector",
 	    .type = "AWS::GuardDuty::Detector",
-	    .per_resource = 1 },
+	    .per = DUMP_PER_PARENT },
 	{ .svc = "guardduty",
 	    .call = "list-detectors",
 	    .type = "AWS::GuardDuty::Detector" },
@@ -124,34 +128,39 @@ const struct call_info ac_calls[] = {
 	{ .svc = "iam",
 	    .call = "get-policy-version",
 	    .type = "AWS::IAM::Policy",
-	    .per_resource = 1 },
+	    .per = DUMP_PER_PARENT,
+	    .field = "PolicyVersion",
+	    .fix = FIX_POLICY_VERSION },
 	{ .svc = "iam",
 	    .call = "list-access-keys",
 	    .type = "AWS::IAM::User",
-	    .per_resource = 1 },
+	    .per = DUMP_PER_PARENT,
+	    .field = "AccessKeyMetadata" },
 	{ .svc = "iam",
 	    .call = "list-mfa-devices",
 	    .type = "AWS::IAM::User",
-	    .per_resource = 1,
-	    .op = "ListMFADevices" },
+	    .per = DUMP_PER_PARENT,
+	    .field = "MFADevices",
+	    .alias = "ListMFADevices" },
 	{ .svc = "iam", .call = "list-policies", .type = "AWS::IAM::Policy" },
 	{ .svc = "iam", .call = "list-users", .type = "AWS::IAM::User" },
 	{ .svc = "iam",
 	    .call = "list-virtual-mfa-devices",
 	    .type = "AWS::IAM::AccountSummary",
-	    .op = "ListVirtualMFADevices" },
+	    .field = "VirtualMFADevices",
+	    .alias = "ListVirtualMFADevices" },
 	{ .svc = "kms",
 	    .call = "describe-key",
 	    .type = "AWS::KMS::Key",
-	    .per_resource = 1,
-	    .joined = 1,
+	    .per = DUMP_PER_PARENT,
+	    .join = 1,
 	    .field = "KeyMetadata" },
 	{ .svc = "kms",
 	    .call = "get-key-rotation-status",
 	    .type = "AWS::KMS::Key",
-	    .per_resource = 1,
+	    .per = DUMP_PER_PARENT,
 	    .notconf = "UnsupportedOperationException",
-	    .joined = 1,
+	    .join = 1,
 	    .field = "KeyRotationEnabled" },
 	{ .svc = "kms", .call = "list-keys", .type = "AWS::KMS::Key" },
 	{ .svc = "logs",
@@ -164,58 +173,60 @@ const struct call_info ac_calls[] = {
 	    .type = "AWS::RDS::DBInstance",
 	    .member = "DBInstances",
 	    .id = "DBInstanceIdentifier",
-	    .op = "DescribeDBInstances" },
+	    .alias = "DescribeDBInstances" },
 	{ .svc = "s3api",
 	    .call = "get-bucket-acl",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1,
-	    .joined = 1 },
+	    .per = DUMP_PER_PARENT,
+	    .join = 1 },
 	{ .svc = "s3api",
 	    .call = "get-bucket-encryption",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1,
+	    .per = DUMP_PER_PARENT,
 	    .notconf = "ServerSideEncryptionConfigurationNotFoundError",
-	    .joined = 1,
+	    .join = 1,
 	    .field = "ServerSideEncryptionConfiguration" },
 	/* collected (scripts/collect-aws.sh) for the reader, not evidence */
-	{ .svc = "s3api", .call = "get-bucket-location", .per_resource = 1 },
+	{ .svc = "s3api",
+	    .call = "get-bucket-location",
+	    .per = DUMP_PER_PARENT },
 	{ .svc = "s3api",
 	    .call = "get-bucket-logging",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1,
-	    .joined = 1,
+	    .per = DUMP_PER_PARENT,
+	    .join = 1,
 	    .field = "",
 	    .attr = "Logging" },
 	{ .svc = "s3api",
 	    .call = "get-bucket-policy",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1,
+	    .per = DUMP_PER_PARENT,
 	    .notconf = "NoSuchBucketPolicy",
-	    .joined = 1,
+	    .join = 1,
 	    .field = "Policy",
 	    .fix = FIX_JSON_STRING },
 	{ .svc = "s3api",
 	    .call = "get-bucket-tagging",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1,
+	    .per = DUMP_PER_PARENT,
 	    .notconf = "NoSuchTagSet",
-	    .joined = 1,
+	    .join = 1,
 	    .field = "TagSet",
 	    .attr = "Tags" },
 	{ .svc = "s3api",
 	    .call = "get-bucket-versioning",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1,
-	    .joined = 1,
+	    .per = DUMP_PER_PARENT,
+	    .join = 1,
 	    .field = "",
 	    .attr = "Versioning",
 	    .fix = FIX_VERSIONING },
 	{ .svc = "s3api",
 	    .call = "get-public-access-block",
 	    .type = "AWS::S3::Bucket",
-	    .per_resource = 1,
+	    .per = DUMP_PER_PARENT,
 	    .notconf = "NoSuchPublicAccessBlockConfiguration",
-	    .joined = 1,
+	    .join = 1,
 	    .field = "PublicAccessBlockConfiguration" },
 	{ .svc = "s3api", .call = "list-buckets", .type = "AWS::S3::Bucket" },
 	{ .svc = "s3control",
@@ -232,19 +243,6 @@ const struct call_info ac_calls[] = {
 #define NCALLS (sizeof(ac_calls) / sizeof(ac_calls[0]))
 
 const size_t ac_ncalls = NCALLS;
-
-/* The first row of `aws svc call` (svc NULL: any service), or NULL. */
-static const struct call_info *
-call_find(const char *svc, const char *call)
-{
-	size_t i;
-
-	for (i = 0; i < NCALLS; i++)
-		if ((svc == NULL || strcmp(ac_calls[i].svc, svc) == 0) &&
-		    strcmp(ac_calls[i].call, call) == 0)
-			return &ac_calls[i];
-	return NULL;
-}
 
 /* CLI service names to placebo's (botocore endpoint prefixes). */
 static const struct {
@@ -277,9 +275,9 @@ ac_placebo_op(const char *call, char *buf, size_t len)
 	int up = 1;
 
 	for (i = 0; i < NCALLS; i++)
-		if (ac_calls[i].op != NULL &&
+		if (ac_calls[i].alias != NULL &&
 		    strcmp(call, ac_calls[i].call) == 0) {
-			snprintf(buf, len, "%s", ac_calls[i].op);
+			snprintf(buf, len, "%s", ac_calls[i].alias);
 			return;
 		}
 	for (i = 0; call[i] != '\0' && o + 1 < len; i++) {
@@ -302,18 +300,18 @@ ac_placebo_op(const char *call, char *buf, size_t len)
  * order the resources were listed).  Returns 0, or -1 when too long.
  */
 int
-ac_call_path(const struct cli *c, const struct scope *s, const char *svc,
+ac_call_path(const struct dump *c, const struct dump_scope *s, const char *svc,
     const char *call, const char *name, size_t index, char *buf, size_t len)
 {
 	char op[128], safe[NAME_MAX];
 	size_t i;
 	int n;
 
-	if (c->placebo) {
+	if (AWS(c)->placebo) {
 		ac_placebo_op(call, op, sizeof(op));
 		n = snprintf(buf, len, "%s/%s.%s_%zu.json", s->dir,
 		    ac_placebo_svc(svc), op, index + 1);
-	} else if (name != NULL) {
+	} else if (name != NULL && name[0] != '\0') {
 		/* A name never escapes its directory. */
 		for (i = 0; name[i] != '\0' && i + 1 < sizeof(safe); i++)
 			safe[i] = name[i] == '/' ? '_' : name[i];
@@ -337,38 +335,6 @@ ac_is_global_service(const char *svc)
 }
 
 int
-ac_strv_push(struct arena *a, struct strv *sv, const char *str)
-{
-	const char **v;
-	size_t cap;
-
-	if (sv->n == sv->cap) {
-		cap = sv->cap != 0 ? sv->cap * 2 : 64;
-		if ((v = arena_realloc(a, sv->v, sv->cap * sizeof(*v),
-			 cap * sizeof(*v))) == NULL)
-			return -1;
-		sv->v = v;
-		sv->cap = cap;
-	}
-	sv->v[sv->n++] = str;
-	return 0;
-}
-
-int
-ac_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Whether the sorted sv holds str. */
-int
-ac_strv_has(const struct strv *sv, const char *str)
-{
-	return sv->n != 0 &&
-	    bsearch(&str, sv->v, sv->n, sizeof(*sv->v), ac_cmp_str) != NULL;
-}
-
-int
 ac_cmp_rec(const void *a, const void *b)
 {
 	const struct precording *x = a, *y = b;
@@ -385,40 +351,31 @@ ac_cmp_rec(const void *a, const void *b)
  * differ).
  */
 void
-ac_recordings(const struct cli *c, const char *svc, const char *call, size_t *n,
-    size_t *max)
+ac_recordings(const struct dump *c, const char *svc, const char *call,
+    size_t *n, size_t *max)
 {
 	char stem[256], op[128];
 	struct precording key = { stem, 0 };
-	size_t lo = 0, hi = c->nrec, mid;
+	size_t lo = 0, hi = AWS(c)->nrec, mid;
 
 	ac_placebo_op(call, op, sizeof(op));
 	snprintf(stem, sizeof(stem), "%s.%s", ac_placebo_svc(svc), op);
 	*n = *max = 0;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (ac_cmp_rec(&c->rec[mid], &key) < 0)
+		if (ac_cmp_rec(&AWS(c)->rec[mid], &key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < c->nrec && strcmp(c->rec[lo].stem, stem) == 0; lo++) {
+	for (; lo < AWS(c)->nrec && strcmp(AWS(c)->rec[lo].stem, stem) == 0;
+	     lo++) {
 		(*n)++;
-		*max = c->rec[lo].seq;
+		*max = AWS(c)->rec[lo].seq;
 	}
 }
 
 /* ------------------------------------------------------ reading calls */
-
-/* Whether code means "not configured" for `aws svc call`. */
-static int
-is_not_configured(const char *svc, const char *call, const char *code)
-{
-	const struct call_info *ci = call_find(svc, call);
-
-	return ci != NULL && ci->notconf != NULL &&
-	    strcmp(code, ci->notconf) == 0;
-}
 
 /* A copy of map without ResponseMetadata. */
 static struct doc_node *
@@ -471,91 +428,73 @@ placebo_status(const struct doc_node *sc, long *status, const char **why)
 	return 0;
 }
 
-/* An error response r for the call: "'aws svc call' failed: why (file)". */
+/* An error response r: "'aws svc call' failed: why (file)". */
 static int
-resp_error(struct cli *c, struct resp *r, const char *svc, const char *call,
+resp_error(struct dump *c, struct dump_resp *r, const struct dump_call *ci,
     const char *code, const char *why, const char *file)
 {
-	r->kind = RESP_ERROR;
+	r->kind = DUMP_ERROR;
 	r->code = code;
 	r->msg = arena_printf(
-	    c->a, "'aws %s %s' failed: %s (%s)", svc, call, why, file);
-	return r->msg == NULL ? diag_err(c->d, NULL, "out of memory") : 0;
+	    c->a, "'aws %s %s' failed: %s (%s)", ci->svc, ci->call, why, file);
+	return r->msg == NULL ? dump_oom(c) : 0;
 }
 
 /*
- * Read one call's output into r.  A missing file is RESP_MISSING; a
- * directory, FIFO or other non-regular file in its place, a placebo
- * recording without its wrapper or with a bad status, or an error
- * response is RESP_ERROR (never opened when not a regular file, so a
- * FIFO cannot block); an unparsable file is an error (-1) with its
- * file:line:col.
+ * The path hook: ac_call_path(), and an account-wide call of a placebo
+ * test that may be recorded only after others (GetCredentialReport_2
+ * after GenerateCredentialReport_1): the first recording there is.
  */
-int
-ac_cli_get(struct cli *c, const struct scope *s, const char *svc,
-    const char *call, const char *name, size_t index, struct resp *r)
+static int
+aws_path(struct dump *c, const struct dump_scope *s, const struct dump_call *ci,
+    const char *name, size_t index, char *buf, size_t len)
 {
-	char path[PATH_MAX];
-	struct doc_node *doc, *data, *err;
-	const struct doc_node *sc;
 	struct stat st;
-	const char *code, *msg, *file, *why;
-	long status = 0;
-	int rc;
 
-	memset(r, 0, sizeof(*r));
-	if (ac_call_path(c, s, svc, call, name, index, path, sizeof(path)) != 0)
-		return 0;
-	/*
-	 * A placebo test may record an account-wide call only after others
-	 * (GetCredentialReport_2 after GenerateCredentialReport_1): take the
-	 * first recording there is.
-	 */
-	while ((rc = stat(path, &st)) != 0 && errno == ENOENT && c->placebo &&
-	    name == NULL && index < PLACEBO_MAX_SEQ)
-		if (ac_call_path(c, s, svc, call, name, ++index, path,
-			sizeof(path)) != 0)
-			return 0;
-	if (rc != 0 && errno == ENOENT)
-		return 0;
-	r->mark.file = arena_strdup(c->a, path);
-	if (r->mark.file == NULL)
-		return diag_err(c->d, NULL, "out of memory");
-	if (rc != 0)
-		return resp_error(c, r, svc, call, "Unreadable",
-		    strerror(errno), r->mark.file);
-	if (!S_ISREG(st.st_mode))
-		return resp_error(c, r, svc, call, "Unreadable",
-		    S_ISDIR(st.st_mode)
-			? "a directory stands where its output file should be"
-			: "its output is not a regular file",
-		    r->mark.file);
-	if ((doc = doc_load_one(c->a, c->d, path, DOC_FMT_JSON, c->lim)) ==
-	    NULL)
+	if (ac_call_path(c, s, ci->svc, ci->call, name, index, buf, len) != 0)
 		return -1;
-	file = doc->mark.file;
-	r->mark = doc->mark;
+	while (AWS(c)->placebo && name == NULL && index < PLACEBO_MAX_SEQ &&
+	    stat(buf, &st) != 0 && errno == ENOENT)
+		if (ac_call_path(
+			c, s, ci->svc, ci->call, name, ++index, buf, len) != 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * The envelope hook: a placebo recording's {"status_code", "data"}
+ * (without them, or with a bad status, the file is unreadable), placebo
+ * datetimes made strings, {"Error": {"Code", "Message"}} or an HTTP
+ * error status an error, ResponseMetadata dropped.
+ */
+static int
+aws_unwrap(struct dump *c, const struct dump_call *ci, struct doc_node *doc,
+    struct dump_resp *r)
+{
+	struct doc_node *data = doc, *err;
+	const struct doc_node *sc;
+	const char *code, *msg, *file = doc->mark.file, *why;
+	long status = 0;
+
 	if (doc->type != DOC_MAP)
 		return diag_err(c->d, &doc->mark,
 		    "expected the JSON object printed by 'aws %s %s', found %s",
-		    svc, call, doc_type_name(doc->type));
-	data = doc;
+		    ci->svc, ci->call, doc_type_name(doc->type));
 	sc = doc_get(doc, "status_code");
-	if (c->placebo || (sc != NULL && doc_get(doc, "data") != NULL)) {
+	if (AWS(c)->placebo || (sc != NULL && doc_get(doc, "data") != NULL)) {
 		data = doc_get(doc, "data");
 		if (sc == NULL || data == NULL)
-			return resp_error(c, r, svc, call, "Unreadable",
+			return resp_error(c, r, ci, "Unreadable",
 			    "the recording has no 'status_code' and 'data'",
 			    file);
 		if (placebo_status(sc, &status, &why) != 0)
-			return resp_error(
-			    c, r, svc, call, "Unreadable", why, file);
+			return resp_error(c, r, ci, "Unreadable", why, file);
 		if (data->type != DOC_MAP)
 			return diag_err(c->d, &data->mark,
 			    "placebo 'data' is not an object");
 	}
 	if (src_fix_datetimes(c->a, data) != 0)
-		return diag_err(c->d, NULL, "out of memory");
+		return dump_oom(c);
 	err = doc_get(data, "Error");
 	if (err != NULL || status >= 400) {
 		code = doc_str(doc_get(err, "Code"));
@@ -564,219 +503,61 @@ ac_cli_get(struct cli *c, const struct scope *s, const char *svc,
 			code = status >= 400
 			    ? arena_printf(c->a, "HTTP %ld", status)
 			    : "UnknownError";
+		r->kind = DUMP_ERROR;
 		r->code = code;
-		if (code != NULL && is_not_configured(svc, call, code)) {
-			r->kind = RESP_NOTCONF;
-			return 0;
-		}
-		r->kind = RESP_ERROR;
+		r->status = status;
 		r->msg = arena_printf(c->a, "'aws %s %s' failed: %s%s%s (%s)",
-		    svc, call, code ? code : "?", msg ? ": " : "",
+		    ci->svc, ci->call, code ? code : "?", msg ? ": " : "",
 		    msg ? msg : "", file);
-		if (r->msg == NULL)
-			return diag_err(c->d, NULL, "out of memory");
-		return 0;
+		return r->msg == NULL ? dump_oom(c) : 0;
 	}
 	if ((r->data = strip_metadata(c->a, data)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
-	r->kind = RESP_OK;
+		return dump_oom(c);
+	r->kind = DUMP_OK;
 	return 0;
+}
+
+/* The row of `aws svc call` (the table has every call read). */
+const struct dump_call *
+ac_row(const char *svc, const char *call)
+{
+	return dump_call_find(&ac_layout, svc, call);
+}
+
+/* Read `aws svc call`'s output into r (dump_get()). */
+int
+ac_cli_get(struct dump *c, const struct dump_scope *s, const char *svc,
+    const char *call, const char *name, size_t index, struct dump_resp *r)
+{
+	return dump_get(c, s, ac_row(svc, call), name, index, r);
 }
 
 /* --------------------------------------------------------- resources */
 
-int
-ac_emit(struct cli *c, const struct scope *s, const char *type, const char *id,
-    struct doc_node *attrs, const char *rerr, const struct mark *m)
-{
-	struct resource r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = type;
-	r.id = id;
-	r.region = s->region;
-	r.account = c->account;
-	r.source = m->file != NULL ? m->file : c->root;
-	r.mark = *m;
-	r.attrs = attrs;
-	r.read_error = rerr;
-	r.unreadable = doc_get(attrs, RESOURCE_UNREADABLE);
-	r.collected = c->collected;
-	c->emitted++;
-	c->resources++;
-	return c->fn(c->ctx, &r, c->a);
-}
-
-/*
- * The listing marker of type in scope s (docs/resources.md): rerr NULL
- * says the input holds the whole listing of the type there (possibly
- * empty); else why that listing is incomplete or unreadable.  Its attrs
- * are an empty map, so a consumer that reads them finds nothing.
- */
-int
-ac_emit_marker(struct cli *c, const struct scope *s, const char *type,
-    const char *rerr, const struct mark *m)
-{
-	struct resource r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = type;
-	r.region = s->region;
-	r.account = c->account;
-	r.source = m->file != NULL ? m->file : c->root;
-	r.mark = *m;
-	r.listing = 1;
-	r.read_error = rerr;
-	r.collected = c->collected;
-	if ((r.attrs = src_map(c->a, m)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
-	c->emitted++;
-	return c->fn(c->ctx, &r, c->a);
-}
-
-/*
- * An error marker for every type read from service svc (call NULL) or
- * from its call, with the message "why: 'path'".  0 or -1.
- */
-int
-ac_mark_calls_error(struct cli *c, const struct scope *s, const char *svc,
-    const char *call, const char *path, const char *why)
-{
-	const char *done[NCALLS], *msg;
-	struct mark m = { NULL, 0, 0 };
-	size_t i, j, n = 0;
-
-	if ((msg = arena_printf(c->a, "%s: '%s'", why, path)) == NULL ||
-	    (m.file = arena_strdup(c->a, path)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
-	for (i = 0; i < NCALLS; i++) {
-		if (ac_calls[i].type == NULL ||
-		    strcmp(ac_calls[i].svc, svc) != 0 ||
-		    (call != NULL && strcmp(ac_calls[i].call, call) != 0))
-			continue;
-		for (j = 0; j < n && strcmp(done[j], ac_calls[i].type) != 0;
-		     j++)
-			;
-		if (j < n)
-			continue;
-		done[n++] = ac_calls[i].type;
-		if (ac_emit_marker(c, s, ac_calls[i].type, msg, &m) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 const char *
-ac_account_id(const struct cli *c)
+ac_account_id(const struct dump *c)
 {
 	return c->account != NULL ? c->account : "account";
 }
 
-/* attrs[map][key] = r's message, creating the map attrs[map].  0 or -1. */
-static int
-note_msg(struct cli *c, struct doc_node *attrs, const char *map,
-    const char *key, const struct resp *r)
-{
-	struct doc_node *m;
-
-	if ((m = doc_get(attrs, map)) == NULL) {
-		if ((m = src_map(c->a, &r->mark)) == NULL ||
-		    src_set(c->a, attrs, map, m) != 0)
-			return diag_err(c->d, NULL, "out of memory");
-	}
-	if (src_set(c->a, m, key, src_str(c->a, r->msg, &r->mark)) != 0)
-		return diag_err(c->d, NULL, "out of memory");
-	return 0;
-}
-
-/* Record a per-call read error on attrs; the first one becomes *rerr. */
-int
-ac_add_read_error(struct cli *c, struct doc_node *attrs, const char *call,
-    const struct resp *r, const char **rerr)
-{
-	if (note_msg(c, attrs, SRC_READ_ERRORS, call, r) != 0)
-		return -1;
-	if (*rerr == NULL)
-		*rerr = r->msg;
-	return 0;
-}
-
 /*
- * Record that the attribute `attr` could not be read (call denied): in
- * ReadErrors, and in attrs[RESOURCE_UNREADABLE][attr], which makes the
- * checks that read it `error` and leaves the others to be evaluated.
+ * The keys of a listing response saying that more pages exist than were
+ * collected.  Each service spells it its own way: NextToken (EC2, ACM,
+ * GuardDuty), nextToken (Logs), NextMarker (ELB, KMS), Marker (RDS, and
+ * IAM beside IsTruncated), ContinuationToken (S3 list-buckets),
+ * IsTruncated (IAM) or Truncated (KMS) true.  None of the calls read
+ * here echoes the request's Marker or ContinuationToken, so either one
+ * present means another page.  A token of any other shape than null or
+ * "" counts as more pages, and so does a Truncated flag that is not the
+ * boolean false.
  */
-static int
-add_unreadable(struct cli *c, struct doc_node *attrs, const char *call,
-    const char *attr, const struct resp *r)
-{
-	if (note_msg(c, attrs, SRC_READ_ERRORS, call, r) != 0)
-		return -1;
-	return note_msg(c, attrs, RESOURCE_UNREADABLE, attr, r);
-}
-
-/*
- * The key of a listing response saying that more pages exist than were
- * collected, or NULL.  Each service spells it its own way: NextToken
- * (EC2, ACM, GuardDuty), nextToken (Logs), NextMarker (ELB, KMS),
- * Marker (RDS, and IAM beside IsTruncated), ContinuationToken (S3
- * list-buckets), IsTruncated (IAM) or Truncated (KMS) true.  None of
- * the calls read here echoes the request's Marker or ContinuationToken,
- * so either one present means another page.  A token of any other shape
- * than null or "" counts as more pages, and so does a Truncated flag
- * that is not the boolean false.
- */
-static const char *
-more_pages(const struct doc_node *data)
-{
-	static const char *const keys[] = { "ContinuationToken", "Marker",
-		"NextContinuationToken", "NextMarker", "NextPageToken",
-		"NextToken", "nextToken" };
-	static const char *const flags[] = { "IsTruncated", "Truncated" };
-	const struct doc_node *v;
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		v = doc_get(data, keys[i]);
-		if (v != NULL && v->type != DOC_NULL &&
-		    !(v->type == DOC_STRING && v->len == 0))
-			return keys[i];
-	}
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		v = doc_get(data, flags[i]);
-		if (v != NULL && !(v->type == DOC_BOOL && !v->u.b))
-			return flags[i];
-	}
-	return NULL;
-}
-
-/*
- * Remember that the per-resource file of name for `aws svc call` was
- * looked for (CLI layout), so that a file no listing names is found
- * (ac_check_per_resource).  0 or -1.
- */
-static int
-note_joined(struct cli *c, const char *svc, const char *call, const char *name)
-{
-	char *key;
-	size_t i, o;
-
-	if (c->placebo || name == NULL || name[0] == '\0')
-		return 0;
-	if ((key = arena_printf(c->keep, "%s/%s/%s", svc, call, name)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
-	/* The file name ac_call_path() gives it. */
-	o = strlen(svc) + strlen(call) + 2;
-	for (i = o; key[i] != '\0'; i++)
-		if (key[i] == '/')
-			key[i] = '_';
-	if (ac_strv_push(c->keep, &c->joined, key) != 0)
-		return diag_err(c->d, NULL, "out of memory");
-	return 0;
-}
+static const char *const page_tokens[] = { "ContinuationToken", "Marker",
+	"NextContinuationToken", "NextMarker", "NextPageToken", "NextToken",
+	"nextToken", NULL };
+static const char *const page_flags[] = { "IsTruncated", "Truncated", NULL };
 
 static struct doc_node *
-fixup(struct cli *c, struct doc_node *v, enum fixup f, const char **why)
+fixup(struct dump *c, struct doc_node *v, enum fixup f, const char **why)
 {
 	struct doc_node *doc, *pv;
 	const char *p;
@@ -831,95 +612,58 @@ fixup(struct cli *c, struct doc_node *v, enum fixup f, const char **why)
 	return v;
 }
 
-/*
- * Join one call's output into attrs.  field NULL merges every field of
- * the response; else attrs[attr] = response[field] (or the whole response
- * when field is "").  Not configured: attrs[attr] = null + NotConfigured.
- * An error: ReadErrors and *rerr (the whole resource is unreadable), or,
- * when rerr is NULL (only with a field: the attribute is known, and no
- * other attribute is derived from it), the attribute alone is unreadable
- * (add_unreadable).  Missing file: nothing (the attribute stays absent,
- * so checks reading it are `error`).
- */
-int
-ac_join(struct cli *c, const struct scope *s, struct doc_node *attrs,
-    const char **rerr, const char *svc, const char *call, const char *name,
-    size_t index, const char *field, const char *attr, enum fixup f)
+/* The fix hook: fixup() of a joined value. */
+static int
+aws_fix(struct dump *c, int f, struct doc_node *v, struct doc_node **out,
+    const char **why)
 {
-	struct resp r;
-	struct doc_node *v;
-	const char *why;
-	size_t i, n, max;
-
-	if (note_joined(c, svc, call, name) != 0 ||
-	    ac_cli_get(c, s, svc, call, name, index, &r) != 0)
-		return -1;
-	/*
-	 * Placebo: a call recorded for other resources but not this one
-	 * (its recording is missing) is missing evidence, not absence.
-	 */
-	if (r.kind == RESP_MISSING && c->placebo && name != NULL) {
-		ac_recordings(c, svc, call, &n, &max);
-		if (n > 0 &&
-		    resp_error(c, &r, svc, call, "Missing",
-			arena_printf(c->a,
-			    "recording %zu is missing, %zu of the call are "
-			    "present",
-			    index + 1, n),
-			s->dir) != 0)
-			return -1;
-	}
-	if (r.kind == RESP_OK && (why = more_pages(r.data)) != NULL &&
-	    resp_error(c, &r, svc, call, "Incomplete",
-		arena_printf(c->a,
-		    "its output says '%s': more pages exist than the "
-		    "export holds",
-		    why),
-		r.mark.file) != 0)
-		return -1;
-	switch (r.kind) {
-	case RESP_MISSING:
-		return 0;
-	case RESP_ERROR:
-		if (rerr == NULL && field != NULL)
-			return add_unreadable(
-			    c, attrs, call, attr != NULL ? attr : field, &r);
-		return ac_add_read_error(c, attrs, call, &r, rerr);
-	case RESP_NOTCONF:
-		if (src_not_configured(c->a, attrs,
-			attr != NULL        ? attr
-			    : field != NULL ? field
-					    : call,
-			r.code, &r.mark))
-			return diag_err(c->d, NULL, "out of memory");
-		return 0;
-	case RESP_OK:
-		break;
-	}
-	if (field == NULL) {
-		for (i = 0; i < r.data->u.map.n; i++)
-			if (src_set(c->a, attrs,
-				r.data->u.map.pairs[i].key->str,
-				r.data->u.map.pairs[i].val))
-				return diag_err(c->d, NULL, "out of memory");
-		return 0;
-	}
-	v = field[0] == '\0' ? r.data : doc_get(r.data, field);
-	if (v == NULL)
-		return 0;
-	if ((v = fixup(c, v, f, &why)) == NULL) {
-		r.msg = arena_printf(c->a, "'aws %s %s': %s is unreadable: %s",
-		    svc, call, field, why != NULL ? why : "out of memory");
-		if (r.msg == NULL)
-			return diag_err(c->d, NULL, "out of memory");
-		if (rerr == NULL)
-			return add_unreadable(
-			    c, attrs, call, attr != NULL ? attr : field, &r);
-		return ac_add_read_error(c, attrs, call, &r, rerr);
-	}
-	if (src_set(c->a, attrs, attr != NULL ? attr : field, v))
-		return diag_err(c->d, NULL, "out of memory");
+	*out = fixup(c, v, (enum fixup)f, why);
 	return 0;
+}
+
+/* Words for a missing recording of a listing (placebo layout). */
+static const char *
+aws_page_missing(struct dump *c, const struct dump_scope *s,
+    const struct dump_call *ci, size_t index, size_t npages)
+{
+	return arena_printf(c->a,
+	    "'aws %s %s' is incomplete: recording %zu of %zu is missing "
+	    "(%s/%s.*_%zu.json)",
+	    ci->svc, ci->call, index + 1, npages, s->dir,
+	    ac_placebo_svc(ci->svc), index + 1);
+}
+
+/*
+ * The missing hook: placebo, a call recorded for other resources but
+ * not this one (its recording is missing) is missing evidence, not
+ * absence.
+ */
+static int
+aws_missing(struct dump *c, const struct dump_scope *s,
+    const struct dump_call *ci, const char *name, size_t index,
+    struct dump_resp *r)
+{
+	size_t n, max;
+
+	if (!AWS(c)->placebo || name == NULL)
+		return 0;
+	ac_recordings(c, ci->svc, ci->call, &n, &max);
+	if (n == 0)
+		return 0;
+	return resp_error(c, r, ci, "Missing",
+	    arena_printf(c->a,
+		"recording %zu is missing, %zu of the call are present",
+		index + 1, n),
+	    s->dir);
+}
+
+/* Join `aws svc call`'s output of name into attrs (dump_join()). */
+int
+ac_join(struct dump *c, const struct dump_scope *s, struct doc_node *attrs,
+    const char **rerr, const char *svc, const char *call, const char *name,
+    size_t index)
+{
+	return dump_join(c, s, attrs, rerr, ac_row(svc, call), name, index);
 }
 
 /*
@@ -928,39 +672,40 @@ ac_join(struct cli *c, const struct scope *s, struct doc_node *attrs,
  * attrs[attr] = null + NotConfigured.
  */
 int
-ac_singleton(struct cli *c, const struct scope *s, const char *type,
+ac_singleton(struct dump *c, const struct dump_scope *s, const char *type,
     const char *svc, const char *call, const char *attr,
     struct doc_node **attrsp, const char **rerrp, struct mark *mp)
 {
 	struct doc_node *attrs;
-	const char *rerr = NULL, *why;
-	struct resp r;
+	const struct dump_call *ci = ac_row(svc, call);
+	const char *rerr = NULL;
+	struct dump_resp r;
 
 	*attrsp = NULL;
-	if (ac_cli_get(c, s, svc, call, NULL, 0, &r) != 0)
+	if (dump_get(c, s, ci, NULL, 0, &r) != 0)
 		return -1;
-	if (r.kind == RESP_MISSING)
+	if (r.kind == DUMP_MISSING)
 		return 0;
 	/* A listing read as one resource (list-detectors) may be cut. */
-	if (r.kind == RESP_OK && (why = more_pages(r.data)) != NULL &&
-	    resp_error(c, &r, svc, call, "Incomplete",
+	if (r.kind == DUMP_OK && r.more != NULL &&
+	    resp_error(c, &r, ci, "Incomplete",
 		arena_printf(c->a,
 		    "its output says '%s': more pages exist than the "
 		    "export holds",
-		    why),
+		    r.more),
 		r.mark.file) != 0)
 		return -1;
-	if ((attrs = r.kind == RESP_OK ? src_map_clone(c->a, r.data)
+	if ((attrs = r.kind == DUMP_OK ? src_map_clone(c->a, r.data)
 				       : src_map(c->a, &r.mark)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
-	if (r.kind == RESP_NOTCONF &&
+	if (r.kind == DUMP_NOTCONF &&
 	    src_not_configured(c->a, attrs, attr, r.code, &r.mark))
 		return diag_err(c->d, NULL, "out of memory");
-	if (r.kind == RESP_ERROR &&
-	    ac_add_read_error(c, attrs, call, &r, &rerr))
+	if (r.kind == DUMP_ERROR &&
+	    dump_add_read_error(c, attrs, call, &r, &rerr))
 		return -1;
 	/* The file is the whole evidence of the type in this scope. */
-	if (ac_emit_marker(c, s, type, rerr, &r.mark) != 0)
+	if (dump_marker(c, s, type, rerr, &r.mark) != 0)
 		return -1;
 	*attrsp = attrs;
 	*rerrp = rerr;
@@ -969,7 +714,7 @@ ac_singleton(struct cli *c, const struct scope *s, const char *type,
 }
 
 static int
-simple_singleton(struct cli *c, const struct scope *s, const char *type,
+simple_singleton(struct dump *c, const struct dump_scope *s, const char *type,
     const char *svc, const char *call, const char *attr)
 {
 	struct doc_node *attrs;
@@ -980,127 +725,39 @@ simple_singleton(struct cli *c, const struct scope *s, const char *type,
 		return -1;
 	if (attrs == NULL)
 		return 0;
-	return ac_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
+	return dump_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
 }
 
 /*
- * The listing at member key of `aws svc call`: every page read and their
- * members joined into *list (NULL when no page holds the ac_listing).  In
- * the placebo layout the pages are the recordings _1 ... _max; in the
- * CLI layout the one file <svc>/<call>.json.  With type, emits the
- * type's listing marker for s: clean when every page is present,
- * readable and the last says no more pages follow; with a read error
- * naming the first problem otherwise; none when there is no listing.
- * shared: the recordings are shared with another API (classic ELB and
- * elbv2), whose pages lack key and are skipped.  *r receives the first
- * readable page, with kind RESP_ERROR and msg the problem when the
- * listing is incomplete; *r is RESP_MISSING when there is no listing.
+ * The listing at member key of `aws svc call` (dump_read_listing()):
+ * in the placebo layout the pages are the recordings _1 ... _max; in
+ * the CLI layout the one file <svc>/<call>.json.  shared: the
+ * recordings are shared with another API (classic ELB and elbv2), whose
+ * pages lack key and are skipped.
  */
 int
-ac_read_listing(struct cli *c, const struct scope *s, const char *type,
+ac_read_listing(struct dump *c, const struct dump_scope *s, const char *type,
     const char *svc, const char *call, const char *key, int shared,
-    struct resp *r, const struct doc_node **list)
+    struct dump_resp *r, const struct doc_node **list)
 {
-	const struct doc_node *l, *last = NULL;
-	struct doc_node *all = NULL;
-	const char *rerr = NULL, *more;
-	struct mark m = { NULL, 0, 0 };
-	size_t n = 1, max = 1, i, j, pages = 0;
-	int seen = 0;
-	struct resp p;
+	size_t n = 1, max = 1;
 
-	*list = NULL;
-	memset(r, 0, sizeof(*r));
-	if (c->placebo)
+	if (AWS(c)->placebo)
 		ac_recordings(c, svc, call, &n, &max);
-	for (i = 0; i < max; i++) {
-		if (ac_cli_get(c, s, svc, call, c->placebo ? "" : NULL, i, &p))
-			return -1;
-		if (p.kind == RESP_MISSING) {
-			/* Only in the placebo layout: a gap in _1 ... _max. */
-			if (rerr == NULL &&
-			    (rerr = arena_printf(c->a,
-				 "'aws %s %s' is incomplete: recording %zu of "
-				 "%zu is missing (%s/%s.*_%zu.json)",
-				 svc, call, i + 1, max, s->dir,
-				 ac_placebo_svc(svc), i + 1)) == NULL)
-				return diag_err(c->d, NULL, "out of memory");
-			continue;
-		}
-		if (p.kind != RESP_OK) {
-			/* Shared recordings: an error is either API's. */
-			if (!seen)
-				m = p.mark;
-			seen = 1;
-			if (rerr == NULL)
-				rerr = p.msg != NULL
-				    ? p.msg
-				    : arena_printf(c->a,
-					  "'aws %s %s' failed: %s (%s)", svc,
-					  call, p.code, p.mark.file);
-			if (rerr == NULL)
-				return diag_err(c->d, NULL, "out of memory");
-			continue;
-		}
-		l = doc_get(p.data, key);
-		if (l == NULL && shared)
-			continue;
-		if (l == NULL || l->type != DOC_SEQ)
-			return diag_err(c->d, &p.mark,
-			    "output of 'aws %s %s' has no '%s' list", svc, call,
-			    key);
-		if (r->kind == RESP_MISSING) {
-			*r = p;
-			if (!seen)
-				m = p.mark;
-		}
-		seen = 1;
-		last = p.data;
-		if (pages++ == 0) {
-			*list = l;
-			continue;
-		}
-		if (all == NULL) {
-			if ((all = src_seq(c->a, &(*list)->mark)) == NULL)
-				return diag_err(c->d, NULL, "out of memory");
-			for (j = 0; j < (*list)->u.seq.n; j++)
-				if (doc_seq_push(
-					c->a, all, (*list)->u.seq.items[j]))
-					return diag_err(
-					    c->d, NULL, "out of memory");
-			*list = all;
-		}
-		for (j = 0; j < l->u.seq.n; j++)
-			if (doc_seq_push(c->a, all, l->u.seq.items[j]))
-				return diag_err(c->d, NULL, "out of memory");
-	}
-	if (!seen)
-		return 0;
-	if (rerr == NULL && last != NULL && (more = more_pages(last)) != NULL &&
-	    (rerr = arena_printf(c->a,
-		 "'aws %s %s' is incomplete: its last page says '%s', so "
-		 "more pages exist than the export holds (%s)",
-		 svc, call, more, r->mark.file)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
-	if (rerr != NULL) {
-		r->kind = RESP_ERROR;
-		r->msg = rerr;
-	}
-	if (type != NULL && ac_emit_marker(c, s, type, rerr, &m) != 0)
-		return -1;
-	return 0;
+	return dump_read_listing(
+	    c, s, type, ac_row(svc, call), key, max, shared, r, list);
 }
 
 int
-ac_listing(struct cli *c, const struct scope *s, const char *type,
-    const char *svc, const char *call, const char *key, struct resp *r,
+ac_listing(struct dump *c, const struct dump_scope *s, const char *type,
+    const char *svc, const char *call, const char *key, struct dump_resp *r,
     const struct doc_node **list)
 {
 	return ac_read_listing(c, s, type, svc, call, key, 0, r, list);
 }
 
 int
-ac_element(struct cli *c, const struct scope *s, const char *type,
+ac_element(struct dump *c, const struct dump_scope *s, const char *type,
     const struct doc_node *e, const char *idkey, struct doc_node **attrs,
     const char **id)
 {
@@ -1119,7 +776,7 @@ ac_element(struct cli *c, const struct scope *s, const char *type,
 /* ----------------------------------------------------------- driver */
 
 static int
-read_global(struct cli *c, const struct scope *s)
+read_global(struct dump *c, const struct dump_scope *s)
 {
 	const struct doc_node *users;
 
@@ -1130,7 +787,7 @@ read_global(struct cli *c, const struct scope *s)
 	    ac_read_users(c, s, users) ||
 	    ac_read_described(c, s, "AWS::IAM::Policy", "iam", "list-policies",
 		"Policies", "PolicyName", "PolicyName", "get-policy-version",
-		"PolicyVersion", FIX_POLICY_VERSION, NULL) ||
+		"PolicyVersion", NULL) ||
 	    simple_singleton(c, s, "AWS::S3::AccountPublicAccessBlock",
 		"s3control", "get-public-access-block",
 		"PublicAccessBlockConfiguration") ||
@@ -1144,14 +801,14 @@ read_global(struct cli *c, const struct scope *s)
  * one that cannot be read is reported where it is read).
  */
 static int
-call_present(const struct cli *c, const struct scope *s, const char *svc,
+call_present(const struct dump *c, const struct dump_scope *s, const char *svc,
     const char *call)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	size_t n, max;
 
-	if (c->placebo) {
+	if (AWS(c)->placebo) {
 		ac_recordings(c, svc, call, &n, &max);
 		return n > 0;
 	}
@@ -1176,7 +833,7 @@ static const struct {
 };
 
 static int
-check_region_files(struct cli *c, const struct scope *s)
+check_region_files(struct dump *c, const struct dump_scope *s)
 {
 	struct mark m = { NULL, 0, 0 };
 	const char *msg;
@@ -1195,14 +852,14 @@ check_region_files(struct cli *c, const struct scope *s)
 		    region_files[i].call);
 		if (msg == NULL)
 			return diag_err(c->d, NULL, "out of memory");
-		if (ac_emit_marker(c, s, region_files[i].type, msg, &m) != 0)
+		if (dump_marker(c, s, region_files[i].type, msg, &m) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 static int
-read_regional(struct cli *c, const struct scope *s)
+read_regional(struct dump *c, const struct dump_scope *s)
 {
 	size_t before = c->resources;
 
@@ -1218,7 +875,7 @@ read_regional(struct cli *c, const struct scope *s)
 	    ac_read_described(c, s, "AWS::ACM::Certificate", "acm",
 		"list-certificates", "CertificateSummaryList", "CertificateArn",
 		"CertificateArn", "describe-certificate", "Certificate",
-		FIX_NONE, "CertificateArn"))
+		"CertificateArn"))
 		return -1;
 	if (c->resources > before && check_region_files(c, s) != 0)
 		return -1;
@@ -1237,73 +894,63 @@ cli_detect(const char *path, int is_dir, const char *head, size_t len)
 
 /* One scope: its layout, its resources and its per-resource folders. */
 static int
-read_scope(struct cli *c, const struct scope *s, int root)
+read_scope(struct dump *c, const struct dump_scope *s, int root)
 {
-	if (!c->placebo && ac_check_layout(c, s, root) != 0)
+	if (!AWS(c)->placebo && ac_check_layout(c, s, root) != 0)
 		return -1;
 	if (root && read_global(c, s) != 0)
 		return -1;
 	if (read_regional(c, s) != 0)
 		return -1;
-	if (!c->placebo && ac_check_per_resource(c, s) != 0)
+	if (!AWS(c)->placebo && ac_check_per_resource(c, s) != 0)
 		return -1;
 	return 0;
 }
 
-/*
- * rampart-collection.json, written by scripts/collect-aws.sh at the root
- * of the export: when the evidence was collected ("started", RFC 3339),
- * the time the scan's evidence age is measured from.  Absent, the engine
- * falls back to file times.  A file that is there but unreadable or holds
- * no strict time is an input error, never ignored.  0 or -1.
- */
-static int
-read_collection(struct cli *c, const char *root)
-{
-	char path[PATH_MAX];
-	struct doc_node *doc;
-	const struct doc_node *v;
-	struct time_error te;
-	struct stat st;
+/* Errors whose class the core records (AWS words its own messages). */
+static const struct dump_error aws_errors[] = {
+	{ .code = "AccessDenied", .cls = DUMP_CLS_DENIED },
+	{ .code = "AccessDeniedException", .cls = DUMP_CLS_DENIED },
+	{ .code = "RequestLimitExceeded", .cls = DUMP_CLS_THROTTLED },
+	{ .code = "Throttling", .cls = DUMP_CLS_THROTTLED },
+	{ .code = "ThrottlingException", .cls = DUMP_CLS_THROTTLED },
+	{ .code = "UnauthorizedOperation", .cls = DUMP_CLS_DENIED },
+};
 
-	if (ac_path_join(path, sizeof(path), root, COLLECTION_FILE) != 0 ||
-	    stat(path, &st) != 0)
-		return 0;
-	if ((doc = doc_load_one(c->a, c->d, path, DOC_FMT_JSON, c->lim)) ==
-	    NULL)
-		return -1;
-	v = doc_get(doc, "started");
-	if (v == NULL || v->type != DOC_STRING)
-		return diag_err(c->d, v != NULL ? &v->mark : &doc->mark,
-		    "'started' must be the RFC 3339 time the collection "
-		    "began");
-	if (time_parse(v->str, v->len, TIME_DATETIME, &c->collected, &te) == -1)
-		return diag_err(
-		    c->d, &v->mark, "'started' ('%s'): %s", v->str, te.why);
-	return 0;
-}
+const struct dump_layout ac_layout = {
+	.tool = "aws",
+	.what = "AWS CLI",
+	.calls = ac_calls,
+	.ncalls = NCALLS,
+	.errors = aws_errors,
+	.nerrors = sizeof(aws_errors) / sizeof(aws_errors[0]),
+	.page_tokens = page_tokens,
+	.page_flags = page_flags,
+	.marker_attrs = 1,
+	.path = aws_path,
+	.unwrap = aws_unwrap,
+	.fix = aws_fix,
+	.page_missing = aws_page_missing,
+	.missing = aws_missing,
+};
 
 static int
 cli_read(struct diag *d, const char *path, const struct load_limits *lim,
     resource_fn fn, void *ctx, size_t *nresources)
 {
-	struct cli c;
-	struct scope s;
-	struct resp r;
+	struct dump c;
+	struct aws aws;
+	struct dump_scope s;
+	struct dump_resp r;
 	char **regions = NULL, dir[PATH_MAX];
 	struct mark m = { path, 0, 0 };
 	size_t nreg = 0, i;
 	int kind, rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	c.d = d;
-	c.lim = lim;
-	c.root = path;
-	c.fn = fn;
-	c.ctx = ctx;
-	if ((c.a = arena_new()) == NULL)
-		return diag_err(d, &m, "out of memory");
-	c.keep = c.a;
+	if (dump_init(&c, &ac_layout, d, path, lim, fn, ctx) != 0)
+		return -1;
+	memset(&aws, 0, sizeof(aws));
+	c.priv = &aws;
 	kind = ac_scan_root(path, c.a, &regions, &nreg);
 	if (kind == 0) {
 		diag_err(d, &m,
@@ -1312,16 +959,16 @@ cli_read(struct diag *d, const char *path, const struct load_limits *lim,
 		    path);
 		goto out;
 	}
-	c.placebo = kind == 2;
-	if (read_collection(&c, path) != 0)
+	aws.placebo = kind == 2;
+	if (dump_read_collection(&c) != 0)
 		goto out;
 	s.dir = path;
 	s.region = NULL;
-	if (c.placebo && ac_index_recordings(&c, &s) != 0)
+	if (aws.placebo && ac_index_recordings(&c, &s) != 0)
 		goto out;
 	if (ac_cli_get(&c, &s, "sts", "get-caller-identity", NULL, 0, &r) != 0)
 		goto out;
-	if (r.kind == RESP_OK)
+	if (r.kind == DUMP_OK)
 		c.account = doc_str(doc_get(r.data, "Account"));
 	if (read_scope(&c, &s, 1) != 0)
 		goto out;
@@ -1336,7 +983,7 @@ cli_read(struct diag *d, const char *path, const struct load_limits *lim,
 out:
 	if (nresources != NULL)
 		*nresources = c.emitted;
-	arena_free(c.a);
+	dump_fini(&c);
 	return rc;
 }
 

@@ -17,12 +17,12 @@
 
 /* The listings whose elements are resources as they are (ac_calls[]). */
 int
-ac_read_simple_lists(struct cli *c, const struct scope *s)
+ac_read_simple_lists(struct dump *c, const struct dump_scope *s)
 {
-	const struct call_info *l;
+	const struct dump_call *l;
 	const struct doc_node *list;
 	struct doc_node *attrs;
-	struct resp r;
+	struct dump_resp r;
 	const char *id;
 	size_t i, j;
 
@@ -36,7 +36,7 @@ ac_read_simple_lists(struct cli *c, const struct scope *s)
 		for (j = 0; list != NULL && j < list->u.seq.n; j++) {
 			if (ac_element(c, s, l->type, list->u.seq.items[j],
 				l->id, &attrs, &id) ||
-			    ac_emit(c, s, l->type, id, attrs, NULL,
+			    dump_emit(c, s, l->type, id, attrs, NULL,
 				&list->u.seq.items[j]->mark))
 				return -1;
 		}
@@ -45,12 +45,12 @@ ac_read_simple_lists(struct cli *c, const struct scope *s)
 }
 
 int
-ac_read_instances(struct cli *c, const struct scope *s)
+ac_read_instances(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::EC2::Instance", *id;
 	const struct doc_node *res, *inst;
 	struct doc_node *attrs;
-	struct resp r;
+	struct dump_resp r;
 	size_t i, j;
 
 	if (ac_listing(c, s, type, "ec2", "describe-instances", "Reservations",
@@ -63,7 +63,7 @@ ac_read_instances(struct cli *c, const struct scope *s)
 		     j++)
 			if (ac_element(c, s, type, inst->u.seq.items[j],
 				"InstanceId", &attrs, &id) ||
-			    ac_emit(c, s, type, id, attrs, NULL,
+			    dump_emit(c, s, type, id, attrs, NULL,
 				&inst->u.seq.items[j]->mark))
 				return -1;
 	}
@@ -71,12 +71,12 @@ ac_read_instances(struct cli *c, const struct scope *s)
 }
 
 int
-ac_read_vpcs(struct cli *c, const struct scope *s)
+ac_read_vpcs(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::EC2::VPC", *id, *rerr;
 	const struct doc_node *vpcs, *fl, *f;
 	struct doc_node *attrs, *mine;
-	struct resp r, fr;
+	struct dump_resp r, fr;
 	size_t i, j;
 
 	if (ac_listing(c, s, type, "ec2", "describe-vpcs", "Vpcs", &r, &vpcs))
@@ -92,13 +92,13 @@ ac_read_vpcs(struct cli *c, const struct scope *s)
 		if (ac_element(
 			c, s, type, vpcs->u.seq.items[i], "VpcId", &attrs, &id))
 			return -1;
-		if (fr.kind == RESP_ERROR || fr.kind == RESP_NOTCONF) {
+		if (fr.kind == DUMP_ERROR || fr.kind == DUMP_NOTCONF) {
 			if (fr.msg == NULL)
 				fr.msg = fr.code;
-			if (ac_add_read_error(
+			if (dump_add_read_error(
 				c, attrs, "describe-flow-logs", &fr, &rerr))
 				return -1;
-		} else if (fr.kind == RESP_OK) {
+		} else if (fr.kind == DUMP_OK) {
 			if ((mine = src_seq(c->a, &fr.mark)) == NULL)
 				return diag_err(c->d, NULL, "out of memory");
 			for (j = 0; fl != NULL && fl->type == DOC_SEQ &&
@@ -116,46 +116,20 @@ ac_read_vpcs(struct cli *c, const struct scope *s)
 			if (src_set(c->a, attrs, "FlowLogs", mine))
 				return diag_err(c->d, NULL, "out of memory");
 		}
-		if (ac_emit(c, s, type, id, attrs, rerr,
+		if (dump_emit(c, s, type, id, attrs, rerr,
 			&vpcs->u.seq.items[i]->mark))
 			return -1;
 	}
 	return 0;
 }
 
-/*
- * Every per-resource call ac_calls[] joins into resources of type, in
- * table order, for the resource name (index-th listed).  A merged call
- * (field NULL) that failed makes the resource unreadable (*rerr); the
- * others spoil their attribute only.  0 or -1.
- */
 int
-ac_join_all(struct cli *c, const struct scope *s, const char *type,
-    struct doc_node *attrs, const char **rerr, const char *name, size_t index)
-{
-	const struct call_info *ci;
-	size_t i;
-
-	for (i = 0; i < ac_ncalls; i++) {
-		ci = &ac_calls[i];
-		if (!ci->joined || ci->type == NULL ||
-		    strcmp(ci->type, type) != 0)
-			continue;
-		if (ac_join(c, s, attrs, ci->field != NULL ? NULL : rerr,
-			ci->svc, ci->call, name, index, ci->field, ci->attr,
-			ci->fix))
-			return -1;
-	}
-	return 0;
-}
-
-int
-ac_read_buckets(struct cli *c, const struct scope *s)
+ac_read_buckets(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::S3::Bucket", *id, *rerr;
 	const struct doc_node *list, *owner;
 	struct doc_node *attrs;
-	struct resp r;
+	struct dump_resp r;
 	size_t i;
 
 	if (ac_listing(
@@ -170,8 +144,8 @@ ac_read_buckets(struct cli *c, const struct scope *s)
 		if (owner != NULL &&
 		    src_set(c->a, attrs, "Owner", (struct doc_node *)owner))
 			return diag_err(c->d, NULL, "out of memory");
-		if (ac_join_all(c, s, type, attrs, &rerr, id, i) ||
-		    ac_emit(c, s, type, id, attrs, rerr,
+		if (dump_join_all(c, s, type, attrs, &rerr, id, i) ||
+		    dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
 	}
@@ -179,12 +153,12 @@ ac_read_buckets(struct cli *c, const struct scope *s)
 }
 
 int
-ac_read_keys(struct cli *c, const struct scope *s)
+ac_read_keys(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::KMS::Key", *id, *rerr;
 	const struct doc_node *list;
 	struct doc_node *attrs;
-	struct resp r;
+	struct dump_resp r;
 	size_t i;
 
 	if (ac_listing(c, s, type, "kms", "list-keys", "Keys", &r, &list))
@@ -193,8 +167,8 @@ ac_read_keys(struct cli *c, const struct scope *s)
 		rerr = NULL;
 		if (ac_element(c, s, type, list->u.seq.items[i], "KeyId",
 			&attrs, &id) ||
-		    ac_join_all(c, s, type, attrs, &rerr, id, i) ||
-		    ac_emit(c, s, type, id, attrs, rerr,
+		    dump_join_all(c, s, type, attrs, &rerr, id, i) ||
+		    dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
 	}
@@ -202,12 +176,12 @@ ac_read_keys(struct cli *c, const struct scope *s)
 }
 
 int
-ac_read_trails(struct cli *c, const struct scope *s)
+ac_read_trails(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::CloudTrail::Trail", *id, *rerr;
 	const struct doc_node *list;
 	struct doc_node *attrs;
-	struct resp r;
+	struct dump_resp r;
 	size_t i;
 
 	if (ac_listing(c, s, type, "cloudtrail", "describe-trails", "trailList",
@@ -217,8 +191,8 @@ ac_read_trails(struct cli *c, const struct scope *s)
 		rerr = NULL;
 		if (ac_element(c, s, type, list->u.seq.items[i], "Name", &attrs,
 			&id) ||
-		    ac_join_all(c, s, type, attrs, &rerr, id, i) ||
-		    ac_emit(c, s, type, id, attrs, rerr,
+		    dump_join_all(c, s, type, attrs, &rerr, id, i) ||
+		    dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
 	}
@@ -233,12 +207,12 @@ ac_read_trails(struct cli *c, const struct scope *s)
  * error.
  */
 static int
-elb_listing(struct cli *c, const struct scope *s, const char *type,
-    const char *svc, const char *key, struct resp *r,
+elb_listing(struct dump *c, const struct dump_scope *s, const char *type,
+    const char *svc, const char *key, struct dump_resp *r,
     const struct doc_node **list)
 {
 	return ac_read_listing(c, s, type, svc, "describe-load-balancers", key,
-	    c->placebo, r, list);
+	    AWS(c)->placebo, r, list);
 }
 
 /*
@@ -249,7 +223,8 @@ elb_listing(struct cli *c, const struct scope *s, const char *type,
  * ld itself when it names no such policy; NULL when out of memory.
  */
 static struct doc_node *
-with_ssl_policy(struct cli *c, struct doc_node *ld, const struct doc_node *pols)
+with_ssl_policy(
+    struct dump *c, struct doc_node *ld, const struct doc_node *pols)
 {
 	const struct doc_node *names, *p = NULL, *ads, *ad;
 	const char *nm, *pn, *pt;
@@ -301,13 +276,13 @@ with_ssl_policy(struct cli *c, struct doc_node *ld, const struct doc_node *pols)
  * negotiation policy (with_ssl_policy).
  */
 int
-ac_read_classic_elbs(struct cli *c, const struct scope *s)
+ac_read_classic_elbs(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::ElasticLoadBalancing::LoadBalancer";
 	const char *id, *rerr;
 	const struct doc_node *list, *lds, *pols;
 	struct doc_node *attrs, *mine, *ld;
-	struct resp r;
+	struct dump_resp r;
 	size_t i, j;
 
 	if (elb_listing(
@@ -318,8 +293,7 @@ ac_read_classic_elbs(struct cli *c, const struct scope *s)
 		if (ac_element(c, s, type, list->u.seq.items[i],
 			"LoadBalancerName", &attrs, &id) ||
 		    ac_join(c, s, attrs, &rerr, "elb",
-			"describe-load-balancer-policies", id, i,
-			"PolicyDescriptions", NULL, FIX_NONE))
+			"describe-load-balancer-policies", id, i))
 			return -1;
 		pols = doc_get(attrs, "PolicyDescriptions");
 		lds = doc_get(attrs, "ListenerDescriptions");
@@ -336,7 +310,7 @@ ac_read_classic_elbs(struct cli *c, const struct scope *s)
 			if (src_set(c->a, attrs, "ListenerDescriptions", mine))
 				return diag_err(c->d, NULL, "out of memory");
 		}
-		if (ac_emit(c, s, type, id, attrs, rerr,
+		if (dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
 	}
@@ -348,12 +322,12 @@ ac_read_classic_elbs(struct cli *c, const struct scope *s)
  * CLI layout's one elbv2/describe-listeners.json, or every placebo
  * recording of DescribeListeners (one per balancer, in an order that
  * need not be the listing's, so they are joined on LoadBalancerArn, not
- * by position).  *lr is RESP_ERROR when a file holds an error, a page is
+ * by position).  *lr is DUMP_ERROR when a file holds an error, a page is
  * missing or more pages were not collected.
  */
 static int
-elbv2_listeners(struct cli *c, const struct scope *s, struct resp *lr,
-    struct doc_node **all)
+elbv2_listeners(struct dump *c, const struct dump_scope *s,
+    struct dump_resp *lr, struct doc_node **all)
 {
 	const struct doc_node *l;
 
@@ -370,7 +344,7 @@ elbv2_listeners(struct cli *c, const struct scope *s, struct resp *lr,
  * balancer).  A new list in c->a, or NULL when out of memory.
  */
 static struct doc_node *
-listeners_of(struct cli *c, const struct doc_node *list, const char *arn,
+listeners_of(struct dump *c, const struct doc_node *list, const char *arn,
     int unnamed, const struct mark *m)
 {
 	struct doc_node *mine;
@@ -389,13 +363,13 @@ listeners_of(struct cli *c, const struct doc_node *list, const char *arn,
 }
 
 int
-ac_read_load_balancers(struct cli *c, const struct scope *s)
+ac_read_load_balancers(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 	const char *id, *name, *rerr;
 	const struct doc_node *list, *l;
 	struct doc_node *attrs, *all, *mine;
-	struct resp r, lr;
+	struct dump_resp r, lr;
 	size_t i;
 
 	if (elb_listing(c, s, type, "elbv2", "LoadBalancers", &r, &list))
@@ -411,8 +385,8 @@ ac_read_load_balancers(struct cli *c, const struct scope *s)
 			"LoadBalancerArn", &attrs, &id))
 			return -1;
 		name = doc_str(doc_get(attrs, "LoadBalancerName"));
-		if (lr.kind == RESP_ERROR) {
-			if (ac_add_read_error(
+		if (lr.kind == DUMP_ERROR) {
+			if (dump_add_read_error(
 				c, attrs, "describe-listeners", &lr, &rerr))
 				return -1;
 		} else if (all != NULL) {
@@ -420,10 +394,10 @@ ac_read_load_balancers(struct cli *c, const struct scope *s)
 				NULL ||
 			    src_set(c->a, attrs, "Listeners", mine))
 				return diag_err(c->d, NULL, "out of memory");
-		} else if (!c->placebo) {
+		} else if (!AWS(c)->placebo) {
 			if (ac_join(c, s, attrs, &rerr, "elbv2",
 				"describe-listeners", name != NULL ? name : id,
-				i, "Listeners", NULL, FIX_NONE))
+				i))
 				return -1;
 			l = doc_get(attrs, "Listeners");
 			if (l != NULL && l->type == DOC_SEQ &&
@@ -432,7 +406,7 @@ ac_read_load_balancers(struct cli *c, const struct scope *s)
 				src_set(c->a, attrs, "Listeners", mine)))
 				return diag_err(c->d, NULL, "out of memory");
 		}
-		if (ac_emit(c, s, type, id, attrs, rerr,
+		if (dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
 	}
@@ -445,14 +419,14 @@ ac_read_load_balancers(struct cli *c, const struct scope *s)
  * "<service>.<Operation>_N" in the placebo layout.  In c->a, or NULL.
  */
 static const char *
-file_stem(struct cli *c, const struct scope *s, const char *svc,
+file_stem(struct dump *c, const struct dump_scope *s, const char *svc,
     const char *call, const char *name, size_t index)
 {
 	char path[PATH_MAX];
 	const char *base;
 	size_t len;
 
-	if (!c->placebo)
+	if (!AWS(c)->placebo)
 		return name;
 	if (ac_call_path(c, s, svc, call, "", index, path, sizeof(path)) != 0)
 		return NULL;
@@ -467,16 +441,16 @@ file_stem(struct cli *c, const struct scope *s, const char *svc,
  * (placebo layout, named "1", "2"...).  NULL-terminated, in c->a.
  */
 static char **
-per_resource_names(
-    struct cli *c, const struct scope *s, const char *svc, const char *call)
+per_resource_names(struct dump *c, const struct dump_scope *s, const char *svc,
+    const char *call)
 {
 	char path[PATH_MAX], **v, *nm;
 	size_t n, max, i, len;
-	struct strv sv = { NULL, 0, 0 };
+	struct dump_strv sv = { NULL, 0, 0 };
 	struct dirent *de;
 	DIR *dir;
 
-	if (c->placebo) {
+	if (AWS(c)->placebo) {
 		/* Every sequence number up to the last: a gap is read as a
 		 * missing recording, never skipped. */
 		ac_recordings(c, svc, call, &n, &max);
@@ -496,31 +470,31 @@ per_resource_names(
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		if ((nm = arena_strndup(c->a, de->d_name, len - 5)) == NULL ||
-		    ac_strv_push(c->a, &sv, nm) != 0) {
+		    dump_strv_push(c->a, &sv, nm) != 0) {
 			closedir(dir);
 			return NULL;
 		}
 	}
 	closedir(dir);
-	if (ac_strv_push(c->a, &sv, NULL) != 0)
+	if (dump_strv_push(c->a, &sv, NULL) != 0)
 		return NULL;
-	qsort(sv.v, sv.n - 1, sizeof(*sv.v), ac_cmp_str);
+	qsort(sv.v, sv.n - 1, sizeof(*sv.v), dump_cmp_str);
 	return (char **)sv.v;
 }
 
 /* The index-th per-resource output (name) alone as a resource. */
 static int
-described_one(struct cli *c, const struct scope *s, const char *type,
-    const char *svc, const char *call, const char *field, enum fixup f,
-    const char *id_path, const char *name, size_t i)
+described_one(struct dump *c, const struct dump_scope *s, const char *type,
+    const char *svc, const char *call, const char *field, const char *id_path,
+    const char *name, size_t i)
 {
 	struct doc_node *attrs, *v;
 	const char *id, *rerr = NULL;
 
 	if ((attrs = src_map(c->a, NULL)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
-	if (ac_join(c, s, attrs, &rerr, svc, call, c->placebo ? "" : name, i,
-		field, NULL, f))
+	if (ac_join(
+		c, s, attrs, &rerr, svc, call, AWS(c)->placebo ? "" : name, i))
 		return -1;
 	if (attrs->u.map.n == 0 && rerr == NULL &&
 	    (rerr = arena_printf(c->a,
@@ -534,7 +508,7 @@ described_one(struct cli *c, const struct scope *s, const char *type,
 		return diag_err(c->d, NULL, "out of memory");
 	if (doc_get(attrs, field) != NULL)
 		attrs->mark = doc_get(attrs, field)->mark;
-	return ac_emit(c, s, type, id, attrs, rerr, &attrs->mark);
+	return dump_emit(c, s, type, id, attrs, rerr, &attrs->mark);
 }
 
 /*
@@ -548,23 +522,23 @@ described_one(struct cli *c, const struct scope *s, const char *type,
  * which would merge them in reports and POA&M resource globs.
  */
 int
-ac_read_described(struct cli *c, const struct scope *s, const char *type,
+ac_read_described(struct dump *c, const struct dump_scope *s, const char *type,
     const char *svc, const char *list_call, const char *list_key,
     const char *id_key, const char *name_key, const char *call,
-    const char *field, enum fixup f, const char *id_path)
+    const char *field, const char *id_path)
 {
 	const struct doc_node *list, *e;
 	struct doc_node *attrs;
 	const char *id, *name, *rerr;
 	struct arena *saved;
-	struct resp r;
+	struct dump_resp r;
 	char **names;
 	size_t i;
 	int rc;
 
 	if (ac_listing(c, s, type, svc, list_call, list_key, &r, &list))
 		return -1;
-	if (r.kind != RESP_MISSING) {
+	if (r.kind != DUMP_MISSING) {
 		for (i = 0; list != NULL && i < list->u.seq.n; i++) {
 			rerr = NULL;
 			e = list->u.seq.items[i];
@@ -576,9 +550,8 @@ ac_read_described(struct cli *c, const struct scope *s, const char *type,
 			/* An ARN's last part is the file name. */
 			if (strrchr(name, '/') != NULL)
 				name = strrchr(name, '/') + 1;
-			if (ac_join(c, s, attrs, &rerr, svc, call, name, i,
-				field, NULL, f) ||
-			    ac_emit(c, s, type, id, attrs, rerr, &e->mark))
+			if (ac_join(c, s, attrs, &rerr, svc, call, name, i) ||
+			    dump_emit(c, s, type, id, attrs, rerr, &e->mark))
 				return -1;
 		}
 		return 0;
@@ -597,7 +570,7 @@ ac_read_described(struct cli *c, const struct scope *s, const char *type,
 			return diag_err(c->d, NULL, "out of memory");
 		}
 		rc = described_one(
-		    c, s, type, svc, call, field, f, id_path, names[i], i);
+		    c, s, type, svc, call, field, id_path, names[i], i);
 		arena_free(c->a);
 		c->a = saved;
 		if (rc != 0)
@@ -615,7 +588,7 @@ ac_read_described(struct cli *c, const struct scope *s, const char *type,
  * to why; the report then is unreadable.  NULL when out of memory.
  */
 static struct doc_node *
-csv_users(struct cli *c, const char *text, size_t len, const struct mark *m,
+csv_users(struct dump *c, const char *text, size_t len, const struct mark *m,
     const char **bad)
 {
 	struct doc_node *users, *row = NULL, *val;
@@ -685,7 +658,7 @@ csv_users(struct cli *c, const char *text, size_t len, const struct mark *m,
  * have put in it removed, decoded; NULL with *why when not base64.
  */
 static unsigned char *
-decode_content(struct cli *c, const char *text, size_t len, size_t *outlen,
+decode_content(struct dump *c, const char *text, size_t len, size_t *outlen,
     const char **why)
 {
 	char *clean;
@@ -729,7 +702,7 @@ decode_content(struct cli *c, const char *text, size_t len, size_t *outlen,
  */
 int
 ac_read_credential_report(
-    struct cli *c, const struct scope *s, const struct doc_node **users)
+    struct dump *c, const struct dump_scope *s, const struct doc_node **users)
 {
 	const char *type = "AWS::IAM::CredentialReport", *rerr = NULL, *why;
 	const struct doc_node *content;
@@ -737,20 +710,20 @@ ac_read_credential_report(
 	unsigned char *dec = NULL;
 	const char *text, *nm;
 	size_t len, i;
-	struct resp r;
+	struct dump_resp r;
 	int root = 0;
 
 	*users = NULL;
 	if (ac_cli_get(c, s, "iam", "get-credential-report", NULL, 0, &r) != 0)
 		return -1;
-	if (r.kind == RESP_MISSING)
+	if (r.kind == DUMP_MISSING)
 		return 0;
 	if ((attrs = src_map(c->a, &r.mark)) == NULL)
 		return diag_err(c->d, NULL, "out of memory");
-	if (r.kind != RESP_OK) {
+	if (r.kind != DUMP_OK) {
 		if (r.msg == NULL)
 			r.msg = r.code;
-		if (ac_add_read_error(
+		if (dump_add_read_error(
 			c, attrs, "get-credential-report", &r, &rerr))
 			return -1;
 		goto done;
@@ -796,10 +769,10 @@ ac_read_credential_report(
 		*users = u;
 done:
 	/* The report lists every user: a clean one is their listing. */
-	if (ac_emit_marker(c, s, type, rerr, &r.mark) != 0 ||
-	    ac_emit_marker(c, s, "AWS::IAM::User", rerr, &r.mark) != 0)
+	if (dump_marker(c, s, type, rerr, &r.mark) != 0 ||
+	    dump_marker(c, s, "AWS::IAM::User", rerr, &r.mark) != 0)
 		return -1;
-	return ac_emit(c, s, type, ac_account_id(c), attrs, rerr, &r.mark);
+	return dump_emit(c, s, type, ac_account_id(c), attrs, rerr, &r.mark);
 }
 
 /*
@@ -807,12 +780,13 @@ done:
  * (the root account excluded: it is checked on the report).
  */
 int
-ac_read_users(struct cli *c, const struct scope *s, const struct doc_node *rep)
+ac_read_users(
+    struct dump *c, const struct dump_scope *s, const struct doc_node *rep)
 {
 	const char *type = "AWS::IAM::User", *id, *rerr, *nm;
 	const struct doc_node *list = NULL, *row;
 	struct doc_node *attrs;
-	struct resp r;
+	struct dump_resp r;
 	size_t i, j, nlist = 0;
 	int seen;
 
@@ -833,11 +807,11 @@ ac_read_users(struct cli *c, const struct scope *s, const struct doc_node *rep)
 				(struct doc_node *)row))
 				return diag_err(c->d, NULL, "out of memory");
 		}
-		if (ac_join(c, s, attrs, &rerr, "iam", "list-mfa-devices", id,
-			i, "MFADevices", NULL, FIX_NONE) ||
-		    ac_join(c, s, attrs, &rerr, "iam", "list-access-keys", id,
-			i, "AccessKeyMetadata", NULL, FIX_NONE) ||
-		    ac_emit(c, s, type, id, attrs, rerr,
+		if (ac_join(
+			c, s, attrs, &rerr, "iam", "list-mfa-devices", id, i) ||
+		    ac_join(
+			c, s, attrs, &rerr, "iam", "list-access-keys", id, i) ||
+		    dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
 			return -1;
 	}
@@ -864,20 +838,20 @@ ac_read_users(struct cli *c, const struct scope *s, const struct doc_node *rep)
 		if (doc_get(row, "arn") != NULL &&
 		    src_set(c->a, attrs, "Arn", doc_get(row, "arn")))
 			return diag_err(c->d, NULL, "out of memory");
-		if (!c->placebo &&
+		if (!AWS(c)->placebo &&
 		    (ac_join(c, s, attrs, &rerr, "iam", "list-mfa-devices", nm,
-			 0, "MFADevices", NULL, FIX_NONE) ||
+			 0) ||
 			ac_join(c, s, attrs, &rerr, "iam", "list-access-keys",
-			    nm, 0, "AccessKeyMetadata", NULL, FIX_NONE)))
+			    nm, 0)))
 			return -1;
-		if (ac_emit(c, s, type, nm, attrs, rerr, &row->mark))
+		if (dump_emit(c, s, type, nm, attrs, rerr, &row->mark))
 			return -1;
 	}
 	return 0;
 }
 
 int
-ac_read_account_summary(struct cli *c, const struct scope *s)
+ac_read_account_summary(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::IAM::AccountSummary", *rerr;
 	struct doc_node *attrs;
@@ -888,10 +862,10 @@ ac_read_account_summary(struct cli *c, const struct scope *s)
 		return -1;
 	if (attrs == NULL)
 		return 0;
-	if (ac_join(c, s, attrs, &rerr, "iam", "list-virtual-mfa-devices", NULL,
-		0, "VirtualMFADevices", NULL, FIX_NONE))
+	if (ac_join(
+		c, s, attrs, &rerr, "iam", "list-virtual-mfa-devices", NULL, 0))
 		return -1;
-	return ac_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
+	return dump_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
 }
 
 /* ---------------------------------------------- regional singletons */
@@ -903,7 +877,7 @@ ac_read_account_summary(struct cli *c, const struct scope *s)
  * unknown, so no check on it may pass).
  */
 int
-ac_read_config_recorder(struct cli *c, const struct scope *s)
+ac_read_config_recorder(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::Config::ConfigurationRecorder", *rerr;
 	const struct doc_node *recs, *sts, *nm;
@@ -919,8 +893,7 @@ ac_read_config_recorder(struct cli *c, const struct scope *s)
 	if (attrs == NULL)
 		return 0;
 	if (ac_join(c, s, attrs, &rerr, "configservice",
-		"describe-configuration-recorder-status", NULL, 0,
-		"ConfigurationRecordersStatus", NULL, FIX_NONE))
+		"describe-configuration-recorder-status", NULL, 0))
 		return -1;
 	recs = doc_get(attrs, "ConfigurationRecorders");
 	sts = doc_get(attrs, "ConfigurationRecordersStatus");
@@ -946,11 +919,11 @@ ac_read_config_recorder(struct cli *c, const struct scope *s)
 			NULL)
 			return diag_err(c->d, NULL, "out of memory");
 	}
-	return ac_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
+	return dump_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
 }
 
 int
-ac_read_guardduty(struct cli *c, const struct scope *s)
+ac_read_guardduty(struct dump *c, const struct dump_scope *s)
 {
 	const char *type = "AWS::GuardDuty::Detector", *rerr, *id;
 	const struct doc_node *ids;
@@ -975,8 +948,8 @@ ac_read_guardduty(struct cli *c, const struct scope *s)
 		    src_set(c->a, det, "DetectorId",
 			(struct doc_node *)ids->u.seq.items[i]))
 			return diag_err(c->d, NULL, "out of memory");
-		if (ac_join(c, s, det, &rerr, "guardduty", "get-detector", id,
-			i, NULL, NULL, FIX_NONE))
+		if (ac_join(
+			c, s, det, &rerr, "guardduty", "get-detector", id, i))
 			return -1;
 		if (doc_get(det, SRC_READ_ERRORS) != NULL &&
 		    src_set(c->a, attrs, SRC_READ_ERRORS,
@@ -985,5 +958,5 @@ ac_read_guardduty(struct cli *c, const struct scope *s)
 		if (doc_seq_push(c->a, dets, det))
 			return diag_err(c->d, NULL, "out of memory");
 	}
-	return ac_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
+	return dump_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
 }

@@ -687,8 +687,11 @@ dump_join(struct dump *d, const struct dump_scope *s, struct doc_node *attrs,
 	struct doc_node *v, *out;
 	const char *why = NULL, *attr = c->attr != NULL ? c->attr : c->field;
 
-	if ((d->lay->path == NULL && note_joined(d, c, name) != 0) ||
+	if (note_joined(d, c, name) != 0 ||
 	    dump_get(d, s, c, name, index, &r) != 0)
+		return -1;
+	if (r.kind == DUMP_MISSING && d->lay->missing != NULL &&
+	    d->lay->missing(d, s, c, name, index, &r) != 0)
 		return -1;
 	if (r.kind == DUMP_OK && r.more != NULL) {
 		r.kind = DUMP_ERROR;
@@ -766,8 +769,8 @@ warn_unread(struct dump *d, const char *path, const char *why)
 	return 0;
 }
 
-static int
-ends_with(const char *s, const char *suffix)
+int
+dump_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
 
@@ -791,7 +794,7 @@ per_resource_why(struct dump *d, const struct dump_call *c, const char *dir,
 		return "path too long to read";
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return "not a regular file";
-	if (!ends_with(name, ".json") || len == 5)
+	if (!dump_ends_with(name, ".json") || len == 5)
 		return "not a '<name>.json' file";
 	if ((key = arena_printf(d->a, "%s/%s/%.*s", c->svc, c->call,
 		 (int)(len - 5), name)) == NULL) {
@@ -900,9 +903,8 @@ call_nocase(const struct dump_layout *lay, const char *svc, const char *name,
 	return NULL;
 }
 
-/* name's length without a last extension (".JSON", ".txt"). */
-static size_t
-stem_len(const char *name)
+size_t
+dump_stem_len(const char *name)
 {
 	const char *dot = strrchr(name, '.');
 
@@ -919,7 +921,7 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 	size_t len = strlen(name);
 	int isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 
-	if (!isdir && ends_with(name, ".json")) {
+	if (!isdir && dump_ends_with(name, ".json")) {
 		c = call_nocase(d->lay, svc, name, len - 5);
 		if (c != NULL && strncmp(c->call, name, len - 5) != 0)
 			return dump_mark_calls_error(d, s, svc, c->call, path,
@@ -928,6 +930,12 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 	}
 	if (isdir) {
 		c = call_nocase(d->lay, svc, name, len);
+		/* "<call>.json/": a folder where the call's file belongs */
+		if (c == NULL && dump_ends_with(name, ".json") &&
+		    (c = call_nocase(d->lay, svc, name, len - 5)) != NULL)
+			return dump_mark_calls_error(d, s, svc, c->call, path,
+			    "a folder stands where the call's output file "
+			    "is expected");
 		if (c == NULL)
 			return warn_unread(d, path,
 			    "not a per-resource folder of a call rampart "
@@ -941,7 +949,7 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 			    "is expected");
 		return 0;
 	}
-	c = call_nocase(d->lay, svc, name, stem_len(name));
+	c = call_nocase(d->lay, svc, name, dump_stem_len(name));
 	if (c == NULL)
 		c = call_nocase(d->lay, svc, name, len);
 	if (c != NULL)
@@ -974,4 +982,423 @@ dump_check_service_dir(struct dump *d, const struct dump_scope *s,
 	}
 	closedir(dp);
 	return rc;
+}
+
+/* --------------------------------------------- a scope from the table */
+
+/* The file of call c for name (see dump_layout.path) into buf. */
+static int
+call_path(struct dump *d, const struct dump_scope *s, const struct dump_call *c,
+    const char *name, size_t index, char *buf, size_t len)
+{
+	if (d->lay->path != NULL)
+		return d->lay->path(d, s, c, name, index, buf, len);
+	return default_path(s, c, name, buf, len);
+}
+
+/* The type a row's elements are kept under: its type, or "svc/call". */
+static const char *
+row_type(struct dump *d, const struct dump_call *c)
+{
+	if (c->type != NULL)
+		return c->type;
+	return arena_printf(d->a, "%s/%s", c->svc, c->call);
+}
+
+/* Whether type is a row's name ("svc/call"), never emitted. */
+static int
+hidden_type(const char *type)
+{
+	return strchr(type, '/') != NULL;
+}
+
+const struct dump_listing *
+dump_listing_of(struct dump *d, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < d->nl; i++)
+		if (strcmp(d->l[i].type, type) == 0)
+			return &d->l[i];
+	return NULL;
+}
+
+int
+dump_listed(struct dump *d, const char *type, const char *why, const char *src)
+{
+	struct dump_listing *l =
+	    (struct dump_listing *)dump_listing_of(d, type);
+
+	if (l == NULL) {
+		if (d->nl == d->capl) {
+			d->capl = d->capl ? d->capl * 2 : 16;
+			l = arena_realloc(d->a, d->l, d->nl * sizeof(*l),
+			    d->capl * sizeof(*l));
+			if (l == NULL)
+				return dump_oom(d);
+			d->l = l;
+		}
+		l = &d->l[d->nl++];
+		memset(l, 0, sizeof(*l));
+		l->type = type;
+	}
+	if (l->source == NULL)
+		l->source = src;
+	if (why != NULL && l->why == NULL)
+		l->why = why;
+	return 0;
+}
+
+static int
+add_res(struct dump *d, const char *type, const char *id,
+    struct doc_node *attrs, const char *src)
+{
+	struct dump_res *v;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		v = arena_realloc(
+		    d->a, d->v, d->n * sizeof(*v), d->cap * sizeof(*v));
+		if (v == NULL)
+			return dump_oom(d);
+		d->v = v;
+	}
+	v = &d->v[d->n++];
+	memset(v, 0, sizeof(*v));
+	v->type = type;
+	v->id = id;
+	v->attrs = attrs;
+	v->mark = attrs->mark;
+	v->source = src;
+	return 0;
+}
+
+int
+dump_res_unreadable(
+    struct dump *d, struct dump_res *x, const char *attr, const char *why)
+{
+	struct doc_node *w;
+
+	if (attr[0] == '\0') {
+		if (x->read_error == NULL)
+			x->read_error = why;
+		return 0;
+	}
+	if (x->unread == NULL) {
+		if ((x->unread = src_map(d->a, &x->mark)) == NULL ||
+		    src_set(d->a, x->attrs, RESOURCE_UNREADABLE, x->unread) !=
+			0)
+			return dump_oom(d);
+	}
+	if ((w = src_str(d->a, why, &x->mark)) == NULL ||
+	    src_set(d->a, x->unread, attr, w) != 0)
+		return dump_oom(d);
+	return 0;
+}
+
+/*
+ * r's data at c's member, which must be a list (list) or a map or a
+ * list; an input error otherwise.
+ */
+static int
+take_member(
+    struct dump *d, const struct dump_call *c, struct dump_resp *r, int list)
+{
+	struct doc_node *data = r->data;
+
+	if (c->member != NULL && data->type == DOC_MAP)
+		data = doc_get(data, c->member);
+	if (data == NULL || (list && data->type != DOC_SEQ) ||
+	    (!list && data->type != DOC_MAP && data->type != DOC_SEQ))
+		return diag_err(d->d, &r->mark, "'%s': '%s' must be a %s",
+		    r->mark.file,
+		    c->member != NULL ? c->member : "the response",
+		    list ? "list" : "map");
+	r->data = data;
+	return 0;
+}
+
+/* The id of element el of listing c (the id hook, or its field). */
+static const char *
+elem_id(struct dump *d, const struct dump_scope *s, const struct dump_call *c,
+    const struct doc_node *el)
+{
+	if (d->lay->id != NULL)
+		return d->lay->id(d, s, c, el);
+	if (c->id == NULL)
+		return d->account;
+	return doc_str(doc_get(el, c->id));
+}
+
+/* The elements of a listed response become resources of c's type. */
+static int
+add_listed(struct dump *d, const struct dump_scope *s,
+    const struct dump_call *c, const struct dump_resp *r)
+{
+	struct doc_node *e, *attrs, *idn;
+	const char *id, *type = row_type(d, c);
+	size_t i, n;
+
+	if (type == NULL)
+		return dump_oom(d);
+	n = r->data->type == DOC_SEQ ? r->data->u.seq.n : 1;
+	for (i = 0; i < n; i++) {
+		e = r->data->type == DOC_SEQ ? r->data->u.seq.items[i]
+					     : r->data;
+		if (e->type != DOC_MAP)
+			return diag_err(d->d, &e->mark,
+			    "'%s': element %zu is not a map", r->mark.file, i);
+		if ((attrs = src_map_clone(d->a, e)) == NULL)
+			return dump_oom(d);
+		id = elem_id(d, s, c, e);
+		if (id == NULL || id[0] == '\0')
+			return diag_err(d->d, &e->mark,
+			    "'%s': element %zu has no '%s'", r->mark.file, i,
+			    c->id != NULL ? c->id : "account id");
+		/* A singleton of the account carries its id. */
+		if ((idn = src_str(d->a, id, &e->mark)) == NULL ||
+		    (c->id == NULL && src_set(d->a, attrs, "id", idn) != 0) ||
+		    add_res(d, type, id, attrs, r->mark.file) != 0)
+			return dump_oom(d);
+	}
+	return 0;
+}
+
+/* Read the listing row c of the scope over keys (per key or parent). */
+static int
+scope_listing(struct dump *d, const struct dump_scope *s,
+    const struct dump_call *c, const char **keys, size_t nkeys)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	const char *why = NULL, *src, *type = row_type(d, c);
+	struct dump_resp r;
+	struct stat sb;
+	size_t i;
+
+	if (type == NULL)
+		return dump_oom(d);
+	if (c->per == DUMP_ONCE) {
+		if (dump_get(d, s, c, NULL, 0, &r) != 0)
+			return -1;
+		if (r.kind == DUMP_MISSING)
+			return 0;
+		if (r.kind == DUMP_OK &&
+		    (take_member(d, c, &r, c->id != NULL) ||
+			add_listed(d, s, c, &r)))
+			return -1;
+		if (r.kind == DUMP_OK && r.more != NULL &&
+		    (r.msg = more_words(d, c, r.mark.file, r.more)) == NULL)
+			return dump_oom(d);
+		return dump_listed(d, type, r.msg, r.mark.file);
+	}
+	snprintf(dir, sizeof(dir), "%s/%s/%s", s->dir, c->svc, c->call);
+	if (stat(dir, &sb) != 0)
+		return 0; /* not collected: no listing at all */
+	if (!S_ISDIR(sb.st_mode))
+		return diag_err(d->d, NULL, "'%s' must be a directory", dir);
+	for (i = 0; i < nkeys; i++) {
+		if (dump_get(d, s, c, keys[i], i, &r) != 0)
+			return -1;
+		if (r.kind == DUMP_MISSING) {
+			if (why == NULL &&
+			    (call_path(d, s, c, keys[i], i, path,
+				 sizeof(path)) != 0 ||
+				(why = arena_printf(d->a,
+				     "'%s' is missing: the listing of '%s' "
+				     "is incomplete",
+				     path, type)) == NULL))
+				return dump_oom(d);
+			continue;
+		}
+		if (r.kind == DUMP_OK &&
+		    (take_member(d, c, &r, 1) != 0 ||
+			add_listed(d, s, c, &r) != 0))
+			return -1;
+		if (r.kind == DUMP_OK && r.more != NULL &&
+		    (r.msg = more_words(d, c, r.mark.file, r.more)) == NULL)
+			return dump_oom(d);
+		if (r.msg != NULL && why == NULL)
+			why = r.msg;
+	}
+	if ((src = arena_strdup(d->a, dir)) == NULL)
+		return dump_oom(d);
+	return dump_listed(d, type, why, src);
+}
+
+/* Join row c's response r into resource x (scope joins). */
+static int
+scope_join_one(struct dump *d, const struct dump_call *c, struct dump_res *x,
+    struct dump_resp *r)
+{
+	const char *attr = c->attr != NULL ? c->attr : "", *key;
+	size_t j;
+
+	if (r->kind == DUMP_OK && take_member(d, c, r, attr[0] != '\0') != 0)
+		return -1;
+	if (r->kind == DUMP_OK && r->more != NULL &&
+	    (r->msg = more_words(d, c, r->mark.file, r->more)) == NULL)
+		return dump_oom(d);
+	if (r->kind != DUMP_OK || r->more != NULL)
+		return dump_res_unreadable(d, x, attr, r->msg);
+	if (attr[0] != '\0') {
+		if (src_set(d->a, x->attrs, attr, r->data) != 0)
+			return dump_oom(d);
+		return 0;
+	}
+	for (j = 0; r->data->type == DOC_MAP && j < r->data->u.map.n; j++)
+		if (src_set(d->a, x->attrs, r->data->u.map.pairs[j].key->str,
+			r->data->u.map.pairs[j].val) != 0)
+			return dump_oom(d);
+	if (c->rename != NULL &&
+	    (key = doc_str(doc_get(r->data, c->rename))) != NULL)
+		x->id = key;
+	return 0;
+}
+
+/* A join row: one file per resource of c's type, named by its pkey. */
+static int
+scope_join(
+    struct dump *d, const struct dump_scope *s, const struct dump_call *c)
+{
+	char dir[PATH_MAX];
+	const char *key;
+	struct dump_resp r;
+	struct stat sb;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/%s/%s", s->dir, c->svc, c->call);
+	if (stat(dir, &sb) != 0)
+		return 0;
+	for (i = 0; i < d->n; i++) {
+		if (strcmp(d->v[i].type, c->type) != 0)
+			continue;
+		key = doc_str(doc_get(d->v[i].attrs, c->pkey));
+		if (key == NULL)
+			continue;
+		if (dump_get(d, s, c, key, i, &r) != 0)
+			return -1;
+		if (r.kind == DUMP_MISSING)
+			continue; /* not collected: the attribute is absent */
+		if (scope_join_one(d, c, &d->v[i], &r) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The pkey values of the parents of row c read in this scope. */
+static int
+parent_keys(
+    struct dump *d, const struct dump_call *c, const char ***keys, size_t *n)
+{
+	const char **v;
+	const char *k;
+	size_t i;
+
+	*n = 0;
+	if ((v = arena_alloc(d->a, (d->n + 1) * sizeof(*v))) == NULL)
+		return dump_oom(d);
+	for (i = 0; i < d->n; i++) {
+		if (strcmp(d->v[i].type, c->parent) != 0)
+			continue;
+		if ((k = doc_str(doc_get(d->v[i].attrs, c->pkey))) != NULL)
+			v[(*n)++] = k;
+	}
+	*keys = v;
+	return 0;
+}
+
+/*
+ * After a per-parent listing: no parent in a complete parent listing is
+ * provably no child; children of an incomplete parent listing are
+ * incomplete.
+ */
+static int
+child_listing(struct dump *d, const struct dump_call *c, size_t nkeys)
+{
+	const struct dump_listing *pl = dump_listing_of(d, c->parent);
+	const char *type = row_type(d, c);
+
+	if (pl == NULL)
+		return 0;
+	if (type == NULL)
+		return dump_oom(d);
+	if (nkeys == 0 && pl->why == NULL &&
+	    dump_listed(d, type, NULL, pl->source) != 0)
+		return -1;
+	if (pl->why != NULL && dump_listing_of(d, type) != NULL &&
+	    dump_listed(d, type, pl->why, pl->source) != 0)
+		return -1;
+	return 0;
+}
+
+int
+dump_read_scope(struct dump *d, const struct dump_scope *s, int root)
+{
+	const struct dump_call *c;
+	const char **keys;
+	size_t i, nkeys;
+
+	d->n = d->nl = 0;
+	for (i = 0; i < d->lay->ncalls; i++) {
+		c = &d->lay->calls[i];
+		if (!c->regional && !root)
+			continue;
+		if (c->join) {
+			if (scope_join(d, s, c) != 0)
+				return -1;
+			continue;
+		}
+		keys = d->keys;
+		nkeys = d->nkeys;
+		if (c->per == DUMP_PER_PARENT &&
+		    parent_keys(d, c, &keys, &nkeys) != 0)
+			return -1;
+		if (scope_listing(d, s, c, keys, nkeys) != 0)
+			return -1;
+		if (c->per == DUMP_PER_PARENT &&
+		    child_listing(d, c, nkeys) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+dump_emit_scope(struct dump *d, const struct dump_scope *s)
+{
+	struct dump_res *x;
+	struct resource r;
+	struct mark m;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		x = &d->v[i];
+		if (hidden_type(x->type))
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.type = x->type;
+		r.id = x->id;
+		r.region = s->region;
+		r.account = d->account;
+		r.provider = d->lay->provider;
+		r.source = x->source;
+		r.mark = x->mark;
+		r.attrs = x->attrs;
+		r.read_error = x->read_error;
+		r.unreadable = x->unread;
+		r.collected = d->collected;
+		d->emitted++;
+		d->resources++;
+		if (d->fn(d->ctx, &r, d->a) != 0)
+			return -1;
+	}
+	for (i = 0; i < d->nl; i++) {
+		if (hidden_type(d->l[i].type))
+			continue;
+		m.file = d->l[i].source;
+		m.line = 0;
+		m.col = 0;
+		if (dump_marker(d, s, d->l[i].type, d->l[i].why, &m) != 0)
+			return -1;
+	}
+	return 0;
 }

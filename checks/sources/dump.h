@@ -167,6 +167,14 @@ struct dump_layout {
 	 */
 	const char *(*page_missing)(struct dump *d, const struct dump_scope *s,
 	    const struct dump_call *c, size_t index, size_t npages);
+	/*
+	 * A join's file is missing (dump_join()): the hook may make r an
+	 * error (DUMP_ERROR with msg: the call was recorded for other
+	 * resources, so this one's evidence is lost, not absent).  0/-1.
+	 */
+	int (*missing)(struct dump *d, const struct dump_scope *s,
+	    const struct dump_call *c, const char *name, size_t index,
+	    struct dump_resp *r);
 };
 
 /* ------------------------------------------------------ reader state */
@@ -410,6 +418,10 @@ int dump_strv_has(const struct dump_strv *sv, const char *str);
 int dump_cmp_str(const void *a, const void *b);
 /* dir/name into buf; -1 when it does not fit. */
 int dump_path_join(char *buf, size_t len, const char *dir, const char *name);
+/* name's length without its last extension (".JSON", ".txt"). */
+size_t dump_stem_len(const char *name);
+/* Whether s ends with suffix. */
+int dump_ends_with(const char *s, const char *suffix);
 /* diag_err(d, NULL, "out of memory"). */
 int dump_oom(struct dump *d);
 

@@ -185,11 +185,4 @@ const char *oci_ocid_region(struct arena *a, const char *ocid);
 /* Whether s is a tenancy OCID. */
 int oci_is_tenancy(const char *ocid);
 
-/* What a recorded OCI service error means for the evidence. */
-enum oci_err { OCI_ERR_DENIED, OCI_ERR_THROTTLED, OCI_ERR_OTHER };
-/* The class of error code (or HTTP status when the code is unknown). */
-enum oci_err oci_error_class(const char *code, int64_t status);
-/* "denied", "throttled", "failed". */
-const char *oci_error_name(enum oci_err e);
-
 #endif /* RAMPART_SOURCES_H */
