@@ -152,35 +152,47 @@ enum shape {
  * a policy, whose policy it is.
  */
 static const struct gshape {
+	const char *call; /* calls[]'s row, checked by gcloud_read() */
 	enum shape shape;
 	const char *members, *idprefix, *asset_type;
 } shapes[] = {
-	{ SH_LIST, "items,firewalls", "//compute.googleapis.com/", NULL },
-	{ SH_LIST, "items", "//compute.googleapis.com/", NULL },
-	{ SH_LIST, "items", "//compute.googleapis.com/", NULL },
-	{ SH_LIST, "items", "//compute.googleapis.com/", NULL },
-	{ SH_LIST, "keys", "//iam.googleapis.com/", NULL },
-	{ SH_LIST, "accounts", "//iam.googleapis.com/", NULL },
-	{ SH_LIST, "keyRings", "//cloudkms.googleapis.com/", NULL },
-	{ SH_LIST, "cryptoKeys", "//cloudkms.googleapis.com/", NULL },
-	{ SH_LIST, "buckets", "//logging.googleapis.com/", NULL },
-	{ SH_LIST, "sinks", "//logging.googleapis.com/projects/%p/sinks/",
+	{ "firewall-rules-list", SH_LIST, "items,firewalls",
+	    "//compute.googleapis.com/", NULL },
+	{ "networks-subnets-list", SH_LIST, "items",
+	    "//compute.googleapis.com/", NULL },
+	{ "ssl-policies-list", SH_LIST, "items", "//compute.googleapis.com/",
 	    NULL },
-	{ SH_INFO, NULL, NULL, NULL },
-	{ SH_POLICY, NULL, "//cloudresourcemanager.googleapis.com/projects/%p",
-	    "cloudresourcemanager.googleapis.com/Project" },
-	{ SH_ORGPOL, "policies",
+	{ "target-https-proxies-list", SH_LIST, "items",
+	    "//compute.googleapis.com/", NULL },
+	{ "service-accounts-keys-list", SH_LIST, "keys",
+	    "//iam.googleapis.com/", NULL },
+	{ "service-accounts-list", SH_LIST, "accounts", "//iam.googleapis.com/",
+	    NULL },
+	{ "keyrings-list", SH_LIST, "keyRings", "//cloudkms.googleapis.com/",
+	    NULL },
+	{ "keys-list", SH_LIST, "cryptoKeys", "//cloudkms.googleapis.com/",
+	    NULL },
+	{ "buckets-list", SH_LIST, "buckets", "//logging.googleapis.com/",
+	    NULL },
+	{ "sinks-list", SH_LIST, "sinks",
+	    "//logging.googleapis.com/projects/%p/sinks/", NULL },
+	{ "describe", SH_INFO, NULL, NULL, NULL },
+	{ "get-iam-policy", SH_POLICY, NULL,
 	    "//cloudresourcemanager.googleapis.com/projects/%p",
 	    "cloudresourcemanager.googleapis.com/Project" },
-	{ SH_LIST, "items", "//cloudsql.googleapis.com/projects/%p/instances/",
+	{ "org-policies-list", SH_ORGPOL, "policies",
+	    "//cloudresourcemanager.googleapis.com/projects/%p",
+	    "cloudresourcemanager.googleapis.com/Project" },
+	{ "instances-list", SH_LIST, "items",
+	    "//cloudsql.googleapis.com/projects/%p/instances/", NULL },
+	{ "buckets-get-iam-policy", SH_POLICY, NULL,
+	    "//storage.googleapis.com/", "storage.googleapis.com/Bucket" },
+	{ "buckets-list", SH_LIST, "items", "//storage.googleapis.com/", NULL },
+	{ "list", SH_SERVICES, "services",
+	    "//serviceusage.googleapis.com/projects/%p", NULL },
+	{ "clusters-list", SH_LIST, "clusters", "//container.googleapis.com/",
 	    NULL },
-	{ SH_POLICY, NULL, "//storage.googleapis.com/",
-	    "storage.googleapis.com/Bucket" },
-	{ SH_LIST, "items", "//storage.googleapis.com/", NULL },
-	{ SH_SERVICES, "services", "//serviceusage.googleapis.com/projects/%p",
-	    NULL },
-	{ SH_LIST, "clusters", "//container.googleapis.com/", NULL },
-	{ SH_FOLDER, NULL, NULL, NULL },
+	{ "org-policies-describe-effective", SH_FOLDER, NULL, NULL, NULL },
 };
 
 _Static_assert(
@@ -1134,6 +1146,11 @@ gcloud_read(struct diag *d, const char *path, const struct load_limits *lim,
 	int rc = -1;
 
 	(void)lim; /* every file is read whole, under the default limits */
+	for (i = 0; i < NCALLS; i++)
+		if (strcmp(shapes[i].call, calls[i].call) != 0)
+			return diag_err(d, &m,
+			    "internal error: shapes[%zu] is not of '%s'", i,
+			    calls[i].call);
 	memset(&g, 0, sizeof(g));
 	if (dump_init(&g.dp, &gcp_layout, d, path, NULL, fn, ctx) != 0)
 		return -1;
