@@ -40,97 +40,60 @@
  * The calls, in the order a scope reads them (a listing before the
  * per-resource files its elements name).  id: the field naming an
  * element ("selfLink": the compute URL's path after the API version).
- * notconf DISABLED: the API disabled is an empty listing.
+ * LIST: a listing whose API may be disabled (notconf DISABLED: then an
+ * empty listing); ONE: a project's own resource (or no evidence); PER:
+ * a folder of outputs, one per element of the parent listing (a type,
+ * or "svc/call" of a row that is no evidence), named by its field pkey.
  */
+#define LIST(svc_, call_, type_, id_) \
+	{ \
+		.svc = svc_, .call = call_, .type = type_, .id = id_, \
+		.notconf = DISABLED \
+	}
+#define ONE(svc_, call_, type_) \
+	{ \
+		.svc = svc_, .call = call_, .type = type_ \
+	}
+#define PER(svc_, call_, type_, id_, parent_, pkey_) \
+	{ \
+		.svc = svc_, .call = call_, .type = type_, \
+		.per = DUMP_PER_PARENT, .id = id_, .parent = parent_, \
+		.pkey = pkey_ \
+	}
 static const struct dump_call calls[] = {
-	{ .svc = "compute",
-	    .call = "firewall-rules-list",
-	    .type = "GCP::Compute::Firewall",
-	    .id = "selfLink",
-	    .notconf = DISABLED },
-	{ .svc = "compute",
-	    .call = "networks-subnets-list",
-	    .type = "GCP::Compute::Subnetwork",
-	    .id = "selfLink",
-	    .notconf = DISABLED },
-	{ .svc = "compute",
-	    .call = "ssl-policies-list",
-	    .type = "GCP::Compute::SslPolicy",
-	    .id = "selfLink",
-	    .notconf = DISABLED },
-	{ .svc = "compute",
-	    .call = "target-https-proxies-list",
-	    .type = "GCP::Compute::TargetHttpsProxy",
-	    .id = "selfLink",
-	    .notconf = DISABLED },
-	{ .svc = "iam",
-	    .call = "service-accounts-keys-list",
-	    .type = "GCP::IAM::ServiceAccountKey",
-	    .per = DUMP_PER_PARENT,
-	    .id = "name",
-	    .parent = "GCP::IAM::ServiceAccount",
-	    .pkey = "email" },
-	{ .svc = "iam",
-	    .call = "service-accounts-list",
-	    .type = "GCP::IAM::ServiceAccount",
-	    .id = "name",
-	    .notconf = DISABLED },
-	{ .svc = "kms",
-	    .call = "keyrings-list",
-	    .id = "name",
-	    .notconf = DISABLED },
-	{ .svc = "kms",
-	    .call = "keys-list",
-	    .type = "GCP::KMS::CryptoKey",
-	    .per = DUMP_PER_PARENT,
-	    .id = "name",
-	    .parent = "kms/keyrings-list",
-	    .pkey = "name" },
-	{ .svc = "logging",
-	    .call = "buckets-list",
-	    .type = "GCP::Logging::LogBucket",
-	    .id = "name",
-	    .notconf = DISABLED },
-	{ .svc = "logging",
-	    .call = "sinks-list",
-	    .type = "GCP::Logging::Sink",
-	    .id = "name",
-	    .notconf = DISABLED },
-	{ .svc = "projects", .call = "describe" },
-	{ .svc = "projects",
-	    .call = "get-iam-policy",
-	    .type = "GCP::IAM::Policy" },
-	{ .svc = "resource-manager",
-	    .call = "org-policies-list",
-	    .type = "GCP::OrgPolicy::Policy" },
-	{ .svc = "sql",
-	    .call = "instances-list",
-	    .type = "GCP::SQL::Instance",
-	    .id = "name",
-	    .notconf = DISABLED },
-	{ .svc = "storage",
-	    .call = "buckets-get-iam-policy",
-	    .type = "GCP::IAM::Policy",
-	    .per = DUMP_PER_PARENT,
-	    .parent = "GCP::Storage::Bucket",
-	    .pkey = "name" },
-	{ .svc = "storage",
-	    .call = "buckets-list",
-	    .type = "GCP::Storage::Bucket",
-	    .id = "name",
-	    .notconf = DISABLED },
-	{ .svc = "services",
-	    .call = "list",
-	    .type = "GCP::ServiceUsage::EnabledServices" },
-	{ .svc = "container",
-	    .call = "clusters-list",
-	    .type = "GCP::Container::Cluster",
-	    .id = "selfLink",
-	    .notconf = DISABLED },
+	LIST("compute", "firewall-rules-list", "GCP::Compute::Firewall",
+	    "selfLink"),
+	LIST("compute", "networks-subnets-list", "GCP::Compute::Subnetwork",
+	    "selfLink"),
+	LIST("compute", "ssl-policies-list", "GCP::Compute::SslPolicy",
+	    "selfLink"),
+	LIST("compute", "target-https-proxies-list",
+	    "GCP::Compute::TargetHttpsProxy", "selfLink"),
+	PER("iam", "service-accounts-keys-list", "GCP::IAM::ServiceAccountKey",
+	    "name", "GCP::IAM::ServiceAccount", "email"),
+	LIST(
+	    "iam", "service-accounts-list", "GCP::IAM::ServiceAccount", "name"),
+	LIST("kms", "keyrings-list", NULL, "name"),
+	PER("kms", "keys-list", "GCP::KMS::CryptoKey", "name",
+	    "kms/keyrings-list", "name"),
+	LIST("logging", "buckets-list", "GCP::Logging::LogBucket", "name"),
+	LIST("logging", "sinks-list", "GCP::Logging::Sink", "name"),
+	ONE("projects", "describe", NULL),
+	ONE("projects", "get-iam-policy", "GCP::IAM::Policy"),
+	ONE("resource-manager", "org-policies-list", "GCP::OrgPolicy::Policy"),
+	LIST("sql", "instances-list", "GCP::SQL::Instance", "name"),
+	PER("storage", "buckets-get-iam-policy", "GCP::IAM::Policy", NULL,
+	    "GCP::Storage::Bucket", "name"),
+	LIST("storage", "buckets-list", "GCP::Storage::Bucket", "name"),
+	ONE("services", "list", "GCP::ServiceUsage::EnabledServices"),
+	LIST("container", "clusters-list", "GCP::Container::Cluster",
+	    "selfLink"),
 	/* a folder of `describe --effective` outputs, read by org policies */
-	{ .svc = "resource-manager",
-	    .call = "org-policies-describe-effective",
-	    .per = DUMP_PER_PARENT },
+	PER("resource-manager", "org-policies-describe-effective", NULL, NULL,
+	    NULL, NULL),
+#undef LIST
+#undef ONE
+#undef PER
 };
 
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
