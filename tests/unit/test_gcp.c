@@ -705,6 +705,52 @@ test_gcloud_errors_agree(void **state)
 		}
 }
 
+/*
+ * Metamorphic: the firewall listing written under any other spelling
+ * (service folder or file name in another case, no ".json", a folder in
+ * its place) is an error of its type, never clean and never a silent
+ * "no listing"; the one right spelling is clean.
+ */
+static void
+test_gcloud_names_agree(void **state)
+{
+	static const struct {
+		const char *rel;
+		int dir; /* a folder of that name (holding the output) */
+		const char *want;
+	} v[] = {
+		{ "compute/firewall-rules-list.json", 0, "clean" },
+		{ "Compute/firewall-rules-list.json", 0, "error" },
+		{ "COMPUTE/firewall-rules-list.json", 0, "error" },
+		{ "compute/Firewall-Rules-List.json", 0, "error" },
+		{ "compute/firewall-rules-list.JSON", 0, "error" },
+		{ "compute/firewall-rules-list", 0, "error" },
+		{ "compute/firewall-rules-list.json", 1, "error" },
+		{ "compute/firewall-rules-list", 1, "error" },
+	};
+	char rel[256];
+	struct marks m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		fresh_dir();
+		put("projects/describe.json", "{\"projectId\": \"p\"}");
+		put("sql/instances-list.json", "[]");
+		snprintf(rel, sizeof(rel), "%s%s", v[i].rel,
+		    v[i].dir ? "/x.json" : "");
+		put(rel, FWLIST);
+		read_markers(tmp, "gcp-gcloud", &m);
+		if (strcmp(marker_of(&m, "GCP::Compute::Firewall"),
+			v[i].want) != 0)
+			fail_msg("'%s'%s: firewall listing %s, expected %s",
+			    v[i].rel, v[i].dir ? " (a folder)" : "",
+			    marker_of(&m, "GCP::Compute::Firewall"), v[i].want);
+		assert_string_equal(
+		    marker_of(&m, "GCP::SQL::Instance"), "clean");
+	}
+}
+
 /* The same IAM policy and org policy in the two spellings of CAI. */
 static void
 test_asset_spellings(void **state)
@@ -831,6 +877,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_iam_and_kms),
 		cmocka_unit_test(test_gcloud_markers),
 		cmocka_unit_test(test_gcloud_errors_agree),
+		cmocka_unit_test(test_gcloud_names_agree),
 		cmocka_unit_test(test_asset_spellings),
 		cmocka_unit_test(test_asset_markers),
 		cmocka_unit_test_teardown(test_types_sorted, teardown),
