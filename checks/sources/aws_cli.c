@@ -25,15 +25,17 @@
 /* ------------------------------------------------------- file naming */
 
 /*
- * The calls the adapter reads: one row per (call, resource type whose
- * evidence it holds), sorted by service and call.  The reader is driven
- * by it where the shape allows: file names (the placebo operation when
- * it is not the call's PascalCase), which error code means "not
- * configured", the listings whose elements are resources as they are
- * (member, id), and the layout checks (a file of one of these calls that
- * cannot be read as it is makes its type's marker an error).  type NULL:
- * collected but holding no evidence.  Pagination is generic
- * (more_pages()).  The joins of the other types are code (read_*()).
+ * The calls the adapter reads (the API-dump core's table, dump.h): one
+ * row per (call, resource type whose evidence it holds), sorted by
+ * service and call.  The reader is driven by it where the shape allows:
+ * file names (alias: the placebo operation when it is not the call's
+ * PascalCase), which error code means "not configured", the listings
+ * whose elements are resources as they are (member, id), the field and
+ * attribute of each per-resource call (join: joined by dump_join_all),
+ * and the layout checks (a file of one of these calls that cannot be
+ * read as it is makes its type's marker an error).  type NULL: collected
+ * but holding no evidence.  Pagination is the layout's page keys.  The
+ * joins of the other types are code (read_*()).
  */
 const struct dump_call ac_calls[] = {
 	{ .svc = "acm",

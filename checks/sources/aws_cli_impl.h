@@ -1,9 +1,11 @@
 /*
  * aws_cli_impl.h: what the parts of the aws-cli adapter share:
- * aws_cli.c (the calls table, reading calls, resources and markers, the
+ * aws_cli.c (the calls table and hooks of its API-dump layout, dump.h:
+ * placebo file names and envelope, fix-ups; singletons, listings, the
  * driver), aws_cli_read.c (the joins of each service) and
  * aws_cli_layout.c (the checks of the export's layout, placebo
- * recordings).  Internal to checks/sources/.
+ * recordings).  Reading, emitting and markers are the core's (dump.c).
+ * Internal to checks/sources/.
  */
 #ifndef RAMPART_AWS_CLI_IMPL_H
 #define RAMPART_AWS_CLI_IMPL_H

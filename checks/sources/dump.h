@@ -394,8 +394,14 @@ int dump_check_service_dir(struct dump *d, const struct dump_scope *s,
  * d->keys, DUMP_PER_PARENT over the parents read), joins over the
  * resources read.  A child of an incomplete parent listing is
  * incomplete; no parent in a complete parent listing is a complete,
- * empty child listing.  Nothing is emitted: the adapter adds what the
- * table cannot say, then dump_emit_scope().
+ * empty child listing.  Folders of per-key and per-parent rows are
+ * <dir>/<svc>/<call>; a listing element without its id, or a response
+ * of the wrong shape, is an input error.  Joins here: attrs[attr] = the
+ * data at member (a list), or its keys merged (field NULL, then
+ * renamed by `rename`); a failed or paged join makes attr unreadable
+ * (the whole resource for a merge), with no ReadErrors entry.  Nothing
+ * is emitted: the adapter adds what the table cannot say, then
+ * dump_emit_scope().
  */
 int dump_read_scope(struct dump *d, const struct dump_scope *s, int root);
 /* Emit d->v (resources) then d->l (markers) of scope s. */

@@ -8,14 +8,17 @@
  *	OUT/iam/user-api-key-list/<user>.json     one file per parent
  *	OUT/<region>/network/security-list-list/<compartment>.json
  *
- * One declarative table (calls[]) says, per call, which file, which
- * resource type it lists or joins into, the list member, the id field
- * and whether it is read once, per compartment or per parent resource.
- * A recorded error ({"ServiceError": {"code", "message", "status"}}) is
- * classed by oci_error_class() (denied, throttled, other) and is never
+ * A layout of the API-dump reader core (dump.h): one declarative table
+ * (calls[]) says, per call, which file, which resource type it lists or
+ * joins into, the list member, the id field and whether it is read
+ * once, per compartment (DUMP_PER_KEY) or per parent resource.  A
+ * recorded error ({"ServiceError": {"code", "message", "status"}}) is
+ * classed by the errors[] table (denied, throttled, other) and is never
  * taken for an empty listing; an "opc-next-page" left makes the listing
- * incomplete.  The whole directory is held in memory while it is joined
- * (a tenancy's CLI outputs are megabytes); docs/oci.md has the layout.
+ * incomplete.  What stays here: the envelope, ids, the compartments,
+ * subnet flow logs and the tenancy-wide Events rule set.  A scope is
+ * held in memory while it is joined (a tenancy's CLI outputs are
+ * megabytes); docs/oci.md has the layout.
  */
 #include <dirent.h>
 #include <errno.h>
