@@ -36,7 +36,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "checks/sources/sources.h"
+#include "checks/sources/dump.h"
 
 /* ARM provider types rampart's checks read, sorted (lower case). */
 static const struct az_type {
@@ -84,98 +84,132 @@ static const struct az_type {
 #define NTYPES (sizeof(az_types) / sizeof(az_types[0]))
 
 /*
- * The collector's layout (scripts/collect-azure.sh): one row per file
- * (or per-parent folder).  The file holds the ARM list response of the
- * call (`value`, paged by `nextLink`), a Resource Graph result (`data`,
- * `skip_token`), a plain array, or a Microsoft Graph listing (`value`,
+ * The collector's layout (scripts/collect-azure.sh), as a table of the
+ * API-dump reader core (dump.h): one row per call, whose file
+ * `<svc>/<call>.json` holds the ARM list response of the call (`value`,
+ * paged by `nextLink`), a Resource Graph result (`data`, `skip_token`),
+ * a plain array, or a Microsoft Graph listing (`value`,
  * `@odata.nextLink`); either way its objects are the complete listing of
- * `type`.  per_parent: the folder holds one such file per resource of
- * type `parent`, named after it (`keyvault/key-list/<vault>.json`).
- * graph: Microsoft Graph objects, typed by the row, named by `id`.
+ * `type`.  DUMP_PER_PARENT: the folder `<svc>/<call>/` holds one such
+ * file per resource of type `parent`, named after its `name`
+ * (`keyvault/key-list/<vault>.json`).  Objects are typed by their ARM
+ * id, not by the row, except Entra ID's (Microsoft Graph objects, typed
+ * by the row and named by `id`).  Sorted by file name.
  */
-static const struct az_file {
-	const char *path;
-	const char *type;
-	const char *parent; /* per-parent rows: the parent's type */
-	int graph;
-} az_files[] = {
-	{ "ad/user-registration-details.json",
-	    "Azure::Entra::UserRegistrationDetails", NULL, 1 },
-	{ "cdn/custom-domain-list", "Azure::Cdn::CustomDomain",
-	    "Azure::Cdn::Profile", 0 },
-	{ "cdn/profile-list.json", "Azure::Cdn::Profile", NULL, 0 },
-	{ "keyvault/key-list", "Azure::KeyVault::Key", "Azure::KeyVault::Vault",
-	    0 },
-	{ "keyvault/list.json", "Azure::KeyVault::Vault", NULL, 0 },
-	{ "monitor/diagnostic-settings-subscription-list.json",
-	    "Azure::Insights::SubscriptionDiagnosticSetting", NULL, 0 },
-	{ "monitor/log-profile-list.json", "Azure::Insights::LogProfile", NULL,
-	    0 },
-	{ "mysql/configuration-list",
+/*
+ * ONCE: a call whose file lists type; PER: a folder of such listings,
+ * one per resource of type parent, named after its name.
+ */
+#define ONCE(svc_, call_, type_) \
+	{ \
+		.svc = svc_, .call = call_, .type = type_ \
+	}
+#define PER(svc_, call_, type_, parent_) \
+	{ \
+		.svc = svc_, .call = call_, .type = type_, \
+		.per = DUMP_PER_PARENT, .parent = parent_, .pkey = "name" \
+	}
+static const struct dump_call az_calls[] = {
+	ONCE("ad", "user-registration-details",
+	    "Azure::Entra::UserRegistrationDetails"),
+	PER("cdn", "custom-domain-list", "Azure::Cdn::CustomDomain",
+	    "Azure::Cdn::Profile"),
+	ONCE("cdn", "profile-list", "Azure::Cdn::Profile"),
+	PER("keyvault", "key-list", "Azure::KeyVault::Key",
+	    "Azure::KeyVault::Vault"),
+	ONCE("keyvault", "list", "Azure::KeyVault::Vault"),
+	ONCE("monitor", "diagnostic-settings-subscription-list",
+	    "Azure::Insights::SubscriptionDiagnosticSetting"),
+	ONCE("monitor", "log-profile-list", "Azure::Insights::LogProfile"),
+	PER("mysql", "configuration-list",
 	    "Azure::DBforMySQL::FlexibleServerConfiguration",
-	    "Azure::DBforMySQL::FlexibleServer", 0 },
-	{ "mysql/flexible-server-list.json",
-	    "Azure::DBforMySQL::FlexibleServer", NULL, 0 },
-	{ "network/application-gateway-list.json",
-	    "Azure::Network::ApplicationGateway", NULL, 0 },
-	{ "network/flow-log-list", "Azure::Network::FlowLog",
-	    "Azure::Network::NetworkWatcher", 0 },
-	{ "network/nsg-list.json", "Azure::Network::NetworkSecurityGroup", NULL,
-	    0 },
-	{ "network/watcher-list.json", "Azure::Network::NetworkWatcher", NULL,
-	    0 },
-	{ "postgres/flexible-server-list.json",
-	    "Azure::DBforPostgreSQL::FlexibleServer", NULL, 0 },
-	{ "postgres/server-list.json", "Azure::DBforPostgreSQL::Server", NULL,
-	    0 },
-	{ "role/assignment-list.json", "Azure::Authorization::RoleAssignment",
-	    NULL, 0 },
-	{ "security/pricing-list.json", "Azure::Security::Pricing", NULL, 0 },
-	{ "sql/firewall-rule-list", "Azure::Sql::FirewallRule",
-	    "Azure::Sql::Server", 0 },
-	{ "sql/server-list.json", "Azure::Sql::Server", NULL, 0 },
-	{ "storage/account-list.json", "Azure::Storage::StorageAccount", NULL,
-	    0 },
-	{ "storage/blob-service-list", "Azure::Storage::BlobService",
-	    "Azure::Storage::StorageAccount", 0 },
-	{ "storage/container-list", "Azure::Storage::BlobContainer",
-	    "Azure::Storage::StorageAccount", 0 },
-	{ "webapp/config", "Azure::Web::SiteConfig", "Azure::Web::Site", 0 },
-	{ "webapp/list.json", "Azure::Web::Site", NULL, 0 },
+	    "Azure::DBforMySQL::FlexibleServer"),
+	ONCE("mysql", "flexible-server-list",
+	    "Azure::DBforMySQL::FlexibleServer"),
+	ONCE("network", "application-gateway-list",
+	    "Azure::Network::ApplicationGateway"),
+	PER("network", "flow-log-list", "Azure::Network::FlowLog",
+	    "Azure::Network::NetworkWatcher"),
+	ONCE("network", "nsg-list", "Azure::Network::NetworkSecurityGroup"),
+	ONCE("network", "watcher-list", "Azure::Network::NetworkWatcher"),
+	ONCE("postgres", "flexible-server-list",
+	    "Azure::DBforPostgreSQL::FlexibleServer"),
+	ONCE("postgres", "server-list", "Azure::DBforPostgreSQL::Server"),
+	ONCE("role", "assignment-list", "Azure::Authorization::RoleAssignment"),
+	ONCE("security", "pricing-list", "Azure::Security::Pricing"),
+	PER("sql", "firewall-rule-list", "Azure::Sql::FirewallRule",
+	    "Azure::Sql::Server"),
+	ONCE("sql", "server-list", "Azure::Sql::Server"),
+	ONCE("storage", "account-list", "Azure::Storage::StorageAccount"),
+	PER("storage", "blob-service-list", "Azure::Storage::BlobService",
+	    "Azure::Storage::StorageAccount"),
+	PER("storage", "container-list", "Azure::Storage::BlobContainer",
+	    "Azure::Storage::StorageAccount"),
+	PER("webapp", "config", "Azure::Web::SiteConfig", "Azure::Web::Site"),
+	ONCE("webapp", "list", "Azure::Web::Site"),
+#undef ONCE
+#undef PER
 };
 
-#define NFILES (sizeof(az_files) / sizeof(az_files[0]))
+#define NFILES (sizeof(az_calls) / sizeof(az_calls[0]))
+/* The row of c in az_calls[]. */
+#define ROW(c) ((size_t)((c)-az_calls))
+/* The types of Microsoft Graph objects (Entra ID). */
+#define GRAPH_TYPES "Azure::Entra::"
 
 /* Members that say more pages follow (ARM, Resource Graph, MS Graph). */
-static const char *const az_page_keys[] = {
+static const char *const az_page_tokens[] = {
 	"nextLink",
 	"@odata.nextLink",
 	"skip_token",
 	"$skipToken",
 	"skipToken",
+	NULL,
 };
+
+/* Resource Graph's flag, true or "true" when the result is cut. */
+static const char *const az_page_flags[] = { "resultTruncated", NULL };
+
+#define NPAGE_TOKENS (sizeof(az_page_tokens) / sizeof(az_page_tokens[0]) - 1)
+#define NPAGE_KEYS \
+	(NPAGE_TOKENS + sizeof(az_page_flags) / sizeof(az_page_flags[0]) - 1)
 
 /*
  * ARM and Microsoft Graph error codes, as the collector records them
- * ({"error": {"code", "message"}}), and what they mean for the listing.
- * Every error makes the listing an error marker; the class only words
- * the message.  Codes not listed are "failed".
+ * ({"error": {"code", "message"}}), and how messages word them.  Every
+ * error makes the listing an error marker; the class only words the
+ * message.  Codes not listed are "failed".
  */
-static const struct az_error {
-	const char *code;
-	const char *why;
-} az_errors[] = {
-	{ "AuthenticationFailed", "denied" },
-	{ "AuthorizationFailed", "denied" },
-	{ "Authorization_RequestDenied", "denied" },
-	{ "Forbidden", "denied" },
-	{ "InvalidAuthenticationToken", "denied" },
-	{ "LinkedAuthorizationFailed", "denied" },
-	{ "MissingSubscriptionRegistration", "not registered" },
-	{ "ResourceRequestsThrottled", "throttled" },
-	{ "SubscriptionNotRegistered", "not registered" },
-	{ "SubscriptionRequestsThrottled", "throttled" },
-	{ "TooManyRequests", "throttled" },
+static const struct dump_error az_errors[] = {
+	{ "AuthenticationFailed", DUMP_CLS_DENIED, NULL },
+	{ "AuthorizationFailed", DUMP_CLS_DENIED, NULL },
+	{ "Authorization_RequestDenied", DUMP_CLS_DENIED, NULL },
+	{ "Forbidden", DUMP_CLS_DENIED, NULL },
+	{ "InvalidAuthenticationToken", DUMP_CLS_DENIED, NULL },
+	{ "LinkedAuthorizationFailed", DUMP_CLS_DENIED, NULL },
+	{ "MissingSubscriptionRegistration", DUMP_CLS_OTHER, "not registered" },
+	{ "ResourceRequestsThrottled", DUMP_CLS_THROTTLED, NULL },
+	{ "SubscriptionNotRegistered", DUMP_CLS_OTHER, "not registered" },
+	{ "SubscriptionRequestsThrottled", DUMP_CLS_THROTTLED, NULL },
+	{ "TooManyRequests", DUMP_CLS_THROTTLED, NULL },
+};
+
+static const char *az_more_words(struct dump *d, const struct dump_call *c,
+    const char *file, const char *key);
+
+static const struct dump_layout az_layout = {
+	.provider = "azure",
+	.tool = "az",
+	.what = "az",
+	.calls = az_calls,
+	.ncalls = NFILES,
+	.errors = az_errors,
+	.nerrors = sizeof(az_errors) / sizeof(az_errors[0]),
+	.page_tokens = az_page_tokens,
+	.page_flags = az_page_flags,
+	.marker_attrs = 1,
+	.flag_strings = 1,
+	.more_words = az_more_words,
 };
 
 /* Keys of an ARM object outside `properties` (az CLI keeps them too). */
@@ -214,11 +248,6 @@ static const struct az_rename {
 /* Distinct types one file may hold that we keep track of. */
 #define MAX_FILE_TYPES (NTYPES + NFILES)
 
-struct az_names {
-	const char **v;
-	size_t n, cap;
-};
-
 /* A listing's state, per canonical type, emitted at the end. */
 struct az_mark {
 	const char *type;
@@ -227,15 +256,10 @@ struct az_mark {
 };
 
 struct az {
-	struct diag *d;
-	const struct load_limits *lim;
-	resource_fn fn;
-	void *ctx;
-	struct arena *keep;
-	size_t emitted, skipped;
-	int64_t collected;
+	struct dump dp; /* the core's state: dp.keep lives for the read */
+	size_t emitted, skipped; /* resources emitted, objects skipped */
 	/* The file being read. */
-	const struct az_file *row;
+	const struct dump_call *row;
 	const char *file;
 	size_t nobj;
 	const char *ftypes[MAX_FILE_TYPES];
@@ -243,8 +267,8 @@ struct az {
 	/* Listing states, and the parents listed / per-parent files. */
 	struct az_mark *marks;
 	size_t nmarks, capmarks;
-	struct az_names parents[NFILES]; /* by row of the parent listing */
-	struct az_names children[NFILES]; /* by per-parent row */
+	struct dump_strv parents[NFILES]; /* by row of the parent listing */
+	struct dump_strv children[NFILES]; /* by per-parent row */
 	int parent_read[NFILES];
 	int child_dir[NFILES];
 	const char *child_err[NFILES];
@@ -288,74 +312,62 @@ is_envelope(const char *k)
 	return 0;
 }
 
-static const char *
-error_class(const char *code)
+/*
+ * Whether rel ("network/nsg-list.json") starts with row c's
+ * "<svc>/<call>" in any case; *n is then that prefix's length.
+ */
+static int
+rel_is(const char *rel, const struct dump_call *c, size_t *n)
 {
-	size_t i;
+	size_t ls = strlen(c->svc), lc = strlen(c->call);
 
-	for (i = 0;
-	     code != NULL && i < sizeof(az_errors) / sizeof(az_errors[0]); i++)
-		if (strcasecmp(code, az_errors[i].code) == 0)
-			return az_errors[i].why;
-	return "failed";
+	if (strncasecmp(rel, c->svc, ls) != 0 || rel[ls] != '/' ||
+	    strncasecmp(rel + ls + 1, c->call, lc) != 0)
+		return 0;
+	*n = ls + 1 + lc;
+	return 1;
 }
 
 /* The row of a path relative to the root ("network/nsg-list.json"). */
-static const struct az_file *
+static const struct dump_call *
 file_row(const char *rel, const char **parent_name)
 {
-	size_t i, n;
+	const struct dump_call *c;
+	size_t n;
 
 	*parent_name = NULL;
-	for (i = 0; i < NFILES; i++) {
-		n = strlen(az_files[i].path);
-		if (az_files[i].parent == NULL) {
-			if (strcasecmp(rel, az_files[i].path) == 0)
-				return &az_files[i];
+	for (c = az_calls; c < az_calls + NFILES; c++) {
+		if (!rel_is(rel, c, &n))
+			continue;
+		if (c->per == DUMP_ONCE) {
+			if (strcasecmp(rel + n, ".json") == 0)
+				return c;
 			continue;
 		}
-		if (strncasecmp(rel, az_files[i].path, n) == 0 &&
-		    rel[n] == '/' && strchr(rel + n + 1, '/') == NULL) {
+		if (rel[n] == '/' && strchr(rel + n + 1, '/') == NULL) {
 			*parent_name = rel + n + 1;
-			return &az_files[i];
+			return c;
 		}
 	}
 	return NULL;
 }
 
-static size_t
-row_index(const struct az_file *row)
-{
-	return (size_t)(row - az_files);
-}
-
 /* ------------------------------------------------------ bookkeeping */
 
+/* Add a copy of v (len bytes) to s.  0 or -1. */
 static int
-names_add(struct az *z, struct az_names *s, const char *v, size_t len)
+names_add(struct az *z, struct dump_strv *s, const char *v, size_t len)
 {
-	const char **nv;
-	char *copy;
+	const char *copy = arena_strndup(z->dp.keep, v, len);
 
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		nv = arena_alloc(z->keep, s->cap * sizeof(*nv));
-		if (nv == NULL)
-			return diag_err(z->d, NULL, "out of memory");
-		if (s->n > 0)
-			memcpy(nv, s->v, s->n * sizeof(*nv));
-		s->v = nv;
-	}
-	if ((copy = arena_alloc(z->keep, len + 1)) == NULL)
-		return diag_err(z->d, NULL, "out of memory");
-	memcpy(copy, v, len);
-	copy[len] = '\0';
-	s->v[s->n++] = copy;
+	if (copy == NULL || dump_strv_push(z->dp.keep, s, copy) != 0)
+		return dump_oom(&z->dp);
 	return 0;
 }
 
+/* Whether s holds v in any case (resource names are not case-kept). */
 static int
-names_has(const struct az_names *s, const char *v)
+names_has(const struct dump_strv *s, const char *v)
 {
 	size_t i;
 
@@ -386,9 +398,9 @@ mark_type(struct az *z, const char *type, const char *err, const struct mark *m)
 	}
 	if (z->nmarks == z->capmarks) {
 		z->capmarks = z->capmarks ? z->capmarks * 2 : 16;
-		nm = arena_alloc(z->keep, z->capmarks * sizeof(*nm));
+		nm = arena_alloc(z->dp.keep, z->capmarks * sizeof(*nm));
 		if (nm == NULL)
-			return diag_err(z->d, NULL, "out of memory");
+			return diag_err(z->dp.d, NULL, "out of memory");
 		if (z->nmarks > 0)
 			memcpy(nm, z->marks, z->nmarks * sizeof(*nm));
 		z->marks = nm;
@@ -611,9 +623,9 @@ emit(struct az *z, struct resource *r, struct arena *a)
 {
 	r->source = r->mark.file != NULL ? r->mark.file : z->file;
 	r->provider = "azure";
-	r->collected = z->collected;
+	r->collected = z->dp.collected;
 	z->emitted++;
-	return z->fn(z->ctx, r, a);
+	return z->dp.fn(z->dp.ctx, r, a);
 }
 
 /* A Microsoft Graph object of a graph row. */
@@ -624,7 +636,7 @@ graph_object(struct az *z, const struct doc_node *o, struct arena *a)
 	const char *id = doc_str(doc_get(o, "id"));
 
 	if (id == NULL || *id == '\0')
-		return diag_err(z->d, &o->mark,
+		return diag_err(z->dp.d, &o->mark,
 		    "a Microsoft Graph object without an 'id' in '%s'",
 		    z->file);
 	memset(&r, 0, sizeof(r));
@@ -632,7 +644,7 @@ graph_object(struct az *z, const struct doc_node *o, struct arena *a)
 	r.id = id;
 	r.mark = o->mark;
 	if ((r.attrs = src_map_clone(a, o)) == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+		return diag_err(z->dp.d, NULL, "out of memory");
 	file_type_seen(z, r.type);
 	return emit(z, &r, a);
 }
@@ -649,10 +661,11 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 
 	z->nobj++;
 	if (o->type != DOC_MAP)
-		return diag_err(z->d, &o->mark,
+		return diag_err(z->dp.d, &o->mark,
 		    "expected an ARM object in '%s', found %s", z->file,
 		    doc_type_name(o->type));
-	if (z->row != NULL && z->row->graph)
+	if (z->row != NULL &&
+	    strncmp(z->row->type, GRAPH_TYPES, strlen(GRAPH_TYPES)) == 0)
 		return graph_object(z, o, a);
 	id = doc_str(doc_get(o, "id"));
 	/*
@@ -662,9 +675,9 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	 */
 	if (id != NULL && strncasecmp(id, "subscriptions/", 14) == 0 &&
 	    (id = arena_printf(a, "/%s", id)) == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+		return diag_err(z->dp.d, NULL, "out of memory");
 	if (id == NULL || id[0] != '/')
-		return diag_err(z->d, &o->mark,
+		return diag_err(z->dp.d, &o->mark,
 		    "an object without an ARM 'id' (/subscriptions/...) in "
 		    "'%s'",
 		    z->file);
@@ -710,13 +723,13 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	r.attrs = arm_attrs(a, o, r.account, id_group(id, group, sizeof(group)),
 	    strcmp(type, "Azure::Network::NetworkSecurityGroup") == 0);
 	if (r.attrs == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+		return diag_err(z->dp.d, NULL, "out of memory");
 	file_type_seen(z, type);
 	/* The names of listed parents, for the per-parent completeness. */
 	if (z->row != NULL && z->row->parent == NULL &&
 	    strcmp(z->row->type, type) == 0 &&
 	    (s = doc_str(doc_get(o, "name"))) != NULL &&
-	    names_add(z, &z->parents[row_index(z->row)], s, strlen(s)) != 0)
+	    names_add(z, &z->parents[ROW(z->row)], s, strlen(s)) != 0)
 		return -1;
 	return emit(z, &r, a);
 }
@@ -737,34 +750,35 @@ struct az_state {
 };
 
 /*
- * Whether a paging member of a map says more pages follow: a non-empty
- * string (or any non-null value) does; null, "" or absence do not.
+ * The page-key hook: how a key saying more pages follow is worded (a
+ * token left, or Resource Graph's truncation flag).
+ */
+static const char *
+az_more_words(struct dump *d, const struct dump_call *c, const char *file,
+    const char *key)
+{
+	(void)c;
+	if (strcmp(key, az_page_flags[0]) == 0)
+		return arena_printf(d->a,
+		    "'%s' is true in '%s': the Resource Graph result is "
+		    "truncated",
+		    key, file);
+	return arena_printf(d->a,
+	    "'%s' is left in '%s': only the first pages of the listing were "
+	    "collected",
+	    key, file);
+}
+
+/*
+ * Whether a map's paging members say more pages follow (the layout's
+ * tokens and flags): the message, or NULL.
  */
 static const char *
 page_left(struct az *z, const struct doc_node *doc)
 {
-	const struct doc_node *v;
-	size_t i;
+	const char *key = dump_more_pages(&az_layout, doc);
 
-	for (i = 0; i < sizeof(az_page_keys) / sizeof(az_page_keys[0]); i++) {
-		v = doc_get(doc, az_page_keys[i]);
-		if (v == NULL || v->type == DOC_NULL ||
-		    (v->type == DOC_STRING && v->len == 0))
-			continue;
-		return arena_printf(z->keep,
-		    "'%s' is left in '%s': only the first pages of the "
-		    "listing were collected",
-		    az_page_keys[i], z->file);
-	}
-	v = doc_get(doc, "resultTruncated");
-	if (v != NULL &&
-	    ((v->type == DOC_BOOL && v->u.b) ||
-		(v->type == DOC_STRING && strcasecmp(v->str, "true") == 0)))
-		return arena_printf(z->keep,
-		    "'resultTruncated' is true in '%s': the Resource Graph "
-		    "result is truncated",
-		    z->file);
-	return NULL;
+	return key != NULL ? az_more_words(&z->dp, z->row, z->file, key) : NULL;
 }
 
 /* An ARM error object recorded in place of the listing. */
@@ -778,9 +792,10 @@ recorded_error(struct az *z, const struct doc_node *doc)
 		return NULL;
 	code = doc_str(doc_get(e, "code"));
 	msg = doc_str(doc_get(e, "message"));
-	return arena_printf(z->keep, "the listing in '%s' was %s: %s%s%s",
-	    z->file, error_class(code), code != NULL ? code : "unknown error",
-	    msg != NULL ? ": " : "", msg != NULL ? msg : "");
+	return arena_printf(z->dp.keep, "the listing in '%s' was %s: %s%s%s",
+	    z->file, dump_error_words(&az_layout, NULL, code, 0),
+	    code != NULL ? code : "unknown error", msg != NULL ? ": " : "",
+	    msg != NULL ? msg : "");
 }
 
 /* A whole (small) document. */
@@ -795,7 +810,7 @@ whole_doc(
 		st->plain = 1;
 		list = doc;
 	} else if (doc->type != DOC_MAP) {
-		return diag_err(z->d, &doc->mark,
+		return diag_err(z->dp.d, &doc->mark,
 		    "expected ARM JSON (an object or an array) in '%s'",
 		    z->file);
 	} else if ((st->err = recorded_error(z, doc)) != NULL) {
@@ -807,14 +822,14 @@ whole_doc(
 			list = doc_get(doc, "data");
 		if (list != NULL && list->type == DOC_MAP &&
 		    doc_get(list, "columns") != NULL)
-			return diag_err(z->d, &list->mark,
+			return diag_err(z->dp.d, &list->mark,
 			    "a Resource Graph result in the table format: "
 			    "query with the objectArray result format "
 			    "(az graph query prints it)");
 		if (list == NULL)
 			return arm_object(z, doc, a);
 		if (list->type != DOC_SEQ)
-			return diag_err(z->d, &list->mark,
+			return diag_err(z->dp.d, &list->mark,
 			    "'value' or 'data' in '%s' is not a list", z->file);
 	}
 	for (i = 0; i < list->u.seq.n; i++)
@@ -836,11 +851,22 @@ whole_cb(void *ctx, struct doc_node *doc, struct arena *a)
 	return whole_doc(w->z, doc, a, w->st);
 }
 
+/* Whether the text from p (before end) starts with s. */
+static int
+starts(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
 /*
  * Whether buf (len bytes: a file's head or tail) holds a paging member
- * whose value says more pages follow.  Used around a streamed listing,
- * whose siblings the stream does not keep.  A match inside a resource's
- * own text can only err on the side of an incomplete listing.
+ * whose value says more pages follow, as dump_more_pages() reads a whole
+ * document: a token unless null or "", a flag unless false or "false".
+ * Used around a streamed listing, whose siblings the stream does not
+ * keep.  A match inside a resource's own text can only err on the side
+ * of an incomplete listing.
  */
 static int
 text_page_left(const char *buf, size_t len, const char **which)
@@ -848,11 +874,9 @@ text_page_left(const char *buf, size_t len, const char **which)
 	const char *p, *end = buf + len, *key;
 	size_t i, klen;
 
-	for (i = 0; i < sizeof(az_page_keys) / sizeof(az_page_keys[0]) + 1;
-	     i++) {
-		key = i < sizeof(az_page_keys) / sizeof(az_page_keys[0])
-		    ? az_page_keys[i]
-		    : "resultTruncated";
+	for (i = 0; i < NPAGE_KEYS; i++) {
+		key = i < NPAGE_TOKENS ? az_page_tokens[i]
+				       : az_page_flags[i - NPAGE_TOKENS];
 		klen = strlen(key);
 		for (p = buf; p + klen + 2 < end; p++) {
 			if (p[0] != '"' || memcmp(p + 1, key, klen) != 0 ||
@@ -868,13 +892,10 @@ text_page_left(const char *buf, size_t len, const char **which)
 				p++;
 			if (p >= end)
 				continue;
-			if (end - p >= 4 && memcmp(p, "null", 4) == 0)
-				continue;
-			if (end - p >= 2 && memcmp(p, "\"\"", 2) == 0)
-				continue;
-			if (end - p >= 5 && memcmp(p, "false", 5) == 0)
-				continue;
-			if (end - p >= 7 && memcmp(p, "\"false\"", 7) == 0)
+			if (i < NPAGE_TOKENS ? starts(p, end, "null") ||
+				    starts(p, end, "\"\"")
+					     : starts(p, end, "false") ||
+				    starts(p, end, "\"false\""))
 				continue;
 			*which = key;
 			return 1;
@@ -984,7 +1005,7 @@ read_streamed(struct az *z, const char *path, const struct load_limits *lim,
 
 	st->plain = strcmp(coll, "[*]") == 0;
 	if (doc_stream_file(
-		z->d, path, DOC_FMT_JSON, coll, lim, elem_cb, z, NULL) != 0)
+		z->dp.d, path, DOC_FMT_JSON, coll, lim, elem_cb, z, NULL) != 0)
 		return -1;
 	if (st->plain)
 		return 0;
@@ -995,7 +1016,7 @@ read_streamed(struct az *z, const char *path, const struct load_limits *lim,
 	else
 		left = -1;
 	if (left == 1)
-		st->err = arena_printf(z->keep,
+		st->err = arena_printf(z->dp.keep,
 		    "'%s' is left in '%s': only the first pages of the "
 		    "listing were collected",
 		    which, z->file);
@@ -1012,14 +1033,14 @@ file_markers(struct az *z, const struct az_state *st, const struct mark *m)
 	size_t i;
 
 	if (err == NULL && st->unknown)
-		err = arena_printf(z->keep,
+		err = arena_printf(z->dp.keep,
 		    "'%s' was read from a pipe past its first %u bytes: "
 		    "whether "
 		    "more pages follow cannot be told; give it as a file",
 		    z->file, (unsigned)INPUT_HEAD);
 	if (err == NULL && st->plain && z->nobj > 0 &&
 	    z->nobj % GRAPH_PAGE_MAX == 0)
-		err = arena_printf(z->keep,
+		err = arena_printf(z->dp.keep,
 		    "'%s' holds exactly %zu objects in a plain array, a "
 		    "multiple of az graph query's page size: it may be "
 		    "truncated (use the object form, which carries "
@@ -1027,13 +1048,12 @@ file_markers(struct az *z, const struct az_state *st, const struct mark *m)
 		    z->file, z->nobj);
 	if (z->row != NULL) {
 		if (z->row->parent != NULL) {
-			if (err != NULL &&
-			    z->child_err[row_index(z->row)] == NULL)
-				z->child_err[row_index(z->row)] = err;
+			if (err != NULL && z->child_err[ROW(z->row)] == NULL)
+				z->child_err[ROW(z->row)] = err;
 			return 0;
 		}
 		if (err == NULL)
-			z->parent_read[row_index(z->row)] = 1;
+			z->parent_read[ROW(z->row)] = 1;
 		return mark_type(z, z->row->type, err, m);
 	}
 	/*
@@ -1047,7 +1067,7 @@ file_markers(struct az *z, const struct az_state *st, const struct mark *m)
 		return 0;
 	if (z->nftypes == 0)
 		diag_warn(
-		    z->d, m, "%s; no Azure type can be named for it", err);
+		    z->dp.d, m, "%s; no Azure type can be named for it", err);
 	for (i = 0; i < z->nftypes; i++)
 		if (mark_type(z, z->ftypes[i], err, m) != 0)
 			return -1;
@@ -1060,7 +1080,7 @@ file_markers(struct az *z, const struct az_state *st, const struct mark *m)
  * input when the caller has one (a pipe is read once).
  */
 static int
-read_file(struct az *z, const char *path, const struct az_file *row,
+read_file(struct az *z, const char *path, const struct dump_call *row,
     const char *parent, const struct load_limits *lim)
 {
 	struct input own, *in;
@@ -1077,8 +1097,8 @@ read_file(struct az *z, const char *path, const struct az_file *row,
 	z->file = path;
 	z->nobj = 0;
 	z->nftypes = 0;
-	if ((m.file = arena_strdup(z->keep, path)) == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+	if ((m.file = arena_strdup(z->dp.keep, path)) == NULL)
+		return diag_err(z->dp.d, NULL, "out of memory");
 	z->file = m.file;
 	if ((in = input_of(lim, path)) == NULL) {
 		if (lim != NULL)
@@ -1086,7 +1106,7 @@ read_file(struct az *z, const char *path, const struct az_file *row,
 		else
 			load_limits_default(&ol);
 		ol.input = NULL;
-		if (input_open(z->d, path, &own) == -1)
+		if (input_open(z->dp.d, path, &own) == -1)
 			goto out;
 		ol.input = in = &own;
 		lim = &ol;
@@ -1098,14 +1118,14 @@ read_file(struct az *z, const char *path, const struct az_file *row,
 		w.z = z;
 		w.st = &st;
 		rc = doc_stream_file(
-		    z->d, path, DOC_FMT_JSON, NULL, lim, whole_cb, &w, NULL);
+		    z->dp.d, path, DOC_FMT_JSON, NULL, lim, whole_cb, &w, NULL);
 	}
 	if (rc == 0 && row != NULL && row->parent != NULL && parent != NULL) {
 		size_t plen = strlen(parent);
 
 		if (plen > 5 && strcasecmp(parent + plen - 5, ".json") == 0)
 			plen -= 5;
-		rc = names_add(z, &z->children[row_index(row)], parent, plen);
+		rc = names_add(z, &z->children[ROW(row)], parent, plen);
 	}
 	if (rc == 0)
 		rc = file_markers(z, &st, &m);
@@ -1124,7 +1144,7 @@ str_cmp(const void *a, const void *b)
 
 /* The sorted entry names of dir (no dot files), in arena a. */
 static int
-list_dir(struct az *z, const char *dir, struct az_names *out)
+list_dir(struct az *z, const char *dir, struct dump_strv *out)
 {
 	DIR *dp;
 	struct dirent *de;
@@ -1132,7 +1152,7 @@ list_dir(struct az *z, const char *dir, struct az_names *out)
 
 	memset(out, 0, sizeof(*out));
 	if ((dp = opendir(dir)) == NULL)
-		return diag_err(z->d, NULL,
+		return diag_err(z->dp.d, NULL,
 		    "cannot read the directory '%s': %s", dir, strerror(errno));
 	while (rc == 0 && (de = readdir(dp)) != NULL)
 		if (de->d_name[0] != '.')
@@ -1160,8 +1180,8 @@ static int
 walk(struct az *z, const char *root, const char *rel, int depth)
 {
 	char path[PATH_MAX], sub[PATH_MAX];
-	struct az_names ents;
-	const struct az_file *row;
+	struct dump_strv ents;
+	const struct dump_call *row;
 	const char *parent, *e;
 	struct stat st;
 	size_t i;
@@ -1169,7 +1189,8 @@ walk(struct az *z, const char *root, const char *rel, int depth)
 
 	n = snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
 	if (n < 0 || (size_t)n >= sizeof(path))
-		return diag_err(z->d, NULL, "path too long under '%s'", root);
+		return diag_err(
+		    z->dp.d, NULL, "path too long under '%s'", root);
 	if (list_dir(z, path, &ents) != 0)
 		return -1;
 	for (i = 0; i < ents.n; i++) {
@@ -1178,45 +1199,47 @@ walk(struct az *z, const char *root, const char *rel, int depth)
 		    sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e);
 		if (n < 0 || (size_t)n >= sizeof(sub))
 			return diag_err(
-			    z->d, NULL, "path too long under '%s'", root);
+			    z->dp.d, NULL, "path too long under '%s'", root);
 		if (depth == 0 && strcmp(e, "rampart-collection.json") == 0)
 			continue;
 		n = snprintf(path, sizeof(path), "%s/%s", root, sub);
 		if (n < 0 || (size_t)n >= sizeof(path))
 			return diag_err(
-			    z->d, NULL, "path too long under '%s'", root);
+			    z->dp.d, NULL, "path too long under '%s'", root);
 		if (lstat(path, &st) != 0)
-			return diag_err(z->d, NULL, "cannot read '%s': %s",
+			return diag_err(z->dp.d, NULL, "cannot read '%s': %s",
 			    path, strerror(errno));
 		row = file_row(sub, &parent);
 		if (S_ISDIR(st.st_mode)) {
-			const struct az_file *crow = file_row(
-			    arena_printf(z->keep, "%s/x.json", sub), &parent);
+			const struct dump_call *crow =
+			    file_row(arena_printf(z->dp.keep, "%s/x.json", sub),
+				&parent);
 
 			if (crow != NULL && crow->parent != NULL)
-				z->child_dir[row_index(crow)] = 1;
+				z->child_dir[ROW(crow)] = 1;
 			if (depth < 2 && walk(z, root, sub, depth + 1) != 0)
 				return -1;
 			continue;
 		}
 		if (!has_json_ext(e)) {
-			diag_warn(z->d, NULL,
+			diag_warn(z->dp.d, NULL,
 			    "'%s' is not a .json file: not read", path);
 			continue;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			const char *why = arena_printf(z->keep,
+			const char *why = arena_printf(z->dp.keep,
 			    "'%s' is not a regular file: not read", path);
-			struct mark m = { arena_strdup(z->keep, path), 0, 0 };
+			struct mark m = { arena_strdup(z->dp.keep, path), 0,
+				0 };
 
 			if (row != NULL && row->parent == NULL)
 				mark_type(z, row->type, why, &m);
 			else if (row != NULL)
-				z->child_err[row_index(row)] = why;
-			diag_warn(z->d, NULL, "%s", why);
+				z->child_err[ROW(row)] = why;
+			diag_warn(z->dp.d, NULL, "%s", why);
 			continue;
 		}
-		if (read_file(z, path, row, parent, z->lim) != 0)
+		if (read_file(z, path, row, parent, z->dp.lim) != 0)
 			return -1;
 	}
 	return 0;
@@ -1226,30 +1249,31 @@ walk(struct az *z, const char *root, const char *rel, int depth)
 static int
 child_markers(struct az *z, const char *root)
 {
-	const struct az_file *r;
-	const struct az_names *ps;
+	const struct dump_call *r;
+	const struct dump_strv *ps;
 	const char *err, *missing;
 	struct mark m = { root, 0, 0 };
 	size_t i, j, p, nmiss;
 
 	for (i = 0; i < NFILES; i++) {
-		r = &az_files[i];
+		r = &az_calls[i];
 		if (r->parent == NULL)
 			continue;
 		for (p = 0; p < NFILES; p++)
-			if (az_files[p].parent == NULL &&
-			    strcmp(az_files[p].type, r->parent) == 0)
+			if (az_calls[p].parent == NULL &&
+			    strcmp(az_calls[p].type, r->parent) == 0)
 				break;
 		if (p == NFILES)
 			continue;
 		if (!z->parent_read[p]) {
 			if (z->child_dir[i] || z->children[i].n > 0)
 				mark_type(z, r->type,
-				    arena_printf(z->keep,
-					"'%s' holds per-parent listings but "
-					"the parent listing '%s' is missing "
-					"or incomplete",
-					r->path, az_files[p].path),
+				    arena_printf(z->dp.keep,
+					"'%s/%s' holds per-parent listings "
+					"but the parent listing '%s/%s.json' "
+					"is missing or incomplete",
+					r->svc, r->call, az_calls[p].svc,
+					az_calls[p].call),
 				    &m);
 			continue;
 		}
@@ -1264,61 +1288,27 @@ child_markers(struct az *z, const char *root)
 				nmiss++;
 			}
 		if (err == NULL && nmiss > 0)
-			err = arena_printf(z->keep,
-			    "no '%s/%s.json' in the export (%zu of %zu %s "
-			    "listed have no listing file)",
-			    r->path, missing, nmiss, ps->n, r->parent);
+			err = arena_printf(z->dp.keep,
+			    "no '%s/%s/%s.json' in the export (%zu of %zu "
+			    "%s listed have no listing file)",
+			    r->svc, r->call, missing, nmiss, ps->n, r->parent);
 		if (mark_type(z, r->type, err, &m) != 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* The listing markers recorded, at the end of the read. */
 static int
-emit_markers(struct az *z, struct arena *a)
+emit_markers(struct az *z)
 {
-	struct resource r;
+	struct dump_scope s = { z->dp.root, NULL };
 	size_t i;
 
-	for (i = 0; i < z->nmarks; i++) {
-		memset(&r, 0, sizeof(r));
-		r.type = z->marks[i].type;
-		r.listing = 1;
-		r.read_error = z->marks[i].err;
-		r.mark = z->marks[i].mark;
-		if ((r.attrs = src_map(a, &r.mark)) == NULL)
-			return diag_err(z->d, NULL, "out of memory");
-		if (emit(z, &r, a) != 0)
+	for (i = 0; i < z->nmarks; i++)
+		if (dump_marker(&z->dp, &s, z->marks[i].type, z->marks[i].err,
+			&z->marks[i].mark) != 0)
 			return -1;
-	}
-	return 0;
-}
-
-/* rampart-collection.json's "started": when the evidence was taken. */
-static int
-read_collection(struct az *z, const char *root)
-{
-	char path[PATH_MAX];
-	struct doc_node *doc;
-	const struct doc_node *v;
-	struct time_error te;
-	struct stat st;
-	int n;
-
-	n = snprintf(path, sizeof(path), "%s/rampart-collection.json", root);
-	if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &st) != 0)
-		return 0;
-	if ((doc = doc_load_one(z->keep, z->d, path, DOC_FMT_JSON, z->lim)) ==
-	    NULL)
-		return -1;
-	v = doc_get(doc, "started");
-	if (v == NULL || v->type != DOC_STRING)
-		return diag_err(z->d, v != NULL ? &v->mark : &doc->mark,
-		    "'started' must be the RFC 3339 time the collection "
-		    "began");
-	if (time_parse(v->str, v->len, TIME_DATETIME, &z->collected, &te) == -1)
-		return diag_err(
-		    z->d, &v->mark, "'started' ('%s'): %s", v->str, te.why);
 	return 0;
 }
 
@@ -1339,8 +1329,10 @@ dir_kind(const char *path, int depth)
 	int fd, kind = 0;
 
 	for (i = 0; depth == 0 && i < NFILES; i++)
-		if (snprintf(sub, sizeof(sub), "%s/%s", path,
-			az_files[i].path) < (int)sizeof(sub) &&
+		if (snprintf(sub, sizeof(sub), "%s/%s/%s%s", path,
+			az_calls[i].svc, az_calls[i].call,
+			az_calls[i].per == DUMP_ONCE ? ".json" : "") <
+			(int)sizeof(sub) &&
 		    stat(sub, &st) == 0)
 			return 2;
 	if ((dp = opendir(path)) == NULL)
@@ -1401,23 +1393,16 @@ az_read(struct diag *d, const char *path, const struct load_limits *lim,
 	struct az z;
 	struct stat st;
 	struct mark m = { path, 0, 0 };
-	struct arena *scratch = NULL;
 	const char *parent;
 	int rc = -1;
 
 	memset(&z, 0, sizeof(z));
-	z.d = d;
-	z.lim = lim;
-	z.fn = fn;
-	z.ctx = ctx;
-	if ((z.keep = arena_new()) == NULL || (scratch = arena_new()) == NULL) {
-		diag_err(d, &m, "out of memory");
-		goto out;
-	}
+	if (dump_init(&z.dp, &az_layout, d, path, lim, fn, ctx) != 0)
+		return -1;
 	if ((input_of(lim, path) != NULL && input_of(lim, path)->is_dir) ||
 	    (input_of(lim, path) == NULL && stat(path, &st) == 0 &&
 		S_ISDIR(st.st_mode))) {
-		if (read_collection(&z, path) != 0 ||
+		if (dump_read_collection(&z.dp) != 0 ||
 		    walk(&z, path, "", 0) != 0 || child_markers(&z, path) != 0)
 			goto out;
 	} else {
@@ -1438,7 +1423,7 @@ az_read(struct diag *d, const char *path, const struct load_limits *lim,
 			goto out;
 		z.row = NULL;
 	}
-	if (emit_markers(&z, scratch) != 0)
+	if (emit_markers(&z) != 0)
 		goto out;
 	if (z.skipped > 0)
 		diag_note(d, &m,
@@ -1447,9 +1432,8 @@ az_read(struct diag *d, const char *path, const struct load_limits *lim,
 	rc = 0;
 out:
 	if (nresources != NULL)
-		*nresources = z.emitted;
-	arena_free(scratch);
-	arena_free(z.keep);
+		*nresources = z.emitted + z.dp.emitted;
+	dump_fini(&z.dp);
 	return rc;
 }
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checks/sources/sources.h"
+#include "checks/sources/dump.h"
 
 /* Sorted by asset type (a unit test asserts it). */
 static const struct gcp_type gcp_types[] = {
@@ -242,14 +242,17 @@ gcp_org_policies(struct arena *a, const struct doc_node *list,
 	return 0;
 }
 
-/* Whether s holds the page token of a listing that goes on. */
+/*
+ * Whether resp holds the page token of a listing that goes on: the
+ * core's rule (dump_more_pages()), a token other than null or "", in
+ * either spelling (REST camelCase, Cloud Asset's snake_case).
+ */
 int
 gcp_more_pages(const struct doc_node *resp)
 {
-	const struct doc_node *t = doc_get(resp, "nextPageToken");
+	static const char *const tokens[] = { "nextPageToken",
+		"next_page_token", NULL };
+	static const struct dump_layout lay = { .page_tokens = tokens };
 
-	if (t == NULL)
-		t = doc_get(resp, "next_page_token");
-	return t != NULL &&
-	    !(t->type == DOC_NULL || (t->type == DOC_STRING && t->len == 0));
+	return dump_more_pages(&lay, resp) != NULL;
 }

@@ -8,14 +8,18 @@
  * `{"firewalls": [...]}`, aggregated lists keyed by scope), or the
  * error the call returned (`{"error": {"code", "status", "message"}}`).
  *
- * The calls are the table calls[] below: per call, the resource type its
- * output lists, the envelope members holding the list, how a resource's
- * full asset name is built, the listing that names per-resource files,
- * and which error means "nothing is configured" (the service's API is
- * disabled, so none of its resources exists).  Every listing read whole
- * gives a clean listing marker; a page token left, a denied, throttled
- * or failed call, a file in the wrong case or shape, a per-resource file
- * missing gives an error marker (docs/gcp.md).
+ * The layout is a table of the API-dump reader core (dump.h): calls[]
+ * names each call's file, the resource type it lists, the field naming
+ * an element, the listing that names per-resource files (parent, pkey)
+ * and the error meaning "nothing is configured" (the service's API is
+ * disabled, so none of its resources exists); gcp_errors[] classes and
+ * words the recorded errors; nextPageToken is the page token.  The core
+ * reads and classifies each file and emits resources and markers; what
+ * the table cannot say is here, in shapes[] (the envelope members, how
+ * a full asset name is built, the per-project resources) and its hooks.
+ * Every listing read whole gives a clean listing marker; a page token
+ * left, a denied, throttled or failed call, a file in the wrong case or
+ * shape, a per-resource file missing gives an error marker (docs/gcp.md).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,9 +30,74 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "checks/sources/sources.h"
+#include "checks/sources/dump.h"
 
 #define GCP_COLLECTION_FILE "rampart-collection.json"
+/* The error code of a call whose service's API is disabled. */
+#define DISABLED "SERVICE_DISABLED"
+
+/*
+ * The calls, in the order a scope reads them (a listing before the
+ * per-resource files its elements name).  id: the field naming an
+ * element ("selfLink": the compute URL's path after the API version).
+ * LIST: a listing whose API may be disabled (notconf DISABLED: then an
+ * empty listing); ONE: a project's own resource (or no evidence); PER:
+ * a folder of outputs, one per element of the parent listing (a type,
+ * or "svc/call" of a row that is no evidence), named by its field pkey.
+ */
+#define LIST(svc_, call_, type_, id_) \
+	{ \
+		.svc = svc_, .call = call_, .type = type_, .id = id_, \
+		.notconf = DISABLED \
+	}
+#define ONE(svc_, call_, type_) \
+	{ \
+		.svc = svc_, .call = call_, .type = type_ \
+	}
+#define PER(svc_, call_, type_, id_, parent_, pkey_) \
+	{ \
+		.svc = svc_, .call = call_, .type = type_, \
+		.per = DUMP_PER_PARENT, .id = id_, .parent = parent_, \
+		.pkey = pkey_ \
+	}
+static const struct dump_call calls[] = {
+	LIST("compute", "firewall-rules-list", "GCP::Compute::Firewall",
+	    "selfLink"),
+	LIST("compute", "networks-subnets-list", "GCP::Compute::Subnetwork",
+	    "selfLink"),
+	LIST("compute", "ssl-policies-list", "GCP::Compute::SslPolicy",
+	    "selfLink"),
+	LIST("compute", "target-https-proxies-list",
+	    "GCP::Compute::TargetHttpsProxy", "selfLink"),
+	PER("iam", "service-accounts-keys-list", "GCP::IAM::ServiceAccountKey",
+	    "name", "GCP::IAM::ServiceAccount", "email"),
+	LIST(
+	    "iam", "service-accounts-list", "GCP::IAM::ServiceAccount", "name"),
+	LIST("kms", "keyrings-list", NULL, "name"),
+	PER("kms", "keys-list", "GCP::KMS::CryptoKey", "name",
+	    "kms/keyrings-list", "name"),
+	LIST("logging", "buckets-list", "GCP::Logging::LogBucket", "name"),
+	LIST("logging", "sinks-list", "GCP::Logging::Sink", "name"),
+	ONE("projects", "describe", NULL),
+	ONE("projects", "get-iam-policy", "GCP::IAM::Policy"),
+	ONE("resource-manager", "org-policies-list", "GCP::OrgPolicy::Policy"),
+	LIST("sql", "instances-list", "GCP::SQL::Instance", "name"),
+	PER("storage", "buckets-get-iam-policy", "GCP::IAM::Policy", NULL,
+	    "GCP::Storage::Bucket", "name"),
+	LIST("storage", "buckets-list", "GCP::Storage::Bucket", "name"),
+	ONE("services", "list", "GCP::ServiceUsage::EnabledServices"),
+	LIST("container", "clusters-list", "GCP::Container::Cluster",
+	    "selfLink"),
+	/* a folder of `describe --effective` outputs, read by org policies */
+	PER("resource-manager", "org-policies-describe-effective", NULL, NULL,
+	    NULL, NULL),
+#undef LIST
+#undef ONE
+#undef PER
+};
+
+#define NCALLS (sizeof(calls) / sizeof(calls[0]))
+#define EFFECTIVE_DIR "resource-manager/org-policies-describe-effective"
 
 enum shape {
 	SH_LIST, /* a list of resources */
@@ -36,131 +105,110 @@ enum shape {
 	SH_ORGPOL, /* a list of organisation policies */
 	SH_INFO, /* not evidence: read for the project id */
 	SH_SERVICES, /* the enabled services: one resource per project */
+	SH_FOLDER, /* a folder of outputs that another row's reader reads */
 };
 
 /*
- * One call.  id: the resource's full asset name is idprefix (where "%p"
- * is the project) followed by the element's idfield; idfield "selfLink"
- * takes the compute URL's path after the API version.  per: the index of
- * the listing (in this table) whose elements name the per-resource
- * files, by their field key ('/' in it becomes '_').
+ * What the core's table cannot say about a call, by its row in calls[]:
+ * its shape, the envelope members holding its list (',' separated), the
+ * prefix of a resource's full asset name ("%p" is the project), and for
+ * a policy, whose policy it is.
  */
-/* gcall.per: a folder of outputs that another row's reader reads. */
-#define PER_FOLDER -2
-
-static const struct gcall {
-	const char *svc, *cmd, *type;
+static const struct gshape {
+	const char *call; /* calls[]'s row, checked by gcloud_read() */
 	enum shape shape;
-	const char *members; /* envelope keys of the list, ',' separated */
-	const char *idfield, *idprefix;
-	const char *asset_type; /* SH_POLICY: whose policy */
-	int per; /* -1 none, else the listing's row */
-	const char *key;
-	int disabled_empty; /* API disabled: an empty listing */
-} calls[] = {
-	/* 0 */ { "compute", "firewall-rules-list", "GCP::Compute::Firewall",
-	    SH_LIST, "items,firewalls", "selfLink", "//compute.googleapis.com/",
-	    NULL, -1, NULL, 1 },
-	/* 1 */
-	{ "compute", "networks-subnets-list", "GCP::Compute::Subnetwork",
-	    SH_LIST, "items", "selfLink", "//compute.googleapis.com/", NULL, -1,
-	    NULL, 1 },
-	/* 2 */
-	{ "compute", "ssl-policies-list", "GCP::Compute::SslPolicy", SH_LIST,
-	    "items", "selfLink", "//compute.googleapis.com/", NULL, -1, NULL,
-	    1 },
-	/* 3 */
-	{ "compute", "target-https-proxies-list",
-	    "GCP::Compute::TargetHttpsProxy", SH_LIST, "items", "selfLink",
-	    "//compute.googleapis.com/", NULL, -1, NULL, 1 },
-	/* 4 */
-	{ "iam", "service-accounts-keys-list", "GCP::IAM::ServiceAccountKey",
-	    SH_LIST, "keys", "name", "//iam.googleapis.com/", NULL, 5, "email",
-	    0 },
-	/* 5 */
-	{ "iam", "service-accounts-list", "GCP::IAM::ServiceAccount", SH_LIST,
-	    "accounts", "name", "//iam.googleapis.com/", NULL, -1, NULL, 1 },
-	/* 6 */
-	{ "kms", "keyrings-list", NULL, SH_LIST, "keyRings", "name",
-	    "//cloudkms.googleapis.com/", NULL, -1, NULL, 1 },
-	/* 7 */
-	{ "kms", "keys-list", "GCP::KMS::CryptoKey", SH_LIST, "cryptoKeys",
-	    "name", "//cloudkms.googleapis.com/", NULL, 6, "name", 0 },
-	/* 8 */
-	{ "logging", "buckets-list", "GCP::Logging::LogBucket", SH_LIST,
-	    "buckets", "name", "//logging.googleapis.com/", NULL, -1, NULL, 1 },
-	/* 9 */
-	{ "logging", "sinks-list", "GCP::Logging::Sink", SH_LIST, "sinks",
-	    "name", "//logging.googleapis.com/projects/%p/sinks/", NULL, -1,
-	    NULL, 1 },
-	/* 10 */
-	{ "projects", "describe", NULL, SH_INFO, NULL, NULL, NULL, NULL, -1,
-	    NULL, 0 },
-	/* 11 */
-	{ "projects", "get-iam-policy", "GCP::IAM::Policy", SH_POLICY, NULL,
-	    NULL, "//cloudresourcemanager.googleapis.com/projects/%p",
-	    "cloudresourcemanager.googleapis.com/Project", -1, NULL, 0 },
-	/* 12 */
-	{ "resource-manager", "org-policies-list", "GCP::OrgPolicy::Policy",
-	    SH_ORGPOL, "policies", NULL,
+	const char *members, *idprefix, *asset_type;
+} shapes[] = {
+	{ "firewall-rules-list", SH_LIST, "items,firewalls",
+	    "//compute.googleapis.com/", NULL },
+	{ "networks-subnets-list", SH_LIST, "items",
+	    "//compute.googleapis.com/", NULL },
+	{ "ssl-policies-list", SH_LIST, "items", "//compute.googleapis.com/",
+	    NULL },
+	{ "target-https-proxies-list", SH_LIST, "items",
+	    "//compute.googleapis.com/", NULL },
+	{ "service-accounts-keys-list", SH_LIST, "keys",
+	    "//iam.googleapis.com/", NULL },
+	{ "service-accounts-list", SH_LIST, "accounts", "//iam.googleapis.com/",
+	    NULL },
+	{ "keyrings-list", SH_LIST, "keyRings", "//cloudkms.googleapis.com/",
+	    NULL },
+	{ "keys-list", SH_LIST, "cryptoKeys", "//cloudkms.googleapis.com/",
+	    NULL },
+	{ "buckets-list", SH_LIST, "buckets", "//logging.googleapis.com/",
+	    NULL },
+	{ "sinks-list", SH_LIST, "sinks",
+	    "//logging.googleapis.com/projects/%p/sinks/", NULL },
+	{ "describe", SH_INFO, NULL, NULL, NULL },
+	{ "get-iam-policy", SH_POLICY, NULL,
 	    "//cloudresourcemanager.googleapis.com/projects/%p",
-	    "cloudresourcemanager.googleapis.com/Project", -1, NULL, 0 },
-	/* 13 */
-	{ "sql", "instances-list", "GCP::SQL::Instance", SH_LIST, "items",
-	    "name", "//cloudsql.googleapis.com/projects/%p/instances/", NULL,
-	    -1, NULL, 1 },
-	/* 14 */
-	{ "storage", "buckets-get-iam-policy", "GCP::IAM::Policy", SH_POLICY,
-	    NULL, NULL, "//storage.googleapis.com/",
-	    "storage.googleapis.com/Bucket", 15, "name", 0 },
-	/* 15 */
-	{ "storage", "buckets-list", "GCP::Storage::Bucket", SH_LIST, "items",
-	    "name", "//storage.googleapis.com/", NULL, -1, NULL, 1 },
-	/* 16 */
-	{ "services", "list", "GCP::ServiceUsage::EnabledServices", SH_SERVICES,
-	    "services", NULL, "//serviceusage.googleapis.com/projects/%p", NULL,
-	    -1, NULL, 0 },
-	/* 17 */
-	{ "container", "clusters-list", "GCP::Container::Cluster", SH_LIST,
-	    "clusters", "selfLink", "//container.googleapis.com/", NULL, -1,
-	    NULL, 1 },
-	/* 18: a folder of `describe --effective` outputs, read by row 12 */
-	{ "resource-manager", "org-policies-describe-effective", NULL, SH_INFO,
-	    NULL, NULL, NULL, NULL, PER_FOLDER, NULL, 0 },
+	    "cloudresourcemanager.googleapis.com/Project" },
+	{ "org-policies-list", SH_ORGPOL, "policies",
+	    "//cloudresourcemanager.googleapis.com/projects/%p",
+	    "cloudresourcemanager.googleapis.com/Project" },
+	{ "instances-list", SH_LIST, "items",
+	    "//cloudsql.googleapis.com/projects/%p/instances/", NULL },
+	{ "buckets-get-iam-policy", SH_POLICY, NULL,
+	    "//storage.googleapis.com/", "storage.googleapis.com/Bucket" },
+	{ "buckets-list", SH_LIST, "items", "//storage.googleapis.com/", NULL },
+	{ "list", SH_SERVICES, "services",
+	    "//serviceusage.googleapis.com/projects/%p", NULL },
+	{ "clusters-list", SH_LIST, "clusters", "//container.googleapis.com/",
+	    NULL },
+	{ "org-policies-describe-effective", SH_FOLDER, NULL, NULL, NULL },
 };
 
-#define NCALLS (sizeof(calls) / sizeof(calls[0]))
-#define EFFECTIVE_DIR "resource-manager/org-policies-describe-effective"
+_Static_assert(
+    sizeof(shapes) / sizeof(shapes[0]) == NCALLS, "one shape per call");
 
 /*
- * The error statuses a call may record, and what each means.  Any other
- * status is an error of unknown cause, also never a pass.
+ * The error statuses a call may record, and how messages word them.
+ * Any other status is an error of unknown cause, also never a pass.
+ * SERVICE_DISABLED is "not configured" only for the rows saying so.
  */
-static const struct {
-	const char *status, *meaning;
-} errors[] = {
-	{ "PERMISSION_DENIED", "denied" },
-	{ "UNAUTHENTICATED", "denied (no valid credentials)" },
-	{ "RESOURCE_EXHAUSTED", "throttled (quota exhausted)" },
-	{ "SERVICE_DISABLED", "the service's API is disabled" },
-	{ "NOT_FOUND", "not found" },
+static const struct dump_error gcp_errors[] = {
+	{ "NOT_FOUND", DUMP_CLS_OTHER, "not found" },
+	{ "PERMISSION_DENIED", DUMP_CLS_DENIED, "denied" },
+	{ "RESOURCE_EXHAUSTED", DUMP_CLS_THROTTLED,
+	    "throttled (quota exhausted)" },
+	{ DISABLED, DUMP_CLS_OTHER, "the service's API is disabled" },
+	{ "UNAUTHENTICATED", DUMP_CLS_DENIED, "denied (no valid credentials)" },
+};
+
+static const char *const gcp_page_tokens[] = { "nextPageToken",
+	"next_page_token", NULL };
+
+static int gcp_unwrap(struct dump *d, const struct dump_call *c,
+    struct doc_node *doc, struct dump_resp *r);
+static const char *gcp_more_words(struct dump *d, const struct dump_call *c,
+    const char *file, const char *key);
+
+static const struct dump_layout gcp_layout = {
+	.provider = "gcp",
+	.tool = "gcloud",
+	.what = "gcloud",
+	.calls = calls,
+	.ncalls = NCALLS,
+	.errors = gcp_errors,
+	.nerrors = sizeof(gcp_errors) / sizeof(gcp_errors[0]),
+	.page_tokens = gcp_page_tokens,
+	.unwrap = gcp_unwrap,
+	.more_words = gcp_more_words,
 };
 
 struct gc {
-	struct diag *d;
-	struct arena *a; /* the whole read */
-	const char *root;
-	resource_fn fn;
-	void *ctx;
-	size_t emitted;
-	int64_t collected;
+	struct dump dp; /* the core's state: project in dp.account */
+	size_t emitted; /* resources alone */
 	/* per scope */
-	const char *dir, *project;
+	struct dump_scope s;
 	/* per scope: the names each listing gave (for per-resource files) */
 	struct doc_node *names[NCALLS];
 	const char *failed[NCALLS]; /* why the listing is not complete */
 	int seen[NCALLS];
 };
+
+/* The row of c in calls[] (c is one of its rows). */
+#define ROW(c) ((size_t)((c)-calls))
 
 static int
 ends_with(const char *s, const char *suf)
@@ -170,39 +218,47 @@ ends_with(const char *s, const char *suf)
 	return n >= k && strcmp(s + n - k, suf) == 0;
 }
 
+/* A resource of the scope, in region (NULL: none) from file. */
 static int
-emit(struct gc *g, struct resource *r)
+emit(struct gc *g, const struct dump_call *c, const char *id,
+    struct doc_node *attrs, const char *region, const char *err,
+    const struct mark *m)
 {
-	struct arena *a;
-	int rc;
+	struct dump_scope s = { g->s.dir, region };
 
-	r->source = r->source != NULL ? r->source : g->root;
-	r->collected = g->collected;
-	r->provider = "gcp";
-	if (!r->listing)
-		g->emitted++;
-	if ((a = arena_new()) == NULL)
-		return diag_err(g->d, NULL, "out of memory");
-	rc = g->fn(g->ctx, r, a);
-	arena_free(a);
-	return rc;
+	g->emitted++;
+	return dump_emit(&g->dp, &s, c->type, id, attrs, err, m);
 }
 
+/* The listing marker of type in the scope (err NULL: complete). */
 static int
 marker(struct gc *g, const char *type, const char *file, const char *err)
 {
-	struct resource r;
+	struct mark m = { file, 0, 0 };
 
-	if (type == NULL)
-		return 0;
-	memset(&r, 0, sizeof(r));
-	r.type = type;
-	r.listing = 1;
-	r.account = g->project;
-	r.source = file;
-	r.mark.file = file;
-	r.read_error = err;
-	return emit(g, &r);
+	return dump_marker(&g->dp, &g->s, type, err, &m);
+}
+
+/* The row of a per-resource call's parent listing, NCALLS: none. */
+static size_t
+parent_row(const struct dump_call *c)
+{
+	const char *sl;
+	size_t i;
+
+	if (c->parent == NULL)
+		return NCALLS;
+	sl = strchr(c->parent, '/');
+	for (i = 0; i < NCALLS; i++)
+		if (sl != NULL
+			? strncmp(calls[i].svc, c->parent,
+			      (size_t)(sl - c->parent)) == 0 &&
+			    calls[i].svc[sl - c->parent] == '\0' &&
+			    strcmp(calls[i].call, sl + 1) == 0
+			: calls[i].per == DUMP_ONCE && calls[i].type != NULL &&
+			    strcmp(calls[i].type, c->parent) == 0)
+			return i;
+	return NCALLS;
 }
 
 /* "projects/p/.../x" with '/' made '_' (a per-resource file's name). */
@@ -219,15 +275,15 @@ file_name(struct arena *a, const char *key)
 
 /* idprefix with "%p" replaced by the project, then rest. */
 static const char *
-full_name(struct gc *g, const struct gcall *c, const char *rest)
+full_name(struct gc *g, const struct dump_call *c, const char *rest)
 {
-	const char *p = strstr(c->idprefix, "%p");
-	const char *proj = g->project != NULL ? g->project : "-";
+	const char *pre = shapes[ROW(c)].idprefix, *p = strstr(pre, "%p");
+	const char *proj = g->dp.account != NULL ? g->dp.account : "-";
 
 	if (p == NULL)
-		return arena_printf(g->a, "%s%s", c->idprefix, rest);
-	return arena_printf(g->a, "%.*s%s%s%s", (int)(p - c->idprefix),
-	    c->idprefix, proj, p + 2, rest);
+		return arena_printf(g->dp.a, "%s%s", pre, rest);
+	return arena_printf(
+	    g->dp.a, "%.*s%s%s%s", (int)(p - pre), pre, proj, p + 2, rest);
 }
 
 /*
@@ -244,39 +300,55 @@ self_path(const char *link)
 }
 
 /*
- * The error a response records, as "STATUS: message (file)", with
- * *empty set when it means the API is disabled (nothing configured);
- * NULL when the response is no error.
+ * The envelope hook: {"error": {"code", "status", "message",
+ * "details"}} is an error whose code is its status (a detail's reason
+ * SERVICE_DISABLED wins), worded "the call was <words>: STATUS: message
+ * (file)"; anything else is the response.
  */
-static const char *
-resp_error(
-    struct gc *g, const struct doc_node *resp, const char *file, int *empty)
+static int
+gcp_unwrap(struct dump *d, const struct dump_call *c, struct doc_node *doc,
+    struct dump_resp *r)
 {
-	const struct doc_node *e = doc_get(resp, "error"), *det;
-	const char *status, *msg, *reason, *meaning = "failed";
+	const struct doc_node *e = doc_get(doc, "error"), *det, *code;
+	const char *status, *msg, *reason;
 	size_t i;
 
-	*empty = 0;
-	if (e == NULL || e->type != DOC_MAP)
-		return NULL;
+	(void)c;
+	if (e == NULL || e->type != DOC_MAP) {
+		r->kind = DUMP_OK;
+		r->data = doc;
+		return 0;
+	}
 	status = doc_str(doc_get(e, "status"));
 	msg = doc_str(doc_get(e, "message"));
 	det = doc_get(e, "details");
 	for (i = 0; det != NULL && det->type == DOC_SEQ && i < det->u.seq.n;
 	     i++) {
 		reason = doc_str(doc_get(det->u.seq.items[i], "reason"));
-		if (reason != NULL && strcmp(reason, "SERVICE_DISABLED") == 0)
+		if (reason != NULL && strcmp(reason, DISABLED) == 0)
 			status = reason;
 	}
 	if (status == NULL)
 		status = "UNKNOWN";
-	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
-		if (strcmp(status, errors[i].status) == 0)
-			meaning = errors[i].meaning;
-	*empty = strcmp(status, "SERVICE_DISABLED") == 0;
-	(void)g;
-	return arena_printf(g->a, "the call was %s: %s: %s (%s)", meaning,
-	    status, msg != NULL ? msg : "", file);
+	if ((code = doc_get(e, "code")) != NULL && code->type == DOC_INT)
+		r->status = code->u.i;
+	r->kind = DUMP_ERROR;
+	r->code = status;
+	/* Worded by the status alone: an unknown one is "failed". */
+	r->msg = arena_printf(d->a, "the call was %s: %s: %s (%s)",
+	    dump_error_words(d->lay, NULL, status, 0), status,
+	    msg != NULL ? msg : "", doc->mark.file);
+	return r->msg == NULL ? dump_oom(d) : 0;
+}
+
+/* The page-token hook: "'FILE' says more pages follow (KEY)". */
+static const char *
+gcp_more_words(struct dump *d, const struct dump_call *c, const char *file,
+    const char *key)
+{
+	(void)c;
+	return arena_printf(
+	    d->a, "'%s' says more pages follow (%s)", file, key);
 }
 
 /*
@@ -286,7 +358,7 @@ resp_error(
  * one.  NULL with *why when there is none.
  */
 static const struct doc_node *
-resp_list(struct gc *g, const struct gcall *c, const struct doc_node *resp,
+resp_list(struct gc *g, const struct dump_call *c, const struct doc_node *resp,
     const char **why)
 {
 	char key[64];
@@ -301,7 +373,8 @@ resp_list(struct gc *g, const struct gcall *c, const struct doc_node *resp,
 		*why = "the output is neither a list nor an object";
 		return NULL;
 	}
-	for (m = c->members; m != NULL && *m != '\0'; m = *e ? e + 1 : e) {
+	for (m = shapes[ROW(c)].members; m != NULL && *m != '\0';
+	     m = *e ? e + 1 : e) {
 		e = strchr(m, ',');
 		if (e == NULL)
 			e = m + strlen(m);
@@ -316,7 +389,7 @@ resp_list(struct gc *g, const struct gcall *c, const struct doc_node *resp,
 		if (v->type != DOC_MAP || strcmp(key, "items") != 0)
 			break;
 		/* aggregated: every scope's list */
-		if ((all = src_seq(g->a, &v->mark)) == NULL)
+		if ((all = src_seq(g->dp.a, &v->mark)) == NULL)
 			return NULL;
 		for (i = 0; i < v->u.map.n; i++) {
 			scope = v->u.map.pairs[i].val;
@@ -329,7 +402,7 @@ resp_list(struct gc *g, const struct gcall *c, const struct doc_node *resp,
 					size_t k;
 
 					for (k = 0; k < l->u.seq.n; k++)
-						if (doc_seq_push(g->a, all,
+						if (doc_seq_push(g->dp.a, all,
 							l->u.seq.items[k]))
 							return NULL;
 				}
@@ -337,26 +410,26 @@ resp_list(struct gc *g, const struct gcall *c, const struct doc_node *resp,
 		return all;
 	}
 	/* an empty list: the API leaves the member out */
-	if (resp->type == DOC_MAP && c->members != NULL &&
+	if (resp->type == DOC_MAP && shapes[ROW(c)].members != NULL &&
 	    (resp->u.map.n == 0 ||
 		(doc_get(resp, "kind") != NULL &&
 		    doc_get(resp, "items") == NULL &&
-		    strstr(c->members, "items") != NULL) ||
+		    strstr(shapes[ROW(c)].members, "items") != NULL) ||
 		(resp->u.map.n == 1 && doc_get(resp, "nextPageToken"))))
-		return src_seq(g->a, &resp->mark);
+		return src_seq(g->dp.a, &resp->mark);
 	*why = "the output holds no list of the call's resources";
 	return NULL;
 }
 
 /* The id of list element el of call c, or NULL. */
 static const char *
-elem_id(struct gc *g, const struct gcall *c, const struct doc_node *el)
+elem_id(struct gc *g, const struct dump_call *c, const struct doc_node *el)
 {
-	const char *v = doc_str(doc_get(el, c->idfield)), *p;
+	const char *v = doc_str(doc_get(el, c->id)), *p;
 
 	if (v == NULL)
 		return NULL;
-	if (strcmp(c->idfield, "selfLink") == 0) {
+	if (strcmp(c->id, "selfLink") == 0) {
 		if ((p = self_path(v)) == NULL)
 			return NULL;
 		return full_name(g, c, p);
@@ -377,16 +450,16 @@ with_network(
 	struct doc_node *m, *seq;
 	size_t i;
 
-	if ((m = src_map_clone(g->a, el)) == NULL ||
-	    (seq = src_seq(g->a, &el->mark)) == NULL ||
-	    src_set(g->a, m, SRC_GCP_NETWORK_RULES, seq) != 0)
+	if ((m = src_map_clone(g->dp.a, el)) == NULL ||
+	    (seq = src_seq(g->dp.a, &el->mark)) == NULL ||
+	    src_set(g->dp.a, m, SRC_GCP_NETWORK_RULES, seq) != 0)
 		return NULL;
 	for (i = 0; i < list->u.seq.n; i++) {
 		o = doc_str(doc_get(list->u.seq.items[i], "network"));
 		if ((net == NULL) != (o == NULL) ||
 		    (net != NULL && strcmp(net, o) != 0))
 			continue;
-		if (doc_seq_push(g->a, seq, list->u.seq.items[i]) != 0)
+		if (doc_seq_push(g->dp.a, seq, list->u.seq.items[i]) != 0)
 			return NULL;
 	}
 	return m;
@@ -394,82 +467,78 @@ with_network(
 
 /* The elements of a list call's response, emitted. */
 static int
-read_list(struct gc *g, int ci, const struct doc_node *list, const char *file)
+read_list(
+    struct gc *g, size_t ci, const struct doc_node *list, const char *file)
 {
-	const struct gcall *c = &calls[ci];
+	const struct dump_call *c = &calls[ci];
 	const struct doc_node *el, *k;
-	struct resource r;
+	struct doc_node *attrs;
+	const char *id, *region;
 	size_t i;
 
 	for (i = 0; i < list->u.seq.n; i++) {
 		el = list->u.seq.items[i];
-		memset(&r, 0, sizeof(r));
-		r.type = c->type;
-		r.mark = el->mark;
-		r.source = file;
-		if (g->project == NULL && el->type == DOC_MAP)
-			g->project = doc_str(doc_get(el, "project")) != NULL
+		if (g->dp.account == NULL && el->type == DOC_MAP)
+			g->dp.account = doc_str(doc_get(el, "project")) != NULL
 			    ? doc_str(doc_get(el, "project"))
-			    : gcp_project_of(g->a,
-				  doc_str(doc_get(el, c->idfield)) != NULL
-				      ? doc_str(doc_get(el, c->idfield))
+			    : gcp_project_of(g->dp.a,
+				  doc_str(doc_get(el, c->id)) != NULL
+				      ? doc_str(doc_get(el, c->id))
 				      : "",
 				  NULL);
-		r.account = g->project;
-		if (el->type != DOC_MAP || (r.id = elem_id(g, c, el)) == NULL) {
-			g->failed[ci] = arena_printf(g->a,
-			    "element %zu of '%s' has no '%s'", i, file,
-			    c->idfield);
+		if (el->type != DOC_MAP || (id = elem_id(g, c, el)) == NULL) {
+			g->failed[ci] = arena_printf(g->dp.a,
+			    "element %zu of '%s' has no '%s'", i, file, c->id);
 			continue;
 		}
 		if ((k = doc_get(el, "name")) != NULL ||
 		    (k = doc_get(el, "email")) != NULL)
-			if (doc_seq_push(
-				g->a, g->names[ci], (struct doc_node *)el) != 0)
-				return diag_err(g->d, NULL, "out of memory");
-		r.region = gcp_region_of(g->a, el, NULL);
-		r.attrs = (struct doc_node *)el;
+			if (doc_seq_push(g->dp.a, g->names[ci],
+				(struct doc_node *)el) != 0)
+				return dump_oom(&g->dp);
+		region = gcp_region_of(g->dp.a, el, NULL);
+		attrs = (struct doc_node *)el;
 		if (c->type != NULL &&
 		    strcmp(c->type, "GCP::Compute::Firewall") == 0) {
-			r.region = "global";
-			if ((r.attrs = with_network(g, list, el)) == NULL)
-				return diag_err(g->d, NULL, "out of memory");
+			region = "global";
+			if ((attrs = with_network(g, list, el)) == NULL)
+				return dump_oom(&g->dp);
 		}
-		if (c->type != NULL && emit(g, &r) != 0)
+		if (c->type != NULL &&
+		    emit(g, c, id, attrs, region, NULL, &el->mark) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* One IAM policy (projects get-iam-policy, buckets get-iam-policy). */
+/*
+ * One IAM policy (projects get-iam-policy, buckets get-iam-policy) of
+ * the resource of, from resp (NULL: none read, err says why).
+ */
 static int
-read_policy(struct gc *g, int ci, const struct doc_node *resp, const char *file,
-    const char *of, const char *err)
+read_policy(struct gc *g, size_t ci, const struct doc_node *resp,
+    const char *file, const char *of, const char *err)
 {
-	const struct gcall *c = &calls[ci];
-	struct resource r;
-	struct doc_node *at;
+	const struct dump_call *c = &calls[ci];
+	struct doc_node *attrs, *at;
 	struct mark m = { file, 0, 0 };
+	const char *id;
 
-	memset(&r, 0, sizeof(r));
-	r.type = c->type;
-	r.id = full_name(g, c, of != NULL ? of : "");
-	r.account = g->project;
-	r.source = file;
-	r.mark = resp != NULL ? resp->mark : m;
-	r.read_error = err;
+	if (resp != NULL)
+		m = resp->mark;
+	id = full_name(g, c, of != NULL ? of : "");
 	if (resp != NULL && resp->type == DOC_MAP && err == NULL)
-		r.attrs = gcp_camel(g->a, resp, 0);
+		attrs = gcp_camel(g->dp.a, resp, 0);
 	else
-		r.attrs = src_map(g->a, &r.mark);
-	if (r.id == NULL || r.attrs == NULL ||
-	    (at = src_str(g->a, c->asset_type, &r.mark)) == NULL ||
-	    src_set(g->a, r.attrs, "assetType", at) != 0)
-		return diag_err(g->d, NULL, "out of memory");
+		attrs = src_map(g->dp.a, &m);
+	if (id == NULL || attrs == NULL ||
+	    (at = src_str(g->dp.a, shapes[ci].asset_type, &m)) == NULL ||
+	    src_set(g->dp.a, attrs, "assetType", at) != 0)
+		return dump_oom(&g->dp);
 	if (err == NULL && resp != NULL && resp->type != DOC_MAP)
-		r.read_error = arena_printf(
-		    g->a, "'%s' does not hold an IAM policy object", file);
-	return emit(g, &r);
+		err = arena_printf(
+		    g->dp.a, "'%s' does not hold an IAM policy object", file);
+	return emit(g, c, id, attrs, NULL, err, &m);
 }
 
 /*
@@ -492,10 +561,10 @@ read_effective(struct gc *g, struct doc_node *attrs, const struct mark *m)
 	size_t n;
 	DIR *dp;
 
-	if ((eff = src_map(g->a, m)) == NULL ||
-	    src_set(g->a, attrs, "effective", eff) != 0)
-		return diag_err(g->d, NULL, "out of memory");
-	if (snprintf(dir, sizeof(dir), "%s/%s", g->dir, EFFECTIVE_DIR) >=
+	if ((eff = src_map(g->dp.a, m)) == NULL ||
+	    src_set(g->dp.a, attrs, "effective", eff) != 0)
+		return diag_err(g->dp.d, NULL, "out of memory");
+	if (snprintf(dir, sizeof(dir), "%s/%s", g->s.dir, EFFECTIVE_DIR) >=
 		(int)sizeof(dir) ||
 	    (dp = opendir(dir)) == NULL)
 		return 0;
@@ -505,54 +574,50 @@ read_effective(struct gc *g, struct doc_node *attrs, const struct mark *m)
 			(int)sizeof(path) ||
 		    stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (doc_load_file(g->a, g->d, arena_strdup(g->a, path),
+		if (doc_load_file(g->dp.a, g->dp.d, arena_strdup(g->dp.a, path),
 			DOC_FMT_JSON, NULL, &docs, &n) != 0) {
 			closedir(dp);
 			return -1;
 		}
 		if (n != 1 || doc_get(docs[0], "error") != NULL ||
-		    (pol = gcp_camel(g->a, docs[0], 0)) == NULL ||
+		    (pol = gcp_camel(g->dp.a, docs[0], 0)) == NULL ||
 		    (c = doc_str(doc_get(pol, "constraint"))) == NULL)
 			continue;
 		if (strncmp(c, "constraints/", 12) == 0)
 			c += 12;
-		if (src_set(g->a, eff, c, pol) != 0) {
+		if (src_set(g->dp.a, eff, c, pol) != 0) {
 			closedir(dp);
-			return diag_err(g->d, NULL, "out of memory");
+			return diag_err(g->dp.d, NULL, "out of memory");
 		}
 	}
 	closedir(dp);
 	return 0;
 }
 
+/* The organisation policies of the project, with the effective ones. */
 static int
-read_orgpol(struct gc *g, int ci, const struct doc_node *resp, const char *file)
+read_orgpol(struct gc *g, size_t ci, const struct dump_resp *r)
 {
-	const struct gcall *c = &calls[ci];
-	const struct doc_node *list = resp;
-	struct resource r;
-	struct doc_node *at;
+	const struct dump_call *c = &calls[ci];
+	const struct doc_node *resp = r->data, *list = resp;
+	struct doc_node *attrs, *at;
+	const char *id, *err = NULL, *file = r->mark.file;
 
 	if (resp->type == DOC_MAP && (list = doc_get(resp, "policies")) == NULL)
-		list = src_seq(g->a, &resp->mark);
-	memset(&r, 0, sizeof(r));
-	r.type = c->type;
-	r.id = full_name(g, c, "");
-	r.account = g->project;
-	r.source = file;
-	r.mark = resp->mark;
-	if (list == NULL || r.id == NULL ||
-	    gcp_org_policies(
-		g->a, list, &resp->mark, &r.attrs, &r.read_error) != 0 ||
-	    (at = src_str(g->a, c->asset_type, &r.mark)) == NULL ||
-	    src_set(g->a, r.attrs, "assetType", at) != 0)
-		return diag_err(g->d, NULL, "out of memory");
-	if (gcp_more_pages(resp))
-		r.read_error = arena_printf(
-		    g->a, "'%s' says more pages follow (nextPageToken)", file);
-	if (read_effective(g, r.attrs, &r.mark) != 0)
+		list = src_seq(g->dp.a, &resp->mark);
+	id = full_name(g, c, "");
+	if (list == NULL || id == NULL ||
+	    gcp_org_policies(g->dp.a, list, &resp->mark, &attrs, &err) != 0 ||
+	    (at = src_str(g->dp.a, shapes[ci].asset_type, &resp->mark)) ==
+		NULL ||
+	    src_set(g->dp.a, attrs, "assetType", at) != 0)
+		return dump_oom(&g->dp);
+	if (r->more != NULL &&
+	    (err = gcp_more_words(&g->dp, c, file, r->more)) == NULL)
+		return dump_oom(&g->dp);
+	if (read_effective(g, attrs, &resp->mark) != 0)
 		return -1;
-	return emit(g, &r);
+	return emit(g, c, id, attrs, NULL, err, &resp->mark);
 }
 
 /*
@@ -590,26 +655,19 @@ hier_allows(const struct doc_node *resp)
  * last segment of name).
  */
 static int
-read_services(struct gc *g, int ci, const struct doc_node *list,
+read_services(struct gc *g, size_t ci, const struct doc_node *list,
     const char *file, const char *err)
 {
 	const struct doc_node *el;
-	struct doc_node *seq, *v;
-	struct resource r;
-	const char *n, *st, *sl;
+	struct doc_node *attrs, *seq, *v;
+	const char *n, *st, *sl, *id;
 	size_t i;
 
-	memset(&r, 0, sizeof(r));
-	r.type = calls[ci].type;
-	r.id = full_name(g, &calls[ci], "");
-	r.account = g->project;
-	r.source = file;
-	r.mark = list->mark;
-	r.read_error = err;
-	if (r.id == NULL || (r.attrs = src_map(g->a, &r.mark)) == NULL ||
-	    (seq = src_seq(g->a, &r.mark)) == NULL ||
-	    src_set(g->a, r.attrs, "services", seq) != 0)
-		return diag_err(g->d, NULL, "out of memory");
+	id = full_name(g, &calls[ci], "");
+	if (id == NULL || (attrs = src_map(g->dp.a, &list->mark)) == NULL ||
+	    (seq = src_seq(g->dp.a, &list->mark)) == NULL ||
+	    src_set(g->dp.a, attrs, "services", seq) != 0)
+		return dump_oom(&g->dp);
 	for (i = 0; list->type == DOC_SEQ && i < list->u.seq.n; i++) {
 		el = list->u.seq.items[i];
 		st = doc_str(doc_get(el, "state"));
@@ -619,69 +677,70 @@ read_services(struct gc *g, int ci, const struct doc_node *list,
 		    (sl = strrchr(n, '/')) != NULL)
 			n = sl + 1;
 		if (n == NULL) {
-			r.read_error = arena_printf(
-			    g->a, "service %zu of '%s' has no name", i, file);
+			err = arena_printf(g->dp.a,
+			    "service %zu of '%s' has no name", i, file);
 			continue;
 		}
 		if (st != NULL && strcmp(st, "ENABLED") != 0)
 			continue;
-		if ((v = src_str(g->a, n, &el->mark)) == NULL ||
-		    doc_seq_push(g->a, seq, v) != 0)
-			return diag_err(g->d, NULL, "out of memory");
+		if ((v = src_str(g->dp.a, n, &el->mark)) == NULL ||
+		    doc_seq_push(g->dp.a, seq, v) != 0)
+			return dump_oom(&g->dp);
 	}
-	return emit(g, &r);
+	return emit(g, &calls[ci], id, attrs, NULL, err, &list->mark);
 }
 
 /*
- * Read one output file of call ci (path).  Returns 0 (errors of the
- * evidence go to g->failed[ci] or the resource), -1 on a failure of the
- * run (memory, an unparsable file is an input error).
+ * Read the output of call ci (name: the per-resource file of the
+ * resource of, NULL the scope-wide file) through the core.  Returns 0
+ * (errors of the evidence go to g->failed[ci] or the resource), -1 on a
+ * failure of the run (memory, an unparsable file is an input error).
  */
 static int
-read_file(struct gc *g, int ci, const char *path, const char *of)
+read_file(struct gc *g, size_t ci, const char *name, const char *of)
 {
-	const struct gcall *c = &calls[ci];
+	const struct dump_call *c = &calls[ci];
 	const struct doc_node *list;
-	struct doc_node *resp;
-	const char *err, *why = NULL;
-	int empty;
+	const char *why = NULL, *path, *more = NULL;
+	struct dump_resp r;
 
-	if ((resp = doc_load_one(g->a, g->d, path, DOC_FMT_JSON, NULL)) == NULL)
+	if (dump_get(&g->dp, &g->s, c, name, 0, &r) != 0)
 		return -1;
+	if (r.kind == DUMP_MISSING)
+		return 0;
+	path = r.mark.file;
 	g->seen[ci] = 1;
-	err = resp_error(g, resp, path, &empty);
-	if (c->shape == SH_INFO) {
-		if (err == NULL && g->project == NULL)
-			g->project = doc_str(doc_get(resp, "projectId"));
+	if (shapes[ci].shape == SH_INFO) {
+		if (r.kind == DUMP_OK && g->dp.account == NULL)
+			g->dp.account = doc_str(doc_get(r.data, "projectId"));
 		return 0;
 	}
-	if (c->shape == SH_POLICY)
-		return read_policy(g, ci, err ? NULL : resp, path, of, err);
-	if (err != NULL) {
-		if (!(empty && c->disabled_empty) && g->failed[ci] == NULL)
-			g->failed[ci] = err;
+	if (shapes[ci].shape == SH_POLICY)
+		return read_policy(g, ci, r.kind == DUMP_OK ? r.data : NULL,
+		    path, of, r.kind == DUMP_OK ? NULL : r.msg);
+	if (r.kind != DUMP_OK) {
+		/* DUMP_NOTCONF: the API is disabled, none exists. */
+		if (r.kind == DUMP_ERROR && g->failed[ci] == NULL)
+			g->failed[ci] = r.msg;
 		return 0;
 	}
-	if (c->shape == SH_ORGPOL)
-		return read_orgpol(g, ci, resp, path);
-	if ((list = resp_list(g, c, resp, &why)) == NULL) {
+	if (shapes[ci].shape == SH_ORGPOL)
+		return read_orgpol(g, ci, &r);
+	if ((list = resp_list(g, c, r.data, &why)) == NULL) {
 		if (why == NULL)
-			return diag_err(g->d, NULL, "out of memory");
-		g->failed[ci] = arena_printf(g->a, "%s (%s)", why, path);
+			return dump_oom(&g->dp);
+		g->failed[ci] = arena_printf(g->dp.a, "%s (%s)", why, path);
 		return 0;
 	}
-	if (c->shape == SH_SERVICES)
-		return read_services(g, ci, list, path,
-		    gcp_more_pages(resp)
-			? arena_printf(g->a,
-			      "'%s' says more pages follow (nextPageToken)",
-			      path)
-			: NULL);
-	if (gcp_more_pages(resp) && g->failed[ci] == NULL)
-		g->failed[ci] = arena_printf(
-		    g->a, "'%s' says more pages follow (nextPageToken)", path);
-	if (hier_allows(resp) && g->failed[ci] == NULL)
-		g->failed[ci] = arena_printf(g->a,
+	if (r.more != NULL &&
+	    (more = gcp_more_words(&g->dp, c, path, r.more)) == NULL)
+		return dump_oom(&g->dp);
+	if (shapes[ci].shape == SH_SERVICES)
+		return read_services(g, ci, list, path, more);
+	if (more != NULL && g->failed[ci] == NULL)
+		g->failed[ci] = more;
+	if (hier_allows(r.data) && g->failed[ci] == NULL)
+		g->failed[ci] = arena_printf(g->dp.a,
 		    "'%s' holds hierarchical firewall policy rules that allow "
 		    "ingress; they are evaluated before the VPC rules and "
 		    "rampart does not read them",
@@ -690,14 +749,15 @@ read_file(struct gc *g, int ci, const char *path, const char *of)
 }
 
 /*
- * A per-resource file of call ci that no element of its listing names
- * says the listing missed a resource: the listing's type and call ci's
- * are errors.
+ * A per-resource file of call ci that no element of its parent listing
+ * (row p) names says the listing missed a resource: the listing's type
+ * and call ci's are errors.
  */
 static int
-unlisted(struct gc *g, int ci, const struct doc_node *names)
+unlisted(struct gc *g, size_t ci, size_t p)
 {
-	const struct gcall *c = &calls[ci];
+	const struct dump_call *c = &calls[ci];
+	const struct doc_node *names = g->names[p];
 	char dir[PATH_MAX];
 	const char *key, *fn;
 	struct dirent *de;
@@ -705,11 +765,11 @@ unlisted(struct gc *g, int ci, const struct doc_node *names)
 	int hit;
 	DIR *dp;
 
-	if (snprintf(dir, sizeof(dir), "%s/%s/%s", g->dir, c->svc, c->cmd) >=
+	if (snprintf(dir, sizeof(dir), "%s/%s/%s", g->s.dir, c->svc, c->call) >=
 		(int)sizeof(dir) ||
 	    (dp = opendir(dir)) == NULL)
 		return 0;
-	while ((de = readdir(dp)) != NULL && g->failed[c->per] == NULL) {
+	while ((de = readdir(dp)) != NULL && g->failed[p] == NULL) {
 		if (de->d_name[0] == '.')
 			continue;
 		n = strlen(de->d_name);
@@ -718,18 +778,18 @@ unlisted(struct gc *g, int ci, const struct doc_node *names)
 		     i < names->u.seq.n;
 		     i++)
 			hit = (key = doc_str(doc_get(
-				   names->u.seq.items[i], c->key))) != NULL &&
-			    (fn = file_name(g->a, key)) != NULL &&
+				   names->u.seq.items[i], c->pkey))) != NULL &&
+			    (fn = file_name(g->dp.a, key)) != NULL &&
 			    strlen(fn) == n - 5 &&
 			    strncmp(fn, de->d_name, n - 5) == 0;
 		if (!hit) {
 			/* both listings: the parent's and the one it names */
-			g->failed[c->per] = arena_printf(g->a,
+			g->failed[p] = arena_printf(g->dp.a,
 			    "'%s/%s' is the output of a resource the listing "
 			    "does not name",
 			    dir, de->d_name);
 			if (g->failed[ci] == NULL)
-				g->failed[ci] = g->failed[c->per];
+				g->failed[ci] = g->failed[p];
 		}
 	}
 	closedir(dp);
@@ -738,130 +798,131 @@ unlisted(struct gc *g, int ci, const struct doc_node *names)
 
 /* The per-resource files of call ci, one per element of its listing. */
 static int
-read_per(struct gc *g, int ci)
+read_per(struct gc *g, size_t ci)
 {
-	const struct gcall *c = &calls[ci];
-	const struct doc_node *names = g->names[c->per];
+	const struct dump_call *c = &calls[ci];
+	size_t p = parent_row(c), i;
+	const struct doc_node *names;
 	char path[PATH_MAX];
-	const char *key, *fn;
+	const char *key, *fn, *miss;
 	struct stat st;
-	size_t i;
 
-	if (!g->seen[c->per] || g->failed[c->per] != NULL) {
-		if (g->seen[c->per])
-			g->failed[ci] = arena_printf(g->a,
+	if (p == NCALLS)
+		return 0; /* a folder another row reads */
+	names = g->names[p];
+	if (!g->seen[p] || g->failed[p] != NULL) {
+		if (g->seen[p])
+			g->failed[ci] = arena_printf(g->dp.a,
 			    "the listing it depends on is incomplete: %s",
-			    g->failed[c->per]);
+			    g->failed[p]);
 		return 0;
 	}
 	g->seen[ci] = 1;
 	for (i = 0; i < names->u.seq.n; i++) {
-		key = doc_str(doc_get(names->u.seq.items[i], c->key));
-		if (key == NULL || (fn = file_name(g->a, key)) == NULL)
+		key = doc_str(doc_get(names->u.seq.items[i], c->pkey));
+		if (key == NULL || (fn = file_name(g->dp.a, key)) == NULL)
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s/%s/%s.json", g->dir,
-			c->svc, c->cmd, fn) >= (int)sizeof(path))
-			return diag_err(g->d, NULL, "path too long");
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-			const char *miss = arena_printf(g->a,
-			    "'%s' is missing or not a regular file", path);
-
-			if (c->shape == SH_POLICY) {
-				if (read_policy(g, ci, NULL, path, key, miss))
-					return -1;
-			} else if (g->failed[ci] == NULL)
-				g->failed[ci] = miss;
+		if (snprintf(path, sizeof(path), "%s/%s/%s/%s.json", g->s.dir,
+			c->svc, c->call, fn) >= (int)sizeof(path))
+			return diag_err(g->dp.d, NULL, "path too long");
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (read_file(g, ci, key, key) != 0)
+				return -1;
 			continue;
 		}
-		if (read_file(g, ci, arena_strdup(g->a, path), key) != 0)
-			return -1;
+		if ((miss = arena_printf(g->dp.a,
+			 "'%s' is missing or not a regular file", path)) ==
+		    NULL)
+			return dump_oom(&g->dp);
+		if (shapes[ci].shape == SH_POLICY) {
+			if (read_policy(g, ci, NULL,
+				arena_strdup(g->dp.a, path), key, miss))
+				return -1;
+		} else if (g->failed[ci] == NULL)
+			g->failed[ci] = miss;
 	}
-	return unlisted(g, ci, names);
+	return unlisted(g, ci, p);
 }
 
 /*
- * The service folders of scope dir: a file or folder whose name is one
- * of a call's in another case, or without ".json", makes the call's
- * listing an error; anything else unknown is a warning.
+ * The core's layout check (dump_check_service_dir) emits an error
+ * marker per type it finds unreadable; a scope here has one marker per
+ * type, at its end (scope_markers), so while the check runs its
+ * markers are taken as the first error of their type's first row.
+ */
+static int
+take_marker(void *ctx, const struct resource *r, struct arena *a)
+{
+	struct gc *g = ctx;
+	size_t i;
+
+	(void)a;
+	for (i = 0; i < NCALLS; i++)
+		if (calls[i].type != NULL &&
+		    strcmp(calls[i].type, r->type) == 0) {
+			if (g->failed[i] == NULL)
+				g->failed[i] = r->read_error;
+			break;
+		}
+	return 0;
+}
+
+/*
+ * The service folders of scope dir: one whose name is a call's service
+ * in another case makes the service's listings errors, and so does,
+ * within a service folder, an output whose name is a call's in another
+ * case or without ".json" (the core's check); anything else unknown is
+ * a warning.
  */
 static int
 check_layout(struct gc *g)
 {
-	char path[PATH_MAX], sub[PATH_MAX];
-	struct dirent *de, *fe;
+	char path[PATH_MAX];
+	struct dirent *de;
 	struct stat st;
-	DIR *dp, *fp;
-	size_t i, n;
-	int known;
+	resource_fn fn = g->dp.fn;
+	void *ctx = g->dp.ctx;
+	DIR *dp;
+	size_t i;
+	int known, rc = 0;
 
-	if ((dp = opendir(g->dir)) == NULL)
+	if ((dp = opendir(g->s.dir)) == NULL)
 		return 0;
-	while ((de = readdir(dp)) != NULL) {
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.' ||
 		    strcmp(de->d_name, GCP_COLLECTION_FILE) == 0 ||
 		    ends_with(de->d_name, ".md") ||
-		    snprintf(path, sizeof(path), "%s/%s", g->dir, de->d_name) >=
-			(int)sizeof(path))
+		    snprintf(path, sizeof(path), "%s/%s", g->s.dir,
+			de->d_name) >= (int)sizeof(path))
 			continue;
-		known = 0;
-		for (i = 0; i < NCALLS; i++)
+		for (known = 0, i = 0; i < NCALLS; i++)
 			if (strcmp(calls[i].svc, de->d_name) == 0)
 				known = 1;
-		if (!known) {
-			for (i = 0; i < NCALLS; i++)
-				if (strcasecmp(calls[i].svc, de->d_name) == 0 &&
-				    g->failed[i] == NULL)
-					g->failed[i] = arena_printf(g->a,
-					    "'%s' is not read: service folder "
-					    "name in unexpected case",
-					    path);
-			if (g->project != NULL || stat(path, &st) != 0 ||
-			    !S_ISDIR(st.st_mode))
-				diag_warn(g->d, NULL,
-				    "'%s' is not read: not a gcloud output "
-				    "folder (<service>/<command>.json)",
+		if (known) {
+			g->dp.fn = take_marker;
+			g->dp.ctx = g;
+			rc = dump_check_service_dir(
+			    &g->dp, &g->s, de->d_name, path);
+			g->dp.fn = fn;
+			g->dp.ctx = ctx;
+			continue;
+		}
+		for (i = 0; i < NCALLS; i++)
+			if (strcasecmp(calls[i].svc, de->d_name) == 0 &&
+			    g->failed[i] == NULL)
+				g->failed[i] = arena_printf(g->dp.a,
+				    "'%s' is not read: service folder name in "
+				    "unexpected case",
 				    path);
-			continue;
-		}
-		if ((fp = opendir(path)) == NULL)
-			continue;
-		while ((fe = readdir(fp)) != NULL) {
-			if (fe->d_name[0] == '.')
-				continue;
-			n = strlen(fe->d_name);
-			if (ends_with(fe->d_name, ".json"))
-				n -= 5;
-			if (snprintf(sub, sizeof(sub), "%s/%s", path,
-				fe->d_name) >= (int)sizeof(sub))
-				continue;
-			known = 0;
-			for (i = 0; i < NCALLS; i++) {
-				if (strcmp(calls[i].svc, de->d_name) != 0 ||
-				    strlen(calls[i].cmd) != n ||
-				    strncasecmp(calls[i].cmd, fe->d_name, n))
-					continue;
-				known = 1;
-				if (strncmp(calls[i].cmd, fe->d_name, n) == 0 &&
-				    (ends_with(fe->d_name, ".json") ||
-					calls[i].per != -1))
-					continue;
-				if (g->failed[i] == NULL)
-					g->failed[i] = arena_printf(g->a,
-					    "'%s' is not read: output name in "
-					    "unexpected case or without "
-					    "'.json'",
-					    sub);
-			}
-			if (!known)
-				diag_warn(g->d, NULL,
-				    "'%s' is not read: not an output of a "
-				    "command rampart reads",
-				    sub);
-		}
-		closedir(fp);
+		if (g->dp.account != NULL || stat(path, &st) != 0 ||
+		    !S_ISDIR(st.st_mode))
+			diag_warn(g->dp.d, NULL,
+			    "'%s' is not read: not a gcloud output folder "
+			    "(<service>/<command>.json)",
+			    path);
 	}
 	closedir(dp);
-	return 0;
+	return rc;
 }
 
 /*
@@ -895,7 +956,7 @@ scope_markers(struct gc *g)
 				err = g->failed[j];
 		}
 		if ((seen || err != NULL) &&
-		    marker(g, calls[i].type, g->dir, err) != 0)
+		    marker(g, calls[i].type, g->s.dir, err) != 0)
 			return -1;
 	}
 	return 0;
@@ -909,44 +970,38 @@ read_scope(struct gc *g, const char *dir, const char *project)
 	struct stat st;
 	size_t i;
 
-	g->dir = dir;
-	g->project = project;
+	g->s.dir = dir;
+	g->dp.account = project;
 	memset(g->failed, 0, sizeof(g->failed));
 	memset(g->seen, 0, sizeof(g->seen));
 	for (i = 0; i < NCALLS; i++)
-		if ((g->names[i] = src_seq(g->a, NULL)) == NULL)
-			return diag_err(g->d, NULL, "out of memory");
+		if ((g->names[i] = src_seq(g->dp.a, NULL)) == NULL)
+			return dump_oom(&g->dp);
 	/* projects describe first: it names the project */
-	for (i = 0; i < NCALLS; i++) {
-		if (calls[i].shape != SH_INFO)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/%s.json", dir, calls[i].svc,
-		    calls[i].cmd);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    read_file(g, (int)i, arena_strdup(g->a, path), NULL))
+	for (i = 0; i < NCALLS; i++)
+		if (shapes[i].shape == SH_INFO && read_file(g, i, NULL, NULL))
 			return -1;
-	}
 	if (check_layout(g) != 0)
 		return -1;
 	for (i = 0; i < NCALLS; i++) {
-		if (calls[i].shape == SH_INFO || calls[i].per >= 0)
+		if (shapes[i].shape == SH_INFO || calls[i].per != DUMP_ONCE)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s/%s.json", dir,
-			calls[i].svc, calls[i].cmd) >= (int)sizeof(path))
-			return diag_err(g->d, NULL, "path too long");
+			calls[i].svc, calls[i].call) >= (int)sizeof(path))
+			return diag_err(g->dp.d, NULL, "path too long");
 		if (stat(path, &st) != 0)
 			continue;
 		if (!S_ISREG(st.st_mode)) {
 			g->failed[i] = arena_printf(
-			    g->a, "'%s' is not a regular file", path);
+			    g->dp.a, "'%s' is not a regular file", path);
 			g->seen[i] = 1;
 			continue;
 		}
-		if (read_file(g, (int)i, arena_strdup(g->a, path), NULL))
+		if (read_file(g, i, NULL, NULL) != 0)
 			return -1;
 	}
 	for (i = 0; i < NCALLS; i++)
-		if (calls[i].per >= 0 && read_per(g, (int)i) != 0)
+		if (calls[i].per != DUMP_ONCE && read_per(g, i) != 0)
 			return -1;
 	return scope_markers(g);
 }
@@ -971,23 +1026,19 @@ has_service(const char *dir)
 			continue;
 		found = 1;
 		if (snprintf(path, sizeof(path), "%s/%s/%s%s", dir,
-			calls[i].svc, calls[i].cmd,
-			calls[i].per >= 0 ? "" : ".json") < (int)sizeof(path) &&
+			calls[i].svc, calls[i].call,
+			calls[i].per != DUMP_ONCE ? "" : ".json") <
+			(int)sizeof(path) &&
 		    stat(path, &st) == 0)
 			return 2;
 	}
 	return found;
 }
 
+/* The project folders of root, sorted, in arena a (d may be NULL). */
 static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The project folders of a root holding one folder per project. */
-static int
-project_dirs(struct gc *g, char ***out, size_t *n)
+project_dirs(
+    const char *root, struct arena *a, struct diag *d, char ***out, size_t *n)
 {
 	char path[PATH_MAX], **v = NULL, **nv;
 	struct dirent *de;
@@ -995,31 +1046,31 @@ project_dirs(struct gc *g, char ***out, size_t *n)
 	DIR *dp;
 
 	*n = 0;
-	if ((dp = opendir(g->root)) == NULL)
+	if ((dp = opendir(root)) == NULL)
 		return 0;
 	while ((de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.' ||
-		    snprintf(path, sizeof(path), "%s/%s", g->root,
-			de->d_name) >= (int)sizeof(path) ||
+		    snprintf(path, sizeof(path), "%s/%s", root, de->d_name) >=
+			(int)sizeof(path) ||
 		    has_service(path) != 2)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
-			if ((nv = arena_realloc(g->a, v, *n * sizeof(*v),
+			if ((nv = arena_realloc(a, v, *n * sizeof(*v),
 				 cap * sizeof(*v))) == NULL) {
 				closedir(dp);
-				return diag_err(g->d, NULL, "out of memory");
+				return diag_err(d, NULL, "out of memory");
 			}
 			v = nv;
 		}
-		if ((v[(*n)++] = arena_strdup(g->a, de->d_name)) == NULL) {
+		if ((v[(*n)++] = arena_strdup(a, de->d_name)) == NULL) {
 			closedir(dp);
-			return diag_err(g->d, NULL, "out of memory");
+			return diag_err(d, NULL, "out of memory");
 		}
 	}
 	closedir(dp);
 	if (*n > 0)
-		qsort(v, *n, sizeof(*v), name_cmp);
+		qsort(v, *n, sizeof(*v), dump_cmp_str);
 	*out = v;
 	return 0;
 }
@@ -1027,8 +1078,8 @@ project_dirs(struct gc *g, char ***out, size_t *n)
 static int
 gcloud_detect(const char *path, int is_dir, const char *head, size_t len)
 {
-	char sub[PATH_MAX], **dirs;
-	struct gc g;
+	char **dirs;
+	struct arena *a;
 	size_t n = 0;
 	int score = 0;
 
@@ -1039,44 +1090,12 @@ gcloud_detect(const char *path, int is_dir, const char *head, size_t len)
 	/* above aws-cli (50) when a gcloud output is there */
 	if ((score = has_service(path)) != 0)
 		return score == 2 ? 60 : 45;
-	memset(&g, 0, sizeof(g));
-	g.root = path;
-	if ((g.a = arena_new()) == NULL)
+	if ((a = arena_new()) == NULL)
 		return 0;
-	g.d = NULL;
-	if (project_dirs(&g, &dirs, &n) == 0 && n > 0 &&
-	    snprintf(sub, sizeof(sub), "%s/%s", path, dirs[0]) <
-		(int)sizeof(sub))
+	if (project_dirs(path, a, NULL, &dirs, &n) == 0 && n > 0)
 		score = 60;
-	arena_free(g.a);
+	arena_free(a);
 	return score;
-}
-
-/* rampart-collection.json's "started" (scripts/collect-gcp.sh). */
-static int
-read_collection(struct gc *g)
-{
-	char path[PATH_MAX];
-	const struct doc_node *doc, *v;
-	struct time_error te;
-	struct stat st;
-
-	if (snprintf(path, sizeof(path), "%s/%s", g->root,
-		GCP_COLLECTION_FILE) >= (int)sizeof(path) ||
-	    stat(path, &st) != 0)
-		return 0;
-	if ((doc = doc_load_one(g->a, g->d, arena_strdup(g->a, path),
-		 DOC_FMT_JSON, NULL)) == NULL)
-		return -1;
-	v = doc_get(doc, "started");
-	if (v == NULL || v->type != DOC_STRING)
-		return diag_err(g->d, &doc->mark,
-		    "'started' must be the RFC 3339 time the collection "
-		    "began");
-	if (time_parse(v->str, v->len, TIME_DATETIME, &g->collected, &te) == -1)
-		return diag_err(
-		    g->d, &v->mark, "'started' ('%s'): %s", v->str, te.why);
-	return 0;
 }
 
 static int
@@ -1089,21 +1108,22 @@ gcloud_read(struct diag *d, const char *path, const struct load_limits *lim,
 	size_t n = 0, i;
 	int rc = -1;
 
-	(void)lim;
+	(void)lim; /* every file is read whole, under the default limits */
+	for (i = 0; i < NCALLS; i++)
+		if (strcmp(shapes[i].call, calls[i].call) != 0)
+			return diag_err(d, &m,
+			    "internal error: shapes[%zu] is not of '%s'", i,
+			    calls[i].call);
 	memset(&g, 0, sizeof(g));
-	g.d = d;
-	g.root = path;
-	g.fn = fn;
-	g.ctx = ctx;
-	if ((g.a = arena_new()) == NULL)
-		return diag_err(d, &m, "out of memory");
-	if (read_collection(&g) != 0)
+	if (dump_init(&g.dp, &gcp_layout, d, path, NULL, fn, ctx) != 0)
+		return -1;
+	if (dump_read_collection(&g.dp) != 0)
 		goto out;
 	if (has_service(path)) {
 		rc = read_scope(&g, path, NULL);
 		goto out;
 	}
-	if (project_dirs(&g, &dirs, &n) != 0)
+	if (project_dirs(path, g.dp.a, d, &dirs, &n) != 0)
 		goto out;
 	if (n == 0) {
 		diag_err(d, &m,
@@ -1118,14 +1138,14 @@ gcloud_read(struct diag *d, const char *path, const struct load_limits *lim,
 			diag_err(d, &m, "path too long under '%s'", path);
 			goto out;
 		}
-		if (read_scope(&g, arena_strdup(g.a, sub), dirs[i]) != 0)
+		if (read_scope(&g, arena_strdup(g.dp.a, sub), dirs[i]) != 0)
 			goto out;
 	}
 	rc = 0;
 out:
 	if (nresources != NULL)
 		*nresources = g.emitted;
-	arena_free(g.a);
+	dump_fini(&g.dp);
 	return rc;
 }
 

@@ -323,6 +323,81 @@ test_incomplete_listings(void **state)
 }
 
 /*
+ * Metamorphic: every paging key of the layout (the tokens and Resource
+ * Graph's flag) in every value form gives the same listing state whether
+ * the file is read whole or streamed (past the 64 KiB head, the key then
+ * found in the file's tail): a token says more pages unless null or "",
+ * the flag unless false or "false".
+ */
+static void
+test_page_keys_agree(void **state)
+{
+	static const char *const keys[] = { "nextLink", "@odata.nextLink",
+		"skip_token", "$skipToken", "skipToken", "resultTruncated" };
+	static const char *const vals[] = { NULL, "null", "\"\"", "false",
+		"\"false\"", "\"x\"", "true", "\"true\"" };
+	/* per value: whether a token, and the flag, say more pages */
+	static const int token_more[] = { 0, 0, 0, 1, 1, 1, 1, 1 };
+	static const int flag_more[] = { 0, 1, 1, 0, 0, 1, 1, 1 };
+	const char *root = new_tmpdir();
+	struct got *g = calloc(1, sizeof(*g));
+	const struct seen *m;
+	struct diag d;
+	char dir[512], path[600];
+	size_t k, v, i, n;
+	int large, want;
+	FILE *fp;
+
+	(void)state;
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (v = 0; v < sizeof(vals) / sizeof(vals[0]); v++)
+			for (large = 0; large < 2; large++) {
+				snprintf(dir, sizeof(dir), "%s/%zu-%zu-%d",
+				    root, k, v, large);
+				snprintf(path, sizeof(path),
+				    "%s/network/nsg-list.json", dir);
+				put(dir, "network/nsg-list.json", "");
+				assert_non_null(fp = fopen(path, "w"));
+				n = large ? 400 : 1;
+				fputs("{\"value\": [", fp);
+				for (i = 0; i < n; i++)
+					fprintf(fp,
+					    "%s" NSG("n%zu",
+						"Microsoft.Network/"
+						"networkSecurityGroups"),
+					    i ? ", " : "", i, i);
+				fputs("]", fp);
+				if (vals[v] != NULL)
+					fprintf(fp, ", \"%s\": %s", keys[k],
+					    vals[v]);
+				fputs("}", fp);
+				assert_int_equal(fclose(fp), 0);
+				diag_init(&d);
+				assert_int_equal(read_into(dir, g, &d), 0);
+				diag_free(&d);
+				assert_int_equal(
+				    count(g,
+					"Azure::Network::NetworkSecurityGroup",
+					0),
+				    n);
+				m = marker(
+				    g, "Azure::Network::NetworkSecurityGroup");
+				assert_non_null(m);
+				want = k + 1 < sizeof(keys) / sizeof(keys[0])
+				    ? token_more[v]
+				    : flag_more[v];
+				if (m->err != want)
+					fail_msg("'%s': %s (%s): marker %s",
+					    keys[k],
+					    vals[v] ? vals[v] : "absent",
+					    large ? "streamed" : "whole",
+					    m->err ? "error" : "clean");
+			}
+	rm_rf(root);
+	free(g);
+}
+
+/*
  * Metamorphic: the same NSG in every export form and type case gives the
  * same canonical resource and a complete listing.
  */
@@ -521,6 +596,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_per_parent_missing),
 		cmocka_unit_test(test_other_file_lists_nothing),
 		cmocka_unit_test(test_incomplete_listings),
+		cmocka_unit_test(test_page_keys_agree),
 		cmocka_unit_test(test_forms_agree),
 		cmocka_unit_test(test_flattened_storage),
 		cmocka_unit_test(test_streamed_graph),

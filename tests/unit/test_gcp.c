@@ -490,8 +490,9 @@ on_res(void *ctx, const struct resource *r, struct arena *a)
 	struct marks *m = ctx;
 
 	(void)a;
-	if (r->listing && m->n < 64)
-		snprintf(m->v[m->n++], sizeof(m->v[0]), "%s %s", r->type,
+	if (m->n < 64)
+		snprintf(m->v[m->n++], sizeof(m->v[0]), "%s%s %s",
+		    r->listing ? "" : "R:", r->type,
 		    r->read_error != NULL ? "error" : "clean");
 	return 0;
 }
@@ -638,6 +639,118 @@ test_gcloud_markers(void **state)
 	assert_string_equal(marker_of(&m, "GCP::Compute::Firewall"), "error");
 }
 
+/*
+ * Metamorphic: every recorded error form of a call is an error of what
+ * it lists (a listing, a per-resource listing, a policy), never clean,
+ * except the API disabled (status or a detail's reason) where the table
+ * says it means nothing is configured; and every form of a page token
+ * says the same whichever key spells it.
+ */
+static void
+test_gcloud_errors_agree(void **state)
+{
+	static const char *const errs[] = {
+		"{\"error\": {\"code\": 403, \"status\": "
+		"\"PERMISSION_DENIED\", \"message\": \"m\"}}",
+		"{\"error\": {\"code\": 401, \"status\": \"UNAUTHENTICATED\"}}",
+		"{\"error\": {\"code\": 429, \"status\": "
+		"\"RESOURCE_EXHAUSTED\"}}",
+		"{\"error\": {\"code\": 404, \"status\": \"NOT_FOUND\"}}",
+		"{\"error\": {\"code\": 500, \"status\": \"SOMETHING_NEW\"}}",
+		"{\"error\": {\"code\": 403}}",
+		"{\"error\": {\"code\": 403, \"status\": "
+		"\"PERMISSION_DENIED\", "
+		"\"details\": [{\"reason\": \"SERVICE_DISABLED\"}]}}",
+		"{\"error\": {\"status\": \"SERVICE_DISABLED\"}}",
+	};
+	static const char *const toks[] = { "nextPageToken",
+		"next_page_token" };
+	static const char *const vals[] = { "null", "\"\"", "\"x\"", "false",
+		"1" };
+	static const int more[] = { 0, 0, 1, 1, 1 };
+	char body[256];
+	struct marks m;
+	size_t i, k;
+	int disabled;
+
+	(void)state;
+	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		disabled = strstr(errs[i], "SERVICE_DISABLED") != NULL;
+		fresh_dir();
+		put("projects/describe.json", "{\"projectId\": \"p\"}");
+		put("sql/instances-list.json", errs[i]);
+		put("projects/get-iam-policy.json", errs[i]);
+		put("kms/keyrings-list.json",
+		    "[{\"name\": \"projects/p/locations/l/keyRings/r\"}]");
+		put("kms/keys-list/projects_p_locations_l_keyRings_r.json",
+		    errs[i]);
+		read_markers(tmp, "gcp-gcloud", &m);
+		assert_string_equal(marker_of(&m, "GCP::SQL::Instance"),
+		    disabled ? "clean" : "error");
+		assert_string_equal(
+		    marker_of(&m, "GCP::KMS::CryptoKey"), "error");
+		assert_string_equal(
+		    marker_of(&m, "R:GCP::IAM::Policy"), "error");
+	}
+	for (k = 0; k < sizeof(toks) / sizeof(toks[0]); k++)
+		for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+			fresh_dir();
+			snprintf(body, sizeof(body),
+			    "{\"items\": [], \"%s\": %s}", toks[k], vals[i]);
+			put("compute/firewall-rules-list.json", body);
+			read_markers(tmp, "gcp-gcloud", &m);
+			assert_string_equal(
+			    marker_of(&m, "GCP::Compute::Firewall"),
+			    more[i] ? "error" : "clean");
+		}
+}
+
+/*
+ * Metamorphic: the firewall listing written under any other spelling
+ * (service folder or file name in another case, no ".json", a folder in
+ * its place) is an error of its type, never clean and never a silent
+ * "no listing"; the one right spelling is clean.
+ */
+static void
+test_gcloud_names_agree(void **state)
+{
+	static const struct {
+		const char *rel;
+		int dir; /* a folder of that name (holding the output) */
+		const char *want;
+	} v[] = {
+		{ "compute/firewall-rules-list.json", 0, "clean" },
+		{ "Compute/firewall-rules-list.json", 0, "error" },
+		{ "COMPUTE/firewall-rules-list.json", 0, "error" },
+		{ "compute/Firewall-Rules-List.json", 0, "error" },
+		{ "compute/firewall-rules-list.JSON", 0, "error" },
+		{ "compute/firewall-rules-list", 0, "error" },
+		{ "compute/firewall-rules-list.json", 1, "error" },
+		{ "compute/firewall-rules-list", 1, "error" },
+	};
+	char rel[256];
+	struct marks m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		fresh_dir();
+		put("projects/describe.json", "{\"projectId\": \"p\"}");
+		put("sql/instances-list.json", "[]");
+		snprintf(rel, sizeof(rel), "%s%s", v[i].rel,
+		    v[i].dir ? "/x.json" : "");
+		put(rel, FWLIST);
+		read_markers(tmp, "gcp-gcloud", &m);
+		if (strcmp(marker_of(&m, "GCP::Compute::Firewall"),
+			v[i].want) != 0)
+			fail_msg("'%s'%s: firewall listing %s, expected %s",
+			    v[i].rel, v[i].dir ? " (a folder)" : "",
+			    marker_of(&m, "GCP::Compute::Firewall"), v[i].want);
+		assert_string_equal(
+		    marker_of(&m, "GCP::SQL::Instance"), "clean");
+	}
+}
+
 /* The same IAM policy and org policy in the two spellings of CAI. */
 static void
 test_asset_spellings(void **state)
@@ -763,6 +876,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_firewall_all_ports),
 		cmocka_unit_test(test_iam_and_kms),
 		cmocka_unit_test(test_gcloud_markers),
+		cmocka_unit_test(test_gcloud_errors_agree),
+		cmocka_unit_test(test_gcloud_names_agree),
 		cmocka_unit_test(test_asset_spellings),
 		cmocka_unit_test(test_asset_markers),
 		cmocka_unit_test_teardown(test_types_sorted, teardown),
