@@ -456,7 +456,11 @@ nist_profiles(void **state)
 	diag_free(&d);
 }
 
-/* 410 controls with statements and parameters load well under 100 ms. */
+/*
+ * The 410 controls of FedRAMP High load with statements and parameters.
+ * How fast is measured by `make bench`, not here: a timed assertion
+ * fails on a loaded machine and proves nothing about the code.
+ */
 static void
 load_time(void **state)
 {
@@ -475,9 +479,6 @@ load_time(void **state)
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	print_message("fedramp-high: 410 controls loaded in %.1f ms\n", ms);
-#ifndef ARENA_DEBUG /* sanitizer builds are several times slower */
-	assert_true(ms < 100.0);
-#endif
 	baseline_free(b);
 	diag_free(&d);
 }
