@@ -62,13 +62,13 @@ report_doc_from_buf(struct diag *d, const char *name, char *buf, size_t len,
 	    (rd->a = arena_new()) == NULL) {
 		lib_free(rd);
 		lib_free(buf);
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	rd->buf = buf;
 	rd->len = len;
 	if ((rd->path = arena_strdup(rd->a, name)) == NULL) {
 		report_doc_free(rd);
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	if (doc_load_buf(rd->a, d, rd->path, rd->buf, rd->len, DOC_FMT_JSON,
 		NULL, &docs, &n) == -1) {
@@ -162,7 +162,7 @@ read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
 	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
 	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	r->as.inputs = v;
 	in = &r->as.inputs[r->as.ninputs];
 	memset(in, 0, sizeof(*in));
@@ -195,7 +195,7 @@ read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
 	in->stale = doc_get(n, "stale") != NULL &&
 	    doc_get(n, "stale")->type == DOC_BOOL && doc_get(n, "stale")->u.b;
 	if (oom)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	r->as.ninputs++;
 	return 0;
 }
@@ -224,7 +224,7 @@ read_source(struct run *r, const char *s, struct mark *m)
 	if (*end != '\0')
 		return 0;
 	if ((m->file = arena_strndup(r->as.a, s, (size_t)(c1 - s))) == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	m->line = (uint32_t)line;
 	m->col = (uint32_t)col;
 	return 0;
@@ -275,7 +275,7 @@ read_result(struct run *r, struct check_outcome *o, const struct doc_node *n,
 	    ev->u.seq.n > 0) {
 		if ((v = arena_alloc(r->as.a, ev->u.seq.n * sizeof(*v))) ==
 		    NULL)
-			return diag_err(r->d, NULL, "out of memory");
+			return diag_sys(r->d, NULL, "out of memory");
 		for (i = 0; i < ev->u.seq.n; i++) {
 			e = ev->u.seq.items[i];
 			v[i].path = run_str(r, e, "path", &oom);
@@ -288,7 +288,7 @@ read_result(struct run *r, struct check_outcome *o, const struct doc_node *n,
 		res.nev = ev->u.seq.n;
 	}
 	if (oom)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	return run_add_result(r, o, &res, (uint32_t)(base + (size_t)in));
 }
 
@@ -368,7 +368,7 @@ report_read_outcomes(struct run *r, const struct report_doc *rd)
 		    "made with another baseline",
 		    ctl->u.seq.n, r->as.bl->id, r->as.ncontrols);
 	if ((done = lib_calloc(r->as.nchecks + 1, 1)) == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	for (i = 0; i < r->as.ncontrols; i++) {
 		if (!same_control(&r->as.controls[i], ctl->u.seq.items[i])) {
 			struct mark cm = ctl->u.seq.items[i]->mark;

@@ -148,7 +148,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 
 	*res = NULL;
 	if ((lk = lib_calloc(1, sizeof(*lk))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	memcpy(lk->host, u->host, sizeof(lk->host));
 	memcpy(lk->port, u->port, sizeof(lk->port));
 	lk->hints = *hints;
@@ -158,7 +158,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 	list[0] = &lk->cb;
 	if ((e = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0) {
 		lib_free(lk);
-		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		return diag_sys(d, NULL, "cannot resolve TSA host '%s': %s",
 		    u->host, gai_strerror(e));
 	}
 	while ((e = gai_error(&lk->cb)) == EAI_INPROGRESS) {
@@ -187,7 +187,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 	}
 	if (e != 0) {
 		lib_free(lk);
-		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		return diag_sys(d, NULL, "cannot resolve TSA host '%s': %s",
 		    u->host, gai_strerror(e));
 	}
 	*res = lk->cb.ar_result;
@@ -204,7 +204,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 
 	(void)deadline;
 	if ((e = getaddrinfo(u->host, u->port, hints, res)) != 0)
-		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		return diag_sys(d, NULL, "cannot resolve TSA host '%s': %s",
 		    u->host, gai_strerror(e));
 	return 0;
 }
@@ -250,7 +250,7 @@ connect_to(struct diag *d, const struct url *u, int64_t deadline)
 	}
 	freeaddrinfo(res);
 	if (fd == -1)
-		return diag_err(d, NULL, "cannot connect to TSA %s:%s: %s",
+		return diag_sys(d, NULL, "cannot connect to TSA %s:%s: %s",
 		    u->host, u->port, strerror(errno));
 	return fd;
 }
@@ -276,7 +276,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 	    u->path, u->host, u->port, blen);
 	sb_add(&req, (const char *)body, blen);
 	if (req.oom) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	if ((fd = connect_to(d, u, deadline)) == -1)
@@ -292,7 +292,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
 		    wait_fd(fd, POLLOUT, deadline) == 1)
 			continue;
-		diag_err(d, NULL, "cannot send to TSA %s:%s: %s", u->host,
+		diag_sys(d, NULL, "cannot send to TSA %s:%s: %s", u->host,
 		    u->port, n == -1 ? strerror(errno) : "timed out");
 		goto out;
 	}
@@ -306,7 +306,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 				goto out;
 			}
 			if (sb_add(reply, buf, (size_t)n) == -1) {
-				diag_err(d, NULL, "out of memory");
+				diag_sys(d, NULL, "out of memory");
 				goto out;
 			}
 			continue;
@@ -316,7 +316,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 		if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
 		    wait_fd(fd, POLLIN, deadline) == 1)
 			continue;
-		diag_err(d, NULL, "no reply from TSA %s:%s: %s", u->host,
+		diag_sys(d, NULL, "no reply from TSA %s:%s: %s", u->host,
 		    u->port,
 		    errno == EAGAIN || errno == EWOULDBLOCK ? "timed out"
 							    : strerror(errno));
@@ -445,7 +445,7 @@ tsa_timestamp(struct diag *d, const char *urlstr, const void *data, size_t len,
 		goto out;
 	}
 	if ((*der = lib_malloc((size_t)rlen)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	memcpy(*der, rder, (size_t)rlen);
@@ -524,7 +524,7 @@ tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
 		goto out;
 	}
 	if (X509_STORE_load_file(store, ca_file) != 1) {
-		diag_openssl(d, &m, "cannot load TSA CA certificates");
+		diag_openssl_input(d, &m, "cannot load TSA CA certificates");
 		goto out;
 	}
 	/* An auditor checks months later: judge the chain at the token's time. */

@@ -480,7 +480,7 @@ resp_error(struct cli *c, struct resp *r, const char *svc, const char *call,
 	r->code = code;
 	r->msg = arena_printf(
 	    c->a, "'aws %s %s' failed: %s (%s)", svc, call, why, file);
-	return r->msg == NULL ? diag_err(c->d, NULL, "out of memory") : 0;
+	return r->msg == NULL ? diag_sys(c->d, NULL, "out of memory") : 0;
 }
 
 /*
@@ -520,7 +520,7 @@ ac_cli_get(struct cli *c, const struct scope *s, const char *svc,
 		return 0;
 	r->mark.file = arena_strdup(c->a, path);
 	if (r->mark.file == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (rc != 0)
 		return resp_error(c, r, svc, call, "Unreadable",
 		    strerror(errno), r->mark.file);
@@ -555,7 +555,7 @@ ac_cli_get(struct cli *c, const struct scope *s, const char *svc,
 			    "placebo 'data' is not an object");
 	}
 	if (src_fix_datetimes(c->a, data) != 0)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	err = doc_get(data, "Error");
 	if (err != NULL || status >= 400) {
 		code = doc_str(doc_get(err, "Code"));
@@ -574,11 +574,11 @@ ac_cli_get(struct cli *c, const struct scope *s, const char *svc,
 		    svc, call, code ? code : "?", msg ? ": " : "",
 		    msg ? msg : "", file);
 		if (r->msg == NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		return 0;
 	}
 	if ((r->data = strip_metadata(c->a, data)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	r->kind = RESP_OK;
 	return 0;
 }
@@ -629,7 +629,7 @@ ac_emit_marker(struct cli *c, const struct scope *s, const char *type,
 	r.read_error = rerr;
 	r.collected = c->collected;
 	if ((r.attrs = src_map(c->a, m)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	c->emitted++;
 	return c->fn(c->ctx, &r, c->a);
 }
@@ -648,7 +648,7 @@ ac_mark_calls_error(struct cli *c, const struct scope *s, const char *svc,
 
 	if ((msg = arena_printf(c->a, "%s: '%s'", why, path)) == NULL ||
 	    (m.file = arena_strdup(c->a, path)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	for (i = 0; i < NCALLS; i++) {
 		if (ac_calls[i].type == NULL ||
 		    strcmp(ac_calls[i].svc, svc) != 0 ||
@@ -682,10 +682,10 @@ note_msg(struct cli *c, struct doc_node *attrs, const char *map,
 	if ((m = doc_get(attrs, map)) == NULL) {
 		if ((m = src_map(c->a, &r->mark)) == NULL ||
 		    src_set(c->a, attrs, map, m) != 0)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 	}
 	if (src_set(c->a, m, key, src_str(c->a, r->msg, &r->mark)) != 0)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	return 0;
 }
 
@@ -764,14 +764,14 @@ note_joined(struct cli *c, const char *svc, const char *call, const char *name)
 	if (c->placebo || name == NULL || name[0] == '\0')
 		return 0;
 	if ((key = arena_printf(c->keep, "%s/%s/%s", svc, call, name)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	/* The file name ac_call_path() gives it. */
 	o = strlen(svc) + strlen(call) + 2;
 	for (i = o; key[i] != '\0'; i++)
 		if (key[i] == '/')
 			key[i] = '_';
 	if (ac_strv_push(c->keep, &c->joined, key) != 0)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	return 0;
 }
 
@@ -891,7 +891,7 @@ ac_join(struct cli *c, const struct scope *s, struct doc_node *attrs,
 			    : field != NULL ? field
 					    : call,
 			r.code, &r.mark))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		return 0;
 	case RESP_OK:
 		break;
@@ -901,7 +901,7 @@ ac_join(struct cli *c, const struct scope *s, struct doc_node *attrs,
 			if (src_set(c->a, attrs,
 				r.data->u.map.pairs[i].key->str,
 				r.data->u.map.pairs[i].val))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		return 0;
 	}
 	v = field[0] == '\0' ? r.data : doc_get(r.data, field);
@@ -911,14 +911,14 @@ ac_join(struct cli *c, const struct scope *s, struct doc_node *attrs,
 		r.msg = arena_printf(c->a, "'aws %s %s': %s is unreadable: %s",
 		    svc, call, field, why != NULL ? why : "out of memory");
 		if (r.msg == NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (rerr == NULL)
 			return add_unreadable(
 			    c, attrs, call, attr != NULL ? attr : field, &r);
 		return ac_add_read_error(c, attrs, call, &r, rerr);
 	}
 	if (src_set(c->a, attrs, attr != NULL ? attr : field, v))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	return 0;
 }
 
@@ -952,10 +952,10 @@ ac_singleton(struct cli *c, const struct scope *s, const char *type,
 		return -1;
 	if ((attrs = r.kind == RESP_OK ? src_map_clone(c->a, r.data)
 				       : src_map(c->a, &r.mark)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (r.kind == RESP_NOTCONF &&
 	    src_not_configured(c->a, attrs, attr, r.code, &r.mark))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (r.kind == RESP_ERROR &&
 	    ac_add_read_error(c, attrs, call, &r, &rerr))
 		return -1;
@@ -1024,7 +1024,7 @@ ac_read_listing(struct cli *c, const struct scope *s, const char *type,
 				 "%zu is missing (%s/%s.*_%zu.json)",
 				 svc, call, i + 1, max, s->dir,
 				 ac_placebo_svc(svc), i + 1)) == NULL)
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			continue;
 		}
 		if (p.kind != RESP_OK) {
@@ -1039,7 +1039,7 @@ ac_read_listing(struct cli *c, const struct scope *s, const char *type,
 					  "'aws %s %s' failed: %s (%s)", svc,
 					  call, p.code, p.mark.file);
 			if (rerr == NULL)
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			continue;
 		}
 		l = doc_get(p.data, key);
@@ -1062,17 +1062,17 @@ ac_read_listing(struct cli *c, const struct scope *s, const char *type,
 		}
 		if (all == NULL) {
 			if ((all = src_seq(c->a, &(*list)->mark)) == NULL)
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			for (j = 0; j < (*list)->u.seq.n; j++)
 				if (doc_seq_push(
 					c->a, all, (*list)->u.seq.items[j]))
-					return diag_err(
+					return diag_sys(
 					    c->d, NULL, "out of memory");
 			*list = all;
 		}
 		for (j = 0; j < l->u.seq.n; j++)
 			if (doc_seq_push(c->a, all, l->u.seq.items[j]))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 	}
 	if (!seen)
 		return 0;
@@ -1081,7 +1081,7 @@ ac_read_listing(struct cli *c, const struct scope *s, const char *type,
 		 "'aws %s %s' is incomplete: its last page says '%s', so "
 		 "more pages exist than the export holds (%s)",
 		 svc, call, more, r->mark.file)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (rerr != NULL) {
 		r->kind = RESP_ERROR;
 		r->msg = rerr;
@@ -1111,7 +1111,7 @@ ac_element(struct cli *c, const struct scope *s, const char *type,
 		return diag_err(
 		    c->d, &e->mark, "%s entry has no '%s'", type, idkey);
 	if ((*attrs = src_map_clone(c->a, e)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	(void)s;
 	return 0;
 }
@@ -1194,7 +1194,7 @@ check_region_files(struct cli *c, const struct scope *s)
 		    s->region != NULL ? s->region : s->dir, region_files[i].svc,
 		    region_files[i].call);
 		if (msg == NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (ac_emit_marker(c, s, region_files[i].type, msg, &m) != 0)
 			return -1;
 	}
@@ -1302,7 +1302,7 @@ cli_read(struct diag *d, const char *path, const struct load_limits *lim,
 	c.fn = fn;
 	c.ctx = ctx;
 	if ((c.a = arena_new()) == NULL)
-		return diag_err(d, &m, "out of memory");
+		return diag_sys(d, &m, "out of memory");
 	c.keep = c.a;
 	kind = ac_scan_root(path, c.a, &regions, &nreg);
 	if (kind == 0) {

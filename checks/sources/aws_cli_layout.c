@@ -159,7 +159,7 @@ ac_check_per_resource(struct cli *c, const struct scope *s)
 				      ac_calls[i].svc, ac_calls[i].call,
 				      (int)(len - 5), de->d_name)) == NULL) {
 				closedir(dp);
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			} else if (ac_strv_has(&c->joined, key))
 				continue;
 			else
@@ -169,7 +169,7 @@ ac_check_per_resource(struct cli *c, const struct scope *s)
 			    (first = arena_printf(
 				 c->a, "%s (%s)", path, why)) == NULL) {
 				closedir(dp);
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			}
 		}
 		closedir(dp);
@@ -433,8 +433,8 @@ ac_index_recordings(struct cli *c, const struct scope *s)
 	int rc = 0;
 
 	if ((dp = opendir(s->dir)) == NULL)
-		return diag_err(c->d, NULL, "cannot read '%s': %s", s->dir,
-		    strerror(errno));
+		return diag_errno(
+		    c->d, NULL, errno, "cannot read '%s'", s->dir);
 	while (rc == 0 && (de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -449,7 +449,7 @@ ac_index_recordings(struct cli *c, const struct scope *s)
 			if ((v = arena_realloc(c->a, c->rec,
 				 c->nrec * sizeof(*v), cap * sizeof(*v))) ==
 			    NULL) {
-				rc = diag_err(c->d, NULL, "out of memory");
+				rc = diag_sys(c->d, NULL, "out of memory");
 				break;
 			}
 			c->rec = v;
@@ -457,7 +457,7 @@ ac_index_recordings(struct cli *c, const struct scope *s)
 		c->rec[c->nrec].seq = seq;
 		if ((c->rec[c->nrec++].stem =
 			    arena_strndup(c->a, de->d_name, slen)) == NULL)
-			rc = diag_err(c->d, NULL, "out of memory");
+			rc = diag_sys(c->d, NULL, "out of memory");
 	}
 	closedir(dp);
 	if (rc == 0 && c->nrec > 0)

@@ -100,7 +100,7 @@ ac_read_vpcs(struct cli *c, const struct scope *s)
 				return -1;
 		} else if (fr.kind == RESP_OK) {
 			if ((mine = src_seq(c->a, &fr.mark)) == NULL)
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			for (j = 0; fl != NULL && fl->type == DOC_SEQ &&
 			     j < fl->u.seq.n;
 			     j++) {
@@ -110,11 +110,11 @@ ac_read_vpcs(struct cli *c, const struct scope *s)
 					id) == 0 &&
 				    doc_seq_push(
 					c->a, mine, (struct doc_node *)f))
-					return diag_err(
+					return diag_sys(
 					    c->d, NULL, "out of memory");
 			}
 			if (src_set(c->a, attrs, "FlowLogs", mine))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		}
 		if (ac_emit(c, s, type, id, attrs, rerr,
 			&vpcs->u.seq.items[i]->mark))
@@ -169,7 +169,7 @@ ac_read_buckets(struct cli *c, const struct scope *s)
 			return -1;
 		if (owner != NULL &&
 		    src_set(c->a, attrs, "Owner", (struct doc_node *)owner))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (ac_join_all(c, s, type, attrs, &rerr, id, i) ||
 		    ac_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -326,15 +326,15 @@ ac_read_classic_elbs(struct cli *c, const struct scope *s)
 		if (pols != NULL && pols->type == DOC_SEQ && lds != NULL &&
 		    lds->type == DOC_SEQ) {
 			if ((mine = src_seq(c->a, &lds->mark)) == NULL)
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			for (j = 0; j < lds->u.seq.n; j++)
 				if ((ld = with_ssl_policy(c,
 					 lds->u.seq.items[j], pols)) == NULL ||
 				    doc_seq_push(c->a, mine, ld))
-					return diag_err(
+					return diag_sys(
 					    c->d, NULL, "out of memory");
 			if (src_set(c->a, attrs, "ListenerDescriptions", mine))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		}
 		if (ac_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -419,7 +419,7 @@ ac_read_load_balancers(struct cli *c, const struct scope *s)
 			if ((mine = listeners_of(c, all, id, 0, &lr.mark)) ==
 				NULL ||
 			    src_set(c->a, attrs, "Listeners", mine))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		} else if (!c->placebo) {
 			if (ac_join(c, s, attrs, &rerr, "elbv2",
 				"describe-listeners", name != NULL ? name : id,
@@ -430,7 +430,7 @@ ac_read_load_balancers(struct cli *c, const struct scope *s)
 			    ((mine = listeners_of(c, l, id, 1, &l->mark)) ==
 				    NULL ||
 				src_set(c->a, attrs, "Listeners", mine)))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		}
 		if (ac_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -518,7 +518,7 @@ described_one(struct cli *c, const struct scope *s, const char *type,
 	const char *id, *rerr = NULL;
 
 	if ((attrs = src_map(c->a, NULL)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (ac_join(c, s, attrs, &rerr, svc, call, c->placebo ? "" : name, i,
 		field, NULL, f))
 		return -1;
@@ -526,12 +526,12 @@ described_one(struct cli *c, const struct scope *s, const char *type,
 	    (rerr = arena_printf(c->a,
 		 "'aws %s %s': recording %zu is missing (%s)", svc, call, i + 1,
 		 s->dir)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	/* The id from the output itself when it holds one. */
 	v = id_path != NULL ? doc_get(doc_get(attrs, field), id_path) : NULL;
 	if ((id = doc_str(v)) == NULL &&
 	    (id = file_stem(c, s, svc, call, name, i)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (doc_get(attrs, field) != NULL)
 		attrs->mark = doc_get(attrs, field)->mark;
 	return ac_emit(c, s, type, id, attrs, rerr, &attrs->mark);
@@ -584,7 +584,7 @@ ac_read_described(struct cli *c, const struct scope *s, const char *type,
 		return 0;
 	}
 	if ((names = per_resource_names(c, s, svc, call)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	for (i = 0; names[i] != NULL; i++) {
 		/*
 		 * Each output is read into its own arena, freed once the
@@ -594,7 +594,7 @@ ac_read_described(struct cli *c, const struct scope *s, const char *type,
 		saved = c->a;
 		if ((c->a = arena_new()) == NULL) {
 			c->a = saved;
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		}
 		rc = described_one(
 		    c, s, type, svc, call, field, f, id_path, names[i], i);
@@ -746,7 +746,7 @@ ac_read_credential_report(
 	if (r.kind == RESP_MISSING)
 		return 0;
 	if ((attrs = src_map(c->a, &r.mark)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (r.kind != RESP_OK) {
 		if (r.msg == NULL)
 			r.msg = r.code;
@@ -759,11 +759,11 @@ ac_read_credential_report(
 	if (doc_get(r.data, "GeneratedTime") != NULL &&
 	    src_set(
 		c->a, attrs, "GeneratedTime", doc_get(r.data, "GeneratedTime")))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (doc_get(r.data, "ReportFormat") != NULL &&
 	    src_set(
 		c->a, attrs, "ReportFormat", doc_get(r.data, "ReportFormat")))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (content == NULL || content->type != DOC_STRING) {
 		rerr = "credential report has no 'Content'";
 		goto done;
@@ -780,7 +780,7 @@ ac_read_credential_report(
 	u = csv_users(c, text, len, &content->mark, &why);
 	lib_free(dec);
 	if (u == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	for (i = 0; i < u->u.seq.n; i++)
 		root |= (nm = doc_str(doc_get(u->u.seq.items[i], "user"))) !=
 			NULL &&
@@ -791,7 +791,7 @@ ac_read_credential_report(
 	else if (!root)
 		rerr = "credential report has no '<root_account>' row";
 	if (src_set(c->a, attrs, "Users", u))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (rerr == NULL)
 		*users = u;
 done:
@@ -831,7 +831,7 @@ ac_read_users(struct cli *c, const struct scope *s, const struct doc_node *rep)
 			    strcmp(nm, id) == 0 &&
 			    src_set(c->a, attrs, "CredentialReport",
 				(struct doc_node *)row))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		}
 		if (ac_join(c, s, attrs, &rerr, "iam", "list-mfa-devices", id,
 			i, "MFADevices", NULL, FIX_NONE) ||
@@ -860,10 +860,10 @@ ac_read_users(struct cli *c, const struct scope *s, const struct doc_node *rep)
 			src_str(c->a, nm, &row->mark)) ||
 		    src_set(c->a, attrs, "CredentialReport",
 			(struct doc_node *)row))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (doc_get(row, "arn") != NULL &&
 		    src_set(c->a, attrs, "Arn", doc_get(row, "arn")))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (!c->placebo &&
 		    (ac_join(c, s, attrs, &rerr, "iam", "list-mfa-devices", nm,
 			 0, "MFADevices", NULL, FIX_NONE) ||
@@ -944,7 +944,7 @@ ac_read_config_recorder(struct cli *c, const struct scope *s)
 			 "describe-configuration-recorder-status' (%s)",
 			 doc_str(nm) != NULL ? doc_str(nm) : "?", s->dir)) ==
 			NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 	}
 	return ac_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
 }
@@ -966,7 +966,7 @@ ac_read_guardduty(struct cli *c, const struct scope *s)
 	ids = doc_get(attrs, "DetectorIds");
 	if ((dets = src_seq(c->a, &m)) == NULL ||
 	    src_set(c->a, attrs, "Detectors", dets))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	for (i = 0; ids != NULL && ids->type == DOC_SEQ && i < ids->u.seq.n;
 	     i++) {
 		if ((id = doc_str(ids->u.seq.items[i])) == NULL)
@@ -974,16 +974,16 @@ ac_read_guardduty(struct cli *c, const struct scope *s)
 		if ((det = src_map(c->a, &ids->u.seq.items[i]->mark)) == NULL ||
 		    src_set(c->a, det, "DetectorId",
 			(struct doc_node *)ids->u.seq.items[i]))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (ac_join(c, s, det, &rerr, "guardduty", "get-detector", id,
 			i, NULL, NULL, FIX_NONE))
 			return -1;
 		if (doc_get(det, SRC_READ_ERRORS) != NULL &&
 		    src_set(c->a, attrs, SRC_READ_ERRORS,
 			doc_get(det, SRC_READ_ERRORS)))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (doc_seq_push(c->a, dets, det))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 	}
 	return ac_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
 }

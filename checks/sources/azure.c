@@ -341,13 +341,13 @@ names_add(struct az *z, struct az_names *s, const char *v, size_t len)
 		s->cap = s->cap ? s->cap * 2 : 16;
 		nv = arena_alloc(z->keep, s->cap * sizeof(*nv));
 		if (nv == NULL)
-			return diag_err(z->d, NULL, "out of memory");
+			return diag_sys(z->d, NULL, "out of memory");
 		if (s->n > 0)
 			memcpy(nv, s->v, s->n * sizeof(*nv));
 		s->v = nv;
 	}
 	if ((copy = arena_alloc(z->keep, len + 1)) == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+		return diag_sys(z->d, NULL, "out of memory");
 	memcpy(copy, v, len);
 	copy[len] = '\0';
 	s->v[s->n++] = copy;
@@ -388,7 +388,7 @@ mark_type(struct az *z, const char *type, const char *err, const struct mark *m)
 		z->capmarks = z->capmarks ? z->capmarks * 2 : 16;
 		nm = arena_alloc(z->keep, z->capmarks * sizeof(*nm));
 		if (nm == NULL)
-			return diag_err(z->d, NULL, "out of memory");
+			return diag_sys(z->d, NULL, "out of memory");
 		if (z->nmarks > 0)
 			memcpy(nm, z->marks, z->nmarks * sizeof(*nm));
 		z->marks = nm;
@@ -632,7 +632,7 @@ graph_object(struct az *z, const struct doc_node *o, struct arena *a)
 	r.id = id;
 	r.mark = o->mark;
 	if ((r.attrs = src_map_clone(a, o)) == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+		return diag_sys(z->d, NULL, "out of memory");
 	file_type_seen(z, r.type);
 	return emit(z, &r, a);
 }
@@ -662,7 +662,7 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	 */
 	if (id != NULL && strncasecmp(id, "subscriptions/", 14) == 0 &&
 	    (id = arena_printf(a, "/%s", id)) == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+		return diag_sys(z->d, NULL, "out of memory");
 	if (id == NULL || id[0] != '/')
 		return diag_err(z->d, &o->mark,
 		    "an object without an ARM 'id' (/subscriptions/...) in "
@@ -710,7 +710,7 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	r.attrs = arm_attrs(a, o, r.account, id_group(id, group, sizeof(group)),
 	    strcmp(type, "Azure::Network::NetworkSecurityGroup") == 0);
 	if (r.attrs == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+		return diag_sys(z->d, NULL, "out of memory");
 	file_type_seen(z, type);
 	/* The names of listed parents, for the per-parent completeness. */
 	if (z->row != NULL && z->row->parent == NULL &&
@@ -1078,7 +1078,7 @@ read_file(struct az *z, const char *path, const struct az_file *row,
 	z->nobj = 0;
 	z->nftypes = 0;
 	if ((m.file = arena_strdup(z->keep, path)) == NULL)
-		return diag_err(z->d, NULL, "out of memory");
+		return diag_sys(z->d, NULL, "out of memory");
 	z->file = m.file;
 	if ((in = input_of(lim, path)) == NULL) {
 		if (lim != NULL)
@@ -1132,8 +1132,8 @@ list_dir(struct az *z, const char *dir, struct az_names *out)
 
 	memset(out, 0, sizeof(*out));
 	if ((dp = opendir(dir)) == NULL)
-		return diag_err(z->d, NULL,
-		    "cannot read the directory '%s': %s", dir, strerror(errno));
+		return diag_errno(
+		    z->d, NULL, errno, "cannot read the directory '%s'", dir);
 	while (rc == 0 && (de = readdir(dp)) != NULL)
 		if (de->d_name[0] != '.')
 			rc = names_add(z, out, de->d_name, strlen(de->d_name));
@@ -1186,8 +1186,8 @@ walk(struct az *z, const char *root, const char *rel, int depth)
 			return diag_err(
 			    z->d, NULL, "path too long under '%s'", root);
 		if (lstat(path, &st) != 0)
-			return diag_err(z->d, NULL, "cannot read '%s': %s",
-			    path, strerror(errno));
+			return diag_errno(
+			    z->d, NULL, errno, "cannot read '%s'", path);
 		row = file_row(sub, &parent);
 		if (S_ISDIR(st.st_mode)) {
 			const struct az_file *crow = file_row(
@@ -1287,7 +1287,7 @@ emit_markers(struct az *z, struct arena *a)
 		r.read_error = z->marks[i].err;
 		r.mark = z->marks[i].mark;
 		if ((r.attrs = src_map(a, &r.mark)) == NULL)
-			return diag_err(z->d, NULL, "out of memory");
+			return diag_sys(z->d, NULL, "out of memory");
 		if (emit(z, &r, a) != 0)
 			return -1;
 	}
@@ -1411,7 +1411,7 @@ az_read(struct diag *d, const char *path, const struct load_limits *lim,
 	z.fn = fn;
 	z.ctx = ctx;
 	if ((z.keep = arena_new()) == NULL || (scratch = arena_new()) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto out;
 	}
 	if ((input_of(lim, path) != NULL && input_of(lim, path)->is_dir) ||

@@ -182,7 +182,7 @@ emit(struct gc *g, struct resource *r)
 	if (!r->listing)
 		g->emitted++;
 	if ((a = arena_new()) == NULL)
-		return diag_err(g->d, NULL, "out of memory");
+		return diag_sys(g->d, NULL, "out of memory");
 	rc = g->fn(g->ctx, r, a);
 	arena_free(a);
 	return rc;
@@ -426,14 +426,14 @@ read_list(struct gc *g, int ci, const struct doc_node *list, const char *file)
 		    (k = doc_get(el, "email")) != NULL)
 			if (doc_seq_push(
 				g->a, g->names[ci], (struct doc_node *)el) != 0)
-				return diag_err(g->d, NULL, "out of memory");
+				return diag_sys(g->d, NULL, "out of memory");
 		r.region = gcp_region_of(g->a, el, NULL);
 		r.attrs = (struct doc_node *)el;
 		if (c->type != NULL &&
 		    strcmp(c->type, "GCP::Compute::Firewall") == 0) {
 			r.region = "global";
 			if ((r.attrs = with_network(g, list, el)) == NULL)
-				return diag_err(g->d, NULL, "out of memory");
+				return diag_sys(g->d, NULL, "out of memory");
 		}
 		if (c->type != NULL && emit(g, &r) != 0)
 			return -1;
@@ -465,7 +465,7 @@ read_policy(struct gc *g, int ci, const struct doc_node *resp, const char *file,
 	if (r.id == NULL || r.attrs == NULL ||
 	    (at = src_str(g->a, c->asset_type, &r.mark)) == NULL ||
 	    src_set(g->a, r.attrs, "assetType", at) != 0)
-		return diag_err(g->d, NULL, "out of memory");
+		return diag_sys(g->d, NULL, "out of memory");
 	if (err == NULL && resp != NULL && resp->type != DOC_MAP)
 		r.read_error = arena_printf(
 		    g->a, "'%s' does not hold an IAM policy object", file);
@@ -494,7 +494,7 @@ read_effective(struct gc *g, struct doc_node *attrs, const struct mark *m)
 
 	if ((eff = src_map(g->a, m)) == NULL ||
 	    src_set(g->a, attrs, "effective", eff) != 0)
-		return diag_err(g->d, NULL, "out of memory");
+		return diag_sys(g->d, NULL, "out of memory");
 	if (snprintf(dir, sizeof(dir), "%s/%s", g->dir, EFFECTIVE_DIR) >=
 		(int)sizeof(dir) ||
 	    (dp = opendir(dir)) == NULL)
@@ -518,7 +518,7 @@ read_effective(struct gc *g, struct doc_node *attrs, const struct mark *m)
 			c += 12;
 		if (src_set(g->a, eff, c, pol) != 0) {
 			closedir(dp);
-			return diag_err(g->d, NULL, "out of memory");
+			return diag_sys(g->d, NULL, "out of memory");
 		}
 	}
 	closedir(dp);
@@ -546,7 +546,7 @@ read_orgpol(struct gc *g, int ci, const struct doc_node *resp, const char *file)
 		g->a, list, &resp->mark, &r.attrs, &r.read_error) != 0 ||
 	    (at = src_str(g->a, c->asset_type, &r.mark)) == NULL ||
 	    src_set(g->a, r.attrs, "assetType", at) != 0)
-		return diag_err(g->d, NULL, "out of memory");
+		return diag_sys(g->d, NULL, "out of memory");
 	if (gcp_more_pages(resp))
 		r.read_error = arena_printf(
 		    g->a, "'%s' says more pages follow (nextPageToken)", file);
@@ -609,7 +609,7 @@ read_services(struct gc *g, int ci, const struct doc_node *list,
 	if (r.id == NULL || (r.attrs = src_map(g->a, &r.mark)) == NULL ||
 	    (seq = src_seq(g->a, &r.mark)) == NULL ||
 	    src_set(g->a, r.attrs, "services", seq) != 0)
-		return diag_err(g->d, NULL, "out of memory");
+		return diag_sys(g->d, NULL, "out of memory");
 	for (i = 0; list->type == DOC_SEQ && i < list->u.seq.n; i++) {
 		el = list->u.seq.items[i];
 		st = doc_str(doc_get(el, "state"));
@@ -627,7 +627,7 @@ read_services(struct gc *g, int ci, const struct doc_node *list,
 			continue;
 		if ((v = src_str(g->a, n, &el->mark)) == NULL ||
 		    doc_seq_push(g->a, seq, v) != 0)
-			return diag_err(g->d, NULL, "out of memory");
+			return diag_sys(g->d, NULL, "out of memory");
 	}
 	return emit(g, &r);
 }
@@ -666,7 +666,7 @@ read_file(struct gc *g, int ci, const char *path, const char *of)
 		return read_orgpol(g, ci, resp, path);
 	if ((list = resp_list(g, c, resp, &why)) == NULL) {
 		if (why == NULL)
-			return diag_err(g->d, NULL, "out of memory");
+			return diag_sys(g->d, NULL, "out of memory");
 		g->failed[ci] = arena_printf(g->a, "%s (%s)", why, path);
 		return 0;
 	}
@@ -915,7 +915,7 @@ read_scope(struct gc *g, const char *dir, const char *project)
 	memset(g->seen, 0, sizeof(g->seen));
 	for (i = 0; i < NCALLS; i++)
 		if ((g->names[i] = src_seq(g->a, NULL)) == NULL)
-			return diag_err(g->d, NULL, "out of memory");
+			return diag_sys(g->d, NULL, "out of memory");
 	/* projects describe first: it names the project */
 	for (i = 0; i < NCALLS; i++) {
 		if (calls[i].shape != SH_INFO)
@@ -1008,13 +1008,13 @@ project_dirs(struct gc *g, char ***out, size_t *n)
 			if ((nv = arena_realloc(g->a, v, *n * sizeof(*v),
 				 cap * sizeof(*v))) == NULL) {
 				closedir(dp);
-				return diag_err(g->d, NULL, "out of memory");
+				return diag_sys(g->d, NULL, "out of memory");
 			}
 			v = nv;
 		}
 		if ((v[(*n)++] = arena_strdup(g->a, de->d_name)) == NULL) {
 			closedir(dp);
-			return diag_err(g->d, NULL, "out of memory");
+			return diag_sys(g->d, NULL, "out of memory");
 		}
 	}
 	closedir(dp);
@@ -1096,7 +1096,7 @@ gcloud_read(struct diag *d, const char *path, const struct load_limits *lim,
 	g.fn = fn;
 	g.ctx = ctx;
 	if ((g.a = arena_new()) == NULL)
-		return diag_err(d, &m, "out of memory");
+		return diag_sys(d, &m, "out of memory");
 	if (read_collection(&g) != 0)
 		goto out;
 	if (has_service(path)) {

@@ -281,7 +281,7 @@ struct resp {
 static int
 oom(struct ocli *c)
 {
-	return diag_err(c->d, NULL, "out of memory");
+	return diag_sys(c->d, NULL, "out of memory");
 }
 
 static const char *
@@ -312,8 +312,7 @@ read_resp(struct ocli *c, const char *path, const char *member, int list,
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT)
 			return 0;
-		return diag_err(
-		    c->d, NULL, "cannot read '%s': %s", path, strerror(errno));
+		return diag_errno(c->d, NULL, errno, "cannot read '%s'", path);
 	}
 	if (!S_ISREG(sb.st_mode))
 		return diag_err(c->d, NULL,
@@ -937,8 +936,8 @@ regions(struct ocli *c, const char ***out, size_t *n)
 
 	*n = 0;
 	if ((dp = opendir(c->root)) == NULL)
-		return diag_err(c->d, NULL, "cannot read directory '%s': %s",
-		    c->root, strerror(errno));
+		return diag_errno(
+		    c->d, NULL, errno, "cannot read directory '%s'", c->root);
 	while ((de = readdir(dp)) != NULL) {
 		if (!src_is_region(de->d_name))
 			continue;
@@ -998,7 +997,7 @@ ocli_read(struct diag *d, const char *path, const struct load_limits *lim,
 	c.fn = fn;
 	c.ctx = ctx;
 	if ((c.a = arena_new()) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	if (read_collection(&c) != 0 || read_compartments(&c) != 0 ||
