@@ -990,6 +990,8 @@ cmd_diff(struct cli *c, int argc, char **argv)
 		print_text(&df, old, new);
 	rc = df.regressed ? EXIT_NOT_ELIGIBLE : !df.exact ? EXIT_INCOMPLETE : 0;
 out:
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	if (d.n > 0)
 		cli_diag(c, &d);
 	fs_free(&fo);

@@ -152,8 +152,9 @@ do_import(struct cli *c, const char *src, const char *out, int allow_older)
 		cli_diag(c, &d);
 		fprintf(stderr,
 		    "rampart marketplace: '%s' is not a valid feed\n", src);
+		rc = cli_exit_for(&d);
 		diag_free(&d);
-		return EXIT_INVALID_INPUT;
+		return rc;
 	}
 	if (d.n > 0)
 		cli_diag(c, &d);
@@ -213,6 +214,8 @@ do_import(struct cli *c, const char *src, const char *out, int allow_older)
 	goto out;
 fail:
 	cli_diag(c, &d);
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 out:
 	mkt_feed_free(f);
 	diag_free(&d);

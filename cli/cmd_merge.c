@@ -666,7 +666,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	sb_init(&prov);
 	if (merge_meta(d, m, &ro, &meta) == -1 ||
 	    provenance_json(&prov, &meta) == -1) {
-		rc = EXIT_INVALID_INPUT;
+		rc = cli_exit_for(d);
 		goto out;
 	}
 	ro.provenance = prov.s;
@@ -677,14 +677,14 @@ write_reports(struct cli *c, const struct command *cmd,
 			goto out;
 		}
 		rc = write_one(d, ws[0], m, &ro, a->output, &meta) == -1
-		    ? EXIT_SYSTEM
+		    ? cli_exit_for(d)
 		    : 0;
 		goto out;
 	}
 	if (mkdir(a->output_dir, 0755) == -1 && errno != EEXIST) {
 		struct mark mk = { a->output_dir, 0, 0 };
 
-		diag_err(
+		diag_sys(
 		    d, &mk, "cannot create directory: %s", strerror(errno));
 		goto out;
 	}
@@ -771,6 +771,8 @@ cmd_merge(struct cli *c, int argc, char **argv)
 		break;
 	}
 out:
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	if (d.n > 0)
 		cli_diag(c, &d);
 	if (rc == EXIT_INVALID_INPUT)

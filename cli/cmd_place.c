@@ -614,6 +614,8 @@ cmd_place(struct cli *c, int argc, char **argv)
 	    : p.verdict == MKT_INCOMPLETE ? EXIT_INCOMPLETE
 					  : EXIT_NOT_ELIGIBLE;
 out:
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	if (d.n > 0)
 		cli_diag(c, &d);
 	key_passphrase_free(pass, passlen);

@@ -388,7 +388,7 @@ cmd_tls(struct cli *c, int argc, char **argv)
 	for (i = 0; i < nfiles; i++)
 		if (tls_targets_read(a, &d, files[i], &targets, &n) == -1) {
 			cli_diag(c, &d);
-			rc = EXIT_INVALID_INPUT;
+			rc = cli_exit_for(&d);
 			goto out;
 		}
 	if (n == 0) {
@@ -408,7 +408,7 @@ cmd_tls(struct cli *c, int argc, char **argv)
 		if (out.json && out.nout > 0)
 			fputs("\n", stdout); /* a truncated document */
 		cli_diag(c, &d);
-		rc = EXIT_SYSTEM;
+		rc = cli_exit_for(&d);
 		goto out;
 	}
 	tls_progress_clear(&out.prog);

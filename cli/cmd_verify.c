@@ -692,7 +692,7 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		/* Tri-state and more: anything but VALID is a failure. */
 		rc = v == VERIFY_INVALID    ? EXIT_NOT_ELIGIBLE
 		    : v == VERIFY_MALFORMED ? EXIT_INVALID_INPUT
-					    : EXIT_SYSTEM;
+					    : cli_exit_for(&d);
 		cli_diag(c, &d);
 		if (json)
 			json_result(&r, report, kr != NULL, 0,
@@ -749,6 +749,8 @@ cmd_verify(struct cli *c, int argc, char **argv)
 	goto out;
 fail:
 	cli_diag(c, &d);
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 out:
 	key_free(k);
 	keyring_free(kr);
