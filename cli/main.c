@@ -146,18 +146,6 @@ cli_limit_help(FILE *fp)
 	    LOAD_DEFAULT_MAX_SCALAR, LOAD_DEFAULT_MAX_DOC_BYTES);
 }
 
-int
-cli_exit_for(const struct diag *d)
-{
-	if (d->nclass[DIAG_SYSTEM] > 0 || d->nclass[DIAG_CRYPTO] > 0)
-		return EXIT_SYSTEM;
-	if (d->nclass[DIAG_INPUT] > 0)
-		return EXIT_INVALID_INPUT;
-	if (d->nclass[DIAG_USAGE] > 0)
-		return EXIT_USAGE;
-	return EXIT_SYSTEM;
-}
-
 void
 cli_diag(struct cli *c, const struct diag *d)
 {
