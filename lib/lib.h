@@ -92,9 +92,12 @@ enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
  *    of memory, thread or process creation, an I/O error (EIO, EMFILE,
  *    ENOSPC...) reading a file that opened, and every failure to create,
  *    write, fsync, rename or close an output or temporary file (an
- *    unwritable --output-dir included).  diag_sys(); diag_errno() picks
- *    between the two from errno.
- *  - DIAG_CRYPTO: the OpenSSL library failed (diag_openssl()).  OpenSSL
+ *    unwritable --output-dir included), a network service that cannot
+ *    be reached or answers nonsense (the TSA).  diag_sys(); diag_errno()
+ *    picks between the two from errno.
+ *  - DIAG_CRYPTO: the OpenSSL library failed (diag_openssl()), or a
+ *    signature or timestamp from elsewhere fails our checks while we sign
+ *    (a TSA's reply under the wrong policy or accuracy).  OpenSSL
  *    refusing the user's own key, certificate or signature bytes is
  *    DIAG_INPUT and is reported with diag_err() (keys.c) or
  *    diag_openssl_input().

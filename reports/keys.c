@@ -597,7 +597,7 @@ read_tty_line(struct diag *d, char *buf, size_t cap, size_t *lenp)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
-		return diag_err(d, NULL, "cannot turn terminal echo off: %s",
+		return diag_sys(d, NULL, "cannot turn terminal echo off: %s",
 		    strerror(errno));
 	fputs("passphrase: ", stderr);
 	fflush(stderr);
@@ -618,7 +618,7 @@ read_tty_line(struct diag *d, char *buf, size_t cap, size_t *lenp)
 	restored = tcsetattr(STDIN_FILENO, TCSAFLUSH, &old) == 0;
 	fputc('\n', stderr);
 	if (!restored && rc == 0)
-		rc = diag_err(d, NULL, "cannot restore terminal echo: %s",
+		rc = diag_sys(d, NULL, "cannot restore terminal echo: %s",
 		    strerror(errno));
 	buf[len] = '\0';
 	*lenp = len;

@@ -180,7 +180,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 		default: /* still running: it owns lk now */
 			break;
 		}
-		return diag_err(d, NULL,
+		return diag_sys(d, NULL,
 		    "cannot resolve TSA host '%s': no answer before the "
 		    "deadline",
 		    u->host);
@@ -302,7 +302,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 			break;
 		if (n > 0) {
 			if (reply->len + (size_t)n > TSA_REPLY_MAX) {
-				diag_err(d, NULL, "TSA reply is too large");
+				diag_sys(d, NULL, "TSA reply is too large");
 				goto out;
 			}
 			if (sb_add(reply, buf, (size_t)n) == -1) {
@@ -338,17 +338,17 @@ http_body(
 	const char *p = reply->s, *end;
 
 	if (reply->len < 12 || strncmp(p, "HTTP/1.", 7) != 0)
-		return diag_err(d, NULL, "TSA reply is not HTTP");
+		return diag_sys(d, NULL, "TSA reply is not HTTP");
 	if (strncmp(p + 8, " 200", 4) != 0) {
 		end = memchr(p, '\r', reply->len);
-		return diag_err(d, NULL, "TSA answered '%.*s'",
+		return diag_sys(d, NULL, "TSA answered '%.*s'",
 		    (int)(end != NULL ? end - p : 12), p);
 	}
 	for (end = p; end + 4 <= p + reply->len; end++)
 		if (memcmp(end, "\r\n\r\n", 4) == 0)
 			break;
 	if (end + 4 > p + reply->len)
-		return diag_err(d, NULL, "TSA reply has no body");
+		return diag_sys(d, NULL, "TSA reply has no body");
 	*body = end + 4;
 	*blen = reply->len - (size_t)(end + 4 - p);
 	return 0;
@@ -498,13 +498,15 @@ tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
 	    (resp = d2i_TS_RESP(NULL, &p, (long)derlen)) == NULL ||
 	    p != der + derlen) {
 		ERR_clear_error();
-		diag_err(d, NULL, "the timestamp is not a DER TimeStampResp");
+		diag_err_class(d, DIAG_CRYPTO, NULL,
+		    "the timestamp is not a DER TimeStampResp");
 		rc = 0;
 		goto out;
 	}
 	if ((tst = TS_RESP_get_tst_info(resp)) == NULL ||
 	    asn1_epoch(TS_TST_INFO_get_time(tst), when) == -1) {
-		diag_err(d, NULL, "the timestamp holds no valid token");
+		diag_err_class(
+		    d, DIAG_CRYPTO, NULL, "the timestamp holds no valid token");
 		rc = 0;
 		goto out;
 	}
@@ -512,7 +514,8 @@ tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
 	if (alg != NULL)
 		X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	if (alg == NULL || OBJ_obj2nid(obj) != NID_sha256) {
-		diag_err(d, NULL, "the timestamp is not over a sha256 digest");
+		diag_err_class(d, DIAG_CRYPTO, NULL,
+		    "the timestamp is not over a sha256 digest");
 		rc = 0;
 		goto out;
 	}
@@ -600,14 +603,14 @@ tsa_check_reply(struct diag *d, const unsigned char *der, size_t derlen,
 		OBJ_obj2txt(
 		    got, sizeof(got), TS_TST_INFO_get_policy_id(tst), 1);
 	if (policy != NULL && strcmp(got, policy) != 0) {
-		diag_err(d, NULL,
+		diag_err_class(d, DIAG_CRYPTO, NULL,
 		    "the TSA answered under policy '%s', not the required "
 		    "'%s'",
 		    got, policy);
 		goto out;
 	}
 	if ((acc = accuracy_secs(tst)) > TSA_MAX_ACCURACY) {
-		diag_err(d, NULL,
+		diag_err_class(d, DIAG_CRYPTO, NULL,
 		    "the TSA states an accuracy of %lld s; at most %d s is "
 		    "accepted",
 		    (long long)acc, TSA_MAX_ACCURACY);
@@ -618,7 +621,7 @@ tsa_check_reply(struct diag *d, const unsigned char *der, size_t derlen,
 		format_time(when, b1);
 		format_time(sent, b2);
 		format_time(received, b3);
-		diag_err(d, NULL,
+		diag_err_class(d, DIAG_CRYPTO, NULL,
 		    "the TSA's time %s (+/- %lld s) is not when it was asked "
 		    "(%s to %s, allowing %d s of clock difference)",
 		    b1, (long long)acc, b2, b3, TSA_MAX_SKEW);
