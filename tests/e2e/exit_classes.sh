@@ -101,7 +101,8 @@ no_report "$T/r6.json.sigstore.json" "unreachable TSA (bundle)"
 # ------------------------------------------ out of memory (ulimit -v): 5
 # A sanitizer build reserves terabytes of address space and cannot run
 # under a small ulimit -v; then this part is skipped.
-if (ulimit -v 200000 && "$RAMPART" --version) >/dev/null 2>&1; then
+if { sh -c 'ulimit -v 200000 && exec "$0" --version' "$RAMPART"; } \
+	>/dev/null 2>&1; then
 	mkdir -p "$T/big/ec2"
 	python3 - "$T/big/ec2/describe-security-groups.json" <<'EOF'
 import json, sys
