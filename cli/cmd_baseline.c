@@ -127,7 +127,7 @@ load_rules(struct diag *d, const char **extra, size_t nextra,
 	int rc = 0;
 
 	if ((rs = rule_set_new()) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < nplugins; i++)

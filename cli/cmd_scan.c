@@ -795,7 +795,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	ss.fixed_time = a->fixed_time;
 	ss.selection = r->opts.sel.text;
 	if ((pa = arena_new()) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return EXIT_SYSTEM;
 	}
 	ss.config = config_text(pa, &a->cfg);
@@ -804,7 +804,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	    scan_meta_shard(pa, d, &m, a->shard_k, a->shard_n) == -1 ||
 	    provenance_json(&prov, &m) == -1) {
 		if (prov.oom)
-			diag_err(d, NULL, "out of memory");
+			diag_sys(d, NULL, "out of memory");
 		rc = EXIT_SYSTEM;
 		goto out;
 	}

@@ -346,7 +346,7 @@ unchecked(struct arena *a, struct diag *d, const struct verify_result *r,
 	size_t i;
 
 	if ((c = arena_alloc(a, (r->npins + 1) * sizeof(*c))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < r->npins; i++) {
 		memset(&c[i], 0, sizeof(c[i]));
 		c[i].role = r->pins[i].role;
