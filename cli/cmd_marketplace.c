@@ -293,8 +293,9 @@ do_show(struct cli *c, const char *mp, const char *what, int json)
 
 	diag_init(&d);
 	if ((f = open_feed(c, mp, &d)) == NULL) {
+		rc = d.nerrors > 0 ? cli_exit_for(&d) : EXIT_INVALID_INPUT;
 		diag_free(&d);
-		return EXIT_INVALID_INPUT;
+		return rc;
 	}
 	if ((o = mkt_find(f, what)) != NULL) {
 		hit[n++] = o;
@@ -402,8 +403,9 @@ do_list(struct cli *c, const char *mp, const struct list_filter *flt, int json)
 
 	diag_init(&d);
 	if ((f = open_feed(c, mp, &d)) == NULL) {
+		rc = d.nerrors > 0 ? cli_exit_for(&d) : EXIT_INVALID_INPUT;
 		diag_free(&d);
-		return EXIT_INVALID_INPUT;
+		return rc;
 	}
 	if (json) {
 		jw_init(&w, stdout);
