@@ -134,22 +134,22 @@ check_evidence(
 		ev = arena_realloc(
 		    c->a, r->ev, c->evcap * sizeof(*ev), ncap * sizeof(*ev));
 		if (ev == NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		r->ev = ev;
 		c->evcap = ncap;
 	}
 	ev = &r->ev[r->nev];
 	memset(ev, 0, sizeof(*ev));
 	if ((ev->path = arena_strdup(c->a, path)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (value != NULL) {
 		if ((ev->value = node_text(c->a, value)) == NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		ev->source = value->mark;
 		if (value->mark.file != NULL &&
 		    (ev->source.file = arena_strdup(c->a, value->mark.file)) ==
 			NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 	}
 	r->nev++;
 	return 0;
@@ -183,7 +183,7 @@ check_emit(struct check_ctx *c, const struct resource *res, enum status s,
 	    (r->resource_type = arena_strdup(c->a, res->type)) == NULL ||
 	    (res->region != NULL &&
 		(r->region = arena_strdup(c->a, res->region)) == NULL))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	/* The resource's arena outlives the result: the engine copies. */
 	r->account = res->account;
 	r->namespace = res->namespace;

@@ -92,9 +92,9 @@ check_ancestors(struct diag *d, const struct mark *m, const char *dir)
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
 			if (realpath(dir, buf) == NULL)
-				return diag_err(d, m,
-				    "cannot resolve plugin directory '%s': %s",
-				    dir, strerror(errno));
+				return diag_errno(d, m, errno,
+				    "cannot resolve plugin directory '%s'",
+				    dir);
 		} else if (dir[0] == '/') {
 			if (snprintf(buf, sizeof(buf), "%s", dir) >=
 			    (int)sizeof(buf))
@@ -102,7 +102,7 @@ check_ancestors(struct diag *d, const struct mark *m, const char *dir)
 				    d, m, "plugin path '%s' is too long", dir);
 		} else {
 			if (getcwd(cwd, sizeof(cwd)) == NULL)
-				return diag_err(d, m,
+				return diag_sys(d, m,
 				    "cannot find the current directory: %s",
 				    strerror(errno));
 			if (snprintf(buf, sizeof(buf), "%s/%s", cwd, dir) >=
@@ -112,9 +112,8 @@ check_ancestors(struct diag *d, const struct mark *m, const char *dir)
 		}
 		for (;;) {
 			if (lstat(buf, &st) != 0)
-				return diag_err(d, m,
-				    "cannot stat plugin directory '%s': %s",
-				    buf, strerror(errno));
+				return diag_errno(d, m, errno,
+				    "cannot stat plugin directory '%s'", buf);
 			/* A link's own mode means nothing; its target is
 			 * checked in the second pass. */
 			if (!S_ISLNK(st.st_mode) &&
@@ -258,12 +257,12 @@ plugin_load(struct diag *d, const char *path)
 			    "refusing plugin '%s': it is a symbolic link",
 			    path);
 		else
-			diag_err(d, &m, "cannot open plugin '%s': %s", path,
-			    strerror(errno));
+			diag_errno(
+			    d, &m, errno, "cannot open plugin '%s'", path);
 		goto out;
 	}
 	if (fstat(fd, &st) != 0) {
-		diag_err(d, &m, "cannot stat plugin '%s': %s", path,
+		diag_sys(d, &m, "cannot stat plugin '%s': %s", path,
 		    strerror(errno));
 		goto out;
 	}
@@ -280,8 +279,8 @@ plugin_load(struct diag *d, const char *path)
 	}
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    fstat(dfd, &st) != 0) {
-		diag_err(d, &m, "cannot stat plugin directory '%s': %s", dir,
-		    strerror(errno));
+		diag_errno(
+		    d, &m, errno, "cannot stat plugin directory '%s'", dir);
 		goto out;
 	}
 	if (check_perms(d, &m, dir, "directory", &st) != 0 ||
@@ -304,7 +303,7 @@ plugin_load(struct diag *d, const char *path)
 	if (validate(d, &m, path, desc) != 0)
 		goto out;
 	if ((h = lib_calloc(1, sizeof(*h))) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto out;
 	}
 	h->dl = dl;

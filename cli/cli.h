@@ -17,6 +17,17 @@ enum rampart_exit {
 	EXIT_SYSTEM = 5 /* system, I/O or crypto error */
 };
 
+/*
+ * The exit code of a command that stopped on errors, from the classes of
+ * the errors in d (enum diag_class): any DIAG_SYSTEM or DIAG_CRYPTO
+ * error gives EXIT_SYSTEM (the run could not be done, whatever else was
+ * wrong), else any DIAG_INPUT error EXIT_INVALID_INPUT, else any
+ * DIAG_USAGE error EXIT_USAGE.  A failure that recorded no error at all
+ * (an allocation that failed silently) is EXIT_SYSTEM.  The one place
+ * where classes become exit codes.
+ */
+int cli_exit_for(const struct diag *d);
+
 /* Per-invocation state shared by subcommands; no mutable globals. */
 struct cli {
 	const char *argv0;

@@ -105,9 +105,10 @@ bl_import(
 	rc = oscal_import(&d, catalog, o, out, &st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	cli_diag(c, &d);
+	rc = rc == -1 ? cli_exit_for(&d) : 0;
 	diag_free(&d);
-	if (rc == -1)
-		return EXIT_INVALID_INPUT;
+	if (rc != 0)
+		return rc;
 	printf("%s: %zu controls in %zu families, %zu parameters (%zu with "
 	       "a FedRAMP value, %zu assignments left open), %.0f ms\n",
 	    out, st.controls, st.families, st.params, st.values, st.assignments,
@@ -126,7 +127,7 @@ load_rules(struct diag *d, const char **extra, size_t nextra,
 	int rc = 0;
 
 	if ((rs = rule_set_new()) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < nplugins; i++)
@@ -524,6 +525,8 @@ bl_show(struct cli *c, const char *name, int coverage, int json,
 	else
 		show_text(b);
 out:
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	cli_diag(c, &d);
 	baseline_free(b);
 	crm_free(crm);
@@ -556,7 +559,7 @@ bl_lint(struct cli *c, char **files, int n, struct rule_set *rs)
 	struct diag d;
 	struct baseline *b;
 	struct rule_set *tmp;
-	int i, bad = 0;
+	int i, bad = 0, rc;
 
 	diag_init(&d);
 	for (i = 0; i < n; i++) {
@@ -578,8 +581,9 @@ bl_lint(struct cli *c, char **files, int n, struct rule_set *rs)
 		    d.nerrors, d.nerrors == 1 ? "" : "s");
 	else
 		printf("%d file%s ok\n", n, n == 1 ? "" : "s");
+	rc = bad || d.nerrors ? cli_exit_for(&d) : 0;
 	diag_free(&d);
-	return bad || d.nerrors ? EXIT_INVALID_INPUT : 0;
+	return rc;
 }
 
 int
@@ -689,8 +693,9 @@ cmd_baseline(struct cli *c, int argc, char **argv)
 	diag_init(&d);
 	if ((rs = load_rules(&d, extra, nextra, plugins, nplugins)) == NULL) {
 		cli_diag(c, &d);
+		rc = cli_exit_for(&d);
 		diag_free(&d);
-		return EXIT_INVALID_INPUT;
+		return rc;
 	}
 	diag_free(&d);
 	if (strcmp(ops[0], "show") == 0)

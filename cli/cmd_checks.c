@@ -296,6 +296,8 @@ cmd_checks(struct cli *c, int argc, char **argv)
 		rc = EXIT_INVALID_INPUT;
 	if (rc == 0 && mapping_bindings(a, &d, bd.name, &bd.v, &bd.n) == -1)
 		rc = EXIT_INVALID_INPUT;
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	if (rc != 0) {
 		cli_diag(c, &d);
 		goto out;

@@ -848,12 +848,12 @@ diff_read_findings(struct arena *a, struct diag *d, const char *path,
 	    check_report(d, root) == -1)
 		return -1;
 	if (collect(root, &fs) == -1) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	out->capped = fs.ncapped > 0;
 	if ((out->fp = arena_alloc(a, (fs.n + 1) * sizeof(*out->fp))) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	/* collect() sorted them by fingerprint and merged duplicates. */
@@ -990,6 +990,8 @@ cmd_diff(struct cli *c, int argc, char **argv)
 		print_text(&df, old, new);
 	rc = df.regressed ? EXIT_NOT_ELIGIBLE : !df.exact ? EXIT_INCOMPLETE : 0;
 out:
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	if (d.n > 0)
 		cli_diag(c, &d);
 	fs_free(&fo);

@@ -136,6 +136,7 @@ cmd_doc(struct cli *c, int argc, char **argv)
 	if (doc_stream_file(&d, file, fmt, coll, &lim, show_doc, &dc, NULL) ==
 	    -1) {
 		cli_diag(c, &d);
+		rc = cli_exit_for(&d);
 		goto out;
 	}
 	if (path != NULL && dc.shown == 0)

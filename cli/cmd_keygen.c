@@ -117,10 +117,8 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (key_read_passphrase(&d, passfile, 1, &pass, &passlen) == -1) {
-		rc = EXIT_INVALID_INPUT;
+	if (key_read_passphrase(&d, passfile, 1, &pass, &passlen) == -1)
 		goto fail;
-	}
 	/*
 	 * Decryption hands OpenSSL's passphrase callback PEM_BUFSIZE bytes:
 	 * a longer passphrase would make a key nobody can load.  Said here,
@@ -131,7 +129,6 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 		diag_err(&d, NULL,
 		    "passphrase is %zu bytes long; at most %d are accepted",
 		    passlen, PEM_BUFSIZE);
-		rc = EXIT_INVALID_INPUT;
 		goto fail;
 	}
 	if ((k = key_generate(&d, alg)) == NULL ||
@@ -147,6 +144,7 @@ cmd_keygen(struct cli *c, int argc, char **argv)
 	goto out;
 fail:
 	cli_diag(c, &d);
+	rc = cli_exit_for(&d);
 out:
 	key_passphrase_free(pass, passlen);
 	key_free(k);

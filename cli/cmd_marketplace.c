@@ -152,8 +152,9 @@ do_import(struct cli *c, const char *src, const char *out, int allow_older)
 		cli_diag(c, &d);
 		fprintf(stderr,
 		    "rampart marketplace: '%s' is not a valid feed\n", src);
+		rc = cli_exit_for(&d);
 		diag_free(&d);
-		return EXIT_INVALID_INPUT;
+		return rc;
 	}
 	if (d.n > 0)
 		cli_diag(c, &d);
@@ -213,6 +214,8 @@ do_import(struct cli *c, const char *src, const char *out, int allow_older)
 	goto out;
 fail:
 	cli_diag(c, &d);
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 out:
 	mkt_feed_free(f);
 	diag_free(&d);
@@ -290,8 +293,9 @@ do_show(struct cli *c, const char *mp, const char *what, int json)
 
 	diag_init(&d);
 	if ((f = open_feed(c, mp, &d)) == NULL) {
+		rc = d.nerrors > 0 ? cli_exit_for(&d) : EXIT_INVALID_INPUT;
 		diag_free(&d);
-		return EXIT_INVALID_INPUT;
+		return rc;
 	}
 	if ((o = mkt_find(f, what)) != NULL) {
 		hit[n++] = o;
@@ -399,8 +403,9 @@ do_list(struct cli *c, const char *mp, const struct list_filter *flt, int json)
 
 	diag_init(&d);
 	if ((f = open_feed(c, mp, &d)) == NULL) {
+		rc = d.nerrors > 0 ? cli_exit_for(&d) : EXIT_INVALID_INPUT;
 		diag_free(&d);
-		return EXIT_INVALID_INPUT;
+		return rc;
 	}
 	if (json) {
 		jw_init(&w, stdout);

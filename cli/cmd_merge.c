@@ -167,7 +167,7 @@ verify_shard(
 		BUNDLE_SUFFIX) >= sizeof(bpath))
 		return diag_err(d, &m, "path too long");
 	if ((a = arena_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	memset(&vr, 0, sizeof(vr));
 	if (file_read_all(d, bpath, 64u << 20, &b, &blen) == 0)
 		v = bundle_verify_buf(
@@ -204,7 +204,7 @@ check_parts(struct diag *d, struct report_doc **rds, size_t n)
 			    rds[i]->shard_k, rds[i]->shard_of, of);
 	}
 	if ((by = lib_calloc(of + 1, sizeof(*by))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < n; i++) {
 		k = rds[i]->shard_k;
 		if (by[k] != NULL) {
@@ -324,7 +324,7 @@ check_agree(struct arena *a, struct diag *d, struct report_doc **rds, size_t n)
 	pk0 = pins_key(a, v, nv);
 	ok0 = options_key(a, doc_get(rds[0]->provenance, "options"));
 	if (pk0 == NULL || ok0 == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 1; i < n; i++) {
 		struct mark m = { rds[i]->path, 0, 0 };
 
@@ -333,7 +333,7 @@ check_agree(struct arena *a, struct diag *d, struct report_doc **rds, size_t n)
 		pk = pins_key(a, v, nv);
 		ok = options_key(a, doc_get(rds[i]->provenance, "options"));
 		if (pk == NULL || ok == NULL)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 		if (strcmp(rds[i]->baseline_sha256, rds[0]->baseline_sha256) ||
 		    strcmp(rds[i]->baseline_id, rds[0]->baseline_id))
 			rc = diag_err(d, &m,
@@ -443,7 +443,7 @@ merge_meta(struct diag *d, struct merge_state *m, const struct report_opts *ro,
 	want = pins_key(m->a, s->pins, s->npins);
 	have = pins_key(m->a, meta->pins, meta->npins);
 	if (want == NULL || have == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	if (strcmp(want, have) != 0)
 		return diag_err(d, NULL,
 		    "the baseline, mapping, rules, POA&M, attestations, CRM "
@@ -452,7 +452,7 @@ merge_meta(struct diag *d, struct merge_state *m, const struct report_opts *ro,
 	v = arena_alloc(m->a, (meta->npins + m->n) * sizeof(*v));
 	o = arena_alloc(m->a, (meta->noptions + 1) * sizeof(*o));
 	if (v == NULL || o == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	memcpy(v, meta->pins, meta->npins * sizeof(*v));
 	for (i = 0; i < m->n; i++) {
 		memset(&v[meta->npins + i], 0, sizeof(*v));
@@ -465,7 +465,7 @@ merge_meta(struct diag *d, struct merge_state *m, const struct report_opts *ro,
 	memcpy(o, meta->options, meta->noptions * sizeof(*o));
 	o[meta->noptions].name = "merged_shards";
 	if ((o[meta->noptions].value = arena_printf(m->a, "%zu", m->n)) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	meta->options = o;
 	meta->noptions++;
 	return 0;
@@ -529,7 +529,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	sb_init(&prov);
 	if (merge_meta(d, m, &ro, &meta) == -1 ||
 	    provenance_json(&prov, &meta) == -1) {
-		rc = EXIT_INVALID_INPUT;
+		rc = cli_exit_for(d);
 		goto out;
 	}
 	ro.provenance = prov.s;
@@ -540,14 +540,14 @@ write_reports(struct cli *c, const struct command *cmd,
 			goto out;
 		}
 		rc = write_one(d, ws[0], m, &ro, a->output, &meta) == -1
-		    ? EXIT_SYSTEM
+		    ? cli_exit_for(d)
 		    : 0;
 		goto out;
 	}
 	if (mkdir(a->output_dir, 0755) == -1 && errno != EEXIST) {
 		struct mark mk = { a->output_dir, 0, 0 };
 
-		diag_err(
+		diag_sys(
 		    d, &mk, "cannot create directory: %s", strerror(errno));
 		goto out;
 	}
@@ -573,7 +573,7 @@ merge_prepare(struct diag *d, const struct merge_args *a, struct merge_state *m,
 
 	if ((m->a = arena_new()) == NULL ||
 	    (m->rds = lib_calloc(a->nreports, sizeof(*m->rds))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	m->n = a->nreports;
 	if (a->key != NULL && (m->key = key_load_public(d, a->key)) == NULL)
 		return -1;
@@ -634,6 +634,8 @@ cmd_merge(struct cli *c, int argc, char **argv)
 		break;
 	}
 out:
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	if (d.n > 0)
 		cli_diag(c, &d);
 	if (rc == EXIT_INVALID_INPUT)

@@ -247,7 +247,7 @@ load_evidence(struct arena *a, struct diag *d, const struct mkt_feed *f,
 		return EXIT_INVALID_INPUT;
 	}
 	if ((bpath = arena_printf(a, "%s%s", path, BUNDLE_SUFFIX)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return EXIT_SYSTEM;
 	}
 	if (file_read_all(d, path, REPORT_MAX_BYTES, &rep, &rlen) == -1)
@@ -334,7 +334,7 @@ load_evidence(struct arena *a, struct diag *d, const struct mkt_feed *f,
 	ev->finished = doc_str(doc_get(root, "finished"));
 	if ((ev->sha256 = arena_strdup(a, hex)) == NULL ||
 	    (ev->signer_key_id = arena_strdup(a, vr.key_id)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
@@ -415,17 +415,17 @@ write_outputs(struct diag *d, const struct place_args *a,
 		    ? 0
 		    : diag_err(d, NULL, "error writing the report");
 	if ((ar = arena_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	if (mkdir(a->output_dir, 0755) == -1 && errno != EEXIST) {
 		arena_free(ar);
-		return diag_err(d, NULL, "cannot create '%s': %s",
+		return diag_sys(d, NULL, "cannot create '%s': %s",
 		    a->output_dir, strerror(errno));
 	}
 	for (i = 0; i < a->nfmt && rc == 0; i++) {
 		path = arena_printf(
 		    ar, "%s/%s", a->output_dir, a->fmt[i]->filename);
 		if (path == NULL) {
-			rc = diag_err(d, NULL, "out of memory");
+			rc = diag_sys(d, NULL, "out of memory");
 			break;
 		}
 		if ((af = atomic_open(d, path, 0644)) == NULL) {
@@ -590,7 +590,7 @@ cmd_place(struct cli *c, int argc, char **argv)
 	rc = EXIT_SYSTEM;
 	memset(&pr, 0, sizeof(pr));
 	if (mkt_decide(ar, f, w, ev, a.nev, a.now, &p) == -1) {
-		diag_err(&d, NULL, "out of memory");
+		diag_sys(&d, NULL, "out of memory");
 		goto out;
 	}
 	if (place_warnings(ar, &d, f, w, &p, ev, a.nev, &pr) == -1) {
@@ -614,6 +614,8 @@ cmd_place(struct cli *c, int argc, char **argv)
 	    : p.verdict == MKT_INCOMPLETE ? EXIT_INCOMPLETE
 					  : EXIT_NOT_ELIGIBLE;
 out:
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	if (d.n > 0)
 		cli_diag(c, &d);
 	key_passphrase_free(pass, passlen);

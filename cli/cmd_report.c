@@ -139,7 +139,7 @@ load(struct diag *d, const struct report_args *a, struct report_state *st)
 	struct mark m = { a->report, 0, 0 };
 
 	if ((st->a = arena_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	if (report_doc_load(d, a->report, &st->rd) == -1)
 		return -1;
 	if (st->rd->provenance != NULL) {
@@ -214,7 +214,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	if (mkdir(a->output_dir, 0755) == -1 && errno != EEXIST) {
 		struct mark mk = { a->output_dir, 0, 0 };
 
-		diag_err(
+		diag_sys(
 		    d, &mk, "cannot create directory: %s", strerror(errno));
 		return EXIT_SYSTEM;
 	}
@@ -240,7 +240,7 @@ cmd_report(struct cli *c, int argc, char **argv)
 	diag_init(&d);
 	memset(&st, 0, sizeof(st));
 	if (load(&d, &a, &st) == -1)
-		rc = EXIT_INVALID_INPUT;
+		rc = cli_exit_for(&d);
 	else if ((rc = write_reports(c, cmd, &a, &d, &st)) == 0)
 		rc = st.r->as.exit_verdict == VERDICT_ELIGIBLE ? EXIT_ELIGIBLE
 		    : st.r->as.exit_verdict == VERDICT_NOT_ELIGIBLE

@@ -798,7 +798,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	ss.input_files = a->inputs.pinned;
 	ss.ninput_files = a->inputs.pinned != NULL ? a->inputs.n : 0;
 	if ((pa = arena_new()) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return EXIT_SYSTEM;
 	}
 	ss.config = config_text(pa, &a->cfg);
@@ -807,7 +807,7 @@ write_reports(struct cli *c, const struct command *cmd,
 	    scan_meta_shard(pa, d, &m, a->shard_k, a->shard_n) == -1 ||
 	    provenance_json(&prov, &m) == -1) {
 		if (prov.oom)
-			diag_err(d, NULL, "out of memory");
+			diag_sys(d, NULL, "out of memory");
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
@@ -835,7 +835,7 @@ write_files(const struct command *cmd, const struct scan_args *a,
 		if (mkdir(a->output_dir, 0755) == -1 && errno != EEXIST) {
 			struct mark mk = { a->output_dir, 0, 0 };
 
-			diag_err(d, &mk, "cannot create directory: %s",
+			diag_sys(d, &mk, "cannot create directory: %s",
 			    strerror(errno));
 			return EXIT_SYSTEM;
 		}
@@ -845,7 +845,7 @@ write_files(const struct command *cmd, const struct scan_args *a,
 				return cli_usage_err(cmd, "path too long");
 			if (write_one(d, ws[i], r, ro, path, key, a->tsa_url,
 				a->tsa_ca, m) == -1)
-				return EXIT_SYSTEM;
+				return cli_exit_for(d);
 		}
 		return 0;
 	}
@@ -853,7 +853,7 @@ write_files(const struct command *cmd, const struct scan_args *a,
 		return cli_usage_err(cmd, "several formats need --output-dir");
 	return write_one(d, ws[0], r, ro, a->output, key, a->tsa_url, a->tsa_ca,
 		   m) == -1
-	    ? EXIT_SYSTEM
+	    ? cli_exit_for(d)
 	    : 0;
 }
 
@@ -1104,6 +1104,8 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		goto out;
 	rc = vrc;
 out:
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 	if (d.n > 0)
 		cli_diag(c, &d);
 	if (rc == EXIT_INVALID_INPUT && d.nerrors > 0)

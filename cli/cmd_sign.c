@@ -128,7 +128,6 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		    &d, NULL, "--fips: Ed25519 keys are not FIPS-approved");
 		goto fail;
 	}
-	rc = EXIT_SYSTEM;
 	if (bundle_sign_buf(&d, report, buf, len, &m, k, tsa) == -1)
 		goto fail;
 	/* Warnings too (an unencrypted key is said at every use). */
@@ -140,6 +139,7 @@ cmd_sign(struct cli *c, int argc, char **argv)
 	goto out;
 fail:
 	cli_diag(c, &d);
+	rc = cli_exit_for(&d);
 out:
 	lib_free(buf);
 	key_passphrase_free(pass, passlen);

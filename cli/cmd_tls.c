@@ -405,6 +405,7 @@ tls_run(struct cli *c, struct diag *d, struct tls_args *ta)
 		if (out.json && out.nout > 0)
 			fputs("\n", stdout); /* a truncated document */
 		cli_diag(c, d);
+		rc = cli_exit_for(d);
 		goto out;
 	}
 	progress_clear(&out.prog.line);
@@ -451,7 +452,7 @@ cmd_tls(struct cli *c, int argc, char **argv)
 		if (tls_targets_read(a, &d, ta.files[i], &ta.targets, &ta.n) ==
 		    -1) {
 			cli_diag(c, &d);
-			rc = EXIT_INVALID_INPUT;
+			rc = cli_exit_for(&d);
 			goto out;
 		}
 	if (ta.n == 0) {

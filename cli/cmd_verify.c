@@ -346,7 +346,7 @@ unchecked(struct arena *a, struct diag *d, const struct verify_result *r,
 	size_t i;
 
 	if ((c = arena_alloc(a, (r->npins + 1) * sizeof(*c))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < r->npins; i++) {
 		memset(&c[i], 0, sizeof(c[i]));
 		c[i].role = r->pins[i].role;
@@ -684,7 +684,7 @@ verify_refused(struct cli *c, struct diag *d, const struct verify_args *va,
 	/* Tri-state and more: anything but VALID is a failure. */
 	rc = v == VERIFY_INVALID    ? EXIT_NOT_ELIGIBLE
 	    : v == VERIFY_MALFORMED ? EXIT_INVALID_INPUT
-				    : EXIT_SYSTEM;
+				    : cli_exit_for(d);
 	cli_diag(c, d);
 	if (va->json)
 		json_result(r, va->report, va->vo.keyring != NULL, 0,
@@ -799,12 +799,14 @@ cmd_verify(struct cli *c, int argc, char **argv)
 		cli_diag(c, &d);
 	diag_clear(&d);
 	if ((rc = verify_pins(a, &d, &va, &r)) == -1) {
-		rc = EXIT_SYSTEM;
+		rc = cli_exit_for(&d);
 		goto fail;
 	}
 	goto out;
 fail:
 	cli_diag(c, &d);
+	if (rc == EXIT_INVALID_INPUT)
+		rc = cli_exit_for(&d);
 out:
 	key_free(k);
 	keyring_free(kr);

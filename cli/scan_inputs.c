@@ -239,7 +239,7 @@ scan_load(void *arg, struct diag *d, struct baseline **bl, struct rule_set **rs)
 
 	*bl = NULL;
 	if ((*rs = rule_set_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < ld->nplugins; i++)
 		if (rule_set_add_plugin(*rs, d, ld->plugins[i]) == -1)
 			goto fail;
@@ -277,7 +277,7 @@ scan_meta_shard(struct arena *a, struct diag *d, struct sign_meta *m,
 	v = arena_alloc(a, (m->noptions + 1) * sizeof(*v));
 	val = arena_printf(a, "%u/%u", k, n);
 	if (v == NULL || val == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	if (m->noptions > 0)
 		memcpy(v, m->options, m->noptions * sizeof(*v));
 	v[m->noptions].name = "shard";

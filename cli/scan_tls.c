@@ -39,12 +39,12 @@ feed_one(void *ctx, size_t idx, struct tls_result *res)
 
 	(void)idx;
 	if ((ra = arena_new()) == NULL)
-		return diag_err(f->d, NULL, "out of memory");
+		return diag_sys(f->d, NULL, "out of memory");
 	f->ev.len = 0;
 	if (tls_endpoint_resource(ra, f->d, res, &rsrc, &f->ev) == -1)
 		goto out;
 	if (f->ev.oom) {
-		diag_err(f->d, NULL, "out of memory");
+		diag_sys(f->d, NULL, "out of memory");
 		goto out;
 	}
 	if (EVP_DigestUpdate(f->md, f->ev.s ? f->ev.s : "", f->ev.len) != 1) {
@@ -114,10 +114,10 @@ scan_tls(struct cli *c, struct run *r, const struct scan_tls_args *ta,
 	sb_init(&f.ev);
 	progress_start(&prog.line, c);
 	if ((a = arena_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < ta->ntargets; i++) {
 		if ((nt = lib_realloc(t, (n + 1) * sizeof(*t))) == NULL) {
-			diag_err(d, NULL, "out of memory");
+			diag_sys(d, NULL, "out of memory");
 			goto out;
 		}
 		t = nt;

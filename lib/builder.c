@@ -21,7 +21,7 @@ static int
 parse_collection(struct builder *b, const char *expr)
 {
 	if ((b->patha = arena_new()) == NULL)
-		return diag_err(b->d, NULL, "out of memory");
+		return diag_sys(b->d, NULL, "out of memory");
 	if ((b->path = doc_path_compile(b->patha, b->d, expr, NULL)) == NULL)
 		return -1;
 	b->steps = doc_path_steps(b->path, &b->nsteps);
@@ -35,7 +35,7 @@ builder_new(struct diag *d, const char *name, const char *collection,
 	struct builder *b;
 
 	if ((b = lib_calloc(1, sizeof(*b))) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	b->d = d;
@@ -160,7 +160,7 @@ value_on_path(const struct builder *b)
 static int
 oom(struct builder *b, const struct mark *m)
 {
-	return diag_err(b->d, m, "out of memory building the document");
+	return diag_sys(b->d, m, "out of memory building the document");
 }
 
 /* Start an element (a whole document, or one collection member). */

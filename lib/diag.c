@@ -4,6 +4,7 @@
  * run reports every problem at once.  Positions are 1-based everywhere;
  * the loaders convert their parsers' 0-based marks before calling here.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,7 @@ diag_clear(struct diag *d)
 	}
 	d->n = 0;
 	d->nerrors = d->nwarnings = 0;
+	memset(d->nclass, 0, sizeof(d->nclass));
 }
 
 void
@@ -154,19 +156,22 @@ diag_room(struct diag *d)
 	return 1;
 }
 
-static void diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
-    const char *fmt, va_list ap) PRINTF_LIKE(4, 0);
+static void diag_add(struct diag *d, enum diag_level lv, enum diag_class cls,
+    const struct mark *m, const char *fmt, va_list ap) PRINTF_LIKE(5, 0);
 
 static void
-diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
-    const char *fmt, va_list ap)
+diag_add(struct diag *d, enum diag_level lv, enum diag_class cls,
+    const struct mark *m, const char *fmt, va_list ap)
 {
 	struct diag_entry *e;
 	char buf[1024], safe[1024];
 
-	if (lv == DIAG_ERROR)
+	if ((unsigned)cls >= DIAG_NCLASS)
+		cls = DIAG_SYSTEM;
+	if (lv == DIAG_ERROR) {
 		d->nerrors++;
-	else if (lv == DIAG_WARNING)
+		d->nclass[cls]++;
+	} else if (lv == DIAG_WARNING)
 		d->nwarnings++;
 	if (!diag_room(d))
 		return;
@@ -180,6 +185,7 @@ diag_add(struct diag *d, enum diag_level lv, const struct mark *m,
 	e = &d->v[d->n];
 	memset(e, 0, sizeof(*e));
 	e->level = lv;
+	e->cls = cls;
 	if ((e->msg = lib_strdup(safe)) == NULL)
 		return;
 	if (m != NULL && m->file != NULL) {
@@ -208,8 +214,11 @@ diag_move(struct diag *dst, struct diag *src)
 	}
 	dst->nerrors += src->nerrors;
 	dst->nwarnings += src->nwarnings;
+	for (i = 0; i < DIAG_NCLASS; i++)
+		dst->nclass[i] += src->nclass[i];
 	src->n = 0;
 	src->nerrors = src->nwarnings = 0;
+	memset(src->nclass, 0, sizeof(src->nclass));
 }
 
 int
@@ -218,9 +227,68 @@ diag_err(struct diag *d, const struct mark *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_add(d, DIAG_ERROR, m, fmt, ap);
+	diag_add(d, DIAG_ERROR, DIAG_INPUT, m, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+int
+diag_sys(struct diag *d, const struct mark *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_add(d, DIAG_ERROR, DIAG_SYSTEM, m, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+diag_err_class(struct diag *d, enum diag_class cls, const struct mark *m,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_add(d, DIAG_ERROR, cls, m, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+enum diag_class
+diag_errno_class(int err)
+{
+	/*
+	 * What the user can fix by naming another file or changing its
+	 * permissions.  Everything else (EIO, EMFILE, ENFILE, ENOMEM,
+	 * ENOSPC, EINTR...) is the machine's failure.
+	 */
+	switch (err) {
+	case ENOENT:
+	case ENOTDIR:
+	case EISDIR:
+	case EACCES:
+	case EPERM:
+	case ELOOP:
+	case ENAMETOOLONG:
+	case ENXIO:
+		return DIAG_INPUT;
+	default:
+		return DIAG_SYSTEM;
+	}
+}
+
+int
+diag_errno(struct diag *d, const struct mark *m, int err, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[768];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return diag_err_class(
+	    d, diag_errno_class(err), m, "%s: %s", buf, strerror(err));
 }
 
 int
@@ -229,7 +297,7 @@ diag_warn(struct diag *d, const struct mark *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_add(d, DIAG_WARNING, m, fmt, ap);
+	diag_add(d, DIAG_WARNING, DIAG_INPUT, m, fmt, ap);
 	va_end(ap);
 	return 0;
 }
@@ -240,13 +308,15 @@ diag_note(struct diag *d, const struct mark *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_add(d, DIAG_NOTE, m, fmt, ap);
+	diag_add(d, DIAG_NOTE, DIAG_INPUT, m, fmt, ap);
 	va_end(ap);
 	return 0;
 }
 
-int
-diag_openssl(struct diag *d, const struct mark *m, const char *what)
+/* Drain the OpenSSL error queue into one error of class cls.  -1. */
+static int
+openssl_err(
+    struct diag *d, enum diag_class cls, const struct mark *m, const char *what)
 {
 	unsigned long e, last = 0;
 	char buf[256];
@@ -255,9 +325,21 @@ diag_openssl(struct diag *d, const struct mark *m, const char *what)
 	while ((e = ERR_get_error()) != 0)
 		last = e;
 	if (last == 0)
-		return diag_err(d, m, "%s", what);
+		return diag_err_class(d, cls, m, "%s", what);
 	ERR_error_string_n(last, buf, sizeof(buf));
-	return diag_err(d, m, "%s: %s", what, buf);
+	return diag_err_class(d, cls, m, "%s: %s", what, buf);
+}
+
+int
+diag_openssl(struct diag *d, const struct mark *m, const char *what)
+{
+	return openssl_err(d, DIAG_CRYPTO, m, what);
+}
+
+int
+diag_openssl_input(struct diag *d, const struct mark *m, const char *what)
+{
+	return openssl_err(d, DIAG_INPUT, m, what);
 }
 
 static const char *

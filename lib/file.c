@@ -44,7 +44,7 @@ file_read_all(struct diag *d, const char *path, uint64_t max_bytes, char **bufp,
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return diag_err(d, &m, "cannot open: %s", strerror(errno));
+		return diag_errno(d, &m, errno, "cannot open");
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		return diag_err(d, &m, "is a directory, expected a file");
@@ -55,13 +55,13 @@ file_read_all(struct diag *d, const char *path, uint64_t max_bytes, char **bufp,
 		if (len + 1 >= cap) {
 			cap = cap ? cap * 2 : 65536;
 			if ((nb = lib_realloc(buf, cap)) == NULL) {
-				diag_err(d, &m, "out of memory reading file");
+				diag_sys(d, &m, "out of memory reading file");
 				goto fail;
 			}
 			buf = nb;
 		}
 		if (buf == NULL && (buf = lib_malloc(cap)) == NULL) {
-			diag_err(d, &m, "out of memory reading file");
+			diag_sys(d, &m, "out of memory reading file");
 			goto fail;
 		}
 		n = read(fd, buf + len, cap - len - 1);
@@ -70,7 +70,7 @@ file_read_all(struct diag *d, const char *path, uint64_t max_bytes, char **bufp,
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			diag_err(d, &m, "read error: %s", strerror(errno));
+			diag_errno(d, &m, errno, "read error");
 			goto fail;
 		}
 		len += (size_t)n;
@@ -83,7 +83,7 @@ file_read_all(struct diag *d, const char *path, uint64_t max_bytes, char **bufp,
 		}
 	}
 	if (buf == NULL && (buf = lib_malloc(1)) == NULL) {
-		diag_err(d, &m, "out of memory reading file");
+		diag_sys(d, &m, "out of memory reading file");
 		goto fail;
 	}
 	buf[len] = '\0';
@@ -207,20 +207,20 @@ atomic_open(struct diag *d, const char *path, unsigned int mode)
 	int fd = -1, tries;
 
 	if ((af = lib_calloc(1, sizeof(*af))) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		return NULL;
 	}
 	if ((af->path = lib_strdup(path)) == NULL ||
 	    (copy = lib_strdup(path)) == NULL ||
 	    (af->dir = lib_strdup(dirname(copy))) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto fail;
 	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
 	    !S_ISDIR(st.st_mode)) {
 		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1 ||
 		    (af->fp = fdopen(fd, "w")) == NULL) {
-			diag_err(d, &m, "cannot open: %s", strerror(errno));
+			diag_sys(d, &m, "cannot open: %s", strerror(errno));
 			if (fd != -1)
 				close(fd);
 			goto fail;
@@ -232,7 +232,7 @@ atomic_open(struct diag *d, const char *path, unsigned int mode)
 	}
 	n = strlen(path) + 32;
 	if ((af->tmp = lib_malloc(n)) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto fail;
 	}
 	for (tries = 0; tries < 16; tries++) {
@@ -249,7 +249,7 @@ atomic_open(struct diag *d, const char *path, unsigned int mode)
 			break;
 	}
 	if (fd == -1) {
-		diag_err(d, &m, "cannot create temporary file '%s': %s",
+		diag_sys(d, &m, "cannot create temporary file '%s': %s",
 		    af->tmp, strerror(errno));
 		lib_free(af->tmp);
 		af->tmp = NULL;
@@ -257,7 +257,7 @@ atomic_open(struct diag *d, const char *path, unsigned int mode)
 	}
 	/* The umask must not loosen or tighten what the caller asked. */
 	if (fchmod(fd, (mode_t)mode) == -1 || (af->fp = wb_open(fd)) == NULL) {
-		diag_err(
+		diag_sys(
 		    d, &m, "cannot open temporary file: %s", strerror(errno));
 		close(fd);
 		goto fail;
@@ -287,23 +287,23 @@ atomic_commit(struct diag *d, struct atomic_file *af)
 	int dfd, rc = -1;
 
 	if (fflush(af->fp) != 0 || ferror(af->fp)) {
-		diag_err(d, &m, "write error: %s", strerror(errno));
+		diag_sys(d, &m, "write error: %s", strerror(errno));
 		goto out;
 	}
 	if (af->direct) {
 		rc = fclose(af->fp) == 0 ? 0 : -1;
 		af->fp = NULL;
 		if (rc == -1)
-			diag_err(d, &m, "close failed: %s", strerror(errno));
+			diag_sys(d, &m, "close failed: %s", strerror(errno));
 		goto out;
 	}
 	if (fsync(af->fd) == -1) {
-		diag_err(d, &m, "fsync failed: %s", strerror(errno));
+		diag_sys(d, &m, "fsync failed: %s", strerror(errno));
 		goto out;
 	}
 	if (fclose(af->fp) != 0) {
 		af->fp = NULL;
-		diag_err(d, &m, "close failed: %s", strerror(errno));
+		diag_sys(d, &m, "close failed: %s", strerror(errno));
 		goto out;
 	}
 	af->fp = NULL;
@@ -315,7 +315,7 @@ atomic_commit(struct diag *d, struct atomic_file *af)
 		goto out;
 	}
 	if (rename(af->tmp, af->path) == -1) {
-		diag_err(
+		diag_sys(
 		    d, &m, "cannot rename temporary file: %s", strerror(errno));
 		goto out;
 	}
@@ -323,7 +323,7 @@ atomic_commit(struct diag *d, struct atomic_file *af)
 	af->tmp = NULL;
 	if ((dfd = open(af->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		if (fsync(dfd) == -1 && errno != EINVAL) {
-			diag_err(d, &m, "fsync of directory failed: %s",
+			diag_sys(d, &m, "fsync of directory failed: %s",
 			    strerror(errno));
 			close(dfd);
 			goto out;
@@ -346,7 +346,7 @@ atomic_write(struct diag *d, const char *path, const void *buf, size_t len,
 	if ((af = atomic_open(d, path, mode)) == NULL)
 		return -1;
 	if (len > 0 && fwrite(buf, 1, len, af->fp) != len) {
-		diag_err(d, &m, "write error: %s", strerror(errno));
+		diag_sys(d, &m, "write error: %s", strerror(errno));
 		atomic_abort(af);
 		return -1;
 	}

@@ -97,7 +97,7 @@ sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
 	struct mark m = { path, 0, 0 };
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		diag_err(d, &m, "cannot open: %s", strerror(errno));
+		diag_errno(d, &m, errno, "cannot open");
 		goto out;
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
@@ -109,7 +109,7 @@ sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			diag_err(d, &m, "read error: %s", strerror(errno));
+			diag_errno(d, &m, errno, "read error");
 			goto out;
 		}
 		if (!EVP_DigestUpdate(ctx, buf, (size_t)n)) {

@@ -480,7 +480,7 @@ str_scan(const char *p, size_t n, size_t *off, char *msg, size_t msglen)
 static int
 oom(struct json_ctx *j, const struct mark *m)
 {
-	return diag_err(j->d, m, "out of memory reading JSON");
+	return diag_sys(j->d, m, "out of memory reading JSON");
 }
 
 /* check_string() past its fast path. */
@@ -1288,7 +1288,7 @@ json_read_error(struct json_ctx *j)
 {
 	struct mark m = { j->name, 0, 0 };
 
-	return diag_err(j->d, &m, "read error: %s", strerror(errno));
+	return diag_errno(j->d, &m, errno, "read error");
 }
 
 /* json_feed() on the calling thread alone. */

@@ -4,7 +4,8 @@
  * JSON loaders, path expressions, atomic writes, hashing and base64.
  *
  * Conventions: functions return 0 or -1 (or a pointer or NULL).  A failure
- * is reported once, where it is detected, through diag_err().  Unless a
+ * is reported once, where it is detected, through diag_err() (or
+ * diag_sys(), diag_openssl(): see enum diag_class).  Unless a
  * contract comment says otherwise, a function borrows its arguments and
  * the arena owns whatever it returns.
  */
@@ -83,8 +84,35 @@ struct mark {
 
 enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
+/*
+ * What an error says went wrong; only cli/ maps a class to an exit code
+ * (cli_exit_for()).  The rule at a call site:
+ *  - DIAG_INPUT: a file, argument value or remote document the user gave
+ *    is wrong: malformed, over a limit, missing or unreadable (ENOENT,
+ *    EACCES, ENOTDIR, EISDIR, ELOOP, ENAMETOOLONG when opening it).
+ *    diag_err() and diag_warn() record this class.
+ *  - DIAG_SYSTEM: the machine failed at something that should work: out
+ *    of memory, thread or process creation, an I/O error (EIO, EMFILE,
+ *    ENOSPC...) reading a file that opened, and every failure to create,
+ *    write, fsync, rename or close an output or temporary file (an
+ *    unwritable --output-dir included), a network service that cannot
+ *    be reached or answers nonsense (the TSA).  diag_sys(); diag_errno()
+ *    picks between the two from errno.
+ *  - DIAG_CRYPTO: the OpenSSL library failed (diag_openssl()), or a
+ *    signature or timestamp from elsewhere fails our checks while we sign
+ *    (a TSA's reply under the wrong policy or accuracy).  OpenSSL
+ *    refusing the user's own key, certificate or signature bytes is
+ *    DIAG_INPUT and is reported with diag_err() (keys.c) or
+ *    diag_openssl_input().
+ *  - DIAG_USAGE: the command line itself is wrong.
+ * Warnings and notes carry a class too but are not counted per class.
+ */
+enum diag_class { DIAG_INPUT, DIAG_SYSTEM, DIAG_CRYPTO, DIAG_USAGE };
+#define DIAG_NCLASS 4
+
 struct diag_entry {
 	enum diag_level level;
+	enum diag_class cls;
 	char *file; /* owned by the diag; may be NULL */
 	uint32_t line, col;
 	char *msg; /* owned by the diag */
@@ -99,14 +127,32 @@ struct diag {
 	struct diag_entry *v;
 	size_t n, cap;
 	size_t nerrors, nwarnings;
+	/* Errors per enum diag_class; they add up to nerrors.  Counted
+	 * even past max and when the entry could not be stored (OOM). */
+	size_t nclass[DIAG_NCLASS];
 	size_t max; /* stop keeping entries past this; 0 = 1000 */
 };
 
 void diag_init(struct diag *d);
 void diag_free(struct diag *d); /* accepts NULL */
-/* Record an error at mark m (may be NULL).  Always returns -1. */
+/* Record an input error (DIAG_INPUT) at mark m (may be NULL).  Returns -1. */
 int diag_err(struct diag *d, const struct mark *m, const char *fmt, ...)
     PRINTF_LIKE(3, 4);
+/* Record a system error (DIAG_SYSTEM).  Always returns -1. */
+int diag_sys(struct diag *d, const struct mark *m, const char *fmt, ...)
+    PRINTF_LIKE(3, 4);
+/* Record an error of class cls.  Always returns -1. */
+int diag_err_class(struct diag *d, enum diag_class cls, const struct mark *m,
+    const char *fmt, ...) PRINTF_LIKE(4, 5);
+/*
+ * Record "<message>: <strerror(err)>" for a failed open or read of a file
+ * the user named: DIAG_INPUT when err says the file is missing or not
+ * accessible to us (diag_errno_class()), DIAG_SYSTEM otherwise.  -1.
+ */
+int diag_errno(struct diag *d, const struct mark *m, int err, const char *fmt,
+    ...) PRINTF_LIKE(4, 5);
+/* The class of a failed open or read of a user's file with errno err. */
+enum diag_class diag_errno_class(int err);
 /* Record a warning.  Returns 0. */
 int diag_warn(struct diag *d, const struct mark *m, const char *fmt, ...)
     PRINTF_LIKE(3, 4);
@@ -114,10 +160,13 @@ int diag_warn(struct diag *d, const struct mark *m, const char *fmt, ...)
 int diag_note(struct diag *d, const struct mark *m, const char *fmt, ...)
     PRINTF_LIKE(3, 4);
 /*
- * Drain the OpenSSL error queue into one error: "<what>: <openssl reason>".
- * Returns -1.
+ * Drain the OpenSSL error queue into one error: "<what>: <openssl reason>",
+ * of class DIAG_CRYPTO.  Returns -1.
  */
 int diag_openssl(struct diag *d, const struct mark *m, const char *what);
+/* The same, of class DIAG_INPUT: OpenSSL refused bytes of a user's file
+ * (a CA bundle, a certificate).  Returns -1. */
+int diag_openssl_input(struct diag *d, const struct mark *m, const char *what);
 /* Append src's entries and counts to dst, in order, and empty src. */
 void diag_move(struct diag *dst, struct diag *src);
 /*

@@ -149,7 +149,7 @@ text_to_utf8(struct diag *d, const char *name, const char *buf, size_t len,
 		}
 		if (put_utf8(&sb, u) == -1) {
 			sb_free(&sb);
-			return diag_err(
+			return diag_sys(
 			    d, &m, "out of memory decoding %s", bom);
 		}
 		if (u == '\n') {
@@ -163,7 +163,7 @@ text_to_utf8(struct diag *d, const char *name, const char *buf, size_t len,
 		goto odd;
 	*outlen = sb.len;
 	if ((*out = sb_detach(&sb)) == NULL)
-		return diag_err(d, &m, "out of memory decoding %s", bom);
+		return diag_sys(d, &m, "out of memory decoding %s", bom);
 	return 1;
 bad:
 	sb_free(&sb);
@@ -280,7 +280,7 @@ run(struct builder *b, struct diag *d, const char *name, const char *prefix,
 		/* UTF-16 input is rare and small: decode it whole. */
 		cap = plen + PREFIX_BYTES;
 		if ((whole = lib_malloc(cap)) == NULL)
-			return diag_err(d, &m, "out of memory");
+			return diag_sys(d, &m, "out of memory");
 		memcpy(whole, prefix, plen);
 		for (;;) {
 			if (wlen == cap) {
@@ -293,15 +293,14 @@ run(struct builder *b, struct diag *d, const char *name, const char *prefix,
 				if ((nb = lib_realloc(whole, cap * 2)) ==
 				    NULL) {
 					lib_free(whole);
-					return diag_err(d, &m, "out of memory");
+					return diag_sys(d, &m, "out of memory");
 				}
 				whole = nb;
 				cap *= 2;
 			}
 			if ((r = read_full(fd, whole + wlen, cap - wlen)) < 0) {
 				lib_free(whole);
-				return diag_err(
-				    d, &m, "read error: %s", strerror(errno));
+				return diag_errno(d, &m, errno, "read error");
 			}
 			if (r == 0)
 				break;
@@ -376,17 +375,16 @@ input_open(struct diag *d, const char *path, struct input *in)
 	if (strcmp(path, "-") == 0) {
 		/* A copy, so input_close() never closes standard input. */
 		if ((in->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)) == -1)
-			return diag_err(d, &m,
-			    "cannot read '-' (standard input): %s",
-			    strerror(errno));
+			return diag_errno(
+			    d, &m, errno, "cannot read '-' (standard input)");
 	} else {
 		/*
 		 * Look before opening: opening a device can have effects
 		 * (a tape rewinds) and a socket cannot be opened at all.
 		 */
 		if (stat(path, &st) == -1)
-			return diag_err(d, &m, "cannot open '%s': %s", path,
-			    strerror(errno));
+			return diag_errno(
+			    d, &m, errno, "cannot open '%s'", path);
 		if (input_kind(d, path, &st, -1) == -1)
 			return -1;
 		if (S_ISDIR(st.st_mode)) {
@@ -394,12 +392,11 @@ input_open(struct diag *d, const char *path, struct input *in)
 			return 0;
 		}
 		if ((in->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			return diag_err(d, &m, "cannot open '%s': %s", path,
-			    strerror(errno));
+			return diag_errno(
+			    d, &m, errno, "cannot open '%s'", path);
 	}
 	if (fstat(in->fd, &st) == -1)
-		return diag_err(
-		    d, &m, "cannot open '%s': %s", path, strerror(errno));
+		return diag_errno(d, &m, errno, "cannot open '%s'", path);
 	if (input_kind(d, path, &st, in->fd) == -1)
 		return -1;
 	if (S_ISDIR(st.st_mode))
@@ -409,10 +406,9 @@ input_open(struct diag *d, const char *path, struct input *in)
 		    path);
 	in->is_regular = S_ISREG(st.st_mode);
 	if ((in->head = lib_malloc(INPUT_HEAD + 1)) == NULL)
-		return diag_err(d, &m, "out of memory");
+		return diag_sys(d, &m, "out of memory");
 	if ((n = read_full(in->fd, in->head, INPUT_HEAD)) < 0)
-		return diag_err(
-		    d, &m, "read error in '%s': %s", path, strerror(errno));
+		return diag_errno(d, &m, errno, "read error in '%s'", path);
 	in->hlen = (size_t)n;
 	in->head[in->hlen] = '\0';
 	in->eof = in->hlen < INPUT_HEAD;
@@ -558,7 +554,7 @@ collect_doc(void *ctx, struct doc_node *root, struct arena *a)
 	v = arena_realloc(
 	    c->a, c->v, c->n * sizeof(*v), (c->n + 1) * sizeof(*v));
 	if (v == NULL)
-		return diag_err(c->d, &root->mark, "out of memory");
+		return diag_sys(c->d, &root->mark, "out of memory");
 	v[c->n++] = root;
 	c->v = v;
 	return 0;
@@ -583,7 +579,7 @@ load_common(struct arena *a, struct diag *d, const char *name, const char *buf,
 		lim = &dl;
 	}
 	if ((iname = arena_strdup(a, name)) == NULL)
-		return diag_err(d, &m, "out of memory");
+		return diag_sys(d, &m, "out of memory");
 	if ((b = builder_new(d, iname, NULL, lim, collect_doc, &c)) == NULL)
 		return -1;
 	builder_set_arena(b, a);

@@ -52,7 +52,7 @@ doc_path_compile(
 	if ((p = arena_alloc(a, sizeof(*p))) == NULL ||
 	    (p->text = arena_strdup(a, expr)) == NULL ||
 	    (p->steps = arena_alloc(a, cap * sizeof(*s))) == NULL) {
-		diag_err(d, m, "out of memory");
+		diag_sys(d, m, "out of memory");
 		return NULL;
 	}
 	if (c[0] == '$')
@@ -62,7 +62,7 @@ doc_path_compile(
 			s = arena_realloc(a, p->steps, cap * sizeof(*s),
 			    2 * cap * sizeof(*s));
 			if (s == NULL) {
-				diag_err(d, m, "out of memory");
+				diag_sys(d, m, "out of memory");
 				return NULL;
 			}
 			p->steps = s;
@@ -89,7 +89,7 @@ doc_path_compile(
 				q = *c++;
 				if ((k = arena_alloc(a, strlen(c) + 1)) ==
 				    NULL) {
-					diag_err(d, m, "out of memory");
+					diag_sys(d, m, "out of memory");
 					return NULL;
 				}
 				len = 0;
@@ -141,7 +141,7 @@ doc_path_compile(
 			}
 			s->kind = DOC_STEP_KEY;
 			if ((s->key = arena_strndup(a, c, len)) == NULL) {
-				diag_err(d, m, "out of memory");
+				diag_sys(d, m, "out of memory");
 				return NULL;
 			}
 			s->keylen = len;

@@ -144,9 +144,9 @@ read_fail(struct yfeed *y, const char *msg, int err)
 
 	y->in_err = 1;
 	if (err != 0)
-		diag_err(y->d, &m, "%s: %s", msg, strerror(err));
+		diag_errno(y->d, &m, err, "%s", msg);
 	else
-		diag_err(y->d, &m, "%s", msg);
+		diag_sys(y->d, &m, "%s", msg); /* out of memory */
 	return 0;
 }
 
@@ -267,7 +267,7 @@ parser_error(struct yfeed *y, const yaml_parser_t *p)
 	case YAML_MEMORY_ERROR:
 		m.file = y->name;
 		m.line = m.col = 0;
-		return diag_err(y->d, &m, "out of memory parsing YAML");
+		return diag_sys(y->d, &m, "out of memory parsing YAML");
 	case YAML_READER_ERROR:
 		m = offset_mark(y, p->problem_offset, &byte);
 		if (strstr(p->problem, "UTF-8") != NULL ||
@@ -665,7 +665,7 @@ anchor_define(struct yfeed *y, const char *name, const struct mark *m)
 	a->elem = builder_count(y->b);
 	return idx;
 nomem:
-	diag_err(y->d, m, "out of memory");
+	diag_sys(y->d, m, "out of memory");
 	return 0;
 }
 
@@ -800,7 +800,7 @@ on_key_scalar(struct yfeed *y, const yaml_event_t *ev, const struct mark *m)
 		return -1;
 	a = &y->anchors[idx - 1];
 	if ((a->keytext = lib_malloc(n + 1)) == NULL)
-		return diag_err(y->d, m, "out of memory");
+		return diag_sys(y->d, m, "out of memory");
 	memcpy(a->keytext, s, n);
 	a->keytext[n] = '\0';
 	a->keylen = n;
@@ -932,7 +932,7 @@ on_start(struct yfeed *y, const yaml_event_t *ev, int is_map)
 	if (y->depth == y->cap) {
 		ncap = y->cap ? y->cap * 2 : 32;
 		if ((f = lib_realloc(y->stack, ncap * sizeof(*f))) == NULL)
-			return diag_err(y->d, &m, "out of memory");
+			return diag_sys(y->d, &m, "out of memory");
 		y->stack = f;
 		y->cap = ncap;
 	}
@@ -1030,7 +1030,7 @@ yaml_feed(struct builder *b, struct diag *d, const char *name,
 	if (!yaml_parser_initialize(&parser)) {
 		struct mark m = { name, 0, 0 };
 
-		diag_err(d, &m, "out of memory starting the YAML parser");
+		diag_sys(d, &m, "out of memory starting the YAML parser");
 		goto out;
 	}
 	have_parser = 1;

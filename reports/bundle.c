@@ -253,7 +253,7 @@ statement_build(struct diag *d, struct strbuf *sb, const char *subject_name,
 	}
 	sb_adds(sb, "}}}");
 	if (sb->oom)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	return 0;
 }
 
@@ -289,7 +289,7 @@ bundle_build(struct diag *d, struct strbuf *out, const char *subject_name,
 		d, &payload, subject_name, subject_sha256, m, key) == -1)
 		goto out;
 	if (dsse_pae(&pae, DSSE_PAYLOAD_TYPE, payload.s, payload.len) == -1) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	if (key_sign(d, key, pae.s, pae.len, &sig, &siglen) == -1)
@@ -334,7 +334,7 @@ bundle_build(struct diag *d, struct strbuf *out, const char *subject_name,
 	json_s(out, key->id);
 	sb_adds(out, "\n      }\n    ]\n  }\n}\n");
 	if (out->oom) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	rc = 0;
@@ -361,7 +361,7 @@ bundle_sign_buf(struct diag *d, const char *report_path, const void *buf,
 		goto out;
 	if (sb_adds(&path, report_path) == -1 ||
 	    sb_adds(&path, BUNDLE_SUFFIX) == -1) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	if (bundle_build(
@@ -457,7 +457,7 @@ read_ext_maps(struct arena *a, struct diag *d, const struct doc_node *ext,
 	if (o != NULL && o->type == DOC_MAP && o->u.map.n > 0) {
 		if ((r->options = arena_alloc(
 			 a, o->u.map.n * sizeof(*r->options))) == NULL)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 		for (i = 0; i < o->u.map.n; i++) {
 			r->options[i].name =
 			    doc_plain_str(o->u.map.pairs[i].key);
@@ -473,7 +473,7 @@ read_ext_maps(struct arena *a, struct diag *d, const struct doc_node *ext,
 	if (c != NULL && c->type == DOC_MAP && c->u.map.n > 0) {
 		if ((r->controls = arena_alloc(
 			 a, c->u.map.n * sizeof(*r->controls))) == NULL)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 		for (i = 0; i < c->u.map.n; i++) {
 			r->controls[i].id =
 			    doc_plain_str(c->u.map.pairs[i].key);
@@ -821,7 +821,7 @@ step_signature(struct diag *d, const struct mark *m, const struct sign_key *key,
 		return VERIFY_MALFORMED;
 	sb_init(&pae);
 	if (dsse_pae(&pae, ptype, *payload, *plen) == -1) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		rc = VERIFY_ERROR;
 	} else if (key_verify(key, pae.s, pae.len, *sig, *siglen) != 1) {
 		rc = INVALID(d, m,
@@ -928,7 +928,7 @@ bundle_verify_file(struct arena *a, struct diag *d, const char *report_path,
 	if (bundle_path == NULL) {
 		if (sb_adds(&path, report_path) == -1 ||
 		    sb_adds(&path, BUNDLE_SUFFIX) == -1) {
-			diag_err(d, NULL, "out of memory");
+			diag_sys(d, NULL, "out of memory");
 			rc = VERIFY_ERROR;
 			goto out;
 		}
@@ -939,7 +939,7 @@ bundle_verify_file(struct arena *a, struct diag *d, const char *report_path,
 		-1)
 		goto out;
 	if ((bundle_path = arena_strdup(a, bundle_path)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		rc = VERIFY_ERROR;
 		goto out;
 	}

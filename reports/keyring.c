@@ -168,7 +168,7 @@ load_entry(struct diag *d, struct keyring *kr, const char *dir,
 			    d, &pathn->mark, "'path' must be a file name");
 		file = s[0] == '/' ? s : arena_printf(kr->a, "%s/%s", dir, s);
 		if (file == NULL)
-			return diag_err(d, &pathn->mark, "out of memory");
+			return diag_sys(d, &pathn->mark, "out of memory");
 		out->key = key_load_public(d, file);
 	}
 	if (out->key == NULL)
@@ -207,7 +207,7 @@ keyring_load(struct diag *d, const char *path)
 
 	if ((kr = lib_calloc(1, sizeof(*kr))) == NULL ||
 	    (kr->a = arena_new()) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto fail;
 	}
 	if ((root = doc_load_one(kr->a, d, path, DOC_FMT_AUTO, NULL)) == NULL)
@@ -225,7 +225,7 @@ keyring_load(struct diag *d, const char *path)
 	    (kr->v = arena_alloc(kr->a,
 		 (list->u.seq.n ? list->u.seq.n : 1) * sizeof(*kr->v))) ==
 		NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto fail;
 	}
 	for (i = 0; i < list->u.seq.n; i++) {

@@ -76,9 +76,9 @@ read_secret_file(
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return diag_err(d, &m, "cannot open: %s", strerror(errno));
+		return diag_errno(d, &m, errno, "cannot open");
 	if (fstat(fd, &st) != 0) {
-		diag_err(d, &m, "cannot stat: %s", strerror(errno));
+		diag_sys(d, &m, "cannot stat: %s", strerror(errno));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -106,7 +106,7 @@ read_secret_file(
 	}
 	/* One byte more, so growth since fstat is seen, and the NUL. */
 	if ((buf = lib_malloc(cap + 2)) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto out;
 	}
 	for (;;) {
@@ -114,7 +114,7 @@ read_secret_file(
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			diag_err(d, &m, "read error: %s", strerror(errno));
+			diag_errno(d, &m, errno, "read error");
 			goto out;
 		}
 		if (n == 0)
@@ -279,7 +279,7 @@ key_from_pkey(struct diag *d, EVP_PKEY *pkey, int priv)
 	if (key_canonical(d, pkey) == -1)
 		goto fail;
 	if ((k = lib_calloc(1, sizeof(*k))) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	k->pkey = pkey;
@@ -388,7 +388,7 @@ write_bio(struct diag *d, BIO *bio, const char *path, unsigned int mode)
 	/* Before any output: no buffer is ever allocated. */
 	if (setvbuf(atomic_fp(af), NULL, _IONBF, 0) != 0 ||
 	    fwrite(p, 1, (size_t)n, atomic_fp(af)) != (size_t)n) {
-		diag_err(d, &m, "write error: %s", strerror(errno));
+		diag_sys(d, &m, "write error: %s", strerror(errno));
 		atomic_abort(af);
 		return -1;
 	}
@@ -597,7 +597,7 @@ read_tty_line(struct diag *d, char *buf, size_t cap, size_t *lenp)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
-		return diag_err(d, NULL, "cannot turn terminal echo off: %s",
+		return diag_sys(d, NULL, "cannot turn terminal echo off: %s",
 		    strerror(errno));
 	fputs("passphrase: ", stderr);
 	fflush(stderr);
@@ -618,7 +618,7 @@ read_tty_line(struct diag *d, char *buf, size_t cap, size_t *lenp)
 	restored = tcsetattr(STDIN_FILENO, TCSAFLUSH, &old) == 0;
 	fputc('\n', stderr);
 	if (!restored && rc == 0)
-		rc = diag_err(d, NULL, "cannot restore terminal echo: %s",
+		rc = diag_sys(d, NULL, "cannot restore terminal echo: %s",
 		    strerror(errno));
 	buf[len] = '\0';
 	*lenp = len;
@@ -642,7 +642,7 @@ key_read_passphrase(
 		if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
 			cap = KEY_PASS_MAX + 2;
 			if ((buf = lib_malloc(cap)) == NULL)
-				return diag_err(d, &m, "out of memory");
+				return diag_sys(d, &m, "out of memory");
 			if (read_tty_line(d, buf, cap, &len) == -1) {
 				OPENSSL_cleanse(buf, cap);
 				lib_free(buf);
@@ -664,7 +664,7 @@ key_read_passphrase(
 		if ((p = lib_malloc(n + 1)) == NULL) {
 			OPENSSL_cleanse(buf, cap);
 			lib_free(buf);
-			return diag_err(d, &m, "out of memory");
+			return diag_sys(d, &m, "out of memory");
 		}
 		memcpy(p, buf, n);
 		p[n] = '\0';
@@ -683,7 +683,7 @@ key_read_passphrase(
 	 */
 	n = strlen(env);
 	if (n > 0 && (*pass = lib_strdup(env)) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	OPENSSL_cleanse(env, n);
 	unsetenv("RAMPART_PASSPHRASE");
 	if (n == 0)
@@ -715,7 +715,7 @@ key_sign(struct diag *d, const struct sign_key *k, const void *msg, size_t len,
 	if (!EVP_DigestSign(ctx, NULL, &siglen, msg, len))
 		goto ossl;
 	if ((sig = lib_malloc(siglen)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	if (!EVP_DigestSign(ctx, sig, &siglen, msg, len))

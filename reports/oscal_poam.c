@@ -92,7 +92,7 @@ poam_history_load(struct diag *d, const char *path)
 	if ((h = lib_calloc(1, sizeof(*h))) == NULL ||
 	    (h->a = arena_new()) == NULL) {
 		lib_free(h);
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	load_limits_default(&lim);
@@ -109,7 +109,7 @@ poam_history_load(struct diag *d, const char *path)
 	}
 	h->v = arena_alloc(h->a, (items->u.seq.n + 1) * sizeof(*h->v));
 	if (h->v == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto bad;
 	}
 	for (i = 0; i < items->u.seq.n; i++) {

@@ -36,7 +36,7 @@ pin_new(struct pins *p, struct diag *d)
 		v = arena_realloc(
 		    p->a, p->v, p->cap * sizeof(*v), cap * sizeof(*v));
 		if (v == NULL) {
-			diag_err(d, NULL, "out of memory");
+			diag_sys(d, NULL, "out of memory");
 			return NULL;
 		}
 		p->v = v;
@@ -60,7 +60,7 @@ pin_file(struct pins *p, struct diag *d, const char *role, const char *path)
 	e->role = role;
 	if ((e->name = arena_strdup(p->a, path)) == NULL ||
 	    (e->sha256 = arena_strdup(p->a, hex)) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	return 0;
 }
 
@@ -109,12 +109,12 @@ walk(struct pins *p, struct diag *d, const char *role, const char *root,
 		if (de->d_name[0] == '.')
 			continue;
 		if ((nv = lib_realloc(names, (n + 1) * sizeof(*nv))) == NULL) {
-			rc = diag_err(d, NULL, "out of memory");
+			rc = diag_sys(d, NULL, "out of memory");
 			break;
 		}
 		names = nv;
 		if ((names[n] = lib_strdup(de->d_name)) == NULL) {
-			rc = diag_err(d, NULL, "out of memory");
+			rc = diag_sys(d, NULL, "out of memory");
 			break;
 		}
 		n++;
@@ -154,7 +154,7 @@ walk(struct pins *p, struct diag *d, const char *role, const char *root,
 		e->input = mf != NULL ? arena_strdup(p->a, root) : NULL;
 		if (e->name == NULL || e->sha256 == NULL ||
 		    (mf != NULL && e->input == NULL)) {
-			rc = diag_err(d, NULL, "out of memory");
+			rc = diag_sys(d, NULL, "out of memory");
 			break;
 		}
 		if (mf != NULL) {
@@ -181,7 +181,7 @@ pins_dir(struct arena *a, struct diag *d, const char *root,
 	sb_init(&mf);
 	rc = walk(&p, d, "input-file", root, "", &mf, 0);
 	if (rc == 0 && mf.oom)
-		rc = diag_err(d, NULL, "out of memory");
+		rc = diag_sys(d, NULL, "out of memory");
 	if (rc == 0)
 		rc = sha256_buf_hex(d, mf.s ? mf.s : "", mf.len, digest);
 	sb_free(&mf);
@@ -288,7 +288,7 @@ add_options(struct arena *a, struct diag *d, const struct sign_scan *s,
 	int bad = 0;
 
 	if ((v = arena_alloc(a, 10 * sizeof(*v))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	bad |= opt_add(v, &n, "gate", s->gate ? s->gate : "eligibility");
 	bad |= opt_add(v, &n, "max_evidence_age_days",
 	    arena_printf(a, "%lld", s->max_evidence_age_days));
@@ -319,7 +319,7 @@ add_options(struct arena *a, struct diag *d, const struct sign_scan *s,
 		sb_free(&sb);
 	}
 	if (bad)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	m->options = v;
 	m->noptions = n;
 	return 0;
@@ -418,7 +418,7 @@ add_pins(struct arena *a, struct diag *d, const struct assessment *r,
 		return diag_err(d, NULL, "cannot find the shipped rules");
 	if (realpath(packs, real) != NULL &&
 	    (packs = arena_strdup(a, real)) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	i = p.n;
 	if (walk(&p, d, "rules", packs, "", NULL, 0) == -1)
 		return -1;
@@ -458,7 +458,7 @@ add_pins(struct arena *a, struct diag *d, const struct assessment *r,
 	}
 	for (i = 0; i < p.n; i++)
 		if (p.v[i].name == NULL || p.v[i].sha256 == NULL)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 	m->pins = p.v;
 	m->npins = p.n;
 	return 0;
@@ -482,7 +482,7 @@ sign_meta_from_run(struct arena *a, struct diag *d, const struct assessment *r,
 	ctl = arena_alloc(a, (r->ncontrols + 1) * sizeof(*ctl));
 	if (started == NULL || finished == NULL || passed == NULL ||
 	    failed == NULL || ctl == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	report_times(r, ro, started, finished);
 	switch (r->verdict) {
 	case VERDICT_ELIGIBLE:
@@ -639,7 +639,7 @@ pins_parse(struct arena *a, struct diag *d, const struct doc_node *cfg,
 		return diag_err(d, cfg ? &cfg->mark : NULL,
 		    "'configuration' must be a list");
 	if ((v = arena_alloc(a, (cfg->u.seq.n + 1) * sizeof(*v))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < cfg->u.seq.n; i++) {
 		e = cfg->u.seq.items[i];
 		memset(&v[i], 0, sizeof(v[i]));
@@ -838,7 +838,7 @@ recheck_dir(struct recheck *rc, struct diag *d, struct pin_check *c,
 			continue;
 		if ((c = recheck_add(
 			 rc, "input-file", files[j].name, e->name)) == NULL)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 		c->got = files[j].sha256;
 		c->file = arena_printf(rc->a, "%s/%s", root, files[j].name);
 		c->status = PIN_UNPINNED;
@@ -879,7 +879,7 @@ pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
 	*nout = 0;
 	if ((rc.c = arena_alloc(a, rc.cap * sizeof(*rc.c))) == NULL ||
 	    (roots = arena_alloc(a, (n + 1) * sizeof(*roots))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	/* Directory inputs first: their files are looked up under them. */
 	for (i = 0; i < n; i++) {
 		roots[i] = NULL;
@@ -894,7 +894,7 @@ pins_recheck(struct arena *a, struct diag *d, const struct sign_pin *v,
 		if ((c = recheck_add(&rc, e->role, e->name, e->input)) ==
 		    NULL) {
 			diag_free(&rc.quiet);
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 		}
 		c->source = e->source;
 		c->want = e->sha256;

@@ -77,13 +77,13 @@ report_doc_from_buf(struct diag *d, const char *name, char *buf, size_t len,
 	    (rd->a = arena_new()) == NULL) {
 		lib_free(rd);
 		lib_free(buf);
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	rd->buf = buf;
 	rd->len = len;
 	if ((rd->path = arena_strdup(rd->a, name)) == NULL) {
 		report_doc_free(rd);
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	if (doc_load_buf(rd->a, d, rd->path, rd->buf, rd->len, DOC_FMT_JSON,
 		NULL, &docs, &n) == -1) {
@@ -177,7 +177,7 @@ read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
 	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
 	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	r->as.inputs = v;
 	in = &r->as.inputs[r->as.ninputs];
 	memset(in, 0, sizeof(*in));
@@ -210,7 +210,7 @@ read_input(struct run *r, const struct report_doc *rd, const struct doc_node *n)
 	in->stale = doc_get(n, "stale") != NULL &&
 	    doc_get(n, "stale")->type == DOC_BOOL && doc_get(n, "stale")->u.b;
 	if (oom)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	r->as.ninputs++;
 	return 0;
 }
@@ -239,7 +239,7 @@ read_source(struct run *r, const char *s, struct mark *m)
 	if (*end != '\0')
 		return 0;
 	if ((m->file = arena_strndup(r->as.a, s, (size_t)(c1 - s))) == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	m->line = (uint32_t)line;
 	m->col = (uint32_t)col;
 	return 0;
@@ -297,7 +297,7 @@ restore_order(struct run *r, struct check_outcome *o, size_t from,
 		lib_free(p);
 		lib_free(v);
 		lib_free(in);
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	}
 	for (i = 0; i < n; i++) {
 		p[i].order = get_int(res->u.seq.items[i], "order", -1);
@@ -350,7 +350,7 @@ read_result(
 	    ev->u.seq.n > 0) {
 		if ((v = arena_alloc(r->as.a, ev->u.seq.n * sizeof(*v))) ==
 		    NULL)
-			return diag_err(r->d, NULL, "out of memory");
+			return diag_sys(r->d, NULL, "out of memory");
 		for (i = 0; i < ev->u.seq.n; i++) {
 			e = ev->u.seq.items[i];
 			v[i].path = run_str(r, e, "path", &oom);
@@ -363,7 +363,7 @@ read_result(
 		res.nev = ev->u.seq.n;
 	}
 	if (oom)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	return run_add_result(
 	    r, o, &res, in < 0 ? UINT32_MAX : (uint32_t)(x->base + (size_t)in));
 }
@@ -393,7 +393,7 @@ read_status(
 	o->not_run = run_str(x->r, n, "not_run", &oom);
 	o->absent = ab != NULL && ab->type == DOC_BOOL && ab->u.b;
 	if (oom)
-		return diag_err(x->r->d, NULL, "out of memory");
+		return diag_sys(x->r->d, NULL, "out of memory");
 	return 0;
 }
 
@@ -479,7 +479,7 @@ read_outcomes(const struct rctx *x)
 		    "made with another baseline",
 		    ctl->u.seq.n, r->as.bl->id, r->as.ncontrols);
 	if ((done = lib_calloc(r->as.nchecks + 1, 1)) == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	for (i = 0; i < r->as.ncontrols; i++) {
 		if (!same_control(&r->as.controls[i], ctl->u.seq.items[i])) {
 			struct mark cm = ctl->u.seq.items[i]->mark;
@@ -642,7 +642,7 @@ report_defs_load(
 
 	memset(df, 0, sizeof(*df));
 	if ((df->rs = rule_set_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < s->nplugins; i++)
 		if (rule_set_add_plugin(df->rs, d, s->plugins[i]) == -1)
 			return -1;
@@ -778,7 +778,7 @@ report_read_assessment(struct diag *d, const struct report_doc *rd,
 	x.nin = rd->inputs->u.seq.n;
 	x.restore = 1;
 	if (oom) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	if (read_outcomes(&x) == -1 ||
@@ -859,5 +859,5 @@ report_read_opts(struct diag *d, struct arena *a, const struct report_doc *rd,
 			o->nknown = v ? kn->u.seq.n : 0;
 		}
 	}
-	return oom ? diag_err(d, NULL, "out of memory") : 0;
+	return oom ? diag_sys(d, NULL, "out of memory") : 0;
 }

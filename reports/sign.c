@@ -45,7 +45,7 @@ read_controls(struct arena *a, struct diag *d, const struct doc_node *ctl,
 	failed = arena_alloc(a, (n ? n : 1) * sizeof(*failed));
 	all = arena_alloc(a, (n ? n : 1) * sizeof(*all));
 	if (passed == NULL || failed == NULL || all == NULL)
-		return diag_err(d, &ctl->mark, "out of memory");
+		return diag_sys(d, &ctl->mark, "out of memory");
 	for (i = 0; i < n; i++) {
 		c = ctl->u.seq.items[i];
 		if ((id = doc_plain_str(doc_get(c, "id"))) == NULL ||
@@ -80,7 +80,7 @@ read_inputs(struct arena *a, struct diag *d, const struct doc_node *in,
 		return diag_err(d, &in->mark, "'inputs' must be a list");
 	if ((v = arena_alloc(
 		 a, (in->u.seq.n ? in->u.seq.n : 1) * sizeof(*v))) == NULL)
-		return diag_err(d, &in->mark, "out of memory");
+		return diag_sys(d, &in->mark, "out of memory");
 	for (i = 0; i < in->u.seq.n; i++) {
 		e = in->u.seq.items[i];
 		if ((v[i].path = doc_plain_str(doc_get(e, "path"))) == NULL ||
@@ -105,7 +105,7 @@ read_options(struct arena *a, struct diag *d, const struct doc_node *o,
 		return diag_err(d, o ? &o->mark : NULL,
 		    "'provenance.options' must be a map");
 	if ((v = arena_alloc(a, (o->u.map.n + 1) * sizeof(*v))) == NULL)
-		return diag_err(d, &o->mark, "out of memory");
+		return diag_sys(d, &o->mark, "out of memory");
 	for (i = 0; i < o->u.map.n; i++) {
 		v[i].name = doc_plain_str(o->u.map.pairs[i].key);
 		if ((v[i].value = doc_plain_str(o->u.map.pairs[i].val)) ==
@@ -346,7 +346,7 @@ sign_meta_from_report(struct arena *a, struct diag *d, const char *report_path,
 		return diag_err(
 		    d, &mk, "unknown verdict '%s' in this report", stated);
 	if ((json = sibling_json(a, report_path)) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	if (file_read_all(d, json, 0, &jbuf, &jlen) == -1 ||
 	    (named = arena_strdup(a, json)) == NULL ||
 	    (root = parse_json(a, d, named, jbuf, jlen)) == NULL ||

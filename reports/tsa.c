@@ -148,7 +148,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 
 	*res = NULL;
 	if ((lk = lib_calloc(1, sizeof(*lk))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	memcpy(lk->host, u->host, sizeof(lk->host));
 	memcpy(lk->port, u->port, sizeof(lk->port));
 	lk->hints = *hints;
@@ -158,7 +158,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 	list[0] = &lk->cb;
 	if ((e = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0) {
 		lib_free(lk);
-		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		return diag_sys(d, NULL, "cannot resolve TSA host '%s': %s",
 		    u->host, gai_strerror(e));
 	}
 	while ((e = gai_error(&lk->cb)) == EAI_INPROGRESS) {
@@ -180,14 +180,14 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 		default: /* still running: it owns lk now */
 			break;
 		}
-		return diag_err(d, NULL,
+		return diag_sys(d, NULL,
 		    "cannot resolve TSA host '%s': no answer before the "
 		    "deadline",
 		    u->host);
 	}
 	if (e != 0) {
 		lib_free(lk);
-		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		return diag_sys(d, NULL, "cannot resolve TSA host '%s': %s",
 		    u->host, gai_strerror(e));
 	}
 	*res = lk->cb.ar_result;
@@ -204,7 +204,7 @@ resolve(struct diag *d, const struct url *u, const struct addrinfo *hints,
 
 	(void)deadline;
 	if ((e = getaddrinfo(u->host, u->port, hints, res)) != 0)
-		return diag_err(d, NULL, "cannot resolve TSA host '%s': %s",
+		return diag_sys(d, NULL, "cannot resolve TSA host '%s': %s",
 		    u->host, gai_strerror(e));
 	return 0;
 }
@@ -250,7 +250,7 @@ connect_to(struct diag *d, const struct url *u, int64_t deadline)
 	}
 	freeaddrinfo(res);
 	if (fd == -1)
-		return diag_err(d, NULL, "cannot connect to TSA %s:%s: %s",
+		return diag_sys(d, NULL, "cannot connect to TSA %s:%s: %s",
 		    u->host, u->port, strerror(errno));
 	return fd;
 }
@@ -276,7 +276,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 	    u->path, u->host, u->port, blen);
 	sb_add(&req, (const char *)body, blen);
 	if (req.oom) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	if ((fd = connect_to(d, u, deadline)) == -1)
@@ -292,7 +292,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
 		    wait_fd(fd, POLLOUT, deadline) == 1)
 			continue;
-		diag_err(d, NULL, "cannot send to TSA %s:%s: %s", u->host,
+		diag_sys(d, NULL, "cannot send to TSA %s:%s: %s", u->host,
 		    u->port, n == -1 ? strerror(errno) : "timed out");
 		goto out;
 	}
@@ -302,11 +302,11 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 			break;
 		if (n > 0) {
 			if (reply->len + (size_t)n > TSA_REPLY_MAX) {
-				diag_err(d, NULL, "TSA reply is too large");
+				diag_sys(d, NULL, "TSA reply is too large");
 				goto out;
 			}
 			if (sb_add(reply, buf, (size_t)n) == -1) {
-				diag_err(d, NULL, "out of memory");
+				diag_sys(d, NULL, "out of memory");
 				goto out;
 			}
 			continue;
@@ -316,7 +316,7 @@ http_post(struct diag *d, const struct url *u, const unsigned char *body,
 		if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
 		    wait_fd(fd, POLLIN, deadline) == 1)
 			continue;
-		diag_err(d, NULL, "no reply from TSA %s:%s: %s", u->host,
+		diag_sys(d, NULL, "no reply from TSA %s:%s: %s", u->host,
 		    u->port,
 		    errno == EAGAIN || errno == EWOULDBLOCK ? "timed out"
 							    : strerror(errno));
@@ -338,17 +338,17 @@ http_body(
 	const char *p = reply->s, *end;
 
 	if (reply->len < 12 || strncmp(p, "HTTP/1.", 7) != 0)
-		return diag_err(d, NULL, "TSA reply is not HTTP");
+		return diag_sys(d, NULL, "TSA reply is not HTTP");
 	if (strncmp(p + 8, " 200", 4) != 0) {
 		end = memchr(p, '\r', reply->len);
-		return diag_err(d, NULL, "TSA answered '%.*s'",
+		return diag_sys(d, NULL, "TSA answered '%.*s'",
 		    (int)(end != NULL ? end - p : 12), p);
 	}
 	for (end = p; end + 4 <= p + reply->len; end++)
 		if (memcmp(end, "\r\n\r\n", 4) == 0)
 			break;
 	if (end + 4 > p + reply->len)
-		return diag_err(d, NULL, "TSA reply has no body");
+		return diag_sys(d, NULL, "TSA reply has no body");
 	*body = end + 4;
 	*blen = reply->len - (size_t)(end + 4 - p);
 	return 0;
@@ -445,7 +445,7 @@ tsa_timestamp(struct diag *d, const char *urlstr, const void *data, size_t len,
 		goto out;
 	}
 	if ((*der = lib_malloc((size_t)rlen)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	memcpy(*der, rder, (size_t)rlen);
@@ -498,13 +498,15 @@ tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
 	    (resp = d2i_TS_RESP(NULL, &p, (long)derlen)) == NULL ||
 	    p != der + derlen) {
 		ERR_clear_error();
-		diag_err(d, NULL, "the timestamp is not a DER TimeStampResp");
+		diag_err_class(d, DIAG_CRYPTO, NULL,
+		    "the timestamp is not a DER TimeStampResp");
 		rc = 0;
 		goto out;
 	}
 	if ((tst = TS_RESP_get_tst_info(resp)) == NULL ||
 	    asn1_epoch(TS_TST_INFO_get_time(tst), when) == -1) {
-		diag_err(d, NULL, "the timestamp holds no valid token");
+		diag_err_class(
+		    d, DIAG_CRYPTO, NULL, "the timestamp holds no valid token");
 		rc = 0;
 		goto out;
 	}
@@ -512,7 +514,8 @@ tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
 	if (alg != NULL)
 		X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	if (alg == NULL || OBJ_obj2nid(obj) != NID_sha256) {
-		diag_err(d, NULL, "the timestamp is not over a sha256 digest");
+		diag_err_class(d, DIAG_CRYPTO, NULL,
+		    "the timestamp is not over a sha256 digest");
 		rc = 0;
 		goto out;
 	}
@@ -524,7 +527,7 @@ tsa_verify(struct diag *d, const unsigned char *der, size_t derlen,
 		goto out;
 	}
 	if (X509_STORE_load_file(store, ca_file) != 1) {
-		diag_openssl(d, &m, "cannot load TSA CA certificates");
+		diag_openssl_input(d, &m, "cannot load TSA CA certificates");
 		goto out;
 	}
 	/* An auditor checks months later: judge the chain at the token's time. */
@@ -600,14 +603,14 @@ tsa_check_reply(struct diag *d, const unsigned char *der, size_t derlen,
 		OBJ_obj2txt(
 		    got, sizeof(got), TS_TST_INFO_get_policy_id(tst), 1);
 	if (policy != NULL && strcmp(got, policy) != 0) {
-		diag_err(d, NULL,
+		diag_err_class(d, DIAG_CRYPTO, NULL,
 		    "the TSA answered under policy '%s', not the required "
 		    "'%s'",
 		    got, policy);
 		goto out;
 	}
 	if ((acc = accuracy_secs(tst)) > TSA_MAX_ACCURACY) {
-		diag_err(d, NULL,
+		diag_err_class(d, DIAG_CRYPTO, NULL,
 		    "the TSA states an accuracy of %lld s; at most %d s is "
 		    "accepted",
 		    (long long)acc, TSA_MAX_ACCURACY);
@@ -618,7 +621,7 @@ tsa_check_reply(struct diag *d, const unsigned char *der, size_t derlen,
 		format_time(when, b1);
 		format_time(sent, b2);
 		format_time(received, b3);
-		diag_err(d, NULL,
+		diag_err_class(d, DIAG_CRYPTO, NULL,
 		    "the TSA's time %s (+/- %lld s) is not when it was asked "
 		    "(%s to %s, allowing %d s of clock difference)",
 		    b1, (long long)acc, b2, b3, TSA_MAX_SKEW);

@@ -76,7 +76,7 @@ write_file(struct diag *d, const struct writer *w, const struct assessment *r,
 		return -1;
 	if (w->write(atomic_fp(af), r, o) == -1) {
 		atomic_abort(af);
-		return diag_err(d, &m, "cannot write %s report", w->name);
+		return diag_sys(d, &m, "cannot write %s report", w->name);
 	}
 	return atomic_commit(d, af);
 }

@@ -87,6 +87,14 @@ cerr(struct cst *s, const struct doc_node *n, const char *fmt, ...)
 	s->errors++;
 }
 
+/* Out of memory while compiling node n: a system error, counted. */
+static void
+coom(struct cst *s, const struct doc_node *n)
+{
+	diag_sys(s->d, n != NULL ? &n->mark : NULL, "out of memory");
+	s->errors++;
+}
+
 /* "a string", "an int", ... for messages. */
 
 /* A { param: NAME } reference: returns the NAME node, else NULL. */
@@ -129,7 +137,7 @@ compile_operand(struct cst *s, struct assertion *as, const char *opname,
 			return;
 		}
 		if ((as->operand.param = arena_strdup(s->a, pn->str)) == NULL) {
-			cerr(s, pn, "out of memory");
+			coom(s, pn);
 			return;
 		}
 		def = decl->type == DOC_MAP ? doc_get(decl, "default") : decl;
@@ -161,7 +169,7 @@ compile_operand(struct cst *s, struct assertion *as, const char *opname,
 	if (w == W_TRUE)
 		return;
 	if ((as->operand.lit = doc_copy(s->a, v)) == NULL) {
-		cerr(s, v, "out of memory");
+		coom(s, v);
 		return;
 	}
 	if (w == W_REGEX) {
@@ -227,7 +235,7 @@ compile_combinator(struct cst *s, const struct doc_node *n, int depth)
 	size_t i;
 
 	if ((as = arena_alloc(s->a, sizeof(*as))) == NULL) {
-		cerr(s, n, "out of memory");
+		coom(s, n);
 		return NULL;
 	}
 	as->mark = n->mark;
@@ -263,7 +271,7 @@ compile_combinator(struct cst *s, const struct doc_node *n, int depth)
 			return NULL;
 		}
 		if ((as->kids = arena_alloc(s->a, sizeof(*as->kids))) == NULL) {
-			cerr(s, v, "out of memory");
+			coom(s, v);
 			return NULL;
 		}
 		as->nkids = 1;
@@ -285,7 +293,7 @@ compile_combinator(struct cst *s, const struct doc_node *n, int depth)
 	as->nkids = v->u.seq.n;
 	if ((as->kids = arena_alloc(s->a, as->nkids * sizeof(*as->kids))) ==
 	    NULL) {
-		cerr(s, v, "out of memory");
+		coom(s, v);
 		return NULL;
 	}
 	for (i = 0; i < v->u.seq.n; i++)
@@ -392,7 +400,7 @@ compile_leaf(struct cst *s, const struct doc_node *n)
 	int errors = s->errors;
 
 	if ((as = arena_alloc(s->a, sizeof(*as))) == NULL) {
-		cerr(s, n, "out of memory");
+		coom(s, n);
 		return NULL;
 	}
 	as->kind = AK_LEAF;
@@ -410,7 +418,7 @@ compile_leaf(struct cst *s, const struct doc_node *n)
 				cerr(s, v, "'message' expects a string");
 			else if ((as->message = arena_strdup(s->a, v->str)) ==
 			    NULL)
-				cerr(s, v, "out of memory");
+				coom(s, v);
 		} else if (strcmp(k->str, "absent") == 0 &&
 		    v->type == DOC_STRING) {
 			absentn = v;
@@ -464,7 +472,7 @@ compile_leaf(struct cst *s, const struct doc_node *n)
 		if ((as->cache = arena_alloc(s->a, sizeof(*as->cache))) ==
 			NULL ||
 		    arena_defer(s->a, re_cache_release, as->cache) == -1)
-			cerr(s, n, "out of memory");
+			coom(s, n);
 	}
 	return s->errors == errors ? as : NULL;
 }

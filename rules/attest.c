@@ -123,11 +123,11 @@ attest_load(struct diag *d, const char *path)
 	if ((s = lib_calloc(1, sizeof(*s))) == NULL ||
 	    (s->a = arena_new()) == NULL) {
 		lib_free(s);
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	if ((s->path = arena_strdup(s->a, path)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	if ((root = doc_load_one(s->a, d, path, DOC_FMT_YAML, NULL)) == NULL)
@@ -144,7 +144,7 @@ attest_load(struct diag *d, const char *path)
 	}
 	s->items = arena_alloc(s->a, (list->u.seq.n + 1) * sizeof(*s->items));
 	if (s->items == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	for (i = 0; i < list->u.seq.n; i++)

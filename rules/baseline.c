@@ -366,7 +366,7 @@ nodefault:
 	    b->id, ref->str, name, r->id);
 	return NULL;
 oom:
-	diag_err(d, &v->mark, "out of memory");
+	diag_sys(d, &v->mark, "out of memory");
 	return NULL;
 }
 
@@ -426,7 +426,7 @@ load_binding(struct baseline *b, struct diag *d, const struct rule_set *rs,
 		    "'%s'",
 		    cc->check_id);
 	if ((cc->params = doc_new(b->a, DOC_MAP, &n->mark)) == NULL)
-		return diag_err(d, &n->mark, "out of memory");
+		return diag_sys(d, &n->mark, "out of memory");
 	ps = doc_get(n, "params");
 	for (i = 0; ps != NULL && i < ps->u.map.n; i++) {
 		k = ps->u.map.pairs[i].key;
@@ -443,7 +443,7 @@ load_binding(struct baseline *b, struct diag *d, const struct rule_set *rs,
 		v = ps->u.map.pairs[i].val;
 		if (doc_map_put(b->a, cc->params, (struct doc_node *)k, v) ==
 		    -1)
-			return diag_err(d, &n->mark, "out of memory");
+			return diag_sys(d, &n->mark, "out of memory");
 	}
 	return rc;
 }
@@ -474,7 +474,7 @@ baseline_bind_checks(struct baseline *b, struct diag *d,
 		return 0;
 	v = arena_alloc(b->a, (c->nchecks + seq->u.seq.n) * sizeof(*v));
 	if (v == NULL)
-		return diag_err(d, &seq->mark, "out of memory");
+		return diag_sys(d, &seq->mark, "out of memory");
 	if (c->nchecks > 0)
 		memcpy(v, c->checks, c->nchecks * sizeof(*v));
 	c->checks = v;
@@ -525,7 +525,7 @@ load_method(struct baseline *b, struct diag *d, const struct doc_node *n,
 	c->method = arena_strdup(b->a, sb.s != NULL ? sb.s : "");
 	sb_free(&sb);
 	if (c->method == NULL)
-		return diag_err(d, &n->mark, "out of memory");
+		return diag_sys(d, &n->mark, "out of memory");
 	return 0;
 }
 
@@ -544,7 +544,7 @@ load_params(struct baseline *b, struct diag *d, const struct doc_node *n,
 		return 0;
 	c->params = arena_alloc(b->a, n->u.seq.n * sizeof(*c->params));
 	if (c->params == NULL)
-		return diag_err(d, &n->mark, "out of memory");
+		return diag_sys(d, &n->mark, "out of memory");
 	for (i = 0; i < n->u.seq.n; i++) {
 		it = n->u.seq.items[i];
 		if (schema_check(d, it, param_fields, "parameter") == -1 ||
@@ -602,10 +602,10 @@ load_control(struct baseline *b, struct diag *d, const struct rule_set *rs,
 	if ((r = doc_get(n, "core")) != NULL && r->type == DOC_BOOL)
 		c->core = r->u.b;
 	if (c->label == NULL && (c->label = default_label(b->a, c->id)) == NULL)
-		return diag_err(d, &n->mark, "out of memory");
+		return diag_sys(d, &n->mark, "out of memory");
 	if (c->family == NULL &&
 	    (c->family = default_family(b->a, c->id)) == NULL)
-		return diag_err(d, &n->mark, "out of memory");
+		return diag_sys(d, &n->mark, "out of memory");
 	if (load_method(b, d, doc_get(n, "method"), c) == -1 ||
 	    load_params(b, d, doc_get(n, "parameters"), c) == -1)
 		rc = -1;
@@ -645,7 +645,7 @@ add_control(struct baseline_priv *p, struct diag *d, const struct control *c)
 	if (b->ncontrols == p->cap) {
 		ncap = p->cap ? p->cap * 2 : 64;
 		if ((v = lib_realloc(b->controls, ncap * sizeof(*v))) == NULL)
-			return diag_err(d, &c->mark, "out of memory");
+			return diag_sys(d, &c->mark, "out of memory");
 		b->controls = v;
 		p->cap = ncap;
 	}
@@ -800,7 +800,7 @@ inherit(struct baseline_priv *p, struct diag *d, const struct baseline *parent)
 		if (doc_map_put(b->a, b->params,
 			parent->params->u.map.pairs[i].key,
 			parent->params->u.map.pairs[i].val) == -1)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < parent->ncontrols; i++)
 		if (add_control(p, d, &parent->controls[i]) == -1)
 			return -1;
@@ -825,7 +825,7 @@ set_params(struct baseline *b, struct diag *d, const struct doc_node *params)
 		if (j < b->params->u.map.n)
 			b->params->u.map.pairs[j].val = pp->val;
 		else if (doc_map_put(b->a, b->params, pp->key, pp->val) == -1)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 	}
 	return 0;
 }
@@ -944,7 +944,7 @@ load_depth(struct diag *d, const char *name, const struct rule_set *rs,
 	if ((p = lib_calloc(1, sizeof(*p))) == NULL ||
 	    (p->b.a = arena_new()) == NULL) {
 		lib_free(p);
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	b = &p->b;
@@ -1007,7 +1007,7 @@ load_depth(struct diag *d, const char *name, const struct rule_set *rs,
 	}
 	return b;
 oom:
-	diag_err(d, NULL, "out of memory");
+	diag_sys(d, NULL, "out of memory");
 fail:
 	baseline_free(b);
 	return NULL;
@@ -1034,7 +1034,7 @@ resolve_bindings(struct baseline *b, struct diag *d)
 				continue; /* a parent's, already resolved */
 			if ((m = doc_new(b->a, DOC_MAP, &cc->mark)) == NULL ||
 			    (srcs = doc_new(b->a, DOC_MAP, &cc->mark)) == NULL)
-				return diag_err(d, NULL, "out of memory");
+				return diag_sys(d, NULL, "out of memory");
 			for (l = 0; l < cc->params->u.map.n; l++) {
 				k = cc->params->u.map.pairs[l].key;
 				v = bind_value(b, d, cc->rule, k->str,
@@ -1047,7 +1047,7 @@ resolve_bindings(struct baseline *b, struct diag *d)
 					v) == -1 ||
 				    doc_map_put(b->a, srcs,
 					(struct doc_node *)k, src) == -1)
-					return diag_err(
+					return diag_sys(
 					    d, NULL, "out of memory");
 			}
 			/* Every other parameter keeps the check's default. */
@@ -1059,7 +1059,7 @@ resolve_bindings(struct baseline *b, struct diag *d)
 					 NULL, NULL, NULL)) == NULL ||
 				    doc_map_put(b->a, srcs,
 					(struct doc_node *)k, src) == -1)
-					return diag_err(
+					return diag_sys(
 					    d, NULL, "out of memory");
 			}
 			cc->params = m;
@@ -1079,7 +1079,7 @@ baseline_load(
 
 	/* PATH_MAX * 10 bytes: not on the stack. */
 	if ((ch = lib_calloc(1, sizeof(*ch))) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	b = load_depth(d, name_or_path, rs, 0, ch, NULL, &nested);

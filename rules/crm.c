@@ -97,11 +97,11 @@ crm_load(struct diag *d, const char *path)
 	if ((c = lib_calloc(1, sizeof(*c))) == NULL ||
 	    (c->a = arena_new()) == NULL) {
 		lib_free(c);
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	if ((c->path = arena_strdup(c->a, path)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	if ((root = doc_load_one(c->a, d, path, DOC_FMT_YAML, NULL)) == NULL)
@@ -113,7 +113,7 @@ crm_load(struct diag *d, const char *path)
 	list = doc_get(root, "controls");
 	c->items = arena_alloc(c->a, (list->u.seq.n + 1) * sizeof(*c->items));
 	if (c->items == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	for (i = 0; i < list->u.seq.n; i++) {

@@ -395,7 +395,7 @@ finish_control(
 	memset(&in, 0, sizeof(in));
 	if (co->nchecks > 0 &&
 	    (b = arena_alloc(as->a, co->nchecks * sizeof(*b))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (j = 0; j < co->nchecks; j++) {
 		control_check_status(as, c, &co->checks[j]);
 		/* A provider the workload does not use decides nothing. */

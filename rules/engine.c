@@ -119,7 +119,7 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 	if ((r = lib_calloc(1, sizeof(*r))) == NULL ||
 	    (r->as.a = arena_new()) == NULL) {
 		lib_free(r);
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	r->d = d;
@@ -199,7 +199,7 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 	}
 	return r;
 oom:
-	diag_err(d, NULL, "out of memory");
+	diag_sys(d, NULL, "out of memory");
 	run_free(r);
 	return NULL;
 }
@@ -294,7 +294,7 @@ keep_result(
 	if (o->n == o->cap) {
 		ncap = o->cap ? o->cap * 2 : 16;
 		if ((v = lib_realloc(o->results, ncap * sizeof(*v))) == NULL)
-			return diag_err(r->d, NULL, "out of memory");
+			return diag_sys(r->d, NULL, "out of memory");
 		o->results = v;
 		o->cap = ncap;
 	}
@@ -310,7 +310,7 @@ keep_result(
 	if (res->nev > 0) {
 		dst->ev = arena_alloc(r->as.a, res->nev * sizeof(*dst->ev));
 		if (dst->ev == NULL)
-			return diag_err(r->d, NULL, "out of memory");
+			return diag_sys(r->d, NULL, "out of memory");
 		for (i = 0; i < res->nev; i++) {
 			dst->ev[i].path = copy_str(r->as.a, res->ev[i].path);
 			dst->ev[i].value = copy_str(r->as.a, res->ev[i].value);
@@ -461,7 +461,7 @@ on_listing(struct run *r, struct input_info *in, const struct resource *res)
 		cr.ev = &ev;
 		cr.nev = res->mark.file != NULL;
 		if (cr.resource_id == NULL || cr.message == NULL)
-			return diag_err(r->d, NULL, "out of memory");
+			return diag_sys(r->d, NULL, "out of memory");
 		if (count_result(r, o, &cr) == -1)
 			return -1;
 	}
@@ -541,7 +541,7 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	/* The input's account (input_info): the first resource naming one. */
 	if (ic->in->account == NULL && res->account != NULL &&
 	    (ic->in->account = arena_strdup(r->as.a, res->account)) == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	for (i = 0; i < r->as.nchecks; i++) {
 		o = &r->as.checks[i];
 		if (wants != NULL
@@ -613,7 +613,7 @@ manifest(struct diag *d, const char *root, const char *rel, struct strbuf *sb,
 		    (nv[n] = lib_strdup(de->d_name)) == NULL) {
 			if (nv != NULL)
 				names = nv;
-			rc = diag_err(d, NULL, "out of memory");
+			rc = diag_sys(d, NULL, "out of memory");
 			break;
 		}
 		names = nv;
@@ -669,7 +669,7 @@ dir_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1],
 	*oldest = 0;
 	rc = manifest(d, path, "", &sb, 0, oldest);
 	if (rc == 0 && sb.oom)
-		rc = diag_err(d, NULL, "out of memory");
+		rc = diag_sys(d, NULL, "out of memory");
 	if (rc == 0)
 		sha256_hex(sb.s ? sb.s : "", sb.len, out);
 	sb_free(&sb);
@@ -684,7 +684,7 @@ run_add_input(struct run *r, const char *name, const char *format)
 	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
 	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL) {
-		diag_err(r->d, NULL, "out of memory");
+		diag_sys(r->d, NULL, "out of memory");
 		return NULL;
 	}
 	r->as.inputs = v;
@@ -692,7 +692,7 @@ run_add_input(struct run *r, const char *name, const char *format)
 	memset(in, 0, sizeof(*in));
 	if ((in->path = arena_strdup(r->as.a, name)) == NULL ||
 	    (in->format = arena_strdup(r->as.a, format)) == NULL) {
-		diag_err(r->d, NULL, "out of memory");
+		diag_sys(r->d, NULL, "out of memory");
 		return NULL;
 	}
 	return in;
@@ -729,12 +729,12 @@ run_input_src(struct run *r, const char *path, const struct adapter *ad,
 	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
 	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	r->as.inputs = v;
 	in = &r->as.inputs[r->as.ninputs++];
 	memset(in, 0, sizeof(*in));
 	if ((in->path = arena_strdup(r->as.a, path)) == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	in->format = ad->name;
 	/*
 	 * A file's digest is computed by the loader as it parses the file

@@ -157,7 +157,7 @@ mapping_bindings(struct arena *a, struct diag *d, const char *name,
 				nv = arena_realloc(
 				    a, v, n * sizeof(*v), cap * sizeof(*v));
 				if (nv == NULL)
-					return diag_err(
+					return diag_sys(
 					    d, &it->mark, "out of memory");
 				v = nv;
 			}

@@ -248,7 +248,7 @@ load_offering(struct mkt_feed *f, struct diag *d, const struct doc_node *p,
 	o->service_models =
 	    arena_alloc(f->a, (sm->u.seq.n + 1) * sizeof(char *));
 	if (o->service_models == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < sm->u.seq.n; i++) {
 		it = sm->u.seq.items[i];
 		if (it->type != DOC_STRING)
@@ -273,7 +273,7 @@ load_offering(struct mkt_feed *f, struct diag *d, const struct doc_node *p,
 	o->nleveraged = ls->u.seq.n;
 	o->leveraged = arena_alloc(f->a, (ls->u.seq.n + 1) * sizeof(char *));
 	if (o->leveraged == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < ls->u.seq.n; i++) {
 		it = ls->u.seq.items[i];
 		/* The official feed lists objects, the compact copy ids. */
@@ -354,11 +354,11 @@ mkt_feed_load_buf(struct diag *d, const char *name, const char *buf, size_t len)
 
 	if ((f = lib_calloc(1, sizeof(*f))) == NULL ||
 	    (f->a = arena_new()) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	if ((f->path = arena_strdup(f->a, name)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	sha256_hex(buf, len, f->sha256);
@@ -428,7 +428,7 @@ mkt_feed_load_buf(struct diag *d, const char *name, const char *buf, size_t len)
 	}
 	f->n = list->u.seq.n;
 	if ((f->v = arena_alloc(f->a, f->n * sizeof(f->v[0]))) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	for (i = 0; i < f->n; i++)
@@ -593,7 +593,7 @@ workload_fields(struct mkt_workload *w, struct diag *d, struct doc_node *root)
 		w->nproviders = v->u.seq.n;
 		w->providers = arena_alloc(w->a, v->u.seq.n * sizeof(char *));
 		if (w->providers == NULL)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 		for (i = 0; i < v->u.seq.n; i++) {
 			it = v->u.seq.items[i];
 			if (it->type != DOC_STRING || it->len == 0)
@@ -611,7 +611,7 @@ workload_fields(struct mkt_workload *w, struct diag *d, struct doc_node *root)
 		w->baseline =
 		    arena_printf(w->a, "fedramp-%s", mkt_level_name(w->impact));
 		if (w->baseline == NULL)
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 	}
 	return 0;
 }
@@ -627,7 +627,7 @@ mkt_workload_load(struct diag *d, const char *path)
 	if ((w = lib_calloc(1, sizeof(*w))) == NULL ||
 	    (w->a = arena_new()) == NULL) {
 		lib_free(w);
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	load_limits_default(&lim);

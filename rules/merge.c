@@ -31,7 +31,7 @@ grow_tracked(struct run *r, struct check_outcome *o, size_t n)
 	v = arena_realloc(r->as.a, o->result_input, o->tracked_cap * sizeof(*v),
 	    ncap * sizeof(*v));
 	if (v == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	o->result_input = v;
 	o->tracked_cap = ncap;
 	return 0;
@@ -81,7 +81,7 @@ run_add_result(struct run *r, struct check_outcome *o,
 	if (o->n == o->cap) {
 		ncap = o->cap ? o->cap * 2 : 16;
 		if ((v = lib_realloc(o->results, ncap * sizeof(*v))) == NULL)
-			return diag_err(r->d, NULL, "out of memory");
+			return diag_sys(r->d, NULL, "out of memory");
 		o->results = v;
 		o->cap = ncap;
 	}
@@ -108,7 +108,7 @@ run_add_result(struct run *r, struct check_outcome *o,
 		    dup_str(r->as.a, res->ev[i].source.file, &oom);
 	}
 	if (oom)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	dst->nev = res->nev;
 	/* Results before the first tracked one belong to no input. */
 	while (o->ntracked < o->n)
@@ -128,7 +128,7 @@ fold_input(struct run *r, const struct input_info *p)
 	v = arena_realloc(r->as.a, r->as.inputs, r->as.ninputs * sizeof(*v),
 	    (r->as.ninputs + 1) * sizeof(*v));
 	if (v == NULL)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	r->as.inputs = v;
 	in = &r->as.inputs[r->as.ninputs];
 	*in = *p;
@@ -136,7 +136,7 @@ fold_input(struct run *r, const struct input_info *p)
 	in->format = dup_str(r->as.a, p->format, &oom);
 	in->account = dup_str(r->as.a, p->account, &oom);
 	if (oom)
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	r->as.providers |= p->providers;
 	r->as.ninputs++;
 	return 0;
@@ -379,7 +379,7 @@ run_inputs(struct run *r, const struct run_jobs *j)
 	if ((p.slots = lib_calloc(j->n, sizeof(*p.slots))) == NULL ||
 	    (w = lib_calloc(nw, sizeof(*w))) == NULL) {
 		lib_free(p.slots);
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	}
 	for (i = 0; i < j->n; i++)
 		diag_init(&p.slots[i].d);
@@ -399,7 +399,7 @@ run_inputs(struct run *r, const struct run_jobs *j)
 	for (i = 0; i < nw; i++) {
 		w[i].p = &p;
 		if (pthread_create(&w[i].t, NULL, worker_main, &w[i]) != 0) {
-			diag_err(r->d, NULL, "cannot start a worker thread");
+			diag_sys(r->d, NULL, "cannot start a worker thread");
 			break;
 		}
 		w[i].started = 1;
@@ -473,7 +473,7 @@ order_results(struct run *r, struct check_outcome *o, const size_t *map)
 	if (k == NULL || res == NULL || rin == NULL) {
 		lib_free(k);
 		lib_free(res);
-		return diag_err(r->d, NULL, "out of memory");
+		return diag_sys(r->d, NULL, "out of memory");
 	}
 	for (i = 0; i < o->n; i++) {
 		k[i].key = i < o->ntracked && o->result_input[i] != UINT32_MAX
@@ -514,7 +514,7 @@ run_merge_order(struct run *r)
 		(map = lib_calloc(r->as.ninputs, sizeof(*map))) == NULL ||
 		(in = arena_alloc(r->as.a, r->as.ninputs * sizeof(*in))) ==
 		    NULL)) {
-		diag_err(r->d, NULL, "out of memory");
+		diag_sys(r->d, NULL, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < r->as.ninputs; i++) {

@@ -232,7 +232,7 @@ push_strings(struct imp *im, const struct doc_node *seq,
 	nv = arena_realloc(
 	    im->a, *v, *n * sizeof(*nv), (*n + seq->u.seq.n) * sizeof(*nv));
 	if (nv == NULL)
-		return diag_err(im->d, &seq->mark, "out of memory");
+		return diag_sys(im->d, &seq->mark, "out of memory");
 	*v = nv;
 	for (i = 0; i < seq->u.seq.n; i++) {
 		if (seq->u.seq.items[i]->type != DOC_STRING)
@@ -252,7 +252,7 @@ load_profile(struct imp *im, const char *path)
 	int children;
 
 	if ((pf = arena_alloc(im->a, sizeof(*pf))) == NULL)
-		return diag_err(im->d, NULL, "out of memory");
+		return diag_sys(im->d, NULL, "out of memory");
 	pf->path = path;
 	if (sha256_file_hex(im->d, path, pf->sha256) == -1)
 		return -1;
@@ -289,7 +289,7 @@ load_profile(struct imp *im, const char *path)
 			pf->inc_children = arena_realloc(
 			    im->a, pf->inc_children, before, pf->ninc + 1);
 			if (pf->inc_children == NULL)
-				return diag_err(im->d, NULL, "out of memory");
+				return diag_sys(im->d, NULL, "out of memory");
 			memset(pf->inc_children + before, children,
 			    pf->ninc - before);
 		}
@@ -303,7 +303,7 @@ load_profile(struct imp *im, const char *path)
 				return -1;
 	}
 	if ((pf->inc_seen = arena_alloc(im->a, pf->ninc + 1)) == NULL)
-		return diag_err(im->d, NULL, "out of memory");
+		return diag_sys(im->d, NULL, "out of memory");
 	if ((m = doc_get(p, "modify")) != NULL) {
 		set = doc_get(m, "set-parameters");
 		alt = doc_get(m, "alters");
@@ -591,7 +591,7 @@ collect_params(struct imp *im, struct arena *a, const struct doc_node *c)
 		v = arena_realloc(a, im->refs, im->nrefs * sizeof(*v),
 		    (im->nrefs + 1) * sizeof(*v));
 		if (v == NULL)
-			return diag_err(im->d, NULL, "out of memory");
+			return diag_sys(im->d, NULL, "out of memory");
 		im->refs = v;
 		v[im->nrefs].id = str_of(p, "id");
 		v[im->nrefs++].node = p;
@@ -871,7 +871,7 @@ on_group(void *ctx, struct doc_node *g, struct arena *a)
 	im->refs = NULL;
 	im->family = NULL;
 	if (im->ctl.oom || im->par.oom)
-		return diag_err(im->d, NULL, "out of memory");
+		return diag_sys(im->d, NULL, "out of memory");
 	return 0;
 }
 
@@ -885,9 +885,9 @@ on_meta(void *ctx, struct doc_node *m, struct arena *a)
 	(void)a;
 	im->have_meta = 1;
 	if (t != NULL && (im->title = arena_strdup(im->a, t)) == NULL)
-		return diag_err(im->d, NULL, "out of memory");
+		return diag_sys(im->d, NULL, "out of memory");
 	if (v != NULL && (im->version = arena_strdup(im->a, v)) == NULL)
-		return diag_err(im->d, NULL, "out of memory");
+		return diag_sys(im->d, NULL, "out of memory");
 	return -1; /* stop: the rest of the file is not needed */
 }
 
@@ -947,7 +947,7 @@ write_out(
 		sb_add(&h, im->ctl.s, im->ctl.len);
 	if (h.oom) {
 		sb_free(&h);
-		return diag_err(im->d, NULL, "out of memory");
+		return diag_sys(im->d, NULL, "out of memory");
 	}
 	rc = atomic_write(im->d, out, h.s, h.len, 0644);
 	sb_free(&h);
@@ -976,7 +976,7 @@ oscal_import(struct diag *d, const char *catalog, const struct oscal_opts *o,
 		    "'.' or '_'",
 		    o->id != NULL ? o->id : "");
 	if ((im.a = arena_new()) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	if (sha256_file_hex(d, catalog, sha) == -1)
 		goto out;
 	if (o->profile != NULL && load_profile(&im, o->profile) == -1)

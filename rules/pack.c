@@ -76,7 +76,7 @@ rule_set_add_plugin(struct rule_set *rs, struct diag *d, const char *path)
 	v = lib_realloc(rs->plugins, (rs->nplugins + 1) * sizeof(*v));
 	if (v == NULL) {
 		plugin_unload(h);
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	rs->plugins = v;
 	rs->plugins[rs->nplugins++] = h;
@@ -190,7 +190,7 @@ load_unit(struct rule_set *rs, struct diag *d, struct rule *r,
 	if ((n = doc_new_string(rs->a, canon, strlen(canon), &u->mark)) ==
 		NULL ||
 	    doc_map_put(rs->a, r->units, (struct doc_node *)k, n) == -1)
-		return diag_err(d, &u->mark, "out of memory");
+		return diag_sys(d, &u->mark, "out of memory");
 	return 0;
 }
 
@@ -212,7 +212,7 @@ load_params(struct rule_set *rs, struct diag *d, struct rule *r,
 
 	if ((r->params = doc_new(rs->a, DOC_MAP, &r->mark)) == NULL ||
 	    (r->units = doc_new(rs->a, DOC_MAP, &r->mark)) == NULL)
-		return diag_err(d, &r->mark, "out of memory");
+		return diag_sys(d, &r->mark, "out of memory");
 	for (i = 0; decl != NULL && i < decl->u.map.n; i++) {
 		k = decl->u.map.pairs[i].key;
 		v = decl->u.map.pairs[i].val;
@@ -240,7 +240,7 @@ load_params(struct rule_set *rs, struct diag *d, struct rule *r,
 		if (doc_map_put(rs->a, r->params,
 			k->str == NULL ? NULL : (struct doc_node *)k,
 			(struct doc_node *)def) == -1)
-			return diag_err(d, &k->mark, "out of memory");
+			return diag_sys(d, &k->mark, "out of memory");
 	}
 	if (r->impl == NULL)
 		return rc;
@@ -265,7 +265,7 @@ load_params(struct rule_set *rs, struct diag *d, struct rule *r,
 		if ((key = doc_new_string(rs->a, pp->name, strlen(pp->name),
 			 &r->mark)) == NULL ||
 		    doc_map_put(rs->a, r->params, key, dv) == -1)
-			return diag_err(d, &r->mark, "out of memory");
+			return diag_sys(d, &r->mark, "out of memory");
 	}
 	return rc;
 }
@@ -284,7 +284,7 @@ add_rule(struct rule_set *rs, struct diag *d, struct rule *r)
 			    r->id, rs->v[i]->mark.file, rs->v[i]->mark.line,
 			    rs->v[i]->mark.col);
 	if ((v = lib_realloc(rs->v, (rs->n + 1) * sizeof(*v))) == NULL)
-		return diag_err(d, &r->mark, "out of memory");
+		return diag_sys(d, &r->mark, "out of memory");
 	rs->v = v;
 	rs->v[rs->n++] = r;
 	qsort(rs->v, rs->n, sizeof(*rs->v), rule_cmp);
@@ -306,7 +306,7 @@ load_rule(struct rule_set *rs, struct diag *d, const struct doc_node *n,
 	if (n->type != DOC_MAP)
 		return -1;
 	if ((r = arena_alloc(rs->a, sizeof(*r))) == NULL)
-		return diag_err(d, &n->mark, "out of memory");
+		return diag_sys(d, &n->mark, "out of memory");
 	r->mark = n->mark;
 	r->pack = file;
 	r->id = schema_str(n, "id");
@@ -430,8 +430,7 @@ list_yaml(struct diag *d, const char *dir, char ***out, size_t *nout)
 
 	if ((dp = opendir(dir)) == NULL) {
 		struct mark m = { dir, 0, 0 };
-		return diag_err(
-		    d, &m, "cannot open directory: %s", strerror(errno));
+		return diag_errno(d, &m, errno, "cannot open directory");
 	}
 	while ((de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.')
@@ -451,12 +450,12 @@ list_yaml(struct diag *d, const char *dir, char ***out, size_t *nout)
 		    !(n > 4 && strcmp(de->d_name + n - 4, ".yml") == 0))
 			continue;
 		if ((v = lib_realloc(*out, (*nout + 1) * sizeof(*v))) == NULL) {
-			rc = diag_err(d, NULL, "out of memory");
+			rc = diag_sys(d, NULL, "out of memory");
 			break;
 		}
 		*out = v;
 		if ((v[*nout] = lib_strdup(path)) == NULL) {
-			rc = diag_err(d, NULL, "out of memory");
+			rc = diag_sys(d, NULL, "out of memory");
 			break;
 		}
 		(*nout)++;
@@ -477,7 +476,7 @@ rule_set_load(struct rule_set *rs, struct diag *d, const char *path)
 	int rc = 0;
 
 	if (stat(path, &st) == -1)
-		return diag_err(d, &m, "cannot open: %s", strerror(errno));
+		return diag_errno(d, &m, errno, "cannot open");
 	if (!S_ISDIR(st.st_mode))
 		return load_pack_file(rs, d, path);
 	if (list_yaml(d, path, &files, &n) == -1)

@@ -335,7 +335,7 @@ load_milestones(struct poam *p, struct diag *d, const struct doc_node *ms,
 	if (ms->u.seq.n > 0 &&
 	    (it->milestones = arena_alloc(
 		 p->a, ms->u.seq.n * sizeof(*it->milestones))) == NULL) {
-		diag_err(d, &ms->mark, "out of memory");
+		diag_sys(d, &ms->mark, "out of memory");
 		return -2;
 	}
 	for (i = 0; i < ms->u.seq.n; i++) {
@@ -446,7 +446,7 @@ poam_load(struct diag *d, const char *path)
 	if ((p = lib_calloc(1, sizeof(*p))) == NULL ||
 	    (p->a = arena_new()) == NULL) {
 		lib_free(p);
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	if ((p->path = arena_strdup(p->a, path)) == NULL ||
@@ -466,7 +466,7 @@ poam_load(struct diag *d, const char *path)
 	}
 	if ((p->items = arena_alloc(
 		 p->a, (items->u.seq.n + 1) * sizeof(*p->items))) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	for (i = 0; i < items->u.seq.n; i++) {

@@ -246,15 +246,15 @@ regex_compile(
 	int errcode;
 
 	if ((re = arena_alloc(a, sizeof(*re))) == NULL) {
-		diag_err(d, m, "out of memory");
+		diag_sys(d, m, "out of memory");
 		return NULL;
 	}
 	if (arena_defer(a, regex_release, re) == -1) {
-		diag_err(d, m, "out of memory");
+		diag_sys(d, m, "out of memory");
 		return NULL;
 	}
 	if ((re->pattern = arena_strdup(a, pattern)) == NULL) {
-		diag_err(d, m, "out of memory");
+		diag_sys(d, m, "out of memory");
 		goto out;
 	}
 	if (plen > REGEX_MAX_PATTERN) {
@@ -263,7 +263,7 @@ regex_compile(
 		goto out;
 	}
 	if ((cctx = pcre2_compile_context_create(NULL)) == NULL) {
-		diag_err(d, m, "out of memory");
+		diag_sys(d, m, "out of memory");
 		goto out;
 	}
 	pcre2_set_max_pattern_length(cctx, REGEX_MAX_PATTERN);
@@ -282,7 +282,7 @@ regex_compile(
 	}
 	if ((re->mctx = pcre2_match_context_create(NULL)) == NULL ||
 	    (re->md = pcre2_match_data_create(1, NULL)) == NULL) {
-		diag_err(d, m, "out of memory");
+		diag_sys(d, m, "out of memory");
 		goto out;
 	}
 	pcre2_set_match_limit(re->mctx, REGEX_MATCH_LIMIT);
@@ -294,7 +294,7 @@ regex_compile(
 		re->jstack = pcre2_jit_stack_create(
 		    REGEX_JIT_STACK_MIN, REGEX_JIT_STACK_MAX, NULL);
 		if (re->jstack == NULL) {
-			diag_err(d, m, "out of memory");
+			diag_sys(d, m, "out of memory");
 			goto out;
 		}
 		pcre2_jit_stack_assign(re->mctx, NULL, re->jstack);

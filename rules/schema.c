@@ -75,7 +75,7 @@ schema_strlist(struct arena *a, struct diag *d, const struct doc_node *n,
 		return 0;
 	if (n->type == DOC_STRING) {
 		if ((v = arena_alloc(a, sizeof(*v))) == NULL)
-			return diag_err(d, &n->mark, "out of memory");
+			return diag_sys(d, &n->mark, "out of memory");
 		v[0] = n->str;
 		*out = v;
 		*nout = 1;
@@ -88,7 +88,7 @@ schema_strlist(struct arena *a, struct diag *d, const struct doc_node *n,
 		    doc_type_name(n->type));
 	cnt = n->u.seq.n;
 	if ((v = arena_alloc(a, (cnt + 1) * sizeof(*v))) == NULL)
-		return diag_err(d, &n->mark, "out of memory");
+		return diag_sys(d, &n->mark, "out of memory");
 	for (i = 0; i < cnt; i++) {
 		if (n->u.seq.items[i]->type != DOC_STRING)
 			return diag_err(d, &n->u.seq.items[i]->mark,

@@ -75,7 +75,7 @@ load_list(struct scope *s, struct diag *d, const struct doc_node *seq,
 		return 0;
 	if ((*out = arena_alloc(s->a, (seq->u.seq.n + 1) * sizeof(**out))) ==
 	    NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	for (i = 0; i < seq->u.seq.n; i++) {
 		it = seq->u.seq.items[i];
 		if (schema_check(d, it, fields, "scope entry") == -1 ||
@@ -116,11 +116,11 @@ scope_load(struct diag *d, const char *path)
 	if ((s = lib_calloc(1, sizeof(*s))) == NULL ||
 	    (s->a = arena_new()) == NULL) {
 		lib_free(s);
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		return NULL;
 	}
 	if ((s->path = arena_strdup(s->a, path)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto fail;
 	}
 	if (sha256_file_hex(d, path, s->sha256) == -1)

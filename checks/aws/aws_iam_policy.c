@@ -1094,7 +1094,7 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 	require_tls = tls != NULL && tls->type == DOC_BOOL && tls->u.b;
 	iam = strncmp(r->type, "AWS::IAM::", 10) == 0;
 	if ((tmp = arena_new()) == NULL)
-		return diag_err(check_diag(c), NULL, "out of memory");
+		return diag_sys(check_diag(c), NULL, "out of memory");
 	doc = get_document(tmp, r, &path, &why, &absent);
 	if (doc == NULL) {
 		rc = no_document(c, r, path, why, absent, require_tls);
@@ -1172,7 +1172,7 @@ ip_evaluate(struct check_ctx *c, const struct resource *r)
 	    require_tls ? "; insecure transport denied" : "");
 	goto out;
 nomem:
-	diag_err(check_diag(c), NULL, "out of memory");
+	diag_sys(check_diag(c), NULL, "out of memory");
 fail:
 	rc = -1;
 out:

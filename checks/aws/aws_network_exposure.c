@@ -705,7 +705,7 @@ decide(struct net *x, const struct params *pa, const struct doc_node *list,
 			continue;
 		}
 		if (open_ports(x, p, &count, &first) != 0)
-			return diag_err(
+			return diag_sys(
 			    check_diag(x->c), NULL, "out of memory");
 		if (pa->min_open > 0 && count >= pa->min_open) {
 			snprintf(text, sizeof(text),
@@ -812,12 +812,12 @@ eval_list(struct check_ctx *c, const struct resource *r,
 	}
 	x.v = arena_alloc(check_arena(c), (list->u.seq.n + 1) * sizeof(*x.v));
 	if (x.v == NULL)
-		return diag_err(check_diag(c), NULL, "out of memory");
+		return diag_sys(check_diag(c), NULL, "out of memory");
 	for (i = 0; i < list->u.seq.n; i++) {
 		rc = nacl ? nacl_rule(&x, list->u.seq.items[i], i, &x.v[x.n])
 			  : sg_rule(&x, list->u.seq.items[i], i, &x.v[x.n]);
 		if (rc < 0)
-			return diag_err(check_diag(c), NULL, "out of memory");
+			return diag_sys(check_diag(c), NULL, "out of memory");
 		if (rc == 0)
 			x.n++;
 	}
@@ -836,7 +836,7 @@ eval_list(struct check_ctx *c, const struct resource *r,
 	if ((rc = too_many(&x, list, key)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (scratch(&x) != 0)
-		return diag_err(check_diag(c), NULL, "out of memory");
+		return diag_sys(check_diag(c), NULL, "out of memory");
 	return decide(&x, pa, list, key);
 }
 

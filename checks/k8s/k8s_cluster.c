@@ -617,9 +617,9 @@ apiserver_flags(
 	int oom = 0;
 
 	if (x == NULL)
-		return diag_err(check_diag(c), NULL, "out of memory");
+		return diag_sys(check_diag(c), NULL, "out of memory");
 	if (apiserver_container(c, r, x, &oom) == NULL)
-		return oom ? diag_err(check_diag(c), NULL, "out of memory")
+		return oom ? diag_sys(check_diag(c), NULL, "out of memory")
 			   : not_apiserver(c, r);
 	if (strcmp(which, "apiserver_audit") == 0) {
 		v = flag(c, x, "audit-policy-file", 1);
@@ -732,9 +732,9 @@ apiserver_tls(struct check_ctx *c, const struct resource *r)
 	int have, want, oom = 0;
 
 	if (x == NULL)
-		return diag_err(check_diag(c), NULL, "out of memory");
+		return diag_sys(check_diag(c), NULL, "out of memory");
 	if (apiserver_container(c, r, x, &oom) == NULL)
-		return oom ? diag_err(check_diag(c), NULL, "out of memory")
+		return oom ? diag_sys(check_diag(c), NULL, "out of memory")
 			   : not_apiserver(c, r);
 	min = doc_str(check_param(c, "min_version"));
 	if (min == NULL || (want = tls_rank(min)) < 0)
@@ -760,7 +760,7 @@ apiserver_tls(struct check_ctx *c, const struct resource *r)
 		for (e = p; *e != '\0' && *e != ','; e++)
 			;
 		if ((s = arena_strndup(a, p, (size_t)(e - p))) == NULL)
-			return diag_err(check_diag(c), NULL, "out of memory");
+			return diag_sys(check_diag(c), NULL, "out of memory");
 		if (*s != '\0' && !suite_ok(s))
 			return check_emit(c, r, ST_FAIL,
 			    "'%s': --tls-cipher-suites allows '%s', which is "

@@ -132,7 +132,7 @@ k8s_each_container(struct check_ctx *c, const struct resource *r,
 					     : "ephemeral container"),
 			    name != NULL ? name : "?");
 			if (path == NULL || label == NULL)
-				return diag_err(
+				return diag_sys(
 				    check_diag(c), NULL, "out of memory");
 			nseen++;
 			why = NULL;

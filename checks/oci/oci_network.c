@@ -360,14 +360,14 @@ net_evaluate(struct check_ctx *c, const struct resource *r)
 	scratch =
 	    arena_alloc(check_arena(c), (list->u.seq.n + 1) * sizeof(*scratch));
 	if (x.v == NULL || scratch == NULL)
-		return diag_err(check_diag(c), NULL, "out of memory");
+		return diag_sys(check_diag(c), NULL, "out of memory");
 	for (i = 0; i < list->u.seq.n; i++)
 		if (decode(&x, list->u.seq.items[i], i, &x.v[x.n]) == 0)
 			x.n++;
 	for (k = 0; k < 2; k++) {
 		if (minopen > 0) {
 			if ((cnt = open_count(&x, k, scratch, &first)) < 0)
-				return diag_err(
+				return diag_sys(
 				    check_diag(c), NULL, "out of memory");
 			if (cnt >= minopen) {
 				evidence_for(&x, k, first);

@@ -699,10 +699,10 @@ ac_singleton(struct dump *c, const struct dump_scope *s, const char *type,
 		return -1;
 	if ((attrs = r.kind == DUMP_OK ? src_map_clone(c->a, r.data)
 				       : src_map(c->a, &r.mark)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (r.kind == DUMP_NOTCONF &&
 	    src_not_configured(c->a, attrs, attr, r.code, &r.mark))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (r.kind == DUMP_ERROR &&
 	    dump_add_read_error(c, attrs, call, &r, &rerr))
 		return -1;
@@ -770,7 +770,7 @@ ac_element(struct dump *c, const struct dump_scope *s, const char *type,
 		return diag_err(
 		    c->d, &e->mark, "%s entry has no '%s'", type, idkey);
 	if ((*attrs = src_map_clone(c->a, e)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	(void)s;
 	return 0;
 }
@@ -853,7 +853,7 @@ check_region_files(struct dump *c, const struct dump_scope *s)
 		    s->region != NULL ? s->region : s->dir, region_files[i].svc,
 		    region_files[i].call);
 		if (msg == NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (dump_marker(c, s, region_files[i].type, msg, &m) != 0)
 			return -1;
 	}

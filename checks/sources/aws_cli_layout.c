@@ -236,8 +236,8 @@ ac_index_recordings(struct dump *c, const struct dump_scope *s)
 	int rc = 0;
 
 	if ((dp = opendir(s->dir)) == NULL)
-		return diag_err(c->d, NULL, "cannot read '%s': %s", s->dir,
-		    strerror(errno));
+		return diag_errno(
+		    c->d, NULL, errno, "cannot read '%s'", s->dir);
 	while (rc == 0 && (de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -252,7 +252,7 @@ ac_index_recordings(struct dump *c, const struct dump_scope *s)
 			if ((v = arena_realloc(c->a, AWS(c)->rec,
 				 AWS(c)->nrec * sizeof(*v),
 				 cap * sizeof(*v))) == NULL) {
-				rc = diag_err(c->d, NULL, "out of memory");
+				rc = diag_sys(c->d, NULL, "out of memory");
 				break;
 			}
 			AWS(c)->rec = v;
@@ -260,7 +260,7 @@ ac_index_recordings(struct dump *c, const struct dump_scope *s)
 		AWS(c)->rec[AWS(c)->nrec].seq = seq;
 		if ((AWS(c)->rec[AWS(c)->nrec++].stem =
 			    arena_strndup(c->a, de->d_name, slen)) == NULL)
-			rc = diag_err(c->d, NULL, "out of memory");
+			rc = diag_sys(c->d, NULL, "out of memory");
 	}
 	closedir(dp);
 	if (rc == 0 && AWS(c)->nrec > 0)

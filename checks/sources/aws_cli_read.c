@@ -100,7 +100,7 @@ ac_read_vpcs(struct dump *c, const struct dump_scope *s)
 				return -1;
 		} else if (fr.kind == DUMP_OK) {
 			if ((mine = src_seq(c->a, &fr.mark)) == NULL)
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			for (j = 0; fl != NULL && fl->type == DOC_SEQ &&
 			     j < fl->u.seq.n;
 			     j++) {
@@ -110,11 +110,11 @@ ac_read_vpcs(struct dump *c, const struct dump_scope *s)
 					id) == 0 &&
 				    doc_seq_push(
 					c->a, mine, (struct doc_node *)f))
-					return diag_err(
+					return diag_sys(
 					    c->d, NULL, "out of memory");
 			}
 			if (src_set(c->a, attrs, "FlowLogs", mine))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		}
 		if (dump_emit(c, s, type, id, attrs, rerr,
 			&vpcs->u.seq.items[i]->mark))
@@ -143,7 +143,7 @@ ac_read_buckets(struct dump *c, const struct dump_scope *s)
 			return -1;
 		if (owner != NULL &&
 		    src_set(c->a, attrs, "Owner", (struct doc_node *)owner))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (dump_join_all(c, s, type, attrs, &rerr, id, i) ||
 		    dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -300,15 +300,15 @@ ac_read_classic_elbs(struct dump *c, const struct dump_scope *s)
 		if (pols != NULL && pols->type == DOC_SEQ && lds != NULL &&
 		    lds->type == DOC_SEQ) {
 			if ((mine = src_seq(c->a, &lds->mark)) == NULL)
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 			for (j = 0; j < lds->u.seq.n; j++)
 				if ((ld = with_ssl_policy(c,
 					 lds->u.seq.items[j], pols)) == NULL ||
 				    doc_seq_push(c->a, mine, ld))
-					return diag_err(
+					return diag_sys(
 					    c->d, NULL, "out of memory");
 			if (src_set(c->a, attrs, "ListenerDescriptions", mine))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		}
 		if (dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -393,7 +393,7 @@ ac_read_load_balancers(struct dump *c, const struct dump_scope *s)
 			if ((mine = listeners_of(c, all, id, 0, &lr.mark)) ==
 				NULL ||
 			    src_set(c->a, attrs, "Listeners", mine))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		} else if (!AWS(c)->placebo) {
 			if (ac_join(c, s, attrs, &rerr, "elbv2",
 				"describe-listeners", name != NULL ? name : id,
@@ -404,7 +404,7 @@ ac_read_load_balancers(struct dump *c, const struct dump_scope *s)
 			    ((mine = listeners_of(c, l, id, 1, &l->mark)) ==
 				    NULL ||
 				src_set(c->a, attrs, "Listeners", mine)))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		}
 		if (dump_emit(c, s, type, id, attrs, rerr,
 			&list->u.seq.items[i]->mark))
@@ -492,7 +492,7 @@ described_one(struct dump *c, const struct dump_scope *s, const char *type,
 	const char *id, *rerr = NULL;
 
 	if ((attrs = src_map(c->a, NULL)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (ac_join(
 		c, s, attrs, &rerr, svc, call, AWS(c)->placebo ? "" : name, i))
 		return -1;
@@ -500,12 +500,12 @@ described_one(struct dump *c, const struct dump_scope *s, const char *type,
 	    (rerr = arena_printf(c->a,
 		 "'aws %s %s': recording %zu is missing (%s)", svc, call, i + 1,
 		 s->dir)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	/* The id from the output itself when it holds one. */
 	v = id_path != NULL ? doc_get(doc_get(attrs, field), id_path) : NULL;
 	if ((id = doc_str(v)) == NULL &&
 	    (id = file_stem(c, s, svc, call, name, i)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (doc_get(attrs, field) != NULL)
 		attrs->mark = doc_get(attrs, field)->mark;
 	return dump_emit(c, s, type, id, attrs, rerr, &attrs->mark);
@@ -557,7 +557,7 @@ ac_read_described(struct dump *c, const struct dump_scope *s, const char *type,
 		return 0;
 	}
 	if ((names = per_resource_names(c, s, svc, call)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	for (i = 0; names[i] != NULL; i++) {
 		/*
 		 * Each output is read into its own arena, freed once the
@@ -567,7 +567,7 @@ ac_read_described(struct dump *c, const struct dump_scope *s, const char *type,
 		saved = c->a;
 		if ((c->a = arena_new()) == NULL) {
 			c->a = saved;
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		}
 		rc = described_one(
 		    c, s, type, svc, call, field, id_path, names[i], i);
@@ -719,7 +719,7 @@ ac_read_credential_report(
 	if (r.kind == DUMP_MISSING)
 		return 0;
 	if ((attrs = src_map(c->a, &r.mark)) == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (r.kind != DUMP_OK) {
 		if (r.msg == NULL)
 			r.msg = r.code;
@@ -732,11 +732,11 @@ ac_read_credential_report(
 	if (doc_get(r.data, "GeneratedTime") != NULL &&
 	    src_set(
 		c->a, attrs, "GeneratedTime", doc_get(r.data, "GeneratedTime")))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (doc_get(r.data, "ReportFormat") != NULL &&
 	    src_set(
 		c->a, attrs, "ReportFormat", doc_get(r.data, "ReportFormat")))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (content == NULL || content->type != DOC_STRING) {
 		rerr = "credential report has no 'Content'";
 		goto done;
@@ -753,7 +753,7 @@ ac_read_credential_report(
 	u = csv_users(c, text, len, &content->mark, &why);
 	lib_free(dec);
 	if (u == NULL)
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	for (i = 0; i < u->u.seq.n; i++)
 		root |= (nm = doc_str(doc_get(u->u.seq.items[i], "user"))) !=
 			NULL &&
@@ -764,7 +764,7 @@ ac_read_credential_report(
 	else if (!root)
 		rerr = "credential report has no '<root_account>' row";
 	if (src_set(c->a, attrs, "Users", u))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	if (rerr == NULL)
 		*users = u;
 done:
@@ -805,7 +805,7 @@ ac_read_users(
 			    strcmp(nm, id) == 0 &&
 			    src_set(c->a, attrs, "CredentialReport",
 				(struct doc_node *)row))
-				return diag_err(c->d, NULL, "out of memory");
+				return diag_sys(c->d, NULL, "out of memory");
 		}
 		if (ac_join(
 			c, s, attrs, &rerr, "iam", "list-mfa-devices", id, i) ||
@@ -834,10 +834,10 @@ ac_read_users(
 			src_str(c->a, nm, &row->mark)) ||
 		    src_set(c->a, attrs, "CredentialReport",
 			(struct doc_node *)row))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (doc_get(row, "arn") != NULL &&
 		    src_set(c->a, attrs, "Arn", doc_get(row, "arn")))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (!AWS(c)->placebo &&
 		    (ac_join(c, s, attrs, &rerr, "iam", "list-mfa-devices", nm,
 			 0) ||
@@ -917,7 +917,7 @@ ac_read_config_recorder(struct dump *c, const struct dump_scope *s)
 			 "describe-configuration-recorder-status' (%s)",
 			 doc_str(nm) != NULL ? doc_str(nm) : "?", s->dir)) ==
 			NULL)
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 	}
 	return dump_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
 }
@@ -939,7 +939,7 @@ ac_read_guardduty(struct dump *c, const struct dump_scope *s)
 	ids = doc_get(attrs, "DetectorIds");
 	if ((dets = src_seq(c->a, &m)) == NULL ||
 	    src_set(c->a, attrs, "Detectors", dets))
-		return diag_err(c->d, NULL, "out of memory");
+		return diag_sys(c->d, NULL, "out of memory");
 	for (i = 0; ids != NULL && ids->type == DOC_SEQ && i < ids->u.seq.n;
 	     i++) {
 		if ((id = doc_str(ids->u.seq.items[i])) == NULL)
@@ -947,16 +947,16 @@ ac_read_guardduty(struct dump *c, const struct dump_scope *s)
 		if ((det = src_map(c->a, &ids->u.seq.items[i]->mark)) == NULL ||
 		    src_set(c->a, det, "DetectorId",
 			(struct doc_node *)ids->u.seq.items[i]))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (ac_join(
 			c, s, det, &rerr, "guardduty", "get-detector", id, i))
 			return -1;
 		if (doc_get(det, SRC_READ_ERRORS) != NULL &&
 		    src_set(c->a, attrs, SRC_READ_ERRORS,
 			doc_get(det, SRC_READ_ERRORS)))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 		if (doc_seq_push(c->a, dets, det))
-			return diag_err(c->d, NULL, "out of memory");
+			return diag_sys(c->d, NULL, "out of memory");
 	}
 	return dump_emit(c, s, type, ac_account_id(c), attrs, rerr, &m);
 }

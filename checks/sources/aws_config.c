@@ -750,13 +750,13 @@ cfg_recorder_add(struct cfg_read *x, const struct doc_node *rec,
 	nv = arena_realloc(
 	    x->a, x->rec, x->nrec * sizeof(*nv), (x->nrec + 1) * sizeof(*nv));
 	if (nv == NULL)
-		return diag_err(x->d, m, "out of memory");
+		return diag_sys(x->d, m, "out of memory");
 	x->rec = nv;
 	r = &x->rec[x->nrec++];
 	memset(r, 0, sizeof(*r));
 	r->mark = *m;
 	if (region != NULL && (r->region = arena_strdup(x->a, region)) == NULL)
-		return diag_err(x->d, m, "out of memory");
+		return diag_sys(x->d, m, "out of memory");
 	v = doc_get(g, "allSupported");
 	r->all = v != NULL && v->type == DOC_BOOL && v->u.b;
 	v = doc_get(g, "includeGlobalResourceTypes");
@@ -779,7 +779,7 @@ cfg_recorder_add(struct cfg_read *x, const struct doc_node *rec,
 		r->all = r->exclusion = 0;
 		r->types.n = 0;
 	}
-	return x->oom ? diag_err(x->d, m, "out of memory") : 0;
+	return x->oom ? diag_sys(x->d, m, "out of memory") : 0;
 }
 
 /* Whether recorder r records type (see docs/resources.md). */
@@ -850,21 +850,21 @@ cfg_markers(struct cfg_read *x)
 	}
 	for (i = 0; i < CFG_NKNOWN; i++)
 		if (set_add(x->a, &cand, cfg_known_types[i].type))
-			return diag_err(x->d, &m, "out of memory");
+			return diag_sys(x->d, &m, "out of memory");
 	for (i = 0; i < x->types.n; i++)
 		if (set_add(x->a, &cand, x->types.v[i]))
-			return diag_err(x->d, &m, "out of memory");
+			return diag_sys(x->d, &m, "out of memory");
 	for (i = 0; i < x->nrec; i++)
 		for (j = 0; j < x->rec[i].types.n; j++)
 			if (set_add(x->a, &cand, x->rec[i].types.v[j]))
-				return diag_err(x->d, &m, "out of memory");
+				return diag_sys(x->d, &m, "out of memory");
 	for (i = 0; i < x->regions.n; i++)
 		if (strcmp(x->regions.v[i], "global") != 0 &&
 		    set_add(x->a, &regions, x->regions.v[i]))
-			return diag_err(x->d, &m, "out of memory");
+			return diag_sys(x->d, &m, "out of memory");
 	for (i = 0; i < x->nrec; i++)
 		if (set_add(x->a, &regions, x->rec[i].region))
-			return diag_err(x->d, &m, "out of memory");
+			return diag_sys(x->d, &m, "out of memory");
 	for (i = 0; i < cand.n; i++) {
 		t = cand.v[i];
 		if (cfg_is_global(t) || regions.n == 0) {
@@ -939,7 +939,7 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 	    set_add(x->a, &x->regions, r.region) ||
 	    (x->account == NULL && r.account != NULL &&
 		(x->account = arena_strdup(x->a, r.account)) == NULL))
-		return diag_err(x->d, &ci->mark, "out of memory");
+		return diag_sys(x->d, &ci->mark, "out of memory");
 	rerr = capture_time(
 	    a, doc_get(ci, "configurationItemCaptureTime"), &r.collected);
 
@@ -958,13 +958,13 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 		return -1;
 	if (conf != NULL && conf->type == DOC_MAP) {
 		if ((attrs = src_pascal(a, conf)) == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 	} else {
 		if (rerr == NULL)
 			rerr = "the configuration item holds no "
 			       "'configuration' object";
 		if ((attrs = src_map(a, &ci->mark)) == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 	}
 	tags = doc_get(ci, "tags");
 	if (doc_get(attrs, "Tags") == NULL && tags != NULL &&
@@ -975,14 +975,14 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 		    src_set(a, wrap, "tags", (struct doc_node *)tags) ||
 		    (t = src_pascal(a, wrap)) == NULL ||
 		    src_set(a, attrs, "Tags", doc_get(t, "Tags")))
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 	}
 	supp = doc_get(ci, "supplementaryConfiguration");
 	if (supp != NULL && supp->type != DOC_MAP)
 		supp = NULL;
 	if (strcmp(r.type, "AWS::S3::Bucket") == 0 && rerr == NULL) {
 		if (s3_supplementary(a, attrs, supp, &ci->mark, &rerr))
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 	} else {
 		for (i = 0; supp != NULL && i < supp->u.map.n; i++) {
 			parsed = supp_value(a, supp->u.map.pairs[i].val, &why);
@@ -993,13 +993,13 @@ cfg_item(struct cfg_read *x, const struct doc_node *ci, struct arena *a)
 			if (parsed == NULL ||
 			    src_set(a, attrs, supp->u.map.pairs[i].key->str,
 				parsed))
-				return diag_err(x->d, NULL, "out of memory");
+				return diag_sys(x->d, NULL, "out of memory");
 		}
 	}
 	if (strcmp(r.type, "AWS::EC2::SecurityGroup") == 0 &&
 	    (sg_fix_ranges(a, attrs, "IpPermissions") ||
 		sg_fix_ranges(a, attrs, "IpPermissionsEgress")))
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	r.attrs = attrs;
 	r.read_error = rerr;
 	x->emitted++;
@@ -1074,7 +1074,7 @@ cfg_event(struct cfg_read *x, const struct doc_node *ev, struct arena *a)
 		r.read_error = "oversized configuration item: the event "
 			       "holds no configuration";
 		if (r.attrs == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		x->emitted++;
 		return x->fn(x->ctx, &r, a);
 	}
@@ -1114,7 +1114,7 @@ cfg_unprocessed(struct cfg_read *x, const struct doc_node *seq, struct arena *a)
 		r.read_error = "not returned by AWS Config "
 			       "(unprocessedResourceKeys)";
 		if ((r.attrs = src_map(a, &k->mark)) == NULL)
-			return diag_err(x->d, &k->mark, "out of memory");
+			return diag_sys(x->d, &k->mark, "out of memory");
 		x->emitted++;
 		if (x->fn(x->ctx, &r, a) != 0)
 			return -1;
@@ -1196,7 +1196,7 @@ cfg_page(struct cfg_read *x, const struct doc_node *doc,
 		    tok->mark.file != NULL ? tok->mark.file : x->path,
 		    tok->mark.line);
 		if (r.read_error == NULL)
-			return diag_err(x->d, &tok->mark, "out of memory");
+			return diag_sys(x->d, &tok->mark, "out of memory");
 		if (x->fn(x->ctx, &r, a) != 0)
 			return -1;
 	}
@@ -1304,7 +1304,7 @@ cfg_read(struct diag *d, const char *path, const struct load_limits *lim,
 		lim = &ol;
 	}
 	if ((x.a = arena_new()) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto out;
 	}
 	/*

@@ -400,7 +400,7 @@ mark_type(struct az *z, const char *type, const char *err, const struct mark *m)
 		z->capmarks = z->capmarks ? z->capmarks * 2 : 16;
 		nm = arena_alloc(z->dp.keep, z->capmarks * sizeof(*nm));
 		if (nm == NULL)
-			return diag_err(z->dp.d, NULL, "out of memory");
+			return diag_sys(z->dp.d, NULL, "out of memory");
 		if (z->nmarks > 0)
 			memcpy(nm, z->marks, z->nmarks * sizeof(*nm));
 		z->marks = nm;
@@ -644,7 +644,7 @@ graph_object(struct az *z, const struct doc_node *o, struct arena *a)
 	r.id = id;
 	r.mark = o->mark;
 	if ((r.attrs = src_map_clone(a, o)) == NULL)
-		return diag_err(z->dp.d, NULL, "out of memory");
+		return diag_sys(z->dp.d, NULL, "out of memory");
 	file_type_seen(z, r.type);
 	return emit(z, &r, a);
 }
@@ -675,7 +675,7 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	 */
 	if (id != NULL && strncasecmp(id, "subscriptions/", 14) == 0 &&
 	    (id = arena_printf(a, "/%s", id)) == NULL)
-		return diag_err(z->dp.d, NULL, "out of memory");
+		return diag_sys(z->dp.d, NULL, "out of memory");
 	if (id == NULL || id[0] != '/')
 		return diag_err(z->dp.d, &o->mark,
 		    "an object without an ARM 'id' (/subscriptions/...) in "
@@ -723,7 +723,7 @@ arm_object(struct az *z, const struct doc_node *o, struct arena *a)
 	r.attrs = arm_attrs(a, o, r.account, id_group(id, group, sizeof(group)),
 	    strcmp(type, "Azure::Network::NetworkSecurityGroup") == 0);
 	if (r.attrs == NULL)
-		return diag_err(z->dp.d, NULL, "out of memory");
+		return diag_sys(z->dp.d, NULL, "out of memory");
 	file_type_seen(z, type);
 	/* The names of listed parents, for the per-parent completeness. */
 	if (z->row != NULL && z->row->parent == NULL &&
@@ -1098,7 +1098,7 @@ read_file(struct az *z, const char *path, const struct dump_call *row,
 	z->nobj = 0;
 	z->nftypes = 0;
 	if ((m.file = arena_strdup(z->dp.keep, path)) == NULL)
-		return diag_err(z->dp.d, NULL, "out of memory");
+		return diag_sys(z->dp.d, NULL, "out of memory");
 	z->file = m.file;
 	if ((in = input_of(lim, path)) == NULL) {
 		if (lim != NULL)
@@ -1152,8 +1152,8 @@ list_dir(struct az *z, const char *dir, struct dump_strv *out)
 
 	memset(out, 0, sizeof(*out));
 	if ((dp = opendir(dir)) == NULL)
-		return diag_err(z->dp.d, NULL,
-		    "cannot read the directory '%s': %s", dir, strerror(errno));
+		return diag_errno(z->dp.d, NULL, errno,
+		    "cannot read the directory '%s'", dir);
 	while (rc == 0 && (de = readdir(dp)) != NULL)
 		if (de->d_name[0] != '.')
 			rc = names_add(z, out, de->d_name, strlen(de->d_name));
@@ -1207,8 +1207,8 @@ walk(struct az *z, const char *root, const char *rel, int depth)
 			return diag_err(
 			    z->dp.d, NULL, "path too long under '%s'", root);
 		if (lstat(path, &st) != 0)
-			return diag_err(z->dp.d, NULL, "cannot read '%s': %s",
-			    path, strerror(errno));
+			return diag_errno(
+			    z->dp.d, NULL, errno, "cannot read '%s'", path);
 		row = file_row(sub, &parent);
 		if (S_ISDIR(st.st_mode)) {
 			const struct dump_call *crow =

@@ -20,7 +20,7 @@
 int
 dump_oom(struct dump *d)
 {
-	return diag_err(d->d, NULL, "out of memory");
+	return diag_sys(d->d, NULL, "out of memory");
 }
 
 int
@@ -125,8 +125,8 @@ dump_regions(struct dump *d, const char ***out, size_t *n)
 	*n = 0;
 	*out = NULL;
 	if ((dp = opendir(d->root)) == NULL)
-		return diag_err(d->d, NULL, "cannot read directory '%s': %s",
-		    d->root, strerror(errno));
+		return diag_errno(
+		    d->d, NULL, errno, "cannot read directory '%s'", d->root);
 	while ((de = readdir(dp)) != NULL) {
 		if (!src_is_region(de->d_name))
 			continue;
@@ -342,8 +342,8 @@ dump_get(struct dump *d, const struct dump_scope *s, const struct dump_call *c,
 		if (rc != 0 || errno == ENOENT)
 			return 0;
 		if (d->lay->strict_files)
-			return diag_err(d->d, NULL, "cannot read '%s': %s",
-			    path, strerror(errno));
+			return diag_errno(
+			    d->d, NULL, errno, "cannot read '%s'", path);
 		if ((r->mark.file = arena_strdup(d->a, path)) == NULL)
 			return dump_oom(d);
 		return resp_fail(

@@ -118,16 +118,16 @@ keep_firewall(struct asset_read *x, const struct resource *r)
 	if (x->nfw == x->fwcap) {
 		cap = x->fwcap != 0 ? x->fwcap * 2 : 64;
 		if ((v = realloc(x->fw, cap * sizeof(*v))) == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		x->fw = v;
 		x->fwcap = cap;
 	}
 	if ((fp = open_memstream(&buf, &blen)) == NULL)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	doc_write_json(r->attrs, fp);
 	if (fclose(fp) != 0) {
 		free(buf);
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	}
 	v = &x->fw[x->nfw];
 	memset(v, 0, sizeof(*v));
@@ -139,7 +139,7 @@ keep_firewall(struct asset_read *x, const struct resource *r)
 	    (r->account != NULL &&
 		(v->project = arena_strdup(x->keep, r->account)) == NULL) ||
 	    (net != NULL && (v->network = arena_strdup(x->keep, net)) == NULL))
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	v->mark = r->mark;
 	x->nfw++;
 	return 0;
@@ -165,7 +165,7 @@ keep_service(
 			 "service asset '%s' names no project, service or "
 			 "state",
 			 r->id)) == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		return 0;
 	}
 	if (strcmp(st, "ENABLED") != 0)
@@ -173,14 +173,14 @@ keep_service(
 	if (x->nsvc == x->svccap) {
 		cap = x->svccap != 0 ? x->svccap * 2 : 64;
 		if ((v = realloc(x->svc, cap * sizeof(*v))) == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		x->svc = v;
 		x->svccap = cap;
 	}
 	v = &x->svc[x->nsvc];
 	if ((v->project = arena_strdup(x->keep, r->account)) == NULL ||
 	    (v->name = arena_strdup(x->keep, name)) == NULL)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	v->mark = r->mark;
 	x->nsvc++;
 	return 0;
@@ -208,7 +208,7 @@ on_resource_content(struct asset_read *x, struct resource *r,
 		r->attrs = (struct doc_node *)data;
 	}
 	if (r->attrs == NULL)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (strcmp(r->type, "GCP::Compute::Firewall") == 0) {
 		x->fwtype = 1;
 		if (r->read_error == NULL)
@@ -238,7 +238,7 @@ on_iam(struct asset_read *x, struct resource *r, const char *asset_type,
 	if (r->attrs == NULL ||
 	    (at = src_str(a, asset_type, &pol->mark)) == NULL ||
 	    src_set(a, r->attrs, "assetType", at) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	return emit(x, r, a);
 }
 
@@ -254,7 +254,7 @@ on_org(struct asset_read *x, struct resource *r, const char *asset_type,
 		0 ||
 	    (at = src_str(a, asset_type, &list->mark)) == NULL ||
 	    src_set(a, r->attrs, "assetType", at) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	return emit(x, r, a);
 }
 
@@ -391,7 +391,7 @@ load_network(struct asset_read *x, struct arena *a, size_t from, size_t to,
 	size_t i, n;
 
 	if ((*seq = src_seq(a, &x->fw[from].mark)) == NULL)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	for (i = from; i < to; i++) {
 		if (doc_load_buf(a, x->d, x->path, x->fw[i].json, x->fw[i].len,
 			DOC_FMT_JSON, NULL, &docs, &n) != 0 ||
@@ -401,7 +401,7 @@ load_network(struct asset_read *x, struct arena *a, size_t from, size_t to,
 			    x->fw[i].id);
 		set_marks(docs[0], &x->fw[i].mark);
 		if (doc_seq_push(a, *seq, docs[0]) != 0)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 	}
 	return 0;
 }
@@ -426,7 +426,7 @@ emit_firewalls(struct asset_read *x)
 		for (j = i; j < x->nfw && same_net(&x->fw[i], &x->fw[j]); j++)
 			;
 		if ((a = arena_new()) == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		if (load_network(x, a, i, j, &seq) != 0) {
 			arena_free(a);
 			return -1;
@@ -438,7 +438,7 @@ emit_firewalls(struct asset_read *x)
 				 a, seq->u.seq.items[k - i])) == NULL ||
 			    src_set(a, r.attrs, SRC_GCP_NETWORK_RULES, seq)) {
 				arena_free(a);
-				return diag_err(x->d, NULL, "out of memory");
+				return diag_sys(x->d, NULL, "out of memory");
 			}
 			r.type = "GCP::Compute::Firewall";
 			r.id = x->fw[k].id;
@@ -447,7 +447,7 @@ emit_firewalls(struct asset_read *x)
 			r.mark = x->fw[k].mark;
 			if ((ra = arena_new()) == NULL) {
 				arena_free(a);
-				return diag_err(x->d, NULL, "out of memory");
+				return diag_sys(x->d, NULL, "out of memory");
 			}
 			rc = emit(x, &r, ra);
 			arena_free(ra);
@@ -484,7 +484,7 @@ emit_services(struct asset_read *x)
 		qsort(x->svc, x->nsvc, sizeof(*x->svc), svc_cmp);
 	for (i = 0; i < x->nsvc && rc == 0; i = j) {
 		if ((a = arena_new()) == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		memset(&r, 0, sizeof(r));
 		r.type = "GCP::ServiceUsage::EnabledServices";
 		r.account = x->svc[i].project;
@@ -496,7 +496,7 @@ emit_services(struct asset_read *x)
 		    (seq = src_seq(a, &r.mark)) == NULL ||
 		    src_set(a, r.attrs, "services", seq) != 0) {
 			arena_free(a);
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		}
 		for (j = i; j < x->nsvc &&
 		     strcmp(x->svc[i].project, x->svc[j].project) == 0;
@@ -505,7 +505,7 @@ emit_services(struct asset_read *x)
 				NULL ||
 			    doc_seq_push(a, seq, v) != 0) {
 				arena_free(a);
-				return diag_err(x->d, NULL, "out of memory");
+				return diag_sys(x->d, NULL, "out of memory");
 			}
 		rc = emit(x, &r, a);
 		arena_free(a);
@@ -527,7 +527,7 @@ marker(struct asset_read *x, const char *type)
 	r.source = x->path;
 	r.mark.file = x->path;
 	if ((a = arena_new()) == NULL)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	rc = x->fn(x->ctx, &r, a);
 	arena_free(a);
 	return rc;
@@ -600,7 +600,7 @@ asset_read(struct diag *d, const char *path, const struct load_limits *lim,
 		lim = &ol;
 	}
 	if ((x.keep = arena_new()) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto out;
 	}
 	/* An array is streamed element by element; else one asset a line. */

@@ -563,7 +563,7 @@ read_effective(struct gc *g, struct doc_node *attrs, const struct mark *m)
 
 	if ((eff = src_map(g->dp.a, m)) == NULL ||
 	    src_set(g->dp.a, attrs, "effective", eff) != 0)
-		return diag_err(g->dp.d, NULL, "out of memory");
+		return diag_sys(g->dp.d, NULL, "out of memory");
 	if (snprintf(dir, sizeof(dir), "%s/%s", g->s.dir, EFFECTIVE_DIR) >=
 		(int)sizeof(dir) ||
 	    (dp = opendir(dir)) == NULL)
@@ -587,7 +587,7 @@ read_effective(struct gc *g, struct doc_node *attrs, const struct mark *m)
 			c += 12;
 		if (src_set(g->dp.a, eff, c, pol) != 0) {
 			closedir(dp);
-			return diag_err(g->dp.d, NULL, "out of memory");
+			return diag_sys(g->dp.d, NULL, "out of memory");
 		}
 	}
 	closedir(dp);
@@ -1059,13 +1059,13 @@ project_dirs(
 			if ((nv = arena_realloc(a, v, *n * sizeof(*v),
 				 cap * sizeof(*v))) == NULL) {
 				closedir(dp);
-				return diag_err(d, NULL, "out of memory");
+				return diag_sys(d, NULL, "out of memory");
 			}
 			v = nv;
 		}
 		if ((v[(*n)++] = arena_strdup(a, de->d_name)) == NULL) {
 			closedir(dp);
-			return diag_err(d, NULL, "out of memory");
+			return diag_sys(d, NULL, "out of memory");
 		}
 	}
 	closedir(dp);

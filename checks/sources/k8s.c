@@ -225,7 +225,7 @@ workload_index(const char *type)
 static int
 oom(struct k8s_read *x, const struct mark *m)
 {
-	return diag_err(x->d, m, "out of memory");
+	return diag_sys(x->d, m, "out of memory");
 }
 
 /* Record that the input lists type (error NULL) or lists it in part. */
@@ -1156,7 +1156,7 @@ k8s_read(struct diag *d, const char *path, const struct load_limits *lim,
 	x.fn = fn;
 	x.ctx = ctx;
 	if ((x.a = arena_new()) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto out;
 	}
 	if (lim != NULL)

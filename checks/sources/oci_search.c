@@ -169,14 +169,14 @@ summary(struct srch *x, const struct doc_node *n, const char *region,
 	}
 	if (t->global) {
 		if (x->inventory && (g = global_seen(x, id)) != 0)
-			return g < 0 ? diag_err(x->d, &n->mark, "out of memory")
+			return g < 0 ? diag_sys(x->d, &n->mark, "out of memory")
 				     : 0;
 		region = NULL;
 	} else if (region == NULL) {
 		region = oci_ocid_region(a, id);
 	}
 	if ((attrs = summary_attrs(a, kb, id)) == NULL)
-		return diag_err(x->d, &n->mark, "out of memory");
+		return diag_sys(x->d, &n->mark, "out of memory");
 	comp = doc_str(doc_get(kb, "compartment-id"));
 	memset(&r, 0, sizeof(r));
 	r.type = t->type;
@@ -383,7 +383,7 @@ add_rules(struct srch *x, const struct doc_node *list, struct arena *a)
 	size_t k;
 
 	if (x->rules == NULL && (x->rules = src_seq(a, &list->mark)) == NULL)
-		return diag_err(x->d, &list->mark, "out of memory");
+		return diag_sys(x->d, &list->mark, "out of memory");
 	for (k = 0; k < list->u.seq.n; k++) {
 		if ((kb = oci_kebab(a, list->u.seq.items[k])) == NULL ||
 		    kb->type != DOC_MAP)
@@ -398,7 +398,7 @@ add_rules(struct srch *x, const struct doc_node *list, struct arena *a)
 			continue;
 		if ((attrs = summary_attrs(a, kb, id)) == NULL ||
 		    doc_seq_push(a, x->rules, attrs) != 0)
-			return diag_err(x->d, &kb->mark, "out of memory");
+			return diag_sys(x->d, &kb->mark, "out of memory");
 	}
 	return 0;
 }
@@ -413,7 +413,7 @@ inv_rule_set(struct srch *x, const struct doc_node *doc, struct arena *a)
 		return 0;
 	if ((attrs = src_map(a, &doc->mark)) == NULL ||
 	    src_set(a, attrs, "rules", x->rules) != 0)
-		return diag_err(x->d, &doc->mark, "out of memory");
+		return diag_sys(x->d, &doc->mark, "out of memory");
 	memset(&r, 0, sizeof(r));
 	r.type = "OCI::Events::RuleSet";
 	r.id = x->tenancy != NULL ? x->tenancy : "tenancy";
@@ -443,7 +443,7 @@ inv_doc(void *ctx, struct doc_node *doc, struct arena *a)
 	x->tenancy = inv_tenancy(doc);
 	if (x->tenancy != NULL &&
 	    (x->tenancy = arena_strdup(x->a, x->tenancy)) == NULL)
-		return diag_err(x->d, &doc->mark, "out of memory");
+		return diag_sys(x->d, &doc->mark, "out of memory");
 	for (i = 0; i < doc->u.map.n; i++) {
 		region = doc->u.map.pairs[i].key->str;
 		reg = doc->u.map.pairs[i].val;
@@ -547,7 +547,7 @@ srch_read(struct diag *d, const char *path, const struct load_limits *lim,
 	}
 	if ((x.a = arena_new()) == NULL ||
 	    (x.seen = arena_alloc(x.a, ntypes() + 1)) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	memset(x.seen, 0, ntypes() + 1);

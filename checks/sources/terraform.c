@@ -182,10 +182,10 @@ tf_emit(struct tf_read *x, const struct tf_item *it, const char *type,
 	r.namespace =
 	    it->module != NULL && *it->module != '\0' ? it->module : NULL;
 	if (it->info != NULL && src_set(a, r.attrs, "Terraform", it->info))
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (it->unread != NULL && it->unread->u.map.n > 0) {
 		if (src_set(a, r.attrs, RESOURCE_UNREADABLE, it->unread))
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		r.unreadable = it->unread;
 	}
 	x->emitted++;
@@ -241,11 +241,11 @@ defer(struct tf_read *x, struct tf_item *it, const struct doc_node *rc,
 	    doc_get(unk, k)->type == DOC_BOOL && doc_get(unk, k)->u.b)
 		it->ref_unknown = 1;
 	if (t->type != NULL && target_keys(a, it, after) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (t->group != NULL && doc_str(doc_get(after, t->group)) != NULL &&
 	    (it->gkey = arena_printf(
 		 a, "=%s", doc_str(doc_get(after, t->group)))) == NULL)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (t->dir_attr != NULL)
 		it->dir = doc_str(doc_get(after, t->dir_attr));
 	return tf_index(x, it);
@@ -304,7 +304,7 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 	if ((t = tf_lookup(f.tf, &p)) == NULL) {
 		if (x->unmapped++ == 0 &&
 		    (x->unmapped_first = arena_strdup(x->a, f.tf)) == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		return 0;
 	}
 	memset(&c, 0, sizeof(c));
@@ -331,7 +331,7 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 	if ((it.attrs = src_map(a, &rc->mark)) == NULL ||
 	    (it.info = tf_info(&c, rc, f.address, f.module, f.tf, f.name)) ==
 		NULL)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (acts < 0)
 		it.rerr = arena_printf(a, "unknown plan action '%s'", bad);
 	else if (f.after == NULL || f.after->type != DOC_MAP)
@@ -339,18 +339,18 @@ tf_change(void *ctx, struct doc_node *rc, struct arena *a)
 			  "object";
 	if (acts < 0 || it.rerr != NULL) {
 		if (it.rerr == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 	} else if (tf_convert(&c, it.attrs, t->attrs, f.after,
 		       doc_get(f.change, "after_unknown"),
 		       doc_get(f.change, "after_sensitive")) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (c.oom)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (c.defaults != NULL &&
 	    src_set(a, it.info, "ProviderDefaults", c.defaults) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (c.notin != NULL && src_set(a, it.info, "NotInPlan", c.notin) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	it.unread = c.unread;
 	it.unknown = c.unknown;
 	if (t->type == NULL || t->deferred)
@@ -468,13 +468,13 @@ config_module(
 		    (t = tf_lookup(tf, &p)) == NULL)
 			continue;
 		if (t->deferred && config_target(x, r, t, path, addr) != 0)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		if (t->target == NULL)
 			continue;
 		n = ref_to(
 		    doc_get(doc_get(r, "expressions"), t->ref), t->target, &to);
 		if (n > 0 && keep_ref(x, path, addr, to, n, 0) != 0)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 	}
 	calls = doc_get(mod, "module_calls");
 	for (i = 0;
@@ -485,7 +485,7 @@ config_module(
 			  x->a, "%s.%s", path, calls->u.map.pairs[i].key->str)
 		    : arena_strdup(x->a, calls->u.map.pairs[i].key->str);
 		if (sub == NULL)
-			return diag_err(x->d, NULL, "out of memory");
+			return diag_sys(x->d, NULL, "out of memory");
 		if (config_module(x,
 			doc_get(calls->u.map.pairs[i].val, "module"), sub,
 			depth + 1) != 0)
@@ -640,7 +640,7 @@ tf_read(struct diag *d, const char *path, const struct load_limits *lim,
 	x.ctx = ctx;
 	if ((x.a = arena_new()) == NULL ||
 	    (x.path = arena_strdup(x.a, path)) == NULL) {
-		diag_err(d, &m, "out of memory");
+		diag_sys(d, &m, "out of memory");
 		goto out;
 	}
 	m.file = x.path;

@@ -359,7 +359,7 @@ tf_index(struct tf_read *x, const struct tf_item *it)
 		    "their rules...): not evaluated",
 		    TF_MAX_HELD);
 	if (grow((void **)&x->slots, &x->capslots, x->nslots, sizeof(*sl)) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	sl = &x->slots[idx];
 	memset(sl, 0, sizeof(*sl));
 	for (pi = 0; pi < tf_nproviders && tf_providers[pi] != it->p; pi++)
@@ -387,9 +387,9 @@ tf_index(struct tf_read *x, const struct tf_item *it)
 	    add_entry(x,
 		hash_of('g', it->t->tf, "", it->gkey, strlen(it->gkey)),
 		idx) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	if (targeted(it->p, it->t->tf) && target_entries(x, it, idx) != 0)
-		return diag_err(x->d, NULL, "out of memory");
+		return diag_sys(x->d, NULL, "out of memory");
 	return 0;
 }
 
@@ -643,7 +643,7 @@ resolve(struct tf_read *x, uint32_t i)
 		if (orphan(x, i, &part) == 0)
 			return 0;
 		return x->d->nerrors == 0
-		    ? diag_err(x->d, NULL, "out of memory")
+		    ? diag_sys(x->d, NULL, "out of memory")
 		    : -1;
 	}
 	t = &x->slots[hit];
@@ -797,7 +797,7 @@ emit_target(struct tf_read *x, uint32_t i)
 		goto fail;
 	return tf_emit(x, &it, it.t->type, it.address, x->s);
 fail:
-	return x->d->nerrors == 0 ? diag_err(x->d, NULL, "out of memory") : -1;
+	return x->d->nerrors == 0 ? diag_sys(x->d, NULL, "out of memory") : -1;
 }
 
 /* The group keys known only by reference, now that the refs are read. */
@@ -853,6 +853,6 @@ tf_finish(struct tf_read *x)
 	arena_free(x->s);
 	x->s = NULL;
 	if (rc != 0 && x->d->nerrors == 0)
-		diag_err(x->d, NULL, "out of memory");
+		diag_sys(x->d, NULL, "out of memory");
 	return rc;
 }

@@ -27,7 +27,7 @@ tls_endpoint_resource(struct arena *a, struct diag *d,
 	sb_init(&sb);
 	if (tls_result_json(&sb, res) == -1 || sb.oom) {
 		sb_free(&sb);
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	snprintf(port, sizeof(port), "%u", (unsigned)res->target.port);
 	name = res->target.is_ip && strchr(res->target.host, ':')
@@ -35,7 +35,7 @@ tls_endpoint_resource(struct arena *a, struct diag *d,
 	    : arena_printf(a, "%s:%s", res->target.host, port);
 	if (name == NULL) {
 		sb_free(&sb);
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	if (doc_load_buf(a, d, name, sb.s, sb.len, DOC_FMT_JSON, NULL, &docs,
 		&n) == -1 ||

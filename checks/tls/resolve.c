@@ -137,7 +137,7 @@ tls_resolve(struct diag *d, const char *const *hosts, size_t n, int timeout_ms,
 	if (timeout_ms <= 0)
 		timeout_ms = TLS_RESOLVE_TIMEOUT_MS;
 	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
-		return diag_err(d, NULL, "cannot start the resolver: %s",
+		return diag_sys(d, NULL, "cannot start the resolver: %s",
 		    ares_strerror(rc));
 	memset(&opt, 0, sizeof(opt));
 	/* Two tries per server, sharing the name's time. */
@@ -148,7 +148,7 @@ tls_resolve(struct diag *d, const char *const *hosts, size_t n, int timeout_ms,
 		 ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS)) !=
 	    ARES_SUCCESS) {
 		ares_library_cleanup();
-		return diag_err(d, NULL, "cannot start the resolver: %s",
+		return diag_sys(d, NULL, "cannot start the resolver: %s",
 		    ares_strerror(rc));
 	}
 	if (servers != NULL &&
@@ -161,7 +161,7 @@ tls_resolve(struct diag *d, const char *const *hosts, size_t n, int timeout_ms,
 	if ((q = lib_calloc(n + 1, sizeof(*q))) == NULL) {
 		ares_destroy(ch);
 		ares_library_cleanup();
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;

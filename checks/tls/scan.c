@@ -88,7 +88,7 @@ scan_init(struct scan *s)
 		return diag_openssl(s->d, NULL, "X509_STORE_new");
 	if (s->o->ca_file != NULL) {
 		if (X509_STORE_load_file(s->store, s->o->ca_file) != 1)
-			return diag_openssl(s->d, NULL,
+			return diag_openssl_input(s->d, NULL,
 			    "cannot load trust anchors from the CA file");
 	} else if (X509_STORE_set_default_paths(s->store) != 1) {
 		return diag_openssl(
@@ -96,7 +96,7 @@ scan_init(struct scan *s)
 	}
 	ERR_clear_error();
 	if ((s->ep_fd = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		return diag_err(
+		return diag_sys(
 		    s->d, NULL, "epoll_create1: %s", strerror(errno));
 	return 0;
 }
@@ -172,7 +172,7 @@ resolve_names(struct scan *s, size_t ngroups)
 	int rc;
 
 	if ((names = lib_calloc(ngroups, sizeof(*names))) == NULL)
-		return diag_err(s->d, NULL, "out of memory");
+		return diag_sys(s->d, NULL, "out of memory");
 	for (i = 0; i < s->neps; i++)
 		if (!s->targets[i].is_ip && names[s->host_of[i]] == NULL) {
 			names[s->host_of[i]] = s->targets[i].host;
@@ -184,7 +184,7 @@ resolve_names(struct scan *s, size_t ngroups)
 		    NULL ||
 		tls_resolve(s->d, names, ngroups, s->connect_ms, NULL,
 		    s->resolved) == -1))
-		rc = s->resolved == NULL ? diag_err(s->d, NULL, "out of memory")
+		rc = s->resolved == NULL ? diag_sys(s->d, NULL, "out of memory")
 					 : -1;
 	lib_free(names);
 	return rc;
@@ -203,7 +203,7 @@ group_hosts(struct scan *s)
 	if ((v = lib_calloc(s->neps, sizeof(*v))) == NULL ||
 	    (s->host_of = lib_calloc(s->neps, sizeof(int))) == NULL) {
 		lib_free(v);
-		return diag_err(s->d, NULL, "out of memory");
+		return diag_sys(s->d, NULL, "out of memory");
 	}
 	for (i = 0; i < s->neps; i++)
 		v[i] = &s->targets[i];
@@ -215,7 +215,7 @@ group_hosts(struct scan *s)
 	}
 	lib_free(v);
 	if ((s->host_active = lib_calloc((size_t)g + 1, sizeof(int))) == NULL)
-		return diag_err(s->d, NULL, "out of memory");
+		return diag_sys(s->d, NULL, "out of memory");
 	return resolve_names(s, (size_t)g + 1);
 }
 
@@ -248,7 +248,7 @@ loop(struct scan *s)
 		    next <= t ? 0 : (int)(next - t > 60000 ? 60000 : next - t);
 		n = epoll_wait(s->ep_fd, evs, 64, timeout);
 		if (n == -1 && errno != EINTR)
-			return diag_err(
+			return diag_sys(
 			    s->d, NULL, "epoll_wait: %s", strerror(errno));
 		for (j = 0; j < n; j++) {
 			struct conn *c = evs[j].data.ptr;
@@ -306,7 +306,7 @@ tls_scan_each(const struct tls_opts *opts, const struct tls_target *targets,
 	    (s.conns = lib_calloc(s.nconns, sizeof(*s.conns))) == NULL ||
 	    (s.open = lib_calloc(s.maxopen, sizeof(*s.open))) == NULL ||
 	    (s.held = lib_calloc(s.window, sizeof(*s.held))) == NULL) {
-		diag_err(d, NULL, "out of memory");
+		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < s.nconns; i++)
@@ -363,7 +363,7 @@ tls_scan(const struct tls_opts *opts, const struct tls_target *targets,
     size_t n, struct tls_result **out, struct diag *d)
 {
 	if ((*out = lib_calloc(n ? n : 1, sizeof(**out))) == NULL)
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	if (tls_scan_each(opts, targets, n, collect, *out, d) == -1) {
 		tls_results_free(*out, n);
 		*out = NULL;

@@ -174,7 +174,7 @@ result_new(struct scan *s, const struct tls_target *t)
 	return r;
 oom:
 	arena_free(a);
-	diag_err(s->d, NULL, "out of memory");
+	diag_sys(s->d, NULL, "out of memory");
 	return NULL;
 }
 
@@ -196,7 +196,7 @@ ep_resolved(const struct scan *s, struct endpoint *ep)
 	if (rv->n > 0 &&
 	    (r->addresses = arena_alloc(
 		 r->arena, TLS_MAX_ADDRS * sizeof(*r->addresses))) == NULL)
-		return diag_err(s->d, NULL, "out of memory");
+		return diag_sys(s->d, NULL, "out of memory");
 	for (i = 0; i < rv->n && ep->naddrs < TLS_MAX_ADDRS; i++) {
 		memcpy(&ep->addrs[ep->naddrs], &rv->addrs[i], rv->lens[i]);
 		if (rv->addrs[i].sin6_family == AF_INET6) {

@@ -121,7 +121,7 @@ tls_target_parse(struct arena *a, struct diag *d, const struct mark *where,
 		}
 	}
 	if ((t->host = arena_strndup(a, host, hlen)) == NULL)
-		return diag_err(d, where, "out of memory");
+		return diag_sys(d, where, "out of memory");
 	return 0;
 }
 
@@ -139,7 +139,7 @@ tls_targets_read(struct arena *a, struct diag *d, const char *path,
 		return -1;
 	if ((m.file = arena_strdup(a, path)) == NULL) {
 		lib_free(buf);
-		return diag_err(d, NULL, "out of memory");
+		return diag_sys(d, NULL, "out of memory");
 	}
 	for (line = buf; line != NULL && *line != '\0'; line = next) {
 		m.line++;
@@ -174,13 +174,13 @@ tls_targets_read(struct arena *a, struct diag *d, const char *path,
 			continue;
 		}
 		if (name != NULL && (t.sni = arena_strdup(a, name)) == NULL) {
-			rc = diag_err(d, NULL, "out of memory");
+			rc = diag_sys(d, NULL, "out of memory");
 			break;
 		}
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			if ((nv = lib_realloc(*v, cap * sizeof(*nv))) == NULL) {
-				rc = diag_err(d, NULL, "out of memory");
+				rc = diag_sys(d, NULL, "out of memory");
 				break;
 			}
 			*v = nv;
