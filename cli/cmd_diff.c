@@ -168,9 +168,9 @@ finding_rank(const char *s)
  * that becomes partial leaves it), so it cannot say what is assessed.
  */
 static long long
-automated(const struct doc_node *root)
+automated(const struct report_doc *rd)
 {
-	const struct doc_node *cs = doc_get(root, "controls");
+	const struct doc_node *cs = rd->controls;
 	const char *resp;
 	long long n = 0;
 	size_t i;
@@ -190,11 +190,15 @@ int_of(const struct doc_node *n)
 	return n != NULL && n->type == DOC_INT ? (long long)n->u.i : 0;
 }
 
-/* Check a report's shape; report every problem with file:line:col. */
+/*
+ * Check the shape diff reads of a report (read with REPORT_DOC_PARTIAL);
+ * report every problem with file:line:col.
+ */
 static int
-check_report(struct diag *d, const struct doc_node *root)
+check_report(struct diag *d, const struct report_doc *rd)
 {
-	const struct doc_node *cs, *c, *ks, *k, *rs;
+	const struct doc_node *root = rd->root, *cs = rd->controls, *c, *ks, *k,
+			      *rs;
 	size_t i, j;
 	int rc = 0;
 
@@ -202,9 +206,8 @@ check_report(struct diag *d, const struct doc_node *root)
 		return diag_err(d, &root->mark,
 		    "expected a rampart JSON report (a map), found %s",
 		    doc_type_name(root->type));
-	if (verdict_rank(doc_str(doc_get(root, "verdict"))) < 0)
+	if (verdict_rank(rd->verdict) < 0)
 		rc = diag_err(d, &root->mark, "report has no valid 'verdict'");
-	cs = doc_get(root, "controls");
 	if (cs == NULL || cs->type != DOC_SEQ)
 		return diag_err(
 		    d, &root->mark, "report has no 'controls' list");
@@ -383,10 +386,9 @@ listed(const struct doc_node *rs, const char *s)
  * evidence is missing) is a finding of its own with no resource.
  */
 static int
-collect(const struct doc_node *root, struct fset *fs)
+collect(const struct report_doc *rd, struct fset *fs)
 {
-	const struct doc_node *cs = doc_get(root, "controls"), *c, *ks, *k, *rs,
-			      *res, *cnt;
+	const struct doc_node *cs = rd->controls, *c, *ks, *k, *rs, *res, *cnt;
 	const char *check, *kst, *st;
 	struct finding *f;
 	size_t i, j, m, w;
@@ -568,11 +570,10 @@ compare_counts(struct arena *a, const struct doc_node *oc,
 }
 
 static int
-compare(struct arena *a, const struct doc_node *old, const struct doc_node *new,
-    struct diff *df)
+compare(struct arena *a, const struct report_doc *old,
+    const struct report_doc *new, struct diff *df)
 {
-	const struct doc_node *oc = doc_get(old, "controls");
-	const struct doc_node *nc = doc_get(new, "controls");
+	const struct doc_node *oc = old->controls, *nc = new->controls;
 	const struct doc_node *c, *o;
 	const char *from, *to;
 	enum change ch;
@@ -618,8 +619,8 @@ compare(struct arena *a, const struct doc_node *old, const struct doc_node *new,
 	if (compare_findings(a, df) == -1 ||
 	    compare_counts(a, oc, nc, df) == -1)
 		return -1;
-	df->verdict_old = doc_str(doc_get(old, "verdict"));
-	df->verdict_new = doc_str(doc_get(new, "verdict"));
+	df->verdict_old = old->verdict;
+	df->verdict_new = new->verdict;
 	df->auto_old = automated(old);
 	df->auto_new = automated(new);
 	df->regressed = df->n[CH_NEW_FAIL] > 0 || df->n[CH_NEW_ERROR] > 0 ||
@@ -639,23 +640,27 @@ compare(struct arena *a, const struct doc_node *old, const struct doc_node *new,
 	return 0;
 }
 
-/* The baseline fields that must match: id, sha256, mapping. */
+/* Both NULL or the same string. */
 static int
-same_field(const struct doc_node *a, const struct doc_node *b, const char *k)
+same_str(const char *x, const char *y)
 {
-	const char *x = doc_str(doc_get(doc_get(a, "baseline"), k));
-	const char *y = doc_str(doc_get(doc_get(b, "baseline"), k));
-
 	if (x == NULL || y == NULL)
 		return x == y;
 	return strcmp(x, y) == 0;
 }
 
-static const char *
-baseline_field(const struct doc_node *r, const char *k)
+/* The baseline fields that must match: id, sha256, mapping. */
+static int
+same_baseline(const struct report_doc *a, const struct report_doc *b)
 {
-	const char *s = doc_str(doc_get(doc_get(r, "baseline"), k));
+	return same_str(a->baseline_id, b->baseline_id) &&
+	    same_str(a->baseline_sha256, b->baseline_sha256) &&
+	    same_str(a->mapping, b->mapping);
+}
 
+static const char *
+or_none(const char *s)
+{
 	return s != NULL ? s : "(none)";
 }
 
@@ -679,8 +684,8 @@ print_finding(const struct fitem *it)
 }
 
 static void
-print_text(const struct diff *df, const struct doc_node *old,
-    const struct doc_node *new)
+print_text(const struct diff *df, const struct report_doc *old,
+    const struct report_doc *new)
 {
 	static const char *const ftitle[FC_COUNT] = { "new findings",
 		"changed findings", "resolved findings" };
@@ -690,11 +695,11 @@ print_text(const struct diff *df, const struct doc_node *old,
 	if (df->baseline_changed)
 		printf("baseline: %s -> %s (allowed by "
 		       "--allow-baseline-change)\n",
-		    baseline_field(old, "id"), baseline_field(new, "id"));
+		    or_none(old->baseline_id), or_none(new->baseline_id));
 	else
 		printf("baseline: %s (sha256 %.12s, mapping %s)\n",
-		    baseline_field(new, "id"), baseline_field(new, "sha256"),
-		    baseline_field(new, "mapping"));
+		    or_none(new->baseline_id), or_none(new->baseline_sha256),
+		    or_none(new->mapping));
 	printf("verdict:  %s -> %s\n", df->verdict_old, df->verdict_new);
 	if (df->auto_old >= 0 || df->auto_new >= 0)
 		printf("coverage: %lld -> %lld controls assessed by checks\n",
@@ -837,17 +842,17 @@ int
 diff_read_findings(struct arena *a, struct diag *d, const char *path,
     struct report_findings *out)
 {
-	struct doc_node *root;
+	struct report_doc *rd = NULL;
 	struct fset fs;
 	size_t i;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&fs, 0, sizeof(fs));
-	if ((root = doc_load_one(a, d, path, DOC_FMT_JSON, NULL)) == NULL ||
-	    check_report(d, root) == -1)
-		return -1;
-	if (collect(root, &fs) == -1) {
+	if (report_doc_open(d, path, REPORT_DOC_PARTIAL, &rd) == -1 ||
+	    check_report(d, rd) == -1)
+		goto out;
+	if (collect(rd, &fs) == -1) {
 		diag_sys(d, NULL, "out of memory");
 		goto out;
 	}
@@ -867,58 +872,65 @@ diff_read_findings(struct arena *a, struct diag *d, const char *path,
 	rc = 0;
 out:
 	fs_free(&fs);
+	report_doc_free(rd);
 	return rc;
 }
 
-int
-cmd_diff(struct cli *c, int argc, char **argv)
-{
-	const struct command *cmd = cli_find("diff");
-	const char *files[2] = { NULL, NULL }, *fmt = "text";
-	struct opt_parse p;
-	struct doc_node *old = NULL, *new = NULL;
-	struct fset fo, fn;
-	struct arena *a = NULL;
-	struct diff df;
-	struct diag d;
-	int o, nf = 0, allow = 0, rc = EXIT_INVALID_INPUT;
+/* What `rampart diff` was asked. */
+struct diff_args {
+	const char *files[2]; /* OLD, NEW */
+	int json, allow;
+};
 
+static void
+diff_help(const struct command *cmd)
+{
+	cli_help(cmd, stdout);
+	printf("\nCompare two JSON reports (rampart scan --format "
+	       "json) finding by finding\n(check and resource, by "
+	       "fingerprint) and control by control.\n\n"
+	       "Exit 1 when NEW regresses: a new or changed "
+	       "failing "
+	       "or errored finding\n(also inside a control that "
+	       "already failed), a control newly failing,\n"
+	       "erroring or weakened (pass to partial or manual), "
+	       "a control no longer\nassessed, a worse verdict, "
+	       "or "
+	       "fewer controls assessed by checks.  Exit 3 "
+	       "for\nreports of "
+	       "different baselines or mappings.  Exit 4 when no "
+	       "regression is\nfound but a capped list "
+	       "(--max-results) hides failing or errored "
+	       "findings.\n");
+}
+
+/* Parse the command line into *da: -1 to go on, else the exit code. */
+static int
+diff_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
+    struct diff_args *da)
+{
+	struct opt_parse p;
+	int o, nf = 0;
+
+	memset(da, 0, sizeof(*da));
 	opt_init(&p, c, cmd, argc, argv);
 	while ((o = opt_next(&p)) != -1) {
 		switch (o) {
 		case -2:
 			return EXIT_USAGE;
 		case 0:
-			if (nf == 2) {
+			if (nf == 2)
 				return cli_usage_err(cmd, "two reports only");
-			}
-			files[nf++] = opt_operand(&p);
+			da->files[nf++] = opt_operand(&p);
 			break;
 		case O_ALLOW_BASELINE:
-			allow = 1;
+			da->allow = 1;
 			break;
 		case O_FORMAT:
-			fmt = strcmp(p.arg, "json") == 0 ? "json" : "text";
+			da->json = strcmp(p.arg, "json") == 0;
 			break;
 		case O_HELP:
-			cli_help(cmd, stdout);
-			printf(
-			    "\nCompare two JSON reports (rampart scan --format "
-			    "json) finding by finding\n(check and resource, by "
-			    "fingerprint) and control by control.\n\n"
-			    "Exit 1 when NEW regresses: a new or changed "
-			    "failing "
-			    "or errored finding\n(also inside a control that "
-			    "already failed), a control newly failing,\n"
-			    "erroring or weakened (pass to partial or manual), "
-			    "a control no longer\nassessed, a worse verdict, "
-			    "or "
-			    "fewer controls assessed by checks.  Exit 3 "
-			    "for\nreports of "
-			    "different baselines or mappings.  Exit 4 when no "
-			    "regression is\nfound but a capped list "
-			    "(--max-results) hides failing or errored "
-			    "findings.\n");
+			diff_help(cmd);
 			return 0;
 		default:
 			return opt_unhandled(&p, o);
@@ -926,77 +938,110 @@ cmd_diff(struct cli *c, int argc, char **argv)
 	}
 	if (nf != 2)
 		return cli_usage_err(cmd, "expected OLD.json and NEW.json");
-	diag_init(&d);
-	memset(&fo, 0, sizeof(fo));
-	memset(&fn, 0, sizeof(fn));
-	memset(&df, 0, sizeof(df));
-	if ((a = arena_new()) == NULL) {
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
-	if ((old = doc_load_one(a, &d, files[0], DOC_FMT_JSON, NULL)) == NULL ||
-	    check_report(&d, old) == -1)
-		goto out;
-	if ((new = doc_load_one(a, &d, files[1], DOC_FMT_JSON, NULL)) == NULL ||
-	    check_report(&d, new) == -1)
-		goto out;
-	if (!same_field(old, new, "id") || !same_field(old, new, "sha256") ||
-	    !same_field(old, new, "mapping")) {
-		struct mark m = { files[1], 0, 0 };
+	return -1;
+}
 
-		df.baseline_changed = 1;
-		if (!allow) {
-			diag_err(&d, &m,
-			    "the reports use different baselines or "
-			    "mappings: '%s' (sha256 %s, mapping '%s') and "
-			    "'%s' (sha256 %s, mapping '%s'); compare them "
-			    "with --allow-baseline-change",
-			    baseline_field(old, "id"),
-			    baseline_field(old, "sha256"),
-			    baseline_field(old, "mapping"),
-			    baseline_field(new, "id"),
-			    baseline_field(new, "sha256"),
-			    baseline_field(new, "mapping"));
-			goto out;
-		}
-	}
-	if (collect(old, &fo) == -1 || collect(new, &fn) == -1) {
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
-	df.old = &fo;
-	df.new = &fn;
-	if (compare(a, old, new, &df) == -1) {
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
-	if (fn.ncapped > 0)
+/* Reports of different baselines or mappings: -1 unless allowed. */
+static int
+diff_baselines(struct diag *d, const struct diff_args *da,
+    const struct report_doc *old, const struct report_doc *new, struct diff *df)
+{
+	struct mark m = { da->files[1], 0, 0 };
+
+	if (same_baseline(old, new))
+		return 0;
+	df->baseline_changed = 1;
+	if (da->allow)
+		return 0;
+	return diag_err(d, &m,
+	    "the reports use different baselines or "
+	    "mappings: '%s' (sha256 %s, mapping '%s') and "
+	    "'%s' (sha256 %s, mapping '%s'); compare them "
+	    "with --allow-baseline-change",
+	    or_none(old->baseline_id), or_none(old->baseline_sha256),
+	    or_none(old->mapping), or_none(new->baseline_id),
+	    or_none(new->baseline_sha256), or_none(new->mapping));
+}
+
+/* Warn on stderr about the capped lists of either report. */
+static void
+warn_capped(const struct fset *fo, const struct fset *fn)
+{
+	if (fn->ncapped > 0)
 		fprintf(stderr,
 		    "rampart diff: warning: NEW lists only part of the "
 		    "failing or errored results of %zu check%s "
 		    "(--max-results): the findings cannot be compared "
 		    "exactly\n",
-		    fn.ncapped, fn.ncapped == 1 ? "" : "s");
-	if (fo.ncapped > 0)
+		    fn->ncapped, fn->ncapped == 1 ? "" : "s");
+	if (fo->ncapped > 0)
 		fprintf(stderr,
 		    "rampart diff: warning: OLD lists only part of the "
 		    "failing or errored results of %zu check%s "
 		    "(--max-results): a finding reported new may have been "
 		    "there, unlisted\n",
-		    fo.ncapped, fo.ncapped == 1 ? "" : "s");
-	if (strcmp(fmt, "json") == 0)
+		    fo->ncapped, fo->ncapped == 1 ? "" : "s");
+}
+
+/* Read both reports, compare and print them: the exit code. */
+static int
+diff_run(struct diag *d, const struct diff_args *da)
+{
+	struct report_doc *old = NULL, *new = NULL;
+	struct fset fo, fn;
+	struct arena *a;
+	struct diff df;
+	int rc = EXIT_INVALID_INPUT;
+
+	memset(&fo, 0, sizeof(fo));
+	memset(&fn, 0, sizeof(fn));
+	memset(&df, 0, sizeof(df));
+	if ((a = arena_new()) == NULL)
+		return EXIT_SYSTEM;
+	if (report_doc_open(d, da->files[0], REPORT_DOC_PARTIAL, &old) == -1 ||
+	    check_report(d, old) == -1 ||
+	    report_doc_open(d, da->files[1], REPORT_DOC_PARTIAL, &new) == -1 ||
+	    check_report(d, new) == -1 ||
+	    diff_baselines(d, da, old, new, &df) == -1)
+		goto out;
+	df.old = &fo;
+	df.new = &fn;
+	if (collect(old, &fo) == -1 || collect(new, &fn) == -1 ||
+	    compare(a, old, new, &df) == -1) {
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	warn_capped(&fo, &fn);
+	if (da->json)
 		print_json(&df);
 	else
 		print_text(&df, old, new);
 	rc = df.regressed ? EXIT_NOT_ELIGIBLE : !df.exact ? EXIT_INCOMPLETE : 0;
 out:
+	fs_free(&fo);
+	fs_free(&fn);
+	report_doc_free(old);
+	report_doc_free(new);
+	arena_free(a);
+	return rc;
+}
+
+int
+cmd_diff(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd = cli_find("diff");
+	struct diff_args da;
+	struct diag d;
+	int rc;
+
+	if ((rc = diff_parse(c, cmd, argc, argv, &da)) != -1)
+		return rc;
+	diag_init(&d);
+	rc = diff_run(&d, &da);
 	if (rc == EXIT_INVALID_INPUT)
 		rc = cli_exit_for(&d);
 	if (d.n > 0)
 		cli_diag(c, &d);
-	fs_free(&fo);
-	fs_free(&fn);
-	arena_free(a);
 	diag_free(&d);
 	return rc;
 }

@@ -225,10 +225,10 @@ rescan(struct arena *a, struct diag *d, const struct verify_result *r,
     const struct pin_check *c, size_t n, struct rescan *rs)
 {
 	char tmpl[] = "/tmp/rampart-rescan.XXXXXX", *out, *buf = NULL;
-	const struct doc_node *root, *ctl, *e;
-	struct doc_node **docs = NULL;
+	const struct doc_node *ctl, *e;
+	struct report_doc rd;
 	posix_spawn_file_actions_t fa;
-	size_t i, j, len = 0, ndocs = 0;
+	size_t i, j, len = 0;
 	const char *id, *st;
 	char **argv;
 	pid_t pid;
@@ -281,15 +281,13 @@ rescan(struct arena *a, struct diag *d, const struct verify_result *r,
 		goto out;
 	}
 	if (file_read_all(d, out, 0, &buf, &len) == -1 ||
-	    doc_load_buf(a, d, "rescan report", buf, len, DOC_FMT_JSON, NULL,
-		&docs, &ndocs) == -1 ||
-	    ndocs != 1) {
+	    report_doc_parse(a, d, "rescan report", buf, len,
+		REPORT_DOC_PARTIAL, &rd) == -1) {
 		rs->error = "the rescan's report cannot be read";
 		goto out;
 	}
-	root = docs[0];
-	rs->verdict = doc_str(doc_get(root, "verdict"));
-	ctl = doc_get(root, "controls");
+	rs->verdict = rd.verdict;
+	ctl = rd.controls;
 	if (rs->verdict == NULL || ctl == NULL || ctl->type != DOC_SEQ) {
 		rs->error = "the rescan's report has no verdict";
 		goto out;

@@ -50,7 +50,91 @@ get_int(const struct doc_node *m, const char *key, long long def)
 }
 
 int
+report_doc_parse(struct arena *a, struct diag *d, const char *name,
+    const char *buf, size_t len, int flags, struct report_doc *rd)
+{
+	struct doc_node **docs = NULL;
+	const struct doc_node *sh;
+	struct mark m = { name, 0, 0 };
+	size_t n = 0;
+
+	memset(rd, 0, sizeof(*rd));
+	rd->a = a;
+	rd->len = len;
+	if ((rd->path = arena_strdup(a, name)) == NULL)
+		return diag_sys(d, NULL, "out of memory");
+	if (doc_load_buf(
+		a, d, rd->path, buf, len, DOC_FMT_JSON, NULL, &docs, &n) == -1)
+		return -1;
+	if ((flags & REPORT_DOC_PARTIAL) && n != 1)
+		return n == 0
+		    ? diag_err(d, &m, "file holds no document")
+		    : diag_err(d, &m, "expected one document, found %zu", n);
+	sha256_hex(buf, len, rd->sha256);
+	rd->root = n == 1 ? docs[0] : NULL;
+	rd->baseline = doc_get(rd->root, "baseline");
+	rd->verdict = doc_str(doc_get(rd->root, "verdict"));
+	rd->baseline_id = doc_str(doc_get(rd->baseline, "id"));
+	rd->baseline_sha256 = doc_str(doc_get(rd->baseline, "sha256"));
+	rd->mapping = doc_str(doc_get(rd->baseline, "mapping"));
+	rd->version = doc_str(doc_get(doc_get(rd->root, "rampart"), "version"));
+	rd->provenance = doc_get(rd->root, "provenance");
+	rd->inputs = doc_get(rd->root, "inputs");
+	rd->controls = doc_get(rd->root, "controls");
+	if (!(flags & REPORT_DOC_PARTIAL) &&
+	    (rd->root == NULL || rd->root->type != DOC_MAP ||
+		rd->verdict == NULL || rd->baseline_id == NULL ||
+		rd->baseline_sha256 == NULL || rd->inputs == NULL ||
+		rd->inputs->type != DOC_SEQ || rd->controls == NULL ||
+		rd->controls->type != DOC_SEQ))
+		return diag_err(d, &m,
+		    "not a rampart JSON report (verdict, baseline, inputs and "
+		    "controls are required)");
+	if ((sh = doc_get(rd->root, "shard")) != NULL) {
+		rd->shard_k = (unsigned)get_int(sh, "index", 0);
+		rd->shard_of = (unsigned)get_int(sh, "of", 0);
+		rd->total_inputs = (size_t)get_int(sh, "total_inputs", 0);
+		rd->total_targets = (size_t)get_int(sh, "total_targets", 0);
+		rd->targets = (size_t)get_int(sh, "targets", 0);
+	}
+	return 0;
+}
+
+/* A report of its own arena owning buf (also on error); flags as above. */
+static int
+doc_from_buf(struct diag *d, const char *name, char *buf, size_t len, int flags,
+    struct report_doc **out)
+{
+	struct report_doc *rd;
+	struct arena *a;
+
+	*out = NULL;
+	if ((rd = lib_calloc(1, sizeof(*rd))) == NULL ||
+	    (a = arena_new()) == NULL) {
+		lib_free(rd);
+		lib_free(buf);
+		return diag_sys(d, NULL, "out of memory");
+	}
+	if (report_doc_parse(a, d, name, buf, len, flags, rd) == -1) {
+		rd->a = a;
+		rd->buf = buf;
+		report_doc_free(rd);
+		return -1;
+	}
+	rd->buf = buf;
+	*out = rd;
+	return 0;
+}
+
+int
 report_doc_load(struct diag *d, const char *path, struct report_doc **out)
+{
+	return report_doc_open(d, path, 0, out);
+}
+
+int
+report_doc_open(
+    struct diag *d, const char *path, int flags, struct report_doc **out)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -59,67 +143,14 @@ report_doc_load(struct diag *d, const char *path, struct report_doc **out)
 	/* Read once: the same bytes are hashed, verified and parsed. */
 	if (file_read_all(d, path, 0, &buf, &len) == -1)
 		return -1;
-	return report_doc_from_buf(d, path, buf, len, out);
+	return doc_from_buf(d, path, buf, len, flags, out);
 }
 
 int
 report_doc_from_buf(struct diag *d, const char *name, char *buf, size_t len,
     struct report_doc **out)
 {
-	struct report_doc *rd;
-	struct doc_node **docs = NULL;
-	const struct doc_node *bl, *sh;
-	struct mark m = { name, 0, 0 };
-	size_t n = 0;
-
-	*out = NULL;
-	if ((rd = lib_calloc(1, sizeof(*rd))) == NULL ||
-	    (rd->a = arena_new()) == NULL) {
-		lib_free(rd);
-		lib_free(buf);
-		return diag_sys(d, NULL, "out of memory");
-	}
-	rd->buf = buf;
-	rd->len = len;
-	if ((rd->path = arena_strdup(rd->a, name)) == NULL) {
-		report_doc_free(rd);
-		return diag_sys(d, NULL, "out of memory");
-	}
-	if (doc_load_buf(rd->a, d, rd->path, rd->buf, rd->len, DOC_FMT_JSON,
-		NULL, &docs, &n) == -1) {
-		report_doc_free(rd);
-		return -1;
-	}
-	sha256_hex(rd->buf, rd->len, rd->sha256);
-	rd->root = n == 1 ? docs[0] : NULL;
-	bl = doc_get(rd->root, "baseline");
-	rd->verdict = doc_str(doc_get(rd->root, "verdict"));
-	rd->baseline_id = doc_str(doc_get(bl, "id"));
-	rd->baseline_sha256 = doc_str(doc_get(bl, "sha256"));
-	rd->mapping = doc_str(doc_get(bl, "mapping"));
-	rd->version = doc_str(doc_get(doc_get(rd->root, "rampart"), "version"));
-	rd->provenance = doc_get(rd->root, "provenance");
-	rd->inputs = doc_get(rd->root, "inputs");
-	rd->controls = doc_get(rd->root, "controls");
-	if (rd->root == NULL || rd->root->type != DOC_MAP ||
-	    rd->verdict == NULL || rd->baseline_id == NULL ||
-	    rd->baseline_sha256 == NULL || rd->inputs == NULL ||
-	    rd->inputs->type != DOC_SEQ || rd->controls == NULL ||
-	    rd->controls->type != DOC_SEQ) {
-		report_doc_free(rd);
-		return diag_err(d, &m,
-		    "not a rampart JSON report (verdict, baseline, inputs and "
-		    "controls are required)");
-	}
-	if ((sh = doc_get(rd->root, "shard")) != NULL) {
-		rd->shard_k = (unsigned)get_int(sh, "index", 0);
-		rd->shard_of = (unsigned)get_int(sh, "of", 0);
-		rd->total_inputs = (size_t)get_int(sh, "total_inputs", 0);
-		rd->total_targets = (size_t)get_int(sh, "total_targets", 0);
-		rd->targets = (size_t)get_int(sh, "targets", 0);
-	}
-	*out = rd;
-	return 0;
+	return doc_from_buf(d, name, buf, len, 0, out);
 }
 
 /* A string member copied into the run's arena (NULL stays NULL). */

@@ -414,9 +414,10 @@ const char *report_risk_word(enum severity s);
 /* ------------------------------------------- the reader (reports/read.c) */
 
 /*
- * A JSON report read back (docs/report.schema.json).  buf holds the
- * file's bytes exactly as read, once: the digest, a signature check and
- * the parse all use them.  Strings and nodes live in a.
+ * A JSON report read back (docs/report.schema.json): the one place that
+ * knows its top-level members.  buf holds the file's bytes exactly as
+ * read, once: the digest, a signature check and the parse all use them.
+ * Strings and nodes live in a.
  */
 struct report_doc {
 	struct arena *a;
@@ -425,6 +426,7 @@ struct report_doc {
 	size_t len;
 	char sha256[SHA256_HEX_LEN + 1]; /* of buf */
 	const struct doc_node *root;
+	const struct doc_node *baseline; /* its `baseline` member */
 	const char *verdict, *baseline_id, *baseline_sha256, *mapping;
 	const char *version; /* rampart.version */
 	const struct doc_node *provenance; /* {configuration, options} */
@@ -435,11 +437,25 @@ struct report_doc {
 };
 
 /*
+ * Flags of report_doc_open() and report_doc_parse().  REPORT_DOC_PARTIAL:
+ * only parse (one JSON document) and digest; every member is read when
+ * present and may be absent or of another type (a string field is then
+ * NULL; baseline, provenance, inputs and controls are the nodes as found,
+ * for the caller to check with their marks).  For callers that accept
+ * less than a whole report: sign (minimal files), diff (hand-edited
+ * reports), verify --rescan.
+ */
+#define REPORT_DOC_PARTIAL 0x1
+
+/*
  * Read and parse the JSON report at path: it must have a verdict, a
  * baseline id and sha256, inputs and controls.  *out is freed with
  * report_doc_free().  0 or -1.
  */
 int report_doc_load(struct diag *d, const char *path, struct report_doc **out);
+/* The same with flags (REPORT_DOC_*). */
+int report_doc_open(
+    struct diag *d, const char *path, int flags, struct report_doc **out);
 /*
  * The same over buf (len bytes, lib_malloc'd; ownership passes to the
  * report, also on error); name is used in messages.  0 or -1.
@@ -447,6 +463,13 @@ int report_doc_load(struct diag *d, const char *path, struct report_doc **out);
 int report_doc_from_buf(struct diag *d, const char *name, char *buf, size_t len,
     struct report_doc **out);
 void report_doc_free(struct report_doc *rd); /* accepts NULL */
+/*
+ * Parse buf (len bytes, the caller's, not kept: rd->buf stays NULL) into
+ * *rd, its strings and nodes in the caller's arena a; flags as above.
+ * Not freed with report_doc_free(): a owns it all.  0 or -1.
+ */
+int report_doc_parse(struct arena *a, struct diag *d, const char *name,
+    const char *buf, size_t len, int flags, struct report_doc *rd);
 
 /*
  * Read the check outcomes of report rd into run r, made by run_new() on

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "reports/report.h"
 #include "reports/sign.h"
 
 /* Optional string member: NULL when absent, -1 when not a string. */
@@ -119,12 +120,16 @@ read_options(struct arena *a, struct diag *d, const struct doc_node *o,
 	return 0;
 }
 
-/* The facts of a parsed rampart JSON report. */
+/*
+ * The facts of a rampart JSON report, read with REPORT_DOC_PARTIAL: a
+ * minimal one states only its verdict; what it states must be well typed.
+ */
 static int
-read_json_report(struct arena *a, struct diag *d, const struct doc_node *root,
+read_json_report(struct arena *a, struct diag *d, const struct report_doc *rd,
     struct sign_meta *m)
 {
-	const struct doc_node *vn, *base, *prov;
+	const struct doc_node *root = rd->root, *base = rd->baseline,
+			      *prov = rd->provenance, *vn;
 	struct sign_pin *pins;
 	const char *v;
 
@@ -140,7 +145,7 @@ read_json_report(struct arena *a, struct diag *d, const struct doc_node *root,
 	if (opt_str(d, root, "started", &m->started) == -1 ||
 	    opt_str(d, root, "finished", &m->finished) == -1)
 		return -1;
-	if ((base = doc_get(root, "baseline")) != NULL) {
+	if (base != NULL) {
 		if (base->type != DOC_MAP)
 			return diag_err(
 			    d, &base->mark, "'baseline' must be a map");
@@ -148,11 +153,11 @@ read_json_report(struct arena *a, struct diag *d, const struct doc_node *root,
 		    opt_str(d, base, "sha256", &m->baseline_sha256) == -1)
 			return -1;
 	}
-	if (read_inputs(a, d, doc_get(root, "inputs"), m) == -1 ||
-	    read_controls(a, d, doc_get(root, "controls"), m) == -1)
+	if (read_inputs(a, d, rd->inputs, m) == -1 ||
+	    read_controls(a, d, rd->controls, m) == -1)
 		return -1;
 	/* A report from before provenance pins only baseline and inputs. */
-	if ((prov = doc_get(root, "provenance")) == NULL)
+	if (prov == NULL)
 		return 0;
 	if (prov->type != DOC_MAP)
 		return diag_err(d, &prov->mark, "'provenance' must be a map");
@@ -172,7 +177,20 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* Parse buf as one JSON document; errors are reported. */
+/* The facts of the JSON report in buf, named name in messages. */
+static int
+json_report_meta(struct arena *a, struct diag *d, const char *name,
+    const char *buf, size_t len, struct sign_meta *m)
+{
+	struct report_doc rd;
+
+	if (report_doc_parse(a, d, name, buf, len, REPORT_DOC_PARTIAL, &rd) ==
+	    -1)
+		return -1;
+	return read_json_report(a, d, &rd, m);
+}
+
+/* Parse buf as one JSON document (a SARIF report); errors are reported. */
 static const struct doc_node *
 parse_json(struct arena *a, struct diag *d, const char *name, const char *buf,
     size_t len)
@@ -317,8 +335,7 @@ int
 sign_meta_from_report(struct arena *a, struct diag *d, const char *report_path,
     const char *buf, size_t len, struct sign_meta *m)
 {
-	const struct doc_node *root;
-	const char *stated, *bsha, *json, *named, *fin, *sta;
+	const char *stated, *bsha, *json, *fin, *sta;
 	char *jbuf = NULL;
 	size_t jlen = 0;
 	enum sign_verdict sv;
@@ -330,8 +347,7 @@ sign_meta_from_report(struct arena *a, struct diag *d, const char *report_path,
 		return diag_err(d, &mk, "this is a bundle, not a report");
 	if (ends_with(report_path, ".json")) {
 		/* Its own facts, or an error: never a sibling's. */
-		if ((root = parse_json(a, d, report_path, buf, len)) == NULL ||
-		    read_json_report(a, d, root, m) == -1) {
+		if (json_report_meta(a, d, report_path, buf, len, m) == -1) {
 			diag_note(d, NULL,
 			    "'%s' must be a complete rampart JSON report",
 			    report_path);
@@ -348,9 +364,7 @@ sign_meta_from_report(struct arena *a, struct diag *d, const char *report_path,
 	if ((json = sibling_json(a, report_path)) == NULL)
 		return diag_sys(d, NULL, "out of memory");
 	if (file_read_all(d, json, 0, &jbuf, &jlen) == -1 ||
-	    (named = arena_strdup(a, json)) == NULL ||
-	    (root = parse_json(a, d, named, jbuf, jlen)) == NULL ||
-	    read_json_report(a, d, root, m) == -1) {
+	    json_report_meta(a, d, json, jbuf, jlen, m) == -1) {
 		diag_note(d, NULL,
 		    "signing '%s' needs the complete report.json of the same "
 		    "run beside it",
