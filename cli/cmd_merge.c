@@ -397,15 +397,13 @@ merge_run(struct diag *d, struct merge_state *m)
 	if ((m->r = run_new(d, m->df.bl, m->df.rs, m->df.poam, &m->s.ro)) ==
 	    NULL)
 		return -1;
-	m->r->as.attest = m->df.attest;
-	m->r->as.crm = m->df.crm;
-	m->r->as.scope = m->df.scope;
+	run_declare(m->r, m->df.attest, m->df.crm, m->df.scope);
 	for (i = 0; i < m->n; i++)
 		if (report_read_outcomes(m->r, m->rds[i]) == -1)
 			return -1;
 	if (run_merge_order(m->r) == -1)
 		return -1;
-	m->r->as.shard.merged = (unsigned)m->n;
+	run_merged(m->r, (unsigned)m->n);
 	return run_finish(m->r);
 }
 

@@ -882,9 +882,7 @@ scan_run_inputs(
 
 	if (a->shard_n != 0) {
 		scan_list_shard(&a->inputs, a->shard_k, a->shard_n);
-		r->as.shard.k = a->shard_k;
-		r->as.shard.of = a->shard_n;
-		r->as.shard.total_inputs = a->inputs.total;
+		run_shard(r, a->shard_k, a->shard_n, a->inputs.total);
 		a->tls.shard_k = a->shard_k;
 		a->tls.shard_n = a->shard_n;
 	}
@@ -1079,9 +1077,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		goto out;
 	if ((r = run_new(&d, l.bl, l.rs, l.poam, &ro)) == NULL)
 		goto out;
-	r->as.attest = l.attest;
-	r->as.crm = l.crm;
-	r->as.scope = l.scope;
+	run_declare(r, l.attest, l.crm, l.scope);
 	if (a.quiet)
 		c->tty_err = 0; /* no progress either */
 	if (scan_run_inputs(c, r, &a, ad) == -1 ||

@@ -79,9 +79,8 @@ shard_targets(struct run *r, struct diag *d, struct tls_target *t, size_t *n,
     const struct scan_tls_args *ta)
 {
 	char key[1100];
-	size_t i, m = 0;
+	size_t i, total = *n, m = 0;
 
-	r->as.shard.total_targets = *n;
 	for (i = 0; i < *n; i++) {
 		if ((size_t)snprintf(key, sizeof(key), "%s:%u", t[i].host,
 			(unsigned)t[i].port) >= sizeof(key))
@@ -91,7 +90,7 @@ shard_targets(struct run *r, struct diag *d, struct tls_target *t, size_t *n,
 			t[m++] = t[i];
 	}
 	*n = m;
-	r->as.shard.targets = m;
+	run_shard_targets(r, total, m);
 	return 0;
 }
 

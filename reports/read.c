@@ -800,9 +800,7 @@ report_read_assessment(struct diag *d, const struct report_doc *rd,
 	    (r = run_new(d, df->bl, df->rs, df->poam, &ro)) == NULL)
 		return -1;
 	r->as.opts.sel.text = run_str(r, rd->root, "selection", &oom);
-	r->as.attest = df->attest;
-	r->as.crm = df->crm;
-	r->as.scope = df->scope;
+	run_declare(r, df->attest, df->crm, df->scope);
 	x.r = r;
 	x.rd = rd;
 	x.base = 0;

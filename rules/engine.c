@@ -676,6 +676,36 @@ dir_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1],
 	return rc;
 }
 
+void
+run_declare(struct run *r, const struct attest_set *attest,
+    const struct crm *crm, const struct scope *scope)
+{
+	r->as.attest = attest;
+	r->as.crm = crm;
+	r->as.scope = scope;
+}
+
+void
+run_shard(struct run *r, unsigned k, unsigned n, size_t total_inputs)
+{
+	r->as.shard.k = k;
+	r->as.shard.of = n;
+	r->as.shard.total_inputs = total_inputs;
+}
+
+void
+run_shard_targets(struct run *r, size_t total_targets, size_t taken)
+{
+	r->as.shard.total_targets = total_targets;
+	r->as.shard.targets = taken;
+}
+
+void
+run_merged(struct run *r, unsigned n)
+{
+	r->as.shard.merged = n;
+}
+
 struct input_info *
 run_add_input(struct run *r, const char *name, const char *format)
 {

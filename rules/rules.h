@@ -847,6 +847,25 @@ int run_resource(struct run *r, struct input_info *in,
     const struct resource *res, struct arena *a);
 
 /*
+ * The declarations the run decides with besides the baseline, rules and
+ * POA&M given to run_new() (each borrowed, may be NULL): attestations,
+ * the provider's CRM (already applied to the baseline) and the scope
+ * file.  Call before run_finish().
+ */
+void run_declare(struct run *r, const struct attest_set *attest,
+    const struct crm *crm, const struct scope *scope);
+
+/*
+ * Record that the run is part k (1-based) of n of total_inputs inputs
+ * (--shard K/N), and, for its TLS targets, that it took `taken` of
+ * total_targets (run_shard_targets()).  merged: the run was rebuilt
+ * from n shard reports (merge).
+ */
+void run_shard(struct run *r, unsigned k, unsigned n, size_t total_inputs);
+void run_shard_targets(struct run *r, size_t total_targets, size_t taken);
+void run_merged(struct run *r, unsigned n);
+
+/*
  * Aggregate each check over its resources (status, and why it ended
  * there), then decide(): controls, POA&M, the verdict.
  */
