@@ -266,6 +266,14 @@ struct adapter {
 	 */
 	int (*detect)(
 	    const char *path, int is_dir, const char *head, size_t len);
+	/*
+	 * The highest score detect() can give a directory, or 0 (unknown:
+	 * always asked).  Detection skips an adapter that cannot beat the
+	 * score already found, so a directory is not walked once per
+	 * adapter (the Azure and Kubernetes detectors read every JSON or
+	 * YAML file's start).  test_registry checks it on every fixture.
+	 */
+	int max_dir_score;
 	/* Stream every resource of the input to fn.  0 or -1. */
 	int (*read)(struct diag *d, const char *path,
 	    const struct load_limits *lim, resource_fn fn, void *ctx,

@@ -119,6 +119,10 @@ adapter_detect_input(struct diag *d, const struct input *in)
 		head[got] = '\0';
 	}
 	for (i = 0; i < nadapters; i++) {
+		/* Ties go to the first: a later adapter must beat bestscore. */
+		if (is_dir && adapters[i]->max_dir_score > 0 &&
+		    adapters[i]->max_dir_score <= bestscore)
+			continue;
 		score = adapters[i]->detect(
 		    path, is_dir, is_dir ? NULL : head, got);
 		if (score > bestscore) {

@@ -995,4 +995,5 @@ const struct adapter adapter_aws_cli = {
 		   "(scripts/collect-aws.sh) or placebo recordings",
 	.detect = cli_detect,
 	.read = cli_read,
+	.max_dir_score = 50,
 };

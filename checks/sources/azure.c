@@ -1444,4 +1444,5 @@ const struct adapter adapter_azure = {
 	    "(az rest) or a directory of them (scripts/collect-azure.sh)",
 	.detect = az_detect,
 	.read = az_read,
+	.max_dir_score = 45,
 };

@@ -1156,4 +1156,5 @@ const struct adapter adapter_gcp_gcloud = {
 		   "project",
 	.detect = gcloud_detect,
 	.read = gcloud_read,
+	.max_dir_score = 60,
 };

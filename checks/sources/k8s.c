@@ -1197,4 +1197,5 @@ const struct adapter adapter_k8s = {
 		   "objects, manifest directories (YAML, JSON)",
 	.detect = k8s_detect,
 	.read = k8s_read,
+	.max_dir_score = 45,
 };

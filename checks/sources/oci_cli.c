@@ -587,4 +587,5 @@ const struct adapter adapter_oci_cli = {
 	.summary = "a directory of OCI CLI outputs (scripts/collect-oci.sh)",
 	.detect = ocli_detect,
 	.read = ocli_read,
+	.max_dir_score = 60,
 };
