@@ -266,6 +266,10 @@ struct adapter {
 	 */
 	int (*detect)(
 	    const char *path, int is_dir, const char *head, size_t len);
+	/* Stream every resource of the input to fn.  0 or -1. */
+	int (*read)(struct diag *d, const char *path,
+	    const struct load_limits *lim, resource_fn fn, void *ctx,
+	    size_t *nresources);
 	/*
 	 * The highest score detect() can give a directory, or 0 (unknown:
 	 * always asked).  Detection skips an adapter that cannot beat the
@@ -274,10 +278,6 @@ struct adapter {
 	 * YAML file's start).  test_registry checks it on every fixture.
 	 */
 	int max_dir_score;
-	/* Stream every resource of the input to fn.  0 or -1. */
-	int (*read)(struct diag *d, const char *path,
-	    const struct load_limits *lim, resource_fn fn, void *ctx,
-	    size_t *nresources);
 };
 
 /* Adapters, sorted by name. */

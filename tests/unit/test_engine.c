@@ -105,8 +105,9 @@ ta_detect(const char *p, int dir, const char *h, size_t l)
 	return 1;
 }
 
-static const struct adapter test_adapter = { "test", "test", ta_detect,
-	ta_read };
+static const struct adapter test_adapter = {
+	.name = "test", .summary = "test", .detect = ta_detect, .read = ta_read
+};
 
 struct env {
 	char dir[64];
