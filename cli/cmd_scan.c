@@ -764,7 +764,12 @@ write_reports(struct cli *c, const struct command *cmd,
 	ro.config_env = a->cfg.env;
 	ro.nconfig_env = a->cfg.nenv;
 	ro.new_since = a->new_since;
-	ro.jobs = a->jobs;
+	/*
+	 * The JSON report renders controls on the workers' threads only for
+	 * many inputs: for one input it gained nothing measurable and held
+	 * about 10 MB of rendered controls (tests/bench/run.sh, 500 MB).
+	 */
+	ro.jobs = a->inputs.n > 1 ? a->jobs : 1;
 	ro.known = g->known;
 	ro.nknown = g->nknown;
 	ro.nnew = g->nnew;
