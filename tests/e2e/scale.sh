@@ -16,7 +16,9 @@
 #     that is no shard, a tampered shard under --key; a signed merge
 #     verifies and its statement pins every shard report's digest;
 #  4. TLS targets split by --shard (closed loopback ports: deterministic
-#     errors) merge into the same decision as one scan.
+#     errors) merge into the same decision as one scan;
+#  5. the same --jobs and merge checks over every provider: AWS, Azure,
+#     Google Cloud, OCI, Kubernetes and Terraform recordings together.
 # Run from the repository root with $RAMPART set.
 set -u
 RAMPART=${RAMPART:-build/rampart}
@@ -115,54 +117,62 @@ expect 2 "--shard 3/2 is a usage error" "$R" scan $BL --input examples/aws-expor
 expect 2 "--inputs-from a missing file" "$R" scan $BL --inputs-from "$T/nope"
 
 # ------------------------------------------------ 2. shards and merge
-shards() { # N OUTDIR EXTRA...: scan every shard of N into OUTDIR/K.json
-	n=$1 out=$2; shift 2
+shards() { # LIST N OUTDIR EXTRA...: scan every shard of N into OUTDIR/K.json
+	list=$1 n=$2 out=$3; shift 3
 	mkdir -p "$out"
 	k=1
 	while [ $k -le "$n" ]; do
-		"$R" scan $BL --inputs-from "$T/list.txt" --shard "$k/$n" \
+		"$R" scan $BL --inputs-from "$list" --shard "$k/$n" \
 			--format json --output "$out/$k.json" "$@" 2>"$T/err"
 		case $? in 0|1|4) ;; *) bad "shard $k/$n failed"; cat "$T/err";; esac
 		k=$((k + 1))
 	done
 }
-for cap in 1000 1; do
-	expect 1 "one scan (--max-results $cap)" "$R" scan $BL \
-		--inputs-from "$T/list.txt" --max-results $cap --format json \
-		--output "$T/one-$cap.json"
-	for n in 1 2 3 7; do
-		shards $n "$T/s$n-$cap" --max-results $cap
-		expect 1 "merge of $n shards (--max-results $cap)" "$R" merge \
-			"$T"/s$n-$cap/*.json --format json --output "$T/m$n-$cap.json"
-		if $CMP "$T/one-$cap.json" "$T/m$n-$cap.json"; then
-			ok "merge of $n shards = one scan, field for field (cap $cap)"
-		else bad "merge of $n shards differs from one scan (cap $cap)"; fi
+# merge_equals LIST TAG: for the default cap and --max-results 1, the
+# merge of 1, 2, 3 and 7 shards of LIST equals one scan field for field
+# (in $T/TAG-one-CAP.json, $T/TAG-sN-CAP/ and $T/TAG-mN-CAP.json), and
+# the text report of the merge of 3 is the one scan's.
+merge_equals() {
+	list=$1 tag=$2
+	for cap in 1000 1; do
+		expect 1 "$tag: one scan (--max-results $cap)" "$R" scan $BL \
+			--inputs-from "$list" --max-results $cap --format json \
+			--output "$T/$tag-one-$cap.json"
+		for n in 1 2 3 7; do
+			shards "$list" $n "$T/$tag-s$n-$cap" --max-results $cap
+			expect 1 "$tag: merge of $n shards (--max-results $cap)" \
+				"$R" merge "$T"/$tag-s$n-$cap/*.json --format json \
+				--output "$T/$tag-m$n-$cap.json"
+			if $CMP "$T/$tag-one-$cap.json" "$T/$tag-m$n-$cap.json"; then
+				ok "$tag: merge of $n shards = one scan, field for field (cap $cap)"
+			else bad "$tag: merge of $n shards differs from one scan (cap $cap)"; fi
+		done
 	done
-done
+	"$R" merge "$T"/$tag-s3-1000/*.json --format text >"$T/$tag-m3.txt" 2>/dev/null
+	"$R" scan $BL --inputs-from "$list" --format text >"$T/$tag-one.txt" 2>/dev/null
+	if cmp -s "$T/$tag-m3.txt" "$T/$tag-one.txt"; then ok "$tag: merged text report = one scan's"
+	else bad "$tag: merged text report differs"; diff "$T/$tag-one.txt" "$T/$tag-m3.txt" | head -5; fi
+}
+merge_equals "$T/list.txt" aws
 python3 - "$T" "$NIN" <<'EOF' && ok "the 7 shards partition the inputs" || bad "shards overlap or miss inputs"
 import json, sys
 t, n = sys.argv[1], int(sys.argv[2])
 seen = []
 for k in range(1, 8):
-    r = json.load(open(f"{t}/s7-1000/{k}.json"))
+    r = json.load(open(f"{t}/aws-s7-1000/{k}.json"))
     assert r["shard"]["index"] == k and r["shard"]["of"] == 7
     assert r["shard"]["total_inputs"] == n
     seen += [i["ordinal"] for i in r["inputs"]]
 assert sorted(seen) == list(range(n)), sorted(seen)
 EOF
-# The text report of the merge is the text report of the one scan.
-"$R" merge "$T"/s3-1000/*.json --format text >"$T/m3.txt" 2>/dev/null
-"$R" scan $BL --inputs-from "$T/list.txt" --format text >"$T/one.txt" 2>/dev/null
-if cmp -s "$T/m3.txt" "$T/one.txt"; then ok "merged text report = one scan's"
-else bad "merged text report differs"; diff "$T/one.txt" "$T/m3.txt" | head -5; fi
 
 # ------------------------------------------------------ 3. refusals
-S=$T/s3-1000
+S=$T/aws-s3-1000
 expect 3 "merge refuses a missing shard" "$R" merge "$S/1.json" "$S/3.json"
 has_err "shard 2 of 3 is missing" "  ... and names it"
 expect 3 "merge refuses a duplicated shard" "$R" merge "$S/1.json" "$S/2.json" "$S/2.json"
 has_err "given twice" "  ... and says so"
-expect 3 "merge refuses shards of another N" "$R" merge "$S/1.json" "$S/2.json" "$T/s2-1000/2.json"
+expect 3 "merge refuses shards of another N" "$R" merge "$S/1.json" "$S/2.json" "$T/aws-s2-1000/2.json"
 mkdir -p "$T/mix"
 "$R" scan --baseline fedramp-low --fixed-time $NOW --poam examples/poam.yaml \
 	--inputs-from "$T/list.txt" --shard 2/3 --format json \
@@ -178,7 +188,7 @@ has_err "options" "  ... naming the options"
 	--output "$T/mix/nofixed.json" 2>/dev/null
 expect 3 "merge refuses shards without --fixed-time" "$R" merge "$T/mix/nofixed.json"
 has_err "fixed-time" "  ... asking for --fixed-time"
-expect 3 "merge refuses a report that is no shard" "$R" merge "$T/one-1000.json"
+expect 3 "merge refuses a report that is no shard" "$R" merge "$T/aws-one-1000.json"
 python3 - "$S/2.json" "$T/mix/2-v.json" <<'EOF2'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -240,6 +250,49 @@ t = sys.argv[1]
 n = [json.load(open(f"{t}/tls/{k}.json"))["shard"]["targets"] for k in (1, 2, 3)]
 assert sum(n) == 8, n
 EOF
+
+# ------------------------------------------------ 5. every provider
+# Issue 18 asks for merge = one run "on exports from every supported
+# provider": AWS, Azure (ARM recordings), Google Cloud (gcloud and Cloud
+# Asset recordings), an OCI tenancy, a Kubernetes dump and manifests and
+# Terraform plans, scanned together.
+AZ=tests/fixtures/azure/recordings
+GC=tests/fixtures/gcp/real
+TF=tests/fixtures/terraform/real
+cat >"$T/providers.txt" <<LIST
+examples/aws-export
+$AZ/AccessControlTest.test_find_assignments_by_role
+$AZ/DefenderTest.test_azure_defender_pricing
+$GC/gcpdiag-gce1-aaaa
+$GC/gcpdiag-gcs1-aaaa
+$GC/cloud-custodian-firewall-get
+tests/fixtures/oci/tenancy
+tests/fixtures/k8s/cluster
+examples/k8s
+$TF/terragoat.json
+$TF/nested_modules.json
+examples/ci/pre-deploy/plan.json
+LIST
+for j in 1 2; do
+	"$R" scan $BL --inputs-from "$T/providers.txt" --jobs $j \
+		--format json,text,sarif,junit,markdown --output-dir "$T/pj$j" \
+		>/dev/null 2>"$T/pj$j.err"
+done
+if diff -r "$T/pj1" "$T/pj2" >/dev/null && cmp -s "$T/pj1.err" "$T/pj2.err"
+then ok "every provider: --jobs 1 and --jobs 2 give the same reports"
+else bad "every provider: --jobs 1 and --jobs 2 differ"; diff -r "$T/pj1" "$T/pj2" | head -5; fi
+python3 - "$T/pj1/report.json" <<'EOF' && ok "every provider is in the scan" || bad "a provider is missing from the scan"
+import json, sys
+r = json.load(open(sys.argv[1]))
+seen = set()
+for i in r["inputs"]:
+    seen.update(i.get("providers", []))
+want = {"aws", "azure", "gcp", "oci", "kubernetes"}
+assert want <= seen, (want - seen, seen)
+# Terraform plans are read by their own adapter.
+assert any(i["format"] == "terraform-plan" for i in r["inputs"]), r["inputs"]
+EOF
+merge_equals "$T/providers.txt" providers
 
 echo "scale: $fails failure(s)"
 [ "$fails" = 0 ]
