@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <signal.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +299,18 @@ main(int argc, char **argv)
 
 	/* A peer or pipe that closes must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+#ifdef __GLIBC__
+	/*
+	 * A scan frees each input's memory and takes as much again for the
+	 * next.  By default glibc gives the top of a heap back to the kernel
+	 * as soon as 128 KiB of it are free, so every input paid fresh page
+	 * faults (18,151 against 5,994 for 200 account exports), and with
+	 * --jobs each worker's heap was shrunk by madvise() after every
+	 * input, which makes the kernel flush the TLB of every CPU running
+	 * the process.  Keeping up to 64 MiB does not raise the peak.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
 	/* RAMPART_THREADS=1: parse JSON on the main thread alone. */
 	if ((env = getenv("RAMPART_THREADS")) != NULL && strcmp(env, "1") == 0)
 		load_set_threads(LOAD_THREADS_OFF, 0);

@@ -123,12 +123,13 @@ write_result(struct jw *w, const struct rule *ru,
 	jw_end_obj(w);
 }
 
+/* A check under a control, up to its open "resources" array. */
 static void
-write_check(struct jw *w, const struct control_check_outcome *cc)
+write_check_head(struct jw *w, const struct control_check_outcome *cc)
 {
 	const struct check_outcome *o = cc->outcome;
 	const struct rule *ru = o->rule;
-	size_t *idx, n, i;
+	size_t i;
 
 	jw_obj(w);
 	jw_kstr(w, "id", ru->id);
@@ -188,19 +189,37 @@ write_check(struct jw *w, const struct control_check_outcome *cc)
 		jw_kstr(w, "remediation", ru->remediation);
 	jw_key(w, "resources");
 	jw_arr(w);
-	if ((idx = lib_calloc(o->n + 1, sizeof(*idx))) != NULL) {
-		n = report_order(o, idx);
-		for (i = 0; i < n; i++)
-			write_result(w, ru, &o->results[idx[i]],
-			    idx[i] < o->ntracked &&
-				    o->result_input[idx[i]] != UINT32_MAX
-				? (long long)o->result_input[idx[i]]
-				: -1,
-			    idx[i]);
-		lib_free(idx);
-	}
-	jw_end_arr(w);
-	jw_end_obj(w);
+}
+
+/* Results idx[from..to) of o (report_order()) as "resources" elements. */
+static void
+write_results(struct jw *w, const struct check_outcome *o, const size_t *idx,
+    size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		write_result(w, o->rule, &o->results[idx[i]],
+		    idx[i] < o->ntracked &&
+			    o->result_input[idx[i]] != UINT32_MAX
+			? (long long)o->result_input[idx[i]]
+			: -1,
+		    idx[i]);
+}
+
+/* Every listed result of the check, in report order, on this thread. */
+static int
+results_here(void *ctx, struct jw *w, const struct control_check_outcome *cc)
+{
+	const struct check_outcome *o = cc->outcome;
+	size_t *idx;
+
+	(void)ctx;
+	if ((idx = lib_calloc(o->n + 1, sizeof(*idx))) == NULL)
+		return -1;
+	write_results(w, o, idx, 0, report_order(o, idx));
+	lib_free(idx);
+	return 0;
 }
 
 /* How the control was decided, its attestation and its CRM entry. */
@@ -328,10 +347,16 @@ write_shard(struct jw *w, const struct assessment *r)
 		jw_kint(w, "merged_shards", (long long)r->shard.merged);
 }
 
-static void
-write_control(struct jw *w, const struct control_outcome *co)
+/* Writes the "resources" elements of a check: 0, or -1 to stop. */
+typedef int (*results_fn)(
+    void *ctx, struct jw *w, const struct control_check_outcome *cc);
+
+static int
+write_control(struct jw *w, const struct control_outcome *co,
+    results_fn results, void *ctx)
 {
 	size_t j;
+	int rc = 0;
 
 	jw_obj(w);
 	jw_kstr(w, "id", co->control->id);
@@ -345,162 +370,232 @@ write_control(struct jw *w, const struct control_outcome *co)
 	write_decided(w, co);
 	jw_key(w, "checks");
 	jw_arr(w);
-	for (j = 0; j < co->nchecks; j++)
-		write_check(w, &co->checks[j]);
+	for (j = 0; j < co->nchecks && rc == 0; j++) {
+		write_check_head(w, &co->checks[j]);
+		rc = results(ctx, w, &co->checks[j]);
+		jw_end_arr(w);
+		jw_end_obj(w);
+	}
 	jw_end_arr(w);
 	jw_end_obj(w);
+	return rc;
 }
 
 /*
- * The controls rendered by several threads (report_opts.jobs): each
- * claims the next control, renders it into memory as the stream would
- * (jw_init_sb_at()), and this thread puts them in the stream in order
- * (jw_splice()), at most two per thread ahead of the one written (a
- * control can hold megabytes of results: a window of 16 cost 9 MB of
- * peak RSS at 200 inputs).  The bytes are those of one thread rendering
- * them in turn.
+ * The listed results rendered by several threads (report_opts.jobs).  A
+ * report is mostly results, and one check can hold most of them, so the
+ * work is cut in pieces of at most RES_CHUNK results of one check under
+ * one control, in the order they appear in the report.  Threads claim
+ * the next piece and render it into memory as the stream would
+ * (jw_init_sb_at()); this thread writes everything else of the report
+ * and puts the pieces in the stream in order (jw_splice()).  At most
+ * 16 pieces per thread wait ahead of the one written, so memory does not
+ * grow with the results.  The bytes are those
+ * of one thread writing the whole report.
  */
 
-struct ctl_pool {
+#define RES_CHUNK 64
+/* Depth of a result: report, controls, control, checks, check, resources. */
+#define RES_DEPTH 6
+
+struct res_piece {
+	const struct control_check_outcome *cc; /* where it goes */
+	const struct check_outcome *o;
+	const size_t *idx; /* o's results in report order */
+	size_t from, to;
+	struct strbuf sb;
+	unsigned char done;
+};
+
+struct res_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	const struct assessment *r;
-	struct strbuf *sb; /* one per control */
-	unsigned char *done;
-	size_t next; /* the next control to claim */
-	size_t written; /* controls put in the stream */
+	struct res_piece *pc;
+	size_t npc;
+	size_t next; /* the next piece to claim */
+	size_t written; /* pieces put in the stream */
 	size_t ahead; /* claimed but not written: at most this many */
 	int stop;
 };
 
-/* Render control i (called unlocked); 0 or -1 (no memory). */
+/* Render piece i (called unlocked); 0 or -1 (no memory). */
 static int
-ctl_render(struct ctl_pool *p, size_t i)
+piece_render(struct res_pool *p, size_t i)
 {
+	struct res_piece *pc = &p->pc[i];
 	struct jw w;
 
-	/* Depth 2: report object, "controls" array. */
-	jw_init_sb_at(&w, &p->sb[i], 2, i == 0);
-	write_control(&w, &p->r->controls[i]);
+	jw_init_sb_at(&w, &pc->sb, RES_DEPTH, pc->from == 0);
+	write_results(&w, pc->o, pc->idx, pc->from, pc->to);
 	return jw_finish(&w);
 }
 
-/* Claim and render one control if the window allows: 1, 0 or -1. */
+/* Claim and render one piece if the window allows: 1, 0 or -1. */
 static int
-ctl_claim(struct ctl_pool *p)
+piece_claim(struct res_pool *p)
 {
 	size_t i;
 	int rc;
 
-	if (p->stop || p->next >= p->r->ncontrols ||
-	    p->next >= p->written + p->ahead)
+	if (p->stop || p->next >= p->npc || p->next >= p->written + p->ahead)
 		return 0;
 	i = p->next++;
 	pthread_mutex_unlock(&p->mu);
-	rc = ctl_render(p, i);
+	rc = piece_render(p, i);
 	pthread_mutex_lock(&p->mu);
 	if (rc == -1)
 		p->stop = 1;
-	p->done[i] = 1;
+	p->pc[i].done = 1;
 	pthread_cond_broadcast(&p->cv);
 	return rc == -1 ? -1 : 1;
 }
 
 static void *
-ctl_helper(void *arg)
+piece_helper(void *arg)
 {
-	struct ctl_pool *p = arg;
-	int rc;
+	struct res_pool *p = arg;
 
 	pthread_mutex_lock(&p->mu);
-	while (!p->stop && p->next < p->r->ncontrols)
-		if ((rc = ctl_claim(p)) == 0)
+	while (!p->stop && p->next < p->npc)
+		if (piece_claim(p) == 0)
 			pthread_cond_wait(&p->cv, &p->mu);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-/* This thread's part: claim, render, and write out in order. */
+/*
+ * results_fn of the pool: the pieces of cc's results, in order, each
+ * rendered ahead by a thread or, when unclaimed, straight into the
+ * stream by this one (only the helpers' pieces wait in memory).
+ */
 static int
-ctl_drain(struct ctl_pool *p, struct jw *w)
+results_pooled(void *ctx, struct jw *w, const struct control_check_outcome *cc)
 {
-	size_t i, n = p->r->ncontrols;
+	struct res_pool *p = ctx;
+	struct res_piece *pc;
 	int rc = 0, rendered;
 
 	pthread_mutex_lock(&p->mu);
-	while (rc == 0 && p->written < n) {
+	while (rc == 0 && p->written < p->npc && p->pc[p->written].cc == cc) {
+		pc = &p->pc[p->written];
 		if (p->stop) {
 			rc = -1;
-		} else if (p->done[p->written] || p->next == p->written) {
-			/* The next control: rendered ahead by a helper, or
-			 * unclaimed, and then straight into the stream (only
-			 * the helpers' controls wait in memory). */
-			i = p->written;
-			rendered = p->done[i];
-			if (p->next == i)
+		} else if (pc->done || p->next == p->written) {
+			rendered = pc->done;
+			if (p->next == p->written)
 				p->next++;
 			pthread_mutex_unlock(&p->mu);
 			if (rendered)
-				jw_splice(w, p->sb[i].s, p->sb[i].len);
+				jw_splice(w, pc->sb.s, pc->sb.len);
 			else
-				write_control(w, &p->r->controls[i]);
-			sb_free(&p->sb[i]);
+				write_results(
+				    w, pc->o, pc->idx, pc->from, pc->to);
+			sb_free(&pc->sb);
 			pthread_mutex_lock(&p->mu);
 			p->written++;
 			pthread_cond_broadcast(&p->cv);
-		} else if (ctl_claim(p) == 0) {
+		} else if (piece_claim(p) == 0) {
 			pthread_cond_wait(&p->cv, &p->mu);
 		}
 	}
-	p->stop = 1;
-	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	return rc;
+}
+
+/*
+ * The pieces of every control's checks, in report order, and each check
+ * outcome's results in report order (order[k] for r->checks[k]): 0, or
+ * -1 (no memory).
+ */
+static int
+pieces_plan(struct res_pool *p, const struct assessment *r, size_t **order,
+    size_t *norder)
+{
+	const struct control_check_outcome *cc;
+	size_t i, j, k, a, n = 0;
+
+	for (k = 0; k < r->nchecks; k++) {
+		if ((order[k] = lib_calloc(
+			 r->checks[k].n + 1, sizeof(size_t))) == NULL)
+			return -1;
+		norder[k] = report_order(&r->checks[k], order[k]);
+	}
+	for (i = 0; i < r->ncontrols; i++)
+		for (j = 0; j < r->controls[i].nchecks; j++) {
+			k = (size_t)(r->controls[i].checks[j].outcome -
+			    r->checks);
+			n += (norder[k] + RES_CHUNK - 1) / RES_CHUNK;
+		}
+	if (n == 0 || (p->pc = lib_calloc(n, sizeof(*p->pc))) == NULL)
+		return n == 0 ? 0 : -1;
+	for (i = 0; i < r->ncontrols; i++)
+		for (j = 0; j < r->controls[i].nchecks; j++) {
+			cc = &r->controls[i].checks[j];
+			k = (size_t)(cc->outcome - r->checks);
+			for (a = 0; a < norder[k]; a += RES_CHUNK) {
+				p->pc[p->npc].cc = cc;
+				p->pc[p->npc].o = cc->outcome;
+				p->pc[p->npc].idx = order[k];
+				p->pc[p->npc].from = a;
+				p->pc[p->npc].to = a + RES_CHUNK < norder[k]
+				    ? a + RES_CHUNK
+				    : norder[k];
+				sb_init(&p->pc[p->npc].sb);
+				p->npc++;
+			}
+		}
+	return 0;
 }
 
 static int
 write_controls(struct jw *w, const struct assessment *r, unsigned jobs)
 {
-	struct ctl_pool p;
+	struct res_pool p;
 	pthread_t t[7];
-	size_t i, nt = 0, nh;
-	int rc = -1;
+	size_t i, nt = 0, nh, **order = NULL, *norder = NULL;
+	int rc = 0, planned = -1;
 
-	nh = jobs > 8 ? 7 : jobs > 1 ? jobs - 1 : 0;
+	nh = jobs > 7 ? 7 : jobs > 1 ? jobs : 0;
 	memset(&p, 0, sizeof(p));
-	p.r = r;
-	p.ahead = 2 * (nh + 1);
+	p.ahead = 16 * (nh + 1);
 	/* One thread, and under allocation-failure injection (tests). */
-	if (nh > 0 && r->ncontrols > 1 && !lib_alloc_armed()) {
-		p.sb = lib_calloc(r->ncontrols, sizeof(*p.sb));
-		p.done = lib_calloc(r->ncontrols, 1);
-	}
-	if (p.sb == NULL || p.done == NULL ||
+	if (nh > 0 && r->nchecks > 0 && !lib_alloc_armed() &&
+	    (order = lib_calloc(r->nchecks, sizeof(*order))) != NULL &&
+	    (norder = lib_calloc(r->nchecks, sizeof(*norder))) != NULL)
+		planned = pieces_plan(&p, r, order, norder);
+	if (planned == -1 || p.npc == 0 ||
 	    pthread_mutex_init(&p.mu, NULL) != 0) {
-		for (i = 0; i < r->ncontrols; i++)
-			write_control(w, &r->controls[i]);
-		rc = 0;
+		for (i = 0; i < r->ncontrols && rc == 0; i++)
+			rc = write_control(
+			    w, &r->controls[i], results_here, NULL);
 		goto out;
 	}
 	if (pthread_cond_init(&p.cv, NULL) != 0) {
 		pthread_mutex_destroy(&p.mu);
+		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < r->ncontrols; i++)
-		sb_init(&p.sb[i]);
 	/* Fewer helpers than asked is fine: this thread renders too. */
-	while (nt < nh && pthread_create(&t[nt], NULL, ctl_helper, &p) == 0)
+	while (nt < nh && pthread_create(&t[nt], NULL, piece_helper, &p) == 0)
 		nt++;
-	rc = ctl_drain(&p, w);
+	for (i = 0; i < r->ncontrols && rc == 0; i++)
+		rc = write_control(w, &r->controls[i], results_pooled, &p);
+	pthread_mutex_lock(&p.mu);
+	p.stop = 1;
+	pthread_cond_broadcast(&p.cv);
+	pthread_mutex_unlock(&p.mu);
 	for (i = 0; i < nt; i++)
 		pthread_join(t[i], NULL);
-	for (i = 0; i < r->ncontrols; i++)
-		sb_free(&p.sb[i]);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 out:
-	lib_free(p.sb);
-	lib_free(p.done);
+	for (i = 0; i < p.npc; i++)
+		sb_free(&p.pc[i].sb);
+	lib_free(p.pc);
+	for (i = 0; order != NULL && i < r->nchecks; i++)
+		lib_free(order[i]);
+	lib_free(order);
+	lib_free(norder);
 	return rc;
 }
 

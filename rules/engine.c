@@ -29,6 +29,8 @@ struct run_type_wants {
 };
 
 struct run_private {
+	/* The arena of the run that made it: partial runs share it. */
+	struct arena *a;
 	struct run_type_wants wants[RUN_TYPE_CACHE];
 	size_t nwants;
 };
@@ -144,6 +146,7 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 	r->priv = arena_alloc(r->as.a, sizeof(*r->priv));
 	if (r->as.checks == NULL || r->as.controls == NULL || r->priv == NULL)
 		goto oom;
+	r->priv->a = r->as.a;
 	r->as.ncontrols = bl->ncontrols;
 	for (i = 0; i < bl->ncontrols; i++) {
 		c = &bl->controls[i];
@@ -197,6 +200,48 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 			co->checks[co->nchecks++].outcome = &r->as.checks[k];
 		}
 	}
+	return r;
+oom:
+	diag_sys(d, NULL, "out of memory");
+	run_free(r);
+	return NULL;
+}
+
+struct run *
+run_partial(const struct run *tmpl, struct diag *d)
+{
+	struct run *r;
+	const struct check_outcome *t;
+	struct check_outcome *o;
+	size_t i;
+
+	if ((r = lib_calloc(1, sizeof(*r))) == NULL ||
+	    (r->as.a = arena_new()) == NULL) {
+		lib_free(r);
+		diag_sys(d, NULL, "out of memory");
+		return NULL;
+	}
+	r->d = d;
+	r->as.bl = tmpl->as.bl;
+	r->as.rs = tmpl->as.rs;
+	r->as.opts = tmpl->as.opts;
+	r->as.started = tmpl->as.started;
+	r->priv = tmpl->priv;
+	if ((r->as.checks = arena_alloc(r->as.a,
+		 (tmpl->as.nchecks + 1) * sizeof(*r->as.checks))) == NULL)
+		goto oom;
+	for (i = 0; i < tmpl->as.nchecks; i++) {
+		t = &tmpl->as.checks[i];
+		o = &r->as.checks[i];
+		o->rule = t->rule;
+		o->params = t->params;
+		o->param_src = t->param_src;
+		o->not_run = t->not_run;
+		if ((o->seen = arena_alloc(r->as.a, o->rule->ntypes + 1)) ==
+		    NULL)
+			goto oom;
+	}
+	r->as.nchecks = tmpl->as.nchecks;
 	return r;
 oom:
 	diag_sys(d, NULL, "out of memory");
@@ -267,8 +312,8 @@ type_wants(struct run *r, const char *type)
 	if (p->nwants == RUN_TYPE_CACHE || strlen(type) > 128)
 		return NULL;
 	w = &p->wants[p->nwants];
-	if ((w->type = arena_strdup(r->as.a, type)) == NULL ||
-	    (w->want = arena_alloc(r->as.a, r->as.nchecks + 1)) == NULL)
+	if ((w->type = arena_strdup(p->a, type)) == NULL ||
+	    (w->want = arena_alloc(p->a, r->as.nchecks + 1)) == NULL)
 		return NULL;
 	for (i = 0; i < r->as.nchecks; i++)
 		w->want[i] = r->as.checks[i].not_run == NULL &&

@@ -240,6 +240,7 @@ struct worker {
 	struct pool *p;
 	struct baseline *bl;
 	struct rule_set *rs;
+	struct run *tmpl; /* what its partial runs are copied from */
 	int load; /* load bl and rs first (all workers but the first) */
 	int failed; /* ... and that failed: the reason is in d */
 	struct diag d;
@@ -253,10 +254,9 @@ work_one(struct worker *w, size_t i)
 {
 	const struct run_jobs *j = w->p->j;
 	struct slot *s = &w->p->slots[i];
-	struct run_opts opts = w->p->r->as.opts;
 
 	s->rc = -1;
-	if ((s->part = run_new(&s->d, w->bl, w->rs, NULL, &opts)) == NULL)
+	if ((s->part = run_partial(w->tmpl, &s->d)) == NULL)
 		return;
 	s->rc = run_input(s->part, j->paths[i], j->ad);
 	if (s->rc == 0 && s->part->as.ninputs != 1)
@@ -272,11 +272,19 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
+	struct run_opts opts = p->r->as.opts;
 	size_t i;
 
 	/* On this thread, while the first worker already reads inputs. */
-	if (w->load && p->j->load(p->j->arg, &w->d, &w->bl, &w->rs) == -1) {
+	/* Made once: run_new() per input cost more than small inputs. */
+	if ((w->load && p->j->load(p->j->arg, &w->d, &w->bl, &w->rs) == -1) ||
+	    (w->tmpl = run_new(&w->d, w->bl, w->rs, NULL, &opts)) == NULL) {
+		/* The run fails (run_inputs() says why): stop the others. */
+		pthread_mutex_lock(&p->mu);
 		w->failed = 1;
+		p->stop = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
 		return NULL;
 	}
 	for (;;) {
@@ -332,8 +340,13 @@ fold_all(struct run *r, struct pool *p)
 	for (i = 0; i < j->n && rc == 0; i++) {
 		s = &p->slots[i];
 		pthread_mutex_lock(&p->mu);
-		while (!s->done)
+		while (!s->done && !p->stop)
 			pthread_cond_wait(&p->cv, &p->mu);
+		if (!s->done) { /* a worker failed: run_inputs() says why */
+			pthread_mutex_unlock(&p->mu);
+			rc = -1;
+			break;
+		}
 		pthread_mutex_unlock(&p->mu);
 		if (j->progress != NULL)
 			j->progress(j->arg, i, j->paths[i]);
@@ -416,7 +429,7 @@ run_inputs(struct run *r, const struct run_jobs *j)
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	/* A worker that could not load fails the run (after the others). */
-	for (i = 1; i < nw; i++)
+	for (i = 0; i < nw; i++)
 		if (w[i].failed) {
 			diag_move(r->d, &w[i].d);
 			rc = -1;
@@ -426,6 +439,9 @@ out:
 		run_free(p.slots[i].part);
 		diag_free(&p.slots[i].d);
 	}
+	/* The partials are folded and freed: their templates can go. */
+	for (i = 0; w != NULL && i < nw; i++)
+		run_free(w[i].tmpl);
 	for (i = 1; i < nw; i++) {
 		if (w[i].bl != NULL || w[i].rs != NULL)
 			j->unload(j->arg, w[i].bl, w[i].rs);

@@ -830,6 +830,15 @@ struct run {
  */
 struct run *run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
     struct poam *poam, const struct run_opts *opts);
+/*
+ * A run for one input of a worker (run_inputs()), as run_new() would make
+ * it with tmpl's baseline, rule set and options, but without controls and
+ * at the cost of a copy: its checks share tmpl's parameters, and its cache
+ * of the checks each resource type goes to is tmpl's.  tmpl must outlive
+ * it, and both are used by one thread at a time.  NULL (said in d) when
+ * memory runs out.  Only run_input() and run_fold() take it.
+ */
+struct run *run_partial(const struct run *tmpl, struct diag *d);
 void run_free(struct run *r);
 /*
  * Stream one input through every check.  adapter NULL = detect.  A read

@@ -3,7 +3,8 @@
 # JSON loader's reader thread (`make tsan`, part of `make check`).  BUILD
 # holds a -fsanitize=thread build of the loader tests and of rampart.
 #
-# test_merge reads inputs with 2 to 4 `scan --jobs` workers.
+# test_merge reads inputs with 2 to 4 `scan --jobs` workers, test_reports
+# renders a report's results on 2 to 8 threads.
 # Runs the loader's unit tests (test_pipeline drives the thread with
 # every piece size, on edge cases, the fuzz corpus and ../shared's
 # exports), then scans a 2 MB synthetic snapshot, which is read and
@@ -15,7 +16,7 @@ BUILD=${1:-build-tsan}
 REF=${2:-build}
 TSAN_OPTIONS="halt_on_error=1 exitcode=66"
 export TSAN_OPTIONS
-for t in test_pipeline test_stream test_json test_merge; do
+for t in test_pipeline test_stream test_json test_merge test_reports; do
 	echo "tsan: $t"
 	"$BUILD/tests/$t" >"$BUILD/$t.log" 2>&1 ||
 	    { tail -n 40 "$BUILD/$t.log"; echo "tsan: $t failed" >&2; exit 1; }
@@ -58,4 +59,22 @@ if [ "$rc" -gt 1 ]; then
 fi
 norm "$TMP/pipe.json" >"$TMP/c.norm"
 sed "s#$TMP/snap.json#-#g" "$TMP/b.norm" | cmp - "$TMP/c.norm"
-echo "tsan: ok (loader tests, and a 2 MB scan, from a file and a pipe, identical to $REF's)"
+# Several inputs on two workers, the report rendered on two threads:
+# the report of the sequential normal build, byte for byte.
+for b in "$BUILD" "$REF"; do
+	j=2
+	[ "$b" = "$REF" ] && j=1
+	rc=0
+	"$b/rampart" scan --baseline fedramp-moderate --input examples/aws-export \
+	    --input "$TMP/snap.json" --input examples/aws-export --jobs $j \
+	    --format json --fixed-time 2000-01-01T00:00:00Z \
+	    --max-evidence-age 0 --output "$TMP/jobs-$j.json" || rc=$?
+	if [ "$rc" -gt 1 ]; then
+		echo "tsan: $b/rampart scan --jobs $j exited $rc" >&2
+		exit 1
+	fi
+done
+jq -S 'del(.provenance)' "$TMP/jobs-2.json" >"$TMP/j2.norm"
+jq -S 'del(.provenance)' "$TMP/jobs-1.json" >"$TMP/j1.norm"
+cmp "$TMP/j1.norm" "$TMP/j2.norm"
+echo "tsan: ok (loader and report tests; a 2 MB scan from a file and a pipe, and 3 inputs on 2 workers, identical to $REF's)"

@@ -399,6 +399,94 @@ test_json_threads(void **state)
 	free(one);
 }
 
+/* Occurrences of needle in s. */
+static size_t
+count_of(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, needle)) != NULL) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * The threads cut a check's results in pieces of 64 (reports/json.c):
+ * every count around the cut, statuses mixed (the report lists failures
+ * first), results with and without an input index, a check under two
+ * controls: the bytes are those of one thread, every result is listed
+ * once per control of its check.
+ */
+static void
+test_json_threads_pieces(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 63, 64, 65, 127, 128, 129, 300 };
+	static const enum status st[] = { ST_PASS, ST_FAIL, ST_ERROR, ST_PASS,
+		ST_NOT_APPLICABLE };
+	struct fx *f = *state;
+	struct check_outcome *o = &f->out[C_S3], *o2 = &f->out[C_IAM];
+	struct check_result *res, *res2;
+	struct report_opts opt;
+	char *one, *many, last[32];
+	uint32_t *in;
+	size_t i, k, n;
+	unsigned jobs;
+
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		n = sizes[k];
+		res = calloc(n + 1, sizeof(*res));
+		res2 = calloc(2 * n + 1, sizeof(*res2));
+		in = calloc(n + 1, sizeof(*in));
+		assert_non_null(res);
+		assert_non_null(res2);
+		assert_non_null(in);
+		for (i = 0; i < n; i++) {
+			res[i] = f->res[3];
+			res[i].status = st[i % 5];
+			res[i].resource_id =
+			    arena_printf(f->a, "bucket-%zu", i);
+			in[i] = i % 7 == 3 ? UINT32_MAX : (uint32_t)(i / 10);
+		}
+		for (i = 0; i < 2 * n; i++) {
+			res2[i] = f->res[0];
+			res2[i].status = st[(i + 1) % 5];
+			res2[i].resource_id = arena_printf(f->a, "user-%zu", i);
+		}
+		o->results = res;
+		o->n = n;
+		o->result_input = in;
+		o->ntracked = n / 2;
+		o2->results = res2;
+		o2->n = 2 * n;
+		memset(&opt, 0, sizeof(opt));
+		one = render_o(&f->run, "json", &opt);
+		if (n > 0) {
+			snprintf(last, sizeof(last), "\"bucket-%zu\"", n - 1);
+			/* ac-3 and sc-28 list the bucket check. */
+			assert_int_equal(count_of(one, last), 2);
+			snprintf(last, sizeof(last), "\"user-%zu\"", 2 * n - 1);
+			assert_int_equal(count_of(one, last), 1);
+		}
+		for (jobs = 2; jobs <= 8; jobs++) {
+			memset(&opt, 0, sizeof(opt));
+			opt.jobs = jobs;
+			many = render_o(&f->run, "json", &opt);
+			assert_string_equal(many, one);
+			free(many);
+		}
+		free(one);
+		o->results = NULL;
+		o->n = 0;
+		o->result_input = NULL;
+		o->ntracked = 0;
+		free(res);
+		free(res2);
+		free(in);
+	}
+}
+
 static void
 assert_no_controls(const char *what, const char *s, size_t len)
 {
@@ -1404,6 +1492,8 @@ main(int argc, char **argv)
 		    test_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_json_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_json_threads_pieces, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_html_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(
