@@ -123,7 +123,7 @@ if srate > 0:
     print("ratio     rampart/s_time handshake rate = %.2f (target >= 0.50): %s" % (r, "MET" if r >= 0.5 else "NOT MET"))
 PY
 
-echo "== 4. rampart, $NLARGE endpoints: peak RSS"
+echo "== 4. rampart, $NLARGE endpoints: peak RSS (fails if it grows by 4 MiB)"
 targets "$NLARGE" "$T/large.txt"
 s=$(now)
 /usr/bin/time -f '%M' -o "$T/rss-large" $R --concurrency 64 --per-host 64 --targets "$T/large.txt" >"$T/large.json"
@@ -142,7 +142,9 @@ print("rampart   %d endpoints (%d pass, exit %s) in %.2f s: %.1f endpoints/s, %.
 print("rss       %d endpoints %.1f MiB, %d endpoints %.1f MiB: %+.1f MiB (%s)"
       % (nsmall, small / 1024, n, rss / 1024, (rss - small) / 1024,
          "flat" if rss - small < 4096 else "GROWS"))
+sys.exit(0 if rss - small < 4096 else 1)
 PY
+[ $? -eq 0 ] || { echo "bench: peak RSS grows with the endpoints (more than 4 MiB)" >&2; exit 1; }
 
 # 5. Organisation scale (issue 18): NTLS (10,000 unless set) endpoints in
 # one run and in 4 merged shards, by its own script (its own nginx); its
