@@ -1058,6 +1058,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		return rc == -1 ? 0 : rc;
 	}
 	diag_init(&d);
+	/* With workers, the tool's digest for the provenance meanwhile. */
+	if (a.jobs > 1 && (a.output != NULL || a.output_dir != NULL))
+		lib_self_sha256_start();
 	if ((rc = scan_prepare(&a, &d, &l)) != 0)
 		goto out;
 	rc = EXIT_INVALID_INPUT;
@@ -1120,5 +1123,6 @@ out:
 	lib_free(gate);
 	arena_free(ga);
 	scan_list_free(&a.inputs);
+	lib_self_sha256_wait();
 	return rc;
 }

@@ -623,6 +623,15 @@ int sha256_buf_hex(
 int sha256_file_hex(
     struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
 /*
+ * sha256 of the running binary (/proc/self/exe), computed once: 0, or -1
+ * (said in d).  lib_self_sha256_start() begins computing it on a thread
+ * of its own (a no-op when known or started); lib_self_sha256() waits for
+ * that thread, and lib_self_sha256_wait() only waits (before exit).
+ */
+int lib_self_sha256(struct diag *d, char out[SHA256_HEX_LEN + 1]);
+void lib_self_sha256_start(void);
+void lib_self_sha256_wait(void);
+/*
  * OpenSSL's SHA-256 (EVP_MD), fetched once for the process (thread-safe):
  * digests with it skip the provider lookup EVP_sha256() makes each time.
  */

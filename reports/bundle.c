@@ -177,7 +177,7 @@ statement_build(struct diag *d, struct strbuf *sb, const char *subject_name,
 			    "sha256 (64 hex digits)",
 			    i + 1);
 	if (bin == NULL) {
-		if (sha256_file_hex(d, "/proc/self/exe", self) == -1)
+		if (lib_self_sha256(d, self) == -1)
 			return -1;
 		bin = self;
 	} else if (!is_sha256_hex(bin)) {

@@ -377,7 +377,7 @@ add_pins(struct arena *a, struct diag *d, const struct assessment *r,
 	struct stat st;
 	size_t i;
 
-	if (sha256_file_hex(d, "/proc/self/exe", self) == -1)
+	if (lib_self_sha256(d, self) == -1)
 		return -1;
 	if ((e = pin_new(&p, d)) == NULL)
 		return -1;

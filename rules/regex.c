@@ -18,8 +18,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <pcre2.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "rules/rules.h"
@@ -75,12 +78,107 @@ utf8_chars(const char *s, size_t n)
 }
 
 /*
+ * The last source file read_source_line() read, whole, per thread: a rule
+ * pack marks every path it compiles (scalar_mark()), and reading the file
+ * from its start for each of them cost more than the rest of loading it
+ * (26 opens of one pack).  Kept while its name, inode, size and
+ * modification time stay; files over 1 MiB are read as before.
+ */
+struct src_cache {
+	char *path;
+	char *text; /* the file, NUL-terminated */
+	size_t len;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+#define SRC_CACHE_MAX (1 << 20)
+
+static pthread_key_t src_key;
+static pthread_once_t src_once = PTHREAD_ONCE_INIT;
+static int src_key_ok;
+
+static void
+src_free(void *p)
+{
+	struct src_cache *c = p;
+
+	if (c != NULL) {
+		lib_free(c->path);
+		lib_free(c->text);
+		lib_free(c);
+	}
+}
+
+static void
+src_key_make(void)
+{
+	src_key_ok = pthread_key_create(&src_key, src_free) == 0;
+}
+
+/* The text of file (st: its stat), from the cache or read now; or NULL. */
+static const struct src_cache *
+src_text(const char *file, const struct stat *st)
+{
+	struct src_cache *c;
+	size_t got = 0;
+	ssize_t n;
+	char *text;
+	int fd;
+
+	if (st->st_size > SRC_CACHE_MAX ||
+	    pthread_once(&src_once, src_key_make) != 0 || !src_key_ok)
+		return NULL;
+	c = pthread_getspecific(src_key);
+	if (c != NULL && strcmp(c->path, file) == 0 && c->dev == st->st_dev &&
+	    c->ino == st->st_ino && c->size == st->st_size &&
+	    c->mtime.tv_sec == st->st_mtim.tv_sec &&
+	    c->mtime.tv_nsec == st->st_mtim.tv_nsec)
+		return c;
+	if ((text = lib_malloc((size_t)st->st_size + 1)) == NULL)
+		return NULL;
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		lib_free(text);
+		return NULL;
+	}
+	while (got < (size_t)st->st_size &&
+	    (n = read(fd, text + got, (size_t)st->st_size - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (got != (size_t)st->st_size ||
+	    (c == NULL && (c = lib_calloc(1, sizeof(*c))) == NULL)) {
+		lib_free(text);
+		return NULL;
+	}
+	lib_free(c->path);
+	lib_free(c->text);
+	c->text = text;
+	c->text[got] = '\0';
+	c->len = got;
+	c->dev = st->st_dev;
+	c->ino = st->st_ino;
+	c->size = st->st_size;
+	c->mtime = st->st_mtim;
+	if ((c->path = lib_strdup(file)) == NULL) {
+		src_free(c);
+		pthread_setspecific(src_key, NULL);
+		return NULL;
+	}
+	pthread_setspecific(src_key, c);
+	return c;
+}
+
+/*
  * Read line `line` (1-based) of a regular file into buf.  0 or -1.  Only
  * used to locate an error, so any failure just means "unknown".
  */
 static int
 read_source_line(const char *file, uint32_t line, char *buf, size_t len)
 {
+	const struct src_cache *c;
+	const char *p, *end;
 	struct stat st;
 	FILE *fp;
 	uint32_t l = 1;
@@ -90,6 +188,20 @@ read_source_line(const char *file, uint32_t line, char *buf, size_t len)
 	if (file == NULL || line == 0 || strcmp(file, "-") == 0 ||
 	    stat(file, &st) != 0 || !S_ISREG(st.st_mode))
 		return -1;
+	if ((c = src_text(file, &st)) != NULL) {
+		p = c->text;
+		end = c->text + c->len;
+		for (; l < line &&
+		     (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
+		     p++)
+			l++;
+		if (p == NULL)
+			return -1;
+		while (p < end && *p != '\n' && n + 1 < len)
+			buf[n++] = *p++;
+		buf[n] = '\0';
+		return 0;
+	}
 	if ((fp = fopen(file, "r")) == NULL)
 		return -1;
 	while (l < line && (ch = getc(fp)) != EOF)

@@ -562,6 +562,33 @@ test_recheck_many_unpinned(void **state)
 	diag_free(&d);
 }
 
+/*
+ * The tool pin's digest: hashed on its own thread (scan --jobs) or on
+ * the caller's, it is the digest of the running binary, every time.
+ */
+static void
+test_self_digest(void **state)
+{
+	struct diag d;
+	char want[SHA256_HEX_LEN + 1], got[SHA256_HEX_LEN + 1];
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(sha256_file_hex(&d, "/proc/self/exe", want), 0);
+	lib_self_sha256_wait(); /* nothing started: returns */
+	lib_self_sha256_start();
+	lib_self_sha256_start(); /* started: no second thread */
+	memset(got, 0, sizeof(got));
+	assert_int_equal(lib_self_sha256(&d, got), 0);
+	assert_string_equal(got, want);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(lib_self_sha256(&d, got), 0);
+	assert_string_equal(got, want);
+	lib_self_sha256_wait();
+	assert_int_equal(d.n, 0);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -573,6 +600,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 		    test_recheck_many_unpinned, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_pins_round_trip),
+		cmocka_unit_test(test_self_digest),
 		cmocka_unit_test(test_pinned_verify_alloc_failure),
 		cmocka_unit_test(test_report_provenance),
 	};

@@ -373,6 +373,23 @@ test_scalar_mark(void **state)
 	m.line = 4, m.col = 6;
 	r = scalar_mark(&m, "ab(", 2);
 	assert_int_equal(r.col, 8);
+	/* A line past the end, then line 2 again (read from the cache). */
+	m.line = 9, m.col = 6;
+	r = scalar_mark(&m, "ab(", 2);
+	assert_int_equal(r.col, 8);
+	m.line = 2, m.col = 6;
+	r = scalar_mark(&m, "it's((", 5);
+	assert_int_equal(r.col, 6 + 1 + 6);
+	/*
+	 * The file rewritten (another size): line 2 is now plain, and the
+	 * cached text of the first version must not be used.
+	 */
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("a:\n  x: it's((\n", fp);
+	fclose(fp);
+	r = scalar_mark(&m, "it's((", 5);
+	assert_int_equal(r.col, 6 + 5);
 	/* Unreadable file: plain arithmetic. */
 	m.file = "/nonexistent/x.yaml";
 	r = scalar_mark(&m, "\xc3\xa9x", 2);

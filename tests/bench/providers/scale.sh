@@ -26,12 +26,14 @@
 # the workers (it must not: the same inputs, the same report).
 #
 # Environment: BENCH_SIZES (copies, default 200: `BENCH_SIZES=20` for a
-# quick run), BENCH_RUNS (best of, default 3).
+# quick run), BENCH_RUNS (best of, default 5; the --jobs 1 and --jobs 2
+# runs alternate).  The load columns are the 1-minute load average before
+# and after the rows.
 set -eu
 BUILD=${1:-build}
 B=$BUILD/bench
 DATA=tests/bench/data/scale
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 CC=${CC:-cc}
 CFLAGS="-O2 -g -std=c11 -D_POSIX_C_SOURCE=200809L -I. -Ilib"
 RAMPART_RULES_DIR=$(pwd)/rules
@@ -85,16 +87,33 @@ for copies in ${BENCH_SIZES:-200}; do
 	fi
 	bytes=$(stat -c %s "$ALL")
 	ceil=$(best "$RUNS" "$B/yajl_parse_only" "$ALL")
+	# The two rows take turns, so that the machine's other work falls
+	# on both alike; each keeps its fastest run.
 	l1=$(load1)
-	j1=$(best "$RUNS" "$B/rusage_run" "$ALL" "$TMP/r1.json" -- \
-		"$BUILD/rampart" scan --baseline fedramp-moderate \
-		--input-each "$D" --jobs 1 --max-evidence-age 0 \
-		--fixed-time 2026-11-27T00:00:00Z --format json --output "$TMP/r1.json")
+	l2=$l1
+	j1=""
+	j2=""
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		for n in 1 2; do
+			# A new file each time: replacing the last run's
+			# 27 MB report costs the kernel 9 to 13 ms in rename(2)
+			# to free it, which is not the scan's work.
+			rm -f "$TMP/r$n.json"
+			out=$("$B/rusage_run" "$ALL" "$TMP/r$n.json" -- \
+			    "$BUILD/rampart" scan --baseline fedramp-moderate \
+			    --input-each "$D" --jobs $n --max-evidence-age 0 \
+			    --fixed-time 2026-11-27T00:00:00Z --format json \
+			    --output "$TMP/r$n.json") ||
+			    { echo "bench: rampart scan --jobs $n failed" >&2; exit 1; }
+			eval "b=\$j$n"
+			if [ -z "$b" ] || [ "$(echo "$out $b" | awk '{print ($3 < $8)}')" = 1 ]; then
+				eval "j$n=\$out"
+			fi
+		done
+		i=$((i + 1))
+	done
 	l2=$(load1)
-	j2=$(best "$RUNS" "$B/rusage_run" "$ALL" "$TMP/r2.json" -- \
-		"$BUILD/rampart" scan --baseline fedramp-moderate \
-		--input-each "$D" --jobs 2 --max-evidence-age 0 \
-		--fixed-time 2026-11-27T00:00:00Z --format json --output "$TMP/r2.json")
 	cmp -s "$TMP/r1.json" "$TMP/r2.json" ||
 		{ echo "bench: --jobs 1 and --jobs 2 reports differ" >&2; exit 1; }
 	echo "== $copies copies of examples/aws-export ($((bytes / 1024)) KiB of JSON), best of $RUNS"
@@ -116,6 +135,8 @@ for copies in ${BENCH_SIZES:-200}; do
 		    $4 / 1024, "-", $5, "-", "-", "-" }'
 	row "rampart scan --jobs 1" "$j1" 1 "$l1"
 	row "rampart scan --jobs 2" "$j2" 2 "$l2"
+	echo "$j1 $j2" | awk '{ printf "speed-up %.2fx: %s\n", $3 / $8,
+	    ($3 / $8 >= 1.7) ? "target (1.7x) met" : "below the 1.7x target" }'
 	awk -v a="$l1" -v b="$l2" 'BEGIN { if (a + 0 >= 1 || b + 0 >= 1)
 		print "note: load average >= 1: other work shared the CPUs," \
 		    " so the wall-clock speed-up does not measure the 1.7x target" }'
