@@ -877,9 +877,21 @@ scan_progress(void *arg, size_t i, const char *path)
  * (rules/merge.c: the report does not depend on their number); the TLS
  * targets' shard goes to scan_tls().  0 or -1.
  */
+/* What scan_load() loads for the workers, as the arguments say. */
+static void
+scan_loader_init(struct scan_loader *ld, const struct scan_args *a)
+{
+	memset(ld, 0, sizeof(*ld));
+	ld->baseline = a->baseline;
+	ld->plugins = a->plugins;
+	ld->nplugins = a->nplugins;
+	ld->rules = a->rules;
+	ld->nrules = a->nrules;
+}
+
 static int
-scan_run_inputs(
-    struct cli *c, struct run *r, struct scan_args *a, const struct adapter *ad)
+scan_run_inputs(struct cli *c, struct run *r, struct scan_args *a,
+    const struct adapter *ad, struct scan_preload *pre)
 {
 	struct scan_loader ld;
 	struct run_jobs j;
@@ -892,12 +904,8 @@ scan_run_inputs(
 		a->tls.shard_n = a->shard_n;
 	}
 	a->tls.ordinal = a->inputs.total;
-	memset(&ld, 0, sizeof(ld));
-	ld.baseline = a->baseline;
-	ld.plugins = a->plugins;
-	ld.nplugins = a->nplugins;
-	ld.rules = a->rules;
-	ld.nrules = a->nrules;
+	scan_loader_init(&ld, a);
+	ld.pre = pre;
 	memset(&j, 0, sizeof(j));
 	j.paths = a->inputs.v;
 	j.ordinals = a->inputs.ordinals;
@@ -1044,6 +1052,8 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	struct scan_args a;
 	struct diag d;
 	struct scan_loaded l;
+	struct scan_loader ldr;
+	struct scan_preload pre;
 	struct run *r = NULL;
 	struct run_opts ro;
 	struct scan_select sel;
@@ -1053,6 +1063,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	const struct adapter *ad = NULL;
 	int rc, vrc;
 
+	memset(&pre, 0, sizeof(pre));
 	if ((rc = parse_args(c, cmd, argc, argv, &a)) != 0) {
 		scan_list_free(&a.inputs);
 		return rc == -1 ? 0 : rc;
@@ -1061,6 +1072,11 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	/* With workers, the tool's digest for the provenance meanwhile. */
 	if (a.jobs > 1 && (a.output != NULL || a.output_dir != NULL))
 		lib_self_sha256_start();
+	/* ... and the second worker's rules while this thread loads its own. */
+	if (a.jobs > 1 && a.inputs.n > 1) {
+		scan_loader_init(&ldr, &a);
+		scan_preload_start(&pre, &ldr);
+	}
 	if ((rc = scan_prepare(&a, &d, &l)) != 0)
 		goto out;
 	rc = EXIT_INVALID_INPUT;
@@ -1088,7 +1104,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	run_declare(r, l.attest, l.crm, l.scope);
 	if (a.quiet)
 		c->tty_err = 0; /* no progress either */
-	if (scan_run_inputs(c, r, &a, ad) == -1 ||
+	if (scan_run_inputs(c, r, &a, ad, &pre) == -1 ||
 	    scan_tls(c, r, &a.tls, &d) == -1 || run_track_inputs(r) == -1)
 		goto out;
 	if (run_finish(r) == -1)
@@ -1122,6 +1138,7 @@ out:
 	diag_free(&d);
 	lib_free(gate);
 	arena_free(ga);
+	scan_preload_end(&pre);
 	scan_list_free(&a.inputs);
 	lib_self_sha256_wait();
 	return rc;

@@ -5,6 +5,8 @@
 #ifndef RAMPART_SCAN_INPUTS_H
 #define RAMPART_SCAN_INPUTS_H
 
+#include <pthread.h>
+
 #include "cli/cli.h"
 #include "reports/sign.h"
 #include "rules/rules.h"
@@ -78,6 +80,8 @@ int scan_meta_shard(struct arena *a, struct diag *d, struct sign_meta *m,
 int scan_pin_begin(struct scan_list *l);
 
 /* What a worker loads: the same rule set and baseline as the scan's. */
+struct scan_preload;
+
 struct scan_loader {
 	const char *baseline;
 	const char *const *plugins;
@@ -87,7 +91,33 @@ struct scan_loader {
 	struct progress prog; /* "reading X..." on a terminal's stderr */
 	/* The list whose directory inputs scan_pin_input() pins, or NULL. */
 	struct scan_list *pin;
+	/* A load started early, which the first scan_load() takes; or NULL. */
+	struct scan_preload *pre;
 };
+
+/*
+ * The second worker's baseline and rule set, loaded on a thread of their
+ * own while the main thread loads its own: with --jobs, that worker
+ * starts reading at once instead of loading first.
+ */
+struct scan_preload {
+	pthread_mutex_t mu;
+	pthread_t t;
+	int started, taken, rc;
+	struct scan_loader ld; /* what to load (its pre is NULL) */
+	struct diag d;
+	struct baseline *bl;
+	struct rule_set *rs;
+};
+
+/*
+ * Start loading what ld names on a thread (not under allocation-failure
+ * injection, whose order must not depend on threads); p is zeroed first.
+ * Whether it started or not, end with scan_preload_end().
+ */
+void scan_preload_start(struct scan_preload *p, const struct scan_loader *ld);
+/* Wait for a load nobody took and free it. */
+void scan_preload_end(struct scan_preload *p);
 
 /*
  * Load a rule set (plugins, shipped packs, --rules) and the baseline as
