@@ -107,6 +107,24 @@ run_free(struct run *r)
 	lib_free(r);
 }
 
+/* An empty run and its arena, or NULL (said in d). */
+static struct run *
+run_alloc(struct diag *d, struct baseline *bl, struct rule_set *rs)
+{
+	struct run *r;
+
+	if ((r = lib_calloc(1, sizeof(*r))) == NULL ||
+	    (r->as.a = arena_new()) == NULL) {
+		lib_free(r);
+		diag_sys(d, NULL, "out of memory");
+		return NULL;
+	}
+	r->d = d;
+	r->as.bl = bl;
+	r->as.rs = rs;
+	return r;
+}
+
 struct run *
 run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
     struct poam *poam, const struct run_opts *opts)
@@ -118,15 +136,8 @@ run_new(struct diag *d, struct baseline *bl, struct rule_set *rs,
 	struct doc_node *p;
 	size_t i, j, k, total = 0;
 
-	if ((r = lib_calloc(1, sizeof(*r))) == NULL ||
-	    (r->as.a = arena_new()) == NULL) {
-		lib_free(r);
-		diag_sys(d, NULL, "out of memory");
+	if ((r = run_alloc(d, bl, rs)) == NULL)
 		return NULL;
-	}
-	r->d = d;
-	r->as.bl = bl;
-	r->as.rs = rs;
 	r->as.poam = poam;
 	if (opts != NULL)
 		r->as.opts = *opts;
@@ -215,15 +226,8 @@ run_partial(const struct run *tmpl, struct diag *d)
 	struct check_outcome *o;
 	size_t i;
 
-	if ((r = lib_calloc(1, sizeof(*r))) == NULL ||
-	    (r->as.a = arena_new()) == NULL) {
-		lib_free(r);
-		diag_sys(d, NULL, "out of memory");
+	if ((r = run_alloc(d, tmpl->as.bl, tmpl->as.rs)) == NULL)
 		return NULL;
-	}
-	r->d = d;
-	r->as.bl = tmpl->as.bl;
-	r->as.rs = tmpl->as.rs;
 	r->as.opts = tmpl->as.opts;
 	r->as.started = tmpl->as.started;
 	r->priv = tmpl->priv;

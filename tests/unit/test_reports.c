@@ -374,6 +374,23 @@ test_deterministic(void **state)
 	}
 }
 
+/* The JSON report rendered with 2 to 8 threads: one's bytes each time. */
+static void
+assert_threads_render(const struct run *r, const char *one)
+{
+	struct report_opts o;
+	unsigned jobs;
+	char *many;
+
+	for (jobs = 2; jobs <= 8; jobs++) {
+		memset(&o, 0, sizeof(o));
+		o.jobs = jobs;
+		many = render_o(r, "json", &o);
+		assert_string_equal(many, one);
+		free(many);
+	}
+}
+
 /*
  * report.json's controls rendered by 1 to 8 threads (scan --jobs, in
  * any order, spliced in order) are the bytes one thread writes.
@@ -383,19 +400,12 @@ test_json_threads(void **state)
 {
 	struct fx *f = *state;
 	struct report_opts o;
-	char *one, *many;
-	unsigned jobs;
+	char *one;
 
 	assert_true(f->run.as.ncontrols >= 2);
 	memset(&o, 0, sizeof(o));
 	one = render_o(&f->run, "json", &o);
-	for (jobs = 2; jobs <= 8; jobs++) {
-		memset(&o, 0, sizeof(o));
-		o.jobs = jobs;
-		many = render_o(&f->run, "json", &o);
-		assert_string_equal(many, one);
-		free(many);
-	}
+	assert_threads_render(&f->run, one);
 	free(one);
 }
 
@@ -429,10 +439,9 @@ test_json_threads_pieces(void **state)
 	struct check_outcome *o = &f->out[C_S3], *o2 = &f->out[C_IAM];
 	struct check_result *res, *res2;
 	struct report_opts opt;
-	char *one, *many, last[32];
+	char *one, last[32];
 	uint32_t *in;
 	size_t i, k, n;
-	unsigned jobs;
 
 	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
 		n = sizes[k];
@@ -469,13 +478,7 @@ test_json_threads_pieces(void **state)
 			snprintf(last, sizeof(last), "\"user-%zu\"", 2 * n - 1);
 			assert_int_equal(count_of(one, last), 1);
 		}
-		for (jobs = 2; jobs <= 8; jobs++) {
-			memset(&opt, 0, sizeof(opt));
-			opt.jobs = jobs;
-			many = render_o(&f->run, "json", &opt);
-			assert_string_equal(many, one);
-			free(many);
-		}
+		assert_threads_render(&f->run, one);
 		free(one);
 		o->results = NULL;
 		o->n = 0;
