@@ -555,7 +555,7 @@ write_controls(struct jw *w, const struct assessment *r, unsigned jobs)
 	size_t i, nt = 0, nh, **order = NULL, *norder = NULL;
 	int rc = 0, planned = -1;
 
-	nh = jobs > 7 ? 7 : jobs > 1 ? jobs : 0;
+	nh = jobs > 8 ? 7 : jobs > 1 ? jobs - 1 : 0;
 	memset(&p, 0, sizeof(p));
 	p.ahead = 16 * (nh + 1);
 	/* One thread, and under allocation-failure injection (tests). */
