@@ -216,12 +216,16 @@ shard_takes(const char *key, unsigned k, unsigned n)
 
 /* ------------------------------------------------------------ workers */
 
+struct worker;
+
 /* One input's partial run, from a worker to the folding thread. */
 struct slot {
 	struct run *part;
 	struct diag d;
 	int done;
 	int rc;
+	const struct worker *by; /* the worker that made part */
+	struct slot *next_freed; /* in pool.freed */
 };
 
 struct pool {
@@ -233,6 +237,13 @@ struct pool {
 	size_t next; /* the next input to claim */
 	size_t folded; /* inputs folded so far */
 	size_t window; /* claimed but not folded: at most this many */
+	/*
+	 * Folded partials, for the workers that made them to free: memory
+	 * freed on another thread than the one that took it goes back to
+	 * the other thread's malloc arena under its lock (2 % of a
+	 * 200-input scan's CPU when the folding thread freed them).
+	 */
+	struct slot *freed;
 	int stop;
 };
 
@@ -256,6 +267,7 @@ work_one(struct worker *w, size_t i)
 	struct slot *s = &w->p->slots[i];
 
 	s->rc = -1;
+	s->by = w;
 	if ((s->part = run_partial(w->tmpl, &s->d)) == NULL)
 		return;
 	s->rc = run_input(s->part, j->paths[i], j->ad);
@@ -267,16 +279,45 @@ work_one(struct worker *w, size_t i)
 		j->input_done(j->arg, i, &s->part->as.inputs[0]);
 }
 
+/* Unlink w's folded partials from p->freed (p->mu held). */
+static struct slot *
+take_freed(struct pool *p, const struct worker *w)
+{
+	struct slot **pp = &p->freed, *s, *mine = NULL;
+
+	while ((s = *pp) != NULL) {
+		if (s->by == w) {
+			*pp = s->next_freed;
+			s->next_freed = mine;
+			mine = s;
+		} else {
+			pp = &s->next_freed;
+		}
+	}
+	return mine;
+}
+
+/* Free the partials of a take_freed() list (unlocked). */
+static void
+free_slots(struct slot *s)
+{
+	for (; s != NULL; s = s->next_freed) {
+		run_free(s->part);
+		s->part = NULL;
+	}
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
 	struct run_opts opts = p->r->as.opts;
+	struct slot *mine;
 	size_t i;
 
-	/* On this thread, while the first worker already reads inputs. */
-	/* Made once: run_new() per input cost more than small inputs. */
+	/* On this thread, while the first worker already reads inputs; the
+	 * template once: run_new() per input cost more than small inputs. */
 	if ((w->load && p->j->load(p->j->arg, &w->d, &w->bl, &w->rs) == -1) ||
 	    (w->tmpl = run_new(&w->d, w->bl, w->rs, NULL, &opts)) == NULL) {
 		/* The run fails (run_inputs() says why): stop the others. */
@@ -292,12 +333,15 @@ worker_main(void *arg)
 		while (!p->stop && p->next < p->j->n &&
 		    p->next >= p->folded + p->window)
 			pthread_cond_wait(&p->cv, &p->mu);
+		mine = take_freed(p, w);
 		if (p->stop || p->next >= p->j->n) {
 			pthread_mutex_unlock(&p->mu);
+			free_slots(mine);
 			return NULL;
 		}
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
+		free_slots(mine);
 		work_one(w, i);
 		pthread_mutex_lock(&p->mu);
 		p->slots[i].done = 1;
@@ -356,9 +400,9 @@ fold_all(struct run *r, struct pool *p)
 		else
 			r->as.inputs[r->as.ninputs - 1].ordinal =
 			    j->ordinals ? j->ordinals[i] : i;
-		run_free(s->part);
-		s->part = NULL;
 		pthread_mutex_lock(&p->mu);
+		s->next_freed = p->freed;
+		p->freed = s;
 		p->folded = i + 1;
 		if (rc == -1)
 			p->stop = 1;
