@@ -167,6 +167,14 @@ self_join(void)
 void
 lib_self_sha256_start(void)
 {
+	/*
+	 * OpenSSL's first use initialises it: here, on the caller's thread.
+	 * Begun on the hashing thread while the caller loads, that startup
+	 * could run out of memory half-way under `ulimit -v` and the fetch
+	 * then took a lock that was never made (a crash, exit_classes.sh).
+	 */
+	if (lib_sha256_md() == NULL)
+		return;
 	pthread_mutex_lock(&self_mu);
 	if (self_state == 0 &&
 	    pthread_create(&self_thread, NULL, self_hash, NULL) == 0)

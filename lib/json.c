@@ -32,6 +32,7 @@
  * its callback.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1159,14 +1160,69 @@ feed(struct json_ctx *j, const char *p, size_t n)
 	return seg_done(j);
 }
 
+/*
+ * yajl 2.1 does not check its own allocations (its buffer, lexer and
+ * byte stack write through what malloc returned), so running out of
+ * memory inside it was a crash (SIGSEGV under `ulimit -v` with several
+ * inputs).  Its allocator stops the program instead: a message and the
+ * exit code of a system error (5, docs/cli.md), with _exit() as other
+ * threads may run.  Nothing is half-written then: inputs are parsed
+ * before any report file is opened, and temporary files are unlinked
+ * when made.  Not lib_malloc(): failure injection tests rampart's own
+ * handling, which yajl cannot take.
+ */
+static void
+yajl_oom(void *ctx)
+{
+	const struct json_ctx *j = ctx;
+	static const char head[] = "rampart: out of memory in the JSON parser";
+
+	(void)!write(STDERR_FILENO, head, sizeof(head) - 1);
+	if (j != NULL && j->name != NULL) {
+		(void)!write(STDERR_FILENO, " reading '", 10);
+		(void)!write(STDERR_FILENO, j->name, strlen(j->name));
+		(void)!write(STDERR_FILENO, "'", 1);
+	}
+	(void)!write(STDERR_FILENO, "\n", 1);
+	_exit(5);
+}
+
+static void *
+ya_malloc(void *ctx, size_t n)
+{
+	void *p = malloc(n);
+
+	if (p == NULL)
+		yajl_oom(ctx);
+	return p;
+}
+
+static void *
+ya_realloc(void *ctx, void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (q == NULL && n > 0)
+		yajl_oom(ctx);
+	return q;
+}
+
+static void
+ya_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
 /* Start a document whose first byte is p. */
 static int
 doc_begin(struct json_ctx *j, const char *p)
 {
 	struct mark m = mark_at(j, p);
+	yajl_alloc_funcs af = { ya_malloc, ya_realloc, ya_free, j };
 
 	j->h = yajl_alloc(
-	    j->pc != NULL ? &json_callbacks_p : &json_callbacks, NULL, j);
+	    j->pc != NULL ? &json_callbacks_p : &json_callbacks, &af, j);
 	if (j->h == NULL)
 		return oom(j, &m);
 	j->pending = 0;

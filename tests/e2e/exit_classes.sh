@@ -148,6 +148,30 @@ EOF
 	done
 	if [ $n5 -gt 0 ]; then ok "ulimit -v sweep: $n5 runs out of memory, all exit 5"
 	else bad "ulimit -v sweep: no run ran out of memory (limits too high?)"; fi
+	# The same with five inputs on two workers (threads, the rules
+	# loaded twice, yajl parsing on each worker: yajl does not check its
+	# allocations, lib/json.c stops the program instead), three times
+	# each, as where memory runs out depends on the threads.
+	mkdir -p "$T/accts"
+	for i in 1 2 3 4 5; do cp -r $EXP "$T/accts/a$i"; done
+	n5=0
+	for v in 40000 48000 56000 60000 64000 68000 72000 80000; do
+		for k in 1 2 3; do
+			( ulimit -v $v
+			  scan --input-each "$T/accts" --jobs 2 \
+			      --output "$T/w.json" ) >/dev/null 2>"$T/err"
+			rc=$?
+			case $rc in
+			0|1|4) ;;
+			5) n5=$((n5 + 1))
+			   [ -e "$T/w.json" ] && bad "ulimit -v $v --jobs 2: exit 5 left a report" ;;
+			*) bad "ulimit -v $v --jobs 2: exit $rc"; sed 's/^/    /' "$T/err" | head -3 ;;
+			esac
+			rm -f "$T/w.json"
+		done
+	done
+	if [ $n5 -gt 0 ]; then ok "ulimit -v sweep, 5 inputs, --jobs 2: $n5 runs out of memory, all exit 5, no report left"
+	else bad "ulimit -v sweep --jobs 2: no run ran out of memory (limits too high?)"; fi
 else
 	echo "skip out of memory: the binary does not start under ulimit -v"
 fi
