@@ -608,6 +608,44 @@ void atomic_abort(struct atomic_file *af);
 int atomic_write(struct diag *d, const char *path, const void *buf, size_t len,
     unsigned int mode);
 
+/* --------------------------------------------------- directory index */
+
+/*
+ * A reader's index of directory listings, for one input on one thread
+ * (lib/dirindex.c): each directory is listed once, with the type of
+ * each entry, and the existence and type questions a reader asks of the
+ * paths under it are answered from the listing instead of a stat(2)
+ * (and a path walk) each.  Names match byte for byte, as the kernel
+ * matches them on a case-sensitive file system.  The index is a
+ * snapshot: a file added or removed after its directory was listed is
+ * not seen (the provenance pins re-hash the input to catch that).
+ */
+struct dir_index;
+struct stat;
+
+/* A new, empty index; NULL when memory runs out.  dir_index_free(). */
+struct dir_index *dir_index_new(void);
+/* Free ix and every listing in it; accepts NULL. */
+void dir_index_free(struct dir_index *ix);
+/*
+ * The entries of directory dir, "." and ".." left out, in the order
+ * readdir(3) gave them (dir is listed at the first question about it).
+ * *names (owned by ix, valid until dir_index_free()) and *n; or -1 with
+ * errno as opendir(3) set it (ENOENT, ENOTDIR, EACCES, ...).
+ */
+int dir_index_names(struct dir_index *ix, const char *dir,
+    const char *const **names, size_t *n);
+/*
+ * stat(2) of path, answered from the listing of its directory: 0 with
+ * st->st_mode's file type set (every other field zero), or -1 with
+ * errno ENOENT or ENOTDIR, as stat(2) would give them.  When the listing
+ * cannot tell (a symbolic link, a file system without d_type, a
+ * directory that cannot be listed or searched, a name that is ".",
+ * ".." or longer than NAME_MAX, a path without a directory) this is
+ * stat(2) itself, with all of st.  ix NULL: stat(2).
+ */
+int dir_index_stat(struct dir_index *ix, const char *path, struct stat *st);
+
 /* -------------------------------------------------- hashing and encoding */
 
 #define SHA256_HEX_LEN 64
