@@ -87,19 +87,16 @@ sha256_buf_hex(
 }
 
 int
-sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
+sha256_fd_hex(
+    struct diag *d, int fd, const char *path, char out[SHA256_HEX_LEN + 1])
 {
 	EVP_MD_CTX *ctx = NULL;
 	unsigned char buf[65536], md[32];
 	unsigned int mdlen = 0;
 	ssize_t n;
-	int fd = -1, rc = -1;
+	int rc = -1;
 	struct mark m = { path, 0, 0 };
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		diag_errno(d, &m, errno, "cannot open");
-		goto out;
-	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex(ctx, lib_sha256_md(), NULL)) {
 		diag_openssl(d, &m, "sha256");
@@ -125,8 +122,19 @@ sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
 	rc = 0;
 out:
 	EVP_MD_CTX_free(ctx);
-	if (fd != -1)
-		close(fd);
+	return rc;
+}
+
+int
+sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
+{
+	struct mark m = { path, 0, 0 };
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return diag_errno(d, &m, errno, "cannot open");
+	rc = sha256_fd_hex(d, fd, path, out);
+	close(fd);
 	return rc;
 }
 

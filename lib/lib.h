@@ -646,6 +646,33 @@ int dir_index_names(struct dir_index *ix, const char *dir,
  */
 int dir_index_stat(struct dir_index *ix, const char *path, struct stat *st);
 
+/* A regular file found by dir_walk_files(), valid during the call. */
+struct walk_file {
+	const char *rel; /* its path under the root ("iam/list-users.json") */
+	const char *path; /* root/rel */
+	const char *name; /* its last component */
+	const char *sha256; /* of its bytes, hex */
+	const struct stat *st; /* fstat(2) of the descriptor hashed */
+};
+
+/* dir_walk_files(): follow links (stat(2)) instead of skipping them. */
+#define WALK_FOLLOW 1u
+
+/*
+ * Hash every regular file under root in manifest order: depth first,
+ * each directory's entries sorted by strcmp(), names starting with '.'
+ * left out, at most 16 levels below root, symbolic links skipped (or
+ * followed with WALK_FOLLOW); want (may be NULL) picks the files by
+ * name.  fn(ctx, f) for each file, in that order; its -1 stops the walk.
+ * An entry that cannot be looked at is skipped; a folder that cannot be
+ * opened is an error ("cannot open directory", at mark m, may be NULL),
+ * as is a file that cannot be opened or read.  Files are opened
+ * relative to their folder's descriptor (one per level).  0 or -1.
+ */
+int dir_walk_files(struct diag *d, const char *root, const struct mark *m,
+    unsigned flags, int (*want)(const char *name),
+    int (*fn)(void *ctx, const struct walk_file *f), void *ctx);
+
 /* -------------------------------------------------- hashing and encoding */
 
 #define SHA256_HEX_LEN 64
@@ -660,6 +687,9 @@ int sha256_buf_hex(
     struct diag *d, const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
 int sha256_file_hex(
     struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
+/* The same of what is left to read of fd (path names it in messages). */
+int sha256_fd_hex(
+    struct diag *d, int fd, const char *path, char out[SHA256_HEX_LEN + 1]);
 /*
  * OpenSSL's SHA-256 (EVP_MD), fetched once for the process (thread-safe):
  * digests with it skip the provider lookup EVP_sha256() makes each time.
