@@ -1,0 +1,430 @@
+/*
+ * test_dirwalk.c: dir_walk_files() (lib/dirwalk.c) walks as the two
+ * walkers it replaced did (rules/engine.c manifest() and
+ * reports/provenance.c walk(), kept here as the reference: paths
+ * rebuilt from the root, lstat(2) or stat(2) of each, the file hashed
+ * by path).  Over a generated tree of every kind of entry (files at
+ * several depths, names whose order is not their creation order, dot
+ * files and folders, links to a file, to a folder and to nothing, a
+ * FIFO, a socket, an empty folder, YAML and other files), both modes
+ * must give the same files in the same order with the same digests and
+ * times, and the same error for a tree nested too deep.  The same tree
+ * created in the opposite order gives the same manifest.  A file that
+ * cannot be read needs a user other than root: skipped as root.
+ */
+#include "tests/unit/testutil.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+static char base[64];
+
+/* ------------------------------------------- the reference walkers */
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The walk before dir_walk_files(), lines "rel-or-path NUL hex LF". */
+static int
+ref_walk(struct diag *d, const struct mark *m, const char *root,
+    const char *rel, int follow, struct strbuf *sb, int64_t *oldest, int depth)
+{
+	char path[PATH_MAX], sub[PATH_MAX], hex[SHA256_HEX_LEN + 1];
+	char **names = NULL;
+	struct dirent *de;
+	struct stat st;
+	size_t n = 0, i, len;
+	DIR *dp;
+	int rc = 0;
+
+	if (depth > 16)
+		return diag_err(d, NULL, "directory '%s' nests too deep", root);
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", root,
+		rel[0] ? "/" : "", rel) >= sizeof(path))
+		return diag_err(d, NULL, "path too long under '%s'", root);
+	if ((dp = opendir(path)) == NULL)
+		return diag_err(d, m, "cannot open directory '%s'", path);
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = realloc(names, (n + 1) * sizeof(*names));
+		names[n++] = strdup(de->d_name);
+	}
+	closedir(dp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), ref_cmp);
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel,
+			rel[0] ? "/" : "", names[i]) >= sizeof(sub) ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", root, sub) >=
+			sizeof(path)) {
+			rc =
+			    diag_err(d, NULL, "path too long under '%s'", root);
+			break;
+		}
+		if ((follow ? stat(path, &st) : lstat(path, &st)) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			rc = ref_walk(
+			    d, m, root, sub, follow, sb, oldest, depth + 1);
+			continue;
+		}
+		len = strlen(names[i]);
+		if (!S_ISREG(st.st_mode) ||
+		    (follow &&
+			!((len > 5 &&
+			      strcmp(names[i] + len - 5, ".yaml") == 0) ||
+			    (len > 4 &&
+				strcmp(names[i] + len - 4, ".yml") == 0))))
+			continue;
+		if (*oldest == 0 || (int64_t)st.st_mtime < *oldest)
+			*oldest = (int64_t)st.st_mtime;
+		if (sha256_file_hex(d, path, hex) == -1) {
+			rc = -1;
+			break;
+		}
+		sb_adds(sb, follow ? path : sub);
+		sb_addc(sb, '\0');
+		sb_adds(sb, hex);
+		sb_addc(sb, '\n');
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+static int
+is_yaml(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+	    (n > 4 && strcmp(name + n - 4, ".yml") == 0);
+}
+
+struct got {
+	struct strbuf *sb;
+	int64_t *oldest;
+	int follow;
+};
+
+static int
+collect(void *ctx, const struct walk_file *f)
+{
+	struct got *g = ctx;
+
+	if (*g->oldest == 0 || (int64_t)f->st->st_mtime < *g->oldest)
+		*g->oldest = (int64_t)f->st->st_mtime;
+	sb_adds(g->sb, g->follow ? f->path : f->rel);
+	sb_addc(g->sb, '\0');
+	sb_adds(g->sb, f->sha256);
+	sb_addc(g->sb, '\n');
+	return 0;
+}
+
+/* The diagnostics of d, one per line. */
+static void
+diags(const struct diag *d, struct strbuf *sb)
+{
+	char buf[2048];
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		diag_format(d, i, buf, sizeof(buf));
+		sb_adds(sb, buf);
+		sb_addc(sb, '\n');
+	}
+}
+
+/* Both walkers over root in one mode: equal in every respect. */
+static void
+same_walk(const char *root, int follow, size_t *nfiles)
+{
+	struct mark m = { root, 0, 0 };
+	struct strbuf a, b, da, db;
+	struct diag dga, dgb;
+	int64_t oa = 0, ob = 0;
+	struct got g = { &b, &ob, follow };
+	int ra, rb;
+	size_t i;
+
+	sb_init(&a);
+	sb_init(&b);
+	sb_init(&da);
+	sb_init(&db);
+	diag_init(&dga);
+	diag_init(&dgb);
+	ra = ref_walk(&dga, &m, root, "", follow, &a, &oa, 0);
+	rb = dir_walk_files(&dgb, root, &m, follow ? WALK_FOLLOW : 0,
+	    follow ? is_yaml : NULL, collect, &g);
+	diags(&dga, &da);
+	diags(&dgb, &db);
+	assert_int_equal(ra, rb);
+	assert_int_equal(a.len, b.len);
+	if (a.len > 0)
+		assert_memory_equal(a.s, b.s, a.len);
+	assert_int_equal(oa, ob);
+	assert_string_equal(da.s != NULL ? da.s : "", db.s != NULL ? db.s : "");
+	for (i = 0; i < a.len; i++)
+		*nfiles += a.s[i] == '\n';
+	sb_free(&a);
+	sb_free(&b);
+	sb_free(&da);
+	sb_free(&db);
+	diag_free(&dga);
+	diag_free(&dgb);
+}
+
+/* ------------------------------------------------------- the trees */
+
+static void
+put(const char *root, const char *rel, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+mk(const char *root, const char *rel)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	assert_int_equal(mkdir(p, 0755), 0);
+}
+
+/* The entries of a tree, in creation order (a folder before its own). */
+static const struct {
+	char kind; /* f file, d folder, l link, p FIFO, s socket */
+	const char *rel, *text;
+} tree[] = {
+	{ 'f', "z.json", "{\"z\": 1}" },
+	{ 'f', "a.yaml", "a: 1" },
+	{ 'f', "B.yml", "b: 2" },
+	{ 'f', "a-b.json", "[]" },
+	{ 'f', "a.b.json", "[1]" },
+	{ 'f', "10.json", "{}" },
+	{ 'f', "9.json", "{ }" },
+	{ 'f', ".hidden.json", "{}" },
+	{ 'd', ".git", NULL },
+	{ 'f', ".git/config.yaml", "x: 1" },
+	{ 'd', "iam", NULL },
+	{ 'f', "iam/list-users.json", "{\"Users\": []}" },
+	{ 'd', "iam/get-user", NULL },
+	{ 'f', "iam/get-user/bob.json", "{\"User\": {}}" },
+	{ 'f', "iam/get-user/alice.yaml", "User: {}" },
+	{ 'd', "empty", NULL },
+	{ 'd', "us-east-1", NULL },
+	{ 'd', "us-east-1/ec2", NULL },
+	{ 'f', "us-east-1/ec2/describe-vpcs.json", "{\"Vpcs\": []}" },
+	{ 'l', "link-file.yaml", "a.yaml" },
+	{ 'l', "link-dir", "iam" },
+	{ 'l', "dangling.yaml", "nowhere.yaml" },
+	{ 'p', "fifo.yaml", NULL },
+	{ 's', "sock.yaml", NULL },
+};
+
+static void
+build(const char *root, int reverse)
+{
+	struct sockaddr_un sa;
+	char p[512];
+	size_t n = sizeof(tree) / sizeof(tree[0]), k, i;
+	int fd;
+
+	/* folders first (in order), then the rest in either order */
+	for (i = 0; i < n; i++)
+		if (tree[i].kind == 'd')
+			mk(root, tree[i].rel);
+	for (k = 0; k < n; k++) {
+		i = reverse ? n - 1 - k : k;
+		snprintf(p, sizeof(p), "%s/%s", root, tree[i].rel);
+		switch (tree[i].kind) {
+		case 'f':
+			put(root, tree[i].rel, tree[i].text);
+			break;
+		case 'l':
+			assert_int_equal(symlink(tree[i].text, p), 0);
+			break;
+		case 'p':
+			assert_int_equal(mkfifo(p, 0600), 0);
+			break;
+		case 's':
+			memset(&sa, 0, sizeof(sa));
+			sa.sun_family = AF_UNIX;
+			assert_true(strlen(p) < sizeof(sa.sun_path));
+			memcpy(sa.sun_path, p, strlen(p) + 1);
+			assert_true(
+			    (fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+			assert_int_equal(
+			    bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+			close(fd);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(base, sizeof(base), "/tmp/rampart-dirwalk-XXXXXX");
+	assert_non_null(mkdtemp(base));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[256];
+
+	(void)state;
+	snprintf(
+	    cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", base, base);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static void
+test_same_as_before(void **state)
+{
+	char root[128];
+	size_t n = 0;
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/t", base);
+	assert_int_equal(mkdir(root, 0755), 0);
+	build(root, 0);
+	same_walk(root, 0, &n);
+	/* z a B a-b a.b 10 9, iam x3 (links skipped), vpcs */
+	assert_int_equal(n, 11);
+	n = 0;
+	same_walk(root, 1, &n);
+	/* a.yaml, B.yml, get-user/alice.yaml twice (link-dir), link-file */
+	assert_int_equal(n, 5);
+	/* a root that is missing, or a file */
+	snprintf(root, sizeof(root), "%s/nope", base);
+	same_walk(root, 0, &n);
+	snprintf(root, sizeof(root), "%s/t/z.json", base);
+	same_walk(root, 0, &n);
+}
+
+/* The same tree created in the opposite order: the same manifest. */
+static void
+test_order_independent(void **state)
+{
+	char r1[128], r2[128];
+	struct strbuf a, b;
+	struct diag d;
+	int64_t o1 = 0, o2 = 0;
+	struct got g1 = { &a, &o1, 0 }, g2 = { &b, &o2, 0 };
+
+	(void)state;
+	snprintf(r1, sizeof(r1), "%s/fwd", base);
+	snprintf(r2, sizeof(r2), "%s/rev", base);
+	assert_int_equal(mkdir(r1, 0755), 0);
+	assert_int_equal(mkdir(r2, 0755), 0);
+	build(r1, 0);
+	build(r2, 1);
+	sb_init(&a);
+	sb_init(&b);
+	diag_init(&d);
+	assert_int_equal(
+	    dir_walk_files(&d, r1, NULL, 0, NULL, collect, &g1), 0);
+	assert_int_equal(
+	    dir_walk_files(&d, r2, NULL, 0, NULL, collect, &g2), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.s, b.s, a.len);
+	sb_free(&a);
+	sb_free(&b);
+	diag_free(&d);
+}
+
+/* 16 levels below the root are walked, 17 are an error, as before. */
+static void
+test_depth(void **state)
+{
+	char root[128], p[1024];
+	size_t i, n = 0;
+	FILE *f;
+	int len;
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/deep", base);
+	assert_int_equal(mkdir(root, 0755), 0);
+	len = snprintf(p, sizeof(p), "%s", root);
+	for (i = 0; i < 16; i++) {
+		len += snprintf(p + len, sizeof(p) - (size_t)len, "/d");
+		assert_int_equal(mkdir(p, 0755), 0);
+	}
+	put(root, "f.json", "{}");
+	snprintf(p + len, sizeof(p) - (size_t)len, "/leaf.json");
+	assert_non_null(f = fopen(p, "w"));
+	fclose(f);
+	same_walk(root, 0, &n);
+	assert_int_equal(n, 2);
+	snprintf(p + len, sizeof(p) - (size_t)len, "/d");
+	assert_int_equal(mkdir(p, 0755), 0);
+	same_walk(root, 0, &n);
+	same_walk(root, 1, &n);
+}
+
+/* An unreadable file or folder (not as root: root reads everything). */
+static void
+test_unreadable(void **state)
+{
+	char root[128], p[256];
+	size_t n = 0;
+
+	(void)state;
+	if (geteuid() == 0) {
+		print_message("  skipped: running as root, which reads every "
+			      "file (run as another user to test this)\n");
+		skip();
+	}
+	snprintf(root, sizeof(root), "%s/locked", base);
+	assert_int_equal(mkdir(root, 0755), 0);
+	build(root, 0);
+	snprintf(p, sizeof(p), "%s/iam/get-user", root);
+	/* listable, not searchable: its files are skipped, as lstat did */
+	assert_int_equal(chmod(p, 0644), 0);
+	same_walk(root, 0, &n);
+	same_walk(root, 1, &n);
+	/* not listable: the error */
+	assert_int_equal(chmod(p, 0311), 0);
+	same_walk(root, 0, &n);
+	assert_int_equal(chmod(p, 0755), 0);
+	/* a file that cannot be opened: the error */
+	snprintf(p, sizeof(p), "%s/a.yaml", root);
+	assert_int_equal(chmod(p, 0000), 0);
+	same_walk(root, 0, &n);
+	same_walk(root, 1, &n);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_as_before),
+		cmocka_unit_test(test_order_independent),
+		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_unreadable),
+	};
+
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests_name("dirwalk", tests, setup, teardown);
+}
