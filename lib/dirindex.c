@@ -19,12 +19,6 @@
 
 #include "lib/lib.h"
 
-/* A name of a listing and its d_type. */
-struct dx_ent {
-	const char *name;
-	unsigned char type;
-};
-
 /* One listed directory (or the error listing it gave). */
 struct dx_dir {
 	const char *path;
@@ -37,8 +31,8 @@ struct dx_dir {
 	 */
 	int searchable;
 	const char **names; /* readdir order, "." and ".." left out */
-	struct dx_ent *ents; /* names[i] and its d_type */
-	struct dx_ent **sorted; /* ents by name, for bsearch */
+	struct dir_entry *ents; /* names[i] and its d_type */
+	struct dir_entry **sorted; /* ents by name, for bsearch */
 	size_t n;
 };
 
@@ -127,8 +121,27 @@ dx_grow(struct dir_index *ix)
 static int
 dx_cmp(const void *a, const void *b)
 {
-	return strcmp((*(struct dx_ent *const *)a)->name,
-	    (*(struct dx_ent *const *)b)->name);
+	return strcmp((*(struct dir_entry *const *)a)->name,
+	    (*(struct dir_entry *const *)b)->name);
+}
+
+/* e's names (readdir order) and its entries sorted by name.  0/-1. */
+static int
+dx_sort(struct dir_index *ix, struct dx_dir *e)
+{
+	size_t i;
+
+	if (e->n == 0)
+		return 0;
+	if ((e->names = arena_alloc(ix->a, e->n * sizeof(*e->names))) == NULL ||
+	    (e->sorted = arena_alloc(ix->a, e->n * sizeof(*e->sorted))) == NULL)
+		return -1;
+	for (i = 0; i < e->n; i++) {
+		e->names[i] = e->ents[i].name;
+		e->sorted[i] = &e->ents[i];
+	}
+	qsort(e->sorted, e->n, sizeof(*e->sorted), dx_cmp);
+	return 0;
 }
 
 /* The names of dp into e (readdir order, then sorted).  0 or -1. */
@@ -136,8 +149,8 @@ static int
 dx_read(struct dir_index *ix, struct dx_dir *e, DIR *dp)
 {
 	struct dirent *de;
-	size_t cap = 0, ncap, i;
-	struct dx_ent *nv;
+	size_t cap = 0, ncap;
+	struct dir_entry *nv;
 
 	while ((de = readdir(dp)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
@@ -157,17 +170,47 @@ dx_read(struct dir_index *ix, struct dx_dir *e, DIR *dp)
 			return -1;
 		e->ents[e->n++].type = de->d_type;
 	}
-	if (e->n == 0)
-		return 0;
-	if ((e->names = arena_alloc(ix->a, e->n * sizeof(*e->names))) == NULL ||
-	    (e->sorted = arena_alloc(ix->a, e->n * sizeof(*e->sorted))) == NULL)
-		return -1;
-	for (i = 0; i < e->n; i++) {
-		e->names[i] = e->ents[i].name;
-		e->sorted[i] = &e->ents[i];
-	}
-	qsort(e->sorted, e->n, sizeof(*e->sorted), dx_cmp);
-	return 0;
+	return dx_sort(ix, e);
+}
+
+/*
+ * Whether a name can be looked up in the folder at dfd, whose first
+ * entry is first (NULL: it has none): one lookup relative to it, whose
+ * EACCES says no (see searchable).
+ */
+static int
+dx_searchable(int dfd, const char *first)
+{
+	struct stat st;
+
+	return fstatat(dfd, first != NULL ? first : ".", &st,
+		   AT_SYMLINK_NOFOLLOW) == 0 ||
+	    errno != EACCES;
+}
+
+/* A new record of dir (len bytes, hash h), not yet in the table. */
+static struct dx_dir *
+dx_new(struct dir_index *ix, const char *dir, size_t len, uint64_t h)
+{
+	struct dx_dir *e;
+
+	if ((ix->used + 1) * 2 > ix->cap && dx_grow(ix) != 0)
+		return NULL;
+	if ((e = arena_alloc(ix->a, sizeof(*e))) == NULL ||
+	    (e->path = arena_strndup(ix->a, dir, len)) == NULL)
+		return NULL;
+	e->hash = h;
+	return e;
+}
+
+/* Put e in the table (dx_new() made room for it). */
+static void
+dx_insert(struct dir_index *ix, struct dx_dir *e)
+{
+	size_t len = strlen(e->path);
+
+	ix->tab[dx_slot(ix, e->path, len, e->hash)] = e;
+	ix->used++;
 }
 
 /*
@@ -179,20 +222,14 @@ static struct dx_dir *
 dx_dir(struct dir_index *ix, const char *dir, size_t len)
 {
 	struct dx_dir *e;
-	struct stat st;
 	uint64_t h = dx_hash(dir, len);
-	size_t i;
 	DIR *dp;
 	int err;
 
 	if (ix->cap != 0 && (e = ix->tab[dx_slot(ix, dir, len, h)]) != NULL)
 		return e;
-	if ((ix->used + 1) * 2 > ix->cap && dx_grow(ix) != 0)
+	if ((e = dx_new(ix, dir, len, h)) == NULL)
 		goto oom;
-	if ((e = arena_alloc(ix->a, sizeof(*e))) == NULL ||
-	    (e->path = arena_strndup(ix->a, dir, len)) == NULL)
-		goto oom;
-	e->hash = h;
 	if ((dp = opendir(e->path)) == NULL) {
 		err = errno;
 		if (err == EMFILE || err == ENFILE || err == ENOMEM) {
@@ -205,21 +242,42 @@ dx_dir(struct dir_index *ix, const char *dir, size_t len)
 			closedir(dp);
 			goto oom;
 		}
-		/* One lookup in it, relative to its descriptor: EACCES
-		 * says it cannot be searched (see searchable). */
 		e->searchable =
-		    fstatat(dirfd(dp), e->n > 0 ? e->ents[0].name : ".", &st,
-			AT_SYMLINK_NOFOLLOW) == 0 ||
-		    errno != EACCES;
+		    dx_searchable(dirfd(dp), e->n > 0 ? e->ents[0].name : NULL);
 		closedir(dp);
 	}
-	i = dx_slot(ix, dir, len, h);
-	ix->tab[i] = e;
-	ix->used++;
+	dx_insert(ix, e);
 	return e;
 oom:
 	errno = ENOMEM;
 	return NULL;
+}
+
+int
+dir_index_add(struct dir_index *ix, const char *dir, int dfd,
+    const struct dir_entry *v, size_t n)
+{
+	struct dx_dir *e;
+	size_t len = strlen(dir), i;
+	uint64_t h = dx_hash(dir, len);
+
+	if (ix->cap != 0 && ix->tab[dx_slot(ix, dir, len, h)] != NULL)
+		return 0;
+	if ((e = dx_new(ix, dir, len, h)) == NULL ||
+	    (n > 0 &&
+		(e->ents = arena_alloc(ix->a, n * sizeof(*e->ents))) == NULL))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((e->ents[i].name = arena_strdup(ix->a, v[i].name)) == NULL)
+			return -1;
+		e->ents[i].type = v[i].type;
+	}
+	e->n = n;
+	if (dx_sort(ix, e) != 0)
+		return -1;
+	e->searchable = dx_searchable(dfd, n > 0 ? v[0].name : NULL);
+	dx_insert(ix, e);
+	return 0;
 }
 
 int
@@ -279,7 +337,7 @@ int
 dir_index_stat(struct dir_index *ix, const char *path, struct stat *st)
 {
 	const char *slash;
-	struct dx_ent key, *kp = &key, **hit;
+	struct dir_entry key, *kp = &key, **hit;
 	const struct dx_dir *e;
 
 	if (ix == NULL || (slash = strrchr(path, '/')) == NULL || slash == path)

@@ -32,32 +32,42 @@ struct walk {
 	int (*want)(const char *name);
 	int (*fn)(void *ctx, const struct walk_file *f);
 	void *ctx;
-};
-
-/* A directory entry: its name and d_type. */
-struct walk_ent {
-	char *name;
-	unsigned char type;
+	struct dir_index *ix;
 };
 
 static int
 ent_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct walk_ent *)a)->name,
-	    ((const struct walk_ent *)b)->name);
+	return strcmp(((const struct dir_entry *)a)->name,
+	    ((const struct dir_entry *)b)->name);
 }
 
-/* The entries of dp not starting with '.', sorted; 0 or -1 (memory). */
-static int
-read_entries(DIR *dp, struct walk_ent **out, size_t *n)
+/* Free the n entries of v (their names are the walk's, lib_strdup'd). */
+static void
+free_entries(struct dir_entry *v, size_t n)
 {
-	struct walk_ent *v = NULL, *nv;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		lib_free((char *)v[i].name);
+	lib_free(v);
+}
+
+/*
+ * The entries of dp but "." and "..", in readdir order (the listing
+ * handed to the index); 0 or -1 (memory).
+ */
+static int
+read_entries(DIR *dp, struct dir_entry **out, size_t *n)
+{
+	struct dir_entry *v = NULL, *nv;
 	struct dirent *de;
 	size_t cap = 0;
 
 	*n = 0;
 	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (*n == cap) {
 			cap = cap != 0 ? cap * 2 : 32;
@@ -69,14 +79,11 @@ read_entries(DIR *dp, struct walk_ent **out, size_t *n)
 			goto oom;
 		v[(*n)++].type = de->d_type;
 	}
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), ent_cmp);
 	*out = v;
 	return 0;
 oom:
-	while (*n > 0)
-		lib_free(v[--(*n)].name);
-	lib_free(v);
+	free_entries(v, *n);
+	*n = 0;
 	*out = NULL;
 	return -1;
 }
@@ -88,7 +95,7 @@ oom:
  * without a system call but for a link (followed) or an unknown type.
  */
 static unsigned char
-entry_type(const struct walk *w, int dfd, const struct walk_ent *e)
+entry_type(const struct walk *w, int dfd, const struct dir_entry *e)
 {
 	struct stat st;
 
@@ -140,7 +147,7 @@ skip_failed(
 
 /* Hash regular file e (path, sub) of dfd and hand it to fn. */
 static int
-hash_entry(struct walk *w, int dfd, const struct walk_ent *e, const char *sub,
+hash_entry(struct walk *w, int dfd, const struct dir_entry *e, const char *sub,
     const char *path)
 {
 	char hex[SHA256_HEX_LEN + 1];
@@ -176,7 +183,7 @@ hash_entry(struct walk *w, int dfd, const struct walk_ent *e, const char *sub,
 
 /* Entry i of directory dfd (rel): a folder walked, a file hashed. */
 static int
-walk_entry(struct walk *w, int dfd, const char *rel, const struct walk_ent *e,
+walk_entry(struct walk *w, int dfd, const char *rel, const struct dir_entry *e,
     int depth)
 {
 	char sub[PATH_MAX], path[PATH_MAX];
@@ -208,8 +215,8 @@ static int
 walk_dir(struct walk *w, int dfd, const char *rel, int depth)
 {
 	char path[PATH_MAX];
-	struct walk_ent *v = NULL;
-	size_t n = 0, i;
+	struct dir_entry *v = NULL;
+	size_t n = 0, i, k;
 	DIR *dp = NULL;
 	int rc = 0;
 
@@ -233,23 +240,31 @@ walk_dir(struct walk *w, int dfd, const char *rel, int depth)
 			close(dfd);
 		return diag_err(w->d, w->m, "cannot open directory '%s'", path);
 	}
-	if (read_entries(dp, &v, &n) != 0)
+	if (read_entries(dp, &v, &n) != 0 ||
+	    (w->ix != NULL && dir_index_add(w->ix, path, dfd, v, n) != 0))
 		rc = diag_sys(w->d, NULL, "out of memory");
-	for (i = 0; i < n && rc == 0; i++)
+	/* the walk's own order: dot names left out, the rest sorted */
+	for (i = k = 0; i < n; i++)
+		if (v[i].name[0] == '.')
+			lib_free((char *)v[i].name);
+		else
+			v[k++] = v[i];
+	if (k > 1)
+		qsort(v, k, sizeof(*v), ent_cmp);
+	for (i = 0; i < k && rc == 0; i++)
 		rc = walk_entry(w, dirfd(dp), rel, &v[i], depth);
 	closedir(dp);
-	for (i = 0; i < n; i++)
-		lib_free(v[i].name);
-	lib_free(v);
+	free_entries(v, k);
 	return rc;
 }
 
 int
 dir_walk_files(struct diag *d, const char *root, const struct mark *m,
     unsigned flags, int (*want)(const char *name),
-    int (*fn)(void *ctx, const struct walk_file *f), void *ctx)
+    int (*fn)(void *ctx, const struct walk_file *f), void *ctx,
+    struct dir_index *ix)
 {
-	struct walk w = { d, root, m, flags, want, fn, ctx };
+	struct walk w = { d, root, m, flags, want, fn, ctx, ix };
 
 	return walk_dir(&w, -1, "", 0);
 }

@@ -392,6 +392,9 @@ struct input {
 	size_t hlen;
 	int eof; /* head holds the whole input */
 	int used; /* a loader has read past the head */
+	/* A directory: its folders' listings once walked (or NULL), for
+	 * the reader (lib.h, "directory index"); freed by input_close(). */
+	struct dir_index *dirs;
 };
 
 /*
@@ -623,6 +626,12 @@ int atomic_write(struct diag *d, const char *path, const void *buf, size_t len,
 struct dir_index;
 struct stat;
 
+/* A name of a folder and its d_type (DT_* of <dirent.h>). */
+struct dir_entry {
+	const char *name;
+	unsigned char type;
+};
+
 /* A new, empty index; NULL when memory runs out.  dir_index_free(). */
 struct dir_index *dir_index_new(void);
 /* Free ix and every listing in it; accepts NULL. */
@@ -645,6 +654,15 @@ int dir_index_names(struct dir_index *ix, const char *dir,
  * stat(2) itself, with all of st.  ix NULL: stat(2).
  */
 int dir_index_stat(struct dir_index *ix, const char *path, struct stat *st);
+/*
+ * Record the listing of folder dir that the caller read from its open
+ * descriptor dfd (v: its n entries without "." and "..", in readdir
+ * order; copied), as if dir_index_names() had listed it: a walk that
+ * reads the folders anyway hands them to the reader that follows.  A
+ * folder already listed is left as it is.  0, or -1 (out of memory).
+ */
+int dir_index_add(struct dir_index *ix, const char *dir, int dfd,
+    const struct dir_entry *v, size_t n);
 
 /* A regular file found by dir_walk_files(), valid during the call. */
 struct walk_file {
@@ -667,11 +685,14 @@ struct walk_file {
  * An entry that cannot be looked at is skipped; a folder that cannot be
  * opened is an error ("cannot open directory", at mark m, may be NULL),
  * as is a file that cannot be opened or read.  Files are opened
- * relative to their folder's descriptor (one per level).  0 or -1.
+ * relative to their folder's descriptor (one per level).  ix (may be
+ * NULL) receives the listing of every folder walked (dir_index_add()).
+ * 0 or -1.
  */
 int dir_walk_files(struct diag *d, const char *root, const struct mark *m,
     unsigned flags, int (*want)(const char *name),
-    int (*fn)(void *ctx, const struct walk_file *f), void *ctx);
+    int (*fn)(void *ctx, const struct walk_file *f), void *ctx,
+    struct dir_index *ix);
 
 /* -------------------------------------------------- hashing and encoding */
 

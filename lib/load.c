@@ -484,6 +484,8 @@ input_close(struct input *in)
 	lib_free(in->head);
 	in->head = NULL;
 	in->hlen = 0;
+	dir_index_free(in->dirs);
+	in->dirs = NULL;
 }
 
 struct input *

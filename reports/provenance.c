@@ -118,7 +118,7 @@ walk(struct pins *p, struct diag *d, const char *role, const char *root,
 	struct walk_pins w = { p, d, role, root, mf };
 
 	return dir_walk_files(d, root, NULL, mf != NULL ? 0 : WALK_FOLLOW,
-	    mf != NULL ? NULL : is_yaml, pin_walked, &w);
+	    mf != NULL ? NULL : is_yaml, pin_walked, &w, NULL);
 }
 
 int

@@ -595,11 +595,12 @@ manifest_add(void *ctx, const struct walk_file *f)
 
 /*
  * Digest of a directory input: its manifest's sha256; *oldest gets the
- * oldest modification time of its files (0 when it holds none).
+ * oldest modification time of its files (0 when it holds none); ix (may
+ * be NULL) the listings of its folders, for the reader.
  */
 static int
 dir_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1],
-    int64_t *oldest)
+    int64_t *oldest, struct dir_index *ix)
 {
 	struct mark m = { path, 0, 0 };
 	struct strbuf sb;
@@ -609,7 +610,7 @@ dir_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1],
 	sb_init(&sb);
 	*oldest = 0;
 	/* every regular file, in sorted order; links are not followed */
-	rc = dir_walk_files(d, path, &m, 0, NULL, manifest_add, &mf);
+	rc = dir_walk_files(d, path, &m, 0, NULL, manifest_add, &mf, ix);
 	if (rc == 0 && sb.oom)
 		rc = diag_sys(d, NULL, "out of memory");
 	if (rc == 0)
@@ -714,7 +715,13 @@ run_input_src(struct run *r, const char *path, const struct adapter *ad,
 	 * export is read once; only when the adapter's loader did not see
 	 * every byte is a regular file read again here (a pipe cannot be).
 	 */
-	if (is_dir && dir_digest(r->d, path, in->sha256, &in->collected) == -1)
+	/* The digest's walk lists every folder: the reader asks those
+	 * listings (lib.h, "directory index") instead of the kernel. */
+	if (is_dir && src->dirs == NULL &&
+	    (src->dirs = dir_index_new()) == NULL)
+		return diag_sys(r->d, NULL, "out of memory");
+	if (is_dir &&
+	    dir_digest(r->d, path, in->sha256, &in->collected, src->dirs) == -1)
 		return -1;
 	if (is_dir && in->collected != 0)
 		in->collected_how = how_mtime;

@@ -68,6 +68,8 @@ int
 dump_init(struct dump *d, const struct dump_layout *lay, struct diag *dg,
     const char *root, const struct load_limits *lim, resource_fn fn, void *ctx)
 {
+	struct input *in;
+
 	memset(d, 0, sizeof(*d));
 	d->lay = lay;
 	d->d = dg;
@@ -75,9 +77,14 @@ dump_init(struct dump *d, const struct dump_layout *lay, struct diag *dg,
 	d->lim = lim;
 	d->fn = fn;
 	d->ctx = ctx;
-	if ((d->a = arena_new()) == NULL || (d->ix = dir_index_new()) == NULL) {
-		arena_free(d->a);
-		d->a = NULL;
+	if ((in = input_of(lim, root)) != NULL && in->dirs != NULL) {
+		d->ix = in->dirs;
+	} else {
+		d->ix = dir_index_new();
+		d->ix_own = 1;
+	}
+	if (d->ix == NULL || (d->a = arena_new()) == NULL) {
+		dump_fini(d);
 		return dump_oom(d);
 	}
 	d->keep = d->a;
@@ -88,9 +95,11 @@ void
 dump_fini(struct dump *d)
 {
 	arena_free(d->keep);
-	dir_index_free(d->ix);
+	if (d->ix_own)
+		dir_index_free(d->ix);
 	d->a = d->keep = NULL;
 	d->ix = NULL;
+	d->ix_own = 0;
 }
 
 int

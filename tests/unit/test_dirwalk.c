@@ -9,7 +9,8 @@
  * FIFO, a socket, an empty folder, YAML and other files), both modes
  * must give the same files in the same order with the same digests and
  * times, and the same error for a tree nested too deep.  The same tree
- * created in the opposite order gives the same manifest.  A file that
+ * created in the opposite order gives the same manifest.  The listings
+ * the walk hands to a directory index answer as the index's own would.  A file that
  * cannot be read needs a user other than root: skipped as root.
  */
 #include "tests/unit/testutil.h"
@@ -162,7 +163,7 @@ same_walk(const char *root, int follow, size_t *nfiles)
 	diag_init(&dgb);
 	ra = ref_walk(&dga, &m, root, "", follow, &a, &oa, 0);
 	rb = dir_walk_files(&dgb, root, &m, follow ? WALK_FOLLOW : 0,
-	    follow ? is_yaml : NULL, collect, &g);
+	    follow ? is_yaml : NULL, collect, &g, NULL);
 	diags(&dga, &da);
 	diags(&dgb, &db);
 	assert_int_equal(ra, rb);
@@ -343,9 +344,9 @@ test_order_independent(void **state)
 	sb_init(&b);
 	diag_init(&d);
 	assert_int_equal(
-	    dir_walk_files(&d, r1, NULL, 0, NULL, collect, &g1), 0);
+	    dir_walk_files(&d, r1, NULL, 0, NULL, collect, &g1, NULL), 0);
 	assert_int_equal(
-	    dir_walk_files(&d, r2, NULL, 0, NULL, collect, &g2), 0);
+	    dir_walk_files(&d, r2, NULL, 0, NULL, collect, &g2, NULL), 0);
 	assert_int_equal(a.len, b.len);
 	assert_memory_equal(a.s, b.s, a.len);
 	sb_free(&a);
@@ -414,6 +415,80 @@ test_unreadable(void **state)
 	same_walk(root, 1, &n);
 }
 
+/*
+ * The listings the walk hands to an index (the run's digest walk, then
+ * the reader) are those the index would list itself: the same names in
+ * the same order, the same answers as stat(2), for every folder walked
+ * (dot files included: the reader sees them) and for what the walk
+ * does not enter (a link to a folder, a missing folder).
+ */
+static void
+test_handoff(void **state)
+{
+	static const char *const dirs[] = { "", "/iam", "/iam/get-user",
+		"/empty", "/us-east-1", "/us-east-1/ec2", "/.git", "/link-dir",
+		"/nope" };
+	char root[128], p[512], q[1024];
+	const char *const *a, *const *b;
+	struct dir_index *walked, *own;
+	struct stat sa, sb;
+	struct diag d;
+	struct strbuf sb0;
+	int64_t o = 0;
+	struct got g = { &sb0, &o, 0 };
+	size_t i, j, na, nb;
+	int ra, rb, ea, eb;
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/handoff", base);
+	assert_int_equal(mkdir(root, 0755), 0);
+	build(root, 0);
+	assert_non_null(walked = dir_index_new());
+	assert_non_null(own = dir_index_new());
+	sb_init(&sb0);
+	diag_init(&d);
+	assert_int_equal(
+	    dir_walk_files(&d, root, NULL, 0, NULL, collect, &g, walked), 0);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", root, dirs[i]);
+		ra = dir_index_names(walked, p, &a, &na);
+		ea = errno;
+		rb = dir_index_names(own, p, &b, &nb);
+		eb = errno;
+		assert_int_equal(ra, rb);
+		if (ra != 0) {
+			assert_int_equal(ea, eb);
+			continue;
+		}
+		assert_int_equal(na, nb);
+		for (j = 0; j < na; j++) {
+			assert_string_equal(a[j], b[j]);
+			snprintf(q, sizeof(q), "%s/%s", p, a[j]);
+			errno = 0;
+			ra = dir_index_stat(walked, q, &sa);
+			ea = errno;
+			rb = stat(q, &sb);
+			eb = errno;
+			assert_int_equal(ra, rb);
+			if (ra != 0)
+				assert_int_equal(ea, eb);
+			else
+				assert_int_equal(
+				    S_ISDIR(sa.st_mode), S_ISDIR(sb.st_mode));
+			if (ra == 0)
+				assert_int_equal(
+				    S_ISREG(sa.st_mode), S_ISREG(sb.st_mode));
+		}
+		snprintf(q, sizeof(q), "%s/missing.json", p);
+		assert_int_equal(dir_index_stat(walked, q, &sa), -1);
+		assert_int_equal(errno, ENOENT);
+	}
+	dir_index_free(walked);
+	dir_index_free(own);
+	sb_free(&sb0);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -421,6 +496,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_same_as_before),
 		cmocka_unit_test(test_order_independent),
 		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_handoff),
 		cmocka_unit_test(test_unreadable),
 	};
 
