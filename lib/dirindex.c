@@ -218,6 +218,68 @@ dx_insert(struct dir_index *ix, struct dx_dir *e)
  * NULL with errno set when memory runs out or the error may pass (too
  * many open files): nothing is recorded then.
  */
+static struct dx_dir *dx_lookup(
+    const struct dir_index *ix, const char *dir, size_t len);
+static const struct dir_entry *dx_find(
+    const struct dx_dir *e, const char *name);
+
+/*
+ * What opendir(dir) would fail with, known from the listing of its
+ * parent when the index holds it: ENOENT (not in it), ENOTDIR (a file
+ * that is no folder and no link), else 0 (ask the kernel).
+ */
+static int
+dx_known_error(const struct dir_index *ix, const char *dir, size_t len)
+{
+	const struct dx_dir *p;
+	const struct dir_entry *hit;
+	const char *slash = NULL;
+	char name[NAME_MAX + 1];
+	size_t i, n;
+
+	for (i = len; i > 0; i--)
+		if (dir[i - 1] == '/') {
+			slash = dir + i - 1;
+			break;
+		}
+	if (slash == NULL || slash == dir ||
+	    (n = len - (size_t)(slash + 1 - dir)) == 0 || n > NAME_MAX)
+		return 0;
+	memcpy(name, slash + 1, n);
+	name[n] = '\0';
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    (p = dx_lookup(ix, dir, (size_t)(slash - dir))) == NULL ||
+	    p->err != 0 || !p->searchable)
+		return 0;
+	if ((hit = dx_find(p, name)) == NULL)
+		return ENOENT;
+	if (hit->type == DT_REG || hit->type == DT_FIFO ||
+	    hit->type == DT_SOCK || hit->type == DT_CHR || hit->type == DT_BLK)
+		return ENOTDIR;
+	return 0;
+}
+
+/* The record of dir in ix, or NULL when it was never listed. */
+static struct dx_dir *
+dx_lookup(const struct dir_index *ix, const char *dir, size_t len)
+{
+	return ix->cap != 0 ? ix->tab[dx_slot(ix, dir, len, dx_hash(dir, len))]
+			    : NULL;
+}
+
+/* The entry name of listed folder e, or NULL. */
+static const struct dir_entry *
+dx_find(const struct dx_dir *e, const char *name)
+{
+	struct dir_entry key, *kp = &key, **hit;
+
+	if (e->n == 0)
+		return NULL;
+	key.name = name;
+	hit = bsearch(&kp, e->sorted, e->n, sizeof(*e->sorted), dx_cmp);
+	return hit != NULL ? *hit : NULL;
+}
+
 static struct dx_dir *
 dx_dir(struct dir_index *ix, const char *dir, size_t len)
 {
@@ -230,7 +292,9 @@ dx_dir(struct dir_index *ix, const char *dir, size_t len)
 		return e;
 	if ((e = dx_new(ix, dir, len, h)) == NULL)
 		goto oom;
-	if ((dp = opendir(e->path)) == NULL) {
+	if ((e->err = dx_known_error(ix, dir, len)) != 0) {
+		/* known from the parent's listing: no system call */
+	} else if ((dp = opendir(e->path)) == NULL) {
 		err = errno;
 		if (err == EMFILE || err == ENFILE || err == ENOMEM) {
 			errno = err;
@@ -336,17 +400,17 @@ dx_mode(unsigned char t, struct stat *st)
 int
 dir_index_stat(struct dir_index *ix, const char *path, struct stat *st)
 {
-	const char *slash;
-	struct dir_entry key, *kp = &key, **hit;
+	const char *slash, *name;
+	const struct dir_entry *hit;
 	const struct dx_dir *e;
 
 	if (ix == NULL || (slash = strrchr(path, '/')) == NULL || slash == path)
 		return stat(path, st);
-	key.name = slash + 1;
+	name = slash + 1;
 	/* What a listing cannot answer as stat(2) does: "." and "..",
 	 * "dir/", a name too long for any directory. */
-	if (key.name[0] == '\0' || strcmp(key.name, ".") == 0 ||
-	    strcmp(key.name, "..") == 0 || strlen(key.name) > NAME_MAX)
+	if (name[0] == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0 || strlen(name) > NAME_MAX)
 		return stat(path, st);
 	if ((e = dx_dir(ix, path, (size_t)(slash - path))) == NULL)
 		return stat(path, st);
@@ -360,14 +424,11 @@ dir_index_stat(struct dir_index *ix, const char *path, struct stat *st)
 	}
 	if (!e->searchable)
 		return stat(path, st);
-	hit = e->n == 0
-	    ? NULL
-	    : bsearch(&kp, e->sorted, e->n, sizeof(*e->sorted), dx_cmp);
-	if (hit == NULL) {
+	if ((hit = dx_find(e, name)) == NULL) {
 		errno = ENOENT;
 		return -1;
 	}
-	if (dx_mode((*hit)->type, st) != 0)
+	if (dx_mode(hit->type, st) != 0)
 		return stat(path, st);
 	return 0;
 }
