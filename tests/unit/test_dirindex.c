@@ -18,8 +18,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 
 static char root[64];
 
@@ -32,13 +30,7 @@ path_of(char *buf, size_t len, const char *rel)
 static void
 put(const char *rel)
 {
-	char p[512];
-	FILE *f;
-
-	path_of(p, sizeof(p), rel);
-	assert_non_null(f = fopen(p, "w"));
-	fputs("{}", f);
-	fclose(f);
+	test_put(root, rel, "{}");
 }
 
 static void
@@ -57,21 +49,6 @@ link_to(const char *rel, const char *target)
 
 	path_of(p, sizeof(p), rel);
 	assert_int_equal(symlink(target, p), 0);
-}
-
-/* A listening socket at rel (bound, then closed: the entry stays). */
-static void
-sock_at(const char *rel)
-{
-	struct sockaddr_un sa;
-	int fd;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	path_of(sa.sun_path, sizeof(sa.sun_path), rel);
-	assert_true((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	close(fd);
 }
 
 static int
@@ -97,19 +74,16 @@ setup(void **state)
 	link_to("loop", "loop");
 	path_of(p, sizeof(p), "fifo");
 	assert_int_equal(mkfifo(p, 0600), 0);
-	sock_at("sock");
+	path_of(p, sizeof(p), "sock");
+	test_socket_at(p);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(
-	    cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", root, root);
-	assert_int_equal(system(cmd), 0);
+	test_rm_tree(root);
 	return 0;
 }
 

@@ -17,8 +17,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 
 static char base[64];
 
@@ -185,18 +183,6 @@ same_walk(const char *root, int follow, size_t *nfiles)
 /* ------------------------------------------------------- the trees */
 
 static void
-put(const char *root, const char *rel, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	assert_non_null(f = fopen(p, "w"));
-	fputs(text, f);
-	fclose(f);
-}
-
-static void
 mk(const char *root, const char *rel)
 {
 	char p[512];
@@ -239,10 +225,8 @@ static const struct {
 static void
 build(const char *root, int reverse)
 {
-	struct sockaddr_un sa;
 	char p[512];
 	size_t n = sizeof(tree) / sizeof(tree[0]), k, i;
-	int fd;
 
 	/* folders first (in order), then the rest in either order */
 	for (i = 0; i < n; i++)
@@ -253,7 +237,7 @@ build(const char *root, int reverse)
 		snprintf(p, sizeof(p), "%s/%s", root, tree[i].rel);
 		switch (tree[i].kind) {
 		case 'f':
-			put(root, tree[i].rel, tree[i].text);
+			test_put(root, tree[i].rel, tree[i].text);
 			break;
 		case 'l':
 			assert_int_equal(symlink(tree[i].text, p), 0);
@@ -262,15 +246,7 @@ build(const char *root, int reverse)
 			assert_int_equal(mkfifo(p, 0600), 0);
 			break;
 		case 's':
-			memset(&sa, 0, sizeof(sa));
-			sa.sun_family = AF_UNIX;
-			assert_true(strlen(p) < sizeof(sa.sun_path));
-			memcpy(sa.sun_path, p, strlen(p) + 1);
-			assert_true(
-			    (fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
-			assert_int_equal(
-			    bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-			close(fd);
+			test_socket_at(p);
 			break;
 		default:
 			break;
@@ -290,12 +266,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(
-	    cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", base, base);
-	assert_int_equal(system(cmd), 0);
+	test_rm_tree(base);
 	return 0;
 }
 
@@ -371,7 +343,7 @@ test_depth(void **state)
 		len += snprintf(p + len, sizeof(p) - (size_t)len, "/d");
 		assert_int_equal(mkdir(p, 0755), 0);
 	}
-	put(root, "f.json", "{}");
+	test_put(root, "f.json", "{}");
 	snprintf(p + len, sizeof(p) - (size_t)len, "/leaf.json");
 	assert_non_null(f = fopen(p, "w"));
 	fclose(f);

@@ -23,7 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <cmocka.h>
 
 #include "lib/lib.h"
@@ -428,6 +430,48 @@ test_plugin_free(struct test_plugin *t)
 	arena_free(t->a);
 	t->res_a = NULL;
 	t->a = NULL;
+}
+
+/*
+ * A scratch tree's end: every folder made writable again (a test may
+ * have locked some) and the tree removed.  Asserts it worked.
+ */
+static inline void
+test_rm_tree(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", dir, dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Write text to dir/rel (the folders must exist). */
+static inline void
+test_put(const char *dir, const char *rel, const char *text)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A UNIX socket's entry at path (bound, then closed: the entry stays). */
+static inline void
+test_socket_at(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	assert_true(strlen(path) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	assert_true((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
 }
 
 #endif
