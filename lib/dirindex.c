@@ -34,12 +34,16 @@ struct dx_dir {
 	struct dir_entry *ents; /* names[i] and its d_type */
 	struct dir_entry **sorted; /* ents by name, for bsearch */
 	size_t n;
+	/* Bytes kept of ents[i] (dir_index_keep()), or NULL; lazily. */
+	const char **data;
+	size_t *dlen;
 };
 
 struct dir_index {
 	struct arena *a;
 	struct dx_dir **tab; /* open addressing, cap a power of two */
 	size_t cap, used;
+	size_t kept; /* bytes of files kept, at most DIR_INDEX_KEEP_MAX */
 };
 
 struct dir_index *
@@ -431,4 +435,56 @@ dir_index_stat(struct dir_index *ix, const char *path, struct stat *st)
 	if (dx_mode(hit->type, st) != 0)
 		return stat(path, st);
 	return 0;
+}
+
+int
+dir_index_keep(
+    struct dir_index *ix, const char *path, const char *buf, size_t len)
+{
+	struct dx_dir *e;
+	const struct dir_entry *hit;
+	const char *slash;
+	char *copy;
+	size_t k;
+
+	if (len > DIR_INDEX_KEEP_MAX - ix->kept ||
+	    (slash = strrchr(path, '/')) == NULL ||
+	    (e = dx_lookup(ix, path, (size_t)(slash - path))) == NULL ||
+	    e->err != 0 || (hit = dx_find(e, slash + 1)) == NULL)
+		return 0;
+	k = (size_t)(hit - e->ents);
+	if (e->data == NULL &&
+	    ((e->data = arena_alloc(ix->a, e->n * sizeof(*e->data))) == NULL ||
+		(e->dlen = arena_alloc(ix->a, e->n * sizeof(*e->dlen))) ==
+		    NULL))
+		return -1;
+	if ((copy = arena_alloc_uninit(ix->a, len + 1)) == NULL)
+		return -1;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	e->data[k] = copy;
+	e->dlen[k] = len;
+	ix->kept += len;
+	return 0;
+}
+
+int
+dir_index_bytes(
+    struct dir_index *ix, const char *path, const char **buf, size_t *len)
+{
+	const struct dx_dir *e;
+	const struct dir_entry *hit;
+	const char *slash;
+	size_t k;
+
+	if (ix == NULL || (slash = strrchr(path, '/')) == NULL ||
+	    (e = dx_lookup(ix, path, (size_t)(slash - path))) == NULL ||
+	    e->data == NULL || (hit = dx_find(e, slash + 1)) == NULL)
+		return 0;
+	k = (size_t)(hit - e->ents);
+	if (e->data[k] == NULL)
+		return 0;
+	*buf = e->data[k];
+	*len = e->dlen[k];
+	return 1;
 }

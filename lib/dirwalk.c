@@ -33,6 +33,7 @@ struct walk {
 	int (*fn)(void *ctx, const struct walk_file *f);
 	void *ctx;
 	struct dir_index *ix;
+	char *copy; /* with ix: INPUT_HEAD bytes, a small file's content */
 };
 
 static int
@@ -154,6 +155,7 @@ hash_entry(struct walk *w, int dfd, const struct dir_entry *e, const char *sub,
 	struct walk_file f;
 	struct mark m = { path, 0, 0 };
 	struct stat st;
+	size_t len = 0;
 	int fd, rc, err;
 
 	if (w->want != NULL && !w->want(e->name))
@@ -169,10 +171,25 @@ hash_entry(struct walk *w, int dfd, const struct dir_entry *e, const char *sub,
 		close(fd);
 		return 0;
 	}
-	rc = sha256_fd_hex(w->d, fd, path, hex);
+	/*
+	 * A file small enough to be parsed from one buffer (less than
+	 * INPUT_HEAD bytes, read whole by input_open()) is kept for the
+	 * reader: it parses the bytes hashed here, and opens it no more.
+	 */
+	if (w->ix != NULL && st.st_size < INPUT_HEAD && w->copy == NULL &&
+	    (w->copy = lib_malloc(INPUT_HEAD)) == NULL) {
+		close(fd);
+		return diag_sys(w->d, NULL, "out of memory");
+	}
+	rc = w->ix != NULL && st.st_size < INPUT_HEAD
+	    ? sha256_fd_copy(w->d, fd, path, hex, w->copy, INPUT_HEAD - 1, &len)
+	    : sha256_fd_hex(w->d, fd, path, hex);
 	close(fd);
 	if (rc != 0)
 		return -1;
+	if (w->ix != NULL && st.st_size < INPUT_HEAD && len < INPUT_HEAD &&
+	    dir_index_keep(w->ix, path, w->copy, len) != 0)
+		return diag_sys(w->d, NULL, "out of memory");
 	f.rel = sub;
 	f.path = path;
 	f.name = e->name;
@@ -264,7 +281,10 @@ dir_walk_files(struct diag *d, const char *root, const struct mark *m,
     int (*fn)(void *ctx, const struct walk_file *f), void *ctx,
     struct dir_index *ix)
 {
-	struct walk w = { d, root, m, flags, want, fn, ctx, ix };
+	struct walk w = { d, root, m, flags, want, fn, ctx, ix, NULL };
+	int rc;
 
-	return walk_dir(&w, -1, "", 0);
+	rc = walk_dir(&w, -1, "", 0);
+	lib_free(w.copy);
+	return rc;
 }

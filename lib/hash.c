@@ -87,8 +87,8 @@ sha256_buf_hex(
 }
 
 int
-sha256_fd_hex(
-    struct diag *d, int fd, const char *path, char out[SHA256_HEX_LEN + 1])
+sha256_fd_copy(struct diag *d, int fd, const char *path,
+    char out[SHA256_HEX_LEN + 1], char *copy, size_t cap, size_t *len)
 {
 	EVP_MD_CTX *ctx = NULL;
 	unsigned char buf[65536], md[32];
@@ -96,6 +96,7 @@ sha256_fd_hex(
 	ssize_t n;
 	int rc = -1;
 	struct mark m = { path, 0, 0 };
+	size_t total = 0;
 
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex(ctx, lib_sha256_md(), NULL)) {
@@ -113,16 +114,28 @@ sha256_fd_hex(
 			diag_openssl(d, &m, "sha256");
 			goto out;
 		}
+		if (copy != NULL && total + (size_t)n <= cap)
+			memcpy(copy + total, buf, (size_t)n);
+		total += (size_t)n;
 	}
 	if (!EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen != 32) {
 		diag_openssl(d, &m, "sha256");
 		goto out;
 	}
 	hex_encode(md, 32, out);
+	if (len != NULL)
+		*len = total;
 	rc = 0;
 out:
 	EVP_MD_CTX_free(ctx);
 	return rc;
+}
+
+int
+sha256_fd_hex(
+    struct diag *d, int fd, const char *path, char out[SHA256_HEX_LEN + 1])
+{
+	return sha256_fd_copy(d, fd, path, out, NULL, 0, NULL);
 }
 
 int

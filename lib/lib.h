@@ -422,6 +422,13 @@ int doc_load_buf(struct arena *a, struct diag *d, const char *name,
 /* Convenience: exactly one document, else an error.  NULL on error. */
 struct doc_node *doc_load_one(struct arena *a, struct diag *d, const char *path,
     enum doc_format fmt, const struct load_limits *lim);
+/*
+ * The same from a buffer named name: for a file read whole before (less
+ * than INPUT_HEAD bytes), exactly what doc_load_one() of it gives.
+ */
+struct doc_node *doc_load_one_buf(struct arena *a, struct diag *d,
+    const char *name, const char *buf, size_t len, enum doc_format fmt,
+    const struct load_limits *lim);
 
 /*
  * Decode the well-formed UTF-8 sequence at p (n > 0 bytes available):
@@ -663,6 +670,19 @@ int dir_index_stat(struct dir_index *ix, const char *path, struct stat *st);
  */
 int dir_index_add(struct dir_index *ix, const char *dir, int dfd,
     const struct dir_entry *v, size_t n);
+/*
+ * Keep the whole content of file path (len bytes of buf, copied): a walk
+ * that read it to hash it hands it to the reader, which parses those
+ * very bytes instead of opening the file again (dir_index_bytes()).
+ * Nothing is kept past DIR_INDEX_KEEP_MAX bytes per index, nor for a
+ * file whose folder the index has not listed.  0, or -1 (out of memory).
+ */
+#define DIR_INDEX_KEEP_MAX (4u << 20)
+int dir_index_keep(
+    struct dir_index *ix, const char *path, const char *buf, size_t len);
+/* 1 with the kept bytes of path (owned by ix, NUL-terminated), else 0. */
+int dir_index_bytes(
+    struct dir_index *ix, const char *path, const char **buf, size_t *len);
 
 /* A regular file found by dir_walk_files(), valid during the call. */
 struct walk_file {
@@ -711,6 +731,13 @@ int sha256_file_hex(
 /* The same of what is left to read of fd (path names it in messages). */
 int sha256_fd_hex(
     struct diag *d, int fd, const char *path, char out[SHA256_HEX_LEN + 1]);
+/*
+ * sha256_fd_hex() that also copies the bytes it hashes into copy (cap
+ * bytes) while they fit; *len receives how many bytes were hashed (the
+ * copy is whole when *len <= cap).
+ */
+int sha256_fd_copy(struct diag *d, int fd, const char *path,
+    char out[SHA256_HEX_LEN + 1], char *copy, size_t cap, size_t *len);
 /*
  * OpenSSL's SHA-256 (EVP_MD), fetched once for the process (thread-safe):
  * digests with it skip the provider lookup EVP_sha256() makes each time.

@@ -683,16 +683,12 @@ doc_load_file(struct arena *a, struct diag *d, const char *path,
 	return rc;
 }
 
-struct doc_node *
-doc_load_one(struct arena *a, struct diag *d, const char *path,
-    enum doc_format fmt, const struct load_limits *lim)
+/* The one document of docs (n of them) loaded from name, else NULL. */
+static struct doc_node *
+one_doc(struct diag *d, const char *name, struct doc_node **docs, size_t n)
 {
-	struct doc_node **docs;
-	size_t n;
-	struct mark m = { path, 0, 0 };
+	struct mark m = { name, 0, 0 };
 
-	if (doc_load_file(a, d, path, fmt, lim, &docs, &n) == -1)
-		return NULL;
 	if (n != 1) {
 		if (n == 0)
 			diag_err(d, &m, "file holds no document");
@@ -701,4 +697,29 @@ doc_load_one(struct arena *a, struct diag *d, const char *path,
 		return NULL;
 	}
 	return docs[0];
+}
+
+struct doc_node *
+doc_load_one(struct arena *a, struct diag *d, const char *path,
+    enum doc_format fmt, const struct load_limits *lim)
+{
+	struct doc_node **docs;
+	size_t n;
+
+	if (doc_load_file(a, d, path, fmt, lim, &docs, &n) == -1)
+		return NULL;
+	return one_doc(d, path, docs, n);
+}
+
+struct doc_node *
+doc_load_one_buf(struct arena *a, struct diag *d, const char *name,
+    const char *buf, size_t len, enum doc_format fmt,
+    const struct load_limits *lim)
+{
+	struct doc_node **docs;
+	size_t n;
+
+	if (doc_load_buf(a, d, name, buf, len, fmt, lim, &docs, &n) == -1)
+		return NULL;
+	return one_doc(d, name, docs, n);
 }

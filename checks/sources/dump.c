@@ -62,6 +62,23 @@ dump_strv_has(const struct dump_strv *sv, const char *str)
 	    bsearch(&str, sv->v, sv->n, sizeof(*sv->v), dump_cmp_str) != NULL;
 }
 
+/*
+ * The one JSON document of file path: from the bytes the run's digest
+ * walk kept when it read the file whole (lib.h, dir_index_keep()), else
+ * from the file.  NULL on error (reported in d->d).
+ */
+static struct doc_node *
+dump_load(struct dump *d, const char *path)
+{
+	const char *buf;
+	size_t len;
+
+	if (dir_index_bytes(d->ix, path, &buf, &len))
+		return doc_load_one_buf(
+		    d->a, d->d, path, buf, len, DOC_FMT_JSON, d->lim);
+	return doc_load_one(d->a, d->d, path, DOC_FMT_JSON, d->lim);
+}
+
 /* ------------------------------------------------------------- setup */
 
 int
@@ -114,8 +131,7 @@ dump_read_collection(struct dump *d)
 	if (dump_path_join(path, sizeof(path), d->root, COLLECTION_FILE) != 0 ||
 	    dir_index_stat(d->ix, path, &st) != 0)
 		return 0;
-	if ((doc = doc_load_one(d->a, d->d, path, DOC_FMT_JSON, d->lim)) ==
-	    NULL)
+	if ((doc = dump_load(d, path)) == NULL)
 		return -1;
 	v = doc_get(doc, "started");
 	if (v == NULL || v->type != DOC_STRING)
@@ -371,8 +387,7 @@ dump_get(struct dump *d, const struct dump_scope *s, const struct dump_call *c,
 			: "its output is not a regular file",
 		    r->mark.file);
 	}
-	if ((doc = doc_load_one(d->a, d->d, path, DOC_FMT_JSON, d->lim)) ==
-	    NULL)
+	if ((doc = dump_load(d, path)) == NULL)
 		return -1;
 	r->mark = doc->mark;
 	if ((d->lay->unwrap != NULL ? d->lay->unwrap(d, c, doc, r)

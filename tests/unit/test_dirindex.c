@@ -18,6 +18,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 static char root[64];
 
@@ -51,6 +53,22 @@ link_to(const char *rel, const char *target)
 	assert_int_equal(symlink(target, p), 0);
 }
 
+/* A UNIX socket's entry at path (bound, then closed: the entry stays). */
+static void
+socket_at(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	assert_true(strlen(path) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	assert_true((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+}
+
 static int
 setup(void **state)
 {
@@ -75,7 +93,7 @@ setup(void **state)
 	path_of(p, sizeof(p), "fifo");
 	assert_int_equal(mkfifo(p, 0600), 0);
 	path_of(p, sizeof(p), "sock");
-	test_socket_at(p);
+	socket_at(p);
 	return 0;
 }
 

@@ -6,11 +6,12 @@
  * by path).  Over a generated tree of every kind of entry (files at
  * several depths, names whose order is not their creation order, dot
  * files and folders, links to a file, to a folder and to nothing, a
- * FIFO, a socket, an empty folder, YAML and other files), both modes
+ * FIFO, an empty folder, YAML and other files), both modes
  * must give the same files in the same order with the same digests and
  * times, and the same error for a tree nested too deep.  The same tree
  * created in the opposite order gives the same manifest.  The listings
- * the walk hands to a directory index answer as the index's own would.  A file that
+ * the walk hands to a directory index answer as the index's own would,
+ * and the small files' bytes it keeps parse as the files do.  A file that
  * cannot be read needs a user other than root: skipped as root.
  */
 #include "tests/unit/testutil.h"
@@ -193,7 +194,7 @@ mk(const char *root, const char *rel)
 
 /* The entries of a tree, in creation order (a folder before its own). */
 static const struct {
-	char kind; /* f file, d folder, l link, p FIFO, s socket */
+	char kind; /* f file, d folder, l link, p FIFO */
 	const char *rel, *text;
 } tree[] = {
 	{ 'f', "z.json", "{\"z\": 1}" },
@@ -219,7 +220,6 @@ static const struct {
 	{ 'l', "link-dir", "iam" },
 	{ 'l', "dangling.yaml", "nowhere.yaml" },
 	{ 'p', "fifo.yaml", NULL },
-	{ 's', "sock.yaml", NULL },
 };
 
 static void
@@ -244,9 +244,6 @@ build(const char *root, int reverse)
 			break;
 		case 'p':
 			assert_int_equal(mkfifo(p, 0600), 0);
-			break;
-		case 's':
-			test_socket_at(p);
 			break;
 		default:
 			break;
@@ -461,6 +458,87 @@ test_handoff(void **state)
 	diag_free(&d);
 }
 
+/*
+ * The walk keeps the bytes of each small file it hashed for the reader
+ * (dir_index_keep()): exactly the file's bytes, none for a file of
+ * INPUT_HEAD bytes or more, none for what it does not hash (dot files,
+ * links); and parsing them gives what parsing the file gives, a
+ * malformed file's message included (doc_load_one_buf()).
+ */
+static void
+test_kept_bytes(void **state)
+{
+	static const char *const files[] = { "z.json", "a.yaml", "10.json",
+		"iam/list-users.json", "iam/get-user/bob.json",
+		"us-east-1/ec2/describe-vpcs.json", "bad.json", "two.json" };
+	static const char *const not_kept[] = { "big.json", ".hidden.json",
+		"link-file.yaml", "fifo.yaml", "nope.json" };
+	char root[128], p[512], *big, want[256], ga[2048], gb[2048];
+	struct dir_index *ix;
+	struct strbuf sb;
+	struct diag d, da, db;
+	struct arena *a;
+	struct doc_node *x, *y;
+	int64_t o = 0;
+	struct got g = { &sb, &o, 0 };
+	const char *buf;
+	size_t i, len;
+	FILE *f;
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/kept", base);
+	assert_int_equal(mkdir(root, 0755), 0);
+	build(root, 0);
+	test_put(root, "bad.json", "{\"a\": [1, 2,, 3]}");
+	test_put(root, "two.json", "{} {}");
+	assert_non_null(big = malloc(INPUT_HEAD + 10));
+	memset(big, ' ', INPUT_HEAD + 9);
+	big[0] = '[';
+	big[INPUT_HEAD + 7] = ']';
+	big[INPUT_HEAD + 9] = '\0';
+	test_put(root, "big.json", big);
+	free(big);
+	assert_non_null(ix = dir_index_new());
+	assert_non_null(a = arena_new());
+	sb_init(&sb);
+	diag_init(&d);
+	assert_int_equal(
+	    dir_walk_files(&d, root, NULL, 0, NULL, collect, &g, ix), 0);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, files[i]);
+		assert_int_equal(dir_index_bytes(ix, p, &buf, &len), 1);
+		assert_non_null(f = fopen(p, "r"));
+		assert_int_equal(fread(want, 1, sizeof(want), f), len);
+		fclose(f);
+		assert_memory_equal(buf, want, len);
+		/* parsed from the bytes as from the file */
+		diag_init(&da);
+		diag_init(&db);
+		x = doc_load_one(a, &da, p, DOC_FMT_AUTO, NULL);
+		y = doc_load_one_buf(a, &db, p, buf, len, DOC_FMT_AUTO, NULL);
+		assert_int_equal(x == NULL, y == NULL);
+		if (x != NULL)
+			assert_int_equal(x->type, y->type);
+		assert_int_equal(da.n, db.n);
+		if (da.n > 0) {
+			diag_format(&da, 0, ga, sizeof(ga));
+			diag_format(&db, 0, gb, sizeof(gb));
+			assert_string_equal(ga, gb);
+		}
+		diag_free(&da);
+		diag_free(&db);
+	}
+	for (i = 0; i < sizeof(not_kept) / sizeof(not_kept[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, not_kept[i]);
+		assert_int_equal(dir_index_bytes(ix, p, &buf, &len), 0);
+	}
+	assert_int_equal(dir_index_bytes(NULL, p, &buf, &len), 0);
+	dir_index_free(ix);
+	arena_free(a);
+	sb_free(&sb);
+	diag_free(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -469,6 +547,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_order_independent),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_handoff),
+		cmocka_unit_test(test_kept_bytes),
 		cmocka_unit_test(test_unreadable),
 	};
 

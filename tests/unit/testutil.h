@@ -23,9 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <cmocka.h>
 
 #include "lib/lib.h"
@@ -456,22 +454,6 @@ test_put(const char *dir, const char *rel, const char *text)
 	assert_non_null(f = fopen(path, "w"));
 	assert_true(fputs(text, f) >= 0);
 	assert_int_equal(fclose(f), 0);
-}
-
-/* A UNIX socket's entry at path (bound, then closed: the entry stays). */
-static inline void
-test_socket_at(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	assert_true(strlen(path) < sizeof(sa.sun_path));
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	assert_true((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	close(fd);
 }
 
 #endif
