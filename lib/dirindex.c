@@ -229,8 +229,9 @@ static const struct dir_entry *dx_find(
 
 /*
  * What opendir(dir) would fail with, known from the listing of its
- * parent when the index holds it: ENOENT (not in it), ENOTDIR (a file
- * that is no folder and no link), else 0 (ask the kernel).
+ * parent when the index holds it: ENOENT (not in it, or the parent is
+ * missing), ENOTDIR (a file that is no folder and no link, or the
+ * parent is one), else 0 (ask the kernel).
  */
 static int
 dx_known_error(const struct dir_index *ix, const char *dir, size_t len)
@@ -252,8 +253,12 @@ dx_known_error(const struct dir_index *ix, const char *dir, size_t len)
 	memcpy(name, slash + 1, n);
 	name[n] = '\0';
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
-	    (p = dx_lookup(ix, dir, (size_t)(slash - dir))) == NULL ||
-	    p->err != 0 || !p->searchable)
+	    (p = dx_lookup(ix, dir, (size_t)(slash - dir))) == NULL)
+		return 0;
+	/* under a missing folder, or under a file: the same error */
+	if (p->err == ENOENT || p->err == ENOTDIR)
+		return p->err;
+	if (p->err != 0 || !p->searchable)
 		return 0;
 	if ((hit = dx_find(p, name)) == NULL)
 		return ENOENT;

@@ -108,7 +108,7 @@ teardown(void **state)
 /* The folders asked about (relative to root; "" the root itself). */
 static const char *const dirs[] = { "", "svc", "svc/call", "empty", "nope",
 	"file", "link-dir", "link-file", "dangle", "fifo", "svc/nope",
-	"file/deeper", "loop" };
+	"file/deeper", "loop", "nope/deeper", "fifo/deeper" };
 
 /* The names asked in every folder, besides each folder's own entries. */
 static const char *const extra_names[] = { "missing", ".", "..", "", "a.JSON",
