@@ -439,7 +439,8 @@ test_rm_tree(const char *dir)
 {
 	char cmd[600];
 
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", dir, dir);
+	snprintf(
+	    cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", dir, dir);
 	assert_int_equal(system(cmd), 0);
 }
 
