@@ -4,8 +4,12 @@
  * questions a reader asks about a path ("is there a file here, is it a
  * folder") are answered from the listing, as stat(2) would answer them,
  * without a path walk per question.  Where the listing cannot tell
- * (d_type DT_UNKNOWN or DT_LNK, a directory that cannot be listed) the
- * kernel is asked, exactly as before the index.
+ * (d_type DT_UNKNOWN or DT_LNK, a directory that cannot be listed or
+ * searched) the kernel is asked, exactly as before the index.  A walk
+ * that reads the folders anyway (the run's digest, lib/dirwalk.c) hands
+ * it their listings (dir_index_add()) and the bytes of the small files
+ * it read whole (dir_index_keep()), which the reader parses instead of
+ * reading the files again (dir_index_bytes()).
  */
 #define _DEFAULT_SOURCE /* d_type and DT_* of struct dirent */
 

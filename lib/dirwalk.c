@@ -5,7 +5,9 @@
  * the same way.  Each directory is read once through its descriptor,
  * and each file is looked at and opened relative to it (fstatat(2),
  * openat(2)), so no full path is walked again per file; the file's own
- * descriptor gives its type and time (fstat(2)) and its bytes.
+ * descriptor gives its type and time (fstat(2)) and its bytes.  Given a
+ * directory index, the walk leaves it every listing and the bytes of
+ * every file under INPUT_HEAD bytes, for the reader that follows.
  */
 #define _DEFAULT_SOURCE /* d_type and DT_* of struct dirent */
 
