@@ -87,19 +87,17 @@ sha256_buf_hex(
 }
 
 int
-sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
+sha256_fd_copy(struct diag *d, int fd, const char *path,
+    char out[SHA256_HEX_LEN + 1], char *copy, size_t cap, size_t *len)
 {
 	EVP_MD_CTX *ctx = NULL;
 	unsigned char buf[65536], md[32];
 	unsigned int mdlen = 0;
 	ssize_t n;
-	int fd = -1, rc = -1;
+	int rc = -1;
 	struct mark m = { path, 0, 0 };
+	size_t total = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		diag_errno(d, &m, errno, "cannot open");
-		goto out;
-	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex(ctx, lib_sha256_md(), NULL)) {
 		diag_openssl(d, &m, "sha256");
@@ -116,17 +114,40 @@ sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
 			diag_openssl(d, &m, "sha256");
 			goto out;
 		}
+		if (copy != NULL && total + (size_t)n <= cap)
+			memcpy(copy + total, buf, (size_t)n);
+		total += (size_t)n;
 	}
 	if (!EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen != 32) {
 		diag_openssl(d, &m, "sha256");
 		goto out;
 	}
 	hex_encode(md, 32, out);
+	if (len != NULL)
+		*len = total;
 	rc = 0;
 out:
 	EVP_MD_CTX_free(ctx);
-	if (fd != -1)
-		close(fd);
+	return rc;
+}
+
+int
+sha256_fd_hex(
+    struct diag *d, int fd, const char *path, char out[SHA256_HEX_LEN + 1])
+{
+	return sha256_fd_copy(d, fd, path, out, NULL, 0, NULL);
+}
+
+int
+sha256_file_hex(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1])
+{
+	struct mark m = { path, 0, 0 };
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return diag_errno(d, &m, errno, "cannot open");
+	rc = sha256_fd_hex(d, fd, path, out);
+	close(fd);
 	return rc;
 }
 

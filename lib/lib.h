@@ -392,6 +392,9 @@ struct input {
 	size_t hlen;
 	int eof; /* head holds the whole input */
 	int used; /* a loader has read past the head */
+	/* A directory: its folders' listings once walked (or NULL), for
+	 * the reader (lib.h, "directory index"); freed by input_close(). */
+	struct dir_index *dirs;
 };
 
 /*
@@ -419,6 +422,13 @@ int doc_load_buf(struct arena *a, struct diag *d, const char *name,
 /* Convenience: exactly one document, else an error.  NULL on error. */
 struct doc_node *doc_load_one(struct arena *a, struct diag *d, const char *path,
     enum doc_format fmt, const struct load_limits *lim);
+/*
+ * The same from a buffer named name: for a file read whole before (less
+ * than INPUT_HEAD bytes), exactly what doc_load_one() of it gives.
+ */
+struct doc_node *doc_load_one_buf(struct arena *a, struct diag *d,
+    const char *name, const char *buf, size_t len, enum doc_format fmt,
+    const struct load_limits *lim);
 
 /*
  * Decode the well-formed UTF-8 sequence at p (n > 0 bytes available):
@@ -608,6 +618,102 @@ void atomic_abort(struct atomic_file *af);
 int atomic_write(struct diag *d, const char *path, const void *buf, size_t len,
     unsigned int mode);
 
+/* --------------------------------------------------- directory index */
+
+/*
+ * A reader's index of directory listings, for one input on one thread
+ * (lib/dirindex.c): each directory is listed once, with the type of
+ * each entry, and the existence and type questions a reader asks of the
+ * paths under it are answered from the listing instead of a stat(2)
+ * (and a path walk) each.  Names match byte for byte, as the kernel
+ * matches them on a case-sensitive file system.  The index is a
+ * snapshot: a file added or removed after its directory was listed is
+ * not seen (the provenance pins re-hash the input to catch that).
+ */
+struct dir_index;
+struct stat;
+
+/* A name of a folder and its d_type (DT_* of <dirent.h>). */
+struct dir_entry {
+	const char *name;
+	unsigned char type;
+};
+
+/* A new, empty index; NULL when memory runs out.  dir_index_free(). */
+struct dir_index *dir_index_new(void);
+/* Free ix and every listing in it; accepts NULL. */
+void dir_index_free(struct dir_index *ix);
+/*
+ * The entries of directory dir, "." and ".." left out, in the order
+ * readdir(3) gave them (dir is listed at the first question about it).
+ * *names (owned by ix, valid until dir_index_free()) and *n; or -1 with
+ * errno as opendir(3) set it (ENOENT, ENOTDIR, EACCES, ...).
+ */
+int dir_index_names(struct dir_index *ix, const char *dir,
+    const char *const **names, size_t *n);
+/*
+ * stat(2) of path, answered from the listing of its directory: 0 with
+ * st->st_mode's file type set (every other field zero), or -1 with
+ * errno ENOENT or ENOTDIR, as stat(2) would give them.  When the listing
+ * cannot tell (a symbolic link, a file system without d_type, a
+ * directory that cannot be listed or searched, a name that is ".",
+ * ".." or longer than NAME_MAX, a path without a directory) this is
+ * stat(2) itself, with all of st.  ix NULL: stat(2).
+ */
+int dir_index_stat(struct dir_index *ix, const char *path, struct stat *st);
+/*
+ * Record the listing of folder dir that the caller read from its open
+ * descriptor dfd (v: its n entries without "." and "..", in readdir
+ * order; copied), as if dir_index_names() had listed it: a walk that
+ * reads the folders anyway hands them to the reader that follows.  A
+ * folder already listed is left as it is.  0, or -1 (out of memory).
+ */
+int dir_index_add(struct dir_index *ix, const char *dir, int dfd,
+    const struct dir_entry *v, size_t n);
+/*
+ * Keep the whole content of file path (len bytes of buf, copied): a walk
+ * that read it to hash it hands it to the reader, which parses those
+ * very bytes instead of opening the file again (dir_index_bytes()).
+ * Nothing is kept past DIR_INDEX_KEEP_MAX bytes per index, nor for a
+ * file whose folder the index has not listed.  0, or -1 (out of memory).
+ */
+#define DIR_INDEX_KEEP_MAX (4u << 20)
+int dir_index_keep(
+    struct dir_index *ix, const char *path, const char *buf, size_t len);
+/* 1 with the kept bytes of path (owned by ix, NUL-terminated), else 0. */
+int dir_index_bytes(
+    struct dir_index *ix, const char *path, const char **buf, size_t *len);
+
+/* A regular file found by dir_walk_files(), valid during the call. */
+struct walk_file {
+	const char *rel; /* its path under the root ("iam/list-users.json") */
+	const char *path; /* root/rel */
+	const char *name; /* its last component */
+	const char *sha256; /* of its bytes, hex */
+	const struct stat *st; /* fstat(2) of the descriptor hashed */
+};
+
+/* dir_walk_files(): follow links (stat(2)) instead of skipping them. */
+#define WALK_FOLLOW 1u
+
+/*
+ * Hash every regular file under root in manifest order: depth first,
+ * each directory's entries sorted by strcmp(), names starting with '.'
+ * left out, at most 16 levels below root, symbolic links skipped (or
+ * followed with WALK_FOLLOW); want (may be NULL) picks the files by
+ * name.  fn(ctx, f) for each file, in that order; its -1 stops the walk.
+ * An entry that cannot be looked at is skipped; a folder that cannot be
+ * opened is an error ("cannot open directory", at mark m, may be NULL),
+ * as is a file that cannot be opened or read.  Files are opened
+ * relative to their folder's descriptor (one per level).  ix (may be
+ * NULL) receives the listing of every folder walked (dir_index_add()).
+ * 0 or -1.
+ */
+int dir_walk_files(struct diag *d, const char *root, const struct mark *m,
+    unsigned flags, int (*want)(const char *name),
+    int (*fn)(void *ctx, const struct walk_file *f), void *ctx,
+    struct dir_index *ix);
+
 /* -------------------------------------------------- hashing and encoding */
 
 #define SHA256_HEX_LEN 64
@@ -622,6 +728,16 @@ int sha256_buf_hex(
     struct diag *d, const void *buf, size_t len, char out[SHA256_HEX_LEN + 1]);
 int sha256_file_hex(
     struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1]);
+/* The same of what is left to read of fd (path names it in messages). */
+int sha256_fd_hex(
+    struct diag *d, int fd, const char *path, char out[SHA256_HEX_LEN + 1]);
+/*
+ * sha256_fd_hex() that also copies the bytes it hashes into copy (cap
+ * bytes) while they fit; *len receives how many bytes were hashed (the
+ * copy is whole when *len <= cap).
+ */
+int sha256_fd_copy(struct diag *d, int fd, const char *path,
+    char out[SHA256_HEX_LEN + 1], char *copy, size_t cap, size_t *len);
 /*
  * sha256 of the running binary (/proc/self/exe), computed once: 0, or -1
  * (said in d).  lib_self_sha256_start() begins computing it on a thread

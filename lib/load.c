@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -362,12 +363,83 @@ input_kind(struct diag *d, const char *path, const struct stat *st, int fd)
 	    path, what);
 }
 
+/*
+ * input_open() when open(2) of path failed with err: the message stat(2)
+ * gives (missing, a socket), a directory that can be looked at but not
+ * opened (an input still, as its adapter reports what it cannot read),
+ * else the open's error.
+ */
+static int
+input_open_failed(struct diag *d, const char *path, struct input *in, int err)
+{
+	struct mark m = { path, 0, 0 };
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return diag_errno(d, &m, errno, "cannot open '%s'", path);
+	if (input_kind(d, path, &st, -1) == -1)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		in->is_dir = 1;
+		return 0;
+	}
+	return diag_errno(d, &m, err, "cannot open '%s'", path);
+}
+
+/*
+ * Open path (not "-") into in->fd and its stat into *st: 1 when it is a
+ * directory (in->is_dir set, no descriptor kept), 0, or -1.  One path
+ * walk: open first, then look at what was opened.  O_NONBLOCK so that
+ * neither a FIFO without a writer nor a device can block the open,
+ * O_NOCTTY so that a terminal never becomes ours; a device is closed
+ * again unread (input_kind()).  A FIFO opened so has no writer yet, and
+ * a read would see its end: wait (poll(2)) until its first writer has
+ * written or come and gone, then read it blocking, as a blocking open
+ * would have waited for that writer.
+ */
+static int
+input_open_path(
+    struct diag *d, const char *path, struct input *in, struct stat *st)
+{
+	struct mark m = { path, 0, 0 };
+	struct pollfd p;
+	int fl;
+
+	in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (in->fd == -1)
+		return input_open_failed(d, path, in, errno) == -1 ? -1 : 1;
+	if (fstat(in->fd, st) == -1)
+		return diag_errno(d, &m, errno, "cannot open '%s'", path);
+	/* fd -1: a terminal is "a character device", as stat(2) showed it */
+	if (input_kind(d, path, st, -1) == -1)
+		return -1;
+	if (S_ISDIR(st->st_mode)) {
+		close(in->fd);
+		in->fd = -1;
+		in->is_dir = 1;
+		return 1;
+	}
+	if (!S_ISFIFO(st->st_mode))
+		return 0;
+	p.fd = in->fd;
+	p.events = POLLIN;
+	while (poll(&p, 1, -1) == -1)
+		if (errno != EINTR)
+			return diag_errno(
+			    d, &m, errno, "read error in '%s'", path);
+	if ((fl = fcntl(in->fd, F_GETFL)) == -1 ||
+	    fcntl(in->fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		return diag_errno(d, &m, errno, "cannot open '%s'", path);
+	return 0;
+}
+
 int
 input_open(struct diag *d, const char *path, struct input *in)
 {
 	struct mark m = { path, 0, 0 };
 	struct stat st;
 	ssize_t n;
+	int rc;
 
 	memset(in, 0, sizeof(*in));
 	in->path = path;
@@ -377,26 +449,12 @@ input_open(struct diag *d, const char *path, struct input *in)
 		if ((in->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)) == -1)
 			return diag_errno(
 			    d, &m, errno, "cannot read '-' (standard input)");
-	} else {
-		/*
-		 * Look before opening: opening a device can have effects
-		 * (a tape rewinds) and a socket cannot be opened at all.
-		 */
-		if (stat(path, &st) == -1)
+		if (fstat(in->fd, &st) == -1)
 			return diag_errno(
 			    d, &m, errno, "cannot open '%s'", path);
-		if (input_kind(d, path, &st, -1) == -1)
-			return -1;
-		if (S_ISDIR(st.st_mode)) {
-			in->is_dir = 1;
-			return 0;
-		}
-		if ((in->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			return diag_errno(
-			    d, &m, errno, "cannot open '%s'", path);
+	} else if ((rc = input_open_path(d, path, in, &st)) != 0) {
+		return rc == 1 ? 0 : -1;
 	}
-	if (fstat(in->fd, &st) == -1)
-		return diag_errno(d, &m, errno, "cannot open '%s'", path);
 	if (input_kind(d, path, &st, in->fd) == -1)
 		return -1;
 	if (S_ISDIR(st.st_mode))
@@ -426,6 +484,8 @@ input_close(struct input *in)
 	lib_free(in->head);
 	in->head = NULL;
 	in->hlen = 0;
+	dir_index_free(in->dirs);
+	in->dirs = NULL;
 }
 
 struct input *
@@ -623,16 +683,12 @@ doc_load_file(struct arena *a, struct diag *d, const char *path,
 	return rc;
 }
 
-struct doc_node *
-doc_load_one(struct arena *a, struct diag *d, const char *path,
-    enum doc_format fmt, const struct load_limits *lim)
+/* The one document of docs (n of them) loaded from name, else NULL. */
+static struct doc_node *
+one_doc(struct diag *d, const char *name, struct doc_node **docs, size_t n)
 {
-	struct doc_node **docs;
-	size_t n;
-	struct mark m = { path, 0, 0 };
+	struct mark m = { name, 0, 0 };
 
-	if (doc_load_file(a, d, path, fmt, lim, &docs, &n) == -1)
-		return NULL;
 	if (n != 1) {
 		if (n == 0)
 			diag_err(d, &m, "file holds no document");
@@ -641,4 +697,29 @@ doc_load_one(struct arena *a, struct diag *d, const char *path,
 		return NULL;
 	}
 	return docs[0];
+}
+
+struct doc_node *
+doc_load_one(struct arena *a, struct diag *d, const char *path,
+    enum doc_format fmt, const struct load_limits *lim)
+{
+	struct doc_node **docs;
+	size_t n;
+
+	if (doc_load_file(a, d, path, fmt, lim, &docs, &n) == -1)
+		return NULL;
+	return one_doc(d, path, docs, n);
+}
+
+struct doc_node *
+doc_load_one_buf(struct arena *a, struct diag *d, const char *name,
+    const char *buf, size_t len, enum doc_format fmt,
+    const struct load_limits *lim)
+{
+	struct doc_node **docs;
+	size_t n;
+
+	if (doc_load_buf(a, d, name, buf, len, fmt, lim, &docs, &n) == -1)
+		return NULL;
+	return one_doc(d, name, docs, n);
 }

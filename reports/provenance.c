@@ -7,7 +7,6 @@
  * into report.json as `provenance`, read back by `rampart sign`.
  */
 #define _GNU_SOURCE /* dl_iterate_phdr */
-#include <dirent.h>
 #include <elf.h>
 #include <limits.h>
 #include <link.h>
@@ -65,12 +64,6 @@ pin_file(struct pins *p, struct diag *d, const char *role, const char *path)
 }
 
 static int
-name_cmp(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static int
 is_yaml(const char *name)
 {
 	size_t n = strlen(name);
@@ -79,95 +72,53 @@ is_yaml(const char *name)
 	    (n > 4 && strcmp(name + n - 4, ".yml") == 0);
 }
 
+/* walk()'s state: the pins, the role, the root and the manifest. */
+struct walk_pins {
+	struct pins *p;
+	struct diag *d;
+	const char *role, *root;
+	struct strbuf *mf;
+};
+
+/* Pin one file found by dir_walk_files(). */
+static int
+pin_walked(void *ctx, const struct walk_file *f)
+{
+	struct walk_pins *w = ctx;
+	struct sign_pin *e;
+
+	if ((e = pin_new(w->p, w->d)) == NULL)
+		return -1;
+	e->role = w->role;
+	e->name = arena_strdup(w->p->a, w->mf != NULL ? f->rel : f->path);
+	e->sha256 = arena_strdup(w->p->a, f->sha256);
+	e->input = w->mf != NULL ? arena_strdup(w->p->a, w->root) : NULL;
+	if (e->name == NULL || e->sha256 == NULL ||
+	    (w->mf != NULL && e->input == NULL))
+		return diag_sys(w->d, NULL, "out of memory");
+	if (w->mf != NULL) {
+		sb_adds(w->mf, f->rel);
+		sb_addc(w->mf, '\0');
+		sb_adds(w->mf, f->sha256);
+		sb_addc(w->mf, '\n');
+	}
+	return 0;
+}
+
 /*
- * Walk root/rel depth first, each directory's entries sorted, dot names
- * skipped.  input mode (manifest order of rules/engine.c): lstat, regular
- * files only, names relative to root, digest lines added to mf.  Pack
- * mode (rules/pack.c): stat, *.yaml and *.yml only, full paths.
+ * Walk root in manifest order (dir_walk_files()).  input mode (mf not
+ * NULL, the manifest of rules/engine.c): links skipped, regular files,
+ * names relative to root, digest lines added to mf.  Pack mode
+ * (rules/pack.c): links followed, *.yaml and *.yml only, full paths.
  */
 static int
 walk(struct pins *p, struct diag *d, const char *role, const char *root,
-    const char *rel, struct strbuf *mf, int depth)
+    struct strbuf *mf)
 {
-	char path[PATH_MAX], sub[PATH_MAX], hex[SHA256_HEX_LEN + 1];
-	char **names = NULL, **nv;
-	struct sign_pin *e;
-	struct dirent *de;
-	struct stat st;
-	size_t n = 0, i;
-	DIR *dp;
-	int rc = 0, r;
+	struct walk_pins w = { p, d, role, root, mf };
 
-	if (depth > 16)
-		return diag_err(d, NULL, "directory '%s' nests too deep", root);
-	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", root,
-		rel[0] ? "/" : "", rel) >= sizeof(path))
-		return diag_err(d, NULL, "path too long under '%s'", root);
-	if ((dp = opendir(path)) == NULL)
-		return diag_err(d, NULL, "cannot open directory '%s'", path);
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if ((nv = lib_realloc(names, (n + 1) * sizeof(*nv))) == NULL) {
-			rc = diag_sys(d, NULL, "out of memory");
-			break;
-		}
-		names = nv;
-		if ((names[n] = lib_strdup(de->d_name)) == NULL) {
-			rc = diag_sys(d, NULL, "out of memory");
-			break;
-		}
-		n++;
-	}
-	closedir(dp);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), name_cmp);
-	for (i = 0; i < n && rc == 0; i++) {
-		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel,
-			rel[0] ? "/" : "", names[i]) >= sizeof(sub) ||
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", root, sub) >=
-			sizeof(path)) {
-			rc =
-			    diag_err(d, NULL, "path too long under '%s'", root);
-			break;
-		}
-		r = mf != NULL ? lstat(path, &st) : stat(path, &st);
-		if (r == -1)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			rc = walk(p, d, role, root, sub, mf, depth + 1);
-			continue;
-		}
-		if (!S_ISREG(st.st_mode) || (mf == NULL && !is_yaml(names[i])))
-			continue;
-		if (sha256_file_hex(d, path, hex) == -1) {
-			rc = -1;
-			break;
-		}
-		if ((e = pin_new(p, d)) == NULL) {
-			rc = -1;
-			break;
-		}
-		e->role = role;
-		e->name = arena_strdup(p->a, mf != NULL ? sub : path);
-		e->sha256 = arena_strdup(p->a, hex);
-		e->input = mf != NULL ? arena_strdup(p->a, root) : NULL;
-		if (e->name == NULL || e->sha256 == NULL ||
-		    (mf != NULL && e->input == NULL)) {
-			rc = diag_sys(d, NULL, "out of memory");
-			break;
-		}
-		if (mf != NULL) {
-			sb_adds(mf, sub);
-			sb_addc(mf, '\0');
-			sb_adds(mf, hex);
-			sb_addc(mf, '\n');
-		}
-	}
-	for (i = 0; i < n; i++)
-		lib_free(names[i]);
-	lib_free(names);
-	return rc;
+	return dir_walk_files(d, root, NULL, mf != NULL ? 0 : WALK_FOLLOW,
+	    mf != NULL ? NULL : is_yaml, pin_walked, &w, NULL);
 }
 
 int
@@ -179,7 +130,7 @@ pins_dir(struct arena *a, struct diag *d, const char *root,
 	int rc;
 
 	sb_init(&mf);
-	rc = walk(&p, d, "input-file", root, "", &mf, 0);
+	rc = walk(&p, d, "input-file", root, &mf);
 	if (rc == 0 && mf.oom)
 		rc = diag_sys(d, NULL, "out of memory");
 	if (rc == 0)
@@ -197,7 +148,7 @@ pin_pack(struct pins *p, struct diag *d, const char *path)
 	struct stat st;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return walk(p, d, "rules", path, "", NULL, 0);
+		return walk(p, d, "rules", path, NULL);
 	return pin_file(p, d, "rules", path);
 }
 
@@ -420,7 +371,7 @@ add_pins(struct arena *a, struct diag *d, const struct assessment *r,
 	    (packs = arena_strdup(a, real)) == NULL)
 		return diag_sys(d, NULL, "out of memory");
 	i = p.n;
-	if (walk(&p, d, "rules", packs, "", NULL, 0) == -1)
+	if (walk(&p, d, "rules", packs, NULL) == -1)
 		return -1;
 	for (; i < p.n; i++)
 		p.v[i].source = "shipped";

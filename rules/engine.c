@@ -6,7 +6,6 @@
  * `pass`: a check that sees no resource is `not_applicable` only when
  * the rule does not require its evidence.
  */
-#include <dirent.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -622,101 +621,45 @@ on_resource(void *ctx, const struct resource *res, struct arena *a)
 	return 0;
 }
 
+/* dir_digest()'s walk: the manifest being built, the oldest time. */
+struct manifest {
+	struct strbuf *sb;
+	int64_t *oldest;
+};
+
+/* Add "relative-path NUL sha256 LF" of one file (dir_walk_files()). */
 static int
-name_cmp(const void *a, const void *b)
+manifest_add(void *ctx, const struct walk_file *f)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	struct manifest *mf = ctx;
 
-/*
- * Add "relative-path NUL sha256 LF" for every regular file under dir,
- * in sorted order, to sb: a manifest whose digest names the directory's
- * content.  Symbolic links are not followed.
- */
-static int
-manifest(struct diag *d, const char *root, const char *rel, struct strbuf *sb,
-    int depth, int64_t *oldest)
-{
-	char path[4096], sub[4096], hex[SHA256_HEX_LEN + 1], **names = NULL;
-	struct dirent *de;
-	struct stat st;
-	size_t n = 0, i;
-	DIR *dp;
-	int rc = 0;
-
-	if (depth > 16)
-		return diag_err(d, NULL, "directory '%s' nests too deep", root);
-	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", root,
-		rel[0] ? "/" : "", rel) >= sizeof(path))
-		return diag_err(d, NULL, "path too long under '%s'", root);
-	if ((dp = opendir(path)) == NULL) {
-		struct mark m = { root, 0, 0 };
-		return diag_err(d, &m, "cannot open directory '%s'", path);
-	}
-	while ((de = readdir(dp)) != NULL) {
-		char **nv;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if ((nv = lib_realloc(names, (n + 1) * sizeof(*nv))) == NULL ||
-		    (nv[n] = lib_strdup(de->d_name)) == NULL) {
-			if (nv != NULL)
-				names = nv;
-			rc = diag_sys(d, NULL, "out of memory");
-			break;
-		}
-		names = nv;
-		n++;
-	}
-	closedir(dp);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), name_cmp);
-	for (i = 0; i < n && rc == 0; i++) {
-		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel,
-			rel[0] ? "/" : "", names[i]) >= sizeof(sub) ||
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", root, sub) >=
-			sizeof(path)) {
-			rc =
-			    diag_err(d, NULL, "path too long under '%s'", root);
-			break;
-		}
-		if (lstat(path, &st) == -1)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			rc = manifest(d, root, sub, sb, depth + 1, oldest);
-		} else if (S_ISREG(st.st_mode)) {
-			if (*oldest == 0 || (int64_t)st.st_mtime < *oldest)
-				*oldest = (int64_t)st.st_mtime;
-			if (sha256_file_hex(d, path, hex) == -1) {
-				rc = -1;
-				break;
-			}
-			sb_adds(sb, sub);
-			sb_addc(sb, '\0');
-			sb_adds(sb, hex);
-			sb_addc(sb, '\n');
-		}
-	}
-	for (i = 0; i < n; i++)
-		lib_free(names[i]);
-	lib_free(names);
-	return rc;
+	if (*mf->oldest == 0 || (int64_t)f->st->st_mtime < *mf->oldest)
+		*mf->oldest = (int64_t)f->st->st_mtime;
+	sb_adds(mf->sb, f->rel);
+	sb_addc(mf->sb, '\0');
+	sb_adds(mf->sb, f->sha256);
+	sb_addc(mf->sb, '\n');
+	return 0;
 }
 
 /*
  * Digest of a directory input: its manifest's sha256; *oldest gets the
- * oldest modification time of its files (0 when it holds none).
+ * oldest modification time of its files (0 when it holds none); ix (may
+ * be NULL) the listings of its folders, for the reader.
  */
 static int
 dir_digest(struct diag *d, const char *path, char out[SHA256_HEX_LEN + 1],
-    int64_t *oldest)
+    int64_t *oldest, struct dir_index *ix)
 {
+	struct mark m = { path, 0, 0 };
 	struct strbuf sb;
+	struct manifest mf = { &sb, oldest };
 	int rc;
 
 	sb_init(&sb);
 	*oldest = 0;
-	rc = manifest(d, path, "", &sb, 0, oldest);
+	/* every regular file, in sorted order; links are not followed */
+	rc = dir_walk_files(d, path, &m, 0, NULL, manifest_add, &mf, ix);
 	if (rc == 0 && sb.oom)
 		rc = diag_sys(d, NULL, "out of memory");
 	if (rc == 0)
@@ -821,7 +764,13 @@ run_input_src(struct run *r, const char *path, const struct adapter *ad,
 	 * export is read once; only when the adapter's loader did not see
 	 * every byte is a regular file read again here (a pipe cannot be).
 	 */
-	if (is_dir && dir_digest(r->d, path, in->sha256, &in->collected) == -1)
+	/* The digest's walk lists every folder: the reader asks those
+	 * listings (lib.h, "directory index") instead of the kernel. */
+	if (is_dir && src->dirs == NULL &&
+	    (src->dirs = dir_index_new()) == NULL)
+		return diag_sys(r->d, NULL, "out of memory");
+	if (is_dir &&
+	    dir_digest(r->d, path, in->sha256, &in->collected, src->dirs) == -1)
 		return -1;
 	if (is_dir && in->collected != 0)
 		in->collected_how = how_mtime;

@@ -456,7 +456,7 @@ aws_path(struct dump *c, const struct dump_scope *s, const struct dump_call *ci,
 	if (ac_call_path(c, s, ci->svc, ci->call, name, index, buf, len) != 0)
 		return -1;
 	while (AWS(c)->placebo && name == NULL && index < PLACEBO_MAX_SEQ &&
-	    stat(buf, &st) != 0 && errno == ENOENT)
+	    dir_index_stat(c->ix, buf, &st) != 0 && errno == ENOENT)
 		if (ac_call_path(
 			c, s, ci->svc, ci->call, name, ++index, buf, len) != 0)
 			return -1;
@@ -816,7 +816,7 @@ call_present(const struct dump *c, const struct dump_scope *s, const char *svc,
 	}
 	if (ac_call_path(c, s, svc, call, NULL, 0, path, sizeof(path)) != 0)
 		return 0;
-	return stat(path, &st) == 0 || errno != ENOENT;
+	return dir_index_stat(c->ix, path, &st) == 0 || errno != ENOENT;
 }
 
 /*
@@ -887,11 +887,16 @@ read_regional(struct dump *c, const struct dump_scope *s)
 static int
 cli_detect(const char *path, int is_dir, const char *head, size_t len)
 {
+	struct dir_index *ix;
+	int kind;
+
 	(void)head;
 	(void)len;
-	if (!is_dir)
+	if (!is_dir || (ix = dir_index_new()) == NULL)
 		return 0;
-	return ac_scan_root(path, NULL, NULL, NULL) != 0 ? 50 : 0;
+	kind = ac_scan_root(ix, path, NULL, NULL, NULL);
+	dir_index_free(ix);
+	return kind != 0 ? 50 : 0;
 }
 
 /* One scope: its layout, its resources and its per-resource folders. */
@@ -953,7 +958,7 @@ cli_read(struct diag *d, const char *path, const struct load_limits *lim,
 		return -1;
 	memset(&aws, 0, sizeof(aws));
 	c.priv = &aws;
-	kind = ac_scan_root(path, c.a, &regions, &nreg);
+	kind = ac_scan_root(c.ix, path, c.a, &regions, &nreg);
 	if (kind == 0) {
 		diag_err(d, &m,
 		    "'%s' holds no AWS CLI outputs (<service>/<call>.json) "

@@ -90,8 +90,8 @@ int ac_read_vpcs(struct dump *c, const struct dump_scope *s);
 void ac_recordings(const struct dump *c, const char *svc, const char *call,
     size_t *n, size_t *max);
 const struct dump_call *ac_row(const char *svc, const char *call);
-int ac_scan_root(
-    const char *root, struct arena *a, char ***regions, size_t *nreg);
+int ac_scan_root(struct dir_index *ix, const char *root, struct arena *a,
+    char ***regions, size_t *nreg);
 int ac_singleton(struct dump *c, const struct dump_scope *s, const char *type,
     const char *svc, const char *call, const char *attr,
     struct doc_node **attrsp, const char **rerrp, struct mark *mp);

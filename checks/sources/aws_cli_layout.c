@@ -70,27 +70,24 @@ check_unknown_dir(struct dump *c, const struct dump_scope *s, const char *dir)
 {
 	char path[PATH_MAX];
 	const char *svc;
-	struct dirent *de;
-	DIR *dp;
+	const char *const *names;
+	size_t nn, i;
 	int n = 0;
 
-	if ((dp = opendir(dir)) == NULL)
+	if (dir_index_names(c->ix, dir, &names, &nn) != 0)
 		return 0;
-	while ((de = readdir(dp)) != NULL) {
-		svc = service_nocase(de->d_name, strlen(de->d_name));
+	for (i = 0; i < nn; i++) {
+		svc = service_nocase(names[i], strlen(names[i]));
 		if (svc == NULL)
 			continue;
-		if (dump_path_join(path, sizeof(path), dir, de->d_name))
+		if (dump_path_join(path, sizeof(path), dir, names[i]))
 			continue;
 		n++;
 		if (dump_mark_calls_error(c, s, svc, NULL, path,
 			"outputs under a folder that is not an AWS region "
-			"name are not read")) {
-			closedir(dp);
+			"name are not read"))
 			return -1;
-		}
 	}
-	closedir(dp);
 	return n;
 }
 
@@ -104,35 +101,36 @@ int
 ac_check_layout(struct dump *c, const struct dump_scope *s, int root)
 {
 	char path[PATH_MAX];
-	const char *svc;
-	struct dirent *de;
+	const char *svc, *name;
+	const char *const *names;
 	struct stat st;
 	int rc = 0, isdir, n;
-	DIR *dp;
+	size_t nn, i;
 
-	if ((dp = opendir(s->dir)) == NULL)
+	if (dir_index_names(c->ix, s->dir, &names, &nn) != 0)
 		return 0;
-	while (rc == 0 && (de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
+	for (i = 0; rc == 0 && i < nn; i++) {
+		name = names[i];
+		if (name[0] == '.')
 			continue;
-		if (dump_path_join(path, sizeof(path), s->dir, de->d_name)) {
+		if (dump_path_join(path, sizeof(path), s->dir, name)) {
 			rc = dump_warn_unread(
 			    c, s->dir, "an entry's path is too long to read");
 			continue;
 		}
-		isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-		svc = service_nocase(de->d_name,
-		    isdir ? strlen(de->d_name) : dump_stem_len(de->d_name));
-		if (isdir && is_cli_service(de->d_name)) {
-			if (!root && ac_is_global_service(de->d_name))
-				rc = dump_mark_calls_error(c, s, de->d_name,
-				    NULL, path,
+		isdir = dir_index_stat(c->ix, path, &st) == 0 &&
+		    S_ISDIR(st.st_mode);
+		svc = service_nocase(
+		    name, isdir ? strlen(name) : dump_stem_len(name));
+		if (isdir && is_cli_service(name)) {
+			if (!root && ac_is_global_service(name))
+				rc = dump_mark_calls_error(c, s, name, NULL,
+				    path,
 				    "an account-wide service under a region "
 				    "folder is not read");
 			else
-				rc = dump_check_service_dir(
-				    c, s, de->d_name, path);
-		} else if (isdir && root && src_is_region(de->d_name)) {
+				rc = dump_check_service_dir(c, s, name, path);
+		} else if (isdir && root && src_is_region(name)) {
 			continue;
 		} else if (svc != NULL) {
 			rc = dump_mark_calls_error(c, s, svc, NULL, path,
@@ -145,14 +143,13 @@ ac_check_layout(struct dump *c, const struct dump_scope *s, int root)
 			else if (n == 0)
 				rc = dump_warn_unread(c, path,
 				    "not an AWS CLI service or region folder");
-		} else if (!dump_ends_with(de->d_name, ".md") &&
-		    !dump_ends_with(de->d_name, ".txt") &&
-		    !(root && strcmp(de->d_name, COLLECTION_FILE) == 0)) {
+		} else if (!dump_ends_with(name, ".md") &&
+		    !dump_ends_with(name, ".txt") &&
+		    !(root && strcmp(name, COLLECTION_FILE) == 0)) {
 			rc = dump_warn_unread(c, path,
 			    "not an AWS CLI output (<service>/<call>.json)");
 		}
 	}
-	closedir(dp);
 	return rc;
 }
 
@@ -230,21 +227,22 @@ int
 ac_index_recordings(struct dump *c, const struct dump_scope *s)
 {
 	struct precording *v;
-	struct dirent *de;
-	size_t cap = 0, slen, seq;
-	DIR *dp;
+	const char *const *names;
+	const char *name;
+	size_t cap = 0, slen, seq, n, i;
 	int rc = 0;
 
-	if ((dp = opendir(s->dir)) == NULL)
+	if (dir_index_names(c->ix, s->dir, &names, &n) != 0)
 		return diag_errno(
 		    c->d, NULL, errno, "cannot read '%s'", s->dir);
-	while (rc == 0 && (de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
+	for (i = 0; rc == 0 && i < n; i++) {
+		name = names[i];
+		if (name[0] == '.')
 			continue;
-		if (!parse_recording(de->d_name, &slen, &seq)) {
-			if (!dump_ends_with(de->d_name, ".md") &&
-			    !dump_ends_with(de->d_name, ".txt"))
-				rc = check_placebo_entry(c, s, de->d_name);
+		if (!parse_recording(name, &slen, &seq)) {
+			if (!dump_ends_with(name, ".md") &&
+			    !dump_ends_with(name, ".txt"))
+				rc = check_placebo_entry(c, s, name);
 			continue;
 		}
 		if (AWS(c)->nrec == cap) {
@@ -259,43 +257,47 @@ ac_index_recordings(struct dump *c, const struct dump_scope *s)
 		}
 		AWS(c)->rec[AWS(c)->nrec].seq = seq;
 		if ((AWS(c)->rec[AWS(c)->nrec++].stem =
-			    arena_strndup(c->a, de->d_name, slen)) == NULL)
+			    arena_strndup(c->a, name, slen)) == NULL)
 			rc = diag_sys(c->d, NULL, "out of memory");
 	}
-	closedir(dp);
 	if (rc == 0 && AWS(c)->nrec > 0)
 		qsort(AWS(c)->rec, AWS(c)->nrec, sizeof(*AWS(c)->rec),
 		    ac_cmp_rec);
 	return rc;
 }
 
-/* 2 placebo layout, 1 CLI layout, 0 neither.  Regions into *regions. */
+/*
+ * 2 placebo layout, 1 CLI layout, 0 neither, from root's listing in ix.
+ * Regions into *regions.
+ */
 int
-ac_scan_root(const char *root, struct arena *a, char ***regions, size_t *nreg)
+ac_scan_root(struct dir_index *ix, const char *root, struct arena *a,
+    char ***regions, size_t *nreg)
 {
-	struct dirent *de;
-	DIR *dir;
+	const char *const *names;
+	const char *name;
 	int kind = 0;
 	char path[PATH_MAX];
 	struct stat st;
-	size_t cap = 0;
+	size_t cap = 0, n, i;
 	char **v;
 
 	if (regions != NULL)
 		*regions = NULL, *nreg = 0;
-	if ((dir = opendir(root)) == NULL)
+	if (dir_index_names(ix, root, &names, &n) != 0)
 		return 0;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
+	for (i = 0; i < n; i++) {
+		name = names[i];
+		if (name[0] == '.')
 			continue;
-		if (is_placebo_name(de->d_name) && kind == 0)
+		if (is_placebo_name(name) && kind == 0)
 			kind = 2;
-		snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
-		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		snprintf(path, sizeof(path), "%s/%s", root, name);
+		if (dir_index_stat(ix, path, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
-		if (is_cli_service(de->d_name))
+		if (is_cli_service(name))
 			kind = 1;
-		else if (src_is_region(de->d_name)) {
+		else if (src_is_region(name)) {
 			kind = 1;
 			if (regions != NULL && a != NULL) {
 				if (*nreg == cap) {
@@ -307,12 +309,10 @@ ac_scan_root(const char *root, struct arena *a, char ***regions, size_t *nreg)
 						break;
 					*regions = v;
 				}
-				(*regions)[(*nreg)++] =
-				    arena_strdup(a, de->d_name);
+				(*regions)[(*nreg)++] = arena_strdup(a, name);
 			}
 		}
 	}
-	closedir(dir);
 	if (regions != NULL && *regions != NULL)
 		qsort(*regions, *nreg, sizeof(char *), dump_cmp_str);
 	return kind;

@@ -445,10 +445,9 @@ per_resource_names(struct dump *c, const struct dump_scope *s, const char *svc,
     const char *call)
 {
 	char path[PATH_MAX], **v, *nm;
+	const char *const *names;
 	size_t n, max, i, len;
 	struct dump_strv sv = { NULL, 0, 0 };
-	struct dirent *de;
-	DIR *dir;
 
 	if (AWS(c)->placebo) {
 		/* Every sequence number up to the last: a gap is read as a
@@ -462,20 +461,17 @@ per_resource_names(struct dump *c, const struct dump_scope *s, const char *svc,
 		return v;
 	}
 	snprintf(path, sizeof(path), "%s/%s/%s", s->dir, svc, call);
-	if ((dir = opendir(path)) == NULL)
+	if (dir_index_names(c->ix, path, &names, &n) != 0)
 		return arena_alloc(c->a, sizeof(*v));
 	/* Grown by doubling: memory stays linear in the number of files. */
-	while ((de = readdir(dir)) != NULL) {
-		len = strlen(de->d_name);
-		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
+	for (i = 0; i < n; i++) {
+		len = strlen(names[i]);
+		if (len <= 5 || strcmp(names[i] + len - 5, ".json") != 0)
 			continue;
-		if ((nm = arena_strndup(c->a, de->d_name, len - 5)) == NULL ||
-		    dump_strv_push(c->a, &sv, nm) != 0) {
-			closedir(dir);
+		if ((nm = arena_strndup(c->a, names[i], len - 5)) == NULL ||
+		    dump_strv_push(c->a, &sv, nm) != 0)
 			return NULL;
-		}
 	}
-	closedir(dir);
 	if (dump_strv_push(c->a, &sv, NULL) != 0)
 		return NULL;
 	qsort(sv.v, sv.n - 1, sizeof(*sv.v), dump_cmp_str);

@@ -62,12 +62,31 @@ dump_strv_has(const struct dump_strv *sv, const char *str)
 	    bsearch(&str, sv->v, sv->n, sizeof(*sv->v), dump_cmp_str) != NULL;
 }
 
+/*
+ * The one JSON document of file path: from the bytes the run's digest
+ * walk kept when it read the file whole (lib.h, dir_index_keep()), else
+ * from the file.  NULL on error (reported in d->d).
+ */
+static struct doc_node *
+dump_load(struct dump *d, const char *path)
+{
+	const char *buf;
+	size_t len;
+
+	if (dir_index_bytes(d->ix, path, &buf, &len))
+		return doc_load_one_buf(
+		    d->a, d->d, path, buf, len, DOC_FMT_JSON, d->lim);
+	return doc_load_one(d->a, d->d, path, DOC_FMT_JSON, d->lim);
+}
+
 /* ------------------------------------------------------------- setup */
 
 int
 dump_init(struct dump *d, const struct dump_layout *lay, struct diag *dg,
     const char *root, const struct load_limits *lim, resource_fn fn, void *ctx)
 {
+	struct input *in;
+
 	memset(d, 0, sizeof(*d));
 	d->lay = lay;
 	d->d = dg;
@@ -75,8 +94,16 @@ dump_init(struct dump *d, const struct dump_layout *lay, struct diag *dg,
 	d->lim = lim;
 	d->fn = fn;
 	d->ctx = ctx;
-	if ((d->a = arena_new()) == NULL)
+	if ((in = input_of(lim, root)) != NULL && in->dirs != NULL) {
+		d->ix = in->dirs;
+	} else {
+		d->ix = dir_index_new();
+		d->ix_own = 1;
+	}
+	if (d->ix == NULL || (d->a = arena_new()) == NULL) {
+		dump_fini(d);
 		return dump_oom(d);
+	}
 	d->keep = d->a;
 	return 0;
 }
@@ -85,7 +112,11 @@ void
 dump_fini(struct dump *d)
 {
 	arena_free(d->keep);
+	if (d->ix_own)
+		dir_index_free(d->ix);
 	d->a = d->keep = NULL;
+	d->ix = NULL;
+	d->ix_own = 0;
 }
 
 int
@@ -98,10 +129,9 @@ dump_read_collection(struct dump *d)
 	struct stat st;
 
 	if (dump_path_join(path, sizeof(path), d->root, COLLECTION_FILE) != 0 ||
-	    stat(path, &st) != 0)
+	    dir_index_stat(d->ix, path, &st) != 0)
 		return 0;
-	if ((doc = doc_load_one(d->a, d->d, path, DOC_FMT_JSON, d->lim)) ==
-	    NULL)
+	if ((doc = dump_load(d, path)) == NULL)
 		return -1;
 	v = doc_get(doc, "started");
 	if (v == NULL || v->type != DOC_STRING)
@@ -117,36 +147,30 @@ dump_read_collection(struct dump *d)
 int
 dump_regions(struct dump *d, const char ***out, size_t *n)
 {
-	DIR *dp;
-	struct dirent *de;
+	const char *const *names;
 	const char **v = NULL, **nv;
-	size_t cap = 0;
+	size_t cap = 0, nn, i;
 
 	*n = 0;
 	*out = NULL;
-	if ((dp = opendir(d->root)) == NULL)
+	if (dir_index_names(d->ix, d->root, &names, &nn) != 0)
 		return diag_errno(
 		    d->d, NULL, errno, "cannot read directory '%s'", d->root);
-	while ((de = readdir(dp)) != NULL) {
-		if (!src_is_region(de->d_name))
+	for (i = 0; i < nn; i++) {
+		if (!src_is_region(names[i]))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
 			nv = arena_realloc(
 			    d->a, v, *n * sizeof(*v), cap * sizeof(*v));
-			if (nv == NULL) {
-				closedir(dp);
+			if (nv == NULL)
 				return dump_oom(d);
-			}
 			v = nv;
 		}
-		if ((v[*n] = arena_strdup(d->a, de->d_name)) == NULL) {
-			closedir(dp);
+		if ((v[*n] = arena_strdup(d->a, names[i])) == NULL)
 			return dump_oom(d);
-		}
 		(*n)++;
 	}
-	closedir(dp);
 	if (*n > 1)
 		qsort(v, *n, sizeof(*v), dump_cmp_str);
 	*out = v;
@@ -338,7 +362,7 @@ dump_get(struct dump *d, const struct dump_scope *s, const struct dump_call *c,
 	rc = d->lay->path != NULL
 	    ? d->lay->path(d, s, c, name, index, path, sizeof(path))
 	    : default_path(s, c, name, path, sizeof(path));
-	if (rc != 0 || stat(path, &st) != 0) {
+	if (rc != 0 || dir_index_stat(d->ix, path, &st) != 0) {
 		if (rc != 0 || errno == ENOENT)
 			return 0;
 		if (d->lay->strict_files)
@@ -363,8 +387,7 @@ dump_get(struct dump *d, const struct dump_scope *s, const struct dump_call *c,
 			: "its output is not a regular file",
 		    r->mark.file);
 	}
-	if ((doc = doc_load_one(d->a, d->d, path, DOC_FMT_JSON, d->lim)) ==
-	    NULL)
+	if ((doc = dump_load(d, path)) == NULL)
 		return -1;
 	r->mark = doc->mark;
 	if ((d->lay->unwrap != NULL ? d->lay->unwrap(d, c, doc, r)
@@ -791,7 +814,7 @@ per_resource_why(struct dump *d, const struct dump_call *c, const char *dir,
 	*oom = 0;
 	if (dump_path_join(path, plen, dir, name))
 		return "path too long to read";
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+	if (dir_index_stat(d->ix, path, &st) != 0 || !S_ISREG(st.st_mode))
 		return "not a regular file";
 	if (!dump_ends_with(name, ".json") || len == 5)
 		return "not a '<name>.json' file";
@@ -808,27 +831,24 @@ per_resource_why(struct dump *d, const struct dump_call *c, const char *dir,
 /* One per-resource folder: its unread entries make c's type an error. */
 static int
 check_folder(struct dump *d, const struct dump_scope *s,
-    const struct dump_call *c, const char *dir, DIR *dp)
+    const struct dump_call *c, const char *dir, const char *const *names,
+    size_t n)
 {
 	char path[PATH_MAX];
 	const char *first = NULL, *why;
-	struct dirent *de;
-	size_t bad = 0;
+	size_t bad = 0, i;
 	int oom;
 
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (de->d_name[0] == '.' &&
-		    dump_path_join(path, sizeof(path), dir, de->d_name) == 0) {
+	for (i = 0; i < n; i++) {
+		if (names[i][0] == '.' &&
+		    dump_path_join(path, sizeof(path), dir, names[i]) == 0) {
 			/* never written by a collector; holds no
 			 * resource's evidence (.DS_Store, .tmp) */
 			dump_warn_unread(d, path, "hidden file");
 			continue;
 		}
 		why = per_resource_why(
-		    d, c, dir, de->d_name, path, sizeof(path), &oom);
+		    d, c, dir, names[i], path, sizeof(path), &oom);
 		if (oom)
 			return dump_oom(d);
 		if (why == NULL)
@@ -854,9 +874,8 @@ dump_check_per_resource(struct dump *d, const struct dump_scope *s,
 {
 	char dir[PATH_MAX];
 	const struct dump_call *c;
-	size_t i;
-	DIR *dp;
-	int rc;
+	const char *const *names;
+	size_t i, n;
 
 	if (d->joined.n > 0)
 		qsort(d->joined.v, d->joined.n, sizeof(*d->joined.v),
@@ -867,7 +886,7 @@ dump_check_per_resource(struct dump *d, const struct dump_scope *s,
 		    (skip != NULL && skip(s, c)))
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s/%s", s->dir, c->svc, c->call);
-		if ((dp = opendir(dir)) == NULL) {
+		if (dir_index_names(d->ix, dir, &names, &n) != 0) {
 			if (errno == ENOENT)
 				continue;
 			if (dump_mark_calls_error(d, s, c->svc, c->call, dir,
@@ -878,9 +897,7 @@ dump_check_per_resource(struct dump *d, const struct dump_scope *s,
 				return -1;
 			continue;
 		}
-		rc = check_folder(d, s, c, dir, dp);
-		closedir(dp);
-		if (rc != 0)
+		if (check_folder(d, s, c, dir, names, n) != 0)
 			return -1;
 	}
 	d->joined.n = 0;
@@ -918,7 +935,8 @@ check_service_entry(struct dump *d, const struct dump_scope *s, const char *svc,
 	const struct dump_call *c;
 	struct stat st;
 	size_t len = strlen(name);
-	int isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	int isdir =
+	    dir_index_stat(d->ix, path, &st) == 0 && S_ISDIR(st.st_mode);
 
 	if (!isdir && dump_ends_with(name, ".json")) {
 		c = call_nocase(d->lay, svc, name, len - 5);
@@ -962,24 +980,20 @@ dump_check_service_dir(struct dump *d, const struct dump_scope *s,
     const char *svc, const char *dir)
 {
 	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *dp;
+	const char *const *names;
+	size_t i, n;
 	int rc = 0;
 
-	if ((dp = opendir(dir)) == NULL)
+	if (dir_index_names(d->ix, dir, &names, &n) != 0)
 		return dump_mark_calls_error(
 		    d, s, svc, NULL, dir, "service folder cannot be read");
-	while (rc == 0 && (de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (dump_path_join(path, sizeof(path), dir, de->d_name))
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (dump_path_join(path, sizeof(path), dir, names[i]))
 			rc = dump_mark_calls_error(d, s, svc, NULL, dir,
 			    "an entry's path is too long to read");
 		else
-			rc = check_service_entry(d, s, svc, de->d_name, path);
+			rc = check_service_entry(d, s, svc, names[i], path);
 	}
-	closedir(dp);
 	return rc;
 }
 
@@ -1191,7 +1205,7 @@ scope_listing(struct dump *d, const struct dump_scope *s,
 		return dump_listed(d, type, r.msg, r.mark.file);
 	}
 	snprintf(dir, sizeof(dir), "%s/%s/%s", s->dir, c->svc, c->call);
-	if (stat(dir, &sb) != 0)
+	if (dir_index_stat(d->ix, dir, &sb) != 0)
 		return 0; /* not collected: no listing at all */
 	if (!S_ISDIR(sb.st_mode))
 		return diag_err(d->d, NULL, "'%s' must be a directory", dir);
@@ -1266,7 +1280,7 @@ scope_join(
 	size_t i;
 
 	snprintf(dir, sizeof(dir), "%s/%s/%s", s->dir, c->svc, c->call);
-	if (stat(dir, &sb) != 0)
+	if (dir_index_stat(d->ix, dir, &sb) != 0)
 		return 0;
 	for (i = 0; i < d->n; i++) {
 		if (strcmp(d->v[i].type, c->type) != 0)

@@ -208,6 +208,15 @@ struct dump {
 	struct diag *d;
 	struct arena *a; /* allocations of the current scope */
 	struct arena *keep; /* of the whole read */
+	/*
+	 * The listings of the input's folders (lib.h, "directory index"):
+	 * every existence and type question of the read is answered from
+	 * them, each folder listed once.  Of this read and its thread:
+	 * the input's (struct input.dirs, filled by the run's digest walk)
+	 * when lim carries the input, else the read's own (ix_own).
+	 */
+	struct dir_index *ix;
+	int ix_own;
 	const struct load_limits *lim;
 	const char *root;
 	const char *account; /* account, subscription, project or tenancy */
@@ -250,8 +259,10 @@ struct dump_resp {
 };
 
 /*
- * Start a read of root with layout lay: a fresh arena (a == keep).  0,
- * or -1 (out of memory, reported in d).  dump_fini() frees it.
+ * Start a read of root with layout lay: a fresh arena (a == keep) and
+ * the directory index of the input lim carries for root (input_of()),
+ * else a fresh one.  0, or -1 (out of memory, reported in d).
+ * dump_fini() frees what is the read's own.
  */
 int dump_init(struct dump *d, const struct dump_layout *lay, struct diag *dg,
     const char *root, const struct load_limits *lim, resource_fn fn, void *ctx);

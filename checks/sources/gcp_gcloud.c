@@ -1012,7 +1012,7 @@ read_scope(struct gc *g, const char *dir, const char *project)
  * be an AWS CLI export).
  */
 static int
-has_service(const char *dir)
+has_service(struct dir_index *ix, const char *dir)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -1022,53 +1022,50 @@ has_service(const char *dir)
 	for (i = 0; i < NCALLS; i++) {
 		if (snprintf(path, sizeof(path), "%s/%s", dir, calls[i].svc) >=
 			(int)sizeof(path) ||
-		    stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		    dir_index_stat(ix, path, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
 		found = 1;
 		if (snprintf(path, sizeof(path), "%s/%s/%s%s", dir,
 			calls[i].svc, calls[i].call,
 			calls[i].per != DUMP_ONCE ? "" : ".json") <
 			(int)sizeof(path) &&
-		    stat(path, &st) == 0)
+		    dir_index_stat(ix, path, &st) == 0)
 			return 2;
 	}
 	return found;
 }
 
-/* The project folders of root, sorted, in arena a (d may be NULL). */
+/*
+ * The project folders of root, sorted, in arena a (d may be NULL), from
+ * the listings in ix.
+ */
 static int
-project_dirs(
-    const char *root, struct arena *a, struct diag *d, char ***out, size_t *n)
+project_dirs(struct dir_index *ix, const char *root, struct arena *a,
+    struct diag *d, char ***out, size_t *n)
 {
 	char path[PATH_MAX], **v = NULL, **nv;
-	struct dirent *de;
-	size_t cap = 0;
-	DIR *dp;
+	const char *const *names;
+	size_t cap = 0, nn, i;
 
 	*n = 0;
-	if ((dp = opendir(root)) == NULL)
+	if (dir_index_names(ix, root, &names, &nn) != 0)
 		return 0;
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    snprintf(path, sizeof(path), "%s/%s", root, de->d_name) >=
+	for (i = 0; i < nn; i++) {
+		if (names[i][0] == '.' ||
+		    snprintf(path, sizeof(path), "%s/%s", root, names[i]) >=
 			(int)sizeof(path) ||
-		    has_service(path) != 2)
+		    has_service(ix, path) != 2)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			if ((nv = arena_realloc(a, v, *n * sizeof(*v),
-				 cap * sizeof(*v))) == NULL) {
-				closedir(dp);
+				 cap * sizeof(*v))) == NULL)
 				return diag_sys(d, NULL, "out of memory");
-			}
 			v = nv;
 		}
-		if ((v[(*n)++] = arena_strdup(a, de->d_name)) == NULL) {
-			closedir(dp);
+		if ((v[(*n)++] = arena_strdup(a, names[i])) == NULL)
 			return diag_sys(d, NULL, "out of memory");
-		}
 	}
-	closedir(dp);
 	if (*n > 0)
 		qsort(v, *n, sizeof(*v), dump_cmp_str);
 	*out = v;
@@ -1079,22 +1076,23 @@ static int
 gcloud_detect(const char *path, int is_dir, const char *head, size_t len)
 {
 	char **dirs;
-	struct arena *a;
+	struct arena *a = NULL;
+	struct dir_index *ix;
 	size_t n = 0;
 	int score = 0;
 
 	(void)head;
 	(void)len;
-	if (!is_dir)
+	if (!is_dir || (ix = dir_index_new()) == NULL)
 		return 0;
 	/* above aws-cli (50) when a gcloud output is there */
-	if ((score = has_service(path)) != 0)
-		return score == 2 ? 60 : 45;
-	if ((a = arena_new()) == NULL)
-		return 0;
-	if (project_dirs(path, a, NULL, &dirs, &n) == 0 && n > 0)
+	if ((score = has_service(ix, path)) != 0)
+		score = score == 2 ? 60 : 45;
+	else if ((a = arena_new()) != NULL &&
+	    project_dirs(ix, path, a, NULL, &dirs, &n) == 0 && n > 0)
 		score = 60;
 	arena_free(a);
+	dir_index_free(ix);
 	return score;
 }
 
@@ -1119,11 +1117,11 @@ gcloud_read(struct diag *d, const char *path, const struct load_limits *lim,
 		return -1;
 	if (dump_read_collection(&g.dp) != 0)
 		goto out;
-	if (has_service(path)) {
+	if (has_service(g.dp.ix, path)) {
 		rc = read_scope(&g, path, NULL);
 		goto out;
 	}
-	if (project_dirs(path, g.dp.a, d, &dirs, &n) != 0)
+	if (project_dirs(g.dp.ix, path, g.dp.a, d, &dirs, &n) != 0)
 		goto out;
 	if (n == 0) {
 		diag_err(d, &m,

@@ -6,7 +6,9 @@
  * a truncated flag of any spelling), every error class, a directory or
  * a missing file where a file belongs, must give an incomplete listing
  * marker and never a clean one; their clean twins (null or "" token,
- * false flag) must give a clean marker.  The pure functions (classes,
+ * false flag) must give a clean marker; every odd entry where a call's
+ * file belongs (links, a FIFO, a folder, a file where the service folder
+ * is) reads as stat(2) says.  The pure functions (classes,
  * wording, page keys, src_marker) are checked as tables.
  */
 #include "tests/unit/testutil.h"
@@ -402,6 +404,89 @@ test_service_dir(void **state)
 	}
 }
 
+/*
+ * The reader answers "is the call's file there, of which kind" from its
+ * folder listings (lib.h, "directory index"): every odd entry where the
+ * listing's file belongs must read as it did with stat(2).  A link to a
+ * good file is that file; a FIFO, a folder, or a file where the service
+ * folder belongs is an error (the FIFO never opened: this would hang);
+ * a dangling link, a case-changed name or nothing is missing (no
+ * marker, no resource).  Never a clean marker but for the good file.
+ */
+static void
+test_index_entries(void **state)
+{
+	enum { CLEAN, ERROR, MISSING };
+	static const struct {
+		const char *what;
+		int want;
+		const char *words;
+	} v[] = {
+		{ "link", CLEAN, NULL },
+		{ "link-to-link", CLEAN, NULL },
+		{ "fifo", ERROR, "not a regular file" },
+		{ "dir", ERROR, "directory stands where" },
+		{ "file-as-folder", ERROR, "Not a directory" },
+		{ "dangling", MISSING, NULL },
+		{ "case", MISSING, NULL },
+		{ "absent", MISSING, NULL },
+	};
+	char path[512], other[512], cmd[1200];
+	struct seen s;
+	size_t i, j, nfw;
+	int m;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		clean_export(FW_OK "}");
+		put("other/real.json", FW_OK "}");
+		snprintf(path, sizeof(path), "%s/net/fw-list.json", root);
+		snprintf(other, sizeof(other), "%s/other/real.json", root);
+		assert_int_equal(unlink(path), 0);
+		if (strcmp(v[i].what, "link") == 0) {
+			assert_int_equal(symlink(other, path), 0);
+		} else if (strcmp(v[i].what, "link-to-link") == 0) {
+			snprintf(cmd, sizeof(cmd), "%s/other/l", root);
+			assert_int_equal(symlink(other, cmd), 0);
+			assert_int_equal(symlink(cmd, path), 0);
+		} else if (strcmp(v[i].what, "fifo") == 0) {
+			assert_int_equal(mkfifo(path, 0600), 0);
+		} else if (strcmp(v[i].what, "dir") == 0) {
+			assert_int_equal(mkdir(path, 0700), 0);
+		} else if (strcmp(v[i].what, "file-as-folder") == 0) {
+			snprintf(cmd, sizeof(cmd), "rm -rf '%s/net'", root);
+			assert_int_equal(system(cmd), 0);
+			put("net", "{}");
+		} else if (strcmp(v[i].what, "dangling") == 0) {
+			assert_int_equal(symlink("nowhere.json", path), 0);
+		} else if (strcmp(v[i].what, "case") == 0) {
+			put("net/FW-list.json", FW_OK "}");
+		}
+		read_all(&s);
+		m = marker_of(&s, FW);
+		for (j = 0, nfw = 0; j < s.n; j++)
+			nfw += !s.v[j].listing && strcmp(s.v[j].type, FW) == 0;
+		switch (v[i].want) {
+		case CLEAN:
+			assert_true(m >= 0);
+			assert_null(s.v[m].rerr);
+			assert_int_equal(nfw, 2);
+			break;
+		case ERROR:
+			assert_true(m >= 0);
+			assert_non_null(s.v[m].rerr);
+			if (strstr(s.v[m].rerr, v[i].words) == NULL)
+				fail_msg("%s: '%s'", v[i].what, s.v[m].rerr);
+			assert_int_equal(nfw, 0);
+			break;
+		default:
+			assert_int_equal(m, -1);
+			assert_int_equal(nfw, 0);
+		}
+		arena_free(s.a);
+	}
+}
+
 static void
 test_pure_tables(void **state)
 {
@@ -469,6 +554,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_errors_never_complete),
 		cmocka_unit_test(test_children_and_joins),
 		cmocka_unit_test(test_service_dir),
+		cmocka_unit_test(test_index_entries),
 		cmocka_unit_test_teardown(test_pure_tables, cleanup),
 	};
 

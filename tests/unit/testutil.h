@@ -430,4 +430,31 @@ test_plugin_free(struct test_plugin *t)
 	t->a = NULL;
 }
 
+/*
+ * A scratch tree's end: every folder made writable again (a test may
+ * have locked some) and the tree removed.  Asserts it worked.
+ */
+static inline void
+test_rm_tree(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(
+	    cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", dir, dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Write text to dir/rel (the folders must exist). */
+static inline void
+test_put(const char *dir, const char *rel, const char *text)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
 #endif
