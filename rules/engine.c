@@ -30,6 +30,9 @@ struct run_type_wants {
 struct run_private {
 	/* The arena of the run that made it: partial runs share it. */
 	struct arena *a;
+	/* Arenas of folded partial runs, which hold results (run_fold()). */
+	struct arena **adopted;
+	size_t nadopted, adopted_cap;
 	struct run_type_wants wants[RUN_TYPE_CACHE];
 	size_t nwants;
 };
@@ -102,8 +105,33 @@ run_free(struct run *r)
 		return;
 	for (i = 0; i < r->as.nchecks; i++)
 		lib_free(r->as.checks[i].results);
+	/* Partial runs share their template's private part. */
+	if (r->priv != NULL && r->priv->a == r->as.a) {
+		for (i = 0; i < r->priv->nadopted; i++)
+			arena_free(r->priv->adopted[i]);
+		lib_free(r->priv->adopted);
+	}
+	lib_free(r->block);
 	arena_free(r->as.a);
 	lib_free(r);
+}
+
+int
+run_adopt_arena(struct run *r, struct arena *a)
+{
+	struct run_private *p = r->priv;
+	struct arena **v;
+	size_t ncap;
+
+	if (p->nadopted == p->adopted_cap) {
+		ncap = p->adopted_cap ? p->adopted_cap * 2 : 16;
+		if ((v = lib_realloc(p->adopted, ncap * sizeof(*v))) == NULL)
+			return diag_sys(r->d, NULL, "out of memory");
+		p->adopted = v;
+		p->adopted_cap = ncap;
+	}
+	p->adopted[p->nadopted++] = a;
+	return 0;
 }
 
 /* An empty run and its arena, or NULL (said in d). */
@@ -223,16 +251,26 @@ run_partial(const struct run *tmpl, struct diag *d)
 	struct run *r;
 	const struct check_outcome *t;
 	struct check_outcome *o;
-	size_t i;
+	unsigned char *seen;
+	size_t i, size;
 
 	if ((r = run_alloc(d, tmpl->as.bl, tmpl->as.rs)) == NULL)
 		return NULL;
 	r->as.opts = tmpl->as.opts;
 	r->as.started = tmpl->as.started;
 	r->priv = tmpl->priv;
-	if ((r->as.checks = arena_alloc(r->as.a,
-		 (tmpl->as.nchecks + 1) * sizeof(*r->as.checks))) == NULL)
-		goto oom;
+	/* One block for the checks and their seen flags, out of the arena:
+	 * the fold may take the arena, which should hold results alone. */
+	size = (tmpl->as.nchecks + 1) * sizeof(*r->as.checks);
+	for (i = 0; i < tmpl->as.nchecks; i++)
+		size += tmpl->as.checks[i].rule->ntypes + 1;
+	if ((r->block = lib_calloc(1, size)) == NULL) {
+		diag_sys(d, NULL, "out of memory");
+		run_free(r);
+		return NULL;
+	}
+	r->as.checks = r->block;
+	seen = (unsigned char *)(r->as.checks + tmpl->as.nchecks + 1);
 	for (i = 0; i < tmpl->as.nchecks; i++) {
 		t = &tmpl->as.checks[i];
 		o = &r->as.checks[i];
@@ -240,16 +278,11 @@ run_partial(const struct run *tmpl, struct diag *d)
 		o->params = t->params;
 		o->param_src = t->param_src;
 		o->not_run = t->not_run;
-		if ((o->seen = arena_alloc(r->as.a, o->rule->ntypes + 1)) ==
-		    NULL)
-			goto oom;
+		o->seen = seen;
+		seen += o->rule->ntypes + 1;
 	}
 	r->as.nchecks = tmpl->as.nchecks;
 	return r;
-oom:
-	diag_sys(d, NULL, "out of memory");
-	run_free(r);
-	return NULL;
 }
 
 /* Mark the rule types of o that match type as seen (evidence exists). */

@@ -70,13 +70,12 @@ dup_str(struct arena *a, const char *s, int *oom)
 	return d;
 }
 
-int
-run_add_result(struct run *r, struct check_outcome *o,
-    const struct check_result *res, uint32_t in)
+/* Room for one more result of o, listed and tracked: 0 or -1. */
+static int
+result_room(struct run *r, struct check_outcome *o)
 {
-	struct check_result *dst, *v;
-	size_t i, ncap;
-	int oom = 0;
+	struct check_result *v;
+	size_t ncap;
 
 	if (o->n == o->cap) {
 		ncap = o->cap ? o->cap * 2 : 16;
@@ -85,7 +84,29 @@ run_add_result(struct run *r, struct check_outcome *o,
 		o->results = v;
 		o->cap = ncap;
 	}
-	if (grow_tracked(r, o, o->n + 1) == -1)
+	return grow_tracked(r, o, o->n + 1);
+}
+
+/* o's new last result came from input in. */
+static void
+result_added(struct check_outcome *o, uint32_t in)
+{
+	/* Results before the first tracked one belong to no input. */
+	while (o->ntracked < o->n)
+		o->result_input[o->ntracked++] = UINT32_MAX;
+	o->result_input[o->ntracked++] = in;
+	o->n++;
+}
+
+int
+run_add_result(struct run *r, struct check_outcome *o,
+    const struct check_result *res, uint32_t in)
+{
+	struct check_result *dst;
+	size_t i;
+	int oom = 0;
+
+	if (result_room(r, o) == -1)
 		return -1;
 	dst = &o->results[o->n];
 	memset(dst, 0, sizeof(*dst));
@@ -110,12 +131,36 @@ run_add_result(struct run *r, struct check_outcome *o,
 	if (oom)
 		return diag_sys(r->d, NULL, "out of memory");
 	dst->nev = res->nev;
-	/* Results before the first tracked one belong to no input. */
-	while (o->ntracked < o->n)
-		o->result_input[o->ntracked++] = UINT32_MAX;
-	o->result_input[o->ntracked++] = in;
-	o->n++;
+	result_added(o, in);
 	return 0;
+}
+
+/*
+ * Whether every listed result of partial run p goes into r, none beyond
+ * r's cap (--max-results): then the fold takes p's arena, where those
+ * results' strings already are, instead of copying each.
+ */
+static int
+fold_keeps_all(const struct run *r, const struct run *p)
+{
+	const struct check_outcome *o, *po;
+	size_t i, k, have[ST_COUNT], max = r->as.opts.max_results;
+	int s;
+
+	if (max == 0)
+		return 1;
+	for (i = 0; i < r->as.nchecks; i++) {
+		o = &r->as.checks[i];
+		po = &p->as.checks[i];
+		if (po->n == 0)
+			continue;
+		for (s = 0; s < ST_COUNT; s++)
+			have[s] = o->counts[s] > max ? max : o->counts[s];
+		for (k = 0; k < po->n; k++)
+			if (++have[po->results[k].status] > max)
+				return 0;
+	}
+	return 1;
 }
 
 /* Copy input p into a new input of r (strings into r's arena). */
@@ -143,13 +188,13 @@ fold_input(struct run *r, const struct input_info *p)
 }
 
 int
-run_fold(struct run *r, const struct run *p)
+run_fold(struct run *r, struct run *p)
 {
 	struct check_outcome *o;
 	const struct check_outcome *po;
 	size_t i, k, listed[ST_COUNT], max = r->as.opts.max_results;
 	uint32_t in;
-	int s;
+	int s, take;
 
 	if (p->as.ninputs != 1 || p->as.nchecks != r->as.nchecks)
 		return diag_err(r->d, NULL,
@@ -167,6 +212,14 @@ run_fold(struct run *r, const struct run *p)
 	in = (uint32_t)r->as.ninputs;
 	if (fold_input(r, &p->as.inputs[0]) == -1)
 		return -1;
+	/*
+	 * First p's arena becomes r's: its results then point into r's.
+	 * Only a run_partial()'s, whose checks are not in its arena.
+	 */
+	take = p->block != NULL && p->as.a != NULL && fold_keeps_all(r, p) &&
+	    run_adopt_arena(r, p->as.a) == 0;
+	if (take)
+		p->as.a = NULL;
 	for (i = 0; i < r->as.nchecks; i++) {
 		o = &r->as.checks[i];
 		po = &p->as.checks[i];
@@ -184,8 +237,16 @@ run_fold(struct run *r, const struct run *p)
 			s = (int)po->results[k].status;
 			if (max != 0 && listed[s] >= max)
 				continue;
-			if (run_add_result(r, o, &po->results[k], in) == -1)
+			if (!take) {
+				if (run_add_result(r, o, &po->results[k], in) ==
+				    -1)
+					return -1;
+			} else if (result_room(r, o) == -1) {
 				return -1;
+			} else {
+				o->results[o->n] = po->results[k];
+				result_added(o, in);
+			}
 			listed[s]++;
 		}
 		for (s = 0; s < ST_COUNT; s++)

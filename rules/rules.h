@@ -822,6 +822,9 @@ struct run {
 	struct assessment as;
 	struct diag *d;
 	struct run_private *priv;
+	/* A partial run's checks and seen flags (run_partial()), or NULL:
+	 * not in its arena, which the fold may take with the results. */
+	void *block;
 };
 
 /*
@@ -898,10 +901,18 @@ int run_track_inputs(struct run *r);
  * that folding the partials of inputs 1..n in that order lists exactly
  * what one sequential run over inputs 1..n lists (each partial keeps the
  * first max_results per status in its own input order, and every result
- * of input k precedes every result of input k+1).  Strings are copied
- * into r's arena; p may be freed afterwards.  0 or -1.
+ * of input k precedes every result of input k+1).  When p was made by
+ * run_partial() and all of its listed results go into r, r takes p's
+ * arena (run_adopt_arena()), where their strings are; otherwise they are
+ * copied into r's.  p is freed
+ * afterwards with run_free() either way.  0 or -1.
  */
-int run_fold(struct run *r, const struct run *p);
+int run_fold(struct run *r, struct run *p);
+/*
+ * r owns arena a from now on (freed with r): 0, or -1 (said in r's
+ * diagnostics) when memory runs out, and then a is the caller's still.
+ */
+int run_adopt_arena(struct run *r, struct arena *a);
 
 /* How run_inputs() reads many inputs. */
 struct run_jobs {

@@ -186,21 +186,35 @@ sequential(struct world *w, const char *const *in, size_t n, size_t max)
 	return r;
 }
 
-/* Fold one partial run per input, by hand, in order. */
+/*
+ * Fold one partial run per input, by hand, in order: made by run_new()
+ * (the fold copies their results) or, with partial set, copied from a
+ * template by run_partial() as the workers make them (the fold takes
+ * their arena when all their results fit under the cap, else copies).
+ */
 static struct run *
-folded(struct world *w, const char *const *in, size_t n, size_t max)
+folded_as(
+    struct world *w, const char *const *in, size_t n, size_t max, int partial)
 {
-	struct run *r = new_run(w, max), *p;
+	struct run *r = new_run(w, max), *p, *tmpl = new_run(w, max);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		p = new_run(w, max);
+		p = partial ? run_partial(tmpl, &w->d) : new_run(w, max);
+		assert_non_null(p);
 		assert_int_equal(run_input(p, in[i], NULL), 0);
 		assert_int_equal(run_fold(r, p), 0);
 		r->as.inputs[r->as.ninputs - 1].ordinal = i;
 		run_free(p);
 	}
+	run_free(tmpl);
 	return r;
+}
+
+static struct run *
+folded(struct world *w, const char *const *in, size_t n, size_t max)
+{
+	return folded_as(w, in, n, max, 0);
 }
 
 /* How run_inputs() reads in[0..n) with `jobs` workers. */
@@ -242,6 +256,10 @@ fold_equals_sequential(void **state)
 	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
 		seq = sequential(w, inputs, NINPUTS, caps[c]);
 		f = folded(w, inputs, NINPUTS, caps[c]);
+		assert_same_run(seq, f);
+		run_free(f);
+		/* Partials whose arena the fold takes (unless capped). */
+		f = folded_as(w, inputs, NINPUTS, caps[c], 1);
 		assert_same_run(seq, f);
 		for (jobs = 2; jobs <= 4; jobs++) {
 			par = workers(w, inputs, NINPUTS, caps[c], jobs);
