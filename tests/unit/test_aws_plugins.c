@@ -37,27 +37,6 @@ find(const struct coll *c, const char *type, const char *id)
 	return r;
 }
 
-/* A resource from inline JSON attributes. */
-static struct resource *
-inline_res(struct arena *a, const char *type, const char *json)
-{
-	struct resource *r = arena_alloc(a, sizeof(*r));
-	struct doc_node **docs;
-	size_t n;
-	struct diag d;
-
-	diag_init(&d);
-	assert_int_equal(doc_load_buf(a, &d, "inline.json", json, strlen(json),
-			     DOC_FMT_JSON, NULL, &docs, &n),
-	    0);
-	diag_free(&d);
-	r->type = type;
-	r->id = "inline";
-	r->attrs = docs[0];
-	r->source = "inline.json";
-	return r;
-}
-
 /* The last result eval_at() built (its arena lives until the next). */
 static struct check_result last;
 
@@ -195,7 +174,7 @@ test_nacl(void **state)
 		arena_free(c.a);
 	}
 	/* a lower-numbered deny of 22 wins over the allow-all */
-	r = inline_res(a, "AWS::EC2::NetworkAcl",
+	r = test_inline_res(a, "AWS::EC2::NetworkAcl", "inline",
 	    "{\"Entries\": ["
 	    "{\"RuleNumber\": 200, \"Protocol\": \"-1\", \"Egress\": false,"
 	    " \"CidrBlock\": \"0.0.0.0/0\", \"RuleAction\": \"allow\"},"
@@ -216,26 +195,28 @@ test_nacl(void **state)
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": [3389]}"), ST_FAIL);
 	/* missing attributes: error */
-	r = inline_res(a, "AWS::EC2::NetworkAcl", "{\"NetworkAclId\": \"x\"}");
+	r = test_inline_res(
+	    a, "AWS::EC2::NetworkAcl", "inline", "{\"NetworkAclId\": \"x\"}");
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_ERROR);
-	r = inline_res(a, "AWS::EC2::SecurityGroup", "{\"GroupId\": \"x\"}");
+	r = test_inline_res(
+	    a, "AWS::EC2::SecurityGroup", "inline", "{\"GroupId\": \"x\"}");
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_ERROR);
-	r = inline_res(a, "AWS::EC2::SecurityGroup",
+	r = test_inline_res(a, "AWS::EC2::SecurityGroup", "inline",
 	    "{\"IpPermissions\": [{\"IpProtocol\": \"tcp\","
 	    " \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}]}");
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_ERROR);
 	/* ipv6 world, port range, protocol -1 */
-	r = inline_res(a, "AWS::EC2::SecurityGroup",
+	r = test_inline_res(a, "AWS::EC2::SecurityGroup", "inline",
 	    "{\"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 3000,"
 	    " \"ToPort\": 4000, \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}]}");
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": [3389]}"), ST_FAIL);
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
-	r = inline_res(a, "AWS::EC2::SecurityGroup",
+	r = test_inline_res(a, "AWS::EC2::SecurityGroup", "inline",
 	    "{\"IpPermissions\": [{\"IpProtocol\": \"-1\","
 	    " \"IpRanges\": [{\"CidrIp\": \"10.0.0.0/8\"}]}]}");
 	assert_int_equal(
@@ -324,14 +305,14 @@ test_policy_inline(void **state)
 
 	(void)state;
 	/* public read, no condition */
-	r = inline_res(a, "AWS::S3::Bucket",
+	r = test_inline_res(a, "AWS::S3::Bucket", "inline",
 	    "{\"Policy\": {\"Statement\": {\"Effect\": \"Allow\","
 	    " \"Principal\": {\"AWS\": [\"arn:aws:iam::1:root\", \"*\"]},"
 	    " \"Action\": \"s3:GetObject\", \"Resource\": "
 	    "\"arn:aws:s3:::b/*\"}}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	/* restricted to a VPC endpoint */
-	r = inline_res(a, "AWS::S3::Bucket",
+	r = test_inline_res(a, "AWS::S3::Bucket", "inline",
 	    "{\"Policy\": \"{\\\"Statement\\\": [{\\\"Effect\\\": "
 	    "\\\"Allow\\\","
 	    " \\\"Principal\\\": \\\"*\\\", \\\"Action\\\": \\\"s3:*\\\","
@@ -349,30 +330,30 @@ test_policy_inline(void **state)
 	    eval("aws_iam_policy", r, "{\"require_secure_transport\": true}"),
 	    ST_PASS);
 	/* a negated condition does not restrict */
-	r = inline_res(a, "AWS::S3::Bucket",
+	r = test_inline_res(a, "AWS::S3::Bucket", "inline",
 	    "{\"Policy\": {\"Statement\": [{\"Effect\": \"Allow\","
 	    " \"Principal\": \"*\", \"Action\": \"s3:GetObject\","
 	    " \"Resource\": \"*\", \"Condition\": {\"StringNotEquals\":"
 	    " {\"aws:SourceVpce\": \"vpce-1\"}}}]}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	/* NotPrincipal with Allow is broad */
-	r = inline_res(a, "AWS::S3::Bucket",
+	r = test_inline_res(a, "AWS::S3::Bucket", "inline",
 	    "{\"Policy\": {\"Statement\": [{\"Effect\": \"Allow\","
 	    " \"NotPrincipal\": {\"AWS\": \"arn:aws:iam::1:root\"},"
 	    " \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	/* IAM: scoped policy passes, NotAction on * fails */
-	r = inline_res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", "inline",
 	    "{\"PolicyVersion\": {\"Document\": {\"Statement\": [{\"Effect\":"
 	    " \"Allow\", \"Action\": [\"s3:GetObject\"], \"Resource\": "
 	    "\"*\"}]}}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_PASS);
-	r = inline_res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", "inline",
 	    "{\"PolicyVersion\": {\"Document\": {\"Statement\": [{\"Effect\":"
 	    " \"Allow\", \"NotAction\": \"iam:*\", \"Resource\": \"*\"}]}}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	/* Config's PolicyVersionList, URL-encoded default version */
-	r = inline_res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", "inline",
 	    "{\"PolicyVersionList\": [{\"IsDefaultVersion\": false,"
 	    " \"Document\": \"%7B%22Statement%22%3A%5B%5D%7D\"},"
 	    " {\"IsDefaultVersion\": true, \"Document\": "
@@ -380,11 +361,14 @@ test_policy_inline(void **state)
 	    "%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%7D\"}]}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	/* missing or malformed: error */
-	r = inline_res(a, "AWS::IAM::Policy", "{\"PolicyName\": \"x\"}");
+	r = test_inline_res(
+	    a, "AWS::IAM::Policy", "inline", "{\"PolicyName\": \"x\"}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	r = inline_res(a, "AWS::S3::Bucket", "{\"Policy\": \"{not json\"}");
+	r = test_inline_res(
+	    a, "AWS::S3::Bucket", "inline", "{\"Policy\": \"{not json\"}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	r = inline_res(a, "AWS::S3::Bucket", "{\"Policy\": {\"Version\": 1}}");
+	r = test_inline_res(
+	    a, "AWS::S3::Bucket", "inline", "{\"Policy\": {\"Version\": 1}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	arena_free(a);
 }
@@ -475,11 +459,11 @@ test_credential_report_errors(void **state)
 	struct resource *r;
 
 	(void)state;
-	r = inline_res(a, "AWS::IAM::CredentialReport", "{}");
+	r = test_inline_res(a, "AWS::IAM::CredentialReport", "inline", "{}");
 	assert_int_equal(
 	    eval("aws_credential_report", r, "{\"check\": \"root_mfa\"}"),
 	    ST_ERROR);
-	r = inline_res(a, "AWS::IAM::CredentialReport",
+	r = test_inline_res(a, "AWS::IAM::CredentialReport", "inline",
 	    "{\"Users\": [{\"user\": \"bob\", \"password_enabled\": \"true\","
 	    " \"mfa_active\": \"true\"}]}");
 	/* no root row */
@@ -495,7 +479,7 @@ test_credential_report_errors(void **state)
 	    eval("aws_credential_report", r, "{\"check\": \"everything\"}"),
 	    ST_ERROR);
 	/* an active key whose dates are all unknown: error */
-	r = inline_res(a, "AWS::IAM::User",
+	r = test_inline_res(a, "AWS::IAM::User", "inline",
 	    "{\"CredentialReport\": {\"user\": \"x\", \"password_enabled\":"
 	    " \"false\", \"access_key_1_active\": \"true\","
 	    " \"access_key_1_last_rotated\": \"N/A\","
@@ -507,7 +491,8 @@ test_credential_report_errors(void **state)
 	assert_int_equal(eval("aws_credential_report", r,
 			     "{\"check\": \"unused_credentials\"}"),
 	    ST_ERROR);
-	r = inline_res(a, "AWS::IAM::User", "{\"UserName\": \"x\"}");
+	r = test_inline_res(
+	    a, "AWS::IAM::User", "inline", "{\"UserName\": \"x\"}");
 	assert_int_equal(
 	    eval("aws_credential_report", r, "{\"check\": \"console_mfa\"}"),
 	    ST_ERROR);
@@ -528,14 +513,15 @@ test_evidence_on_pass(void **state)
 
 	(void)state;
 	/* security group: the permissions read */
-	r = inline_res(a, "AWS::EC2::SecurityGroup",
+	r = test_inline_res(a, "AWS::EC2::SecurityGroup", "inline",
 	    "{\"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 443,"
 	    " \"ToPort\": 443, \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}]}");
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
 	assert_non_null(last_ev("IpPermissions"));
 	assert_non_null(strstr(last_ev("IpPermissions"), "443"));
-	r = inline_res(a, "AWS::EC2::SecurityGroup", "{\"IpPermissions\": []}");
+	r = test_inline_res(
+	    a, "AWS::EC2::SecurityGroup", "inline", "{\"IpPermissions\": []}");
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": []}"), ST_PASS);
 	assert_string_equal(last_ev("IpPermissions"), "[]");
@@ -549,7 +535,7 @@ test_evidence_on_pass(void **state)
 		    i ? ", " : "", 1000 + i, 1000 + i,
 		    i == 7 || i >= 20 ? "0.0.0.0/0" : "10.0.0.0/8");
 	snprintf(json + o, sizeof(json) - o, "]}");
-	r = inline_res(a, "AWS::EC2::SecurityGroup", json);
+	r = test_inline_res(a, "AWS::EC2::SecurityGroup", "inline", json);
 	assert_int_equal(
 	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
 	assert_null(last_ev("IpPermissions"));
@@ -557,7 +543,7 @@ test_evidence_on_pass(void **state)
 	assert_null(last_ev("IpPermissions[6]"));
 	assert_true(last.nev > 0 && last.nev <= 16);
 	/* network ACL: the entries read */
-	r = inline_res(a, "AWS::EC2::NetworkAcl",
+	r = test_inline_res(a, "AWS::EC2::NetworkAcl", "inline",
 	    "{\"Entries\": [{\"RuleNumber\": 100, \"Protocol\": \"6\","
 	    " \"Egress\": false, \"CidrBlock\": \"0.0.0.0/0\","
 	    " \"RuleAction\": \"allow\", \"PortRange\": {\"From\": 443,"
@@ -566,7 +552,7 @@ test_evidence_on_pass(void **state)
 	    eval("aws_network_exposure", r, "{\"ports\": [22]}"), ST_PASS);
 	assert_non_null(last_ev("Entries"));
 	/* policies: the statements read */
-	r = inline_res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", "inline",
 	    "{\"PolicyVersion\": {\"Document\": {\"Statement\": [{\"Effect\":"
 	    " \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": "
 	    "\"*\"}]}}}");
@@ -574,7 +560,7 @@ test_evidence_on_pass(void **state)
 	assert_non_null(last_ev("PolicyVersion.Document.Statement"));
 	assert_non_null(strstr(
 	    last_ev("PolicyVersion.Document.Statement"), "s3:GetObject"));
-	r = inline_res(a, "AWS::S3::Bucket",
+	r = test_inline_res(a, "AWS::S3::Bucket", "inline",
 	    "{\"Policy\": {\"Statement\": {\"Effect\": \"Deny\", \"Principal\":"
 	    " \"*\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Condition\":"
 	    " {\"Bool\": {\"aws:SecureTransport\": \"false\"}}}}}");
@@ -595,7 +581,7 @@ test_evidence_on_pass(void **state)
 	    ", {\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": "
 	    "\"s3:*\", \"Resource\": \"*\", \"Condition\": {\"Bool\": "
 	    "{\"aws:SecureTransport\": false}}}]}}");
-	r = inline_res(a, "AWS::S3::Bucket", json);
+	r = test_inline_res(a, "AWS::S3::Bucket", "inline", json);
 	assert_int_equal(
 	    eval("aws_iam_policy", r, "{\"require_secure_transport\": true}"),
 	    ST_PASS);
@@ -605,7 +591,7 @@ test_evidence_on_pass(void **state)
 	assert_null(last_ev("Policy.Statement[0]"));
 	assert_true(last.nev <= 16);
 	/* credential report: the columns of a row it skips */
-	r = inline_res(a, "AWS::IAM::User",
+	r = test_inline_res(a, "AWS::IAM::User", "inline",
 	    "{\"CredentialReport\": {\"user\": \"x\", \"password_enabled\":"
 	    " \"false\", \"mfa_active\": \"false\"}}");
 	assert_int_equal(
@@ -639,7 +625,8 @@ test_credential_report_evidence_cap(void **state)
 		snprintf(json + o, sizeof(json) - o,
 		    ", {\"user\": \"<root_account>\", \"password_enabled\": "
 		    "\"not_supported\", \"mfa_active\": \"true\"}]}");
-		r = inline_res(a, "AWS::IAM::CredentialReport", json);
+		r = test_inline_res(
+		    a, "AWS::IAM::CredentialReport", "inline", json);
 		assert_int_equal(eval("aws_credential_report", r,
 				     "{\"check\": \"console_mfa\"}"),
 		    bad ? ST_FAIL : ST_PASS);
@@ -717,7 +704,7 @@ test_credential_report_missing_columns(void **state)
 		snprintf(json, sizeof(json),
 		    "{\"CredentialReport\": {\"user\": \"u\", %s}}",
 		    cases[i].row);
-		r = inline_res(a, "AWS::IAM::User", json);
+		r = test_inline_res(a, "AWS::IAM::User", "inline", json);
 		if (eval_at("aws_credential_report", r,
 			"{\"check\": \"unused_credentials\"}", DEC_2016,
 			&msg) != cases[i].st)
@@ -729,7 +716,7 @@ test_credential_report_missing_columns(void **state)
 		}
 	}
 	/* key rotation reads no last-use column */
-	r = inline_res(a, "AWS::IAM::User",
+	r = test_inline_res(a, "AWS::IAM::User", "inline",
 	    "{\"CredentialReport\": {\"user\": \"u\", \"access_key_1_active\":"
 	    " \"true\", \"access_key_1_last_rotated\": "
 	    "\"2016-11-20T00:00:00+00:00\", \"access_key_2_active\": "

@@ -15,28 +15,6 @@
 #define BUCKET "c7n-aws-s3-encryption-audit-test-a"
 #define EXAMPLES "examples/aws-export"
 
-/* A resource of type from inline JSON attributes; id is the bucket. */
-static struct resource *
-res(struct arena *a, const char *type, const char *json)
-{
-	struct resource *r = arena_alloc(a, sizeof(*r));
-	struct doc_node **docs;
-	size_t n;
-	struct diag d;
-
-	memset(r, 0, sizeof(*r));
-	diag_init(&d);
-	if (doc_load_buf(a, &d, "inline.json", json, strlen(json), DOC_FMT_JSON,
-		NULL, &docs, &n) != 0)
-		fail_msg("bad test JSON: %s", json);
-	diag_free(&d);
-	r->type = type;
-	r->id = BUCKET;
-	r->attrs = docs[0];
-	r->source = "inline.json";
-	return r;
-}
-
 static char last_msg[1024];
 
 /* Evaluate plugin on r with params (JSON); the status, message kept. */
@@ -89,7 +67,7 @@ bucket(struct arena *a, const char *stmts)
 	    "\"2012-10-17\", \"Statement\": [%s]}}",
 	    stmts);
 
-	return res(a, "AWS::S3::Bucket", j);
+	return test_inline_res(a, "AWS::S3::Bucket", BUCKET, j);
 }
 
 /* An IAM policy whose default version holds the given statements. */
@@ -103,7 +81,7 @@ iam_policy(struct arena *a, const char *stmts)
 	    "[%s]}}}",
 	    stmts);
 
-	return res(a, "AWS::IAM::Policy", j);
+	return test_inline_res(a, "AWS::IAM::Policy", BUCKET, j);
 }
 
 /* ------------------------------------------------------ TLS-only Deny */
@@ -597,40 +575,40 @@ test_policy_version(void **state)
 
 	(void)state;
 	/* get-policy-version of the default version: evaluated (fails) */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v1\", \"PolicyVersion\": {\"Document\": "
 	    "\"" ALLOW_ALL_ENC "\", \"VersionId\": \"v1\", "
 	    "\"IsDefaultVersion\": true}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	/* another version than the listing's default: error */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v2\", \"PolicyVersion\": {\"Document\": "
 	    "\"" ALLOW_ALL_ENC "\", \"VersionId\": \"v1\", "
 	    "\"IsDefaultVersion\": true}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	assert_non_null(strstr(last_msg, "'v2'"));
 	/* a scoped old version must not stand in for the default either */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v2\", \"PolicyVersion\": "
 	    "{\"Document\": " SCOPED
 	    ", \"VersionId\": \"v1\", \"IsDefaultVersion\": false}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": " SCOPED
 	    ", \"VersionId\": \"v1\", \"IsDefaultVersion\": false}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v2\", \"PolicyVersion\": "
 	    "{\"Document\": " SCOPED "}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	/* its compliant twin */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v2\", \"PolicyVersion\": "
 	    "{\"Document\": " SCOPED
 	    ", \"VersionId\": \"v2\", \"IsDefaultVersion\": true}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_PASS);
 	/* Config's list: two versions marked default */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersionList\": [{\"VersionId\": \"v1\", "
 	    "\"IsDefaultVersion\": true, \"Document\": " SCOPED "}, "
 	    "{\"VersionId\": \"v2\", \"IsDefaultVersion\": true, "
@@ -638,7 +616,7 @@ test_policy_version(void **state)
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	assert_non_null(strstr(last_msg, "2 versions"));
 	/* the list's marked default disagrees with DefaultVersionId */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v2\", \"PolicyVersionList\": "
 	    "[{\"VersionId\": \"v1\", \"IsDefaultVersion\": true, "
 	    "\"Document\": " SCOPED "}, {\"VersionId\": \"v2\", "
@@ -646,12 +624,12 @@ test_policy_version(void **state)
 	    "\"}]}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	/* none marked */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersionList\": [{\"VersionId\": \"v1\", "
 	    "\"IsDefaultVersion\": false, \"Document\": " SCOPED "}]}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	/* DefaultVersionId names the admin version: it is the one read */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v2\", \"PolicyVersionList\": "
 	    "[{\"VersionId\": \"v1\", \"IsDefaultVersion\": false, "
 	    "\"Document\": " SCOPED "}, {\"VersionId\": \"v2\", "
@@ -659,19 +637,6 @@ test_policy_version(void **state)
 	    "\"}]}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	arena_free(a);
-}
-
-/* Write text to dir/rel. */
-static void
-put(const char *dir, const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	assert_non_null(f = fopen(path, "w"));
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
 }
 
 /*
@@ -706,7 +671,7 @@ test_policy_version_listing(void **state)
 		    "\"Arn\": \"arn:aws:iam::644160558196:policy/allow-all\", "
 		    "\"DefaultVersionId\": \"%s\"}]}",
 		    defaults[i]);
-		put(dir, "iam/list-policies.json", list);
+		test_put(dir, "iam/list-policies.json", list);
 		memset(&c, 0, sizeof(c));
 		c.a = arena_new();
 		diag_init(&d);
@@ -759,7 +724,7 @@ test_document_text_adapter(void **state)
 		    "{\"PolicyVersion\": {\"Document\": %s, \"VersionId\": "
 		    "\"v1\", \"IsDefaultVersion\": true}}",
 		    docs[i]);
-		put(dir, "iam/get-policy-version/p.json", text);
+		test_put(dir, "iam/get-policy-version/p.json", text);
 		arena_free(a);
 		memset(&c, 0, sizeof(c));
 		c.a = arena_new();
@@ -788,7 +753,7 @@ test_string_documents(void **state)
 
 	(void)state;
 	/* JSON with leading white space and a '%' inside: parsed */
-	r = res(a, "AWS::S3::Bucket",
+	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET,
 	    "{\"Policy\": \" \\n\\t{\\\"Statement\\\": [{\\\"Effect\\\": "
 	    "\\\"Allow\\\", \\\"Principal\\\": \\\"*\\\", \\\"Action\\\": "
 	    "\\\"s3:GetObject\\\", \\\"Resource\\\": \\\"arn:aws:s3:::b/100%"
@@ -796,24 +761,26 @@ test_string_documents(void **state)
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	assert_non_null(strstr(last_msg, "allows everyone"));
 	/* URL-encoded after white space: decoded */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": \"  " ALLOW_ALL_ENC "\"}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
 	assert_non_null(strstr(last_msg, "administrator"));
 	/* a bad escape is named with its offset */
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": \"%7B%22Statement%ZZ\"}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	assert_non_null(strstr(last_msg, "invalid escape at offset 15"));
-	r = res(a, "AWS::IAM::Policy",
+	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": \"%7B%2\"}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	assert_non_null(strstr(last_msg, "invalid escape"));
 	/* neither JSON nor URL-encoded */
-	r = res(a, "AWS::S3::Bucket", "{\"Policy\": \"Statement: x\"}");
+	r = test_inline_res(
+	    a, "AWS::S3::Bucket", BUCKET, "{\"Policy\": \"Statement: x\"}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	assert_non_null(strstr(last_msg, "starts with 'S'"));
-	r = res(a, "AWS::S3::Bucket", "{\"Policy\": \"  \"}");
+	r = test_inline_res(
+	    a, "AWS::S3::Bucket", BUCKET, "{\"Policy\": \"  \"}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
 	arena_free(a);
 }
@@ -855,7 +822,7 @@ test_acl(void **state)
 	};
 
 	(void)state;
-	r = res(a, "AWS::S3::Bucket",
+	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET,
 	    "{\"Grants\": [{\"Grantee\": {\"Type\": \"CanonicalUser\", "
 	    "\"DisplayName\": \"k_vertigo\", \"ID\": "
 	    "\"904fc4c4790937100e9eb293a15e6a0a1f265a064888055b43d030034f8881"
@@ -864,10 +831,10 @@ test_acl(void **state)
 	    "\"http://acs.amazonaws.com/groups/s3/LogDelivery\"}, "
 	    "\"Permission\": \"WRITE\"}]}");
 	assert_int_equal(eval("aws_s3_acl", r, ACL_DEFAULTS), ST_PASS);
-	r = res(a, "AWS::S3::Bucket", "{\"Grants\": []}");
+	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET, "{\"Grants\": []}");
 	assert_int_equal(eval("aws_s3_acl", r, ACL_DEFAULTS), ST_PASS);
 	for (i = 0; public_grantees[i] != NULL; i++) {
-		r = res(a, "AWS::S3::Bucket",
+		r = test_inline_res(a, "AWS::S3::Bucket", BUCKET,
 		    arena_printf(a,
 			"{\"Grants\": [{\"Grantee\": {\"Type\": "
 			"\"CanonicalUser\", \"ID\": \"abc\"}, \"Permission\": "
@@ -879,19 +846,20 @@ test_acl(void **state)
 			    "public grantee passed: %s", public_grantees[i]);
 	}
 	for (i = 0; unreadable[i] != NULL; i++) {
-		r = res(a, "AWS::S3::Bucket", unreadable[i]);
+		r = test_inline_res(
+		    a, "AWS::S3::Bucket", BUCKET, unreadable[i]);
 		if (eval("aws_s3_acl", r, ACL_DEFAULTS) != ST_ERROR)
 			fail_msg("unreadable ACL not an error: %s: %s",
 			    unreadable[i], last_msg);
 	}
-	r = res(a, "AWS::S3::Bucket", unreadable[0]);
+	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET, unreadable[0]);
 	eval("aws_s3_acl", r, ACL_DEFAULTS);
 	assert_non_null(strstr(last_msg, "not a list"));
-	r = res(a, "AWS::S3::Bucket", unreadable[1]);
+	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET, unreadable[1]);
 	eval("aws_s3_acl", r, ACL_DEFAULTS);
 	assert_non_null(strstr(last_msg, "Group grantee without a URI"));
 	/* an unreadable resource stays an error */
-	r = res(a, "AWS::S3::Bucket", "{\"Grants\": []}");
+	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET, "{\"Grants\": []}");
 	r->read_error = "get-bucket-acl: AccessDenied";
 	assert_int_equal(eval("aws_s3_acl", r, ACL_DEFAULTS), ST_ERROR);
 	arena_free(a);
@@ -961,11 +929,11 @@ test_allocation_failure(void **state)
 	cases[2].r = bucket(a,
 	    tls_stmt(a, "\"*\"", "\"s3:*\"", "Resource", "[" ARN_B "]",
 		tls_conditions[0]));
-	cases[3].r = res(a, "AWS::IAM::Policy",
+	cases[3].r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": \"  " ALLOW_ALL_ENC "\"}}");
-	cases[4].r = res(a, "AWS::IAM::Policy",
+	cases[4].r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": \"%7B%22Statement%ZZ\"}}");
-	cases[5].r = res(a, "AWS::S3::Bucket",
+	cases[5].r = test_inline_res(a, "AWS::S3::Bucket", BUCKET,
 	    "{\"Grants\": [{\"Grantee\": {\"Type\": \"Group\"}}]}");
 	for (i = 0; i < 6; i++) {
 		cases[i].plugin = i == 5 ? "aws_s3_acl" : "aws_iam_policy";

@@ -14,28 +14,6 @@
 
 static struct rule_set *rs;
 
-/* A resource from inline JSON attributes, in arena a. */
-static struct resource *
-inline_res(struct arena *a, const char *type, const char *id, const char *json)
-{
-	struct resource *r = arena_alloc(a, sizeof(*r));
-	struct doc_node **docs;
-	size_t n;
-	struct diag d;
-
-	memset(r, 0, sizeof(*r));
-	diag_init(&d);
-	if (doc_load_buf(a, &d, "inline.json", json, strlen(json), DOC_FMT_JSON,
-		NULL, &docs, &n) != 0)
-		fail_msg("bad test JSON: %s", json);
-	diag_free(&d);
-	r->type = type;
-	r->id = id;
-	r->attrs = docs[0];
-	r->source = "inline.json";
-	return r;
-}
-
 /* The message of the last evaluation (valid until the next). */
 static char last_msg[1024];
 
@@ -191,7 +169,7 @@ test_password_generator(void **state)
 						    age[g]);
 					snprintf(
 					    json + o, sizeof(json) - o, "}}");
-					r = inline_res(a,
+					r = test_inline_res(a,
 					    "AWS::IAM::PasswordPolicy",
 					    "account", json);
 					want_len =
@@ -241,7 +219,7 @@ test_password_edges(void **state)
 
 	(void)state;
 	/* 15 characters, no composition rules, no expiry: all pass */
-	r = inline_res(a, "AWS::IAM::PasswordPolicy", "account",
+	r = test_inline_res(a, "AWS::IAM::PasswordPolicy", "account",
 	    "{\"PasswordPolicy\": {\"MinimumPasswordLength\": 15, "
 	    "\"RequireSymbols\": false, \"RequireNumbers\": false, "
 	    "\"RequireUppercaseCharacters\": false, "
@@ -252,18 +230,18 @@ test_password_edges(void **state)
 		EXPECT(eval_rule(ids[i], r->attrs), ST_PASS, "15 chars %s",
 		    ids[i]);
 	/* NoSuchEntity: the length check fails, the others pass */
-	r = inline_res(a, "AWS::IAM::PasswordPolicy", "account",
+	r = test_inline_res(a, "AWS::IAM::PasswordPolicy", "account",
 	    "{\"PasswordPolicy\": null, \"NotConfigured\": "
 	    "{\"PasswordPolicy\": \"NoSuchEntity\"}}");
 	EXPECT(eval_rule(ids[0], r->attrs), ST_FAIL, "no policy");
 	EXPECT(eval_rule(ids[1], r->attrs), ST_PASS, "no policy");
 	EXPECT(eval_rule(ids[2], r->attrs), ST_PASS, "no policy");
 	/* no evidence of the policy: error, never pass */
-	r = inline_res(a, "AWS::IAM::PasswordPolicy", "account", "{}");
+	r = test_inline_res(a, "AWS::IAM::PasswordPolicy", "account", "{}");
 	for (i = 0; ids[i] != NULL; i++)
 		EXPECT(eval_rule(ids[i], r->attrs), ST_ERROR, "{} %s", ids[i]);
 	/* unreadable values are not taken for absent ones */
-	r = inline_res(a, "AWS::IAM::PasswordPolicy", "account",
+	r = test_inline_res(a, "AWS::IAM::PasswordPolicy", "account",
 	    "{\"PasswordPolicy\": {\"MinimumPasswordLength\": 15, "
 	    "\"RequireSymbols\": \"yes\", \"MaxPasswordAge\": \"90 days\"}}");
 	EXPECT(eval_rule(ids[2], r->attrs), ST_ERROR, "MaxPasswordAge text");
@@ -360,7 +338,8 @@ test_user_mfa(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		r = inline_res(a, "AWS::IAM::User", "alice", cases[i].json);
+		r = test_inline_res(
+		    a, "AWS::IAM::User", "alice", cases[i].json);
 		EXPECT(eval_plugin("aws_service", "user_mfa", r), cases[i].want,
 		    "case %zu %s", i, cases[i].json);
 		if (strstr(last_msg, cases[i].msg) == NULL) {
@@ -370,7 +349,7 @@ test_user_mfa(void **state)
 		}
 	}
 	/* the wrong resource type is an error, not a pass */
-	r = inline_res(a, "AWS::IAM::AccountSummary", "account", "{}");
+	r = test_inline_res(a, "AWS::IAM::AccountSummary", "account", "{}");
 	EXPECT(eval_plugin("aws_service", "user_mfa", r), ST_ERROR, "type");
 	arena_free(a);
 	assert_int_equal(failures, 0);
@@ -430,7 +409,7 @@ test_root_mfa(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		r = inline_res(
+		r = test_inline_res(
 		    a, "AWS::IAM::AccountSummary", "account", cases[i].json);
 		EXPECT(eval_plugin("aws_service", "root_mfa", r), cases[i].want,
 		    "case %zu %s", i, cases[i].json);
@@ -460,7 +439,7 @@ test_root_mfa(void **state)
 		{ "{}", ST_ERROR },
 	};
 	for (i = 0; i < sizeof(rep) / sizeof(rep[0]); i++) {
-		r = inline_res(
+		r = test_inline_res(
 		    a, "AWS::IAM::CredentialReport", "account", rep[i].json);
 		EXPECT(eval_plugin("aws_service", "root_mfa", r), rep[i].want,
 		    "report case %zu %s", i, rep[i].json);
@@ -524,7 +503,7 @@ test_trail_basic_selectors(void **state)
 					snprintf(json + o, sizeof(json) - o,
 					    "%s%s]}", n == 2 ? ", " : "",
 					    n == 2 ? sel[1] : "");
-					r = inline_res(a,
+					r = test_inline_res(a,
 					    "AWS::CloudTrail::Trail", "t",
 					    json);
 					want =
@@ -600,17 +579,17 @@ test_trail_advanced_and_missing(void **state)
 		    "{\"IsMultiRegionTrail\": true, \"Status\": "
 		    "{\"IsLogging\": true}, %s}",
 		    cases[i].sel);
-		r = inline_res(a, "AWS::CloudTrail::Trail", "t", json);
+		r = test_inline_res(a, "AWS::CloudTrail::Trail", "t", json);
 		EXPECT(eval_plugin("aws_service", "trail", r), cases[i].want,
 		    "case %zu %s", i, json);
 	}
 	/* no status joined: error; a stopped trail fails whatever else */
-	r = inline_res(a, "AWS::CloudTrail::Trail", "t",
+	r = test_inline_res(a, "AWS::CloudTrail::Trail", "t",
 	    "{\"IsMultiRegionTrail\": true, \"EventSelectors\": "
 	    "[{\"IncludeManagementEvents\": true, \"ReadWriteType\": "
 	    "\"All\"}]}");
 	EXPECT(eval_plugin("aws_service", "trail", r), ST_ERROR, "no status");
-	r = inline_res(a, "AWS::CloudTrail::Trail", "t",
+	r = test_inline_res(a, "AWS::CloudTrail::Trail", "t",
 	    "{\"IsMultiRegionTrail\": true, \"Status\": {\"IsLogging\": "
 	    "false}}");
 	EXPECT(eval_plugin("aws_service", "trail", r), ST_FAIL, "stopped");
@@ -687,7 +666,7 @@ test_config_recorder(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		r = inline_res(a, "AWS::Config::ConfigurationRecorder",
+		r = test_inline_res(a, "AWS::Config::ConfigurationRecorder",
 		    "account", cases[i].json);
 		EXPECT(eval_plugin("aws_service", "config_recorder", r),
 		    cases[i].want, "case %zu %s", i, cases[i].json);
@@ -736,7 +715,7 @@ test_flow_logs(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		r = inline_res(a, "AWS::EC2::VPC", "vpc-1", cases[i].json);
+		r = test_inline_res(a, "AWS::EC2::VPC", "vpc-1", cases[i].json);
 		EXPECT(eval_plugin("aws_service", "flow_logs", r),
 		    cases[i].want, "case %zu %s", i, cases[i].json);
 	}
@@ -790,7 +769,7 @@ test_imds(void **state)
 					      : "",
 				    states[s] ? states[s] : "",
 				    states[s] ? "\"}" : "", mo);
-				r = inline_res(
+				r = test_inline_res(
 				    a, "AWS::EC2::Instance", "i-1", json);
 				if (s == 2)
 					want = ST_NOT_APPLICABLE;
@@ -873,7 +852,7 @@ test_credential_report_shape(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(json, sizeof(json), "{\"Users\": %s}", cases[i].users);
-		r = inline_res(
+		r = test_inline_res(
 		    a, "AWS::IAM::CredentialReport", "account", json);
 		for (k = 0; cr_checks[k] != NULL; k++) {
 			st = eval_plugin(
@@ -899,7 +878,7 @@ test_credential_report_shape(void **state)
 		}
 	}
 	/* one user's row with a line break: error for that user */
-	r = inline_res(a, "AWS::IAM::User", "bob",
+	r = test_inline_res(a, "AWS::IAM::User", "bob",
 	    "{\"CredentialReport\": {\"user\": \"bob\", \"password_enabled\": "
 	    "\"true\\r\", \"mfa_active\": \"true\"}}");
 	EXPECT(eval_plugin("aws_credential_report", "console_mfa", r), ST_ERROR,

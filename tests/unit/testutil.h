@@ -444,6 +444,33 @@ test_rm_tree(const char *dir)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * A resource of type with id from inline JSON attributes (source
+ * "inline.json"), in arena a; a test fails on bad JSON.
+ */
+static inline struct resource *
+test_inline_res(
+    struct arena *a, const char *type, const char *id, const char *json)
+{
+	struct resource *r = arena_alloc(a, sizeof(*r));
+	struct doc_node **docs;
+	size_t n;
+	struct diag d;
+
+	assert_non_null(r);
+	diag_init(&d);
+	if (doc_load_buf(a, &d, "inline.json", json, strlen(json), DOC_FMT_JSON,
+		NULL, &docs, &n) != 0 ||
+	    n == 0)
+		fail_msg("bad test JSON: %s", json);
+	diag_free(&d);
+	r->type = type;
+	r->id = id;
+	r->attrs = docs[0];
+	r->source = "inline.json";
+	return r;
+}
+
 /* Write text to dir/rel (the folders must exist). */
 static inline void
 test_put(const char *dir, const char *rel, const char *text)
