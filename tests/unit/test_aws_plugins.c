@@ -58,35 +58,15 @@ static enum status
 eval_at(const char *plugin, const struct resource *r, const char *params,
     int64_t now, const char **msg)
 {
-	const struct check_plugin *p = check_plugin_find(plugin);
-	static struct arena *a;
-	struct check_ctx c;
-	struct diag d;
-	struct doc_node **docs;
-	size_t n;
+	static struct test_plugin tp;
+	enum status s;
 
-	assert_non_null(p);
-	arena_free(a);
-	a = arena_new();
-	diag_init(&d);
-	memset(&c, 0, sizeof(c));
-	c.a = a;
-	c.d = &d;
-	c.now = now;
-	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
-			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
-	    0);
-	c.params = docs[0];
-	check_ctx_reset(&c);
-	assert_int_equal(p->evaluate(&c, r), 0);
-	assert_true(c.emitted);
-	if (c.result.status == ST_FAIL)
-		assert_true(c.result.nev > 0); /* failures carry evidence */
-	last = c.result;
+	tp.now = now;
+	s = test_eval(&tp, plugin, r, params);
+	last = tp.last;
 	if (msg != NULL)
-		*msg = arena_strdup(a, c.result.message);
-	diag_free(&d);
-	return c.result.status;
+		*msg = tp.msg;
+	return s;
 }
 
 static enum status

@@ -15,41 +15,13 @@
 #define BUCKET "c7n-aws-s3-encryption-audit-test-a"
 #define EXAMPLES "examples/aws-export"
 
-static char last_msg[1024];
+static struct test_plugin tp = { .now = 1700000000 };
 
 /* Evaluate plugin on r with params (JSON); the status, message kept. */
 static enum status
 eval(const char *plugin, const struct resource *r, const char *params)
 {
-	const struct check_plugin *p = check_plugin_find(plugin);
-	struct arena *a = arena_new();
-	struct check_ctx c;
-	struct diag d;
-	struct doc_node **docs;
-	size_t n;
-	enum status s;
-
-	assert_non_null(p);
-	diag_init(&d);
-	memset(&c, 0, sizeof(c));
-	c.a = a;
-	c.d = &d;
-	c.now = 1700000000;
-	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
-			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
-	    0);
-	c.params = docs[0];
-	check_ctx_reset(&c);
-	assert_int_equal(p->evaluate(&c, r), 0);
-	assert_true(c.emitted);
-	if (c.result.status == ST_FAIL)
-		assert_true(c.result.nev > 0); /* failures carry evidence */
-	snprintf(last_msg, sizeof(last_msg), "%s",
-	    c.result.message != NULL ? c.result.message : "");
-	s = c.result.status;
-	diag_free(&d);
-	arena_free(a);
-	return s;
+	return test_eval(&tp, plugin, r, params);
 }
 
 #define TLS "{\"require_secure_transport\": true}"
@@ -157,8 +129,7 @@ test_tls_compliant(void **state)
 						    tls_principals[p],
 						    tls_actions[ac],
 						    tls_resources[r],
-						    tls_conditions[c],
-						    last_msg);
+						    tls_conditions[c], tp.msg);
 					n++;
 				}
 	assert_true(n > 500);
@@ -277,7 +248,7 @@ test_tls_mutations(void **state)
 				     "[" ARN_B "]", tls_conditions[0])),
 			     TLS),
 	    ST_FAIL);
-	assert_non_null(strstr(last_msg, "arn:aws:s3:::" BUCKET "/*"));
+	assert_non_null(strstr(tp.msg, "arn:aws:s3:::" BUCKET "/*"));
 	assert_int_equal(
 	    eval("aws_iam_policy",
 		bucket(a,
@@ -285,7 +256,7 @@ test_tls_mutations(void **state)
 			"[" ARN_B ", " ARN_O "]", tls_muts[8].cond)),
 		TLS),
 	    ST_FAIL);
-	assert_non_null(strstr(last_msg, "aws:SourceVpce"));
+	assert_non_null(strstr(tp.msg, "aws:SourceVpce"));
 	/* bucket and objects may be covered by two statements ... */
 	st = arena_printf(a, "%s, %s",
 	    tls_stmt(
@@ -328,7 +299,7 @@ test_tls_real_example(void **state)
 	r = coll_find(&c, "AWS::S3::Bucket", BUCKET);
 	assert_non_null(r);
 	assert_int_equal(eval("aws_iam_policy", r, TLS), ST_FAIL);
-	assert_non_null(strstr(last_msg, "does not cover"));
+	assert_non_null(strstr(tp.msg, "does not cover"));
 	/* without the TLS requirement it allows nothing to everyone */
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_PASS);
 	/* its ACL: canonical owner only (a); AllUsers WRITE (b) */
@@ -337,12 +308,12 @@ test_tls_real_example(void **state)
 	    &c, "AWS::S3::Bucket", "c7n-aws-s3-encryption-audit-test-b");
 	assert_non_null(r);
 	assert_int_equal(eval("aws_s3_acl", r, ACL_DEFAULTS), ST_FAIL);
-	assert_non_null(strstr(last_msg, "AllUsers"));
+	assert_non_null(strstr(tp.msg, "AllUsers"));
 	/* the real admin policy (URL-encoded Action "*" Resource "*") */
 	r = coll_find(&c, "AWS::IAM::Policy", NULL);
 	assert_non_null(r);
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
-	assert_non_null(strstr(last_msg, "administrator"));
+	assert_non_null(strstr(tp.msg, "administrator"));
 	arena_free(c.a);
 }
 
@@ -457,7 +428,7 @@ test_public_allow(void **state)
 
 			if (eval("aws_iam_policy", bucket(a, st), "{}") !=
 			    ST_PASS)
-				fail_msg("not passed: %s: %s", st, last_msg);
+				fail_msg("not passed: %s: %s", st, tp.msg);
 		}
 	}
 	assert_true(n > 100);
@@ -513,10 +484,10 @@ test_admin(void **state)
 					"{}") != ST_FAIL)
 					fail_msg("admin not failed: %s", st);
 				assert_non_null(
-				    strstr(last_msg, "administrator"));
+				    strstr(tp.msg, "administrator"));
 				/* a condition is named, never an exemption */
 				if (c == 3)
-					assert_non_null(strstr(last_msg,
+					assert_non_null(strstr(tp.msg,
 					    "aws:MultiFactorAuthPresent"));
 				n++;
 			}
@@ -586,7 +557,7 @@ test_policy_version(void **state)
 	    "\"" ALLOW_ALL_ENC "\", \"VersionId\": \"v1\", "
 	    "\"IsDefaultVersion\": true}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	assert_non_null(strstr(last_msg, "'v2'"));
+	assert_non_null(strstr(tp.msg, "'v2'"));
 	/* a scoped old version must not stand in for the default either */
 	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v2\", \"PolicyVersion\": "
@@ -614,7 +585,7 @@ test_policy_version(void **state)
 	    "{\"VersionId\": \"v2\", \"IsDefaultVersion\": true, "
 	    "\"Document\": \"" ALLOW_ALL_ENC "\"}]}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	assert_non_null(strstr(last_msg, "2 versions"));
+	assert_non_null(strstr(tp.msg, "2 versions"));
 	/* the list's marked default disagrees with DefaultVersionId */
 	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"DefaultVersionId\": \"v2\", \"PolicyVersionList\": "
@@ -684,8 +655,8 @@ test_policy_version_listing(void **state)
 		assert_int_equal(eval("aws_iam_policy", r, "{}"), want[i]);
 		arena_free(c.a);
 	}
-	assert_non_null(strstr(last_msg, "'v1'"));
-	assert_non_null(strstr(last_msg, "'v2'"));
+	assert_non_null(strstr(tp.msg, "'v1'"));
+	assert_non_null(strstr(tp.msg, "'v2'"));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 }
@@ -736,7 +707,7 @@ test_document_text_adapter(void **state)
 		r = coll_find(&c, "AWS::IAM::Policy", "p");
 		assert_non_null(r);
 		if (eval("aws_iam_policy", r, "{}") != want[i])
-			fail_msg("document %zu: %s", i, last_msg);
+			fail_msg("document %zu: %s", i, tp.msg);
 		arena_free(c.a);
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
@@ -759,26 +730,26 @@ test_string_documents(void **state)
 	    "\\\"s3:GetObject\\\", \\\"Resource\\\": \\\"arn:aws:s3:::b/100%"
 	    "\\\"}]}\"}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
-	assert_non_null(strstr(last_msg, "allows everyone"));
+	assert_non_null(strstr(tp.msg, "allows everyone"));
 	/* URL-encoded after white space: decoded */
 	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": \"  " ALLOW_ALL_ENC "\"}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_FAIL);
-	assert_non_null(strstr(last_msg, "administrator"));
+	assert_non_null(strstr(tp.msg, "administrator"));
 	/* a bad escape is named with its offset */
 	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": \"%7B%22Statement%ZZ\"}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	assert_non_null(strstr(last_msg, "invalid escape at offset 15"));
+	assert_non_null(strstr(tp.msg, "invalid escape at offset 15"));
 	r = test_inline_res(a, "AWS::IAM::Policy", BUCKET,
 	    "{\"PolicyVersion\": {\"Document\": \"%7B%2\"}}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	assert_non_null(strstr(last_msg, "invalid escape"));
+	assert_non_null(strstr(tp.msg, "invalid escape"));
 	/* neither JSON nor URL-encoded */
 	r = test_inline_res(
 	    a, "AWS::S3::Bucket", BUCKET, "{\"Policy\": \"Statement: x\"}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
-	assert_non_null(strstr(last_msg, "starts with 'S'"));
+	assert_non_null(strstr(tp.msg, "starts with 'S'"));
 	r = test_inline_res(
 	    a, "AWS::S3::Bucket", BUCKET, "{\"Policy\": \"  \"}");
 	assert_int_equal(eval("aws_iam_policy", r, "{}"), ST_ERROR);
@@ -850,14 +821,14 @@ test_acl(void **state)
 		    a, "AWS::S3::Bucket", BUCKET, unreadable[i]);
 		if (eval("aws_s3_acl", r, ACL_DEFAULTS) != ST_ERROR)
 			fail_msg("unreadable ACL not an error: %s: %s",
-			    unreadable[i], last_msg);
+			    unreadable[i], tp.msg);
 	}
 	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET, unreadable[0]);
 	eval("aws_s3_acl", r, ACL_DEFAULTS);
-	assert_non_null(strstr(last_msg, "not a list"));
+	assert_non_null(strstr(tp.msg, "not a list"));
 	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET, unreadable[1]);
 	eval("aws_s3_acl", r, ACL_DEFAULTS);
-	assert_non_null(strstr(last_msg, "Group grantee without a URI"));
+	assert_non_null(strstr(tp.msg, "Group grantee without a URI"));
 	/* an unreadable resource stays an error */
 	r = test_inline_res(a, "AWS::S3::Bucket", BUCKET, "{\"Grants\": []}");
 	r->read_error = "get-bucket-acl: AccessDenied";

@@ -14,44 +14,17 @@
 
 static struct rule_set *rs;
 
-/* The message of the last evaluation (valid until the next). */
-static char last_msg[1024];
+/* The last evaluation, its message tp.msg (valid until the next). */
+static struct test_plugin tp = { .now = 1704067200 };
 
 /* Evaluate plugin `plugin` with {"check": which} on r. */
 static enum status
 eval_plugin(const char *plugin, const char *which, const struct resource *r)
 {
-	const struct check_plugin *p = check_plugin_find(plugin);
-	struct arena *a = arena_new();
-	struct check_ctx c;
-	struct diag d;
-	struct doc_node **docs;
 	char params[128];
-	enum status st;
-	size_t n;
 
-	assert_non_null(p);
-	diag_init(&d);
-	memset(&c, 0, sizeof(c));
-	c.a = a;
-	c.d = &d;
-	c.now = 1704067200;
 	snprintf(params, sizeof(params), "{\"check\": \"%s\"}", which);
-	assert_int_equal(doc_load_buf(a, &d, "params.json", params,
-			     strlen(params), DOC_FMT_JSON, NULL, &docs, &n),
-	    0);
-	c.params = docs[0];
-	check_ctx_reset(&c);
-	assert_int_equal(p->evaluate(&c, r), 0);
-	assert_true(c.emitted);
-	if (c.result.status == ST_FAIL)
-		assert_true(c.result.nev > 0); /* failures carry evidence */
-	snprintf(last_msg, sizeof(last_msg), "%s",
-	    c.result.message != NULL ? c.result.message : "");
-	st = c.result.status;
-	diag_free(&d);
-	arena_free(a);
-	return st;
+	return test_eval(&tp, plugin, r, params);
 }
 
 /* Evaluate the shipped check `id` (an assertion) on attrs. */
@@ -75,7 +48,7 @@ eval_rule(const char *id, const struct doc_node *attrs)
 	c.params = ru->params;
 	check_ctx_reset(&c);
 	st = assert_eval(ru->assert, attrs, &c, &why);
-	snprintf(last_msg, sizeof(last_msg), "%s", why != NULL ? why : "");
+	snprintf(tp.msg, sizeof(tp.msg), "%s", why != NULL ? why : "");
 	diag_free(&d);
 	arena_free(a);
 	return st;
@@ -87,7 +60,7 @@ eval_rule(const char *id, const struct doc_node *attrs)
 		if (got_ != (want)) { \
 			print_message(__VA_ARGS__); \
 			print_message(": %s (%s), expected %s\n", \
-			    status_name(got_), last_msg, status_name(want)); \
+			    status_name(got_), tp.msg, status_name(want)); \
 			failures++; \
 		} \
 	} while (0)
@@ -342,9 +315,9 @@ test_user_mfa(void **state)
 		    a, "AWS::IAM::User", "alice", cases[i].json);
 		EXPECT(eval_plugin("aws_service", "user_mfa", r), cases[i].want,
 		    "case %zu %s", i, cases[i].json);
-		if (strstr(last_msg, cases[i].msg) == NULL) {
-			print_message("case %zu: '%s' lacks '%s'\n", i,
-			    last_msg, cases[i].msg);
+		if (strstr(tp.msg, cases[i].msg) == NULL) {
+			print_message("case %zu: '%s' lacks '%s'\n", i, tp.msg,
+			    cases[i].msg);
 			failures++;
 		}
 	}
@@ -413,9 +386,9 @@ test_root_mfa(void **state)
 		    a, "AWS::IAM::AccountSummary", "account", cases[i].json);
 		EXPECT(eval_plugin("aws_service", "root_mfa", r), cases[i].want,
 		    "case %zu %s", i, cases[i].json);
-		if (strstr(last_msg, cases[i].msg) == NULL) {
-			print_message("case %zu: '%s' lacks '%s'\n", i,
-			    last_msg, cases[i].msg);
+		if (strstr(tp.msg, cases[i].msg) == NULL) {
+			print_message("case %zu: '%s' lacks '%s'\n", i, tp.msg,
+			    cases[i].msg);
 			failures++;
 		}
 	}
@@ -862,16 +835,16 @@ test_credential_report_shape(void **state)
 					print_message("sound report: %s is "
 						      "%s (%s)\n",
 					    cr_checks[k], status_name(st),
-					    last_msg);
+					    tp.msg);
 					failures++;
 				}
 				continue;
 			}
 			if (st != ST_ERROR ||
-			    strstr(last_msg, cases[i].msg) == NULL) {
+			    strstr(tp.msg, cases[i].msg) == NULL) {
 				print_message("case %zu %s: %s (%s), expected "
 					      "error '%s'\n",
-				    i, cr_checks[k], status_name(st), last_msg,
+				    i, cr_checks[k], status_name(st), tp.msg,
 				    cases[i].msg);
 				failures++;
 			}

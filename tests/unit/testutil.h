@@ -341,6 +341,33 @@ test_run_check(struct rule_set *rs, const char *tmpdir, const char *check,
 	return r;
 }
 
+/*
+ * A resource of type with id from inline JSON attributes (source
+ * "inline.json"), in arena a; a test fails on bad JSON.
+ */
+static inline struct resource *
+test_inline_res(
+    struct arena *a, const char *type, const char *id, const char *json)
+{
+	struct resource *r = arena_alloc(a, sizeof(*r));
+	struct doc_node **docs;
+	size_t n;
+	struct diag d;
+
+	assert_non_null(r);
+	diag_init(&d);
+	if (doc_load_buf(a, &d, "inline.json", json, strlen(json), DOC_FMT_JSON,
+		NULL, &docs, &n) != 0 ||
+	    n == 0)
+		fail_msg("bad test JSON: %s", json);
+	diag_free(&d);
+	r->type = type;
+	r->id = id;
+	r->attrs = docs[0];
+	r->source = "inline.json";
+	return r;
+}
+
 /* ------------------------------------------- one plugin, one resource */
 
 /*
@@ -360,25 +387,9 @@ struct test_plugin {
 static inline struct resource *
 test_res(struct test_plugin *t, const char *type, const char *json)
 {
-	struct resource *r;
-	struct doc_node **docs;
-	size_t n;
-	struct diag d;
-
 	if (t->res_a == NULL)
 		t->res_a = arena_new();
-	r = arena_alloc(t->res_a, sizeof(*r));
-	memset(r, 0, sizeof(*r));
-	diag_init(&d);
-	if (doc_load_buf(t->res_a, &d, "inline.json", json, strlen(json),
-		DOC_FMT_JSON, NULL, &docs, &n) != 0)
-		fail_msg("bad test JSON: %s", json);
-	diag_free(&d);
-	r->type = type;
-	r->id = "inline";
-	r->attrs = docs[0];
-	r->source = "inline.json";
-	return r;
+	return test_inline_res(t->res_a, type, "inline", json);
 }
 
 /*
@@ -442,33 +453,6 @@ test_rm_tree(const char *dir)
 	snprintf(
 	    cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", dir, dir);
 	assert_int_equal(system(cmd), 0);
-}
-
-/*
- * A resource of type with id from inline JSON attributes (source
- * "inline.json"), in arena a; a test fails on bad JSON.
- */
-static inline struct resource *
-test_inline_res(
-    struct arena *a, const char *type, const char *id, const char *json)
-{
-	struct resource *r = arena_alloc(a, sizeof(*r));
-	struct doc_node **docs;
-	size_t n;
-	struct diag d;
-
-	assert_non_null(r);
-	diag_init(&d);
-	if (doc_load_buf(a, &d, "inline.json", json, strlen(json), DOC_FMT_JSON,
-		NULL, &docs, &n) != 0 ||
-	    n == 0)
-		fail_msg("bad test JSON: %s", json);
-	diag_free(&d);
-	r->type = type;
-	r->id = id;
-	r->attrs = docs[0];
-	r->source = "inline.json";
-	return r;
 }
 
 /* Write text to dir/rel (the folders must exist). */
