@@ -390,8 +390,8 @@ write_control(struct jw *w, const struct control_outcome *co,
  * (jw_init_sb_at()); this thread writes everything else of the report
  * and puts the pieces in the stream in order (jw_splice()).  At most
  * 16 pieces per thread wait ahead of the one written, so memory does not
- * grow with the results.  The bytes are those
- * of one thread writing the whole report.
+ * grow with the results.  The bytes are those of one thread writing the
+ * whole report.
  */
 
 #define RES_CHUNK 64
@@ -400,8 +400,7 @@ write_control(struct jw *w, const struct control_outcome *co,
 
 struct res_piece {
 	const struct control_check_outcome *cc; /* where it goes */
-	const struct check_outcome *o;
-	const size_t *idx; /* o's results in report order */
+	const size_t *idx; /* cc's outcome's results in report order */
 	size_t from, to;
 	struct strbuf sb;
 	unsigned char done;
@@ -426,7 +425,7 @@ piece_render(struct res_pool *p, size_t i)
 	struct jw w;
 
 	jw_init_sb_at(&w, &pc->sb, RES_DEPTH, pc->from == 0);
-	write_results(&w, pc->o, pc->idx, pc->from, pc->to);
+	write_results(&w, pc->cc->outcome, pc->idx, pc->from, pc->to);
 	return jw_finish(&w);
 }
 
@@ -488,8 +487,8 @@ results_pooled(void *ctx, struct jw *w, const struct control_check_outcome *cc)
 			if (rendered)
 				jw_splice(w, pc->sb.s, pc->sb.len);
 			else
-				write_results(
-				    w, pc->o, pc->idx, pc->from, pc->to);
+				write_results(w, pc->cc->outcome, pc->idx,
+				    pc->from, pc->to);
 			sb_free(&pc->sb);
 			pthread_mutex_lock(&p->mu);
 			p->written++;
@@ -534,7 +533,6 @@ pieces_plan(struct res_pool *p, const struct assessment *r, size_t **order,
 			k = (size_t)(cc->outcome - r->checks);
 			for (a = 0; a < norder[k]; a += RES_CHUNK) {
 				p->pc[p->npc].cc = cc;
-				p->pc[p->npc].o = cc->outcome;
 				p->pc[p->npc].idx = order[k];
 				p->pc[p->npc].from = a;
 				p->pc[p->npc].to = a + RES_CHUNK < norder[k]
